@@ -1,0 +1,104 @@
+//! JSON in, JSON out: the conventions every calculator-style command shares.
+//!
+//! Input comes from a path or `-` (standard input). Bad input is the user's to fix, so it exits
+//! with status 2 and one line on stderr that names the field and what is allowed; anything else
+//! that fails exits with status 1.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Why a command failed, which decides its exit status.
+#[derive(Debug)]
+pub enum CliError {
+    /// The user's input is wrong (exit 2). The message names the field and what is allowed.
+    Input(String),
+    /// Anything else (exit 1).
+    Other(anyhow::Error),
+}
+
+impl CliError {
+    pub fn input(message: impl Into<String>) -> CliError {
+        CliError::Input(message.into())
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+
+    /// One line, whatever the error: multi-line causes are joined with "; ".
+    pub fn one_line(&self) -> String {
+        let text = match self {
+            CliError::Input(message) => message.clone(),
+            CliError::Other(error) => format!("{error:#}"),
+        };
+        text.split('\n')
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(error: anyhow::Error) -> CliError {
+        CliError::Other(error)
+    }
+}
+
+pub type CmdResult = Result<(), CliError>;
+
+/// Reads the whole input named by `path`; `-` reads standard input.
+/// `flag` is the option that named the path, so the message can point at it.
+pub fn read_text(flag: &str, path: &Path) -> Result<String, CliError> {
+    let mut text = String::new();
+    let result = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(drop)
+    } else {
+        std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text).map(drop))
+    };
+    match result {
+        Ok(()) => Ok(text),
+        Err(error) => Err(CliError::input(format!(
+            "{flag}: cannot read '{}': {error}",
+            path.display()
+        ))),
+    }
+}
+
+/// Parses JSON into `T`; on failure the message starts with the path of the offending field
+/// (for example `areas.scalp.erythema: invalid value: integer `4`, expected 0 to 3`).
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, CliError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if path == "." {
+            CliError::input(format!("input: {inner}"))
+        } else {
+            CliError::input(format!("{path}: {inner}"))
+        }
+    })
+}
+
+/// Reads and parses a JSON input in one step.
+pub fn read_json<T: DeserializeOwned>(flag: &str, path: &Path) -> Result<T, CliError> {
+    parse_json(&read_text(flag, path)?)
+}
+
+/// Prints `value` as pretty JSON on standard output. A closed pipe (`| head`) is not an error.
+pub fn print_json<T: Serialize>(value: &T) -> CmdResult {
+    let text = serde_json::to_string_pretty(value).map_err(anyhow::Error::from)?;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}") {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Other(error.into()))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,62 @@
+//! `cletrial`: the thin binary that wires the crates together. Each command lives in its own
+//! module; the clinical and statistical logic lives in the library crates.
+
+mod calc;
+mod io;
+mod protocol_cmd;
+mod stats_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::io::CmdResult;
+
+/// Runs clinical studies in cutaneous lupus erythematosus (CLE), from screening to the final report.
+///
+/// Calculator commands read JSON (a file, or `-` for standard input) and print JSON on standard
+/// output. Bad input exits with status 2 and one line on standard error naming the field and what
+/// is allowed. Example inputs are in the repository's `examples/` folder.
+#[derive(Debug, Parser)]
+#[command(name = "cletrial", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score a clinical instrument (CLASI, SLEDAI-2K) from a JSON file.
+    #[command(subcommand)]
+    Score(calc::ScoreCommand),
+    /// Grade a laboratory value by NCI CTCAE v5.0.
+    Grade(calc::GradeArgs),
+    /// Check a candidate against a protocol's inclusion and exclusion criteria.
+    Eligibility(protocol_cmd::EligibilityArgs),
+    /// Say what the protocol asks for next for one patient, and which rule says so.
+    Decide(protocol_cmd::DecideArgs),
+    /// Print a protocol's visit and laboratory calendar from a start date.
+    Schedule(protocol_cmd::ScheduleArgs),
+    /// Run one statistical method on JSON input (checkable against R).
+    #[command(subcommand)]
+    Stats(stats_cmd::StatsCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result: CmdResult = match cli.command {
+        Command::Score(command) => calc::score(command),
+        Command::Grade(args) => calc::grade(args),
+        Command::Eligibility(args) => protocol_cmd::eligibility(args),
+        Command::Decide(args) => protocol_cmd::decide(args),
+        Command::Schedule(args) => protocol_cmd::schedule(args),
+        Command::Stats(command) => stats_cmd::run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", error.one_line());
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary of `cletrial`: runs the real binary as a user would.
+
+mod calc;
+mod protocol;
+mod stats;
+mod support;

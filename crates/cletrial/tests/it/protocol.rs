@@ -1,0 +1,1 @@
+//! PLACEHOLDER: tests of the protocol commands, owned by the helper of that area.

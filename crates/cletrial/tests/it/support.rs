@@ -1,0 +1,77 @@
+//! Runs the `cletrial` binary and reads what it printed.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// What one run of `cletrial` did.
+#[derive(Debug)]
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output parsed as JSON; fails the test with everything printed when it is not.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|error| panic!("stdout is not JSON ({error}): {self:#?}"))
+    }
+
+    /// Asserts a clean success and returns the JSON output.
+    #[track_caller]
+    pub fn ok_json(&self) -> serde_json::Value {
+        assert_eq!(self.status, 0, "expected success: {self:#?}");
+        self.json()
+    }
+
+    /// Asserts the bad-input contract: exit 2, nothing on stdout, one line on stderr that
+    /// contains `needle`. Returns that line.
+    #[track_caller]
+    pub fn input_error(&self, needle: &str) -> String {
+        assert_eq!(self.status, 2, "expected exit status 2: {self:#?}");
+        assert!(self.stdout.is_empty(), "stdout must be empty on error: {self:#?}");
+        let line = self.stderr.trim_end();
+        assert!(!line.contains('\n'), "stderr must be one line: {self:#?}");
+        assert!(line.contains(needle), "stderr lacks {needle:?}: {self:#?}");
+        assert!(!line.contains("panicked"), "panic: {self:#?}");
+        line.to_owned()
+    }
+}
+
+/// Runs `cletrial ARGS`, feeding `stdin` when given, from the workspace root (so example paths
+/// such as `examples/...` resolve).
+pub fn cletrial(args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cletrial"))
+        .args(args)
+        .current_dir(workspace_root())
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cletrial starts");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        pipe.write_all(text.as_bytes()).expect("stdin accepts input");
+    }
+    let output = child.wait_with_output().expect("cletrial finishes");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `cletrial ARGS --input -` with `input` (JSON) on standard input.
+pub fn cletrial_with_json(args: &[&str], input: &serde_json::Value) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--input", "-"]);
+    cletrial(&all, Some(&input.to_string()))
+}
+
+/// The workspace root, for paths to shipped files.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
