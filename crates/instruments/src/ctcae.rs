@@ -1,0 +1,468 @@
+//! NCI Common Terminology Criteria for Adverse Events (CTCAE) v5.0, 27 Nov 2017.
+//!
+//! - Lab grading of the five haematology terms the trial monitors ([`grade_lab`]), following the
+//!   executable ladders of pharmaverse/admiral `ncictcaev5*.json` [S10], which match the CTCAE
+//!   v5.0 document [S24] (INSTRUMENTS.md §3.2).
+//! - The trial's non-lab adverse-event terms with their grade texts ([`AeTerm`], §3.3 [S24, S25,
+//!   S26]) and the two parts of them that are computable ([`weight_loss_grade`],
+//!   [`diarrhea_grade`]).
+//!
+//! Pinned to v5.0: v6.0 (2025) rewords several terms [INSTRUMENTS.md §3.1].
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A CTCAE grade. Grade 0 means "no adverse event by this term".
+/// Serialized as its number (0 to 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CtcaeGrade {
+    G0,
+    G1,
+    G2,
+    G3,
+    G4,
+    G5,
+}
+
+impl CtcaeGrade {
+    pub const ALL: [CtcaeGrade; 6] = [
+        CtcaeGrade::G0,
+        CtcaeGrade::G1,
+        CtcaeGrade::G2,
+        CtcaeGrade::G3,
+        CtcaeGrade::G4,
+        CtcaeGrade::G5,
+    ];
+
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_number(number: u8) -> Option<CtcaeGrade> {
+        CtcaeGrade::ALL.get(usize::from(number)).copied()
+    }
+}
+
+impl fmt::Display for CtcaeGrade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "grade {}", self.number())
+    }
+}
+
+impl Serialize for CtcaeGrade {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.number())
+    }
+}
+
+impl<'de> Deserialize<'de> for CtcaeGrade {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let number = u8::deserialize(deserializer)?;
+        CtcaeGrade::from_number(number).ok_or_else(|| {
+            serde::de::Error::custom(format!("CTCAE grade must be 0 to 5, got {number}"))
+        })
+    }
+}
+
+/// The haematology lab tests graded here, with their CTCAE v5.0 terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabTest {
+    Neutrophils,
+    Leukocytes,
+    Platelets,
+    Lymphocytes,
+    Hemoglobin,
+}
+
+impl LabTest {
+    pub const ALL: [LabTest; 5] = [
+        LabTest::Neutrophils,
+        LabTest::Leukocytes,
+        LabTest::Platelets,
+        LabTest::Lymphocytes,
+        LabTest::Hemoglobin,
+    ];
+
+    /// The id used on the command line and in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            LabTest::Neutrophils => "neutrophils",
+            LabTest::Leukocytes => "leukocytes",
+            LabTest::Platelets => "platelets",
+            LabTest::Lymphocytes => "lymphocytes",
+            LabTest::Hemoglobin => "hemoglobin",
+        }
+    }
+
+    /// The CTCAE v5.0 term graded from this test [S10, S24].
+    pub fn term(self) -> &'static str {
+        match self {
+            LabTest::Neutrophils => "Neutrophil count decreased",
+            LabTest::Leukocytes => "White blood cell decreased",
+            LabTest::Platelets => "Platelet count decreased",
+            LabTest::Lymphocytes => "Lymphocyte count decreased",
+            LabTest::Hemoglobin => "Anemia",
+        }
+    }
+
+    /// The units this test can be reported in.
+    pub fn units(self) -> &'static [LabUnit] {
+        match self {
+            LabTest::Hemoglobin => &[LabUnit::GPerDl, LabUnit::GPerL, LabUnit::MmolPerL],
+            _ => &[LabUnit::PerMm3, LabUnit::PerUl, LabUnit::E9PerL],
+        }
+    }
+
+    /// The cut-offs in `unit`, highest grade first: a value below a cut-off has that grade.
+    /// Each unit has its own published numbers [S10, S24]; none is converted from another, so
+    /// a value compares against exactly the figure printed in the table. In particular the
+    /// mmol/L anaemia cut-offs 6.2 and 4.9 are the table's, not 10.0 and 8.0 g/dL converted.
+    fn cut_offs(self, unit: LabUnit) -> Result<&'static [(CtcaeGrade, f64)], LabError> {
+        use CtcaeGrade::{G2, G3, G4};
+        use LabUnit::{E9PerL, GPerDl, GPerL, MmolPerL, PerMm3, PerUl};
+        Ok(match (self, unit) {
+            (LabTest::Neutrophils, PerMm3 | PerUl) => &[(G4, 500.0), (G3, 1000.0), (G2, 1500.0)],
+            (LabTest::Neutrophils, E9PerL) => &[(G4, 0.5), (G3, 1.0), (G2, 1.5)],
+            (LabTest::Leukocytes, PerMm3 | PerUl) => &[(G4, 1000.0), (G3, 2000.0), (G2, 3000.0)],
+            (LabTest::Leukocytes, E9PerL) => &[(G4, 1.0), (G3, 2.0), (G2, 3.0)],
+            (LabTest::Platelets, PerMm3 | PerUl) => {
+                &[(G4, 25_000.0), (G3, 50_000.0), (G2, 75_000.0)]
+            }
+            (LabTest::Platelets, E9PerL) => &[(G4, 25.0), (G3, 50.0), (G2, 75.0)],
+            (LabTest::Lymphocytes, PerMm3 | PerUl) => &[(G4, 200.0), (G3, 500.0), (G2, 800.0)],
+            (LabTest::Lymphocytes, E9PerL) => &[(G4, 0.2), (G3, 0.5), (G2, 0.8)],
+            // Anaemia by lab value stops at grade 3: grades 4 and 5 need clinical facts [S24].
+            (LabTest::Hemoglobin, GPerDl) => &[(G3, 8.0), (G2, 10.0)],
+            (LabTest::Hemoglobin, GPerL) => &[(G3, 80.0), (G2, 100.0)],
+            (LabTest::Hemoglobin, MmolPerL) => &[(G3, 4.9), (G2, 6.2)],
+            _ => return Err(LabError::UnitDoesNotFit { test: self, unit }),
+        })
+    }
+}
+
+impl fmt::Display for LabTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for LabTest {
+    type Err = LabError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        LabTest::ALL
+            .into_iter()
+            .find(|test| test.id() == text)
+            .ok_or_else(|| LabError::UnknownTest(text.to_owned()))
+    }
+}
+
+/// A lab unit. `/mm3` and `/uL` are the same quantity; `10^9/L` is a thousand of them.
+/// Serialized as its symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LabUnit {
+    PerMm3,
+    PerUl,
+    E9PerL,
+    GPerDl,
+    GPerL,
+    MmolPerL,
+}
+
+impl LabUnit {
+    pub const ALL: [LabUnit; 6] = [
+        LabUnit::PerMm3,
+        LabUnit::PerUl,
+        LabUnit::E9PerL,
+        LabUnit::GPerDl,
+        LabUnit::GPerL,
+        LabUnit::MmolPerL,
+    ];
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            LabUnit::PerMm3 => "/mm3",
+            LabUnit::PerUl => "/uL",
+            LabUnit::E9PerL => "10^9/L",
+            LabUnit::GPerDl => "g/dL",
+            LabUnit::GPerL => "g/L",
+            LabUnit::MmolPerL => "mmol/L",
+        }
+    }
+}
+
+impl fmt::Display for LabUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+impl FromStr for LabUnit {
+    type Err = LabError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        LabUnit::ALL
+            .into_iter()
+            .find(|unit| unit.symbol() == text)
+            .ok_or_else(|| LabError::UnknownUnit(text.to_owned()))
+    }
+}
+
+impl Serialize for LabUnit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.symbol())
+    }
+}
+
+impl<'de> Deserialize<'de> for LabUnit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a lab value (or another CTCAE measurement) cannot be graded.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum LabError {
+    #[error(
+        "unknown lab test '{0}'; allowed: neutrophils, leukocytes, platelets, lymphocytes, hemoglobin"
+    )]
+    UnknownTest(String),
+    #[error("unknown unit '{0}'; allowed: /mm3, /uL, 10^9/L, g/dL, g/L, mmol/L")]
+    UnknownUnit(String),
+    #[error("unit '{unit}' does not fit {test}; allowed: {}", units_text(.test.units()))]
+    UnitDoesNotFit { test: LabTest, unit: LabUnit },
+    #[error("{what} must be a finite number of at least {minimum}, got {value}")]
+    OutOfRange {
+        what: &'static str,
+        minimum: f64,
+        value: f64,
+    },
+}
+
+fn units_text(units: &[LabUnit]) -> String {
+    units
+        .iter()
+        .map(|unit| unit.symbol())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks that a measurement is finite and at least `minimum`.
+fn measurement(what: &'static str, value: f64, minimum: f64) -> Result<f64, LabError> {
+    if value.is_finite() && value >= minimum {
+        Ok(value)
+    } else {
+        Err(LabError::OutOfRange {
+            what,
+            minimum,
+            value,
+        })
+    }
+}
+
+/// Grades a lab value by CTCAE v5.0 (INSTRUMENTS.md §3.2; admiral's ladder [S10]).
+///
+/// The ladder is checked from the highest grade down; the first cut-off the value is below
+/// gives the grade; otherwise the value is grade 1 if below the lower limit of normal (LLN)
+/// and grade 0 if not. Consequences, kept on purpose because admiral does the same [S10]:
+/// - an LLN at or above the grade 1 upper bound (e.g. ANC LLN 1800, value 1600) still gives
+///   grade 1;
+/// - an LLN below the grade 1/2 cut (e.g. ANC LLN 1400, value 1450) gives grade 2, because
+///   "< 1500" fires first;
+/// - without an LLN a value that could be grade 0 or 1 is undecidable (`Ok(None)`); a value
+///   below the grade 2 cut is graded without it;
+/// - anaemia by lab value caps at grade 3 ("transfusion indicated" and grades 4 and 5 are
+///   clinical).
+///
+/// Comparison policy: the value and the LLN are compared as given, in the unit given, with the
+/// cut-offs published for that unit, using strict `<` ("<A - B" reads "below A and at least
+/// B"). Nothing is converted or rounded, so a value typed as `1.5` 10^9/L meets the cut-off
+/// `1.5` exactly; round to the laboratory's reported precision before calling
+/// (admiral rounds to 15 significant digits, which changes no reported value).
+///
+/// Errors: a unit that does not fit the test; a value or LLN that is negative or not finite.
+pub fn grade_lab(
+    test: LabTest,
+    value: f64,
+    unit: LabUnit,
+    lln: Option<f64>,
+) -> Result<Option<CtcaeGrade>, LabError> {
+    let cut_offs = test.cut_offs(unit)?;
+    let value = measurement("value", value, 0.0)?;
+    let lln = lln.map(|lln| measurement("LLN", lln, 0.0)).transpose()?;
+    if let Some(&(grade, _)) = cut_offs.iter().find(|&&(_, cut)| value < cut) {
+        return Ok(Some(grade));
+    }
+    Ok(lln.map(|lln| {
+        if value < lln {
+            CtcaeGrade::G1
+        } else {
+            CtcaeGrade::G0
+        }
+    }))
+}
+
+/// The trial's non-lab adverse-event terms (INSTRUMENTS.md §3.3; paper Table 3 [S20]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AeTerm {
+    Vomiting,
+    Diarrhea,
+    WeightLoss,
+    Fatigue,
+    Insomnia,
+    PeripheralSensoryNeuropathy,
+    ThromboembolicEvent,
+}
+
+impl AeTerm {
+    pub const ALL: [AeTerm; 7] = [
+        AeTerm::Vomiting,
+        AeTerm::Diarrhea,
+        AeTerm::WeightLoss,
+        AeTerm::Fatigue,
+        AeTerm::Insomnia,
+        AeTerm::PeripheralSensoryNeuropathy,
+        AeTerm::ThromboembolicEvent,
+    ];
+
+    /// The CTCAE v5.0 term name.
+    pub fn term(self) -> &'static str {
+        match self {
+            AeTerm::Vomiting => "Vomiting",
+            AeTerm::Diarrhea => "Diarrhea",
+            AeTerm::WeightLoss => "Weight loss",
+            AeTerm::Fatigue => "Fatigue",
+            AeTerm::Insomnia => "Insomnia",
+            AeTerm::PeripheralSensoryNeuropathy => "Peripheral sensory neuropathy",
+            AeTerm::ThromboembolicEvent => "Thromboembolic event",
+        }
+    }
+
+    /// The grade texts for grades 1 to 5; `None` where CTCAE prints "-" (grade not available).
+    ///
+    /// Sources: v5-labelled reproductions [S25] and eviQ for diarrhoea [S26]; not yet checked
+    /// against NCI's `CTCAE_v5.0_2017-11-27.xlsx` (INSTRUMENTS.md §7.3). Two known doubts: eviQ's
+    /// diarrhoea grade 3 adds "incontinence", which other copies omit (left out here); the
+    /// peripheral sensory neuropathy grade 1 text "Asymptomatic" is recalled, not retrieved.
+    /// Vomiting is graded by intervention only in v5.0; episode counts are v4.x [S25].
+    pub fn grade_texts(self) -> [Option<&'static str>; 5] {
+        const LIFE: &str = "Life-threatening consequences; urgent intervention indicated";
+        const DEATH: &str = "Death";
+        match self {
+            AeTerm::Vomiting => [
+                Some("Intervention not indicated"),
+                Some("Outpatient IV hydration; medical intervention indicated"),
+                Some("Tube feeding, TPN, or hospitalization indicated"),
+                Some("Life-threatening consequences"),
+                Some(DEATH),
+            ],
+            AeTerm::Diarrhea => [
+                Some(
+                    "Increase of <4 stools per day over baseline; mild increase in ostomy \
+                     output compared to baseline",
+                ),
+                Some(
+                    "Increase of 4 - 6 stools per day over baseline; moderate increase in \
+                     ostomy output compared to baseline; limiting instrumental ADL",
+                ),
+                Some(
+                    "Increase of >=7 stools per day over baseline; hospitalization indicated; \
+                     severe increase in ostomy output compared to baseline; limiting self care \
+                     ADL",
+                ),
+                Some(LIFE),
+                Some(DEATH),
+            ],
+            AeTerm::WeightLoss => [
+                Some("5 to <10% from baseline; intervention not indicated"),
+                Some("10 - <20% from baseline; nutritional support indicated"),
+                Some(">=20% from baseline; tube feeding or TPN indicated"),
+                None,
+                None,
+            ],
+            AeTerm::Fatigue => [
+                Some("Fatigue relieved by rest"),
+                Some("Fatigue not relieved by rest; limiting instrumental ADL"),
+                Some("Fatigue not relieved by rest; limiting self care ADL"),
+                None,
+                None,
+            ],
+            AeTerm::Insomnia => [
+                Some("Mild difficulty falling asleep, staying asleep or waking up early"),
+                Some("Moderate difficulty falling asleep, staying asleep or waking up early"),
+                Some("Severe difficulty in falling asleep, staying asleep or waking up early"),
+                None,
+                None,
+            ],
+            AeTerm::PeripheralSensoryNeuropathy => [
+                Some("Asymptomatic"),
+                Some("Moderate symptoms; limiting instrumental ADL"),
+                Some("Severe symptoms; limiting self care ADL"),
+                Some(LIFE),
+                Some(DEATH),
+            ],
+            AeTerm::ThromboembolicEvent => [
+                Some("Medical intervention not indicated (e.g., superficial thrombosis)"),
+                Some("Medical intervention indicated"),
+                Some(
+                    "Urgent medical intervention indicated (e.g., pulmonary embolism or \
+                     intracardiac thrombus)",
+                ),
+                Some("Life-threatening consequences with hemodynamic or neurologic instability"),
+                Some(DEATH),
+            ],
+        }
+    }
+
+    /// The text of `grade` for this term; `None` for grade 0 and for grades CTCAE does not offer.
+    pub fn grade_text(self, grade: CtcaeGrade) -> Option<&'static str> {
+        let index = usize::from(grade.number()).checked_sub(1)?;
+        self.grade_texts()[index]
+    }
+
+    /// The highest grade CTCAE offers for this term.
+    pub fn max_grade(self) -> CtcaeGrade {
+        let offered = self
+            .grade_texts()
+            .iter()
+            .filter(|text| text.is_some())
+            .count();
+        CtcaeGrade::ALL[offered]
+    }
+}
+
+/// The grade that weight loss alone gives (INSTRUMENTS.md §3.3): loss from baseline below 5% is
+/// grade 0, 5 to <10% grade 1, 10 to <20% grade 2, 20% or more grade 3. The intervention
+/// qualifiers (nutritional support, tube feeding) are clinical facts that can raise it.
+/// A weight gain is grade 0.
+///
+/// The loss is computed as `(baseline - current) * 100 / baseline`, so a loss that is exactly
+/// 5%, 10% or 20% of the baseline reaches that band.
+pub fn weight_loss_grade(baseline_kg: f64, current_kg: f64) -> Result<CtcaeGrade, LabError> {
+    let baseline = measurement("baseline weight (kg)", baseline_kg, f64::MIN_POSITIVE)?;
+    let current = measurement("current weight (kg)", current_kg, 0.0)?;
+    let percent_lost = (baseline - current) * 100.0 / baseline;
+    Ok(match percent_lost {
+        p if p >= 20.0 => CtcaeGrade::G3,
+        p if p >= 10.0 => CtcaeGrade::G2,
+        p if p >= 5.0 => CtcaeGrade::G1,
+        _ => CtcaeGrade::G0,
+    })
+}
+
+/// The grade that the increase in stools per day over baseline alone gives (INSTRUMENTS.md
+/// §3.3, [S26]): no increase is grade 0, 1 to 3 grade 1, 4 to 6 grade 2, 7 or more grade 3.
+/// Hospitalization, ADL limits and ostomy output are clinical facts that can raise it ("or").
+pub fn diarrhea_grade(baseline_stools_per_day: u32, stools_per_day: u32) -> CtcaeGrade {
+    match stools_per_day.saturating_sub(baseline_stools_per_day) {
+        0 => CtcaeGrade::G0,
+        1..=3 => CtcaeGrade::G1,
+        4..=6 => CtcaeGrade::G2,
+        _ => CtcaeGrade::G3,
+    }
+}
