@@ -4,11 +4,17 @@
 //! - [`clasi`]: CLASI activity and damage, severity bands, response against a baseline.
 //! - [`sledai`]: SLEDAI-2K score and flare rules.
 //! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the trial's non-lab adverse-event terms.
+//! - [`bsa`]: body surface involved by the rule of nines.
 //! - [`subtype`]: CLE subtypes under the Gilliam and Duesseldorf classifications.
+//! - [`renal`]: Cockcroft-Gault creatinine clearance.
+//! - [`input`]: the JSON readers shared by the command line and the fuzz targets.
 //!
 //! No I/O happens here: callers read and write; this crate computes.
 
+pub mod bsa;
 pub mod clasi;
 pub mod ctcae;
+pub mod input;
+pub mod renal;
 pub mod sledai;
 pub mod subtype;

@@ -1,5 +1,9 @@
 //! The one integration-test binary of `instruments`: every instrument, table-driven.
 
+mod bsa;
+mod clasi;
 mod ctcae;
+mod properties;
+mod renal;
 mod sledai;
 mod subtype;

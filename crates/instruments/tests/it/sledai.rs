@@ -113,3 +113,34 @@ fn flare_rules_on_both_sides_of_every_boundary() {
     check(Selena, 8, 14, Some(Severe));
     assert_eq!(FlareRule::default(), ChangeScore);
 }
+
+#[test]
+fn json_input_refuses_unknown_ids_keys_and_windows() {
+    use instruments::input::read_sledai;
+    #[track_caller]
+    fn check_refused(text: &str, path: &str, needle: &str) {
+        let error = read_sledai(text).unwrap_err();
+        assert_eq!(error.path, path, "{text}: {error}");
+        assert!(error.message.contains(needle), "{text}: {error}");
+    }
+    check_refused(
+        r#"{"descriptors": ["rash", "nephritis"]}"#,
+        "descriptors[1]",
+        "unknown variant `nephritis`",
+    );
+    check_refused(
+        r#"{"descriptors": ["rash"], "window": "7d"}"#,
+        "window",
+        "`10d` or `30d`",
+    );
+    check_refused(
+        r#"{"descriptors": ["rash"], "score": 2}"#,
+        "score",
+        "unknown field",
+    );
+    check_refused(r#"{"descriptors": "rash"}"#, "descriptors", "invalid type");
+    check_refused(r#"{}"#, ".", "missing field `descriptors`");
+    let ok =
+        read_sledai(r#"{"descriptors": ["rash", "rash", "arthritis"], "window": "30d"}"#).unwrap();
+    assert_eq!((ok.score(), ok.window), (6, Window::Days30));
+}
