@@ -1,0 +1,396 @@
+//! A patient's dated record as the engine reads it (the `decide` input), and its normal form.
+//!
+//! The engine must not depend on the order of records, so [`History::normalise`] sorts every
+//! list, drops exact duplicates (counted) and rejects records that contradict each other (two
+//! CLASI scores for one day...). Values out of range cannot be read at all: CLASI activity is
+//! 0-70, damage 0-56, SLEDAI-2K 0-105 (INSTRUMENTS.md §0, §2).
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use instruments::ctcae::{LabTest, LabUnit};
+use instruments::subtype::Subtype;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// Declares a score newtype that can only hold `0..=MAX`.
+macro_rules! bounded_score {
+    ($name:ident, $max:expr, $what:literal) => {
+        #[doc = concat!("A ", $what, " score, 0 to ", stringify!($max), ".")]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        #[serde(try_from = "u8", into = "u8")]
+        pub struct $name(u8);
+
+        impl $name {
+            pub const MAX: u8 = $max;
+
+            pub fn new(value: u8) -> Option<$name> {
+                (value <= $max).then_some($name(value))
+            }
+
+            pub fn get(self) -> u8 {
+                self.0
+            }
+        }
+
+        impl TryFrom<u8> for $name {
+            type Error = String;
+
+            fn try_from(value: u8) -> Result<$name, String> {
+                $name::new(value)
+                    .ok_or_else(|| format!(concat!($what, " must be 0 to {}, got {}"), $max, value))
+            }
+        }
+
+        impl From<$name> for u8 {
+            fn from(score: $name) -> u8 {
+                score.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+bounded_score!(ClasiActivity, 70, "CLASI activity");
+bounded_score!(ClasiDamage, 56, "CLASI damage");
+bounded_score!(SledaiScore, 105, "SLEDAI-2K");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sex {
+    F,
+    M,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    pub birth_date: Option<Date>,
+    /// A woman of reproductive potential: pregnancy tests are scheduled.
+    #[serde(default)]
+    pub reproductive_potential: Option<bool>,
+    /// Irregular menses switch the pregnancy-test policy to its `irregular` calendar.
+    #[serde(default)]
+    pub irregular_menses: Option<bool>,
+    #[serde(default)]
+    pub subtype: Option<Subtype>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClasiRecord {
+    pub date: Date,
+    pub activity: ClasiActivity,
+    #[serde(default)]
+    pub damage: Option<ClasiDamage>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SledaiRecord {
+    pub date: Date,
+    pub score: SledaiScore,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabRecord {
+    pub date: Date,
+    pub test: LabTest,
+    pub value: f64,
+    pub unit: LabUnit,
+    /// The laboratory's lower limit of normal, in `unit` (needed to tell grade 0 from 1).
+    #[serde(default)]
+    pub lln: Option<f64>,
+}
+
+/// A dose level given from `from` to `to` (inclusive; open when `to` is null).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoseRecord {
+    pub from: Date,
+    #[serde(default)]
+    pub to: Option<Date>,
+    pub level: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Pregnancy,
+    ConsentWithdrawn,
+    PhysicianDecision,
+    LifeThreatening,
+    AdverseEvent,
+    /// A change of concomitant baseline medication (not allowed by NCT01408199).
+    ConcomitantChange,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Pregnancy,
+        EventKind::ConsentWithdrawn,
+        EventKind::PhysicianDecision,
+        EventKind::LifeThreatening,
+        EventKind::AdverseEvent,
+        EventKind::ConcomitantChange,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Pregnancy => "pregnancy",
+            EventKind::ConsentWithdrawn => "consent_withdrawn",
+            EventKind::PhysicianDecision => "physician_decision",
+            EventKind::LifeThreatening => "life_threatening",
+            EventKind::AdverseEvent => "adverse_event",
+            EventKind::ConcomitantChange => "concomitant_change",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    pub fn names() -> String {
+        EventKind::ALL.map(EventKind::name).join(", ")
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventRecord {
+    pub date: Date,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    /// CTCAE grade 1-5; required for an adverse event.
+    #[serde(default)]
+    pub grade: Option<u8>,
+    /// CTCAE term of an adverse event, e.g. `insomnia`.
+    #[serde(default)]
+    pub term: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Everything the engine knows about one patient.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    pub start_date: Date,
+    #[serde(default)]
+    pub patient: Patient,
+    #[serde(default)]
+    pub clasi: Vec<ClasiRecord>,
+    #[serde(default)]
+    pub sledai: Vec<SledaiRecord>,
+    #[serde(default)]
+    pub labs: Vec<LabRecord>,
+    #[serde(default)]
+    pub doses: Vec<DoseRecord>,
+    #[serde(default)]
+    pub events: Vec<EventRecord>,
+}
+
+/// A history that cannot be used, naming the JSON field.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct HistoryError {
+    pub field: String,
+    pub message: String,
+}
+
+fn error(field: impl Into<String>, message: impl Into<String>) -> HistoryError {
+    HistoryError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// Dates the engine accepts: far enough from jiff's limits that date arithmetic over a
+/// protocol's horizon cannot overflow.
+const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
+const LATEST: Date = jiff::civil::date(2200, 12, 31);
+
+fn check_date(field: String, date: Date) -> Result<(), HistoryError> {
+    if (EARLIEST..=LATEST).contains(&date) {
+        Ok(())
+    } else {
+        Err(error(
+            field,
+            format!("{date} is outside 1900-01-01 to 2200-12-31"),
+        ))
+    }
+}
+
+impl History {
+    /// Every date in the record, for the default `as_of` (the latest of them).
+    pub fn latest_date(&self) -> Date {
+        let dates = self
+            .clasi
+            .iter()
+            .map(|r| r.date)
+            .chain(self.sledai.iter().map(|r| r.date))
+            .chain(self.labs.iter().map(|r| r.date))
+            .chain(
+                self.doses
+                    .iter()
+                    .flat_map(|r| [Some(r.from), r.to])
+                    .flatten(),
+            )
+            .chain(self.events.iter().map(|r| r.date));
+        dates.fold(self.start_date, Date::max)
+    }
+
+    /// Checks each record in input order (so errors name `labs[3]`), then sorts and
+    /// deduplicates. Returns the normal form and how many exact duplicates were dropped.
+    pub fn normalise(&self, level_ids: &[&str]) -> Result<(History, usize), HistoryError> {
+        self.check(level_ids)?;
+        let mut history = self.clone();
+        let mut dropped = 0;
+        dropped += sort_dedup(&mut history.clasi, |a, b| {
+            a.date
+                .cmp(&b.date)
+                .then(a.activity.cmp(&b.activity))
+                .then(a.damage.cmp(&b.damage))
+        });
+        dropped += sort_dedup(&mut history.sledai, |a, b| {
+            a.date.cmp(&b.date).then(a.score.cmp(&b.score))
+        });
+        dropped += sort_dedup(&mut history.labs, |a, b| {
+            a.date
+                .cmp(&b.date)
+                .then(a.test.id().cmp(b.test.id()))
+                .then(a.value.total_cmp(&b.value))
+                .then(a.unit.symbol().cmp(b.unit.symbol()))
+                .then(a.lln.unwrap_or(-1.0).total_cmp(&b.lln.unwrap_or(-1.0)))
+        });
+        dropped += sort_dedup(&mut history.doses, |a, b| {
+            a.from
+                .cmp(&b.from)
+                .then(a.to.cmp(&b.to))
+                .then(a.level.cmp(&b.level))
+        });
+        dropped += sort_dedup(&mut history.events, |a, b| {
+            (a.date, a.kind, a.grade, &a.term, &a.note)
+                .cmp(&(b.date, b.kind, b.grade, &b.term, &b.note))
+        });
+        history.check_conflicts()?;
+        Ok((history, dropped))
+    }
+
+    fn check(&self, level_ids: &[&str]) -> Result<(), HistoryError> {
+        check_date("start_date".to_owned(), self.start_date)?;
+        if let Some(birth) = self.patient.birth_date {
+            check_date("patient.birth_date".to_owned(), birth)?;
+        }
+        for (index, record) in self.clasi.iter().enumerate() {
+            check_date(format!("clasi[{index}].date"), record.date)?;
+        }
+        for (index, record) in self.sledai.iter().enumerate() {
+            check_date(format!("sledai[{index}].date"), record.date)?;
+        }
+        for (index, record) in self.labs.iter().enumerate() {
+            check_date(format!("labs[{index}].date"), record.date)?;
+            instruments::ctcae::grade_lab(record.test, record.value, record.unit, record.lln)
+                .map_err(|problem| error(format!("labs[{index}]"), problem.to_string()))?;
+        }
+        for (index, record) in self.doses.iter().enumerate() {
+            check_date(format!("doses[{index}].from"), record.from)?;
+            if let Some(to) = record.to {
+                check_date(format!("doses[{index}].to"), to)?;
+                if to < record.from {
+                    return Err(error(
+                        format!("doses[{index}].to"),
+                        format!("{to} is before from {}", record.from),
+                    ));
+                }
+            }
+            if !level_ids.contains(&record.level.as_str()) {
+                return Err(error(
+                    format!("doses[{index}].level"),
+                    format!(
+                        "unknown dose level '{}'; allowed: {}",
+                        record.level,
+                        level_ids.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (index, record) in self.events.iter().enumerate() {
+            check_date(format!("events[{index}].date"), record.date)?;
+            match (record.kind, record.grade) {
+                (_, Some(grade)) if !(1..=5).contains(&grade) => {
+                    return Err(error(
+                        format!("events[{index}].grade"),
+                        format!("CTCAE grade must be 1 to 5, got {grade}"),
+                    ));
+                }
+                (EventKind::AdverseEvent, None) => {
+                    return Err(error(
+                        format!("events[{index}].grade"),
+                        "required for an adverse_event: CTCAE grade 1 to 5",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Same-day records that disagree cannot both be true: the user must fix one.
+    fn check_conflicts(&self) -> Result<(), HistoryError> {
+        let clash = |list: &str, what: String| {
+            error(
+                list,
+                format!("two different records for {what}; correct or remove one"),
+            )
+        };
+        for pair in self.clasi.windows(2) {
+            if pair[0].date == pair[1].date {
+                return Err(clash("clasi", format!("{}", pair[0].date)));
+            }
+        }
+        for pair in self.sledai.windows(2) {
+            if pair[0].date == pair[1].date {
+                return Err(clash("sledai", format!("{}", pair[0].date)));
+            }
+        }
+        for pair in self.labs.windows(2) {
+            if pair[0].date == pair[1].date && pair[0].test == pair[1].test {
+                return Err(clash(
+                    "labs",
+                    format!("{} on {}", pair[0].test.id(), pair[0].date),
+                ));
+            }
+        }
+        for pair in self.doses.windows(2) {
+            if pair[0].from == pair[1].from {
+                return Err(clash("doses", format!("a dose starting {}", pair[0].from)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sorts by `order` and removes exact duplicates; returns how many were removed.
+fn sort_dedup<T: PartialEq>(list: &mut Vec<T>, order: impl Fn(&T, &T) -> Ordering) -> usize {
+    list.sort_by(&order);
+    let before = list.len();
+    list.dedup();
+    before - list.len()
+}

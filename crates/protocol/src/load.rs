@@ -1,0 +1,828 @@
+//! Loading a protocol file: parse the TOML, then check everything and report every problem
+//! found, each with its TOML path, before anything can use the protocol.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use instruments::ctcae::{CtcaeGrade, LabTest};
+use instruments::sledai::Flare;
+
+use crate::eligibility::{
+    Comparison, Condition, Criterion, Eligibility, Field, FieldKind, Op, Threshold, count_per_mm3,
+};
+use crate::history::EventKind;
+use crate::model::{
+    ConditionSpec, CriterionSpec, Design, DoseLevel, ProtocolFile, ScheduleSpec, Segment, StopSpec,
+    ThresholdSpec, TimeUnit, Treatment,
+};
+
+/// The only format version this crate reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One thing wrong with a protocol file, at a TOML path such as `treatment.taper.ladder[2]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Why a protocol file was rejected. A syntax or type error stops parsing, so it comes alone;
+/// once parsed, every semantic problem is reported together.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("; "))]
+pub struct LoadError {
+    pub problems: Vec<Problem>,
+}
+
+/// A stop rule with its trigger resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    pub id: String,
+    pub text: String,
+    pub trigger: StopTrigger,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StopTrigger {
+    Event(EventKind),
+    LabGrade {
+        tests: Vec<LabTest>,
+        min_grade: CtcaeGrade,
+    },
+    Flare(Flare),
+    AdverseEvent {
+        term: Option<String>,
+        min_grade: CtcaeGrade,
+    },
+}
+
+/// The treatment algorithm with every dose level resolved to its place on the taper ladder
+/// (index 0 is the highest; the last is off).
+#[derive(Clone, Debug)]
+pub struct Algorithm {
+    pub settings: Treatment,
+    pub ladder: Vec<DoseLevel>,
+    pub start: usize,
+    pub escalation: Option<usize>,
+    pub reintroduce: usize,
+    pub stops: Vec<Stop>,
+    pub toxicity_labs: Vec<LabTest>,
+    pub toxicity_flag_grade: CtcaeGrade,
+    pub deviation_events: Vec<EventKind>,
+}
+
+impl Algorithm {
+    pub fn off(&self) -> usize {
+        self.ladder.len() - 1
+    }
+
+    pub fn level_id(&self, index: usize) -> &str {
+        &self.ladder[index].id
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.ladder.iter().position(|level| level.id == id)
+    }
+}
+
+/// A checked protocol. The only way to get one is [`Protocol::from_toml`].
+#[derive(Clone, Debug)]
+pub struct Protocol {
+    file: ProtocolFile,
+    eligibility: Eligibility,
+    algorithm: Option<Algorithm>,
+}
+
+impl Protocol {
+    /// Parses and checks a protocol file.
+    pub fn from_toml(text: &str) -> Result<Protocol, LoadError> {
+        let file = parse(text)?;
+        let mut problems = Problems::default();
+        check_study(&file, &mut problems);
+        check_dose_levels(&file.dose_levels, &mut problems);
+        let eligibility = compile_eligibility(&file, &mut problems);
+        let algorithm = file
+            .treatment
+            .as_ref()
+            .and_then(|treatment| compile_treatment(treatment, &file.dose_levels, &mut problems));
+        check_schedule(&file.schedule, &mut problems);
+        if problems.list.is_empty() {
+            Ok(Protocol {
+                file,
+                eligibility,
+                algorithm,
+            })
+        } else {
+            Err(LoadError {
+                problems: problems.list,
+            })
+        }
+    }
+
+    pub fn file(&self) -> &ProtocolFile {
+        &self.file
+    }
+
+    pub fn id(&self) -> &str {
+        &self.file.study.id
+    }
+
+    pub fn eligibility(&self) -> &Eligibility {
+        &self.eligibility
+    }
+
+    /// The treatment algorithm; `None` for a study without one (a retrospective review).
+    pub fn algorithm(&self) -> Option<&Algorithm> {
+        self.algorithm.as_ref()
+    }
+
+    pub fn schedule(&self) -> &ScheduleSpec {
+        &self.file.schedule
+    }
+
+    pub fn dose_level(&self, id: &str) -> Option<&DoseLevel> {
+        self.file.dose_levels.iter().find(|level| level.id == id)
+    }
+
+    pub fn dose_level_ids(&self) -> String {
+        let ids: Vec<_> = self
+            .file
+            .dose_levels
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
+        ids.join(", ")
+    }
+}
+
+fn parse(text: &str) -> Result<ProtocolFile, LoadError> {
+    let fail = |path: String, message: String| LoadError {
+        problems: vec![Problem { path, message }],
+    };
+    let deserializer = toml::de::Deserializer::parse(text)
+        .map_err(|error| fail("(file)".to_owned(), one_line(error.message())))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let message = one_line(error.inner().message());
+        fail(
+            if path == "." {
+                "(file)".to_owned()
+            } else {
+                path
+            },
+            message,
+        )
+    })
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Default)]
+struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.list.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Reports ids seen twice within one list.
+    fn unique<'a>(&mut self, path: &str, ids: impl IntoIterator<Item = &'a str>) {
+        let mut seen = BTreeSet::new();
+        for (index, id) in ids.into_iter().enumerate() {
+            if id.is_empty() {
+                self.add(format!("{path}[{index}].id"), "must not be empty");
+            } else if !seen.insert(id) {
+                self.add(
+                    format!("{path}[{index}].id"),
+                    format!("duplicate id '{id}'"),
+                );
+            }
+        }
+    }
+}
+
+fn check_study(file: &ProtocolFile, problems: &mut Problems) {
+    if file.format != FORMAT_VERSION {
+        problems.add(
+            "format",
+            format!(
+                "unsupported format {}; allowed: {FORMAT_VERSION}",
+                file.format
+            ),
+        );
+    }
+    if file.study.id.trim().is_empty() {
+        problems.add("study.id", "must not be empty");
+    }
+    let has_algorithm = file.treatment.is_some();
+    match (file.study.design, has_algorithm) {
+        (Design::Retrospective, true) => problems.add(
+            "treatment",
+            "a retrospective study drives no doses; remove [treatment] or change study.design",
+        ),
+        (Design::Interventional, false) => problems.add(
+            "treatment",
+            "an interventional study needs a [treatment] algorithm",
+        ),
+        _ => {}
+    }
+}
+
+fn check_dose_levels(levels: &[DoseLevel], problems: &mut Problems) {
+    problems.unique("dose_levels", levels.iter().map(|level| level.id.as_str()));
+    for (index, level) in levels.iter().enumerate() {
+        let path = format!("dose_levels[{index}]");
+        if !level
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            problems.add(
+                format!("{path}.id"),
+                format!("'{}' must use a-z, 0-9 and _ only", level.id),
+            );
+        }
+        if !(level.mg.is_finite() && (0.0..=1000.0).contains(&level.mg)) {
+            problems.add(
+                format!("{path}.mg"),
+                format!("must be 0 to 1000, got {}", level.mg),
+            );
+        }
+        if !(level.doses_per_week.is_finite() && (0.0..=7.0).contains(&level.doses_per_week)) {
+            problems.add(
+                format!("{path}.doses_per_week"),
+                format!("must be 0 to 7, got {}", level.doses_per_week),
+            );
+        }
+    }
+}
+
+fn compile_eligibility(file: &ProtocolFile, problems: &mut Problems) -> Eligibility {
+    let rules = &file.eligibility;
+    let all_ids = rules
+        .inclusion
+        .iter()
+        .chain(&rules.exclusion)
+        .map(|c| c.id.as_str());
+    let mut seen = BTreeSet::new();
+    for id in all_ids {
+        if !seen.insert(id) {
+            problems.add("eligibility", format!("duplicate criterion id '{id}'"));
+        }
+    }
+    let mut compile = |list: &[CriterionSpec], name: &str| -> Vec<Criterion> {
+        list.iter()
+            .enumerate()
+            .filter_map(|(index, spec)| {
+                let path = format!("eligibility.{name}[{index}]");
+                if spec.id.trim().is_empty() {
+                    problems.add(format!("{path}.id"), "must not be empty");
+                }
+                let condition = compile_condition(&spec.condition(), &path, problems)?;
+                Some(Criterion {
+                    id: spec.id.clone(),
+                    text: spec.text.clone(),
+                    condition,
+                })
+            })
+            .collect()
+    };
+    Eligibility {
+        inclusion: compile(&rules.inclusion, "inclusion"),
+        exclusion: compile(&rules.exclusion, "exclusion"),
+    }
+}
+
+fn compile_condition(
+    spec: &ConditionSpec,
+    path: &str,
+    problems: &mut Problems,
+) -> Option<Condition> {
+    let forms = [spec.field.is_some(), spec.all.is_some(), spec.any.is_some()];
+    if forms.iter().filter(|present| **present).count() != 1 {
+        problems.add(
+            path,
+            "give exactly one of: field (with op and value), all, any",
+        );
+        return None;
+    }
+    let nested = |parts: &[ConditionSpec], key: &str, problems: &mut Problems| {
+        if parts.is_empty() {
+            problems.add(format!("{path}.{key}"), "must list at least one condition");
+        }
+        let compiled: Vec<_> = parts
+            .iter()
+            .enumerate()
+            .map(|(index, part)| {
+                compile_condition(part, &format!("{path}.{key}[{index}]"), problems)
+            })
+            .collect();
+        compiled.into_iter().collect::<Option<Vec<_>>>()
+    };
+    if let Some(parts) = &spec.all {
+        return nested(parts, "all", problems).map(Condition::All);
+    }
+    if let Some(parts) = &spec.any {
+        return nested(parts, "any", problems).map(Condition::Any);
+    }
+    let name = spec.field.as_deref().unwrap_or_default();
+    let Some(field) = Field::from_name(name) else {
+        problems.add(
+            format!("{path}.field"),
+            format!("unknown field '{name}'; allowed: {}", Field::names()),
+        );
+        return None;
+    };
+    let op_text = spec.op.as_deref().unwrap_or_default();
+    let Some(op) = Op::parse(op_text) else {
+        problems.add(
+            format!("{path}.op"),
+            format!("unknown operator '{op_text}'; allowed: {}", Op::ALLOWED),
+        );
+        return None;
+    };
+    let Some(value) = spec.value else {
+        problems.add(format!("{path}.value"), "missing threshold");
+        return None;
+    };
+    let unit = spec.unit.as_deref();
+    let threshold = compile_threshold(field, op, value, unit, path, problems)?;
+    let written = match value {
+        ThresholdSpec::Bool(answer) => format!("{field} {} {answer}", op.symbol()),
+        ThresholdSpec::Number(number) => {
+            format!(
+                "{field} {} {number} {}",
+                op.symbol(),
+                unit.unwrap_or_default()
+            )
+        }
+    };
+    Some(Condition::Compare(Comparison {
+        field,
+        op,
+        threshold,
+        written: written.trim_end().to_owned(),
+    }))
+}
+
+fn compile_threshold(
+    field: Field,
+    op: Op,
+    value: ThresholdSpec,
+    unit: Option<&str>,
+    path: &str,
+    problems: &mut Problems,
+) -> Option<Threshold> {
+    match (field.kind(), value) {
+        (FieldKind::YesNo, ThresholdSpec::Bool(answer)) => {
+            if unit.is_some() {
+                problems.add(
+                    format!("{path}.unit"),
+                    format!("{field} is yes/no and takes no unit"),
+                );
+            }
+            if !matches!(op, Op::Eq | Op::Ne) {
+                problems.add(
+                    format!("{path}.op"),
+                    format!("{field} is yes/no; allowed: =, !="),
+                );
+            }
+            Some(Threshold::YesNo(answer))
+        }
+        (
+            FieldKind::Number {
+                unit: expected,
+                min,
+                max,
+            },
+            ThresholdSpec::Number(number),
+        ) => {
+            if unit != Some(expected) {
+                problems.add(
+                    format!("{path}.unit"),
+                    format!(
+                        "{field} is in '{expected}', got '{}'",
+                        unit.unwrap_or("(none)")
+                    ),
+                );
+            }
+            if !(min..=max).contains(&number) {
+                problems.add(
+                    format!("{path}.value"),
+                    format!(
+                        "threshold {number} out of range for {field}: {min} to {max} {expected}"
+                    ),
+                );
+            }
+            Some(Threshold::Number(number))
+        }
+        (FieldKind::Count, ThresholdSpec::Number(number)) => {
+            let parsed = unit.and_then(|unit| unit.parse().ok());
+            let Some(cells) = parsed.and_then(|unit| count_per_mm3(number, unit)) else {
+                problems.add(
+                    format!("{path}.unit"),
+                    format!(
+                        "{field} is a count; allowed: /mm3, /uL, 10^9/L, got '{}'",
+                        unit.unwrap_or("(none)")
+                    ),
+                );
+                return None;
+            };
+            if !(0.0..=2_000_000.0).contains(&cells) {
+                problems.add(
+                    format!("{path}.value"),
+                    format!("threshold {number} out of range for {field}"),
+                );
+            }
+            Some(Threshold::Number(cells))
+        }
+        (FieldKind::YesNo, ThresholdSpec::Number(_)) => {
+            problems.add(
+                format!("{path}.value"),
+                format!("{field} is yes/no; use true or false"),
+            );
+            None
+        }
+        (_, ThresholdSpec::Bool(_)) => {
+            problems.add(
+                format!("{path}.value"),
+                format!("{field} is a number; use a number"),
+            );
+            None
+        }
+    }
+}
+
+fn grade(number: u8, path: String, problems: &mut Problems) -> Option<CtcaeGrade> {
+    match CtcaeGrade::from_number(number) {
+        Some(grade) if number >= 1 => Some(grade),
+        _ => {
+            problems.add(path, format!("CTCAE grade must be 1 to 5, got {number}"));
+            None
+        }
+    }
+}
+
+fn lab_tests(names: &[String], path: &str, problems: &mut Problems) -> Vec<LabTest> {
+    names
+        .iter()
+        .enumerate()
+        .filter_map(|(index, name)| match name.parse::<LabTest>() {
+            Ok(test) => Some(test),
+            Err(error) => {
+                problems.add(format!("{path}[{index}]"), error.to_string());
+                None
+            }
+        })
+        .collect()
+}
+
+fn event_kind(name: &str, path: String, problems: &mut Problems) -> Option<EventKind> {
+    let kind = EventKind::from_name(name);
+    if kind.is_none() {
+        problems.add(
+            path,
+            format!("unknown event '{name}'; allowed: {}", EventKind::names()),
+        );
+    }
+    kind
+}
+
+fn compile_treatment(
+    treatment: &Treatment,
+    levels: &[DoseLevel],
+    problems: &mut Problems,
+) -> Option<Algorithm> {
+    let before = problems.list.len();
+    let ladder_path = "treatment.taper.ladder";
+    let mut ladder = Vec::new();
+    for (index, id) in treatment.taper.ladder.iter().enumerate() {
+        match levels.iter().find(|level| &level.id == id) {
+            Some(level) if ladder.iter().any(|seen: &DoseLevel| seen.id == *id) => problems.add(
+                format!("{ladder_path}[{index}]"),
+                format!("'{}' appears twice", level.id),
+            ),
+            Some(level) => ladder.push(level.clone()),
+            None => problems.add(
+                format!("{ladder_path}[{index}]"),
+                format!("unknown dose level '{id}'; defined: {}", ids(levels)),
+            ),
+        }
+    }
+    match ladder.last() {
+        None => problems.add(
+            ladder_path,
+            "must list the dose levels from the highest down to off",
+        ),
+        Some(last) if !last.is_off() => problems.add(
+            ladder_path,
+            format!(
+                "must end with an off step (a level with mg = 0), ends with '{}'",
+                last.id
+            ),
+        ),
+        Some(_) => {}
+    }
+    for (index, pair) in ladder.windows(2).enumerate() {
+        if pair[1].mg_per_week() >= pair[0].mg_per_week() {
+            problems.add(
+                format!("{ladder_path}[{}]", index + 1),
+                format!(
+                    "'{}' is not below '{}' in mg per week",
+                    pair[1].id, pair[0].id
+                ),
+            );
+        }
+    }
+    let on_ladder = |key: &str, id: &str, problems: &mut Problems| {
+        let found = ladder.iter().position(|level| level.id == id);
+        if found.is_none() {
+            problems.add(
+                format!("treatment.{key}"),
+                format!(
+                    "unknown dose level '{id}' (not on the taper ladder); allowed: {}",
+                    ids(&ladder)
+                ),
+            );
+        }
+        found
+    };
+    let start = on_ladder("start_level", &treatment.start_level, problems);
+    let reintroduce = on_ladder("reintroduce_level", &treatment.reintroduce_level, problems);
+    let escalation = treatment
+        .escalation_level
+        .as_deref()
+        .map(|id| on_ladder("escalation_level", id, problems));
+    if let (Some(Some(up)), Some(start)) = (escalation, start)
+        && up >= start
+    {
+        problems.add(
+            "treatment.escalation_level",
+            "must be above start_level on the taper ladder",
+        );
+    }
+    let off = ladder.len().saturating_sub(1);
+    for (key, index) in [("start_level", start), ("reintroduce_level", reintroduce)] {
+        if index == Some(off) {
+            problems.add(format!("treatment.{key}"), "must not be the off step");
+        }
+    }
+    check_treatment_numbers(treatment, problems);
+    let stops = compile_stops(&treatment.stops, problems);
+    let toxicity_labs = lab_tests(
+        &treatment.toxicity.labs,
+        "treatment.toxicity.labs",
+        problems,
+    );
+    let toxicity_flag_grade = grade(
+        treatment.toxicity.flag_min_grade,
+        "treatment.toxicity.flag_min_grade".to_owned(),
+        problems,
+    );
+    let deviation_events: Vec<_> = treatment
+        .deviation_events
+        .iter()
+        .enumerate()
+        .filter_map(|(index, name)| {
+            event_kind(
+                name,
+                format!("treatment.deviation_events[{index}]"),
+                problems,
+            )
+        })
+        .collect();
+    if problems.list.len() > before {
+        return None;
+    }
+    Some(Algorithm {
+        settings: treatment.clone(),
+        ladder,
+        start: start?,
+        escalation: escalation.flatten(),
+        reintroduce: reintroduce?,
+        stops,
+        toxicity_labs,
+        toxicity_flag_grade: toxicity_flag_grade?,
+        deviation_events,
+    })
+}
+
+fn check_treatment_numbers(treatment: &Treatment, problems: &mut Problems) {
+    let response = &treatment.response;
+    // CLASI activity ranges 0 to 70 (INSTRUMENTS.md §0.1).
+    if response.relapse_min_activity > 70 || response.relapse_min_activity == 0 {
+        problems.add("treatment.response.relapse_min_activity", "must be 1 to 70");
+    }
+    if response.complete_max_activity >= response.relapse_min_activity {
+        problems.add(
+            "treatment.response.complete_max_activity",
+            "must be below relapse_min_activity",
+        );
+    }
+    let percent = response.partial_min_improvement_percent;
+    if !(percent > 0.0 && percent <= 100.0) {
+        problems.add(
+            "treatment.response.partial_min_improvement_percent",
+            format!("must be above 0 and at most 100, got {percent}"),
+        );
+    }
+    if treatment.assessment_week == 0 || treatment.assessment_week > 52 {
+        problems.add("treatment.assessment_week", "must be 1 to 52");
+    }
+    if response.partial_by_week < treatment.assessment_week || response.partial_by_week > 104 {
+        problems.add(
+            "treatment.response.partial_by_week",
+            "must be from assessment_week to 104",
+        );
+    }
+    if treatment.taper.interval_days == 0 || treatment.taper.interval_days > 365 {
+        problems.add("treatment.taper.interval_days", "must be 1 to 365");
+    }
+    if treatment.window_days * 2
+        >= treatment
+            .taper
+            .interval_days
+            .min(treatment.assessment_week * 7)
+    {
+        problems.add(
+            "treatment.window_days",
+            "must be less than half the taper interval and half the assessment week, so windows do not overlap",
+        );
+    }
+    if treatment.maintenance.from_cycle == 0 {
+        problems.add("treatment.maintenance.from_cycle", "cycles count from 1");
+    }
+    if treatment.toxicity.lookback_days > 365 {
+        problems.add("treatment.toxicity.lookback_days", "must be 0 to 365");
+    }
+}
+
+fn compile_stops(specs: &[StopSpec], problems: &mut Problems) -> Vec<Stop> {
+    problems.unique("treatment.stops", specs.iter().map(|stop| stop.id.as_str()));
+    let mut stops = Vec::new();
+    for (index, spec) in specs.iter().enumerate() {
+        let path = format!("treatment.stops[{index}]");
+        let present = [
+            spec.event.is_some(),
+            spec.lab_grade.is_some(),
+            spec.flare.is_some(),
+            spec.adverse_event.is_some(),
+        ];
+        if present.iter().filter(|p| **p).count() != 1 {
+            problems.add(
+                &path,
+                "give exactly one trigger: event, lab_grade, flare or adverse_event",
+            );
+            continue;
+        }
+        let trigger = if let Some(name) = &spec.event {
+            event_kind(name, format!("{path}.event"), problems).map(StopTrigger::Event)
+        } else if let Some(lab) = &spec.lab_grade {
+            let tests = lab_tests(&lab.tests, &format!("{path}.lab_grade.tests"), problems);
+            if lab.tests.is_empty() {
+                problems.add(
+                    format!("{path}.lab_grade.tests"),
+                    "must list at least one lab test",
+                );
+            }
+            grade(
+                lab.min_grade,
+                format!("{path}.lab_grade.min_grade"),
+                problems,
+            )
+            .map(|min_grade| StopTrigger::LabGrade { tests, min_grade })
+        } else if let Some(flare) = &spec.flare {
+            match flare.as_str() {
+                "mild" => Some(StopTrigger::Flare(Flare::Mild)),
+                "severe" => Some(StopTrigger::Flare(Flare::Severe)),
+                other => {
+                    problems.add(
+                        format!("{path}.flare"),
+                        format!("unknown flare '{other}'; allowed: mild, severe"),
+                    );
+                    None
+                }
+            }
+        } else {
+            spec.adverse_event.as_ref().and_then(|ae| {
+                grade(
+                    ae.min_grade,
+                    format!("{path}.adverse_event.min_grade"),
+                    problems,
+                )
+                .map(|min_grade| StopTrigger::AdverseEvent {
+                    term: ae.term.clone(),
+                    min_grade,
+                })
+            })
+        };
+        if let Some(trigger) = trigger {
+            stops.push(Stop {
+                id: spec.id.clone(),
+                text: spec.text.clone(),
+                trigger,
+            });
+        }
+    }
+    stops
+}
+
+fn check_schedule(schedule: &ScheduleSpec, problems: &mut Problems) {
+    if schedule.horizon_months == 0 || schedule.horizon_months > 240 {
+        problems.add("schedule.horizon_months", "must be 1 to 240");
+    }
+    if schedule.visits.is_empty() {
+        problems.add("schedule.visits", "must list at least one segment");
+    }
+    check_segments(&schedule.visits, "schedule.visits", problems);
+    check_segments(&schedule.labs, "schedule.labs", problems);
+    problems.unique(
+        "schedule.pregnancy_tests",
+        schedule
+            .pregnancy_tests
+            .iter()
+            .map(|policy| policy.id.as_str()),
+    );
+    for (index, policy) in schedule.pregnancy_tests.iter().enumerate() {
+        let path = format!("schedule.pregnancy_tests[{index}]");
+        if policy.regular.is_empty() {
+            problems.add(format!("{path}.regular"), "must list at least one segment");
+        }
+        check_segments(&policy.regular, &format!("{path}.regular"), problems);
+        check_segments(&policy.irregular, &format!("{path}.irregular"), problems);
+        for (test, before) in policy.before_start.iter().enumerate() {
+            if before.earliest_days < before.latest_days || before.earliest_days > 60 {
+                problems.add(
+                    format!("{path}.before_start[{test}]"),
+                    "earliest_days must be at least latest_days and at most 60",
+                );
+            }
+        }
+    }
+}
+
+/// The shortest length of one step of a segment, in days (a month is at least 28).
+pub fn min_step_days(segment: &Segment) -> u32 {
+    let days = match segment.unit {
+        TimeUnit::Days => 1,
+        TimeUnit::Weeks => 7,
+        TimeUnit::Months => 28,
+    };
+    segment.every.saturating_mul(days)
+}
+
+fn check_segments(segments: &[Segment], path: &str, problems: &mut Problems) {
+    for (index, segment) in segments.iter().enumerate() {
+        let here = format!("{path}[{index}]");
+        if segment.every == 0 || min_step_days(segment) > 3660 {
+            problems.add(
+                format!("{here}.every"),
+                "must be at least 1 and at most 10 years",
+            );
+        }
+        match segment.times {
+            Some(0) => problems.add(
+                format!("{here}.times"),
+                "must be at least 1 (or absent: repeat to the horizon)",
+            ),
+            Some(times) if times > 520 => {
+                problems.add(format!("{here}.times"), "must be at most 520")
+            }
+            None if index + 1 != segments.len() => problems.add(
+                format!("{here}.times"),
+                "only the last segment may repeat to the horizon",
+            ),
+            _ => {}
+        }
+        if segment.every > 0 && segment.window_days * 2 >= min_step_days(segment) {
+            problems.add(
+                format!("{here}.window_days"),
+                format!(
+                    "must be less than half the interval ({} days) so windows do not overlap",
+                    min_step_days(segment)
+                ),
+            );
+        }
+    }
+}
+
+fn ids(levels: &[DoseLevel]) -> String {
+    levels
+        .iter()
+        .map(|level| level.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,372 @@
+//! The protocol file as data: the shapes read from TOML (see `FORMAT.md`, field by field).
+//!
+//! These types are only ever handed out inside a [`crate::Protocol`], which exists only after
+//! [`crate::Protocol::from_toml`] has checked every cross-reference and range, so code that
+//! receives them may rely on those checks (ladder ends "off", ids resolve, thresholds in range).
+
+use std::collections::BTreeMap;
+
+use instruments::sledai::FlareRule;
+use serde::{Deserialize, Serialize};
+
+/// `[study]`: who runs what, and what the sources say about it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    pub id: String,
+    pub title: String,
+    pub design: Design,
+    #[serde(default)]
+    pub drug: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Facts on which the sources disagree, recorded side by side and never resolved here.
+    #[serde(default)]
+    pub discrepancies: Vec<Discrepancy>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Design {
+    /// A prospective trial with a treatment algorithm (NCT01408199).
+    Interventional,
+    /// A prospective cohort treated per a fixed regimen (the thalidomide cohort).
+    Observational,
+    /// Data collected after the fact from charts; no algorithm to drive (the paediatric review).
+    Retrospective,
+}
+
+/// One fact on which sources disagree: `values` maps each source to what it says.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discrepancy {
+    pub item: String,
+    pub values: BTreeMap<String, String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `[[dose_levels]]`: one dose level a patient can be on. "Off" is the level with `mg = 0`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoseLevel {
+    pub id: String,
+    pub text: String,
+    /// Milligrams per administration (Table 2 reports the maximum dose in these).
+    pub mg: f64,
+    /// Administrations per week: 7 daily, 3.5 alternate days, 3, 2; 0 for off.
+    pub doses_per_week: f64,
+}
+
+impl DoseLevel {
+    pub fn mg_per_week(&self) -> f64 {
+        self.mg * self.doses_per_week
+    }
+
+    pub fn is_off(&self) -> bool {
+        self.mg_per_week() == 0.0
+    }
+}
+
+/// `[[eligibility.inclusion]]` and `[[eligibility.exclusion]]`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityRules {
+    #[serde(default)]
+    pub inclusion: Vec<CriterionSpec>,
+    #[serde(default)]
+    pub exclusion: Vec<CriterionSpec>,
+}
+
+/// One criterion: an id, a sentence, and one condition given either inline (`field`, `op`,
+/// `value`, `unit`) or as `all = [...]` / `any = [...]` of conditions.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionSpec {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub op: Option<String>,
+    #[serde(default)]
+    pub value: Option<ThresholdSpec>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub all: Option<Vec<ConditionSpec>>,
+    #[serde(default)]
+    pub any: Option<Vec<ConditionSpec>>,
+}
+
+impl CriterionSpec {
+    /// The criterion's condition, as if it were written nested.
+    pub fn condition(&self) -> ConditionSpec {
+        ConditionSpec {
+            field: self.field.clone(),
+            op: self.op.clone(),
+            value: self.value,
+            unit: self.unit.clone(),
+            all: self.all.clone(),
+            any: self.any.clone(),
+        }
+    }
+}
+
+/// A condition as written; [`crate::eligibility`] gives its meaning. Exactly one of
+/// `field` (with `op` and `value`), `all` or `any` must be present: the loader checks it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSpec {
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub op: Option<String>,
+    #[serde(default)]
+    pub value: Option<ThresholdSpec>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub all: Option<Vec<ConditionSpec>>,
+    #[serde(default)]
+    pub any: Option<Vec<ConditionSpec>>,
+}
+
+/// A threshold: a number (with its unit) or a yes/no answer.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ThresholdSpec {
+    Bool(bool),
+    Number(f64),
+}
+
+/// `[treatment]`: the algorithm that drives doses. Absent for a retrospective review.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Treatment {
+    /// Dose level of the first cycle.
+    pub start_level: String,
+    /// Dose level when there is no improvement at the first assessment; none = no escalation.
+    #[serde(default)]
+    pub escalation_level: Option<String>,
+    /// Dose level of a new cycle after a relapse.
+    pub reintroduce_level: String,
+    /// Week of each cycle at which the first response assessment drives the dose (paper: 4).
+    pub assessment_week: u32,
+    /// Days either side of a due date within which an assessment counts (a visit window).
+    pub window_days: u32,
+    /// What to do when a cycle reaches `response.partial_by_week` without a partial response.
+    pub no_response_at_deadline: NoResponsePolicy,
+    pub response: ResponseRules,
+    pub taper: Taper,
+    pub maintenance: Maintenance,
+    pub flare: FlareSettings,
+    pub toxicity: ToxicitySettings,
+    #[serde(default)]
+    pub stops: Vec<StopSpec>,
+    /// Event types that are protocol deviations (e.g. a change of concomitant medication).
+    #[serde(default)]
+    pub deviation_events: Vec<String>,
+}
+
+/// The paper says nothing about a cycle that reaches week 12 without a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoResponsePolicy {
+    /// Keep the dose, say the protocol is silent, and ask the physician (default).
+    DeferToPhysician,
+    /// Stop the drug.
+    Stop,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseRules {
+    /// Complete response: CLASI activity at or below this (paper: 0).
+    pub complete_max_activity: u8,
+    /// Partial response: at least this % decrease of CLASI activity from the cycle baseline (paper: 50).
+    pub partial_min_improvement_percent: f64,
+    /// Partial response is judged by this week of the cycle (paper: 12).
+    pub partial_by_week: u32,
+    /// What counts as "clinical improvement" at the first assessment.
+    pub improvement: Improvement,
+    /// Relapse: CLASI activity at or above this after a complete response (paper: 4).
+    pub relapse_min_activity: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Improvement {
+    /// Any decrease of CLASI activity from baseline (the paper: "no response = no improvement
+    /// or worsening", so anything better than baseline is improvement). Default.
+    AnyDecrease,
+    /// A decrease of at least 4 points or at least 20% (Klein 2011 ROC, INSTRUMENTS.md §1.6).
+    #[serde(rename = "klein_4_points_or_20_percent")]
+    Klein4PointsOr20Percent,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taper {
+    /// Dose levels from the highest to "off"; a taper steps one level down at a time.
+    pub ladder: Vec<String>,
+    /// Days between taper steps (paper: "monthly").
+    pub interval_days: u32,
+    /// Hold the current step (instead of stepping down) when CLASI activity is above the CR
+    /// threshold but below the relapse threshold. Paper: taper "if complete response", so true.
+    pub hold_without_complete_response: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maintenance {
+    pub policy: MaintenancePolicy,
+    /// The policy applies to relapses during taper in this cycle or later (paper: 2).
+    pub from_cycle: u32,
+}
+
+/// What follows a relapse during taper in a later cycle. The paper only says 3 of 14 patients
+/// "required a long-term maintenance dose", the lowest that held remission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenancePolicy {
+    /// Reintroduce the full dose as a new cycle, then taper only down to the level above the
+    /// one at which the relapse happened, and hold it. Default.
+    ReinduceThenHold,
+    /// Go straight to the level above the relapse level and hold it.
+    HoldImmediately,
+    /// No maintenance: every relapse starts a new cycle that tapers to off.
+    None,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlareSettings {
+    pub rule: FlareRule,
+    pub reference: SledaiReference,
+}
+
+/// Against which SLEDAI-2K score a change is measured; the paper does not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SledaiReference {
+    /// The score before it (visit to visit, as SELENA does). Default.
+    Previous,
+    /// The baseline score (the latest on or before the start date).
+    Baseline,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToxicitySettings {
+    /// Flag toxicity from this CTCAE grade (paper: grade 2 neutropenia was reported).
+    pub flag_min_grade: u8,
+    /// Adverse events dated within this many days before the decision are considered.
+    pub lookback_days: u32,
+    /// Lab tests graded for the flag (their latest value counts).
+    pub labs: Vec<String>,
+}
+
+/// `[[treatment.stops]]`: one reason to stop. Exactly one trigger key must be present.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopSpec {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub lab_grade: Option<LabGradeSpec>,
+    #[serde(default)]
+    pub flare: Option<String>,
+    #[serde(default)]
+    pub adverse_event: Option<AdverseEventSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabGradeSpec {
+    pub tests: Vec<String>,
+    pub min_grade: u8,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdverseEventSpec {
+    /// Any term when absent.
+    #[serde(default)]
+    pub term: Option<String>,
+    pub min_grade: u8,
+}
+
+/// `[schedule]`: the calendars, each a chain of segments after the start date.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSpec {
+    /// An open-ended last segment repeats until this many months after the start.
+    pub horizon_months: u32,
+    pub visits: Vec<Segment>,
+    #[serde(default)]
+    pub labs: Vec<Segment>,
+    #[serde(default)]
+    pub pregnancy_tests: Vec<PregnancyPolicy>,
+}
+
+/// `times` events `every` `unit`s apart, counted from the last date of the previous segment
+/// (or the start). Without `times` the segment repeats until the horizon (last segment only).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    pub every: u32,
+    pub unit: TimeUnit,
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// An event counts if done within this many days either side of its date.
+    pub window_days: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    Days,
+    Weeks,
+    Months,
+}
+
+/// A pregnancy-testing policy for women of reproductive potential (INSTRUMENTS.md §5.2).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PregnancyPolicy {
+    pub id: String,
+    pub text: String,
+    /// Tests before the start, each within a range of days before it.
+    #[serde(default)]
+    pub before_start: Vec<BeforeStart>,
+    /// During therapy with regular menses.
+    pub regular: Vec<Segment>,
+    /// During therapy with irregular menses; `regular` applies when absent.
+    #[serde(default)]
+    pub irregular: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeforeStart {
+    pub earliest_days: u32,
+    pub latest_days: u32,
+}
+
+/// The whole file as written.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolFile {
+    pub format: u32,
+    pub study: Study,
+    #[serde(default)]
+    pub dose_levels: Vec<DoseLevel>,
+    #[serde(default)]
+    pub eligibility: EligibilityRules,
+    #[serde(default)]
+    pub treatment: Option<Treatment>,
+    pub schedule: ScheduleSpec,
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary of `protocol`.
+
+mod broken;
+mod eligibility;
+mod order;
+mod replays;
+mod scenarios;
+mod schedule;
+mod shipped;
+mod support;

@@ -1,0 +1,110 @@
+//! Data-driven decision scenarios: one JSON file per scenario in `tests/scenarios/`.
+//!
+//! A scenario names a shipped protocol (optionally with `settings` changed), a history, an
+//! `as_of` date and the expected decision. Only the keys listed in `expect` are compared with
+//! the decision's JSON, plus `rules_include` (rule ids that must fire) and `missing_count`.
+
+use std::path::Path;
+
+use protocol::History;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::support::{date, shipped, tests_dir, variant};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scenario {
+    description: String,
+    protocol: String,
+    #[serde(default)]
+    settings: Map<String, Value>,
+    as_of: String,
+    history: History,
+    expect: Map<String, Value>,
+    #[serde(default)]
+    rules_include: Vec<String>,
+    #[serde(default)]
+    missing_count: Option<usize>,
+}
+
+/// Runs one scenario file; returns what differed (empty when it passes).
+fn run(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("scenario readable");
+    let scenario: Scenario = match serde_json::from_str(&text) {
+        Ok(scenario) => scenario,
+        Err(error) => return vec![format!("does not parse: {error}")],
+    };
+    let protocol = if scenario.settings.is_empty() {
+        shipped(&scenario.protocol)
+    } else {
+        variant(&scenario.protocol, &scenario.settings)
+    };
+    let decision = match protocol::decide(&protocol, &scenario.history, date(&scenario.as_of)) {
+        Ok(decision) => decision,
+        Err(error) => return vec![format!("decide failed: {error}")],
+    };
+    let got = serde_json::to_value(&decision).expect("decision serialises");
+    let mut problems = Vec::new();
+    for (key, want) in &scenario.expect {
+        let have = match key.as_str() {
+            "toxicity_grade" => got["toxicity"].get("grade").cloned().unwrap_or(Value::Null),
+            _ => got.get(key).cloned().unwrap_or(Value::Null),
+        };
+        if &have != want {
+            problems.push(format!("{key}: expected {want}, got {have}"));
+        }
+    }
+    let fired: Vec<&str> = decision.rules.iter().map(|rule| rule.id.as_str()).collect();
+    for id in &scenario.rules_include {
+        if !fired.contains(&id.as_str()) {
+            problems.push(format!("rule {id} did not fire; fired: {fired:?}"));
+        }
+    }
+    if let Some(count) = scenario.missing_count
+        && decision.missing.len() != count
+    {
+        problems.push(format!(
+            "missing: expected {count} items, got {:?}",
+            decision.missing
+        ));
+    }
+    if !problems.is_empty() {
+        problems.insert(0, scenario.description.clone());
+        problems.push(format!(
+            "decision: {}",
+            serde_json::to_string_pretty(&got).unwrap_or_default()
+        ));
+    }
+    problems
+}
+
+#[test]
+fn every_scenario_gives_its_expected_decision() {
+    let dir = tests_dir().join("scenarios");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    assert!(
+        paths.len() >= 30,
+        "expected the full scenario set, found {}",
+        paths.len()
+    );
+    let failures: Vec<String> = paths
+        .iter()
+        .filter_map(|path| {
+            let problems = run(path);
+            (!problems.is_empty())
+                .then(|| format!("{}:\n  {}", path.display(), problems.join("\n  ")))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} scenario(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
