@@ -1,0 +1,89 @@
+//! The one error type of the store boundary. Callers branch on the variants; everything the
+//! caller cannot act on is `Other`.
+
+use std::fmt;
+
+/// Why a store operation was refused or failed. A refused operation leaves the database unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The input is not allowed (range, format, date order, unknown reference).
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// The record does not exist (or the login is unknown).
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+    /// The change was based on a stale version: someone else changed the record first.
+    #[error("{0}")]
+    Conflict(Box<Conflict>),
+    /// A change after first entry needs a reason.
+    #[error("reason: a reason for change is required when changing or removing a record")]
+    ReasonRequired,
+    /// Wrong login or password, or a disabled account. Deliberately does not say which.
+    #[error("authentication failed")]
+    AuthenticationFailed,
+    /// The user is authenticated but may not do this.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// The database holds something this code never writes.
+    #[error("database is inconsistent: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Who changed a record since the version a write was based on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub entity: &'static str,
+    pub id: i64,
+    pub based_on: i64,
+    pub current: i64,
+    pub changed_by: String,
+    pub changed_at: String,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "conflict: {} {} was changed by {} at {} (now version {}, your change was based on version {}); reload and re-apply",
+            self.entity, self.id, self.changed_by, self.changed_at, self.current, self.based_on
+        )
+    }
+}
+
+impl StoreError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn corrupt(message: impl Into<String>) -> StoreError {
+        StoreError::Corrupt(message.into())
+    }
+
+    pub(crate) fn other(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::Other(Box::new(error))
+    }
+
+    /// Whether the caller's input is at fault (a CLI maps these to exit status 2).
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Invalid { .. }
+                | StoreError::NotFound { .. }
+                | StoreError::Conflict(_)
+                | StoreError::ReasonRequired
+                | StoreError::AuthenticationFailed
+                | StoreError::Forbidden(_)
+        )
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        StoreError::other(error)
+    }
+}

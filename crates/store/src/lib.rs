@@ -1,0 +1,115 @@
+//! The study record: an append-only, SHA-256-chained audit trail whose projections (current-state
+//! tables) are written in the same transaction, on SQLite (the default, one file) or PostgreSQL.
+//!
+//! Codemap:
+//! - `db`: the two backends behind one query surface (open, migrate, read/write transactions).
+//! - `value`, `schema`: field values and the entity descriptors every generic path works from.
+//! - `event`: an audit event, its canonical bytes and hash.
+//! - `writer`: the one write path (events + projections, optimistic versions, reasons).
+//! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
+//! - `study`, `people`, `subjects`: typed commands and reads per entity.
+//! - `backup`: SQLite online backup, verified after writing.
+//!
+//! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
+//! the replay of its events; a refused command writes nothing; subjects appear only under their
+//! pseudonymous study id.
+
+mod auth;
+mod backup;
+mod check;
+mod db;
+mod error;
+mod event;
+mod people;
+mod schema;
+mod study;
+mod subjects;
+#[cfg(feature = "test-support")]
+pub mod testing;
+mod value;
+mod verify;
+mod writer;
+
+pub use auth::{Actor, Password, Role};
+pub use db::{Backend, DbUrl};
+pub use error::{Conflict, StoreError};
+pub use event::{Event, GENESIS_HASH};
+pub use people::{NewUser, Site, User};
+pub use study::{NewStudy, Study};
+pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
+pub use verify::{Problem, Verification};
+pub use writer::Reason;
+
+use db::{OpenMode, Pool};
+
+/// An open study record.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// Which events `audit_page` returns.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    /// Only events about this subject (by pseudonymous study id).
+    pub subject: Option<String>,
+    /// Only events recorded at or after this time.
+    pub since: Option<jiff::Timestamp>,
+}
+
+impl Store {
+    /// Opens an existing record and applies any pending migrations.
+    pub async fn open(url: &DbUrl) -> Result<Store, StoreError> {
+        let store = Store {
+            pool: Pool::open(url, OpenMode::Existing).await?,
+        };
+        if !store.is_initialised().await? {
+            return Err(StoreError::invalid(
+                "db",
+                "holds no study yet (run `cletrial init` first)",
+            ));
+        }
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
+    /// Closes the connections (a SQLite file is then checkpointed).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn is_initialised(&self) -> Result<bool, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = tx
+            .fetch("SELECT id FROM study", &[], &[value::Ty::Int])
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
+    /// One page of the audit trail: events after `after_seq`, in order, at most `limit`.
+    pub async fn audit_page(
+        &self,
+        filter: &EventFilter,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let subject_id = match &filter.subject {
+            None => None,
+            Some(code) => Some(
+                writer::find_by(&mut tx, &schema::SUBJECT, "code", code)
+                    .await?
+                    .map(|(id, _)| id)
+                    .ok_or_else(|| StoreError::NotFound {
+                        entity: "subject",
+                        id: code.clone(),
+                    })?,
+            ),
+        };
+        let since = filter.since.map(|time| format!("{time:.6}"));
+        event::page(&mut tx, after_seq, limit, subject_id, since.as_deref()).await
+    }
+}

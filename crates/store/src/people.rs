@@ -1,0 +1,339 @@
+//! Sites, users and their role grants per site. Managing them needs an administrator.
+
+use crate::Store;
+use crate::auth::{self, Actor, Password, Role};
+use crate::check;
+use crate::db::Tx;
+use crate::error::StoreError;
+use crate::schema::{GRANT, SITE, USER};
+use crate::value::{Ty, Value};
+use crate::writer::{self, Changes, Reason, Row, Writer};
+
+/// A new user account.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// Unique and never reassigned (21 CFR 11.100).
+    pub login: String,
+    /// The name printed with the user's signatures (21 CFR 11.50).
+    pub printed_name: String,
+}
+
+pub(crate) struct CheckedUser {
+    pub(crate) login: String,
+    printed_name: String,
+}
+
+impl NewUser {
+    pub(crate) fn checked(&self) -> Result<CheckedUser, StoreError> {
+        Ok(CheckedUser {
+            login: check::code("login", &self.login, 64)?,
+            printed_name: check::label("printed name", &self.printed_name, 120)?,
+        })
+    }
+}
+
+impl CheckedUser {
+    pub(crate) fn changes(&self, is_admin: bool) -> Changes {
+        vec![
+            ("login", Some(Value::Text(self.login.clone()))),
+            ("printed_name", Some(Value::Text(self.printed_name.clone()))),
+            ("is_admin", Some(Value::Bool(is_admin))),
+            ("disabled", Some(Value::Bool(false))),
+        ]
+    }
+}
+
+/// A user account as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub version: i64,
+    pub login: String,
+    pub printed_name: String,
+    pub is_admin: bool,
+    pub disabled: bool,
+}
+
+/// A site as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub id: i64,
+    pub version: i64,
+    pub code: String,
+    pub name: String,
+}
+
+fn text(row: &Row, field: &str) -> String {
+    row.get(field)
+        .and_then(Value::as_text)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn user_from(id: i64, row: &Row) -> User {
+    User {
+        id,
+        version: row.version,
+        login: text(row, "login"),
+        printed_name: text(row, "printed_name"),
+        is_admin: row
+            .get("is_admin")
+            .and_then(Value::as_bool)
+            .unwrap_or_default(),
+        disabled: row
+            .get("disabled")
+            .and_then(Value::as_bool)
+            .unwrap_or_default(),
+    }
+}
+
+pub(crate) async fn set_credential(
+    writer: &mut Writer,
+    user_id: i64,
+    phc: &str,
+) -> Result<(), StoreError> {
+    let seq = writer.last_seq();
+    writer
+        .tx()
+        .execute(
+            "INSERT INTO credential (user_id, phc, set_seq) VALUES ($1, $2, $3)",
+            &[user_id.into(), phc.into(), seq.into()],
+        )
+        .await?;
+    Ok(())
+}
+
+async fn user_by_login(tx: &mut Tx, login: &str) -> Result<(i64, Row), StoreError> {
+    writer::find_by(tx, &USER, "login", login)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "user",
+            id: login.to_owned(),
+        })
+}
+
+pub(crate) async fn site_by_code(tx: &mut Tx, code: &str) -> Result<(i64, Row), StoreError> {
+    match writer::find_by(tx, &SITE, "code", code).await? {
+        Some((id, row)) if !row.removed => Ok((id, row)),
+        _ => Err(StoreError::invalid(
+            "site",
+            format!("no site with code '{code}'"),
+        )),
+    }
+}
+
+/// Whether `actor` holds a live grant of a data-entry role at `site_id`.
+pub(crate) async fn require_data_entry(
+    tx: &mut Tx,
+    actor: &Actor,
+    site_id: i64,
+) -> Result<(), StoreError> {
+    let roles = tx
+        .fetch(
+            "SELECT role FROM role_grant WHERE user_id = $1 AND site_id = $2 AND NOT removed",
+            &[actor.user_id.into(), site_id.into()],
+            &[Ty::Text],
+        )
+        .await?;
+    let allowed = roles.iter().any(|row| {
+        matches!(row.first(), Some(Some(Value::Text(role)))
+            if Role::parse(role).is_ok_and(Role::enters_data))
+    });
+    if allowed {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(format!(
+            "{} holds no investigator or coordinator role at this site",
+            actor.login
+        )))
+    }
+}
+
+impl Store {
+    /// Checks a login and password. A wrong password, an unknown login and a disabled account
+    /// all give the same error.
+    pub async fn authenticate(
+        &self,
+        login: &str,
+        password: &Password,
+    ) -> Result<Actor, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let found = writer::find_by(&mut tx, &USER, "login", login).await?;
+        let Some((id, row)) = found else {
+            return Err(StoreError::AuthenticationFailed);
+        };
+        let phc = tx
+            .fetch_optional(
+                "SELECT phc FROM credential WHERE user_id = $1",
+                &[id.into()],
+                &[Ty::Text],
+            )
+            .await?
+            .and_then(|values| values.into_iter().next().flatten())
+            .and_then(|value| value.as_text().map(str::to_owned));
+        drop(tx);
+        let user = user_from(id, &row);
+        match phc {
+            Some(phc) if !row.removed && !user.disabled && auth::verify(password, &phc).await? => {
+                Ok(Actor {
+                    user_id: id,
+                    login: user.login,
+                    is_admin: user.is_admin,
+                })
+            }
+            _ => Err(StoreError::AuthenticationFailed),
+        }
+    }
+
+    pub async fn add_site(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+    ) -> Result<Site, StoreError> {
+        actor.require_admin("adding a site")?;
+        let code = check::code("site code", code, 32)?;
+        let name = check::label("site name", name, 200)?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        if writer::find_by(writer.tx(), &SITE, "code", &code)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::invalid(
+                "site code",
+                format!("'{code}' is already used"),
+            ));
+        }
+        let id = writer
+            .create(
+                &SITE,
+                vec![
+                    ("code", Some(Value::Text(code.clone()))),
+                    ("name", Some(Value::Text(name.clone()))),
+                ],
+            )
+            .await?;
+        writer.commit().await?;
+        Ok(Site {
+            id,
+            version: 1,
+            code,
+            name,
+        })
+    }
+
+    pub async fn sites(&self) -> Result<Vec<Site>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = writer::load_all(&mut tx, &SITE).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, row)| !row.removed)
+            .map(|(id, row)| Site {
+                id,
+                version: row.version,
+                code: text(&row, "code"),
+                name: text(&row, "name"),
+            })
+            .collect())
+    }
+
+    /// Adds a (non-admin) user with an initial password.
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        user: &NewUser,
+        password: &Password,
+    ) -> Result<User, StoreError> {
+        actor.require_admin("adding a user")?;
+        let user = user.checked()?;
+        let phc = auth::hash(password).await?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        if writer::find_by(writer.tx(), &USER, "login", &user.login)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::invalid(
+                "login",
+                format!(
+                    "'{}' is already used (logins are never reassigned)",
+                    user.login
+                ),
+            ));
+        }
+        let id = writer.create(&USER, user.changes(false)).await?;
+        set_credential(&mut writer, id, &phc).await?;
+        let (_, row) = user_by_login(writer.tx(), &user.login).await?;
+        writer.commit().await?;
+        Ok(user_from(id, &row))
+    }
+
+    pub async fn user(&self, login: &str) -> Result<User, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let (id, row) = user_by_login(&mut tx, login).await?;
+        Ok(user_from(id, &row))
+    }
+
+    /// Gives `login` a role at a site.
+    pub async fn grant(
+        &self,
+        actor: &Actor,
+        login: &str,
+        site_code: &str,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        actor.require_admin("granting a role")?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let (user_id, _) = user_by_login(writer.tx(), login).await?;
+        let (site_id, _) = site_by_code(writer.tx(), site_code).await?;
+        let existing = writer
+            .tx()
+            .fetch(
+                "SELECT id FROM role_grant WHERE user_id = $1 AND site_id = $2 AND role = $3 AND NOT removed",
+                &[user_id.into(), site_id.into(), role.as_str().into()],
+                &[Ty::Int],
+            )
+            .await?;
+        if !existing.is_empty() {
+            return Err(StoreError::invalid(
+                "role",
+                format!("{login} already holds {} at {site_code}", role.as_str()),
+            ));
+        }
+        writer
+            .create(
+                &GRANT,
+                vec![
+                    ("user_id", Some(Value::Int(user_id))),
+                    ("site_id", Some(Value::Int(site_id))),
+                    ("role", Some(Value::Text(role.as_str().to_owned()))),
+                ],
+            )
+            .await?;
+        writer.commit().await
+    }
+
+    /// Disables an account (it stays, with its history and signatures; it can no longer log in).
+    pub async fn disable_user(
+        &self,
+        actor: &Actor,
+        login: &str,
+        reason: &str,
+    ) -> Result<User, StoreError> {
+        actor.require_admin("disabling a user")?;
+        let reason = Reason::new(reason)?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let (id, row) = user_by_login(writer.tx(), login).await?;
+        writer
+            .update(
+                &USER,
+                id,
+                row.version,
+                &reason,
+                vec![("disabled", Some(Value::Bool(true)))],
+            )
+            .await?;
+        let (_, row) = user_by_login(writer.tx(), login).await?;
+        writer.commit().await?;
+        Ok(user_from(id, &row))
+    }
+}

@@ -1,0 +1,172 @@
+//! What the record holds: one descriptor per entity kind. The generic write path, the projection
+//! rebuild of `audit verify` and the table readers all work from these descriptors, so adding an
+//! entity is a descriptor, a migration per backend and a typed command module.
+
+use crate::value::Ty;
+
+/// One kind of record (a projection table).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Kind {
+    /// The name in the audit trail (`entity` column).
+    pub name: &'static str,
+    /// The projection table.
+    pub table: &'static str,
+    pub fields: &'static [Field],
+    pub scope: Scope,
+}
+
+/// One field of a record.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Ty,
+    /// Required fields can never be blank.
+    pub required: bool,
+    /// For reference fields: the kind whose id this field holds (must exist and not be removed).
+    pub refers_to: Option<&'static Kind>,
+}
+
+/// Which site and subject an event is about, so the trail can be read per site or per subject.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Study-wide (the study, users).
+    Study,
+    /// The record is a site.
+    OwnSite,
+    /// The record belongs to the site in this field.
+    Site(&'static str),
+    /// The record is a subject; its site is in this field.
+    OwnSubject(&'static str),
+    /// The record belongs to the subject in this field.
+    Subject(&'static str),
+}
+
+impl Kind {
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+}
+
+const fn text(name: &'static str, required: bool) -> Field {
+    Field {
+        name,
+        ty: Ty::Text,
+        required,
+        refers_to: None,
+    }
+}
+const fn int(name: &'static str, required: bool) -> Field {
+    Field {
+        name,
+        ty: Ty::Int,
+        required,
+        refers_to: None,
+    }
+}
+const fn flag(name: &'static str) -> Field {
+    Field {
+        name,
+        ty: Ty::Bool,
+        required: true,
+        refers_to: None,
+    }
+}
+const fn date(name: &'static str, required: bool) -> Field {
+    Field {
+        name,
+        ty: Ty::Date,
+        required,
+        refers_to: None,
+    }
+}
+const fn reference(name: &'static str, kind: &'static Kind) -> Field {
+    Field {
+        name,
+        ty: Ty::Int,
+        required: true,
+        refers_to: Some(kind),
+    }
+}
+
+/// The study and its protocol file; a new protocol version is an update of this record.
+pub static STUDY: Kind = Kind {
+    name: "study",
+    table: "study",
+    fields: &[
+        text("code", true),
+        text("title", true),
+        int("protocol_version", true),
+        text("protocol_sha256", true),
+        text("protocol_text", true),
+    ],
+    scope: Scope::Study,
+};
+
+pub static SITE: Kind = Kind {
+    name: "site",
+    table: "site",
+    fields: &[text("code", true), text("name", true)],
+    scope: Scope::OwnSite,
+};
+
+/// A user account. The password hash is not part of the record (see `auth`).
+pub static USER: Kind = Kind {
+    name: "user",
+    table: "app_user",
+    fields: &[
+        text("login", true),
+        text("printed_name", true),
+        flag("is_admin"),
+        flag("disabled"),
+    ],
+    scope: Scope::Study,
+};
+
+/// A role at one site; revoking it removes the record.
+pub static GRANT: Kind = Kind {
+    name: "grant",
+    table: "role_grant",
+    fields: &[
+        reference("user_id", &USER),
+        reference("site_id", &SITE),
+        text("role", true),
+    ],
+    scope: Scope::Site("site_id"),
+};
+
+pub static SUBJECT: Kind = Kind {
+    name: "subject",
+    table: "subject",
+    fields: &[
+        reference("site_id", &SITE),
+        text("code", true),
+        text("sex", true),
+        date("birth_date", false),
+        int("age_years", false),
+        text("subtype", false),
+        date("screening_date", true),
+        date("consent_date", false),
+        date("enrolment_date", false),
+    ],
+    scope: Scope::OwnSubject("site_id"),
+};
+
+pub static VISIT: Kind = Kind {
+    name: "visit",
+    table: "visit",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("name", true),
+        date("planned_date", false),
+        date("actual_date", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// Every kind, parents before children (the order of rebuild and comparison).
+pub static KINDS: &[&Kind] = &[&STUDY, &SITE, &USER, &GRANT, &SUBJECT, &VISIT];
+
+/// The kind named `name` in the audit trail.
+pub fn kind(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().copied().find(|kind| kind.name == name)
+}

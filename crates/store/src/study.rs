@@ -1,0 +1,168 @@
+//! The study and its protocol file, and `init`, which creates the study with its first admin.
+
+use sha2::{Digest, Sha256};
+
+use crate::Store;
+use crate::auth::{self, Actor, Password};
+use crate::check;
+use crate::db::{DbUrl, OpenMode, Pool};
+use crate::error::StoreError;
+use crate::people::NewUser;
+use crate::schema::{STUDY, USER};
+use crate::value::Value;
+use crate::writer::{self, Reason, Writer};
+
+/// What `init` needs to create a study.
+#[derive(Clone, Debug)]
+pub struct NewStudy {
+    /// A short code, e.g. `LENA-CLE-01`.
+    pub code: String,
+    pub title: String,
+    /// The protocol file as written (TOML), kept verbatim and versioned.
+    pub protocol_text: String,
+}
+
+/// The study as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Study {
+    pub version: i64,
+    pub code: String,
+    pub title: String,
+    /// 1 for the protocol given at `init`, then one more per amendment.
+    pub protocol_version: i64,
+    pub protocol_sha256: String,
+    pub protocol_text: String,
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+const PROTOCOL_MAX_BYTES: usize = 1 << 20;
+
+fn check_protocol(text: &str) -> Result<(), StoreError> {
+    if text.trim().is_empty() {
+        return Err(StoreError::invalid("protocol", "is empty"));
+    }
+    if text.len() > PROTOCOL_MAX_BYTES {
+        return Err(StoreError::invalid("protocol", "is larger than 1 MiB"));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates a new record: the study (protocol version 1) and its first administrator, who is
+    /// the actor of these first events. Refused when the database already holds a study.
+    pub async fn init(
+        url: &DbUrl,
+        study: &NewStudy,
+        admin: &NewUser,
+        password: &Password,
+    ) -> Result<(Store, Actor), StoreError> {
+        let code = check::code("study code", &study.code, 32)?;
+        let title = check::label("title", &study.title, 200)?;
+        check_protocol(&study.protocol_text)?;
+        let admin = admin.checked()?;
+        let phc = auth::hash(password).await?;
+        let store = Store {
+            pool: Pool::open(url, OpenMode::Create).await?,
+        };
+        let mut writer = Writer::begin(&store.pool, &admin.login).await?;
+        if writer.last_seq() > 0 {
+            return Err(StoreError::invalid(
+                "db",
+                "already holds a study; init runs once",
+            ));
+        }
+        let user_id = writer.create(&USER, admin.changes(true)).await?;
+        crate::people::set_credential(&mut writer, user_id, &phc).await?;
+        writer
+            .create(
+                &STUDY,
+                vec![
+                    ("code", Some(Value::Text(code))),
+                    ("title", Some(Value::Text(title))),
+                    ("protocol_version", Some(Value::Int(1))),
+                    (
+                        "protocol_sha256",
+                        Some(Value::Text(sha256_hex(&study.protocol_text))),
+                    ),
+                    (
+                        "protocol_text",
+                        Some(Value::Text(study.protocol_text.clone())),
+                    ),
+                ],
+            )
+            .await?;
+        writer.commit().await?;
+        let actor = Actor {
+            user_id,
+            login: admin.login,
+            is_admin: true,
+        };
+        Ok((store, actor))
+    }
+
+    pub async fn study(&self) -> Result<Study, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let row = writer::load(&mut tx, &STUDY, 1)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "study",
+                id: "1".into(),
+            })?;
+        let text = |field: &str| {
+            row.get(field)
+                .and_then(Value::as_text)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Ok(Study {
+            version: row.version,
+            code: text("code"),
+            title: text("title"),
+            protocol_version: row
+                .get("protocol_version")
+                .and_then(Value::as_int)
+                .unwrap_or_default(),
+            protocol_sha256: text("protocol_sha256"),
+            protocol_text: text("protocol_text"),
+        })
+    }
+
+    /// Replaces the protocol file (an amendment); the protocol version goes up by one.
+    pub async fn amend_protocol(
+        &self,
+        actor: &Actor,
+        based_on: i64,
+        protocol_text: &str,
+        reason: &str,
+    ) -> Result<Study, StoreError> {
+        actor.require_admin("amending the protocol")?;
+        let reason = Reason::new(reason)?;
+        check_protocol(protocol_text)?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let current = writer::load(writer.tx(), &STUDY, 1)
+            .await?
+            .and_then(|row| row.get("protocol_version").and_then(Value::as_int))
+            .unwrap_or_default();
+        writer
+            .update(
+                &STUDY,
+                1,
+                based_on,
+                &reason,
+                vec![
+                    ("protocol_version", Some(Value::Int(current + 1))),
+                    (
+                        "protocol_sha256",
+                        Some(Value::Text(sha256_hex(protocol_text))),
+                    ),
+                    ("protocol_text", Some(Value::Text(protocol_text.to_owned()))),
+                ],
+            )
+            .await?;
+        writer.commit().await?;
+        self.study().await
+    }
+}

@@ -1,0 +1,476 @@
+//! Subjects (pseudonymous) and their visits.
+
+use jiff::civil::Date;
+
+use crate::Store;
+use crate::auth::Actor;
+use crate::check;
+use crate::error::StoreError;
+use crate::people::{require_data_entry, site_by_code};
+use crate::schema::{SUBJECT, VISIT};
+use crate::value::Value;
+use crate::writer::{self, Changes, Reason, Row, Writer};
+
+/// Sex as collected, CDISC SDTM `SEX` codelist (C66731): F, M, U.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sex {
+    Female,
+    Male,
+    Unknown,
+}
+
+impl Sex {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Female => "F",
+            Sex::Male => "M",
+            Sex::Unknown => "U",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Sex, StoreError> {
+        [Sex::Female, Sex::Male, Sex::Unknown]
+            .into_iter()
+            .find(|sex| sex.code() == text)
+            .ok_or_else(|| {
+                StoreError::invalid("sex", format!("'{text}' is not allowed; allowed: F, M, U"))
+            })
+    }
+}
+
+/// A subject's age is collected either as a birth date or, where the birth date may not be
+/// recorded, as whole years at screening.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BirthOrAge {
+    BirthDate(Date),
+    AgeYears(i64),
+}
+
+/// The CLE subtype codes a subject may carry, after the subtype taxonomy in
+/// docs/INSTRUMENTS.md §6 (Gilliam classification as in PMC10152495 Table 1). To be replaced by
+/// the `instruments` crate's subtype type when it lands.
+pub const SUBTYPES: &[&str] = &[
+    "acle_localized",
+    "acle_generalized",
+    "scle_annular",
+    "scle_papulosquamous",
+    "dle_localized",
+    "dle_generalized",
+    "dle_hypertrophic",
+    "dle_mucosal",
+    "lupus_profundus",
+    "chilblain",
+    "tumidus",
+    "other",
+];
+
+/// Oldest age accepted, in years.
+const MAX_AGE_YEARS: i64 = 120;
+
+/// What a subject form holds; used to register a subject and, whole, to change one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubjectData {
+    /// The site's code.
+    pub site: String,
+    /// The pseudonymous study id (never a name or initials).
+    pub code: String,
+    pub sex: Sex,
+    pub birth: BirthOrAge,
+    pub subtype: Option<String>,
+    pub screening_date: Date,
+    pub consent_date: Option<Date>,
+    pub enrolment_date: Option<Date>,
+}
+
+/// A subject as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject {
+    pub id: i64,
+    pub version: i64,
+    pub data: SubjectData,
+}
+
+impl SubjectData {
+    /// Ranges and date order. Informed consent comes before any study procedure (ICH E6(R3)
+    /// 2.8.1), so screening and enrolment may not precede consent, and enrolment needs consent.
+    fn check(&self, today: Date) -> Result<(), StoreError> {
+        check::code("code", &self.code, 20)?;
+        check::not_future("screening_date", self.screening_date, today)?;
+        match self.birth {
+            BirthOrAge::BirthDate(birth) => {
+                check::not_future("birth_date", birth, today)?;
+                if birth > self.screening_date {
+                    return Err(StoreError::invalid(
+                        "birth_date",
+                        "is after the screening date",
+                    ));
+                }
+            }
+            BirthOrAge::AgeYears(age) if !(0..=MAX_AGE_YEARS).contains(&age) => {
+                return Err(StoreError::invalid(
+                    "age_years",
+                    format!("{age} is outside 0 to {MAX_AGE_YEARS}"),
+                ));
+            }
+            BirthOrAge::AgeYears(_) => {}
+        }
+        if let Some(subtype) = &self.subtype
+            && !SUBTYPES.contains(&subtype.as_str())
+        {
+            return Err(StoreError::invalid(
+                "subtype",
+                format!(
+                    "'{subtype}' is not a CLE subtype; allowed: {}",
+                    SUBTYPES.join(", ")
+                ),
+            ));
+        }
+        if let Some(consent) = self.consent_date {
+            check::not_future("consent_date", consent, today)?;
+            if self.screening_date < consent {
+                return Err(StoreError::invalid(
+                    "screening_date",
+                    format!("is before consent ({consent})"),
+                ));
+            }
+        }
+        if let Some(enrolment) = self.enrolment_date {
+            check::not_future("enrolment_date", enrolment, today)?;
+            if self.consent_date.is_none() {
+                return Err(StoreError::invalid(
+                    "enrolment_date",
+                    "needs a consent date first",
+                ));
+            }
+            if enrolment < self.screening_date {
+                return Err(StoreError::invalid(
+                    "enrolment_date",
+                    "is before the screening date",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn changes(&self, site_id: i64) -> Changes {
+        let (birth, age) = match self.birth {
+            BirthOrAge::BirthDate(date) => (Some(Value::Date(date)), None),
+            BirthOrAge::AgeYears(age) => (None, Some(Value::Int(age))),
+        };
+        vec![
+            ("site_id", Some(Value::Int(site_id))),
+            ("code", Some(Value::Text(self.code.trim().to_owned()))),
+            ("sex", Some(Value::Text(self.sex.code().to_owned()))),
+            ("birth_date", birth),
+            ("age_years", age),
+            ("subtype", self.subtype.clone().map(Value::Text)),
+            ("screening_date", Some(Value::Date(self.screening_date))),
+            ("consent_date", self.consent_date.map(Value::Date)),
+            ("enrolment_date", self.enrolment_date.map(Value::Date)),
+        ]
+    }
+}
+
+fn date(row: &Row, field: &str) -> Option<Date> {
+    row.get(field).and_then(Value::as_date)
+}
+
+fn subject_from(id: i64, row: &Row, site: String) -> Result<Subject, StoreError> {
+    let birth = match (
+        date(row, "birth_date"),
+        row.get("age_years").and_then(Value::as_int),
+    ) {
+        (Some(date), _) => BirthOrAge::BirthDate(date),
+        (None, Some(age)) => BirthOrAge::AgeYears(age),
+        (None, None) => {
+            return Err(StoreError::corrupt(format!(
+                "subject {id} has neither birth date nor age"
+            )));
+        }
+    };
+    Ok(Subject {
+        id,
+        version: row.version,
+        data: SubjectData {
+            site,
+            code: row
+                .get("code")
+                .and_then(Value::as_text)
+                .unwrap_or_default()
+                .to_owned(),
+            sex: Sex::parse(row.get("sex").and_then(Value::as_text).unwrap_or_default())?,
+            birth,
+            subtype: row
+                .get("subtype")
+                .and_then(Value::as_text)
+                .map(str::to_owned),
+            screening_date: date(row, "screening_date").unwrap_or_default(),
+            consent_date: date(row, "consent_date"),
+            enrolment_date: date(row, "enrolment_date"),
+        },
+    })
+}
+
+/// What a visit form holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitData {
+    /// The visit's name in the schedule, e.g. `week 4`.
+    pub name: String,
+    pub planned_date: Option<Date>,
+    pub actual_date: Option<Date>,
+}
+
+/// A visit as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Visit {
+    pub id: i64,
+    pub version: i64,
+    pub subject_id: i64,
+    pub data: VisitData,
+}
+
+impl VisitData {
+    /// A visit that took place needs consent, on or before its date (ICH E6(R3) 2.8.1).
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::label("name", &self.name, 60)?;
+        if let Some(actual) = self.actual_date {
+            check::not_future("actual_date", actual, today)?;
+            match subject.data.consent_date {
+                None => {
+                    return Err(StoreError::invalid(
+                        "actual_date",
+                        "the subject has no consent date",
+                    ));
+                }
+                Some(consent) if actual < consent => {
+                    return Err(StoreError::invalid(
+                        "actual_date",
+                        format!("is before consent ({consent})"),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn changes(&self, subject_id: i64) -> Changes {
+        vec![
+            ("subject_id", Some(Value::Int(subject_id))),
+            ("name", Some(Value::Text(self.name.trim().to_owned()))),
+            ("planned_date", self.planned_date.map(Value::Date)),
+            ("actual_date", self.actual_date.map(Value::Date)),
+        ]
+    }
+}
+
+impl Store {
+    /// Registers a subject at a site where `actor` enters data.
+    pub async fn add_subject(
+        &self,
+        actor: &Actor,
+        data: &SubjectData,
+    ) -> Result<Subject, StoreError> {
+        data.check(check::today())?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
+        require_data_entry(writer.tx(), actor, site_id).await?;
+        if writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim())
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::invalid(
+                "code",
+                format!("'{}' is already used", data.code.trim()),
+            ));
+        }
+        let id = writer.create(&SUBJECT, data.changes(site_id)).await?;
+        writer.commit().await?;
+        self.subject(id).await
+    }
+
+    /// Replaces a subject's data; only the fields that differ make events.
+    pub async fn update_subject(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        data: &SubjectData,
+        reason: &str,
+    ) -> Result<Subject, StoreError> {
+        let reason = Reason::new(reason)?;
+        data.check(check::today())?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let current = writer::load(writer.tx(), &SUBJECT, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "subject",
+                id: id.to_string(),
+            })?;
+        let old_site = current
+            .get("site_id")
+            .and_then(Value::as_int)
+            .unwrap_or_default();
+        require_data_entry(writer.tx(), actor, old_site).await?;
+        let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
+        require_data_entry(writer.tx(), actor, site_id).await?;
+        if let Some((other, _)) =
+            writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim()).await?
+            && other != id
+        {
+            return Err(StoreError::invalid(
+                "code",
+                format!("'{}' is already used", data.code.trim()),
+            ));
+        }
+        writer
+            .update(&SUBJECT, id, based_on, &reason, data.changes(site_id))
+            .await?;
+        writer.commit().await?;
+        self.subject(id).await
+    }
+
+    /// Withdraws a subject record entered in error (it and its history stay in the trail).
+    pub async fn remove_subject(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let reason = Reason::new(reason)?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let current = writer::load(writer.tx(), &SUBJECT, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "subject",
+                id: id.to_string(),
+            })?;
+        require_data_entry(
+            writer.tx(),
+            actor,
+            current
+                .get("site_id")
+                .and_then(Value::as_int)
+                .unwrap_or_default(),
+        )
+        .await?;
+        writer.remove(&SUBJECT, id, based_on, &reason).await?;
+        writer.commit().await
+    }
+
+    pub async fn subject(&self, id: i64) -> Result<Subject, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let row = writer::load(&mut tx, &SUBJECT, id)
+            .await?
+            .filter(|row| !row.removed)
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "subject",
+                id: id.to_string(),
+            })?;
+        let site_id = row
+            .get("site_id")
+            .and_then(Value::as_int)
+            .unwrap_or_default();
+        let site = writer::load(&mut tx, &crate::schema::SITE, site_id)
+            .await?
+            .and_then(|site| site.get("code").and_then(Value::as_text).map(str::to_owned))
+            .unwrap_or_default();
+        subject_from(id, &row, site)
+    }
+
+    /// The live subject with this pseudonymous study id.
+    pub async fn subject_by_code(&self, code: &str) -> Result<Subject, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let found = writer::find_by(&mut tx, &SUBJECT, "code", code).await?;
+        drop(tx);
+        match found {
+            Some((id, row)) if !row.removed => self.subject(id).await,
+            _ => Err(StoreError::NotFound {
+                entity: "subject",
+                id: code.to_owned(),
+            }),
+        }
+    }
+
+    pub async fn add_visit(
+        &self,
+        actor: &Actor,
+        subject_id: i64,
+        data: &VisitData,
+    ) -> Result<Visit, StoreError> {
+        let subject = self.subject(subject_id).await?;
+        data.check(&subject, check::today())?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+        require_data_entry(writer.tx(), actor, site_id).await?;
+        // The subject may have changed since it was read; the visit is checked against its state
+        // under the writer lock.
+        let locked = writer::load(writer.tx(), &SUBJECT, subject_id).await?;
+        if locked.as_ref().map(|row| row.version) != Some(subject.version) {
+            return Err(StoreError::invalid(
+                "subject",
+                "changed while the visit was being saved; try again",
+            ));
+        }
+        let id = writer.create(&VISIT, data.changes(subject_id)).await?;
+        writer.commit().await?;
+        self.visit(id).await
+    }
+
+    pub async fn update_visit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        data: &VisitData,
+        reason: &str,
+    ) -> Result<Visit, StoreError> {
+        let reason = Reason::new(reason)?;
+        let visit = self.visit(id).await?;
+        let subject = self.subject(visit.subject_id).await?;
+        data.check(&subject, check::today())?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+        require_data_entry(writer.tx(), actor, site_id).await?;
+        writer
+            .update(
+                &VISIT,
+                id,
+                based_on,
+                &reason,
+                data.changes(visit.subject_id),
+            )
+            .await?;
+        writer.commit().await?;
+        self.visit(id).await
+    }
+
+    pub async fn visit(&self, id: i64) -> Result<Visit, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let row = writer::load(&mut tx, &VISIT, id)
+            .await?
+            .filter(|row| !row.removed)
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "visit",
+                id: id.to_string(),
+            })?;
+        Ok(Visit {
+            id,
+            version: row.version,
+            subject_id: row
+                .get("subject_id")
+                .and_then(Value::as_int)
+                .unwrap_or_default(),
+            data: VisitData {
+                name: row
+                    .get("name")
+                    .and_then(Value::as_text)
+                    .unwrap_or_default()
+                    .to_owned(),
+                planned_date: date(&row, "planned_date"),
+                actual_date: date(&row, "actual_date"),
+            },
+        })
+    }
+}

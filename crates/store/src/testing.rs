@@ -1,0 +1,339 @@
+//! Throwaway databases for tests: a PostgreSQL server started from the installed binaries, and
+//! SQLite files in temporary directories. Hermetic: nothing outside the temporary directory is
+//! touched, and the server listens on 127.0.0.1 only.
+//!
+//! The server is started once per test process and stopped, with its data directory removed,
+//! when the process exits, however it exits: it runs under a small shell that waits for its
+//! standard input to close (the test process's end of the pipe closes with the process).
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use crate::db::{Backend, DbUrl};
+
+/// A PostgreSQL server for this test process.
+pub struct TestPostgres {
+    port: u16,
+    /// Holds the pipe whose closing stops the server.
+    _guard: Mutex<Child>,
+}
+
+static SERVER: OnceLock<Result<TestPostgres, String>> = OnceLock::new();
+static NEXT_DATABASE: AtomicU32 = AtomicU32::new(1);
+
+/// The directory holding `initdb` and `postgres`: `$CLETRIAL_PG_BIN`, else the newest
+/// `/usr/lib/postgresql/*/bin` (Debian's layout, where they are not on PATH).
+fn pg_bin() -> Result<PathBuf, String> {
+    if let Ok(dir) = std::env::var("CLETRIAL_PG_BIN") {
+        return Ok(PathBuf::from(dir));
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map_err(|error| {
+            format!(
+                "PostgreSQL is not installed in /usr/lib/postgresql ({error}); set CLETRIAL_PG_BIN"
+            )
+        })?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists())
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .ok_or_else(|| "no initdb under /usr/lib/postgresql/*/bin; set CLETRIAL_PG_BIN".to_owned())
+}
+
+/// Whether this process runs as root (PostgreSQL refuses to run as root).
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+}
+
+/// The unprivileged account the server runs as when the tests run as root.
+const SERVER_USER: &str = "postgres";
+
+/// A command that runs `program` as [`SERVER_USER`] when we are root.
+fn as_server_user(program: &str) -> Command {
+    if running_as_root() {
+        let mut command = Command::new("setpriv");
+        command.args([
+            &format!("--reuid={SERVER_USER}"),
+            &format!("--regid={SERVER_USER}"),
+            "--clear-groups",
+            "--",
+            program,
+        ]);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|error| error.to_string())?;
+    listener
+        .local_addr()
+        .map(|address| address.port())
+        .map_err(|error| error.to_string())
+}
+
+impl TestPostgres {
+    /// The server of this test process, started on first use.
+    pub fn get() -> &'static TestPostgres {
+        match SERVER.get_or_init(TestPostgres::start) {
+            Ok(server) => server,
+            Err(message) => panic!("cannot start the test PostgreSQL server: {message}"),
+        }
+    }
+
+    fn start() -> Result<TestPostgres, String> {
+        let bin = pg_bin()?;
+        let dir = tempfile::Builder::new()
+            .prefix("cletrial-pg-")
+            .tempdir()
+            .map_err(|e| e.to_string())?
+            .keep();
+        if running_as_root() {
+            let status = Command::new("chown")
+                .arg(SERVER_USER)
+                .arg(&dir)
+                .status()
+                .map_err(|e| e.to_string())?;
+            if !status.success() {
+                return Err(format!("chown {SERVER_USER} {} failed", dir.display()));
+            }
+        }
+        let data = dir.join("data");
+        let initdb = as_server_user(&bin.join("initdb").to_string_lossy())
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "--no-locale",
+                "-E",
+                "UTF8",
+            ])
+            .output()
+            .map_err(|error| format!("initdb: {error}"))?;
+        if !initdb.status.success() {
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&initdb.stderr)
+            ));
+        }
+        let port = free_port()?;
+        let mut child = as_server_user("sh")
+            .arg("-c")
+            .arg(SUPERVISOR)
+            .arg("supervisor")
+            .arg(bin.join("postgres"))
+            .arg(&data)
+            .arg(port.to_string())
+            .arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|error| format!("starting postgres: {error}"))?;
+        wait_ready(&mut child, &dir)?;
+        Ok(TestPostgres {
+            port,
+            _guard: Mutex::new(child),
+        })
+    }
+
+    /// A fresh, empty database on the server.
+    pub fn database(&self) -> DbUrl {
+        let name = format!("t{}", NEXT_DATABASE.fetch_add(1, Ordering::Relaxed));
+        let admin = format!(
+            "postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable",
+            self.port
+        );
+        let sql = format!("CREATE DATABASE {name}");
+        // Runs on its own thread so it works inside and outside an async runtime.
+        let created = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut connection = sqlx::PgConnection::connect(&admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut connection)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok::<(), String>(())
+            })
+        })
+        .join();
+        match created {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => panic!("CREATE DATABASE failed: {message}"),
+            Err(_) => panic!("CREATE DATABASE panicked"),
+        }
+        let url = format!(
+            "postgres://postgres@127.0.0.1:{}/{name}?sslmode=disable",
+            self.port
+        );
+        DbUrl::parse(&url).unwrap_or_else(|error| panic!("test URL {url}: {error}"))
+    }
+}
+
+/// Starts postgres, reports "ready" once it accepts connections, and on end of input (the test
+/// process exited) stops it and removes the data directory. Arguments: postgres, data, port, dir.
+const SUPERVISOR: &str = r#"
+postgres="$1"; data="$2"; port="$3"; dir="$4"
+"$postgres" -D "$data" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$dir" \
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off >"$dir/log" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 600 ]; do
+    if grep -q "ready to accept connections" "$dir/log" 2>/dev/null; then echo ready; break; fi
+    if ! kill -0 $pid 2>/dev/null; then echo failed; cat "$dir/log"; break; fi
+    sleep 0.05; i=$((i + 1))
+done
+cat >/dev/null
+kill -INT $pid 2>/dev/null
+wait $pid
+rm -rf "$dir"
+"#;
+
+fn wait_ready(child: &mut Child, dir: &Path) -> Result<(), String> {
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .map_err(|e| e.to_string())?;
+    // On failure the caller drops `child`, which closes its input: the supervisor cleans up.
+    if first.trim() == "ready" {
+        Ok(())
+    } else {
+        Err(format!(
+            "postgres did not start (log in {}): {first}",
+            dir.display()
+        ))
+    }
+}
+
+/// A database for one test: a SQLite file in a temporary directory, or a fresh PostgreSQL
+/// database on [`TestPostgres`].
+pub struct TestDb {
+    url: DbUrl,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+                let path = dir.path().join("study.db");
+                let url = DbUrl::parse(&format!("sqlite://{}", path.display()))
+                    .unwrap_or_else(|error| panic!("sqlite url: {error}"));
+                TestDb {
+                    url,
+                    dir: Some(dir),
+                }
+            }
+            Backend::Postgres => TestDb {
+                url: TestPostgres::get().database(),
+                dir: None,
+            },
+        }
+    }
+
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    /// A directory that lives as long as this database (SQLite only), for backups and the like.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_ref().map(tempfile::TempDir::path)
+    }
+}
+
+/// Runs SQL on the database directly, past the store (for tamper tests). On SQLite foreign keys
+/// are off and the append-only triggers dropped; on PostgreSQL triggers and foreign keys are off for this session
+/// (`session_replication_role = replica`), so the append-only guard of `audit_event` is bypassed
+/// as an attacker with direct database access would.
+pub async fn tamper(url: &DbUrl, sql: &str) -> Result<(), String> {
+    use sqlx::Connection;
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match url.backend() {
+        Backend::Sqlite => {
+            let path = url.sqlite_path().unwrap_or_default();
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(path)
+                .foreign_keys(false);
+            let mut connection = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::raw_sql(
+                "DROP TRIGGER IF EXISTS audit_event_no_update; DROP TRIGGER IF EXISTS audit_event_no_delete;",
+            )
+            .execute(&mut connection)
+            .await
+            .map_err(|e| e.to_string())?;
+            sqlx::raw_sql(sql)
+                .execute(&mut connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            connection.close().await.map_err(|e| e.to_string())
+        }
+        Backend::Postgres => {
+            let mut connection = sqlx::PgConnection::connect(url.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::raw_sql("SET session_replication_role = replica")
+                .execute(&mut connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::raw_sql(sql)
+                .execute(&mut connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            connection.close().await.map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Runs SQL on the database directly with every guard in place (to show the guards hold).
+pub async fn execute_guarded(url: &DbUrl, sql: &str) -> Result<(), String> {
+    use sqlx::Connection;
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match url.backend() {
+        Backend::Sqlite => {
+            let path = url.sqlite_path().unwrap_or_default();
+            let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+            let mut connection = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::raw_sql(sql)
+                .execute(&mut connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            connection.close().await.map_err(|e| e.to_string())
+        }
+        Backend::Postgres => {
+            let mut connection = sqlx::PgConnection::connect(url.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::raw_sql(sql)
+                .execute(&mut connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            connection.close().await.map_err(|e| e.to_string())
+        }
+    }
+}

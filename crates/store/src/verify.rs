@@ -1,0 +1,260 @@
+//! `audit verify`: recompute the hash chain, replay every event into projections held in memory,
+//! and compare them with the live tables. The first problem found is named.
+
+use std::collections::BTreeMap;
+
+use crate::Store;
+use crate::db::Tx;
+use crate::error::StoreError;
+use crate::event::{self, Action, Event, GENESIS_HASH};
+use crate::schema::{self, KINDS, Kind};
+use crate::value::Value;
+use crate::writer::{self, Row};
+
+/// Where the record first disagrees with itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// `event 17` or `subject 3` (a projection row).
+    pub place: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
+/// The outcome of a verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verification {
+    /// Events checked.
+    pub events: i64,
+    /// Projection rows compared.
+    pub rows: usize,
+    /// Hash of the last event (the head of the chain).
+    pub head_hash: String,
+    /// `None` when chain and projections all agree.
+    pub problem: Option<Problem>,
+}
+
+const PAGE: i64 = 5_000;
+
+type Projections = BTreeMap<&'static str, BTreeMap<i64, Row>>;
+
+impl Store {
+    /// Verifies the whole record in one consistent snapshot.
+    pub async fn verify(&self) -> Result<Verification, StoreError> {
+        let mut tx = self.pool.read().await?;
+        verify_in(&mut tx).await
+    }
+}
+
+pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
+    let mut rebuilt: Projections = KINDS
+        .iter()
+        .map(|kind| (kind.name, BTreeMap::new()))
+        .collect();
+    let mut last_seq = 0;
+    let mut last_hash = GENESIS_HASH.to_owned();
+    let failed = |place: String, message: String, events: i64, head: &str| Verification {
+        events,
+        rows: 0,
+        head_hash: head.to_owned(),
+        problem: Some(Problem { place, message }),
+    };
+    loop {
+        let page = event::page(tx, last_seq, PAGE, None, None).await?;
+        if page.is_empty() {
+            break;
+        }
+        for event in page {
+            let place = format!("event {}", event.seq);
+            if let Err(message) =
+                check_link(&event, last_seq, &last_hash).and_then(|()| replay(&mut rebuilt, &event))
+            {
+                return Ok(failed(place, message, last_seq, &last_hash));
+            }
+            last_seq = event.seq;
+            last_hash = event.hash;
+        }
+    }
+    // A deleted last event leaves no gap; the projections then still show its effect, which
+    // the comparison below names.
+    let mut rows = 0;
+    for kind in KINDS {
+        let live = writer::load_all(tx, kind).await?;
+        let expected = &rebuilt[kind.name];
+        rows += live.len();
+        if let Some(problem) = compare(kind, &live, expected) {
+            return Ok(Verification {
+                events: last_seq,
+                rows,
+                head_hash: last_hash,
+                problem: Some(problem),
+            });
+        }
+    }
+    Ok(Verification {
+        events: last_seq,
+        rows,
+        head_hash: last_hash,
+        problem: None,
+    })
+}
+
+/// The event follows the previous one and its content matches its hash.
+fn check_link(event: &Event, last_seq: i64, last_hash: &str) -> Result<(), String> {
+    if event.seq != last_seq + 1 {
+        return Err(format!(
+            "sequence number follows {last_seq}: events are missing or reordered"
+        ));
+    }
+    if event.prev_hash != last_hash {
+        return Err(format!(
+            "prev_hash does not match the hash of event {last_seq}: an event was removed, inserted or reordered"
+        ));
+    }
+    if event.compute_hash() != event.hash {
+        return Err("content does not match its hash: the event was altered".to_owned());
+    }
+    Ok(())
+}
+
+/// Applies one event to the in-memory projections, checking it is one the writer could make.
+fn replay(projections: &mut Projections, event: &Event) -> Result<(), String> {
+    let kind =
+        schema::kind(&event.entity).ok_or_else(|| format!("unknown entity '{}'", event.entity))?;
+    let action =
+        Action::parse(&event.action).ok_or_else(|| format!("unknown action '{}'", event.action))?;
+    let rows = projections
+        .get_mut(kind.name)
+        .ok_or_else(|| format!("unknown entity '{}'", event.entity))?;
+    let reason_given = event
+        .reason
+        .as_deref()
+        .is_some_and(|reason| !reason.trim().is_empty());
+    if action != Action::Create && !reason_given {
+        return Err("a change after first entry has no reason".to_owned());
+    }
+    let value_of =
+        |text: &Option<String>, field: &schema::Field| -> Result<Option<Value>, String> {
+            match text {
+                None => Ok(None),
+                Some(text) => Value::from_canonical(field.ty, text)
+                    .map(Some)
+                    .ok_or_else(|| {
+                        format!(
+                            "'{text}' is not a canonical {:?} value for {}",
+                            field.ty, field.name
+                        )
+                    }),
+            }
+        };
+    let field = match (&event.field, action) {
+        (Some(name), Action::Create | Action::Update) => Some(
+            kind.field(name)
+                .ok_or_else(|| format!("{} has no field '{name}'", kind.name))?,
+        ),
+        (None, Action::Remove) => None,
+        _ => return Err("field does not fit the action".to_owned()),
+    };
+    let record = format!("{} {}", kind.name, event.entity_id);
+    match (action, rows.get_mut(&event.entity_id)) {
+        (Action::Create, None) => {
+            if event.version != 1 {
+                return Err(format!("creates {record} at version {}", event.version));
+            }
+            let fields = kind.fields.iter().map(|field| (field.name, None)).collect();
+            rows.insert(
+                event.entity_id,
+                Row {
+                    version: 1,
+                    removed: false,
+                    last_seq: 0,
+                    fields,
+                },
+            );
+        }
+        (Action::Create, Some(row)) if row.version == 1 && event.version == 1 => {}
+        (Action::Create, Some(_)) => return Err(format!("creates {record}, which already exists")),
+        (_, None) => return Err(format!("changes {record}, which was never created")),
+        (_, Some(row)) if row.removed => {
+            return Err(format!("changes {record}, which was removed"));
+        }
+        (_, Some(row))
+            if event.version != row.version + 1
+                && !(event.version == row.version && row.version > 1) =>
+        {
+            return Err(format!(
+                "gives {record} version {} after version {}",
+                event.version, row.version
+            ));
+        }
+        (_, Some(_)) => {}
+    }
+    let row = rows
+        .get_mut(&event.entity_id)
+        .ok_or_else(|| format!("{record} vanished"))?;
+    row.version = event.version;
+    row.last_seq = event.seq;
+    match field {
+        Some(field) => {
+            let old = value_of(&event.old_value, field)?;
+            if row.fields.get(field.name).cloned().flatten() != old {
+                return Err(format!(
+                    "old value of {record} {} does not match the value before it",
+                    field.name
+                ));
+            }
+            row.fields
+                .insert(field.name, value_of(&event.new_value, field)?);
+        }
+        None => row.removed = true,
+    }
+    Ok(())
+}
+
+/// The first row where the live table and the replay differ.
+fn compare(
+    kind: &Kind,
+    live: &BTreeMap<i64, Row>,
+    expected: &BTreeMap<i64, Row>,
+) -> Option<Problem> {
+    let ids: std::collections::BTreeSet<i64> =
+        live.keys().chain(expected.keys()).copied().collect();
+    for id in ids {
+        let place = format!("{} {id}", kind.table);
+        let message = match (live.get(&id), expected.get(&id)) {
+            (Some(_), None) => "row has no events behind it".to_owned(),
+            (None, Some(_)) => "row is missing from the table".to_owned(),
+            (Some(live), Some(expected)) if live != expected => describe(kind, live, expected),
+            _ => continue,
+        };
+        return Some(Problem { place, message });
+    }
+    None
+}
+
+fn describe(kind: &Kind, live: &Row, expected: &Row) -> String {
+    let show = |value: Option<&Value>| value.map_or("blank".to_owned(), Value::canonical);
+    for field in kind.fields {
+        if live.get(field.name) != expected.get(field.name) {
+            return format!(
+                "{} is {} in the table but {} from the events",
+                field.name,
+                show(live.get(field.name)),
+                show(expected.get(field.name))
+            );
+        }
+    }
+    format!(
+        "bookkeeping differs: table has version {} removed {} last_seq {}, events give version {} removed {} last_seq {}",
+        live.version,
+        live.removed,
+        live.last_seq,
+        expected.version,
+        expected.removed,
+        expected.last_seq
+    )
+}

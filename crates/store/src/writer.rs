@@ -1,0 +1,558 @@
+//! The one write path: every command opens a [`Writer`], which holds the writer lock, appends
+//! hash-chained events and updates the projections in the same transaction. Nothing is written
+//! unless [`Writer::commit`] runs, so a refused command leaves the database unchanged.
+
+use std::collections::BTreeMap;
+
+use crate::db::{Arg, Pool, Tx};
+use crate::error::{Conflict, StoreError};
+use crate::event::{self, Action, Event, GENESIS_HASH};
+use crate::schema::{Field, Kind, Scope};
+use crate::value::{Ty, Value, canonical};
+
+/// A reason for change: required for every change after first entry, whatever the channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason(String);
+
+impl Reason {
+    const MAX_CHARS: usize = 1000;
+
+    /// A reason is non-blank text of at most 1000 characters.
+    pub fn new(text: &str) -> Result<Reason, StoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::ReasonRequired);
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(StoreError::invalid(
+                "reason",
+                "is longer than 1000 characters",
+            ));
+        }
+        Ok(Reason(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The current state of one record, as the projection holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub version: i64,
+    pub removed: bool,
+    /// The last event that touched the record (who changed it last, and when).
+    pub last_seq: i64,
+    pub fields: BTreeMap<&'static str, Option<Value>>,
+}
+
+impl Row {
+    pub fn get(&self, field: &str) -> Option<&Value> {
+        self.fields.get(field).and_then(Option::as_ref)
+    }
+}
+
+/// The fields a command sets, by name; `None` blanks a field.
+pub type Changes = Vec<(&'static str, Option<Value>)>;
+
+pub(crate) struct Writer {
+    tx: Tx,
+    actor: String,
+    recorded_at: String,
+    last_seq: i64,
+    last_hash: String,
+}
+
+/// The time written into events: UTC with microseconds, so text order is time order.
+pub(crate) fn now_text() -> String {
+    format!("{:.6}", jiff::Timestamp::now())
+}
+
+impl Writer {
+    /// Takes the writer lock and reads the chain head. `actor` is a login.
+    pub(crate) async fn begin(pool: &Pool, actor: &str) -> Result<Writer, StoreError> {
+        let mut tx = pool.write().await?;
+        let head = tx
+            .fetch_optional(
+                "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+                &[],
+                &[Ty::Int, Ty::Text],
+            )
+            .await?;
+        let (last_seq, last_hash) = match head.as_deref() {
+            Some([Some(Value::Int(seq)), Some(Value::Text(hash))]) => (*seq, hash.clone()),
+            _ => (0, GENESIS_HASH.to_owned()),
+        };
+        Ok(Writer {
+            tx,
+            actor: actor.to_owned(),
+            recorded_at: now_text(),
+            last_seq,
+            last_hash,
+        })
+    }
+
+    pub(crate) fn tx(&mut self) -> &mut Tx {
+        &mut self.tx
+    }
+
+    pub(crate) fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await
+    }
+
+    /// Creates a record from `changes` (every required field must be present) and returns its id.
+    pub(crate) async fn create(
+        &mut self,
+        kind: &'static Kind,
+        changes: Changes,
+    ) -> Result<i64, StoreError> {
+        let fields = self.checked(kind, changes).await?;
+        for field in kind.fields.iter().filter(|field| field.required) {
+            if fields.get(field.name).is_none_or(Option::is_none) {
+                return Err(StoreError::invalid(field.name, "is required"));
+            }
+        }
+        let id = next_id(&mut self.tx, kind).await?;
+        let row = Row {
+            version: 1,
+            removed: false,
+            last_seq: 0,
+            fields: kind
+                .fields
+                .iter()
+                .map(|field| (field.name, fields.get(field.name).cloned().flatten()))
+                .collect(),
+        };
+        let (site_id, subject_id) = self.scope(kind, id, &row).await?;
+        for field in kind.fields {
+            if let Some(value) = row.get(field.name) {
+                self.append(
+                    kind,
+                    id,
+                    site_id,
+                    subject_id,
+                    Action::Create,
+                    Some(field.name),
+                    None,
+                    Some(value),
+                    None,
+                    1,
+                )
+                .await?;
+            }
+        }
+        let mut names = vec!["id", "version", "removed", "last_seq"];
+        names.extend(kind.fields.iter().map(|field| field.name));
+        let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+        let mut args: Vec<Arg> = vec![
+            id.into(),
+            1.into(),
+            Arg::Bool(Some(false)),
+            self.last_seq.into(),
+        ];
+        args.extend(
+            kind.fields
+                .iter()
+                .map(|field| Arg::field(field.ty, row.get(field.name))),
+        );
+        self.tx
+            .execute(
+                &format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    kind.table,
+                    names.join(", "),
+                    placeholders.join(", ")
+                ),
+                &args,
+            )
+            .await?;
+        Ok(id)
+    }
+
+    /// Changes fields of a record whose current version is `based_on`; returns the new version.
+    /// Fields that already hold the given value make no event; when none change, nothing is written.
+    pub(crate) async fn update(
+        &mut self,
+        kind: &'static Kind,
+        id: i64,
+        based_on: i64,
+        reason: &Reason,
+        changes: Changes,
+    ) -> Result<i64, StoreError> {
+        let fields = self.checked(kind, changes).await?;
+        let current = self.current(kind, id, based_on).await?;
+        let changed: Vec<(&'static Field, Option<Value>)> = kind
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let new = fields.get(field.name)?.clone();
+                (current.get(field.name) != new.as_ref()).then_some((field, new))
+            })
+            .collect();
+        if changed.is_empty() {
+            return Ok(current.version);
+        }
+        if let Some((field, _)) = changed
+            .iter()
+            .find(|(field, new)| field.required && new.is_none())
+        {
+            return Err(StoreError::invalid(
+                field.name,
+                "is required and cannot be blanked",
+            ));
+        }
+        let mut after = current.clone();
+        for (field, new) in &changed {
+            after.fields.insert(field.name, new.clone());
+        }
+        let (site_id, subject_id) = self.scope(kind, id, &after).await?;
+        let version = current.version + 1;
+        for (field, new) in &changed {
+            let old = current.get(field.name);
+            self.append(
+                kind,
+                id,
+                site_id,
+                subject_id,
+                Action::Update,
+                Some(field.name),
+                old,
+                new.as_ref(),
+                Some(reason),
+                version,
+            )
+            .await?;
+        }
+        let sets: Vec<String> = changed
+            .iter()
+            .enumerate()
+            .map(|(i, (field, _))| format!("{} = ${}", field.name, i + 3))
+            .collect();
+        let mut args: Vec<Arg> = vec![version.into(), self.last_seq.into()];
+        args.extend(
+            changed
+                .iter()
+                .map(|(field, new)| Arg::field(field.ty, new.as_ref())),
+        );
+        args.extend([id.into(), based_on.into()]);
+        let n = args.len();
+        self.write_row(
+            &format!(
+                "UPDATE {} SET version = $1, last_seq = $2, {} WHERE id = ${} AND version = ${}",
+                kind.table,
+                sets.join(", "),
+                n - 1,
+                n
+            ),
+            &args,
+        )
+        .await?;
+        Ok(version)
+    }
+
+    /// Withdraws a record from current state. The record and its history stay.
+    pub(crate) async fn remove(
+        &mut self,
+        kind: &'static Kind,
+        id: i64,
+        based_on: i64,
+        reason: &Reason,
+    ) -> Result<(), StoreError> {
+        let current = self.current(kind, id, based_on).await?;
+        let (site_id, subject_id) = self.scope(kind, id, &current).await?;
+        let version = current.version + 1;
+        self.append(
+            kind,
+            id,
+            site_id,
+            subject_id,
+            Action::Remove,
+            None,
+            None,
+            None,
+            Some(reason),
+            version,
+        )
+        .await?;
+        let args = [
+            version.into(),
+            self.last_seq.into(),
+            id.into(),
+            based_on.into(),
+        ];
+        self.write_row(
+            &format!(
+                "UPDATE {} SET version = $1, last_seq = $2, removed = TRUE WHERE id = $3 AND version = $4",
+                kind.table
+            ),
+            &args,
+        )
+        .await
+    }
+
+    async fn write_row(&mut self, sql: &str, args: &[Arg]) -> Result<(), StoreError> {
+        match self.tx.execute(sql, args).await? {
+            1 => Ok(()),
+            n => Err(StoreError::corrupt(format!(
+                "expected to write one row, wrote {n}"
+            ))),
+        }
+    }
+
+    /// The live record at version `based_on`, or the conflict naming who changed it since.
+    async fn current(
+        &mut self,
+        kind: &'static Kind,
+        id: i64,
+        based_on: i64,
+    ) -> Result<Row, StoreError> {
+        let row = load(&mut self.tx, kind, id)
+            .await?
+            .ok_or_else(|| not_found(kind, id))?;
+        if row.removed {
+            return Err(StoreError::invalid(
+                kind.name,
+                format!("{} {id} has been removed", kind.name),
+            ));
+        }
+        if row.version != based_on {
+            let last = self
+                .tx
+                .fetch_optional(
+                    "SELECT actor, recorded_at FROM audit_event WHERE seq = $1",
+                    &[row.last_seq.into()],
+                    &[Ty::Text, Ty::Text],
+                )
+                .await?
+                .unwrap_or_default();
+            let text = |i: usize| {
+                last.get(i)
+                    .cloned()
+                    .flatten()
+                    .and_then(|v| v.as_text().map(str::to_owned))
+            };
+            return Err(StoreError::Conflict(Box::new(Conflict {
+                entity: kind.name,
+                id,
+                based_on,
+                current: row.version,
+                changed_by: text(0).unwrap_or_default(),
+                changed_at: text(1).unwrap_or_default(),
+            })));
+        }
+        Ok(row)
+    }
+
+    /// Checks names and types, and that referenced records exist and are live.
+    async fn checked(
+        &mut self,
+        kind: &'static Kind,
+        changes: Changes,
+    ) -> Result<BTreeMap<&'static str, Option<Value>>, StoreError> {
+        let mut fields = BTreeMap::new();
+        for (name, value) in changes {
+            let field = kind.field(name).ok_or_else(|| {
+                StoreError::invalid(name, format!("is not a field of {}", kind.name))
+            })?;
+            if let Some(value) = &value {
+                if value.ty() != field.ty {
+                    return Err(StoreError::invalid(
+                        name,
+                        format!("expected {:?}, got {:?}", field.ty, value.ty()),
+                    ));
+                }
+                if let (Some(target), Some(id)) = (field.refers_to, value.as_int()) {
+                    match load(&mut self.tx, target, id).await? {
+                        Some(row) if !row.removed => {}
+                        _ => {
+                            return Err(StoreError::invalid(
+                                name,
+                                format!("no {} with id {id}", target.name),
+                            ));
+                        }
+                    }
+                }
+            }
+            fields.insert(field.name, value);
+        }
+        Ok(fields)
+    }
+
+    /// The site and subject an event on this record is about.
+    async fn scope(
+        &mut self,
+        kind: &Kind,
+        id: i64,
+        row: &Row,
+    ) -> Result<(Option<i64>, Option<i64>), StoreError> {
+        let int = |field: &str| row.get(field).and_then(Value::as_int);
+        Ok(match kind.scope {
+            Scope::Study => (None, None),
+            Scope::OwnSite => (Some(id), None),
+            Scope::Site(field) => (int(field), None),
+            Scope::OwnSubject(site) => (int(site), Some(id)),
+            Scope::Subject(field) => {
+                let subject = int(field);
+                let site = match subject {
+                    Some(subject) => load(&mut self.tx, &crate::schema::SUBJECT, subject)
+                        .await?
+                        .and_then(|row| row.get("site_id").and_then(Value::as_int)),
+                    None => None,
+                };
+                (site, subject)
+            }
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn append(
+        &mut self,
+        kind: &Kind,
+        id: i64,
+        site_id: Option<i64>,
+        subject_id: Option<i64>,
+        action: Action,
+        field: Option<&str>,
+        old: Option<&Value>,
+        new: Option<&Value>,
+        reason: Option<&Reason>,
+        version: i64,
+    ) -> Result<(), StoreError> {
+        let mut event = Event {
+            seq: self.last_seq + 1,
+            recorded_at: self.recorded_at.clone(),
+            actor: self.actor.clone(),
+            site_id,
+            subject_id,
+            entity: kind.name.to_owned(),
+            entity_id: id,
+            action: action.as_str().to_owned(),
+            field: field.map(str::to_owned),
+            old_value: canonical(old),
+            new_value: canonical(new),
+            reason: reason.map(|reason| reason.as_str().to_owned()),
+            version,
+            prev_hash: self.last_hash.clone(),
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash();
+        event::insert(&mut self.tx, &event).await?;
+        self.last_seq = event.seq;
+        self.last_hash = event.hash;
+        Ok(())
+    }
+}
+
+fn not_found(kind: &Kind, id: i64) -> StoreError {
+    StoreError::NotFound {
+        entity: kind.name,
+        id: id.to_string(),
+    }
+}
+
+/// The SELECT list of a projection: bookkeeping columns, then the fields in descriptor order.
+pub(crate) fn select_list(kind: &Kind) -> (String, Vec<Ty>) {
+    let mut names = vec!["id", "version", "removed", "last_seq"];
+    names.extend(kind.fields.iter().map(|field| field.name));
+    let mut types = vec![Ty::Int, Ty::Int, Ty::Bool, Ty::Int];
+    types.extend(kind.fields.iter().map(|field| field.ty));
+    (names.join(", "), types)
+}
+
+/// Reads a row selected with [`select_list`] as (id, row).
+pub(crate) fn row_from(kind: &'static Kind, values: Vec<Option<Value>>) -> (i64, Row) {
+    let mut values = values.into_iter();
+    let mut int = || values.next().flatten();
+    let id = int().and_then(|v| v.as_int()).unwrap_or_default();
+    let version = int().and_then(|v| v.as_int()).unwrap_or_default();
+    let removed = int().and_then(|v| v.as_bool()).unwrap_or_default();
+    let last_seq = int().and_then(|v| v.as_int()).unwrap_or_default();
+    let fields = kind
+        .fields
+        .iter()
+        .map(|field| (field.name, values.next().flatten()))
+        .collect();
+    (
+        id,
+        Row {
+            version,
+            removed,
+            last_seq,
+            fields,
+        },
+    )
+}
+
+/// One record by id (removed ones too).
+pub(crate) async fn load(
+    tx: &mut Tx,
+    kind: &'static Kind,
+    id: i64,
+) -> Result<Option<Row>, StoreError> {
+    let (list, types) = select_list(kind);
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {list} FROM {} WHERE id = $1", kind.table),
+            &[id.into()],
+            &types,
+        )
+        .await?;
+    Ok(row.map(|values| row_from(kind, values).1))
+}
+
+/// Every record of a kind, by id.
+pub(crate) async fn load_all(
+    tx: &mut Tx,
+    kind: &'static Kind,
+) -> Result<BTreeMap<i64, Row>, StoreError> {
+    let (list, types) = select_list(kind);
+    let rows = tx
+        .fetch(
+            &format!("SELECT {list} FROM {} ORDER BY id", kind.table),
+            &[],
+            &types,
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|values| row_from(kind, values))
+        .collect())
+}
+
+/// The record (live or removed) whose unique text field `field` equals `value`.
+pub(crate) async fn find_by(
+    tx: &mut Tx,
+    kind: &'static Kind,
+    field: &str,
+    value: &str,
+) -> Result<Option<(i64, Row)>, StoreError> {
+    let (list, types) = select_list(kind);
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {list} FROM {} WHERE {field} = $1", kind.table),
+            &[value.into()],
+            &types,
+        )
+        .await?;
+    Ok(row.map(|values| row_from(kind, values)))
+}
+
+async fn next_id(tx: &mut Tx, kind: &Kind) -> Result<i64, StoreError> {
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT MAX(id) FROM {}", kind.table),
+            &[],
+            &[Ty::Int],
+        )
+        .await?;
+    Ok(row
+        .and_then(|values| values.into_iter().next().flatten())
+        .and_then(|v| v.as_int())
+        .unwrap_or(0)
+        + 1)
+}

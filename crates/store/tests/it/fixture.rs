@@ -1,0 +1,104 @@
+//! A study with one site, an administrator and an investigator, on either backend.
+
+use jiff::civil::Date;
+use store::testing::TestDb;
+use store::{
+    Actor, Backend, BirthOrAge, NewStudy, NewUser, Password, Role, Sex, Store, SubjectData,
+};
+
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+pub const INVESTIGATOR_PASSWORD: &str = "staple gun elephant";
+pub const PROTOCOL: &str = "[study]\nname = \"test protocol\"\n";
+
+pub struct Fixture {
+    pub db: TestDb,
+    pub store: Store,
+    pub admin: Actor,
+    pub investigator: Actor,
+}
+
+/// `days` days before today (UTC).
+pub fn days_ago(days: i64) -> Date {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    today
+        .checked_sub(jiff::Span::new().days(days))
+        .expect("date in range")
+}
+
+pub fn password(text: &str) -> Password {
+    Password::new(text).expect("test password is long enough")
+}
+
+pub async fn fixture(backend: Backend) -> Fixture {
+    let db = TestDb::new(backend);
+    let study = NewStudy {
+        code: "LENA-CLE".into(),
+        title: "Lenalidomide in CLE".into(),
+        protocol_text: PROTOCOL.into(),
+    };
+    let admin = NewUser {
+        login: "admin".into(),
+        printed_name: "Ada Admin".into(),
+    };
+    let (store, admin) = Store::init(db.url(), &study, &admin, &password(ADMIN_PASSWORD))
+        .await
+        .expect("init");
+    store
+        .add_site(&admin, "S01", "First site")
+        .await
+        .expect("site");
+    let investigator = NewUser {
+        login: "inv".into(),
+        printed_name: "Ivan Investigator".into(),
+    };
+    store
+        .add_user(&admin, &investigator, &password(INVESTIGATOR_PASSWORD))
+        .await
+        .expect("user");
+    store
+        .grant(&admin, "inv", "S01", Role::Investigator)
+        .await
+        .expect("grant");
+    let investigator = store
+        .authenticate("inv", &password(INVESTIGATOR_PASSWORD))
+        .await
+        .expect("login");
+    Fixture {
+        db,
+        store,
+        admin,
+        investigator,
+    }
+}
+
+/// A valid subject form: consented 30 days ago, screened 29 days ago.
+pub fn subject_data(code: &str) -> SubjectData {
+    SubjectData {
+        site: "S01".into(),
+        code: code.into(),
+        sex: Sex::Female,
+        birth: BirthOrAge::BirthDate(Date::constant(1980, 5, 17)),
+        subtype: Some("dle_localized".into()),
+        screening_date: days_ago(29),
+        consent_date: Some(days_ago(30)),
+        enrolment_date: None,
+    }
+}
+
+impl Fixture {
+    /// The number of events in the trail.
+    pub async fn event_count(&self) -> i64 {
+        self.store.verify().await.expect("verify runs").events
+    }
+
+    /// Asserts that the chain and projections verify.
+    #[track_caller]
+    pub fn assert_verifies(verification: &store::Verification) {
+        assert_eq!(
+            verification.problem, None,
+            "verification failed: {verification:#?}"
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! The one integration-test binary of `store`. Every repository test runs against SQLite and
+//! PostgreSQL (a server started by the test itself from the installed binaries).
+
+/// Runs each listed `async fn name(backend)` as two tests, `name::sqlite` and `name::postgres`.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name(store::Backend::Sqlite).await;
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name(store::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+
+mod fixture;
+
+mod audit;
+mod people;
+mod subjects;
+mod tamper;

@@ -1,0 +1,221 @@
+//! Subjects and visits: bad input is refused with the field named, and leaves the database
+//! unchanged.
+
+use jiff::civil::Date;
+use store::{Backend, BirthOrAge, StoreError, SubjectData, VisitData};
+
+use crate::fixture::{Fixture, days_ago, fixture, subject_data};
+
+both_backends!(
+    bad_subject_input_is_refused_and_writes_nothing,
+    visits_need_consent_and_past_dates,
+    unknown_subject_is_refused,
+    data_entry_needs_a_role_at_the_site,
+);
+
+/// Expects `data` to be refused as invalid, naming `field`.
+#[track_caller]
+fn check(result: Result<store::Subject, StoreError>, field: &str) {
+    match result {
+        Err(StoreError::Invalid { field: named, .. }) => assert_eq!(named, field),
+        other => panic!("expected {field} to be refused, got {other:?}"),
+    }
+}
+
+async fn bad_subject_input_is_refused_and_writes_nothing(backend: Backend) {
+    let f = fixture(backend).await;
+    let before = f.event_count().await;
+    let with = |change: fn(&mut SubjectData)| {
+        let mut data = subject_data("P-001");
+        change(&mut data);
+        data
+    };
+    let cases: Vec<(SubjectData, &str)> = vec![
+        (with(|d| d.code = "Jane Doe".into()), "code"),
+        (with(|d| d.code = String::new()), "code"),
+        (with(|d| d.code = "P".repeat(21)), "code"),
+        (with(|d| d.site = "S99".into()), "site"),
+        (with(|d| d.screening_date = days_ago(-1)), "screening_date"),
+        (
+            with(|d| d.consent_date = Some(days_ago(-1))),
+            "consent_date",
+        ),
+        (with(|d| d.screening_date = days_ago(31)), "screening_date"),
+        (
+            with(|d| d.birth = BirthOrAge::BirthDate(days_ago(-3))),
+            "birth_date",
+        ),
+        (
+            with(|d| d.birth = BirthOrAge::BirthDate(days_ago(10))),
+            "birth_date",
+        ),
+        (with(|d| d.birth = BirthOrAge::AgeYears(-1)), "age_years"),
+        (with(|d| d.birth = BirthOrAge::AgeYears(121)), "age_years"),
+        (with(|d| d.subtype = Some("psoriasis".into())), "subtype"),
+        (
+            with(|d| {
+                d.consent_date = None;
+                d.enrolment_date = Some(days_ago(1))
+            }),
+            "enrolment_date",
+        ),
+        (
+            with(|d| d.enrolment_date = Some(days_ago(29 + 1))),
+            "enrolment_date",
+        ),
+        (
+            with(|d| d.enrolment_date = Some(days_ago(-1))),
+            "enrolment_date",
+        ),
+    ];
+    for (data, field) in cases {
+        check(f.store.add_subject(&f.investigator, &data).await, field);
+    }
+    assert_eq!(f.event_count().await, before, "refused input wrote events");
+    // Both sides of each boundary: these are accepted.
+    let edges: Vec<SubjectData> = vec![
+        with(|d| d.screening_date = days_ago(30)),
+        with(|d| d.birth = BirthOrAge::AgeYears(0)),
+        with(|d| d.birth = BirthOrAge::AgeYears(120)),
+        with(|d| d.enrolment_date = Some(days_ago(29))),
+        with(|d| {
+            d.consent_date = Some(days_ago(0));
+            d.screening_date = days_ago(0)
+        }),
+    ];
+    for (i, mut data) in edges.into_iter().enumerate() {
+        data.code = format!("E-{i}");
+        f.store
+            .add_subject(&f.investigator, &data)
+            .await
+            .unwrap_or_else(|e| panic!("{data:?}: {e}"));
+    }
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn visits_need_consent_and_past_dates(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = f
+        .store
+        .add_subject(&f.investigator, &subject_data("P-001"))
+        .await
+        .expect("add");
+    let mut unconsented = subject_data("P-002");
+    unconsented.consent_date = None;
+    let unconsented = f
+        .store
+        .add_subject(&f.investigator, &unconsented)
+        .await
+        .expect("add");
+    let before = f.event_count().await;
+    let visit = |actual: Option<Date>| VisitData {
+        name: "week 4".into(),
+        planned_date: Some(days_ago(2)),
+        actual_date: actual,
+    };
+    let refused = [
+        (subject.id, visit(Some(days_ago(-1)))),
+        (subject.id, visit(Some(days_ago(31)))),
+        (unconsented.id, visit(Some(days_ago(1)))),
+        (
+            subject.id,
+            VisitData {
+                name: "  ".into(),
+                planned_date: None,
+                actual_date: None,
+            },
+        ),
+    ];
+    for (id, data) in refused {
+        let result = f.store.add_visit(&f.investigator, id, &data).await;
+        assert!(
+            matches!(result, Err(StoreError::Invalid { .. })),
+            "{data:?}: {result:?}"
+        );
+    }
+    assert_eq!(f.event_count().await, before);
+    let added = f
+        .store
+        .add_visit(&f.investigator, subject.id, &visit(None))
+        .await
+        .expect("planned visit");
+    let done = f
+        .store
+        .update_visit(
+            &f.investigator,
+            added.id,
+            1,
+            &visit(Some(days_ago(30))),
+            "visit took place on consent day",
+        )
+        .await
+        .expect("visit done");
+    assert_eq!(
+        (done.version, done.data.actual_date),
+        (2, Some(days_ago(30)))
+    );
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn unknown_subject_is_refused(backend: Backend) {
+    let f = fixture(backend).await;
+    let before = f.event_count().await;
+    let visit = VisitData {
+        name: "week 4".into(),
+        planned_date: None,
+        actual_date: None,
+    };
+    let result = f.store.add_visit(&f.investigator, 42, &visit).await;
+    assert!(
+        matches!(
+            result,
+            Err(StoreError::NotFound {
+                entity: "subject",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    let result = f
+        .store
+        .update_subject(&f.investigator, 42, 1, &subject_data("P-042"), "fix")
+        .await;
+    assert!(
+        matches!(
+            result,
+            Err(StoreError::NotFound {
+                entity: "subject",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert!(matches!(
+        f.store.subject_by_code("P-042").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(f.event_count().await, before);
+}
+
+async fn data_entry_needs_a_role_at_the_site(backend: Backend) {
+    let f = fixture(backend).await;
+    f.store
+        .add_site(&f.admin, "S02", "Second site")
+        .await
+        .expect("site");
+    let mut elsewhere = subject_data("P-001");
+    elsewhere.site = "S02".into();
+    let before = f.event_count().await;
+    let result = f.store.add_subject(&f.investigator, &elsewhere).await;
+    assert!(
+        matches!(result, Err(StoreError::Forbidden(_))),
+        "{result:?}"
+    );
+    // The administrator manages the study but enters no clinical data without a grant.
+    let result = f.store.add_subject(&f.admin, &subject_data("P-001")).await;
+    assert!(
+        matches!(result, Err(StoreError::Forbidden(_))),
+        "{result:?}"
+    );
+    assert_eq!(f.event_count().await, before);
+}

@@ -1,0 +1,127 @@
+//! Tampering with the database directly, past the store: `verify` must fail and name the place.
+
+use store::testing::{execute_guarded, tamper};
+use store::{Backend, Problem};
+
+use crate::fixture::{Fixture, fixture, subject_data};
+
+both_backends!(
+    tampering_is_detected_and_named,
+    the_trail_refuses_direct_updates_and_deletes,
+);
+
+/// A study with a subject changed once: about twenty events.
+async fn recorded(backend: Backend) -> (Fixture, i64) {
+    let f = fixture(backend).await;
+    let subject = f
+        .store
+        .add_subject(&f.investigator, &subject_data("P-001"))
+        .await
+        .expect("add");
+    let mut data = subject.data.clone();
+    data.sex = store::Sex::Male;
+    f.store
+        .update_subject(&f.investigator, subject.id, 1, &data, "source shows M")
+        .await
+        .expect("update");
+    let events = f.event_count().await;
+    (f, events)
+}
+
+/// Applies `sql` to a fresh recorded study and returns the problem `verify` names.
+async fn problem_after(backend: Backend, sql: impl Fn(i64) -> String) -> Problem {
+    let (f, events) = recorded(backend).await;
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify before"));
+    let sql = sql(events);
+    tamper(f.db.url(), &sql)
+        .await
+        .unwrap_or_else(|error| panic!("{sql}: {error}"));
+    let verification = f.store.verify().await.expect("verify runs");
+    verification
+        .problem
+        .unwrap_or_else(|| panic!("tampering not detected: {sql}"))
+}
+
+#[track_caller]
+fn check(problem: &Problem, place: &str, message_has: &str) {
+    assert_eq!(problem.place, place, "{problem}");
+    assert!(problem.message.contains(message_has), "{problem}");
+}
+
+async fn tampering_is_detected_and_named(backend: Backend) {
+    // One value in one event.
+    let problem = problem_after(backend, |_| {
+        "UPDATE audit_event SET new_value = '\"M\"' WHERE seq = 3".into()
+    })
+    .await;
+    check(&problem, "event 3", "altered");
+    let problem = problem_after(backend, |_| {
+        "UPDATE audit_event SET actor = 'mallory' WHERE seq = 7".into()
+    })
+    .await;
+    check(&problem, "event 7", "altered");
+    let problem = problem_after(backend, |_| {
+        "UPDATE audit_event SET reason = 'other' WHERE seq = (SELECT MAX(seq) FROM audit_event)"
+            .into()
+    })
+    .await;
+    assert!(problem.place.starts_with("event "), "{problem}");
+    // A deleted event, in the middle and at the end.
+    let problem = problem_after(backend, |_| "DELETE FROM audit_event WHERE seq = 5".into()).await;
+    check(&problem, "event 6", "missing or reordered");
+    let problem = problem_after(backend, |last| {
+        format!("DELETE FROM audit_event WHERE seq = {last}")
+    })
+    .await;
+    check(&problem, "subject 1", "from the events");
+    // Two events swapped.
+    let problem = problem_after(backend, |_| {
+        "UPDATE audit_event SET seq = 1000000 WHERE seq = 4; \
+         UPDATE audit_event SET seq = 4 WHERE seq = 5; \
+         UPDATE audit_event SET seq = 5 WHERE seq = 1000000;"
+            .into()
+    })
+    .await;
+    check(&problem, "event 4", "");
+    // Projection rows: a changed value, a deleted row, a row with no events, a version.
+    let problem = problem_after(backend, |_| {
+        "UPDATE subject SET sex = 'F' WHERE id = 1".into()
+    })
+    .await;
+    check(
+        &problem,
+        "subject 1",
+        "sex is \"F\" in the table but \"M\" from the events",
+    );
+    let problem = problem_after(backend, |_| "DELETE FROM subject WHERE id = 1".into()).await;
+    check(&problem, "subject 1", "missing from the table");
+    let problem = problem_after(backend, |_| {
+        "INSERT INTO site (id, version, removed, last_seq, code, name) VALUES (7, 1, FALSE, 1, 'S07', 'Ghost')".into()
+    })
+    .await;
+    check(&problem, "site 7", "no events");
+    let problem = problem_after(backend, |_| {
+        "UPDATE app_user SET version = 9 WHERE login = 'inv'".into()
+    })
+    .await;
+    check(&problem, "app_user 2", "version");
+    let problem = problem_after(backend, |_| {
+        "UPDATE app_user SET disabled = TRUE WHERE login = 'admin'".into()
+    })
+    .await;
+    check(&problem, "app_user 1", "disabled");
+}
+
+async fn the_trail_refuses_direct_updates_and_deletes(backend: Backend) {
+    let (f, events) = recorded(backend).await;
+    for sql in [
+        "UPDATE audit_event SET reason = 'x' WHERE seq = 2",
+        "DELETE FROM audit_event WHERE seq = 2",
+    ] {
+        let result = execute_guarded(f.db.url(), sql).await;
+        let error = result.expect_err(sql);
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    assert_eq!(f.event_count().await, events);
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
