@@ -404,35 +404,50 @@ impl Clasi {
 
     /// CLASI activity, 0-70, or `None` if any activity item was not assessed.
     pub fn activity(&self) -> Option<u8> {
-        let erythema = self.areas.erythema().map(|(_, item)| points(item));
-        let scale = self.areas.scale().map(points);
-        let once = [
-            points(self.mucous_membrane),
-            points(self.recent_hair_loss),
-            points(self.nonscarring_alopecia),
-        ];
-        erythema.into_iter().chain(scale).chain(once).sum()
+        self.activity_parts().total()
     }
 
-    /// CLASI damage, 0-56, or `None` if any damage item was not assessed. The 12-month answer
-    /// only matters when some dyspigmentation is present, so it may be `None` otherwise.
+    /// CLASI damage, 0-56, or `None` if any damage item was not assessed.
     pub fn damage(&self) -> Option<u8> {
-        let dyspigmentation: u8 = self
-            .areas
-            .dyspigmentation()
-            .map(points)
-            .sum::<Option<u8>>()?;
-        let factor = match (dyspigmentation, self.dyspigmentation_lasts_12_months) {
-            (0, _) | (_, Some(false)) => 1,
-            (_, Some(true)) => 2,
-            (_, None) => return None,
+        self.damage_parts().total()
+    }
+
+    /// The activity columns, each summed over the areas.
+    pub fn activity_parts(&self) -> ActivityParts {
+        ActivityParts {
+            erythema: self
+                .areas
+                .erythema()
+                .map(|(_, item)| points(item))
+                .into_iter()
+                .sum(),
+            scale: self.areas.scale().map(points).sum(),
+            mucous_membrane: points(self.mucous_membrane),
+            recent_hair_loss: points(self.recent_hair_loss),
+            nonscarring_alopecia: points(self.nonscarring_alopecia),
+        }
+    }
+
+    /// The damage columns, each summed over the areas.
+    pub fn damage_parts(&self) -> DamageParts {
+        let dyspigmentation: Option<u8> = self.areas.dyspigmentation().map(points).sum();
+        // The 12-month answer only matters when some dyspigmentation is present, so an
+        // unanswered question does not hide a damage score it cannot change.
+        let dyspigmentation_factor = match (dyspigmentation, self.dyspigmentation_lasts_12_months) {
+            (Some(0), _) | (_, Some(false)) => Some(1),
+            (_, Some(true)) => Some(2),
+            (_, None) => None,
         };
         let scarring = self
             .areas
             .below_scalp()
             .map(|(_, scores)| points(scores.scarring));
-        let scarring: u8 = scarring.into_iter().sum::<Option<u8>>()?;
-        Some(dyspigmentation * factor + scarring + points(self.scarring_alopecia)?)
+        DamageParts {
+            dyspigmentation,
+            dyspigmentation_factor,
+            scarring: scarring.into_iter().sum(),
+            scarring_alopecia: points(self.scarring_alopecia),
+        }
     }
 
     /// The severity band of the activity score [S7], or `None` if activity is missing.
@@ -455,6 +470,57 @@ impl Clasi {
         } else {
             None
         }
+    }
+}
+
+/// CLASI activity by column; `None` where an item of the column was not assessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ActivityParts {
+    /// Erythema summed over the 13 areas (0-39).
+    pub erythema: Option<u8>,
+    /// Scale/hypertrophy summed over the 13 areas (0-26).
+    pub scale: Option<u8>,
+    pub mucous_membrane: Option<u8>,
+    pub recent_hair_loss: Option<u8>,
+    pub nonscarring_alopecia: Option<u8>,
+}
+
+impl ActivityParts {
+    /// The activity score: the sum of the columns.
+    pub fn total(&self) -> Option<u8> {
+        [
+            self.erythema,
+            self.scale,
+            self.mucous_membrane,
+            self.recent_hair_loss,
+            self.nonscarring_alopecia,
+        ]
+        .into_iter()
+        .sum()
+    }
+}
+
+/// CLASI damage by column; `None` where an item of the column was not assessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DamageParts {
+    /// Dyspigmentation summed over the 13 areas, before doubling (0-13).
+    pub dyspigmentation: Option<u8>,
+    /// 2 when dyspigmentation usually lasts at least 12 months, else 1 [S5].
+    pub dyspigmentation_factor: Option<u8>,
+    /// Scarring/atrophy/panniculitis summed over the 12 areas other than the scalp (0-24).
+    pub scarring: Option<u8>,
+    /// Scarring alopecia of the scalp (0, 3-6).
+    pub scarring_alopecia: Option<u8>,
+}
+
+impl DamageParts {
+    /// The damage score: doubled-or-not dyspigmentation plus scarring plus scarring alopecia.
+    pub fn total(&self) -> Option<u8> {
+        Some(
+            self.dyspigmentation? * self.dyspigmentation_factor?
+                + self.scarring?
+                + self.scarring_alopecia?,
+        )
     }
 }
 

@@ -7,7 +7,7 @@ use crate::clasi::Clasi;
 use crate::sledai::Sledai2k;
 
 /// Why a JSON input was refused: the path of the offending field (for example
-/// `areas.scalp.erythema`, or `.` for the document itself) and what is allowed there.
+/// `areas.scalp.erythema`, or `input` for the document as a whole) and what is allowed there.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct InputError {
@@ -41,15 +41,23 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(into_input_error)?;
     // Anything after the document is an error too, as with `serde_json::from_str`.
     deserializer.end().map_err(|error| InputError {
-        path: ".".to_owned(),
+        path: WHOLE_INPUT.to_owned(),
         message: error.to_string(),
     })?;
     Ok(value)
 }
 
+/// The path given to errors about the document as a whole (a missing key, bad syntax).
+const WHOLE_INPUT: &str = "input";
+
 fn into_input_error(error: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    // serde_path_to_error writes `.` for the root and `?` where the syntax broke off.
+    let path = match error.path().to_string() {
+        root if root == "." || root == "?" => WHOLE_INPUT.to_owned(),
+        path => path,
+    };
     InputError {
-        path: error.path().to_string(),
+        path,
         message: error.into_inner().to_string(),
     }
 }

@@ -139,8 +139,17 @@ fn json_input_refuses_unknown_ids_keys_and_windows() {
         "unknown field",
     );
     check_refused(r#"{"descriptors": "rash"}"#, "descriptors", "invalid type");
-    check_refused(r#"{}"#, ".", "missing field `descriptors`");
+    check_refused(r#"{}"#, "input", "missing field `descriptors`");
     let ok =
         read_sledai(r#"{"descriptors": ["rash", "rash", "arthritis"], "window": "30d"}"#).unwrap();
     assert_eq!((ok.score(), ok.window), (6, Window::Days30));
+}
+
+#[test]
+fn broken_json_is_refused_as_a_whole() {
+    use instruments::input::read_sledai;
+    for text in ["", "{not json", "[]", r#"{"descriptors": []} extra"#] {
+        let error = read_sledai(text).unwrap_err();
+        assert_eq!(error.path, "input", "{text:?}: {error}");
+    }
 }
