@@ -141,6 +141,9 @@ struct Cycle {
     start_level: usize,
     baseline: Option<u8>,
     complete_on: Option<Date>,
+    /// In CR since the last relapse: only then can a high score be a new relapse (a score
+    /// that stays high after a relapse is the same relapse, not another).
+    in_remission: bool,
     tapering: bool,
     relapse: Option<Relapse>,
     /// Tapering stops at this ladder position and holds it.
@@ -375,6 +378,7 @@ fn replay(algorithm: &Algorithm, history: &History, course: &Course) -> Replay {
             start_level: first_level,
             baseline: course.clasi_baseline,
             complete_on: None,
+            in_remission: false,
             tapering: false,
             relapse: None,
             maintenance: None,
@@ -415,13 +419,15 @@ fn replay(algorithm: &Algorithm, history: &History, course: &Course) -> Replay {
             close_gap(&mut state, &mut dose_end, record.date);
             let activity = record.activity.get();
             let cycle = &mut state.cycle;
-            if cycle.complete_on.is_none() {
-                if activity <= settings.response.complete_max_activity {
-                    cycle.complete_on = Some(record.date);
-                    state.first_complete.get_or_insert(record.date);
-                }
-            } else if cycle.relapse.is_none() && activity >= settings.response.relapse_min_activity
+            if activity <= settings.response.complete_max_activity {
+                cycle.complete_on.get_or_insert(record.date);
+                cycle.in_remission = true;
+                state.first_complete.get_or_insert(record.date);
+            } else if cycle.in_remission
+                && cycle.relapse.is_none()
+                && activity >= settings.response.relapse_min_activity
             {
+                cycle.in_remission = false;
                 let relapse = Relapse {
                     date: record.date,
                     activity,
@@ -466,6 +472,7 @@ fn replay(algorithm: &Algorithm, history: &History, course: &Course) -> Replay {
                     start_level: level,
                     baseline: cycle.relapse.as_ref().map(|r| r.activity),
                     complete_on: None,
+                    in_remission: false,
                     tapering: false,
                     relapse: None,
                     maintenance,

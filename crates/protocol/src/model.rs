@@ -230,11 +230,12 @@ pub struct Maintenance {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaintenancePolicy {
-    /// Reintroduce the full dose as a new cycle, then taper only down to the level above the
-    /// one at which the relapse happened, and hold it. Default.
-    ReinduceThenHold,
-    /// Go straight to the level above the relapse level and hold it.
+    /// Go straight to the level above the relapse level and hold it. Default: it matches the
+    /// paper's "two cycles of treatment" for the patients with two relapses.
     HoldImmediately,
+    /// Reintroduce the full dose as a new cycle, then taper only down to the level above the
+    /// one at which the relapse happened, and hold it.
+    ReinduceThenHold,
     /// No maintenance: every relapse starts a new cycle that tapers to off.
     None,
 }
