@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use instruments::bsa::{BodySurface, Involvement};
 use instruments::ctcae::LabUnit;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,8 @@ pub enum Field {
     AgeYears,
     CleHistologyConfirmed,
     SleDiagnosis,
+    /// The study drug was given (for chart reviews of treated patients).
+    DrugReceived,
     /// The highest erythema score (0-3) over the CLASI areas in `clasi_erythema`.
     MaxErythema,
     PrednisoneMgPerDay,
@@ -66,10 +69,11 @@ pub enum FieldKind {
 const COUNT_MAX_PER_MM3: f64 = 2_000_000.0;
 
 impl Field {
-    pub const ALL: [Field; 27] = [
+    pub const ALL: [Field; 28] = [
         Field::AgeYears,
         Field::CleHistologyConfirmed,
         Field::SleDiagnosis,
+        Field::DrugReceived,
         Field::MaxErythema,
         Field::PrednisoneMgPerDay,
         Field::RegimenStableDays,
@@ -101,6 +105,7 @@ impl Field {
             Field::AgeYears => "age_years",
             Field::CleHistologyConfirmed => "cle_histology_confirmed",
             Field::SleDiagnosis => "sle_diagnosis",
+            Field::DrugReceived => "drug_received",
             Field::MaxErythema => "max_erythema",
             Field::PrednisoneMgPerDay => "prednisone_mg_per_day",
             Field::RegimenStableDays => "regimen_stable_days",
@@ -272,10 +277,14 @@ pub struct Candidate {
     pub clasi_erythema: Option<BTreeMap<String, u8>>,
     pub cle_histology_confirmed: Option<bool>,
     pub sle_diagnosis: Option<bool>,
+    pub drug_received: Option<bool>,
     pub prednisone_mg_per_day: Option<f64>,
     pub regimen_stable_days: Option<f64>,
     pub refractory_months: Option<f64>,
     pub bsa_percent: Option<f64>,
+    /// Involved regions by the rule of nines (adults); gives `bsa_percent` via
+    /// `instruments::bsa`. Give this or `bsa_percent`, not both.
+    pub bsa_involvement: Option<Vec<Involvement>>,
     pub thalidomide_severe_side_effects: Option<bool>,
     pub thalidomide_lack_of_efficacy: Option<bool>,
     pub thalidomide_hypersensitivity: Option<bool>,
@@ -325,6 +334,12 @@ impl Candidate {
             return Err(error(
                 "birth_date",
                 format!("{birth} is after screening_date {screening}"),
+            ));
+        }
+        if self.bsa_percent.is_some() && self.bsa_involvement.is_some() {
+            return Err(error(
+                "bsa_involvement",
+                "give bsa_percent or bsa_involvement, not both".to_owned(),
             ));
         }
         if let Some(areas) = &self.clasi_erythema {
@@ -401,6 +416,7 @@ impl Candidate {
         match field {
             Field::CleHistologyConfirmed => self.cle_histology_confirmed,
             Field::SleDiagnosis => self.sle_diagnosis,
+            Field::DrugReceived => self.drug_received,
             Field::ThalidomideSevereSideEffects => self.thalidomide_severe_side_effects,
             Field::ThalidomideLackOfEfficacy => self.thalidomide_lack_of_efficacy,
             Field::ThalidomideHypersensitivity => self.thalidomide_hypersensitivity,
@@ -454,6 +470,25 @@ impl Candidate {
                         shown: format!("highest erythema {score} ({area})"),
                     })
                 }
+                Field::BsaPercent if self.bsa_involvement.is_some() => {
+                    let surface: BodySurface =
+                        self.bsa_involvement.iter().flatten().copied().collect();
+                    let parts: Vec<String> = surface
+                        .involved()
+                        .iter()
+                        .map(|(region, extent, percent)| {
+                            format!("{} {} {percent}%", snake(region), snake(extent))
+                        })
+                        .collect();
+                    Some(Known::Number {
+                        value: surface.percent(),
+                        shown: format!(
+                            "{}% by the rule of nines ({})",
+                            surface.percent(),
+                            parts.join(", ")
+                        ),
+                    })
+                }
                 _ => self.number(field).map(|value| Known::Number {
                     value,
                     shown: format!("{value} {unit}"),
@@ -461,6 +496,18 @@ impl Candidate {
             },
         }
     }
+}
+
+/// `HeadNeck` -> `head_neck`: the serde names, for sentences.
+fn snake(value: &impl fmt::Debug) -> String {
+    let mut text = String::new();
+    for (index, c) in format!("{value:?}").chars().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            text.push('_');
+        }
+        text.push(c.to_ascii_lowercase());
+    }
+    text
 }
 
 /// Completed years of age on `on`.

@@ -272,15 +272,19 @@ fn check_dose_levels(levels: &[DoseLevel], problems: &mut Problems) {
 
 fn compile_eligibility(file: &ProtocolFile, problems: &mut Problems) -> Eligibility {
     let rules = &file.eligibility;
-    let all_ids = rules
-        .inclusion
-        .iter()
-        .chain(&rules.exclusion)
-        .map(|c| c.id.as_str());
     let mut seen = BTreeSet::new();
-    for id in all_ids {
-        if !seen.insert(id) {
-            problems.add("eligibility", format!("duplicate criterion id '{id}'"));
+    let listed = [
+        ("inclusion", &rules.inclusion),
+        ("exclusion", &rules.exclusion),
+    ];
+    for (name, list) in listed {
+        for (index, criterion) in list.iter().enumerate() {
+            if !seen.insert(criterion.id.as_str()) {
+                problems.add(
+                    format!("eligibility.{name}[{index}].id"),
+                    format!("duplicate criterion id '{}'", criterion.id),
+                );
+            }
         }
     }
     let mut compile = |list: &[CriterionSpec], name: &str| -> Vec<Criterion> {
@@ -749,6 +753,17 @@ fn check_schedule(schedule: &ScheduleSpec, problems: &mut Problems) {
     }
     check_segments(&schedule.visits, "schedule.visits", problems);
     check_segments(&schedule.labs, "schedule.labs", problems);
+    problems.unique(
+        "schedule.monitoring",
+        schedule.monitoring.iter().map(|m| m.id.as_str()),
+    );
+    for (index, monitoring) in schedule.monitoring.iter().enumerate() {
+        let path = format!("schedule.monitoring[{index}].segments");
+        if monitoring.segments.is_empty() {
+            problems.add(&path, "must list at least one segment");
+        }
+        check_segments(&monitoring.segments, &path, problems);
+    }
     problems.unique(
         "schedule.pregnancy_tests",
         schedule

@@ -311,6 +311,18 @@ pub struct ScheduleSpec {
     pub labs: Vec<Segment>,
     #[serde(default)]
     pub pregnancy_tests: Vec<PregnancyPolicy>,
+    /// Other monitoring calendars (e.g. nerve conduction studies on thalidomide).
+    #[serde(default)]
+    pub monitoring: Vec<Monitoring>,
+}
+
+/// `[[schedule.monitoring]]`: a named calendar of its own.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    pub id: String,
+    pub text: String,
+    pub segments: Vec<Segment>,
 }
 
 /// `times` events `every` `unit`s apart, counted from the last date of the previous segment

@@ -34,8 +34,16 @@ pub struct Calendar {
     pub horizon: Date,
     pub visits: Vec<Slot>,
     pub labs: Vec<Slot>,
+    pub monitoring: Vec<MonitoringCalendar>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pregnancy_tests: Option<PregnancyCalendar>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonitoringCalendar {
+    pub id: String,
+    pub text: String,
+    pub dates: Vec<Slot>,
 }
 
 /// Which pregnancy-testing calendar to add for a woman of reproductive potential.
@@ -116,6 +124,15 @@ pub fn calendar(spec: &ScheduleSpec, start: Date) -> Calendar {
         } else {
             expand(&spec.labs, start, horizon)
         },
+        monitoring: spec
+            .monitoring
+            .iter()
+            .map(|monitoring| MonitoringCalendar {
+                id: monitoring.id.clone(),
+                text: monitoring.text.clone(),
+                dates: expand(&monitoring.segments, start, horizon),
+            })
+            .collect(),
         pregnancy_tests: None,
     }
 }

@@ -1,1 +1,89 @@
-//! placeholder
+//! A decision depends on the records, never on their order: shuffling every list of a
+//! history, and repeating records, gives the same decision (duplicates are only counted).
+
+use proptest::prelude::*;
+use protocol::History;
+use serde_json::Value;
+
+use crate::support::{date, shipped, tests_dir};
+
+/// The histories and dates of every scenario that uses the shipped settings.
+fn cases() -> Vec<(History, String)> {
+    let dir = tests_dir().join("scenarios");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            let scenario: Value =
+                serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+            if scenario.get("settings").is_some() {
+                return None;
+            }
+            let history = serde_json::from_value(scenario["history"].clone()).ok()?;
+            Some((history, scenario["as_of"].as_str()?.to_owned()))
+        })
+        .collect()
+}
+
+/// Fisher-Yates driven by a small linear congruential generator, so proptest's seed decides.
+fn shuffle<T>(list: &mut [T], seed: &mut u64) {
+    for i in (1..list.len()).rev() {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = usize::try_from((*seed >> 33) % (i as u64 + 1)).expect("small");
+        list.swap(i, j);
+    }
+}
+
+fn repeat_first<T: Clone>(list: &mut Vec<T>, wanted: bool) -> usize {
+    match list.first() {
+        Some(first) if wanted => {
+            list.push(first.clone());
+            1
+        }
+        _ => 0,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn shuffled_and_repeated_records_give_the_same_decision(
+        pick in any::<prop::sample::Index>(),
+        mut seed in any::<u64>(),
+        repeats in prop::array::uniform5(any::<bool>()),
+    ) {
+        let protocol = shipped("nct01408199");
+        let cases = cases();
+        let (history, as_of) = &cases[pick.index(cases.len())];
+        let as_of = date(as_of);
+        let original = protocol::decide(&protocol, history, as_of).expect("scenario decides");
+        let mut mixed = history.clone();
+        let mut added = 0;
+        added += repeat_first(&mut mixed.clasi, repeats[0]);
+        added += repeat_first(&mut mixed.sledai, repeats[1]);
+        added += repeat_first(&mut mixed.labs, repeats[2]);
+        added += repeat_first(&mut mixed.doses, repeats[3]);
+        added += repeat_first(&mut mixed.events, repeats[4]);
+        shuffle(&mut mixed.clasi, &mut seed);
+        shuffle(&mut mixed.sledai, &mut seed);
+        shuffle(&mut mixed.labs, &mut seed);
+        shuffle(&mut mixed.doses, &mut seed);
+        shuffle(&mut mixed.events, &mut seed);
+        let mut again = protocol::decide(&protocol, &mixed, as_of).expect("still decides");
+        prop_assert_eq!(again.duplicates_removed, original.duplicates_removed + added);
+        again.duplicates_removed = original.duplicates_removed;
+        prop_assert_eq!(again, original);
+    }
+}
+
+#[test]
+fn the_order_property_covers_many_scenarios() {
+    assert!(cases().len() >= 40, "{}", cases().len());
+}

@@ -141,8 +141,7 @@ fn replay(protocol: &Protocol, course: &Course) -> Outcome {
             };
             plan.course
                 .iter()
-                .filter(|&&(week, _)| i32::try_from(week).is_ok_and(|week| week <= weeks_in))
-                .next_back()
+                .rfind(|&&(week, _)| i32::try_from(week).is_ok_and(|week| week <= weeks_in))
                 .map_or(base, |&(_, activity)| activity)
         };
         history.clasi.push(clasi(today, activity));
