@@ -2,13 +2,22 @@
 //! history, and repeating records, gives the same decision (duplicates are only counted).
 
 use proptest::prelude::*;
-use protocol::History;
+use std::sync::LazyLock;
+
+use protocol::{History, Protocol};
 use serde_json::Value;
 
-use crate::support::{date, shipped, tests_dir};
+use crate::support::{date, shipped, tests_dir, variant};
 
-/// The histories and dates of every scenario that uses the shipped settings.
-fn cases() -> Vec<(History, String)> {
+type Case = (Protocol, History, String);
+
+/// The protocol, history and date of every scenario, read once.
+fn cases() -> &'static [Case] {
+    static CASES: LazyLock<Vec<Case>> = LazyLock::new(read_cases);
+    &CASES
+}
+
+fn read_cases() -> Vec<Case> {
     let dir = tests_dir().join("scenarios");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("scenarios")
@@ -20,11 +29,13 @@ fn cases() -> Vec<(History, String)> {
         .filter_map(|path| {
             let scenario: Value =
                 serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-            if scenario.get("settings").is_some() {
-                return None;
-            }
+            let name = scenario["protocol"].as_str()?;
+            let protocol = match scenario.get("settings").and_then(Value::as_object) {
+                Some(settings) => variant(name, settings),
+                None => shipped(name),
+            };
             let history = serde_json::from_value(scenario["history"].clone()).ok()?;
-            Some((history, scenario["as_of"].as_str()?.to_owned()))
+            Some((protocol, history, scenario["as_of"].as_str()?.to_owned()))
         })
         .collect()
 }
@@ -59,11 +70,10 @@ proptest! {
         mut seed in any::<u64>(),
         repeats in prop::array::uniform5(any::<bool>()),
     ) {
-        let protocol = shipped("nct01408199");
         let cases = cases();
-        let (history, as_of) = &cases[pick.index(cases.len())];
+        let (protocol, history, as_of) = &cases[pick.index(cases.len())];
         let as_of = date(as_of);
-        let original = protocol::decide(&protocol, history, as_of).expect("scenario decides");
+        let original = protocol::decide(protocol, history, as_of).expect("scenario decides");
         let mut mixed = history.clone();
         let mut added = 0;
         added += repeat_first(&mut mixed.clasi, repeats[0]);
@@ -76,7 +86,7 @@ proptest! {
         shuffle(&mut mixed.labs, &mut seed);
         shuffle(&mut mixed.doses, &mut seed);
         shuffle(&mut mixed.events, &mut seed);
-        let mut again = protocol::decide(&protocol, &mixed, as_of).expect("still decides");
+        let mut again = protocol::decide(protocol, &mixed, as_of).expect("still decides");
         prop_assert_eq!(again.duplicates_removed, original.duplicates_removed + added);
         again.duplicates_removed = original.duplicates_removed;
         prop_assert_eq!(again, original);
@@ -85,5 +95,5 @@ proptest! {
 
 #[test]
 fn the_order_property_covers_many_scenarios() {
-    assert!(cases().len() >= 40, "{}", cases().len());
+    assert!(cases().len() >= 60, "{}", cases().len());
 }

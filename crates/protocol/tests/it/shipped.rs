@@ -145,3 +145,19 @@ fn pediatric_review_has_no_algorithm_and_no_adult_age_rule() {
     assert_eq!(age.id, "I1");
     assert!(format!("{:?}", age.condition).contains("Lt"), "{age:?}");
 }
+
+#[test]
+fn decide_refuses_a_study_without_algorithm() {
+    let history: protocol::History =
+        serde_json::from_value(serde_json::json!({"start_date": "2015-01-01"})).expect("history");
+    let error = protocol::decide(
+        &shipped("pediatric-review"),
+        &history,
+        crate::support::date("2015-02-01"),
+    )
+    .expect_err("no algorithm");
+    assert_eq!(
+        error.to_string(),
+        "protocol: pediatric-sle-lenalidomide-2017 has no treatment algorithm (a retrospective study); decide does not apply"
+    );
+}
