@@ -250,6 +250,14 @@ fn dyspigmentation_lasting_12_months_doubles_its_sum_only() {
     };
     check(&with(json!(false)), (Some(0), Some(2 + 2 + 3)));
     check(&with(json!(true)), (Some(0), Some(4 + 2 + 3)));
+    let parts = read(&with(json!(true))).unwrap().damage_parts();
+    let columns = (
+        parts.dyspigmentation,
+        parts.dyspigmentation_factor,
+        parts.scarring,
+        parts.scarring_alopecia,
+    );
+    assert_eq!(columns, (Some(2), Some(2), Some(2), Some(3)));
     // Unknown duration: damage is unknown, activity is not.
     check(&with(Value::Null), (Some(0), None));
     // Unknown duration without dyspigmentation cannot change damage.
@@ -274,6 +282,12 @@ fn an_item_not_assessed_makes_its_total_missing() {
         changes
     };
     check(&some, (Some(2), Some(1)));
+    // Only the column with the unassessed item goes missing.
+    let parts = read(&with("/areas/feet/scale")).unwrap().activity_parts();
+    assert_eq!(
+        (parts.erythema, parts.scale, parts.total()),
+        (Some(2), None, None)
+    );
     for pointer in [
         "/areas/scalp/erythema",
         "/areas/feet/scale",
