@@ -5,6 +5,7 @@ mod calc;
 mod io;
 mod protocol_cmd;
 mod stats_cmd;
+mod store_cmd;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,19 @@ enum Command {
     /// Run one statistical method on JSON input (checkable against R).
     #[command(subcommand)]
     Stats(stats_cmd::StatsCommand),
+    /// Create a new study record (SQLite file or PostgreSQL database) with its first administrator.
+    Init(store_cmd::InitArgs),
+    /// Manage user accounts and their roles per site.
+    #[command(subcommand)]
+    User(store_cmd::UserCommand),
+    /// Manage sites.
+    #[command(subcommand)]
+    Site(store_cmd::SiteCommand),
+    /// Verify or print the audit trail.
+    #[command(subcommand)]
+    Audit(store_cmd::AuditCommand),
+    /// Write a verified copy of a SQLite study record.
+    Backup(store_cmd::BackupArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +65,11 @@ fn main() -> ExitCode {
         Command::Decide(args) => protocol_cmd::decide(args),
         Command::Schedule(args) => protocol_cmd::schedule(args),
         Command::Stats(command) => stats_cmd::run(command),
+        Command::Init(args) => store_cmd::init(args),
+        Command::User(command) => store_cmd::user(command),
+        Command::Site(command) => store_cmd::site(command),
+        Command::Audit(command) => store_cmd::audit(command),
+        Command::Backup(args) => store_cmd::backup(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

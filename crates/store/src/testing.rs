@@ -257,6 +257,11 @@ impl TestDb {
         &self.url
     }
 
+    /// The URL as a `--db` argument (test databases have no password).
+    pub fn url_text(&self) -> &str {
+        self.url.as_str()
+    }
+
     /// A directory that lives as long as this database (SQLite only), for backups and the like.
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_ref().map(tempfile::TempDir::path)

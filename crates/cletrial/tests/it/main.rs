@@ -3,4 +3,5 @@
 mod calc;
 mod protocol;
 mod stats;
+mod store;
 mod support;

@@ -1,0 +1,505 @@
+//! The study record on the command line: `init`, `user`, `site`, `audit`, `backup`.
+//!
+//! Passwords come from an environment variable or are typed at a prompt without echo; they are
+//! never printed or logged. Writes name their actor with `--as LOGIN` and re-authenticate.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use store::{DbUrl, Event, EventFilter, NewStudy, NewUser, Password, Role, Store, StoreError};
+
+use crate::io::{CliError, CmdResult, print_json, read_text};
+
+/// The acting user's password, when not typed at the prompt.
+const PASSWORD_VAR: &str = "CLETRIAL_PASSWORD";
+/// A new user's initial password (`user add`), when not typed at the prompt.
+const NEW_PASSWORD_VAR: &str = "CLETRIAL_NEW_PASSWORD";
+
+/// Where the record is: `sqlite://PATH` (or a plain path) or `postgres://USER@HOST:PORT/DB`.
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "URL")]
+    db: String,
+}
+
+/// The acting user of a write.
+#[derive(Debug, Args)]
+pub struct ActorArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// Your login; your password is read from CLETRIAL_PASSWORD or typed at a prompt.
+    #[arg(long = "as", value_name = "LOGIN")]
+    as_login: String,
+}
+
+/// Create a new study record with its protocol and first administrator.
+///
+/// The administrator's password is read from CLETRIAL_PASSWORD or typed twice at a prompt
+/// (never echoed). Example:
+///
+///   cletrial init --protocol protocols/lenalidomide.toml --db sqlite://study.db --admin alice --admin-name "Alice Martin"
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The protocol file (TOML); kept verbatim as protocol version 1.
+    #[arg(long, value_name = "FILE")]
+    protocol: PathBuf,
+    #[command(flatten)]
+    db: DbArg,
+    /// The study code (default: the protocol file's name without extension).
+    #[arg(long, value_name = "CODE")]
+    study: Option<String>,
+    /// The study title (default: the study code).
+    #[arg(long)]
+    title: Option<String>,
+    /// The first administrator's login.
+    #[arg(long, value_name = "LOGIN", default_value = "admin")]
+    admin: String,
+    /// The administrator's name as printed with their signatures (default: the login).
+    #[arg(long, value_name = "NAME")]
+    admin_name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. Their initial password is read from CLETRIAL_NEW_PASSWORD or typed twice.
+    ///
+    /// Example: cletrial user add --db study.db --as admin --login bob --name "Bob Stone"
+    Add {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[arg(long, value_name = "LOGIN")]
+        login: String,
+        /// The name printed with the user's signatures.
+        #[arg(long)]
+        name: String,
+    },
+    /// Give a user a role at a site.
+    ///
+    /// Example: cletrial user grant --db study.db --as admin --login bob --site S01 --role investigator
+    Grant {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[arg(long, value_name = "LOGIN")]
+        login: String,
+        /// The site's code.
+        #[arg(long, value_name = "CODE")]
+        site: String,
+        /// investigator, coordinator, monitor or data_manager.
+        #[arg(long)]
+        role: String,
+    },
+    /// Disable a user: they can no longer log in; their account and history stay.
+    ///
+    /// Example: cletrial user disable --db study.db --as admin --login bob --reason "left the team"
+    Disable {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[arg(long, value_name = "LOGIN")]
+        login: String,
+        /// Why (required: it goes into the audit trail).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Add a site.
+    ///
+    /// Example: cletrial site add --db study.db --as admin --code S01 --name "Hôpital Saint-Louis"
+    Add {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// One JSON array of events.
+    Json,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and rebuild the current state from the events; exit 0 when
+    /// everything agrees, 1 naming the first bad event or row.
+    ///
+    /// Example: cletrial audit verify --db study.db
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Print the audit trail, oldest first, streamed. The columns are the stored ones, so the
+    /// hash chain can be recomputed from the output.
+    ///
+    /// Example: cletrial audit log --db study.db --subject P-001 --since 2026-01-01 --format csv
+    Log {
+        #[command(flatten)]
+        db: DbArg,
+        /// Only events about this subject (pseudonymous study id).
+        #[arg(long, value_name = "ID")]
+        subject: Option<String>,
+        /// Only events recorded at or after this UTC time (RFC 3339) or date (YYYY-MM-DD).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: LogFormat,
+    },
+}
+
+/// Write a verified copy of a SQLite record (safe while others use it).
+///
+/// Example: cletrial backup --db study.db --out backups/study-2026-11-22.db
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The new file (must not exist).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+fn cli_error(error: StoreError) -> CliError {
+    if error.is_user_error() {
+        CliError::input(error.to_string())
+    } else {
+        CliError::Other(anyhow::Error::new(error))
+    }
+}
+
+/// Runs `work` on a runtime of its own.
+fn block_on<F: Future<Output = CmdResult>>(work: F) -> CmdResult {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)?;
+    runtime.block_on(work)
+}
+
+fn url(db: &DbArg) -> Result<DbUrl, CliError> {
+    DbUrl::parse(&db.db).map_err(cli_error)
+}
+
+async fn open(db: &DbArg) -> Result<Store, CliError> {
+    Store::open(&url(db)?).await.map_err(cli_error)
+}
+
+/// A password from `var`, else typed at the terminal (twice when `confirm`).
+fn password(var: &str, prompt: &str, confirm: bool) -> Result<String, CliError> {
+    if let Ok(text) = std::env::var(var) {
+        return Ok(text);
+    }
+    let typed = rpassword::prompt_password(prompt).map_err(|error| {
+        CliError::input(format!(
+            "password: set {var} or run in a terminal ({error})"
+        ))
+    })?;
+    if confirm {
+        let again = rpassword::prompt_password("Again: ")
+            .map_err(|error| CliError::input(format!("password: {error}")))?;
+        if again != typed {
+            return Err(CliError::input("password: the two entries differ"));
+        }
+    }
+    Ok(typed)
+}
+
+fn new_password(var: &str, prompt: &str) -> Result<Password, CliError> {
+    Password::new(&password(var, prompt, true)?).map_err(cli_error)
+}
+
+/// Opens the record and authenticates `--as`.
+async fn open_as(args: &ActorArgs) -> Result<(Store, store::Actor), CliError> {
+    let typed =
+        Password::typed(&password(PASSWORD_VAR, "Password: ", false)?).map_err(cli_error)?;
+    let store = open(&args.db).await?;
+    let actor = store
+        .authenticate(&args.as_login, &typed)
+        .await
+        .map_err(cli_error)?;
+    Ok((store, actor))
+}
+
+pub fn init(args: InitArgs) -> CmdResult {
+    let protocol_text = read_text("--protocol", &args.protocol)?;
+    let code = match args.study {
+        Some(code) => code,
+        None => args
+            .protocol
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let study = NewStudy {
+        title: args.title.unwrap_or_else(|| code.clone()),
+        code,
+        protocol_text,
+    };
+    let admin = NewUser {
+        printed_name: args.admin_name.unwrap_or_else(|| args.admin.clone()),
+        login: args.admin,
+    };
+    let url = url(&args.db)?;
+    let password = new_password(PASSWORD_VAR, "New administrator password: ")?;
+    block_on(async {
+        let (store, actor) = Store::init(&url, &study, &admin, &password)
+            .await
+            .map_err(cli_error)?;
+        let study = store.study().await.map_err(cli_error)?;
+        store.close().await;
+        print_json(&serde_json::json!({
+            "study": study.code,
+            "protocol_version": study.protocol_version,
+            "protocol_sha256": study.protocol_sha256,
+            "admin": actor.login(),
+        }))
+    })
+}
+
+pub fn user(command: UserCommand) -> CmdResult {
+    block_on(async {
+        let output = match command {
+            UserCommand::Add { actor, login, name } => {
+                let initial = new_password(NEW_PASSWORD_VAR, "New user's password: ")?;
+                let (store, actor) = open_as(&actor).await?;
+                let user = NewUser {
+                    login,
+                    printed_name: name,
+                };
+                let user = store
+                    .add_user(&actor, &user, &initial)
+                    .await
+                    .map_err(cli_error)?;
+                store.close().await;
+                serde_json::json!({ "added": user.login, "printed_name": user.printed_name })
+            }
+            UserCommand::Grant {
+                actor,
+                login,
+                site,
+                role,
+            } => {
+                let role = Role::parse(&role).map_err(cli_error)?;
+                let (store, actor) = open_as(&actor).await?;
+                store
+                    .grant(&actor, &login, &site, role)
+                    .await
+                    .map_err(cli_error)?;
+                store.close().await;
+                serde_json::json!({ "granted": role.as_str(), "user": login, "site": site })
+            }
+            UserCommand::Disable {
+                actor,
+                login,
+                reason,
+            } => {
+                let (store, actor) = open_as(&actor).await?;
+                let user = store
+                    .disable_user(&actor, &login, &reason)
+                    .await
+                    .map_err(cli_error)?;
+                store.close().await;
+                serde_json::json!({ "disabled": user.login })
+            }
+        };
+        print_json(&output)
+    })
+}
+
+pub fn site(command: SiteCommand) -> CmdResult {
+    block_on(async {
+        let SiteCommand::Add { actor, code, name } = command;
+        let (store, actor) = open_as(&actor).await?;
+        let site = store
+            .add_site(&actor, &code, &name)
+            .await
+            .map_err(cli_error)?;
+        store.close().await;
+        print_json(&serde_json::json!({ "added": site.code, "name": site.name }))
+    })
+}
+
+pub fn audit(command: AuditCommand) -> CmdResult {
+    match command {
+        AuditCommand::Verify { db } => block_on(async move {
+            let store = open(&db).await?;
+            let verification = store.verify().await.map_err(cli_error)?;
+            store.close().await;
+            print_json(&serde_json::json!({
+                "ok": verification.problem.is_none(),
+                "events": verification.events,
+                "rows": verification.rows,
+                "head_hash": verification.head_hash,
+                "problem": verification.problem.as_ref().map(|problem| serde_json::json!({
+                    "place": problem.place,
+                    "message": problem.message,
+                })),
+            }))?;
+            match verification.problem {
+                None => Ok(()),
+                Some(problem) => Err(anyhow::format_err!("audit verify failed: {problem}").into()),
+            }
+        }),
+        AuditCommand::Log {
+            db,
+            subject,
+            since,
+            format,
+        } => {
+            let since = since.as_deref().map(parse_since).transpose()?;
+            block_on(async move {
+                let store = open(&db).await?;
+                let filter = EventFilter { subject, since };
+                let result = stream_log(&store, &filter, format).await;
+                store.close().await;
+                result
+            })
+        }
+    }
+}
+
+/// `--since`: an RFC 3339 time, or a date meaning its midnight UTC.
+fn parse_since(text: &str) -> Result<jiff::Timestamp, CliError> {
+    if let Ok(time) = text.parse::<jiff::Timestamp>() {
+        return Ok(time);
+    }
+    text.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|date| date.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|zoned| zoned.timestamp())
+        .ok_or_else(|| {
+            CliError::input(format!(
+                "--since: '{text}' is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T08:00:00Z)"
+            ))
+        })
+}
+
+const LOG_PAGE: i64 = 1_000;
+
+const CSV_HEADER: &str = "seq,recorded_at,actor,site_id,subject_id,entity,entity_id,action,field,\
+     old_value,new_value,reason,version,prev_hash,hash";
+
+/// Writes the trail page by page, so memory stays flat however long the trail is.
+async fn stream_log(store: &Store, filter: &EventFilter, format: LogFormat) -> CmdResult {
+    let mut out = std::io::stdout().lock();
+    let mut write = |text: &str| -> CmdResult {
+        match out.write_all(text.as_bytes()) {
+            Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(CliError::Other(error.into()))
+            }
+            _ => Ok(()),
+        }
+    };
+    write(match format {
+        LogFormat::Json => "[",
+        LogFormat::Csv => CSV_HEADER,
+    })?;
+    let mut after = 0;
+    let mut first = true;
+    loop {
+        let page = store
+            .audit_page(filter, after, LOG_PAGE)
+            .await
+            .map_err(cli_error)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for event in &page {
+            let line = match format {
+                LogFormat::Json => {
+                    let separator = if first { "\n  " } else { ",\n  " };
+                    format!("{separator}{}", event_json(event))
+                }
+                LogFormat::Csv => format!("\n{}", event_csv(event)),
+            };
+            first = false;
+            write(&line)?;
+        }
+    }
+    write(match format {
+        LogFormat::Json if first => "]\n",
+        LogFormat::Json => "\n]\n",
+        LogFormat::Csv => "\n",
+    })
+}
+
+fn event_json(event: &Event) -> serde_json::Value {
+    serde_json::json!({
+        "seq": event.seq,
+        "recorded_at": event.recorded_at,
+        "actor": event.actor,
+        "site_id": event.site_id,
+        "subject_id": event.subject_id,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "action": event.action,
+        "field": event.field,
+        "old_value": event.old_value,
+        "new_value": event.new_value,
+        "reason": event.reason,
+        "version": event.version,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    })
+}
+
+/// One CSV field: quoted when it holds a comma, quote or line break (RFC 4180); blank for none.
+fn csv_field(text: Option<&str>) -> String {
+    match text {
+        None => String::new(),
+        Some(text) if text.contains([',', '"', '\n', '\r']) => {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        }
+        Some(text) => text.to_owned(),
+    }
+}
+
+fn event_csv(event: &Event) -> String {
+    let number = |n: Option<i64>| n.map(|n| n.to_string());
+    [
+        Some(event.seq.to_string()),
+        Some(event.recorded_at.clone()),
+        Some(event.actor.clone()),
+        number(event.site_id),
+        number(event.subject_id),
+        Some(event.entity.clone()),
+        Some(event.entity_id.to_string()),
+        Some(event.action.clone()),
+        event.field.clone(),
+        event.old_value.clone(),
+        event.new_value.clone(),
+        event.reason.clone(),
+        Some(event.version.to_string()),
+        Some(event.prev_hash.clone()),
+        Some(event.hash.clone()),
+    ]
+    .iter()
+    .map(|field| csv_field(field.as_deref()))
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+pub fn backup(args: BackupArgs) -> CmdResult {
+    block_on(async move {
+        let store = open(&args.db).await?;
+        let result = store.backup(&args.out).await;
+        store.close().await;
+        let verification = result.map_err(cli_error)?;
+        if let Some(problem) = verification.problem {
+            return Err(anyhow::format_err!("the backup does not verify: {problem}").into());
+        }
+        print_json(&serde_json::json!({
+            "backup": args.out.display().to_string(),
+            "events": verification.events,
+            "head_hash": verification.head_hash,
+            "verified": true,
+        }))
+    })
+}

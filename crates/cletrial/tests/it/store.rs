@@ -1,0 +1,293 @@
+//! `init`, `user`, `site`, `audit` and `backup` against a real record, on both backends.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use ::store::Backend;
+use ::store::testing::{TestDb, tamper};
+
+use crate::support::Run;
+
+const ADMIN_PASSWORD: &str = "correct horse battery";
+const BOB_PASSWORD: &str = "staple gun elephant";
+
+/// Runs `cletrial ARGS` with `env` set and no terminal, so passwords come only from the
+/// environment.
+fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cletrial"));
+    command
+        .args(args)
+        .env_remove("CLETRIAL_PASSWORD")
+        .env_remove("CLETRIAL_NEW_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("cletrial runs");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Environment variables for one run.
+type Env<'a> = &'a [(&'a str, &'a str)];
+/// Arguments, environment, and what the one-line error must say.
+type Case<'a> = (&'a [&'a str], Env<'a>, &'a str);
+
+const AS_ADMIN: &[(&str, &str)] = &[("CLETRIAL_PASSWORD", ADMIN_PASSWORD)];
+
+/// A record made through the command line: study, site S01, user bob (investigator at S01).
+struct Cli {
+    db: TestDb,
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new(backend: Backend) -> Cli {
+        let db = TestDb::new(backend);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let protocol = dir.path().join("lena-cle.toml");
+        std::fs::write(&protocol, "[study]\nname = \"test\"\n").expect("protocol file");
+        let cli = Cli { db, dir };
+        let init = cli.run(
+            &[
+                "init",
+                "--protocol",
+                &path(&protocol),
+                "--admin-name",
+                "Ada Admin",
+            ],
+            AS_ADMIN,
+        );
+        let json = init.ok_json();
+        assert_eq!(
+            (json["study"].as_str(), json["protocol_version"].as_i64()),
+            (Some("lena-cle"), Some(1))
+        );
+        cli.run(
+            &[
+                "site", "add", "--as", "admin", "--code", "S01", "--name", "First",
+            ],
+            AS_ADMIN,
+        )
+        .ok_json();
+        let env = [
+            ("CLETRIAL_PASSWORD", ADMIN_PASSWORD),
+            ("CLETRIAL_NEW_PASSWORD", BOB_PASSWORD),
+        ];
+        cli.run(
+            &[
+                "user",
+                "add",
+                "--as",
+                "admin",
+                "--login",
+                "bob",
+                "--name",
+                "Bob Stone",
+            ],
+            &env,
+        )
+        .ok_json();
+        let grant = [
+            "user",
+            "grant",
+            "--as",
+            "admin",
+            "--login",
+            "bob",
+            "--site",
+            "S01",
+            "--role",
+            "investigator",
+        ];
+        cli.run(&grant, AS_ADMIN).ok_json();
+        cli
+    }
+
+    /// Runs a command with `--db` added.
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut all = args.to_vec();
+        all.extend(["--db", self.db.url_text()]);
+        run(&all, env)
+    }
+}
+
+fn path(path: &Path) -> String {
+    path.to_str().expect("utf-8 temp path").to_owned()
+}
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(::store::Backend::Sqlite);
+                }
+                #[test]
+                fn postgres() {
+                    super::$name(::store::Backend::Postgres);
+                }
+            }
+        )*
+    };
+}
+
+both_backends!(
+    a_new_record_verifies_and_logs,
+    tampering_fails_verify_naming_the_place,
+    bad_input_exits_2_and_changes_nothing,
+);
+
+fn a_new_record_verifies_and_logs(backend: Backend) {
+    let cli = Cli::new(backend);
+    let verify = cli.run(&["audit", "verify"], &[]).ok_json();
+    assert_eq!(verify["ok"], true, "{verify}");
+    let events = verify["events"].as_i64().expect("events");
+    let json_log = cli.run(&["audit", "log"], &[]);
+    let log = json_log.ok_json();
+    let log = log.as_array().expect("a JSON array");
+    assert_eq!(log.len() as i64, events);
+    assert_eq!(log[0]["actor"], "admin");
+    assert_eq!(log.last().expect("events")["hash"], verify["head_hash"]);
+    let csv = cli.run(&["audit", "log", "--format", "csv"], &[]);
+    assert_eq!(csv.status, 0, "{csv:?}");
+    assert_eq!(
+        csv.stdout.lines().count() as i64,
+        events + 1,
+        "{}",
+        csv.stdout
+    );
+    assert!(csv.stdout.starts_with("seq,recorded_at,actor,"));
+    let none = cli
+        .run(&["audit", "log", "--since", "2999-01-01"], &[])
+        .ok_json();
+    assert_eq!(none, serde_json::json!([]));
+    // Passwords never appear in any output.
+    for output in [&csv.stdout, &json_log.stdout] {
+        assert!(!output.contains(ADMIN_PASSWORD) && !output.contains(BOB_PASSWORD));
+        assert!(!output.contains("argon2"));
+    }
+    let disable = cli.run(
+        &[
+            "user", "disable", "--as", "admin", "--login", "bob", "--reason", "left",
+        ],
+        AS_ADMIN,
+    );
+    assert_eq!(disable.ok_json()["disabled"], "bob");
+    let out = cli.dir.path().join("backup.db");
+    let backup = cli.run(&["backup", "--out", &path(&out)], &[]);
+    match backend {
+        Backend::Sqlite => {
+            let json = backup.ok_json();
+            assert_eq!(json["verified"], true);
+            let copy = format!("sqlite://{}", path(&out));
+            let verify_copy = run(&["audit", "verify", "--db", &copy], &[]).ok_json();
+            assert_eq!(verify_copy["head_hash"], json["head_hash"]);
+        }
+        Backend::Postgres => {
+            backup.input_error("pg_dump");
+        }
+    }
+}
+
+fn tampering_fails_verify_naming_the_place(backend: Backend) {
+    let cli = Cli::new(backend);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime
+        .block_on(tamper(
+            cli.db.url(),
+            "UPDATE audit_event SET actor = 'mallory' WHERE seq = 4",
+        ))
+        .expect("tamper");
+    let verify = cli.run(&["audit", "verify"], &[]);
+    assert_eq!(verify.status, 1, "{verify:?}");
+    assert_eq!(verify.json()["problem"]["place"], "event 4");
+    assert!(verify.stderr.contains("event 4"), "{verify:?}");
+}
+
+fn bad_input_exits_2_and_changes_nothing(backend: Backend) {
+    let cli = Cli::new(backend);
+    let before = cli.run(&["audit", "verify"], &[]).ok_json()["events"].clone();
+    let wrong = [("CLETRIAL_PASSWORD", "not the password")];
+    let short = [
+        ("CLETRIAL_PASSWORD", ADMIN_PASSWORD),
+        ("CLETRIAL_NEW_PASSWORD", "short"),
+    ];
+    let cases: [Case; 8] = [
+        (
+            &[
+                "site", "add", "--as", "admin", "--code", "S02", "--name", "x",
+            ],
+            &wrong,
+            "authentication failed",
+        ),
+        (
+            &[
+                "site", "add", "--as", "admin", "--code", "S02", "--name", "x",
+            ],
+            &[],
+            "CLETRIAL_PASSWORD",
+        ),
+        (
+            &[
+                "site", "add", "--as", "admin", "--code", "S 02", "--name", "x",
+            ],
+            AS_ADMIN,
+            "site code",
+        ),
+        (
+            &[
+                "user", "add", "--as", "admin", "--login", "eve", "--name", "Eve",
+            ],
+            &short,
+            "at least 12",
+        ),
+        (
+            &[
+                "user", "grant", "--as", "admin", "--login", "bob", "--site", "S01", "--role",
+                "god",
+            ],
+            AS_ADMIN,
+            "role",
+        ),
+        (
+            &[
+                "user", "grant", "--as", "admin", "--login", "bob", "--site", "S09", "--role",
+                "monitor",
+            ],
+            AS_ADMIN,
+            "S09",
+        ),
+        (
+            &[
+                "user", "disable", "--as", "admin", "--login", "bob", "--reason", " ",
+            ],
+            AS_ADMIN,
+            "reason",
+        ),
+        (&["audit", "log", "--since", "last tuesday"], &[], "--since"),
+    ];
+    for (args, env, needle) in cases {
+        cli.run(args, env).input_error(needle);
+    }
+    let protocol = cli.dir.path().join("lena-cle.toml");
+    cli.run(&["init", "--protocol", &path(&protocol)], AS_ADMIN)
+        .input_error("already holds a study");
+    let after = cli.run(&["audit", "verify"], &[]).ok_json();
+    assert_eq!(
+        (after["ok"].clone(), after["events"].clone()),
+        (serde_json::json!(true), before)
+    );
+    run(&["audit", "verify", "--db", "mysql://x"], &[]).input_error("unknown scheme");
+    let missing = cli.dir.path().join("missing.db");
+    run(&["audit", "verify", "--db", &path(&missing)], &[]).input_error("no database");
+}
