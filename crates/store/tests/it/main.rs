@@ -22,6 +22,7 @@ macro_rules! both_backends {
 mod fixture;
 
 mod audit;
+mod crash;
 mod people;
 mod subjects;
 mod tamper;
