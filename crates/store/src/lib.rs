@@ -7,7 +7,7 @@
 //! - `event`: an audit event, its canonical bytes and hash.
 //! - `writer`: the one write path (events + projections, optimistic versions, reasons).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
-//! - `study`, `people`, `subjects`: typed commands and reads per entity.
+//! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
 //! - `backup`: SQLite online backup, verified after writing.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
@@ -22,6 +22,7 @@ mod error;
 mod event;
 mod people;
 mod schema;
+mod signatures;
 mod study;
 mod subjects;
 #[cfg(feature = "test-support")]
@@ -35,6 +36,7 @@ pub use db::{Backend, DbUrl};
 pub use error::{Conflict, StoreError};
 pub use event::{Event, GENESIS_HASH};
 pub use people::{NewUser, Site, User};
+pub use signatures::{Meaning, Signature};
 pub use study::{NewStudy, Study};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
 pub use verify::{Problem, Verification};

@@ -122,11 +122,14 @@ pub(crate) async fn site_by_code(tx: &mut Tx, code: &str) -> Result<(i64, Row), 
     }
 }
 
-/// Whether `actor` holds a live grant of a data-entry role at `site_id`.
-pub(crate) async fn require_data_entry(
+/// Refuses unless `actor` holds a live grant at `site_id` of a role `allowed` accepts;
+/// `needed` names those roles in the message.
+pub(crate) async fn require_role(
     tx: &mut Tx,
     actor: &Actor,
     site_id: i64,
+    allowed: fn(Role) -> bool,
+    needed: &str,
 ) -> Result<(), StoreError> {
     let roles = tx
         .fetch(
@@ -135,17 +138,58 @@ pub(crate) async fn require_data_entry(
             &[Ty::Text],
         )
         .await?;
-    let allowed = roles.iter().any(|row| {
+    let granted = roles.iter().any(|row| {
         matches!(row.first(), Some(Some(Value::Text(role)))
-            if Role::parse(role).is_ok_and(Role::enters_data))
+            if Role::parse(role).is_ok_and(allowed))
     });
-    if allowed {
+    if granted {
         Ok(())
     } else {
         Err(StoreError::Forbidden(format!(
-            "{} holds no investigator or coordinator role at this site",
+            "{} holds no {needed} role at this site",
             actor.login
         )))
+    }
+}
+
+/// Refuses unless `actor` may enter data at `site_id`.
+pub(crate) async fn require_data_entry(
+    tx: &mut Tx,
+    actor: &Actor,
+    site_id: i64,
+) -> Result<(), StoreError> {
+    require_role(
+        tx,
+        actor,
+        site_id,
+        Role::enters_data,
+        "investigator or coordinator",
+    )
+    .await
+}
+
+/// Whether `password` is the live, enabled account `user_id`'s password.
+pub(crate) async fn password_matches(
+    tx: &mut Tx,
+    user_id: i64,
+    password: &Password,
+) -> Result<bool, StoreError> {
+    let Some(row) = writer::load(tx, &USER, user_id).await? else {
+        return Ok(false);
+    };
+    let phc = tx
+        .fetch_optional(
+            "SELECT phc FROM credential WHERE user_id = $1",
+            &[user_id.into()],
+            &[Ty::Text],
+        )
+        .await?
+        .and_then(|values| values.into_iter().next().flatten())
+        .and_then(|value| value.as_text().map(str::to_owned));
+    let enabled = !row.removed && !user_from(user_id, &row).disabled;
+    match phc {
+        Some(phc) if enabled => auth::verify(password, &phc).await,
+        _ => Ok(false),
     }
 }
 
@@ -158,31 +202,18 @@ impl Store {
         password: &Password,
     ) -> Result<Actor, StoreError> {
         let mut tx = self.pool.read().await?;
-        let found = writer::find_by(&mut tx, &USER, "login", login).await?;
-        let Some((id, row)) = found else {
+        let Some((id, row)) = writer::find_by(&mut tx, &USER, "login", login).await? else {
             return Err(StoreError::AuthenticationFailed);
         };
-        let phc = tx
-            .fetch_optional(
-                "SELECT phc FROM credential WHERE user_id = $1",
-                &[id.into()],
-                &[Ty::Text],
-            )
-            .await?
-            .and_then(|values| values.into_iter().next().flatten())
-            .and_then(|value| value.as_text().map(str::to_owned));
-        drop(tx);
-        let user = user_from(id, &row);
-        match phc {
-            Some(phc) if !row.removed && !user.disabled && auth::verify(password, &phc).await? => {
-                Ok(Actor {
-                    user_id: id,
-                    login: user.login,
-                    is_admin: user.is_admin,
-                })
-            }
-            _ => Err(StoreError::AuthenticationFailed),
+        if !password_matches(&mut tx, id, password).await? {
+            return Err(StoreError::AuthenticationFailed);
         }
+        let user = user_from(id, &row);
+        Ok(Actor {
+            user_id: id,
+            login: user.login,
+            is_admin: user.is_admin,
+        })
     }
 
     pub async fn add_site(

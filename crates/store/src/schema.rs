@@ -163,8 +163,27 @@ pub static VISIT: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// An electronic signature of a visit (21 CFR 11.50, 11.70): who (printed name), when, what it
+/// means, and the SHA-256 of the content signed. A later change of that content voids it.
+pub static SIGNATURE: Kind = Kind {
+    name: "signature",
+    table: "signature",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        reference("visit_id", &VISIT),
+        reference("signer_id", &USER),
+        text("printed_name", true),
+        text("meaning", true),
+        text("signed_at", true),
+        text("content_sha256", true),
+        flag("voided"),
+        text("void_reason", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
-pub static KINDS: &[&Kind] = &[&STUDY, &SITE, &USER, &GRANT, &SUBJECT, &VISIT];
+pub static KINDS: &[&Kind] = &[&STUDY, &SITE, &USER, &GRANT, &SUBJECT, &VISIT, &SIGNATURE];
 
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {

@@ -433,7 +433,7 @@ impl Store {
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
         let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
         require_data_entry(writer.tx(), actor, site_id).await?;
-        writer
+        let version = writer
             .update(
                 &VISIT,
                 id,
@@ -442,6 +442,9 @@ impl Store {
                 data.changes(visit.subject_id),
             )
             .await?;
+        if version != based_on {
+            crate::signatures::void_for_visit(&mut writer, id, &reason).await?;
+        }
         writer.commit().await?;
         self.visit(id).await
     }

@@ -101,6 +101,11 @@ impl Writer {
         self.last_seq
     }
 
+    /// The time every event of this command carries.
+    pub(crate) fn recorded_at(&self) -> &str {
+        &self.recorded_at
+    }
+
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await
     }

@@ -24,5 +24,6 @@ mod fixture;
 mod audit;
 mod crash;
 mod people;
+mod signatures;
 mod subjects;
 mod tamper;

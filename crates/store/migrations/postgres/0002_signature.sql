@@ -1,0 +1,17 @@
+-- Electronic signatures of visits (projection of `signature` events).
+CREATE TABLE signature (
+    id             BIGINT PRIMARY KEY,
+    version        BIGINT NOT NULL,
+    removed        BOOLEAN NOT NULL,
+    last_seq       BIGINT NOT NULL REFERENCES audit_event (seq),
+    subject_id     BIGINT NOT NULL REFERENCES subject (id),
+    visit_id       BIGINT NOT NULL REFERENCES visit (id),
+    signer_id      BIGINT NOT NULL REFERENCES app_user (id),
+    printed_name   TEXT    NOT NULL,
+    meaning        TEXT    NOT NULL,
+    signed_at      TEXT    NOT NULL,
+    content_sha256 TEXT    NOT NULL,
+    voided         BOOLEAN NOT NULL,
+    void_reason    TEXT
+);
+CREATE INDEX signature_visit ON signature (visit_id);
