@@ -7,7 +7,7 @@
 //! - `event`: an audit event, its canonical bytes and hash.
 //! - `writer`: the one write path (events + projections, optimistic versions, reasons).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
-//! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
+//! - `study`, `people`, `subjects`, `signatures`, `clasi`: typed commands and reads per entity.
 //! - `backup`: SQLite online backup, verified after writing.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
@@ -17,6 +17,7 @@
 mod auth;
 mod backup;
 mod check;
+mod clasi;
 mod db;
 mod error;
 mod event;
@@ -32,6 +33,7 @@ mod verify;
 mod writer;
 
 pub use auth::{Actor, Password, Role};
+pub use clasi::ClasiAssessment;
 pub use db::{Backend, DbUrl};
 pub use error::{Conflict, StoreError};
 pub use event::{Event, GENESIS_HASH};

@@ -182,8 +182,62 @@ pub static SIGNATURE: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// The CLASI fields of the 12 areas below the scalp, named `<area>_<item>`.
+macro_rules! clasi_fields {
+    ($($area:literal),* $(,)?) => {
+        &[
+            reference("subject_id", &SUBJECT),
+            reference("visit_id", &VISIT),
+            date("assessed_on", true),
+            int("scalp_erythema", false),
+            int("scalp_scale", false),
+            int("scalp_dyspigmentation", false),
+            $(
+                int(concat!($area, "_erythema"), false),
+                int(concat!($area, "_scale"), false),
+                int(concat!($area, "_dyspigmentation"), false),
+                int(concat!($area, "_scarring"), false),
+            )*
+            int("mucous_membrane", false),
+            int("recent_hair_loss", false),
+            int("nonscarring_alopecia", false),
+            int("scarring_alopecia", false),
+            Field { name: "dyspigmentation_lasts_12_months", ty: Ty::Bool, required: false, refers_to: None },
+            int("activity", false),
+            int("damage", false),
+        ]
+    };
+}
+
+/// A CLASI assessment: every item is a field (blank: not assessed), so each item's change is
+/// its own audit event; activity and damage are derived by `instruments::clasi` and stored.
+pub static CLASI: Kind = Kind {
+    name: "clasi",
+    table: "clasi",
+    fields: clasi_fields!(
+        "ears",
+        "nose_malar",
+        "rest_of_face",
+        "v_neck",
+        "posterior_neck_shoulders",
+        "chest",
+        "abdomen",
+        "back_buttocks",
+        "arms",
+        "hands",
+        "legs",
+        "feet",
+    ),
+    scope: Scope::Subject("subject_id"),
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
-pub static KINDS: &[&Kind] = &[&STUDY, &SITE, &USER, &GRANT, &SUBJECT, &VISIT, &SIGNATURE];
+pub static KINDS: &[&Kind] = &[
+    &STUDY, &SITE, &USER, &GRANT, &SUBJECT, &VISIT, &SIGNATURE, &CLASI,
+];
+
+/// The kinds recorded at a visit, whose content a visit signature covers.
+pub static VISIT_RECORDS: &[&Kind] = &[&CLASI];
 
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {

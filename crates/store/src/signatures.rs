@@ -9,9 +9,10 @@ use sha2::{Digest, Sha256};
 
 use crate::Store;
 use crate::auth::{Actor, Password, Role};
+use crate::db::Tx;
 use crate::error::StoreError;
 use crate::people::{password_matches, require_role, site_by_code};
-use crate::schema::{SIGNATURE, VISIT};
+use crate::schema::{Kind, SIGNATURE, VISIT, VISIT_RECORDS};
 use crate::value::{Ty, Value};
 use crate::writer::{self, Reason, Row, Writer};
 
@@ -78,16 +79,46 @@ impl Signature {
     }
 }
 
-/// The SHA-256 of a visit's signed content: its id, version and every field's canonical value.
-fn content_sha256(visit_id: i64, visit: &Row) -> String {
-    let fields: Vec<Option<String>> = VISIT
+/// One record as signed: kind, id, version and every field's canonical value.
+fn record_json(kind: &Kind, id: i64, row: &Row) -> serde_json::Value {
+    let fields: Vec<Option<String>> = kind
         .fields
         .iter()
-        .map(|field| visit.get(field.name).map(Value::canonical))
+        .map(|field| row.get(field.name).map(Value::canonical))
         .collect();
-    let text =
-        serde_json::json!(["cletrial-visit-v1", visit_id, visit.version, fields]).to_string();
-    hex::encode(Sha256::digest(text.as_bytes()))
+    serde_json::json!([kind.name, id, row.version, fields])
+}
+
+/// The SHA-256 of what a visit signature covers: the visit and every live record entered at
+/// it.
+async fn content_sha256(tx: &mut Tx, visit_id: i64) -> Result<String, StoreError> {
+    let visit = writer::load(tx, &VISIT, visit_id)
+        .await?
+        .filter(|row| !row.removed)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "visit",
+            id: visit_id.to_string(),
+        })?;
+    let mut records = vec![record_json(&VISIT, visit_id, &visit)];
+    for kind in VISIT_RECORDS {
+        let (list, types) = writer::select_list(kind);
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {list} FROM {} WHERE visit_id = $1 AND NOT removed ORDER BY id",
+                    kind.table
+                ),
+                &[visit_id.into()],
+                &types,
+            )
+            .await?;
+        for values in rows {
+            let (id, row) = writer::row_from(kind, values);
+            records.push(record_json(kind, id, &row));
+        }
+    }
+    let text = serde_json::json!(["cletrial-visit-v1", records]).to_string();
+    Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
 /// Voids every valid signature of `visit_id`, because its content changed under `reason`.
@@ -198,6 +229,7 @@ impl Store {
             .unwrap_or_default()
             .to_owned();
         let signed_at = writer.recorded_at().to_owned();
+        let content = content_sha256(writer.tx(), visit_id).await?;
         let id = writer
             .create(
                 &SIGNATURE,
@@ -208,10 +240,7 @@ impl Store {
                     ("printed_name", Some(Value::Text(printed_name))),
                     ("meaning", Some(Value::Text(meaning.as_str().to_owned()))),
                     ("signed_at", Some(Value::Text(signed_at))),
-                    (
-                        "content_sha256",
-                        Some(Value::Text(content_sha256(visit_id, &row))),
-                    ),
+                    ("content_sha256", Some(Value::Text(content))),
                     ("voided", Some(Value::Bool(false))),
                 ],
             )
@@ -257,12 +286,6 @@ impl Store {
         signature: &Signature,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.read().await?;
-        let row = writer::load(&mut tx, &VISIT, signature.visit_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "visit",
-                id: signature.visit_id.to_string(),
-            })?;
-        Ok(content_sha256(signature.visit_id, &row) == signature.content_sha256)
+        Ok(content_sha256(&mut tx, signature.visit_id).await? == signature.content_sha256)
     }
 }

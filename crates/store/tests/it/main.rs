@@ -22,6 +22,7 @@ macro_rules! both_backends {
 mod fixture;
 
 mod audit;
+mod clasi;
 mod crash;
 mod people;
 mod signatures;
