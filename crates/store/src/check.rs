@@ -62,3 +62,72 @@ pub(crate) fn today() -> jiff::civil::Date {
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date()
 }
+
+/// A decimal number exactly as reported (`12.50` stays `12.50`), so the record keeps the
+/// laboratory's precision and no binary rounding enters the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decimal(String);
+
+impl Decimal {
+    /// Digits with an optional sign and decimal point: `-1`, `0.5`, `12.50`.
+    pub fn parse(field: &str, text: &str) -> Result<Decimal, StoreError> {
+        let text = text.trim();
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+        let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if text.len() > 30 || !all_digits(whole) || !all_digits(fraction) {
+            return Err(StoreError::invalid(
+                field,
+                format!("'{text}' is not a decimal number (digits, optional sign and point)"),
+            ));
+        }
+        Ok(Decimal(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as a float, for comparisons against published cut-offs.
+    pub fn as_f64(&self) -> f64 {
+        self.0.parse().unwrap_or(f64::NAN)
+    }
+}
+
+/// An enum stored as a short code, with `code()`, `parse()` (naming `field` and the allowed
+/// codes on error) and `ALL`.
+macro_rules! coded_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, field = $field:literal {
+            $($(#[$variant_meta:meta])* $variant:ident => $code:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$variant_meta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Result<$name, $crate::StoreError> {
+                Self::ALL.iter().copied().find(|value| value.code() == text).ok_or_else(|| {
+                    let allowed: Vec<&str> = Self::ALL.iter().map(|value| value.code()).collect();
+                    $crate::StoreError::invalid(
+                        $field,
+                        format!("'{text}' is not allowed; allowed: {}", allowed.join(", ")),
+                    )
+                })
+            }
+        }
+    };
+}
+pub(crate) use coded_enum;

@@ -8,20 +8,25 @@
 //! - `writer`: the one write path (events + projections, optimistic versions, reasons).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
 //! - `study`, `people`, `subjects`, `signatures`, `clasi`: typed commands and reads per entity.
+//! - `records`: the generic path of subject records (`labs`, `doses`, `adverse_events`).
 //! - `backup`: SQLite online backup, verified after writing.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
 //! the replay of its events; a refused command writes nothing; subjects appear only under their
 //! pseudonymous study id.
 
+mod adverse_events;
 mod auth;
 mod backup;
 mod check;
 mod clasi;
 mod db;
+mod doses;
 mod error;
 mod event;
+mod labs;
 mod people;
+mod records;
 mod schema;
 mod signatures;
 mod study;
@@ -32,12 +37,17 @@ mod value;
 mod verify;
 mod writer;
 
+pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
 pub use auth::{Actor, Password, Role};
+pub use check::Decimal;
 pub use clasi::ClasiAssessment;
 pub use db::{Backend, DbUrl};
+pub use doses::DosePeriod;
 pub use error::{Conflict, StoreError};
 pub use event::{Event, GENESIS_HASH};
+pub use labs::LabResult;
 pub use people::{NewUser, Site, User};
+pub use records::{Stored, SubjectRecord};
 pub use signatures::{Meaning, Signature};
 pub use study::{NewStudy, Study};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};

@@ -87,6 +87,14 @@ const fn reference(name: &'static str, kind: &'static Kind) -> Field {
         refers_to: Some(kind),
     }
 }
+const fn optional_reference(name: &'static str, kind: &'static Kind) -> Field {
+    Field {
+        name,
+        ty: Ty::Int,
+        required: false,
+        refers_to: Some(kind),
+    }
+}
 
 /// The study and its protocol file; a new protocol version is an update of this record.
 pub static STUDY: Kind = Kind {
@@ -231,13 +239,74 @@ pub static CLASI: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A laboratory result: any test, as reported (value and limits keep the laboratory's
+/// digits); the CTCAE grade is derived where CTCAE v5.0 grades the test.
+pub static LAB: Kind = Kind {
+    name: "lab",
+    table: "lab_result",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        optional_reference("visit_id", &VISIT),
+        date("collected_on", true),
+        text("test", true),
+        text("value", true),
+        text("unit", true),
+        text("lln", false),
+        text("uln", false),
+        int("ctcae_grade", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// A period on one daily dose of a study drug.
+pub static DOSE: Kind = Kind {
+    name: "dose",
+    table: "dose_period",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("drug", true),
+        text("daily_dose_mg", true),
+        date("start_date", true),
+        date("end_date", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// An adverse event, graded by CTCAE v5.0.
+pub static ADVERSE_EVENT: Kind = Kind {
+    name: "adverse_event",
+    table: "adverse_event",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("term", true),
+        date("start_date", true),
+        date("end_date", false),
+        int("grade", true),
+        flag("serious"),
+        text("causality", true),
+        text("action_taken", true),
+        text("outcome", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
 pub static KINDS: &[&Kind] = &[
-    &STUDY, &SITE, &USER, &GRANT, &SUBJECT, &VISIT, &SIGNATURE, &CLASI,
+    &STUDY,
+    &SITE,
+    &USER,
+    &GRANT,
+    &SUBJECT,
+    &VISIT,
+    &SIGNATURE,
+    &CLASI,
+    &LAB,
+    &DOSE,
+    &ADVERSE_EVENT,
 ];
 
 /// The kinds recorded at a visit, whose content a visit signature covers.
-pub static VISIT_RECORDS: &[&Kind] = &[&CLASI];
+pub static VISIT_RECORDS: &[&Kind] = &[&CLASI, &LAB];
 
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {

@@ -51,6 +51,27 @@ impl Row {
     pub fn get(&self, field: &str) -> Option<&Value> {
         self.fields.get(field).and_then(Option::as_ref)
     }
+
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.get(field).and_then(Value::as_text)
+    }
+
+    pub fn int(&self, field: &str) -> Option<i64> {
+        self.get(field).and_then(Value::as_int)
+    }
+
+    pub fn flag(&self, field: &str) -> Option<bool> {
+        self.get(field).and_then(Value::as_bool)
+    }
+
+    pub fn date(&self, field: &str) -> Option<jiff::civil::Date> {
+        self.get(field).and_then(Value::as_date)
+    }
+
+    /// A required field, or the error naming it (the table holds what the writer never writes).
+    pub(crate) fn need<T>(&self, field: &str, value: Option<T>) -> Result<T, StoreError> {
+        value.ok_or_else(|| StoreError::corrupt(format!("required field {field} is blank")))
+    }
 }
 
 /// The fields a command sets, by name; `None` blanks a field.

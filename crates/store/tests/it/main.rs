@@ -25,6 +25,7 @@ mod audit;
 mod clasi;
 mod crash;
 mod people;
+mod records;
 mod signatures;
 mod subjects;
 mod tamper;

@@ -1,0 +1,128 @@
+//! Laboratory results: any test, as reported; graded by CTCAE v5.0 where the test is one
+//! `instruments::ctcae` grades.
+
+use std::str::FromStr;
+
+use instruments::ctcae::{CtcaeGrade, LabError, LabTest, LabUnit, grade_lab};
+use jiff::civil::Date;
+
+use crate::check::{self, Decimal};
+use crate::error::StoreError;
+use crate::records::{Sealed, SubjectRecord, not_before_consent};
+use crate::schema::{Kind, LAB};
+use crate::subjects::Subject;
+use crate::value::Value;
+use crate::writer::{Changes, Row};
+
+/// One laboratory result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabResult {
+    pub subject_id: i64,
+    /// The visit the sample belongs to; `None` for an unscheduled sample.
+    pub visit_id: Option<i64>,
+    pub collected_on: Date,
+    /// The test's code, e.g. `neutrophils`, `creatinine`.
+    pub test: String,
+    pub value: Decimal,
+    /// As reported, e.g. `10^9/L`.
+    pub unit: String,
+    /// Lower limit of normal, when the laboratory gives one.
+    pub lln: Option<Decimal>,
+    /// Upper limit of normal, when the laboratory gives one.
+    pub uln: Option<Decimal>,
+}
+
+impl LabResult {
+    /// The CTCAE v5.0 grade, for the tests CTCAE grades from a value (`None` otherwise, or
+    /// when grade 0 and 1 cannot be told apart without an LLN).
+    pub fn ctcae_grade(&self) -> Result<Option<CtcaeGrade>, StoreError> {
+        let Ok(test) = LabTest::from_str(&self.test) else {
+            return Ok(None);
+        };
+        let unit = LabUnit::from_str(&self.unit)
+            .map_err(|error| StoreError::invalid("unit", error.to_string()))?;
+        grade_lab(
+            test,
+            self.value.as_f64(),
+            unit,
+            self.lln.as_ref().map(Decimal::as_f64),
+        )
+        .map_err(|error| {
+            let field = match &error {
+                LabError::UnitDoesNotFit { .. } | LabError::UnknownUnit(_) => "unit",
+                LabError::OutOfRange { what: "LLN", .. } => "lln",
+                _ => "value",
+            };
+            StoreError::invalid(field, error.to_string())
+        })
+    }
+}
+
+impl Sealed for LabResult {}
+
+impl SubjectRecord for LabResult {
+    fn kind() -> &'static Kind {
+        &LAB
+    }
+
+    fn subject_id(&self) -> i64 {
+        self.subject_id
+    }
+
+    fn visit_id(&self) -> Option<i64> {
+        self.visit_id
+    }
+
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::code("test", &self.test, 40)?;
+        check::label("unit", &self.unit, 20)?;
+        check::not_future("collected_on", self.collected_on, today)?;
+        not_before_consent("collected_on", self.collected_on, subject)?;
+        if let (Some(lln), Some(uln)) = (&self.lln, &self.uln)
+            && lln.as_f64() > uln.as_f64()
+        {
+            return Err(StoreError::invalid(
+                "lln",
+                format!("{} is above the ULN {}", lln.as_str(), uln.as_str()),
+            ));
+        }
+        self.ctcae_grade().map(drop)
+    }
+
+    fn changes(&self) -> Result<Changes, StoreError> {
+        let decimal =
+            |value: Option<&Decimal>| value.map(|value| Value::Text(value.as_str().to_owned()));
+        let grade = self
+            .ctcae_grade()?
+            .map(|grade| Value::Int(i64::from(grade.number())));
+        Ok(vec![
+            ("subject_id", Some(Value::Int(self.subject_id))),
+            ("visit_id", self.visit_id.map(Value::Int)),
+            ("collected_on", Some(Value::Date(self.collected_on))),
+            ("test", Some(Value::Text(self.test.trim().to_owned()))),
+            ("value", decimal(Some(&self.value))),
+            ("unit", Some(Value::Text(self.unit.trim().to_owned()))),
+            ("lln", decimal(self.lln.as_ref())),
+            ("uln", decimal(self.uln.as_ref())),
+            ("ctcae_grade", grade),
+        ])
+    }
+
+    fn from_row(row: &Row) -> Result<LabResult, StoreError> {
+        let decimal = |field: &str| {
+            row.text(field)
+                .map(|text| Decimal::parse(field, text))
+                .transpose()
+        };
+        Ok(LabResult {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            visit_id: row.int("visit_id"),
+            collected_on: row.need("collected_on", row.date("collected_on"))?,
+            test: row.need("test", row.text("test"))?.to_owned(),
+            value: row.need("value", decimal("value")?)?,
+            unit: row.need("unit", row.text("unit"))?.to_owned(),
+            lln: decimal("lln")?,
+            uln: decimal("uln")?,
+        })
+    }
+}

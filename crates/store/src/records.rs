@@ -1,0 +1,224 @@
+//! Records that belong to one subject (labs, dose periods, adverse events): one generic add,
+//! change, remove and read path. Each record type supplies its checks and its fields.
+
+use jiff::civil::Date;
+
+use crate::Store;
+use crate::auth::Actor;
+use crate::check;
+use crate::error::StoreError;
+use crate::people::{require_data_entry, site_by_code};
+use crate::schema::{Kind, VISIT, VISIT_RECORDS};
+use crate::signatures::void_for_visit;
+use crate::subjects::Subject;
+use crate::value::Value;
+use crate::writer::{self, Changes, Reason, Row, Writer};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A record type kept for one subject. Implemented in this crate only.
+pub trait SubjectRecord: Sized + sealed::Sealed {
+    #[doc(hidden)]
+    fn kind() -> &'static Kind;
+    fn subject_id(&self) -> i64;
+    /// The visit the record was taken at, if any (its signatures then cover the record).
+    fn visit_id(&self) -> Option<i64> {
+        None
+    }
+    /// Ranges and dates against the subject as it stands.
+    #[doc(hidden)]
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError>;
+    /// Every field, derived ones included.
+    #[doc(hidden)]
+    fn changes(&self) -> Result<Changes, StoreError>;
+    #[doc(hidden)]
+    fn from_row(row: &Row) -> Result<Self, StoreError>;
+}
+
+pub(crate) use sealed::Sealed;
+
+/// A record as it stands: id and version (for the next change) and its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored<T> {
+    pub id: i64,
+    pub version: i64,
+    pub data: T,
+}
+
+/// The subject's consent date, which every record of that subject must not precede.
+pub(crate) fn not_before_consent(
+    field: &str,
+    date: Date,
+    subject: &Subject,
+) -> Result<(), StoreError> {
+    match subject.data.consent_date {
+        Some(consent) if date >= consent => Ok(()),
+        Some(consent) => Err(StoreError::invalid(
+            field,
+            format!("{date} is before consent ({consent})"),
+        )),
+        None => Err(StoreError::invalid(
+            field,
+            "the subject has no consent date",
+        )),
+    }
+}
+
+/// An optional end date: on or after `start`, not in the future.
+pub(crate) fn end_after_start(
+    field: &str,
+    end: Option<Date>,
+    start: Date,
+    today: Date,
+) -> Result<(), StoreError> {
+    if let Some(end) = end {
+        check::not_future(field, end, today)?;
+        if end < start {
+            return Err(StoreError::invalid(
+                field,
+                format!("{end} is before the start ({start})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Checks `data` and `actor`'s grant at the subject's site under the writer lock.
+    async fn check_record<T: SubjectRecord>(
+        &self,
+        writer: &mut Writer,
+        actor: &Actor,
+        data: &T,
+    ) -> Result<(), StoreError> {
+        let subject = self.subject(data.subject_id()).await?;
+        data.check(&subject, check::today())?;
+        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+        require_data_entry(writer.tx(), actor, site_id).await?;
+        // The subject may have changed since it was read; check against its state under the lock.
+        let locked = writer::load(writer.tx(), &crate::schema::SUBJECT, subject.id).await?;
+        if locked.map(|row| row.version) != Some(subject.version) {
+            return Err(StoreError::invalid(
+                "subject",
+                "changed while saving; try again",
+            ));
+        }
+        if let Some(visit_id) = data.visit_id() {
+            let visit = writer::load(writer.tx(), &VISIT, visit_id).await?;
+            let subject_of_visit = visit
+                .filter(|row| !row.removed)
+                .and_then(|row| row.get("subject_id").and_then(Value::as_int));
+            if subject_of_visit != Some(subject.id) {
+                return Err(StoreError::invalid(
+                    "visit_id",
+                    format!("no visit {visit_id} for this subject"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Voids the signatures of `visit_id` when `T` is covered by visit signatures.
+    async fn void_visit<T: SubjectRecord>(
+        writer: &mut Writer,
+        visit_id: Option<i64>,
+        reason: &Reason,
+    ) -> Result<(), StoreError> {
+        match visit_id {
+            Some(visit_id)
+                if VISIT_RECORDS
+                    .iter()
+                    .any(|kind| std::ptr::eq(*kind, T::kind())) =>
+            {
+                void_for_visit(writer, visit_id, reason).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a lab result, dose period or adverse event.
+    pub async fn add_record<T: SubjectRecord>(
+        &self,
+        actor: &Actor,
+        data: &T,
+    ) -> Result<Stored<T>, StoreError> {
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        self.check_record(&mut writer, actor, data).await?;
+        let id = writer.create(T::kind(), data.changes()?).await?;
+        let reason = Reason::new(&format!("a {} record was added", T::kind().name))?;
+        Self::void_visit::<T>(&mut writer, data.visit_id(), &reason).await?;
+        writer.commit().await?;
+        self.record(id).await
+    }
+
+    /// Changes a record (based on the version read); only the fields that differ make events.
+    /// A record stays with its subject.
+    pub async fn update_record<T: SubjectRecord>(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        data: &T,
+        reason: &str,
+    ) -> Result<Stored<T>, StoreError> {
+        let reason = Reason::new(reason)?;
+        let current: Stored<T> = self.record(id).await?;
+        if current.data.subject_id() != data.subject_id() {
+            return Err(StoreError::invalid(
+                "subject_id",
+                "a record cannot move to another subject",
+            ));
+        }
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        self.check_record(&mut writer, actor, data).await?;
+        let version = writer
+            .update(T::kind(), id, based_on, &reason, data.changes()?)
+            .await?;
+        if version != based_on {
+            Self::void_visit::<T>(&mut writer, current.data.visit_id(), &reason).await?;
+            if data.visit_id() != current.data.visit_id() {
+                Self::void_visit::<T>(&mut writer, data.visit_id(), &reason).await?;
+            }
+        }
+        writer.commit().await?;
+        self.record(id).await
+    }
+
+    /// Withdraws a record entered in error; it and its history stay in the trail.
+    pub async fn remove_record<T: SubjectRecord>(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let reason = Reason::new(reason)?;
+        let current: Stored<T> = self.record(id).await?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        let subject = self.subject(current.data.subject_id()).await?;
+        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+        require_data_entry(writer.tx(), actor, site_id).await?;
+        writer.remove(T::kind(), id, based_on, &reason).await?;
+        Self::void_visit::<T>(&mut writer, current.data.visit_id(), &reason).await?;
+        writer.commit().await
+    }
+
+    /// A live record by id.
+    pub async fn record<T: SubjectRecord>(&self, id: i64) -> Result<Stored<T>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let row = writer::load(&mut tx, T::kind(), id)
+            .await?
+            .filter(|row| !row.removed)
+            .ok_or_else(|| StoreError::NotFound {
+                entity: T::kind().name,
+                id: id.to_string(),
+            })?;
+        Ok(Stored {
+            id,
+            version: row.version,
+            data: T::from_row(&row)?,
+        })
+    }
+}

@@ -1,0 +1,454 @@
+//! Lab results, dose periods and adverse events through the generic subject-record path.
+
+use instruments::ctcae::CtcaeGrade;
+use store::{
+    ActionTaken, AdverseEvent, Backend, Causality, Decimal, DosePeriod, LabResult, Meaning,
+    Outcome, StoreError, Stored, VisitData,
+};
+
+use crate::fixture::{Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, password, subject_data};
+
+both_backends!(
+    lab_results_are_graded_where_ctcae_applies,
+    bad_lab_input_is_refused_and_writes_nothing,
+    dosing_needs_enrolment,
+    adverse_events_follow_ctcae_and_consent,
+    changes_need_reasons_and_removal_keeps_history,
+);
+
+/// Expects a refusal naming `field`.
+#[track_caller]
+fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str) {
+    match result {
+        Err(StoreError::Invalid { field: named, .. }) => assert_eq!(named, field),
+        other => panic!("expected {field} to be refused, got {other:?}"),
+    }
+}
+
+fn decimal(text: &str) -> Decimal {
+    Decimal::parse("value", text).expect("decimal")
+}
+
+/// An enrolled subject (consent 30 days ago, screening 29, enrolment 20).
+async fn enrolled(f: &Fixture) -> i64 {
+    let mut data = subject_data("P-001");
+    data.enrolment_date = Some(days_ago(20));
+    f.store
+        .add_subject(&f.investigator, &data)
+        .await
+        .expect("subject")
+        .id
+}
+
+fn neutrophils(subject_id: i64, value: &str) -> LabResult {
+    LabResult {
+        subject_id,
+        visit_id: None,
+        collected_on: days_ago(10),
+        test: "neutrophils".into(),
+        value: decimal(value),
+        unit: "10^9/L".into(),
+        lln: Some(decimal("1.8")),
+        uln: Some(decimal("7.5")),
+    }
+}
+
+async fn lab_results_are_graded_where_ctcae_applies(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = enrolled(&f).await;
+    // CTCAE v5.0 neutrophil count decreased: <1.0-0.5 x 10^9/L is grade 3.
+    for (value, grade) in [
+        ("0.99", Some(CtcaeGrade::G3)),
+        ("1.0", Some(CtcaeGrade::G2)),
+        ("1.80", Some(CtcaeGrade::G0)),
+    ] {
+        let stored = f
+            .store
+            .add_record(&f.investigator, &neutrophils(subject, value))
+            .await
+            .expect("lab");
+        assert_eq!(stored.data.ctcae_grade().expect("grade"), grade, "{value}");
+        assert_eq!(
+            stored.data.value.as_str(),
+            value,
+            "the reported digits are kept"
+        );
+    }
+    let creatinine = LabResult {
+        test: "creatinine".into(),
+        value: decimal("88"),
+        unit: "umol/L".into(),
+        lln: None,
+        uln: Some(decimal("110")),
+        ..neutrophils(subject, "1")
+    };
+    let stored = f
+        .store
+        .add_record(&f.investigator, &creatinine)
+        .await
+        .expect("lab");
+    assert_eq!(stored.data.ctcae_grade().expect("grade"), None);
+    let events = f
+        .store
+        .audit_page(&store::EventFilter::default(), 0, 1000)
+        .await
+        .expect("log");
+    let grades: Vec<_> = events
+        .iter()
+        .filter(|e| e.field.as_deref() == Some("ctcae_grade"))
+        .map(|e| e.new_value.clone())
+        .collect();
+    assert_eq!(
+        grades,
+        [
+            Some("3".to_owned()),
+            Some("2".to_owned()),
+            Some("0".to_owned())
+        ]
+    );
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn bad_lab_input_is_refused_and_writes_nothing(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = enrolled(&f).await;
+    let other = f
+        .store
+        .add_subject(&f.investigator, &subject_data("P-002"))
+        .await
+        .expect("other");
+    let visit = VisitData {
+        name: "week 4".into(),
+        planned_date: None,
+        actual_date: Some(days_ago(3)),
+    };
+    let others_visit = f
+        .store
+        .add_visit(&f.investigator, other.id, &visit)
+        .await
+        .expect("visit");
+    let before = f.event_count().await;
+    let lab = |change: fn(&mut LabResult)| {
+        let mut lab = neutrophils(subject, "1.2");
+        change(&mut lab);
+        lab
+    };
+    let cases = [
+        (lab(|l| l.unit = "g/dL".into()), "unit"),
+        (lab(|l| l.unit = "cells".into()), "unit"),
+        (
+            lab(|l| l.value = Decimal::parse("value", "-1").expect("decimal")),
+            "value",
+        ),
+        (
+            lab(|l| l.lln = Some(Decimal::parse("lln", "9").expect("decimal"))),
+            "lln",
+        ),
+        (lab(|l| l.collected_on = days_ago(-1)), "collected_on"),
+        (lab(|l| l.collected_on = days_ago(31)), "collected_on"),
+        (lab(|l| l.test = "neutrophil count".into()), "test"),
+    ];
+    for (lab, field) in cases {
+        refused(f.store.add_record(&f.investigator, &lab).await, field);
+    }
+    let mut at_others_visit = neutrophils(subject, "1.2");
+    at_others_visit.visit_id = Some(others_visit.id);
+    refused(
+        f.store.add_record(&f.investigator, &at_others_visit).await,
+        "visit_id",
+    );
+    let unknown = f
+        .store
+        .add_record(&f.investigator, &neutrophils(999, "1.2"))
+        .await;
+    assert!(
+        matches!(
+            unknown,
+            Err(StoreError::NotFound {
+                entity: "subject",
+                ..
+            })
+        ),
+        "{unknown:?}"
+    );
+    assert_eq!(f.event_count().await, before);
+    for text in ["", "1,5", "1.", ".5", "1e3", "one", "--1"] {
+        refused(Decimal::parse("value", text), "value");
+    }
+}
+
+fn dose(subject_id: i64, start: i64) -> DosePeriod {
+    DosePeriod {
+        subject_id,
+        drug: "lenalidomide".into(),
+        daily_dose_mg: decimal("5"),
+        start_date: days_ago(start),
+        end_date: None,
+    }
+}
+
+async fn dosing_needs_enrolment(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = enrolled(&f).await;
+    let screened = f
+        .store
+        .add_subject(&f.investigator, &subject_data("P-002"))
+        .await
+        .expect("screened")
+        .id;
+    let before = f.event_count().await;
+    refused(
+        f.store
+            .add_record(&f.investigator, &dose(screened, 10))
+            .await,
+        "start_date",
+    );
+    refused(
+        f.store
+            .add_record(&f.investigator, &dose(subject, 21))
+            .await,
+        "start_date",
+    );
+    refused(
+        f.store
+            .add_record(&f.investigator, &dose(subject, -1))
+            .await,
+        "start_date",
+    );
+    let zero = DosePeriod {
+        daily_dose_mg: decimal("0"),
+        ..dose(subject, 20)
+    };
+    refused(
+        f.store.add_record(&f.investigator, &zero).await,
+        "daily_dose_mg",
+    );
+    let backwards = DosePeriod {
+        end_date: Some(days_ago(15)),
+        ..dose(subject, 10)
+    };
+    refused(
+        f.store.add_record(&f.investigator, &backwards).await,
+        "end_date",
+    );
+    assert_eq!(f.event_count().await, before);
+    let first = f
+        .store
+        .add_record(&f.investigator, &dose(subject, 20))
+        .await
+        .expect("on enrolment day");
+    let ended = DosePeriod {
+        end_date: Some(days_ago(6)),
+        ..first.data.clone()
+    };
+    let ended = f
+        .store
+        .update_record(&f.investigator, first.id, first.version, &ended, "taper")
+        .await
+        .expect("end");
+    assert_eq!((ended.version, ended.data.end_date), (2, Some(days_ago(6))));
+    let lower = DosePeriod {
+        daily_dose_mg: decimal("2.5"),
+        ..dose(subject, 5)
+    };
+    f.store
+        .add_record(&f.investigator, &lower)
+        .await
+        .expect("next period");
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+fn adverse_event(subject_id: i64) -> AdverseEvent {
+    AdverseEvent {
+        subject_id,
+        term: "peripheral sensory neuropathy".into(),
+        start_date: days_ago(12),
+        end_date: None,
+        grade: CtcaeGrade::G2,
+        serious: false,
+        causality: Causality::Probable,
+        action_taken: ActionTaken::DoseReduced,
+        outcome: Outcome::Recovering,
+    }
+}
+
+async fn adverse_events_follow_ctcae_and_consent(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = enrolled(&f).await;
+    let before = f.event_count().await;
+    let cases = [
+        (
+            AdverseEvent {
+                grade: CtcaeGrade::G0,
+                ..adverse_event(subject)
+            },
+            "grade",
+        ),
+        // CTCAE v5.0 insomnia stops at grade 3.
+        (
+            AdverseEvent {
+                term: "Insomnia".into(),
+                grade: CtcaeGrade::G4,
+                ..adverse_event(subject)
+            },
+            "grade",
+        ),
+        (
+            AdverseEvent {
+                grade: CtcaeGrade::G5,
+                ..adverse_event(subject)
+            },
+            "outcome",
+        ),
+        (
+            AdverseEvent {
+                outcome: Outcome::Fatal,
+                ..adverse_event(subject)
+            },
+            "outcome",
+        ),
+        (
+            AdverseEvent {
+                start_date: days_ago(31),
+                ..adverse_event(subject)
+            },
+            "start_date",
+        ),
+        (
+            AdverseEvent {
+                start_date: days_ago(-1),
+                ..adverse_event(subject)
+            },
+            "start_date",
+        ),
+        (
+            AdverseEvent {
+                end_date: Some(days_ago(13)),
+                ..adverse_event(subject)
+            },
+            "end_date",
+        ),
+        (
+            AdverseEvent {
+                term: " ".into(),
+                ..adverse_event(subject)
+            },
+            "term",
+        ),
+    ];
+    for (event, field) in cases {
+        refused(f.store.add_record(&f.investigator, &event).await, field);
+    }
+    assert_eq!(f.event_count().await, before);
+    let stored = f
+        .store
+        .add_record(&f.investigator, &adverse_event(subject))
+        .await
+        .expect("AE");
+    assert_eq!(
+        stored.data.term, "Peripheral sensory neuropathy",
+        "stored in CTCAE's spelling"
+    );
+    let insomnia = AdverseEvent {
+        term: "Insomnia".into(),
+        grade: CtcaeGrade::G3,
+        ..adverse_event(subject)
+    };
+    f.store
+        .add_record(&f.investigator, &insomnia)
+        .await
+        .expect("grade 3 insomnia");
+    let other = AdverseEvent {
+        term: "Headache".into(),
+        grade: CtcaeGrade::G4,
+        ..adverse_event(subject)
+    };
+    f.store
+        .add_record(&f.investigator, &other)
+        .await
+        .expect("a term outside the trial's list");
+    refused(Causality::parse("maybe"), "causality");
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn changes_need_reasons_and_removal_keeps_history(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = enrolled(&f).await;
+    let visit = VisitData {
+        name: "week 4".into(),
+        planned_date: None,
+        actual_date: Some(days_ago(10)),
+    };
+    let visit = f
+        .store
+        .add_visit(&f.investigator, subject, &visit)
+        .await
+        .expect("visit");
+    let mut lab = neutrophils(subject, "1.2");
+    lab.visit_id = Some(visit.id);
+    let stored = f
+        .store
+        .add_record(&f.investigator, &lab)
+        .await
+        .expect("lab");
+    let visit = f.store.visit(visit.id).await.expect("visit");
+    f.store
+        .sign_visit(
+            &f.investigator,
+            visit.id,
+            visit.version,
+            &password(INVESTIGATOR_PASSWORD),
+            Meaning::Review,
+        )
+        .await
+        .expect("sign");
+    let before = f.event_count().await;
+    let corrected = LabResult {
+        value: decimal("1.4"),
+        ..stored.data.clone()
+    };
+    let result = f
+        .store
+        .update_record(&f.investigator, stored.id, 1, &corrected, " ")
+        .await;
+    assert!(
+        matches!(result, Err(StoreError::ReasonRequired)),
+        "{result:?}"
+    );
+    let moved = LabResult {
+        subject_id: subject + 1,
+        ..stored.data.clone()
+    };
+    refused(
+        f.store
+            .update_record(&f.investigator, stored.id, 1, &moved, "wrong patient")
+            .await,
+        "subject_id",
+    );
+    assert_eq!(f.event_count().await, before);
+    let updated = f
+        .store
+        .update_record(&f.investigator, stored.id, 1, &corrected, "typo")
+        .await
+        .expect("update");
+    assert_eq!(updated.version, 2);
+    assert!(
+        !f.store.signatures(visit.id).await.expect("signatures")[0].is_valid(),
+        "a lab change voids the visit signature"
+    );
+    let stale = f
+        .store
+        .update_record(&f.investigator, stored.id, 1, &lab, "again")
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    f.store
+        .remove_record::<LabResult>(&f.investigator, stored.id, 2, "sample haemolysed")
+        .await
+        .expect("remove");
+    let gone: Result<Stored<LabResult>, _> = f.store.record(stored.id).await;
+    assert!(
+        matches!(gone, Err(StoreError::NotFound { entity: "lab", .. })),
+        "{gone:?}"
+    );
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
