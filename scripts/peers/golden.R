@@ -295,12 +295,17 @@ km_case <- function(case) {
     fit <- if (has_group) survfit(Surv(case$time, case$event) ~ case$group, conf.type = ct) else
       survfit(Surv(case$time, case$event) ~ 1, conf.type = ct)
     q <- quantile(fit, 0.5)
+    # print(fit)'s median (survmean), which differs from quantile() when S sits on 0.5 at the end.
+    table <- summary(fit)$table
+    if (is.null(dim(table))) table <- t(as.matrix(table))
     labels <- if (has_group) sort(unique(case$group)) else "all"
     curves <- lapply(seq_along(labels), function(i) {
       one <- if (has_group) fit[i] else fit
       c(list(group = labels[i]), curve_of(one),
         list(median = unname(q$quantile)[i], median_ci_low = unname(q$lower)[i],
-             median_ci_high = unname(q$upper)[i]))
+             median_ci_high = unname(q$upper)[i], print_median = unname(table[i, "median"]),
+             print_median_ci_low = unname(table[i, "0.95LCL"]),
+             print_median_ci_high = unname(table[i, "0.95UCL"])))
     })
     r[[ct]] <- curves
   }
@@ -320,7 +325,7 @@ km_case <- function(case) {
 km_cases <- lapply(c(km_inputs, group_inputs), km_case)
 write_golden("kaplan_meier", km_cases, paste(
   "survfit(Surv(time, event) ~ group, conf.type = t) for t in log, log-log, plain; quantile(fit, 0.5)",
-  "for the median and its CI; survdiff for the log-rank test (df = groups with expected > 0, minus 1)."))
+  "for median*, summary(fit)$table (as print(fit) shows) for print_median*; survdiff for the log-rank test (df = groups with expected > 0, minus 1)."))
 
 ## logistic -----------------------------------------------------------------------------------
 logit_inputs <- list()

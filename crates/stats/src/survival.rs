@@ -1,5 +1,7 @@
 //! Kaplan-Meier curves and the log-rank test, as R `survival` 3.5 (`survfit`, `survdiff`).
 
+use std::collections::HashSet;
+
 use crate::dist::chi_square_sf;
 use crate::linalg::solve;
 use crate::{Level, Method, StatsError, check_finite, check_len};
@@ -38,8 +40,21 @@ pub struct Step {
     pub ci_high: Option<f64>,
 }
 
-/// Median survival with its interval, by R's rule (`quantile.survfit`): the first time S(t) is at
-/// or below 0.5, the midpoint to the next step when S(t) sits exactly on 0.5; `None` when not reached.
+/// R has two median rules, which differ only when S(t) sits exactly on 0.5 (within 1.5e-8) and
+/// never drops below it: `print(fit)` (and `summary(fit)$table`) then give the time 0.5 is
+/// reached, `quantile(fit, 0.5)` the midpoint between it and the last follow-up time. Elsewhere
+/// both give the first time S(t) <= 0.5, or the midpoint to the next step when S(t) sits on 0.5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MedianRule {
+    /// `print(survfit)` / `summary(survfit)$table` (survival's `survmean`): what reports quote.
+    #[default]
+    Print,
+    /// `quantile(survfit, 0.5)` (survival's `quantile.survfit`).
+    Quantile,
+}
+
+/// Median survival with its interval (the times the lower and upper curves reach 0.5);
+/// `None` when not reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Median {
     pub median: Option<f64>,
@@ -51,6 +66,7 @@ pub struct Median {
 pub struct KaplanMeier {
     pub steps: Vec<Step>,
     pub median: Median,
+    pub median_rule: MedianRule,
     pub ci: KmCi,
     pub method: Method,
 }
@@ -74,6 +90,7 @@ pub fn kaplan_meier(
     observations: &[Observation],
     ci: KmCi,
     level: Level,
+    median_rule: MedianRule,
 ) -> Result<KaplanMeier, StatsError> {
     check_observations(observations)?;
     let mut sorted = observations.to_vec();
@@ -109,10 +126,18 @@ pub fn kaplan_meier(
         });
         at += same;
     }
-    let median = median(&steps);
+    let median = match median_rule {
+        MedianRule::Print => Median {
+            median: print_median(&steps, |s| Some(s.survival)),
+            ci_low: print_median(&steps, |s| s.ci_low),
+            ci_high: print_median(&steps, |s| s.ci_high),
+        },
+        MedianRule::Quantile => quantile_median(&steps),
+    };
     Ok(KaplanMeier {
         steps,
         median,
+        median_rule,
         ci,
         method: Method::KaplanMeier,
     })
@@ -149,7 +174,24 @@ fn interval(s: f64, se: f64, z: f64, ci: KmCi) -> (Option<f64>, Option<f64>) {
 /// R's `findq` tolerance, sqrt(machine epsilon).
 const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 
-fn median(steps: &[Step]) -> Median {
+/// A port of `minmin` in `survival:::survmean`: the first time the curve is below 0.5 (within
+/// the tolerance), or the midpoint to the first lower step when it sits on 0.5.
+fn print_median(steps: &[Step], curve: fn(&Step) -> Option<f64>) -> Option<f64> {
+    let kept: Vec<(f64, f64)> = steps
+        .iter()
+        .filter_map(|s| curve(s).map(|y| (s.time, y)))
+        .filter(|&(_, y)| y < 0.5 + QUANTILE_TOLERANCE)
+        .collect();
+    let &(first_time, first) = kept.first()?;
+    if (first - 0.5).abs() < QUANTILE_TOLERANCE
+        && let Some(&(below, _)) = kept.iter().find(|&&(_, y)| y < first)
+    {
+        return Some((first_time + below) / 2.0);
+    }
+    Some(first_time)
+}
+
+fn quantile_median(steps: &[Step]) -> Median {
     let times: Vec<f64> = std::iter::once(0.0)
         .chain(steps.iter().map(|s| s.time))
         .collect();
@@ -181,8 +223,10 @@ fn find_quantile(x: &[f64], y: &[Option<f64>], p: f64) -> Option<f64> {
     let x_max = *x.last()?;
     // Keep the first point of each distinct y (R's `duplicated`, which also merges missing).
     let mut kept: Vec<(f64, Option<f64>)> = Vec::new();
+    let mut seen = HashSet::new();
     for (&xi, &yi) in x.iter().zip(y) {
-        if !kept.iter().any(|&(_, seen)| seen == yi) {
+        // Bit patterns as keys; + 0.0 folds -0 into 0, which R's `duplicated` also equates.
+        if seen.insert(yi.map(|v| (v + 0.0).to_bits())) {
             kept.push((xi, yi));
         }
     }

@@ -4,7 +4,7 @@ use stats::describe::{frequencies, summarize};
 use stats::logistic::{Predictor, logistic};
 use stats::proportion::{ProportionMethod, proportion_ci};
 use stats::rank_tests::{mann_whitney, signed_rank};
-use stats::survival::{KmCi, Observation, kaplan_meier, log_rank};
+use stats::survival::{KmCi, MedianRule, Observation, kaplan_meier, log_rank};
 use stats::table2x2::{Table2x2, ZeroCellCorrection, chi_square, fisher, odds_ratio};
 use stats::ttest::{TTestKind, t_test};
 use stats::{Level, StatsError};
@@ -137,10 +137,14 @@ fn survival_all_censored_is_flat_and_log_rank_needs_two_groups() {
         .iter()
         .map(|&time| Observation { time, event: false })
         .collect();
-    let km = kaplan_meier(&censored, KmCi::Log, Level::NINETY_FIVE).expect("all censored is valid");
+    let km = kaplan_meier(&censored, KmCi::Log, Level::NINETY_FIVE, MedianRule::Print)
+        .expect("all censored is valid");
     assert!(km.steps.iter().all(|s| s.survival == 1.0));
     assert_eq!(km.median.median, None);
-    refused(kaplan_meier(&[], KmCi::Log, Level::NINETY_FIVE), "time");
+    refused(
+        kaplan_meier(&[], KmCi::Log, Level::NINETY_FIVE, MedianRule::Print),
+        "time",
+    );
     refused(
         kaplan_meier(
             &[Observation {
@@ -149,6 +153,7 @@ fn survival_all_censored_is_flat_and_log_rank_needs_two_groups() {
             }],
             KmCi::Log,
             Level::NINETY_FIVE,
+            MedianRule::Print,
         ),
         "time",
     );
@@ -160,6 +165,7 @@ fn survival_all_censored_is_flat_and_log_rank_needs_two_groups() {
             }],
             KmCi::Plain,
             Level::NINETY_FIVE,
+            MedianRule::Print,
         ),
         "time",
     );
@@ -170,7 +176,13 @@ fn survival_all_censored_is_flat_and_log_rank_needs_two_groups() {
             event: true,
         })
         .collect();
-    let km = kaplan_meier(&all_die, KmCi::LogLog, Level::NINETY_FIVE).expect("valid");
+    let km = kaplan_meier(
+        &all_die,
+        KmCi::LogLog,
+        Level::NINETY_FIVE,
+        MedianRule::Print,
+    )
+    .expect("valid");
     assert_eq!(
         (
             km.steps[0].survival,

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use stats::Level;
 use stats::logistic::{Predictor, logistic};
-use stats::survival::{KmCi, Observation, kaplan_meier, log_rank};
+use stats::survival::{KmCi, MedianRule, Observation, kaplan_meier, log_rank};
 
 use crate::golden::{Mismatches, cases, floats, numbers};
 
@@ -63,7 +63,17 @@ fn kaplan_meier_matches_r() {
                     .filter(|(_, m)| **m == g)
                     .map(|(o, _)| *o)
                     .collect();
-                let km = kaplan_meier(&mine, ci, Level::NINETY_FIVE).expect("valid survival data");
+                let km = kaplan_meier(&mine, ci, Level::NINETY_FIVE, MedianRule::Quantile)
+                    .expect("valid survival data");
+                let printed = kaplan_meier(&mine, ci, Level::NINETY_FIVE, MedianRule::Print)
+                    .expect("valid survival data");
+                for (what, actual) in [
+                    ("print_median", printed.median.median),
+                    ("print_median_ci_low", printed.median.ci_low),
+                    ("print_median_ci_high", printed.median.ci_high),
+                ] {
+                    check.value(&id, what, actual, numbers(&expected[what])[0]);
+                }
                 let column = |name: &str| numbers(&expected[name]);
                 check.same(&id, "steps", km.steps.len(), column("time").len());
                 let pairs = km
