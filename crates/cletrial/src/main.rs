@@ -4,6 +4,7 @@
 mod calc;
 mod io;
 mod protocol_cmd;
+mod reproduce_cmd;
 mod stats_cmd;
 mod store_cmd;
 
@@ -41,6 +42,8 @@ enum Command {
     /// Run one statistical method on JSON input (checkable against R).
     #[command(subcommand)]
     Stats(stats_cmd::StatsCommand),
+    /// Recompute the trial paper's numbers from its own tables, beside the printed figures.
+    Reproduce(reproduce_cmd::ReproduceArgs),
     /// Create a new study record (SQLite file or PostgreSQL database) with its first administrator.
     Init(store_cmd::InitArgs),
     /// Manage user accounts and their roles per site.
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Decide(args) => protocol_cmd::decide(args),
         Command::Schedule(args) => protocol_cmd::schedule(args),
         Command::Stats(command) => stats_cmd::run(command),
+        Command::Reproduce(args) => reproduce_cmd::run(args),
         Command::Init(args) => store_cmd::init(args),
         Command::User(command) => store_cmd::user(command),
         Command::Site(command) => store_cmd::site(command),

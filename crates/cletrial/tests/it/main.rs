@@ -2,6 +2,7 @@
 
 mod calc;
 mod protocol;
+mod reproduce;
 mod stats;
 mod store;
 mod support;
