@@ -1,26 +1,23 @@
-//! CLASI assessments at a visit, item by item. The items are `instruments::clasi::Clasi`, so
-//! an out-of-range item cannot reach the store; totals are derived by `instruments`.
+//! CLASI assessments at a visit, item by item, on the generic subject-record path. The items
+//! are `instruments::clasi::Clasi`, so an out-of-range item cannot reach the store; activity
+//! and damage are derived by `instruments` and stored beside the items.
 
 use std::collections::BTreeMap;
 
 use instruments::clasi::Clasi;
 use jiff::civil::Date;
 
-use crate::Store;
-use crate::auth::Actor;
 use crate::check;
 use crate::error::StoreError;
-use crate::people::{require_data_entry, site_by_code};
-use crate::schema::CLASI;
-use crate::signatures::void_for_visit;
+use crate::records::{Sealed, SubjectRecord, not_before_consent};
+use crate::schema::{CLASI, Kind};
+use crate::subjects::Subject;
 use crate::value::Value;
-use crate::writer::{self, Changes, Reason, Row, Writer};
+use crate::writer::{Changes, Row};
 
-/// A stored CLASI assessment.
+/// A CLASI assessment at a visit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClasiAssessment {
-    pub id: i64,
-    pub version: i64,
     pub subject_id: i64,
     pub visit_id: i64,
     pub assessed_on: Date,
@@ -130,119 +127,42 @@ fn clasi_from(row: &Row) -> Result<Clasi, StoreError> {
         .map_err(|error| StoreError::corrupt(format!("stored CLASI does not read back: {error}")))
 }
 
-fn assessment_from(id: i64, row: &Row) -> Result<ClasiAssessment, StoreError> {
-    let int = |field: &str| row.get(field).and_then(Value::as_int).unwrap_or_default();
-    Ok(ClasiAssessment {
-        id,
-        version: row.version,
-        subject_id: int("subject_id"),
-        visit_id: int("visit_id"),
-        assessed_on: row
-            .get("assessed_on")
-            .and_then(Value::as_date)
-            .unwrap_or_default(),
-        clasi: clasi_from(row)?,
-    })
-}
+impl Sealed for ClasiAssessment {}
 
-impl Store {
-    /// The checks every CLASI write shares: the visit is live, the date is past and not before
-    /// consent, and `actor` enters data at the subject's site. Returns the subject's id.
-    async fn check_clasi(
-        &self,
-        writer: &mut Writer,
-        actor: &Actor,
-        visit_id: i64,
-        assessed_on: Date,
-    ) -> Result<i64, StoreError> {
-        let visit = self.visit(visit_id).await?;
-        let subject = self.subject(visit.subject_id).await?;
-        check::not_future("assessed_on", assessed_on, check::today())?;
-        match subject.data.consent_date {
-            Some(consent) if assessed_on >= consent => {}
-            Some(consent) => {
-                return Err(StoreError::invalid(
-                    "assessed_on",
-                    format!("is before consent ({consent})"),
-                ));
-            }
-            None => {
-                return Err(StoreError::invalid(
-                    "assessed_on",
-                    "the subject has no consent date",
-                ));
-            }
-        }
-        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-        require_data_entry(writer.tx(), actor, site_id).await?;
-        Ok(subject.id)
+impl SubjectRecord for ClasiAssessment {
+    fn kind() -> &'static Kind {
+        &CLASI
     }
 
-    /// Records a CLASI assessment at a visit.
-    pub async fn add_clasi(
-        &self,
-        actor: &Actor,
-        visit_id: i64,
-        assessed_on: Date,
-        clasi: &Clasi,
-    ) -> Result<ClasiAssessment, StoreError> {
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        let subject_id = self
-            .check_clasi(&mut writer, actor, visit_id, assessed_on)
-            .await?;
+    fn subject_id(&self) -> i64 {
+        self.subject_id
+    }
+
+    fn visit_id(&self) -> Option<i64> {
+        Some(self.visit_id)
+    }
+
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::not_future("assessed_on", self.assessed_on, today)?;
+        not_before_consent("assessed_on", self.assessed_on, subject)
+    }
+
+    fn changes(&self) -> Result<Changes, StoreError> {
         let mut changes = vec![
-            ("subject_id", Some(Value::Int(subject_id))),
-            ("visit_id", Some(Value::Int(visit_id))),
-            ("assessed_on", Some(Value::Date(assessed_on))),
+            ("subject_id", Some(Value::Int(self.subject_id))),
+            ("visit_id", Some(Value::Int(self.visit_id))),
+            ("assessed_on", Some(Value::Date(self.assessed_on))),
         ];
-        changes.extend(item_changes(clasi)?);
-        let id = writer.create(&CLASI, changes).await?;
-        void_for_visit(
-            &mut writer,
-            visit_id,
-            &Reason::new("a CLASI assessment was added")?,
-        )
-        .await?;
-        writer.commit().await?;
-        self.clasi(id).await
+        changes.extend(item_changes(&self.clasi)?);
+        Ok(changes)
     }
 
-    /// Changes a CLASI assessment; only the items that differ make events.
-    pub async fn update_clasi(
-        &self,
-        actor: &Actor,
-        id: i64,
-        based_on: i64,
-        assessed_on: Date,
-        clasi: &Clasi,
-        reason: &str,
-    ) -> Result<ClasiAssessment, StoreError> {
-        let reason = Reason::new(reason)?;
-        let current = self.clasi(id).await?;
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        self.check_clasi(&mut writer, actor, current.visit_id, assessed_on)
-            .await?;
-        let mut changes = vec![("assessed_on", Some(Value::Date(assessed_on)))];
-        changes.extend(item_changes(clasi)?);
-        let version = writer
-            .update(&CLASI, id, based_on, &reason, changes)
-            .await?;
-        if version != based_on {
-            void_for_visit(&mut writer, current.visit_id, &reason).await?;
-        }
-        writer.commit().await?;
-        self.clasi(id).await
-    }
-
-    pub async fn clasi(&self, id: i64) -> Result<ClasiAssessment, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let row = writer::load(&mut tx, &CLASI, id)
-            .await?
-            .filter(|row| !row.removed)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "clasi",
-                id: id.to_string(),
-            })?;
-        assessment_from(id, &row)
+    fn from_row(row: &Row) -> Result<ClasiAssessment, StoreError> {
+        Ok(ClasiAssessment {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            visit_id: row.need("visit_id", row.int("visit_id"))?,
+            assessed_on: row.need("assessed_on", row.date("assessed_on"))?,
+            clasi: clasi_from(row)?,
+        })
     }
 }

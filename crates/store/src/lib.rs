@@ -7,8 +7,9 @@
 //! - `event`: an audit event, its canonical bytes and hash.
 //! - `writer`: the one write path (events + projections, optimistic versions, reasons).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
-//! - `study`, `people`, `subjects`, `signatures`, `clasi`: typed commands and reads per entity.
-//! - `records`: the generic path of subject records (`labs`, `doses`, `adverse_events`).
+//! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
+//! - `records`: the generic path of subject records (`clasi`, `sledai`, `labs`, `doses`,
+//!   `adverse_events`).
 //! - `backup`: SQLite online backup, verified after writing.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
@@ -29,6 +30,7 @@ mod people;
 mod records;
 mod schema;
 mod signatures;
+mod sledai;
 mod study;
 mod subjects;
 #[cfg(feature = "test-support")]
@@ -49,6 +51,7 @@ pub use labs::LabResult;
 pub use people::{NewUser, Site, User};
 pub use records::{Stored, SubjectRecord};
 pub use signatures::{Meaning, Signature};
+pub use sledai::SledaiAssessment;
 pub use study::{NewStudy, Study};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
 pub use verify::{Problem, Verification};

@@ -290,6 +290,45 @@ pub static ADVERSE_EVENT: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A SLEDAI-2K assessment: one yes/no field per descriptor (all 24 are always answered), the
+/// window, and the score derived by `instruments::sledai`.
+pub static SLEDAI: Kind = Kind {
+    name: "sledai",
+    table: "sledai",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        optional_reference("visit_id", &VISIT),
+        date("assessed_on", true),
+        flag("seizure"),
+        flag("psychosis"),
+        flag("organic_brain_syndrome"),
+        flag("visual_disturbance"),
+        flag("cranial_nerve_disorder"),
+        flag("lupus_headache"),
+        flag("cva"),
+        flag("vasculitis"),
+        flag("arthritis"),
+        flag("myositis"),
+        flag("urinary_casts"),
+        flag("hematuria"),
+        flag("proteinuria"),
+        flag("pyuria"),
+        flag("rash"),
+        flag("alopecia"),
+        flag("mucosal_ulcers"),
+        flag("pleurisy"),
+        flag("pericarditis"),
+        flag("low_complement"),
+        flag("increased_dna_binding"),
+        flag("fever"),
+        flag("thrombocytopenia"),
+        flag("leukopenia"),
+        text("recall_window", true),
+        int("score", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
 pub static KINDS: &[&Kind] = &[
     &STUDY,
@@ -300,13 +339,14 @@ pub static KINDS: &[&Kind] = &[
     &VISIT,
     &SIGNATURE,
     &CLASI,
+    &SLEDAI,
     &LAB,
     &DOSE,
     &ADVERSE_EVENT,
 ];
 
 /// The kinds recorded at a visit, whose content a visit signature covers.
-pub static VISIT_RECORDS: &[&Kind] = &[&CLASI, &LAB];
+pub static VISIT_RECORDS: &[&Kind] = &[&CLASI, &SLEDAI, &LAB];
 
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {

@@ -21,8 +21,8 @@ macro_rules! both_backends {
 
 mod fixture;
 
+mod assessments;
 mod audit;
-mod clasi;
 mod crash;
 mod people;
 mod records;
