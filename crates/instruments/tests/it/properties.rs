@@ -99,6 +99,13 @@ proptest! {
     }
 
     #[test]
+    fn clasi_survives_a_json_round_trip(doc in clasi_document()) {
+        let clasi = read_clasi(&doc.to_string()).unwrap();
+        let again = read_clasi(&serde_json::to_string(&clasi).unwrap()).unwrap();
+        prop_assert_eq!(again, clasi);
+    }
+
+    #[test]
     fn raising_one_clasi_item_never_lowers_a_total(doc in clasi_document(), pick in any::<proptest::sample::Index>()) {
         let before = totals(&doc).unwrap();
         let pointers = item_pointers(&doc);
