@@ -23,6 +23,7 @@ mod fixture;
 
 mod assessments;
 mod audit;
+mod concurrency;
 mod crash;
 mod people;
 mod records;
