@@ -10,6 +10,7 @@ mod store_cmd;
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 use crate::io::CmdResult;
@@ -59,8 +60,36 @@ enum Command {
     Backup(store_cmd::BackupArgs),
 }
 
+/// clap's usage errors in one line, like every other bad-input message: the text before the usage
+/// block, its lines joined, and a pointer to `--help`.
+fn usage_error_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let before_usage = rendered.split("\nUsage:").next().unwrap_or(&rendered);
+    let joined = before_usage
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("tip:"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{joined} (see --help)")
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print in full and exit 0; a command given without its subcommand
+        // prints its help (exit 2), which lists the choices.
+        Err(error)
+            if !error.use_stderr()
+                || error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            error.exit()
+        }
+        Err(error) => {
+            eprintln!("{}", usage_error_line(&error));
+            return ExitCode::from(2);
+        }
+    };
     let result: CmdResult = match cli.command {
         Command::Score(command) => calc::score(command),
         Command::Grade(args) => calc::grade(args),

@@ -6,3 +6,4 @@ mod reproduce;
 mod stats;
 mod store;
 mod support;
+mod usage;

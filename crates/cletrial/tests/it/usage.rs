@@ -1,0 +1,47 @@
+//! Command-line usage errors follow the same contract as bad input: exit 2, one line naming the problem.
+
+use crate::support::cletrial;
+
+#[test]
+fn usage_errors_are_one_line_and_exit_2() {
+    #[track_caller]
+    fn check(args: &[&str], needle: &str) {
+        let line = cletrial(args, None).input_error(needle);
+        assert!(line.ends_with("(see --help)"), "{line}");
+    }
+    check(
+        &["grade", "--test", "neutrophils", "--value", "900"],
+        "required arguments were not provided: --unit <UNIT>",
+    );
+    check(
+        &["no-such-command"],
+        "unrecognized subcommand 'no-such-command'",
+    );
+    check(
+        &["stats", "ttest", "--bogus"],
+        "unexpected argument '--bogus'",
+    );
+}
+
+#[test]
+fn a_command_without_its_subcommand_lists_the_choices() {
+    let run = cletrial(&["score"], None);
+    assert_eq!(run.status, 2, "{run:#?}");
+    assert!(
+        run.stderr.contains("clasi") && run.stderr.contains("sledai"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn help_and_version_succeed() {
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["score", "clasi", "--help"],
+    ] {
+        let run = cletrial(args, None);
+        assert_eq!(run.status, 0, "{args:?}: {run:#?}");
+        assert!(!run.stdout.is_empty(), "{args:?}");
+    }
+}
