@@ -1,6 +1,544 @@
-//! PLACEHOLDER (owned by the stats helper): `stats <method>`.
-use clap::Subcommand;
-use crate::io::{CliError, CmdResult};
+//! `cletrial stats <method>`: one statistical method on a JSON input, JSON out.
+//!
+//! The statistics live in the `stats` crate (checked against R and SciPy golden files); this
+//! module reads the input, maps errors to exit 2 with the field named, and prints the result with
+//! the method used. Infinite values (an odds ratio or a bound) print as the string "Infinity";
+//! values that are undefined (R's NA) print as null.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::{Value, json};
+use stats::describe::summarize;
+use stats::logistic::{Predictor, logistic};
+use stats::proportion::{ProportionMethod, proportion_ci};
+use stats::rank_tests::{RankTest, mann_whitney, signed_rank};
+use stats::survival::{KaplanMeier, KmCi, MedianRule, Observation, kaplan_meier, log_rank};
+use stats::table2x2::{Table2x2, ZeroCellCorrection, fisher, odds_ratio};
+use stats::ttest::{TTestKind, t_test};
+use stats::{Level, Method, StatsError};
+
+use crate::io::{CliError, CmdResult, print_json, read_json};
+
+/// The path of a JSON input (`-` reads standard input).
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// JSON input file, or `-` for standard input.
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+}
+
 #[derive(Debug, Subcommand)]
-pub enum StatsCommand { Describe }
-pub fn run(_: StatsCommand) -> CmdResult { Err(CliError::input("not yet")) }
+pub enum StatsCommand {
+    /// n, mean, SD (n - 1), SEM, median, quartiles (R type 7), min, max.
+    #[command(after_help = DESCRIBE_HELP)]
+    Describe(InputArgs),
+    /// Confidence interval of a proportion: Clopper-Pearson (exact) or Wilson.
+    #[command(after_help = PROPORTION_HELP)]
+    ProportionCi(InputArgs),
+    /// Paired, Student (pooled) or Welch t test, two-sided, with the CI of the mean difference.
+    #[command(after_help = TTEST_HELP)]
+    Ttest(InputArgs),
+    /// Mann-Whitney U (Wilcoxon rank-sum) test, exact or normal by R's rule.
+    #[command(after_help = MANN_WHITNEY_HELP)]
+    MannWhitney(InputArgs),
+    /// Wilcoxon signed-rank test (paired or against mu), exact or normal by R's rule.
+    #[command(after_help = WILCOXON_HELP)]
+    Wilcoxon(InputArgs),
+    /// Fisher's exact test on a 2x2 table, with the conditional MLE odds ratio and its CI.
+    #[command(after_help = FISHER_HELP)]
+    Fisher(InputArgs),
+    /// Sample odds ratio of a 2x2 table with Woolf's CI (optionally Haldane-corrected).
+    #[command(after_help = ODDS_RATIO_HELP)]
+    OddsRatio(InputArgs),
+    /// Kaplan-Meier curves (Greenwood), medians, and the log-rank test across groups.
+    #[command(after_help = KAPLAN_MEIER_HELP)]
+    KaplanMeier(InputArgs),
+    /// Logistic regression (IRLS) with Wald CIs, odds ratios and p-values.
+    #[command(after_help = LOGISTIC_HELP)]
+    Logistic(InputArgs),
+}
+
+const DESCRIBE_HELP: &str = r#"Input (JSON): {"x": [numbers]}
+Example (examples/stats/describe.json, CLASI activity at baseline, paper Table 1):
+  {"x": [6, 7, 3, 6, 19, 19, 20, 9, 13, 6, 15, 17, 3, 11, 10]}
+Output: {"n": 15, "mean": 10.93.., "sd": 5.91.., "sem", "median", "q1", "q3", "min", "max",
+"method": "descriptive"}. With one value, sd and sem are null. R: summary(x), sd(x)."#;
+
+const PROPORTION_HELP: &str = r#"Input (JSON): {"successes": k, "n": n,
+  "method": "clopper-pearson"|"wilson" (default clopper-pearson), "level": 0.95 (default)}
+Example (examples/stats/proportion-ci.json, complete response in 12 of 14):
+  {"successes": 12, "n": 14, "method": "clopper-pearson", "level": 0.95}
+Output: {"estimate": 0.857.., "low": 0.5719.., "high": 0.9822.., "method": "clopper-pearson"}.
+R: binom.test(12, 14)$conf.int; Wilson is prop.test(k, n, correct = FALSE)$conf.int."#;
+
+const TTEST_HELP: &str = r#"Input (JSON): {"x": [numbers], "y": [numbers],
+  "kind": "paired"|"student"|"welch", "level": 0.95 (default)}
+Example (examples/stats/ttest.json, CLASI activity at baseline and week 2, paired):
+  {"x": [6, 7, 19, 19, 20], "y": [2, 3, 9, 4, 8], "kind": "paired"}
+Output: {"statistic", "df", "p_value", "estimate", "ci_low", "ci_high", "method"}.
+R: t.test(x, y, paired = TRUE) (var.equal = TRUE for student)."#;
+
+const MANN_WHITNEY_HELP: &str = r#"Input (JSON): {"x": [numbers], "y": [numbers]}
+Example (examples/stats/mann-whitney.json):
+  {"x": [3, 6, 7, 9, 19], "y": [11, 13, 15, 17, 20, 21]}
+Output: {"statistic": U of x (R's W), "p_value", "method": "exact"|"normal", "ties",
+"continuity"}. Exact when there are no ties and both samples are under 50, else the normal
+approximation with tie and continuity corrections (R's rule). R: wilcox.test(x, y)."#;
+
+const WILCOXON_HELP: &str = r#"Input (JSON): {"x": [numbers], "y": [numbers]} (paired) or
+  {"x": [numbers], "mu": m} (one sample; mu defaults to 0)
+Example (examples/stats/wilcoxon.json, prednisone mg before and after, paired):
+  {"x": [30, 20, 15, 40, 10, 25], "y": [15, 10, 10, 20, 10, 12.5]}
+Output: {"statistic": R's V, "p_value", "method": "exact"|"normal", "ties", "continuity",
+"zeros_dropped"}. Zero differences are dropped (R's default); exact when n < 50 with no ties and
+no zeros. R: wilcox.test(x, y, paired = TRUE)."#;
+
+const FISHER_HELP: &str = r#"Input (JSON): {"table": [[a, b], [c, d]], "level": 0.95 (default)}
+Rows are groups, columns outcomes; no row or column may be all zero.
+Example (examples/stats/fisher.json):
+  {"table": [[12, 2], [5, 9]]}
+Output: {"p_value", "odds_ratio" (conditional MLE), "ci_low", "ci_high", "sample_odds_ratio",
+"method": "exact"}. R: fisher.test(matrix(c(12, 5, 2, 9), 2))."#;
+
+const ODDS_RATIO_HELP: &str = r#"Input (JSON): {"table": [[a, b], [c, d]],
+  "correction": "none"|"haldane" (default none), "level": 0.95 (default)}
+"haldane" adds 0.5 to every cell; without it a zero cell is an error.
+Example (examples/stats/odds-ratio.json):
+  {"table": [[7, 0], [3, 2]], "correction": "haldane"}
+Output: {"odds_ratio", "ci_low", "ci_high", "log_se", "method": "woolf"|"woolf-haldane"}."#;
+
+const KAPLAN_MEIER_HELP: &str = r#"Input (JSON): {"time": [numbers >= 0], "event": [0|1 ...],
+  "group": [labels] (optional), "conf_type": "log"|"log-log"|"plain" (default log),
+  "median_rule": "print"|"quantile" (default print), "level": 0.95 (default)}
+The median is the first time S(t) <= 0.5 (midpoint to the next step when S sits on 0.5). When
+S stays on 0.5 to the end, "print" gives that time (R's print(fit)) and "quantile" the midpoint to
+the last follow-up (R's quantile(fit, 0.5)).
+Example (examples/stats/kaplan-meier.json, weeks to relapse by subtype):
+  {"time": [2, 4, 4, 6, 8, 10, 12, 3, 5, 9, 30],
+   "event": [1, 1, 0, 1, 1, 0, 0, 1, 1, 0, 0],
+   "group": ["DLE", "DLE", "DLE", "DLE", "DLE", "DLE", "DLE", "SCLE", "SCLE", "SCLE", "SCLE"]}
+Output: {"groups": [{"group", "steps": [{"time", "n_risk", "n_event", "n_censor", "survival",
+"ci_low", "ci_high"}], "median", "median_ci_low", "median_ci_high"}], "log_rank": {"chi_square",
+"df", "p_value"} (with groups), "method"}. Groups are in sorted order (R's factor levels).
+R: survfit(Surv(time, event) ~ group); survdiff(Surv(time, event) ~ group)."#;
+
+const LOGISTIC_HELP: &str = r#"Input (JSON): {"y": [0|1 ...], "x": {"name": [numbers], ...},
+  "level": 0.95 (default)}
+Example (examples/stats/logistic.json):
+  {"y": [1, 1, 0, 1, 0, 0, 1, 0, 1, 0], "x": {"scle": [1, 1, 1, 1, 0, 0, 0, 0, 1, 0]}}
+Output: {"terms": [{"term", "estimate", "se", "z", "p_value", "ci_low", "ci_high", "odds_ratio",
+"or_ci_low", "or_ci_high"}], "deviance", "iterations", "converged", "separation", "method"}.
+"separation": true means a fitted probability reached 0 or 1: the estimates are not usable.
+R: glm(y ~ scle, binomial); confint.default(fit)."#;
+
+pub fn run(command: StatsCommand) -> CmdResult {
+    let output = match command {
+        StatsCommand::Describe(args) => describe(read_json("--input", &args.input)?),
+        StatsCommand::ProportionCi(args) => proportion(read_json("--input", &args.input)?),
+        StatsCommand::Ttest(args) => ttest(read_json("--input", &args.input)?),
+        StatsCommand::MannWhitney(args) => {
+            let input: TwoSamples = read_json("--input", &args.input)?;
+            rank_output(mann_whitney(&input.x, &input.y))
+        }
+        StatsCommand::Wilcoxon(args) => wilcoxon(read_json("--input", &args.input)?),
+        StatsCommand::Fisher(args) => fisher_test(read_json("--input", &args.input)?),
+        StatsCommand::OddsRatio(args) => sample_odds_ratio(read_json("--input", &args.input)?),
+        StatsCommand::KaplanMeier(args) => survival(read_json("--input", &args.input)?),
+        StatsCommand::Logistic(args) => regression(read_json("--input", &args.input)?),
+    }?;
+    print_json(&output)
+}
+
+type Output = Result<Value, CliError>;
+
+/// Every stats error names its field first, so it is the user's to fix (exit 2).
+fn input_error(error: StatsError) -> CliError {
+    CliError::input(error.to_string())
+}
+
+fn level(level: Option<f64>) -> Result<Level, CliError> {
+    level.map_or(Ok(Level::NINETY_FIVE), |l| {
+        Level::new(l).map_err(input_error)
+    })
+}
+
+/// A number for the output: infinities as "Infinity"/"-Infinity" (JSON has none).
+fn num(value: f64) -> Value {
+    if value.is_infinite() {
+        Value::from(if value > 0.0 { "Infinity" } else { "-Infinity" })
+    } else {
+        Value::from(value)
+    }
+}
+
+fn maybe(value: Option<f64>) -> Value {
+    value.map_or(Value::Null, num)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OneSample {
+    x: Vec<f64>,
+}
+
+fn describe(input: OneSample) -> Output {
+    let s = summarize(&input.x).map_err(input_error)?;
+    Ok(json!({
+        "n": s.n, "mean": s.mean, "sd": maybe(s.sd), "sem": maybe(s.sem), "median": s.median,
+        "q1": s.q1, "q3": s.q3, "min": s.min, "max": s.max, "method": s.method.name(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum ProportionChoice {
+    ClopperPearson,
+    Wilson,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProportionInput {
+    successes: u64,
+    n: u64,
+    method: Option<ProportionChoice>,
+    level: Option<f64>,
+}
+
+fn proportion(input: ProportionInput) -> Output {
+    let method = match input.method {
+        Some(ProportionChoice::Wilson) => ProportionMethod::Wilson,
+        Some(ProportionChoice::ClopperPearson) | None => ProportionMethod::ClopperPearson,
+    };
+    let ci = proportion_ci(input.successes, input.n, method, level(input.level)?)
+        .map_err(input_error)?;
+    Ok(json!({"estimate": ci.estimate, "low": ci.low, "high": ci.high, "method": ci.method.name()}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum TTestChoice {
+    Paired,
+    Student,
+    Welch,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TTestInput {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    kind: TTestChoice,
+    level: Option<f64>,
+}
+
+fn ttest(input: TTestInput) -> Output {
+    let kind = match input.kind {
+        TTestChoice::Paired => TTestKind::Paired,
+        TTestChoice::Student => TTestKind::Student,
+        TTestChoice::Welch => TTestKind::Welch,
+    };
+    let t = t_test(&input.x, &input.y, kind, level(input.level)?).map_err(input_error)?;
+    Ok(json!({
+        "statistic": t.statistic, "df": t.df, "p_value": t.p_value, "estimate": t.estimate,
+        "ci_low": t.ci_low, "ci_high": t.ci_high, "method": t.method.name(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TwoSamples {
+    x: Vec<f64>,
+    y: Vec<f64>,
+}
+
+fn rank_output(result: Result<RankTest, StatsError>) -> Output {
+    let test = result.map_err(input_error)?;
+    let (continuity, ties) = match test.method {
+        Method::NormalApprox { continuity, ties } => (continuity, ties),
+        _ => (false, false),
+    };
+    Ok(json!({
+        "statistic": test.statistic, "p_value": test.p_value, "method": test.method.name(),
+        "continuity": continuity, "ties": ties, "zeros_dropped": test.zeros_dropped,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WilcoxonInput {
+    x: Vec<f64>,
+    y: Option<Vec<f64>>,
+    mu: Option<f64>,
+}
+
+fn wilcoxon(input: WilcoxonInput) -> Output {
+    let differences: Vec<f64> = match (&input.y, input.mu) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::input(
+                "mu: give either y (paired) or mu (one sample), not both",
+            ));
+        }
+        (Some(y), None) => {
+            if y.len() != input.x.len() {
+                return Err(input_error(StatsError::LengthMismatch {
+                    field: "y",
+                    left: input.x.len(),
+                    right: y.len(),
+                }));
+            }
+            input.x.iter().zip(y).map(|(a, b)| a - b).collect()
+        }
+        (None, mu) => input.x.iter().map(|a| a - mu.unwrap_or(0.0)).collect(),
+    };
+    rank_output(signed_rank(&differences))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableInput {
+    table: [[u64; 2]; 2],
+    correction: Option<CorrectionChoice>,
+    level: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum CorrectionChoice {
+    None,
+    Haldane,
+}
+
+fn fisher_test(input: TableInput) -> Output {
+    if input.correction.is_some() {
+        return Err(CliError::input(
+            "correction: not used by the exact test (it is an odds-ratio option)",
+        ));
+    }
+    let table = Table2x2::new(input.table).map_err(input_error)?;
+    let f = fisher(table, level(input.level)?);
+    let [[a, b], [c, d]] = input.table;
+    let sample = (a * d) as f64 / (b * c) as f64;
+    Ok(json!({
+        "p_value": f.p_value, "odds_ratio": num(f.odds_ratio), "ci_low": num(f.ci_low),
+        "ci_high": num(f.ci_high), "sample_odds_ratio": if sample.is_nan() { Value::Null } else { num(sample) },
+        "method": f.method.name(),
+    }))
+}
+
+fn sample_odds_ratio(input: TableInput) -> Output {
+    let correction = match input.correction {
+        Some(CorrectionChoice::Haldane) => ZeroCellCorrection::Haldane,
+        Some(CorrectionChoice::None) | None => ZeroCellCorrection::None,
+    };
+    let table = Table2x2::new(input.table).map_err(input_error)?;
+    let o = odds_ratio(table, correction, level(input.level)?).map_err(input_error)?;
+    Ok(json!({
+        "odds_ratio": o.odds_ratio, "ci_low": o.ci_low, "ci_high": o.ci_high, "log_se": o.log_se,
+        "method": o.method.name(),
+    }))
+}
+
+/// A group label: text or a number, printed as text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Label {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum ConfType {
+    Log,
+    LogLog,
+    Plain,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurvivalInput {
+    time: Vec<f64>,
+    event: Vec<u8>,
+    group: Option<Vec<Label>>,
+    conf_type: Option<ConfType>,
+    median_rule: Option<MedianChoice>,
+    level: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum MedianChoice {
+    Print,
+    Quantile,
+}
+
+fn survival(input: SurvivalInput) -> Output {
+    let level = level(input.level)?;
+    let ci = match input.conf_type {
+        Some(ConfType::LogLog) => KmCi::LogLog,
+        Some(ConfType::Plain) => KmCi::Plain,
+        Some(ConfType::Log) | None => KmCi::Log,
+    };
+    let (median_rule, median_name) = match input.median_rule {
+        Some(MedianChoice::Quantile) => (MedianRule::Quantile, "quantile"),
+        Some(MedianChoice::Print) | None => (MedianRule::Print, "print"),
+    };
+    if input.event.len() != input.time.len() {
+        return Err(input_error(StatsError::LengthMismatch {
+            field: "event",
+            left: input.time.len(),
+            right: input.event.len(),
+        }));
+    }
+    if let Some(index) = input.event.iter().position(|&e| e > 1) {
+        return Err(CliError::input(format!(
+            "event[{index}]: must be 0 (censored) or 1 (event)"
+        )));
+    }
+    let observations: Vec<Observation> = input
+        .time
+        .iter()
+        .zip(&input.event)
+        .map(|(&time, &e)| Observation {
+            time,
+            event: e == 1,
+        })
+        .collect();
+    let labels: Vec<String> = match &input.group {
+        Some(group) => group
+            .iter()
+            .map(|l| match l {
+                Label::Text(text) => text.clone(),
+                Label::Number(number) => number.to_string(),
+            })
+            .collect(),
+        None => vec!["all".to_owned(); observations.len()],
+    };
+    if labels.len() != observations.len() {
+        return Err(input_error(StatsError::LengthMismatch {
+            field: "group",
+            left: observations.len(),
+            right: labels.len(),
+        }));
+    }
+    let mut levels = labels.clone();
+    levels.sort();
+    levels.dedup();
+    let membership: Vec<usize> = labels
+        .iter()
+        .map(|l| {
+            levels
+                .iter()
+                .position(|level| level == l)
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut groups = Vec::new();
+    for (g, name) in levels.iter().enumerate() {
+        let mine: Vec<Observation> = observations
+            .iter()
+            .zip(&membership)
+            .filter(|(_, m)| **m == g)
+            .map(|(o, _)| *o)
+            .collect();
+        let km = kaplan_meier(&mine, ci, level, median_rule).map_err(input_error)?;
+        groups.push(curve_json(name, &km));
+    }
+    let mut output = json!({
+        "groups": groups, "conf_type": conf_name(ci), "median_rule": median_name,
+        "method": Method::KaplanMeier.name(),
+    });
+    if input.group.is_some() {
+        let test = log_rank(&observations, &membership).map_err(input_error)?;
+        output["log_rank"] = json!({
+            "chi_square": test.chi_square, "df": test.df, "p_value": test.p_value,
+            "observed": test.observed, "expected": test.expected, "method": test.method.name(),
+        });
+    }
+    Ok(output)
+}
+
+fn conf_name(ci: KmCi) -> &'static str {
+    match ci {
+        KmCi::Log => "log",
+        KmCi::LogLog => "log-log",
+        KmCi::Plain => "plain",
+    }
+}
+
+fn curve_json(name: &str, km: &KaplanMeier) -> Value {
+    let steps: Vec<Value> = km
+        .steps
+        .iter()
+        .map(|s| {
+            json!({
+                "time": s.time, "n_risk": s.n_risk, "n_event": s.n_event, "n_censor": s.n_censor,
+                "survival": s.survival, "std_err": num(s.std_err), "ci_low": maybe(s.ci_low),
+                "ci_high": maybe(s.ci_high),
+            })
+        })
+        .collect();
+    json!({
+        "group": name, "steps": steps, "median": maybe(km.median.median),
+        "median_ci_low": maybe(km.median.ci_low), "median_ci_high": maybe(km.median.ci_high),
+    })
+}
+
+/// Predictor columns in the order the input gives them (a JSON object, read in order).
+struct Predictors(Vec<Predictor>);
+
+impl<'de> Deserialize<'de> for Predictors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Predictors, D::Error> {
+        struct Columns;
+        impl<'de> Visitor<'de> for Columns {
+            type Value = Predictors;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of named number arrays, e.g. {\"age\": [40, 52]}")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Predictors, M::Error> {
+                let mut columns: Vec<Predictor> = Vec::new();
+                while let Some((name, values)) = map.next_entry::<String, Vec<f64>>()? {
+                    if columns.iter().any(|c| c.name == name) {
+                        return Err(de::Error::custom(format!("predictor {name:?} given twice")));
+                    }
+                    columns.push(Predictor { name, values });
+                }
+                Ok(Predictors(columns))
+            }
+        }
+        deserializer.deserialize_map(Columns)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogisticInput {
+    y: Vec<f64>,
+    x: Predictors,
+    level: Option<f64>,
+}
+
+fn regression(input: LogisticInput) -> Output {
+    let fit = logistic(&input.y, &input.x.0, level(input.level)?).map_err(input_error)?;
+    let terms: Vec<Value> = fit
+        .terms
+        .iter()
+        .map(|t| {
+            json!({
+                "term": t.name, "estimate": num(t.estimate), "se": num(t.se), "z": num(t.z),
+                "p_value": t.p_value, "ci_low": num(t.ci_low), "ci_high": num(t.ci_high),
+                "odds_ratio": num(t.odds_ratio), "or_ci_low": num(t.or_ci_low),
+                "or_ci_high": num(t.or_ci_high),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "terms": terms, "deviance": fit.deviance, "iterations": fit.iterations,
+        "converged": fit.converged, "separation": fit.separation, "method": fit.method.name(),
+    }))
+}
