@@ -1,1 +1,340 @@
-//! PLACEHOLDER: tests of the protocol commands, owned by the helper of that area.
+//! `eligibility`, `decide` and `schedule` as a user runs them: the examples, and the bad-input
+//! contract (exit 2, one line naming the field or TOML path).
+
+use serde_json::json;
+
+use crate::support::{cletrial, cletrial_with_json};
+
+#[test]
+fn eligibility_of_the_example_candidate() {
+    let out = cletrial(
+        &[
+            "eligibility",
+            "--protocol",
+            "nct01408199",
+            "--input",
+            "examples/protocol/candidate.json",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(out["protocol"], "NCT01408199");
+    assert_eq!(out["eligible"], true, "{out:#}");
+    let criteria = out["criteria"].as_array().expect("criteria");
+    assert_eq!(criteria.len(), 15);
+    let i6 = criteria.iter().find(|c| c["id"] == "I6").expect("I6");
+    assert_eq!(i6["status"], "met");
+    assert!(
+        i6["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("27% by the rule of nines"),
+        "{i6}"
+    );
+}
+
+#[test]
+fn eligibility_incomplete_and_not_eligible() {
+    let out = cletrial(
+        &[
+            "eligibility",
+            "--protocol",
+            "nct01408199",
+            "--input",
+            "examples/protocol/candidate-incomplete.json",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(out["eligible"], serde_json::Value::Null);
+    assert!(
+        out["missing"]
+            .as_array()
+            .expect("missing")
+            .iter()
+            .any(|m| m == "hiv")
+    );
+    let out = cletrial_with_json(
+        &["eligibility", "--protocol", "nct01408199"],
+        &json!({"screening_date": "2010-01-01", "birth_date": "1995-01-01"}),
+    )
+    .ok_json();
+    assert_eq!(out["eligible"], false);
+    assert_eq!(out["criteria"][0]["status"], "not_met");
+}
+
+#[test]
+fn eligibility_bad_input_names_the_field() {
+    cletrial_with_json(
+        &["eligibility", "--protocol", "nct01408199"],
+        &json!({"clasi_erythema": {"face": 4}}),
+    )
+    .input_error("clasi_erythema.face: erythema must be 0 to 3");
+    cletrial_with_json(
+        &["eligibility", "--protocol", "nct01408199"],
+        &json!({"age": 40}),
+    )
+    .input_error("unknown field `age`");
+    cletrial_with_json(
+        &["eligibility", "--protocol", "nct01408199"],
+        &json!({"neutrophils": {"value": 900, "unit": "cells"}}),
+    )
+    .input_error("neutrophils.unit");
+}
+
+#[test]
+fn decide_week4_without_improvement_escalates() {
+    let out = cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "nct01408199",
+            "--history",
+            "examples/protocol/history-week4-no-improvement.json",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(out["as_of"], "2010-02-01", "defaults to the latest record");
+    assert_eq!(out["action"], "escalate");
+    assert_eq!(out["dose"], "10mg_daily");
+    assert_eq!(out["phase"], "induction");
+    assert_eq!(out["response"], "nr");
+    assert_eq!(out["relapse"], false);
+    assert_eq!(out["flare"], serde_json::Value::Null);
+    assert_eq!(out["next_visit"], "2010-03-01");
+    assert_eq!(out["rules"][0]["id"], "week4.no_improvement");
+}
+
+#[test]
+fn decide_says_what_is_missing() {
+    let out = cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "nct01408199",
+            "--history",
+            "examples/protocol/history-missing-week4.json",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(out["action"], "continue");
+    assert_eq!(out["dose"], "5mg_daily");
+    assert!(
+        out["missing"][0]
+            .as_str()
+            .expect("missing")
+            .contains("week-4"),
+        "{out:#}"
+    );
+    assert_eq!(out["deviation"], true);
+}
+
+#[test]
+fn decide_taper_and_relapse_examples() {
+    let taper = cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "nct01408199",
+            "--history",
+            "examples/protocol/history-taper.json",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(
+        (taper["action"].as_str(), taper["dose"].as_str()),
+        (Some("taper"), Some("5mg_3x_weekly"))
+    );
+    assert_eq!(taper["toxicity"]["grade"], 2);
+    let relapse = cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "nct01408199",
+            "--history",
+            "examples/protocol/history-relapse.json",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(relapse["action"], "reintroduce");
+    assert_eq!(relapse["relapse"], true);
+    assert_eq!(relapse["cycle"], 2);
+    let before = cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "nct01408199",
+            "--history",
+            "examples/protocol/history-relapse.json",
+            "--as-of",
+            "2010-04-26",
+        ],
+        None,
+    )
+    .ok_json();
+    // Withdrawn on 2010-04-26 (the record says so); the relapse of 2010-05-24 is not yet known.
+    assert_eq!(before["action"], "continue");
+    assert_eq!(before["phase"], "off_treatment");
+    assert_eq!(before["relapse"], false);
+    assert_eq!(
+        before["ignored"].as_array().expect("ignored").len(),
+        1,
+        "{before:#}"
+    );
+}
+
+#[test]
+fn decide_bad_input_is_one_line_naming_the_field() {
+    let history = json!({"start_date": "2010-01-04", "doses": [{"from": "2010-01-04", "level": "7mg_daily"}]});
+    crate::support::cletrial(
+        &["decide", "--protocol", "nct01408199", "--history", "-"],
+        Some(&history.to_string()),
+    )
+    .input_error("doses[0].level: unknown dose level '7mg_daily'; allowed: 10mg_daily");
+    let history =
+        json!({"start_date": "2010-01-04", "clasi": [{"date": "2010-01-04", "activity": 71}]});
+    cletrial(
+        &["decide", "--protocol", "nct01408199", "--history", "-"],
+        Some(&history.to_string()),
+    )
+    .input_error("clasi[0].activity");
+    let history = json!({"start_date": "2010-01-04"});
+    cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "nct01408199",
+            "--history",
+            "-",
+            "--as-of",
+            "2009-12-01",
+        ],
+        Some(&history.to_string()),
+    )
+    .input_error("--as-of: 2009-12-01 is before the history's start_date 2010-01-04");
+    cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "nct01408199",
+            "--history",
+            "-",
+            "--as-of",
+            "01/02/2010",
+        ],
+        Some(&history.to_string()),
+    )
+    .input_error("--as-of: '01/02/2010' is not a date; expected YYYY-MM-DD");
+    cletrial(
+        &["decide", "--protocol", "pediatric-review", "--history", "-"],
+        Some(&history.to_string()),
+    )
+    .input_error("has no treatment algorithm");
+}
+
+#[test]
+fn a_broken_protocol_file_is_rejected_with_its_toml_paths() {
+    cletrial(
+        &[
+            "decide",
+            "--protocol",
+            "crates/protocol/tests/broken/ladder_without_off.toml",
+            "--history",
+            "examples/protocol/history-taper.json",
+        ],
+        None,
+    )
+    .input_error("treatment.taper.ladder: must end with an off step");
+    cletrial(
+        &["schedule", "--protocol", "nct0140", "--start", "2010-01-04"],
+        None,
+    )
+    .input_error("--protocol: unknown protocol 'nct0140'");
+    cletrial(
+        &[
+            "schedule",
+            "--protocol",
+            "protocols/missing.toml",
+            "--start",
+            "2010-01-04",
+        ],
+        None,
+    )
+    .input_error("--protocol: cannot read 'protocols/missing.toml'");
+}
+
+#[test]
+fn schedule_with_pregnancy_tests() {
+    let out = cletrial(
+        &[
+            "schedule",
+            "--protocol",
+            "protocols/nct01408199.toml",
+            "--start",
+            "2010-01-04",
+            "--reproductive-potential",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(out["visits"][1]["date"], "2010-02-01");
+    assert_eq!(out["labs"][1]["date"], "2010-01-11");
+    assert_eq!(out["pregnancy_tests"]["policy"], "us_label");
+    assert_eq!(out["pregnancy_tests"]["tests"][0]["earliest"], "2009-12-21");
+    let plain = cletrial(
+        &[
+            "schedule",
+            "--protocol",
+            "pediatric-review",
+            "--start",
+            "2015-01-31",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(plain["visits"].as_array().expect("visits").len(), 2);
+    assert!(plain.get("pregnancy_tests").is_none());
+    cletrial(
+        &[
+            "schedule",
+            "--protocol",
+            "nct01408199",
+            "--start",
+            "2010-01-04",
+            "--reproductive-potential",
+            "--pregnancy-policy",
+            "uk",
+        ],
+        None,
+    )
+    .input_error("--pregnancy-policy: unknown 'uk'; allowed: us_label, eu_ppp");
+    cletrial(
+        &[
+            "schedule",
+            "--protocol",
+            "nct01408199",
+            "--start",
+            "2010-13-01",
+        ],
+        None,
+    )
+    .input_error("--start");
+}
+
+#[test]
+fn help_shows_examples() {
+    for command in ["eligibility", "decide", "schedule"] {
+        let run = cletrial(&[command, "--help"], None);
+        assert_eq!(run.status, 0, "{run:#?}");
+        assert!(run.stdout.contains("Example"), "{command}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("--protocol nct01408199"),
+            "{command}: {}",
+            run.stdout
+        );
+    }
+}
