@@ -9,7 +9,7 @@
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
 //! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
 //! - `records`: the generic path of subject records (`clasi`, `sledai`, `labs`, `doses`,
-//!   `adverse_events`).
+//!   `adverse_events`, `decisions`, `course`, `history`, `nerve_conduction`).
 //! - `backup`: SQLite online backup, verified after writing.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
@@ -21,11 +21,15 @@ mod auth;
 mod backup;
 mod check;
 mod clasi;
+mod course;
 mod db;
+mod decisions;
 mod doses;
 mod error;
 mod event;
+mod history;
 mod labs;
+mod nerve_conduction;
 mod people;
 mod records;
 mod schema;
@@ -43,11 +47,15 @@ pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
 pub use auth::{Actor, Password, Role};
 pub use check::Decimal;
 pub use clasi::ClasiAssessment;
+pub use course::{DeviationCategory, Disposition, DispositionStatus, ProtocolDeviation};
 pub use db::{Backend, DbUrl};
+pub use decisions::{EligibilityRecord, ProtocolDecision};
 pub use doses::DosePeriod;
 pub use error::{Conflict, StoreError};
 pub use event::{Event, GENESIS_HASH};
+pub use history::{ConcomitantMedication, HistoryCategory, MedicalHistory};
 pub use labs::LabResult;
+pub use nerve_conduction::{NerveConduction, Side};
 pub use people::{NewUser, Site, User};
 pub use records::{Stored, SubjectRecord};
 pub use signatures::{Meaning, Signature};

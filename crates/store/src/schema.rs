@@ -329,6 +329,126 @@ pub static SLEDAI: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// What the protocol engine decided for a subject, kept verbatim with the rules that fired, and
+/// whether the physician followed it.
+pub static DECISION: Kind = Kind {
+    name: "decision",
+    table: "protocol_decision",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        date("decided_on", true),
+        int("protocol_version", true),
+        text("action", true),
+        text("dose", true),
+        text("phase", true),
+        text("explanation", true),
+        Field {
+            name: "followed",
+            ty: Ty::Bool,
+            required: false,
+            refers_to: None,
+        },
+        text("not_followed_reason", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// An eligibility evaluation, kept verbatim with each criterion's verdict.
+pub static ELIGIBILITY: Kind = Kind {
+    name: "eligibility",
+    table: "eligibility_result",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        date("evaluated_on", true),
+        int("protocol_version", true),
+        Field {
+            name: "eligible",
+            ty: Ty::Bool,
+            required: false,
+            refers_to: None,
+        },
+        text("result", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// How a subject's participation ended (or that it was completed).
+pub static DISPOSITION: Kind = Kind {
+    name: "disposition",
+    table: "disposition",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("status", true),
+        date("disposition_date", true),
+        text("details", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+pub static DEVIATION: Kind = Kind {
+    name: "deviation",
+    table: "protocol_deviation",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        date("occurred_on", true),
+        text("category", true),
+        flag("major"),
+        text("description", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+pub static CONMED: Kind = Kind {
+    name: "conmed",
+    table: "concomitant_medication",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("medication", true),
+        text("dose", false),
+        text("indication", false),
+        date("start_date", false),
+        date("end_date", false),
+        flag("ongoing"),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// Baseline medical history: one condition or prior treatment per record.
+pub static HISTORY: Kind = Kind {
+    name: "history",
+    table: "medical_history",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("term", true),
+        text("category", true),
+        date("onset_date", false),
+        flag("ongoing"),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// One nerve's conduction study (neuropathy monitoring).
+pub static NERVE_CONDUCTION: Kind = Kind {
+    name: "nerve_conduction",
+    table: "nerve_conduction",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        optional_reference("visit_id", &VISIT),
+        date("tested_on", true),
+        text("nerve", true),
+        text("side", true),
+        text("amplitude_uv", true),
+        text("velocity_m_per_s", false),
+        Field {
+            name: "abnormal",
+            ty: Ty::Bool,
+            required: false,
+            refers_to: None,
+        },
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
 pub static KINDS: &[&Kind] = &[
     &STUDY,
@@ -343,10 +463,17 @@ pub static KINDS: &[&Kind] = &[
     &LAB,
     &DOSE,
     &ADVERSE_EVENT,
+    &DECISION,
+    &ELIGIBILITY,
+    &DISPOSITION,
+    &DEVIATION,
+    &CONMED,
+    &HISTORY,
+    &NERVE_CONDUCTION,
 ];
 
 /// The kinds recorded at a visit, whose content a visit signature covers.
-pub static VISIT_RECORDS: &[&Kind] = &[&CLASI, &SLEDAI, &LAB];
+pub static VISIT_RECORDS: &[&Kind] = &[&CLASI, &SLEDAI, &LAB, &NERVE_CONDUCTION];
 
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {

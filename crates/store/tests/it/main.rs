@@ -24,6 +24,7 @@ mod fixture;
 mod assessments;
 mod audit;
 mod concurrency;
+mod course;
 mod crash;
 mod people;
 mod records;

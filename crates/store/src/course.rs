@@ -1,0 +1,159 @@
+//! The course of participation: protocol deviations and the subject's disposition.
+
+use jiff::civil::Date;
+
+use crate::check::{self, coded_enum};
+use crate::error::StoreError;
+use crate::records::{Sealed, SubjectRecord};
+use crate::schema::{DEVIATION, DISPOSITION, Kind};
+use crate::subjects::Subject;
+use crate::value::Value;
+use crate::writer::{Changes, Row};
+
+coded_enum!(
+    /// How participation ended, after CDISC SDTM `DSDECOD` terms (codelist C66727, NCOMPLT).
+    DispositionStatus, field = "status" {
+        Completed => "completed",
+        ScreenFailure => "screen_failure",
+        AdverseEvent => "adverse_event",
+        LackOfEfficacy => "lack_of_efficacy",
+        WithdrawalBySubject => "withdrawal_by_subject",
+        PhysicianDecision => "physician_decision",
+        ProtocolDeviation => "protocol_deviation",
+        Pregnancy => "pregnancy",
+        LostToFollowUp => "lost_to_follow_up",
+        Death => "death",
+        Other => "other",
+    }
+);
+
+coded_enum!(
+    /// What a protocol deviation concerns.
+    DeviationCategory, field = "category" {
+        InformedConsent => "informed_consent",
+        Eligibility => "eligibility",
+        Dosing => "dosing",
+        VisitWindow => "visit_window",
+        MissedAssessment => "missed_assessment",
+        Procedure => "procedure",
+        Other => "other",
+    }
+);
+
+/// How a subject's participation ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Disposition {
+    pub subject_id: i64,
+    pub status: DispositionStatus,
+    pub disposition_date: Date,
+    /// Required for `other`; free text otherwise.
+    pub details: Option<String>,
+}
+
+impl Sealed for Disposition {}
+
+impl SubjectRecord for Disposition {
+    fn kind() -> &'static Kind {
+        &DISPOSITION
+    }
+
+    fn subject_id(&self) -> i64 {
+        self.subject_id
+    }
+
+    /// A disposition falls on or after screening (a screen failure ends at screening).
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::not_future("disposition_date", self.disposition_date, today)?;
+        if self.disposition_date < subject.data.screening_date {
+            return Err(StoreError::invalid(
+                "disposition_date",
+                format!("is before screening ({})", subject.data.screening_date),
+            ));
+        }
+        match (&self.details, self.status) {
+            (None, DispositionStatus::Other) => {
+                Err(StoreError::invalid("details", "are required for 'other'"))
+            }
+            (Some(details), _) => check::label("details", details, 1000).map(drop),
+            (None, _) => Ok(()),
+        }
+    }
+
+    fn changes(&self) -> Result<Changes, StoreError> {
+        Ok(vec![
+            ("subject_id", Some(Value::Int(self.subject_id))),
+            ("status", Some(Value::Text(self.status.code().to_owned()))),
+            ("disposition_date", Some(Value::Date(self.disposition_date))),
+            (
+                "details",
+                self.details
+                    .as_deref()
+                    .map(|d| Value::Text(d.trim().to_owned())),
+            ),
+        ])
+    }
+
+    fn from_row(row: &Row) -> Result<Disposition, StoreError> {
+        Ok(Disposition {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            status: DispositionStatus::parse(row.need("status", row.text("status"))?)?,
+            disposition_date: row.need("disposition_date", row.date("disposition_date"))?,
+            details: row.text("details").map(str::to_owned),
+        })
+    }
+}
+
+/// A departure from the protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolDeviation {
+    pub subject_id: i64,
+    /// May precede consent: a procedure done before consent is itself a deviation.
+    pub occurred_on: Date,
+    pub category: DeviationCategory,
+    /// Major: may affect the subject's safety or rights or the data's reliability.
+    pub major: bool,
+    pub description: String,
+}
+
+impl Sealed for ProtocolDeviation {}
+
+impl SubjectRecord for ProtocolDeviation {
+    fn kind() -> &'static Kind {
+        &DEVIATION
+    }
+
+    fn subject_id(&self) -> i64 {
+        self.subject_id
+    }
+
+    fn check(&self, _subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::not_future("occurred_on", self.occurred_on, today)?;
+        check::label("description", &self.description, 1000).map(drop)
+    }
+
+    fn changes(&self) -> Result<Changes, StoreError> {
+        Ok(vec![
+            ("subject_id", Some(Value::Int(self.subject_id))),
+            ("occurred_on", Some(Value::Date(self.occurred_on))),
+            (
+                "category",
+                Some(Value::Text(self.category.code().to_owned())),
+            ),
+            ("major", Some(Value::Bool(self.major))),
+            (
+                "description",
+                Some(Value::Text(self.description.trim().to_owned())),
+            ),
+        ])
+    }
+
+    fn from_row(row: &Row) -> Result<ProtocolDeviation, StoreError> {
+        Ok(ProtocolDeviation {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            occurred_on: row.need("occurred_on", row.date("occurred_on"))?,
+            category: DeviationCategory::parse(row.need("category", row.text("category"))?)?,
+            major: row.need("major", row.flag("major"))?,
+            description: row.need("description", row.text("description"))?.to_owned(),
+        })
+    }
+}

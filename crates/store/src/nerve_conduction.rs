@@ -1,0 +1,112 @@
+//! Nerve conduction studies, one nerve and side per record (neuropathy monitoring under
+//! thalidomide-class drugs).
+
+use jiff::civil::Date;
+
+use crate::check::{self, Decimal, coded_enum};
+use crate::error::StoreError;
+use crate::records::{Sealed, SubjectRecord, not_before_consent};
+use crate::schema::{Kind, NERVE_CONDUCTION};
+use crate::subjects::Subject;
+use crate::value::Value;
+use crate::writer::{Changes, Row};
+
+coded_enum!(
+    Side, field = "side" {
+        Left => "left",
+        Right => "right",
+    }
+);
+
+/// One nerve's conduction study.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NerveConduction {
+    pub subject_id: i64,
+    pub visit_id: Option<i64>,
+    pub tested_on: Date,
+    /// The nerve's code, e.g. `sural`, `superficial_peroneal`.
+    pub nerve: String,
+    pub side: Side,
+    /// Sensory nerve action potential amplitude, microvolts.
+    pub amplitude_uv: Decimal,
+    /// Conduction velocity, metres per second, when measured.
+    pub velocity_m_per_s: Option<Decimal>,
+    /// The neurophysiologist's reading, when given.
+    pub abnormal: Option<bool>,
+}
+
+impl Sealed for NerveConduction {}
+
+impl SubjectRecord for NerveConduction {
+    fn kind() -> &'static Kind {
+        &NERVE_CONDUCTION
+    }
+
+    fn subject_id(&self) -> i64 {
+        self.subject_id
+    }
+
+    fn visit_id(&self) -> Option<i64> {
+        self.visit_id
+    }
+
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::code("nerve", &self.nerve, 40)?;
+        check::not_future("tested_on", self.tested_on, today)?;
+        not_before_consent("tested_on", self.tested_on, subject)?;
+        let measured = [
+            ("amplitude_uv", Some(&self.amplitude_uv)),
+            ("velocity_m_per_s", self.velocity_m_per_s.as_ref()),
+        ];
+        for (field, value) in measured {
+            if let Some(value) = value
+                && value.as_f64() < 0.0
+            {
+                return Err(StoreError::invalid(
+                    field,
+                    format!("{} is negative", value.as_str()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn changes(&self) -> Result<Changes, StoreError> {
+        Ok(vec![
+            ("subject_id", Some(Value::Int(self.subject_id))),
+            ("visit_id", self.visit_id.map(Value::Int)),
+            ("tested_on", Some(Value::Date(self.tested_on))),
+            ("nerve", Some(Value::Text(self.nerve.trim().to_owned()))),
+            ("side", Some(Value::Text(self.side.code().to_owned()))),
+            (
+                "amplitude_uv",
+                Some(Value::Text(self.amplitude_uv.as_str().to_owned())),
+            ),
+            (
+                "velocity_m_per_s",
+                self.velocity_m_per_s
+                    .as_ref()
+                    .map(|v| Value::Text(v.as_str().to_owned())),
+            ),
+            ("abnormal", self.abnormal.map(Value::Bool)),
+        ])
+    }
+
+    fn from_row(row: &Row) -> Result<NerveConduction, StoreError> {
+        let decimal = |field: &str| {
+            row.text(field)
+                .map(|text| Decimal::parse(field, text))
+                .transpose()
+        };
+        Ok(NerveConduction {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            visit_id: row.int("visit_id"),
+            tested_on: row.need("tested_on", row.date("tested_on"))?,
+            nerve: row.need("nerve", row.text("nerve"))?.to_owned(),
+            side: Side::parse(row.need("side", row.text("side"))?)?,
+            amplitude_uv: row.need("amplitude_uv", decimal("amplitude_uv")?)?,
+            velocity_m_per_s: decimal("velocity_m_per_s")?,
+            abnormal: row.flag("abnormal"),
+        })
+    }
+}
