@@ -426,6 +426,10 @@ fn replay(algorithm: &Algorithm, history: &History, course: &Course) -> Replay {
             } else if cycle.in_remission
                 && cycle.relapse.is_none()
                 && activity >= settings.response.relapse_min_activity
+                // A relapse is "while reducing medication or after its withdrawal" (paper,
+                // Results): before the first taper step a high score is a lost response, which
+                // holds the dose instead.
+                && (cycle.tapering || state.level == off)
             {
                 cycle.in_remission = false;
                 let relapse = Relapse {
@@ -852,7 +856,11 @@ impl Engine<'_> {
                 phase,
                 vec![rule(
                     "taper.hold",
-                    format!("CLASI activity {activity} on {} is no longer a complete response but below relapse: hold {}", assessed.date, self.id(level)),
+                    format!(
+                        "CLASI activity {activity} on {} is not a complete response (and not a relapse): hold {}",
+                        assessed.date,
+                        self.id(level)
+                    ),
                 )],
             );
             step.due = Some(add_days(as_of, settings.taper.interval_days));

@@ -2,6 +2,7 @@
 
 mod broken;
 mod eligibility;
+mod history;
 mod order;
 mod replays;
 mod scenarios;
