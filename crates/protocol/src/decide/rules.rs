@@ -1,523 +1,36 @@
-//! `decide`: what the protocol asks for next, for one patient, on one date, and why.
-//!
-//! The engine is a pure function of (protocol, history, as_of). It first replays the record
-//! in date order (CLASI before a dose change on the same day: a visit assesses, then the new
-//! dose starts) to learn the patient's state: which cycle, whether complete response (CR) was
-//! reached, whether tapering began, any relapse not yet acted on, a maintenance level. It then
-//! applies, in order: the stopping rules (once triggered, stopped for good), the treatment
-//! algorithm, and the flags (flare, toxicity, deviations). Every threshold, level and interval
-//! comes from the protocol; every rule that fired is returned with a sentence.
-//!
-//! Dates: records after `as_of` are not used; CLASI and SLEDAI-2K on or before the start date
-//! give the baseline (the latest one); labs, doses and events before the start are not used
-//! for decisions. Each of these is listed in `ignored`.
+//! The rules applied to the replayed state: stops, the treatment algorithm, flags.
 
 use instruments::ctcae::{CtcaeGrade, LabTest, grade_lab};
 use instruments::sledai::{Flare, classify_flare};
 use jiff::ToSpan;
 use jiff::civil::Date;
-use serde::Serialize;
 
-use crate::history::{ClasiRecord, EventKind, History, HistoryError, LabRecord};
+use super::replay::{Course, Replay};
+use super::{Action, Phase, Relapse, Response, Rule, Toxicity, add_days, rule};
+use crate::history::{ClasiRecord, EventKind, History, LabRecord};
 use crate::load::{Algorithm, Protocol, StopTrigger};
 use crate::model::{Improvement, MaintenancePolicy, NoResponsePolicy, SledaiReference};
 use crate::schedule::{self, PregnancyOptions};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Continue,
-    Escalate,
-    Taper,
-    Withdraw,
-    Reintroduce,
-    Maintain,
-    Stop,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Induction,
-    Taper,
-    OffTreatment,
-    Maintenance,
-    Stopped,
-}
-
-/// Response of CLASI activity against the cycle's baseline (paper, Endpoints).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Response {
-    Cr,
-    Pr,
-    Nr,
-}
-
-/// A rule that fired, with the sentence that explains it using the values it used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Rule {
-    pub id: String,
-    pub text: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Toxicity {
-    /// The worst CTCAE grade found (at or above the protocol's flag grade).
-    pub grade: u8,
-    pub findings: Vec<String>,
-}
-
-/// A relapse seen in the record: CLASI activity at or above the threshold after a CR.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Relapse {
-    pub date: Date,
-    pub activity: u8,
-    /// The dose level being given when it happened.
-    pub level: String,
-    pub cycle: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Decision {
-    pub as_of: Date,
-    pub action: Action,
-    /// The dose level for the next period.
-    pub dose: String,
-    /// The phase of the next period.
-    pub phase: Phase,
-    pub response: Option<Response>,
-    /// A relapse that the decision acts on.
-    pub relapse: bool,
-    pub flare: Option<Flare>,
-    pub toxicity: Option<Toxicity>,
-    pub deviation: bool,
-    pub deviations: Vec<String>,
-    /// The protocol does not settle this case: the physician must.
-    pub physician_review: bool,
-    /// The treatment cycle of the next period (a reintroduction starts a new one).
-    pub cycle: u32,
-    pub first_complete_response: Option<Date>,
-    pub relapses: Vec<Relapse>,
-    pub next_visit: Option<Date>,
-    pub next_lab: Option<Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_pregnancy_test: Option<Date>,
-    pub missing: Vec<String>,
-    pub rules: Vec<Rule>,
-    pub ignored: Vec<String>,
-    pub duplicates_removed: usize,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum DecideError {
-    #[error(transparent)]
-    History(#[from] HistoryError),
-    #[error(
-        "protocol: {0} has no treatment algorithm (a retrospective study); decide does not apply"
-    )]
-    NoAlgorithm(String),
-    #[error("as_of: {as_of} is before start_date {start}")]
-    AsOfBeforeStart { as_of: Date, start: Date },
-}
-
-fn rule(id: &str, text: impl Into<String>) -> Rule {
-    Rule {
-        id: id.to_owned(),
-        text: text.into(),
-    }
-}
-
-fn add_days(date: Date, days: u32) -> Date {
-    date.saturating_add(i64::from(days).days())
-}
-
-/// The state of the current cycle, learnt by replaying the record.
-#[derive(Clone, Debug)]
-struct Cycle {
-    number: u32,
-    start: Date,
-    /// The ladder position the cycle started at (escalation moves above it).
-    start_level: usize,
-    baseline: Option<u8>,
-    complete_on: Option<Date>,
-    /// In CR since the last relapse: only then can a high score be a new relapse (a score
-    /// that stays high after a relapse is the same relapse, not another).
-    in_remission: bool,
-    tapering: bool,
-    relapse: Option<Relapse>,
-    /// Tapering stops at this ladder position and holds it.
-    maintenance: Option<usize>,
-}
-
-struct Replay {
-    cycle: Cycle,
-    level: usize,
-    level_since: Date,
-    started: bool,
-    pending_maintenance: Option<usize>,
-    first_complete: Option<Date>,
-    relapses: Vec<Relapse>,
-    deviations: Vec<String>,
-}
-
-/// The records that count for a decision on `as_of`, in date order.
-struct Course<'a> {
-    start: Date,
-    as_of: Date,
-    clasi_baseline: Option<u8>,
-    clasi: Vec<&'a ClasiRecord>,
-    sledai_baseline: Option<u8>,
-    sledai: Vec<(Date, u8)>,
-    labs: Vec<&'a LabRecord>,
-    ignored: Vec<String>,
-}
-
-impl<'a> Course<'a> {
-    fn new(history: &'a History, as_of: Date) -> Course<'a> {
-        let start = history.start_date;
-        let mut ignored = Vec::new();
-        let mut later = |what: &str, date: Date| {
-            if date > as_of {
-                ignored.push(format!(
-                    "{what} dated {date}: after as_of {as_of}, not used"
-                ));
-                false
-            } else {
-                true
-            }
-        };
-        let clasi: Vec<_> = history
-            .clasi
-            .iter()
-            .filter(|r| later("clasi", r.date))
-            .collect();
-        let sledai: Vec<_> = history
-            .sledai
-            .iter()
-            .filter(|r| later("sledai", r.date))
-            .map(|r| (r.date, r.score.get()))
-            .collect();
-        let labs: Vec<_> = history
-            .labs
-            .iter()
-            .filter(|r| later(&format!("labs {}", r.test.id()), r.date))
-            .collect();
-        for dose in history.doses.iter().filter(|d| d.from > as_of) {
-            ignored.push(format!(
-                "doses {} from {}: after as_of {as_of}, not used",
-                dose.level, dose.from
-            ));
-        }
-        for event in history.events.iter().filter(|e| e.date > as_of) {
-            ignored.push(format!(
-                "events {} dated {}: after as_of {as_of}, not used",
-                event.kind, event.date
-            ));
-        }
-        for lab in labs.iter().filter(|r| r.date <= start) {
-            ignored.push(format!(
-                "labs {} dated {}: on or before the start date, a screening value (eligibility), not treatment toxicity",
-                lab.test.id(),
-                lab.date
-            ));
-        }
-        for dose in history.doses.iter().filter(|d| d.from < start) {
-            ignored.push(format!(
-                "doses {} from {}: before the start date, not used",
-                dose.level, dose.from
-            ));
-        }
-        for event in history.events.iter().filter(|e| e.date < start) {
-            ignored.push(format!(
-                "events {} dated {}: before the start date, not used",
-                event.kind, event.date
-            ));
-        }
-        Course {
-            start,
-            as_of,
-            clasi_baseline: clasi
-                .iter()
-                .rev()
-                .find(|r| r.date <= start)
-                .map(|r| r.activity.get()),
-            sledai_baseline: sledai.iter().rev().find(|r| r.0 <= start).map(|r| r.1),
-            clasi: clasi.into_iter().filter(|r| r.date > start).collect(),
-            sledai: sledai.into_iter().filter(|r| r.0 > start).collect(),
-            labs: labs.into_iter().filter(|r| r.date > start).collect(),
-            ignored,
-        }
-    }
-}
-
-/// Decides what the protocol asks for on `as_of`.
-pub fn decide(
-    protocol: &Protocol,
-    history: &History,
-    as_of: Date,
-) -> Result<Decision, DecideError> {
-    let algorithm = protocol
-        .algorithm()
-        .ok_or_else(|| DecideError::NoAlgorithm(protocol.id().to_owned()))?;
-    let ladder_ids: Vec<&str> = algorithm
-        .ladder
-        .iter()
-        .map(|level| level.id.as_str())
-        .collect();
-    let (history, duplicates_removed) = history.normalise(&ladder_ids)?;
-    if as_of < history.start_date {
-        return Err(DecideError::AsOfBeforeStart {
-            as_of,
-            start: history.start_date,
-        });
-    }
-    let course = Course::new(&history, as_of);
-    let replay = replay(algorithm, &history, &course);
-    let engine = Engine {
-        algorithm,
-        history: &history,
-        course: &course,
-        replay: &replay,
-    };
-    let flares = engine.flares();
-    let mut step = match engine.stops(&flares) {
-        Some(step) => step,
-        None => engine.algorithm_step(),
-    };
-    let flare = flares.last().and_then(|(_, flare)| *flare);
-    if let Some(flare) = flare {
-        let (id, word) = match flare {
-            Flare::Mild => ("flare.mild", "mild"),
-            Flare::Severe => ("flare.severe", "severe"),
-        };
-        step.rules.push(rule(
-            id,
-            format!(
-                "SLEDAI-2K change meets the {word} flare rule ({:?})",
-                algorithm.settings.flare.rule
-            ),
-        ));
-    }
-    if course.sledai_baseline.is_none() && !course.sledai.is_empty() {
-        step.missing.push(
-            "SLEDAI-2K baseline (on or before start_date), needed to classify flares".to_owned(),
-        );
-    }
-    let toxicity = engine.toxicity();
-    if let Some(toxicity) = &toxicity {
-        step.rules.push(rule(
-            "toxicity.flag",
-            format!(
-                "CTCAE grade {} toxicity flagged: {}",
-                toxicity.grade,
-                toxicity.findings.join("; ")
-            ),
-        ));
-    }
-    let mut deviations = replay.deviations.clone();
-    for event in history.events.iter().filter(|e| {
-        e.date >= course.start && e.date <= as_of && algorithm.deviation_events.contains(&e.kind)
-    }) {
-        deviations.push(format!(
-            "{} on {}: a protocol deviation",
-            event.kind, event.date
-        ));
-    }
-    if !deviations.is_empty() {
-        step.rules.push(rule("deviation", deviations.join("; ")));
-    }
-    let calendar = schedule::calendar(protocol.schedule(), history.start_date);
-    let scheduled_visit = schedule::next_after(&calendar.visits, as_of);
-    let next_visit = match (scheduled_visit, step.due.filter(|due| *due > as_of)) {
-        (Some(visit), Some(due)) => Some(visit.min(due)),
-        (visit, due) => visit.or(due),
-    };
-    let next_pregnancy_test = engine.next_pregnancy_test(protocol);
-    Ok(Decision {
-        as_of,
-        action: step.action,
-        dose: algorithm.level_id(step.level).to_owned(),
-        phase: step.phase,
-        response: engine.response(),
-        relapse: step.relapse,
-        flare,
-        toxicity,
-        deviation: !deviations.is_empty(),
-        deviations,
-        physician_review: step.physician_review,
-        cycle: step.cycle,
-        first_complete_response: replay.first_complete,
-        relapses: replay.relapses.clone(),
-        next_visit,
-        next_lab: schedule::next_after(&calendar.labs, as_of),
-        next_pregnancy_test,
-        missing: step.missing,
-        rules: step.rules,
-        ignored: course.ignored.clone(),
-        duplicates_removed,
-    })
-}
-
-fn replay(algorithm: &Algorithm, history: &History, course: &Course) -> Replay {
-    let settings = &algorithm.settings;
-    let doses: Vec<_> = history
-        .doses
-        .iter()
-        .filter(|d| d.from >= course.start && d.from <= course.as_of)
-        .collect();
-    let first_level = doses
-        .first()
-        .filter(|dose| dose.from == course.start)
-        .and_then(|dose| algorithm.position(&dose.level))
-        .unwrap_or(algorithm.start);
-    let mut state = Replay {
-        cycle: Cycle {
-            number: 1,
-            start: course.start,
-            start_level: first_level,
-            baseline: course.clasi_baseline,
-            complete_on: None,
-            in_remission: false,
-            tapering: false,
-            relapse: None,
-            maintenance: None,
-        },
-        level: first_level,
-        level_since: course.start,
-        started: !doses.is_empty(),
-        pending_maintenance: None,
-        first_complete: None,
-        relapses: Vec::new(),
-        deviations: Vec::new(),
-    };
-    let mut dose_end: Option<Date> = None;
-    let mut clasi = course.clasi.iter().peekable();
-    let mut doses = doses.into_iter().peekable();
-    let off = algorithm.off();
-    // A dose record that ended with nothing after it leaves the patient off the drug from the
-    // day after its end. A record starting that next day is a change, not a gap; an
-    // assessment on that day still reflects the level just ended.
-    let close_gap = |state: &mut Replay, dose_end: &mut Option<Date>, date: Date| {
-        if let Some(to) = *dose_end
-            && add_days(to, 1) < date
-        {
-            state.level = off;
-            state.level_since = add_days(to, 1);
-            *dose_end = None;
-        }
-    };
-    loop {
-        let take_clasi = match (clasi.peek(), doses.peek()) {
-            (Some(c), Some(d)) => c.date <= d.from,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        if take_clasi {
-            let Some(record) = clasi.next() else { break };
-            close_gap(&mut state, &mut dose_end, record.date);
-            let activity = record.activity.get();
-            let cycle = &mut state.cycle;
-            if activity <= settings.response.complete_max_activity {
-                cycle.complete_on.get_or_insert(record.date);
-                cycle.in_remission = true;
-                state.first_complete.get_or_insert(record.date);
-            } else if cycle.in_remission
-                && cycle.relapse.is_none()
-                && activity >= settings.response.relapse_min_activity
-                // A relapse is "while reducing medication or after its withdrawal" (paper,
-                // Results): before the first taper step a high score is a lost response, which
-                // holds the dose instead.
-                && (cycle.tapering || state.level == off)
-            {
-                cycle.in_remission = false;
-                let relapse = Relapse {
-                    date: record.date,
-                    activity,
-                    level: algorithm.level_id(state.level).to_owned(),
-                    cycle: cycle.number,
-                };
-                let during_taper = cycle.tapering && state.level != off && state.level > 0;
-                if settings.maintenance.policy != MaintenancePolicy::None
-                    && cycle.number >= settings.maintenance.from_cycle
-                    && during_taper
-                {
-                    state.pending_maintenance = Some(state.level - 1);
-                }
-                state.relapses.push(relapse.clone());
-                cycle.relapse = Some(relapse);
-            }
-        } else {
-            let Some(dose) = doses.next() else { break };
-            close_gap(&mut state, &mut dose_end, dose.from);
-            let Some(level) = algorithm.position(&dose.level) else {
-                continue;
-            };
-            if let Some(to) = dose_end
-                && to >= dose.from
-            {
-                state.deviations.push(format!(
-                    "dose records overlap: {} until {to} and {} from {}",
-                    algorithm.level_id(state.level),
-                    dose.level,
-                    dose.from
-                ));
-            }
-            let cycle = &mut state.cycle;
-            if cycle.relapse.is_some() && level == algorithm.reintroduce {
-                let maintenance = match settings.maintenance.policy {
-                    MaintenancePolicy::ReinduceThenHold => state.pending_maintenance.take(),
-                    _ => None,
-                };
-                state.cycle = Cycle {
-                    number: cycle.number + 1,
-                    start: dose.from,
-                    start_level: level,
-                    baseline: cycle.relapse.as_ref().map(|r| r.activity),
-                    complete_on: None,
-                    in_remission: false,
-                    tapering: false,
-                    relapse: None,
-                    maintenance,
-                };
-            } else if cycle.relapse.is_some()
-                && settings.maintenance.policy == MaintenancePolicy::HoldImmediately
-                && state.pending_maintenance == Some(level)
-            {
-                cycle.maintenance = state.pending_maintenance.take();
-                cycle.relapse = None;
-            } else if cycle.complete_on.is_some() && level > state.level {
-                cycle.tapering = true;
-            }
-            state.level = level;
-            state.level_since = dose.from;
-            dose_end = dose.to;
-        }
-    }
-    close_gap(&mut state, &mut dose_end, add_days(course.as_of, 1));
-    state
-}
-
 /// What the algorithm part of a decision produced.
-struct Step {
-    action: Action,
-    level: usize,
-    phase: Phase,
-    cycle: u32,
-    relapse: bool,
-    physician_review: bool,
+pub(super) struct Step {
+    pub(super) action: Action,
+    pub(super) level: usize,
+    pub(super) phase: Phase,
+    pub(super) cycle: u32,
+    pub(super) relapse: bool,
+    pub(super) physician_review: bool,
     /// When the algorithm next needs an assessment (the next visit is no later).
-    due: Option<Date>,
-    missing: Vec<String>,
-    rules: Vec<Rule>,
+    pub(super) due: Option<Date>,
+    pub(super) missing: Vec<String>,
+    pub(super) rules: Vec<Rule>,
 }
 
-struct Engine<'a> {
-    algorithm: &'a Algorithm,
-    history: &'a History,
-    course: &'a Course<'a>,
-    replay: &'a Replay,
+pub(super) struct Engine<'a> {
+    pub(super) algorithm: &'a Algorithm,
+    pub(super) history: &'a History,
+    pub(super) course: &'a Course<'a>,
+    pub(super) replay: &'a Replay,
 }
 
 impl Engine<'_> {
@@ -563,7 +76,7 @@ impl Engine<'_> {
         (improvement >= response.partial_min_improvement_percent).then_some(Response::Pr)
     }
 
-    fn response(&self) -> Option<Response> {
+    pub(super) fn response(&self) -> Option<Response> {
         self.cycle_clasi()
             .last()
             .and_then(|r| self.classify(r.activity.get()))
@@ -581,7 +94,7 @@ impl Engine<'_> {
     }
 
     /// Each in-course SLEDAI-2K score with its flare classification (if it has a reference).
-    fn flares(&self) -> Vec<(Date, Option<Flare>)> {
+    pub(super) fn flares(&self) -> Vec<(Date, Option<Flare>)> {
         let settings = &self.algorithm.settings.flare;
         let mut previous = self.course.sledai_baseline;
         self.course
@@ -608,7 +121,7 @@ impl Engine<'_> {
     }
 
     /// The stopping rules that fired (sticky: a stop is never undone by later data).
-    fn stops(&self, flares: &[(Date, Option<Flare>)]) -> Option<Step> {
+    pub(super) fn stops(&self, flares: &[(Date, Option<Flare>)]) -> Option<Step> {
         let (start, as_of) = (self.course.start, self.course.as_of);
         let events = || {
             self.history
@@ -671,7 +184,7 @@ impl Engine<'_> {
         Some(self.step(Action::Stop, self.algorithm.off(), Phase::Stopped, rules))
     }
 
-    fn algorithm_step(&self) -> Step {
+    pub(super) fn algorithm_step(&self) -> Step {
         let algorithm = self.algorithm;
         let state = self.replay;
         let cycle = &state.cycle;
@@ -1037,7 +550,7 @@ impl Engine<'_> {
 
     /// Worst CTCAE grade at or above the flag grade: the latest value of each monitored lab,
     /// and adverse events within the look-back window.
-    fn toxicity(&self) -> Option<Toxicity> {
+    pub(super) fn toxicity(&self) -> Option<Toxicity> {
         let algorithm = self.algorithm;
         let flag = algorithm.toxicity_flag_grade;
         let mut findings: Vec<(CtcaeGrade, String)> = Vec::new();
@@ -1084,7 +597,7 @@ impl Engine<'_> {
         })
     }
 
-    fn next_pregnancy_test(&self, protocol: &Protocol) -> Option<Date> {
+    pub(super) fn next_pregnancy_test(&self, protocol: &Protocol) -> Option<Date> {
         let patient = &self.history.patient;
         if patient.reproductive_potential != Some(true)
             || protocol.schedule().pregnancy_tests.is_empty()
