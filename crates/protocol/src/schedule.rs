@@ -94,7 +94,11 @@ pub fn expand(segments: &[Segment], start: Date, horizon: Date) -> Vec<Slot> {
         let mut last = anchor;
         let mut k: i64 = 1;
         while k <= limit {
-            let date = anchor.saturating_add(step(segment.unit, k * i64::from(segment.every)));
+            // Past the end of the calendar (year 9999) there are no more dates.
+            let Ok(date) = anchor.checked_add(step(segment.unit, k * i64::from(segment.every)))
+            else {
+                break;
+            };
             if date > horizon {
                 break;
             }

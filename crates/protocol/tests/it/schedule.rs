@@ -134,3 +134,11 @@ fn months_are_added_from_the_anchor_without_drift() {
         ]
     );
 }
+
+#[test]
+fn a_start_at_the_end_of_the_calendar_terminates() {
+    let protocol = shipped("nct01408199");
+    let calendar = calendar(protocol.schedule(), date("9999-12-01"));
+    assert_eq!(calendar.horizon, date("9999-12-31"));
+    assert!(calendar.visits.len() <= 2, "{:?}", calendar.visits);
+}
