@@ -161,6 +161,9 @@ fn change_and_undo(table: &str, column: &str, numeric: bool, key: &str) -> (Stri
     }
 }
 
+/// Columns to change: name, and whether it holds a number.
+type Columns = &'static [(&'static str, bool)];
+
 /// Any single value: every event has one of its never-blank columns changed in turn, and
 /// every projection row one of its columns; each time `verify` names that event or row.
 async fn every_event_and_every_row_is_covered(backend: Backend) {
@@ -180,7 +183,7 @@ async fn every_event_and_every_row_is_covered(backend: Backend) {
             change_and_undo("audit_event", column, numeric, &format!("seq = {seq}"));
         round_trip(&f, &change, &undo, &format!("event {seq}")).await;
     }
-    const ROWS: [(&str, i64, &[(&str, bool)]); 6] = [
+    const ROWS: [(&str, i64, Columns); 6] = [
         (
             "study",
             1,
