@@ -97,3 +97,85 @@ proptest! {
 fn the_order_property_covers_many_scenarios() {
     assert!(cases().len() >= 60, "{}", cases().len());
 }
+
+const LEVELS: [&str; 6] = [
+    "10mg_daily",
+    "5mg_daily",
+    "5mg_alternate_days",
+    "5mg_3x_weekly",
+    "5mg_2x_weekly",
+    "off",
+];
+const EVENTS: [&str; 6] = [
+    "pregnancy",
+    "consent_withdrawn",
+    "physician_decision",
+    "life_threatening",
+    "adverse_event",
+    "concomitant_change",
+];
+
+/// A random but valid history: records on distinct days (same-day contradictions are errors
+/// by design), any levels, scores, counts and events.
+fn random_history() -> impl Strategy<Value = (Value, i64)> {
+    let days = |n| prop::collection::btree_set(-30i64..400, 0..n);
+    (
+        days(12),
+        prop::collection::vec(0u8..=70, 12),
+        days(8),
+        prop::collection::vec(0usize..6, 8),
+        days(6),
+        prop::collection::vec(0u8..=30, 6),
+        prop::collection::vec((0i64..400, 0usize..3, 0.0f64..300_000.0), 0..8),
+        prop::collection::vec((0i64..400, 0usize..6, 1u8..=5), 0..4),
+        0i64..450,
+    )
+        .prop_map(|(clasi_days, scores, dose_days, levels, sledai_days, sledai, labs, events, as_of)| {
+            let day = |offset: i64| date("2010-01-04").saturating_add(jiff::ToSpan::days(offset)).to_string();
+            let clasi: Vec<Value> = clasi_days.iter().zip(&scores).map(|(d, a)| serde_json::json!({"date": day(*d), "activity": a})).collect();
+            let doses: Vec<Value> = dose_days
+                .iter()
+                .map(|d| d.max(&0))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .zip(&levels)
+                .map(|(d, level)| serde_json::json!({"from": day(*d), "level": LEVELS[*level]}))
+                .collect();
+            let sledai: Vec<Value> = sledai_days.iter().zip(&sledai).map(|(d, s)| serde_json::json!({"date": day(*d), "score": s})).collect();
+            let tests = ["neutrophils", "leukocytes", "platelets"];
+            let mut seen = std::collections::BTreeSet::new();
+            let labs: Vec<Value> = labs
+                .iter()
+                .filter(|(d, test, _)| seen.insert((*d, *test)))
+                .map(|(d, test, value)| serde_json::json!({"date": day(*d), "test": tests[*test], "value": value.round(), "unit": "/mm3"}))
+                .collect();
+            let events: Vec<Value> = events
+                .iter()
+                .map(|(d, kind, grade)| serde_json::json!({"date": day(*d), "type": EVENTS[*kind], "grade": grade}))
+                .collect();
+            let history = serde_json::json!({"start_date": "2010-01-04", "clasi": clasi, "doses": doses,
+                "sledai": sledai, "labs": labs, "events": events});
+            (history, as_of)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_valid_history_gets_a_decision_whatever_the_order((history, as_of) in random_history(), mut seed in any::<u64>()) {
+        let protocol = shipped("nct01408199");
+        let history: History = serde_json::from_value(history).expect("valid history");
+        let as_of = date("2010-01-04").saturating_add(jiff::ToSpan::days(as_of));
+        let decision = protocol::decide(&protocol, &history, as_of).expect("decides");
+        prop_assert!(protocol.dose_level(&decision.dose).is_some());
+        prop_assert!(!decision.rules.is_empty());
+        let mut mixed = history.clone();
+        shuffle(&mut mixed.clasi, &mut seed);
+        shuffle(&mut mixed.doses, &mut seed);
+        shuffle(&mut mixed.sledai, &mut seed);
+        shuffle(&mut mixed.labs, &mut seed);
+        shuffle(&mut mixed.events, &mut seed);
+        prop_assert_eq!(protocol::decide(&protocol, &mixed, as_of).expect("decides"), decision);
+    }
+}
