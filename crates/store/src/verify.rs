@@ -57,6 +57,7 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
         .collect();
     let mut last_seq = 0;
     let mut last_hash = GENESIS_HASH.to_owned();
+    let mut last_time = String::new();
     let failed = |place: String, message: String, events: i64, head: &str| Verification {
         events,
         rows: 0,
@@ -70,12 +71,13 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
         }
         for event in page {
             let place = format!("event {}", event.seq);
-            if let Err(message) =
-                check_link(&event, last_seq, &last_hash).and_then(|()| replay(&mut rebuilt, &event))
+            if let Err(message) = check_link(&event, last_seq, &last_hash, &last_time)
+                .and_then(|()| replay(&mut rebuilt, &event))
             {
                 return Ok(failed(place, message, last_seq, &last_hash));
             }
             last_seq = event.seq;
+            last_time = event.recorded_at;
             last_hash = event.hash;
         }
     }
@@ -154,7 +156,12 @@ fn as_stored(row: &Row) -> Row {
 }
 
 /// The event follows the previous one and its content matches its hash.
-fn check_link(event: &Event, last_seq: i64, last_hash: &str) -> Result<(), String> {
+fn check_link(
+    event: &Event,
+    last_seq: i64,
+    last_hash: &str,
+    last_time: &str,
+) -> Result<(), String> {
     if event.seq != last_seq + 1 {
         return Err(format!(
             "sequence number follows {last_seq}: events are missing or reordered"
@@ -167,6 +174,22 @@ fn check_link(event: &Event, last_seq: i64, last_hash: &str) -> Result<(), Strin
     }
     if event.compute_hash() != event.hash {
         return Err("content does not match its hash: the event was altered".to_owned());
+    }
+    let canonical_time = event
+        .recorded_at
+        .parse::<jiff::Timestamp>()
+        .is_ok_and(|time| format!("{time:.6}") == event.recorded_at);
+    if !canonical_time {
+        return Err(format!(
+            "recorded_at '{}' is not a UTC time in the trail's format",
+            event.recorded_at
+        ));
+    }
+    if event.recorded_at.as_str() < last_time {
+        return Err(format!(
+            "recorded at {}, before event {last_seq} ({last_time})",
+            event.recorded_at
+        ));
     }
     Ok(())
 }

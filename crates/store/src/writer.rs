@@ -96,19 +96,30 @@ impl Writer {
         let mut tx = pool.write().await?;
         let head = tx
             .fetch_optional(
-                "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+                "SELECT seq, hash, recorded_at FROM audit_event ORDER BY seq DESC LIMIT 1",
                 &[],
-                &[Ty::Int, Ty::Text],
+                &[Ty::Int, Ty::Text, Ty::Text],
             )
             .await?;
-        let (last_seq, last_hash) = match head.as_deref() {
-            Some([Some(Value::Int(seq)), Some(Value::Text(hash))]) => (*seq, hash.clone()),
-            _ => (0, GENESIS_HASH.to_owned()),
+        let now = now_text();
+        let (last_seq, last_hash, recorded_at) = match head.as_deref() {
+            Some(
+                [
+                    Some(Value::Int(seq)),
+                    Some(Value::Text(hash)),
+                    Some(Value::Text(last)),
+                ],
+            ) => {
+                // Times in the trail never go backwards, even if the clock is set back: a
+                // command then carries the previous event's time (ALCOA+ "consistent").
+                (*seq, hash.clone(), now.max(last.clone()))
+            }
+            _ => (0, GENESIS_HASH.to_owned(), now),
         };
         Ok(Writer {
             tx,
             actor: actor.to_owned(),
-            recorded_at: now_text(),
+            recorded_at,
             last_seq,
             last_hash,
         })
