@@ -79,6 +79,16 @@ fn benches(c: &mut Criterion) {
             |b, o| b.iter(|| log_rank(black_box(o), &groups)),
         );
     }
+    // The largest samples R's rule sends to the exact distributions (both n < 50, no ties).
+    let x = uniform(49, 6);
+    let y: Vec<f64> = uniform(49, 7).iter().map(|v| v + 0.1).collect();
+    group.bench_function("mann_whitney_exact_49x49", |b| {
+        b.iter(|| mann_whitney(black_box(&x), black_box(&y)))
+    });
+    let d: Vec<f64> = uniform(49, 8).iter().map(|v| v - 0.4).collect();
+    group.bench_function("signed_rank_exact_49", |b| {
+        b.iter(|| signed_rank(black_box(&d)))
+    });
     group.finish();
 }
 
