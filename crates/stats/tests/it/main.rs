@@ -7,4 +7,5 @@ mod golden_rank;
 mod golden_simple;
 mod golden_survival;
 mod golden_tables;
+mod method_rule;
 mod paper;
