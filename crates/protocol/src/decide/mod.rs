@@ -8,6 +8,10 @@
 //! algorithm, and the flags (flare, toxicity, deviations). Every threshold, level and interval
 //! comes from the protocol; every rule that fired is returned with a sentence.
 //!
+//! Deviations: a change of concomitant medication (an event type the protocol lists), dose
+//! records that overlap, and any dose given that differs from what the protocol asked for on
+//! the day it started (decided again from the record as it stood that day).
+//!
 //! Dates: records after `as_of` are not used; CLASI and SLEDAI-2K on or before the start date
 //! give the baseline (the latest one); labs, doses and events before the start are not used
 //! for decisions. Each of these is listed in `ignored`.
@@ -21,7 +25,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::history::{History, HistoryError};
-use crate::load::Protocol;
+use crate::load::{Algorithm, Protocol};
 use crate::schedule;
 
 use replay::{Course, replay};
@@ -156,11 +160,64 @@ pub fn decide(
             start: history.start_date,
         });
     }
-    let course = Course::new(&history, as_of);
-    let replay = replay(algorithm, &history, &course);
+    let mut decision = decide_normalised(protocol, algorithm, &history, as_of, Audit::Doses);
+    decision.duplicates_removed = duplicates_removed;
+    Ok(decision)
+}
+
+/// Whether to compare each dose given with what the protocol asked for on that day.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Audit {
+    Doses,
+    None,
+}
+
+/// The doses given that differ from what the protocol asked for on the day they started:
+/// each is decided again from the record as it stood then.
+fn dose_deviations(
+    protocol: &Protocol,
+    algorithm: &Algorithm,
+    history: &History,
+    as_of: Date,
+) -> Vec<String> {
+    let given = history
+        .doses
+        .iter()
+        .filter(|dose| dose.from >= history.start_date && dose.from <= as_of);
+    given
+        .filter_map(|dose| {
+            let mut before = history.clone();
+            before.doses.retain(|earlier| earlier.from < dose.from);
+            // The dose before ran until this change: its end is the change, not a stop.
+            if let Some(last) = before.doses.last_mut()
+                && last.to.is_some_and(|to| add_days(to, 1) >= dose.from)
+            {
+                last.to = None;
+            }
+            let asked = decide_normalised(protocol, algorithm, &before, dose.from, Audit::None);
+            (asked.dose != dose.level).then(|| {
+                let why = asked.rules.first().map_or("", |rule| rule.id.as_str());
+                format!(
+                    "{} given from {}: the protocol asked for {} ({why})",
+                    dose.level, dose.from, asked.dose
+                )
+            })
+        })
+        .collect()
+}
+
+fn decide_normalised(
+    protocol: &Protocol,
+    algorithm: &Algorithm,
+    history: &History,
+    as_of: Date,
+    audit: Audit,
+) -> Decision {
+    let course = Course::new(history, as_of);
+    let replay = replay(algorithm, history, &course);
     let engine = Engine {
         algorithm,
-        history: &history,
+        history,
         course: &course,
         replay: &replay,
     };
@@ -208,6 +265,9 @@ pub fn decide(
             event.kind, event.date
         ));
     }
+    if audit == Audit::Doses {
+        deviations.extend(dose_deviations(protocol, algorithm, history, as_of));
+    }
     if !deviations.is_empty() {
         step.rules.push(rule("deviation", deviations.join("; ")));
     }
@@ -218,7 +278,7 @@ pub fn decide(
         (visit, due) => visit.or(due),
     };
     let next_pregnancy_test = engine.next_pregnancy_test(protocol);
-    Ok(Decision {
+    Decision {
         as_of,
         action: step.action,
         dose: algorithm.level_id(step.level).to_owned(),
@@ -239,6 +299,6 @@ pub fn decide(
         missing: step.missing,
         rules: step.rules,
         ignored: course.ignored.clone(),
-        duplicates_removed,
-    })
+        duplicates_removed: 0,
+    }
 }

@@ -304,6 +304,8 @@ fn the_papers_totals_come_out_of_the_replays() {
         .map(|(patient, _)| patient)
         .collect();
     assert_eq!(off, [&6, &7]);
+    // The clinic gave what the engine asked for: re-deciding every dose change agrees.
+    assert_eq!(count(&|o| o.final_decision.deviation), 0);
     // Patient 15: grade 2 neutropenia flagged at month 2, treatment not stopped.
     let p15 = &outcomes[&15];
     assert!(
