@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use crate::Store;
 use crate::auth::Actor;
 use crate::check;
+use crate::db::Tx;
 use crate::error::StoreError;
 use crate::people::{require_data_entry, site_by_code};
 use crate::schema::{Kind, VISIT, VISIT_RECORDS};
@@ -221,4 +222,73 @@ impl Store {
             data: T::from_row(&row)?,
         })
     }
+}
+
+/// Checks every live record of `subject` (visits and subject records) against `subject` as it
+/// will stand after a change; the first record that would no longer be valid is named.
+pub(crate) async fn recheck_subject_records(
+    tx: &mut Tx,
+    subject: &Subject,
+    today: Date,
+) -> Result<(), StoreError> {
+    for (id, visit) in live_rows_of(tx, &VISIT, subject.id).await? {
+        crate::subjects::visit_data_from(&visit)
+            .check(subject, today)
+            .map_err(|error| no_longer_valid(&VISIT, id, error))?;
+    }
+    recheck::<crate::clasi::ClasiAssessment>(tx, subject, today).await?;
+    recheck::<crate::sledai::SledaiAssessment>(tx, subject, today).await?;
+    recheck::<crate::labs::LabResult>(tx, subject, today).await?;
+    recheck::<crate::doses::DosePeriod>(tx, subject, today).await?;
+    recheck::<crate::adverse_events::AdverseEvent>(tx, subject, today).await?;
+    recheck::<crate::decisions::ProtocolDecision>(tx, subject, today).await?;
+    recheck::<crate::decisions::EligibilityRecord>(tx, subject, today).await?;
+    recheck::<crate::course::Disposition>(tx, subject, today).await?;
+    recheck::<crate::course::ProtocolDeviation>(tx, subject, today).await?;
+    recheck::<crate::history::MedicalHistory>(tx, subject, today).await?;
+    recheck::<crate::history::ConcomitantMedication>(tx, subject, today).await?;
+    recheck::<crate::nerve_conduction::NerveConduction>(tx, subject, today).await
+}
+
+async fn recheck<T: SubjectRecord>(
+    tx: &mut Tx,
+    subject: &Subject,
+    today: Date,
+) -> Result<(), StoreError> {
+    for (id, row) in live_rows_of(tx, T::kind(), subject.id).await? {
+        T::from_row(&row)?
+            .check(subject, today)
+            .map_err(|error| no_longer_valid(T::kind(), id, error))?;
+    }
+    Ok(())
+}
+
+fn no_longer_valid(kind: &Kind, id: i64, error: StoreError) -> StoreError {
+    StoreError::invalid(
+        "subject",
+        format!("the change would make {} {id} invalid ({error})", kind.name),
+    )
+}
+
+/// The live rows of `kind` that belong to `subject_id`.
+async fn live_rows_of(
+    tx: &mut Tx,
+    kind: &'static Kind,
+    subject_id: i64,
+) -> Result<Vec<(i64, Row)>, StoreError> {
+    let (list, types) = writer::select_list(kind);
+    let rows = tx
+        .fetch(
+            &format!(
+                "SELECT {list} FROM {} WHERE subject_id = $1 AND NOT removed ORDER BY id",
+                kind.table
+            ),
+            &[subject_id.into()],
+            &types,
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|values| writer::row_from(kind, values))
+        .collect())
 }

@@ -229,9 +229,17 @@ pub struct Visit {
     pub data: VisitData,
 }
 
+pub(crate) fn visit_data_from(row: &Row) -> VisitData {
+    VisitData {
+        name: row.text("name").unwrap_or_default().to_owned(),
+        planned_date: row.date("planned_date"),
+        actual_date: row.date("actual_date"),
+    }
+}
+
 impl VisitData {
     /// A visit that took place needs consent, on or before its date (ICH E6(R3) 2.8.1).
-    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+    pub(crate) fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
         check::label("name", &self.name, 60)?;
         if let Some(actual) = self.actual_date {
             check::not_future("actual_date", actual, today)?;
@@ -323,6 +331,14 @@ impl Store {
                 format!("'{}' is already used", data.code.trim()),
             ));
         }
+        // Every record of the subject must stay valid against the changed subject (a later
+        // consent date must not leave a visit or a lab result before consent).
+        let changed = Subject {
+            id,
+            version: based_on + 1,
+            data: data.clone(),
+        };
+        crate::records::recheck_subject_records(writer.tx(), &changed, check::today()).await?;
         writer
             .update(&SUBJECT, id, based_on, &reason, data.changes(site_id))
             .await?;
@@ -465,15 +481,7 @@ impl Store {
                 .get("subject_id")
                 .and_then(Value::as_int)
                 .unwrap_or_default(),
-            data: VisitData {
-                name: row
-                    .get("name")
-                    .and_then(Value::as_text)
-                    .unwrap_or_default()
-                    .to_owned(),
-                planned_date: date(&row, "planned_date"),
-                actual_date: date(&row, "actual_date"),
-            },
+            data: visit_data_from(&row),
         })
     }
 }

@@ -11,6 +11,7 @@ both_backends!(
     visits_need_consent_and_past_dates,
     unknown_subject_is_refused,
     data_entry_needs_a_role_at_the_site,
+    a_subject_change_cannot_strand_its_records,
 );
 
 /// Expects `data` to be refused as invalid, naming `field`.
@@ -218,4 +219,62 @@ async fn data_entry_needs_a_role_at_the_site(backend: Backend) {
         "{result:?}"
     );
     assert_eq!(f.event_count().await, before);
+}
+
+async fn a_subject_change_cannot_strand_its_records(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = f
+        .store
+        .add_subject(&f.investigator, &subject_data("P-001"))
+        .await
+        .expect("add");
+    let visit = VisitData {
+        name: "week 1".into(),
+        planned_date: None,
+        actual_date: Some(days_ago(20)),
+    };
+    f.store
+        .add_visit(&f.investigator, subject.id, &visit)
+        .await
+        .expect("visit");
+    let before = f.event_count().await;
+    // Consent moved after the visit: the visit would precede consent.
+    let mut later = subject.data.clone();
+    later.consent_date = Some(days_ago(10));
+    later.screening_date = days_ago(10);
+    let result = f
+        .store
+        .update_subject(
+            &f.investigator,
+            subject.id,
+            1,
+            &later,
+            "consent date misread",
+        )
+        .await;
+    match &result {
+        Err(StoreError::Invalid { field, message }) => {
+            assert_eq!(field, "subject");
+            assert!(
+                message.contains("visit 1") && message.contains("before consent"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(f.event_count().await, before);
+    // Consent moved earlier keeps every record valid.
+    let mut earlier = subject.data.clone();
+    earlier.consent_date = Some(days_ago(35));
+    f.store
+        .update_subject(
+            &f.investigator,
+            subject.id,
+            1,
+            &earlier,
+            "consent date misread",
+        )
+        .await
+        .expect("earlier");
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
