@@ -20,6 +20,9 @@ pub struct Summary {
     pub method: Method,
 }
 
+/// The message for sums that overflow a double.
+pub(crate) const TOO_LARGE: &str = "values small enough that their sums of squares fit in a double";
+
 /// Describes `x` (at least one finite value).
 pub fn summarize(x: &[f64]) -> Result<Summary, StatsError> {
     check_len("x", x.len(), 1)?;
@@ -27,6 +30,12 @@ pub fn summarize(x: &[f64]) -> Result<Summary, StatsError> {
     let n = x.len();
     let mean = mean(x);
     let sd = (n >= 2).then(|| variance(x, mean).sqrt());
+    if !mean.is_finite() || sd.is_some_and(|sd| !sd.is_finite()) {
+        return Err(StatsError::OutOfRange {
+            field: "x",
+            allowed: TOO_LARGE,
+        });
+    }
     let mut sorted = x.to_vec();
     sorted.sort_by(f64::total_cmp);
     Ok(Summary {

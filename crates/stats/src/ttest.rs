@@ -1,6 +1,6 @@
 //! t tests as R `t.test`: paired, Student (pooled variance) and Welch, two-sided.
 
-use crate::describe::{mean, variance};
+use crate::describe::{TOO_LARGE, mean, variance};
 use crate::dist::{MAX_BETA_SHAPE, t_quantile, t_two_sided_p};
 use crate::{Level, Method, StatsError, check_finite, check_len};
 
@@ -107,6 +107,12 @@ fn finish(
     method: Method,
     scale: f64,
 ) -> Result<TTest, StatsError> {
+    if !estimate.is_finite() || se.is_infinite() {
+        return Err(StatsError::OutOfRange {
+            field: "x",
+            allowed: TOO_LARGE,
+        });
+    }
     if se.is_nan() || se == 0.0 || se < 10.0 * f64::EPSILON * scale {
         return Err(StatsError::Degenerate {
             field: "x",

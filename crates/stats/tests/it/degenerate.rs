@@ -26,6 +26,8 @@ fn describe_empty_nan_and_single() {
     refused(summarize(&[]), "x");
     refused(summarize(&[1.0, f64::NAN]), "x");
     refused(summarize(&[f64::INFINITY]), "x");
+    refused(summarize(&[1e308, 1e308]), "x");
+    refused(summarize(&[1e200, -1e200]), "x");
     // One value: a mean and a median, but no SD (None, not NaN).
     let one = summarize(&[4.0]).expect("one value");
     assert_eq!(
@@ -95,6 +97,19 @@ fn t_tests_refuse_too_few_and_constant_data() {
     );
     refused(
         t_test(&[1.0, f64::NAN], &[0.0, 1.0], TTestKind::Welch, level),
+        "x",
+    );
+    refused(
+        t_test(&[1e308, 1e308], &[-1e308, 0.0], TTestKind::Welch, level),
+        "x",
+    );
+    refused(
+        t_test(
+            &[1e200, -1e200, 0.0],
+            &[1.0, 2.0],
+            TTestKind::Student,
+            level,
+        ),
         "x",
     );
 }
