@@ -6,7 +6,8 @@
 //!   its TOML path; a [`Protocol`] exists only once it is valid.
 //! - [`eligibility`]: inclusion/exclusion criteria evaluated to met / not met / unknown.
 //! - [`history`]: a patient's dated record (the `decide` input) and its normal form.
-//! - [`decide`]: `decide(protocol, history, as_of) -> Decision`, the treatment algorithm.
+//! - [`decide`]: `decide(protocol, history, as_of) -> Decision`, the treatment algorithm
+//!   (`decide::replay` learns the state from the record, `decide::rules` applies the rules).
 //! - [`schedule`]: visit, lab and pregnancy-test calendars with their windows.
 //!
 //! Invariants: no I/O; no clock (every date comes from the caller, so a decision is

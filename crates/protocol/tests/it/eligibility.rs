@@ -312,3 +312,21 @@ fn pediatric_review_takes_adolescents_not_adults() {
     age("1997-06-02", Status::Met); // 17
     age("1997-06-01", Status::NotMet); // 18th birthday
 }
+
+#[test]
+fn completed_years_around_birthdays_and_leap_days() {
+    #[track_caller]
+    fn check(birth: &str, on: &str, expect: i16) {
+        let years = protocol::eligibility::whole_years(
+            crate::support::date(birth),
+            crate::support::date(on),
+        );
+        assert_eq!(years, expect, "born {birth}, on {on}");
+    }
+    check("1990-06-15", "2008-06-14", 17);
+    check("1990-06-15", "2008-06-15", 18);
+    check("2000-02-29", "2018-02-28", 17);
+    check("2000-02-29", "2018-03-01", 18);
+    check("2000-02-29", "2020-02-29", 20);
+    check("2010-01-01", "2010-01-01", 0);
+}
