@@ -53,6 +53,13 @@ pub(crate) async fn hash(password: &Password) -> Result<String, StoreError> {
     .map_err(StoreError::other)?
 }
 
+/// The SHA-256 of a PHC string, kept in the audited user record. It reveals nothing usable
+/// about the password (the salt and hash stay in the credential table).
+pub(crate) fn fingerprint(phc: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(phc.as_bytes()))
+}
+
 /// Whether `password` matches the PHC string `phc`, on a blocking thread.
 pub(crate) async fn verify(password: &Password, phc: &str) -> Result<bool, StoreError> {
     let password = password.clone();

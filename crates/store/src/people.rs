@@ -33,12 +33,17 @@ impl NewUser {
 }
 
 impl CheckedUser {
-    pub(crate) fn changes(&self, is_admin: bool) -> Changes {
+    /// The new account's fields; `phc` is its password hash.
+    pub(crate) fn changes(&self, is_admin: bool, phc: &str) -> Changes {
         vec![
             ("login", Some(Value::Text(self.login.clone()))),
             ("printed_name", Some(Value::Text(self.printed_name.clone()))),
             ("is_admin", Some(Value::Bool(is_admin))),
             ("disabled", Some(Value::Bool(false))),
+            (
+                "credential_sha256",
+                Some(Value::Text(auth::fingerprint(phc))),
+            ),
         ]
     }
 }
@@ -291,7 +296,7 @@ impl Store {
                 ),
             ));
         }
-        let id = writer.create(&USER, user.changes(false)).await?;
+        let id = writer.create(&USER, user.changes(false, &phc)).await?;
         set_credential(&mut writer, id, &phc).await?;
         let (_, row) = user_by_login(writer.tx(), &user.login).await?;
         writer.commit().await?;

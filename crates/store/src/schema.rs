@@ -117,7 +117,9 @@ pub static SITE: Kind = Kind {
     scope: Scope::OwnSite,
 };
 
-/// A user account. The password hash is not part of the record (see `auth`).
+/// A user account. The password hash itself stays out of the trail; the record holds the
+/// SHA-256 of its PHC string, so `verify` detects a swapped hash and a password change is an
+/// audited change of this field.
 pub static USER: Kind = Kind {
     name: "user",
     table: "app_user",
@@ -126,6 +128,7 @@ pub static USER: Kind = Kind {
         text("printed_name", true),
         flag("is_admin"),
         flag("disabled"),
+        text("credential_sha256", true),
     ],
     scope: Scope::Study,
 };

@@ -74,7 +74,7 @@ impl Store {
                 "already holds a study; init runs once",
             ));
         }
-        let user_id = writer.create(&USER, admin.changes(true)).await?;
+        let user_id = writer.create(&USER, admin.changes(true, &phc)).await?;
         crate::people::set_credential(&mut writer, user_id, &phc).await?;
         writer
             .create(

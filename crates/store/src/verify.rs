@@ -114,12 +114,50 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
             });
         }
     }
+    let problem = check_credentials(tx, &rebuilt[schema::USER.name]).await?;
     Ok(Verification {
         events: last_seq,
         rows,
         head_hash: last_hash,
-        problem: None,
+        problem,
     })
+}
+
+/// Every user has one password hash, and it is the one whose fingerprint the trail holds.
+async fn check_credentials(
+    tx: &mut Tx,
+    users: &BTreeMap<i64, Row>,
+) -> Result<Option<Problem>, StoreError> {
+    let rows = tx
+        .fetch(
+            "SELECT user_id, phc FROM credential ORDER BY user_id",
+            &[],
+            &[Ty::Int, Ty::Text],
+        )
+        .await?;
+    let mut stored: BTreeMap<i64, String> = BTreeMap::new();
+    for row in rows {
+        if let [Some(Value::Int(user_id)), Some(Value::Text(phc))] = row.as_slice() {
+            stored.insert(*user_id, phc.clone());
+        }
+    }
+    let ids: std::collections::BTreeSet<i64> = users.keys().chain(stored.keys()).copied().collect();
+    for id in ids {
+        let audited = users
+            .get(&id)
+            .and_then(|user| user.text("credential_sha256"));
+        let message = match (audited, stored.get(&id)) {
+            (Some(audited), Some(phc)) if crate::auth::fingerprint(phc) == audited => continue,
+            (Some(_), Some(_)) => "the password hash is not the one the trail records",
+            (Some(_), None) => "the user has no password hash",
+            (None, _) => "a password hash for no user in the trail",
+        };
+        return Ok(Some(Problem {
+            place: format!("credential {id}"),
+            message: message.to_owned(),
+        }));
+    }
+    Ok(None)
 }
 
 /// Every row of a projection table, dates read as the text stored, so that a date column

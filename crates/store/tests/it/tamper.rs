@@ -101,6 +101,13 @@ async fn tampering_is_detected_and_named(backend: Backend) {
     })
     .await;
     check(&problem, "site 7", "no events");
+    // A password hash swapped for another account's (to sign as that user).
+    let problem = problem_after(backend, |_| {
+        "UPDATE credential SET phc = (SELECT phc FROM credential WHERE user_id = 1) WHERE user_id = 2"
+            .into()
+    })
+    .await;
+    check(&problem, "credential 2", "not the one the trail records");
     let problem = problem_after(backend, |_| {
         "UPDATE app_user SET version = 9 WHERE login = 'inv'".into()
     })
