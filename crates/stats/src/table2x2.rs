@@ -14,8 +14,23 @@ pub struct Table2x2 {
 }
 
 impl Table2x2 {
-    /// Checks that no row and no column sums to zero.
+    /// The largest table total accepted (the exact test takes ~0.3 s there).
+    pub const MAX_TOTAL: u64 = 1_000_000;
+
+    /// Checks that no row and no column sums to zero, and that the total is at most
+    /// [`Table2x2::MAX_TOTAL`] (the exact test walks the whole conditional support).
     pub fn new(cells: [[u64; 2]; 2]) -> Result<Table2x2, StatsError> {
+        if cells
+            .iter()
+            .flatten()
+            .try_fold(0u64, |sum, &cell| sum.checked_add(cell))
+            .is_none_or(|total| total > Self::MAX_TOTAL)
+        {
+            return Err(StatsError::OutOfRange {
+                field: "table",
+                allowed: "counts totalling at most 1,000,000",
+            });
+        }
         let [[a, b], [c, d]] = cells;
         if a + b == 0 || c + d == 0 || a + c == 0 || b + d == 0 {
             return Err(StatsError::Degenerate {

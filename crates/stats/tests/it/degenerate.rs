@@ -131,6 +131,9 @@ fn rank_tests_refuse_empty_all_tied_and_all_zero() {
 fn tables_refuse_a_zero_row_or_column() {
     refused(Table2x2::new([[0, 0], [3, 4]]), "table");
     refused(Table2x2::new([[2, 0], [3, 0]]), "table");
+    refused(Table2x2::new([[u64::MAX, 1], [1, 1]]), "table");
+    refused(Table2x2::new([[500_000, 500_000], [1, 0]]), "table");
+    assert!(Table2x2::new([[500_000, 499_999], [1, 0]]).is_ok());
     // A zero cell (not margin) is a valid table: Fisher gives a 0 or infinite MLE, not NaN.
     let table = Table2x2::new([[5, 0], [0, 5]]).expect("valid");
     let f = fisher(table, Level::NINETY_FIVE);
