@@ -98,7 +98,7 @@ Output: {"statistic": R's V, "p_value", "method": "exact"|"normal", "ties", "con
 no zeros. R: wilcox.test(x, y, paired = TRUE)."#;
 
 const FISHER_HELP: &str = r#"Input (JSON): {"table": [[a, b], [c, d]], "level": 0.95 (default)}
-Rows are groups, columns outcomes; no row or column may be all zero.
+Rows are groups, columns outcomes; no row or column may be all zero; total at most 1,000,000.
 Example (examples/stats/fisher.json):
   {"table": [[12, 2], [5, 9]]}
 Output: {"p_value", "odds_ratio" (conditional MLE), "ci_low", "ci_high", "sample_odds_ratio",
@@ -322,7 +322,7 @@ fn fisher_test(input: TableInput) -> Output {
     let table = Table2x2::new(input.table).map_err(input_error)?;
     let f = fisher(table, level(input.level)?);
     let [[a, b], [c, d]] = input.table;
-    let sample = (a * d) as f64 / (b * c) as f64;
+    let sample = (a as f64 * d as f64) / (b as f64 * c as f64);
     Ok(json!({
         "p_value": f.p_value, "odds_ratio": num(f.odds_ratio), "ci_low": num(f.ci_low),
         "ci_high": num(f.ci_high), "sample_odds_ratio": if sample.is_nan() { Value::Null } else { num(sample) },

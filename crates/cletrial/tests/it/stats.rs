@@ -191,7 +191,7 @@ fn infinite_values_print_as_infinity() {
 
 #[test]
 fn bad_input_names_the_field() {
-    let cases: [(&str, Value, &str); 14] = [
+    let cases: [(&str, Value, &str); 15] = [
         ("describe", json!({"x": []}), "x: needs at least 1"),
         ("describe", json!({"x": [1, "a"]}), "x[1]"),
         (
@@ -243,6 +243,11 @@ fn bad_input_names_the_field() {
             "odds-ratio",
             json!({"table": [[1, 0], [1, 2]]}),
             "table: a cell is zero",
+        ),
+        (
+            "fisher",
+            json!({"table": [[1_000_000, 1], [1, 1]]}),
+            "table: must be counts totalling at most",
         ),
         (
             "kaplan-meier",
