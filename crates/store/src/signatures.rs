@@ -256,12 +256,19 @@ impl Store {
     /// Every signature of a visit, valid and voided, oldest first.
     pub async fn signatures(&self, visit_id: i64) -> Result<Vec<Signature>, StoreError> {
         let mut tx = self.pool.read().await?;
-        let all = writer::load_all(&mut tx, &SIGNATURE).await?;
+        let (list, types) = writer::select_list(&SIGNATURE);
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {list} FROM signature WHERE visit_id = $1 AND NOT removed ORDER BY id"
+                ),
+                &[visit_id.into()],
+                &types,
+            )
+            .await?;
         let mut signatures = Vec::new();
-        for (id, row) in all {
-            if row.removed || row.get("visit_id").and_then(Value::as_int) != Some(visit_id) {
-                continue;
-            }
+        for values in rows {
+            let (id, row) = writer::row_from(&SIGNATURE, values);
             let signer_id = row
                 .get("signer_id")
                 .and_then(Value::as_int)

@@ -93,9 +93,16 @@ impl TestPostgres {
 
     fn start() -> Result<TestPostgres, String> {
         let bin = pg_bin()?;
+        // As root the server runs as another user, who must reach the directory: /tmp is
+        // reachable by all, whatever TMPDIR says.
+        let parent = if running_as_root() {
+            PathBuf::from("/tmp")
+        } else {
+            std::env::temp_dir()
+        };
         let dir = tempfile::Builder::new()
             .prefix("cletrial-pg-")
-            .tempdir()
+            .tempdir_in(parent)
             .map_err(|e| e.to_string())?
             .keep();
         if running_as_root() {
