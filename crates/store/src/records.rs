@@ -206,6 +206,24 @@ impl Store {
         writer.commit().await
     }
 
+    /// Every live record of type `T` of one subject, oldest first.
+    pub async fn records_of<T: SubjectRecord>(
+        &self,
+        subject_id: i64,
+    ) -> Result<Vec<Stored<T>>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = live_rows_of(&mut tx, T::kind(), subject_id).await?;
+        rows.into_iter()
+            .map(|(id, row)| {
+                Ok(Stored {
+                    id,
+                    version: row.version,
+                    data: T::from_row(&row)?,
+                })
+            })
+            .collect()
+    }
+
     /// A live record by id.
     pub async fn record<T: SubjectRecord>(&self, id: i64) -> Result<Stored<T>, StoreError> {
         let mut tx = self.pool.read().await?;

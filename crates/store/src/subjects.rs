@@ -395,6 +395,53 @@ impl Store {
         subject_from(id, &row, site)
     }
 
+    /// Every live subject, by id, read in one snapshot.
+    pub async fn subjects(&self) -> Result<Vec<Subject>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let sites = writer::load_all(&mut tx, &crate::schema::SITE).await?;
+        let subjects = writer::load_all(&mut tx, &SUBJECT).await?;
+        subjects
+            .into_iter()
+            .filter(|(_, row)| !row.removed)
+            .map(|(id, row)| {
+                let site = row
+                    .int("site_id")
+                    .and_then(|site_id| sites.get(&site_id))
+                    .and_then(|site| site.text("code"))
+                    .unwrap_or_default()
+                    .to_owned();
+                subject_from(id, &row, site)
+            })
+            .collect()
+    }
+
+    /// Every live visit of a subject, by id.
+    pub async fn visits_of(&self, subject_id: i64) -> Result<Vec<Visit>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let (list, types) = writer::select_list(&VISIT);
+        let rows = tx
+            .fetch(
+                &format!(
+                    "SELECT {list} FROM visit WHERE subject_id = $1 AND NOT removed ORDER BY id"
+                ),
+                &[subject_id.into()],
+                &types,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|values| {
+                let (id, row) = writer::row_from(&VISIT, values);
+                Visit {
+                    id,
+                    version: row.version,
+                    subject_id,
+                    data: visit_data_from(&row),
+                }
+            })
+            .collect())
+    }
+
     /// The live subject with this pseudonymous study id.
     pub async fn subject_by_code(&self, code: &str) -> Result<Subject, StoreError> {
         let mut tx = self.pool.read().await?;

@@ -452,3 +452,68 @@ async fn changes_need_reasons_and_removal_keeps_history(backend: Backend) {
     );
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
+
+mod listing {
+    use store::{Backend, LabResult, VisitData};
+
+    use crate::fixture::{days_ago, fixture, subject_data};
+
+    both_backends!(a_subjects_records_are_listed_in_order);
+
+    async fn a_subjects_records_are_listed_in_order(backend: Backend) {
+        let f = fixture(backend).await;
+        let first = super::enrolled(&f).await;
+        let second = f
+            .store
+            .add_subject(&f.investigator, &subject_data("P-002"))
+            .await
+            .expect("second")
+            .id;
+        for value in ["1.1", "1.2"] {
+            f.store
+                .add_record(&f.investigator, &super::neutrophils(first, value))
+                .await
+                .expect("lab");
+        }
+        f.store
+            .add_record(&f.investigator, &super::neutrophils(second, "2.0"))
+            .await
+            .expect("lab");
+        let labs = f.store.records_of::<LabResult>(first).await.expect("list");
+        let values: Vec<&str> = labs.iter().map(|lab| lab.data.value.as_str()).collect();
+        assert_eq!(values, ["1.1", "1.2"]);
+        let removed = labs[0].id;
+        f.store
+            .remove_record::<LabResult>(&f.investigator, removed, 1, "entered twice")
+            .await
+            .expect("remove");
+        assert_eq!(
+            f.store
+                .records_of::<LabResult>(first)
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
+        let visit = VisitData {
+            name: "week 4".into(),
+            planned_date: Some(days_ago(1)),
+            actual_date: None,
+        };
+        f.store
+            .add_visit(&f.investigator, second, &visit)
+            .await
+            .expect("visit");
+        assert_eq!(f.store.visits_of(second).await.expect("visits").len(), 1);
+        assert_eq!(f.store.visits_of(first).await.expect("visits"), []);
+        let codes: Vec<String> = f
+            .store
+            .subjects()
+            .await
+            .expect("subjects")
+            .into_iter()
+            .map(|s| s.data.code)
+            .collect();
+        assert_eq!(codes, ["P-001", "P-002"]);
+    }
+}
