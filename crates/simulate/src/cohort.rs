@@ -1,0 +1,251 @@
+//! A cohort's operating characteristics, accumulated one patient at a time in memory that does
+//! not grow with the cohort (durations are counted by day), and their spread across trials.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use stats::describe::{quantile_sorted, summarize};
+
+use crate::model::Group;
+use crate::summary::{Outcome, PatientSummary};
+
+/// Counts of durations by whole day: the exact median in memory bounded by the follow-up.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct DayCounts(BTreeMap<i64, u64>);
+
+impl DayCounts {
+    fn add(&mut self, weeks: f64) {
+        *self.0.entry((weeks * 7.0).round() as i64).or_default() += 1;
+    }
+
+    /// The median in weeks (R's type 7: the mean of the two middle values when n is even).
+    fn median_weeks(&self) -> Option<f64> {
+        let n: u64 = self.0.values().sum();
+        if n == 0 {
+            return None;
+        }
+        let nth = |k: u64| {
+            let mut seen = 0;
+            self.0
+                .iter()
+                .find(|(_, count)| {
+                    seen += **count;
+                    seen > k
+                })
+                .map_or(0, |(day, _)| *day)
+        };
+        let (low, high) = (nth((n - 1) / 2), nth(n / 2));
+        Some((low + high) as f64 / 2.0 / 7.0)
+    }
+}
+
+/// Running totals over the patients of one virtual trial.
+#[derive(Clone, Debug, Default)]
+pub struct Cohort {
+    patients: u64,
+    evaluable: u64,
+    complete: u64,
+    partial: u64,
+    relapsed: u64,
+    sustained: u64,
+    with_adverse_events: u64,
+    stops: BTreeMap<String, u64>,
+    exposure_mg: f64,
+    weeks_on_treatment: f64,
+    cycles: u64,
+    time_to_cr: DayCounts,
+    time_to_cr_dle_scle: DayCounts,
+    time_to_cr_profundus: DayCounts,
+    relapse_after_reduction: DayCounts,
+}
+
+/// A count and its share of a denominator (`None` when the denominator is 0: not a 0% rate).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rate {
+    pub count: u64,
+    pub of: u64,
+    pub rate: Option<f64>,
+}
+
+fn rate(count: u64, of: u64) -> Rate {
+    Rate {
+        count,
+        of,
+        rate: (of > 0).then(|| count as f64 / of as f64),
+    }
+}
+
+/// What a protocol did to one virtual cohort.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OperatingCharacteristics {
+    pub patients: u64,
+    /// Not stopped before the first assessment week: the denominator of response.
+    pub evaluable: u64,
+    /// CR among evaluable patients (trial: 12 of 14).
+    pub complete_response: Rate,
+    pub partial_response: Rate,
+    /// At least one relapse among patients who reached CR (trial: 9 of 12).
+    pub relapse: Rate,
+    /// CR, no relapse and off treatment at the end (trial: 2 of 12, both SCLE).
+    pub sustained_remission: Rate,
+    /// Patients whose treatment a stopping rule ended, by rule.
+    pub stopped: Rate,
+    pub stops: BTreeMap<String, u64>,
+    /// Patients with an adverse event or flagged laboratory toxicity (trial: 2 of 15).
+    pub adverse_events: Rate,
+    pub time_to_cr_weeks_median: Option<f64>,
+    pub time_to_cr_weeks_median_dle_scle: Option<f64>,
+    pub time_to_cr_weeks_median_lupus_profundus: Option<f64>,
+    /// From the first dose reduction after CR to the first relapse.
+    pub relapse_weeks_after_reduction_median: Option<f64>,
+    pub mean_exposure_mg: Option<f64>,
+    pub mean_weeks_on_treatment: Option<f64>,
+    pub mean_cycles: Option<f64>,
+}
+
+impl Cohort {
+    pub fn add(&mut self, patient: &PatientSummary) {
+        self.patients += 1;
+        self.evaluable += u64::from(patient.evaluable);
+        let complete = patient.outcome == Outcome::Cr;
+        if patient.evaluable {
+            self.complete += u64::from(complete);
+            self.partial += u64::from(patient.outcome == Outcome::Pr);
+        }
+        if complete {
+            self.relapsed += u64::from(patient.relapses > 0);
+            self.sustained += u64::from(patient.sustained_remission);
+        }
+        self.with_adverse_events += u64::from(patient.adverse_events + patient.toxicity_flags > 0);
+        if let Some(rule) = &patient.stop_rule {
+            *self.stops.entry(rule.clone()).or_default() += 1;
+        }
+        self.exposure_mg += patient.exposure_mg;
+        self.weeks_on_treatment += patient.weeks_on_treatment;
+        self.cycles += u64::from(patient.cycles);
+        if let Some(weeks) = patient.time_to_cr_weeks {
+            self.time_to_cr.add(weeks);
+            match patient.group {
+                Group::Dle | Group::Scle => self.time_to_cr_dle_scle.add(weeks),
+                Group::LupusProfundus => self.time_to_cr_profundus.add(weeks),
+                Group::Other => {}
+            }
+        }
+        if let Some(weeks) = patient.relapse_weeks_after_reduction {
+            self.relapse_after_reduction.add(weeks);
+        }
+    }
+
+    pub fn characteristics(&self) -> OperatingCharacteristics {
+        let mean = |total: f64| (self.patients > 0).then(|| total / self.patients as f64);
+        let complete = self.complete;
+        let had_cr = self.time_to_cr.0.values().sum();
+        OperatingCharacteristics {
+            patients: self.patients,
+            evaluable: self.evaluable,
+            complete_response: rate(complete, self.evaluable),
+            partial_response: rate(self.partial, self.evaluable),
+            relapse: rate(self.relapsed, had_cr),
+            sustained_remission: rate(self.sustained, had_cr),
+            stopped: rate(self.stops.values().sum(), self.patients),
+            stops: self.stops.clone(),
+            adverse_events: rate(self.with_adverse_events, self.patients),
+            time_to_cr_weeks_median: self.time_to_cr.median_weeks(),
+            time_to_cr_weeks_median_dle_scle: self.time_to_cr_dle_scle.median_weeks(),
+            time_to_cr_weeks_median_lupus_profundus: self.time_to_cr_profundus.median_weeks(),
+            relapse_weeks_after_reduction_median: self.relapse_after_reduction.median_weeks(),
+            mean_exposure_mg: mean(self.exposure_mg),
+            mean_weeks_on_treatment: mean(self.weeks_on_treatment),
+            mean_cycles: mean(self.cycles as f64),
+        }
+    }
+}
+
+/// One characteristic across trials: mean, SD and the 2.5th and 97.5th percentiles (R type 7).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Spread {
+    /// Trials in which the characteristic was defined (a rate needs a denominator).
+    pub trials: usize,
+    pub mean: f64,
+    pub sd: Option<f64>,
+    pub p2_5: f64,
+    pub p97_5: f64,
+}
+
+/// The spread of `values` (one per trial; undefined ones left out), `None` when none is defined.
+pub fn spread(values: impl Iterator<Item = Option<f64>>) -> Option<Spread> {
+    let mut defined: Vec<f64> = values.flatten().collect();
+    let summary = summarize(&defined).ok()?;
+    defined.sort_by(f64::total_cmp);
+    Some(Spread {
+        trials: summary.n,
+        mean: summary.mean,
+        sd: summary.sd,
+        p2_5: quantile_sorted(&defined, 0.025),
+        p97_5: quantile_sorted(&defined, 0.975),
+    })
+}
+
+/// Operating characteristics across K trials.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrialsSummary {
+    pub trials: usize,
+    pub patients_per_trial: u64,
+    pub complete_response_rate: Option<Spread>,
+    pub relapse_rate: Option<Spread>,
+    pub sustained_remission_rate: Option<Spread>,
+    pub stop_rate: Option<Spread>,
+    pub adverse_event_rate: Option<Spread>,
+    pub time_to_cr_weeks_median: Option<Spread>,
+    pub mean_exposure_mg: Option<Spread>,
+    pub mean_weeks_on_treatment: Option<Spread>,
+}
+
+impl TrialsSummary {
+    pub fn of(trials: &[OperatingCharacteristics]) -> TrialsSummary {
+        let over = |f: fn(&OperatingCharacteristics) -> Option<f64>| spread(trials.iter().map(f));
+        TrialsSummary {
+            trials: trials.len(),
+            patients_per_trial: trials.first().map_or(0, |t| t.patients),
+            complete_response_rate: over(|t| t.complete_response.rate),
+            relapse_rate: over(|t| t.relapse.rate),
+            sustained_remission_rate: over(|t| t.sustained_remission.rate),
+            stop_rate: over(|t| t.stopped.rate),
+            adverse_event_rate: over(|t| t.adverse_events.rate),
+            time_to_cr_weeks_median: over(|t| t.time_to_cr_weeks_median),
+            mean_exposure_mg: over(|t| t.mean_exposure_mg),
+            mean_weeks_on_treatment: over(|t| t.mean_weeks_on_treatment),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(weeks: &[f64], expect: Option<f64>) {
+        let mut counts = DayCounts::default();
+        weeks.iter().for_each(|w| counts.add(*w));
+        assert_eq!(counts.median_weeks(), expect, "{weeks:?}");
+    }
+
+    #[test]
+    fn day_count_median_is_the_middle_value() {
+        check(&[], None);
+        check(&[4.0], Some(4.0));
+        check(&[2.0, 4.0], Some(3.0));
+        check(&[12.0, 2.0, 4.0], Some(4.0));
+        check(&[4.0, 4.0, 8.0, 8.0], Some(6.0));
+        check(&[4.0, 4.0, 4.0, 8.0], Some(4.0));
+    }
+
+    #[test]
+    fn spread_leaves_undefined_trials_out() {
+        assert_eq!(spread([None, None].into_iter()), None);
+        let s = spread([Some(0.5), None, Some(0.7)].into_iter()).expect("two trials");
+        assert_eq!(s.trials, 2);
+        assert!((s.mean - 0.6).abs() < 1e-12);
+        assert!((s.p2_5 - 0.505).abs() < 1e-12 && (s.p97_5 - 0.695).abs() < 1e-12);
+    }
+}
