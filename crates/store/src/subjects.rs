@@ -1,5 +1,6 @@
 //! Subjects (pseudonymous) and their visits.
 
+use instruments::subtype::Subtype;
 use jiff::civil::Date;
 
 use crate::Store;
@@ -46,24 +47,6 @@ pub enum BirthOrAge {
     AgeYears(i64),
 }
 
-/// The CLE subtype codes a subject may carry, after the subtype taxonomy in
-/// docs/INSTRUMENTS.md §6 (Gilliam classification as in PMC10152495 Table 1). To be replaced by
-/// the `instruments` crate's subtype type when it lands.
-pub const SUBTYPES: &[&str] = &[
-    "acle_localized",
-    "acle_generalized",
-    "scle_annular",
-    "scle_papulosquamous",
-    "dle_localized",
-    "dle_generalized",
-    "dle_hypertrophic",
-    "dle_mucosal",
-    "lupus_profundus",
-    "chilblain",
-    "tumidus",
-    "other",
-];
-
 /// Oldest age accepted, in years.
 const MAX_AGE_YEARS: i64 = 120;
 
@@ -76,7 +59,8 @@ pub struct SubjectData {
     pub code: String,
     pub sex: Sex,
     pub birth: BirthOrAge,
-    pub subtype: Option<String>,
+    /// The CLE subtype (INSTRUMENTS.md §6), when known.
+    pub subtype: Option<Subtype>,
     pub screening_date: Date,
     pub consent_date: Option<Date>,
     pub enrolment_date: Option<Date>,
@@ -113,17 +97,6 @@ impl SubjectData {
                 ));
             }
             BirthOrAge::AgeYears(_) => {}
-        }
-        if let Some(subtype) = &self.subtype
-            && !SUBTYPES.contains(&subtype.as_str())
-        {
-            return Err(StoreError::invalid(
-                "subtype",
-                format!(
-                    "'{subtype}' is not a CLE subtype; allowed: {}",
-                    SUBTYPES.join(", ")
-                ),
-            ));
         }
         if let Some(consent) = self.consent_date {
             check::not_future("consent_date", consent, today)?;
@@ -163,7 +136,11 @@ impl SubjectData {
             ("sex", Some(Value::Text(self.sex.code().to_owned()))),
             ("birth_date", birth),
             ("age_years", age),
-            ("subtype", self.subtype.clone().map(Value::Text)),
+            (
+                "subtype",
+                self.subtype
+                    .map(|subtype| Value::Text(subtype.id().to_owned())),
+            ),
             ("screening_date", Some(Value::Date(self.screening_date))),
             ("consent_date", self.consent_date.map(Value::Date)),
             ("enrolment_date", self.enrolment_date.map(Value::Date)),
@@ -201,9 +178,12 @@ fn subject_from(id: i64, row: &Row, site: String) -> Result<Subject, StoreError>
             sex: Sex::parse(row.get("sex").and_then(Value::as_text).unwrap_or_default())?,
             birth,
             subtype: row
-                .get("subtype")
-                .and_then(Value::as_text)
-                .map(str::to_owned),
+                .text("subtype")
+                .map(|id| {
+                    id.parse::<Subtype>()
+                        .map_err(|error| StoreError::corrupt(format!("subtype: {error}")))
+                })
+                .transpose()?,
             screening_date: date(row, "screening_date").unwrap_or_default(),
             consent_date: date(row, "consent_date"),
             enrolment_date: date(row, "enrolment_date"),

@@ -71,11 +71,7 @@ async fn changes_record_old_new_and_reason(backend: Backend) {
         .await
         .expect("update");
     assert_eq!(
-        (
-            changed.version,
-            changed.data.sex,
-            changed.data.subtype.clone()
-        ),
+        (changed.version, changed.data.sex, changed.data.subtype),
         (2, store::Sex::Male, None)
     );
     let events = f
@@ -196,7 +192,7 @@ async fn stale_version_is_refused_naming_who_changed_it(backend: Backend) {
         .expect("first edit");
     let before = f.event_count().await;
     let mut mine = subject.data.clone();
-    mine.subtype = Some("tumidus".into());
+    mine.subtype = Some(instruments::subtype::Subtype::Tumidus);
     let result = f
         .store
         .update_subject(&f.investigator, subject.id, 1, &mine, "my edit")
@@ -219,8 +215,11 @@ async fn stale_version_is_refused_naming_who_changed_it(backend: Backend) {
     assert_eq!(f.event_count().await, before);
     let now = f.store.subject(subject.id).await.expect("subject");
     assert_eq!(
-        (now.data.sex, now.data.subtype.as_deref()),
-        (store::Sex::Unknown, Some("dle_localized"))
+        (now.data.sex, now.data.subtype),
+        (
+            store::Sex::Unknown,
+            Some(instruments::subtype::Subtype::DleLocalized)
+        )
     );
 }
 

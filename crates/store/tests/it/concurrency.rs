@@ -1,6 +1,7 @@
 //! Optimistic versions under real concurrency: writers racing on one record never lose an
 //! update, and readers keep reading consistent snapshots while writers write.
 
+use instruments::subtype::Subtype;
 use store::{Backend, StoreError};
 
 use crate::fixture::{Fixture, fixture, subject_data};
@@ -10,17 +11,6 @@ both_backends!(
     readers_read_while_writers_write
 );
 
-const SUBTYPES: [&str; 8] = [
-    "acle_localized",
-    "scle_annular",
-    "dle_generalized",
-    "dle_hypertrophic",
-    "dle_mucosal",
-    "lupus_profundus",
-    "chilblain",
-    "tumidus",
-];
-
 async fn racing_writers_get_one_success_and_conflicts(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
@@ -28,12 +18,15 @@ async fn racing_writers_get_one_success_and_conflicts(backend: Backend) {
         .add_subject(&f.investigator, &subject_data("P-001"))
         .await
         .expect("add");
-    let writers: Vec<_> = SUBTYPES
+    // Each writer sets a subtype other than the subject's, so each write is a real change.
+    let writers: Vec<_> = Subtype::ALL
         .iter()
+        .filter(|subtype| **subtype != Subtype::DleLocalized)
+        .take(8)
         .map(|subtype| {
             let (store, actor) = (f.store.clone(), f.investigator.clone());
             let mut data = subject.data.clone();
-            data.subtype = Some((*subtype).to_owned());
+            data.subtype = Some(*subtype);
             tokio::spawn(async move {
                 store
                     .update_subject(&actor, subject.id, 1, &data, "race")

@@ -1,5 +1,6 @@
 //! A study with one site, an administrator and an investigator, on either backend.
 
+use instruments::subtype::Subtype;
 use jiff::civil::Date;
 use store::testing::TestDb;
 use store::{
@@ -80,7 +81,7 @@ pub fn subject_data(code: &str) -> SubjectData {
         code: code.into(),
         sex: Sex::Female,
         birth: BirthOrAge::BirthDate(Date::constant(1980, 5, 17)),
-        subtype: Some("dle_localized".into()),
+        subtype: Some(Subtype::DleLocalized),
         screening_date: days_ago(29),
         consent_date: Some(days_ago(30)),
         enrolment_date: None,
