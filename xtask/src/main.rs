@@ -12,7 +12,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [args]
 
 tasks:
-  test [ARGS]   run every test of the workspace (cargo nextest when installed, else cargo test);
+  test [ARGS]   install the system packages the tests need when missing (PostgreSQL 15), then run
+                every test of the workspace (cargo nextest when installed, else cargo test);
                 ARGS are passed to the test runner, e.g. `cargo xtask test -p stats`
 ";
 
@@ -43,7 +44,12 @@ fn project_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Debian packages the tests need: the PostgreSQL 15 server binaries (the store's tests start their
+/// own server from them).
+const TEST_PACKAGES: &[&str] = &["postgresql-15"];
+
 fn test(extra: &[String]) -> Result<(), String> {
+    ensure_packages(TEST_PACKAGES)?;
     let root = project_root();
     let mut command = Command::new(cargo());
     command.current_dir(&root);
@@ -54,6 +60,33 @@ fn test(extra: &[String]) -> Result<(), String> {
     }
     command.args(extra);
     run(&mut command)
+}
+
+/// Installs the Debian packages that are missing, with one `apt-get update` first.
+fn ensure_packages(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|package| !is_installed(package))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing {}", missing.join(" "));
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn is_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|output| {
+            String::from_utf8_lossy(&output.stdout).contains("install ok installed")
+        })
 }
 
 fn cargo() -> String {
