@@ -2,7 +2,7 @@
 //!
 //! The model is the patient, the engine is the clinic: at each encounter (a visit the engine
 //! asked for, a laboratory date of the protocol's calendar, or an unscheduled visit for an
-//! adverse event) the model writes what would be measured that day into the record, the engine
+//! adverse event or a relapse) the model writes what would be measured that day into the record, the engine
 //! decides on the record as it stands, and the dose it names is given. The disease answers the
 //! dose: it improves from the start of a cycle (or from escalation for a patient who needs it),
 //! and relapses a few weeks after the dose falls below what holds the patient in remission.
@@ -204,7 +204,9 @@ pub fn run_patient(
     while decision.action != Action::Stop {
         let next_lab = labs.peek().copied();
         let next_event = unscheduled.peek().map(|(date, _)| *date);
-        let Some(next) = [decision.next_visit, next_lab, next_event]
+        // A returning rash brings the patient in ("unless clinically required", trial Methods).
+        let next_relapse = disease.relapse_on.filter(|on| *on > today);
+        let Some(next) = [decision.next_visit, next_lab, next_event, next_relapse]
             .into_iter()
             .flatten()
             .min()
@@ -222,7 +224,7 @@ pub fn run_patient(
         );
         today = next;
         let on_drug = weekly(&decision.dose) > 0.0;
-        let mut decide_now = decision.next_visit == Some(today);
+        let mut decide_now = decision.next_visit == Some(today) || next_relapse == Some(today);
 
         new_events.clear();
         while let Some((_, event)) = unscheduled.next_if(|(date, _)| *date <= today) {

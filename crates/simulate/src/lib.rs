@@ -80,7 +80,11 @@ pub fn parallel_map<T: Send>(
     })
 }
 
-/// Runs one trial of `patients` and returns its operating characteristics.
+/// Patients run between two progress reports (and held in memory at once).
+pub const CHUNK: u64 = 1024;
+
+/// Runs one trial of `patients` and returns its operating characteristics; `progress` hears
+/// how many patients each chunk finished.
 pub fn simulate_trial(
     protocol: &Protocol,
     model: &Model,
@@ -88,9 +92,9 @@ pub fn simulate_trial(
     patients: u64,
     start: Date,
     threads: usize,
+    mut progress: impl FnMut(u64),
 ) -> Result<OperatingCharacteristics, SimulateError> {
     let mut cohort = Cohort::default();
-    const CHUNK: u64 = 4096;
     let mut from = 0;
     while from < patients {
         let to = (from + CHUNK).min(patients);
@@ -100,6 +104,7 @@ pub fn simulate_trial(
         for result in results {
             cohort.add(&result?);
         }
+        progress(to - from);
         from = to;
     }
     Ok(cohort.characteristics())

@@ -112,7 +112,9 @@ pub struct Model {
     /// A relapsing patient is held by a weekly dose of at least this fraction of the start
     /// dose's, with these weights. Trial Table 2, dose at relapse: alternate days 5, three times
     /// weekly 2, twice weekly 2 (of 9): fractions just above those levels' 0.5, 0.43 and 0.29.
-    /// Cohort: "relapse ... after withdrawal or reduction of treatment": any reduction (1.0).
+    /// Cohort: "relapse ... after withdrawal or reduction of treatment", with no split: a third
+    /// each at any reduction (1.0), below 50 mg/day (0.5) and below 50 mg alternate days (0.25),
+    /// a setting.
     pub holding_fraction: Vec<(f64, f64)>,
     /// Weeks from the dose falling below the holding dose to the relapse: trial "2 to 8 weeks
     /// (median 4.4)"; cohort "usually five months" (21.7 weeks).
@@ -290,7 +292,7 @@ impl Model {
                     relapse: 0.6,
                 },
             ],
-            holding_fraction: vec![(1.0, 1.0)],
+            holding_fraction: vec![(1.0, 1.0), (0.5, 1.0), (0.25, 1.0)],
             relapse_delay: weeks(21.7, 0.35, 8.0, 52.0),
             // The summary reports no myelosuppression; the trial's rate is kept as a setting.
             neutropenia_grade3: 0.01,

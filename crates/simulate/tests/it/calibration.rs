@@ -18,16 +18,17 @@ fn shipped(name: &str) -> Protocol {
     Protocol::from_toml(&text).expect("shipped protocol valid")
 }
 
-fn run(protocol: &str, model: &Model) -> OperatingCharacteristics {
+fn run(protocol: &str, model: &Model, patients: u64) -> OperatingCharacteristics {
     let protocol = shipped(protocol);
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     simulate_trial(
         &protocol,
         model,
         (SEED, 0),
-        PATIENTS,
+        patients,
         date(2010, 1, 4),
         threads,
+        drop,
     )
     .expect("simulates")
 }
@@ -62,7 +63,11 @@ fn within_range(what: &str, simulated: Option<f64>, low: f64, high: f64) {
 
 #[test]
 fn lenalidomide_cohort_matches_the_trial() {
-    let oc = run("nct01408199", &Model::lenalidomide(TimeToCrSource::Text));
+    let oc = run(
+        "nct01408199",
+        &Model::lenalidomide(TimeToCrSource::Text),
+        PATIENTS,
+    );
     eprintln!("{oc:#?}");
     within_ci("CR", oc.complete_response.rate, 12, 14);
     within_ci("relapse", oc.relapse.rate, 9, 12);
@@ -90,7 +95,9 @@ fn lenalidomide_cohort_matches_the_trial() {
 
 #[test]
 fn thalidomide_cohort_matches_the_cohort_summary() {
-    let oc = run("thalidomide-cohort", &Model::thalidomide());
+    // Eight years of follow-up make each patient ten times the work: a smaller cohort, still
+    // with a sampling SE (about 2-3%) well inside the intervals.
+    let oc = run("thalidomide-cohort", &Model::thalidomide(), PATIENTS / 3);
     eprintln!("{oc:#?}");
     within_ci("CR", oc.complete_response.rate, 51, 60);
     // 70% relapse, taken of the 51 patients in CR.
