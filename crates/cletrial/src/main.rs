@@ -5,6 +5,7 @@ mod calc;
 mod io;
 mod protocol_cmd;
 mod reproduce_cmd;
+mod simulate_cmd;
 mod stats_cmd;
 mod store_cmd;
 
@@ -45,6 +46,8 @@ enum Command {
     Stats(stats_cmd::StatsCommand),
     /// Recompute the trial paper's numbers from its own tables, beside the printed figures.
     Reproduce(reproduce_cmd::ReproduceArgs),
+    /// Run a virtual cohort through a protocol: calibrated patients, the real engine, operating characteristics.
+    Simulate(simulate_cmd::SimulateArgs),
     /// Create a new study record (SQLite file or PostgreSQL database) with its first administrator.
     Init(store_cmd::InitArgs),
     /// Manage user accounts and their roles per site.
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Schedule(args) => protocol_cmd::schedule(args),
         Command::Stats(command) => stats_cmd::run(command),
         Command::Reproduce(args) => reproduce_cmd::run(args),
+        Command::Simulate(args) => simulate_cmd::run(args),
         Command::Init(args) => store_cmd::init(args),
         Command::User(command) => store_cmd::user(command),
         Command::Site(command) => store_cmd::site(command),

@@ -3,6 +3,7 @@
 mod calc;
 mod protocol;
 mod reproduce;
+mod simulate;
 mod stats;
 mod store;
 mod support;

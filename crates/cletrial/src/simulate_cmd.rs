@@ -1,0 +1,376 @@
+//! `simulate`: a virtual cohort through the real protocol engine (model and engine in the
+//! `simulate` and `protocol` crates). This module reads the options, streams the CSV files and
+//! prints the JSON summary; the progress bar is on standard error, only on a terminal.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::civil::Date;
+use protocol::Protocol;
+use serde::Serialize;
+use simulate::{
+    CHUNK, Cohort, Encounter, Model, OperatingCharacteristics, PatientSummary, TimeToCrSource,
+    TrialsSummary, parallel_map, simulate_patient, simulate_trial,
+};
+
+use crate::io::{CliError, CmdResult, print_json, read_text};
+
+const HELP: &str = r#"Each virtual patient's traits (subtype, baseline CLASI, response, the dose that holds
+remission, neutrophils, adverse events) are drawn from a documented model calibrated to the
+published trial (lenalidomide, NCT01408199) or cohort (thalidomide); the protocol's own engine
+decides the dose at every visit. The model follows the protocol's study.drug.
+
+Output (stdout, JSON): {"protocol", "drug", "seed", "patients", "characteristics"} for one cohort,
+or {"protocol", "drug", "seed", "trials": {each characteristic: mean, sd, p2_5, p97_5}} with --trials.
+With --out DIR, also DIR/patients.csv (one row per patient) and DIR/visits.csv (one row per
+encounter), written as the cohort runs; columns in examples/simulate/README.md.
+The same seed gives the same output whatever the number of threads.
+--db (writing into a study record) is not available yet.
+
+Examples:
+  cletrial simulate --protocol nct01408199 --patients 1000 --seed 1
+  cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out /tmp/cohort
+  cletrial simulate --protocol examples/simulate/slower-taper.toml --patients 500 --seed 1 --trials 20"#;
+
+/// Simulate a virtual cohort through a protocol.
+#[derive(Debug, Args)]
+#[command(after_help = HELP)]
+pub struct SimulateArgs {
+    /// A protocol TOML file, or a shipped name: nct01408199, thalidomide-cohort.
+    #[arg(long, value_name = "PROTOCOL")]
+    protocol: String,
+    /// Virtual patients per trial (at least 1).
+    #[arg(long, value_name = "N")]
+    patients: u64,
+    /// The master seed: the same seed gives the same cohort.
+    #[arg(long, value_name = "S")]
+    seed: u64,
+    /// Write patients.csv and visits.csv into this folder (created if missing).
+    #[arg(long, value_name = "DIR", conflicts_with = "trials")]
+    out: Option<PathBuf>,
+    /// Run K trials of N patients and report the spread of their operating characteristics.
+    #[arg(long, value_name = "K")]
+    trials: Option<u64>,
+    /// Enrolment date of every virtual patient.
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2010-01-04")]
+    start: String,
+    /// Which of the trial paper's time-to-CR figures the lenalidomide model uses (its text and
+    /// Table 2 disagree).
+    #[arg(long, value_enum, default_value = "text")]
+    time_to_cr: TimeToCr,
+    /// Worker threads (default: all cores); the output does not depend on it.
+    #[arg(long, value_name = "T")]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TimeToCr {
+    Text,
+    Table2,
+}
+
+/// The shipped protocols with a treatment algorithm.
+const SHIPPED: [(&str, &str); 2] = [
+    (
+        "nct01408199",
+        include_str!("../../../protocols/nct01408199.toml"),
+    ),
+    (
+        "thalidomide-cohort",
+        include_str!("../../../protocols/thalidomide-cohort.toml"),
+    ),
+];
+
+fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
+    let text = match SHIPPED.iter().find(|(name, _)| *name == spec) {
+        Some((_, text)) => (*text).to_owned(),
+        None if spec.ends_with(".toml") || spec.contains('/') => {
+            read_text("--protocol", Path::new(spec))?
+        }
+        None => {
+            return Err(CliError::input(format!(
+                "--protocol: unknown protocol '{spec}'; give a .toml path or one of: nct01408199, thalidomide-cohort"
+            )));
+        }
+    };
+    Protocol::from_toml(&text)
+        .map_err(|error| CliError::input(format!("--protocol {spec}: {error}")))
+}
+
+#[derive(Serialize)]
+struct CohortOutput<'a> {
+    protocol: &'a str,
+    drug: &'a str,
+    seed: u64,
+    patients: u64,
+    characteristics: OperatingCharacteristics,
+}
+
+#[derive(Serialize)]
+struct TrialsOutput<'a> {
+    protocol: &'a str,
+    drug: &'a str,
+    seed: u64,
+    trials: TrialsSummary,
+}
+
+/// Everything one run needs, checked.
+struct Plan {
+    protocol: Protocol,
+    model: Model,
+    seed: u64,
+    patients: u64,
+    start: Date,
+    threads: usize,
+}
+
+pub fn run(args: SimulateArgs) -> CmdResult {
+    if args.patients == 0 {
+        return Err(CliError::input("--patients: must be at least 1"));
+    }
+    if args.trials == Some(0) {
+        return Err(CliError::input("--trials: must be at least 1"));
+    }
+    if args.threads == Some(0) {
+        return Err(CliError::input("--threads: must be at least 1"));
+    }
+    let start: Date = args.start.parse().map_err(|_| {
+        CliError::input(format!(
+            "--start: '{}' is not a date; expected YYYY-MM-DD",
+            args.start
+        ))
+    })?;
+    let protocol = load_protocol(&args.protocol)?;
+    if protocol.algorithm().is_none() {
+        return Err(CliError::input(format!(
+            "--protocol {}: {} has no treatment algorithm; simulate needs an interventional protocol",
+            args.protocol,
+            protocol.id()
+        )));
+    }
+    let drug = protocol.file().study.drug.clone().unwrap_or_default();
+    let source = match args.time_to_cr {
+        TimeToCr::Text => TimeToCrSource::Text,
+        TimeToCr::Table2 => TimeToCrSource::Table2,
+    };
+    let model = Model::for_drug(&drug, source).ok_or_else(|| {
+        CliError::input(format!(
+            "--protocol {}: no simulation model for study.drug '{drug}'; models exist for: {}",
+            args.protocol,
+            Model::DRUGS
+        ))
+    })?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let plan = Plan {
+        protocol,
+        model,
+        seed: args.seed,
+        patients: args.patients,
+        start,
+        threads,
+    };
+    let trials = args.trials.unwrap_or(1);
+    let bar = progress_bar(args.patients.saturating_mul(trials), args.quiet);
+    let result = match (args.trials, &args.out) {
+        (Some(trials), _) => run_trials(&plan, trials, &bar),
+        (None, Some(dir)) => run_to_files(&plan, dir, &bar),
+        (None, None) => run_cohort(&plan, &bar),
+    };
+    bar.finish_and_clear();
+    result
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} patients, {per_sec}, ETA {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn drug(plan: &Plan) -> &'static str {
+    plan.model.drug
+}
+
+fn run_cohort(plan: &Plan, bar: &ProgressBar) -> CmdResult {
+    let characteristics = simulate_trial(
+        &plan.protocol,
+        &plan.model,
+        (plan.seed, 0),
+        plan.patients,
+        plan.start,
+        plan.threads,
+        |done| bar.inc(done),
+    )
+    .map_err(anyhow::Error::from)?;
+    print_json(&CohortOutput {
+        protocol: plan.protocol.id(),
+        drug: drug(plan),
+        seed: plan.seed,
+        patients: plan.patients,
+        characteristics,
+    })
+}
+
+fn run_trials(plan: &Plan, trials: u64, bar: &ProgressBar) -> CmdResult {
+    let results = (0..trials)
+        .map(|trial| {
+            simulate_trial(
+                &plan.protocol,
+                &plan.model,
+                (plan.seed, trial),
+                plan.patients,
+                plan.start,
+                plan.threads,
+                |done| bar.inc(done),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::from)?;
+    print_json(&TrialsOutput {
+        protocol: plan.protocol.id(),
+        drug: drug(plan),
+        seed: plan.seed,
+        trials: TrialsSummary::of(&results),
+    })
+}
+
+const PATIENT_COLUMNS: &str = "patient,subtype,group,baseline_activity,baseline_damage,outcome,evaluable,time_to_cr_weeks,relapses,first_relapse_level,relapse_weeks_after_reduction,sustained_remission,stop_rule,final_phase,final_dose,cycles,exposure_mg,weeks_on_treatment,max_dose_mg,adverse_events,toxicity_flags,encounters,decisions,follow_up_weeks";
+const VISIT_COLUMNS: &str = "patient,date,day,clasi_activity,clasi_damage,neutrophils_per_mm3,adverse_events,action,dose,phase,cycle,response,relapse,toxicity_grade";
+
+fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
+    File::create(path).map(BufWriter::new).map_err(|error| {
+        CliError::input(format!("--out: cannot write '{}': {error}", path.display()))
+    })
+}
+
+/// Streams the cohort to CSV a chunk at a time: memory holds one chunk, whatever N is.
+fn run_to_files(plan: &Plan, dir: &Path, bar: &ProgressBar) -> CmdResult {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        CliError::input(format!("--out: cannot create '{}': {error}", dir.display()))
+    })?;
+    let mut patients = create(&dir.join("patients.csv"))?;
+    let mut visits = create(&dir.join("visits.csv"))?;
+    let write_error = |error: std::io::Error| anyhow::Error::from(error).context("writing --out");
+    writeln!(patients, "{PATIENT_COLUMNS}").map_err(write_error)?;
+    writeln!(visits, "{VISIT_COLUMNS}").map_err(write_error)?;
+    let mut cohort = Cohort::default();
+    let mut from = 0;
+    while from < plan.patients {
+        let to = (from + CHUNK).min(plan.patients);
+        let rows = parallel_map(from..to, plan.threads, |index| {
+            let mut visit_rows = String::new();
+            let summary = simulate_patient(
+                &plan.protocol,
+                &plan.model,
+                (plan.seed, 0, index),
+                plan.start,
+                |encounter| visit_row(&mut visit_rows, index, encounter),
+            )?;
+            Ok::<_, simulate::SimulateError>((summary, visit_rows))
+        });
+        for (index, row) in (from..to).zip(rows) {
+            let (summary, visit_rows) = row.map_err(anyhow::Error::from)?;
+            patients
+                .write_all(patient_row(index, &summary).as_bytes())
+                .map_err(write_error)?;
+            visits
+                .write_all(visit_rows.as_bytes())
+                .map_err(write_error)?;
+            cohort.add(&summary);
+        }
+        bar.inc(to - from);
+        from = to;
+    }
+    patients.flush().map_err(write_error)?;
+    visits.flush().map_err(write_error)?;
+    print_json(&CohortOutput {
+        protocol: plan.protocol.id(),
+        drug: drug(plan),
+        seed: plan.seed,
+        patients: plan.patients,
+        characteristics: cohort.characteristics(),
+    })
+}
+
+/// The JSON name of a unit enum (`"taper"`), for CSV cells.
+fn name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn cell<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(String::new, |v| v.to_string())
+}
+
+fn patient_row(index: u64, p: &PatientSummary) -> String {
+    format!(
+        "{index},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.1},{:.2},{},{},{},{},{},{:.2}\n",
+        p.subtype.id(),
+        p.group.name(),
+        p.baseline_activity,
+        p.baseline_damage,
+        p.outcome.name(),
+        p.evaluable,
+        cell(p.time_to_cr_weeks.map(|w| format!("{w:.2}"))),
+        p.relapses,
+        cell(p.first_relapse_level.as_deref()),
+        cell(p.relapse_weeks_after_reduction.map(|w| format!("{w:.2}"))),
+        p.sustained_remission,
+        cell(p.stop_rule.as_deref()),
+        name(&p.final_phase),
+        p.final_dose,
+        p.cycles,
+        p.exposure_mg,
+        p.weeks_on_treatment,
+        p.max_dose_mg,
+        p.adverse_events,
+        p.toxicity_flags,
+        p.encounters,
+        p.decisions,
+        p.follow_up_weeks,
+    )
+}
+
+fn visit_row(out: &mut String, index: u64, e: &Encounter<'_>) {
+    let terms: Vec<&str> = e
+        .adverse_events
+        .iter()
+        .filter_map(|event| event.term.as_deref())
+        .collect();
+    let decision = e.decision;
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{index},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        e.date,
+        e.day,
+        cell(e.clasi.map(|c| c.activity)),
+        cell(e.clasi.and_then(|c| c.damage)),
+        cell(e.neutrophils),
+        terms.join(";"),
+        cell(decision.map(|d| name(&d.action))),
+        cell(decision.map(|d| d.dose.as_str())),
+        cell(decision.map(|d| name(&d.phase))),
+        cell(decision.map(|d| d.cycle)),
+        cell(decision.and_then(|d| d.response.as_ref()).map(name)),
+        cell(decision.map(|d| d.relapse)),
+        cell(decision.and_then(|d| d.toxicity.as_ref()).map(|t| t.grade)),
+    );
+}

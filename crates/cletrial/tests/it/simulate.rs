@@ -1,0 +1,207 @@
+//! `cletrial simulate`: the cohort summary, the streamed CSV files, --trials, determinism and
+//! bad input. Calibration against the published figures is tested in the simulate crate.
+
+use std::path::Path;
+
+use crate::support::cletrial;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// Runs a cohort into a fresh folder and returns (patients.csv, visits.csv, stdout JSON).
+fn cohort_files(extra: &[&str]) -> (String, String, serde_json::Value) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("cohort");
+    let out_arg = out.to_str().expect("utf-8 temp path");
+    let mut args = vec!["simulate", "--protocol", "nct01408199", "--patients", "40"];
+    args.extend(extra);
+    args.extend(["--out", out_arg]);
+    let json = cletrial(&args, None).ok_json();
+    (
+        read(&out.join("patients.csv")),
+        read(&out.join("visits.csv")),
+        json,
+    )
+}
+
+#[test]
+fn a_cohort_prints_its_operating_characteristics() {
+    let json = cletrial(
+        &[
+            "simulate",
+            "--protocol",
+            "nct01408199",
+            "--patients",
+            "200",
+            "--seed",
+            "5",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(json["protocol"], "NCT01408199");
+    assert_eq!(json["drug"], "lenalidomide");
+    let oc = &json["characteristics"];
+    assert_eq!(oc["patients"], 200);
+    let evaluable = oc["evaluable"].as_u64().expect("evaluable");
+    assert!(evaluable <= 200 && evaluable > 150, "{oc}");
+    assert_eq!(oc["complete_response"]["of"], evaluable);
+    let cr = oc["complete_response"]["count"].as_u64().expect("CR count");
+    assert_eq!(oc["relapse"]["of"], cr);
+    for key in [
+        "time_to_cr_weeks_median",
+        "mean_exposure_mg",
+        "mean_weeks_on_treatment",
+    ] {
+        assert!(oc[key].as_f64().is_some_and(|v| v > 0.0), "{key}: {oc}");
+    }
+}
+
+#[test]
+fn out_streams_one_row_per_patient_and_per_encounter() {
+    let (patients, visits, json) = cohort_files(&["--seed", "11"]);
+    let header = patients.lines().next().expect("header");
+    assert!(header.starts_with("patient,subtype,group,baseline_activity"));
+    assert_eq!(patients.lines().count(), 41, "header and 40 patients");
+    let ids: Vec<&str> = patients
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().expect("id"))
+        .collect();
+    assert_eq!(ids, (0..40).map(|i| i.to_string()).collect::<Vec<_>>());
+    let visit_header = visits.lines().next().expect("header");
+    assert_eq!(
+        visit_header,
+        "patient,date,day,clasi_activity,clasi_damage,neutrophils_per_mm3,adverse_events,action,dose,phase,cycle,response,relapse,toxicity_grade"
+    );
+    let first_visit = visits.lines().nth(1).expect("a visit");
+    assert!(first_visit.starts_with("0,2010-01-04,0,"), "{first_visit}");
+    assert!(
+        first_visit.contains(",5mg_daily,induction,1,"),
+        "{first_visit}"
+    );
+    // Every patient has visits, and the summary counts the same cohort.
+    for id in 0..40 {
+        assert!(
+            visits.lines().any(|l| l.starts_with(&format!("{id},"))),
+            "patient {id}"
+        );
+    }
+    assert_eq!(json["characteristics"]["patients"], 40);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_cohort_whatever_the_threads() {
+    let one = cohort_files(&["--seed", "3", "--threads", "1"]);
+    let two = cohort_files(&["--seed", "3", "--threads", "2"]);
+    assert_eq!(one.0, two.0);
+    assert_eq!(one.1, two.1);
+    assert_eq!(one.2, two.2);
+    let other = cohort_files(&["--seed", "4"]);
+    assert_ne!(one.0, other.0);
+    assert_ne!(one.1, other.1);
+}
+
+#[test]
+fn trials_report_the_spread_of_each_characteristic() {
+    let json = cletrial(
+        &[
+            "simulate",
+            "--protocol",
+            "examples/simulate/slower-taper.toml",
+            "--patients",
+            "60",
+            "--seed",
+            "2",
+            "--trials",
+            "4",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(json["protocol"], "NCT01408199-slower-taper");
+    let trials = &json["trials"];
+    assert_eq!(trials["trials"], 4);
+    assert_eq!(trials["patients_per_trial"], 60);
+    for key in [
+        "complete_response_rate",
+        "relapse_rate",
+        "time_to_cr_weeks_median",
+        "mean_exposure_mg",
+        "mean_weeks_on_treatment",
+    ] {
+        let spread = &trials[key];
+        let (low, mean, high) = (
+            spread["p2_5"].as_f64().expect("p2_5"),
+            spread["mean"].as_f64().expect("mean"),
+            spread["p97_5"].as_f64().expect("p97_5"),
+        );
+        assert!(low <= mean && mean <= high, "{key}: {spread}");
+        assert!(spread["sd"].as_f64().is_some(), "{key}: {spread}");
+        assert_eq!(spread["trials"], 4, "{key}");
+    }
+}
+
+#[test]
+fn the_thalidomide_cohort_uses_its_own_model() {
+    let json = cletrial(
+        &[
+            "simulate",
+            "--protocol",
+            "thalidomide-cohort",
+            "--patients",
+            "20",
+            "--seed",
+            "1",
+        ],
+        None,
+    )
+    .ok_json();
+    assert_eq!(json["drug"], "thalidomide");
+}
+
+#[track_caller]
+fn check(args: &[&str], needle: &str) {
+    let mut all = vec!["simulate"];
+    all.extend(args);
+    cletrial(&all, None).input_error(needle);
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_option() {
+    let base = ["--protocol", "nct01408199", "--seed", "1"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        args
+    };
+    check(&with(&["--patients", "0"]), "--patients");
+    check(&with(&["--patients", "ten"]), "--patients");
+    check(&with(&["--patients", "5", "--trials", "0"]), "--trials");
+    check(&with(&["--patients", "5", "--threads", "0"]), "--threads");
+    check(
+        &with(&["--patients", "5", "--start", "2010-13-01"]),
+        "--start",
+    );
+    check(
+        &with(&["--patients", "5", "--trials", "2", "--out", "/tmp/x"]),
+        "--out",
+    );
+    check(
+        &[
+            "--protocol",
+            "pediatric-review",
+            "--patients",
+            "5",
+            "--seed",
+            "1",
+        ],
+        "--protocol",
+    );
+    check(
+        &["--protocol", "nosuch", "--patients", "5", "--seed", "1"],
+        "--protocol",
+    );
+    check(&["--protocol", "nct01408199", "--patients", "5"], "--seed");
+}
