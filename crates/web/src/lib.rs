@@ -1,0 +1,95 @@
+//! The study team's web application: server-rendered pages (maud) over the study record.
+//!
+//! Codemap:
+//! - `security`: response headers on every reply, and the same-origin check on unsafe methods.
+//! - `session`: session cookies, tokens, and the [`Principal`] extractor (who, with which grants).
+//! - `error`: the one error type of the handlers and the pages it renders.
+//! - `pages`: one module per page (`login`, `dashboard`, `subjects`) and the shared `layout`.
+//!
+//! Security model: a session is a random token in an HttpOnly, SameSite=Lax cookie, stored in the
+//! record's database by its SHA-256 only; a login always issues a new token (no fixation) and ends
+//! any session the browser already had. Every unsafe request must come from this origin
+//! (Origin / Sec-Fetch-Site) and carry its form's token: the session's token, or for the login
+//! form a token doubled in a cookie. Every page checks the user's roles per site; a subject of a
+//! site where the user holds no role answers 404, like a subject that does not exist.
+
+mod error;
+mod pages;
+mod security;
+mod session;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware;
+use axum::routing::{get, post};
+use store::{LockPolicy, Store};
+
+pub use error::PageError;
+pub use session::Principal;
+
+/// Settings of the web application.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// A session unused for longer than this ends (seconds). Default 30 minutes.
+    pub idle_timeout_seconds: i64,
+    /// When repeated failed logins lock a login. Default: 5 failures lock it for 15 minutes.
+    pub lock: LockPolicy,
+    /// Mark cookies `Secure`: set this when the application is served over HTTPS (behind a TLS
+    /// proxy). Off by default because `serve` itself speaks plain HTTP on a local address.
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    /// NIST SP 800-63B-4 allows at most 100 consecutive failures before a lock and an idle
+    /// timeout chosen by risk; 5 failures and 30 idle minutes are this project's defaults,
+    /// stricter than that ceiling (settings, not rules).
+    fn default() -> Config {
+        Config {
+            idle_timeout_seconds: 30 * 60,
+            lock: LockPolicy {
+                max_failures: 5,
+                lock_seconds: 15 * 60,
+            },
+            secure_cookies: false,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) store: Store,
+    pub(crate) config: Arc<Config>,
+}
+
+/// The whole application over an open study record.
+pub fn router(store: Store, config: Config) -> Router {
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
+    Router::new()
+        .route("/", get(pages::dashboard::page))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/subjects", get(pages::subjects::list))
+        .route("/subjects/{code}", get(pages::subjects::page))
+        .route("/static/style.css", get(pages::layout::style))
+        .fallback(pages::layout::not_found)
+        .layer(middleware::from_fn(security::same_origin))
+        .layer(middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

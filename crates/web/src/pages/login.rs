@@ -1,0 +1,172 @@
+//! Login and logout.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use store::{Password, StoreError};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::layout;
+use crate::session::{self, LOGIN_COOKIE, Principal, SESSION_COOKIE};
+
+/// The login form as posted; absent fields are empty (and reported as such, never a 4xx/5xx).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LoginForm {
+    login: String,
+    password: String,
+    csrf: String,
+}
+
+/// A message next to one field of the login form.
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+fn login_page(login: &str, token: &str, error: Option<&FieldError>) -> Markup {
+    let error_for = |field: &str| error.filter(|error| error.field == field);
+    let field = |name: &'static str, label: &str, kind: &str, value: &str, autocomplete: &str| {
+        let error = error_for(name);
+        let error_id = format!("{name}-error");
+        html! {
+            div.field {
+                label for=(name) { (label) }
+                input id=(name) name=(name) type=(kind) value=(value) required
+                    autocomplete=(autocomplete)
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[error.map(|_| error_id.as_str())];
+                @if let Some(error) = error {
+                    p.error id=(error_id) { (error.message) }
+                }
+            }
+        }
+    };
+    layout::page(
+        "Log in",
+        None,
+        html! {
+            form.login method="post" action="/login" novalidate {
+                input type="hidden" name="csrf" value=(token);
+                (field("login", "Login", "text", login, "username"))
+                (field("password", "Password", "password", "", "current-password"))
+                button type="submit" { "Log in" }
+            }
+        },
+    )
+}
+
+pub(crate) async fn form(State(state): State<AppState>) -> Result<Response, PageError> {
+    let token = session::random_token()?;
+    let cookie = session::set_cookie(LOGIN_COOKIE, &token, state.config.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], login_page("", &token, None)).into_response())
+}
+
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let expected = session::cookie(&headers, LOGIN_COOKIE).ok_or(PageError::CrossSite)?;
+    if !session::same_token(&form.csrf, expected) {
+        return Err(PageError::CrossSite);
+    }
+    let again = |status: StatusCode, field: &'static str, message: &str| {
+        let error = FieldError {
+            field,
+            message: message.to_owned(),
+        };
+        Ok((status, login_page(&form.login, expected, Some(&error))).into_response())
+    };
+    let login = form.login.trim();
+    if login.is_empty() {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "login",
+            "Enter your login.",
+        );
+    }
+    let Ok(password) = Password::typed(&form.password) else {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "password",
+            "Enter your password.",
+        );
+    };
+    let now = session::now();
+    let actor = match state
+        .store
+        .authenticate_counted(login, &password, state.config.lock, now)
+        .await
+    {
+        Ok(actor) => actor,
+        Err(StoreError::AuthenticationFailed) => {
+            return again(
+                StatusCode::UNAUTHORIZED,
+                "password",
+                "The login or the password is wrong.",
+            );
+        }
+        Err(StoreError::Forbidden(_)) => {
+            return again(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login",
+                "Too many failed attempts: this login is locked for a while. Try again later or ask the study administrator.",
+            );
+        }
+        Err(other) => return Err(other.into()),
+    };
+    // A fresh token on every login; a session the browser came with (planted or stale) ends.
+    if let Some(old) = session::cookie(&headers, SESSION_COOKIE) {
+        state.store.end_session(old).await?;
+    }
+    let token = session::random_token()?;
+    let csrf = session::random_token()?;
+    state.store.open_session(&actor, &token, &csrf, now).await?;
+    let secure = state.config.secure_cookies;
+    // Appended: a plain header array would keep only the last Set-Cookie.
+    Ok((
+        StatusCode::SEE_OTHER,
+        AppendHeaders([
+            (LOCATION, "/".to_owned()),
+            (
+                SET_COOKIE,
+                session::set_cookie(SESSION_COOKIE, &token, secure),
+            ),
+            (SET_COOKIE, session::clear_cookie(LOGIN_COOKIE)),
+        ]),
+    )
+        .into_response())
+}
+
+/// The logout form: only the session's token.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct TokenForm {
+    csrf: String,
+}
+
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, PageError> {
+    principal.check_form_token(&form.csrf)?;
+    if let Some(token) = session::cookie(&headers, SESSION_COOKIE) {
+        state.store.end_session(token).await?;
+    }
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (LOCATION, "/login".to_owned()),
+            (SET_COOKIE, session::clear_cookie(SESSION_COOKIE)),
+        ],
+    )
+        .into_response())
+}

@@ -1,0 +1,119 @@
+//! Session cookies and tokens, and the [`Principal`] every page starts from.
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use store::{Actor, Grant, Role};
+
+use crate::AppState;
+use crate::error::PageError;
+
+/// The session cookie: the random token of a live session.
+pub(crate) const SESSION_COOKIE: &str = "cletrial_session";
+/// The login form's token, doubled in this cookie (there is no session yet to bind it to).
+pub(crate) const LOGIN_COOKIE: &str = "cletrial_login";
+
+/// 256 random bits from the operating system, as hex.
+pub(crate) fn random_token() -> Result<String, PageError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| {
+        PageError::Internal(store::StoreError::Other(
+            format!("no randomness: {error}").into(),
+        ))
+    })?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// A `Set-Cookie` value: never readable by script, sent on same-site navigation only.
+pub(crate) fn set_cookie(name: &str, value: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// A `Set-Cookie` value that deletes the cookie.
+pub(crate) fn clear_cookie(name: &str) -> String {
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Compares tokens in time independent of where they differ.
+pub(crate) fn same_token(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
+/// The logged-in user of a request, with their role grants per site.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub actor: Actor,
+    /// The token every form of this session carries.
+    pub csrf_token: String,
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    /// The user's roles at a site (every role reads the site's subjects).
+    pub fn roles_at(&self, site_code: &str) -> Vec<Role> {
+        self.grants
+            .iter()
+            .filter(|grant| grant.site.code == site_code)
+            .map(|grant| grant.role)
+            .collect()
+    }
+
+    /// Whether the user may read the subjects of a site: any role there.
+    pub fn reads_site(&self, site_code: &str) -> bool {
+        !self.roles_at(site_code).is_empty()
+    }
+
+    /// Refuses a form whose token is not this session's.
+    pub fn check_form_token(&self, token: &str) -> Result<(), PageError> {
+        if same_token(token, &self.csrf_token) {
+            Ok(())
+        } else {
+            Err(PageError::CrossSite)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Principal, PageError> {
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(PageError::LoginNeeded)?;
+        let session = state
+            .store
+            .resume_session(token, state.config.idle_timeout_seconds, now())
+            .await?
+            .ok_or(PageError::LoginNeeded)?;
+        let grants = state.store.grants_of(session.actor.user_id()).await?;
+        Ok(Principal {
+            actor: session.actor,
+            csrf_token: session.csrf_token,
+            grants,
+        })
+    }
+}

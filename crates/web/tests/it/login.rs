@@ -1,0 +1,186 @@
+//! Login, logout, wrong passwords, lockout, idle timeout and session fixation.
+
+use reqwest::StatusCode;
+use store::Backend;
+use store::testing::execute_guarded;
+
+use crate::support::{Browser, PASSWORD, SESSION, config_locking_after, spawn_app};
+
+#[tokio::test]
+async fn login_shows_the_dashboard_and_logout_ends_the_session() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::logged_in(&app, "coord_a").await;
+    let cookie = browser.cookies[SESSION].clone();
+    let set = browser.get("/").await;
+    assert_eq!(set.status, StatusCode::OK);
+    assert!(set.body.contains("Lenalidomide in refractory CLE"));
+    assert!(set.body.contains("Signed in as"));
+    let token = set.form_token();
+    let out = browser.post("/logout", &[("csrf", &token)], &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location(), Some("/login"));
+    assert_eq!(browser.session(), None, "logout deletes the cookie");
+    // The old cookie replayed is no session any more.
+    browser.cookies.insert(SESSION.into(), cookie);
+    let replay = browser.get("/").await;
+    assert_eq!(replay.status, StatusCode::SEE_OTHER);
+    assert_eq!(replay.location(), Some("/login"));
+}
+
+#[tokio::test]
+async fn pages_need_a_login() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::new(&app);
+    for path in ["/", "/subjects", "/subjects/A-001"] {
+        let reply = browser.get(path).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(reply.location(), Some("/login"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_with_the_login_kept() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::new(&app);
+    let reply = browser.log_in("coord_a", "not the password").await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply.body.contains("The login or the password is wrong."));
+    assert!(reply.body.contains("value=\"coord_a\""), "login kept");
+    assert!(reply.body.contains("aria-invalid=\"true\""));
+    assert_eq!(browser.session(), None);
+    // An unknown login gets the very same answer.
+    let unknown = browser.log_in("nobody", "not the password").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(unknown.body.contains("The login or the password is wrong."));
+}
+
+#[tokio::test]
+async fn empty_fields_are_named_next_to_the_field() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::new(&app);
+    let no_login = browser.log_in("", PASSWORD).await;
+    assert_eq!(no_login.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_login.body.contains("id=\"login-error\""));
+    let no_password = browser.log_in("coord_a", "").await;
+    assert_eq!(no_password.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_password.body.contains("id=\"password-error\""));
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_login_even_for_the_right_password() {
+    let app = spawn_app(Backend::Sqlite, config_locking_after(3)).await;
+    let mut browser = Browser::new(&app);
+    for _ in 0..3 {
+        let reply = browser.log_in("coord_a", "wrong password").await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = browser.log_in("coord_a", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("locked"));
+    assert_eq!(browser.session(), None);
+    // Another login is not affected.
+    Browser::logged_in(&app, "coord_b").await;
+    // Unknown logins lock the same way, so a lock tells nothing about which accounts exist.
+    for _ in 0..3 {
+        browser.log_in("nobody", "wrong password").await;
+    }
+    let unknown = browser.log_in("nobody", "wrong password").await;
+    assert_eq!(unknown.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_success_before_the_limit_resets_the_count() {
+    let app = spawn_app(Backend::Sqlite, config_locking_after(3)).await;
+    let mut browser = Browser::new(&app);
+    for _ in 0..2 {
+        browser.log_in("coord_a", "wrong password").await;
+    }
+    Browser::logged_in(&app, "coord_a").await;
+    for _ in 0..2 {
+        browser.log_in("coord_a", "wrong password").await;
+    }
+    Browser::logged_in(&app, "coord_a").await;
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::logged_in(&app, "coord_a").await;
+    assert_eq!(browser.get("/").await.status, StatusCode::OK);
+    // Thirty-one minutes pass without a request.
+    execute_guarded(
+        app.db.url(),
+        "UPDATE web_session SET last_seen_at = last_seen_at - 1860",
+    )
+    .await
+    .expect("age the session");
+    let reply = browser.get("/").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), Some("/login"));
+}
+
+#[tokio::test]
+async fn a_disabled_account_loses_its_session() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::logged_in(&app, "coord_a").await;
+    let admin = app
+        .store
+        .authenticate("admin", &crate::support::password())
+        .await
+        .expect("admin");
+    app.store
+        .disable_user(&admin, "coord_a", "left the study team")
+        .await
+        .expect("disable");
+    assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_planted_session_cookie_is_never_adopted() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let planted = "a".repeat(64);
+    let mut victim = Browser::new(&app);
+    victim.cookies.insert(SESSION.into(), planted.clone());
+    let reply = victim.log_in("coord_a", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let issued = victim.session().expect("a session").to_owned();
+    assert_ne!(issued, planted, "login issues its own token");
+    let mut attacker = Browser::new(&app);
+    attacker.cookies.insert(SESSION.into(), planted);
+    assert_eq!(attacker.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn logging_in_again_rotates_the_token_and_ends_the_old_session() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::logged_in(&app, "coord_a").await;
+    let first = browser.session().expect("first").to_owned();
+    let reply = browser.log_in("coord_a", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_ne!(browser.session(), Some(first.as_str()));
+    let mut stale = Browser::new(&app);
+    stale.cookies.insert(SESSION.into(), first);
+    assert_eq!(stale.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn login_and_logout_work_on_postgresql() {
+    let app = spawn_app(Backend::Postgres, config_locking_after(2)).await;
+    let mut browser = Browser::logged_in(&app, "coord_a").await;
+    let page = browser.get("/subjects/A-001").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        browser.get("/subjects/B-001").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let token = page.form_token();
+    browser.post("/logout", &[("csrf", &token)], &[]).await;
+    assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER);
+    let mut other = Browser::new(&app);
+    other.log_in("coord_b", "wrong").await;
+    other.log_in("coord_b", "wrong").await;
+    assert_eq!(
+        other.log_in("coord_b", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

@@ -1,0 +1,6 @@
+//! The web application, served for real on 127.0.0.1:0 over a fresh study record.
+
+mod access;
+mod login;
+mod requests;
+mod support;

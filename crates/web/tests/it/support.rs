@@ -1,0 +1,277 @@
+//! A real server on 127.0.0.1:0 over a fresh study record, and a small browser whose cookies the
+//! tests can read, plant and replay.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::date;
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use store::testing::TestDb;
+use store::{
+    Backend, BirthOrAge, ClasiAssessment, NewStudy, NewUser, Password, Role, Sex, Store,
+    SubjectData, VisitData,
+};
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const SESSION: &str = "cletrial_session";
+
+/// A running server and the record behind it.
+pub struct App {
+    pub base: String,
+    pub store: Store,
+    pub db: TestDb,
+}
+
+/// Users: `admin` (no site role), `coord_a` (coordinator at A), `monitor_a` (monitor at A),
+/// `coord_b` (coordinator at B). Subjects: A-001 (with a visit and a clear CLASI) and B-001.
+pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
+    let db = TestDb::new(backend);
+    let (store, admin) = Store::init(
+        db.url(),
+        &NewStudy {
+            code: "LENA-CLE-01".into(),
+            title: "Lenalidomide in refractory CLE".into(),
+            protocol_text: "# test protocol\n".into(),
+        },
+        &NewUser {
+            login: "admin".into(),
+            printed_name: "Ada Admin".into(),
+        },
+        &password(),
+    )
+    .await
+    .expect("init");
+    for code in ["A", "B"] {
+        store
+            .add_site(&admin, code, &format!("Site {code}"))
+            .await
+            .expect("site");
+    }
+    for (login, site, role) in [
+        ("coord_a", "A", Role::Coordinator),
+        ("monitor_a", "A", Role::Monitor),
+        ("coord_b", "B", Role::Coordinator),
+    ] {
+        let user = NewUser {
+            login: login.into(),
+            printed_name: login.into(),
+        };
+        store
+            .add_user(&admin, &user, &password())
+            .await
+            .expect("user");
+        store.grant(&admin, login, site, role).await.expect("grant");
+    }
+    let subject_at = |site: &str, code: &str| SubjectData {
+        site: site.into(),
+        code: code.into(),
+        sex: Sex::Female,
+        birth: BirthOrAge::AgeYears(44),
+        subtype: None,
+        screening_date: date(2025, 1, 10),
+        consent_date: Some(date(2025, 1, 6)),
+        enrolment_date: Some(date(2025, 1, 20)),
+    };
+    let coord_a = store.authenticate("coord_a", &password()).await.expect("a");
+    let coord_b = store.authenticate("coord_b", &password()).await.expect("b");
+    let a = store
+        .add_subject(&coord_a, &subject_at("A", "A-001"))
+        .await
+        .expect("subject A");
+    store
+        .add_subject(&coord_b, &subject_at("B", "B-001"))
+        .await
+        .expect("subject B");
+    let visit = store
+        .add_visit(
+            &coord_a,
+            a.id,
+            &VisitData {
+                name: "Baseline".into(),
+                planned_date: Some(date(2025, 1, 20)),
+                actual_date: Some(date(2025, 1, 20)),
+            },
+        )
+        .await
+        .expect("visit");
+    store
+        .add_record(
+            &coord_a,
+            &ClasiAssessment {
+                subject_id: a.id,
+                visit_id: visit.id,
+                assessed_on: date(2025, 1, 20),
+                clasi: instruments::clasi::Clasi::clear(),
+            },
+        )
+        .await
+        .expect("clasi");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let app = web::router(store.clone(), config);
+    tokio::spawn(web::serve(listener, app, std::future::pending()));
+    App { base, store, db }
+}
+
+pub fn password() -> Password {
+    Password::new(PASSWORD).expect("test password")
+}
+
+/// A test config whose lock trips after `max_failures`.
+pub fn config_locking_after(max_failures: i64) -> web::Config {
+    let mut config = web::Config::default();
+    config.lock.max_failures = max_failures;
+    config
+}
+
+/// One reply, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+    }
+
+    /// The value of the first hidden `csrf` field on the page.
+    pub fn form_token(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("a csrf field") + marker.len();
+        let end = self.body[start..].find('"').expect("end of value") + start;
+        self.body[start..end].to_owned()
+    }
+}
+
+/// A browser: keeps cookies by hand (so tests can plant and replay them), follows no redirects.
+pub struct Browser {
+    base: String,
+    client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    pub fn new(app: &App) -> Browser {
+        Browser {
+            base: app.base.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let request = self.client.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    /// Posts a form; `extra` headers (Origin, Sec-Fetch-Site) as given.
+    pub async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let body: String = form
+            .iter()
+            .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.post_raw(path, "application/x-www-form-urlencoded", body, extra)
+            .await
+    }
+
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        body: String,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        self.send(request).await
+    }
+
+    async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Reply {
+        if !self.cookies.is_empty() {
+            let line = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            request = request.header(COOKIE, line);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(SET_COOKIE) {
+            let text = set.to_str().expect("ascii cookie");
+            let (pair, attributes) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let body = response.text().await.expect("body");
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Opens the login page and posts `login` / `password` with the page's token.
+    pub async fn log_in(&mut self, login: &str, password: &str) -> Reply {
+        let page = self.get("/login").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let token = page.form_token();
+        self.post(
+            "/login",
+            &[("login", login), ("password", password), ("csrf", &token)],
+            &[],
+        )
+        .await
+    }
+
+    /// Logs in with the test password and checks it worked.
+    pub async fn logged_in(app: &App, login: &str) -> Browser {
+        let mut browser = Browser::new(app);
+        let reply = browser.log_in(login, PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        assert_eq!(reply.location(), Some("/"));
+        browser
+    }
+
+    pub fn session(&self) -> Option<&str> {
+        self.cookies.get(SESSION).map(String::as_str)
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
