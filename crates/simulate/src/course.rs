@@ -415,3 +415,106 @@ fn give(history: &mut History, from: Date, level: &str) {
         level: level.to_owned(),
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TimeToCrSource;
+
+    fn setup() -> (Model, VirtualPatient, Date) {
+        let model = Model::lenalidomide(TimeToCrSource::Text);
+        let mut patient = VirtualPatient::draw(&model, &mut Rng::from_seed(1));
+        patient.baseline_activity = 12;
+        patient.complete = true;
+        patient.partial_residual = 0.25;
+        patient.holding_fraction = Some(0.5);
+        (model, patient, jiff::civil::date(2010, 1, 4))
+    }
+
+    fn disease(start: Date) -> Disease {
+        Disease {
+            improving_from: Some(start),
+            cycle_baseline: 12.0,
+            time_to_cr: 6.0,
+            relapse_on: None,
+            relapse_activity: 0,
+        }
+    }
+
+    #[track_caller]
+    fn check_activity(complete: bool, day: i64, expect: u8) {
+        let (model, mut patient, start) = setup();
+        patient.complete = complete;
+        let today = start.saturating_add(day.days());
+        assert_eq!(
+            disease(start).activity(&patient, &model, today),
+            expect,
+            "day {day}"
+        );
+    }
+
+    #[test]
+    fn activity_reaches_zero_exactly_at_the_time_to_cr() {
+        check_activity(true, 0, 12);
+        // Week 2 of 6: 12 * (2/3)^2 = 5.33, rounded up (the trial's ~60% fall by week 2).
+        check_activity(true, 14, 6);
+        check_activity(true, 41, 1);
+        check_activity(true, 42, 0);
+        check_activity(true, 100, 0);
+        // A partial responder settles at 25% of baseline by week 12, never 0.
+        check_activity(false, 83, 4);
+        check_activity(false, 84, 3);
+        check_activity(false, 400, 3);
+    }
+
+    #[track_caller]
+    fn check_clock(fraction_of_start: f64, in_remission: bool, expect_clock: bool) {
+        let (model, patient, start) = setup();
+        let mut state = disease(start);
+        let today = if in_remission {
+            start.saturating_add(42.days())
+        } else {
+            start.saturating_add(41.days())
+        };
+        let mut rng = Rng::from_seed(2);
+        respond_to_dose(
+            &mut state,
+            &patient,
+            &model,
+            &mut rng,
+            today,
+            fraction_of_start,
+        );
+        assert_eq!(
+            state.relapse_on.is_some(),
+            expect_clock,
+            "{fraction_of_start}"
+        );
+        if let Some(on) = state.relapse_on {
+            let weeks = days(today, on) / 7.0;
+            assert!((2.0..=8.0).contains(&weeks), "{weeks}");
+            assert!(state.relapse_activity >= model.relapse_min_activity);
+        }
+    }
+
+    #[test]
+    fn the_relapse_clock_starts_below_the_holding_dose_in_remission_only() {
+        check_clock(0.51, true, false);
+        check_clock(0.5, true, false);
+        check_clock(0.49, true, true);
+        check_clock(0.0, true, true);
+        check_clock(0.0, false, false);
+    }
+
+    #[test]
+    fn a_dose_back_above_the_holding_dose_cancels_a_coming_relapse() {
+        let (model, patient, start) = setup();
+        let mut state = disease(start);
+        let mut rng = Rng::from_seed(3);
+        let today = start.saturating_add(42.days());
+        respond_to_dose(&mut state, &patient, &model, &mut rng, today, 0.4);
+        assert!(state.relapse_on.is_some());
+        respond_to_dose(&mut state, &patient, &model, &mut rng, today, 0.5);
+        assert_eq!(state.relapse_on, None);
+    }
+}
