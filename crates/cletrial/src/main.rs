@@ -5,6 +5,7 @@ mod calc;
 mod io;
 mod protocol_cmd;
 mod reproduce_cmd;
+mod serve_cmd;
 mod simulate_cmd;
 mod stats_cmd;
 mod store_cmd;
@@ -61,6 +62,8 @@ enum Command {
     Audit(store_cmd::AuditCommand),
     /// Write a verified copy of a SQLite study record.
     Backup(store_cmd::BackupArgs),
+    /// Serve the web application for the study team (login, dashboard, subjects).
+    Serve(serve_cmd::ServeArgs),
 }
 
 /// clap's usage errors in one line, like every other bad-input message: the text before the usage
@@ -107,6 +110,7 @@ fn main() -> ExitCode {
         Command::Site(command) => store_cmd::site(command),
         Command::Audit(command) => store_cmd::audit(command),
         Command::Backup(args) => store_cmd::backup(args),
+        Command::Serve(args) => serve_cmd::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
