@@ -183,6 +183,25 @@ impl Store {
         }))
     }
 
+    /// Forgets sessions idle longer than `idle_seconds` and failure counts whose lock has run
+    /// out; without this, sessions never presented again and failed logins under made-up names
+    /// would pile up.
+    pub async fn prune_sessions(&self, idle_seconds: i64, now: i64) -> Result<(), StoreError> {
+        self.pool
+            .execute_plain(
+                "DELETE FROM web_session WHERE last_seen_at < $1",
+                &[(now - idle_seconds).into()],
+            )
+            .await?;
+        self.pool
+            .execute_plain(
+                "DELETE FROM login_failure WHERE failures = 0 AND locked_until <= $1",
+                &[now.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Ends a session (logout); ending an unknown session is not an error.
     pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
         self.pool
@@ -192,5 +211,106 @@ impl Store {
             )
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+    use crate::{Backend, NewStudy, NewUser};
+
+    const PASSWORD: &str = "correct horse battery";
+
+    async fn study(db: &TestDb) -> (Store, Actor) {
+        Store::init(
+            db.url(),
+            &NewStudy {
+                code: "S".into(),
+                title: "Sessions".into(),
+                protocol_text: "# protocol\n".into(),
+            },
+            &NewUser {
+                login: "admin".into(),
+                printed_name: "Admin".into(),
+            },
+            &Password::new(PASSWORD).expect("password"),
+        )
+        .await
+        .expect("init")
+    }
+
+    #[tokio::test]
+    async fn a_lock_lasts_exactly_lock_seconds() {
+        let db = TestDb::new(Backend::Sqlite);
+        let (store, _) = study(&db).await;
+        let policy = LockPolicy {
+            max_failures: 2,
+            lock_seconds: 60,
+        };
+        let wrong = Password::typed("wrong").expect("typed");
+        let right = Password::typed(PASSWORD).expect("typed");
+        for _ in 0..2 {
+            let refused = store
+                .authenticate_counted("admin", &wrong, policy, 100)
+                .await;
+            assert!(matches!(refused, Err(StoreError::AuthenticationFailed)));
+        }
+        // (now, whether the right password is let in): locked until 100 + 60.
+        for (now, admitted) in [(100, false), (159, false), (160, true)] {
+            let result = store
+                .authenticate_counted("admin", &right, policy, now)
+                .await;
+            assert_eq!(result.is_ok(), admitted, "at {now}: {result:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn pruning_forgets_only_sessions_idle_too_long() {
+        let db = TestDb::new(Backend::Sqlite);
+        let (store, admin) = study(&db).await;
+        let csrf = "c".repeat(64);
+        let (old, recent) = ("o".repeat(64), "r".repeat(64));
+        store
+            .open_session(&admin, &old, &csrf, 1000)
+            .await
+            .expect("old");
+        store
+            .open_session(&admin, &recent, &csrf, 3000)
+            .await
+            .expect("recent");
+        // Idle limit 1800 at 3000: the old session (idle 2000) goes, the other stays.
+        store.prune_sessions(1800, 3000).await.expect("prune");
+        let forever = i64::MAX / 2;
+        let found = |token: String| {
+            let store = store.clone();
+            async move {
+                store
+                    .resume_session(&token, forever, 3000)
+                    .await
+                    .expect("resume")
+            }
+        };
+        assert_eq!(found(old).await, None);
+        let kept = found(recent).await.expect("kept");
+        assert_eq!(kept.actor, admin);
+        assert_eq!(kept.csrf_token, csrf);
+    }
+
+    #[tokio::test]
+    async fn short_tokens_are_refused() {
+        let db = TestDb::new(Backend::Sqlite);
+        let (store, admin) = study(&db).await;
+        let long = "t".repeat(MIN_TOKEN_CHARS);
+        let short = "t".repeat(MIN_TOKEN_CHARS - 1);
+        for (token, csrf, accepted) in [
+            (&long, &long, true),
+            (&short, &long, false),
+            (&long, &short, false),
+        ] {
+            let result = store.open_session(&admin, token, csrf, 1).await;
+            assert_eq!(result.is_ok(), accepted, "{} {}", token.len(), csrf.len());
+            store.end_session(token).await.expect("end");
+        }
     }
 }

@@ -121,6 +121,10 @@ pub(crate) async fn submit(
         }
         Err(other) => return Err(other.into()),
     };
+    state
+        .store
+        .prune_sessions(state.config.idle_timeout_seconds, now)
+        .await?;
     // A fresh token on every login; a session the browser came with (planted or stale) ends.
     if let Some(old) = session::cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(old).await?;
