@@ -21,6 +21,9 @@ pub enum PageError {
     Forbidden(String),
     /// A state change from another site, or a form without its token.
     CrossSite,
+    /// The record refused the input (range, date order, someone else saved first): nothing was
+    /// saved. Forms show these next to their fields; this is the fallback page.
+    Refused(String),
     /// A failure of the server or database.
     Internal(StoreError),
 }
@@ -30,6 +33,8 @@ impl From<StoreError> for PageError {
         match error {
             StoreError::NotFound { .. } => PageError::NotFound,
             StoreError::Forbidden(message) => PageError::Forbidden(message),
+            StoreError::AuthenticationFailed => PageError::LoginNeeded,
+            refused if refused.is_user_error() => PageError::Refused(refused.to_string()),
             other => PageError::Internal(other),
         }
     }
@@ -61,6 +66,11 @@ impl IntoResponse for PageError {
                 "The form did not come from this page or has expired. Go back, reload the page and try again."
                     .to_owned(),
             ),
+            PageError::Refused(message) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Not saved",
+                message,
+            ),
             PageError::Internal(error) => {
                 eprintln!("cletrial web: internal error: {error}");
                 (
@@ -77,5 +87,41 @@ impl IntoResponse for PageError {
             html! { p { (text) } p { a href="/" { "Back to the dashboard" } } },
         );
         (status, body).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(error: StoreError, expect: StatusCode) {
+        let response = PageError::from(error).into_response();
+        assert_eq!(response.status(), expect);
+    }
+
+    #[test]
+    fn only_a_failure_of_the_server_is_a_server_error() {
+        check(
+            StoreError::invalid("visit", "before consent"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+        check(StoreError::ReasonRequired, StatusCode::UNPROCESSABLE_ENTITY);
+        check(
+            StoreError::NotFound {
+                entity: "subject",
+                id: "X".into(),
+            },
+            StatusCode::NOT_FOUND,
+        );
+        check(
+            StoreError::Forbidden("no role".into()),
+            StatusCode::FORBIDDEN,
+        );
+        check(StoreError::AuthenticationFailed, StatusCode::SEE_OTHER);
+        check(
+            StoreError::Corrupt("bad row".into()),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        );
     }
 }
