@@ -151,7 +151,7 @@ fn the_thalidomide_cohort_uses_its_own_model() {
             "--protocol",
             "thalidomide-cohort",
             "--patients",
-            "20",
+            "8",
             "--seed",
             "1",
         ],
@@ -159,6 +159,7 @@ fn the_thalidomide_cohort_uses_its_own_model() {
     )
     .ok_json();
     assert_eq!(json["drug"], "thalidomide");
+    assert_eq!(json["characteristics"]["patients"], 8);
 }
 
 #[track_caller]
