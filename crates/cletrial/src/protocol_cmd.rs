@@ -129,7 +129,8 @@ pub struct ScheduleArgs {
     irregular_menses: bool,
 }
 
-fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
+/// A shipped protocol by name, or a protocol file by path; errors name `--protocol`.
+pub(crate) fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
     let text = match SHIPPED.iter().find(|(name, _)| *name == spec) {
         Some((_, text)) => (*text).to_owned(),
         None if spec.ends_with(".toml") || spec.contains('/') => {

@@ -17,7 +17,8 @@ use simulate::{
     TrialsSummary, parallel_map, simulate_patient, simulate_trial,
 };
 
-use crate::io::{CliError, CmdResult, print_json, read_text};
+use crate::io::{CliError, CmdResult, print_json};
+use crate::protocol_cmd::load_protocol;
 
 const HELP: &str = r#"Each virtual patient's traits (subtype, baseline CLASI, response, the dose that holds
 remission, neutrophils, adverse events) are drawn from a documented model calibrated to the
@@ -77,33 +78,6 @@ enum TimeToCr {
 }
 
 /// The shipped protocols with a treatment algorithm.
-const SHIPPED: [(&str, &str); 2] = [
-    (
-        "nct01408199",
-        include_str!("../../../protocols/nct01408199.toml"),
-    ),
-    (
-        "thalidomide-cohort",
-        include_str!("../../../protocols/thalidomide-cohort.toml"),
-    ),
-];
-
-fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
-    let text = match SHIPPED.iter().find(|(name, _)| *name == spec) {
-        Some((_, text)) => (*text).to_owned(),
-        None if spec.ends_with(".toml") || spec.contains('/') => {
-            read_text("--protocol", Path::new(spec))?
-        }
-        None => {
-            return Err(CliError::input(format!(
-                "--protocol: unknown protocol '{spec}'; give a .toml path or one of: nct01408199, thalidomide-cohort"
-            )));
-        }
-    };
-    Protocol::from_toml(&text)
-        .map_err(|error| CliError::input(format!("--protocol {spec}: {error}")))
-}
-
 #[derive(Serialize)]
 struct CohortOutput<'a> {
     protocol: &'a str,

@@ -32,7 +32,10 @@ impl Run {
     #[track_caller]
     pub fn input_error(&self, needle: &str) -> String {
         assert_eq!(self.status, 2, "expected exit status 2: {self:#?}");
-        assert!(self.stdout.is_empty(), "stdout must be empty on error: {self:#?}");
+        assert!(
+            self.stdout.is_empty(),
+            "stdout must be empty on error: {self:#?}"
+        );
         let line = self.stderr.trim_end();
         assert!(!line.contains('\n'), "stderr must be one line: {self:#?}");
         assert!(line.contains(needle), "stderr lacks {needle:?}: {self:#?}");
@@ -47,14 +50,19 @@ pub fn cletrial(args: &[&str], stdin: Option<&str>) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cletrial"))
         .args(args)
         .current_dir(workspace_root())
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("cletrial starts");
     if let Some(text) = stdin {
         let mut pipe = child.stdin.take().expect("stdin is piped");
-        pipe.write_all(text.as_bytes()).expect("stdin accepts input");
+        pipe.write_all(text.as_bytes())
+            .expect("stdin accepts input");
     }
     let output = child.wait_with_output().expect("cletrial finishes");
     Run {
