@@ -20,6 +20,6 @@ pub mod load;
 pub mod model;
 pub mod schedule;
 
-pub use decide::{Action, DecideError, Decision, Phase, Response, decide};
+pub use decide::{Action, DecideError, Decision, Phase, Response, decide, decide_following};
 pub use history::History;
 pub use load::{LoadError, Problem, Protocol};

@@ -188,7 +188,7 @@ pub fn run_patient(
     let mut exposure = Exposure::default();
     let mut first_reduction: Option<Date> = None;
 
-    let mut decision = protocol::decide(protocol, &history, start)?;
+    let mut decision = protocol::decide_following(protocol, &history, start)?;
     summary.decisions += 1;
     give(&mut history, start, &decision.dose);
     on_encounter(&Encounter {
@@ -268,7 +268,7 @@ pub fn run_patient(
             record = Some(visit);
             let before = decision.dose.clone();
             let cycle = decision.cycle;
-            decision = protocol::decide(protocol, &history, today)?;
+            decision = protocol::decide_following(protocol, &history, today)?;
             summary.decisions += 1;
             if decision.cycle > cycle {
                 // A reintroduction: a new cycle improves from the relapse score.

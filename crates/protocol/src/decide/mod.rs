@@ -139,11 +139,32 @@ pub(crate) fn rule(id: &str, text: impl Into<String>) -> Rule {
 pub(crate) fn add_days(date: Date, days: u32) -> Date {
     date.saturating_add(i64::from(days).days())
 }
-/// Decides what the protocol asks for on `as_of`.
+/// Decides what the protocol asks for on `as_of`, and checks every dose given so far against what
+/// the protocol asked for on the day it started (`deviations`).
 pub fn decide(
     protocol: &Protocol,
     history: &History,
     as_of: Date,
+) -> Result<Decision, DecideError> {
+    decide_with(protocol, history, as_of, Audit::Doses)
+}
+
+/// As [`decide`], without checking the doses already given (`deviations` stays empty). For callers
+/// that give exactly the dose each decision names, such as the simulator: there the check can only
+/// agree, and it re-decides the whole record once per dose, which is most of `decide`'s cost.
+pub fn decide_following(
+    protocol: &Protocol,
+    history: &History,
+    as_of: Date,
+) -> Result<Decision, DecideError> {
+    decide_with(protocol, history, as_of, Audit::None)
+}
+
+fn decide_with(
+    protocol: &Protocol,
+    history: &History,
+    as_of: Date,
+    audit: Audit,
 ) -> Result<Decision, DecideError> {
     let algorithm = protocol
         .algorithm()
@@ -160,7 +181,7 @@ pub fn decide(
             start: history.start_date,
         });
     }
-    let mut decision = decide_normalised(protocol, algorithm, &history, as_of, Audit::Doses);
+    let mut decision = decide_normalised(protocol, algorithm, &history, as_of, audit);
     decision.duplicates_removed = duplicates_removed;
     Ok(decision)
 }

@@ -148,6 +148,13 @@ fn replay(protocol: &Protocol, course: &Course) -> Outcome {
         decision = protocol::decide(protocol, &history, today).unwrap_or_else(|error| {
             panic!("patient {}: decide on {today}: {error}", course.patient)
         });
+        // Every dose given so far is the one the engine named, so the dose audit finds nothing and
+        // the audit-free variant the simulator uses decides the same.
+        assert!(decision.deviations.is_empty(), "{:?}", decision.deviations);
+        assert_eq!(
+            protocol::decide_following(protocol, &history, today).expect("decides"),
+            decision
+        );
         if decision.relapses.len() > episode {
             episode = decision.relapses.len();
             episode_start = today;
