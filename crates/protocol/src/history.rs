@@ -238,6 +238,19 @@ fn check_date(field: String, date: Date) -> Result<(), HistoryError> {
 }
 
 impl History {
+    /// Records that `level` is given from `from` on: the running dose period, if any, ends the day
+    /// before. This is how a caller follows a decision's dose (the simulator, the Table 2 replays).
+    pub fn give(&mut self, from: Date, level: &str) {
+        if let Some(last) = self.doses.last_mut() {
+            last.to = Some(from.saturating_sub(jiff::ToSpan::day(1)));
+        }
+        self.doses.push(DoseRecord {
+            from,
+            to: None,
+            level: level.to_owned(),
+        });
+    }
+
     /// Every date in the record, for the default `as_of` (the latest of them).
     pub fn latest_date(&self) -> Date {
         let dates = self

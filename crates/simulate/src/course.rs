@@ -12,8 +12,8 @@ use instruments::ctcae::{LabTest, LabUnit, grade_lab};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use protocol::history::{
-    ClasiActivity, ClasiDamage, ClasiRecord, DoseRecord, EventKind, EventRecord, History,
-    LabRecord, Patient, Sex,
+    ClasiActivity, ClasiDamage, ClasiRecord, EventKind, EventRecord, History, LabRecord, Patient,
+    Sex,
 };
 use protocol::{Action, Decision, Phase, Protocol};
 
@@ -190,7 +190,7 @@ pub fn run_patient(
 
     let mut decision = protocol::decide_following(protocol, &history, start)?;
     summary.decisions += 1;
-    give(&mut history, start, &decision.dose);
+    history.give(start, &decision.dose);
     on_encounter(&Encounter {
         date: start,
         day: 0,
@@ -278,7 +278,7 @@ pub fn run_patient(
                 disease.relapse_on = None;
             }
             if decision.dose != before {
-                give(&mut history, today, &decision.dose);
+                history.give(today, &decision.dose);
                 let now = weekly(&decision.dose);
                 if disease.improving_from.is_none() && now > start_weekly {
                     disease.improving_from = Some(today);
@@ -405,17 +405,6 @@ fn lab_value(
 }
 
 /// Gives a dose level from `from`: the previous level ends the day before.
-fn give(history: &mut History, from: Date, level: &str) {
-    if let Some(last) = history.doses.last_mut() {
-        last.to = Some(from.saturating_sub(1.day()));
-    }
-    history.doses.push(DoseRecord {
-        from,
-        to: None,
-        level: level.to_owned(),
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

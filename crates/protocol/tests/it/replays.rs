@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use instruments::subtype::Subtype;
 use jiff::ToSpan;
 use jiff::civil::Date;
-use protocol::history::{ClasiActivity, ClasiRecord, DoseRecord, History, LabRecord, Patient, Sex};
+use protocol::history::{ClasiActivity, ClasiRecord, History, LabRecord, Patient, Sex};
 use protocol::{Decision, Phase, Protocol, Response};
 use serde::Deserialize;
 
@@ -105,7 +105,7 @@ fn replay(protocol: &Protocol, course: &Course) -> Outcome {
         events: Vec::new(),
     };
     let mut decision = protocol::decide(protocol, &history, start).expect("decides at start");
-    give(&mut history, start, &decision.dose);
+    history.give(start, &decision.dose);
     let mut decisions = vec![decision.clone()];
     let (mut episode, mut episode_start) = (0, start);
     let mut today = start;
@@ -160,7 +160,7 @@ fn replay(protocol: &Protocol, course: &Course) -> Outcome {
             episode_start = today;
         }
         if decision.dose != level {
-            give(&mut history, today, &decision.dose);
+            history.give(today, &decision.dose);
         }
         decisions.push(decision.clone());
     }
@@ -206,17 +206,6 @@ fn clasi(date: Date, activity: u8) -> ClasiRecord {
 }
 
 /// Ends the current dose the day before `from` and starts `level`.
-fn give(history: &mut History, from: Date, level: &str) {
-    if let Some(last) = history.doses.last_mut() {
-        last.to = Some(from.saturating_sub(1.day()));
-    }
-    history.doses.push(DoseRecord {
-        from,
-        to: None,
-        level: level.to_owned(),
-    });
-}
-
 fn current_dose(history: &History) -> (String, Date) {
     let last = history
         .doses
