@@ -6,7 +6,7 @@ use protocol::eligibility::EligibilityResult;
 use store::{
     Backend, ConcomitantMedication, Decimal, DeviationCategory, Disposition, DispositionStatus,
     EligibilityRecord, HistoryCategory, Meaning, MedicalHistory, NerveConduction, ProtocolDecision,
-    ProtocolDeviation, Side, StoreError, VisitData,
+    ProtocolDeviation, Side, StoreError,
 };
 
 use crate::fixture::{Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, password, subject_data};
@@ -315,16 +315,7 @@ async fn history_and_concomitant_medications(backend: Backend) {
 async fn nerve_conduction_studies(backend: Backend) {
     let f = fixture(backend).await;
     let subject = subject(&f).await;
-    let visit = VisitData {
-        name: "week 12".into(),
-        planned_date: None,
-        actual_date: Some(days_ago(3)),
-    };
-    let visit = f
-        .store
-        .add_visit(&f.investigator, subject, &visit)
-        .await
-        .expect("visit");
+    let visit = f.visit_on(subject, "week 12", days_ago(3)).await;
     let study = NerveConduction {
         subject_id: subject,
         visit_id: Some(visit.id),

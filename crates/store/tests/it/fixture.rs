@@ -89,6 +89,19 @@ pub fn subject_data(code: &str) -> SubjectData {
 }
 
 impl Fixture {
+    /// A visit of `subject` that took place on `on`, added by the investigator.
+    pub async fn visit_on(&self, subject: i64, name: &str, on: Date) -> store::Visit {
+        let visit = store::VisitData {
+            name: name.into(),
+            planned_date: None,
+            actual_date: Some(on),
+        };
+        self.store
+            .add_visit(&self.investigator, subject, &visit)
+            .await
+            .expect("visit")
+    }
+
     /// The number of events in the trail.
     pub async fn event_count(&self) -> i64 {
         self.store.verify().await.expect("verify runs").events

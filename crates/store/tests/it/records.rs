@@ -3,7 +3,7 @@
 use instruments::ctcae::CtcaeGrade;
 use store::{
     ActionTaken, AdverseEvent, Backend, Causality, Decimal, DosePeriod, LabResult, Meaning,
-    Outcome, StoreError, Stored, VisitData,
+    Outcome, StoreError, Stored,
 };
 
 use crate::fixture::{Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, password, subject_data};
@@ -117,16 +117,7 @@ async fn bad_lab_input_is_refused_and_writes_nothing(backend: Backend) {
         .add_subject(&f.investigator, &subject_data("P-002"))
         .await
         .expect("other");
-    let visit = VisitData {
-        name: "week 4".into(),
-        planned_date: None,
-        actual_date: Some(days_ago(3)),
-    };
-    let others_visit = f
-        .store
-        .add_visit(&f.investigator, other.id, &visit)
-        .await
-        .expect("visit");
+    let others_visit = f.visit_on(other.id, "week 4", days_ago(3)).await;
     let before = f.event_count().await;
     let lab = |change: fn(&mut LabResult)| {
         let mut lab = neutrophils(subject, "1.2");
@@ -374,16 +365,7 @@ async fn adverse_events_follow_ctcae_and_consent(backend: Backend) {
 async fn changes_need_reasons_and_removal_keeps_history(backend: Backend) {
     let f = fixture(backend).await;
     let subject = enrolled(&f).await;
-    let visit = VisitData {
-        name: "week 4".into(),
-        planned_date: None,
-        actual_date: Some(days_ago(10)),
-    };
-    let visit = f
-        .store
-        .add_visit(&f.investigator, subject, &visit)
-        .await
-        .expect("visit");
+    let visit = f.visit_on(subject, "week 4", days_ago(10)).await;
     let mut lab = neutrophils(subject, "1.2");
     lab.visit_id = Some(visit.id);
     let stored = f
