@@ -1,0 +1,45 @@
+//! Study data in the formats statisticians and regulators read. Pure: writers take any
+//! `std::io::Write` and rows one at a time, so a study of any size streams through them.
+//!
+//! Codemap:
+//! - `dataset`: variables, cells and the four kinds of missing (blank, not done, not applicable,
+//!   unknown) every format keeps apart.
+//! - `xpt`: SAS XPORT version 5 transport files (IBM floating point, 80-byte records).
+
+pub mod dataset;
+pub mod xpt;
+
+pub use dataset::{Cell, Dataset, Missing, VarType, Variable};
+pub use xpt::XptWriter;
+
+/// What can go wrong while exporting.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// A value or definition the format cannot hold, naming where it is.
+    #[error("{what}: {problem}")]
+    Invalid { what: String, problem: String },
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+impl ExportError {
+    pub fn invalid(what: impl Into<String>, problem: impl Into<String>) -> ExportError {
+        ExportError::Invalid {
+            what: what.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// The same problem, placed more precisely (`number` becomes `DM.AGE (row 3)`).
+    pub fn at(self, what: impl Into<String>) -> ExportError {
+        match self {
+            ExportError::Invalid { problem, .. } => ExportError::Invalid {
+                what: what.into(),
+                problem,
+            },
+            other => other,
+        }
+    }
+}
