@@ -86,7 +86,7 @@ pub enum UserCommand {
         /// The site's code.
         #[arg(long, value_name = "CODE")]
         site: String,
-        /// investigator, coordinator, monitor or data_manager.
+        /// investigator, coordinator, monitor or statistician.
         #[arg(long)]
         role: String,
     },

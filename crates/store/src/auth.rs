@@ -105,17 +105,19 @@ impl Actor {
     }
 }
 
-/// What a user may do at a site.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a user may do at a site (issue 6, item 2). Administration is the account flag
+/// `is_admin`, not a role. What each role may do is the web layer's table (`web::policy`);
+/// the store enforces its own floor (data entry, signing) again on every write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
-    /// Enters data and signs visits.
+    /// Everything clinical at the site; signs visits.
     Investigator,
-    /// Enters data.
+    /// Enters data at the site; cannot sign.
     Coordinator,
-    /// Reads data and the audit trail.
+    /// Reads, raises and closes data queries, verifies against source, at the site.
     Monitor,
-    /// Reads data; raises and resolves queries.
-    DataManager,
+    /// Reads pseudonymised data and exports, at every site; never writes clinical data.
+    Statistician,
 }
 
 impl Role {
@@ -123,7 +125,7 @@ impl Role {
         Role::Investigator,
         Role::Coordinator,
         Role::Monitor,
-        Role::DataManager,
+        Role::Statistician,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,11 +133,16 @@ impl Role {
             Role::Investigator => "investigator",
             Role::Coordinator => "coordinator",
             Role::Monitor => "monitor",
-            Role::DataManager => "data_manager",
+            Role::Statistician => "statistician",
         }
     }
 
+    /// A role by name. `data_manager`, a role of earlier records (reads, raises and resolves
+    /// queries), is folded into monitor, which issue 6 gives exactly those rights.
     pub fn parse(text: &str) -> Result<Role, StoreError> {
+        if text == "data_manager" {
+            return Ok(Role::Monitor);
+        }
         Role::ALL
             .into_iter()
             .find(|role| role.as_str() == text)
@@ -153,5 +160,26 @@ impl Role {
     /// Whether the role may enter or change clinical data.
     pub fn enters_data(self) -> bool {
         matches!(self, Role::Investigator | Role::Coordinator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(text: &str, expect: Option<Role>) {
+        assert_eq!(Role::parse(text).ok(), expect, "{text}");
+    }
+
+    #[test]
+    fn roles_by_name() {
+        for role in Role::ALL {
+            check(role.as_str(), Some(role));
+        }
+        check("data_manager", Some(Role::Monitor));
+        check("admin", None);
+        check("Investigator", None);
+        check("", None);
     }
 }

@@ -15,6 +15,7 @@
 
 mod error;
 mod pages;
+pub mod policy;
 mod security;
 mod session;
 
@@ -23,11 +24,12 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware;
-use axum::routing::{get, post};
 use store::{LockPolicy, Store};
 
 pub use error::PageError;
 pub use session::Principal;
+
+use policy::Routes;
 
 /// Settings of the web application.
 #[derive(Clone, Debug)]
@@ -70,13 +72,15 @@ pub fn router(store: Store, config: Config) -> Router {
         store,
         config: Arc::new(config),
     };
-    Router::new()
-        .route("/", get(pages::dashboard::page))
-        .route("/login", get(pages::login::form).post(pages::login::submit))
-        .route("/logout", post(pages::login::logout))
-        .route("/subjects", get(pages::subjects::list))
-        .route("/subjects/{code}", get(pages::subjects::page))
-        .route("/static/style.css", get(pages::layout::style))
+    Routes::new()
+        .get("/", pages::dashboard::page)
+        .get("/login", pages::login::form)
+        .post("/login", pages::login::submit)
+        .post("/logout", pages::login::logout)
+        .get("/subjects", pages::subjects::list)
+        .get("/subjects/{code}", pages::subjects::page)
+        .get("/static/style.css", pages::layout::style)
+        .finish()
         .fallback(pages::layout::not_found)
         .layer(middleware::from_fn(security::same_origin))
         .layer(middleware::from_fn(security::headers))

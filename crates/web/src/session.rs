@@ -81,11 +81,6 @@ impl Principal {
             .collect()
     }
 
-    /// Whether the user may read the subjects of a site: any role there.
-    pub fn reads_site(&self, site_code: &str) -> bool {
-        !self.roles_at(site_code).is_empty()
-    }
-
     /// Refuses a form whose token is not this session's.
     pub fn check_form_token(&self, token: &str) -> Result<(), PageError> {
         if same_token(token, &self.csrf_token) {

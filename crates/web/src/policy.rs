@@ -1,0 +1,361 @@
+//! Who may do what, where: the one role x action table (issue 6, item 2), the check every page
+//! and API handler starts with, and the list of every route ([`ENDPOINTS`]) the authorisation
+//! matrix test walks.
+//!
+//! Rules every handler relies on:
+//! - an action on a subject is checked at the subject's site;
+//! - a subject of a site where the user may not read looks exactly like a missing one (404);
+//! - a statistician reads every site (pseudonymised data only: subjects carry study ids);
+//! - administration is the account flag `is_admin`, not a site role, and grants nothing clinical.
+//!
+//! Routes are registered only through [`Routes`] (`Routes::new().get(path, handler)`), which
+//! refuses a route missing from [`ENDPOINTS`] and, when the router is finished, an endpoint no
+//! route serves: the table the matrix test walks is then the application's real surface. Pages
+//! (`pages::routes() -> Routes`) and the API (`api::routes() -> Routes`) are merged in `lib.rs`.
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, on};
+use store::Role;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::Principal;
+
+/// Something a user does. Each handler names one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See a subject, their visits and records.
+    ReadSubject,
+    /// Register a candidate and record the eligibility checklist.
+    Screen,
+    /// Record consent and enrolment of a screened subject.
+    Enrol,
+    /// Enter or change visits, CLASI, SLEDAI-2K, labs and doses.
+    EnterVisitData,
+    /// Record the protocol decision and whether the investigator followed it.
+    RecordDecision,
+    /// Record or change an adverse event.
+    RecordAdverseEvent,
+    /// Open a data query on a field.
+    RaiseQuery,
+    /// Answer a data query.
+    AnswerQuery,
+    /// Close an answered data query.
+    CloseQuery,
+    /// Mark data as verified against the source documents.
+    VerifySource,
+    /// Sign a visit electronically.
+    Sign,
+    /// See the audit events of a subject's record, with reasons.
+    ReadHistory,
+    /// Download pseudonymised data sets.
+    Export,
+    /// Add users, grant roles, issue API tokens for others.
+    ManageUsers,
+    /// Add sites and change study settings.
+    ManageSites,
+}
+
+impl Action {
+    /// Every action, for tables and tests.
+    pub const ALL: [Action; 15] = [
+        Action::ReadSubject,
+        Action::Screen,
+        Action::Enrol,
+        Action::EnterVisitData,
+        Action::RecordDecision,
+        Action::RecordAdverseEvent,
+        Action::RaiseQuery,
+        Action::AnswerQuery,
+        Action::CloseQuery,
+        Action::VerifySource,
+        Action::Sign,
+        Action::ReadHistory,
+        Action::Export,
+        Action::ManageUsers,
+        Action::ManageSites,
+    ];
+
+    /// Whether the action belongs to the account flag `is_admin` rather than a site role.
+    pub fn is_administration(self) -> bool {
+        matches!(self, Action::ManageUsers | Action::ManageSites)
+    }
+
+    /// Whether a role holding it anywhere may do it at every site. Only a statistician's
+    /// reads are study-wide (issue 6: "reads pseudonymised data and exports, all sites").
+    fn all_sites(self, role: Role) -> bool {
+        role == Role::Statistician && allows(role, self)
+    }
+}
+
+/// The role x action table (issue 6, item 2). Administration is not here: see
+/// [`Action::is_administration`].
+///
+/// - Investigator: "everything clinical at their sites, signs". Raising and closing queries
+///   and source verification are the monitor's, so that nobody checks their own entries.
+/// - Coordinator: "enters data at their sites, cannot sign"; records decisions neither: the
+///   decision panel asks the investigator whether they followed the protocol.
+/// - Monitor: "reads, raises and closes data queries, source-data-verifies"; reads the
+///   history (the audit trail is what a monitor reviews).
+/// - Statistician: "reads pseudonymised data and exports, all sites, never writes clinical
+///   data"; the audit trail names staff and is not pseudonymised data, so no history.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::Investigator => matches!(
+            action,
+            ReadSubject
+                | Screen
+                | Enrol
+                | EnterVisitData
+                | RecordDecision
+                | RecordAdverseEvent
+                | AnswerQuery
+                | Sign
+                | ReadHistory
+        ),
+        Role::Coordinator => matches!(
+            action,
+            ReadSubject
+                | Screen
+                | Enrol
+                | EnterVisitData
+                | RecordAdverseEvent
+                | AnswerQuery
+                | ReadHistory
+        ),
+        Role::Monitor => matches!(
+            action,
+            ReadSubject | RaiseQuery | CloseQuery | VerifySource | ReadHistory
+        ),
+        Role::Statistician => matches!(action, ReadSubject | Export),
+    }
+}
+
+impl Principal {
+    /// Whether the user may read the subjects of `site_code`: a role there, or a
+    /// statistician's study-wide read.
+    pub fn reads_site(&self, site_code: &str) -> bool {
+        self.grants.iter().any(|grant| {
+            grant.site.code == site_code || Action::ReadSubject.all_sites(grant.role)
+        })
+    }
+
+    /// Refuses `action` unless the user may do it; `site` is the site it touches (a subject's
+    /// site, or the site a new subject is screened at), `None` for study-wide pages such as the
+    /// subject list (which then shows only what the user reads).
+    ///
+    /// A site the user cannot read at all answers [`PageError::NotFound`], like a subject that
+    /// does not exist; a site they read but where their role does not allow the action answers
+    /// [`PageError::Forbidden`] naming the action.
+    pub fn require(&self, action: Action, site: Option<&str>) -> Result<(), PageError> {
+        if action.is_administration() {
+            return if self.actor.is_admin() {
+                Ok(())
+            } else {
+                Err(PageError::Forbidden(
+                    "This needs a study administrator.".to_owned(),
+                ))
+            };
+        }
+        let allowed = self.grants.iter().any(|grant| {
+            allows(grant.role, action)
+                && (action.all_sites(grant.role)
+                    || site.is_none_or(|site| grant.site.code == site))
+        });
+        match site {
+            _ if allowed => Ok(()),
+            Some(site) if !self.reads_site(site) => Err(PageError::NotFound),
+            _ => Err(PageError::Forbidden(format!(
+                "Your role does not allow this here ({action:?})."
+            ))),
+        }
+    }
+}
+
+/// Whom a route serves and where its check applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// No login needed (login form, style sheet, the OpenAPI document).
+    Public,
+    /// Any logged-in user; the action is checked without a site (lists show what the user reads).
+    Study(Action),
+    /// The action is checked at the site named in the request body (screening a candidate).
+    Site(Action),
+    /// The action is checked at the site of the subject `{code}` in the path.
+    Subject(Action),
+}
+
+/// The methods routes use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+}
+
+impl Verb {
+    pub fn method(self) -> Method {
+        match self {
+            Verb::Get => Method::GET,
+            Verb::Post => Method::POST,
+        }
+    }
+}
+
+/// One route of the application.
+#[derive(Clone, Copy, Debug)]
+pub struct Endpoint {
+    pub verb: Verb,
+    /// The axum path template, parameters in braces (`/subjects/{code}`).
+    pub path: &'static str,
+    pub scope: Scope,
+}
+
+const fn endpoint(verb: Verb, path: &'static str, scope: Scope) -> Endpoint {
+    Endpoint { verb, path, scope }
+}
+
+use Action as A;
+use Verb::{Get, Post};
+
+/// Every route of the application, pages and API, with the check its handler makes.
+pub const ENDPOINTS: &[Endpoint] = &[
+    // Pages.
+    endpoint(Get, "/login", Scope::Public),
+    endpoint(Post, "/login", Scope::Public),
+    endpoint(Get, "/static/style.css", Scope::Public),
+    endpoint(Post, "/logout", Scope::Study(A::ReadSubject)),
+    endpoint(Get, "/", Scope::Study(A::ReadSubject)),
+    endpoint(Get, "/subjects", Scope::Study(A::ReadSubject)),
+    endpoint(Get, "/subjects/{code}", Scope::Subject(A::ReadSubject)),
+    // API.
+];
+
+/// A router under construction that accepts only routes listed in [`ENDPOINTS`].
+pub(crate) struct Routes {
+    router: Router<AppState>,
+    served: Vec<(Verb, &'static str)>,
+}
+
+impl Routes {
+    pub(crate) fn new() -> Routes {
+        Routes {
+            router: Router::new(),
+            served: Vec::new(),
+        }
+    }
+
+    /// Adds a route. Panics when it is not in [`ENDPOINTS`]: a programming error every test that
+    /// builds the router reports.
+    pub(crate) fn add<H, T>(mut self, verb: Verb, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        assert!(
+            ENDPOINTS
+                .iter()
+                .any(|endpoint| endpoint.verb == verb && endpoint.path == path),
+            "route {verb:?} {path} is not listed in policy::ENDPOINTS"
+        );
+        let filter = match verb {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+        };
+        self.router = self.router.route(path, on(filter, handler));
+        self.served.push((verb, path));
+        self
+    }
+
+    pub(crate) fn get<H, T>(self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Verb::Get, path, handler)
+    }
+
+    pub(crate) fn post<H, T>(self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Verb::Post, path, handler)
+    }
+
+    /// The router, once every endpoint is served. Panics on an endpoint without a route.
+    pub(crate) fn finish(self) -> Router<AppState> {
+        for endpoint in ENDPOINTS {
+            assert!(
+                self.served.contains(&(endpoint.verb, endpoint.path)),
+                "policy::ENDPOINTS lists {:?} {} but no route serves it",
+                endpoint.verb,
+                endpoint.path
+            );
+        }
+        self.router
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The issue's sentence for each role, as the set of actions it grants.
+    #[track_caller]
+    fn check(role: Role, expect: &[Action]) {
+        for action in Action::ALL {
+            assert_eq!(
+                allows(role, action),
+                expect.contains(&action),
+                "{role:?} x {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_role_does_what_issue_6_says() {
+        use Action::*;
+        check(
+            Role::Investigator,
+            &[
+                ReadSubject,
+                Screen,
+                Enrol,
+                EnterVisitData,
+                RecordDecision,
+                RecordAdverseEvent,
+                AnswerQuery,
+                Sign,
+                ReadHistory,
+            ],
+        );
+        check(
+            Role::Coordinator,
+            &[
+                ReadSubject,
+                Screen,
+                Enrol,
+                EnterVisitData,
+                RecordAdverseEvent,
+                AnswerQuery,
+                ReadHistory,
+            ],
+        );
+        check(
+            Role::Monitor,
+            &[ReadSubject, RaiseQuery, CloseQuery, VerifySource, ReadHistory],
+        );
+        check(Role::Statistician, &[ReadSubject, Export]);
+    }
+
+    #[test]
+    fn no_site_role_administers() {
+        for role in Role::ALL {
+            assert!(!allows(role, Action::ManageUsers));
+            assert!(!allows(role, Action::ManageSites));
+        }
+    }
+}
