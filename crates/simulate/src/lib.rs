@@ -7,14 +7,18 @@
 //! - [`course`]: one patient, encounter by encounter, with `protocol::decide` choosing the dose.
 //! - [`summary`] and [`cohort`]: per-patient results and a cohort's operating characteristics.
 //! - [`rng`]: the seeded generator (one stream per patient).
+//! - [`published`]: the trial paper's 15 patients as dated courses, replayed through the engine.
+//! - [`grid`]: a CLASI form, area by area, with given totals (for records of simulated courses).
 //!
 //! Invariants: no I/O and no clock (the start date and the seed come from the caller); a
 //! patient's course depends only on (seed, trial, patient index), never on thread count.
 
 pub mod cohort;
 pub mod course;
+pub mod grid;
 pub mod model;
 pub mod patient;
+pub mod published;
 pub mod rng;
 pub mod summary;
 
