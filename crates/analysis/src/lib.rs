@@ -3,5 +3,9 @@
 //!
 //! Pure: no I/O. Inputs arrive as text or values; outputs are values for the shell to render or write.
 
+pub mod derive;
 pub mod published;
+pub mod render;
+pub mod report;
 pub mod reproduce;
+pub mod snapshot;

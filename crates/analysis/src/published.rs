@@ -1,7 +1,7 @@
 //! The per-patient tables of Cortés-Hernández et al., Arthritis Res Ther 2012;14:R265 (NCT01408199),
 //! as transcribed in `data/published/` (see its README for every column and ambiguity).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The three transcribed tables, shipped inside the binary so `cletrial reproduce` works anywhere.
 pub const TABLE1_BASELINE: &str = include_str!("../../../data/published/table1_baseline.csv");
@@ -74,7 +74,7 @@ pub enum AntiDsDna {
     Positive(f64),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Outcome {
     #[serde(rename = "CR")]
     CompleteResponse,

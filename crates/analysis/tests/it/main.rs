@@ -1,3 +1,4 @@
 //! The one integration-test binary of `analysis`.
 
+mod report;
 mod reproduce;

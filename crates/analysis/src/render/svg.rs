@@ -1,0 +1,566 @@
+//! The report's figures as standalone SVG, drawn by hand: axes with units, legends, 13-14 px sans-serif
+//! text. No script and no external resource, so each file also works inlined in the HTML.
+
+use std::fmt::Write;
+
+use crate::report::{Curve, Figure2Point, Lane, ScorePoint};
+
+const WIDTH: f64 = 760.0;
+const FONT: &str = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\"";
+const ACTIVITY: &str = "#1f4e9c";
+const DAMAGE: &str = "#b5501b";
+
+/// Escapes text for XML.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The plot area and its mapping from data to pixels.
+struct Frame {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    x_max: f64,
+    y_min: f64,
+    y_max: f64,
+}
+
+impl Frame {
+    fn x(&self, value: f64) -> f64 {
+        self.left + self.width * value / self.x_max
+    }
+
+    fn y(&self, value: f64) -> f64 {
+        self.top + self.height * (1.0 - (value - self.y_min) / (self.y_max - self.y_min))
+    }
+
+    /// Both axes with ticks, grid lines and titles.
+    fn axes(
+        &self,
+        out: &mut String,
+        x_title: &str,
+        y_title: &str,
+        y_ticks: &[f64],
+        y_percent: bool,
+    ) {
+        let bottom = self.top + self.height;
+        for &tick in y_ticks {
+            let y = self.y(tick);
+            let label = if y_percent {
+                format!("{:.0}%", tick * 100.0)
+            } else {
+                trim(tick)
+            };
+            let _ = write!(
+                out,
+                r##"<line x1="{l:.1}" y1="{y:.1}" x2="{r:.1}" y2="{y:.1}" stroke="#e3e3e3"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="end" font-size="13">{label}</text>"##,
+                l = self.left,
+                r = self.left + self.width,
+                tx = self.left - 6.0,
+                ty = y + 4.5,
+            );
+        }
+        for tick in ticks(0.0, self.x_max) {
+            let x = self.x(tick);
+            let _ = write!(
+                out,
+                r##"<line x1="{x:.1}" y1="{bottom:.1}" x2="{x:.1}" y2="{b2:.1}" stroke="#333"/><text x="{x:.1}" y="{ty:.1}" text-anchor="middle" font-size="13">{label}</text>"##,
+                b2 = bottom + 5.0,
+                ty = bottom + 19.0,
+                label = trim(tick),
+            );
+        }
+        let _ = write!(
+            out,
+            r##"<line x1="{l:.1}" y1="{t:.1}" x2="{l:.1}" y2="{bottom:.1}" stroke="#333"/><line x1="{l:.1}" y1="{bottom:.1}" x2="{r:.1}" y2="{bottom:.1}" stroke="#333"/><text x="{cx:.1}" y="{xt:.1}" text-anchor="middle" font-size="14">{x_title}</text><text transform="translate({yx:.1},{cy:.1}) rotate(-90)" text-anchor="middle" font-size="14">{y_title}</text>"##,
+            l = self.left,
+            t = self.top,
+            r = self.left + self.width,
+            cx = self.left + self.width / 2.0,
+            xt = bottom + 38.0,
+            yx = self.left - 46.0,
+            cy = self.top + self.height / 2.0,
+            x_title = escape(x_title),
+            y_title = escape(y_title),
+        );
+    }
+}
+
+/// A number without needless decimals.
+fn trim(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Round tick values from `low` to at least `high`, about five of them.
+fn ticks(low: f64, high: f64) -> Vec<f64> {
+    let span = (high - low).max(1e-9);
+    let raw = span / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| span / s <= 6.0)
+        .unwrap_or(10.0 * magnitude);
+    let mut out = Vec::new();
+    let mut at = (low / step).floor() * step;
+    while at <= high + step * 1e-9 {
+        out.push(at);
+        at += step;
+    }
+    out
+}
+
+/// The upper end of the axis: the last tick at or above `high`.
+fn axis_max(high: f64) -> f64 {
+    ticks(0.0, high.max(1.0)).last().copied().unwrap_or(1.0)
+}
+
+fn open(out: &mut String, height: f64, title: &str) {
+    let _ = write!(
+        out,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" {FONT} role="img"><title>{t}</title><rect width="100%" height="100%" fill="#fff"/><text x="{cx}" y="24" text-anchor="middle" font-size="16" font-weight="bold">{t}</text>"##,
+        cx = WIDTH / 2.0,
+        t = escape(title),
+    );
+}
+
+/// A line of explanatory text under a figure.
+fn caption(out: &mut String, y: f64, text: &str) {
+    let _ = write!(
+        out,
+        r##"<text x="20" y="{y:.1}" font-size="13" fill="#444">{}</text>"##,
+        escape(text)
+    );
+}
+
+/// A series of Figure 2: label, colour, which score, circle (else square) markers.
+type Series = (
+    &'static str,
+    &'static str,
+    fn(&Figure2Point) -> &ScorePoint,
+    bool,
+);
+
+/// A legend entry: draws its symbol at (x, y), label, width taken.
+type LegendItem = (fn(f64, f64) -> String, &'static str, f64);
+
+/// Figure 2: mean +- SEM of CLASI activity and damage by visit; `*` marks p < 0.05 against baseline.
+pub fn figure2(points: &[Figure2Point], test_name: &str) -> String {
+    let mut out = String::new();
+    let height = 440.0;
+    open(
+        &mut out,
+        height,
+        "Figure 2. CLASI activity and damage by visit (mean ± SEM)",
+    );
+    let top_of = |p: &ScorePoint| {
+        p.described
+            .as_ref()
+            .map_or(0.0, |d| d.mean + d.sem.unwrap_or(0.0))
+    };
+    let y_max = axis_max(
+        points
+            .iter()
+            .map(|p| top_of(&p.activity).max(top_of(&p.damage)))
+            .fold(1.0, f64::max),
+    );
+    let x_max = axis_max(points.iter().map(|p| p.week).fold(4.0, f64::max));
+    let frame = Frame {
+        left: 80.0,
+        top: 60.0,
+        width: WIDTH - 110.0,
+        height: height - 150.0,
+        x_max,
+        y_min: 0.0,
+        y_max,
+    };
+    frame.axes(
+        &mut out,
+        "Study week",
+        "CLASI score (points)",
+        &ticks(0.0, y_max),
+        false,
+    );
+    let series: [Series; 2] = [
+        ("CLASI activity", ACTIVITY, |p| &p.activity, true),
+        ("CLASI damage", DAMAGE, |p| &p.damage, false),
+    ];
+    for (index, (label, colour, pick, circle)) in series.into_iter().enumerate() {
+        let located: Vec<(f64, f64, f64, bool)> = points
+            .iter()
+            .filter_map(|p| {
+                let score = pick(p);
+                score.described.as_ref().map(|d| {
+                    let significant = score.test.as_ref().is_some_and(|t| t.p_value < 0.05);
+                    (p.week, d.mean, d.sem.unwrap_or(0.0), significant)
+                })
+            })
+            .collect();
+        let path: Vec<String> = located
+            .iter()
+            .map(|(w, m, _, _)| format!("{:.1},{:.1}", frame.x(*w), frame.y(*m)))
+            .collect();
+        let _ = write!(
+            out,
+            r##"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"/>"##,
+            path.join(" ")
+        );
+        for (week, mean, sem, significant) in located {
+            let (x, y) = (frame.x(week), frame.y(mean));
+            let _ = write!(
+                out,
+                r##"<line x1="{x:.1}" y1="{a:.1}" x2="{x:.1}" y2="{b:.1}" stroke="{colour}"/><line x1="{l:.1}" y1="{a:.1}" x2="{r:.1}" y2="{a:.1}" stroke="{colour}"/><line x1="{l:.1}" y1="{b:.1}" x2="{r:.1}" y2="{b:.1}" stroke="{colour}"/>"##,
+                a = frame.y(mean + sem),
+                b = frame.y((mean - sem).max(0.0)),
+                l = x - 4.0,
+                r = x + 4.0,
+            );
+            out.push_str(&marker(x, y, colour, circle));
+            if significant {
+                let _ = write!(
+                    out,
+                    r##"<text x="{x:.1}" y="{ty:.1}" text-anchor="middle" font-size="16" fill="{colour}">*</text>"##,
+                    ty = frame.y(mean + sem) - 5.0,
+                );
+            }
+        }
+        let lx = frame.left + 20.0 + 190.0 * index as f64;
+        out.push_str(&marker(lx, 48.0, colour, circle));
+        let _ = write!(
+            out,
+            r##"<text x="{tx:.1}" y="52.5" font-size="13">{label}</text>"##,
+            tx = lx + 10.0
+        );
+    }
+    caption(
+        &mut out,
+        height - 48.0,
+        &format!("Error bars: ± 1 SEM. * p < 0.05 against baseline ({test_name})."),
+    );
+    caption(
+        &mut out,
+        height - 28.0,
+        "Each visit is placed at its median study week; n per point is in figure2_clasi.csv.",
+    );
+    out.push_str("</svg>");
+    out
+}
+
+fn marker(x: f64, y: f64, colour: &str, circle: bool) -> String {
+    if circle {
+        format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}"/>"##)
+    } else {
+        format!(
+            r##"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="{colour}"/>"##,
+            x - 4.5,
+            y - 4.5
+        )
+    }
+}
+
+/// A Kaplan-Meier curve with its pointwise interval, censoring ticks and the numbers at risk.
+pub fn kaplan_meier(curve: &Curve) -> String {
+    let mut out = String::new();
+    let height = 420.0;
+    open(&mut out, height, curve.title);
+    if !curve.estimated {
+        caption(
+            &mut out,
+            80.0,
+            &format!("Kaplan-Meier curve {}", curve.note),
+        );
+        caption(
+            &mut out,
+            104.0,
+            &format!("{} subjects, {} events.", curve.n, curve.events),
+        );
+        out.push_str("</svg>");
+        return out;
+    }
+    let last = curve.steps.last().map_or(1.0, |s| s.weeks);
+    let frame = Frame {
+        left: 80.0,
+        top: 50.0,
+        width: WIDTH - 110.0,
+        height: height - 190.0,
+        x_max: axis_max(last),
+        y_min: 0.0,
+        y_max: 1.0,
+    };
+    frame.axes(
+        &mut out,
+        "Weeks",
+        curve.y_label,
+        &[0.0, 0.25, 0.5, 0.75, 1.0],
+        true,
+    );
+    let (mut line, mut upper, mut lower) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut s, mut hi, mut lo, mut t) = (1.0, 1.0, 1.0, 0.0);
+    for step in &curve.steps {
+        for (path, value) in [(&mut line, s), (&mut upper, hi), (&mut lower, lo)] {
+            path.push(format!("{:.1},{:.1}", frame.x(t), frame.y(value)));
+            path.push(format!("{:.1},{:.1}", frame.x(step.weeks), frame.y(value)));
+        }
+        t = step.weeks;
+        s = step.survival;
+        hi = step.ci_high.unwrap_or(hi);
+        lo = step.ci_low.unwrap_or(0.0);
+    }
+    for (path, value) in [(&mut line, s), (&mut upper, hi), (&mut lower, lo)] {
+        path.push(format!("{:.1},{:.1}", frame.x(t), frame.y(value)));
+    }
+    for band in [&upper, &lower] {
+        let _ = write!(
+            out,
+            r##"<polyline points="{}" fill="none" stroke="{ACTIVITY}" stroke-dasharray="4 3" stroke-opacity="0.6"/>"##,
+            band.join(" ")
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<polyline points="{}" fill="none" stroke="{ACTIVITY}" stroke-width="2.2"/>"##,
+        line.join(" ")
+    );
+    for step in curve.steps.iter().filter(|s| s.n_censor > 0) {
+        let (x, y) = (frame.x(step.weeks), frame.y(step.survival));
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" y1="{a:.1}" x2="{x:.1}" y2="{b:.1}" stroke="#000" stroke-width="1.5"/>"##,
+            a = y - 6.0,
+            b = y + 6.0
+        );
+    }
+    let legend_y = frame.top + 14.0;
+    let lx = frame.left + frame.width - 230.0;
+    let _ = write!(
+        out,
+        r##"<line x1="{lx}" y1="{legend_y}" x2="{l2}" y2="{legend_y}" stroke="{ACTIVITY}" stroke-width="2.2"/><text x="{t1}" y="{ly}" font-size="13">Kaplan-Meier estimate</text><line x1="{lx}" y1="{y2}" x2="{l2}" y2="{y2}" stroke="{ACTIVITY}" stroke-dasharray="4 3"/><text x="{t1}" y="{ly2}" font-size="13">95% interval</text><line x1="{tx}" y1="{y3a}" x2="{tx}" y2="{y3b}" stroke="#000" stroke-width="1.5"/><text x="{t1}" y="{ly3}" font-size="13">censored</text>"##,
+        l2 = lx + 24.0,
+        t1 = lx + 30.0,
+        ly = legend_y + 4.5,
+        y2 = legend_y + 18.0,
+        ly2 = legend_y + 22.5,
+        tx = lx + 12.0,
+        y3a = legend_y + 30.0,
+        y3b = legend_y + 42.0,
+        ly3 = legend_y + 40.5,
+    );
+    let risk_y = frame.top + frame.height + 64.0;
+    let _ = write!(
+        out,
+        r##"<text x="20" y="{risk_y:.1}" font-size="13" font-weight="bold">Number at risk</text>"##
+    );
+    for (week, n) in &curve.at_risk {
+        if *week <= frame.x_max {
+            let _ = write!(
+                out,
+                r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="13">{n}</text>"##,
+                x = frame.x(*week),
+                y = risk_y + 20.0
+            );
+        }
+    }
+    let median = curve.median_weeks.map_or_else(
+        || "not reached".to_owned(),
+        |m| format!("{} weeks", trim(m)),
+    );
+    caption(
+        &mut out,
+        height - 40.0,
+        &format!(
+            "{} subjects, {} events; median {median}. {}.",
+            curve.n, curve.events, curve.note
+        ),
+    );
+    caption(&mut out, height - 20.0, curve.method);
+    out.push_str("</svg>");
+    out
+}
+
+/// The swimmer plot: one lane per patient, the bar coloured by daily dose, with CR, relapse, adverse
+/// event and withdrawal markers.
+pub fn swimmer(lanes: &[Lane]) -> String {
+    let mut out = String::new();
+    let lane_height = 26.0;
+    let top = 78.0;
+    let plot_height = lane_height * lanes.len().max(1) as f64;
+    let height = top + plot_height + 130.0;
+    open(&mut out, height, "Swimmer plot: dose over time per patient");
+    let last = lanes.iter().filter_map(|l| l.end_weeks).fold(4.0, f64::max);
+    let frame = Frame {
+        left: 90.0,
+        top,
+        width: WIDTH - 120.0,
+        height: plot_height,
+        x_max: axis_max(last),
+        y_min: 0.0,
+        y_max: 1.0,
+    };
+    frame.axes(&mut out, "Study week", "", &[], false);
+    let mut doses: Vec<f64> = lanes
+        .iter()
+        .flat_map(|l| l.doses.iter().map(|d| d.2))
+        .collect();
+    doses.sort_by(f64::total_cmp);
+    doses.dedup();
+    let shade = |mg: f64| {
+        let max = doses.last().copied().unwrap_or(mg).max(1e-9);
+        let lightness = 82.0 - 50.0 * mg / max;
+        format!("hsl(150, 45%, {lightness:.0}%)")
+    };
+    for (index, lane) in lanes.iter().enumerate() {
+        let y = top + lane_height * index as f64;
+        let mid = y + lane_height / 2.0;
+        let _ = write!(
+            out,
+            r##"<text x="{tx:.1}" y="{ty:.1}" text-anchor="end" font-size="13">{id} ({r})</text>"##,
+            tx = frame.left - 8.0,
+            ty = mid + 4.5,
+            id = escape(&lane.id),
+            r = lane.response.code(),
+        );
+        if let Some(end) = lane.end_weeks {
+            let _ = write!(
+                out,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="14" fill="#d9d9d9"/>"##,
+                x = frame.x(0.0),
+                y = mid - 7.0,
+                w = frame.x(end) - frame.x(0.0),
+            );
+        }
+        for &(from, to, mg) in &lane.doses {
+            let _ = write!(
+                out,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="14" fill="{fill}"><title>{mg} mg/day, weeks {a}-{b}</title></rect>"##,
+                x = frame.x(from),
+                y = mid - 7.0,
+                w = (frame.x(to) - frame.x(from)).max(1.0),
+                fill = shade(mg),
+                mg = trim(mg),
+                a = trim(from),
+                b = trim(to),
+            );
+        }
+        if let Some(week) = lane.cr_weeks {
+            out.push_str(&cr_marker(frame.x(week), mid));
+        }
+        if let Some(week) = lane.relapse_weeks {
+            out.push_str(&relapse_marker(frame.x(week), mid, true));
+        }
+        if lane.relapse_time_unknown {
+            let x = frame.x(lane.end_weeks.unwrap_or(0.0)) + 12.0;
+            out.push_str(&relapse_marker(x, mid, false));
+        }
+        for &(week, grade) in &lane.adverse_events {
+            out.push_str(&ae_marker(frame.x(week), mid, grade));
+        }
+        if let Some(week) = lane.withdrawal_weeks {
+            out.push_str(&withdrawal_marker(frame.x(week), mid));
+        }
+    }
+    let legend_y = 52.0;
+    let legend: [LegendItem; 5] = [
+        (cr_marker, "complete response", 150.0),
+        (|x, y| relapse_marker(x, y, true), "relapse", 80.0),
+        (
+            |x, y| relapse_marker(x, y, false),
+            "relapse, date not given",
+            185.0,
+        ),
+        (|x, y| ae_marker(x, y, Some(2)), "AE (CTCAE grade)", 145.0),
+        (withdrawal_marker, "withdrawal", 90.0),
+    ];
+    let mut x = frame.left;
+    for (symbol, label, width) in legend {
+        out.push_str(&symbol(x, legend_y));
+        let _ = write!(
+            out,
+            r##"<text x="{tx:.1}" y="{ty:.1}" font-size="13">{label}</text>"##,
+            tx = x + 10.0,
+            ty = legend_y + 4.5
+        );
+        x += width;
+    }
+    let key_y = top + plot_height + 66.0;
+    let mut kx = 20.0;
+    let _ = write!(
+        out,
+        r##"<rect x="{kx}" y="{y:.1}" width="18" height="12" fill="#d9d9d9"/><text x="{t}" y="{ty:.1}" font-size="13">follow-up, no study drug recorded</text>"##,
+        y = key_y - 10.0,
+        t = kx + 24.0,
+        ty = key_y
+    );
+    kx += 270.0;
+    for mg in &doses {
+        let _ = write!(
+            out,
+            r##"<rect x="{kx}" y="{y:.1}" width="18" height="12" fill="{fill}"/><text x="{t}" y="{ty:.1}" font-size="13">{mg} mg/day</text>"##,
+            y = key_y - 10.0,
+            fill = shade(*mg),
+            t = kx + 24.0,
+            ty = key_y,
+            mg = trim(*mg),
+        );
+        kx += 110.0;
+    }
+    if doses.is_empty() {
+        caption(
+            &mut out,
+            key_y + 24.0,
+            "Doses over time are not in the source: bars show follow-up only.",
+        );
+    }
+    caption(
+        &mut out,
+        key_y + 44.0,
+        "Patient labels give the best response (CR, PR, NR, withdrawn).",
+    );
+    out.push_str("</svg>");
+    out
+}
+
+fn cr_marker(x: f64, y: f64) -> String {
+    format!(
+        r##"<path d="M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z" fill="#1a7f37" stroke="#fff"/>"##,
+        x,
+        y - 7.0,
+        x - 6.5,
+        y + 5.0,
+        x + 6.5,
+        y + 5.0
+    )
+}
+
+fn relapse_marker(x: f64, y: f64, dated: bool) -> String {
+    let fill = if dated { "#c62828" } else { "#fff" };
+    format!(
+        r##"<path d="M{x:.1},{a:.1} L{r:.1},{y:.1} L{x:.1},{b:.1} L{l:.1},{y:.1} Z" fill="{fill}" stroke="#c62828" stroke-width="1.5"/>"##,
+        a = y - 7.0,
+        b = y + 7.0,
+        l = x - 6.0,
+        r = x + 6.0,
+    )
+}
+
+fn ae_marker(x: f64, y: f64, grade: Option<u8>) -> String {
+    let label = grade.map_or_else(|| "?".to_owned(), |g| g.to_string());
+    format!(
+        r##"<circle cx="{x:.1}" cy="{y:.1}" r="7" fill="#f2a100" stroke="#fff"/><text x="{x:.1}" y="{ty:.1}" text-anchor="middle" font-size="10" font-weight="bold">{label}</text>"##,
+        ty = y + 3.5
+    )
+}
+
+fn withdrawal_marker(x: f64, y: f64) -> String {
+    format!(
+        r##"<path d="M{l:.1},{a:.1} L{r:.1},{b:.1} M{l:.1},{b:.1} L{r:.1},{a:.1}" stroke="#000" stroke-width="2.5"/>"##,
+        l = x - 5.0,
+        r = x + 5.0,
+        a = y - 5.0,
+        b = y + 5.0
+    )
+}

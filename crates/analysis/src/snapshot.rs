@@ -1,0 +1,304 @@
+//! The input of every analysis: one study frozen at a point in time.
+//!
+//! A snapshot is built by the shell from the study record (`cletrial report --db`), or here from the
+//! published cohort ([`Snapshot::from_published`]). Times are study days: day 0 is the first dose of
+//! the study drug (or enrolment where no dose was recorded), so a report never depends on the clock.
+//! A value that is not a number stays what it is ([`Measure`]): "not done", "not applicable" and
+//! "unknown" are kept apart from each other and from 0.
+
+use serde::Serialize;
+
+use crate::published::{self, Cohort, Diagnosis};
+
+/// A measurement as recorded: a number, or the reason there is none.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Value(f64),
+    /// The assessment was due and not performed.
+    NotDone,
+    /// The assessment does not apply at this visit.
+    NotApplicable,
+    /// Performed, but the total cannot be known (an item was not assessed) or the source does not say.
+    Unknown,
+}
+
+impl Measure {
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Measure::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The value, or the missing-value code (`not_done`, `not_applicable`, `unknown`), for tables.
+    pub fn text(self) -> String {
+        match self {
+            Measure::Value(value) => number(value),
+            Measure::NotDone => "not_done".to_owned(),
+            Measure::NotApplicable => "not_applicable".to_owned(),
+            Measure::Unknown => "unknown".to_owned(),
+        }
+    }
+}
+
+/// A number without a trailing `.0` when it is whole.
+pub(crate) fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// CLE subtype as the paper's Table 1 groups them (Gilliam's classification, tumidus apart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SubtypeGroup {
+    #[serde(rename = "DLE")]
+    Dle,
+    #[serde(rename = "Lupus profundus")]
+    LupusProfundus,
+    #[serde(rename = "SCLE")]
+    Scle,
+    #[serde(rename = "ACLE")]
+    Acle,
+    #[serde(rename = "LET")]
+    Tumidus,
+    #[serde(rename = "Other")]
+    Other,
+}
+
+impl SubtypeGroup {
+    pub const ALL: [SubtypeGroup; 6] = [
+        SubtypeGroup::Dle,
+        SubtypeGroup::LupusProfundus,
+        SubtypeGroup::Scle,
+        SubtypeGroup::Acle,
+        SubtypeGroup::Tumidus,
+        SubtypeGroup::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SubtypeGroup::Dle => "DLE",
+            SubtypeGroup::LupusProfundus => "Lupus profundus",
+            SubtypeGroup::Scle => "SCLE",
+            SubtypeGroup::Acle => "ACLE",
+            SubtypeGroup::Tumidus => "LET",
+            SubtypeGroup::Other => "Other",
+        }
+    }
+
+    /// A stable id for result names (`lupus_profundus`).
+    pub fn id(self) -> &'static str {
+        match self {
+            SubtypeGroup::Dle => "dle",
+            SubtypeGroup::LupusProfundus => "lupus_profundus",
+            SubtypeGroup::Scle => "scle",
+            SubtypeGroup::Acle => "acle",
+            SubtypeGroup::Tumidus => "let",
+            SubtypeGroup::Other => "other",
+        }
+    }
+
+    /// The group of a recorded subtype: every discoid form is DLE (the paper's Table 1 prints DLE
+    /// with its extent), profundus and tumidus keep their own rows as in the paper.
+    pub fn of(subtype: instruments::subtype::Subtype) -> SubtypeGroup {
+        use instruments::subtype::Subtype as S;
+        match subtype {
+            s if s.is_dle() => SubtypeGroup::Dle,
+            S::LupusProfundus => SubtypeGroup::LupusProfundus,
+            S::ScleAnnular | S::SclePapulosquamous => SubtypeGroup::Scle,
+            S::AcleLocalized | S::AcleGeneralized => SubtypeGroup::Acle,
+            S::Tumidus => SubtypeGroup::Tumidus,
+            _ => SubtypeGroup::Other,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Sex {
+    F,
+    M,
+}
+
+/// One visit's CLASI totals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VisitPoint {
+    pub name: String,
+    pub day: i64,
+    pub activity: Measure,
+    pub damage: Measure,
+}
+
+/// A period on one daily dose of the study drug; `end_day` is `None` while it runs (it then runs to the
+/// snapshot's last day).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DoseSpan {
+    pub start_day: i64,
+    pub end_day: Option<i64>,
+    pub mg_per_day: f64,
+}
+
+/// One adverse event. What the source does not say stays `None`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AdverseEventEntry {
+    pub term: String,
+    pub start_day: Option<i64>,
+    /// CTCAE grade 1-5.
+    pub grade: Option<u8>,
+    pub serious: Option<bool>,
+    pub causality: String,
+}
+
+/// One laboratory result's CTCAE grade (0 = within the normal range); `None` when the test has no
+/// CTCAE grading.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabGrade {
+    pub test: String,
+    pub day: i64,
+    pub grade: Option<u8>,
+}
+
+/// A protocol decision as stored (what the engine said, on which day).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DecisionEntry {
+    pub day: i64,
+    pub action: String,
+    pub phase: String,
+}
+
+/// How participation ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DispositionEntry {
+    pub day: i64,
+    /// The CDISC-style status code (`completed`, `adverse_event`, ...).
+    pub status: String,
+}
+
+impl DispositionEntry {
+    /// Every status other than completion ends participation early.
+    pub fn is_withdrawal(&self) -> bool {
+        self.status != "completed"
+    }
+}
+
+/// Outcomes the source reports as already derived (the paper's Table 2): used where the visit-level data
+/// that would derive them are not published.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reported {
+    pub outcome: published::Outcome,
+    pub time_to_cr_weeks: Option<f64>,
+    pub followup_months: Option<f64>,
+    pub max_dose_mg: f64,
+    /// `None` where the paper printed `-`.
+    pub relapse: Option<bool>,
+    pub dose_at_relapse: Option<String>,
+}
+
+/// One subject.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SubjectSnapshot {
+    /// The pseudonymous study id.
+    pub id: String,
+    pub sex: Option<Sex>,
+    pub subtype: Option<SubtypeGroup>,
+    /// Calendar dates, for the listing only (every computation uses study days).
+    pub enrolment_date: Option<String>,
+    pub start_date: Option<String>,
+    pub baseline_activity: Measure,
+    pub baseline_damage: Measure,
+    /// Post-baseline visits, in time order.
+    pub visits: Vec<VisitPoint>,
+    pub doses: Vec<DoseSpan>,
+    pub adverse_events: Vec<AdverseEventEntry>,
+    pub labs: Vec<LabGrade>,
+    pub decisions: Vec<DecisionEntry>,
+    pub disposition: Option<DispositionEntry>,
+    /// The last study day with any record (follow-up ends here); `None` when unknown.
+    pub last_day: Option<i64>,
+    pub reported: Option<Reported>,
+}
+
+/// Where a snapshot came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The study record.
+    Record,
+    /// The paper's Tables 1-3.
+    Published,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub study: String,
+    pub title: String,
+    pub source: Source,
+    pub subjects: Vec<SubjectSnapshot>,
+}
+
+impl Snapshot {
+    /// The published cohort: Table 1 gives the baseline, Table 2 the outcomes as the paper derived them,
+    /// Table 3 the adverse events (no dates, grades as printed). Visits, doses over time and laboratory
+    /// results are not published, so those lists are empty.
+    pub fn from_published(cohort: &Cohort) -> Snapshot {
+        let subjects = cohort
+            .baseline
+            .iter()
+            .map(|b| {
+                let response = cohort.response.iter().find(|r| r.patient == b.patient);
+                SubjectSnapshot {
+                    id: format!("P{:02}", b.patient),
+                    sex: Some(match b.sex {
+                        published::Sex::F => Sex::F,
+                        published::Sex::M => Sex::M,
+                    }),
+                    subtype: Some(match b.diagnosis {
+                        Diagnosis::Dle => SubtypeGroup::Dle,
+                        Diagnosis::LupusProfundus => SubtypeGroup::LupusProfundus,
+                        Diagnosis::Scle => SubtypeGroup::Scle,
+                        Diagnosis::Acle => SubtypeGroup::Acle,
+                        Diagnosis::Tumidus => SubtypeGroup::Tumidus,
+                    }),
+                    enrolment_date: None,
+                    start_date: None,
+                    baseline_activity: Measure::Value(f64::from(b.clasi_activity)),
+                    baseline_damage: Measure::Value(f64::from(b.clasi_damage)),
+                    visits: Vec::new(),
+                    doses: Vec::new(),
+                    adverse_events: cohort
+                        .adverse_events
+                        .iter()
+                        .filter(|ae| ae.patient == b.patient)
+                        .map(|ae| AdverseEventEntry {
+                            term: ae.term.clone(),
+                            start_day: None,
+                            grade: ae.ctcae_grade,
+                            serious: None,
+                            causality: ae.causality.clone(),
+                        })
+                        .collect(),
+                    labs: Vec::new(),
+                    decisions: Vec::new(),
+                    disposition: None,
+                    last_day: None,
+                    reported: response.map(|r| Reported {
+                        outcome: r.clinical_outcome,
+                        time_to_cr_weeks: r.time_to_cr_weeks.map(f64::from),
+                        followup_months: r.followup_months.map(f64::from),
+                        max_dose_mg: f64::from(r.max_dose_mg),
+                        relapse: r.relapse,
+                        dose_at_relapse: r.dose_at_relapse.clone(),
+                    }),
+                }
+            })
+            .collect();
+        Snapshot {
+            study: "NCT01408199".to_owned(),
+            title: "Lenalidomide in refractory CLE: the published cohort (Cortés-Hernández et al., Arthritis Res Ther 2012;14:R265, Tables 1-3)".to_owned(),
+            source: Source::Published,
+            subjects,
+        }
+    }
+}
