@@ -6,6 +6,7 @@
 //! - `value`, `schema`: field values and the entity descriptors every generic path works from.
 //! - `event`: an audit event, its canonical bytes and hash.
 //! - `writer`: the one write path (events + projections, optimistic versions, reasons).
+//! - `batch`: many commands in one all-or-nothing transaction (import, demo, simulate).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
 //! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
 //! - `records`: the generic path of subject records (`clasi`, `sledai`, `labs`, `doses`,
@@ -19,6 +20,7 @@
 mod adverse_events;
 mod auth;
 mod backup;
+mod batch;
 mod check;
 mod clasi;
 mod course;
@@ -47,6 +49,7 @@ mod writer;
 
 pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
 pub use auth::{Actor, Password, Role};
+pub use batch::Batch;
 pub use check::Decimal;
 pub use clasi::ClasiAssessment;
 pub use course::{DeviationCategory, Disposition, DispositionStatus, ProtocolDeviation};

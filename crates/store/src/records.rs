@@ -10,8 +10,8 @@ use crate::db::Tx;
 use crate::error::StoreError;
 use crate::people::{require_data_entry, site_by_code};
 use crate::schema::{Kind, VISIT, VISIT_RECORDS};
-use crate::signatures::void_for_visit;
-use crate::subjects::Subject;
+use crate::signatures::void_signatures;
+use crate::subjects::{Subject, subject_in};
 use crate::value::Value;
 use crate::writer::{self, Changes, Reason, Row, Writer};
 
@@ -86,72 +86,151 @@ pub(crate) fn end_after_start(
     Ok(())
 }
 
-impl Store {
-    /// Checks `data` and `actor`'s grant at the subject's site under the writer lock.
-    async fn check_record<T: SubjectRecord>(
-        &self,
-        writer: &mut Writer,
-        actor: &Actor,
-        data: &T,
-    ) -> Result<(), StoreError> {
-        let subject = self.subject(data.subject_id()).await?;
-        data.check(&subject, check::today())?;
-        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-        require_data_entry(writer.tx(), actor, site_id).await?;
-        // The subject may have changed since it was read; check against its state under the lock.
-        let locked = writer::load(writer.tx(), &crate::schema::SUBJECT, subject.id).await?;
-        if locked.map(|row| row.version) != Some(subject.version) {
+/// Checks `data` against its subject and `actor`'s grant at the subject's site, under the
+/// writer lock.
+async fn check_record<T: SubjectRecord>(
+    writer: &mut Writer,
+    actor: &Actor,
+    data: &T,
+) -> Result<(), StoreError> {
+    let subject = subject_in(writer.tx(), data.subject_id()).await?;
+    data.check(&subject, check::today())?;
+    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+    require_data_entry(writer.tx(), actor, site_id).await?;
+    if let Some(visit_id) = data.visit_id() {
+        let visit = writer::load(writer.tx(), &VISIT, visit_id).await?;
+        let subject_of_visit = visit
+            .filter(|row| !row.removed)
+            .and_then(|row| row.get("subject_id").and_then(Value::as_int));
+        if subject_of_visit != Some(subject.id) {
             return Err(StoreError::invalid(
-                "subject",
-                "changed while saving; try again",
+                "visit_id",
+                format!("no visit {visit_id} for this subject"),
             ));
         }
-        if let Some(visit_id) = data.visit_id() {
-            let visit = writer::load(writer.tx(), &VISIT, visit_id).await?;
-            let subject_of_visit = visit
-                .filter(|row| !row.removed)
-                .and_then(|row| row.get("subject_id").and_then(Value::as_int));
-            if subject_of_visit != Some(subject.id) {
-                return Err(StoreError::invalid(
-                    "visit_id",
-                    format!("no visit {visit_id} for this subject"),
-                ));
-            }
-        }
-        Ok(())
     }
+    Ok(())
+}
 
-    /// Voids the signatures of `visit_id` when `T` is covered by visit signatures.
-    async fn void_visit<T: SubjectRecord>(
-        writer: &mut Writer,
-        visit_id: Option<i64>,
-        reason: &Reason,
-    ) -> Result<(), StoreError> {
-        match visit_id {
-            Some(visit_id)
-                if VISIT_RECORDS
-                    .iter()
-                    .any(|kind| std::ptr::eq(*kind, T::kind())) =>
-            {
-                void_for_visit(writer, visit_id, reason).await
-            }
-            _ => Ok(()),
+/// Voids the signatures that cover a `T` of `subject_id` taken at `visit_id`.
+async fn void_covering<T: SubjectRecord>(
+    writer: &mut Writer,
+    subject_id: i64,
+    visit_id: Option<i64>,
+    reason: &Reason,
+) -> Result<(), StoreError> {
+    let at_visit = visit_id.filter(|_| {
+        VISIT_RECORDS
+            .iter()
+            .any(|kind| std::ptr::eq(*kind, T::kind()))
+    });
+    void_signatures(writer, subject_id, at_visit, reason).await
+}
+
+pub(crate) async fn add_record<T: SubjectRecord>(
+    writer: &mut Writer,
+    actor: &Actor,
+    data: &T,
+) -> Result<Stored<T>, StoreError> {
+    check_record(writer, actor, data).await?;
+    let id = writer.create(T::kind(), data.changes()?).await?;
+    let reason = Reason::new(&format!("a {} record was added", T::kind().name))?;
+    void_covering::<T>(writer, data.subject_id(), data.visit_id(), &reason).await?;
+    record_in(writer.tx(), id).await
+}
+
+pub(crate) async fn update_record<T: SubjectRecord>(
+    writer: &mut Writer,
+    actor: &Actor,
+    id: i64,
+    based_on: i64,
+    data: &T,
+    reason: &Reason,
+) -> Result<Stored<T>, StoreError> {
+    let current: Stored<T> = record_in(writer.tx(), id).await?;
+    if current.data.subject_id() != data.subject_id() {
+        return Err(StoreError::invalid(
+            "subject_id",
+            "a record cannot move to another subject",
+        ));
+    }
+    check_record(writer, actor, data).await?;
+    let version = writer
+        .update(T::kind(), id, based_on, reason, data.changes()?)
+        .await?;
+    if version != based_on {
+        let subject_id = data.subject_id();
+        void_covering::<T>(writer, subject_id, current.data.visit_id(), reason).await?;
+        if data.visit_id() != current.data.visit_id() {
+            void_covering::<T>(writer, subject_id, data.visit_id(), reason).await?;
         }
     }
+    record_in(writer.tx(), id).await
+}
 
-    /// Records a lab result, dose period or adverse event.
+pub(crate) async fn remove_record<T: SubjectRecord>(
+    writer: &mut Writer,
+    actor: &Actor,
+    id: i64,
+    based_on: i64,
+    reason: &Reason,
+) -> Result<(), StoreError> {
+    let current: Stored<T> = record_in(writer.tx(), id).await?;
+    let subject = subject_in(writer.tx(), current.data.subject_id()).await?;
+    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+    require_data_entry(writer.tx(), actor, site_id).await?;
+    writer.remove(T::kind(), id, based_on, reason).await?;
+    void_covering::<T>(writer, subject.id, current.data.visit_id(), reason).await
+}
+
+/// A live record by id.
+pub(crate) async fn record_in<T: SubjectRecord>(
+    tx: &mut Tx,
+    id: i64,
+) -> Result<Stored<T>, StoreError> {
+    let row = writer::load(tx, T::kind(), id)
+        .await?
+        .filter(|row| !row.removed)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: T::kind().name,
+            id: id.to_string(),
+        })?;
+    Ok(Stored {
+        id,
+        version: row.version,
+        data: T::from_row(&row)?,
+    })
+}
+
+/// Every live record of type `T` of one subject, oldest first.
+pub(crate) async fn records_in<T: SubjectRecord>(
+    tx: &mut Tx,
+    subject_id: i64,
+) -> Result<Vec<Stored<T>>, StoreError> {
+    live_rows_of(tx, T::kind(), subject_id)
+        .await?
+        .into_iter()
+        .map(|(id, row)| {
+            Ok(Stored {
+                id,
+                version: row.version,
+                data: T::from_row(&row)?,
+            })
+        })
+        .collect()
+}
+
+impl Store {
+    /// Records a CLASI, SLEDAI-2K, lab result, dose period, adverse event ...
     pub async fn add_record<T: SubjectRecord>(
         &self,
         actor: &Actor,
         data: &T,
     ) -> Result<Stored<T>, StoreError> {
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        self.check_record(&mut writer, actor, data).await?;
-        let id = writer.create(T::kind(), data.changes()?).await?;
-        let reason = Reason::new(&format!("a {} record was added", T::kind().name))?;
-        Self::void_visit::<T>(&mut writer, data.visit_id(), &reason).await?;
-        writer.commit().await?;
-        self.record(id).await
+        let mut batch = self.batch(actor, None).await?;
+        let stored = batch.add_record(data).await?;
+        batch.commit().await?;
+        Ok(stored)
     }
 
     /// Changes a record (based on the version read); only the fields that differ make events.
@@ -164,27 +243,10 @@ impl Store {
         data: &T,
         reason: &str,
     ) -> Result<Stored<T>, StoreError> {
-        let reason = Reason::new(reason)?;
-        let current: Stored<T> = self.record(id).await?;
-        if current.data.subject_id() != data.subject_id() {
-            return Err(StoreError::invalid(
-                "subject_id",
-                "a record cannot move to another subject",
-            ));
-        }
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        self.check_record(&mut writer, actor, data).await?;
-        let version = writer
-            .update(T::kind(), id, based_on, &reason, data.changes()?)
-            .await?;
-        if version != based_on {
-            Self::void_visit::<T>(&mut writer, current.data.visit_id(), &reason).await?;
-            if data.visit_id() != current.data.visit_id() {
-                Self::void_visit::<T>(&mut writer, data.visit_id(), &reason).await?;
-            }
-        }
-        writer.commit().await?;
-        self.record(id).await
+        let mut batch = self.batch(actor, None).await?;
+        let stored = batch.update_record(id, based_on, data, reason).await?;
+        batch.commit().await?;
+        Ok(stored)
     }
 
     /// Withdraws a record entered in error; it and its history stay in the trail.
@@ -195,15 +257,9 @@ impl Store {
         based_on: i64,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let reason = Reason::new(reason)?;
-        let current: Stored<T> = self.record(id).await?;
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        let subject = self.subject(current.data.subject_id()).await?;
-        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-        require_data_entry(writer.tx(), actor, site_id).await?;
-        writer.remove(T::kind(), id, based_on, &reason).await?;
-        Self::void_visit::<T>(&mut writer, current.data.visit_id(), &reason).await?;
-        writer.commit().await
+        let mut batch = self.batch(actor, None).await?;
+        batch.remove_record::<T>(id, based_on, reason).await?;
+        batch.commit().await
     }
 
     /// Every live record of type `T` of one subject, oldest first.
@@ -211,34 +267,12 @@ impl Store {
         &self,
         subject_id: i64,
     ) -> Result<Vec<Stored<T>>, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let rows = live_rows_of(&mut tx, T::kind(), subject_id).await?;
-        rows.into_iter()
-            .map(|(id, row)| {
-                Ok(Stored {
-                    id,
-                    version: row.version,
-                    data: T::from_row(&row)?,
-                })
-            })
-            .collect()
+        records_in(&mut self.pool.read().await?, subject_id).await
     }
 
     /// A live record by id.
     pub async fn record<T: SubjectRecord>(&self, id: i64) -> Result<Stored<T>, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let row = writer::load(&mut tx, T::kind(), id)
-            .await?
-            .filter(|row| !row.removed)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: T::kind().name,
-                id: id.to_string(),
-            })?;
-        Ok(Stored {
-            id,
-            version: row.version,
-            data: T::from_row(&row)?,
-        })
+        record_in(&mut self.pool.read().await?, id).await
     }
 }
 

@@ -121,13 +121,18 @@ async fn content_sha256(tx: &mut Tx, visit_id: i64) -> Result<String, StoreError
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
-/// Voids every valid signature of `visit_id`, because its content changed under `reason`.
-/// Runs inside the changing command's transaction.
-pub(crate) async fn void_for_visit(
+/// Voids the valid signatures that cover a changed record of `subject_id`: those of
+/// `visit_id` when the record was taken at a visit. Runs inside the changing command's
+/// transaction, with the change's reason.
+pub(crate) async fn void_signatures(
     writer: &mut Writer,
-    visit_id: i64,
+    _subject_id: i64,
+    visit_id: Option<i64>,
     reason: &Reason,
 ) -> Result<(), StoreError> {
+    let Some(visit_id) = visit_id else {
+        return Ok(());
+    };
     let live = writer
         .tx()
         .fetch(

@@ -6,9 +6,11 @@ use jiff::civil::Date;
 use crate::Store;
 use crate::auth::Actor;
 use crate::check;
+use crate::db::Tx;
 use crate::error::StoreError;
 use crate::people::{require_data_entry, site_by_code};
 use crate::schema::{SUBJECT, VISIT};
+use crate::signatures::void_signatures;
 use crate::value::Value;
 use crate::writer::{self, Changes, Reason, Row, Writer};
 
@@ -252,6 +254,213 @@ impl VisitData {
     }
 }
 
+/// The live subject `id`, read in `tx`.
+pub(crate) async fn subject_in(tx: &mut Tx, id: i64) -> Result<Subject, StoreError> {
+    let row = writer::load(tx, &SUBJECT, id)
+        .await?
+        .filter(|row| !row.removed)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "subject",
+            id: id.to_string(),
+        })?;
+    let site_id = row
+        .get("site_id")
+        .and_then(Value::as_int)
+        .unwrap_or_default();
+    let site = writer::load(tx, &crate::schema::SITE, site_id)
+        .await?
+        .and_then(|site| site.get("code").and_then(Value::as_text).map(str::to_owned))
+        .unwrap_or_default();
+    subject_from(id, &row, site)
+}
+
+/// The live subject with this pseudonymous study id, read in `tx`.
+pub(crate) async fn subject_by_code_in(
+    tx: &mut Tx,
+    code: &str,
+) -> Result<Option<Subject>, StoreError> {
+    match writer::find_by(tx, &SUBJECT, "code", code.trim()).await? {
+        Some((id, row)) if !row.removed => Ok(Some(subject_in(tx, id).await?)),
+        _ => Ok(None),
+    }
+}
+
+/// The live visit `id`, read in `tx`.
+pub(crate) async fn visit_in(tx: &mut Tx, id: i64) -> Result<Visit, StoreError> {
+    let row = writer::load(tx, &VISIT, id)
+        .await?
+        .filter(|row| !row.removed)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "visit",
+            id: id.to_string(),
+        })?;
+    Ok(Visit {
+        id,
+        version: row.version,
+        subject_id: row
+            .get("subject_id")
+            .and_then(Value::as_int)
+            .unwrap_or_default(),
+        data: visit_data_from(&row),
+    })
+}
+
+/// Every live visit of a subject, by id, read in `tx`.
+pub(crate) async fn visits_in(tx: &mut Tx, subject_id: i64) -> Result<Vec<Visit>, StoreError> {
+    let (list, types) = writer::select_list(&VISIT);
+    let rows = tx
+        .fetch(
+            &format!("SELECT {list} FROM visit WHERE subject_id = $1 AND NOT removed ORDER BY id"),
+            &[subject_id.into()],
+            &types,
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|values| {
+            let (id, row) = writer::row_from(&VISIT, values);
+            Visit {
+                id,
+                version: row.version,
+                subject_id,
+                data: visit_data_from(&row),
+            }
+        })
+        .collect())
+}
+
+pub(crate) async fn add_subject(
+    writer: &mut Writer,
+    actor: &Actor,
+    data: &SubjectData,
+) -> Result<Subject, StoreError> {
+    data.check(check::today())?;
+    let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
+    require_data_entry(writer.tx(), actor, site_id).await?;
+    if writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim())
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::invalid(
+            "code",
+            format!("'{}' is already used", data.code.trim()),
+        ));
+    }
+    let id = writer.create(&SUBJECT, data.changes(site_id)).await?;
+    subject_in(writer.tx(), id).await
+}
+
+pub(crate) async fn update_subject(
+    writer: &mut Writer,
+    actor: &Actor,
+    id: i64,
+    based_on: i64,
+    data: &SubjectData,
+    reason: &Reason,
+) -> Result<Subject, StoreError> {
+    data.check(check::today())?;
+    let current = writer::load(writer.tx(), &SUBJECT, id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "subject",
+            id: id.to_string(),
+        })?;
+    let old_site = current
+        .get("site_id")
+        .and_then(Value::as_int)
+        .unwrap_or_default();
+    require_data_entry(writer.tx(), actor, old_site).await?;
+    let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
+    require_data_entry(writer.tx(), actor, site_id).await?;
+    if let Some((other, _)) =
+        writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim()).await?
+        && other != id
+    {
+        return Err(StoreError::invalid(
+            "code",
+            format!("'{}' is already used", data.code.trim()),
+        ));
+    }
+    // Every record of the subject must stay valid against the changed subject (a later
+    // consent date must not leave a visit or a lab result before consent).
+    let changed = Subject {
+        id,
+        version: based_on + 1,
+        data: data.clone(),
+    };
+    crate::records::recheck_subject_records(writer.tx(), &changed, check::today()).await?;
+    let version = writer
+        .update(&SUBJECT, id, based_on, reason, data.changes(site_id))
+        .await?;
+    if version != based_on {
+        void_signatures(writer, id, None, reason).await?;
+    }
+    subject_in(writer.tx(), id).await
+}
+
+pub(crate) async fn remove_subject(
+    writer: &mut Writer,
+    actor: &Actor,
+    id: i64,
+    based_on: i64,
+    reason: &Reason,
+) -> Result<(), StoreError> {
+    let current = writer::load(writer.tx(), &SUBJECT, id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "subject",
+            id: id.to_string(),
+        })?;
+    require_data_entry(
+        writer.tx(),
+        actor,
+        current
+            .get("site_id")
+            .and_then(Value::as_int)
+            .unwrap_or_default(),
+    )
+    .await?;
+    writer.remove(&SUBJECT, id, based_on, reason).await
+}
+
+pub(crate) async fn add_visit(
+    writer: &mut Writer,
+    actor: &Actor,
+    subject_id: i64,
+    data: &VisitData,
+) -> Result<Visit, StoreError> {
+    let subject = subject_in(writer.tx(), subject_id).await?;
+    data.check(&subject, check::today())?;
+    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+    require_data_entry(writer.tx(), actor, site_id).await?;
+    let id = writer.create(&VISIT, data.changes(subject_id)).await?;
+    let reason = Reason::new("a visit was added")?;
+    void_signatures(writer, subject_id, None, &reason).await?;
+    visit_in(writer.tx(), id).await
+}
+
+pub(crate) async fn update_visit(
+    writer: &mut Writer,
+    actor: &Actor,
+    id: i64,
+    based_on: i64,
+    data: &VisitData,
+    reason: &Reason,
+) -> Result<Visit, StoreError> {
+    let visit = visit_in(writer.tx(), id).await?;
+    let subject = subject_in(writer.tx(), visit.subject_id).await?;
+    data.check(&subject, check::today())?;
+    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
+    require_data_entry(writer.tx(), actor, site_id).await?;
+    let version = writer
+        .update(&VISIT, id, based_on, reason, data.changes(visit.subject_id))
+        .await?;
+    if version != based_on {
+        void_signatures(writer, visit.subject_id, Some(id), reason).await?;
+    }
+    visit_in(writer.tx(), id).await
+}
+
 impl Store {
     /// Registers a subject at a site where `actor` enters data.
     pub async fn add_subject(
@@ -259,22 +468,10 @@ impl Store {
         actor: &Actor,
         data: &SubjectData,
     ) -> Result<Subject, StoreError> {
-        data.check(check::today())?;
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
-        require_data_entry(writer.tx(), actor, site_id).await?;
-        if writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim())
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::invalid(
-                "code",
-                format!("'{}' is already used", data.code.trim()),
-            ));
-        }
-        let id = writer.create(&SUBJECT, data.changes(site_id)).await?;
-        writer.commit().await?;
-        self.subject(id).await
+        let mut batch = self.batch(actor, None).await?;
+        let subject = batch.add_subject(data).await?;
+        batch.commit().await?;
+        Ok(subject)
     }
 
     /// Replaces a subject's data; only the fields that differ make events.
@@ -286,44 +483,10 @@ impl Store {
         data: &SubjectData,
         reason: &str,
     ) -> Result<Subject, StoreError> {
-        let reason = Reason::new(reason)?;
-        data.check(check::today())?;
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        let current = writer::load(writer.tx(), &SUBJECT, id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "subject",
-                id: id.to_string(),
-            })?;
-        let old_site = current
-            .get("site_id")
-            .and_then(Value::as_int)
-            .unwrap_or_default();
-        require_data_entry(writer.tx(), actor, old_site).await?;
-        let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
-        require_data_entry(writer.tx(), actor, site_id).await?;
-        if let Some((other, _)) =
-            writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim()).await?
-            && other != id
-        {
-            return Err(StoreError::invalid(
-                "code",
-                format!("'{}' is already used", data.code.trim()),
-            ));
-        }
-        // Every record of the subject must stay valid against the changed subject (a later
-        // consent date must not leave a visit or a lab result before consent).
-        let changed = Subject {
-            id,
-            version: based_on + 1,
-            data: data.clone(),
-        };
-        crate::records::recheck_subject_records(writer.tx(), &changed, check::today()).await?;
-        writer
-            .update(&SUBJECT, id, based_on, &reason, data.changes(site_id))
-            .await?;
-        writer.commit().await?;
-        self.subject(id).await
+        let mut batch = self.batch(actor, None).await?;
+        let subject = batch.update_subject(id, based_on, data, reason).await?;
+        batch.commit().await?;
+        Ok(subject)
     }
 
     /// Withdraws a subject record entered in error (it and its history stay in the trail).
@@ -334,45 +497,13 @@ impl Store {
         based_on: i64,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let reason = Reason::new(reason)?;
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        let current = writer::load(writer.tx(), &SUBJECT, id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "subject",
-                id: id.to_string(),
-            })?;
-        require_data_entry(
-            writer.tx(),
-            actor,
-            current
-                .get("site_id")
-                .and_then(Value::as_int)
-                .unwrap_or_default(),
-        )
-        .await?;
-        writer.remove(&SUBJECT, id, based_on, &reason).await?;
-        writer.commit().await
+        let mut batch = self.batch(actor, None).await?;
+        batch.remove_subject(id, based_on, reason).await?;
+        batch.commit().await
     }
 
     pub async fn subject(&self, id: i64) -> Result<Subject, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let row = writer::load(&mut tx, &SUBJECT, id)
-            .await?
-            .filter(|row| !row.removed)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "subject",
-                id: id.to_string(),
-            })?;
-        let site_id = row
-            .get("site_id")
-            .and_then(Value::as_int)
-            .unwrap_or_default();
-        let site = writer::load(&mut tx, &crate::schema::SITE, site_id)
-            .await?
-            .and_then(|site| site.get("code").and_then(Value::as_text).map(str::to_owned))
-            .unwrap_or_default();
-        subject_from(id, &row, site)
+        subject_in(&mut self.pool.read().await?, id).await
     }
 
     /// Every live subject, by id, read in one snapshot.
@@ -397,43 +528,17 @@ impl Store {
 
     /// Every live visit of a subject, by id.
     pub async fn visits_of(&self, subject_id: i64) -> Result<Vec<Visit>, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let (list, types) = writer::select_list(&VISIT);
-        let rows = tx
-            .fetch(
-                &format!(
-                    "SELECT {list} FROM visit WHERE subject_id = $1 AND NOT removed ORDER BY id"
-                ),
-                &[subject_id.into()],
-                &types,
-            )
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|values| {
-                let (id, row) = writer::row_from(&VISIT, values);
-                Visit {
-                    id,
-                    version: row.version,
-                    subject_id,
-                    data: visit_data_from(&row),
-                }
-            })
-            .collect())
+        visits_in(&mut self.pool.read().await?, subject_id).await
     }
 
     /// The live subject with this pseudonymous study id.
     pub async fn subject_by_code(&self, code: &str) -> Result<Subject, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let found = writer::find_by(&mut tx, &SUBJECT, "code", code).await?;
-        drop(tx);
-        match found {
-            Some((id, row)) if !row.removed => self.subject(id).await,
-            _ => Err(StoreError::NotFound {
+        subject_by_code_in(&mut self.pool.read().await?, code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
                 entity: "subject",
                 id: code.to_owned(),
-            }),
-        }
+            })
     }
 
     pub async fn add_visit(
@@ -442,23 +547,10 @@ impl Store {
         subject_id: i64,
         data: &VisitData,
     ) -> Result<Visit, StoreError> {
-        let subject = self.subject(subject_id).await?;
-        data.check(&subject, check::today())?;
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-        require_data_entry(writer.tx(), actor, site_id).await?;
-        // The subject may have changed since it was read; the visit is checked against its state
-        // under the writer lock.
-        let locked = writer::load(writer.tx(), &SUBJECT, subject_id).await?;
-        if locked.as_ref().map(|row| row.version) != Some(subject.version) {
-            return Err(StoreError::invalid(
-                "subject",
-                "changed while the visit was being saved; try again",
-            ));
-        }
-        let id = writer.create(&VISIT, data.changes(subject_id)).await?;
-        writer.commit().await?;
-        self.visit(id).await
+        let mut batch = self.batch(actor, None).await?;
+        let visit = batch.add_visit(subject_id, data).await?;
+        batch.commit().await?;
+        Ok(visit)
     }
 
     pub async fn update_visit(
@@ -469,46 +561,13 @@ impl Store {
         data: &VisitData,
         reason: &str,
     ) -> Result<Visit, StoreError> {
-        let reason = Reason::new(reason)?;
-        let visit = self.visit(id).await?;
-        let subject = self.subject(visit.subject_id).await?;
-        data.check(&subject, check::today())?;
-        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-        require_data_entry(writer.tx(), actor, site_id).await?;
-        let version = writer
-            .update(
-                &VISIT,
-                id,
-                based_on,
-                &reason,
-                data.changes(visit.subject_id),
-            )
-            .await?;
-        if version != based_on {
-            crate::signatures::void_for_visit(&mut writer, id, &reason).await?;
-        }
-        writer.commit().await?;
-        self.visit(id).await
+        let mut batch = self.batch(actor, None).await?;
+        let visit = batch.update_visit(id, based_on, data, reason).await?;
+        batch.commit().await?;
+        Ok(visit)
     }
 
     pub async fn visit(&self, id: i64) -> Result<Visit, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let row = writer::load(&mut tx, &VISIT, id)
-            .await?
-            .filter(|row| !row.removed)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "visit",
-                id: id.to_string(),
-            })?;
-        Ok(Visit {
-            id,
-            version: row.version,
-            subject_id: row
-                .get("subject_id")
-                .and_then(Value::as_int)
-                .unwrap_or_default(),
-            data: visit_data_from(&row),
-        })
+        visit_in(&mut self.pool.read().await?, id).await
     }
 }

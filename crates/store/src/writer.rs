@@ -83,6 +83,15 @@ pub(crate) struct Writer {
     recorded_at: String,
     last_seq: i64,
     last_hash: String,
+    /// Why the whole transaction was run (an import), written on every event that has no
+    /// reason of its own.
+    note: Option<Reason>,
+}
+
+/// The chain head at a savepoint, restored when the command after it is undone.
+pub(crate) struct Mark {
+    last_seq: i64,
+    last_hash: String,
 }
 
 /// The time written into events: UTC with microseconds, so text order is time order.
@@ -122,7 +131,41 @@ impl Writer {
             recorded_at,
             last_seq,
             last_hash,
+            note: None,
         })
+    }
+
+    /// Records `note` on every later event that has no reason of its own.
+    pub(crate) fn set_note(&mut self, note: Reason) {
+        self.note = Some(note);
+    }
+
+    /// Starts a command that can be undone alone (SQL savepoint), leaving the rest of the
+    /// transaction as it was.
+    pub(crate) async fn mark(&mut self) -> Result<Mark, StoreError> {
+        self.tx.execute("SAVEPOINT command", &[]).await?;
+        Ok(Mark {
+            last_seq: self.last_seq,
+            last_hash: self.last_hash.clone(),
+        })
+    }
+
+    /// Ends the command started at `mark`: kept when it succeeded, undone (rows and chain head)
+    /// when it failed, so a refused command leaves the transaction as it found it.
+    pub(crate) async fn settle<T>(
+        &mut self,
+        mark: Mark,
+        result: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if result.is_err() {
+            self.tx
+                .execute("ROLLBACK TO SAVEPOINT command", &[])
+                .await?;
+            self.last_seq = mark.last_seq;
+            self.last_hash = mark.last_hash;
+        }
+        self.tx.execute("RELEASE SAVEPOINT command", &[]).await?;
+        result
     }
 
     pub(crate) fn tx(&mut self) -> &mut Tx {
@@ -472,7 +515,9 @@ impl Writer {
             field: field.map(str::to_owned),
             old_value: canonical(old),
             new_value: canonical(new),
-            reason: reason.map(|reason| reason.as_str().to_owned()),
+            reason: reason
+                .or(self.note.as_ref())
+                .map(|reason| reason.as_str().to_owned()),
             version,
             prev_hash: self.last_hash.clone(),
             hash: String::new(),

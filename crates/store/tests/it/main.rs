@@ -23,6 +23,7 @@ mod fixture;
 
 mod assessments;
 mod audit;
+mod batch;
 mod concurrency;
 mod course;
 mod crash;

@@ -1,0 +1,163 @@
+//! Many commands in one transaction: a [`Batch`] holds the writer lock, runs each command with
+//! the same checks as when it runs alone, and writes everything at [`Batch::commit`] or nothing.
+//!
+//! Each command in a batch is undone alone when it is refused (a SQL savepoint), so a caller
+//! such as the importer can try every row, collect every refusal, and then decide not to commit.
+//! Every single-command method of [`Store`] is a batch of one.
+
+use crate::Store;
+use crate::auth::Actor;
+use crate::error::StoreError;
+use crate::records::{self, Stored, SubjectRecord};
+use crate::subjects::{self, Subject, SubjectData, Visit, VisitData};
+use crate::writer::{Reason, Writer};
+
+/// An open all-or-nothing transaction (see the module documentation). Dropping it without
+/// [`Batch::commit`] writes nothing.
+pub struct Batch {
+    writer: Writer,
+    actor: Actor,
+}
+
+impl Store {
+    /// Opens a batch for `actor`. `reason`, when given, is recorded on every event the batch
+    /// writes that has no reason of its own, first entries included (an import records why it
+    /// was run).
+    pub async fn batch(&self, actor: &Actor, reason: Option<&str>) -> Result<Batch, StoreError> {
+        let reason = reason.map(Reason::new).transpose()?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        if let Some(reason) = reason {
+            writer.set_note(reason);
+        }
+        Ok(Batch {
+            writer,
+            actor: actor.clone(),
+        })
+    }
+}
+
+impl Batch {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Writes every command of the batch, atomically.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.writer.commit().await
+    }
+
+    pub async fn add_subject(&mut self, data: &SubjectData) -> Result<Subject, StoreError> {
+        let mark = self.writer.mark().await?;
+        let result = subjects::add_subject(&mut self.writer, &self.actor, data).await;
+        self.writer.settle(mark, result).await
+    }
+
+    pub async fn update_subject(
+        &mut self,
+        id: i64,
+        based_on: i64,
+        data: &SubjectData,
+        reason: &str,
+    ) -> Result<Subject, StoreError> {
+        let reason = Reason::new(reason)?;
+        let mark = self.writer.mark().await?;
+        let result =
+            subjects::update_subject(&mut self.writer, &self.actor, id, based_on, data, &reason)
+                .await;
+        self.writer.settle(mark, result).await
+    }
+
+    pub async fn remove_subject(
+        &mut self,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let reason = Reason::new(reason)?;
+        let mark = self.writer.mark().await?;
+        let result =
+            subjects::remove_subject(&mut self.writer, &self.actor, id, based_on, &reason).await;
+        self.writer.settle(mark, result).await
+    }
+
+    pub async fn add_visit(
+        &mut self,
+        subject_id: i64,
+        data: &VisitData,
+    ) -> Result<Visit, StoreError> {
+        let mark = self.writer.mark().await?;
+        let result = subjects::add_visit(&mut self.writer, &self.actor, subject_id, data).await;
+        self.writer.settle(mark, result).await
+    }
+
+    pub async fn update_visit(
+        &mut self,
+        id: i64,
+        based_on: i64,
+        data: &VisitData,
+        reason: &str,
+    ) -> Result<Visit, StoreError> {
+        let reason = Reason::new(reason)?;
+        let mark = self.writer.mark().await?;
+        let result =
+            subjects::update_visit(&mut self.writer, &self.actor, id, based_on, data, &reason)
+                .await;
+        self.writer.settle(mark, result).await
+    }
+
+    pub async fn add_record<T: SubjectRecord>(
+        &mut self,
+        data: &T,
+    ) -> Result<Stored<T>, StoreError> {
+        let mark = self.writer.mark().await?;
+        let result = records::add_record(&mut self.writer, &self.actor, data).await;
+        self.writer.settle(mark, result).await
+    }
+
+    pub async fn update_record<T: SubjectRecord>(
+        &mut self,
+        id: i64,
+        based_on: i64,
+        data: &T,
+        reason: &str,
+    ) -> Result<Stored<T>, StoreError> {
+        let reason = Reason::new(reason)?;
+        let mark = self.writer.mark().await?;
+        let result =
+            records::update_record(&mut self.writer, &self.actor, id, based_on, data, &reason)
+                .await;
+        self.writer.settle(mark, result).await
+    }
+
+    pub async fn remove_record<T: SubjectRecord>(
+        &mut self,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let reason = Reason::new(reason)?;
+        let mark = self.writer.mark().await?;
+        let result =
+            records::remove_record::<T>(&mut self.writer, &self.actor, id, based_on, &reason).await;
+        self.writer.settle(mark, result).await
+    }
+
+    /// The live subject with this pseudonymous study id, as the batch sees it (its own writes
+    /// included); `None` when there is none.
+    pub async fn subject_by_code(&mut self, code: &str) -> Result<Option<Subject>, StoreError> {
+        subjects::subject_by_code_in(self.writer.tx(), code).await
+    }
+
+    /// Every live visit of a subject, as the batch sees it.
+    pub async fn visits_of(&mut self, subject_id: i64) -> Result<Vec<Visit>, StoreError> {
+        subjects::visits_in(self.writer.tx(), subject_id).await
+    }
+
+    /// Every live record of type `T` of a subject, as the batch sees it.
+    pub async fn records_of<T: SubjectRecord>(
+        &mut self,
+        subject_id: i64,
+    ) -> Result<Vec<Stored<T>>, StoreError> {
+        records::records_in(self.writer.tx(), subject_id).await
+    }
+}
