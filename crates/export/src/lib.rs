@@ -5,8 +5,12 @@
 //! - `dataset`: variables, cells and the four kinds of missing (blank, not done, not applicable,
 //!   unknown) every format keeps apart.
 //! - `xpt`: SAS XPORT version 5 transport files (IBM floating point, 80-byte records).
+//! - `source`: what the writers read (forms, a subject's casebook, audit events).
+//! - `tidy`: one CSV table per form keyed by subject, visit and repeat, and the data dictionary.
 
 pub mod dataset;
+pub mod source;
+pub mod tidy;
 pub mod xpt;
 
 pub use dataset::{Cell, Dataset, Missing, VarType, Variable};
