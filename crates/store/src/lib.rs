@@ -65,7 +65,7 @@ pub use people::{NewUser, Site, User};
 pub use reads::Grant;
 pub use records::{Stored, SubjectRecord};
 pub use sessions::{LockPolicy, SessionActor};
-pub use signatures::{Meaning, Signature};
+pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;
 pub use study::{NewStudy, Study};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};

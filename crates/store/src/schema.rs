@@ -174,14 +174,15 @@ pub static VISIT: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
-/// An electronic signature of a visit (21 CFR 11.50, 11.70): who (printed name), when, what it
-/// means, and the SHA-256 of the content signed. A later change of that content voids it.
+/// An electronic signature of a visit, or with no visit of the subject's whole casebook (21 CFR
+/// 11.50, 11.70): who (printed name), when, what it means, and the SHA-256 of the content
+/// signed. A later change of that content voids it; `voided_by_seq` is that change's event.
 pub static SIGNATURE: Kind = Kind {
     name: "signature",
     table: "signature",
     fields: &[
         reference("subject_id", &SUBJECT),
-        reference("visit_id", &VISIT),
+        optional_reference("visit_id", &VISIT),
         reference("signer_id", &USER),
         text("printed_name", true),
         text("meaning", true),
@@ -189,6 +190,7 @@ pub static SIGNATURE: Kind = Kind {
         text("content_sha256", true),
         flag("voided"),
         text("void_reason", false),
+        int("voided_by_seq", false),
     ],
     scope: Scope::Subject("subject_id"),
 };
@@ -477,6 +479,24 @@ pub static KINDS: &[&Kind] = &[
 
 /// The kinds recorded at a visit, whose content a visit signature covers.
 pub static VISIT_RECORDS: &[&Kind] = &[&CLASI, &SLEDAI, &LAB, &NERVE_CONDUCTION];
+
+/// The kinds of a subject's casebook, whose content (with the subject record) a casebook
+/// signature covers.
+pub static CASEBOOK_RECORDS: &[&Kind] = &[
+    &VISIT,
+    &CLASI,
+    &SLEDAI,
+    &LAB,
+    &DOSE,
+    &ADVERSE_EVENT,
+    &DECISION,
+    &ELIGIBILITY,
+    &DISPOSITION,
+    &DEVIATION,
+    &CONMED,
+    &HISTORY,
+    &NERVE_CONDUCTION,
+];
 
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {

@@ -1,18 +1,22 @@
-//! Electronic signatures of visits (21 CFR Part 11 §§ 11.50, 11.70, 11.200).
+//! Electronic signatures of a visit or of a subject's whole casebook (21 CFR Part 11 §§ 11.50,
+//! 11.70, 11.200).
 //!
 //! Signing needs the signer's password again (both components: the session's login and the
 //! password). The signature records the printed name, the time, the meaning and the SHA-256 of
-//! the signed content; it is itself an audit event. Any later change of the signed visit voids
-//! the signature in the same transaction, with a reason, so the void is in the trail too.
+//! the signed content; it is itself an audit event. Any later change of the signed content (for
+//! a casebook: any record of the subject) voids the signature in the same transaction, with a
+//! reason and the event of the change, so the void is in the trail too. Visits and casebooks go
+//! through the same path; [`Signed`] says which content is meant.
 
 use sha2::{Digest, Sha256};
 
 use crate::Store;
 use crate::auth::{Actor, Password, Role};
-use crate::db::Tx;
+use crate::db::{Arg, Tx};
 use crate::error::StoreError;
 use crate::people::{password_matches, require_role, site_by_code};
-use crate::schema::{Kind, SIGNATURE, VISIT, VISIT_RECORDS};
+use crate::schema::{CASEBOOK_RECORDS, Kind, SIGNATURE, SUBJECT, USER, VISIT, VISIT_RECORDS};
+use crate::subjects::{subject_in, visit_in};
 use crate::value::{Ty, Value};
 use crate::writer::{self, Reason, Row, Writer};
 
@@ -58,11 +62,47 @@ impl Meaning {
     }
 }
 
+/// What a signature signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signed {
+    /// A visit and every record entered at it.
+    Visit(i64),
+    /// A subject's casebook: the subject record and every record of that subject.
+    Casebook(i64),
+}
+
+impl Signed {
+    /// The record the content starts from, the kinds it covers and the column that ties them
+    /// to it, and the name of the serialisation.
+    fn parts(
+        self,
+    ) -> (
+        &'static Kind,
+        i64,
+        &'static [&'static Kind],
+        &'static str,
+        &'static str,
+    ) {
+        match self {
+            Signed::Visit(id) => (&VISIT, id, VISIT_RECORDS, "visit_id", "cletrial-visit-v1"),
+            Signed::Casebook(id) => (
+                &SUBJECT,
+                id,
+                CASEBOOK_RECORDS,
+                "subject_id",
+                "cletrial-casebook-v1",
+            ),
+        }
+    }
+}
+
 /// A signature as it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signature {
     pub id: i64,
-    pub visit_id: i64,
+    pub subject_id: i64,
+    /// The visit signed; `None` for a casebook signature.
+    pub visit_id: Option<i64>,
     pub signer_login: String,
     pub printed_name: String,
     pub meaning: Meaning,
@@ -71,11 +111,20 @@ pub struct Signature {
     pub content_sha256: String,
     /// Why the signature no longer holds; `None` while it does.
     pub void_reason: Option<String>,
+    /// The audit event (sequence number) of the change that voided it.
+    pub voided_by_seq: Option<i64>,
 }
 
 impl Signature {
     pub fn is_valid(&self) -> bool {
         self.void_reason.is_none()
+    }
+
+    pub fn signed(&self) -> Signed {
+        match self.visit_id {
+            Some(visit_id) => Signed::Visit(visit_id),
+            None => Signed::Casebook(self.subject_id),
+        }
     }
 }
 
@@ -89,26 +138,27 @@ fn record_json(kind: &Kind, id: i64, row: &Row) -> serde_json::Value {
     serde_json::json!([kind.name, id, row.version, fields])
 }
 
-/// The SHA-256 of what a visit signature covers: the visit and every live record entered at
-/// it.
-async fn content_sha256(tx: &mut Tx, visit_id: i64) -> Result<String, StoreError> {
-    let visit = writer::load(tx, &VISIT, visit_id)
+/// The SHA-256 of the canonical content of `signed`: its first record and every live record
+/// it covers, in a fixed order.
+async fn content_sha256(tx: &mut Tx, signed: Signed) -> Result<String, StoreError> {
+    let (head, id, covered, column, format) = signed.parts();
+    let first = writer::load(tx, head, id)
         .await?
         .filter(|row| !row.removed)
         .ok_or_else(|| StoreError::NotFound {
-            entity: "visit",
-            id: visit_id.to_string(),
+            entity: head.name,
+            id: id.to_string(),
         })?;
-    let mut records = vec![record_json(&VISIT, visit_id, &visit)];
-    for kind in VISIT_RECORDS {
+    let mut records = vec![record_json(head, id, &first)];
+    for kind in covered {
         let (list, types) = writer::select_list(kind);
         let rows = tx
             .fetch(
                 &format!(
-                    "SELECT {list} FROM {} WHERE visit_id = $1 AND NOT removed ORDER BY id",
+                    "SELECT {list} FROM {} WHERE {column} = $1 AND NOT removed ORDER BY id",
                     kind.table
                 ),
-                &[visit_id.into()],
+                &[id.into()],
                 &types,
             )
             .await?;
@@ -117,30 +167,32 @@ async fn content_sha256(tx: &mut Tx, visit_id: i64) -> Result<String, StoreError
             records.push(record_json(kind, id, &row));
         }
     }
-    let text = serde_json::json!(["cletrial-visit-v1", records]).to_string();
+    let text = serde_json::json!([format, records]).to_string();
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
-/// Voids the valid signatures that cover a changed record of `subject_id`: those of
-/// `visit_id` when the record was taken at a visit. Runs inside the changing command's
-/// transaction, with the change's reason.
+/// Voids the valid signatures that cover a changed record of `subject_id`: the subject's
+/// casebook signatures, and those of `visit_id` when the record was taken at a visit. Runs
+/// inside the changing command's transaction, after its events, with its reason.
 pub(crate) async fn void_signatures(
     writer: &mut Writer,
-    _subject_id: i64,
+    subject_id: i64,
     visit_id: Option<i64>,
     reason: &Reason,
 ) -> Result<(), StoreError> {
-    let Some(visit_id) = visit_id else {
-        return Ok(());
-    };
     let live = writer
         .tx()
         .fetch(
-            "SELECT id, version FROM signature WHERE visit_id = $1 AND NOT voided AND NOT removed ORDER BY id",
-            &[visit_id.into()],
+            "SELECT id, version FROM signature WHERE NOT voided AND NOT removed \
+             AND ((visit_id IS NULL AND subject_id = $1) OR visit_id = $2) ORDER BY id",
+            &[subject_id.into(), Arg::Int(visit_id)],
             &[Ty::Int, Ty::Int],
         )
         .await?;
+    if live.is_empty() {
+        return Ok(());
+    }
+    let change = writer.last_seq();
     let why = Reason::new(&format!("signed content changed: {}", reason.as_str()))?;
     for row in live {
         let (Some(Value::Int(id)), Some(Value::Int(version))) = (&row[0], &row[1]) else {
@@ -155,6 +207,7 @@ pub(crate) async fn void_signatures(
                 vec![
                     ("voided", Some(Value::Bool(true))),
                     ("void_reason", Some(Value::Text(why.as_str().to_owned()))),
+                    ("voided_by_seq", Some(Value::Int(change))),
                 ],
             )
             .await?;
@@ -163,29 +216,57 @@ pub(crate) async fn void_signatures(
 }
 
 fn signature_from(id: i64, row: &Row, signer_login: String) -> Result<Signature, StoreError> {
-    let text = |field: &str| {
-        row.get(field)
-            .and_then(Value::as_text)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let text = |field: &str| row.text(field).unwrap_or_default().to_owned();
     Ok(Signature {
         id,
-        visit_id: row
-            .get("visit_id")
-            .and_then(Value::as_int)
-            .unwrap_or_default(),
+        subject_id: row.need("subject_id", row.int("subject_id"))?,
+        visit_id: row.int("visit_id"),
         signer_login,
         printed_name: text("printed_name"),
         meaning: Meaning::parse(&text("meaning"))?,
         signed_at: text("signed_at"),
         content_sha256: text("content_sha256"),
         void_reason: row
-            .get("voided")
-            .and_then(Value::as_bool)
+            .flag("voided")
             .unwrap_or_default()
             .then(|| text("void_reason")),
+        voided_by_seq: row.int("voided_by_seq"),
     })
+}
+
+/// What the signer saw before signing, checked under the writer lock.
+enum Reviewed<'a> {
+    /// The version of the visit record.
+    Version(i64),
+    /// The content hash shown to the signer.
+    Content(&'a str),
+}
+
+/// The signatures matching `condition` (on `$1`), oldest first.
+async fn signatures_where(
+    tx: &mut Tx,
+    condition: &str,
+    id: i64,
+) -> Result<Vec<Signature>, StoreError> {
+    let (list, types) = writer::select_list(&SIGNATURE);
+    let rows = tx
+        .fetch(
+            &format!("SELECT {list} FROM signature WHERE {condition} AND NOT removed ORDER BY id"),
+            &[id.into()],
+            &types,
+        )
+        .await?;
+    let mut signatures = Vec::new();
+    for values in rows {
+        let (id, row) = writer::row_from(&SIGNATURE, values);
+        let signer_id = row.int("signer_id").unwrap_or_default();
+        let login = writer::load(tx, &USER, signer_id)
+            .await?
+            .and_then(|user| user.text("login").map(str::to_owned))
+            .unwrap_or_default();
+        signatures.push(signature_from(id, &row, login)?);
+    }
+    Ok(signatures)
 }
 
 impl Store {
@@ -199,48 +280,94 @@ impl Store {
         password: &Password,
         meaning: Meaning,
     ) -> Result<Signature, StoreError> {
-        let visit = self.visit(visit_id).await?;
-        let subject = self.subject(visit.subject_id).await?;
+        let reviewed = Reviewed::Version(based_on);
+        self.sign(actor, Signed::Visit(visit_id), reviewed, password, meaning)
+            .await
+    }
+
+    /// The SHA-256 of a subject's casebook as it stands: what an investigator reviews before
+    /// [`Store::sign_casebook`].
+    pub async fn casebook_sha256(&self, subject_id: i64) -> Result<String, StoreError> {
+        let mut tx = self.pool.read().await?;
+        content_sha256(&mut tx, Signed::Casebook(subject_id)).await
+    }
+
+    /// Signs a subject's whole casebook, which must still hash to `reviewed_sha256` (the
+    /// content the investigator reviewed). Only an investigator at the subject's site may sign,
+    /// and only with their password typed again. Any later change to any record of the subject
+    /// voids the signature.
+    pub async fn sign_casebook(
+        &self,
+        actor: &Actor,
+        subject_id: i64,
+        reviewed_sha256: &str,
+        password: &Password,
+        meaning: Meaning,
+    ) -> Result<Signature, StoreError> {
+        let reviewed = Reviewed::Content(reviewed_sha256);
+        self.sign(
+            actor,
+            Signed::Casebook(subject_id),
+            reviewed,
+            password,
+            meaning,
+        )
+        .await
+    }
+
+    /// The one signing path of visits and casebooks.
+    async fn sign(
+        &self,
+        actor: &Actor,
+        signed: Signed,
+        reviewed: Reviewed<'_>,
+        password: &Password,
+        meaning: Meaning,
+    ) -> Result<Signature, StoreError> {
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
         if !password_matches(writer.tx(), actor.user_id, password).await? {
             return Err(StoreError::AuthenticationFailed);
         }
+        let (subject_id, visit_id, version) = match signed {
+            Signed::Visit(id) => {
+                let visit = visit_in(writer.tx(), id).await?;
+                (visit.subject_id, Some(id), visit.version)
+            }
+            Signed::Casebook(id) => (id, None, subject_in(writer.tx(), id).await?.version),
+        };
+        let subject = subject_in(writer.tx(), subject_id).await?;
         let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
         let investigator = |role: Role| role == Role::Investigator;
         require_role(writer.tx(), actor, site_id, investigator, "investigator").await?;
-        let row = writer::load(writer.tx(), &VISIT, visit_id)
-            .await?
-            .filter(|row| !row.removed)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "visit",
-                id: visit_id.to_string(),
-            })?;
-        if row.version != based_on {
-            return Err(StoreError::invalid(
-                "visit",
-                format!(
-                    "changed since you read it (now version {}, you saw {based_on}); review it again before signing",
-                    row.version
-                ),
-            ));
+        let content = content_sha256(writer.tx(), signed).await?;
+        match reviewed {
+            Reviewed::Version(based_on) if based_on != version => {
+                return Err(StoreError::invalid(
+                    "visit",
+                    format!(
+                        "changed since you read it (now version {version}, you saw {based_on}); review it again before signing"
+                    ),
+                ));
+            }
+            Reviewed::Content(seen) if seen != content => {
+                return Err(StoreError::invalid(
+                    "casebook",
+                    "changed since you reviewed it; review it again before signing",
+                ));
+            }
+            _ => {}
         }
-        let (_, signer) = writer::load(writer.tx(), &crate::schema::USER, actor.user_id)
+        let printed_name = writer::load(writer.tx(), &USER, actor.user_id)
             .await?
-            .map(|row| (actor.user_id, row))
+            .and_then(|signer| signer.text("printed_name").map(str::to_owned))
             .ok_or(StoreError::AuthenticationFailed)?;
-        let printed_name = signer
-            .get("printed_name")
-            .and_then(Value::as_text)
-            .unwrap_or_default()
-            .to_owned();
         let signed_at = writer.recorded_at().to_owned();
-        let content = content_sha256(writer.tx(), visit_id).await?;
         let id = writer
             .create(
                 &SIGNATURE,
                 vec![
-                    ("subject_id", Some(Value::Int(visit.subject_id))),
-                    ("visit_id", Some(Value::Int(visit_id))),
+                    ("subject_id", Some(Value::Int(subject_id))),
+                    ("visit_id", visit_id.map(Value::Int)),
                     ("signer_id", Some(Value::Int(actor.user_id))),
                     ("printed_name", Some(Value::Text(printed_name))),
                     ("meaning", Some(Value::Text(meaning.as_str().to_owned()))),
@@ -250,54 +377,31 @@ impl Store {
                 ],
             )
             .await?;
+        let mut signature = signatures_where(writer.tx(), "id = $1", id).await?;
         writer.commit().await?;
-        let mut signatures = self.signatures(visit_id).await?;
-        signatures.retain(|signature| signature.id == id);
-        signatures
+        signature
             .pop()
             .ok_or_else(|| StoreError::corrupt("a new signature vanished"))
     }
 
     /// Every signature of a visit, valid and voided, oldest first.
     pub async fn signatures(&self, visit_id: i64) -> Result<Vec<Signature>, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let (list, types) = writer::select_list(&SIGNATURE);
-        let rows = tx
-            .fetch(
-                &format!(
-                    "SELECT {list} FROM signature WHERE visit_id = $1 AND NOT removed ORDER BY id"
-                ),
-                &[visit_id.into()],
-                &types,
-            )
-            .await?;
-        let mut signatures = Vec::new();
-        for values in rows {
-            let (id, row) = writer::row_from(&SIGNATURE, values);
-            let signer_id = row
-                .get("signer_id")
-                .and_then(Value::as_int)
-                .unwrap_or_default();
-            let login = writer::load(&mut tx, &crate::schema::USER, signer_id)
-                .await?
-                .and_then(|user| {
-                    user.get("login")
-                        .and_then(Value::as_text)
-                        .map(str::to_owned)
-                })
-                .unwrap_or_default();
-            signatures.push(signature_from(id, &row, login)?);
-        }
-        Ok(signatures)
+        signatures_where(&mut self.pool.read().await?, "visit_id = $1", visit_id).await
     }
 
-    /// Whether a valid signature still matches the visit as it stands (a check on the void
-    /// mechanism: every valid signature's hash equals the current content's).
+    /// Every casebook signature of a subject, valid and voided, oldest first.
+    pub async fn casebook_signatures(&self, subject_id: i64) -> Result<Vec<Signature>, StoreError> {
+        let condition = "visit_id IS NULL AND subject_id = $1";
+        signatures_where(&mut self.pool.read().await?, condition, subject_id).await
+    }
+
+    /// Whether a signature's hash equals the content it covers as it stands now (every valid
+    /// signature's does: a check on the void mechanism).
     pub async fn signature_matches_content(
         &self,
         signature: &Signature,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.read().await?;
-        Ok(content_sha256(&mut tx, signature.visit_id).await? == signature.content_sha256)
+        Ok(content_sha256(&mut tx, signature.signed()).await? == signature.content_sha256)
     }
 }

@@ -420,7 +420,8 @@ pub(crate) async fn remove_subject(
             .unwrap_or_default(),
     )
     .await?;
-    writer.remove(&SUBJECT, id, based_on, reason).await
+    writer.remove(&SUBJECT, id, based_on, reason).await?;
+    void_signatures(writer, id, None, reason).await
 }
 
 pub(crate) async fn add_visit(

@@ -24,6 +24,7 @@ mod fixture;
 mod assessments;
 mod audit;
 mod batch;
+mod casebook;
 mod concurrency;
 mod course;
 mod crash;
