@@ -43,6 +43,7 @@ mod study;
 mod subjects;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod tokens;
 mod value;
 mod verify;
 mod writer;
@@ -68,6 +69,7 @@ pub use sessions::{LockPolicy, SessionActor};
 pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;
 pub use study::{NewStudy, Study};
+pub use tokens::{ApiToken, MIN_TOKEN_CHARS};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
 pub use verify::{Problem, Verification};
 pub use writer::Reason;

@@ -454,12 +454,25 @@ pub static NERVE_CONDUCTION: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// An API token of a user, kept by its SHA-256 only; revoking removes it (`store::tokens`).
+pub static API_TOKEN: Kind = Kind {
+    name: "api_token",
+    table: "api_token",
+    fields: &[
+        reference("user_id", &USER),
+        text("label", true),
+        text("token_sha256", true),
+    ],
+    scope: Scope::Study,
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
 pub static KINDS: &[&Kind] = &[
     &STUDY,
     &SITE,
     &USER,
     &GRANT,
+    &API_TOKEN,
     &SUBJECT,
     &VISIT,
     &SIGNATURE,

@@ -13,6 +13,7 @@
 //! form a token doubled in a cookie. Every page checks the user's roles per site; a subject of a
 //! site where the user holds no role answers 404, like a subject that does not exist.
 
+mod api;
 mod error;
 mod pages;
 pub mod policy;
@@ -27,7 +28,7 @@ use axum::middleware;
 use store::{LockPolicy, Store};
 
 pub use error::PageError;
-pub use session::Principal;
+pub use session::{Principal, issue_token};
 
 use policy::Routes;
 
@@ -80,6 +81,7 @@ pub fn router(store: Store, config: Config) -> Router {
         .get("/subjects", pages::subjects::list)
         .get("/subjects/{code}", pages::subjects::page)
         .get("/static/style.css", pages::layout::style)
+        .merge(api::routes())
         .finish()
         .fallback(pages::layout::not_found)
         .layer(middleware::from_fn(security::same_origin))

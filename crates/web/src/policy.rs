@@ -180,7 +180,9 @@ impl Principal {
 pub enum Scope {
     /// No login needed (login form, style sheet, the OpenAPI document).
     Public,
-    /// Any logged-in user; the action is checked without a site (lists show what the user reads).
+    /// Any logged-in user, who sees only what their sites allow (dashboard, subject list).
+    LoggedIn,
+    /// The action is checked without a site (study-wide: exports, administration).
     Study(Action),
     /// The action is checked at the site named in the request body (screening a candidate).
     Site(Action),
@@ -226,11 +228,32 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/login", Scope::Public),
     endpoint(Post, "/login", Scope::Public),
     endpoint(Get, "/static/style.css", Scope::Public),
-    endpoint(Post, "/logout", Scope::Study(A::ReadSubject)),
-    endpoint(Get, "/", Scope::Study(A::ReadSubject)),
-    endpoint(Get, "/subjects", Scope::Study(A::ReadSubject)),
+    endpoint(Post, "/logout", Scope::LoggedIn),
+    endpoint(Get, "/", Scope::LoggedIn),
+    endpoint(Get, "/subjects", Scope::LoggedIn),
     endpoint(Get, "/subjects/{code}", Scope::Subject(A::ReadSubject)),
     // API.
+    endpoint(Get, "/api/v1/openapi.json", Scope::Public),
+    endpoint(Get, "/api/v1/subjects", Scope::LoggedIn),
+    endpoint(Post, "/api/v1/subjects", Scope::Site(A::Screen)),
+    endpoint(Get, "/api/v1/subjects/{code}", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/api/v1/subjects/{code}/enrolment", Scope::Subject(A::Enrol)),
+    endpoint(Get, "/api/v1/subjects/{code}/history", Scope::Subject(A::ReadHistory)),
+    endpoint(Get, "/api/v1/subjects/{code}/visits", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/api/v1/subjects/{code}/visits", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/clasi", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/sledai", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/labs", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/signatures", Scope::Subject(A::Sign)),
+    endpoint(Post, "/api/v1/subjects/{code}/doses", Scope::Subject(A::EnterVisitData)),
+    endpoint(Get, "/api/v1/subjects/{code}/decision", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/api/v1/subjects/{code}/decisions", Scope::Subject(A::RecordDecision)),
+    endpoint(Get, "/api/v1/subjects/{code}/adverse-events", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/api/v1/subjects/{code}/adverse-events", Scope::Subject(A::RecordAdverseEvent)),
+    endpoint(Get, "/api/v1/subjects/{code}/queries", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/api/v1/subjects/{code}/queries", Scope::Subject(A::RaiseQuery)),
+    endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/answer", Scope::Subject(A::AnswerQuery)),
+    endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
 ];
 
 /// A router under construction that accepts only routes listed in [`ENDPOINTS`].
@@ -283,6 +306,13 @@ impl Routes {
         T: 'static,
     {
         self.add(Verb::Post, path, handler)
+    }
+
+    /// Both sets of routes in one.
+    pub(crate) fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.served.extend(other.served);
+        self
     }
 
     /// The router, once every endpoint is served. Panics on an endpoint without a route.

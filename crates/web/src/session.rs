@@ -2,10 +2,12 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use store::{Actor, Grant, Role};
+use store::{Actor, ApiToken, Grant, Role, Store, StoreError};
 
 use crate::AppState;
+use crate::api::error::ApiError;
 use crate::error::PageError;
 
 /// The session cookie: the random token of a live session.
@@ -15,13 +17,27 @@ pub(crate) const LOGIN_COOKIE: &str = "cletrial_login";
 
 /// 256 random bits from the operating system, as hex.
 pub(crate) fn random_token() -> Result<String, PageError> {
+    random_hex().map_err(PageError::Internal)
+}
+
+fn random_hex() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| {
-        PageError::Internal(store::StoreError::Other(
-            format!("no randomness: {error}").into(),
-        ))
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|error| StoreError::Other(format!("no randomness: {error}").into()))?;
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// Issues an API token acting for `login` (`actor` is that user or an administrator) and
+/// returns it with the token itself, which is shown once and never stored.
+pub async fn issue_token(
+    store: &Store,
+    actor: &Actor,
+    login: &str,
+    label: &str,
+) -> Result<(ApiToken, String), StoreError> {
+    let token = random_hex()?;
+    let issued = store.create_token(actor, login, label, &token).await?;
+    Ok((issued, token))
 }
 
 /// Unix seconds now.
@@ -110,5 +126,40 @@ impl FromRequestParts<AppState> for Principal {
             csrf_token: session.csrf_token,
             grants,
         })
+    }
+}
+
+/// The user of an API request, from `Authorization: Bearer <token>` only: a cookie never
+/// authenticates the API (so no other site can make a browser call it) and a token never opens
+/// a page (the page extractor reads only the session cookie).
+pub(crate) struct ApiPrincipal(pub(crate) Principal);
+
+impl FromRequestParts<AppState> for ApiPrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<ApiPrincipal, ApiError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+            .ok_or(ApiError::Unauthorized)?;
+        let actor = state
+            .store
+            .token_actor(token)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let grants = state.store.grants_of(actor.user_id()).await?;
+        // No form is posted under a token; its form token is a fresh secret nobody holds.
+        Ok(ApiPrincipal(Principal {
+            actor,
+            csrf_token: random_token()?,
+            grants,
+        }))
     }
 }

@@ -1,0 +1,252 @@
+//! The protocol decision (what the engine recommends, and whether the investigator followed it)
+//! and adverse events.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use instruments::ctcae::CtcaeGrade;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use store::{ActionTaken, AdverseEvent, Causality, Outcome, ProtocolDecision, Subject};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::visits::Saved;
+use crate::api::{json, parse, subject_for};
+use crate::pages::clinical::{Record, decision as decide, protocol_of};
+use crate::policy::Action;
+use crate::session::ApiPrincipal;
+
+/// Today in UTC, the default date of a decision.
+fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// The engine's decision for `subject` on `as_of`, or why there is none.
+async fn engine(
+    state: &AppState,
+    subject: &Subject,
+    as_of: Date,
+) -> Result<Result<protocol::Decision, String>, ApiError> {
+    let protocol = protocol_of(&state.store).await?;
+    let record = Record::read(&state.store, subject.id).await?;
+    Ok(decide(&protocol, &record, subject, as_of))
+}
+
+/// What the protocol asks for on a date.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct DecisionOut {
+    #[schema(value_type = String, format = Date)]
+    as_of: Date,
+    /// The engine's decision (action, dose, phase, response, flags, rule ids with their
+    /// sentences, next visit), or `null` when it cannot decide.
+    #[schema(value_type = Option<Object>)]
+    decision: Option<serde_json::Value>,
+    /// Why there is no decision (not enrolled, the protocol cannot be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unavailable: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/subjects/{code}/decision", tag = "clinical",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    responses(
+        (status = 200, description = "The protocol's decision today", body = DecisionOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn decision(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
+    let as_of = today();
+    let out = match engine(&state, &subject, as_of).await? {
+        Ok(decision) => DecisionOut {
+            as_of,
+            decision: Some(
+                serde_json::to_value(&decision)
+                    .map_err(|error| ApiError::Internal(store::StoreError::Other(error.into())))?,
+            ),
+            unavailable: None,
+        },
+        Err(why) => DecisionOut {
+            as_of,
+            decision: None,
+            unavailable: Some(why),
+        },
+    };
+    Ok(json(StatusCode::OK, &out))
+}
+
+/// The investigator's record of the protocol's decision on a date.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct DecisionIn {
+    /// The date decided on; today when absent. The server recomputes the decision for it.
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    as_of: Option<Date>,
+    /// Whether the investigator followed the protocol's decision.
+    followed: bool,
+    /// Why not, when not followed (required then, refused otherwise).
+    #[serde(default)]
+    not_followed_reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/decisions", tag = "clinical",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = DecisionIn,
+    responses(
+        (status = 201, body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn record_decision(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::RecordDecision).await?;
+    let input: DecisionIn = parse(&body)?;
+    let as_of = input.as_of.unwrap_or_else(today);
+    let decision = engine(&state, &subject, as_of)
+        .await?
+        .map_err(|why| ApiError::invalid("as_of", why))?;
+    let study = state.store.study().await?;
+    let record = ProtocolDecision {
+        followed: Some(input.followed),
+        not_followed_reason: input.not_followed_reason,
+        ..ProtocolDecision::from_decision(subject.id, study.protocol_version, &decision)?
+    };
+    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    Ok(json(StatusCode::CREATED, &Saved::new(&stored)))
+}
+
+/// An adverse event as recorded, with the alert the pages show.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AdverseEventOut {
+    id: i64,
+    version: i64,
+    term: String,
+    #[schema(value_type = String, format = Date)]
+    start_date: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    end_date: Option<Date>,
+    grade: u8,
+    serious: bool,
+    causality: String,
+    action_taken: String,
+    outcome: String,
+    /// Serious, or CTCAE grade 3 or more: the investigator must look now.
+    alert: bool,
+}
+
+fn adverse_event_out(stored: &store::Stored<AdverseEvent>) -> AdverseEventOut {
+    let event = &stored.data;
+    AdverseEventOut {
+        id: stored.id,
+        version: stored.version,
+        term: event.term.clone(),
+        start_date: event.start_date,
+        end_date: event.end_date,
+        grade: event.grade.number(),
+        serious: event.serious,
+        causality: event.causality.code().to_owned(),
+        action_taken: event.action_taken.code().to_owned(),
+        outcome: event.outcome.code().to_owned(),
+        alert: event.serious || event.grade.number() >= 3,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/subjects/{code}/adverse-events", tag = "clinical",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    responses(
+        (status = 200, body = [AdverseEventOut]),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn adverse_events(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
+    let events: Vec<AdverseEventOut> = state
+        .store
+        .records_of::<AdverseEvent>(subject.id)
+        .await?
+        .iter()
+        .map(adverse_event_out)
+        .collect();
+    Ok(json(StatusCode::OK, &events))
+}
+
+/// An adverse event, graded by CTCAE v5.0.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct AdverseEventIn {
+    /// A CTCAE term of the trial's catalogue, or the verbatim term.
+    term: String,
+    #[schema(value_type = String, format = Date)]
+    start_date: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    end_date: Option<Date>,
+    /// CTCAE grade 1 to 5.
+    #[schema(minimum = 1, maximum = 5)]
+    grade: u8,
+    serious: bool,
+    /// `unrelated`, `unlikely`, `possible`, `probable` or `definite`.
+    causality: String,
+    /// CDISC AEACN, e.g. `dose_not_changed`, `drug_interrupted`.
+    action_taken: String,
+    /// CDISC AEOUT, e.g. `recovered`, `not_recovered`.
+    outcome: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/adverse-events", tag = "clinical",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = AdverseEventIn,
+    responses(
+        (status = 201, body = AdverseEventOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn add_adverse_event(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::RecordAdverseEvent).await?;
+    let input: AdverseEventIn = parse(&body)?;
+    let record = AdverseEvent {
+        subject_id: subject.id,
+        term: input.term,
+        start_date: input.start_date,
+        end_date: input.end_date,
+        grade: CtcaeGrade::from_number(input.grade)
+            .filter(|grade| grade.number() >= 1)
+            .ok_or_else(|| ApiError::invalid("grade", "must be a CTCAE grade from 1 to 5"))?,
+        serious: input.serious,
+        causality: Causality::parse(&input.causality)?,
+        action_taken: ActionTaken::parse(&input.action_taken)?,
+        outcome: Outcome::parse(&input.outcome)?,
+    };
+    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    Ok(json(StatusCode::CREATED, &adverse_event_out(&stored)))
+}

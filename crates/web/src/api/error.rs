@@ -1,0 +1,241 @@
+//! The API's one error type: a JSON body naming the field, with the status a script can branch on
+//! (401 no or bad token, 403 not allowed, 404 missing or another site's, 409 stale version,
+//! 422 bad input). Only a failure of the server itself is a 500, logged without request data.
+
+use axum::http::StatusCode;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use store::{Conflict, StoreError};
+use utoipa::ToSchema;
+
+use crate::api::json;
+use crate::error::PageError;
+
+/// Why a request was not done. Nothing was saved.
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    /// No `Authorization: Bearer` token, or not a live one.
+    Unauthorized,
+    Forbidden(String),
+    /// Nothing here, or a subject of a site the user does not read (the two look the same).
+    NotFound,
+    Invalid {
+        field: String,
+        message: String,
+    },
+    /// The change was based on a stale version: both versions are in the answer.
+    Conflict {
+        conflict: Box<Conflict>,
+        current: serde_json::Value,
+        yours: serde_json::Value,
+    },
+    Internal(StoreError),
+}
+
+impl ApiError {
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A stale-version refusal with the record as it stands and the change that was refused.
+    pub(crate) fn with_versions(self, current: impl Serialize, yours: impl Serialize) -> ApiError {
+        match self {
+            ApiError::Conflict { conflict, .. } => ApiError::Conflict {
+                conflict,
+                current: serde_json::to_value(current).unwrap_or_default(),
+                yours: serde_json::to_value(yours).unwrap_or_default(),
+            },
+            other => other,
+        }
+    }
+}
+
+/// The body of every refusal.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorBody {
+    /// `unauthorized`, `forbidden`, `not_found`, `invalid`, `conflict` or `server_error`.
+    error: &'static str,
+    /// The input field at fault (a JSON path such as `clasi.areas.scalp.erythema`), for
+    /// `invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    message: String,
+    /// For `conflict`: who changed the record since the version the change was based on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conflict: Option<ConflictBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ConflictBody {
+    entity: String,
+    id: i64,
+    your_version: i64,
+    current_version: i64,
+    changed_by: String,
+    changed_at: String,
+    /// The record as it stands now.
+    #[schema(value_type = Object)]
+    current: serde_json::Value,
+    /// The change that was refused, as sent.
+    #[schema(value_type = Object)]
+    yours: serde_json::Value,
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound { .. } => ApiError::NotFound,
+            StoreError::Forbidden(message) => ApiError::Forbidden(message),
+            StoreError::AuthenticationFailed => ApiError::Unauthorized,
+            StoreError::Invalid { field, message } => ApiError::Invalid { field, message },
+            StoreError::ReasonRequired => ApiError::invalid(
+                "reason",
+                "a reason for change is required when changing a record",
+            ),
+            StoreError::Conflict(conflict) => ApiError::Conflict {
+                conflict,
+                current: serde_json::Value::Null,
+                yours: serde_json::Value::Null,
+            },
+            other => ApiError::Internal(other),
+        }
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(error: PageError) -> ApiError {
+        match error {
+            PageError::LoginNeeded => ApiError::Unauthorized,
+            PageError::NotFound => ApiError::NotFound,
+            PageError::Forbidden(message) => ApiError::Forbidden(message),
+            PageError::CrossSite => ApiError::Forbidden("refused as cross-site".to_owned()),
+            PageError::Refused(message) => ApiError::invalid("body", message),
+            PageError::Internal(error) => ApiError::Internal(error),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = |error, field, message: String| ErrorBody {
+            error,
+            field,
+            message,
+            conflict: None,
+        };
+        let (status, body) = match self {
+            ApiError::Unauthorized => {
+                let body = body(
+                    "unauthorized",
+                    None,
+                    "send a live API token as `Authorization: Bearer <token>`".to_owned(),
+                );
+                let mut response = json(StatusCode::UNAUTHORIZED, &body);
+                response
+                    .headers_mut()
+                    .insert(WWW_AUTHENTICATE, "Bearer".parse().expect("header value"));
+                return response;
+            }
+            ApiError::Forbidden(message) => {
+                (StatusCode::FORBIDDEN, body("forbidden", None, message))
+            }
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                body(
+                    "not_found",
+                    None,
+                    "no such record, or it belongs to a site where you hold no role".to_owned(),
+                ),
+            ),
+            ApiError::Invalid { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                body("invalid", Some(field), message),
+            ),
+            ApiError::Conflict {
+                conflict,
+                current,
+                yours,
+            } => {
+                let message = conflict.to_string();
+                let conflict = ConflictBody {
+                    entity: conflict.entity.to_owned(),
+                    id: conflict.id,
+                    your_version: conflict.based_on,
+                    current_version: conflict.current,
+                    changed_by: conflict.changed_by,
+                    changed_at: conflict.changed_at,
+                    current,
+                    yours,
+                };
+                (
+                    StatusCode::CONFLICT,
+                    ErrorBody {
+                        error: "conflict",
+                        field: None,
+                        message,
+                        conflict: Some(conflict),
+                    },
+                )
+            }
+            ApiError::Internal(error) => {
+                eprintln!("cletrial web api: internal error: {error}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    body(
+                        "server_error",
+                        None,
+                        "the server could not complete this request; nothing was saved".to_owned(),
+                    ),
+                )
+            }
+        };
+        json(status, &body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(error: StoreError, expect: StatusCode) {
+        assert_eq!(ApiError::from(error).into_response().status(), expect);
+    }
+
+    #[test]
+    fn only_a_failure_of_the_server_is_a_server_error() {
+        check(
+            StoreError::invalid("grade", "must be 1 to 5"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+        check(StoreError::ReasonRequired, StatusCode::UNPROCESSABLE_ENTITY);
+        check(
+            StoreError::NotFound {
+                entity: "visit",
+                id: "9".into(),
+            },
+            StatusCode::NOT_FOUND,
+        );
+        check(StoreError::Forbidden("no".into()), StatusCode::FORBIDDEN);
+        check(StoreError::AuthenticationFailed, StatusCode::UNAUTHORIZED);
+        check(
+            StoreError::Conflict(Box::new(Conflict {
+                entity: "subject",
+                id: 1,
+                based_on: 1,
+                current: 2,
+                changed_by: "coord_a".into(),
+                changed_at: "2026-01-01T00:00:00Z".into(),
+            })),
+            StatusCode::CONFLICT,
+        );
+        check(
+            StoreError::Corrupt("bad row".into()),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! Subjects: the list at the user's sites, one subject, screening a candidate, enrolment, and
+//! the subject's audit history.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use store::{BirthOrAge, EventFilter, Sex, Subject, SubjectData};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::{json, parse, reason_or, subject_for};
+use crate::policy::Action;
+use crate::session::ApiPrincipal;
+
+/// A subject under their pseudonymous study id.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SubjectOut {
+    code: String,
+    site: String,
+    /// Send this back to change the subject (optimistic concurrency).
+    version: i64,
+    /// `F`, `M` or `U` (CDISC SEX).
+    sex: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    birth_date: Option<Date>,
+    age_years: Option<i64>,
+    subtype: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    screening_date: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    consent_date: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
+    enrolment_date: Option<Date>,
+}
+
+impl From<&Subject> for SubjectOut {
+    fn from(subject: &Subject) -> SubjectOut {
+        let data = &subject.data;
+        let (birth_date, age_years) = match data.birth {
+            BirthOrAge::BirthDate(date) => (Some(date), None),
+            BirthOrAge::AgeYears(age) => (None, Some(age)),
+        };
+        SubjectOut {
+            code: data.code.clone(),
+            site: data.site.clone(),
+            version: subject.version,
+            sex: data.sex.code().to_owned(),
+            birth_date,
+            age_years,
+            subtype: data.subtype.map(|subtype| subtype.id().to_owned()),
+            screening_date: data.screening_date,
+            consent_date: data.consent_date,
+            enrolment_date: data.enrolment_date,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/subjects", tag = "subjects",
+    responses(
+        (status = 200, description = "The subjects of the sites the user reads", body = [SubjectOut]),
+        (status = 401, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+) -> Result<Response, ApiError> {
+    let subjects: Vec<SubjectOut> = state
+        .store
+        .subjects()
+        .await?
+        .iter()
+        .filter(|subject| principal.0.reads_site(&subject.data.site))
+        .map(SubjectOut::from)
+        .collect();
+    Ok(json(StatusCode::OK, &subjects))
+}
+
+#[utoipa::path(get, path = "/api/v1/subjects/{code}", tag = "subjects",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    responses(
+        (status = 200, body = SubjectOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn read(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
+    Ok(json(StatusCode::OK, &SubjectOut::from(&subject)))
+}
+
+/// A candidate to register at screening. Give either `birth_date` or `age_years`.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub(crate) struct ScreenIn {
+    /// The site's code.
+    site: String,
+    /// A new pseudonymous study id (never a name or initials).
+    code: String,
+    /// `F`, `M` or `U`.
+    sex: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    birth_date: Option<Date>,
+    #[serde(default)]
+    age_years: Option<i64>,
+    /// The CLE subtype id (INSTRUMENTS.md 6), when known.
+    #[serde(default)]
+    subtype: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    screening_date: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    consent_date: Option<Date>,
+}
+
+fn birth_or_age(birth_date: Option<Date>, age_years: Option<i64>) -> Result<BirthOrAge, ApiError> {
+    match (birth_date, age_years) {
+        (Some(date), None) => Ok(BirthOrAge::BirthDate(date)),
+        (None, Some(age)) => Ok(BirthOrAge::AgeYears(age)),
+        _ => Err(ApiError::invalid(
+            "birth_date",
+            "give either birth_date or age_years, not both and not neither",
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects", tag = "subjects",
+    request_body = ScreenIn,
+    responses(
+        (status = 201, description = "Registered", body = SubjectOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "A site where the user holds no role", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn screen(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    // The site is in the body; whether the user may screen anywhere is checked before reading it.
+    principal.0.require(Action::Screen, None)?;
+    let input: ScreenIn = parse(&body)?;
+    principal.0.require(Action::Screen, Some(&input.site))?;
+    let data = SubjectData {
+        site: input.site,
+        code: input.code,
+        sex: Sex::parse(&input.sex)?,
+        birth: birth_or_age(input.birth_date, input.age_years)?,
+        subtype: input
+            .subtype
+            .map(|id| {
+                id.parse()
+                    .map_err(|error| ApiError::invalid("subtype", format!("{error}")))
+            })
+            .transpose()?,
+        screening_date: input.screening_date,
+        consent_date: input.consent_date,
+        enrolment_date: None,
+    };
+    let subject = state.store.add_subject(&principal.0.actor, &data).await?;
+    Ok(json(StatusCode::CREATED, &SubjectOut::from(&subject)))
+}
+
+/// Consent and enrolment of a screened subject.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub(crate) struct EnrolIn {
+    /// The subject's version as read.
+    version: i64,
+    #[schema(value_type = String, format = Date)]
+    consent_date: Date,
+    #[schema(value_type = String, format = Date)]
+    enrolment_date: Date,
+    /// Why, when this changes dates already recorded.
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/enrolment", tag = "subjects",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = EnrolIn,
+    responses(
+        (status = 200, description = "Enrolled", body = SubjectOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Changed since read: both versions", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn enrol(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::Enrol).await?;
+    let input: EnrolIn = parse(&body)?;
+    let data = SubjectData {
+        consent_date: Some(input.consent_date),
+        enrolment_date: Some(input.enrolment_date),
+        ..subject.data.clone()
+    };
+    let reason = reason_or(&input.reason, "enrolment");
+    match state
+        .store
+        .update_subject(&principal.0.actor, subject.id, input.version, &data, reason)
+        .await
+    {
+        Ok(enrolled) => Ok(json(StatusCode::OK, &SubjectOut::from(&enrolled))),
+        Err(conflict @ store::StoreError::Conflict(_)) => {
+            let current = state.store.subject(subject.id).await?;
+            Err(ApiError::from(conflict).with_versions(SubjectOut::from(&current), &input))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// One audit event: who changed which field of which record, when, from what to what, why.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EventOut {
+    seq: i64,
+    recorded_at: String,
+    actor: String,
+    entity: String,
+    entity_id: i64,
+    action: String,
+    field: Option<String>,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    reason: Option<String>,
+    version: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/subjects/{code}/history", tag = "subjects",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    responses(
+        (status = 200, description = "Every audit event of the subject's record, in order", body = [EventOut]),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::ReadHistory).await?;
+    let filter = EventFilter {
+        subject: Some(subject.data.code),
+        since: None,
+    };
+    let mut events = Vec::new();
+    loop {
+        let after = events.last().map_or(0, |event: &EventOut| event.seq);
+        let page = state.store.audit_page(&filter, after, 1000).await?;
+        if page.is_empty() {
+            break;
+        }
+        events.extend(page.into_iter().map(|event| EventOut {
+            seq: event.seq,
+            recorded_at: event.recorded_at,
+            actor: event.actor,
+            entity: event.entity,
+            entity_id: event.entity_id,
+            action: event.action,
+            field: event.field,
+            old_value: event.old_value,
+            new_value: event.new_value,
+            reason: event.reason,
+            version: event.version,
+        }));
+    }
+    Ok(json(StatusCode::OK, &events))
+}

@@ -1,0 +1,437 @@
+//! Visits and what is measured at them (CLASI, SLEDAI-2K, labs), doses, and visit signatures.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use store::{
+    ClasiAssessment, Decimal, DosePeriod, LabResult, Meaning, Password, SledaiAssessment,
+    StoreError, Visit, VisitData,
+};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::{json, parse, subject_for, visit_of};
+use crate::policy::Action;
+use crate::session::ApiPrincipal;
+
+/// A visit with its signatures.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct VisitOut {
+    id: i64,
+    /// Send this back to sign the visit as read.
+    version: i64,
+    name: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    planned_date: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
+    actual_date: Option<Date>,
+}
+
+impl From<&Visit> for VisitOut {
+    fn from(visit: &Visit) -> VisitOut {
+        VisitOut {
+            id: visit.id,
+            version: visit.version,
+            name: visit.data.name.clone(),
+            planned_date: visit.data.planned_date,
+            actual_date: visit.data.actual_date,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/subjects/{code}/visits", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    responses(
+        (status = 200, body = [VisitOut]),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
+    let visits: Vec<VisitOut> = state
+        .store
+        .visits_of(subject.id)
+        .await?
+        .iter()
+        .map(VisitOut::from)
+        .collect();
+    Ok(json(StatusCode::OK, &visits))
+}
+
+/// A visit of the schedule.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct VisitIn {
+    /// The visit's name in the schedule, e.g. `week 4`.
+    name: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    planned_date: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    actual_date: Option<Date>,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/visits", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = VisitIn,
+    responses(
+        (status = 201, body = VisitOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    let input: VisitIn = parse(&body)?;
+    let data = VisitData {
+        name: input.name,
+        planned_date: input.planned_date,
+        actual_date: input.actual_date,
+    };
+    let visit = state
+        .store
+        .add_visit(&principal.0.actor, subject.id, &data)
+        .await?;
+    Ok(json(StatusCode::CREATED, &VisitOut::from(&visit)))
+}
+
+/// A record as saved, with what the server computed from it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Saved {
+    id: i64,
+    version: i64,
+    /// CLASI activity (0-70) and damage (0-56); `null` when an item was not assessed
+    /// (missing is not zero).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clasi: Option<ClasiTotals>,
+    /// SLEDAI-2K total (0-105).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sledai: Option<u8>,
+    /// CTCAE v5.0 grade of a lab value, when CTCAE grades the test from a value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ctcae_grade: Option<u8>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ClasiTotals {
+    activity: Option<u8>,
+    damage: Option<u8>,
+}
+
+impl Saved {
+    pub(crate) fn new<T>(stored: &store::Stored<T>) -> Saved {
+        Saved {
+            id: stored.id,
+            version: stored.version,
+            clasi: None,
+            sledai: None,
+            ctcae_grade: None,
+        }
+    }
+}
+
+/// A CLASI assessment: the areas as `cletrial score clasi` reads them.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct ClasiIn {
+    #[schema(value_type = String, format = Date)]
+    assessed_on: Date,
+    /// The CLASI document (see `examples/clasi/`): every area's activity and damage items.
+    #[schema(value_type = Object)]
+    clasi: serde_json::Value,
+}
+
+/// The visit `{visit}` of subject `{code}` once the user may enter data there.
+async fn visit_for_entry(
+    state: &AppState,
+    principal: &ApiPrincipal,
+    code: &str,
+    visit: &str,
+) -> Result<(store::Subject, Visit), ApiError> {
+    let subject = subject_for(state, principal, code, Action::EnterVisitData).await?;
+    let visit = visit_of(state, &subject, visit).await?;
+    Ok((subject, visit))
+}
+
+/// Nested instrument input, its field named under `prefix`.
+fn instrument<T>(
+    prefix: &str,
+    value: &serde_json::Value,
+    read: fn(&str) -> Result<T, instruments::input::InputError>,
+) -> Result<T, ApiError> {
+    read(&value.to_string())
+        .map_err(|error| ApiError::invalid(format!("{prefix}.{}", error.path), error.message))
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/clasi", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id"),
+           ("visit" = i64, Path, description = "The visit's id")),
+    request_body = ClasiIn,
+    responses(
+        (status = 201, body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn clasi(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path((code, visit)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let input: ClasiIn = parse(&body)?;
+    let record = ClasiAssessment {
+        subject_id: subject.id,
+        visit_id: visit.id,
+        assessed_on: input.assessed_on,
+        clasi: instrument("clasi", &input.clasi, instruments::input::read_clasi)?,
+    };
+    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    let saved = Saved {
+        clasi: Some(ClasiTotals {
+            activity: stored.data.activity(),
+            damage: stored.data.damage(),
+        }),
+        ..Saved::new(&stored)
+    };
+    Ok(json(StatusCode::CREATED, &saved))
+}
+
+/// A SLEDAI-2K assessment: the descriptors as `cletrial score sledai` reads them.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct SledaiIn {
+    #[schema(value_type = String, format = Date)]
+    assessed_on: Date,
+    /// The SLEDAI-2K document (see `examples/sledai/`).
+    #[schema(value_type = Object)]
+    sledai: serde_json::Value,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/sledai", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id"),
+           ("visit" = i64, Path, description = "The visit's id")),
+    request_body = SledaiIn,
+    responses(
+        (status = 201, body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn sledai(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path((code, visit)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let input: SledaiIn = parse(&body)?;
+    let record = SledaiAssessment {
+        subject_id: subject.id,
+        visit_id: Some(visit.id),
+        assessed_on: input.assessed_on,
+        sledai: instrument("sledai", &input.sledai, instruments::input::read_sledai)?,
+    };
+    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    let saved = Saved {
+        sledai: Some(stored.data.sledai.score()),
+        ..Saved::new(&stored)
+    };
+    Ok(json(StatusCode::CREATED, &saved))
+}
+
+/// A laboratory result. Numbers are sent as decimal text so the laboratory's precision is kept
+/// (`12.50` stays `12.50`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct LabIn {
+    #[schema(value_type = String, format = Date)]
+    collected_on: Date,
+    /// The test's code, e.g. `neutrophils`, `creatinine`.
+    test: String,
+    #[schema(example = "1.2")]
+    value: String,
+    /// As reported, e.g. `10^9/L`.
+    unit: String,
+    #[serde(default)]
+    lln: Option<String>,
+    #[serde(default)]
+    uln: Option<String>,
+}
+
+fn decimal(field: &str, text: Option<&str>) -> Result<Option<Decimal>, StoreError> {
+    text.map(|text| Decimal::parse(field, text)).transpose()
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/labs", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id"),
+           ("visit" = i64, Path, description = "The visit's id")),
+    request_body = LabIn,
+    responses(
+        (status = 201, body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn lab(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path((code, visit)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let input: LabIn = parse(&body)?;
+    let record = LabResult {
+        subject_id: subject.id,
+        visit_id: Some(visit.id),
+        collected_on: input.collected_on,
+        test: input.test,
+        value: Decimal::parse("value", &input.value)?,
+        unit: input.unit,
+        lln: decimal("lln", input.lln.as_deref())?,
+        uln: decimal("uln", input.uln.as_deref())?,
+    };
+    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    let saved = Saved {
+        ctcae_grade: stored.data.ctcae_grade()?.map(|grade| grade.number()),
+        ..Saved::new(&stored)
+    };
+    Ok(json(StatusCode::CREATED, &saved))
+}
+
+/// A period on one daily dose of the study drug.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct DoseIn {
+    /// The drug's code, e.g. `lenalidomide`.
+    drug: String,
+    /// Milligrams per day as decimal text, more than zero.
+    #[schema(example = "5")]
+    daily_dose_mg: String,
+    #[schema(value_type = String, format = Date)]
+    start_date: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    end_date: Option<Date>,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/doses", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = DoseIn,
+    responses(
+        (status = 201, body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn dose(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    let input: DoseIn = parse(&body)?;
+    let record = DosePeriod {
+        subject_id: subject.id,
+        drug: input.drug,
+        daily_dose_mg: Decimal::parse("daily_dose_mg", &input.daily_dose_mg)?,
+        start_date: input.start_date,
+        end_date: input.end_date,
+    };
+    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    Ok(json(StatusCode::CREATED, &Saved::new(&stored)))
+}
+
+/// An electronic signature of a visit as read (21 CFR 11.50): the password typed again.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct SignIn {
+    /// The visit's version as read; a visit changed since is not signed.
+    version: i64,
+    /// `authorship`, `review`, `approval` or `responsibility`.
+    meaning: String,
+    password: String,
+}
+
+/// A signature as recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SignatureOut {
+    id: i64,
+    signer: String,
+    printed_name: String,
+    meaning: String,
+    signed_at: String,
+    content_sha256: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/signatures", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id"),
+           ("visit" = i64, Path, description = "The visit's id")),
+    request_body = SignIn,
+    responses(
+        (status = 201, body = SignatureOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "Wrong password, unknown meaning, or changed since read", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn sign(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path((code, visit)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::Sign).await?;
+    let visit = visit_of(&state, &subject, &visit).await?;
+    let input: SignIn = parse(&body)?;
+    let meaning = Meaning::parse(&input.meaning)?;
+    let password = Password::typed(&input.password)?;
+    let signature = match state
+        .store
+        .sign_visit(
+            &principal.0.actor,
+            visit.id,
+            input.version,
+            &password,
+            meaning,
+        )
+        .await
+    {
+        Err(StoreError::AuthenticationFailed) => {
+            return Err(ApiError::invalid("password", "is not your password"));
+        }
+        other => other?,
+    };
+    let out = SignatureOut {
+        id: signature.id,
+        signer: signature.signer_login,
+        printed_name: signature.printed_name,
+        meaning: signature.meaning.as_str().to_owned(),
+        signed_at: signature.signed_at,
+        content_sha256: signature.content_sha256,
+    };
+    Ok(json(StatusCode::CREATED, &out))
+}
