@@ -6,9 +6,12 @@
 //!   unknown) every format keeps apart.
 //! - `xpt`: SAS XPORT version 5 transport files (IBM floating point, 80-byte records).
 //! - `source`: what the writers read (forms, a subject's casebook, audit events).
+//! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV) built per subject, with
+//!   their variable metadata, written as CSV or XPT.
 //! - `tidy`: one CSV table per form keyed by subject, visit and repeat, and the data dictionary.
 
 pub mod dataset;
+pub mod sdtm;
 pub mod source;
 pub mod tidy;
 pub mod xpt;

@@ -1,0 +1,1300 @@
+//! SDTM datasets built from each subject's casebook: DM, SV, EX, AE, LB, RS, DS, IE and DV, with
+//! their variable metadata. Written as CSV (`sdtm`) or SAS transport files (`xpt`).
+//!
+//! Mapping choices, with their sources (`../shared/docs/EDC-ANCHORS.md` section 7):
+//! - CDISC controlled terminology has no CLASI or SLEDAI-2K codelists, so both go in RS (clinical
+//!   classification) with sponsor-defined `RSCAT` ("CLASI", "SLEDAI-2K") and `RSTESTCD`, following
+//!   the PASI precedent; item scores are collected records, the totals (CLASI activity and
+//!   damage, SLEDAI-2K score) are derived records flagged `RSDRVFL = "Y"` (QRS assumptions).
+//! - A result that was not done has an empty `--ORRES` and `--STAT = "NOT DONE"`; not applicable
+//!   and unknown are the results "NOT APPLICABLE" and "UNKNOWN"; a blank item makes no record (SDTMIG
+//!   3.4 section 4.5.1.2). In XPT the numeric result (`--STRESN`) also carries SAS special
+//!   missing values .D, .N and .U.
+//! - IE holds only the criteria a subject did not satisfy (SDTMIG IE assumptions), with `U` where
+//!   the eligibility evaluation could not decide.
+//! - Study days (`--DY`) count from RFSTDTC, the first dose, with no day 0.
+//! - VISITNUM numbers a subject's visits by date; the store has no study-wide visit numbering.
+
+use std::io::Write;
+
+use jiff::civil::{Date, DateTime};
+use protocol::eligibility::whole_years;
+
+use crate::ExportError;
+use crate::dataset::{Cell, Dataset, Missing, Variable};
+use crate::source::{Casebook, Entry, FormRecord, Forms, SUBJECT_REF, VISIT_REF};
+use crate::xpt::XptWriter;
+
+/// The domains, in the order they are written.
+pub const DOMAINS: [&str; 9] = ["DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV"];
+
+const DATE: u16 = 10;
+
+fn common(domain: &str, seq: bool) -> Vec<Variable> {
+    let mut variables = vec![
+        Variable::text("STUDYID", "Study Identifier", 20),
+        Variable::text("DOMAIN", "Domain Abbreviation", 2),
+        Variable::text("USUBJID", "Unique Subject Identifier", 40),
+    ];
+    if seq {
+        variables.push(Variable::num(&format!("{domain}SEQ"), "Sequence Number"));
+    }
+    variables
+}
+
+fn visit_vars() -> [Variable; 2] {
+    [
+        Variable::num("VISITNUM", "Visit Number"),
+        Variable::text("VISIT", "Visit Name", 40),
+    ]
+}
+
+/// The variables of every domain (names, labels, types and lengths as written).
+pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
+    let t = Variable::text;
+    let n = Variable::num;
+    let mut all = Vec::new();
+    let mut push = |name: &str, label: &str, variables: Vec<Variable>| -> Result<(), ExportError> {
+        all.push(Dataset::new(name, label, variables)?);
+        Ok(())
+    };
+    let mut dm = common("DM", false);
+    dm.extend([
+        t("SUBJID", "Subject Identifier for the Study", 20),
+        t("RFSTDTC", "Subject Reference Start Date/Time", DATE),
+        t("RFENDTC", "Subject Reference End Date/Time", DATE),
+        t("RFXSTDTC", "Date/Time of First Study Treatment", DATE),
+        t("RFXENDTC", "Date/Time of Last Study Treatment", DATE),
+        t("RFICDTC", "Date/Time of Informed Consent", DATE),
+        t("SITEID", "Study Site Identifier", 20),
+        t("BRTHDTC", "Date/Time of Birth", DATE),
+        n("AGE", "Age"),
+        t("AGEU", "Age Units", 5),
+        t("SEX", "Sex", 1),
+        t("ARMCD", "Planned Arm Code", 8),
+        t("ARM", "Description of Planned Arm", 40),
+        t("ACTARMCD", "Actual Arm Code", 8),
+        t("ACTARM", "Description of Actual Arm", 40),
+    ]);
+    push("DM", "Demographics", dm)?;
+    let mut sv = common("SV", false);
+    sv.extend(visit_vars());
+    sv.extend([
+        t("SVSTDTC", "Start Date/Time of Visit", DATE),
+        t("SVENDTC", "End Date/Time of Visit", DATE),
+        n("SVSTDY", "Study Day of Start of Visit"),
+    ]);
+    push("SV", "Subject Visits", sv)?;
+    let mut ex = common("EX", true);
+    ex.extend([
+        t("EXTRT", "Name of Treatment", 40),
+        n("EXDOSE", "Dose"),
+        t("EXDOSU", "Dose Units", 2),
+        t("EXDOSFRQ", "Dosing Frequency per Interval", 2),
+        t("EXROUTE", "Route of Administration", 5),
+        t("EXSTDTC", "Start Date/Time of Treatment", DATE),
+        t("EXENDTC", "End Date/Time of Treatment", DATE),
+        n("EXSTDY", "Study Day of Start of Treatment"),
+        n("EXENDY", "Study Day of End of Treatment"),
+    ]);
+    push("EX", "Exposure", ex)?;
+    let mut ae = common("AE", true);
+    ae.extend([
+        t("AETERM", "Reported Term for the Adverse Event", 200),
+        t("AEDECOD", "Dictionary-Derived Term", 200),
+        t("AESER", "Serious Event", 1),
+        t("AEREL", "Causality", 20),
+        t("AEACN", "Action Taken with Study Treatment", 20),
+        t("AEOUT", "Outcome of Adverse Event", 40),
+        t("AETOXGR", "Standard Toxicity Grade", 1),
+        t("AESTDTC", "Start Date/Time of Adverse Event", DATE),
+        t("AEENDTC", "End Date/Time of Adverse Event", DATE),
+        n("AESTDY", "Study Day of Start of Adverse Event"),
+        n("AEENDY", "Study Day of End of Adverse Event"),
+    ]);
+    push("AE", "Adverse Events", ae)?;
+    let mut lb = common("LB", true);
+    lb.extend([
+        t("LBTESTCD", "Lab Test or Examination Short Name", 8),
+        t("LBTEST", "Lab Test or Examination Name", 40),
+        t("LBORRES", "Result or Finding in Original Units", 40),
+        t("LBORRESU", "Original Units", 20),
+        t("LBORNRLO", "Reference Range Lower Limit in Orig Unit", 20),
+        t("LBORNRHI", "Reference Range Upper Limit in Orig Unit", 20),
+        t("LBSTRESC", "Character Result/Finding in Std Format", 40),
+        n("LBSTRESN", "Numeric Result/Finding in Standard Units"),
+        t("LBSTRESU", "Standard Units", 20),
+        t("LBSTAT", "Completion Status", 8),
+        t("LBTOXGR", "Standard Toxicity Grade", 1),
+    ]);
+    lb.extend(visit_vars());
+    lb.extend([
+        t("LBDTC", "Date/Time of Specimen Collection", DATE),
+        n("LBDY", "Study Day of Specimen Collection"),
+    ]);
+    push("LB", "Laboratory Test Results", lb)?;
+    let mut rs = common("RS", true);
+    rs.extend([
+        t("RSTESTCD", "Assessment Short Name", 8),
+        t("RSTEST", "Assessment Name", 40),
+        t("RSCAT", "Category for Assessment", 20),
+        t("RSORRES", "Result or Finding in Original Units", 20),
+        t("RSSTRESC", "Character Result/Finding in Std Format", 20),
+        n("RSSTRESN", "Numeric Result/Finding in Standard Units"),
+        t("RSSTAT", "Completion Status", 8),
+        t("RSDRVFL", "Derived Flag", 1),
+        t("RSEVLINT", "Evaluation Interval", 5),
+    ]);
+    rs.extend(visit_vars());
+    rs.extend([
+        t("RSDTC", "Date/Time of Assessment", DATE),
+        n("RSDY", "Study Day of Assessment"),
+    ]);
+    push("RS", "Disease Response and Clin Classification", rs)?;
+    let mut ds = common("DS", true);
+    ds.extend([
+        t("DSTERM", "Reported Term for the Disposition Event", 200),
+        t("DSDECOD", "Standardized Disposition Term", 40),
+        t("DSCAT", "Category for Disposition Event", 20),
+        t("DSSTDTC", "Start Date/Time of Disposition Event", DATE),
+        n("DSSTDY", "Study Day of Start of Disposition Event"),
+    ]);
+    push("DS", "Disposition", ds)?;
+    let mut ie = common("IE", true);
+    ie.extend([
+        t("IETESTCD", "Inclusion/Exclusion Criterion Short Name", 8),
+        t("IETEST", "Inclusion/Exclusion Criterion", 200),
+        t("IECAT", "Inclusion/Exclusion Category", 9),
+        t("IEORRES", "I/E Criterion Original Result", 1),
+        t("IESTRESC", "I/E Criterion Result in Std Format", 1),
+        t("IEDTC", "Date/Time of Collection", DATE),
+        n("IEDY", "Study Day of Collection"),
+    ]);
+    push("IE", "Inclusion/Exclusion Criteria Not Met", ie)?;
+    let mut dv = common("DV", true);
+    dv.extend([
+        t("DVTERM", "Protocol Deviation Term", 200),
+        t("DVDECOD", "Protocol Deviation Coded Term", 40),
+        t("DVCAT", "Category for Protocol Deviation", 5),
+        t("DVSTDTC", "Start Date/Time of Deviation", DATE),
+        n("DVSTDY", "Study Day of Start of Deviation"),
+    ]);
+    push("DV", "Protocol Deviations", dv)?;
+    Ok(all)
+}
+
+/// CLASI areas in the store's field prefixes, with the area number and label used in RSTESTCD
+/// and RSTEST (sponsor-defined: "CLA" + area + item letter).
+const CLASI_AREAS: [(&str, &str, &str); 13] = [
+    ("scalp", "01", "Scalp"),
+    ("ears", "02", "Ears"),
+    ("nose_malar", "03", "Nose/malar"),
+    ("rest_of_face", "04", "Rest of face"),
+    ("v_neck", "05", "V-neck"),
+    ("posterior_neck_shoulders", "06", "Neck/shoulders"),
+    ("chest", "07", "Chest"),
+    ("abdomen", "08", "Abdomen"),
+    ("back_buttocks", "09", "Back/buttocks"),
+    ("arms", "10", "Arms"),
+    ("hands", "11", "Hands"),
+    ("legs", "12", "Legs"),
+    ("feet", "13", "Feet"),
+];
+const CLASI_ITEMS: [(&str, &str, &str); 4] = [
+    ("erythema", "E", "Erythema"),
+    ("scale", "S", "Scale/hypertrophy"),
+    ("dyspigmentation", "D", "Dyspigmentation"),
+    ("scarring", "C", "Scarring/atrophy"),
+];
+/// The CLASI fields outside the area grid: (field, RSTESTCD, RSTEST, derived).
+const CLASI_OTHER: [(&str, &str, &str, bool); 7] = [
+    (
+        "mucous_membrane",
+        "CLAMUC",
+        "CLASI-Mucous membrane lesions",
+        false,
+    ),
+    (
+        "recent_hair_loss",
+        "CLAHAIR",
+        "CLASI-Recent hair loss",
+        false,
+    ),
+    (
+        "nonscarring_alopecia",
+        "CLANSALO",
+        "CLASI-Nonscarring alopecia",
+        false,
+    ),
+    (
+        "scarring_alopecia",
+        "CLASCALO",
+        "CLASI-Scarring alopecia",
+        false,
+    ),
+    (
+        "dyspigmentation_lasts_12_months",
+        "CLADP12M",
+        "CLASI-Dyspigmentation lasts 12 months",
+        false,
+    ),
+    ("activity", "CLAACT", "CLASI-Activity score", true),
+    ("damage", "CLADAM", "CLASI-Damage score", true),
+];
+/// SLEDAI-2K descriptors in the store's field names: (field, RSTESTCD, RSTEST, derived).
+const SLEDAI_TESTS: [(&str, &str, &str, bool); 25] = [
+    ("seizure", "SLSEIZ", "SLEDAI-2K-Seizure", false),
+    ("psychosis", "SLPSYCH", "SLEDAI-2K-Psychosis", false),
+    (
+        "organic_brain_syndrome",
+        "SLOBS",
+        "SLEDAI-2K-Organic brain syndrome",
+        false,
+    ),
+    (
+        "visual_disturbance",
+        "SLVISUAL",
+        "SLEDAI-2K-Visual disturbance",
+        false,
+    ),
+    (
+        "cranial_nerve_disorder",
+        "SLCRANN",
+        "SLEDAI-2K-Cranial nerve disorder",
+        false,
+    ),
+    (
+        "lupus_headache",
+        "SLHEADAC",
+        "SLEDAI-2K-Lupus headache",
+        false,
+    ),
+    ("cva", "SLCVA", "SLEDAI-2K-CVA", false),
+    ("vasculitis", "SLVASC", "SLEDAI-2K-Vasculitis", false),
+    ("arthritis", "SLARTHR", "SLEDAI-2K-Arthritis", false),
+    ("myositis", "SLMYOS", "SLEDAI-2K-Myositis", false),
+    ("urinary_casts", "SLCASTS", "SLEDAI-2K-Urinary casts", false),
+    ("hematuria", "SLHEMAT", "SLEDAI-2K-Hematuria", false),
+    ("proteinuria", "SLPROT", "SLEDAI-2K-Proteinuria", false),
+    ("pyuria", "SLPYUR", "SLEDAI-2K-Pyuria", false),
+    ("rash", "SLRASH", "SLEDAI-2K-Rash", false),
+    ("alopecia", "SLALOP", "SLEDAI-2K-Alopecia", false),
+    (
+        "mucosal_ulcers",
+        "SLULCER",
+        "SLEDAI-2K-Mucosal ulcers",
+        false,
+    ),
+    ("pleurisy", "SLPLEUR", "SLEDAI-2K-Pleurisy", false),
+    ("pericarditis", "SLPERIC", "SLEDAI-2K-Pericarditis", false),
+    (
+        "low_complement",
+        "SLLOWCOM",
+        "SLEDAI-2K-Low complement",
+        false,
+    ),
+    (
+        "increased_dna_binding",
+        "SLDNA",
+        "SLEDAI-2K-Increased DNA binding",
+        false,
+    ),
+    ("fever", "SLFEVER", "SLEDAI-2K-Fever", false),
+    (
+        "thrombocytopenia",
+        "SLTHROMB",
+        "SLEDAI-2K-Thrombocytopenia",
+        false,
+    ),
+    ("leukopenia", "SLLEUKO", "SLEDAI-2K-Leukopenia", false),
+    ("score", "SLTOTAL", "SLEDAI-2K-Total score", true),
+];
+
+/// RSTESTCD, RSTEST and the derived flag of a CLASI field; `None` for a field that is no test.
+fn clasi_test(field: &str) -> Option<(String, String, bool)> {
+    if let Some((_, code, label, derived)) = CLASI_OTHER.iter().find(|(f, ..)| *f == field) {
+        return Some(((*code).to_owned(), (*label).to_owned(), *derived));
+    }
+    CLASI_AREAS.iter().find_map(|(area, number, area_label)| {
+        let item = field.strip_prefix(area)?.strip_prefix('_')?;
+        let (_, letter, item_label) = CLASI_ITEMS.iter().find(|(name, ..)| *name == item)?;
+        Some((
+            format!("CLA{number}{letter}"),
+            format!("CLASI-{area_label} {item_label}"),
+            false,
+        ))
+    })
+}
+
+fn sledai_test(field: &str) -> Option<(String, String, bool)> {
+    SLEDAI_TESTS
+        .iter()
+        .find(|(f, ..)| *f == field)
+        .map(|(_, code, label, derived)| ((*code).to_owned(), (*label).to_owned(), *derived))
+}
+
+/// Fields of an assessment form that are not tests.
+const NOT_TESTS: [&str; 4] = [SUBJECT_REF, VISIT_REF, "assessed_on", "recall_window"];
+
+/// A domain's row under construction: cells by variable name.
+struct Row<'a> {
+    dataset: &'a Dataset,
+    cells: Vec<Cell>,
+}
+
+impl<'a> Row<'a> {
+    fn new(dataset: &'a Dataset, study: &str, usubjid: &str) -> Row<'a> {
+        let mut row = Row {
+            dataset,
+            cells: vec![Cell::Missing(Missing::Blank); dataset.variables.len()],
+        };
+        row.set("STUDYID", Cell::text(study));
+        row.set("DOMAIN", Cell::text(dataset.name.as_str()));
+        row.set("USUBJID", Cell::text(usubjid));
+        row
+    }
+
+    fn set(&mut self, name: &str, cell: Cell) -> &mut Self {
+        let i = self
+            .dataset
+            .position(name)
+            .unwrap_or_else(|| unreachable!("{} has no variable {name}", self.dataset.name));
+        self.cells[i] = cell;
+        self
+    }
+
+    fn text(&mut self, name: &str, text: impl Into<String>) -> &mut Self {
+        self.set(name, Cell::text(text))
+    }
+
+    fn date(&mut self, name: &str, date: Option<Date>) -> &mut Self {
+        self.set(name, Cell::opt_text(date.map(|date| date.to_string())))
+    }
+
+    fn num(&mut self, name: &str, number: Option<f64>) -> &mut Self {
+        self.set(name, Cell::opt_num(number))
+    }
+}
+
+/// One subject's visits, numbered by date: (id, name, date used for the order, actual date).
+struct Visits(Vec<(i64, String, Option<Date>, Option<Date>)>);
+
+impl Visits {
+    fn get(&self, id: Option<i64>) -> Option<(usize, &str)> {
+        let id = id?;
+        self.0
+            .iter()
+            .position(|(visit, ..)| *visit == id)
+            .map(|i| (i + 1, self.0[i].1.as_str()))
+    }
+}
+
+/// Receives each row with the index of its domain in [`DOMAINS`].
+pub type Emit<'a> = dyn FnMut(usize, &[Cell]) -> Result<(), ExportError> + 'a;
+
+/// Builds every domain's rows from casebooks.
+pub struct Sdtm {
+    study: String,
+    forms: Forms,
+    datasets: Vec<Dataset>,
+}
+
+/// The study day of `date` counted from `reference` (day 1; the day before is -1).
+pub fn study_day(date: Option<Date>, reference: Option<Date>) -> Option<f64> {
+    let days = i64::from((date? - reference?).get_days());
+    Some((if days >= 0 { days + 1 } else { days }) as f64)
+}
+
+impl Sdtm {
+    pub fn new(study: &str, forms: &Forms) -> Result<Sdtm, ExportError> {
+        Ok(Sdtm {
+            study: study.to_owned(),
+            forms: forms.clone(),
+            datasets: datasets()?,
+        })
+    }
+
+    pub fn datasets(&self) -> &[Dataset] {
+        &self.datasets
+    }
+
+    fn form(&self, name: &str) -> Option<usize> {
+        self.forms.index(name)
+    }
+
+    fn live<'b>(&self, book: &'b Casebook, form: &str) -> Vec<&'b FormRecord> {
+        self.form(form)
+            .map(|form| book.live(form).collect())
+            .unwrap_or_default()
+    }
+
+    /// The rows of one subject, handed to `emit` with the domain's index in [`DOMAINS`].
+    pub fn casebook(&self, book: &Casebook, emit: &mut Emit) -> Result<(), ExportError> {
+        if book.subject.removed {
+            return Ok(());
+        }
+        let f = &self.forms;
+        let usubjid = format!("{}-{}", self.study, book.code);
+        let subject = &book.subject;
+        let doses = self.live(book, "dose");
+        let first_dose = doses
+            .iter()
+            .filter_map(|d| f.entry(d, "start_date").date())
+            .min();
+        let last_dose = doses
+            .iter()
+            .filter_map(|d| {
+                let end = f.entry(d, "end_date").date();
+                end.or_else(|| f.entry(d, "start_date").date())
+            })
+            .max();
+        let dispositions = self.live(book, "disposition");
+        let ended = dispositions
+            .iter()
+            .filter_map(|d| f.entry(d, "disposition_date").date())
+            .max();
+        let day = |date: Option<Date>| study_day(date, first_dose);
+        let mut visits: Vec<_> = self
+            .live(book, "visit")
+            .iter()
+            .map(|v| {
+                let actual = f.entry(v, "actual_date").date();
+                let name = f.entry(v, "name").text().unwrap_or_default().to_owned();
+                let planned = f.entry(v, "planned_date").date();
+                (v.id, name, actual.or(planned), actual)
+            })
+            .collect();
+        visits.sort_by_key(|(id, _, date, _)| (*date, *id));
+        let visits = Visits(visits);
+        let row = |domain: usize| Row::new(&self.datasets[domain], &self.study, &usubjid);
+        let mut out = |domain: usize, row: &Row| emit(domain, &row.cells);
+
+        // DM
+        let consent = f.entry(subject, "consent_date").date();
+        let birth = f.entry(subject, "birth_date").date();
+        let age = match (
+            birth,
+            consent.or_else(|| f.entry(subject, "screening_date").date()),
+        ) {
+            (Some(birth), Some(on)) => Some(f64::from(whole_years(birth, on))),
+            _ => f
+                .entry(subject, "age_years")
+                .integer()
+                .map(|age| age as f64),
+        };
+        let enrolled = f.entry(subject, "enrolment_date").date().is_some();
+        let (arm_code, arm) = if enrolled {
+            ("TRT", "Study treatment")
+        } else {
+            ("SCRNFAIL", "Screen Failure")
+        };
+        let (act_code, act) = match (enrolled, first_dose.is_some()) {
+            (_, true) => ("TRT", "Study treatment"),
+            (true, false) => ("NOTTRT", "Not Treated"),
+            (false, false) => ("SCRNFAIL", "Screen Failure"),
+        };
+        let mut dm = row(0);
+        dm.text("SUBJID", &book.code)
+            .date("RFSTDTC", first_dose)
+            .date("RFENDTC", ended.or(last_dose))
+            .date("RFXSTDTC", first_dose)
+            .date("RFXENDTC", last_dose)
+            .date("RFICDTC", consent)
+            .text("SITEID", &book.site)
+            .date("BRTHDTC", birth)
+            .num("AGE", age)
+            .set("AGEU", Cell::opt_text(age.map(|_| "YEARS")))
+            .text("SEX", f.entry(subject, "sex").text().unwrap_or("U"))
+            .text("ARMCD", arm_code)
+            .text("ARM", arm)
+            .text("ACTARMCD", act_code)
+            .text("ACTARM", act);
+        out(0, &dm)?;
+
+        // SV: visits that took place.
+        for (i, (_, name, _, actual)) in visits.0.iter().enumerate() {
+            let Some(actual) = *actual else {
+                continue;
+            };
+            let mut sv = row(1);
+            sv.num("VISITNUM", Some((i + 1) as f64))
+                .text("VISIT", name.as_str())
+                .date("SVSTDTC", Some(actual))
+                .date("SVENDTC", Some(actual))
+                .num("SVSTDY", day(Some(actual)));
+            out(1, &sv)?;
+        }
+
+        // EX
+        for (seq, dose) in doses.iter().enumerate() {
+            let amount = f.entry(dose, "daily_dose_mg").text().unwrap_or_default();
+            let amount: f64 = amount.parse().map_err(|_| {
+                ExportError::invalid(
+                    format!("dose {} of {}", dose.id, book.code),
+                    format!("daily_dose_mg '{amount}' is not a number"),
+                )
+            })?;
+            let (start, end) = (
+                f.entry(dose, "start_date").date(),
+                f.entry(dose, "end_date").date(),
+            );
+            let mut ex = row(2);
+            ex.num("EXSEQ", Some((seq + 1) as f64))
+                .text(
+                    "EXTRT",
+                    f.entry(dose, "drug")
+                        .text()
+                        .unwrap_or_default()
+                        .to_uppercase(),
+                )
+                .num("EXDOSE", Some(amount))
+                .text("EXDOSU", "mg")
+                .text("EXDOSFRQ", "QD")
+                .text("EXROUTE", "ORAL")
+                .date("EXSTDTC", start)
+                .date("EXENDTC", end)
+                .num("EXSTDY", day(start))
+                .num("EXENDY", day(end));
+            out(2, &ex)?;
+        }
+
+        // AE
+        for (seq, event) in self.live(book, "adverse_event").iter().enumerate() {
+            let (start, end) = (
+                f.entry(event, "start_date").date(),
+                f.entry(event, "end_date").date(),
+            );
+            let term = f.entry(event, "term").text().unwrap_or_default();
+            let mut ae = row(3);
+            ae.num("AESEQ", Some((seq + 1) as f64))
+                .text("AETERM", term)
+                .text("AEDECOD", term)
+                .set(
+                    "AESER",
+                    Cell::opt_text(f.entry(event, "serious").boolean().map(yes_no)),
+                )
+                .text("AEREL", causality(f.entry(event, "causality").text()))
+                .text("AEACN", upper_words(f.entry(event, "action_taken").text()))
+                .text("AEOUT", outcome(f.entry(event, "outcome").text()))
+                .set(
+                    "AETOXGR",
+                    Cell::opt_text(f.entry(event, "grade").integer().map(|g| g.to_string())),
+                )
+                .date("AESTDTC", start)
+                .date("AEENDTC", end)
+                .num("AESTDY", day(start))
+                .num("AEENDY", day(end));
+            out(3, &ae)?;
+        }
+
+        // LB
+        for (seq, lab) in self.live(book, "lab").iter().enumerate() {
+            let test = f.entry(lab, "test").text().unwrap_or_default();
+            let collected = f.entry(lab, "collected_on").date();
+            let unit = f.entry(lab, "unit").text().unwrap_or_default();
+            let mut lb = row(4);
+            lb.num("LBSEQ", Some((seq + 1) as f64))
+                .text("LBTESTCD", test_code(test))
+                .text("LBTEST", test)
+                .text("LBORRESU", unit)
+                .set("LBORNRLO", Cell::opt_text(f.entry(lab, "lln").text()))
+                .set("LBORNRHI", Cell::opt_text(f.entry(lab, "uln").text()))
+                .text("LBSTRESU", unit)
+                .set(
+                    "LBTOXGR",
+                    Cell::opt_text(f.entry(lab, "ctcae_grade").integer().map(|g| g.to_string())),
+                )
+                .date("LBDTC", collected)
+                .num("LBDY", day(collected));
+            result(&mut lb, "LB", f.entry(lab, "value"));
+            visit_of(&mut lb, &visits, f.entry(lab, VISIT_REF).integer());
+            out(4, &lb)?;
+        }
+
+        // RS: CLASI and SLEDAI-2K.
+        let mut rs_seq = 0;
+        for (form, category, tests) in [
+            (
+                "clasi",
+                "CLASI",
+                clasi_test as fn(&str) -> Option<(String, String, bool)>,
+            ),
+            ("sledai", "SLEDAI-2K", sledai_test),
+        ] {
+            let Some(form_index) = self.form(form) else {
+                continue;
+            };
+            let def = f.get(form_index);
+            for assessment in book.live(form_index) {
+                let on = f.entry(assessment, "assessed_on").date();
+                let window = f
+                    .entry(assessment, "recall_window")
+                    .text()
+                    .and_then(|w| w.strip_suffix('d'))
+                    .map(|days| format!("-P{days}D"));
+                for (field, entry) in def.fields.iter().zip(&assessment.entries) {
+                    if NOT_TESTS.contains(&field.name.as_str()) {
+                        continue;
+                    }
+                    let (code, test, derived) = tests(&field.name).ok_or_else(|| {
+                        ExportError::invalid(
+                            format!("{form}.{}", field.name),
+                            "has no SDTM RS test code",
+                        )
+                    })?;
+                    if *entry == Entry::BLANK {
+                        continue;
+                    }
+                    rs_seq += 1;
+                    let mut rs = row(5);
+                    rs.num("RSSEQ", Some(f64::from(rs_seq)))
+                        .text("RSTESTCD", code)
+                        .text("RSTEST", test)
+                        .text("RSCAT", category)
+                        .set("RSDRVFL", Cell::opt_text(derived.then_some("Y")))
+                        .set("RSEVLINT", Cell::opt_text(window.clone()))
+                        .date("RSDTC", on)
+                        .num("RSDY", day(on));
+                    result(&mut rs, "RS", entry);
+                    visit_of(&mut rs, &visits, f.entry(assessment, VISIT_REF).integer());
+                    out(5, &rs)?;
+                }
+            }
+        }
+
+        // DS: consent, then each disposition.
+        let mut ds_seq = 0;
+        if let Some(consent) = consent {
+            ds_seq += 1;
+            let mut ds = row(6);
+            ds.num("DSSEQ", Some(f64::from(ds_seq)))
+                .text("DSTERM", "INFORMED CONSENT OBTAINED")
+                .text("DSDECOD", "INFORMED CONSENT OBTAINED")
+                .text("DSCAT", "PROTOCOL MILESTONE")
+                .date("DSSTDTC", Some(consent))
+                .num("DSSTDY", day(Some(consent)));
+            out(6, &ds)?;
+        }
+        for disposition in &dispositions {
+            ds_seq += 1;
+            let decoded = disposition_term(f.entry(disposition, "status").text());
+            let on = f.entry(disposition, "disposition_date").date();
+            let mut ds = row(6);
+            ds.num("DSSEQ", Some(f64::from(ds_seq)))
+                .text(
+                    "DSTERM",
+                    f.entry(disposition, "details")
+                        .text()
+                        .unwrap_or(decoded.as_str()),
+                )
+                .text("DSDECOD", decoded.as_str())
+                .text("DSCAT", "DISPOSITION EVENT")
+                .date("DSSTDTC", on)
+                .num("DSSTDY", day(on));
+            out(6, &ds)?;
+        }
+
+        // IE: criteria not satisfied, from each eligibility evaluation.
+        let mut ie_seq = 0;
+        for evaluation in self.live(book, "eligibility") {
+            let on = f.entry(evaluation, "evaluated_on").date();
+            let text = f.entry(evaluation, "result").text().unwrap_or_default();
+            for (code, test, category, answer) in unmet_criteria(text).map_err(|problem| {
+                ExportError::invalid(
+                    format!("eligibility {} of {}", evaluation.id, book.code),
+                    problem,
+                )
+            })? {
+                ie_seq += 1;
+                let mut ie = row(7);
+                ie.num("IESEQ", Some(f64::from(ie_seq)))
+                    .text("IETESTCD", code)
+                    .text("IETEST", test)
+                    .text("IECAT", category)
+                    .text("IEORRES", answer)
+                    .text("IESTRESC", answer)
+                    .date("IEDTC", on)
+                    .num("IEDY", day(on));
+                out(7, &ie)?;
+            }
+        }
+
+        // DV
+        for (seq, deviation) in self.live(book, "deviation").iter().enumerate() {
+            let on = f.entry(deviation, "occurred_on").date();
+            let major = f.entry(deviation, "major").boolean();
+            let mut dv = row(8);
+            dv.num("DVSEQ", Some((seq + 1) as f64))
+                .text(
+                    "DVTERM",
+                    f.entry(deviation, "description").text().unwrap_or_default(),
+                )
+                .text(
+                    "DVDECOD",
+                    upper_words(f.entry(deviation, "category").text()),
+                )
+                .set(
+                    "DVCAT",
+                    Cell::opt_text(major.map(|major| if major { "MAJOR" } else { "MINOR" })),
+                )
+                .date("DVSTDTC", on)
+                .num("DVSTDY", day(on));
+            out(8, &dv)?;
+        }
+        Ok(())
+    }
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag { "Y" } else { "N" }
+}
+
+/// `dose_not_changed` as "DOSE NOT CHANGED" (the CDISC terms for action taken and deviations).
+fn upper_words(code: Option<&str>) -> String {
+    code.unwrap_or_default().replace('_', " ").to_uppercase()
+}
+
+/// The store's five-point causality as AEREL text.
+fn causality(code: Option<&str>) -> String {
+    match code {
+        Some("unrelated") => "NOT RELATED".to_owned(),
+        Some(other) => format!("{} RELATED", other.to_uppercase()),
+        None => String::new(),
+    }
+}
+
+/// The store's outcome as the CDISC outcome terms (codelist OUT).
+fn outcome(code: Option<&str>) -> String {
+    match code {
+        Some("recovered") => "RECOVERED/RESOLVED".to_owned(),
+        Some("recovering") => "RECOVERING/RESOLVING".to_owned(),
+        Some("not_recovered") => "NOT RECOVERED/NOT RESOLVED".to_owned(),
+        Some("recovered_with_sequelae") => "RECOVERED/RESOLVED WITH SEQUELAE".to_owned(),
+        other => upper_words(other),
+    }
+}
+
+/// The store's disposition status as the CDISC disposition terms (codelist NCOMPLT).
+fn disposition_term(code: Option<&str>) -> String {
+    match code {
+        Some("lost_to_follow_up") => "LOST TO FOLLOW-UP".to_owned(),
+        other => upper_words(other),
+    }
+}
+
+/// A test name as an 8-character code: its letters and digits, upper case.
+fn test_code(test: &str) -> String {
+    test.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(8)
+        .collect()
+}
+
+/// Sets `--ORRES`, `--STRESC`, `--STRESN` and `--STAT` from an entry.
+fn result(row: &mut Row, prefix: &str, entry: &Entry) {
+    let var = |name: &str| format!("{prefix}{name}");
+    match entry {
+        Entry::Value(datum) => {
+            let text = match datum {
+                crate::source::Datum::Boolean(flag) => yes_no(*flag).to_owned(),
+                other => other.plain(),
+            };
+            let number = match datum {
+                crate::source::Datum::Integer(n) => Some(*n as f64),
+                crate::source::Datum::Text(t) => {
+                    t.trim().parse::<f64>().ok().filter(|x| x.is_finite())
+                }
+                _ => None,
+            };
+            row.text(&var("ORRES"), text.as_str())
+                .text(&var("STRESC"), text.as_str())
+                .num(&var("STRESN"), number);
+        }
+        Entry::Missing(missing) => {
+            if let Some(text) = missing.sdtm_result() {
+                row.text(&var("ORRES"), text).text(&var("STRESC"), text);
+            }
+            if *missing == Missing::NotDone {
+                row.text(&var("STAT"), "NOT DONE");
+            }
+            row.set(&var("STRESN"), Cell::Missing(*missing));
+        }
+    }
+}
+
+fn visit_of(row: &mut Row, visits: &Visits, id: Option<i64>) {
+    if let Some((number, name)) = visits.get(id) {
+        row.num("VISITNUM", Some(number as f64)).text("VISIT", name);
+    }
+}
+
+/// (IETESTCD, IETEST, IECAT, IEORRES) of each criterion not satisfied in an eligibility result
+/// (the protocol engine's JSON): an inclusion not met ("N"), an exclusion met ("Y"), or one that
+/// could not be decided ("U"). Codes number the criteria within their kind (IN01, EX01, ...).
+fn unmet_criteria(json: &str) -> Result<Vec<(String, String, &'static str, &'static str)>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|error| format!("result is not JSON: {error}"))?;
+    let criteria = value["criteria"]
+        .as_array()
+        .ok_or("result has no criteria list")?;
+    let mut counts = [0u32; 2];
+    let mut unmet = Vec::new();
+    for criterion in criteria {
+        let kind = criterion["kind"].as_str().unwrap_or_default();
+        let (index, prefix, category) = match kind {
+            "inclusion" => (0, "IN", "INCLUSION"),
+            "exclusion" => (1, "EX", "EXCLUSION"),
+            other => {
+                return Err(format!(
+                    "criterion kind '{other}' is neither inclusion nor exclusion"
+                ));
+            }
+        };
+        counts[index] += 1;
+        let answer = match (kind, criterion["status"].as_str()) {
+            ("inclusion", Some("not_met")) => "N",
+            ("exclusion", Some("met")) => "Y",
+            (_, Some("unknown")) => "U",
+            _ => continue,
+        };
+        unmet.push((
+            format!("{prefix}{:02}", counts[index]),
+            criterion["text"].as_str().unwrap_or_default().to_owned(),
+            category,
+            answer,
+        ));
+    }
+    Ok(unmet)
+}
+
+/// Where the domains go.
+pub enum SdtmFiles<W: Write> {
+    /// One CSV table per domain (`dm.csv` ...); a numeric missing value is an empty cell, the
+    /// reason being in `--STAT`/`--ORRES`.
+    Csv(Vec<csv::Writer<W>>),
+    /// One transport file per domain (`dm.xpt` ...).
+    Xpt(Vec<XptWriter<W>>),
+}
+
+impl<W: Write> SdtmFiles<W> {
+    /// Opens one CSV table per domain (`open` gets the file name) and writes the header rows.
+    pub fn csv(
+        datasets: &[Dataset],
+        mut open: impl FnMut(&str) -> Result<W, ExportError>,
+    ) -> Result<SdtmFiles<W>, ExportError> {
+        let mut tables = Vec::new();
+        for dataset in datasets {
+            let mut table =
+                csv::Writer::from_writer(open(&format!("{}.csv", dataset.name.to_lowercase()))?);
+            table.write_record(dataset.variables.iter().map(|v| v.name.as_str()))?;
+            tables.push(table);
+        }
+        Ok(SdtmFiles::Csv(tables))
+    }
+
+    /// Opens one transport file per domain and writes its headers.
+    pub fn xpt(
+        datasets: &[Dataset],
+        created: DateTime,
+        mut open: impl FnMut(&str) -> Result<W, ExportError>,
+    ) -> Result<SdtmFiles<W>, ExportError> {
+        let mut files = Vec::new();
+        for dataset in datasets {
+            let mut file = XptWriter::new(
+                open(&format!("{}.xpt", dataset.name.to_lowercase()))?,
+                created,
+            )?;
+            file.begin(dataset)?;
+            files.push(file);
+        }
+        Ok(SdtmFiles::Xpt(files))
+    }
+
+    pub fn row(&mut self, domain: usize, cells: &[Cell]) -> Result<(), ExportError> {
+        match self {
+            SdtmFiles::Csv(tables) => {
+                tables[domain].write_record(cells.iter().map(|cell| match cell {
+                    Cell::Num(x) => x.to_string(),
+                    Cell::Text(text) => text.clone(),
+                    Cell::Missing(_) => String::new(),
+                }))?;
+                Ok(())
+            }
+            SdtmFiles::Xpt(files) => files[domain].row(cells),
+        }
+    }
+
+    pub fn finish(self) -> Result<(), ExportError> {
+        match self {
+            SdtmFiles::Csv(tables) => {
+                for mut table in tables {
+                    table.flush()?;
+                }
+            }
+            SdtmFiles::Xpt(files) => {
+                for file in files {
+                    file.finish()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The variable metadata: one row per variable of every domain.
+pub fn write_metadata<W: Write>(datasets: &[Dataset], out: W) -> Result<(), ExportError> {
+    let mut table = csv::Writer::from_writer(out);
+    table.write_record([
+        "dataset",
+        "dataset_label",
+        "order",
+        "variable",
+        "label",
+        "type",
+        "length",
+    ])?;
+    for dataset in datasets {
+        for (i, variable) in dataset.variables.iter().enumerate() {
+            let (ty, length) = match variable.ty {
+                crate::dataset::VarType::Num => ("Num", 8),
+                crate::dataset::VarType::Char(length) => ("Char", length),
+            };
+            table.write_record([
+                dataset.name.as_str(),
+                dataset.label.as_str(),
+                &(i + 1).to_string(),
+                variable.name.as_str(),
+                variable.label.as_str(),
+                ty,
+                &length.to_string(),
+            ])?;
+        }
+    }
+    table.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Datum, FieldDef, FieldType, FormDef};
+
+    type Fields<'a> = &'a [(&'a str, Entry)];
+
+    fn int(n: i64) -> Entry {
+        Entry::Value(Datum::Integer(n))
+    }
+    fn text(t: &str) -> Entry {
+        Entry::Value(Datum::Text(t.into()))
+    }
+    fn date(m: i8, d: i8) -> Entry {
+        Entry::Value(Datum::Date(Date::constant(2026, m, d)))
+    }
+    fn flag(b: bool) -> Entry {
+        Entry::Value(Datum::Boolean(b))
+    }
+
+    /// A casebook whose forms hold exactly the fields its records use.
+    fn casebook(records: &[(&str, i64, Fields)]) -> (Forms, Casebook) {
+        let mut forms: Vec<FormDef> = Vec::new();
+        let mut built = Vec::new();
+        for (form, id, fields) in records {
+            let index = forms
+                .iter()
+                .position(|f| f.name == *form)
+                .unwrap_or_else(|| {
+                    forms.push(FormDef {
+                        name: (*form).into(),
+                        fields: fields
+                            .iter()
+                            .map(|(name, _)| FieldDef {
+                                name: (*name).into(),
+                                ty: FieldType::Text,
+                                required: false,
+                                refers_to: None,
+                            })
+                            .collect(),
+                    });
+                    forms.len() - 1
+                });
+            built.push(FormRecord {
+                form: index,
+                id: *id,
+                removed: false,
+                entries: fields.iter().map(|(_, entry)| entry.clone()).collect(),
+            });
+        }
+        let subject = built.remove(0);
+        let book = Casebook {
+            code: "P-001".into(),
+            site: "S01".into(),
+            subject,
+            records: built,
+            events: vec![],
+        };
+        (Forms(forms), book)
+    }
+
+    fn rows(records: &[(&str, i64, Fields)]) -> Vec<(usize, Vec<Cell>)> {
+        let (forms, book) = casebook(records);
+        let sdtm = Sdtm::new("LENA", &forms).expect("datasets");
+        let mut rows = Vec::new();
+        sdtm.casebook(&book, &mut |domain, cells| {
+            rows.push((domain, cells.to_vec()));
+            Ok(())
+        })
+        .expect("rows");
+        rows
+    }
+
+    fn cell<'a>(rows: &'a [(usize, Vec<Cell>)], domain: &str, n: usize, var: &str) -> &'a Cell {
+        let d = DOMAINS.iter().position(|x| *x == domain).expect("domain");
+        let dataset = &datasets().expect("datasets")[d];
+        let row = rows.iter().filter(|(i, _)| *i == d).nth(n).expect("row");
+        &row.1[dataset.position(var).expect("variable")]
+    }
+
+    fn subject() -> (&'static str, i64, Fields<'static>) {
+        (
+            "subject",
+            1,
+            &[
+                ("code", Entry::Missing(Missing::Blank)),
+                ("sex", Entry::Missing(Missing::Blank)),
+                ("birth_date", Entry::Missing(Missing::Blank)),
+                ("age_years", Entry::Missing(Missing::Blank)),
+                ("consent_date", Entry::Missing(Missing::Blank)),
+                ("enrolment_date", Entry::Missing(Missing::Blank)),
+            ],
+        )
+    }
+
+    #[test]
+    fn dm_ages_at_consent_and_counts_study_days_from_first_dose() {
+        let subject_fields = [
+            ("code", text("P-001")),
+            ("sex", text("F")),
+            (
+                "birth_date",
+                Entry::Value(Datum::Date(Date::constant(1980, 3, 2))),
+            ),
+            ("consent_date", date(3, 1)),
+            ("enrolment_date", date(3, 2)),
+        ];
+        let dose = [
+            ("drug", text("lenalidomide")),
+            ("daily_dose_mg", text("5")),
+            ("start_date", date(3, 3)),
+            ("end_date", date(4, 1)),
+        ];
+        let ae = [
+            ("term", text("Neutropenia")),
+            ("start_date", date(3, 2)),
+            ("grade", int(2)),
+            ("serious", flag(false)),
+            ("causality", text("unrelated")),
+            ("action_taken", text("dose_not_changed")),
+            ("outcome", text("not_recovered")),
+        ];
+        let rows = rows(&[
+            ("subject", 1, &subject_fields),
+            ("dose", 2, &dose),
+            ("adverse_event", 3, &ae),
+        ]);
+        assert_eq!(cell(&rows, "DM", 0, "USUBJID"), &Cell::text("LENA-P-001"));
+        // Born 2 March 1980, consented 1 March 2026: 45 (the birthday is the next day).
+        assert_eq!(cell(&rows, "DM", 0, "AGE"), &Cell::Num(45.0));
+        assert_eq!(cell(&rows, "DM", 0, "RFSTDTC"), &Cell::text("2026-03-03"));
+        assert_eq!(cell(&rows, "DM", 0, "ACTARMCD"), &Cell::text("TRT"));
+        assert_eq!(cell(&rows, "EX", 0, "EXDOSE"), &Cell::Num(5.0));
+        assert_eq!(cell(&rows, "EX", 0, "EXSTDY"), &Cell::Num(1.0));
+        assert_eq!(cell(&rows, "EX", 0, "EXENDY"), &Cell::Num(30.0));
+        assert_eq!(cell(&rows, "EX", 0, "EXTRT"), &Cell::text("LENALIDOMIDE"));
+        // The day before the first dose is day -1: there is no day 0.
+        assert_eq!(cell(&rows, "AE", 0, "AESTDY"), &Cell::Num(-1.0));
+        assert_eq!(cell(&rows, "AE", 0, "AEREL"), &Cell::text("NOT RELATED"));
+        assert_eq!(
+            cell(&rows, "AE", 0, "AEACN"),
+            &Cell::text("DOSE NOT CHANGED")
+        );
+        assert_eq!(
+            cell(&rows, "AE", 0, "AEOUT"),
+            &Cell::text("NOT RECOVERED/NOT RESOLVED")
+        );
+        assert_eq!(cell(&rows, "AE", 0, "AESER"), &Cell::text("N"));
+        assert_eq!(
+            cell(&rows, "DS", 0, "DSDECOD"),
+            &Cell::text("INFORMED CONSENT OBTAINED")
+        );
+    }
+
+    #[test]
+    fn study_day_on_both_sides_of_the_reference() {
+        let on = |d| Some(Date::constant(2026, 3, d));
+        assert_eq!(study_day(on(3), on(3)), Some(1.0));
+        assert_eq!(study_day(on(4), on(3)), Some(2.0));
+        assert_eq!(study_day(on(2), on(3)), Some(-1.0));
+        assert_eq!(study_day(on(1), on(3)), Some(-2.0));
+        assert_eq!(study_day(on(1), None), None);
+    }
+
+    #[test]
+    fn missing_results_keep_their_reason_in_lb_and_rs() {
+        let lab = |value: Entry| {
+            vec![
+                ("test", text("Neutrophils")),
+                ("value", value),
+                ("unit", text("10^9/L")),
+                ("collected_on", date(3, 5)),
+            ]
+        };
+        let labs = [
+            lab(text("1.2")),
+            lab(Entry::Missing(Missing::NotDone)),
+            lab(Entry::Missing(Missing::NotApplicable)),
+            lab(Entry::Missing(Missing::Unknown)),
+        ];
+        let clasi = [
+            ("assessed_on", date(3, 5)),
+            ("ears_erythema", int(2)),
+            ("ears_scale", Entry::Missing(Missing::NotDone)),
+            ("scalp_erythema", Entry::Missing(Missing::Blank)),
+            ("posterior_neck_shoulders_dyspigmentation", int(0)),
+            ("dyspigmentation_lasts_12_months", flag(true)),
+            ("activity", int(2)),
+            ("damage", Entry::Missing(Missing::Blank)),
+        ];
+        let sledai = [
+            ("assessed_on", date(3, 5)),
+            ("recall_window", text("10d")),
+            ("rash", flag(true)),
+            ("score", int(2)),
+        ];
+        let mut records = vec![subject()];
+        records.extend(
+            labs.iter()
+                .enumerate()
+                .map(|(i, l)| ("lab", i as i64 + 10, l.as_slice())),
+        );
+        records.push(("clasi", 20, &clasi));
+        records.push(("sledai", 21, &sledai));
+        let rows = rows(&records);
+        let blank = Cell::Missing(Missing::Blank);
+        let expect = [
+            (Cell::text("1.2"), Cell::Num(1.2), blank.clone()),
+            (
+                blank.clone(),
+                Cell::Missing(Missing::NotDone),
+                Cell::text("NOT DONE"),
+            ),
+            (
+                Cell::text("NOT APPLICABLE"),
+                Cell::Missing(Missing::NotApplicable),
+                blank.clone(),
+            ),
+            (
+                Cell::text("UNKNOWN"),
+                Cell::Missing(Missing::Unknown),
+                blank.clone(),
+            ),
+        ];
+        for (n, (orres, stresn, stat)) in expect.iter().enumerate() {
+            assert_eq!(cell(&rows, "LB", n, "LBORRES"), orres, "row {n}");
+            assert_eq!(cell(&rows, "LB", n, "LBSTRESN"), stresn, "row {n}");
+            assert_eq!(cell(&rows, "LB", n, "LBSTAT"), stat, "row {n}");
+        }
+        assert_eq!(cell(&rows, "LB", 0, "LBTESTCD"), &Cell::text("NEUTROPH"));
+        // Blank items and the blank damage total make no record; the rest keep their order.
+        let rs: Vec<_> = (0..7)
+            .map(|n| {
+                (
+                    cell(&rows, "RS", n, "RSTESTCD").clone(),
+                    cell(&rows, "RS", n, "RSORRES").clone(),
+                    cell(&rows, "RS", n, "RSDRVFL").clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rs,
+            [
+                (Cell::text("CLA02E"), Cell::text("2"), blank.clone()),
+                (Cell::text("CLA02S"), blank.clone(), blank.clone()),
+                (Cell::text("CLA06D"), Cell::text("0"), blank.clone()),
+                (Cell::text("CLADP12M"), Cell::text("Y"), blank.clone()),
+                (Cell::text("CLAACT"), Cell::text("2"), Cell::text("Y")),
+                (Cell::text("SLRASH"), Cell::text("Y"), blank.clone()),
+                (Cell::text("SLTOTAL"), Cell::text("2"), Cell::text("Y")),
+            ]
+        );
+        assert_eq!(cell(&rows, "RS", 1, "RSSTAT"), &Cell::text("NOT DONE"));
+        assert_eq!(cell(&rows, "RS", 6, "RSEVLINT"), &Cell::text("-P10D"));
+        assert_eq!(
+            cell(&rows, "RS", 0, "RSTEST"),
+            &Cell::text("CLASI-Ears Erythema")
+        );
+        assert_eq!(rows.iter().filter(|(d, _)| *d == 5).count(), 7);
+    }
+
+    #[test]
+    fn an_unmapped_assessment_field_is_an_error_naming_it() {
+        let clasi = [("assessed_on", date(3, 5)), ("elbow_erythema", int(1))];
+        let (forms, book) = casebook(&[subject(), ("clasi", 2, &clasi)]);
+        let sdtm = Sdtm::new("LENA", &forms).expect("datasets");
+        let error = sdtm
+            .casebook(&book, &mut |_, _| Ok(()))
+            .expect_err("no code for the field");
+        assert!(
+            error.to_string().contains("clasi.elbow_erythema"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn ie_lists_only_criteria_not_satisfied() {
+        let result = r#"{"eligible": false, "missing": [], "criteria": [
+            {"id": "age", "kind": "inclusion", "status": "met", "text": "Age 18 or over", "reason": ""},
+            {"id": "clasi", "kind": "inclusion", "status": "not_met", "text": "CLASI activity 4 or more", "reason": ""},
+            {"id": "preg", "kind": "exclusion", "status": "met", "text": "Pregnant", "reason": ""},
+            {"id": "hiv", "kind": "exclusion", "status": "not_met", "text": "HIV", "reason": ""},
+            {"id": "tb", "kind": "exclusion", "status": "unknown", "text": "Tuberculosis", "reason": ""}]}"#;
+        assert_eq!(
+            unmet_criteria(result).expect("parsed"),
+            [
+                (
+                    "IN02".to_owned(),
+                    "CLASI activity 4 or more".to_owned(),
+                    "INCLUSION",
+                    "N"
+                ),
+                ("EX01".to_owned(), "Pregnant".to_owned(), "EXCLUSION", "Y"),
+                (
+                    "EX03".to_owned(),
+                    "Tuberculosis".to_owned(),
+                    "EXCLUSION",
+                    "U"
+                ),
+            ]
+        );
+        assert!(unmet_criteria("not json").is_err());
+    }
+
+    #[test]
+    fn every_clasi_store_field_has_a_test_code_and_codes_are_unique() {
+        let mut codes = std::collections::BTreeSet::new();
+        for (area, ..) in CLASI_AREAS {
+            for (item, ..) in CLASI_ITEMS {
+                let (code, label, _) = clasi_test(&format!("{area}_{item}")).expect("mapped");
+                assert!(code.len() <= 8 && label.len() <= 40, "{code} {label}");
+                assert!(codes.insert(code));
+            }
+        }
+        for (field, ..) in CLASI_OTHER.iter().chain(&SLEDAI_TESTS) {
+            let (code, label, _) = clasi_test(field)
+                .or_else(|| sledai_test(field))
+                .expect("mapped");
+            assert!(code.len() <= 8 && label.len() <= 40, "{code} {label}");
+            assert!(codes.insert(code));
+        }
+    }
+}
