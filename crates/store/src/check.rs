@@ -1,6 +1,8 @@
 //! Checking constructors for the small text values every entity uses.
 
 use crate::error::StoreError;
+use crate::value::{Entry, Value};
+use crate::writer::Row;
 
 /// An identifier such as a site code, study code, pseudonymous subject id or login: 1 to `max`
 /// characters from `A-Z a-z 0-9 . _ -`, starting with a letter or digit.
@@ -91,6 +93,26 @@ impl Decimal {
     /// The value as a float, for comparisons against published cut-offs.
     pub fn as_f64(&self) -> f64 {
         self.0.parse().unwrap_or(f64::NAN)
+    }
+}
+
+/// The field value of a decimal measurement or its missing code.
+pub(crate) fn entry(entry: &Entry<Decimal>) -> Value {
+    match entry {
+        Entry::Value(value) => Value::Text(value.as_str().to_owned()),
+        Entry::Missing(missing) => Value::Missing(*missing),
+    }
+}
+
+/// A decimal measurement or its missing code as a row holds it; `None` when blank.
+pub(crate) fn entry_from(row: &Row, field: &str) -> Result<Option<Entry<Decimal>>, StoreError> {
+    match row.get(field) {
+        None => Ok(None),
+        Some(Value::Missing(missing)) => Ok(Some(Entry::Missing(*missing))),
+        Some(Value::Text(text)) => Ok(Some(Entry::Value(Decimal::parse(field, text)?))),
+        Some(other) => Err(StoreError::corrupt(format!(
+            "{field} holds {other}, not a decimal"
+        ))),
     }
 }
 

@@ -6,12 +6,12 @@ use std::str::FromStr;
 use instruments::ctcae::{CtcaeGrade, LabError, LabTest, LabUnit, grade_lab};
 use jiff::civil::Date;
 
-use crate::check::{self, Decimal};
+use crate::check::{self, Decimal, entry, entry_from};
 use crate::error::StoreError;
 use crate::records::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{Kind, LAB};
 use crate::subjects::Subject;
-use crate::value::Value;
+use crate::value::{Entry, Value};
 use crate::writer::{Changes, Row};
 
 /// One laboratory result.
@@ -23,7 +23,8 @@ pub struct LabResult {
     pub collected_on: Date,
     /// The test's code, e.g. `neutrophils`, `creatinine`.
     pub test: String,
-    pub value: Decimal,
+    /// The result as reported, or why there is none (not done, not applicable, unknown).
+    pub value: Entry<Decimal>,
     /// As reported, e.g. `10^9/L`.
     pub unit: String,
     /// Lower limit of normal, when the laboratory gives one.
@@ -33,17 +34,17 @@ pub struct LabResult {
 }
 
 impl LabResult {
-    /// The CTCAE v5.0 grade, for the tests CTCAE grades from a value (`None` otherwise, or
-    /// when grade 0 and 1 cannot be told apart without an LLN).
+    /// The CTCAE v5.0 grade, for the tests CTCAE grades from a value (`None` otherwise, when
+    /// there is no value, or when grade 0 and 1 cannot be told apart without an LLN).
     pub fn ctcae_grade(&self) -> Result<Option<CtcaeGrade>, StoreError> {
-        let Ok(test) = LabTest::from_str(&self.test) else {
+        let (Ok(test), Entry::Value(value)) = (LabTest::from_str(&self.test), &self.value) else {
             return Ok(None);
         };
         let unit = LabUnit::from_str(&self.unit)
             .map_err(|error| StoreError::invalid("unit", error.to_string()))?;
         grade_lab(
             test,
-            self.value.as_f64(),
+            value.as_f64(),
             unit,
             self.lln.as_ref().map(Decimal::as_f64),
         )
@@ -100,7 +101,7 @@ impl SubjectRecord for LabResult {
             ("visit_id", self.visit_id.map(Value::Int)),
             ("collected_on", Some(Value::Date(self.collected_on))),
             ("test", Some(Value::Text(self.test.trim().to_owned()))),
-            ("value", decimal(Some(&self.value))),
+            ("value", Some(entry(&self.value))),
             ("unit", Some(Value::Text(self.unit.trim().to_owned()))),
             ("lln", decimal(self.lln.as_ref())),
             ("uln", decimal(self.uln.as_ref())),
@@ -119,7 +120,7 @@ impl SubjectRecord for LabResult {
             visit_id: row.int("visit_id"),
             collected_on: row.need("collected_on", row.date("collected_on"))?,
             test: row.need("test", row.text("test"))?.to_owned(),
-            value: row.need("value", decimal("value")?)?,
+            value: row.need("value", entry_from(row, "value")?)?,
             unit: row.need("unit", row.text("unit"))?.to_owned(),
             lln: decimal("lln")?,
             uln: decimal("uln")?,

@@ -71,6 +71,7 @@ pub use sledai::SledaiAssessment;
 pub use study::{NewStudy, Study};
 pub use tokens::{ApiToken, MIN_TOKEN_CHARS};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
+pub use value::{Entry, Missing};
 pub use verify::{Problem, Verification};
 pub use writer::Reason;
 

@@ -3,12 +3,12 @@
 
 use jiff::civil::Date;
 
-use crate::check::{self, Decimal, coded_enum};
+use crate::check::{self, Decimal, coded_enum, entry, entry_from};
 use crate::error::StoreError;
 use crate::records::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{Kind, NERVE_CONDUCTION};
 use crate::subjects::Subject;
-use crate::value::Value;
+use crate::value::{Entry, Value};
 use crate::writer::{Changes, Row};
 
 coded_enum!(
@@ -27,10 +27,11 @@ pub struct NerveConduction {
     /// The nerve's code, e.g. `sural`, `superficial_peroneal`.
     pub nerve: String,
     pub side: Side,
-    /// Sensory nerve action potential amplitude, microvolts.
-    pub amplitude_uv: Decimal,
-    /// Conduction velocity, metres per second, when measured.
-    pub velocity_m_per_s: Option<Decimal>,
+    /// Sensory nerve action potential amplitude, microvolts, or why there is none (e.g. not
+    /// done).
+    pub amplitude_uv: Entry<Decimal>,
+    /// Conduction velocity, metres per second, or why there is none; blank when not entered.
+    pub velocity_m_per_s: Option<Entry<Decimal>>,
     /// The neurophysiologist's reading, when given.
     pub abnormal: Option<bool>,
 }
@@ -55,8 +56,11 @@ impl SubjectRecord for NerveConduction {
         check::not_future("tested_on", self.tested_on, today)?;
         not_before_consent("tested_on", self.tested_on, subject)?;
         let measured = [
-            ("amplitude_uv", Some(&self.amplitude_uv)),
-            ("velocity_m_per_s", self.velocity_m_per_s.as_ref()),
+            ("amplitude_uv", self.amplitude_uv.value()),
+            (
+                "velocity_m_per_s",
+                self.velocity_m_per_s.as_ref().and_then(Entry::value),
+            ),
         ];
         for (field, value) in measured {
             if let Some(value) = value
@@ -78,34 +82,24 @@ impl SubjectRecord for NerveConduction {
             ("tested_on", Some(Value::Date(self.tested_on))),
             ("nerve", Some(Value::Text(self.nerve.trim().to_owned()))),
             ("side", Some(Value::Text(self.side.code().to_owned()))),
-            (
-                "amplitude_uv",
-                Some(Value::Text(self.amplitude_uv.as_str().to_owned())),
-            ),
+            ("amplitude_uv", Some(entry(&self.amplitude_uv))),
             (
                 "velocity_m_per_s",
-                self.velocity_m_per_s
-                    .as_ref()
-                    .map(|v| Value::Text(v.as_str().to_owned())),
+                self.velocity_m_per_s.as_ref().map(entry),
             ),
             ("abnormal", self.abnormal.map(Value::Bool)),
         ])
     }
 
     fn from_row(row: &Row) -> Result<NerveConduction, StoreError> {
-        let decimal = |field: &str| {
-            row.text(field)
-                .map(|text| Decimal::parse(field, text))
-                .transpose()
-        };
         Ok(NerveConduction {
             subject_id: row.need("subject_id", row.int("subject_id"))?,
             visit_id: row.int("visit_id"),
             tested_on: row.need("tested_on", row.date("tested_on"))?,
             nerve: row.need("nerve", row.text("nerve"))?.to_owned(),
             side: Side::parse(row.need("side", row.text("side"))?)?,
-            amplitude_uv: row.need("amplitude_uv", decimal("amplitude_uv")?)?,
-            velocity_m_per_s: decimal("velocity_m_per_s")?,
+            amplitude_uv: row.need("amplitude_uv", entry_from(row, "amplitude_uv")?)?,
+            velocity_m_per_s: entry_from(row, "velocity_m_per_s")?,
             abnormal: row.flag("abnormal"),
         })
     }

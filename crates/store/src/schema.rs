@@ -24,6 +24,9 @@ pub struct Field {
     pub required: bool,
     /// For reference fields: the kind whose id this field holds (must exist and not be removed).
     pub refers_to: Option<&'static Kind>,
+    /// Whether the field may say why it holds no value ([`crate::Missing`]); only decimal text
+    /// fields do (their projection column then holds the code's text).
+    pub missing: bool,
 }
 
 /// Which site and subject an event is about, so the trail can be read per site or per subject.
@@ -53,6 +56,7 @@ const fn text(name: &'static str, required: bool) -> Field {
         ty: Ty::Text,
         required,
         refers_to: None,
+        missing: false,
     }
 }
 const fn int(name: &'static str, required: bool) -> Field {
@@ -61,6 +65,7 @@ const fn int(name: &'static str, required: bool) -> Field {
         ty: Ty::Int,
         required,
         refers_to: None,
+        missing: false,
     }
 }
 const fn flag(name: &'static str) -> Field {
@@ -69,6 +74,7 @@ const fn flag(name: &'static str) -> Field {
         ty: Ty::Bool,
         required: true,
         refers_to: None,
+        missing: false,
     }
 }
 const fn date(name: &'static str, required: bool) -> Field {
@@ -77,6 +83,17 @@ const fn date(name: &'static str, required: bool) -> Field {
         ty: Ty::Date,
         required,
         refers_to: None,
+        missing: false,
+    }
+}
+/// A decimal measurement kept as reported, or the reason it was not obtained.
+const fn measured(name: &'static str, required: bool) -> Field {
+    Field {
+        name,
+        ty: Ty::Text,
+        required,
+        refers_to: None,
+        missing: true,
     }
 }
 const fn reference(name: &'static str, kind: &'static Kind) -> Field {
@@ -85,6 +102,7 @@ const fn reference(name: &'static str, kind: &'static Kind) -> Field {
         ty: Ty::Int,
         required: true,
         refers_to: Some(kind),
+        missing: false,
     }
 }
 const fn optional_reference(name: &'static str, kind: &'static Kind) -> Field {
@@ -93,6 +111,7 @@ const fn optional_reference(name: &'static str, kind: &'static Kind) -> Field {
         ty: Ty::Int,
         required: false,
         refers_to: Some(kind),
+        missing: false,
     }
 }
 
@@ -215,7 +234,7 @@ macro_rules! clasi_fields {
             int("recent_hair_loss", false),
             int("nonscarring_alopecia", false),
             int("scarring_alopecia", false),
-            Field { name: "dyspigmentation_lasts_12_months", ty: Ty::Bool, required: false, refers_to: None },
+            Field { name: "dyspigmentation_lasts_12_months", ty: Ty::Bool, required: false, refers_to: None, missing: false },
             int("activity", false),
             int("damage", false),
         ]
@@ -254,7 +273,7 @@ pub static LAB: Kind = Kind {
         optional_reference("visit_id", &VISIT),
         date("collected_on", true),
         text("test", true),
-        text("value", true),
+        measured("value", true),
         text("unit", true),
         text("lln", false),
         text("uln", false),
@@ -352,6 +371,7 @@ pub static DECISION: Kind = Kind {
             ty: Ty::Bool,
             required: false,
             refers_to: None,
+            missing: false,
         },
         text("not_followed_reason", false),
     ],
@@ -371,6 +391,7 @@ pub static ELIGIBILITY: Kind = Kind {
             ty: Ty::Bool,
             required: false,
             refers_to: None,
+            missing: false,
         },
         text("result", true),
     ],
@@ -442,13 +463,14 @@ pub static NERVE_CONDUCTION: Kind = Kind {
         date("tested_on", true),
         text("nerve", true),
         text("side", true),
-        text("amplitude_uv", true),
-        text("velocity_m_per_s", false),
+        measured("amplitude_uv", true),
+        measured("velocity_m_per_s", false),
         Field {
             name: "abnormal",
             ty: Ty::Bool,
             required: false,
             refers_to: None,
+            missing: false,
         },
     ],
     scope: Scope::Subject("subject_id"),
@@ -514,4 +536,25 @@ pub static CASEBOOK_RECORDS: &[&Kind] = &[
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|kind| kind.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Missing codes live in a field's own column as text, so only text fields may allow them.
+    #[test]
+    fn only_text_fields_allow_missing_codes() {
+        for kind in KINDS {
+            for field in kind.fields {
+                assert!(
+                    !field.missing || field.ty == Ty::Text,
+                    "{}.{}",
+                    kind.name,
+                    field.name
+                );
+            }
+        }
+        assert!(LAB.field("value").is_some_and(|field| field.missing));
+    }
 }

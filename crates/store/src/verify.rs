@@ -253,6 +253,7 @@ fn replay(projections: &mut Projections, event: &Event) -> Result<(), String> {
             match text {
                 None => Ok(None),
                 Some(text) => Value::from_canonical(field.ty, text)
+                    .filter(|value| field.missing || value.as_missing().is_none())
                     .map(Some)
                     .ok_or_else(|| {
                         format!(

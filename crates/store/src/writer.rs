@@ -8,7 +8,7 @@ use crate::db::{Arg, Pool, Tx};
 use crate::error::{Conflict, StoreError};
 use crate::event::{self, Action, Event, GENESIS_HASH};
 use crate::schema::{Field, Kind, Scope};
-use crate::value::{Ty, Value, canonical};
+use crate::value::{Missing, Ty, Value, canonical};
 
 /// A reason for change: required for every change after first entry, whatever the channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -440,11 +440,20 @@ impl Writer {
                 StoreError::invalid(name, format!("is not a field of {}", kind.name))
             })?;
             if let Some(value) = &value {
-                if value.ty() != field.ty {
-                    return Err(StoreError::invalid(
-                        name,
-                        format!("expected {:?}, got {:?}", field.ty, value.ty()),
-                    ));
+                match value.ty() {
+                    Some(ty) if ty != field.ty => {
+                        return Err(StoreError::invalid(
+                            name,
+                            format!("expected {:?}, got {ty:?}", field.ty),
+                        ));
+                    }
+                    None if !field.missing => {
+                        return Err(StoreError::invalid(
+                            name,
+                            "needs a value here (not done, not applicable and unknown are not allowed)",
+                        ));
+                    }
+                    _ => {}
                 }
                 if let (Some(target), Some(id)) = (field.refers_to, value.as_int()) {
                     match load(&mut self.tx, target, id).await? {
@@ -557,7 +566,20 @@ pub(crate) fn row_from(kind: &'static Kind, values: Vec<Option<Value>>) -> (i64,
     let fields = kind
         .fields
         .iter()
-        .map(|field| (field.name, values.next().flatten()))
+        .map(|field| {
+            let value = values.next().flatten();
+            // A field that allows missing codes keeps them as their text in its column.
+            let missing = field
+                .missing
+                .then(|| {
+                    value
+                        .as_ref()
+                        .and_then(Value::as_text)
+                        .and_then(Missing::parse)
+                })
+                .flatten();
+            (field.name, missing.map(Value::Missing).or(value))
+        })
         .collect();
     (
         id,

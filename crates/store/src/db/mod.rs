@@ -262,6 +262,7 @@ impl Arg {
                 Value::Date(date) => date.to_string(),
                 Value::Int(number) => number.to_string(),
                 Value::Bool(flag) => flag.to_string(),
+                Value::Missing(missing) => missing.code().to_owned(),
             })),
             Ty::Int => Arg::Int(value.and_then(Value::as_int)),
             Ty::Bool => Arg::Bool(value.and_then(Value::as_bool)),

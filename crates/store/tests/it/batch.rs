@@ -17,7 +17,7 @@ fn lab(subject_id: i64, visit_id: Option<i64>, value: &str) -> LabResult {
         visit_id,
         collected_on: days_ago(10),
         test: "neutrophils".into(),
-        value: Decimal::parse("value", value).expect("decimal"),
+        value: Decimal::parse("value", value).expect("decimal").into(),
         unit: "10^9/L".into(),
         lln: Some(Decimal::parse("lln", "1.8").expect("decimal")),
         uln: None,

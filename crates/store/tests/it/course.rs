@@ -322,7 +322,9 @@ async fn nerve_conduction_studies(backend: Backend) {
         tested_on: days_ago(3),
         nerve: "sural".into(),
         side: Side::Left,
-        amplitude_uv: Decimal::parse("amplitude_uv", "12.5").expect("decimal"),
+        amplitude_uv: Decimal::parse("amplitude_uv", "12.5")
+            .expect("decimal")
+            .into(),
         velocity_m_per_s: None,
         abnormal: Some(false),
     };
@@ -338,7 +340,9 @@ async fn nerve_conduction_studies(backend: Backend) {
         .expect("sign");
     let before = f.event_count().await;
     let negative = NerveConduction {
-        amplitude_uv: Decimal::parse("amplitude_uv", "-1").expect("decimal"),
+        amplitude_uv: Decimal::parse("amplitude_uv", "-1")
+            .expect("decimal")
+            .into(),
         ..study.clone()
     };
     refused(

@@ -28,6 +28,7 @@ mod casebook;
 mod concurrency;
 mod course;
 mod crash;
+mod missing;
 mod people;
 mod records;
 mod signatures;

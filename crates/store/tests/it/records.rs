@@ -46,7 +46,7 @@ fn neutrophils(subject_id: i64, value: &str) -> LabResult {
         visit_id: None,
         collected_on: days_ago(10),
         test: "neutrophils".into(),
-        value: decimal(value),
+        value: decimal(value).into(),
         unit: "10^9/L".into(),
         lln: Some(decimal("1.8")),
         uln: Some(decimal("7.5")),
@@ -69,14 +69,14 @@ async fn lab_results_are_graded_where_ctcae_applies(backend: Backend) {
             .expect("lab");
         assert_eq!(stored.data.ctcae_grade().expect("grade"), grade, "{value}");
         assert_eq!(
-            stored.data.value.as_str(),
-            value,
+            stored.data.value.value().map(Decimal::as_str),
+            Some(value),
             "the reported digits are kept"
         );
     }
     let creatinine = LabResult {
         test: "creatinine".into(),
-        value: decimal("88"),
+        value: decimal("88").into(),
         unit: "umol/L".into(),
         lln: None,
         uln: Some(decimal("110")),
@@ -128,7 +128,7 @@ async fn bad_lab_input_is_refused_and_writes_nothing(backend: Backend) {
         (lab(|l| l.unit = "g/dL".into()), "unit"),
         (lab(|l| l.unit = "cells".into()), "unit"),
         (
-            lab(|l| l.value = Decimal::parse("value", "-1").expect("decimal")),
+            lab(|l| l.value = Decimal::parse("value", "-1").expect("decimal").into()),
             "value",
         ),
         (
@@ -386,7 +386,7 @@ async fn changes_need_reasons_and_removal_keeps_history(backend: Backend) {
         .expect("sign");
     let before = f.event_count().await;
     let corrected = LabResult {
-        value: decimal("1.4"),
+        value: decimal("1.4").into(),
         ..stored.data.clone()
     };
     let result = f
@@ -462,7 +462,10 @@ mod listing {
             .await
             .expect("lab");
         let labs = f.store.records_of::<LabResult>(first).await.expect("list");
-        let values: Vec<&str> = labs.iter().map(|lab| lab.data.value.as_str()).collect();
+        let values: Vec<&str> = labs
+            .iter()
+            .filter_map(|lab| lab.data.value.value().map(store::Decimal::as_str))
+            .collect();
         assert_eq!(values, ["1.1", "1.2"]);
         let removed = labs[0].id;
         f.store
