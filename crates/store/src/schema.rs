@@ -476,6 +476,22 @@ pub static NERVE_CONDUCTION: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A data query on one field of one subject record (`store::queries`).
+pub static QUERY: Kind = Kind {
+    name: "query",
+    table: "data_query",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("entity", true),
+        int("record_id", true),
+        text("field", true),
+        text("question", true),
+        text("answer", false),
+        text("status", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// An API token of a user, kept by its SHA-256 only; revoking removes it (`store::tokens`).
 pub static API_TOKEN: Kind = Kind {
     name: "api_token",
@@ -510,6 +526,7 @@ pub static KINDS: &[&Kind] = &[
     &CONMED,
     &HISTORY,
     &NERVE_CONDUCTION,
+    &QUERY,
 ];
 
 /// The kinds recorded at a visit, whose content a visit signature covers.
