@@ -11,6 +11,7 @@
 //! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
 //! - `records`: the generic path of subject records (`clasi`, `sledai`, `labs`, `doses`,
 //!   `adverse_events`, `decisions`, `course`, `history`, `nerve_conduction`).
+//! - `stream`: paged reads of the whole record in one transaction, for exports.
 //! - `backup`: SQLite online backup, verified after writing.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
@@ -41,6 +42,7 @@ mod schema;
 mod sessions;
 mod signatures;
 mod sledai;
+pub mod stream;
 mod study;
 mod subjects;
 #[cfg(feature = "test-support")]
@@ -76,6 +78,7 @@ pub use study::{NewStudy, Study};
 pub use tokens::{ApiToken, MIN_TOKEN_CHARS};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
 pub use value::{Entry, Missing};
+pub use value::{Ty, Value};
 pub use verify::{Problem, Verification};
 pub use writer::Reason;
 
