@@ -8,9 +8,14 @@
 //! - `source`: what the writers read (forms, a subject's casebook, audit events).
 //! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV) built per subject, with
 //!   their variable metadata, written as CSV or XPT.
+//! - `odm`: CDISC ODM 1.3.2, transactional archive of every subject's data with audit records
+//!   and signatures.
+//! - `audit`: the audit trail as CSV.
 //! - `tidy`: one CSV table per form keyed by subject, visit and repeat, and the data dictionary.
 
+pub mod audit;
 pub mod dataset;
+pub mod odm;
 pub mod sdtm;
 pub mod source;
 pub mod tidy;

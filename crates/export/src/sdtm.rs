@@ -1013,6 +1013,7 @@ mod tests {
                                 ty: FieldType::Text,
                                 required: false,
                                 refers_to: None,
+                                missing: false,
                             })
                             .collect(),
                     });

@@ -34,6 +34,8 @@ pub struct FieldDef {
     pub required: bool,
     /// For references: the form whose record id the field holds.
     pub refers_to: Option<String>,
+    /// Whether the field may hold a missing code instead of a value.
+    pub missing: bool,
 }
 
 /// One kind of record kept per subject (`subject`, `visit`, `clasi`, `lab`, ...).
@@ -226,4 +228,6 @@ pub struct StudyInfo {
     pub users: Vec<(i64, String, String)>,
     /// Sites by (code, name).
     pub sites: Vec<(String, String)>,
+    /// What a signature can mean (authorship, review, ...).
+    pub signature_meanings: Vec<String>,
 }

@@ -206,12 +206,10 @@ pub fn write_dictionary<W: Write>(forms: &Forms, out: W) -> Result<(), ExportErr
                 (None, FieldType::Date) => ("date".to_owned(), "YYYY-MM-DD".to_owned()),
                 (None, ty) => (ty.as_str().to_owned(), String::new()),
             };
-            let allowed = if field.required {
-                allowed
-            } else if allowed.is_empty() {
-                format!("a value, {missing}, or empty")
-            } else {
-                format!("{allowed}, {missing}, or empty")
+            let allowed = match (field.missing, field.required) {
+                (true, true) => format!("a value or {missing}"),
+                (true, false) => format!("a value, {missing}, or empty"),
+                (false, _) => allowed,
             };
             table.write_record([
                 file.as_str(),
@@ -249,6 +247,7 @@ mod tests {
             ty,
             required: false,
             refers_to: refers_to.map(str::to_owned),
+            missing: name == "value",
         }
     }
 
