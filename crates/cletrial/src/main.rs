@@ -2,6 +2,7 @@
 //! module; the clinical and statistical logic lives in the library crates.
 
 mod calc;
+mod export_cmd;
 mod io;
 mod protocol_cmd;
 mod reproduce_cmd;
@@ -47,6 +48,8 @@ enum Command {
     Stats(stats_cmd::StatsCommand),
     /// Recompute the trial paper's numbers from its own tables, beside the printed figures.
     Reproduce(reproduce_cmd::ReproduceArgs),
+    /// Write the study's data as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2 or the audit trail.
+    Export(export_cmd::ExportArgs),
     /// Run a virtual cohort through a protocol: calibrated patients, the real engine, operating characteristics.
     Simulate(simulate_cmd::SimulateArgs),
     /// Create a new study record (SQLite file or PostgreSQL database) with its first administrator.
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Schedule(args) => protocol_cmd::schedule(args),
         Command::Stats(command) => stats_cmd::run(command),
         Command::Reproduce(args) => reproduce_cmd::run(args),
+        Command::Export(args) => export_cmd::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Init(args) => store_cmd::init(args),
         Command::User(command) => store_cmd::user(command),

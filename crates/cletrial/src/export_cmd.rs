@@ -1,0 +1,352 @@
+//! `cletrial export`: the study record as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2
+//! or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any
+//! size streams through (`store::stream` reads, `export` writes).
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use export::source::{
+    AuditEvent, Casebook, Datum, Entry, FieldDef, FieldType, FormDef, FormRecord, Forms, StudyInfo,
+};
+use export::{ExportError, sdtm, tidy};
+use serde_json::json;
+use store::stream::{Entity, Reader, Record};
+use store::{DbUrl, Meaning, Store, StoreError, Ty, Value};
+
+use crate::io::{CliError, CmdResult, print_json};
+
+/// Subjects read per page, and audit events per page.
+const SUBJECTS_PER_PAGE: i64 = 100;
+const EVENTS_PER_PAGE: i64 = 5000;
+
+/// Write the study's data in a format statisticians and regulators read.
+///
+/// Formats (files written into --out):
+///   csv    one tidy table per form (subject.csv, visit.csv, clasi.csv, lab.csv, ...) keyed by
+///          subject, visit and repeat; dictionary.csv describes every column, missing_codes.csv
+///          the codes NOT DONE, NOT APPLICABLE and UNKNOWN (an empty cell: nothing recorded)
+///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV as CSV (dm.csv, ...) and variables.csv
+///   xpt    the same domains as SAS transport v5 files (dm.xpt, ...) and variables.csv
+///   odm    odm.xml: CDISC ODM 1.3.2, metadata and every subject's data with audit records and
+///          signatures (a transactional archive)
+///   audit  audit_trail.csv: every audit event as stored, with subject and site codes
+///
+/// Example: cletrial export --db study.db --format xpt --out export/xpt
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "URL")]
+    db: String,
+    /// What to write.
+    #[arg(long, value_enum)]
+    format: Format,
+    /// The folder to write into (created when missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Csv,
+    Sdtm,
+    Xpt,
+    Odm,
+    Audit,
+}
+
+fn store_error(error: StoreError) -> CliError {
+    if error.is_user_error() {
+        CliError::input(error.to_string())
+    } else {
+        CliError::Other(anyhow::Error::new(error))
+    }
+}
+
+fn export_error(error: ExportError) -> CliError {
+    CliError::Other(anyhow::Error::new(error))
+}
+
+/// Opens the output files, remembering their names.
+struct Files {
+    dir: PathBuf,
+    names: Vec<String>,
+}
+
+impl Files {
+    fn open(&mut self, name: &str) -> Result<BufWriter<File>, ExportError> {
+        let file = File::create(self.dir.join(name))?;
+        self.names.push(name.to_owned());
+        Ok(BufWriter::new(file))
+    }
+}
+
+pub fn run(args: ExportArgs) -> CmdResult {
+    let url = DbUrl::parse(&args.db).map_err(store_error)?;
+    std::fs::create_dir_all(&args.out).map_err(|error| {
+        CliError::input(format!(
+            "out: cannot create '{}' ({error})",
+            args.out.display()
+        ))
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)?;
+    let summary = runtime.block_on(async {
+        let store = Store::open(&url).await.map_err(store_error)?;
+        let result = export(&store, args.format, &args.out).await;
+        store.close().await;
+        result
+    })?;
+    print_json(&summary)
+}
+
+async fn export(store: &Store, format: Format, dir: &Path) -> Result<serde_json::Value, CliError> {
+    let mut reader = store.reader().await.map_err(store_error)?;
+    let study = study_info(&mut reader).await?;
+    let forms = forms();
+    let mut files = Files {
+        dir: dir.to_owned(),
+        names: Vec::new(),
+    };
+    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+    let mut subjects = 0u64;
+    let count = match format {
+        Format::Csv => {
+            let mut tables =
+                tidy::TidyCsv::new(&forms, |name| files.open(name)).map_err(export_error)?;
+            subjects =
+                each_casebook(&mut reader, &forms, false, |book| tables.casebook(book)).await?;
+            let rows = tables.finish().map_err(export_error)?;
+            let dictionary = files.open("dictionary.csv").map_err(export_error)?;
+            tidy::write_dictionary(&forms, dictionary).map_err(export_error)?;
+            let codes = files.open("missing_codes.csv").map_err(export_error)?;
+            tidy::write_missing_codes(codes).map_err(export_error)?;
+            json!({"rows": rows})
+        }
+        Format::Sdtm | Format::Xpt => {
+            let builder = sdtm::Sdtm::new(&study.code, &forms).map_err(export_error)?;
+            let datasets = builder.datasets();
+            let mut out = if format == Format::Xpt {
+                sdtm::SdtmFiles::xpt(datasets, now.datetime(), |name| files.open(name))
+            } else {
+                sdtm::SdtmFiles::csv(datasets, |name| files.open(name))
+            }
+            .map_err(export_error)?;
+            let mut rows = 0u64;
+            subjects = each_casebook(&mut reader, &forms, false, |book| {
+                builder.casebook(book, &mut |domain, cells| {
+                    rows += 1;
+                    out.row(domain, cells)
+                })
+            })
+            .await?;
+            out.finish().map_err(export_error)?;
+            let metadata = files.open("variables.csv").map_err(export_error)?;
+            sdtm::write_metadata(datasets, metadata).map_err(export_error)?;
+            json!({"rows": rows})
+        }
+        Format::Odm => {
+            let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let file = files.open("odm.xml").map_err(export_error)?;
+            let mut odm = export::odm::OdmWriter::new(file, &study, &forms, &created)
+                .map_err(export_error)?;
+            subjects = each_casebook(&mut reader, &forms, true, |book| odm.casebook(book)).await?;
+            json!({"transactions": odm.finish().map_err(export_error)?})
+        }
+        Format::Audit => {
+            let file = files.open("audit_trail.csv").map_err(export_error)?;
+            let mut trail = export::audit::AuditCsv::new(file).map_err(export_error)?;
+            let mut after = 0;
+            loop {
+                let page = reader
+                    .trail(after, EVENTS_PER_PAGE)
+                    .await
+                    .map_err(store_error)?;
+                let Some(last) = page.last() else { break };
+                after = last.event.seq;
+                for entry in page {
+                    let event = audit_event(entry.event, entry.subject, entry.site);
+                    trail.event(&event).map_err(export_error)?;
+                }
+            }
+            json!({"events": trail.finish().map_err(export_error)?})
+        }
+    };
+    let mut summary = json!({
+        "format": format!("{format:?}").to_lowercase(),
+        "out": dir.display().to_string(),
+        "study": study.code,
+        "subjects": subjects,
+        "files": files.names,
+    });
+    if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
+        summary.extend(count.clone());
+    }
+    Ok(summary)
+}
+
+/// Hands every subject's casebook to `write`, a page at a time; returns the number of subjects.
+async fn each_casebook(
+    reader: &mut Reader,
+    forms: &Forms,
+    with_events: bool,
+    mut write: impl FnMut(&Casebook) -> Result<(), ExportError>,
+) -> Result<u64, CliError> {
+    let mut after = 0;
+    let mut count = 0;
+    loop {
+        let page = reader
+            .casebooks(after, SUBJECTS_PER_PAGE, with_events)
+            .await
+            .map_err(store_error)?;
+        let Some(last) = page.last() else {
+            return Ok(count);
+        };
+        after = last.subject.id;
+        for book in page {
+            let code = book.code().to_owned();
+            let book = Casebook {
+                code,
+                site: book.site,
+                subject: form_record(forms, &book.subject),
+                records: book.records.iter().map(|r| form_record(forms, r)).collect(),
+                events: book
+                    .events
+                    .into_iter()
+                    .map(|event| {
+                        let subject = Some(book.subject.get("code").map_or_else(String::new, text));
+                        audit_event(event, subject, None)
+                    })
+                    .collect(),
+            };
+            write(&book).map_err(export_error)?;
+            count += 1;
+        }
+    }
+}
+
+fn text(value: &Value) -> String {
+    value.as_text().unwrap_or_default().to_owned()
+}
+
+/// The study, its users, sites and signature meanings.
+async fn study_info(reader: &mut Reader) -> Result<StudyInfo, CliError> {
+    let study = reader.study_records("study").await.map_err(store_error)?;
+    let study = study
+        .first()
+        .ok_or_else(|| CliError::input("db: holds no study"))?;
+    let get = |record: &Record, field: &str| record.get(field).map_or_else(String::new, text);
+    let users = reader.study_records("user").await.map_err(store_error)?;
+    let sites = reader.study_records("site").await.map_err(store_error)?;
+    Ok(StudyInfo {
+        code: get(study, "code"),
+        title: get(study, "title"),
+        protocol_version: study
+            .get("protocol_version")
+            .and_then(Value::as_int)
+            .unwrap_or(1),
+        users: users
+            .iter()
+            .map(|user| (user.id, get(user, "login"), get(user, "printed_name")))
+            .collect(),
+        sites: sites
+            .iter()
+            .map(|site| (get(site, "code"), get(site, "name")))
+            .collect(),
+        signature_meanings: Meaning::ALL.iter().map(|m| m.as_str().to_owned()).collect(),
+    })
+}
+
+/// The forms of a subject: every entity kept per subject, the subject first.
+fn forms() -> Forms {
+    Forms(
+        Entity::all()
+            .filter(Entity::per_subject)
+            .map(|entity| FormDef {
+                name: entity.name().to_owned(),
+                fields: entity
+                    .fields()
+                    .map(|field| FieldDef {
+                        name: field.name.to_owned(),
+                        ty: field_type(field.ty),
+                        required: field.required,
+                        refers_to: field.refers_to.map(str::to_owned),
+                        missing: field.missing,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    )
+}
+
+fn field_type(ty: Ty) -> FieldType {
+    match ty {
+        Ty::Text => FieldType::Text,
+        Ty::Int => FieldType::Integer,
+        Ty::Bool => FieldType::Boolean,
+        Ty::Date => FieldType::Date,
+    }
+}
+
+/// A stored value as an export entry; blank stays blank.
+fn entry(value: Option<&Value>) -> Entry {
+    match value {
+        None => Entry::BLANK,
+        Some(Value::Text(text)) => Entry::Value(Datum::Text(text.clone())),
+        Some(Value::Int(number)) => Entry::Value(Datum::Integer(*number)),
+        Some(Value::Bool(flag)) => Entry::Value(Datum::Boolean(*flag)),
+        Some(Value::Date(date)) => Entry::Value(Datum::Date(*date)),
+        Some(Value::Missing(missing)) => Entry::Missing(match missing {
+            store::Missing::NotDone => export::Missing::NotDone,
+            store::Missing::NotApplicable => export::Missing::NotApplicable,
+            store::Missing::Unknown => export::Missing::Unknown,
+        }),
+    }
+}
+
+fn form_record(forms: &Forms, record: &Record) -> FormRecord {
+    FormRecord {
+        form: forms.index(record.entity.name()).unwrap_or(usize::MAX),
+        id: record.id,
+        removed: record.removed,
+        entries: record.values.iter().map(|v| entry(v.as_ref())).collect(),
+    }
+}
+
+/// An audit event with its new value read with the field's type.
+fn audit_event(event: store::Event, subject: Option<String>, site: Option<String>) -> AuditEvent {
+    let ty = Entity::named(&event.entity).and_then(|entity| {
+        entity
+            .fields()
+            .find(|field| Some(field.name) == event.field.as_deref())
+            .map(|field| field.ty)
+    });
+    let new_entry = match (ty, &event.new_value) {
+        (Some(ty), Some(text)) => match Value::from_canonical(ty, text) {
+            Some(value) => entry(Some(&value)),
+            None => Entry::Value(Datum::Text(text.clone())),
+        },
+        _ => Entry::BLANK,
+    };
+    AuditEvent {
+        seq: event.seq,
+        recorded_at: event.recorded_at,
+        actor: event.actor,
+        site,
+        subject,
+        entity: event.entity,
+        entity_id: event.entity_id,
+        action: event.action,
+        field: event.field,
+        old_value: event.old_value,
+        new_value: event.new_value,
+        new_entry,
+        reason: event.reason,
+        version: event.version,
+        prev_hash: event.prev_hash,
+        hash: event.hash,
+    }
+}

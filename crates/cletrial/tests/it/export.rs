@@ -1,0 +1,508 @@
+//! `cletrial export` on a small study written through the store's public API, on both backends:
+//! every format, the four missing states kept apart, and the peer checks (pyreadstat and R haven
+//! read the XPT files alike; pandas and R keep the CSV codes; xmllint accepts the ODM) when the
+//! tools are installed (`cargo xtask test` installs them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ::store::testing::TestDb;
+use ::store::{
+    ActionTaken, AdverseEvent, Backend, BirthOrAge, Causality, ClasiAssessment, Decimal,
+    DeviationCategory, Disposition, DispositionStatus, DosePeriod, Entry, LabResult, Meaning,
+    Missing, NerveConduction, NewStudy, NewUser, Outcome, Password, ProtocolDeviation, Role, Sex,
+    Side, SledaiAssessment, Store, SubjectData, VisitData,
+};
+use instruments::ctcae::CtcaeGrade;
+use instruments::input::{read_clasi, read_sledai};
+use jiff::civil::Date;
+
+use crate::support::{Run, cletrial, workspace_root};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn days_ago(days: i64) -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .checked_sub(jiff::Span::new().days(days))
+        .expect("date in range")
+}
+
+fn decimal(text: &str) -> Decimal {
+    Decimal::parse("value", text).expect("decimal")
+}
+
+fn lab(subject_id: i64, visit_id: i64, value: Entry<Decimal>) -> LabResult {
+    LabResult {
+        subject_id,
+        visit_id: Some(visit_id),
+        collected_on: days_ago(20),
+        test: "neutrophils".into(),
+        value,
+        unit: "10^9/L".into(),
+        lln: Some(decimal("2.0")),
+        uln: Some(decimal("7.5")),
+    }
+}
+
+/// Two subjects: P-001 enrolled and treated (a signed baseline visit with CLASI, SLEDAI-2K, labs
+/// with a value, not done and a corrected value, a nerve conduction study not applicable / unknown,
+/// a dose, an AE, a withdrawn AE, a deviation, a disposition), P-002 a screen failure.
+async fn study(db: &TestDb) {
+    let study = NewStudy {
+        code: "LENA-CLE".into(),
+        title: "Lenalidomide in CLE & <friends>".into(),
+        protocol_text: "[study]\nname = \"test\"\n".into(),
+    };
+    let admin = NewUser {
+        login: "admin".into(),
+        printed_name: "Ada Admin".into(),
+    };
+    let password = Password::new(PASSWORD).expect("password");
+    let (store, admin) = Store::init(db.url(), &study, &admin, &password)
+        .await
+        .expect("init");
+    store.add_site(&admin, "S01", "First").await.expect("site");
+    let user = NewUser {
+        login: "inv".into(),
+        printed_name: "Ivan Investigator".into(),
+    };
+    store
+        .add_user(&admin, &user, &password)
+        .await
+        .expect("user");
+    store
+        .grant(&admin, "inv", "S01", Role::Investigator)
+        .await
+        .expect("grant");
+    let inv = store.authenticate("inv", &password).await.expect("login");
+    let subject = |code: &str, enrolled: bool| SubjectData {
+        site: "S01".into(),
+        code: code.into(),
+        sex: Sex::Female,
+        birth: BirthOrAge::BirthDate(Date::constant(1980, 5, 17)),
+        subtype: None,
+        screening_date: days_ago(29),
+        consent_date: Some(days_ago(30)),
+        enrolment_date: enrolled.then(|| days_ago(28)),
+    };
+    let p1 = store
+        .add_subject(&inv, &subject("P-001", true))
+        .await
+        .expect("subject");
+    store
+        .add_subject(&inv, &subject("P-002", false))
+        .await
+        .expect("subject");
+    let visit = store
+        .add_visit(
+            &inv,
+            p1.id,
+            &VisitData {
+                name: "Baseline".into(),
+                planned_date: None,
+                actual_date: Some(days_ago(20)),
+            },
+        )
+        .await
+        .expect("visit");
+    let clasi = read_clasi(
+        r#"{"areas": {"ears": {"erythema": 2, "scale": 1}, "chest": {"dyspigmentation": 1}},
+            "mucous_membrane": 1, "recent_hair_loss": 0, "nonscarring_alopecia": 0,
+            "scarring_alopecia": 0, "dyspigmentation_lasts_12_months": false}"#,
+    )
+    .expect("clasi");
+    store
+        .add_record(
+            &inv,
+            &ClasiAssessment {
+                subject_id: p1.id,
+                visit_id: visit.id,
+                assessed_on: days_ago(20),
+                clasi,
+            },
+        )
+        .await
+        .expect("clasi");
+    let sledai =
+        read_sledai(r#"{"descriptors": ["rash", "arthritis"], "window": "10d"}"#).expect("sledai");
+    store
+        .add_record(
+            &inv,
+            &SledaiAssessment {
+                subject_id: p1.id,
+                visit_id: Some(visit.id),
+                assessed_on: days_ago(20),
+                sledai,
+            },
+        )
+        .await
+        .expect("sledai");
+    let value = store
+        .add_record(&inv, &lab(p1.id, visit.id, Entry::Value(decimal("1.2"))))
+        .await
+        .expect("lab");
+    store
+        .update_record(
+            &inv,
+            value.id,
+            value.version,
+            &lab(p1.id, visit.id, Entry::Value(decimal("1.3"))),
+            "transcription error",
+        )
+        .await
+        .expect("corrected lab");
+    store
+        .add_record(
+            &inv,
+            &lab(p1.id, visit.id, Entry::Missing(Missing::NotDone)),
+        )
+        .await
+        .expect("lab not done");
+    store
+        .add_record(
+            &inv,
+            &NerveConduction {
+                subject_id: p1.id,
+                visit_id: Some(visit.id),
+                tested_on: days_ago(20),
+                nerve: "sural".into(),
+                side: Side::parse("left").expect("side"),
+                amplitude_uv: Entry::Missing(Missing::NotApplicable),
+                velocity_m_per_s: Some(Entry::Missing(Missing::Unknown)),
+                abnormal: None,
+            },
+        )
+        .await
+        .expect("nerve conduction");
+    let visit = store.visits_of(p1.id).await.expect("visits").remove(0);
+    store
+        .sign_visit(&inv, visit.id, visit.version, &password, Meaning::Review)
+        .await
+        .expect("signature");
+    store
+        .add_record(
+            &inv,
+            &DosePeriod {
+                subject_id: p1.id,
+                drug: "lenalidomide".into(),
+                daily_dose_mg: decimal("5"),
+                start_date: days_ago(27),
+                end_date: Some(days_ago(10)),
+            },
+        )
+        .await
+        .expect("dose");
+    let event = |term: &str| AdverseEvent {
+        subject_id: p1.id,
+        term: term.into(),
+        start_date: days_ago(15),
+        end_date: None,
+        grade: CtcaeGrade::G2,
+        serious: false,
+        causality: Causality::Possible,
+        action_taken: ActionTaken::DoseNotChanged,
+        outcome: Outcome::Recovering,
+    };
+    store
+        .add_record(&inv, &event("Neutrophil count decreased"))
+        .await
+        .expect("ae");
+    let wrong = store
+        .add_record(&inv, &event("Entered in error"))
+        .await
+        .expect("ae");
+    store
+        .remove_record::<AdverseEvent>(
+            &inv,
+            wrong.id,
+            wrong.version,
+            "entered for the wrong patient",
+        )
+        .await
+        .expect("removed");
+    store
+        .add_record(
+            &inv,
+            &ProtocolDeviation {
+                subject_id: p1.id,
+                occurred_on: days_ago(12),
+                category: DeviationCategory::VisitWindow,
+                major: false,
+                description: "Week 2 visit 4 days late".into(),
+            },
+        )
+        .await
+        .expect("deviation");
+    store
+        .add_record(
+            &inv,
+            &Disposition {
+                subject_id: p1.id,
+                status: DispositionStatus::AdverseEvent,
+                disposition_date: days_ago(10),
+                details: None,
+            },
+        )
+        .await
+        .expect("disposition");
+    store.close().await;
+}
+
+fn export(db: &TestDb, format: &str, out: &Path) -> serde_json::Value {
+    let out = out.join(format);
+    let out = out.to_str().expect("utf-8 path");
+    cletrial(
+        &[
+            "export",
+            "--db",
+            db.url_text(),
+            "--format",
+            format,
+            "--out",
+            out,
+        ],
+        None,
+    )
+    .ok_json()
+}
+
+fn read(dir: &Path, format: &str, file: &str) -> String {
+    std::fs::read_to_string(dir.join(format).join(file)).expect("exported file")
+}
+
+/// Runs a peer when its tools are installed; `None` when they are not.
+fn peer(program: &Path, args: &[&str]) -> Option<Run> {
+    if !program.exists() || Command::new("Rscript").arg("--version").output().is_err() {
+        return None;
+    }
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .expect("peer runs");
+    Some(Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+fn peer_python() -> PathBuf {
+    workspace_root().join("target/peers-venv/bin/python")
+}
+
+fn check_script() -> String {
+    workspace_root()
+        .join("scripts/peers/export_check.py")
+        .display()
+        .to_string()
+}
+
+fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
+    let db = TestDb::new(backend);
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(study(&db));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path();
+
+    // Tidy CSV: one table per form, the codes in the cells, the withdrawn AE left out.
+    let csv = export(&db, "csv", out);
+    assert_eq!(
+        (csv["subjects"].as_u64(), csv["study"].as_str()),
+        (Some(2), Some("LENA-CLE"))
+    );
+    let labs = read(out, "csv", "lab.csv");
+    let lines: Vec<&str> = labs.lines().collect();
+    assert_eq!(lines.len(), 3, "{labs}");
+    assert!(
+        lines[0].starts_with("subject,site,visit,visit_date,repeat,record_id,"),
+        "{labs}"
+    );
+    assert!(
+        lines[1].starts_with("P-001,S01,Baseline,") && lines[1].contains(",1.3,"),
+        "{labs}"
+    );
+    assert!(
+        lines[2].contains(",2,") && lines[2].contains(",NOT DONE,"),
+        "{labs}"
+    );
+    let nerve = read(out, "csv", "nerve_conduction.csv");
+    assert!(nerve.contains(",NOT APPLICABLE,UNKNOWN,"), "{nerve}");
+    let events = read(out, "csv", "adverse_event.csv");
+    assert_eq!(events.lines().count(), 2, "{events}");
+    assert!(!events.contains("Entered in error"), "{events}");
+    let dictionary = read(out, "csv", "dictionary.csv");
+    assert!(
+        dictionary.contains(
+            "lab.csv,value,text,yes,Value,\"a value or NOT DONE, NOT APPLICABLE, UNKNOWN\""
+        ),
+        "{dictionary}"
+    );
+    assert!(read(out, "csv", "missing_codes.csv").contains("NOT DONE,not done"));
+
+    // SDTM as CSV: the screen failure in DM, not done in LBSTAT, the CLASI totals derived.
+    let sdtm = export(&db, "sdtm", out);
+    assert_eq!(sdtm["subjects"].as_u64(), Some(2));
+    let dm = read(out, "sdtm", "dm.csv");
+    assert!(dm.contains("LENA-CLE,DM,LENA-CLE-P-001,P-001,"), "{dm}");
+    assert!(
+        dm.contains(",SCRNFAIL,Screen Failure,SCRNFAIL,Screen Failure"),
+        "{dm}"
+    );
+    let lb = read(out, "sdtm", "lb.csv");
+    assert!(lb.contains(",NOT DONE,"), "{lb}");
+    let rs = read(out, "sdtm", "rs.csv");
+    // Activity: ears erythema 2 + scale 1 + mucous membrane 1; damage: chest dyspigmentation 1;
+    // SLEDAI-2K: rash 2 + arthritis 4.
+    assert!(
+        rs.contains(",CLAACT,CLASI-Activity score,CLASI,4,4,4,,Y,"),
+        "{rs}"
+    );
+    assert!(
+        rs.contains(",CLADAM,CLASI-Damage score,CLASI,1,1,1,,Y,"),
+        "{rs}"
+    );
+    assert!(
+        rs.contains(",CLA02E,CLASI-Ears Erythema,CLASI,2,2,2,,,"),
+        "{rs}"
+    );
+    assert!(
+        rs.contains(",SLRASH,SLEDAI-2K-Rash,SLEDAI-2K,Y,Y,,,,-P10D,"),
+        "{rs}"
+    );
+    assert!(
+        rs.contains(",SLTOTAL,SLEDAI-2K-Total score,SLEDAI-2K,6,6,6,,Y,-P10D,"),
+        "{rs}"
+    );
+    assert!(read(out, "sdtm", "ds.csv").contains("ADVERSE EVENT"));
+    assert!(read(out, "sdtm", "dv.csv").contains("VISIT WINDOW"));
+    assert!(
+        read(out, "sdtm", "variables.csv").contains("RS,Disease Response and Clin Classification,")
+    );
+
+    // XPT: every domain, whole 80-byte records; then the two readers agree.
+    let xpt = export(&db, "xpt", out);
+    assert_eq!(xpt["rows"], sdtm["rows"]);
+    for domain in ["dm", "sv", "ex", "ae", "lb", "rs", "ds", "ie", "dv"] {
+        let bytes = std::fs::read(out.join("xpt").join(format!("{domain}.xpt"))).expect("xpt");
+        assert_eq!(bytes.len() % 80, 0, "{domain}.xpt");
+        assert!(bytes.starts_with(b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!"));
+    }
+    let xpt_dir = out.join("xpt").display().to_string();
+    if let Some(run) = peer(&peer_python(), &[&check_script(), "xpt", &xpt_dir]) {
+        let json = run.ok_json();
+        assert_eq!(json["ok"], true, "{run:#?}");
+        assert_eq!(json["special_missing_tags"]["d"], 1, "{run:#?}");
+    }
+    let csv_dir = out.join("csv").display().to_string();
+    if let Some(run) = peer(&peer_python(), &[&check_script(), "csv", &csv_dir]) {
+        // Each code once in the data and once in missing_codes.csv.
+        let json = run.ok_json();
+        assert_eq!(json["codes"]["NOT DONE"], 2, "{run:#?}");
+        assert_eq!(json["codes"]["NOT APPLICABLE"], 2, "{run:#?}");
+        assert_eq!(json["codes"]["UNKNOWN"], 2, "{run:#?}");
+    }
+
+    // ODM: audit records with reasons, the signature, the removal, missing codes flagged.
+    export(&db, "odm", out);
+    let odm = read(out, "odm", "odm.xml");
+    for needle in [
+        r#"ODMVersion="1.3.2" FileType="Transactional" Archival="Yes""#,
+        "<StudyDescription>Lenalidomide in CLE &amp; &lt;friends&gt;</StudyDescription>",
+        r#"<SignatureRef SignatureOID="SD.review"/>"#,
+        "<ReasonForChange>transcription error</ReasonForChange>",
+        r#"TransactionType="Remove""#,
+        "<ReasonForChange>entered for the wrong patient</ReasonForChange>",
+        r#"<ItemData ItemOID="IT.LAB.VALUE" TransactionType="Insert" IsNull="Yes">"#,
+        r#"<FlagValue CodeListOID="CL.MISSING">NOT DONE</FlagValue>"#,
+        r#"<ItemData ItemOID="IT.LAB.VALUE" TransactionType="Update" Value="1.3">"#,
+    ] {
+        assert!(odm.contains(needle), "odm.xml lacks {needle}");
+    }
+    if Command::new("xmllint").arg("--version").output().is_ok() {
+        let status = Command::new("xmllint")
+            .args(["--noout"])
+            .arg(out.join("odm").join("odm.xml"))
+            .status()
+            .expect("xmllint runs");
+        assert!(status.success(), "xmllint refused odm.xml");
+    }
+
+    // Audit CSV: every event, the chain intact (each row's prev_hash is the row before's hash).
+    let audit = export(&db, "audit", out);
+    let text = read(out, "audit", "audit_trail.csv");
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len() as u64, audit["events"].as_u64().expect("count"));
+    for pair in rows.windows(2) {
+        assert_eq!(
+            &pair[1][13], &pair[0][14],
+            "chain broken at seq {}",
+            &pair[1][0]
+        );
+    }
+    assert!(
+        rows.iter()
+            .any(|row| &row[4] == "P-001" && &row[11] == "transcription error")
+    );
+}
+
+fn bad_input_is_refused_in_one_line(backend: Backend) {
+    let db = TestDb::new(backend);
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(study(&db));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().display().to_string();
+    let url = db.url_text();
+    cletrial(
+        &["export", "--db", url, "--format", "sas", "--out", &out],
+        None,
+    )
+    .input_error("--format");
+    cletrial(&["export", "--db", url, "--format", "csv"], None).input_error("--out");
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").expect("file");
+    let inside = file.join("sub").display().to_string();
+    cletrial(
+        &["export", "--db", url, "--format", "csv", "--out", &inside],
+        None,
+    )
+    .input_error("out:");
+}
+
+#[test]
+fn a_missing_database_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("none.db").display().to_string();
+    let out = dir.path().join("out").display().to_string();
+    cletrial(
+        &["export", "--db", &db, "--format", "csv", "--out", &out],
+        None,
+    )
+    .input_error("db");
+}
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(::store::Backend::Sqlite);
+                }
+                #[test]
+                fn postgres() {
+                    super::$name(::store::Backend::Postgres);
+                }
+            }
+        )*
+    };
+}
+
+both_backends!(
+    every_format_keeps_the_record_and_its_missing_states,
+    bad_input_is_refused_in_one_line
+);
