@@ -12,7 +12,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [args]
 
 tasks:
-  test [ARGS]   install the system packages the tests need when missing (PostgreSQL 15), then run
+  test [ARGS]   install the system packages the tests need when missing (PostgreSQL 15, R haven,
+                xmllint; pyreadstat and pandas in target/peers-venv), then run
                 every test of the workspace (cargo nextest when installed, else cargo test);
                 ARGS are passed to the test runner, e.g. `cargo xtask test -p stats`
 ";
@@ -45,12 +46,25 @@ fn project_root() -> PathBuf {
 }
 
 /// Debian packages the tests need: the PostgreSQL 15 server binaries (the store's tests start their
-/// own server from them).
-const TEST_PACKAGES: &[&str] = &["postgresql-15"];
+/// own server from them). R with haven and jsonlite, Python's venv and xmllint: the export peer
+/// checks (`scripts/peers/export_check.py`) read the XPT and CSV exports with R and Python and
+/// check the ODM file.
+const TEST_PACKAGES: &[&str] = &[
+    "postgresql-15",
+    "r-cran-haven",
+    "r-cran-jsonlite",
+    "python3-venv",
+    "libxml2-utils",
+];
+
+/// The Python packages of the export peer check, pinned, in a venv under `target/` (Debian ships
+/// no pyreadstat).
+const PEER_PYTHON_PACKAGES: &[&str] = &["pyreadstat==1.3.7", "pandas==3.1.1"];
 
 fn test(extra: &[String]) -> Result<(), String> {
     ensure_packages(TEST_PACKAGES)?;
     let root = project_root();
+    ensure_peer_venv(&root.join("target/peers-venv"))?;
     let mut command = Command::new(cargo());
     command.current_dir(&root);
     if has_nextest() {
@@ -78,6 +92,28 @@ fn ensure_packages(packages: &[&str]) -> Result<(), String> {
         .args(["install", "-y", "--no-install-recommends"])
         .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Creates `venv` with the peer check's Python packages unless it already imports them (so a
+/// machine that installed them once runs the tests offline).
+fn ensure_peer_venv(venv: &Path) -> Result<(), String> {
+    let python = venv.join("bin/python");
+    let ready = Command::new(&python)
+        .args(["-c", "import pyreadstat, pandas"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if ready {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing {} into {}",
+        PEER_PYTHON_PACKAGES.join(" "),
+        venv.display()
+    );
+    run(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet"])
+        .args(PEER_PYTHON_PACKAGES))
 }
 
 fn is_installed(package: &str) -> bool {
