@@ -13,7 +13,7 @@ usage: cargo xtask <task> [args]
 
 tasks:
   test [ARGS]   install the system packages the tests need when missing (PostgreSQL 15, R haven,
-                xmllint; pyreadstat and pandas in target/peers-venv), then run
+                xmllint; pyreadstat, pandas and odmlib in target/peers-venv), then run
                 every test of the workspace (cargo nextest when installed, else cargo test);
                 ARGS are passed to the test runner, e.g. `cargo xtask test -p stats`
 ";
@@ -58,8 +58,8 @@ const TEST_PACKAGES: &[&str] = &[
 ];
 
 /// The Python packages of the export peer check, pinned, in a venv under `target/` (Debian ships
-/// no pyreadstat).
-const PEER_PYTHON_PACKAGES: &[&str] = &["pyreadstat==1.3.7", "pandas==3.1.1"];
+/// no pyreadstat); odmlib brings the CDISC ODM 1.3.2 XML schema the ODM export is validated with.
+const PEER_PYTHON_PACKAGES: &[&str] = &["pyreadstat==1.3.7", "pandas==3.1.1", "odmlib==0.2.1"];
 
 fn test(extra: &[String]) -> Result<(), String> {
     ensure_packages(TEST_PACKAGES)?;
@@ -99,7 +99,7 @@ fn ensure_packages(packages: &[&str]) -> Result<(), String> {
 fn ensure_peer_venv(venv: &Path) -> Result<(), String> {
     let python = venv.join("bin/python");
     let ready = Command::new(&python)
-        .args(["-c", "import pyreadstat, pandas"])
+        .args(["-c", "import pyreadstat, pandas, odmlib"])
         .output()
         .is_ok_and(|output| output.status.success());
     if ready {

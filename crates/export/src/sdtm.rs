@@ -25,8 +25,16 @@ use crate::dataset::{Cell, Dataset, Missing, Variable};
 use crate::source::{Casebook, Entry, FormRecord, Forms, SUBJECT_REF, VISIT_REF};
 use crate::xpt::XptWriter;
 
-/// The domains, in the order they are written.
-pub const DOMAINS: [&str; 9] = ["DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV"];
+/// The domains, in the order they are written, then the supplemental qualifiers of those with
+/// free text.
+pub const DOMAINS: [&str; 13] = [
+    "DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV", "SUPPAE", "SUPPDS", "SUPPIE", "SUPPDV",
+];
+
+/// The longest text a variable holds (SAS XPORT version 5). Longer free text keeps its first
+/// part in the variable and continues in SUPP-- records named `<variable>1`, `<variable>2`, ...,
+/// split between words where it can be (SDTMIG 3.4 section 4.5.3.2).
+const MAX_TEXT: usize = 200;
 
 const DATE: u16 = 10;
 
@@ -180,6 +188,23 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         n("DVSTDY", "Study Day of Start of Deviation"),
     ]);
     push("DV", "Protocol Deviations", dv)?;
+    for domain in ["AE", "DS", "IE", "DV"] {
+        push(
+            &format!("SUPP{domain}"),
+            &format!("Supplemental Qualifiers for {domain}"),
+            vec![
+                t("STUDYID", "Study Identifier", 20),
+                t("RDOMAIN", "Related Domain Abbreviation", 2),
+                t("USUBJID", "Unique Subject Identifier", 40),
+                t("IDVAR", "Identifying Variable", 8),
+                t("IDVARVAL", "Identifying Variable Value", 20),
+                t("QNAM", "Qualifier Variable Name", 8),
+                t("QLABEL", "Qualifier Variable Label", 40),
+                t("QVAL", "Data Value", 200),
+                t("QORIG", "Origin", 20),
+            ],
+        )?;
+    }
     Ok(all)
 }
 
@@ -349,7 +374,9 @@ impl<'a> Row<'a> {
             cells: vec![Cell::Missing(Missing::Blank); dataset.variables.len()],
         };
         row.set("STUDYID", Cell::text(study));
-        row.set("DOMAIN", Cell::text(dataset.name.as_str()));
+        if dataset.position("DOMAIN").is_some() {
+            row.set("DOMAIN", Cell::text(dataset.name.as_str()));
+        }
         row.set("USUBJID", Cell::text(usubjid));
         row
     }
@@ -467,7 +494,41 @@ impl Sdtm {
         visits.sort_by_key(|(id, _, date, _)| (*date, *id));
         let visits = Visits(visits);
         let row = |domain: usize| Row::new(&self.datasets[domain], &self.study, &usubjid);
-        let mut out = |domain: usize, row: &Row| emit(domain, &row.cells);
+        let mut out = |domain: usize, row: &mut Row| -> Result<(), ExportError> {
+            let continued = continue_long_texts(row);
+            emit(domain, &row.cells)?;
+            if continued.is_empty() {
+                return Ok(());
+            }
+            let name = DOMAINS[domain];
+            let supp = DOMAINS
+                .iter()
+                .position(|d| d.strip_prefix("SUPP") == Some(name))
+                .ok_or_else(|| {
+                    ExportError::invalid(
+                        format!("{name} of {usubjid}"),
+                        "text longer than 200 bytes",
+                    )
+                })?;
+            let seq = format!("{name}SEQ");
+            let seq_value = match row.dataset.position(&seq).map(|i| &row.cells[i]) {
+                Some(Cell::Num(n)) => n.to_string(),
+                _ => String::new(),
+            };
+            for (qnam, qlabel, text) in continued {
+                let mut supp_row = Row::new(&self.datasets[supp], &self.study, &usubjid);
+                supp_row
+                    .text("RDOMAIN", name)
+                    .text("IDVAR", seq.as_str())
+                    .text("IDVARVAL", seq_value.as_str())
+                    .text("QNAM", qnam)
+                    .text("QLABEL", qlabel)
+                    .text("QVAL", text)
+                    .text("QORIG", "CRF");
+                emit(supp, &supp_row.cells)?;
+            }
+            Ok(())
+        };
 
         // DM
         let consent = f.entry(subject, "consent_date").date();
@@ -509,7 +570,7 @@ impl Sdtm {
             .text("ARM", arm)
             .text("ACTARMCD", act_code)
             .text("ACTARM", act);
-        out(0, &dm)?;
+        out(0, &mut dm)?;
 
         // SV: visits that took place.
         for (i, (_, name, _, actual)) in visits.0.iter().enumerate() {
@@ -522,7 +583,7 @@ impl Sdtm {
                 .date("SVSTDTC", Some(actual))
                 .date("SVENDTC", Some(actual))
                 .num("SVSTDY", day(Some(actual)));
-            out(1, &sv)?;
+            out(1, &mut sv)?;
         }
 
         // EX
@@ -555,7 +616,7 @@ impl Sdtm {
                 .date("EXENDTC", end)
                 .num("EXSTDY", day(start))
                 .num("EXENDY", day(end));
-            out(2, &ex)?;
+            out(2, &mut ex)?;
         }
 
         // AE
@@ -584,7 +645,7 @@ impl Sdtm {
                 .date("AEENDTC", end)
                 .num("AESTDY", day(start))
                 .num("AEENDY", day(end));
-            out(3, &ae)?;
+            out(3, &mut ae)?;
         }
 
         // LB
@@ -608,7 +669,7 @@ impl Sdtm {
                 .num("LBDY", day(collected));
             result(&mut lb, "LB", f.entry(lab, "value"));
             visit_of(&mut lb, &visits, f.entry(lab, VISIT_REF).integer());
-            out(4, &lb)?;
+            out(4, &mut lb)?;
         }
 
         // RS: CLASI and SLEDAI-2K.
@@ -657,7 +718,7 @@ impl Sdtm {
                         .num("RSDY", day(on));
                     result(&mut rs, "RS", entry);
                     visit_of(&mut rs, &visits, f.entry(assessment, VISIT_REF).integer());
-                    out(5, &rs)?;
+                    out(5, &mut rs)?;
                 }
             }
         }
@@ -673,7 +734,7 @@ impl Sdtm {
                 .text("DSCAT", "PROTOCOL MILESTONE")
                 .date("DSSTDTC", Some(consent))
                 .num("DSSTDY", day(Some(consent)));
-            out(6, &ds)?;
+            out(6, &mut ds)?;
         }
         for disposition in &dispositions {
             ds_seq += 1;
@@ -691,7 +752,7 @@ impl Sdtm {
                 .text("DSCAT", "DISPOSITION EVENT")
                 .date("DSSTDTC", on)
                 .num("DSSTDY", day(on));
-            out(6, &ds)?;
+            out(6, &mut ds)?;
         }
 
         // IE: criteria not satisfied, from each eligibility evaluation.
@@ -715,7 +776,7 @@ impl Sdtm {
                     .text("IESTRESC", answer)
                     .date("IEDTC", on)
                     .num("IEDY", day(on));
-                out(7, &ie)?;
+                out(7, &mut ie)?;
             }
         }
 
@@ -739,10 +800,49 @@ impl Sdtm {
                 )
                 .date("DVSTDTC", on)
                 .num("DVSTDY", day(on));
-            out(8, &dv)?;
+            out(8, &mut dv)?;
         }
         Ok(())
     }
+}
+
+/// Cuts every text longer than [`MAX_TEXT`] bytes down to its first part; returns the rest as
+/// (QNAM, QLABEL, part) for the supplemental qualifiers.
+fn continue_long_texts(row: &mut Row) -> Vec<(String, String, String)> {
+    let mut continued = Vec::new();
+    for (variable, cell) in row.dataset.variables.iter().zip(row.cells.iter_mut()) {
+        let Cell::Text(text) = cell else { continue };
+        if text.len() <= MAX_TEXT {
+            continue;
+        }
+        let mut parts = split_text(text).into_iter();
+        *text = parts.next().unwrap_or_default();
+        for (i, part) in parts.enumerate() {
+            let number = (i + 1).to_string();
+            let stem = &variable.name[..variable.name.len().min(8 - number.len())];
+            continued.push((format!("{stem}{number}"), variable.label.clone(), part));
+        }
+    }
+    continued
+}
+
+/// `text` in parts of at most [`MAX_TEXT`] bytes, each ending after a space where one allows.
+fn split_text(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while rest.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        if let Some(space) = rest[..end].rfind(' ').filter(|&space| space > 0) {
+            end = space + 1;
+        }
+        parts.push(rest[..end].to_owned());
+        rest = &rest[end..];
+    }
+    parts.push(rest.to_owned());
+    parts
 }
 
 fn yes_no(flag: bool) -> &'static str {
@@ -1127,6 +1227,54 @@ mod tests {
         assert_eq!(
             cell(&rows, "DS", 0, "DSDECOD"),
             &Cell::text("INFORMED CONSENT OBTAINED")
+        );
+    }
+
+    #[test]
+    fn long_free_text_continues_in_supp_split_between_words() {
+        let details = format!("{} {}", "word ".repeat(50).trim_end(), "x".repeat(230));
+        let disposition = [
+            ("status", text("other")),
+            ("disposition_date", date(4, 1)),
+            ("details", text(&details)),
+        ];
+        let rows = rows(&[subject(), ("disposition", 2, &disposition)]);
+        let Cell::Text(first) = cell(&rows, "DS", 0, "DSTERM").clone() else {
+            panic!("DSTERM is text")
+        };
+        // 50 words of 5 bytes: the first part ends after the last whole word before byte 200.
+        assert_eq!(first.len(), 200);
+        assert!(first.ends_with("word "));
+        let parts: Vec<_> = (0..3)
+            .map(|n| {
+                let Cell::Text(qval) = cell(&rows, "SUPPDS", n, "QVAL").clone() else {
+                    panic!("QVAL is text")
+                };
+                assert_eq!(cell(&rows, "SUPPDS", n, "IDVAR"), &Cell::text("DSSEQ"));
+                assert_eq!(cell(&rows, "SUPPDS", n, "IDVARVAL"), &Cell::text("1"));
+                assert_eq!(cell(&rows, "SUPPDS", n, "RDOMAIN"), &Cell::text("DS"));
+                assert_eq!(
+                    cell(&rows, "SUPPDS", n, "QNAM"),
+                    &Cell::text(format!("DSTERM{}", n + 1))
+                );
+                qval
+            })
+            .collect();
+        // The last 10 words (50 bytes) end where the run of x starts; that run cannot split
+        // between words, so it fills 200 bytes and leaves 30.
+        assert_eq!(parts[0], "word ".repeat(10));
+        assert_eq!(parts[1], "x".repeat(200));
+        assert_eq!(parts[2], "x".repeat(30));
+        assert_eq!(format!("{first}{}", parts.concat()), details);
+        assert_eq!(split_text(&"y".repeat(200)), ["y".repeat(200)]);
+        assert_eq!(
+            split_text(&"y".repeat(201)),
+            ["y".repeat(200), "y".to_owned()]
+        );
+        assert_eq!(
+            split_text(&"é".repeat(101)),
+            ["é".repeat(100), "é".to_owned()],
+            "never inside a character"
         );
     }
 

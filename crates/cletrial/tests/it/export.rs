@@ -292,6 +292,17 @@ fn peer_python() -> PathBuf {
     workspace_root().join("target/peers-venv/bin/python")
 }
 
+/// The CDISC ODM 1.3.2 XML schema, as odmlib ships it in the peer venv.
+fn odm_schema() -> Option<String> {
+    let lib = workspace_root().join("target/peers-venv/lib");
+    std::fs::read_dir(lib).ok()?.flatten().find_map(|python| {
+        let schema = python
+            .path()
+            .join("site-packages/odmlib/schemas/odm/1.3.2/ODM1-3-2.xsd");
+        schema.is_file().then(|| schema.display().to_string())
+    })
+}
+
 fn check_script() -> String {
     workspace_root()
         .join("scripts/peers/export_check.py")
@@ -422,12 +433,18 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
         assert!(odm.contains(needle), "odm.xml lacks {needle}");
     }
     if Command::new("xmllint").arg("--version").output().is_ok() {
-        let status = Command::new("xmllint")
-            .args(["--noout"])
-            .arg(out.join("odm").join("odm.xml"))
-            .status()
-            .expect("xmllint runs");
-        assert!(status.success(), "xmllint refused odm.xml");
+        let mut checks = vec![vec!["--noout".to_owned()]];
+        if let Some(schema) = odm_schema() {
+            checks.push(vec!["--noout".to_owned(), "--schema".to_owned(), schema]);
+        }
+        for args in checks {
+            let output = Command::new("xmllint")
+                .args(&args)
+                .arg(out.join("odm").join("odm.xml"))
+                .output()
+                .expect("xmllint runs");
+            assert!(output.status.success(), "xmllint {args:?}: {output:?}");
+        }
     }
 
     // Audit CSV: every event, the chain intact (each row's prev_hash is the row before's hash).
