@@ -7,7 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use store::{DbUrl, Event, EventFilter, NewStudy, NewUser, Password, Role, Store, StoreError};
+use store::{
+    DbUrl, EventFilter, Head, NamedEvent, NewStudy, NewUser, Password, Role, Store, StoreError,
+};
 
 use crate::io::{CliError, CmdResult, print_json, read_text};
 
@@ -130,15 +132,21 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Recompute the hash chain and rebuild the current state from the events; exit 0 when
-    /// everything agrees, 1 naming the first bad event or row.
+    /// everything agrees, 1 naming the first bad event or row. Prints the head (`SEQ:HASH`, the
+    /// last event and its hash): write it down outside the database, and give it back with
+    /// --expect-head later to find a trail cut off or rewritten since.
     ///
-    /// Example: cletrial audit verify --db study.db
+    /// Example: cletrial audit verify --db study.db --expect-head 1234:9f86d0...
     Verify {
         #[command(flatten)]
         db: DbArg,
+        /// A head written down earlier (SEQ:HASH); fail unless the chain still passes through it.
+        #[arg(long, value_name = "SEQ:HASH")]
+        expect_head: Option<String>,
     },
-    /// Print the audit trail, oldest first, streamed. The columns are the stored ones, so the
-    /// hash chain can be recomputed from the output.
+    /// Print the audit trail, oldest first, streamed. The stored columns are all there, so the
+    /// hash chain can be recomputed from the output; beside the ids come the site's code, the
+    /// subject's study id and a label of the record (as they stand now).
     ///
     /// Example: cletrial audit log --db study.db --subject P-001 --since 2026-01-01 --format csv
     Log {
@@ -167,7 +175,7 @@ pub struct BackupArgs {
     out: PathBuf,
 }
 
-fn cli_error(error: StoreError) -> CliError {
+pub(crate) fn cli_error(error: StoreError) -> CliError {
     if error.is_user_error() {
         CliError::input(error.to_string())
     } else {
@@ -176,7 +184,7 @@ fn cli_error(error: StoreError) -> CliError {
 }
 
 /// Runs `work` on a runtime of its own.
-fn block_on<F: Future<Output = CmdResult>>(work: F) -> CmdResult {
+pub(crate) fn block_on<F: Future<Output = CmdResult>>(work: F) -> CmdResult {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -217,7 +225,7 @@ fn new_password(var: &str, prompt: &str) -> Result<Password, CliError> {
 }
 
 /// Opens the record and authenticates `--as`.
-async fn open_as(args: &ActorArgs) -> Result<(Store, store::Actor), CliError> {
+pub(crate) async fn open_as(args: &ActorArgs) -> Result<(Store, store::Actor), CliError> {
     let typed =
         Password::typed(&password(PASSWORD_VAR, "Password: ", false)?).map_err(cli_error)?;
     let store = open(&args.db).await?;
@@ -329,14 +337,23 @@ pub fn site(command: SiteCommand) -> CmdResult {
 
 pub fn audit(command: AuditCommand) -> CmdResult {
     match command {
-        AuditCommand::Verify { db } => block_on(async move {
+        AuditCommand::Verify { db, expect_head } => block_on(async move {
+            let expected = expect_head
+                .as_deref()
+                .map(|text| Head::parse(text).map_err(cli_error))
+                .transpose()?;
             let store = open(&db).await?;
-            let verification = store.verify().await.map_err(cli_error)?;
+            let verification = match &expected {
+                Some(head) => store.verify_with_head(head).await,
+                None => store.verify().await,
+            };
             store.close().await;
+            let verification = verification.map_err(cli_error)?;
             print_json(&serde_json::json!({
                 "ok": verification.problem.is_none(),
                 "events": verification.events,
                 "rows": verification.rows,
+                "head": verification.head().map(|head| head.to_string()),
                 "head_hash": verification.head_hash,
                 "problem": verification.problem.as_ref().map(|problem| serde_json::json!({
                     "place": problem.place,
@@ -384,8 +401,8 @@ fn parse_since(text: &str) -> Result<jiff::Timestamp, CliError> {
 
 const LOG_PAGE: i64 = 1_000;
 
-const CSV_HEADER: &str = "seq,recorded_at,actor,site_id,subject_id,entity,entity_id,action,field,\
-     old_value,new_value,reason,version,prev_hash,hash";
+const CSV_HEADER: &str = "seq,recorded_at,actor,site_id,site,subject_id,subject,entity,entity_id,\
+     record,action,field,old_value,new_value,reason,version,prev_hash,hash";
 
 /// Writes the trail page by page, so memory stays flat however long the trail is.
 async fn stream_log(store: &Store, filter: &EventFilter, format: LogFormat) -> CmdResult {
@@ -406,11 +423,11 @@ async fn stream_log(store: &Store, filter: &EventFilter, format: LogFormat) -> C
     let mut first = true;
     loop {
         let page = store
-            .audit_page(filter, after, LOG_PAGE)
+            .audit_page_named(filter, after, LOG_PAGE)
             .await
             .map_err(cli_error)?;
         let Some(last) = page.last() else { break };
-        after = last.seq;
+        after = last.event.seq;
         for event in &page {
             let line = match format {
                 LogFormat::Json => {
@@ -430,15 +447,19 @@ async fn stream_log(store: &Store, filter: &EventFilter, format: LogFormat) -> C
     })
 }
 
-fn event_json(event: &Event) -> serde_json::Value {
+fn event_json(named: &NamedEvent) -> serde_json::Value {
+    let event = &named.event;
     serde_json::json!({
         "seq": event.seq,
         "recorded_at": event.recorded_at,
         "actor": event.actor,
         "site_id": event.site_id,
+        "site": named.site,
         "subject_id": event.subject_id,
+        "subject": named.subject,
         "entity": event.entity,
         "entity_id": event.entity_id,
+        "record": named.record,
         "action": event.action,
         "field": event.field,
         "old_value": event.old_value,
@@ -461,16 +482,20 @@ fn csv_field(text: Option<&str>) -> String {
     }
 }
 
-fn event_csv(event: &Event) -> String {
+fn event_csv(named: &NamedEvent) -> String {
+    let event = &named.event;
     let number = |n: Option<i64>| n.map(|n| n.to_string());
     [
         Some(event.seq.to_string()),
         Some(event.recorded_at.clone()),
         Some(event.actor.clone()),
         number(event.site_id),
+        named.site.clone(),
         number(event.subject_id),
+        named.subject.clone(),
         Some(event.entity.clone()),
         Some(event.entity_id.to_string()),
+        named.record.clone(),
         Some(event.action.clone()),
         event.field.clone(),
         event.old_value.clone(),

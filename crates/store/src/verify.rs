@@ -38,6 +38,54 @@ pub struct Verification {
     pub problem: Option<Problem>,
 }
 
+/// The head of the chain written down outside the database (`SEQ:HASH`), so that a later
+/// truncation or rewrite of the whole chain (which a recomputed chain alone cannot see) is found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Head {
+    /// Reads `SEQ:HASH` (a positive sequence number and 64 lowercase hex digits).
+    pub fn parse(text: &str) -> Result<Head, StoreError> {
+        let bad = || {
+            StoreError::invalid(
+                "head",
+                format!(
+                    "'{text}' is not SEQ:HASH (a sequence number, ':', 64 lowercase hex digits)"
+                ),
+            )
+        };
+        let (seq, hash) = text.trim().split_once(':').ok_or_else(bad)?;
+        let seq: i64 = seq.parse().map_err(|_| bad())?;
+        let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+        if seq < 1 || hash.len() != 64 || !hash.chars().all(hex) {
+            return Err(bad());
+        }
+        Ok(Head {
+            seq,
+            hash: hash.to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+impl Verification {
+    /// The head of the chain as verified; `None` for an empty trail.
+    pub fn head(&self) -> Option<Head> {
+        (self.events > 0).then(|| Head {
+            seq: self.events,
+            hash: self.head_hash.clone(),
+        })
+    }
+}
+
 const PAGE: i64 = 5_000;
 
 type Projections = BTreeMap<&'static str, BTreeMap<i64, Row>>;
@@ -47,6 +95,41 @@ impl Store {
     pub async fn verify(&self) -> Result<Verification, StoreError> {
         let mut tx = self.pool.read().await?;
         verify_in(&mut tx).await
+    }
+
+    /// Verifies the record and that the chain still passes through `expected`, a head written
+    /// down earlier: the trail must reach its sequence number, and that event must carry its
+    /// hash. Anything else means events were cut off or the chain was rewritten.
+    pub async fn verify_with_head(&self, expected: &Head) -> Result<Verification, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let mut verification = verify_in(&mut tx).await?;
+        if verification.problem.is_some() {
+            return Ok(verification);
+        }
+        let found = tx
+            .fetch_optional(
+                "SELECT hash FROM audit_event WHERE seq = $1",
+                &[expected.seq.into()],
+                &[Ty::Text],
+            )
+            .await?
+            .and_then(|values| values.into_iter().next().flatten());
+        let message = match found.as_ref().and_then(Value::as_text) {
+            None => format!(
+                "the trail ends at event {}, before the head written down ({expected}): events were cut off",
+                verification.events
+            ),
+            Some(hash) if hash != expected.hash => format!(
+                "event {} has hash {hash}, not the {} written down: the chain was rewritten",
+                expected.seq, expected.hash
+            ),
+            Some(_) => return Ok(verification),
+        };
+        verification.problem = Some(Problem {
+            place: format!("event {}", expected.seq),
+            message,
+        });
+        Ok(verification)
     }
 }
 
@@ -369,4 +452,35 @@ fn describe(kind: &Kind, live: &Row, expected: &Row) -> String {
         expected.removed,
         expected.last_seq
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(text: &str, expect: Option<i64>) {
+        assert_eq!(
+            Head::parse(text).ok().map(|head| head.seq),
+            expect,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn heads_are_seq_colon_hash() {
+        let hash = "0123456789abcdef".repeat(4);
+        check(&format!("1:{hash}"), Some(1));
+        check(&format!(" 42:{hash} "), Some(42));
+        check(&format!("0:{hash}"), None);
+        check(&format!("-1:{hash}"), None);
+        check(&format!("x:{hash}"), None);
+        check(&format!("1:{}", hash.to_uppercase()), None);
+        check(&format!("1:{}", &hash[1..]), None);
+        check(&format!("1:{hash}0"), None);
+        check(&hash, None);
+        check("", None);
+        let head = Head::parse(&format!("7:{hash}")).expect("head");
+        assert_eq!(head.to_string(), format!("7:{hash}"));
+    }
 }

@@ -8,12 +8,12 @@ use ::store::testing::{TestDb, tamper};
 
 use crate::support::Run;
 
-const ADMIN_PASSWORD: &str = "correct horse battery";
-const BOB_PASSWORD: &str = "staple gun elephant";
+pub(crate) const ADMIN_PASSWORD: &str = "correct horse battery";
+pub(crate) const BOB_PASSWORD: &str = "staple gun elephant";
 
 /// Runs `cletrial ARGS` with `env` set and no terminal, so passwords come only from the
 /// environment.
-fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cletrial"));
     command
         .args(args)
@@ -38,16 +38,17 @@ type Env<'a> = &'a [(&'a str, &'a str)];
 /// Arguments, environment, and what the one-line error must say.
 type Case<'a> = (&'a [&'a str], Env<'a>, &'a str);
 
-const AS_ADMIN: &[(&str, &str)] = &[("CLETRIAL_PASSWORD", ADMIN_PASSWORD)];
+pub(crate) const AS_ADMIN: &[(&str, &str)] = &[("CLETRIAL_PASSWORD", ADMIN_PASSWORD)];
 
 /// A record made through the command line: study, site S01, user bob (investigator at S01).
-struct Cli {
-    db: TestDb,
-    dir: tempfile::TempDir,
+/// Shared with the `import` tests.
+pub(crate) struct Cli {
+    pub(crate) db: TestDb,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Cli {
-    fn new(backend: Backend) -> Cli {
+    pub(crate) fn new(backend: Backend) -> Cli {
         let db = TestDb::new(backend);
         let dir = tempfile::tempdir().expect("temp dir");
         let protocol = dir.path().join("lena-cle.toml");
@@ -110,14 +111,14 @@ impl Cli {
     }
 
     /// Runs a command with `--db` added.
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub(crate) fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut all = args.to_vec();
         all.extend(["--db", self.db.url_text()]);
         run(&all, env)
     }
 }
 
-fn path(path: &Path) -> String {
+pub(crate) fn path(path: &Path) -> String {
     path.to_str().expect("utf-8 temp path").to_owned()
 }
 
@@ -137,9 +138,11 @@ macro_rules! both_backends {
         )*
     };
 }
+pub(crate) use both_backends;
 
 both_backends!(
     a_new_record_verifies_and_logs,
+    the_head_is_printed_and_checked_and_the_log_names_things,
     tampering_fails_verify_naming_the_place,
     bad_input_exits_2_and_changes_nothing,
 );
@@ -290,4 +293,65 @@ fn bad_input_exits_2_and_changes_nothing(backend: Backend) {
     run(&["audit", "verify", "--db", "mysql://x"], &[]).input_error("unknown scheme");
     let missing = cli.dir.path().join("missing.db");
     run(&["audit", "verify", "--db", &path(&missing)], &[]).input_error("no database");
+}
+
+fn the_head_is_printed_and_checked_and_the_log_names_things(backend: Backend) {
+    let cli = Cli::new(backend);
+    let verify = cli.run(&["audit", "verify"], &[]).ok_json();
+    let events = verify["events"].as_i64().expect("events");
+    let hash = verify["head_hash"].as_str().expect("hash").to_owned();
+    let head = verify["head"].as_str().expect("head").to_owned();
+    assert_eq!(head, format!("{events}:{hash}"));
+    let again = cli
+        .run(&["audit", "verify", "--expect-head", &head], &[])
+        .ok_json();
+    assert_eq!(again["ok"], true, "{again}");
+    // A head past the end of the trail: the trail was cut off since it was written down.
+    let ahead = format!("{}:{hash}", events + 5);
+    let cut = cli.run(&["audit", "verify", "--expect-head", &ahead], &[]);
+    assert_eq!(cut.status, 1, "{cut:?}");
+    assert!(cut.stderr.contains("cut off"), "{}", cut.stderr);
+    // Another event's hash at that place: the chain was rewritten.
+    let other = format!("1:{hash}");
+    let rewritten = cli.run(&["audit", "verify", "--expect-head", &other], &[]);
+    assert_eq!(rewritten.status, 1, "{rewritten:?}");
+    assert!(
+        rewritten.stderr.contains("rewritten"),
+        "{}",
+        rewritten.stderr
+    );
+    cli.run(&["audit", "verify", "--expect-head", "12:abc"], &[])
+        .input_error("head");
+
+    // The log names the site by code and users by login, in JSON and in CSV.
+    let log = cli.run(&["audit", "log"], &[]).ok_json();
+    let log = log.as_array().expect("array");
+    let site = log
+        .iter()
+        .find(|event| event["entity"] == "site")
+        .expect("site event");
+    assert_eq!(
+        (&site["site"], &site["record"]),
+        (&"S01".into(), &"S01".into())
+    );
+    let bob = log
+        .iter()
+        .find(|event| event["entity"] == "user" && event["entity_id"] == 2)
+        .expect("bob's account");
+    assert_eq!(bob["record"], "bob");
+    assert_eq!(bob["subject"], serde_json::Value::Null);
+    let csv = cli.run(&["audit", "log", "--format", "csv"], &[]);
+    let mut lines = csv.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "seq,recorded_at,actor,site_id,site,subject_id,subject,entity,entity_id,record,\
+             action,field,old_value,new_value,reason,version,prev_hash,hash"
+        )
+    );
+    assert!(
+        lines.any(|line| line.contains(",1,S01,,,site,1,S01,create,")),
+        "{}",
+        csv.stdout
+    );
 }

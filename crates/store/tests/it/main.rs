@@ -34,3 +34,4 @@ mod records;
 mod signatures;
 mod subjects;
 mod tamper;
+mod trail;
