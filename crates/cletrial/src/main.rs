@@ -3,6 +3,7 @@
 
 mod calc;
 mod export_cmd;
+mod import_cmd;
 mod io;
 mod protocol_cmd;
 mod reproduce_cmd;
@@ -65,6 +66,8 @@ enum Command {
     Audit(store_cmd::AuditCommand),
     /// Write a verified copy of a SQLite study record.
     Backup(store_cmd::BackupArgs),
+    /// Import a CSV file (for example a REDCap export) through a mapping file, all or nothing.
+    Import(import_cmd::ImportArgs),
     /// Serve the web application for the study team (login, dashboard, subjects).
     Serve(serve_cmd::ServeArgs),
 }
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
         Command::Site(command) => store_cmd::site(command),
         Command::Audit(command) => store_cmd::audit(command),
         Command::Backup(args) => store_cmd::backup(args),
+        Command::Import(args) => import_cmd::import(args),
         Command::Serve(args) => serve_cmd::run(args),
     };
     match result {

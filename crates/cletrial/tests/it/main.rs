@@ -2,6 +2,7 @@
 
 mod calc;
 mod export;
+mod import;
 mod protocol;
 mod reproduce;
 mod simulate;

@@ -1,0 +1,446 @@
+//! The mapping file: how the columns of a CSV file become the fields of one form.
+//!
+//! ```toml
+//! form = "lab"                     # what each row records: "subject" or "lab"
+//! date_format = "%d/%m/%Y"         # how the file writes dates (strftime); default %Y-%m-%d
+//!
+//! [keys]                           # the columns that say which record a row is
+//! subject = "record_id"            # the pseudonymous study id (required)
+//! visit = "redcap_event_name"      # the visit's name, through [codes] (lab only; optional)
+//! repeat = "redcap_repeat_instance" # tells apart repeats of one key (optional; default 1)
+//! form = { column = "redcap_repeat_instrument", value = "labs" } # only these rows (optional)
+//!
+//! [columns]                        # CSV column = "form.field"
+//! lab_date = "lab.collected_on"
+//! lab_value = "lab.value"
+//! visit_date = "visit.actual_date" # the visit's date, when the import creates the visit
+//!
+//! [codes.redcap_event_name]        # a column's code list: file code = stored code
+//! baseline_arm_1 = "week 0"
+//!
+//! [missing]                        # file codes meaning a value is missing, in every column
+//! ND = "not_done"
+//! ```
+//!
+//! Fields: `subject.` site, sex (F, M, U), birth_date, age_years, subtype, screening_date,
+//! consent_date, enrolment_date; `lab.` collected_on, test, value, unit, lln, uln.
+//! A record's key is its subject, its visit and, for labs, its test; `repeat` tells apart
+//! several records with one key, matched in the order of their repeat numbers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use store::Missing;
+
+use super::input_error;
+use crate::io::CliError;
+
+/// What each row of the file records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    Subject,
+    Lab,
+}
+
+impl Form {
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Subject => "subject",
+            Form::Lab => "lab",
+        }
+    }
+
+    /// The fields a column may fill, as `form.field`.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Form::Subject => &[
+                "subject.site",
+                "subject.sex",
+                "subject.birth_date",
+                "subject.age_years",
+                "subject.subtype",
+                "subject.screening_date",
+                "subject.consent_date",
+                "subject.enrolment_date",
+            ],
+            Form::Lab => &[
+                "lab.collected_on",
+                "lab.test",
+                "lab.value",
+                "lab.unit",
+                "lab.lln",
+                "lab.uln",
+                "visit.actual_date",
+            ],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormKey {
+    column: String,
+    value: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    subject: String,
+    visit: Option<String>,
+    repeat: Option<String>,
+    form: Option<FormKey>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    form: Form,
+    date_format: Option<String>,
+    keys: Keys,
+    columns: BTreeMap<String, String>,
+    #[serde(default)]
+    codes: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    missing: BTreeMap<String, String>,
+}
+
+/// A checked mapping.
+#[derive(Debug)]
+pub struct Mapping {
+    pub form: Form,
+    pub date_format: String,
+    keys: Keys,
+    /// CSV column -> `form.field`.
+    columns: BTreeMap<String, String>,
+    codes: BTreeMap<String, BTreeMap<String, String>>,
+    missing: BTreeMap<String, Missing>,
+}
+
+/// One cell as the mapping reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Blank,
+    Missing(Missing),
+    Text(String),
+    /// Not in the column's code list: the reason.
+    Refused(String),
+}
+
+/// One row of the file that belongs to the mapped form.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The line of the file where the row starts (the header is line 1).
+    pub line: u64,
+    pub subject: Cell,
+    pub visit: Option<Cell>,
+    /// The repeat number as written (blank: 1).
+    pub repeat: Cell,
+    /// `form.field` -> (column, cell).
+    pub fields: BTreeMap<String, (String, Cell)>,
+}
+
+impl Row {
+    /// The cell of `form.field` with the column it came from; blank when no column maps it.
+    pub fn cell(&self, field: &str) -> (&str, &Cell) {
+        match self.fields.get(field) {
+            Some((column, cell)) => (column, cell),
+            None => ("", &Cell::Blank),
+        }
+    }
+}
+
+/// The rows of the mapped form and how many rows of other forms were left out.
+#[derive(Debug)]
+pub struct Rows {
+    pub rows: Vec<Row>,
+    pub skipped: usize,
+    pub key_columns: KeyColumns,
+}
+
+/// The names of the key columns, for the report.
+#[derive(Clone, Debug)]
+pub struct KeyColumns {
+    pub subject: String,
+    pub visit: Option<String>,
+    pub repeat: Option<String>,
+}
+
+impl Mapping {
+    /// Reads and checks a mapping file; the first problem is named by its TOML path.
+    pub fn parse(text: &str) -> Result<Mapping, CliError> {
+        let file: File = toml::from_str(text).map_err(|error| {
+            input_error(
+                "--mapping",
+                error
+                    .message()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        })?;
+        let allowed = file.form.fields();
+        for (column, target) in &file.columns {
+            if !allowed.contains(&target.as_str()) {
+                return Err(input_error(
+                    &format!("--mapping: columns.{column}"),
+                    format!(
+                        "'{target}' is not a field of form {}; allowed: {}",
+                        file.form.name(),
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut targets = BTreeSet::new();
+        for target in file.columns.values() {
+            if !targets.insert(target) {
+                return Err(input_error(
+                    "--mapping: columns",
+                    format!("'{target}' is filled by more than one column"),
+                ));
+            }
+        }
+        if file.form == Form::Subject && file.keys.visit.is_some() {
+            return Err(input_error(
+                "--mapping: keys.visit",
+                "a subject row belongs to no visit; remove keys.visit",
+            ));
+        }
+        let mut missing = BTreeMap::new();
+        for (code, meaning) in &file.missing {
+            let allowed = Missing::ALL.map(Missing::code).join(", ");
+            let meaning = Missing::parse(meaning).ok_or_else(|| {
+                input_error(
+                    &format!("--mapping: missing.{code}"),
+                    format!("'{meaning}' is not allowed; allowed: {allowed}"),
+                )
+            })?;
+            missing.insert(code.clone(), meaning);
+        }
+        let date_format = file.date_format.unwrap_or_else(|| "%Y-%m-%d".to_owned());
+        if let Err(error) = jiff::fmt::strtime::format(&date_format, jiff::civil::date(2026, 1, 31))
+        {
+            return Err(input_error("--mapping: date_format", error));
+        }
+        Ok(Mapping {
+            form: file.form,
+            date_format,
+            keys: file.keys,
+            columns: file.columns,
+            codes: file.codes,
+            missing,
+        })
+    }
+
+    /// Every column the mapping reads.
+    fn used_columns(&self) -> Vec<(&str, &str)> {
+        let mut used: Vec<(&str, &str)> = vec![("keys.subject", &self.keys.subject)];
+        used.extend(
+            self.keys
+                .visit
+                .as_deref()
+                .map(|column| ("keys.visit", column)),
+        );
+        used.extend(
+            self.keys
+                .repeat
+                .as_deref()
+                .map(|column| ("keys.repeat", column)),
+        );
+        used.extend(
+            self.keys
+                .form
+                .as_ref()
+                .map(|form| ("keys.form.column", form.column.as_str())),
+        );
+        used.extend(
+            self.columns
+                .keys()
+                .map(|column| ("columns", column.as_str())),
+        );
+        used
+    }
+
+    /// Reads the CSV text into rows of the mapped form. A file that cannot be read as CSV, or
+    /// lacks a column the mapping names, is refused whole (exit 2).
+    pub fn read(&self, text: &str) -> Result<Rows, CliError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|error| input_error("--input", error))?
+            .iter()
+            .map(|name| name.trim().to_owned())
+            .collect();
+        for (place, column) in self.used_columns() {
+            if !header.iter().any(|name| name == column) {
+                return Err(input_error(
+                    "--input",
+                    format!("has no column '{column}' (named by {place} in the mapping)"),
+                ));
+            }
+        }
+        let index = |column: &str| header.iter().position(|name| name == column);
+        let mut rows = Vec::new();
+        let mut skipped = 0;
+        for record in reader.records() {
+            let record = record.map_err(|error| input_error("--input", error))?;
+            let line = record.position().map_or(0, |position| position.line());
+            let raw = |column: &str| {
+                index(column)
+                    .and_then(|i| record.get(i))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            };
+            if let Some(form) = &self.keys.form
+                && raw(&form.column) != form.value
+            {
+                skipped += 1;
+                continue;
+            }
+            let fields = self
+                .columns
+                .iter()
+                .map(|(column, target)| {
+                    (
+                        target.clone(),
+                        (column.clone(), self.cell(column, &raw(column))),
+                    )
+                })
+                .collect();
+            let key = |column: &Option<String>| {
+                column
+                    .as_deref()
+                    .map(|column| self.cell(column, &raw(column)))
+            };
+            rows.push(Row {
+                line,
+                subject: self.cell(&self.keys.subject, &raw(&self.keys.subject)),
+                visit: key(&self.keys.visit),
+                repeat: key(&self.keys.repeat).unwrap_or(Cell::Blank),
+                fields,
+            });
+        }
+        Ok(Rows {
+            rows,
+            skipped,
+            key_columns: KeyColumns {
+                subject: self.keys.subject.clone(),
+                visit: self.keys.visit.clone(),
+                repeat: self.keys.repeat.clone(),
+            },
+        })
+    }
+
+    /// A cell through the missing codes and the column's code list.
+    fn cell(&self, column: &str, text: &str) -> Cell {
+        if text.is_empty() {
+            return Cell::Blank;
+        }
+        if let Some(missing) = self.missing.get(text) {
+            return Cell::Missing(*missing);
+        }
+        match self.codes.get(column) {
+            None => Cell::Text(text.to_owned()),
+            Some(list) => match list.get(text) {
+                Some(code) => Cell::Text(code.clone()),
+                None => Cell::Refused(format!(
+                    "'{text}' is not in the code list of column {column}; allowed: {}",
+                    list.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAPPING: &str = r#"
+        form = "lab"
+        date_format = "%d/%m/%Y"
+        [keys]
+        subject = "record_id"
+        visit = "event"
+        form = { column = "instrument", value = "labs" }
+        [columns]
+        value = "lab.value"
+        test = "lab.test"
+        [codes.event]
+        baseline = "week 0"
+        [missing]
+        ND = "not_done"
+        NA = "not_applicable"
+    "#;
+
+    #[track_caller]
+    fn check(mapping: &str, expect: Result<(), &str>) {
+        match (Mapping::parse(mapping), expect) {
+            (Ok(_), Ok(())) => {}
+            (Err(error), Err(needle)) => {
+                let text = error.one_line();
+                assert!(text.contains(needle), "{text} should name {needle}");
+                assert_eq!(error.exit_code(), 2);
+            }
+            (got, expect) => panic!("got {got:?}, expected {expect:?}"),
+        }
+    }
+
+    #[test]
+    fn mappings_are_checked_naming_the_key() {
+        check(MAPPING, Ok(()));
+        check(
+            &MAPPING.replace("\"lab.value\"", "\"lab.colour\""),
+            Err("columns.value"),
+        );
+        check(
+            &MAPPING.replace("\"lab.test\"", "\"lab.value\""),
+            Err("more than one column"),
+        );
+        check(
+            &MAPPING.replace("\"not_done\"", "\"ND\""),
+            Err("missing.ND"),
+        );
+        check(
+            &MAPPING.replace("form = \"lab\"", "form = \"ae\""),
+            Err("--mapping"),
+        );
+        check(
+            &MAPPING.replace("form = \"lab\"", "form = \"subject\""),
+            Err("columns.test"),
+        );
+        check(&format!("{MAPPING}\nextra = 1"), Err("extra"));
+    }
+
+    #[test]
+    fn cells_go_through_missing_codes_then_code_lists() {
+        let mapping = Mapping::parse(MAPPING).expect("mapping");
+        let text = "record_id,event,instrument,test,value\n\
+                    P-1,baseline,labs,neutrophils,2.5\n\
+                    P-1,baseline,,,\n\
+                    P-2,week_9,labs,neutrophils,ND\n\
+                    P-3,baseline,labs,platelets,\n";
+        let rows = mapping.read(text).expect("rows");
+        assert_eq!(rows.skipped, 1);
+        let lines: Vec<u64> = rows.rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, [2, 4, 5]);
+        let [first, second, third] = &rows.rows[..] else {
+            panic!("three rows")
+        };
+        assert_eq!(first.visit, Some(Cell::Text("week 0".into())));
+        assert_eq!(first.cell("lab.value").1, &Cell::Text("2.5".into()));
+        assert!(matches!(&second.visit, Some(Cell::Refused(reason)) if reason.contains("week_9")));
+        assert_eq!(second.cell("lab.value").1, &Cell::Missing(Missing::NotDone));
+        assert_eq!(third.cell("lab.value").1, &Cell::Blank);
+        assert_eq!(third.cell("lab.unit"), ("", &Cell::Blank));
+        let missing_column = mapping.read("record_id,event,value\nP-1,baseline,1\n");
+        assert!(
+            matches!(missing_column, Err(CliError::Input(text)) if text.contains("'instrument'"))
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! `cletrial import` with the documented example (examples/import/) on both backends: a clean
+//! file, bad rows (nothing imported, every bad row reported), a re-import (no duplicates) and a
+//! changed value (an audited change carrying the import's reason).
+
+use std::path::{Path, PathBuf};
+
+use ::store::Backend;
+
+use crate::store::{BOB_PASSWORD, Cli, both_backends, path};
+use crate::support::{Run, workspace_root};
+
+const AS_BOB: &[(&str, &str)] = &[("CLETRIAL_PASSWORD", BOB_PASSWORD)];
+const REASON: &str = "CRFs of site S01 entered in REDCap";
+
+both_backends!(
+    a_clean_file_is_imported_with_its_reason,
+    bad_rows_are_all_reported_and_nothing_is_imported,
+    importing_again_writes_nothing,
+    a_changed_value_is_an_audited_change,
+);
+
+fn example(name: &str) -> PathBuf {
+    workspace_root().join("examples/import").join(name)
+}
+
+impl Cli {
+    fn import(&self, input: &Path, mapping: &Path) -> Run {
+        self.run(
+            &[
+                "import",
+                "--as",
+                "bob",
+                "--input",
+                &path(input),
+                "--mapping",
+                &path(mapping),
+                "--reason",
+                REASON,
+            ],
+            AS_BOB,
+        )
+    }
+
+    fn events(&self) -> i64 {
+        let verify = self.run(&["audit", "verify"], &[]).ok_json();
+        assert_eq!(verify["ok"], true, "{verify}");
+        verify["events"].as_i64().expect("events")
+    }
+
+    /// The examples' subjects and labs, imported.
+    fn with_examples(backend: Backend) -> Cli {
+        let cli = Cli::new(backend);
+        let subjects = cli
+            .import(&example("subjects.csv"), &example("subjects.toml"))
+            .ok_json();
+        assert_eq!(subjects["created"], 3, "{subjects}");
+        cli
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let file = self.dir.path().join(name);
+        std::fs::write(&file, text).expect("write");
+        file
+    }
+}
+
+fn counts(json: &serde_json::Value) -> [i64; 5] {
+    ["rows", "skipped", "created", "updated", "unchanged"]
+        .map(|key| json[key].as_i64().unwrap_or(-1))
+}
+
+fn a_clean_file_is_imported_with_its_reason(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    let labs = cli
+        .import(&example("labs.csv"), &example("labs.toml"))
+        .ok_json();
+    assert_eq!(labs["imported"], true, "{labs}");
+    assert_eq!(counts(&labs), [6, 1, 6, 0, 0], "{labs}");
+    let log = cli
+        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .ok_json();
+    let log = log.as_array().expect("events");
+    assert!(!log.is_empty());
+    for event in log {
+        assert_eq!(event["subject"], "LEN-001", "{event}");
+        assert_eq!(event["reason"], REASON, "{event}");
+    }
+    // Two visits were created with their REDCap event's name and date; the missing platelet
+    // count of week 4 stays "not done".
+    let visits: Vec<_> = log
+        .iter()
+        .filter(|event| event["entity"] == "visit" && event["field"] == "name")
+        .map(|event| event["record"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(visits, ["week 0", "week 4"]);
+    assert!(
+        log.iter().any(|event| event["entity"] == "lab"
+            && event["field"] == "value"
+            && event["new_value"] == r#"{"missing":"not_done"}"#),
+        "the not-done platelet count"
+    );
+}
+
+fn bad_rows_are_all_reported_and_nothing_is_imported(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    let before = cli.events();
+    let text = "\
+record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,visit_date,lab_date,lab_test,lab_value,lab_unit,lab_lln,lab_uln
+LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,1,3.1,10^9/L,1.8,7.5
+LEN-001,baseline_arm_1,labs,2,15/01/2024,2024-01-15,2,251,10^9/L,150,400
+LEN-001,week_9_arm_1,labs,1,19/02/2024,19/02/2024,1,1.4,10^9/L,1.8,7.5
+LEN-002,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,\"4,2\",10^9/L,1.8,7.5
+LEN-002,baseline_arm_1,labs,2,05/02/2024,01/01/2024,2,300,10^9/L,150,400
+LEN-009,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,4.0,10^9/L,1.8,7.5
+LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,1,3.2,10^9/L,1.8,7.5
+LEN-003,baseline_arm_1,labs,1,21/02/2024,21/02/2024,1,2.0,g/dL,,
+LEN-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
+";
+    let run = cli.import(&cli.write("bad.csv", text), &example("labs.toml"));
+    assert_eq!(run.status, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("nothing was imported"),
+        "{}",
+        run.stderr
+    );
+    let report = run.json();
+    assert_eq!(report["imported"], false);
+    let rejected: Vec<(i64, String, String)> = report["rejected"]
+        .as_array()
+        .expect("rejected rows")
+        .iter()
+        .map(|row| {
+            (
+                row["line"].as_i64().unwrap_or_default(),
+                row["column"].as_str().unwrap_or_default().to_owned(),
+                row["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let lines: Vec<i64> = rejected.iter().map(|(line, ..)| *line).collect();
+    // Line 2 is good; every other line is refused (line 8 repeats line 2's key).
+    assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9, 10], "{report:#}");
+    let expect = [
+        (3, "lab_date", "not a date"),
+        (4, "redcap_event_name", "not in the code list"),
+        (5, "lab_value", "not a decimal"),
+        (6, "lab_date", "before consent"),
+        (7, "", "no subject 'LEN-009'"),
+        (8, "", "same key as line 2"),
+        (9, "lab_unit", "g/dL"),
+        (10, "lab_date", "in the future"),
+    ];
+    for ((line, column, needle), (got_line, got_column, reason)) in expect.iter().zip(&rejected) {
+        assert_eq!((line, *column), (got_line, got_column.as_str()), "{reason}");
+        assert!(reason.contains(needle), "line {line}: {reason}");
+    }
+    assert_eq!(cli.events(), before, "nothing was written");
+}
+
+fn importing_again_writes_nothing(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    cli.import(&example("labs.csv"), &example("labs.toml"))
+        .ok_json();
+    let before = cli.events();
+    for (csv, toml, rows) in [
+        ("labs.csv", "labs.toml", 6),
+        ("subjects.csv", "subjects.toml", 3),
+    ] {
+        let again = cli.import(&example(csv), &example(toml)).ok_json();
+        assert_eq!(
+            [
+                again["created"].as_i64(),
+                again["updated"].as_i64(),
+                again["unchanged"].as_i64()
+            ],
+            [Some(0), Some(0), Some(rows)],
+            "{again}"
+        );
+    }
+    assert_eq!(cli.events(), before, "no event, no duplicate");
+}
+
+fn a_changed_value_is_an_audited_change(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    cli.import(&example("labs.csv"), &example("labs.toml"))
+        .ok_json();
+    let before = cli.events();
+    // The week 4 neutrophil count of LEN-001 was corrected from 1.4 to 1.6.
+    let original = std::fs::read_to_string(example("labs.csv")).expect("example");
+    let corrected = original.replace(",1,1.4,", ",1,1.6,");
+    assert_ne!(corrected, original);
+    let run = cli
+        .import(
+            &cli.write("corrected.csv", &corrected),
+            &example("labs.toml"),
+        )
+        .ok_json();
+    assert_eq!(counts(&run), [6, 1, 0, 1, 5], "{run}");
+    let log = cli
+        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .ok_json();
+    let changes: Vec<_> = log
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|event| event["seq"].as_i64().unwrap_or_default() > before)
+        .collect();
+    // The value and the CTCAE grade derived from it (grade 2 at 1.4, grade 1 at 1.6 x 10^9/L).
+    let fields: Vec<&str> = changes
+        .iter()
+        .map(|event| event["field"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["value", "ctcae_grade"], "{changes:#?}");
+    for event in &changes {
+        assert_eq!(event["reason"], REASON, "{event}");
+    }
+    let change = changes[0];
+    assert_eq!(
+        (
+            &change["action"],
+            &change["field"],
+            &change["old_value"],
+            &change["new_value"],
+            &change["reason"],
+            &change["record"],
+        ),
+        (
+            &"update".into(),
+            &"value".into(),
+            &"\"1.4\"".into(),
+            &"\"1.6\"".into(),
+            &REASON.into(),
+            &"neutrophils".into(),
+        )
+    );
+}
