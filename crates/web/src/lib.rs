@@ -82,6 +82,7 @@ pub fn router(store: Store, config: Config) -> Router {
         .get("/subjects/{code}", pages::subjects::page)
         .get("/static/style.css", pages::layout::style)
         .merge(api::routes())
+        .merge(pages::routes())
         .finish()
         .fallback(pages::layout::not_found)
         .layer(middleware::from_fn(security::same_origin))

@@ -9,6 +9,7 @@ use crate::error::PageError;
 
 /// Only this origin's files; no inline script or style, no framing, forms post back here only.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   connect-src 'self'; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub(crate) async fn headers(request: Request, next: Next) -> Response {
@@ -18,7 +19,10 @@ pub(crate) async fn headers(request: Request, next: Next) -> Response {
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not `no-referrer`: under it browsers send `Origin: null` with every form post, which
+        // the same-origin check below must then refuse. `same-origin` still sends nothing to
+        // other sites.
+        (header::REFERRER_POLICY, "same-origin"),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",

@@ -1,31 +1,56 @@
-//! The study dashboard: enrolment per site at the sites where the user holds a role.
+//! The study dashboard, for the sites the user reads: enrolment per site, visits due and
+//! overdue by the protocol's calendar, unresolved data queries, and safety signals (serious
+//! adverse events and CTCAE grade >= 3). Every figure comes from a per-site query.
 
 use axum::extract::State;
+use jiff::civil::Date;
 use maud::{Markup, html};
-use store::{Role, Subject};
+use protocol::Protocol;
+use store::{EnrolledSubject, Role};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::layout;
+use crate::pages::{clinical, layout};
+use crate::policy::Action;
 use crate::session::Principal;
 
-/// Counts of one site's subjects.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Enrolment {
-    screened: usize,
-    consented: usize,
-    enrolled: usize,
+/// Safety signals listed per site (the newest).
+const SIGNALS_SHOWN: i64 = 20;
+
+/// Where one scheduled visit stands on `today`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    /// Its window is open and no visit took place in it.
+    Due,
+    /// Its window closed without a visit in it.
+    Overdue,
 }
 
-fn enrolment_at<'s>(subjects: impl Iterator<Item = &'s Subject>, site_code: &str) -> Enrolment {
-    subjects
-        .filter(|subject| subject.data.site == site_code)
-        .fold(Enrolment::default(), |mut counts, subject| {
-            counts.screened += 1;
-            counts.consented += usize::from(subject.data.consent_date.is_some());
-            counts.enrolled += usize::from(subject.data.enrolment_date.is_some());
-            counts
+/// The subject's scheduled visits that are due or overdue on `today`: a visit counts for a
+/// slot when its date falls in the slot's window (PROTOCOL.md schedule, windows in the file).
+fn due_visits(protocol: &Protocol, subject: &EnrolledSubject, today: Date) -> Vec<(Date, Due)> {
+    let calendar = protocol::schedule::calendar(protocol.schedule(), subject.enrolment_date);
+    calendar
+        .visits
+        .iter()
+        .filter(|slot| slot.day > 0 && slot.earliest <= today)
+        .filter(|slot| {
+            !subject
+                .visit_dates
+                .iter()
+                .any(|date| (slot.earliest..=slot.latest).contains(date))
         })
+        .map(|slot| {
+            (
+                slot.date,
+                if slot.latest < today {
+                    Due::Overdue
+                } else {
+                    Due::Due
+                },
+            )
+        })
+        .collect()
 }
 
 fn roles_text(roles: &[Role]) -> String {
@@ -41,39 +66,162 @@ pub(crate) async fn page(
     principal: Principal,
 ) -> Result<Markup, PageError> {
     let study = state.store.study().await?;
-    let subjects = state.store.subjects().await?;
-    let mut sites: Vec<_> = principal.grants.iter().map(|grant| &grant.site).collect();
-    sites.dedup_by_key(|site| site.id);
+    let counts: Vec<_> = state
+        .store
+        .site_counts()
+        .await?
+        .into_iter()
+        .filter(|counts| principal.reads_site(&counts.site))
+        .collect();
+    let sites = state.store.sites().await?;
+    let queries = state.store.unresolved_queries_per_site().await?;
+    let protocol = clinical::protocol_of(&state.store).await?;
+    let today = jiff::Zoned::now().date();
+    let mut per_site = Vec::new();
+    for counts in &counts {
+        let signals = state
+            .store
+            .safety_signals_at(&counts.site, SIGNALS_SHOWN)
+            .await?;
+        let enrolled = state.store.enrolled_at(&counts.site).await?;
+        let due: Vec<(String, Date, Due)> = match &protocol {
+            Ok(protocol) => enrolled
+                .iter()
+                .flat_map(|subject| {
+                    due_visits(protocol, subject, today)
+                        .into_iter()
+                        .map(|(date, due)| (subject.subject.clone(), date, due))
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let open = queries
+            .iter()
+            .find(|(site, _)| *site == counts.site)
+            .map_or(0, |(_, n)| *n);
+        per_site.push((counts, signals, due, open));
+    }
+    let name = |code: &str| {
+        sites
+            .iter()
+            .find(|site| site.code == code)
+            .map_or_else(String::new, |site| site.name.clone())
+    };
     let body = html! {
         p.lead { (study.title) " · protocol version " (study.protocol_version) }
-        h2 { "Enrolment at your sites" }
-        @if sites.is_empty() {
+        @if principal.require(Action::Screen, None).is_ok() {
+            p { a.button href="/screening" { "Screen a candidate" } " " a href="/subjects" { "All subjects at your sites" } }
+        }
+        @if per_site.is_empty() {
             p { "You hold no role at any site yet, so no subjects are shown. An administrator grants roles per site." }
         } @else {
+            h2 { "Enrolment at your sites" }
             table {
-                caption { "Subjects per site: screened, with consent, enrolled" }
+                caption { "Subjects per site: screened, with consent, enrolled; unresolved data queries" }
                 thead { tr {
                     th scope="col" { "Site" }
                     th scope="col" { "Your roles" }
                     th scope="col" class="num" { "Screened" }
                     th scope="col" class="num" { "Consented" }
                     th scope="col" class="num" { "Enrolled" }
+                    th scope="col" class="num" { "Visits due" }
+                    th scope="col" class="num" { "Overdue" }
+                    th scope="col" class="num" { "Open queries" }
+                    th scope="col" class="num" { "Safety signals" }
                 } }
                 tbody {
-                    @for site in &sites {
-                        @let counts = enrolment_at(subjects.iter(), &site.code);
+                    @for (counts, signals, due, open) in &per_site {
                         tr {
-                            th scope="row" { (site.code) " · " (site.name) }
-                            td { (roles_text(&principal.roles_at(&site.code))) }
+                            th scope="row" { (counts.site) " · " (name(&counts.site)) }
+                            td { (roles_text(&principal.roles_at(&counts.site))) }
                             td.num { (counts.screened) }
                             td.num { (counts.consented) }
                             td.num { (counts.enrolled) }
+                            td.num { (due.iter().filter(|(_, _, d)| *d == Due::Due).count()) }
+                            td.num { (due.iter().filter(|(_, _, d)| *d == Due::Overdue).count()) }
+                            td.num.queries { (open) }
+                            td.num.alerted[!signals.is_empty()] { (signals.len()) }
                         }
                     }
                 }
             }
-            p { a href="/subjects" { "All subjects at your sites" } }
+            @if per_site.iter().any(|(_, signals, _, _)| !signals.is_empty()) {
+                div.alert.safety role="alert" {
+                    h2 { "Safety signals: serious or CTCAE grade ≥ 3" }
+                    ul {
+                        @for (_, signals, _, _) in &per_site {
+                            @for signal in signals {
+                                li {
+                                    a href={ "/subjects/" (signal.subject) "/adverse-events" } { (signal.subject) }
+                                    " (site " (signal.site) "): " (signal.term) ", grade " (signal.grade)
+                                    @if signal.serious { ", serious" }
+                                    ", from " (signal.start_date)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if per_site.iter().any(|(_, _, due, _)| !due.is_empty()) {
+                h2 { "Visits due and overdue" }
+                table {
+                    thead { tr { th scope="col" { "Subject" } th scope="col" { "Scheduled" } th scope="col" { "Status" } } }
+                    tbody {
+                        @for (_, _, due, _) in &per_site {
+                            @for (subject, date, status) in due {
+                                tr.alerted[*status == Due::Overdue] {
+                                    th scope="row" { a href={ "/subjects/" (subject) } { (subject) } }
+                                    td { (date) }
+                                    td { (if *status == Due::Overdue { "overdue" } else { "due" }) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     };
     Ok(layout::page(&study.code, Some(&principal), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    /// The shipped protocol: visits every 4 weeks (window +/- 7 days) six times, then 12-weekly.
+    fn shipped() -> Protocol {
+        Protocol::from_toml(include_str!("../../../../protocols/nct01408199.toml"))
+            .expect("protocol")
+    }
+
+    #[track_caller]
+    fn check(visits: &[Date], today: Date, expect: &[(Date, Due)]) {
+        let subject = EnrolledSubject {
+            subject: "A-001".into(),
+            enrolment_date: date(2025, 1, 1),
+            visit_dates: visits.to_vec(),
+        };
+        assert_eq!(due_visits(&shipped(), &subject, today), expect);
+    }
+
+    #[test]
+    fn a_visit_is_due_inside_its_window_and_overdue_after_it() {
+        let week4 = date(2025, 1, 29);
+        // Before the window opens (day 21): nothing due.
+        check(&[], date(2025, 1, 21), &[]);
+        // The window opens on day 22 (7 days early).
+        check(&[], date(2025, 1, 22), &[(week4, Due::Due)]);
+        // Last day of the window (day 35): still due, not overdue.
+        check(&[], date(2025, 2, 5), &[(week4, Due::Due)]);
+        // The day after the window: overdue.
+        check(&[], date(2025, 2, 6), &[(week4, Due::Overdue)]);
+        // A visit inside the window settles it; one outside does not.
+        check(&[date(2025, 2, 5)], date(2025, 2, 6), &[]);
+        check(
+            &[date(2025, 2, 6)],
+            date(2025, 2, 6),
+            &[(week4, Due::Overdue)],
+        );
+    }
 }

@@ -18,6 +18,7 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · cletrial" }
                 link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="/static/icon.svg" type="image/svg+xml";
             }
             body {
                 a.skip href="#main" { "Skip to content" }

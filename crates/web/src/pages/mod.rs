@@ -1,6 +1,89 @@
-//! One module per page, and the layout they share.
+//! One module per page, the layout and form pieces they share, and the page routes.
 
+pub(crate) mod adverse;
+pub(crate) mod chart;
+pub(crate) mod clinical;
 pub(crate) mod dashboard;
+pub(crate) mod decision;
+pub(crate) mod form;
+pub(crate) mod history;
+pub(crate) mod instruments_form;
 pub(crate) mod layout;
+pub(crate) mod live;
 pub(crate) mod login;
+pub(crate) mod queries;
+pub(crate) mod screening;
 pub(crate) mod subjects;
+pub(crate) mod visit;
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use store::Subject;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::policy::{Action, Routes};
+use crate::session::Principal;
+
+/// The clinical pages (the login, dashboard and subject list are wired in `lib.rs`).
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .get("/static/app.js", script)
+        .get("/static/icon.svg", icon)
+        .get("/screening", screening::form_page)
+        .post("/screening", screening::submit)
+        .post("/subjects/{code}/enrol", screening::enrol)
+        .post("/subjects/{code}/visits", visit::add)
+        .get("/subjects/{code}/visits/{visit}", visit::page)
+        .post("/subjects/{code}/visits/{visit}/clasi", visit::save_clasi)
+        .post("/subjects/{code}/visits/{visit}/sledai", visit::save_sledai)
+        .post("/subjects/{code}/visits/{visit}/labs", visit::add_lab)
+        .post("/subjects/{code}/visits/{visit}/dose", visit::give_dose)
+        .post("/subjects/{code}/visits/{visit}/decision", decision::record)
+        .post("/subjects/{code}/visits/{visit}/sign", visit::sign)
+        .get("/subjects/{code}/adverse-events", adverse::page)
+        .post("/subjects/{code}/adverse-events", adverse::add)
+        .post("/subjects/{code}/queries", queries::open)
+        .post("/subjects/{code}/queries/{query}/answer", queries::answer)
+        .post("/subjects/{code}/queries/{query}/close", queries::close)
+        .get("/subjects/{code}/history", history::page)
+        .get("/live/clasi", live::clasi)
+        .get("/live/sledai", live::sledai)
+        .get("/live/lab", live::lab)
+        .get("/live/eligibility", live::eligibility)
+}
+
+/// The subject `code` if the user may do `action` at its site; a subject of a site the user
+/// cannot read answers 404 like a missing one (the policy's rule).
+pub(crate) async fn subject_for(
+    state: &AppState,
+    principal: &Principal,
+    code: &str,
+    action: Action,
+) -> Result<Subject, PageError> {
+    let subject = state.store.subject_by_code(code).await?;
+    principal.require(action, Some(&subject.data.site))?;
+    Ok(subject)
+}
+
+/// The page icon (so browsers find one and log no missing file).
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "image/svg+xml"),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/icon.svg"),
+    )
+}
+
+/// The one script (live totals), compiled into the binary; the CSP allows only this origin's.
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
+    )
+}

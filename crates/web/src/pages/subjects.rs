@@ -1,30 +1,27 @@
-//! The subject list and the subject page (visits and CLASI totals), at the user's sites only.
+//! The subject list and the subject page: facts, safety alert, eligibility and enrolment, the
+//! timeline (chart and list), visits with the protocol's calendar, and data queries.
 
 use axum::extract::{Path, State};
 use maud::{Markup, html};
-use store::{ClasiAssessment, Subject};
+use store::{EligibilityRecord, ProtocolDecision, Subject};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::layout;
+use crate::pages::clinical::{self, Record};
+use crate::pages::form::{self, Typed};
+use crate::pages::{adverse, chart, layout, queries, screening, subject_for};
+use crate::policy::Action;
 use crate::session::Principal;
 
-fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
+pub(crate) fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |date| date.to_string())
-}
-
-/// A total, or why there is none: a missing item leaves the total missing, never smaller.
-fn total(value: Option<u8>) -> Markup {
-    match value {
-        Some(value) => html! { (value) },
-        None => html! { span.missing { "incomplete" } },
-    }
 }
 
 pub(crate) async fn list(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Markup, PageError> {
+    principal.require(Action::ReadSubject, None)?;
     let subjects: Vec<Subject> = state
         .store
         .subjects()
@@ -33,6 +30,9 @@ pub(crate) async fn list(
         .filter(|subject| principal.reads_site(&subject.data.site))
         .collect();
     let body = html! {
+        @if principal.require(Action::Screen, None).is_ok() {
+            p { a.button href="/screening" { "Screen a candidate" } }
+        }
         @if subjects.is_empty() {
             p { "No subjects at your sites yet." }
         } @else {
@@ -71,23 +71,75 @@ pub(crate) async fn page(
     principal: Principal,
     Path(code): Path<String>,
 ) -> Result<Markup, PageError> {
-    let subject = state.store.subject_by_code(&code).await?;
-    // Another site's subject looks exactly like one that does not exist.
-    if !principal.reads_site(&subject.data.site) {
-        return Err(PageError::NotFound);
-    }
+    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
+    render(&state, &principal, &subject, Forms::default()).await
+}
+
+/// The subject page's forms that come back as typed when refused.
+#[derive(Default)]
+pub(crate) struct Forms {
+    pub(crate) visit: Option<Typed>,
+    pub(crate) enrol: Option<Typed>,
+    pub(crate) query: Option<Typed>,
+}
+
+/// The subject page, with any refused form as typed.
+pub(crate) async fn render(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    forms: Forms,
+) -> Result<Markup, PageError> {
     let visits = state.store.visits_of(subject.id).await?;
-    let clasi = state
+    let record = Record::read(&state.store, subject.id).await?;
+    let decisions = state
         .store
-        .records_of::<ClasiAssessment>(subject.id)
+        .records_of::<ProtocolDecision>(subject.id)
         .await?;
-    let visit_name = |visit_id: i64| {
-        visits
-            .iter()
-            .find(|visit| visit.id == visit_id)
-            .map_or("—", |visit| visit.data.name.as_str())
-    };
+    let eligibility = state
+        .store
+        .records_of::<EligibilityRecord>(subject.id)
+        .await?
+        .into_iter()
+        .max_by_key(|record| (record.data.evaluated_on, record.id));
+    let protocol = clinical::protocol_of(&state.store).await?;
     let data = &subject.data;
+    let code = &data.code;
+    let csrf = &principal.csrf_token;
+    let calendar = protocol
+        .as_ref()
+        .ok()
+        .zip(data.enrolment_date)
+        .map(|(protocol, start)| protocol::schedule::calendar(protocol.schedule(), start));
+    let next_planned = calendar.as_ref().and_then(|calendar| {
+        calendar
+            .visits
+            .iter()
+            .find(|slot| {
+                !visits.iter().any(|visit| {
+                    visit
+                        .data
+                        .actual_date
+                        .is_some_and(|d| d >= slot.earliest && d <= slot.latest)
+                })
+            })
+            .map(|slot| (slot.date, slot.day))
+    });
+    let visit_form = forms.visit.unwrap_or_else(|| {
+        let (name, planned) = match (data.enrolment_date, next_planned, visits.is_empty()) {
+            (Some(start), _, true) => ("Baseline".to_owned(), start.to_string()),
+            (_, Some((date, day)), _) => (format!("Week {}", day / 7), date.to_string()),
+            _ => (String::new(), String::new()),
+        };
+        Typed::filled([
+            ("name", name.clone()),
+            ("planned_date", planned.clone()),
+            ("actual_date", planned),
+        ])
+    });
+    let enrol_form = forms
+        .enrol
+        .unwrap_or_else(|| Typed::filled([("enrolment_date", data.screening_date.to_string())]));
     let body = html! {
         dl.facts {
             dt { "Site" } dd { (data.site) }
@@ -97,55 +149,80 @@ pub(crate) async fn page(
             dt { "Consent" } dd { (date_or_dash(data.consent_date)) }
             dt { "Enrolled" } dd { (date_or_dash(data.enrolment_date)) }
         }
-        h2 { "Visits" }
-        @if visits.is_empty() {
-            p { "No visits yet." }
-        } @else {
-            table {
-                thead { tr {
-                    th scope="col" { "Visit" }
-                    th scope="col" { "Planned" }
-                    th scope="col" { "Done" }
-                } }
-                tbody {
-                    @for visit in &visits {
-                        tr {
-                            th scope="row" { (visit.data.name) }
-                            td { (date_or_dash(visit.data.planned_date)) }
-                            td { (date_or_dash(visit.data.actual_date)) }
+        p {
+            a href={ "/subjects/" (code) "/adverse-events" } { "Adverse events" }
+            " · " a href={ "/subjects/" (code) "/history" } { "Record history" }
+        }
+        (adverse::alert(&record.adverse_events))
+
+        section #eligibility {
+            h2 { "Eligibility" }
+            @match &eligibility {
+                Some(stored) => { (screening::stored_checklist(&stored.data)) }
+                None => { p { "No eligibility checklist recorded." } }
+            }
+            @if data.enrolment_date.is_none() && principal.require(Action::Enrol, Some(&data.site)).is_ok() {
+                form method="post" action={ "/subjects/" (code) "/enrol" } {
+                    (form::token(csrf))
+                    (enrol_form.summary(&["enrolment_date"]))
+                    (enrol_form.input("enrolment_date", "Enrolment date (treatment starts)", "date"))
+                    button type="submit" { "Enrol" }
+                }
+            }
+        }
+
+        section #timeline {
+            h2 { "Timeline" }
+            (chart::timeline(&protocol, &record, &visits, &decisions))
+        }
+
+        section #visits {
+            h2 { "Visits" }
+            @if visits.is_empty() {
+                p { "No visits yet." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Visit" } th scope="col" { "Planned" } th scope="col" { "Done" }
+                        th scope="col" class="num" { "CLASI activity" } th scope="col" class="num" { "Damage" }
+                    } }
+                    tbody {
+                        @for visit in &visits {
+                            @let clasi = record.clasi.iter().find(|c| c.data.visit_id == visit.id);
+                            tr {
+                                th scope="row" { a href={ "/subjects/" (code) "/visits/" (visit.id) } { (visit.data.name) } }
+                                td { (date_or_dash(visit.data.planned_date)) }
+                                td { (date_or_dash(visit.data.actual_date)) }
+                                td.num { (clasi.map_or_else(|| "—".to_owned(), |c| crate::pages::instruments_form::total_text(c.data.activity()))) }
+                                td.num { (clasi.map_or_else(|| "—".to_owned(), |c| crate::pages::instruments_form::total_text(c.data.damage()))) }
+                            }
                         }
                     }
                 }
             }
-        }
-        h2 { "CLASI" }
-        @if clasi.is_empty() {
-            p { "No CLASI assessments yet." }
-        } @else {
-            table {
-                caption { "Activity 0–70, damage 0–56" }
-                thead { tr {
-                    th scope="col" { "Visit" }
-                    th scope="col" { "Assessed on" }
-                    th scope="col" class="num" { "Activity" }
-                    th scope="col" class="num" { "Damage" }
-                } }
-                tbody {
-                    @for record in &clasi {
-                        tr {
-                            th scope="row" { (visit_name(record.data.visit_id)) }
-                            td { (record.data.assessed_on) }
-                            td.num { (total(record.data.activity())) }
-                            td.num { (total(record.data.damage())) }
+            @if let Some((date, day)) = next_planned {
+                p { "Next visit in the protocol's calendar: day " (day) ", " (date) "." }
+            }
+            @if principal.require(Action::EnterVisitData, Some(&data.site)).is_ok() {
+                h3 { "Add a visit" }
+                    form method="post" action={ "/subjects/" (code) "/visits" } {
+                        (form::token(csrf))
+                        (visit_form.summary(&["name", "planned_date", "actual_date"]))
+                        div.row {
+                            (visit_form.input("name", "Visit", "text"))
+                            (visit_form.input("planned_date", "Planned on", "date"))
+                            (visit_form.input("actual_date", "Done on", "date"))
                         }
+                        button type="submit" { "Add visit" }
                     }
-                }
             }
         }
+
+        (queries::section(state, principal, subject, forms.query).await?)
     };
     Ok(layout::page(
-        &format!("Subject {}", data.code),
-        Some(&principal),
+        &format!("Subject {code}"),
+        Some(principal),
         body,
     ))
 }

@@ -2,5 +2,6 @@
 
 mod access;
 mod login;
+mod pages;
 mod requests;
 mod support;

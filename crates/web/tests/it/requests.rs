@@ -121,7 +121,7 @@ fn check_headers(reply: &Reply, what: &str) {
     assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
     assert_eq!(header("x-frame-options"), "DENY", "{what}");
     assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
-    assert_eq!(header("referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(header("referrer-policy"), "same-origin", "{what}");
 }
 
 #[tokio::test]

@@ -1,0 +1,223 @@
+//! The adverse event log: CTCAE v5.0 grade, seriousness, causality, action taken and outcome,
+//! with a visible alert for every serious event and every event of grade 3 or more (the
+//! trial's safety signals: CTCAE grade 3 is "severe", 4 "life-threatening", 5 "death", and a
+//! serious adverse event needs expedited reporting, ICH E2A).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use instruments::ctcae::{AeTerm, CtcaeGrade};
+use maud::{Markup, html};
+use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::form::{self, Typed};
+use crate::pages::{layout, subject_for};
+use crate::policy::Action;
+use crate::session::Principal;
+
+/// CTCAE v5.0's general meaning of each grade (its "Grades" introduction).
+const GRADES: [(&str, &str); 5] = [
+    ("1", "1 mild"),
+    ("2", "2 moderate"),
+    ("3", "3 severe or medically significant"),
+    ("4", "4 life-threatening"),
+    ("5", "5 death related to the event"),
+];
+
+/// Whether an event is a safety signal the team must see at once.
+pub(crate) fn is_signal(event: &AdverseEvent) -> bool {
+    event.serious || event.grade >= CtcaeGrade::G3
+}
+
+/// The alert shown wherever the subject is, for as long as such events exist.
+pub(crate) fn alert(events: &[Stored<AdverseEvent>]) -> Markup {
+    let signals: Vec<_> = events
+        .iter()
+        .filter(|event| is_signal(&event.data))
+        .collect();
+    html! {
+        @if !signals.is_empty() {
+            div.alert.safety role="alert" {
+                p { strong { "Safety alert: " } (signals.len()) " serious or grade ≥ 3 adverse event(s)." }
+                ul {
+                    @for event in &signals {
+                        li {
+                            (event.data.term) ", CTCAE grade " (event.data.grade.number())
+                            @if event.data.serious { ", serious" }
+                            ", from " (event.data.start_date)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A coded answer, or its message next to its field.
+fn coded<T>(result: Result<T, store::StoreError>, typed: &mut Typed) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(store::StoreError::Invalid { field, message }) => {
+            typed.fail(&field, message);
+            None
+        }
+        Err(other) => {
+            typed.fail("form", other.to_string());
+            None
+        }
+    }
+}
+
+fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+    all.iter()
+        .map(|value| (code(*value), code(*value)))
+        .collect()
+}
+
+fn log_page(
+    principal: &Principal,
+    subject: &Subject,
+    events: &[Stored<AdverseEvent>],
+    typed: Typed,
+) -> Markup {
+    let code = &subject.data.code;
+    let body = html! {
+        p.lead { a href={ "/subjects/" (code) } { "Subject " (code) } }
+        (alert(events))
+        @if events.is_empty() {
+            p { "No adverse events recorded." }
+        } @else {
+            table {
+                thead { tr {
+                    th scope="col" { "Term" } th scope="col" { "Start" } th scope="col" { "End" }
+                    th scope="col" class="num" { "Grade" } th scope="col" { "Serious" }
+                    th scope="col" { "Causality" } th scope="col" { "Action taken" } th scope="col" { "Outcome" }
+                } }
+                tbody {
+                    @for event in events {
+                        tr.alerted[is_signal(&event.data)] {
+                            th scope="row" { (event.data.term) }
+                            td { (event.data.start_date) }
+                            td { (event.data.end_date.map_or_else(|| "ongoing".to_owned(), |d| d.to_string())) }
+                            td.num { (event.data.grade.number()) }
+                            td { @if event.data.serious { strong { "yes" } } @else { "no" } }
+                            td { (event.data.causality.code()) }
+                            td { (event.data.action_taken.code().replace('_', " ")) }
+                            td { (event.data.outcome.code().replace('_', " ")) }
+                        }
+                    }
+                }
+            }
+        }
+        @if principal.require(Action::RecordAdverseEvent, Some(&subject.data.site)).is_ok() {
+            h2 { "Record an adverse event" }
+            form method="post" action={ "/subjects/" (code) "/adverse-events" } {
+                (form::token(&principal.csrf_token))
+                (typed.summary(&["term", "start_date", "end_date", "grade", "causality", "action_taken", "outcome"]))
+                div.row {
+                    (typed.input("term", "Term (CTCAE term where one fits)", "text"))
+                    (typed.input("start_date", "Start", "date"))
+                    (typed.input("end_date", "End (blank while ongoing)", "date"))
+                    (typed.select("grade", "CTCAE v5.0 grade", &GRADES))
+                    (typed.select("causality", "Relationship to the study drug", &options(Causality::ALL, Causality::code)))
+                    (typed.select("action_taken", "Action taken with the study drug", &options(ActionTaken::ALL, ActionTaken::code)))
+                    (typed.select("outcome", "Outcome", &options(Outcome::ALL, Outcome::code)))
+                }
+                (typed.checkbox("serious", "Serious (death, life-threatening, hospitalisation, disability, congenital anomaly, or medically important)"))
+                p.hint { "The trial's CTCAE terms: " (AeTerm::ALL.map(AeTerm::term).join(", ")) "." }
+                button type="submit" { "Record adverse event" }
+            }
+        }
+    };
+    layout::page(&format!("Adverse events · {code}"), Some(principal), body)
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+) -> Result<Markup, PageError> {
+    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
+    let events = state.store.records_of::<AdverseEvent>(subject.id).await?;
+    let typed = Typed::filled([
+        ("grade", "1"),
+        ("causality", "possible"),
+        ("action_taken", "dose_not_changed"),
+        ("outcome", "not_recovered"),
+    ]);
+    Ok(log_page(&principal, &subject, &events, typed))
+}
+
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::RecordAdverseEvent).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let term = typed.text("term", "the event's term");
+    let start_date = typed.date("start_date");
+    let end_date = typed.optional_date("end_date");
+    let grade = typed
+        .get("grade")
+        .parse::<u8>()
+        .ok()
+        .filter(|grade| (1..=5).contains(grade))
+        .and_then(CtcaeGrade::from_number);
+    if grade.is_none() {
+        typed.fail("grade", "choose a CTCAE grade from 1 to 5");
+    }
+    let causality = coded(Causality::parse(typed.get("causality")), &mut typed);
+    let action_taken = coded(ActionTaken::parse(typed.get("action_taken")), &mut typed);
+    let outcome = coded(Outcome::parse(typed.get("outcome")), &mut typed);
+    if let (
+        Some(term),
+        Some(start_date),
+        Some(end_date),
+        Some(grade),
+        Some(causality),
+        Some(action_taken),
+        Some(outcome),
+        false,
+    ) = (
+        term,
+        start_date,
+        end_date,
+        grade,
+        causality,
+        action_taken,
+        outcome,
+        typed.has_errors(),
+    ) {
+        let event = AdverseEvent {
+            subject_id: subject.id,
+            term,
+            start_date,
+            end_date,
+            grade,
+            serious: typed.checked("serious"),
+            causality,
+            action_taken,
+            outcome,
+        };
+        match state.store.add_record(&principal.actor, &event).await {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("/subjects/{code}/adverse-events")).into_response()
+                );
+            }
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    let events = state.store.records_of::<AdverseEvent>(subject.id).await?;
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        log_page(&principal, &subject, &events, typed),
+    )
+        .into_response())
+}

@@ -1,0 +1,242 @@
+//! The subject's timeline: an SVG chart of CLASI activity and damage over the dose periods
+//! (bands shaded by weekly dose), with adverse events and protocol decisions marked below, and
+//! the same events as a dated list (the chart's text equivalent).
+//!
+//! The SVG uses presentation attributes only: the CSP allows no inline style.
+
+use jiff::civil::Date;
+use maud::{Markup, html};
+use protocol::Protocol;
+use store::{ProtocolDecision, Stored, Visit};
+
+use crate::pages::clinical::{Record, level_of};
+use crate::pages::instruments_form::total_text;
+
+const WIDTH: f64 = 760.0;
+const LEFT: f64 = 44.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 12.0;
+const PLOT_BOTTOM: f64 = 212.0;
+const HEIGHT: f64 = 270.0;
+/// The activity scale's maximum (CLASI activity 0-70; damage 0-56 shares the axis).
+const Y_MAX: f64 = 70.0;
+
+/// Maps dates to x.
+struct Scale {
+    first: Date,
+    days: f64,
+}
+
+impl Scale {
+    fn x(&self, date: Date) -> f64 {
+        let day = (date - self.first).get_days() as f64;
+        LEFT + (WIDTH - LEFT - RIGHT) * day / self.days
+    }
+}
+
+fn y(score: f64) -> f64 {
+    PLOT_BOTTOM - (PLOT_BOTTOM - TOP) * score / Y_MAX
+}
+
+fn format(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// One dated line of the timeline list.
+struct Entry {
+    date: Date,
+    kind: &'static str,
+    text: String,
+    alert: bool,
+}
+
+pub(crate) fn timeline(
+    protocol: &Result<Protocol, String>,
+    record: &Record,
+    visits: &[Visit],
+    decisions: &[Stored<ProtocolDecision>],
+) -> Markup {
+    let mut entries: Vec<Entry> = Vec::new();
+    for visit in visits {
+        if let Some(date) = visit.data.actual_date.or(visit.data.planned_date) {
+            entries.push(Entry {
+                date,
+                kind: "visit",
+                text: visit.data.name.clone(),
+                alert: false,
+            });
+        }
+    }
+    for clasi in &record.clasi {
+        entries.push(Entry {
+            date: clasi.data.assessed_on,
+            kind: "CLASI",
+            text: format!(
+                "activity {}, damage {}",
+                total_text(clasi.data.activity()),
+                total_text(clasi.data.damage())
+            ),
+            alert: false,
+        });
+    }
+    for dose in &record.doses {
+        let end = dose
+            .data
+            .end_date
+            .map_or_else(|| "ongoing".to_owned(), |end| format!("to {end}"));
+        entries.push(Entry {
+            date: dose.data.start_date,
+            kind: "dose",
+            text: format!(
+                "{} {} mg/day, {end}",
+                dose.data.drug,
+                dose.data.daily_dose_mg.as_str()
+            ),
+            alert: false,
+        });
+    }
+    for ae in &record.adverse_events {
+        let signal = ae.data.serious || ae.data.grade.number() >= 3;
+        entries.push(Entry {
+            date: ae.data.start_date,
+            kind: "adverse event",
+            text: format!(
+                "{}, CTCAE grade {}{}",
+                ae.data.term,
+                ae.data.grade.number(),
+                if ae.data.serious { ", serious" } else { "" }
+            ),
+            alert: signal,
+        });
+    }
+    for decision in decisions {
+        let followed = match decision.data.followed {
+            Some(true) => "followed",
+            Some(false) => "not followed",
+            None => "not answered",
+        };
+        entries.push(Entry {
+            date: decision.data.decided_on,
+            kind: "decision",
+            text: format!(
+                "{} at {} ({followed})",
+                decision.data.action.replace('_', " "),
+                decision.data.dose
+            ),
+            alert: false,
+        });
+    }
+    entries.sort_by_key(|entry| entry.date);
+    let (Some(first), Some(last)) = (
+        entries.first().map(|e| e.date),
+        entries.last().map(|e| e.date),
+    ) else {
+        return html! { p { "Nothing recorded yet." } };
+    };
+    let scale = Scale {
+        first,
+        days: ((last - first).get_days() as f64).max(28.0),
+    };
+    let max_weekly = protocol
+        .as_ref()
+        .ok()
+        .and_then(|protocol| {
+            protocol
+                .file()
+                .dose_levels
+                .iter()
+                .map(|l| l.mg_per_week())
+                .reduce(f64::max)
+        })
+        .unwrap_or(0.0);
+    let ticks: Vec<Date> = (0..=5)
+        .map(|step| {
+            first
+                .saturating_add(jiff::Span::new().days((scale.days * f64::from(step) / 5.0) as i64))
+        })
+        .collect();
+    let line = |pick: &dyn Fn(&store::ClasiAssessment) -> Option<u8>| -> Vec<(f64, f64, u8)> {
+        let mut points: Vec<_> = record
+            .clasi
+            .iter()
+            .filter_map(|c| {
+                pick(&c.data).map(|score| (scale.x(c.data.assessed_on), y(f64::from(score)), score))
+            })
+            .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        points
+    };
+    let activity = line(&|c| c.activity());
+    let damage = line(&|c| c.damage());
+    let polyline = |points: &[(f64, f64, u8)]| {
+        points
+            .iter()
+            .map(|(x, y, _)| format!("{},{}", format(*x), format(*y)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    html! {
+        figure.chart {
+            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg" {
+                title #chart-title { "CLASI activity and damage over time, with dose periods, adverse events and protocol decisions" }
+                @for dose in &record.doses {
+                    @let start = scale.x(dose.data.start_date);
+                    @let end = scale.x(dose.data.end_date.unwrap_or(last));
+                    @let weekly = dose.data.daily_dose_mg.as_f64() * 7.0;
+                    @let opacity = if max_weekly > 0.0 { 0.08 + 0.3 * (weekly / max_weekly).min(1.0) } else { 0.15 };
+                    @let level = protocol.as_ref().ok().and_then(|p| level_of(p, dose.data.daily_dose_mg.as_f64())).unwrap_or_default();
+                    rect.dose x=(format(start)) y=(TOP) width=(format((end - start).max(2.0))) height=(PLOT_BOTTOM - TOP) fill="#0b5cad" fill-opacity=(format!("{opacity:.2}")) {
+                        title { (dose.data.drug) " " (dose.data.daily_dose_mg.as_str()) " mg/day " (level) }
+                    }
+                }
+                @for score in [0u8, 10, 20, 30, 40, 50, 60, 70] {
+                    line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(format(y(f64::from(score)))) y2=(format(y(f64::from(score)))) stroke="#c9d1d9" stroke-width="1" {}
+                    text x=(LEFT - 6.0) y=(format(y(f64::from(score)) + 4.0)) text-anchor="end" font-size="11" fill="#4a5560" { (score) }
+                }
+                @for (index, tick) in ticks.iter().enumerate() {
+                    @let anchor = match index { 0 => "start", 5 => "end", _ => "middle" };
+                    text x=(format(scale.x(*tick))) y=(HEIGHT - 4.0) text-anchor=(anchor) font-size="11" fill="#4a5560" { (tick) }
+                }
+                text x="4" y=(PLOT_BOTTOM + 20.0) font-size="11" fill="#4a5560" { "AE" }
+                text x="4" y=(PLOT_BOTTOM + 38.0) font-size="11" fill="#4a5560" { "Dec." }
+                polyline.activity points=(polyline(&activity)) fill="none" stroke="#a4161a" stroke-width="2.5" {}
+                polyline.damage points=(polyline(&damage)) fill="none" stroke="#1a1f24" stroke-width="2" stroke-dasharray="6 4" {}
+                @for (x, y, score) in &activity {
+                    circle cx=(format(*x)) cy=(format(*y)) r="4" fill="#a4161a" { title { "activity " (score) } }
+                }
+                @for (x, y, score) in &damage {
+                    rect x=(format(x - 3.5)) y=(format(y - 3.5)) width="7" height="7" fill="#1a1f24" { title { "damage " (score) } }
+                }
+                @for ae in &record.adverse_events {
+                    @let x = scale.x(ae.data.start_date);
+                    @let signal = ae.data.serious || ae.data.grade.number() >= 3;
+                    path d={ "M" (format(x)) "," (PLOT_BOTTOM + 10.0) " l6,12 l-12,0 z" } fill=(if signal { "#a4161a" } else { "#8a949e" }) {
+                        title { (ae.data.term) ", grade " (ae.data.grade.number()) @if ae.data.serious { ", serious" } }
+                    }
+                }
+                @for decision in decisions {
+                    @let x = scale.x(decision.data.decided_on);
+                    path d={ "M" (format(x)) "," (PLOT_BOTTOM + 28.0) " l6,6 l-6,6 l-6,-6 z" } fill="#0b5cad" {
+                        title { (decision.data.action.replace('_', " ")) " at " (decision.data.dose) }
+                    }
+                }
+            }
+            figcaption {
+                span.key.key-activity { "CLASI activity" } " "
+                span.key.key-damage { "CLASI damage" } " "
+                span.key.key-dose { "dose period (darker: more drug per week)" } " "
+                span.key.key-ae { "adverse event (red: serious or grade ≥ 3)" } " "
+                span.key.key-decision { "protocol decision" }
+            }
+        }
+        table.timeline {
+            caption { "The timeline as a list" }
+            thead { tr { th scope="col" { "Date" } th scope="col" { "What" } th scope="col" { "Details" } } }
+            tbody {
+                @for entry in &entries {
+                    tr.alerted[entry.alert] { td { (entry.date) } td { (entry.kind) } td { (entry.text) } }
+                }
+            }
+        }
+    }
+}

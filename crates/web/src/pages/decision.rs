@@ -1,0 +1,188 @@
+//! The protocol decision panel: what `protocol::decide` asks for on the visit's date (action,
+//! dose, the rule sentences), and the investigator's record of whether they followed it and,
+//! if not, why. The server decides again when the answer is posted, so what is stored is the
+//! engine's decision on the record as it stands then, never what the page showed earlier.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use protocol::{Decision, Protocol};
+use store::{ProtocolDecision, Store, Subject, Visit};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::clinical::{self, Record};
+use crate::pages::form::{self, Typed};
+use crate::pages::subject_for;
+use crate::pages::visit::{self, Sections, visit_date, visit_of};
+use crate::policy::Action;
+use crate::session::Principal;
+
+/// A snake_case engine word as a clinician reads it (`off_treatment` -> "off treatment").
+fn words(json: impl serde::Serialize) -> String {
+    serde_json::to_value(json)
+        .ok()
+        .and_then(|value| value.as_str().map(|text| text.replace('_', " ")))
+        .unwrap_or_default()
+}
+
+fn dose_text(protocol: &Result<Protocol, String>, level: &str) -> String {
+    protocol
+        .as_ref()
+        .ok()
+        .and_then(|protocol| protocol.dose_level(level))
+        .map_or_else(|| level.to_owned(), |level| level.text.clone())
+}
+
+fn shown(decision: &Decision, protocol: &Result<Protocol, String>) -> Markup {
+    html! {
+        dl.facts.decision {
+            dt { "Action" } dd.action { strong { (words(decision.action)) } }
+            dt { "Dose for the next period" } dd { (dose_text(protocol, &decision.dose)) }
+            dt { "Phase" } dd { (words(decision.phase)) " · cycle " (decision.cycle) }
+            dt { "Response" } dd { (decision.response.map_or_else(|| "not assessed".to_owned(), |r| words(r).to_uppercase())) }
+            @if let Some(next) = decision.next_visit { dt { "Next visit" } dd { (next) } }
+            @if let Some(next) = decision.next_lab { dt { "Next lab" } dd { (next) } }
+        }
+        @if let Some(toxicity) = &decision.toxicity {
+            p.alert role="alert" { "Toxicity: CTCAE grade " (toxicity.grade) ". " (toxicity.findings.join("; ")) }
+        }
+        @if decision.physician_review {
+            p.alert role="alert" { "The protocol does not settle this case: the investigator decides." }
+        }
+        @if !decision.deviations.is_empty() {
+            p.alert { "Deviations: " (decision.deviations.join("; ")) }
+        }
+        h3 { "Why" }
+        ol.rules {
+            @for rule in &decision.rules { li { (rule.text) " " span.rule-id { "(" (rule.id) ")" } } }
+        }
+        @if !decision.missing.is_empty() {
+            p.missing { "Missing from the record: " (decision.missing.join(", ")) }
+        }
+    }
+}
+
+/// The panel on the visit page.
+pub(crate) async fn panel(
+    principal: &Principal,
+    subject: &Subject,
+    visit: &Visit,
+    protocol: &Result<Protocol, String>,
+    record: &Record,
+    typed: Option<Typed>,
+    store: &Store,
+) -> Result<Markup, PageError> {
+    let Some(date) = visit_date(visit) else {
+        return Ok(
+            html! { section #decision { h2 { "Protocol decision" } p { "Give the visit a date first." } } },
+        );
+    };
+    let decision = clinical::decision(protocol, record, subject, date);
+    let recorded: Vec<_> = store
+        .records_of::<ProtocolDecision>(subject.id)
+        .await?
+        .into_iter()
+        .filter(|stored| stored.data.decided_on == date)
+        .collect();
+    let typed = typed.unwrap_or_else(|| Typed::filled([("followed", "yes")]));
+    let base = format!("/subjects/{}/visits/{}", subject.data.code, visit.id);
+    Ok(html! {
+        section #decision {
+            h2 { "Protocol decision on " (date) }
+            @match &decision {
+                Ok(decision) => {
+                    (shown(decision, protocol))
+                    @for stored in &recorded {
+                        p.recorded {
+                            "Recorded: " (stored.data.action.replace('_', " ")) ", " (dose_text(protocol, &stored.data.dose)) " — "
+                            @match stored.data.followed {
+                                Some(true) => { strong { "followed" } }
+                                Some(false) => { strong { "not followed" } ": " (stored.data.not_followed_reason.as_deref().unwrap_or_default()) }
+                                None => { "not yet answered" }
+                            }
+                        }
+                    }
+                    form method="post" action={ (base) "/decision" } {
+                        (form::token(&principal.csrf_token))
+                        (typed.summary(&["followed", "not_followed_reason"]))
+                        (typed.select("followed", "Did you follow the protocol's decision?", &[("yes", "yes, followed"), ("no", "no, not followed")]))
+                        (typed.input("not_followed_reason", "If not: why (required)", "text"))
+                        button type="submit" { "Record decision" }
+                    }
+                }
+                Err(why) => { p.missing { (why) } }
+            }
+        }
+    })
+}
+
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::RecordDecision).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
+    let followed = match typed.get("followed") {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            typed.fail("followed", "answer yes or no");
+            None
+        }
+    };
+    let reason = Some(typed.get("not_followed_reason").to_owned()).filter(|text| !text.is_empty());
+    if followed == Some(false) && reason.is_none() {
+        typed.fail(
+            "not_followed_reason",
+            "Say why the decision was not followed.",
+        );
+    }
+    if followed == Some(true) && reason.is_some() {
+        typed.fail(
+            "not_followed_reason",
+            "Leave this blank when the decision was followed.",
+        );
+    }
+    let protocol = clinical::protocol_of(&state.store).await?;
+    let record = Record::read(&state.store, subject.id).await?;
+    let date = visit_date(&visit);
+    match date.map(|date| clinical::decision(&protocol, &record, &subject, date)) {
+        Some(Ok(decision)) if !typed.has_errors() => {
+            let study = state.store.study().await?;
+            let mut stored =
+                ProtocolDecision::from_decision(subject.id, study.protocol_version, &decision)?;
+            stored.followed = followed;
+            stored.not_followed_reason = reason;
+            match state.store.add_record(&principal.actor, &stored).await {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!(
+                        "/subjects/{code}/visits/{visit_id}#decision"
+                    ))
+                    .into_response());
+                }
+                Err(error) => typed.refused(error)?,
+            }
+        }
+        Some(Err(why)) => typed.fail("followed", why),
+        None => typed.fail("followed", "Give the visit a date first."),
+        Some(Ok(_)) => {}
+    }
+    let page = visit::render(
+        &state,
+        &principal,
+        &subject,
+        &visit,
+        Sections {
+            decision: Some(typed),
+            ..Sections::default()
+        },
+    )
+    .await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

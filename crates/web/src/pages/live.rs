@@ -1,0 +1,80 @@
+//! Live answers for forms being filled in (`static/app.js`): the CLASI totals, the SLEDAI-2K
+//! score, a lab's CTCAE grade and the eligibility checklist, computed by the same code that
+//! scores what is saved. They read the form as typed from the query string and nothing from
+//! the record, so they need a login but no site.
+
+use axum::extract::Query;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::PageError;
+use crate::pages::form::Typed;
+use crate::pages::instruments_form as forms;
+use crate::pages::screening;
+use crate::policy::Action;
+use crate::session::Principal;
+
+type Typing = Query<Vec<(String, String)>>;
+
+fn json(pairs: Vec<(String, String)>) -> Response {
+    let object: serde_json::Map<String, serde_json::Value> = pairs
+        .into_iter()
+        .map(|(key, value)| (key, serde_json::Value::String(value)))
+        .collect();
+    (
+        [(CONTENT_TYPE, "application/json")],
+        serde_json::Value::Object(object).to_string(),
+    )
+        .into_response()
+}
+
+pub(crate) async fn clasi(
+    principal: Principal,
+    Query(pairs): Typing,
+) -> Result<Response, PageError> {
+    principal.require(Action::ReadSubject, None)?;
+    let mut typed = Typed::posted(pairs);
+    let totals = forms::clasi_totals(&mut typed);
+    Ok(json(
+        totals
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    ))
+}
+
+pub(crate) async fn sledai(
+    principal: Principal,
+    Query(pairs): Typing,
+) -> Result<Response, PageError> {
+    principal.require(Action::ReadSubject, None)?;
+    let mut typed = Typed::posted(pairs);
+    let score =
+        forms::read_sledai(&mut typed).map_or_else(|| "—".to_owned(), |s| s.score().to_string());
+    Ok(json(vec![("score".to_owned(), score)]))
+}
+
+pub(crate) async fn lab(principal: Principal, Query(pairs): Typing) -> Result<Response, PageError> {
+    principal.require(Action::ReadSubject, None)?;
+    let mut typed = Typed::posted(pairs);
+    // The date does not change the grade; a blank one must not hide it.
+    if typed.get("collected_on").is_empty() {
+        typed.set("collected_on", "2000-01-01");
+    }
+    let grade = match forms::typed_lab(&mut typed) {
+        Some(lab) => forms::lab_grade_text(&lab),
+        None => "—".to_owned(),
+    };
+    Ok(json(vec![("grade".to_owned(), grade)]))
+}
+
+pub(crate) async fn eligibility(
+    principal: Principal,
+    state: axum::extract::State<crate::AppState>,
+    Query(pairs): Typing,
+) -> Result<Response, PageError> {
+    principal.require(Action::ReadSubject, None)?;
+    let mut typed = Typed::posted(pairs);
+    let protocol = crate::pages::clinical::protocol_of(&state.store).await?;
+    Ok(json(screening::checklist_answers(&protocol, &mut typed)))
+}

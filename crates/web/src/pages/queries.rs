@@ -1,0 +1,301 @@
+//! Data queries on the subject page: the monitor opens one on any field of any of the subject's
+//! records, the site answers, the monitor closes it (`store::queries`, audited).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use store::{DataQuery, QueryStatus, Stored, Subject};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::form::{self, Typed};
+use crate::pages::{subject_for, subjects};
+use crate::policy::Action;
+use crate::session::Principal;
+
+type Posted = Form<Vec<(String, String)>>;
+
+/// The records a query can be about: `(entity, id, label)`.
+async fn targets(state: &AppState, subject: &Subject) -> Result<Vec<(String, String)>, PageError> {
+    let store = &state.store;
+    let visits = store.visits_of(subject.id).await?;
+    let record = crate::pages::clinical::Record::read(store, subject.id).await?;
+    let mut out = vec![(
+        format!("subject:{}", subject.id),
+        format!("subject {}", subject.data.code),
+    )];
+    for visit in &visits {
+        out.push((
+            format!("visit:{}", visit.id),
+            format!("visit {}", visit.data.name),
+        ));
+    }
+    let name = |visit_id: i64| {
+        visits
+            .iter()
+            .find(|v| v.id == visit_id)
+            .map_or("—", |v| v.data.name.as_str())
+            .to_owned()
+    };
+    out.extend(record.clasi.iter().map(|r| {
+        (
+            format!("clasi:{}", r.id),
+            format!("CLASI at {}", name(r.data.visit_id)),
+        )
+    }));
+    out.extend(record.sledai.iter().map(|r| {
+        (
+            format!("sledai:{}", r.id),
+            format!("SLEDAI-2K on {}", r.data.assessed_on),
+        )
+    }));
+    out.extend(record.labs.iter().map(|r| {
+        (
+            format!("lab:{}", r.id),
+            format!("lab {} on {}", r.data.test, r.data.collected_on),
+        )
+    }));
+    out.extend(record.doses.iter().map(|r| {
+        (
+            format!("dose:{}", r.id),
+            format!("dose from {}", r.data.start_date),
+        )
+    }));
+    out.extend(record.adverse_events.iter().map(|r| {
+        (
+            format!("adverse_event:{}", r.id),
+            format!("adverse event {}", r.data.term),
+        )
+    }));
+    Ok(out)
+}
+
+fn status_text(status: QueryStatus) -> &'static str {
+    status.code()
+}
+
+/// The queries of a subject with their forms; `typed` is the refused form, if any.
+pub(crate) async fn section(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    typed: Option<Typed>,
+) -> Result<Markup, PageError> {
+    let queries = state.store.queries_of(subject.id).await?;
+    let site = &subject.data.site;
+    let code = &subject.data.code;
+    let csrf = &principal.csrf_token;
+    let may_raise = principal.require(Action::RaiseQuery, Some(site)).is_ok();
+    let may_answer = principal.require(Action::AnswerQuery, Some(site)).is_ok();
+    let may_close = principal.require(Action::CloseQuery, Some(site)).is_ok();
+    let targets = if may_raise {
+        targets(state, subject).await?
+    } else {
+        Vec::new()
+    };
+    let target_options: Vec<(&str, &str)> = targets
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let typed = typed.unwrap_or_default();
+    Ok(html! {
+        section #queries {
+            h2 { "Data queries" }
+            @if queries.is_empty() {
+                p { "No queries." }
+            }
+            @for query in &queries {
+                (one(query, code, csrf, may_answer, may_close))
+            }
+            @if may_raise {
+                details open[typed.has_errors()] {
+                    summary { "Open a query" }
+                    form method="post" action={ "/subjects/" (code) "/queries" } {
+                        (form::token(csrf))
+                        (typed.summary(&["target", "field", "question"]))
+                        div.row {
+                            (typed.select("target", "Record", &target_options))
+                            (typed.input("field", "Field (as in the record history, e.g. nose_malar_erythema, grade, value)", "text"))
+                        }
+                        (typed.input("question", "Question", "text"))
+                        button type="submit" { "Open query" }
+                    }
+                }
+            }
+        }
+    })
+}
+
+fn one(
+    query: &Stored<DataQuery>,
+    code: &str,
+    csrf: &str,
+    may_answer: bool,
+    may_close: bool,
+) -> Markup {
+    let data = &query.data;
+    let base = format!("/subjects/{code}/queries/{}", query.id);
+    html! {
+        article.query data-status=(status_text(data.status)) {
+            p {
+                strong { "Query " (query.id) " · " (status_text(data.status)) }
+                " on " code { (data.entity) " " (data.record_id) " · " (data.field) }
+            }
+            p { "Question: " (data.question) }
+            @if let Some(answer) = &data.answer { p { "Answer: " (answer) } }
+            @if data.status == QueryStatus::Open && may_answer {
+                form method="post" action={ (base) "/answer" } {
+                    (form::token(csrf))
+                    input type="hidden" name="version" value=(query.version);
+                    div.field {
+                        label for={ "answer-" (query.id) } { "Answer" }
+                        input id={ "answer-" (query.id) } name="answer" type="text";
+                    }
+                    button type="submit" { "Answer query" }
+                }
+            }
+            @if data.status != QueryStatus::Closed && may_close {
+                form method="post" action={ (base) "/close" } {
+                    (form::token(csrf))
+                    input type="hidden" name="version" value=(query.version);
+                    button type="submit" { "Close query" }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) async fn open(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::RaiseQuery).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let target = typed.get("target").to_owned();
+    let parsed = target
+        .split_once(':')
+        .and_then(|(entity, id)| Some((entity.to_owned(), id.parse::<i64>().ok()?)));
+    if parsed.is_none() {
+        typed.fail("target", "choose one of the subject's records");
+    }
+    let field = typed.text("field", "the field the question is about");
+    let question = typed.text("question", "the question");
+    if let (Some((entity, record_id)), Some(field), Some(question)) = (parsed, field, question) {
+        match state
+            .store
+            .open_query(
+                &principal.actor,
+                subject.id,
+                &entity,
+                record_id,
+                &field,
+                &question,
+            )
+            .await
+        {
+            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#queries")).into_response()),
+            Err(store::StoreError::Invalid { field, message })
+                if field == "entity" || field == "record_id" =>
+            {
+                typed.fail("target", message);
+            }
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    refused_page(&state, &principal, &subject, typed).await
+}
+
+async fn refused_page(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    typed: Typed,
+) -> Result<Response, PageError> {
+    let forms = subjects::Forms {
+        query: Some(typed),
+        ..subjects::Forms::default()
+    };
+    let page = subjects::render(state, principal, subject, forms).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Answers or closes query `id` of the subject.
+async fn change(
+    state: AppState,
+    principal: Principal,
+    code: String,
+    id: i64,
+    pairs: Vec<(String, String)>,
+    action: Action,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, action).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let query = state.store.query(id).await?;
+    if query.data.subject_id != subject.id {
+        return Err(PageError::NotFound);
+    }
+    let version = typed.get("version").parse::<i64>().unwrap_or(query.version);
+    let result = match action {
+        Action::AnswerQuery => match typed.text("answer", "the answer") {
+            Some(answer) => state
+                .store
+                .answer_query(&principal.actor, id, version, &answer)
+                .await
+                .map(drop),
+            None => Ok(()),
+        },
+        _ => state
+            .store
+            .close_query(&principal.actor, id, version)
+            .await
+            .map(drop),
+    };
+    match result {
+        Ok(()) if !typed.has_errors() => {
+            Ok(Redirect::to(&format!("/subjects/{code}#queries")).into_response())
+        }
+        Ok(()) => Err(PageError::Refused(format!(
+            "Query {id}: enter the answer before sending it."
+        ))),
+        Err(error) => {
+            typed.refused(error)?;
+            let messages: Vec<String> = ["answer", "status", "version", "reason"]
+                .iter()
+                .filter_map(|field| {
+                    typed
+                        .error(field)
+                        .map(|message| format!("{field}: {message}"))
+                })
+                .chain(typed.conflict.clone())
+                .collect();
+            Err(PageError::Refused(format!(
+                "Query {id} was not changed: {}",
+                messages.join("; ")
+            )))
+        }
+    }
+}
+
+pub(crate) async fn answer(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    change(state, principal, code, id, pairs, Action::AnswerQuery).await
+}
+
+pub(crate) async fn close(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    change(state, principal, code, id, pairs, Action::CloseQuery).await
+}

@@ -1,0 +1,462 @@
+//! Screening and enrolment. The screening form asks exactly what the protocol's criteria use
+//! (walked from the protocol, not listed here), the checklist shows met / not met / unknown per
+//! criterion as the form is filled in (`/live/eligibility`), and saving registers the candidate
+//! under a pseudonymous study id with the evaluation kept verbatim. Enrolment needs the latest
+//! evaluation to be eligible.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use instruments::ctcae::LabUnit;
+use maud::{Markup, html};
+use protocol::Protocol;
+use protocol::eligibility::{
+    Candidate, Condition, EligibilityResult, Field, FieldKind, Status, evaluate,
+};
+use store::{BirthOrAge, EligibilityRecord, Sex, SubjectData};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::clinical;
+use crate::pages::form::{self, Typed};
+use crate::pages::{layout, subject_for};
+use crate::policy::Action;
+use crate::session::Principal;
+
+type Posted = Form<Vec<(String, String)>>;
+
+/// The fields the protocol's criteria compare, in criterion order, each once.
+fn fields_used(protocol: &Protocol) -> Vec<Field> {
+    fn walk(condition: &Condition, out: &mut Vec<Field>) {
+        match condition {
+            Condition::Compare(comparison) => {
+                if !out.contains(&comparison.field) {
+                    out.push(comparison.field);
+                }
+            }
+            Condition::All(parts) | Condition::Any(parts) => {
+                parts.iter().for_each(|part| walk(part, out));
+            }
+        }
+    }
+    let rules = protocol.eligibility();
+    let mut out = Vec::new();
+    for criterion in rules.inclusion.iter().chain(&rules.exclusion) {
+        walk(&criterion.condition, &mut out);
+    }
+    out
+}
+
+fn label(field: Field) -> String {
+    let name = match field {
+        Field::AgeYears => "birth date (age from the screening date)",
+        Field::MaxErythema => "worst CLASI erythema of any area (0-3)",
+        Field::Sledai2k => "SLEDAI-2K",
+        Field::Gfr => "GFR",
+        Field::Hiv => "HIV",
+        other => other.name(),
+    };
+    let unit = match field.kind() {
+        FieldKind::Number { unit, .. } if field != Field::AgeYears => format!(" ({unit})"),
+        _ => String::new(),
+    };
+    let mut text = name.replace('_', " ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    text + &unit
+}
+
+/// The form field holding a criterion field's value (a count's unit is `<name>_unit`).
+fn form_name(field: Field) -> &'static str {
+    match field {
+        Field::AgeYears => "birth_date",
+        other => other.name(),
+    }
+}
+
+/// The candidate as typed; a value that is not a number or a date is left out of the
+/// candidate (so its criteria stay unknown) and gets a message next to its field.
+fn candidate(protocol: &Protocol, typed: &mut Typed) -> Candidate {
+    let mut json = serde_json::Map::new();
+    json.insert("screening_date".into(), typed.get("screening_date").into());
+    for field in fields_used(protocol) {
+        let name = form_name(field);
+        let text = typed.get(name).to_owned();
+        if text.is_empty() || text == "unknown" {
+            continue;
+        }
+        let value = match field.kind() {
+            _ if field == Field::AgeYears => serde_json::Value::from(text),
+            FieldKind::YesNo => serde_json::Value::Bool(text == "yes"),
+            _ if field == Field::MaxErythema => match text.parse::<u8>() {
+                Ok(level) => serde_json::json!({ "worst area": level }),
+                Err(_) => {
+                    typed.fail(
+                        name,
+                        format!("'{text}' is not an erythema score (0, 1, 2 or 3)"),
+                    );
+                    continue;
+                }
+            },
+            FieldKind::Number { .. } | FieldKind::Count => match text.parse::<f64>() {
+                Ok(number) if field.kind() == FieldKind::Count => {
+                    serde_json::json!({ "value": number, "unit": typed.get(&format!("{name}_unit")) })
+                }
+                Ok(number) => serde_json::Value::from(number),
+                Err(_) => {
+                    typed.fail(name, format!("'{text}' is not a number"));
+                    continue;
+                }
+            },
+        };
+        let key = match field {
+            Field::MaxErythema => "clasi_erythema",
+            other => form_name(other),
+        };
+        json.insert(key.into(), value);
+    }
+    // Each value alone, so a bad one names its field and the rest still count.
+    let mut candidate = Candidate::default();
+    let mut valid = serde_json::Map::new();
+    for (key, value) in json {
+        let mut trial = valid.clone();
+        trial.insert(key.clone(), value);
+        match serde_json::from_value::<Candidate>(serde_json::Value::Object(trial.clone())) {
+            Ok(next) => match next.check() {
+                Ok(()) => {
+                    candidate = next;
+                    valid = trial;
+                }
+                Err(error) => typed.fail(&error_field(&key), error.message),
+            },
+            Err(error) => typed.fail(&error_field(&key), error.to_string()),
+        }
+    }
+    candidate
+}
+
+fn error_field(key: &str) -> String {
+    match key {
+        "clasi_erythema" => Field::MaxErythema.name().to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Met => "met",
+        Status::NotMet => "not met",
+        Status::Unknown => "unknown",
+    }
+}
+
+fn eligible_word(eligible: Option<bool>) -> &'static str {
+    match eligible {
+        Some(true) => "eligible",
+        Some(false) => "not eligible",
+        None => "incomplete: some criteria are unknown",
+    }
+}
+
+/// The evaluation of the form as typed, or `None` when the protocol cannot be read.
+fn evaluated(protocol: &Result<Protocol, String>, typed: &mut Typed) -> Option<EligibilityResult> {
+    let protocol = protocol.as_ref().ok()?;
+    let candidate = candidate(protocol, typed);
+    evaluate(protocol.eligibility(), &candidate).ok()
+}
+
+/// The live checklist: each criterion's verdict and reason by id, and the overall answer.
+pub(crate) fn checklist_answers(
+    protocol: &Result<Protocol, String>,
+    typed: &mut Typed,
+) -> Vec<(String, String)> {
+    let Some(result) = evaluated(protocol, typed) else {
+        return Vec::new();
+    };
+    let mut answers = vec![(
+        "eligible".to_owned(),
+        eligible_word(result.eligible).to_owned(),
+    )];
+    for criterion in result.criteria {
+        answers.push((
+            format!("{}.status", criterion.id),
+            status_word(criterion.status).to_owned(),
+        ));
+        answers.push((format!("{}.reason", criterion.id), criterion.reason));
+    }
+    answers
+}
+
+/// The checklist as a table (kept with the subject, or live on the screening form).
+pub(crate) fn checklist(result: &EligibilityResult) -> Markup {
+    html! {
+        p.verdict { "Overall: " output data-out="eligible" { strong { (eligible_word(result.eligible)) } } }
+        table.checklist {
+            thead { tr { th scope="col" { "Criterion" } th scope="col" { "Kind" } th scope="col" { "Status" } th scope="col" { "Why" } } }
+            tbody {
+                @for criterion in &result.criteria {
+                    tr {
+                        th scope="row" { (criterion.id) ": " (criterion.text) }
+                        td { (criterion.kind) }
+                        td { output.status data-out={ (criterion.id) ".status" } data-value=(status_word(criterion.status)) { (status_word(criterion.status)) } }
+                        td { output data-out={ (criterion.id) ".reason" } { (criterion.reason) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn screening_page(
+    principal: &Principal,
+    protocol: &Result<Protocol, String>,
+    mut typed: Typed,
+) -> Markup {
+    let sites: Vec<(String, String)> = principal
+        .grants
+        .iter()
+        .filter(|grant| {
+            principal
+                .require(Action::Screen, Some(&grant.site.code))
+                .is_ok()
+        })
+        .map(|grant| {
+            (
+                grant.site.code.clone(),
+                format!("{} · {}", grant.site.code, grant.site.name),
+            )
+        })
+        .collect();
+    let site_options: Vec<(&str, &str)> = sites
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut copy = typed.clone();
+    let result = evaluated(protocol, &mut copy);
+    // A value the candidate refused is shown where it was typed.
+    if !typed.has_errors() {
+        typed = copy;
+    }
+    let yes_no = [("unknown", "unknown"), ("yes", "yes"), ("no", "no")];
+    let units: Vec<(&str, &str)> = LabUnit::ALL
+        .into_iter()
+        .filter(|unit| protocol::eligibility::count_per_mm3(1.0, *unit).is_some())
+        .map(|unit| (unit.symbol(), unit.symbol()))
+        .collect();
+    let body = html! {
+        @match protocol {
+            Err(error) => p.error { "The study's protocol cannot be read: " (error) }
+            Ok(protocol) => {
+                form method="post" action="/screening" data-live="/live/eligibility" {
+                    (form::token(&principal.csrf_token))
+                    (typed.summary(&[]))
+                    div.row {
+                        (typed.select("site", "Site", &site_options))
+                        (typed.input("code", "Study id (pseudonymous, never a name or initials)", "text"))
+                        (typed.select("sex", "Sex", &[("F", "female"), ("M", "male"), ("U", "unknown")]))
+                        (typed.input("consent_date", "Consent signed on", "date"))
+                        (typed.input("screening_date", "Screening date", "date"))
+                    }
+                    h2 { "What the criteria need" }
+                    div.row {
+                        @for field in fields_used(protocol) {
+                            @let name = form_name(field);
+                            @match field.kind() {
+                                _ if field == Field::AgeYears => { (typed.input(name, &label(field), "date")) }
+                                FieldKind::YesNo => { (typed.select(name, &label(field), &yes_no)) }
+                                FieldKind::Number { .. } => { (typed.input(name, &label(field), "text")) }
+                                FieldKind::Count => {
+                                    div.count {
+                                        (typed.input(name, &label(field), "text"))
+                                        (typed.select(&format!("{name}_unit"), "unit", &units))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    h2 { "Eligibility checklist" }
+                    @if let Some(result) = &result { (checklist(result)) }
+                    button type="submit" { "Register candidate with this checklist" }
+                }
+            }
+        }
+        script src="/static/app.js" defer {}
+    };
+    layout::page("Screening", Some(principal), body)
+}
+
+pub(crate) async fn form_page(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Markup, PageError> {
+    principal.require(Action::Screen, None)?;
+    let protocol = clinical::protocol_of(&state.store).await?;
+    let today = jiff::Zoned::now().date().to_string();
+    let typed = Typed::filled([
+        ("screening_date", today.as_str()),
+        ("consent_date", today.as_str()),
+    ]);
+    Ok(screening_page(&principal, &protocol, typed))
+}
+
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    principal: Principal,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let site = typed.get("site").to_owned();
+    principal.require(Action::Screen, Some(&site))?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let protocol = clinical::protocol_of(&state.store).await?;
+    let code = typed.text("code", "the study id");
+    let sex = Sex::parse(typed.get("sex"))
+        .map_err(|error| typed.refused(error))
+        .ok();
+    let consent = typed.date("consent_date");
+    let screening = typed.date("screening_date");
+    let birth = typed.optional_date("birth_date");
+    let result = evaluated(&protocol, &mut typed);
+    let study = state.store.study().await?;
+    if let (
+        Some(code),
+        Some(sex),
+        Some(consent),
+        Some(screening),
+        Some(Some(birth)),
+        Some(result),
+        false,
+    ) = (
+        code,
+        sex,
+        consent,
+        screening,
+        birth,
+        &result,
+        typed.has_errors(),
+    ) {
+        let data = SubjectData {
+            site,
+            code: code.clone(),
+            sex,
+            birth: BirthOrAge::BirthDate(birth),
+            subtype: None,
+            screening_date: screening,
+            consent_date: Some(consent),
+            enrolment_date: None,
+        };
+        let saved = async {
+            let subject = state.store.add_subject(&principal.actor, &data).await?;
+            let record = EligibilityRecord::from_result(
+                subject.id,
+                screening,
+                study.protocol_version,
+                result,
+            )?;
+            state.store.add_record(&principal.actor, &record).await
+        };
+        match saved.await {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!("/subjects/{code}#eligibility")).into_response());
+            }
+            Err(error) => typed.refused(error)?,
+        }
+    } else if matches!(typed.optional_date("birth_date"), Some(None)) {
+        typed.fail(
+            "birth_date",
+            "Enter the birth date (the age criterion needs it).",
+        );
+    }
+    let page = screening_page(&principal, &protocol, typed);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The latest eligibility evaluation of a subject, read back for display.
+pub(crate) fn stored_checklist(record: &EligibilityRecord) -> Markup {
+    let parsed: Option<serde_json::Value> = serde_json::from_str(&record.result).ok();
+    let criteria = parsed
+        .as_ref()
+        .and_then(|json| json.get("criteria"))
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let text = |criterion: &serde_json::Value, key: &str| {
+        criterion
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    html! {
+        p.verdict { "Evaluated on " (record.evaluated_on) " (protocol version " (record.protocol_version) "): " strong { (eligible_word(record.eligible)) } }
+        table.checklist {
+            thead { tr { th scope="col" { "Criterion" } th scope="col" { "Kind" } th scope="col" { "Status" } th scope="col" { "Why" } } }
+            tbody {
+                @for criterion in &criteria {
+                    @let status = text(criterion, "status").replace('_', " ");
+                    tr {
+                        th scope="row" { (text(criterion, "id")) ": " (text(criterion, "text")) }
+                        td { (text(criterion, "kind")) }
+                        td { output.status data-value=(status) { (status) } }
+                        td { (text(criterion, "reason")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Enrols a screened subject whose latest evaluation is eligible.
+pub(crate) async fn enrol(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::Enrol).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let date = typed.date("enrolment_date");
+    let latest = state
+        .store
+        .records_of::<EligibilityRecord>(subject.id)
+        .await?
+        .into_iter()
+        .max_by_key(|record| (record.data.evaluated_on, record.id));
+    if latest.as_ref().and_then(|record| record.data.eligible) != Some(true) {
+        typed.fail("enrolment_date", "The latest eligibility checklist does not say eligible, so the subject cannot be enrolled.");
+    }
+    if let (Some(date), false) = (date, typed.has_errors()) {
+        let data = SubjectData {
+            enrolment_date: Some(date),
+            ..subject.data.clone()
+        };
+        match state
+            .store
+            .update_subject(
+                &principal.actor,
+                subject.id,
+                subject.version,
+                &data,
+                "enrolled after an eligible screening",
+            )
+            .await
+        {
+            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}")).into_response()),
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    let page = crate::pages::subjects::render(
+        &state,
+        &principal,
+        &subject,
+        crate::pages::subjects::Forms {
+            enrol: Some(typed),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

@@ -1,0 +1,714 @@
+//! Visit entry: CLASI grid, SLEDAI-2K checklist, labs with their CTCAE grade, the dose given,
+//! the protocol decision panel and the e-signature, on one page per visit. Each section posts on
+//! its own; a refused post re-renders the page with that section as typed, its messages next to
+//! the fields, and a conflict shows the saved version beside the typed one.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use store::{
+    ClasiAssessment, DosePeriod, LabResult, Meaning, Password, SledaiAssessment, Stored, Subject,
+    Visit, VisitData,
+};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::clinical::{self, Record, daily_mg_text};
+use crate::pages::form::{self, Typed};
+use crate::pages::instruments_form::{self as forms, total_text};
+use crate::pages::{decision, layout, subject_for};
+use crate::policy::Action;
+use crate::session::Principal;
+
+/// The sections of the page as typed, when one comes back refused.
+#[derive(Default)]
+pub(crate) struct Sections {
+    pub(crate) clasi: Option<Typed>,
+    pub(crate) sledai: Option<Typed>,
+    pub(crate) lab: Option<Typed>,
+    pub(crate) dose: Option<Typed>,
+    pub(crate) decision: Option<Typed>,
+    pub(crate) sign: Option<Typed>,
+}
+
+type Posted = Form<Vec<(String, String)>>;
+
+/// The visit `visit_id` of `subject`, or 404 (another subject's visit looks missing too).
+pub(crate) async fn visit_of(
+    state: &AppState,
+    subject: &Subject,
+    visit_id: i64,
+) -> Result<Visit, PageError> {
+    let visit = state.store.visit(visit_id).await?;
+    if visit.subject_id == subject.id {
+        Ok(visit)
+    } else {
+        Err(PageError::NotFound)
+    }
+}
+
+/// The day a visit's records and decision are dated: when it took place, else when planned.
+pub(crate) fn visit_date(visit: &Visit) -> Option<jiff::civil::Date> {
+    visit.data.actual_date.or(visit.data.planned_date)
+}
+
+fn visit_path(code: &str, visit_id: i64, anchor: &str) -> String {
+    format!("/subjects/{code}/visits/{visit_id}#{anchor}")
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+) -> Result<Markup, PageError> {
+    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
+    render(&state, &principal, &subject, &visit, Sections::default()).await
+}
+
+/// The whole page; `typed` holds the sections coming back refused.
+pub(crate) async fn render(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    visit: &Visit,
+    typed: Sections,
+) -> Result<Markup, PageError> {
+    let record = Record::read(&state.store, subject.id).await?;
+    let protocol = clinical::protocol_of(&state.store).await?;
+    let code = &subject.data.code;
+    let date = visit_date(visit);
+    let date_text = date.map_or_else(String::new, |date| date.to_string());
+    let clasi = record
+        .clasi
+        .iter()
+        .find(|record| record.data.visit_id == visit.id);
+    let sledai = record
+        .sledai
+        .iter()
+        .find(|record| record.data.visit_id == Some(visit.id));
+    let labs: Vec<_> = record
+        .labs
+        .iter()
+        .filter(|lab| lab.data.visit_id == Some(visit.id))
+        .collect();
+    let signatures = state.store.signatures(visit.id).await?;
+    let csrf = &principal.csrf_token;
+    let base = format!("/subjects/{code}/visits/{}", visit.id);
+
+    let clasi_form = typed.clasi.unwrap_or_else(|| {
+        let mut filled = forms::clasi_values(
+            &clasi.map_or_else(instruments::clasi::Clasi::clear, |record| record.data.clasi),
+        );
+        filled.set("assessed_on", date_text.clone());
+        if let Some(record) = clasi {
+            filled.set("assessed_on", record.data.assessed_on.to_string());
+            filled.set("version", record.version.to_string());
+        }
+        filled
+    });
+    let (activity, damage) = {
+        let mut copy = clasi_form.clone();
+        let totals = forms::clasi_totals(&mut copy);
+        (totals[0].1.clone(), totals[1].1.clone())
+    };
+    let sledai_form = typed.sledai.unwrap_or_else(|| {
+        let mut filled = sledai.map_or_else(
+            || {
+                let mut blank = Typed::default();
+                blank.set("recall_window", "10d");
+                blank
+            },
+            |record| forms::sledai_values(&record.data.sledai),
+        );
+        filled.set("assessed_on", date_text.clone());
+        if let Some(record) = sledai {
+            filled.set("assessed_on", record.data.assessed_on.to_string());
+            filled.set("version", record.version.to_string());
+        }
+        filled
+    });
+    let sledai_score = {
+        let mut copy = sledai_form.clone();
+        forms::read_sledai(&mut copy).map_or_else(|| "—".to_owned(), |s| s.score().to_string())
+    };
+    let lab_form = typed.lab.unwrap_or_else(|| {
+        Typed::filled([("collected_on", date_text.as_str()), ("unit", "10^9/L")])
+    });
+    let lab_grade = {
+        let mut copy = lab_form.clone();
+        forms::typed_lab(&mut copy)
+            .map_or_else(|| "—".to_owned(), |lab| forms::lab_grade_text(&lab))
+    };
+    let dose_form = typed
+        .dose
+        .unwrap_or_else(|| Typed::filled([("start_date", date_text.as_str())]));
+    let sign_form = typed
+        .sign
+        .unwrap_or_else(|| Typed::filled([("meaning", "responsibility")]));
+    let levels: Vec<(String, String)> = protocol
+        .as_ref()
+        .map(|protocol| {
+            protocol
+                .file()
+                .dose_levels
+                .iter()
+                .map(|level| (level.id.clone(), level.text.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let level_options: Vec<(&str, &str)> = levels
+        .iter()
+        .map(|(id, text)| (id.as_str(), text.as_str()))
+        .collect();
+    let running = record
+        .doses
+        .iter()
+        .find(|dose| dose.data.end_date.is_none());
+
+    let body = html! {
+        p.lead {
+            a href={ "/subjects/" (code) } { "Subject " (code) }
+            " · planned " (date_or_dash(visit.data.planned_date))
+            " · done " (date_or_dash(visit.data.actual_date))
+            " · " a href={ "/subjects/" (code) "/history" } { "Record history" }
+        }
+        nav.sections aria-label="Sections" {
+            a href="#clasi" { "CLASI" } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { "Labs" }
+            a href="#dose" { "Dose" } a href="#decision" { "Protocol decision" } a href="#sign" { "Signature" }
+        }
+
+        section #clasi {
+            h2 { "CLASI" }
+            form method="post" action={ (base) "/clasi" } data-live="/live/clasi" {
+                (form::token(csrf))
+                input type="hidden" name="version" value=(clasi_form.get("version"));
+                (clasi_form.summary(&[]))
+                (clasi_form.input("assessed_on", "Assessed on", "date"))
+                (forms::clasi_grid(&clasi_form, &activity, &damage))
+                @if clasi.is_some() { (clasi_form.input("reason", "Reason for the change", "text")) }
+                button type="submit" { "Save CLASI" }
+            }
+            @if let (Some(_), Some(saved)) = (&clasi_form.conflict, clasi) {
+                (saved_clasi(saved))
+            }
+        }
+
+        section #sledai {
+            h2 { "SLEDAI-2K" }
+            form method="post" action={ (base) "/sledai" } data-live="/live/sledai" {
+                (form::token(csrf))
+                input type="hidden" name="version" value=(sledai_form.get("version"));
+                (sledai_form.summary(&["assessed_on", "recall_window", "reason"]))
+                (sledai_form.input("assessed_on", "Assessed on", "date"))
+                (forms::sledai_checklist(&sledai_form, &sledai_score))
+                @if sledai.is_some() { (sledai_form.input("reason", "Reason for the change", "text")) }
+                button type="submit" { "Save SLEDAI-2K" }
+            }
+            @if let (Some(_), Some(saved)) = (&sledai_form.conflict, sledai) {
+                div.saved { h3 { "Saved version" } p { "SLEDAI-2K " (saved.data.sledai.score()) " (version " (saved.version) ")" } }
+            }
+        }
+
+        section #labs {
+            h2 { "Laboratory results" }
+            @if labs.is_empty() {
+                p { "No results at this visit yet." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Test" } th scope="col" { "Collected" }
+                        th scope="col" class="num" { "Value" } th scope="col" { "Unit" }
+                        th scope="col" { "LLN–ULN" } th scope="col" { "CTCAE v5.0" }
+                    } }
+                    tbody {
+                        @for lab in &labs {
+                            @let grade = forms::lab_grade_text(&lab.data);
+                            tr.alerted[lab.data.ctcae_grade().ok().flatten().is_some_and(|g| g.number() >= 3)] {
+                                th scope="row" { (lab.data.test) }
+                                td { (lab.data.collected_on) }
+                                td.num { (match &lab.data.value { store::Entry::Value(value) => value.as_str(), store::Entry::Missing(missing) => missing.label() }) }
+                                td { (lab.data.unit) }
+                                td { (lab.data.lln.as_ref().map_or("—", |v| v.as_str())) "–" (lab.data.uln.as_ref().map_or("—", |v| v.as_str())) }
+                                td { (grade) }
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action={ (base) "/labs" } data-live="/live/lab" {
+                (form::token(csrf))
+                (lab_form.summary(&["collected_on", "test", "value", "unit", "lln", "uln"]))
+                (forms::lab_fields(&lab_form, &lab_grade))
+                button type="submit" { "Add result" }
+            }
+        }
+
+        section #dose {
+            h2 { "Dose given" }
+            p {
+                "Running now: "
+                @match running {
+                    Some(dose) => { (dose.data.drug) " " (dose.data.daily_dose_mg.as_str()) " mg/day since " (dose.data.start_date) }
+                    None => { "no study drug" }
+                }
+            }
+            @if levels.is_empty() {
+                p.error { "The protocol lists no dose levels." }
+            } @else {
+                form method="post" action={ (base) "/dose" } {
+                    (form::token(csrf))
+                    (dose_form.summary(&["level", "start_date"]))
+                    (dose_form.select("level", "Dose level from", &level_options))
+                    (dose_form.input("start_date", "Starting on", "date"))
+                    button type="submit" { "Record dose" }
+                }
+            }
+        }
+
+        (decision::panel(principal, subject, visit, &protocol, &record, typed.decision, &state.store).await?)
+
+        section #sign {
+            h2 { "Signature" }
+            @for signature in &signatures {
+                p.signature.voided[!signature.is_valid()] {
+                    "Signed by " strong { (signature.printed_name) } " (" (signature.signer_login) ") at "
+                    (signature.signed_at) ", meaning " (signature.meaning.as_str())
+                    @if let Some(reason) = &signature.void_reason { " — void: " (reason) }
+                }
+            }
+            form method="post" action={ (base) "/sign" } {
+                (form::token(csrf))
+                input type="hidden" name="version" value=(visit.version);
+                (sign_form.summary(&["password", "meaning"]))
+                p { "Signing confirms this visit's content as it stands now. A later change voids the signature." }
+                (sign_form.select("meaning", "Meaning", &Meaning::ALL.map(|m| (m.as_str(), m.as_str()))))
+                (sign_form.input("password", "Your password (entered again to sign)", "password"))
+                button type="submit" { "Sign visit" }
+            }
+        }
+        script src="/static/app.js" defer {}
+    };
+    Ok(layout::page(
+        &format!("{} · {}", visit.data.name, code),
+        Some(principal),
+        body,
+    ))
+}
+
+fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
+    date.map_or_else(|| "—".to_owned(), |date| date.to_string())
+}
+
+/// The saved CLASI beside the typed one, when someone else saved first.
+fn saved_clasi(saved: &Stored<ClasiAssessment>) -> Markup {
+    let values = forms::clasi_values(&saved.data.clasi);
+    html! {
+        div.saved {
+            h3 { "Saved version (version " (saved.version) ", assessed on " (saved.data.assessed_on) ")" }
+            p { "Activity " (total_text(saved.data.activity())) " · Damage " (total_text(saved.data.damage())) }
+            fieldset disabled { (forms::clasi_grid(&values, &total_text(saved.data.activity()), &total_text(saved.data.damage()))) }
+            p { "Your version is kept in the form above: re-check it against this one and save again with a reason." }
+        }
+    }
+}
+
+/// Loads the subject and visit for a state change, and checks the form's token.
+async fn posted(
+    state: &AppState,
+    principal: &Principal,
+    code: &str,
+    visit_id: i64,
+    action: Action,
+    typed: &Typed,
+) -> Result<(Subject, Visit), PageError> {
+    let subject = subject_for(state, principal, code, action).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let visit = visit_of(state, &subject, visit_id).await?;
+    Ok((subject, visit))
+}
+
+/// The page again with one section as typed, as a 422.
+async fn again(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    visit: &Visit,
+    sections: Sections,
+) -> Result<Response, PageError> {
+    let page = render(state, principal, subject, visit, sections).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+fn version_of(typed: &mut Typed) -> Option<i64> {
+    let text = typed.get("version").to_owned();
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().ok().or_else(|| {
+        typed.fail("version", "is not a record version; reload the page");
+        None
+    })
+}
+
+pub(crate) async fn save_clasi(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let (subject, visit) = posted(
+        &state,
+        &principal,
+        &code,
+        visit_id,
+        Action::EnterVisitData,
+        &typed,
+    )
+    .await?;
+    let clasi = forms::read_clasi(&mut typed);
+    let assessed_on = typed.date("assessed_on");
+    let version = version_of(&mut typed);
+    if let (Some(clasi), Some(assessed_on), false) = (clasi, assessed_on, typed.has_errors()) {
+        let data = ClasiAssessment {
+            subject_id: subject.id,
+            visit_id: visit.id,
+            assessed_on,
+            clasi,
+        };
+        let existing = state
+            .store
+            .records_of::<ClasiAssessment>(subject.id)
+            .await?
+            .into_iter()
+            .find(|record| record.data.visit_id == visit.id);
+        let saved = match (existing, version) {
+            (Some(existing), based_on) => state
+                .store
+                .update_record(
+                    &principal.actor,
+                    existing.id,
+                    based_on.unwrap_or(existing.version),
+                    &data,
+                    typed.get("reason"),
+                )
+                .await
+                .map(drop),
+            (None, _) => state
+                .store
+                .add_record(&principal.actor, &data)
+                .await
+                .map(drop),
+        };
+        match saved {
+            Ok(()) => {
+                return Ok(Redirect::to(&visit_path(&code, visit.id, "clasi")).into_response());
+            }
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    again(
+        &state,
+        &principal,
+        &subject,
+        &visit,
+        Sections {
+            clasi: Some(typed),
+            ..Sections::default()
+        },
+    )
+    .await
+}
+
+pub(crate) async fn save_sledai(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let (subject, visit) = posted(
+        &state,
+        &principal,
+        &code,
+        visit_id,
+        Action::EnterVisitData,
+        &typed,
+    )
+    .await?;
+    let sledai = forms::read_sledai(&mut typed);
+    let assessed_on = typed.date("assessed_on");
+    let version = version_of(&mut typed);
+    if let (Some(sledai), Some(assessed_on), false) = (sledai, assessed_on, typed.has_errors()) {
+        let data = SledaiAssessment {
+            subject_id: subject.id,
+            visit_id: Some(visit.id),
+            assessed_on,
+            sledai,
+        };
+        let existing = state
+            .store
+            .records_of::<SledaiAssessment>(subject.id)
+            .await?
+            .into_iter()
+            .find(|record| record.data.visit_id == Some(visit.id));
+        let saved = match existing {
+            Some(existing) => state
+                .store
+                .update_record(
+                    &principal.actor,
+                    existing.id,
+                    version.unwrap_or(existing.version),
+                    &data,
+                    typed.get("reason"),
+                )
+                .await
+                .map(drop),
+            None => state
+                .store
+                .add_record(&principal.actor, &data)
+                .await
+                .map(drop),
+        };
+        match saved {
+            Ok(()) => {
+                return Ok(Redirect::to(&visit_path(&code, visit.id, "sledai")).into_response());
+            }
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    again(
+        &state,
+        &principal,
+        &subject,
+        &visit,
+        Sections {
+            sledai: Some(typed),
+            ..Sections::default()
+        },
+    )
+    .await
+}
+
+pub(crate) async fn add_lab(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let (subject, visit) = posted(
+        &state,
+        &principal,
+        &code,
+        visit_id,
+        Action::EnterVisitData,
+        &typed,
+    )
+    .await?;
+    if let Some(lab) = forms::typed_lab(&mut typed) {
+        let data = LabResult {
+            subject_id: subject.id,
+            visit_id: Some(visit.id),
+            ..lab
+        };
+        match state.store.add_record(&principal.actor, &data).await {
+            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "labs")).into_response()),
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    again(
+        &state,
+        &principal,
+        &subject,
+        &visit,
+        Sections {
+            lab: Some(typed),
+            ..Sections::default()
+        },
+    )
+    .await
+}
+
+/// Records the dose given from a date: the running period ends the day before (as
+/// `protocol::History::give` does), and a new period starts unless the level is "off".
+pub(crate) async fn give_dose(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let (subject, visit) = posted(
+        &state,
+        &principal,
+        &code,
+        visit_id,
+        Action::EnterVisitData,
+        &typed,
+    )
+    .await?;
+    let protocol = clinical::protocol_of(&state.store).await?;
+    let start = typed.date("start_date");
+    let level = protocol.as_ref().ok().and_then(|protocol| {
+        let level = protocol.dose_level(typed.get("level")).cloned();
+        let drug = protocol.file().study.drug.clone();
+        Some((level?, drug?))
+    });
+    if level.is_none() {
+        typed.fail("level", "choose one of the protocol's dose levels");
+    }
+    if let (Some(start), Some((level, drug)), false) = (start, level, typed.has_errors()) {
+        match record_dose(&state, &principal, &subject, start, &level, &drug).await {
+            Ok(()) => return Ok(Redirect::to(&visit_path(&code, visit.id, "dose")).into_response()),
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    again(
+        &state,
+        &principal,
+        &subject,
+        &visit,
+        Sections {
+            dose: Some(typed),
+            ..Sections::default()
+        },
+    )
+    .await
+}
+
+async fn record_dose(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    start: jiff::civil::Date,
+    level: &protocol::model::DoseLevel,
+    drug: &str,
+) -> Result<(), store::StoreError> {
+    let doses = state.store.records_of::<DosePeriod>(subject.id).await?;
+    if let Some(running) = doses.iter().find(|dose| dose.data.end_date.is_none()) {
+        let ended = DosePeriod {
+            end_date: Some(
+                start
+                    .saturating_sub(jiff::ToSpan::day(1))
+                    .max(running.data.start_date),
+            ),
+            ..running.data.clone()
+        };
+        state
+            .store
+            .update_record(
+                &principal.actor,
+                running.id,
+                running.version,
+                &ended,
+                &format!("dose changed to {} from {start}", level.text),
+            )
+            .await?;
+    }
+    if level.is_off() {
+        return Ok(());
+    }
+    let period = DosePeriod {
+        subject_id: subject.id,
+        drug: drug.to_owned(),
+        daily_dose_mg: store::Decimal::parse("level", &daily_mg_text(level.mg_per_week()))?,
+        start_date: start,
+        end_date: None,
+    };
+    state
+        .store
+        .add_record(&principal.actor, &period)
+        .await
+        .map(drop)
+}
+
+pub(crate) async fn sign(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let (subject, visit) =
+        posted(&state, &principal, &code, visit_id, Action::Sign, &typed).await?;
+    let meaning = Meaning::parse(typed.get("meaning"));
+    let password = Password::typed(typed.get("password"));
+    let version = version_of(&mut typed).unwrap_or(visit.version);
+    match (meaning, password) {
+        (Ok(meaning), Ok(password)) => {
+            match state
+                .store
+                .sign_visit(&principal.actor, visit.id, version, &password, meaning)
+                .await
+            {
+                Ok(_) => {
+                    return Ok(Redirect::to(&visit_path(&code, visit.id, "sign")).into_response());
+                }
+                Err(error) => typed.refused(error)?,
+            }
+        }
+        (meaning, password) => {
+            for error in [meaning.err(), password.err()].into_iter().flatten() {
+                typed.refused(error)?;
+            }
+        }
+    }
+    again(
+        &state,
+        &principal,
+        &subject,
+        &visit,
+        Sections {
+            sign: Some(typed),
+            ..Sections::default()
+        },
+    )
+    .await
+}
+
+/// Adds a visit to a subject (from the subject page) and opens it.
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    let name = typed.text("name", "the visit's name");
+    let planned = typed.optional_date("planned_date");
+    let actual = typed.optional_date("actual_date");
+    if let (Some(name), Some(planned_date), Some(actual_date)) = (name, planned, actual) {
+        let data = VisitData {
+            name,
+            planned_date,
+            actual_date,
+        };
+        match state
+            .store
+            .add_visit(&principal.actor, subject.id, &data)
+            .await
+        {
+            Ok(visit) => {
+                return Ok(Redirect::to(&visit_path(&code, visit.id, "clasi")).into_response());
+            }
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    let page = crate::pages::subjects::render(
+        &state,
+        &principal,
+        &subject,
+        crate::pages::subjects::Forms {
+            visit: Some(typed),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

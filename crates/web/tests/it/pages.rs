@@ -1,0 +1,868 @@
+//! The clinical pages on a real server: visit entry (CLASI, SLEDAI-2K, labs, dose), the
+//! protocol decision panel, screening and enrolment, the adverse event log and its alert, data
+//! queries, e-signature, record history, and the refusals (bad input, stale versions, CSRF,
+//! roles and sites).
+
+use reqwest::StatusCode;
+use store::{Backend, NewUser, Role};
+
+use crate::support::{App, Browser, Reply, password, spawn_app};
+
+/// The test record of `support`, with an investigator at site A (`inv_a`) and the shipped
+/// protocol of the lenalidomide trial as the study's protocol.
+pub async fn clinical_app(backend: Backend) -> App {
+    let app = spawn_app(backend, web::Config::default()).await;
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let user = NewUser {
+        login: "inv_a".into(),
+        printed_name: "Ines Investigator".into(),
+    };
+    app.store
+        .add_user(&admin, &user, &password())
+        .await
+        .expect("user");
+    app.store
+        .grant(&admin, "inv_a", "A", Role::Investigator)
+        .await
+        .expect("grant");
+    let study = app.store.study().await.expect("study");
+    app.store
+        .amend_protocol(
+            &admin,
+            study.version,
+            include_str!("../../../../protocols/nct01408199.toml"),
+            "the trial's protocol",
+        )
+        .await
+        .expect("protocol");
+    app
+}
+
+/// A logged-in user with the session's form token.
+pub struct User {
+    pub browser: Browser,
+    pub csrf: String,
+}
+
+impl User {
+    pub async fn new(app: &App, login: &str) -> User {
+        let mut browser = Browser::logged_in(app, login).await;
+        let csrf = browser.get("/").await.form_token();
+        User { browser, csrf }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.browser.get(path).await
+    }
+
+    /// Posts `fields` with the session's token, as the page's own form would.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut form = fields.to_vec();
+        form.push(("csrf", &self.csrf));
+        self.browser.post(path, &form, &[]).await
+    }
+}
+
+/// The id of the visit named `name` on the subject page (from its link).
+pub fn visit_id(subject_page: &str, name: &str) -> i64 {
+    let link = subject_page
+        .split("/visits/")
+        .skip(1)
+        .find(|rest| {
+            rest.split_once("\">")
+                .is_some_and(|(_, text)| text.starts_with(name))
+        })
+        .unwrap_or_else(|| panic!("no visit {name}"));
+    link.split('"').next().expect("id").parse().expect("number")
+}
+
+/// The text of the element after `marker` up to the next `<`.
+fn after<'b>(body: &'b str, marker: &str) -> &'b str {
+    let start = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in page"))
+        + marker.len();
+    let rest = &body[start..];
+    let rest = &rest[rest.find('>').map_or(0, |i| i + 1)..];
+    &rest[..rest.find('<').unwrap_or(rest.len())]
+}
+
+/// A CLASI grid posted as the page posts it: every item 0, except `items`.
+fn clasi_form<'a>(assessed_on: &'a str, items: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
+    let areas = [
+        "scalp",
+        "ears",
+        "nose_malar",
+        "rest_of_face",
+        "v_neck",
+        "posterior_neck_shoulders",
+        "chest",
+        "abdomen",
+        "back_buttocks",
+        "arms",
+        "hands",
+        "legs",
+        "feet",
+    ];
+    let mut form = vec![("assessed_on".to_owned(), assessed_on.to_owned())];
+    for area in areas {
+        for item in ["erythema", "scale", "dyspigmentation", "scarring"] {
+            if !(area == "scalp" && item == "scarring") {
+                form.push((format!("{area}_{item}"), "0".into()));
+            }
+        }
+    }
+    for item in [
+        "mucous_membrane",
+        "recent_hair_loss",
+        "nonscarring_alopecia",
+        "scarring_alopecia",
+    ] {
+        form.push((item.into(), "0".into()));
+    }
+    form.push(("dyspigmentation_lasts_12_months".into(), "no".into()));
+    for (name, value) in items {
+        form.retain(|(key, _)| key != name);
+        form.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    form
+}
+
+async fn post_owned(user: &mut User, path: &str, form: &[(String, String)]) -> Reply {
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    user.post(path, &borrowed).await
+}
+
+/// Baseline and week 4 of subject A-001, with the dose running from enrolment: returns the
+/// investigator and the two visit ids.
+async fn two_visits(app: &App) -> (User, i64, i64) {
+    let mut inv = User::new(app, "inv_a").await;
+    let subject = inv.get("/subjects/A-001").await;
+    assert_eq!(subject.status, StatusCode::OK);
+    let baseline = visit_id(&subject.body, "Baseline");
+    let added = inv
+        .post(
+            "/subjects/A-001/visits",
+            &[
+                ("name", "Week 4"),
+                ("planned_date", "2025-02-17"),
+                ("actual_date", "2025-02-17"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let week4 = visit_id(&inv.get("/subjects/A-001").await.body, "Week 4");
+    let dose = inv
+        .post(
+            &format!("/subjects/A-001/visits/{baseline}/dose"),
+            &[("level", "5mg_daily"), ("start_date", "2025-01-20")],
+        )
+        .await;
+    assert_eq!(dose.status, StatusCode::SEE_OTHER, "{}", dose.body);
+    (inv, baseline, week4)
+}
+
+#[tokio::test]
+async fn visit_entry_scores_clasi_and_the_panel_shows_the_protocol_decision() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = clinical_app(backend).await;
+        let (mut inv, baseline, week4) = two_visits(&app).await;
+        let base_path = format!("/subjects/A-001/visits/{baseline}/clasi");
+        // The baseline CLASI exists (clear): changing it needs a reason.
+        let active = clasi_form(
+            "2025-01-20",
+            &[
+                ("nose_malar_erythema", "3"),
+                ("nose_malar_scale", "2"),
+                ("cheeks_unknown", "x"),
+                ("arms_erythema", "2"),
+            ],
+        );
+        let no_reason = post_owned(&mut inv, &base_path, &active).await;
+        assert_eq!(
+            no_reason.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}"
+        );
+        assert!(no_reason.body.contains("Give a reason for the change."));
+        // Everything typed comes back: the grid still shows erythema 3 on the nose.
+        assert!(
+            no_reason
+                .body
+                .contains("<option value=\"3\" selected>3 dark red"),
+            "typed values kept"
+        );
+        let mut with_reason = active.clone();
+        with_reason.push((
+            "reason".into(),
+            "baseline scored from the photographs".into(),
+        ));
+        let saved = post_owned(&mut inv, &base_path, &with_reason).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = inv.get(&format!("/subjects/A-001/visits/{baseline}")).await;
+        // 3 + 2 + 2: erythema and scale of the nose, erythema of the arms.
+        assert_eq!(after(&page.body, "data-out=\"activity\""), "7");
+        assert_eq!(after(&page.body, "data-out=\"damage\""), "0");
+
+        // Week 4: activity 2 (> 0 and less than baseline: a partial response).
+        let week4_path = format!("/subjects/A-001/visits/{week4}/clasi");
+        let partial = clasi_form("2025-02-17", &[("nose_malar_erythema", "2")]);
+        let saved = post_owned(&mut inv, &week4_path, &partial).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = inv.get(&format!("/subjects/A-001/visits/{week4}")).await;
+        assert_eq!(after(&page.body, "data-out=\"activity\""), "2");
+        let panel = &page.body[page.body.find("id=\"decision\"").expect("panel")..];
+        assert!(panel.contains("Protocol decision on 2025-02-17"), "{panel}");
+        assert!(panel.contains("class=\"action\""), "the action is shown");
+        assert!(
+            panel.contains("<dd>PR</dd>"),
+            "partial response against baseline: {panel}"
+        );
+        assert!(
+            panel.contains("<ol class=\"rules\"><li>"),
+            "rule sentences are shown"
+        );
+
+        // Not followed without a reason: refused next to the field; with one: recorded.
+        let decision_path = format!("/subjects/A-001/visits/{week4}/decision");
+        let refused = inv
+            .post(
+                &decision_path,
+                &[("followed", "no"), ("not_followed_reason", "")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("id=\"not_followed_reason-error\""),
+            "message next to the field"
+        );
+        let recorded = inv
+            .post(
+                &decision_path,
+                &[
+                    ("followed", "no"),
+                    ("not_followed_reason", "patient asked to wait a month"),
+                ],
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+        let page = inv.get(&format!("/subjects/A-001/visits/{week4}")).await;
+        assert!(page.body.contains("not followed"));
+        assert!(page.body.contains("patient asked to wait a month"));
+        // The subject page's timeline has the chart, the dose band and the decision.
+        let subject = inv.get("/subjects/A-001").await;
+        for text in [
+            "<svg",
+            "class=\"dose\"",
+            "class=\"activity\"",
+            "lenalidomide 5 mg/day",
+            "not followed",
+        ] {
+            assert!(subject.body.contains(text), "{text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn sledai_labs_and_live_answers_use_the_instruments() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, baseline, _) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{baseline}");
+    // SLEDAI-2K: arthritis 4 + rash 2 + fever 1.
+    let saved = inv
+        .post(
+            &format!("{path}/sledai"),
+            &[
+                ("assessed_on", "2025-01-20"),
+                ("arthritis", "on"),
+                ("rash", "on"),
+                ("fever", "on"),
+                ("recall_window", "10d"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = inv.get(&path).await;
+    assert_eq!(after(&page.body, "data-out=\"score\""), "7");
+    // A lab below the CTCAE grade 3 cut-off for neutrophils (< 1.0 x 10^9/L).
+    let lab = [
+        ("collected_on", "2025-01-20"),
+        ("test", "neutrophils"),
+        ("value", "0.9"),
+        ("unit", "10^9/L"),
+    ];
+    assert_eq!(
+        inv.post(&format!("{path}/labs"), &lab).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        inv.get(&path)
+            .await
+            .body
+            .contains("CTCAE grade 3 (Neutrophil count decreased)")
+    );
+    // A value that is not a number: the message sits next to the field, the rest is kept.
+    let bad = [
+        ("collected_on", "2025-01-20"),
+        ("test", "platelets"),
+        ("value", "lots"),
+        ("unit", "10^9/L"),
+    ];
+    let refused = inv.post(&format!("{path}/labs"), &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"value-error\""));
+    assert!(
+        refused.body.contains("value=\"lots\""),
+        "what was typed comes back"
+    );
+    // The live answers, each side of a boundary.
+    #[track_caller]
+    fn check(reply: &Reply, expect: &str) {
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(reply.body.contains(expect), "{} lacks {expect}", reply.body);
+    }
+    check(
+        &inv.get("/live/lab?test=neutrophils&value=1.0&unit=10%5E9%2FL")
+            .await,
+        "CTCAE grade 2",
+    );
+    check(
+        &inv.get("/live/lab?test=neutrophils&value=0.99&unit=10%5E9%2FL")
+            .await,
+        "CTCAE grade 3",
+    );
+    check(
+        &inv.get("/live/sledai?seizure=on&recall_window=10d").await,
+        "\"score\":\"8\"",
+    );
+    let query = |items: &[(&str, &str)]| {
+        let pairs: Vec<String> = clasi_form("2025-01-20", items)
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!("/live/clasi?{}", pairs.join("&"))
+    };
+    check(&inv.get(&query(&[])).await, "\"activity\":\"0\"");
+    check(
+        &inv.get(&query(&[("ears_erythema", "3"), ("hands_scale", "1")]))
+            .await,
+        "\"activity\":\"4\"",
+    );
+    // Not assessed is not zero: the total is incomplete.
+    check(
+        &inv.get(&query(&[("nose_malar_erythema", "nd")])).await,
+        "\"activity\":\"incomplete\"",
+    );
+    // Dyspigmentation lasting 12 months doubles it (damage 2 x 1, plus scarring 2).
+    let doubled = query(&[
+        ("chest_dyspigmentation", "1"),
+        ("chest_scarring", "2"),
+        ("dyspigmentation_lasts_12_months", "yes"),
+    ]);
+    check(&inv.get(&doubled).await, "\"damage\":\"4\"");
+    // A form with fields missing shows no total rather than a wrong one.
+    check(
+        &inv.get("/live/clasi?ears_erythema=3").await,
+        "\"activity\":\"—\"",
+    );
+}
+
+#[tokio::test]
+async fn bad_and_stale_clasi_come_back_with_both_versions() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, baseline, _) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{baseline}/clasi");
+    // A level the item does not have (scale is 0-2): named next to the field, never a 500.
+    let refused = post_owned(
+        &mut inv,
+        &path,
+        &clasi_form("2025-01-20", &[("chest_scale", "3"), ("reason", "x")]),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("scale must be one of 0, 1, 2, got 3"),
+        "{}",
+        refused.body
+    );
+    // Someone else saves first: a change based on version 1 shows the saved version too.
+    let mut first = clasi_form("2025-01-20", &[("legs_erythema", "1")]);
+    first.push(("reason".into(), "first correction".into()));
+    assert_eq!(
+        post_owned(&mut inv, &path, &first).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut stale = clasi_form("2025-01-20", &[("legs_erythema", "2"), ("version", "1")]);
+    stale.push(("reason".into(), "second correction".into()));
+    let conflict = post_owned(&mut inv, &path, &stale).await;
+    assert_eq!(conflict.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        conflict.body.contains("Someone else saved first"),
+        "{}",
+        conflict.body
+    );
+    assert!(
+        conflict.body.contains("Saved version (version 2"),
+        "both versions shown"
+    );
+    assert!(
+        conflict.body.contains("<option value=\"2\" selected>2 red"),
+        "the typed version is kept"
+    );
+}
+
+/// Screening form values of an eligible candidate (the shipped protocol's criteria), with
+/// `changes` applied.
+fn candidate<'a>(code: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("site", "A"),
+        ("code", code),
+        ("sex", "F"),
+        ("consent_date", "2025-03-01"),
+        ("screening_date", "2025-03-01"),
+        ("birth_date", "1980-05-01"),
+        ("cle_histology_confirmed", "yes"),
+        ("max_erythema", "2"),
+        ("prednisone_mg_per_day", "5"),
+        ("regimen_stable_days", "60"),
+        ("refractory_months", "6"),
+        ("bsa_percent", "25"),
+        ("thalidomide_severe_side_effects", "unknown"),
+        ("thalidomide_lack_of_efficacy", "unknown"),
+        ("thalidomide_hypersensitivity", "no"),
+        ("pregnant", "no"),
+        ("lactating", "no"),
+        ("reproductive_potential", "no"),
+        ("adequate_contraception", "unknown"),
+        ("sledai_2k", "2"),
+        ("requires_systemic_immunosuppressants", "no"),
+        ("platelets", "200000"),
+        ("platelets_unit", "/mm3"),
+        ("leukocytes", "5000"),
+        ("leukocytes_unit", "/mm3"),
+        ("neutrophils", "3000"),
+        ("neutrophils_unit", "/uL"),
+        ("thrombosis_history", "no"),
+        ("antiphospholipid_antibodies", "no"),
+        ("gfr", "90"),
+        ("progressive_renal_disease", "no"),
+        ("psychiatric_or_social_disorder", "no"),
+        ("hiv", "no"),
+        ("viral_hepatitis", "no"),
+    ];
+    for (name, value) in changes {
+        form.retain(|(key, _)| key != name);
+        form.push((name, value));
+    }
+    form
+}
+
+#[tokio::test]
+async fn screening_shows_each_criterion_and_only_an_eligible_candidate_is_enrolled() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut coord = User::new(&app, "coord_a").await;
+    let form = coord.get("/screening").await;
+    assert_eq!(form.status, StatusCode::OK);
+    for field in [
+        "name=\"max_erythema\"",
+        "name=\"neutrophils_unit\"",
+        "name=\"birth_date\"",
+        "data-live=\"/live/eligibility\"",
+    ] {
+        assert!(
+            form.body.contains(field),
+            "the form asks what the criteria use: {field}"
+        );
+    }
+    // Erythema 1: criterion I3 not met, the candidate is not eligible.
+    let failing = coord
+        .post("/screening", &candidate("A-101", &[("max_erythema", "1")]))
+        .await;
+    assert_eq!(failing.status, StatusCode::SEE_OTHER, "{}", failing.body);
+    let page = coord.get("/subjects/A-101").await;
+    let row = &page.body[page.body.find("I3: ").expect("I3")..];
+    assert_eq!(after(row, "class=\"status\""), "not met");
+    assert!(page.body.contains("<strong>not eligible</strong>"));
+    let refused = coord
+        .post("/subjects/A-101/enrol", &[("enrolment_date", "2025-03-02")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"enrolment_date-error\""));
+    // Every criterion met: eligible, and enrolment is recorded.
+    let eligible = coord.post("/screening", &candidate("A-102", &[])).await;
+    assert_eq!(eligible.status, StatusCode::SEE_OTHER, "{}", eligible.body);
+    assert!(
+        coord
+            .get("/subjects/A-102")
+            .await
+            .body
+            .contains("<strong>eligible</strong>")
+    );
+    let enrolled = coord
+        .post("/subjects/A-102/enrol", &[("enrolment_date", "2025-03-02")])
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER, "{}", enrolled.body);
+    assert!(
+        coord
+            .get("/subjects/A-102")
+            .await
+            .body
+            .contains("2025-03-02")
+    );
+    // The live checklist: an unknown answer leaves its criterion unknown.
+    let live = coord
+        .get("/live/eligibility?screening_date=2025-03-01&max_erythema=3")
+        .await;
+    assert!(live.body.contains("\"I3.status\":\"met\""), "{}", live.body);
+    assert!(
+        live.body.contains("\"I2.status\":\"unknown\""),
+        "{}",
+        live.body
+    );
+    // Bad input: a study id already used, a number that is not one; nothing registered.
+    let again = coord
+        .post("/screening", &candidate("A-102", &[("gfr", "ninety")]))
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("id=\"gfr-error\""), "{}", again.body);
+    assert!(again.body.contains("value=\"ninety\""));
+    // Screening at a site where the user holds no role is refused.
+    let elsewhere = coord
+        .post("/screening", &candidate("B-102", &[("site", "B")]))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_grade_3_adverse_event_raises_the_alert_everywhere() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut coord = User::new(&app, "coord_a").await;
+    let event = |grade: &'static str, term: &'static str| {
+        vec![
+            ("term", term),
+            ("start_date", "2025-02-01"),
+            ("end_date", ""),
+            ("grade", grade),
+            ("causality", "possible"),
+            ("action_taken", "dose_not_changed"),
+            ("outcome", "recovering"),
+        ]
+    };
+    assert_eq!(
+        coord
+            .post("/subjects/A-001/adverse-events", &event("2", "Insomnia"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let log = coord.get("/subjects/A-001/adverse-events").await;
+    assert!(
+        !log.body.contains("Safety alert"),
+        "grade 2, not serious: no alert"
+    );
+    assert_eq!(
+        coord
+            .post(
+                "/subjects/A-001/adverse-events",
+                &event("3", "Neutrophil count decreased")
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    for path in ["/subjects/A-001/adverse-events", "/subjects/A-001"] {
+        let page = coord.get(path).await;
+        assert!(page.body.contains("Safety alert"), "{path}");
+        assert!(
+            page.body
+                .contains("Neutrophil count decreased, CTCAE grade 3"),
+            "{path}"
+        );
+    }
+    assert!(
+        coord
+            .get("/")
+            .await
+            .body
+            .contains("Safety signals: serious or CTCAE grade")
+    );
+    // A grade the scale does not have: the message is next to the field and nothing is saved.
+    let refused = coord
+        .post("/subjects/A-001/adverse-events", &event("6", "Rash"))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"grade-error\""));
+    // Another site's coordinator cannot see or add to it.
+    let mut other = User::new(&app, "coord_b").await;
+    assert_eq!(
+        other.get("/subjects/A-001/adverse-events").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post("/subjects/A-001/adverse-events", &event("1", "Rash"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_query_is_opened_answered_and_closed_with_its_history() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = clinical_app(backend).await;
+        let mut monitor = User::new(&app, "monitor_a").await;
+        let page = monitor.get("/subjects/A-001").await;
+        let clasi_target = page
+            .body
+            .split("value=\"clasi:")
+            .nth(1)
+            .expect("a CLASI record to query");
+        let target = format!("clasi:{}", clasi_target.split('"').next().expect("id"));
+        // A field the record does not have is named next to the field.
+        let wrong = monitor
+            .post(
+                "/subjects/A-001/queries",
+                &[("target", &target), ("field", "elbow"), ("question", "?")],
+            )
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}"
+        );
+        assert!(wrong.body.contains("id=\"field-error\""));
+        let opened = monitor
+            .post(
+                "/subjects/A-001/queries",
+                &[
+                    ("target", &target),
+                    ("field", "nose_malar_erythema"),
+                    ("question", "Source says 2?"),
+                ],
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        assert!(
+            monitor
+                .get("/")
+                .await
+                .body
+                .contains("<td class=\"num queries\">1</td>"),
+            "one open query on the dashboard"
+        );
+        // A coordinator may not open one; they answer it.
+        let mut coord = User::new(&app, "coord_a").await;
+        let refused = coord
+            .post(
+                "/subjects/A-001/queries",
+                &[
+                    ("target", &target),
+                    ("field", "activity"),
+                    ("question", "?"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let page = coord.get("/subjects/A-001").await;
+        let id = page
+            .body
+            .split("/queries/")
+            .nth(1)
+            .expect("query form")
+            .split('/')
+            .next()
+            .expect("id")
+            .to_owned();
+        let answered = coord
+            .post(
+                &format!("/subjects/A-001/queries/{id}/answer"),
+                &[("answer", "Checked: 0 is right"), ("version", "1")],
+            )
+            .await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+        // The monitor closes it; closing twice is refused, never a 500.
+        assert_eq!(
+            monitor
+                .post(
+                    &format!("/subjects/A-001/queries/{id}/close"),
+                    &[("version", "2")]
+                )
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let twice = monitor
+            .post(
+                &format!("/subjects/A-001/queries/{id}/close"),
+                &[("version", "3")],
+            )
+            .await;
+        assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            monitor
+                .get("/")
+                .await
+                .body
+                .contains("<td class=\"num queries\">0</td>")
+        );
+        let history = monitor.get("/subjects/A-001/history").await;
+        assert_eq!(history.status, StatusCode::OK);
+        for text in [
+            "query answered",
+            "query closed",
+            "Checked: 0 is right",
+            "nose_malar_erythema",
+        ] {
+            assert!(history.body.contains(text), "{text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn signing_needs_an_investigator_and_their_password() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, baseline, _) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{baseline}/sign");
+    let mut coord = User::new(&app, "coord_a").await;
+    assert_eq!(
+        coord
+            .post(
+                &path,
+                &[
+                    ("meaning", "responsibility"),
+                    ("password", crate::support::PASSWORD)
+                ]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let wrong = inv
+        .post(
+            &path,
+            &[
+                ("meaning", "responsibility"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("id=\"password-error\""));
+    assert!(
+        !wrong.body.contains("not my password"),
+        "a password is never echoed"
+    );
+    let signed = inv
+        .post(
+            &path,
+            &[
+                ("meaning", "responsibility"),
+                ("password", crate::support::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let page = inv.get(&format!("/subjects/A-001/visits/{baseline}")).await;
+    assert!(
+        page.body
+            .contains("Signed by <strong>Ines Investigator</strong>")
+    );
+    let history = inv.get("/subjects/A-001/history").await;
+    assert!(history.body.contains("signature"));
+}
+
+#[tokio::test]
+async fn forged_cross_site_and_other_site_requests_are_refused() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, baseline, _) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{baseline}/labs");
+    let lab = [
+        ("collected_on", "2025-01-20"),
+        ("test", "platelets"),
+        ("value", "150"),
+        ("unit", "10^9/L"),
+    ];
+    // No token, a wrong token, and a post from another origin.
+    let mut no_token = lab.to_vec();
+    assert_eq!(
+        inv.browser.post(&path, &no_token, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    no_token.push(("csrf", "0000"));
+    assert_eq!(
+        inv.browser.post(&path, &no_token, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut with_token = lab.to_vec();
+    with_token.push(("csrf", &inv.csrf));
+    let cross = inv
+        .browser
+        .post(
+            &path,
+            &with_token,
+            &[
+                ("Origin", "http://evil.example"),
+                ("Sec-Fetch-Site", "cross-site"),
+            ],
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    // Another site's user: the subject looks missing, even with their own valid token.
+    let mut other = User::new(&app, "coord_b").await;
+    assert_eq!(other.post(&path, &lab).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other
+            .get(&format!("/subjects/A-001/visits/{baseline}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get("/subjects/A-001/history").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // A visit of another subject under this subject's path is not found either.
+    assert_eq!(
+        other
+            .get(&format!("/subjects/B-001/visits/{baseline}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A monitor reads but does not enter data or record decisions.
+    let mut monitor = User::new(&app, "monitor_a").await;
+    assert_eq!(
+        monitor.post(&path, &lab).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        monitor
+            .post(
+                &format!("/subjects/A-001/visits/{baseline}/decision"),
+                &[("followed", "yes")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A session token planted before login is not the one the login issues.
+    let mut planted = Browser::new(&app);
+    planted
+        .cookies
+        .insert(crate::support::SESSION.into(), "f".repeat(64));
+    let login = planted.log_in("inv_a", crate::support::PASSWORD).await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    assert_ne!(planted.session(), Some("f".repeat(64).as_str()));
+    // Nothing of the refused posts reached the record.
+    assert!(
+        inv.get(&format!("/subjects/A-001/visits/{baseline}"))
+            .await
+            .body
+            .contains("No results at this visit yet.")
+    );
+}
