@@ -46,11 +46,15 @@ fn project_root() -> PathBuf {
 }
 
 /// Debian packages the tests need: the PostgreSQL 15 server binaries (the store's tests start their
-/// own server from them). R with haven and jsonlite, Python's venv and xmllint: the export peer
-/// checks (`scripts/peers/export_check.py`) read the XPT and CSV exports with R and Python and
-/// check the ODM file.
+/// own server from them), and Chromium with its WebDriver (the web crate's browser test drives
+/// a headless browser through the pages).
+/// R with haven and jsonlite, Python's venv and xmllint: the export peer checks
+/// (`scripts/peers/export_check.py`) read the XPT and CSV exports with R and Python and check
+/// the ODM file.
 const TEST_PACKAGES: &[&str] = &[
     "postgresql-15",
+    "chromium",
+    "chromium-driver",
     "r-cran-haven",
     "r-cran-jsonlite",
     "python3-venv",

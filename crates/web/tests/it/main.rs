@@ -1,6 +1,7 @@
 //! The web application, served for real on 127.0.0.1:0 over a fresh study record.
 
 mod access;
+mod browser;
 mod login;
 mod pages;
 mod requests;

@@ -1,0 +1,438 @@
+//! The pages in a real browser: headless Debian Chromium driven through chromedriver
+//! (`cargo xtask test` installs both), from login to a signed visit and its history. Each
+//! main page is saved as a screenshot under `target/screenshots/`, and any error in the
+//! browser's console fails the test.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+use store::Backend;
+
+use crate::pages::clinical_app;
+use crate::support::{App, PASSWORD, password};
+
+/// chromedriver on a free port, stopped (and its profile removed) when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+    profile: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("address").port()
+}
+
+fn start_driver() -> Driver {
+    let port = free_port();
+    let profile =
+        std::env::temp_dir().join(format!("cletrial-chromium-{}-{port}", std::process::id()));
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian package chromium-driver; `cargo xtask test` installs it)");
+    Driver {
+        child,
+        port,
+        profile,
+    }
+}
+
+/// Connects to the driver once it listens (it starts in the background).
+async fn connect(driver: &Driver) -> Client {
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1280,1600",
+                format!("--user-data-dir={}", driver.profile.display()),
+            ],
+        },
+        "goog:loggingPrefs": { "browser": "ALL" },
+    });
+    let capabilities = match capabilities {
+        Value::Object(map) => map,
+        _ => unreachable!("a JSON object"),
+    };
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let mut last = None;
+    for _ in 0..100 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(error) => last = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start: {last:?}");
+}
+
+/// chromedriver's browser log (console messages, script errors, CSP refusals, failed loads).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &reqwest::Url,
+        session: Option<&str>,
+    ) -> Result<reqwest::Url, url_error::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
+/// `url::ParseError`, named through reqwest's re-export of `url`.
+mod url_error {
+    pub type ParseError = <reqwest::Url as std::str::FromStr>::Err;
+}
+
+/// A browser session on the application, failing on any console error.
+struct Session {
+    client: Client,
+    base: String,
+    shots: PathBuf,
+}
+
+impl Session {
+    async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigate");
+        self.no_console_errors(path).await;
+    }
+
+    async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("{css}: {error}"))
+    }
+
+    /// Types `text` into a field. A date picker takes keys in the locale's order, so a date
+    /// is set as its ISO value with the events a picker fires.
+    async fn fill(&self, name: &str, text: &str) {
+        let field = self.find(&format!("[name=\"{name}\"]")).await;
+        if field.attr("type").await.expect("type").as_deref() == Some("date") {
+            let script = "const field = arguments[0]; field.value = arguments[1]; \
+                          field.dispatchEvent(new Event('input', { bubbles: true })); \
+                          field.dispatchEvent(new Event('change', { bubbles: true }));";
+            let element = serde_json::to_value(&field).expect("element reference");
+            self.client
+                .execute(script, vec![element, json!(text)])
+                .await
+                .expect("set date");
+        } else {
+            field.clear().await.expect("clear");
+            field.send_keys(text).await.expect("type");
+        }
+    }
+
+    async fn choose(&self, name: &str, value: &str) {
+        self.find(&format!("select[name=\"{name}\"]"))
+            .await
+            .select_by_value(value)
+            .await
+            .expect("select");
+    }
+
+    /// Submits the form whose action ends with `action`, waits for the next page, then checks
+    /// the console.
+    async fn submit(&self, action: &str) {
+        let old = self.find("html").await;
+        self.find(&format!(
+            "form[action$=\"{action}\"] button[type=\"submit\"]"
+        ))
+        .await
+        .click()
+        .await
+        .expect("submit");
+        // The old page's root goes stale once the next page has replaced it.
+        for _ in 0..200 {
+            if old.tag_name().await.is_err() {
+                self.find("main").await;
+                self.no_console_errors(action).await;
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("posting {action} never loaded a page");
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("text")
+    }
+
+    /// Waits until `css` shows `expect` (the live totals come from the server).
+    async fn shows(&self, css: &str, expect: &str) {
+        for _ in 0..100 {
+            if self.text(css).await == expect {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "{css} never showed {expect}; it shows {}",
+            self.text(css).await
+        );
+    }
+
+    async fn page(&self) -> String {
+        self.client.source().await.expect("page source")
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    async fn no_console_errors(&self, at: &str) {
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("browser log");
+        let errors: Vec<&Value> = log
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "browser console errors at {at}: {errors:?}"
+        );
+    }
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+fn today() -> Date {
+    jiff::Zoned::now().date()
+}
+
+#[tokio::test]
+async fn a_study_day_in_the_browser() {
+    let app: App = clinical_app(Backend::Sqlite).await;
+    let driver = start_driver();
+    let client = connect(&driver).await;
+    let session = Session {
+        client,
+        base: app.base.clone(),
+        shots: screenshots_dir(),
+    };
+    let result = tokio::spawn(study_day(session, app)).await;
+    drop(driver);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
+
+async fn study_day(s: Session, app: App) {
+    // Dates in the past, as the record requires: enrolment eight weeks ago, week 4 after it.
+    let enrolled = today().saturating_sub(56.days());
+    let week4 = enrolled.saturating_add(28.days());
+
+    s.open("/login").await;
+    s.fill("login", "inv_a").await;
+    s.fill("password", PASSWORD).await;
+    s.submit("/login").await;
+    assert!(s.page().await.contains("Enrolment at your sites"));
+    s.screenshot("dashboard").await;
+
+    // Screening: one criterion fails live, then the corrected answer makes them all met.
+    s.open("/screening").await;
+    s.fill("code", "A-201").await;
+    s.fill(
+        "consent_date",
+        &enrolled.saturating_sub(2.days()).to_string(),
+    )
+    .await;
+    s.fill(
+        "screening_date",
+        &enrolled.saturating_sub(1.days()).to_string(),
+    )
+    .await;
+    s.fill("birth_date", "1979-03-14").await;
+    for (name, value) in [
+        ("cle_histology_confirmed", "yes"),
+        ("thalidomide_hypersensitivity", "no"),
+        ("pregnant", "no"),
+        ("lactating", "no"),
+        ("reproductive_potential", "no"),
+        ("requires_systemic_immunosuppressants", "no"),
+        ("thrombosis_history", "no"),
+        ("antiphospholipid_antibodies", "no"),
+        ("progressive_renal_disease", "no"),
+        ("psychiatric_or_social_disorder", "no"),
+        ("hiv", "no"),
+        ("viral_hepatitis", "no"),
+    ] {
+        s.choose(name, value).await;
+    }
+    for (name, value) in [
+        ("prednisone_mg_per_day", "5"),
+        ("regimen_stable_days", "90"),
+        ("refractory_months", "12"),
+        ("bsa_percent", "22"),
+        ("sledai_2k", "2"),
+        ("platelets", "210000"),
+        ("leukocytes", "6000"),
+        ("neutrophils", "3500"),
+        ("gfr", "95"),
+        ("max_erythema", "1"),
+    ] {
+        s.fill(name, value).await;
+    }
+    s.choose("neutrophils_unit", "/uL").await;
+    s.shows("output[data-out=\"I3.status\"]", "not met").await;
+    s.shows("output[data-out=\"eligible\"]", "not eligible")
+        .await;
+    s.screenshot("screening").await;
+    s.fill("max_erythema", "2").await;
+    s.shows("output[data-out=\"I3.status\"]", "met").await;
+    s.shows("output[data-out=\"eligible\"]", "eligible").await;
+    s.submit("/screening").await;
+
+    // Enrolment, then the baseline visit the calendar proposes.
+    s.fill("enrolment_date", &enrolled.to_string()).await;
+    s.submit("/subjects/A-201/enrol").await;
+    s.submit("/subjects/A-201/visits").await;
+    assert!(s.page().await.contains("Baseline"));
+    for (name, value) in [
+        ("nose_malar_erythema", "3"),
+        ("nose_malar_scale", "2"),
+        ("arms_erythema", "2"),
+    ] {
+        s.choose(name, value).await;
+    }
+    s.shows("output[data-out=\"activity\"]", "7").await;
+    s.screenshot("visit-entry").await;
+    s.submit("/clasi").await;
+    s.choose("level", "5mg_daily").await;
+    s.submit("/dose").await;
+
+    // Week 4: a partial response, and the protocol's decision beside it.
+    s.open("/subjects/A-201").await;
+    s.fill("name", "Week 4").await;
+    s.fill("planned_date", &week4.to_string()).await;
+    s.fill("actual_date", &week4.to_string()).await;
+    s.submit("/subjects/A-201/visits").await;
+    s.choose("nose_malar_erythema", "2").await;
+    s.shows("output[data-out=\"activity\"]", "2").await;
+    s.submit("/clasi").await;
+    let action = s.text("#decision dd.action").await;
+    assert!(!action.is_empty(), "the decision panel names an action");
+    assert!(s.page().await.contains("<dd>PR</dd>"));
+    s.screenshot("decision").await;
+    s.choose("followed", "yes").await;
+    s.submit("/decision").await;
+    assert!(s.text("#decision p.recorded").await.contains("followed"));
+    let week4_url = s.client.current_url().await.expect("url").to_string();
+
+    // A grade 3 adverse event: the alert shows at once.
+    s.open("/subjects/A-201/adverse-events").await;
+    s.fill("term", "Neutrophil count decreased").await;
+    s.fill("start_date", &week4.to_string()).await;
+    s.choose("grade", "3").await;
+    s.submit("/adverse-events").await;
+    assert!(
+        s.text("div.alert.safety")
+            .await
+            .contains("Neutrophil count decreased, CTCAE grade 3")
+    );
+    s.screenshot("adverse-events").await;
+
+    // The monitor's query on the week-4 CLASI, answered by the investigator.
+    let monitor = app
+        .store
+        .authenticate("monitor_a", &password())
+        .await
+        .expect("monitor");
+    let subject = app.store.subject_by_code("A-201").await.expect("subject");
+    let clasi = app
+        .store
+        .records_of::<store::ClasiAssessment>(subject.id)
+        .await
+        .expect("clasi");
+    let week4_clasi = clasi
+        .iter()
+        .find(|c| c.data.assessed_on == week4)
+        .expect("week-4 CLASI");
+    app.store
+        .open_query(
+            &monitor,
+            subject.id,
+            "clasi",
+            week4_clasi.id,
+            "nose_malar_erythema",
+            "Photograph shows grade 1?",
+        )
+        .await
+        .expect("query");
+    s.open("/subjects/A-201").await;
+    s.fill("answer", "Re-examined: grade 2 is right").await;
+    s.submit("/answer").await;
+    assert!(s.page().await.contains("Re-examined: grade 2 is right"));
+    s.screenshot("subject").await;
+
+    // The week-4 visit signed with the password typed again.
+    s.client.goto(&week4_url).await.expect("week 4");
+    s.fill("password", PASSWORD).await;
+    s.submit("/sign").await;
+    assert!(
+        s.text("#sign p.signature")
+            .await
+            .contains("Ines Investigator")
+    );
+
+    // The history shows every change with its reason.
+    s.open("/subjects/A-201/history").await;
+    let history = s.page().await;
+    for text in [
+        "enrolled after an eligible screening",
+        "query answered",
+        "signature",
+        "first entry",
+    ] {
+        assert!(history.contains(text), "{text}");
+    }
+    s.screenshot("history").await;
+    s.client.close().await.expect("close the browser");
+}
