@@ -17,8 +17,7 @@ use store::{DbUrl, Meaning, Store, StoreError, Ty, Value};
 
 use crate::io::{CliError, CmdResult, print_json};
 
-/// Subjects read per page, and audit events per page.
-const SUBJECTS_PER_PAGE: i64 = 100;
+/// Audit events read per page.
 const EVENTS_PER_PAGE: i64 = 5000;
 
 /// Write the study's data in a format statisticians and regulators read.
@@ -45,6 +44,9 @@ pub struct ExportArgs {
     /// The folder to write into (created when missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Subjects read at a time: memory use grows with it, database round trips shrink.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+    page_subjects: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -96,14 +98,19 @@ pub fn run(args: ExportArgs) -> CmdResult {
         .map_err(anyhow::Error::from)?;
     let summary = runtime.block_on(async {
         let store = Store::open(&url).await.map_err(store_error)?;
-        let result = export(&store, args.format, &args.out).await;
+        let result = export(&store, args.format, &args.out, args.page_subjects).await;
         store.close().await;
         result
     })?;
     print_json(&summary)
 }
 
-async fn export(store: &Store, format: Format, dir: &Path) -> Result<serde_json::Value, CliError> {
+async fn export(
+    store: &Store,
+    format: Format,
+    dir: &Path,
+    page: i64,
+) -> Result<serde_json::Value, CliError> {
     let mut reader = store.reader().await.map_err(store_error)?;
     let study = study_info(&mut reader).await?;
     let forms = forms();
@@ -112,13 +119,17 @@ async fn export(store: &Store, format: Format, dir: &Path) -> Result<serde_json:
         names: Vec::new(),
     };
     let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
-    let mut subjects = 0u64;
+    let mut subjects = None;
     let count = match format {
         Format::Csv => {
             let mut tables =
                 tidy::TidyCsv::new(&forms, |name| files.open(name)).map_err(export_error)?;
-            subjects =
-                each_casebook(&mut reader, &forms, false, |book| tables.casebook(book)).await?;
+            subjects = Some(
+                each_casebook(&mut reader, &forms, page, false, |book| {
+                    tables.casebook(book)
+                })
+                .await?,
+            );
             let rows = tables.finish().map_err(export_error)?;
             let dictionary = files.open("dictionary.csv").map_err(export_error)?;
             tidy::write_dictionary(&forms, dictionary).map_err(export_error)?;
@@ -136,13 +147,15 @@ async fn export(store: &Store, format: Format, dir: &Path) -> Result<serde_json:
             }
             .map_err(export_error)?;
             let mut rows = 0u64;
-            subjects = each_casebook(&mut reader, &forms, false, |book| {
-                builder.casebook(book, &mut |domain, cells| {
-                    rows += 1;
-                    out.row(domain, cells)
+            subjects = Some(
+                each_casebook(&mut reader, &forms, page, false, |book| {
+                    builder.casebook(book, &mut |domain, cells| {
+                        rows += 1;
+                        out.row(domain, cells)
+                    })
                 })
-            })
-            .await?;
+                .await?,
+            );
             out.finish().map_err(export_error)?;
             let metadata = files.open("variables.csv").map_err(export_error)?;
             sdtm::write_metadata(datasets, metadata).map_err(export_error)?;
@@ -153,7 +166,9 @@ async fn export(store: &Store, format: Format, dir: &Path) -> Result<serde_json:
             let file = files.open("odm.xml").map_err(export_error)?;
             let mut odm = export::odm::OdmWriter::new(file, &study, &forms, &created)
                 .map_err(export_error)?;
-            subjects = each_casebook(&mut reader, &forms, true, |book| odm.casebook(book)).await?;
+            subjects = Some(
+                each_casebook(&mut reader, &forms, page, true, |book| odm.casebook(book)).await?,
+            );
             json!({"transactions": odm.finish().map_err(export_error)?})
         }
         Format::Audit => {
@@ -179,9 +194,11 @@ async fn export(store: &Store, format: Format, dir: &Path) -> Result<serde_json:
         "format": format!("{format:?}").to_lowercase(),
         "out": dir.display().to_string(),
         "study": study.code,
-        "subjects": subjects,
         "files": files.names,
     });
+    if let (Some(summary), Some(subjects)) = (summary.as_object_mut(), subjects) {
+        summary.insert("subjects".to_owned(), subjects.into());
+    }
     if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
         summary.extend(count.clone());
     }
@@ -192,6 +209,7 @@ async fn export(store: &Store, format: Format, dir: &Path) -> Result<serde_json:
 async fn each_casebook(
     reader: &mut Reader,
     forms: &Forms,
+    page: i64,
     with_events: bool,
     mut write: impl FnMut(&Casebook) -> Result<(), ExportError>,
 ) -> Result<u64, CliError> {
@@ -199,7 +217,7 @@ async fn each_casebook(
     let mut count = 0;
     loop {
         let page = reader
-            .casebooks(after, SUBJECTS_PER_PAGE, with_events)
+            .casebooks(after, page, with_events)
             .await
             .map_err(store_error)?;
         let Some(last) = page.last() else {
