@@ -424,6 +424,8 @@ pub struct Sdtm {
     study: String,
     forms: Forms,
     datasets: Vec<Dataset>,
+    /// Each LBTESTCD given so far and its test, so two tests never share a code.
+    lab_codes: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
 }
 
 /// The study day of `date` counted from `reference` (day 1; the day before is -1).
@@ -438,11 +440,27 @@ impl Sdtm {
             study: study.to_owned(),
             forms: forms.clone(),
             datasets: datasets()?,
+            lab_codes: Default::default(),
         })
     }
 
     pub fn datasets(&self) -> &[Dataset] {
         &self.datasets
+    }
+
+    /// The LBTESTCD of a test: the CDISC code for the tests CTCAE grades, else its first 8
+    /// letters and digits; an error when that code already names another test.
+    fn lab_code(&self, test: &str) -> Result<String, ExportError> {
+        let code = test_code(test);
+        let mut codes = self.lab_codes.borrow_mut();
+        let known = codes.entry(code.clone()).or_insert_with(|| test.to_owned());
+        if known != test {
+            return Err(ExportError::invalid(
+                format!("lab test '{test}'"),
+                format!("its LBTESTCD {code} already names '{known}'"),
+            ));
+        }
+        Ok(code)
     }
 
     fn form(&self, name: &str) -> Option<usize> {
@@ -655,7 +673,7 @@ impl Sdtm {
             let unit = f.entry(lab, "unit").text().unwrap_or_default();
             let mut lb = row(4);
             lb.num("LBSEQ", Some((seq + 1) as f64))
-                .text("LBTESTCD", test_code(test))
+                .text("LBTESTCD", self.lab_code(test)?)
                 .text("LBTEST", test)
                 .text("LBORRESU", unit)
                 .set("LBORNRLO", Cell::opt_text(f.entry(lab, "lln").text()))
@@ -854,12 +872,16 @@ fn upper_words(code: Option<&str>) -> String {
     code.unwrap_or_default().replace('_', " ").to_uppercase()
 }
 
-/// The store's five-point causality as AEREL text.
+/// The store's five-point causality as AEREL text (AEREL has no CDISC codelist; the sponsor's
+/// scale is kept, not collapsed to related / not related).
 fn causality(code: Option<&str>) -> String {
     match code {
         Some("unrelated") => "NOT RELATED".to_owned(),
-        Some(other) => format!("{} RELATED", other.to_uppercase()),
-        None => String::new(),
+        Some("unlikely") => "UNLIKELY RELATED".to_owned(),
+        Some("possible") => "POSSIBLY RELATED".to_owned(),
+        Some("probable") => "PROBABLY RELATED".to_owned(),
+        Some("definite") => "DEFINITELY RELATED".to_owned(),
+        other => upper_words(other),
     }
 }
 
@@ -882,13 +904,23 @@ fn disposition_term(code: Option<&str>) -> String {
     }
 }
 
-/// A test name as an 8-character code: its letters and digits, upper case.
+/// A lab test's LBTESTCD: CDISC controlled terminology (codelist LBTESTCD, C65047) for the tests
+/// the store grades by CTCAE (`instruments::ctcae::LabTest` ids), else the test's first 8 letters
+/// and digits in upper case.
 fn test_code(test: &str) -> String {
-    test.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .take(8)
-        .collect()
+    match test {
+        "neutrophils" => "NEUT".to_owned(),
+        "leukocytes" => "WBC".to_owned(),
+        "platelets" => "PLAT".to_owned(),
+        "lymphocytes" => "LYM".to_owned(),
+        "hemoglobin" => "HGB".to_owned(),
+        other => other
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .take(8)
+            .collect(),
+    }
 }
 
 /// Sets `--ORRES`, `--STRESC`, `--STRESN` and `--STAT` from an entry.
@@ -1279,6 +1311,44 @@ mod tests {
     }
 
     #[test]
+    fn store_codes_become_sdtm_terms() {
+        for (code, expect) in [
+            ("unrelated", "NOT RELATED"),
+            ("unlikely", "UNLIKELY RELATED"),
+            ("possible", "POSSIBLY RELATED"),
+            ("probable", "PROBABLY RELATED"),
+            ("definite", "DEFINITELY RELATED"),
+        ] {
+            assert_eq!(causality(Some(code)), expect);
+        }
+        for (code, expect) in [
+            ("recovered", "RECOVERED/RESOLVED"),
+            ("recovering", "RECOVERING/RESOLVING"),
+            ("not_recovered", "NOT RECOVERED/NOT RESOLVED"),
+            (
+                "recovered_with_sequelae",
+                "RECOVERED/RESOLVED WITH SEQUELAE",
+            ),
+            ("fatal", "FATAL"),
+            ("unknown", "UNKNOWN"),
+        ] {
+            assert_eq!(outcome(Some(code)), expect);
+        }
+        assert_eq!(
+            disposition_term(Some("lost_to_follow_up")),
+            "LOST TO FOLLOW-UP"
+        );
+        assert_eq!(
+            disposition_term(Some("withdrawal_by_subject")),
+            "WITHDRAWAL BY SUBJECT"
+        );
+        assert_eq!(upper_words(Some("drug_interrupted")), "DRUG INTERRUPTED");
+        assert_eq!(test_code("neutrophils"), "NEUT");
+        assert_eq!(test_code("hemoglobin"), "HGB");
+        assert_eq!(test_code("anti-dsDNA"), "ANTIDSDN");
+    }
+
+    #[test]
     fn study_day_on_both_sides_of_the_reference() {
         let on = |d| Some(Date::constant(2026, 3, d));
         assert_eq!(study_day(on(3), on(3)), Some(1.0));
@@ -1354,6 +1424,25 @@ mod tests {
             assert_eq!(cell(&rows, "LB", n, "LBSTAT"), stat, "row {n}");
         }
         assert_eq!(cell(&rows, "LB", 0, "LBTESTCD"), &Cell::text("NEUTROPH"));
+        let (forms, book) = casebook(&[
+            subject(),
+            ("lab", 30, &labs[0]),
+            (
+                "lab",
+                31,
+                &[("test", text("Neutrophil count")), ("value", text("1"))],
+            ),
+        ]);
+        let error = Sdtm::new("LENA", &forms)
+            .expect("datasets")
+            .casebook(&book, &mut |_, _| Ok(()))
+            .expect_err("two tests, one code");
+        assert!(
+            error
+                .to_string()
+                .contains("NEUTROPH already names 'Neutrophils'"),
+            "{error}"
+        );
         // Blank items and the blank damage total make no record; the rest keep their order.
         let rs: Vec<_> = (0..7)
             .map(|n| {
