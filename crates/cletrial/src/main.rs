@@ -2,6 +2,8 @@
 //! module; the clinical and statistical logic lives in the library crates.
 
 mod calc;
+mod demo_cmd;
+mod enter;
 mod export_cmd;
 mod import_cmd;
 mod io;
@@ -33,6 +35,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Create (or reuse) a demo study with the trial paper's 15 patients and serve it.
+    Demo(demo_cmd::DemoArgs),
     /// Score a clinical instrument (CLASI, SLEDAI-2K) from a JSON file.
     #[command(subcommand)]
     Score(calc::ScoreCommand),
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
         }
     };
     let result: CmdResult = match cli.command {
+        Command::Demo(args) => demo_cmd::run(args),
         Command::Score(command) => calc::score(command),
         Command::Grade(args) => calc::grade(args),
         Command::Eligibility(args) => protocol_cmd::eligibility(args),

@@ -40,28 +40,31 @@ pub fn run(args: ServeArgs) -> CmdResult {
                 CliError::Other(anyhow::Error::new(error))
             }
         })?;
-        let listener = tokio::net::TcpListener::bind(args.bind)
-            .await
-            .map_err(|error| {
-                CliError::input(format!("bind: cannot listen on {}: {error}", args.bind))
-            })?;
-        let address = listener.local_addr().map_err(anyhow::Error::from)?;
         let config = web::Config {
             secure_cookies: args.secure_cookies,
             ..web::Config::default()
         };
-        eprintln!("cletrial: serving on http://{address} (Ctrl-C stops)");
-        let shutdown = async {
-            // If the signal cannot be watched, the server runs until killed.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
-        web::serve(listener, web::router(store.clone(), config), shutdown)
-            .await
-            .map_err(anyhow::Error::from)?;
-        store.close().await;
-        eprintln!("cletrial: stopped");
-        Ok(())
+        serve(store, args.bind, config).await
     })
+}
+
+/// Serves the web application over `store` on `bind` until Ctrl-C (shared with `demo`).
+pub(crate) async fn serve(store: Store, bind: SocketAddr, config: web::Config) -> CmdResult {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|error| CliError::input(format!("bind: cannot listen on {bind}: {error}")))?;
+    let address = listener.local_addr().map_err(anyhow::Error::from)?;
+    eprintln!("cletrial: serving on http://{address} (Ctrl-C stops)");
+    let shutdown = async {
+        // If the signal cannot be watched, the server runs until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    web::serve(listener, web::router(store.clone(), config), shutdown)
+        .await
+        .map_err(anyhow::Error::from)?;
+    store.close().await;
+    eprintln!("cletrial: stopped");
+    Ok(())
 }

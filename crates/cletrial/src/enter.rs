@@ -1,0 +1,283 @@
+//! Writes one patient's course into a study record, as a study team would enter it: the
+//! subject, each visit with its CLASI form and the protocol's decision, the dose periods the
+//! decisions named, laboratory results, adverse events and the disposition. Used by `demo` (the
+//! published cohort) and `simulate --db` (virtual patients), so both records look the same.
+//!
+//! Every write goes through the store's audited write path as `actor`.
+
+use instruments::clasi::Clasi;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use protocol::history::LabRecord;
+use protocol::{Decision, Protocol};
+use store::{
+    ActionTaken, Actor, AdverseEvent, Causality, ClasiAssessment, Decimal, Disposition,
+    DispositionStatus, DosePeriod, Entry, LabResult, Outcome, ProtocolDecision, Store, StoreError,
+    SubjectData, VisitData,
+};
+
+/// One patient's course, ready to enter.
+#[derive(Clone, Debug)]
+pub struct PatientCourse {
+    pub subject: SubjectData,
+    /// Visits in date order; the first is the start of treatment.
+    pub visits: Vec<VisitEntry>,
+    pub labs: Vec<LabRecord>,
+    pub adverse_events: Vec<AdverseEventEntry>,
+    /// How participation ended, when it ended before the end of follow-up.
+    pub disposition: Option<(DispositionStatus, Date, String)>,
+}
+
+/// One visit: its CLASI form and the decision the protocol took on it.
+#[derive(Clone, Debug)]
+pub struct VisitEntry {
+    pub date: Date,
+    pub clasi: Option<Clasi>,
+    pub decision: Decision,
+}
+
+#[derive(Clone, Debug)]
+pub struct AdverseEventEntry {
+    pub term: String,
+    pub grade: u8,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub causality: Causality,
+    pub action_taken: ActionTaken,
+    pub outcome: Outcome,
+}
+
+/// What was written for one patient (or, added up, for many).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Entered {
+    pub visits: usize,
+    pub decisions: usize,
+    pub dose_periods: usize,
+    pub labs: usize,
+    pub adverse_events: usize,
+}
+
+impl std::ops::AddAssign for Entered {
+    fn add_assign(&mut self, other: Entered) {
+        self.visits += other.visits;
+        self.decisions += other.decisions;
+        self.dose_periods += other.dose_periods;
+        self.labs += other.labs;
+        self.adverse_events += other.adverse_events;
+    }
+}
+
+/// The visit's name as the schedule would print it: `baseline`, `week 4`; a visit the engine
+/// did not ask for is `unscheduled`.
+fn visit_name(start: Date, date: Date, scheduled: bool) -> String {
+    if date == start {
+        return "baseline".to_owned();
+    }
+    let day = (date - start).get_days();
+    let week = day / 7;
+    match (scheduled, day % 7) {
+        (true, 0) => format!("week {week}"),
+        (true, rest) => format!("week {week} day {rest}"),
+        (false, _) => format!("unscheduled (day {day})"),
+    }
+}
+
+/// A daily dose in mg as the store keeps it: the level's weekly amount over seven days, to four
+/// decimals (5 mg three times a week is 2.1429 mg/day); `None` for no drug.
+fn daily_mg(protocol: &Protocol, level: &str) -> Result<Option<Decimal>, StoreError> {
+    let weekly = protocol
+        .dose_level(level)
+        .map_or(0.0, protocol::model::DoseLevel::mg_per_week);
+    if weekly <= 0.0 {
+        return Ok(None);
+    }
+    let text = format!("{:.4}", weekly / 7.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    Decimal::parse("daily_dose_mg", text).map(Some)
+}
+
+/// The dose periods the decisions named: each level runs from the visit that named it to the
+/// day before the next change; the last one is still running.
+fn dose_periods(
+    protocol: &Protocol,
+    visits: &[VisitEntry],
+) -> Result<Vec<(Date, Option<Date>, Decimal)>, StoreError> {
+    let mut changes: Vec<(Date, &str)> = Vec::new();
+    for visit in visits {
+        if changes
+            .last()
+            .is_none_or(|(_, level)| *level != visit.decision.dose)
+        {
+            changes.push((visit.date, &visit.decision.dose));
+        }
+    }
+    let mut periods = Vec::new();
+    for (index, (from, level)) in changes.iter().enumerate() {
+        let to = changes
+            .get(index + 1)
+            .map(|(next, _)| next.saturating_sub(1.day()));
+        if let Some(mg) = daily_mg(protocol, level)? {
+            periods.push((*from, to, mg));
+        }
+    }
+    Ok(periods)
+}
+
+/// Enters `course` as `actor` (who must enter data at the subject's site). `protocol_version`
+/// is the study's protocol version the decisions were taken under.
+pub async fn enter(
+    store: &Store,
+    actor: &Actor,
+    protocol: &Protocol,
+    protocol_version: i64,
+    course: &PatientCourse,
+) -> Result<Entered, StoreError> {
+    let drug = protocol
+        .file()
+        .study
+        .drug
+        .clone()
+        .unwrap_or_else(|| "study drug".to_owned());
+    let subject = store.add_subject(actor, &course.subject).await?;
+    let start = course
+        .subject
+        .enrolment_date
+        .unwrap_or(course.subject.screening_date);
+    let mut entered = Entered::default();
+    let mut visit_ids = Vec::with_capacity(course.visits.len());
+    let mut asked_for: Option<Date> = None;
+    for visit in &course.visits {
+        let scheduled = asked_for == Some(visit.date);
+        asked_for = visit.decision.next_visit;
+        let stored = store
+            .add_visit(
+                actor,
+                subject.id,
+                &VisitData {
+                    name: visit_name(start, visit.date, scheduled),
+                    planned_date: scheduled.then_some(visit.date),
+                    actual_date: Some(visit.date),
+                },
+            )
+            .await?;
+        visit_ids.push((visit.date, stored.id));
+        entered.visits += 1;
+        if let Some(clasi) = visit.clasi {
+            store
+                .add_record(
+                    actor,
+                    &ClasiAssessment {
+                        subject_id: subject.id,
+                        visit_id: stored.id,
+                        assessed_on: visit.date,
+                        clasi,
+                    },
+                )
+                .await?;
+        }
+        let mut decision =
+            ProtocolDecision::from_decision(subject.id, protocol_version, &visit.decision)?;
+        decision.followed = Some(true);
+        store.add_record(actor, &decision).await?;
+        entered.decisions += 1;
+    }
+    for (from, to, mg) in dose_periods(protocol, &course.visits)? {
+        store
+            .add_record(
+                actor,
+                &DosePeriod {
+                    subject_id: subject.id,
+                    drug: drug.clone(),
+                    daily_dose_mg: mg,
+                    start_date: from,
+                    end_date: to,
+                },
+            )
+            .await?;
+        entered.dose_periods += 1;
+    }
+    for lab in &course.labs {
+        let visit_id = visit_ids
+            .iter()
+            .find(|(date, _)| *date == lab.date)
+            .map(|(_, id)| *id);
+        store
+            .add_record(
+                actor,
+                &LabResult {
+                    subject_id: subject.id,
+                    visit_id,
+                    collected_on: lab.date,
+                    test: lab.test.id().to_owned(),
+                    value: Entry::Value(Decimal::parse("value", &lab.value.to_string())?),
+                    unit: lab.unit.to_string(),
+                    lln: lab
+                        .lln
+                        .map(|lln| Decimal::parse("lln", &lln.to_string()))
+                        .transpose()?,
+                    uln: None,
+                },
+            )
+            .await?;
+        entered.labs += 1;
+    }
+    for event in &course.adverse_events {
+        let grade = instruments::ctcae::CtcaeGrade::from_number(event.grade).ok_or_else(|| {
+            StoreError::invalid("grade", format!("{} is not 1 to 5", event.grade))
+        })?;
+        store
+            .add_record(
+                actor,
+                &AdverseEvent {
+                    subject_id: subject.id,
+                    term: event.term.clone(),
+                    start_date: event.start,
+                    end_date: event.end,
+                    grade,
+                    serious: false,
+                    causality: event.causality,
+                    action_taken: event.action_taken,
+                    outcome: event.outcome,
+                },
+            )
+            .await?;
+        entered.adverse_events += 1;
+    }
+    if let Some((status, date, details)) = &course.disposition {
+        store
+            .add_record(
+                actor,
+                &Disposition {
+                    subject_id: subject.id,
+                    status: *status,
+                    disposition_date: *date,
+                    details: Some(details.clone()),
+                },
+            )
+            .await?;
+    }
+    Ok(entered)
+}
+
+/// What the record holds for one subject, counted as [`enter`] counts what it writes.
+pub async fn count(store: &Store, subject_id: i64) -> Result<Entered, StoreError> {
+    Ok(Entered {
+        visits: store.visits_of(subject_id).await?.len(),
+        decisions: store
+            .records_of::<ProtocolDecision>(subject_id)
+            .await?
+            .len(),
+        dose_periods: store.records_of::<DosePeriod>(subject_id).await?.len(),
+        labs: store.records_of::<LabResult>(subject_id).await?.len(),
+        adverse_events: store.records_of::<AdverseEvent>(subject_id).await?.len(),
+    })
+}
+
+/// A store refusal the user can fix (bad input, wrong password) exits 2; anything else 1.
+pub fn store_error(error: StoreError) -> crate::io::CliError {
+    if error.is_user_error() {
+        crate::io::CliError::input(error.to_string())
+    } else {
+        crate::io::CliError::Other(anyhow::Error::new(error))
+    }
+}
