@@ -17,6 +17,7 @@ use simulate::{
     TrialsSummary, parallel_map, simulate_patient, simulate_trial,
 };
 
+use crate::enter::{AdverseEventEntry, Entered, PatientCourse, VisitEntry, enter, store_error};
 use crate::io::{CliError, CmdResult, print_json};
 use crate::protocol_cmd::load_protocol;
 
@@ -29,12 +30,17 @@ Output (stdout, JSON): {"protocol", "drug", "seed", "patients", "characteristics
 or {"protocol", "drug", "seed", "trials": {each characteristic: mean, sd, p2_5, p97_5}} with --trials.
 With --out DIR, also DIR/patients.csv (one row per patient) and DIR/visits.csv (one row per
 encounter), written as the cohort runs; columns in examples/simulate/README.md.
+With --db, every virtual patient is also entered into a study record (created by `init` or
+`demo`) as the user --as (password from CLETRIAL_PASSWORD), at site --site: subject
+V<seed>-<number>, each visit with a CLASI form adding up to the simulated totals and the
+engine's decision, dose periods, neutrophil counts, adverse events. The model has no age: every
+virtual patient is recorded at the trial's median age (40).
 The same seed gives the same output whatever the number of threads.
---db (writing into a study record) is not available yet.
 
 Examples:
   cletrial simulate --protocol nct01408199 --patients 1000 --seed 1
   cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out /tmp/cohort
+  CLETRIAL_PASSWORD=... cletrial simulate --protocol nct01408199 --patients 20 --seed 1 --db sqlite://cletrial-demo.db --as investigator --site S01
   cletrial simulate --protocol examples/simulate/slower-taper.toml --patients 500 --seed 1 --trials 20"#;
 
 /// Simulate a virtual cohort through a protocol.
@@ -56,6 +62,15 @@ pub struct SimulateArgs {
     /// Run K trials of N patients and report the spread of their operating characteristics.
     #[arg(long, value_name = "K")]
     trials: Option<u64>,
+    /// Also enter every virtual patient into this study record (sqlite://PATH or postgres://...).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["trials", "out"], requires_all = ["as_login", "site"])]
+    db: Option<String>,
+    /// With --db: your login (investigator or coordinator at --site); password from CLETRIAL_PASSWORD.
+    #[arg(long = "as", value_name = "LOGIN", requires = "db")]
+    as_login: Option<String>,
+    /// With --db: the site code the virtual patients are registered at.
+    #[arg(long, value_name = "CODE", requires = "db")]
+    site: Option<String>,
     /// Enrolment date of every virtual patient.
     #[arg(long, value_name = "YYYY-MM-DD", default_value = "2010-01-04")]
     start: String,
@@ -154,10 +169,18 @@ pub fn run(args: SimulateArgs) -> CmdResult {
     };
     let trials = args.trials.unwrap_or(1);
     let bar = progress_bar(args.patients.saturating_mul(trials), args.quiet);
-    let result = match (args.trials, &args.out) {
-        (Some(trials), _) => run_trials(&plan, trials, &bar),
-        (None, Some(dir)) => run_to_files(&plan, dir, &bar),
-        (None, None) => run_cohort(&plan, &bar),
+    let result = match (args.trials, &args.out, &args.db) {
+        (Some(trials), _, _) => run_trials(&plan, trials, &bar),
+        (None, Some(dir), _) => run_to_files(&plan, dir, &bar),
+        (None, None, Some(db)) => {
+            let target = RecordTarget {
+                db,
+                login: args.as_login.as_deref().unwrap_or_default(),
+                site: args.site.as_deref().unwrap_or_default(),
+            };
+            run_to_record(&plan, &target, &bar)
+        }
+        (None, None, None) => run_cohort(&plan, &bar),
     };
     bar.finish_and_clear();
     result
@@ -279,6 +302,192 @@ fn run_to_files(plan: &Plan, dir: &Path, bar: &ProgressBar) -> CmdResult {
         patients: plan.patients,
         characteristics: cohort.characteristics(),
     })
+}
+
+/// Where `--db` enters the virtual patients, and as whom.
+struct RecordTarget<'a> {
+    db: &'a str,
+    login: &'a str,
+    site: &'a str,
+}
+
+/// The trial's median age (paper, Results), for virtual patients, whom the model gives no age.
+const VIRTUAL_AGE_YEARS: i64 = 40;
+
+/// One virtual patient's record, from the encounters the simulator reported.
+fn virtual_course(
+    plan: &Plan,
+    site: &str,
+    index: u64,
+    summary: &PatientSummary,
+    encounters: Vec<OwnedEncounter>,
+) -> Result<PatientCourse, CliError> {
+    let consent = plan.start.saturating_sub(jiff::ToSpan::days(14));
+    let areas = simulate::grid::typical_areas(summary.subtype);
+    let mut course = PatientCourse {
+        subject: store::SubjectData {
+            site: site.to_owned(),
+            code: format!("V{}-{:06}", plan.seed, index + 1),
+            sex: store::Sex::Female,
+            birth: store::BirthOrAge::AgeYears(VIRTUAL_AGE_YEARS),
+            subtype: Some(summary.subtype),
+            screening_date: consent,
+            consent_date: Some(consent),
+            enrolment_date: Some(plan.start),
+        },
+        visits: Vec::new(),
+        labs: Vec::new(),
+        adverse_events: Vec::new(),
+        disposition: None,
+    };
+    for encounter in encounters {
+        if let Some(value) = encounter.neutrophils {
+            course.labs.push(protocol::history::LabRecord {
+                date: encounter.date,
+                test: instruments::ctcae::LabTest::Neutrophils,
+                value,
+                unit: instruments::ctcae::LabUnit::PerMm3,
+                lln: Some(plan.model.neutrophils_lln),
+            });
+        }
+        for event in &encounter.events {
+            match (event.kind, &event.term, event.grade) {
+                (protocol::history::EventKind::AdverseEvent, Some(term), Some(grade)) => {
+                    course.adverse_events.push(AdverseEventEntry {
+                        term: term.clone(),
+                        grade,
+                        start: event.date,
+                        end: None,
+                        causality: store::Causality::Possible,
+                        action_taken: store::ActionTaken::Unknown,
+                        outcome: store::Outcome::Unknown,
+                    });
+                }
+                (protocol::history::EventKind::PhysicianDecision, _, _) => {
+                    course.disposition = Some((
+                        store::DispositionStatus::PhysicianDecision,
+                        event.date,
+                        event.note.clone().unwrap_or_default(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if let (Some(decision), Some(record)) = (encounter.decision, encounter.clasi) {
+            let damage = record.damage.map_or(0, |damage| damage.get());
+            let clasi = simulate::grid::clasi_with_totals(record.activity.get(), damage, areas)
+                .ok_or_else(|| {
+                    CliError::Other(anyhow::format_err!(
+                        "virtual patient {index}: CLASI {} / {damage} does not fit the form",
+                        record.activity
+                    ))
+                })?;
+            course.visits.push(VisitEntry {
+                date: encounter.date,
+                clasi: Some(clasi),
+                decision,
+            });
+        }
+    }
+    Ok(course)
+}
+
+/// What the record gets from one encounter (the simulator lends it only for the call).
+struct OwnedEncounter {
+    date: Date,
+    clasi: Option<protocol::history::ClasiRecord>,
+    neutrophils: Option<f64>,
+    events: Vec<protocol::history::EventRecord>,
+    decision: Option<protocol::Decision>,
+}
+
+/// Runs the cohort a chunk at a time and enters each chunk into the study record, in patient
+/// order (the simulation runs on all threads; the writes are one at a time).
+fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> CmdResult {
+    let password = std::env::var("CLETRIAL_PASSWORD")
+        .map_err(|_| CliError::input("--as: set CLETRIAL_PASSWORD to the user's password"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)?;
+    runtime.block_on(async {
+        let url = store::DbUrl::parse(target.db).map_err(store_error)?;
+        let store = store::Store::open(&url).await.map_err(store_error)?;
+        let result = async {
+            let typed = store::Password::typed(&password).map_err(store_error)?;
+            let actor = store
+                .authenticate(target.login, &typed)
+                .await
+                .map_err(store_error)?;
+            let study = store.study().await.map_err(store_error)?;
+            let study_protocol = Protocol::from_toml(&study.protocol_text).map_err(|error| {
+                CliError::input(format!("--db: the study's protocol does not load: {error}"))
+            })?;
+            if study_protocol.id() != plan.protocol.id() {
+                return Err(CliError::input(format!(
+                    "--protocol: {} is not the study's protocol ({}); simulate into a record with its own protocol",
+                    plan.protocol.id(),
+                    study_protocol.id()
+                )));
+            }
+            let mut cohort = Cohort::default();
+            let mut entered = Entered::default();
+            let mut from = 0;
+            while from < plan.patients {
+                let to = (from + CHUNK).min(plan.patients);
+                let results = parallel_map(from..to, plan.threads, |index| {
+                    let mut encounters = Vec::new();
+                    let summary = simulate_patient(
+                        &plan.protocol,
+                        &plan.model,
+                        (plan.seed, 0, index),
+                        plan.start,
+                        |e| {
+                            encounters.push(OwnedEncounter {
+                                date: e.date,
+                                clasi: e.clasi,
+                                neutrophils: e.neutrophils,
+                                events: e.adverse_events.to_vec(),
+                                decision: e.decision.cloned(),
+                            });
+                        },
+                    )?;
+                    Ok::<_, simulate::SimulateError>((summary, encounters))
+                });
+                for (index, result) in (from..to).zip(results) {
+                    let (summary, encounters) = result.map_err(anyhow::Error::from)?;
+                    let course = virtual_course(plan, target.site, index, &summary, encounters)?;
+                    entered += enter(&store, &actor, &plan.protocol, study.protocol_version, &course)
+                        .await
+                        .map_err(store_error)?;
+                    cohort.add(&summary);
+                    bar.inc(1);
+                }
+                from = to;
+            }
+            print_json(&RecordOutput {
+                protocol: plan.protocol.id(),
+                drug: drug(plan),
+                seed: plan.seed,
+                patients: plan.patients,
+                characteristics: cohort.characteristics(),
+                entered,
+            })
+        }
+        .await;
+        store.close().await;
+        result
+    })
+}
+
+#[derive(Serialize)]
+struct RecordOutput<'a> {
+    protocol: &'a str,
+    drug: &'a str,
+    seed: u64,
+    patients: u64,
+    characteristics: OperatingCharacteristics,
+    entered: Entered,
 }
 
 /// The JSON name of a unit enum (`"taper"`), for CSV cells.

@@ -318,13 +318,10 @@ pub fn replay(
     let mut decisions = vec![decision.clone()];
     let (mut episode, mut episode_start) = (0, start);
     let mut today = start;
-    loop {
-        let Some(plan) = course
-            .episodes
-            .get(episode.min(course.episodes.len().saturating_sub(1)))
-        else {
-            break;
-        };
+    while let Some(plan) = course
+        .episodes
+        .get(episode.min(course.episodes.len().saturating_sub(1)))
+    {
         let unscheduled = plan
             .course
             .iter()

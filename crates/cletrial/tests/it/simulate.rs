@@ -3,18 +3,28 @@
 
 use std::path::Path;
 
-use crate::support::cletrial;
+use crate::support::{Run, cletrial};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-/// Runs a cohort into a fresh folder and returns (patients.csv, visits.csv, stdout JSON).
+/// Runs a cohort of 40 into a fresh folder and returns (patients.csv, visits.csv, stdout JSON).
 fn cohort_files(extra: &[&str]) -> (String, String, serde_json::Value) {
+    cohort_files_of("40", extra)
+}
+
+fn cohort_files_of(patients: &str, extra: &[&str]) -> (String, String, serde_json::Value) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("cohort");
     let out_arg = out.to_str().expect("utf-8 temp path");
-    let mut args = vec!["simulate", "--protocol", "nct01408199", "--patients", "40"];
+    let mut args = vec![
+        "simulate",
+        "--protocol",
+        "nct01408199",
+        "--patients",
+        patients,
+    ];
     args.extend(extra);
     args.extend(["--out", out_arg]);
     let json = cletrial(&args, None).ok_json();
@@ -205,4 +215,101 @@ fn bad_input_exits_2_naming_the_option() {
         "--protocol",
     );
     check(&["--protocol", "nct01408199", "--patients", "5"], "--seed");
+    check(
+        &with(&["--patients", "5", "--db", "sqlite:///tmp/x.db"]),
+        "--as",
+    );
+    check(
+        &with(&[
+            "--patients",
+            "5",
+            "--db",
+            "sqlite:///tmp/x.db",
+            "--out",
+            "/tmp/x",
+        ]),
+        "--out",
+    );
+    check(&with(&["--patients", "5", "--site", "S01"]), "--db");
+}
+
+/// Runs `cletrial ARGS` with the given password and no terminal.
+fn run_as(args: &[&str], password: &str) -> Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cletrial"))
+        .args(args)
+        .env("CLETRIAL_PASSWORD", password)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cletrial runs");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Virtual patients entered into a demo record: the record holds what the simulator reported
+/// (one visit and one decision per deciding encounter of visits.csv), the trail verifies, and a
+/// second run of the same seed is refused (the study ids are taken) without writing anything.
+fn virtual_patients_go_into_a_study_record(backend: ::store::Backend) {
+    let db = ::store::testing::TestDb::new(backend);
+    let url = db.url_text();
+    let demo = run_as(&["demo", "--no-serve", "--db", url], "").ok_json();
+    let password = crate::demo::password_of(&demo, "investigator");
+    let args = [
+        "simulate",
+        "--protocol",
+        "nct01408199",
+        "--patients",
+        "6",
+        "--seed",
+        "11",
+        "--threads",
+        "2",
+        "--db",
+        url,
+        "--as",
+        "investigator",
+        "--site",
+        "S02",
+    ];
+    let json = run_as(&args, &password).ok_json();
+    assert_eq!(json["characteristics"]["patients"], 6);
+    let (_, visits, _) = cohort_files_of("6", &["--seed", "11"]);
+    let decided = visits
+        .lines()
+        .skip(1)
+        .filter(|row| !row.split(',').nth(7).unwrap_or_default().is_empty())
+        .count() as u64;
+    let entered = &json["entered"];
+    assert_eq!(entered["visits"], decided, "{json}");
+    assert_eq!(entered["decisions"], decided, "{json}");
+    let labs = visits
+        .lines()
+        .skip(1)
+        .filter(|row| !row.split(',').nth(5).unwrap_or_default().is_empty())
+        .count() as u64;
+    assert_eq!(entered["labs"], labs, "{json}");
+    let verified = run_as(&["audit", "verify", "--db", url], "").ok_json();
+    assert_eq!(verified["ok"], true, "{verified}");
+
+    run_as(&args, &password).input_error("V11-000001");
+    let again = run_as(&["audit", "verify", "--db", url], "").ok_json();
+    assert_eq!(again["events"], verified["events"]);
+
+    let mut thalidomide = args;
+    thalidomide[2] = "thalidomide-cohort";
+    run_as(&thalidomide, &password).input_error("--protocol");
+    run_as(&args, "wrong password").input_error("");
+}
+
+mod virtual_patients_go_into_a_study_record {
+    #[test]
+    fn sqlite() {
+        super::virtual_patients_go_into_a_study_record(::store::Backend::Sqlite);
+    }
+    #[test]
+    fn postgres() {
+        super::virtual_patients_go_into_a_study_record(::store::Backend::Postgres);
+    }
 }
