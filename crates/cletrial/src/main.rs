@@ -13,6 +13,7 @@ mod serve_cmd;
 mod simulate_cmd;
 mod stats_cmd;
 mod store_cmd;
+mod token_cmd;
 
 use std::process::ExitCode;
 
@@ -74,6 +75,9 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Serve the web application for the study team (login, dashboard, subjects).
     Serve(serve_cmd::ServeArgs),
+    /// Issue or revoke API tokens for scripts calling the web API.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
 }
 
 /// clap's usage errors in one line, like every other bad-input message: the text before the usage
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => store_cmd::backup(args),
         Command::Import(args) => import_cmd::import(args),
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Token(command) => token_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

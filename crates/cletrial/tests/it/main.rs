@@ -10,4 +10,5 @@ mod simulate;
 mod stats;
 mod store;
 mod support;
+mod token;
 mod usage;

@@ -148,8 +148,7 @@ pub(crate) async fn screen(
     principal: ApiPrincipal,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    // The site is in the body; whether the user may screen anywhere is checked before reading it.
-    principal.0.require(Action::Screen, None)?;
+    // The site is in the body: read it first, then check as for a subject of that site.
     let input: ScreenIn = parse(&body)?;
     principal.0.require(Action::Screen, Some(&input.site))?;
     let data = SubjectData {

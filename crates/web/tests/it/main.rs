@@ -1,6 +1,8 @@
 //! The web application, served for real on 127.0.0.1:0 over a fresh study record.
 
 mod access;
+mod api;
+mod authz;
 mod browser;
 mod login;
 mod pages;

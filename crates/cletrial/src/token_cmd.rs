@@ -1,0 +1,69 @@
+//! `cletrial token create|revoke`: API tokens for scripts calling the web API.
+//!
+//! A token is printed once, on creation, and kept in the record by its SHA-256 only; issuing and
+//! revoking are audited. An administrator issues tokens for anyone, a user for themself.
+
+use clap::Subcommand;
+
+use crate::io::{CmdResult, print_json};
+use crate::store_cmd::{ActorArgs, block_on, cli_error, open_as};
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue an API token; it is printed once (as `token`) and cannot be shown again. Example:
+    ///
+    ///   cletrial token create --db sqlite://study.db --as alice --for nightly-bot --label "nightly export"
+    Create {
+        #[command(flatten)]
+        actor: ActorArgs,
+        /// The user the token acts as (default: yourself; another user needs an administrator).
+        #[arg(long = "for", value_name = "LOGIN")]
+        for_login: Option<String>,
+        /// What the token is for, shown in the audit trail.
+        #[arg(long)]
+        label: String,
+    },
+    /// Revoke a token for good, with a reason (kept in the audit trail). Example:
+    ///
+    ///   cletrial token revoke --db sqlite://study.db --as alice --id 3 --reason "script retired"
+    Revoke {
+        #[command(flatten)]
+        actor: ActorArgs,
+        /// The token's id, as printed by `token create`.
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub fn run(command: TokenCommand) -> CmdResult {
+    block_on(async move {
+        match command {
+            TokenCommand::Create {
+                actor,
+                for_login,
+                label,
+            } => {
+                let (store, actor) = open_as(&actor).await?;
+                let login = for_login.unwrap_or_else(|| actor.login().to_owned());
+                let issued = web::issue_token(&store, &actor, &login, &label).await;
+                store.close().await;
+                let (issued, token) = issued.map_err(cli_error)?;
+                print_json(&serde_json::json!({
+                    "id": issued.id,
+                    "for": issued.login,
+                    "label": issued.label,
+                    "token": token,
+                }))
+            }
+            TokenCommand::Revoke { actor, id, reason } => {
+                let (store, actor) = open_as(&actor).await?;
+                let revoked = store.revoke_token(&actor, id, &reason).await;
+                store.close().await;
+                revoked.map_err(cli_error)?;
+                print_json(&serde_json::json!({ "revoked": id }))
+            }
+        }
+    })
+}

@@ -1,0 +1,345 @@
+//! The JSON API end to end on a real server: a subject from screening to a signed visit, the
+//! errors a script gets (field named, 422, 409 with both versions, never a 5xx), and the OpenAPI
+//! document covering every API route.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use store::Backend;
+use web::policy::{ENDPOINTS, Verb};
+
+use crate::authz::Study;
+use crate::support::{PASSWORD, password};
+
+/// A script holding one user's token.
+struct Script {
+    base: String,
+    token: String,
+    client: reqwest::Client,
+}
+
+impl Script {
+    fn new(study: &Study, login: &str) -> Script {
+        Script {
+            base: format!("{}/api/v1", study.app.base),
+            token: study.tokens[login].clone(),
+            client: Study::client(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let request = self.client.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        self.send(request).await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let reply = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request");
+        let status = reply.status();
+        let text = reply.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        (status, body)
+    }
+}
+
+fn example(path: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR")))
+        .expect("example");
+    serde_json::from_str(&text).expect("example JSON")
+}
+
+#[track_caller]
+fn created(reply: &(StatusCode, Value)) -> &Value {
+    assert_eq!(reply.0, StatusCode::CREATED, "{}", reply.1);
+    &reply.1
+}
+
+async fn from_screening_to_a_signed_visit(backend: Backend) {
+    let study = Study::new(backend).await;
+    let store = &study.app.store;
+    let admin = store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let protocol = std::fs::read_to_string(format!(
+        "{}/../../protocols/nct01408199.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("protocol");
+    store
+        .amend_protocol(&admin, 1, &protocol, "the trial's protocol")
+        .await
+        .expect("protocol");
+    let coordinator = Script::new(&study, "coord_a");
+    let investigator = Script::new(&study, "inv_a");
+    let monitor = Script::new(&study, "monitor_a");
+
+    let subject = created(
+        &coordinator
+            .post(
+                "/subjects",
+                json!({"site": "A", "code": "A-010", "sex": "F", "age_years": 51,
+                       "screening_date": "2025-03-03", "consent_date": "2025-03-01"}),
+            )
+            .await,
+    )
+    .clone();
+    assert_eq!(subject["code"], "A-010");
+    let version = subject["version"].as_i64().expect("version");
+    let enrolled = coordinator
+        .post(
+            "/subjects/A-010/enrolment",
+            json!({"version": version, "consent_date": "2025-03-01", "enrolment_date": "2025-03-10"}),
+        )
+        .await;
+    assert_eq!(enrolled.0, StatusCode::OK, "{}", enrolled.1);
+    // The same change again is based on a stale version: 409 with both versions.
+    let stale = coordinator
+        .post(
+            "/subjects/A-010/enrolment",
+            json!({"version": version, "consent_date": "2025-03-01", "enrolment_date": "2025-03-11",
+                   "reason": "typo"}),
+        )
+        .await;
+    assert_eq!(stale.0, StatusCode::CONFLICT, "{}", stale.1);
+    let conflict = &stale.1["conflict"];
+    assert_eq!(conflict["your_version"], version);
+    assert_eq!(conflict["current"]["enrolment_date"], "2025-03-10");
+    assert_eq!(conflict["yours"]["enrolment_date"], "2025-03-11");
+
+    let visit = created(
+        &coordinator
+            .post(
+                "/subjects/A-010/visits",
+                json!({"name": "Baseline", "planned_date": "2025-03-10", "actual_date": "2025-03-10"}),
+            )
+            .await,
+    )
+    .clone();
+    let visit_id = visit["id"].as_i64().expect("visit id");
+    let clasi = coordinator
+        .post(
+            &format!("/subjects/A-010/visits/{visit_id}/clasi"),
+            json!({"assessed_on": "2025-03-10",
+                   "clasi": example("examples/clasi/patient-12-baseline.json")}),
+        )
+        .await;
+    let totals = &created(&clasi)["clasi"];
+    assert!(totals["activity"].as_u64().is_some(), "{totals}");
+    let lab = coordinator
+        .post(
+            &format!("/subjects/A-010/visits/{visit_id}/labs"),
+            json!({"collected_on": "2025-03-10", "test": "neutrophils", "value": "0.8",
+                   "unit": "10^9/L", "lln": "1.5"}),
+        )
+        .await;
+    // ANC 0.8 x 10^9/L is CTCAE v5.0 grade 3 (<1.0 - 0.5).
+    assert_eq!(created(&lab)["ctcae_grade"], 3, "{}", lab.1);
+    let dose = coordinator
+        .post(
+            "/subjects/A-010/doses",
+            json!({"drug": "lenalidomide", "daily_dose_mg": "5", "start_date": "2025-03-10"}),
+        )
+        .await;
+    created(&dose);
+    let event = coordinator
+        .post(
+            "/subjects/A-010/adverse-events",
+            json!({"term": "Neutrophil count decreased", "start_date": "2025-03-10", "grade": 3,
+                   "serious": false, "causality": "possible", "action_taken": "drug_interrupted",
+                   "outcome": "recovering"}),
+        )
+        .await;
+    assert_eq!(created(&event)["alert"], true);
+
+    let (status, decision) = investigator.get("/subjects/A-010/decision").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(decision["decision"].is_object(), "{decision}");
+    let not_followed = investigator
+        .post("/subjects/A-010/decisions", json!({"followed": false}))
+        .await;
+    assert_eq!(not_followed.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(not_followed.1["field"], "not_followed_reason");
+    let recorded = investigator
+        .post(
+            "/subjects/A-010/decisions",
+            json!({"as_of": "2025-03-10", "followed": false,
+                   "not_followed_reason": "patient preference"}),
+        )
+        .await;
+    created(&recorded);
+
+    let subject_id = store.subject_by_code("A-010").await.expect("subject").id;
+    let query = created(
+        &monitor
+            .post(
+                "/subjects/A-010/queries",
+                json!({"entity": "subject", "record_id": subject_id, "field": "sex",
+                       "question": "Please confirm"}),
+            )
+            .await,
+    )
+    .clone();
+    let query_id = query["id"].as_i64().expect("query id");
+    let answered = coordinator
+        .post(
+            &format!("/subjects/A-010/queries/{query_id}/answer"),
+            json!({"version": query["version"], "answer": "Confirmed in the source"}),
+        )
+        .await;
+    assert_eq!(answered.0, StatusCode::OK, "{}", answered.1);
+    let closed = monitor
+        .post(
+            &format!("/subjects/A-010/queries/{query_id}/close"),
+            json!({"version": answered.1["version"]}),
+        )
+        .await;
+    assert_eq!(closed.1["status"], "closed", "{}", closed.1);
+
+    let (_, visits) = investigator.get("/subjects/A-010/visits").await;
+    let version = visits[0]["version"].clone();
+    let path = format!("/subjects/A-010/visits/{visit_id}/signatures");
+    let wrong = investigator
+        .post(
+            &path,
+            json!({"version": version, "meaning": "approval", "password": "not it"}),
+        )
+        .await;
+    assert_eq!(wrong.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.1["field"], "password");
+    let signed = investigator
+        .post(
+            &path,
+            json!({"version": version, "meaning": "approval", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(created(&signed)["signer"], "inv_a");
+
+    let (status, history) = investigator.get("/subjects/A-010/history").await;
+    assert_eq!(status, StatusCode::OK);
+    let events = history.as_array().expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|event| event["reason"] == "typo" || event["reason"] == "enrolment"),
+        "the enrolment and its reason are in the history"
+    );
+}
+
+#[tokio::test]
+async fn a_script_takes_a_subject_from_screening_to_a_signed_visit_sqlite() {
+    from_screening_to_a_signed_visit(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_script_takes_a_subject_from_screening_to_a_signed_visit_postgres() {
+    from_screening_to_a_signed_visit(Backend::Postgres).await;
+}
+
+/// Bad input: 422 naming the field, nothing saved, never a 5xx.
+#[tokio::test]
+async fn bad_input_names_the_field() {
+    let study = Study::new(Backend::Sqlite).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let visit = study.own.visit;
+    let screening = json!({"site": "A", "code": "A-020", "sex": "F", "age_years": 40,
+                           "screening_date": "2025-03-03"});
+    let with = |field: &str, value: Value| {
+        let mut body = screening.clone();
+        body[field] = value;
+        body
+    };
+    let cases = [
+        ("/subjects", json!("not an object"), "body"),
+        ("/subjects", with("sex", json!("X")), "sex"),
+        (
+            "/subjects",
+            with("screening_date", json!("2025-02-30")),
+            "screening_date",
+        ),
+        ("/subjects", with("age_years", json!(121)), "age_years"),
+        ("/subjects", with("code", json!("A-001")), "code"),
+        (
+            "/subjects/A-001/adverse-events",
+            json!({"term": "Rash", "start_date": "2025-03-01", "grade": 6, "serious": false,
+                   "causality": "possible", "action_taken": "dose_not_changed",
+                   "outcome": "recovered"}),
+            "grade",
+        ),
+        (
+            &format!("/subjects/A-001/visits/{visit}/labs"),
+            json!({"collected_on": "2025-03-01", "test": "neutrophils", "value": "1,2",
+                   "unit": "10^9/L"}),
+            "value",
+        ),
+        (
+            &format!("/subjects/A-001/visits/{visit}/clasi"),
+            json!({"assessed_on": "2025-03-01", "clasi": {"areas": {"scalp": {"scarring": 1}}}}),
+            "clasi.areas.scalp.scarring",
+        ),
+    ];
+    let before = study.app.store.subjects().await.expect("subjects").len();
+    for (path, body, field) in cases {
+        let (status, reply) = coordinator.post(path, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {reply}");
+        assert_eq!(reply["field"], field, "{path}: {reply}");
+        assert!(reply["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    assert_eq!(
+        study.app.store.subjects().await.expect("subjects").len(),
+        before
+    );
+    let (status, _) = coordinator.get("/subjects/Z-404").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = coordinator
+        .post("/subjects/A-001/visits/x/clasi", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The OpenAPI document is public, is OpenAPI 3, and describes every API route of the policy.
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let study = Study::new(Backend::Sqlite).await;
+    let reply = Study::client()
+        .get(format!("{}/api/v1/openapi.json", study.app.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(reply.status(), StatusCode::OK);
+    let document: Value = serde_json::from_str(&reply.text().await.expect("body")).expect("JSON");
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3."))
+    );
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for endpoint in ENDPOINTS {
+        let path = endpoint.path;
+        if !path.starts_with("/api/v1/") || path.ends_with("openapi.json") {
+            continue;
+        }
+        let method = match endpoint.verb {
+            Verb::Get => "get",
+            Verb::Post => "post",
+        };
+        assert!(
+            document["paths"][path][method].is_object(),
+            "{method} {path} is not in the OpenAPI document"
+        );
+    }
+}

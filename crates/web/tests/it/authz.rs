@@ -1,0 +1,405 @@
+//! The authorisation matrix, generated: every endpoint of `web::policy::ENDPOINTS` x every role x
+//! own site / other site, on a real server, answers exactly what the policy table says. One server
+//! per backend, seeded once; the expectation comes from `web::policy::allows` and the site rules
+//! of issue 6 (a statistician reads every site; another site's subject is 404).
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use store::{Backend, NewUser, Role, Store, VisitData};
+use web::policy::{Action, ENDPOINTS, Endpoint, Scope, Verb, allows};
+
+use crate::support::{App, Browser, password, spawn_app};
+
+/// The users of the matrix: one per role at site A, and the administrator (no site role).
+pub const USERS: [(&str, Option<Role>); 5] = [
+    ("inv_a", Some(Role::Investigator)),
+    ("coord_a", Some(Role::Coordinator)),
+    ("monitor_a", Some(Role::Monitor)),
+    ("stat_a", Some(Role::Statistician)),
+    ("admin", None),
+];
+
+/// What one site holds for the path parameters.
+pub struct SiteRecord {
+    pub site: &'static str,
+    pub subject: &'static str,
+    pub visit: i64,
+    pub query: i64,
+}
+
+/// A server over a record with both sites seeded, and an API token per user.
+pub struct Study {
+    pub app: App,
+    pub tokens: BTreeMap<&'static str, String>,
+    pub own: SiteRecord,
+    pub other: SiteRecord,
+}
+
+async fn add_user(store: &Store, admin: &store::Actor, login: &str, site: &str, role: Role) {
+    let user = NewUser {
+        login: login.into(),
+        printed_name: format!("Dr {login}"),
+    };
+    store
+        .add_user(admin, &user, &password())
+        .await
+        .expect("user");
+    store.grant(admin, login, site, role).await.expect("grant");
+}
+
+/// A visit and a query on the subject `code` of `site`.
+async fn seed_site(store: &Store, site: &'static str, code: &'static str) -> SiteRecord {
+    let subject = store.subject_by_code(code).await.expect("subject");
+    let visits = store.visits_of(subject.id).await.expect("visits");
+    let visit = match visits.first() {
+        Some(visit) => visit.id,
+        None => {
+            let coordinator = store
+                .authenticate(&format!("coord_{}", site.to_lowercase()), &password())
+                .await
+                .expect("coordinator");
+            let data = VisitData {
+                name: "Baseline".into(),
+                planned_date: Some(jiff::civil::date(2025, 1, 20)),
+                actual_date: Some(jiff::civil::date(2025, 1, 20)),
+            };
+            store
+                .add_visit(&coordinator, subject.id, &data)
+                .await
+                .expect("visit")
+                .id
+        }
+    };
+    let monitor = store
+        .authenticate(&format!("monitor_{}", site.to_lowercase()), &password())
+        .await
+        .expect("monitor");
+    let query = store
+        .open_query(
+            &monitor,
+            subject.id,
+            "subject",
+            subject.id,
+            "sex",
+            "Please confirm against the source.",
+        )
+        .await
+        .expect("query")
+        .id;
+    SiteRecord {
+        site,
+        subject: code,
+        visit,
+        query,
+    }
+}
+
+impl Study {
+    pub async fn new(backend: Backend) -> Study {
+        let app = spawn_app(backend, web::Config::default()).await;
+        let store = &app.store;
+        let admin = store
+            .authenticate("admin", &password())
+            .await
+            .expect("admin");
+        add_user(store, &admin, "inv_a", "A", Role::Investigator).await;
+        add_user(store, &admin, "stat_a", "A", Role::Statistician).await;
+        add_user(store, &admin, "monitor_b", "B", Role::Monitor).await;
+        let own = seed_site(store, "A", "A-001").await;
+        let other = seed_site(store, "B", "B-001").await;
+        let mut tokens = BTreeMap::new();
+        for (login, _) in USERS {
+            let (_, token) = web::issue_token(store, &admin, login, "matrix")
+                .await
+                .expect("token");
+            tokens.insert(login, token);
+        }
+        Study {
+            app,
+            tokens,
+            own,
+            other,
+        }
+    }
+
+    pub fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+}
+
+/// What the policy says a request must get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    Allow,
+    Forbidden,
+    NotFound,
+}
+
+/// The expectation, from the role x action table and the site rules of issue 6.
+fn expected(scope: Scope, role: Option<Role>, own_site: bool) -> Expect {
+    let may = |action: Action| role.is_some_and(|role| allows(role, action));
+    let at_site = |action: Action| {
+        let Some(role) = role else {
+            return Expect::NotFound;
+        };
+        // A statistician reads (and does what they may) at every site.
+        let reads = own_site || role == Role::Statistician;
+        match (reads, allows(role, action)) {
+            (true, true) => Expect::Allow,
+            (true, false) => Expect::Forbidden,
+            (false, _) => Expect::NotFound,
+        }
+    };
+    match scope {
+        Scope::Public | Scope::LoggedIn => Expect::Allow,
+        Scope::Study(action) if action.is_administration() => {
+            if role.is_none() {
+                Expect::Allow
+            } else {
+                Expect::Forbidden
+            }
+        }
+        Scope::Study(action) => {
+            if may(action) {
+                Expect::Allow
+            } else {
+                Expect::Forbidden
+            }
+        }
+        Scope::Site(action) | Scope::Subject(action) => at_site(action),
+    }
+}
+
+/// The endpoint's path with its parameters filled from `record`.
+fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
+    let mut path = String::new();
+    for (index, part) in endpoint.path.split(['{', '}']).enumerate() {
+        if index % 2 == 0 {
+            path.push_str(part);
+            continue;
+        }
+        let value = match part {
+            "code" => record.subject.to_owned(),
+            "visit" => record.visit.to_string(),
+            "query" => record.query.to_string(),
+            other => panic!(
+                "{} has a parameter {{{other}}} the matrix cannot fill: add it to authz.rs",
+                endpoint.path
+            ),
+        };
+        path.push_str(&value);
+    }
+    path
+}
+
+fn is_api(endpoint: &Endpoint) -> bool {
+    endpoint.path.starts_with("/api/")
+}
+
+/// A body for a request: the site for screening (with a fresh study id), else empty. The
+/// policy is checked before the body is read, so an allowed request may still be a 422.
+fn api_body(endpoint: &Endpoint, record: &SiteRecord, serial: usize) -> String {
+    match endpoint.scope {
+        Scope::Site(_) => serde_json::json!({
+            "site": record.site,
+            "code": format!("{}-M{serial:03}", record.site),
+            "sex": "F",
+            "age_years": 40,
+            "screening_date": "2025-02-01",
+            "consent_date": "2025-02-01",
+        })
+        .to_string(),
+        _ => "{}".to_owned(),
+    }
+}
+
+/// Whether a status is what `expect` means. Allowed: anything but a refusal or a server error
+/// (a 422 is the endpoint validating an empty body after the policy let the user in).
+fn matches(status: StatusCode, expect: Expect, page_login: bool) -> bool {
+    match expect {
+        Expect::Allow => {
+            !matches!(
+                status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+            ) && !status.is_server_error()
+                && !page_login
+        }
+        Expect::Forbidden => status == StatusCode::FORBIDDEN,
+        Expect::NotFound => status == StatusCode::NOT_FOUND,
+    }
+}
+
+async fn walk(backend: Backend) {
+    let study = Study::new(backend).await;
+    let client = Study::client();
+    let mut browsers = BTreeMap::new();
+    for (login, _) in USERS {
+        let mut browser = Browser::logged_in(&study.app, login).await;
+        let token = browser.get("/").await.form_token();
+        browsers.insert(login, (browser, token));
+    }
+    let mut failures = Vec::new();
+    let mut requests = 0;
+    for endpoint in ENDPOINTS {
+        // Public routes need no check; logging out would end the session the walk uses.
+        if endpoint.scope == Scope::Public || endpoint.path == "/logout" {
+            continue;
+        }
+        for (login, role) in USERS {
+            for (own_site, record) in [(true, &study.own), (false, &study.other)] {
+                if endpoint.scope == Scope::LoggedIn && !own_site {
+                    continue;
+                }
+                let path = fill(endpoint, record);
+                let expect = expected(endpoint.scope, role, own_site);
+                requests += 1;
+                let (status, page_login) = if is_api(endpoint) {
+                    let url = format!("{}{path}", study.app.base);
+                    let request = match endpoint.verb {
+                        Verb::Get => client.get(url),
+                        Verb::Post => client
+                            .post(url)
+                            .header("content-type", "application/json")
+                            .body(api_body(endpoint, record, requests)),
+                    };
+                    let reply = request
+                        .bearer_auth(&study.tokens[login])
+                        .send()
+                        .await
+                        .expect("request");
+                    (reply.status(), false)
+                } else {
+                    let (browser, token) = browsers.get_mut(login).expect("browser");
+                    let reply = match endpoint.verb {
+                        Verb::Get => browser.get(&path).await,
+                        Verb::Post => {
+                            let token = token.clone();
+                            browser
+                                .post(&path, &[("csrf", &token), ("site", record.site)], &[])
+                                .await
+                        }
+                    };
+                    let to_login = reply.location() == Some("/login");
+                    (reply.status, to_login)
+                };
+                if !matches(status, expect, page_login) {
+                    failures.push(format!(
+                        "{:?} {path} as {login} ({} site): got {status}, expected {expect:?}",
+                        endpoint.verb,
+                        if own_site { "own" } else { "other" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(requests > 100, "the matrix walked only {requests} requests");
+    assert!(
+        failures.is_empty(),
+        "{} of {requests} requests disagree with the policy:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_endpoint_x_role_x_site_follows_the_policy_sqlite() {
+    walk(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn every_endpoint_x_role_x_site_follows_the_policy_postgres() {
+    walk(Backend::Postgres).await;
+}
+
+/// Without credentials, or with the other kind: a token never opens a page and a session cookie
+/// never authenticates the API.
+#[tokio::test]
+async fn each_kind_of_credential_opens_only_its_own_door() {
+    let study = Study::new(Backend::Sqlite).await;
+    let client = Study::client();
+    let mut browser = Browser::logged_in(&study.app, "inv_a").await;
+    let session = browser.session().expect("session").to_owned();
+    let token = &study.tokens["inv_a"];
+    for endpoint in ENDPOINTS {
+        if matches!(endpoint.scope, Scope::Public) {
+            continue;
+        }
+        let url = format!("{}{}", study.app.base, fill(endpoint, &study.own));
+        let method = endpoint.verb.method();
+        let cookie = format!("{}={session}", crate::support::SESSION);
+        let attempts = [
+            ("nothing", client.request(method.clone(), &url)),
+            (
+                "the other credential",
+                if is_api(endpoint) {
+                    client
+                        .request(method.clone(), &url)
+                        .header("cookie", &cookie)
+                } else {
+                    client.request(method.clone(), &url).bearer_auth(token)
+                },
+            ),
+        ];
+        for (what, request) in attempts {
+            let reply = request.body("{}").send().await.expect("request");
+            let refused = if is_api(endpoint) {
+                reply.status() == StatusCode::UNAUTHORIZED
+            } else {
+                // A page without a session goes to the login page (a POST may be refused as a
+                // form without its token first).
+                let location = reply.headers().get("location").map(|v| v.as_bytes());
+                location == Some(b"/login".as_slice()) || reply.status() == StatusCode::FORBIDDEN
+            };
+            assert!(
+                refused,
+                "{:?} {} with {what}: {}",
+                endpoint.verb,
+                endpoint.path,
+                reply.status()
+            );
+        }
+    }
+    // The browser's own session still opens its pages.
+    assert_eq!(browser.get("/subjects/A-001").await.status, StatusCode::OK);
+}
+
+#[track_caller]
+fn check(scope: Scope, role: Option<Role>, own_site: bool, expect: Expect) {
+    assert_eq!(
+        expected(scope, role, own_site),
+        expect,
+        "{scope:?} {role:?} own={own_site}"
+    );
+}
+
+/// The expectation itself, on both sides of each rule.
+#[test]
+fn the_expectation_follows_the_site_rules() {
+    use Expect::*;
+    let read = Scope::Subject(Action::ReadSubject);
+    let sign = Scope::Subject(Action::Sign);
+    check(read, Some(Role::Coordinator), true, Allow);
+    check(read, Some(Role::Coordinator), false, NotFound);
+    check(read, Some(Role::Statistician), false, Allow);
+    check(read, None, true, NotFound);
+    check(sign, Some(Role::Investigator), true, Allow);
+    check(sign, Some(Role::Investigator), false, NotFound);
+    check(sign, Some(Role::Coordinator), true, Forbidden);
+    check(sign, Some(Role::Statistician), false, Forbidden);
+    let screen = Scope::Site(Action::Screen);
+    check(screen, Some(Role::Coordinator), false, NotFound);
+    check(screen, Some(Role::Monitor), true, Forbidden);
+    check(screen, None, true, NotFound);
+    check(Scope::Study(Action::ManageUsers), None, true, Allow);
+    check(
+        Scope::Study(Action::ManageUsers),
+        Some(Role::Investigator),
+        true,
+        Forbidden,
+    );
+    check(Scope::LoggedIn, None, true, Allow);
+}
