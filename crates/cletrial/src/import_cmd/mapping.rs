@@ -170,15 +170,17 @@ pub struct KeyColumns {
 impl Mapping {
     /// Reads and checks a mapping file; the first problem is named by its TOML path.
     pub fn parse(text: &str) -> Result<Mapping, CliError> {
-        let file: File = toml::from_str(text).map_err(|error| {
-            input_error(
-                "--mapping",
-                error
-                    .message()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )
+        let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let deserializer = toml::de::Deserializer::parse(text)
+            .map_err(|error| input_error("--mapping", one_line(error.message())))?;
+        let file: File = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let place = if path == "." {
+                "--mapping".to_owned()
+            } else {
+                format!("--mapping: {path}")
+            };
+            input_error(&place, one_line(error.inner().message()))
         })?;
         let allowed = file.form.fields();
         for (column, target) in &file.columns {
@@ -414,7 +416,15 @@ mod tests {
             &MAPPING.replace("form = \"lab\"", "form = \"subject\""),
             Err("columns.test"),
         );
-        check(&format!("{MAPPING}\nextra = 1"), Err("extra"));
+        check(
+            &format!("extra = 1\n{MAPPING}"),
+            Err("unknown field `extra`"),
+        );
+        check(
+            &format!("{MAPPING}\nextra = 1"),
+            Err("--mapping: missing.extra"),
+        );
+        check(&MAPPING.replace("subject = \"record_id\"", ""), Err("keys"));
     }
 
     #[test]
