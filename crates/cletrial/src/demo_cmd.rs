@@ -305,11 +305,17 @@ async fn create(url: &DbUrl, protocol: &Protocol) -> Result<(Store, Vec<Login>),
     let investigator =
         investigator.ok_or_else(|| demo_error("the store has no investigator role"))?;
     let version = store.study().await.map_err(store_error)?.protocol_version;
+    // The whole cohort in one transaction: a record holds all 15 patients or none.
+    let mut batch = store
+        .batch(&investigator, None)
+        .await
+        .map_err(store_error)?;
     for course in &courses {
-        enter::enter(&store, &investigator, protocol, version, course)
+        enter::enter(&mut batch, protocol, version, course)
             .await
             .map_err(store_error)?;
     }
+    batch.commit().await.map_err(store_error)?;
     Ok((store, logins))
 }
 

@@ -3,7 +3,8 @@
 //! decisions named, laboratory results, adverse events and the disposition. Used by `demo` (the
 //! published cohort) and `simulate --db` (virtual patients), so both records look the same.
 //!
-//! Every write goes through the store's audited write path as `actor`.
+//! Every write goes through the store's audited write path, in the caller's batch (all or
+//! nothing).
 
 use instruments::clasi::Clasi;
 use jiff::ToSpan;
@@ -11,7 +12,7 @@ use jiff::civil::Date;
 use protocol::history::LabRecord;
 use protocol::{Decision, Protocol};
 use store::{
-    ActionTaken, Actor, AdverseEvent, Causality, ClasiAssessment, Decimal, Disposition,
+    ActionTaken, AdverseEvent, Batch, Causality, ClasiAssessment, Decimal, Disposition,
     DispositionStatus, DosePeriod, Entry, LabResult, Outcome, ProtocolDecision, Store, StoreError,
     SubjectData, VisitData,
 };
@@ -123,11 +124,10 @@ fn dose_periods(
     Ok(periods)
 }
 
-/// Enters `course` as `actor` (who must enter data at the subject's site). `protocol_version`
-/// is the study's protocol version the decisions were taken under.
+/// Enters `course` in `batch`, whose actor must enter data at the subject's site.
+/// `protocol_version` is the study's protocol version the decisions were taken under.
 pub async fn enter(
-    store: &Store,
-    actor: &Actor,
+    batch: &mut Batch,
     protocol: &Protocol,
     protocol_version: i64,
     course: &PatientCourse,
@@ -138,7 +138,7 @@ pub async fn enter(
         .drug
         .clone()
         .unwrap_or_else(|| "study drug".to_owned());
-    let subject = store.add_subject(actor, &course.subject).await?;
+    let subject = batch.add_subject(&course.subject).await?;
     let start = course
         .subject
         .enrolment_date
@@ -149,9 +149,8 @@ pub async fn enter(
     for visit in &course.visits {
         let scheduled = asked_for == Some(visit.date);
         asked_for = visit.decision.next_visit;
-        let stored = store
+        let stored = batch
             .add_visit(
-                actor,
                 subject.id,
                 &VisitData {
                     name: visit_name(start, visit.date, scheduled),
@@ -163,36 +162,30 @@ pub async fn enter(
         visit_ids.push((visit.date, stored.id));
         entered.visits += 1;
         if let Some(clasi) = visit.clasi {
-            store
-                .add_record(
-                    actor,
-                    &ClasiAssessment {
-                        subject_id: subject.id,
-                        visit_id: stored.id,
-                        assessed_on: visit.date,
-                        clasi,
-                    },
-                )
+            batch
+                .add_record(&ClasiAssessment {
+                    subject_id: subject.id,
+                    visit_id: stored.id,
+                    assessed_on: visit.date,
+                    clasi,
+                })
                 .await?;
         }
         let mut decision =
             ProtocolDecision::from_decision(subject.id, protocol_version, &visit.decision)?;
         decision.followed = Some(true);
-        store.add_record(actor, &decision).await?;
+        batch.add_record(&decision).await?;
         entered.decisions += 1;
     }
     for (from, to, mg) in dose_periods(protocol, &course.visits)? {
-        store
-            .add_record(
-                actor,
-                &DosePeriod {
-                    subject_id: subject.id,
-                    drug: drug.clone(),
-                    daily_dose_mg: mg,
-                    start_date: from,
-                    end_date: to,
-                },
-            )
+        batch
+            .add_record(&DosePeriod {
+                subject_id: subject.id,
+                drug: drug.clone(),
+                daily_dose_mg: mg,
+                start_date: from,
+                end_date: to,
+            })
             .await?;
         entered.dose_periods += 1;
     }
@@ -201,23 +194,20 @@ pub async fn enter(
             .iter()
             .find(|(date, _)| *date == lab.date)
             .map(|(_, id)| *id);
-        store
-            .add_record(
-                actor,
-                &LabResult {
-                    subject_id: subject.id,
-                    visit_id,
-                    collected_on: lab.date,
-                    test: lab.test.id().to_owned(),
-                    value: Entry::Value(Decimal::parse("value", &lab.value.to_string())?),
-                    unit: lab.unit.to_string(),
-                    lln: lab
-                        .lln
-                        .map(|lln| Decimal::parse("lln", &lln.to_string()))
-                        .transpose()?,
-                    uln: None,
-                },
-            )
+        batch
+            .add_record(&LabResult {
+                subject_id: subject.id,
+                visit_id,
+                collected_on: lab.date,
+                test: lab.test.id().to_owned(),
+                value: Entry::Value(Decimal::parse("value", &lab.value.to_string())?),
+                unit: lab.unit.to_string(),
+                lln: lab
+                    .lln
+                    .map(|lln| Decimal::parse("lln", &lln.to_string()))
+                    .transpose()?,
+                uln: None,
+            })
             .await?;
         entered.labs += 1;
     }
@@ -225,35 +215,29 @@ pub async fn enter(
         let grade = instruments::ctcae::CtcaeGrade::from_number(event.grade).ok_or_else(|| {
             StoreError::invalid("grade", format!("{} is not 1 to 5", event.grade))
         })?;
-        store
-            .add_record(
-                actor,
-                &AdverseEvent {
-                    subject_id: subject.id,
-                    term: event.term.clone(),
-                    start_date: event.start,
-                    end_date: event.end,
-                    grade,
-                    serious: false,
-                    causality: event.causality,
-                    action_taken: event.action_taken,
-                    outcome: event.outcome,
-                },
-            )
+        batch
+            .add_record(&AdverseEvent {
+                subject_id: subject.id,
+                term: event.term.clone(),
+                start_date: event.start,
+                end_date: event.end,
+                grade,
+                serious: false,
+                causality: event.causality,
+                action_taken: event.action_taken,
+                outcome: event.outcome,
+            })
             .await?;
         entered.adverse_events += 1;
     }
     if let Some((status, date, details)) = &course.disposition {
-        store
-            .add_record(
-                actor,
-                &Disposition {
-                    subject_id: subject.id,
-                    status: *status,
-                    disposition_date: *date,
-                    details: Some(details.clone()),
-                },
-            )
+        batch
+            .add_record(&Disposition {
+                subject_id: subject.id,
+                status: *status,
+                disposition_date: *date,
+                details: Some(details.clone()),
+            })
             .await?;
     }
     Ok(entered)

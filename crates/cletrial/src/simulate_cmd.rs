@@ -454,15 +454,18 @@ fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> C
                     )?;
                     Ok::<_, simulate::SimulateError>((summary, encounters))
                 });
+                // One chunk per transaction: a chunk is in the record whole or not at all.
+                let mut batch = store.batch(&actor, None).await.map_err(store_error)?;
                 for (index, result) in (from..to).zip(results) {
                     let (summary, encounters) = result.map_err(anyhow::Error::from)?;
                     let course = virtual_course(plan, target.site, index, &summary, encounters)?;
-                    entered += enter(&store, &actor, &plan.protocol, study.protocol_version, &course)
+                    entered += enter(&mut batch, &plan.protocol, study.protocol_version, &course)
                         .await
                         .map_err(store_error)?;
                     cohort.add(&summary);
-                    bar.inc(1);
                 }
+                batch.commit().await.map_err(store_error)?;
+                bar.inc(to - from);
                 from = to;
             }
             print_json(&RecordOutput {
