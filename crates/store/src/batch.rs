@@ -3,7 +3,8 @@
 //!
 //! Each command in a batch is undone alone when it is refused (a SQL savepoint), so a caller
 //! such as the importer can try every row, collect every refusal, and then decide not to commit.
-//! Every single-command method of [`Store`] is a batch of one.
+//! The single-command methods of [`Store`] for subjects, visits and subject records are each a
+//! batch of one, so a command checks the same whether it runs alone or in a batch.
 
 use crate::Store;
 use crate::auth::Actor;
