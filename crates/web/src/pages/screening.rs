@@ -197,7 +197,7 @@ pub(crate) fn checklist(result: &EligibilityResult) -> Markup {
             thead { tr { th scope="col" { "Criterion" } th scope="col" { "Kind" } th scope="col" { "Status" } th scope="col" { "Why" } } }
             tbody {
                 @for criterion in &result.criteria {
-                    tr {
+                    tr data-kind=(criterion.kind) {
                         th scope="row" { (criterion.id) ": " (criterion.text) }
                         td { (criterion.kind) }
                         td { output.status data-out={ (criterion.id) ".status" } data-value=(status_word(criterion.status)) { (status_word(criterion.status)) } }
@@ -396,7 +396,7 @@ pub(crate) fn stored_checklist(record: &EligibilityRecord) -> Markup {
             tbody {
                 @for criterion in &criteria {
                     @let status = text(criterion, "status").replace('_', " ");
-                    tr {
+                    tr data-kind=(text(criterion, "kind")) {
                         th scope="row" { (text(criterion, "id")) ": " (text(criterion, "text")) }
                         td { (text(criterion, "kind")) }
                         td { output.status data-value=(status) { (status) } }

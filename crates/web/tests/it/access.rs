@@ -54,11 +54,12 @@ async fn the_subject_page_shows_visits_and_clasi_totals() {
     let mut browser = Browser::logged_in(&app, "coord_a").await;
     let page = browser.get("/subjects/A-001").await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in ["Baseline", "2025-01-20", "Activity", "Damage"] {
+    for text in ["Baseline", "2025-01-20", "CLASI activity", "Damage"] {
         assert!(page.body.contains(text), "{text}");
     }
-    // A clear assessment: activity 0 and damage 0 in the CLASI table.
-    let clasi = &page.body[page.body.find("<h2>CLASI</h2>").expect("CLASI section")..];
+    // A clear assessment: activity 0 and damage 0 in the visits table.
+    let clasi = &page.body[page.body.find("<h2>Visits</h2>").expect("visits section")..];
+    let clasi = &clasi[..clasi.find("</table>").expect("visits table")];
     assert_eq!(
         clasi.matches("<td class=\"num\">0</td>").count(),
         2,

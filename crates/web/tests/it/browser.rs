@@ -213,7 +213,13 @@ impl Session {
         self.client.source().await.expect("page source")
     }
 
-    async fn screenshot(&self, name: &str) {
+    /// Saves the viewport with `css` scrolled to the top.
+    async fn screenshot(&self, name: &str, css: &str) {
+        let script = "document.querySelector(arguments[0]).scrollIntoView();";
+        self.client
+            .execute(script, vec![json!(css)])
+            .await
+            .expect("scroll");
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
     }
@@ -274,7 +280,7 @@ async fn study_day(s: Session, app: App) {
     s.fill("password", PASSWORD).await;
     s.submit("/login").await;
     assert!(s.page().await.contains("Enrolment at your sites"));
-    s.screenshot("dashboard").await;
+    s.screenshot("dashboard", "body").await;
 
     // Screening: one criterion fails live, then the corrected answer makes them all met.
     s.open("/screening").await;
@@ -324,7 +330,7 @@ async fn study_day(s: Session, app: App) {
     s.shows("output[data-out=\"I3.status\"]", "not met").await;
     s.shows("output[data-out=\"eligible\"]", "not eligible")
         .await;
-    s.screenshot("screening").await;
+    s.screenshot("screening", "table.checklist").await;
     s.fill("max_erythema", "2").await;
     s.shows("output[data-out=\"I3.status\"]", "met").await;
     s.shows("output[data-out=\"eligible\"]", "eligible").await;
@@ -343,7 +349,7 @@ async fn study_day(s: Session, app: App) {
         s.choose(name, value).await;
     }
     s.shows("output[data-out=\"activity\"]", "7").await;
-    s.screenshot("visit-entry").await;
+    s.screenshot("visit-entry", "#clasi").await;
     s.submit("/clasi").await;
     s.choose("level", "5mg_daily").await;
     s.submit("/dose").await;
@@ -360,7 +366,7 @@ async fn study_day(s: Session, app: App) {
     let action = s.text("#decision dd.action").await;
     assert!(!action.is_empty(), "the decision panel names an action");
     assert!(s.page().await.contains("<dd>PR</dd>"));
-    s.screenshot("decision").await;
+    s.screenshot("decision", "#decision").await;
     s.choose("followed", "yes").await;
     s.submit("/decision").await;
     assert!(s.text("#decision p.recorded").await.contains("followed"));
@@ -377,7 +383,7 @@ async fn study_day(s: Session, app: App) {
             .await
             .contains("Neutrophil count decreased, CTCAE grade 3")
     );
-    s.screenshot("adverse-events").await;
+    s.screenshot("adverse-events", "body").await;
 
     // The monitor's query on the week-4 CLASI, answered by the investigator.
     let monitor = app
@@ -410,7 +416,7 @@ async fn study_day(s: Session, app: App) {
     s.fill("answer", "Re-examined: grade 2 is right").await;
     s.submit("/answer").await;
     assert!(s.page().await.contains("Re-examined: grade 2 is right"));
-    s.screenshot("subject").await;
+    s.screenshot("subject", "#timeline").await;
 
     // The week-4 visit signed with the password typed again.
     s.client.goto(&week4_url).await.expect("week 4");
@@ -433,6 +439,6 @@ async fn study_day(s: Session, app: App) {
     ] {
         assert!(history.contains(text), "{text}");
     }
-    s.screenshot("history").await;
+    s.screenshot("history", "body").await;
     s.client.close().await.expect("close the browser");
 }
