@@ -197,6 +197,7 @@ pub(crate) async fn adverse_events(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct AdverseEventIn {
     /// A CTCAE term of the trial's catalogue, or the verbatim term.
+    #[schema(min_length = 1)]
     term: String,
     #[schema(value_type = String, format = Date)]
     start_date: Date,
@@ -207,11 +208,17 @@ pub(crate) struct AdverseEventIn {
     #[schema(minimum = 1, maximum = 5)]
     grade: u8,
     serious: bool,
-    /// `unrelated`, `unlikely`, `possible`, `probable` or `definite`.
+    #[schema(pattern = "^(unrelated|unlikely|possible|probable|definite)$")]
     causality: String,
-    /// CDISC AEACN, e.g. `dose_not_changed`, `drug_interrupted`.
+    /// After CDISC AEACN.
+    #[schema(
+        pattern = "^(dose_not_changed|dose_reduced|dose_increased|drug_interrupted|drug_withdrawn|not_applicable|unknown)$"
+    )]
     action_taken: String,
-    /// CDISC AEOUT, e.g. `recovered`, `not_recovered`.
+    /// After CDISC AEOUT.
+    #[schema(
+        pattern = "^(recovered|recovering|not_recovered|recovered_with_sequelae|fatal|unknown)$"
+    )]
     outcome: String,
 }
 

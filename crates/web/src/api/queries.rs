@@ -74,9 +74,12 @@ pub(crate) async fn list(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct QueryIn {
     /// The kind of record, as in the audit trail (`clasi`, `lab`, `subject`, ...).
+    #[schema(min_length = 1)]
     entity: String,
     record_id: i64,
+    #[schema(min_length = 1)]
     field: String,
+    #[schema(min_length = 1)]
     question: String,
 }
 
@@ -138,6 +141,7 @@ fn stale(error: StoreError, current: &Stored<DataQuery>, yours: serde_json::Valu
 pub(crate) struct AnswerIn {
     /// The query's version as read.
     version: i64,
+    #[schema(min_length = 1)]
     answer: String,
 }
 

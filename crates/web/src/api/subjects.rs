@@ -102,15 +102,19 @@ pub(crate) async fn read(
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub(crate) struct ScreenIn {
     /// The site's code.
+    #[schema(min_length = 1)]
     site: String,
     /// A new pseudonymous study id (never a name or initials).
+    #[schema(min_length = 1, max_length = 20)]
     code: String,
-    /// `F`, `M` or `U`.
+    /// CDISC SEX.
+    #[schema(value_type = String, pattern = "^[FMU]$")]
     sex: String,
     #[schema(value_type = Option<String>, format = Date)]
     #[serde(default)]
     birth_date: Option<Date>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 120)]
     age_years: Option<i64>,
     /// The CLE subtype id (INSTRUMENTS.md 6), when known.
     #[serde(default)]
@@ -182,6 +186,7 @@ pub(crate) struct EnrolIn {
     enrolment_date: Date,
     /// Why, when this changes dates already recorded.
     #[serde(default)]
+    #[schema(min_length = 1)]
     reason: Option<String>,
 }
 

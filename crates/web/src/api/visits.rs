@@ -7,7 +7,7 @@ use axum::response::Response;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use store::{
-    ClasiAssessment, Decimal, DosePeriod, LabResult, Meaning, Password, SledaiAssessment,
+    ClasiAssessment, Decimal, DosePeriod, Entry, LabResult, Meaning, Password, SledaiAssessment,
     StoreError, Visit, VisitData,
 };
 use utoipa::ToSchema;
@@ -72,6 +72,7 @@ pub(crate) async fn list(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct VisitIn {
     /// The visit's name in the schedule, e.g. `week 4`.
+    #[schema(min_length = 1)]
     name: String,
     #[schema(value_type = Option<String>, format = Date)]
     #[serde(default)]
@@ -267,10 +268,16 @@ pub(crate) struct LabIn {
     #[schema(value_type = String, format = Date)]
     collected_on: Date,
     /// The test's code, e.g. `neutrophils`, `creatinine`.
+    #[schema(min_length = 1)]
     test: String,
-    #[schema(example = "1.2")]
+    /// Decimal text, or why there is none: `not_done`, `not_applicable` or `unknown`.
+    #[schema(
+        example = "1.2",
+        pattern = r"^(-?[0-9]+(\.[0-9]+)?|not_done|not_applicable|unknown)$"
+    )]
     value: String,
     /// As reported, e.g. `10^9/L`.
+    #[schema(min_length = 1)]
     unit: String,
     #[serde(default)]
     lln: Option<String>,
@@ -307,7 +314,7 @@ pub(crate) async fn lab(
         visit_id: Some(visit.id),
         collected_on: input.collected_on,
         test: input.test,
-        value: Decimal::parse("value", &input.value)?,
+        value: Entry::parse(&input.value, |text| Decimal::parse("value", text))?,
         unit: input.unit,
         lln: decimal("lln", input.lln.as_deref())?,
         uln: decimal("uln", input.uln.as_deref())?,
@@ -324,9 +331,10 @@ pub(crate) async fn lab(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct DoseIn {
     /// The drug's code, e.g. `lenalidomide`.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     drug: String,
     /// Milligrams per day as decimal text, more than zero.
-    #[schema(example = "5")]
+    #[schema(example = "5", pattern = r"^[0-9]+(\.[0-9]+)?$")]
     daily_dose_mg: String,
     #[schema(value_type = String, format = Date)]
     start_date: Date,
@@ -370,8 +378,9 @@ pub(crate) async fn dose(
 pub(crate) struct SignIn {
     /// The visit's version as read; a visit changed since is not signed.
     version: i64,
-    /// `authorship`, `review`, `approval` or `responsibility`.
+    #[schema(pattern = "^(authorship|review|approval|responsibility)$")]
     meaning: String,
+    #[schema(min_length = 1)]
     password: String,
 }
 
