@@ -220,6 +220,9 @@ mod tests {
             let text = format!("{events:?}");
             assert!(text.contains(&token_hash(&token)));
             assert!(!text.contains(&token));
+            // The token table is rebuilt from those events like every projection.
+            let verification = store.verify().await.expect("verify");
+            assert_eq!(verification.problem, None);
         }
     }
 
