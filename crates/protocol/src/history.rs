@@ -5,6 +5,7 @@
 //! CLASI scores for one day...). Values out of range cannot be read at all: CLASI activity is
 //! 0-70, damage 0-56, SLEDAI-2K 0-105 (INSTRUMENTS.md §0, §2).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -226,12 +227,14 @@ fn error(field: impl Into<String>, message: impl Into<String>) -> HistoryError {
 const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
 const LATEST: Date = jiff::civil::date(2200, 12, 31);
 
-fn check_date(field: String, date: Date) -> Result<(), HistoryError> {
+/// `field` names the record only when the date is refused: the check runs at every decision,
+/// so the name is not built for dates that pass.
+fn check_date(field: impl FnOnce() -> String, date: Date) -> Result<(), HistoryError> {
     if (EARLIEST..=LATEST).contains(&date) {
         Ok(())
     } else {
         Err(error(
-            field,
+            field(),
             format!("{date} is outside 1900-01-01 to 2200-12-31"),
         ))
     }
@@ -270,62 +273,55 @@ impl History {
     }
 
     /// Checks each record in input order (so errors name `labs[3]`), then sorts and
-    /// deduplicates. Returns the normal form and how many exact duplicates were dropped.
-    pub fn normalise(&self, level_ids: &[&str]) -> Result<(History, usize), HistoryError> {
+    /// deduplicates. Returns the normal form and how many exact duplicates were dropped. A
+    /// record already in normal form (what a caller appending dated records in order holds) is
+    /// returned as it is, without a copy: the engine normalises at every decision.
+    pub fn normalise(&self, level_ids: &[&str]) -> Result<(Cow<'_, History>, usize), HistoryError> {
         self.check(level_ids)?;
+        if self.is_normal() {
+            self.check_conflicts()?;
+            return Ok((Cow::Borrowed(self), 0));
+        }
         let mut history = self.clone();
         let mut dropped = 0;
-        dropped += sort_dedup(&mut history.clasi, |a, b| {
-            a.date
-                .cmp(&b.date)
-                .then(a.activity.cmp(&b.activity))
-                .then(a.damage.cmp(&b.damage))
-        });
-        dropped += sort_dedup(&mut history.sledai, |a, b| {
-            a.date.cmp(&b.date).then(a.score.cmp(&b.score))
-        });
-        dropped += sort_dedup(&mut history.labs, |a, b| {
-            a.date
-                .cmp(&b.date)
-                .then(a.test.id().cmp(b.test.id()))
-                .then(a.value.total_cmp(&b.value))
-                .then(a.unit.symbol().cmp(b.unit.symbol()))
-                .then(a.lln.unwrap_or(-1.0).total_cmp(&b.lln.unwrap_or(-1.0)))
-        });
-        dropped += sort_dedup(&mut history.doses, |a, b| {
-            a.from
-                .cmp(&b.from)
-                .then(a.to.cmp(&b.to))
-                .then(a.level.cmp(&b.level))
-        });
-        dropped += sort_dedup(&mut history.events, |a, b| {
-            (a.date, a.kind, a.grade, &a.term, &a.note)
-                .cmp(&(b.date, b.kind, b.grade, &b.term, &b.note))
-        });
+        dropped += sort_dedup(&mut history.clasi, clasi_order);
+        dropped += sort_dedup(&mut history.sledai, sledai_order);
+        dropped += sort_dedup(&mut history.labs, lab_order);
+        dropped += sort_dedup(&mut history.doses, dose_order);
+        dropped += sort_dedup(&mut history.events, event_order);
         history.check_conflicts()?;
-        Ok((history, dropped))
+        Ok((Cow::Owned(history), dropped))
+    }
+
+    /// Every list strictly in order: sorting changes nothing and there is no duplicate to drop.
+    fn is_normal(&self) -> bool {
+        strictly_ordered(&self.clasi, clasi_order)
+            && strictly_ordered(&self.sledai, sledai_order)
+            && strictly_ordered(&self.labs, lab_order)
+            && strictly_ordered(&self.doses, dose_order)
+            && strictly_ordered(&self.events, event_order)
     }
 
     fn check(&self, level_ids: &[&str]) -> Result<(), HistoryError> {
-        check_date("start_date".to_owned(), self.start_date)?;
+        check_date(|| "start_date".to_owned(), self.start_date)?;
         if let Some(birth) = self.patient.birth_date {
-            check_date("patient.birth_date".to_owned(), birth)?;
+            check_date(|| "patient.birth_date".to_owned(), birth)?;
         }
         for (index, record) in self.clasi.iter().enumerate() {
-            check_date(format!("clasi[{index}].date"), record.date)?;
+            check_date(|| format!("clasi[{index}].date"), record.date)?;
         }
         for (index, record) in self.sledai.iter().enumerate() {
-            check_date(format!("sledai[{index}].date"), record.date)?;
+            check_date(|| format!("sledai[{index}].date"), record.date)?;
         }
         for (index, record) in self.labs.iter().enumerate() {
-            check_date(format!("labs[{index}].date"), record.date)?;
+            check_date(|| format!("labs[{index}].date"), record.date)?;
             instruments::ctcae::grade_lab(record.test, record.value, record.unit, record.lln)
                 .map_err(|problem| error(format!("labs[{index}]"), problem.to_string()))?;
         }
         for (index, record) in self.doses.iter().enumerate() {
-            check_date(format!("doses[{index}].from"), record.from)?;
+            check_date(|| format!("doses[{index}].from"), record.from)?;
             if let Some(to) = record.to {
-                check_date(format!("doses[{index}].to"), to)?;
+                check_date(|| format!("doses[{index}].to"), to)?;
                 if to < record.from {
                     return Err(error(
                         format!("doses[{index}].to"),
@@ -345,7 +341,7 @@ impl History {
             }
         }
         for (index, record) in self.events.iter().enumerate() {
-            check_date(format!("events[{index}].date"), record.date)?;
+            check_date(|| format!("events[{index}].date"), record.date)?;
             match (record.kind, record.grade) {
                 (_, Some(grade)) if !(1..=5).contains(&grade) => {
                     return Err(error(
@@ -401,6 +397,43 @@ impl History {
 }
 
 /// Sorts by `order` and removes exact duplicates; returns how many were removed.
+// The normal order of each list. Each compares every field, so exact duplicates sort together.
+fn clasi_order(a: &ClasiRecord, b: &ClasiRecord) -> Ordering {
+    a.date
+        .cmp(&b.date)
+        .then(a.activity.cmp(&b.activity))
+        .then(a.damage.cmp(&b.damage))
+}
+
+fn sledai_order(a: &SledaiRecord, b: &SledaiRecord) -> Ordering {
+    a.date.cmp(&b.date).then(a.score.cmp(&b.score))
+}
+
+fn lab_order(a: &LabRecord, b: &LabRecord) -> Ordering {
+    a.date
+        .cmp(&b.date)
+        .then(a.test.id().cmp(b.test.id()))
+        .then(a.value.total_cmp(&b.value))
+        .then(a.unit.symbol().cmp(b.unit.symbol()))
+        .then(a.lln.unwrap_or(-1.0).total_cmp(&b.lln.unwrap_or(-1.0)))
+}
+
+fn dose_order(a: &DoseRecord, b: &DoseRecord) -> Ordering {
+    a.from
+        .cmp(&b.from)
+        .then(a.to.cmp(&b.to))
+        .then(a.level.cmp(&b.level))
+}
+
+fn event_order(a: &EventRecord, b: &EventRecord) -> Ordering {
+    (a.date, a.kind, a.grade, &a.term, &a.note).cmp(&(b.date, b.kind, b.grade, &b.term, &b.note))
+}
+
+fn strictly_ordered<T>(list: &[T], order: impl Fn(&T, &T) -> Ordering) -> bool {
+    list.windows(2)
+        .all(|pair| order(&pair[0], &pair[1]) == Ordering::Less)
+}
+
 fn sort_dedup<T: PartialEq>(list: &mut Vec<T>, order: impl Fn(&T, &T) -> Ordering) -> usize {
     list.sort_by(&order);
     let before = list.len();

@@ -87,28 +87,80 @@ pub fn days_between(from: Date, to: Date) -> i32 {
 
 /// The start date (the baseline) followed by each segment's dates up to `horizon`.
 pub fn expand(segments: &[Segment], start: Date, horizon: Date) -> Vec<Slot> {
-    let mut slots = vec![slot(start, start, 0)];
-    let mut anchor = start;
-    for segment in segments {
-        let limit = segment.times.map_or(i64::MAX, i64::from);
-        let mut last = anchor;
-        let mut k: i64 = 1;
-        while k <= limit {
-            // Past the end of the calendar (year 9999) there are no more dates.
-            let Ok(date) = anchor.checked_add(step(segment.unit, k * i64::from(segment.every)))
-            else {
-                break;
-            };
-            if date > horizon {
-                break;
-            }
-            slots.push(slot(start, date, segment.window_days));
-            last = date;
-            k += 1;
+    Dates::new(segments, start, horizon)
+        .map(|(date, window_days)| slot(start, date, window_days))
+        .collect()
+}
+
+/// The first date of `expand(segments, start, horizon)` after `after`, without building the
+/// calendar (the engine asks this at every decision).
+pub fn next_date_after(
+    segments: &[Segment],
+    start: Date,
+    horizon: Date,
+    after: Date,
+) -> Option<Date> {
+    Dates::new(segments, start, horizon)
+        .map(|(date, _)| date)
+        .find(|&date| date > after)
+}
+
+/// The dates of a calendar, in order, each with its window in days: the start, then each
+/// segment counted from the last date of the one before, up to `horizon`.
+struct Dates<'a> {
+    segments: &'a [Segment],
+    start: Date,
+    horizon: Date,
+    started: bool,
+    /// The segment being counted, its anchor, its latest date, and the next count.
+    index: usize,
+    anchor: Date,
+    last: Date,
+    k: i64,
+}
+
+impl<'a> Dates<'a> {
+    fn new(segments: &'a [Segment], start: Date, horizon: Date) -> Dates<'a> {
+        Dates {
+            segments,
+            start,
+            horizon,
+            started: false,
+            index: 0,
+            anchor: start,
+            last: start,
+            k: 1,
         }
-        anchor = last;
     }
-    slots
+}
+
+impl Iterator for Dates<'_> {
+    type Item = (Date, u32);
+
+    fn next(&mut self) -> Option<(Date, u32)> {
+        if !self.started {
+            self.started = true;
+            return Some((self.start, 0));
+        }
+        loop {
+            let segment = self.segments.get(self.index)?;
+            let limit = segment.times.map_or(i64::MAX, i64::from);
+            if self.k <= limit
+                // Past the end of the calendar (year 9999) there are no more dates.
+                && let Ok(date) = self
+                    .anchor
+                    .checked_add(step(segment.unit, self.k * i64::from(segment.every)))
+                && date <= self.horizon
+            {
+                self.last = date;
+                self.k += 1;
+                return Some((date, segment.window_days));
+            }
+            self.anchor = self.last;
+            self.index += 1;
+            self.k = 1;
+        }
+    }
 }
 
 /// The horizon: the last date any calendar of the protocol runs to.

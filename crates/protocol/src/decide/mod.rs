@@ -292,8 +292,10 @@ fn decide_normalised(
     if !deviations.is_empty() {
         step.rules.push(rule("deviation", deviations.join("; ")));
     }
-    let calendar = schedule::calendar(protocol.schedule(), history.start_date);
-    let scheduled_visit = schedule::next_after(&calendar.visits, as_of);
+    let spec = protocol.schedule();
+    let horizon = schedule::horizon(spec, history.start_date);
+    let scheduled_visit =
+        schedule::next_date_after(&spec.visits, history.start_date, horizon, as_of);
     let next_visit = match (scheduled_visit, step.due.filter(|due| *due > as_of)) {
         (Some(visit), Some(due)) => Some(visit.min(due)),
         (visit, due) => visit.or(due),
@@ -315,7 +317,7 @@ fn decide_normalised(
         first_complete_response: replay.first_complete,
         relapses: replay.relapses.clone(),
         next_visit,
-        next_lab: schedule::next_after(&calendar.labs, as_of),
+        next_lab: schedule::next_date_after(&spec.labs, history.start_date, horizon, as_of),
         next_pregnancy_test,
         missing: step.missing,
         rules: step.rules,

@@ -53,7 +53,8 @@ impl<'a> Course<'a> {
     pub(super) fn new(history: &'a History, as_of: Date) -> Course<'a> {
         let start = history.start_date;
         let mut ignored = Vec::new();
-        let mut later = |what: &str, date: Date| {
+        // `what` is formatted only for a record left out (this runs at every decision).
+        let mut later = |what: std::fmt::Arguments<'_>, date: Date| {
             if date > as_of {
                 ignored.push(format!(
                     "{what} dated {date}: after as_of {as_of}, not used"
@@ -66,18 +67,18 @@ impl<'a> Course<'a> {
         let clasi: Vec<_> = history
             .clasi
             .iter()
-            .filter(|r| later("clasi", r.date))
+            .filter(|r| later(format_args!("clasi"), r.date))
             .collect();
         let sledai: Vec<_> = history
             .sledai
             .iter()
-            .filter(|r| later("sledai", r.date))
+            .filter(|r| later(format_args!("sledai"), r.date))
             .map(|r| (r.date, r.score.get()))
             .collect();
         let labs: Vec<_> = history
             .labs
             .iter()
-            .filter(|r| later(&format!("labs {}", r.test.id()), r.date))
+            .filter(|r| later(format_args!("labs {}", r.test.id()), r.date))
             .collect();
         for dose in history.doses.iter().filter(|d| d.from > as_of) {
             ignored.push(format!(
