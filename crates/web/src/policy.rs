@@ -230,7 +230,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/static/style.css", Scope::Public),
     endpoint(Post, "/logout", Scope::LoggedIn),
     endpoint(Get, "/", Scope::LoggedIn),
-    endpoint(Get, "/subjects", Scope::Study(A::ReadSubject)),
+    endpoint(Get, "/subjects", Scope::LoggedIn),
     endpoint(Get, "/subjects/{code}", Scope::Subject(A::ReadSubject)),
     endpoint(Get, "/static/app.js", Scope::Public),
     endpoint(Get, "/static/icon.svg", Scope::Public),
