@@ -138,9 +138,9 @@ impl Principal {
     /// Whether the user may read the subjects of `site_code`: a role there, or a
     /// statistician's study-wide read.
     pub fn reads_site(&self, site_code: &str) -> bool {
-        self.grants.iter().any(|grant| {
-            grant.site.code == site_code || Action::ReadSubject.all_sites(grant.role)
-        })
+        self.grants
+            .iter()
+            .any(|grant| grant.site.code == site_code || Action::ReadSubject.all_sites(grant.role))
     }
 
     /// Refuses `action` unless the user may do it; `site` is the site it touches (a subject's
@@ -162,8 +162,7 @@ impl Principal {
         }
         let allowed = self.grants.iter().any(|grant| {
             allows(grant.role, action)
-                && (action.all_sites(grant.role)
-                    || site.is_none_or(|site| grant.site.code == site))
+                && (action.all_sites(grant.role) || site.is_none_or(|site| grant.site.code == site))
         });
         match site {
             _ if allowed => Ok(()),
@@ -223,6 +222,7 @@ use Action as A;
 use Verb::{Get, Post};
 
 /// Every route of the application, pages and API, with the check its handler makes.
+#[rustfmt::skip]
 pub const ENDPOINTS: &[Endpoint] = &[
     // Pages.
     endpoint(Get, "/login", Scope::Public),
@@ -237,76 +237,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/screening", Scope::Study(A::Screen)),
     endpoint(Post, "/screening", Scope::Site(A::Screen)),
     endpoint(Post, "/subjects/{code}/enrol", Scope::Subject(A::Enrol)),
-    endpoint(
-        Post,
-        "/subjects/{code}/visits",
-        Scope::Subject(A::EnterVisitData),
-    ),
-    endpoint(
-        Get,
-        "/subjects/{code}/visits/{visit}",
-        Scope::Subject(A::ReadSubject),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/visits/{visit}/clasi",
-        Scope::Subject(A::EnterVisitData),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/visits/{visit}/sledai",
-        Scope::Subject(A::EnterVisitData),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/visits/{visit}/labs",
-        Scope::Subject(A::EnterVisitData),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/visits/{visit}/dose",
-        Scope::Subject(A::EnterVisitData),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/visits/{visit}/decision",
-        Scope::Subject(A::RecordDecision),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/visits/{visit}/sign",
-        Scope::Subject(A::Sign),
-    ),
-    endpoint(
-        Get,
-        "/subjects/{code}/adverse-events",
-        Scope::Subject(A::ReadSubject),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/adverse-events",
-        Scope::Subject(A::RecordAdverseEvent),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/queries",
-        Scope::Subject(A::RaiseQuery),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/queries/{query}/answer",
-        Scope::Subject(A::AnswerQuery),
-    ),
-    endpoint(
-        Post,
-        "/subjects/{code}/queries/{query}/close",
-        Scope::Subject(A::CloseQuery),
-    ),
-    endpoint(
-        Get,
-        "/subjects/{code}/history",
-        Scope::Subject(A::ReadHistory),
-    ),
+    endpoint(Post, "/subjects/{code}/visits", Scope::Subject(A::EnterVisitData)),
+    endpoint(Get, "/subjects/{code}/visits/{visit}", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/subjects/{code}/visits/{visit}/clasi", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/subjects/{code}/visits/{visit}/sledai", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/subjects/{code}/visits/{visit}/labs", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/subjects/{code}/visits/{visit}/dose", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/subjects/{code}/visits/{visit}/decision", Scope::Subject(A::RecordDecision)),
+    endpoint(Post, "/subjects/{code}/visits/{visit}/sign", Scope::Subject(A::Sign)),
+    endpoint(Get, "/subjects/{code}/adverse-events", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/subjects/{code}/adverse-events", Scope::Subject(A::RecordAdverseEvent)),
+    endpoint(Post, "/subjects/{code}/queries", Scope::Subject(A::RaiseQuery)),
+    endpoint(Post, "/subjects/{code}/queries/{query}/answer", Scope::Subject(A::AnswerQuery)),
+    endpoint(Post, "/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
+    endpoint(Get, "/subjects/{code}/history", Scope::Subject(A::ReadHistory)),
     endpoint(Get, "/live/clasi", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/sledai", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/lab", Scope::Study(A::ReadSubject)),
@@ -455,7 +399,13 @@ mod tests {
         );
         check(
             Role::Monitor,
-            &[ReadSubject, RaiseQuery, CloseQuery, VerifySource, ReadHistory],
+            &[
+                ReadSubject,
+                RaiseQuery,
+                CloseQuery,
+                VerifySource,
+                ReadHistory,
+            ],
         );
         check(Role::Statistician, &[ReadSubject, Export]);
     }
