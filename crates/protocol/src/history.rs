@@ -440,3 +440,46 @@ fn sort_dedup<T: PartialEq>(list: &mut Vec<T>, order: impl Fn(&T, &T) -> Orderin
     list.dedup();
     before - list.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visit(date: &str, activity: u8) -> ClasiRecord {
+        ClasiRecord {
+            date: date.parse().expect("date"),
+            activity: ClasiActivity::new(activity).expect("activity"),
+            damage: None,
+        }
+    }
+
+    #[track_caller]
+    fn check(clasi: &[ClasiRecord], borrowed: bool, dropped: usize) {
+        let history = History {
+            start_date: "2010-01-04".parse().expect("date"),
+            patient: Patient::default(),
+            clasi: clasi.to_vec(),
+            sledai: Vec::new(),
+            labs: Vec::new(),
+            doses: Vec::new(),
+            events: Vec::new(),
+        };
+        let (normal, count) = history.normalise(&[]).expect("valid");
+        assert_eq!(matches!(normal, Cow::Borrowed(_)), borrowed, "{clasi:?}");
+        assert_eq!(count, dropped, "{clasi:?}");
+        let mut sorted = clasi.to_vec();
+        sorted.sort_by(clasi_order);
+        sorted.dedup();
+        assert_eq!(normal.clasi, sorted);
+    }
+
+    #[test]
+    fn a_record_in_normal_form_is_not_copied() {
+        let a = visit("2010-01-04", 12);
+        let b = visit("2010-02-01", 6);
+        check(&[], true, 0);
+        check(&[a, b], true, 0);
+        check(&[b, a], false, 0);
+        check(&[a, a, b], false, 1);
+    }
+}

@@ -258,3 +258,53 @@ pub fn pregnancy_calendar(
 pub fn next_after(slots: &[Slot], date: Date) -> Option<Date> {
     slots.iter().map(|slot| slot.date).find(|&slot| slot > date)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Monthly 6 times, then every 3 months: the paper's visits.
+    fn segments() -> Vec<Segment> {
+        vec![
+            Segment {
+                every: 1,
+                unit: TimeUnit::Months,
+                times: Some(6),
+                window_days: 7,
+            },
+            Segment {
+                every: 3,
+                unit: TimeUnit::Months,
+                times: None,
+                window_days: 14,
+            },
+        ]
+    }
+
+    #[track_caller]
+    fn check(after: &str, expect: Option<&str>) {
+        let start: Date = "2010-01-31".parse().expect("date");
+        let horizon: Date = "2012-07-31".parse().expect("date");
+        let after: Date = after.parse().expect("date");
+        let expanded = next_after(&expand(&segments(), start, horizon), after);
+        let walked = next_date_after(&segments(), start, horizon, after);
+        assert_eq!(walked, expanded, "{after}");
+        assert_eq!(
+            walked,
+            expect.map(|text| text.parse().expect("date")),
+            "{after}"
+        );
+    }
+
+    #[test]
+    fn the_next_date_is_the_one_the_expanded_calendar_gives() {
+        check("2010-01-31", Some("2010-02-28"));
+        check("2010-02-27", Some("2010-02-28"));
+        check("2010-02-28", Some("2010-03-31"));
+        // The sixth monthly visit, then the three-monthly segment counts from it.
+        check("2010-07-30", Some("2010-07-31"));
+        check("2010-07-31", Some("2010-10-31"));
+        check("2012-04-30", Some("2012-07-31"));
+        check("2012-07-31", None);
+    }
+}
