@@ -131,9 +131,22 @@ async fn query_of(
     }
 }
 
-/// A conflict answered with the query as it stands and the change refused.
-fn stale(error: StoreError, current: &Stored<DataQuery>, yours: serde_json::Value) -> ApiError {
-    ApiError::from(error).with_versions(query_out(current), yours)
+/// The reply to a step of query `id`: the query as it now stands, or for a stale version the
+/// query as it stands and the change refused.
+async fn answered(
+    state: &AppState,
+    id: i64,
+    moved: Result<Stored<DataQuery>, StoreError>,
+    yours: &impl Serialize,
+) -> Result<Response, ApiError> {
+    match moved {
+        Ok(stored) => Ok(json(StatusCode::OK, &query_out(&stored))),
+        Err(error @ StoreError::Conflict(_)) => {
+            let current = state.store.query(id).await?;
+            Err(ApiError::from(error).with_versions(query_out(&current), yours))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The site's answer.
@@ -167,18 +180,11 @@ pub(crate) async fn answer(
     let subject = subject_for(&state, &principal, &code, Action::AnswerQuery).await?;
     let query = query_of(&state, &subject, &query).await?;
     let input: AnswerIn = parse(&body)?;
-    match state
+    let moved = state
         .store
         .answer_query(&principal.0.actor, query.id, input.version, &input.answer)
-        .await
-    {
-        Ok(stored) => Ok(json(StatusCode::OK, &query_out(&stored))),
-        Err(error @ StoreError::Conflict(_)) => {
-            let current = state.store.query(query.id).await?;
-            Err(stale(error, &current, serde_json::json!(input)))
-        }
-        Err(other) => Err(other.into()),
-    }
+        .await;
+    answered(&state, query.id, moved, &input).await
 }
 
 /// Closing a query as read.
@@ -210,16 +216,9 @@ pub(crate) async fn close(
     let subject = subject_for(&state, &principal, &code, Action::CloseQuery).await?;
     let query = query_of(&state, &subject, &query).await?;
     let input: CloseIn = parse(&body)?;
-    match state
+    let moved = state
         .store
         .close_query(&principal.0.actor, query.id, input.version)
-        .await
-    {
-        Ok(stored) => Ok(json(StatusCode::OK, &query_out(&stored))),
-        Err(error @ StoreError::Conflict(_)) => {
-            let current = state.store.query(query.id).await?;
-            Err(stale(error, &current, serde_json::json!(input)))
-        }
-        Err(other) => Err(other.into()),
-    }
+        .await;
+    answered(&state, query.id, moved, &input).await
 }

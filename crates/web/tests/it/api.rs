@@ -199,6 +199,17 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
         )
         .await;
     assert_eq!(answered.0, StatusCode::OK, "{}", answered.1);
+    // Closing as read before the answer is stale: 409 with the query as it stands and the change.
+    let stale_close = monitor
+        .post(
+            &format!("/subjects/A-010/queries/{query_id}/close"),
+            json!({"version": query["version"]}),
+        )
+        .await;
+    assert_eq!(stale_close.0, StatusCode::CONFLICT, "{}", stale_close.1);
+    let conflict = &stale_close.1["conflict"];
+    assert_eq!(conflict["current"]["answer"], "Confirmed in the source");
+    assert_eq!(conflict["yours"]["version"], query["version"]);
     let closed = monitor
         .post(
             &format!("/subjects/A-010/queries/{query_id}/close"),
