@@ -393,9 +393,9 @@ fn time_to_event(
                 end.map(|e| (e - cr).max(0.0)),
                 false,
             ),
-            // The source does not say whether this subject relapsed: an event of unknown time is the
-            // honest reading, which keeps the curve from being drawn as if it were known.
-            (None, _) => tte(Endpoint::RelapseFreeAfterCr, None, true),
+            // The source does not say whether this subject relapsed: left out like a subject
+            // without a follow-up time (listed as excluded), never counted as relapse-free.
+            (None, _) => tte(Endpoint::RelapseFreeAfterCr, None, false),
         });
     }
     // An event of unknown grade is not counted: whether it reaches the grade is not known.

@@ -45,8 +45,9 @@ pub struct Settings {
     pub level: f64,
     pub baseline_test: BaselineTest,
     pub cr_population: CrPopulation,
-    /// Spacing of the numbers-at-risk table under each Kaplan-Meier curve, in weeks.
-    pub at_risk_every_weeks: f64,
+    /// Spacing of the numbers-at-risk table under each Kaplan-Meier curve, in weeks; `None` picks
+    /// round numbers giving about six columns.
+    pub at_risk_every_weeks: Option<f64>,
 }
 
 impl Default for Settings {
@@ -55,7 +56,7 @@ impl Default for Settings {
             level: 0.95,
             baseline_test: BaselineTest::default(),
             cr_population: CrPopulation::default(),
-            at_risk_every_weeks: 8.0,
+            at_risk_every_weeks: None,
         }
     }
 }
@@ -321,7 +322,10 @@ pub fn build(
     settings: Settings,
 ) -> Result<Report, ReportError> {
     let level = Level::new(settings.level).map_err(|_| ReportError::Level)?;
-    if !(settings.at_risk_every_weeks.is_finite() && settings.at_risk_every_weeks > 0.0) {
+    if settings
+        .at_risk_every_weeks
+        .is_some_and(|every| !(every.is_finite() && every > 0.0))
+    {
         return Err(ReportError::AtRiskSpacing);
     }
     let datasets = derive(snapshot, definitions);
@@ -428,7 +432,7 @@ fn efficacy(datasets: &Datasets, level: Level, settings: Settings) -> Efficacy {
     }
 }
 
-fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: f64) -> Curve {
+fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: Option<f64>) -> Curve {
     let (title, y_label) = match endpoint {
         Endpoint::TimeToCr => ("Time to complete response", "Proportion not yet in CR"),
         Endpoint::RelapseFreeAfterCr => (
@@ -486,13 +490,17 @@ fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: f64) 
         }
     };
     let last = observations.iter().map(|o| o.time).fold(0.0, f64::max);
-    let mut at = 0.0;
-    while at <= last + 1e-9 {
-        result
-            .at_risk
-            .push((at, observations.iter().filter(|o| o.time >= at).count()));
-        at += every;
-    }
+    let times = match every {
+        Some(every) => {
+            let steps = (last / every).ceil().max(1.0) as usize;
+            (0..=steps).map(|i| i as f64 * every).collect()
+        }
+        None => crate::render::svg::ticks(0.0, last.max(1.0)),
+    };
+    result.at_risk = times
+        .into_iter()
+        .map(|at| (at, observations.iter().filter(|o| o.time >= at).count()))
+        .collect();
     result.steps = km
         .steps
         .iter()
@@ -514,7 +522,7 @@ fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: f64) 
         "all subjects included".to_owned()
     } else {
         format!(
-            "censored subjects without a follow-up time left out: {}",
+            "left out, follow-up time or status not given: {}",
             result.excluded.join(", ")
         )
     };

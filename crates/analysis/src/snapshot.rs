@@ -160,11 +160,10 @@ pub struct LabGrade {
     pub grade: Option<u8>,
 }
 
-/// A protocol decision as stored (what the engine said, on which day).
+/// A protocol decision as stored: the phase of treatment the engine named, on which day.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DecisionEntry {
     pub day: i64,
-    pub action: String,
     pub phase: String,
 }
 

@@ -8,6 +8,7 @@ mod export_cmd;
 mod import_cmd;
 mod io;
 mod protocol_cmd;
+mod report_cmd;
 mod reproduce_cmd;
 mod serve_cmd;
 mod simulate_cmd;
@@ -54,6 +55,8 @@ enum Command {
     Stats(stats_cmd::StatsCommand),
     /// Recompute the trial paper's numbers from its own tables, beside the printed figures.
     Reproduce(reproduce_cmd::ReproduceArgs),
+    /// Write the study report (HTML, Markdown, CSV, SVG, results.json) from a record or the published cohort.
+    Report(report_cmd::ReportArgs),
     /// Write the study's data as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2 or the audit trail.
     Export(export_cmd::ExportArgs),
     /// Run a virtual cohort through a protocol: calibrated patients, the real engine, operating characteristics.
@@ -119,6 +122,7 @@ fn main() -> ExitCode {
         Command::Schedule(args) => protocol_cmd::schedule(args),
         Command::Stats(command) => stats_cmd::run(command),
         Command::Reproduce(args) => reproduce_cmd::run(args),
+        Command::Report(args) => report_cmd::run(args),
         Command::Export(args) => export_cmd::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Init(args) => store_cmd::init(args),

@@ -42,7 +42,7 @@ impl Frame {
     fn axes(
         &self,
         out: &mut String,
-        x_title: &str,
+        (x_title, x_ticks): (&str, &[f64]),
         y_title: &str,
         y_ticks: &[f64],
         y_percent: bool,
@@ -64,7 +64,7 @@ impl Frame {
                 ty = y + 4.5,
             );
         }
-        for tick in ticks(0.0, self.x_max) {
+        for &tick in x_ticks {
             let x = self.x(tick);
             let _ = write!(
                 out,
@@ -96,8 +96,8 @@ fn trim(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// Round tick values from `low` to at least `high`, about five of them.
-fn ticks(low: f64, high: f64) -> Vec<f64> {
+/// Round tick values from `low` up to the first at or above `high`, about five of them.
+pub(crate) fn ticks(low: f64, high: f64) -> Vec<f64> {
     let span = (high - low).max(1e-9);
     let raw = span / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
@@ -108,11 +108,13 @@ fn ticks(low: f64, high: f64) -> Vec<f64> {
         .unwrap_or(10.0 * magnitude);
     let mut out = Vec::new();
     let mut at = (low / step).floor() * step;
-    while at <= high + step * 1e-9 {
+    loop {
         out.push(at);
+        if at >= high - step * 1e-9 {
+            return out;
+        }
         at += step;
     }
-    out
 }
 
 /// The upper end of the axis: the last tick at or above `high`.
@@ -129,13 +131,34 @@ fn open(out: &mut String, height: f64, title: &str) {
     );
 }
 
-/// A line of explanatory text under a figure.
-fn caption(out: &mut String, y: f64, text: &str) {
-    let _ = write!(
-        out,
-        r##"<text x="20" y="{y:.1}" font-size="13" fill="#444">{}</text>"##,
-        escape(text)
-    );
+/// Explanatory text under a figure from `y` down, wrapped to the figure's width; returns the y
+/// below it.
+fn caption(out: &mut String, y: f64, text: &str) -> f64 {
+    const CHARS_PER_LINE: usize = 100;
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines
+            .last_mut()
+            .filter(|l| l.len() + word.len() < CHARS_PER_LINE);
+        match line {
+            Some(line) if !line.is_empty() => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            Some(line) => line.push_str(word),
+            None => lines.push(word.to_owned()),
+        }
+    }
+    let mut at = y;
+    for line in lines {
+        let _ = write!(
+            out,
+            r##"<text x="20" y="{at:.1}" font-size="13" fill="#444">{}</text>"##,
+            escape(&line)
+        );
+        at += 18.0;
+    }
+    at
 }
 
 /// A series of Figure 2: label, colour, which score, circle (else square) markers.
@@ -152,7 +175,7 @@ type LegendItem = (fn(f64, f64) -> String, &'static str, f64);
 /// Figure 2: mean +- SEM of CLASI activity and damage by visit; `*` marks p < 0.05 against baseline.
 pub fn figure2(points: &[Figure2Point], test_name: &str) -> String {
     let mut out = String::new();
-    let height = 440.0;
+    let height = 470.0;
     open(
         &mut out,
         height,
@@ -174,14 +197,14 @@ pub fn figure2(points: &[Figure2Point], test_name: &str) -> String {
         left: 80.0,
         top: 60.0,
         width: WIDTH - 110.0,
-        height: height - 150.0,
+        height: height - 190.0,
         x_max,
         y_min: 0.0,
         y_max,
     };
     frame.axes(
         &mut out,
-        "Study week",
+        ("Study week", &ticks(0.0, x_max)),
         "CLASI score (points)",
         &ticks(0.0, y_max),
         false,
@@ -237,15 +260,20 @@ pub fn figure2(points: &[Figure2Point], test_name: &str) -> String {
             tx = lx + 10.0
         );
     }
-    caption(
+    let below = caption(
         &mut out,
-        height - 48.0,
+        height - 70.0,
         &format!("Error bars: ± 1 SEM. * p < 0.05 against baseline ({test_name})."),
     );
+    let only_baseline = points.len() == 1;
     caption(
         &mut out,
-        height - 28.0,
-        "Each visit is placed at its median study week; n per point is in figure2_clasi.csv.",
+        below,
+        if only_baseline {
+            "Only baseline values are in the source: the visit-level CLASI is not published."
+        } else {
+            "Each visit is placed at its median study week; n per point is in figure2_clasi.csv."
+        },
     );
     out.push_str("</svg>");
     out
@@ -266,35 +294,38 @@ fn marker(x: f64, y: f64, colour: &str, circle: bool) -> String {
 /// A Kaplan-Meier curve with its pointwise interval, censoring ticks and the numbers at risk.
 pub fn kaplan_meier(curve: &Curve) -> String {
     let mut out = String::new();
-    let height = 420.0;
-    open(&mut out, height, curve.title);
     if !curve.estimated {
-        caption(
+        open(&mut out, 140.0, curve.title);
+        let below = caption(
             &mut out,
-            80.0,
-            &format!("Kaplan-Meier curve {}", curve.note),
+            64.0,
+            &format!("Kaplan-Meier curve {}.", curve.note),
         );
         caption(
             &mut out,
-            104.0,
+            below,
             &format!("{} subjects, {} events.", curve.n, curve.events),
         );
         out.push_str("</svg>");
         return out;
     }
+    let height = 460.0;
+    open(&mut out, height, curve.title);
     let last = curve.steps.last().map_or(1.0, |s| s.weeks);
     let frame = Frame {
         left: 80.0,
         top: 50.0,
         width: WIDTH - 110.0,
-        height: height - 190.0,
-        x_max: axis_max(last),
+        height: height - 230.0,
+        x_max: curve.at_risk.last().map_or(axis_max(last), |a| a.0),
         y_min: 0.0,
         y_max: 1.0,
     };
+    // The x ticks are the times of the risk table, so each count sits under its tick.
+    let x_ticks: Vec<f64> = curve.at_risk.iter().map(|a| a.0).collect();
     frame.axes(
         &mut out,
-        "Weeks",
+        ("Weeks", &x_ticks),
         curve.y_label,
         &[0.0, 0.25, 0.5, 0.75, 1.0],
         true,
@@ -369,15 +400,15 @@ pub fn kaplan_meier(curve: &Curve) -> String {
         || "not reached".to_owned(),
         |m| format!("{} weeks", trim(m)),
     );
-    caption(
+    let below = caption(
         &mut out,
-        height - 40.0,
+        height - 62.0,
         &format!(
-            "{} subjects, {} events; median {median}. {}.",
+            "{} subjects, {} events; median {median}; {}.",
             curve.n, curve.events, curve.note
         ),
     );
-    caption(&mut out, height - 20.0, curve.method);
+    caption(&mut out, below, curve.method);
     out.push_str("</svg>");
     out
 }
@@ -393,15 +424,21 @@ pub fn swimmer(lanes: &[Lane]) -> String {
     open(&mut out, height, "Swimmer plot: dose over time per patient");
     let last = lanes.iter().filter_map(|l| l.end_weeks).fold(4.0, f64::max);
     let frame = Frame {
-        left: 90.0,
+        left: 175.0,
         top,
-        width: WIDTH - 120.0,
+        width: WIDTH - 205.0,
         height: plot_height,
         x_max: axis_max(last),
         y_min: 0.0,
         y_max: 1.0,
     };
-    frame.axes(&mut out, "Study week", "", &[], false);
+    frame.axes(
+        &mut out,
+        ("Study week", &ticks(0.0, frame.x_max)),
+        "",
+        &[],
+        false,
+    );
     let mut doses: Vec<f64> = lanes
         .iter()
         .flat_map(|l| l.doses.iter().map(|d| d.2))
@@ -475,7 +512,7 @@ pub fn swimmer(lanes: &[Lane]) -> String {
         (|x, y| ae_marker(x, y, Some(2)), "AE (CTCAE grade)", 145.0),
         (withdrawal_marker, "withdrawal", 90.0),
     ];
-    let mut x = frame.left;
+    let mut x = 24.0;
     for (symbol, label, width) in legend {
         out.push_str(&symbol(x, legend_y));
         let _ = write!(
@@ -508,16 +545,17 @@ pub fn swimmer(lanes: &[Lane]) -> String {
         );
         kx += 110.0;
     }
+    let mut below = key_y + 24.0;
     if doses.is_empty() {
-        caption(
+        below = caption(
             &mut out,
-            key_y + 24.0,
+            below,
             "Doses over time are not in the source: bars show follow-up only.",
         );
     }
     caption(
         &mut out,
-        key_y + 44.0,
+        below,
         "Patient labels give the best response (CR, PR, NR, withdrawn).",
     );
     out.push_str("</svg>");

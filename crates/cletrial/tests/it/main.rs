@@ -5,6 +5,7 @@ mod demo;
 mod export;
 mod import;
 mod protocol;
+mod report;
 mod reproduce;
 mod simulate;
 mod stats;

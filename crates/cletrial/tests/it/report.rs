@@ -1,0 +1,508 @@
+//! `cletrial report`: the published cohort against the paper, and a fixed study written through the
+//! store's public API on both backends, with golden results and snapshots of the HTML and SVG.
+//!
+//! Snapshots live in `tests/it/snapshots/report/`; `UPDATE_SNAPSHOTS=1` rewrites them (then review the
+//! diff and look at the figures).
+
+use std::path::{Path, PathBuf};
+
+use ::store::testing::TestDb;
+use ::store::{
+    ActionTaken, AdverseEvent, Backend, BirthOrAge, Causality, ClasiAssessment, Decimal,
+    Disposition, DispositionStatus, DosePeriod, Entry, LabResult, NewStudy, NewUser, Outcome,
+    Password, Role, Sex, Store, SubjectData, VisitData,
+};
+use instruments::ctcae::CtcaeGrade;
+use instruments::subtype::Subtype;
+use jiff::civil::Date;
+use serde_json::Value;
+
+use crate::support::{cletrial, workspace_root};
+
+fn snapshot_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/snapshots/report")
+        .join(name)
+}
+
+/// Compares each of `files` (relative to `out`) with its snapshot, or rewrites the snapshot.
+#[track_caller]
+fn check_snapshots(out: &Path, name: &str, files: &[&str]) {
+    let dir = snapshot_dir(name);
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    for file in files {
+        let got = std::fs::read_to_string(out.join(file)).expect("report file");
+        let path = dir.join(file.replace('/', "__"));
+        if update {
+            std::fs::create_dir_all(&dir).expect("snapshot dir");
+            std::fs::write(&path, &got).expect("snapshot written");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "no snapshot {} (run with UPDATE_SNAPSHOTS=1)",
+                path.display()
+            )
+        });
+        assert!(
+            got == want,
+            "{file} differs from {} (UPDATE_SNAPSHOTS=1 to accept)",
+            path.display()
+        );
+    }
+}
+
+const FILES: &[&str] = &[
+    "index.html",
+    "report.md",
+    "results.json",
+    "figures/figure2_clasi.svg",
+    "figures/km_time_to_cr.svg",
+    "figures/km_relapse_free_after_cr.svg",
+    "figures/km_time_to_first_ae.svg",
+    "figures/swimmer.svg",
+    "tables/table2_response.csv",
+];
+
+fn report(args: &[&str], out: &Path) -> Value {
+    let mut all = vec!["report", "--out", out.to_str().expect("utf-8 path")];
+    all.extend(args);
+    let run = cletrial(&all, None);
+    assert_eq!(run.status, 0, "report failed: {run:#?}");
+    for file in FILES {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let html = std::fs::read_to_string(out.join("index.html")).expect("html");
+    assert!(!html.contains("<script"), "no script");
+    for external in ["src=", "href=", "@import", "url("] {
+        assert!(!html.contains(external), "external resource: {external}");
+    }
+    let text = std::fs::read_to_string(out.join("results.json")).expect("results");
+    serde_json::from_str(&text).expect("results.json is JSON")
+}
+
+#[track_caller]
+fn near(value: &Value, expect: f64) {
+    let got = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("not a number: {value}"));
+    assert!((got - expect).abs() < 5e-3, "{got} != {expect}");
+}
+
+#[test]
+fn published_cohort_report_agrees_with_the_paper() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = report(&["--published"], dir.path());
+    let e = &results["efficacy"];
+    // "Twelve of those patients (86%) achieved complete response"; relapse "nine (75%)".
+    assert_eq!(
+        (e["cr_rate"]["n"].as_u64(), e["cr_rate"]["of"].as_u64()),
+        (Some(12), Some(14))
+    );
+    near(&e["cr_rate"]["percent"], 85.714);
+    assert_eq!(e["cr_rate"]["method"], "Clopper-Pearson exact interval");
+    near(&e["relapse_rate"]["percent"], 75.0);
+    // Table 1: CLASI activity 10.93 +- 5.91, damage 2.33 +- 2.97 (n = 15, all female).
+    let b = &results["baseline"];
+    near(&b["clasi_activity"]["mean"], 10.933);
+    near(&b["clasi_activity"]["sd"], 5.911);
+    near(&b["clasi_damage"]["sd"], 2.968);
+    assert_eq!(b["female"]["n"].as_u64(), Some(15));
+    // Adverse events in 2 of 15 (13%).
+    near(&results["safety"]["patients_with_any"]["percent"], 13.333);
+    check_snapshots(dir.path(), "published", FILES);
+}
+
+const START: Date = Date::constant(2024, 1, 8);
+
+fn on(day: i64) -> Date {
+    START
+        .checked_add(jiff::Span::new().days(day))
+        .expect("date")
+}
+
+/// A CLASI with `activity` points of erythema (3 per area, then the rest) and `damage` areas of
+/// dyspigmentation; `unassessed` leaves the ears' erythema unassessed (the total is then unknown).
+fn clasi(activity: u8, damage: u8, unassessed: bool) -> instruments::clasi::Clasi {
+    const AREAS: [&str; 13] = [
+        "scalp",
+        "ears",
+        "nose_malar",
+        "rest_of_face",
+        "v_neck",
+        "posterior_neck_shoulders",
+        "chest",
+        "abdomen",
+        "back_buttocks",
+        "arms",
+        "hands",
+        "legs",
+        "feet",
+    ];
+    let mut areas = serde_json::Map::new();
+    for (index, area) in AREAS.iter().enumerate() {
+        let erythema = activity.saturating_sub(3 * index as u8).min(3);
+        let dyspigmentation = u8::from((index as u8) < damage);
+        let mut items =
+            serde_json::json!({"erythema": erythema, "dyspigmentation": dyspigmentation});
+        if unassessed && *area == "ears" {
+            items["erythema"] = Value::Null;
+        }
+        areas.insert((*area).to_owned(), items);
+    }
+    serde_json::from_value(serde_json::json!({
+        "areas": areas, "mucous_membrane": 0, "recent_hair_loss": 0, "nonscarring_alopecia": 0,
+        "scarring_alopecia": 0, "dyspigmentation_lasts_12_months": false
+    }))
+    .expect("a valid CLASI")
+}
+
+/// One patient of the fixed study: subtype, CLASI (activity, damage) by visit day (None: visit
+/// without a CLASI; u8::MAX activity: an item unassessed), doses (from, to, mg/day), adverse events
+/// (day, term, grade, serious, causality), neutrophils (day, 10^9/L) and disposition (day, status).
+struct Patient {
+    subtype: Subtype,
+    clasi: &'static [(i64, Option<(u8, u8)>)],
+    doses: &'static [(i64, Option<i64>, &'static str)],
+    events: &'static [(i64, &'static str, CtcaeGrade, bool, Causality)],
+    neutrophils: &'static [(i64, &'static str)],
+    disposition: Option<(i64, DispositionStatus)>,
+}
+
+const VISITS: [(i64, &str); 6] = [
+    (0, "Baseline"),
+    (13, "Week 2"),
+    (28, "Week 4"),
+    (56, "Week 8"),
+    (84, "Week 12"),
+    (168, "Week 24"),
+];
+
+const UNASSESSED: u8 = u8::MAX;
+
+/// Six patients covering CR with and without relapse, PR, NR, withdrawal, a visit without CLASI, an
+/// unknown total, graded AEs, a serious AE and a laboratory shift. Hand-checked: CR 3 (weeks 8, 12, 8),
+/// PR 1, NR 1, withdrawn 1; CR rate 3/5 evaluable; relapse 2/3; baseline activity mean 12.
+fn patients() -> Vec<Patient> {
+    use CtcaeGrade::{G1, G2, G3};
+    vec![
+        Patient {
+            subtype: Subtype::DleLocalized,
+            clasi: &[
+                (0, Some((12, 2))),
+                (28, Some((5, 2))),
+                (56, Some((0, 2))),
+                (84, Some((0, 3))),
+                (168, Some((6, 3))),
+            ],
+            doses: &[(0, Some(55), "5"), (56, Some(111), "2.5")],
+            events: &[],
+            neutrophils: &[],
+            disposition: None,
+        },
+        Patient {
+            subtype: Subtype::ScleAnnular,
+            clasi: &[
+                (0, Some((20, 1))),
+                (28, Some((8, 1))),
+                (56, Some((4, 1))),
+                (84, Some((0, 1))),
+                (168, Some((0, 1))),
+            ],
+            doses: &[(0, Some(111), "5")],
+            events: &[(35, "Neutropenia", G2, false, Causality::Possible)],
+            neutrophils: &[(0, "2.1"), (35, "1.19")],
+            disposition: None,
+        },
+        Patient {
+            subtype: Subtype::LupusProfundus,
+            clasi: &[
+                (0, Some((15, 4))),
+                (28, Some((12, 4))),
+                (56, Some((9, 4))),
+                (84, Some((8, 5))),
+                (168, Some((6, 5))),
+            ],
+            doses: &[(0, Some(27), "5"), (28, Some(168), "10")],
+            events: &[],
+            neutrophils: &[],
+            disposition: Some((168, DispositionStatus::Completed)),
+        },
+        Patient {
+            subtype: Subtype::DleGeneralized,
+            clasi: &[(0, Some((9, 0))), (13, Some((9, 0)))],
+            doses: &[(0, Some(13), "5")],
+            events: &[
+                (10, "Diarrhea", G2, false, Causality::Probable),
+                (12, "Vomiting", G3, true, Causality::Possible),
+            ],
+            neutrophils: &[],
+            disposition: Some((14, DispositionStatus::AdverseEvent)),
+        },
+        Patient {
+            subtype: Subtype::SclePapulosquamous,
+            clasi: &[
+                (0, Some((10, 0))),
+                (28, Some((4, 0))),
+                (56, Some((3, 0))),
+                (84, None),
+                (168, Some((2, 0))),
+            ],
+            doses: &[(0, Some(168), "5")],
+            events: &[],
+            neutrophils: &[],
+            disposition: None,
+        },
+        Patient {
+            subtype: Subtype::DleLocalized,
+            clasi: &[
+                (0, Some((6, 1))),
+                (28, Some((UNASSESSED, 1))),
+                (56, Some((0, 1))),
+                (84, Some((0, 1))),
+                (168, Some((4, 1))),
+            ],
+            doses: &[(0, Some(55), "5"), (56, None, "2.5")],
+            events: &[(20, "Insomnia", G1, false, Causality::Unrelated)],
+            neutrophils: &[],
+            disposition: None,
+        },
+    ]
+}
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The fixed study, written through the store's public API.
+async fn write_study(db: &TestDb) {
+    let study = NewStudy {
+        code: "LENA-DEMO".into(),
+        title: "Lenalidomide in CLE: a fixed six-patient study for the report tests".into(),
+        protocol_text: std::fs::read_to_string(workspace_root().join("protocols/nct01408199.toml"))
+            .expect("shipped protocol"),
+    };
+    let admin = NewUser {
+        login: "admin".into(),
+        printed_name: "Ada Admin".into(),
+    };
+    let password = Password::new(PASSWORD).expect("password");
+    let (store, admin) = Store::init(db.url(), &study, &admin, &password)
+        .await
+        .expect("init");
+    store
+        .add_site(&admin, "S01", "First site")
+        .await
+        .expect("site");
+    let inv = NewUser {
+        login: "inv".into(),
+        printed_name: "Ivan Investigator".into(),
+    };
+    store.add_user(&admin, &inv, &password).await.expect("user");
+    store
+        .grant(&admin, "inv", "S01", Role::Investigator)
+        .await
+        .expect("grant");
+    let inv = store.authenticate("inv", &password).await.expect("login");
+    for (index, p) in patients().iter().enumerate() {
+        let subject = store
+            .add_subject(
+                &inv,
+                &SubjectData {
+                    site: "S01".into(),
+                    code: format!("S01-{:03}", index + 1),
+                    sex: Sex::Female,
+                    birth: BirthOrAge::BirthDate(Date::constant(1975 + index as i16, 3, 1)),
+                    subtype: Some(p.subtype),
+                    screening_date: on(-5),
+                    consent_date: Some(on(-6)),
+                    enrolment_date: Some(on(0)),
+                },
+            )
+            .await
+            .expect("subject");
+        let id = subject.id;
+        for (day, name) in VISITS {
+            let Some(scores) = p.clasi.iter().find(|c| c.0 == day).map(|c| c.1) else {
+                continue;
+            };
+            let visit = store
+                .add_visit(
+                    &inv,
+                    id,
+                    &VisitData {
+                        name: name.into(),
+                        planned_date: None,
+                        actual_date: Some(on(day)),
+                    },
+                )
+                .await
+                .expect("visit");
+            if let Some((activity, damage)) = scores {
+                let unassessed = activity == UNASSESSED;
+                let clasi = clasi(if unassessed { 3 } else { activity }, damage, unassessed);
+                let record = ClasiAssessment {
+                    subject_id: id,
+                    visit_id: visit.id,
+                    assessed_on: on(day),
+                    clasi,
+                };
+                store.add_record(&inv, &record).await.expect("clasi");
+            }
+        }
+        for &(from, to, mg) in p.doses {
+            let dose = DosePeriod {
+                subject_id: id,
+                drug: "lenalidomide".into(),
+                daily_dose_mg: Decimal::parse("daily_dose_mg", mg).expect("dose"),
+                start_date: on(from),
+                end_date: to.map(on),
+            };
+            store.add_record(&inv, &dose).await.expect("dose");
+        }
+        for &(day, term, grade, serious, causality) in p.events {
+            let event = AdverseEvent {
+                subject_id: id,
+                term: term.into(),
+                start_date: on(day),
+                end_date: Some(on(day + 7)),
+                grade,
+                serious,
+                causality,
+                action_taken: ActionTaken::DoseNotChanged,
+                outcome: Outcome::Recovered,
+            };
+            store.add_record(&inv, &event).await.expect("adverse event");
+        }
+        for &(day, value) in p.neutrophils {
+            let lab = LabResult {
+                subject_id: id,
+                visit_id: None,
+                collected_on: on(day),
+                test: "neutrophils".into(),
+                value: Entry::Value(Decimal::parse("value", value).expect("value")),
+                unit: "10^9/L".into(),
+                lln: Some(Decimal::parse("lln", "2.0").expect("lln")),
+                uln: Some(Decimal::parse("uln", "7.5").expect("uln")),
+            };
+            store.add_record(&inv, &lab).await.expect("lab");
+        }
+        if let Some((day, status)) = p.disposition {
+            let record = Disposition {
+                subject_id: id,
+                status,
+                disposition_date: on(day),
+                details: None,
+            };
+            store.add_record(&inv, &record).await.expect("disposition");
+        }
+    }
+    store.close().await;
+}
+
+async fn record_report(backend: Backend) {
+    let db = TestDb::new(backend);
+    write_study(&db).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = report(&["--db", db.url_text(), "--quiet"], dir.path());
+    // Hand-checked against the patients above.
+    let e = &results["efficacy"];
+    let responses: Vec<(String, u64)> = e["responses"]
+        .as_array()
+        .expect("responses")
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap_or_default().to_owned(),
+                r[1]["n"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    let count = |code: &str| responses.iter().find(|r| r.0 == code).map(|r| r.1);
+    assert_eq!(
+        (
+            count("complete"),
+            count("partial"),
+            count("no_response"),
+            count("withdrawn")
+        ),
+        (Some(3), Some(1), Some(1), Some(1))
+    );
+    assert_eq!(
+        (e["cr_rate"]["n"].as_u64(), e["cr_rate"]["of"].as_u64()),
+        (Some(3), Some(5))
+    );
+    assert_eq!(
+        (
+            e["relapse_rate"]["n"].as_u64(),
+            e["relapse_rate"]["of"].as_u64()
+        ),
+        (Some(2), Some(3))
+    );
+    near(&e["time_to_cr"]["median"], 8.0);
+    near(&results["baseline"]["clasi_activity"]["mean"], 12.0);
+    // Week 4: four known activities (5, 8, 12, 4; one total unknown), mean change -7 from baseline.
+    let week4 = results["figure2"]
+        .as_array()
+        .expect("figure2")
+        .iter()
+        .find(|p| p["visit"] == "Week 4")
+        .expect("week 4");
+    near(&week4["activity"]["described"]["mean"], 7.25);
+    assert_eq!(week4["activity"]["test"]["pairs"].as_u64(), Some(4));
+    near(&week4["activity"]["test"]["mean_change"], -7.0);
+    assert_eq!(
+        week4["activity"]["test"]["method"],
+        "paired t test, two-sided"
+    );
+    // The relapse of S01-006 happened on 2.5 mg/day; S01-001 had stopped.
+    let subjects = results["datasets"]["subjects"]
+        .as_array()
+        .expect("subjects");
+    assert_eq!(subjects[0]["dose_at_relapse"], "off");
+    assert_eq!(subjects[5]["dose_at_relapse"], "2.5 mg/day");
+    assert_eq!(results["safety"]["serious_events"].as_u64(), Some(1));
+    // Every number is the golden one: the same file for both backends.
+    check_snapshots(dir.path(), "record", FILES);
+}
+
+mod record {
+    #[tokio::test(flavor = "multi_thread")]
+    async fn sqlite() {
+        super::record_report(::store::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres() {
+        super::record_report(::store::Backend::Postgres).await;
+    }
+}
+
+#[test]
+fn bad_input_is_one_line_naming_the_option() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().to_str().expect("utf-8");
+    let missing = dir.path().join("missing.sqlite");
+    let cases: &[(&[&str], &str)] = &[
+        (&["report", "--out", out], "--db"),
+        (
+            &["report", "--published", "--db", "x.sqlite", "--out", out],
+            "--published",
+        ),
+        (
+            &["report", "--published", "--protocol", "nope", "--out", out],
+            "--protocol",
+        ),
+        (
+            &[
+                "report",
+                "--db",
+                missing.to_str().expect("utf-8"),
+                "--out",
+                out,
+            ],
+            "db",
+        ),
+    ];
+    for (args, needle) in cases {
+        cletrial(args, None).input_error(needle);
+    }
+}
