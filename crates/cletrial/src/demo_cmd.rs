@@ -20,7 +20,7 @@ use store::{
     ProtocolDecision, Role, Sex, Store, SubjectData,
 };
 
-use crate::enter::{self, AdverseEventEntry, Entered, PatientCourse, VisitEntry, store_error};
+use crate::enter::{self, AdverseEventEntry, Entered, PatientCourse, VisitEntry};
 use crate::io::{CliError, CmdResult};
 
 const PROTOCOL_TEXT: &str = include_str!("../../../protocols/nct01408199.toml");
@@ -166,13 +166,11 @@ fn patient_course(
                 grade: event.grade.unwrap_or_default(),
                 start: week(event.week),
                 end: event.resolved_week.map(week),
-                causality: Causality::parse(&field("causality", event.causality.as_ref())?)
-                    .map_err(store_error)?,
+                causality: Causality::parse(&field("causality", event.causality.as_ref())?)?,
                 action_taken: ActionTaken::parse(&field(
                     "action_taken",
                     event.action_taken.as_ref(),
-                )?)
-                .map_err(store_error)?,
+                )?)?,
                 outcome: if event.resolved_week.is_some() {
                     Outcome::Recovered
                 } else {
@@ -251,15 +249,11 @@ async fn create(url: &DbUrl, protocol: &Protocol) -> Result<(Store, Vec<Login>),
             login: "admin".to_owned(),
             printed_name: "Demo Administrator".to_owned(),
         },
-        &Password::new(&admin_password).map_err(store_error)?,
+        &Password::new(&admin_password)?,
     )
-    .await
-    .map_err(store_error)?;
+    .await?;
     for (code, name) in SITES {
-        store
-            .add_site(&admin, code, name)
-            .await
-            .map_err(store_error)?;
+        store.add_site(&admin, code, name).await?;
     }
     let mut logins = vec![Login {
         login: "admin".to_owned(),
@@ -278,22 +272,17 @@ async fn create(url: &DbUrl, protocol: &Protocol) -> Result<(Store, Vec<Login>),
                     login: login.clone(),
                     printed_name,
                 },
-                &Password::new(&password).map_err(store_error)?,
+                &Password::new(&password)?,
             )
-            .await
-            .map_err(store_error)?;
+            .await?;
         for (site, _) in SITES {
-            store
-                .grant(&admin, &login, site, role)
-                .await
-                .map_err(store_error)?;
+            store.grant(&admin, &login, site, role).await?;
         }
         if role == Role::Investigator {
             investigator = Some(
                 store
-                    .authenticate(&login, &Password::typed(&password).map_err(store_error)?)
-                    .await
-                    .map_err(store_error)?,
+                    .authenticate(&login, &Password::typed(&password)?)
+                    .await?,
             );
         }
         logins.push(Login {
@@ -304,24 +293,19 @@ async fn create(url: &DbUrl, protocol: &Protocol) -> Result<(Store, Vec<Login>),
     }
     let investigator =
         investigator.ok_or_else(|| demo_error("the store has no investigator role"))?;
-    let version = store.study().await.map_err(store_error)?.protocol_version;
+    let version = store.study().await?.protocol_version;
     // The whole cohort in one transaction: a record holds all 15 patients or none.
-    let mut batch = store
-        .batch(&investigator, None)
-        .await
-        .map_err(store_error)?;
+    let mut batch = store.batch(&investigator, None).await?;
     for course in &courses {
-        enter::enter(&mut batch, protocol, version, course)
-            .await
-            .map_err(store_error)?;
+        enter::enter(&mut batch, protocol, version, course).await?;
     }
-    batch.commit().await.map_err(store_error)?;
+    batch.commit().await?;
     Ok((store, logins))
 }
 
 /// Checks that the record at `--db` is a complete demo study (an interrupted first run is not).
 async fn check_reused(store: &Store, protocol: &Protocol, db: &str) -> Result<(), CliError> {
-    let study = store.study().await.map_err(store_error)?;
+    let study = store.study().await?;
     if study.code != STUDY_CODE {
         return Err(CliError::input(format!(
             "--db: {db} holds the study '{}', not the demo; give another path",
@@ -338,10 +322,7 @@ async fn check_reused(store: &Store, protocol: &Protocol, db: &str) -> Result<()
             .subject_by_code(&course.subject.code)
             .await
             .map_err(|_| incomplete())?;
-        let decisions = store
-            .records_of::<ProtocolDecision>(subject.id)
-            .await
-            .map_err(store_error)?;
+        let decisions = store.records_of::<ProtocolDecision>(subject.id).await?;
         if decisions.len() != course.visits.len() {
             return Err(incomplete());
         }
@@ -352,13 +333,10 @@ async fn check_reused(store: &Store, protocol: &Protocol, db: &str) -> Result<()
 /// Counts what the record holds, and reads each subject's last stored decision.
 async fn count(store: &Store) -> Result<Counts, CliError> {
     let mut counts = Counts::default();
-    for subject in store.subjects().await.map_err(store_error)? {
+    for subject in store.subjects().await? {
         counts.subjects += 1;
-        counts.records += enter::count(store, subject.id).await.map_err(store_error)?;
-        let decisions = store
-            .records_of::<ProtocolDecision>(subject.id)
-            .await
-            .map_err(store_error)?;
+        counts.records += enter::count(store, subject.id).await?;
+        let decisions = store.records_of::<ProtocolDecision>(subject.id).await?;
         let last = decisions
             .iter()
             .max_by_key(|stored| (stored.data.decided_on, stored.id))
@@ -398,12 +376,8 @@ fn known_logins() -> Vec<Login> {
 pub fn run(args: DemoArgs) -> CmdResult {
     let protocol = Protocol::from_toml(PROTOCOL_TEXT)
         .map_err(|error| demo_error(format!("the shipped protocol: {error}")))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(anyhow::Error::from)?;
-    runtime.block_on(async move {
-        let url = DbUrl::parse(&args.db).map_err(store_error)?;
+    crate::io::block_on(async move {
+        let url = DbUrl::parse(&args.db)?;
         let (store, logins, created) = match Store::open(&url).await {
             Ok(store) => {
                 check_reused(&store, &protocol, &args.db).await?;

@@ -256,12 +256,3 @@ pub async fn count(store: &Store, subject_id: i64) -> Result<Entered, StoreError
         adverse_events: store.records_of::<AdverseEvent>(subject_id).await?.len(),
     })
 }
-
-/// A store refusal the user can fix (bad input, wrong password) exits 2; anything else 1.
-pub fn store_error(error: StoreError) -> crate::io::CliError {
-    if error.is_user_error() {
-        crate::io::CliError::input(error.to_string())
-    } else {
-        crate::io::CliError::Other(anyhow::Error::new(error))
-    }
-}

@@ -13,7 +13,7 @@ use export::source::{
 use export::{ExportError, sdtm, tidy};
 use serde_json::json;
 use store::stream::{Entity, Reader, Record};
-use store::{DbUrl, Meaning, Store, StoreError, Ty, Value};
+use store::{DbUrl, Meaning, Store, Ty, Value};
 
 use crate::io::{CliError, CmdResult, print_json};
 
@@ -58,14 +58,6 @@ enum Format {
     Audit,
 }
 
-fn store_error(error: StoreError) -> CliError {
-    if error.is_user_error() {
-        CliError::input(error.to_string())
-    } else {
-        CliError::Other(anyhow::Error::new(error))
-    }
-}
-
 fn export_error(error: ExportError) -> CliError {
     CliError::Other(anyhow::Error::new(error))
 }
@@ -85,19 +77,15 @@ impl Files {
 }
 
 pub fn run(args: ExportArgs) -> CmdResult {
-    let url = DbUrl::parse(&args.db).map_err(store_error)?;
+    let url = DbUrl::parse(&args.db)?;
     std::fs::create_dir_all(&args.out).map_err(|error| {
         CliError::input(format!(
             "out: cannot create '{}' ({error})",
             args.out.display()
         ))
     })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(anyhow::Error::from)?;
-    let summary = runtime.block_on(async {
-        let store = Store::open(&url).await.map_err(store_error)?;
+    let summary = crate::io::block_on(async {
+        let store = Store::open(&url).await?;
         let result = export(&store, args.format, &args.out, args.page_subjects).await;
         store.close().await;
         result
@@ -111,7 +99,7 @@ async fn export(
     dir: &Path,
     page: i64,
 ) -> Result<serde_json::Value, CliError> {
-    let mut reader = store.reader().await.map_err(store_error)?;
+    let mut reader = store.reader().await?;
     let study = study_info(&mut reader).await?;
     let forms = forms();
     let mut files = Files {
@@ -176,10 +164,7 @@ async fn export(
             let mut trail = export::audit::AuditCsv::new(file).map_err(export_error)?;
             let mut after = 0;
             loop {
-                let page = reader
-                    .trail(after, EVENTS_PER_PAGE)
-                    .await
-                    .map_err(store_error)?;
+                let page = reader.trail(after, EVENTS_PER_PAGE).await?;
                 let Some(last) = page.last() else { break };
                 after = last.event.seq;
                 for entry in page {
@@ -216,10 +201,7 @@ async fn each_casebook(
     let mut after = 0;
     let mut count = 0;
     loop {
-        let page = reader
-            .casebooks(after, page, with_events)
-            .await
-            .map_err(store_error)?;
+        let page = reader.casebooks(after, page, with_events).await?;
         let Some(last) = page.last() else {
             return Ok(count);
         };
@@ -252,13 +234,13 @@ fn text(value: &Value) -> String {
 
 /// The study, its users, sites and signature meanings.
 async fn study_info(reader: &mut Reader) -> Result<StudyInfo, CliError> {
-    let study = reader.study_records("study").await.map_err(store_error)?;
+    let study = reader.study_records("study").await?;
     let study = study
         .first()
         .ok_or_else(|| CliError::input("db: holds no study"))?;
     let get = |record: &Record, field: &str| record.get(field).map_or_else(String::new, text);
-    let users = reader.study_records("user").await.map_err(store_error)?;
-    let sites = reader.study_records("site").await.map_err(store_error)?;
+    let users = reader.study_records("user").await?;
+    let sites = reader.study_records("site").await?;
     Ok(StudyInfo {
         code: get(study, "code"),
         title: get(study, "title"),

@@ -16,8 +16,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::io::block_on;
 use crate::io::{CliError, CmdResult, print_json, read_text};
-use crate::store_cmd::{ActorArgs, block_on, cli_error, open_as};
+use crate::store_cmd::{ActorArgs, open_as};
 
 /// Import a CSV file through a mapping file, all or nothing.
 ///
@@ -46,7 +47,7 @@ pub fn import(args: ImportArgs) -> CmdResult {
     let mapping = mapping::Mapping::parse(&read_text("--mapping", &args.mapping)?)?;
     let text = read_text("--input", &args.input)?;
     let rows = mapping.read(&text)?;
-    store::Reason::new(&args.reason).map_err(cli_error)?;
+    store::Reason::new(&args.reason)?;
     block_on(async move {
         let (store, actor) = open_as(&args.actor).await?;
         let outcome = apply::apply(&store, &actor, &mapping, &rows, &args.reason).await;

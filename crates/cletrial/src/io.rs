@@ -51,7 +51,27 @@ impl From<anyhow::Error> for CliError {
     }
 }
 
+/// A refusal of the study record is the user's to fix (exit 2); a failing database is not (exit 1).
+impl From<store::StoreError> for CliError {
+    fn from(error: store::StoreError) -> CliError {
+        if error.is_user_error() {
+            CliError::input(error.to_string())
+        } else {
+            CliError::Other(anyhow::Error::new(error))
+        }
+    }
+}
+
 pub type CmdResult = Result<(), CliError>;
+
+/// Runs the async work of a command (the study record, the web server) to completion.
+pub fn block_on<T>(work: impl Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)?
+        .block_on(work)
+}
 
 /// Reads the whole input named by `path`; `-` reads standard input.
 /// `flag` is the option that named the path, so the message can point at it.

@@ -21,7 +21,7 @@ use store::{
     Store, StoreError,
 };
 
-use crate::io::{CliError, CmdResult};
+use crate::io::{CliError, CmdResult, block_on};
 use crate::protocol_cmd::load_protocol;
 
 /// Write the study report: index.html (self-contained: inline SVG, no script, no external resource),
@@ -96,7 +96,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
             (Snapshot::from_published(&cohort), None)
         }
         Some(db) => {
-            let url = DbUrl::parse(db).map_err(store_error)?;
+            let url = DbUrl::parse(db)?;
             block_on(read_record(&url, args.quiet))?
         }
     };
@@ -150,22 +150,6 @@ fn create_dir(dir: &Path) -> CmdResult {
     })
 }
 
-fn store_error(error: StoreError) -> CliError {
-    if error.is_user_error() {
-        CliError::input(error.to_string())
-    } else {
-        CliError::Other(anyhow::Error::new(error))
-    }
-}
-
-fn block_on<T>(work: impl Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(anyhow::Error::from)?
-        .block_on(work)
-}
-
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -180,13 +164,13 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 
 /// The whole record as a snapshot, and the study's protocol text.
 async fn read_record(url: &DbUrl, quiet: bool) -> Result<(Snapshot, Option<String>), CliError> {
-    let store = Store::open(url).await.map_err(store_error)?;
-    let study = store.study().await.map_err(store_error)?;
-    let subjects = store.subjects().await.map_err(store_error)?;
+    let store = Store::open(url).await?;
+    let study = store.study().await?;
+    let subjects = store.subjects().await?;
     let bar = progress_bar(subjects.len() as u64, quiet);
     let mut snapshots = Vec::with_capacity(subjects.len());
     for subject in &subjects {
-        snapshots.push(read_subject(&store, subject).await.map_err(store_error)?);
+        snapshots.push(read_subject(&store, subject).await?);
         bar.inc(1);
     }
     bar.finish_and_clear();

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use clap::Args;
 use store::{DbUrl, Store};
 
-use crate::io::{CliError, CmdResult};
+use crate::io::{CliError, CmdResult, block_on};
 
 /// Serve the web application for the study team (login, dashboard, subjects).
 ///
@@ -27,19 +27,8 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> CmdResult {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(anyhow::Error::from)?;
-    runtime.block_on(async move {
-        let url = DbUrl::parse(&args.db).map_err(|error| CliError::input(error.to_string()))?;
-        let store = Store::open(&url).await.map_err(|error| {
-            if error.is_user_error() {
-                CliError::input(error.to_string())
-            } else {
-                CliError::Other(anyhow::Error::new(error))
-            }
-        })?;
+    block_on(async move {
+        let store = Store::open(&DbUrl::parse(&args.db)?).await?;
         let config = web::Config {
             secure_cookies: args.secure_cookies,
             ..web::Config::default()

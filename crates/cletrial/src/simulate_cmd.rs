@@ -17,7 +17,7 @@ use simulate::{
     TrialsSummary, parallel_map, simulate_patient, simulate_trial,
 };
 
-use crate::enter::{AdverseEventEntry, Entered, PatientCourse, VisitEntry, enter, store_error};
+use crate::enter::{AdverseEventEntry, Entered, PatientCourse, VisitEntry, enter};
 use crate::io::{CliError, CmdResult, print_json};
 use crate::protocol_cmd::load_protocol;
 
@@ -406,20 +406,15 @@ struct OwnedEncounter {
 fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> CmdResult {
     let password = std::env::var("CLETRIAL_PASSWORD")
         .map_err(|_| CliError::input("--as: set CLETRIAL_PASSWORD to the user's password"))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(anyhow::Error::from)?;
-    runtime.block_on(async {
-        let url = store::DbUrl::parse(target.db).map_err(store_error)?;
-        let store = store::Store::open(&url).await.map_err(store_error)?;
+    crate::io::block_on(async {
+        let url = store::DbUrl::parse(target.db)?;
+        let store = store::Store::open(&url).await?;
         let result = async {
-            let typed = store::Password::typed(&password).map_err(store_error)?;
+            let typed = store::Password::typed(&password)?;
             let actor = store
                 .authenticate(target.login, &typed)
-                .await
-                .map_err(store_error)?;
-            let study = store.study().await.map_err(store_error)?;
+                .await?;
+            let study = store.study().await?;
             let study_protocol = Protocol::from_toml(&study.protocol_text).map_err(|error| {
                 CliError::input(format!("--db: the study's protocol does not load: {error}"))
             })?;
@@ -455,16 +450,15 @@ fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> C
                     Ok::<_, simulate::SimulateError>((summary, encounters))
                 });
                 // One chunk per transaction: a chunk is in the record whole or not at all.
-                let mut batch = store.batch(&actor, None).await.map_err(store_error)?;
+                let mut batch = store.batch(&actor, None).await?;
                 for (index, result) in (from..to).zip(results) {
                     let (summary, encounters) = result.map_err(anyhow::Error::from)?;
                     let course = virtual_course(plan, target.site, index, &summary, encounters)?;
                     entered += enter(&mut batch, &plan.protocol, study.protocol_version, &course)
-                        .await
-                        .map_err(store_error)?;
+                        .await?;
                     cohort.add(&summary);
                 }
-                batch.commit().await.map_err(store_error)?;
+                batch.commit().await?;
                 bar.inc(to - from);
                 from = to;
             }

@@ -7,11 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use store::{
-    DbUrl, EventFilter, Head, NamedEvent, NewStudy, NewUser, Password, Role, Store, StoreError,
-};
+use store::{DbUrl, EventFilter, Head, NamedEvent, NewStudy, NewUser, Password, Role, Store};
 
-use crate::io::{CliError, CmdResult, print_json, read_text};
+use crate::io::{CliError, CmdResult, block_on, print_json, read_text};
 
 /// The acting user's password, when not typed at the prompt.
 const PASSWORD_VAR: &str = "CLETRIAL_PASSWORD";
@@ -175,29 +173,12 @@ pub struct BackupArgs {
     out: PathBuf,
 }
 
-pub(crate) fn cli_error(error: StoreError) -> CliError {
-    if error.is_user_error() {
-        CliError::input(error.to_string())
-    } else {
-        CliError::Other(anyhow::Error::new(error))
-    }
-}
-
-/// Runs `work` on a runtime of its own.
-pub(crate) fn block_on<F: Future<Output = CmdResult>>(work: F) -> CmdResult {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(anyhow::Error::from)?;
-    runtime.block_on(work)
-}
-
 fn url(db: &DbArg) -> Result<DbUrl, CliError> {
-    DbUrl::parse(&db.db).map_err(cli_error)
+    DbUrl::parse(&db.db).map_err(CliError::from)
 }
 
 async fn open(db: &DbArg) -> Result<Store, CliError> {
-    Store::open(&url(db)?).await.map_err(cli_error)
+    Store::open(&url(db)?).await.map_err(CliError::from)
 }
 
 /// A password from `var`, else typed at the terminal (twice when `confirm`).
@@ -221,18 +202,14 @@ fn password(var: &str, prompt: &str, confirm: bool) -> Result<String, CliError> 
 }
 
 fn new_password(var: &str, prompt: &str) -> Result<Password, CliError> {
-    Password::new(&password(var, prompt, true)?).map_err(cli_error)
+    Password::new(&password(var, prompt, true)?).map_err(CliError::from)
 }
 
 /// Opens the record and authenticates `--as`.
 pub(crate) async fn open_as(args: &ActorArgs) -> Result<(Store, store::Actor), CliError> {
-    let typed =
-        Password::typed(&password(PASSWORD_VAR, "Password: ", false)?).map_err(cli_error)?;
+    let typed = Password::typed(&password(PASSWORD_VAR, "Password: ", false)?)?;
     let store = open(&args.db).await?;
-    let actor = store
-        .authenticate(&args.as_login, &typed)
-        .await
-        .map_err(cli_error)?;
+    let actor = store.authenticate(&args.as_login, &typed).await?;
     Ok((store, actor))
 }
 
@@ -258,10 +235,8 @@ pub fn init(args: InitArgs) -> CmdResult {
     let url = url(&args.db)?;
     let password = new_password(PASSWORD_VAR, "New administrator password: ")?;
     block_on(async {
-        let (store, actor) = Store::init(&url, &study, &admin, &password)
-            .await
-            .map_err(cli_error)?;
-        let study = store.study().await.map_err(cli_error)?;
+        let (store, actor) = Store::init(&url, &study, &admin, &password).await?;
+        let study = store.study().await?;
         store.close().await;
         print_json(&serde_json::json!({
             "study": study.code,
@@ -282,10 +257,7 @@ pub fn user(command: UserCommand) -> CmdResult {
                     login,
                     printed_name: name,
                 };
-                let user = store
-                    .add_user(&actor, &user, &initial)
-                    .await
-                    .map_err(cli_error)?;
+                let user = store.add_user(&actor, &user, &initial).await?;
                 store.close().await;
                 serde_json::json!({ "added": user.login, "printed_name": user.printed_name })
             }
@@ -295,12 +267,9 @@ pub fn user(command: UserCommand) -> CmdResult {
                 site,
                 role,
             } => {
-                let role = Role::parse(&role).map_err(cli_error)?;
+                let role = Role::parse(&role)?;
                 let (store, actor) = open_as(&actor).await?;
-                store
-                    .grant(&actor, &login, &site, role)
-                    .await
-                    .map_err(cli_error)?;
+                store.grant(&actor, &login, &site, role).await?;
                 store.close().await;
                 serde_json::json!({ "granted": role.as_str(), "user": login, "site": site })
             }
@@ -310,10 +279,7 @@ pub fn user(command: UserCommand) -> CmdResult {
                 reason,
             } => {
                 let (store, actor) = open_as(&actor).await?;
-                let user = store
-                    .disable_user(&actor, &login, &reason)
-                    .await
-                    .map_err(cli_error)?;
+                let user = store.disable_user(&actor, &login, &reason).await?;
                 store.close().await;
                 serde_json::json!({ "disabled": user.login })
             }
@@ -326,10 +292,7 @@ pub fn site(command: SiteCommand) -> CmdResult {
     block_on(async {
         let SiteCommand::Add { actor, code, name } = command;
         let (store, actor) = open_as(&actor).await?;
-        let site = store
-            .add_site(&actor, &code, &name)
-            .await
-            .map_err(cli_error)?;
+        let site = store.add_site(&actor, &code, &name).await?;
         store.close().await;
         print_json(&serde_json::json!({ "added": site.code, "name": site.name }))
     })
@@ -340,7 +303,7 @@ pub fn audit(command: AuditCommand) -> CmdResult {
         AuditCommand::Verify { db, expect_head } => block_on(async move {
             let expected = expect_head
                 .as_deref()
-                .map(|text| Head::parse(text).map_err(cli_error))
+                .map(|text| Head::parse(text).map_err(CliError::from))
                 .transpose()?;
             let store = open(&db).await?;
             let verification = match &expected {
@@ -348,7 +311,7 @@ pub fn audit(command: AuditCommand) -> CmdResult {
                 None => store.verify().await,
             };
             store.close().await;
-            let verification = verification.map_err(cli_error)?;
+            let verification = verification?;
             print_json(&serde_json::json!({
                 "ok": verification.problem.is_none(),
                 "events": verification.events,
@@ -422,10 +385,7 @@ async fn stream_log(store: &Store, filter: &EventFilter, format: LogFormat) -> C
     let mut after = 0;
     let mut first = true;
     loop {
-        let page = store
-            .audit_page_named(filter, after, LOG_PAGE)
-            .await
-            .map_err(cli_error)?;
+        let page = store.audit_page_named(filter, after, LOG_PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.event.seq;
         for event in &page {
@@ -516,7 +476,7 @@ pub fn backup(args: BackupArgs) -> CmdResult {
         let store = open(&args.db).await?;
         let result = store.backup(&args.out).await;
         store.close().await;
-        let verification = result.map_err(cli_error)?;
+        let verification = result?;
         if let Some(problem) = verification.problem {
             return Err(anyhow::format_err!("the backup does not verify: {problem}").into());
         }

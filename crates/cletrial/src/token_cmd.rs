@@ -5,8 +5,9 @@
 
 use clap::Subcommand;
 
+use crate::io::block_on;
 use crate::io::{CmdResult, print_json};
-use crate::store_cmd::{ActorArgs, block_on, cli_error, open_as};
+use crate::store_cmd::{ActorArgs, open_as};
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -49,7 +50,7 @@ pub fn run(command: TokenCommand) -> CmdResult {
                 let login = for_login.unwrap_or_else(|| actor.login().to_owned());
                 let issued = web::issue_token(&store, &actor, &login, &label).await;
                 store.close().await;
-                let (issued, token) = issued.map_err(cli_error)?;
+                let (issued, token) = issued?;
                 print_json(&serde_json::json!({
                     "id": issued.id,
                     "for": issued.login,
@@ -61,7 +62,7 @@ pub fn run(command: TokenCommand) -> CmdResult {
                 let (store, actor) = open_as(&actor).await?;
                 let revoked = store.revoke_token(&actor, id, &reason).await;
                 store.close().await;
-                revoked.map_err(cli_error)?;
+                revoked?;
                 print_json(&serde_json::json!({ "revoked": id }))
             }
         }

@@ -13,7 +13,6 @@ use store::{
 
 use super::mapping::{Cell, Form, KeyColumns, Mapping, Row, Rows};
 use crate::io::CliError;
-use crate::store_cmd::cli_error;
 
 /// What an import did.
 pub enum Outcome {
@@ -366,7 +365,7 @@ pub async fn apply(
             Err(problems) => rejected.extend(problems),
         }
     }
-    let mut batch = store.batch(actor, Some(reason)).await.map_err(cli_error)?;
+    let mut batch = store.batch(actor, Some(reason)).await?;
     let mut counts = Counts {
         imported: true,
         form: mapping.form.name(),
@@ -406,7 +405,7 @@ pub async fn apply(
         }
     }
     if rejected.is_empty() {
-        batch.commit().await.map_err(cli_error)?;
+        batch.commit().await?;
         return Ok(Outcome::Imported(counts));
     }
     drop(batch);
@@ -421,7 +420,7 @@ pub async fn apply(
 /// A store refusal as the row's rejection, naming the column of the field the store named.
 fn refused(row: &Row, form: Form, error: StoreError) -> Refused {
     if !error.is_user_error() {
-        return Refused::Fatal(cli_error(error));
+        return Refused::Fatal(CliError::from(error));
     }
     let (field, reason) = match &error {
         StoreError::Invalid { field, message } => (
