@@ -420,7 +420,17 @@ pub fn swimmer(lanes: &[Lane]) -> String {
     let lane_height = 26.0;
     let top = 78.0;
     let plot_height = lane_height * lanes.len().max(1) as f64;
-    let height = top + plot_height + 130.0;
+    let mut doses: Vec<f64> = lanes
+        .iter()
+        .flat_map(|l| l.doses.iter().map(|d| d.2))
+        .collect();
+    doses.sort_by(f64::total_cmp);
+    doses.dedup();
+    // The key wraps: the follow-up entry, then as many dose entries a row as fit the width.
+    const KEY_ENTRY: f64 = 110.0;
+    let per_row = (((WIDTH - 20.0) / KEY_ENTRY).floor() as usize).max(1);
+    let key_rows = 1 + doses.len().div_ceil(per_row);
+    let height = top + plot_height + 106.0 + 22.0 * key_rows as f64;
     open(&mut out, height, "Swimmer plot: dose over time per patient");
     let last = lanes.iter().filter_map(|l| l.end_weeks).fold(4.0, f64::max);
     let frame = Frame {
@@ -439,15 +449,11 @@ pub fn swimmer(lanes: &[Lane]) -> String {
         &[],
         false,
     );
-    let mut doses: Vec<f64> = lanes
-        .iter()
-        .flat_map(|l| l.doses.iter().map(|d| d.2))
-        .collect();
-    doses.sort_by(f64::total_cmp);
-    doses.dedup();
+    // Shades by rank, not by amount, so that close doses (1.43 and 2.14 mg/day) stay apart.
     let shade = |mg: f64| {
-        let max = doses.last().copied().unwrap_or(mg).max(1e-9);
-        let lightness = 82.0 - 50.0 * mg / max;
+        let rank = doses.iter().position(|&d| d == mg).unwrap_or(0) as f64;
+        let steps = (doses.len().max(2) - 1) as f64;
+        let lightness = 82.0 - 57.0 * rank / steps;
         format!("hsl(150, 45%, {lightness:.0}%)")
     };
     for (index, lane) in lanes.iter().enumerate() {
@@ -532,20 +538,24 @@ pub fn swimmer(lanes: &[Lane]) -> String {
         t = kx + 24.0,
         ty = key_y
     );
-    kx += 270.0;
-    for mg in &doses {
+    let mut row_y = key_y;
+    for (index, mg) in doses.iter().enumerate() {
+        if index % per_row == 0 {
+            row_y += 22.0;
+            kx = 20.0;
+        }
         let _ = write!(
             out,
             r##"<rect x="{kx}" y="{y:.1}" width="18" height="12" fill="{fill}"/><text x="{t}" y="{ty:.1}" font-size="13">{mg} mg/day</text>"##,
-            y = key_y - 10.0,
+            y = row_y - 10.0,
             fill = shade(*mg),
             t = kx + 24.0,
-            ty = key_y,
+            ty = row_y,
             mg = trim(*mg),
         );
-        kx += 110.0;
+        kx += KEY_ENTRY;
     }
-    let mut below = key_y + 24.0;
+    let mut below = row_y + 24.0;
     if doses.is_empty() {
         below = caption(
             &mut out,
