@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::Date;
+use protocol::eligibility::{Candidate, EligibilityResult, Status, evaluate};
 use serde::{Deserialize, Serialize};
 use store::{BirthOrAge, EventFilter, Sex, Subject, SubjectData};
 use utoipa::ToSchema;
@@ -13,6 +14,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::{json, parse, reason_or, subject_for};
+use crate::pages::clinical::{protocol_of, register_screened};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
 
@@ -124,6 +126,78 @@ pub(crate) struct ScreenIn {
     #[schema(value_type = Option<String>, format = Date)]
     #[serde(default)]
     consent_date: Option<Date>,
+    /// The screening record the protocol's criteria read, as `cletrial eligibility` reads it
+    /// (see examples/protocol/candidate.json); what is absent is unknown. Its
+    /// `screening_date` and `birth_date`, when given, must agree with the subject's.
+    #[schema(value_type = Object)]
+    candidate: Candidate,
+}
+
+/// One criterion of the checklist.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CriterionOut {
+    id: String,
+    /// `inclusion` or `exclusion`.
+    kind: String,
+    /// `met`, `not_met` or `unknown`.
+    #[schema(value_type = String, pattern = "^(met|not_met|unknown)$")]
+    status: Status,
+    text: String,
+    /// Why, with the values used.
+    reason: String,
+}
+
+/// The eligibility checklist as evaluated at screening (and stored with the subject).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ChecklistOut {
+    /// `true` eligible, `false` not eligible, `null` incomplete (some criteria unknown).
+    eligible: Option<bool>,
+    criteria: Vec<CriterionOut>,
+    /// Candidate fields whose absence left a criterion unknown.
+    missing: Vec<String>,
+}
+
+impl From<EligibilityResult> for ChecklistOut {
+    fn from(result: EligibilityResult) -> ChecklistOut {
+        ChecklistOut {
+            eligible: result.eligible,
+            criteria: result
+                .criteria
+                .into_iter()
+                .map(|criterion| CriterionOut {
+                    id: criterion.id,
+                    kind: criterion.kind.to_owned(),
+                    status: criterion.status,
+                    text: criterion.text,
+                    reason: criterion.reason,
+                })
+                .collect(),
+            missing: result.missing,
+        }
+    }
+}
+
+/// A registered subject with the checklist kept for them.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ScreenedOut {
+    #[serde(flatten)]
+    subject: SubjectOut,
+    eligibility: ChecklistOut,
+}
+
+/// A date the subject and the candidate both carry: given in both places, they must agree.
+fn agreed(
+    field: &str,
+    subject: Option<Date>,
+    candidate: Option<Date>,
+) -> Result<Option<Date>, ApiError> {
+    match (subject, candidate) {
+        (Some(ours), Some(theirs)) if ours != theirs => Err(ApiError::invalid(
+            format!("candidate.{field}"),
+            format!("{theirs} differs from the subject's {field} {ours}"),
+        )),
+        (ours, theirs) => Ok(ours.or(theirs)),
+    }
 }
 
 fn birth_or_age(birth_date: Option<Date>, age_years: Option<i64>) -> Result<BirthOrAge, ApiError> {
@@ -140,7 +214,7 @@ fn birth_or_age(birth_date: Option<Date>, age_years: Option<i64>) -> Result<Birt
 #[utoipa::path(post, path = "/api/v1/subjects", tag = "subjects",
     request_body = ScreenIn,
     responses(
-        (status = 201, description = "Registered", body = SubjectOut),
+        (status = 201, description = "Registered, with the eligibility checklist stored for them", body = ScreenedOut),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, description = "A site where the user holds no role", body = ErrorBody),
@@ -171,8 +245,31 @@ pub(crate) async fn screen(
         consent_date: input.consent_date,
         enrolment_date: None,
     };
-    let subject = state.store.add_subject(&principal.0.actor, &data).await?;
-    Ok(json(StatusCode::CREATED, &SubjectOut::from(&subject)))
+    let candidate = Candidate {
+        screening_date: agreed(
+            "screening_date",
+            Some(input.screening_date),
+            input.candidate.screening_date,
+        )?,
+        birth_date: agreed("birth_date", input.birth_date, input.candidate.birth_date)?,
+        ..input.candidate
+    };
+    let protocol = protocol_of(&state.store).await?.map_err(|error| {
+        ApiError::invalid(
+            "candidate",
+            format!(
+                "the study's protocol cannot be read, so the candidate cannot be evaluated: {error}"
+            ),
+        )
+    })?;
+    let result = evaluate(protocol.eligibility(), &candidate)
+        .map_err(|error| ApiError::invalid(format!("candidate.{}", error.field), error.message))?;
+    let subject = register_screened(&state.store, &principal.0.actor, &data, &result).await?;
+    let screened = ScreenedOut {
+        subject: SubjectOut::from(&subject),
+        eligibility: ChecklistOut::from(result),
+    };
+    Ok(json(StatusCode::CREATED, &screened))
 }
 
 /// Consent and enrolment of a screened subject.

@@ -1,18 +1,20 @@
 //! The subject's record as the protocol engine reads it: the study's protocol, the
-//! `protocol::History` built from the stored records, and the decision on a date.
+//! `protocol::History` built from the stored records, and the decision on a date; and the one
+//! write path of screening (the subject with their eligibility checklist).
 
 use std::str::FromStr;
 
 use instruments::ctcae::{LabTest, LabUnit};
 use jiff::civil::Date;
+use protocol::eligibility::EligibilityResult;
 use protocol::history::{
     ClasiActivity, ClasiDamage, ClasiRecord, DoseRecord, EventKind, EventRecord, LabRecord,
     Patient, SledaiRecord, SledaiScore,
 };
 use protocol::{Decision, History, Protocol};
 use store::{
-    AdverseEvent, BirthOrAge, ClasiAssessment, DosePeriod, LabResult, Sex, SledaiAssessment, Store,
-    Stored, Subject,
+    Actor, AdverseEvent, BirthOrAge, ClasiAssessment, DosePeriod, EligibilityRecord, LabResult,
+    Sex, SledaiAssessment, Store, StoreError, Stored, Subject, SubjectData,
 };
 
 use crate::error::PageError;
@@ -22,6 +24,41 @@ use crate::error::PageError;
 pub(crate) async fn protocol_of(store: &Store) -> Result<Result<Protocol, String>, PageError> {
     let study = store.study().await?;
     Ok(Protocol::from_toml(&study.protocol_text).map_err(|error| error.to_string()))
+}
+
+/// Registers a screened candidate together with their eligibility checklist as evaluated on the
+/// screening date, in one transaction: a refused subject or record leaves nothing. The
+/// screening page and the API both register through here.
+pub(crate) async fn register_screened(
+    store: &Store,
+    actor: &Actor,
+    data: &SubjectData,
+    result: &EligibilityResult,
+) -> Result<Subject, StoreError> {
+    let study = store.study().await?;
+    let mut batch = store.batch(actor, None).await?;
+    let subject = batch.add_subject(data).await?;
+    let record = EligibilityRecord::from_result(
+        subject.id,
+        data.screening_date,
+        study.protocol_version,
+        result,
+    )?;
+    batch
+        .add_record(&record)
+        .await
+        .map_err(|error| match error {
+            // The checklist is dated the screening date: name the field the user gave.
+            StoreError::Invalid { field, message } if field == "evaluated_on" => {
+                StoreError::Invalid {
+                    field: "screening_date".to_owned(),
+                    message,
+                }
+            }
+            other => other,
+        })?;
+    batch.commit().await?;
+    Ok(subject)
 }
 
 /// A dose period's level: the protocol level whose weekly amount, spread over seven days, is the

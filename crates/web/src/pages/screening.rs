@@ -319,7 +319,6 @@ pub(crate) async fn submit(
     let screening = typed.date("screening_date");
     let birth = typed.optional_date("birth_date");
     let result = evaluated(&protocol, &mut typed);
-    let study = state.store.study().await?;
     if let (
         Some(code),
         Some(sex),
@@ -347,17 +346,7 @@ pub(crate) async fn submit(
             consent_date: Some(consent),
             enrolment_date: None,
         };
-        let saved = async {
-            let subject = state.store.add_subject(&principal.actor, &data).await?;
-            let record = EligibilityRecord::from_result(
-                subject.id,
-                screening,
-                study.protocol_version,
-                result,
-            )?;
-            state.store.add_record(&principal.actor, &record).await
-        };
-        match saved.await {
+        match clinical::register_screened(&state.store, &principal.actor, &data, result).await {
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/subjects/{code}#eligibility")).into_response());
             }

@@ -65,8 +65,8 @@ fn created(reply: &(StatusCode, Value)) -> &Value {
     &reply.1
 }
 
-async fn from_screening_to_a_signed_visit(backend: Backend) {
-    let study = Study::new(backend).await;
+/// Puts the lenalidomide trial's protocol (NCT01408199) in force.
+async fn with_trial_protocol(study: &Study) {
     let store = &study.app.store;
     let admin = store
         .authenticate("admin", &password())
@@ -81,6 +81,12 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
         .amend_protocol(&admin, 1, &protocol, "the trial's protocol")
         .await
         .expect("protocol");
+}
+
+async fn from_screening_to_a_signed_visit(backend: Backend) {
+    let study = Study::new(backend).await;
+    with_trial_protocol(&study).await;
+    let store = &study.app.store;
     let coordinator = Script::new(&study, "coord_a");
     let investigator = Script::new(&study, "inv_a");
     let monitor = Script::new(&study, "monitor_a");
@@ -90,7 +96,8 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
             .post(
                 "/subjects",
                 json!({"site": "A", "code": "A-010", "sex": "F", "age_years": 51,
-                       "screening_date": "2025-03-03", "consent_date": "2025-03-01"}),
+                       "screening_date": "2025-03-03", "consent_date": "2025-03-01",
+                       "candidate": {}}),
             )
             .await,
     )
@@ -248,6 +255,86 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
     );
 }
 
+/// The screening record of examples/protocol/candidate.json, an eligible candidate, with its
+/// dates left to the subject's.
+fn example_candidate() -> Value {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../examples/protocol/candidate.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("example candidate");
+    let mut candidate: Value = serde_json::from_str(&text).expect("json");
+    let fields = candidate.as_object_mut().expect("object");
+    fields.remove("screening_date");
+    fields.remove("birth_date");
+    candidate
+}
+
+/// Screening through the API evaluates the candidate with the study's protocol and keeps the
+/// checklist with the subject, as the screening page does.
+async fn screening_keeps_the_checklist(backend: Backend) {
+    let study = Study::new(backend).await;
+    with_trial_protocol(&study).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let screen = |code: &str, candidate: Value| {
+        json!({"site": "A", "code": code, "sex": "F", "birth_date": "1969-04-12",
+               "screening_date": "2025-03-03", "consent_date": "2025-03-01",
+               "candidate": candidate})
+    };
+    let eligible = created(
+        &coordinator
+            .post("/subjects", screen("A-030", example_candidate()))
+            .await,
+    )
+    .clone();
+    assert_eq!(eligible["code"], "A-030");
+    assert_eq!(eligible["eligibility"]["eligible"], true, "{eligible}");
+
+    // Refractory for 2 months fails inclusion I5 (>= 3 months) and nothing else.
+    let mut short = example_candidate();
+    short["refractory_months"] = json!(2);
+    let refused = created(&coordinator.post("/subjects", screen("A-031", short)).await).clone();
+    assert_eq!(refused["eligibility"]["eligible"], false, "{refused}");
+    for (reply, failing) in [(&eligible, None), (&refused, Some("I5"))] {
+        let criteria = reply["eligibility"]["criteria"]
+            .as_array()
+            .expect("criteria");
+        assert!(!criteria.is_empty(), "{reply}");
+        for criterion in criteria {
+            // An inclusion criterion must be met; an exclusion criterion must not be.
+            let expect = match criterion["kind"].as_str() {
+                _ if criterion["id"].as_str() == failing => "not_met",
+                Some("inclusion") => "met",
+                _ => "not_met",
+            };
+            assert_eq!(criterion["status"], expect, "{criterion}");
+        }
+    }
+
+    let store = &study.app.store;
+    let subject = store
+        .subject_by_code("A-031")
+        .await
+        .expect("A-031 registered");
+    let records = store
+        .records_of::<store::EligibilityRecord>(subject.id)
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].data.eligible, Some(false));
+    assert_eq!(records[0].data.evaluated_on.to_string(), "2025-03-03");
+}
+
+#[tokio::test]
+async fn screening_keeps_the_checklist_sqlite() {
+    screening_keeps_the_checklist(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn screening_keeps_the_checklist_postgres() {
+    screening_keeps_the_checklist(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn a_script_takes_a_subject_from_screening_to_a_signed_visit_sqlite() {
     from_screening_to_a_signed_visit(Backend::Sqlite).await;
@@ -262,10 +349,12 @@ async fn a_script_takes_a_subject_from_screening_to_a_signed_visit_postgres() {
 #[tokio::test]
 async fn bad_input_names_the_field() {
     let study = Study::new(Backend::Sqlite).await;
+    with_trial_protocol(&study).await;
     let coordinator = Script::new(&study, "coord_a");
     let visit = study.own.visit;
     let screening = json!({"site": "A", "code": "A-020", "sex": "F", "age_years": 40,
-                           "screening_date": "2025-03-03"});
+                           "screening_date": "2025-03-03", "consent_date": "2025-03-01",
+                           "candidate": {}});
     let with = |field: &str, value: Value| {
         let mut body = screening.clone();
         body[field] = value;
@@ -281,6 +370,41 @@ async fn bad_input_names_the_field() {
         ),
         ("/subjects", with("age_years", json!(121)), "age_years"),
         ("/subjects", with("code", json!("A-001")), "code"),
+        (
+            "/subjects",
+            with("consent_date", json!("2025-03-04")),
+            "screening_date",
+        ),
+        // Without consent the subject alone is valid but its checklist is not: the whole
+        // registration is refused, the subject too (the count below).
+        (
+            "/subjects",
+            with("consent_date", Value::Null),
+            "screening_date",
+        ),
+        (
+            "/subjects",
+            with("candidate", json!({"sledai_2k": "two"})),
+            "candidate.sledai_2k",
+        ),
+        (
+            "/subjects",
+            with("candidate", json!({"clasi_erythema": {"scalp": 4}})),
+            "candidate.clasi_erythema.scalp",
+        ),
+        (
+            "/subjects",
+            with("candidate", json!({"screening_date": "2025-03-04"})),
+            "candidate.screening_date",
+        ),
+        (
+            "/subjects",
+            with(
+                "candidate",
+                json!({"platelets": {"value": 150, "unit": "g/dL"}}),
+            ),
+            "candidate.platelets.unit",
+        ),
         (
             "/subjects/A-001/adverse-events",
             json!({"term": "Rash", "start_date": "2025-03-01", "grade": 6, "serious": false,

@@ -211,6 +211,7 @@ fn api_body(endpoint: &Endpoint, record: &SiteRecord, serial: usize) -> String {
             "age_years": 40,
             "screening_date": "2025-02-01",
             "consent_date": "2025-02-01",
+            "candidate": {},
         })
         .to_string(),
         _ => "{}".to_owned(),
