@@ -42,15 +42,24 @@ impl Batch {
         &self.actor
     }
 
+    /// Runs one command inside a savepoint, so that a refused command is undone alone.
+    async fn savepoint<T>(
+        &mut self,
+        command: impl AsyncFnOnce(&mut Writer, &Actor) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mark = self.writer.mark().await?;
+        let result = command(&mut self.writer, &self.actor).await;
+        self.writer.settle(mark, result).await
+    }
+
     /// Writes every command of the batch, atomically.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.writer.commit().await
     }
 
     pub async fn add_subject(&mut self, data: &SubjectData) -> Result<Subject, StoreError> {
-        let mark = self.writer.mark().await?;
-        let result = subjects::add_subject(&mut self.writer, &self.actor, data).await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| subjects::add_subject(writer, actor, data).await)
+            .await
     }
 
     pub async fn update_subject(
@@ -61,11 +70,10 @@ impl Batch {
         reason: &str,
     ) -> Result<Subject, StoreError> {
         let reason = Reason::new(reason)?;
-        let mark = self.writer.mark().await?;
-        let result =
-            subjects::update_subject(&mut self.writer, &self.actor, id, based_on, data, &reason)
-                .await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| {
+            subjects::update_subject(writer, actor, id, based_on, data, &reason).await
+        })
+        .await
     }
 
     pub async fn remove_subject(
@@ -75,10 +83,10 @@ impl Batch {
         reason: &str,
     ) -> Result<(), StoreError> {
         let reason = Reason::new(reason)?;
-        let mark = self.writer.mark().await?;
-        let result =
-            subjects::remove_subject(&mut self.writer, &self.actor, id, based_on, &reason).await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| {
+            subjects::remove_subject(writer, actor, id, based_on, &reason).await
+        })
+        .await
     }
 
     pub async fn add_visit(
@@ -86,9 +94,10 @@ impl Batch {
         subject_id: i64,
         data: &VisitData,
     ) -> Result<Visit, StoreError> {
-        let mark = self.writer.mark().await?;
-        let result = subjects::add_visit(&mut self.writer, &self.actor, subject_id, data).await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| {
+            subjects::add_visit(writer, actor, subject_id, data).await
+        })
+        .await
     }
 
     pub async fn update_visit(
@@ -99,20 +108,18 @@ impl Batch {
         reason: &str,
     ) -> Result<Visit, StoreError> {
         let reason = Reason::new(reason)?;
-        let mark = self.writer.mark().await?;
-        let result =
-            subjects::update_visit(&mut self.writer, &self.actor, id, based_on, data, &reason)
-                .await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| {
+            subjects::update_visit(writer, actor, id, based_on, data, &reason).await
+        })
+        .await
     }
 
     pub async fn add_record<T: SubjectRecord>(
         &mut self,
         data: &T,
     ) -> Result<Stored<T>, StoreError> {
-        let mark = self.writer.mark().await?;
-        let result = records::add_record(&mut self.writer, &self.actor, data).await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| records::add_record(writer, actor, data).await)
+            .await
     }
 
     pub async fn update_record<T: SubjectRecord>(
@@ -123,11 +130,10 @@ impl Batch {
         reason: &str,
     ) -> Result<Stored<T>, StoreError> {
         let reason = Reason::new(reason)?;
-        let mark = self.writer.mark().await?;
-        let result =
-            records::update_record(&mut self.writer, &self.actor, id, based_on, data, &reason)
-                .await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| {
+            records::update_record(writer, actor, id, based_on, data, &reason).await
+        })
+        .await
     }
 
     pub async fn remove_record<T: SubjectRecord>(
@@ -137,10 +143,10 @@ impl Batch {
         reason: &str,
     ) -> Result<(), StoreError> {
         let reason = Reason::new(reason)?;
-        let mark = self.writer.mark().await?;
-        let result =
-            records::remove_record::<T>(&mut self.writer, &self.actor, id, based_on, &reason).await;
-        self.writer.settle(mark, result).await
+        self.savepoint(async |writer, actor| {
+            records::remove_record::<T>(writer, actor, id, based_on, &reason).await
+        })
+        .await
     }
 
     /// The live subject with this pseudonymous study id, as the batch sees it (its own writes
