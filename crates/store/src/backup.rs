@@ -31,9 +31,7 @@ impl Store {
         self.pool
             .execute_plain("VACUUM INTO $1", &[Arg::Text(Some(text.clone()))])
             .await?;
-        let copy = Store {
-            pool: Pool::open_read_only(&DbUrl::parse(&text)?).await?,
-        };
+        let copy = Store::on(Pool::open_read_only(&DbUrl::parse(&text)?).await?);
         let verification = copy.verify().await;
         copy.close().await;
         let verification = verification?;

@@ -49,7 +49,8 @@ impl Batch {
     ) -> Result<T, StoreError> {
         let mark = self.writer.mark().await?;
         let result = command(&mut self.writer, &self.actor).await;
-        self.writer.settle(mark, result).await
+        self.writer.settle(mark, result.is_err()).await?;
+        result
     }
 
     /// Writes every command of the batch, atomically.

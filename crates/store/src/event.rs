@@ -6,7 +6,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::db::{Tx, Values};
+use crate::db::{Arg, Tx, Values};
 use crate::error::StoreError;
 use crate::value::{Ty, Value};
 
@@ -156,32 +156,53 @@ pub(crate) fn from_row(row: Values) -> Event {
     }
 }
 
-/// Appends a complete event (hash already computed).
-pub(crate) async fn insert(tx: &mut Tx, event: &Event) -> Result<(), StoreError> {
-    tx.execute(
-        &format!(
-            "INSERT INTO audit_event ({COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-        ),
-        &[
-            event.seq.into(),
-            event.recorded_at.clone().into(),
-            event.actor.clone().into(),
-            event.site_id.into(),
-            event.subject_id.into(),
-            event.entity.clone().into(),
-            event.entity_id.into(),
-            event.action.clone().into(),
-            event.field.clone().into(),
-            event.old_value.clone().into(),
-            event.new_value.clone().into(),
-            event.reason.clone().into(),
-            event.version.into(),
-            event.prev_hash.clone().into(),
-            event.hash.clone().into(),
-        ],
-    )
-    .await?;
+/// Rows per INSERT: 15 arguments each stays under every backend's limit on arguments (SQLite
+/// 32,766, PostgreSQL 65,535) and keeps the statement cache small.
+const ROWS_PER_INSERT: usize = 100;
+
+/// Appends complete events (hashes already computed), in order, a hundred rows to a statement:
+/// one command's events (a CLASI form writes one per item) cost one round trip, not one each.
+pub(crate) async fn insert(tx: &mut Tx, events: &[Event]) -> Result<(), StoreError> {
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let first = row * 15;
+                let marks: Vec<String> =
+                    (first + 1..=first + 15).map(|n| format!("${n}")).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let args: Vec<Arg> = chunk
+            .iter()
+            .flat_map(|event| {
+                [
+                    event.seq.into(),
+                    event.recorded_at.clone().into(),
+                    event.actor.clone().into(),
+                    event.site_id.into(),
+                    event.subject_id.into(),
+                    event.entity.clone().into(),
+                    event.entity_id.into(),
+                    event.action.clone().into(),
+                    event.field.clone().into(),
+                    event.old_value.clone().into(),
+                    event.new_value.clone().into(),
+                    event.reason.clone().into(),
+                    event.version.into(),
+                    event.prev_hash.clone().into(),
+                    event.hash.clone().into(),
+                ]
+            })
+            .collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO audit_event ({COLUMNS}) VALUES {}",
+                rows.join(", ")
+            ),
+            &args,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -31,6 +31,7 @@ mod decisions;
 mod doses;
 mod error;
 mod event;
+mod group;
 mod history;
 mod labs;
 mod names;
@@ -90,6 +91,8 @@ use db::{OpenMode, Pool};
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// Single commands from concurrent callers, committed together (`group`).
+    committer: group::Committer,
 }
 
 /// Which events `audit_page` returns.
@@ -104,9 +107,7 @@ pub struct EventFilter {
 impl Store {
     /// Opens an existing record and applies any pending migrations.
     pub async fn open(url: &DbUrl) -> Result<Store, StoreError> {
-        let store = Store {
-            pool: Pool::open(url, OpenMode::Existing).await?,
-        };
+        let store = Store::on(Pool::open(url, OpenMode::Existing).await?);
         if !store.is_initialised().await? {
             return Err(StoreError::invalid(
                 "db",
@@ -114,6 +115,13 @@ impl Store {
             ));
         }
         Ok(store)
+    }
+
+    fn on(pool: Pool) -> Store {
+        Store {
+            committer: group::Committer::new(pool.clone()),
+            pool,
+        }
     }
 
     pub fn backend(&self) -> Backend {

@@ -20,7 +20,7 @@ mod sealed {
 }
 
 /// A record type kept for one subject. Implemented in this crate only.
-pub trait SubjectRecord: Sized + sealed::Sealed {
+pub trait SubjectRecord: Clone + Send + Sync + 'static + sealed::Sealed {
     #[doc(hidden)]
     fn kind() -> &'static Kind;
     fn subject_id(&self) -> i64;
@@ -227,10 +227,11 @@ impl Store {
         actor: &Actor,
         data: &T,
     ) -> Result<Stored<T>, StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        let stored = batch.add_record(data).await?;
-        batch.commit().await?;
-        Ok(stored)
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { add_record(writer, actor, &data).await })
+        })
+        .await
     }
 
     /// Changes a record (based on the version read); only the fields that differ make events.
@@ -243,10 +244,14 @@ impl Store {
         data: &T,
         reason: &str,
     ) -> Result<Stored<T>, StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        let stored = batch.update_record(id, based_on, data, reason).await?;
-        batch.commit().await?;
-        Ok(stored)
+        let reason = Reason::new(reason)?;
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(
+                async move { update_record(writer, actor, id, based_on, &data, &reason).await },
+            )
+        })
+        .await
     }
 
     /// Withdraws a record entered in error; it and its history stay in the trail.
@@ -257,9 +262,11 @@ impl Store {
         based_on: i64,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        batch.remove_record::<T>(id, based_on, reason).await?;
-        batch.commit().await
+        let reason = Reason::new(reason)?;
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { remove_record::<T>(writer, actor, id, based_on, &reason).await })
+        })
+        .await
     }
 
     /// Every live record of type `T` of one subject, oldest first.

@@ -469,10 +469,11 @@ impl Store {
         actor: &Actor,
         data: &SubjectData,
     ) -> Result<Subject, StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        let subject = batch.add_subject(data).await?;
-        batch.commit().await?;
-        Ok(subject)
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { add_subject(writer, actor, &data).await })
+        })
+        .await
     }
 
     /// Replaces a subject's data; only the fields that differ make events.
@@ -484,10 +485,14 @@ impl Store {
         data: &SubjectData,
         reason: &str,
     ) -> Result<Subject, StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        let subject = batch.update_subject(id, based_on, data, reason).await?;
-        batch.commit().await?;
-        Ok(subject)
+        let reason = Reason::new(reason)?;
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(
+                async move { update_subject(writer, actor, id, based_on, &data, &reason).await },
+            )
+        })
+        .await
     }
 
     /// Withdraws a subject record entered in error (it and its history stay in the trail).
@@ -498,9 +503,11 @@ impl Store {
         based_on: i64,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        batch.remove_subject(id, based_on, reason).await?;
-        batch.commit().await
+        let reason = Reason::new(reason)?;
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { remove_subject(writer, actor, id, based_on, &reason).await })
+        })
+        .await
     }
 
     pub async fn subject(&self, id: i64) -> Result<Subject, StoreError> {
@@ -548,10 +555,11 @@ impl Store {
         subject_id: i64,
         data: &VisitData,
     ) -> Result<Visit, StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        let visit = batch.add_visit(subject_id, data).await?;
-        batch.commit().await?;
-        Ok(visit)
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { add_visit(writer, actor, subject_id, &data).await })
+        })
+        .await
     }
 
     pub async fn update_visit(
@@ -562,10 +570,12 @@ impl Store {
         data: &VisitData,
         reason: &str,
     ) -> Result<Visit, StoreError> {
-        let mut batch = self.batch(actor, None).await?;
-        let visit = batch.update_visit(id, based_on, data, reason).await?;
-        batch.commit().await?;
-        Ok(visit)
+        let reason = Reason::new(reason)?;
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { update_visit(writer, actor, id, based_on, &data, &reason).await })
+        })
+        .await
     }
 
     pub async fn visit(&self, id: i64) -> Result<Visit, StoreError> {

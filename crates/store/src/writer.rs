@@ -151,13 +151,10 @@ impl Writer {
     }
 
     /// Ends the command started at `mark`: kept when it succeeded, undone (rows and chain head)
-    /// when it failed, so a refused command leaves the transaction as it found it.
-    pub(crate) async fn settle<T>(
-        &mut self,
-        mark: Mark,
-        result: Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        if result.is_err() {
+    /// when it `failed`, so a refused command leaves the transaction as it found it. An error
+    /// here is the savepoint's own: the transaction can then no longer be trusted.
+    pub(crate) async fn settle(&mut self, mark: Mark, failed: bool) -> Result<(), StoreError> {
+        if failed {
             self.tx
                 .execute("ROLLBACK TO SAVEPOINT command", &[])
                 .await?;
@@ -165,7 +162,12 @@ impl Writer {
             self.last_hash = mark.last_hash;
         }
         self.tx.execute("RELEASE SAVEPOINT command", &[]).await?;
-        result
+        Ok(())
+    }
+
+    /// The login the next events are recorded for (a group transaction serves many users).
+    pub(crate) fn set_actor(&mut self, login: &str) {
+        login.clone_into(&mut self.actor);
     }
 
     pub(crate) fn tx(&mut self) -> &mut Tx {
@@ -209,9 +211,12 @@ impl Writer {
                 .collect(),
         };
         let (site_id, subject_id) = self.scope(kind, id, &row).await?;
-        for field in kind.fields {
-            if let Some(value) = row.get(field.name) {
-                self.append(
+        let events: Vec<Event> = kind
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let value = row.get(field.name)?;
+                Some(self.chain(
                     kind,
                     id,
                     site_id,
@@ -222,10 +227,10 @@ impl Writer {
                     Some(value),
                     None,
                     1,
-                )
-                .await?;
-            }
-        }
+                ))
+            })
+            .collect();
+        event::insert(&mut self.tx, &events).await?;
         let mut names = vec!["id", "version", "removed", "last_seq"];
         names.extend(kind.fields.iter().map(|field| field.name));
         let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
@@ -292,22 +297,24 @@ impl Writer {
         }
         let (site_id, subject_id) = self.scope(kind, id, &after).await?;
         let version = current.version + 1;
-        for (field, new) in &changed {
-            let old = current.get(field.name);
-            self.append(
-                kind,
-                id,
-                site_id,
-                subject_id,
-                Action::Update,
-                Some(field.name),
-                old,
-                new.as_ref(),
-                Some(reason),
-                version,
-            )
-            .await?;
-        }
+        let events: Vec<Event> = changed
+            .iter()
+            .map(|(field, new)| {
+                self.chain(
+                    kind,
+                    id,
+                    site_id,
+                    subject_id,
+                    Action::Update,
+                    Some(field.name),
+                    current.get(field.name),
+                    new.as_ref(),
+                    Some(reason),
+                    version,
+                )
+            })
+            .collect();
+        event::insert(&mut self.tx, &events).await?;
         let sets: Vec<String> = changed
             .iter()
             .enumerate()
@@ -346,7 +353,7 @@ impl Writer {
         let current = self.current(kind, id, based_on).await?;
         let (site_id, subject_id) = self.scope(kind, id, &current).await?;
         let version = current.version + 1;
-        self.append(
+        let event = self.chain(
             kind,
             id,
             site_id,
@@ -357,8 +364,8 @@ impl Writer {
             None,
             Some(reason),
             version,
-        )
-        .await?;
+        );
+        event::insert(&mut self.tx, &[event]).await?;
         let args = [
             version.into(),
             self.last_seq.into(),
@@ -498,8 +505,10 @@ impl Writer {
         })
     }
 
+    /// The next event of the chain (its hash computed, the head moved on); the caller inserts
+    /// it before the command ends, so a refused command's savepoint undoes both.
     #[allow(clippy::too_many_arguments)]
-    async fn append(
+    fn chain(
         &mut self,
         kind: &Kind,
         id: i64,
@@ -511,7 +520,7 @@ impl Writer {
         new: Option<&Value>,
         reason: Option<&Reason>,
         version: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Event {
         let mut event = Event {
             seq: self.last_seq + 1,
             recorded_at: self.recorded_at.clone(),
@@ -532,10 +541,9 @@ impl Writer {
             hash: String::new(),
         };
         event.hash = event.compute_hash();
-        event::insert(&mut self.tx, &event).await?;
         self.last_seq = event.seq;
-        self.last_hash = event.hash;
-        Ok(())
+        self.last_hash.clone_from(&event.hash);
+        event
     }
 }
 

@@ -28,6 +28,7 @@ mod casebook;
 mod concurrency;
 mod course;
 mod crash;
+mod group;
 mod missing;
 mod people;
 mod records;
