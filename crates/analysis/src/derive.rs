@@ -193,27 +193,57 @@ pub fn derive(snapshot: &Snapshot, definitions: &Definitions) -> Datasets {
         time_to_event: Vec::new(),
     };
     for subject in &snapshot.subjects {
-        let row = match &subject.reported {
-            Some(_) => reported_row(subject),
-            None => recorded_row(subject, definitions),
-        };
-        datasets.visits.extend(visit_rows(subject));
-        datasets
-            .adverse_events
-            .extend(subject.adverse_events.iter().map(|ae| AeRow {
-                id: subject.id.clone(),
-                term: ae.term.clone(),
-                start_day: ae.start_day,
-                grade: ae.grade,
-                serious: ae.serious,
-                causality: ae.causality.clone(),
-            }));
-        datasets
-            .time_to_event
-            .extend(time_to_event(subject, &row, definitions));
-        datasets.subjects.push(row);
+        let derived = derive_subject(subject, definitions);
+        datasets.subjects.push(derived.row);
+        datasets.visits.extend(derived.visits);
+        datasets.adverse_events.extend(derived.adverse_events);
+        datasets.time_to_event.extend(derived.time_to_event);
     }
     datasets
+}
+
+/// One subject's rows of every dataset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubjectDatasets {
+    pub row: SubjectRow,
+    pub visits: Vec<VisitRow>,
+    pub adverse_events: Vec<AeRow>,
+    pub time_to_event: Vec<TimeToEventRow>,
+}
+
+/// Derives one subject's rows (a report streams subjects through this one at a time).
+pub fn derive_subject(subject: &SubjectSnapshot, definitions: &Definitions) -> SubjectDatasets {
+    let row = subject_row(subject, definitions);
+    SubjectDatasets {
+        visits: visit_rows(subject),
+        adverse_events: ae_rows(subject),
+        time_to_event: time_to_event(subject, &row, definitions),
+        row,
+    }
+}
+
+/// The subject's row: recorded subjects derived by the protocol's definitions, published ones as
+/// the source reports them.
+pub fn subject_row(subject: &SubjectSnapshot, definitions: &Definitions) -> SubjectRow {
+    match &subject.reported {
+        Some(_) => reported_row(subject),
+        None => recorded_row(subject, definitions),
+    }
+}
+
+pub fn ae_rows(subject: &SubjectSnapshot) -> Vec<AeRow> {
+    subject
+        .adverse_events
+        .iter()
+        .map(|ae| AeRow {
+            id: subject.id.clone(),
+            term: ae.term.clone(),
+            start_day: ae.start_day,
+            grade: ae.grade,
+            serious: ae.serious,
+            causality: ae.causality.clone(),
+        })
+        .collect()
 }
 
 fn weeks(day: i64) -> f64 {
@@ -334,7 +364,7 @@ fn dose_on(subject: &SubjectSnapshot, day: i64) -> String {
         )
 }
 
-fn visit_rows(subject: &SubjectSnapshot) -> Vec<VisitRow> {
+pub fn visit_rows(subject: &SubjectSnapshot) -> Vec<VisitRow> {
     let change = |baseline: Measure, value: Measure| match (baseline.value(), value.value()) {
         (Some(b), Some(v)) => (Some(v - b), (b != 0.0).then(|| 100.0 * (v - b) / b)),
         _ => (None, None),
@@ -369,7 +399,8 @@ fn followup_weeks(subject: &SubjectSnapshot, row: &SubjectRow) -> Option<f64> {
     }
 }
 
-fn time_to_event(
+/// The subject's time on each endpoint.
+pub fn time_to_event(
     subject: &SubjectSnapshot,
     row: &SubjectRow,
     definitions: &Definitions,

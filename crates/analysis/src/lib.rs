@@ -9,3 +9,4 @@ pub mod render;
 pub mod report;
 pub mod reproduce;
 pub mod snapshot;
+pub mod tally;

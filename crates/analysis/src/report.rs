@@ -12,9 +12,11 @@ use stats::ttest::{TTestKind, t_test};
 use stats::{Level, Method};
 
 use crate::derive::{
-    BestResponse, Datasets, Definitions, Endpoint, SubjectRow, TimeToEventRow, derive,
+    BestResponse, Datasets, Definitions, Endpoint, SubjectRow, TimeToEventRow, ae_rows,
+    subject_row, time_to_event, visit_rows,
 };
-use crate::snapshot::{Sex, Snapshot, Source, SubtypeGroup};
+use crate::snapshot::{Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
+use crate::tally::Tally;
 
 /// The test of each visit's CLASI against baseline in Figure 2. The paper names only "the t test and
 /// Mann-Whitney test, as appropriate" (Statistical analysis); for paired values that is the paired t
@@ -48,6 +50,11 @@ pub struct Settings {
     /// Spacing of the numbers-at-risk table under each Kaplan-Meier curve, in weeks; `None` picks
     /// round numbers giving about six columns.
     pub at_risk_every_weeks: Option<f64>,
+    /// Subjects listed in the derived datasets (tables and results.json), the first ones in study
+    /// order; every statistic counts every subject.
+    pub listed_subjects: usize,
+    /// Lanes of the swimmer plot (the first subjects): more than a few dozen cannot be read.
+    pub swimmer_lanes: usize,
 }
 
 impl Default for Settings {
@@ -57,6 +64,8 @@ impl Default for Settings {
             baseline_test: BaselineTest::default(),
             cr_population: CrPopulation::default(),
             at_risk_every_weeks: None,
+            listed_subjects: 200,
+            swimmer_lanes: 60,
         }
     }
 }
@@ -290,6 +299,48 @@ pub struct Safety {
     pub lab_shifts: Vec<LabShift>,
 }
 
+/// How much of the study the per-patient listings and the swimmer plot show.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Listing {
+    pub subjects: usize,
+    /// Subjects in the derived datasets.
+    pub listed: usize,
+    /// Lanes of the swimmer plot.
+    pub lanes: usize,
+    /// Empty when everything is shown.
+    pub note: String,
+}
+
+impl Listing {
+    fn new(subjects: usize, listed: usize, lanes: usize) -> Listing {
+        let mut parts = Vec::new();
+        if listed < subjects {
+            parts.push(format!(
+                "the derived datasets list the first {listed} of {subjects} subjects"
+            ));
+        }
+        if lanes < subjects {
+            parts.push(format!(
+                "the swimmer plot shows the first {lanes} of {subjects} subjects"
+            ));
+        }
+        let note = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}; every statistic counts all {subjects} subjects",
+                parts.join("; ")
+            )
+        };
+        Listing {
+            subjects,
+            listed,
+            lanes,
+            note,
+        }
+    }
+}
+
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -299,6 +350,7 @@ pub struct Report {
     pub definitions: Definitions,
     pub settings: Settings,
     pub datasets: Datasets,
+    pub listing: Listing,
     pub baseline: Baseline,
     pub efficacy: Efficacy,
     pub figure2: Vec<Figure2Point>,
@@ -321,118 +373,428 @@ pub fn build(
     definitions: &Definitions,
     settings: Settings,
 ) -> Result<Report, ReportError> {
-    let level = Level::new(settings.level).map_err(|_| ReportError::Level)?;
-    if settings
-        .at_risk_every_weeks
-        .is_some_and(|every| !(every.is_finite() && every > 0.0))
-    {
-        return Err(ReportError::AtRiskSpacing);
-    }
-    let datasets = derive(snapshot, definitions);
-    Ok(Report {
-        study: snapshot.study.clone(),
-        title: snapshot.title.clone(),
-        source: snapshot.source,
-        definitions: definitions.clone(),
+    let mut builder = Builder::new(
+        &snapshot.study,
+        &snapshot.title,
+        snapshot.source,
+        definitions,
         settings,
-        baseline: baseline(&datasets.subjects),
-        efficacy: efficacy(&datasets, level, settings),
-        figure2: figure2(snapshot, settings.baseline_test, level),
-        swimmer: swimmer(snapshot, &datasets),
-        safety: safety(snapshot, &datasets),
-        datasets,
-    })
-}
-
-fn baseline(subjects: &[SubjectRow]) -> Baseline {
-    let enrolled = subjects.len();
-    let values = |pick: fn(&SubjectRow) -> Option<f64>| -> Vec<f64> {
-        subjects.iter().filter_map(pick).collect()
-    };
-    let activity = values(|s| s.baseline_activity.value());
-    let damage = values(|s| s.baseline_damage.value());
-    Baseline {
-        enrolled,
-        female: Count::new(
-            subjects.iter().filter(|s| s.sex == Some(Sex::F)).count(),
-            enrolled,
-        ),
-        subtypes: SubtypeGroup::ALL
-            .into_iter()
-            .map(|g| {
-                let n = subjects.iter().filter(|s| s.subtype == Some(g)).count();
-                (g, Count::new(n, enrolled))
-            })
-            .filter(|(_, c)| c.n > 0)
-            .collect(),
-        clasi_activity_missing: enrolled - activity.len(),
-        clasi_damage_missing: enrolled - damage.len(),
-        clasi_activity: describe(&activity),
-        clasi_damage: describe(&damage),
+    )?;
+    for subject in &snapshot.subjects {
+        builder.add(subject);
     }
+    Ok(builder.finish())
 }
 
-fn efficacy(datasets: &Datasets, level: Level, settings: Settings) -> Efficacy {
-    let subjects = &datasets.subjects;
-    let count = |r: BestResponse| subjects.iter().filter(|s| s.best_response == r).count();
-    let cr = count(BestResponse::Complete);
-    let evaluable =
-        subjects.len() - count(BestResponse::Withdrawn) - count(BestResponse::NotEvaluable);
-    let (cr_rate, cr_rate_all) = {
-        let evaluable_rate = rate(
-            cr,
-            evaluable,
-            level,
-            "evaluable: all subjects except those withdrawn before any response or not evaluable",
-        );
-        let all_rate = rate(
-            cr,
-            subjects.len(),
-            level,
-            "all subjects (intention to treat)",
-        );
-        match settings.cr_population {
-            CrPopulation::Evaluable => (evaluable_rate, all_rate),
-            CrPopulation::All => (all_rate, evaluable_rate),
+/// A report built one subject at a time, so a study of any size streams through it: every statistic
+/// counts every subject, from running counts and per-visit tallies of the scores; the listings (the
+/// derived datasets and the swimmer plot) keep the first subjects only (`Settings::listed_subjects`,
+/// `Settings::swimmer_lanes`), which `Report::listing` states.
+pub struct Builder {
+    study: String,
+    title: String,
+    source: Source,
+    definitions: Definitions,
+    settings: Settings,
+    level: Level,
+    subjects: usize,
+    datasets: Datasets,
+    swimmer: Vec<Lane>,
+    baseline: BaselineTally,
+    responses: [usize; BestResponse::ALL.len()],
+    relapses: usize,
+    time_to_cr: Vec<f64>,
+    time_to_cr_by_subtype: BTreeMap<SubtypeGroup, Vec<f64>>,
+    endpoints: BTreeMap<EndpointKey, EndpointTally>,
+    visits: BTreeMap<String, VisitTally>,
+    safety: SafetyTally,
+}
+
+#[derive(Default)]
+struct BaselineTally {
+    female: usize,
+    subtypes: BTreeMap<SubtypeGroup, usize>,
+    activity: Tally,
+    damage: Tally,
+}
+
+/// Endpoints in report order.
+type EndpointKey = usize;
+
+#[derive(Default)]
+struct EndpointTally {
+    n: usize,
+    events: usize,
+    unknown_events: usize,
+    excluded: usize,
+    excluded_listed: Vec<String>,
+    observations: Vec<Observation>,
+}
+
+/// One visit name: the study days it was held on, each score, and each score's change from baseline
+/// in subjects with both values.
+#[derive(Default)]
+struct VisitTally {
+    days: Tally,
+    activity: Tally,
+    damage: Tally,
+    activity_change: Tally,
+    damage_change: Tally,
+}
+
+#[derive(Default)]
+struct TermTally {
+    patients: usize,
+    highest_grade: [usize; 5],
+    grade_unknown: usize,
+    events: usize,
+}
+
+/// Per test: (baseline grade, worst grade) -> patients.
+type Shifts = BTreeMap<String, BTreeMap<(Option<u8>, Option<u8>), usize>>;
+
+#[derive(Default)]
+struct SafetyTally {
+    patients_with_any: usize,
+    terms: BTreeMap<String, TermTally>,
+    serious_patients: usize,
+    serious_events: usize,
+    serious_unknown: usize,
+    lab_shifts: Shifts,
+}
+
+impl Builder {
+    pub fn new(
+        study: &str,
+        title: &str,
+        source: Source,
+        definitions: &Definitions,
+        settings: Settings,
+    ) -> Result<Builder, ReportError> {
+        let level = Level::new(settings.level).map_err(|_| ReportError::Level)?;
+        if settings
+            .at_risk_every_weeks
+            .is_some_and(|every| !(every.is_finite() && every > 0.0))
+        {
+            return Err(ReportError::AtRiskSpacing);
         }
-    };
-    let relapses = subjects.iter().filter(|s| s.relapse == Some(true)).count();
-    let ttcr: Vec<f64> = subjects.iter().filter_map(|s| s.time_to_cr_weeks).collect();
-    Efficacy {
-        responses: BestResponse::ALL
-            .into_iter()
-            .map(|r| (r, Count::new(count(r), subjects.len())))
-            .collect(),
-        cr_rate,
-        cr_rate_all,
-        relapse_rate: rate(relapses, cr, level, "subjects with a complete response"),
-        time_to_cr: describe(&ttcr),
-        time_to_cr_by_subtype: SubtypeGroup::ALL
-            .into_iter()
-            .filter_map(|g| {
-                let weeks: Vec<f64> = subjects
-                    .iter()
-                    .filter(|s| s.subtype == Some(g))
-                    .filter_map(|s| s.time_to_cr_weeks)
-                    .collect();
-                describe(&weeks).map(|weeks| SubtypeTime { subtype: g, weeks })
+        Ok(Builder {
+            study: study.to_owned(),
+            title: title.to_owned(),
+            source,
+            definitions: definitions.clone(),
+            settings,
+            level,
+            subjects: 0,
+            datasets: Datasets {
+                subjects: Vec::new(),
+                visits: Vec::new(),
+                adverse_events: Vec::new(),
+                time_to_event: Vec::new(),
+            },
+            swimmer: Vec::new(),
+            baseline: BaselineTally::default(),
+            responses: [0; BestResponse::ALL.len()],
+            relapses: 0,
+            time_to_cr: Vec::new(),
+            time_to_cr_by_subtype: BTreeMap::new(),
+            endpoints: BTreeMap::new(),
+            visits: BTreeMap::new(),
+            safety: SafetyTally::default(),
+        })
+    }
+
+    /// Counts one subject.
+    pub fn add(&mut self, subject: &SubjectSnapshot) {
+        let row = subject_row(subject, &self.definitions);
+        let time_to_event = time_to_event(subject, &row, &self.definitions);
+        let listed = self.subjects < self.settings.listed_subjects;
+        self.count_baseline(&row);
+        self.count_efficacy(&row, &time_to_event, listed);
+        self.count_visits(subject);
+        self.count_safety(subject);
+        if self.subjects < self.settings.swimmer_lanes {
+            self.swimmer.push(lane(subject, &row));
+        }
+        // Only the listed subjects' visit and event rows are made at all.
+        if listed {
+            self.datasets.visits.extend(visit_rows(subject));
+            self.datasets.adverse_events.extend(ae_rows(subject));
+            self.datasets.time_to_event.extend(time_to_event);
+            self.datasets.subjects.push(row);
+        }
+        self.subjects += 1;
+    }
+
+    fn count_baseline(&mut self, row: &SubjectRow) {
+        let b = &mut self.baseline;
+        b.female += usize::from(row.sex == Some(Sex::F));
+        if let Some(group) = row.subtype {
+            *b.subtypes.entry(group).or_default() += 1;
+        }
+        if let Some(value) = row.baseline_activity.value() {
+            b.activity.add(value);
+        }
+        if let Some(value) = row.baseline_damage.value() {
+            b.damage.add(value);
+        }
+    }
+
+    fn count_efficacy(&mut self, row: &SubjectRow, rows: &[TimeToEventRow], listed: bool) {
+        if let Some(i) = BestResponse::ALL
+            .iter()
+            .position(|r| *r == row.best_response)
+        {
+            self.responses[i] += 1;
+        }
+        self.relapses += usize::from(row.relapse == Some(true));
+        if let Some(weeks) = row.time_to_cr_weeks {
+            self.time_to_cr.push(weeks);
+            if let Some(group) = row.subtype {
+                self.time_to_cr_by_subtype
+                    .entry(group)
+                    .or_default()
+                    .push(weeks);
+            }
+        }
+        for r in rows {
+            let key = Endpoint::ALL
+                .iter()
+                .position(|e| *e == r.endpoint)
+                .unwrap_or_default();
+            let tally = self.endpoints.entry(key).or_default();
+            tally.n += 1;
+            tally.events += usize::from(r.event);
+            match r.weeks {
+                Some(time) => tally.observations.push(Observation {
+                    time,
+                    event: r.event,
+                }),
+                None => {
+                    tally.unknown_events += usize::from(r.event);
+                    tally.excluded += 1;
+                    if listed {
+                        tally.excluded_listed.push(r.id.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn count_visits(&mut self, subject: &SubjectSnapshot) {
+        for visit in &subject.visits {
+            let tally = match self.visits.get_mut(&visit.name) {
+                Some(tally) => tally,
+                None => self.visits.entry(visit.name.clone()).or_default(),
+            };
+            tally.days.add(visit.day as f64);
+            let scores = [
+                (
+                    subject.baseline_activity,
+                    visit.activity,
+                    &mut tally.activity,
+                    &mut tally.activity_change,
+                ),
+                (
+                    subject.baseline_damage,
+                    visit.damage,
+                    &mut tally.damage,
+                    &mut tally.damage_change,
+                ),
+            ];
+            for (baseline, value, values, changes) in scores {
+                if let Some(v) = value.value() {
+                    values.add(v);
+                    if let Some(b) = baseline.value() {
+                        changes.add(v - b);
+                    }
+                }
+            }
+        }
+    }
+
+    fn count_safety(&mut self, subject: &SubjectSnapshot) {
+        let s = &mut self.safety;
+        let events = &subject.adverse_events;
+        s.patients_with_any += usize::from(!events.is_empty());
+        s.serious_patients += usize::from(events.iter().any(|e| e.serious == Some(true)));
+        s.serious_events += events.iter().filter(|e| e.serious == Some(true)).count();
+        s.serious_unknown += events.iter().filter(|e| e.serious.is_none()).count();
+        let mut terms: BTreeMap<&str, Vec<Option<u8>>> = BTreeMap::new();
+        for event in events {
+            terms
+                .entry(event.term.as_str())
+                .or_default()
+                .push(event.grade);
+        }
+        for (term, grades) in terms {
+            let tally = match s.terms.get_mut(term) {
+                Some(tally) => tally,
+                None => s.terms.entry(term.to_owned()).or_default(),
+            };
+            tally.patients += 1;
+            tally.events += grades.len();
+            match grades.iter().flatten().max() {
+                Some(&g) if (1..=5).contains(&g) => tally.highest_grade[usize::from(g) - 1] += 1,
+                _ => tally.grade_unknown += 1,
+            }
+        }
+        count_lab_shifts(&mut s.lab_shifts, subject);
+    }
+
+    /// The report of every subject added.
+    pub fn finish(self) -> Report {
+        let enrolled = self.subjects;
+        let b = &self.baseline;
+        let baseline = Baseline {
+            enrolled,
+            female: Count::new(b.female, enrolled),
+            subtypes: b
+                .subtypes
+                .iter()
+                .map(|(g, n)| (*g, Count::new(*n, enrolled)))
+                .collect(),
+            clasi_activity_missing: enrolled - b.activity.len(),
+            clasi_damage_missing: enrolled - b.damage.len(),
+            clasi_activity: describe(&b.activity.values()),
+            clasi_damage: describe(&b.damage.values()),
+        };
+        let figure2 = self.figure2();
+        let efficacy = self.efficacy();
+        let s = self.safety;
+        let safety = Safety {
+            patients_with_any: Count::new(s.patients_with_any, enrolled),
+            by_term: s
+                .terms
+                .into_iter()
+                .map(|(term, t)| TermRow {
+                    term,
+                    patients: t.patients,
+                    highest_grade: t.highest_grade,
+                    grade_unknown: t.grade_unknown,
+                    events: t.events,
+                })
+                .collect(),
+            serious_patients: Count::new(s.serious_patients, enrolled),
+            serious_events: s.serious_events,
+            serious_unknown: s.serious_unknown,
+            lab_shifts: s
+                .lab_shifts
+                .into_iter()
+                .map(|(test, cells)| LabShift {
+                    test,
+                    cells: cells.into_iter().map(|((b, w), n)| (b, w, n)).collect(),
+                })
+                .collect(),
+        };
+        let listing = Listing::new(enrolled, self.datasets.subjects.len(), self.swimmer.len());
+        Report {
+            study: self.study,
+            title: self.title,
+            source: self.source,
+            definitions: self.definitions,
+            settings: self.settings,
+            datasets: self.datasets,
+            listing,
+            baseline,
+            efficacy,
+            figure2,
+            swimmer: self.swimmer,
+            safety,
+        }
+    }
+
+    fn efficacy(&self) -> Efficacy {
+        let level = self.level;
+        let all = self.subjects;
+        let count = |r: BestResponse| {
+            BestResponse::ALL
+                .iter()
+                .position(|x| *x == r)
+                .map_or(0, |i| self.responses[i])
+        };
+        let cr = count(BestResponse::Complete);
+        let evaluable = all - count(BestResponse::Withdrawn) - count(BestResponse::NotEvaluable);
+        let (cr_rate, cr_rate_all) = {
+            let evaluable_rate = rate(
+                cr,
+                evaluable,
+                level,
+                "evaluable: all subjects except those withdrawn before any response or not evaluable",
+            );
+            let all_rate = rate(cr, all, level, "all subjects (intention to treat)");
+            match self.settings.cr_population {
+                CrPopulation::Evaluable => (evaluable_rate, all_rate),
+                CrPopulation::All => (all_rate, evaluable_rate),
+            }
+        };
+        Efficacy {
+            responses: BestResponse::ALL
+                .into_iter()
+                .map(|r| (r, Count::new(count(r), all)))
+                .collect(),
+            cr_rate,
+            cr_rate_all,
+            relapse_rate: rate(
+                self.relapses,
+                cr,
+                level,
+                "subjects with a complete response",
+            ),
+            time_to_cr: describe(&self.time_to_cr),
+            time_to_cr_by_subtype: self
+                .time_to_cr_by_subtype
+                .iter()
+                .filter_map(|(g, weeks)| {
+                    describe(weeks).map(|weeks| SubtypeTime { subtype: *g, weeks })
+                })
+                .collect(),
+            curves: Endpoint::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(key, endpoint)| {
+                    let empty = EndpointTally::default();
+                    let tally = self.endpoints.get(&key).unwrap_or(&empty);
+                    curve(endpoint, tally, level, self.settings.at_risk_every_weeks)
+                })
+                .collect(),
+        }
+    }
+
+    /// Visits grouped by name, ordered by their median study day; baseline first.
+    fn figure2(&self) -> Vec<Figure2Point> {
+        let baseline_of = |tally: &Tally| ScorePoint {
+            described: describe(&tally.values()),
+            test: None,
+        };
+        let mut points = vec![Figure2Point {
+            visit: "Baseline".to_owned(),
+            week: 0.0,
+            activity: baseline_of(&self.baseline.activity),
+            damage: baseline_of(&self.baseline.damage),
+        }];
+        let test = self.settings.baseline_test;
+        let score = |values: &Tally, changes: &Tally| ScorePoint {
+            described: describe(&values.values()),
+            test: compare(&changes.values(), test, self.level),
+        };
+        let mut visits: Vec<Figure2Point> = self
+            .visits
+            .iter()
+            .map(|(visit, tally)| Figure2Point {
+                visit: visit.clone(),
+                week: tally.days.nth(tally.days.len() / 2).unwrap_or_default() / 7.0,
+                activity: score(&tally.activity, &tally.activity_change),
+                damage: score(&tally.damage, &tally.damage_change),
             })
-            .collect(),
-        curves: Endpoint::ALL
-            .into_iter()
-            .map(|e| {
-                curve(
-                    e,
-                    &datasets.time_to_event,
-                    level,
-                    settings.at_risk_every_weeks,
-                )
-            })
-            .collect(),
+            .collect();
+        visits.sort_by(|a, b| a.week.total_cmp(&b.week).then(a.visit.cmp(&b.visit)));
+        points.extend(visits);
+        points
     }
 }
 
-fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: Option<f64>) -> Curve {
+fn curve(endpoint: Endpoint, tally: &EndpointTally, level: Level, every: Option<f64>) -> Curve {
     let (title, y_label) = match endpoint {
         Endpoint::TimeToCr => ("Time to complete response", "Proportion not yet in CR"),
         Endpoint::RelapseFreeAfterCr => (
@@ -444,29 +806,14 @@ fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: Optio
             "Proportion free of grade >= 2 AE",
         ),
     };
-    let rows: Vec<&TimeToEventRow> = rows.iter().filter(|r| r.endpoint == endpoint).collect();
-    let excluded: Vec<String> = rows
-        .iter()
-        .filter(|r| r.weeks.is_none())
-        .map(|r| r.id.clone())
-        .collect();
-    let observations: Vec<Observation> = rows
-        .iter()
-        .filter_map(|r| {
-            r.weeks.map(|time| Observation {
-                time,
-                event: r.event,
-            })
-        })
-        .collect();
-    let unknown_events = rows.iter().filter(|r| r.weeks.is_none() && r.event).count();
+    let observations = &tally.observations;
     let mut result = Curve {
         endpoint,
         title,
         y_label,
-        n: rows.len(),
-        events: rows.iter().filter(|r| r.event).count(),
-        excluded,
+        n: tally.n,
+        events: tally.events,
+        excluded: tally.excluded_listed.clone(),
         steps: Vec::new(),
         median_weeks: None,
         median_ci_low_weeks: None,
@@ -476,13 +823,14 @@ fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: Optio
         note: String::new(),
         method: method_name(Method::KaplanMeier),
     };
-    if unknown_events > 0 {
+    if tally.unknown_events > 0 {
         result.note = format!(
-            "not estimated: the source does not give the time of {unknown_events} event(s), and leaving events out would bias the curve"
+            "not estimated: the source does not give the time of {} event(s), and leaving events out would bias the curve",
+            tally.unknown_events
         );
         return result;
     }
-    let km = match kaplan_meier(&observations, KmCi::Log, level, MedianRule::Print) {
+    let km = match kaplan_meier(observations, KmCi::Log, level, MedianRule::Print) {
         Ok(km) => km,
         Err(error) => {
             result.note = format!("not estimated: {error}");
@@ -518,103 +866,38 @@ fn curve(endpoint: Endpoint, rows: &[TimeToEventRow], level: Level, every: Optio
     result.median_ci_low_weeks = km.median.ci_low;
     result.median_ci_high_weeks = km.median.ci_high;
     result.estimated = true;
-    result.note = if result.excluded.is_empty() {
-        "all subjects included".to_owned()
-    } else {
-        format!(
+    result.note = match (tally.excluded, tally.excluded_listed.len()) {
+        (0, _) => "all subjects included".to_owned(),
+        (all, listed) if all == listed => format!(
             "left out, follow-up time or status not given: {}",
             result.excluded.join(", ")
-        )
+        ),
+        (all, _) => format!(
+            "left out, follow-up time or status not given: {all} subjects (listed subjects among them: {})",
+            result.excluded.join(", ")
+        ),
     };
     result
 }
 
-/// One subject at one visit: baseline and visit activity, baseline and visit damage.
-type Pair = (Option<f64>, Option<f64>, Option<f64>, Option<f64>);
-type Pairs = Vec<Pair>;
-/// Per test: (baseline grade, worst grade) -> patients.
-type Shifts<'a> = BTreeMap<&'a str, BTreeMap<(Option<u8>, Option<u8>), usize>>;
-
-/// Visits grouped by name, ordered by their median study day; baseline first.
-fn figure2(snapshot: &Snapshot, test: BaselineTest, level: Level) -> Vec<Figure2Point> {
-    let mut by_visit: BTreeMap<String, (Vec<i64>, Pairs)> = BTreeMap::new();
-    for subject in &snapshot.subjects {
-        for visit in &subject.visits {
-            let entry = by_visit.entry(visit.name.clone()).or_default();
-            entry.0.push(visit.day);
-            entry.1.push((
-                subject.baseline_activity.value(),
-                visit.activity.value(),
-                subject.baseline_damage.value(),
-                visit.damage.value(),
-            ));
-        }
-    }
-    let baseline_of = |pick: fn(&crate::snapshot::SubjectSnapshot) -> Option<f64>| {
-        let values: Vec<f64> = snapshot.subjects.iter().filter_map(pick).collect();
-        ScorePoint {
-            described: describe(&values),
-            test: None,
-        }
-    };
-    let mut points = vec![Figure2Point {
-        visit: "Baseline".to_owned(),
-        week: 0.0,
-        activity: baseline_of(|s| s.baseline_activity.value()),
-        damage: baseline_of(|s| s.baseline_damage.value()),
-    }];
-    let mut visits: Vec<Figure2Point> = by_visit
-        .into_iter()
-        .map(|(visit, (mut days, pairs))| {
-            days.sort_unstable();
-            let week = days[days.len() / 2] as f64 / 7.0;
-            let score = |pick: fn(&Pair) -> (Option<f64>, Option<f64>)| {
-                let both: Vec<(f64, f64)> = pairs
-                    .iter()
-                    .filter_map(|p| match pick(p) {
-                        (Some(b), Some(v)) => Some((b, v)),
-                        _ => None,
-                    })
-                    .collect();
-                let values: Vec<f64> = pairs.iter().filter_map(|p| pick(p).1).collect();
-                ScorePoint {
-                    described: describe(&values),
-                    test: compare(&both, test, level),
-                }
-            };
-            Figure2Point {
-                visit,
-                week,
-                activity: score(|p| (p.0, p.1)),
-                damage: score(|p| (p.2, p.3)),
-            }
-        })
-        .collect();
-    visits.sort_by(|a, b| a.week.total_cmp(&b.week).then(a.visit.cmp(&b.visit)));
-    points.extend(visits);
-    points
-}
-
-/// The visit against baseline on subjects with both values; `None` when the test is undefined (too
-/// few pairs, or no variation).
-fn compare(pairs: &[(f64, f64)], test: BaselineTest, level: Level) -> Option<BaselineComparison> {
-    let visit: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    let baseline: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-    let mean_change =
-        visit.iter().zip(&baseline).map(|(v, b)| v - b).sum::<f64>() / pairs.len().max(1) as f64;
+/// The visit against baseline on subjects with both values, from the differences (visit minus
+/// baseline); `None` when the test is undefined (too few pairs, or no variation).
+fn compare(changes: &[f64], test: BaselineTest, level: Level) -> Option<BaselineComparison> {
+    let mean_change = changes.iter().sum::<f64>() / changes.len().max(1) as f64;
     let (statistic, p_value, method) = match test {
         BaselineTest::PairedT => {
-            let t = t_test(&visit, &baseline, TTestKind::Paired, level).ok()?;
+            // The paired t test is the one-sample test of the differences.
+            let zeros = vec![0.0; changes.len()];
+            let t = t_test(changes, &zeros, TTestKind::Paired, level).ok()?;
             (t.statistic, t.p_value, t.method)
         }
         BaselineTest::Wilcoxon => {
-            let d: Vec<f64> = visit.iter().zip(&baseline).map(|(v, b)| v - b).collect();
-            let w = signed_rank(&d).ok()?;
+            let w = signed_rank(changes).ok()?;
             (w.statistic, w.p_value, w.method)
         }
     };
     Some(BaselineComparison {
-        pairs: pairs.len(),
+        pairs: changes.len(),
         mean_change,
         statistic,
         p_value,
@@ -622,124 +905,55 @@ fn compare(pairs: &[(f64, f64)], test: BaselineTest, level: Level) -> Option<Bas
     })
 }
 
-fn swimmer(snapshot: &Snapshot, datasets: &Datasets) -> Vec<Lane> {
-    snapshot
-        .subjects
-        .iter()
-        .zip(&datasets.subjects)
-        .map(|(subject, row)| {
-            let end = subject.last_day.map(|d| d as f64 / 7.0).or(row
-                .followup_months
-                .map(|m| m * crate::derive::DAYS_PER_MONTH / 7.0));
-            Lane {
-                id: row.id.clone(),
-                response: row.best_response,
-                end_weeks: end,
-                doses: subject
-                    .doses
-                    .iter()
-                    .map(|d| {
-                        let to = d
-                            .end_day
-                            .map(|e| e as f64 / 7.0)
-                            .or(end)
-                            .unwrap_or(d.start_day as f64 / 7.0);
-                        (d.start_day as f64 / 7.0, to, d.mg_per_day)
-                    })
-                    .collect(),
-                cr_weeks: row.time_to_cr_weeks,
-                relapse_weeks: row.relapse_week,
-                relapse_time_unknown: row.relapse == Some(true) && row.relapse_week.is_none(),
-                adverse_events: subject
-                    .adverse_events
-                    .iter()
-                    .filter_map(|ae| ae.start_day.map(|d| (d as f64 / 7.0, ae.grade)))
-                    .collect(),
-                withdrawal_weeks: row.withdrawal_week,
-            }
-        })
-        .collect()
-}
-
-fn safety(snapshot: &Snapshot, datasets: &Datasets) -> Safety {
-    let enrolled = datasets.subjects.len();
-    let aes = &datasets.adverse_events;
-    let mut terms: BTreeMap<&str, BTreeMap<&str, Vec<Option<u8>>>> = BTreeMap::new();
-    for ae in aes {
-        terms
-            .entry(ae.term.as_str())
-            .or_default()
-            .entry(ae.id.as_str())
-            .or_default()
-            .push(ae.grade);
-    }
-    let by_term = terms
-        .into_iter()
-        .map(|(term, patients)| {
-            let mut highest_grade = [0; 5];
-            let mut grade_unknown = 0;
-            for grades in patients.values() {
-                match grades.iter().flatten().max() {
-                    Some(&g) if (1..=5).contains(&g) => highest_grade[usize::from(g) - 1] += 1,
-                    _ => grade_unknown += 1,
-                }
-            }
-            TermRow {
-                term: term.to_owned(),
-                patients: patients.len(),
-                highest_grade,
-                grade_unknown,
-                events: patients.values().map(Vec::len).sum(),
-            }
-        })
-        .collect();
-    let distinct = |keep: &dyn Fn(&crate::derive::AeRow) -> bool| {
-        let mut ids: Vec<&str> = aes
+fn lane(subject: &SubjectSnapshot, row: &SubjectRow) -> Lane {
+    let end = subject.last_day.map(|d| d as f64 / 7.0).or(row
+        .followup_months
+        .map(|m| m * crate::derive::DAYS_PER_MONTH / 7.0));
+    Lane {
+        id: row.id.clone(),
+        response: row.best_response,
+        end_weeks: end,
+        doses: subject
+            .doses
             .iter()
-            .filter(|a| keep(a))
-            .map(|a| a.id.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.len()
-    };
-    Safety {
-        patients_with_any: Count::new(distinct(&|_| true), enrolled),
-        by_term,
-        serious_patients: Count::new(distinct(&|a| a.serious == Some(true)), enrolled),
-        serious_events: aes.iter().filter(|a| a.serious == Some(true)).count(),
-        serious_unknown: aes.iter().filter(|a| a.serious.is_none()).count(),
-        lab_shifts: lab_shifts(snapshot),
+            .map(|d| {
+                let to = d
+                    .end_day
+                    .map(|e| e as f64 / 7.0)
+                    .or(end)
+                    .unwrap_or(d.start_day as f64 / 7.0);
+                (d.start_day as f64 / 7.0, to, d.mg_per_day)
+            })
+            .collect(),
+        cr_weeks: row.time_to_cr_weeks,
+        relapse_weeks: row.relapse_week,
+        relapse_time_unknown: row.relapse == Some(true) && row.relapse_week.is_none(),
+        adverse_events: subject
+            .adverse_events
+            .iter()
+            .filter_map(|ae| ae.start_day.map(|d| (d as f64 / 7.0, ae.grade)))
+            .collect(),
+        withdrawal_weeks: row.withdrawal_week,
     }
 }
 
 /// Baseline grade (the last graded value on or before day 0) against the worst graded value after it.
-fn lab_shifts(snapshot: &Snapshot) -> Vec<LabShift> {
-    let mut tests: Shifts = BTreeMap::new();
-    for subject in &snapshot.subjects {
-        let mut names: Vec<&str> = subject.labs.iter().map(|l| l.test.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        for test in names {
-            let of_test = subject.labs.iter().filter(|l| l.test == test);
-            let baseline = of_test
-                .clone()
-                .filter(|l| l.day <= 0 && l.grade.is_some())
-                .max_by_key(|l| l.day)
-                .and_then(|l| l.grade);
-            let worst = of_test.filter(|l| l.day > 0).filter_map(|l| l.grade).max();
-            *tests
-                .entry(test)
-                .or_default()
-                .entry((baseline, worst))
-                .or_default() += 1;
-        }
+fn count_lab_shifts(tests: &mut Shifts, subject: &SubjectSnapshot) {
+    let mut names: Vec<&str> = subject.labs.iter().map(|l| l.test.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for test in names {
+        let of_test = subject.labs.iter().filter(|l| l.test == test);
+        let baseline = of_test
+            .clone()
+            .filter(|l| l.day <= 0 && l.grade.is_some())
+            .max_by_key(|l| l.day)
+            .and_then(|l| l.grade);
+        let worst = of_test.filter(|l| l.day > 0).filter_map(|l| l.grade).max();
+        let cells = match tests.get_mut(test) {
+            Some(cells) => cells,
+            None => tests.entry(test.to_owned()).or_default(),
+        };
+        *cells.entry((baseline, worst)).or_default() += 1;
     }
-    tests
-        .into_iter()
-        .map(|(test, cells)| LabShift {
-            test: test.to_owned(),
-            cells: cells.into_iter().map(|((b, w), n)| (b, w, n)).collect(),
-        })
-        .collect()
 }

@@ -70,7 +70,7 @@ impl std::ops::AddAssign for Entered {
 
 /// The visit's name as the schedule would print it: `baseline`, `week 4`; a visit the engine
 /// did not ask for is `unscheduled`.
-fn visit_name(start: Date, date: Date, scheduled: bool) -> String {
+pub(crate) fn visit_name(start: Date, date: Date, scheduled: bool) -> String {
     if date == start {
         return "baseline".to_owned();
     }
@@ -99,7 +99,7 @@ fn daily_mg(protocol: &Protocol, level: &str) -> Result<Option<Decimal>, StoreEr
 
 /// The dose periods the decisions named: each level runs from the visit that named it to the
 /// day before the next change; the last one is still running.
-fn dose_periods(
+pub(crate) fn dose_periods(
     protocol: &Protocol,
     visits: &[VisitEntry],
 ) -> Result<Vec<(Date, Option<Date>, Decimal)>, StoreError> {

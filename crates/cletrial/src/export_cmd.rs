@@ -261,7 +261,7 @@ async fn study_info(reader: &mut Reader) -> Result<StudyInfo, CliError> {
 }
 
 /// The forms of a subject: every entity kept per subject, the subject first.
-fn forms() -> Forms {
+pub(crate) fn forms() -> Forms {
     Forms(
         Entity::all()
             .filter(Entity::per_subject)
@@ -292,7 +292,7 @@ fn field_type(ty: Ty) -> FieldType {
 }
 
 /// A stored value as an export entry; blank stays blank.
-fn entry(value: Option<&Value>) -> Entry {
+pub(crate) fn entry(value: Option<&Value>) -> Entry {
     match value {
         None => Entry::BLANK,
         Some(Value::Text(text)) => Entry::Value(Datum::Text(text.clone())),

@@ -1,6 +1,10 @@
-//! `cletrial report`: the study report from the record (`--db`) or from the published cohort
-//! (`--published`). This module reads the record into an `analysis::snapshot::Snapshot` and writes the
-//! files `analysis::render` produces; every number is computed in `analysis`.
+//! `cletrial report`: the study report from the record (`--db`), from its tidy CSV tables (`--csv`,
+//! as `cletrial export --format csv` and `cletrial simulate --format tidy` write them) or from the
+//! published cohort (`--published`). This module reads each subject into an
+//! `analysis::snapshot::SubjectSnapshot`, streams it into an `analysis::report::Builder` and writes
+//! the files `analysis::render` produces; every number is computed in `analysis`.
+
+mod tidy_in;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -8,7 +12,7 @@ use std::path::{Path, PathBuf};
 use analysis::derive::Definitions;
 use analysis::published::Cohort;
 use analysis::render::render;
-use analysis::report::{BaselineTest, CrPopulation, Settings, build};
+use analysis::report::{BaselineTest, Builder, CrPopulation, Report, Settings, build};
 use analysis::snapshot::{
     AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure, Sex, Snapshot,
     Source, SubjectSnapshot, SubtypeGroup, VisitPoint,
@@ -35,20 +39,26 @@ use crate::protocol_cmd::load_protocol;
 ///   cletrial report --published --out report-published
 ///   cletrial report --db study.sqlite --out report
 ///   cletrial report --db study.sqlite --out report --baseline-test wilcoxon
+///   cletrial export --db study.sqlite --format csv --out tables && cletrial report --csv tables --out report
+///
+/// With --csv, the tables are read in one pass, one thread per table, a subject at a time: a study
+/// of any size fits in memory (statistics keep per-visit counts of each score). The listings (derived
+/// datasets) keep the first --list subjects and the swimmer plot the first --lanes; the report says
+/// so. Each table must list its subjects in subject.csv's order, as both writers do.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["db", "published", "csv"])))]
 pub struct ReportArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
-    #[arg(
-        long,
-        value_name = "URL",
-        required_unless_present = "published",
-        conflicts_with = "published"
-    )]
+    #[arg(long, value_name = "URL")]
     db: Option<String>,
     /// Report on the paper's published cohort (data/published) instead of a study record.
     #[arg(long)]
     published: bool,
+    /// A folder of tidy CSV tables (subject.csv, visit.csv, clasi.csv, ...); the protocol is
+    /// --protocol (default nct01408199), the study code the folder's name.
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
     /// The folder to write (created when missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -61,6 +71,12 @@ pub struct ReportArgs {
     /// Who the complete-response rate counts (paper: the evaluable patients, 12 of 14).
     #[arg(long, value_enum, default_value_t = PopulationArg::Evaluable)]
     cr_population: PopulationArg,
+    /// Subjects listed in the derived datasets (every statistic counts all subjects).
+    #[arg(long, value_name = "N", default_value_t = Settings::default().listed_subjects)]
+    list: usize,
+    /// Lanes of the swimmer plot (the first subjects).
+    #[arg(long, value_name = "N", default_value_t = Settings::default().swimmer_lanes)]
+    lanes: usize,
     /// Do not show a progress bar.
     #[arg(long)]
     quiet: bool,
@@ -88,21 +104,43 @@ pub fn run(args: ReportArgs) -> CmdResult {
             PopulationArg::Evaluable => CrPopulation::Evaluable,
             PopulationArg::All => CrPopulation::All,
         },
+        listed_subjects: args.list,
+        swimmer_lanes: args.lanes,
         ..Settings::default()
     };
-    let (snapshot, protocol_text) = match &args.db {
-        None => {
-            let cohort = Cohort::shipped().map_err(|e| CliError::Other(e.into()))?;
-            (Snapshot::from_published(&cohort), None)
-        }
-        Some(db) => {
+    let report = match (&args.db, &args.csv) {
+        (Some(db), _) => {
             let url = DbUrl::parse(db)?;
-            block_on(read_record(&url, args.quiet))?
+            block_on(report_record(&url, &args, settings))?
+        }
+        (None, Some(dir)) => {
+            let definitions = definitions(&args, None)?;
+            let study = dir
+                .canonicalize()
+                .ok()
+                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "study".to_owned());
+            let title = format!("{study}: the study's tidy CSV tables");
+            let mut builder = builder(&study, &title, &definitions, settings)?;
+            tidy_in::read(dir, |subject| builder.add(&subject))?;
+            builder.finish()
+        }
+        (None, None) => {
+            let cohort = Cohort::shipped().map_err(|e| CliError::Other(e.into()))?;
+            let snapshot = Snapshot::from_published(&cohort);
+            build(&snapshot, &definitions(&args, None)?, settings)
+                .map_err(|error| CliError::input(error.to_string()))?
         }
     };
-    let protocol = match (&args.protocol, protocol_text) {
+    write_report(&report, &args.out)
+}
+
+/// The protocol's response and relapse definitions: --protocol, else the study's own, else the
+/// lenalidomide trial's.
+fn definitions(args: &ReportArgs, own: Option<&str>) -> Result<Definitions, CliError> {
+    let protocol = match (&args.protocol, own) {
         (Some(spec), _) => load_protocol(spec)?,
-        (None, Some(text)) => protocol::Protocol::from_toml(&text).map_err(|error| {
+        (None, Some(text)) => protocol::Protocol::from_toml(text).map_err(|error| {
             CliError::input(format!(
                 "--protocol: the study's own protocol cannot be used ({error}); name one with --protocol"
             ))
@@ -115,10 +153,22 @@ pub fn run(args: ReportArgs) -> CmdResult {
             protocol.id()
         ))
     })?;
-    let report = build(&snapshot, &Definitions::from_protocol(algorithm), settings)
-        .map_err(|error| CliError::input(error.to_string()))?;
-    let rendered = render(&report);
-    let results = serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?;
+    Ok(Definitions::from_protocol(algorithm))
+}
+
+fn builder(
+    study: &str,
+    title: &str,
+    definitions: &Definitions,
+    settings: Settings,
+) -> Result<Builder, CliError> {
+    Builder::new(study, title, Source::Record, definitions, settings)
+        .map_err(|error| CliError::input(error.to_string()))
+}
+
+fn write_report(report: &Report, out: &Path) -> CmdResult {
+    let rendered = render(report);
+    let results = serde_json::to_string_pretty(report).map_err(anyhow::Error::from)?;
     let mut files = vec![
         ("index.html".to_owned(), rendered.html),
         ("report.md".to_owned(), rendered.markdown),
@@ -127,10 +177,10 @@ pub fn run(args: ReportArgs) -> CmdResult {
     files.extend(rendered.tables);
     files.extend(rendered.figures);
     for sub in ["tables", "figures"] {
-        create_dir(&args.out.join(sub))?;
+        create_dir(&out.join(sub))?;
     }
     for (name, text) in &files {
-        let path = args.out.join(name);
+        let path = out.join(name);
         std::fs::write(&path, text).map_err(|error| {
             CliError::input(format!("--out: cannot write '{}': {error}", path.display()))
         })?;
@@ -138,8 +188,8 @@ pub fn run(args: ReportArgs) -> CmdResult {
     eprintln!(
         "wrote {} files to {} ({} subjects)",
         files.len(),
-        args.out.display(),
-        snapshot.subjects.len()
+        out.display(),
+        report.baseline.enrolled
     );
     Ok(())
 }
@@ -162,36 +212,75 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// The whole record as a snapshot, and the study's protocol text.
-async fn read_record(url: &DbUrl, quiet: bool) -> Result<(Snapshot, Option<String>), CliError> {
+/// The report of the whole record, read a subject at a time.
+async fn report_record(
+    url: &DbUrl,
+    args: &ReportArgs,
+    settings: Settings,
+) -> Result<Report, CliError> {
     let store = Store::open(url).await?;
-    let study = store.study().await?;
-    let subjects = store.subjects().await?;
-    let bar = progress_bar(subjects.len() as u64, quiet);
-    let mut snapshots = Vec::with_capacity(subjects.len());
-    for subject in &subjects {
-        snapshots.push(read_subject(&store, subject).await?);
-        bar.inc(1);
+    let result = async {
+        let study = store.study().await?;
+        let definitions = definitions(args, Some(&study.protocol_text))?;
+        let mut builder = builder(&study.code, &study.title, &definitions, settings)?;
+        let subjects = store.subjects().await?;
+        let bar = progress_bar(subjects.len() as u64, args.quiet);
+        for subject in &subjects {
+            builder.add(&read_subject(&store, subject).await?);
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        Ok(builder.finish())
     }
-    bar.finish_and_clear();
+    .await;
     store.close().await;
-    Ok((
-        Snapshot {
-            study: study.code,
-            title: study.title,
-            source: Source::Record,
-            subjects: snapshots,
-        },
-        Some(study.protocol_text),
-    ))
+    result
 }
 
 fn data<T>(stored: Vec<store::Stored<T>>) -> Vec<T> {
     stored.into_iter().map(|s| s.data).collect()
 }
 
-/// One subject. Day 0 is the first dose (else enrolment, else screening); the baseline CLASI is the
-/// last assessment on or before day 0.
+/// One subject's records as the report reads them, from the store or from the tidy tables.
+struct SubjectRecords {
+    code: String,
+    sex: Option<Sex>,
+    subtype: Option<SubtypeGroup>,
+    screening_date: Date,
+    enrolment_date: Option<Date>,
+    /// Visits: name and actual date.
+    visits: Vec<(String, Option<Date>)>,
+    clasi: Vec<ClasiTotals>,
+    /// (start, end, mg per day).
+    doses: Vec<(Date, Option<Date>, f64)>,
+    events: Vec<EventRecord>,
+    /// (test, collected on, CTCAE grade).
+    labs: Vec<(String, Date, Option<u8>)>,
+    /// (decided on, phase).
+    decisions: Vec<(Date, String)>,
+    /// (date, status code), in record order.
+    dispositions: Vec<(Date, String)>,
+}
+
+/// A CLASI assessment's totals (`None`: an item was not assessed).
+struct ClasiTotals {
+    /// The position of its visit in `SubjectRecords::visits`.
+    visit: Option<usize>,
+    assessed_on: Date,
+    activity: Option<u8>,
+    damage: Option<u8>,
+}
+
+struct EventRecord {
+    term: String,
+    start: Date,
+    end: Option<Date>,
+    grade: u8,
+    serious: bool,
+    causality: String,
+}
+
+/// One subject from the store.
 async fn read_subject(
     store: &Store,
     subject: &store::Subject,
@@ -204,92 +293,157 @@ async fn read_subject(
     let labs: Vec<LabResult> = data(store.records_of(id).await?);
     let decisions: Vec<ProtocolDecision> = data(store.records_of(id).await?);
     let disposition: Vec<Disposition> = data(store.records_of(id).await?);
-    let first_dose = doses.iter().map(|d| d.start_date).min();
-    let start = first_dose
-        .or(subject.data.enrolment_date)
-        .unwrap_or(subject.data.screening_date);
-    let day = |date: Date| (date - start).get_days() as i64;
-    let total =
-        |score: Option<u8>| score.map_or(Measure::Unknown, |s| Measure::Value(f64::from(s)));
-    let baseline = clasi
-        .iter()
-        .filter(|c| c.assessed_on <= start)
-        .max_by_key(|c| c.assessed_on);
-    let mut points: Vec<VisitPoint> = visits
-        .iter()
-        .filter_map(|visit| {
-            let date = visit.data.actual_date?;
-            if date <= start {
-                return None;
-            }
-            let assessed = clasi.iter().find(|c| c.visit_id == visit.id);
-            Some(VisitPoint {
-                name: visit.data.name.clone(),
-                day: day(date),
-                activity: assessed.map_or(Measure::NotDone, |c| total(c.activity())),
-                damage: assessed.map_or(Measure::NotDone, |c| total(c.damage())),
-            })
-        })
-        .collect();
-    points.sort_by_key(|p| p.day);
-    let dates = visits
-        .iter()
-        .filter_map(|v| v.data.actual_date)
-        .chain(doses.iter().map(|d| d.end_date.unwrap_or(d.start_date)))
-        .chain(events.iter().map(|e| e.end_date.unwrap_or(e.start_date)))
-        .chain(labs.iter().map(|l| l.collected_on))
-        .chain(disposition.iter().map(|d| d.disposition_date));
-    Ok(SubjectSnapshot {
-        id: subject.data.code.clone(),
+    Ok(snapshot_of(SubjectRecords {
+        code: subject.data.code.clone(),
         sex: match subject.data.sex {
             store::Sex::Female => Some(Sex::F),
             store::Sex::Male => Some(Sex::M),
             store::Sex::Unknown => None,
         },
         subtype: subject.data.subtype.map(SubtypeGroup::of),
-        enrolment_date: subject.data.enrolment_date.map(|d| d.to_string()),
-        start_date: first_dose.map(|d| d.to_string()),
-        baseline_activity: baseline.map_or(Measure::NotDone, |c| total(c.activity())),
-        baseline_damage: baseline.map_or(Measure::NotDone, |c| total(c.damage())),
-        visits: points,
-        doses: doses
+        screening_date: subject.data.screening_date,
+        enrolment_date: subject.data.enrolment_date,
+        clasi: clasi
             .iter()
-            .map(|d| DoseSpan {
-                start_day: day(d.start_date),
-                end_day: d.end_date.map(day),
-                mg_per_day: d.daily_dose_mg.as_f64(),
+            .map(|c| ClasiTotals {
+                visit: visits.iter().position(|v| v.id == c.visit_id),
+                assessed_on: c.assessed_on,
+                activity: c.activity(),
+                damage: c.damage(),
             })
             .collect(),
-        adverse_events: events
+        visits: visits
+            .into_iter()
+            .map(|v| (v.data.name, v.data.actual_date))
+            .collect(),
+        doses: doses
             .iter()
-            .map(|e| AdverseEventEntry {
-                term: e.term.clone(),
-                start_day: Some(day(e.start_date)),
-                grade: Some(e.grade.number()),
-                serious: Some(e.serious),
+            .map(|d| (d.start_date, d.end_date, d.daily_dose_mg.as_f64()))
+            .collect(),
+        events: events
+            .into_iter()
+            .map(|e| EventRecord {
+                grade: e.grade.number(),
                 causality: e.causality.code().to_owned(),
+                term: e.term,
+                start: e.start_date,
+                end: e.end_date,
+                serious: e.serious,
             })
             .collect(),
         labs: labs
             .iter()
-            .map(|l| LabGrade {
-                test: l.test.clone(),
-                day: day(l.collected_on),
-                grade: l.ctcae_grade().ok().flatten().map(|g| g.number()),
+            .map(|l| {
+                let grade = l.ctcae_grade().ok().flatten().map(|g| g.number());
+                (l.test.clone(), l.collected_on, grade)
             })
             .collect(),
         decisions: decisions
+            .into_iter()
+            .map(|d| (d.decided_on, d.phase))
+            .collect(),
+        dispositions: disposition
+            .into_iter()
+            .map(|d| (d.disposition_date, d.status.code().to_owned()))
+            .collect(),
+    }))
+}
+
+/// The subject in study days. Day 0 is the first dose (else enrolment, else screening); the
+/// baseline CLASI is the last assessment on or before day 0.
+fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
+    let first_dose = r.doses.iter().map(|d| d.0).min();
+    let start = first_dose.or(r.enrolment_date).unwrap_or(r.screening_date);
+    let day = |date: Date| (date - start).get_days() as i64;
+    let total =
+        |score: Option<u8>| score.map_or(Measure::Unknown, |s| Measure::Value(f64::from(s)));
+    let baseline = r
+        .clasi
+        .iter()
+        .filter(|c| c.assessed_on <= start)
+        .max_by_key(|c| c.assessed_on);
+    let mut points: Vec<VisitPoint> = r
+        .visits
+        .iter()
+        .enumerate()
+        .filter_map(|(index, (name, date))| {
+            let date = (*date)?;
+            if date <= start {
+                return None;
+            }
+            let assessed = r.clasi.iter().find(|c| c.visit == Some(index));
+            Some(VisitPoint {
+                name: name.clone(),
+                day: day(date),
+                activity: assessed.map_or(Measure::NotDone, |c| total(c.activity)),
+                damage: assessed.map_or(Measure::NotDone, |c| total(c.damage)),
+            })
+        })
+        .collect();
+    points.sort_by_key(|p| p.day);
+    let dates = r
+        .visits
+        .iter()
+        .filter_map(|v| v.1)
+        .chain(r.doses.iter().map(|d| d.1.unwrap_or(d.0)))
+        .chain(r.events.iter().map(|e| e.end.unwrap_or(e.start)))
+        .chain(r.labs.iter().map(|l| l.1))
+        .chain(r.dispositions.iter().map(|d| d.0));
+    let last_day = dates.max().map(day);
+    SubjectSnapshot {
+        id: r.code,
+        sex: r.sex,
+        subtype: r.subtype,
+        enrolment_date: r.enrolment_date.map(|d| d.to_string()),
+        start_date: first_dose.map(|d| d.to_string()),
+        baseline_activity: baseline.map_or(Measure::NotDone, |c| total(c.activity)),
+        baseline_damage: baseline.map_or(Measure::NotDone, |c| total(c.damage)),
+        visits: points,
+        doses: r
+            .doses
             .iter()
-            .map(|d| DecisionEntry {
-                day: day(d.decided_on),
-                phase: d.phase.clone(),
+            .map(|d| DoseSpan {
+                start_day: day(d.0),
+                end_day: d.1.map(day),
+                mg_per_day: d.2,
             })
             .collect(),
-        disposition: disposition.last().map(|d| DispositionEntry {
-            day: day(d.disposition_date),
-            status: d.status.code().to_owned(),
-        }),
-        last_day: dates.max().map(day),
+        adverse_events: r
+            .events
+            .into_iter()
+            .map(|e| AdverseEventEntry {
+                start_day: Some(day(e.start)),
+                term: e.term,
+                grade: Some(e.grade),
+                serious: Some(e.serious),
+                causality: e.causality,
+            })
+            .collect(),
+        labs: r
+            .labs
+            .into_iter()
+            .map(|(test, date, grade)| LabGrade {
+                test,
+                day: day(date),
+                grade,
+            })
+            .collect(),
+        decisions: r
+            .decisions
+            .into_iter()
+            .map(|(date, phase)| DecisionEntry {
+                day: day(date),
+                phase,
+            })
+            .collect(),
+        disposition: r
+            .dispositions
+            .last()
+            .map(|(date, status)| DispositionEntry {
+                day: day(*date),
+                status: status.clone(),
+            }),
+        last_day,
         reported: None,
-    })
+    }
 }

@@ -17,6 +17,8 @@ use simulate::{
     TrialsSummary, parallel_map, simulate_patient, simulate_trial,
 };
 
+mod tidy_out;
+
 use crate::enter::{AdverseEventEntry, Entered, PatientCourse, VisitEntry, enter};
 use crate::io::{CliError, CmdResult, print_json};
 use crate::protocol_cmd::load_protocol;
@@ -29,7 +31,13 @@ decides the dose at every visit. The model follows the protocol's study.drug.
 Output (stdout, JSON): {"protocol", "drug", "seed", "patients", "characteristics"} for one cohort,
 or {"protocol", "drug", "seed", "trials": {each characteristic: mean, sd, p2_5, p97_5}} with --trials.
 With --out DIR, also DIR/patients.csv (one row per patient) and DIR/visits.csv (one row per
-encounter), written as the cohort runs; columns in examples/simulate/README.md.
+encounter), written as the cohort runs; columns in examples/simulate/README.md. With --out DIR
+--format tidy, instead the study's tidy CSV tables exactly as `cletrial export --format csv`
+writes them (subject.csv, visit.csv, clasi.csv, decision.csv, dose.csv, lab.csv,
+adverse_event.csv, disposition.csv, every other form's table with its header only, the
+dictionary and the missing-value codes), holding the records --db would enter (site SIM); read
+them with `cletrial report --csv DIR`. --omit decision leaves decision.csv empty: the engine's
+full decision is about 1 kB a visit, some 30 GB for a million patients.
 With --db, every virtual patient is also entered into a study record (created by `init` or
 `demo`) as the user --as (password from CLETRIAL_PASSWORD), at site --site: subject
 V<seed>-<number>, each visit with a CLASI form adding up to the simulated totals and the
@@ -40,6 +48,7 @@ The same seed gives the same output whatever the number of threads.
 Examples:
   cletrial simulate --protocol nct01408199 --patients 1000 --seed 1
   cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out /tmp/cohort
+  cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out /tmp/study --format tidy
   CLETRIAL_PASSWORD=... cletrial simulate --protocol nct01408199 --patients 20 --seed 1 --db sqlite://cletrial-demo.db --as investigator --site S01
   cletrial simulate --protocol examples/simulate/slower-taper.toml --patients 500 --seed 1 --trials 20"#;
 
@@ -59,6 +68,12 @@ pub struct SimulateArgs {
     /// Write patients.csv and visits.csv into this folder (created if missing).
     #[arg(long, value_name = "DIR", conflicts_with = "trials")]
     out: Option<PathBuf>,
+    /// With --out: summary (patients.csv, visits.csv) or tidy (the export's tables).
+    #[arg(long, value_enum, default_value = "summary", requires = "out")]
+    format: FilesFormat,
+    /// With --format tidy: leave these tables empty (header only).
+    #[arg(long, value_enum, value_delimiter = ',', requires = "out")]
+    omit: Vec<tidy_out::Omit>,
     /// Run K trials of N patients and report the spread of their operating characteristics.
     #[arg(long, value_name = "K")]
     trials: Option<u64>,
@@ -84,6 +99,12 @@ pub struct SimulateArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FilesFormat {
+    Summary,
+    Tidy,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -171,6 +192,9 @@ pub fn run(args: SimulateArgs) -> CmdResult {
     let bar = progress_bar(args.patients.saturating_mul(trials), args.quiet);
     let result = match (args.trials, &args.out, &args.db) {
         (Some(trials), _, _) => run_trials(&plan, trials, &bar),
+        (None, Some(dir), _) if args.format == FilesFormat::Tidy => {
+            run_to_tidy(&plan, dir, &args.omit, &bar)
+        }
         (None, Some(dir), _) => run_to_files(&plan, dir, &bar),
         (None, None, Some(db)) => {
             let target = RecordTarget {
@@ -255,21 +279,50 @@ fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
     })
 }
 
-/// Streams the cohort to CSV a chunk at a time: memory holds one chunk, whatever N is.
-fn run_to_files(plan: &Plan, dir: &Path, bar: &ProgressBar) -> CmdResult {
-    std::fs::create_dir_all(dir).map_err(|error| {
-        CliError::input(format!("--out: cannot create '{}': {error}", dir.display()))
-    })?;
-    let mut patients = create(&dir.join("patients.csv"))?;
-    let mut visits = create(&dir.join("visits.csv"))?;
-    let write_error = |error: std::io::Error| anyhow::Error::from(error).context("writing --out");
-    writeln!(patients, "{PATIENT_COLUMNS}").map_err(write_error)?;
-    writeln!(visits, "{VISIT_COLUMNS}").map_err(write_error)?;
+/// Runs the cohort a chunk at a time on all threads; `write` gets each patient's output in patient
+/// order, so memory holds one chunk whatever N is.
+fn stream_chunks<T: Send>(
+    plan: &Plan,
+    bar: &ProgressBar,
+    work: impl Fn(u64) -> anyhow::Result<(PatientSummary, T)> + Sync,
+    mut write: impl FnMut(T) -> CmdResult,
+) -> Result<Cohort, CliError> {
     let mut cohort = Cohort::default();
     let mut from = 0;
     while from < plan.patients {
         let to = (from + CHUNK).min(plan.patients);
-        let rows = parallel_map(from..to, plan.threads, |index| {
+        for row in parallel_map(from..to, plan.threads, &work) {
+            let (summary, output) = row?;
+            write(output)?;
+            cohort.add(&summary);
+        }
+        bar.inc(to - from);
+        from = to;
+    }
+    Ok(cohort)
+}
+
+fn create_dir(dir: &Path) -> CmdResult {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        CliError::input(format!("--out: cannot create '{}': {error}", dir.display()))
+    })
+}
+
+fn write_error(error: std::io::Error) -> CliError {
+    CliError::Other(anyhow::Error::from(error).context("writing --out"))
+}
+
+/// Streams the cohort to patients.csv and visits.csv.
+fn run_to_files(plan: &Plan, dir: &Path, bar: &ProgressBar) -> CmdResult {
+    create_dir(dir)?;
+    let mut patients = create(&dir.join("patients.csv"))?;
+    let mut visits = create(&dir.join("visits.csv"))?;
+    writeln!(patients, "{PATIENT_COLUMNS}").map_err(write_error)?;
+    writeln!(visits, "{VISIT_COLUMNS}").map_err(write_error)?;
+    let cohort = stream_chunks(
+        plan,
+        bar,
+        |index| {
             let mut visit_rows = String::new();
             let summary = simulate_patient(
                 &plan.protocol,
@@ -278,23 +331,22 @@ fn run_to_files(plan: &Plan, dir: &Path, bar: &ProgressBar) -> CmdResult {
                 plan.start,
                 |encounter| visit_row(&mut visit_rows, index, encounter),
             )?;
-            Ok::<_, simulate::SimulateError>((summary, visit_rows))
-        });
-        for (index, row) in (from..to).zip(rows) {
-            let (summary, visit_rows) = row.map_err(anyhow::Error::from)?;
+            let patient = patient_row(index, &summary);
+            Ok((summary, (patient, visit_rows)))
+        },
+        |(patient, visit_rows)| {
             patients
-                .write_all(patient_row(index, &summary).as_bytes())
+                .write_all(patient.as_bytes())
                 .map_err(write_error)?;
-            visits
-                .write_all(visit_rows.as_bytes())
-                .map_err(write_error)?;
-            cohort.add(&summary);
-        }
-        bar.inc(to - from);
-        from = to;
-    }
+            visits.write_all(visit_rows.as_bytes()).map_err(write_error)
+        },
+    )?;
     patients.flush().map_err(write_error)?;
     visits.flush().map_err(write_error)?;
+    print_cohort(plan, cohort)
+}
+
+fn print_cohort(plan: &Plan, cohort: Cohort) -> CmdResult {
     print_json(&CohortOutput {
         protocol: plan.protocol.id(),
         drug: drug(plan),
@@ -302,6 +354,58 @@ fn run_to_files(plan: &Plan, dir: &Path, bar: &ProgressBar) -> CmdResult {
         patients: plan.patients,
         characteristics: cohort.characteristics(),
     })
+}
+
+/// Streams the cohort to the tidy tables of `cletrial export --format csv`.
+fn run_to_tidy(plan: &Plan, dir: &Path, omit: &[tidy_out::Omit], bar: &ProgressBar) -> CmdResult {
+    create_dir(dir)?;
+    let forms = crate::export_cmd::forms();
+    let layout = export::tidy::Layout::new(&forms);
+    let mut files = Vec::with_capacity(forms.0.len());
+    for (index, form) in forms.0.iter().enumerate() {
+        let mut file = create(&dir.join(export::tidy::file_name(form)))?;
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header
+            .write_record(layout.header(index))
+            .map_err(anyhow::Error::from)?;
+        let header = header
+            .into_inner()
+            .map_err(|e| anyhow::format_err!("{e}"))?;
+        file.write_all(&header).map_err(write_error)?;
+        files.push(file);
+    }
+    let cohort = stream_chunks(
+        plan,
+        bar,
+        |index| {
+            let mut encounters = Vec::new();
+            let summary = simulate_patient(
+                &plan.protocol,
+                &plan.model,
+                (plan.seed, 0, index),
+                plan.start,
+                |e| encounters.push(OwnedEncounter::of(e)),
+            )?;
+            let course = virtual_course(plan, tidy_out::SITE, index, &summary, encounters)
+                .map_err(|error| anyhow::format_err!("{error:?}"))?;
+            let tables = tidy_out::casebook_rows(&layout, &plan.protocol, &course, index, omit)?;
+            Ok((summary, tables))
+        },
+        |tables| {
+            for (file, rows) in files.iter_mut().zip(tables) {
+                file.write_all(&rows).map_err(write_error)?;
+            }
+            Ok(())
+        },
+    )?;
+    for file in &mut files {
+        file.flush().map_err(write_error)?;
+    }
+    let dictionary = create(&dir.join("dictionary.csv"))?;
+    export::tidy::write_dictionary(&forms, dictionary).map_err(anyhow::Error::from)?;
+    let codes = create(&dir.join("missing_codes.csv"))?;
+    export::tidy::write_missing_codes(codes).map_err(anyhow::Error::from)?;
+    print_cohort(plan, cohort)
 }
 
 /// Where `--db` enters the virtual patients, and as whom.
@@ -401,6 +505,18 @@ struct OwnedEncounter {
     decision: Option<protocol::Decision>,
 }
 
+impl OwnedEncounter {
+    fn of(e: &Encounter<'_>) -> OwnedEncounter {
+        OwnedEncounter {
+            date: e.date,
+            clasi: e.clasi,
+            neutrophils: e.neutrophils,
+            events: e.adverse_events.to_vec(),
+            decision: e.decision.cloned(),
+        }
+    }
+}
+
 /// Runs the cohort a chunk at a time and enters each chunk into the study record, in patient
 /// order (the simulation runs on all threads; the writes are one at a time).
 fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> CmdResult {
@@ -437,15 +553,7 @@ fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> C
                         &plan.model,
                         (plan.seed, 0, index),
                         plan.start,
-                        |e| {
-                            encounters.push(OwnedEncounter {
-                                date: e.date,
-                                clasi: e.clasi,
-                                neutrophils: e.neutrophils,
-                                events: e.adverse_events.to_vec(),
-                                decision: e.decision.cloned(),
-                            });
-                        },
+                        |e| encounters.push(OwnedEncounter::of(e)),
                     )?;
                     Ok::<_, simulate::SimulateError>((summary, encounters))
                 });

@@ -8,7 +8,7 @@ use std::io::Write;
 use crate::ExportError;
 use crate::dataset::Missing;
 use crate::source::{
-    Casebook, Entry, FieldType, FormDef, FormRecord, Forms, SUBJECT_REF, VISIT_REF,
+    Casebook, Datum, Entry, FieldType, FormDef, FormRecord, Forms, SUBJECT_REF, VISIT_REF,
 };
 
 /// The key columns every table starts with, and what they hold.
@@ -42,45 +42,50 @@ pub fn file_name(form: &FormDef) -> String {
     format!("{}.csv", form.name)
 }
 
-/// Writes every form's table as casebooks arrive.
-pub struct TidyCsv<W: Write> {
+/// The tidy layout of a study's forms: which file holds each form and which columns it has, in
+/// order. Writing ([`TidyCsv`]) and reading ([`TidyTable`]) both go by it.
+#[derive(Clone, Debug)]
+pub struct Layout {
     forms: Forms,
-    tables: Vec<csv::Writer<W>>,
     visit_form: Option<usize>,
-    rows: u64,
 }
 
-impl<W: Write> TidyCsv<W> {
-    /// Opens one output per form (`open` gets the file name) and writes the header rows.
-    pub fn new(
-        forms: &Forms,
-        mut open: impl FnMut(&str) -> Result<W, ExportError>,
-    ) -> Result<TidyCsv<W>, ExportError> {
-        let mut tables = Vec::with_capacity(forms.0.len());
-        for form in &forms.0 {
-            let mut table = csv::Writer::from_writer(open(&file_name(form))?);
-            let header = KEYS.iter().map(|(name, _)| *name).chain(
+impl Layout {
+    pub fn new(forms: &Forms) -> Layout {
+        Layout {
+            forms: forms.clone(),
+            visit_form: forms.index(VISIT_FORM),
+        }
+    }
+
+    pub fn forms(&self) -> &Forms {
+        &self.forms
+    }
+
+    /// The columns of form `form`'s table: the keys, then its fields the keys do not give.
+    pub fn header(&self, form: usize) -> Vec<&str> {
+        let form = self.forms.get(form);
+        KEYS.iter()
+            .map(|(name, _)| *name)
+            .chain(
                 form.fields
                     .iter()
                     .filter(|field| !in_keys(form, &field.name))
                     .map(|field| field.name.as_str()),
-            );
-            table.write_record(header)?;
-            tables.push(table);
-        }
-        Ok(TidyCsv {
-            forms: forms.clone(),
-            tables,
-            visit_form: forms.index(VISIT_FORM),
-            rows: 0,
-        })
+            )
+            .collect()
     }
 
-    /// Appends the live records of one subject.
-    pub fn casebook(&mut self, book: &Casebook) -> Result<(), ExportError> {
+    /// The rows of one subject's live records, each with the index of its form's table.
+    pub fn rows<E>(
+        &self,
+        book: &Casebook,
+        mut emit: impl FnMut(usize, &[String]) -> Result<(), E>,
+    ) -> Result<u64, E> {
         if book.subject.removed {
-            return Ok(());
+            return Ok(0);
         }
+        let mut rows = 0;
         let mut repeats: HashMap<(usize, String), u32> = HashMap::new();
         for record in std::iter::once(&book.subject).chain(&book.records) {
             if record.removed {
@@ -105,10 +110,10 @@ impl<W: Write> TidyCsv<W> {
                     .filter(|(field, _)| !in_keys(form, &field.name))
                     .map(|(_, entry)| cell(entry)),
             );
-            self.tables[record.form].write_record(&row)?;
-            self.rows += 1;
+            emit(record.form, &row)?;
+            rows += 1;
         }
-        Ok(())
+        Ok(rows)
     }
 
     /// The visit's name and date for a record (the visit itself for a visit record).
@@ -137,6 +142,43 @@ impl<W: Write> TidyCsv<W> {
             )
         })
     }
+}
+
+/// Writes every form's table as casebooks arrive.
+pub struct TidyCsv<W: Write> {
+    layout: Layout,
+    tables: Vec<csv::Writer<W>>,
+    rows: u64,
+}
+
+impl<W: Write> TidyCsv<W> {
+    /// Opens one output per form (`open` gets the file name) and writes the header rows.
+    pub fn new(
+        forms: &Forms,
+        mut open: impl FnMut(&str) -> Result<W, ExportError>,
+    ) -> Result<TidyCsv<W>, ExportError> {
+        let layout = Layout::new(forms);
+        let mut tables = Vec::with_capacity(forms.0.len());
+        for (index, form) in forms.0.iter().enumerate() {
+            let mut table = csv::Writer::from_writer(open(&file_name(form))?);
+            table.write_record(layout.header(index))?;
+            tables.push(table);
+        }
+        Ok(TidyCsv {
+            layout,
+            tables,
+            rows: 0,
+        })
+    }
+
+    /// Appends the live records of one subject.
+    pub fn casebook(&mut self, book: &Casebook) -> Result<(), ExportError> {
+        let tables = &mut self.tables;
+        self.rows += self.layout.rows(book, |form, row| {
+            tables[form].write_record(row).map_err(ExportError::from)
+        })?;
+        Ok(())
+    }
 
     /// Flushes every table; returns the number of rows written.
     pub fn finish(self) -> Result<u64, ExportError> {
@@ -144,6 +186,158 @@ impl<W: Write> TidyCsv<W> {
             table.flush()?;
         }
         Ok(self.rows)
+    }
+}
+
+/// One table of the tidy layout being read, a row at a time. Every problem names the file, the
+/// line and the column, and says what the column allows.
+pub struct TidyTable<R: std::io::Read> {
+    file: String,
+    form: FormDef,
+    columns: Vec<String>,
+    reader: csv::Reader<R>,
+    row: csv::ByteRecord,
+}
+
+impl<R: std::io::Read> TidyTable<R> {
+    /// Reads the header of form `form`'s table and checks it is the layout's.
+    pub fn open(layout: &Layout, form: usize, input: R) -> Result<TidyTable<R>, ExportError> {
+        let def = layout.forms.get(form);
+        let file = file_name(def);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(input);
+        let mut header = csv::ByteRecord::new();
+        let read = reader
+            .read_byte_record(&mut header)
+            .map_err(|error| ExportError::invalid(format!("{file} line 1"), error.to_string()))?;
+        let want = layout.header(form);
+        let got: Vec<&[u8]> = header.iter().collect();
+        if !read || got != want.iter().map(|c| c.as_bytes()).collect::<Vec<_>>() {
+            return Err(ExportError::invalid(
+                format!("{file} line 1"),
+                format!("the header must be the tidy layout's: {}", want.join(",")),
+            ));
+        }
+        Ok(TidyTable {
+            columns: want.into_iter().map(str::to_owned).collect(),
+            file,
+            form: def.clone(),
+            reader,
+            row: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The file's name (`visit.csv`).
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The position of a column.
+    pub fn column(&self, name: &str) -> Result<usize, ExportError> {
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| ExportError::invalid(self.file.clone(), format!("has no column {name}")))
+    }
+
+    /// Moves to the next row; `false` at the end of the file.
+    pub fn next_row(&mut self) -> Result<bool, ExportError> {
+        let read = self
+            .reader
+            .read_byte_record(&mut self.row)
+            .map_err(|error| {
+                let line = error.position().map_or(0, |p| p.line());
+                ExportError::invalid(format!("{} line {line}", self.file), error.to_string())
+            })?;
+        if read && self.row.len() != self.columns.len() {
+            return Err(ExportError::invalid(
+                self.here(None),
+                format!(
+                    "has {} cells; the header has {} columns",
+                    self.row.len(),
+                    self.columns.len()
+                ),
+            ));
+        }
+        Ok(read)
+    }
+
+    /// The current row's line in the file (1 is the header).
+    pub fn line(&self) -> u64 {
+        self.row.position().map_or(0, |p| p.line())
+    }
+
+    /// Where a problem is: `visit.csv line 12, column actual_date`.
+    pub fn here(&self, column: Option<usize>) -> String {
+        match column.and_then(|c| self.columns.get(c)) {
+            Some(name) => format!("{} line {}, column {name}", self.file, self.line()),
+            None => format!("{} line {}", self.file, self.line()),
+        }
+    }
+
+    /// The raw text of a cell.
+    pub fn raw(&self, column: usize) -> Result<&str, ExportError> {
+        std::str::from_utf8(self.row.get(column).unwrap_or_default())
+            .map_err(|_| ExportError::invalid(self.here(Some(column)), "is not UTF-8 text"))
+    }
+
+    /// A cell read with its field's type: a value, a missing-value code where the field allows
+    /// one, or blank.
+    pub fn entry(&self, column: usize) -> Result<Entry, ExportError> {
+        let text = self.raw(column)?;
+        let name = &self.columns[column];
+        let field = self.form.fields.iter().find(|f| &f.name == name);
+        let (ty, missing_allowed) = match field {
+            Some(field) if field.refers_to.is_some() => (FieldType::Integer, field.missing),
+            Some(field) => (field.ty, field.missing),
+            None => match name.as_str() {
+                "repeat" | "record_id" => (FieldType::Integer, false),
+                "visit_date" => (FieldType::Date, false),
+                _ => (FieldType::Text, false),
+            },
+        };
+        if text.is_empty() {
+            return Ok(Entry::BLANK);
+        }
+        if let Some(missing) = Missing::ALL[1..].iter().find(|m| m.csv_code() == text) {
+            return if missing_allowed {
+                Ok(Entry::Missing(*missing))
+            } else {
+                Err(self.not_allowed(column, text, ty, false))
+            };
+        }
+        let datum = match ty {
+            FieldType::Text => Some(Datum::Text(text.to_owned())),
+            FieldType::Integer => text.parse().ok().map(Datum::Integer),
+            FieldType::Boolean => match text {
+                "true" => Some(Datum::Boolean(true)),
+                "false" => Some(Datum::Boolean(false)),
+                _ => None,
+            },
+            FieldType::Date => text.parse().ok().map(Datum::Date),
+        };
+        datum
+            .map(Entry::Value)
+            .ok_or_else(|| self.not_allowed(column, text, ty, missing_allowed))
+    }
+
+    fn not_allowed(&self, column: usize, text: &str, ty: FieldType, missing: bool) -> ExportError {
+        let value = match ty {
+            FieldType::Text => "text",
+            FieldType::Integer => "a whole number",
+            FieldType::Boolean => "true or false",
+            FieldType::Date => "a date YYYY-MM-DD",
+        };
+        let codes = if missing {
+            ", NOT DONE, NOT APPLICABLE, UNKNOWN"
+        } else {
+            ""
+        };
+        ExportError::invalid(
+            self.here(Some(column)),
+            format!("'{text}' is not allowed; allowed: {value}{codes}, or empty"),
+        )
     }
 }
 

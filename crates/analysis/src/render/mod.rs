@@ -72,7 +72,7 @@ fn sections(report: &Report) -> Vec<(&'static str, Vec<&'static str>, Vec<String
             "Dose over time",
             vec![],
             vec!["swimmer".to_owned()],
-            String::new(),
+            report.listing.note.clone(),
         ),
         (
             "Safety",
@@ -84,7 +84,14 @@ fn sections(report: &Report) -> Vec<(&'static str, Vec<&'static str>, Vec<String
             "Derived datasets",
             vec!["visits", "time_to_event"],
             vec![],
-            "The per-subject dataset is Tables 1 and 2 together.".to_owned(),
+            format!(
+                "The per-subject dataset is Tables 1 and 2 together.{}",
+                if report.listing.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Listings are capped: {}.", report.listing.note)
+                }
+            ),
         ),
     ]
 }

@@ -403,6 +403,7 @@ async fn record_report(backend: Backend) {
     write_study(&db).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let results = report(&["--db", db.url_text(), "--quiet"], dir.path());
+    let all = results.clone();
     // Hand-checked against the patients above.
     let e = &results["efficacy"];
     let responses: Vec<(String, u64)> = e["responses"]
@@ -462,6 +463,33 @@ async fn record_report(backend: Backend) {
     assert_eq!(results["safety"]["serious_events"].as_u64(), Some(1));
     // Every number is the golden one: the same file for both backends.
     check_snapshots(dir.path(), "record", FILES);
+    // The record's tidy CSV export gives the same report.
+    let tables = dir.path().join("tables-export");
+    let tables_arg = tables.to_str().expect("utf-8");
+    let export = cletrial(
+        &[
+            "export",
+            "--db",
+            db.url_text(),
+            "--format",
+            "csv",
+            "--out",
+            tables_arg,
+        ],
+        None,
+    );
+    assert_eq!(export.status, 0, "export failed: {export:#?}");
+    let from_csv = tempfile::tempdir().expect("temp dir");
+    let csv_results = report(&["--csv", tables_arg, "--quiet"], from_csv.path());
+    assert_eq!(without_study(csv_results), without_study(all));
+}
+
+/// Results without the study's code and title (the tidy tables do not carry them).
+fn without_study(mut results: Value) -> Value {
+    for key in ["study", "title"] {
+        results.as_object_mut().expect("results object").remove(key);
+    }
+    results
 }
 
 mod record {
@@ -505,4 +533,253 @@ fn bad_input_is_one_line_naming_the_option() {
     for (args, needle) in cases {
         cletrial(args, None).input_error(needle);
     }
+}
+
+/// The tables `simulate --format tidy` writes are the export of the same virtual patients entered
+/// into a record by `simulate --db` (but for the site and the record ids, which the record assigns),
+/// and `report --csv` reads them.
+fn simulated_tables_are_the_export_of_the_same_patients(backend: Backend) {
+    let db = TestDb::new(backend);
+    let url = db.url_text();
+    let demo = crate::simulate::run_as(&["demo", "--no-serve", "--db", url], "").ok_json();
+    let password = crate::demo::password_of(&demo, "investigator");
+    let sim = [
+        "simulate",
+        "--protocol",
+        "nct01408199",
+        "--patients",
+        "6",
+        "--seed",
+        "11",
+    ];
+    let mut entered = sim.to_vec();
+    entered.extend([
+        "--db",
+        url,
+        "--as",
+        "investigator",
+        "--site",
+        "S02",
+        "--quiet",
+    ]);
+    crate::simulate::run_as(&entered, &password).ok_json();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exported = dir.path().join("export");
+    let exported_arg = exported.to_str().expect("utf-8");
+    let run = cletrial(
+        &[
+            "export",
+            "--db",
+            url,
+            "--format",
+            "csv",
+            "--out",
+            exported_arg,
+        ],
+        None,
+    );
+    assert_eq!(run.status, 0, "export failed: {run:#?}");
+    let simulated = dir.path().join("tidy");
+    let simulated_arg = simulated.to_str().expect("utf-8");
+    let mut written = sim.to_vec();
+    written.extend(["--out", simulated_arg, "--format", "tidy", "--quiet"]);
+    assert_eq!(cletrial(&written, None).status, 0);
+    let mut names: Vec<String> = std::fs::read_dir(&exported)
+        .expect("export folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut simulated_names: Vec<String> = std::fs::read_dir(&simulated)
+        .expect("tidy folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    simulated_names.sort();
+    assert_eq!(simulated_names, names, "the same files");
+    for name in names
+        .iter()
+        .filter(|n| !n.starts_with("dictionary") && !n.starts_with("missing"))
+    {
+        assert_eq!(
+            comparable(&simulated.join(name)),
+            comparable(&exported.join(name)),
+            "{name}"
+        );
+    }
+    for name in ["dictionary.csv", "missing_codes.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(simulated.join(name)).expect("simulated"),
+            std::fs::read_to_string(exported.join(name)).expect("exported"),
+        );
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    let results = report(&["--csv", simulated_arg, "--quiet"], out.path());
+    assert_eq!(results["baseline"]["enrolled"].as_u64(), Some(6));
+}
+
+/// A table's header and the rows of the virtual patients (study ids V...), without the site and
+/// record id columns.
+fn comparable(path: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("table");
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    rows.into_iter()
+        .enumerate()
+        .filter(|(i, row)| *i == 0 || row[0].starts_with('V'))
+        .map(|(_, row)| {
+            row.into_iter()
+                .enumerate()
+                .filter(|(c, _)| *c != 1 && *c != 5)
+                .map(|(_, cell)| cell)
+                .collect()
+        })
+        .collect()
+}
+
+mod simulated {
+    #[test]
+    fn sqlite() {
+        super::simulated_tables_are_the_export_of_the_same_patients(::store::Backend::Sqlite);
+    }
+
+    #[test]
+    fn postgres() {
+        super::simulated_tables_are_the_export_of_the_same_patients(::store::Backend::Postgres);
+    }
+}
+
+/// Bad tables: each error names the file, the line and the column, and says what is allowed.
+#[test]
+fn bad_tables_are_refused_naming_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("good");
+    let good_arg = good.to_str().expect("utf-8");
+    let sim = [
+        "simulate",
+        "--protocol",
+        "nct01408199",
+        "--patients",
+        "3",
+        "--seed",
+        "2",
+        "--out",
+        good_arg,
+        "--format",
+        "tidy",
+        "--quiet",
+    ];
+    assert_eq!(cletrial(&sim, None).status, 0);
+    type Edit = fn(String) -> String;
+    /// Replaces the `column`-th cell of the first data row.
+    fn cell(text: &str, column: usize, value: &str) -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut cells: Vec<&str> = lines[1].split(',').collect();
+        cells[column] = value;
+        lines[1] = cells.join(",");
+        lines.join("\n") + "\n"
+    }
+    // clasi.csv: six keys, assessed_on, 56 items, then activity (column 63).
+    let cases: &[(&str, Edit, &str)] = &[
+        (
+            "clasi.csv",
+            |t| cell(&t, 63, "x"),
+            "clasi.csv line 2, column activity: 'x' is not allowed; allowed: a whole number",
+        ),
+        (
+            "clasi.csv",
+            |t| cell(&t, 63, "71"),
+            "clasi.csv line 2, column activity: 71 is out of range; allowed: 0 to 70",
+        ),
+        (
+            "clasi.csv",
+            |t| cell(&t, 63, "NOT DONE"),
+            "clasi.csv line 2, column activity: 'NOT DONE' is not allowed",
+        ),
+        (
+            "clasi.csv",
+            |t| cell(&t, 6, ""),
+            "clasi.csv line 2, column assessed_on: must hold a date",
+        ),
+        (
+            "visit.csv",
+            |t| cell(&t, 8, "2024-02-30"),
+            "visit.csv line 2, column actual_date: '2024-02-30' is not allowed; allowed: a date YYYY-MM-DD",
+        ),
+        (
+            "subject.csv",
+            |t| cell(&t, 6, "X"),
+            "subject.csv line 2, column sex: 'X' is not allowed; allowed: F, M, U",
+        ),
+        (
+            "subject.csv",
+            |t| cell(&t, 9, "lupus"),
+            "subject.csv line 2, column subtype: unknown CLE subtype 'lupus'",
+        ),
+        (
+            "dose.csv",
+            |t| cell(&t, 7, "five"),
+            "dose.csv line 2, column daily_dose_mg: 'five' is not allowed",
+        ),
+        (
+            "visit.csv",
+            |t| t.replacen(",name,", ",visit_name,", 1),
+            "visit.csv line 1: the header must be the tidy layout's",
+        ),
+        (
+            "visit.csv",
+            |t| t.replacen("V2-000001,", "V2-999999,", 1),
+            "visit.csv line 2, column subject: 'V2-999999' is not in subject.csv",
+        ),
+        (
+            "lab.csv",
+            |t| {
+                let mut lines: Vec<&str> = t.lines().collect();
+                lines[1] = "V2-000001,SIM";
+                lines.join("\n") + "\n"
+            },
+            "lab.csv line 2",
+        ),
+    ];
+    for (file, edit, needle) in cases {
+        let bad = dir.path().join("bad");
+        let _ = std::fs::remove_dir_all(&bad);
+        std::fs::create_dir_all(&bad).expect("bad dir");
+        for entry in std::fs::read_dir(&good).expect("good") {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), bad.join(entry.file_name())).expect("copy");
+        }
+        let text = std::fs::read_to_string(good.join(file)).expect("table");
+        std::fs::write(bad.join(file), edit(text)).expect("edited");
+        let out = dir.path().join("out");
+        let run = cletrial(
+            &[
+                "report",
+                "--csv",
+                bad.to_str().expect("utf-8"),
+                "--out",
+                out.to_str().expect("utf-8"),
+            ],
+            None,
+        );
+        let message = run.input_error("--csv");
+        assert!(message.contains(needle), "{file}: {message} lacks {needle}");
+    }
+    let missing = dir.path().join("missing");
+    std::fs::create_dir_all(&missing).expect("empty dir");
+    let out = dir.path().join("out");
+    cletrial(
+        &[
+            "report",
+            "--csv",
+            missing.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        None,
+    )
+    .input_error("cannot read");
 }

@@ -234,7 +234,7 @@ fn bad_input_exits_2_naming_the_option() {
 }
 
 /// Runs `cletrial ARGS` with the given password and no terminal.
-fn run_as(args: &[&str], password: &str) -> Run {
+pub(crate) fn run_as(args: &[&str], password: &str) -> Run {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cletrial"))
         .args(args)
         .env("CLETRIAL_PASSWORD", password)

@@ -1,0 +1,252 @@
+//! `simulate --format tidy`: each virtual patient's record as the tidy CSV tables `cletrial export
+//! --format csv` writes (same files, columns and missing-value codes, through `export::tidy`), so
+//! `cletrial report --csv` and any other reader of an export read a simulated study the same way.
+//!
+//! The records are the ones `simulate --db` enters (`enter`): the subject, each visit with its CLASI
+//! form and the engine's decision, dose periods, neutrophil counts, adverse events, disposition, each
+//! field derived by the store's own record types. Record ids are not the store's (there is none):
+//! patient number x 10,000 + the record's position in the patient's casebook.
+
+use export::source::{Casebook, Datum, Entry, FormRecord, Forms};
+use export::tidy::Layout;
+use store::{
+    AdverseEvent, ClasiAssessment, Decimal, Disposition, DosePeriod, LabResult, ProtocolDecision,
+    SubjectRecord,
+};
+
+use crate::enter::{PatientCourse, dose_periods, visit_name};
+use crate::export_cmd::entry;
+
+/// The site code of virtual patients in the tables.
+pub(super) const SITE: &str = "SIM";
+
+/// Tables a run may leave empty (header only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Omit {
+    /// The engine's decision at each visit, kept as its full JSON (about 1 kB a visit).
+    Decision,
+}
+
+/// One patient's rows, one buffer per table (in the layout's form order).
+pub(super) fn casebook_rows(
+    layout: &Layout,
+    protocol: &protocol::Protocol,
+    course: &PatientCourse,
+    index: u64,
+    omit: &[Omit],
+) -> anyhow::Result<Vec<Vec<u8>>> {
+    let book = casebook(layout.forms(), protocol, course, index, omit)?;
+    let mut tables: Vec<csv::Writer<Vec<u8>>> = (0..layout.forms().0.len())
+        .map(|_| csv::Writer::from_writer(Vec::new()))
+        .collect();
+    layout.rows(&book, |form, row| tables[form].write_record(row))?;
+    tables
+        .into_iter()
+        .map(|table| table.into_inner().map_err(|e| anyhow::format_err!("{e}")))
+        .collect()
+}
+
+/// Builds records field by field in a form's order; fields not set stay blank.
+struct Records<'a> {
+    forms: &'a Forms,
+    next: i64,
+    records: Vec<FormRecord>,
+}
+
+impl Records<'_> {
+    fn add(&mut self, form: &str, fields: Vec<(&str, Entry)>) -> anyhow::Result<i64> {
+        let index = self
+            .forms
+            .index(form)
+            .ok_or_else(|| anyhow::format_err!("the record has no form {form}"))?;
+        let def = self.forms.get(index);
+        let mut entries = vec![Entry::BLANK; def.fields.len()];
+        for (name, value) in fields {
+            let position = def
+                .position(name)
+                .ok_or_else(|| anyhow::format_err!("form {form} has no field {name}"))?;
+            entries[position] = value;
+        }
+        let id = self.next;
+        self.next += 1;
+        self.records.push(FormRecord {
+            form: index,
+            id,
+            removed: false,
+            entries,
+        });
+        Ok(id)
+    }
+
+    /// A record of one of the store's record types, every field as the store derives it.
+    fn record<T: SubjectRecord>(&mut self, form: &str, record: &T) -> anyhow::Result<i64> {
+        let changes = record.changes()?;
+        self.add(
+            form,
+            changes
+                .iter()
+                .map(|(name, value)| (*name, entry(value.as_ref())))
+                .collect(),
+        )
+    }
+}
+
+fn date(date: jiff::civil::Date) -> Entry {
+    Entry::Value(Datum::Date(date))
+}
+
+fn text(text: &str) -> Entry {
+    Entry::Value(Datum::Text(text.to_owned()))
+}
+
+fn int(number: i64) -> Entry {
+    Entry::Value(Datum::Integer(number))
+}
+
+fn casebook(
+    forms: &Forms,
+    protocol: &protocol::Protocol,
+    course: &PatientCourse,
+    index: u64,
+    omit: &[Omit],
+) -> anyhow::Result<Casebook> {
+    let mut records = Records {
+        forms,
+        next: (index as i64 + 1) * 10_000,
+        records: Vec::new(),
+    };
+    let s = &course.subject;
+    let (birth, age) = match s.birth {
+        store::BirthOrAge::BirthDate(d) => (date(d), Entry::BLANK),
+        store::BirthOrAge::AgeYears(years) => (Entry::BLANK, int(years)),
+    };
+    let subject_id = records.add(
+        "subject",
+        vec![
+            ("code", text(&s.code)),
+            ("sex", text(s.sex.code())),
+            ("birth_date", birth),
+            ("age_years", age),
+            ("subtype", s.subtype.map_or(Entry::BLANK, |t| text(t.id()))),
+            ("screening_date", date(s.screening_date)),
+            ("consent_date", s.consent_date.map_or(Entry::BLANK, date)),
+            (
+                "enrolment_date",
+                s.enrolment_date.map_or(Entry::BLANK, date),
+            ),
+        ],
+    )?;
+    let subject = records.records.remove(0);
+    let start = s.enrolment_date.unwrap_or(s.screening_date);
+    let mut visit_ids = Vec::with_capacity(course.visits.len());
+    let mut asked_for = None;
+    for visit in &course.visits {
+        let scheduled = asked_for == Some(visit.date);
+        asked_for = visit.decision.next_visit;
+        let visit_id = records.add(
+            "visit",
+            vec![
+                ("subject_id", int(subject_id)),
+                ("name", text(&visit_name(start, visit.date, scheduled))),
+                (
+                    "planned_date",
+                    if scheduled {
+                        date(visit.date)
+                    } else {
+                        Entry::BLANK
+                    },
+                ),
+                ("actual_date", date(visit.date)),
+            ],
+        )?;
+        visit_ids.push((visit.date, visit_id));
+        if let Some(clasi) = visit.clasi {
+            records.record(
+                "clasi",
+                &ClasiAssessment {
+                    subject_id,
+                    visit_id,
+                    assessed_on: visit.date,
+                    clasi,
+                },
+            )?;
+        }
+        if !omit.contains(&Omit::Decision) {
+            let mut decision = ProtocolDecision::from_decision(subject_id, 1, &visit.decision)?;
+            decision.followed = Some(true);
+            records.record("decision", &decision)?;
+        }
+    }
+    let drug = protocol.file().study.drug.clone().unwrap_or_default();
+    for (from, to, mg) in dose_periods(protocol, &course.visits)? {
+        records.record(
+            "dose",
+            &DosePeriod {
+                subject_id,
+                drug: drug.clone(),
+                daily_dose_mg: mg,
+                start_date: from,
+                end_date: to,
+            },
+        )?;
+    }
+    for lab in &course.labs {
+        let visit_id = visit_ids
+            .iter()
+            .find(|(d, _)| *d == lab.date)
+            .map(|(_, id)| *id);
+        records.record(
+            "lab",
+            &LabResult {
+                subject_id,
+                visit_id,
+                collected_on: lab.date,
+                test: lab.test.id().to_owned(),
+                value: store::Entry::Value(Decimal::parse("value", &lab.value.to_string())?),
+                unit: lab.unit.to_string(),
+                lln: lab
+                    .lln
+                    .map(|lln| Decimal::parse("lln", &lln.to_string()))
+                    .transpose()?,
+                uln: None,
+            },
+        )?;
+    }
+    for event in &course.adverse_events {
+        let grade = instruments::ctcae::CtcaeGrade::from_number(event.grade).ok_or_else(|| {
+            anyhow::format_err!("adverse event grade {} is not 1 to 5", event.grade)
+        })?;
+        records.record(
+            "adverse_event",
+            &AdverseEvent {
+                subject_id,
+                term: event.term.clone(),
+                start_date: event.start,
+                end_date: event.end,
+                grade,
+                serious: false,
+                causality: event.causality,
+                action_taken: event.action_taken,
+                outcome: event.outcome,
+            },
+        )?;
+    }
+    if let Some((status, day, details)) = &course.disposition {
+        records.record(
+            "disposition",
+            &Disposition {
+                subject_id,
+                status: *status,
+                disposition_date: *day,
+                details: Some(details.clone()),
+            },
+        )?;
+    }
+    Ok(Casebook {
+        code: s.code.clone(),
+        site: SITE.to_owned(),
+        subject,
+        records: records.records,
+        events: Vec::new(),
+    })
+}
