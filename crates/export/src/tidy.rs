@@ -193,8 +193,9 @@ impl<W: Write> TidyCsv<W> {
 /// line and the column, and says what the column allows.
 pub struct TidyTable<R: std::io::Read> {
     file: String,
-    form: FormDef,
     columns: Vec<String>,
+    /// Per column: its type, and whether it allows the missing-value codes.
+    kinds: Vec<(FieldType, bool)>,
     reader: csv::Reader<R>,
     row: csv::ByteRecord,
 }
@@ -219,10 +220,22 @@ impl<R: std::io::Read> TidyTable<R> {
                 format!("the header must be the tidy layout's: {}", want.join(",")),
             ));
         }
+        let kinds = want
+            .iter()
+            .map(|name| match def.fields.iter().find(|f| f.name == *name) {
+                Some(field) if field.refers_to.is_some() => (FieldType::Integer, field.missing),
+                Some(field) => (field.ty, field.missing),
+                None => match *name {
+                    "repeat" | "record_id" => (FieldType::Integer, false),
+                    "visit_date" => (FieldType::Date, false),
+                    _ => (FieldType::Text, false),
+                },
+            })
+            .collect();
         Ok(TidyTable {
             columns: want.into_iter().map(str::to_owned).collect(),
+            kinds,
             file,
-            form: def.clone(),
             reader,
             row: csv::ByteRecord::new(),
         })
@@ -286,17 +299,7 @@ impl<R: std::io::Read> TidyTable<R> {
     /// one, or blank.
     pub fn entry(&self, column: usize) -> Result<Entry, ExportError> {
         let text = self.raw(column)?;
-        let name = &self.columns[column];
-        let field = self.form.fields.iter().find(|f| &f.name == name);
-        let (ty, missing_allowed) = match field {
-            Some(field) if field.refers_to.is_some() => (FieldType::Integer, field.missing),
-            Some(field) => (field.ty, field.missing),
-            None => match name.as_str() {
-                "repeat" | "record_id" => (FieldType::Integer, false),
-                "visit_date" => (FieldType::Date, false),
-                _ => (FieldType::Text, false),
-            },
-        };
+        let (ty, missing_allowed) = self.kinds[column];
         if text.is_empty() {
             return Ok(Entry::BLANK);
         }

@@ -55,18 +55,11 @@ struct Records<'a> {
 
 impl Records<'_> {
     fn add(&mut self, form: &str, fields: Vec<(&str, Entry)>) -> anyhow::Result<i64> {
-        let index = self
-            .forms
-            .index(form)
-            .ok_or_else(|| anyhow::format_err!("the record has no form {form}"))?;
-        let def = self.forms.get(index);
-        let mut entries = vec![Entry::BLANK; def.fields.len()];
-        for (name, value) in fields {
-            let position = def
-                .position(name)
-                .ok_or_else(|| anyhow::format_err!("form {form} has no field {name}"))?;
-            entries[position] = value;
-        }
+        let (index, entries) = aligned(self.forms, form, fields)?;
+        Ok(self.push(index, entries))
+    }
+
+    fn push(&mut self, index: usize, entries: Vec<Entry>) -> i64 {
         let id = self.next;
         self.next += 1;
         self.records.push(FormRecord {
@@ -75,7 +68,7 @@ impl Records<'_> {
             removed: false,
             entries,
         });
-        Ok(id)
+        id
     }
 
     /// A record of one of the store's record types, every field as the store derives it.
@@ -89,6 +82,82 @@ impl Records<'_> {
                 .collect(),
         )
     }
+}
+
+/// `fields` in the order of form `form`'s fields, blank where not given.
+fn aligned(
+    forms: &Forms,
+    form: &str,
+    fields: Vec<(&str, Entry)>,
+) -> anyhow::Result<(usize, Vec<Entry>)> {
+    let index = forms
+        .index(form)
+        .ok_or_else(|| anyhow::format_err!("the record has no form {form}"))?;
+    let def = forms.get(index);
+    let mut entries = vec![Entry::BLANK; def.fields.len()];
+    for (name, value) in fields {
+        let position = def
+            .position(name)
+            .ok_or_else(|| anyhow::format_err!("form {form} has no field {name}"))?;
+        entries[position] = value;
+    }
+    Ok((index, entries))
+}
+
+/// A virtual patient's CLASI form follows from the subtype and the two totals
+/// (`simulate::grid`), so each distinct form is laid out once per thread (the store's derivation
+/// goes through JSON, which would otherwise cost more than the simulation itself). A hit is used
+/// only when the form is the same.
+type ClasiKey = (
+    Option<instruments::subtype::Subtype>,
+    Option<u8>,
+    Option<u8>,
+);
+
+thread_local! {
+    static CLASI_ROWS: std::cell::RefCell<
+        std::collections::HashMap<ClasiKey, (instruments::clasi::Clasi, usize, Vec<Entry>)>,
+    > = std::cell::RefCell::default();
+}
+
+/// The CLASI record's entries, its subject, visit and date filled in.
+fn clasi_entries(
+    forms: &Forms,
+    subtype: Option<instruments::subtype::Subtype>,
+    record: &ClasiAssessment,
+) -> anyhow::Result<(usize, Vec<Entry>)> {
+    let key = (subtype, record.clasi.activity(), record.clasi.damage());
+    let cached = CLASI_ROWS.with_borrow(|rows| {
+        rows.get(&key)
+            .filter(|(clasi, _, _)| *clasi == record.clasi)
+            .map(|(_, index, entries)| (*index, entries.clone()))
+    });
+    let (index, mut entries) = match cached {
+        Some(hit) => hit,
+        None => {
+            let changes = record.changes()?;
+            let fields = changes
+                .iter()
+                .map(|(name, value)| (*name, entry(value.as_ref())))
+                .collect();
+            let laid_out = aligned(forms, "clasi", fields)?;
+            CLASI_ROWS.with_borrow_mut(|rows| {
+                rows.insert(key, (record.clasi, laid_out.0, laid_out.1.clone()))
+            });
+            laid_out
+        }
+    };
+    let def = forms.get(index);
+    for (name, value) in [
+        ("subject_id", int(record.subject_id)),
+        ("visit_id", int(record.visit_id)),
+        ("assessed_on", date(record.assessed_on)),
+    ] {
+        if let Some(position) = def.position(name) {
+            entries[position] = value;
+        }
+    }
+    Ok((index, entries))
 }
 
 fn date(date: jiff::civil::Date) -> Entry {
@@ -161,15 +230,14 @@ fn casebook(
         )?;
         visit_ids.push((visit.date, visit_id));
         if let Some(clasi) = visit.clasi {
-            records.record(
-                "clasi",
-                &ClasiAssessment {
-                    subject_id,
-                    visit_id,
-                    assessed_on: visit.date,
-                    clasi,
-                },
-            )?;
+            let record = ClasiAssessment {
+                subject_id,
+                visit_id,
+                assessed_on: visit.date,
+                clasi,
+            };
+            let (index, entries) = clasi_entries(forms, s.subtype, &record)?;
+            records.push(index, entries);
         }
         if !omit.contains(&Omit::Decision) {
             let mut decision = ProtocolDecision::from_decision(subject_id, 1, &visit.decision)?;
