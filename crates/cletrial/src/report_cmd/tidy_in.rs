@@ -203,29 +203,31 @@ fn produce<T: Rows>(
 ) -> Result<(), std::sync::mpsc::SendError<Batch<T>>> {
     let mut batch: Vec<Group<T>> = Vec::with_capacity(BATCH);
     loop {
-        let row = match table.next_row() {
-            Ok(true) => table
-                .raw(0)
-                .map(str::to_owned)
-                .and_then(|code| Ok((code, T::read(&table, columns)?))),
+        match table.next_row() {
+            Ok(true) => {}
             Ok(false) => break,
-            Err(error) => Err(error),
-        };
-        let (code, row) = match row {
-            Ok(row) => row,
+            Err(error) => return send.send(Err(error)),
+        }
+        let read = table
+            .raw(0)
+            .and_then(|code| Ok((code, T::read(&table, columns)?)));
+        let (code, row) = match read {
+            Ok(read) => read,
             Err(error) => return send.send(Err(error)),
         };
+        // The code is copied once per subject, not once per row.
         match batch.last_mut() {
             Some(group) if group.code == code => group.rows.push(row),
             _ => {
+                let group = Group {
+                    code: code.to_owned(),
+                    line: table.line(),
+                    rows: vec![row],
+                };
                 if batch.len() == BATCH {
                     send.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))?;
                 }
-                batch.push(Group {
-                    code,
-                    line: table.line(),
-                    rows: vec![row],
-                });
+                batch.push(group);
             }
         }
     }

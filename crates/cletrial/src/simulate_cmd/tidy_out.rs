@@ -114,10 +114,12 @@ type ClasiKey = (
     Option<u8>,
 );
 
+/// The form, its form index and its entries.
+type ClasiRow = (instruments::clasi::Clasi, usize, Vec<Entry>);
+
 thread_local! {
-    static CLASI_ROWS: std::cell::RefCell<
-        std::collections::HashMap<ClasiKey, (instruments::clasi::Clasi, usize, Vec<Entry>)>,
-    > = std::cell::RefCell::default();
+    static CLASI_ROWS: std::cell::RefCell<std::collections::HashMap<ClasiKey, ClasiRow>> =
+        std::cell::RefCell::default();
 }
 
 /// The CLASI record's entries, its subject, visit and date filled in.
