@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
-use instruments::ctcae::{LabTest, LabUnit};
+use instruments::ctcae::{CtcaeGrade, LabTest, LabUnit};
 use instruments::subtype::Subtype;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -172,7 +172,9 @@ impl fmt::Display for EventKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Ordered as the record's normal form orders events: by date, then type, grade, term, note
+/// (the order of the fields).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventRecord {
     pub date: Date,
@@ -303,32 +305,18 @@ impl History {
     }
 
     fn check(&self, level_ids: &[&str]) -> Result<(), HistoryError> {
-        check_date(|| "start_date".to_owned(), self.start_date)?;
-        if let Some(birth) = self.patient.birth_date {
-            check_date(|| "patient.birth_date".to_owned(), birth)?;
-        }
+        self.check_dates()?;
         for (index, record) in self.clasi.iter().enumerate() {
-            check_date(|| format!("clasi[{index}].date"), record.date)?;
+            record.check(index)?;
         }
         for (index, record) in self.sledai.iter().enumerate() {
-            check_date(|| format!("sledai[{index}].date"), record.date)?;
+            record.check(index)?;
         }
         for (index, record) in self.labs.iter().enumerate() {
-            check_date(|| format!("labs[{index}].date"), record.date)?;
-            instruments::ctcae::grade_lab(record.test, record.value, record.unit, record.lln)
-                .map_err(|problem| error(format!("labs[{index}]"), problem.to_string()))?;
+            record.check(index)?;
         }
         for (index, record) in self.doses.iter().enumerate() {
-            check_date(|| format!("doses[{index}].from"), record.from)?;
-            if let Some(to) = record.to {
-                check_date(|| format!("doses[{index}].to"), to)?;
-                if to < record.from {
-                    return Err(error(
-                        format!("doses[{index}].to"),
-                        format!("{to} is before from {}", record.from),
-                    ));
-                }
-            }
+            record.check(index)?;
             if !level_ids.contains(&record.level.as_str()) {
                 return Err(error(
                     format!("doses[{index}].level"),
@@ -341,59 +329,238 @@ impl History {
             }
         }
         for (index, record) in self.events.iter().enumerate() {
-            check_date(|| format!("events[{index}].date"), record.date)?;
-            match (record.kind, record.grade) {
-                (_, Some(grade)) if !(1..=5).contains(&grade) => {
-                    return Err(error(
-                        format!("events[{index}].grade"),
-                        format!("CTCAE grade must be 1 to 5, got {grade}"),
-                    ));
-                }
-                (EventKind::AdverseEvent, None) => {
-                    return Err(error(
-                        format!("events[{index}].grade"),
-                        "required for an adverse_event: CTCAE grade 1 to 5",
-                    ));
-                }
-                _ => {}
-            }
+            record.check(index)?;
+        }
+        Ok(())
+    }
+
+    /// The start date and the patient's birth date.
+    pub(crate) fn check_dates(&self) -> Result<(), HistoryError> {
+        check_date(|| "start_date".to_owned(), self.start_date)?;
+        if let Some(birth) = self.patient.birth_date {
+            check_date(|| "patient.birth_date".to_owned(), birth)?;
         }
         Ok(())
     }
 
     /// Same-day records that disagree cannot both be true: the user must fix one.
     fn check_conflicts(&self) -> Result<(), HistoryError> {
-        let clash = |list: &str, what: String| {
-            error(
-                list,
-                format!("two different records for {what}; correct or remove one"),
-            )
-        };
-        for pair in self.clasi.windows(2) {
-            if pair[0].date == pair[1].date {
-                return Err(clash("clasi", format!("{}", pair[0].date)));
+        no_clash(&self.clasi, "clasi", clasi_clash)?;
+        no_clash(&self.sledai, "sledai", sledai_clash)?;
+        no_clash(&self.labs, "labs", lab_clash)?;
+        no_clash(&self.doses, "doses", dose_clash)
+    }
+
+    /// Appends a CLASI record to a history in normal form, which stays in normal form: the
+    /// record is checked as `normalise` checks it and must come after the last one and after
+    /// the last dose change (a follow-up takes records in date order, each once, and the
+    /// engine reads a CLASI before a dose change on the same day).
+    pub(crate) fn append_clasi(&mut self, record: ClasiRecord) -> Result<(), HistoryError> {
+        let index = self.clasi.len();
+        record.check(index)?;
+        if let Some(dose) = self.doses.last()
+            && record.date <= dose.from
+        {
+            return Err(error(
+                format!("clasi[{index}].date"),
+                format!(
+                    "{} is not after the last dose change ({}); a follow-up takes records in date order, a CLASI before a dose change on the same day",
+                    record.date, dose.from
+                ),
+            ));
+        }
+        append(&mut self.clasi, "clasi", record, clasi_order, clasi_clash)
+    }
+
+    /// As [`History::append_clasi`], for a SLEDAI-2K score.
+    pub(crate) fn append_sledai(&mut self, record: SledaiRecord) -> Result<(), HistoryError> {
+        record.check(self.sledai.len())?;
+        append(
+            &mut self.sledai,
+            "sledai",
+            record,
+            sledai_order,
+            sledai_clash,
+        )
+    }
+
+    /// As [`History::append_clasi`], for a laboratory value; gives its CTCAE grade.
+    pub(crate) fn append_lab(
+        &mut self,
+        record: LabRecord,
+    ) -> Result<Option<CtcaeGrade>, HistoryError> {
+        let grade = record.check(self.labs.len())?;
+        append(&mut self.labs, "labs", record, lab_order, lab_clash)?;
+        Ok(grade)
+    }
+
+    /// As [`History::append_clasi`], for an event.
+    pub(crate) fn append_event(&mut self, record: EventRecord) -> Result<(), HistoryError> {
+        record.check(self.events.len())?;
+        append(&mut self.events, "events", record, event_order, |_, _| None)
+    }
+
+    /// As [`History::give`] on a history in normal form: the new dose starts after the last
+    /// one started and not before the last CLASI (the level is the caller's to check).
+    pub(crate) fn append_dose(&mut self, from: Date, level: &str) -> Result<(), HistoryError> {
+        let index = self.doses.len();
+        check_date(|| format!("doses[{index}].from"), from)?;
+        if let Some(clasi) = self.clasi.last()
+            && from < clasi.date
+        {
+            return Err(error(
+                format!("doses[{index}].from"),
+                format!(
+                    "{from} is before the last CLASI ({}); a follow-up takes records in date order",
+                    clasi.date
+                ),
+            ));
+        }
+        if let Some(last) = self.doses.last() {
+            if from == last.from {
+                return Err(clash("doses", dose_starting(from)));
+            }
+            if from < last.from {
+                return Err(out_of_order("doses", index));
             }
         }
-        for pair in self.sledai.windows(2) {
-            if pair[0].date == pair[1].date {
-                return Err(clash("sledai", format!("{}", pair[0].date)));
-            }
-        }
-        for pair in self.labs.windows(2) {
-            if pair[0].date == pair[1].date && pair[0].test == pair[1].test {
-                return Err(clash(
-                    "labs",
-                    format!("{} on {}", pair[0].test.id(), pair[0].date),
+        self.give(from, level);
+        Ok(())
+    }
+}
+
+impl ClasiRecord {
+    fn check(&self, index: usize) -> Result<(), HistoryError> {
+        check_date(|| format!("clasi[{index}].date"), self.date)
+    }
+}
+
+impl SledaiRecord {
+    fn check(&self, index: usize) -> Result<(), HistoryError> {
+        check_date(|| format!("sledai[{index}].date"), self.date)
+    }
+}
+
+impl LabRecord {
+    /// Checks the value (unit, range) by grading it, and gives the grade.
+    fn check(&self, index: usize) -> Result<Option<CtcaeGrade>, HistoryError> {
+        check_date(|| format!("labs[{index}].date"), self.date)?;
+        instruments::ctcae::grade_lab(self.test, self.value, self.unit, self.lln)
+            .map_err(|problem| error(format!("labs[{index}]"), problem.to_string()))
+    }
+}
+
+impl DoseRecord {
+    /// The dates (the level is checked against the protocol's ladder by the caller).
+    fn check(&self, index: usize) -> Result<(), HistoryError> {
+        check_date(|| format!("doses[{index}].from"), self.from)?;
+        if let Some(to) = self.to {
+            check_date(|| format!("doses[{index}].to"), to)?;
+            if to < self.from {
+                return Err(error(
+                    format!("doses[{index}].to"),
+                    format!("{to} is before from {}", self.from),
                 ));
-            }
-        }
-        for pair in self.doses.windows(2) {
-            if pair[0].from == pair[1].from {
-                return Err(clash("doses", format!("a dose starting {}", pair[0].from)));
             }
         }
         Ok(())
     }
+}
+
+impl EventRecord {
+    fn check(&self, index: usize) -> Result<(), HistoryError> {
+        check_date(|| format!("events[{index}].date"), self.date)?;
+        match (self.kind, self.grade) {
+            (_, Some(grade)) if !(1..=5).contains(&grade) => Err(error(
+                format!("events[{index}].grade"),
+                format!("CTCAE grade must be 1 to 5, got {grade}"),
+            )),
+            (EventKind::AdverseEvent, None) => Err(error(
+                format!("events[{index}].grade"),
+                "required for an adverse_event: CTCAE grade 1 to 5",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+// Same-day contradictions, named as the error names them.
+fn clasi_clash(a: &ClasiRecord, b: &ClasiRecord) -> Option<String> {
+    (a.date == b.date).then(|| a.date.to_string())
+}
+
+fn sledai_clash(a: &SledaiRecord, b: &SledaiRecord) -> Option<String> {
+    (a.date == b.date).then(|| a.date.to_string())
+}
+
+fn lab_clash(a: &LabRecord, b: &LabRecord) -> Option<String> {
+    (a.date == b.date && a.test == b.test).then(|| format!("{} on {}", a.test.id(), a.date))
+}
+
+fn dose_clash(a: &DoseRecord, b: &DoseRecord) -> Option<String> {
+    (a.from == b.from).then(|| dose_starting(a.from))
+}
+
+fn dose_starting(from: Date) -> String {
+    format!("a dose starting {from}")
+}
+
+fn clash(list: &str, what: String) -> HistoryError {
+    error(
+        list,
+        format!("two different records for {what}; correct or remove one"),
+    )
+}
+
+fn out_of_order(list: &str, index: usize) -> HistoryError {
+    error(
+        format!("{list}[{index}]"),
+        "dated before the record ahead of it; a follow-up takes records in date order",
+    )
+}
+
+/// The first same-day contradiction between neighbours of a sorted list.
+fn no_clash<T>(
+    list: &[T],
+    name: &str,
+    clashes: impl Fn(&T, &T) -> Option<String>,
+) -> Result<(), HistoryError> {
+    match list.windows(2).find_map(|pair| clashes(&pair[0], &pair[1])) {
+        Some(what) => Err(clash(name, what)),
+        None => Ok(()),
+    }
+}
+
+/// Pushes `record` onto a list in normal form if it stays so: after the last record in
+/// `order`, not the same record again, and not a same-day contradiction.
+fn append<T>(
+    list: &mut Vec<T>,
+    name: &str,
+    record: T,
+    order: impl Fn(&T, &T) -> Ordering,
+    clashes: impl Fn(&T, &T) -> Option<String>,
+) -> Result<(), HistoryError> {
+    let index = list.len();
+    if let Some(last) = list.last() {
+        let order = order(last, &record);
+        if order == Ordering::Equal {
+            return Err(error(
+                format!("{name}[{index}]"),
+                format!(
+                    "the same record as {name}[{}]; a follow-up takes each record once",
+                    index - 1
+                ),
+            ));
+        }
+        if let Some(what) = clashes(last, &record) {
+            return Err(clash(name, what));
+        }
+        if order == Ordering::Greater {
+            return Err(out_of_order(name, index));
+        }
+    }
+    list.push(record);
+    Ok(())
 }
 
 /// Sorts by `order` and removes exact duplicates; returns how many were removed.
@@ -426,7 +593,7 @@ fn dose_order(a: &DoseRecord, b: &DoseRecord) -> Ordering {
 }
 
 fn event_order(a: &EventRecord, b: &EventRecord) -> Ordering {
-    (a.date, a.kind, a.grade, &a.term, &a.note).cmp(&(b.date, b.kind, b.grade, &b.term, &b.note))
+    a.cmp(b)
 }
 
 fn strictly_ordered<T>(list: &[T], order: impl Fn(&T, &T) -> Ordering) -> bool {

@@ -7,7 +7,9 @@
 //! - [`eligibility`]: inclusion/exclusion criteria evaluated to met / not met / unknown.
 //! - [`history`]: a patient's dated record (the `decide` input) and its normal form.
 //! - [`decide`]: `decide(protocol, history, as_of) -> Decision`, the treatment algorithm
-//!   (`decide::replay` learns the state from the record, `decide::rules` applies the rules).
+//!   (`decide::fold` learns the state from the record one record at a time, `decide::rules`
+//!   applies the rules, `decide::reason` writes their sentences), and [`FollowUp`], which
+//!   carries the fold from visit to visit for a caller adding records in date order.
 //! - [`schedule`]: visit, lab and pregnancy-test calendars with their windows.
 //!
 //! Invariants: no I/O; no clock (every date comes from the caller, so a decision is
@@ -20,6 +22,9 @@ pub mod load;
 pub mod model;
 pub mod schedule;
 
-pub use decide::{Action, DecideError, Decision, Phase, Response, decide, decide_following};
+pub use decide::{
+    Action, DecideError, Decision, FollowUp, Phase, Response, Timetable, Verdict, decide,
+    decide_following,
+};
 pub use history::History;
 pub use load::{LoadError, Problem, Protocol};

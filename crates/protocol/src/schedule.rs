@@ -4,8 +4,8 @@
 //! to the protocol's horizon. Months are added as calendar months from the segment's anchor
 //! (31 January + 1 month = 28/29 February), never by chaining, so dates do not drift.
 
-use jiff::ToSpan;
 use jiff::civil::Date;
+use jiff::{SignedDuration, ToSpan};
 use serde::Serialize;
 
 use crate::model::{PregnancyPolicy, ScheduleSpec, Segment, TimeUnit};
@@ -71,18 +71,26 @@ fn step(unit: TimeUnit, count: i64) -> jiff::Span {
 }
 
 fn slot(start: Date, date: Date, window_days: u32) -> Slot {
-    let window = i64::from(window_days).days();
+    let window = i64::from(window_days);
     Slot {
         date,
         day: days_between(start, date),
-        earliest: date.saturating_sub(window),
-        latest: date.saturating_add(window),
+        earliest: add_days(date, -window),
+        latest: add_days(date, window),
     }
 }
 
 /// Whole days from `from` to `to`.
 pub fn days_between(from: Date, to: Date) -> i32 {
-    (to - from).get_days()
+    // A civil day is 24 hours; the difference of two dates always fits an i32 of days.
+    (to.duration_since(from).as_hours() / 24) as i32
+}
+
+/// `date` moved by `days` whole days (back when negative), saturating at the ends of the
+/// calendar. Whole days as a duration, not a calendar span: the same date without the span's
+/// bookkeeping (the engine moves dates at every decision).
+pub fn add_days(date: Date, days: i64) -> Date {
+    date.saturating_add(SignedDuration::from_secs(days.saturating_mul(86_400)))
 }
 
 /// The start date (the baseline) followed by each segment's dates up to `horizon`.
@@ -90,6 +98,12 @@ pub fn expand(segments: &[Segment], start: Date, horizon: Date) -> Vec<Slot> {
     Dates::new(segments, start, horizon)
         .map(|(date, window_days)| slot(start, date, window_days))
         .collect()
+}
+
+/// The dates of `expand(segments, start, horizon)` alone, in order (each later than the one
+/// before), without their windows.
+pub fn dates(segments: &[Segment], start: Date, horizon: Date) -> impl Iterator<Item = Date> {
+    Dates::new(segments, start, horizon).map(|(date, _)| date)
 }
 
 /// The first date of `expand(segments, start, horizon)` after `after`, without building the
@@ -233,8 +247,8 @@ pub fn pregnancy_calendar(
         .before_start
         .iter()
         .map(|before| {
-            let earliest = start.saturating_sub(i64::from(before.earliest_days).days());
-            let latest = start.saturating_sub(i64::from(before.latest_days).days());
+            let earliest = add_days(start, -i64::from(before.earliest_days));
+            let latest = add_days(start, -i64::from(before.latest_days));
             Slot {
                 date: latest,
                 day: days_between(start, latest),
@@ -262,6 +276,7 @@ pub fn next_after(slots: &[Slot], date: Date) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::ToSpan;
 
     /// Monthly 6 times, then every 3 months: the paper's visits.
     fn segments() -> Vec<Segment> {
@@ -294,6 +309,50 @@ mod tests {
             expect.map(|text| text.parse().expect("date")),
             "{after}"
         );
+    }
+
+    #[track_caller]
+    fn check_days(from: &str, days: i64, expect: &str) {
+        let from: Date = from.parse().expect("date");
+        let expect: Date = expect.parse().expect("date");
+        assert_eq!(add_days(from, days), expect, "{from} {days:+}");
+        // As the calendar span of the same number of days gives it.
+        assert_eq!(from.saturating_add(days.days()), expect, "{from} {days:+}");
+    }
+
+    #[test]
+    fn whole_days_cross_month_and_year_ends_and_stop_at_the_calendar_ends() {
+        check_days("2010-01-31", 1, "2010-02-01");
+        check_days("2012-02-28", 1, "2012-02-29");
+        check_days("2011-02-28", 1, "2011-03-01");
+        check_days("2010-01-04", 0, "2010-01-04");
+        check_days("2010-01-04", -30, "2009-12-05");
+        check_days("2010-12-31", 1, "2011-01-01");
+        check_days("9999-12-30", 1, "9999-12-31");
+        check_days("9999-12-30", 2, "9999-12-31");
+        check_days("-009999-01-02", -2, "-009999-01-01");
+        assert_eq!(add_days(Date::MAX, i64::MAX), Date::MAX);
+        assert_eq!(add_days(Date::MIN, i64::MIN), Date::MIN);
+        let start: Date = "2010-01-04".parse().expect("date");
+        for days in -1000..1000 {
+            let date = add_days(start, days);
+            assert_eq!(days_between(start, date), days as i32);
+            assert_eq!(days_between(start, date), (date - start).get_days());
+        }
+    }
+
+    #[test]
+    fn the_dates_alone_are_the_calendars_in_strictly_increasing_order() {
+        let start: Date = "2010-01-31".parse().expect("date");
+        let horizon: Date = "2012-07-31".parse().expect("date");
+        let dates: Vec<Date> = dates(&segments(), start, horizon).collect();
+        let slots: Vec<Date> = expand(&segments(), start, horizon)
+            .iter()
+            .map(|slot| slot.date)
+            .collect();
+        assert_eq!(dates, slots);
+        assert!(dates.windows(2).all(|pair| pair[0] < pair[1]), "{dates:?}");
+        assert_eq!(dates.len(), 1 + 6 + 8);
     }
 
     #[test]

@@ -8,6 +8,11 @@
 //! algorithm, and the flags (flare, toxicity, deviations). Every threshold, level and interval
 //! comes from the protocol; every rule that fired is returned with a sentence.
 //!
+//! The replay is a fold (`fold`): each record updates the state as it comes, so the same
+//! state can be carried from visit to visit by a [`FollowUp`] instead of replayed at each call.
+//! The rules (`rules`) give a [`Verdict`] whose reasons are values; their sentences are written
+//! (`reason`) only for the whole [`Decision`].
+//!
 //! Deviations: a change of concomitant medication (an event type the protocol lists), dose
 //! records that overlap, and any dose given that differs from what the protocol asked for on
 //! the day it started (decided again from the record as it stood that day).
@@ -16,19 +21,23 @@
 //! give the baseline (the latest one); labs, doses and events before the start are not used
 //! for decisions. Each of these is listed in `ignored`.
 
-mod replay;
+mod fold;
+mod follow;
+mod reason;
 mod rules;
 
+use instruments::ctcae::{CtcaeGrade, grade_lab};
 use instruments::sledai::Flare;
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::history::{History, HistoryError};
+use crate::history::{History, HistoryError, Patient};
 use crate::load::{Algorithm, Protocol};
 use crate::schedule;
 
-use replay::{Course, replay};
+use fold::Fold;
+pub use follow::{FollowUp, Timetable};
+use reason::{Missing, Reason, Reasons, Writer};
 use rules::Engine;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -127,18 +136,75 @@ pub enum DecideError {
     NoAlgorithm(String),
     #[error("as_of: {as_of} is before start_date {start}")]
     AsOfBeforeStart { as_of: Date, start: Date },
+    /// A follow-up decides on the record as it stands: not before its latest record.
+    #[error(
+        "as_of: {as_of} is before the latest record ({latest}); a follow-up decides on or after it"
+    )]
+    AsOfBeforeRecord { as_of: Date, latest: Date },
 }
 
-pub(crate) fn rule(id: &str, text: impl Into<String>) -> Rule {
-    Rule {
-        id: id.to_owned(),
-        text: text.into(),
+/// A decision without its sentences: what a caller that only follows the protocol reads at
+/// each visit (the simulator). Everything in it is what the whole [`Decision`] says; the rules
+/// that fired are kept as values, and [`FollowUp::decision`] writes them out.
+#[derive(Clone, Debug)]
+pub struct Verdict<'p> {
+    algorithm: &'p Algorithm,
+    pub as_of: Date,
+    pub action: Action,
+    /// The dose level for the next period, as a position on the taper ladder
+    /// (`Algorithm::ladder`; [`Verdict::dose`] names it).
+    pub level: usize,
+    pub phase: Phase,
+    pub response: Option<Response>,
+    pub relapse: bool,
+    pub flare: Option<Flare>,
+    /// The worst CTCAE grade of the toxicity flag, if it is raised.
+    pub toxicity: Option<u8>,
+    pub deviation: bool,
+    pub physician_review: bool,
+    pub cycle: u32,
+    pub first_complete_response: Option<Date>,
+    /// How many relapses the record shows, and the date and ladder position of the first.
+    pub relapses: usize,
+    pub first_relapse: Option<(Date, usize)>,
+    pub next_visit: Option<Date>,
+    pub next_lab: Option<Date>,
+    pub next_pregnancy_test: Option<Date>,
+    reasons: Reasons,
+    missing: Vec<Missing>,
+}
+
+impl<'p> Verdict<'p> {
+    /// The dose level's id, as the protocol names it.
+    pub fn dose(&self) -> &'p str {
+        self.algorithm.level_id(self.level)
+    }
+
+    /// The ids of the rules that fired, in the order [`Decision::rules`] lists them.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &'p str> + '_ {
+        let algorithm = self.algorithm;
+        self.reasons.iter().map(move |reason| reason.id(algorithm))
     }
 }
 
-pub(crate) fn add_days(date: Date, days: u32) -> Date {
-    date.saturating_add(i64::from(days).days())
+/// The next date of each of the protocol's calendars after `as_of`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Scheduled {
+    visit: Option<Date>,
+    lab: Option<Date>,
+    pregnancy_test: Option<Date>,
 }
+
+/// `date` plus `days` whole days (a protocol's intervals and windows).
+fn add_days(date: Date, days: u32) -> Date {
+    schedule::add_days(date, i64::from(days))
+}
+
+/// `date` minus `days` whole days.
+fn sub_days(date: Date, days: u32) -> Date {
+    schedule::add_days(date, -i64::from(days))
+}
+
 /// Decides what the protocol asks for on `as_of`, and checks every dose given so far against what
 /// the protocol asked for on the day it started (`deviations`).
 pub fn decide(
@@ -160,15 +226,26 @@ pub fn decide_following(
     decide_with(protocol, history, as_of, Audit::None)
 }
 
+/// Whether to compare each dose given with what the protocol asked for on that day.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Audit {
+    Doses,
+    None,
+}
+
+fn algorithm_of(protocol: &Protocol) -> Result<&Algorithm, DecideError> {
+    protocol
+        .algorithm()
+        .ok_or_else(|| DecideError::NoAlgorithm(protocol.id().to_owned()))
+}
+
 fn decide_with(
     protocol: &Protocol,
     history: &History,
     as_of: Date,
     audit: Audit,
 ) -> Result<Decision, DecideError> {
-    let algorithm = protocol
-        .algorithm()
-        .ok_or_else(|| DecideError::NoAlgorithm(protocol.id().to_owned()))?;
+    let algorithm = algorithm_of(protocol)?;
     let ladder_ids: Vec<&str> = algorithm
         .ladder
         .iter()
@@ -181,26 +258,293 @@ fn decide_with(
             start: history.start_date,
         });
     }
-    let mut decision = decide_normalised(protocol, algorithm, &history, as_of, audit);
-    decision.duplicates_removed = duplicates_removed;
-    Ok(decision)
+    let audited = match audit {
+        Audit::Doses => dose_deviations(algorithm, &history, as_of),
+        Audit::None => Vec::new(),
+    };
+    let fold = fold_record(algorithm, &history, as_of);
+    let scheduled = scheduled(protocol, &history, as_of);
+    let verdict = assess(algorithm, &fold, as_of, scheduled, !audited.is_empty());
+    Ok(explain(
+        &verdict,
+        &fold,
+        &history,
+        audited,
+        duplicates_removed,
+    ))
 }
 
-/// Whether to compare each dose given with what the protocol asked for on that day.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Audit {
-    Doses,
-    None,
+/// Folds the records of a history in normal form dated on or before `as_of`, in date order
+/// (a CLASI before a dose change on the same day).
+fn fold_record(algorithm: &Algorithm, history: &History, as_of: Date) -> Fold {
+    let mut fold = Fold::new(algorithm, history.start_date);
+    let mut clasi = history
+        .clasi
+        .iter()
+        .take_while(|r| r.date <= as_of)
+        .peekable();
+    let mut doses = history
+        .doses
+        .iter()
+        .take_while(|d| d.from <= as_of)
+        .peekable();
+    loop {
+        match (clasi.peek(), doses.peek()) {
+            (Some(c), Some(d)) if c.date <= d.from => {}
+            (Some(_), None) => {}
+            (_, Some(dose)) => {
+                fold.dose(
+                    algorithm,
+                    dose.from,
+                    dose.to,
+                    algorithm.position(&dose.level),
+                );
+                doses.next();
+                continue;
+            }
+            (None, None) => break,
+        }
+        if let Some(record) = clasi.next() {
+            fold.clasi(algorithm, record.date, record.activity.get());
+        }
+    }
+    for record in history.sledai.iter().take_while(|r| r.date <= as_of) {
+        fold.sledai(algorithm, record.date, record.score.get());
+    }
+    for lab in history.labs.iter().take_while(|r| r.date <= as_of) {
+        let grade = grade_lab(lab.test, lab.value, lab.unit, lab.lln)
+            .ok()
+            .flatten();
+        fold.lab(algorithm, lab, grade);
+    }
+    for (index, event) in history.events.iter().enumerate() {
+        if event.date > as_of {
+            break;
+        }
+        fold.event(algorithm, index, event);
+    }
+    fold
+}
+
+/// The next visit, laboratory and pregnancy-test dates after `as_of`, found by walking the
+/// calendars (without building them).
+fn scheduled(protocol: &Protocol, history: &History, as_of: Date) -> Scheduled {
+    let spec = protocol.schedule();
+    let start = history.start_date;
+    let horizon = schedule::horizon(spec, start);
+    Scheduled {
+        visit: schedule::next_date_after(&spec.visits, start, horizon, as_of),
+        lab: schedule::next_date_after(&spec.labs, start, horizon, as_of),
+        pregnancy_test: pregnancy_tests(protocol, &history.patient, start)
+            .and_then(|tests| schedule::next_after(&tests.tests, as_of)),
+    }
+}
+
+/// The pregnancy tests of a woman of reproductive potential (none for anyone else).
+fn pregnancy_tests(
+    protocol: &Protocol,
+    patient: &Patient,
+    start: Date,
+) -> Option<schedule::PregnancyCalendar> {
+    if patient.reproductive_potential != Some(true)
+        || protocol.schedule().pregnancy_tests.is_empty()
+    {
+        return None;
+    }
+    let options = schedule::PregnancyOptions {
+        policy: None,
+        irregular_menses: patient.irregular_menses == Some(true),
+    };
+    schedule::pregnancy_calendar(protocol.schedule(), start, &options).ok()
+}
+
+/// Applies the rules to the folded record: the stopping rules (once triggered, stopped for
+/// good), else the treatment algorithm; then the flags (flare, toxicity, deviations).
+/// `audited`: the dose audit found a deviation the fold does not hold.
+fn assess<'p>(
+    algorithm: &'p Algorithm,
+    fold: &Fold,
+    as_of: Date,
+    scheduled: Scheduled,
+    audited: bool,
+) -> Verdict<'p> {
+    let (level, level_since) = fold.level_on(algorithm, as_of);
+    let engine = Engine {
+        algorithm,
+        fold,
+        as_of,
+        level,
+        level_since,
+    };
+    let mut step = engine.stops().unwrap_or_else(|| engine.algorithm_step());
+    if let Some(flare) = fold.flare {
+        step.reasons.push(Reason::Flare(flare));
+    }
+    if fold.sledai_baseline.is_none() && fold.sledai_after_start {
+        step.missing.push(Missing::SledaiBaseline);
+    }
+    let toxicity: Option<CtcaeGrade> = fold.worst_toxicity(algorithm, as_of);
+    if let Some(grade) = toxicity {
+        step.reasons.push(Reason::Toxicity(grade));
+    }
+    let deviation = audited || !fold.overlaps.is_empty() || !fold.deviation_events.is_empty();
+    if deviation {
+        step.reasons.push(Reason::Deviation);
+    }
+    let next_visit = match (scheduled.visit, step.due.filter(|due| *due > as_of)) {
+        (Some(visit), Some(due)) => Some(visit.min(due)),
+        (visit, due) => visit.or(due),
+    };
+    Verdict {
+        algorithm,
+        as_of,
+        action: step.action,
+        level: step.level,
+        phase: step.phase,
+        response: engine.response(),
+        relapse: step.relapse,
+        flare: fold.flare,
+        toxicity: toxicity.map(CtcaeGrade::number),
+        deviation,
+        physician_review: step.physician_review,
+        cycle: step.cycle,
+        first_complete_response: fold.first_complete,
+        relapses: fold.relapses.len(),
+        first_relapse: fold.relapses.first().map(|r| (r.date, r.level)),
+        next_visit,
+        next_lab: scheduled.lab,
+        next_pregnancy_test: scheduled.pregnancy_test,
+        reasons: step.reasons,
+        missing: step.missing,
+    }
+}
+
+/// The whole decision, its sentences written, from the verdict and the fold and record it was
+/// taken on. `audited`: the dose audit's deviations.
+fn explain(
+    verdict: &Verdict<'_>,
+    fold: &Fold,
+    history: &History,
+    audited: Vec<String>,
+    duplicates_removed: usize,
+) -> Decision {
+    let algorithm = verdict.algorithm;
+    let writer = Writer {
+        algorithm,
+        fold,
+        history,
+        as_of: verdict.as_of,
+    };
+    let mut deviations = writer.deviations();
+    deviations.extend(audited);
+    let findings = match verdict.toxicity {
+        Some(_) => writer.findings(),
+        None => Vec::new(),
+    };
+    let rules = verdict
+        .reasons
+        .iter()
+        .map(|reason| writer.rule(*reason, &deviations, &findings))
+        .collect();
+    Decision {
+        as_of: verdict.as_of,
+        action: verdict.action,
+        dose: verdict.dose().to_owned(),
+        phase: verdict.phase,
+        response: verdict.response,
+        relapse: verdict.relapse,
+        flare: verdict.flare,
+        toxicity: verdict.toxicity.map(|grade| Toxicity { grade, findings }),
+        deviation: verdict.deviation,
+        deviations,
+        physician_review: verdict.physician_review,
+        cycle: verdict.cycle,
+        first_complete_response: verdict.first_complete_response,
+        relapses: fold
+            .relapses
+            .iter()
+            .map(|relapse| Relapse {
+                date: relapse.date,
+                activity: relapse.activity,
+                level: algorithm.level_id(relapse.level).to_owned(),
+                cycle: relapse.cycle,
+            })
+            .collect(),
+        next_visit: verdict.next_visit,
+        next_lab: verdict.next_lab,
+        next_pregnancy_test: verdict.next_pregnancy_test,
+        missing: verdict
+            .missing
+            .iter()
+            .map(|missing| writer.missing(*missing))
+            .collect(),
+        rules,
+        ignored: ignored(history, verdict.as_of),
+        duplicates_removed,
+    }
+}
+
+/// The records a decision on `as_of` does not use, each with why: those after `as_of`, then
+/// laboratory values, doses and events before the start. The lists are in normal form (date
+/// order), so each group is the end or the beginning of its list.
+fn ignored(history: &History, as_of: Date) -> Vec<String> {
+    fn after<T>(list: &[T], date: impl Fn(&T) -> Date, as_of: Date) -> &[T] {
+        &list[list.partition_point(|record| date(record) <= as_of)..]
+    }
+    fn before<T>(list: &[T], date: impl Fn(&T) -> Date, keep: impl Fn(Date) -> bool) -> &[T] {
+        &list[..list.partition_point(|record| keep(date(record)))]
+    }
+    let start = history.start_date;
+    let late = |what: std::fmt::Arguments<'_>, date: Date| {
+        format!("{what} dated {date}: after as_of {as_of}, not used")
+    };
+    let mut ignored = Vec::new();
+    for r in after(&history.clasi, |r| r.date, as_of) {
+        ignored.push(late(format_args!("clasi"), r.date));
+    }
+    for r in after(&history.sledai, |r| r.date, as_of) {
+        ignored.push(late(format_args!("sledai"), r.date));
+    }
+    for r in after(&history.labs, |r| r.date, as_of) {
+        ignored.push(late(format_args!("labs {}", r.test.id()), r.date));
+    }
+    for dose in after(&history.doses, |d| d.from, as_of) {
+        ignored.push(format!(
+            "doses {} from {}: after as_of {as_of}, not used",
+            dose.level, dose.from
+        ));
+    }
+    for event in after(&history.events, |e| e.date, as_of) {
+        ignored.push(format!(
+            "events {} dated {}: after as_of {as_of}, not used",
+            event.kind, event.date
+        ));
+    }
+    for lab in before(&history.labs, |r| r.date, |date| date <= start) {
+        ignored.push(format!(
+            "labs {} dated {}: on or before the start date, a screening value (eligibility), not treatment toxicity",
+            lab.test.id(),
+            lab.date
+        ));
+    }
+    for dose in before(&history.doses, |d| d.from, |date| date < start) {
+        ignored.push(format!(
+            "doses {} from {}: before the start date, not used",
+            dose.level, dose.from
+        ));
+    }
+    for event in before(&history.events, |e| e.date, |date| date < start) {
+        ignored.push(format!(
+            "events {} dated {}: before the start date, not used",
+            event.kind, event.date
+        ));
+    }
+    ignored
 }
 
 /// The doses given that differ from what the protocol asked for on the day they started:
 /// each is decided again from the record as it stood then.
-fn dose_deviations(
-    protocol: &Protocol,
-    algorithm: &Algorithm,
-    history: &History,
-    as_of: Date,
-) -> Vec<String> {
+fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec<String> {
     let given = history
         .doses
         .iter()
@@ -215,113 +559,17 @@ fn dose_deviations(
             {
                 last.to = None;
             }
-            let asked = decide_normalised(protocol, algorithm, &before, dose.from, Audit::None);
-            (asked.dose != dose.level).then(|| {
-                let why = asked.rules.first().map_or("", |rule| rule.id.as_str());
+            let fold = fold_record(algorithm, &before, dose.from);
+            let asked = assess(algorithm, &fold, dose.from, Scheduled::default(), false);
+            (asked.dose() != dose.level).then(|| {
+                let why = asked.rule_ids().next().unwrap_or("");
                 format!(
                     "{} given from {}: the protocol asked for {} ({why})",
-                    dose.level, dose.from, asked.dose
+                    dose.level,
+                    dose.from,
+                    asked.dose()
                 )
             })
         })
         .collect()
-}
-
-fn decide_normalised(
-    protocol: &Protocol,
-    algorithm: &Algorithm,
-    history: &History,
-    as_of: Date,
-    audit: Audit,
-) -> Decision {
-    let course = Course::new(history, as_of);
-    let replay = replay(algorithm, history, &course);
-    let engine = Engine {
-        algorithm,
-        history,
-        course: &course,
-        replay: &replay,
-    };
-    let flares = engine.flares();
-    let mut step = match engine.stops(&flares) {
-        Some(step) => step,
-        None => engine.algorithm_step(),
-    };
-    let flare = flares.last().and_then(|(_, flare)| *flare);
-    if let Some(flare) = flare {
-        let (id, word) = match flare {
-            Flare::Mild => ("flare.mild", "mild"),
-            Flare::Severe => ("flare.severe", "severe"),
-        };
-        step.rules.push(rule(
-            id,
-            format!(
-                "SLEDAI-2K change meets the {word} flare rule ({:?})",
-                algorithm.settings.flare.rule
-            ),
-        ));
-    }
-    if course.sledai_baseline.is_none() && !course.sledai.is_empty() {
-        step.missing.push(
-            "SLEDAI-2K baseline (on or before start_date), needed to classify flares".to_owned(),
-        );
-    }
-    let toxicity = engine.toxicity();
-    if let Some(toxicity) = &toxicity {
-        step.rules.push(rule(
-            "toxicity.flag",
-            format!(
-                "CTCAE grade {} toxicity flagged: {}",
-                toxicity.grade,
-                toxicity.findings.join("; ")
-            ),
-        ));
-    }
-    let mut deviations = replay.deviations.clone();
-    for event in history.events.iter().filter(|e| {
-        e.date >= course.start && e.date <= as_of && algorithm.deviation_events.contains(&e.kind)
-    }) {
-        deviations.push(format!(
-            "{} on {}: a protocol deviation",
-            event.kind, event.date
-        ));
-    }
-    if audit == Audit::Doses {
-        deviations.extend(dose_deviations(protocol, algorithm, history, as_of));
-    }
-    if !deviations.is_empty() {
-        step.rules.push(rule("deviation", deviations.join("; ")));
-    }
-    let spec = protocol.schedule();
-    let horizon = schedule::horizon(spec, history.start_date);
-    let scheduled_visit =
-        schedule::next_date_after(&spec.visits, history.start_date, horizon, as_of);
-    let next_visit = match (scheduled_visit, step.due.filter(|due| *due > as_of)) {
-        (Some(visit), Some(due)) => Some(visit.min(due)),
-        (visit, due) => visit.or(due),
-    };
-    let next_pregnancy_test = engine.next_pregnancy_test(protocol);
-    Decision {
-        as_of,
-        action: step.action,
-        dose: algorithm.level_id(step.level).to_owned(),
-        phase: step.phase,
-        response: engine.response(),
-        relapse: step.relapse,
-        flare,
-        toxicity,
-        deviation: !deviations.is_empty(),
-        deviations,
-        physician_review: step.physician_review,
-        cycle: step.cycle,
-        first_complete_response: replay.first_complete,
-        relapses: replay.relapses.clone(),
-        next_visit,
-        next_lab: schedule::next_date_after(&spec.labs, history.start_date, horizon, as_of),
-        next_pregnancy_test,
-        missing: step.missing,
-        rules: step.rules,
-        ignored: course.ignored.clone(),
-        duplicates_removed: 0,
-    }
 }

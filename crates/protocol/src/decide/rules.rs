@@ -1,16 +1,14 @@
-//! The rules applied to the replayed state: stops, the treatment algorithm, flags.
+//! The rules applied to the folded state: stops, the treatment algorithm, flags. Each rule
+//! that fires is a [`Reason`] holding the values it used; its sentence is written only when a
+//! caller reads the whole [`super::Decision`].
 
-use instruments::ctcae::{CtcaeGrade, LabTest, grade_lab};
-use instruments::sledai::{Flare, classify_flare};
-use jiff::ToSpan;
 use jiff::civil::Date;
 
-use super::replay::{Course, Replay};
-use super::{Action, Phase, Relapse, Response, Rule, Toxicity, add_days, rule};
-use crate::history::{ClasiRecord, EventKind, History, LabRecord};
-use crate::load::{Algorithm, Protocol, StopTrigger};
-use crate::model::{Improvement, MaintenancePolicy, NoResponsePolicy, SledaiReference};
-use crate::schedule::{self, PregnancyOptions};
+use super::fold::{Fold, RelapseAt, Scored, Trigger};
+use super::reason::{Missing, Reason, Reasons};
+use super::{Action, Phase, Response, add_days, sub_days};
+use crate::load::Algorithm;
+use crate::model::{Improvement, MaintenancePolicy, NoResponsePolicy};
 
 /// What the algorithm part of a decision produced.
 pub(super) struct Step {
@@ -22,44 +20,38 @@ pub(super) struct Step {
     pub(super) physician_review: bool,
     /// When the algorithm next needs an assessment (the next visit is no later).
     pub(super) due: Option<Date>,
-    pub(super) missing: Vec<String>,
-    pub(super) rules: Vec<Rule>,
+    pub(super) missing: Vec<Missing>,
+    pub(super) reasons: Reasons,
 }
 
 pub(super) struct Engine<'a> {
     pub(super) algorithm: &'a Algorithm,
-    pub(super) history: &'a History,
-    pub(super) course: &'a Course<'a>,
-    pub(super) replay: &'a Replay,
+    pub(super) fold: &'a Fold,
+    pub(super) as_of: Date,
+    /// The level given on `as_of` and since when.
+    pub(super) level: usize,
+    pub(super) level_since: Date,
 }
 
 impl Engine<'_> {
-    fn step(&self, action: Action, level: usize, phase: Phase, rules: Vec<Rule>) -> Step {
+    fn step(&self, action: Action, level: usize, phase: Phase, reason: Reason) -> Step {
+        let mut reasons = Reasons::new();
+        reasons.push(reason);
+        self.steps(action, level, phase, reasons)
+    }
+
+    fn steps(&self, action: Action, level: usize, phase: Phase, reasons: Reasons) -> Step {
         Step {
             action,
             level,
             phase,
-            cycle: self.replay.cycle.number,
+            cycle: self.fold.cycle.number,
             relapse: false,
             physician_review: false,
             due: None,
             missing: Vec::new(),
-            rules,
+            reasons,
         }
-    }
-
-    fn id(&self, level: usize) -> &str {
-        self.algorithm.level_id(level)
-    }
-
-    /// CLASI records of the current cycle (after its start, which holds its baseline).
-    fn cycle_clasi(&self) -> impl Iterator<Item = &ClasiRecord> {
-        let start = self.replay.cycle.start;
-        self.course
-            .clasi
-            .iter()
-            .copied()
-            .filter(move |r| r.date > start)
     }
 
     fn classify(&self, activity: u8) -> Option<Response> {
@@ -67,7 +59,7 @@ impl Engine<'_> {
         if activity <= response.complete_max_activity {
             return Some(Response::Cr);
         }
-        let baseline = self.replay.cycle.baseline?;
+        let baseline = self.fold.cycle.baseline?;
         if activity >= baseline {
             return Some(Response::Nr);
         }
@@ -76,10 +68,12 @@ impl Engine<'_> {
         (improvement >= response.partial_min_improvement_percent).then_some(Response::Pr)
     }
 
+    /// Response of the cycle's latest CLASI activity against its baseline.
     pub(super) fn response(&self) -> Option<Response> {
-        self.cycle_clasi()
-            .last()
-            .and_then(|r| self.classify(r.activity.get()))
+        self.fold
+            .cycle
+            .latest
+            .and_then(|latest| self.classify(latest.activity))
     }
 
     fn improved(&self, baseline: u8, activity: u8) -> bool {
@@ -93,140 +87,60 @@ impl Engine<'_> {
         }
     }
 
-    /// Each in-course SLEDAI-2K score with its flare classification (if it has a reference).
-    pub(super) fn flares(&self) -> Vec<(Date, Option<Flare>)> {
-        let settings = &self.algorithm.settings.flare;
-        let mut previous = self.course.sledai_baseline;
-        self.course
-            .sledai
+    /// The stopping rules that fired (sticky: a stop is never undone by later data), earliest
+    /// first.
+    pub(super) fn stops(&self) -> Option<Step> {
+        let stops = &self.algorithm.stops;
+        let mut fired: Vec<(usize, Trigger)> = self
+            .fold
+            .stops
             .iter()
-            .map(|&(date, score)| {
-                let reference = match settings.reference {
-                    SledaiReference::Previous => previous,
-                    SledaiReference::Baseline => self.course.sledai_baseline,
-                };
-                previous = Some(score);
-                (
-                    date,
-                    reference.and_then(|reference| classify_flare(settings.rule, reference, score)),
-                )
-            })
-            .collect()
-    }
-
-    fn lab_grade(lab: &LabRecord) -> Option<CtcaeGrade> {
-        grade_lab(lab.test, lab.value, lab.unit, lab.lln)
-            .ok()
-            .flatten()
-    }
-
-    /// The stopping rules that fired (sticky: a stop is never undone by later data).
-    pub(super) fn stops(&self, flares: &[(Date, Option<Flare>)]) -> Option<Step> {
-        let (start, as_of) = (self.course.start, self.course.as_of);
-        let events = || {
-            self.history
-                .events
-                .iter()
-                .filter(move |e| e.date >= start && e.date <= as_of)
-        };
-        let mut fired = Vec::new();
-        for stop in &self.algorithm.stops {
-            let found: Option<(Date, String)> = match &stop.trigger {
-                StopTrigger::Event(kind) => events()
-                    .find(|e| e.kind == *kind)
-                    .map(|e| (e.date, format!("{} on {}", e.kind, e.date))),
-                StopTrigger::LabGrade { tests, min_grade } => self
-                    .course
-                    .labs
-                    .iter()
-                    .filter(|lab| tests.contains(&lab.test))
-                    .find_map(|lab| {
-                        let grade = Self::lab_grade(lab).filter(|grade| grade >= min_grade)?;
-                        Some((
-                            lab.date,
-                            format!(
-                                "{} {} {} on {} is CTCAE {grade}",
-                                lab.test.id(),
-                                lab.value,
-                                lab.unit,
-                                lab.date
-                            ),
-                        ))
-                    }),
-                StopTrigger::Flare(level) => flares
-                    .iter()
-                    .find(|(_, flare)| flare.is_some_and(|flare| flare >= *level))
-                    .map(|(date, flare)| {
-                        (
-                            *date,
-                            format!("SLEDAI-2K {flare:?} flare on {date}").to_lowercase(),
-                        )
-                    }),
-                StopTrigger::AdverseEvent { term, min_grade } => events()
-                    .filter(|e| e.kind == EventKind::AdverseEvent)
-                    .filter(|e| term.is_none() || e.term == *term)
-                    .find(|e| e.grade.is_some_and(|grade| grade >= min_grade.number()))
-                    .map(|e| {
-                        let grade = e.grade.unwrap_or_default();
-                        let what = e.term.as_deref().unwrap_or("adverse event");
-                        (e.date, format!("{what} grade {grade} on {}", e.date))
-                    }),
-            };
-            if let Some((date, detail)) = found {
-                fired.push((date, rule(&stop.id, format!("{}: {detail}", stop.text))));
-            }
-        }
+            .enumerate()
+            .filter_map(|(stop, trigger)| Some((stop, (*trigger)?)))
+            .collect();
         if fired.is_empty() {
             return None;
         }
-        fired.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        let rules = fired.into_iter().map(|(_, rule)| rule).collect();
-        Some(self.step(Action::Stop, self.algorithm.off(), Phase::Stopped, rules))
+        fired.sort_by(|(x, a), (y, b)| {
+            a.date
+                .cmp(&b.date)
+                .then_with(|| stops[*x].id.cmp(&stops[*y].id))
+        });
+        let reasons = fired
+            .into_iter()
+            .map(|(stop, trigger)| Reason::Stop { stop, trigger })
+            .collect();
+        Some(self.steps(Action::Stop, self.algorithm.off(), Phase::Stopped, reasons))
     }
 
     pub(super) fn algorithm_step(&self) -> Step {
         let algorithm = self.algorithm;
-        let state = self.replay;
-        let cycle = &state.cycle;
-        if !state.started {
+        let fold = self.fold;
+        let cycle = &fold.cycle;
+        if !fold.started {
             let mut step = self.step(
                 Action::Continue,
                 algorithm.start,
                 Phase::Induction,
-                vec![rule(
-                    "start",
-                    format!(
-                        "start at {} on {}",
-                        self.id(algorithm.start),
-                        self.course.start
-                    ),
-                )],
+                Reason::Start { on: fold.start },
             );
-            if self.course.as_of > self.course.start {
-                step.missing
-                    .push("doses: no dose recorded since start_date".to_owned());
+            if self.as_of > fold.start {
+                step.missing.push(Missing::Doses);
             }
-            step.due = Some(add_days(
-                self.course.start,
-                algorithm.settings.assessment_week * 7,
-            ));
+            step.due = Some(add_days(fold.start, algorithm.settings.assessment_week * 7));
             return step;
         }
         if cycle.baseline.is_none() {
             let mut step = self.step(
                 Action::Continue,
-                state.level,
+                self.level,
                 Phase::Induction,
-                vec![rule(
-                    "baseline.missing",
-                    "no baseline CLASI activity: response cannot be judged",
-                )],
+                Reason::BaselineMissing,
             );
-            step.missing
-                .push("CLASI activity at baseline (on or before start_date)".to_owned());
+            step.missing.push(Missing::BaselineClasi);
             return step;
         }
-        if let Some(relapse) = &cycle.relapse {
+        if let Some(relapse) = cycle.relapse {
             return self.after_relapse(relapse);
         }
         if cycle.complete_on.is_some() {
@@ -235,42 +149,31 @@ impl Engine<'_> {
         self.induction()
     }
 
-    fn after_relapse(&self, relapse: &Relapse) -> Step {
+    fn after_relapse(&self, relapse: RelapseAt) -> Step {
         let algorithm = self.algorithm;
         let settings = &algorithm.settings;
-        let threshold = settings.response.relapse_min_activity;
-        let seen = format!(
-            "CLASI activity {} on {} (>= {threshold}) after complete response, on {}",
-            relapse.activity, relapse.date, relapse.level
-        );
-        let mut step = match (settings.maintenance.policy, self.replay.pending_maintenance) {
+        let mut step = match (settings.maintenance.policy, self.fold.pending_maintenance) {
             (MaintenancePolicy::HoldImmediately, Some(target)) => self.step(
                 Action::Maintain,
                 target,
                 Phase::Maintenance,
-                vec![rule(
-                    "relapse.maintenance",
-                    format!("{seen}: relapse in cycle {} during taper; hold {}, the lowest level that held remission", relapse.cycle, self.id(target)),
-                )],
+                Reason::RelapseMaintenance { relapse, target },
             ),
             (_, pending) => {
                 let mut step = self.step(
                     Action::Reintroduce,
                     algorithm.reintroduce,
                     Phase::Induction,
-                    vec![rule(
-                        "relapse.reintroduce",
-                        format!("{seen}: relapse; reintroduce {} as cycle {}", self.id(algorithm.reintroduce), relapse.cycle + 1),
-                    )],
+                    Reason::RelapseReintroduce { relapse },
                 );
                 if let Some(target) = pending {
-                    step.rules.push(rule(
-                        "maintenance.planned",
-                        format!("relapse during taper in cycle {}: this cycle tapers only down to {}, the lowest level that held remission, and holds it", relapse.cycle, self.id(target)),
-                    ));
+                    step.reasons.push(Reason::MaintenancePlanned {
+                        cycle: relapse.cycle,
+                        target,
+                    });
                 }
                 step.cycle += 1;
-                step.due = Some(add_days(self.course.as_of, settings.assessment_week * 7));
+                step.due = Some(add_days(self.as_of, settings.assessment_week * 7));
                 step
             }
         };
@@ -281,22 +184,17 @@ impl Engine<'_> {
     fn in_remission(&self) -> Step {
         let algorithm = self.algorithm;
         let settings = &algorithm.settings;
-        let state = self.replay;
-        let cycle = &state.cycle;
-        let level = state.level;
-        let as_of = self.course.as_of;
+        let cycle = &self.fold.cycle;
+        let level = self.level;
+        let as_of = self.as_of;
         if level == algorithm.off() {
             return self.step(
                 Action::Continue,
                 level,
                 Phase::OffTreatment,
-                vec![rule(
-                    "off.observe",
-                    format!(
-                        "withdrawn since {} in remission; a CLASI activity >= {} would be a relapse",
-                        state.level_since, settings.response.relapse_min_activity
-                    ),
-                )],
+                Reason::OffObserve {
+                    since: self.level_since,
+                },
             );
         }
         if cycle.maintenance == Some(level) {
@@ -304,114 +202,79 @@ impl Engine<'_> {
                 Action::Maintain,
                 level,
                 Phase::Maintenance,
-                vec![rule(
-                    "maintenance.hold",
-                    format!(
-                        "hold {}, the lowest level that held remission",
-                        self.id(level)
-                    ),
-                )],
+                Reason::MaintenanceHold { level },
             );
         }
         let window = settings.window_days;
         let due = if cycle.tapering {
-            add_days(state.level_since, settings.taper.interval_days)
+            add_days(self.level_since, settings.taper.interval_days)
         } else {
-            let assessment = add_days(cycle.start, settings.assessment_week * 7);
             cycle
                 .complete_on
-                .map_or(assessment, |on| on.max(assessment))
+                .map_or(cycle.assessment_due, |on| on.max(cycle.assessment_due))
         };
         let phase = if cycle.tapering {
             Phase::Taper
         } else {
             Phase::Induction
         };
-        if as_of < due.saturating_sub(i64::from(window).days()) {
+        let from = sub_days(due, window);
+        if as_of < from {
             let mut step = self.step(
                 Action::Continue,
                 level,
                 phase,
-                vec![rule(
-                    "taper.wait",
-                    format!(
-                        "in complete response on {}: next taper step due on {due}",
-                        self.id(level)
-                    ),
-                )],
+                Reason::TaperWait { level, due },
             );
             step.due = Some(due);
             return step;
         }
-        let from = due.saturating_sub(i64::from(window).days());
-        let Some(assessed) = self.cycle_clasi().filter(|r| r.date >= from).last() else {
+        let Some(assessed) = cycle.latest.filter(|latest| latest.date >= from) else {
             let mut step = self.step(
                 Action::Continue,
                 level,
                 phase,
-                vec![rule(
-                    "taper.missing_clasi",
-                    format!("taper step due on {due} needs a CLASI activity from {from} on"),
-                )],
+                Reason::TaperMissingClasi { due, from },
             );
-            step.missing.push(format!(
-                "CLASI activity at the taper visit due {due} (from {from})"
-            ));
+            step.missing.push(Missing::TaperClasi { due, from });
             return step;
         };
-        let activity = assessed.activity.get();
-        if activity > settings.response.complete_max_activity
+        if assessed.activity > settings.response.complete_max_activity
             && settings.taper.hold_without_complete_response
         {
             let mut step = self.step(
                 Action::Continue,
                 level,
                 phase,
-                vec![rule(
-                    "taper.hold",
-                    format!(
-                        "CLASI activity {activity} on {} is not a complete response (and not a relapse): hold {}",
-                        assessed.date,
-                        self.id(level)
-                    ),
-                )],
+                Reason::TaperHold { assessed, level },
             );
             step.due = Some(add_days(as_of, settings.taper.interval_days));
             return step;
         }
         let next = level + 1;
-        let seen = format!("CLASI activity {activity} on {}", assessed.date);
         if next == algorithm.off() {
             return self.step(
                 Action::Withdraw,
                 next,
                 Phase::OffTreatment,
-                vec![rule(
-                    "taper.withdraw",
-                    format!(
-                        "{seen}, complete response at the last step {}: withdraw",
-                        self.id(level)
-                    ),
-                )],
+                Reason::TaperWithdraw { assessed, level },
             );
         }
-        let (id, phase) = if cycle.maintenance == Some(next) {
-            ("taper.to_maintenance", Phase::Maintenance)
+        let to_maintenance = cycle.maintenance == Some(next);
+        let phase = if to_maintenance {
+            Phase::Maintenance
         } else {
-            ("taper.step", Phase::Taper)
+            Phase::Taper
         };
         let mut step = self.step(
             Action::Taper,
             next,
             phase,
-            vec![rule(
-                id,
-                format!(
-                    "{seen}, complete response: taper one step, {} to {}",
-                    self.id(level),
-                    self.id(next)
-                ),
-            )],
+            Reason::TaperStep {
+                assessed,
+                level,
+                to_maintenance,
+            },
         );
         step.due = Some(add_days(as_of, settings.taper.interval_days));
         step
@@ -420,197 +283,88 @@ impl Engine<'_> {
     fn induction(&self) -> Step {
         let algorithm = self.algorithm;
         let settings = &algorithm.settings;
-        let state = self.replay;
-        let cycle = &state.cycle;
-        let level = state.level;
-        let as_of = self.course.as_of;
-        let window = i64::from(settings.window_days).days();
-        let week = settings.assessment_week;
-        let assessment_due = add_days(cycle.start, week * 7);
-        if as_of < assessment_due.saturating_sub(window) {
+        let cycle = &self.fold.cycle;
+        let level = self.level;
+        let as_of = self.as_of;
+        let assessment_due = cycle.assessment_due;
+        let from = cycle.assessment_from;
+        if as_of < from {
             let mut step = self.step(
                 Action::Continue,
                 level,
                 Phase::Induction,
-                vec![rule(
-                    "induction.before_assessment",
-                    format!("cycle {} on {} since {}: the week-{week} assessment is due on {assessment_due}", cycle.number, self.id(level), cycle.start),
-                )],
+                Reason::BeforeAssessment { level },
             );
             step.due = Some(assessment_due);
             return step;
         }
         let baseline = cycle.baseline.unwrap_or_default();
-        let mut rules = Vec::new();
-        if level == cycle.start_level {
-            let from = assessment_due.saturating_sub(window);
-            let Some(assessed) = self.cycle_clasi().find(|r| r.date >= from) else {
+        let mut step = if level == cycle.start_level {
+            let Some(assessed) = cycle.assessed else {
                 let mut step = self.step(
                     Action::Continue,
                     level,
                     Phase::Induction,
-                    vec![rule("week4.missing_clasi", format!("the week-{week} decision needs a CLASI activity from {from} on; none recorded"))],
+                    Reason::AssessmentMissingClasi,
                 );
-                step.missing.push(format!("CLASI activity at the week-{week} assessment (due {assessment_due}, from {from})"));
+                step.missing.push(Missing::AssessmentClasi);
                 return step;
             };
-            let activity = assessed.activity.get();
-            let seen = format!(
-                "CLASI activity {activity} on {} vs baseline {baseline}",
-                assessed.date
-            );
-            if !self.improved(baseline, activity) {
+            if !self.improved(baseline, assessed.activity) {
                 return match algorithm.escalation.filter(|up| *up < level) {
                     Some(up) => self.step(
                         Action::Escalate,
                         up,
                         Phase::Induction,
-                        vec![rule(
-                            "week4.no_improvement",
-                            format!(
-                                "{seen}: no clinical improvement at week {week}; increase to {}",
-                                self.id(up)
-                            ),
-                        )],
+                        Reason::NoImprovement { assessed, up },
                     ),
                     None => {
                         let mut step = self.step(
                             Action::Continue,
                             level,
                             Phase::Induction,
-                            vec![rule("week4.no_escalation", format!("{seen}: no clinical improvement, and the protocol has no higher level: the physician decides"))],
+                            Reason::NoEscalation { assessed },
                         );
                         step.physician_review = true;
                         step
                     }
                 };
             }
-            rules.push(rule(
-                "week4.improvement",
-                format!(
-                    "{seen}: clinical improvement at week {week}; stay at {}",
-                    self.id(level)
-                ),
-            ));
+            self.step(
+                Action::Continue,
+                level,
+                Phase::Induction,
+                Reason::Improvement { assessed, level },
+            )
         } else {
-            rules.push(rule(
-                "induction.escalated",
-                format!("escalated to {} in cycle {}", self.id(level), cycle.number),
-            ));
-        }
-        let by_week = settings.response.partial_by_week;
-        let deadline = add_days(cycle.start, by_week * 7);
-        if as_of < deadline.saturating_sub(window) {
-            let mut step = self.step(Action::Continue, level, Phase::Induction, rules);
-            step.due = Some(deadline);
+            self.step(
+                Action::Continue,
+                level,
+                Phase::Induction,
+                Reason::Escalated { level },
+            )
+        };
+        if as_of < cycle.response_from {
+            step.due = Some(cycle.response_due);
             return step;
         }
-        let latest = self
-            .cycle_clasi()
-            .last()
-            .map(|r| (r.date, r.activity.get()));
-        let described = latest.map_or(
-            "no CLASI activity recorded".to_owned(),
-            |(date, activity)| {
-                format!("CLASI activity {activity} on {date} vs baseline {baseline}")
-            },
-        );
-        if latest.and_then(|(_, activity)| self.classify(activity)) == Some(Response::Pr) {
-            rules.push(rule(
-                "week12.partial_response",
-                format!(
-                    "{described}: partial response by week {by_week}; continue {}",
-                    self.id(level)
-                ),
-            ));
-            return self.step(Action::Continue, level, Phase::Induction, rules);
+        let latest: Option<Scored> = cycle.latest;
+        if latest.and_then(|latest| self.classify(latest.activity)) == Some(Response::Pr) {
+            step.reasons.push(Reason::PartialResponse { latest, level });
+            return step;
         }
-        let percent = settings.response.partial_min_improvement_percent;
+        step.reasons.push(Reason::NoResponse { latest });
         match settings.no_response_at_deadline {
             NoResponsePolicy::DeferToPhysician => {
-                rules.push(rule(
-                    "week12.no_response",
-                    format!("{described}: no partial response (>= {percent}%) by week {by_week}; the protocol does not say what follows, so the physician decides"),
-                ));
-                let mut step = self.step(Action::Continue, level, Phase::Induction, rules);
                 step.physician_review = true;
                 step
             }
-            NoResponsePolicy::Stop => {
-                rules.push(rule(
-                    "week12.no_response",
-                    format!(
-                        "{described}: no partial response (>= {percent}%) by week {by_week}: stop"
-                    ),
-                ));
-                self.step(Action::Stop, algorithm.off(), Phase::Stopped, rules)
-            }
+            NoResponsePolicy::Stop => Step {
+                action: Action::Stop,
+                level: algorithm.off(),
+                phase: Phase::Stopped,
+                ..step
+            },
         }
-    }
-
-    /// Worst CTCAE grade at or above the flag grade: the latest value of each monitored lab,
-    /// and adverse events within the look-back window.
-    pub(super) fn toxicity(&self) -> Option<Toxicity> {
-        let algorithm = self.algorithm;
-        let flag = algorithm.toxicity_flag_grade;
-        let mut findings: Vec<(CtcaeGrade, String)> = Vec::new();
-        let monitored: &[LabTest] = &algorithm.toxicity_labs;
-        for test in monitored {
-            let Some(lab) = self.course.labs.iter().rev().find(|lab| lab.test == *test) else {
-                continue;
-            };
-            if let Some(grade) = Self::lab_grade(lab).filter(|grade| *grade >= flag) {
-                findings.push((
-                    grade,
-                    format!(
-                        "{} {} {} on {}: {grade}",
-                        test.id(),
-                        lab.value,
-                        lab.unit,
-                        lab.date
-                    ),
-                ));
-            }
-        }
-        let since = self
-            .course
-            .as_of
-            .saturating_sub(i64::from(algorithm.settings.toxicity.lookback_days).days())
-            .max(self.course.start);
-        for event in self.history.events.iter().filter(|e| {
-            e.kind == EventKind::AdverseEvent && e.date >= since && e.date <= self.course.as_of
-        }) {
-            let Some(grade) = event
-                .grade
-                .and_then(CtcaeGrade::from_number)
-                .filter(|g| *g >= flag)
-            else {
-                continue;
-            };
-            let what = event.term.as_deref().unwrap_or("adverse event");
-            findings.push((grade, format!("{what} on {}: {grade}", event.date)));
-        }
-        let worst = findings.iter().map(|(grade, _)| *grade).max()?;
-        Some(Toxicity {
-            grade: worst.number(),
-            findings: findings.into_iter().map(|(_, text)| text).collect(),
-        })
-    }
-
-    pub(super) fn next_pregnancy_test(&self, protocol: &Protocol) -> Option<Date> {
-        let patient = &self.history.patient;
-        if patient.reproductive_potential != Some(true)
-            || protocol.schedule().pregnancy_tests.is_empty()
-        {
-            return None;
-        }
-        let options = PregnancyOptions {
-            policy: None,
-            irregular_menses: patient.irregular_menses == Some(true),
-        };
-        let calendar =
-            schedule::pregnancy_calendar(protocol.schedule(), self.history.start_date, &options)
-                .ok()?;
-        schedule::next_after(&calendar.tests, self.course.as_of)
     }
 }

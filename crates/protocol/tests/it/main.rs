@@ -2,6 +2,7 @@
 
 mod broken;
 mod eligibility;
+mod follow;
 mod history;
 mod order;
 mod replays;
