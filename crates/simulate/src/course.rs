@@ -7,15 +7,18 @@
 //! dose: it improves from the start of a cycle (or from escalation for a patient who needs it),
 //! and relapses a few weeks after the dose falls below what holds the patient in remission.
 //! A stop ends the patient's follow-up; otherwise follow-up runs to the protocol's horizon.
+//!
+//! The record is a `protocol::FollowUp`: the engine keeps its state from one encounter to the
+//! next instead of replaying the whole record at each (the decisions are those of
+//! `decide_following` on the same record; `tests/it/engine.rs` checks them).
 
-use instruments::ctcae::{LabTest, LabUnit, grade_lab};
-use jiff::ToSpan;
+use instruments::ctcae::{LabTest, LabUnit};
 use jiff::civil::Date;
 use protocol::history::{
-    ClasiActivity, ClasiDamage, ClasiRecord, EventKind, EventRecord, History, LabRecord, Patient,
-    Sex,
+    ClasiActivity, ClasiDamage, ClasiRecord, EventKind, EventRecord, LabRecord, Patient, Sex,
 };
-use protocol::{Action, Decision, Phase, Protocol};
+use protocol::schedule::{add_days, days_between};
+use protocol::{Action, Decision, FollowUp, Phase, Timetable, Verdict};
 
 use crate::SimulateError;
 use crate::model::Model;
@@ -37,11 +40,21 @@ pub struct Encounter<'a> {
 }
 
 fn days(from: Date, to: Date) -> f64 {
-    f64::from((to - from).get_days())
+    f64::from(days_between(from, to))
 }
 
 fn plus_weeks(date: Date, weeks: f64) -> Date {
-    date.saturating_add(((weeks * 7.0).round() as i64).days())
+    add_days(date, (weeks * 7.0).round() as i64)
+}
+
+/// The earliest of the dates that are set.
+fn earliest(dates: [Option<Date>; 4]) -> Option<Date> {
+    dates
+        .into_iter()
+        .fold(None, |earliest, date| match (earliest, date) {
+            (Some(a), Some(b)) => Some(if b < a { b } else { a }),
+            (a, b) => a.or(b),
+        })
 }
 
 /// The disease as it stands: which cycle it is in and whether a relapse is coming.
@@ -90,27 +103,28 @@ struct Exposure {
     max_mg: f64,
 }
 
-/// Runs one patient from `start` and returns the summary; `on_encounter` sees every encounter
-/// in date order (the writer of the per-visit file).
-pub fn run_patient(
-    protocol: &Protocol,
+/// Someone who reads every encounter as it happens (the writer of the per-visit file).
+pub(crate) type Observer<'o> = &'o mut dyn FnMut(&Encounter<'_>);
+
+/// Runs one patient from `start` and returns the summary; `observer`, if any, sees every
+/// encounter in date order with the engine's whole decision. Without one, the engine's
+/// decisions are read without their sentences, which are never written.
+pub(crate) fn run_patient(
+    timetable: &Timetable<'_>,
     model: &Model,
     rng: &mut Rng,
-    start: Date,
-    mut on_encounter: impl FnMut(&Encounter<'_>),
+    mut observer: Option<Observer<'_>>,
 ) -> Result<PatientSummary, SimulateError> {
+    let protocol = timetable.protocol();
+    let start = timetable.start();
     let algorithm = protocol
         .algorithm()
         .ok_or_else(|| SimulateError::NoAlgorithm(protocol.id().to_owned()))?;
     let patient = VirtualPatient::draw(model, rng);
-    let calendar = protocol::schedule::calendar(protocol.schedule(), start);
-    let start_weekly = algorithm.ladder[algorithm.start].mg_per_week();
-    let weekly = |id: &str| {
-        protocol
-            .dose_level(id)
-            .map_or(0.0, protocol::model::DoseLevel::mg_per_week)
-    };
-    let mg = |id: &str| protocol.dose_level(id).map_or(0.0, |level| level.mg);
+    // Weekly and per-administration mg of a ladder position.
+    let weekly = |level: usize| algorithm.ladder[level].mg_per_week();
+    let mg = |level: usize| algorithm.ladder[level].mg;
+    let start_weekly = weekly(algorithm.start);
     let damage = ClasiDamage::new(patient.baseline_damage).ok_or(SimulateError::Model("damage"))?;
     let clasi = |date: Date, activity: u8| -> Result<ClasiRecord, SimulateError> {
         Ok(ClasiRecord {
@@ -119,19 +133,16 @@ pub fn run_patient(
             damage: Some(damage),
         })
     };
-    let mut history = History {
-        start_date: start,
-        patient: Patient {
+    let mut follow = FollowUp::on(
+        timetable,
+        Patient {
             sex: Some(Sex::F),
             subtype: Some(patient.subtype),
             ..Patient::default()
         },
-        clasi: vec![clasi(start, patient.baseline_activity)?],
-        sledai: Vec::new(),
-        labs: Vec::new(),
-        doses: Vec::new(),
-        events: Vec::new(),
-    };
+    )?;
+    let baseline = clasi(start, patient.baseline_activity)?;
+    follow.add_clasi(baseline)?;
     let mut disease = Disease {
         improving_from: (!patient.needs_escalation).then_some(start),
         cycle_baseline: f64::from(patient.baseline_activity),
@@ -178,53 +189,51 @@ pub fn run_patient(
     }
     unscheduled.sort_by_key(|(date, _)| *date);
     let mut unscheduled = unscheduled.into_iter().peekable();
-    let mut labs = calendar
-        .labs
-        .iter()
-        .map(|slot| slot.date)
-        .skip_while(|d| *d <= start)
-        .peekable();
+    let horizon = timetable.horizon();
+    let lab_dates = timetable.lab_dates();
+    // The next laboratory date of the calendar (the start's own is a screening value).
+    let mut lab = lab_dates.partition_point(|date| *date <= start);
     let mut summary = PatientSummary::new(&patient);
     let mut exposure = Exposure::default();
     let mut first_reduction: Option<Date> = None;
 
-    let mut decision = protocol::decide_following(protocol, &history, start)?;
+    let observing = observer.is_some();
+    let mut explained: Option<Decision> = None;
+    let mut verdict = decide(&follow, start, observing, &mut explained)?;
     summary.decisions += 1;
-    history.give(start, &decision.dose);
-    on_encounter(&Encounter {
-        date: start,
-        day: 0,
-        clasi: history.clasi.first().copied(),
-        neutrophils: None,
-        adverse_events: &[],
-        decision: Some(&decision),
-    });
+    follow.give(start, verdict.level)?;
+    if let Some(observer) = observer.as_mut() {
+        observer(&Encounter {
+            date: start,
+            day: 0,
+            clasi: Some(baseline),
+            neutrophils: None,
+            adverse_events: &[],
+            decision: explained.as_ref(),
+        });
+    }
     let mut today = start;
     let mut new_events: Vec<EventRecord> = Vec::new();
-    while decision.action != Action::Stop {
-        let next_lab = labs.peek().copied();
+    while verdict.action != Action::Stop {
+        let next_lab = lab_dates.get(lab).copied();
         let next_event = unscheduled.peek().map(|(date, _)| *date);
         // A returning rash brings the patient in ("unless clinically required", trial Methods).
         let next_relapse = disease.relapse_on.filter(|on| *on > today);
-        let Some(next) = [decision.next_visit, next_lab, next_event, next_relapse]
-            .into_iter()
-            .flatten()
-            .min()
-        else {
+        let Some(next) = earliest([verdict.next_visit, next_lab, next_event, next_relapse]) else {
             break;
         };
-        if next > calendar.horizon {
+        if next > horizon {
             break;
         }
         accrue(
             &mut exposure,
-            weekly(&decision.dose),
-            mg(&decision.dose),
+            weekly(verdict.level),
+            mg(verdict.level),
             days(today, next),
         );
         today = next;
-        let on_drug = weekly(&decision.dose) > 0.0;
-        let mut decide_now = decision.next_visit == Some(today) || next_relapse == Some(today);
+        let on_drug = weekly(verdict.level) > 0.0;
+        let mut decide_now = verdict.next_visit == Some(today) || next_relapse == Some(today);
 
         new_events.clear();
         while let Some((_, event)) = unscheduled.next_if(|(date, _)| *date <= today) {
@@ -238,52 +247,53 @@ pub fn run_patient(
             .iter()
             .filter(|event| event.kind == EventKind::AdverseEvent)
             .count() as u32;
-        history.events.extend(new_events.iter().cloned());
+        // The record takes a day's events in their normal order; the encounter keeps the
+        // order they were planned in.
+        let mut in_order: Vec<&EventRecord> = new_events.iter().collect();
+        in_order.sort();
+        for event in in_order {
+            follow.add_event(event.clone())?;
+        }
 
         let mut neutrophils = None;
-        if labs.next_if_eq(&today).is_some() {
+        if next_lab == Some(today) {
+            lab += 1;
             let value = lab_value(&patient, model, rng, start, today, on_drug);
-            let grade = grade_lab(
-                LabTest::Neutrophils,
-                value,
-                LabUnit::PerMm3,
-                Some(model.neutrophils_lln),
-            )
-            .map_err(|_| SimulateError::Model("neutrophils"))?;
-            decide_now |= grade.is_some_and(|g| g.number() >= 2);
-            history.labs.push(LabRecord {
+            // The count is graded once, by the record; a grade 2 or worse brings a decision.
+            let grade = follow.add_lab(LabRecord {
                 date: today,
                 test: LabTest::Neutrophils,
                 value,
                 unit: LabUnit::PerMm3,
                 lln: Some(model.neutrophils_lln),
-            });
+            })?;
+            decide_now |= grade.is_some_and(|g| g.number() >= 2);
             neutrophils = Some(value);
         }
         let mut record = None;
         if decide_now {
             let activity = disease.activity(&patient, model, today);
             let visit = clasi(today, activity)?;
-            history.clasi.push(visit);
+            follow.add_clasi(visit)?;
             record = Some(visit);
-            let before = decision.dose.clone();
-            let cycle = decision.cycle;
-            decision = protocol::decide_following(protocol, &history, today)?;
+            let before = verdict.level;
+            let cycle = verdict.cycle;
+            verdict = decide(&follow, today, observing, &mut explained)?;
             summary.decisions += 1;
-            if decision.cycle > cycle {
+            if verdict.cycle > cycle {
                 // A reintroduction: a new cycle improves from the relapse score.
                 disease.improving_from = Some(today);
                 disease.cycle_baseline = f64::from(disease.relapse_activity);
                 disease.time_to_cr = draw_weeks(rng, &patient.group.time_to_cr);
                 disease.relapse_on = None;
             }
-            if decision.dose != before {
-                history.give(today, &decision.dose);
-                let now = weekly(&decision.dose);
+            if verdict.level != before {
+                follow.give(today, verdict.level)?;
+                let now = weekly(verdict.level);
                 if disease.improving_from.is_none() && now > start_weekly {
                     disease.improving_from = Some(today);
                 }
-                if now < weekly(&before) && decision.first_complete_response.is_some() {
+                if now < weekly(before) && verdict.first_complete_response.is_some() {
                     first_reduction.get_or_insert(today);
                 }
                 respond_to_dose(
@@ -295,31 +305,34 @@ pub fn run_patient(
                     now / start_weekly,
                 );
             }
-            summary.record(&decision);
+            summary.record(&verdict);
         }
         summary.encounters += 1;
-        on_encounter(&Encounter {
-            date: today,
-            day: (today - start).get_days(),
-            clasi: record,
-            neutrophils,
-            adverse_events: &new_events,
-            decision: decide_now.then_some(&decision),
-        });
+        if let Some(observer) = observer.as_mut() {
+            observer(&Encounter {
+                date: today,
+                day: days_between(start, today),
+                clasi: record,
+                neutrophils,
+                adverse_events: &new_events,
+                decision: explained.as_ref().filter(|_| decide_now),
+            });
+        }
     }
-    let end = if decision.action == Action::Stop {
+    let end = if verdict.action == Action::Stop {
         today
     } else {
-        calendar.horizon
+        horizon
     };
     accrue(
         &mut exposure,
-        weekly(&decision.dose),
-        mg(&decision.dose),
+        weekly(verdict.level),
+        mg(verdict.level),
         days(today, end),
     );
     summary.finish(
-        &decision,
+        algorithm,
+        &verdict,
         start,
         end,
         first_reduction,
@@ -327,19 +340,33 @@ pub fn run_patient(
         exposure.days_on_drug / 7.0,
         exposure.max_mg,
     );
-    summary.outcome = if decision.first_complete_response.is_some() {
+    summary.outcome = if verdict.first_complete_response.is_some() {
         Outcome::Cr
     } else if summary.partial {
         Outcome::Pr
     } else {
         Outcome::Nr
     };
-    summary.evaluable = decision.action != Action::Stop
+    summary.evaluable = verdict.action != Action::Stop
         || days(start, today) >= f64::from(algorithm.settings.assessment_week * 7);
-    summary.sustained_remission = decision.first_complete_response.is_some()
-        && decision.relapses.is_empty()
-        && decision.phase == Phase::OffTreatment;
+    summary.sustained_remission = verdict.first_complete_response.is_some()
+        && verdict.relapses == 0
+        && verdict.phase == Phase::OffTreatment;
     Ok(summary)
+}
+
+/// The engine's decision on `as_of`; the whole decision, sentences written, into `explained`
+/// only when someone observes the encounters.
+fn decide<'p>(
+    follow: &FollowUp<'p>,
+    as_of: Date,
+    observing: bool,
+    explained: &mut Option<Decision>,
+) -> Result<Verdict<'p>, SimulateError> {
+    if observing {
+        *explained = Some(follow.decision(as_of)?);
+    }
+    Ok(follow.verdict(as_of)?)
 }
 
 fn accrue(exposure: &mut Exposure, weekly: f64, mg: f64, days: f64) {
@@ -404,11 +431,11 @@ fn lab_value(
     }
 }
 
-/// Gives a dose level from `from`: the previous level ends the day before.
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::TimeToCrSource;
+    use jiff::ToSpan;
 
     fn setup() -> (Model, VirtualPatient, Date) {
         let model = Model::lenalidomide(TimeToCrSource::Text);

@@ -4,7 +4,8 @@
 //! - [`model`]: the documented parameters, per drug and subtype group, each citing the
 //!   published figure it is calibrated to.
 //! - [`patient`]: a virtual patient's traits, drawn once.
-//! - [`course`]: one patient, encounter by encounter, with `protocol::decide` choosing the dose.
+//! - [`course`]: one patient, encounter by encounter, with the engine (`protocol::FollowUp`)
+//!   choosing the dose.
 //! - [`summary`] and [`cohort`]: per-patient results and a cohort's operating characteristics.
 //! - [`rng`]: the seeded generator (one stream per patient).
 //! - [`published`]: the trial paper's 15 patients as dated courses, replayed through the engine.
@@ -25,7 +26,7 @@ pub mod summary;
 use std::ops::Range;
 
 use jiff::civil::Date;
-use protocol::Protocol;
+use protocol::{Protocol, Timetable};
 
 pub use cohort::{Cohort, OperatingCharacteristics, TrialsSummary};
 pub use course::Encounter;
@@ -43,16 +44,24 @@ pub enum SimulateError {
     Model(&'static str),
 }
 
+/// A record the engine's follow-up refused: a bug in the course, not the user's input.
+impl From<protocol::history::HistoryError> for SimulateError {
+    fn from(error: protocol::history::HistoryError) -> SimulateError {
+        SimulateError::Decide(error.into())
+    }
+}
+
 /// Runs patient `index` of trial `trial` from its own random stream.
 pub fn simulate_patient(
     protocol: &Protocol,
     model: &Model,
     (seed, trial, index): (u64, u64, u64),
     start: Date,
-    on_encounter: impl FnMut(&Encounter<'_>),
+    mut on_encounter: impl FnMut(&Encounter<'_>),
 ) -> Result<PatientSummary, SimulateError> {
     let mut rng = rng::Rng::for_patient(seed, trial, index);
-    course::run_patient(protocol, model, &mut rng, start, on_encounter)
+    let timetable = Timetable::new(protocol, start);
+    course::run_patient(&timetable, model, &mut rng, Some(&mut on_encounter))
 }
 
 /// Runs `work` for each index of `range` on up to `threads` threads and returns the results
@@ -99,11 +108,15 @@ pub fn simulate_trial(
     mut progress: impl FnMut(u64),
 ) -> Result<OperatingCharacteristics, SimulateError> {
     let mut cohort = Cohort::default();
+    // Every patient starts on the same day: one timetable for all.
+    let timetable = Timetable::new(protocol, start);
     let mut from = 0;
     while from < patients {
         let to = (from + CHUNK).min(patients);
+        // Nobody reads the encounters: the engine's sentences are never written.
         let results = parallel_map(from..to, threads, |index| {
-            simulate_patient(protocol, model, (seed, trial, index), start, |_| {})
+            let mut rng = rng::Rng::for_patient(seed, trial, index);
+            course::run_patient(&timetable, model, &mut rng, None)
         });
         for result in results {
             cohort.add(&result?);

@@ -3,7 +3,8 @@
 
 use instruments::subtype::Subtype;
 use jiff::civil::Date;
-use protocol::{Decision, Phase, Response};
+use protocol::load::Algorithm;
+use protocol::{Phase, Response, Verdict};
 use serde::Serialize;
 
 use crate::model::Group;
@@ -91,7 +92,7 @@ impl PatientSummary {
     }
 
     /// Notes what one decision says.
-    pub(crate) fn record(&mut self, decision: &Decision) {
+    pub(crate) fn record(&mut self, decision: &Verdict<'_>) {
         self.partial |= decision.response == Some(Response::Pr);
         self.toxicity_flags += u32::from(decision.toxicity.is_some());
     }
@@ -99,7 +100,8 @@ impl PatientSummary {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn finish(
         &mut self,
-        decision: &Decision,
+        algorithm: &Algorithm,
+        decision: &Verdict<'_>,
         start: Date,
         end: Date,
         first_reduction: Option<Date>,
@@ -109,23 +111,24 @@ impl PatientSummary {
     ) {
         let weeks = |from: Date, to: Date| f64::from((to - from).get_days()) / 7.0;
         self.time_to_cr_weeks = decision.first_complete_response.map(|cr| weeks(start, cr));
-        self.relapses = decision.relapses.len() as u32;
-        self.first_relapse_level = decision.relapses.first().map(|r| r.level.clone());
-        self.relapse_weeks_after_reduction = match (first_reduction, decision.relapses.first()) {
-            (Some(from), Some(relapse)) if relapse.date >= from => Some(weeks(from, relapse.date)),
+        self.relapses = decision.relapses as u32;
+        self.first_relapse_level = decision
+            .first_relapse
+            .map(|(_, level)| algorithm.level_id(level).to_owned());
+        self.relapse_weeks_after_reduction = match (first_reduction, decision.first_relapse) {
+            (Some(from), Some((date, _))) if date >= from => Some(weeks(from, date)),
             _ => None,
         };
         self.stop_rule = (decision.action == protocol::Action::Stop)
             .then(|| {
                 decision
-                    .rules
-                    .iter()
-                    .find(|r| r.id.starts_with("stop."))
-                    .map(|r| r.id.clone())
+                    .rule_ids()
+                    .find(|id| id.starts_with("stop."))
+                    .map(str::to_owned)
             })
             .flatten();
         self.final_phase = decision.phase;
-        self.final_dose = decision.dose.clone();
+        self.final_dose = decision.dose().to_owned();
         self.cycles = decision.cycle;
         self.exposure_mg = exposure_mg;
         self.weeks_on_treatment = weeks_on_treatment;

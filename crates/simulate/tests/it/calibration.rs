@@ -2,21 +2,16 @@
 //! Clopper-Pearson intervals of the published ones (or the published ranges).
 
 use jiff::civil::date;
-use protocol::Protocol;
 use simulate::{Model, OperatingCharacteristics, TimeToCrSource, simulate_trial};
 use stats::Level;
 use stats::proportion::{ProportionMethod, proportion_ci};
+
+use crate::support::shipped;
 
 /// Large enough that sampling error (SE about 1.5% at 1,000) is small beside the published
 /// intervals, small enough for the debug-build test suite.
 const PATIENTS: u64 = 1000;
 const SEED: u64 = 20_090_101;
-
-fn shipped(name: &str) -> Protocol {
-    let path = format!("{}/../../protocols/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("shipped protocol readable");
-    Protocol::from_toml(&text).expect("shipped protocol valid")
-}
 
 fn run(protocol: &str, model: &Model, patients: u64) -> OperatingCharacteristics {
     let protocol = shipped(protocol);

@@ -1,1 +1,3 @@
 mod calibration;
+mod engine;
+mod support;
