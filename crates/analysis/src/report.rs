@@ -149,8 +149,12 @@ pub struct Rate {
     pub population: &'static str,
 }
 
+/// The Clopper-Pearson exact interval (R's `binom.test`, the paper's kind of interval); above the
+/// size at which `stats` computes it (49,999) the Wilson score interval, which `method` then names.
 fn rate(n: usize, of: usize, level: Level, population: &'static str) -> Option<Rate> {
-    let ci = proportion_ci(n as u64, of as u64, ProportionMethod::ClopperPearson, level).ok()?;
+    let ci = proportion_ci(n as u64, of as u64, ProportionMethod::ClopperPearson, level)
+        .or_else(|_| proportion_ci(n as u64, of as u64, ProportionMethod::Wilson, level))
+        .ok()?;
     Some(Rate {
         n,
         of,

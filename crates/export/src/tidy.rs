@@ -207,6 +207,7 @@ impl<R: std::io::Read> TidyTable<R> {
         let file = file_name(def);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
+            .flexible(true)
             .from_reader(input);
         let mut header = csv::ByteRecord::new();
         let read = reader
@@ -563,6 +564,112 @@ mod tests {
              P-001,S01,week 4,2026-01-05,3,13,NOT APPLICABLE\n\
              P-001,S01,week 4,2026-01-05,4,14,UNKNOWN\n\
              P-001,S01,week 4,2026-01-05,5,15,\n"
+        );
+    }
+
+    /// What the writer wrote, the reader reads back entry for entry.
+    #[test]
+    fn tables_read_back_as_written() {
+        let forms = forms();
+        let layout = Layout::new(&forms);
+        let lab = |id, entry| {
+            record(
+                2,
+                id,
+                vec![value(Datum::Integer(1)), value(Datum::Integer(10)), entry],
+            )
+        };
+        let entries = [
+            value(Datum::Integer(0)),
+            Entry::Missing(Missing::NotDone),
+            Entry::Missing(Missing::NotApplicable),
+            Entry::Missing(Missing::Unknown),
+            Entry::BLANK,
+        ];
+        let book = Casebook {
+            code: "P-001".into(),
+            site: "S01".into(),
+            subject: record(
+                0,
+                1,
+                vec![
+                    value(Datum::Integer(1)),
+                    value(Datum::Text("P-001".into())),
+                    value(Datum::Text("F".into())),
+                ],
+            ),
+            records: entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| lab(11 + i as i64, e.clone()))
+                .collect(),
+            events: vec![],
+        };
+        let mut table = csv::Writer::from_writer(Vec::new());
+        table.write_record(layout.header(2)).expect("header");
+        layout
+            .rows(&book, |form, row| match form {
+                2 => table.write_record(row),
+                _ => Ok(()),
+            })
+            .expect("rows");
+        let text = table.into_inner().expect("flushed");
+        let mut read = TidyTable::open(&layout, 2, text.as_slice()).expect("header");
+        let value_column = read.column("value").expect("value column");
+        for expect in &entries {
+            assert!(read.next_row().expect("row"));
+            assert_eq!(&read.entry(value_column).expect("entry"), expect);
+            assert_eq!(read.raw(0).expect("subject"), "P-001");
+        }
+        assert!(!read.next_row().expect("end"));
+    }
+
+    /// Each bad cell is refused naming its file, line and column, and what is allowed.
+    #[test]
+    fn bad_cells_name_file_line_and_column() {
+        #[track_caller]
+        fn check(text: &str, column: &str, expect: &str) {
+            let layout = Layout::new(&forms());
+            let problem = TidyTable::open(&layout, 1, text.as_bytes()).and_then(|mut table| {
+                table.next_row()?;
+                let c = table.column(column)?;
+                table.entry(c)
+            });
+            match problem {
+                Err(error) => assert_eq!(error.to_string(), expect),
+                Ok(entry) => panic!("{text:?} read as {entry:?}"),
+            }
+        }
+        let header = "subject,site,visit,visit_date,repeat,record_id,name,actual_date\n";
+        check(
+            &format!("{header}P,S,v,,1,10,week 4,2026-02-30\n"),
+            "actual_date",
+            "visit.csv line 2, column actual_date: '2026-02-30' is not allowed; allowed: a date YYYY-MM-DD, or empty",
+        );
+        check(
+            &format!("{header}P,S,v,,1,10,week 4,NOT DONE\n"),
+            "actual_date",
+            "visit.csv line 2, column actual_date: 'NOT DONE' is not allowed; allowed: a date YYYY-MM-DD, or empty",
+        );
+        check(
+            &format!("{header}P,S,v,,one,10,week 4,\n"),
+            "repeat",
+            "visit.csv line 2, column repeat: 'one' is not allowed; allowed: a whole number, or empty",
+        );
+        check(
+            &format!("{header}P,S,v\n"),
+            "name",
+            "visit.csv line 2: has 3 cells; the header has 8 columns",
+        );
+        check(
+            "subject,site,visit,visit_date,repeat,record_id,title,actual_date\n",
+            "name",
+            "visit.csv line 1: the header must be the tidy layout's: subject,site,visit,visit_date,repeat,record_id,name,actual_date",
+        );
+        check(
+            &format!("{header}P,S,v,,1,10,a,\n"),
+            "nope",
+            "visit.csv: has no column nope",
         );
     }
 

@@ -195,3 +195,95 @@ fn withdrawal_before_response_and_change_from_baseline() {
     assert_eq!(data.visits[1].activity_change, Some(2.0));
     assert_eq!(data.visits[1].activity_percent_change, None);
 }
+
+/// Capping the listings leaves every statistic as it is and says what it left out.
+#[test]
+fn listings_are_capped_and_statistics_count_every_subject() {
+    let full = published();
+    #[track_caller]
+    fn check(listed: usize, lanes: usize, expect_note: &str) {
+        let cohort = Cohort::shipped().expect("shipped tables parse");
+        let settings = Settings {
+            listed_subjects: listed,
+            swimmer_lanes: lanes,
+            ..Settings::default()
+        };
+        let capped = build(&Snapshot::from_published(&cohort), &paper(), settings).expect("report");
+        let full = published();
+        assert_eq!(capped.datasets.subjects.len(), listed.min(15));
+        assert_eq!(capped.swimmer.len(), lanes.min(15));
+        assert_eq!(capped.listing.note, expect_note);
+        assert_eq!(capped.baseline, full.baseline);
+        assert_eq!(capped.efficacy.responses, full.efficacy.responses);
+        assert_eq!(capped.efficacy.cr_rate, full.efficacy.cr_rate);
+        assert_eq!(capped.figure2, full.figure2);
+        assert_eq!(capped.safety, full.safety);
+        for (c, f) in capped.efficacy.curves.iter().zip(&full.efficacy.curves) {
+            assert_eq!((c.n, c.events, &c.steps), (f.n, f.events, &f.steps));
+        }
+    }
+    assert_eq!(full.listing.note, "");
+    check(15, 15, "");
+    check(100, 60, "");
+    check(
+        14,
+        15,
+        "the derived datasets list the first 14 of 15 subjects; every statistic counts all 15 subjects",
+    );
+    check(
+        15,
+        14,
+        "the swimmer plot shows the first 14 of 15 subjects; every statistic counts all 15 subjects",
+    );
+    check(
+        2,
+        0,
+        "the derived datasets list the first 2 of 15 subjects; the swimmer plot shows the first 0 of 15 subjects; every statistic counts all 15 subjects",
+    );
+}
+
+/// The complete-response rate keeps an interval at any size: exact up to 49,999 subjects, Wilson
+/// above (where the exact interval is not computed), the method named either way.
+#[test]
+fn cr_rate_interval_exact_up_to_49999_then_wilson() {
+    #[track_caller]
+    fn check(subjects: usize, method: &str) {
+        let subject = SubjectSnapshot {
+            id: "S".into(),
+            sex: None,
+            subtype: None,
+            enrolment_date: None,
+            start_date: None,
+            baseline_activity: Measure::Value(10.0),
+            baseline_damage: Measure::Value(0.0),
+            visits: vec![VisitPoint {
+                name: "week 4".into(),
+                day: 28,
+                activity: Measure::NotDone,
+                damage: Measure::Value(0.0),
+            }],
+            doses: Vec::new(),
+            adverse_events: Vec::new(),
+            labs: Vec::new(),
+            decisions: Vec::new(),
+            disposition: None,
+            last_day: Some(28),
+            reported: None,
+        };
+        let mut builder =
+            analysis::report::Builder::new("S", "T", Source::Record, &paper(), Settings::default())
+                .expect("builder");
+        for i in 0..subjects {
+            let mut s = subject.clone();
+            s.visits[0].activity = Measure::Value(if i % 2 == 0 { 0.0 } else { 5.0 });
+            builder.add(&s);
+        }
+        let report = builder.finish();
+        let rate = report.efficacy.cr_rate.expect("a rate at any size");
+        assert_eq!((rate.n, rate.of), (subjects.div_ceil(2), subjects));
+        assert_eq!(rate.method, method);
+        assert!(rate.ci_low_percent < rate.percent && rate.percent < rate.ci_high_percent);
+    }
+    check(49_999, "Clopper-Pearson exact interval");
+    check(50_000, "Wilson score interval");
+}
