@@ -149,6 +149,13 @@ pub(super) enum Missing {
     SledaiBaseline,
 }
 
+fn flare_word(flare: Flare) -> &'static str {
+    match flare {
+        Flare::Mild => "mild",
+        Flare::Severe => "severe",
+    }
+}
+
 /// Writes the sentences of one decision from the fold and the record it was taken on.
 pub(super) struct Writer<'a> {
     pub(super) algorithm: &'a Algorithm,
@@ -291,16 +298,11 @@ impl Writer<'_> {
                     ),
                 }
             }
-            Reason::Flare(flare) => {
-                let word = match flare {
-                    Flare::Mild => "mild",
-                    Flare::Severe => "severe",
-                };
-                format!(
-                    "SLEDAI-2K change meets the {word} flare rule ({:?})",
-                    settings.flare.rule
-                )
-            }
+            Reason::Flare(flare) => format!(
+                "SLEDAI-2K change meets the {} flare rule ({:?})",
+                flare_word(flare),
+                settings.flare.rule
+            ),
             Reason::Toxicity(grade) => format!(
                 "CTCAE grade {} toxicity flagged: {}",
                 grade.number(),
@@ -330,10 +332,7 @@ impl Writer<'_> {
                 lab.value,
                 lab.unit
             ),
-            // As the engine has written it so far (the flare's Option shows, "some(severe)").
-            Found::Flare(flare) => {
-                format!("SLEDAI-2K {:?} flare on {date}", Some(flare)).to_lowercase()
-            }
+            Found::Flare(flare) => format!("SLEDAI-2K {} flare on {date}", flare_word(flare)),
             Found::AdverseEvent(index) => {
                 let event = &self.history.events[index];
                 let what = event.term.as_deref().unwrap_or("adverse event");

@@ -8,5 +8,6 @@ mod order;
 mod replays;
 mod scenarios;
 mod schedule;
+mod sentences;
 mod shipped;
 mod support;
