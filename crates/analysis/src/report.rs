@@ -194,7 +194,8 @@ pub struct Curve {
     pub y_label: &'static str,
     pub n: usize,
     pub events: usize,
-    /// Subjects whose time the source does not give.
+    /// Subjects whose time the source does not give, among the listed ones (`Settings::listed_subjects`;
+    /// the note gives the total when more are left out).
     pub excluded: Vec<String>,
     /// Empty when not estimated (the note says why).
     pub steps: Vec<CurveStep>,
