@@ -55,7 +55,7 @@ enum Command {
     Stats(stats_cmd::StatsCommand),
     /// Recompute the trial paper's numbers from its own tables, beside the printed figures.
     Reproduce(reproduce_cmd::ReproduceArgs),
-    /// Write the study report (HTML, Markdown, CSV, SVG, results.json) from a record or the published cohort.
+    /// Write the study report (HTML, Markdown, CSV, SVG, results.json) from a record, its tidy CSV tables or the published cohort.
     Report(report_cmd::ReportArgs),
     /// Write the study's data as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2 or the audit trail.
     Export(export_cmd::ExportArgs),
