@@ -167,8 +167,9 @@ pub(crate) async fn insert(tx: &mut Tx, events: &[Event]) -> Result<(), StoreErr
         let rows: Vec<String> = (0..chunk.len())
             .map(|row| {
                 let first = row * 15;
-                let marks: Vec<String> =
-                    (first + 1..=first + 15).map(|n| format!("${n}")).collect();
+                let marks: Vec<String> = (first + 1..=first + 15)
+                    .map(|n| tx.placeholder(n))
+                    .collect();
                 format!("({})", marks.join(", "))
             })
             .collect();

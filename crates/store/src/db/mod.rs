@@ -227,6 +227,16 @@ impl Tx {
         }
     }
 
+    /// The placeholder of argument `n` (from 1) in a statement with hundreds of arguments: SQLite
+    /// finds a numbered `$N` by a linear scan at every bind (quadratic in the arguments), so
+    /// such statements use anonymous `?`, bound in order, there.
+    pub(crate) fn placeholder(&self, n: usize) -> String {
+        match self {
+            Tx::Sqlite(_) => "?".to_owned(),
+            Tx::Postgres(_) => format!("${n}"),
+        }
+    }
+
     /// Like [`Tx::fetch`] for a query that returns at most one row.
     pub(crate) async fn fetch_optional(
         &mut self,

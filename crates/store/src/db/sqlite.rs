@@ -57,7 +57,13 @@ impl super::Database for SqliteDb {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(WRITE_WAIT);
+            .busy_timeout(WRITE_WAIT)
+            // A group of saves dirties more pages than the default 2 MB cache holds, which then
+            // spills to the WAL before the commit; 32 MB keeps a group in memory until it commits.
+            .pragma("cache_size", "-32768")
+            // The savepoint journal of each command is needed only until the transaction ends
+            // (crash recovery uses the WAL), so it need not be a file.
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
