@@ -48,11 +48,14 @@ impl Store {
     }
 }
 
+/// Where commands wait for the writer task.
+type Queue = mpsc::UnboundedSender<Box<dyn Member>>;
+
 /// The writer task's queue, shared by every clone of a [`crate::Store`].
 #[derive(Clone, Debug)]
 pub(crate) struct Committer {
     pool: Pool,
-    queue: Arc<Mutex<Option<mpsc::UnboundedSender<Box<dyn Member>>>>>,
+    queue: Arc<Mutex<Option<Queue>>>,
 }
 
 impl Committer {
@@ -79,7 +82,7 @@ impl Committer {
     }
 
     /// The queue of a running writer task, starting one when there is none.
-    fn queue(&self) -> mpsc::UnboundedSender<Box<dyn Member>> {
+    fn queue(&self) -> Queue {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         match &*queue {
             Some(sender) if !sender.is_closed() => sender.clone(),

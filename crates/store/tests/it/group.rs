@@ -15,7 +15,7 @@ const SAVES: usize = 4;
 /// Every eighth caller's second save is dated before consent, so refusals arrive mixed in with
 /// good saves from the other callers.
 fn refused(caller: usize, save: usize) -> bool {
-    caller % 8 == 0 && save == 1
+    caller.is_multiple_of(8) && save == 1
 }
 
 async fn concurrent_saves_land_once_and_refusals_alone(backend: Backend) {
