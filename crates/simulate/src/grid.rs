@@ -6,11 +6,14 @@
 //! (0-3 per area) then scale (0-2 per area); damage is scarring (0-2 per area below the scalp)
 //! then dyspigmentation (0-1 per area, not doubled). The patient's involved areas are filled
 //! first, one point at a time around them, so that a lesion fades evenly; only what they cannot
-//! hold spills to the other areas, in form order. The once-only items (mucous membrane, hair
-//! loss, alopecia) stay absent: they are assessed and 0.
+//! hold spills to the other areas, in form order. The once-only activity items (mucous membrane,
+//! hair loss, non-scarring alopecia) stay absent: they are assessed and 0. A damage above the 37
+//! points the areas hold takes scarring alopecia of the scalp (3-6) and, above 43, the 12-month
+//! dyspigmentation that doubles (INSTRUMENTS.md §1: 24 + 2 × 13 + 6 = 56).
 
 use instruments::clasi::{
     Area, AreaScores, Clasi, Dyspigmentation, Erythema, Scale, ScalpScores, Scarring,
+    ScarringAlopecia,
 };
 use instruments::subtype::Subtype;
 
@@ -93,7 +96,7 @@ fn fill(
 }
 
 /// A CLASI whose activity is `activity` and damage `damage`, lesions on `involved` first;
-/// `None` when the totals cannot be placed (activity above 65 or damage above 37 this way).
+/// `None` when the totals cannot be placed (activity above 65 this way, or damage above 56).
 pub fn clasi_with_totals(activity: u8, damage: u8, involved: &[Area]) -> Option<Clasi> {
     let (areas, involved_count) = order(involved);
     let count = areas.len();
@@ -113,16 +116,31 @@ pub fn clasi_with_totals(activity: u8, damage: u8, involved: &[Area]) -> Option<
     }
     // Scarring of the scalp is scarring alopecia (0, 3-6), so the scalp takes no scarring here.
     let scarring_max = |slot: usize| if areas[slot] == Area::Scalp { 0 } else { 2 };
-    left = damage;
-    for slots in [mine, others] {
-        fill(&mut left, &mut scarring, slots.clone(), scarring_max);
-        fill(&mut left, &mut dyspigmentation, slots, |_| 1);
+    let split = DamageSplit::of(damage)?;
+    if split.doubled {
+        // Every area's dyspigmentation counts twice; scarring takes what is left (12-24 points).
+        left = ALL.len() as u8;
+        for slots in [mine.clone(), others.clone()] {
+            fill(&mut left, &mut dyspigmentation, slots, |_| 1);
+        }
+        left = split.on_areas - 2 * ALL.len() as u8;
+        for slots in [mine, others] {
+            fill(&mut left, &mut scarring, slots, scarring_max);
+        }
+    } else {
+        left = split.on_areas;
+        for slots in [mine, others] {
+            fill(&mut left, &mut scarring, slots.clone(), scarring_max);
+            fill(&mut left, &mut dyspigmentation, slots, |_| 1);
+        }
     }
     if left > 0 {
         return None;
     }
 
     let mut clasi = Clasi::clear();
+    clasi.scarring_alopecia = Some(ScarringAlopecia::from_points(split.scarring_alopecia).ok()?);
+    clasi.dyspigmentation_lasts_12_months = Some(split.doubled);
     for (index, area) in areas.iter().enumerate() {
         let erythema = Erythema::new(erythema[index]).ok()?;
         let scale = Scale::new(scale[index]).ok()?;
@@ -144,6 +162,34 @@ pub fn clasi_with_totals(activity: u8, damage: u8, involved: &[Area]) -> Option<
         *area_mut(&mut clasi, *area)? = scores;
     }
     Some(clasi)
+}
+
+/// How a damage total is shared between the areas, scarring alopecia and the doubling.
+struct DamageSplit {
+    scarring_alopecia: u8,
+    doubled: bool,
+    /// Points of scarring and dyspigmentation (each dyspigmentation point counted twice when
+    /// doubled).
+    on_areas: u8,
+}
+
+impl DamageSplit {
+    /// The areas alone hold 24 scarring + 13 dyspigmentation = 37; scarring alopecia scores 3-6,
+    /// so 38-43 take it at 3 or more and the areas the rest (35-37); 44-56 take it at 6 with the
+    /// doubling (areas 38-50 of 24 + 2 × 13).
+    fn of(damage: u8) -> Option<DamageSplit> {
+        let (scarring_alopecia, doubled) = match damage {
+            0..=37 => (0, false),
+            38..=43 => ((damage - 37).max(3), false),
+            44..=Clasi::MAX_DAMAGE => (6, true),
+            _ => return None,
+        };
+        Some(DamageSplit {
+            scarring_alopecia,
+            doubled,
+            on_areas: damage - scarring_alopecia,
+        })
+    }
 }
 
 fn area_mut(clasi: &mut Clasi, area: Area) -> Option<&mut AreaScores> {
@@ -192,16 +238,38 @@ mod tests {
             &[Area::Scalp, Area::NoseMalar, Area::VNeck],
             Some((17, 8)),
         );
-        // 13 areas hold 39 erythema and 26 scale points, 24 scarring and 13 dyspigmentation.
-        check(65, 37, &face, Some((65, 37)));
+        // 13 areas hold 39 erythema and 26 scale points, 24 scarring and 13 dyspigmentation;
+        // scarring alopecia (up to 6) and the doubling of dyspigmentation (13 more) reach 56.
+        check(65, 56, &face, Some((65, 56)));
         check(66, 0, &face, None);
-        check(0, 38, &face, None);
+        check(0, 57, &face, None);
         for activity in 0..=65 {
-            check(
-                activity,
-                activity.min(37),
-                &[Area::Scalp],
-                Some((activity, activity.min(37))),
+            check(activity, 0, &[Area::Scalp], Some((activity, 0)));
+        }
+        for damage in 0..=56 {
+            check(0, damage, &[Area::Scalp], Some((0, damage)));
+        }
+    }
+
+    #[test]
+    fn damage_beyond_the_areas_takes_alopecia_then_the_doubling() {
+        // (damage, scarring alopecia, doubled) on both sides of 37 and 43.
+        for (damage, alopecia, doubled) in [
+            (37, 0, false),
+            (38, 3, false),
+            (40, 3, false),
+            (41, 4, false),
+            (43, 6, false),
+            (44, 6, true),
+            (56, 6, true),
+        ] {
+            let clasi = clasi_with_totals(5, damage, &[Area::NoseMalar]).expect("fits");
+            let parts = clasi.damage_parts();
+            assert_eq!(parts.scarring_alopecia, Some(alopecia), "damage {damage}");
+            assert_eq!(
+                clasi.dyspigmentation_lasts_12_months,
+                Some(doubled),
+                "damage {damage}"
             );
         }
     }
