@@ -70,7 +70,7 @@ impl std::ops::AddAssign for Entered {
 
 /// The visit's name as the schedule would print it: `baseline`, `week 4`; a visit the engine
 /// did not ask for is `unscheduled`.
-pub(crate) fn visit_name(start: Date, date: Date, scheduled: bool) -> String {
+fn visit_name(start: Date, date: Date, scheduled: bool) -> String {
     if date == start {
         return "baseline".to_owned();
     }
@@ -99,7 +99,7 @@ fn daily_mg(protocol: &Protocol, level: &str) -> Result<Option<Decimal>, StoreEr
 
 /// The dose periods the decisions named: each level runs from the visit that named it to the
 /// day before the next change; the last one is still running.
-pub(crate) fn dose_periods(
+fn dose_periods(
     protocol: &Protocol,
     visits: &[VisitEntry],
 ) -> Result<Vec<(Date, Option<Date>, Decimal)>, StoreError> {
@@ -124,6 +124,121 @@ pub(crate) fn dose_periods(
     Ok(periods)
 }
 
+/// The visits of `course` as the record keeps them: named by the schedule, with a planned date
+/// when the engine had asked for that day.
+pub(crate) fn visit_data(course: &PatientCourse) -> Vec<VisitData> {
+    let start = course
+        .subject
+        .enrolment_date
+        .unwrap_or(course.subject.screening_date);
+    let mut asked_for: Option<Date> = None;
+    course
+        .visits
+        .iter()
+        .map(|visit| {
+            let scheduled = asked_for == Some(visit.date);
+            asked_for = visit.decision.next_visit;
+            VisitData {
+                name: visit_name(start, visit.date, scheduled),
+                planned_date: scheduled.then_some(visit.date),
+                actual_date: Some(visit.date),
+            }
+        })
+        .collect()
+}
+
+/// The records of a course that follow its visits, in the order they are written.
+pub(crate) struct AfterVisits {
+    pub dose_periods: Vec<DosePeriod>,
+    pub labs: Vec<LabResult>,
+    pub adverse_events: Vec<AdverseEvent>,
+    pub disposition: Option<Disposition>,
+}
+
+/// The dose periods, laboratory results, adverse events and disposition of `course` for subject
+/// `subject_id`; a result on a visit's day belongs to that visit (`visit_ids`: date, record id).
+pub(crate) fn after_visits(
+    protocol: &Protocol,
+    course: &PatientCourse,
+    subject_id: i64,
+    visit_ids: &[(Date, i64)],
+) -> Result<AfterVisits, StoreError> {
+    let drug = protocol
+        .file()
+        .study
+        .drug
+        .clone()
+        .unwrap_or_else(|| "study drug".to_owned());
+    let dose_periods = dose_periods(protocol, &course.visits)?
+        .into_iter()
+        .map(|(from, to, mg)| DosePeriod {
+            subject_id,
+            drug: drug.clone(),
+            daily_dose_mg: mg,
+            start_date: from,
+            end_date: to,
+        })
+        .collect();
+    let labs = course
+        .labs
+        .iter()
+        .map(|lab| {
+            Ok(LabResult {
+                subject_id,
+                visit_id: visit_ids
+                    .iter()
+                    .find(|(date, _)| *date == lab.date)
+                    .map(|(_, id)| *id),
+                collected_on: lab.date,
+                test: lab.test.id().to_owned(),
+                value: Entry::Value(Decimal::parse("value", &lab.value.to_string())?),
+                unit: lab.unit.to_string(),
+                lln: lab
+                    .lln
+                    .map(|lln| Decimal::parse("lln", &lln.to_string()))
+                    .transpose()?,
+                uln: None,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let adverse_events = course
+        .adverse_events
+        .iter()
+        .map(|event| {
+            let grade =
+                instruments::ctcae::CtcaeGrade::from_number(event.grade).ok_or_else(|| {
+                    StoreError::invalid("grade", format!("{} is not 1 to 5", event.grade))
+                })?;
+            Ok(AdverseEvent {
+                subject_id,
+                term: event.term.clone(),
+                start_date: event.start,
+                end_date: event.end,
+                grade,
+                serious: false,
+                causality: event.causality,
+                action_taken: event.action_taken,
+                outcome: event.outcome,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let disposition = course
+        .disposition
+        .as_ref()
+        .map(|(status, date, details)| Disposition {
+            subject_id,
+            status: *status,
+            disposition_date: *date,
+            details: Some(details.clone()),
+        });
+    Ok(AfterVisits {
+        dose_periods,
+        labs,
+        adverse_events,
+        disposition,
+    })
+}
+
 /// Enters `course` in `batch`, whose actor must enter data at the subject's site.
 /// `protocol_version` is the study's protocol version the decisions were taken under.
 pub async fn enter(
@@ -132,33 +247,11 @@ pub async fn enter(
     protocol_version: i64,
     course: &PatientCourse,
 ) -> Result<Entered, StoreError> {
-    let drug = protocol
-        .file()
-        .study
-        .drug
-        .clone()
-        .unwrap_or_else(|| "study drug".to_owned());
     let subject = batch.add_subject(&course.subject).await?;
-    let start = course
-        .subject
-        .enrolment_date
-        .unwrap_or(course.subject.screening_date);
     let mut entered = Entered::default();
     let mut visit_ids = Vec::with_capacity(course.visits.len());
-    let mut asked_for: Option<Date> = None;
-    for visit in &course.visits {
-        let scheduled = asked_for == Some(visit.date);
-        asked_for = visit.decision.next_visit;
-        let stored = batch
-            .add_visit(
-                subject.id,
-                &VisitData {
-                    name: visit_name(start, visit.date, scheduled),
-                    planned_date: scheduled.then_some(visit.date),
-                    actual_date: Some(visit.date),
-                },
-            )
-            .await?;
+    for (visit, data) in course.visits.iter().zip(visit_data(course)) {
+        let stored = batch.add_visit(subject.id, &data).await?;
         visit_ids.push((visit.date, stored.id));
         entered.visits += 1;
         if let Some(clasi) = visit.clasi {
@@ -177,69 +270,22 @@ pub async fn enter(
         batch.add_record(&decision).await?;
         entered.decisions += 1;
     }
-    for (from, to, mg) in dose_periods(protocol, &course.visits)? {
-        batch
-            .add_record(&DosePeriod {
-                subject_id: subject.id,
-                drug: drug.clone(),
-                daily_dose_mg: mg,
-                start_date: from,
-                end_date: to,
-            })
-            .await?;
-        entered.dose_periods += 1;
+    let after = after_visits(protocol, course, subject.id, &visit_ids)?;
+    for period in &after.dose_periods {
+        batch.add_record(period).await?;
     }
-    for lab in &course.labs {
-        let visit_id = visit_ids
-            .iter()
-            .find(|(date, _)| *date == lab.date)
-            .map(|(_, id)| *id);
-        batch
-            .add_record(&LabResult {
-                subject_id: subject.id,
-                visit_id,
-                collected_on: lab.date,
-                test: lab.test.id().to_owned(),
-                value: Entry::Value(Decimal::parse("value", &lab.value.to_string())?),
-                unit: lab.unit.to_string(),
-                lln: lab
-                    .lln
-                    .map(|lln| Decimal::parse("lln", &lln.to_string()))
-                    .transpose()?,
-                uln: None,
-            })
-            .await?;
-        entered.labs += 1;
+    for lab in &after.labs {
+        batch.add_record(lab).await?;
     }
-    for event in &course.adverse_events {
-        let grade = instruments::ctcae::CtcaeGrade::from_number(event.grade).ok_or_else(|| {
-            StoreError::invalid("grade", format!("{} is not 1 to 5", event.grade))
-        })?;
-        batch
-            .add_record(&AdverseEvent {
-                subject_id: subject.id,
-                term: event.term.clone(),
-                start_date: event.start,
-                end_date: event.end,
-                grade,
-                serious: false,
-                causality: event.causality,
-                action_taken: event.action_taken,
-                outcome: event.outcome,
-            })
-            .await?;
-        entered.adverse_events += 1;
+    for event in &after.adverse_events {
+        batch.add_record(event).await?;
     }
-    if let Some((status, date, details)) = &course.disposition {
-        batch
-            .add_record(&Disposition {
-                subject_id: subject.id,
-                status: *status,
-                disposition_date: *date,
-                details: Some(details.clone()),
-            })
-            .await?;
+    if let Some(disposition) = &after.disposition {
+        batch.add_record(disposition).await?;
     }
+    entered.dose_periods = after.dose_periods.len();
+    entered.labs = after.labs.len();
+    entered.adverse_events = after.adverse_events.len();
     Ok(entered)
 }
 

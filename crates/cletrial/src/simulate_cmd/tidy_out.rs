@@ -9,12 +9,9 @@
 
 use export::source::{Casebook, Datum, Entry, FormRecord, Forms};
 use export::tidy::Layout;
-use store::{
-    AdverseEvent, ClasiAssessment, Decimal, Disposition, DosePeriod, LabResult, ProtocolDecision,
-    SubjectRecord,
-};
+use store::{ClasiAssessment, ProtocolDecision, SubjectRecord};
 
-use crate::enter::{PatientCourse, dose_periods, visit_name};
+use crate::enter::{PatientCourse, after_visits, visit_data};
 use crate::export_cmd::entry;
 
 /// The site code of virtual patients in the tables.
@@ -208,26 +205,15 @@ fn casebook(
         ],
     )?;
     let subject = records.records.remove(0);
-    let start = s.enrolment_date.unwrap_or(s.screening_date);
     let mut visit_ids = Vec::with_capacity(course.visits.len());
-    let mut asked_for = None;
-    for visit in &course.visits {
-        let scheduled = asked_for == Some(visit.date);
-        asked_for = visit.decision.next_visit;
+    for (visit, data) in course.visits.iter().zip(visit_data(course)) {
         let visit_id = records.add(
             "visit",
             vec![
                 ("subject_id", int(subject_id)),
-                ("name", text(&visit_name(start, visit.date, scheduled))),
-                (
-                    "planned_date",
-                    if scheduled {
-                        date(visit.date)
-                    } else {
-                        Entry::BLANK
-                    },
-                ),
-                ("actual_date", date(visit.date)),
+                ("name", text(&data.name)),
+                ("planned_date", data.planned_date.map_or(Entry::BLANK, date)),
+                ("actual_date", data.actual_date.map_or(Entry::BLANK, date)),
             ],
         )?;
         visit_ids.push((visit.date, visit_id));
@@ -247,70 +233,18 @@ fn casebook(
             records.record("decision", &decision)?;
         }
     }
-    let drug = protocol.file().study.drug.clone().unwrap_or_default();
-    for (from, to, mg) in dose_periods(protocol, &course.visits)? {
-        records.record(
-            "dose",
-            &DosePeriod {
-                subject_id,
-                drug: drug.clone(),
-                daily_dose_mg: mg,
-                start_date: from,
-                end_date: to,
-            },
-        )?;
+    let after = after_visits(protocol, course, subject_id, &visit_ids)?;
+    for period in &after.dose_periods {
+        records.record("dose", period)?;
     }
-    for lab in &course.labs {
-        let visit_id = visit_ids
-            .iter()
-            .find(|(d, _)| *d == lab.date)
-            .map(|(_, id)| *id);
-        records.record(
-            "lab",
-            &LabResult {
-                subject_id,
-                visit_id,
-                collected_on: lab.date,
-                test: lab.test.id().to_owned(),
-                value: store::Entry::Value(Decimal::parse("value", &lab.value.to_string())?),
-                unit: lab.unit.to_string(),
-                lln: lab
-                    .lln
-                    .map(|lln| Decimal::parse("lln", &lln.to_string()))
-                    .transpose()?,
-                uln: None,
-            },
-        )?;
+    for lab in &after.labs {
+        records.record("lab", lab)?;
     }
-    for event in &course.adverse_events {
-        let grade = instruments::ctcae::CtcaeGrade::from_number(event.grade).ok_or_else(|| {
-            anyhow::format_err!("adverse event grade {} is not 1 to 5", event.grade)
-        })?;
-        records.record(
-            "adverse_event",
-            &AdverseEvent {
-                subject_id,
-                term: event.term.clone(),
-                start_date: event.start,
-                end_date: event.end,
-                grade,
-                serious: false,
-                causality: event.causality,
-                action_taken: event.action_taken,
-                outcome: event.outcome,
-            },
-        )?;
+    for event in &after.adverse_events {
+        records.record("adverse_event", event)?;
     }
-    if let Some((status, day, details)) = &course.disposition {
-        records.record(
-            "disposition",
-            &Disposition {
-                subject_id,
-                status: *status,
-                disposition_date: *day,
-                details: Some(details.clone()),
-            },
-        )?;
+    if let Some(disposition) = &after.disposition {
+        records.record("disposition", disposition)?;
     }
     Ok(Casebook {
         code: s.code.clone(),
