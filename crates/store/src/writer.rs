@@ -79,6 +79,7 @@ pub type Changes = Vec<(&'static str, Option<Value>)>;
 
 pub(crate) struct Writer {
     tx: Tx,
+    pool: Pool,
     actor: String,
     recorded_at: String,
     last_seq: i64,
@@ -127,6 +128,7 @@ impl Writer {
         };
         Ok(Writer {
             tx,
+            pool: pool.clone(),
             actor: actor.to_owned(),
             recorded_at,
             last_seq,
@@ -184,7 +186,9 @@ impl Writer {
     }
 
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        self.pool.committed();
+        Ok(())
     }
 
     /// Creates a record from `changes` (every required field must be present) and returns its id.

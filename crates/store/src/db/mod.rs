@@ -119,6 +119,9 @@ pub(crate) trait Database: Sized {
     /// A write transaction holding the single writer lock: writers queue, readers go on.
     async fn write(&self) -> Result<Self::Tx, StoreError>;
 
+    /// Told after each write transaction has committed (SQLite checkpoints its WAL then).
+    fn committed(&self) {}
+
     /// Runs one statement outside any transaction (backup and maintenance).
     async fn execute_plain(&self, sql: &str, args: &[Arg]) -> Result<u64, StoreError>;
 
@@ -190,6 +193,14 @@ impl Pool {
             Pool::Sqlite(db) => Tx::Sqlite(db.write().await?),
             Pool::Postgres(db) => Tx::Postgres(db.write().await?),
         })
+    }
+
+    /// Tells the backend that a write transaction has committed.
+    pub(crate) fn committed(&self) {
+        match self {
+            Pool::Sqlite(db) => db.committed(),
+            Pool::Postgres(db) => db.committed(),
+        }
     }
 
     pub(crate) async fn execute_plain(&self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
