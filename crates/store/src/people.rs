@@ -120,11 +120,13 @@ async fn user_by_login(tx: &mut Tx, login: &str) -> Result<(i64, Row), StoreErro
 pub(crate) async fn site_by_code(tx: &mut Tx, code: &str) -> Result<(i64, Row), StoreError> {
     match writer::find_by(tx, &SITE, "code", code).await? {
         Some((id, row)) if !row.removed => Ok((id, row)),
-        _ => Err(StoreError::invalid(
-            "site",
-            format!("no site with code '{code}'"),
-        )),
+        _ => Err(no_site(code)),
     }
+}
+
+/// The refusal of a site code that names no live site.
+pub(crate) fn no_site(code: &str) -> StoreError {
+    StoreError::invalid("site", format!("no site with code '{code}'"))
 }
 
 /// Refuses unless `actor` holds a live grant at `site_id` of a role `allowed` accepts;
@@ -150,11 +152,23 @@ pub(crate) async fn require_role(
     if granted {
         Ok(())
     } else {
-        Err(StoreError::Forbidden(format!(
-            "{} holds no {needed} role at this site",
-            actor.login
-        )))
+        Err(no_role(actor, needed))
     }
+}
+
+fn no_role(actor: &Actor, needed: &str) -> StoreError {
+    StoreError::Forbidden(format!(
+        "{} holds no {needed} role at this site",
+        actor.login
+    ))
+}
+
+/// What those who may enter data hold.
+const DATA_ENTRY_ROLES: &str = "investigator or coordinator";
+
+/// The refusal of a user who holds no role that enters data at the site.
+pub(crate) fn no_data_entry_role(actor: &Actor) -> StoreError {
+    no_role(actor, DATA_ENTRY_ROLES)
 }
 
 /// Refuses unless `actor` may enter data at `site_id`.
@@ -163,14 +177,7 @@ pub(crate) async fn require_data_entry(
     actor: &Actor,
     site_id: i64,
 ) -> Result<(), StoreError> {
-    require_role(
-        tx,
-        actor,
-        site_id,
-        Role::enters_data,
-        "investigator or coordinator",
-    )
-    .await
+    require_role(tx, actor, site_id, Role::enters_data, DATA_ENTRY_ROLES).await
 }
 
 /// Whether `password` is the live, enabled account `user_id`'s password.

@@ -8,11 +8,9 @@ use crate::auth::Actor;
 use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::people::{require_data_entry, site_by_code};
 use crate::schema::{Kind, VISIT, VISIT_RECORDS};
 use crate::signatures::void_signatures;
-use crate::subjects::{Subject, subject_in};
-use crate::value::Value;
+use crate::subjects::{Subject, entry_in};
 use crate::writer::{self, Changes, Reason, Row, Writer};
 
 mod sealed {
@@ -93,23 +91,13 @@ async fn check_record<T: SubjectRecord>(
     actor: &Actor,
     data: &T,
 ) -> Result<(), StoreError> {
-    let subject = subject_in(writer.tx(), data.subject_id()).await?;
-    data.check(&subject, check::today())?;
-    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-    require_data_entry(writer.tx(), actor, site_id).await?;
-    if let Some(visit_id) = data.visit_id() {
-        let visit = writer::load(writer.tx(), &VISIT, visit_id).await?;
-        let subject_of_visit = visit
-            .filter(|row| !row.removed)
-            .and_then(|row| row.get("subject_id").and_then(Value::as_int));
-        if subject_of_visit != Some(subject.id) {
-            return Err(StoreError::invalid(
-                "visit_id",
-                format!("no visit {visit_id} for this subject"),
-            ));
-        }
+    let entry = entry_in(writer.tx(), actor, data.subject_id(), data.visit_id()).await?;
+    data.check(&entry.subject, check::today())?;
+    entry.require_data_entry(actor)?;
+    match data.visit_id() {
+        Some(visit_id) => entry.require_visit(visit_id),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Voids the signatures that cover a `T` of `subject_id` taken at `visit_id`.
@@ -176,11 +164,12 @@ pub(crate) async fn remove_record<T: SubjectRecord>(
     reason: &Reason,
 ) -> Result<(), StoreError> {
     let current: Stored<T> = record_in(writer.tx(), id).await?;
-    let subject = subject_in(writer.tx(), current.data.subject_id()).await?;
-    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-    require_data_entry(writer.tx(), actor, site_id).await?;
+    let subject_id = current.data.subject_id();
+    entry_in(writer.tx(), actor, subject_id, None)
+        .await?
+        .require_data_entry(actor)?;
     writer.remove(T::kind(), id, based_on, reason).await?;
-    void_covering::<T>(writer, subject.id, current.data.visit_id(), reason).await
+    void_covering::<T>(writer, subject_id, current.data.visit_id(), reason).await
 }
 
 /// A live record by id.

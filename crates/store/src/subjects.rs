@@ -4,14 +4,14 @@ use instruments::subtype::Subtype;
 use jiff::civil::Date;
 
 use crate::Store;
-use crate::auth::Actor;
+use crate::auth::{Actor, Role};
 use crate::check;
-use crate::db::Tx;
+use crate::db::{Arg, Tx};
 use crate::error::StoreError;
-use crate::people::{require_data_entry, site_by_code};
+use crate::people::{no_data_entry_role, no_site, require_data_entry, site_by_code};
 use crate::schema::{SUBJECT, VISIT};
 use crate::signatures::void_signatures;
-use crate::value::Value;
+use crate::value::{Ty, Value};
 use crate::writer::{self, Changes, Reason, Row, Writer};
 
 /// Sex as collected, CDISC SDTM `SEX` codelist (C66731): F, M, U.
@@ -263,6 +263,11 @@ pub(crate) async fn subject_in(tx: &mut Tx, id: i64) -> Result<Subject, StoreErr
             entity: "subject",
             id: id.to_string(),
         })?;
+    subject_at_site(tx, id, &row).await
+}
+
+/// Subject `id` from its `row`, with its site's code read in `tx`.
+async fn subject_at_site(tx: &mut Tx, id: i64, row: &Row) -> Result<Subject, StoreError> {
     let site_id = row
         .get("site_id")
         .and_then(Value::as_int)
@@ -271,7 +276,97 @@ pub(crate) async fn subject_in(tx: &mut Tx, id: i64) -> Result<Subject, StoreErr
         .await?
         .and_then(|site| site.get("code").and_then(Value::as_text).map(str::to_owned))
         .unwrap_or_default();
-    subject_from(id, &row, site)
+    subject_from(id, row, site)
+}
+
+/// A live subject as a command that enters data for it finds it: its site, whether the actor
+/// may enter data there, and (when asked) whose a visit is. One query, since these checks run
+/// under the writer lock on every save.
+pub(crate) struct Entry {
+    pub(crate) subject: Subject,
+    site_live: bool,
+    may_enter: bool,
+    visit_subject: Option<i64>,
+}
+
+impl Entry {
+    /// Refuses unless the subject's site is live and the actor holds a role there that
+    /// enters data.
+    pub(crate) fn require_data_entry(&self, actor: &Actor) -> Result<(), StoreError> {
+        if !self.site_live {
+            return Err(no_site(&self.subject.data.site));
+        }
+        if !self.may_enter {
+            return Err(no_data_entry_role(actor));
+        }
+        Ok(())
+    }
+
+    /// Refuses unless `visit_id` (the one [`entry_in`] was asked about) is a live visit of
+    /// this subject.
+    pub(crate) fn require_visit(&self, visit_id: i64) -> Result<(), StoreError> {
+        if self.visit_subject == Some(self.subject.id) {
+            Ok(())
+        } else {
+            Err(StoreError::invalid(
+                "visit_id",
+                format!("no visit {visit_id} for this subject"),
+            ))
+        }
+    }
+}
+
+/// The live subject `id` for `actor` to enter data, with visit `visit_id`'s subject.
+pub(crate) async fn entry_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    visit_id: Option<i64>,
+) -> Result<Entry, StoreError> {
+    let (list, mut types) = writer::select_list(&SUBJECT);
+    let roles: Vec<Arg> = Role::ALL
+        .into_iter()
+        .filter(|role| role.enters_data())
+        .map(|role| role.as_str().into())
+        .collect();
+    let marks: Vec<String> = (4..4 + roles.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT {list}, \
+         (SELECT code FROM site WHERE id = subject.site_id), \
+         (SELECT NOT removed FROM site WHERE id = subject.site_id), \
+         EXISTS (SELECT 1 FROM role_grant WHERE user_id = $2 AND site_id = subject.site_id \
+                 AND NOT removed AND role IN ({})), \
+         (SELECT subject_id FROM visit WHERE id = $3 AND NOT removed) \
+         FROM subject WHERE id = $1",
+        marks.join(", ")
+    );
+    types.extend([Ty::Text, Ty::Bool, Ty::Bool, Ty::Int]);
+    let mut args = vec![id.into(), actor.user_id.into(), Arg::Int(visit_id)];
+    args.extend(roles);
+    let mut values = tx
+        .fetch_optional(&sql, &args, &types)
+        .await?
+        .unwrap_or_default();
+    let extra = values.split_off(values.len().saturating_sub(4));
+    let (_, row) = writer::row_from(&SUBJECT, values);
+    if extra.len() != 4 || row.removed {
+        return Err(StoreError::NotFound {
+            entity: "subject",
+            id: id.to_string(),
+        });
+    }
+    let flag = |i: usize| extra[i].as_ref().and_then(Value::as_bool);
+    let site = extra[0]
+        .as_ref()
+        .and_then(Value::as_text)
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Entry {
+        site_live: flag(1) == Some(true),
+        may_enter: flag(2) == Some(true),
+        visit_subject: extra[3].as_ref().and_then(Value::as_int),
+        subject: subject_from(id, &row, site)?,
+    })
 }
 
 /// The live subject with this pseudonymous study id, read in `tx`.
@@ -280,7 +375,7 @@ pub(crate) async fn subject_by_code_in(
     code: &str,
 ) -> Result<Option<Subject>, StoreError> {
     match writer::find_by(tx, &SUBJECT, "code", code.trim()).await? {
-        Some((id, row)) if !row.removed => Ok(Some(subject_in(tx, id).await?)),
+        Some((id, row)) if !row.removed => Ok(Some(subject_at_site(tx, id, &row).await?)),
         _ => Ok(None),
     }
 }
@@ -430,10 +525,9 @@ pub(crate) async fn add_visit(
     subject_id: i64,
     data: &VisitData,
 ) -> Result<Visit, StoreError> {
-    let subject = subject_in(writer.tx(), subject_id).await?;
-    data.check(&subject, check::today())?;
-    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-    require_data_entry(writer.tx(), actor, site_id).await?;
+    let entry = entry_in(writer.tx(), actor, subject_id, None).await?;
+    data.check(&entry.subject, check::today())?;
+    entry.require_data_entry(actor)?;
     let id = writer.create(&VISIT, data.changes(subject_id)).await?;
     let reason = Reason::new("a visit was added")?;
     void_signatures(writer, subject_id, None, &reason).await?;
@@ -449,10 +543,9 @@ pub(crate) async fn update_visit(
     reason: &Reason,
 ) -> Result<Visit, StoreError> {
     let visit = visit_in(writer.tx(), id).await?;
-    let subject = subject_in(writer.tx(), visit.subject_id).await?;
-    data.check(&subject, check::today())?;
-    let (site_id, _) = site_by_code(writer.tx(), &subject.data.site).await?;
-    require_data_entry(writer.tx(), actor, site_id).await?;
+    let entry = entry_in(writer.tx(), actor, visit.subject_id, None).await?;
+    data.check(&entry.subject, check::today())?;
+    entry.require_data_entry(actor)?;
     let version = writer
         .update(&VISIT, id, based_on, reason, data.changes(visit.subject_id))
         .await?;

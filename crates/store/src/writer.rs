@@ -89,6 +89,15 @@ pub(crate) struct Writer {
     note: Option<Reason>,
 }
 
+/// What [`Writer::known`] read: the referenced fields whose records are live, the subject the
+/// record is about with its site, the highest id of the kind.
+#[derive(Default)]
+struct Known {
+    live: Vec<(&'static str, i64)>,
+    subject_site: Option<(i64, Option<i64>)>,
+    max_id: Option<i64>,
+}
+
 /// The chain head at a savepoint, restored when the command after it is undone.
 pub(crate) struct Mark {
     last_seq: i64,
@@ -197,13 +206,13 @@ impl Writer {
         kind: &'static Kind,
         changes: Changes,
     ) -> Result<i64, StoreError> {
-        let fields = self.checked(kind, changes).await?;
+        let (fields, known) = self.checked(kind, changes, true).await?;
         for field in kind.fields.iter().filter(|field| field.required) {
             if fields.get(field.name).is_none_or(Option::is_none) {
                 return Err(StoreError::invalid(field.name, "is required"));
             }
         }
-        let id = next_id(&mut self.tx, kind).await?;
+        let id = known.max_id.unwrap_or(0) + 1;
         let row = Row {
             version: 1,
             removed: false,
@@ -214,7 +223,7 @@ impl Writer {
                 .map(|field| (field.name, fields.get(field.name).cloned().flatten()))
                 .collect(),
         };
-        let (site_id, subject_id) = self.scope(kind, id, &row).await?;
+        let (site_id, subject_id) = self.scope(kind, id, &row, known.subject_site).await?;
         let events: Vec<Event> = kind
             .fields
             .iter()
@@ -273,7 +282,7 @@ impl Writer {
         reason: &Reason,
         changes: Changes,
     ) -> Result<i64, StoreError> {
-        let fields = self.checked(kind, changes).await?;
+        let (fields, known) = self.checked(kind, changes, false).await?;
         let current = self.current(kind, id, based_on).await?;
         let changed: Vec<(&'static Field, Option<Value>)> = kind
             .fields
@@ -299,7 +308,7 @@ impl Writer {
         for (field, new) in &changed {
             after.fields.insert(field.name, new.clone());
         }
-        let (site_id, subject_id) = self.scope(kind, id, &after).await?;
+        let (site_id, subject_id) = self.scope(kind, id, &after, known.subject_site).await?;
         let version = current.version + 1;
         let events: Vec<Event> = changed
             .iter()
@@ -355,7 +364,7 @@ impl Writer {
         reason: &Reason,
     ) -> Result<(), StoreError> {
         let current = self.current(kind, id, based_on).await?;
-        let (site_id, subject_id) = self.scope(kind, id, &current).await?;
+        let (site_id, subject_id) = self.scope(kind, id, &current, None).await?;
         let version = current.version + 1;
         let event = self.chain(
             kind,
@@ -439,12 +448,15 @@ impl Writer {
         Ok(row)
     }
 
-    /// Checks names and types, and that referenced records exist and are live.
+    /// Checks names and types, and that referenced records exist and are live; also returns
+    /// what else [`Writer::known`] read (with `max_id`, the highest id of `kind`).
     async fn checked(
         &mut self,
         kind: &'static Kind,
         changes: Changes,
-    ) -> Result<BTreeMap<&'static str, Option<Value>>, StoreError> {
+        max_id: bool,
+    ) -> Result<(BTreeMap<&'static str, Option<Value>>, Known), StoreError> {
+        let known = self.known(kind, &changes, max_id).await?;
         let mut fields = BTreeMap::new();
         for (name, value) in changes {
             let field = kind.field(name).ok_or_else(|| {
@@ -466,29 +478,103 @@ impl Writer {
                     }
                     _ => {}
                 }
-                if let (Some(target), Some(id)) = (field.refers_to, value.as_int()) {
-                    match load(&mut self.tx, target, id).await? {
-                        Some(row) if !row.removed => {}
-                        _ => {
-                            return Err(StoreError::invalid(
-                                name,
-                                format!("no {} with id {id}", target.name),
-                            ));
-                        }
-                    }
+                if let (Some(target), Some(id)) = (field.refers_to, value.as_int())
+                    && !known.live.contains(&(field.name, id))
+                {
+                    return Err(StoreError::invalid(
+                        name,
+                        format!("no {} with id {id}", target.name),
+                    ));
                 }
             }
             fields.insert(field.name, value);
         }
-        Ok(fields)
+        Ok((fields, known))
     }
 
-    /// The site and subject an event on this record is about.
+    /// Reads in one query what [`Writer::checked`], [`Writer::scope`] and a new id need, since
+    /// these reads run under the writer lock on every save.
+    async fn known(
+        &mut self,
+        kind: &'static Kind,
+        changes: &Changes,
+        max_id: bool,
+    ) -> Result<Known, StoreError> {
+        let mut columns = Vec::new();
+        let mut types = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        let mut references = Vec::new();
+        for (name, value) in changes {
+            let field = kind.field(name);
+            let target = field.and_then(|field| field.refers_to);
+            if let (Some(field), Some(target), Some(id)) =
+                (field, target, value.as_ref().and_then(Value::as_int))
+            {
+                args.push(id.into());
+                columns.push(format!(
+                    "(SELECT NOT removed FROM {} WHERE id = ${})",
+                    target.table,
+                    args.len()
+                ));
+                types.push(Ty::Bool);
+                references.push((field.name, id));
+            }
+        }
+        let subject = match kind.scope {
+            Scope::Subject(field) => changes
+                .iter()
+                .find(|(name, _)| *name == field)
+                .and_then(|(_, value)| value.as_ref().and_then(Value::as_int)),
+            _ => None,
+        };
+        if let Some(subject) = subject {
+            args.push(subject.into());
+            columns.push(format!(
+                "(SELECT site_id FROM {} WHERE id = ${})",
+                crate::schema::SUBJECT.table,
+                args.len()
+            ));
+            types.push(Ty::Int);
+        }
+        if max_id {
+            columns.push(format!("(SELECT MAX(id) FROM {})", kind.table));
+            types.push(Ty::Int);
+        }
+        if columns.is_empty() {
+            return Ok(Known::default());
+        }
+        let values = self
+            .tx
+            .fetch_optional(&format!("SELECT {}", columns.join(", ")), &args, &types)
+            .await?
+            .unwrap_or_default();
+        let mut values = values.into_iter();
+        let mut live = Vec::new();
+        for reference in references {
+            if values.next().flatten().and_then(|value| value.as_bool()) == Some(true) {
+                live.push(reference);
+            }
+        }
+        let subject_site = subject.map(|subject| {
+            let site = values.next().flatten().and_then(|value| value.as_int());
+            (subject, site)
+        });
+        let max_id = values.next().flatten().and_then(|value| value.as_int());
+        Ok(Known {
+            live,
+            subject_site,
+            max_id,
+        })
+    }
+
+    /// The site and subject an event on this record is about; `known` is a subject's site
+    /// already read in this command.
     async fn scope(
         &mut self,
         kind: &Kind,
         id: i64,
         row: &Row,
+        known: Option<(i64, Option<i64>)>,
     ) -> Result<(Option<i64>, Option<i64>), StoreError> {
         let int = |field: &str| row.get(field).and_then(Value::as_int);
         Ok(match kind.scope {
@@ -498,11 +584,12 @@ impl Writer {
             Scope::OwnSubject(site) => (int(site), Some(id)),
             Scope::Subject(field) => {
                 let subject = int(field);
-                let site = match subject {
-                    Some(subject) => load(&mut self.tx, &crate::schema::SUBJECT, subject)
+                let site = match (subject, known) {
+                    (Some(subject), Some((read, site))) if read == subject => site,
+                    (Some(subject), _) => load(&mut self.tx, &crate::schema::SUBJECT, subject)
                         .await?
                         .and_then(|row| row.get("site_id").and_then(Value::as_int)),
-                    None => None,
+                    (None, _) => None,
                 };
                 (site, subject)
             }
@@ -656,19 +743,4 @@ pub(crate) async fn find_by(
         )
         .await?;
     Ok(row.map(|values| row_from(kind, values)))
-}
-
-async fn next_id(tx: &mut Tx, kind: &Kind) -> Result<i64, StoreError> {
-    let row = tx
-        .fetch_optional(
-            &format!("SELECT MAX(id) FROM {}", kind.table),
-            &[],
-            &[Ty::Int],
-        )
-        .await?;
-    Ok(row
-        .and_then(|values| values.into_iter().next().flatten())
-        .and_then(|v| v.as_int())
-        .unwrap_or(0)
-        + 1)
 }
