@@ -136,6 +136,15 @@ impl super::Database for SqliteDb {
             // The savepoint journal of each command is needed only until the transaction ends
             // (crash recovery uses the WAL), so it need not be a file.
             .pragma("temp_store", "memory");
+        // Migrations run on a connection of their own, closed afterwards: one of them turns
+        // foreign keys off for a while, which no connection that serves the study may inherit.
+        let migrator = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let migrated = MIGRATIONS.run(&migrator).await.map_err(StoreError::other);
+        migrator.close().await;
+        migrated?;
         // A local file does not go stale: testing it at every acquire costs a round trip to
         // the connection's thread for nothing.
         let writer = SqlitePoolOptions::new()
@@ -143,7 +152,6 @@ impl super::Database for SqliteDb {
             .test_before_acquire(false)
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
-        MIGRATIONS.run(&writer).await.map_err(StoreError::other)?;
         let readers = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .test_before_acquire(false)

@@ -29,6 +29,7 @@ mod concurrency;
 mod course;
 mod crash;
 mod group;
+mod migration;
 mod missing;
 mod people;
 mod records;
