@@ -189,39 +189,22 @@ impl<W: Write> TidyCsv<W> {
     }
 }
 
-/// One table of the tidy layout being read, a row at a time. Every problem names the file, the
-/// line and the column, and says what the column allows.
-pub struct TidyTable<R: std::io::Read> {
+/// The columns of one table of the layout and what each allows: the one check of a cell's text,
+/// whichever reader split the row ([`TidyTable`], or a caller's own scanner).
+#[derive(Clone, Debug)]
+pub struct Columns {
     file: String,
-    columns: Vec<String>,
+    names: Vec<String>,
     /// Per column: its type, and whether it allows the missing-value codes.
     kinds: Vec<(FieldType, bool)>,
-    reader: csv::Reader<R>,
-    row: csv::ByteRecord,
 }
 
-impl<R: std::io::Read> TidyTable<R> {
-    /// Reads the header of form `form`'s table and checks it is the layout's.
-    pub fn open(layout: &Layout, form: usize, input: R) -> Result<TidyTable<R>, ExportError> {
+impl Columns {
+    /// The columns of form `form`'s table.
+    pub fn new(layout: &Layout, form: usize) -> Columns {
         let def = layout.forms.get(form);
-        let file = file_name(def);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input);
-        let mut header = csv::ByteRecord::new();
-        let read = reader
-            .read_byte_record(&mut header)
-            .map_err(|error| ExportError::invalid(format!("{file} line 1"), error.to_string()))?;
-        let want = layout.header(form);
-        let got: Vec<&[u8]> = header.iter().collect();
-        if !read || got != want.iter().map(|c| c.as_bytes()).collect::<Vec<_>>() {
-            return Err(ExportError::invalid(
-                format!("{file} line 1"),
-                format!("the header must be the tidy layout's: {}", want.join(",")),
-            ));
-        }
-        let kinds = want
+        let names = layout.header(form);
+        let kinds = names
             .iter()
             .map(|name| match def.fields.iter().find(|f| f.name == *name) {
                 Some(field) if field.refers_to.is_some() => (FieldType::Integer, field.missing),
@@ -233,13 +216,31 @@ impl<R: std::io::Read> TidyTable<R> {
                 },
             })
             .collect();
-        Ok(TidyTable {
-            columns: want.into_iter().map(str::to_owned).collect(),
+        Columns {
+            file: file_name(def),
+            names: names.into_iter().map(str::to_owned).collect(),
             kinds,
-            file,
-            reader,
-            row: csv::ByteRecord::new(),
-        })
+        }
+    }
+
+    /// Checks that a header row (its cells) is the layout's.
+    pub fn check_header<'a>(
+        &self,
+        header: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<(), ExportError> {
+        if !header
+            .into_iter()
+            .eq(self.names.iter().map(|c| c.as_bytes()))
+        {
+            return Err(ExportError::invalid(
+                format!("{} line 1", self.file),
+                format!(
+                    "the header must be the tidy layout's: {}",
+                    self.names.join(",")
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The file's name (`visit.csv`).
@@ -247,59 +248,67 @@ impl<R: std::io::Read> TidyTable<R> {
         &self.file
     }
 
+    /// How many columns the table has.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     /// The position of a column.
-    pub fn column(&self, name: &str) -> Result<usize, ExportError> {
-        self.columns
+    pub fn position(&self, name: &str) -> Result<usize, ExportError> {
+        self.names
             .iter()
             .position(|c| c == name)
             .ok_or_else(|| ExportError::invalid(self.file.clone(), format!("has no column {name}")))
     }
 
-    /// Moves to the next row; `false` at the end of the file.
-    pub fn next_row(&mut self) -> Result<bool, ExportError> {
-        let read = self
-            .reader
-            .read_byte_record(&mut self.row)
-            .map_err(|error| {
-                let line = error.position().map_or(0, |p| p.line());
-                ExportError::invalid(format!("{} line {line}", self.file), error.to_string())
-            })?;
-        if read && self.row.len() != self.columns.len() {
-            return Err(ExportError::invalid(
-                self.here(None),
-                format!(
-                    "has {} cells; the header has {} columns",
-                    self.row.len(),
-                    self.columns.len()
-                ),
-            ));
-        }
-        Ok(read)
-    }
-
-    /// The current row's line in the file (1 is the header).
-    pub fn line(&self) -> u64 {
-        self.row.position().map_or(0, |p| p.line())
+    /// A column's type, and whether it allows the missing-value codes.
+    pub fn kind(&self, column: usize) -> (FieldType, bool) {
+        self.kinds[column]
     }
 
     /// Where a problem is: `visit.csv line 12, column actual_date`.
-    pub fn here(&self, column: Option<usize>) -> String {
-        match column.and_then(|c| self.columns.get(c)) {
-            Some(name) => format!("{} line {}, column {name}", self.file, self.line()),
-            None => format!("{} line {}", self.file, self.line()),
+    pub fn here(&self, line: u64, column: Option<usize>) -> String {
+        match column.and_then(|c| self.names.get(c)) {
+            Some(name) => format!("{} line {line}, column {name}", self.file),
+            None => format!("{} line {line}", self.file),
         }
     }
 
-    /// The raw text of a cell.
-    pub fn raw(&self, column: usize) -> Result<&str, ExportError> {
-        std::str::from_utf8(self.row.get(column).unwrap_or_default())
-            .map_err(|_| ExportError::invalid(self.here(Some(column)), "is not UTF-8 text"))
+    /// A row with the wrong number of cells, on `line`.
+    pub fn wrong_length(&self, line: u64, cells: usize) -> ExportError {
+        ExportError::invalid(
+            self.here(line, None),
+            format!(
+                "has {cells} cells; the header has {} columns",
+                self.names.len()
+            ),
+        )
+    }
+
+    /// The raw text of a cell in `column` on `line` (`line` is asked only for an error).
+    pub fn raw<'t>(
+        &self,
+        column: usize,
+        text: &'t [u8],
+        line: impl Fn() -> u64,
+    ) -> Result<&'t str, ExportError> {
+        std::str::from_utf8(text)
+            .map_err(|_| ExportError::invalid(self.here(line(), Some(column)), "is not UTF-8 text"))
     }
 
     /// A cell read with its field's type: a value, a missing-value code where the field allows
-    /// one, or blank.
-    pub fn entry(&self, column: usize) -> Result<Entry, ExportError> {
-        let text = self.raw(column)?;
+    /// one, or blank. `line` is asked only for an error.
+    pub fn entry(
+        &self,
+        column: usize,
+        text: &[u8],
+        line: impl Fn() -> u64,
+    ) -> Result<Entry, ExportError> {
+        let text = self.raw(column, text, &line)?;
         let (ty, missing_allowed) = self.kinds[column];
         if text.is_empty() {
             return Ok(Entry::BLANK);
@@ -308,7 +317,7 @@ impl<R: std::io::Read> TidyTable<R> {
             return if missing_allowed {
                 Ok(Entry::Missing(*missing))
             } else {
-                Err(self.not_allowed(column, text, ty, false))
+                Err(self.not_allowed(line(), column, text, ty, false))
             };
         }
         let datum = match ty {
@@ -323,10 +332,17 @@ impl<R: std::io::Read> TidyTable<R> {
         };
         datum
             .map(Entry::Value)
-            .ok_or_else(|| self.not_allowed(column, text, ty, missing_allowed))
+            .ok_or_else(|| self.not_allowed(line(), column, text, ty, missing_allowed))
     }
 
-    fn not_allowed(&self, column: usize, text: &str, ty: FieldType, missing: bool) -> ExportError {
+    fn not_allowed(
+        &self,
+        line: u64,
+        column: usize,
+        text: &str,
+        ty: FieldType,
+        missing: bool,
+    ) -> ExportError {
         let value = match ty {
             FieldType::Text => "text",
             FieldType::Integer => "a whole number",
@@ -339,9 +355,98 @@ impl<R: std::io::Read> TidyTable<R> {
             ""
         };
         ExportError::invalid(
-            self.here(Some(column)),
+            self.here(line, Some(column)),
             format!("'{text}' is not allowed; allowed: {value}{codes}, or empty"),
         )
+    }
+}
+
+/// One table of the tidy layout being read, a row at a time. Every problem names the file, the
+/// line and the column, and says what the column allows.
+pub struct TidyTable<R: std::io::Read> {
+    columns: Columns,
+    reader: csv::Reader<R>,
+    row: csv::ByteRecord,
+}
+
+impl<R: std::io::Read> TidyTable<R> {
+    /// Reads the header of form `form`'s table and checks it is the layout's.
+    pub fn open(layout: &Layout, form: usize, input: R) -> Result<TidyTable<R>, ExportError> {
+        let columns = Columns::new(layout, form);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut header = csv::ByteRecord::new();
+        let read = reader.read_byte_record(&mut header).map_err(|error| {
+            ExportError::invalid(format!("{} line 1", columns.file), error.to_string())
+        })?;
+        if read {
+            columns.check_header(&header)?;
+        } else {
+            columns.check_header(std::iter::empty())?;
+        }
+        Ok(TidyTable {
+            columns,
+            reader,
+            row: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The table's columns.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// The file's name (`visit.csv`).
+    pub fn file(&self) -> &str {
+        self.columns.file()
+    }
+
+    /// The position of a column.
+    pub fn column(&self, name: &str) -> Result<usize, ExportError> {
+        self.columns.position(name)
+    }
+
+    /// Moves to the next row; `false` at the end of the file.
+    pub fn next_row(&mut self) -> Result<bool, ExportError> {
+        let read = self
+            .reader
+            .read_byte_record(&mut self.row)
+            .map_err(|error| {
+                let line = error.position().map_or(0, |p| p.line());
+                ExportError::invalid(
+                    format!("{} line {line}", self.columns.file),
+                    error.to_string(),
+                )
+            })?;
+        if read && self.row.len() != self.columns.len() {
+            return Err(self.columns.wrong_length(self.line(), self.row.len()));
+        }
+        Ok(read)
+    }
+
+    /// The current row's line in the file (1 is the header).
+    pub fn line(&self) -> u64 {
+        self.row.position().map_or(0, |p| p.line())
+    }
+
+    /// Where a problem is: `visit.csv line 12, column actual_date`.
+    pub fn here(&self, column: Option<usize>) -> String {
+        self.columns.here(self.line(), column)
+    }
+
+    /// The raw text of a cell.
+    pub fn raw(&self, column: usize) -> Result<&str, ExportError> {
+        let text = self.row.get(column).unwrap_or_default();
+        self.columns.raw(column, text, || self.line())
+    }
+
+    /// A cell read with its field's type: a value, a missing-value code where the field allows
+    /// one, or blank.
+    pub fn entry(&self, column: usize) -> Result<Entry, ExportError> {
+        let text = self.row.get(column).unwrap_or_default();
+        self.columns.entry(column, text, || self.line())
     }
 }
 
