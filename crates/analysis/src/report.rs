@@ -15,7 +15,7 @@ use crate::derive::{
     BestResponse, Datasets, Definitions, Endpoint, SubjectRow, TimeToEventRow, ae_rows,
     subject_row, time_to_event, visit_rows,
 };
-use crate::snapshot::{Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
+use crate::snapshot::{LabGrade, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
 use crate::tally::Tally;
 
 /// The test of each visit's CLASI against baseline in Figure 2. The paper names only "the t test and
@@ -944,17 +944,22 @@ fn lane(subject: &SubjectSnapshot, row: &SubjectRow) -> Lane {
 
 /// Baseline grade (the last graded value on or before day 0) against the worst graded value after it.
 fn count_lab_shifts(tests: &mut Shifts, subject: &SubjectSnapshot) {
-    let mut names: Vec<&str> = subject.labs.iter().map(|l| l.test.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    for test in names {
-        let of_test = subject.labs.iter().filter(|l| l.test == test);
+    // The subject's results grouped by test (a stable sort keeps each test's record order), so each
+    // result is compared with its neighbours instead of every test's name with every result.
+    let mut labs: Vec<&LabGrade> = subject.labs.iter().collect();
+    labs.sort_by(|a, b| a.test.cmp(&b.test));
+    for of_test in labs.chunk_by(|a, b| a.test == b.test) {
+        let test = of_test[0].test.as_str();
         let baseline = of_test
-            .clone()
+            .iter()
             .filter(|l| l.day <= 0 && l.grade.is_some())
             .max_by_key(|l| l.day)
             .and_then(|l| l.grade);
-        let worst = of_test.filter(|l| l.day > 0).filter_map(|l| l.grade).max();
+        let worst = of_test
+            .iter()
+            .filter(|l| l.day > 0)
+            .filter_map(|l| l.grade)
+            .max();
         let cells = match tests.get_mut(test) {
             Some(cells) => cells,
             None => tests.entry(test.to_owned()).or_default(),
