@@ -1,137 +1,236 @@
 //! Reads a study from its tidy CSV tables (the layout `export::tidy` writes) a subject at a time.
 //!
-//! Every table is read in one pass on its own thread; the threads hand each subject's rows to the
-//! caller in subject.csv's order, so memory holds a few batches of subjects whatever the study's size.
-//! Each table must list its subjects together and in subject.csv's order (both writers do); a row
-//! out of that order is an error naming its file and line.
+//! Every table is read in one pass on its own thread (`scan` splits the rows); the two largest,
+//! clasi.csv and lab.csv, in two byte ranges on two threads. The threads hand each subject's rows to
+//! the caller in subject.csv's order, so memory holds a few batches of subjects whatever the study's
+//! size. Each table must list its subjects together and in subject.csv's order (both writers do); a
+//! row out of that order is an error naming its file and line. Only the columns the report reads are
+//! checked (each as the data dictionary allows); the others are not read.
 
-use std::fs::File;
-use std::io::BufReader;
-use std::path::Path;
+mod scan;
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use analysis::snapshot::{Sex, SubjectSnapshot, SubtypeGroup};
 use export::ExportError;
 use export::source::{Datum, Entry};
-use export::tidy::{Layout, TidyTable};
+use export::tidy::{Columns, Layout};
 use jiff::civil::Date;
 
 use super::{ClasiTotals, EventRecord, SubjectRecords, snapshot_of};
 use crate::io::CliError;
+use scan::{Origin, Scanner};
 
 /// Subjects handed over at a time between a table's thread and the reader.
 const BATCH: usize = 512;
 
-/// One subject's rows of one table, and the line its first row is on.
+/// A table at least this large is read in two byte ranges.
+const SPLIT_BYTES: u64 = 64 << 20;
+
+/// One subject's rows of one table, and the line its first row is on (counted from its part's
+/// first row).
 struct Group<T> {
     code: String,
     line: u64,
     rows: Vec<T>,
 }
 
-type Batch<T> = Result<Vec<Group<T>>, ExportError>;
-
-/// A table being read: its file, the columns the report uses, and how a row reads.
-trait Rows: Sized + Send + 'static {
-    const FORM: &'static str;
-    /// The positions of the columns `read` uses.
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError>;
-    fn read(table: &TidyTable<BufReader<File>>, columns: &[usize]) -> Result<Self, ExportError>;
+/// What a part's thread hands over.
+enum Message<T> {
+    Subjects(Vec<Group<T>>),
+    Failed(ExportError),
+    /// The part's end was inside a row: it read on to the end of the file, so the later parts
+    /// (which started inside that row) are not read.
+    Overran,
 }
 
-/// Reads the tables in `dir` and calls `each` with every subject, in subject.csv's order.
+/// A table being read: the columns the report uses, and how a row reads.
+trait Rows: Sized + Send + 'static {
+    const FORM: &'static str;
+    /// Read in two byte ranges.
+    const SPLIT: bool = false;
+    /// The positions of the columns `read` uses.
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError>;
+    fn read(row: &Scanner, columns: &[usize]) -> Result<Self, ExportError>;
+}
+
+/// Reads the tables in `dir` and calls `each` with every subject, in subject.csv's order. The
+/// subjects are put together on a thread of their own, so `each` runs beside it.
 pub(super) fn read(dir: &Path, mut each: impl FnMut(SubjectSnapshot)) -> Result<(), CliError> {
-    let layout = Layout::new(&crate::export_cmd::forms());
     std::thread::scope(|scope| {
-        let mut visits = Cursor::<VisitRow>::start(scope, dir, &layout)?;
-        let mut clasi = Cursor::<ClasiRow>::start(scope, dir, &layout)?;
-        let mut doses = Cursor::<DoseRow>::start(scope, dir, &layout)?;
-        let mut events = Cursor::<EventRow>::start(scope, dir, &layout)?;
-        let mut labs = Cursor::<LabRow>::start(scope, dir, &layout)?;
-        let mut decisions = Cursor::<DecisionRow>::start(scope, dir, &layout)?;
-        let mut dispositions = Cursor::<DispositionRow>::start(scope, dir, &layout)?;
-        let mut subjects = open(dir, &layout, "subject")?;
-        let columns = SubjectRow::columns(&subjects).map_err(input)?;
-        while subjects.next_row().map_err(input)? {
-            let code_column = 0;
-            let code = subjects.raw(code_column).map_err(input)?.to_owned();
-            let subject = SubjectRow::read(&subjects, &columns).map_err(input)?;
-            let visit_rows = visits.take(&code)?;
-            let doses = doses.take(&code)?;
-            let events = events.take(&code)?;
-            let labs = labs.take(&code)?;
-            let decisions = decisions.take(&code)?;
-            let dispositions = dispositions.take(&code)?;
-            let clasi = clasi
-                .take(&code)?
-                .into_iter()
-                .map(|c| ClasiTotals {
-                    visit: visit_rows
-                        .iter()
-                        .position(|v| v.name == c.visit && v.key_date == c.visit_date),
-                    assessed_on: c.assessed_on,
-                    activity: c.activity,
-                    damage: c.damage,
-                })
-                .collect();
-            each(snapshot_of(SubjectRecords {
-                code,
-                sex: subject.sex,
-                subtype: subject.subtype,
-                screening_date: subject.screening_date,
-                enrolment_date: subject.enrolment_date,
-                visits: visit_rows
-                    .into_iter()
-                    .map(|v| (v.name, v.actual_date))
-                    .collect(),
-                clasi,
-                doses: doses.into_iter().map(|d| (d.start, d.end, d.mg)).collect(),
-                events: events.into_iter().map(|e| e.0).collect(),
-                labs: labs
-                    .into_iter()
-                    .map(|l| (l.test, l.collected_on, l.grade))
-                    .collect(),
-                decisions: decisions
-                    .into_iter()
-                    .map(|d| (d.decided_on, d.phase))
-                    .collect(),
-                dispositions: dispositions
-                    .into_iter()
-                    .map(|d| (d.date, d.status))
-                    .collect(),
-            }));
+        let (send, subjects) = sync_channel(4);
+        let assembling = scope.spawn(move || assemble(scope, dir, &send));
+        for batch in subjects {
+            batch.into_iter().for_each(&mut each);
         }
-        visits.finish()?;
-        clasi.finish()?;
-        doses.finish()?;
-        events.finish()?;
-        labs.finish()?;
-        decisions.finish()?;
-        dispositions.finish()
+        assembling.join().unwrap_or_else(|_| {
+            Err(CliError::Other(anyhow::format_err!(
+                "the thread reading the tables stopped"
+            )))
+        })
     })
+}
+
+/// Reads the tables in `dir` and sends every subject, in subject.csv's order, a batch at a time.
+fn assemble<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    dir: &'scope Path,
+    send: &SyncSender<Vec<SubjectSnapshot>>,
+) -> Result<(), CliError> {
+    let layout = Layout::new(&crate::export_cmd::forms());
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut visits = Cursor::<VisitRow>::start(scope, dir, &layout)?;
+    let mut clasi = Cursor::<ClasiRow>::start(scope, dir, &layout)?;
+    let mut doses = Cursor::<DoseRow>::start(scope, dir, &layout)?;
+    let mut events = Cursor::<EventRow>::start(scope, dir, &layout)?;
+    let mut labs = Cursor::<LabRow>::start(scope, dir, &layout)?;
+    let mut decisions = Cursor::<DecisionRow>::start(scope, dir, &layout)?;
+    let mut dispositions = Cursor::<DispositionRow>::start(scope, dir, &layout)?;
+    let (mut subjects, columns) = open::<SubjectRow>(dir, &layout)?;
+    while subjects.next_row().map_err(input)? {
+        let code_column = 0;
+        let code = subjects.raw(code_column).map_err(input)?.to_owned();
+        let subject = SubjectRow::read(&subjects, &columns).map_err(input)?;
+        let visit_rows = visits.take(&code)?;
+        let doses = doses.take(&code)?;
+        let events = events.take(&code)?;
+        let labs = labs.take(&code)?;
+        let decisions = decisions.take(&code)?;
+        let dispositions = dispositions.take(&code)?;
+        let clasi = clasi
+            .take(&code)?
+            .into_iter()
+            .map(|c| ClasiTotals {
+                visit: visit_rows
+                    .iter()
+                    .position(|v| v.key_date == c.visit_date && v.name == c.visit),
+                assessed_on: c.assessed_on,
+                activity: c.activity,
+                damage: c.damage,
+            })
+            .collect();
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if send.send(full).is_err() {
+                // The caller stopped listening: it has stopped reading.
+                return Ok(());
+            }
+        }
+        batch.push(snapshot_of(SubjectRecords {
+            code,
+            sex: subject.sex,
+            subtype: subject.subtype,
+            screening_date: subject.screening_date,
+            enrolment_date: subject.enrolment_date,
+            visits: visit_rows
+                .into_iter()
+                .map(|v| (v.name, v.actual_date))
+                .collect(),
+            clasi,
+            doses: doses.into_iter().map(|d| (d.start, d.end, d.mg)).collect(),
+            events: events.into_iter().map(|e| e.0).collect(),
+            labs: labs
+                .into_iter()
+                .map(|l| (l.test, l.collected_on, l.grade))
+                .collect(),
+            decisions: decisions
+                .into_iter()
+                .map(|d| (d.decided_on, d.phase))
+                .collect(),
+            dispositions: dispositions
+                .into_iter()
+                .map(|d| (d.date, d.status))
+                .collect(),
+        }));
+    }
+    visits.finish()?;
+    clasi.finish()?;
+    doses.finish()?;
+    events.finish()?;
+    labs.finish()?;
+    decisions.finish()?;
+    dispositions.finish()?;
+    // The caller is listening until this thread ends.
+    let _ = send.send(batch);
+    Ok(())
 }
 
 fn input(error: ExportError) -> CliError {
     CliError::input(format!("--csv: {error}"))
 }
 
-fn open(dir: &Path, layout: &Layout, form: &str) -> Result<TidyTable<BufReader<File>>, CliError> {
-    let index = layout
-        .forms()
-        .index(form)
-        .ok_or_else(|| CliError::Other(anyhow::format_err!("the record has no form {form}")))?;
-    let path = dir.join(format!("{form}.csv"));
-    let file = File::open(&path).map_err(|error| {
-        CliError::input(format!("--csv: cannot read '{}': {error}", path.display()))
+/// A table's path and columns, and the positions of the columns `T` reads.
+fn table<T: Rows>(dir: &Path, layout: &Layout) -> Result<(PathBuf, Columns, Vec<usize>), CliError> {
+    let index = layout.forms().index(T::FORM).ok_or_else(|| {
+        CliError::Other(anyhow::format_err!("the record has no form {}", T::FORM))
     })?;
-    TidyTable::open(layout, index, BufReader::with_capacity(1 << 20, file)).map_err(input)
+    let columns = Columns::new(layout, index);
+    let wanted = T::columns(&columns).map_err(input)?;
+    Ok((dir.join(format!("{}.csv", T::FORM)), columns, wanted))
 }
 
-/// The next subjects of one table, read ahead on its own thread.
+/// The whole of a table, and the positions of the columns `T` reads.
+fn open<T: Rows>(dir: &Path, layout: &Layout) -> Result<(Scanner, Vec<usize>), CliError> {
+    let (path, columns, wanted) = table::<T>(dir, layout)?;
+    let scanner = scanner(&path, &columns, &wanted, 0, u64::MAX)?;
+    Ok((scanner, wanted))
+}
+
+fn scanner(
+    path: &Path,
+    columns: &Columns,
+    wanted: &[usize],
+    start: u64,
+    end: u64,
+) -> Result<Scanner, CliError> {
+    let cells: Vec<usize> = std::iter::once(0).chain(wanted.iter().copied()).collect();
+    Scanner::open(path, columns, &cells, start, end).map_err(|error| match error {
+        ExportError::Io(error) => {
+            CliError::input(format!("--csv: cannot read '{}': {error}", path.display()))
+        }
+        error => input(error),
+    })
+}
+
+/// Where the second half of a table of at least `least` bytes starts: the first row after its middle whose subject is
+/// not the row before's (within the next MiB). A guess: a quoted cell with a line break could make
+/// it fall inside a row, which the first half's reader finds out (`Message::Overran`).
+fn middle(path: &Path, least: u64) -> std::io::Result<Option<u64>> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size < least {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(size / 2))?;
+    let mut sample = Vec::new();
+    file.take(1 << 20).read_to_end(&mut sample)?;
+    let mut lines = sample.split(|b| *b == b'\n');
+    // The first piece is the end of a line begun before the middle.
+    let mut at = size / 2 + lines.next().map_or(0, |l| l.len() as u64 + 1);
+    let mut previous: Option<&[u8]> = None;
+    for line in lines {
+        let subject = line.split(|b| *b == b',').next().unwrap_or_default();
+        if previous.is_some_and(|p| p != subject) && at < size {
+            return Ok(Some(at));
+        }
+        previous = Some(subject);
+        at += line.len() as u64 + 1;
+    }
+    Ok(None)
+}
+
+/// The next subjects of one table, read ahead on one thread per part.
 struct Cursor<T> {
     file: &'static str,
-    batches: Receiver<Batch<T>>,
+    /// The parts not yet read to their end, in file order, with where each starts.
+    parts: VecDeque<(Receiver<Message<T>>, Origin)>,
     pending: std::vec::IntoIter<Group<T>>,
+    /// Where the pending groups' part starts.
+    origin: Option<Origin>,
     next: Option<Group<T>>,
 }
 
@@ -141,145 +240,198 @@ impl<T: Rows> Cursor<T> {
         dir: &Path,
         layout: &Layout,
     ) -> Result<Cursor<T>, CliError> {
-        let table = open(dir, layout, T::FORM)?;
-        let columns = T::columns(&table).map_err(input)?;
-        let (send, batches) = sync_channel(4);
-        scope.spawn(move || {
-            // The reader stops listening only when it has stopped reading; nothing to do then.
-            let _ = produce(table, &columns, &send);
-        });
+        let (path, columns, wanted) = table::<T>(dir, layout)?;
+        let middle = if T::SPLIT {
+            middle(&path, SPLIT_BYTES).map_err(|error| {
+                CliError::input(format!("--csv: cannot read '{}': {error}", path.display()))
+            })?
+        } else {
+            None
+        };
+        let bounds = match middle {
+            Some(middle) => vec![(0, middle), (middle, u64::MAX)],
+            None => vec![(0, u64::MAX)],
+        };
+        Cursor::parts(scope, &path, &columns, &wanted, &bounds)
+    }
+
+    /// Reads the table at `path` in parts, each from a row's start (as far as known) to the next
+    /// part's, on its own thread.
+    fn parts<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        path: &Path,
+        columns: &Columns,
+        wanted: &[usize],
+        bounds: &[(u64, u64)],
+    ) -> Result<Cursor<T>, CliError> {
+        let mut parts = VecDeque::new();
+        for &(start, end) in bounds {
+            let scanner = scanner(path, columns, wanted, start, end)?;
+            let origin = scanner.origin().clone();
+            let (send, receive) = sync_channel(4);
+            let wanted = wanted.to_vec();
+            scope.spawn(move || {
+                // The reader stops listening only when it has stopped reading; nothing to do then.
+                let _ = produce(scanner, &wanted, &send);
+            });
+            parts.push_back((receive, origin));
+        }
         Ok(Cursor {
             file: T::FORM,
-            batches,
+            parts,
             pending: Vec::new().into_iter(),
+            origin: None,
             next: None,
         })
     }
 
     fn peek(&mut self) -> Result<Option<&Group<T>>, CliError> {
-        if self.next.is_none() {
-            self.next = match self.pending.next() {
-                Some(group) => Some(group),
-                None => match self.batches.recv() {
-                    Ok(batch) => {
-                        self.pending = batch.map_err(input)?.into_iter();
-                        self.pending.next()
-                    }
-                    Err(_) => None,
-                },
+        while self.next.is_none() {
+            if let Some(group) = self.pending.next() {
+                self.next = Some(group);
+                break;
+            }
+            let Some((part, origin)) = self.parts.front() else {
+                break;
             };
+            match part.recv() {
+                Ok(Message::Subjects(batch)) => {
+                    self.pending = batch.into_iter();
+                    self.origin = Some(origin.clone());
+                }
+                Ok(Message::Failed(error)) => return Err(input(error)),
+                Ok(Message::Overran) => self.parts.truncate(1),
+                Err(_) => {
+                    self.parts.pop_front();
+                }
+            }
         }
         Ok(self.next.as_ref())
     }
 
     /// The rows of subject `code` (none when the table has none).
     fn take(&mut self, code: &str) -> Result<Vec<T>, CliError> {
-        match self.peek()? {
-            Some(group) if group.code == code => {
-                Ok(self.next.take().map(|g| g.rows).unwrap_or_default())
+        let mut rows = Vec::new();
+        // A subject whose rows straddle two parts comes in one group from each.
+        while let Some(group) = self.peek()? {
+            if group.code != code {
+                break;
             }
-            _ => Ok(Vec::new()),
+            let group = self.next.take().map(|g| g.rows).unwrap_or_default();
+            if rows.is_empty() {
+                rows = group;
+            } else {
+                rows.extend(group);
+            }
         }
+        Ok(rows)
     }
 
     /// Every row must have been taken.
     fn finish(mut self) -> Result<(), CliError> {
-        let file = self.file;
-        match self.peek()? {
-            None => Ok(()),
-            Some(group) => Err(CliError::input(format!(
+        self.peek()?;
+        match (&self.next, &self.origin) {
+            (Some(group), Some(origin)) => Err(CliError::input(format!(
                 "--csv: {}.csv line {}, column subject: '{}' is not in subject.csv, or its rows are not together in subject.csv's order",
-                file, group.line, group.code
+                self.file,
+                origin.line(group.line),
+                group.code
             ))),
+            _ => Ok(()),
         }
     }
 }
 
-/// Reads `table` to its end, grouping consecutive rows by subject.
+/// Reads a part of a table to its end, grouping consecutive rows by subject.
 fn produce<T: Rows>(
-    mut table: TidyTable<BufReader<File>>,
+    mut table: Scanner,
     columns: &[usize],
-    send: &SyncSender<Batch<T>>,
-) -> Result<(), std::sync::mpsc::SendError<Batch<T>>> {
+    send: &SyncSender<Message<T>>,
+) -> Result<(), std::sync::mpsc::SendError<Message<T>>> {
     let mut batch: Vec<Group<T>> = Vec::with_capacity(BATCH);
+    // A subject's rows are about as many as the one's before: allocated once.
+    let mut expect = 1;
     loop {
         match table.next_row() {
             Ok(true) => {}
             Ok(false) => break,
-            Err(error) => return send.send(Err(error)),
+            Err(error) => return send.send(Message::Failed(error)),
         }
-        let read = table
-            .raw(0)
-            .and_then(|code| Ok((code, T::read(&table, columns)?)));
-        let (code, row) = match read {
-            Ok(read) => read,
-            Err(error) => return send.send(Err(error)),
+        let row = match T::read(&table, columns) {
+            Ok(row) => row,
+            Err(error) => return send.send(Message::Failed(error)),
         };
-        // The code is copied once per subject, not once per row.
+        // The code is checked and copied once per subject, not once per row.
         match batch.last_mut() {
-            Some(group) if group.code == code => group.rows.push(row),
+            Some(group) if table.cell(0) == group.code.as_bytes() => group.rows.push(row),
             _ => {
+                let code = match table.raw(0) {
+                    Ok(code) => code.to_owned(),
+                    Err(error) => return send.send(Message::Failed(error)),
+                };
+                if let Some(last) = batch.last() {
+                    expect = last.rows.len();
+                }
+                let mut rows = Vec::with_capacity(expect);
+                rows.push(row);
                 let group = Group {
-                    code: code.to_owned(),
-                    line: table.line(),
-                    rows: vec![row],
+                    code,
+                    line: table.relative_line(),
+                    rows,
                 };
                 if batch.len() == BATCH {
-                    send.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))?;
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    send.send(Message::Subjects(full))?;
                 }
                 batch.push(group);
             }
         }
     }
-    send.send(Ok(batch))
+    send.send(Message::Subjects(batch))?;
+    if table.overran() {
+        send.send(Message::Overran)?;
+    }
+    Ok(())
 }
 
 /// The positions of named columns.
-fn positions(
-    table: &TidyTable<BufReader<File>>,
-    names: &[&str],
-) -> Result<Vec<usize>, ExportError> {
-    names.iter().map(|name| table.column(name)).collect()
+fn positions(columns: &Columns, names: &[&str]) -> Result<Vec<usize>, ExportError> {
+    names.iter().map(|name| columns.position(name)).collect()
 }
 
 /// A cell that must hold a value.
-fn value(table: &TidyTable<BufReader<File>>, column: usize) -> Result<Datum, ExportError> {
-    match table.entry(column)? {
+fn value(row: &Scanner, column: usize) -> Result<Datum, ExportError> {
+    match row.entry(column)? {
         Entry::Value(datum) => Ok(datum),
         Entry::Missing(_) => Err(ExportError::invalid(
-            table.here(Some(column)),
+            row.here(Some(column)),
             "must hold a value",
         )),
     }
 }
 
-fn text(table: &TidyTable<BufReader<File>>, column: usize) -> Result<String, ExportError> {
-    match value(table, column)? {
+fn text(row: &Scanner, column: usize) -> Result<String, ExportError> {
+    if let Some(text) = row.text_value(column) {
+        return Ok(text.to_owned());
+    }
+    match value(row, column)? {
         Datum::Text(text) => Ok(text),
         other => Ok(other.plain()),
     }
 }
 
-fn date(table: &TidyTable<BufReader<File>>, column: usize) -> Result<Date, ExportError> {
-    table.entry(column)?.date().ok_or_else(|| {
-        ExportError::invalid(table.here(Some(column)), "must hold a date YYYY-MM-DD")
-    })
-}
-
-fn optional_date(
-    table: &TidyTable<BufReader<File>>,
-    column: usize,
-) -> Result<Option<Date>, ExportError> {
-    Ok(table.entry(column)?.date())
+fn date(row: &Scanner, column: usize) -> Result<Date, ExportError> {
+    row.date(column)?
+        .ok_or_else(|| ExportError::invalid(row.here(Some(column)), "must hold a date YYYY-MM-DD"))
 }
 
 /// A whole number in `range`, or blank.
 fn small(
-    table: &TidyTable<BufReader<File>>,
+    row: &Scanner,
     column: usize,
     range: std::ops::RangeInclusive<u8>,
 ) -> Result<Option<u8>, ExportError> {
-    match table.entry(column)?.integer() {
+    match row.integer(column)? {
         None => Ok(None),
         Some(n) => u8::try_from(n)
             .ok()
@@ -287,7 +439,7 @@ fn small(
             .map(Some)
             .ok_or_else(|| {
                 ExportError::invalid(
-                    table.here(Some(column)),
+                    row.here(Some(column)),
                     format!(
                         "{n} is out of range; allowed: {} to {}, or empty",
                         range.start(),
@@ -307,37 +459,37 @@ struct SubjectRow {
 
 impl Rows for SubjectRow {
     const FORM: &'static str = "subject";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(
-            table,
+            columns,
             &["sex", "subtype", "screening_date", "enrolment_date"],
         )
     }
-    fn read(table: &TidyTable<BufReader<File>>, c: &[usize]) -> Result<SubjectRow, ExportError> {
-        let sex = match text(table, c[0])?.as_str() {
+    fn read(row: &Scanner, c: &[usize]) -> Result<SubjectRow, ExportError> {
+        let sex = match text(row, c[0])?.as_str() {
             "F" => Some(Sex::F),
             "M" => Some(Sex::M),
             "U" => None,
             other => {
                 return Err(ExportError::invalid(
-                    table.here(Some(c[0])),
+                    row.here(Some(c[0])),
                     format!("'{other}' is not allowed; allowed: F, M, U"),
                 ));
             }
         };
-        let subtype = match table.entry(c[1])?.text() {
+        let subtype = match row.entry(c[1])?.text() {
             None => None,
             Some(id) => Some(SubtypeGroup::of(id.parse().map_err(
                 |error: instruments::subtype::UnknownSubtype| {
-                    ExportError::invalid(table.here(Some(c[1])), error.to_string())
+                    ExportError::invalid(row.here(Some(c[1])), error.to_string())
                 },
             )?)),
         };
         Ok(SubjectRow {
             sex,
             subtype,
-            screening_date: date(table, c[2])?,
-            enrolment_date: optional_date(table, c[3])?,
+            screening_date: date(row, c[2])?,
+            enrolment_date: row.date(c[3])?,
         })
     }
 }
@@ -351,14 +503,14 @@ struct VisitRow {
 
 impl Rows for VisitRow {
     const FORM: &'static str = "visit";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
-        positions(table, &["name", "visit_date", "actual_date"])
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
+        positions(columns, &["name", "visit_date", "actual_date"])
     }
-    fn read(table: &TidyTable<BufReader<File>>, c: &[usize]) -> Result<VisitRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize]) -> Result<VisitRow, ExportError> {
         Ok(VisitRow {
-            name: text(table, c[0])?,
-            key_date: optional_date(table, c[1])?,
-            actual_date: optional_date(table, c[2])?,
+            name: text(row, c[0])?,
+            key_date: row.date(c[1])?,
+            actual_date: row.date(c[2])?,
         })
     }
 }
@@ -373,21 +525,22 @@ struct ClasiRow {
 
 impl Rows for ClasiRow {
     const FORM: &'static str = "clasi";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
+    const SPLIT: bool = true;
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(
-            table,
+            columns,
             &["visit", "visit_date", "assessed_on", "activity", "damage"],
         )
     }
     /// The totals the record derived (an unassessed item leaves them blank); CLASI activity is
     /// 0-70 and damage 0-56.
-    fn read(table: &TidyTable<BufReader<File>>, c: &[usize]) -> Result<ClasiRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize]) -> Result<ClasiRow, ExportError> {
         Ok(ClasiRow {
-            visit: table.raw(c[0])?.to_owned(),
-            visit_date: optional_date(table, c[1])?,
-            assessed_on: date(table, c[2])?,
-            activity: small(table, c[3], 0..=70)?,
-            damage: small(table, c[4], 0..=56)?,
+            visit: row.raw(c[0])?.to_owned(),
+            visit_date: row.date(c[1])?,
+            assessed_on: date(row, c[2])?,
+            activity: small(row, c[3], 0..=70)?,
+            damage: small(row, c[4], 0..=56)?,
         })
     }
 }
@@ -400,24 +553,24 @@ struct DoseRow {
 
 impl Rows for DoseRow {
     const FORM: &'static str = "dose";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
-        positions(table, &["start_date", "end_date", "daily_dose_mg"])
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
+        positions(columns, &["start_date", "end_date", "daily_dose_mg"])
     }
-    fn read(table: &TidyTable<BufReader<File>>, c: &[usize]) -> Result<DoseRow, ExportError> {
-        let text = text(table, c[2])?;
+    fn read(row: &Scanner, c: &[usize]) -> Result<DoseRow, ExportError> {
+        let text = text(row, c[2])?;
         let mg = text
             .parse::<f64>()
             .ok()
             .filter(|mg| mg.is_finite() && *mg >= 0.0)
             .ok_or_else(|| {
                 ExportError::invalid(
-                    table.here(Some(c[2])),
+                    row.here(Some(c[2])),
                     format!("'{text}' is not allowed; allowed: a dose in mg per day, e.g. 2.5"),
                 )
             })?;
         Ok(DoseRow {
-            start: date(table, c[0])?,
-            end: optional_date(table, c[1])?,
+            start: date(row, c[0])?,
+            end: row.date(c[1])?,
             mg,
         })
     }
@@ -427,9 +580,9 @@ struct EventRow(EventRecord);
 
 impl Rows for EventRow {
     const FORM: &'static str = "adverse_event";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(
-            table,
+            columns,
             &[
                 "term",
                 "start_date",
@@ -441,21 +594,21 @@ impl Rows for EventRow {
         )
     }
     /// CTCAE grades 1-5.
-    fn read(table: &TidyTable<BufReader<File>>, c: &[usize]) -> Result<EventRow, ExportError> {
-        let grade = small(table, c[3], 1..=5)?.ok_or_else(|| {
-            ExportError::invalid(table.here(Some(c[3])), "must hold a CTCAE grade 1 to 5")
+    fn read(row: &Scanner, c: &[usize]) -> Result<EventRow, ExportError> {
+        let grade = small(row, c[3], 1..=5)?.ok_or_else(|| {
+            ExportError::invalid(row.here(Some(c[3])), "must hold a CTCAE grade 1 to 5")
         })?;
-        let serious = table
+        let serious = row
             .entry(c[4])?
             .boolean()
-            .ok_or_else(|| ExportError::invalid(table.here(Some(c[4])), "must be true or false"))?;
+            .ok_or_else(|| ExportError::invalid(row.here(Some(c[4])), "must be true or false"))?;
         Ok(EventRow(EventRecord {
-            term: text(table, c[0])?,
-            start: date(table, c[1])?,
-            end: optional_date(table, c[2])?,
+            term: text(row, c[0])?,
+            start: date(row, c[1])?,
+            end: row.date(c[2])?,
             grade,
             serious,
-            causality: text(table, c[5])?,
+            causality: text(row, c[5])?,
         }))
     }
 }
@@ -468,15 +621,16 @@ struct LabRow {
 
 impl Rows for LabRow {
     const FORM: &'static str = "lab";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
-        positions(table, &["test", "collected_on", "ctcae_grade"])
+    const SPLIT: bool = true;
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
+        positions(columns, &["test", "collected_on", "ctcae_grade"])
     }
     /// The CTCAE grade the record derived (0 = within the normal range; blank = not graded).
-    fn read(table: &TidyTable<BufReader<File>>, c: &[usize]) -> Result<LabRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize]) -> Result<LabRow, ExportError> {
         Ok(LabRow {
-            test: text(table, c[0])?,
-            collected_on: date(table, c[1])?,
-            grade: small(table, c[2], 0..=5)?,
+            test: text(row, c[0])?,
+            collected_on: date(row, c[1])?,
+            grade: small(row, c[2], 0..=5)?,
         })
     }
 }
@@ -488,13 +642,13 @@ struct DecisionRow {
 
 impl Rows for DecisionRow {
     const FORM: &'static str = "decision";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
-        positions(table, &["decided_on", "phase"])
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
+        positions(columns, &["decided_on", "phase"])
     }
-    fn read(table: &TidyTable<BufReader<File>>, c: &[usize]) -> Result<DecisionRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize]) -> Result<DecisionRow, ExportError> {
         Ok(DecisionRow {
-            decided_on: date(table, c[0])?,
-            phase: text(table, c[1])?,
+            decided_on: date(row, c[0])?,
+            phase: text(row, c[1])?,
         })
     }
 }
@@ -506,16 +660,208 @@ struct DispositionRow {
 
 impl Rows for DispositionRow {
     const FORM: &'static str = "disposition";
-    fn columns(table: &TidyTable<BufReader<File>>) -> Result<Vec<usize>, ExportError> {
-        positions(table, &["disposition_date", "status"])
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
+        positions(columns, &["disposition_date", "status"])
     }
-    fn read(
-        table: &TidyTable<BufReader<File>>,
-        c: &[usize],
-    ) -> Result<DispositionRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize]) -> Result<DispositionRow, ExportError> {
         Ok(DispositionRow {
-            date: date(table, c[0])?,
-            status: text(table, c[1])?,
+            date: date(row, c[0])?,
+            status: text(row, c[1])?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use export::dataset::Missing;
+    use export::tidy::TidyTable;
+
+    use super::*;
+
+    const LAB: &str = "subject,site,visit,visit_date,repeat,record_id,collected_on,test,value,unit,lln,uln,ctcae_grade\n";
+
+    fn lab_columns() -> Columns {
+        let layout = Layout::new(&crate::export_cmd::forms());
+        let form = layout.forms().index("lab").expect("lab form");
+        Columns::new(&layout, form)
+    }
+
+    /// lab.csv with quoted cells: a comma and a quote in a read cell, a line break in a cell not
+    /// read whose second line looks like another subject's row, a CRLF row, a blank line and the
+    /// missing-value codes in `value`.
+    fn lab_table() -> String {
+        let mut text = LAB.to_owned();
+        for (subject, rows) in [("P-1", 3), ("P-2", 1), ("P-3", 4), ("P-4", 2)] {
+            for repeat in 1..=rows {
+                text += &format!(
+                    "{subject},S,,,{repeat},{repeat}0,2026-01-0{repeat},alt,{repeat},U/L,,40,{}\n",
+                    repeat % 3
+                );
+            }
+        }
+        text += "P-4,S,,,3,33,2026-02-01,\"ALT, \"\"serum\"\"\",NOT DONE,U/L,,40,\n";
+        text += "P-4,S,,,4,34,2026-02-02,alt,NOT APPLICABLE,\"U/L\nP-9,S,,,1,1,2026-01-01,alt,1,U/L,,40,1\",,40,2\n";
+        text += "P-5,S,,,1,51,2026-02-03,alt,UNKNOWN,U/L,,40,0\r\n";
+        text += "\n";
+        text += "P-5,S,,,2,52,2026-02-04,alt,0,U/L,,40,\n";
+        text += "P-6,S,,,1,61,2026-02-05,alt,,U/L,,40,5";
+        text
+    }
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("lab.csv");
+        std::fs::write(&path, text).expect("lab.csv");
+        (dir, path)
+    }
+
+    type Read = Vec<(String, Vec<(String, Date, Option<u8>)>)>;
+
+    /// Every subject's rows, reading lab.csv in parts at `bounds`.
+    fn read_parts(path: &Path, bounds: &[(u64, u64)]) -> Result<Read, String> {
+        let columns = lab_columns();
+        let wanted = LabRow::columns(&columns).expect("columns");
+        std::thread::scope(|scope| {
+            let message = |error: CliError| match error {
+                CliError::Input(message) => message,
+                CliError::Other(error) => error.to_string(),
+            };
+            let mut cursor =
+                Cursor::<LabRow>::parts(scope, path, &columns, &wanted, bounds).map_err(message)?;
+            let mut read = Vec::new();
+            while let Some(group) = cursor.peek().map_err(message)? {
+                let code = group.code.clone();
+                let rows = cursor.take(&code).map_err(message)?;
+                let rows = rows
+                    .into_iter()
+                    .map(|l| (l.test, l.collected_on, l.grade))
+                    .collect();
+                read.push((code, rows));
+            }
+            Ok(read)
+        })
+    }
+
+    /// A quoted cell reads as the CSV parser reads it (every cell is the full parser's), the codes
+    /// stay distinct from blank and from 0, and each row keeps its line.
+    #[test]
+    fn quoted_cells_read_as_the_csv_parser_reads_them() {
+        let text = lab_table();
+        let (_dir, path) = write(&text);
+        let columns = lab_columns();
+        let all: Vec<usize> = (0..columns.len()).collect();
+        let mut fast = Scanner::open(&path, &columns, &all, 0, u64::MAX).expect("open");
+        let layout = Layout::new(&crate::export_cmd::forms());
+        let form = layout.forms().index("lab").expect("lab form");
+        let mut full = TidyTable::open(&layout, form, text.as_bytes()).expect("open");
+        let mut lines = Vec::new();
+        while full.next_row().expect("row") {
+            assert!(fast.next_row().expect("row"));
+            lines.push(fast.line());
+            for c in &all {
+                assert_eq!(fast.entry(*c).expect("cell"), full.entry(*c).expect("cell"));
+                assert_eq!(fast.date(*c).ok(), full.entry(*c).map(|e| e.date()).ok());
+                assert_eq!(
+                    fast.integer(*c).ok(),
+                    full.entry(*c).map(|e| e.integer()).ok()
+                );
+            }
+        }
+        assert!(!fast.next_row().expect("end"));
+        // The file's lines as an editor numbers them: the quoted line break, the CRLF row and the
+        // blank line count (the csv crate's count leaves out the last two).
+        assert_eq!(lines, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 17, 18]);
+        let read = read_parts(&path, &[(0, u64::MAX)]).expect("read");
+        let p4 = &read[3].1;
+        assert_eq!(p4[2].0, "ALT, \"serum\"");
+        assert_eq!((p4[2].2, p4[3].2), (None, Some(2)));
+        assert_eq!(read[4].1[0].2, Some(0));
+        let value = columns.position("value").expect("value");
+        let mut codes = Scanner::open(&path, &columns, &[value], 0, u64::MAX).expect("open");
+        let mut values = Vec::new();
+        while codes.next_row().expect("row") {
+            values.push(codes.entry(value).expect("value"));
+        }
+        let missing = |m| Entry::Missing(m);
+        assert_eq!(
+            values[10..],
+            [
+                missing(Missing::NotDone),
+                missing(Missing::NotApplicable),
+                missing(Missing::Unknown),
+                Entry::Value(Datum::Text("0".into())),
+                Entry::BLANK,
+            ]
+        );
+    }
+
+    /// Split anywhere, even inside a row or inside a quoted cell with a line break, the parts
+    /// read as one pass does: a subject straddling the split is one subject, and a part whose end
+    /// falls inside a row reads on.
+    #[test]
+    fn every_split_reads_as_one_pass() {
+        let text = lab_table();
+        let (_dir, path) = write(&text);
+        let whole = read_parts(&path, &[(0, u64::MAX)]).expect("read");
+        let codes: Vec<&str> = whole.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, ["P-1", "P-2", "P-3", "P-4", "P-5", "P-6"]);
+        for at in 1..text.len() as u64 {
+            let split = read_parts(&path, &[(0, at), (at, u64::MAX)]);
+            assert_eq!(split.as_ref(), Ok(&whole), "split at byte {at}");
+        }
+    }
+
+    /// The middle of a large table is the start of a row whose subject is not the row before's.
+    #[test]
+    fn the_middle_is_a_change_of_subject() {
+        let mut text = LAB.to_owned();
+        for subject in 1..=40 {
+            for repeat in 1..=(subject % 7 + 1) {
+                text += &format!("P-{subject},S,,,{repeat},1,2026-01-01,alt,1,U/L,,40,0\n");
+            }
+        }
+        let (_dir, path) = write(&text);
+        let at = middle(&path, 0).expect("read").expect("a middle") as usize;
+        assert!(at >= text.len() / 2, "{at}");
+        let (before, after) = (&text[..at - 1], &text[at..]);
+        let last = before.rsplit('\n').next().expect("row before");
+        assert_ne!(last.split(',').next(), after.split(',').next());
+        assert_eq!(
+            read_parts(&path, &[(0, at as u64), (at as u64, u64::MAX)]),
+            read_parts(&path, &[(0, u64::MAX)])
+        );
+        assert_eq!(middle(&path, text.len() as u64 + 1).expect("read"), None);
+    }
+
+    /// A bad cell in any part names its file, its line in the whole file and its column.
+    #[test]
+    fn bad_cells_name_the_line_in_the_whole_file() {
+        let good = lab_table();
+        for (row, date, line) in [
+            ("P-5,S,,,2,52,2026-02-04,", "2026-02-04", 17),
+            ("P-1,S,,,1,10,2026-01-01,", "2026-01-01", 2),
+        ] {
+            let text = good.replace(row, &row.replace(date, "2026-02-30"));
+            assert_ne!(text, good);
+            let (_dir, path) = write(&text);
+            let expect = format!(
+                "--csv: lab.csv line {line}, column collected_on: '2026-02-30' is not allowed"
+            );
+            for at in [0, text.find("P-3").expect("P-3") as u64] {
+                let bounds = if at == 0 {
+                    vec![(0, u64::MAX)]
+                } else {
+                    vec![(0, at), (at, u64::MAX)]
+                };
+                let error = read_parts(&path, &bounds).expect_err("bad date");
+                assert!(error.starts_with(&expect), "{error} (split at {at})");
+            }
+        }
+        let (_dir, path) = write(&format!("{LAB}P-1,S,,,1\n"));
+        let error = read_parts(&path, &[(0, u64::MAX)]).expect_err("short row");
+        assert_eq!(
+            error,
+            "--csv: lab.csv line 2: has 5 cells; the header has 13 columns"
+        );
     }
 }
