@@ -99,6 +99,25 @@ impl Subtype {
         }
     }
 
+    /// The name a clinician reads on a page, e.g. `DLE, localized` (the abbreviations of
+    /// [S40]: ACLE, SCLE, DLE, LE).
+    pub fn label(self) -> &'static str {
+        match self {
+            Subtype::AcleLocalized => "ACLE, localized",
+            Subtype::AcleGeneralized => "ACLE, generalized",
+            Subtype::ScleAnnular => "SCLE, annular",
+            Subtype::SclePapulosquamous => "SCLE, papulosquamous",
+            Subtype::DleLocalized => "DLE, localized",
+            Subtype::DleGeneralized => "DLE, generalized",
+            Subtype::DleHypertrophic => "DLE, hypertrophic",
+            Subtype::DleMucosal => "DLE, mucosal",
+            Subtype::LupusProfundus => "LE profundus",
+            Subtype::Chilblain => "Chilblain LE",
+            Subtype::Tumidus => "LE tumidus",
+            Subtype::Other => "Other CLE",
+        }
+    }
+
     /// Classic DLE, localized when confined to the head and neck and generalized when it
     /// extends below the neck [S40, S41].
     pub fn classic_dle(extends_below_neck: bool) -> Subtype {

@@ -60,3 +60,19 @@ fn classic_dle_extent_is_the_neck() {
         ]
     );
 }
+
+#[test]
+fn labels_name_each_subtype_once_and_keep_its_category() {
+    let labels: std::collections::BTreeSet<&str> =
+        Subtype::ALL.iter().map(|subtype| subtype.label()).collect();
+    assert_eq!(labels.len(), Subtype::ALL.len(), "{labels:?}");
+    for subtype in Subtype::ALL {
+        let label = subtype.label();
+        let expect = match subtype.category(Scheme::Gilliam) {
+            Category::Acle => "ACLE",
+            Category::Scle => "SCLE",
+            _ => "",
+        };
+        assert!(label.starts_with(expect), "{subtype:?}: {label}");
+    }
+}

@@ -2,6 +2,7 @@
 //! timeline (chart and list), visits with the protocol's calendar, and data queries.
 
 use axum::extract::{Path, State};
+use instruments::subtype::Subtype;
 use maud::{Markup, html};
 use store::{EligibilityRecord, ProtocolDecision, Subject};
 
@@ -53,7 +54,7 @@ pub(crate) async fn list(
                             th scope="row" { a href={ "/subjects/" (subject.data.code) } { (subject.data.code) } }
                             td { (subject.data.site) }
                             td { (subject.data.sex.code()) }
-                            td { (subject.data.subtype.map_or_else(|| "—".to_owned(), |subtype| subtype.to_string())) }
+                            td { (subject.data.subtype.map_or("—", Subtype::label)) }
                             td { (subject.data.screening_date) }
                             td { (date_or_dash(subject.data.consent_date)) }
                             td { (date_or_dash(subject.data.enrolment_date)) }
@@ -144,7 +145,7 @@ pub(crate) async fn render(
         dl.facts {
             dt { "Site" } dd { (data.site) }
             dt { "Sex" } dd { (data.sex.code()) }
-            dt { "Subtype" } dd { (data.subtype.map_or_else(|| "not recorded".to_owned(), |subtype| subtype.to_string())) }
+            dt { "Subtype" } dd { (data.subtype.map_or("not recorded", Subtype::label)) }
             dt { "Screened" } dd { (data.screening_date) }
             dt { "Consent" } dd { (date_or_dash(data.consent_date)) }
             dt { "Enrolled" } dd { (date_or_dash(data.enrolment_date)) }
