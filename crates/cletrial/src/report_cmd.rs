@@ -362,25 +362,6 @@ fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
         .iter()
         .filter(|c| c.assessed_on <= start)
         .max_by_key(|c| c.assessed_on);
-    let mut points: Vec<VisitPoint> = r
-        .visits
-        .iter()
-        .enumerate()
-        .filter_map(|(index, (name, date))| {
-            let date = (*date)?;
-            if date <= start {
-                return None;
-            }
-            let assessed = r.clasi.iter().find(|c| c.visit == Some(index));
-            Some(VisitPoint {
-                name: name.clone(),
-                day: day(date),
-                activity: assessed.map_or(Measure::NotDone, |c| total(c.activity)),
-                damage: assessed.map_or(Measure::NotDone, |c| total(c.damage)),
-            })
-        })
-        .collect();
-    points.sort_by_key(|p| p.day);
     let dates = r
         .visits
         .iter()
@@ -390,6 +371,26 @@ fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
         .chain(r.labs.iter().map(|l| l.1))
         .chain(r.dispositions.iter().map(|d| d.0));
     let last_day = dates.max().map(day);
+    // The visits' names are moved into the points, not copied.
+    let mut points: Vec<VisitPoint> = r
+        .visits
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, (name, date))| {
+            let date = date?;
+            if date <= start {
+                return None;
+            }
+            let assessed = r.clasi.iter().find(|c| c.visit == Some(index));
+            Some(VisitPoint {
+                name,
+                day: day(date),
+                activity: assessed.map_or(Measure::NotDone, |c| total(c.activity)),
+                damage: assessed.map_or(Measure::NotDone, |c| total(c.damage)),
+            })
+        })
+        .collect();
+    points.sort_by_key(|p| p.day);
     SubjectSnapshot {
         id: r.code,
         sex: r.sex,
