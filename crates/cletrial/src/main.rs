@@ -97,6 +97,12 @@ fn usage_error_line(error: &clap::Error) -> String {
     format!("{joined} (see --help)")
 }
 
+/// mimalloc instead of the system allocator: the report's readers allocate a row's cells on one
+/// thread and free them on another, where glibc's malloc spent over a quarter of the CPU
+/// (BENCHMARKS.md, report).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
