@@ -184,9 +184,9 @@ pub(crate) fn timeline(
                     @let end = scale.x(dose.data.end_date.unwrap_or(last));
                     @let weekly = dose.data.daily_dose_mg.as_f64() * 7.0;
                     @let opacity = if max_weekly > 0.0 { 0.08 + 0.3 * (weekly / max_weekly).min(1.0) } else { 0.15 };
-                    @let level = protocol.as_ref().ok().and_then(|p| level_of(p, dose.data.daily_dose_mg.as_f64())).unwrap_or_default();
+                    @let level = protocol.as_ref().ok().and_then(|p| level_of(p, dose.data.daily_dose_mg.as_f64())).map(|level| format!(" ({})", level.text)).unwrap_or_default();
                     rect.dose x=(format(start)) y=(TOP) width=(format((end - start).max(2.0))) height=(PLOT_BOTTOM - TOP) fill="#0b5cad" fill-opacity=(format!("{opacity:.2}")) {
-                        title { (dose.data.drug) " " (dose.data.daily_dose_mg.as_str()) " mg/day " (level) }
+                        title { (dose.data.drug) " " (dose.data.daily_dose_mg.as_str()) " mg/day" (level) }
                     }
                 }
                 @for score in [0u8, 10, 20, 30, 40, 50, 60, 70] {

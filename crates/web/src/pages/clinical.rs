@@ -11,6 +11,7 @@ use protocol::history::{
     ClasiActivity, ClasiDamage, ClasiRecord, DoseRecord, EventKind, EventRecord, LabRecord,
     Patient, SledaiRecord, SledaiScore,
 };
+use protocol::model::DoseLevel;
 use protocol::{Decision, History, Protocol};
 use store::{
     Actor, AdverseEvent, BirthOrAge, ClasiAssessment, DosePeriod, EligibilityRecord, LabResult,
@@ -64,13 +65,12 @@ pub(crate) async fn register_screened(
 /// A dose period's level: the protocol level whose weekly amount, spread over seven days, is the
 /// period's daily dose. `DosePeriod` keeps mg per day; the level keeps mg per administration
 /// and administrations per week, so 5 mg on alternate days is 2.5 mg/day.
-pub(crate) fn level_of(protocol: &Protocol, daily_mg: f64) -> Option<String> {
+pub(crate) fn level_of(protocol: &Protocol, daily_mg: f64) -> Option<&DoseLevel> {
     protocol
         .file()
         .dose_levels
         .iter()
         .find(|level| (level.mg_per_week() / 7.0 - daily_mg).abs() < 0.0005)
-        .map(|level| level.id.clone())
 }
 
 /// The mg per day a level gives, as the decimal text a dose period keeps (3 decimals).
@@ -146,7 +146,9 @@ impl Record {
                 Some(DoseRecord {
                     from: record.data.start_date,
                     to: record.data.end_date,
-                    level: level_of(protocol, record.data.daily_dose_mg.as_f64())?,
+                    level: level_of(protocol, record.data.daily_dose_mg.as_f64())?
+                        .id
+                        .clone(),
                 })
             })
             .collect();

@@ -259,7 +259,8 @@ async fn visit_entry_scores_clasi_and_the_panel_shows_the_protocol_decision() {
             "<svg",
             "class=\"dose\"",
             "class=\"activity\"",
-            "lenalidomide 5 mg/day",
+            // The band says the protocol's words for the level, not its id.
+            "lenalidomide 5 mg/day (lenalidomide 5 mg once daily)",
             "not followed",
         ] {
             assert!(subject.body.contains(text), "{text}");
