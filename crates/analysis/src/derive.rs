@@ -378,7 +378,7 @@ pub fn visit_rows(subject: &SubjectSnapshot) -> Vec<VisitRow> {
             let (damage_change, damage_percent_change) = change(subject.baseline_damage, v.damage);
             VisitRow {
                 id: subject.id.clone(),
-                visit: v.name.clone(),
+                visit: v.name.to_string(),
                 day: v.day,
                 activity: v.activity,
                 activity_change,

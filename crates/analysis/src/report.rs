@@ -15,7 +15,7 @@ use crate::derive::{
     BestResponse, Datasets, Definitions, Endpoint, SubjectRow, TimeToEventRow, ae_rows,
     subject_row, time_to_event, visit_rows,
 };
-use crate::snapshot::{LabGrade, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
+use crate::snapshot::{LabGrade, Name, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
 use crate::tally::Tally;
 
 /// The test of each visit's CLASI against baseline in Figure 2. The paper names only "the t test and
@@ -411,7 +411,8 @@ pub struct Builder {
     time_to_cr: Vec<f64>,
     time_to_cr_by_subtype: BTreeMap<SubtypeGroup, Vec<f64>>,
     endpoints: BTreeMap<EndpointKey, EndpointTally>,
-    visits: BTreeMap<String, VisitTally>,
+    /// By visit name, in first-seen order (a few dozen: found by pointer, see `visit_tally`).
+    visits: Vec<(Name, VisitTally)>,
     safety: SafetyTally,
 }
 
@@ -504,7 +505,7 @@ impl Builder {
             time_to_cr: Vec::new(),
             time_to_cr_by_subtype: BTreeMap::new(),
             endpoints: BTreeMap::new(),
-            visits: BTreeMap::new(),
+            visits: Vec::new(),
             safety: SafetyTally::default(),
         })
     }
@@ -588,10 +589,7 @@ impl Builder {
 
     fn count_visits(&mut self, subject: &SubjectSnapshot) {
         for visit in &subject.visits {
-            let tally = match self.visits.get_mut(&visit.name) {
-                Some(tally) => tally,
-                None => self.visits.entry(visit.name.clone()).or_default(),
-            };
+            let tally = visit_tally(&mut self.visits, &visit.name);
             tally.days.add(visit.day as f64);
             let scores = [
                 (
@@ -787,7 +785,7 @@ impl Builder {
             .visits
             .iter()
             .map(|(visit, tally)| Figure2Point {
-                visit: visit.clone(),
+                visit: visit.to_string(),
                 week: tally.days.nth(tally.days.len() / 2).unwrap_or_default() / 7.0,
                 activity: score(&tally.activity, &tally.activity_change),
                 damage: score(&tally.damage, &tally.damage_change),
@@ -940,6 +938,21 @@ fn lane(subject: &SubjectSnapshot, row: &SubjectRow) -> Lane {
             .collect(),
         withdrawal_weeks: row.withdrawal_week,
     }
+}
+
+/// The tally of visit `name`. A reader's names are shared, so the pointer usually finds it; the
+/// text finds a name made apart (a map keyed by text compared strings for every visit of every
+/// subject).
+fn visit_tally<'a>(visits: &'a mut Vec<(Name, VisitTally)>, name: &Name) -> &'a mut VisitTally {
+    let at = visits
+        .iter()
+        .position(|(n, _)| n.is(name))
+        .or_else(|| visits.iter().position(|(n, _)| n.as_str() == name.as_str()))
+        .unwrap_or_else(|| {
+            visits.push((name.clone(), VisitTally::default()));
+            visits.len() - 1
+        });
+    &mut visits[at].1
 }
 
 /// Baseline grade (the last graded value on or before day 0) against the worst graded value after it.

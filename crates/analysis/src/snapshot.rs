@@ -6,7 +6,9 @@
 //! A value that is not a number stays what it is ([`Measure`]): "not done", "not applicable" and
 //! "unknown" are kept apart from each other and from 0.
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
 
 use crate::published::{self, Cohort, Diagnosis};
 
@@ -122,10 +124,98 @@ pub enum Sex {
     M,
 }
 
+/// A name that many records share (a visit's, a laboratory test's). A reader makes each distinct
+/// name once and hands out copies, so a record costs no allocation, and two records' names are
+/// usually the same text in memory: equality and order look at the pointer before the text.
+#[derive(Clone, Debug)]
+pub struct Name(Text);
+
+#[derive(Clone, Debug)]
+enum Text {
+    Lasting(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Name {
+    /// A name kept to the end of the run and never freed, for a reader that makes a bounded number
+    /// of distinct names (a few dozen over millions of records): copying and dropping it touch no
+    /// count shared between threads (a shared count's atomic updates showed in profiles).
+    pub fn lasting(text: &str) -> Name {
+        Name(Text::Lasting(Box::leak(text.into())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Text::Lasting(text) => text,
+            Text::Shared(text) => text,
+        }
+    }
+
+    /// The same text in memory (not only equal text).
+    pub fn is(&self, other: &Name) -> bool {
+        std::ptr::eq(self.as_str(), other.as_str())
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.is(other) || self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        if self.is(other) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+}
+
+impl From<&str> for Name {
+    fn from(name: &str) -> Name {
+        Name(Text::Shared(name.into()))
+    }
+}
+
+impl From<String> for Name {
+    fn from(name: String) -> Name {
+        Name(Text::Shared(name.into()))
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
+
 /// One visit's CLASI totals.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VisitPoint {
-    pub name: String,
+    pub name: Name,
     pub day: i64,
     pub activity: Measure,
     pub damage: Measure,
@@ -155,7 +245,7 @@ pub struct AdverseEventEntry {
 /// CTCAE grading.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LabGrade {
-    pub test: String,
+    pub test: Name,
     pub day: i64,
     pub grade: Option<u8>,
 }
@@ -299,5 +389,23 @@ impl Snapshot {
             source: Source::Published,
             subjects,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names made apart compare by their text; a lasting and a shared name with one text are equal.
+    #[test]
+    fn names_compare_by_text() {
+        let (lasting, shared) = (Name::lasting("week 12"), Name::from("week 12"));
+        assert!(lasting == shared && !lasting.is(&shared));
+        assert_eq!(lasting.cmp(&shared), std::cmp::Ordering::Equal);
+        assert!(lasting.is(&lasting.clone()));
+        let mut names = [Name::from("week 4"), Name::lasting("week 12"), shared];
+        names.sort();
+        let texts: Vec<&str> = names.iter().map(Name::as_str).collect();
+        assert_eq!(texts, ["week 12", "week 12", "week 4"]);
     }
 }

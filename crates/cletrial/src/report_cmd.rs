@@ -14,8 +14,8 @@ use analysis::published::Cohort;
 use analysis::render::render;
 use analysis::report::{BaselineTest, Builder, CrPopulation, Report, Settings, build};
 use analysis::snapshot::{
-    AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure, Sex, Snapshot,
-    Source, SubjectSnapshot, SubtypeGroup, VisitPoint,
+    AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure, Name, Sex,
+    Snapshot, Source, SubjectSnapshot, SubtypeGroup, VisitPoint,
 };
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -249,13 +249,13 @@ struct SubjectRecords {
     screening_date: Date,
     enrolment_date: Option<Date>,
     /// Visits: name and actual date.
-    visits: Vec<(String, Option<Date>)>,
+    visits: Vec<(Name, Option<Date>)>,
     clasi: Vec<ClasiTotals>,
     /// (start, end, mg per day).
     doses: Vec<(Date, Option<Date>, f64)>,
     events: Vec<EventRecord>,
     /// (test, collected on, CTCAE grade).
-    labs: Vec<(String, Date, Option<u8>)>,
+    labs: Vec<(Name, Date, Option<u8>)>,
     /// (decided on, phase).
     decisions: Vec<(Date, String)>,
     /// (date, status code), in record order.
@@ -314,7 +314,7 @@ async fn read_subject(
             .collect(),
         visits: visits
             .into_iter()
-            .map(|v| (v.data.name, v.data.actual_date))
+            .map(|v| (Name::from(v.data.name), v.data.actual_date))
             .collect(),
         doses: doses
             .iter()
@@ -335,7 +335,7 @@ async fn read_subject(
             .iter()
             .map(|l| {
                 let grade = l.ctcae_grade().ok().flatten().map(|g| g.number());
-                (l.test.clone(), l.collected_on, grade)
+                (Name::from(l.test.as_str()), l.collected_on, grade)
             })
             .collect(),
         decisions: decisions

@@ -120,7 +120,7 @@ fn subject(id: &str, baseline: f64, visits: &[(i64, Measure)]) -> SubjectSnapsho
         visits: visits
             .iter()
             .map(|(day, activity)| VisitPoint {
-                name: format!("day {day}"),
+                name: format!("day {day}").into(),
                 day: *day,
                 activity: *activity,
                 damage: Measure::NotDone,

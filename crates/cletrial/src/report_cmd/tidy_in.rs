@@ -9,12 +9,13 @@
 
 mod scan;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use analysis::snapshot::{Sex, SubjectSnapshot, SubtypeGroup};
+use analysis::snapshot::{Name, Sex, SubjectSnapshot, SubtypeGroup};
 use export::ExportError;
 use export::source::{Datum, Entry};
 use export::tidy::{Columns, Layout};
@@ -47,6 +48,26 @@ enum Message<T> {
     Overran,
 }
 
+/// FNV-1a, for `Names`: its keys are short and at most `LASTING` (SipHash showed in profiles).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// A table being read: the columns the report uses, and how a row reads.
 trait Rows: Sized + Send + 'static {
     const FORM: &'static str;
@@ -54,7 +75,66 @@ trait Rows: Sized + Send + 'static {
     const SPLIT: bool = false;
     /// The positions of the columns `read` uses.
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError>;
-    fn read(row: &Scanner, columns: &[usize]) -> Result<Self, ExportError>;
+    fn read(row: &Scanner, columns: &[usize], names: &mut Names) -> Result<Self, ExportError>;
+}
+
+/// The names (visits, tests) a table's thread has read, each made once: a table repeats a few
+/// dozen names over millions of rows. The first `LASTING` are kept to the end of the run; past
+/// them (a table of free text) each row's name is made anew, so memory stays bounded.
+struct Names {
+    index: HashMap<Box<str>, usize, BuildHasherDefault<Fnv>>,
+    /// Each name, and the position of the name read after it the last time.
+    names: Vec<(Name, usize)>,
+    last: usize,
+}
+
+const LASTING: usize = 1024;
+
+impl Default for Names {
+    fn default() -> Names {
+        Names {
+            index: HashMap::default(),
+            names: Vec::new(),
+            last: usize::MAX,
+        }
+    }
+}
+
+impl Names {
+    fn get(&mut self, text: &str) -> Name {
+        // A table repeats its names in the same order (a visit's tests, a subject's visits), so
+        // the name that followed the last one last time is usually this one: one comparison
+        // instead of a hash and a lookup.
+        if let Some(&(_, next)) = self.names.get(self.last)
+            && let Some((name, _)) = self.names.get(next)
+            && name.as_str() == text
+        {
+            self.last = next;
+            return name.clone();
+        }
+        let at = match self.index.get(text) {
+            Some(&at) => at,
+            None if self.names.len() == LASTING => return Name::from(text),
+            None => {
+                self.index.insert(text.into(), self.names.len());
+                self.names.push((Name::lasting(text), usize::MAX));
+                self.names.len() - 1
+            }
+        };
+        if let Some(last) = self.names.get_mut(self.last) {
+            last.1 = at;
+        }
+        self.last = at;
+        self.names[at].0.clone()
+    }
+
+    /// A cell that must hold a value, as a name.
+    fn text(&mut self, row: &Scanner, column: usize) -> Result<Name, ExportError> {
+        match row.text_value(column) {
+            Some(text) => Ok(self.get(text)),
+            None => text(row, column).map(|text| self.get(&text)),
+        }
+    }
 }
 
 /// Reads the tables in `dir` and calls `each` with every subject, in subject.csv's order. The
@@ -93,7 +173,8 @@ fn assemble<'scope>(
     while subjects.next_row().map_err(input)? {
         let code_column = 0;
         let code = subjects.raw(code_column).map_err(input)?.to_owned();
-        let subject = SubjectRow::read(&subjects, &columns).map_err(input)?;
+        let subject =
+            SubjectRow::read(&subjects, &columns, &mut Names::default()).map_err(input)?;
         let visit_rows = visits.take(&code)?;
         let doses = doses.take(&code)?;
         let events = events.take(&code)?;
@@ -351,13 +432,14 @@ fn produce<T: Rows>(
     let mut batch: Vec<Group<T>> = Vec::with_capacity(BATCH);
     // A subject's rows are about as many as the one's before: allocated once.
     let mut expect = 1;
+    let mut names = Names::default();
     loop {
         match table.next_row() {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => return send.send(Message::Failed(error)),
         }
-        let row = match T::read(&table, columns) {
+        let row = match T::read(&table, columns, &mut names) {
             Ok(row) => row,
             Err(error) => return send.send(Message::Failed(error)),
         };
@@ -465,7 +547,7 @@ impl Rows for SubjectRow {
             &["sex", "subtype", "screening_date", "enrolment_date"],
         )
     }
-    fn read(row: &Scanner, c: &[usize]) -> Result<SubjectRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<SubjectRow, ExportError> {
         let sex = match text(row, c[0])?.as_str() {
             "F" => Some(Sex::F),
             "M" => Some(Sex::M),
@@ -495,7 +577,7 @@ impl Rows for SubjectRow {
 }
 
 struct VisitRow {
-    name: String,
+    name: Name,
     /// The visit's date in the key columns (actual, else planned), which other tables name it by.
     key_date: Option<Date>,
     actual_date: Option<Date>,
@@ -506,9 +588,9 @@ impl Rows for VisitRow {
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(columns, &["name", "visit_date", "actual_date"])
     }
-    fn read(row: &Scanner, c: &[usize]) -> Result<VisitRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], names: &mut Names) -> Result<VisitRow, ExportError> {
         Ok(VisitRow {
-            name: text(row, c[0])?,
+            name: names.text(row, c[0])?,
             key_date: row.date(c[1])?,
             actual_date: row.date(c[2])?,
         })
@@ -516,7 +598,7 @@ impl Rows for VisitRow {
 }
 
 struct ClasiRow {
-    visit: String,
+    visit: Name,
     visit_date: Option<Date>,
     assessed_on: Date,
     activity: Option<u8>,
@@ -534,9 +616,9 @@ impl Rows for ClasiRow {
     }
     /// The totals the record derived (an unassessed item leaves them blank); CLASI activity is
     /// 0-70 and damage 0-56.
-    fn read(row: &Scanner, c: &[usize]) -> Result<ClasiRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], names: &mut Names) -> Result<ClasiRow, ExportError> {
         Ok(ClasiRow {
-            visit: row.raw(c[0])?.to_owned(),
+            visit: names.get(row.raw(c[0])?),
             visit_date: row.date(c[1])?,
             assessed_on: date(row, c[2])?,
             activity: small(row, c[3], 0..=70)?,
@@ -556,7 +638,7 @@ impl Rows for DoseRow {
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(columns, &["start_date", "end_date", "daily_dose_mg"])
     }
-    fn read(row: &Scanner, c: &[usize]) -> Result<DoseRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<DoseRow, ExportError> {
         let text = text(row, c[2])?;
         let mg = text
             .parse::<f64>()
@@ -594,7 +676,7 @@ impl Rows for EventRow {
         )
     }
     /// CTCAE grades 1-5.
-    fn read(row: &Scanner, c: &[usize]) -> Result<EventRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<EventRow, ExportError> {
         let grade = small(row, c[3], 1..=5)?.ok_or_else(|| {
             ExportError::invalid(row.here(Some(c[3])), "must hold a CTCAE grade 1 to 5")
         })?;
@@ -614,7 +696,7 @@ impl Rows for EventRow {
 }
 
 struct LabRow {
-    test: String,
+    test: Name,
     collected_on: Date,
     grade: Option<u8>,
 }
@@ -626,9 +708,9 @@ impl Rows for LabRow {
         positions(columns, &["test", "collected_on", "ctcae_grade"])
     }
     /// The CTCAE grade the record derived (0 = within the normal range; blank = not graded).
-    fn read(row: &Scanner, c: &[usize]) -> Result<LabRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], names: &mut Names) -> Result<LabRow, ExportError> {
         Ok(LabRow {
-            test: text(row, c[0])?,
+            test: names.text(row, c[0])?,
             collected_on: date(row, c[1])?,
             grade: small(row, c[2], 0..=5)?,
         })
@@ -645,7 +727,7 @@ impl Rows for DecisionRow {
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(columns, &["decided_on", "phase"])
     }
-    fn read(row: &Scanner, c: &[usize]) -> Result<DecisionRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<DecisionRow, ExportError> {
         Ok(DecisionRow {
             decided_on: date(row, c[0])?,
             phase: text(row, c[1])?,
@@ -663,7 +745,7 @@ impl Rows for DispositionRow {
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(columns, &["disposition_date", "status"])
     }
-    fn read(row: &Scanner, c: &[usize]) -> Result<DispositionRow, ExportError> {
+    fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<DispositionRow, ExportError> {
         Ok(DispositionRow {
             date: date(row, c[0])?,
             status: text(row, c[1])?,
@@ -734,7 +816,7 @@ mod tests {
                 let rows = cursor.take(&code).map_err(message)?;
                 let rows = rows
                     .into_iter()
-                    .map(|l| (l.test, l.collected_on, l.grade))
+                    .map(|l| (l.test.to_string(), l.collected_on, l.grade))
                     .collect();
                 read.push((code, rows));
             }
@@ -809,6 +891,30 @@ mod tests {
             let split = read_parts(&path, &[(0, at), (at, u64::MAX)]);
             assert_eq!(split.as_ref(), Ok(&whole), "split at byte {at}");
         }
+    }
+
+    /// Each name is made once and found again in any order; past `LASTING` names a row's name
+    /// is made anew, with its text.
+    #[test]
+    fn names_are_made_once() {
+        let mut names = Names::default();
+        let order = [
+            "alt", "ast", "alt", "hb", "ast", "hb", "alt", "ast", "hb", "hb",
+        ];
+        let read: Vec<Name> = order.iter().map(|text| names.get(text)).collect();
+        let texts: Vec<&str> = read.iter().map(Name::as_str).collect();
+        assert_eq!(texts, order);
+        for (i, a) in read.iter().enumerate() {
+            for (j, b) in read.iter().enumerate() {
+                assert_eq!(a.is(b), order[i] == order[j], "{i} {j}");
+            }
+        }
+        for n in 0..LASTING {
+            names.get(&format!("test {n}"));
+        }
+        let (a, b) = (names.get("new"), names.get("new"));
+        assert!(a == b && !a.is(&b));
+        assert!(names.get("ast").is(&read[1]));
     }
 
     /// The middle of a large table is the start of a row whose subject is not the row before's.
