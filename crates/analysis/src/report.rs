@@ -411,8 +411,7 @@ pub struct Builder {
     time_to_cr: Vec<f64>,
     time_to_cr_by_subtype: BTreeMap<SubtypeGroup, Vec<f64>>,
     endpoints: BTreeMap<EndpointKey, EndpointTally>,
-    /// By visit name, in first-seen order (a few dozen: found by pointer, see `visit_tally`).
-    visits: Vec<(Name, VisitTally)>,
+    visits: BTreeMap<Name, VisitTally>,
     safety: SafetyTally,
 }
 
@@ -505,7 +504,7 @@ impl Builder {
             time_to_cr: Vec::new(),
             time_to_cr_by_subtype: BTreeMap::new(),
             endpoints: BTreeMap::new(),
-            visits: Vec::new(),
+            visits: BTreeMap::new(),
             safety: SafetyTally::default(),
         })
     }
@@ -589,7 +588,10 @@ impl Builder {
 
     fn count_visits(&mut self, subject: &SubjectSnapshot) {
         for visit in &subject.visits {
-            let tally = visit_tally(&mut self.visits, &visit.name);
+            let tally = match self.visits.get_mut(&visit.name) {
+                Some(tally) => tally,
+                None => self.visits.entry(visit.name.clone()).or_default(),
+            };
             tally.days.add(visit.day as f64);
             let scores = [
                 (
@@ -938,21 +940,6 @@ fn lane(subject: &SubjectSnapshot, row: &SubjectRow) -> Lane {
             .collect(),
         withdrawal_weeks: row.withdrawal_week,
     }
-}
-
-/// The tally of visit `name`. A reader's names are shared, so the pointer usually finds it; the
-/// text finds a name made apart (a map keyed by text compared strings for every visit of every
-/// subject).
-fn visit_tally<'a>(visits: &'a mut Vec<(Name, VisitTally)>, name: &Name) -> &'a mut VisitTally {
-    let at = visits
-        .iter()
-        .position(|(n, _)| n.is(name))
-        .or_else(|| visits.iter().position(|(n, _)| n.as_str() == name.as_str()))
-        .unwrap_or_else(|| {
-            visits.push((name.clone(), VisitTally::default()));
-            visits.len() - 1
-        });
-    &mut visits[at].1
 }
 
 /// Baseline grade (the last graded value on or before day 0) against the worst graded value after it.

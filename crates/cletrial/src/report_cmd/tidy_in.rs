@@ -79,8 +79,9 @@ trait Rows: Sized + Send + 'static {
 }
 
 /// The names (visits, tests) a table's thread has read, each made once: a table repeats a few
-/// dozen names over millions of rows. The first `LASTING` are kept to the end of the run; past
-/// them (a table of free text) each row's name is made anew, so memory stays bounded.
+/// dozen names over millions of rows (and an unscheduled visit's day: a few thousand at a million
+/// patients). The first `LASTING` are kept to the end of the run; past them (a table of free
+/// text) each row's name is made anew, so memory stays bounded (a few MB per table).
 struct Names {
     index: HashMap<Box<str>, usize, BuildHasherDefault<Fnv>>,
     /// Each name, and the position of the name read after it the last time.
@@ -88,7 +89,7 @@ struct Names {
     last: usize,
 }
 
-const LASTING: usize = 1024;
+const LASTING: usize = 1 << 16;
 
 impl Default for Names {
     fn default() -> Names {
