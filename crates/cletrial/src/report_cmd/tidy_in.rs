@@ -10,7 +10,6 @@
 mod scan;
 
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -48,26 +47,6 @@ enum Message<T> {
     Overran,
 }
 
-/// FNV-1a, for `Names`: its keys are short and at most `LASTING` (SipHash showed in profiles).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
 /// A table being read: the columns the report uses, and how a row reads.
 trait Rows: Sized + Send + 'static {
     const FORM: &'static str;
@@ -83,7 +62,8 @@ trait Rows: Sized + Send + 'static {
 /// patients). The first `LASTING` are kept to the end of the run; past them (a table of free
 /// text) each row's name is made anew, so memory stays bounded (a few MB per table).
 struct Names {
-    index: HashMap<Box<str>, usize, BuildHasherDefault<Fnv>>,
+    /// FNV-1a: the keys are short and at most `LASTING` (SipHash showed in profiles).
+    index: HashMap<Box<str>, usize, fnv::FnvBuildHasher>,
     /// Each name, and the position of the name read after it the last time.
     names: Vec<(Name, usize)>,
     last: usize,
@@ -118,6 +98,8 @@ impl Names {
             None if self.names.len() == LASTING => return Name::from(text),
             None => {
                 self.index.insert(text.into(), self.names.len());
+                // Never freed: at most `LASTING` per table, for the rest of the run.
+                let text: &'static str = Box::leak(text.into());
                 self.names.push((Name::lasting(text), usize::MAX));
                 self.names.len() - 1
             }
