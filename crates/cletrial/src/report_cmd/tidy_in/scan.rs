@@ -472,30 +472,33 @@ impl Scanner {
 
     /// A wanted cell's date, if it holds one (blank, a missing-value code: `None`).
     pub(super) fn date(&self, column: usize) -> Result<Option<Date>, ExportError> {
-        let text = self.cell(column);
-        if text.is_empty() {
-            return Ok(None);
-        }
-        if self.kinds[column] == FieldType::Date
-            && let Some(date) = iso_date(text)
-        {
-            return Ok(Some(date));
-        }
-        Ok(self.entry(column)?.date())
+        self.typed(column, FieldType::Date, iso_date, Entry::date)
     }
 
     /// A wanted cell's whole number, if it holds one (blank, a missing-value code: `None`).
     pub(super) fn integer(&self, column: usize) -> Result<Option<i64>, ExportError> {
+        self.typed(column, FieldType::Integer, small_integer, Entry::integer)
+    }
+
+    /// A wanted cell of type `kind` read on its fixed-format `fast` path, or else checked in full
+    /// as an entry and read by `slow`.
+    fn typed<T>(
+        &self,
+        column: usize,
+        kind: FieldType,
+        fast: fn(&[u8]) -> Option<T>,
+        slow: fn(&Entry) -> Option<T>,
+    ) -> Result<Option<T>, ExportError> {
         let text = self.cell(column);
         if text.is_empty() {
             return Ok(None);
         }
-        if self.kinds[column] == FieldType::Integer
-            && let Some(n) = small_integer(text)
+        if self.kinds[column] == kind
+            && let Some(value) = fast(text)
         {
-            return Ok(Some(n));
+            return Ok(Some(value));
         }
-        Ok(self.entry(column)?.integer())
+        Ok(slow(&self.entry(column)?))
     }
 
     /// A wanted cell's text when it holds a value (`None`: blank or a missing-value code, or not
