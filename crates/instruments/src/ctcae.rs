@@ -3,16 +3,28 @@
 //! - Lab grading of the five haematology terms the trial monitors ([`grade_lab`]), following the
 //!   executable ladders of pharmaverse/admiral `ncictcaev5*.json` [S10], which match the CTCAE
 //!   v5.0 document [S24] (INSTRUMENTS.md §3.2).
-//! - The trial's non-lab adverse-event terms with their grade texts ([`AeTerm`], §3.3 [S24, S25,
-//!   S26]) and the two parts of them that are computable ([`weight_loss_grade`],
-//!   [`diarrhea_grade`]).
+//! - The whole term catalogue ([`CtcaeTerm`]: 837 terms with MedDRA codes, system organ classes,
+//!   grade texts and definitions) from NCI's "CTCAE v5.0 Clean Copy",
+//!   `CTCAE_v5.0_2017-11-27.xlsx`, converted in `shared/data/ctcae-v5.0.csv` [S24]. The trial's
+//!   non-lab terms (INSTRUMENTS.md §3.3) are among them, with NCI's own grade texts (open item
+//!   §7.3, closed). The two parts of them that are computable: [`weight_loss_grade`] and
+//!   [`diarrhea_grade`].
+//!
+//! Terms and lab tests are typed text matched through [`crate::vocabulary`]: the id or the
+//! printed text, in any case and spacing; anything else is refused naming the nearest.
 //!
 //! Pinned to v5.0: v6.0 (2025) rewords several terms [INSTRUMENTS.md §3.1].
+
+mod terms;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use terms::CtcaeTerm;
+
+use crate::vocabulary::{self, Unknown};
 
 /// A CTCAE grade. Grade 0 means "no adverse event by this term".
 /// Serialized as its number (0 to 5).
@@ -67,8 +79,8 @@ impl<'de> Deserialize<'de> for CtcaeGrade {
 }
 
 /// The haematology lab tests graded here, with their CTCAE v5.0 terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Serialized as its id; parsed from the id in any case and spacing ([`crate::vocabulary`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LabTest {
     Neutrophils,
     Leukocytes,
@@ -152,16 +164,31 @@ impl fmt::Display for LabTest {
 impl FromStr for LabTest {
     type Err = LabError;
 
+    /// The test whose id is `text` in any case and spacing ("Neutrophils ", "NEUTROPHILS");
+    /// otherwise [`LabError::UnknownTest`] naming the nearest ids.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        LabTest::ALL
-            .into_iter()
-            .find(|test| test.id() == text)
-            .ok_or_else(|| LabError::UnknownTest(text.to_owned()))
+        let tests = LabTest::ALL.map(|test| (test.id(), test));
+        vocabulary::find("lab test", text, tests).map_err(LabError::UnknownTest)
+    }
+}
+
+impl Serialize for LabTest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for LabTest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
 /// A lab unit. `/mm3` and `/uL` are the same quantity; `10^9/L` is a thousand of them.
-/// Serialized as its symbol.
+/// Serialized as its symbol; parsed from the symbol apart from case and surrounding
+/// whitespace. A unit is a symbol, not a vocabulary entry: its punctuation is kept, so `mm3`
+/// is not `/mm3`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LabUnit {
     PerMm3,
@@ -204,9 +231,10 @@ impl FromStr for LabUnit {
     type Err = LabError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let symbol = text.trim();
         LabUnit::ALL
             .into_iter()
-            .find(|unit| unit.symbol() == text)
+            .find(|unit| unit.symbol().eq_ignore_ascii_case(symbol))
             .ok_or_else(|| LabError::UnknownUnit(text.to_owned()))
     }
 }
@@ -227,10 +255,9 @@ impl<'de> Deserialize<'de> for LabUnit {
 /// Why a lab value (or another CTCAE measurement) cannot be graded.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum LabError {
-    #[error(
-        "unknown lab test '{0}'; allowed: neutrophils, leukocytes, platelets, lymphocytes, hemoglobin"
-    )]
-    UnknownTest(String),
+    /// "unknown lab test 'neutrofils'; nearest: neutrophils, ...".
+    #[error(transparent)]
+    UnknownTest(Unknown),
     #[error("unknown unit '{0}'; allowed: /mm3, /uL, 10^9/L, g/dL, g/L, mmol/L")]
     UnknownUnit(String),
     #[error("unit '{unit}' does not fit {test}; allowed: {}", units_text(.test.units()))]
@@ -304,136 +331,6 @@ pub fn grade_lab(
             CtcaeGrade::G0
         }
     }))
-}
-
-/// The trial's non-lab adverse-event terms (INSTRUMENTS.md §3.3; paper Table 3 [S20]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AeTerm {
-    Vomiting,
-    Diarrhea,
-    WeightLoss,
-    Fatigue,
-    Insomnia,
-    PeripheralSensoryNeuropathy,
-    ThromboembolicEvent,
-}
-
-impl AeTerm {
-    pub const ALL: [AeTerm; 7] = [
-        AeTerm::Vomiting,
-        AeTerm::Diarrhea,
-        AeTerm::WeightLoss,
-        AeTerm::Fatigue,
-        AeTerm::Insomnia,
-        AeTerm::PeripheralSensoryNeuropathy,
-        AeTerm::ThromboembolicEvent,
-    ];
-
-    /// The CTCAE v5.0 term name.
-    pub fn term(self) -> &'static str {
-        match self {
-            AeTerm::Vomiting => "Vomiting",
-            AeTerm::Diarrhea => "Diarrhea",
-            AeTerm::WeightLoss => "Weight loss",
-            AeTerm::Fatigue => "Fatigue",
-            AeTerm::Insomnia => "Insomnia",
-            AeTerm::PeripheralSensoryNeuropathy => "Peripheral sensory neuropathy",
-            AeTerm::ThromboembolicEvent => "Thromboembolic event",
-        }
-    }
-
-    /// The grade texts for grades 1 to 5; `None` where CTCAE prints "-" (grade not available).
-    ///
-    /// Sources: v5-labelled reproductions [S25] and eviQ for diarrhoea [S26]; not yet checked
-    /// against NCI's `CTCAE_v5.0_2017-11-27.xlsx` (INSTRUMENTS.md §7.3). Two known doubts: eviQ's
-    /// diarrhoea grade 3 adds "incontinence", which other copies omit (left out here); the
-    /// peripheral sensory neuropathy grade 1 text "Asymptomatic" is recalled, not retrieved.
-    /// Vomiting is graded by intervention only in v5.0; episode counts are v4.x [S25].
-    pub fn grade_texts(self) -> [Option<&'static str>; 5] {
-        const LIFE: &str = "Life-threatening consequences; urgent intervention indicated";
-        const DEATH: &str = "Death";
-        match self {
-            AeTerm::Vomiting => [
-                Some("Intervention not indicated"),
-                Some("Outpatient IV hydration; medical intervention indicated"),
-                Some("Tube feeding, TPN, or hospitalization indicated"),
-                Some("Life-threatening consequences"),
-                Some(DEATH),
-            ],
-            AeTerm::Diarrhea => [
-                Some(
-                    "Increase of <4 stools per day over baseline; mild increase in ostomy \
-                     output compared to baseline",
-                ),
-                Some(
-                    "Increase of 4 - 6 stools per day over baseline; moderate increase in \
-                     ostomy output compared to baseline; limiting instrumental ADL",
-                ),
-                Some(
-                    "Increase of >=7 stools per day over baseline; hospitalization indicated; \
-                     severe increase in ostomy output compared to baseline; limiting self care \
-                     ADL",
-                ),
-                Some(LIFE),
-                Some(DEATH),
-            ],
-            AeTerm::WeightLoss => [
-                Some("5 to <10% from baseline; intervention not indicated"),
-                Some("10 - <20% from baseline; nutritional support indicated"),
-                Some(">=20% from baseline; tube feeding or TPN indicated"),
-                None,
-                None,
-            ],
-            AeTerm::Fatigue => [
-                Some("Fatigue relieved by rest"),
-                Some("Fatigue not relieved by rest; limiting instrumental ADL"),
-                Some("Fatigue not relieved by rest; limiting self care ADL"),
-                None,
-                None,
-            ],
-            AeTerm::Insomnia => [
-                Some("Mild difficulty falling asleep, staying asleep or waking up early"),
-                Some("Moderate difficulty falling asleep, staying asleep or waking up early"),
-                Some("Severe difficulty in falling asleep, staying asleep or waking up early"),
-                None,
-                None,
-            ],
-            AeTerm::PeripheralSensoryNeuropathy => [
-                Some("Asymptomatic"),
-                Some("Moderate symptoms; limiting instrumental ADL"),
-                Some("Severe symptoms; limiting self care ADL"),
-                Some(LIFE),
-                Some(DEATH),
-            ],
-            AeTerm::ThromboembolicEvent => [
-                Some("Medical intervention not indicated (e.g., superficial thrombosis)"),
-                Some("Medical intervention indicated"),
-                Some(
-                    "Urgent medical intervention indicated (e.g., pulmonary embolism or \
-                     intracardiac thrombus)",
-                ),
-                Some("Life-threatening consequences with hemodynamic or neurologic instability"),
-                Some(DEATH),
-            ],
-        }
-    }
-
-    /// The text of `grade` for this term; `None` for grade 0 and for grades CTCAE does not offer.
-    pub fn grade_text(self, grade: CtcaeGrade) -> Option<&'static str> {
-        let index = usize::from(grade.number()).checked_sub(1)?;
-        self.grade_texts()[index]
-    }
-
-    /// The highest grade CTCAE offers for this term.
-    pub fn max_grade(self) -> CtcaeGrade {
-        let offered = self
-            .grade_texts()
-            .iter()
-            .filter(|text| text.is_some())
-            .count();
-        CtcaeGrade::ALL[offered]
-    }
 }
 
 /// The grade that weight loss alone gives (INSTRUMENTS.md §3.3): loss from baseline below 5% is

@@ -3,10 +3,13 @@
 //!
 //! - [`clasi`]: CLASI activity and damage, severity bands, response against a baseline.
 //! - [`sledai`]: SLEDAI-2K score and flare rules.
-//! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the trial's non-lab adverse-event terms.
+//! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the whole term catalogue (837 terms with MedDRA
+//!   codes and grade texts, from NCI's spreadsheet, embedded).
 //! - [`bsa`]: body surface involved by the rule of nines.
 //! - [`subtype`]: CLE subtypes under the Gilliam and Duesseldorf classifications.
 //! - [`renal`]: Cockcroft-Gault creatinine clearance.
+//! - [`vocabulary`]: matching typed text against a coded vocabulary (CTCAE terms, lab tests): the
+//!   id or the printed text in any case and spacing, anything else refused naming the nearest.
 //! - [`input`]: the JSON readers shared by the command line and the fuzz targets.
 //!
 //! No I/O happens here: callers read and write; this crate computes.
@@ -18,3 +21,4 @@ pub mod input;
 pub mod renal;
 pub mod sledai;
 pub mod subtype;
+pub mod vocabulary;

@@ -1,6 +1,6 @@
 //! Adverse events, graded by CTCAE v5.0, with seriousness, causality, action taken and outcome.
 
-use instruments::ctcae::{AeTerm, CtcaeGrade};
+use instruments::ctcae::{CtcaeGrade, CtcaeTerm};
 use jiff::civil::Date;
 
 use crate::check::{self, coded_enum};
@@ -52,8 +52,8 @@ coded_enum!(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdverseEvent {
     pub subject_id: i64,
-    /// The CTCAE term when it is one of the trial's terms (stored in CTCAE's spelling), else
-    /// the verbatim term.
+    /// The CTCAE v5.0 term when it names one (stored in CTCAE's spelling), else the verbatim
+    /// term.
     pub term: String,
     pub start_date: Date,
     /// `None` while ongoing.
@@ -67,11 +67,10 @@ pub struct AdverseEvent {
 }
 
 impl AdverseEvent {
-    /// The CTCAE term this event's term names, if it is one of the trial's terms.
-    pub fn ctcae_term(&self) -> Option<AeTerm> {
-        AeTerm::ALL
-            .into_iter()
-            .find(|term| term.term().eq_ignore_ascii_case(self.term.trim()))
+    /// The CTCAE v5.0 term this event's term names (its id, printed term or MedDRA code, in any
+    /// case and spacing), if it names one.
+    pub fn ctcae_term(&self) -> Option<CtcaeTerm> {
+        CtcaeTerm::lookup(self.term.trim()).ok()
     }
 
     fn stored_term(&self) -> String {

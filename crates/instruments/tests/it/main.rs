@@ -7,3 +7,4 @@ mod properties;
 mod renal;
 mod sledai;
 mod subtype;
+mod vocabulary;

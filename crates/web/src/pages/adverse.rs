@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use instruments::ctcae::{AeTerm, CtcaeGrade};
+use instruments::ctcae::CtcaeGrade;
 use maud::{Markup, html};
 use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
 
@@ -127,7 +127,7 @@ fn log_page(
                     (typed.select("outcome", "Outcome", &options(Outcome::ALL, Outcome::code)))
                 }
                 (typed.checkbox("serious", "Serious (death, life-threatening, hospitalisation, disability, congenital anomaly, or medically important)"))
-                p.hint { "The trial's CTCAE terms: " (AeTerm::ALL.map(AeTerm::term).join(", ")) "." }
+                p.hint { "Any CTCAE v5.0 term, e.g. Peripheral sensory neuropathy, Neutrophil count decreased, Insomnia." }
                 button type="submit" { "Record adverse event" }
             }
         }
