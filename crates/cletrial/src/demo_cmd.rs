@@ -162,7 +162,10 @@ fn patient_course(
                     .ok_or_else(|| demo_error(format!("patient {patient}: event without {name}")))
             };
             Ok(AdverseEventEntry {
-                term: field("term", event.term.as_ref())?,
+                term: event
+                    .term
+                    .ok_or_else(|| demo_error(format!("patient {patient}: event without term")))?,
+                verbatim: event.verbatim.clone(),
                 grade: event.grade.unwrap_or_default(),
                 start: week(event.week),
                 end: event.resolved_week.map(week),

@@ -39,7 +39,9 @@ pub struct VisitEntry {
 
 #[derive(Clone, Debug)]
 pub struct AdverseEventEntry {
-    pub term: String,
+    pub term: instruments::ctcae::CtcaeTerm,
+    /// The reporter's words, where they differ from the term.
+    pub verbatim: Option<String>,
     pub grade: u8,
     pub start: Date,
     pub end: Option<Date>,
@@ -211,7 +213,8 @@ pub(crate) fn after_visits(
                 })?;
             Ok(AdverseEvent {
                 subject_id,
-                term: event.term.clone(),
+                term: event.term,
+                verbatim: event.verbatim.clone(),
                 start_date: event.start,
                 end_date: event.end,
                 grade,

@@ -325,7 +325,7 @@ async fn read_subject(
             .map(|e| EventRecord {
                 grade: e.grade.number(),
                 causality: e.causality.code().to_owned(),
-                term: e.term,
+                term: e.term.term().to_owned(),
                 start: e.start_date,
                 end: e.end_date,
                 serious: e.serious,

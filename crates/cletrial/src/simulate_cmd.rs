@@ -458,7 +458,8 @@ fn virtual_course(
             match (event.kind, &event.term, event.grade) {
                 (protocol::history::EventKind::AdverseEvent, Some(term), Some(grade)) => {
                     course.adverse_events.push(AdverseEventEntry {
-                        term: term.clone(),
+                        term: *term,
+                        verbatim: None,
                         grade,
                         start: event.date,
                         end: None,
@@ -640,7 +641,7 @@ fn visit_row(out: &mut String, index: u64, e: &Encounter<'_>) {
     let terms: Vec<&str> = e
         .adverse_events
         .iter()
-        .filter_map(|event| event.term.as_deref())
+        .filter_map(|event| event.term.map(instruments::ctcae::CtcaeTerm::term))
         .collect();
     let decision = e.decision;
     // Writing to a String cannot fail.

@@ -109,7 +109,9 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
     let mut ae = common("AE", true);
     ae.extend([
         t("AETERM", "Reported Term for the Adverse Event", 200),
+        n("AELLTCD", "Lowest Level Term Code"),
         t("AEDECOD", "Dictionary-Derived Term", 200),
+        t("AEBODSYS", "Body System or Organ Class", 200),
         t("AESER", "Serious Event", 1),
         t("AEREL", "Causality", 20),
         t("AEACN", "Action Taken with Study Treatment", 20),
@@ -643,11 +645,25 @@ impl Sdtm {
                 f.entry(event, "start_date").date(),
                 f.entry(event, "end_date").date(),
             );
+            // CTCAE v5.0 coding: the term as printed (AEDECOD) with its MedDRA code and organ
+            // class; the reporter's words, when recorded, are AETERM.
             let term = f.entry(event, "term").text().unwrap_or_default();
+            let verbatim = f.entry(event, "verbatim").text();
+            let coded = instruments::ctcae::CtcaeTerm::lookup(term).ok();
             let mut ae = row(3);
             ae.num("AESEQ", Some((seq + 1) as f64))
-                .text("AETERM", term)
+                .text("AETERM", verbatim.unwrap_or(term))
+                .num(
+                    "AELLTCD",
+                    f.entry(event, "meddra_code")
+                        .integer()
+                        .map(|code| code as f64),
+                )
                 .text("AEDECOD", term)
+                .set(
+                    "AEBODSYS",
+                    Cell::opt_text(coded.map(instruments::ctcae::CtcaeTerm::soc)),
+                )
                 .set(
                     "AESER",
                     Cell::opt_text(f.entry(event, "serious").boolean().map(yes_no)),
@@ -1222,7 +1238,9 @@ mod tests {
             ("end_date", date(4, 1)),
         ];
         let ae = [
-            ("term", text("Neutropenia")),
+            ("term", text("Neutrophil count decreased")),
+            ("meddra_code", int(10029366)),
+            ("verbatim", text("Neutropenia")),
             ("start_date", date(3, 2)),
             ("grade", int(2)),
             ("serious", flag(false)),
@@ -1256,6 +1274,17 @@ mod tests {
             &Cell::text("NOT RECOVERED/NOT RESOLVED")
         );
         assert_eq!(cell(&rows, "AE", 0, "AESER"), &Cell::text("N"));
+        // Coded by CTCAE v5.0: the reporter's words, the term, its MedDRA code and organ class.
+        assert_eq!(cell(&rows, "AE", 0, "AETERM"), &Cell::text("Neutropenia"));
+        assert_eq!(
+            cell(&rows, "AE", 0, "AEDECOD"),
+            &Cell::text("Neutrophil count decreased")
+        );
+        assert_eq!(cell(&rows, "AE", 0, "AELLTCD"), &Cell::Num(10_029_366.0));
+        assert_eq!(
+            cell(&rows, "AE", 0, "AEBODSYS"),
+            &Cell::text("Investigations")
+        );
         assert_eq!(
             cell(&rows, "DS", 0, "DSDECOD"),
             &Cell::text("INFORMED CONSENT OBTAINED")

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
-use instruments::ctcae::{CtcaeGrade, LabTest, LabUnit};
+use instruments::ctcae::{CtcaeGrade, CtcaeTerm, LabTest, LabUnit};
 use instruments::subtype::Subtype;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -183,9 +183,11 @@ pub struct EventRecord {
     /// CTCAE grade 1-5; required for an adverse event.
     #[serde(default)]
     pub grade: Option<u8>,
-    /// CTCAE term of an adverse event, e.g. `insomnia`.
+    /// CTCAE v5.0 term of an adverse event: its id (`insomnia`), printed term (`Insomnia`) or
+    /// MedDRA code, in any case and spacing; anything else is refused (a safety rule must not
+    /// depend on how the term was typed).
     #[serde(default)]
-    pub term: Option<String>,
+    pub term: Option<CtcaeTerm>,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -480,7 +482,21 @@ impl EventRecord {
                 "required for an adverse_event: CTCAE grade 1 to 5",
             )),
             _ => Ok(()),
+        }?;
+        // A grade the term does not have (peripheral sensory neuropathy has no grade 5).
+        if let (Some(term), Some(grade)) = (self.term, self.grade.and_then(CtcaeGrade::from_number))
+            && !term.offers(grade)
+        {
+            return Err(error(
+                format!("events[{index}].grade"),
+                format!(
+                    "{term} has no grade {} in CTCAE v5.0 (it goes up to {})",
+                    grade.number(),
+                    term.max_grade().number()
+                ),
+            ));
         }
+        Ok(())
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use instruments::ctcae::{CtcaeGrade, LabTest};
+use instruments::ctcae::{CtcaeGrade, CtcaeTerm, LabTest};
 use instruments::sledai::Flare;
 
 use crate::eligibility::{
@@ -12,8 +12,8 @@ use crate::eligibility::{
 };
 use crate::history::EventKind;
 use crate::model::{
-    ConditionSpec, CriterionSpec, Design, DoseLevel, ProtocolFile, ScheduleSpec, Segment, StopSpec,
-    ThresholdSpec, TimeUnit, Treatment,
+    Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, ProtocolFile, ScheduleSpec, Segment,
+    StopSpec, ThresholdSpec, TimeUnit, Treatment,
 };
 
 /// The only format version this crate reads.
@@ -57,7 +57,7 @@ pub enum StopTrigger {
     },
     Flare(Flare),
     AdverseEvent {
-        term: Option<String>,
+        term: Option<CtcaeTerm>,
         min_grade: CtcaeGrade,
     },
 }
@@ -666,6 +666,17 @@ fn check_treatment_numbers(treatment: &Treatment, problems: &mut Problems) {
             "must be less than half the taper interval and half the assessment week, so windows do not overlap",
         );
     }
+    for key in treatment.choices.keys() {
+        if !Choice::ALL.iter().any(|choice| choice.key() == key) {
+            problems.add(
+                format!("treatment.choices.{key}"),
+                format!(
+                    "not a setting the sources leave open; allowed: {}",
+                    Choice::ALL.map(Choice::key).join(", ")
+                ),
+            );
+        }
+    }
     if treatment.maintenance.from_cycle == 0 {
         problems.add("treatment.maintenance.from_cycle", "cycles count from 1");
     }
@@ -722,15 +733,32 @@ fn compile_stops(specs: &[StopSpec], problems: &mut Problems) -> Vec<Stop> {
             }
         } else {
             spec.adverse_event.as_ref().and_then(|ae| {
-                grade(
+                let term = match ae.term.as_deref().map(CtcaeTerm::lookup).transpose() {
+                    Ok(term) => Some(term),
+                    Err(unknown) => {
+                        problems.add(format!("{path}.adverse_event.term"), unknown.to_string());
+                        None
+                    }
+                };
+                let min_grade = grade(
                     ae.min_grade,
                     format!("{path}.adverse_event.min_grade"),
                     problems,
-                )
-                .map(|min_grade| StopTrigger::AdverseEvent {
-                    term: ae.term.clone(),
-                    min_grade,
-                })
+                );
+                let (term, min_grade) = (term?, min_grade?);
+                if let Some(term) = term
+                    && min_grade > term.max_grade()
+                {
+                    problems.add(
+                        format!("{path}.adverse_event.min_grade"),
+                        format!(
+                            "would never fire: {term} goes up to grade {} in CTCAE v5.0",
+                            term.max_grade().number()
+                        ),
+                    );
+                    return None;
+                }
+                Some(StopTrigger::AdverseEvent { term, min_grade })
             })
         };
         if let Some(trigger) = trigger {

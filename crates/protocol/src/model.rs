@@ -153,7 +153,10 @@ pub struct Treatment {
     pub reintroduce_level: String,
     /// Week of each cycle at which the first response assessment drives the dose (paper: 4).
     pub assessment_week: u32,
-    /// Days either side of a due date within which an assessment counts (a visit window).
+    /// How many days before its due date an assessment still counts for escalation, taper and
+    /// the partial-response deadline. An assessment may always be late. Default 0: the paper
+    /// starts at 5 mg/day "for 4 weeks" and tapers "monthly", so not early.
+    #[serde(default)]
     pub window_days: u32,
     /// What to do when a cycle reaches `response.partial_by_week` without a partial response.
     pub no_response_at_deadline: NoResponsePolicy,
@@ -167,6 +170,55 @@ pub struct Treatment {
     /// Event types that are protocol deviations (e.g. a change of concomitant medication).
     #[serde(default)]
     pub deviation_events: Vec<String>,
+    /// The choices the sources leave open, each with the reason it was made, keyed by the
+    /// setting it explains (see [`Choice`]); a decision that applies one quotes its reason.
+    #[serde(default)]
+    pub choices: BTreeMap<String, String>,
+}
+
+/// A setting of `[treatment]` that the sources leave open, whose reason `[treatment.choices]`
+/// may state (under [`Choice::key`]) and a decision that applies it quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    WindowDays,
+    FlareReference,
+    FlareRule,
+    Improvement,
+    NoResponseAtDeadline,
+    MaintenancePolicy,
+    ReintroduceLevel,
+}
+
+impl Choice {
+    pub const ALL: [Choice; 7] = [
+        Choice::WindowDays,
+        Choice::FlareReference,
+        Choice::FlareRule,
+        Choice::Improvement,
+        Choice::NoResponseAtDeadline,
+        Choice::MaintenancePolicy,
+        Choice::ReintroduceLevel,
+    ];
+
+    /// The key in `[treatment.choices]`: the setting's path under `[treatment]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Choice::WindowDays => "window_days",
+            Choice::FlareReference => "flare.reference",
+            Choice::FlareRule => "flare.rule",
+            Choice::Improvement => "response.improvement",
+            Choice::NoResponseAtDeadline => "no_response_at_deadline",
+            Choice::MaintenancePolicy => "maintenance.policy",
+            Choice::ReintroduceLevel => "reintroduce_level",
+        }
+    }
+}
+
+impl Treatment {
+    /// The reason the protocol gives for a choice, if it gives one.
+    pub fn reason(&self, choice: Choice) -> Option<&str> {
+        self.choices.get(choice.key()).map(String::as_str)
+    }
 }
 
 /// The paper says nothing about a cycle that reaches week 12 without a response.

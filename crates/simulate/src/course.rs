@@ -12,7 +12,7 @@
 //! next instead of replaying the whole record at each (the decisions are those of
 //! `decide_following` on the same record; `tests/it/engine.rs` checks them).
 
-use instruments::ctcae::{LabTest, LabUnit};
+use instruments::ctcae::{CtcaeTerm, LabTest, LabUnit};
 use jiff::civil::Date;
 use protocol::history::{
     ClasiActivity, ClasiDamage, ClasiRecord, EventKind, EventRecord, LabRecord, Patient, Sex,
@@ -37,6 +37,11 @@ pub struct Encounter<'a> {
     /// The engine's decision, when the encounter could change it (a visit, a toxic
     /// laboratory value or an event).
     pub decision: Option<&'a Decision>,
+}
+
+/// The CTCAE v5.0 term a model names by id (a model's terms are tested to be known).
+fn ctcae(id: &str) -> Result<CtcaeTerm, SimulateError> {
+    CtcaeTerm::lookup(id).map_err(|_| SimulateError::Model("adverse event term"))
 }
 
 fn days(from: Date, to: Date) -> f64 {
@@ -159,23 +164,25 @@ pub(crate) fn run_patient(
                 date,
                 kind: EventKind::AdverseEvent,
                 grade: Some(event.grade),
-                term: Some(event.term.to_owned()),
+                term: Some(ctcae(event.term)?),
                 note: None,
             };
-            (date, record)
+            Ok((date, record))
         })
-        .collect();
+        .collect::<Result<_, SimulateError>>()?;
     if let Some(week) = patient.early_intolerance {
         let date = plus_weeks(start, week);
-        let ae = |term: &str| EventRecord {
-            date,
-            kind: EventKind::AdverseEvent,
-            grade: Some(2),
-            term: Some(term.to_owned()),
-            note: None,
+        let ae = |term: &str| -> Result<EventRecord, SimulateError> {
+            Ok(EventRecord {
+                date,
+                kind: EventKind::AdverseEvent,
+                grade: Some(2),
+                term: Some(ctcae(term)?),
+                note: None,
+            })
         };
-        unscheduled.push((date, ae("vomiting")));
-        unscheduled.push((date, ae("diarrhea")));
+        unscheduled.push((date, ae("vomiting")?));
+        unscheduled.push((date, ae("diarrhea")?));
         unscheduled.push((
             date,
             EventRecord {

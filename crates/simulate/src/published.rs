@@ -148,8 +148,12 @@ pub struct EventAt {
     pub week: u32,
     #[serde(rename = "type")]
     pub kind: EventKind,
+    /// The CTCAE v5.0 term (Table 3's "Neutropenia" is coded as Neutrophil count decreased).
     #[serde(default)]
-    pub term: Option<String>,
+    pub term: Option<instruments::ctcae::CtcaeTerm>,
+    /// Table 3's words, where they differ from the CTCAE term.
+    #[serde(default)]
+    pub verbatim: Option<String>,
     #[serde(default)]
     pub grade: Option<u8>,
     /// Table 3's causality (`possible`, `probable`).
@@ -308,7 +312,7 @@ pub fn replay(
                 date: weeks(start, event.week),
                 kind: event.kind,
                 grade: event.grade,
-                term: event.term.clone(),
+                term: event.term,
                 note: event.note.clone(),
             })
             .collect(),

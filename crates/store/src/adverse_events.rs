@@ -52,9 +52,11 @@ coded_enum!(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdverseEvent {
     pub subject_id: i64,
-    /// The CTCAE v5.0 term when it names one (stored in CTCAE's spelling), else the verbatim
-    /// term.
-    pub term: String,
+    /// The CTCAE v5.0 term (AEDECOD): the coded part, which the protocol's rules read.
+    pub term: CtcaeTerm,
+    /// What the reporter wrote, when it says more than the term (AETERM): required for the
+    /// "Other, specify" terms.
+    pub verbatim: Option<String>,
     pub start_date: Date,
     /// `None` while ongoing.
     pub end_date: Option<Date>,
@@ -67,17 +69,16 @@ pub struct AdverseEvent {
 }
 
 impl AdverseEvent {
-    /// The CTCAE v5.0 term this event's term names (its id, printed term or MedDRA code, in any
-    /// case and spacing), if it names one.
-    pub fn ctcae_term(&self) -> Option<CtcaeTerm> {
-        CtcaeTerm::lookup(self.term.trim()).ok()
+    /// The CTCAE v5.0 term `text` names (its id, printed term or MedDRA code, in any case and
+    /// spacing), or a refusal naming the `term` field and the nearest terms. Every channel that
+    /// takes a typed term reads it here.
+    pub fn term_named(text: &str) -> Result<CtcaeTerm, StoreError> {
+        CtcaeTerm::lookup(text).map_err(|unknown| StoreError::invalid("term", unknown.to_string()))
     }
 
-    fn stored_term(&self) -> String {
-        self.ctcae_term().map_or_else(
-            || self.term.trim().to_owned(),
-            |term| term.term().to_owned(),
-        )
+    /// The event as SDTM names it: the verbatim words when given, else the term.
+    pub fn reported_as(&self) -> &str {
+        self.verbatim.as_deref().unwrap_or(self.term.term())
     }
 }
 
@@ -95,23 +96,33 @@ impl SubjectRecord for AdverseEvent {
     /// Adverse events are collected from consent on. Grade 5 is death related to the event
     /// (CTCAE v5.0), so it and a fatal outcome go together.
     fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
-        check::label("term", &self.term, 200)?;
+        if let Some(verbatim) = &self.verbatim {
+            check::label("verbatim", verbatim, 200)?;
+        } else if self.term.is_other_specify() {
+            return Err(StoreError::invalid(
+                "verbatim",
+                format!("{} needs the event described in words", self.term),
+            ));
+        }
         if self.grade == CtcaeGrade::G0 {
             return Err(StoreError::invalid(
                 "grade",
                 "0 is no adverse event; allowed: 1 to 5",
             ));
         }
-        if let Some(term) = self.ctcae_term()
-            && self.grade > term.max_grade()
-        {
+        if !self.term.offers(self.grade) {
+            let offered: Vec<String> = CtcaeGrade::ALL
+                .into_iter()
+                .filter(|grade| self.term.offers(*grade))
+                .map(|grade| grade.number().to_string())
+                .collect();
             return Err(StoreError::invalid(
                 "grade",
                 format!(
-                    "{} goes up to grade {}, got {}",
-                    term.term(),
-                    term.max_grade(),
-                    self.grade
+                    "{} has no {} in CTCAE v5.0; allowed: {}",
+                    self.term,
+                    self.grade,
+                    offered.join(", ")
                 ),
             ));
         }
@@ -129,7 +140,17 @@ impl SubjectRecord for AdverseEvent {
     fn changes(&self) -> Result<Changes, StoreError> {
         Ok(vec![
             ("subject_id", Some(Value::Int(self.subject_id))),
-            ("term", Some(Value::Text(self.stored_term()))),
+            ("term", Some(Value::Text(self.term.term().to_owned()))),
+            (
+                "meddra_code",
+                Some(Value::Int(i64::from(self.term.meddra_code()))),
+            ),
+            (
+                "verbatim",
+                self.verbatim
+                    .as_deref()
+                    .map(|text| Value::Text(text.trim().to_owned())),
+            ),
             ("start_date", Some(Value::Date(self.start_date))),
             ("end_date", self.end_date.map(Value::Date)),
             ("grade", Some(Value::Int(i64::from(self.grade.number())))),
@@ -154,7 +175,9 @@ impl SubjectRecord for AdverseEvent {
             .ok_or_else(|| StoreError::corrupt(format!("grade {grade} is not a CTCAE grade")))?;
         Ok(AdverseEvent {
             subject_id: row.need("subject_id", row.int("subject_id"))?,
-            term: row.need("term", row.text("term"))?.to_owned(),
+            term: CtcaeTerm::lookup(row.need("term", row.text("term"))?)
+                .map_err(|unknown| StoreError::corrupt(unknown.to_string()))?,
+            verbatim: row.text("verbatim").map(str::to_owned),
             start_date: row.need("start_date", row.date("start_date"))?,
             end_date: row.date("end_date"),
             grade,

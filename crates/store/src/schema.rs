@@ -296,13 +296,16 @@ pub static DOSE: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
-/// An adverse event, graded by CTCAE v5.0.
+/// An adverse event, coded and graded by CTCAE v5.0: the term as printed (AEDECOD) with its
+/// MedDRA code, and the reporter's words beside it (AETERM) when they say more.
 pub static ADVERSE_EVENT: Kind = Kind {
     name: "adverse_event",
     table: "adverse_event",
     fields: &[
         reference("subject_id", &SUBJECT),
         text("term", true),
+        int("meddra_code", false),
+        text("verbatim", false),
         date("start_date", true),
         date("end_date", false),
         int("grade", true),

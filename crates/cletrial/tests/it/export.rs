@@ -196,7 +196,8 @@ async fn study(db: &TestDb) {
         .expect("dose");
     let event = |term: &str| AdverseEvent {
         subject_id: p1.id,
-        term: term.into(),
+        term: AdverseEvent::term_named(term).expect("a CTCAE term"),
+        verbatim: None,
         start_date: days_ago(15),
         end_date: None,
         grade: CtcaeGrade::G2,
@@ -210,7 +211,7 @@ async fn study(db: &TestDb) {
         .await
         .expect("ae");
     let wrong = store
-        .add_record(&inv, &event("Entered in error"))
+        .add_record(&inv, &event("Insomnia"))
         .await
         .expect("ae");
     store

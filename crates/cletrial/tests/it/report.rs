@@ -210,7 +210,13 @@ fn patients() -> Vec<Patient> {
                 (168, Some((0, 1))),
             ],
             doses: &[(0, Some(111), "5")],
-            events: &[(35, "Neutropenia", G2, false, Causality::Possible)],
+            events: &[(
+                35,
+                "Neutrophil count decreased",
+                G2,
+                false,
+                Causality::Possible,
+            )],
             neutrophils: &[(0, "2.1"), (35, "1.19")],
             disposition: None,
         },
@@ -361,7 +367,8 @@ async fn write_study(db: &TestDb) {
         for &(day, term, grade, serious, causality) in p.events {
             let event = AdverseEvent {
                 subject_id: id,
-                term: term.into(),
+                term: AdverseEvent::term_named(term).expect("a CTCAE term"),
+                verbatim: None,
                 start_date: on(day),
                 end_date: Some(on(day + 7)),
                 grade,

@@ -90,7 +90,8 @@ impl Cycle {
 pub(super) enum Found {
     Event(EventKind),
     Lab(LabRecord, CtcaeGrade),
-    Flare(Flare),
+    /// A flare, with the SLEDAI-2K change that showed it.
+    Flare(SledaiChange),
     /// An adverse event, by its index in the record's events (its term is read from there).
     AdverseEvent(usize),
 }
@@ -110,6 +111,17 @@ pub(super) struct Overlap {
     pub(super) from: Date,
 }
 
+/// A SLEDAI-2K score after the start, classified against its reference (the score before it or
+/// the baseline, as the protocol says): what a flare sentence quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct SledaiChange {
+    pub(super) date: Date,
+    pub(super) score: u8,
+    /// The reference score and its date; `None` without one (no baseline SLEDAI-2K).
+    pub(super) reference: Option<(u8, Date)>,
+    pub(super) flare: Option<Flare>,
+}
+
 /// An adverse event at or above the toxicity flag grade, by its index in the record's events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Flagged {
@@ -122,13 +134,13 @@ pub(super) struct Flagged {
 pub(super) struct Fold {
     pub(super) start: Date,
     pub(super) clasi_baseline: Option<u8>,
-    pub(super) sledai_baseline: Option<u8>,
-    /// The latest SLEDAI-2K score (baseline or not): the reference of the next change when
-    /// flares are measured against the previous score.
-    sledai_latest: Option<u8>,
-    /// Whether a SLEDAI-2K was scored after the start, and the flare the latest one shows.
-    pub(super) sledai_after_start: bool,
-    pub(super) flare: Option<Flare>,
+    /// The baseline SLEDAI-2K score and its date.
+    pub(super) sledai_baseline: Option<(u8, Date)>,
+    /// The latest SLEDAI-2K score (baseline or not) and its date: the reference of the next
+    /// change when flares are measured against the previous score.
+    sledai_latest: Option<(u8, Date)>,
+    /// The latest SLEDAI-2K after the start, with its change and the flare it shows.
+    pub(super) sledai: Option<SledaiChange>,
     pub(super) cycle: Cycle,
     pub(super) level: usize,
     pub(super) level_since: Date,
@@ -151,6 +163,11 @@ pub(super) struct Fold {
 }
 
 impl Fold {
+    /// The flare the latest SLEDAI-2K after the start shows.
+    pub(super) fn flare(&self) -> Option<Flare> {
+        self.sledai.and_then(|change| change.flare)
+    }
+
     /// Nothing recorded yet for a patient starting on `start`.
     pub(super) fn new(algorithm: &Algorithm, start: Date) -> Fold {
         Fold {
@@ -158,8 +175,7 @@ impl Fold {
             clasi_baseline: None,
             sledai_baseline: None,
             sledai_latest: None,
-            sledai_after_start: false,
-            flare: None,
+            sledai: None,
             cycle: Cycle::new(algorithm, 1, start, algorithm.start),
             level: algorithm.start,
             level_since: start,
@@ -316,8 +332,8 @@ impl Fold {
     /// it, it is classified against its reference and may trigger a flare stop.
     pub(super) fn sledai(&mut self, algorithm: &Algorithm, date: Date, score: u8) {
         if date <= self.start {
-            self.sledai_baseline = Some(score);
-            self.sledai_latest = Some(score);
+            self.sledai_baseline = Some((score, date));
+            self.sledai_latest = Some((score, date));
             return;
         }
         let settings = &algorithm.settings.flare;
@@ -325,13 +341,19 @@ impl Fold {
             SledaiReference::Previous => self.sledai_latest,
             SledaiReference::Baseline => self.sledai_baseline,
         };
-        self.sledai_latest = Some(score);
-        self.sledai_after_start = true;
-        self.flare =
-            reference.and_then(|reference| classify_flare(settings.rule, reference, score));
-        if let Some(flare) = self.flare {
+        self.sledai_latest = Some((score, date));
+        let flare =
+            reference.and_then(|(reference, _)| classify_flare(settings.rule, reference, score));
+        let change = SledaiChange {
+            date,
+            score,
+            reference,
+            flare,
+        };
+        self.sledai = Some(change);
+        if let Some(flare) = flare {
             self.first(algorithm, date, |trigger| match trigger {
-                StopTrigger::Flare(level) => (flare >= *level).then_some(Found::Flare(flare)),
+                StopTrigger::Flare(level) => (flare >= *level).then_some(Found::Flare(change)),
                 _ => None,
             });
         }

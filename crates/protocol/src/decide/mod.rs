@@ -377,11 +377,11 @@ fn assess<'p>(
         level_since,
     };
     let mut step = engine.stops().unwrap_or_else(|| engine.algorithm_step());
-    if let Some(flare) = fold.flare {
-        step.reasons.push(Reason::Flare(flare));
-    }
-    if fold.sledai_baseline.is_none() && fold.sledai_after_start {
-        step.missing.push(Missing::SledaiBaseline);
+    if let Some(change) = fold.sledai {
+        step.reasons.push(Reason::Sledai(change));
+        if change.reference.is_none() {
+            step.missing.push(Missing::SledaiBaseline);
+        }
     }
     let toxicity: Option<CtcaeGrade> = fold.worst_toxicity(algorithm, as_of);
     if let Some(grade) = toxicity {
@@ -403,7 +403,7 @@ fn assess<'p>(
         phase: step.phase,
         response: engine.response(),
         relapse: step.relapse,
-        flare: fold.flare,
+        flare: fold.flare(),
         toxicity: toxicity.map(CtcaeGrade::number),
         deviation,
         physician_review: step.physician_review,
@@ -542,34 +542,78 @@ fn ignored(history: &History, as_of: Date) -> Vec<String> {
     ignored
 }
 
-/// The doses given that differ from what the protocol asked for on the day they started:
-/// each is decided again from the record as it stood then.
+/// The doses given that differ from what the protocol asked for, on any day they cover: the day
+/// each started, and every later day on which a record could change what the protocol asks (a
+/// CLASI, SLEDAI-2K, laboratory value or event) and after which the dose went on (a change
+/// asked at a visit starts that day or the next; one asked on `as_of` is today's to make). What
+/// the protocol asked on a day is decided again from the record as it stood that day. One
+/// finding per dose record: the first day it differs.
 fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec<String> {
-    let given = history
+    let mut dates: Vec<Date> = history
+        .clasi
+        .iter()
+        .map(|r| r.date)
+        .chain(history.sledai.iter().map(|r| r.date))
+        .chain(history.labs.iter().map(|r| r.date))
+        .chain(history.events.iter().map(|r| r.date))
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    history
         .doses
         .iter()
-        .filter(|dose| dose.from >= history.start_date && dose.from <= as_of);
-    given
-        .filter_map(|dose| {
-            let mut before = history.clone();
-            before.doses.retain(|earlier| earlier.from < dose.from);
-            // The dose before ran until this change: its end is the change, not a stop.
-            if let Some(last) = before.doses.last_mut()
-                && last.to.is_some_and(|to| add_days(to, 1) >= dose.from)
-            {
-                last.to = None;
-            }
-            let fold = fold_record(algorithm, &before, dose.from);
-            let asked = assess(algorithm, &fold, dose.from, Scheduled::default(), false);
-            (asked.dose() != dose.level).then(|| {
-                let why = asked.rule_ids().next().unwrap_or("");
-                format!(
-                    "{} given from {}: the protocol asked for {} ({why})",
-                    dose.level,
-                    dose.from,
-                    asked.dose()
-                )
+        .enumerate()
+        .filter(|(_, dose)| dose.from >= history.start_date && dose.from <= as_of)
+        .filter_map(|(index, dose)| {
+            let end = dose.to.unwrap_or(as_of).min(as_of);
+            let later = dates
+                .iter()
+                .copied()
+                .filter(|day| *day > dose.from && *day < end);
+            std::iter::once(dose.from).chain(later).find_map(|day| {
+                let asked = asked_on(algorithm, history, index, day);
+                (asked.dose() != dose.level).then(|| {
+                    let why = asked.rule_ids().next().unwrap_or("");
+                    let given = match dose.to {
+                        Some(to) => format!("{} given from {} to {to}", dose.level, dose.from),
+                        None => format!("{} given from {}", dose.level, dose.from),
+                    };
+                    if day == dose.from {
+                        format!("{given}: the protocol asked for {} ({why})", asked.dose())
+                    } else {
+                        format!(
+                            "{given}: from {day} the protocol asked for {} ({why})",
+                            asked.dose()
+                        )
+                    }
+                })
             })
         })
         .collect()
+}
+
+/// What the protocol asked for on `day` of the dose record at `index`: on its first day, the
+/// decision before it started; on a later day, the decision with it running.
+fn asked_on<'a>(
+    algorithm: &'a Algorithm,
+    history: &History,
+    index: usize,
+    day: Date,
+) -> Verdict<'a> {
+    let dose = &history.doses[index];
+    let mut before = history.clone();
+    if day == dose.from {
+        before.doses.retain(|earlier| earlier.from < dose.from);
+        // The dose before ran until this change: its end is the change, not a stop.
+        if let Some(last) = before.doses.last_mut()
+            && last.to.is_some_and(|to| add_days(to, 1) >= dose.from)
+        {
+            last.to = None;
+        }
+    } else {
+        before.doses.truncate(index + 1);
+        before.doses[index].to = None;
+    }
+    let fold = fold_record(algorithm, &before, day);
+    assess(algorithm, &fold, day, Scheduled::default(), false)
 }

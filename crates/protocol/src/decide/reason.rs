@@ -9,10 +9,11 @@ use jiff::civil::Date;
 use smallvec::SmallVec;
 
 use super::Rule;
-use super::fold::{Fold, Found, RelapseAt, Scored, Trigger};
+use super::fold::{Fold, Found, RelapseAt, Scored, SledaiChange, Trigger};
 use crate::history::History;
 use crate::load::Algorithm;
-use crate::model::NoResponsePolicy;
+use crate::model::{Choice, NoResponsePolicy, SledaiReference};
+use instruments::sledai::FlareRule;
 
 /// A rule that fired. Values that do not change within a cycle (its number, start, baseline
 /// and assessment dates) and the protocol's settings are read when the sentence is written,
@@ -84,6 +85,12 @@ pub(super) enum Reason {
     Escalated {
         level: usize,
     },
+    /// A level given that the protocol did not ask for, and the one it asks for instead.
+    NotAsked {
+        given: usize,
+        since: Date,
+        asked: usize,
+    },
     PartialResponse {
         latest: Option<Scored>,
         level: usize,
@@ -91,7 +98,8 @@ pub(super) enum Reason {
     NoResponse {
         latest: Option<Scored>,
     },
-    Flare(Flare),
+    /// The latest SLEDAI-2K after the start, with its change and whether it is a flare.
+    Sledai(SledaiChange),
     /// The toxicity flag with the worst grade found; its findings are written with the decision.
     Toxicity(CtcaeGrade),
     /// Deviations; the list is written with the decision.
@@ -125,10 +133,15 @@ impl Reason {
             Reason::NoEscalation { .. } => "week4.no_escalation",
             Reason::Improvement { .. } => "week4.improvement",
             Reason::Escalated { .. } => "induction.escalated",
+            Reason::NotAsked { .. } => "induction.not_asked",
             Reason::PartialResponse { .. } => "week12.partial_response",
             Reason::NoResponse { .. } => "week12.no_response",
-            Reason::Flare(Flare::Mild) => "flare.mild",
-            Reason::Flare(Flare::Severe) => "flare.severe",
+            Reason::Sledai(change) => match (change.reference, change.flare) {
+                (None, _) => "flare.no_reference",
+                (Some(_), None) => "flare.none",
+                (Some(_), Some(Flare::Mild)) => "flare.mild",
+                (Some(_), Some(Flare::Severe)) => "flare.severe",
+            },
             Reason::Toxicity(_) => "toxicity.flag",
             Reason::Deviation => "deviation",
         }
@@ -204,20 +217,23 @@ impl Writer<'_> {
                 "no baseline CLASI activity: response cannot be judged".to_owned()
             }
             Reason::RelapseMaintenance { relapse, target } => format!(
-                "{}: relapse in cycle {} during taper; hold {}, the lowest level that held remission",
+                "{}: relapse in cycle {} during taper; hold {}, the lowest level that held remission{}",
                 self.relapse_seen(relapse),
                 relapse.cycle,
-                self.id(target)
+                self.id(target),
+                self.because(Choice::MaintenancePolicy)
             ),
             Reason::RelapseReintroduce { relapse } => format!(
-                "{}: relapse; reintroduce {} as cycle {}",
+                "{}: relapse; reintroduce {} as cycle {}{}",
                 self.relapse_seen(relapse),
                 self.id(self.algorithm.reintroduce),
-                relapse.cycle + 1
+                relapse.cycle + 1,
+                self.because(Choice::ReintroduceLevel)
             ),
             Reason::MaintenancePlanned { cycle, target } => format!(
-                "relapse during taper in cycle {cycle}: this cycle tapers only down to {}, the lowest level that held remission, and holds it",
-                self.id(target)
+                "relapse during taper in cycle {cycle}: this cycle tapers only down to {}, the lowest level that held remission, and holds it{}",
+                self.id(target),
+                self.because(Choice::MaintenancePolicy)
             ),
             Reason::OffObserve { since } => format!(
                 "withdrawn since {since} in remission; a CLASI activity >= {} would be a relapse",
@@ -228,12 +244,14 @@ impl Writer<'_> {
                 self.id(level)
             ),
             Reason::TaperWait { level, due } => format!(
-                "in complete response on {}: next taper step due on {due}",
-                self.id(level)
+                "in complete response on {}: next taper step due on {due}{}",
+                self.id(level),
+                self.counts_from(due)
             ),
-            Reason::TaperMissingClasi { due, from } => {
-                format!("taper step due on {due} needs a CLASI activity from {from} on")
-            }
+            Reason::TaperMissingClasi { due, from } => format!(
+                "taper step due on {due} needs a CLASI activity from {from} on{}",
+                self.because(Choice::WindowDays)
+            ),
             Reason::TaperHold { assessed, level } => format!(
                 "{} is not a complete response (and not a relapse): hold {}",
                 seen(assessed),
@@ -253,19 +271,22 @@ impl Writer<'_> {
                 self.id(level + 1)
             ),
             Reason::BeforeAssessment { level } => format!(
-                "cycle {} on {} since {}: the week-{week} assessment is due on {}",
+                "cycle {} on {} since {}: the week-{week} assessment is due on {}{}",
                 cycle.number,
                 self.id(level),
                 cycle.start,
-                cycle.assessment_due
+                cycle.assessment_due,
+                self.counts_from(cycle.assessment_due)
             ),
             Reason::AssessmentMissingClasi => format!(
-                "the week-{week} decision needs a CLASI activity from {} on; none recorded",
-                cycle.assessment_from
+                "the week-{week} decision needs a CLASI activity from {} on; none recorded{}",
+                cycle.assessment_from,
+                self.because(Choice::WindowDays)
             ),
             Reason::NoImprovement { assessed, up } => format!(
-                "{}: no clinical improvement at week {week}; increase to {}",
+                "{}: no clinical improvement at week {week}{}; increase to {}",
                 versus(assessed),
+                self.because(Choice::Improvement),
                 self.id(up)
             ),
             Reason::NoEscalation { assessed } => format!(
@@ -273,12 +294,31 @@ impl Writer<'_> {
                 versus(assessed)
             ),
             Reason::Improvement { assessed, level } => format!(
-                "{}: clinical improvement at week {week}; stay at {}",
+                "{}: clinical improvement at week {week}{}; stay at {}",
                 versus(assessed),
+                self.because(Choice::Improvement),
                 self.id(level)
             ),
             Reason::Escalated { level } => {
                 format!("escalated to {} in cycle {}", self.id(level), cycle.number)
+            }
+            Reason::NotAsked {
+                given,
+                since,
+                asked,
+            } => {
+                let why = match cycle.assessed {
+                    Some(assessed) if assessed.date <= since => format!(
+                        "the week-{week} assessment ({}) showed improvement",
+                        versus(assessed)
+                    ),
+                    _ => format!("no week-{week} assessment preceded it"),
+                };
+                format!(
+                    "{} given since {since} was not asked for by the protocol ({why}): the protocol asks for {}",
+                    self.id(given),
+                    self.id(asked)
+                )
             }
             Reason::PartialResponse { latest, level } => format!(
                 "{}: partial response by week {by_week}; continue {}",
@@ -291,18 +331,15 @@ impl Writer<'_> {
                 let percent = settings.response.partial_min_improvement_percent;
                 match settings.no_response_at_deadline {
                     NoResponsePolicy::DeferToPhysician => format!(
-                        "{described}: no partial response (>= {percent}%) by week {by_week}; the protocol does not say what follows, so the physician decides"
+                        "{described}: no partial response (>= {percent}%) by week {by_week}; the protocol does not say what follows, so the physician decides{}",
+                        self.because(Choice::NoResponseAtDeadline)
                     ),
                     NoResponsePolicy::Stop => format!(
                         "{described}: no partial response (>= {percent}%) by week {by_week}: stop"
                     ),
                 }
             }
-            Reason::Flare(flare) => format!(
-                "SLEDAI-2K change meets the {} flare rule ({:?})",
-                flare_word(flare),
-                settings.flare.rule
-            ),
+            Reason::Sledai(change) => self.sledai(change),
             Reason::Toxicity(grade) => format!(
                 "CTCAE grade {} toxicity flagged: {}",
                 grade.number(),
@@ -310,6 +347,67 @@ impl Writer<'_> {
             ),
             Reason::Deviation => deviations.join("; "),
         }
+    }
+
+    /// When an assessment for a step due on `due` counts: from the due date itself, or from
+    /// `window_days` before it, with the protocol's reason.
+    fn counts_from(&self, due: Date) -> String {
+        let early = self.algorithm.settings.window_days;
+        let when = if early == 0 {
+            "; a CLASI counts from that day on, not earlier".to_owned()
+        } else {
+            format!(
+                "; a CLASI counts from {} on ({early} days early)",
+                super::sub_days(due, early)
+            )
+        };
+        format!("{when}{}", self.because(Choice::WindowDays))
+    }
+
+    /// The protocol's reason for a choice the sources leave open, as a clause to append.
+    fn because(&self, choice: Choice) -> String {
+        self.algorithm
+            .settings
+            .reason(choice)
+            .map_or_else(String::new, |reason| format!(" ({reason})"))
+    }
+
+    /// A SLEDAI-2K after the start with its values: the change from its reference, which
+    /// reference (a protocol choice) and what the flare rule makes of it.
+    fn sledai(&self, change: SledaiChange) -> String {
+        let flare = &self.algorithm.settings.flare;
+        let Some((reference, on)) = change.reference else {
+            return format!(
+                "SLEDAI-2K {} on {}: no baseline SLEDAI-2K to compare with, so a flare cannot be judged",
+                change.score, change.date
+            );
+        };
+        let since = match flare.reference {
+            SledaiReference::Previous => "the previous score",
+            SledaiReference::Baseline => "baseline",
+        };
+        let (rule, mild, severe) = match flare.rule {
+            FlareRule::ChangeScore => ("the paper's change rule", "a rise above 3", "above 12"),
+            FlareRule::Selena => (
+                "the SELENA rule",
+                "a rise of 3 or more",
+                "a rise to above 12",
+            ),
+        };
+        let verdict = match change.flare {
+            None => format!("no flare ({rule}: mild needs {mild})"),
+            Some(found) => format!(
+                "a {} flare ({rule}: mild is {mild}, severe {severe})",
+                flare_word(found)
+            ),
+        };
+        let rise = i16::from(change.score) - i16::from(reference);
+        format!(
+            "SLEDAI-2K {reference} on {on} -> {} on {} ({rise:+}) against {since}{}: {verdict}",
+            change.score,
+            change.date,
+            self.because(Choice::FlareReference),
+        )
     }
 
     fn relapse_seen(&self, relapse: RelapseAt) -> String {
@@ -332,10 +430,12 @@ impl Writer<'_> {
                 lab.value,
                 lab.unit
             ),
-            Found::Flare(flare) => format!("SLEDAI-2K {} flare on {date}", flare_word(flare)),
+            Found::Flare(change) => self.sledai(change),
             Found::AdverseEvent(index) => {
                 let event = &self.history.events[index];
-                let what = event.term.as_deref().unwrap_or("adverse event");
+                let what = event
+                    .term
+                    .map_or("adverse event", instruments::ctcae::CtcaeTerm::term);
                 format!("{what} grade {} on {date}", event.grade.unwrap_or_default())
             }
         }
@@ -388,7 +488,9 @@ impl Writer<'_> {
             .iter()
             .map(|flagged| {
                 let event = &self.history.events[flagged.event];
-                let what = event.term.as_deref().unwrap_or("adverse event");
+                let what = event
+                    .term
+                    .map_or("adverse event", instruments::ctcae::CtcaeTerm::term);
                 format!("{what} on {}: {}", flagged.date, flagged.grade)
             });
         labs.chain(events).collect()

@@ -280,11 +280,43 @@ impl Engine<'_> {
         step
     }
 
+    /// Whether the level given is one the protocol asked for in this cycle: the start level,
+    /// or the escalation level after an assessment that showed no improvement.
+    fn asked_in_induction(&self) -> bool {
+        let cycle = &self.fold.cycle;
+        if self.level == cycle.start_level {
+            return true;
+        }
+        let baseline = cycle.baseline.unwrap_or_default();
+        self.algorithm.escalation == Some(self.level)
+            && cycle.assessed.is_some_and(|assessed| {
+                assessed.date <= self.level_since && !self.improved(baseline, assessed.activity)
+            })
+    }
+
+    /// Induction at the level the protocol asks for: a level given against it (an escalation
+    /// the assessment did not call for) is named, and the protocol's level is the dose.
     fn induction(&self) -> Step {
+        if self.asked_in_induction() {
+            return self.induction_at(self.level);
+        }
+        let asked = self.fold.cycle.start_level;
+        let mut step = self.induction_at(asked);
+        step.reasons.insert(
+            0,
+            Reason::NotAsked {
+                given: self.level,
+                since: self.level_since,
+                asked,
+            },
+        );
+        step
+    }
+
+    fn induction_at(&self, level: usize) -> Step {
         let algorithm = self.algorithm;
         let settings = &algorithm.settings;
         let cycle = &self.fold.cycle;
-        let level = self.level;
         let as_of = self.as_of;
         let assessment_due = cycle.assessment_due;
         let from = cycle.assessment_from;

@@ -8,7 +8,7 @@ use jiff::ToSpan;
 use proptest::prelude::*;
 use serde_json::{Map, json};
 
-use instruments::ctcae::{LabTest, LabUnit, grade_lab};
+use instruments::ctcae::{CtcaeTerm, LabTest, LabUnit, grade_lab};
 use protocol::history::{
     ClasiActivity, ClasiRecord, EventKind, EventRecord, History, LabRecord, Patient, SledaiRecord,
     SledaiScore,
@@ -193,12 +193,17 @@ fn run(protocol: &Protocol, days: &[Day], woman: bool) -> Result<Vec<String>, Te
         if let Some((kind, grade, term)) = day.event {
             let kind = event_kind(kind);
             let adverse = kind == EventKind::AdverseEvent;
+            let term: Option<CtcaeTerm> = TERMS[term]
+                .filter(|_| adverse)
+                .map(|id| id.parse().expect("a CTCAE term"));
+            // A grade the term has (insomnia goes up to 3).
+            let grade = term.map_or(grade, |term| grade.min(term.max_grade().number()));
             follow
                 .add_event(EventRecord {
                     date: today,
                     kind,
                     grade: adverse.then_some(grade),
-                    term: TERMS[term].filter(|_| adverse).map(str::to_owned),
+                    term,
                     note: None,
                 })
                 .expect("in date order");
@@ -380,7 +385,7 @@ fn records_out_of_date_order_or_contradicting_are_refused_and_change_nothing() {
                 date: date("2010-02-01"),
                 kind: EventKind::AdverseEvent,
                 grade: None,
-                term: Some("insomnia".to_owned()),
+                term: Some("insomnia".parse().expect("a CTCAE term")),
                 note: None,
             })
         },

@@ -10,4 +10,5 @@ mod scenarios;
 mod schedule;
 mod sentences;
 mod shipped;
+mod spelling;
 mod support;

@@ -38,7 +38,7 @@ fn each_stop_names_what_met_it() {
         "nct01408199",
         json!({"sledai": [{"date": "2010-02-01", "score": 20}]}),
         "stop.severe_flare",
-        "Severe systemic lupus flare requiring alternative treatment: SLEDAI-2K severe flare on 2010-02-01",
+        "Severe systemic lupus flare requiring alternative treatment: SLEDAI-2K 2 on 2010-01-04 -> 20 on 2010-02-01 (+18) against the previous score (a choice of this protocol: the paper defines a flare as a change in SLEDAI-2K without saying from what; the previous score is used, as SELENA does): a severe flare (the paper's change rule: mild is a rise above 3, severe above 12)",
     );
     check(
         "nct01408199",
@@ -56,13 +56,59 @@ fn each_stop_names_what_met_it() {
         "thalidomide-cohort",
         json!({"events": [{"date": "2010-02-01", "type": "adverse_event", "grade": 2, "term": "peripheral_sensory_neuropathy"}]}),
         "stop.neuropathy",
-        "Peripheral sensory neuropathy CTCAE grade 2 or worse: peripheral_sensory_neuropathy grade 2 on 2010-02-01",
+        "Peripheral sensory neuropathy CTCAE grade 2 or worse: Peripheral sensory neuropathy grade 2 on 2010-02-01",
     );
+    // The term as the AE form prints it fires the same stop.
+    check(
+        "thalidomide-cohort",
+        json!({"events": [{"date": "2010-02-01", "type": "adverse_event", "grade": 2, "term": "Peripheral sensory neuropathy"}]}),
+        "stop.neuropathy",
+        "Peripheral sensory neuropathy CTCAE grade 2 or worse: Peripheral sensory neuropathy grade 2 on 2010-02-01",
+    );
+}
+
+/// A SLEDAI-2K after the start is explained with its values, its reference (a protocol
+/// choice, with the protocol's reason) and what the rule makes of it, flare or not.
+#[test]
+fn each_sledai_says_its_change_and_what_it_means() {
+    const PREVIOUS: &str = "against the previous score (a choice of this protocol: the paper defines a flare as a change in SLEDAI-2K without saying from what; the previous score is used, as SELENA does)";
     // A mild flare does not stop treatment; it is flagged.
     check(
         "nct01408199",
         json!({"sledai": [{"date": "2010-02-01", "score": 7}]}),
         "flare.mild",
-        "SLEDAI-2K change meets the mild flare rule (ChangeScore)",
+        &format!(
+            "SLEDAI-2K 2 on 2010-01-04 -> 7 on 2010-02-01 (+5) {PREVIOUS}: a mild flare (the paper's change rule: mild is a rise above 3, severe above 12)"
+        ),
+    );
+    // Checked, no flare: said so, with the threshold.
+    check(
+        "nct01408199",
+        json!({"sledai": [{"date": "2010-02-01", "score": 5}]}),
+        "flare.none",
+        &format!(
+            "SLEDAI-2K 2 on 2010-01-04 -> 5 on 2010-02-01 (+3) {PREVIOUS}: no flare (the paper's change rule: mild needs a rise above 3)"
+        ),
+    );
+    // Against the previous score, not the baseline.
+    check(
+        "nct01408199",
+        json!({"sledai": [{"date": "2010-02-01", "score": 7}, {"date": "2010-03-01", "score": 8}]}),
+        "flare.none",
+        &format!(
+            "SLEDAI-2K 7 on 2010-02-01 -> 8 on 2010-03-01 (+1) {PREVIOUS}: no flare (the paper's change rule: mild needs a rise above 3)"
+        ),
+    );
+}
+
+/// The week-4 assessment says when a CLASI counts and why (the window is a protocol
+/// choice: late but not early).
+#[test]
+fn waits_say_when_an_assessment_counts_and_why() {
+    check(
+        "nct01408199",
+        json!({}),
+        "week4.missing_clasi",
+        "the week-4 decision needs a CLASI activity from 2010-02-01 on; none recorded (not before the due date: the paper starts at 5 mg/day 'for 4 weeks' and tapers 'progressively monthly', so an assessment may be late but not early)",
     );
 }

@@ -252,7 +252,8 @@ async fn dosing_needs_enrolment(backend: Backend) {
 fn adverse_event(subject_id: i64) -> AdverseEvent {
     AdverseEvent {
         subject_id,
-        term: "peripheral sensory neuropathy".into(),
+        term: AdverseEvent::term_named("peripheral sensory neuropathy").expect("CTCAE"),
+        verbatim: None,
         start_date: days_ago(12),
         end_date: None,
         grade: CtcaeGrade::G2,
@@ -278,18 +279,49 @@ async fn adverse_events_follow_ctcae_and_consent(backend: Backend) {
         // CTCAE v5.0 insomnia stops at grade 3.
         (
             AdverseEvent {
-                term: "Insomnia".into(),
+                term: AdverseEvent::term_named("Insomnia").expect("CTCAE"),
                 grade: CtcaeGrade::G4,
                 ..adverse_event(subject)
             },
             "grade",
         ),
+        // Eosinophilia has grades 1 and 3 only.
         (
             AdverseEvent {
+                term: AdverseEvent::term_named("Eosinophilia").expect("CTCAE"),
+                grade: CtcaeGrade::G2,
+                ..adverse_event(subject)
+            },
+            "grade",
+        ),
+        // An "Other, specify" term needs the event in words.
+        (
+            AdverseEvent {
+                term: AdverseEvent::term_named(
+                    "Skin and subcutaneous tissue disorders - Other, specify",
+                )
+                .expect("CTCAE"),
+                ..adverse_event(subject)
+            },
+            "verbatim",
+        ),
+        // Grade 5 (death) goes with a fatal outcome.
+        (
+            AdverseEvent {
+                term: AdverseEvent::term_named("Thromboembolic event").expect("CTCAE"),
                 grade: CtcaeGrade::G5,
                 ..adverse_event(subject)
             },
             "outcome",
+        ),
+        // Peripheral sensory neuropathy has no grade 5 in CTCAE v5.0.
+        (
+            AdverseEvent {
+                grade: CtcaeGrade::G5,
+                outcome: Outcome::Fatal,
+                ..adverse_event(subject)
+            },
+            "grade",
         ),
         (
             AdverseEvent {
@@ -319,29 +351,39 @@ async fn adverse_events_follow_ctcae_and_consent(backend: Backend) {
             },
             "end_date",
         ),
-        (
-            AdverseEvent {
-                term: " ".into(),
-                ..adverse_event(subject)
-            },
-            "term",
-        ),
     ];
     for (event, field) in cases {
         refused(f.store.add_record(&f.investigator, &event).await, field);
     }
     assert_eq!(f.event_count().await, before);
+    // The term as typed on any channel: id, printed term or MedDRA code in any case and
+    // spacing; anything else is refused naming the field and the nearest terms.
+    for typed in [
+        "Peripheral sensory neuropathy",
+        " PERIPHERAL  sensory_neuropathy ",
+        "10034620",
+    ] {
+        assert_eq!(
+            AdverseEvent::term_named(typed).expect("known").id(),
+            "peripheral_sensory_neuropathy",
+            "{typed:?}"
+        );
+    }
+    let unknown = AdverseEvent::term_named("neurophaty").expect_err("unknown");
+    assert_eq!(
+        unknown.to_string(),
+        "term: unknown CTCAE v5.0 term 'neurophaty'; nearest: Peripheral sensory neuropathy, Peripheral motor neuropathy, Neutrophil count decreased"
+    );
+    refused(AdverseEvent::term_named(" "), "term");
     let stored = f
         .store
         .add_record(&f.investigator, &adverse_event(subject))
         .await
         .expect("AE");
-    assert_eq!(
-        stored.data.term, "Peripheral sensory neuropathy",
-        "stored in CTCAE's spelling"
-    );
+    assert_eq!(stored.data.term.term(), "Peripheral sensory neuropathy");
+    assert_eq!(stored.data.term.meddra_code(), 10_034_620);
     let insomnia = AdverseEvent {
-        term: "Insomnia".into(),
+        term: AdverseEvent::term_named("Insomnia").expect("CTCAE"),
         grade: CtcaeGrade::G3,
         ..adverse_event(subject)
     };
@@ -350,14 +392,16 @@ async fn adverse_events_follow_ctcae_and_consent(backend: Backend) {
         .await
         .expect("grade 3 insomnia");
     let other = AdverseEvent {
-        term: "Headache".into(),
-        grade: CtcaeGrade::G4,
+        term: AdverseEvent::term_named("Skin and subcutaneous tissue disorders - Other, specify")
+            .expect("CTCAE"),
+        verbatim: Some("discoid plaque ulcerated".to_owned()),
+        grade: CtcaeGrade::G2,
         ..adverse_event(subject)
     };
     f.store
         .add_record(&f.investigator, &other)
         .await
-        .expect("a term outside the trial's list");
+        .expect("an Other, specify term with its words");
     refused(Causality::parse("maybe"), "causality");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }

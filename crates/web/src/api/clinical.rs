@@ -137,7 +137,14 @@ pub(crate) async fn record_decision(
 pub(crate) struct AdverseEventOut {
     id: i64,
     version: i64,
+    /// The CTCAE v5.0 term as printed (SDTM AEDECOD).
     term: String,
+    /// The CTCAE term's id, e.g. `peripheral_sensory_neuropathy`.
+    term_id: String,
+    /// Its MedDRA lowest level term code.
+    meddra_code: u32,
+    /// The reporter's words (SDTM AETERM), when given.
+    verbatim: Option<String>,
     #[schema(value_type = String, format = Date)]
     start_date: Date,
     #[schema(value_type = Option<String>, format = Date)]
@@ -156,7 +163,10 @@ fn adverse_event_out(stored: &store::Stored<AdverseEvent>) -> AdverseEventOut {
     AdverseEventOut {
         id: stored.id,
         version: stored.version,
-        term: event.term.clone(),
+        term: event.term.term().to_owned(),
+        term_id: event.term.id().to_owned(),
+        meddra_code: event.term.meddra_code(),
+        verbatim: event.verbatim.clone(),
         start_date: event.start_date,
         end_date: event.end_date,
         grade: event.grade.number(),
@@ -196,9 +206,15 @@ pub(crate) async fn adverse_events(
 /// An adverse event, graded by CTCAE v5.0.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct AdverseEventIn {
-    /// A CTCAE term of the trial's catalogue, or the verbatim term.
-    #[schema(min_length = 1)]
+    /// A CTCAE v5.0 term: its id (`peripheral_sensory_neuropathy`), the term as printed
+    /// (`Peripheral sensory neuropathy`) or its MedDRA code, in any case and spacing. Anything
+    /// else is refused with the nearest terms.
+    #[schema(min_length = 1, example = "Peripheral sensory neuropathy")]
     term: String,
+    /// The reporter's words, when they say more than the term (required for an "Other,
+    /// specify" term).
+    #[serde(default)]
+    verbatim: Option<String>,
     #[schema(value_type = String, format = Date)]
     start_date: Date,
     #[schema(value_type = Option<String>, format = Date)]
@@ -243,7 +259,8 @@ pub(crate) async fn add_adverse_event(
     let input: AdverseEventIn = parse(&body)?;
     let record = AdverseEvent {
         subject_id: subject.id,
-        term: input.term,
+        term: AdverseEvent::term_named(&input.term)?,
+        verbatim: input.verbatim.filter(|text| !text.trim().is_empty()),
         start_date: input.start_date,
         end_date: input.end_date,
         grade: CtcaeGrade::from_number(input.grade)

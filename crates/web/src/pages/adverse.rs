@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use instruments::ctcae::CtcaeGrade;
+use instruments::ctcae::{CtcaeGrade, CtcaeTerm};
 use maud::{Markup, html};
 use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
 
@@ -71,6 +71,53 @@ fn coded<T>(result: Result<T, store::StoreError>, typed: &mut Typed) -> Option<T
     }
 }
 
+/// Every CTCAE v5.0 term, offered as the user types the term (the browser filters the list).
+fn term_list() -> Markup {
+    html! {
+        datalist #ctcae-terms {
+            @for term in CtcaeTerm::all() {
+                option value=(term.term()) {}
+            }
+        }
+    }
+}
+
+/// The term field: typed with the list offered, and after a refusal the nearest terms to pick
+/// from (the coded part is never free text: the record keeps a CTCAE term).
+fn term_field(typed: &Typed) -> Markup {
+    let nearest = match typed
+        .error("term")
+        .map(|_| CtcaeTerm::lookup(typed.get("term")))
+    {
+        Some(Err(unknown)) => unknown.nearest,
+        _ => Vec::new(),
+    };
+    html! {
+        div.field {
+            label for="term" { "CTCAE v5.0 term (type part of it and choose)" }
+            input #term name="term" type="text" list="ctcae-terms" value=(typed.get("term"))
+                autocomplete="off"
+                aria-invalid=[typed.error("term").map(|_| "true")]
+                aria-describedby=[typed.error("term").map(|_| "term-error")];
+            @if let Some(message) = typed.error("term") {
+                p.error #term-error { (message) }
+            }
+            @if !nearest.is_empty() {
+                fieldset.pick {
+                    legend { "Did you mean" }
+                    @for (index, name) in nearest.iter().enumerate() {
+                        label.check {
+                            input type="radio" name="term_pick" value=(name) checked[index == 0];
+                            " " (name)
+                        }
+                    }
+                }
+            }
+        }
+        (term_list())
+    }
+}
+
 fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
     all.iter()
         .map(|value| (code(*value), code(*value)))
@@ -99,7 +146,10 @@ fn log_page(
                 tbody {
                     @for event in events {
                         tr.alerted[is_signal(&event.data)] {
-                            th scope="row" { (event.data.term) }
+                            th scope="row" {
+                                (event.data.term)
+                                @if let Some(verbatim) = &event.data.verbatim { br; small { "“" (verbatim) "”" } }
+                            }
                             td { (event.data.start_date) }
                             td { (event.data.end_date.map_or_else(|| "ongoing".to_owned(), |d| d.to_string())) }
                             td.num { (event.data.grade.number()) }
@@ -116,9 +166,10 @@ fn log_page(
             h2 { "Record an adverse event" }
             form method="post" action={ "/subjects/" (code) "/adverse-events" } {
                 (form::token(&principal.csrf_token))
-                (typed.summary(&["term", "start_date", "end_date", "grade", "causality", "action_taken", "outcome"]))
+                (typed.summary(&["term", "verbatim", "start_date", "end_date", "grade", "causality", "action_taken", "outcome"]))
+                (term_field(&typed))
+                (typed.input("verbatim", "As reported, in the reporter's words (optional; required for an \"Other, specify\" term)", "text"))
                 div.row {
-                    (typed.input("term", "Term (CTCAE term where one fits)", "text"))
                     (typed.input("start_date", "Start", "date"))
                     (typed.input("end_date", "End (blank while ongoing)", "date"))
                     (typed.select("grade", "CTCAE v5.0 grade", &GRADES))
@@ -127,7 +178,7 @@ fn log_page(
                     (typed.select("outcome", "Outcome", &options(Outcome::ALL, Outcome::code)))
                 }
                 (typed.checkbox("serious", "Serious (death, life-threatening, hospitalisation, disability, congenital anomaly, or medically important)"))
-                p.hint { "Any CTCAE v5.0 term, e.g. Peripheral sensory neuropathy, Neutrophil count decreased, Insomnia." }
+                p.hint { "Any CTCAE v5.0 term, e.g. Peripheral sensory neuropathy, Neutrophil count decreased, Insomnia: type part of it and pick from the list. The grade must be one CTCAE gives the term." }
                 button type="submit" { "Record adverse event" }
             }
         }
@@ -160,7 +211,15 @@ pub(crate) async fn add(
     let mut typed = Typed::posted(pairs);
     let subject = subject_for(&state, &principal, &code, Action::RecordAdverseEvent).await?;
     principal.check_form_token(typed.get("csrf"))?;
-    let term = typed.text("term", "the event's term");
+    // A term picked from the nearest after a refusal stands for what was typed.
+    let picked = typed.get("term_pick").to_owned();
+    if !picked.is_empty() {
+        typed.set("term", picked);
+    }
+    let term = typed
+        .text("term", "the event's CTCAE term")
+        .and_then(|text| coded(AdverseEvent::term_named(&text), &mut typed));
+    let verbatim = Some(typed.get("verbatim").trim().to_owned()).filter(|text| !text.is_empty());
     let start_date = typed.date("start_date");
     let end_date = typed.optional_date("end_date");
     let grade = typed
@@ -197,6 +256,7 @@ pub(crate) async fn add(
         let event = AdverseEvent {
             subject_id: subject.id,
             term,
+            verbatim,
             start_date,
             end_date,
             grade,

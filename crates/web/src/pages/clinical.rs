@@ -159,7 +159,7 @@ impl Record {
                 date: record.data.start_date,
                 kind: EventKind::AdverseEvent,
                 grade: Some(record.data.grade.number()),
-                term: Some(record.data.term.clone()),
+                term: Some(record.data.term),
                 note: None,
             })
             .collect();

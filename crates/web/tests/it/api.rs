@@ -407,10 +407,18 @@ async fn bad_input_names_the_field() {
         ),
         (
             "/subjects/A-001/adverse-events",
-            json!({"term": "Rash", "start_date": "2025-03-01", "grade": 6, "serious": false,
+            json!({"term": "Rash maculo-papular", "start_date": "2025-03-01", "grade": 6,
+                   "serious": false, "causality": "possible",
+                   "action_taken": "dose_not_changed", "outcome": "recovered"}),
+            "grade",
+        ),
+        // Free text is no CTCAE term: refused with the nearest terms.
+        (
+            "/subjects/A-001/adverse-events",
+            json!({"term": "Rash", "start_date": "2025-03-01", "grade": 2, "serious": false,
                    "causality": "possible", "action_taken": "dose_not_changed",
                    "outcome": "recovered"}),
-            "grade",
+            "term",
         ),
         (
             &format!("/subjects/A-001/visits/{visit}/labs"),
