@@ -193,7 +193,16 @@ fn patient_course(
         (status, last.as_of, rules.join("; "))
     });
     let consent = start.saturating_sub(14.days());
+    let candidate = enter::screening_record(
+        &course.areas,
+        enter::Inclusion {
+            thalidomide_side_effects: baseline.included_for("T side effects"),
+            thalidomide_lack_of_efficacy: baseline.included_for("T lack of efficacy"),
+            bsa_over_18_percent: baseline.included_for("> 18% body surface"),
+        },
+    );
     Ok(PatientCourse {
+        candidate,
         subject: SubjectData {
             site: site_of(patient).to_owned(),
             code: study_code(patient),

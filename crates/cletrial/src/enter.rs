@@ -6,27 +6,87 @@
 //! Every write goes through the store's audited write path, in the caller's batch (all or
 //! nothing).
 
-use instruments::clasi::Clasi;
+use instruments::clasi::{Area, Clasi};
+use instruments::ctcae::LabUnit;
 use jiff::ToSpan;
 use jiff::civil::Date;
+use protocol::eligibility::{Candidate, Count};
 use protocol::history::LabRecord;
 use protocol::{Decision, Protocol};
 use store::{
     ActionTaken, AdverseEvent, Batch, Causality, ClasiAssessment, Decimal, Disposition,
-    DispositionStatus, DosePeriod, Entry, LabResult, Outcome, ProtocolDecision, Store, StoreError,
-    SubjectData, VisitData,
+    DispositionStatus, DosePeriod, Enrolment, Entry, LabResult, Outcome, ProtocolDecision, Store,
+    StoreError, SubjectData, VisitData,
 };
 
 /// One patient's course, ready to enter.
 #[derive(Clone, Debug)]
 pub struct PatientCourse {
+    /// The subject, with the enrolment date (entered by enrolment, after screening).
     pub subject: SubjectData,
+    /// The screening record the eligibility checklist is evaluated on.
+    pub candidate: Candidate,
     /// Visits in date order; the first is the start of treatment.
     pub visits: Vec<VisitEntry>,
     pub labs: Vec<LabRecord>,
     pub adverse_events: Vec<AdverseEventEntry>,
     /// How participation ended, when it ended before the end of follow-up.
     pub disposition: Option<(DispositionStatus, Date, String)>,
+}
+
+/// Why a patient was included, by the lenalidomide trial's criterion I6 (Table 1's "reason for
+/// inclusion").
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Inclusion {
+    pub thalidomide_side_effects: bool,
+    pub thalidomide_lack_of_efficacy: bool,
+    pub bsa_over_18_percent: bool,
+}
+
+/// The screening record of a patient with lesions on `areas`: grade 2 erythema there
+/// (criterion I3: "at least a grade II erythema") and the published reason for inclusion (I6).
+/// The other criteria are not published per patient; every enrolled patient met them (the
+/// paper recruited "according to the following eligibility criteria"), so they are recorded
+/// with values that meet them: prednisone 5 mg/day stable 90 days, refractory 12 months, no
+/// exclusion, normal counts and renal function. Used for the published and the virtual
+/// patients, whose records are illustrations, not source data.
+pub fn screening_record(areas: &[Area], inclusion: Inclusion) -> Candidate {
+    let erythema = areas
+        .iter()
+        .filter_map(|area| Some((serde_json::to_value(area).ok()?.as_str()?.to_owned(), 2)))
+        .collect();
+    let count = |value: f64, unit: LabUnit| Some(Count { value, unit });
+    Candidate {
+        clasi_erythema: Some(erythema),
+        cle_histology_confirmed: Some(true),
+        prednisone_mg_per_day: Some(5.0),
+        regimen_stable_days: Some(90.0),
+        refractory_months: Some(12.0),
+        bsa_percent: Some(if inclusion.bsa_over_18_percent {
+            20.0
+        } else {
+            10.0
+        }),
+        thalidomide_severe_side_effects: Some(inclusion.thalidomide_side_effects),
+        thalidomide_lack_of_efficacy: Some(inclusion.thalidomide_lack_of_efficacy),
+        thalidomide_hypersensitivity: Some(false),
+        pregnant: Some(false),
+        lactating: Some(false),
+        reproductive_potential: Some(false),
+        sledai_2k: Some(2.0),
+        requires_systemic_immunosuppressants: Some(false),
+        platelets: count(230_000.0, LabUnit::PerMm3),
+        leukocytes: count(5_000.0, LabUnit::PerMm3),
+        neutrophils: count(3_000.0, LabUnit::PerMm3),
+        thrombosis_history: Some(false),
+        antiphospholipid_antibodies: Some(false),
+        gfr: Some(95.0),
+        progressive_renal_disease: Some(false),
+        psychiatric_or_social_disorder: Some(false),
+        hiv: Some(false),
+        viral_hepatitis: Some(false),
+        ..Candidate::default()
+    }
 }
 
 /// One visit: its CLASI form and the decision the protocol took on it.
@@ -250,7 +310,25 @@ pub async fn enter(
     protocol_version: i64,
     course: &PatientCourse,
 ) -> Result<Entered, StoreError> {
-    let subject = batch.add_subject(&course.subject).await?;
+    let screened = SubjectData {
+        enrolment_date: None,
+        ..course.subject.clone()
+    };
+    let (subject, _) = batch.screen(&screened, &course.candidate).await?;
+    let subject = match course.subject.enrolment_date {
+        Some(enrolment_date) => {
+            batch
+                .enrol(&Enrolment {
+                    subject_id: subject.id,
+                    based_on: subject.version,
+                    consent_date: subject.data.consent_date.unwrap_or(enrolment_date),
+                    enrolment_date,
+                    waiver: None,
+                })
+                .await?
+        }
+        None => subject,
+    };
     let mut entered = Entered::default();
     let mut visit_ids = Vec::with_capacity(course.visits.len());
     for (visit, data) in course.visits.iter().zip(visit_data(course)) {

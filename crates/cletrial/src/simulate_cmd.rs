@@ -37,7 +37,8 @@ writes them (subject.csv, visit.csv, clasi.csv, decision.csv, dose.csv, lab.csv,
 adverse_event.csv, disposition.csv, every other form's table with its header only, the
 dictionary and the missing-value codes), holding the records --db would enter (site SIM); read
 them with `cletrial report --csv DIR`. --omit decision leaves decision.csv empty: the engine's
-full decision is about 1 kB a visit, some 30 GB for a million patients.
+full decision is about 1 kB a visit, some 30 GB for a million patients; --omit eligibility leaves
+eligibility.csv empty (each subject's checklist is about 5 kB).
 With --db, every virtual patient is also entered into a study record (created by `init` or
 `demo`) as the user --as (password from CLETRIAL_PASSWORD), at site --site: subject
 V<seed>-<number>, each visit with a CLASI form adding up to the simulated totals and the
@@ -439,6 +440,8 @@ fn virtual_course(
             consent_date: Some(consent),
             enrolment_date: Some(plan.start),
         },
+        // Filled from the baseline form below.
+        candidate: protocol::eligibility::Candidate::default(),
         visits: Vec::new(),
         labs: Vec::new(),
         adverse_events: Vec::new(),
@@ -494,6 +497,14 @@ fn virtual_course(
             });
         }
     }
+    // A virtual patient is eligible by construction: the record shows it as the trial's did.
+    course.candidate = crate::enter::screening_record(
+        areas,
+        crate::enter::Inclusion {
+            thalidomide_lack_of_efficacy: true,
+            ..crate::enter::Inclusion::default()
+        },
+    );
     Ok(course)
 }
 

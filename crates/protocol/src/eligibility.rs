@@ -273,6 +273,10 @@ pub struct Count {
 pub struct Candidate {
     pub screening_date: Option<Date>,
     pub birth_date: Option<Date>,
+    /// Completed years at screening, where the birth date is not recorded (with a birth date
+    /// and a screening date the age is computed, and a given age must agree).
+    #[serde(default)]
+    pub age_years: Option<u8>,
     /// CLASI erythema score (0-3) by area, e.g. `{"face": 2, "scalp": 1}`.
     pub clasi_erythema: Option<BTreeMap<String, u8>>,
     pub cle_histology_confirmed: Option<bool>,
@@ -335,6 +339,21 @@ impl Candidate {
                 "birth_date",
                 format!("{birth} is after screening_date {screening}"),
             ));
+        }
+        if let (Some(birth), Some(screening), Some(age)) =
+            (self.birth_date, self.screening_date, self.age_years)
+            && whole_years(birth, screening) != i16::from(age)
+        {
+            return Err(error(
+                "age_years",
+                format!(
+                    "{age} differs from the age the birth date gives at screening ({})",
+                    whole_years(birth, screening)
+                ),
+            ));
+        }
+        if self.age_years.is_some_and(|age| age > 130) {
+            return Err(error("age_years", "must be 0 to 130 years".to_owned()));
         }
         if self.bsa_percent.is_some() && self.bsa_involvement.is_some() {
             return Err(error(
@@ -451,14 +470,19 @@ impl Candidate {
                 })
             }
             FieldKind::Number { unit, .. } => match field {
-                Field::AgeYears => {
-                    let (birth, screening) = (self.birth_date?, self.screening_date?);
-                    let years = whole_years(birth, screening);
-                    Some(Known::Number {
+                Field::AgeYears => match (self.birth_date, self.screening_date) {
+                    (Some(birth), Some(screening)) => {
+                        let years = whole_years(birth, screening);
+                        Some(Known::Number {
+                            value: f64::from(years),
+                            shown: format!("{years} years (born {birth}, screened {screening})"),
+                        })
+                    }
+                    _ => self.age_years.map(|years| Known::Number {
                         value: f64::from(years),
-                        shown: format!("{years} years (born {birth}, screened {screening})"),
-                    })
-                }
+                        shown: format!("{years} years (age as recorded)"),
+                    }),
+                },
                 Field::MaxErythema => {
                     let (area, score) = self
                         .clasi_erythema

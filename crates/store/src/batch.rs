@@ -43,7 +43,7 @@ impl Batch {
     }
 
     /// Runs one command inside a savepoint, so that a refused command is undone alone.
-    async fn savepoint<T>(
+    pub(crate) async fn savepoint<T>(
         &mut self,
         command: impl AsyncFnOnce(&mut Writer, &Actor) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -72,7 +72,16 @@ impl Batch {
     ) -> Result<Subject, StoreError> {
         let reason = Reason::new(reason)?;
         self.savepoint(async |writer, actor| {
-            subjects::update_subject(writer, actor, id, based_on, data, &reason).await
+            subjects::update_subject(
+                writer,
+                actor,
+                id,
+                based_on,
+                data,
+                &reason,
+                subjects::Enrolling::No,
+            )
+            .await
         })
         .await
     }

@@ -32,6 +32,9 @@ coded_enum!(
     DeviationCategory, field = "category" {
         InformedConsent => "informed_consent",
         Eligibility => "eligibility",
+        /// Enrolled although the checklist was not eligible, on an investigator's waiver
+        /// (written by enrolment only).
+        EligibilityWaiver => "eligibility_waiver",
         Dosing => "dosing",
         VisitWindow => "visit_window",
         MissedAssessment => "missed_assessment",

@@ -229,7 +229,7 @@ mod tests {
                 &NewStudy {
                     code: "G".into(),
                     title: "Group commit".into(),
-                    protocol_text: "# protocol\n".into(),
+                    protocol_text: crate::testing::PROTOCOL.into(),
                 },
                 &NewUser {
                     login: "admin".into(),

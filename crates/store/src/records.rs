@@ -1,7 +1,10 @@
 //! Records that belong to one subject (labs, dose periods, adverse events): one generic add,
 //! change, remove and read path. Each record type supplies its checks and its fields.
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
+use protocol::Protocol;
 
 use crate::Store;
 use crate::auth::Actor;
@@ -29,6 +32,16 @@ pub trait SubjectRecord: Clone + Send + Sync + 'static + sealed::Sealed {
     /// Ranges and dates against the subject as it stands.
     #[doc(hidden)]
     fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError>;
+    /// Whether [`SubjectRecord::code`] reads the study's protocol (only then is it loaded).
+    #[doc(hidden)]
+    const CODED: bool = false;
+    /// Codes the record's words against the protocol's vocabularies before it is checked and
+    /// kept (a lab test by the protocol's list): a safety rule must not depend on how a word
+    /// was typed. Most records have nothing to code.
+    #[doc(hidden)]
+    fn code(&mut self, _protocol: &Protocol) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Every field, derived ones included.
     #[doc(hidden)]
     fn changes(&self) -> Result<Changes, StoreError>;
@@ -115,11 +128,26 @@ async fn void_covering<T: SubjectRecord>(
     void_signatures(writer, subject_id, at_visit, reason).await
 }
 
+/// `data` coded against the study's protocol, when its type codes anything.
+async fn coded<'a, T: SubjectRecord>(
+    writer: &mut Writer,
+    data: &'a T,
+) -> Result<Cow<'a, T>, StoreError> {
+    if !T::CODED {
+        return Ok(Cow::Borrowed(data));
+    }
+    let protocol = crate::study::protocol_in(writer.tx()).await?;
+    let mut data = data.clone();
+    data.code(&protocol)?;
+    Ok(Cow::Owned(data))
+}
+
 pub(crate) async fn add_record<T: SubjectRecord>(
     writer: &mut Writer,
     actor: &Actor,
     data: &T,
 ) -> Result<Stored<T>, StoreError> {
+    let data = &*coded(writer, data).await?;
     check_record(writer, actor, data).await?;
     let id = writer.create(T::kind(), data.changes()?).await?;
     let reason = Reason::new(&format!("a {} record was added", T::kind().name))?;
@@ -136,6 +164,7 @@ pub(crate) async fn update_record<T: SubjectRecord>(
     reason: &Reason,
 ) -> Result<Stored<T>, StoreError> {
     let current: Stored<T> = record_in(writer.tx(), id).await?;
+    let data = &*coded(writer, data).await?;
     if current.data.subject_id() != data.subject_id() {
         return Err(StoreError::invalid(
             "subject_id",

@@ -228,7 +228,7 @@ mod tests {
             &NewStudy {
                 code: "S".into(),
                 title: "Sessions".into(),
-                protocol_text: "# protocol\n".into(),
+                protocol_text: crate::testing::PROTOCOL.into(),
             },
             &NewUser {
                 login: "admin".into(),

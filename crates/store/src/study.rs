@@ -1,15 +1,19 @@
 //! The study and its protocol file, and `init`, which creates the study with its first admin.
 
+use std::sync::{Arc, Mutex};
+
+use protocol::Protocol;
 use sha2::{Digest, Sha256};
 
 use crate::Store;
 use crate::auth::{self, Actor, Password};
 use crate::check;
+use crate::db::Tx;
 use crate::db::{DbUrl, OpenMode, Pool};
 use crate::error::StoreError;
 use crate::people::NewUser;
 use crate::schema::{STUDY, USER};
-use crate::value::Value;
+use crate::value::{Ty, Value};
 use crate::writer::{self, Reason, Writer};
 
 /// What `init` needs to create a study.
@@ -40,14 +44,87 @@ fn sha256_hex(text: &str) -> String {
 
 const PROTOCOL_MAX_BYTES: usize = 1 << 20;
 
-fn check_protocol(text: &str) -> Result<(), StoreError> {
+/// A protocol file the engine can run: not empty, at most 1 MiB, and loadable (every problem
+/// named by its TOML path).
+fn check_protocol(text: &str) -> Result<Arc<Protocol>, StoreError> {
     if text.trim().is_empty() {
         return Err(StoreError::invalid("protocol", "is empty"));
     }
     if text.len() > PROTOCOL_MAX_BYTES {
         return Err(StoreError::invalid("protocol", "is larger than 1 MiB"));
     }
-    Ok(())
+    let protocol = Protocol::from_toml(text)
+        .map_err(|error| StoreError::invalid("protocol", error.to_string()))?;
+    Ok(Arc::new(protocol))
+}
+
+/// Protocols already loaded, by the SHA-256 of their text: a study's protocol is read at every
+/// command that codes against it, and parsed once per version. Keyed by content, so never stale.
+static LOADED: Mutex<Vec<(String, Arc<Protocol>)>> = Mutex::new(Vec::new());
+
+/// How many protocol versions [`LOADED`] keeps (a process serves one study; tests a few).
+const LOADED_MAX: usize = 8;
+
+/// The study's protocol as it stands in `tx` (the latest amendment).
+pub(crate) async fn protocol_in(tx: &mut Tx) -> Result<Arc<Protocol>, StoreError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT protocol_sha256 FROM study WHERE id = 1",
+            &[],
+            &[Ty::Text],
+        )
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "study",
+            id: "1".into(),
+        })?;
+    let sha = row
+        .first()
+        .and_then(|value| value.as_ref())
+        .and_then(Value::as_text)
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(protocol) = loaded(&sha) {
+        return Ok(protocol);
+    }
+    let text = writer::load(tx, &STUDY, 1)
+        .await?
+        .and_then(|row| row.text("protocol_text").map(str::to_owned))
+        .unwrap_or_default();
+    let protocol = check_protocol(&text).map_err(|error| {
+        StoreError::corrupt(format!(
+            "the study's protocol cannot be read by this version ({error})"
+        ))
+    })?;
+    let mut cache = LOADED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if cache.len() >= LOADED_MAX {
+        cache.remove(0);
+    }
+    cache.push((sha, Arc::clone(&protocol)));
+    Ok(protocol)
+}
+
+/// The study's protocol version as it stands in `tx`.
+pub(crate) async fn protocol_version_in(tx: &mut Tx) -> Result<i64, StoreError> {
+    writer::load(tx, &STUDY, 1)
+        .await?
+        .and_then(|row| row.int("protocol_version"))
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "study",
+            id: "1".into(),
+        })
+}
+
+fn loaded(sha: &str) -> Option<Arc<Protocol>> {
+    let cache = LOADED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache
+        .iter()
+        .find(|(key, _)| key == sha)
+        .map(|(_, protocol)| Arc::clone(protocol))
 }
 
 impl Store {
@@ -126,6 +203,11 @@ impl Store {
             protocol_sha256: text("protocol_sha256"),
             protocol_text: text("protocol_text"),
         })
+    }
+
+    /// The study's protocol as amended last, loaded.
+    pub async fn protocol(&self) -> Result<Arc<Protocol>, StoreError> {
+        protocol_in(&mut self.pool.read().await?).await
     }
 
     /// Replaces the protocol file (an amendment); the protocol version goes up by one.

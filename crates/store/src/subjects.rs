@@ -424,12 +424,41 @@ pub(crate) async fn visits_in(tx: &mut Tx, subject_id: i64) -> Result<Vec<Visit>
         .collect())
 }
 
+/// Whether a subject change is the enrolment command's: only it may set the enrolment date
+/// (after the eligibility checklist or an investigator's waiver, `crate::enrolment`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Enrolling {
+    Yes,
+    No,
+}
+
+fn not_by_enrolment() -> StoreError {
+    StoreError::invalid(
+        "enrolment_date",
+        "a subject is enrolled by enrolment, after screening (the eligibility checklist or an investigator's waiver)",
+    )
+}
+
+/// The site a live or removed subject belongs to.
+pub(crate) async fn site_id_in(tx: &mut Tx, subject_id: i64) -> Result<i64, StoreError> {
+    writer::load(tx, &SUBJECT, subject_id)
+        .await?
+        .and_then(|row| row.int("site_id"))
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "subject",
+            id: subject_id.to_string(),
+        })
+}
+
 pub(crate) async fn add_subject(
     writer: &mut Writer,
     actor: &Actor,
     data: &SubjectData,
 ) -> Result<Subject, StoreError> {
     data.check(check::today())?;
+    if data.enrolment_date.is_some() {
+        return Err(not_by_enrolment());
+    }
     let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
     require_data_entry(writer.tx(), actor, site_id).await?;
     if writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim())
@@ -452,6 +481,7 @@ pub(crate) async fn update_subject(
     based_on: i64,
     data: &SubjectData,
     reason: &Reason,
+    enrolling: Enrolling,
 ) -> Result<Subject, StoreError> {
     data.check(check::today())?;
     let current = writer::load(writer.tx(), &SUBJECT, id)
@@ -460,6 +490,12 @@ pub(crate) async fn update_subject(
             entity: "subject",
             id: id.to_string(),
         })?;
+    if current.date("enrolment_date").is_none()
+        && data.enrolment_date.is_some()
+        && enrolling == Enrolling::No
+    {
+        return Err(not_by_enrolment());
+    }
     let old_site = current
         .get("site_id")
         .and_then(Value::as_int)
@@ -581,9 +617,9 @@ impl Store {
         let reason = Reason::new(reason)?;
         let data = data.clone();
         self.command(actor, move |writer, actor| {
-            Box::pin(
-                async move { update_subject(writer, actor, id, based_on, &data, &reason).await },
-            )
+            Box::pin(async move {
+                update_subject(writer, actor, id, based_on, &data, &reason, Enrolling::No).await
+            })
         })
         .await
     }

@@ -15,6 +15,20 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::db::{Backend, DbUrl};
 
+/// The lenalidomide trial's shipped protocol, for tests' studies: a study's protocol must load.
+pub const PROTOCOL: &str = include_str!("../../../protocols/nct01408199.toml");
+
+/// A screening record that meets every criterion of [`PROTOCOL`]
+/// (`examples/protocol/candidate.json`), without dates: screening takes the subject's own.
+pub fn eligible_candidate() -> protocol::eligibility::Candidate {
+    let mut candidate: protocol::eligibility::Candidate =
+        serde_json::from_str(include_str!("../../../examples/protocol/candidate.json"))
+            .expect("the example candidate reads");
+    candidate.screening_date = None;
+    candidate.birth_date = None;
+    candidate
+}
+
 /// A PostgreSQL server for this test process.
 pub struct TestPostgres {
     port: u16,
@@ -346,6 +360,46 @@ pub async fn execute_guarded(url: &DbUrl, sql: &str) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             connection.close().await.map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// `data` registered as a screened candidate meeting every criterion ([`eligible_candidate`])
+/// and, when it has an enrolment date, enrolled on it: a test's enrolled subject, through the
+/// commands every channel uses.
+pub async fn enrolled(
+    store: &crate::Store,
+    actor: &crate::Actor,
+    data: &crate::SubjectData,
+) -> Result<crate::Subject, crate::StoreError> {
+    let mut batch = store.batch(actor, None).await?;
+    let subject = enrolled_in(&mut batch, data).await?;
+    batch.commit().await?;
+    Ok(subject)
+}
+
+/// As [`enrolled`], in a batch.
+pub async fn enrolled_in(
+    batch: &mut crate::Batch,
+    data: &crate::SubjectData,
+) -> Result<crate::Subject, crate::StoreError> {
+    let screened = crate::SubjectData {
+        enrolment_date: None,
+        ..data.clone()
+    };
+    let (subject, _) = batch.screen(&screened, &eligible_candidate()).await?;
+    match data.enrolment_date {
+        None => Ok(subject),
+        Some(enrolment_date) => {
+            batch
+                .enrol(&crate::Enrolment {
+                    subject_id: subject.id,
+                    based_on: subject.version,
+                    consent_date: subject.data.consent_date.unwrap_or(enrolment_date),
+                    enrolment_date,
+                    waiver: None,
+                })
+                .await
         }
     }
 }

@@ -158,7 +158,7 @@ mod tests {
             &NewStudy {
                 code: "S".into(),
                 title: "Tokens".into(),
-                protocol_text: "# protocol\n".into(),
+                protocol_text: crate::testing::PROTOCOL.into(),
             },
             &NewUser {
                 login: "admin".into(),

@@ -151,6 +151,11 @@ impl Writer {
         self.note = Some(note);
     }
 
+    /// Why the whole transaction runs, when its caller said (an import).
+    pub(crate) fn note(&self) -> Option<&Reason> {
+        self.note.as_ref()
+    }
+
     /// Starts a command that can be undone alone (SQL savepoint), leaving the rest of the
     /// transaction as it was.
     pub(crate) async fn mark(&mut self) -> Result<Mark, StoreError> {

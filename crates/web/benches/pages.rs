@@ -52,8 +52,9 @@ async fn study(db: &TestDb) -> Store {
         let investigator = store.authenticate(&login, &password).await.expect("login");
         let mut batch = store.batch(&investigator, None).await.expect("batch");
         for n in 0..SUBJECTS / 2 {
-            let subject = batch
-                .add_subject(&SubjectData {
+            let subject = store::testing::enrolled_in(
+                &mut batch,
+                &SubjectData {
                     site: site.into(),
                     code: format!("{site}-{n:04}"),
                     sex: Sex::Female,
@@ -62,9 +63,10 @@ async fn study(db: &TestDb) -> Store {
                     screening_date: date(2025, 1, 10),
                     consent_date: Some(date(2025, 1, 6)),
                     enrolment_date: Some(date(2025, 1, 20)),
-                })
-                .await
-                .expect("subject");
+                },
+            )
+            .await
+            .expect("subject");
             let visit = batch
                 .add_visit(
                     subject.id,

@@ -103,8 +103,9 @@ async fn study(db: &TestDb) -> (Store, String) {
     let actor = store.authenticate("coord", &password).await.expect("login");
     let mut batch = store.batch(&actor, None).await.expect("batch");
     for n in 0..CLIENTS[CLIENTS.len() - 1] {
-        let subject = batch
-            .add_subject(&SubjectData {
+        let subject = store::testing::enrolled_in(
+            &mut batch,
+            &SubjectData {
                 site: "A".into(),
                 code: format!("A-{n:03}"),
                 sex: Sex::Female,
@@ -113,9 +114,10 @@ async fn study(db: &TestDb) -> (Store, String) {
                 screening_date: date(2025, 1, 10),
                 consent_date: Some(date(2025, 1, 6)),
                 enrolment_date: Some(date(2025, 1, 20)),
-            })
-            .await
-            .expect("subject");
+            },
+        )
+        .await
+        .expect("subject");
         for week in 0..VISITS {
             batch
                 .add_visit(

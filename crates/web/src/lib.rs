@@ -19,6 +19,7 @@ mod pages;
 pub mod policy;
 mod security;
 mod session;
+mod study;
 
 use std::future::Future;
 use std::sync::Arc;

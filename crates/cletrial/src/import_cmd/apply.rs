@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use instruments::subtype::Subtype;
 use jiff::civil::Date;
+use protocol::eligibility::Candidate;
 use serde::Serialize;
 use store::{
-    Actor, Batch, BirthOrAge, Decimal, Entry, LabResult, Sex, Store, StoreError, SubjectData,
-    VisitData,
+    Actor, Batch, BirthOrAge, Decimal, Enrolment, Entry, LabResult, Sex, Store, StoreError,
+    SubjectData, VisitData,
 };
 
 use super::mapping::{Cell, Form, KeyColumns, Mapping, Row, Rows};
@@ -171,7 +172,37 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn subject(mut self, code: &str) -> Result<SubjectData, Refused> {
+    /// The screening record of the row's `candidate.` columns (each cell read by
+    /// [`cell_json`]); what no column fills is unknown. A value the checklist cannot read is
+    /// refused naming its column.
+    fn candidate(&mut self) -> Option<Candidate> {
+        let mut fields = serde_json::Map::new();
+        let cells: Vec<(String, String)> = self
+            .row
+            .fields
+            .keys()
+            .filter(|field| field.starts_with("candidate."))
+            .cloned()
+            .filter_map(|field| Some((field.clone(), self.text(&field)?)))
+            .collect();
+        for (field, text) in cells {
+            let name = field.trim_start_matches("candidate.").to_owned();
+            fields.insert(name, cell_json(&text));
+        }
+        match serde_path_to_error::deserialize::<_, Candidate>(serde_json::Value::Object(fields)) {
+            Ok(candidate) => Some(candidate),
+            Err(error) => {
+                let path = error.path().to_string();
+                let name = path.split('.').next().unwrap_or_default();
+                let field = format!("candidate.{name}");
+                let column = self.row.cell(&field).0.to_owned();
+                self.refuse(&column, &field, error.inner().to_string());
+                None
+            }
+        }
+    }
+
+    fn subject(mut self, code: &str) -> Result<Screened, Refused> {
         let site = self.required("subject.site");
         let sex = self.required("subject.sex");
         let sex = self.parsed("subject.sex", sex, |text| {
@@ -209,17 +240,25 @@ impl<'a> Reader<'a> {
         let consent = self.date("subject.consent_date", consent);
         let enrolment = self.text("subject.enrolment_date");
         let enrolment = self.date("subject.enrolment_date", enrolment);
-        let data = match (site, sex, birth, screening) {
-            (Some(site), Some(sex), Some(birth), Some(screening_date)) => Some(SubjectData {
-                site,
-                code: code.to_owned(),
-                sex,
-                birth,
-                subtype,
-                screening_date,
-                consent_date: consent,
-                enrolment_date: enrolment,
-            }),
+        let waiver = self.text("subject.waiver");
+        let candidate = self.candidate();
+        let data = match (site, sex, birth, screening, candidate) {
+            (Some(site), Some(sex), Some(birth), Some(screening_date), Some(candidate)) => {
+                Some(Screened {
+                    data: SubjectData {
+                        site,
+                        code: code.to_owned(),
+                        sex,
+                        birth,
+                        subtype,
+                        screening_date,
+                        consent_date: consent,
+                        enrolment_date: enrolment,
+                    },
+                    candidate,
+                    waiver,
+                })
+            }
             _ => None,
         };
         self.finish(data)
@@ -454,20 +493,83 @@ async fn subject_row(
         date_format: &mapping.date_format,
         problems: Vec::new(),
     };
-    let data = reader.subject(&key.subject)?;
-    let found = batch
-        .subject_by_code(&key.subject)
-        .await
-        .map_err(|error| refused(row, mapping.form, error))?;
-    let result = match found {
-        None => batch.add_subject(&data).await.map(|_| Done::Created),
-        Some(subject) if subject.data == data => Ok(Done::Unchanged),
-        Some(subject) => batch
-            .update_subject(subject.id, subject.version, &data, reason)
-            .await
-            .map(|_| Done::Updated),
+    let screened = reader.subject(&key.subject)?;
+    let fail = |error| refused(row, mapping.form, error);
+    let found = batch.subject_by_code(&key.subject).await.map_err(fail)?;
+    // Enrolment is its own command, after the checklist: the rest of the row first.
+    let enrolment_date = screened.data.enrolment_date;
+    let (subject, done) = match found {
+        None => {
+            let unenrolled = SubjectData {
+                enrolment_date: None,
+                ..screened.data.clone()
+            };
+            let (subject, _) = batch
+                .screen(&unenrolled, &screened.candidate)
+                .await
+                .map_err(fail)?;
+            (subject, Done::Created)
+        }
+        Some(subject) => {
+            let target = SubjectData {
+                enrolment_date: subject.data.enrolment_date.and(enrolment_date),
+                ..screened.data.clone()
+            };
+            if subject.data == target {
+                (subject, Done::Unchanged)
+            } else {
+                let subject = batch
+                    .update_subject(subject.id, subject.version, &target, reason)
+                    .await
+                    .map_err(fail)?;
+                (subject, Done::Updated)
+            }
+        }
     };
-    result.map_err(|error| refused(row, mapping.form, error))
+    match (subject.data.enrolment_date, enrolment_date) {
+        (None, Some(enrolment_date)) => {
+            let enrolment = Enrolment {
+                subject_id: subject.id,
+                based_on: subject.version,
+                consent_date: subject.data.consent_date.unwrap_or(enrolment_date),
+                enrolment_date,
+                waiver: screened.waiver.clone(),
+            };
+            batch.enrol(&enrolment).await.map_err(fail)?;
+            Ok(match done {
+                Done::Unchanged => Done::Updated,
+                other => other,
+            })
+        }
+        _ => Ok(done),
+    }
+}
+
+/// A screening record cell as the checklist reads it: JSON as written (`true`, `5`,
+/// `{"rest_of_face": 2}`), `yes`/`no`, a count as `231000 /mm3`, or else text.
+fn cell_json(text: &str) -> serde_json::Value {
+    if let Ok(value) = serde_json::from_str(text) {
+        return value;
+    }
+    let text = text.trim();
+    match text.to_ascii_lowercase().as_str() {
+        "yes" => return serde_json::Value::Bool(true),
+        "no" => return serde_json::Value::Bool(false),
+        _ => {}
+    }
+    if let Some((value, unit)) = text.split_once(char::is_whitespace)
+        && let Ok(value) = value.parse::<f64>()
+    {
+        return serde_json::json!({"value": value, "unit": unit.trim()});
+    }
+    serde_json::Value::String(text.to_owned())
+}
+
+/// A subject row: the subject, its screening record and an investigator's waiver, if any.
+struct Screened {
+    data: SubjectData,
+    candidate: Candidate,
+    waiver: Option<String>,
 }
 
 async fn lab_row(

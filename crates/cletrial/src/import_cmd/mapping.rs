@@ -23,7 +23,13 @@
 //! ```
 //!
 //! Fields: `subject.` site, sex (F, M, U), birth_date, age_years, subtype, screening_date,
-//! consent_date, enrolment_date; `lab.` collected_on, test, value, unit, lln, uln.
+//! consent_date, enrolment_date, waiver; `candidate.` any field of the screening
+//! record the protocol's eligibility criteria read (as `cletrial eligibility` takes it:
+//! `candidate.pregnant`, `candidate.prednisone_mg_per_day`, `candidate.platelets` as
+//! `{"value": 150000, "unit": "/mm3"}` ...); `lab.` collected_on, test, value, unit, lln, uln.
+//! A subject row registers the subject with its eligibility checklist, and enrols it when it
+//! has an enrolment date: the checklist must say eligible, or an investigator importing gives
+//! the reason to enrol anyway in `subject.waiver`.
 //! A record's key is its subject, its visit and, for labs, its test; `repeat` tells apart
 //! several records with one key, matched in the order of their repeat numbers.
 
@@ -51,7 +57,16 @@ impl Form {
         }
     }
 
-    /// The fields a column may fill, as `form.field`.
+    /// Whether a column may fill `target` (`form.field`).
+    fn allows(self, target: &str) -> bool {
+        self.fields().contains(&target)
+            || (self == Form::Subject
+                && target
+                    .strip_prefix("candidate.")
+                    .is_some_and(|field| candidate_fields().iter().any(|known| known == field)))
+    }
+
+    /// The fields a column may fill, as `form.field` (and, for subjects, `candidate.` fields).
     fn fields(self) -> &'static [&'static str] {
         match self {
             Form::Subject => &[
@@ -63,6 +78,7 @@ impl Form {
                 "subject.screening_date",
                 "subject.consent_date",
                 "subject.enrolment_date",
+                "subject.waiver",
             ],
             Form::Lab => &[
                 "lab.collected_on",
@@ -74,6 +90,14 @@ impl Form {
                 "visit.actual_date",
             ],
         }
+    }
+}
+
+/// The fields of the screening record (`protocol::eligibility::Candidate`), by JSON name.
+pub fn candidate_fields() -> Vec<String> {
+    match serde_json::to_value(protocol::eligibility::Candidate::default()) {
+        Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -182,15 +206,18 @@ impl Mapping {
             };
             input_error(&place, one_line(error.inner().message()))
         })?;
-        let allowed = file.form.fields();
         for (column, target) in &file.columns {
-            if !allowed.contains(&target.as_str()) {
+            if !file.form.allows(target) {
+                let candidate = match file.form {
+                    Form::Subject => ", candidate.<a screening record field>",
+                    Form::Lab => "",
+                };
                 return Err(input_error(
                     &format!("--mapping: columns.{column}"),
                     format!(
-                        "'{target}' is not a field of form {}; allowed: {}",
+                        "'{target}' is not a field of form {}; allowed: {}{candidate}",
                         file.form.name(),
-                        allowed.join(", ")
+                        file.form.fields().join(", ")
                     ),
                 ));
             }

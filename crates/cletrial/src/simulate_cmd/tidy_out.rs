@@ -9,7 +9,7 @@
 
 use export::source::{Casebook, Datum, Entry, FormRecord, Forms};
 use export::tidy::Layout;
-use store::{ClasiAssessment, ProtocolDecision, SubjectRecord};
+use store::{ClasiAssessment, EligibilityRecord, ProtocolDecision, SubjectRecord};
 
 use crate::enter::{PatientCourse, after_visits, visit_data};
 use crate::export_cmd::entry;
@@ -22,6 +22,8 @@ pub(super) const SITE: &str = "SIM";
 pub(super) enum Omit {
     /// The engine's decision at each visit, kept as its full JSON (about 1 kB a visit).
     Decision,
+    /// The eligibility checklist of each subject, kept as its full JSON (about 5 kB a subject).
+    Eligibility,
 }
 
 /// One patient's rows, one buffer per table (in the layout's form order).
@@ -205,6 +207,14 @@ fn casebook(
         ],
     )?;
     let subject = records.records.remove(0);
+    if !omit.contains(&Omit::Eligibility) {
+        // The checklist screening records, as `enter` screens the subject.
+        let candidate = s.screening_record(course.candidate.clone())?;
+        let result = protocol::eligibility::evaluate(protocol.eligibility(), &candidate)
+            .map_err(|error| anyhow::format_err!("virtual patient {index}: {error}"))?;
+        let checklist = EligibilityRecord::from_result(subject_id, s.screening_date, 1, &result)?;
+        records.record("eligibility", &checklist)?;
+    }
     let mut visit_ids = Vec::with_capacity(course.visits.len());
     for (visit, data) in course.visits.iter().zip(visit_data(course)) {
         let visit_id = records.add(

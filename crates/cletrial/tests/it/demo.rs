@@ -122,7 +122,7 @@ fn a_record_of_another_study_is_refused(backend: Backend) {
     let db = TestDb::new(backend);
     let dir = tempfile::tempdir().expect("temp dir");
     let protocol = dir.path().join("other.toml");
-    std::fs::write(&protocol, "[study]\nname = \"other\"\n").expect("protocol file");
+    std::fs::write(&protocol, store::testing::PROTOCOL).expect("protocol file");
     let output = Command::new(env!("CARGO_BIN_EXE_cletrial"))
         .args([
             "init",

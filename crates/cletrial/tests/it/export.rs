@@ -53,7 +53,7 @@ async fn study(db: &TestDb) {
     let study = NewStudy {
         code: "LENA-CLE".into(),
         title: "Lenalidomide in CLE & <friends>".into(),
-        protocol_text: "[study]\nname = \"test\"\n".into(),
+        protocol_text: store::testing::PROTOCOL.into(),
     };
     let admin = NewUser {
         login: "admin".into(),
@@ -87,8 +87,7 @@ async fn study(db: &TestDb) {
         consent_date: Some(days_ago(30)),
         enrolment_date: enrolled.then(|| days_ago(28)),
     };
-    let p1 = store
-        .add_subject(&inv, &subject("P-001", true))
+    let p1 = store::testing::enrolled(&store, &inv, &subject("P-001", true))
         .await
         .expect("subject");
     store

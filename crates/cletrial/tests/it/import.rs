@@ -17,6 +17,7 @@ both_backends!(
     bad_rows_are_all_reported_and_nothing_is_imported,
     importing_again_writes_nothing,
     a_changed_value_is_an_audited_change,
+    enrolment_by_import_needs_an_eligible_checklist_or_a_waiver,
 );
 
 fn example(name: &str) -> PathBuf {
@@ -232,5 +233,48 @@ fn a_changed_value_is_an_audited_change(backend: Backend) {
             &REASON.into(),
             &"neutrophils".into(),
         )
+    );
+}
+
+/// An imported subject is enrolled only as on the page and the API: its checklist (from its
+/// `candidate.` columns) must say eligible, or the investigator importing gives a waiver.
+fn enrolment_by_import_needs_an_eligible_checklist_or_a_waiver(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    let before = cli.events();
+    let mapping = std::fs::read_to_string(example("subjects.toml")).expect("mapping");
+    let header = std::fs::read_to_string(example("subjects.csv")).expect("csv");
+    let header = header.lines().next().expect("header");
+    // LEN-001's eligibility form with pregnant = yes, enrolled on 22/01/2024.
+    let pregnant = "LEN-010,s01,2,30,3,12/01/2024,15/01/2024,22/01/2024,yes,\"{\"\"rest_of_face\"\": 2}\",5,90,24,22,yes,no,no,yes,no,yes,yes,2,no,231000 /mm3,4800 /mm3,2.9 10^9/L,no,no,98,no,no,no,no";
+    let file = cli.write("pregnant.csv", &format!("{header}\n{pregnant}\n"));
+    let run = cli.import(&file, &example("subjects.toml"));
+    assert_eq!(run.status, 1, "{run:?}");
+    let report = run.json();
+    let rejected = &report["rejected"][0];
+    assert_eq!(rejected["column"], "enrolment_date", "{report:#}");
+    let reason = rejected["reason"].as_str().expect("reason");
+    assert!(reason.contains("E2 applies"), "{reason}");
+    assert_eq!(cli.events(), before, "nothing was written");
+    // With the investigator's reason in the waiver column, enrolled, the waiver recorded.
+    let with_waiver = mapping.replace(
+        "enrolment_date = \"subject.enrolment_date\"",
+        "enrolment_date = \"subject.enrolment_date\"\nwaiver = \"subject.waiver\"",
+    );
+    let mapping = cli.write("waiver.toml", &with_waiver);
+    let file = cli.write(
+        "waived.csv",
+        &format!("{header},waiver\n{pregnant},pregnancy test negative on repeat\n"),
+    );
+    let imported = cli.import(&file, &mapping).ok_json();
+    assert_eq!(imported["created"], 1, "{imported}");
+    let log = cli
+        .run(&["audit", "log", "--subject", "LEN-010"], &[])
+        .ok_json();
+    let log = log.as_array().expect("events");
+    assert!(
+        log.iter().any(|event| event["entity"] == "deviation"
+            && event["field"] == "category"
+            && event["new_value"] == "\"eligibility_waiver\""),
+        "{log:#?}"
     );
 }

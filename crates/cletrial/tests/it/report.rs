@@ -309,22 +309,22 @@ async fn write_study(db: &TestDb) {
         .expect("grant");
     let inv = store.authenticate("inv", &password).await.expect("login");
     for (index, p) in patients().iter().enumerate() {
-        let subject = store
-            .add_subject(
-                &inv,
-                &SubjectData {
-                    site: "S01".into(),
-                    code: format!("S01-{:03}", index + 1),
-                    sex: Sex::Female,
-                    birth: BirthOrAge::BirthDate(Date::constant(1975 + index as i16, 3, 1)),
-                    subtype: Some(p.subtype),
-                    screening_date: on(-5),
-                    consent_date: Some(on(-6)),
-                    enrolment_date: Some(on(0)),
-                },
-            )
-            .await
-            .expect("subject");
+        let subject = store::testing::enrolled(
+            &store,
+            &inv,
+            &SubjectData {
+                site: "S01".into(),
+                code: format!("S01-{:03}", index + 1),
+                sex: Sex::Female,
+                birth: BirthOrAge::BirthDate(Date::constant(1975 + index as i16, 3, 1)),
+                subtype: Some(p.subtype),
+                screening_date: on(-5),
+                consent_date: Some(on(-6)),
+                enrolment_date: Some(on(0)),
+            },
+        )
+        .await
+        .expect("subject");
         let id = subject.id;
         for (day, name) in VISITS {
             let Some(scores) = p.clasi.iter().find(|c| c.0 == day).map(|c| c.1) else {

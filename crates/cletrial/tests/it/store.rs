@@ -52,7 +52,7 @@ impl Cli {
         let db = TestDb::new(backend);
         let dir = tempfile::tempdir().expect("temp dir");
         let protocol = dir.path().join("lena-cle.toml");
-        std::fs::write(&protocol, "[study]\nname = \"test\"\n").expect("protocol file");
+        std::fs::write(&protocol, store::testing::PROTOCOL).expect("protocol file");
         let cli = Cli { db, dir };
         let init = cli.run(
             &[

@@ -335,7 +335,7 @@ async fn init_runs_once(backend: Backend) {
     let study = store::NewStudy {
         code: "OTHER".into(),
         title: "Other".into(),
-        protocol_text: "x = 1".into(),
+        protocol_text: store::testing::PROTOCOL.into(),
     };
     let admin = store::NewUser {
         login: "admin2".into(),

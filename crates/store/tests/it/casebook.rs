@@ -167,7 +167,7 @@ async fn any_change_to_the_subject_voids_its_casebook_signature(backend: Backend
             }
             Change::UpdateSubject => {
                 let mut data = subject_data("P-001");
-                data.enrolment_date = Some(days_ago(20));
+                data.screening_date = days_ago(28);
                 let now = f.store.subject(subject.id).await.expect("subject");
                 f.store
                     .update_subject(&f.investigator, subject.id, now.version, &data, &reason)

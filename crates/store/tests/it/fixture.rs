@@ -9,7 +9,7 @@ use store::{
 
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 pub const INVESTIGATOR_PASSWORD: &str = "staple gun elephant";
-pub const PROTOCOL: &str = "[study]\nname = \"test protocol\"\n";
+pub const PROTOCOL: &str = store::testing::PROTOCOL;
 
 pub struct Fixture {
     pub db: TestDb,
@@ -89,6 +89,34 @@ pub fn subject_data(code: &str) -> SubjectData {
 }
 
 impl Fixture {
+    /// `data` screened eligible (the example candidate) and enrolled on `on` by the
+    /// investigator.
+    pub async fn enrol(&self, data: &SubjectData, on: Date) -> store::Subject {
+        let (subject, result) = self
+            .store
+            .screen(
+                &self.investigator,
+                data,
+                &store::testing::eligible_candidate(),
+            )
+            .await
+            .expect("screened");
+        assert_eq!(result.eligible, Some(true), "{result:?}");
+        self.store
+            .enrol(
+                &self.investigator,
+                &store::Enrolment {
+                    subject_id: subject.id,
+                    based_on: subject.version,
+                    consent_date: data.consent_date.expect("consented"),
+                    enrolment_date: on,
+                    waiver: None,
+                },
+            )
+            .await
+            .expect("enrolled")
+    }
+
     /// A visit of `subject` that took place on `on`, added by the investigator.
     pub async fn visit_on(&self, subject: i64, name: &str, on: Date) -> store::Visit {
         let visit = store::VisitData {

@@ -28,6 +28,7 @@ mod casebook;
 mod concurrency;
 mod course;
 mod crash;
+mod enrolment;
 mod group;
 mod migration;
 mod missing;

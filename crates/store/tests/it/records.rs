@@ -31,13 +31,7 @@ fn decimal(text: &str) -> Decimal {
 
 /// An enrolled subject (consent 30 days ago, screening 29, enrolment 20).
 async fn enrolled(f: &Fixture) -> i64 {
-    let mut data = subject_data("P-001");
-    data.enrolment_date = Some(days_ago(20));
-    f.store
-        .add_subject(&f.investigator, &data)
-        .await
-        .expect("subject")
-        .id
+    f.enrol(&subject_data("P-001"), days_ago(20)).await.id
 }
 
 fn neutrophils(subject_id: i64, value: &str) -> LabResult {

@@ -77,7 +77,6 @@ async fn bad_subject_input_is_refused_and_writes_nothing(backend: Backend) {
         with(|d| d.screening_date = days_ago(30)),
         with(|d| d.birth = BirthOrAge::AgeYears(0)),
         with(|d| d.birth = BirthOrAge::AgeYears(120)),
-        with(|d| d.enrolment_date = Some(days_ago(29))),
         with(|d| {
             d.consent_date = Some(days_ago(0));
             d.screening_date = days_ago(0)

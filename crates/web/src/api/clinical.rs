@@ -2,22 +2,22 @@
 //! and adverse events.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use instruments::ctcae::CtcaeGrade;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use store::{ActionTaken, AdverseEvent, Causality, Outcome, ProtocolDecision, Subject};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::visits::Saved;
 use crate::api::{json, parse, subject_for};
-use crate::pages::clinical::{Record, decision as decide, protocol_of};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
+use crate::study::{decision as decide, protocol_of};
 
 /// Today in UTC, the default date of a decision.
 fn today() -> Date {
@@ -33,8 +33,8 @@ async fn engine(
     as_of: Date,
 ) -> Result<Result<protocol::Decision, String>, ApiError> {
     let protocol = protocol_of(&state.store).await?;
-    let record = Record::read(&state.store, subject.id).await?;
-    Ok(decide(&protocol, &record, subject, as_of))
+    let record = state.store.clinical_record(subject.id).await?;
+    Ok(decide(&protocol, &record, as_of))
 }
 
 /// What the protocol asks for on a date.
@@ -51,8 +51,17 @@ pub(crate) struct DecisionOut {
     unavailable: Option<String>,
 }
 
+/// `?as_of=YYYY-MM-DD`: the date decided on (today when absent).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AsOf {
+    /// The date decided on, on the record as it stood that day; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
+    as_of: Option<Date>,
+}
+
 #[utoipa::path(get, path = "/api/v1/subjects/{code}/decision", tag = "clinical",
-    params(("code" = String, Path, description = "The pseudonymous study id")),
+    params(("code" = String, Path, description = "The pseudonymous study id"), AsOf),
     responses(
         (status = 200, description = "The protocol's decision today", body = DecisionOut),
         (status = 401, body = ErrorBody),
@@ -64,16 +73,20 @@ pub(crate) async fn decision(
     State(state): State<AppState>,
     principal: ApiPrincipal,
     Path(code): Path<String>,
+    query: Result<Query<AsOf>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
-    let as_of = today();
+    let Query(query) = query.map_err(|rejection| {
+        ApiError::invalid(
+            "as_of",
+            format!("{}; give a date as YYYY-MM-DD", rejection.body_text()),
+        )
+    })?;
+    let as_of = query.as_of.unwrap_or_else(today);
     let out = match engine(&state, &subject, as_of).await? {
         Ok(decision) => DecisionOut {
             as_of,
-            decision: Some(
-                serde_json::to_value(&decision)
-                    .map_err(|error| ApiError::Internal(store::StoreError::Other(error.into())))?,
-            ),
+            decision: Some(decision_json(&decision)?),
             unavailable: None,
         },
         Err(why) => DecisionOut {
@@ -103,7 +116,7 @@ pub(crate) struct DecisionIn {
     params(("code" = String, Path, description = "The pseudonymous study id")),
     request_body = DecisionIn,
     responses(
-        (status = 201, body = Saved),
+        (status = 201, description = "Recorded, with the decision the server took", body = RecordedDecisionOut),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -129,7 +142,34 @@ pub(crate) async fn record_decision(
         ..ProtocolDecision::from_decision(subject.id, study.protocol_version, &decision)?
     };
     let stored = state.store.add_record(&principal.0.actor, &record).await?;
-    Ok(json(StatusCode::CREATED, &Saved::new(&stored)))
+    let out = RecordedDecisionOut {
+        id: stored.id,
+        version: stored.version,
+        followed: stored.data.followed,
+        not_followed_reason: stored.data.not_followed_reason,
+        decision: DecisionOut {
+            as_of,
+            decision: Some(decision_json(&decision)?),
+            unavailable: None,
+        },
+    };
+    Ok(json(StatusCode::CREATED, &out))
+}
+
+/// A recorded decision: the engine's decision as the server recomputed it, and the answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RecordedDecisionOut {
+    id: i64,
+    version: i64,
+    followed: Option<bool>,
+    not_followed_reason: Option<String>,
+    #[serde(flatten)]
+    decision: DecisionOut,
+}
+
+fn decision_json(decision: &protocol::Decision) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(decision)
+        .map_err(|error| ApiError::Internal(store::StoreError::Other(error.into())))
 }
 
 /// An adverse event as recorded, with the alert the pages show.

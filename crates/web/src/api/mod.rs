@@ -129,8 +129,3 @@ pub(crate) async fn visit_of(
         Err(ApiError::NotFound)
     }
 }
-
-/// A change that needs a reason: the one given, or `default` when the change is first entry.
-fn reason_or<'a>(given: &'a Option<String>, default: &'a str) -> &'a str {
-    given.as_deref().unwrap_or(default)
-}

@@ -6,15 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::Date;
-use protocol::eligibility::{Candidate, EligibilityResult, Status, evaluate};
+use protocol::eligibility::{Candidate, EligibilityResult, Status};
 use serde::{Deserialize, Serialize};
 use store::{BirthOrAge, EventFilter, Sex, Subject, SubjectData};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::{json, parse, reason_or, subject_for};
-use crate::pages::clinical::{protocol_of, register_screened};
+use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
 
@@ -127,8 +126,9 @@ pub(crate) struct ScreenIn {
     #[serde(default)]
     consent_date: Option<Date>,
     /// The screening record the protocol's criteria read, as `cletrial eligibility` reads it
-    /// (see examples/protocol/candidate.json); what is absent is unknown. Its
-    /// `screening_date` and `birth_date`, when given, must agree with the subject's.
+    /// (see examples/protocol/candidate.json); what is absent is unknown. The subject's
+    /// `screening_date`, `birth_date` and `age_years` are the checklist's: the candidate may
+    /// repeat them, not contradict them.
     #[schema(value_type = Object)]
     candidate: Candidate,
 }
@@ -185,21 +185,6 @@ pub(crate) struct ScreenedOut {
     eligibility: ChecklistOut,
 }
 
-/// A date the subject and the candidate both carry: given in both places, they must agree.
-fn agreed(
-    field: &str,
-    subject: Option<Date>,
-    candidate: Option<Date>,
-) -> Result<Option<Date>, ApiError> {
-    match (subject, candidate) {
-        (Some(ours), Some(theirs)) if ours != theirs => Err(ApiError::invalid(
-            format!("candidate.{field}"),
-            format!("{theirs} differs from the subject's {field} {ours}"),
-        )),
-        (ours, theirs) => Ok(ours.or(theirs)),
-    }
-}
-
 fn birth_or_age(birth_date: Option<Date>, age_years: Option<i64>) -> Result<BirthOrAge, ApiError> {
     match (birth_date, age_years) {
         (Some(date), None) => Ok(BirthOrAge::BirthDate(date)),
@@ -245,26 +230,10 @@ pub(crate) async fn screen(
         consent_date: input.consent_date,
         enrolment_date: None,
     };
-    let candidate = Candidate {
-        screening_date: agreed(
-            "screening_date",
-            Some(input.screening_date),
-            input.candidate.screening_date,
-        )?,
-        birth_date: agreed("birth_date", input.birth_date, input.candidate.birth_date)?,
-        ..input.candidate
-    };
-    let protocol = protocol_of(&state.store).await?.map_err(|error| {
-        ApiError::invalid(
-            "candidate",
-            format!(
-                "the study's protocol cannot be read, so the candidate cannot be evaluated: {error}"
-            ),
-        )
-    })?;
-    let result = evaluate(protocol.eligibility(), &candidate)
-        .map_err(|error| ApiError::invalid(format!("candidate.{}", error.field), error.message))?;
-    let subject = register_screened(&state.store, &principal.0.actor, &data, &result).await?;
+    let (subject, result) = state
+        .store
+        .screen(&principal.0.actor, &data, &input.candidate)
+        .await?;
     let screened = ScreenedOut {
         subject: SubjectOut::from(&subject),
         eligibility: ChecklistOut::from(result),
@@ -281,10 +250,11 @@ pub(crate) struct EnrolIn {
     consent_date: Date,
     #[schema(value_type = String, format = Date)]
     enrolment_date: Date,
-    /// Why, when this changes dates already recorded.
+    /// An investigator's reason to enrol a subject whose latest checklist is not eligible or
+    /// incomplete (recorded as a major eligibility deviation); refused otherwise.
     #[serde(default)]
     #[schema(min_length = 1)]
-    reason: Option<String>,
+    waiver: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/enrolment", tag = "subjects",
@@ -307,17 +277,14 @@ pub(crate) async fn enrol(
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::Enrol).await?;
     let input: EnrolIn = parse(&body)?;
-    let data = SubjectData {
-        consent_date: Some(input.consent_date),
-        enrolment_date: Some(input.enrolment_date),
-        ..subject.data.clone()
+    let enrolment = store::Enrolment {
+        subject_id: subject.id,
+        based_on: input.version,
+        consent_date: input.consent_date,
+        enrolment_date: input.enrolment_date,
+        waiver: input.waiver.clone(),
     };
-    let reason = reason_or(&input.reason, "enrolment");
-    match state
-        .store
-        .update_subject(&principal.0.actor, subject.id, input.version, &data, reason)
-        .await
-    {
+    match state.store.enrol(&principal.0.actor, &enrolment).await {
         Ok(enrolled) => Ok(json(StatusCode::OK, &SubjectOut::from(&enrolled))),
         Err(conflict @ store::StoreError::Conflict(_)) => {
             let current = state.store.subject(subject.id).await?;

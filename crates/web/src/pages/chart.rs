@@ -6,11 +6,12 @@
 
 use jiff::civil::Date;
 use maud::{Markup, html};
-use protocol::Protocol;
 use store::{ProtocolDecision, Stored, Visit};
 
-use crate::pages::clinical::{Record, level_of};
 use crate::pages::instruments_form::total_text;
+use crate::study::StudyProtocol;
+use store::ClinicalRecord;
+use store::clinical::level_of;
 
 const WIDTH: f64 = 760.0;
 const LEFT: f64 = 44.0;
@@ -51,8 +52,8 @@ struct Entry {
 }
 
 pub(crate) fn timeline(
-    protocol: &Result<Protocol, String>,
-    record: &Record,
+    protocol: &StudyProtocol,
+    record: &ClinicalRecord,
     visits: &[Visit],
     decisions: &[Stored<ProtocolDecision>],
 ) -> Markup {

@@ -10,9 +10,10 @@ use store::{EnrolledSubject, Role};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::{clinical, layout};
+use crate::pages::layout;
 use crate::policy::Action;
 use crate::session::Principal;
+use crate::study;
 
 /// Safety signals listed per site (the newest).
 const SIGNALS_SHOWN: i64 = 20;
@@ -75,7 +76,7 @@ pub(crate) async fn page(
         .collect();
     let sites = state.store.sites().await?;
     let queries = state.store.unresolved_queries_per_site().await?;
-    let protocol = clinical::protocol_of(&state.store).await?;
+    let protocol = study::protocol_of(&state.store).await?;
     let today = jiff::Zoned::now().date();
     let mut per_site = Vec::new();
     for counts in &counts {

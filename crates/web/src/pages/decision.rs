@@ -7,17 +7,18 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use protocol::{Decision, Protocol};
+use protocol::Decision;
 use store::{ProtocolDecision, Store, Subject, Visit};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::clinical::{self, Record};
 use crate::pages::form::{self, Typed};
 use crate::pages::subject_for;
 use crate::pages::visit::{self, Sections, visit_date, visit_of};
 use crate::policy::Action;
 use crate::session::Principal;
+use crate::study::{self, StudyProtocol};
+use store::ClinicalRecord;
 
 /// A snake_case engine word as a clinician reads it (`off_treatment` -> "off treatment").
 fn words(json: impl serde::Serialize) -> String {
@@ -27,7 +28,7 @@ fn words(json: impl serde::Serialize) -> String {
         .unwrap_or_default()
 }
 
-fn dose_text(protocol: &Result<Protocol, String>, level: &str) -> String {
+fn dose_text(protocol: &StudyProtocol, level: &str) -> String {
     protocol
         .as_ref()
         .ok()
@@ -35,7 +36,7 @@ fn dose_text(protocol: &Result<Protocol, String>, level: &str) -> String {
         .map_or_else(|| level.to_owned(), |level| level.text.clone())
 }
 
-fn shown(decision: &Decision, protocol: &Result<Protocol, String>) -> Markup {
+fn shown(decision: &Decision, protocol: &StudyProtocol) -> Markup {
     html! {
         dl.facts.decision {
             dt { "Action" } dd.action { strong { (words(decision.action)) } }
@@ -69,8 +70,8 @@ pub(crate) async fn panel(
     principal: &Principal,
     subject: &Subject,
     visit: &Visit,
-    protocol: &Result<Protocol, String>,
-    record: &Record,
+    protocol: &StudyProtocol,
+    record: &ClinicalRecord,
     typed: Option<Typed>,
     store: &Store,
 ) -> Result<Markup, PageError> {
@@ -79,7 +80,7 @@ pub(crate) async fn panel(
             html! { section #decision { h2 { "Protocol decision" } p { "Give the visit a date first." } } },
         );
     };
-    let decision = clinical::decision(protocol, record, subject, date);
+    let decision = study::decision(protocol, record, date);
     let recorded: Vec<_> = store
         .records_of::<ProtocolDecision>(subject.id)
         .await?
@@ -149,10 +150,10 @@ pub(crate) async fn record(
             "Leave this blank when the decision was followed.",
         );
     }
-    let protocol = clinical::protocol_of(&state.store).await?;
-    let record = Record::read(&state.store, subject.id).await?;
+    let protocol = study::protocol_of(&state.store).await?;
+    let record = state.store.clinical_record(subject.id).await?;
     let date = visit_date(&visit);
-    match date.map(|date| clinical::decision(&protocol, &record, &subject, date)) {
+    match date.map(|date| study::decision(&protocol, &record, date)) {
         Some(Ok(decision)) if !typed.has_errors() => {
             let study = state.store.study().await?;
             let mut stored =

@@ -75,6 +75,6 @@ pub(crate) async fn eligibility(
 ) -> Result<Response, PageError> {
     principal.require(Action::ReadSubject, None)?;
     let mut typed = Typed::posted(pairs);
-    let protocol = crate::pages::clinical::protocol_of(&state.store).await?;
+    let protocol = crate::study::protocol_of(&state.store).await?;
     Ok(json(screening::checklist_answers(&protocol, &mut typed)))
 }

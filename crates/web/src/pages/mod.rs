@@ -2,7 +2,6 @@
 
 pub(crate) mod adverse;
 pub(crate) mod chart;
-pub(crate) mod clinical;
 pub(crate) mod dashboard;
 pub(crate) mod decision;
 pub(crate) mod form;

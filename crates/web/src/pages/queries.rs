@@ -21,7 +21,7 @@ type Posted = Form<Vec<(String, String)>>;
 async fn targets(state: &AppState, subject: &Subject) -> Result<Vec<(String, String)>, PageError> {
     let store = &state.store;
     let visits = store.visits_of(subject.id).await?;
-    let record = crate::pages::clinical::Record::read(store, subject.id).await?;
+    let record = store.clinical_record(subject.id).await?;
     let mut out = vec![(
         format!("subject:{}", subject.id),
         format!("subject {}", subject.data.code),

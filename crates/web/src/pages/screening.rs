@@ -14,15 +14,15 @@ use protocol::Protocol;
 use protocol::eligibility::{
     Candidate, Condition, EligibilityResult, Field, FieldKind, Status, evaluate,
 };
-use store::{BirthOrAge, EligibilityRecord, Sex, SubjectData};
+use store::{BirthOrAge, EligibilityRecord, Sex, StoreError, SubjectData};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::clinical;
 use crate::pages::form::{self, Typed};
 use crate::pages::{layout, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
+use crate::study::{self, StudyProtocol};
 
 type Posted = Form<Vec<(String, String)>>;
 
@@ -161,7 +161,7 @@ fn eligible_word(eligible: Option<bool>) -> &'static str {
 }
 
 /// The evaluation of the form as typed, or `None` when the protocol cannot be read.
-fn evaluated(protocol: &Result<Protocol, String>, typed: &mut Typed) -> Option<EligibilityResult> {
+fn evaluated(protocol: &StudyProtocol, typed: &mut Typed) -> Option<EligibilityResult> {
     let protocol = protocol.as_ref().ok()?;
     let candidate = candidate(protocol, typed);
     evaluate(protocol.eligibility(), &candidate).ok()
@@ -169,7 +169,7 @@ fn evaluated(protocol: &Result<Protocol, String>, typed: &mut Typed) -> Option<E
 
 /// The live checklist: each criterion's verdict and reason by id, and the overall answer.
 pub(crate) fn checklist_answers(
-    protocol: &Result<Protocol, String>,
+    protocol: &StudyProtocol,
     typed: &mut Typed,
 ) -> Vec<(String, String)> {
     let Some(result) = evaluated(protocol, typed) else {
@@ -209,11 +209,7 @@ pub(crate) fn checklist(result: &EligibilityResult) -> Markup {
     }
 }
 
-fn screening_page(
-    principal: &Principal,
-    protocol: &Result<Protocol, String>,
-    mut typed: Typed,
-) -> Markup {
+fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Typed) -> Markup {
     let sites: Vec<(String, String)> = principal
         .grants
         .iter()
@@ -292,7 +288,7 @@ pub(crate) async fn form_page(
     principal: Principal,
 ) -> Result<Markup, PageError> {
     principal.require(Action::Screen, None)?;
-    let protocol = clinical::protocol_of(&state.store).await?;
+    let protocol = study::protocol_of(&state.store).await?;
     let today = jiff::Zoned::now().date().to_string();
     let typed = Typed::filled([
         ("screening_date", today.as_str()),
@@ -310,7 +306,7 @@ pub(crate) async fn submit(
     let site = typed.get("site").to_owned();
     principal.require(Action::Screen, Some(&site))?;
     principal.check_form_token(typed.get("csrf"))?;
-    let protocol = clinical::protocol_of(&state.store).await?;
+    let protocol = study::protocol_of(&state.store).await?;
     let code = typed.text("code", "the study id");
     let sex = Sex::parse(typed.get("sex"))
         .map_err(|error| typed.refused(error))
@@ -318,14 +314,17 @@ pub(crate) async fn submit(
     let consent = typed.date("consent_date");
     let screening = typed.date("screening_date");
     let birth = typed.optional_date("birth_date");
-    let result = evaluated(&protocol, &mut typed);
+    let candidate = protocol
+        .as_ref()
+        .ok()
+        .map(|protocol| candidate(protocol, &mut typed));
     if let (
         Some(code),
         Some(sex),
         Some(consent),
         Some(screening),
         Some(Some(birth)),
-        Some(result),
+        Some(candidate),
         false,
     ) = (
         code,
@@ -333,7 +332,7 @@ pub(crate) async fn submit(
         consent,
         screening,
         birth,
-        &result,
+        &candidate,
         typed.has_errors(),
     ) {
         let data = SubjectData {
@@ -346,7 +345,7 @@ pub(crate) async fn submit(
             consent_date: Some(consent),
             enrolment_date: None,
         };
-        match clinical::register_screened(&state.store, &principal.actor, &data, result).await {
+        match state.store.screen(&principal.actor, &data, candidate).await {
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/subjects/{code}#eligibility")).into_response());
             }
@@ -408,32 +407,19 @@ pub(crate) async fn enrol(
     let subject = subject_for(&state, &principal, &code, Action::Enrol).await?;
     principal.check_form_token(typed.get("csrf"))?;
     let date = typed.date("enrolment_date");
-    let latest = state
-        .store
-        .records_of::<EligibilityRecord>(subject.id)
-        .await?
-        .into_iter()
-        .max_by_key(|record| (record.data.evaluated_on, record.id));
-    if latest.as_ref().and_then(|record| record.data.eligible) != Some(true) {
-        typed.fail("enrolment_date", "The latest eligibility checklist does not say eligible, so the subject cannot be enrolled.");
-    }
     if let (Some(date), false) = (date, typed.has_errors()) {
-        let data = SubjectData {
-            enrolment_date: Some(date),
-            ..subject.data.clone()
+        let waiver = Some(typed.get("waiver").trim().to_owned()).filter(|text| !text.is_empty());
+        let enrolment = store::Enrolment {
+            subject_id: subject.id,
+            based_on: subject.version,
+            consent_date: subject.data.consent_date.unwrap_or(date),
+            enrolment_date: date,
+            waiver,
         };
-        match state
-            .store
-            .update_subject(
-                &principal.actor,
-                subject.id,
-                subject.version,
-                &data,
-                "enrolled after an eligible screening",
-            )
-            .await
-        {
+        match state.store.enrol(&principal.actor, &enrolment).await {
             Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}")).into_response()),
+            // Only an investigator waives: said next to the waiver, the form kept.
+            Err(StoreError::Forbidden(message)) => typed.fail("waiver", message),
             Err(error) => typed.refused(error)?,
         }
     }

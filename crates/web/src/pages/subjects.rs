@@ -4,15 +4,15 @@
 use axum::extract::{Path, State};
 use instruments::subtype::Subtype;
 use maud::{Markup, html};
-use store::{EligibilityRecord, ProtocolDecision, Subject};
+use store::{EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::clinical::{self, Record};
 use crate::pages::form::{self, Typed};
 use crate::pages::{adverse, chart, layout, queries, screening, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
+use crate::study;
 
 pub(crate) fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |date| date.to_string())
@@ -92,7 +92,7 @@ pub(crate) async fn render(
     forms: Forms,
 ) -> Result<Markup, PageError> {
     let visits = state.store.visits_of(subject.id).await?;
-    let record = Record::read(&state.store, subject.id).await?;
+    let record = state.store.clinical_record(subject.id).await?;
     let decisions = state
         .store
         .records_of::<ProtocolDecision>(subject.id)
@@ -103,7 +103,11 @@ pub(crate) async fn render(
         .await?
         .into_iter()
         .max_by_key(|record| (record.data.evaluated_on, record.id));
-    let protocol = clinical::protocol_of(&state.store).await?;
+    let deviations = state
+        .store
+        .records_of::<ProtocolDeviation>(subject.id)
+        .await?;
+    let protocol = study::protocol_of(&state.store).await?;
     let data = &subject.data;
     let code = &data.code;
     let csrf = &principal.csrf_token;
@@ -165,9 +169,32 @@ pub(crate) async fn render(
             @if data.enrolment_date.is_none() && principal.require(Action::Enrol, Some(&data.site)).is_ok() {
                 form method="post" action={ "/subjects/" (code) "/enrol" } {
                     (form::token(csrf))
-                    (enrol_form.summary(&["enrolment_date"]))
+                    (enrol_form.summary(&["enrolment_date", "waiver"]))
                     (enrol_form.input("enrolment_date", "Enrolment date (treatment starts)", "date"))
+                    @if eligibility.as_ref().and_then(|stored| stored.data.eligible) != Some(true) {
+                        p.hint { "The latest checklist does not say eligible. An investigator may still enrol the subject with a reason: the waiver is recorded as a major protocol deviation." }
+                        (enrol_form.input("waiver", "Waiver: why enrol anyway (investigator only)", "text"))
+                    }
                     button type="submit" { "Enrol" }
+                }
+            }
+        }
+
+        @if !deviations.is_empty() {
+            section #deviations {
+                h2 { "Protocol deviations" }
+                table {
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "Category" } th scope="col" { "Major" } th scope="col" { "Description" } } }
+                    tbody {
+                        @for deviation in &deviations {
+                            tr {
+                                td { (deviation.data.occurred_on) }
+                                td { (deviation.data.category.code().replace('_', " ")) }
+                                td { @if deviation.data.major { strong { "major" } } @else { "minor" } }
+                                td { (deviation.data.description) }
+                            }
+                        }
+                    }
                 }
             }
         }

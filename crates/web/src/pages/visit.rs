@@ -15,12 +15,13 @@ use store::{
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::clinical::{self, Record, daily_mg_text};
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, total_text};
 use crate::pages::{decision, layout, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
+use crate::study;
+use store::clinical::daily_mg_text;
 
 /// The sections of the page as typed, when one comes back refused.
 #[derive(Default)]
@@ -76,8 +77,8 @@ pub(crate) async fn render(
     visit: &Visit,
     typed: Sections,
 ) -> Result<Markup, PageError> {
-    let record = Record::read(&state.store, subject.id).await?;
-    let protocol = clinical::protocol_of(&state.store).await?;
+    let record = state.store.clinical_record(subject.id).await?;
+    let protocol = study::protocol_of(&state.store).await?;
     let code = &subject.data.code;
     let date = visit_date(visit);
     let date_text = date.map_or_else(String::new, |date| date.to_string());
@@ -551,7 +552,7 @@ pub(crate) async fn give_dose(
         &typed,
     )
     .await?;
-    let protocol = clinical::protocol_of(&state.store).await?;
+    let protocol = study::protocol_of(&state.store).await?;
     let start = typed.date("start_date");
     let level = protocol.as_ref().ok().and_then(|protocol| {
         let level = protocol.dose_level(typed.get("level")).cloned();

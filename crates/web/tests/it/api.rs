@@ -97,12 +97,14 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
                 "/subjects",
                 json!({"site": "A", "code": "A-010", "sex": "F", "age_years": 51,
                        "screening_date": "2025-03-03", "consent_date": "2025-03-01",
-                       "candidate": {}}),
+                       "candidate": example_candidate()}),
             )
             .await,
     )
     .clone();
     assert_eq!(subject["code"], "A-010");
+    // The age entered as a number is what the checklist reads (I1: aged over 18).
+    assert_eq!(subject["eligibility"]["eligible"], true, "{subject}");
     let version = subject["version"].as_i64().expect("version");
     let enrolled = coordinator
         .post(
@@ -173,6 +175,18 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
     let (status, decision) = investigator.get("/subjects/A-010/decision").await;
     assert_eq!(status, StatusCode::OK);
     assert!(decision["decision"].is_object(), "{decision}");
+    // A decision on a past date reads the record as it stood then.
+    let (status, then) = investigator
+        .get("/subjects/A-010/decision?as_of=2025-03-12")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{then}");
+    assert_eq!(then["as_of"], "2025-03-12");
+    assert_eq!(then["decision"]["as_of"], "2025-03-12");
+    let (status, refused) = investigator
+        .get("/subjects/A-010/decision?as_of=last%20tuesday")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["field"], "as_of");
     let not_followed = investigator
         .post("/subjects/A-010/decisions", json!({"followed": false}))
         .await;
@@ -185,7 +199,13 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
                    "not_followed_reason": "patient preference"}),
         )
         .await;
-    created(&recorded);
+    // Recording returns the decision the server took, with the answer.
+    let recorded = created(&recorded);
+    assert_eq!(recorded["as_of"], "2025-03-10");
+    assert_eq!(recorded["followed"], false);
+    assert_eq!(recorded["not_followed_reason"], "patient preference");
+    assert!(recorded["decision"]["dose"].is_string(), "{recorded}");
+    assert!(recorded["decision"]["rules"].is_array(), "{recorded}");
 
     let subject_id = store.subject_by_code("A-010").await.expect("subject").id;
     let query = created(
@@ -250,7 +270,7 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
     assert!(
         events
             .iter()
-            .any(|event| event["reason"] == "typo" || event["reason"] == "enrolment"),
+            .any(|event| event["reason"] == "enrolment after an eligible screening"),
         "the enrolment and its reason are in the history"
     );
 }
@@ -323,6 +343,108 @@ async fn screening_keeps_the_checklist(backend: Backend) {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].data.eligible, Some(false));
     assert_eq!(records[0].data.evaluated_on.to_string(), "2025-03-03");
+}
+
+/// Enrolment through the API keeps the checklist's rule: not eligible or incomplete is a 422
+/// naming the criteria, unless an investigator gives a waiver with a reason (a major
+/// deviation); a coordinator cannot waive.
+async fn enrolment_needs_an_eligible_checklist_or_a_waiver(backend: Backend) {
+    let study = Study::new(backend).await;
+    with_trial_protocol(&study).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let investigator = Script::new(&study, "inv_a");
+    let screen = |code: &str, candidate: Value| {
+        let born = if code == "A-020" {
+            "2015-03-01"
+        } else {
+            "1980-03-01"
+        };
+        json!({"site": "A", "code": code, "sex": "F", "birth_date": born,
+               "screening_date": "2025-03-03", "consent_date": "2025-03-01",
+               "candidate": candidate})
+    };
+    // Born 2015, pregnant, HIV.
+    let mut unfit = example_candidate();
+    unfit["pregnant"] = json!(true);
+    unfit["hiv"] = json!(true);
+    let child = created(&coordinator.post("/subjects", screen("A-020", unfit)).await).clone();
+    assert_eq!(child["eligibility"]["eligible"], false);
+    let incomplete = created(
+        &coordinator
+            .post("/subjects", screen("A-021", json!({})))
+            .await,
+    )
+    .clone();
+    assert_eq!(incomplete["eligibility"]["eligible"], Value::Null);
+    let enrol = |subject: &Value, waiver: Option<&str>| {
+        let mut body = json!({"version": subject["version"], "consent_date": "2025-03-01",
+                              "enrolment_date": "2025-03-10"});
+        if let Some(waiver) = waiver {
+            body["waiver"] = json!(waiver);
+        }
+        body
+    };
+    let (status, reply) = coordinator
+        .post("/subjects/A-020/enrolment", enrol(&child, None))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+    assert_eq!(reply["field"], "enrolment_date");
+    let message = reply["message"].as_str().expect("message");
+    for criterion in ["not eligible", "I1 not met", "E2 applies", "E9 applies"] {
+        assert!(message.contains(criterion), "{criterion}: {message}");
+    }
+    let (status, reply) = coordinator
+        .post("/subjects/A-021/enrolment", enrol(&incomplete, None))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+    assert!(
+        reply["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("incomplete"))
+    );
+    let (status, reply) = coordinator
+        .post(
+            "/subjects/A-021/enrolment",
+            enrol(&incomplete, Some("labs pending, urgent")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{reply}");
+    let store = &study.app.store;
+    let a021 = store.subject_by_code("A-021").await.expect("subject");
+    assert_eq!(a021.data.enrolment_date, None, "nothing changed");
+    let (status, reply) = investigator
+        .post(
+            "/subjects/A-021/enrolment",
+            enrol(
+                &incomplete,
+                Some("screening labs lost; repeated at baseline"),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply["enrolment_date"], "2025-03-10");
+    let deviations = store
+        .records_of::<store::ProtocolDeviation>(a021.id)
+        .await
+        .expect("deviations");
+    assert_eq!(deviations.len(), 1);
+    assert!(
+        deviations[0]
+            .data
+            .description
+            .contains("screening labs lost; repeated at baseline"),
+        "{deviations:?}"
+    );
+}
+
+#[tokio::test]
+async fn enrolment_needs_an_eligible_checklist_or_a_waiver_sqlite() {
+    enrolment_needs_an_eligible_checklist_or_a_waiver(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn enrolment_needs_an_eligible_checklist_or_a_waiver_postgres() {
+    enrolment_needs_an_eligible_checklist_or_a_waiver(Backend::Postgres).await;
 }
 
 #[tokio::test]

@@ -432,7 +432,7 @@ async fn study_day(s: Session, app: App) {
     s.open("/subjects/A-201/history").await;
     let history = s.page().await;
     for text in [
-        "enrolled after an eligible screening",
+        "enrolment after an eligible screening",
         "query answered",
         "signature",
         "first entry",

@@ -31,7 +31,7 @@ pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
         &NewStudy {
             code: "LENA-CLE-01".into(),
             title: "Lenalidomide in refractory CLE".into(),
-            protocol_text: "# test protocol\n".into(),
+            protocol_text: store::testing::PROTOCOL.into(),
         },
         &NewUser {
             login: "admin".into(),
@@ -74,12 +74,10 @@ pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
     };
     let coord_a = store.authenticate("coord_a", &password()).await.expect("a");
     let coord_b = store.authenticate("coord_b", &password()).await.expect("b");
-    let a = store
-        .add_subject(&coord_a, &subject_at("A", "A-001"))
+    let a = store::testing::enrolled(&store, &coord_a, &subject_at("A", "A-001"))
         .await
         .expect("subject A");
-    store
-        .add_subject(&coord_b, &subject_at("B", "B-001"))
+    store::testing::enrolled(&store, &coord_b, &subject_at("B", "B-001"))
         .await
         .expect("subject B");
     let visit = store

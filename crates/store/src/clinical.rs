@@ -1,0 +1,187 @@
+//! The subject's record as the protocol engine reads it: the records a decision needs, read in
+//! one snapshot, turned into a `protocol::History`, and the decision on a date. One place for
+//! every channel (the pages, the API, the command line), so each gets the same decision and the
+//! same reason when there is none.
+
+use std::str::FromStr;
+
+use instruments::ctcae::{LabTest, LabUnit};
+use jiff::civil::Date;
+use protocol::history::{
+    ClasiActivity, ClasiDamage, ClasiRecord, DoseRecord, EventKind, EventRecord, LabRecord,
+    Patient, SledaiRecord, SledaiScore,
+};
+use protocol::model::DoseLevel;
+use protocol::{Decision, History, Protocol};
+
+use crate::Store;
+use crate::adverse_events::AdverseEvent;
+use crate::clasi::ClasiAssessment;
+use crate::doses::DosePeriod;
+use crate::error::StoreError;
+use crate::labs::LabResult;
+use crate::records::{Stored, records_in};
+use crate::sledai::SledaiAssessment;
+use crate::subjects::{BirthOrAge, Sex, Subject, subject_in};
+
+/// Why the protocol has no decision for a subject: shown to the user, never a failure.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    #[error("The subject is not enrolled yet, so the protocol has no decision to make.")]
+    NotEnrolled,
+    /// The engine refused the record (a contradiction, a value it cannot read), naming it.
+    #[error("The record cannot be decided on: {0}")]
+    Record(String),
+}
+
+/// Everything the engine needs about a subject, read in one snapshot.
+#[derive(Clone, Debug)]
+pub struct ClinicalRecord {
+    pub subject: Subject,
+    pub clasi: Vec<Stored<ClasiAssessment>>,
+    pub sledai: Vec<Stored<SledaiAssessment>>,
+    pub labs: Vec<Stored<LabResult>>,
+    pub doses: Vec<Stored<DosePeriod>>,
+    pub adverse_events: Vec<Stored<AdverseEvent>>,
+}
+
+/// A dose period's level: the protocol level whose weekly amount, spread over seven days, is the
+/// period's daily dose. `DosePeriod` keeps mg per day; the level keeps mg per administration
+/// and administrations per week, so 5 mg on alternate days is 2.5 mg/day.
+pub fn level_of(protocol: &Protocol, daily_mg: f64) -> Option<&DoseLevel> {
+    protocol
+        .file()
+        .dose_levels
+        .iter()
+        .find(|level| (level.mg_per_week() / 7.0 - daily_mg).abs() < 0.0005)
+}
+
+/// The mg per day a level gives, as the decimal text a dose period keeps (3 decimals).
+pub fn daily_mg_text(mg_per_week: f64) -> String {
+    let text = format!("{:.3}", mg_per_week / 7.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_owned()
+}
+
+impl ClinicalRecord {
+    /// The engine's history from the enrolment date. A CLASI with an unassessed activity item
+    /// and a lab value that is missing are left out (missing is not zero); labs CTCAE does not
+    /// grade are not the engine's. A dose that is no level of the protocol is refused by name,
+    /// never dropped.
+    pub fn history(&self, protocol: &Protocol) -> Result<History, Unavailable> {
+        let subject = &self.subject;
+        let start_date = subject
+            .data
+            .enrolment_date
+            .ok_or(Unavailable::NotEnrolled)?;
+        let clasi = self
+            .clasi
+            .iter()
+            .filter_map(|record| {
+                Some(ClasiRecord {
+                    date: record.data.assessed_on,
+                    activity: ClasiActivity::new(record.data.activity()?)?,
+                    damage: record.data.damage().and_then(ClasiDamage::new),
+                })
+            })
+            .collect();
+        let sledai = self
+            .sledai
+            .iter()
+            .filter_map(|record| {
+                Some(SledaiRecord {
+                    date: record.data.assessed_on,
+                    score: SledaiScore::new(record.data.sledai.score())?,
+                })
+            })
+            .collect();
+        let labs = self
+            .labs
+            .iter()
+            .filter_map(|record| {
+                let lab = &record.data;
+                Some(LabRecord {
+                    date: lab.collected_on,
+                    test: LabTest::from_str(&lab.test).ok()?,
+                    value: lab.value.value()?.as_f64(),
+                    unit: LabUnit::from_str(&lab.unit).ok()?,
+                    lln: lab.lln.as_ref().map(|lln| lln.as_f64()),
+                })
+            })
+            .collect();
+        let doses = self
+            .doses
+            .iter()
+            .map(|record| {
+                let dose = &record.data;
+                let level = level_of(protocol, dose.daily_dose_mg.as_f64()).ok_or_else(|| {
+                    Unavailable::Record(format!(
+                        "doses: {} mg/day from {} is no dose level of the protocol; correct the dose period",
+                        dose.daily_dose_mg.as_str(),
+                        dose.start_date
+                    ))
+                })?;
+                Ok(DoseRecord {
+                    from: dose.start_date,
+                    to: dose.end_date,
+                    level: level.id.clone(),
+                })
+            })
+            .collect::<Result<_, Unavailable>>()?;
+        let events = self
+            .adverse_events
+            .iter()
+            .map(|record| EventRecord {
+                date: record.data.start_date,
+                kind: EventKind::AdverseEvent,
+                grade: Some(record.data.grade.number()),
+                term: Some(record.data.term),
+                note: None,
+            })
+            .collect();
+        Ok(History {
+            start_date,
+            patient: Patient {
+                sex: match subject.data.sex {
+                    Sex::Female => Some(protocol::history::Sex::F),
+                    Sex::Male => Some(protocol::history::Sex::M),
+                    Sex::Unknown => None,
+                },
+                birth_date: match subject.data.birth {
+                    BirthOrAge::BirthDate(date) => Some(date),
+                    BirthOrAge::AgeYears(_) => None,
+                },
+                reproductive_potential: None,
+                irregular_menses: None,
+                subtype: subject.data.subtype,
+            },
+            clasi,
+            sledai,
+            labs,
+            doses,
+            events,
+        })
+    }
+
+    /// What the protocol asks for on `as_of`, or why it cannot say.
+    pub fn decide(&self, protocol: &Protocol, as_of: Date) -> Result<Decision, Unavailable> {
+        let history = self.history(protocol)?;
+        protocol::decide(protocol, &history, as_of)
+            .map_err(|error| Unavailable::Record(error.to_string()))
+    }
+}
+
+impl Store {
+    /// The records of `subject_id` a decision reads, in one snapshot.
+    pub async fn clinical_record(&self, subject_id: i64) -> Result<ClinicalRecord, StoreError> {
+        let mut tx = self.pool.read().await?;
+        Ok(ClinicalRecord {
+            subject: subject_in(&mut tx, subject_id).await?,
+            clasi: records_in(&mut tx, subject_id).await?,
+            sledai: records_in(&mut tx, subject_id).await?,
+            labs: records_in(&mut tx, subject_id).await?,
+            doses: records_in(&mut tx, subject_id).await?,
+            adverse_events: records_in(&mut tx, subject_id).await?,
+        })
+    }
+}

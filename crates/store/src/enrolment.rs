@@ -1,0 +1,308 @@
+//! Screening and enrolment: one command each, called by the pages, the API and import alike, so
+//! every channel gets the same checklist and the same refusal.
+//!
+//! - Screening registers a candidate with the protocol's eligibility checklist, evaluated on
+//!   the screening record: the checklist reads the subject's own age, birth and screening
+//!   dates, whichever channel gave them.
+//! - Enrolment needs the latest checklist to say eligible. Otherwise an investigator may enrol
+//!   under a waiver with a reason: the waiver is a major eligibility deviation, recorded in the
+//!   same transaction, audited and listed wherever deviations are (21 CFR 11.10(f): operational
+//!   checks enforce the permitted sequence).
+
+use jiff::civil::Date;
+use protocol::eligibility::{Candidate, EligibilityResult, evaluate};
+
+use crate::Store;
+use crate::auth::{Actor, Role};
+use crate::batch::Batch;
+use crate::check;
+use crate::course::{DeviationCategory, ProtocolDeviation};
+use crate::decisions::EligibilityRecord;
+use crate::error::StoreError;
+use crate::people::require_role;
+use crate::records::{SubjectRecord, add_record, records_in};
+use crate::schema::DEVIATION;
+use crate::subjects::{self, BirthOrAge, Subject, SubjectData, subject_in};
+use crate::writer::{Reason, Writer};
+
+/// Consent and enrolment of a screened subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrolment {
+    pub subject_id: i64,
+    /// The subject's version as read.
+    pub based_on: i64,
+    pub consent_date: Date,
+    pub enrolment_date: Date,
+    /// Why an investigator enrols a subject whose latest checklist is not eligible (or is
+    /// incomplete); refused when the checklist says eligible.
+    pub waiver: Option<String>,
+}
+
+impl SubjectData {
+    /// `candidate` as the checklist reads it for this subject: with the subject's own
+    /// screening date, birth date or age, which the candidate may repeat but not contradict.
+    pub fn screening_record(&self, candidate: Candidate) -> Result<Candidate, StoreError> {
+        candidate_of(self, candidate)
+    }
+}
+
+fn candidate_of(data: &SubjectData, candidate: Candidate) -> Result<Candidate, StoreError> {
+    let agree = |field: &str, ours: Option<Date>, theirs: Option<Date>| match (ours, theirs) {
+        (Some(ours), Some(theirs)) if ours != theirs => Err(StoreError::invalid(
+            format!("candidate.{field}"),
+            format!("{theirs} differs from the subject's {field} {ours}"),
+        )),
+        (ours, theirs) => Ok(ours.or(theirs)),
+    };
+    let (birth, age) = match data.birth {
+        BirthOrAge::BirthDate(date) => (Some(date), None),
+        BirthOrAge::AgeYears(age) => (None, u8::try_from(age).ok()),
+    };
+    let age_years = match (age, candidate.age_years) {
+        (Some(ours), Some(theirs)) if ours != theirs => {
+            return Err(StoreError::invalid(
+                "candidate.age_years",
+                format!("{theirs} differs from the subject's age_years {ours}"),
+            ));
+        }
+        (ours, theirs) => ours.or(theirs),
+    };
+    let candidate = Candidate {
+        screening_date: agree(
+            "screening_date",
+            Some(data.screening_date),
+            candidate.screening_date,
+        )?,
+        birth_date: agree("birth_date", birth, candidate.birth_date)?,
+        age_years,
+        ..candidate
+    };
+    candidate.check().map_err(|error| {
+        StoreError::invalid(format!("candidate.{}", error.field), error.message)
+    })?;
+    Ok(candidate)
+}
+
+pub(crate) async fn screen(
+    writer: &mut Writer,
+    actor: &Actor,
+    data: &SubjectData,
+    candidate: Candidate,
+) -> Result<(Subject, EligibilityResult), StoreError> {
+    let protocol = crate::study::protocol_in(writer.tx()).await?;
+    let candidate = candidate_of(data, candidate)?;
+    let result = evaluate(protocol.eligibility(), &candidate).map_err(|error| {
+        StoreError::invalid(format!("candidate.{}", error.field), error.message)
+    })?;
+    let subject = subjects::add_subject(writer, actor, data).await?;
+    let version = crate::study::protocol_version_in(writer.tx()).await?;
+    let record = EligibilityRecord::from_result(subject.id, data.screening_date, version, &result)?;
+    add_record(writer, actor, &record)
+        .await
+        .map_err(|error| match error {
+            // The checklist is dated the screening date: name the field the user gave.
+            StoreError::Invalid { field, message } if field == "evaluated_on" => {
+                StoreError::invalid("screening_date", message)
+            }
+            other => other,
+        })?;
+    Ok((subject, result))
+}
+
+/// What the latest checklist of a subject says, in words, for a refusal.
+fn checklist_words(latest: Option<&EligibilityRecord>) -> String {
+    match latest {
+        None => "no eligibility checklist is recorded".to_owned(),
+        Some(record) => {
+            let verdict = match record.eligible {
+                Some(true) => "eligible",
+                Some(false) => "not eligible",
+                None => "incomplete (some criteria unknown)",
+            };
+            // The inclusions not met, the exclusions that apply, and the unknown, from the
+            // checklist as kept.
+            let result: serde_json::Value =
+                serde_json::from_str(&record.result).unwrap_or_default();
+            let failing: Vec<String> = result["criteria"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|criterion| {
+                    let exclusion = criterion["kind"].as_str() == Some("exclusion");
+                    let words = match (criterion["status"].as_str()?, exclusion) {
+                        ("unknown", _) => "unknown",
+                        ("not_met", false) => "not met",
+                        ("met", true) => "applies",
+                        _ => return None,
+                    };
+                    Some(format!(
+                        "{} {words}",
+                        criterion["id"].as_str().unwrap_or("?")
+                    ))
+                })
+                .collect();
+            if failing.is_empty() {
+                format!("the checklist of {} says {verdict}", record.evaluated_on)
+            } else {
+                format!(
+                    "the checklist of {} says {verdict} ({})",
+                    record.evaluated_on,
+                    failing.join(", ")
+                )
+            }
+        }
+    }
+}
+
+pub(crate) async fn enrol(
+    writer: &mut Writer,
+    actor: &Actor,
+    enrolment: &Enrolment,
+) -> Result<Subject, StoreError> {
+    let current = subject_in(writer.tx(), enrolment.subject_id).await?;
+    let data = SubjectData {
+        consent_date: Some(enrolment.consent_date),
+        enrolment_date: Some(enrolment.enrolment_date),
+        ..current.data.clone()
+    };
+    if current.version != enrolment.based_on {
+        // Changed since read (enrolled by someone else, say): the conflict names who and when.
+        let reason = Reason::new("enrolment")?;
+        return subjects::update_subject(
+            writer,
+            actor,
+            current.id,
+            enrolment.based_on,
+            &data,
+            &reason,
+            subjects::Enrolling::Yes,
+        )
+        .await;
+    }
+    if let Some(enrolled) = current.data.enrolment_date {
+        return Err(StoreError::invalid(
+            "enrolment_date",
+            format!(
+                "the subject was enrolled on {enrolled}; correct the date on the subject instead"
+            ),
+        ));
+    }
+    let checklists: Vec<EligibilityRecord> = records_in(writer.tx(), enrolment.subject_id)
+        .await?
+        .into_iter()
+        .map(|stored| stored.data)
+        .collect();
+    let latest = checklists.iter().max_by_key(|record| record.evaluated_on);
+    let eligible = latest.is_some_and(|record| record.eligible == Some(true));
+    let waiver = enrolment
+        .waiver
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty());
+    match (eligible, waiver) {
+        (true, Some(_)) => {
+            return Err(StoreError::invalid(
+                "waiver",
+                "the latest checklist says eligible: there is nothing to waive",
+            ));
+        }
+        (false, None) => {
+            return Err(StoreError::invalid(
+                "enrolment_date",
+                format!(
+                    "{}: the subject cannot be enrolled unless an investigator waives it with a reason",
+                    checklist_words(latest)
+                ),
+            ));
+        }
+        _ => {}
+    }
+    if waiver.is_some() {
+        let site_id = subjects::site_id_in(writer.tx(), current.id).await?;
+        require_role(
+            writer.tx(),
+            actor,
+            site_id,
+            |role| role == Role::Investigator,
+            "investigator",
+        )
+        .await?;
+    }
+    // A batch run for a reason (an import) records that reason, as on its other events.
+    let reason = match writer.note() {
+        Some(note) => note.clone(),
+        None => Reason::new(match waiver {
+            Some(_) => "enrolment under an eligibility waiver",
+            None => "enrolment after an eligible screening",
+        })?,
+    };
+    let enrolled = subjects::update_subject(
+        writer,
+        actor,
+        current.id,
+        enrolment.based_on,
+        &data,
+        &reason,
+        subjects::Enrolling::Yes,
+    )
+    .await?;
+    if let Some(why) = waiver {
+        let deviation = ProtocolDeviation {
+            subject_id: current.id,
+            occurred_on: enrolment.enrolment_date,
+            category: DeviationCategory::EligibilityWaiver,
+            major: true,
+            description: format!(
+                "Enrolled under an eligibility waiver: {}. Reason: {why}",
+                checklist_words(latest)
+            ),
+        };
+        deviation.check(&enrolled, check::today())?;
+        writer.create(&DEVIATION, deviation.changes()?).await?;
+    }
+    Ok(enrolled)
+}
+
+impl Store {
+    /// Registers a screened candidate with the protocol's eligibility checklist evaluated on
+    /// the screening record, in one transaction: a refused subject or checklist leaves nothing.
+    pub async fn screen(
+        &self,
+        actor: &Actor,
+        data: &SubjectData,
+        candidate: &Candidate,
+    ) -> Result<(Subject, EligibilityResult), StoreError> {
+        let (data, candidate) = (data.clone(), candidate.clone());
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { screen(writer, actor, &data, candidate).await })
+        })
+        .await
+    }
+
+    /// Consents and enrols a screened subject (see the module documentation).
+    pub async fn enrol(&self, actor: &Actor, enrolment: &Enrolment) -> Result<Subject, StoreError> {
+        let enrolment = enrolment.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { enrol(writer, actor, &enrolment).await })
+        })
+        .await
+    }
+}
+
+impl Batch {
+    /// As [`Store::screen`], in the batch.
+    pub async fn screen(
+        &mut self,
+        data: &SubjectData,
+        candidate: &Candidate,
+    ) -> Result<(Subject, EligibilityResult), StoreError> {
+        self.savepoint(async |writer, actor| screen(writer, actor, data, candidate.clone()).await)
+            .await
+    }
+
+    /// As [`Store::enrol`], in the batch.
+    pub async fn enrol(&mut self, enrolment: &Enrolment) -> Result<Subject, StoreError> {
+        self.savepoint(async |writer, actor| enrol(writer, actor, enrolment).await)
+            .await
+    }
+}

@@ -1,0 +1,322 @@
+//! Screening and enrolment, the one path of every channel: enrolment needs the latest
+//! eligibility checklist to say eligible, or an investigator's waiver with a reason (a major
+//! deviation recorded with it); the checklist reads the subject's own age.
+
+use protocol::eligibility::Candidate;
+use store::{
+    Backend, BirthOrAge, DeviationCategory, Enrolment, NewUser, ProtocolDeviation, Role,
+    StoreError, SubjectData,
+};
+
+use crate::fixture::{Fixture, days_ago, fixture, password, subject_data};
+
+both_backends!(
+    enrolment_needs_an_eligible_checklist,
+    an_investigator_may_enrol_under_a_waiver_with_a_reason,
+    the_checklist_reads_the_age_as_entered,
+    enrolment_is_its_own_command,
+);
+
+#[track_caller]
+fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str) -> String {
+    match result {
+        Err(StoreError::Invalid {
+            field: named,
+            message,
+        }) => {
+            assert_eq!(named, field, "{message}");
+            message
+        }
+        other => panic!("expected {field} to be refused, got {other:?}"),
+    }
+}
+
+/// The events screening one subject writes (its fields and its checklist's), counted on a
+/// screening of its own.
+async fn screened_events(f: &Fixture) -> i64 {
+    let before = f.event_count().await;
+    f.store
+        .screen(
+            &f.investigator,
+            &subject_data("COUNT"),
+            &Candidate::default(),
+        )
+        .await
+        .expect("screened");
+    f.event_count().await - before
+}
+
+fn enrolment(subject: &store::Subject, waiver: Option<&str>) -> Enrolment {
+    Enrolment {
+        subject_id: subject.id,
+        based_on: subject.version,
+        consent_date: subject.data.consent_date.expect("consented"),
+        enrolment_date: days_ago(20),
+        waiver: waiver.map(str::to_owned),
+    }
+}
+
+/// The example candidate with `changes` applied (JSON keys of the screening record).
+fn candidate(changes: serde_json::Value) -> Candidate {
+    let mut json = serde_json::to_value(store::testing::eligible_candidate()).expect("json");
+    for (key, value) in changes.as_object().expect("object") {
+        json[key] = value.clone();
+    }
+    serde_json::from_value(json).expect("candidate")
+}
+
+async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
+    let f = fixture(backend).await;
+    let inv = &f.investigator;
+    // Born 2015, pregnant, HIV: not eligible.
+    let mut child = subject_data("P-001");
+    child.birth = BirthOrAge::BirthDate(jiff::civil::date(2015, 3, 1));
+    let (subject, result) = f
+        .store
+        .screen(
+            inv,
+            &child,
+            &candidate(serde_json::json!({"pregnant": true, "hiv": true})),
+        )
+        .await
+        .expect("screened");
+    assert_eq!(result.eligible, Some(false));
+    let before = f.event_count().await;
+    let message = refused(
+        f.store.enrol(inv, &enrolment(&subject, None)).await,
+        "enrolment_date",
+    );
+    assert!(message.contains("says not eligible"), "{message}");
+    for criterion in ["I1 not met", "E2 applies", "E9 applies"] {
+        assert!(message.contains(criterion), "{criterion}: {message}");
+    }
+    // Incomplete: criteria unknown.
+    let (incomplete, result) = f
+        .store
+        .screen(inv, &subject_data("P-002"), &Candidate::default())
+        .await
+        .expect("screened");
+    assert_eq!(result.eligible, None);
+    assert_eq!(f.event_count().await - before, screened_events(&f).await);
+    let before = f.event_count().await;
+    let message = refused(
+        f.store.enrol(inv, &enrolment(&incomplete, None)).await,
+        "enrolment_date",
+    );
+    assert!(message.contains("incomplete"), "{message}");
+    assert!(message.contains("I2 unknown"), "{message}");
+    assert_eq!(f.event_count().await, before, "a refusal writes nothing");
+    // Eligible: enrolled, on the screening date at the earliest.
+    let (eligible, _) = f
+        .store
+        .screen(
+            inv,
+            &subject_data("P-003"),
+            &store::testing::eligible_candidate(),
+        )
+        .await
+        .expect("screened");
+    let early = Enrolment {
+        enrolment_date: days_ago(30),
+        ..enrolment(&eligible, None)
+    };
+    refused(f.store.enrol(inv, &early).await, "enrolment_date");
+    let on_screening = Enrolment {
+        enrolment_date: days_ago(29),
+        ..enrolment(&eligible, None)
+    };
+    let enrolled = f.store.enrol(inv, &on_screening).await.expect("enrolled");
+    assert_eq!(enrolled.data.enrolment_date, Some(days_ago(29)));
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn an_investigator_may_enrol_under_a_waiver_with_a_reason(backend: Backend) {
+    let f = fixture(backend).await;
+    let coordinator = NewUser {
+        login: "coord".into(),
+        printed_name: "Cora Coordinator".into(),
+    };
+    f.store
+        .add_user(&f.admin, &coordinator, &password("quiet lantern river"))
+        .await
+        .expect("user");
+    f.store
+        .grant(&f.admin, "coord", "S01", Role::Coordinator)
+        .await
+        .expect("grant");
+    let coordinator = f
+        .store
+        .authenticate("coord", &password("quiet lantern river"))
+        .await
+        .expect("login");
+    let (subject, _) = f
+        .store
+        .screen(
+            &f.investigator,
+            &subject_data("P-001"),
+            &candidate(serde_json::json!({"refractory_months": 2})),
+        )
+        .await
+        .expect("screened");
+    let before = f.event_count().await;
+    // A coordinator may not waive; a blank reason is no waiver.
+    match f
+        .store
+        .enrol(&coordinator, &enrolment(&subject, Some("two months only")))
+        .await
+    {
+        Err(StoreError::Forbidden(message)) => assert!(message.contains("investigator")),
+        other => panic!("a coordinator's waiver was not refused: {other:?}"),
+    }
+    refused(
+        f.store
+            .enrol(&f.investigator, &enrolment(&subject, Some("  ")))
+            .await,
+        "enrolment_date",
+    );
+    assert_eq!(f.event_count().await, before);
+    let why = "refractory for 2 months only; the sponsor agreed in writing";
+    let enrolled = f
+        .store
+        .enrol(&f.investigator, &enrolment(&subject, Some(why)))
+        .await
+        .expect("enrolled under a waiver");
+    assert_eq!(enrolled.data.enrolment_date, Some(days_ago(20)));
+    let deviations = f
+        .store
+        .records_of::<ProtocolDeviation>(subject.id)
+        .await
+        .expect("deviations");
+    assert_eq!(deviations.len(), 1);
+    let waiver = &deviations[0].data;
+    assert_eq!(waiver.category, DeviationCategory::EligibilityWaiver);
+    assert!(waiver.major);
+    assert_eq!(waiver.occurred_on, days_ago(20));
+    assert!(waiver.description.contains("I5 not met"), "{waiver:?}");
+    assert!(waiver.description.contains(why), "{waiver:?}");
+    // Nothing to waive for an eligible subject.
+    let (eligible, _) = f
+        .store
+        .screen(
+            &f.investigator,
+            &subject_data("P-002"),
+            &store::testing::eligible_candidate(),
+        )
+        .await
+        .expect("screened");
+    refused(
+        f.store
+            .enrol(&f.investigator, &enrolment(&eligible, Some("just in case")))
+            .await,
+        "waiver",
+    );
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn the_checklist_reads_the_age_as_entered(backend: Backend) {
+    let f = fixture(backend).await;
+    let with_age = |code: &str, age: i64| SubjectData {
+        birth: BirthOrAge::AgeYears(age),
+        ..subject_data(code)
+    };
+    // "Aged over 18": 19 meets it, 18 does not; the number entered is what the checklist reads.
+    for (code, age, met) in [("A-19", 19, "met"), ("A-18", 18, "not_met")] {
+        let (_, result) = f
+            .store
+            .screen(
+                &f.investigator,
+                &with_age(code, age),
+                &store::testing::eligible_candidate(),
+            )
+            .await
+            .expect("screened");
+        let i1 = result
+            .criteria
+            .iter()
+            .find(|criterion| criterion.id == "I1")
+            .expect("I1");
+        assert_eq!(
+            serde_json::to_value(i1.status).expect("json"),
+            met,
+            "{age}: {i1:?}"
+        );
+    }
+    // The candidate may repeat the subject's facts, never contradict them.
+    refused(
+        f.store
+            .screen(
+                &f.investigator,
+                &with_age("A-30", 30),
+                &candidate(serde_json::json!({"age_years": 31})),
+            )
+            .await,
+        "candidate.age_years",
+    );
+    refused(
+        f.store
+            .screen(
+                &f.investigator,
+                &subject_data("A-31"),
+                &candidate(serde_json::json!({"birth_date": "1981-01-01"})),
+            )
+            .await,
+        "candidate.birth_date",
+    );
+}
+
+async fn enrolment_is_its_own_command(backend: Backend) {
+    let f = fixture(backend).await;
+    let mut data = subject_data("P-001");
+    data.enrolment_date = Some(days_ago(20));
+    refused(
+        f.store.add_subject(&f.investigator, &data).await,
+        "enrolment_date",
+    );
+    let (subject, _) = f
+        .store
+        .screen(
+            &f.investigator,
+            &subject_data("P-001"),
+            &Candidate::default(),
+        )
+        .await
+        .expect("screened");
+    // A subject update cannot enrol around the checklist.
+    refused(
+        f.store
+            .update_subject(&f.investigator, subject.id, subject.version, &data, "enrol")
+            .await,
+        "enrolment_date",
+    );
+    // Once enrolled, the date is corrected like any field, with a reason.
+    let enrolled = f.enrol(&subject_data("P-002"), days_ago(20)).await;
+    let mut corrected = enrolled.data.clone();
+    corrected.enrolment_date = Some(days_ago(21));
+    let corrected = f
+        .store
+        .update_subject(
+            &f.investigator,
+            enrolled.id,
+            enrolled.version,
+            &corrected,
+            "the enrolment date was mistyped",
+        )
+        .await
+        .expect("corrected");
+    // Enrolling again is refused; from a stale read, it is a conflict naming who changed it.
+    let message = refused(
+        f.store
+            .enrol(&f.investigator, &enrolment(&corrected, None))
+            .await,
+        "enrolment_date",
+    );
+    assert!(message.contains("was enrolled on"), "{message}");
+    match f
+        .store
+        .enrol(&f.investigator, &enrolment(&enrolled, None))
+        .await
+    {
+        Err(StoreError::Conflict(conflict)) => assert_eq!(conflict.changed_by, "inv"),
+        other => panic!("a stale enrolment was not a conflict: {other:?}"),
+    }
+}
