@@ -124,6 +124,19 @@ impl Batch {
         .await
     }
 
+    pub async fn remove_visit(
+        &mut self,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let reason = Reason::new(reason)?;
+        self.savepoint(async |writer, actor| {
+            subjects::remove_visit(writer, actor, id, based_on, &reason).await
+        })
+        .await
+    }
+
     pub async fn add_record<T: SubjectRecord>(
         &mut self,
         data: &T,

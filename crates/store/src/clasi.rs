@@ -130,6 +130,9 @@ fn clasi_from(row: &Row) -> Result<Clasi, StoreError> {
 impl Sealed for ClasiAssessment {}
 
 impl SubjectRecord for ClasiAssessment {
+    /// One CLASI form per visit (one SLEDAI-2K): a second is a mistake to correct, not data.
+    const ONE_PER_VISIT: bool = true;
+
     fn kind() -> &'static Kind {
         &CLASI
     }

@@ -15,6 +15,12 @@ pub enum StoreError {
     /// The change was based on a stale version: someone else changed the record first.
     #[error("{0}")]
     Conflict(Box<Conflict>),
+    /// A record that is one per visit (a CLASI, a SLEDAI-2K) is already there: correct it, or
+    /// mark it entered in error, instead of adding another.
+    #[error(
+        "{entity} {id} is already recorded at this visit; correct it or mark it entered in error instead of adding another"
+    )]
+    Exists { entity: &'static str, id: i64 },
     /// A change after first entry needs a reason.
     #[error("reason: a reason for change is required when changing or removing a record")]
     ReasonRequired,
@@ -75,6 +81,7 @@ impl StoreError {
             StoreError::Invalid { .. }
                 | StoreError::NotFound { .. }
                 | StoreError::Conflict(_)
+                | StoreError::Exists { .. }
                 | StoreError::ReasonRequired
                 | StoreError::AuthenticationFailed
                 | StoreError::Forbidden(_)

@@ -77,7 +77,7 @@ pub use nerve_conduction::{NerveConduction, Side};
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
 pub use reads::Grant;
-pub use records::{Stored, SubjectRecord};
+pub use records::{Stored, SubjectRecord, VOIDABLE};
 pub use sessions::{LockPolicy, SessionActor};
 pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;

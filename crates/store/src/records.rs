@@ -32,6 +32,10 @@ pub trait SubjectRecord: Clone + Send + Sync + 'static + sealed::Sealed {
     /// Ranges and dates against the subject as it stands.
     #[doc(hidden)]
     fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError>;
+    /// At most one live record of the kind per visit (a CLASI, a SLEDAI-2K): a second one is
+    /// refused as [`StoreError::Exists`], naming the first.
+    #[doc(hidden)]
+    const ONE_PER_VISIT: bool = false;
     /// Whether [`SubjectRecord::code`] reads the study's protocol (only then is it loaded).
     #[doc(hidden)]
     const CODED: bool = false;
@@ -97,20 +101,55 @@ pub(crate) fn end_after_start(
     Ok(())
 }
 
-/// Checks `data` against its subject and `actor`'s grant at the subject's site, under the
-/// writer lock.
+/// Checks `data` (record `id` when it is a change) against its subject and `actor`'s grant at
+/// the subject's site, under the writer lock.
 async fn check_record<T: SubjectRecord>(
     writer: &mut Writer,
     actor: &Actor,
     data: &T,
+    id: Option<i64>,
 ) -> Result<(), StoreError> {
     let entry = entry_in(writer.tx(), actor, data.subject_id(), data.visit_id()).await?;
     data.check(&entry.subject, check::today())?;
     entry.require_data_entry(actor)?;
-    match data.visit_id() {
-        Some(visit_id) => entry.require_visit(visit_id),
-        None => Ok(()),
+    let Some(visit_id) = data.visit_id() else {
+        return Ok(());
+    };
+    entry.require_visit(visit_id)?;
+    if T::ONE_PER_VISIT
+        && let Some(existing) = live_at_visit(writer.tx(), T::kind(), visit_id)
+            .await?
+            .into_iter()
+            .find(|existing| Some(*existing) != id)
+    {
+        return Err(StoreError::Exists {
+            entity: T::kind().name,
+            id: existing,
+        });
     }
+    Ok(())
+}
+
+/// The ids of the live records of `kind` taken at `visit_id`.
+async fn live_at_visit(
+    tx: &mut Tx,
+    kind: &'static Kind,
+    visit_id: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = tx
+        .fetch(
+            &format!(
+                "SELECT id FROM {} WHERE visit_id = $1 AND NOT removed ORDER BY id",
+                kind.table
+            ),
+            &[visit_id.into()],
+            &[crate::value::Ty::Int],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| row.into_iter().next().flatten()?.as_int())
+        .collect())
 }
 
 /// Voids the signatures that cover a `T` of `subject_id` taken at `visit_id`.
@@ -148,7 +187,7 @@ pub(crate) async fn add_record<T: SubjectRecord>(
     data: &T,
 ) -> Result<Stored<T>, StoreError> {
     let data = &*coded(writer, data).await?;
-    check_record(writer, actor, data).await?;
+    check_record(writer, actor, data, None).await?;
     let id = writer.create(T::kind(), data.changes()?).await?;
     let reason = Reason::new(&format!("a {} record was added", T::kind().name))?;
     void_covering::<T>(writer, data.subject_id(), data.visit_id(), &reason).await?;
@@ -171,7 +210,7 @@ pub(crate) async fn update_record<T: SubjectRecord>(
             "a record cannot move to another subject",
         ));
     }
-    check_record(writer, actor, data).await?;
+    check_record(writer, actor, data, Some(id)).await?;
     let version = writer
         .update(T::kind(), id, based_on, reason, data.changes()?)
         .await?;
@@ -238,7 +277,106 @@ pub(crate) async fn records_in<T: SubjectRecord>(
         .collect()
 }
 
+/// The kinds of record a user marks entered in error by name ([`Store::void`]).
+pub const VOIDABLE: &[&str] = &[
+    "visit",
+    "clasi",
+    "sledai",
+    "lab",
+    "dose",
+    "adverse_event",
+    "conmed",
+    "nerve_conduction",
+    "disposition",
+];
+
+/// Marks record `id` of `kind` of subject `subject_id` entered in error, if it is that
+/// subject's (otherwise not found).
+async fn void_record<T: SubjectRecord>(
+    writer: &mut Writer,
+    actor: &Actor,
+    subject_id: i64,
+    id: i64,
+    based_on: i64,
+    reason: &Reason,
+) -> Result<(), StoreError> {
+    let current: Stored<T> = record_in(writer.tx(), id).await?;
+    if current.data.subject_id() != subject_id {
+        return Err(StoreError::NotFound {
+            entity: T::kind().name,
+            id: id.to_string(),
+        });
+    }
+    remove_record::<T>(writer, actor, id, based_on, reason).await
+}
+
 impl Store {
+    /// Marks the record of `kind` (one of [`VOIDABLE`]) with this id, of subject `subject_id`,
+    /// entered in error, with a reason: it stays in the trail and leaves what the engine and
+    /// the analyses read. The one command of the pages, the API and import.
+    pub async fn void(
+        &self,
+        actor: &Actor,
+        subject_id: i64,
+        kind: &str,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        use crate::{
+            adverse_events, clasi, course, doses, history, labs, nerve_conduction, sledai,
+        };
+        let reason = Reason::new(reason)?;
+        let kind = kind.to_owned();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move {
+                let (w, a, s, r) = (writer, actor, subject_id, &reason);
+                match kind.as_str() {
+                    "visit" => {
+                        let visit = crate::subjects::visit_in(w.tx(), id).await?;
+                        if visit.subject_id != s {
+                            return Err(StoreError::NotFound {
+                                entity: "visit",
+                                id: id.to_string(),
+                            });
+                        }
+                        crate::subjects::remove_visit(w, a, id, based_on, r).await
+                    }
+                    "clasi" => {
+                        void_record::<clasi::ClasiAssessment>(w, a, s, id, based_on, r).await
+                    }
+                    "sledai" => {
+                        void_record::<sledai::SledaiAssessment>(w, a, s, id, based_on, r).await
+                    }
+                    "lab" => void_record::<labs::LabResult>(w, a, s, id, based_on, r).await,
+                    "dose" => void_record::<doses::DosePeriod>(w, a, s, id, based_on, r).await,
+                    "adverse_event" => {
+                        void_record::<adverse_events::AdverseEvent>(w, a, s, id, based_on, r).await
+                    }
+                    "conmed" => {
+                        void_record::<history::ConcomitantMedication>(w, a, s, id, based_on, r)
+                            .await
+                    }
+                    "nerve_conduction" => {
+                        void_record::<nerve_conduction::NerveConduction>(w, a, s, id, based_on, r)
+                            .await
+                    }
+                    "disposition" => {
+                        void_record::<course::Disposition>(w, a, s, id, based_on, r).await
+                    }
+                    other => Err(StoreError::invalid(
+                        "kind",
+                        format!(
+                            "'{other}' is no kind of record; allowed: {}",
+                            VOIDABLE.join(", ")
+                        ),
+                    )),
+                }
+            })
+        })
+        .await
+    }
+
     /// Records a CLASI, SLEDAI-2K, lab result, dose period, adverse event ...
     pub async fn add_record<T: SubjectRecord>(
         &self,

@@ -40,6 +40,9 @@ fn window_id(window: Window) -> Result<String, StoreError> {
 impl Sealed for SledaiAssessment {}
 
 impl SubjectRecord for SledaiAssessment {
+    /// One SLEDAI-2K per visit: a second is a mistake to correct, not data.
+    const ONE_PER_VISIT: bool = true;
+
     fn kind() -> &'static Kind {
         &SLEDAI
     }

@@ -591,7 +591,68 @@ pub(crate) async fn update_visit(
     visit_in(writer.tx(), id).await
 }
 
+/// Marks a visit entered in error (a duplicate, the wrong subject): it and its history stay in
+/// the trail. Refused while records taken at it are live: they are marked first, each with its
+/// own reason.
+pub(crate) async fn remove_visit(
+    writer: &mut Writer,
+    actor: &Actor,
+    id: i64,
+    based_on: i64,
+    reason: &Reason,
+) -> Result<(), StoreError> {
+    let visit = visit_in(writer.tx(), id).await?;
+    entry_in(writer.tx(), actor, visit.subject_id, None)
+        .await?
+        .require_data_entry(actor)?;
+    let mut held = Vec::new();
+    for kind in crate::schema::VISIT_RECORDS {
+        let rows = writer
+            .tx()
+            .fetch(
+                &format!(
+                    "SELECT id FROM {} WHERE visit_id = $1 AND NOT removed ORDER BY id",
+                    kind.table
+                ),
+                &[id.into()],
+                &[Ty::Int],
+            )
+            .await?;
+        held.extend(
+            rows.into_iter()
+                .filter_map(|row| row.into_iter().next().flatten()?.as_int())
+                .map(|record| format!("{} {record}", kind.name)),
+        );
+    }
+    if !held.is_empty() {
+        return Err(StoreError::invalid(
+            "visit",
+            format!(
+                "holds {}: mark them entered in error first",
+                held.join(", ")
+            ),
+        ));
+    }
+    writer.remove(&VISIT, id, based_on, reason).await?;
+    void_signatures(writer, visit.subject_id, Some(id), reason).await
+}
+
 impl Store {
+    /// Marks a visit entered in error (see [`remove_visit`]).
+    pub async fn remove_visit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let reason = Reason::new(reason)?;
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { remove_visit(writer, actor, id, based_on, &reason).await })
+        })
+        .await
+    }
+
     /// Registers a subject at a site where `actor` enters data.
     pub async fn add_subject(
         &self,

@@ -79,12 +79,14 @@ async fn clasi_items_round_trip_and_totals_are_derived(backend: Backend) {
             .expect("read"),
         stored
     );
-    // Not assessed is kept apart from zero, and makes the total missing.
+    // Not assessed is kept apart from zero, and makes the total missing (at another visit:
+    // a CLASI is one per visit).
     let mut unassessed = Clasi::clear();
     unassessed.mucous_membrane = None;
+    let later = f.visit_on(visit.subject_id, "week 1", days_ago(4)).await;
     let stored = f
         .store
-        .add_record(&f.investigator, &assessment(&visit, unassessed))
+        .add_record(&f.investigator, &assessment(&later, unassessed))
         .await
         .expect("add");
     assert_eq!(stored.data.clasi.mucous_membrane, None);
@@ -169,12 +171,23 @@ async fn changing_one_clasi_item_audits_that_item_and_voids_signatures(backend: 
         signatures[0].void_reason.as_deref(),
         Some("signed content changed: erythema re-read on photo")
     );
-    // A new assessment at a signed visit voids a fresh signature too.
+    // A CLASI voided at a signed visit voids a fresh signature too.
     sign(&f.store.visit(visit.id).await.expect("visit")).await;
-    f.store
-        .add_record(&f.investigator, &assessment(&visit, Clasi::clear()))
+    let current = f
+        .store
+        .records_of::<ClasiAssessment>(visit.subject_id)
         .await
-        .expect("add");
+        .expect("clasi")
+        .remove(0);
+    f.store
+        .remove_record::<ClasiAssessment>(
+            &f.investigator,
+            current.id,
+            current.version,
+            "entered at the wrong visit",
+        )
+        .await
+        .expect("voided");
     let signatures = f.store.signatures(visit.id).await.expect("signatures");
     assert!(signatures.iter().all(|s| !s.is_valid()), "{signatures:?}");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));

@@ -2,8 +2,7 @@
 //! every acknowledged save is in the record exactly once, a refused save is undone alone, and
 //! the trail still verifies (sequence order is commit order).
 
-use instruments::clasi::Clasi;
-use store::{Backend, ClasiAssessment, StoreError};
+use store::{Backend, Decimal, LabResult, StoreError};
 
 use crate::fixture::{Fixture, days_ago, fixture, subject_data};
 
@@ -26,11 +25,16 @@ async fn concurrent_saves_land_once_and_refusals_alone(backend: Backend) {
         .await
         .expect("subject");
     let visit = f.visit_on(subject.id, "baseline", days_ago(5)).await;
-    let form = ClasiAssessment {
+    // Laboratory results, of which a visit holds many (a CLASI is one per visit).
+    let form = LabResult {
         subject_id: subject.id,
-        visit_id: visit.id,
-        assessed_on: days_ago(5),
-        clasi: Clasi::clear(),
+        visit_id: Some(visit.id),
+        collected_on: days_ago(5),
+        test: "neutrophils".into(),
+        value: Decimal::parse("value", "3.1").expect("decimal").into(),
+        unit: "10^9/L".into(),
+        lln: None,
+        uln: None,
     };
     // The events one save writes, measured on a save alone.
     let before = f.event_count().await;
@@ -45,11 +49,11 @@ async fn concurrent_saves_land_once_and_refusals_alone(backend: Backend) {
             tokio::spawn(async move {
                 let mut answers = Vec::new();
                 for save in 0..SAVES {
-                    let form = ClasiAssessment {
-                        assessed_on: if refused(caller, save) {
+                    let form = LabResult {
+                        collected_on: if refused(caller, save) {
                             days_ago(31)
                         } else {
-                            form.assessed_on
+                            form.collected_on
                         },
                         ..form.clone()
                     };
@@ -66,7 +70,7 @@ async fn concurrent_saves_land_once_and_refusals_alone(backend: Backend) {
             match answer {
                 Ok(stored) if !refused(caller, save) => ids.push(stored.id),
                 Err(StoreError::Invalid { field, .. }) if refused(caller, save) => {
-                    assert_eq!(field, "assessed_on");
+                    assert_eq!(field, "collected_on");
                 }
                 other => panic!("caller {caller} save {save}: {other:?}"),
             }
@@ -82,7 +86,7 @@ async fn concurrent_saves_land_once_and_refusals_alone(backend: Backend) {
     );
     let stored = f
         .store
-        .records_of::<ClasiAssessment>(subject.id)
+        .records_of::<LabResult>(subject.id)
         .await
         .expect("records");
     assert_eq!(stored.len(), saved + 1, "each save is in the record once");

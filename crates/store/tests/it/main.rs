@@ -26,6 +26,7 @@ mod audit;
 mod batch;
 mod casebook;
 mod concurrency;
+mod corrections;
 mod course;
 mod crash;
 mod enrolment;

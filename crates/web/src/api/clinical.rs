@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::records::{Correction, save};
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
@@ -246,6 +247,10 @@ pub(crate) async fn adverse_events(
 /// An adverse event, graded by CTCAE v5.0.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct AdverseEventIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
     /// A CTCAE v5.0 term: its id (`peripheral_sensory_neuropathy`), the term as printed
     /// (`Peripheral sensory neuropathy`) or its MedDRA code, in any case and spacing. Anything
     /// else is refused with the nearest terms.
@@ -282,7 +287,9 @@ pub(crate) struct AdverseEventIn {
     params(("code" = String, Path, description = "The pseudonymous study id")),
     request_body = AdverseEventIn,
     responses(
-        (status = 201, body = AdverseEventOut),
+        (status = 201, description = "Added", body = AdverseEventOut),
+        (status = 200, description = "Corrected (the body named the record)", body = AdverseEventOut),
+        (status = 409, description = "Changed since read", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -311,6 +318,6 @@ pub(crate) async fn add_adverse_event(
         action_taken: ActionTaken::parse(&input.action_taken)?,
         outcome: Outcome::parse(&input.outcome)?,
     };
-    let stored = state.store.add_record(&principal.0.actor, &record).await?;
-    Ok(json(StatusCode::CREATED, &adverse_event_out(&stored)))
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    Ok(json(status, &adverse_event_out(&stored)))
 }

@@ -30,6 +30,11 @@ pub(crate) enum ApiError {
         current: serde_json::Value,
         yours: serde_json::Value,
     },
+    /// A record that is one per visit is already there: its kind and id.
+    Exists {
+        entity: &'static str,
+        id: i64,
+    },
     Internal(StoreError),
 }
 
@@ -57,7 +62,8 @@ impl ApiError {
 /// The body of every refusal.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ErrorBody {
-    /// `unauthorized`, `forbidden`, `not_found`, `invalid`, `conflict` or `server_error`.
+    /// `unauthorized`, `forbidden`, `not_found`, `invalid`, `conflict`, `exists` or
+    /// `server_error`.
     error: &'static str,
     /// The input field at fault (a JSON path such as `clasi.areas.scalp.erythema`), for
     /// `invalid`.
@@ -67,6 +73,16 @@ pub(crate) struct ErrorBody {
     /// For `conflict`: who changed the record since the version the change was based on.
     #[serde(skip_serializing_if = "Option::is_none")]
     conflict: Option<ConflictBody>,
+    /// For `exists`: the record already there (correct it with its id, version and a reason,
+    /// or mark it entered in error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    existing: Option<ExistingBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ExistingBody {
+    entity: String,
+    id: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -101,6 +117,7 @@ impl From<StoreError> for ApiError {
                 current: serde_json::Value::Null,
                 yours: serde_json::Value::Null,
             },
+            StoreError::Exists { entity, id } => ApiError::Exists { entity, id },
             other => ApiError::Internal(other),
         }
     }
@@ -126,6 +143,7 @@ impl IntoResponse for ApiError {
             field,
             message,
             conflict: None,
+            existing: None,
         };
         let (status, body) = match self {
             ApiError::Unauthorized => {
@@ -178,9 +196,23 @@ impl IntoResponse for ApiError {
                         field: None,
                         message,
                         conflict: Some(conflict),
+                        existing: None,
                     },
                 )
             }
+            ApiError::Exists { entity, id } => (
+                StatusCode::CONFLICT,
+                ErrorBody {
+                    error: "exists",
+                    field: None,
+                    message: StoreError::Exists { entity, id }.to_string(),
+                    conflict: None,
+                    existing: Some(ExistingBody {
+                        entity: entity.to_owned(),
+                        id,
+                    }),
+                },
+            ),
             ApiError::Internal(error) => {
                 eprintln!("cletrial web api: internal error: {error}");
                 (
@@ -231,6 +263,13 @@ mod tests {
                 changed_by: "coord_a".into(),
                 changed_at: "2026-01-01T00:00:00Z".into(),
             })),
+            StatusCode::CONFLICT,
+        );
+        check(
+            StoreError::Exists {
+                entity: "clasi",
+                id: 7,
+            },
             StatusCode::CONFLICT,
         );
         check(

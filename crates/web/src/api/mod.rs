@@ -15,6 +15,7 @@ mod clinical;
 pub(crate) mod error;
 mod openapi;
 mod queries;
+mod records;
 mod subjects;
 mod visits;
 
@@ -77,6 +78,10 @@ pub(crate) fn routes() -> Routes {
         .post(
             "/api/v1/subjects/{code}/queries/{query}/close",
             queries::close,
+        )
+        .post(
+            "/api/v1/subjects/{code}/records/{kind}/{record}/void",
+            records::void,
         )
 }
 

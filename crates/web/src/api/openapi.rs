@@ -5,7 +5,7 @@ use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{clinical, error, json, queries, subjects, visits};
+use crate::api::{clinical, error, json, queries, records, subjects, visits};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,8 +40,9 @@ use crate::api::{clinical, error, json, queries, subjects, visits};
         queries::open,
         queries::answer,
         queries::close,
+        records::void,
     ),
-    components(schemas(error::ErrorBody, error::ConflictBody)),
+    components(schemas(error::ErrorBody, error::ConflictBody, error::ExistingBody)),
     modifiers(&BearerToken)
 )]
 pub(crate) struct ApiDoc;

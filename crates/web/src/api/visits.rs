@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::records::{Correction, save};
 use crate::api::{json, parse, subject_for, visit_of};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
@@ -151,6 +152,10 @@ impl Saved {
 /// A CLASI assessment: the areas as `cletrial score clasi` reads them.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct ClasiIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
     #[schema(value_type = String, format = Date)]
     assessed_on: Date,
     /// The CLASI document (see `examples/clasi/`): every area's activity and damage items.
@@ -185,7 +190,9 @@ fn instrument<T>(
            ("visit" = i64, Path, description = "The visit's id")),
     request_body = ClasiIn,
     responses(
-        (status = 201, body = Saved),
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 409, description = "Changed since read, or a form already recorded at this visit", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -206,7 +213,7 @@ pub(crate) async fn clasi(
         assessed_on: input.assessed_on,
         clasi: instrument("clasi", &input.clasi, instruments::input::read_clasi)?,
     };
-    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
     let saved = Saved {
         clasi: Some(ClasiTotals {
             activity: stored.data.activity(),
@@ -214,12 +221,16 @@ pub(crate) async fn clasi(
         }),
         ..Saved::new(&stored)
     };
-    Ok(json(StatusCode::CREATED, &saved))
+    Ok(json(status, &saved))
 }
 
 /// A SLEDAI-2K assessment: the descriptors as `cletrial score sledai` reads them.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct SledaiIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
     #[schema(value_type = String, format = Date)]
     assessed_on: Date,
     /// The SLEDAI-2K document (see `examples/sledai/`).
@@ -232,7 +243,9 @@ pub(crate) struct SledaiIn {
            ("visit" = i64, Path, description = "The visit's id")),
     request_body = SledaiIn,
     responses(
-        (status = 201, body = Saved),
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 409, description = "Changed since read, or a form already recorded at this visit", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -253,18 +266,22 @@ pub(crate) async fn sledai(
         assessed_on: input.assessed_on,
         sledai: instrument("sledai", &input.sledai, instruments::input::read_sledai)?,
     };
-    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
     let saved = Saved {
         sledai: Some(stored.data.sledai.score()),
         ..Saved::new(&stored)
     };
-    Ok(json(StatusCode::CREATED, &saved))
+    Ok(json(status, &saved))
 }
 
 /// A laboratory result. Numbers are sent as decimal text so the laboratory's precision is kept
 /// (`12.50` stays `12.50`).
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct LabIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
     #[schema(value_type = String, format = Date)]
     collected_on: Date,
     /// The test's code, e.g. `neutrophils`, `creatinine`.
@@ -294,7 +311,9 @@ fn decimal(field: &str, text: Option<&str>) -> Result<Option<Decimal>, StoreErro
            ("visit" = i64, Path, description = "The visit's id")),
     request_body = LabIn,
     responses(
-        (status = 201, body = Saved),
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 409, description = "Changed since read, or a form already recorded at this visit", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -319,17 +338,21 @@ pub(crate) async fn lab(
         lln: decimal("lln", input.lln.as_deref())?,
         uln: decimal("uln", input.uln.as_deref())?,
     };
-    let stored = state.store.add_record(&principal.0.actor, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
     let saved = Saved {
         ctcae_grade: stored.data.ctcae_grade()?.map(|grade| grade.number()),
         ..Saved::new(&stored)
     };
-    Ok(json(StatusCode::CREATED, &saved))
+    Ok(json(status, &saved))
 }
 
 /// A period on one daily dose of the study drug.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct DoseIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
     /// The drug's code, e.g. `lenalidomide`.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     drug: String,
@@ -347,7 +370,9 @@ pub(crate) struct DoseIn {
     params(("code" = String, Path, description = "The pseudonymous study id")),
     request_body = DoseIn,
     responses(
-        (status = 201, body = Saved),
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 409, description = "Changed since read, or a form already recorded at this visit", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -369,8 +394,8 @@ pub(crate) async fn dose(
         start_date: input.start_date,
         end_date: input.end_date,
     };
-    let stored = state.store.add_record(&principal.0.actor, &record).await?;
-    Ok(json(StatusCode::CREATED, &Saved::new(&stored)))
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    Ok(json(status, &Saved::new(&stored)))
 }
 
 /// An electronic signature of a visit as read (21 CFR 11.50): the password typed again.

@@ -14,7 +14,7 @@ use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{layout, subject_for};
+use crate::pages::{layout, records, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -131,6 +131,9 @@ fn log_page(
     typed: Typed,
 ) -> Markup {
     let code = &subject.data.code;
+    let enters = principal
+        .require(Action::RecordAdverseEvent, Some(&subject.data.site))
+        .is_ok();
     let body = html! {
         p.lead { a href={ "/subjects/" (code) } { "Subject " (code) } }
         (alert(events))
@@ -142,6 +145,7 @@ fn log_page(
                     th scope="col" { "Term" } th scope="col" { "Start" } th scope="col" { "End" }
                     th scope="col" class="num" { "Grade" } th scope="col" { "Serious" }
                     th scope="col" { "Causality" } th scope="col" { "Action taken" } th scope="col" { "Outcome" }
+                    @if enters { th scope="col" { "Correction" } }
                 } }
                 tbody {
                     @for event in events {
@@ -157,6 +161,9 @@ fn log_page(
                             td { (event.data.causality.code()) }
                             td { (event.data.action_taken.code().replace('_', " ")) }
                             td { (event.data.outcome.code().replace('_', " ")) }
+                            @if enters {
+                                td { (records::void_form(principal, code, "adverse_event", event.id, event.version, &format!("/subjects/{code}/adverse-events"))) }
+                            }
                         }
                     }
                 }
@@ -211,6 +218,7 @@ pub(crate) async fn add(
     let mut typed = Typed::posted(pairs);
     let subject = subject_for(&state, &principal, &code, Action::RecordAdverseEvent).await?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
     // A term picked from the nearest after a refusal stands for what was typed.
     let picked = typed.get("term_pick").to_owned();
     if !picked.is_empty() {

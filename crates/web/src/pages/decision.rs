@@ -128,6 +128,7 @@ pub(crate) async fn record(
     let mut typed = Typed::posted(pairs);
     let subject = subject_for(&state, &principal, &code, Action::RecordDecision).await?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
     let visit = visit_of(&state, &subject, visit_id).await?;
     let followed = match typed.get("followed") {
         "yes" => Some(true),

@@ -114,6 +114,7 @@ impl Typed {
                 self.fail("reason", "Give a reason for the change.");
             }
             StoreError::Conflict(conflict) => self.conflict = Some(conflict.to_string()),
+            exists @ StoreError::Exists { .. } => self.fail("form", exists.to_string()),
             StoreError::AuthenticationFailed => {
                 self.fail("password", "The password is not right.");
             }
@@ -203,7 +204,71 @@ impl Typed {
     }
 }
 
-/// The hidden fields every state-changing form carries.
+/// The hidden fields every state-changing form carries: the session's CSRF token, and a
+/// token of this one form that is spent when the form is sent, so that Back and send again (or
+/// a second click) cannot save the same form twice.
 pub(crate) fn token(csrf: &str) -> Markup {
-    html! { input type="hidden" name="csrf" value=(csrf); }
+    html! {
+        input type="hidden" name="csrf" value=(csrf);
+        input type="hidden" name="once" value=(once::issue());
+    }
+}
+
+/// Spends the form's own token (see [`token`]): a form sent a second time is refused.
+pub(crate) fn spend(typed: &Typed) -> Result<(), PageError> {
+    let token = typed.get("once");
+    // Forms from before this token existed carry none; the CSRF token still guards them.
+    if token.is_empty() || once::spend(token) {
+        Ok(())
+    } else {
+        Err(PageError::Refused(
+            "this form was already sent (the Back button, or a second click) and was saved once; reload the page to enter anything new".to_owned(),
+        ))
+    }
+}
+
+/// Form tokens: random, and remembered once spent. The memory is bounded (the oldest spent
+/// tokens are forgotten first, long after their page was left) and is not kept across a
+/// restart of the server.
+mod once {
+    use std::collections::{HashSet, VecDeque};
+    use std::sync::Mutex;
+
+    /// Spent tokens remembered; at a few hundred forms an hour, weeks of them.
+    const REMEMBERED: usize = 100_000;
+
+    #[derive(Default)]
+    struct Spent {
+        order: VecDeque<String>,
+        set: HashSet<String>,
+    }
+
+    static SPENT: Mutex<Option<Spent>> = Mutex::new(None);
+
+    pub(super) fn issue() -> String {
+        let mut bytes = [0u8; 16];
+        // The OS generator failing is no reason to refuse a page: an empty token is unchecked.
+        if getrandom::fill(&mut bytes).is_err() {
+            return String::new();
+        }
+        hex::encode(bytes)
+    }
+
+    /// Whether `token` was not spent before (and is now).
+    pub(super) fn spend(token: &str) -> bool {
+        let mut guard = SPENT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let spent = guard.get_or_insert_with(Spent::default);
+        if !spent.set.insert(token.to_owned()) {
+            return false;
+        }
+        spent.order.push_back(token.to_owned());
+        if spent.order.len() > REMEMBERED
+            && let Some(oldest) = spent.order.pop_front()
+        {
+            spent.set.remove(&oldest);
+        }
+        true
+    }
 }

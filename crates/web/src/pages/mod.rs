@@ -11,6 +11,7 @@ pub(crate) mod layout;
 pub(crate) mod live;
 pub(crate) mod login;
 pub(crate) mod queries;
+pub(crate) mod records;
 pub(crate) mod screening;
 pub(crate) mod subjects;
 pub(crate) mod visit;
@@ -46,6 +47,10 @@ pub(crate) fn routes() -> Routes {
         .post("/subjects/{code}/queries/{query}/answer", queries::answer)
         .post("/subjects/{code}/queries/{query}/close", queries::close)
         .get("/subjects/{code}/history", history::page)
+        .post(
+            "/subjects/{code}/records/{kind}/{record}/void",
+            records::void,
+        )
         .get("/live/clasi", live::clasi)
         .get("/live/sledai", live::sledai)
         .get("/live/lab", live::lab)

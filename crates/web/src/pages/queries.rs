@@ -176,6 +176,7 @@ pub(crate) async fn open(
     let mut typed = Typed::posted(pairs);
     let subject = subject_for(&state, &principal, &code, Action::RaiseQuery).await?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
     let target = typed.get("target").to_owned();
     let parsed = target
         .split_once(':')
@@ -236,6 +237,7 @@ async fn change(
     let mut typed = Typed::posted(pairs);
     let subject = subject_for(&state, &principal, &code, action).await?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
     let query = state.store.query(id).await?;
     if query.data.subject_id != subject.id {
         return Err(PageError::NotFound);

@@ -306,6 +306,7 @@ pub(crate) async fn submit(
     let site = typed.get("site").to_owned();
     principal.require(Action::Screen, Some(&site))?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
     let protocol = study::protocol_of(&state.store).await?;
     let code = typed.text("code", "the study id");
     let sex = Sex::parse(typed.get("sex"))
@@ -406,6 +407,7 @@ pub(crate) async fn enrol(
     let mut typed = Typed::posted(pairs);
     let subject = subject_for(&state, &principal, &code, Action::Enrol).await?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
     let date = typed.date("enrolment_date");
     if let (Some(date), false) = (date, typed.has_errors()) {
         let waiver = Some(typed.get("waiver").trim().to_owned()).filter(|text| !text.is_empty());

@@ -111,6 +111,9 @@ pub(crate) async fn render(
     let data = &subject.data;
     let code = &data.code;
     let csrf = &principal.csrf_token;
+    let enters = principal
+        .require(Action::EnterVisitData, Some(&data.site))
+        .is_ok();
     let calendar = protocol
         .as_ref()
         .ok()
@@ -213,6 +216,7 @@ pub(crate) async fn render(
                     thead { tr {
                         th scope="col" { "Visit" } th scope="col" { "Planned" } th scope="col" { "Done" }
                         th scope="col" class="num" { "CLASI activity" } th scope="col" class="num" { "Damage" }
+                        @if enters { th scope="col" { "Correction" } }
                     } }
                     tbody {
                         @for visit in &visits {
@@ -223,6 +227,9 @@ pub(crate) async fn render(
                                 td { (date_or_dash(visit.data.actual_date)) }
                                 td.num { (clasi.map_or_else(|| "—".to_owned(), |c| crate::pages::instruments_form::total_text(c.data.activity()))) }
                                 td.num { (clasi.map_or_else(|| "—".to_owned(), |c| crate::pages::instruments_form::total_text(c.data.damage()))) }
+                                @if enters {
+                                    td { (crate::pages::records::void_form(principal, code, "visit", visit.id, visit.version, &format!("/subjects/{code}#visits"))) }
+                                }
                             }
                         }
                     }

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, total_text};
-use crate::pages::{decision, layout, subject_for};
+use crate::pages::{decision, layout, records, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -98,6 +98,16 @@ pub(crate) async fn render(
     let signatures = state.store.signatures(visit.id).await?;
     let csrf = &principal.csrf_token;
     let base = format!("/subjects/{code}/visits/{}", visit.id);
+    let enters = principal
+        .require(Action::EnterVisitData, Some(&subject.data.site))
+        .is_ok();
+    let void = |kind: &str, id: i64, version: i64, anchor: &str| {
+        html! {
+            @if enters {
+                (records::void_form(principal, code, kind, id, version, &format!("{base}#{anchor}")))
+            }
+        }
+    };
 
     let clasi_form = typed.clasi.unwrap_or_else(|| {
         let mut filled = forms::clasi_values(
@@ -195,6 +205,7 @@ pub(crate) async fn render(
             @if let (Some(_), Some(saved)) = (&clasi_form.conflict, clasi) {
                 (saved_clasi(saved))
             }
+            @if let Some(saved) = clasi { (void("clasi", saved.id, saved.version, "clasi")) }
         }
 
         section #sledai {
@@ -211,6 +222,7 @@ pub(crate) async fn render(
             @if let (Some(_), Some(saved)) = (&sledai_form.conflict, sledai) {
                 div.saved { h3 { "Saved version" } p { "SLEDAI-2K " (saved.data.sledai.score()) " (version " (saved.version) ")" } }
             }
+            @if let Some(saved) = sledai { (void("sledai", saved.id, saved.version, "sledai")) }
         }
 
         section #labs {
@@ -223,6 +235,7 @@ pub(crate) async fn render(
                         th scope="col" { "Test" } th scope="col" { "Collected" }
                         th scope="col" class="num" { "Value" } th scope="col" { "Unit" }
                         th scope="col" { "LLN–ULN" } th scope="col" { "CTCAE v5.0" }
+                        th scope="col" { "Correction" }
                     } }
                     tbody {
                         @for lab in &labs {
@@ -234,6 +247,7 @@ pub(crate) async fn render(
                                 td { (lab.data.unit) }
                                 td { (lab.data.lln.as_ref().map_or("—", |v| v.as_str())) "–" (lab.data.uln.as_ref().map_or("—", |v| v.as_str())) }
                                 td { (grade) }
+                                td { (void("lab", lab.id, lab.version, "labs")) }
                             }
                         }
                     }
@@ -327,6 +341,7 @@ async fn posted(
 ) -> Result<(Subject, Visit), PageError> {
     let subject = subject_for(state, principal, code, action).await?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(typed)?;
     let visit = visit_of(state, &subject, visit_id).await?;
     Ok((subject, visit))
 }
@@ -681,6 +696,7 @@ pub(crate) async fn add(
     let mut typed = Typed::posted(pairs);
     let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
     let name = typed.text("name", "the visit's name");
     let planned = typed.optional_date("planned_date");
     let actual = typed.optional_date("actual_date");

@@ -437,6 +437,97 @@ async fn enrolment_needs_an_eligible_checklist_or_a_waiver(backend: Backend) {
     );
 }
 
+/// A second CLASI at a visit is a 409 naming the first (a script's retry, a Back-resubmit);
+/// records are corrected by id with the version and a reason, and marked entered in error with
+/// a reason, after which they leave the decision.
+async fn forms_are_corrected_or_voided_never_doubled(backend: Backend) {
+    let study = Study::new(backend).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let (_, visits) = coordinator.get("/subjects/A-001/visits").await;
+    let visit = visits[0]["id"].as_i64().expect("visit");
+    let clasi = json!({"assessed_on": "2025-01-20",
+                       "clasi": example("examples/clasi/patient-12-baseline.json")});
+    let path = format!("/subjects/A-001/visits/{visit}/clasi");
+    let (status, second) = coordinator.post(&path, clasi.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{second}");
+    assert_eq!(second["error"], "exists");
+    assert_eq!(second["existing"]["entity"], "clasi");
+    let existing = second["existing"]["id"].as_i64().expect("id");
+    // Corrected in place: its id, the version as read and a reason.
+    let mut correction = clasi.clone();
+    correction["id"] = json!(existing);
+    correction["version"] = json!(1);
+    let (status, refused) = coordinator.post(&path, correction.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["field"], "reason");
+    correction["reason"] = json!("transcription error");
+    correction["assessed_on"] = json!("2025-01-21");
+    let (status, corrected) = coordinator.post(&path, correction).await;
+    assert_eq!(status, StatusCode::OK, "{corrected}");
+    assert_eq!(corrected["id"], existing);
+    // A grade-3 adverse event entered for the wrong patient, then marked entered in error.
+    let event = created(
+        &coordinator
+            .post(
+                "/subjects/A-001/adverse-events",
+                json!({"term": "neutrophil count decreased", "start_date": "2025-01-22",
+                       "grade": 3, "serious": false, "causality": "possible",
+                       "action_taken": "dose_not_changed", "outcome": "recovering"}),
+            )
+            .await,
+    )
+    .clone();
+    let void = format!("/subjects/A-001/records/adverse_event/{}/void", event["id"]);
+    let (status, refused) = coordinator
+        .post(&void, json!({"version": 1, "reason": " "}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, voided) = coordinator
+        .post(
+            &void,
+            json!({"version": 1, "reason": "entered for the wrong patient"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{voided}");
+    assert_eq!(voided["voided"], true);
+    let (_, events) = coordinator.get("/subjects/A-001/adverse-events").await;
+    assert_eq!(events.as_array().map(Vec::len), Some(0), "{events}");
+    // The record through another subject (of a site the user does not enter), or an unknown
+    // kind, is not touched.
+    let through_b = void.replace("A-001", "B-001");
+    let (status, _) = coordinator
+        .post(&through_b, json!({"version": 2, "reason": "x"}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, unknown) = coordinator
+        .post(
+            "/subjects/A-001/records/potion/1/void",
+            json!({"version": 1, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{unknown}");
+    assert_eq!(unknown["field"], "kind");
+    let (_, history) = coordinator.get("/subjects/A-001/history").await;
+    assert!(
+        history
+            .as_array()
+            .expect("events")
+            .iter()
+            .any(|event| event["reason"] == "entered for the wrong patient"),
+        "the void and its reason are in the history"
+    );
+}
+
+#[tokio::test]
+async fn forms_are_corrected_or_voided_never_doubled_sqlite() {
+    forms_are_corrected_or_voided_never_doubled(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn forms_are_corrected_or_voided_never_doubled_postgres() {
+    forms_are_corrected_or_voided_never_doubled(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn enrolment_needs_an_eligible_checklist_or_a_waiver_sqlite() {
     enrolment_needs_an_eligible_checklist_or_a_waiver(Backend::Sqlite).await;

@@ -186,6 +186,9 @@ fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
             "code" => record.subject.to_owned(),
             "visit" => record.visit.to_string(),
             "query" => record.query.to_string(),
+            // A lab that need not exist: the policy is checked, then the body (empty: a 422).
+            "kind" => "lab".to_owned(),
+            "record" => "1".to_owned(),
             other => panic!(
                 "{} has a parameter {{{other}}} the matrix cannot fill: add it to authz.rs",
                 endpoint.path

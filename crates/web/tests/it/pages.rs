@@ -867,3 +867,79 @@ async fn forged_cross_site_and_other_site_requests_are_refused() {
             .contains("No results at this visit yet.")
     );
 }
+
+/// The value of the hidden field `name` in the form posting to `action`.
+fn hidden_in_form(page: &str, action: &str, name: &str) -> String {
+    let form = page
+        .split("<form ")
+        .find(|form| form.contains(&format!("action=\"{action}\"")))
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = form.find(&marker).expect("field") + marker.len();
+    form[start..start + form[start..].find('"').expect("end")].to_owned()
+}
+
+/// A record entered in error is marked so with a reason from its page, and leaves it; an
+/// adverse event form sent twice (Back and send again) is saved once.
+#[tokio::test]
+async fn records_are_voided_with_a_reason_and_a_form_is_saved_once() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut coord = User::new(&app, "coord_a").await;
+    let log = coord.get("/subjects/A-001/adverse-events").await;
+    let once = hidden_in_form(&log.body, "/subjects/A-001/adverse-events", "once");
+    let event = [
+        ("term", "insomnia"),
+        ("verbatim", "cannot sleep"),
+        ("start_date", "2025-02-01"),
+        ("end_date", ""),
+        ("grade", "2"),
+        ("causality", "possible"),
+        ("action_taken", "dose_not_changed"),
+        ("outcome", "recovering"),
+        ("once", once.as_str()),
+    ];
+    let first = coord.post("/subjects/A-001/adverse-events", &event).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let again = coord.post("/subjects/A-001/adverse-events", &event).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("already sent"), "{}", again.body);
+    let store = &app.store;
+    let subject = store.subject_by_code("A-001").await.expect("subject");
+    let events = store
+        .records_of::<store::AdverseEvent>(subject.id)
+        .await
+        .expect("events");
+    assert_eq!(events.len(), 1, "saved once");
+    assert_eq!(
+        events[0].data.term.id(),
+        "insomnia",
+        "coded from any spelling"
+    );
+    // Marked entered in error from the log, with a reason.
+    let log = coord.get("/subjects/A-001/adverse-events").await;
+    let action = format!(
+        "/subjects/A-001/records/adverse_event/{}/void",
+        events[0].id
+    );
+    let version = hidden_in_form(&log.body, &action, "version");
+    let without = coord
+        .post(&action, &[("version", version.as_str()), ("reason", " ")])
+        .await;
+    assert_eq!(without.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let voided = coord
+        .post(
+            &action,
+            &[
+                ("version", version.as_str()),
+                ("reason", "entered for the wrong patient"),
+                ("back", "/subjects/A-001/adverse-events"),
+            ],
+        )
+        .await;
+    assert_eq!(voided.status, StatusCode::SEE_OTHER);
+    assert_eq!(voided.location(), Some("/subjects/A-001/adverse-events"));
+    let log = coord.get("/subjects/A-001/adverse-events").await;
+    assert!(log.body.contains("No adverse events recorded."));
+    let history = coord.get("/subjects/A-001/history").await;
+    assert!(history.body.contains("entered for the wrong patient"));
+}

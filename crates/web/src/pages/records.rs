@@ -1,0 +1,75 @@
+//! Marking a record entered in error from the pages: a small form beside each record (the
+//! reason is required and kept in the audit trail), handled by the store's one command.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::form::{self, Typed};
+use crate::pages::subject_for;
+use crate::policy::Action;
+use crate::session::Principal;
+
+/// The form that marks record `id` of `kind` (version `version`) entered in error, returning to
+/// `back` (a path of the subject's pages).
+pub(crate) fn void_form(
+    principal: &Principal,
+    code: &str,
+    kind: &str,
+    id: i64,
+    version: i64,
+    back: &str,
+) -> Markup {
+    html! {
+        details.void {
+            summary { "Entered in error?" }
+            form method="post" action={ "/subjects/" (code) "/records/" (kind) "/" (id) "/void" } {
+                (form::token(&principal.csrf_token))
+                input type="hidden" name="version" value=(version);
+                input type="hidden" name="back" value=(back);
+                label for={ "void-" (kind) "-" (id) } { "Why (kept in the audit trail)" }
+                input id={ "void-" (kind) "-" (id) } name="reason" type="text" required;
+                button type="submit" { "Mark entered in error" }
+            }
+        }
+    }
+}
+
+pub(crate) async fn void(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, kind, record)): Path<(String, String, String)>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    let id: i64 = record.parse().map_err(|_| PageError::NotFound)?;
+    let version: i64 = typed
+        .get("version")
+        .parse()
+        .map_err(|_| PageError::Refused("version: reload the page and try again".to_owned()))?;
+    state
+        .store
+        .void(
+            &principal.actor,
+            subject.id,
+            &kind,
+            id,
+            version,
+            typed.get("reason"),
+        )
+        .await?;
+    // Back to the page the form was on, if it is one of this subject's.
+    let back = typed.get("back");
+    let subject_pages = format!("/subjects/{code}");
+    let back = if back.starts_with(&subject_pages) && !back.contains("//") {
+        back.to_owned()
+    } else {
+        subject_pages
+    };
+    Ok(Redirect::to(&back).into_response())
+}
