@@ -32,6 +32,8 @@ pub struct Counts {
     created: usize,
     updated: usize,
     unchanged: usize,
+    /// Records marked entered in error (`lab.entered_in_error`).
+    voided: usize,
 }
 
 /// The rows refused; nothing was written.
@@ -58,6 +60,7 @@ enum Done {
     Created,
     Updated,
     Unchanged,
+    Voided,
 }
 
 /// Why a row was not applied.
@@ -264,8 +267,9 @@ impl<'a> Reader<'a> {
         self.finish(data)
     }
 
-    /// The lab result of the row (subject and visit filled in later) and the visit date.
-    fn lab(mut self) -> Result<(LabResult, Option<Date>), Refused> {
+    /// The lab result of the row (subject and visit filled in later), the visit date, and
+    /// why the record is marked entered in error, when the row says so.
+    fn lab(mut self) -> Result<(LabResult, Option<Date>, Option<String>), Refused> {
         let collected = self.required("lab.collected_on");
         let collected = self.date("lab.collected_on", collected);
         let test = self.required("lab.test");
@@ -277,6 +281,9 @@ impl<'a> Reader<'a> {
         let uln = self.decimal("lab.uln", uln);
         let visit_date = self.text("visit.actual_date");
         let visit_date = self.date("visit.actual_date", visit_date);
+        let void = self
+            .text("lab.entered_in_error")
+            .filter(|reason| !reason.trim().is_empty());
         let data = match (collected, test, value, unit) {
             (Some(collected_on), Some(test), Some(value), Some(unit)) => Some((
                 LabResult {
@@ -290,6 +297,7 @@ impl<'a> Reader<'a> {
                     uln,
                 },
                 visit_date,
+                void,
             )),
             _ => None,
         };
@@ -438,6 +446,7 @@ pub async fn apply(
                 Ok(Done::Created) => counts.created += 1,
                 Ok(Done::Updated) => counts.updated += 1,
                 Ok(Done::Unchanged) => counts.unchanged += 1,
+                Ok(Done::Voided) => counts.voided += 1,
                 Err(Refused::Row(problems)) => rejected.extend(problems),
                 Err(Refused::Fatal(error)) => return Err(error),
             }
@@ -585,7 +594,7 @@ async fn lab_row(
         date_format: &mapping.date_format,
         problems: Vec::new(),
     };
-    let (mut data, visit_date) = reader.lab()?;
+    let (mut data, visit_date, void) = reader.lab()?;
     let fail = |error| refused(row, mapping.form, error);
     let subject = batch
         .subject_by_code(&key.subject)
@@ -638,6 +647,17 @@ async fn lab_row(
         .into_iter()
         .filter(|stored| stored.data.visit_id == data.visit_id && stored.data.test == data.test)
         .collect();
+    if let Some(why) = void {
+        // Marked entered in error with the row's reason; already gone on a second import.
+        return match same_key.get(rank) {
+            None => Ok(Done::Unchanged),
+            Some(stored) => batch
+                .remove_record::<LabResult>(stored.id, stored.version, &why)
+                .await
+                .map(|()| Done::Voided)
+                .map_err(fail),
+        };
+    }
     let result = match same_key.get(rank) {
         None => batch.add_record(&data).await.map(|_| Done::Created),
         Some(stored) if stored.data == data && !changed_visit => Ok(Done::Unchanged),

@@ -26,7 +26,9 @@
 //! consent_date, enrolment_date, waiver; `candidate.` any field of the screening
 //! record the protocol's eligibility criteria read (as `cletrial eligibility` takes it:
 //! `candidate.pregnant`, `candidate.prednisone_mg_per_day`, `candidate.platelets` as
-//! `{"value": 150000, "unit": "/mm3"}` ...); `lab.` collected_on, test, value, unit, lln, uln.
+//! `{"value": 150000, "unit": "/mm3"}` ...); `lab.` collected_on, test, value, unit, lln, uln,
+//! entered_in_error (a non-blank cell marks the row's existing result entered in error, the
+//! cell's text being the reason).
 //! A subject row registers the subject with its eligibility checklist, and enrols it when it
 //! has an enrolment date: the checklist must say eligible, or an investigator importing gives
 //! the reason to enrol anyway in `subject.waiver`.
@@ -87,6 +89,7 @@ impl Form {
                 "lab.unit",
                 "lab.lln",
                 "lab.uln",
+                "lab.entered_in_error",
                 "visit.actual_date",
             ],
         }

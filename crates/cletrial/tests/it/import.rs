@@ -18,6 +18,7 @@ both_backends!(
     importing_again_writes_nothing,
     a_changed_value_is_an_audited_change,
     enrolment_by_import_needs_an_eligible_checklist_or_a_waiver,
+    a_row_marks_its_result_entered_in_error,
 );
 
 fn example(name: &str) -> PathBuf {
@@ -277,4 +278,50 @@ fn enrolment_by_import_needs_an_eligible_checklist_or_a_waiver(backend: Backend)
             && event["new_value"] == "\"eligibility_waiver\""),
         "{log:#?}"
     );
+}
+
+/// A column mapped to `lab.entered_in_error` marks the row's result entered in error with the
+/// cell as the reason; a second import writes nothing more.
+fn a_row_marks_its_result_entered_in_error(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    cli.import(&example("labs.csv"), &example("labs.toml"))
+        .ok_json();
+    let mapping = std::fs::read_to_string(example("labs.toml"))
+        .expect("mapping")
+        .replace(
+            "lab_uln = \"lab.uln\"",
+            "lab_uln = \"lab.uln\"\nerror = \"lab.entered_in_error\"",
+        );
+    let mapping = cli.write("void.toml", &mapping);
+    let csv = std::fs::read_to_string(example("labs.csv")).expect("csv");
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    lines[0].push_str(",error");
+    for line in lines.iter_mut().skip(1) {
+        let mark = line.starts_with("LEN-001,baseline_arm_1,labs,1,");
+        line.push_str(if mark {
+            ",sample of another patient"
+        } else {
+            ","
+        });
+    }
+    let file = cli.write("void.csv", &(lines.join("\n") + "\n"));
+    let before = cli.events();
+    let voided = cli.import(&file, &mapping).ok_json();
+    assert_eq!(voided["voided"], 1, "{voided}");
+    assert!(cli.events() > before);
+    let log = cli
+        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .ok_json();
+    assert!(
+        log.as_array()
+            .expect("events")
+            .iter()
+            .any(|event| event["action"] == "remove"
+                && event["reason"] == "sample of another patient"),
+        "{log:#}"
+    );
+    let after = cli.events();
+    let again = cli.import(&file, &mapping).ok_json();
+    assert_eq!(again["voided"], 0, "{again}");
+    assert_eq!(cli.events(), after, "nothing more");
 }

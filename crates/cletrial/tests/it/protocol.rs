@@ -234,6 +234,61 @@ fn decide_bad_input_is_one_line_naming_the_field() {
         Some(&history.to_string()),
     )
     .input_error("has no treatment algorithm");
+    // An adverse event term the engine does not know is refused, never skipped; a lab test
+    // likewise, each with the nearest known names.
+    let event = |term: &str| {
+        json!({"start_date": "2010-01-04", "doses": [{"from": "2010-01-04", "level": "100mg_daily"}],
+               "events": [{"date": "2010-02-01", "type": "adverse_event", "grade": 2, "term": term}]})
+    };
+    cletrial(
+        &["decide", "--protocol", "thalidomide-cohort", "--history", "-"],
+        Some(&event("neurophaty").to_string()),
+    )
+    .input_error("events[0].term: unknown CTCAE v5.0 term 'neurophaty'; nearest: Peripheral sensory neuropathy");
+    let lab = json!({"start_date": "2010-01-04", "labs": [{"date": "2010-02-01", "test": "neutrofils", "value": 650, "unit": "/mm3"}]});
+    cletrial(
+        &["decide", "--protocol", "nct01408199", "--history", "-"],
+        Some(&lab.to_string()),
+    )
+    .input_error("labs[0].test: unknown lab test 'neutrofils'; nearest: neutrophils");
+}
+
+/// The term as the adverse-event form prints it fires the thalidomide cohort's neuropathy stop
+/// (it used to need the id `peripheral_sensory_neuropathy`).
+#[test]
+fn decide_reads_an_adverse_event_term_however_it_was_written() {
+    for term in [
+        "Peripheral sensory neuropathy",
+        "peripheral_sensory_neuropathy",
+        " PERIPHERAL sensory  neuropathy",
+        "10034620",
+    ] {
+        let history = json!({"start_date": "2010-01-04",
+            "doses": [{"from": "2010-01-04", "level": "100mg_daily"}],
+            "events": [{"date": "2010-02-01", "type": "adverse_event", "grade": 2, "term": term}]});
+        let decision = cletrial(
+            &[
+                "decide",
+                "--protocol",
+                "thalidomide-cohort",
+                "--history",
+                "-",
+                "--as-of",
+                "2010-02-01",
+            ],
+            Some(&history.to_string()),
+        )
+        .ok_json();
+        assert_eq!(decision["action"], "stop", "{term}: {decision}");
+        assert!(
+            decision["rules"]
+                .as_array()
+                .expect("rules")
+                .iter()
+                .any(|rule| rule["id"] == "stop.neuropathy"),
+            "{term}: {decision}"
+        );
+    }
 }
 
 #[test]
