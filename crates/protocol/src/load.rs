@@ -4,16 +4,17 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use instruments::ctcae::{CtcaeGrade, CtcaeTerm, LabTest};
+use instruments::ctcae::{CtcaeGrade, CtcaeTerm, LabTest, LabUnit};
 use instruments::sledai::Flare;
+use instruments::vocabulary::{self, NEAREST, Unknown};
 
 use crate::eligibility::{
     Comparison, Condition, Criterion, Eligibility, Field, FieldKind, Op, Threshold, count_per_mm3,
 };
 use crate::history::EventKind;
 use crate::model::{
-    Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, ProtocolFile, ScheduleSpec, Segment,
-    StopSpec, ThresholdSpec, TimeUnit, Treatment,
+    Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, LabSpec, ProtocolFile, ScheduleSpec,
+    Segment, StopSpec, ThresholdSpec, TimeUnit, Treatment,
 };
 
 /// The only format version this crate reads.
@@ -97,6 +98,8 @@ pub struct Protocol {
     file: ProtocolFile,
     eligibility: Eligibility,
     algorithm: Option<Algorithm>,
+    /// `[[labs]]` checked (graded labs' units written as CTCAE's symbols), or the default.
+    labs: Vec<LabSpec>,
 }
 
 impl Protocol {
@@ -112,11 +115,16 @@ impl Protocol {
             .as_ref()
             .and_then(|treatment| compile_treatment(treatment, &file.dose_levels, &mut problems));
         check_schedule(&file.schedule, &mut problems);
+        let labs = compile_labs(file.labs.as_deref(), &mut problems);
+        if let Some(treatment) = &file.treatment {
+            check_lab_references(treatment, &labs, &mut problems);
+        }
         if problems.list.is_empty() {
             Ok(Protocol {
                 file,
                 eligibility,
                 algorithm,
+                labs,
             })
         } else {
             Err(LoadError {
@@ -144,6 +152,41 @@ impl Protocol {
 
     pub fn schedule(&self) -> &ScheduleSpec {
         &self.file.schedule
+    }
+
+    /// The laboratory tests the study records (`[[labs]]`), in the file's order; without
+    /// `[[labs]]`, the five CTCAE-graded haematology tests ([`LabSpec::ctcae_default`]).
+    pub fn labs(&self) -> &[LabSpec] {
+        &self.labs
+    }
+
+    /// The lab named by `text`: its id or its text in any case and spacing
+    /// ([`vocabulary::normalise`]); otherwise an [`Unknown`] naming the ids of the nearest labs
+    /// ("unknown lab test 'neutrofils'; nearest: neutrophils, ...").
+    pub fn lab(&self, text: &str) -> Result<&LabSpec, Unknown> {
+        let names = || {
+            self.labs
+                .iter()
+                .enumerate()
+                .flat_map(|(index, lab)| [(lab.id.as_str(), index), (lab.text.as_str(), index)])
+        };
+        match vocabulary::find("lab test", text, names()) {
+            Ok(index) => Ok(&self.labs[index]),
+            Err(mut unknown) => {
+                // Each lab once, by its id, however many of its names are near.
+                let mut nearest: Vec<usize> = Vec::with_capacity(NEAREST);
+                for index in vocabulary::nearest(text, names(), 2 * self.labs.len()) {
+                    if !nearest.contains(&index) && nearest.len() < NEAREST {
+                        nearest.push(index);
+                    }
+                }
+                unknown.nearest = nearest
+                    .into_iter()
+                    .map(|index| self.labs[index].id.clone())
+                    .collect();
+                Err(unknown)
+            }
+        }
     }
 
     pub fn dose_level(&self, id: &str) -> Option<&DoseLevel> {
@@ -492,6 +535,174 @@ fn lab_tests(names: &[String], path: &str, problems: &mut Problems) -> Vec<LabTe
             }
         })
         .collect()
+}
+
+/// The longest lab id and unit a stored result can hold (`store::LabResult`'s checks).
+const LAB_ID_MAX: usize = 40;
+const LAB_UNIT_MAX: usize = 20;
+
+/// `[[labs]]` checked, with each graded lab's units written as CTCAE's symbols; without it, the
+/// CTCAE default.
+fn compile_labs(specs: Option<&[LabSpec]>, problems: &mut Problems) -> Vec<LabSpec> {
+    let Some(specs) = specs else {
+        return LabSpec::ctcae_default();
+    };
+    if specs.is_empty() {
+        problems.add(
+            "labs",
+            "must list at least one lab; leave [[labs]] out for the CTCAE haematology tests",
+        );
+    }
+    // Every name (id or text) of every lab, normalised, with where it was first seen: a name
+    // typed must find one lab only.
+    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut labs = Vec::with_capacity(specs.len());
+    for (index, spec) in specs.iter().enumerate() {
+        let path = format!("labs[{index}]");
+        if spec.id.is_empty() || spec.id.len() > LAB_ID_MAX {
+            problems.add(
+                format!("{path}.id"),
+                format!("must be 1 to {LAB_ID_MAX} characters"),
+            );
+        } else if !spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            || spec.id.starts_with('_')
+        {
+            problems.add(
+                format!("{path}.id"),
+                format!(
+                    "'{}' must use a-z, 0-9 and _ only, starting with a letter or digit",
+                    spec.id
+                ),
+            );
+        }
+        for (key, name) in [("id", &spec.id), ("text", &spec.text)] {
+            let normal = vocabulary::normalise(name);
+            if normal.is_empty() {
+                if key == "text" {
+                    problems.add(format!("{path}.text"), "must hold a letter or digit");
+                }
+                continue;
+            }
+            if let Some(test) = LabTest::ALL
+                .into_iter()
+                .find(|test| vocabulary::normalise(test.id()) == normal && test.id() != spec.id)
+            {
+                problems.add(
+                    format!("{path}.{key}"),
+                    format!(
+                        "'{name}' names the CTCAE-graded test {test}: give the lab id = \"{test}\" so its results are graded"
+                    ),
+                );
+            }
+            match names.iter().find(|(seen, _)| *seen == normal) {
+                Some((_, other)) if *other != index => problems.add(
+                    format!("{path}.{key}"),
+                    format!(
+                        "duplicate lab '{name}': labs[{other}] has the same name in another case or spacing"
+                    ),
+                ),
+                Some(_) => {}
+                None => names.push((normal, index)),
+            }
+        }
+        let units = compile_units(spec, &path, problems);
+        labs.push(LabSpec {
+            units,
+            ..spec.clone()
+        });
+    }
+    labs
+}
+
+/// A lab's units checked: listed, short, each once; a graded lab's are CTCAE's, written as its
+/// symbols.
+fn compile_units(spec: &LabSpec, path: &str, problems: &mut Problems) -> Vec<String> {
+    if spec.units.is_empty() {
+        problems.add(format!("{path}.units"), "must list at least one unit");
+    }
+    let graded = spec.graded();
+    let mut units: Vec<String> = Vec::with_capacity(spec.units.len());
+    for (index, unit) in spec.units.iter().enumerate() {
+        let here = format!("{path}.units[{index}]");
+        let symbol = unit.trim();
+        if symbol.is_empty() || symbol.chars().count() > LAB_UNIT_MAX {
+            problems.add(here, format!("must be 1 to {LAB_UNIT_MAX} characters"));
+            continue;
+        }
+        if symbol.chars().any(char::is_control) {
+            problems.add(here, "must not hold control characters");
+            continue;
+        }
+        let symbol = match graded {
+            None => symbol.to_owned(),
+            Some(test) => match symbol.parse::<LabUnit>() {
+                Ok(ctcae) if test.units().contains(&ctcae) => ctcae.symbol().to_owned(),
+                _ => {
+                    problems.add(
+                        here,
+                        format!(
+                            "'{symbol}' does not fit {test}, which CTCAE v5.0 grades in {}",
+                            test.units()
+                                .iter()
+                                .map(|unit| unit.symbol())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        if units.iter().any(|seen| seen.eq_ignore_ascii_case(&symbol)) {
+            problems.add(
+                here,
+                format!("'{symbol}' is listed twice (units are compared in any case)"),
+            );
+            continue;
+        }
+        units.push(symbol);
+    }
+    units
+}
+
+/// The lab tests `[treatment]` grades (toxicity flag, lab-grade stops) must be among the
+/// protocol's labs, so that a result of them can be recorded.
+fn check_lab_references(treatment: &Treatment, labs: &[LabSpec], problems: &mut Problems) {
+    let listed = || {
+        labs.iter()
+            .map(|lab| lab.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut check = |names: &[String], path: &str| {
+        for (index, name) in names.iter().enumerate() {
+            // An unknown test is reported where it is parsed (`lab_tests`).
+            if let Ok(test) = name.parse::<LabTest>()
+                && !labs.iter().any(|lab| lab.id == test.id())
+            {
+                problems.add(
+                    format!("{path}[{index}]"),
+                    format!(
+                        "'{}' is not among the protocol's [[labs]]; listed: {}",
+                        test.id(),
+                        listed()
+                    ),
+                );
+            }
+        }
+    };
+    check(&treatment.toxicity.labs, "treatment.toxicity.labs");
+    for (index, stop) in treatment.stops.iter().enumerate() {
+        if let Some(lab) = &stop.lab_grade {
+            check(
+                &lab.tests,
+                &format!("treatment.stops[{index}].lab_grade.tests"),
+            );
+        }
+    }
 }
 
 fn event_kind(name: &str, path: String, problems: &mut Problems) -> Option<EventKind> {

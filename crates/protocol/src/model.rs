@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use instruments::ctcae::LabTest;
 use instruments::sledai::FlareRule;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +67,86 @@ impl DoseLevel {
     pub fn is_off(&self) -> bool {
         self.mg_per_week() == 0.0
     }
+}
+
+/// `[[labs]]`: one laboratory test the study records, as a clinician names it, with the units
+/// a result of it may be reported in. A lab whose id is a CTCAE-graded test's
+/// ([`LabTest::id`]: `neutrophils`, `leukocytes`, `platelets`, `lymphocytes`, `hemoglobin`)
+/// is graded by CTCAE v5.0; any other is recorded, not graded.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabSpec {
+    /// The canonical id (`a-z 0-9 _`), which a stored result keeps: `neutrophils`, `esr`.
+    pub id: String,
+    /// As a clinician says it: "Neutrophils (absolute count)".
+    pub text: String,
+    /// The unit symbols a result may be reported in, as the protocol writes them
+    /// (`/mm3`, `10^9/L`, `mm/h`); in [`crate::Protocol::labs`], a graded lab's are written as
+    /// CTCAE's symbols (`/UL` as `/uL`).
+    pub units: Vec<String>,
+}
+
+impl LabSpec {
+    /// The list a protocol without `[[labs]]` has: the five CTCAE-graded haematology tests,
+    /// each with every unit CTCAE grades it in.
+    pub fn ctcae_default() -> Vec<LabSpec> {
+        LabTest::ALL
+            .into_iter()
+            .map(|test| LabSpec {
+                id: test.id().to_owned(),
+                text: default_text(test).to_owned(),
+                units: test
+                    .units()
+                    .iter()
+                    .map(|unit| unit.symbol().to_owned())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The CTCAE v5.0 test this lab is graded as, when its id is one.
+    pub fn graded(&self) -> Option<LabTest> {
+        LabTest::ALL.into_iter().find(|test| test.id() == self.id)
+    }
+
+    /// The unit as this lab lists it, for a symbol typed in any ASCII case with spaces around
+    /// (`" MM/H "` gives `mm/h`). A unit is a symbol, not a vocabulary entry: its punctuation is
+    /// kept, so `mm3` is not `/mm3`. Anything else is refused naming the units allowed.
+    pub fn unit(&self, text: &str) -> Result<&str, UnitNotListed> {
+        let symbol = text.trim();
+        self.units
+            .iter()
+            .find(|unit| unit.eq_ignore_ascii_case(symbol))
+            .map(String::as_str)
+            .ok_or_else(|| UnitNotListed {
+                lab: self.id.clone(),
+                unit: text.to_owned(),
+                allowed: self.units.clone(),
+            })
+    }
+}
+
+/// The printed name of a CTCAE-graded test in the default lab list.
+fn default_text(test: LabTest) -> &'static str {
+    match test {
+        LabTest::Neutrophils => "Neutrophils (absolute count)",
+        LabTest::Leukocytes => "Leukocytes (white blood cell count)",
+        LabTest::Platelets => "Platelets (count)",
+        LabTest::Lymphocytes => "Lymphocytes (absolute count)",
+        LabTest::Hemoglobin => "Hemoglobin",
+    }
+}
+
+/// A unit that the lab's `units` do not list: "unit 'mg/L' is not listed for esr; allowed: mm/h".
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unit '{}' is not listed for {lab}; allowed: {}", .unit.trim(), .allowed.join(", "))]
+pub struct UnitNotListed {
+    /// The lab's id.
+    pub lab: String,
+    /// The unit as typed.
+    pub unit: String,
+    /// The lab's units, as the protocol lists them.
+    pub allowed: Vec<String>,
 }
 
 /// `[[eligibility.inclusion]]` and `[[eligibility.exclusion]]`.
@@ -433,5 +514,8 @@ pub struct ProtocolFile {
     pub eligibility: EligibilityRules,
     #[serde(default)]
     pub treatment: Option<Treatment>,
+    /// `[[labs]]`; absent: [`LabSpec::ctcae_default`].
+    #[serde(default)]
+    pub labs: Option<Vec<LabSpec>>,
     pub schedule: ScheduleSpec,
 }

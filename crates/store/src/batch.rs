@@ -6,6 +6,10 @@
 //! The single-command methods of [`Store`] for subjects, visits and subject records are each a
 //! batch of one, so a command checks the same whether it runs alone or in a batch.
 
+use std::sync::Arc;
+
+use protocol::Protocol;
+
 use crate::Store;
 use crate::auth::Actor;
 use crate::error::StoreError;
@@ -181,6 +185,13 @@ impl Batch {
     /// Every live visit of a subject, as the batch sees it.
     pub async fn visits_of(&mut self, subject_id: i64) -> Result<Vec<Visit>, StoreError> {
         subjects::visits_in(self.writer.tx(), subject_id).await
+    }
+
+    /// The study's protocol as the batch sees it: the one coded records are coded against
+    /// (so a caller matching rows to stored records can code them first, as
+    /// `LabResult::code_against`).
+    pub async fn protocol(&mut self) -> Result<Arc<Protocol>, StoreError> {
+        crate::study::protocol_in(self.writer.tx()).await
     }
 
     /// Every live record of type `T` of a subject, as the batch sees it.

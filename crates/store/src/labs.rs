@@ -1,10 +1,12 @@
-//! Laboratory results: any test, as reported; graded by CTCAE v5.0 where the test is one
-//! `instruments::ctcae` grades.
+//! Laboratory results: a test of the protocol's lab list (`protocol::Protocol::labs`) in one of
+//! its units, coded to the lab's id whichever way it was typed; graded by CTCAE v5.0 where the
+//! test is one `instruments::ctcae` grades.
 
 use std::str::FromStr;
 
 use instruments::ctcae::{CtcaeGrade, LabError, LabTest, LabUnit, grade_lab};
 use jiff::civil::Date;
+use protocol::Protocol;
 
 use crate::check::{self, Decimal, entry, entry_from};
 use crate::error::StoreError;
@@ -21,11 +23,13 @@ pub struct LabResult {
     /// The visit the sample belongs to; `None` for an unscheduled sample.
     pub visit_id: Option<i64>,
     pub collected_on: Date,
-    /// The test's code, e.g. `neutrophils`, `creatinine`.
+    /// The test: the id of a lab of the protocol's list, e.g. `neutrophils`, `c3`. Given as
+    /// the lab's id or text in any case and spacing, it is kept as the id.
     pub test: String,
     /// The result as reported, or why there is none (not done, not applicable, unknown).
     pub value: Entry<Decimal>,
-    /// As reported, e.g. `10^9/L`.
+    /// One of the lab's units, e.g. `10^9/L`; given in any ASCII case, kept as the protocol
+    /// lists it.
     pub unit: String,
     /// Lower limit of normal, when the laboratory gives one.
     pub lln: Option<Decimal>,
@@ -34,6 +38,26 @@ pub struct LabResult {
 }
 
 impl LabResult {
+    /// Codes the test and the unit against the protocol's lab list, as the store does before
+    /// it checks and keeps a result: the test becomes the lab's id and the unit the symbol as
+    /// the lab lists it. An unknown test is refused naming `test` and the nearest labs; a unit
+    /// the lab does not list, naming `unit` and the units allowed. (The live grade of a lab
+    /// being typed codes it the same way.)
+    pub fn code_against(&mut self, protocol: &Protocol) -> Result<(), StoreError> {
+        if self.test.trim().is_empty() {
+            return Err(StoreError::invalid("test", "is required"));
+        }
+        let lab = protocol
+            .lab(&self.test)
+            .map_err(|unknown| StoreError::invalid("test", unknown.to_string()))?;
+        let unit = lab
+            .unit(&self.unit)
+            .map_err(|error| StoreError::invalid("unit", error.to_string()))?;
+        self.unit = unit.to_owned();
+        self.test.clone_from(&lab.id);
+        Ok(())
+    }
+
     /// The CTCAE v5.0 grade, for the tests CTCAE grades from a value (`None` otherwise, when
     /// there is no value, or when grade 0 and 1 cannot be told apart without an LLN).
     pub fn ctcae_grade(&self) -> Result<Option<CtcaeGrade>, StoreError> {
@@ -88,6 +112,12 @@ impl SubjectRecord for LabResult {
             ));
         }
         self.ctcae_grade().map(drop)
+    }
+
+    const CODED: bool = true;
+
+    fn code(&mut self, protocol: &Protocol) -> Result<(), StoreError> {
+        self.code_against(protocol)
     }
 
     fn changes(&self) -> Result<Changes, StoreError> {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use instruments::subtype::Subtype;
 use jiff::civil::Date;
+use protocol::Protocol;
 use protocol::eligibility::Candidate;
 use serde::Serialize;
 use store::{
@@ -328,8 +329,15 @@ struct Keyed<'a> {
     repeat: i64,
 }
 
-/// The key cells of a row, or the refusals naming the key columns.
-fn keyed<'a>(row: &'a Row, columns: &KeyColumns, form: Form) -> Result<Keyed<'a>, Vec<Rejection>> {
+/// The key cells of a row, or the refusals naming the key columns. A lab's test is keyed by
+/// the protocol's id for it, so two spellings of one test are one key (an unknown test keeps
+/// its text, and the store refuses it).
+fn keyed<'a>(
+    row: &'a Row,
+    columns: &KeyColumns,
+    form: Form,
+    protocol: &Protocol,
+) -> Result<Keyed<'a>, Vec<Rejection>> {
     let mut problems = Vec::new();
     let mut refuse = |column: &str, reason: String| {
         problems.push(Rejection {
@@ -377,7 +385,11 @@ fn keyed<'a>(row: &'a Row, columns: &KeyColumns, form: Form) -> Result<Keyed<'a>
     let own = match form {
         Form::Subject => None,
         Form::Lab => match row.cell("lab.test").1 {
-            Cell::Text(test) => Some(test.clone()),
+            Cell::Text(test) => Some(
+                protocol
+                    .lab(test)
+                    .map_or_else(|_| test.clone(), |lab| lab.id.clone()),
+            ),
             _ => None,
         },
     };
@@ -404,15 +416,16 @@ pub async fn apply(
     reason: &str,
 ) -> Result<Outcome, CliError> {
     let mut rejected = Vec::new();
+    let mut batch = store.batch(actor, Some(reason)).await?;
+    let protocol = batch.protocol().await?;
     // Records with one key are matched to the rows in the order of their repeat numbers.
     let mut groups: BTreeMap<Key, Vec<Keyed>> = BTreeMap::new();
     for row in &rows.rows {
-        match keyed(row, &rows.key_columns, mapping.form) {
+        match keyed(row, &rows.key_columns, mapping.form, &protocol) {
             Ok(keyed) => groups.entry(keyed.key.clone()).or_default().push(keyed),
             Err(problems) => rejected.extend(problems),
         }
     }
-    let mut batch = store.batch(actor, Some(reason)).await?;
     let mut counts = Counts {
         imported: true,
         form: mapping.form.name(),
@@ -440,7 +453,12 @@ pub async fn apply(
             }
             let result = match mapping.form {
                 Form::Subject => subject_row(&mut batch, mapping, keyed.row, &key, reason).await,
-                Form::Lab => lab_row(&mut batch, mapping, keyed.row, &key, rank, reason).await,
+                Form::Lab => {
+                    lab_row(
+                        &mut batch, &protocol, mapping, keyed.row, &key, rank, reason,
+                    )
+                    .await
+                }
             };
             match result {
                 Ok(Done::Created) => counts.created += 1,
@@ -583,6 +601,7 @@ struct Screened {
 
 async fn lab_row(
     batch: &mut Batch,
+    protocol: &Protocol,
     mapping: &Mapping,
     row: &Row,
     key: &Key,
@@ -596,6 +615,9 @@ async fn lab_row(
     };
     let (mut data, visit_date, void) = reader.lab()?;
     let fail = |error| refused(row, mapping.form, error);
+    // Coded as the store will code it, so that it is matched to the stored result whichever
+    // way the test and unit were spelt (the store codes it again when it keeps it).
+    data.code_against(protocol).map_err(fail)?;
     let subject = batch
         .subject_by_code(&key.subject)
         .await

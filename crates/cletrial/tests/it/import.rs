@@ -15,6 +15,7 @@ const REASON: &str = "CRFs of site S01 entered in REDCap";
 both_backends!(
     a_clean_file_is_imported_with_its_reason,
     bad_rows_are_all_reported_and_nothing_is_imported,
+    lab_tests_are_coded_by_the_protocols_list,
     importing_again_writes_nothing,
     a_changed_value_is_an_audited_change,
     enrolment_by_import_needs_an_eligible_checklist_or_a_waiver,
@@ -157,6 +158,94 @@ LEN-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
         assert!(reason.contains(needle), "line {line}: {reason}");
     }
     assert_eq!(cli.events(), before, "nothing was written");
+}
+
+/// The lab's rows name their tests in words (no code list): any case and spacing of a lab's id
+/// or text is that lab, and matches its stored result again; anything else is refused naming
+/// the column, with the nearest labs.
+fn lab_tests_are_coded_by_the_protocols_list(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    let mapping = std::fs::read_to_string(example("labs.toml")).expect("example");
+    let without_codes = mapping.replace(
+        "[codes.lab_test]\n1 = \"neutrophils\"\n2 = \"platelets\"\n",
+        "",
+    );
+    assert_ne!(without_codes, mapping);
+    let mapping = cli.write("labs-by-name.toml", &without_codes);
+    let header = "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,visit_date,lab_date,lab_test,lab_value,lab_unit,lab_lln,lab_uln\n";
+    let before = cli.events();
+    let bad = format!(
+        "{header}\
+LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,Neutrophils (absolute count),3.1,10^9/L,1.8,7.5
+LEN-001,baseline_arm_1,labs,2,15/01/2024,15/01/2024,neutrofils,2.9,10^9/L,1.8,7.5
+LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,c3,90,10^9/L,,
+"
+    );
+    let run = cli.import(&cli.write("bad-names.csv", &bad), &mapping);
+    assert_eq!(run.status, 1, "{run:?}");
+    let report = run.json();
+    let rejected: Vec<(i64, &str, &str)> = report["rejected"]
+        .as_array()
+        .expect("rejected rows")
+        .iter()
+        .map(|row| {
+            (
+                row["line"].as_i64().unwrap_or_default(),
+                row["column"].as_str().unwrap_or_default(),
+                row["reason"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(rejected.len(), 2, "{report:#}");
+    let (line, column, reason) = rejected[0];
+    assert_eq!((line, column), (3, "lab_test"), "{reason}");
+    assert!(
+        reason.contains("unknown lab test 'neutrofils'; nearest: neutrophils"),
+        "{reason}"
+    );
+    let (line, column, reason) = rejected[1];
+    assert_eq!((line, column), (4, "lab_unit"), "{reason}");
+    assert!(reason.contains("allowed: mg/dL, g/L"), "{reason}");
+    assert_eq!(cli.events(), before, "nothing was written");
+    // Spelt one way, then another: the same two results, found again.
+    for (csv, expect) in [
+        (
+            "NEUTROPHILS ,3.1,10^9/l,1.8,7.5\ncomplement  C3,90,MG/DL,,\n",
+            [2, 2, 0, 0],
+        ),
+        (
+            "neutrophils,3.1,10^9/L,1.8,7.5\nc3,90,mg/dL,,\n",
+            [2, 0, 0, 2],
+        ),
+    ] {
+        let rows: String = csv
+            .lines()
+            .map(|rest| format!("LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,{rest}\n"))
+            .collect();
+        let run = cli
+            .import(
+                &cli.write("names.csv", &format!("{header}{rows}")),
+                &mapping,
+            )
+            .ok_json();
+        assert_eq!(
+            ["rows", "created", "updated", "unchanged"].map(|key| run[key].as_i64().unwrap_or(-1)),
+            expect,
+            "{run}"
+        );
+    }
+    let log = cli
+        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .ok_json();
+    // One result per test, each kept under its lab's id (rows are applied in key order).
+    let tests: Vec<&str> = log
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|event| event["entity"] == "lab" && event["field"] == "test")
+        .map(|event| event["new_value"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(tests, ["\"c3\"", "\"neutrophils\""]);
 }
 
 fn importing_again_writes_nothing(backend: Backend) {

@@ -4,6 +4,7 @@ mod broken;
 mod eligibility;
 mod follow;
 mod history;
+mod labs;
 mod order;
 mod replays;
 mod scenarios;

@@ -6,10 +6,13 @@ use store::{
     Outcome, StoreError, Stored,
 };
 
-use crate::fixture::{Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, password, subject_data};
+use crate::fixture::{
+    Fixture, INVESTIGATOR_PASSWORD, PROTOCOL, days_ago, fixture, password, subject_data,
+};
 
 both_backends!(
     lab_results_are_graded_where_ctcae_applies,
+    lab_tests_and_units_are_coded_by_the_protocols_list,
     bad_lab_input_is_refused_and_writes_nothing,
     dosing_needs_enrolment,
     adverse_events_follow_ctcae_and_consent,
@@ -68,19 +71,16 @@ async fn lab_results_are_graded_where_ctcae_applies(backend: Backend) {
             "the reported digits are kept"
         );
     }
-    let creatinine = LabResult {
-        test: "creatinine".into(),
+    // Complement C3 is on the trial's list and is recorded, not graded.
+    let c3 = LabResult {
+        test: "c3".into(),
         value: decimal("88").into(),
-        unit: "umol/L".into(),
+        unit: "mg/dL".into(),
         lln: None,
-        uln: Some(decimal("110")),
+        uln: Some(decimal("180")),
         ..neutrophils(subject, "1")
     };
-    let stored = f
-        .store
-        .add_record(&f.investigator, &creatinine)
-        .await
-        .expect("lab");
+    let stored = f.store.add_record(&f.investigator, &c3).await.expect("lab");
     assert_eq!(stored.data.ctcae_grade().expect("grade"), None);
     let events = f
         .store
@@ -99,6 +99,178 @@ async fn lab_results_are_graded_where_ctcae_applies(backend: Backend) {
             Some("2".to_owned()),
             Some("0".to_owned())
         ]
+    );
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+/// How a lab was typed, and what the record keeps: `Ok((test, unit, grade))` or the field a
+/// refusal names with a piece of its message.
+type Coded = Result<(&'static str, &'static str, Option<CtcaeGrade>), (&'static str, &'static str)>;
+
+/// The lab test and unit are coded by the protocol's list whichever channel sends them: a
+/// misspelt test or a unit the lab does not list is refused, never saved ungraded.
+async fn lab_tests_and_units_are_coded_by_the_protocols_list(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = enrolled(&f).await;
+    let typed = |test: &str, value: &str, unit: &str| LabResult {
+        test: test.into(),
+        value: decimal(value).into(),
+        unit: unit.into(),
+        lln: None,
+        uln: None,
+        ..neutrophils(subject, "1")
+    };
+    // CTCAE v5.0 neutrophil count decreased: <1000-500/mm3 is grade 3.
+    let cases: [(&str, &str, &str, Coded); 13] = [
+        (
+            "Neutrophils ",
+            "650",
+            "/mm3",
+            Ok(("neutrophils", "/mm3", Some(CtcaeGrade::G3))),
+        ),
+        (
+            "NEUTROPHILS",
+            "650",
+            "/mm3",
+            Ok(("neutrophils", "/mm3", Some(CtcaeGrade::G3))),
+        ),
+        (
+            "neutrophils",
+            "650",
+            "/mm3",
+            Ok(("neutrophils", "/mm3", Some(CtcaeGrade::G3))),
+        ),
+        (
+            "Neutrophils (absolute count)",
+            "650",
+            " /UL ",
+            Ok(("neutrophils", "/uL", Some(CtcaeGrade::G3))),
+        ),
+        (
+            "  platelets",
+            "40",
+            "10^9/l",
+            Ok(("platelets", "10^9/L", Some(CtcaeGrade::G3))),
+        ),
+        ("Complement C3", "90", "MG/DL", Ok(("c3", "mg/dL", None))),
+        (
+            "anti-dsDNA antibodies",
+            "12",
+            "IU/mL",
+            Ok(("anti_dsdna", "IU/mL", None)),
+        ),
+        (
+            "neutrofils",
+            "650",
+            "/mm3",
+            Err((
+                "test",
+                "unknown lab test 'neutrofils'; nearest: neutrophils",
+            )),
+        ),
+        ("esr", "29", "mm/h", Err(("test", "unknown lab test 'esr'"))),
+        ("", "650", "/mm3", Err(("test", "is required"))),
+        (
+            "neutrophils",
+            "650",
+            "mm3",
+            Err(("unit", "allowed: /mm3, /uL, 10^9/L")),
+        ),
+        (
+            "neutrophils",
+            "650",
+            "g/dL",
+            Err(("unit", "allowed: /mm3, /uL, 10^9/L")),
+        ),
+        (
+            "c3",
+            "90",
+            "mm/h",
+            Err((
+                "unit",
+                "unit 'mm/h' is not listed for c3; allowed: mg/dL, g/L",
+            )),
+        ),
+    ];
+    for (test, value, unit, expect) in cases {
+        let before = f.event_count().await;
+        let result = f
+            .store
+            .add_record(&f.investigator, &typed(test, value, unit))
+            .await;
+        match (result, expect) {
+            (Ok(stored), Ok((id, symbol, grade))) => {
+                assert_eq!(
+                    (stored.data.test.as_str(), stored.data.unit.as_str()),
+                    (id, symbol),
+                    "{test:?} {unit:?}"
+                );
+                assert_eq!(stored.data.ctcae_grade().expect("grade"), grade, "{test:?}");
+            }
+            (Err(StoreError::Invalid { field, message }), Err((named, needle))) => {
+                assert_eq!(field, named, "{test:?} {unit:?}: {message}");
+                assert!(message.contains(needle), "{test:?} {unit:?}: {message}");
+                assert_eq!(f.event_count().await, before, "{test:?}: nothing written");
+            }
+            (other, _) => panic!("{test:?} {unit:?}: expected {expect:?}, got {other:?}"),
+        }
+    }
+    // The four spellings of neutrophils are one test in the record.
+    let coded = f
+        .store
+        .records_of::<LabResult>(subject)
+        .await
+        .expect("labs")
+        .iter()
+        .filter(|lab| lab.data.test == "neutrophils")
+        .count();
+    assert_eq!(coded, 4);
+    // An amendment that lists ESR: the same words are now a lab of the study, recorded and
+    // not graded (ESR is no CTCAE test).
+    let study = f.store.study().await.expect("study");
+    let amended = format!(
+        "{PROTOCOL}\n[[labs]]\nid = \"esr\"\ntext = \"Erythrocyte sedimentation rate\"\nunits = [\"mm/h\"]\n"
+    );
+    f.store
+        .amend_protocol(&f.admin, study.version, &amended, "ESR is measured too")
+        .await
+        .expect("amended");
+    let esr = f
+        .store
+        .add_record(&f.investigator, &typed(" ESR", "29", "mm/H"))
+        .await
+        .expect("esr");
+    assert_eq!(
+        (esr.data.test.as_str(), esr.data.unit.as_str()),
+        ("esr", "mm/h")
+    );
+    assert_eq!(esr.data.ctcae_grade().expect("grade"), None);
+    // A correction is coded too.
+    let corrected = f
+        .store
+        .update_record(
+            &f.investigator,
+            esr.id,
+            esr.version,
+            &typed("erythrocyte SEDIMENTATION rate", "31", "mm/h"),
+            "transcription error",
+        )
+        .await
+        .expect("corrected");
+    assert_eq!(corrected.data.test, "esr");
+    let refused = f
+        .store
+        .update_record(
+            &f.investigator,
+            esr.id,
+            corrected.version,
+            &typed("sed rate", "31", "mm/h"),
+            "renamed",
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { field, .. }) if field == "test"),
+        "{refused:?}"
     );
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }

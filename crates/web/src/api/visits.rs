@@ -284,8 +284,11 @@ pub(crate) struct LabIn {
     correction: Correction,
     #[schema(value_type = String, format = Date)]
     collected_on: Date,
-    /// The test's code, e.g. `neutrophils`, `creatinine`.
-    #[schema(min_length = 1)]
+    /// A lab test of the study protocol's lab list (`[[labs]]`): its id or its printed name,
+    /// in any case and spacing (`neutrophils`, `" Neutrophils "`, `"Neutrophils (absolute
+    /// count)"`); the record keeps the id. Anything else is refused (422, field `test`) naming
+    /// the nearest labs.
+    #[schema(min_length = 1, example = "neutrophils")]
     test: String,
     /// Decimal text, or why there is none: `not_done`, `not_applicable` or `unknown`.
     #[schema(
@@ -293,8 +296,10 @@ pub(crate) struct LabIn {
         pattern = r"^(-?[0-9]+(\.[0-9]+)?|not_done|not_applicable|unknown)$"
     )]
     value: String,
-    /// As reported, e.g. `10^9/L`.
-    #[schema(min_length = 1)]
+    /// One of the units the protocol lists for the test, in any ASCII case (`10^9/L`,
+    /// `/mm3`); the record keeps it as listed. Another unit is refused (422, field `unit`)
+    /// naming the units allowed.
+    #[schema(min_length = 1, example = "10^9/L")]
     unit: String,
     #[serde(default)]
     lln: Option<String>,

@@ -11,10 +11,12 @@ use instruments::clasi::{
     Clasi, Dyspigmentation, Erythema, ItemError, MucousMembrane, NonScarringAlopecia,
     RecentHairLoss, Scale, Scarring, ScarringAlopecia,
 };
-use instruments::ctcae::{LabTest, LabUnit};
+use instruments::ctcae::LabTest;
 use instruments::sledai::{Descriptor, Sledai2k, Window};
 use maud::{Markup, html};
-use store::{Decimal, Entry, LabResult, Missing};
+use protocol::Protocol;
+use protocol::model::LabSpec;
+use store::{Decimal, Entry, LabResult, Missing, StoreError};
 
 use crate::pages::form::Typed;
 
@@ -417,16 +419,60 @@ fn optional_decimal(typed: &mut Typed, name: &str) -> Option<Option<Decimal>> {
     }
 }
 
-/// The lab fields, with the graded tests and their units offered.
-pub(crate) fn lab_fields(typed: &Typed, grade: &str) -> Markup {
+/// The CTCAE v5.0 grade of a lab as typed, in words, once its test and unit are coded against
+/// the protocol's lab list as the store will code them (so the grade shown is the grade saved);
+/// a test or unit the list refuses is said instead. "—" while the form cannot be read.
+pub(crate) fn coded_lab_grade_text(typed: &Typed, protocol: Option<&Protocol>) -> String {
+    let mut copy = typed.clone();
+    let Some(mut lab) = typed_lab(&mut copy) else {
+        return "—".to_owned();
+    };
+    if let Some(protocol) = protocol
+        && let Err(error) = lab.code_against(protocol)
+    {
+        return match error {
+            StoreError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        };
+    }
+    lab_grade_text(&lab)
+}
+
+/// The lab fields: the test chosen among the protocol's labs by their text (never free text),
+/// the unit among their units (the store refuses one that does not fit the test, next to the
+/// unit), and the units each test takes as a hint. A value that is not among the options (sent
+/// by hand) stays shown as sent.
+pub(crate) fn lab_fields(typed: &Typed, grade: &str, labs: &[LabSpec]) -> Markup {
+    let mut tests = vec![("", "Choose a test")];
+    tests.extend(labs.iter().map(|lab| (lab.id.as_str(), lab.text.as_str())));
+    let mut units = vec![("", "Choose a unit")];
+    for unit in labs.iter().flat_map(|lab| &lab.units) {
+        if !units.iter().any(|(seen, _)| *seen == unit.as_str()) {
+            units.push((unit.as_str(), unit.as_str()));
+        }
+    }
+    for (name, options) in [("test", &mut tests), ("unit", &mut units)] {
+        let sent = typed.get(name);
+        if !options.iter().any(|(value, _)| *value == sent) {
+            options.push((sent, sent));
+        }
+    }
     html! {
         div.row {
             (typed.input("collected_on", "Collected on", "date"))
-            (typed.input("test", "Test (graded: neutrophils, leukocytes, platelets, lymphocytes, hemoglobin)", "text"))
+            (typed.select("test", "Test", &tests))
             (typed.input("value", &format!("Value (or {})", Missing::ALL.map(Missing::code).join(", ")), "text"))
-            (typed.input("unit", &format!("Unit ({} for the graded tests)", LabUnit::ALL.map(LabUnit::symbol).join(", ")), "text"))
+            (typed.select("unit", "Unit", &units))
             (typed.input("lln", "Lower limit of normal", "text"))
             (typed.input("uln", "Upper limit of normal", "text"))
+        }
+        p.hint {
+            "Units: "
+            @for (index, lab) in labs.iter().enumerate() {
+                @if index > 0 { " · " }
+                (lab.text) ": " (lab.units.join(", "))
+                @if lab.graded().is_some() { " (CTCAE-graded)" }
+            }
         }
         p.totals aria-live="polite" { "CTCAE grade: " output data-out="grade" { (grade) } }
     }

@@ -1,7 +1,8 @@
 //! Live answers for forms being filled in (`static/app.js`): the CLASI totals, the SLEDAI-2K
 //! score, a lab's CTCAE grade and the eligibility checklist, computed by the same code that
 //! scores what is saved. They read the form as typed from the query string and nothing from
-//! the record, so they need a login but no site.
+//! the record but the study's protocol (its lab list, its criteria), so they need a login but
+//! no site.
 
 use axum::extract::Query;
 use axum::http::header::CONTENT_TYPE;
@@ -54,17 +55,21 @@ pub(crate) async fn sledai(
     Ok(json(vec![("score".to_owned(), score)]))
 }
 
-pub(crate) async fn lab(principal: Principal, Query(pairs): Typing) -> Result<Response, PageError> {
+/// The grade of the lab as typed, its test and unit coded by the protocol's lab list first, as
+/// the store codes them when the result is saved.
+pub(crate) async fn lab(
+    principal: Principal,
+    state: axum::extract::State<crate::AppState>,
+    Query(pairs): Typing,
+) -> Result<Response, PageError> {
     principal.require(Action::ReadSubject, None)?;
     let mut typed = Typed::posted(pairs);
     // The date does not change the grade; a blank one must not hide it.
     if typed.get("collected_on").is_empty() {
         typed.set("collected_on", "2000-01-01");
     }
-    let grade = match forms::typed_lab(&mut typed) {
-        Some(lab) => forms::lab_grade_text(&lab),
-        None => "—".to_owned(),
-    };
+    let protocol = crate::study::protocol_of(&state.store).await?;
+    let grade = forms::coded_lab_grade_text(&typed, protocol.as_deref().ok());
     Ok(json(vec![("grade".to_owned(), grade)]))
 }
 

@@ -145,13 +145,21 @@ pub(crate) async fn render(
         let mut copy = sledai_form.clone();
         forms::read_sledai(&mut copy).map_or_else(|| "—".to_owned(), |s| s.score().to_string())
     };
-    let lab_form = typed.lab.unwrap_or_else(|| {
-        Typed::filled([("collected_on", date_text.as_str()), ("unit", "10^9/L")])
-    });
-    let lab_grade = {
-        let mut copy = lab_form.clone();
-        forms::typed_lab(&mut copy)
-            .map_or_else(|| "—".to_owned(), |lab| forms::lab_grade_text(&lab))
+    let lab_form = typed
+        .lab
+        .unwrap_or_else(|| Typed::filled([("collected_on", date_text.as_str())]));
+    let lab_grade = forms::coded_lab_grade_text(&lab_form, protocol.as_deref().ok());
+    let lab_list = protocol
+        .as_ref()
+        .map(|protocol| protocol.labs())
+        .unwrap_or_default();
+    // A stored result by its lab's text (its id if the protocol no longer lists it).
+    let lab_text = |test: &str| -> String {
+        protocol
+            .as_ref()
+            .ok()
+            .and_then(|protocol| protocol.lab(test).ok())
+            .map_or_else(|| test.to_owned(), |lab| lab.text.clone())
     };
     let dose_form = typed
         .dose
@@ -241,7 +249,7 @@ pub(crate) async fn render(
                         @for lab in &labs {
                             @let grade = forms::lab_grade_text(&lab.data);
                             tr.alerted[lab.data.ctcae_grade().ok().flatten().is_some_and(|g| g.number() >= 3)] {
-                                th scope="row" { (lab.data.test) }
+                                th scope="row" { (lab_text(&lab.data.test)) }
                                 td { (lab.data.collected_on) }
                                 td.num { (match &lab.data.value { store::Entry::Value(value) => value.as_str(), store::Entry::Missing(missing) => missing.label() }) }
                                 td { (lab.data.unit) }
@@ -256,7 +264,10 @@ pub(crate) async fn render(
             form method="post" action={ (base) "/labs" } data-live="/live/lab" {
                 (form::token(csrf))
                 (lab_form.summary(&["collected_on", "test", "value", "unit", "lln", "uln"]))
-                (forms::lab_fields(&lab_form, &lab_grade))
+                @if lab_list.is_empty() {
+                    p.error { "The study's protocol cannot be read, so its lab list is unknown." }
+                }
+                (forms::lab_fields(&lab_form, &lab_grade, lab_list))
                 button type="submit" { "Add result" }
             }
         }

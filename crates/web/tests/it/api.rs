@@ -639,6 +639,20 @@ async fn bad_input_names_the_field() {
                    "unit": "10^9/L"}),
             "value",
         ),
+        // A lab test is one of the protocol's labs, never free text ...
+        (
+            &format!("/subjects/A-001/visits/{visit}/labs"),
+            json!({"collected_on": "2025-03-01", "test": "neutrofils", "value": "650",
+                   "unit": "/mm3"}),
+            "test",
+        ),
+        // ... in one of the units the protocol lists for it.
+        (
+            &format!("/subjects/A-001/visits/{visit}/labs"),
+            json!({"collected_on": "2025-03-01", "test": "c3", "value": "90",
+                   "unit": "/mm3"}),
+            "unit",
+        ),
         (
             &format!("/subjects/A-001/visits/{visit}/clasi"),
             json!({"assessed_on": "2025-03-01", "clasi": {"areas": {"scalp": {"scarring": 1}}}}),
@@ -646,15 +660,64 @@ async fn bad_input_names_the_field() {
         ),
     ];
     let before = study.app.store.subjects().await.expect("subjects").len();
+    let own = study
+        .app
+        .store
+        .subject_by_code(study.own.subject)
+        .await
+        .expect("own subject")
+        .id;
+    let labs_before = study
+        .app
+        .store
+        .records_of::<store::LabResult>(own)
+        .await
+        .expect("labs")
+        .len();
+    let mut messages = Vec::new();
     for (path, body, field) in cases {
         let (status, reply) = coordinator.post(path, body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {reply}");
         assert_eq!(reply["field"], field, "{path}: {reply}");
-        assert!(reply["message"].as_str().is_some_and(|m| !m.is_empty()));
+        let message = reply["message"].as_str().unwrap_or_default().to_owned();
+        assert!(!message.is_empty(), "{path}: {reply}");
+        messages.push(message);
     }
     assert_eq!(
         study.app.store.subjects().await.expect("subjects").len(),
         before
+    );
+    // The refused labs name the nearest test and the units allowed, and wrote nothing.
+    for needle in [
+        "unknown lab test 'neutrofils'; nearest: neutrophils",
+        "allowed: mg/dL, g/L",
+    ] {
+        assert!(
+            messages.iter().any(|message| message.contains(needle)),
+            "{needle}: {messages:#?}"
+        );
+    }
+    // The printed name in another case and spacing is the test: graded, and kept as its id.
+    let (status, reply) = coordinator
+        .post(
+            &format!("/subjects/A-001/visits/{visit}/labs"),
+            json!({"collected_on": "2025-03-01", "test": " Neutrophils", "value": "650",
+                   "unit": "/MM3"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    assert_eq!(reply["ctcae_grade"], 3, "{reply}");
+    let labs = study
+        .app
+        .store
+        .records_of::<store::LabResult>(own)
+        .await
+        .expect("labs");
+    assert_eq!(labs.len(), labs_before + 1);
+    let saved = &labs.last().expect("saved").data;
+    assert_eq!(
+        (saved.test.as_str(), saved.unit.as_str()),
+        ("neutrophils", "/mm3")
     );
     let (status, _) = coordinator.get("/subjects/Z-404").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

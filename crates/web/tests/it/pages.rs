@@ -320,12 +320,63 @@ async fn sledai_labs_and_live_answers_use_the_instruments() {
         refused.body.contains("value=\"lots\""),
         "what was typed comes back"
     );
+    // The test is a choice among the protocol's labs by their text, never free text; the
+    // unit a choice among their units.
+    let page = inv.get(&path).await;
+    for text in [
+        "<select id=\"test\" name=\"test\"",
+        "<option value=\"neutrophils\">Neutrophils (absolute count)</option>",
+        "<option value=\"c3\">Complement C3</option>",
+        "<select id=\"unit\" name=\"unit\"",
+        "<option value=\"mg/dL\">mg/dL</option>",
+        "<th scope=\"row\">Neutrophils (absolute count)</th>",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert!(
+        !page.body.contains("<input id=\"test\""),
+        "no free text for the test"
+    );
+    // A test sent by hand that is no lab of the protocol, or a unit that does not fit the
+    // test: refused next to its field naming the nearest labs or the units, what was sent kept.
+    for (test, unit, field, needle) in [
+        ("neutrofils", "/mm3", "test", "nearest: neutrophils"),
+        ("c3", "10^9/L", "unit", "allowed: mg/dL, g/L"),
+    ] {
+        let sent = [
+            ("collected_on", "2025-01-20"),
+            ("test", test),
+            ("value", "650"),
+            ("unit", unit),
+        ];
+        let refused = inv.post(&format!("{path}/labs"), &sent).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{test}");
+        let message = after(&refused.body, &format!("id=\"{field}-error\""));
+        assert!(message.contains(needle), "{test} {unit}: {message}");
+        assert!(
+            refused
+                .body
+                .contains(&format!("<option value=\"{test}\" selected>")),
+            "{test} is kept"
+        );
+    }
     // The live answers, each side of a boundary.
     #[track_caller]
     fn check(reply: &Reply, expect: &str) {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         assert!(reply.body.contains(expect), "{} lacks {expect}", reply.body);
     }
+    // The live grade codes the test as the store will: any case and spacing of a lab's name.
+    check(
+        &inv.get("/live/lab?test=+Neutrophils+&value=650&unit=%2FMM3")
+            .await,
+        "CTCAE grade 3",
+    );
+    check(
+        &inv.get("/live/lab?test=neutrofils&value=650&unit=%2Fmm3")
+            .await,
+        "nearest: neutrophils",
+    );
     check(
         &inv.get("/live/lab?test=neutrophils&value=1.0&unit=10%5E9%2FL")
             .await,
