@@ -378,6 +378,19 @@ async fn study_day(s: Session, app: App) {
     s.choose("followed", "yes").await;
     s.submit("/decision").await;
     assert!(s.text("#decision p.recorded").await.contains("followed"));
+    // A laboratory result: the test and unit chosen from the protocol's list, graded live.
+    s.fill("collected_on", &week4.to_string()).await;
+    s.choose("test", "neutrophils").await;
+    s.fill("value", "1190").await;
+    s.choose("unit", "/mm3").await;
+    s.shows(
+        "#labs output[data-out=\"grade\"]",
+        "CTCAE grade 2 (Neutrophil count decreased)",
+    )
+    .await;
+    s.screenshot("labs", "#labs").await;
+    s.submit("/labs").await;
+    assert!(s.text("#labs table").await.contains("grade 2"));
     let week4_url = s.client.current_url().await.expect("url").to_string();
 
     // A coded adverse event chosen by typing part of its name: the form comes back with the
