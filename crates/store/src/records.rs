@@ -131,7 +131,7 @@ async fn check_record<T: SubjectRecord>(
 }
 
 /// The ids of the live records of `kind` taken at `visit_id`.
-async fn live_at_visit(
+pub(crate) async fn live_at_visit(
     tx: &mut Tx,
     kind: &'static Kind,
     visit_id: i64,

@@ -607,20 +607,9 @@ pub(crate) async fn remove_visit(
         .require_data_entry(actor)?;
     let mut held = Vec::new();
     for kind in crate::schema::VISIT_RECORDS {
-        let rows = writer
-            .tx()
-            .fetch(
-                &format!(
-                    "SELECT id FROM {} WHERE visit_id = $1 AND NOT removed ORDER BY id",
-                    kind.table
-                ),
-                &[id.into()],
-                &[Ty::Int],
-            )
-            .await?;
+        let live = crate::records::live_at_visit(writer.tx(), kind, id).await?;
         held.extend(
-            rows.into_iter()
-                .filter_map(|row| row.into_iter().next().flatten()?.as_int())
+            live.into_iter()
                 .map(|record| format!("{} {record}", kind.name)),
         );
     }
