@@ -192,6 +192,22 @@ fn patient_course(
         let rules: Vec<&str> = last.rules.iter().map(|rule| rule.text.as_str()).collect();
         (status, last.as_of, rules.join("; "))
     });
+    // The other events of the paper's course (patient 3: the physician stopped the drug).
+    let events = course
+        .events
+        .iter()
+        .filter_map(|event| {
+            let kind = match event.kind {
+                EventKind::Pregnancy => store::EventType::Pregnancy,
+                EventKind::ConsentWithdrawn => store::EventType::ConsentWithdrawn,
+                EventKind::PhysicianDecision => store::EventType::PhysicianDecision,
+                EventKind::LifeThreatening => store::EventType::LifeThreatening,
+                EventKind::ConcomitantChange => store::EventType::ConcomitantChange,
+                EventKind::AdverseEvent => return None,
+            };
+            Some((week(event.week), kind, event.note.clone()))
+        })
+        .collect();
     let consent = start.saturating_sub(14.days());
     let candidate = enter::screening_record(
         &course.areas,
@@ -203,6 +219,7 @@ fn patient_course(
     );
     Ok(PatientCourse {
         candidate,
+        events,
         subject: SubjectData {
             site: site_of(patient).to_owned(),
             code: study_code(patient),

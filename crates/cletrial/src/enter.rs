@@ -15,8 +15,8 @@ use protocol::history::LabRecord;
 use protocol::{Decision, Protocol};
 use store::{
     ActionTaken, AdverseEvent, Batch, Causality, ClasiAssessment, Decimal, Disposition,
-    DispositionStatus, DosePeriod, Enrolment, Entry, LabResult, Outcome, ProtocolDecision, Store,
-    StoreError, SubjectData, VisitData,
+    DispositionStatus, DosePeriod, Enrolment, Entry, EventType, LabResult, Outcome,
+    ProtocolDecision, ProtocolEvent, Store, StoreError, SubjectData, VisitData,
 };
 
 /// One patient's course, ready to enter.
@@ -32,6 +32,8 @@ pub struct PatientCourse {
     pub adverse_events: Vec<AdverseEventEntry>,
     /// How participation ended, when it ended before the end of follow-up.
     pub disposition: Option<(DispositionStatus, Date, String)>,
+    /// The events the protocol's rules read (the physician's decision to stop ...), with a note.
+    pub events: Vec<(Date, EventType, Option<String>)>,
 }
 
 /// Why a patient was included, by the lenalidomide trial's criterion I6 (Table 1's "reason for
@@ -214,6 +216,7 @@ pub(crate) struct AfterVisits {
     pub dose_periods: Vec<DosePeriod>,
     pub labs: Vec<LabResult>,
     pub adverse_events: Vec<AdverseEvent>,
+    pub events: Vec<ProtocolEvent>,
     pub disposition: Option<Disposition>,
 }
 
@@ -294,10 +297,21 @@ pub(crate) fn after_visits(
             disposition_date: *date,
             details: Some(details.clone()),
         });
+    let events = course
+        .events
+        .iter()
+        .map(|(date, event, note)| ProtocolEvent {
+            subject_id,
+            occurred_on: *date,
+            event: *event,
+            note: note.clone(),
+        })
+        .collect();
     Ok(AfterVisits {
         dose_periods,
         labs,
         adverse_events,
+        events,
         disposition,
     })
 }
@@ -359,6 +373,9 @@ pub async fn enter(
         batch.add_record(lab).await?;
     }
     for event in &after.adverse_events {
+        batch.add_record(event).await?;
+    }
+    for event in &after.events {
         batch.add_record(event).await?;
     }
     if let Some(disposition) = &after.disposition {

@@ -446,6 +446,7 @@ fn virtual_course(
         labs: Vec::new(),
         adverse_events: Vec::new(),
         disposition: None,
+        events: Vec::new(),
     };
     for encounter in encounters {
         if let Some(value) = encounter.neutrophils {

@@ -5,7 +5,7 @@
 
 use std::str::FromStr;
 
-use instruments::ctcae::{LabTest, LabUnit};
+use instruments::ctcae::{CtcaeGrade, LabTest, LabUnit};
 use jiff::civil::Date;
 use protocol::history::{
     ClasiActivity, ClasiDamage, ClasiRecord, DoseRecord, EventKind, EventRecord, LabRecord,
@@ -17,8 +17,10 @@ use protocol::{Decision, History, Protocol};
 use crate::Store;
 use crate::adverse_events::AdverseEvent;
 use crate::clasi::ClasiAssessment;
+use crate::course::{Disposition, DispositionStatus, ProtocolEvent};
 use crate::doses::DosePeriod;
 use crate::error::StoreError;
+use crate::history::ConcomitantMedication;
 use crate::labs::LabResult;
 use crate::records::{Stored, records_in};
 use crate::sledai::SledaiAssessment;
@@ -43,6 +45,9 @@ pub struct ClinicalRecord {
     pub labs: Vec<Stored<LabResult>>,
     pub doses: Vec<Stored<DosePeriod>>,
     pub adverse_events: Vec<Stored<AdverseEvent>>,
+    pub events: Vec<Stored<ProtocolEvent>>,
+    pub dispositions: Vec<Stored<Disposition>>,
+    pub conmeds: Vec<Stored<ConcomitantMedication>>,
 }
 
 /// A dose period's level: the protocol level whose weekly amount, spread over seven days, is the
@@ -128,17 +133,7 @@ impl ClinicalRecord {
                 })
             })
             .collect::<Result<_, Unavailable>>()?;
-        let events = self
-            .adverse_events
-            .iter()
-            .map(|record| EventRecord {
-                date: record.data.start_date,
-                kind: EventKind::AdverseEvent,
-                grade: Some(record.data.grade.number()),
-                term: Some(record.data.term),
-                note: None,
-            })
-            .collect();
+        let events = self.events_for_engine(start_date);
         Ok(History {
             start_date,
             patient: Patient {
@@ -163,6 +158,65 @@ impl ClinicalRecord {
         })
     }
 
+    /// Every event the engine's rules read, from the record as entered: the adverse events; a
+    /// grade 4 or 5 adverse event is also a life-threatening complication (CTCAE v5.0's grade 4
+    /// is "life-threatening consequences"); the protocol events; a disposition that is one of the
+    /// paper's reasons to stop (withdrawal by the subject is consent withdrawn, pregnancy, the
+    /// physician's decision); a concomitant medication started or stopped after the start (a
+    /// change of concomitant medication).
+    fn events_for_engine(&self, start: Date) -> Vec<EventRecord> {
+        let event = |date, kind, note: Option<String>| EventRecord {
+            date,
+            kind,
+            grade: None,
+            term: None,
+            note,
+        };
+        let mut events = Vec::new();
+        for record in &self.adverse_events {
+            let ae = &record.data;
+            events.push(EventRecord {
+                date: ae.start_date,
+                kind: EventKind::AdverseEvent,
+                grade: Some(ae.grade.number()),
+                term: Some(ae.term),
+                note: None,
+            });
+            if ae.grade >= CtcaeGrade::G4 {
+                let note = format!("{} grade {}", ae.term, ae.grade.number());
+                events.push(event(ae.start_date, EventKind::LifeThreatening, Some(note)));
+            }
+        }
+        for record in &self.events {
+            let data = &record.data;
+            events.push(event(
+                data.occurred_on,
+                data.event.engine_kind(),
+                data.note.clone(),
+            ));
+        }
+        for record in &self.dispositions {
+            let data = &record.data;
+            let kind = match data.status {
+                DispositionStatus::WithdrawalBySubject => EventKind::ConsentWithdrawn,
+                DispositionStatus::Pregnancy => EventKind::Pregnancy,
+                DispositionStatus::PhysicianDecision => EventKind::PhysicianDecision,
+                _ => continue,
+            };
+            events.push(event(data.disposition_date, kind, data.details.clone()));
+        }
+        for record in &self.conmeds {
+            let data = &record.data;
+            for (date, what) in [(data.start_date, "started"), (data.end_date, "stopped")] {
+                if let Some(date) = date.filter(|date| *date > start) {
+                    let note = format!("{} {what}", data.medication);
+                    events.push(event(date, EventKind::ConcomitantChange, Some(note)));
+                }
+            }
+        }
+        events
+    }
+
     /// What the protocol asks for on `as_of`, or why it cannot say.
     pub fn decide(&self, protocol: &Protocol, as_of: Date) -> Result<Decision, Unavailable> {
         let history = self.history(protocol)?;
@@ -182,6 +236,9 @@ impl Store {
             labs: records_in(&mut tx, subject_id).await?,
             doses: records_in(&mut tx, subject_id).await?,
             adverse_events: records_in(&mut tx, subject_id).await?,
+            events: records_in(&mut tx, subject_id).await?,
+            dispositions: records_in(&mut tx, subject_id).await?,
+            conmeds: records_in(&mut tx, subject_id).await?,
         })
     }
 }

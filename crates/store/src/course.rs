@@ -1,11 +1,13 @@
-//! The course of participation: protocol deviations and the subject's disposition.
+//! The course of participation: protocol deviations, the events the protocol's rules read, and
+//! the subject's disposition.
 
 use jiff::civil::Date;
 
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
+use crate::records::not_before_consent;
 use crate::records::{Sealed, SubjectRecord};
-use crate::schema::{DEVIATION, DISPOSITION, Kind};
+use crate::schema::{DEVIATION, DISPOSITION, Kind, PROTOCOL_EVENT};
 use crate::subjects::Subject;
 use crate::value::Value;
 use crate::writer::{Changes, Row};
@@ -42,6 +44,87 @@ coded_enum!(
         Other => "other",
     }
 );
+
+coded_enum!(
+    /// An event the protocol's stopping rules and deviations read (NCT01408199: "withdrawal of
+    /// consent by the patient, pregnancy, life-threatening complications ... or decision by the
+    /// physician"; "no changes in concomitant baseline medication were allowed").
+    EventType, field = "event" {
+        Pregnancy => "pregnancy",
+        ConsentWithdrawn => "consent_withdrawn",
+        PhysicianDecision => "physician_decision",
+        LifeThreatening => "life_threatening",
+        ConcomitantChange => "concomitant_change",
+    }
+);
+
+impl EventType {
+    /// As the engine names it.
+    pub fn engine_kind(self) -> protocol::history::EventKind {
+        use protocol::history::EventKind;
+        match self {
+            EventType::Pregnancy => EventKind::Pregnancy,
+            EventType::ConsentWithdrawn => EventKind::ConsentWithdrawn,
+            EventType::PhysicianDecision => EventKind::PhysicianDecision,
+            EventType::LifeThreatening => EventKind::LifeThreatening,
+            EventType::ConcomitantChange => EventKind::ConcomitantChange,
+        }
+    }
+}
+
+/// An event of the protocol's, dated, with a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolEvent {
+    pub subject_id: i64,
+    pub occurred_on: Date,
+    pub event: EventType,
+    pub note: Option<String>,
+}
+
+impl Sealed for ProtocolEvent {}
+
+impl SubjectRecord for ProtocolEvent {
+    fn kind() -> &'static Kind {
+        &PROTOCOL_EVENT
+    }
+
+    fn subject_id(&self) -> i64 {
+        self.subject_id
+    }
+
+    /// Recorded from consent on, never in the future.
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::not_future("occurred_on", self.occurred_on, today)?;
+        not_before_consent("occurred_on", self.occurred_on, subject)?;
+        match &self.note {
+            Some(note) => check::label("note", note, 1000).map(drop),
+            None => Ok(()),
+        }
+    }
+
+    fn changes(&self) -> Result<Changes, StoreError> {
+        Ok(vec![
+            ("subject_id", Some(Value::Int(self.subject_id))),
+            ("occurred_on", Some(Value::Date(self.occurred_on))),
+            ("event", Some(Value::Text(self.event.code().to_owned()))),
+            (
+                "note",
+                self.note
+                    .as_deref()
+                    .map(|n| Value::Text(n.trim().to_owned())),
+            ),
+        ])
+    }
+
+    fn from_row(row: &Row) -> Result<ProtocolEvent, StoreError> {
+        Ok(ProtocolEvent {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            occurred_on: row.need("occurred_on", row.date("occurred_on"))?,
+            event: EventType::parse(row.need("event", row.text("event"))?)?,
+            note: row.text("note").map(str::to_owned),
+        })
+    }
+}
 
 /// How a subject's participation ended.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -62,7 +62,9 @@ pub use batch::Batch;
 pub use check::Decimal;
 pub use clasi::ClasiAssessment;
 pub use clinical::{ClinicalRecord, Unavailable};
-pub use course::{DeviationCategory, Disposition, DispositionStatus, ProtocolDeviation};
+pub use course::{
+    DeviationCategory, Disposition, DispositionStatus, EventType, ProtocolDeviation, ProtocolEvent,
+};
 pub use dashboard::{EnrolledSubject, SafetySignal, SiteCounts};
 pub use db::{Backend, DbUrl};
 pub use decisions::{EligibilityRecord, ProtocolDecision};

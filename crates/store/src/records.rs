@@ -288,6 +288,7 @@ pub const VOIDABLE: &[&str] = &[
     "conmed",
     "nerve_conduction",
     "disposition",
+    "protocol_event",
 ];
 
 /// Marks record `id` of `kind` of subject `subject_id` entered in error, if it is that
@@ -363,6 +364,9 @@ impl Store {
                     }
                     "disposition" => {
                         void_record::<course::Disposition>(w, a, s, id, based_on, r).await
+                    }
+                    "protocol_event" => {
+                        void_record::<course::ProtocolEvent>(w, a, s, id, based_on, r).await
                     }
                     other => Err(StoreError::invalid(
                         "kind",
@@ -460,6 +464,7 @@ pub(crate) async fn recheck_subject_records(
     recheck::<crate::decisions::EligibilityRecord>(tx, subject, today).await?;
     recheck::<crate::course::Disposition>(tx, subject, today).await?;
     recheck::<crate::course::ProtocolDeviation>(tx, subject, today).await?;
+    recheck::<crate::course::ProtocolEvent>(tx, subject, today).await?;
     recheck::<crate::history::MedicalHistory>(tx, subject, today).await?;
     recheck::<crate::history::ConcomitantMedication>(tx, subject, today).await?;
     recheck::<crate::nerve_conduction::NerveConduction>(tx, subject, today).await

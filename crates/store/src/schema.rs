@@ -414,6 +414,20 @@ pub static DISPOSITION: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// An event the protocol's rules read (pregnancy, consent withdrawn, the physician's decision,
+/// a life-threatening complication, a change of concomitant medication).
+pub static PROTOCOL_EVENT: Kind = Kind {
+    name: "protocol_event",
+    table: "protocol_event",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        date("occurred_on", true),
+        text("event", true),
+        text("note", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 pub static DEVIATION: Kind = Kind {
     name: "deviation",
     table: "protocol_deviation",
@@ -525,6 +539,7 @@ pub static KINDS: &[&Kind] = &[
     &DECISION,
     &ELIGIBILITY,
     &DISPOSITION,
+    &PROTOCOL_EVENT,
     &DEVIATION,
     &CONMED,
     &HISTORY,
@@ -547,6 +562,7 @@ pub static CASEBOOK_RECORDS: &[&Kind] = &[
     &DECISION,
     &ELIGIBILITY,
     &DISPOSITION,
+    &PROTOCOL_EVENT,
     &DEVIATION,
     &CONMED,
     &HISTORY,

@@ -252,6 +252,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Post, "/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
     endpoint(Get, "/subjects/{code}/history", Scope::Subject(A::ReadHistory)),
     endpoint(Post, "/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
     endpoint(Get, "/live/clasi", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/sledai", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/lab", Scope::Study(A::ReadSubject)),
@@ -279,6 +281,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/answer", Scope::Subject(A::AnswerQuery)),
     endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
     endpoint(Post, "/api/v1/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/api/v1/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/api/v1/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
 ];
 
 /// A router under construction that accepts only routes listed in [`ENDPOINTS`].

@@ -253,6 +253,9 @@ fn casebook(
     for event in &after.adverse_events {
         records.record("adverse_event", event)?;
     }
+    for event in &after.events {
+        records.record("protocol_event", event)?;
+    }
     if let Some(disposition) = &after.disposition {
         records.record("disposition", disposition)?;
     }

@@ -12,6 +12,7 @@
 //! decision and adverse events), `queries` (data queries), `openapi` (the document).
 
 mod clinical;
+mod course;
 pub(crate) mod error;
 mod openapi;
 mod queries;
@@ -82,6 +83,11 @@ pub(crate) fn routes() -> Routes {
         .post(
             "/api/v1/subjects/{code}/records/{kind}/{record}/void",
             records::void,
+        )
+        .post("/api/v1/subjects/{code}/events", course::add_event)
+        .post(
+            "/api/v1/subjects/{code}/disposition",
+            course::add_disposition,
         )
 }
 

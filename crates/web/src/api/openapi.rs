@@ -5,7 +5,7 @@ use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{clinical, error, json, queries, records, subjects, visits};
+use crate::api::{clinical, course, error, json, queries, records, subjects, visits};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,8 @@ use crate::api::{clinical, error, json, queries, records, subjects, visits};
         queries::answer,
         queries::close,
         records::void,
+        course::add_event,
+        course::add_disposition,
     ),
     components(schemas(error::ErrorBody, error::ConflictBody, error::ExistingBody)),
     modifiers(&BearerToken)

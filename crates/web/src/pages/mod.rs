@@ -2,6 +2,7 @@
 
 pub(crate) mod adverse;
 pub(crate) mod chart;
+pub(crate) mod course;
 pub(crate) mod dashboard;
 pub(crate) mod decision;
 pub(crate) mod form;
@@ -51,6 +52,8 @@ pub(crate) fn routes() -> Routes {
             "/subjects/{code}/records/{kind}/{record}/void",
             records::void,
         )
+        .post("/subjects/{code}/events", course::add_event)
+        .post("/subjects/{code}/disposition", course::add_disposition)
         .get("/live/clasi", live::clasi)
         .get("/live/sledai", live::sledai)
         .get("/live/lab", live::lab)

@@ -9,7 +9,7 @@ use store::{EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{adverse, chart, layout, queries, screening, subject_for};
+use crate::pages::{adverse, chart, course, layout, queries, screening, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -82,6 +82,8 @@ pub(crate) struct Forms {
     pub(crate) visit: Option<Typed>,
     pub(crate) enrol: Option<Typed>,
     pub(crate) query: Option<Typed>,
+    pub(crate) event: Option<Typed>,
+    pub(crate) disposition: Option<Typed>,
 }
 
 /// The subject page, with any refused form as typed.
@@ -145,6 +147,11 @@ pub(crate) async fn render(
             ("actual_date", planned),
         ])
     });
+    let forms_course = Forms {
+        event: forms.event.clone(),
+        disposition: forms.disposition.clone(),
+        ..Forms::default()
+    };
     let enrol_form = forms
         .enrol
         .unwrap_or_else(|| Typed::filled([("enrolment_date", data.screening_date.to_string())]));
@@ -201,6 +208,8 @@ pub(crate) async fn render(
                 }
             }
         }
+
+        (course::section(principal, subject, &record.events, &record.dispositions, &forms_course))
 
         section #timeline {
             h2 { "Timeline" }

@@ -518,6 +518,62 @@ async fn forms_are_corrected_or_voided_never_doubled(backend: Backend) {
     );
 }
 
+/// A protocol event or a disposition entered through the API is what the decision reads: the
+/// stopping rule it names fires.
+async fn events_and_disposition_reach_the_decision(backend: Backend) {
+    let study = Study::new(backend).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let stops = |decision: &Value| -> Vec<String> {
+        decision["decision"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|rule| rule["id"].as_str().map(str::to_owned))
+            .filter(|id| id.starts_with("stop."))
+            .collect()
+    };
+    let (_, before) = coordinator.get("/subjects/A-001/decision").await;
+    assert!(stops(&before).is_empty(), "{before}");
+    let (status, refused) = coordinator
+        .post(
+            "/subjects/A-001/events",
+            json!({"event": "relapse", "occurred_on": "2025-02-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["field"], "event");
+    created(
+        &coordinator
+            .post(
+                "/subjects/A-001/events",
+                json!({"event": "consent_withdrawn", "occurred_on": "2025-02-01",
+                       "note": "moving abroad"}),
+            )
+            .await,
+    );
+    created(
+        &coordinator
+            .post(
+                "/subjects/A-001/disposition",
+                json!({"status": "withdrawal_by_subject", "disposition_date": "2025-02-01"}),
+            )
+            .await,
+    );
+    let (_, after) = coordinator.get("/subjects/A-001/decision").await;
+    assert_eq!(stops(&after), ["stop.consent_withdrawn"], "{after}");
+    assert_eq!(after["decision"]["action"], "stop");
+}
+
+#[tokio::test]
+async fn events_and_disposition_reach_the_decision_sqlite() {
+    events_and_disposition_reach_the_decision(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn events_and_disposition_reach_the_decision_postgres() {
+    events_and_disposition_reach_the_decision(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn forms_are_corrected_or_voided_never_doubled_sqlite() {
     forms_are_corrected_or_voided_never_doubled(Backend::Sqlite).await;

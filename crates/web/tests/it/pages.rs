@@ -994,3 +994,61 @@ async fn records_are_voided_with_a_reason_and_a_form_is_saved_once() {
     let history = coord.get("/subjects/A-001/history").await;
     assert!(history.body.contains("entered for the wrong patient"));
 }
+
+/// A withdrawal entered on the subject page is shown there and stops the protocol's decision.
+#[tokio::test]
+async fn a_withdrawal_on_the_subject_page_stops_the_decision() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut coord = User::new(&app, "coord_a").await;
+    let page = coord.get("/subjects/A-001").await;
+    assert!(
+        page.body
+            .contains("No event recorded; participation goes on.")
+    );
+    let refused = coord
+        .post(
+            "/subjects/A-001/disposition",
+            &[
+                ("status", "other"),
+                ("disposition_date", "2025-02-03"),
+                ("details", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"details-error\""),
+        "{}",
+        refused.body
+    );
+    let saved = coord
+        .post(
+            "/subjects/A-001/disposition",
+            &[
+                ("status", "withdrawal_by_subject"),
+                ("disposition_date", "2025-02-03"),
+                ("details", "moving abroad"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = coord.get("/subjects/A-001").await;
+    assert!(page.body.contains("Withdrawn: consent withdrawn"));
+    let store = &app.store;
+    let subject = store.subject_by_code("A-001").await.expect("subject");
+    let protocol = store.protocol().await.expect("protocol");
+    let decision = store
+        .clinical_record(subject.id)
+        .await
+        .expect("record")
+        .decide(&protocol, jiff::civil::date(2025, 2, 10))
+        .expect("decision");
+    assert!(
+        decision
+            .rules
+            .iter()
+            .any(|rule| rule.id == "stop.consent_withdrawn"),
+        "{:?}",
+        decision.rules
+    );
+}

@@ -1,0 +1,115 @@
+//! The events the protocol's rules read and how participation ended, for scripts: the same
+//! store records the subject page enters, read by the decision the same way.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use store::{Disposition, DispositionStatus, EventType, ProtocolEvent};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::records::{Correction, save};
+use crate::api::visits::Saved;
+use crate::api::{json, parse, subject_for};
+use crate::policy::Action;
+use crate::session::ApiPrincipal;
+
+/// An event the protocol's stopping rules or deviations read.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct EventIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
+    #[schema(
+        pattern = "^(pregnancy|consent_withdrawn|physician_decision|life_threatening|concomitant_change)$"
+    )]
+    event: String,
+    #[schema(value_type = String, format = Date)]
+    occurred_on: Date,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/events", tag = "clinical",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = EventIn,
+    responses(
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn add_event(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    let input: EventIn = parse(&body)?;
+    let record = ProtocolEvent {
+        subject_id: subject.id,
+        occurred_on: input.occurred_on,
+        event: EventType::parse(&input.event)?,
+        note: input.note.filter(|note| !note.trim().is_empty()),
+    };
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    Ok(json(status, &Saved::new(&stored)))
+}
+
+/// How participation ended.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub(crate) struct DispositionIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
+    /// After CDISC DSDECOD: `completed`, `adverse_event`, `lack_of_efficacy`,
+    /// `withdrawal_by_subject`, `physician_decision`, `pregnancy`, `lost_to_follow_up`,
+    /// `death`, `protocol_deviation`, `screen_failure`, `other`.
+    status: String,
+    #[schema(value_type = String, format = Date)]
+    disposition_date: Date,
+    /// Required for `other`.
+    #[serde(default)]
+    details: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/disposition", tag = "clinical",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = DispositionIn,
+    responses(
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn add_disposition(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    let input: DispositionIn = parse(&body)?;
+    let record = Disposition {
+        subject_id: subject.id,
+        status: DispositionStatus::parse(&input.status)?,
+        disposition_date: input.disposition_date,
+        details: input.details.filter(|details| !details.trim().is_empty()),
+    };
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    Ok(json(status, &Saved::new(&stored)))
+}

@@ -1,0 +1,205 @@
+//! The course of participation on the subject page: the events the protocol's rules read
+//! (pregnancy, consent withdrawn, the physician's decision, a life-threatening complication, a
+//! change of concomitant medication) and how participation ended, each entered once through the
+//! store and read by the decision.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use store::{Disposition, DispositionStatus, EventType, ProtocolEvent, Stored, Subject};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::form::{self, Typed};
+use crate::pages::subjects::{Forms, render};
+use crate::pages::{records, subject_for};
+use crate::policy::Action;
+use crate::session::Principal;
+
+type Posted = axum::Form<Vec<(String, String)>>;
+
+/// What each event and status says, as a clinician reads it.
+fn event_text(event: EventType) -> &'static str {
+    match event {
+        EventType::Pregnancy => "Pregnancy",
+        EventType::ConsentWithdrawn => "Consent withdrawn",
+        EventType::PhysicianDecision => "Physician's decision to stop",
+        EventType::LifeThreatening => "Life-threatening complication",
+        EventType::ConcomitantChange => "Change of concomitant medication",
+    }
+}
+
+fn status_text(status: DispositionStatus) -> &'static str {
+    match status {
+        DispositionStatus::Completed => "Completed",
+        DispositionStatus::ScreenFailure => "Screen failure",
+        DispositionStatus::AdverseEvent => "Withdrawn: adverse event",
+        DispositionStatus::LackOfEfficacy => "Withdrawn: lack of efficacy",
+        DispositionStatus::WithdrawalBySubject => "Withdrawn: consent withdrawn",
+        DispositionStatus::PhysicianDecision => "Withdrawn: physician's decision",
+        DispositionStatus::ProtocolDeviation => "Withdrawn: protocol deviation",
+        DispositionStatus::Pregnancy => "Withdrawn: pregnancy",
+        DispositionStatus::LostToFollowUp => "Lost to follow-up",
+        DispositionStatus::Death => "Death",
+        DispositionStatus::Other => "Other (say what in the details)",
+    }
+}
+
+/// The section: what is recorded, with "Entered in error?" beside each, and the two forms.
+pub(crate) fn section(
+    principal: &Principal,
+    subject: &Subject,
+    events: &[Stored<ProtocolEvent>],
+    dispositions: &[Stored<Disposition>],
+    forms: &Forms,
+) -> Markup {
+    let code = &subject.data.code;
+    let enters = principal
+        .require(Action::EnterVisitData, Some(&subject.data.site))
+        .is_ok();
+    let back = format!("/subjects/{code}#course");
+    let event_options: Vec<(&str, &str)> = EventType::ALL
+        .iter()
+        .map(|event| (event.code(), event_text(*event)))
+        .collect();
+    let status_options: Vec<(&str, &str)> = DispositionStatus::ALL
+        .iter()
+        .map(|status| (status.code(), status_text(*status)))
+        .collect();
+    let event_form = forms.event.clone().unwrap_or_default();
+    let disposition_form = forms.disposition.clone().unwrap_or_default();
+    html! {
+        section #course {
+            h2 { "Events and end of participation" }
+            @if events.is_empty() && dispositions.is_empty() {
+                p { "No event recorded; participation goes on." }
+            } @else {
+                table {
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "What" } th scope="col" { "Note" } @if enters { th scope="col" { "Correction" } } } }
+                    tbody {
+                        @for event in events {
+                            tr {
+                                td { (event.data.occurred_on) }
+                                td { (event_text(event.data.event)) }
+                                td { (event.data.note.as_deref().unwrap_or("")) }
+                                @if enters { td { (records::void_form(principal, code, "protocol_event", event.id, event.version, &back)) } }
+                            }
+                        }
+                        @for disposition in dispositions {
+                            tr {
+                                td { (disposition.data.disposition_date) }
+                                td { strong { (status_text(disposition.data.status)) } }
+                                td { (disposition.data.details.as_deref().unwrap_or("")) }
+                                @if enters { td { (records::void_form(principal, code, "disposition", disposition.id, disposition.version, &back)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if enters {
+                form method="post" action={ "/subjects/" (code) "/events" } {
+                    (form::token(&principal.csrf_token))
+                    (event_form.summary(&["event", "occurred_on", "note"]))
+                    div.row {
+                        (event_form.select("event", "Event", &event_options))
+                        (event_form.input("occurred_on", "On", "date"))
+                        (event_form.input("note", "Note (optional)", "text"))
+                    }
+                    button type="submit" { "Record event" }
+                }
+                form method="post" action={ "/subjects/" (code) "/disposition" } {
+                    (form::token(&principal.csrf_token))
+                    (disposition_form.summary(&["status", "disposition_date", "details"]))
+                    div.row {
+                        (disposition_form.select("status", "Participation ended", &status_options))
+                        (disposition_form.input("disposition_date", "On", "date"))
+                        (disposition_form.input("details", "Details (required for other)", "text"))
+                    }
+                    button type="submit" { "Record end of participation" }
+                }
+            }
+        }
+    }
+}
+
+fn note(typed: &Typed, name: &str) -> Option<String> {
+    Some(typed.get(name).trim().to_owned()).filter(|text| !text.is_empty())
+}
+
+/// A refused form: the subject page again with it as typed.
+async fn again(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    forms: Forms,
+) -> Result<Response, PageError> {
+    let page = render(state, principal, subject, forms).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+pub(crate) async fn add_event(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    axum::Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    let event = EventType::parse(typed.get("event"))
+        .map_err(|error| typed.refused(error))
+        .ok();
+    let date = typed.date("occurred_on");
+    if let (Some(event), Some(occurred_on), false) = (event, date, typed.has_errors()) {
+        let record = ProtocolEvent {
+            subject_id: subject.id,
+            occurred_on,
+            event,
+            note: note(&typed, "note"),
+        };
+        match state.store.add_record(&principal.actor, &record).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#course")).into_response()),
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    let forms = Forms {
+        event: Some(typed),
+        ..Forms::default()
+    };
+    again(&state, &principal, &subject, forms).await
+}
+
+pub(crate) async fn add_disposition(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    axum::Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    let status = DispositionStatus::parse(typed.get("status"))
+        .map_err(|error| typed.refused(error))
+        .ok();
+    let date = typed.date("disposition_date");
+    if let (Some(status), Some(disposition_date), false) = (status, date, typed.has_errors()) {
+        let record = Disposition {
+            subject_id: subject.id,
+            status,
+            disposition_date,
+            details: note(&typed, "details"),
+        };
+        match state.store.add_record(&principal.actor, &record).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#course")).into_response()),
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    let forms = Forms {
+        disposition: Some(typed),
+        ..Forms::default()
+    };
+    again(&state, &principal, &subject, forms).await
+}
