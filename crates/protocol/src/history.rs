@@ -192,6 +192,34 @@ pub struct EventRecord {
     pub note: Option<String>,
 }
 
+/// A nerve conduction study's conclusion (neuropathy monitoring on thalidomide-class drugs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NerveFinding {
+    Normal,
+    /// Sensory polyneuropathy (the thalidomide cohort: confirmed in 5 of 11 with paraesthesia).
+    SensoryPolyneuropathy,
+    Other,
+}
+
+impl NerveFinding {
+    pub fn words(self) -> &'static str {
+        match self {
+            NerveFinding::Normal => "normal",
+            NerveFinding::SensoryPolyneuropathy => "sensory polyneuropathy",
+            NerveFinding::Other => "another abnormality",
+        }
+    }
+}
+
+/// A nerve conduction study and its conclusion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NerveConductionRecord {
+    pub date: Date,
+    pub finding: NerveFinding,
+}
+
 /// Everything the engine knows about one patient.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,6 +237,8 @@ pub struct History {
     pub doses: Vec<DoseRecord>,
     #[serde(default)]
     pub events: Vec<EventRecord>,
+    #[serde(default)]
+    pub nerve_conduction: Vec<NerveConductionRecord>,
 }
 
 /// A history that cannot be used, naming the JSON field.
@@ -272,7 +302,8 @@ impl History {
                     .flat_map(|r| [Some(r.from), r.to])
                     .flatten(),
             )
-            .chain(self.events.iter().map(|r| r.date));
+            .chain(self.events.iter().map(|r| r.date))
+            .chain(self.nerve_conduction.iter().map(|r| r.date));
         dates.fold(self.start_date, Date::max)
     }
 
@@ -293,6 +324,7 @@ impl History {
         dropped += sort_dedup(&mut history.labs, lab_order);
         dropped += sort_dedup(&mut history.doses, dose_order);
         dropped += sort_dedup(&mut history.events, event_order);
+        dropped += sort_dedup(&mut history.nerve_conduction, Ord::cmp);
         history.check_conflicts()?;
         Ok((Cow::Owned(history), dropped))
     }
@@ -304,6 +336,7 @@ impl History {
             && strictly_ordered(&self.labs, lab_order)
             && strictly_ordered(&self.doses, dose_order)
             && strictly_ordered(&self.events, event_order)
+            && strictly_ordered(&self.nerve_conduction, Ord::cmp)
     }
 
     fn check(&self, level_ids: &[&str]) -> Result<(), HistoryError> {
@@ -333,6 +366,9 @@ impl History {
         for (index, record) in self.events.iter().enumerate() {
             record.check(index)?;
         }
+        for (index, record) in self.nerve_conduction.iter().enumerate() {
+            check_date(|| format!("nerve_conduction[{index}].date"), record.date)?;
+        }
         Ok(())
     }
 
@@ -350,7 +386,10 @@ impl History {
         no_clash(&self.clasi, "clasi", clasi_clash)?;
         no_clash(&self.sledai, "sledai", sledai_clash)?;
         no_clash(&self.labs, "labs", lab_clash)?;
-        no_clash(&self.doses, "doses", dose_clash)
+        no_clash(&self.doses, "doses", dose_clash)?;
+        no_clash(&self.nerve_conduction, "nerve_conduction", |a, b| {
+            (a.date == b.date).then(|| format!("a nerve conduction study on {}", a.date))
+        })
     }
 
     /// Appends a CLASI record to a history in normal form, which stays in normal form: the
@@ -646,6 +685,7 @@ mod tests {
             labs: Vec::new(),
             doses: Vec::new(),
             events: Vec::new(),
+            nerve_conduction: Vec::new(),
         };
         let (normal, count) = history.normalise(&[]).expect("valid");
         assert_eq!(matches!(normal, Cow::Borrowed(_)), borrowed, "{clasi:?}");

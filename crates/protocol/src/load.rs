@@ -11,7 +11,7 @@ use instruments::vocabulary::{self, NEAREST, Unknown};
 use crate::eligibility::{
     Comparison, Condition, Criterion, Eligibility, Field, FieldKind, Op, Threshold, count_per_mm3,
 };
-use crate::history::EventKind;
+use crate::history::{EventKind, NerveFinding};
 use crate::model::{
     Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, LabSpec, ProtocolFile, ScheduleSpec,
     Segment, StopSpec, ThresholdSpec, TimeUnit, Treatment,
@@ -61,6 +61,7 @@ pub enum StopTrigger {
         term: Option<CtcaeTerm>,
         min_grade: CtcaeGrade,
     },
+    NerveConduction(NerveFinding),
 }
 
 /// The treatment algorithm with every dose level resolved to its place on the taper ladder
@@ -906,11 +907,12 @@ fn compile_stops(specs: &[StopSpec], problems: &mut Problems) -> Vec<Stop> {
             spec.lab_grade.is_some(),
             spec.flare.is_some(),
             spec.adverse_event.is_some(),
+            spec.nerve_conduction.is_some(),
         ];
         if present.iter().filter(|p| **p).count() != 1 {
             problems.add(
                 &path,
-                "give exactly one trigger: event, lab_grade, flare or adverse_event",
+                "give exactly one trigger: event, lab_grade, flare, adverse_event or nerve_conduction",
             );
             continue;
         }
@@ -938,6 +940,22 @@ fn compile_stops(specs: &[StopSpec], problems: &mut Problems) -> Vec<Stop> {
                     problems.add(
                         format!("{path}.flare"),
                         format!("unknown flare '{other}'; allowed: mild, severe"),
+                    );
+                    None
+                }
+            }
+        } else if let Some(finding) = &spec.nerve_conduction {
+            match finding.as_str() {
+                "sensory_polyneuropathy" => Some(StopTrigger::NerveConduction(
+                    NerveFinding::SensoryPolyneuropathy,
+                )),
+                "other" => Some(StopTrigger::NerveConduction(NerveFinding::Other)),
+                other => {
+                    problems.add(
+                        format!("{path}.nerve_conduction"),
+                        format!(
+                            "unknown finding '{other}'; allowed: sensory_polyneuropathy, other"
+                        ),
                     );
                     None
                 }

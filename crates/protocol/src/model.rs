@@ -415,6 +415,9 @@ pub struct StopSpec {
     pub flare: Option<String>,
     #[serde(default)]
     pub adverse_event: Option<AdverseEventSpec>,
+    /// A nerve conduction study's finding, e.g. `sensory_polyneuropathy`.
+    #[serde(default)]
+    pub nerve_conduction: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -316,6 +316,7 @@ pub fn replay(
                 note: event.note.clone(),
             })
             .collect(),
+        nerve_conduction: Vec::new(),
     };
     let mut decision = engine(protocol, &history, start)?;
     history.give(start, &decision.dose);

@@ -9,7 +9,7 @@ use instruments::ctcae::{CtcaeGrade, LabTest, LabUnit};
 use jiff::civil::Date;
 use protocol::history::{
     ClasiActivity, ClasiDamage, ClasiRecord, DoseRecord, EventKind, EventRecord, LabRecord,
-    Patient, SledaiRecord, SledaiScore,
+    NerveConductionRecord, Patient, SledaiRecord, SledaiScore,
 };
 use protocol::model::DoseLevel;
 use protocol::{Decision, History, Protocol};
@@ -22,6 +22,7 @@ use crate::doses::DosePeriod;
 use crate::error::StoreError;
 use crate::history::ConcomitantMedication;
 use crate::labs::LabResult;
+use crate::nerve_conduction::NerveConductionStudy;
 use crate::records::{Stored, records_in};
 use crate::sledai::SledaiAssessment;
 use crate::subjects::{BirthOrAge, Sex, Subject, subject_in};
@@ -48,6 +49,7 @@ pub struct ClinicalRecord {
     pub events: Vec<Stored<ProtocolEvent>>,
     pub dispositions: Vec<Stored<Disposition>>,
     pub conmeds: Vec<Stored<ConcomitantMedication>>,
+    pub nerve_studies: Vec<Stored<NerveConductionStudy>>,
 }
 
 /// A dose period's level: the protocol level whose weekly amount, spread over seven days, is the
@@ -155,6 +157,14 @@ impl ClinicalRecord {
             labs,
             doses,
             events,
+            nerve_conduction: self
+                .nerve_studies
+                .iter()
+                .map(|study| NerveConductionRecord {
+                    date: study.data.tested_on,
+                    finding: study.data.finding.engine(),
+                })
+                .collect(),
         })
     }
 
@@ -239,6 +249,7 @@ impl Store {
             events: records_in(&mut tx, subject_id).await?,
             dispositions: records_in(&mut tx, subject_id).await?,
             conmeds: records_in(&mut tx, subject_id).await?,
+            nerve_studies: records_in(&mut tx, subject_id).await?,
         })
     }
 }

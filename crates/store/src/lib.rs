@@ -75,7 +75,7 @@ pub use event::{Event, GENESIS_HASH};
 pub use history::{ConcomitantMedication, HistoryCategory, MedicalHistory};
 pub use labs::LabResult;
 pub use names::NamedEvent;
-pub use nerve_conduction::{NerveConduction, Side};
+pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
 pub use reads::Grant;

@@ -1,12 +1,13 @@
-//! Nerve conduction studies, one nerve and side per record (neuropathy monitoring under
-//! thalidomide-class drugs).
+//! Nerve conduction studies (neuropathy monitoring under thalidomide-class drugs): the study's
+//! conclusion, which the protocol's rules read, and its measurements, one nerve and side per
+//! record.
 
 use jiff::civil::Date;
 
 use crate::check::{self, Decimal, coded_enum, entry, entry_from};
 use crate::error::StoreError;
 use crate::records::{Sealed, SubjectRecord, not_before_consent};
-use crate::schema::{Kind, NERVE_CONDUCTION};
+use crate::schema::{Kind, NERVE_CONDUCTION, NERVE_CONDUCTION_STUDY};
 use crate::subjects::Subject;
 use crate::value::{Entry, Value};
 use crate::writer::{Changes, Row};
@@ -17,6 +18,95 @@ coded_enum!(
         Right => "right",
     }
 );
+
+coded_enum!(
+    /// What a nerve conduction study concludes.
+    Finding, field = "finding" {
+        Normal => "normal",
+        SensoryPolyneuropathy => "sensory_polyneuropathy",
+        Other => "other",
+    }
+);
+
+impl Finding {
+    /// As the engine reads it.
+    pub fn engine(self) -> protocol::history::NerveFinding {
+        use protocol::history::NerveFinding;
+        match self {
+            Finding::Normal => NerveFinding::Normal,
+            Finding::SensoryPolyneuropathy => NerveFinding::SensoryPolyneuropathy,
+            Finding::Other => NerveFinding::Other,
+        }
+    }
+}
+
+/// A nerve conduction study and its conclusion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NerveConductionStudy {
+    pub subject_id: i64,
+    pub visit_id: Option<i64>,
+    pub tested_on: Date,
+    pub finding: Finding,
+    /// Required for `other` (what was found); free text otherwise.
+    pub note: Option<String>,
+}
+
+impl Sealed for NerveConductionStudy {}
+
+impl SubjectRecord for NerveConductionStudy {
+    /// One study per visit: a second is a correction of the first.
+    const ONE_PER_VISIT: bool = true;
+
+    fn kind() -> &'static Kind {
+        &NERVE_CONDUCTION_STUDY
+    }
+
+    fn subject_id(&self) -> i64 {
+        self.subject_id
+    }
+
+    fn visit_id(&self) -> Option<i64> {
+        self.visit_id
+    }
+
+    fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
+        check::not_future("tested_on", self.tested_on, today)?;
+        not_before_consent("tested_on", self.tested_on, subject)?;
+        match (&self.note, self.finding) {
+            (None, Finding::Other) => Err(StoreError::invalid(
+                "note",
+                "say what was found (required for another abnormality)",
+            )),
+            (Some(note), _) => check::label("note", note, 1000).map(drop),
+            (None, _) => Ok(()),
+        }
+    }
+
+    fn changes(&self) -> Result<Changes, StoreError> {
+        Ok(vec![
+            ("subject_id", Some(Value::Int(self.subject_id))),
+            ("visit_id", self.visit_id.map(Value::Int)),
+            ("tested_on", Some(Value::Date(self.tested_on))),
+            ("finding", Some(Value::Text(self.finding.code().to_owned()))),
+            (
+                "note",
+                self.note
+                    .as_deref()
+                    .map(|n| Value::Text(n.trim().to_owned())),
+            ),
+        ])
+    }
+
+    fn from_row(row: &Row) -> Result<NerveConductionStudy, StoreError> {
+        Ok(NerveConductionStudy {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            visit_id: row.int("visit_id"),
+            tested_on: row.need("tested_on", row.date("tested_on"))?,
+            finding: Finding::parse(row.need("finding", row.text("finding"))?)?,
+            note: row.text("note").map(str::to_owned),
+        })
+    }
+}
 
 /// One nerve's conduction study.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -287,6 +287,7 @@ pub const VOIDABLE: &[&str] = &[
     "adverse_event",
     "conmed",
     "nerve_conduction",
+    "nerve_conduction_study",
     "disposition",
     "protocol_event",
 ];
@@ -361,6 +362,12 @@ impl Store {
                     "nerve_conduction" => {
                         void_record::<nerve_conduction::NerveConduction>(w, a, s, id, based_on, r)
                             .await
+                    }
+                    "nerve_conduction_study" => {
+                        void_record::<nerve_conduction::NerveConductionStudy>(
+                            w, a, s, id, based_on, r,
+                        )
+                        .await
                     }
                     "disposition" => {
                         void_record::<course::Disposition>(w, a, s, id, based_on, r).await
@@ -467,7 +474,8 @@ pub(crate) async fn recheck_subject_records(
     recheck::<crate::course::ProtocolEvent>(tx, subject, today).await?;
     recheck::<crate::history::MedicalHistory>(tx, subject, today).await?;
     recheck::<crate::history::ConcomitantMedication>(tx, subject, today).await?;
-    recheck::<crate::nerve_conduction::NerveConduction>(tx, subject, today).await
+    recheck::<crate::nerve_conduction::NerveConduction>(tx, subject, today).await?;
+    recheck::<crate::nerve_conduction::NerveConductionStudy>(tx, subject, today).await
 }
 
 async fn recheck<T: SubjectRecord>(

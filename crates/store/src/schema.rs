@@ -493,6 +493,20 @@ pub static NERVE_CONDUCTION: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A nerve conduction study's conclusion, the finding the protocol's rules read.
+pub static NERVE_CONDUCTION_STUDY: Kind = Kind {
+    name: "nerve_conduction_study",
+    table: "nerve_conduction_study",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        optional_reference("visit_id", &VISIT),
+        date("tested_on", true),
+        text("finding", true),
+        text("note", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// A data query on one field of one subject record (`store::queries`).
 pub static QUERY: Kind = Kind {
     name: "query",
@@ -544,11 +558,18 @@ pub static KINDS: &[&Kind] = &[
     &CONMED,
     &HISTORY,
     &NERVE_CONDUCTION,
+    &NERVE_CONDUCTION_STUDY,
     &QUERY,
 ];
 
 /// The kinds recorded at a visit, whose content a visit signature covers.
-pub static VISIT_RECORDS: &[&Kind] = &[&CLASI, &SLEDAI, &LAB, &NERVE_CONDUCTION];
+pub static VISIT_RECORDS: &[&Kind] = &[
+    &CLASI,
+    &SLEDAI,
+    &LAB,
+    &NERVE_CONDUCTION,
+    &NERVE_CONDUCTION_STUDY,
+];
 
 /// The kinds of a subject's casebook, whose content (with the subject record) a casebook
 /// signature covers.
@@ -567,6 +588,7 @@ pub static CASEBOOK_RECORDS: &[&Kind] = &[
     &CONMED,
     &HISTORY,
     &NERVE_CONDUCTION,
+    &NERVE_CONDUCTION_STUDY,
 ];
 
 /// The kind named `name` in the audit trail.

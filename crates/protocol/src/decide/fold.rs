@@ -11,7 +11,7 @@ use instruments::sledai::{Flare, classify_flare};
 use jiff::civil::Date;
 
 use super::{add_days, sub_days};
-use crate::history::{EventKind, EventRecord, LabRecord};
+use crate::history::{EventKind, EventRecord, LabRecord, NerveFinding};
 use crate::load::{Algorithm, StopTrigger};
 use crate::model::{MaintenancePolicy, SledaiReference};
 
@@ -94,6 +94,8 @@ pub(super) enum Found {
     Flare(SledaiChange),
     /// An adverse event, by its index in the record's events (its term is read from there).
     AdverseEvent(usize),
+    /// A nerve conduction study's finding.
+    NerveConduction(NerveFinding),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -412,6 +414,24 @@ impl Fold {
         if algorithm.deviation_events.contains(&event.kind) {
             self.deviation_events.push((event.kind, event.date));
         }
+    }
+
+    /// A nerve conduction study from the start on (one before it is the baseline study).
+    pub(super) fn nerve_conduction(
+        &mut self,
+        algorithm: &Algorithm,
+        date: Date,
+        finding: NerveFinding,
+    ) {
+        if date <= self.start {
+            return;
+        }
+        self.first(algorithm, date, |trigger| match trigger {
+            StopTrigger::NerveConduction(wanted) => {
+                (*wanted == finding).then_some(Found::NerveConduction(finding))
+            }
+            _ => None,
+        });
     }
 
     /// Notes `date` for each stopping rule not met before whose trigger `meets`.

@@ -108,6 +108,7 @@ impl<'p> FollowUp<'p> {
             labs: Vec::new(),
             doses: Vec::new(),
             events: Vec::new(),
+            nerve_conduction: Vec::new(),
         };
         history.check_dates()?;
         // Room for a record per scheduled visit and laboratory date.

@@ -323,6 +323,13 @@ fn fold_record(algorithm: &Algorithm, history: &History, as_of: Date) -> Fold {
         }
         fold.event(algorithm, index, event);
     }
+    for study in history
+        .nerve_conduction
+        .iter()
+        .take_while(|r| r.date <= as_of)
+    {
+        fold.nerve_conduction(algorithm, study.date, study.finding);
+    }
     fold
 }
 
@@ -520,6 +527,15 @@ fn ignored(history: &History, as_of: Date) -> Vec<String> {
             event.kind, event.date
         ));
     }
+    for study in after(&history.nerve_conduction, |r| r.date, as_of) {
+        ignored.push(late(format_args!("nerve_conduction"), study.date));
+    }
+    for study in before(&history.nerve_conduction, |r| r.date, |date| date <= start) {
+        ignored.push(format!(
+            "nerve_conduction dated {}: on or before the start date, the baseline study",
+            study.date
+        ));
+    }
     for lab in before(&history.labs, |r| r.date, |date| date <= start) {
         ignored.push(format!(
             "labs {} dated {}: on or before the start date, a screening value (eligibility), not treatment toxicity",
@@ -556,6 +572,7 @@ fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec
         .chain(history.sledai.iter().map(|r| r.date))
         .chain(history.labs.iter().map(|r| r.date))
         .chain(history.events.iter().map(|r| r.date))
+        .chain(history.nerve_conduction.iter().map(|r| r.date))
         .collect();
     dates.sort_unstable();
     dates.dedup();

@@ -431,6 +431,9 @@ impl Writer<'_> {
                 lab.unit
             ),
             Found::Flare(change) => self.sledai(change),
+            Found::NerveConduction(finding) => {
+                format!("nerve conduction study on {date} shows {}", finding.words())
+            }
             Found::AdverseEvent(index) => {
                 let event = &self.history.events[index];
                 let what = event

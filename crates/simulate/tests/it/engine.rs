@@ -25,6 +25,7 @@ fn check_course(protocol: &Protocol, model: &Model, seed: u64, patient: u64) -> 
         labs: Vec::new(),
         doses: Vec::new(),
         events: Vec::new(),
+        nerve_conduction: Vec::new(),
     };
     let mut compared = 0;
     simulate_patient(protocol, model, (seed, 0, patient), START, |encounter| {

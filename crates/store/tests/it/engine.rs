@@ -5,12 +5,15 @@
 
 use store::{
     ActionTaken, AdverseEvent, Backend, Causality, ConcomitantMedication, Disposition,
-    DispositionStatus, EventType, Outcome, ProtocolEvent,
+    DispositionStatus, EventType, Finding, NerveConductionStudy, Outcome, ProtocolEvent,
 };
 
 use crate::fixture::{Fixture, days_ago, fixture, subject_data};
 
-both_backends!(each_stop_fires_from_the_record);
+both_backends!(
+    each_stop_fires_from_the_record,
+    a_nerve_conduction_finding_stops_thalidomide,
+);
 
 /// The rule ids of the decision today on `subject`'s record.
 async fn rules(f: &Fixture, subject: i64) -> Vec<String> {
@@ -116,4 +119,60 @@ async fn each_stop_fires_from_the_record(backend: Backend) {
             .any(|id| id.starts_with("stop."))
     );
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+/// A nerve conduction study's finding reaches the engine: on the thalidomide cohort's protocol,
+/// confirmed sensory polyneuropathy stops the drug; a normal study does not.
+async fn a_nerve_conduction_finding_stops_thalidomide(backend: Backend) {
+    let f = fixture(backend).await;
+    let inv = &f.investigator;
+    let study = f.store.study().await.expect("study");
+    f.store
+        .amend_protocol(
+            &f.admin,
+            study.version,
+            include_str!("../../../../protocols/thalidomide-cohort.toml"),
+            "the thalidomide cohort's protocol",
+        )
+        .await
+        .expect("amended");
+    let subject = f.enrol(&subject_data("T-001"), days_ago(20)).await.id;
+    let visit = f.visit_on(subject, "month 6", days_ago(2)).await;
+    let study = |finding: Finding| NerveConductionStudy {
+        subject_id: subject,
+        visit_id: Some(visit.id),
+        tested_on: days_ago(2),
+        finding,
+        note: None,
+    };
+    match f.store.add_record(inv, &study(Finding::Other)).await {
+        Err(store::StoreError::Invalid { field, .. }) => assert_eq!(field, "note"),
+        other => panic!("another abnormality without a note was saved: {other:?}"),
+    }
+    let normal = f
+        .store
+        .add_record(inv, &study(Finding::Normal))
+        .await
+        .expect("study");
+    assert!(
+        !rules(&f, subject)
+            .await
+            .iter()
+            .any(|id| id.starts_with("stop."))
+    );
+    f.store
+        .update_record(
+            inv,
+            normal.id,
+            normal.version,
+            &study(Finding::SensoryPolyneuropathy),
+            "report read again: sural amplitudes reduced both sides",
+        )
+        .await
+        .expect("corrected");
+    let fired = rules(&f, subject).await;
+    assert!(
+        fired.iter().any(|id| id == "stop.polyneuropathy"),
+        "{fired:?}"
+    );
 }

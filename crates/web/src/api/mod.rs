@@ -53,6 +53,10 @@ pub(crate) fn routes() -> Routes {
         )
         .post("/api/v1/subjects/{code}/visits/{visit}/labs", visits::lab)
         .post(
+            "/api/v1/subjects/{code}/visits/{visit}/nerve-conduction",
+            visits::nerve_study,
+        )
+        .post(
             "/api/v1/subjects/{code}/visits/{visit}/signatures",
             visits::sign,
         )

@@ -30,6 +30,7 @@ use crate::api::{clinical, course, error, json, queries, records, subjects, visi
         visits::clasi,
         visits::sledai,
         visits::lab,
+        visits::nerve_study,
         visits::dose,
         visits::sign,
         clinical::decision,

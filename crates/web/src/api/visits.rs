@@ -7,8 +7,8 @@ use axum::response::Response;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use store::{
-    ClasiAssessment, Decimal, DosePeriod, Entry, LabResult, Meaning, Password, SledaiAssessment,
-    StoreError, Visit, VisitData,
+    ClasiAssessment, Decimal, DosePeriod, Entry, Finding, LabResult, Meaning, NerveConductionStudy,
+    Password, SledaiAssessment, StoreError, Visit, VisitData,
 };
 use utoipa::ToSchema;
 
@@ -349,6 +349,55 @@ pub(crate) async fn lab(
         ..Saved::new(&stored)
     };
     Ok(json(status, &saved))
+}
+
+/// A nerve conduction study's conclusion at a visit (one per visit).
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct NerveStudyIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
+    #[schema(value_type = String, format = Date)]
+    tested_on: Date,
+    /// `normal`, `sensory_polyneuropathy` or `other` (then say what in `note`).
+    #[schema(pattern = "^(normal|sensory_polyneuropathy|other)$")]
+    finding: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/nerve-conduction", tag = "visits",
+    params(("code" = String, Path, description = "The pseudonymous study id"),
+           ("visit" = i64, Path, description = "The visit's id")),
+    request_body = NerveStudyIn,
+    responses(
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 409, description = "Changed since read, or a study already recorded at this visit", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn nerve_study(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path((code, visit)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let input: NerveStudyIn = parse(&body)?;
+    let record = NerveConductionStudy {
+        subject_id: subject.id,
+        visit_id: Some(visit.id),
+        tested_on: input.tested_on,
+        finding: Finding::parse(&input.finding)?,
+        note: input.note.filter(|note| !note.trim().is_empty()),
+    };
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    Ok(json(status, &Saved::new(&stored)))
 }
 
 /// A period on one daily dose of the study drug.

@@ -39,6 +39,10 @@ pub(crate) fn routes() -> Routes {
         .post("/subjects/{code}/visits/{visit}/clasi", visit::save_clasi)
         .post("/subjects/{code}/visits/{visit}/sledai", visit::save_sledai)
         .post("/subjects/{code}/visits/{visit}/labs", visit::add_lab)
+        .post(
+            "/subjects/{code}/visits/{visit}/nerve-conduction",
+            visit::save_nerve_study,
+        )
         .post("/subjects/{code}/visits/{visit}/dose", visit::give_dose)
         .post("/subjects/{code}/visits/{visit}/decision", decision::record)
         .post("/subjects/{code}/visits/{visit}/sign", visit::sign)

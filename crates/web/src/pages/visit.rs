@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use store::{
-    ClasiAssessment, DosePeriod, LabResult, Meaning, Password, SledaiAssessment, Stored, Subject,
-    Visit, VisitData,
+    ClasiAssessment, DosePeriod, Finding, LabResult, Meaning, NerveConductionStudy, Password,
+    SledaiAssessment, Stored, Subject, Visit, VisitData,
 };
 
 use crate::AppState;
@@ -29,6 +29,7 @@ pub(crate) struct Sections {
     pub(crate) clasi: Option<Typed>,
     pub(crate) sledai: Option<Typed>,
     pub(crate) lab: Option<Typed>,
+    pub(crate) nerve: Option<Typed>,
     pub(crate) dose: Option<Typed>,
     pub(crate) decision: Option<Typed>,
     pub(crate) sign: Option<Typed>,
@@ -94,6 +95,17 @@ pub(crate) async fn render(
         .labs
         .iter()
         .filter(|lab| lab.data.visit_id == Some(visit.id))
+        .collect();
+    let nerve_study = record
+        .nerve_studies
+        .iter()
+        .find(|study| study.data.visit_id == Some(visit.id));
+    let nerve_form = typed
+        .nerve
+        .unwrap_or_else(|| Typed::filled([("tested_on", date_text.as_str())]));
+    let findings: Vec<(&str, &str)> = Finding::ALL
+        .iter()
+        .map(|finding| (finding.code(), finding_text(*finding)))
         .collect();
     let signatures = state.store.signatures(visit.id).await?;
     let csrf = &principal.csrf_token;
@@ -196,7 +208,7 @@ pub(crate) async fn render(
         }
         nav.sections aria-label="Sections" {
             a href="#clasi" { "CLASI" } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { "Labs" }
-            a href="#dose" { "Dose" } a href="#decision" { "Protocol decision" } a href="#sign" { "Signature" }
+            a href="#nerve" { "Nerve conduction" } a href="#dose" { "Dose" } a href="#decision" { "Protocol decision" } a href="#sign" { "Signature" }
         }
 
         section #clasi {
@@ -272,6 +284,30 @@ pub(crate) async fn render(
             }
         }
 
+        section #nerve {
+            h2 { "Nerve conduction study" }
+            @match nerve_study {
+                Some(study) => {
+                    (nerve_form.summary(&[]))
+                    p { "Tested on " (study.data.tested_on) ": " strong { (finding_text(study.data.finding)) }
+                        @if let Some(note) = &study.data.note { " — " (note) } }
+                    (void("nerve_conduction_study", study.id, study.version, "nerve"))
+                }
+                None => {
+                    form method="post" action={ (base) "/nerve-conduction" } {
+                        (form::token(csrf))
+                        (nerve_form.summary(&["tested_on", "finding", "note"]))
+                        div.row {
+                            (nerve_form.input("tested_on", "Tested on", "date"))
+                            (nerve_form.select("finding", "Conclusion", &findings))
+                            (nerve_form.input("note", "Note (required for another abnormality)", "text"))
+                        }
+                        button type="submit" { "Save nerve conduction study" }
+                    }
+                }
+            }
+        }
+
         section #dose {
             h2 { "Dose given" }
             p {
@@ -326,6 +362,61 @@ pub(crate) async fn render(
 
 fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |date| date.to_string())
+}
+
+/// A nerve conduction study's conclusion as a clinician reads it.
+fn finding_text(finding: Finding) -> &'static str {
+    match finding {
+        Finding::Normal => "normal",
+        Finding::SensoryPolyneuropathy => "sensory polyneuropathy",
+        Finding::Other => "another abnormality",
+    }
+}
+
+pub(crate) async fn save_nerve_study(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, visit_id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let (subject, visit) = posted(
+        &state,
+        &principal,
+        &code,
+        visit_id,
+        Action::EnterVisitData,
+        &typed,
+    )
+    .await?;
+    let tested_on = typed.date("tested_on");
+    let finding = Finding::parse(typed.get("finding"))
+        .map_err(|error| typed.refused(error))
+        .ok();
+    if let (Some(tested_on), Some(finding), false) = (tested_on, finding, typed.has_errors()) {
+        let study = NerveConductionStudy {
+            subject_id: subject.id,
+            visit_id: Some(visit.id),
+            tested_on,
+            finding,
+            note: Some(typed.get("note").trim().to_owned()).filter(|note| !note.is_empty()),
+        };
+        match state.store.add_record(&principal.actor, &study).await {
+            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "nerve")).into_response()),
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    again(
+        &state,
+        &principal,
+        &subject,
+        &visit,
+        Sections {
+            nerve: Some(typed),
+            ..Sections::default()
+        },
+    )
+    .await
 }
 
 /// The saved CLASI beside the typed one, when someone else saved first.

@@ -564,6 +564,84 @@ async fn events_and_disposition_reach_the_decision(backend: Backend) {
     assert_eq!(after["decision"]["action"], "stop");
 }
 
+/// A nerve conduction study entered through the API is one per visit and, on the thalidomide
+/// cohort's protocol, confirmed polyneuropathy stops the drug.
+async fn a_nerve_conduction_study_reaches_the_decision(backend: Backend) {
+    let study = Study::new(backend).await;
+    let store = &study.app.store;
+    let admin = store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let version = store.study().await.expect("study").version;
+    store
+        .amend_protocol(
+            &admin,
+            version,
+            include_str!("../../../../protocols/thalidomide-cohort.toml"),
+            "the thalidomide cohort",
+        )
+        .await
+        .expect("amended");
+    let coordinator = Script::new(&study, "coord_a");
+    // A study after the start (one on the start date is the baseline study).
+    let visit = created(
+        &coordinator
+            .post(
+                "/subjects/A-001/visits",
+                json!({"name": "Month 1", "actual_date": "2025-02-10"}),
+            )
+            .await,
+    )["id"]
+        .as_i64()
+        .expect("visit");
+    let path = format!("/subjects/A-001/visits/{visit}/nerve-conduction");
+    let (status, refused) = coordinator
+        .post(
+            &path,
+            json!({"tested_on": "2025-02-10", "finding": "other"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["field"], "note");
+    created(
+        &coordinator
+            .post(
+                &path,
+                json!({"tested_on": "2025-02-10", "finding": "sensory_polyneuropathy"}),
+            )
+            .await,
+    );
+    let (status, second) = coordinator
+        .post(
+            &path,
+            json!({"tested_on": "2025-02-10", "finding": "normal"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{second}");
+    assert_eq!(second["existing"]["entity"], "nerve_conduction_study");
+    let (_, decision) = coordinator
+        .get("/subjects/A-001/decision?as_of=2025-02-15")
+        .await;
+    let fired: Vec<&str> = decision["decision"]["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|rule| rule["id"].as_str())
+        .collect();
+    assert!(fired.contains(&"stop.polyneuropathy"), "{decision}");
+}
+
+#[tokio::test]
+async fn a_nerve_conduction_study_reaches_the_decision_sqlite() {
+    a_nerve_conduction_study_reaches_the_decision(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_nerve_conduction_study_reaches_the_decision_postgres() {
+    a_nerve_conduction_study_reaches_the_decision(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn events_and_disposition_reach_the_decision_sqlite() {
     events_and_disposition_reach_the_decision(Backend::Sqlite).await;

@@ -1052,3 +1052,45 @@ async fn a_withdrawal_on_the_subject_page_stops_the_decision() {
         decision.rules
     );
 }
+
+/// A nerve conduction study's conclusion is entered on the visit page, once per visit.
+#[tokio::test]
+async fn a_nerve_conduction_study_is_entered_once_on_the_visit_page() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut coord = User::new(&app, "coord_a").await;
+    let subject_page = coord.get("/subjects/A-001").await;
+    let visit = visit_id(&subject_page.body, "Baseline");
+    let path = format!("/subjects/A-001/visits/{visit}/nerve-conduction");
+    let refused = coord
+        .post(
+            &path,
+            &[
+                ("tested_on", "2025-01-20"),
+                ("finding", "other"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"note-error\""),
+        "{}",
+        refused.body
+    );
+    let saved = coord
+        .post(&path, &[("tested_on", "2025-01-20"), ("finding", "normal")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = coord.get(&format!("/subjects/A-001/visits/{visit}")).await;
+    assert!(
+        page.body
+            .contains("Tested on 2025-01-20: <strong>normal</strong>"),
+        "{}",
+        page.body
+    );
+    let again = coord
+        .post(&path, &[("tested_on", "2025-01-20"), ("finding", "normal")])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("already recorded at this visit"));
+}

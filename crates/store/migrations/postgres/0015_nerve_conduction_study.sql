@@ -1,0 +1,16 @@
+-- A nerve conduction study's conclusion (projection of its events): normal, sensory
+-- polyneuropathy or another abnormality, with a note; the per-nerve measurements, when entered,
+-- are in nerve_conduction.
+CREATE TABLE nerve_conduction_study (
+    id          BIGINT PRIMARY KEY,
+    version     BIGINT NOT NULL,
+    removed     BOOLEAN NOT NULL,
+    last_seq    BIGINT NOT NULL REFERENCES audit_event (seq),
+    subject_id  BIGINT NOT NULL REFERENCES subject (id),
+    visit_id    BIGINT REFERENCES visit (id),
+    tested_on   TEXT NOT NULL,
+    finding     TEXT NOT NULL,
+    note        TEXT
+);
+CREATE INDEX nerve_conduction_study_subject ON nerve_conduction_study (subject_id);
+CREATE INDEX nerve_conduction_study_visit ON nerve_conduction_study (visit_id);
