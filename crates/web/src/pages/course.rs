@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use store::{Disposition, DispositionStatus, EventType, ProtocolEvent, Stored, Subject};
+use store::{
+    Disposition, DispositionStatus, EventType, ProtocolEvent, Stored, Subject, SubjectRecord,
+};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -127,14 +129,27 @@ fn note(typed: &Typed, name: &str) -> Option<String> {
     Some(typed.get(name).trim().to_owned()).filter(|text| !text.is_empty())
 }
 
-/// A refused form: the subject page again with it as typed.
-async fn again(
+/// Saves the record `read` makes of the posted form, back to the subject page; a refusal
+/// shows the subject page again with the form as typed (placed by `shown`).
+async fn save<T: SubjectRecord>(
     state: &AppState,
     principal: &Principal,
-    subject: &Subject,
-    forms: Forms,
+    code: &str,
+    pairs: Vec<(String, String)>,
+    read: impl FnOnce(&mut Typed, i64) -> Option<T>,
+    shown: fn(Typed) -> Forms,
 ) -> Result<Response, PageError> {
-    let page = render(state, principal, subject, forms).await?;
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(state, principal, code, Action::EnterVisitData).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    if let Some(record) = read(&mut typed, subject.id).filter(|_| !typed.has_errors()) {
+        match state.store.add_record(&principal.actor, &record).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#course")).into_response()),
+            Err(error) => typed.refused(error)?,
+        }
+    }
+    let page = render(state, principal, &subject, shown(typed)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -144,31 +159,23 @@ pub(crate) async fn add_event(
     Path(code): Path<String>,
     axum::Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
-    let event = EventType::parse(typed.get("event"))
-        .map_err(|error| typed.refused(error))
-        .ok();
-    let date = typed.date("occurred_on");
-    if let (Some(event), Some(occurred_on), false) = (event, date, typed.has_errors()) {
-        let record = ProtocolEvent {
-            subject_id: subject.id,
-            occurred_on,
-            event,
-            note: note(&typed, "note"),
-        };
-        match state.store.add_record(&principal.actor, &record).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#course")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    let forms = Forms {
+    let read = |typed: &mut Typed, subject_id| {
+        let event = EventType::parse(typed.get("event"))
+            .map_err(|error| typed.refused(error))
+            .ok();
+        let date = typed.date("occurred_on");
+        Some(ProtocolEvent {
+            subject_id,
+            occurred_on: date?,
+            event: event?,
+            note: note(typed, "note"),
+        })
+    };
+    let shown = |typed| Forms {
         event: Some(typed),
         ..Forms::default()
     };
-    again(&state, &principal, &subject, forms).await
+    save(&state, &principal, &code, pairs, read, shown).await
 }
 
 pub(crate) async fn add_disposition(
@@ -177,29 +184,21 @@ pub(crate) async fn add_disposition(
     Path(code): Path<String>,
     axum::Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
-    let status = DispositionStatus::parse(typed.get("status"))
-        .map_err(|error| typed.refused(error))
-        .ok();
-    let date = typed.date("disposition_date");
-    if let (Some(status), Some(disposition_date), false) = (status, date, typed.has_errors()) {
-        let record = Disposition {
-            subject_id: subject.id,
-            status,
-            disposition_date,
-            details: note(&typed, "details"),
-        };
-        match state.store.add_record(&principal.actor, &record).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#course")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    let forms = Forms {
+    let read = |typed: &mut Typed, subject_id| {
+        let status = DispositionStatus::parse(typed.get("status"))
+            .map_err(|error| typed.refused(error))
+            .ok();
+        let date = typed.date("disposition_date");
+        Some(Disposition {
+            subject_id,
+            status: status?,
+            disposition_date: date?,
+            details: note(typed, "details"),
+        })
+    };
+    let shown = |typed| Forms {
         disposition: Some(typed),
         ..Forms::default()
     };
-    again(&state, &principal, &subject, forms).await
+    save(&state, &principal, &code, pairs, read, shown).await
 }
