@@ -105,7 +105,7 @@ pub(crate) async fn render(
         .unwrap_or_else(|| Typed::filled([("tested_on", date_text.as_str())]));
     let findings: Vec<(&str, &str)> = Finding::ALL
         .iter()
-        .map(|finding| (finding.code(), finding_text(*finding)))
+        .map(|finding| (finding.code(), finding.engine().words()))
         .collect();
     let signatures = state.store.signatures(visit.id).await?;
     let csrf = &principal.csrf_token;
@@ -289,7 +289,7 @@ pub(crate) async fn render(
             @match nerve_study {
                 Some(study) => {
                     (nerve_form.summary(&[]))
-                    p { "Tested on " (study.data.tested_on) ": " strong { (finding_text(study.data.finding)) }
+                    p { "Tested on " (study.data.tested_on) ": " strong { (study.data.finding.engine().words()) }
                         @if let Some(note) = &study.data.note { " — " (note) } }
                     (void("nerve_conduction_study", study.id, study.version, "nerve"))
                 }
@@ -362,15 +362,6 @@ pub(crate) async fn render(
 
 fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |date| date.to_string())
-}
-
-/// A nerve conduction study's conclusion as a clinician reads it.
-fn finding_text(finding: Finding) -> &'static str {
-    match finding {
-        Finding::Normal => "normal",
-        Finding::SensoryPolyneuropathy => "sensory polyneuropathy",
-        Finding::Other => "another abnormality",
-    }
 }
 
 pub(crate) async fn save_nerve_study(
