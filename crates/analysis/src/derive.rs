@@ -103,6 +103,7 @@ pub struct SubjectRow {
     pub relapse_week: Option<f64>,
     pub dose_at_relapse: Option<String>,
     pub followup_months: Option<f64>,
+    /// The highest amount per administration, mg (the paper's Table 2 "maximum dose").
     pub max_dose_mg: Option<f64>,
     /// The disposition status when participation ended early.
     pub withdrawal: Option<String>,
@@ -293,7 +294,7 @@ fn common_row(subject: &SubjectSnapshot) -> SubjectRow {
         relapse_week: None,
         dose_at_relapse: None,
         followup_months: subject.last_day.map(|day| day as f64 / DAYS_PER_MONTH),
-        max_dose_mg: subject.doses.iter().map(|d| d.mg_per_day).reduce(f64::max),
+        max_dose_mg: subject.doses.iter().map(|d| d.mg).reduce(f64::max),
         withdrawal: None,
         withdrawal_week: None,
         last_phase: subject.decisions.last().map(|d| d.phase.clone()),
@@ -351,17 +352,14 @@ fn recorded_row(subject: &SubjectSnapshot, definitions: &Definitions) -> Subject
     }
 }
 
-/// The daily dose running on `day`, as text (`5 mg/day`, or `off`).
+/// The regimen running on `day`, as prescribed (`5 mg on alternate days`, or `off`).
 fn dose_on(subject: &SubjectSnapshot, day: i64) -> String {
     subject
         .doses
         .iter()
         .rev()
         .find(|d| d.start_day <= day && d.end_day.is_none_or(|end| day <= end))
-        .map_or_else(
-            || "off".to_owned(),
-            |d| format!("{} mg/day", crate::snapshot::number(d.mg_per_day)),
-        )
+        .map_or_else(|| "off".to_owned(), |d| d.regimen.clone())
 }
 
 pub fn visit_rows(subject: &SubjectSnapshot) -> Vec<VisitRow> {

@@ -221,13 +221,25 @@ pub struct VisitPoint {
     pub damage: Measure,
 }
 
-/// A period on one daily dose of the study drug; `end_day` is `None` while it runs (it then runs to the
-/// snapshot's last day).
+/// A period on one regimen of the study drug; `end_day` is `None` while it runs (it then runs to
+/// the snapshot's last day).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DoseSpan {
     pub start_day: i64,
     pub end_day: Option<i64>,
-    pub mg_per_day: f64,
+    /// Milligrams per administration (the paper's Table 2 gives the maximum dose in these).
+    pub mg: f64,
+    /// Administrations a week: 7 once daily, 3.5 on alternate days, 3, 2.
+    pub per_week: f64,
+    /// As prescribed, without the drug: "5 mg on alternate days".
+    pub regimen: String,
+}
+
+impl DoseSpan {
+    /// Milligrams a day averaged over the week, for the swimmer plot's shading only.
+    pub fn mg_per_day(&self) -> f64 {
+        self.mg * self.per_week / 7.0
+    }
 }
 
 /// One adverse event. What the source does not say stays `None`.

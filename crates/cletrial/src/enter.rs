@@ -8,6 +8,7 @@
 
 use instruments::clasi::{Area, Clasi};
 use instruments::ctcae::LabUnit;
+use instruments::medication::{DoseUnit, Regimen};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use protocol::eligibility::{Candidate, Count};
@@ -15,8 +16,8 @@ use protocol::history::LabRecord;
 use protocol::{Decision, Protocol};
 use store::{
     ActionTaken, AdverseEvent, Batch, Causality, ClasiAssessment, Decimal, Disposition,
-    DispositionStatus, DosePeriod, Enrolment, Entry, EventType, LabResult, Outcome,
-    ProtocolDecision, ProtocolEvent, Store, StoreError, SubjectData, VisitData,
+    DispositionStatus, DoseChange, DosePeriod, Enrolment, Entry, EventType, LabResult, NewDose,
+    Outcome, ProtocolDecision, ProtocolEvent, Store, StoreError, SubjectData, VisitData,
 };
 
 /// One patient's course, ready to enter.
@@ -147,45 +148,77 @@ fn visit_name(start: Date, date: Date, scheduled: bool) -> String {
     }
 }
 
-/// A daily dose in mg as the store keeps it: the level's weekly amount over seven days, to four
-/// decimals (5 mg three times a week is 2.1429 mg/day); `None` for no drug.
-fn daily_mg(protocol: &Protocol, level: &str) -> Result<Option<Decimal>, StoreError> {
-    let weekly = protocol
-        .dose_level(level)
-        .map_or(0.0, protocol::model::DoseLevel::mg_per_week);
-    if weekly <= 0.0 {
-        return Ok(None);
+/// The dose changes the decisions named, as the store's dose-change command takes them: each
+/// level from the visit that named it (the off level stops the drug); the last one runs on.
+fn dose_changes(
+    protocol: &Protocol,
+    subject_id: i64,
+    visits: &[VisitEntry],
+) -> Result<Vec<DoseChange>, StoreError> {
+    let drug = protocol
+        .file()
+        .study
+        .drug
+        .ok_or_else(|| StoreError::invalid("drug", "the protocol names no study drug"))?;
+    let mut changes: Vec<DoseChange> = Vec::new();
+    let mut named: Option<&str> = None;
+    for visit in visits {
+        let level_id = visit.decision.dose.as_str();
+        if named == Some(level_id) {
+            continue;
+        }
+        let level = protocol.dose_level(level_id).ok_or_else(|| {
+            StoreError::invalid(
+                "dose",
+                format!("'{level_id}' is no dose level of the protocol"),
+            )
+        })?;
+        let dose = match level.amount_and_frequency() {
+            Some((amount, frequency)) => NewDose::Regimen(Regimen {
+                drug,
+                amount,
+                unit: DoseUnit::Milligram,
+                frequency,
+            }),
+            None if named.is_none() => continue,
+            None => NewDose::Stop(drug),
+        };
+        named = Some(level_id);
+        changes.push(DoseChange {
+            subject_id,
+            from: visit.date,
+            dose,
+            until: None,
+        });
     }
-    let text = format!("{:.4}", weekly / 7.0);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    Decimal::parse("daily_dose_mg", text).map(Some)
+    Ok(changes)
 }
 
-/// The dose periods the decisions named: each level runs from the visit that named it to the
-/// day before the next change; the last one is still running.
-fn dose_periods(
-    protocol: &Protocol,
-    visits: &[VisitEntry],
-) -> Result<Vec<(Date, Option<Date>, Decimal)>, StoreError> {
-    let mut changes: Vec<(Date, &str)> = Vec::new();
-    for visit in visits {
-        if changes
-            .last()
-            .is_none_or(|(_, level)| *level != visit.decision.dose)
+/// The periods a sequence of dose changes leaves, as [`Store::change_dose`] keeps them (for a
+/// record written without a store: `simulate --tidy`).
+pub(crate) fn periods_of(changes: &[DoseChange], protocol: &Protocol) -> Vec<DosePeriod> {
+    let mut periods: Vec<DosePeriod> = Vec::new();
+    for change in changes {
+        if let Some(running) = periods
+            .last_mut()
+            .filter(|period| period.end_date.is_none())
         {
-            changes.push((visit.date, &visit.decision.dose));
+            running.end_date = Some(change.from.saturating_sub(1.day()));
+        }
+        if let NewDose::Regimen(regimen) = change.dose {
+            periods.push(DosePeriod {
+                subject_id: change.subject_id,
+                regimen,
+                level: protocol
+                    .level_of(&regimen)
+                    .ok()
+                    .map(|level| level.id.clone()),
+                start_date: change.from,
+                end_date: change.until,
+            });
         }
     }
-    let mut periods = Vec::new();
-    for (index, (from, level)) in changes.iter().enumerate() {
-        let to = changes
-            .get(index + 1)
-            .map(|(next, _)| next.saturating_sub(1.day()));
-        if let Some(mg) = daily_mg(protocol, level)? {
-            periods.push((*from, to, mg));
-        }
-    }
-    Ok(periods)
+    periods
 }
 
 /// The visits of `course` as the record keeps them: named by the schedule, with a planned date
@@ -213,7 +246,7 @@ pub(crate) fn visit_data(course: &PatientCourse) -> Vec<VisitData> {
 
 /// The records of a course that follow its visits, in the order they are written.
 pub(crate) struct AfterVisits {
-    pub dose_periods: Vec<DosePeriod>,
+    pub dose_changes: Vec<DoseChange>,
     pub labs: Vec<LabResult>,
     pub adverse_events: Vec<AdverseEvent>,
     pub events: Vec<ProtocolEvent>,
@@ -228,22 +261,7 @@ pub(crate) fn after_visits(
     subject_id: i64,
     visit_ids: &[(Date, i64)],
 ) -> Result<AfterVisits, StoreError> {
-    let drug = protocol
-        .file()
-        .study
-        .drug
-        .clone()
-        .unwrap_or_else(|| "study drug".to_owned());
-    let dose_periods = dose_periods(protocol, &course.visits)?
-        .into_iter()
-        .map(|(from, to, mg)| DosePeriod {
-            subject_id,
-            drug: drug.clone(),
-            daily_dose_mg: mg,
-            start_date: from,
-            end_date: to,
-        })
-        .collect();
+    let dose_changes = dose_changes(protocol, subject_id, &course.visits)?;
     let labs = course
         .labs
         .iter()
@@ -308,7 +326,7 @@ pub(crate) fn after_visits(
         })
         .collect();
     Ok(AfterVisits {
-        dose_periods,
+        dose_changes,
         labs,
         adverse_events,
         events,
@@ -366,8 +384,8 @@ pub async fn enter(
         entered.decisions += 1;
     }
     let after = after_visits(protocol, course, subject.id, &visit_ids)?;
-    for period in &after.dose_periods {
-        batch.add_record(period).await?;
+    for change in &after.dose_changes {
+        batch.change_dose(change).await?;
     }
     for lab in &after.labs {
         batch.add_record(lab).await?;
@@ -381,7 +399,7 @@ pub async fn enter(
     if let Some(disposition) = &after.disposition {
         batch.add_record(disposition).await?;
     }
-    entered.dose_periods = after.dose_periods.len();
+    entered.dose_periods = periods_of(&after.dose_changes, protocol).len();
     entered.labs = after.labs.len();
     entered.adverse_events = after.adverse_events.len();
     Ok(entered)

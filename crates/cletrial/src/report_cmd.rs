@@ -19,6 +19,7 @@ use analysis::snapshot::{
 };
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use instruments::medication::Regimen;
 use jiff::civil::Date;
 use store::{
     AdverseEvent, ClasiAssessment, DbUrl, Disposition, DosePeriod, LabResult, ProtocolDecision,
@@ -251,8 +252,8 @@ struct SubjectRecords {
     /// Visits: name and actual date.
     visits: Vec<(Name, Option<Date>)>,
     clasi: Vec<ClasiTotals>,
-    /// (start, end, mg per day).
-    doses: Vec<(Date, Option<Date>, f64)>,
+    /// (start, end, regimen).
+    doses: Vec<(Date, Option<Date>, Regimen)>,
     events: Vec<EventRecord>,
     /// (test, collected on, CTCAE grade).
     labs: Vec<(Name, Date, Option<u8>)>,
@@ -318,7 +319,7 @@ async fn read_subject(
             .collect(),
         doses: doses
             .iter()
-            .map(|d| (d.start_date, d.end_date, d.daily_dose_mg.as_f64()))
+            .map(|d| (d.start_date, d.end_date, d.regimen))
             .collect(),
         events: events
             .into_iter()
@@ -403,10 +404,12 @@ fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
         doses: r
             .doses
             .iter()
-            .map(|d| DoseSpan {
-                start_day: day(d.0),
-                end_day: d.1.map(day),
-                mg_per_day: d.2,
+            .map(|(start, end, regimen)| DoseSpan {
+                start_day: day(*start),
+                end_day: end.map(day),
+                mg: regimen.amount.mg(),
+                per_week: regimen.frequency.per_week().unwrap_or(0.0),
+                regimen: regimen.dose_words(),
             })
             .collect(),
         adverse_events: r

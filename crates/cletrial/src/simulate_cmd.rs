@@ -166,12 +166,17 @@ pub fn run(args: SimulateArgs) -> CmdResult {
             protocol.id()
         )));
     }
-    let drug = protocol.file().study.drug.clone().unwrap_or_default();
+    let drug = protocol
+        .file()
+        .study
+        .drug
+        .map(instruments::medication::Drug::id)
+        .unwrap_or_default();
     let source = match args.time_to_cr {
         TimeToCr::Text => TimeToCrSource::Text,
         TimeToCr::Table2 => TimeToCrSource::Table2,
     };
-    let model = Model::for_drug(&drug, source).ok_or_else(|| {
+    let model = Model::for_drug(drug, source).ok_or_else(|| {
         CliError::input(format!(
             "--protocol {}: no simulation model for study.drug '{drug}'; models exist for: {}",
             args.protocol,

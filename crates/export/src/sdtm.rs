@@ -98,7 +98,7 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         t("EXTRT", "Name of Treatment", 40),
         n("EXDOSE", "Dose"),
         t("EXDOSU", "Dose Units", 2),
-        t("EXDOSFRQ", "Dosing Frequency per Interval", 2),
+        t("EXDOSFRQ", "Dosing Frequency per Interval", 20),
         t("EXROUTE", "Route of Administration", 5),
         t("EXSTDTC", "Start Date/Time of Treatment", DATE),
         t("EXENDTC", "End Date/Time of Treatment", DATE),
@@ -606,31 +606,37 @@ impl Sdtm {
             out(1, &mut sv)?;
         }
 
-        // EX
+        // EX: the regimen as prescribed, amount per administration with its unit and CDISC
+        // frequency. A period kept before regimens (an average mg/day) reads as that amount once
+        // daily, as the store reads it.
         for (seq, dose) in doses.iter().enumerate() {
-            let amount = f.entry(dose, "daily_dose_mg").text().unwrap_or_default();
+            let amount = f
+                .entry(dose, "amount")
+                .text()
+                .or_else(|| f.entry(dose, "daily_dose_mg").text())
+                .unwrap_or_default();
             let amount: f64 = amount.parse().map_err(|_| {
                 ExportError::invalid(
                     format!("dose {} of {}", dose.id, book.code),
-                    format!("daily_dose_mg '{amount}' is not a number"),
+                    format!("amount '{amount}' is not a number"),
                 )
             })?;
+            let drug = f.entry(dose, "drug").text().unwrap_or_default();
+            let treatment = instruments::medication::Drug::find(drug)
+                .map_or_else(|_| drug.to_uppercase(), |drug| drug.name().to_uppercase());
             let (start, end) = (
                 f.entry(dose, "start_date").date(),
                 f.entry(dose, "end_date").date(),
             );
             let mut ex = row(2);
             ex.num("EXSEQ", Some((seq + 1) as f64))
-                .text(
-                    "EXTRT",
-                    f.entry(dose, "drug")
-                        .text()
-                        .unwrap_or_default()
-                        .to_uppercase(),
-                )
+                .text("EXTRT", treatment)
                 .num("EXDOSE", Some(amount))
-                .text("EXDOSU", "mg")
-                .text("EXDOSFRQ", "QD")
+                .text("EXDOSU", f.entry(dose, "unit").text().unwrap_or("mg"))
+                .text(
+                    "EXDOSFRQ",
+                    f.entry(dose, "frequency").text().unwrap_or("QD"),
+                )
                 .text("EXROUTE", "ORAL")
                 .date("EXSTDTC", start)
                 .date("EXENDTC", end)
@@ -1233,7 +1239,10 @@ mod tests {
         ];
         let dose = [
             ("drug", text("lenalidomide")),
-            ("daily_dose_mg", text("5")),
+            ("amount", text("5")),
+            ("unit", text("mg")),
+            ("frequency", text("3 TIMES PER WEEK")),
+            ("dose_level", text("5mg_3x_weekly")),
             ("start_date", date(3, 3)),
             ("end_date", date(4, 1)),
         ];
@@ -1259,6 +1268,11 @@ mod tests {
         assert_eq!(cell(&rows, "DM", 0, "RFSTDTC"), &Cell::text("2026-03-03"));
         assert_eq!(cell(&rows, "DM", 0, "ACTARMCD"), &Cell::text("TRT"));
         assert_eq!(cell(&rows, "EX", 0, "EXDOSE"), &Cell::Num(5.0));
+        assert_eq!(cell(&rows, "EX", 0, "EXDOSU"), &Cell::text("mg"));
+        assert_eq!(
+            cell(&rows, "EX", 0, "EXDOSFRQ"),
+            &Cell::text("3 TIMES PER WEEK")
+        );
         assert_eq!(cell(&rows, "EX", 0, "EXSTDY"), &Cell::Num(1.0));
         assert_eq!(cell(&rows, "EX", 0, "EXENDY"), &Cell::Num(30.0));
         assert_eq!(cell(&rows, "EX", 0, "EXTRT"), &Cell::text("LENALIDOMIDE"));

@@ -7,6 +7,8 @@
 //!   codes and grade texts, from NCI's spreadsheet, embedded).
 //! - [`bsa`]: body surface involved by the rule of nines.
 //! - [`subtype`]: CLE subtypes under the Gilliam and Duesseldorf classifications.
+//! - [`medication`]: drugs (coded), amounts per administration with units, CDISC frequencies:
+//!   a regimen as prescribed, matched to a protocol dose level exactly.
 //! - [`renal`]: Cockcroft-Gault creatinine clearance.
 //! - [`vocabulary`]: matching typed text against a coded vocabulary (CTCAE terms, lab tests): the
 //!   id or the printed text in any case and spacing, anything else refused naming the nearest.
@@ -18,6 +20,7 @@ pub mod bsa;
 pub mod clasi;
 pub mod ctcae;
 pub mod input;
+pub mod medication;
 pub mod renal;
 pub mod sledai;
 pub mod subtype;

@@ -27,4 +27,4 @@ pub use decide::{
     decide_following,
 };
 pub use history::History;
-pub use load::{LoadError, Problem, Protocol};
+pub use load::{LoadError, NoLevel, Problem, Protocol};

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use instruments::ctcae::{CtcaeGrade, CtcaeTerm, LabTest, LabUnit};
+use instruments::medication::{Amount, Drug, Regimen};
 use instruments::sledai::Flare;
 use instruments::vocabulary::{self, NEAREST, Unknown};
 
@@ -194,6 +195,33 @@ impl Protocol {
         self.file.dose_levels.iter().find(|level| level.id == id)
     }
 
+    /// The dose level a regimen of the study drug is: the level with the same amount (exact to
+    /// the microgram) and frequency, never one with the same average. A regimen of another drug
+    /// is no level of this protocol.
+    pub fn level_of(&self, regimen: &Regimen) -> Result<&DoseLevel, NoLevel> {
+        let study_drug = self.file.study.drug;
+        if study_drug != Some(regimen.drug) {
+            return Err(NoLevel::NotTheStudyDrug {
+                drug: regimen.drug,
+                study_drug,
+            });
+        }
+        self.file
+            .dose_levels
+            .iter()
+            .find(|level| level.amount_and_frequency() == Some((regimen.amount, regimen.frequency)))
+            .ok_or_else(|| NoLevel::NotALevel {
+                regimen: regimen.to_string(),
+                levels: self
+                    .file
+                    .dose_levels
+                    .iter()
+                    .filter(|level| !level.is_off())
+                    .map(|level| level.text.clone())
+                    .collect(),
+            })
+    }
+
     pub fn dose_level_ids(&self) -> String {
         let ids: Vec<_> = self
             .file
@@ -203,6 +231,21 @@ impl Protocol {
             .collect();
         ids.join(", ")
     }
+}
+
+/// Why a regimen is no dose level of the protocol.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoLevel {
+    #[error("{drug} is not this study's drug{}; record it as a concomitant medication", .study_drug.map(|drug| format!(" ({drug})")).unwrap_or_default())]
+    NotTheStudyDrug {
+        drug: Drug,
+        study_drug: Option<Drug>,
+    },
+    #[error("{regimen} is no dose level of the protocol; its levels: {}", .levels.join("; "))]
+    NotALevel {
+        regimen: String,
+        levels: Vec<String>,
+    },
 }
 
 fn parse(text: &str) -> Result<ProtocolFile, LoadError> {
@@ -305,10 +348,28 @@ fn check_dose_levels(levels: &[DoseLevel], problems: &mut Problems) {
                 format!("must be 0 to 1000, got {}", level.mg),
             );
         }
-        if !(level.doses_per_week.is_finite() && (0.0..=7.0).contains(&level.doses_per_week)) {
+        match (level.mg == 0.0, level.frequency) {
+            (true, Some(_)) => problems.add(
+                format!("{path}.frequency"),
+                "off (mg = 0) has no frequency",
+            ),
+            (false, None) => problems.add(
+                format!("{path}.frequency"),
+                "a level with mg more than 0 needs a frequency (a CDISC term: QD, QOD, 3 TIMES PER WEEK, ...)",
+            ),
+            (false, Some(frequency)) if frequency.per_week().is_none() => problems.add(
+                format!("{path}.frequency"),
+                format!("'{}' has no fixed count a week; a dose level needs one", frequency.code()),
+            ),
+            _ => {}
+        }
+        if level.mg > 0.0 && Amount::from_mg(level.mg).is_none() {
             problems.add(
-                format!("{path}.doses_per_week"),
-                format!("must be 0 to 7, got {}", level.doses_per_week),
+                format!("{path}.mg"),
+                format!(
+                    "must be exact to the microgram (3 decimals), got {}",
+                    level.mg
+                ),
             );
         }
     }

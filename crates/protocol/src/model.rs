@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use instruments::ctcae::LabTest;
+use instruments::medication::{Amount, Drug, Frequency};
 use instruments::sledai::FlareRule;
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +18,10 @@ pub struct Study {
     pub id: String,
     pub title: String,
     pub design: Design,
+    /// The study drug, from the drug vocabulary (`instruments::medication::Drug`): dose periods
+    /// record this drug; every other drug is a concomitant medication.
     #[serde(default)]
-    pub drug: Option<String>,
+    pub drug: Option<Drug>,
     #[serde(default)]
     pub sources: Vec<String>,
     /// Facts on which the sources disagree, recorded side by side and never resolved here.
@@ -53,19 +56,27 @@ pub struct Discrepancy {
 pub struct DoseLevel {
     pub id: String,
     pub text: String,
-    /// Milligrams per administration (Table 2 reports the maximum dose in these).
+    /// Milligrams per administration (Table 2 reports the maximum dose in these); 0 for off.
     pub mg: f64,
-    /// Administrations per week: 7 daily, 3.5 alternate days, 3, 2; 0 for off.
-    pub doses_per_week: f64,
+    /// How often, as a CDISC frequency term (`QD`, `QOD`, `3 TIMES PER WEEK`, ...); absent for
+    /// off. The loader checks it is there exactly when `mg` is more than 0, and has a count.
+    #[serde(default)]
+    pub frequency: Option<Frequency>,
 }
 
 impl DoseLevel {
     pub fn mg_per_week(&self) -> f64 {
-        self.mg * self.doses_per_week
+        self.mg * self.frequency.and_then(Frequency::per_week).unwrap_or(0.0)
     }
 
     pub fn is_off(&self) -> bool {
         self.mg_per_week() == 0.0
+    }
+
+    /// The regimen of this level: the amount per administration in mg and the frequency;
+    /// `None` for off.
+    pub fn amount_and_frequency(&self) -> Option<(Amount, Frequency)> {
+        Some((Amount::from_mg(self.mg)?, self.frequency?))
     }
 }
 

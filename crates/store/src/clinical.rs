@@ -11,7 +11,6 @@ use protocol::history::{
     ClasiActivity, ClasiDamage, ClasiRecord, DoseRecord, EventKind, EventRecord, LabRecord,
     NerveConductionRecord, Patient, SledaiRecord, SledaiScore,
 };
-use protocol::model::DoseLevel;
 use protocol::{Decision, History, Protocol};
 
 use crate::Store;
@@ -50,24 +49,6 @@ pub struct ClinicalRecord {
     pub dispositions: Vec<Stored<Disposition>>,
     pub conmeds: Vec<Stored<ConcomitantMedication>>,
     pub nerve_studies: Vec<Stored<NerveConductionStudy>>,
-}
-
-/// A dose period's level: the protocol level whose weekly amount, spread over seven days, is the
-/// period's daily dose. `DosePeriod` keeps mg per day; the level keeps mg per administration
-/// and administrations per week, so 5 mg on alternate days is 2.5 mg/day.
-pub fn level_of(protocol: &Protocol, daily_mg: f64) -> Option<&DoseLevel> {
-    protocol
-        .file()
-        .dose_levels
-        .iter()
-        .find(|level| (level.mg_per_week() / 7.0 - daily_mg).abs() < 0.0005)
-}
-
-/// The mg per day a level gives, as the decimal text a dose period keeps (3 decimals).
-pub fn daily_mg_text(mg_per_week: f64) -> String {
-    let text = format!("{:.3}", mg_per_week / 7.0);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    text.to_owned()
 }
 
 impl ClinicalRecord {
@@ -121,10 +102,9 @@ impl ClinicalRecord {
             .iter()
             .map(|record| {
                 let dose = &record.data;
-                let level = level_of(protocol, dose.daily_dose_mg.as_f64()).ok_or_else(|| {
+                let level = protocol.level_of(&dose.regimen).map_err(|refusal| {
                     Unavailable::Record(format!(
-                        "doses: {} mg/day from {} is no dose level of the protocol; correct the dose period",
-                        dose.daily_dose_mg.as_str(),
+                        "doses: the period from {}: {refusal}; correct the dose period",
                         dose.start_date
                     ))
                 })?;

@@ -68,7 +68,7 @@ pub use course::{
 pub use dashboard::{EnrolledSubject, SafetySignal, SiteCounts};
 pub use db::{Backend, DbUrl};
 pub use decisions::{EligibilityRecord, ProtocolDecision};
-pub use doses::DosePeriod;
+pub use doses::{DoseChange, DoseChanged, DosePeriod, NewDose};
 pub use enrolment::Enrolment;
 pub use error::{Conflict, StoreError};
 pub use event::{Event, GENESIS_HASH};

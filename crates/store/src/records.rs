@@ -46,6 +46,12 @@ pub trait SubjectRecord: Clone + Send + Sync + 'static + sealed::Sealed {
     fn code(&mut self, _protocol: &Protocol) -> Result<(), StoreError> {
         Ok(())
     }
+    /// The days a record covers and what it covers them for (a dose period: its drug): two live
+    /// records of a subject with the same key must not overlap. Most records cover no span.
+    #[doc(hidden)]
+    fn span(&self) -> Option<(&'static str, Date, Option<Date>)> {
+        None
+    }
     /// Every field, derived ones included.
     #[doc(hidden)]
     fn changes(&self) -> Result<Changes, StoreError>;
@@ -112,6 +118,9 @@ async fn check_record<T: SubjectRecord>(
     let entry = entry_in(writer.tx(), actor, data.subject_id(), data.visit_id()).await?;
     data.check(&entry.subject, check::today())?;
     entry.require_data_entry(actor)?;
+    if let Some(span) = data.span() {
+        no_overlap(writer, data, span, id).await?;
+    }
     let Some(visit_id) = data.visit_id() else {
         return Ok(());
     };
@@ -128,6 +137,38 @@ async fn check_record<T: SubjectRecord>(
         });
     }
     Ok(())
+}
+
+/// Refuses `data` when another live record of its subject with the same key covers any of its
+/// days, naming that record.
+async fn no_overlap<T: SubjectRecord>(
+    writer: &mut Writer,
+    data: &T,
+    (key, start, end): (&'static str, Date, Option<Date>),
+    id: Option<i64>,
+) -> Result<(), StoreError> {
+    let others: Vec<Stored<T>> = records_in(writer.tx(), data.subject_id()).await?;
+    let clash = others.into_iter().find_map(|other| {
+        let (other_key, other_start, other_end) = other.data.span()?;
+        let apart = end.is_some_and(|end| end < other_start)
+            || other_end.is_some_and(|other_end| other_end < start);
+        (Some(other.id) != id && other_key == key && !apart).then_some((
+            other.id,
+            other_start,
+            other_end,
+        ))
+    });
+    match clash {
+        None => Ok(()),
+        Some((other, other_start, other_end)) => Err(StoreError::invalid(
+            "start_date",
+            format!(
+                "overlaps {} record {other} ({key} from {other_start} {}); one at a time: change the dose from a date, or correct that record",
+                T::kind().name,
+                other_end.map_or_else(|| "still running".to_owned(), |end| format!("to {end}")),
+            ),
+        )),
+    }
 }
 
 /// The ids of the live records of `kind` taken at `visit_id`.

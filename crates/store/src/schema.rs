@@ -289,7 +289,12 @@ pub static DOSE: Kind = Kind {
     fields: &[
         reference("subject_id", &SUBJECT),
         text("drug", true),
-        text("daily_dose_mg", true),
+        // Before regimens (migration 0016) a period kept an average mg/day; old trails hold it.
+        text("daily_dose_mg", false),
+        text("amount", false),
+        text("unit", false),
+        text("frequency", false),
+        text("dose_level", false),
         date("start_date", true),
         date("end_date", false),
     ],

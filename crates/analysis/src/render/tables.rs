@@ -234,7 +234,7 @@ pub fn tables(report: &Report) -> Vec<Table> {
         id: "table2_response".into(),
         title: "Table 2. Clinical response, per patient".into(),
         columns: vec![
-            "patient", "subtype", "outcome", "time_to_cr_weeks", "followup_months", "max_dose_mg_per_day",
+            "patient", "subtype", "outcome", "time_to_cr_weeks", "followup_months", "max_dose_mg",
             "relapse", "relapse_week", "dose_at_relapse", "withdrawal", "withdrawal_week", "last_phase",
         ],
         rows: subjects

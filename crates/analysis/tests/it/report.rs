@@ -129,7 +129,9 @@ fn subject(id: &str, baseline: f64, visits: &[(i64, Measure)]) -> SubjectSnapsho
         doses: vec![DoseSpan {
             start_day: 0,
             end_day: None,
-            mg_per_day: 5.0,
+            mg: 5.0,
+            per_week: 7.0,
+            regimen: "5 mg once daily".into(),
         }],
         adverse_events: Vec::new(),
         labs: Vec::new(),

@@ -18,6 +18,7 @@ use analysis::snapshot::{Name, Sex, SubjectSnapshot, SubtypeGroup};
 use export::ExportError;
 use export::source::{Datum, Entry};
 use export::tidy::{Columns, Layout};
+use instruments::medication::Regimen;
 use jiff::civil::Date;
 
 use super::{ClasiTotals, EventRecord, SubjectRecords, snapshot_of};
@@ -194,7 +195,10 @@ fn assemble<'scope>(
                 .map(|v| (v.name, v.actual_date))
                 .collect(),
             clasi,
-            doses: doses.into_iter().map(|d| (d.start, d.end, d.mg)).collect(),
+            doses: doses
+                .into_iter()
+                .map(|d| (d.start, d.end, d.regimen))
+                .collect(),
             events: events.into_iter().map(|e| e.0).collect(),
             labs: labs
                 .into_iter()
@@ -613,30 +617,43 @@ impl Rows for ClasiRow {
 struct DoseRow {
     start: Date,
     end: Option<Date>,
-    mg: f64,
+    regimen: Regimen,
 }
 
 impl Rows for DoseRow {
     const FORM: &'static str = "dose";
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
-        positions(columns, &["start_date", "end_date", "daily_dose_mg"])
+        positions(
+            columns,
+            &[
+                "start_date",
+                "end_date",
+                "drug",
+                "amount",
+                "unit",
+                "frequency",
+            ],
+        )
     }
+    /// The regimen as prescribed; a cell the record would refuse is refused naming its column.
     fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<DoseRow, ExportError> {
-        let text = text(row, c[2])?;
-        let mg = text
-            .parse::<f64>()
-            .ok()
-            .filter(|mg| mg.is_finite() && *mg >= 0.0)
-            .ok_or_else(|| {
-                ExportError::invalid(
-                    row.here(Some(c[2])),
-                    format!("'{text}' is not allowed; allowed: a dose in mg per day, e.g. 2.5"),
-                )
+        let cells = [c[2], c[3], c[4], c[5]].map(|column| text(row, column));
+        let [drug, amount, unit, frequency] = cells;
+        let regimen = store::DosePeriod::regimen_named(&drug?, &amount?, &unit?, &frequency?)
+            .map_err(|error| match error {
+                store::StoreError::Invalid { field, message } => {
+                    let column = ["drug", "amount", "unit", "frequency"]
+                        .iter()
+                        .position(|name| *name == field)
+                        .map(|index| c[2 + index]);
+                    ExportError::invalid(row.here(column), message)
+                }
+                other => ExportError::invalid(row.here(None), other.to_string()),
             })?;
         Ok(DoseRow {
             start: date(row, c[0])?,
             end: row.date(c[1])?,
-            mg,
+            regimen,
         })
     }
 }

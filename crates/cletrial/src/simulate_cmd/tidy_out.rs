@@ -244,7 +244,7 @@ fn casebook(
         }
     }
     let after = after_visits(protocol, course, subject_id, &visit_ids)?;
-    for period in &after.dose_periods {
+    for period in &crate::enter::periods_of(&after.dose_changes, protocol) {
         records.record("dose", period)?;
     }
     for lab in &after.labs {

@@ -185,8 +185,9 @@ async fn study(db: &TestDb) {
             &inv,
             &DosePeriod {
                 subject_id: p1.id,
-                drug: "lenalidomide".into(),
-                daily_dose_mg: decimal("5"),
+                regimen: DosePeriod::regimen_named("lenalidomide", "5", "mg", "QD")
+                    .expect("regimen"),
+                level: None,
                 start_date: days_ago(27),
                 end_date: Some(days_ago(10)),
             },

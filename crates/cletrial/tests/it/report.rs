@@ -163,6 +163,7 @@ fn clasi(activity: u8, damage: u8, unassessed: bool) -> instruments::clasi::Clas
 struct Patient {
     subtype: Subtype,
     clasi: &'static [(i64, Option<(u8, u8)>)],
+    /// (from day, to day, "amount frequency" in mg and a CDISC term).
     doses: &'static [(i64, Option<i64>, &'static str)],
     events: &'static [(i64, &'static str, CtcaeGrade, bool, Causality)],
     neutrophils: &'static [(i64, &'static str)],
@@ -195,7 +196,7 @@ fn patients() -> Vec<Patient> {
                 (84, Some((0, 3))),
                 (168, Some((6, 3))),
             ],
-            doses: &[(0, Some(55), "5"), (56, Some(111), "2.5")],
+            doses: &[(0, Some(55), "5 QD"), (56, Some(111), "5 QOD")],
             events: &[],
             neutrophils: &[],
             disposition: None,
@@ -209,7 +210,7 @@ fn patients() -> Vec<Patient> {
                 (84, Some((0, 1))),
                 (168, Some((0, 1))),
             ],
-            doses: &[(0, Some(111), "5")],
+            doses: &[(0, Some(111), "5 QD")],
             events: &[(
                 35,
                 "Neutrophil count decreased",
@@ -229,7 +230,7 @@ fn patients() -> Vec<Patient> {
                 (84, Some((8, 5))),
                 (168, Some((6, 5))),
             ],
-            doses: &[(0, Some(27), "5"), (28, Some(168), "10")],
+            doses: &[(0, Some(27), "5 QD"), (28, Some(168), "10 QD")],
             events: &[],
             neutrophils: &[],
             disposition: Some((168, DispositionStatus::Completed)),
@@ -237,7 +238,7 @@ fn patients() -> Vec<Patient> {
         Patient {
             subtype: Subtype::DleGeneralized,
             clasi: &[(0, Some((9, 0))), (13, Some((9, 0)))],
-            doses: &[(0, Some(13), "5")],
+            doses: &[(0, Some(13), "5 QD")],
             events: &[
                 (10, "Diarrhea", G2, false, Causality::Probable),
                 (12, "Vomiting", G3, true, Causality::Possible),
@@ -254,7 +255,7 @@ fn patients() -> Vec<Patient> {
                 (84, None),
                 (168, Some((2, 0))),
             ],
-            doses: &[(0, Some(168), "5")],
+            doses: &[(0, Some(168), "5 QD")],
             events: &[],
             neutrophils: &[],
             disposition: None,
@@ -268,7 +269,7 @@ fn patients() -> Vec<Patient> {
                 (84, Some((0, 1))),
                 (168, Some((4, 1))),
             ],
-            doses: &[(0, Some(55), "5"), (56, None, "2.5")],
+            doses: &[(0, Some(55), "5 QD"), (56, None, "5 QOD")],
             events: &[(20, "Insomnia", G1, false, Causality::Unrelated)],
             neutrophils: &[],
             disposition: None,
@@ -354,11 +355,13 @@ async fn write_study(db: &TestDb) {
                 store.add_record(&inv, &record).await.expect("clasi");
             }
         }
-        for &(from, to, mg) in p.doses {
+        for &(from, to, regimen) in p.doses {
+            let (amount, frequency) = regimen.split_once(' ').expect("amount and frequency");
             let dose = DosePeriod {
                 subject_id: id,
-                drug: "lenalidomide".into(),
-                daily_dose_mg: Decimal::parse("daily_dose_mg", mg).expect("dose"),
+                regimen: DosePeriod::regimen_named("lenalidomide", amount, "mg", frequency)
+                    .expect("regimen"),
+                level: None,
                 start_date: on(from),
                 end_date: to.map(on),
             };
@@ -461,12 +464,12 @@ async fn record_report(backend: Backend) {
         week4["activity"]["test"]["method"],
         "paired t test, two-sided"
     );
-    // The relapse of S01-006 happened on 2.5 mg/day; S01-001 had stopped.
+    // The relapse of S01-006 happened on 5 mg on alternate days; S01-001 had stopped.
     let subjects = results["datasets"]["subjects"]
         .as_array()
         .expect("subjects");
     assert_eq!(subjects[0]["dose_at_relapse"], "off");
-    assert_eq!(subjects[5]["dose_at_relapse"], "2.5 mg/day");
+    assert_eq!(subjects[5]["dose_at_relapse"], "5 mg on alternate days");
     assert_eq!(results["safety"]["serious_events"].as_u64(), Some(1));
     // Every number is the golden one: the same file for both backends.
     check_snapshots(dir.path(), "record", FILES);
@@ -728,8 +731,8 @@ fn bad_tables_are_refused_naming_file_line_and_column() {
         ),
         (
             "dose.csv",
-            |t| cell(&t, 7, "five"),
-            "dose.csv line 2, column daily_dose_mg: 'five' is not allowed",
+            |t| cell(&t, 8, "five"),
+            "dose.csv line 2, column amount: 'five' is not an amount",
         ),
         (
             "visit.csv",

@@ -161,3 +161,129 @@ fn decide_refuses_a_study_without_algorithm() {
         "protocol: pediatric-sle-lenalidomide-2017 has no treatment algorithm (a retrospective study); decide does not apply"
     );
 }
+
+/// A regimen is a dose level only when drug, amount (to the microgram) and frequency are the
+/// level's: 5 mg three times weekly is `5mg_3x_weekly`; its average (2.14 mg/day) is no level.
+#[test]
+fn a_regimen_is_a_level_exactly_or_refused_by_name() {
+    use instruments::medication::{Amount, DoseUnit, Drug, Regimen};
+    /// (drug, amount, unit, frequency, the level's id or words of the refusal).
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a str, Result<&'a str, &'a str>);
+    fn check(study: &str, cases: &[Case]) {
+        let protocol = shipped(study);
+        for (drug, amount, unit, frequency, expect) in cases {
+            let unit: DoseUnit = unit.parse().expect("unit");
+            let regimen = Regimen {
+                drug: Drug::find(drug).expect("drug"),
+                amount: Amount::parse(amount, unit).expect("amount"),
+                unit,
+                frequency: frequency.parse().expect("frequency"),
+            };
+            let got = protocol
+                .level_of(&regimen)
+                .map(|level| level.id.as_str())
+                .map_err(|refusal| refusal.to_string());
+            match (got, expect) {
+                (Ok(id), Ok(want)) => assert_eq!(id, *want, "{study}: {regimen}"),
+                (Err(message), Err(want)) => {
+                    assert!(message.contains(want), "{study}: {regimen}: {message}");
+                }
+                (got, _) => panic!("{study}: {regimen}: got {got:?}, expected {expect:?}"),
+            }
+        }
+    }
+    check(
+        "nct01408199",
+        &[
+            ("lenalidomide", "10", "mg", "QD", Ok("10mg_daily")),
+            ("lenalidomide", "5", "mg", "once daily", Ok("5mg_daily")),
+            ("lenalidomide", "5.000", "mg", "QD", Ok("5mg_daily")),
+            ("lenalidomide", "5000", "ug", "QD", Ok("5mg_daily")),
+            ("lenalidomide", "5", "mg", "QOD", Ok("5mg_alternate_days")),
+            (
+                "lenalidomide",
+                "5",
+                "mg",
+                "3 TIMES PER WEEK",
+                Ok("5mg_3x_weekly"),
+            ),
+            (
+                "lenalidomide",
+                "5",
+                "mg",
+                "twice weekly",
+                Ok("5mg_2x_weekly"),
+            ),
+            (
+                "lenalidomide",
+                "2.143",
+                "mg",
+                "QD",
+                Err(
+                    "Lenalidomide 2.143 mg once daily is no dose level of the protocol; its levels: lenalidomide 10 mg once daily;",
+                ),
+            ),
+            ("lenalidomide", "2.14", "mg", "QD", Err("is no dose level")),
+            ("lenalidomide", "3", "mg", "QD", Err("is no dose level")),
+            ("lenalidomide", "5.001", "mg", "QD", Err("is no dose level")),
+            (
+                "lenalidomide",
+                "5",
+                "mg",
+                "4 TIMES PER WEEK",
+                Err("is no dose level"),
+            ),
+            ("lenalidomide", "5", "mg", "BID", Err("is no dose level")),
+            (
+                "prednisone",
+                "10",
+                "mg",
+                "QD",
+                Err(
+                    "Prednisone is not this study's drug (Lenalidomide); record it as a concomitant medication",
+                ),
+            ),
+            (
+                "thalidomide",
+                "100",
+                "mg",
+                "QD",
+                Err("not this study's drug"),
+            ),
+        ],
+    );
+    check(
+        "thalidomide-cohort",
+        &[
+            ("thalidomide", "100", "mg", "QD", Ok("100mg_daily")),
+            ("thalidomide", "0.1", "g", "QD", Ok("100mg_daily")),
+            ("thalidomide", "50", "mg", "QOD", Ok("50mg_alternate_days")),
+            ("thalidomide", "50", "mg", "QD", Ok("50mg_daily")),
+            ("thalidomide", "25", "mg", "QD", Err("is no dose level")),
+            (
+                "lenalidomide",
+                "5",
+                "mg",
+                "QD",
+                Err("not this study's drug (Thalidomide)"),
+            ),
+        ],
+    );
+    check(
+        "pediatric-review",
+        &[
+            ("lenalidomide", "5", "mg", "QD", Err("is no dose level")),
+            ("prednisone", "20", "mg", "QD", Err("not this study's drug")),
+        ],
+    );
+}
+
+#[test]
+fn a_study_drug_outside_the_vocabulary_is_refused() {
+    let text =
+        protocol_text("nct01408199").replace("drug = \"lenalidomide\"", "drug = \"revlimid\"");
+    let error = Protocol::from_toml(&text)
+        .expect_err("unknown drug")
+        .to_string();
+    assert!(error.contains("unknown drug 'revlimid'"), "{error}");
+}

@@ -92,13 +92,20 @@ impl Fixture {
     /// `data` screened eligible (the example candidate) and enrolled on `on` by the
     /// investigator.
     pub async fn enrol(&self, data: &SubjectData, on: Date) -> store::Subject {
+        self.enrol_as(data, &store::testing::eligible_candidate(), on)
+            .await
+    }
+
+    /// `data` screened eligible on `candidate` and enrolled on `on` by the investigator.
+    pub async fn enrol_as(
+        &self,
+        data: &SubjectData,
+        candidate: &protocol::eligibility::Candidate,
+        on: Date,
+    ) -> store::Subject {
         let (subject, result) = self
             .store
-            .screen(
-                &self.investigator,
-                data,
-                &store::testing::eligible_candidate(),
-            )
+            .screen(&self.investigator, data, candidate)
             .await
             .expect("screened");
         assert_eq!(result.eligible, Some(true), "{result:?}");

@@ -29,6 +29,7 @@ mod concurrency;
 mod corrections;
 mod course;
 mod crash;
+mod doses;
 mod engine;
 mod enrolment;
 mod group;

@@ -2,8 +2,8 @@
 
 use instruments::ctcae::CtcaeGrade;
 use store::{
-    ActionTaken, AdverseEvent, Backend, Causality, Decimal, DosePeriod, LabResult, Meaning,
-    Outcome, StoreError, Stored,
+    ActionTaken, AdverseEvent, Backend, Causality, Decimal, LabResult, Meaning, Outcome,
+    StoreError, Stored,
 };
 
 use crate::fixture::{
@@ -14,7 +14,6 @@ both_backends!(
     lab_results_are_graded_where_ctcae_applies,
     lab_tests_and_units_are_coded_by_the_protocols_list,
     bad_lab_input_is_refused_and_writes_nothing,
-    dosing_needs_enrolment,
     adverse_events_follow_ctcae_and_consent,
     changes_need_reasons_and_removal_keeps_history,
 );
@@ -332,87 +331,6 @@ async fn bad_lab_input_is_refused_and_writes_nothing(backend: Backend) {
     for text in ["", "1,5", "1.", ".5", "1e3", "one", "--1"] {
         refused(Decimal::parse("value", text), "value");
     }
-}
-
-fn dose(subject_id: i64, start: i64) -> DosePeriod {
-    DosePeriod {
-        subject_id,
-        drug: "lenalidomide".into(),
-        daily_dose_mg: decimal("5"),
-        start_date: days_ago(start),
-        end_date: None,
-    }
-}
-
-async fn dosing_needs_enrolment(backend: Backend) {
-    let f = fixture(backend).await;
-    let subject = enrolled(&f).await;
-    let screened = f
-        .store
-        .add_subject(&f.investigator, &subject_data("P-002"))
-        .await
-        .expect("screened")
-        .id;
-    let before = f.event_count().await;
-    refused(
-        f.store
-            .add_record(&f.investigator, &dose(screened, 10))
-            .await,
-        "start_date",
-    );
-    refused(
-        f.store
-            .add_record(&f.investigator, &dose(subject, 21))
-            .await,
-        "start_date",
-    );
-    refused(
-        f.store
-            .add_record(&f.investigator, &dose(subject, -1))
-            .await,
-        "start_date",
-    );
-    let zero = DosePeriod {
-        daily_dose_mg: decimal("0"),
-        ..dose(subject, 20)
-    };
-    refused(
-        f.store.add_record(&f.investigator, &zero).await,
-        "daily_dose_mg",
-    );
-    let backwards = DosePeriod {
-        end_date: Some(days_ago(15)),
-        ..dose(subject, 10)
-    };
-    refused(
-        f.store.add_record(&f.investigator, &backwards).await,
-        "end_date",
-    );
-    assert_eq!(f.event_count().await, before);
-    let first = f
-        .store
-        .add_record(&f.investigator, &dose(subject, 20))
-        .await
-        .expect("on enrolment day");
-    let ended = DosePeriod {
-        end_date: Some(days_ago(6)),
-        ..first.data.clone()
-    };
-    let ended = f
-        .store
-        .update_record(&f.investigator, first.id, first.version, &ended, "taper")
-        .await
-        .expect("end");
-    assert_eq!((ended.version, ended.data.end_date), (2, Some(days_ago(6))));
-    let lower = DosePeriod {
-        daily_dose_mg: decimal("2.5"),
-        ..dose(subject, 5)
-    };
-    f.store
-        .add_record(&f.investigator, &lower)
-        .await
-        .expect("next period");
-    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
 
 fn adverse_event(subject_id: i64) -> AdverseEvent {

@@ -4,11 +4,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use instruments::medication::{Drug, Regimen};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use store::{
-    ClasiAssessment, Decimal, DosePeriod, Entry, Finding, LabResult, Meaning, NerveConductionStudy,
-    Password, SledaiAssessment, StoreError, Visit, VisitData,
+    ClasiAssessment, Decimal, DoseChange, DosePeriod, Entry, Finding, LabResult, Meaning,
+    NerveConductionStudy, NewDose, Password, SledaiAssessment, StoreError, Stored, Visit,
+    VisitData,
 };
 use utoipa::ToSchema;
 
@@ -400,37 +402,87 @@ pub(crate) async fn nerve_study(
     Ok(json(status, &Saved::new(&stored)))
 }
 
-/// A period on one daily dose of the study drug.
+/// A dose change of the study drug from a date, as prescribed: the running period ends the day
+/// before and this regimen starts (or, with `stop`, the drug stops). With `id`, `version` and
+/// `reason` it corrects that period instead.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct DoseIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
     #[serde(flatten)]
     correction: Correction,
-    /// The drug's code, e.g. `lenalidomide`.
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    /// The study drug, by name (`lenalidomide`, `Thalidomide`); another drug is a
+    /// concomitant medication and is refused here.
+    #[schema(example = "lenalidomide")]
     drug: String,
-    /// Milligrams per day as decimal text, more than zero.
-    #[schema(example = "5", pattern = r"^[0-9]+(\.[0-9]+)?$")]
-    daily_dose_mg: String,
+    /// Amount per administration, decimal text in `unit`, e.g. `5`.
+    #[schema(example = "5")]
+    #[serde(default)]
+    amount: Option<String>,
+    /// `mg` (default), `g` or `ug`.
+    #[serde(default)]
+    unit: Option<String>,
+    /// A CDISC frequency term or its words: `QD`, `QOD`, `3 TIMES PER WEEK`, `twice weekly`.
+    #[schema(example = "3 TIMES PER WEEK")]
+    #[serde(default)]
+    frequency: Option<String>,
+    /// The drug stops from `start_date` (no amount or frequency then).
+    #[serde(default)]
+    stop: bool,
     #[schema(value_type = String, format = Date)]
     start_date: Date,
+    /// For a period already over when entered (a chart review): its last day.
     #[schema(value_type = Option<String>, format = Date)]
     #[serde(default)]
     end_date: Option<Date>,
+}
+
+/// A dose period as kept: the regimen in words and the protocol's level it is.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PeriodOut {
+    id: i64,
+    version: i64,
+    /// E.g. "Lenalidomide 5 mg three times weekly".
+    regimen: String,
+    /// The protocol's dose level id, `null` in a study without levels.
+    dose_level: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    start_date: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    end_date: Option<Date>,
+}
+
+impl PeriodOut {
+    fn new(period: &Stored<DosePeriod>) -> PeriodOut {
+        PeriodOut {
+            id: period.id,
+            version: period.version,
+            regimen: period.data.regimen.to_string(),
+            dose_level: period.data.level.clone(),
+            start_date: period.data.start_date,
+            end_date: period.data.end_date,
+        }
+    }
+}
+
+/// What a dose request did.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct DoseOut {
+    /// The period started or corrected; `null` when the drug was stopped.
+    period: Option<PeriodOut>,
+    /// The running period the change ended.
+    ended: Option<PeriodOut>,
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/doses", tag = "visits",
     params(("code" = String, Path, description = "The pseudonymous study id")),
     request_body = DoseIn,
     responses(
-        (status = 201, description = "Added", body = Saved),
-        (status = 200, description = "Corrected (the body named the record)", body = Saved),
-        (status = 409, description = "Changed since read, or a form already recorded at this visit", body = ErrorBody),
+        (status = 201, description = "Dose changed", body = DoseOut),
+        (status = 200, description = "Corrected (the body named the period)", body = DoseOut),
+        (status = 409, description = "Changed since read", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 422, description = "Not the study drug, no dose level of the protocol, an overlap, a bad date", body = ErrorBody),
     ),
     security(("bearer" = [])))]
 pub(crate) async fn dose(
@@ -441,15 +493,59 @@ pub(crate) async fn dose(
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: DoseIn = parse(&body)?;
-    let record = DosePeriod {
-        subject_id: subject.id,
-        drug: input.drug,
-        daily_dose_mg: Decimal::parse("daily_dose_mg", &input.daily_dose_mg)?,
-        start_date: input.start_date,
-        end_date: input.end_date,
+    let drug =
+        Drug::find(&input.drug).map_err(|error| ApiError::invalid("drug", error.to_string()))?;
+    let regimen = |input: &DoseIn| -> Result<Regimen, ApiError> {
+        let need = |field: &'static str, value: &Option<String>| {
+            value
+                .clone()
+                .ok_or_else(|| ApiError::invalid(field, "required unless stop is true"))
+        };
+        Ok(DosePeriod::regimen_named(
+            drug.id(),
+            &need("amount", &input.amount)?,
+            input.unit.as_deref().unwrap_or("mg"),
+            &need("frequency", &input.frequency)?,
+        )?)
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
-    Ok(json(status, &Saved::new(&stored)))
+    if input.correction.id.is_some() {
+        let period = DosePeriod {
+            subject_id: subject.id,
+            regimen: regimen(&input)?,
+            level: None,
+            start_date: input.start_date,
+            end_date: input.end_date,
+        };
+        let (status, stored) =
+            save(&state, &principal, &subject, &input.correction, &period).await?;
+        let out = DoseOut {
+            period: Some(PeriodOut::new(&stored)),
+            ended: None,
+        };
+        return Ok(json(status, &out));
+    }
+    let dose = match (input.stop, &input.amount, &input.frequency) {
+        (true, None, None) => NewDose::Stop(drug),
+        (true, _, _) => {
+            return Err(ApiError::invalid(
+                "stop",
+                "a stop has no amount or frequency",
+            ));
+        }
+        (false, _, _) => NewDose::Regimen(regimen(&input)?),
+    };
+    let change = DoseChange {
+        subject_id: subject.id,
+        from: input.start_date,
+        dose,
+        until: input.end_date,
+    };
+    let changed = state.store.change_dose(&principal.0.actor, &change).await?;
+    let out = DoseOut {
+        period: changed.started.as_ref().map(PeriodOut::new),
+        ended: changed.ended.as_ref().map(PeriodOut::new),
+    };
+    Ok(json(StatusCode::CREATED, &out))
 }
 
 /// An electronic signature of a visit as read (21 CFR 11.50): the password typed again.

@@ -11,7 +11,6 @@ use store::{ProtocolDecision, Stored, Visit};
 use crate::pages::instruments_form::total_text;
 use crate::study::StudyProtocol;
 use store::ClinicalRecord;
-use store::clinical::level_of;
 
 const WIDTH: f64 = 760.0;
 const LEFT: f64 = 44.0;
@@ -88,11 +87,7 @@ pub(crate) fn timeline(
         entries.push(Entry {
             date: dose.data.start_date,
             kind: "dose",
-            text: format!(
-                "{} {} mg/day, {end}",
-                dose.data.drug,
-                dose.data.daily_dose_mg.as_str()
-            ),
+            text: format!("{}, {end}", dose.data.regimen),
             alert: false,
         });
     }
@@ -183,11 +178,10 @@ pub(crate) fn timeline(
                 @for dose in &record.doses {
                     @let start = scale.x(dose.data.start_date);
                     @let end = scale.x(dose.data.end_date.unwrap_or(last));
-                    @let weekly = dose.data.daily_dose_mg.as_f64() * 7.0;
+                    @let weekly = dose.data.regimen.mg_per_week().unwrap_or(0.0);
                     @let opacity = if max_weekly > 0.0 { 0.08 + 0.3 * (weekly / max_weekly).min(1.0) } else { 0.15 };
-                    @let level = protocol.as_ref().ok().and_then(|p| level_of(p, dose.data.daily_dose_mg.as_f64())).map(|level| format!(" ({})", level.text)).unwrap_or_default();
                     rect.dose x=(format(start)) y=(TOP) width=(format((end - start).max(2.0))) height=(PLOT_BOTTOM - TOP) fill="#0b5cad" fill-opacity=(format!("{opacity:.2}")) {
-                        title { (dose.data.drug) " " (dose.data.daily_dose_mg.as_str()) " mg/day" (level) }
+                        title { (dose.data.regimen) }
                     }
                 }
                 @for score in [0u8, 10, 20, 30, 40, 50, 60, 70] {

@@ -7,10 +7,11 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use instruments::medication::{DoseUnit, Frequency, Regimen};
 use maud::{Markup, html};
 use store::{
-    ClasiAssessment, DosePeriod, Finding, LabResult, Meaning, NerveConductionStudy, Password,
-    SledaiAssessment, Stored, Subject, Visit, VisitData,
+    ClasiAssessment, DoseChange, DosePeriod, Finding, LabResult, Meaning, NerveConductionStudy,
+    NewDose, Password, SledaiAssessment, Stored, Subject, Visit, VisitData,
 };
 
 use crate::AppState;
@@ -21,7 +22,6 @@ use crate::pages::{decision, layout, records, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
-use store::clinical::daily_mg_text;
 
 /// The sections of the page as typed, when one comes back refused.
 #[derive(Default)]
@@ -198,6 +198,15 @@ pub(crate) async fn render(
         .doses
         .iter()
         .find(|dose| dose.data.end_date.is_none());
+    let unit_options: Vec<(&str, &str)> = DoseUnit::ALL
+        .iter()
+        .map(|unit| (unit.code(), unit.code()))
+        .collect();
+    let frequency_options: Vec<(&str, &str)> = Frequency::ALL
+        .iter()
+        .filter(|frequency| frequency.per_week().is_some())
+        .map(|frequency| (frequency.code(), frequency.words()))
+        .collect();
 
     let body = html! {
         p.lead {
@@ -313,20 +322,24 @@ pub(crate) async fn render(
             p {
                 "Running now: "
                 @match running {
-                    Some(dose) => { (dose.data.drug) " " (dose.data.daily_dose_mg.as_str()) " mg/day since " (dose.data.start_date) }
+                    Some(dose) => { (dose.data.regimen) " since " (dose.data.start_date) }
                     None => { "no study drug" }
                 }
             }
-            @if levels.is_empty() {
-                p.error { "The protocol lists no dose levels." }
-            } @else {
-                form method="post" action={ (base) "/dose" } {
-                    (form::token(csrf))
-                    (dose_form.summary(&["level", "start_date"]))
-                    (dose_form.select("level", "Dose level from", &level_options))
-                    (dose_form.input("start_date", "Starting on", "date"))
-                    button type="submit" { "Record dose" }
+            form method="post" action={ (base) "/dose" } {
+                (form::token(csrf))
+                (dose_form.summary(&["level", "drug", "amount", "unit", "frequency", "start_date"]))
+                @if levels.is_empty() {
+                    p.hint { "This study has no dose levels: enter the regimen as prescribed." }
+                    (dose_form.input("amount", "Amount per dose", "text"))
+                    (dose_form.select("unit", "Unit", &unit_options))
+                    (dose_form.select("frequency", "How often", &frequency_options))
+                } @else {
+                    (dose_form.select("level", "Dose from this date", &level_options))
                 }
+                (dose_form.input("start_date", "Starting on", "date"))
+                p.hint { "The running period ends the day before; choose the off level to stop the drug." }
+                button type="submit" { "Record dose change" }
             }
         }
 
@@ -642,8 +655,9 @@ pub(crate) async fn add_lab(
     .await
 }
 
-/// Records the dose given from a date: the running period ends the day before (as
-/// `protocol::History::give` does), and a new period starts unless the level is "off".
+/// Records a dose change from a date through the one store command: the running period ends
+/// the day before (as `protocol::History::give` does) and the new regimen starts, unless it is
+/// the off level. A study with dose levels picks one; one without takes the regimen typed.
 pub(crate) async fn give_dose(
     State(state): State<AppState>,
     principal: Principal,
@@ -662,17 +676,30 @@ pub(crate) async fn give_dose(
     .await?;
     let protocol = study::protocol_of(&state.store).await?;
     let start = typed.date("start_date");
-    let level = protocol.as_ref().ok().and_then(|protocol| {
-        let level = protocol.dose_level(typed.get("level")).cloned();
-        let drug = protocol.file().study.drug.clone();
-        Some((level?, drug?))
-    });
-    if level.is_none() {
-        typed.fail("level", "choose one of the protocol's dose levels");
-    }
-    if let (Some(start), Some((level, drug)), false) = (start, level, typed.has_errors()) {
-        match record_dose(&state, &principal, &subject, start, &level, &drug).await {
-            Ok(()) => return Ok(Redirect::to(&visit_path(&code, visit.id, "dose")).into_response()),
+    let dose = match protocol
+        .as_ref()
+        .ok()
+        .map(|protocol| new_dose(protocol, &typed))
+    {
+        Some(Ok(dose)) => Some(dose),
+        Some(Err((field, message))) => {
+            typed.fail(&field, message);
+            None
+        }
+        None => {
+            typed.fail("level", "the study's protocol cannot be read");
+            None
+        }
+    };
+    if let (Some(from), Some(dose), false) = (start, dose, typed.has_errors()) {
+        let change = DoseChange {
+            subject_id: subject.id,
+            from,
+            dose,
+            until: None,
+        };
+        match state.store.change_dose(&principal.actor, &change).await {
+            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "dose")).into_response()),
             Err(error) => typed.refused(error)?,
         }
     }
@@ -689,50 +716,39 @@ pub(crate) async fn give_dose(
     .await
 }
 
-async fn record_dose(
-    state: &AppState,
-    principal: &Principal,
-    subject: &Subject,
-    start: jiff::civil::Date,
-    level: &protocol::model::DoseLevel,
-    drug: &str,
-) -> Result<(), store::StoreError> {
-    let doses = state.store.records_of::<DosePeriod>(subject.id).await?;
-    if let Some(running) = doses.iter().find(|dose| dose.data.end_date.is_none()) {
-        let ended = DosePeriod {
-            end_date: Some(
-                start
-                    .saturating_sub(jiff::ToSpan::day(1))
-                    .max(running.data.start_date),
-            ),
-            ..running.data.clone()
-        };
-        state
-            .store
-            .update_record(
-                &principal.actor,
-                running.id,
-                running.version,
-                &ended,
-                &format!("dose changed to {} from {start}", level.text),
-            )
-            .await?;
+/// The dose the form names: a protocol level (off stops the drug), or in a study without levels
+/// the regimen typed; a refusal names its field.
+fn new_dose(protocol: &protocol::Protocol, typed: &Typed) -> Result<NewDose, (String, String)> {
+    let drug = protocol.file().study.drug.ok_or((
+        "level".to_owned(),
+        "the protocol names no study drug".to_owned(),
+    ))?;
+    if protocol.file().dose_levels.is_empty() {
+        return DosePeriod::regimen_named(
+            drug.id(),
+            typed.get("amount"),
+            typed.get("unit"),
+            typed.get("frequency"),
+        )
+        .map(NewDose::Regimen)
+        .map_err(|error| match error {
+            store::StoreError::Invalid { field, message } => (field, message),
+            other => ("amount".to_owned(), other.to_string()),
+        });
     }
-    if level.is_off() {
-        return Ok(());
+    let level = protocol.dose_level(typed.get("level")).ok_or((
+        "level".to_owned(),
+        "choose one of the protocol's dose levels".to_owned(),
+    ))?;
+    match level.amount_and_frequency() {
+        None => Ok(NewDose::Stop(drug)),
+        Some((amount, frequency)) => Ok(NewDose::Regimen(Regimen {
+            drug,
+            amount,
+            unit: DoseUnit::Milligram,
+            frequency,
+        })),
     }
-    let period = DosePeriod {
-        subject_id: subject.id,
-        drug: drug.to_owned(),
-        daily_dose_mg: store::Decimal::parse("level", &daily_mg_text(level.mg_per_week()))?,
-        start_date: start,
-        end_date: None,
-    };
-    state
-        .store
-        .add_record(&principal.actor, &period)
-        .await
-        .map(drop)
 }
 
 pub(crate) async fn sign(

@@ -158,7 +158,8 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
     let dose = coordinator
         .post(
             "/subjects/A-010/doses",
-            json!({"drug": "lenalidomide", "daily_dose_mg": "5", "start_date": "2025-03-10"}),
+            json!({"drug": "lenalidomide", "amount": "5", "frequency": "QD",
+                   "start_date": "2025-03-10"}),
         )
         .await;
     created(&dose);
@@ -630,6 +631,113 @@ async fn a_nerve_conduction_study_reaches_the_decision(backend: Backend) {
         .filter_map(|rule| rule["id"].as_str())
         .collect();
     assert!(fired.contains(&"stop.polyneuropathy"), "{decision}");
+}
+
+/// Doses through the API are regimens changed by the store's one dose-change command: the
+/// issue's examples (an average mg/day, another drug) are refused naming the field, 5 mg three
+/// times weekly is its level, a change ends the running period, and a stop stops it.
+async fn doses_are_regimens_changed_by_one_command(backend: Backend) {
+    let study = Study::new(backend).await;
+    with_trial_protocol(&study).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let post = |body: Value| coordinator.post("/subjects/A-001/doses", body);
+    for (body, field, words) in [
+        (
+            json!({"drug": "lenalidomide", "amount": "2.14", "frequency": "QD",
+                   "start_date": "2025-01-20"}),
+            "amount",
+            "Lenalidomide 2.14 mg once daily is no dose level of the protocol",
+        ),
+        (
+            json!({"drug": "lenalidomide", "amount": "3", "start_date": "2025-01-20"}),
+            "frequency",
+            "required unless stop is true",
+        ),
+        (
+            json!({"drug": "prednisone", "amount": "10", "frequency": "QD",
+                   "start_date": "2025-01-20"}),
+            "drug",
+            "record it as a concomitant medication",
+        ),
+        (
+            json!({"drug": "lenalidomide", "amount": "5", "frequency": "3x weekly",
+                   "start_date": "2025-01-20"}),
+            "frequency",
+            "unknown frequency '3x weekly'",
+        ),
+        (
+            json!({"drug": "lenalidomide", "stop": true, "start_date": "2025-01-20"}),
+            "start_date",
+            "no period of Lenalidomide is running to stop",
+        ),
+    ] {
+        let (status, refused) = post(body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert_eq!(refused["field"], field, "{refused}");
+        assert!(
+            refused["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(words),
+            "{refused}"
+        );
+    }
+    let started = post(json!({"drug": "Lenalidomide", "amount": "5", "unit": "mg",
+                              "frequency": "once daily", "start_date": "2025-01-20"}))
+    .await;
+    assert_eq!(created(&started)["period"]["dose_level"], "5mg_daily");
+    let tapered = post(json!({"drug": "lenalidomide", "amount": "5",
+                              "frequency": "3 TIMES PER WEEK", "start_date": "2025-02-17"}))
+    .await;
+    let tapered = created(&tapered);
+    assert_eq!(
+        tapered["period"]["dose_level"], "5mg_3x_weekly",
+        "{tapered}"
+    );
+    assert_eq!(
+        tapered["period"]["regimen"],
+        "Lenalidomide 5 mg three times weekly"
+    );
+    assert_eq!(tapered["ended"]["end_date"], "2025-02-16", "{tapered}");
+    let (_, decision) = coordinator
+        .get("/subjects/A-001/decision?as_of=2025-02-20")
+        .await;
+    // The engine reads the period as its level: given without a week-4 CLASI, it is a deviation
+    // naming that level.
+    assert_eq!(
+        decision["decision"]["deviations"][0],
+        "5mg_3x_weekly given from 2025-02-17: the protocol asked for 5mg_daily (week4.missing_clasi)",
+        "{decision}"
+    );
+    let stopped =
+        post(json!({"drug": "lenalidomide", "stop": true, "start_date": "2025-03-01"})).await;
+    let stopped = created(&stopped);
+    assert!(stopped["period"].is_null(), "{stopped}");
+    assert_eq!(stopped["ended"]["end_date"], "2025-02-28");
+    // A period entered in error is corrected with a reason, checked as an entry is.
+    let id = tapered["period"]["id"].as_i64().expect("id");
+    let (status, refused) = post(json!({"id": id, "version": 2, "reason": "typo",
+        "drug": "lenalidomide", "amount": "4", "frequency": "3 TIMES PER WEEK",
+        "start_date": "2025-02-17", "end_date": "2025-02-28"}))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["field"], "amount");
+    let (status, corrected) = post(json!({"id": id, "version": 2,
+        "reason": "chart says twice weekly", "drug": "lenalidomide", "amount": "5",
+        "frequency": "twice weekly", "start_date": "2025-02-17", "end_date": "2025-02-28"}))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{corrected}");
+    assert_eq!(corrected["period"]["dose_level"], "5mg_2x_weekly");
+}
+
+#[tokio::test]
+async fn doses_are_regimens_changed_by_one_command_sqlite() {
+    doses_are_regimens_changed_by_one_command(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn doses_are_regimens_changed_by_one_command_postgres() {
+    doses_are_regimens_changed_by_one_command(Backend::Postgres).await;
 }
 
 #[tokio::test]

@@ -259,8 +259,8 @@ async fn visit_entry_scores_clasi_and_the_panel_shows_the_protocol_decision() {
             "<svg",
             "class=\"dose\"",
             "class=\"activity\"",
-            // The band says the protocol's words for the level, not its id.
-            "lenalidomide 5 mg/day (lenalidomide 5 mg once daily)",
+            // The band says the regimen in words, not an id or an average.
+            "Lenalidomide 5 mg once daily",
             "not followed",
         ] {
             assert!(subject.body.contains(text), "{text}");
@@ -1093,4 +1093,82 @@ async fn a_nerve_conduction_study_is_entered_once_on_the_visit_page() {
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("already recorded at this visit"));
+}
+
+/// The visit page changes the dose through the store's one command, as the API does: an
+/// intermittent level ends the running period the day before, the off level stops the drug,
+/// and the subject page shows each regimen in words.
+#[tokio::test]
+async fn a_dose_change_on_the_page_is_the_stores_one_command() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, baseline, week4) = two_visits(&app).await;
+    let refused = inv
+        .post(
+            &format!("/subjects/A-001/visits/{week4}/dose"),
+            &[("level", "2.14mg_daily"), ("start_date", "2025-02-17")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("choose one of the protocol"),
+        "{}",
+        refused.body
+    );
+    // A change on the running period's first day is refused with the store's words.
+    let same_day = inv
+        .post(
+            &format!("/subjects/A-001/visits/{baseline}/dose"),
+            &[
+                ("level", "5mg_alternate_days"),
+                ("start_date", "2025-01-20"),
+            ],
+        )
+        .await;
+    assert_eq!(same_day.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        same_day.body.contains("a change must come after its start"),
+        "{}",
+        same_day.body
+    );
+    for (level, from) in [("5mg_3x_weekly", "2025-02-17"), ("off", "2025-03-17")] {
+        let changed = inv
+            .post(
+                &format!("/subjects/A-001/visits/{week4}/dose"),
+                &[("level", level), ("start_date", from)],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    }
+    let subject = app.store.subject_by_code("A-001").await.expect("subject");
+    let periods: Vec<_> = app
+        .store
+        .records_of::<store::DosePeriod>(subject.id)
+        .await
+        .expect("doses")
+        .into_iter()
+        .map(|period| {
+            (
+                period.data.level.unwrap_or_default(),
+                period.data.start_date.to_string(),
+                period.data.end_date.map(|end| end.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            (
+                "5mg_daily".into(),
+                "2025-01-20".into(),
+                Some("2025-02-16".into())
+            ),
+            (
+                "5mg_3x_weekly".into(),
+                "2025-02-17".into(),
+                Some("2025-03-16".into())
+            ),
+        ]
+    );
+    let page = inv.get("/subjects/A-001").await;
+    assert!(page.body.contains("Lenalidomide 5 mg three times weekly"));
 }
