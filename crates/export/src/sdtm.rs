@@ -27,8 +27,9 @@ use crate::xpt::XptWriter;
 
 /// The domains, in the order they are written, then the supplemental qualifiers of those with
 /// free text.
-pub const DOMAINS: [&str; 13] = [
-    "DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV", "SUPPAE", "SUPPDS", "SUPPIE", "SUPPDV",
+pub const DOMAINS: [&str; 15] = [
+    "DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV", "CM", "SUPPAE", "SUPPDS", "SUPPIE",
+    "SUPPDV", "SUPPCM",
 ];
 
 /// The longest text a variable holds (SAS XPORT version 5). Longer free text keeps its first
@@ -190,7 +191,25 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         n("DVSTDY", "Study Day of Start of Deviation"),
     ]);
     push("DV", "Protocol Deviations", dv)?;
-    for domain in ["AE", "DS", "IE", "DV"] {
+    let mut cm = common("CM", true);
+    cm.extend([
+        t("CMTRT", "Reported Name of Drug, Med, or Therapy", 200),
+        t("CMDECOD", "Standardized Medication Name", 100),
+        t("CMCLASCD", "Medication Class Code", 8),
+        t("CMINDC", "Indication", 200),
+        n("CMDOSE", "Dose per Administration"),
+        t("CMDOSU", "Dose Units", 2),
+        t("CMDOSFRQ", "Dosing Frequency per Interval", 20),
+        t("CMROUTE", "Route of Administration", 20),
+        t("CMSTDTC", "Start Date/Time of Medication", DATE),
+        t("CMENDTC", "End Date/Time of Medication", DATE),
+        n("CMSTDY", "Study Day of Start of Medication"),
+        n("CMENDY", "Study Day of End of Medication"),
+        t("CMENRTPT", "End Relative to Reference Time Point", 7),
+        t("CMENTPT", "End Reference Time Point", 40),
+    ]);
+    push("CM", "Concomitant/Concurrent Medications", cm)?;
+    for domain in ["AE", "DS", "IE", "DV", "CM"] {
         push(
             &format!("SUPP{domain}"),
             &format!("Supplemental Qualifiers for {domain}"),
@@ -776,6 +795,24 @@ impl Sdtm {
                 .num("DSSTDY", day(Some(consent)));
             out(6, &mut ds)?;
         }
+        // The events the protocol's rules read (pregnancy, consent withdrawn ...), as other
+        // events; then each disposition.
+        for event in self.live(book, "protocol_event") {
+            ds_seq += 1;
+            let decoded = upper_words(f.entry(event, "event").text());
+            let on = f.entry(event, "occurred_on").date();
+            let mut ds = row(6);
+            ds.num("DSSEQ", Some(f64::from(ds_seq)))
+                .text(
+                    "DSTERM",
+                    f.entry(event, "note").text().unwrap_or(decoded.as_str()),
+                )
+                .text("DSDECOD", decoded.as_str())
+                .text("DSCAT", "OTHER EVENT")
+                .date("DSSTDTC", on)
+                .num("DSSTDY", day(on));
+            out(6, &mut ds)?;
+        }
         for disposition in &dispositions {
             ds_seq += 1;
             let decoded = disposition_term(f.entry(disposition, "status").text());
@@ -841,6 +878,63 @@ impl Sdtm {
                 .date("DVSTDTC", on)
                 .num("DVSTDY", day(on));
             out(8, &mut dv)?;
+        }
+
+        // CM: each medication as written, coded by the drug vocabulary (CMDECOD, with its
+        // ATC code as the class code), the dose as prescribed; ongoing at the last record.
+        for (seq, conmed) in self.live(book, "conmed").iter().enumerate() {
+            let (start, end) = (
+                f.entry(conmed, "start_date").date(),
+                f.entry(conmed, "end_date").date(),
+            );
+            let written = f.entry(conmed, "medication").text().unwrap_or_default();
+            let drug = f
+                .entry(conmed, "drug")
+                .text()
+                .or(Some(written))
+                .and_then(|drug| instruments::medication::Drug::find(drug).ok())
+                .filter(|drug| !drug.is_other());
+            let dose = f.entry(conmed, "amount").text();
+            let dose = dose
+                .map(|amount| {
+                    amount.parse::<f64>().map_err(|_| {
+                        ExportError::invalid(
+                            format!("conmed {} of {}", conmed.id, book.code),
+                            format!("amount '{amount}' is not a number"),
+                        )
+                    })
+                })
+                .transpose()?;
+            let ongoing = f.entry(conmed, "ongoing").boolean() == Some(true);
+            let mut cm = row(9);
+            cm.num("CMSEQ", Some((seq + 1) as f64))
+                .text("CMTRT", written)
+                .set(
+                    "CMDECOD",
+                    Cell::opt_text(drug.map(|drug| drug.name().to_uppercase())),
+                )
+                .set("CMCLASCD", Cell::opt_text(drug.and_then(|drug| drug.atc())))
+                .set(
+                    "CMINDC",
+                    Cell::opt_text(f.entry(conmed, "indication").text()),
+                )
+                .num("CMDOSE", dose)
+                .set("CMDOSU", Cell::opt_text(f.entry(conmed, "unit").text()))
+                .set(
+                    "CMDOSFRQ",
+                    Cell::opt_text(f.entry(conmed, "frequency").text()),
+                )
+                .set("CMROUTE", Cell::opt_text(f.entry(conmed, "route").text()))
+                .date("CMSTDTC", start)
+                .date("CMENDTC", end)
+                .num("CMSTDY", day(start))
+                .num("CMENDY", day(end))
+                .set("CMENRTPT", Cell::opt_text(ongoing.then_some("ONGOING")))
+                .set(
+                    "CMENTPT",
+                    Cell::opt_text(ongoing.then_some("END OF RECORD")),
+                );
+            out(9, &mut cm)?;
         }
         Ok(())
     }

@@ -343,6 +343,8 @@ static DRUGS: &[DrugEntry] = &[
     drug("aspirin", "Acetylsalicylic acid", Some("B01AC06"), &[]),
     drug("warfarin", "Warfarin", Some("B01AA03"), &[]),
     drug("enoxaparin", "Enoxaparin", Some("B01AB05"), &[]),
+    // A medication outside this list, named in words beside it (as CTCAE's "Other, specify").
+    drug("other", "Other medication (specify)", None, &[]),
 ];
 
 const fn drug(
@@ -380,6 +382,11 @@ impl Drug {
         self.entry.atc
     }
 
+    /// Whether this is the "other medication" entry, which needs the medication in words.
+    pub fn is_other(self) -> bool {
+        self.entry.id == "other"
+    }
+
     /// The drug named by its id, its name or another name it goes by, in any case and spacing;
     /// anything else is refused naming the nearest drugs.
     pub fn find(text: &str) -> Result<Drug, MedicationError> {
@@ -410,6 +417,77 @@ impl FromStr for Drug {
     }
 }
 
+/// How a medication is given: a CDISC ROUTE submission value (SDTM `--ROUTE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    Oral,
+    Topical,
+    Intralesional,
+    Subcutaneous,
+    Intramuscular,
+    Intravenous,
+}
+
+impl Route {
+    pub const ALL: [Route; 6] = [
+        Route::Oral,
+        Route::Topical,
+        Route::Intralesional,
+        Route::Subcutaneous,
+        Route::Intramuscular,
+        Route::Intravenous,
+    ];
+
+    /// The CDISC submission value, e.g. `ORAL`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Route::Oral => "ORAL",
+            Route::Topical => "TOPICAL",
+            Route::Intralesional => "INTRALESIONAL",
+            Route::Subcutaneous => "SUBCUTANEOUS",
+            Route::Intramuscular => "INTRAMUSCULAR",
+            Route::Intravenous => "INTRAVENOUS",
+        }
+    }
+
+    /// As a clinician says it: "by mouth", "on the skin".
+    pub fn words(self) -> &'static str {
+        match self {
+            Route::Oral => "by mouth",
+            Route::Topical => "on the skin",
+            Route::Intralesional => "into the lesion",
+            Route::Subcutaneous => "under the skin",
+            Route::Intramuscular => "into a muscle",
+            Route::Intravenous => "into a vein",
+        }
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
+    }
+}
+
+/// The CDISC submission value, the words or the usual abbreviation (PO, SC, IM, IV), in any case.
+impl FromStr for Route {
+    type Err = MedicationError;
+
+    fn from_str(text: &str) -> Result<Route, MedicationError> {
+        let names = Route::ALL
+            .into_iter()
+            .flat_map(|route| [(route.code(), route), (route.words(), route)])
+            .chain([
+                ("PO", Route::Oral),
+                ("SC", Route::Subcutaneous),
+                ("IM", Route::Intramuscular),
+                ("IV", Route::Intravenous),
+            ]);
+        vocabulary::find("route", text, names)
+            .map_err(|_| Unknown::among("route", text, Route::ALL.map(Route::code)).into())
+    }
+}
+
 /// Serialized as its code; read from any of its names.
 macro_rules! serde_by_code {
     ($type:ty, $code:ident) => {
@@ -431,6 +509,7 @@ macro_rules! serde_by_code {
 serde_by_code!(Frequency, code);
 serde_by_code!(DoseUnit, code);
 serde_by_code!(Drug, id);
+serde_by_code!(Route, code);
 
 /// A drug as prescribed: so much per administration, so often.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -620,6 +699,20 @@ mod tests {
         let count = ids.len();
         ids.dedup();
         assert_eq!(ids.len(), count);
+    }
+
+    #[test]
+    fn routes_read_as_code_or_words() {
+        check(
+            &[
+                ("ORAL", Ok(Route::Oral)),
+                ("by mouth", Ok(Route::Oral)),
+                ("topical", Ok(Route::Topical)),
+                ("IV", Ok(Route::Intravenous)),
+                ("nasal", Err(())),
+            ],
+            |text| text.parse::<Route>().map_err(drop),
+        );
     }
 
     #[test]

@@ -157,6 +157,18 @@ impl EventKind {
         }
     }
 
+    /// As a clinician says it: "change of concomitant medication".
+    pub fn words(self) -> &'static str {
+        match self {
+            EventKind::Pregnancy => "pregnancy",
+            EventKind::ConsentWithdrawn => "consent withdrawn",
+            EventKind::PhysicianDecision => "the physician's decision to stop",
+            EventKind::LifeThreatening => "life-threatening complication",
+            EventKind::AdverseEvent => "adverse event",
+            EventKind::ConcomitantChange => "change of concomitant medication",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|kind| kind.name() == name)
     }

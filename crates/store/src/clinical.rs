@@ -199,7 +199,7 @@ impl ClinicalRecord {
             let data = &record.data;
             for (date, what) in [(data.start_date, "started"), (data.end_date, "stopped")] {
                 if let Some(date) = date.filter(|date| *date > start) {
-                    let note = format!("{} {what}", data.medication);
+                    let note = format!("{} {what}", data.words());
                     events.push(event(date, EventKind::ConcomitantChange, Some(note)));
                 }
             }

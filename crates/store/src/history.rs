@@ -1,5 +1,6 @@
 //! Baseline medical history and concomitant medications.
 
+use instruments::medication::{Amount, DoseUnit, Drug, Frequency, MedicationError, Route};
 use jiff::civil::Date;
 
 use crate::check::{self, coded_enum};
@@ -74,19 +75,147 @@ impl SubjectRecord for MedicalHistory {
     }
 }
 
-/// A medication other than the study drug.
+/// A medication other than the study drug, coded: the drug from the vocabulary, with the words
+/// as written beside it (required for "other medication"), the dose where known, how it is given
+/// and why. Rules read the code (prednisone mg/day), never the words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConcomitantMedication {
     pub subject_id: i64,
-    pub medication: String,
-    /// As written, e.g. `200 mg twice daily`.
-    pub dose: Option<String>,
+    pub drug: Drug,
+    /// As written (SDTM CMTRT), when it says more than the drug's name.
+    pub verbatim: Option<String>,
+    /// Amount per administration with its unit; `None` when not known.
+    pub amount: Option<(Amount, DoseUnit)>,
+    pub frequency: Option<Frequency>,
+    pub route: Option<Route>,
     pub indication: Option<String>,
     /// Unknown start dates are common in history taking: `None`.
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,
     /// Still taken; an ongoing medication has no end date.
     pub ongoing: bool,
+}
+
+impl ConcomitantMedication {
+    /// The drug `text` names, or a refusal naming the `drug` field and the nearest drugs.
+    pub fn drug_named(text: &str) -> Result<Drug, StoreError> {
+        Drug::find(text).map_err(|error| {
+            StoreError::invalid(
+                "drug",
+                format!("{error}; a medication not listed is \"other\", named in words"),
+            )
+        })
+    }
+
+    /// An amount typed with its unit (unit blank: mg), each refused by its field's name.
+    pub fn amount_named(amount: &str, unit: &str) -> Result<(Amount, DoseUnit), StoreError> {
+        let unit: DoseUnit = if unit.trim().is_empty() {
+            DoseUnit::Milligram
+        } else {
+            unit.parse()
+                .map_err(|error: MedicationError| StoreError::invalid("unit", error.to_string()))?
+        };
+        let amount = Amount::parse(amount, unit)
+            .map_err(|error| StoreError::invalid("amount", error.to_string()))?;
+        Ok((amount, unit))
+    }
+
+    /// The dose fields as typed, blank meaning not known: the amount with its unit (unit blank:
+    /// mg), the frequency and the route, each refused by its field's name.
+    pub fn dose_named(
+        amount: &str,
+        unit: &str,
+        frequency: &str,
+        route: &str,
+    ) -> Result<ConmedDose, StoreError> {
+        let field = |name: &'static str| {
+            move |error: MedicationError| StoreError::invalid(name, error.to_string())
+        };
+        Ok(ConmedDose {
+            amount: given(amount)
+                .map(|amount| ConcomitantMedication::amount_named(amount, unit))
+                .transpose()?,
+            frequency: given(frequency)
+                .map(str::parse)
+                .transpose()
+                .map_err(field("frequency"))?,
+            route: given(route)
+                .map(str::parse)
+                .transpose()
+                .map_err(field("route"))?,
+        })
+    }
+
+    /// Milligrams a day, averaged over the week (prednisone 10 mg on alternate days is 5);
+    /// `None` unless the amount and a frequency with a weekly count are known.
+    pub fn mg_per_day(&self) -> Option<f64> {
+        let (amount, _) = self.amount?;
+        Some(amount.mg() * self.frequency?.per_week()? / 7.0)
+    }
+
+    /// Whether it was taken on `date`: started on or before (an unknown start counts as
+    /// before) and not ended before.
+    pub fn taken_on(&self, date: Date) -> bool {
+        self.start_date.is_none_or(|start| start <= date)
+            && self.end_date.is_none_or(|end| date <= end)
+    }
+
+    /// As written, or the drug's name: "Prednisone 10 mg once daily".
+    pub fn words(&self) -> String {
+        let name = self.verbatim.as_deref().unwrap_or(self.drug.name());
+        let dose = self
+            .amount
+            .map(|(amount, unit)| format!(" {} {unit}", amount.text_in(unit)))
+            .unwrap_or_default();
+        let frequency = self
+            .frequency
+            .map(|frequency| format!(" {frequency}"))
+            .unwrap_or_default();
+        format!("{name}{dose}{frequency}")
+    }
+}
+
+/// Typed text, unless blank.
+fn given(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|text| !text.is_empty())
+}
+
+/// The dose fields of a concomitant medication, each `None` when not known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConmedDose {
+    pub amount: Option<(Amount, DoseUnit)>,
+    pub frequency: Option<Frequency>,
+    pub route: Option<Route>,
+}
+
+/// How much of a drug the record says a subject took on a day, from its concomitant medications.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DailyDose {
+    /// No record of the drug covers the day.
+    NoneRecorded,
+    /// Milligrams a day, summed over the records that cover the day.
+    Mg(f64),
+    /// A record covers the day without an amount and frequency: the dose is unknown (not 0).
+    Unknown,
+}
+
+/// The daily dose of `drug` on `date` (prednisone at the index date and 6 months later, as the
+/// paediatric review compares).
+pub fn daily_dose<'a>(
+    conmeds: impl IntoIterator<Item = &'a ConcomitantMedication>,
+    drug: Drug,
+    date: Date,
+) -> DailyDose {
+    conmeds
+        .into_iter()
+        .filter(|conmed| conmed.drug == drug && conmed.taken_on(date))
+        .fold(DailyDose::NoneRecorded, |total, conmed| {
+            match (total, conmed.mg_per_day()) {
+                (DailyDose::Unknown, _) | (_, None) => DailyDose::Unknown,
+                (DailyDose::NoneRecorded, Some(mg)) => DailyDose::Mg(mg),
+                (DailyDose::Mg(sum), Some(mg)) => DailyDose::Mg(sum + mg),
+            }
+        })
 }
 
 impl Sealed for ConcomitantMedication {}
@@ -101,11 +230,25 @@ impl SubjectRecord for ConcomitantMedication {
     }
 
     fn check(&self, _subject: &Subject, today: Date) -> Result<(), StoreError> {
-        check::label("medication", &self.medication, 200)?;
-        for (field, text) in [("dose", &self.dose), ("indication", &self.indication)] {
+        for (field, text) in [
+            ("verbatim", &self.verbatim),
+            ("indication", &self.indication),
+        ] {
             if let Some(text) = text {
                 check::label(field, text, 200)?;
             }
+        }
+        if self.drug.is_other() && self.verbatim.is_none() {
+            return Err(StoreError::invalid(
+                "verbatim",
+                "another medication needs its name in words",
+            ));
+        }
+        if self.frequency.is_some() && self.amount.is_none() {
+            return Err(StoreError::invalid(
+                "amount",
+                "a frequency needs the amount per dose",
+            ));
         }
         if self.ongoing && self.end_date.is_some() {
             return Err(StoreError::invalid(
@@ -126,27 +269,59 @@ impl SubjectRecord for ConcomitantMedication {
     }
 
     fn changes(&self) -> Result<Changes, StoreError> {
-        let text =
-            |text: &Option<String>| text.as_deref().map(|t| Value::Text(t.trim().to_owned()));
+        let text = |text: Option<&str>| text.map(|t| Value::Text(t.trim().to_owned()));
+        let amount = self.amount.map(|(amount, unit)| amount.text_in(unit));
         Ok(vec![
             ("subject_id", Some(Value::Int(self.subject_id))),
+            ("drug", text(Some(self.drug.id()))),
             (
                 "medication",
-                Some(Value::Text(self.medication.trim().to_owned())),
+                text(Some(self.verbatim.as_deref().unwrap_or(self.drug.name()))),
             ),
-            ("dose", text(&self.dose)),
-            ("indication", text(&self.indication)),
+            ("amount", text(amount.as_deref())),
+            ("unit", text(self.amount.map(|(_, unit)| unit.code()))),
+            ("frequency", text(self.frequency.map(Frequency::code))),
+            ("route", text(self.route.map(Route::code))),
+            ("indication", text(self.indication.as_deref())),
             ("start_date", self.start_date.map(Value::Date)),
             ("end_date", self.end_date.map(Value::Date)),
             ("ongoing", Some(Value::Bool(self.ongoing))),
         ])
     }
 
+    /// A record kept before coding (migration 0017) has only the words: they are coded as the
+    /// drug they name, or kept as another medication.
     fn from_row(row: &Row) -> Result<ConcomitantMedication, StoreError> {
+        let corrupt = |error: MedicationError| StoreError::corrupt(error.to_string());
+        let medication = row.need("medication", row.text("medication"))?;
+        let drug = match row.text("drug") {
+            Some(id) => Drug::find(id).map_err(corrupt)?,
+            None => Drug::find(medication)
+                .or_else(|_| Drug::find("other"))
+                .map_err(corrupt)?,
+        };
+        let amount = match (row.text("amount"), row.text("unit")) {
+            (Some(amount), Some(unit)) => {
+                let unit: DoseUnit = unit.parse().map_err(corrupt)?;
+                Some((Amount::parse(amount, unit).map_err(corrupt)?, unit))
+            }
+            _ => None,
+        };
         Ok(ConcomitantMedication {
             subject_id: row.need("subject_id", row.int("subject_id"))?,
-            medication: row.need("medication", row.text("medication"))?.to_owned(),
-            dose: row.text("dose").map(str::to_owned),
+            verbatim: (medication != drug.name()).then(|| medication.to_owned()),
+            drug,
+            amount,
+            frequency: row
+                .text("frequency")
+                .map(str::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            route: row
+                .text("route")
+                .map(str::parse)
+                .transpose()
+                .map_err(corrupt)?,
             indication: row.text("indication").map(str::to_owned),
             start_date: row.date("start_date"),
             end_date: row.date("end_date"),

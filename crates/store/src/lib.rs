@@ -72,7 +72,9 @@ pub use doses::{DoseChange, DoseChanged, DosePeriod, NewDose};
 pub use enrolment::Enrolment;
 pub use error::{Conflict, StoreError};
 pub use event::{Event, GENESIS_HASH};
-pub use history::{ConcomitantMedication, HistoryCategory, MedicalHistory};
+pub use history::{
+    ConcomitantMedication, ConmedDose, DailyDose, HistoryCategory, MedicalHistory, daily_dose,
+};
 pub use labs::LabResult;
 pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};

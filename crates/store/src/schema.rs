@@ -451,8 +451,15 @@ pub static CONMED: Kind = Kind {
     table: "concomitant_medication",
     fields: &[
         reference("subject_id", &SUBJECT),
+        // The drug's code (CMDECOD) and the medication as written (CMTRT).
+        text("drug", false),
         text("medication", true),
+        // Before coding (migration 0017) the dose was free text; old trails hold it.
         text("dose", false),
+        text("amount", false),
+        text("unit", false),
+        text("frequency", false),
+        text("route", false),
         text("indication", false),
         date("start_date", false),
         date("end_date", false),

@@ -255,6 +255,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Post, "/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/subjects/{code}/conmeds", Scope::Subject(A::EnterVisitData)),
     endpoint(Get, "/live/clasi", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/sledai", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/lab", Scope::Study(A::ReadSubject)),
@@ -285,6 +286,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Post, "/api/v1/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/api/v1/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/api/v1/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
+    endpoint(Post, "/api/v1/subjects/{code}/conmeds", Scope::Subject(A::EnterVisitData)),
 ];
 
 /// A router under construction that accepts only routes listed in [`ENDPOINTS`].

@@ -8,10 +8,11 @@ use std::process::Command;
 
 use ::store::testing::TestDb;
 use ::store::{
-    ActionTaken, AdverseEvent, Backend, BirthOrAge, Causality, ClasiAssessment, Decimal,
-    DeviationCategory, Disposition, DispositionStatus, DosePeriod, Entry, LabResult, Meaning,
-    Missing, NerveConduction, NewStudy, NewUser, Outcome, Password, ProtocolDeviation, Role, Sex,
-    Side, SledaiAssessment, Store, SubjectData, VisitData,
+    ActionTaken, AdverseEvent, Backend, BirthOrAge, Causality, ClasiAssessment,
+    ConcomitantMedication, Decimal, DeviationCategory, Disposition, DispositionStatus, DosePeriod,
+    Entry, EventType, LabResult, Meaning, Missing, NerveConduction, NewStudy, NewUser, Outcome,
+    Password, ProtocolDeviation, ProtocolEvent, Role, Sex, Side, SledaiAssessment, Store,
+    SubjectData, VisitData,
 };
 use instruments::ctcae::CtcaeGrade;
 use instruments::input::{read_clasi, read_sledai};
@@ -185,7 +186,7 @@ async fn study(db: &TestDb) {
             &inv,
             &DosePeriod {
                 subject_id: p1.id,
-                regimen: DosePeriod::regimen_named("lenalidomide", "5", "mg", "QD")
+                regimen: DosePeriod::regimen_named("lenalidomide", "5", "mg", "3 TIMES PER WEEK")
                     .expect("regimen"),
                 level: None,
                 start_date: days_ago(27),
@@ -194,6 +195,37 @@ async fn study(db: &TestDb) {
         )
         .await
         .expect("dose");
+    let dose = ConcomitantMedication::dose_named("10", "mg", "QOD", "oral").expect("dose");
+    store
+        .add_record(
+            &inv,
+            &ConcomitantMedication {
+                subject_id: p1.id,
+                drug: ConcomitantMedication::drug_named("prednisone").expect("drug"),
+                verbatim: Some("Prednisone 10mg tabs".into()),
+                amount: dose.amount,
+                frequency: dose.frequency,
+                route: dose.route,
+                indication: Some("SLE arthritis".into()),
+                start_date: Some(days_ago(60)),
+                end_date: None,
+                ongoing: true,
+            },
+        )
+        .await
+        .expect("con-med");
+    store
+        .add_record(
+            &inv,
+            &ProtocolEvent {
+                subject_id: p1.id,
+                occurred_on: days_ago(9),
+                event: EventType::PhysicianDecision,
+                note: Some("stopped for persistent neutropenia".into()),
+            },
+        )
+        .await
+        .expect("protocol event");
     let event = |term: &str| AdverseEvent {
         subject_id: p1.id,
         term: AdverseEvent::term_named(term).expect("a CTCAE term"),
@@ -404,7 +436,24 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
         rs.contains(",SLTOTAL,SLEDAI-2K-Total score,SLEDAI-2K,6,6,6,,Y,-P10D,"),
         "{rs}"
     );
-    assert!(read(out, "sdtm", "ds.csv").contains("ADVERSE EVENT"));
+    let ds = read(out, "sdtm", "ds.csv");
+    assert!(ds.contains("ADVERSE EVENT"), "{ds}");
+    assert!(
+        ds.contains(",stopped for persistent neutropenia,PHYSICIAN DECISION,OTHER EVENT,"),
+        "{ds}"
+    );
+    // EX: the regimen as prescribed, not an average; CM: as written beside the code.
+    let ex = read(out, "sdtm", "ex.csv");
+    assert!(
+        ex.contains(",LENALIDOMIDE,5,mg,3 TIMES PER WEEK,ORAL,"),
+        "{ex}"
+    );
+    let cm = read(out, "sdtm", "cm.csv");
+    assert!(
+        cm.contains(",Prednisone 10mg tabs,PREDNISONE,H02AB07,SLE arthritis,10,mg,QOD,ORAL,"),
+        "{cm}"
+    );
+    assert!(cm.contains(",ONGOING,END OF RECORD"), "{cm}");
     assert!(read(out, "sdtm", "dv.csv").contains("VISIT WINDOW"));
     assert!(
         read(out, "sdtm", "variables.csv").contains("RS,Disease Response and Clin Classification,")
@@ -413,7 +462,7 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
     // XPT: every domain, whole 80-byte records; then the two readers agree.
     let xpt = export(&db, "xpt", out);
     assert_eq!(xpt["rows"], sdtm["rows"]);
-    for domain in ["dm", "sv", "ex", "ae", "lb", "rs", "ds", "ie", "dv"] {
+    for domain in ["dm", "sv", "ex", "ae", "lb", "rs", "ds", "ie", "dv", "cm"] {
         let bytes = std::fs::read(out.join("xpt").join(format!("{domain}.xpt"))).expect("xpt");
         assert_eq!(bytes.len() % 80, 0, "{domain}.xpt");
         assert!(bytes.starts_with(b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!"));

@@ -161,7 +161,8 @@ pub(super) struct Fold {
     /// Adverse events at or above the flag grade, in date order (the look-back reads the end).
     pub(super) flagged: Vec<Flagged>,
     /// Events of a type the protocol counts as a deviation.
-    pub(super) deviation_events: Vec<(EventKind, Date)>,
+    /// The events the protocol counts as deviations, by index into the history's events.
+    pub(super) deviation_events: Vec<usize>,
 }
 
 impl Fold {
@@ -412,7 +413,7 @@ impl Fold {
             });
         }
         if algorithm.deviation_events.contains(&event.kind) {
-            self.deviation_events.push((event.kind, event.date));
+            self.deviation_events.push(index);
         }
     }
 

@@ -510,11 +510,19 @@ impl Writer<'_> {
                 overlap.from
             )
         });
-        let events = self
-            .fold
-            .deviation_events
-            .iter()
-            .map(|(kind, date)| format!("{kind} on {date}: a protocol deviation"));
+        let events = self.fold.deviation_events.iter().map(|index| {
+            let event = &self.history.events[*index];
+            let note = event
+                .note
+                .as_ref()
+                .map(|note| format!(" ({note})"))
+                .unwrap_or_default();
+            format!(
+                "{} on {}{note}: a protocol deviation",
+                event.kind.words(),
+                event.date
+            )
+        });
         overlaps.chain(events).collect()
     }
 }

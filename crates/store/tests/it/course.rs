@@ -1,6 +1,7 @@
 //! Protocol decisions, eligibility results, disposition, deviations, baseline history,
 //! concomitant medications and nerve conduction studies.
 
+use instruments::medication::{Frequency, Route};
 use protocol::decide::{Action, Decision, Phase, Rule};
 use protocol::eligibility::EligibilityResult;
 use store::{
@@ -266,13 +267,38 @@ async fn history_and_concomitant_medications(backend: Backend) {
     );
     let conmed = ConcomitantMedication {
         subject_id: subject,
-        medication: "prednisone".into(),
-        dose: Some("5 mg daily".into()),
+        drug: ConcomitantMedication::drug_named("Prednisone").expect("drug"),
+        verbatim: None,
+        amount: Some(ConcomitantMedication::amount_named("5", "mg").expect("amount")),
+        frequency: Some(Frequency::OnceDaily),
+        route: Some(Route::Oral),
         indication: Some("SLE arthritis".into()),
         start_date: None,
         end_date: None,
         ongoing: true,
     };
+    // Coded: a misspelt drug is refused naming the nearest; another medication needs its name;
+    // a frequency needs the amount.
+    refused(ConcomitantMedication::drug_named("predisone"), "drug");
+    refused(ConcomitantMedication::amount_named("five", "mg"), "amount");
+    refused(ConcomitantMedication::amount_named("5", "tablets"), "unit");
+    for wrong in [
+        ConcomitantMedication {
+            drug: ConcomitantMedication::drug_named("other").expect("other"),
+            ..conmed.clone()
+        },
+        ConcomitantMedication {
+            amount: None,
+            ..conmed.clone()
+        },
+    ] {
+        let field = if wrong.amount.is_none() {
+            "amount"
+        } else {
+            "verbatim"
+        };
+        refused(f.store.add_record(&f.investigator, &wrong).await, field);
+    }
     let stored = f
         .store
         .add_record(&f.investigator, &conmed)
@@ -303,12 +329,26 @@ async fn history_and_concomitant_medications(backend: Backend) {
     let stopped = ConcomitantMedication {
         end_date: Some(days_ago(1)),
         ongoing: false,
-        ..conmed
+        ..conmed.clone()
     };
     f.store
         .update_record(&f.investigator, stored.id, 1, &stopped, "stopped yesterday")
         .await
         .expect("stop");
+    let vitamin = ConcomitantMedication {
+        drug: ConcomitantMedication::drug_named("other").expect("other"),
+        verbatim: Some("Colecalciferol 800 IU".into()),
+        amount: None,
+        frequency: None,
+        route: None,
+        ..conmed
+    };
+    let kept = f
+        .store
+        .add_record(&f.investigator, &vitamin)
+        .await
+        .expect("other, named");
+    assert_eq!(kept.data, vitamin, "read back as written");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
 
@@ -372,4 +412,120 @@ async fn nerve_conduction_studies(backend: Backend) {
     );
     refused(Side::parse("both"), "side");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+/// Prednisone mg/day on a date, read from the con-meds (the paediatric review's primary
+/// variable): summed over the records covering the day, averaged over the week for intermittent
+/// doses, unknown (never 0) when a record has no dose, none when no record covers the day.
+#[test]
+fn the_daily_dose_of_a_con_med_is_read_from_its_records() {
+    use store::{DailyDose, daily_dose};
+    let day = |d: i16| jiff::civil::date(2024, 3, d as i8);
+    let conmed = |drug: &str, dose: Option<(&str, Frequency)>, from: i16, to: Option<i16>| {
+        ConcomitantMedication {
+            subject_id: 1,
+            drug: ConcomitantMedication::drug_named(drug).expect("drug"),
+            verbatim: None,
+            amount: dose.map(|(mg, _)| ConcomitantMedication::amount_named(mg, "mg").expect("mg")),
+            frequency: dose.map(|(_, frequency)| frequency),
+            route: None,
+            indication: None,
+            start_date: Some(day(from)),
+            end_date: to.map(day),
+            ongoing: to.is_none(),
+        }
+    };
+    let prednisone = ConcomitantMedication::drug_named("prednisone").expect("drug");
+    let cases: &[(Vec<ConcomitantMedication>, i16, DailyDose)] = &[
+        (vec![], 10, DailyDose::NoneRecorded),
+        (
+            vec![conmed(
+                "prednisone",
+                Some(("10", Frequency::OnceDaily)),
+                1,
+                None,
+            )],
+            10,
+            DailyDose::Mg(10.0),
+        ),
+        (
+            vec![conmed(
+                "prednisone",
+                Some(("10", Frequency::AlternateDays)),
+                1,
+                None,
+            )],
+            10,
+            DailyDose::Mg(5.0),
+        ),
+        (
+            vec![
+                conmed("prednisone", Some(("5", Frequency::OnceDaily)), 1, None),
+                conmed(
+                    "prednisone",
+                    Some(("2.5", Frequency::OnceDaily)),
+                    5,
+                    Some(10),
+                ),
+            ],
+            10,
+            DailyDose::Mg(7.5),
+        ),
+        // The second record ended the day before.
+        (
+            vec![
+                conmed("prednisone", Some(("5", Frequency::OnceDaily)), 1, None),
+                conmed(
+                    "prednisone",
+                    Some(("2.5", Frequency::OnceDaily)),
+                    5,
+                    Some(9),
+                ),
+            ],
+            10,
+            DailyDose::Mg(5.0),
+        ),
+        (
+            vec![conmed(
+                "prednisone",
+                Some(("10", Frequency::OnceDaily)),
+                11,
+                None,
+            )],
+            10,
+            DailyDose::NoneRecorded,
+        ),
+        (
+            vec![conmed("prednisone", None, 1, None)],
+            10,
+            DailyDose::Unknown,
+        ),
+        (
+            vec![conmed(
+                "prednisone",
+                Some(("10", Frequency::AsNeeded)),
+                1,
+                None,
+            )],
+            10,
+            DailyDose::Unknown,
+        ),
+        (
+            vec![conmed(
+                "hydroxychloroquine",
+                Some(("200", Frequency::TwiceDaily)),
+                1,
+                None,
+            )],
+            10,
+            DailyDose::NoneRecorded,
+        ),
+    ];
+    for (records, on, expect) in cases {
+        assert_eq!(
+            &daily_dose(records, prednisone, day(*on)),
+            expect,
+            "{records:?}"
+        );
+    }
 }

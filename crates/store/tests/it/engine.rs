@@ -87,8 +87,11 @@ async fn each_stop_fires_from_the_record(backend: Backend) {
     // Prednisone started after enrolment: the change the trial did not allow.
     let conmed = ConcomitantMedication {
         subject_id: subjects[5],
-        medication: "prednisone".into(),
-        dose: Some("10 mg daily".into()),
+        drug: ConcomitantMedication::drug_named("prednisone").expect("drug"),
+        verbatim: None,
+        amount: Some(ConcomitantMedication::amount_named("10", "mg").expect("amount")),
+        frequency: Some(instruments::medication::Frequency::OnceDaily),
+        route: None,
         indication: Some("arthritis".into()),
         start_date: Some(days_ago(3)),
         end_date: None,

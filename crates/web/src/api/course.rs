@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use store::{Disposition, DispositionStatus, EventType, ProtocolEvent};
+use store::{ConcomitantMedication, Disposition, DispositionStatus, EventType, ProtocolEvent};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -109,6 +109,91 @@ pub(crate) async fn add_disposition(
         status: DispositionStatus::parse(&input.status)?,
         disposition_date: input.disposition_date,
         details: input.details.filter(|details| !details.trim().is_empty()),
+    };
+    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    Ok(json(status, &Saved::new(&stored)))
+}
+
+/// A medication other than the study drug, coded; blank or absent dose fields are not known.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct ConmedIn {
+    /// To correct a record instead of adding one: its `id`, the `version` as read and a
+    /// `reason`.
+    #[serde(flatten)]
+    correction: Correction,
+    /// From the drug vocabulary, by code or name (`prednisone`, `Hydroxychloroquine`); a
+    /// medication not listed is `other`, named in `verbatim`.
+    #[schema(example = "prednisone")]
+    drug: String,
+    /// As written, when it says more than the drug's name.
+    #[serde(default)]
+    verbatim: Option<String>,
+    /// Amount per dose, decimal text in `unit`.
+    #[schema(example = "10")]
+    #[serde(default)]
+    amount: Option<String>,
+    /// `mg` (default), `g` or `ug`.
+    #[serde(default)]
+    unit: Option<String>,
+    /// A CDISC frequency term or its words: `QD`, `QOD`, `twice daily`, `PRN`.
+    #[schema(example = "QD")]
+    #[serde(default)]
+    frequency: Option<String>,
+    /// A CDISC route or its words: `ORAL`, `TOPICAL`, `by mouth`, `IV`.
+    #[serde(default)]
+    route: Option<String>,
+    #[serde(default)]
+    indication: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    start_date: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    end_date: Option<Date>,
+    #[serde(default)]
+    ongoing: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/conmeds", tag = "clinical",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = ConmedIn,
+    responses(
+        (status = 201, description = "Added", body = Saved),
+        (status = 200, description = "Corrected (the body named the record)", body = Saved),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, description = "An unknown drug, amount, unit, frequency or route, named", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn add_conmed(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
+    let input: ConmedIn = parse(&body)?;
+    let text = |text: &Option<String>| text.clone().unwrap_or_default();
+    let dose = ConcomitantMedication::dose_named(
+        &text(&input.amount),
+        &text(&input.unit),
+        &text(&input.frequency),
+        &text(&input.route),
+    )?;
+    let given = |text: Option<String>| text.filter(|text| !text.trim().is_empty());
+    let record = ConcomitantMedication {
+        subject_id: subject.id,
+        drug: ConcomitantMedication::drug_named(&input.drug)?,
+        verbatim: given(input.verbatim),
+        amount: dose.amount,
+        frequency: dose.frequency,
+        route: dose.route,
+        indication: given(input.indication),
+        start_date: input.start_date,
+        end_date: input.end_date,
+        ongoing: input.ongoing,
     };
     let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
     Ok(json(status, &Saved::new(&stored)))

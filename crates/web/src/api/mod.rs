@@ -93,6 +93,7 @@ pub(crate) fn routes() -> Routes {
             "/api/v1/subjects/{code}/disposition",
             course::add_disposition,
         )
+        .post("/api/v1/subjects/{code}/conmeds", course::add_conmed)
 }
 
 /// `value` as a JSON response.

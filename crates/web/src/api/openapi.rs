@@ -44,6 +44,7 @@ use crate::api::{clinical, course, error, json, queries, records, subjects, visi
         records::void,
         course::add_event,
         course::add_disposition,
+        course::add_conmed,
     ),
     components(schemas(error::ErrorBody, error::ConflictBody, error::ExistingBody)),
     modifiers(&BearerToken)

@@ -125,16 +125,17 @@ pub(crate) fn section(
     }
 }
 
-fn note(typed: &Typed, name: &str) -> Option<String> {
+pub(crate) fn note(typed: &Typed, name: &str) -> Option<String> {
     Some(typed.get(name).trim().to_owned()).filter(|text| !text.is_empty())
 }
 
-/// Saves the record `read` makes of the posted form, back to the subject page; a refusal
-/// shows the subject page again with the form as typed (placed by `shown`).
-async fn save<T: SubjectRecord>(
+/// Saves the record `read` makes of the posted form, back to the subject page at `anchor`; a
+/// refusal shows the subject page again with the form as typed (placed by `shown`).
+pub(crate) async fn save<T: SubjectRecord>(
     state: &AppState,
     principal: &Principal,
     code: &str,
+    anchor: &str,
     pairs: Vec<(String, String)>,
     read: impl FnOnce(&mut Typed, i64) -> Option<T>,
     shown: fn(Typed) -> Forms,
@@ -145,7 +146,7 @@ async fn save<T: SubjectRecord>(
     form::spend(&typed)?;
     if let Some(record) = read(&mut typed, subject.id).filter(|_| !typed.has_errors()) {
         match state.store.add_record(&principal.actor, &record).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#course")).into_response()),
+            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#{anchor}")).into_response()),
             Err(error) => typed.refused(error)?,
         }
     }
@@ -175,7 +176,7 @@ pub(crate) async fn add_event(
         event: Some(typed),
         ..Forms::default()
     };
-    save(&state, &principal, &code, pairs, read, shown).await
+    save(&state, &principal, &code, "course", pairs, read, shown).await
 }
 
 pub(crate) async fn add_disposition(
@@ -200,5 +201,5 @@ pub(crate) async fn add_disposition(
         disposition: Some(typed),
         ..Forms::default()
     };
-    save(&state, &principal, &code, pairs, read, shown).await
+    save(&state, &principal, &code, "course", pairs, read, shown).await
 }

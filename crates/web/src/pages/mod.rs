@@ -2,6 +2,7 @@
 
 pub(crate) mod adverse;
 pub(crate) mod chart;
+pub(crate) mod conmeds;
 pub(crate) mod course;
 pub(crate) mod dashboard;
 pub(crate) mod decision;
@@ -58,6 +59,7 @@ pub(crate) fn routes() -> Routes {
         )
         .post("/subjects/{code}/events", course::add_event)
         .post("/subjects/{code}/disposition", course::add_disposition)
+        .post("/subjects/{code}/conmeds", conmeds::add)
         .get("/live/clasi", live::clasi)
         .get("/live/sledai", live::sledai)
         .get("/live/lab", live::lab)

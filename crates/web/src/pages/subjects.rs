@@ -9,7 +9,7 @@ use store::{EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{adverse, chart, course, layout, queries, screening, subject_for};
+use crate::pages::{adverse, chart, conmeds, course, layout, queries, screening, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -84,6 +84,7 @@ pub(crate) struct Forms {
     pub(crate) query: Option<Typed>,
     pub(crate) event: Option<Typed>,
     pub(crate) disposition: Option<Typed>,
+    pub(crate) conmed: Option<Typed>,
 }
 
 /// The subject page, with any refused form as typed.
@@ -210,6 +211,8 @@ pub(crate) async fn render(
         }
 
         (course::section(principal, subject, &record.events, &record.dispositions, &forms_course))
+
+        (conmeds::section(principal, subject, &record.conmeds, forms.conmed.as_ref()))
 
         section #timeline {
             h2 { "Timeline" }

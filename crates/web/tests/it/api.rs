@@ -730,6 +730,93 @@ async fn doses_are_regimens_changed_by_one_command(backend: Backend) {
     assert_eq!(corrected["period"]["dose_level"], "5mg_2x_weekly");
 }
 
+/// Con-meds through the API are coded: a misspelt drug is refused naming the nearest, another
+/// medication needs its words, and prednisone started after the start is the change of
+/// concomitant medication the trial forbade (the decision's deviation).
+async fn con_meds_are_coded_and_reach_the_decision(backend: Backend) {
+    let study = Study::new(backend).await;
+    with_trial_protocol(&study).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let post = |body: Value| coordinator.post("/subjects/A-001/conmeds", body);
+    for (body, field, words) in [
+        (
+            json!({"drug": "predisone", "amount": "10", "frequency": "QD"}),
+            "drug",
+            "unknown drug 'predisone'; nearest: Prednisone",
+        ),
+        (
+            json!({"drug": "other", "ongoing": true}),
+            "verbatim",
+            "its name in words",
+        ),
+        (
+            json!({"drug": "prednisone", "amount": "10", "frequency": "3x daily"}),
+            "frequency",
+            "unknown frequency",
+        ),
+        (
+            json!({"drug": "prednisone", "route": "nasal"}),
+            "route",
+            "unknown route",
+        ),
+        (
+            json!({"drug": "prednisone", "frequency": "QD"}),
+            "amount",
+            "needs the amount",
+        ),
+    ] {
+        let (status, refused) = post(body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert_eq!(refused["field"], field, "{refused}");
+        assert!(
+            refused["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(words),
+            "{refused}"
+        );
+    }
+    created(
+        &post(
+            json!({"drug": "Hydroxychloroquine", "amount": "200", "frequency": "BID",
+                     "route": "by mouth", "start_date": "2024-06-01", "ongoing": true}),
+        )
+        .await,
+    );
+    let (_, before) = coordinator
+        .get("/subjects/A-001/decision?as_of=2025-03-01")
+        .await;
+    assert_eq!(before["decision"]["deviation"], false, "{before}");
+    created(
+        &post(
+            json!({"drug": "prednisone", "amount": "10", "frequency": "once daily",
+                     "route": "PO", "indication": "arthritis", "start_date": "2025-02-10",
+                     "ongoing": true}),
+        )
+        .await,
+    );
+    let (_, after) = coordinator
+        .get("/subjects/A-001/decision?as_of=2025-03-01")
+        .await;
+    assert_eq!(after["decision"]["deviation"], true, "{after}");
+    assert!(
+        after
+            .to_string()
+            .contains("Prednisone 10 mg once daily started"),
+        "{after}"
+    );
+}
+
+#[tokio::test]
+async fn con_meds_are_coded_and_reach_the_decision_sqlite() {
+    con_meds_are_coded_and_reach_the_decision(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn con_meds_are_coded_and_reach_the_decision_postgres() {
+    con_meds_are_coded_and_reach_the_decision(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn doses_are_regimens_changed_by_one_command_sqlite() {
     doses_are_regimens_changed_by_one_command(Backend::Sqlite).await;

@@ -1172,3 +1172,56 @@ async fn a_dose_change_on_the_page_is_the_stores_one_command() {
     let page = inv.get("/subjects/A-001").await;
     assert!(page.body.contains("Lenalidomide 5 mg three times weekly"));
 }
+
+/// The subject page records a con-med through the same store record as the API: another
+/// medication without its words comes back with what was typed and the message; a coded one is
+/// listed in words.
+#[tokio::test]
+async fn a_con_med_on_the_subject_page_is_coded() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut inv = User::new(&app, "inv_a").await;
+    let refused = inv
+        .post(
+            "/subjects/A-001/conmeds",
+            &[
+                ("drug", "other"),
+                ("amount", "800"),
+                ("unit", "ug"),
+                ("indication", "bone health"),
+                ("start_date", "2025-01-02"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("another medication needs its name in words")
+    );
+    assert!(
+        refused.body.contains("bone health"),
+        "the form keeps what was typed"
+    );
+    let saved = inv
+        .post(
+            "/subjects/A-001/conmeds",
+            &[
+                ("drug", "prednisone"),
+                ("amount", "7.5"),
+                ("unit", "mg"),
+                ("frequency", "QD"),
+                ("route", "ORAL"),
+                ("start_date", "2024-10-01"),
+                ("ongoing", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = inv.get("/subjects/A-001").await;
+    assert!(
+        page.body.contains("Prednisone 7.5 mg once daily"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2024-10-01, ongoing"));
+}
