@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 /// values and the keys of the candidate JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
-    /// Whole years from `birth_date` to `screening_date`.
+    /// Whole years from `birth_date` to the index date of a retrospective review, else to
+    /// `screening_date`.
     AgeYears,
     CleHistologyConfirmed,
     SleDiagnosis,
@@ -272,9 +273,15 @@ pub struct Count {
 #[serde(deny_unknown_fields)]
 pub struct Candidate {
     pub screening_date: Option<Date>,
+    /// The date a retrospective review judges the criteria at: the start of the drug (Wu et
+    /// al.: "information was gathered at drug initiation"). Ages are then whole years at this
+    /// date, not at the (later) chart review. Absent in a prospective study.
+    #[serde(default)]
+    pub index_date: Option<Date>,
     pub birth_date: Option<Date>,
-    /// Completed years at screening, where the birth date is not recorded (with a birth date
-    /// and a screening date the age is computed, and a given age must agree).
+    /// Completed years at the index date (else at screening), where the birth date is not
+    /// recorded (with a birth date and that date the age is computed, and a given age must
+    /// agree).
     #[serde(default)]
     pub age_years: Option<u8>,
     /// CLASI erythema score (0-3) by area, e.g. `{"face": 2, "scalp": 1}`.
@@ -326,29 +333,45 @@ enum Known {
 }
 
 impl Candidate {
+    /// The date ages are judged at, by name: the index date of a retrospective review, else
+    /// the screening date.
+    fn age_judged_at(&self) -> Option<(&'static str, Date)> {
+        match (self.index_date, self.screening_date) {
+            (Some(index), _) => Some(("index_date", index)),
+            (None, Some(screening)) => Some(("screening_date", screening)),
+            (None, None) => None,
+        }
+    }
+
     /// Checks ranges once, so evaluation can trust the values.
     pub fn check(&self) -> Result<(), CandidateError> {
         let error = |field: &str, message: String| CandidateError {
             field: field.to_owned(),
             message,
         };
-        if let (Some(birth), Some(screening)) = (self.birth_date, self.screening_date)
-            && birth > screening
+        if let (Some(index), Some(screening)) = (self.index_date, self.screening_date)
+            && index > screening
         {
             return Err(error(
-                "birth_date",
-                format!("{birth} is after screening_date {screening}"),
+                "index_date",
+                format!("{index} is after screening_date {screening}: a review looks back"),
             ));
         }
-        if let (Some(birth), Some(screening), Some(age)) =
-            (self.birth_date, self.screening_date, self.age_years)
-            && whole_years(birth, screening) != i16::from(age)
+        if let (Some(birth), Some((name, on))) = (self.birth_date, self.age_judged_at())
+            && birth > on
+        {
+            return Err(error("birth_date", format!("{birth} is after {name} {on}")));
+        }
+        if let (Some(birth), Some((name, on)), Some(age)) =
+            (self.birth_date, self.age_judged_at(), self.age_years)
+            && whole_years(birth, on) != i16::from(age)
         {
             return Err(error(
                 "age_years",
                 format!(
-                    "{age} differs from the age the birth date gives at screening ({})",
-                    whole_years(birth, screening)
+                    "{age} differs from the age the birth date gives at the {} ({})",
+                    name.replace('_', " "),
+                    whole_years(birth, on)
                 ),
             ));
         }
@@ -470,12 +493,16 @@ impl Candidate {
                 })
             }
             FieldKind::Number { unit, .. } => match field {
-                Field::AgeYears => match (self.birth_date, self.screening_date) {
-                    (Some(birth), Some(screening)) => {
-                        let years = whole_years(birth, screening);
+                Field::AgeYears => match (self.birth_date, self.age_judged_at()) {
+                    (Some(birth), Some((name, on))) => {
+                        let years = whole_years(birth, on);
+                        let when = match name {
+                            "index_date" => "at the index date",
+                            _ => "screened",
+                        };
                         Some(Known::Number {
                             value: f64::from(years),
-                            shown: format!("{years} years (born {birth}, screened {screening})"),
+                            shown: format!("{years} years (born {birth}, {when} {on})"),
                         })
                     }
                     _ => self.age_years.map(|years| Known::Number {

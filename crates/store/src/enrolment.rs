@@ -4,6 +4,9 @@
 //! - Screening registers a candidate with the protocol's eligibility checklist, evaluated on
 //!   the screening record: the checklist reads the subject's own age, birth and screening
 //!   dates, whichever channel gave them.
+//! - In a retrospective chart review (the protocol's design) consent is waived and screening is
+//!   the review: the checklist is judged at the index date (the drug start) and an eligible
+//!   subject is enrolled from that date in the same command; the others stay screened.
 //! - Enrolment needs the latest checklist to say eligible. Otherwise an investigator may enrol
 //!   under a waiver with a reason: the waiver is a major eligibility deviation, recorded in the
 //!   same transaction, audited and listed wherever deviations are (21 CFR 11.10(f): operational
@@ -11,6 +14,7 @@
 
 use jiff::civil::Date;
 use protocol::eligibility::{Candidate, EligibilityResult, evaluate};
+use protocol::model::Design;
 
 use crate::Store;
 use crate::auth::{Actor, Role};
@@ -90,7 +94,23 @@ pub(crate) async fn screen(
     candidate: Candidate,
 ) -> Result<(Subject, EligibilityResult), StoreError> {
     let protocol = crate::study::protocol_in(writer.tx()).await?;
+    let retrospective = protocol.file().study.design == Design::Retrospective;
     let candidate = candidate_of(data, candidate)?;
+    let index_date = match (retrospective, candidate.index_date) {
+        (true, None) => {
+            return Err(StoreError::invalid(
+                "candidate.index_date",
+                "a chart review judges the criteria at the drug start: give that date",
+            ));
+        }
+        (false, Some(_)) => {
+            return Err(StoreError::invalid(
+                "candidate.index_date",
+                "only a retrospective review has an index date; this study screens today",
+            ));
+        }
+        (_, index_date) => index_date,
+    };
     let result = evaluate(protocol.eligibility(), &candidate).map_err(|error| {
         StoreError::invalid(format!("candidate.{}", error.field), error.message)
     })?;
@@ -106,6 +126,29 @@ pub(crate) async fn screen(
             }
             other => other,
         })?;
+    let subject = match index_date {
+        Some(index) if result.eligible == Some(true) => {
+            let enrolled = SubjectData {
+                enrolment_date: Some(index),
+                ..subject.data.clone()
+            };
+            let reason = match writer.note() {
+                Some(note) => note.clone(),
+                None => Reason::new("enrolled by chart review: eligible at the index date")?,
+            };
+            subjects::update_subject(
+                writer,
+                actor,
+                subject.id,
+                subject.version,
+                &enrolled,
+                &reason,
+                subjects::Enrolling::Yes,
+            )
+            .await?
+        }
+        _ => subject,
+    };
     Ok((subject, result))
 }
 
@@ -178,6 +221,12 @@ pub(crate) async fn enrol(
             subjects::Enrolling::Yes,
         )
         .await;
+    }
+    if current.consent_waived {
+        return Err(StoreError::invalid(
+            "enrolment_date",
+            "a chart review enrols at screening, from the index date, when the checklist says eligible",
+        ));
     }
     if let Some(enrolled) = current.data.enrolment_date {
         return Err(StoreError::invalid(

@@ -76,6 +76,8 @@ pub(crate) fn not_before_consent(
     subject: &Subject,
 ) -> Result<(), StoreError> {
     match subject.data.consent_date {
+        // A retrospective review: the chart's records predate the review, with no consent.
+        _ if subject.consent_waived => Ok(()),
         Some(consent) if date >= consent => Ok(()),
         Some(consent) => Err(StoreError::invalid(
             field,
@@ -320,6 +322,7 @@ pub(crate) async fn records_in<T: SubjectRecord>(
 
 /// The kinds of record a user marks entered in error by name ([`Store::void`]).
 pub const VOIDABLE: &[&str] = &[
+    "subject",
     "visit",
     "clasi",
     "sledai",
@@ -375,6 +378,24 @@ impl Store {
             Box::pin(async move {
                 let (w, a, s, r) = (writer, actor, subject_id, &reason);
                 match kind.as_str() {
+                    // A screening that did not lead to enrolment (a chart that did not
+                    // qualify); an enrolled subject stays, and its disposition says how it ended.
+                    "subject" => {
+                        let subject = crate::subjects::subject_in(w.tx(), s).await?;
+                        if id != s {
+                            return Err(StoreError::NotFound {
+                                entity: "subject",
+                                id: id.to_string(),
+                            });
+                        }
+                        if let Some(enrolled) = subject.data.enrolment_date {
+                            return Err(StoreError::invalid(
+                                "kind",
+                                format!("the subject was enrolled on {enrolled} and stays in the record; record how participation ended instead"),
+                            ));
+                        }
+                        crate::subjects::remove_subject(w, a, id, based_on, r).await
+                    }
                     "visit" => {
                         let visit = crate::subjects::visit_in(w.tx(), id).await?;
                         if visit.subject_id != s {

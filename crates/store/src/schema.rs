@@ -177,6 +177,8 @@ pub static SUBJECT: Kind = Kind {
         date("screening_date", true),
         date("consent_date", false),
         date("enrolment_date", false),
+        // "waived" in a study whose design waives consent (a retrospective chart review).
+        text("consent", false),
     ],
     scope: Scope::OwnSubject("site_id"),
 };

@@ -74,12 +74,18 @@ pub struct Subject {
     pub id: i64,
     pub version: i64,
     pub data: SubjectData,
+    /// Consent is waived for this subject: screened in a retrospective chart review (the
+    /// study's design, recorded when the subject was registered). No record then needs a
+    /// consent date, and the index date (enrolment) precedes the review.
+    pub consent_waived: bool,
 }
 
 impl SubjectData {
     /// Ranges and date order. Informed consent comes before any study procedure (ICH E6(R3)
     /// 2.8.1), so screening and enrolment may not precede consent, and enrolment needs consent.
-    fn check(&self, today: Date) -> Result<(), StoreError> {
+    /// Where consent is waived (a retrospective review: 45 CFR 46.116(f)), there is no consent
+    /// date, and enrolment is the index date, the drug start the review looks back to.
+    fn check(&self, today: Date, consent_waived: bool) -> Result<(), StoreError> {
         check::code("code", &self.code, 20)?;
         check::not_future("screening_date", self.screening_date, today)?;
         match self.birth {
@@ -99,6 +105,26 @@ impl SubjectData {
                 ));
             }
             BirthOrAge::AgeYears(_) => {}
+        }
+        if consent_waived {
+            if self.consent_date.is_some() {
+                return Err(StoreError::invalid(
+                    "consent_date",
+                    "consent is waived in this retrospective review: leave it blank",
+                ));
+            }
+            if let Some(index) = self.enrolment_date {
+                check::not_future("enrolment_date", index, today)?;
+                if let BirthOrAge::BirthDate(birth) = self.birth
+                    && index < birth
+                {
+                    return Err(StoreError::invalid(
+                        "enrolment_date",
+                        "the index date is before the birth date",
+                    ));
+                }
+            }
+            return Ok(());
         }
         if let Some(consent) = self.consent_date {
             check::not_future("consent_date", consent, today)?;
@@ -170,6 +196,7 @@ fn subject_from(id: i64, row: &Row, site: String) -> Result<Subject, StoreError>
     Ok(Subject {
         id,
         version: row.version,
+        consent_waived: row.text("consent") == Some("waived"),
         data: SubjectData {
             site,
             code: row
@@ -226,6 +253,7 @@ impl VisitData {
         if let Some(actual) = self.actual_date {
             check::not_future("actual_date", actual, today)?;
             match subject.data.consent_date {
+                _ if subject.consent_waived => {}
                 None => {
                     return Err(StoreError::invalid(
                         "actual_date",
@@ -455,7 +483,9 @@ pub(crate) async fn add_subject(
     actor: &Actor,
     data: &SubjectData,
 ) -> Result<Subject, StoreError> {
-    data.check(check::today())?;
+    let protocol = crate::study::protocol_in(writer.tx()).await?;
+    let waived = protocol.file().study.design == protocol::model::Design::Retrospective;
+    data.check(check::today(), waived)?;
     if data.enrolment_date.is_some() {
         return Err(not_by_enrolment());
     }
@@ -470,7 +500,9 @@ pub(crate) async fn add_subject(
             format!("'{}' is already used", data.code.trim()),
         ));
     }
-    let id = writer.create(&SUBJECT, data.changes(site_id)).await?;
+    let mut changes = data.changes(site_id);
+    changes.push(("consent", waived.then(|| Value::Text("waived".to_owned()))));
+    let id = writer.create(&SUBJECT, changes).await?;
     subject_in(writer.tx(), id).await
 }
 
@@ -483,13 +515,14 @@ pub(crate) async fn update_subject(
     reason: &Reason,
     enrolling: Enrolling,
 ) -> Result<Subject, StoreError> {
-    data.check(check::today())?;
     let current = writer::load(writer.tx(), &SUBJECT, id)
         .await?
         .ok_or_else(|| StoreError::NotFound {
             entity: "subject",
             id: id.to_string(),
         })?;
+    let consent_waived = current.text("consent") == Some("waived");
+    data.check(check::today(), consent_waived)?;
     if current.date("enrolment_date").is_none()
         && data.enrolment_date.is_some()
         && enrolling == Enrolling::No
@@ -518,6 +551,7 @@ pub(crate) async fn update_subject(
         id,
         version: based_on + 1,
         data: data.clone(),
+        consent_waived,
     };
     crate::records::recheck_subject_records(writer.tx(), &changed, check::today()).await?;
     let version = writer

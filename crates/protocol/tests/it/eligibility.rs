@@ -330,3 +330,47 @@ fn completed_years_around_birthdays_and_leap_days() {
     check("2000-02-29", "2020-02-29", 20);
     check("2010-01-01", "2010-01-01", 0);
 }
+
+/// A chart review judges age at the drug start (the index date), not at the later review: a
+/// child of 15 at the start is under 18 though 18 when the chart is read (the paediatric review).
+#[test]
+fn a_retrospective_review_judges_age_at_the_index_date() {
+    let child = |index_date: Option<&str>| -> Candidate {
+        serde_json::from_value(json!({
+            "screening_date": "2026-11-02",
+            "index_date": index_date,
+            "birth_date": "2008-01-15",
+            "sle_diagnosis": true,
+            "drug_received": true,
+        }))
+        .expect("candidate")
+    };
+    let age = |candidate: &Candidate| {
+        let result = run("pediatric-review", candidate);
+        let i1 = result.criteria.iter().find(|c| c.id == "I1").expect("I1");
+        (i1.status, i1.reason.clone())
+    };
+    for (index, expect, words) in [
+        (
+            Some("2023-06-01"),
+            Status::Met,
+            "15 years (born 2008-01-15, at the index date 2023-06-01)",
+        ),
+        // The day before the 18th birthday is still under 18; the birthday is not.
+        (Some("2026-01-14"), Status::Met, "17 years"),
+        (Some("2026-01-15"), Status::NotMet, "18 years"),
+        (
+            None,
+            Status::NotMet,
+            "18 years (born 2008-01-15, screened 2026-11-02)",
+        ),
+    ] {
+        let (status, reason) = age(&child(index));
+        assert_eq!(status, expect, "{index:?}: {reason}");
+        assert!(reason.contains(words), "{index:?}: {reason}");
+    }
+    let error = child(Some("2026-12-01"))
+        .check()
+        .expect_err("after the review");
+    assert_eq!(error.field, "index_date");
+}

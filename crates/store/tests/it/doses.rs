@@ -413,12 +413,24 @@ async fn each_study_doses_its_own_drug(backend: Backend) {
         // A child, who received the drug, meets the paediatric review's criteria too.
         let mut candidate = store::testing::eligible_candidate();
         let mut data = subject_data("S-001");
-        if level.is_none() {
+        let subject = if level.is_none() {
+            // A chart review: consent waived, enrolled from the index date by the screening.
             candidate.drug_received = Some(true);
             candidate.sle_diagnosis = Some(true);
+            candidate.index_date = Some(days_ago(20));
             data.birth = store::BirthOrAge::BirthDate(jiff::civil::date(2012, 3, 1));
-        }
-        let subject = f.enrol_as(&data, &candidate, days_ago(20)).await.id;
+            data.consent_date = None;
+            data.screening_date = days_ago(5);
+            let (subject, _) = f
+                .store
+                .screen(&f.investigator, &data, &candidate)
+                .await
+                .expect("reviewed");
+            assert_eq!(subject.data.enrolment_date, Some(days_ago(20)));
+            subject.id
+        } else {
+            f.enrol_as(&data, &candidate, days_ago(20)).await.id
+        };
         f.store
             .change_dose(
                 &f.investigator,

@@ -37,6 +37,7 @@ mod migration;
 mod missing;
 mod people;
 mod records;
+mod retrospective;
 mod signatures;
 mod subjects;
 mod tamper;

@@ -83,7 +83,7 @@ pub(crate) struct VoidedOut {
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/records/{kind}/{record}/void", tag = "records",
     params(("code" = String, Path, description = "The pseudonymous study id"),
-           ("kind" = String, Path, description = "visit, clasi, sledai, lab, dose, adverse_event, conmed, nerve_conduction or disposition"),
+           ("kind" = String, Path, description = "subject (a screening never enrolled), visit, clasi, sledai, lab, dose, adverse_event, conmed, nerve_conduction, nerve_conduction_study, disposition or protocol_event"),
            ("record" = i64, Path, description = "The record's id")),
     request_body = VoidIn,
     responses(

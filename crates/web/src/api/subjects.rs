@@ -34,6 +34,9 @@ pub(crate) struct SubjectOut {
     screening_date: Date,
     #[schema(value_type = Option<String>, format = Date)]
     consent_date: Option<Date>,
+    /// Consent waived: a retrospective chart review, where `enrolment_date` is the index date
+    /// (the drug start).
+    consent_waived: bool,
     #[schema(value_type = Option<String>, format = Date)]
     enrolment_date: Option<Date>,
 }
@@ -55,6 +58,7 @@ impl From<&Subject> for SubjectOut {
             subtype: data.subtype.map(|subtype| subtype.id().to_owned()),
             screening_date: data.screening_date,
             consent_date: data.consent_date,
+            consent_waived: subject.consent_waived,
             enrolment_date: data.enrolment_date,
         }
     }

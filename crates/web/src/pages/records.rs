@@ -63,6 +63,10 @@ pub(crate) async fn void(
             typed.get("reason"),
         )
         .await?;
+    // A removed screening has no page left: back to the list of subjects.
+    if kind == "subject" {
+        return Ok(Redirect::to("/subjects").into_response());
+    }
     // Back to the page the form was on, if it is one of this subject's.
     let back = typed.get("back");
     let subject_pages = format!("/subjects/{code}");

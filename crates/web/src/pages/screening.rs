@@ -68,6 +68,12 @@ fn label(field: Field) -> String {
     text + &unit
 }
 
+/// Whether the study is a retrospective chart review: consent waived, criteria judged at the
+/// index date (the drug start), enrolment by the review itself.
+fn retrospective(protocol: &Protocol) -> bool {
+    protocol.file().study.design == protocol::model::Design::Retrospective
+}
+
 /// The form field holding a criterion field's value (a count's unit is `<name>_unit`).
 fn form_name(field: Field) -> &'static str {
     match field {
@@ -81,6 +87,9 @@ fn form_name(field: Field) -> &'static str {
 fn candidate(protocol: &Protocol, typed: &mut Typed) -> Candidate {
     let mut json = serde_json::Map::new();
     json.insert("screening_date".into(), typed.get("screening_date").into());
+    if retrospective(protocol) && !typed.get("index_date").is_empty() {
+        json.insert("index_date".into(), typed.get("index_date").into());
+    }
     for field in fields_used(protocol) {
         let name = form_name(field);
         let text = typed.get(name).to_owned();
@@ -252,8 +261,16 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
                         (typed.select("site", "Site", &site_options))
                         (typed.input("code", "Study id (pseudonymous, never a name or initials)", "text"))
                         (typed.select("sex", "Sex", &[("F", "female"), ("M", "male"), ("U", "unknown")]))
-                        (typed.input("consent_date", "Consent signed on", "date"))
-                        (typed.input("screening_date", "Screening date", "date"))
+                        @if retrospective(protocol) {
+                            (typed.input("screening_date", "Chart reviewed on", "date"))
+                            (typed.input("index_date", "Drug started on (the index date)", "date"))
+                        } @else {
+                            (typed.input("consent_date", "Consent signed on", "date"))
+                            (typed.input("screening_date", "Screening date", "date"))
+                        }
+                    }
+                    @if retrospective(protocol) {
+                        p.hint { "A retrospective chart review: consent is waived, the criteria are judged at the drug start, and an eligible chart is enrolled from that date when registered." }
                     }
                     h2 { "What the criteria need" }
                     div.row {
@@ -312,7 +329,14 @@ pub(crate) async fn submit(
     let sex = Sex::parse(typed.get("sex"))
         .map_err(|error| typed.refused(error))
         .ok();
-    let consent = typed.date("consent_date");
+    let waived = protocol
+        .as_ref()
+        .is_ok_and(|protocol| retrospective(protocol));
+    let consent = if waived {
+        Some(None)
+    } else {
+        typed.date("consent_date").map(Some)
+    };
     let screening = typed.date("screening_date");
     let birth = typed.optional_date("birth_date");
     let candidate = protocol
@@ -343,7 +367,7 @@ pub(crate) async fn submit(
             birth: BirthOrAge::BirthDate(birth),
             subtype: None,
             screening_date: screening,
-            consent_date: Some(consent),
+            consent_date: consent,
             enrolment_date: None,
         };
         match state.store.screen(&principal.actor, &data, candidate).await {

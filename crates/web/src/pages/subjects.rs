@@ -9,7 +9,9 @@ use store::{EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{adverse, chart, conmeds, course, layout, queries, screening, subject_for};
+use crate::pages::{
+    adverse, chart, conmeds, course, layout, queries, records, screening, subject_for,
+};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -161,9 +163,15 @@ pub(crate) async fn render(
             dt { "Site" } dd { (data.site) }
             dt { "Sex" } dd { (data.sex.code()) }
             dt { "Subtype" } dd { (data.subtype.map_or("not recorded", Subtype::label)) }
-            dt { "Screened" } dd { (data.screening_date) }
-            dt { "Consent" } dd { (date_or_dash(data.consent_date)) }
-            dt { "Enrolled" } dd { (date_or_dash(data.enrolment_date)) }
+            @if subject.consent_waived {
+                dt { "Chart reviewed" } dd { (data.screening_date) }
+                dt { "Consent" } dd { "waived (retrospective chart review)" }
+                dt { "Index date (drug start)" } dd { (date_or_dash(data.enrolment_date)) }
+            } @else {
+                dt { "Screened" } dd { (data.screening_date) }
+                dt { "Consent" } dd { (date_or_dash(data.consent_date)) }
+                dt { "Enrolled" } dd { (date_or_dash(data.enrolment_date)) }
+            }
         }
         p {
             a href={ "/subjects/" (code) "/adverse-events" } { "Adverse events" }
@@ -177,7 +185,10 @@ pub(crate) async fn render(
                 Some(stored) => { (screening::stored_checklist(&stored.data)) }
                 None => { p { "No eligibility checklist recorded." } }
             }
-            @if data.enrolment_date.is_none() && principal.require(Action::Enrol, Some(&data.site)).is_ok() {
+            @if subject.consent_waived && data.enrolment_date.is_none() {
+                p { "Not enrolled: the chart does not meet the criteria at the index date. A chart that does not qualify can be removed (Entered in error)." }
+                @if enters { (records::void_form(principal, code, "subject", subject.id, subject.version, &format!("/subjects/{code}"))) }
+            } @else if data.enrolment_date.is_none() && principal.require(Action::Enrol, Some(&data.site)).is_ok() {
                 form method="post" action={ "/subjects/" (code) "/enrol" } {
                     (form::token(csrf))
                     (enrol_form.summary(&["enrolment_date", "waiver"]))

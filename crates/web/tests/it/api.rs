@@ -867,6 +867,71 @@ async fn enrolment_needs_an_eligible_checklist_or_a_waiver_postgres() {
     enrolment_needs_an_eligible_checklist_or_a_waiver(Backend::Postgres).await;
 }
 
+/// A retrospective chart review through the API: consent waived, the criteria judged at the
+/// index date, an eligible chart enrolled from it by the screening itself; the same refusals
+/// as the store's.
+async fn a_chart_review_is_screened_at_the_index_date(backend: Backend) {
+    let study = Study::new(backend).await;
+    let store = &study.app.store;
+    let admin = store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let version = store.study().await.expect("study").version;
+    store
+        .amend_protocol(
+            &admin,
+            version,
+            include_str!("../../../../protocols/pediatric-review.toml"),
+            "the paediatric chart review",
+        )
+        .await
+        .expect("amended");
+    let coordinator = Script::new(&study, "coord_a");
+    let chart = |code: &str, candidate: Value| {
+        json!({"site": "A", "code": code, "sex": "F", "birth_date": "2008-01-15",
+               "screening_date": "2025-03-03", "candidate": candidate})
+    };
+    let (status, refused) = coordinator
+        .post(
+            "/subjects",
+            chart(
+                "W-01",
+                json!({"sle_diagnosis": true, "drug_received": true}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["field"], "candidate.index_date");
+    let reviewed = created(
+        &coordinator
+            .post(
+                "/subjects",
+                chart(
+                    "W-01",
+                    json!({"sle_diagnosis": true, "drug_received": true,
+                           "index_date": "2023-06-01"}),
+                ),
+            )
+            .await,
+    )
+    .clone();
+    assert_eq!(reviewed["eligibility"]["eligible"], true, "{reviewed}");
+    assert_eq!(reviewed["consent_waived"], true, "{reviewed}");
+    assert_eq!(reviewed["enrolment_date"], "2023-06-01", "{reviewed}");
+    assert!(reviewed["consent_date"].is_null());
+}
+
+#[tokio::test]
+async fn a_chart_review_is_screened_at_the_index_date_sqlite() {
+    a_chart_review_is_screened_at_the_index_date(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_chart_review_is_screened_at_the_index_date_postgres() {
+    a_chart_review_is_screened_at_the_index_date(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn screening_keeps_the_checklist_sqlite() {
     screening_keeps_the_checklist(Backend::Sqlite).await;
