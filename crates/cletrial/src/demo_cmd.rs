@@ -1,13 +1,18 @@
-//! `cletrial demo`: a populated study in one command. It creates (or reuses) a study record of
-//! the lenalidomide trial with two sites, one user per role and the paper's 15 patients
-//! entered visit by visit, each decision taken by the protocol engine, then serves the web
-//! application.
+//! `cletrial demo`: a populated study in one command. It creates (or reuses) a study record with
+//! two sites and one user per role, enters a cohort through the store's commands, then serves the
+//! web application. `--study` picks the study: the lenalidomide trial with the paper's 15
+//! patients (each decision taken by the protocol engine), the thalidomide cohort (60 synthetic
+//! patients from the simulator's calibrated model, through the same engine) or the paediatric
+//! chart review (10 synthetic charts calibrated to the published means and SDs).
+
+mod pediatric;
+mod thalidomide;
 
 use std::io::Write;
 use std::net::SocketAddr;
 
-use analysis::published::{Cohort, Sex as PublishedSex};
-use clap::Args;
+use analysis::published::{Cohort as Published, Sex as PublishedSex};
+use clap::{Args, ValueEnum};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use protocol::history::EventKind;
@@ -23,28 +28,119 @@ use store::{
 use crate::enter::{self, AdverseEventEntry, Entered, PatientCourse, VisitEntry};
 use crate::io::{CliError, CmdResult};
 
-const PROTOCOL_TEXT: &str = include_str!("../../../protocols/nct01408199.toml");
-const STUDY_CODE: &str = "nct01408199-demo";
 const SITES: [(&str, &str); 2] = [
     ("S01", "Trial centre (demo)"),
     ("S02", "Second site (demo)"),
 ];
 
-/// Create (or reuse) a demo study of the lenalidomide trial and serve the web application.
+/// The studies the demo can populate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DemoStudy {
+    /// The lenalidomide trial (NCT01408199) with the paper's 15 patients.
+    #[value(name = "nct01408199")]
+    Trial,
+    /// The thalidomide cohort: 60 synthetic patients calibrated to the published figures.
+    ThalidomideCohort,
+    /// The paediatric chart review: 10 synthetic charts calibrated to the published figures.
+    PediatricReview,
+}
+
+impl DemoStudy {
+    fn code(self) -> &'static str {
+        match self {
+            DemoStudy::Trial => "nct01408199-demo",
+            DemoStudy::ThalidomideCohort => "thalidomide-cohort-demo",
+            DemoStudy::PediatricReview => "pediatric-review-demo",
+        }
+    }
+
+    /// The title on every page: a synthetic cohort says so.
+    fn title(self) -> &'static str {
+        match self {
+            DemoStudy::Trial => {
+                "Lenalidomide in refractory CLE (NCT01408199), demo with the published cohort"
+            }
+            DemoStudy::ThalidomideCohort => {
+                "Thalidomide 100 mg/day in refractory CLE, demo: 60 SYNTHETIC patients calibrated to the published figures (Br J Dermatol 2012;166:616)"
+            }
+            DemoStudy::PediatricReview => {
+                "Lenalidomide in paediatric SLE skin disease, demo: 10 SYNTHETIC charts calibrated to the published means and SDs (Lupus 2017;26:646)"
+            }
+        }
+    }
+
+    fn protocol_text(self) -> &'static str {
+        match self {
+            DemoStudy::Trial => include_str!("../../../protocols/nct01408199.toml"),
+            DemoStudy::ThalidomideCohort => {
+                include_str!("../../../protocols/thalidomide-cohort.toml")
+            }
+            DemoStudy::PediatricReview => include_str!("../../../protocols/pediatric-review.toml"),
+        }
+    }
+
+    fn default_db(self) -> &'static str {
+        match self {
+            DemoStudy::Trial => "sqlite://cletrial-demo.db",
+            DemoStudy::ThalidomideCohort => "sqlite://cletrial-demo-thalidomide.db",
+            DemoStudy::PediatricReview => "sqlite://cletrial-demo-pediatric.db",
+        }
+    }
+
+    /// The cohort, checked before anything is written.
+    fn cohort(self, protocol: &Protocol) -> Result<Cohort, CliError> {
+        match self {
+            DemoStudy::Trial => cohort_courses(protocol).map(Cohort::Courses),
+            DemoStudy::ThalidomideCohort => {
+                thalidomide::courses(protocol, [SITES[0].0, SITES[1].0]).map(Cohort::Courses)
+            }
+            DemoStudy::PediatricReview => Ok(Cohort::Charts(pediatric::charts(SITES[0].0))),
+        }
+    }
+}
+
+/// What the demo enters: courses the engine decided visit by visit, or charts read after the
+/// fact (a retrospective review has no decisions).
+enum Cohort {
+    Courses(Vec<PatientCourse>),
+    Charts(Vec<pediatric::Chart>),
+}
+
+impl Cohort {
+    fn codes(&self) -> Vec<&str> {
+        match self {
+            Cohort::Courses(courses) => courses.iter().map(|c| c.subject.code.as_str()).collect(),
+            Cohort::Charts(charts) => charts.iter().map(|c| c.subject.code.as_str()).collect(),
+        }
+    }
+}
+
+/// Create (or reuse) a demo study and serve the web application.
 ///
-/// The study holds the trial paper's 15 patients (Cortés-Hernández et al. 2012, NCT01408199):
+/// nct01408199 (the default) holds the trial paper's 15 patients (Cortés-Hernández et al. 2012):
 /// Table 1's baseline, dated visits whose CLASI forms add up to a course reproducing Table 2
 /// (time to CR, relapses and the dose at relapse), Table 3's adverse events and the patient
-/// withdrawn in week 1, every decision taken by the protocol engine and stored. Two sites, one
-/// user per role; their passwords are random and printed once, when the study is created.
-/// Run again with the same --db, it reuses the study and changes nothing. Example:
+/// withdrawn in week 1, every decision taken by the protocol engine and stored.
+/// thalidomide-cohort holds 60 SYNTHETIC patients of the simulator's thalidomide model (response,
+/// CR, relapse, odds ratios and neuropathy calibrated to the cohort summary), each decided by the
+/// engine. pediatric-review holds 10 SYNTHETIC charts whose prednisone and ESR at the drug start
+/// and at 6 months have the published means and SDs; consent waived, enrolled by chart review.
+/// Two sites, one user per role; their passwords are random and printed once, when the study is
+/// created. Run again with the same --db, it reuses the study and changes nothing. Examples:
 ///
 ///   cletrial demo --db sqlite://cletrial-demo.db --bind 127.0.0.1:8080
+///   cletrial demo --study pediatric-review --no-serve
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// Which study: nct01408199 (the lenalidomide trial), thalidomide-cohort or
+    /// pediatric-review.
+    #[arg(long, value_enum, default_value = "nct01408199")]
+    study: DemoStudy,
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
-    #[arg(long, value_name = "URL", default_value = "sqlite://cletrial-demo.db")]
-    db: String,
+    /// Default: sqlite://cletrial-demo.db for the trial, cletrial-demo-thalidomide.db and
+    /// cletrial-demo-pediatric.db for the others.
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
     /// The address and port the web application listens on (port 0: any free port).
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
@@ -79,6 +175,7 @@ struct Counts {
 struct Output<'a> {
     db: &'a str,
     study: &'static str,
+    title: &'static str,
     created: bool,
     counts: Counts,
     logins: Vec<Login>,
@@ -110,7 +207,7 @@ fn demo_error(message: impl Into<String>) -> CliError {
 /// back the patient's Table 2 row), with Table 1's baseline and Table 3's events.
 fn patient_course(
     protocol: &Protocol,
-    cohort: &Cohort,
+    cohort: &Published,
     course: &Course,
 ) -> Result<PatientCourse, CliError> {
     let patient = course.patient;
@@ -242,7 +339,7 @@ fn patient_course(
 
 /// The 15 patients' records, checked against the paper's tables before anything is written.
 fn cohort_courses(protocol: &Protocol) -> Result<Vec<PatientCourse>, CliError> {
-    let cohort = Cohort::shipped().map_err(|error| demo_error(error.to_string()))?;
+    let cohort = Published::shipped().map_err(|error| demo_error(error.to_string()))?;
     let courses = Course::shipped().map_err(|error| demo_error(error.to_string()))?;
     courses
         .iter()
@@ -263,16 +360,19 @@ fn random_password() -> Result<String, CliError> {
 }
 
 /// Creates the study, its sites and users, and enters every patient.
-async fn create(url: &DbUrl, protocol: &Protocol) -> Result<(Store, Vec<Login>), CliError> {
-    let courses = cohort_courses(protocol)?;
+async fn create(
+    url: &DbUrl,
+    study: DemoStudy,
+    protocol: &Protocol,
+) -> Result<(Store, Vec<Login>), CliError> {
+    let cohort = study.cohort(protocol)?;
     let admin_password = random_password()?;
     let (store, admin) = Store::init(
         url,
         &NewStudy {
-            code: STUDY_CODE.to_owned(),
-            title: "Lenalidomide in refractory CLE (NCT01408199), demo with the published cohort"
-                .to_owned(),
-            protocol_text: PROTOCOL_TEXT.to_owned(),
+            code: study.code().to_owned(),
+            title: study.title().to_owned(),
+            protocol_text: study.protocol_text().to_owned(),
         },
         &NewUser {
             login: "admin".to_owned(),
@@ -323,19 +423,33 @@ async fn create(url: &DbUrl, protocol: &Protocol) -> Result<(Store, Vec<Login>),
     let investigator =
         investigator.ok_or_else(|| demo_error("the store has no investigator role"))?;
     let version = store.study().await?.protocol_version;
-    // The whole cohort in one transaction: a record holds all 15 patients or none.
+    // The whole cohort in one transaction: a record holds every patient or none.
     let mut batch = store.batch(&investigator, None).await?;
-    for course in &courses {
-        enter::enter(&mut batch, protocol, version, course).await?;
+    match &cohort {
+        Cohort::Courses(courses) => {
+            for course in courses {
+                enter::enter(&mut batch, protocol, version, course).await?;
+            }
+        }
+        Cohort::Charts(charts) => {
+            for chart in charts {
+                pediatric::enter(&mut batch, chart).await?;
+            }
+        }
     }
     batch.commit().await?;
     Ok((store, logins))
 }
 
 /// Checks that the record at `--db` is a complete demo study (an interrupted first run is not).
-async fn check_reused(store: &Store, protocol: &Protocol, db: &str) -> Result<(), CliError> {
+async fn check_reused(
+    store: &Store,
+    demo: DemoStudy,
+    protocol: &Protocol,
+    db: &str,
+) -> Result<(), CliError> {
     let study = store.study().await?;
-    if study.code != STUDY_CODE {
+    if study.code != demo.code() {
         return Err(CliError::input(format!(
             "--db: {db} holds the study '{}', not the demo; give another path",
             study.code
@@ -346,14 +460,23 @@ async fn check_reused(store: &Store, protocol: &Protocol, db: &str) -> Result<()
             "--db: the demo study in {db} is incomplete (an earlier run was interrupted); remove it and run demo again"
         ))
     };
-    for course in cohort_courses(protocol)? {
+    let cohort = demo.cohort(protocol)?;
+    for code in cohort.codes() {
         let subject = store
-            .subject_by_code(&course.subject.code)
+            .subject_by_code(code)
             .await
             .map_err(|_| incomplete())?;
-        let decisions = store.records_of::<ProtocolDecision>(subject.id).await?;
-        if decisions.len() != course.visits.len() {
+        if subject.data.enrolment_date.is_none() {
             return Err(incomplete());
+        }
+    }
+    if let Cohort::Courses(courses) = &cohort {
+        for course in courses {
+            let subject = store.subject_by_code(&course.subject.code).await?;
+            let decisions = store.records_of::<ProtocolDecision>(subject.id).await?;
+            if decisions.len() != course.visits.len() {
+                return Err(incomplete());
+            }
         }
     }
     Ok(())
@@ -403,23 +526,26 @@ fn known_logins() -> Vec<Login> {
 }
 
 pub fn run(args: DemoArgs) -> CmdResult {
-    let protocol = Protocol::from_toml(PROTOCOL_TEXT)
+    let demo = args.study;
+    let protocol = Protocol::from_toml(demo.protocol_text())
         .map_err(|error| demo_error(format!("the shipped protocol: {error}")))?;
+    let db = args.db.unwrap_or_else(|| demo.default_db().to_owned());
     crate::io::block_on(async move {
-        let url = DbUrl::parse(&args.db)?;
+        let url = DbUrl::parse(&db)?;
         let (store, logins, created) = match Store::open(&url).await {
             Ok(store) => {
-                check_reused(&store, &protocol, &args.db).await?;
+                check_reused(&store, demo, &protocol, &db).await?;
                 (store, known_logins(), false)
             }
             Err(_) => {
-                let (store, logins) = create(&url, &protocol).await?;
+                let (store, logins) = create(&url, demo, &protocol).await?;
                 (store, logins, true)
             }
         };
         let output = Output {
-            db: &args.db,
-            study: STUDY_CODE,
+            db: &db,
+            study: demo.code(),
+            title: demo.title(),
             created,
             counts: count(&store).await?,
             logins,

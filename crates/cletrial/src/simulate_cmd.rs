@@ -432,18 +432,48 @@ fn virtual_course(
     summary: &PatientSummary,
     encounters: Vec<OwnedEncounter>,
 ) -> Result<PatientCourse, CliError> {
-    let consent = plan.start.saturating_sub(jiff::ToSpan::days(14));
+    let code = format!("V{}-{:06}", plan.seed, index + 1);
+    course_of(&plan.model, plan.start, site, code, summary, encounters)
+}
+
+/// One virtual patient of `model` started on `start`, as the record keeps it (`cletrial demo`
+/// enters a cohort of them, each with its own start date).
+pub(crate) fn virtual_patient(
+    protocol: &Protocol,
+    model: &Model,
+    (seed, index): (u64, u64),
+    start: Date,
+    site: &str,
+    code: String,
+) -> Result<PatientCourse, CliError> {
+    let mut encounters = Vec::new();
+    let summary = simulate_patient(protocol, model, (seed, 0, index), start, |e| {
+        encounters.push(OwnedEncounter::of(e));
+    })
+    .map_err(anyhow::Error::from)?;
+    course_of(model, start, site, code, &summary, encounters)
+}
+
+fn course_of(
+    model: &Model,
+    start: Date,
+    site: &str,
+    code: String,
+    summary: &PatientSummary,
+    encounters: Vec<OwnedEncounter>,
+) -> Result<PatientCourse, CliError> {
+    let consent = start.saturating_sub(jiff::ToSpan::days(14));
     let areas = simulate::grid::typical_areas(summary.subtype);
     let mut course = PatientCourse {
         subject: store::SubjectData {
             site: site.to_owned(),
-            code: format!("V{}-{:06}", plan.seed, index + 1),
+            code,
             sex: store::Sex::Female,
             birth: store::BirthOrAge::AgeYears(VIRTUAL_AGE_YEARS),
             subtype: Some(summary.subtype),
             screening_date: consent,
             consent_date: Some(consent),
-            enrolment_date: Some(plan.start),
+            enrolment_date: Some(start),
         },
         // Filled from the baseline form below.
         candidate: protocol::eligibility::Candidate::default(),
@@ -460,7 +490,7 @@ fn virtual_course(
                 test: instruments::ctcae::LabTest::Neutrophils,
                 value,
                 unit: instruments::ctcae::LabUnit::PerMm3,
-                lln: Some(plan.model.neutrophils_lln),
+                lln: Some(model.neutrophils_lln),
             });
         }
         for event in &encounter.events {
@@ -492,7 +522,8 @@ fn virtual_course(
             let clasi = simulate::grid::clasi_with_totals(record.activity.get(), damage, areas)
                 .ok_or_else(|| {
                     CliError::Other(anyhow::format_err!(
-                        "virtual patient {index}: CLASI {} / {damage} does not fit the form",
+                        "virtual patient {}: CLASI {} / {damage} does not fit the form",
+                        course.subject.code,
                         record.activity
                     ))
                 })?;

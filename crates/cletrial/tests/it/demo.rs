@@ -156,7 +156,83 @@ macro_rules! both_backends {
     };
 }
 
-both_backends!(demo_twice_then_verify, a_record_of_another_study_is_refused);
+/// The sister studies' demos: each a synthetic cohort that says so, entered through the same
+/// commands (the thalidomide cohort's decisions come back from its record; the paediatric charts
+/// are enrolled by chart review with consent waived and prednisone at the published mean).
+fn each_sister_study_has_its_demo(backend: Backend) {
+    for (study, subjects) in [("thalidomide-cohort", 60), ("pediatric-review", 10)] {
+        let db = TestDb::new(backend);
+        let url = db.url_text();
+        let first = run(&["demo", "--study", study, "--no-serve", "--db", url]).ok_json();
+        assert_eq!(first["created"], true, "{first}");
+        assert_eq!(first["counts"]["subjects"], subjects, "{first}");
+        assert!(
+            first["title"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("SYNTHETIC"),
+            "{first}"
+        );
+        let events = verify(url)["events"].clone();
+        let second = run(&["demo", "--study", study, "--no-serve", "--db", url]).ok_json();
+        assert_eq!(second["created"], false, "{second}");
+        assert_eq!(verify(url)["events"], events);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let store = Store::open(db.url()).await.expect("opens");
+            let protocol = store.protocol().await.expect("protocol");
+            let mut prednisone_at_start = Vec::new();
+            for subject in store.subjects().await.expect("subjects") {
+                let record = store.clinical_record(subject.id).await.expect("record");
+                if study == "pediatric-review" {
+                    assert!(subject.consent_waived, "{subject:?}");
+                    let index = subject
+                        .data
+                        .enrolment_date
+                        .expect("enrolled by chart review");
+                    let conmeds: Vec<_> = record.conmeds.iter().map(|c| c.data.clone()).collect();
+                    let drug = instruments::medication::Drug::find("prednisone").expect("drug");
+                    match ::store::daily_dose(&conmeds, drug, index) {
+                        ::store::DailyDose::Mg(mg) => prednisone_at_start.push(mg),
+                        other => panic!("{other:?}"),
+                    }
+                    continue;
+                }
+                // The record gives back the engine's last stored decision.
+                let stored = store
+                    .records_of::<::store::ProtocolDecision>(subject.id)
+                    .await
+                    .expect("decisions");
+                let last = stored
+                    .iter()
+                    .max_by_key(|d| (d.data.decided_on, d.id))
+                    .expect("a decision");
+                let decided = record
+                    .decide(&protocol, last.data.decided_on)
+                    .unwrap_or_else(|why| panic!("{}: {why}", subject.data.code));
+                let kept: serde_json::Value =
+                    serde_json::from_str(&last.data.explanation).expect("explanation");
+                // The dose it asked for; its action ("taper", "withdraw") was taken before the
+                // dose change the same visit recorded, which the record now holds.
+                assert_eq!(kept["dose"], decided.dose, "{}", subject.data.code);
+            }
+            if study == "pediatric-review" {
+                let mean = prednisone_at_start.iter().sum::<f64>() / 10.0;
+                assert!((mean - 23.5).abs() < 1e-9, "{prednisone_at_start:?}");
+            }
+            store.close().await;
+        });
+    }
+}
+
+both_backends!(
+    demo_twice_then_verify,
+    a_record_of_another_study_is_refused,
+    each_sister_study_has_its_demo,
+);
 
 /// Kills the served demo when the test ends, whatever happens.
 struct Served(std::process::Child);
