@@ -1,8 +1,15 @@
 //! `cletrial import`: a CSV file (for example a REDCap export) into the study record, through a
 //! TOML mapping file, all or nothing.
 //!
-//! Every row becomes one command of one [`store::Batch`], so it is checked by the same rules as
-//! a form. Rows are tried one by one and every refusal is collected with its line, column and
+//! Codemap: `mapping` reads the mapping file and the CSV rows, `form` says what each form
+//! takes, `apply` keys the rows and runs them in one batch, `reader` reads a row's typed
+//! cells, `outcome` counts and reports. Each form has one module: `subject` (screening and
+//! enrolment), `visit`, `dose` (dose changes), and `records`, the one generic path of every
+//! form whose rows are subject records (`clinical`: labs, adverse events, protocol events,
+//! dispositions, nerve conduction studies; `scores`: CLASI and SLEDAI-2K).
+//!
+//! Every row becomes one command of one [`store::Batch`], the command the pages and the API
+//! call for the same act, so it is checked by the same rules as a form. Rows are tried one by one and every refusal is collected with its line, column and
 //! reason; when any row is refused nothing is written and the command exits 1 with the report.
 //! A row's record is found by its key (subject, visit, the form's own key field, repeat), so
 //! importing the same file again writes nothing, and a changed value becomes an audited change
@@ -10,7 +17,16 @@
 //! `examples/import/`.
 
 mod apply;
+mod clinical;
+mod dose;
+mod form;
 mod mapping;
+mod outcome;
+mod reader;
+mod records;
+mod scores;
+mod subject;
+mod visit;
 
 use std::path::PathBuf;
 
@@ -20,12 +36,17 @@ use crate::io::block_on;
 use crate::io::{CliError, CmdResult, print_json, read_text};
 use crate::store_cmd::{ActorArgs, open_as};
 
-/// Import a CSV file through a mapping file, all or nothing.
+/// Import a CSV file (for example a REDCap export) through a mapping file, all or nothing.
 ///
-/// Every row is checked by the same rules as the forms; when any row is refused, nothing is
-/// written and the rejected rows are listed with line, column and reason (exit 1). Importing
-/// the same file again writes nothing; a changed value is an audited change with --reason.
-/// Your password is read from CLETRIAL_PASSWORD or typed at a prompt.
+/// One file holds one form: subject, visit, clasi, sledai, dose, lab, adverse_event,
+/// protocol_event, disposition or nerve_conduction_study (the mapping's `form`; fields in
+/// examples/import/README.md). Every row is checked by the same rules as the forms; when any
+/// row is refused, nothing is written and the rejected rows are listed with line, column and
+/// reason (exit 1). Importing the same file again writes nothing; a changed value is an
+/// audited change with --reason; a cell mapped to `<form>.entered_in_error` marks the row's
+/// record entered in error, with the cell as the reason. Import subjects first; a record at a
+/// visit creates the visit when missing. Your password is read from CLETRIAL_PASSWORD or typed
+/// at a prompt.
 ///
 /// Example: cletrial import --db study.db --as alice --input examples/import/labs.csv --mapping examples/import/labs.toml --reason "paper CRFs of site S01 entered in REDCap"
 #[derive(Debug, Args)]
@@ -35,7 +56,8 @@ pub struct ImportArgs {
     /// The CSV file (first line: column names).
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
-    /// The mapping file (TOML): form, keys, columns, code lists, missing codes, date format.
+    /// The mapping file (TOML): form, keys, columns, code lists, missing codes, date format
+    /// (examples/import/*.toml).
     #[arg(long, value_name = "FILE")]
     mapping: PathBuf,
     /// Why the data are imported; recorded on every event the import writes.
@@ -53,8 +75,8 @@ pub fn import(args: ImportArgs) -> CmdResult {
         let outcome = apply::apply(&store, &actor, &mapping, &rows, &args.reason).await;
         store.close().await;
         match outcome? {
-            apply::Outcome::Imported(counts) => print_json(&counts),
-            apply::Outcome::Rejected(report) => {
+            outcome::Outcome::Imported(counts) => print_json(&counts),
+            outcome::Outcome::Rejected(report) => {
                 print_json(&report)?;
                 Err(anyhow::format_err!(
                     "{} of {} rows rejected; nothing was imported",

@@ -74,7 +74,7 @@ enum Command {
     Audit(store_cmd::AuditCommand),
     /// Write a verified copy of a SQLite study record.
     Backup(store_cmd::BackupArgs),
-    /// Import a CSV file (for example a REDCap export) through a mapping file, all or nothing.
+    // Its help is `import_cmd::ImportArgs`'s documentation (the forms, the example).
     Import(import_cmd::ImportArgs),
     /// Serve the web application for the study team (login, dashboard, subjects).
     Serve(serve_cmd::ServeArgs),

@@ -1,351 +1,112 @@
-//! The rows of an import as commands of one batch: each row is read into a form, found by its
-//! key, and added, changed or left alone; every refusal is collected with its line and column.
+//! The rows of an import as commands of one batch: each row is keyed, rows with one key are
+//! matched to the stored records in the order of their repeat numbers, and each row is handed
+//! to its form; every refusal is collected, and the batch commits only when there is none.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use instruments::subtype::Subtype;
+use instruments::medication::Drug;
 use jiff::civil::Date;
 use protocol::Protocol;
-use protocol::eligibility::Candidate;
-use serde::Serialize;
-use store::{
-    Actor, Batch, BirthOrAge, Decimal, Enrolment, Entry, LabResult, Sex, Store, StoreError,
-    SubjectData, VisitData,
-};
+use store::{Actor, AdverseEvent, Batch, Store, Subject};
 
-use super::mapping::{Cell, Form, KeyColumns, Mapping, Row, Rows};
+use super::clinical::{
+    AdverseEventForm, DispositionForm, LabForm, NerveConductionStudyForm, ProtocolEventForm,
+};
+use super::form::Form;
+use super::mapping::{Cell, KeyColumns, Mapping, Row, Rows};
+use super::outcome::{Counts, Outcome, Refused, Rejection, Report, refused};
+use super::reader::Reader;
+use super::scores::{ClasiForm, SledaiForm};
+use super::{dose, records, subject, visit};
 use crate::io::CliError;
 
-/// What an import did.
-pub enum Outcome {
-    Imported(Counts),
-    Rejected(Report),
+/// An import under way: its batch and what every row reads beside its cells.
+pub struct Import<'a> {
+    pub batch: Batch,
+    pub protocol: Arc<Protocol>,
+    pub mapping: &'a Mapping,
+    pub reason: &'a str,
 }
 
-#[derive(Debug, Default, Serialize)]
-pub struct Counts {
-    imported: bool,
-    form: &'static str,
-    /// Rows of the mapped form.
-    rows: usize,
-    /// Rows of other forms (keys.form), left out.
-    skipped: usize,
-    created: usize,
-    updated: usize,
-    unchanged: usize,
-    /// Records marked entered in error (`lab.entered_in_error`).
-    voided: usize,
-}
+impl Import<'_> {
+    pub fn reader<'r>(&'r self, row: &'r Row) -> Reader<'r> {
+        Reader::new(row, &self.mapping.date_format)
+    }
 
-/// The rows refused; nothing was written.
-#[derive(Debug, Serialize)]
-pub struct Report {
-    imported: bool,
-    pub rows: usize,
-    pub rejected: Vec<Rejection>,
-}
-
-/// One refusal: where and why.
-#[derive(Debug, Serialize)]
-pub struct Rejection {
-    line: u64,
-    /// The CSV column, when the refusal is about one.
-    column: Option<String>,
-    /// `form.field`, `key` or `row`.
-    field: String,
-    reason: String,
-}
-
-/// What one row did.
-enum Done {
-    Created,
-    Updated,
-    Unchanged,
-    Voided,
-}
-
-/// Why a row was not applied.
-enum Refused {
-    /// The row is wrong (one or more refusals); the import goes on to find the others.
-    Row(Vec<Rejection>),
-    /// The import cannot go on (the database failed).
-    Fatal(CliError),
-}
-
-impl From<Vec<Rejection>> for Refused {
-    fn from(rejections: Vec<Rejection>) -> Refused {
-        Refused::Row(rejections)
+    /// The subject a row names, which must be in the study already.
+    pub async fn subject(&mut self, row: &Row, code: &str) -> Result<Subject, Refused> {
+        self.batch
+            .subject_by_code(code)
+            .await
+            .map_err(|error| refused(row, self.mapping.form, error))?
+            .ok_or_else(|| {
+                Refused::Row(vec![Rejection::key(
+                    row,
+                    None,
+                    format!("no subject '{code}' in the study (import the subjects first)"),
+                )])
+            })
     }
 }
 
-/// Reads the typed fields of one row, collecting every problem.
-struct Reader<'a> {
-    row: &'a Row,
-    date_format: &'a str,
-    problems: Vec<Rejection>,
-}
-
-impl<'a> Reader<'a> {
-    fn refuse(&mut self, column: &str, field: &str, reason: impl Into<String>) {
-        self.problems.push(Rejection {
-            line: self.row.line,
-            column: (!column.is_empty()).then(|| column.to_owned()),
-            field: field.to_owned(),
-            reason: reason.into(),
-        });
-    }
-
-    /// The text of `field` (`form.field`); a missing code or a refused code is a problem.
-    fn text(&mut self, field: &str) -> Option<String> {
-        let (column, cell) = self.row.cell(field);
-        match cell.clone() {
-            Cell::Blank => None,
-            Cell::Text(text) => Some(text),
-            Cell::Missing(missing) => {
-                let reason = format!("'{}' is not allowed here", missing.label());
-                self.refuse(column, field, reason);
-                None
-            }
-            Cell::Refused(reason) => {
-                self.refuse(column, field, reason);
-                None
-            }
-        }
-    }
-
-    fn required(&mut self, field: &str) -> Option<String> {
-        let (column, cell) = self.row.cell(field);
-        if *cell == Cell::Blank {
-            let reason = if column.is_empty() {
-                "is required, and no column is mapped to it".to_owned()
-            } else {
-                "is required".to_owned()
-            };
-            self.refuse(column, field, reason);
-            return None;
-        }
-        self.text(field)
-    }
-
-    fn parsed<T>(
-        &mut self,
-        field: &str,
-        text: Option<String>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
-        let text = text?;
-        match parse(&text) {
-            Ok(value) => Some(value),
-            Err(reason) => {
-                let column = self.row.cell(field).0.to_owned();
-                self.refuse(&column, field, reason);
-                None
-            }
-        }
-    }
-
-    fn date(&mut self, field: &str, text: Option<String>) -> Option<Date> {
-        let format = self.date_format.to_owned();
-        self.parsed(field, text, |text| {
-            Date::strptime(&format, text)
-                .map_err(|_| format!("'{text}' is not a date written as {format}"))
-        })
-    }
-
-    fn decimal(&mut self, field: &str, text: Option<String>) -> Option<Decimal> {
-        self.parsed(field, text, |text| {
-            Decimal::parse(field, text).map_err(|error| error_message(&error))
-        })
-    }
-
-    /// A measurement: a value or a missing code; `None` (with a problem) when blank.
-    fn measurement(&mut self, field: &str) -> Option<Entry<Decimal>> {
-        match self.row.cell(field).1.clone() {
-            Cell::Missing(missing) => Some(Entry::Missing(missing)),
-            _ => {
-                let text = self.required(field);
-                self.decimal(field, text).map(Entry::Value)
-            }
-        }
-    }
-
-    fn finish<T>(self, value: Option<T>) -> Result<T, Refused> {
-        match value {
-            Some(value) if self.problems.is_empty() => Ok(value),
-            _ => Err(Refused::Row(self.problems)),
-        }
-    }
-
-    /// The screening record of the row's `candidate.` columns (each cell read by
-    /// [`cell_json`]); what no column fills is unknown. A value the checklist cannot read is
-    /// refused naming its column.
-    fn candidate(&mut self) -> Option<Candidate> {
-        let mut fields = serde_json::Map::new();
-        let cells: Vec<(String, String)> = self
-            .row
-            .fields
-            .keys()
-            .filter(|field| field.starts_with("candidate."))
-            .cloned()
-            .filter_map(|field| Some((field.clone(), self.text(&field)?)))
-            .collect();
-        for (field, text) in cells {
-            let name = field.trim_start_matches("candidate.").to_owned();
-            fields.insert(name, cell_json(&text));
-        }
-        match serde_path_to_error::deserialize::<_, Candidate>(serde_json::Value::Object(fields)) {
-            Ok(candidate) => Some(candidate),
-            Err(error) => {
-                let path = error.path().to_string();
-                let name = path.split('.').next().unwrap_or_default();
-                let field = format!("candidate.{name}");
-                let column = self.row.cell(&field).0.to_owned();
-                self.refuse(&column, &field, error.inner().to_string());
-                None
-            }
-        }
-    }
-
-    fn subject(mut self, code: &str) -> Result<Screened, Refused> {
-        let site = self.required("subject.site");
-        let sex = self.required("subject.sex");
-        let sex = self.parsed("subject.sex", sex, |text| {
-            Sex::parse(text).map_err(|error| error_message(&error))
-        });
-        let birth = self.text("subject.birth_date");
-        let birth = self.date("subject.birth_date", birth);
-        let age = self.text("subject.age_years");
-        let age = self.parsed("subject.age_years", age, |text| {
-            text.parse::<i64>()
-                .map_err(|_| format!("'{text}' is not a whole number of years"))
-        });
-        let birth = match (birth, age) {
-            (Some(date), _) => Some(BirthOrAge::BirthDate(date)),
-            (None, Some(age)) => Some(BirthOrAge::AgeYears(age)),
-            (None, None) => {
-                if self.problems.is_empty() {
-                    let column = self.row.cell("subject.birth_date").0.to_owned();
-                    self.refuse(
-                        &column,
-                        "subject.birth_date",
-                        "needs a birth date or an age (subject.age_years)",
-                    );
-                }
-                None
-            }
-        };
-        let subtype = self.text("subject.subtype");
-        let subtype = self.parsed("subject.subtype", subtype, |text| {
-            text.parse::<Subtype>().map_err(|error| error.to_string())
-        });
-        let screening = self.required("subject.screening_date");
-        let screening = self.date("subject.screening_date", screening);
-        let consent = self.text("subject.consent_date");
-        let consent = self.date("subject.consent_date", consent);
-        let enrolment = self.text("subject.enrolment_date");
-        let enrolment = self.date("subject.enrolment_date", enrolment);
-        let waiver = self.text("subject.waiver");
-        let candidate = self.candidate();
-        let data = match (site, sex, birth, screening, candidate) {
-            (Some(site), Some(sex), Some(birth), Some(screening_date), Some(candidate)) => {
-                Some(Screened {
-                    data: SubjectData {
-                        site,
-                        code: code.to_owned(),
-                        sex,
-                        birth,
-                        subtype,
-                        screening_date,
-                        consent_date: consent,
-                        enrolment_date: enrolment,
-                    },
-                    candidate,
-                    waiver,
-                })
-            }
-            _ => None,
-        };
-        self.finish(data)
-    }
-
-    /// The lab result of the row (subject and visit filled in later), the visit date, and
-    /// why the record is marked entered in error, when the row says so.
-    fn lab(mut self) -> Result<(LabResult, Option<Date>, Option<String>), Refused> {
-        let collected = self.required("lab.collected_on");
-        let collected = self.date("lab.collected_on", collected);
-        let test = self.required("lab.test");
-        let value = self.measurement("lab.value");
-        let unit = self.required("lab.unit");
-        let lln = self.text("lab.lln");
-        let lln = self.decimal("lab.lln", lln);
-        let uln = self.text("lab.uln");
-        let uln = self.decimal("lab.uln", uln);
-        let visit_date = self.text("visit.actual_date");
-        let visit_date = self.date("visit.actual_date", visit_date);
-        let void = self
-            .text("lab.entered_in_error")
-            .filter(|reason| !reason.trim().is_empty());
-        let data = match (collected, test, value, unit) {
-            (Some(collected_on), Some(test), Some(value), Some(unit)) => Some((
-                LabResult {
-                    subject_id: 0,
-                    visit_id: None,
-                    collected_on,
-                    test,
-                    value,
-                    unit,
-                    lln,
-                    uln,
-                },
-                visit_date,
-                void,
-            )),
-            _ => None,
-        };
-        self.finish(data)
-    }
-}
-
-/// A store error's message without the field name it starts with.
-fn error_message(error: &StoreError) -> String {
-    match error {
-        StoreError::Invalid { message, .. } => message.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Which record a row is: subject, visit, the form's own key field, repeat rank.
+/// Which record a row is: the subject, for a dose its start date (by which a subject's doses
+/// apply in order), the visit, and the form's own key field (a lab's test, an adverse
+/// event's term, a protocol event, a dose's drug), as the store codes it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
-    subject: String,
-    visit: Option<String>,
-    own: Option<String>,
+pub struct Key {
+    pub subject: String,
+    pub date: Option<Date>,
+    pub visit: Option<String>,
+    pub own: Option<String>,
 }
 
 /// A row read as far as its key.
-struct Keyed<'a> {
-    row: &'a Row,
-    key: Key,
+pub struct Keyed<'a> {
+    pub row: &'a Row,
+    pub key: Key,
     repeat: i64,
 }
 
-/// The key cells of a row, or the refusals naming the key columns. A lab's test is keyed by
-/// the protocol's id for it, so two spellings of one test are one key (an unknown test keeps
-/// its text, and the store refuses it).
+/// The form's own key of a row, coded so that two spellings of one test, term or drug are one
+/// key. A value that does not code keeps its text: its form refuses it with the store's
+/// message.
+fn own_key(form: Form, row: &Row, protocol: &Protocol) -> Option<String> {
+    let text = |field: &str| match row.cell(field).1 {
+        Cell::Text(text) => Some(text.clone()),
+        _ => None,
+    };
+    match form {
+        Form::Lab => text("lab.test").map(|test| {
+            protocol
+                .lab(&test)
+                .map_or_else(|_| test.clone(), |lab| lab.id.clone())
+        }),
+        Form::AdverseEvent => text("adverse_event.term").map(|term| {
+            AdverseEvent::term_named(&term).map_or(term, |coded| coded.id().to_owned())
+        }),
+        Form::ProtocolEvent => text("protocol_event.event"),
+        Form::Dose => text("dose.drug")
+            .map(|drug| Drug::find(&drug).map_or(drug, |coded| coded.id().to_owned())),
+        Form::Subject
+        | Form::Visit
+        | Form::Clasi
+        | Form::Sledai
+        | Form::Disposition
+        | Form::NerveConductionStudy => None,
+    }
+}
+
+/// The key cells of a row, or the refusals naming the key columns.
 fn keyed<'a>(
     row: &'a Row,
     columns: &KeyColumns,
-    form: Form,
+    mapping: &Mapping,
     protocol: &Protocol,
 ) -> Result<Keyed<'a>, Vec<Rejection>> {
     let mut problems = Vec::new();
     let mut refuse = |column: &str, reason: String| {
-        problems.push(Rejection {
-            line: row.line,
-            column: Some(column.to_owned()),
-            field: "key".to_owned(),
-            reason,
-        });
+        problems.push(Rejection::key(row, Some(column), reason));
     };
     let mut text = |column: &str, cell: &Cell, required: bool| match cell {
         Cell::Text(text) => Some(text.clone()),
@@ -364,8 +125,9 @@ fn keyed<'a>(
         }
     };
     let subject = text(&columns.subject, &row.subject, true);
+    let visit_required = mapping.form.visit_key() == super::form::VisitKey::Required;
     let visit = match (&columns.visit, &row.visit) {
-        (Some(column), Some(cell)) => text(column, cell, false),
+        (Some(column), Some(cell)) => text(column, cell, visit_required),
         _ => None,
     };
     let repeat_column = columns.repeat.clone().unwrap_or_default();
@@ -382,24 +144,20 @@ fn keyed<'a>(
             }
         },
     };
-    let own = match form {
-        Form::Subject => None,
-        Form::Lab => match row.cell("lab.test").1 {
-            Cell::Text(test) => Some(
-                protocol
-                    .lab(test)
-                    .map_or_else(|_| test.clone(), |lab| lab.id.clone()),
-            ),
-            _ => None,
-        },
+    // A dose's start date orders a subject's dose changes; a date that does not read is
+    // refused by the dose's own reading.
+    let date = match (mapping.form, row.cell("dose.start_date").1) {
+        (Form::Dose, Cell::Text(text)) => Date::strptime(&mapping.date_format, text).ok(),
+        _ => None,
     };
     match (subject, repeat) {
         (Some(subject), Some(repeat)) if problems.is_empty() => Ok(Keyed {
             row,
             key: Key {
                 subject,
+                date,
                 visit,
-                own,
+                own: own_key(mapping.form, row, protocol),
             },
             repeat,
         }),
@@ -421,7 +179,7 @@ pub async fn apply(
     // Records with one key are matched to the rows in the order of their repeat numbers.
     let mut groups: BTreeMap<Key, Vec<Keyed>> = BTreeMap::new();
     for row in &rows.rows {
-        match keyed(row, &rows.key_columns, mapping.form, &protocol) {
+        match keyed(row, &rows.key_columns, mapping, &protocol) {
             Ok(keyed) => groups.entry(keyed.key.clone()).or_default().push(keyed),
             Err(problems) => rejected.extend(problems),
         }
@@ -433,261 +191,78 @@ pub async fn apply(
         skipped: rows.skipped,
         ..Counts::default()
     };
-    for (key, mut group) in groups {
+    let mut import = Import {
+        batch,
+        protocol,
+        mapping,
+        reason,
+    };
+    // Rows apply in the file's order, except that a subject's doses apply in date order (a
+    // dose change ends the period before it).
+    let mut groups: Vec<(Key, Vec<Keyed>)> = groups.into_iter().collect();
+    groups.sort_by_key(|(key, group)| {
+        let first = group.iter().map(|keyed| keyed.row.line).min();
+        (key.date, first)
+    });
+    for (_, group) in &mut groups {
         group.sort_by_key(|keyed| (keyed.repeat, keyed.row.line));
         for (rank, keyed) in group.iter().enumerate() {
             if let Some(earlier) = group[..rank]
                 .iter()
                 .find(|other| other.repeat == keyed.repeat)
             {
-                rejected.push(Rejection {
-                    line: keyed.row.line,
-                    column: None,
-                    field: "key".to_owned(),
-                    reason: format!(
-                        "same key as line {} (subject, visit, form and repeat)",
-                        earlier.row.line
+                rejected.push(Rejection::key(
+                    keyed.row,
+                    None,
+                    format!(
+                        "same key as line {} ({}{})",
+                        earlier.row.line,
+                        mapping.form.key_words(),
+                        if mapping.form.repeats() {
+                            ", and the repeat"
+                        } else {
+                            ""
+                        }
                     ),
-                });
+                ));
                 continue;
             }
             let result = match mapping.form {
-                Form::Subject => subject_row(&mut batch, mapping, keyed.row, &key, reason).await,
-                Form::Lab => {
-                    lab_row(
-                        &mut batch, &protocol, mapping, keyed.row, &key, rank, reason,
-                    )
-                    .await
+                Form::Subject => subject::row(&mut import, keyed).await,
+                Form::Visit => visit::row(&mut import, keyed).await,
+                Form::Dose => dose::row(&mut import, keyed).await,
+                Form::Clasi => records::row::<ClasiForm>(&mut import, keyed, rank).await,
+                Form::Sledai => records::row::<SledaiForm>(&mut import, keyed, rank).await,
+                Form::Lab => records::row::<LabForm>(&mut import, keyed, rank).await,
+                Form::AdverseEvent => {
+                    records::row::<AdverseEventForm>(&mut import, keyed, rank).await
+                }
+                Form::ProtocolEvent => {
+                    records::row::<ProtocolEventForm>(&mut import, keyed, rank).await
+                }
+                Form::Disposition => {
+                    records::row::<DispositionForm>(&mut import, keyed, rank).await
+                }
+                Form::NerveConductionStudy => {
+                    records::row::<NerveConductionStudyForm>(&mut import, keyed, rank).await
                 }
             };
             match result {
-                Ok(Done::Created) => counts.created += 1,
-                Ok(Done::Updated) => counts.updated += 1,
-                Ok(Done::Unchanged) => counts.unchanged += 1,
-                Ok(Done::Voided) => counts.voided += 1,
+                Ok(done) => counts.add(done),
                 Err(Refused::Row(problems)) => rejected.extend(problems),
                 Err(Refused::Fatal(error)) => return Err(error),
             }
         }
     }
     if rejected.is_empty() {
-        batch.commit().await?;
+        import.batch.commit().await?;
         return Ok(Outcome::Imported(counts));
     }
-    drop(batch);
+    drop(import);
     rejected.sort_by_key(|rejection| rejection.line);
     Ok(Outcome::Rejected(Report {
         imported: false,
         rows: rows.rows.len(),
         rejected,
     }))
-}
-
-/// A store refusal as the row's rejection, naming the column of the field the store named.
-fn refused(row: &Row, form: Form, error: StoreError) -> Refused {
-    if !error.is_user_error() {
-        return Refused::Fatal(CliError::from(error));
-    }
-    let (field, reason) = match &error {
-        StoreError::Invalid { field, message } => (
-            if field.contains('.') {
-                field.clone()
-            } else {
-                format!("{}.{field}", form.name())
-            },
-            message.clone(),
-        ),
-        other => ("row".to_owned(), other.to_string()),
-    };
-    let column = row.fields.get(&field).map(|(column, _)| column.clone());
-    Refused::Row(vec![Rejection {
-        line: row.line,
-        column,
-        field,
-        reason,
-    }])
-}
-
-async fn subject_row(
-    batch: &mut Batch,
-    mapping: &Mapping,
-    row: &Row,
-    key: &Key,
-    reason: &str,
-) -> Result<Done, Refused> {
-    let reader = Reader {
-        row,
-        date_format: &mapping.date_format,
-        problems: Vec::new(),
-    };
-    let screened = reader.subject(&key.subject)?;
-    let fail = |error| refused(row, mapping.form, error);
-    let found = batch.subject_by_code(&key.subject).await.map_err(fail)?;
-    // Enrolment is its own command, after the checklist: the rest of the row first.
-    let enrolment_date = screened.data.enrolment_date;
-    let (subject, done) = match found {
-        None => {
-            let unenrolled = SubjectData {
-                enrolment_date: None,
-                ..screened.data.clone()
-            };
-            let (subject, _) = batch
-                .screen(&unenrolled, &screened.candidate)
-                .await
-                .map_err(fail)?;
-            (subject, Done::Created)
-        }
-        Some(subject) => {
-            let target = SubjectData {
-                enrolment_date: subject.data.enrolment_date.and(enrolment_date),
-                ..screened.data.clone()
-            };
-            if subject.data == target {
-                (subject, Done::Unchanged)
-            } else {
-                let subject = batch
-                    .update_subject(subject.id, subject.version, &target, reason)
-                    .await
-                    .map_err(fail)?;
-                (subject, Done::Updated)
-            }
-        }
-    };
-    match (subject.data.enrolment_date, enrolment_date) {
-        (None, Some(enrolment_date)) => {
-            let enrolment = Enrolment {
-                subject_id: subject.id,
-                based_on: subject.version,
-                consent_date: subject.data.consent_date.unwrap_or(enrolment_date),
-                enrolment_date,
-                waiver: screened.waiver.clone(),
-            };
-            batch.enrol(&enrolment).await.map_err(fail)?;
-            Ok(match done {
-                Done::Unchanged => Done::Updated,
-                other => other,
-            })
-        }
-        _ => Ok(done),
-    }
-}
-
-/// A screening record cell as the checklist reads it: JSON as written (`true`, `5`,
-/// `{"rest_of_face": 2}`), `yes`/`no`, a count as `231000 /mm3`, or else text.
-fn cell_json(text: &str) -> serde_json::Value {
-    if let Ok(value) = serde_json::from_str(text) {
-        return value;
-    }
-    let text = text.trim();
-    match text.to_ascii_lowercase().as_str() {
-        "yes" => return serde_json::Value::Bool(true),
-        "no" => return serde_json::Value::Bool(false),
-        _ => {}
-    }
-    if let Some((value, unit)) = text.split_once(char::is_whitespace)
-        && let Ok(value) = value.parse::<f64>()
-    {
-        return serde_json::json!({"value": value, "unit": unit.trim()});
-    }
-    serde_json::Value::String(text.to_owned())
-}
-
-/// A subject row: the subject, its screening record and an investigator's waiver, if any.
-struct Screened {
-    data: SubjectData,
-    candidate: Candidate,
-    waiver: Option<String>,
-}
-
-async fn lab_row(
-    batch: &mut Batch,
-    protocol: &Protocol,
-    mapping: &Mapping,
-    row: &Row,
-    key: &Key,
-    rank: usize,
-    reason: &str,
-) -> Result<Done, Refused> {
-    let reader = Reader {
-        row,
-        date_format: &mapping.date_format,
-        problems: Vec::new(),
-    };
-    let (mut data, visit_date, void) = reader.lab()?;
-    let fail = |error| refused(row, mapping.form, error);
-    // Coded as the store will code it, so that it is matched to the stored result whichever
-    // way the test and unit were spelt (the store codes it again when it keeps it).
-    data.code_against(protocol).map_err(fail)?;
-    let subject = batch
-        .subject_by_code(&key.subject)
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| {
-            Refused::Row(vec![Rejection {
-                line: row.line,
-                column: None,
-                field: "key".to_owned(),
-                reason: format!(
-                    "no subject '{}' in the study (import the subjects first)",
-                    key.subject
-                ),
-            }])
-        })?;
-    data.subject_id = subject.id;
-    let mut changed_visit = false;
-    if let Some(name) = &key.visit {
-        let date = visit_date.unwrap_or(data.collected_on);
-        let visits = batch.visits_of(subject.id).await.map_err(fail)?;
-        let visit = match visits.into_iter().find(|visit| &visit.data.name == name) {
-            Some(visit) if visit_date.is_none() || visit.data.actual_date == visit_date => visit,
-            Some(visit) => {
-                changed_visit = true;
-                let data = VisitData {
-                    actual_date: visit_date,
-                    ..visit.data.clone()
-                };
-                batch
-                    .update_visit(visit.id, visit.version, &data, reason)
-                    .await
-                    .map_err(fail)?
-            }
-            None => {
-                let data = VisitData {
-                    name: name.clone(),
-                    planned_date: None,
-                    actual_date: Some(date),
-                };
-                batch.add_visit(subject.id, &data).await.map_err(fail)?
-            }
-        };
-        data.visit_id = Some(visit.id);
-    }
-    let same_key: Vec<_> = batch
-        .records_of::<LabResult>(subject.id)
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|stored| stored.data.visit_id == data.visit_id && stored.data.test == data.test)
-        .collect();
-    if let Some(why) = void {
-        // Marked entered in error with the row's reason; already gone on a second import.
-        return match same_key.get(rank) {
-            None => Ok(Done::Unchanged),
-            Some(stored) => batch
-                .remove_record::<LabResult>(stored.id, stored.version, &why)
-                .await
-                .map(|()| Done::Voided)
-                .map_err(fail),
-        };
-    }
-    let result = match same_key.get(rank) {
-        None => batch.add_record(&data).await.map(|_| Done::Created),
-        Some(stored) if stored.data == data && !changed_visit => Ok(Done::Unchanged),
-        Some(stored) if stored.data == data => Ok(Done::Updated),
-        Some(stored) => batch
-            .update_record(stored.id, stored.version, &data, reason)
-            .await
-            .map(|_| Done::Updated),
-    };
-    result.map_err(fail)
 }

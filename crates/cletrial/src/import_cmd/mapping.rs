@@ -1,13 +1,14 @@
 //! The mapping file: how the columns of a CSV file become the fields of one form.
 //!
 //! ```toml
-//! form = "lab"                     # what each row records: "subject" or "lab"
+//! form = "lab"                     # what each row records (the forms below)
 //! date_format = "%d/%m/%Y"         # how the file writes dates (strftime); default %Y-%m-%d
 //!
 //! [keys]                           # the columns that say which record a row is
 //! subject = "record_id"            # the pseudonymous study id (required)
-//! visit = "redcap_event_name"      # the visit's name, through [codes] (lab only; optional)
-//! repeat = "redcap_repeat_instance" # tells apart repeats of one key (optional; default 1)
+//! visit = "redcap_event_name"      # the visit's name, through [codes] (forms at a visit)
+//! repeat = "redcap_repeat_instance" # tells apart repeats of one key (lab, adverse_event,
+//!                                  # protocol_event; optional; default 1)
 //! form = { column = "redcap_repeat_instrument", value = "labs" } # only these rows (optional)
 //!
 //! [columns]                        # CSV column = "form.field"
@@ -22,87 +23,56 @@
 //! ND = "not_done"
 //! ```
 //!
-//! Fields: `subject.` site, sex (F, M, U), birth_date, age_years, subtype, screening_date,
-//! consent_date, enrolment_date, waiver; `candidate.` any field of the screening
-//! record the protocol's eligibility criteria read (as `cletrial eligibility` takes it:
-//! `candidate.pregnant`, `candidate.prednisone_mg_per_day`, `candidate.platelets` as
-//! `{"value": 150000, "unit": "/mm3"}` ...); `lab.` collected_on, test, value, unit, lln, uln,
-//! entered_in_error (a non-blank cell marks the row's existing result entered in error, the
-//! cell's text being the reason).
-//! A subject row registers the subject with its eligibility checklist, and enrols it when it
-//! has an enrolment date: the checklist must say eligible, or an investigator importing gives
-//! the reason to enrol anyway in `subject.waiver`.
-//! A record's key is its subject, its visit and, for labs, its test; `repeat` tells apart
+//! Forms and their fields (`form::Form` holds the lists; the key of each form's records in
+//! brackets):
+//! - `subject` [subject]: site, sex (F, M, U), birth_date, age_years, subtype (an id of
+//!   `instruments::subtype::Subtype`), screening_date, consent_date, enrolment_date, waiver;
+//!   `candidate.` any field of the screening record the protocol's eligibility criteria read
+//!   (as `cletrial eligibility` takes it: `candidate.pregnant`,
+//!   `candidate.prednisone_mg_per_day`, `candidate.platelets` as `231000 /mm3` ...). A subject
+//!   row registers the subject with its eligibility checklist, and enrols it when it has an
+//!   enrolment date: the checklist must say eligible, or an investigator importing gives the
+//!   reason to enrol anyway in `subject.waiver`.
+//! - `visit` [subject, visit]: planned_date, actual_date.
+//! - `clasi` [subject, visit]: assessed_on and one column per item, every item required:
+//!   `clasi.<area>_<item>` (`clasi.nose_malar_erythema`, `clasi.scalp_dyspigmentation`) and the
+//!   once-only items (`clasi.mucous_membrane`, `clasi.recent_hair_loss`,
+//!   `clasi.nonscarring_alopecia`, `clasi.scarring_alopecia`,
+//!   `clasi.dyspigmentation_lasts_12_months`). A score is its number (0 for absent, never
+//!   blank) or the not-done code (not assessed); the 12-month question is yes/no, blank when
+//!   not asked.
+//! - `sledai` [subject, visit]: assessed_on, window (`10d`, the default, or `30d`) and one
+//!   yes/no column per descriptor, every descriptor required (`sledai.arthritis`,
+//!   `sledai.low_complement` ...).
+//! - `dose` [subject, drug, start_date; a subject's rows apply in start-date order]: drug,
+//!   amount, unit (default mg), frequency (a CDISC term or its words), start_date, end_date
+//!   (a period already over), stop (yes: the drug stops from start_date). Each row is a dose
+//!   change of `store::Batch::change_dose`.
+//! - `lab` [subject, visit (optional), test, repeat]: collected_on, test, value, unit, lln, uln.
+//! - `adverse_event` [subject, CTCAE term, repeat]: term, verbatim, grade, serious,
+//!   causality, action_taken, outcome, start_date, end_date.
+//! - `protocol_event` [subject, event, repeat]: occurred_on, event, note.
+//! - `disposition` [subject]: status, disposition_date, details.
+//! - `nerve_conduction_study` [subject, visit]: tested_on, finding, note.
+//!
+//! Every form but `subject` also takes `<form>.entered_in_error`: a non-blank cell marks the
+//! row's existing record entered in error, the cell's text being the reason. Forms at a visit
+//! take `visit.actual_date`. A yes/no cell is yes/no, true/false or 1/0. `repeat` tells apart
 //! several records with one key, matched in the order of their repeat numbers.
+//!
+//! The mapping is refused, naming its key, when a column fills no field of the form, a field
+//! is filled twice, an item of CLASI or SLEDAI-2K is left out, a code list names a column the
+//! mapping does not read, or the keys do not fit the form (a visit for a record that belongs
+//! to none, a repeat for a record that is one per key).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use store::Missing;
 
+use super::form::{Form, VisitKey};
 use super::input_error;
 use crate::io::CliError;
-
-/// What each row of the file records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Form {
-    Subject,
-    Lab,
-}
-
-impl Form {
-    pub fn name(self) -> &'static str {
-        match self {
-            Form::Subject => "subject",
-            Form::Lab => "lab",
-        }
-    }
-
-    /// Whether a column may fill `target` (`form.field`).
-    fn allows(self, target: &str) -> bool {
-        self.fields().contains(&target)
-            || (self == Form::Subject
-                && target
-                    .strip_prefix("candidate.")
-                    .is_some_and(|field| candidate_fields().iter().any(|known| known == field)))
-    }
-
-    /// The fields a column may fill, as `form.field` (and, for subjects, `candidate.` fields).
-    fn fields(self) -> &'static [&'static str] {
-        match self {
-            Form::Subject => &[
-                "subject.site",
-                "subject.sex",
-                "subject.birth_date",
-                "subject.age_years",
-                "subject.subtype",
-                "subject.screening_date",
-                "subject.consent_date",
-                "subject.enrolment_date",
-                "subject.waiver",
-            ],
-            Form::Lab => &[
-                "lab.collected_on",
-                "lab.test",
-                "lab.value",
-                "lab.unit",
-                "lab.lln",
-                "lab.uln",
-                "lab.entered_in_error",
-                "visit.actual_date",
-            ],
-        }
-    }
-}
-
-/// The fields of the screening record (`protocol::eligibility::Candidate`), by JSON name.
-pub fn candidate_fields() -> Vec<String> {
-    match serde_json::to_value(protocol::eligibility::Candidate::default()) {
-        Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
-        _ => Vec::new(),
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,6 +164,108 @@ pub struct KeyColumns {
     pub repeat: Option<String>,
 }
 
+/// Every column fills a field of the form, each field at most once, and every field the form
+/// needs whole is filled.
+fn check_columns(file: &File) -> Result<(), CliError> {
+    let form = file.form;
+    for (column, target) in &file.columns {
+        if !form.allows(target) {
+            let candidate = match form {
+                Form::Subject => ", candidate.<a screening record field>",
+                _ => "",
+            };
+            return Err(input_error(
+                &format!("--mapping: columns.{column}"),
+                format!(
+                    "'{target}' is not a field of form {}; allowed: {}{candidate}",
+                    form.name(),
+                    form.fields().join(", ")
+                ),
+            ));
+        }
+    }
+    let mut targets = BTreeSet::new();
+    for target in file.columns.values() {
+        if !targets.insert(target) {
+            return Err(input_error(
+                "--mapping: columns",
+                format!("'{target}' is filled by more than one column"),
+            ));
+        }
+    }
+    let unfilled: Vec<String> = form
+        .required_fields()
+        .into_iter()
+        .filter(|field| !targets.contains(field))
+        .collect();
+    if !unfilled.is_empty() {
+        return Err(input_error(
+            "--mapping: columns",
+            format!(
+                "a {} is imported whole, one column per item; no column fills {}",
+                form.name(),
+                unfilled.join(", ")
+            ),
+        ));
+    }
+    // A code list of a column the mapping does not read would change nothing: a mistake.
+    for column in file.codes.keys() {
+        let read = file.columns.contains_key(column)
+            || [&file.keys.visit, &file.keys.repeat]
+                .into_iter()
+                .flatten()
+                .chain([&file.keys.subject])
+                .any(|key| key == column);
+        if !read {
+            return Err(input_error(
+                &format!("--mapping: codes.{column}"),
+                "is the code list of a column the mapping does not read (map it in [columns] or [keys])",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The keys a form's records have: a visit when they belong to one, a repeat number when one
+/// key may hold several.
+fn check_keys(file: &File) -> Result<(), CliError> {
+    let form = file.form;
+    match (form.visit_key(), &file.keys.visit) {
+        (VisitKey::None, Some(_)) => {
+            return Err(input_error(
+                "--mapping: keys.visit",
+                format!(
+                    "a {} row belongs to no visit (its key is {}); remove keys.visit",
+                    form.name(),
+                    form.key_words()
+                ),
+            ));
+        }
+        (VisitKey::Required, None) => {
+            return Err(input_error(
+                "--mapping: keys",
+                format!(
+                    "a {} row belongs to a visit (its key is {}): name the column in keys.visit",
+                    form.name(),
+                    form.key_words()
+                ),
+            ));
+        }
+        _ => {}
+    }
+    if !form.repeats() && file.keys.repeat.is_some() {
+        return Err(input_error(
+            "--mapping: keys.repeat",
+            format!(
+                "a {} is one record per key ({}), with no repeats; remove keys.repeat",
+                form.name(),
+                form.key_words()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Mapping {
     /// Reads and checks a mapping file; the first problem is named by its TOML path.
     pub fn parse(text: &str) -> Result<Mapping, CliError> {
@@ -209,37 +281,8 @@ impl Mapping {
             };
             input_error(&place, one_line(error.inner().message()))
         })?;
-        for (column, target) in &file.columns {
-            if !file.form.allows(target) {
-                let candidate = match file.form {
-                    Form::Subject => ", candidate.<a screening record field>",
-                    Form::Lab => "",
-                };
-                return Err(input_error(
-                    &format!("--mapping: columns.{column}"),
-                    format!(
-                        "'{target}' is not a field of form {}; allowed: {}{candidate}",
-                        file.form.name(),
-                        file.form.fields().join(", ")
-                    ),
-                ));
-            }
-        }
-        let mut targets = BTreeSet::new();
-        for target in file.columns.values() {
-            if !targets.insert(target) {
-                return Err(input_error(
-                    "--mapping: columns",
-                    format!("'{target}' is filled by more than one column"),
-                ));
-            }
-        }
-        if file.form == Form::Subject && file.keys.visit.is_some() {
-            return Err(input_error(
-                "--mapping: keys.visit",
-                "a subject row belongs to no visit; remove keys.visit",
-            ));
-        }
+        check_keys(&file)?;
+        check_columns(&file)?;
         let mut missing = BTreeMap::new();
         for (code, meaning) in &file.missing {
             let allowed = Missing::ALL.map(Missing::code).join(", ");
@@ -444,7 +487,7 @@ mod tests {
         );
         check(
             &MAPPING.replace("form = \"lab\"", "form = \"subject\""),
-            Err("columns.test"),
+            Err("keys.visit"),
         );
         check(
             &format!("extra = 1\n{MAPPING}"),
@@ -455,6 +498,110 @@ mod tests {
             Err("--mapping: missing.extra"),
         );
         check(&MAPPING.replace("subject = \"record_id\"", ""), Err("keys"));
+    }
+
+    /// The example mappings of examples/import/, by name.
+    const EXAMPLES: [(&str, &str); 10] = [
+        (
+            "subjects",
+            include_str!("../../../../examples/import/subjects.toml"),
+        ),
+        (
+            "visits",
+            include_str!("../../../../examples/import/visits.toml"),
+        ),
+        (
+            "clasi",
+            include_str!("../../../../examples/import/clasi.toml"),
+        ),
+        (
+            "sledai",
+            include_str!("../../../../examples/import/sledai.toml"),
+        ),
+        (
+            "doses",
+            include_str!("../../../../examples/import/doses.toml"),
+        ),
+        (
+            "labs",
+            include_str!("../../../../examples/import/labs.toml"),
+        ),
+        (
+            "adverse_events",
+            include_str!("../../../../examples/import/adverse_events.toml"),
+        ),
+        (
+            "events",
+            include_str!("../../../../examples/import/events.toml"),
+        ),
+        (
+            "disposition",
+            include_str!("../../../../examples/import/disposition.toml"),
+        ),
+        (
+            "nerve_conduction",
+            include_str!("../../../../examples/import/nerve_conduction.toml"),
+        ),
+    ];
+
+    fn example(name: &str) -> &'static str {
+        EXAMPLES
+            .iter()
+            .find(|(example, _)| *example == name)
+            .map(|(_, text)| *text)
+            .unwrap_or_else(|| panic!("no example {name}"))
+    }
+
+    #[test]
+    fn every_example_mapping_reads() {
+        for (name, text) in EXAMPLES {
+            if let Err(error) = Mapping::parse(text) {
+                panic!("{name}: {}", error.one_line());
+            }
+        }
+    }
+
+    /// A mapping fits its form: its fields, the items of an instrument imported whole, the
+    /// keys its records have, code lists of columns it reads.
+    #[test]
+    fn mappings_must_fit_their_form() {
+        let clasi = example("clasi");
+        let doses = example("doses");
+        check(
+            &clasi.replace("feet_scar = \"clasi.feet_scarring\"\n", ""),
+            Err("no column fills clasi.feet_scarring"),
+        );
+        check(
+            &clasi.replace(
+                "\"clasi.scalp_dyspigmentation\"",
+                "\"clasi.scalp_scarring\"",
+            ),
+            Err("columns.scalp_dysp"),
+        );
+        check(
+            &clasi.replace("[keys]\n", "[keys]\nrepeat = \"redcap_repeat_instance\"\n"),
+            Err("keys.repeat"),
+        );
+        check(
+            &clasi.replace("visit = \"redcap_event_name\"\n", ""),
+            Err("name the column in keys.visit"),
+        );
+        check(
+            &doses.replace("[keys]\n", "[keys]\nvisit = \"redcap_event_name\"\n"),
+            Err("keys.visit"),
+        );
+        check(
+            &doses.replace("\"dose.stop\"", "\"adverse_event.serious\""),
+            Err("columns.ex_stopped"),
+        );
+        check(
+            &doses.replace("form = \"dose\"", "form = \"conmed\""),
+            Err("unknown variant `conmed`"),
+        );
+        check(
+            &format!("{doses}\n[codes.nowhere]\n1 = \"x\"\n"),
+            Err("codes.nowhere"),
+        );
     }
 
     #[test]

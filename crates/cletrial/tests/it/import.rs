@@ -237,7 +237,7 @@ LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,c3,90,10^9/L,,
     let log = cli
         .run(&["audit", "log", "--subject", "LEN-001"], &[])
         .ok_json();
-    // One result per test, each kept under its lab's id (rows are applied in key order).
+    // One result per test, each kept under its lab's id (rows apply in the file's order).
     let tests: Vec<&str> = log
         .as_array()
         .expect("events")
@@ -245,7 +245,7 @@ LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,c3,90,10^9/L,,
         .filter(|event| event["entity"] == "lab" && event["field"] == "test")
         .map(|event| event["new_value"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(tests, ["\"c3\"", "\"neutrophils\""]);
+    assert_eq!(tests, ["\"neutrophils\"", "\"c3\""]);
 }
 
 fn importing_again_writes_nothing(backend: Backend) {
