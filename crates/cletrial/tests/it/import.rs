@@ -1,6 +1,11 @@
 //! `cletrial import` with the documented example (examples/import/) on both backends: a clean
 //! file, bad rows (nothing imported, every bad row reported), a re-import (no duplicates) and a
-//! changed value (an audited change carrying the import's reason).
+//! changed value (an audited change carrying the import's reason). `forms` takes every form's
+//! example through the same; `cohort` checks that the imported cohort decides as the same
+//! records entered through the store's commands.
+
+mod cohort;
+mod forms;
 
 use std::path::{Path, PathBuf};
 
