@@ -39,7 +39,7 @@ use crate::store_cmd::{ActorArgs, open_as};
 /// Import a CSV file (for example a REDCap export) through a mapping file, all or nothing.
 ///
 /// One file holds one form: subject, visit, clasi, sledai, dose, lab, adverse_event,
-/// protocol_event, disposition or nerve_conduction_study (the mapping's `form`; fields in
+/// protocol_event, disposition, nerve_conduction_study or conmed (the mapping's `form`; fields in
 /// examples/import/README.md). Every row is checked by the same rules as the forms; when any
 /// row is refused, nothing is written and the rejected rows are listed with line, column and
 /// reason (exit 1). Importing the same file again writes nothing; a changed value is an

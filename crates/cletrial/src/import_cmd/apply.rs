@@ -11,7 +11,8 @@ use protocol::Protocol;
 use store::{Actor, AdverseEvent, Batch, Store, Subject};
 
 use super::clinical::{
-    AdverseEventForm, DispositionForm, LabForm, NerveConductionStudyForm, ProtocolEventForm,
+    AdverseEventForm, ConmedForm, DispositionForm, LabForm, NerveConductionStudyForm,
+    ProtocolEventForm,
 };
 use super::form::Form;
 use super::mapping::{Cell, KeyColumns, Mapping, Row, Rows};
@@ -87,6 +88,8 @@ fn own_key(form: Form, row: &Row, protocol: &Protocol) -> Option<String> {
         }),
         Form::ProtocolEvent => text("protocol_event.event"),
         Form::Dose => text("dose.drug")
+            .map(|drug| Drug::find(&drug).map_or(drug, |coded| coded.id().to_owned())),
+        Form::Conmed => text("conmed.drug")
             .map(|drug| Drug::find(&drug).map_or(drug, |coded| coded.id().to_owned())),
         Form::Subject
         | Form::Visit
@@ -246,6 +249,7 @@ pub async fn apply(
                 Form::NerveConductionStudy => {
                     records::row::<NerveConductionStudyForm>(&mut import, keyed, rank).await
                 }
+                Form::Conmed => records::row::<ConmedForm>(&mut import, keyed, rank).await,
             };
             match result {
                 Ok(done) => counts.add(done),

@@ -1,5 +1,5 @@
-//! How a row reads as a lab result, an adverse event, a protocol event, a disposition or a
-//! nerve conduction study. Coded words go through the store's own parsers (`term_named`,
+//! How a row reads as a lab result, an adverse event, a protocol event, a disposition, a
+//! nerve conduction study or a concomitant medication. Coded words go through the store's own parsers (`term_named`,
 //! `Causality::parse` ...), so the codes allowed and the refusals are those of the pages and
 //! the API.
 
@@ -7,8 +7,8 @@ use instruments::ctcae::CtcaeGrade;
 use jiff::civil::Date;
 use protocol::Protocol;
 use store::{
-    ActionTaken, AdverseEvent, Causality, Disposition, DispositionStatus, EventType, Finding,
-    LabResult, NerveConductionStudy, Outcome, ProtocolEvent, StoreError,
+    ActionTaken, AdverseEvent, Causality, ConcomitantMedication, Disposition, DispositionStatus,
+    EventType, Finding, LabResult, NerveConductionStudy, Outcome, ProtocolEvent, StoreError,
 };
 
 use super::form::Form;
@@ -180,5 +180,58 @@ impl RecordForm for NerveConductionStudyForm {
 
     fn at_visit(record: &mut NerveConductionStudy, visit_id: i64) {
         record.visit_id = Some(visit_id);
+    }
+}
+
+pub struct ConmedForm;
+
+impl RecordForm for ConmedForm {
+    type Record = ConcomitantMedication;
+    const FORM: Form = Form::Conmed;
+
+    /// The drug from the vocabulary (its code or name; `other` with the words in `verbatim`);
+    /// amount, unit, frequency and route as the subject page takes them, blank when not known.
+    fn read(reader: &mut Reader<'_>, subject_id: i64) -> Option<ConcomitantMedication> {
+        let drug = reader.coded("conmed.drug", ConcomitantMedication::drug_named);
+        let verbatim = reader.text("conmed.verbatim");
+        let text = |reader: &mut Reader<'_>, field: &str| reader.text(field).unwrap_or_default();
+        let (amount, unit) = (text(reader, "conmed.amount"), text(reader, "conmed.unit"));
+        let (frequency, route) = (
+            text(reader, "conmed.frequency"),
+            text(reader, "conmed.route"),
+        );
+        let dose = match ConcomitantMedication::dose_named(&amount, &unit, &frequency, &route) {
+            Ok(dose) => Some(dose),
+            Err(error) => {
+                reader.refuse_store(Form::Conmed, &error);
+                None
+            }
+        };
+        let indication = reader.text("conmed.indication");
+        let start_date = reader.optional_date("conmed.start_date");
+        let end_date = reader.optional_date("conmed.end_date");
+        let ongoing = reader.flag("conmed.ongoing").unwrap_or(false);
+        let dose = dose?;
+        Some(ConcomitantMedication {
+            subject_id,
+            drug: drug?,
+            verbatim,
+            amount: dose.amount,
+            frequency: dose.frequency,
+            route: dose.route,
+            indication,
+            start_date,
+            end_date,
+            ongoing,
+        })
+    }
+
+    /// A con-med belongs to the subject, never to a visit: no visit is created from it.
+    fn date(record: &ConcomitantMedication) -> Date {
+        record.start_date.unwrap_or_default()
+    }
+
+    fn same_key(stored: &ConcomitantMedication, row: &ConcomitantMedication) -> bool {
+        stored.drug == row.drug && stored.start_date == row.start_date
     }
 }

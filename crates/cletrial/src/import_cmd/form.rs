@@ -19,8 +19,7 @@ pub enum Form {
     ProtocolEvent,
     Disposition,
     NerveConductionStudy,
-    // Concomitant medications are being redesigned (store::history): their form goes here, a
-    // `RecordForm` in `records` like the others, once the record settles.
+    Conmed,
 }
 
 /// Whether a form's rows belong to a visit (`keys.visit`).
@@ -72,6 +71,18 @@ const ADVERSE_EVENT: &[&str] = &[
 const PROTOCOL_EVENT: &[&str] = &["occurred_on", "event", "note"];
 const DISPOSITION: &[&str] = &["status", "disposition_date", "details"];
 const NERVE_CONDUCTION_STUDY: &[&str] = &["tested_on", "finding", "note"];
+const CONMED: &[&str] = &[
+    "drug",
+    "verbatim",
+    "amount",
+    "unit",
+    "frequency",
+    "route",
+    "indication",
+    "start_date",
+    "end_date",
+    "ongoing",
+];
 
 impl Form {
     pub fn name(self) -> &'static str {
@@ -86,6 +97,7 @@ impl Form {
             Form::ProtocolEvent => "protocol_event",
             Form::Disposition => "disposition",
             Form::NerveConductionStudy => "nerve_conduction_study",
+            Form::Conmed => "conmed",
         }
     }
 
@@ -99,7 +111,8 @@ impl Form {
             | Form::Dose
             | Form::AdverseEvent
             | Form::ProtocolEvent
-            | Form::Disposition => VisitKey::None,
+            | Form::Disposition
+            | Form::Conmed => VisitKey::None,
         }
     }
 
@@ -123,6 +136,7 @@ impl Form {
             Form::AdverseEvent => "the subject and the CTCAE term",
             Form::ProtocolEvent => "the subject and the event",
             Form::Disposition => "the subject (one per subject)",
+            Form::Conmed => "the subject, the drug and the start date",
         }
     }
 
@@ -146,6 +160,7 @@ impl Form {
             Form::ProtocolEvent => names(PROTOCOL_EVENT),
             Form::Disposition => names(DISPOSITION),
             Form::NerveConductionStudy => names(NERVE_CONDUCTION_STUDY),
+            Form::Conmed => names(CONMED),
         };
         let mut fields: Vec<String> = own
             .into_iter()
@@ -207,7 +222,7 @@ pub fn candidate_fields() -> Vec<String> {
 mod tests {
     use super::*;
 
-    pub(super) const FORMS: [Form; 10] = [
+    pub(super) const FORMS: [Form; 11] = [
         Form::Subject,
         Form::Visit,
         Form::Clasi,
@@ -218,6 +233,7 @@ mod tests {
         Form::ProtocolEvent,
         Form::Disposition,
         Form::NerveConductionStudy,
+        Form::Conmed,
     ];
 
     #[test]

@@ -54,6 +54,8 @@
 //! - `protocol_event` [subject, event, repeat]: occurred_on, event, note.
 //! - `disposition` [subject]: status, disposition_date, details.
 //! - `nerve_conduction_study` [subject, visit]: tested_on, finding, note.
+//! - `conmed` [subject, drug, start_date]: drug, verbatim, amount, unit, frequency, route,
+//!   indication, start_date, end_date, ongoing.
 //!
 //! Every form but `subject` also takes `<form>.entered_in_error`: a non-blank cell marks the
 //! row's existing record entered in error, the cell's text being the reason. Forms at a visit
@@ -594,9 +596,14 @@ mod tests {
             &doses.replace("\"dose.stop\"", "\"adverse_event.serious\""),
             Err("columns.ex_stopped"),
         );
+        // A dose mapping read as con-meds: its columns name another form's fields.
         check(
             &doses.replace("form = \"dose\"", "form = \"conmed\""),
-            Err("unknown variant `conmed`"),
+            Err("'dose.amount' is not a field of form conmed"),
+        );
+        check(
+            &doses.replace("form = \"dose\"", "form = \"medication\""),
+            Err("unknown variant `medication`"),
         );
         check(
             &format!("{doses}\n[codes.nowhere]\n1 = \"x\"\n"),

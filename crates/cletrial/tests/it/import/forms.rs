@@ -23,7 +23,7 @@ both_backends!(
 
 /// The examples in the order the README imports them, with what a fresh import does:
 /// rows, skipped (rows of other forms or incomplete forms), created, updated.
-const EXAMPLES: [(&str, [i64; 4]); 10] = [
+const EXAMPLES: [(&str, [i64; 4]); 11] = [
     ("subjects", [3, 0, 3, 0]),
     ("visits", [7, 1, 7, 0]),
     ("clasi", [7, 1, 7, 0]),
@@ -35,6 +35,7 @@ const EXAMPLES: [(&str, [i64; 4]); 10] = [
     ("events", [2, 2, 2, 0]),
     ("disposition", [2, 1, 2, 0]),
     ("nerve_conduction", [3, 1, 3, 0]),
+    ("conmeds", [5, 3, 5, 0]),
 ];
 
 /// Cells of a CSV row to change: (column, new value).
@@ -120,6 +121,7 @@ fn the_help_names_every_form() {
         "protocol_event",
         "disposition",
         "nerve_conduction_study",
+        "conmed",
     ] {
         assert!(run.stdout.contains(form), "{form}: {}", run.stdout);
     }
@@ -162,6 +164,7 @@ fn every_example_imports_into_a_fresh_study(backend: Backend) {
         "protocol_event",
         "disposition",
         "nerve_conduction_study",
+        "conmed",
     ] {
         assert!(entities.contains(entity), "{entity} in {entities:?}");
     }
@@ -473,7 +476,7 @@ fn a_changed_row_of_each_form_is_an_audited_change(backend: Backend) {
     let cli = Cli::new(backend);
     cli.examples_before(None);
     // (example, data line, cells, the fields the change writes)
-    let cases: [(&str, usize, Cells, &[&str]); 8] = [
+    let cases: [(&str, usize, Cells, &[&str]); 9] = [
         ("visits", 4, &[("visit_planned", "")], &["planned_date"]),
         (
             "clasi",
@@ -508,6 +511,12 @@ fn a_changed_row_of_each_form_is_an_audited_change(backend: Backend) {
             &["disposition_date"],
         ),
         ("nerve_conduction", 3, &[("ncs_result", "2")], &["finding"]),
+        (
+            "conmeds",
+            5,
+            &[("cm_dose", "300"), ("cm_freq", "QOD")],
+            &["amount", "frequency"],
+        ),
     ];
     for (name, index, cells, fields) in cases {
         let mut text = read(name);
@@ -559,6 +568,7 @@ fn a_row_marks_its_record_entered_in_error_in_every_form(backend: Backend) {
         ("clasi", "clasi", 7, "clasi"),
         ("sledai", "sledai", 5, "sledai"),
         ("doses", "dose", 4, "dose"),
+        ("conmeds", "conmed", 2, "conmed"),
         // The visit is empty once its records are: LEN-002's week 8 held a CLASI (marked
         // above) and its visit date only.
         ("visits", "visit", 7, "visit"),
