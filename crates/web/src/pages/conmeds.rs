@@ -32,7 +32,9 @@ pub(crate) fn section(
         .require(Action::EnterVisitData, Some(&subject.data.site))
         .is_ok();
     let back = format!("/subjects/{code}#conmeds");
-    let drugs: Vec<(&str, &str)> = Drug::all().map(|drug| (drug.id(), drug.name())).collect();
+    let drugs: Vec<(&str, &str)> = std::iter::once(("", "choose a medication"))
+        .chain(Drug::all().map(|drug| (drug.id(), drug.name())))
+        .collect();
     let not_known = [("", "not known")];
     let units: Vec<(&str, &str)> = DoseUnit::ALL
         .iter()

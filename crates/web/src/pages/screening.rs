@@ -277,6 +277,7 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
                         @for field in fields_used(protocol) {
                             @let name = form_name(field);
                             @match field.kind() {
+                                _ if field == Field::AgeYears && retrospective(protocol) => { (typed.input(name, "Birth date (age at the index date)", "date")) }
                                 _ if field == Field::AgeYears => { (typed.input(name, &label(field), "date")) }
                                 FieldKind::YesNo => { (typed.select(name, &label(field), &yes_no)) }
                                 FieldKind::Number { .. } => { (typed.input(name, &label(field), "text")) }

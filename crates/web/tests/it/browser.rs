@@ -391,6 +391,23 @@ async fn study_day(s: Session, app: App) {
     s.screenshot("labs", "#labs").await;
     s.submit("/labs").await;
     assert!(s.text("#labs table").await.contains("grade 2"));
+    // A nerve conduction study with its conclusion.
+    s.fill("tested_on", &week4.to_string()).await;
+    s.choose("finding", "normal").await;
+    s.submit("/nerve-conduction").await;
+    assert!(s.text("#nerve").await.contains("normal"));
+    // A dose change to an intermittent regimen: the running period ends the day before.
+    s.choose("level", "5mg_3x_weekly").await;
+    s.fill("start_date", &week4.to_string()).await;
+    s.submit("/dose").await;
+    let dose = s.text("#dose").await;
+    assert!(
+        dose.contains(&format!(
+            "Lenalidomide 5 mg three times weekly since {week4}"
+        )),
+        "{dose}"
+    );
+    s.screenshot("dose-change", "#dose").await;
     let week4_url = s.client.current_url().await.expect("url").to_string();
 
     // A coded adverse event chosen by typing part of its name: the form comes back with the
@@ -472,6 +489,24 @@ async fn study_day(s: Session, app: App) {
     assert!(s.page().await.contains("Re-examined: grade 2 is right"));
     s.screenshot("subject", "#timeline").await;
 
+    // A concomitant medication, coded, with its dose as prescribed.
+    s.choose("drug", "hydroxychloroquine").await;
+    s.fill("verbatim", "Dolquine").await;
+    s.fill("amount", "200").await;
+    s.choose("frequency", "BID").await;
+    s.choose("route", "ORAL").await;
+    s.fill("start_date", "2023-05-02").await;
+    s.find("input[name=\"ongoing\"]")
+        .await
+        .click()
+        .await
+        .expect("tick ongoing");
+    s.submit("/conmeds").await;
+    let conmeds = s.text("#conmeds").await;
+    assert!(conmeds.contains("Dolquine 200 mg twice daily"), "{conmeds}");
+    assert!(conmeds.contains("2023-05-02, ongoing"), "{conmeds}");
+    s.screenshot("conmeds", "#conmeds").await;
+
     // A candidate whose checklist is not eligible (refractory 2 months only), enrolled by the
     // investigator under a waiver with a reason: a major deviation on the subject page.
     let investigator = app
@@ -522,6 +557,20 @@ async fn study_day(s: Session, app: App) {
             .contains("Ines Investigator")
     );
 
+    // Withdrawn for an adverse event, with the reason in words.
+    s.open("/subjects/A-201").await;
+    s.choose("status", "adverse_event").await;
+    s.fill("disposition_date", &week4.to_string()).await;
+    s.fill("details", "persistent grade 3 neutropenia").await;
+    s.submit("/disposition").await;
+    let course = s.text("#course").await;
+    assert!(course.contains("Withdrawn: adverse event"), "{course}");
+    assert!(
+        course.contains("persistent grade 3 neutropenia"),
+        "{course}"
+    );
+    s.screenshot("withdrawal", "#course").await;
+
     // The history shows every change with its reason.
     s.open("/subjects/A-201/history").await;
     let history = s.page().await;
@@ -534,5 +583,41 @@ async fn study_day(s: Session, app: App) {
         assert!(history.contains(text), "{text}");
     }
     s.screenshot("history", "body").await;
+
+    // A retrospective chart review (the paediatric study's protocol): the screening page asks
+    // for the review and index dates instead of consent, and an eligible chart is enrolled from
+    // the drug start, consent waived.
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let version = app.store.study().await.expect("study").version;
+    app.store
+        .amend_protocol(
+            &admin,
+            version,
+            include_str!("../../../../protocols/pediatric-review.toml"),
+            "the paediatric chart review",
+        )
+        .await
+        .expect("amended");
+    s.open("/screening").await;
+    s.fill("code", "A-301").await;
+    s.fill("screening_date", &enrolled.to_string()).await;
+    s.fill("index_date", "2023-06-01").await;
+    s.fill("birth_date", "2008-01-15").await;
+    s.choose("sle_diagnosis", "yes").await;
+    s.choose("drug_received", "yes").await;
+    s.shows("output[data-out=\"eligible\"]", "eligible").await;
+    s.screenshot("chart-review", "form").await;
+    s.submit("/screening").await;
+    let facts = s.text("dl.facts").await;
+    assert!(
+        facts.contains("waived (retrospective chart review)"),
+        "{facts}"
+    );
+    assert!(facts.contains("2023-06-01"), "{facts}");
+    s.screenshot("chart-review-subject", "body").await;
     s.client.close().await.expect("close the browser");
 }
