@@ -51,8 +51,8 @@ impl Import<'_> {
     }
 }
 
-/// Which record a row is: the subject, for a dose its start date (by which a subject's doses
-/// apply in order), the visit, and the form's own key field (a lab's test, an adverse
+/// Which record a row is: the subject, for a dose or a con-med its start date (by which a
+/// subject's doses apply in order), the visit, and the form's own key field (a lab's test, an adverse
 /// event's term, a protocol event, a dose's drug), as the store codes it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Key {
@@ -147,10 +147,16 @@ fn keyed<'a>(
             }
         },
     };
-    // A dose's start date orders a subject's dose changes; a date that does not read is
-    // refused by the dose's own reading.
-    let date = match (mapping.form, row.cell("dose.start_date").1) {
-        (Form::Dose, Cell::Text(text)) => Date::strptime(&mapping.date_format, text).ok(),
+    // A dose's or a con-med's start date is part of its key (one drug, several periods) and
+    // orders a subject's dose changes; a date that does not read is refused by the form's own
+    // reading.
+    let start = match mapping.form {
+        Form::Dose => Some("dose.start_date"),
+        Form::Conmed => Some("conmed.start_date"),
+        _ => None,
+    };
+    let date = match start.map(|field| row.cell(field).1) {
+        Some(Cell::Text(text)) => Date::strptime(&mapping.date_format, text).ok(),
         _ => None,
     };
     match (subject, repeat) {

@@ -1,6 +1,7 @@
 //! The one integration-test binary of `cletrial`: runs the real binary as a user would.
 
 mod calc;
+mod channels;
 mod demo;
 mod export;
 mod import;
