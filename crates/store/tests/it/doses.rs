@@ -81,27 +81,19 @@ async fn dosing_needs_enrolment_and_a_regimen(backend: Backend) {
         .id;
     let before = f.event_count().await;
     let inv = &f.investigator;
-    refused(
-        f.store
-            .change_dose(inv, &change(screened, 10, "lenalidomide", "5", "QD"))
-            .await,
-        "start_date",
-        "not enrolled",
-    );
-    refused(
-        f.store
-            .change_dose(inv, &change(subject, 21, "lenalidomide", "5", "QD"))
-            .await,
-        "start_date",
-        "before enrolment",
-    );
-    refused(
-        f.store
-            .change_dose(inv, &change(subject, -1, "lenalidomide", "5", "QD"))
-            .await,
-        "start_date",
-        "future",
-    );
+    for (who, from, words) in [
+        (screened, 10, "not enrolled"),
+        (subject, 21, "before enrolment"),
+        (subject, -1, "future"),
+    ] {
+        refused(
+            f.store
+                .change_dose(inv, &change(who, from, "lenalidomide", "5", "QD"))
+                .await,
+            "start_date",
+            words,
+        );
+    }
     for (drug, amount, unit, frequency, field, words) in [
         ("lenalidomide", "0", "mg", "QD", "amount", "more than 0"),
         (
@@ -188,20 +180,22 @@ async fn a_regimen_is_a_level_or_refused_by_name(backend: Backend) {
             "is no dose level of the protocol; its levels: lenalidomide 10 mg once daily",
         );
     }
-    refused(
-        f.store
-            .change_dose(inv, &change(subject, 20, "prednisone", "10", "QD"))
-            .await,
-        "drug",
-        "Prednisone is not this study's drug (Lenalidomide); record it as a concomitant medication",
-    );
-    refused(
-        f.store
-            .change_dose(inv, &change(subject, 20, "thalidomide", "100", "QD"))
-            .await,
-        "drug",
-        "not this study's drug",
-    );
+    for (drug, mg, words) in [
+        (
+            "prednisone",
+            "10",
+            "Prednisone is not this study's drug (Lenalidomide); record it as a concomitant medication",
+        ),
+        ("thalidomide", "100", "Thalidomide is not this study's drug"),
+    ] {
+        refused(
+            f.store
+                .change_dose(inv, &change(subject, 20, drug, mg, "QD"))
+                .await,
+            "drug",
+            words,
+        );
+    }
     assert_eq!(f.event_count().await, before);
     f.store
         .change_dose(

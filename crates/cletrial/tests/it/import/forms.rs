@@ -38,6 +38,21 @@ const EXAMPLES: [(&str, [i64; 4]); 11] = [
     ("conmeds", [5, 3, 5, 0]),
 ];
 
+/// Every form the mapping's `form` takes, which is also the record's entity in the trail.
+const FORMS: [&str; 11] = [
+    "subject",
+    "visit",
+    "clasi",
+    "sledai",
+    "dose",
+    "lab",
+    "adverse_event",
+    "protocol_event",
+    "disposition",
+    "nerve_conduction_study",
+    "conmed",
+];
+
 /// Cells of a CSV row to change: (column, new value).
 type Cells<'a> = &'a [(&'a str, &'a str)];
 
@@ -110,19 +125,7 @@ fn row_with(text: &str, index: usize, cells: Cells) -> String {
 fn the_help_names_every_form() {
     let run = crate::support::cletrial(&["import", "--help"], None);
     assert_eq!(run.status, 0, "{run:#?}");
-    for form in [
-        "subject",
-        "visit",
-        "clasi",
-        "sledai",
-        "dose",
-        "lab",
-        "adverse_event",
-        "protocol_event",
-        "disposition",
-        "nerve_conduction_study",
-        "conmed",
-    ] {
+    for form in FORMS {
         assert!(run.stdout.contains(form), "{form}: {}", run.stdout);
     }
     assert!(run.stdout.contains("entered_in_error"), "{}", run.stdout);
@@ -153,19 +156,7 @@ fn every_example_imports_into_a_fresh_study(backend: Backend) {
         .iter()
         .filter_map(|event| event["entity"].as_str())
         .collect();
-    for entity in [
-        "subject",
-        "visit",
-        "clasi",
-        "sledai",
-        "dose",
-        "lab",
-        "adverse_event",
-        "protocol_event",
-        "disposition",
-        "nerve_conduction_study",
-        "conmed",
-    ] {
+    for entity in FORMS {
         assert!(entities.contains(entity), "{entity} in {entities:?}");
     }
 }
