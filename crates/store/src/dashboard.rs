@@ -49,12 +49,15 @@ fn int(value: &Option<Value>) -> i64 {
 }
 
 impl Store {
-    /// Screened, consented and enrolled subjects per site code.
+    /// Screened, consented (or consent waived: a retrospective review) and enrolled subjects per
+    /// site code.
     pub async fn site_counts(&self) -> Result<Vec<SiteCounts>, StoreError> {
         let mut tx = self.pool.read().await?;
         let rows = tx
             .fetch(
-                "SELECT site.code, COUNT(subject.id), COUNT(subject.consent_date), \
+                "SELECT site.code, COUNT(subject.id), \
+                 COUNT(CASE WHEN subject.consent_date IS NOT NULL OR subject.consent = 'waived' \
+                 THEN 1 END), \
                  COUNT(subject.enrolment_date) FROM site \
                  LEFT JOIN subject ON subject.site_id = site.id AND NOT subject.removed \
                  WHERE NOT site.removed GROUP BY site.code ORDER BY site.code",

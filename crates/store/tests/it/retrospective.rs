@@ -223,5 +223,9 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
         .await
         .expect("a failed screening is removed");
     assert!(f.store.subject_by_code("W-02").await.is_err());
+    // The dashboard counts a waived consent with the consented.
+    let counts = f.store.site_counts().await.expect("counts");
+    let s01 = counts.iter().find(|c| c.site == "S01").expect("S01");
+    assert_eq!((s01.screened, s01.consented, s01.enrolled), (1, 1, 1));
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }

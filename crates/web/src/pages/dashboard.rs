@@ -118,7 +118,7 @@ pub(crate) async fn page(
         } @else {
             h2 { "Enrolment at your sites" }
             table {
-                caption { "Subjects per site: screened, with consent, enrolled; unresolved data queries" }
+                caption { "Subjects per site: screened, with consent (or consent waived in a chart review), enrolled; unresolved data queries" }
                 thead { tr {
                     th scope="col" { "Site" }
                     th scope="col" { "Your roles" }
