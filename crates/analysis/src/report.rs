@@ -169,6 +169,9 @@ fn rate(n: usize, of: usize, level: Level, population: &'static str) -> Option<R
 /// Table 1's summary lines (the per-patient listing is the subject dataset).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Baseline {
+    /// Every subject screened: the enrolled and those never enrolled (screen failures, charts
+    /// that did not qualify), who are in no analysis.
+    pub screened: usize,
     pub enrolled: usize,
     pub female: Count,
     pub subtypes: Vec<(SubtypeGroup, Count)>,
@@ -403,6 +406,7 @@ pub struct Builder {
     settings: Settings,
     level: Level,
     subjects: usize,
+    not_enrolled: usize,
     datasets: Datasets,
     swimmer: Vec<Lane>,
     baseline: BaselineTally,
@@ -491,6 +495,7 @@ impl Builder {
             settings,
             level,
             subjects: 0,
+            not_enrolled: 0,
             datasets: Datasets {
                 subjects: Vec::new(),
                 visits: Vec::new(),
@@ -510,6 +515,11 @@ impl Builder {
     }
 
     /// Counts one subject.
+    /// A subject screened and never enrolled: counted among the screened, in no analysis.
+    pub fn add_not_enrolled(&mut self) {
+        self.not_enrolled += 1;
+    }
+
     pub fn add(&mut self, subject: &SubjectSnapshot) {
         let row = subject_row(subject, &self.definitions);
         let time_to_event = time_to_event(subject, &row, &self.definitions);
@@ -652,6 +662,7 @@ impl Builder {
         let enrolled = self.subjects;
         let b = &self.baseline;
         let baseline = Baseline {
+            screened: enrolled + self.not_enrolled,
             enrolled,
             female: Count::new(b.female, enrolled),
             subtypes: b

@@ -123,7 +123,10 @@ pub fn run(args: ReportArgs) -> CmdResult {
                 .unwrap_or_else(|| "study".to_owned());
             let title = format!("{study}: the study's tidy CSV tables");
             let mut builder = builder(&study, &title, &definitions, settings)?;
-            tidy_in::read(dir, |subject| builder.add(&subject))?;
+            tidy_in::read(dir, |subject| match subject.enrolment_date {
+                Some(_) => builder.add(&subject),
+                None => builder.add_not_enrolled(),
+            })?;
             builder.finish()
         }
         (None, None) => {
@@ -227,7 +230,11 @@ async fn report_record(
         let subjects = store.subjects().await?;
         let bar = progress_bar(subjects.len() as u64, args.quiet);
         for subject in &subjects {
-            builder.add(&read_subject(&store, subject).await?);
+            // Screened and never enrolled: counted, in no analysis.
+            match subject.data.enrolment_date {
+                Some(_) => builder.add(&read_subject(&store, subject).await?),
+                None => builder.add_not_enrolled(),
+            }
             bar.inc(1);
         }
         bar.finish_and_clear();

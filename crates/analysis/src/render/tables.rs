@@ -196,7 +196,13 @@ pub fn tables(report: &Report) -> Vec<Table> {
     }
     all.push(Table {
         id: "table1_summary".into(),
-        title: format!("Table 1 (summary). {} patients enrolled", b.enrolled),
+        title: match b.screened - b.enrolled {
+            0 => format!("Table 1 (summary). {} patients enrolled", b.enrolled),
+            never => format!(
+                "Table 1 (summary). {} patients enrolled ({} screened, {never} never enrolled and in no analysis)",
+                b.enrolled, b.screened
+            ),
+        },
         columns: vec!["characteristic", "n", "of", "percent", "method"],
         rows: summary,
         notes: Vec::new(),

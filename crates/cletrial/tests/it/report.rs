@@ -405,6 +405,28 @@ async fn write_study(db: &TestDb) {
             store.add_record(&inv, &record).await.expect("disposition");
         }
     }
+    // A screen failure (refractory for 2 months only): counted among the screened, in no
+    // analysis.
+    let mut short = store::testing::eligible_candidate();
+    short.refractory_months = Some(2.0);
+    let (_, checklist) = store
+        .screen(
+            &inv,
+            &SubjectData {
+                site: "S01".into(),
+                code: "S01-099".into(),
+                sex: Sex::Female,
+                birth: BirthOrAge::BirthDate(Date::constant(1970, 3, 1)),
+                subtype: Some(Subtype::DleLocalized),
+                screening_date: on(-5),
+                consent_date: Some(on(-6)),
+                enrolment_date: None,
+            },
+            &short,
+        )
+        .await
+        .expect("screened");
+    assert_eq!(checklist.eligible, Some(false));
     store.close().await;
 }
 
@@ -470,6 +492,14 @@ async fn record_report(backend: Backend) {
         .expect("subjects");
     assert_eq!(subjects[0]["dose_at_relapse"], "off");
     assert_eq!(subjects[5]["dose_at_relapse"], "5 mg on alternate days");
+    assert_eq!(
+        (
+            &results["baseline"]["screened"],
+            &results["baseline"]["enrolled"]
+        ),
+        (&serde_json::json!(7), &serde_json::json!(6)),
+        "the screen failure is counted, in no analysis"
+    );
     assert_eq!(results["safety"]["serious_events"].as_u64(), Some(1));
     // Every number is the golden one: the same file for both backends.
     check_snapshots(dir.path(), "record", FILES);
