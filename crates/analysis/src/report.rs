@@ -266,8 +266,8 @@ pub struct Lane {
     pub id: String,
     pub response: BestResponse,
     pub end_weeks: Option<f64>,
-    /// (from week, to week, mg per day averaged over the week).
-    pub doses: Vec<(f64, f64, f64)>,
+    /// (from week, to week, mg per day averaged over the week, the regimen in words).
+    pub doses: Vec<(f64, f64, f64, String)>,
     pub cr_weeks: Option<f64>,
     pub relapse_weeks: Option<f64>,
     /// Relapsed, but the source does not say when.
@@ -938,7 +938,12 @@ fn lane(subject: &SubjectSnapshot, row: &SubjectRow) -> Lane {
                     .map(|e| e as f64 / 7.0)
                     .or(end)
                     .unwrap_or(d.start_day as f64 / 7.0);
-                (d.start_day as f64 / 7.0, to, d.mg_per_day())
+                (
+                    d.start_day as f64 / 7.0,
+                    to,
+                    d.mg_per_day(),
+                    d.regimen.clone(),
+                )
             })
             .collect(),
         cr_weeks: row.time_to_cr_weeks,

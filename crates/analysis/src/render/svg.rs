@@ -413,21 +413,22 @@ pub fn kaplan_meier(curve: &Curve) -> String {
     out
 }
 
-/// The swimmer plot: one lane per patient, the bar coloured by daily dose, with CR, relapse, adverse
-/// event and withdrawal markers.
+/// The swimmer plot: one lane per patient, the bar coloured by dose (darker: more drug a week),
+/// with CR, relapse, adverse event and withdrawal markers; the key names each regimen in words.
 pub fn swimmer(lanes: &[Lane]) -> String {
     let mut out = String::new();
     let lane_height = 26.0;
     let top = 78.0;
     let plot_height = lane_height * lanes.len().max(1) as f64;
-    let mut doses: Vec<f64> = lanes
+    // Each regimen once, by the drug it gives a week.
+    let mut doses: Vec<(f64, &str)> = lanes
         .iter()
-        .flat_map(|l| l.doses.iter().map(|d| d.2))
+        .flat_map(|l| l.doses.iter().map(|d| (d.2, d.3.as_str())))
         .collect();
-    doses.sort_by(f64::total_cmp);
+    doses.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
     doses.dedup();
     // The key wraps: the follow-up entry, then as many dose entries a row as fit the width.
-    const KEY_ENTRY: f64 = 110.0;
+    const KEY_ENTRY: f64 = 200.0;
     let per_row = (((WIDTH - 20.0) / KEY_ENTRY).floor() as usize).max(1);
     let key_rows = 1 + doses.len().div_ceil(per_row);
     let height = top + plot_height + 106.0 + 22.0 * key_rows as f64;
@@ -449,9 +450,10 @@ pub fn swimmer(lanes: &[Lane]) -> String {
         &[],
         false,
     );
-    // Shades by rank, not by amount, so that close doses (1.43 and 2.14 mg/day) stay apart.
-    let shade = |mg: f64| {
-        let rank = doses.iter().position(|&d| d == mg).unwrap_or(0) as f64;
+    // Shades by rank, not by amount, so that close doses (twice and three times weekly) stay
+    // apart.
+    let shade = |regimen: &str| {
+        let rank = doses.iter().position(|d| d.1 == regimen).unwrap_or(0) as f64;
         let steps = (doses.len().max(2) - 1) as f64;
         let lightness = 82.0 - 57.0 * rank / steps;
         format!("hsl(150, 45%, {lightness:.0}%)")
@@ -476,15 +478,16 @@ pub fn swimmer(lanes: &[Lane]) -> String {
                 w = frame.x(end) - frame.x(0.0),
             );
         }
-        for &(from, to, mg) in &lane.doses {
+        for (from, to, _, regimen) in &lane.doses {
+            let (from, to) = (*from, *to);
             let _ = write!(
                 out,
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="14" fill="{fill}"><title>{mg} mg/day, weeks {a}-{b}</title></rect>"##,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="14" fill="{fill}"><title>{words}, weeks {a}-{b}</title></rect>"##,
                 x = frame.x(from),
                 y = mid - 7.0,
                 w = (frame.x(to) - frame.x(from)).max(1.0),
-                fill = shade(mg),
-                mg = trim(mg),
+                fill = shade(regimen),
+                words = escape(regimen),
                 a = trim(from),
                 b = trim(to),
             );
@@ -539,19 +542,19 @@ pub fn swimmer(lanes: &[Lane]) -> String {
         ty = key_y
     );
     let mut row_y = key_y;
-    for (index, mg) in doses.iter().enumerate() {
+    for (index, (_, regimen)) in doses.iter().enumerate() {
         if index % per_row == 0 {
             row_y += 22.0;
             kx = 20.0;
         }
         let _ = write!(
             out,
-            r##"<rect x="{kx}" y="{y:.1}" width="18" height="12" fill="{fill}"/><text x="{t}" y="{ty:.1}" font-size="13">{mg} mg/day</text>"##,
+            r##"<rect x="{kx}" y="{y:.1}" width="18" height="12" fill="{fill}"/><text x="{t}" y="{ty:.1}" font-size="13">{words}</text>"##,
             y = row_y - 10.0,
-            fill = shade(*mg),
+            fill = shade(regimen),
             t = kx + 24.0,
             ty = row_y,
-            mg = trim(*mg),
+            words = escape(regimen),
         );
         kx += KEY_ENTRY;
     }
