@@ -3,7 +3,7 @@
 //! size streams through (`store::stream` reads, `export` writes).
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -25,8 +25,9 @@ const EVENTS_PER_PAGE: i64 = 5000;
 /// Formats (files written into --out):
 ///   csv    one tidy table per form (subject.csv, visit.csv, clasi.csv, lab.csv, ...) keyed by
 ///          subject, visit and repeat; dictionary.csv describes every column, missing_codes.csv
-///          the codes NOT DONE, NOT APPLICABLE and UNKNOWN (an empty cell: nothing recorded)
-///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV as CSV (dm.csv, ...) and variables.csv
+///          the codes NOT DONE, NOT APPLICABLE and UNKNOWN (an empty cell: nothing recorded),
+///          protocol.toml the protocol in force (report --csv reads its definitions from it)
+///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV, CM as CSV (dm.csv, ...) and variables.csv
 ///   xpt    the same domains as SAS transport v5 files (dm.xpt, ...) and variables.csv
 ///   odm    odm.xml: CDISC ODM 1.3.2, metadata and every subject's data with audit records and
 ///          signatures (a transactional archive)
@@ -123,6 +124,17 @@ async fn export(
             tidy::write_dictionary(&forms, dictionary).map_err(export_error)?;
             let codes = files.open("missing_codes.csv").map_err(export_error)?;
             tidy::write_missing_codes(codes).map_err(export_error)?;
+            let text = reader
+                .study_records("study")
+                .await?
+                .first()
+                .and_then(|study| study.get("protocol_text").map(text))
+                .ok_or_else(|| CliError::input("db: holds no protocol"))?;
+            let mut protocol = files.open(PROTOCOL_FILE).map_err(export_error)?;
+            protocol
+                .write_all(text.as_bytes())
+                .and_then(|()| protocol.flush())
+                .map_err(|error| CliError::Other(error.into()))?;
             json!({"rows": rows})
         }
         Format::Sdtm | Format::Xpt => {
@@ -233,6 +245,10 @@ fn text(value: &Value) -> String {
 }
 
 /// The study, its users, sites and signature meanings.
+/// The protocol the tidy tables were recorded under, written beside them (`report --csv` reads
+/// its definitions from it).
+pub(crate) const PROTOCOL_FILE: &str = "protocol.toml";
+
 async fn study_info(reader: &mut Reader) -> Result<StudyInfo, CliError> {
     let study = reader.study_records("study").await?;
     let study = study

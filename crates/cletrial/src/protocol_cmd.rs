@@ -132,7 +132,14 @@ pub struct ScheduleArgs {
 
 /// A shipped protocol by name, or a protocol file by path; errors name `--protocol`.
 pub(crate) fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
-    let text = match SHIPPED.iter().find(|(name, _)| *name == spec) {
+    let text = protocol_text(spec)?;
+    Protocol::from_toml(&text)
+        .map_err(|error| CliError::input(format!("--protocol {spec}: {error}")))
+}
+
+/// The TOML text `spec` names: a shipped protocol's name or a file's path.
+pub(crate) fn protocol_text(spec: &str) -> Result<String, CliError> {
+    Ok(match SHIPPED.iter().find(|(name, _)| *name == spec) {
         Some((_, text)) => (*text).to_owned(),
         None if spec.ends_with(".toml") || spec.contains('/') => {
             read_text("--protocol", Path::new(spec))?
@@ -144,9 +151,7 @@ pub(crate) fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
                 names.join(", ")
             )));
         }
-    };
-    Protocol::from_toml(&text)
-        .map_err(|error| CliError::input(format!("--protocol {spec}: {error}")))
+    })
 }
 
 fn parse_date(flag: &str, text: &str) -> Result<Date, CliError> {

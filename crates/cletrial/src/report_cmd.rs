@@ -26,7 +26,7 @@ use store::{
     Store, StoreError,
 };
 
-use crate::io::{CliError, CmdResult, block_on};
+use crate::io::{CliError, CmdResult, block_on, read_text};
 use crate::protocol_cmd::load_protocol;
 
 /// Write the study report: index.html (self-contained: inline SVG, no script, no external resource),
@@ -34,7 +34,8 @@ use crate::protocol_cmd::load_protocol;
 /// figures/*.svg.
 ///
 /// Response and relapse follow the protocol's [treatment.response] definitions: the study's own
-/// protocol with --db, the lenalidomide trial's (nct01408199) with --published, or --protocol.
+/// protocol with --db or --csv (the tables' protocol.toml), the lenalidomide trial's
+/// (nct01408199) with --published, or --protocol.
 ///
 /// Examples:
 ///   cletrial report --published --out report-published
@@ -56,8 +57,9 @@ pub struct ReportArgs {
     /// Report on the paper's published cohort (data/published) instead of a study record.
     #[arg(long)]
     published: bool,
-    /// A folder of tidy CSV tables (subject.csv, visit.csv, clasi.csv, ...); the protocol is
-    /// --protocol (default nct01408199), the study code the folder's name.
+    /// A folder of tidy CSV tables (subject.csv, visit.csv, clasi.csv, ...); the protocol is the
+    /// folder's protocol.toml (written by export and simulate --format tidy) unless --protocol
+    /// names one, the study code the folder's name.
     #[arg(long, value_name = "DIR")]
     csv: Option<PathBuf>,
     /// The folder to write (created when missing).
@@ -115,7 +117,20 @@ pub fn run(args: ReportArgs) -> CmdResult {
             block_on(report_record(&url, &args, settings))?
         }
         (None, Some(dir)) => {
-            let definitions = definitions(&args, None)?;
+            // The tables say which protocol they were recorded under; --protocol overrides.
+            let own = dir.join(crate::export_cmd::PROTOCOL_FILE);
+            let own = match (&args.protocol, own.exists()) {
+                (None, false) => {
+                    return Err(CliError::input(format!(
+                        "--csv: {} has no {} (the export and simulate --format tidy write it), so the tables do not say which protocol defines response and relapse; name it with --protocol",
+                        dir.display(),
+                        crate::export_cmd::PROTOCOL_FILE
+                    )));
+                }
+                (None, true) => Some(read_text("--csv", &own)?),
+                (Some(_), _) => None,
+            };
+            let definitions = definitions(&args, own.as_deref())?;
             let study = dir
                 .canonicalize()
                 .ok()
@@ -152,8 +167,13 @@ fn definitions(args: &ReportArgs, own: Option<&str>) -> Result<Definitions, CliE
         (None, None) => load_protocol("nct01408199")?,
     };
     let algorithm = protocol.algorithm().ok_or_else(|| {
+        let whose = if args.protocol.is_some() {
+            "--protocol"
+        } else {
+            "the study's protocol"
+        };
         CliError::input(format!(
-            "--protocol: {} has no [treatment] section, so response and relapse are not defined",
+            "{whose}: {} has no [treatment] section, so response and relapse are not defined; a report of its own endpoints is not built yet",
             protocol.id()
         ))
     })?;

@@ -20,6 +20,7 @@ use simulate::{
 mod tidy_out;
 
 use crate::enter::{AdverseEventEntry, Entered, PatientCourse, VisitEntry, enter};
+use crate::export_cmd::PROTOCOL_FILE;
 use crate::io::{CliError, CmdResult, print_json};
 use crate::protocol_cmd::load_protocol;
 
@@ -135,6 +136,8 @@ struct TrialsOutput<'a> {
 /// Everything one run needs, checked.
 struct Plan {
     protocol: Protocol,
+    /// Its TOML text, written beside the tidy tables so that `report --csv` reads them by it.
+    protocol_text: String,
     model: Model,
     seed: u64,
     patients: u64,
@@ -158,6 +161,7 @@ pub fn run(args: SimulateArgs) -> CmdResult {
             args.start
         ))
     })?;
+    let protocol_text = crate::protocol_cmd::protocol_text(&args.protocol)?;
     let protocol = load_protocol(&args.protocol)?;
     if protocol.algorithm().is_none() {
         return Err(CliError::input(format!(
@@ -188,6 +192,7 @@ pub fn run(args: SimulateArgs) -> CmdResult {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let plan = Plan {
         protocol,
+        protocol_text,
         model,
         seed: args.seed,
         patients: args.patients,
@@ -411,6 +416,7 @@ fn run_to_tidy(plan: &Plan, dir: &Path, omit: &[tidy_out::Omit], bar: &ProgressB
     export::tidy::write_dictionary(&forms, dictionary).map_err(anyhow::Error::from)?;
     let codes = create(&dir.join("missing_codes.csv"))?;
     export::tidy::write_missing_codes(codes).map_err(anyhow::Error::from)?;
+    std::fs::write(dir.join(PROTOCOL_FILE), &plan.protocol_text).map_err(write_error)?;
     print_cohort(plan, cohort)
 }
 

@@ -635,17 +635,17 @@ fn simulated_tables_are_the_export_of_the_same_patients(backend: Backend) {
         .collect();
     simulated_names.sort();
     assert_eq!(simulated_names, names, "the same files");
-    for name in names
-        .iter()
-        .filter(|n| !n.starts_with("dictionary") && !n.starts_with("missing"))
-    {
+    for name in names.iter().filter(|n| {
+        !n.starts_with("dictionary") && !n.starts_with("missing") && !n.ends_with(".toml")
+    }) {
         assert_eq!(
             comparable(&simulated.join(name)),
             comparable(&exported.join(name)),
             "{name}"
         );
     }
-    for name in ["dictionary.csv", "missing_codes.csv"] {
+    // The same protocol beside both, by which `report --csv` reads them.
+    for name in ["dictionary.csv", "missing_codes.csv", "protocol.toml"] {
         assert_eq!(
             std::fs::read_to_string(simulated.join(name)).expect("simulated"),
             std::fs::read_to_string(exported.join(name)).expect("exported"),
@@ -808,18 +808,19 @@ fn bad_tables_are_refused_naming_file_line_and_column() {
         let message = run.input_error("--csv");
         assert!(message.contains(needle), "{file}: {message} lacks {needle}");
     }
+    // A folder without the tables' protocol is refused unless --protocol names one.
     let missing = dir.path().join("missing");
     std::fs::create_dir_all(&missing).expect("empty dir");
     let out = dir.path().join("out");
-    cletrial(
-        &[
-            "report",
-            "--csv",
-            missing.to_str().expect("utf-8"),
-            "--out",
-            out.to_str().expect("utf-8"),
-        ],
-        None,
-    )
-    .input_error("cannot read");
+    let args = [
+        "report",
+        "--csv",
+        missing.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    let message = cletrial(&args, None).input_error("--csv");
+    assert!(message.contains("has no protocol.toml"), "{message}");
+    let with_protocol = [&args[..], &["--protocol", "nct01408199"]].concat();
+    cletrial(&with_protocol, None).input_error("cannot read");
 }
