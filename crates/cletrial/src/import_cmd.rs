@@ -78,10 +78,17 @@ pub fn import(args: ImportArgs) -> CmdResult {
             outcome::Outcome::Imported(counts) => print_json(&counts),
             outcome::Outcome::Rejected(report) => {
                 print_json(&report)?;
+                // A row may be refused for several reasons: count the rows.
+                let lines: std::collections::BTreeSet<u64> = report
+                    .rejected
+                    .iter()
+                    .map(|rejection| rejection.line)
+                    .collect();
                 Err(anyhow::format_err!(
-                    "{} of {} rows rejected; nothing was imported",
-                    report.rejected.len(),
-                    report.rows
+                    "{} of {} rows rejected ({} problems listed); nothing was imported",
+                    lines.len(),
+                    report.rows,
+                    report.rejected.len()
                 )
                 .into())
             }

@@ -137,11 +137,15 @@ pub(crate) fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
         .map_err(|error| CliError::input(format!("--protocol {spec}: {error}")))
 }
 
-/// The TOML text `spec` names: a shipped protocol's name or a file's path.
+/// The TOML text `spec` names: a shipped protocol's name in any case (`NCT01408199`), or a
+/// file's path.
 pub(crate) fn protocol_text(spec: &str) -> Result<String, CliError> {
-    Ok(match SHIPPED.iter().find(|(name, _)| *name == spec) {
+    let shipped = SHIPPED
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(spec.trim()));
+    Ok(match shipped {
         Some((_, text)) => (*text).to_owned(),
-        None if spec.ends_with(".toml") || spec.contains('/') => {
+        None if spec.ends_with(".toml") || spec.contains('/') || Path::new(spec).is_file() => {
             read_text("--protocol", Path::new(spec))?
         }
         None => {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use store::{DbUrl, EventFilter, Head, NamedEvent, NewStudy, NewUser, Password, Role, Store};
 
-use crate::io::{CliError, CmdResult, block_on, print_json, read_text};
+use crate::io::{CliError, CmdResult, block_on, print_json};
 
 /// The acting user's password, when not typed at the prompt.
 const PASSWORD_VAR: &str = "CLETRIAL_PASSWORD";
@@ -39,10 +39,11 @@ pub struct ActorArgs {
 /// The administrator's password is read from CLETRIAL_PASSWORD or typed twice at a prompt
 /// (never echoed). Example:
 ///
-///   cletrial init --protocol protocols/lenalidomide.toml --db sqlite://study.db --admin alice --admin-name "Alice Martin"
+///   cletrial init --protocol protocols/nct01408199.toml --db sqlite://study.db --admin alice --admin-name "Alice Martin"
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The protocol file (TOML); kept verbatim as protocol version 1.
+    /// The protocol file (TOML) or a shipped protocol's name (nct01408199, thalidomide-cohort,
+    /// pediatric-review); kept verbatim as protocol version 1.
     #[arg(long, value_name = "FILE")]
     protocol: PathBuf,
     #[command(flatten)]
@@ -214,7 +215,7 @@ pub(crate) async fn open_as(args: &ActorArgs) -> Result<(Store, store::Actor), C
 }
 
 pub fn init(args: InitArgs) -> CmdResult {
-    let protocol_text = read_text("--protocol", &args.protocol)?;
+    let protocol_text = crate::protocol_cmd::protocol_text(&args.protocol.to_string_lossy())?;
     let code = match args.study {
         Some(code) => code,
         None => args

@@ -61,6 +61,13 @@ fn eligibility_incomplete_and_not_eligible() {
     .ok_json();
     assert_eq!(out["eligible"], false);
     assert_eq!(out["criteria"][0]["status"], "not_met");
+    // A shipped protocol's name in any case.
+    let upper = cletrial_with_json(
+        &["eligibility", "--protocol", "NCT01408199"],
+        &json!({"screening_date": "2010-01-01", "birth_date": "1995-01-01"}),
+    )
+    .ok_json();
+    assert_eq!(upper, out);
 }
 
 #[test]

@@ -355,3 +355,32 @@ fn the_head_is_printed_and_checked_and_the_log_names_things(backend: Backend) {
         csv.stdout
     );
 }
+
+/// `init --protocol` takes a shipped protocol's name, in any case, as the other commands do.
+#[test]
+fn init_takes_a_shipped_protocol_by_name() {
+    let db = TestDb::new(Backend::Sqlite);
+    let init = run(
+        &[
+            "init",
+            "--protocol",
+            "Pediatric-Review",
+            "--study",
+            "wu-2017",
+            "--db",
+            db.url_text(),
+        ],
+        AS_ADMIN,
+    )
+    .ok_json();
+    assert_eq!(init["study"], "wu-2017", "{init}");
+    let unknown = run(
+        &["init", "--protocol", "lenalidomide", "--db", db.url_text()],
+        AS_ADMIN,
+    )
+    .input_error("--protocol");
+    assert!(
+        unknown.contains("unknown protocol 'lenalidomide'"),
+        "{unknown}"
+    );
+}

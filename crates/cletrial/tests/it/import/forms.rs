@@ -410,6 +410,13 @@ fn dose_cells_are_refused_naming_their_column(backend: Backend) {
     let before = cli.events();
     let run = cli.import(&file, &toml("doses"));
     assert_eq!(run.status, 1, "{run:?}");
+    // Rows are counted as rows, not as the problems listed (line 5 has two).
+    assert!(
+        run.stderr
+            .contains("5 of 5 rows rejected (6 problems listed); nothing was imported"),
+        "{}",
+        run.stderr
+    );
     let report = run.json();
     let got: Vec<(u64, &str, &str)> = report["rejected"]
         .as_array()
