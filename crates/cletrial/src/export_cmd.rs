@@ -35,6 +35,7 @@ const EVENTS_PER_PAGE: i64 = 5000;
 ///
 /// Example: cletrial export --db study.db --format xpt --out export/xpt
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ExportArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
     #[arg(long, value_name = "URL")]

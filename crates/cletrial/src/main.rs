@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Create (or reuse) a demo study with the trial paper's 15 patients and serve it.
+    // Each command's help is its arguments' documentation (with an example).
     Demo(demo_cmd::DemoArgs),
     /// Score a clinical instrument (CLASI, SLEDAI-2K) from a JSON file.
     #[command(subcommand)]
@@ -53,15 +53,11 @@ enum Command {
     /// Run one statistical method on JSON input (checkable against R).
     #[command(subcommand)]
     Stats(stats_cmd::StatsCommand),
-    /// Recompute the trial paper's numbers from its own tables, beside the printed figures.
     Reproduce(reproduce_cmd::ReproduceArgs),
-    /// Write the study report (HTML, Markdown, CSV, SVG, results.json) from a record, its tidy CSV tables or the published cohort.
     Report(report_cmd::ReportArgs),
-    /// Write the study's data as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2 or the audit trail.
     Export(export_cmd::ExportArgs),
     /// Run a virtual cohort through a protocol: calibrated patients, the real engine, operating characteristics.
     Simulate(simulate_cmd::SimulateArgs),
-    /// Create a new study record (SQLite file or PostgreSQL database) with its first administrator.
     Init(store_cmd::InitArgs),
     /// Manage user accounts and their roles per site.
     #[command(subcommand)]
@@ -72,11 +68,8 @@ enum Command {
     /// Verify or print the audit trail.
     #[command(subcommand)]
     Audit(store_cmd::AuditCommand),
-    /// Write a verified copy of a SQLite study record.
     Backup(store_cmd::BackupArgs),
-    // Its help is `import_cmd::ImportArgs`'s documentation (the forms, the example).
     Import(import_cmd::ImportArgs),
-    /// Serve the web application for the study team (login, dashboard, subjects).
     Serve(serve_cmd::ServeArgs),
     /// Issue or revoke API tokens for scripts calling the web API.
     #[command(subcommand)]

@@ -29,7 +29,9 @@ use store::{
 use crate::io::{CliError, CmdResult, block_on, read_text};
 use crate::protocol_cmd::load_protocol;
 
-/// Write the study report: index.html (self-contained: inline SVG, no script, no external resource),
+/// Write the study report from a record, its tidy CSV tables or the published cohort.
+///
+/// The report: index.html (self-contained: inline SVG, no script, no external resource),
 /// report.md, results.json (every number, each statistic with its method), tables/*.csv and
 /// figures/*.svg.
 ///

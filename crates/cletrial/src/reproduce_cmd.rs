@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use crate::io::{CliError, CmdResult, print_json, read_text};
 
+/// Recompute the trial paper's numbers from its own tables, beside the printed figures.
+///
 /// Recompute every number of the lenalidomide trial paper (Cortés-Hernández 2012, NCT01408199) that follows
 /// from its Tables 1-3 and print it beside the published figure.
 ///

@@ -45,3 +45,41 @@ fn help_and_version_succeed() {
         assert!(!run.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Every command's `--help` shows its example (a one-line variant doc once hid them), and the
+/// command list gives each command one line.
+#[test]
+fn each_help_shows_its_example() {
+    for command in [
+        "demo",
+        "report",
+        "export",
+        "init",
+        "backup",
+        "import",
+        "serve",
+        "reproduce",
+        "simulate",
+    ] {
+        let run = cletrial(&[command, "--help"], None);
+        assert_eq!(run.status, 0, "{run:#?}");
+        let example = format!("cletrial {command} ");
+        assert!(
+            run.stdout.lines().any(|line| line.contains(&example)),
+            "{command} --help shows no example:\n{}",
+            run.stdout
+        );
+    }
+    let list = cletrial(&["--help"], None);
+    for command in ["report", "reproduce"] {
+        let line = list
+            .stdout
+            .lines()
+            .find(|line| line.trim_start().starts_with(command))
+            .unwrap_or_default();
+        assert!(
+            !line.is_empty() && !line.contains("index.html"),
+            "{command}: {line}"
+        );
+    }
+}
