@@ -131,6 +131,7 @@ impl Cohort {
 ///   cletrial demo --db sqlite://cletrial-demo.db --bind 127.0.0.1:8080
 ///   cletrial demo --study pediatric-review --no-serve
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct DemoArgs {
     /// Which study: nct01408199 (the lenalidomide trial), thalidomide-cohort or
     /// pediatric-review.

@@ -41,6 +41,7 @@ pub struct ActorArgs {
 ///
 ///   cletrial init --protocol protocols/nct01408199.toml --db sqlite://study.db --admin alice --admin-name "Alice Martin"
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct InitArgs {
     /// The protocol file (TOML) or a shipped protocol's name (nct01408199, thalidomide-cohort,
     /// pediatric-review); kept verbatim as protocol version 1.

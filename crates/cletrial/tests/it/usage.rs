@@ -60,6 +60,10 @@ fn each_help_shows_its_example() {
         "serve",
         "reproduce",
         "simulate",
+        "decide",
+        "schedule",
+        "eligibility",
+        "grade",
     ] {
         let run = cletrial(&[command, "--help"], None);
         assert_eq!(run.status, 0, "{run:#?}");
@@ -69,6 +73,22 @@ fn each_help_shows_its_example() {
             "{command} --help shows no example:\n{}",
             run.stdout
         );
+        // An example is never wrapped: pasting its first line alone would run another command.
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        for pair in lines.windows(2) {
+            let next = pair[1].trim_start();
+            let continues = !next.is_empty()
+                && pair[1].starts_with(' ')
+                && !["cletrial", "CLETRIAL_", "{", "#"]
+                    .iter()
+                    .any(|start| next.starts_with(start));
+            assert!(
+                !(pair[0].contains(&example) && continues),
+                "{command}: a wrapped example:\n{}\n{}",
+                pair[0],
+                pair[1]
+            );
+        }
     }
     let list = cletrial(&["--help"], None);
     for command in ["report", "reproduce"] {
