@@ -8,7 +8,6 @@
 
 use instruments::clasi::{Area, Clasi};
 use instruments::ctcae::LabUnit;
-use instruments::medication::{DoseUnit, Regimen};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use protocol::eligibility::{Candidate, Count};
@@ -173,13 +172,8 @@ fn dose_changes(
                 format!("'{level_id}' is no dose level of the protocol"),
             )
         })?;
-        let dose = match level.amount_and_frequency() {
-            Some((amount, frequency)) => NewDose::Regimen(Regimen {
-                drug,
-                amount,
-                unit: DoseUnit::Milligram,
-                frequency,
-            }),
+        let dose = match level.regimen(drug) {
+            Some(regimen) => NewDose::Regimen(regimen),
             None if named.is_none() => continue,
             None => NewDose::Stop(drug),
         };

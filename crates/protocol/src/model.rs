@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use instruments::ctcae::LabTest;
-use instruments::medication::{Amount, Drug, Frequency};
+use instruments::medication::{Amount, DoseUnit, Drug, Frequency, Regimen};
 use instruments::sledai::FlareRule;
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +77,17 @@ impl DoseLevel {
     /// `None` for off.
     pub fn amount_and_frequency(&self) -> Option<(Amount, Frequency)> {
         Some((Amount::from_mg(self.mg)?, self.frequency?))
+    }
+
+    /// This level of `drug` as prescribed, in mg; `None` for off.
+    pub fn regimen(&self, drug: Drug) -> Option<Regimen> {
+        let (amount, frequency) = self.amount_and_frequency()?;
+        Some(Regimen {
+            drug,
+            amount,
+            unit: DoseUnit::Milligram,
+            frequency,
+        })
     }
 }
 

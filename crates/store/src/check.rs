@@ -153,3 +153,10 @@ macro_rules! coded_enum {
     };
 }
 pub(crate) use coded_enum;
+
+/// A medication word (drug, unit, amount, frequency, route) refused, named by its field.
+pub(crate) fn medication(
+    field: &'static str,
+) -> impl Fn(instruments::medication::MedicationError) -> StoreError {
+    move |error| StoreError::invalid(field, error.to_string())
+}

@@ -42,11 +42,7 @@ impl DosePeriod {
         unit: &str,
         frequency: &str,
     ) -> Result<Regimen, StoreError> {
-        let field = |name: &'static str| {
-            move |error: instruments::medication::MedicationError| {
-                StoreError::invalid(name, error.to_string())
-            }
-        };
+        let field = check::medication;
         let unit: DoseUnit = unit.parse().map_err(field("unit"))?;
         Ok(Regimen {
             drug: Drug::find(drug).map_err(field("drug"))?,

@@ -112,11 +112,9 @@ impl ConcomitantMedication {
         let unit: DoseUnit = if unit.trim().is_empty() {
             DoseUnit::Milligram
         } else {
-            unit.parse()
-                .map_err(|error: MedicationError| StoreError::invalid("unit", error.to_string()))?
+            unit.parse().map_err(check::medication("unit"))?
         };
-        let amount = Amount::parse(amount, unit)
-            .map_err(|error| StoreError::invalid("amount", error.to_string()))?;
+        let amount = Amount::parse(amount, unit).map_err(check::medication("amount"))?;
         Ok((amount, unit))
     }
 
@@ -128,9 +126,7 @@ impl ConcomitantMedication {
         frequency: &str,
         route: &str,
     ) -> Result<ConmedDose, StoreError> {
-        let field = |name: &'static str| {
-            move |error: MedicationError| StoreError::invalid(name, error.to_string())
-        };
+        let field = check::medication;
         Ok(ConmedDose {
             amount: given(amount)
                 .map(|amount| ConcomitantMedication::amount_named(amount, unit))

@@ -87,9 +87,7 @@ fn own_key(form: Form, row: &Row, protocol: &Protocol) -> Option<String> {
             AdverseEvent::term_named(&term).map_or(term, |coded| coded.id().to_owned())
         }),
         Form::ProtocolEvent => text("protocol_event.event"),
-        Form::Dose => text("dose.drug")
-            .map(|drug| Drug::find(&drug).map_or(drug, |coded| coded.id().to_owned())),
-        Form::Conmed => text("conmed.drug")
+        Form::Dose | Form::Conmed => text(&format!("{}.drug", form.name()))
             .map(|drug| Drug::find(&drug).map_or(drug, |coded| coded.id().to_owned())),
         Form::Subject
         | Form::Visit

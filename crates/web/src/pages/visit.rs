@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use instruments::medication::{DoseUnit, Frequency, Regimen};
+use instruments::medication::{DoseUnit, Frequency};
 use maud::{Markup, html};
 use store::{
     ClasiAssessment, DoseChange, DosePeriod, Finding, LabResult, Meaning, NerveConductionStudy,
@@ -740,15 +740,9 @@ fn new_dose(protocol: &protocol::Protocol, typed: &Typed) -> Result<NewDose, (St
         "level".to_owned(),
         "choose one of the protocol's dose levels".to_owned(),
     ))?;
-    match level.amount_and_frequency() {
-        None => Ok(NewDose::Stop(drug)),
-        Some((amount, frequency)) => Ok(NewDose::Regimen(Regimen {
-            drug,
-            amount,
-            unit: DoseUnit::Milligram,
-            frequency,
-        })),
-    }
+    Ok(level
+        .regimen(drug)
+        .map_or(NewDose::Stop(drug), NewDose::Regimen))
 }
 
 pub(crate) async fn sign(
