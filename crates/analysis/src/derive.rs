@@ -1,4 +1,5 @@
-//! Derived datasets: one row per subject, per subject-visit, per adverse event, and time-to-event rows.
+//! Derived datasets: one row per subject and per adverse event, each subject's time to each
+//! event, and each measurement over time.
 //!
 //! The response and relapse definitions are the protocol's (`[treatment.response]` and
 //! `[treatment.toxicity]` of `protocols/nct01408199.toml`, from the paper's Endpoints section):
@@ -11,7 +12,7 @@
 use serde::Serialize;
 
 use crate::published::Outcome;
-use crate::snapshot::{Measure, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
+use crate::snapshot::{Measure, Source, SubjectSnapshot, SubtypeGroup};
 
 /// Days in a month, for follow-up in months (the Julian year / 12).
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
@@ -75,6 +76,17 @@ impl BestResponse {
         }
     }
 
+    /// As a clinician says it.
+    pub fn words(self) -> &'static str {
+        match self {
+            BestResponse::Complete => "Complete response",
+            BestResponse::Partial => "Partial response",
+            BestResponse::NoResponse => "No response",
+            BestResponse::Withdrawn => "Withdrawn before any response",
+            BestResponse::NotEvaluable => "Not evaluable",
+        }
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             BestResponse::Complete => "cr",
@@ -91,6 +103,7 @@ impl BestResponse {
 pub struct SubjectRow {
     pub id: String,
     pub sex: Option<crate::snapshot::Sex>,
+    pub age_years: Option<f64>,
     pub subtype: Option<SubtypeGroup>,
     pub enrolment_date: Option<String>,
     pub start_date: Option<String>,
@@ -102,6 +115,9 @@ pub struct SubjectRow {
     pub relapse: Option<bool>,
     pub relapse_week: Option<f64>,
     pub dose_at_relapse: Option<String>,
+    /// The first dose reduction or withdrawal of the study drug on or after the complete
+    /// response, in weeks.
+    pub reduction_week: Option<f64>,
     pub followup_months: Option<f64>,
     /// The highest amount per administration, mg (the paper's Table 2 "maximum dose").
     pub max_dose_mg: Option<f64>,
@@ -111,21 +127,6 @@ pub struct SubjectRow {
     /// The phase named by the last protocol decision.
     pub last_phase: Option<String>,
     pub derived_from: Source,
-}
-
-/// One row per subject-visit after baseline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct VisitRow {
-    pub id: String,
-    pub visit: String,
-    pub day: i64,
-    pub activity: Measure,
-    pub activity_change: Option<f64>,
-    /// `None` when either value is missing or the baseline is 0 (a percentage of 0 is undefined).
-    pub activity_percent_change: Option<f64>,
-    pub damage: Measure,
-    pub damage_change: Option<f64>,
-    pub damage_percent_change: Option<f64>,
 }
 
 /// One row per adverse event.
@@ -139,96 +140,29 @@ pub struct AeRow {
     pub causality: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Endpoint {
-    /// Weeks from the first dose to complete response; censored at the end of follow-up.
-    TimeToCr,
-    /// Weeks from complete response to relapse; censored at the end of follow-up.
-    RelapseFreeAfterCr,
-    /// Weeks from the first dose to the first adverse event of at least the protocol's grade.
-    TimeToFirstAe,
-}
-
-impl Endpoint {
-    pub const ALL: [Endpoint; 3] = [
-        Endpoint::TimeToCr,
-        Endpoint::RelapseFreeAfterCr,
-        Endpoint::TimeToFirstAe,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Endpoint::TimeToCr => "time_to_cr",
-            Endpoint::RelapseFreeAfterCr => "relapse_free_after_cr",
-            Endpoint::TimeToFirstAe => "time_to_first_ae",
-        }
-    }
-}
-
-/// One subject's time on one endpoint. `weeks` is `None` when the source does not give the time.
+/// One subject's time on a time-to-event measure, in weeks; `weeks` is `None` when the source
+/// does not give the time.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TimeToEventRow {
-    pub id: String,
-    pub endpoint: Endpoint,
+pub struct TimeToEvent {
     pub weeks: Option<f64>,
     /// `true` for the event, `false` for censoring.
     pub event: bool,
 }
 
-/// Every derived dataset of a snapshot.
+/// The listings: one row per subject and per adverse event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Datasets {
     pub subjects: Vec<SubjectRow>,
-    pub visits: Vec<VisitRow>,
     pub adverse_events: Vec<AeRow>,
-    pub time_to_event: Vec<TimeToEventRow>,
 }
 
-/// Derives every dataset of `snapshot` under the protocol's `definitions`.
-pub fn derive(snapshot: &Snapshot, definitions: &Definitions) -> Datasets {
-    let mut datasets = Datasets {
-        subjects: Vec::new(),
-        visits: Vec::new(),
-        adverse_events: Vec::new(),
-        time_to_event: Vec::new(),
-    };
-    for subject in &snapshot.subjects {
-        let derived = derive_subject(subject, definitions);
-        datasets.subjects.push(derived.row);
-        datasets.visits.extend(derived.visits);
-        datasets.adverse_events.extend(derived.adverse_events);
-        datasets.time_to_event.extend(derived.time_to_event);
-    }
-    datasets
-}
-
-/// One subject's rows of every dataset.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SubjectDatasets {
-    pub row: SubjectRow,
-    pub visits: Vec<VisitRow>,
-    pub adverse_events: Vec<AeRow>,
-    pub time_to_event: Vec<TimeToEventRow>,
-}
-
-/// Derives one subject's rows (a report streams subjects through this one at a time).
-pub fn derive_subject(subject: &SubjectSnapshot, definitions: &Definitions) -> SubjectDatasets {
-    let row = subject_row(subject, definitions);
-    SubjectDatasets {
-        visits: visit_rows(subject),
-        adverse_events: ae_rows(subject),
-        time_to_event: time_to_event(subject, &row, definitions),
-        row,
-    }
-}
-
-/// The subject's row: recorded subjects derived by the protocol's definitions, published ones as
-/// the source reports them.
-pub fn subject_row(subject: &SubjectSnapshot, definitions: &Definitions) -> SubjectRow {
-    match &subject.reported {
-        Some(_) => reported_row(subject),
-        None => recorded_row(subject, definitions),
+/// The subject's row: recorded subjects derived by the protocol's definitions (without them,
+/// no response is derived), published ones as the source reports them.
+pub fn subject_row(subject: &SubjectSnapshot, definitions: Option<&Definitions>) -> SubjectRow {
+    match (&subject.reported, definitions) {
+        (Some(_), _) => reported_row(subject),
+        (None, Some(definitions)) => recorded_row(subject, definitions),
+        (None, None) => common_row(subject),
     }
 }
 
@@ -270,6 +204,7 @@ fn reported_row(subject: &SubjectSnapshot) -> SubjectRow {
         relapse: reported.and_then(|r| r.relapse),
         relapse_week: None,
         dose_at_relapse: reported.and_then(|r| r.dose_at_relapse.clone()),
+        reduction_week: None,
         followup_months: reported.and_then(|r| r.followup_months),
         max_dose_mg: reported.map(|r| r.max_dose_mg),
         withdrawal: (outcome == Some(Outcome::Withdrawn)).then(|| "withdrawn".to_owned()),
@@ -283,6 +218,7 @@ fn common_row(subject: &SubjectSnapshot) -> SubjectRow {
     SubjectRow {
         id: subject.id.clone(),
         sex: subject.sex,
+        age_years: subject.age_years,
         subtype: subject.subtype,
         enrolment_date: subject.enrolment_date.clone(),
         start_date: subject.start_date.clone(),
@@ -293,6 +229,7 @@ fn common_row(subject: &SubjectSnapshot) -> SubjectRow {
         relapse: None,
         relapse_week: None,
         dose_at_relapse: None,
+        reduction_week: None,
         followup_months: subject.last_day.map(|day| day as f64 / DAYS_PER_MONTH),
         max_dose_mg: subject.doses.iter().map(|d| d.mg).reduce(f64::max),
         withdrawal: None,
@@ -346,47 +283,46 @@ fn recorded_row(subject: &SubjectSnapshot, definitions: &Definitions) -> Subject
         relapse: cr_day.map(|_| relapse_day.is_some()),
         relapse_week: relapse_day.map(weeks),
         dose_at_relapse: relapse_day.map(|day| dose_on(subject, day)),
+        reduction_week: cr_day
+            .and_then(|cr| first_reduction(subject, cr))
+            .map(weeks),
         withdrawal: withdrawal.map(|d| d.status.clone()),
         withdrawal_week: withdrawal.map(|d| weeks(d.day)),
         ..common_row(subject)
     }
 }
 
-/// The regimen running on `day`, as prescribed (`5 mg on alternate days`, or `off`).
+/// The regimen that was running when a relapse was found on `day`, as prescribed (`5 mg on
+/// alternate days`, or `off`): the period covering the day before, so a dose reintroduced at the
+/// relapse visit is not taken for the dose at relapse.
 fn dose_on(subject: &SubjectSnapshot, day: i64) -> String {
     subject
         .doses
         .iter()
         .rev()
-        .find(|d| d.start_day <= day && d.end_day.is_none_or(|end| day <= end))
+        .find(|d| d.start_day < day && d.end_day.is_none_or(|end| day - 1 <= end))
         .map_or_else(|| "off".to_owned(), |d| d.regimen.clone())
 }
 
-pub fn visit_rows(subject: &SubjectSnapshot) -> Vec<VisitRow> {
-    let change = |baseline: Measure, value: Measure| match (baseline.value(), value.value()) {
-        (Some(b), Some(v)) => (Some(v - b), (b != 0.0).then(|| 100.0 * (v - b) / b)),
-        _ => (None, None),
-    };
-    subject
-        .visits
-        .iter()
-        .map(|v| {
-            let (activity_change, activity_percent_change) =
-                change(subject.baseline_activity, v.activity);
-            let (damage_change, damage_percent_change) = change(subject.baseline_damage, v.damage);
-            VisitRow {
-                id: subject.id.clone(),
-                visit: v.name.to_string(),
-                day: v.day,
-                activity: v.activity,
-                activity_change,
-                activity_percent_change,
-                damage: v.damage,
-                damage_change,
-                damage_percent_change,
-            }
-        })
-        .collect()
+/// The first day on or after `from` when the study drug was reduced (a period of fewer mg a
+/// day than the one before) or withdrawn (a period ends and none follows it the next day).
+fn first_reduction(subject: &SubjectSnapshot, from: i64) -> Option<i64> {
+    let mut doses: Vec<&crate::snapshot::DoseSpan> = subject.doses.iter().collect();
+    doses.sort_by_key(|d| d.start_day);
+    let reductions = doses.windows(2).filter_map(|pair| {
+        (pair[1].mg_per_day() < pair[0].mg_per_day()).then_some(pair[1].start_day)
+    });
+    let withdrawals = doses.iter().filter_map(|d| {
+        let end = d.end_day?;
+        let resumed = doses
+            .iter()
+            .any(|next| next.start_day == end + 1 || next.start_day == end);
+        (!resumed).then_some(end + 1)
+    });
+    reductions
+        .chain(withdrawals)
+        .filter(|day| *day >= from)
+        .min()
 }
 
 /// The end of follow-up in weeks: the last recorded day, or the reported follow-up.
@@ -397,54 +333,212 @@ fn followup_weeks(subject: &SubjectSnapshot, row: &SubjectRow) -> Option<f64> {
     }
 }
 
-/// The subject's time on each endpoint.
-pub fn time_to_event(
+/// The subject's time on a time-to-event measure; `None` when the measure does not apply to
+/// the subject (relapse-free time of a subject never in complete response).
+pub fn time_to(
+    measure: &protocol::analysis::Measure,
     subject: &SubjectSnapshot,
     row: &SubjectRow,
-    definitions: &Definitions,
-) -> Vec<TimeToEventRow> {
+) -> Option<TimeToEvent> {
+    use protocol::analysis::Measure as M;
     let end = followup_weeks(subject, row);
-    let tte = |endpoint, weeks, event| TimeToEventRow {
-        id: subject.id.clone(),
-        endpoint,
-        weeks,
-        event,
+    let censored = |from: f64| TimeToEvent {
+        weeks: end.map(|e| (e - from).max(0.0)),
+        event: false,
     };
-    let mut rows = vec![match row.time_to_cr_weeks {
-        Some(t) => tte(Endpoint::TimeToCr, Some(t), true),
-        None => tte(Endpoint::TimeToCr, end, false),
-    }];
-    if let Some(cr) = row.time_to_cr_weeks {
-        rows.push(match (row.relapse, row.relapse_week) {
-            (Some(true), week) => tte(Endpoint::RelapseFreeAfterCr, week.map(|w| w - cr), true),
-            (Some(false), _) => tte(
-                Endpoint::RelapseFreeAfterCr,
-                end.map(|e| (e - cr).max(0.0)),
-                false,
-            ),
-            // The source does not say whether this subject relapsed: left out like a subject
-            // without a follow-up time (listed as excluded), never counted as relapse-free.
-            (None, _) => tte(Endpoint::RelapseFreeAfterCr, None, false),
-        });
+    match measure {
+        M::TimeToCompleteResponse => Some(match row.time_to_cr_weeks {
+            Some(t) => TimeToEvent {
+                weeks: Some(t),
+                event: true,
+            },
+            None => censored(0.0),
+        }),
+        M::RelapseFreeAfterCompleteResponse => {
+            let cr = row.time_to_cr_weeks?;
+            Some(match (row.relapse, row.relapse_week) {
+                (Some(true), week) => TimeToEvent {
+                    weeks: week.map(|w| w - cr),
+                    event: true,
+                },
+                (Some(false), _) => censored(cr),
+                // The source does not say whether this subject relapsed: left out like a
+                // subject without a follow-up time (listed as excluded), never relapse-free.
+                (None, _) => TimeToEvent {
+                    weeks: None,
+                    event: false,
+                },
+            })
+        }
+        M::TimeToRelapseAfterDoseReduction => {
+            let reduced = row.reduction_week?;
+            match (row.relapse, row.relapse_week) {
+                // A relapse before any reduction is no relapse after one.
+                (Some(true), Some(week)) if week < reduced => None,
+                (Some(true), week) => Some(TimeToEvent {
+                    weeks: week.map(|w| w - reduced),
+                    event: true,
+                }),
+                _ => Some(censored(reduced)),
+            }
+        }
+        M::TimeToAdverseEvent { min_grade } => {
+            // An event of unknown grade is not counted: whether it reaches the grade is not known.
+            let graded: Vec<Option<i64>> = subject
+                .adverse_events
+                .iter()
+                .filter(|ae| ae.grade.is_some_and(|g| g >= *min_grade))
+                .map(|ae| ae.start_day)
+                .collect();
+            Some(if graded.is_empty() {
+                censored(0.0)
+            } else if graded.iter().all(Option::is_some) {
+                TimeToEvent {
+                    weeks: graded.iter().flatten().min().map(|d| weeks(*d)),
+                    event: true,
+                }
+            } else {
+                // A qualifying event without a date might be the first one.
+                TimeToEvent {
+                    weeks: None,
+                    event: true,
+                }
+            })
+        }
+        _ => None,
     }
-    // An event of unknown grade is not counted: whether it reaches the grade is not known.
-    let graded: Vec<Option<i64>> = subject
-        .adverse_events
-        .iter()
-        .filter(|ae| ae.grade.is_some_and(|g| g >= definitions.ae_min_grade))
-        .map(|ae| ae.start_day)
-        .collect();
-    rows.push(if graded.is_empty() {
-        tte(Endpoint::TimeToFirstAe, end, false)
-    } else if graded.iter().all(Option::is_some) {
-        tte(
-            Endpoint::TimeToFirstAe,
-            graded.iter().flatten().min().map(|d| weeks(*d)),
-            true,
-        )
-    } else {
-        // A qualifying event without a date might be the first one.
-        tte(Endpoint::TimeToFirstAe, None, true)
-    });
-    rows
+}
+
+/// A yes/no measure for one subject; `None` when it does not apply or is not known (a relapse
+/// of a subject never in complete response, a nerve finding of a subject never studied).
+pub fn yes_no(
+    measure: &protocol::analysis::Measure,
+    subject: &SubjectSnapshot,
+    row: &SubjectRow,
+) -> Option<bool> {
+    use protocol::analysis::Measure as M;
+    match measure {
+        // Withdrawn or not evaluable counts as no response; the population decides whether
+        // such subjects are counted at all.
+        M::CompleteResponse => Some(row.best_response == BestResponse::Complete),
+        M::ClinicalResponse => Some(matches!(
+            row.best_response,
+            BestResponse::Complete | BestResponse::Partial
+        )),
+        // A relapse observed during follow-up: a subject in complete response whose relapse the
+        // source does not report counts as none observed, as the paper's 9 of 12.
+        M::Relapse => {
+            (row.best_response == BestResponse::Complete).then_some(row.relapse == Some(true))
+        }
+        M::AdverseEvent { terms, min_grade } => {
+            let of_term = |term: &str| terms.is_empty() || terms.iter().any(|t| t.term() == term);
+            let events: Vec<Option<u8>> = subject
+                .adverse_events
+                .iter()
+                .filter(|ae| of_term(&ae.term))
+                .map(|ae| ae.grade)
+                .collect();
+            if events.iter().flatten().any(|g| g >= min_grade)
+                || (*min_grade <= 1 && !events.is_empty())
+            {
+                Some(true)
+            } else if events.iter().any(Option::is_none) {
+                // An event of this term without a grade might reach it.
+                None
+            } else {
+                Some(false)
+            }
+        }
+        M::NerveConduction(finding) => (!subject.nerve_studies.is_empty())
+            .then(|| subject.nerve_studies.iter().any(|s| s.finding == *finding)),
+        M::Withdrawal => Some(
+            subject
+                .disposition
+                .as_ref()
+                .is_some_and(|d| d.is_withdrawal()),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether a response can be judged: not withdrawn before any response, and evaluable.
+pub fn evaluable(row: &SubjectRow) -> bool {
+    !matches!(
+        row.best_response,
+        BestResponse::Withdrawn | BestResponse::NotEvaluable
+    )
+}
+
+/// A categorical measure for one subject, in words.
+pub fn category(
+    measure: &protocol::analysis::Measure,
+    subject: &SubjectSnapshot,
+    row: &SubjectRow,
+) -> Option<String> {
+    use protocol::analysis::Measure as M;
+    match measure {
+        M::BestResponse => Some(row.best_response.words().to_owned()),
+        M::Withdrawal => Some(match &subject.disposition {
+            Some(d) => d.words(),
+            None => "No end of participation recorded".to_owned(),
+        }),
+        _ => None,
+    }
+}
+
+/// A measure over time for one subject: (study day, value), in day order. CLASI is the baseline
+/// at day 0 and each later visit; a lab its results; a concomitant drug its mg a day on day 0
+/// and on each visit's day (nothing for a subject with no record of the drug: not known, never 0).
+pub fn series(measure: &protocol::analysis::Measure, subject: &SubjectSnapshot) -> Vec<(i64, f64)> {
+    use protocol::analysis::Measure as M;
+    let mut values: Vec<(i64, f64)> = match measure {
+        M::ClasiActivity | M::ClasiDamage => {
+            let activity = matches!(measure, M::ClasiActivity);
+            let pick = |a: crate::snapshot::Measure, d: crate::snapshot::Measure| {
+                if activity { a } else { d }
+            };
+            pick(subject.baseline_activity, subject.baseline_damage)
+                .value()
+                .map(|v| (0, v))
+                .into_iter()
+                .chain(
+                    subject
+                        .visits
+                        .iter()
+                        .filter_map(|v| pick(v.activity, v.damage).value().map(|x| (v.day, x))),
+                )
+                .collect()
+        }
+        M::Lab { id, .. } => subject
+            .labs
+            .iter()
+            .filter(|l| l.test.as_str() == id)
+            .filter_map(|l| l.value.map(|v| (l.day, v)))
+            .collect(),
+        M::ConcomitantDose(drug) => {
+            let spans: Vec<_> = subject
+                .medications
+                .iter()
+                .filter(|m| m.drug.as_str() == drug.id())
+                .collect();
+            if spans.is_empty() {
+                return Vec::new();
+            }
+            std::iter::once(0)
+                .chain(subject.visits.iter().map(|v| v.day))
+                .filter_map(|day| {
+                    let covering: Vec<_> = spans.iter().filter(|m| m.covers(day)).collect();
+                    // A dose not in milligrams makes the day's total unknown.
+                    covering
+                        .iter()
+                        .try_fold(0.0, |sum, m| m.mg_per_day.map(|mg| sum + mg))
+                        .map(|mg| (day, mg))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    values.sort_by_key(|(day, _)| *day);
+    values.dedup_by_key(|(day, _)| *day);
+    values
 }

@@ -1,57 +1,38 @@
 //! The study report as data: every number of every table and figure, each statistic with the method
-//! that produced it. Rendering (HTML, Markdown, CSV, SVG) reads this and computes nothing.
+//! that produced it and the input rows it was computed from. What is computed is the protocol's
+//! `[analysis]` (`protocol::analysis::Analysis`): the population flow, the baseline table, each
+//! declared result, the listings, the swimmer plot and the safety tables its displays name.
+//! Rendering (HTML, Markdown, CSV, SVG) reads this and computes nothing.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
+use protocol::analysis::{
+    Analysis, BaselineItem, DisplayKind, Measure, PairedTest, Population, ResultDecl, Statistic,
+};
 use serde::Serialize;
 use stats::describe::summarize;
+use stats::logistic::{Predictor, logistic};
 use stats::proportion::{ProportionMethod, proportion_ci};
 use stats::rank_tests::signed_rank;
-use stats::survival::{KmCi, MedianRule, Observation, kaplan_meier};
+use stats::survival::{KmCi, MedianRule, Observation, kaplan_meier, log_rank};
+use stats::table2x2::{Table2x2, fisher};
 use stats::ttest::{TTestKind, t_test};
 use stats::{Level, Method};
 
 use crate::derive::{
-    BestResponse, Datasets, Definitions, Endpoint, SubjectRow, TimeToEventRow, ae_rows,
-    subject_row, time_to_event, visit_rows,
+    BestResponse, Datasets, Definitions, SubjectRow, ae_rows, category, series, subject_row,
+    time_to, yes_no,
 };
-use crate::snapshot::{LabGrade, Name, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
-use crate::tally::Tally;
-
-/// The test of each visit's CLASI against baseline in Figure 2. The paper names only "the t test and
-/// Mann-Whitney test, as appropriate" (Statistical analysis); for paired values that is the paired t
-/// test, the default. The Wilcoxon signed-rank test is the rank alternative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BaselineTest {
-    #[default]
-    PairedT,
-    Wilcoxon,
-}
-
-/// Who the complete-response rate counts. The paper gives 12 of 14 (86%): the patients who stayed on
-/// treatment past the first week, excluding the one withdrawn for side effects. The default follows it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CrPopulation {
-    /// Every subject except those withdrawn before any response and those not evaluable (paper).
-    #[default]
-    Evaluable,
-    /// Every subject (intention to treat).
-    All,
-}
+use crate::snapshot::{LabGrade, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Settings {
-    /// Confidence level of every interval.
-    pub level: f64,
-    pub baseline_test: BaselineTest,
-    pub cr_population: CrPopulation,
     /// Spacing of the numbers-at-risk table under each Kaplan-Meier curve, in weeks; `None` picks
     /// round numbers giving about six columns.
     pub at_risk_every_weeks: Option<f64>,
-    /// Subjects listed in the derived datasets (tables and results.json), the first ones in study
-    /// order; every statistic counts every subject.
+    /// Subjects listed in the per-subject listings, the first ones in study order; every
+    /// statistic counts every subject, and every input file holds every subject's rows.
     pub listed_subjects: usize,
     /// Lanes of the swimmer plot (the first subjects): more than a few dozen cannot be read.
     pub swimmer_lanes: usize,
@@ -60,9 +41,6 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            level: 0.95,
-            baseline_test: BaselineTest::default(),
-            cr_population: CrPopulation::default(),
             at_risk_every_weeks: None,
             listed_subjects: 200,
             swimmer_lanes: 60,
@@ -132,6 +110,8 @@ pub fn method_name(method: Method) -> &'static str {
         Method::KaplanMeier => {
             "Kaplan-Meier, Greenwood variance, log-transformed interval, median as R print(survfit)"
         }
+        Method::LogRank => "log-rank test (R survdiff, rho = 0)",
+        Method::LogisticIrls => "logistic regression (maximum likelihood), Wald interval and test",
         other => other.name(),
     }
 }
@@ -145,13 +125,11 @@ pub struct Rate {
     pub ci_low_percent: f64,
     pub ci_high_percent: f64,
     pub method: &'static str,
-    /// Who the denominator counts.
-    pub population: &'static str,
 }
 
-/// The Clopper-Pearson exact interval (R's `binom.test`, the paper's kind of interval); above the
-/// size at which `stats` computes it (49,999) the Wilson score interval, which `method` then names.
-fn rate(n: usize, of: usize, level: Level, population: &'static str) -> Option<Rate> {
+/// The Clopper-Pearson exact interval (R's `binom.test`); above the size at which `stats`
+/// computes it (49,999) the Wilson score interval, which `method` then names.
+fn rate(n: usize, of: usize, level: Level) -> Option<Rate> {
     let ci = proportion_ci(n as u64, of as u64, ProportionMethod::ClopperPearson, level)
         .or_else(|_| proportion_ci(n as u64, of as u64, ProportionMethod::Wilson, level))
         .ok()?;
@@ -162,19 +140,37 @@ fn rate(n: usize, of: usize, level: Level, population: &'static str) -> Option<R
         ci_low_percent: 100.0 * ci.low,
         ci_high_percent: 100.0 * ci.high,
         method: method_name(ci.method),
-        population,
     })
 }
 
-/// Table 1's summary lines (the per-patient listing is the subject dataset).
+/// Who was screened, enrolled, treated, and how participation ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Flow {
+    pub screened: usize,
+    /// Screened and never enrolled (screen failures, charts that did not qualify): in no analysis.
+    pub not_enrolled: usize,
+    pub enrolled: usize,
+    /// Enrolled with a dose of the study drug recorded.
+    pub treated: usize,
+    pub completed: usize,
+    /// Participation ended early, by reason in words.
+    pub withdrawn: Vec<(String, usize)>,
+    /// Enrolled with no end of participation recorded.
+    pub ongoing: usize,
+}
+
+/// The baseline characteristics the protocol lists.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Baseline {
-    /// Every subject screened: the enrolled and those never enrolled (screen failures, charts
-    /// that did not qualify), who are in no analysis.
-    pub screened: usize,
+    pub title: String,
+    pub items: Vec<BaselineItem>,
     pub enrolled: usize,
     pub female: Count,
+    pub sex_unknown: usize,
+    pub age_years: Option<Described>,
+    pub age_unknown: usize,
     pub subtypes: Vec<(SubtypeGroup, Count)>,
+    pub subtype_unknown: usize,
     pub clasi_activity: Option<Described>,
     pub clasi_damage: Option<Described>,
     /// Subjects without a baseline value (not done, not applicable or unknown).
@@ -182,24 +178,101 @@ pub struct Baseline {
     pub clasi_damage_missing: usize,
 }
 
+/// One declared result, computed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SubtypeTime {
-    pub subtype: SubtypeGroup,
-    pub weeks: Described,
+pub struct ResultOut {
+    pub id: String,
+    pub text: String,
+    pub display: String,
+    pub population: Population,
+    pub population_words: &'static str,
+    /// The CSV of its input rows, relative to the report folder.
+    pub input: String,
+    /// Who was left out and why; empty when no one was.
+    pub note: String,
+    #[serde(flatten)]
+    pub computed: Computed,
+}
+
+/// A statistic's value; `statistic` names it in `results.json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "statistic", content = "value", rename_all = "snake_case")]
+pub enum Computed {
+    /// `None` when no subject is counted.
+    Proportion(Option<Rate>),
+    Counts(Counts),
+    OddsRatio(OddsRatio),
+    KaplanMeier(Survival),
+    Describe(DescribedGroups),
+    Paired(Paired),
+    ByVisit(ByVisit),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Counts {
+    pub of: usize,
+    pub categories: Vec<CategoryCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CategoryCount {
+    pub category: String,
+    pub n: usize,
+    pub percent: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OddsRatio {
+    /// The subtype groups compared with every other subject of known subtype ("SCLE").
+    pub group: String,
+    /// Rows: in the group, the others; columns: outcome yes, no.
+    pub cells: [[u64; 2]; 2],
+    pub fisher: Option<FisherOut>,
+    pub logistic: Option<LogisticOut>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FisherOut {
+    /// Conditional maximum-likelihood estimate; infinite (written null) at the edge.
+    pub odds_ratio: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub p_value: f64,
+    pub method: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogisticOut {
+    pub odds_ratio: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub p_value: f64,
+    /// The data are (nearly) separated: the estimate runs off to infinity and means nothing.
+    pub separation: bool,
+    pub method: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Survival {
+    pub curves: Vec<Curve>,
+    pub log_rank: Option<LogRankOut>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogRankOut {
+    pub chi_square: f64,
+    pub df: usize,
+    pub p_value: f64,
+    pub method: &'static str,
 }
 
 /// A Kaplan-Meier curve with its risk table, or why it was not estimated.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Curve {
-    pub endpoint: Endpoint,
-    pub title: &'static str,
-    /// What the curve shows (the y axis).
-    pub y_label: &'static str,
+    /// `all`, or the group's label.
+    pub group: String,
     pub n: usize,
     pub events: usize,
-    /// Subjects whose time the source does not give, among the listed ones (`Settings::listed_subjects`;
-    /// the note gives the total when more are left out).
-    pub excluded: Vec<String>,
     /// Empty when not estimated (the note says why).
     pub steps: Vec<CurveStep>,
     pub median_weeks: Option<f64>,
@@ -223,26 +296,35 @@ pub struct CurveStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Efficacy {
-    pub responses: Vec<(BestResponse, Count)>,
-    pub cr_rate: Option<Rate>,
-    pub cr_rate_all: Option<Rate>,
-    pub relapse_rate: Option<Rate>,
-    pub time_to_cr: Option<Described>,
-    pub time_to_cr_by_subtype: Vec<SubtypeTime>,
-    pub curves: Vec<Curve>,
-}
-
-/// Mean +- SEM of one score at one visit, and its test against baseline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ScorePoint {
-    pub described: Option<Described>,
-    pub test: Option<BaselineComparison>,
+pub struct DescribedGroups {
+    pub rows: Vec<DescribedRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct BaselineComparison {
-    /// Subjects with a value both at baseline and at this visit.
+pub struct DescribedRow {
+    /// `all`, or a subtype group's label.
+    pub group: String,
+    #[serde(flatten)]
+    pub described: Described,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Paired {
+    /// Analysis visit ids and words.
+    pub from: String,
+    pub to: String,
+    pub from_text: String,
+    pub to_text: String,
+    /// Subjects with a value at both visits.
+    pub pairs: usize,
+    pub before: Option<Described>,
+    pub after: Option<Described>,
+    pub test: Option<Comparison>,
+}
+
+/// A later value against an earlier one in subjects with both, from the differences.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
     pub pairs: usize,
     pub mean_change: f64,
     pub statistic: f64,
@@ -250,14 +332,20 @@ pub struct BaselineComparison {
     pub method: &'static str,
 }
 
-/// Figure 2: CLASI activity and damage by visit.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Figure2Point {
+pub struct ByVisit {
+    pub points: Vec<VisitSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VisitSummary {
+    /// The analysis visit's id.
     pub visit: String,
-    /// The median study week of the visit.
-    pub week: f64,
-    pub activity: ScorePoint,
-    pub damage: ScorePoint,
+    pub text: String,
+    pub day: i64,
+    pub described: Option<Described>,
+    /// Against the first (baseline) visit; `None` at the baseline or when undefined.
+    pub test: Option<Comparison>,
 }
 
 /// One patient's lane of the swimmer plot.
@@ -311,9 +399,7 @@ pub struct Safety {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Listing {
     pub subjects: usize,
-    /// Subjects in the derived datasets.
     pub listed: usize,
-    /// Lanes of the swimmer plot.
     pub lanes: usize,
     /// Empty when everything is shown.
     pub note: String,
@@ -324,7 +410,7 @@ impl Listing {
         let mut parts = Vec::new();
         if listed < subjects {
             parts.push(format!(
-                "the derived datasets list the first {listed} of {subjects} subjects"
+                "the listings show the first {listed} of {subjects} subjects"
             ));
         }
         if lanes < subjects {
@@ -336,7 +422,7 @@ impl Listing {
             String::new()
         } else {
             format!(
-                "{}; every statistic counts all {subjects} subjects",
+                "{}; every statistic and input file counts all {subjects} subjects",
                 parts.join("; ")
             )
         };
@@ -349,27 +435,39 @@ impl Listing {
     }
 }
 
+/// One input file: a result's rows, as CSV text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputFile {
+    /// Relative to the report folder: `tables/input_<result id>.csv`.
+    pub path: String,
+    pub csv: String,
+}
+
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     pub study: String,
     pub title: String,
     pub source: Source,
-    pub definitions: Definitions,
+    pub analysis: Analysis,
+    pub definitions: Option<Definitions>,
     pub settings: Settings,
+    pub flow: Flow,
+    pub baseline: Baseline,
+    pub results: Vec<ResultOut>,
     pub datasets: Datasets,
     pub listing: Listing,
-    pub baseline: Baseline,
-    pub efficacy: Efficacy,
-    pub figure2: Vec<Figure2Point>,
     pub swimmer: Vec<Lane>,
     pub safety: Safety,
+    /// Written beside the tables, not into `results.json`.
+    #[serde(skip)]
+    pub inputs: Vec<InputFile>,
 }
 
 /// Why a report cannot be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("settings.level: must be strictly between 0 and 1")]
+    #[error("[analysis] level: must be strictly between 0 and 1")]
     Level,
     #[error("settings.at_risk_every_weeks: must be a positive number of weeks")]
     AtRiskSpacing,
@@ -378,13 +476,15 @@ pub enum ReportError {
 /// Builds the report of `snapshot`.
 pub fn build(
     snapshot: &Snapshot,
-    definitions: &Definitions,
+    analysis: &Analysis,
+    definitions: Option<&Definitions>,
     settings: Settings,
 ) -> Result<Report, ReportError> {
     let mut builder = Builder::new(
         &snapshot.study,
         &snapshot.title,
         snapshot.source,
+        analysis,
         definitions,
         settings,
     )?;
@@ -394,61 +494,88 @@ pub fn build(
     Ok(builder.finish())
 }
 
-/// A report built one subject at a time, so a study of any size streams through it: every statistic
-/// counts every subject, from running counts and per-visit tallies of the scores; the listings (the
-/// derived datasets and the swimmer plot) keep the first subjects only (`Settings::listed_subjects`,
-/// `Settings::swimmer_lanes`), which `Report::listing` states.
+/// A result's input rows, one kind per shape; subjects by their index in `Builder::ids`.
+enum Rows {
+    YesNo(Vec<(u32, bool)>),
+    Category(Vec<(u32, String)>),
+    Grouped(Vec<(u32, bool, bool)>),
+    /// (subject, in the group, weeks, event); the group is `None` without grouping.
+    Times(Vec<(u32, Option<bool>, f64, bool)>),
+    /// (subject, subtype group, weeks) of subjects with the event.
+    EventTimes(Vec<(u32, Option<SubtypeGroup>, f64)>),
+    /// (subject, analysis visit, day, value).
+    Visits(Vec<(u32, usize, i64, f64)>),
+}
+
+/// What was left out of a result, by reason.
+#[derive(Default)]
+struct Left {
+    reasons: BTreeMap<&'static str, usize>,
+    /// Events whose time the source does not give (a curve is then not estimated).
+    unknown_event_times: usize,
+}
+
+impl Left {
+    fn add(&mut self, reason: &'static str) {
+        *self.reasons.entry(reason).or_default() += 1;
+    }
+
+    fn note(&self) -> String {
+        let parts: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("Not counted: {}.", parts.join("; "))
+        }
+    }
+}
+
+struct Accumulator {
+    rows: Rows,
+    left: Left,
+}
+
+/// A report built one subject at a time, so a study of any size streams through it: every
+/// statistic counts every subject; the listings and the swimmer plot keep the first subjects only
+/// (`Settings::listed_subjects`, `Settings::swimmer_lanes`), which `Report::listing` states.
 pub struct Builder {
     study: String,
     title: String,
     source: Source,
-    definitions: Definitions,
+    analysis: Analysis,
+    definitions: Option<Definitions>,
     settings: Settings,
     level: Level,
-    subjects: usize,
-    not_enrolled: usize,
+    ids: Vec<String>,
+    flow: FlowTally,
+    baseline: BaselineTally,
+    accumulators: Vec<Accumulator>,
     datasets: Datasets,
     swimmer: Vec<Lane>,
-    baseline: BaselineTally,
-    responses: [usize; BestResponse::ALL.len()],
-    relapses: usize,
-    time_to_cr: Vec<f64>,
-    time_to_cr_by_subtype: BTreeMap<SubtypeGroup, Vec<f64>>,
-    endpoints: BTreeMap<EndpointKey, EndpointTally>,
-    visits: BTreeMap<Name, VisitTally>,
     safety: SafetyTally,
+}
+
+#[derive(Default)]
+struct FlowTally {
+    not_enrolled: usize,
+    treated: usize,
+    completed: usize,
+    withdrawn: BTreeMap<String, usize>,
+    ongoing: usize,
 }
 
 #[derive(Default)]
 struct BaselineTally {
     female: usize,
+    sex_unknown: usize,
+    ages: Vec<f64>,
     subtypes: BTreeMap<SubtypeGroup, usize>,
-    activity: Tally,
-    damage: Tally,
-}
-
-/// Endpoints in report order.
-type EndpointKey = usize;
-
-#[derive(Default)]
-struct EndpointTally {
-    n: usize,
-    events: usize,
-    unknown_events: usize,
-    excluded: usize,
-    excluded_listed: Vec<String>,
-    observations: Vec<Observation>,
-}
-
-/// One visit name: the study days it was held on, each score, and each score's change from baseline
-/// in subjects with both values.
-#[derive(Default)]
-struct VisitTally {
-    days: Tally,
-    activity: Tally,
-    damage: Tally,
-    activity_change: Tally,
-    damage_change: Tally,
+    activity: Vec<f64>,
+    damage: Vec<f64>,
 }
 
 #[derive(Default)]
@@ -477,206 +604,158 @@ impl Builder {
         study: &str,
         title: &str,
         source: Source,
-        definitions: &Definitions,
+        analysis: &Analysis,
+        definitions: Option<&Definitions>,
         settings: Settings,
     ) -> Result<Builder, ReportError> {
-        let level = Level::new(settings.level).map_err(|_| ReportError::Level)?;
+        let level = Level::new(analysis.level).map_err(|_| ReportError::Level)?;
         if settings
             .at_risk_every_weeks
             .is_some_and(|every| !(every.is_finite() && every > 0.0))
         {
             return Err(ReportError::AtRiskSpacing);
         }
+        let accumulators = analysis
+            .results
+            .iter()
+            .map(|r| Accumulator {
+                rows: match (&r.statistic, &r.measure) {
+                    (Statistic::Proportion, _) => Rows::YesNo(Vec::new()),
+                    (Statistic::Counts, _) => Rows::Category(Vec::new()),
+                    (Statistic::OddsRatio { .. }, _) => Rows::Grouped(Vec::new()),
+                    (Statistic::KaplanMeier { .. }, _) => Rows::Times(Vec::new()),
+                    (Statistic::Describe { .. }, _) => Rows::EventTimes(Vec::new()),
+                    (Statistic::Paired { .. } | Statistic::ByVisit { .. }, _) => {
+                        Rows::Visits(Vec::new())
+                    }
+                },
+                left: Left::default(),
+            })
+            .collect();
         Ok(Builder {
             study: study.to_owned(),
             title: title.to_owned(),
             source,
-            definitions: definitions.clone(),
+            analysis: analysis.clone(),
+            definitions: definitions.cloned(),
             settings,
             level,
-            subjects: 0,
-            not_enrolled: 0,
+            ids: Vec::new(),
+            flow: FlowTally::default(),
+            baseline: BaselineTally::default(),
+            accumulators,
             datasets: Datasets {
                 subjects: Vec::new(),
-                visits: Vec::new(),
                 adverse_events: Vec::new(),
-                time_to_event: Vec::new(),
             },
             swimmer: Vec::new(),
-            baseline: BaselineTally::default(),
-            responses: [0; BestResponse::ALL.len()],
-            relapses: 0,
-            time_to_cr: Vec::new(),
-            time_to_cr_by_subtype: BTreeMap::new(),
-            endpoints: BTreeMap::new(),
-            visits: BTreeMap::new(),
             safety: SafetyTally::default(),
         })
     }
 
-    /// Counts one subject.
     /// A subject screened and never enrolled: counted among the screened, in no analysis.
     pub fn add_not_enrolled(&mut self) {
-        self.not_enrolled += 1;
+        self.flow.not_enrolled += 1;
     }
 
+    /// Counts one enrolled subject.
     pub fn add(&mut self, subject: &SubjectSnapshot) {
-        let row = subject_row(subject, &self.definitions);
-        let time_to_event = time_to_event(subject, &row, &self.definitions);
-        let listed = self.subjects < self.settings.listed_subjects;
+        let row = subject_row(subject, self.definitions.as_ref());
+        let index = self.ids.len() as u32;
+        self.count_flow(subject);
         self.count_baseline(&row);
-        self.count_efficacy(&row, &time_to_event, listed);
-        self.count_visits(subject);
-        self.count_safety(subject);
-        if self.subjects < self.settings.swimmer_lanes {
+        for (decl, acc) in self.analysis.results.iter().zip(&mut self.accumulators) {
+            accumulate(decl, acc, &self.analysis, subject, &row, index);
+        }
+        count_safety(&mut self.safety, subject);
+        let listed = self.ids.len() < self.settings.listed_subjects;
+        if self.ids.len() < self.settings.swimmer_lanes {
             self.swimmer.push(lane(subject, &row));
         }
-        // Only the listed subjects' visit and event rows are made at all.
         if listed {
-            self.datasets.visits.extend(visit_rows(subject));
             self.datasets.adverse_events.extend(ae_rows(subject));
-            self.datasets.time_to_event.extend(time_to_event);
             self.datasets.subjects.push(row);
         }
-        self.subjects += 1;
+        self.ids.push(subject.id.clone());
+    }
+
+    fn count_flow(&mut self, subject: &SubjectSnapshot) {
+        let f = &mut self.flow;
+        f.treated += usize::from(!subject.doses.is_empty() || subject.reported.is_some());
+        match &subject.disposition {
+            Some(d) if d.is_withdrawal() => *f.withdrawn.entry(d.words()).or_default() += 1,
+            Some(_) => f.completed += 1,
+            None => f.ongoing += 1,
+        }
     }
 
     fn count_baseline(&mut self, row: &SubjectRow) {
         let b = &mut self.baseline;
         b.female += usize::from(row.sex == Some(Sex::F));
+        b.sex_unknown += usize::from(row.sex.is_none());
+        b.ages.extend(row.age_years);
         if let Some(group) = row.subtype {
             *b.subtypes.entry(group).or_default() += 1;
         }
-        if let Some(value) = row.baseline_activity.value() {
-            b.activity.add(value);
-        }
-        if let Some(value) = row.baseline_damage.value() {
-            b.damage.add(value);
-        }
-    }
-
-    fn count_efficacy(&mut self, row: &SubjectRow, rows: &[TimeToEventRow], listed: bool) {
-        if let Some(i) = BestResponse::ALL
-            .iter()
-            .position(|r| *r == row.best_response)
-        {
-            self.responses[i] += 1;
-        }
-        self.relapses += usize::from(row.relapse == Some(true));
-        if let Some(weeks) = row.time_to_cr_weeks {
-            self.time_to_cr.push(weeks);
-            if let Some(group) = row.subtype {
-                self.time_to_cr_by_subtype
-                    .entry(group)
-                    .or_default()
-                    .push(weeks);
-            }
-        }
-        for r in rows {
-            let key = Endpoint::ALL
-                .iter()
-                .position(|e| *e == r.endpoint)
-                .unwrap_or_default();
-            let tally = self.endpoints.entry(key).or_default();
-            tally.n += 1;
-            tally.events += usize::from(r.event);
-            match r.weeks {
-                Some(time) => tally.observations.push(Observation {
-                    time,
-                    event: r.event,
-                }),
-                None => {
-                    tally.unknown_events += usize::from(r.event);
-                    tally.excluded += 1;
-                    if listed {
-                        tally.excluded_listed.push(r.id.clone());
-                    }
-                }
-            }
-        }
-    }
-
-    fn count_visits(&mut self, subject: &SubjectSnapshot) {
-        for visit in &subject.visits {
-            let tally = match self.visits.get_mut(&visit.name) {
-                Some(tally) => tally,
-                None => self.visits.entry(visit.name.clone()).or_default(),
-            };
-            tally.days.add(visit.day as f64);
-            let scores = [
-                (
-                    subject.baseline_activity,
-                    visit.activity,
-                    &mut tally.activity,
-                    &mut tally.activity_change,
-                ),
-                (
-                    subject.baseline_damage,
-                    visit.damage,
-                    &mut tally.damage,
-                    &mut tally.damage_change,
-                ),
-            ];
-            for (baseline, value, values, changes) in scores {
-                if let Some(v) = value.value() {
-                    values.add(v);
-                    if let Some(b) = baseline.value() {
-                        changes.add(v - b);
-                    }
-                }
-            }
-        }
-    }
-
-    fn count_safety(&mut self, subject: &SubjectSnapshot) {
-        let s = &mut self.safety;
-        let events = &subject.adverse_events;
-        s.patients_with_any += usize::from(!events.is_empty());
-        s.serious_patients += usize::from(events.iter().any(|e| e.serious == Some(true)));
-        s.serious_events += events.iter().filter(|e| e.serious == Some(true)).count();
-        s.serious_unknown += events.iter().filter(|e| e.serious.is_none()).count();
-        let mut terms: BTreeMap<&str, Vec<Option<u8>>> = BTreeMap::new();
-        for event in events {
-            terms
-                .entry(event.term.as_str())
-                .or_default()
-                .push(event.grade);
-        }
-        for (term, grades) in terms {
-            let tally = match s.terms.get_mut(term) {
-                Some(tally) => tally,
-                None => s.terms.entry(term.to_owned()).or_default(),
-            };
-            tally.patients += 1;
-            tally.events += grades.len();
-            match grades.iter().flatten().max() {
-                Some(&g) if (1..=5).contains(&g) => tally.highest_grade[usize::from(g) - 1] += 1,
-                _ => tally.grade_unknown += 1,
-            }
-        }
-        count_lab_shifts(&mut s.lab_shifts, subject);
+        b.activity.extend(row.baseline_activity.value());
+        b.damage.extend(row.baseline_damage.value());
     }
 
     /// The report of every subject added.
     pub fn finish(self) -> Report {
-        let enrolled = self.subjects;
-        let b = &self.baseline;
-        let baseline = Baseline {
-            screened: enrolled + self.not_enrolled,
+        let enrolled = self.ids.len();
+        let f = self.flow;
+        let flow = Flow {
+            screened: enrolled + f.not_enrolled,
+            not_enrolled: f.not_enrolled,
             enrolled,
-            female: Count::new(b.female, enrolled),
+            treated: f.treated,
+            completed: f.completed,
+            withdrawn: f.withdrawn.into_iter().collect(),
+            ongoing: f.ongoing,
+        };
+        let b = &self.baseline;
+        let known_subtype: usize = b.subtypes.values().sum();
+        let baseline = Baseline {
+            title: self.analysis.baseline.as_ref().map_or_else(
+                || "Baseline characteristics".to_owned(),
+                |t| t.title.clone(),
+            ),
+            items: self
+                .analysis
+                .baseline
+                .as_ref()
+                .map_or_else(Vec::new, |t| t.items.clone()),
+            enrolled,
+            female: Count::new(b.female, enrolled - b.sex_unknown),
+            sex_unknown: b.sex_unknown,
+            age_years: describe(&b.ages),
+            age_unknown: enrolled - b.ages.len(),
             subtypes: b
                 .subtypes
                 .iter()
                 .map(|(g, n)| (*g, Count::new(*n, enrolled)))
                 .collect(),
+            subtype_unknown: enrolled - known_subtype,
             clasi_activity_missing: enrolled - b.activity.len(),
             clasi_damage_missing: enrolled - b.damage.len(),
-            clasi_activity: describe(&b.activity.values()),
-            clasi_damage: describe(&b.damage.values()),
+            clasi_activity: describe(&b.activity),
+            clasi_damage: describe(&b.damage),
         };
-        let figure2 = self.figure2();
-        let efficacy = self.efficacy();
+        let mut results = Vec::new();
+        let mut inputs = Vec::new();
+        for (decl, acc) in self.analysis.results.iter().zip(self.accumulators) {
+            let (result, input) = compute(
+                decl,
+                acc,
+                &self.analysis,
+                &self.ids,
+                self.level,
+                self.settings.at_risk_every_weeks,
+            );
+            results.push(result);
+            inputs.push(input);
+        }
         let s = self.safety;
         let safety = Safety {
             patients_with_any: Count::new(s.patients_with_any, enrolled),
@@ -708,128 +787,488 @@ impl Builder {
             study: self.study,
             title: self.title,
             source: self.source,
+            analysis: self.analysis,
             definitions: self.definitions,
             settings: self.settings,
+            flow,
+            baseline,
+            results,
             datasets: self.datasets,
             listing,
-            baseline,
-            efficacy,
-            figure2,
             swimmer: self.swimmer,
             safety,
+            inputs,
         }
-    }
-
-    fn efficacy(&self) -> Efficacy {
-        let level = self.level;
-        let all = self.subjects;
-        let count = |r: BestResponse| {
-            BestResponse::ALL
-                .iter()
-                .position(|x| *x == r)
-                .map_or(0, |i| self.responses[i])
-        };
-        let cr = count(BestResponse::Complete);
-        let evaluable = all - count(BestResponse::Withdrawn) - count(BestResponse::NotEvaluable);
-        let (cr_rate, cr_rate_all) = {
-            let evaluable_rate = rate(
-                cr,
-                evaluable,
-                level,
-                "evaluable: all subjects except those withdrawn before any response or not evaluable",
-            );
-            let all_rate = rate(cr, all, level, "all subjects (intention to treat)");
-            match self.settings.cr_population {
-                CrPopulation::Evaluable => (evaluable_rate, all_rate),
-                CrPopulation::All => (all_rate, evaluable_rate),
-            }
-        };
-        Efficacy {
-            responses: BestResponse::ALL
-                .into_iter()
-                .map(|r| (r, Count::new(count(r), all)))
-                .collect(),
-            cr_rate,
-            cr_rate_all,
-            relapse_rate: rate(
-                self.relapses,
-                cr,
-                level,
-                "subjects with a complete response",
-            ),
-            time_to_cr: describe(&self.time_to_cr),
-            time_to_cr_by_subtype: self
-                .time_to_cr_by_subtype
-                .iter()
-                .filter_map(|(g, weeks)| {
-                    describe(weeks).map(|weeks| SubtypeTime { subtype: *g, weeks })
-                })
-                .collect(),
-            curves: Endpoint::ALL
-                .into_iter()
-                .enumerate()
-                .map(|(key, endpoint)| {
-                    let empty = EndpointTally::default();
-                    let tally = self.endpoints.get(&key).unwrap_or(&empty);
-                    curve(endpoint, tally, level, self.settings.at_risk_every_weeks)
-                })
-                .collect(),
-        }
-    }
-
-    /// Visits grouped by name, ordered by their median study day; baseline first.
-    fn figure2(&self) -> Vec<Figure2Point> {
-        let baseline_of = |tally: &Tally| ScorePoint {
-            described: describe(&tally.values()),
-            test: None,
-        };
-        let mut points = vec![Figure2Point {
-            visit: "Baseline".to_owned(),
-            week: 0.0,
-            activity: baseline_of(&self.baseline.activity),
-            damage: baseline_of(&self.baseline.damage),
-        }];
-        let test = self.settings.baseline_test;
-        let score = |values: &Tally, changes: &Tally| ScorePoint {
-            described: describe(&values.values()),
-            test: compare(&changes.values(), test, self.level),
-        };
-        let mut visits: Vec<Figure2Point> = self
-            .visits
-            .iter()
-            .map(|(visit, tally)| Figure2Point {
-                visit: visit.to_string(),
-                week: tally.days.nth(tally.days.len() / 2).unwrap_or_default() / 7.0,
-                activity: score(&tally.activity, &tally.activity_change),
-                damage: score(&tally.damage, &tally.damage_change),
-            })
-            .collect();
-        visits.sort_by(|a, b| a.week.total_cmp(&b.week).then(a.visit.cmp(&b.visit)));
-        points.extend(visits);
-        points
     }
 }
 
-fn curve(endpoint: Endpoint, tally: &EndpointTally, level: Level, every: Option<f64>) -> Curve {
-    let (title, y_label) = match endpoint {
-        Endpoint::TimeToCr => ("Time to complete response", "Proportion not yet in CR"),
-        Endpoint::RelapseFreeAfterCr => (
-            "Relapse-free time after complete response",
-            "Proportion relapse-free",
+/// Whether the result's population counts the subject.
+fn in_population(population: Population, subject: &SubjectSnapshot, row: &SubjectRow) -> bool {
+    match population {
+        Population::Enrolled => true,
+        Population::Treated => !subject.doses.is_empty() || subject.reported.is_some(),
+        Population::Evaluable => crate::derive::evaluable(row),
+    }
+}
+
+/// Whether the subject is in the subtype groups (`None`: subtype unknown).
+fn in_groups(groups: &[SubtypeGroup], row: &SubjectRow) -> Option<bool> {
+    row.subtype.map(|s| groups.contains(&s))
+}
+
+fn accumulate(
+    decl: &ResultDecl,
+    acc: &mut Accumulator,
+    analysis: &Analysis,
+    subject: &SubjectSnapshot,
+    row: &SubjectRow,
+    index: u32,
+) {
+    if !in_population(decl.population, subject, row) {
+        acc.left.add("outside the population");
+        return;
+    }
+    let left = &mut acc.left;
+    match &mut acc.rows {
+        Rows::YesNo(rows) => match yes_no(&decl.measure, subject, row) {
+            Some(yes) => rows.push((index, yes)),
+            None => left.add(not_applicable(&decl.measure)),
+        },
+        Rows::Category(rows) => {
+            if let Some(category) = category(&decl.measure, subject, row) {
+                rows.push((index, category));
+            }
+        }
+        Rows::Grouped(rows) => {
+            let Statistic::OddsRatio { group } = &decl.statistic else {
+                return;
+            };
+            match (in_groups(group, row), yes_no(&decl.measure, subject, row)) {
+                (Some(in_group), Some(yes)) => rows.push((index, in_group, yes)),
+                (None, _) => left.add("of unknown subtype"),
+                (_, None) => left.add(not_applicable(&decl.measure)),
+            }
+        }
+        Rows::Times(rows) => {
+            let group = match &decl.statistic {
+                Statistic::KaplanMeier { group: Some(group) } => match in_groups(group, row) {
+                    Some(in_group) => Some(in_group),
+                    None => {
+                        left.add("of unknown subtype");
+                        return;
+                    }
+                },
+                _ => None,
+            };
+            match time_to(&decl.measure, subject, row) {
+                Some(t) => match t.weeks {
+                    Some(weeks) => rows.push((index, group, weeks, t.event)),
+                    None => {
+                        left.unknown_event_times += usize::from(t.event);
+                        left.add("whose time or status the source does not give");
+                    }
+                },
+                None => left.add(not_applicable(&decl.measure)),
+            }
+        }
+        Rows::EventTimes(rows) => match time_to(&decl.measure, subject, row) {
+            Some(t) if t.event => match t.weeks {
+                Some(weeks) => rows.push((index, row.subtype, weeks)),
+                None => left.add("whose time the source does not give"),
+            },
+            _ => left.add("without the event"),
+        },
+        Rows::Visits(rows) => {
+            let values = series(&decl.measure, subject);
+            if values.is_empty() {
+                left.add("with no value recorded");
+                return;
+            }
+            let mut outside = false;
+            for (visit_index, visit) in analysis.visits.iter().enumerate() {
+                // The value nearest the target day within the window (the earlier on a tie).
+                let nearest = values
+                    .iter()
+                    .filter(|(day, _)| visit.holds(*day))
+                    .min_by_key(|(day, _)| ((day - visit.day).abs(), *day));
+                if let Some((day, value)) = nearest {
+                    rows.push((index, visit_index, *day, *value));
+                }
+            }
+            for (day, _) in &values {
+                outside |= !analysis.visits.iter().any(|v| v.holds(*day));
+            }
+            if outside {
+                left.add("with values outside every analysis visit's window (those values only)");
+            }
+        }
+    }
+}
+
+/// Why a yes/no or time-to-event measure does not apply to a subject.
+fn not_applicable(measure: &Measure) -> &'static str {
+    match measure {
+        Measure::Relapse | Measure::RelapseFreeAfterCompleteResponse => {
+            "never in complete response (or whether they relapsed is not known)"
+        }
+        Measure::TimeToRelapseAfterDoseReduction => {
+            "without a dose reduction or withdrawal after complete response, or who relapsed before one"
+        }
+        Measure::NerveConduction(_) => "never studied by nerve conduction",
+        Measure::AdverseEvent { .. } => "with an event of the term whose grade is not known",
+        _ => "for whom it cannot be judged",
+    }
+}
+
+/// CSV text from a header and rows (RFC 4180 quoting by the csv crate).
+fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail; an error here would be a bug in the csv crate.
+    let _ = writer.write_record(header);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn flag(value: bool) -> String {
+    u8::from(value).to_string()
+}
+
+fn compute(
+    decl: &ResultDecl,
+    acc: Accumulator,
+    analysis: &Analysis,
+    ids: &[String],
+    level: Level,
+    every: Option<f64>,
+) -> (ResultOut, InputFile) {
+    let id = |i: u32| ids[i as usize].clone();
+    let path = format!("tables/input_{}.csv", decl.id);
+    let note = acc.left.note();
+    let (computed, csv) = match (acc.rows, &decl.statistic) {
+        (Rows::YesNo(rows), _) => {
+            let yes = rows.iter().filter(|r| r.1).count();
+            (
+                Computed::Proportion(rate(yes, rows.len(), level)),
+                csv_text(
+                    &["subject", "outcome"],
+                    rows.iter().map(|(i, y)| vec![id(*i), flag(*y)]),
+                ),
+            )
+        }
+        (Rows::Category(rows), _) => (
+            Computed::Counts(counts(decl, &rows)),
+            csv_text(
+                &["subject", "category"],
+                rows.iter().map(|(i, c)| vec![id(*i), c.clone()]),
+            ),
         ),
-        Endpoint::TimeToFirstAe => (
-            "Time to the first adverse event of grade >= 2",
-            "Proportion free of grade >= 2 AE",
+        (Rows::Grouped(rows), Statistic::OddsRatio { group }) => (
+            Computed::OddsRatio(odds_ratio(group, &rows, level)),
+            csv_text(
+                &["subject", "in_group", "outcome"],
+                rows.iter()
+                    .map(|(i, g, y)| vec![id(*i), flag(*g), flag(*y)]),
+            ),
         ),
+        (Rows::Times(rows), Statistic::KaplanMeier { group }) => {
+            let label = |g: Option<bool>| match (g, group) {
+                (Some(true), Some(groups)) => group_label(groups),
+                (Some(false), _) => "others".to_owned(),
+                _ => "all".to_owned(),
+            };
+            let survival = survival(&rows, group.as_deref(), &acc.left, level, every);
+            (
+                Computed::KaplanMeier(survival),
+                csv_text(
+                    &["subject", "group", "weeks", "event"],
+                    rows.iter().map(|(i, g, w, e)| {
+                        vec![id(*i), label(*g), crate::snapshot::number(*w), flag(*e)]
+                    }),
+                ),
+            )
+        }
+        (Rows::EventTimes(rows), Statistic::Describe { groups }) => {
+            let all: Vec<f64> = rows.iter().map(|r| r.2).collect();
+            let mut out: Vec<DescribedRow> = groups
+                .iter()
+                .filter_map(|g| {
+                    let of: Vec<f64> = rows
+                        .iter()
+                        .filter(|r| r.1 == Some(*g))
+                        .map(|r| r.2)
+                        .collect();
+                    describe(&of).map(|described| DescribedRow {
+                        group: g.label().to_owned(),
+                        described,
+                    })
+                })
+                .collect();
+            out.extend(describe(&all).map(|described| DescribedRow {
+                group: "all".to_owned(),
+                described,
+            }));
+            (
+                Computed::Describe(DescribedGroups { rows: out }),
+                csv_text(
+                    &["subject", "group", "weeks"],
+                    rows.iter().map(|(i, g, w)| {
+                        vec![
+                            id(*i),
+                            g.map_or_else(|| "unknown".to_owned(), |g| g.label().to_owned()),
+                            crate::snapshot::number(*w),
+                        ]
+                    }),
+                ),
+            )
+        }
+        (Rows::Visits(rows), Statistic::Paired { from, to, test }) => {
+            let before: BTreeMap<u32, f64> = rows
+                .iter()
+                .filter(|r| r.1 == *from)
+                .map(|r| (r.0, r.3))
+                .collect();
+            let pairs: Vec<(u32, f64, f64)> = rows
+                .iter()
+                .filter(|r| r.1 == *to)
+                .filter_map(|r| before.get(&r.0).map(|b| (r.0, *b, r.3)))
+                .collect();
+            let (b, a): (Vec<f64>, Vec<f64>) = pairs.iter().map(|p| (p.1, p.2)).unzip();
+            let changes: Vec<f64> = pairs.iter().map(|p| p.2 - p.1).collect();
+            let (f, t) = (&analysis.visits[*from], &analysis.visits[*to]);
+            (
+                Computed::Paired(Paired {
+                    from: f.id.clone(),
+                    to: t.id.clone(),
+                    from_text: f.text.clone(),
+                    to_text: t.text.clone(),
+                    pairs: pairs.len(),
+                    before: describe(&b),
+                    after: describe(&a),
+                    test: compare(&changes, *test, level),
+                }),
+                csv_text(
+                    &["subject", "before", "after"],
+                    pairs.iter().map(|(i, b, a)| {
+                        vec![
+                            id(*i),
+                            crate::snapshot::number(*b),
+                            crate::snapshot::number(*a),
+                        ]
+                    }),
+                ),
+            )
+        }
+        (Rows::Visits(rows), Statistic::ByVisit { test }) => {
+            let baseline: BTreeMap<u32, f64> = rows
+                .iter()
+                .filter(|r| r.1 == 0)
+                .map(|r| (r.0, r.3))
+                .collect();
+            let points = analysis
+                .visits
+                .iter()
+                .enumerate()
+                .map(|(k, visit)| {
+                    let at: Vec<&(u32, usize, i64, f64)> =
+                        rows.iter().filter(|r| r.1 == k).collect();
+                    let values: Vec<f64> = at.iter().map(|r| r.3).collect();
+                    let changes: Vec<f64> = at
+                        .iter()
+                        .filter_map(|r| baseline.get(&r.0).map(|b| r.3 - b))
+                        .collect();
+                    VisitSummary {
+                        visit: visit.id.clone(),
+                        text: visit.text.clone(),
+                        day: visit.day,
+                        described: describe(&values),
+                        test: (k > 0).then(|| compare(&changes, *test, level)).flatten(),
+                    }
+                })
+                .collect();
+            (
+                Computed::ByVisit(ByVisit { points }),
+                csv_text(
+                    &["subject", "visit", "day", "value"],
+                    rows.iter().map(|(i, k, d, v)| {
+                        vec![
+                            id(*i),
+                            analysis.visits[*k].id.clone(),
+                            d.to_string(),
+                            crate::snapshot::number(*v),
+                        ]
+                    }),
+                ),
+            )
+        }
+        // The accumulator was made from the statistic, so the shapes always match.
+        _ => unreachable!("accumulator and statistic of {} disagree", decl.id),
     };
-    let observations = &tally.observations;
+    (
+        ResultOut {
+            id: decl.id.clone(),
+            text: decl.text.clone(),
+            display: decl.display.clone(),
+            population: decl.population,
+            population_words: decl.population.words(),
+            input: path.clone(),
+            note,
+            computed,
+        },
+        InputFile { path, csv },
+    )
+}
+
+/// "SCLE", or "DLE or lupus profundus".
+fn group_label(groups: &[SubtypeGroup]) -> String {
+    let labels: Vec<&str> = groups.iter().map(|g| g.label()).collect();
+    labels.join(" or ")
+}
+
+fn counts(decl: &ResultDecl, rows: &[(u32, String)]) -> Counts {
+    let mut tally: Vec<(String, usize)> = match decl.measure {
+        // Every response category, in order, even when no one is in it.
+        Measure::BestResponse => BestResponse::ALL
+            .iter()
+            .map(|r| (r.words().to_owned(), 0))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (_, category) in rows {
+        match tally.iter_mut().find(|(c, _)| c == category) {
+            Some(entry) => entry.1 += 1,
+            None => tally.push((category.clone(), 1)),
+        }
+    }
+    if !matches!(decl.measure, Measure::BestResponse) {
+        tally.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    let of = rows.len();
+    Counts {
+        of,
+        categories: tally
+            .into_iter()
+            .map(|(category, n)| CategoryCount {
+                category,
+                n,
+                percent: Count::new(n, of).percent,
+            })
+            .collect(),
+    }
+}
+
+fn odds_ratio(groups: &[SubtypeGroup], rows: &[(u32, bool, bool)], level: Level) -> OddsRatio {
+    let cell = |g: bool, y: bool| rows.iter().filter(|r| r.1 == g && r.2 == y).count() as u64;
+    let cells = [
+        [cell(true, true), cell(true, false)],
+        [cell(false, true), cell(false, false)],
+    ];
+    let fisher = Table2x2::new(cells).ok().map(|table| {
+        let f = fisher(table, level);
+        FisherOut {
+            odds_ratio: f.odds_ratio,
+            ci_low: f.ci_low,
+            ci_high: f.ci_high,
+            p_value: f.p_value,
+            method: "Fisher's exact test, conditional maximum-likelihood odds ratio and exact interval (R fisher.test)",
+        }
+    });
+    let y: Vec<f64> = rows.iter().map(|r| f64::from(u8::from(r.2))).collect();
+    let x = Predictor {
+        name: "in_group".to_owned(),
+        values: rows.iter().map(|r| f64::from(u8::from(r.1))).collect(),
+    };
+    let logistic = logistic(&y, &[x], level).ok().and_then(|fit| {
+        let term = fit.terms.get(1)?;
+        Some(LogisticOut {
+            odds_ratio: term.odds_ratio,
+            ci_low: term.or_ci_low,
+            ci_high: term.or_ci_high,
+            p_value: term.p_value,
+            separation: fit.separation,
+            method: method_name(fit.method),
+        })
+    });
+    OddsRatio {
+        group: group_label(groups),
+        cells,
+        fisher,
+        logistic,
+    }
+}
+
+fn survival(
+    rows: &[(u32, Option<bool>, f64, bool)],
+    group: Option<&[SubtypeGroup]>,
+    left: &Left,
+    level: Level,
+    every: Option<f64>,
+) -> Survival {
+    let observations = |wanted: Option<bool>| -> Vec<Observation> {
+        rows.iter()
+            .filter(|r| wanted.is_none() || r.1 == wanted)
+            .map(|r| Observation {
+                time: r.2,
+                event: r.3,
+            })
+            .collect()
+    };
+    let curves: Vec<Curve> = match group {
+        None => vec![curve(
+            "all".to_owned(),
+            &observations(None),
+            left,
+            level,
+            every,
+        )],
+        Some(groups) => vec![
+            curve(
+                group_label(groups),
+                &observations(Some(true)),
+                left,
+                level,
+                every,
+            ),
+            curve(
+                "others".to_owned(),
+                &observations(Some(false)),
+                left,
+                level,
+                every,
+            ),
+        ],
+    };
+    let log_rank = group
+        .filter(|_| left.unknown_event_times == 0)
+        .and_then(|_| {
+            let all: Vec<Observation> = observations(None);
+            let groups: Vec<usize> = rows
+                .iter()
+                .map(|r| usize::from(r.1 != Some(true)))
+                .collect();
+            log_rank(&all, &groups).ok()
+        })
+        .map(|test| LogRankOut {
+            chi_square: test.chi_square,
+            df: test.df,
+            p_value: test.p_value,
+            method: method_name(test.method),
+        });
+    Survival { curves, log_rank }
+}
+
+fn curve(
+    group: String,
+    observations: &[Observation],
+    left: &Left,
+    level: Level,
+    every: Option<f64>,
+) -> Curve {
     let mut result = Curve {
-        endpoint,
-        title,
-        y_label,
-        n: tally.n,
-        events: tally.events,
-        excluded: tally.excluded_listed.clone(),
+        group,
+        n: observations.len(),
+        events: observations.iter().filter(|o| o.event).count(),
         steps: Vec::new(),
         median_weeks: None,
         median_ci_low_weeks: None,
@@ -839,10 +1278,10 @@ fn curve(endpoint: Endpoint, tally: &EndpointTally, level: Level, every: Option<
         note: String::new(),
         method: method_name(Method::KaplanMeier),
     };
-    if tally.unknown_events > 0 {
+    if left.unknown_event_times > 0 {
         result.note = format!(
             "not estimated: the source does not give the time of {} event(s), and leaving events out would bias the curve",
-            tally.unknown_events
+            left.unknown_event_times
         );
         return result;
     }
@@ -882,37 +1321,29 @@ fn curve(endpoint: Endpoint, tally: &EndpointTally, level: Level, every: Option<
     result.median_ci_low_weeks = km.median.ci_low;
     result.median_ci_high_weeks = km.median.ci_high;
     result.estimated = true;
-    result.note = match (tally.excluded, tally.excluded_listed.len()) {
-        (0, _) => "all subjects included".to_owned(),
-        (all, listed) if all == listed => format!(
-            "left out, follow-up time or status not given: {}",
-            result.excluded.join(", ")
-        ),
-        (all, _) => format!(
-            "left out, follow-up time or status not given: {all} subjects (listed subjects among them: {})",
-            result.excluded.join(", ")
-        ),
-    };
     result
 }
 
-/// The visit against baseline on subjects with both values, from the differences (visit minus
-/// baseline); `None` when the test is undefined (too few pairs, or no variation).
-fn compare(changes: &[f64], test: BaselineTest, level: Level) -> Option<BaselineComparison> {
-    let mean_change = changes.iter().sum::<f64>() / changes.len().max(1) as f64;
+/// A later value against an earlier one from the differences (later minus earlier); `None` when
+/// the test is undefined (too few pairs, or no variation).
+fn compare(changes: &[f64], test: PairedTest, level: Level) -> Option<Comparison> {
+    if changes.is_empty() {
+        return None;
+    }
+    let mean_change = changes.iter().sum::<f64>() / changes.len() as f64;
     let (statistic, p_value, method) = match test {
-        BaselineTest::PairedT => {
+        PairedTest::PairedT => {
             // The paired t test is the one-sample test of the differences.
             let zeros = vec![0.0; changes.len()];
             let t = t_test(changes, &zeros, TTestKind::Paired, level).ok()?;
             (t.statistic, t.p_value, t.method)
         }
-        BaselineTest::Wilcoxon => {
+        PairedTest::Wilcoxon => {
             let w = signed_rank(changes).ok()?;
             (w.statistic, w.p_value, w.method)
         }
     };
-    Some(BaselineComparison {
+    Some(Comparison {
         pairs: changes.len(),
         mean_change,
         statistic,
@@ -958,13 +1389,45 @@ fn lane(subject: &SubjectSnapshot, row: &SubjectRow) -> Lane {
     }
 }
 
+fn count_safety(s: &mut SafetyTally, subject: &SubjectSnapshot) {
+    let events = &subject.adverse_events;
+    s.patients_with_any += usize::from(!events.is_empty());
+    s.serious_patients += usize::from(events.iter().any(|e| e.serious == Some(true)));
+    s.serious_events += events.iter().filter(|e| e.serious == Some(true)).count();
+    s.serious_unknown += events.iter().filter(|e| e.serious.is_none()).count();
+    let mut terms: BTreeMap<&str, Vec<Option<u8>>> = BTreeMap::new();
+    for event in events {
+        terms
+            .entry(event.term.as_str())
+            .or_default()
+            .push(event.grade);
+    }
+    for (term, grades) in terms {
+        let tally = match s.terms.get_mut(term) {
+            Some(tally) => tally,
+            None => s.terms.entry(term.to_owned()).or_default(),
+        };
+        tally.patients += 1;
+        tally.events += grades.len();
+        match grades.iter().flatten().max() {
+            Some(&g) if (1..=5).contains(&g) => tally.highest_grade[usize::from(g) - 1] += 1,
+            _ => tally.grade_unknown += 1,
+        }
+    }
+    count_lab_shifts(&mut s.lab_shifts, subject);
+}
+
 /// Baseline grade (the last graded value on or before day 0) against the worst graded value after it.
 fn count_lab_shifts(tests: &mut Shifts, subject: &SubjectSnapshot) {
     // The subject's results grouped by test (a stable sort keeps each test's record order), so each
     // result is compared with its neighbours instead of every test's name with every result.
     let mut labs: Vec<&LabGrade> = subject.labs.iter().collect();
     labs.sort_by(|a, b| a.test.cmp(&b.test));
-    for of_test in labs.chunk_by(|a, b| a.test == b.test) {
+    // A test CTCAE does not grade (ESR) has no shift.
+    for of_test in labs
+        .chunk_by(|a, b| a.test == b.test)
+        .filter(|of_test| of_test.iter().any(|l| l.grade.is_some()))
+    {
         let test = of_test[0].test.as_str();
         let baseline = of_test
             .iter()
@@ -981,5 +1444,21 @@ fn count_lab_shifts(tests: &mut Shifts, subject: &SubjectSnapshot) {
             None => tests.entry(test.to_owned()).or_default(),
         };
         *cells.entry((baseline, worst)).or_default() += 1;
+    }
+}
+
+impl Report {
+    /// The display kinds the protocol lists, for renderers that need to know whether one is shown.
+    pub fn shows(&self, kind: DisplayKind) -> bool {
+        self.analysis.displays.iter().any(|d| d.kind == kind)
+    }
+
+    /// A sentence on what was left out of the listings, for the report's paragraphs.
+    pub fn listing_note(&self) -> String {
+        let mut out = String::new();
+        if !self.listing.note.is_empty() {
+            let _ = write!(out, "Listings are capped: {}.", self.listing.note);
+        }
+        out
     }
 }

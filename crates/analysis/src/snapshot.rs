@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
+pub use instruments::subtype::SubtypeGroup;
+
 use crate::published::{self, Cohort, Diagnosis};
 
 /// A measurement as recorded: a number, or the reason there is none.
@@ -33,12 +35,12 @@ impl Measure {
         }
     }
 
-    /// The value, or the missing-value code (`not_done`, `not_applicable`, `unknown`), for tables.
+    /// The value, or why there is none in words (`not done`, `not applicable`, `unknown`).
     pub fn text(self) -> String {
         match self {
             Measure::Value(value) => number(value),
-            Measure::NotDone => "not_done".to_owned(),
-            Measure::NotApplicable => "not_applicable".to_owned(),
+            Measure::NotDone => "not done".to_owned(),
+            Measure::NotApplicable => "not applicable".to_owned(),
             Measure::Unknown => "unknown".to_owned(),
         }
     }
@@ -50,71 +52,6 @@ pub(crate) fn number(value: f64) -> String {
         format!("{value:.0}")
     } else {
         format!("{value}")
-    }
-}
-
-/// CLE subtype as the paper's Table 1 groups them (Gilliam's classification, tumidus apart).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum SubtypeGroup {
-    #[serde(rename = "DLE")]
-    Dle,
-    #[serde(rename = "Lupus profundus")]
-    LupusProfundus,
-    #[serde(rename = "SCLE")]
-    Scle,
-    #[serde(rename = "ACLE")]
-    Acle,
-    #[serde(rename = "LET")]
-    Tumidus,
-    #[serde(rename = "Other")]
-    Other,
-}
-
-impl SubtypeGroup {
-    pub const ALL: [SubtypeGroup; 6] = [
-        SubtypeGroup::Dle,
-        SubtypeGroup::LupusProfundus,
-        SubtypeGroup::Scle,
-        SubtypeGroup::Acle,
-        SubtypeGroup::Tumidus,
-        SubtypeGroup::Other,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SubtypeGroup::Dle => "DLE",
-            SubtypeGroup::LupusProfundus => "Lupus profundus",
-            SubtypeGroup::Scle => "SCLE",
-            SubtypeGroup::Acle => "ACLE",
-            SubtypeGroup::Tumidus => "LET",
-            SubtypeGroup::Other => "Other",
-        }
-    }
-
-    /// A stable id for result names (`lupus_profundus`).
-    pub fn id(self) -> &'static str {
-        match self {
-            SubtypeGroup::Dle => "dle",
-            SubtypeGroup::LupusProfundus => "lupus_profundus",
-            SubtypeGroup::Scle => "scle",
-            SubtypeGroup::Acle => "acle",
-            SubtypeGroup::Tumidus => "let",
-            SubtypeGroup::Other => "other",
-        }
-    }
-
-    /// The group of a recorded subtype: every discoid form is DLE (the paper's Table 1 prints DLE
-    /// with its extent), profundus and tumidus keep their own rows as in the paper.
-    pub fn of(subtype: instruments::subtype::Subtype) -> SubtypeGroup {
-        use instruments::subtype::Subtype as S;
-        match subtype {
-            s if s.is_dle() => SubtypeGroup::Dle,
-            S::LupusProfundus => SubtypeGroup::LupusProfundus,
-            S::ScleAnnular | S::SclePapulosquamous => SubtypeGroup::Scle,
-            S::AcleLocalized | S::AcleGeneralized => SubtypeGroup::Acle,
-            S::Tumidus => SubtypeGroup::Tumidus,
-            _ => SubtypeGroup::Other,
-        }
     }
 }
 
@@ -253,13 +190,40 @@ pub struct AdverseEventEntry {
     pub causality: String,
 }
 
-/// One laboratory result's CTCAE grade (0 = within the normal range); `None` when the test has no
-/// CTCAE grading.
+/// One laboratory result: its value in the unit recorded (`None`: not done, or not a number) and
+/// its CTCAE grade (0 = within the normal range; `None` when the test has no CTCAE grading).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LabGrade {
     pub test: Name,
     pub day: i64,
+    pub value: Option<f64>,
     pub grade: Option<u8>,
+}
+
+/// A period on a concomitant medication. Days are `None` where the record gives no date (the
+/// period then runs from the start of the record, or on).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MedicationSpan {
+    /// The drug's id in the drug vocabulary (`prednisone`).
+    pub drug: Name,
+    pub start_day: Option<i64>,
+    pub end_day: Option<i64>,
+    /// Milligrams a day averaged over the week; `None` when the dose is not in milligrams or
+    /// has no count a week (as needed).
+    pub mg_per_day: Option<f64>,
+}
+
+impl MedicationSpan {
+    pub fn covers(&self, day: i64) -> bool {
+        self.start_day.is_none_or(|start| start <= day) && self.end_day.is_none_or(|end| day <= end)
+    }
+}
+
+/// A nerve conduction study's conclusion.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NerveStudy {
+    pub day: i64,
+    pub finding: protocol::history::NerveFinding,
 }
 
 /// A protocol decision as stored: the phase of treatment the engine named, on which day.
@@ -282,6 +246,15 @@ impl DispositionEntry {
     pub fn is_withdrawal(&self) -> bool {
         self.status != "completed"
     }
+
+    /// The status as a clinician reads it (the CDISC term in sentence case: "Lack of efficacy").
+    pub fn words(&self) -> String {
+        let mut words = self.status.replace('_', " ");
+        if let Some(first) = words.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        words
+    }
 }
 
 /// Outcomes the source reports as already derived (the paper's Table 2): used where the visit-level data
@@ -303,6 +276,8 @@ pub struct SubjectSnapshot {
     /// The pseudonymous study id.
     pub id: String,
     pub sex: Option<Sex>,
+    /// Whole years at day 0 (the first dose, or the index date of a chart review).
+    pub age_years: Option<f64>,
     pub subtype: Option<SubtypeGroup>,
     /// Calendar dates, for the listing only (every computation uses study days).
     pub enrolment_date: Option<String>,
@@ -314,6 +289,8 @@ pub struct SubjectSnapshot {
     pub doses: Vec<DoseSpan>,
     pub adverse_events: Vec<AdverseEventEntry>,
     pub labs: Vec<LabGrade>,
+    pub medications: Vec<MedicationSpan>,
+    pub nerve_studies: Vec<NerveStudy>,
     pub decisions: Vec<DecisionEntry>,
     pub disposition: Option<DispositionEntry>,
     /// The last study day with any record (follow-up ends here); `None` when unknown.
@@ -327,6 +304,10 @@ pub struct SubjectSnapshot {
 pub enum Source {
     /// The study record.
     Record,
+    /// A demonstration study of synthetic patients (`cletrial demo`).
+    Demo,
+    /// Simulated patients (`cletrial simulate`).
+    Synthetic,
     /// The paper's Tables 1-3.
     Published,
 }
@@ -362,6 +343,7 @@ impl Snapshot {
                         Diagnosis::Acle => SubtypeGroup::Acle,
                         Diagnosis::Tumidus => SubtypeGroup::Tumidus,
                     }),
+                    age_years: None,
                     enrolment_date: None,
                     start_date: None,
                     baseline_activity: Measure::Value(f64::from(b.clasi_activity)),
@@ -381,6 +363,8 @@ impl Snapshot {
                         })
                         .collect(),
                     labs: Vec::new(),
+                    medications: Vec::new(),
+                    nerve_studies: Vec::new(),
                     decisions: Vec::new(),
                     disposition: None,
                     last_day: None,

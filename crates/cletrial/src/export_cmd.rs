@@ -131,11 +131,17 @@ async fn export(
                 .first()
                 .and_then(|study| study.get("protocol_text").map(text))
                 .ok_or_else(|| CliError::input("db: holds no protocol"))?;
-            let mut protocol = files.open(PROTOCOL_FILE).map_err(export_error)?;
-            protocol
-                .write_all(text.as_bytes())
-                .and_then(|()| protocol.flush())
-                .map_err(|error| CliError::Other(error.into()))?;
+            let cohort = if study.code.ends_with(DEMO_SUFFIX) {
+                "demo\n"
+            } else {
+                "record\n"
+            };
+            for (name, text) in [(PROTOCOL_FILE, text.as_str()), (COHORT_FILE, cohort)] {
+                let mut file = files.open(name).map_err(export_error)?;
+                file.write_all(text.as_bytes())
+                    .and_then(|()| file.flush())
+                    .map_err(|error| CliError::Other(error.into()))?;
+            }
             json!({"rows": rows})
         }
         Format::Sdtm | Format::Xpt => {
@@ -249,6 +255,11 @@ fn text(value: &Value) -> String {
 /// The protocol the tidy tables were recorded under, written beside them (`report --csv` reads
 /// its definitions from it).
 pub(crate) const PROTOCOL_FILE: &str = "protocol.toml";
+/// Beside the tidy tables: what the cohort is (`record`, `demo` or `synthetic`), which the report
+/// prints in its header.
+pub(crate) const COHORT_FILE: &str = "cohort.txt";
+/// The study codes of `cletrial demo` end in this.
+pub(crate) const DEMO_SUFFIX: &str = "-demo";
 
 async fn study_info(reader: &mut Reader) -> Result<StudyInfo, CliError> {
     let study = reader.study_records("study").await?;

@@ -12,18 +12,20 @@ use std::path::{Path, PathBuf};
 use analysis::derive::Definitions;
 use analysis::published::Cohort;
 use analysis::render::render;
-use analysis::report::{BaselineTest, Builder, CrPopulation, Report, Settings, build};
+use analysis::report::{Builder, Report, Settings, build};
 use analysis::snapshot::{
-    AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure, Name, Sex,
-    Snapshot, Source, SubjectSnapshot, SubtypeGroup, VisitPoint,
+    AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure,
+    MedicationSpan, Name, NerveStudy, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup,
+    VisitPoint,
 };
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use instruments::medication::Regimen;
 use jiff::civil::Date;
+use protocol::history::NerveFinding;
 use store::{
-    AdverseEvent, ClasiAssessment, DbUrl, Disposition, DosePeriod, LabResult, ProtocolDecision,
-    Store, StoreError,
+    AdverseEvent, BirthOrAge, ClasiAssessment, ConcomitantMedication, DbUrl, Decimal, Disposition,
+    DosePeriod, LabResult, NerveConductionStudy, ProtocolDecision, Store, StoreError,
 };
 
 use crate::io::{CliError, CmdResult, block_on, read_text};
@@ -31,23 +33,24 @@ use crate::protocol_cmd::load_protocol;
 
 /// Write the study report from a record, its tidy CSV tables or the published cohort.
 ///
-/// The report: index.html (self-contained: inline SVG, no script, no external resource),
-/// report.md, results.json (every number, each statistic with its method), tables/*.csv and
-/// figures/*.svg.
+/// The report is the protocol's [analysis]: its displays in order (participant flow, baseline,
+/// results, listings, figures, safety), each result computed by the statistic the protocol names.
+/// Files: index.html (self-contained: inline SVG, no script, no external resource), report.md,
+/// results.json (every number, each statistic with its method and its input file),
+/// tables/*.csv (each display's tables, and tables/input_<result>.csv: the rows each statistic
+/// was computed from, to recompute it in R or SciPy) and figures/*.svg.
 ///
-/// Response and relapse follow the protocol's [treatment.response] definitions: the study's own
-/// protocol with --db or --csv (the tables' protocol.toml), the lenalidomide trial's
-/// (nct01408199) with --published, or --protocol.
+/// The protocol is the study's own with --db or --csv (the tables' protocol.toml), the
+/// lenalidomide trial's (nct01408199) with --published, or --protocol.
 ///
 /// Examples:
 ///   cletrial report --published --out report-published
 ///   cletrial report --db study.sqlite --out report
-///   cletrial report --db study.sqlite --out report --baseline-test wilcoxon
+///   cletrial report --db study.sqlite --out report --protocol my-analysis-plan.toml
 ///   cletrial export --db study.sqlite --format csv --out tables && cletrial report --csv tables --out report
 ///
-/// With --csv, the tables are read in one pass, one thread per table, a subject at a time: a study
-/// of any size fits in memory (statistics keep per-visit counts of each score). The listings (derived
-/// datasets) keep the first --list subjects and the swimmer plot the first --lanes; the report says
+/// With --csv, the tables are read in one pass, one thread per table, a subject at a time. The
+/// listings keep the first --list subjects and the swimmer plot the first --lanes; the report says
 /// so. Each table must list its subjects in subject.csv's order, as both writers do.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
@@ -67,16 +70,11 @@ pub struct ReportArgs {
     /// The folder to write (created when missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// The protocol whose definitions apply (a TOML path or a shipped name); default: the study's own.
+    /// The protocol whose [analysis] and definitions apply (a TOML path or a shipped name);
+    /// default: the study's own.
     #[arg(long, value_name = "PROTOCOL")]
     protocol: Option<String>,
-    /// The test of each visit's CLASI against baseline in Figure 2 (paper: "t test").
-    #[arg(long, value_enum, default_value_t = TestArg::PairedT)]
-    baseline_test: TestArg,
-    /// Who the complete-response rate counts (paper: the evaluable patients, 12 of 14).
-    #[arg(long, value_enum, default_value_t = PopulationArg::Evaluable)]
-    cr_population: PopulationArg,
-    /// Subjects listed in the derived datasets (every statistic counts all subjects).
+    /// Subjects listed in the per-subject listings (every statistic counts all subjects).
     #[arg(long, value_name = "N", default_value_t = Settings::default().listed_subjects)]
     list: usize,
     /// Lanes of the swimmer plot (the first subjects).
@@ -87,28 +85,8 @@ pub struct ReportArgs {
     quiet: bool,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum TestArg {
-    PairedT,
-    Wilcoxon,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum PopulationArg {
-    Evaluable,
-    All,
-}
-
 pub fn run(args: ReportArgs) -> CmdResult {
     let settings = Settings {
-        baseline_test: match args.baseline_test {
-            TestArg::PairedT => BaselineTest::PairedT,
-            TestArg::Wilcoxon => BaselineTest::Wilcoxon,
-        },
-        cr_population: match args.cr_population {
-            PopulationArg::Evaluable => CrPopulation::Evaluable,
-            PopulationArg::All => CrPopulation::All,
-        },
         listed_subjects: args.list,
         swimmer_lanes: args.lanes,
         ..Settings::default()
@@ -124,7 +102,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
             let own = match (&args.protocol, own.exists()) {
                 (None, false) => {
                     return Err(CliError::input(format!(
-                        "--csv: {} has no {} (the export and simulate --format tidy write it), so the tables do not say which protocol defines response and relapse; name it with --protocol",
+                        "--csv: {} has no {} (the export and simulate --format tidy write it), so the tables do not say which protocol defines the analysis; name it with --protocol",
                         dir.display(),
                         crate::export_cmd::PROTOCOL_FILE
                     )));
@@ -132,14 +110,23 @@ pub fn run(args: ReportArgs) -> CmdResult {
                 (None, true) => Some(read_text("--csv", &own)?),
                 (Some(_), _) => None,
             };
-            let definitions = definitions(&args, own.as_deref())?;
+            let protocol = protocol_of(&args, own.as_deref())?;
             let study = dir
                 .canonicalize()
                 .ok()
                 .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "study".to_owned());
-            let title = format!("{study}: the study's tidy CSV tables");
-            let mut builder = builder(&study, &title, &definitions, settings)?;
+            let cohort = dir.join(crate::export_cmd::COHORT_FILE);
+            let source = match std::fs::read_to_string(&cohort).unwrap_or_default().trim() {
+                "demo" => Source::Demo,
+                "synthetic" => Source::Synthetic,
+                _ => Source::Record,
+            };
+            let title = format!(
+                "{}: the study's tidy CSV tables ({study})",
+                protocol.file().study.title
+            );
+            let mut builder = builder(&study, &title, source, &protocol, settings)?;
             tidy_in::read(dir, |subject| match subject.enrolment_date {
                 Some(_) => builder.add(&subject),
                 None => builder.add_not_enrolled(),
@@ -149,47 +136,54 @@ pub fn run(args: ReportArgs) -> CmdResult {
         (None, None) => {
             let cohort = Cohort::shipped().map_err(|e| CliError::Other(e.into()))?;
             let snapshot = Snapshot::from_published(&cohort);
-            build(&snapshot, &definitions(&args, None)?, settings)
-                .map_err(|error| CliError::input(error.to_string()))?
+            let protocol = protocol_of(&args, None)?;
+            build(
+                &snapshot,
+                protocol.analysis(),
+                definitions(&protocol).as_ref(),
+                settings,
+            )
+            .map_err(|error| CliError::input(error.to_string()))?
         }
     };
     write_report(&report, &args.out)
 }
 
-/// The protocol's response and relapse definitions: --protocol, else the study's own, else the
-/// lenalidomide trial's.
-fn definitions(args: &ReportArgs, own: Option<&str>) -> Result<Definitions, CliError> {
-    let protocol = match (&args.protocol, own) {
-        (Some(spec), _) => load_protocol(spec)?,
+/// The protocol whose analysis applies: --protocol, else the study's own, else the lenalidomide
+/// trial's.
+fn protocol_of(args: &ReportArgs, own: Option<&str>) -> Result<protocol::Protocol, CliError> {
+    match (&args.protocol, own) {
+        (Some(spec), _) => load_protocol(spec),
         (None, Some(text)) => protocol::Protocol::from_toml(text).map_err(|error| {
             CliError::input(format!(
                 "--protocol: the study's own protocol cannot be used ({error}); name one with --protocol"
             ))
-        })?,
-        (None, None) => load_protocol("nct01408199")?,
-    };
-    let algorithm = protocol.algorithm().ok_or_else(|| {
-        let whose = if args.protocol.is_some() {
-            "--protocol"
-        } else {
-            "the study's protocol"
-        };
-        CliError::input(format!(
-            "{whose}: {} has no [treatment] section, so response and relapse are not defined; a report of its own endpoints is not built yet",
-            protocol.id()
-        ))
-    })?;
-    Ok(Definitions::from_protocol(algorithm))
+        }),
+        (None, None) => load_protocol("nct01408199"),
+    }
+}
+
+/// The response and relapse definitions of a protocol with a treatment algorithm.
+fn definitions(protocol: &protocol::Protocol) -> Option<Definitions> {
+    protocol.algorithm().map(Definitions::from_protocol)
 }
 
 fn builder(
     study: &str,
     title: &str,
-    definitions: &Definitions,
+    source: Source,
+    protocol: &protocol::Protocol,
     settings: Settings,
 ) -> Result<Builder, CliError> {
-    Builder::new(study, title, Source::Record, definitions, settings)
-        .map_err(|error| CliError::input(error.to_string()))
+    Builder::new(
+        study,
+        title,
+        source,
+        protocol.analysis(),
+        definitions(protocol).as_ref(),
+        settings,
+    )
+    .map_err(|error| CliError::input(error.to_string()))
 }
 
 fn write_report(report: &Report, out: &Path) -> CmdResult {
@@ -215,7 +209,7 @@ fn write_report(report: &Report, out: &Path) -> CmdResult {
         "wrote {} files to {} ({} subjects)",
         files.len(),
         out.display(),
-        report.baseline.enrolled
+        report.flow.enrolled
     );
     Ok(())
 }
@@ -247,8 +241,13 @@ async fn report_record(
     let store = Store::open(url).await?;
     let result = async {
         let study = store.study().await?;
-        let definitions = definitions(args, Some(&study.protocol_text))?;
-        let mut builder = builder(&study.code, &study.title, &definitions, settings)?;
+        let protocol = protocol_of(args, Some(&study.protocol_text))?;
+        let source = if study.code.ends_with(crate::export_cmd::DEMO_SUFFIX) {
+            Source::Demo
+        } else {
+            Source::Record
+        };
+        let mut builder = builder(&study.code, &study.title, source, &protocol, settings)?;
         let subjects = store.subjects().await?;
         let bar = progress_bar(subjects.len() as u64, args.quiet);
         for subject in &subjects {
@@ -275,6 +274,8 @@ fn data<T>(stored: Vec<store::Stored<T>>) -> Vec<T> {
 struct SubjectRecords {
     code: String,
     sex: Option<Sex>,
+    /// The birth date, or the age in years at screening.
+    birth: Option<BirthOrAge>,
     subtype: Option<SubtypeGroup>,
     screening_date: Date,
     enrolment_date: Option<Date>,
@@ -284,12 +285,24 @@ struct SubjectRecords {
     /// (start, end, regimen).
     doses: Vec<(Date, Option<Date>, Regimen)>,
     events: Vec<EventRecord>,
-    /// (test, collected on, CTCAE grade).
-    labs: Vec<(Name, Date, Option<u8>)>,
+    /// (test, collected on, value, CTCAE grade).
+    labs: Vec<(Name, Date, Option<f64>, Option<u8>)>,
+    medications: Vec<MedicationRecord>,
+    /// (tested on, finding).
+    nerve_studies: Vec<(Date, NerveFinding)>,
     /// (decided on, phase).
     decisions: Vec<(Date, String)>,
     /// (date, status code), in record order.
     dispositions: Vec<(Date, String)>,
+}
+
+/// A concomitant medication: the drug's id, its dates and mg a day (`None`: not in mg, or as
+/// needed).
+struct MedicationRecord {
+    drug: Name,
+    start: Option<Date>,
+    end: Option<Date>,
+    mg_per_day: Option<f64>,
 }
 
 /// A CLASI assessment's totals (`None`: an item was not assessed).
@@ -322,6 +335,8 @@ async fn read_subject(
     let events: Vec<AdverseEvent> = data(store.records_of(id).await?);
     let labs: Vec<LabResult> = data(store.records_of(id).await?);
     let decisions: Vec<ProtocolDecision> = data(store.records_of(id).await?);
+    let medications: Vec<ConcomitantMedication> = data(store.records_of(id).await?);
+    let nerve_studies: Vec<NerveConductionStudy> = data(store.records_of(id).await?);
     let disposition: Vec<Disposition> = data(store.records_of(id).await?);
     Ok(snapshot_of(SubjectRecords {
         code: subject.data.code.clone(),
@@ -330,6 +345,7 @@ async fn read_subject(
             store::Sex::Male => Some(Sex::M),
             store::Sex::Unknown => None,
         },
+        birth: Some(subject.data.birth),
         subtype: subject.data.subtype.map(SubtypeGroup::of),
         screening_date: subject.data.screening_date,
         enrolment_date: subject.data.enrolment_date,
@@ -365,8 +381,22 @@ async fn read_subject(
             .iter()
             .map(|l| {
                 let grade = l.ctcae_grade().ok().flatten().map(|g| g.number());
-                (Name::from(l.test.as_str()), l.collected_on, grade)
+                let value = l.value.value().map(Decimal::as_f64);
+                (Name::from(l.test.as_str()), l.collected_on, value, grade)
             })
+            .collect(),
+        medications: medications
+            .iter()
+            .map(|m| MedicationRecord {
+                drug: Name::lasting(m.drug.id()),
+                start: m.start_date,
+                end: m.end_date,
+                mg_per_day: m.mg_per_day(),
+            })
+            .collect(),
+        nerve_studies: nerve_studies
+            .iter()
+            .map(|n| (n.tested_on, n.finding.engine()))
             .collect(),
         decisions: decisions
             .into_iter()
@@ -399,6 +429,7 @@ fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
         .chain(r.doses.iter().map(|d| d.1.unwrap_or(d.0)))
         .chain(r.events.iter().map(|e| e.end.unwrap_or(e.start)))
         .chain(r.labs.iter().map(|l| l.1))
+        .chain(r.nerve_studies.iter().map(|n| n.0))
         .chain(r.dispositions.iter().map(|d| d.0));
     let last_day = dates.max().map(day);
     // The visits' names are moved into the points, not copied.
@@ -421,9 +452,16 @@ fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
         })
         .collect();
     points.sort_by_key(|p| p.day);
+    let age_years = r.birth.map(|birth| match birth {
+        BirthOrAge::BirthDate(born) => {
+            f64::from(protocol::eligibility::whole_years(born, start) as i32)
+        }
+        BirthOrAge::AgeYears(years) => years as f64,
+    });
     SubjectSnapshot {
         id: r.code,
         sex: r.sex,
+        age_years,
         subtype: r.subtype,
         enrolment_date: r.enrolment_date.map(|d| d.to_string()),
         start_date: first_dose.map(|d| d.to_string()),
@@ -455,10 +493,29 @@ fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
         labs: r
             .labs
             .into_iter()
-            .map(|(test, date, grade)| LabGrade {
+            .map(|(test, date, value, grade)| LabGrade {
                 test,
                 day: day(date),
+                value,
                 grade,
+            })
+            .collect(),
+        medications: r
+            .medications
+            .into_iter()
+            .map(|m| MedicationSpan {
+                drug: m.drug,
+                start_day: m.start.map(day),
+                end_day: m.end.map(day),
+                mg_per_day: m.mg_per_day,
+            })
+            .collect(),
+        nerve_studies: r
+            .nerve_studies
+            .into_iter()
+            .map(|(date, finding)| NerveStudy {
+                day: day(date),
+                finding,
             })
             .collect(),
         decisions: r

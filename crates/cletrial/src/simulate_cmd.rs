@@ -417,6 +417,7 @@ fn run_to_tidy(plan: &Plan, dir: &Path, omit: &[tidy_out::Omit], bar: &ProgressB
     let codes = create(&dir.join("missing_codes.csv"))?;
     export::tidy::write_missing_codes(codes).map_err(anyhow::Error::from)?;
     std::fs::write(dir.join(PROTOCOL_FILE), &plan.protocol_text).map_err(write_error)?;
+    std::fs::write(dir.join(crate::export_cmd::COHORT_FILE), "synthetic\n").map_err(write_error)?;
     print_cohort(plan, cohort)
 }
 

@@ -183,3 +183,77 @@ impl FromStr for Subtype {
             .ok_or_else(|| UnknownSubtype(text.to_owned()))
     }
 }
+
+/// CLE subtype as the paper's Table 1 groups them (Gilliam's classification, tumidus apart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SubtypeGroup {
+    #[serde(rename = "DLE")]
+    Dle,
+    #[serde(rename = "Lupus profundus")]
+    LupusProfundus,
+    #[serde(rename = "SCLE")]
+    Scle,
+    #[serde(rename = "ACLE")]
+    Acle,
+    #[serde(rename = "LET")]
+    Tumidus,
+    #[serde(rename = "Other")]
+    Other,
+}
+
+impl SubtypeGroup {
+    pub const ALL: [SubtypeGroup; 6] = [
+        SubtypeGroup::Dle,
+        SubtypeGroup::LupusProfundus,
+        SubtypeGroup::Scle,
+        SubtypeGroup::Acle,
+        SubtypeGroup::Tumidus,
+        SubtypeGroup::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SubtypeGroup::Dle => "DLE",
+            SubtypeGroup::LupusProfundus => "Lupus profundus",
+            SubtypeGroup::Scle => "SCLE",
+            SubtypeGroup::Acle => "ACLE",
+            SubtypeGroup::Tumidus => "LET",
+            SubtypeGroup::Other => "Other",
+        }
+    }
+
+    /// The group with this id or label, in any case (`scle`, `SCLE`, `lupus profundus`).
+    pub fn find(text: &str) -> Option<SubtypeGroup> {
+        let wanted = crate::vocabulary::normalise(text);
+        SubtypeGroup::ALL.into_iter().find(|g| {
+            crate::vocabulary::normalise(g.id()) == wanted
+                || crate::vocabulary::normalise(g.label()) == wanted
+        })
+    }
+
+    /// A stable id for result names (`lupus_profundus`).
+    pub fn id(self) -> &'static str {
+        match self {
+            SubtypeGroup::Dle => "dle",
+            SubtypeGroup::LupusProfundus => "lupus_profundus",
+            SubtypeGroup::Scle => "scle",
+            SubtypeGroup::Acle => "acle",
+            SubtypeGroup::Tumidus => "let",
+            SubtypeGroup::Other => "other",
+        }
+    }
+
+    /// The group of a recorded subtype: every discoid form is DLE (the paper's Table 1 prints DLE
+    /// with its extent), profundus and tumidus keep their own rows as in the paper.
+    pub fn of(subtype: Subtype) -> SubtypeGroup {
+        use Subtype as S;
+        match subtype {
+            s if s.is_dle() => SubtypeGroup::Dle,
+            S::LupusProfundus => SubtypeGroup::LupusProfundus,
+            S::ScleAnnular | S::SclePapulosquamous => SubtypeGroup::Scle,
+            S::AcleLocalized | S::AcleGeneralized => SubtypeGroup::Acle,
+            S::Tumidus => SubtypeGroup::Tumidus,
+            _ => SubtypeGroup::Other,
+        }
+    }
+}

@@ -10,11 +10,14 @@
 //!   (`decide::fold` learns the state from the record one record at a time, `decide::rules`
 //!   applies the rules, `decide::reason` writes their sentences), and [`FollowUp`], which
 //!   carries the fold from visit to visit for a caller adding records in date order.
+//! - [`analysis`]: `[analysis]` resolved: the report's endpoints, each with its statistic,
+//!   population and display, refused at load when the report could not compute it.
 //! - [`schedule`]: visit, lab and pregnancy-test calendars with their windows.
 //!
 //! Invariants: no I/O; no clock (every date comes from the caller, so a decision is
 //! reproducible); no threshold, dose level or interval in code: all come from the protocol.
 
+pub mod analysis;
 pub mod decide;
 pub mod eligibility;
 pub mod history;

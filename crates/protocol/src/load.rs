@@ -9,6 +9,7 @@ use instruments::medication::{Amount, Drug, Regimen};
 use instruments::sledai::Flare;
 use instruments::vocabulary::{self, NEAREST, Unknown};
 
+use crate::analysis::Analysis;
 use crate::eligibility::{
     Comparison, Condition, Criterion, Eligibility, Field, FieldKind, Op, Threshold, count_per_mm3,
 };
@@ -102,6 +103,7 @@ pub struct Protocol {
     algorithm: Option<Algorithm>,
     /// `[[labs]]` checked (graded labs' units written as CTCAE's symbols), or the default.
     labs: Vec<LabSpec>,
+    analysis: Analysis,
 }
 
 impl Protocol {
@@ -121,12 +123,19 @@ impl Protocol {
         if let Some(treatment) = &file.treatment {
             check_lab_references(treatment, &labs, &mut problems);
         }
+        let analysis = match &file.analysis {
+            Some(spec) => {
+                crate::analysis::compile(spec, file.treatment.is_some(), &labs, &mut problems)
+            }
+            None => Analysis::minimal(),
+        };
         if problems.list.is_empty() {
             Ok(Protocol {
                 file,
                 eligibility,
                 algorithm,
                 labs,
+                analysis,
             })
         } else {
             Err(LoadError {
@@ -150,6 +159,11 @@ impl Protocol {
     /// The treatment algorithm; `None` for a study without one (a retrospective review).
     pub fn algorithm(&self) -> Option<&Algorithm> {
         self.algorithm.as_ref()
+    }
+
+    /// What the study report computes (`[analysis]`, or [`Analysis::minimal`] without one).
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
     }
 
     pub fn schedule(&self) -> &ScheduleSpec {
@@ -273,12 +287,12 @@ fn one_line(text: &str) -> String {
 }
 
 #[derive(Default)]
-struct Problems {
-    list: Vec<Problem>,
+pub(crate) struct Problems {
+    pub(crate) list: Vec<Problem>,
 }
 
 impl Problems {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.list.push(Problem {
             path: path.into(),
             message: message.into(),
@@ -286,7 +300,7 @@ impl Problems {
     }
 
     /// Reports ids seen twice within one list.
-    fn unique<'a>(&mut self, path: &str, ids: impl IntoIterator<Item = &'a str>) {
+    pub(crate) fn unique<'a>(&mut self, path: &str, ids: impl IntoIterator<Item = &'a str>) {
         let mut seen = BTreeSet::new();
         for (index, id) in ids.into_iter().enumerate() {
             if id.is_empty() {

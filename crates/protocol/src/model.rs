@@ -543,4 +543,95 @@ pub struct ProtocolFile {
     #[serde(default)]
     pub labs: Option<Vec<LabSpec>>,
     pub schedule: ScheduleSpec,
+    /// `[analysis]`: what the study report computes; absent, the report has the population
+    /// flow, the baseline and the adverse events only.
+    #[serde(default)]
+    pub analysis: Option<AnalysisSpec>,
+}
+
+/// `[analysis]`: the study's analyses as its paper or statistical analysis plan states them
+/// (checked and resolved into [`crate::analysis::Analysis`]).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisSpec {
+    /// Confidence level of every interval (default 0.95).
+    pub level: Option<f64>,
+    /// `[analysis.baseline]`: the baseline characteristics table.
+    pub baseline: Option<BaselineSpec>,
+    /// `[[analysis.visits]]`: analysis visits (study day with a window) that results by visit
+    /// and before/after comparisons use.
+    #[serde(default)]
+    pub visits: Vec<AnalysisVisitSpec>,
+    /// `[[analysis.displays]]`: the report's tables and figures, in report order.
+    #[serde(default)]
+    pub displays: Vec<DisplaySpec>,
+    /// `[[analysis.results]]`: each endpoint with its statistic and the display showing it.
+    #[serde(default)]
+    pub results: Vec<ResultSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineSpec {
+    pub title: String,
+    /// `sex`, `subtype`, `age`, `clasi_activity`, `clasi_damage`.
+    pub items: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisVisitSpec {
+    pub id: String,
+    pub text: String,
+    /// Exactly one of `day`, `week`, `month` (a month is 365.25 / 12 days, rounded).
+    pub day: Option<u32>,
+    pub week: Option<u32>,
+    pub month: Option<u32>,
+    /// A value this many days either side of the target counts for the visit.
+    pub window_days: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplaySpec {
+    pub id: String,
+    pub title: String,
+    /// `results` (default: the results that name it), `flow`, `baseline`, `subject_listing`,
+    /// `adverse_event_listing`, `safety`, `swimmer`.
+    pub kind: Option<String>,
+    /// A paragraph under the heading.
+    pub text: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultSpec {
+    pub id: String,
+    pub text: String,
+    /// What is derived per subject (see FORMAT.md, `[[analysis.results]]`).
+    pub measure: String,
+    /// How it is summarised.
+    pub statistic: String,
+    /// `enrolled` (default), `treated` or `evaluable`.
+    pub population: Option<String>,
+    /// The display that shows it.
+    pub display: String,
+    /// `adverse_event`: CTCAE terms, any when absent.
+    pub terms: Option<Vec<String>>,
+    /// `adverse_event`, `time_to_adverse_event`: the lowest CTCAE grade counted (default 1).
+    pub min_grade: Option<u8>,
+    /// `nerve_conduction`: the finding (`sensory_polyneuropathy`).
+    pub finding: Option<String>,
+    /// `lab`: the lab test's id from `[[labs]]`.
+    pub lab: Option<String>,
+    /// `concomitant_dose`: the drug.
+    pub drug: Option<String>,
+    /// `odds_ratio`, `kaplan_meier`, `describe`: subjects of these CLE subtype groups against
+    /// the others (`scle`, `dle`, `lupus_profundus`, `acle`, `let`, `other`).
+    pub by_subtype: Option<Vec<String>>,
+    /// `paired`: the analysis visits compared.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// `paired`, `by_visit`: `wilcoxon` or `paired_t`.
+    pub test: Option<String>,
 }

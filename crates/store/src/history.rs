@@ -145,8 +145,7 @@ impl ConcomitantMedication {
     /// Milligrams a day, averaged over the week (prednisone 10 mg on alternate days is 5);
     /// `None` unless the amount and a frequency with a weekly count are known.
     pub fn mg_per_day(&self) -> Option<f64> {
-        let (amount, _) = self.amount?;
-        Some(amount.mg() * self.frequency?.per_week()? / 7.0)
+        mg_per_day(self.amount, self.frequency)
     }
 
     /// Whether it was taken on `date`: started on or before (an unknown start counts as
@@ -197,6 +196,19 @@ pub enum DailyDose {
 
 /// The daily dose of `drug` on `date` (prednisone at the index date and 6 months later, as the
 /// paediatric review compares).
+/// Milligrams a day averaged over the week, when the amount and a weekly count are known.
+fn mg_per_day(amount: Option<(Amount, DoseUnit)>, frequency: Option<Frequency>) -> Option<f64> {
+    let (amount, _) = amount?;
+    Some(amount.mg() * frequency?.per_week()? / 7.0)
+}
+
+impl ConmedDose {
+    /// Milligrams a day, averaged over the week (as [`ConcomitantMedication::mg_per_day`]).
+    pub fn mg_per_day(&self) -> Option<f64> {
+        mg_per_day(self.amount, self.frequency)
+    }
+}
+
 pub fn daily_dose<'a>(
     conmeds: impl IntoIterator<Item = &'a ConcomitantMedication>,
     drug: Drug,

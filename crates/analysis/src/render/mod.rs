@@ -7,119 +7,117 @@ pub mod tables;
 
 use std::fmt::Write;
 
+use protocol::analysis::DisplayKind;
+
 use crate::report::Report;
 use crate::snapshot::Source;
 use svg::escape;
-use tables::{Table, figures, tables};
+use tables::{Table, display_figures, display_tables};
 
 /// Every file of a report but `results.json` (the shell serialises the [`Report`] itself).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
     pub html: String,
     pub markdown: String,
-    /// (`tables/<id>.csv`, CSV text).
+    /// (`tables/<id>.csv`, CSV text): the displays' tables, then each result's input rows.
     pub tables: Vec<(String, String)>,
     /// (`figures/<id>.svg`, SVG text).
     pub figures: Vec<(String, String)>,
 }
 
-/// Sections in report order: (heading, the tables in it, the figures in it, a paragraph).
-fn sections(report: &Report) -> Vec<(&'static str, Vec<&'static str>, Vec<String>, String)> {
-    let d = &report.definitions;
-    vec![
-        (
-            "Baseline characteristics",
-            vec!["table1_baseline", "table1_summary", "table1_clasi"],
-            vec![],
-            String::new(),
-        ),
-        (
-            "Clinical response",
-            vec!["table2_response"],
-            vec![],
-            format!(
-                "Complete response (CR): CLASI activity ≤ {} at any visit. Partial response (PR): an improvement of at least {}% from baseline by week {}. Relapse: CLASI activity ≥ {} after a CR. Definitions from the protocol ([treatment.response]), as in the paper's Endpoints section.",
-                d.complete_max_activity, d.partial_min_improvement_percent, d.partial_by_week, d.relapse_min_activity
-            ),
-        ),
-        (
-            "Adverse events",
-            vec!["table3_adverse_events"],
-            vec![],
-            String::new(),
-        ),
-        (
-            "Efficacy",
-            vec!["efficacy", "time_to_cr_by_subtype", "kaplan_meier", "kaplan_meier_steps"],
-            report
-                .efficacy
-                .curves
-                .iter()
-                .map(|c| tables::figure_stem(c.endpoint))
-                .collect(),
-            format!(
-                "Time-to-event endpoints in weeks from the first dose (relapse-free time from the CR). Adverse events count from CTCAE grade {} (the protocol's [treatment.toxicity] flag grade).",
-                d.ae_min_grade
-            ),
-        ),
-        (
-            "Figure 2: CLASI activity and damage over time",
-            vec!["figure2_clasi"],
-            vec!["figure2_clasi".to_owned()],
-            "Mean ± SEM by visit; each visit compared with baseline in the patients with both values.".to_owned(),
-        ),
-        (
-            "Dose over time",
-            vec![],
-            vec!["swimmer".to_owned()],
-            report.listing.note.clone(),
-        ),
-        (
-            "Safety",
-            vec!["safety_by_term", "safety_lab_shifts"],
-            vec![],
-            String::new(),
-        ),
-        (
-            "Derived datasets",
-            vec!["visits", "time_to_event"],
-            vec![],
-            format!(
-                "The per-subject dataset is Tables 1 and 2 together.{}",
-                if report.listing.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(" Listings are capped: {}.", report.listing.note)
-                }
-            ),
-        ),
-    ]
+/// A display rendered: its heading, paragraph, figures and tables.
+struct Section {
+    heading: String,
+    paragraph: String,
+    figures: Vec<(String, String)>,
+    tables: Vec<Table>,
 }
 
+fn sections(report: &Report) -> Vec<Section> {
+    report
+        .analysis
+        .displays
+        .iter()
+        .map(|display| {
+            let mut paragraph = display.text.clone().unwrap_or_default();
+            let extra = match display.kind {
+                DisplayKind::Swimmer | DisplayKind::Baseline | DisplayKind::SubjectListing => {
+                    report.listing_note()
+                }
+                DisplayKind::Results => definitions_note(report, display),
+                _ => String::new(),
+            };
+            if !extra.is_empty() {
+                if !paragraph.is_empty() {
+                    paragraph.push(' ');
+                }
+                paragraph.push_str(&extra);
+            }
+            Section {
+                heading: display.title.clone(),
+                paragraph,
+                figures: display_figures(report, display),
+                tables: display_tables(report, display),
+            }
+        })
+        .collect()
+}
+
+/// The protocol's response definitions, under a display whose results use them.
+fn definitions_note(report: &Report, display: &protocol::analysis::Display) -> String {
+    let uses = report
+        .analysis
+        .results_in(&display.id)
+        .any(|r| r.measure.needs_response());
+    match (&report.definitions, uses) {
+        (Some(d), true) => format!(
+            "Complete response (CR): CLASI activity ≤ {} at any visit. Partial response (PR): an improvement of at least {}% from baseline by week {}. Relapse: CLASI activity ≥ {} after a CR. Definitions from the protocol's [treatment.response].",
+            d.complete_max_activity,
+            d.partial_min_improvement_percent,
+            d.partial_by_week,
+            d.relapse_min_activity
+        ),
+        _ => String::new(),
+    }
+}
+
+/// What the cohort is, for the report's header.
 fn source_line(report: &Report) -> &'static str {
     match report.source {
         Source::Record => {
-            "Source: the study record (every derived value computed from the recorded visits, doses and events)."
+            "Cohort: the study record (every derived value computed from the recorded visits, doses and events)."
         }
+        Source::Demo => {
+            "Cohort: a demonstration study of synthetic patients (cletrial demo), not real patients."
+        }
+        Source::Synthetic => "Cohort: simulated patients (cletrial simulate), not real patients.",
         Source::Published => {
-            "Source: the paper's Tables 1-3 as transcribed in data/published (outcomes as the paper derived them; visit-level CLASI, doses over time, event dates and laboratory results are not published)."
+            "Cohort: the paper's Tables 1-3 as transcribed in data/published (outcomes as the paper derived them; visit-level CLASI, doses over time, event dates and laboratory results are not published)."
         }
     }
 }
 
 /// Renders every file of `report`.
 pub fn render(report: &Report) -> Rendered {
-    let all_tables = tables(report);
-    let all_figures = figures(report);
-    Rendered {
-        html: html(report, &all_tables, &all_figures),
-        markdown: markdown(report, &all_tables),
-        tables: all_tables
+    let sections = sections(report);
+    let mut tables: Vec<(String, String)> = sections
+        .iter()
+        .flat_map(|s| &s.tables)
+        .map(|t| (format!("tables/{}.csv", t.id), t.csv()))
+        .collect();
+    tables.extend(
+        report
+            .inputs
             .iter()
-            .map(|t| (format!("tables/{}.csv", t.id), t.csv()))
-            .collect(),
-        figures: all_figures
-            .into_iter()
+            .map(|i| (i.path.clone(), i.csv.clone())),
+    );
+    Rendered {
+        html: html(report, &sections),
+        markdown: markdown(report, &sections),
+        tables,
+        figures: sections
+            .iter()
+            .flat_map(|s| s.figures.iter().cloned())
             .map(|(stem, svg)| (format!("figures/{stem}.svg"), svg))
             .collect(),
     }
@@ -128,32 +126,26 @@ pub fn render(report: &Report) -> Rendered {
 const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}\
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:14px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}\
 th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:4px 0}\
-figure{margin:1em 0}p.note{color:#555;font-size:13px}";
+figure{margin:1em 0}p.note{color:#555;font-size:13px}p.cohort{font-weight:bold;background:#fff4d6;padding:4px 8px;display:inline-block}";
 
-fn find<'a>(all: &'a [Table], id: &str) -> Option<&'a Table> {
-    all.iter().find(|t| t.id == id)
-}
-
-fn html(report: &Report, all: &[Table], figures: &[(String, String)]) -> String {
+fn html(report: &Report, sections: &[Section]) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{s}: study report</h1>\n<p>{t}</p>\n<p class=\"note\">{src}</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{s}: study report</h1>\n<p>{t}</p>\n<p class=\"cohort\">{src}</p>\n",
         t = escape(&report.title),
         s = escape(&report.study),
         src = escape(source_line(report)),
     );
-    for (heading, table_ids, figure_ids, paragraph) in sections(report) {
-        let _ = writeln!(out, "<h2>{}</h2>", escape(heading));
-        if !paragraph.is_empty() {
-            let _ = writeln!(out, "<p>{}</p>", escape(&paragraph));
+    for section in sections {
+        let _ = writeln!(out, "<h2>{}</h2>", escape(&section.heading));
+        if !section.paragraph.is_empty() {
+            let _ = writeln!(out, "<p>{}</p>", escape(&section.paragraph));
         }
-        for id in &figure_ids {
-            if let Some((_, svg)) = figures.iter().find(|(stem, _)| stem == id) {
-                let _ = writeln!(out, "<figure>{svg}</figure>");
-            }
+        for (_, svg) in &section.figures {
+            let _ = writeln!(out, "<figure>{svg}</figure>");
         }
-        for table in table_ids.iter().filter_map(|id| find(all, id)) {
+        for table in &section.tables {
             html_table(&mut out, table);
         }
     }
@@ -168,8 +160,8 @@ fn html_table(out: &mut String, table: &Table) {
         table.id,
         escape(&table.title)
     );
-    for column in &table.columns {
-        let _ = write!(out, "<th>{}</th>", escape(column));
+    for (_, label) in &table.columns {
+        let _ = write!(out, "<th>{}</th>", escape(label));
     }
     out.push_str("</tr></thead><tbody>");
     for row in &table.rows {
@@ -190,29 +182,30 @@ fn html_table(out: &mut String, table: &Table) {
     }
 }
 
-fn markdown(report: &Report, all: &[Table]) -> String {
+fn markdown(report: &Report, sections: &[Section]) -> String {
     let mut out = format!(
         "# {}: study report\n\n{}\n\n{}\n",
         report.study,
         report.title,
         source_line(report)
     );
-    for (heading, table_ids, figure_ids, paragraph) in sections(report) {
-        let _ = write!(out, "\n## {heading}\n\n");
-        if !paragraph.is_empty() {
-            let _ = write!(out, "{paragraph}\n\n");
+    for section in sections {
+        let _ = write!(out, "\n## {}\n\n", section.heading);
+        if !section.paragraph.is_empty() {
+            let _ = write!(out, "{}\n\n", section.paragraph);
         }
-        for id in &figure_ids {
+        for (id, _) in &section.figures {
             let _ = write!(out, "![{id}](figures/{id}.svg)\n\n");
         }
-        for table in table_ids.iter().filter_map(|id| find(all, id)) {
+        for table in &section.tables {
             let cell = |text: String| text.replace('|', "\\|");
+            let labels: Vec<&str> = table.columns.iter().map(|c| c.1).collect();
             let _ = write!(
                 out,
                 "**{}** ([CSV](tables/{}.csv))\n\n| {} |\n|{}\n",
                 table.title,
                 table.id,
-                table.columns.join(" | "),
+                labels.join(" | "),
                 "---|".repeat(table.columns.len())
             );
             for row in &table.rows {

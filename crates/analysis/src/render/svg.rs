@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{Curve, Figure2Point, Lane, ScorePoint};
+use crate::report::{ByVisit, Flow, Lane, Survival};
 
 const WIDTH: f64 = 760.0;
 const FONT: &str = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\"";
@@ -161,43 +161,46 @@ fn caption(out: &mut String, y: f64, text: &str) -> f64 {
     at
 }
 
-/// A series of Figure 2: label, colour, which score, circle (else square) markers.
-type Series = (
-    &'static str,
-    &'static str,
-    fn(&Figure2Point) -> &ScorePoint,
-    bool,
-);
-
 /// A legend entry: draws its symbol at (x, y), label, width taken.
 type LegendItem = (fn(f64, f64) -> String, &'static str, f64);
 
-/// Figure 2: mean +- SEM of CLASI activity and damage by visit; `*` marks p < 0.05 against baseline.
-pub fn figure2(points: &[Figure2Point], test_name: &str) -> String {
+/// Colours and markers of the series of a by-visit figure, in order.
+const SERIES: [(&str, bool); 4] = [
+    (ACTIVITY, true),
+    (DAMAGE, false),
+    ("#2e7d32", true),
+    ("#6a1b9a", false),
+];
+
+/// Mean +- SEM of each result by analysis visit, at the visit's target week, with n under each
+/// point; `*` marks p < 0.05 against baseline.
+pub fn by_visit(title: &str, series: &[(&str, &ByVisit)]) -> String {
     let mut out = String::new();
-    let height = 470.0;
-    open(
-        &mut out,
-        height,
-        "Figure 2. CLASI activity and damage by visit (mean ± SEM)",
-    );
-    let top_of = |p: &ScorePoint| {
-        p.described
-            .as_ref()
-            .map_or(0.0, |d| d.mean + d.sem.unwrap_or(0.0))
-    };
+    let height = 500.0;
+    open(&mut out, height, title);
+    let top = |d: &crate::report::Described| d.mean + d.sem.unwrap_or(0.0);
     let y_max = axis_max(
-        points
+        series
             .iter()
-            .map(|p| top_of(&p.activity).max(top_of(&p.damage)))
+            .flat_map(|(_, b)| {
+                b.points
+                    .iter()
+                    .filter_map(|p| p.described.as_ref().map(top))
+            })
             .fold(1.0, f64::max),
     );
-    let x_max = axis_max(points.iter().map(|p| p.week).fold(4.0, f64::max));
+    let weeks = |day: i64| day as f64 / 7.0;
+    let x_max = axis_max(
+        series
+            .iter()
+            .flat_map(|(_, b)| b.points.iter().map(|p| weeks(p.day)))
+            .fold(4.0, f64::max),
+    );
     let frame = Frame {
         left: 80.0,
         top: 60.0,
         width: WIDTH - 110.0,
-        height: height - 190.0,
+        height: height - 240.0,
         x_max,
         y_min: 0.0,
         y_max,
@@ -205,25 +208,29 @@ pub fn figure2(points: &[Figure2Point], test_name: &str) -> String {
     frame.axes(
         &mut out,
         ("Study week", &ticks(0.0, x_max)),
-        "CLASI score (points)",
+        "Mean ± SEM",
         &ticks(0.0, y_max),
         false,
     );
-    let series: [Series; 2] = [
-        ("CLASI activity", ACTIVITY, |p| &p.activity, true),
-        ("CLASI damage", DAMAGE, |p| &p.damage, false),
-    ];
-    for (index, (label, colour, pick, circle)) in series.into_iter().enumerate() {
-        let located: Vec<(f64, f64, f64, bool)> = points
+    let mut methods: Vec<&str> = Vec::new();
+    for (index, (label, result)) in series.iter().enumerate() {
+        let (colour, circle) = SERIES[index % SERIES.len()];
+        let located: Vec<(f64, f64, f64, bool)> = result
+            .points
             .iter()
             .filter_map(|p| {
-                let score = pick(p);
-                score.described.as_ref().map(|d| {
-                    let significant = score.test.as_ref().is_some_and(|t| t.p_value < 0.05);
-                    (p.week, d.mean, d.sem.unwrap_or(0.0), significant)
+                p.described.as_ref().map(|d| {
+                    let significant = p.test.as_ref().is_some_and(|t| t.p_value < 0.05);
+                    (weeks(p.day), d.mean, d.sem.unwrap_or(0.0), significant)
                 })
             })
             .collect();
+        methods.extend(
+            result
+                .points
+                .iter()
+                .filter_map(|p| p.test.as_ref().map(|t| t.method)),
+        );
         let path: Vec<String> = located
             .iter()
             .map(|(w, m, _, _)| format!("{:.1},{:.1}", frame.x(*w), frame.y(*m)))
@@ -252,29 +259,42 @@ pub fn figure2(points: &[Figure2Point], test_name: &str) -> String {
                 );
             }
         }
-        let lx = frame.left + 20.0 + 190.0 * index as f64;
+        // n under each visit, one row per series, below the axis labels.
+        let row_y = frame.top + frame.height + 60.0 + 18.0 * index as f64;
+        let _ = write!(
+            out,
+            r##"<text x="20" y="{row_y:.1}" font-size="12" fill="{colour}">n</text>"##
+        );
+        for p in &result.points {
+            let _ = write!(
+                out,
+                r##"<text x="{x:.1}" y="{row_y:.1}" text-anchor="middle" font-size="12" fill="{colour}">{n}</text>"##,
+                x = frame.x(weeks(p.day)),
+                n = p.described.as_ref().map_or(0, |d| d.n),
+            );
+        }
+        let lx = frame.left + 20.0 + 250.0 * index as f64;
         out.push_str(&marker(lx, 48.0, colour, circle));
         let _ = write!(
             out,
             r##"<text x="{tx:.1}" y="52.5" font-size="13">{label}</text>"##,
-            tx = lx + 10.0
+            tx = lx + 10.0,
+            label = escape(label),
         );
     }
+    methods.dedup();
     let below = caption(
         &mut out,
-        height - 70.0,
-        &format!("Error bars: ± 1 SEM. * p < 0.05 against baseline ({test_name})."),
+        height - 110.0 + 18.0 * series.len().saturating_sub(1) as f64,
+        &format!(
+            "Error bars: ± 1 SEM. * p < 0.05 against baseline ({}). Each value is placed at its analysis visit's target week (values outside every visit window are left out).",
+            methods
+                .first()
+                .copied()
+                .unwrap_or("no test: only baseline values")
+        ),
     );
-    let only_baseline = points.len() == 1;
-    caption(
-        &mut out,
-        below,
-        if only_baseline {
-            "Only baseline values are in the source: the visit-level CLASI is not published."
-        } else {
-            "Each visit is placed at its median study week; n per point is in figure2_clasi.csv."
-        },
-    );
+    let _ = below;
     out.push_str("</svg>");
     out
 }
@@ -291,131 +311,182 @@ fn marker(x: f64, y: f64, colour: &str, circle: bool) -> String {
     }
 }
 
-/// A Kaplan-Meier curve with its pointwise interval, censoring ticks and the numbers at risk.
-pub fn kaplan_meier(curve: &Curve) -> String {
+/// Kaplan-Meier curves with their pointwise intervals, censoring ticks and the numbers at risk;
+/// the key sits under the plot, off the curves.
+pub fn kaplan_meier(title: &str, survival: &Survival, level: f64) -> String {
     let mut out = String::new();
-    if !curve.estimated {
-        open(&mut out, 140.0, curve.title);
-        let below = caption(
-            &mut out,
-            64.0,
-            &format!("Kaplan-Meier curve {}.", curve.note),
-        );
-        caption(
-            &mut out,
-            below,
-            &format!("{} subjects, {} events.", curve.n, curve.events),
-        );
+    let curves = &survival.curves;
+    if curves.iter().any(|c| !c.estimated) {
+        open(&mut out, 140.0, title);
+        let mut at = 64.0;
+        for curve in curves {
+            at = caption(
+                &mut out,
+                at,
+                &format!(
+                    "{}: {} subjects, {} events; Kaplan-Meier curve {}.",
+                    curve.group, curve.n, curve.events, curve.note
+                ),
+            );
+        }
         out.push_str("</svg>");
         return out;
     }
-    let height = 460.0;
-    open(&mut out, height, curve.title);
-    let last = curve.steps.last().map_or(1.0, |s| s.weeks);
+    let risk_rows = curves.len() as f64;
+    let height = 430.0 + 20.0 * risk_rows + 20.0;
+    open(&mut out, height, title);
+    let last = curves
+        .iter()
+        .filter_map(|c| c.at_risk.last().map(|a| a.0))
+        .fold(1.0, f64::max);
     let frame = Frame {
         left: 80.0,
         top: 50.0,
         width: WIDTH - 110.0,
-        height: height - 230.0,
-        x_max: curve.at_risk.last().map_or(axis_max(last), |a| a.0),
+        height: 230.0,
+        x_max: last,
         y_min: 0.0,
         y_max: 1.0,
     };
     // The x ticks are the times of the risk table, so each count sits under its tick.
-    let x_ticks: Vec<f64> = curve.at_risk.iter().map(|a| a.0).collect();
+    let x_ticks: Vec<f64> = curves
+        .iter()
+        .max_by_key(|c| c.at_risk.len())
+        .map_or_else(Vec::new, |c| c.at_risk.iter().map(|a| a.0).collect());
     frame.axes(
         &mut out,
         ("Weeks", &x_ticks),
-        curve.y_label,
+        "Proportion without the event",
         &[0.0, 0.25, 0.5, 0.75, 1.0],
         true,
     );
-    let (mut line, mut upper, mut lower) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut s, mut hi, mut lo, mut t) = (1.0, 1.0, 1.0, 0.0);
-    for step in &curve.steps {
+    let colours = [ACTIVITY, DAMAGE];
+    for (index, curve) in curves.iter().enumerate() {
+        let colour = colours[index % colours.len()];
+        let (mut line, mut upper, mut lower) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut s, mut hi, mut lo, mut t) = (1.0, 1.0, 1.0, 0.0);
+        for step in &curve.steps {
+            for (path, value) in [(&mut line, s), (&mut upper, hi), (&mut lower, lo)] {
+                path.push(format!("{:.1},{:.1}", frame.x(t), frame.y(value)));
+                path.push(format!("{:.1},{:.1}", frame.x(step.weeks), frame.y(value)));
+            }
+            t = step.weeks;
+            s = step.survival;
+            hi = step.ci_high.unwrap_or(hi);
+            lo = step.ci_low.unwrap_or(0.0);
+        }
         for (path, value) in [(&mut line, s), (&mut upper, hi), (&mut lower, lo)] {
             path.push(format!("{:.1},{:.1}", frame.x(t), frame.y(value)));
-            path.push(format!("{:.1},{:.1}", frame.x(step.weeks), frame.y(value)));
         }
-        t = step.weeks;
-        s = step.survival;
-        hi = step.ci_high.unwrap_or(hi);
-        lo = step.ci_low.unwrap_or(0.0);
-    }
-    for (path, value) in [(&mut line, s), (&mut upper, hi), (&mut lower, lo)] {
-        path.push(format!("{:.1},{:.1}", frame.x(t), frame.y(value)));
-    }
-    for band in [&upper, &lower] {
+        for band in [&upper, &lower] {
+            let _ = write!(
+                out,
+                r##"<polyline points="{}" fill="none" stroke="{colour}" stroke-dasharray="4 3" stroke-opacity="0.6"/>"##,
+                band.join(" ")
+            );
+        }
         let _ = write!(
             out,
-            r##"<polyline points="{}" fill="none" stroke="{ACTIVITY}" stroke-dasharray="4 3" stroke-opacity="0.6"/>"##,
-            band.join(" ")
+            r##"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2.2"/>"##,
+            line.join(" ")
         );
+        for step in curve.steps.iter().filter(|s| s.n_censor > 0) {
+            let (x, y) = (frame.x(step.weeks), frame.y(step.survival));
+            let _ = write!(
+                out,
+                r##"<line x1="{x:.1}" y1="{a:.1}" x2="{x:.1}" y2="{b:.1}" stroke="#000" stroke-width="1.5"/>"##,
+                a = y - 6.0,
+                b = y + 6.0
+            );
+        }
+    }
+    // The key, under the axis title.
+    let key_y = frame.top + frame.height + 58.0;
+    let mut kx = frame.left;
+    for (index, curve) in curves.iter().enumerate() {
+        let colour = colours[index % colours.len()];
+        let label = if curve.group == "all" {
+            "Kaplan-Meier estimate".to_owned()
+        } else {
+            curve.group.clone()
+        };
+        let _ = write!(
+            out,
+            r##"<line x1="{kx:.1}" y1="{key_y:.1}" x2="{k2:.1}" y2="{key_y:.1}" stroke="{colour}" stroke-width="2.2"/><text x="{tx:.1}" y="{ty:.1}" font-size="13">{label}</text>"##,
+            k2 = kx + 24.0,
+            tx = kx + 30.0,
+            ty = key_y + 4.5,
+            label = escape(&label),
+        );
+        kx += 40.0 + 8.0 * label.len() as f64;
     }
     let _ = write!(
         out,
-        r##"<polyline points="{}" fill="none" stroke="{ACTIVITY}" stroke-width="2.2"/>"##,
-        line.join(" ")
+        r##"<line x1="{kx:.1}" y1="{key_y:.1}" x2="{k2:.1}" y2="{key_y:.1}" stroke="#555" stroke-dasharray="4 3"/><text x="{tx:.1}" y="{ty:.1}" font-size="13">{pct:.0}% interval</text><line x1="{cx:.1}" y1="{c1:.1}" x2="{cx:.1}" y2="{c2:.1}" stroke="#000" stroke-width="1.5"/><text x="{tx2:.1}" y="{ty:.1}" font-size="13">censored</text>"##,
+        k2 = kx + 24.0,
+        tx = kx + 30.0,
+        ty = key_y + 4.5,
+        pct = 100.0 * level,
+        cx = kx + 150.0,
+        c1 = key_y - 6.0,
+        c2 = key_y + 6.0,
+        tx2 = kx + 160.0,
     );
-    for step in curve.steps.iter().filter(|s| s.n_censor > 0) {
-        let (x, y) = (frame.x(step.weeks), frame.y(step.survival));
-        let _ = write!(
-            out,
-            r##"<line x1="{x:.1}" y1="{a:.1}" x2="{x:.1}" y2="{b:.1}" stroke="#000" stroke-width="1.5"/>"##,
-            a = y - 6.0,
-            b = y + 6.0
-        );
-    }
-    let legend_y = frame.top + 14.0;
-    let lx = frame.left + frame.width - 230.0;
-    let _ = write!(
-        out,
-        r##"<line x1="{lx}" y1="{legend_y}" x2="{l2}" y2="{legend_y}" stroke="{ACTIVITY}" stroke-width="2.2"/><text x="{t1}" y="{ly}" font-size="13">Kaplan-Meier estimate</text><line x1="{lx}" y1="{y2}" x2="{l2}" y2="{y2}" stroke="{ACTIVITY}" stroke-dasharray="4 3"/><text x="{t1}" y="{ly2}" font-size="13">95% interval</text><line x1="{tx}" y1="{y3a}" x2="{tx}" y2="{y3b}" stroke="#000" stroke-width="1.5"/><text x="{t1}" y="{ly3}" font-size="13">censored</text>"##,
-        l2 = lx + 24.0,
-        t1 = lx + 30.0,
-        ly = legend_y + 4.5,
-        y2 = legend_y + 18.0,
-        ly2 = legend_y + 22.5,
-        tx = lx + 12.0,
-        y3a = legend_y + 30.0,
-        y3b = legend_y + 42.0,
-        ly3 = legend_y + 40.5,
-    );
-    let risk_y = frame.top + frame.height + 64.0;
+    let risk_y = key_y + 30.0;
     let _ = write!(
         out,
         r##"<text x="20" y="{risk_y:.1}" font-size="13" font-weight="bold">Number at risk</text>"##
     );
-    for (week, n) in &curve.at_risk {
-        if *week <= frame.x_max {
+    for (index, curve) in curves.iter().enumerate() {
+        let y = risk_y + 20.0 * (index as f64 + 1.0);
+        if curves.len() > 1 {
             let _ = write!(
                 out,
-                r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="13">{n}</text>"##,
-                x = frame.x(*week),
-                y = risk_y + 20.0
+                r##"<text x="20" y="{y:.1}" font-size="12" fill="{c}">{g}</text>"##,
+                c = colours[index % colours.len()],
+                g = escape(&curve.group),
             );
         }
+        for (week, n) in &curve.at_risk {
+            if *week <= frame.x_max {
+                let _ = write!(
+                    out,
+                    r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="13">{n}</text>"##,
+                    x = frame.x(*week),
+                );
+            }
+        }
     }
-    let median = curve.median_weeks.map_or_else(
-        || "not reached".to_owned(),
-        |m| format!("{} weeks", trim(m)),
-    );
+    let summary: Vec<String> = curves
+        .iter()
+        .map(|c| {
+            let median = c.median_weeks.map_or_else(
+                || "not reached".to_owned(),
+                |m| format!("{} weeks", trim(m)),
+            );
+            format!(
+                "{}: {} subjects, {} events, median {median}",
+                c.group, c.n, c.events
+            )
+        })
+        .collect();
+    let log_rank = survival
+        .log_rank
+        .as_ref()
+        .map_or_else(String::new, |l| format!(" Log-rank p = {:.4}.", l.p_value));
     let below = caption(
         &mut out,
-        height - 62.0,
-        &format!(
-            "{} subjects, {} events; median {median}; {}.",
-            curve.n, curve.events, curve.note
-        ),
+        height - 40.0,
+        &format!("{}.{log_rank}", summary.join("; ")),
     );
-    caption(&mut out, below, curve.method);
+    let _ = below;
     out.push_str("</svg>");
     out
 }
 
 /// The swimmer plot: one lane per patient, the bar coloured by dose (darker: more drug a week),
 /// with CR, relapse, adverse event and withdrawal markers; the key names each regimen in words.
-pub fn swimmer(lanes: &[Lane]) -> String {
+pub fn swimmer(title: &str, lanes: &[Lane]) -> String {
     let mut out = String::new();
     let lane_height = 26.0;
     let top = 78.0;
@@ -432,7 +503,7 @@ pub fn swimmer(lanes: &[Lane]) -> String {
     let per_row = (((WIDTH - 20.0) / KEY_ENTRY).floor() as usize).max(1);
     let key_rows = 1 + doses.len().div_ceil(per_row);
     let height = top + plot_height + 106.0 + 22.0 * key_rows as f64;
-    open(&mut out, height, "Swimmer plot: dose over time per patient");
+    open(&mut out, height, title);
     let last = lanes.iter().filter_map(|l| l.end_weeks).fold(4.0, f64::max);
     let frame = Frame {
         left: 175.0,
@@ -614,4 +685,96 @@ fn withdrawal_marker(x: f64, y: f64) -> String {
         a = y - 5.0,
         b = y + 5.0
     )
+}
+
+/// The participant flow as boxes, CONSORT-style: screened, then not enrolled to the side,
+/// enrolled, treated, and how participation ended.
+pub fn flow(title: &str, flow: &Flow) -> String {
+    let mut out = String::new();
+    let ended: Vec<String> = flow
+        .withdrawn
+        .iter()
+        .map(|(reason, n)| format!("{reason}: {n}"))
+        .collect();
+    let height = 420.0 + 18.0 * ended.len() as f64;
+    open(&mut out, height, title);
+    let centre = 250.0;
+    let box_at = |out: &mut String, x: f64, y: f64, w: f64, lines: &[String]| -> f64 {
+        let h = 14.0 + 18.0 * lines.len() as f64;
+        let _ = write!(
+            out,
+            r##"<rect x="{l:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="#f7f9fc" stroke="#1f4e9c" rx="4"/>"##,
+            l = x - w / 2.0,
+        );
+        for (i, line) in lines.iter().enumerate() {
+            let _ = write!(
+                out,
+                r##"<text x="{x:.1}" y="{ty:.1}" text-anchor="middle" font-size="13">{t}</text>"##,
+                ty = y + 21.0 + 18.0 * i as f64,
+                t = escape(line),
+            );
+        }
+        y + h
+    };
+    let arrow = |out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64| {
+        let _ = write!(
+            out,
+            r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#333" stroke-width="1.3"/><circle cx="{x2:.1}" cy="{y2:.1}" r="2.5" fill="#333"/>"##
+        );
+    };
+    let mut y = 50.0;
+    let bottom = box_at(
+        &mut out,
+        centre,
+        y,
+        260.0,
+        &[format!("Screened: {}", flow.screened)],
+    );
+    let side_y = bottom + 14.0;
+    arrow(&mut out, centre, bottom, centre, bottom + 50.0);
+    arrow(
+        &mut out,
+        centre,
+        side_y + 16.0,
+        centre + 170.0,
+        side_y + 16.0,
+    );
+    box_at(
+        &mut out,
+        centre + 300.0,
+        side_y,
+        260.0,
+        &[format!("Not enrolled: {}", flow.not_enrolled)],
+    );
+    y = bottom + 50.0;
+    let bottom = box_at(
+        &mut out,
+        centre,
+        y,
+        260.0,
+        &[format!("Enrolled: {}", flow.enrolled)],
+    );
+    arrow(&mut out, centre, bottom, centre, bottom + 40.0);
+    y = bottom + 40.0;
+    let bottom = box_at(
+        &mut out,
+        centre,
+        y,
+        320.0,
+        &[format!("Treated (a dose recorded): {}", flow.treated)],
+    );
+    arrow(&mut out, centre, bottom, centre, bottom + 40.0);
+    y = bottom + 40.0;
+    let mut lines = vec![
+        format!("Completed: {}", flow.completed),
+        format!(
+            "Ended early: {}",
+            flow.withdrawn.iter().map(|w| w.1).sum::<usize>()
+        ),
+    ];
+    lines.extend(ended.iter().map(|e| format!("   {e}")));
+    lines.push(format!("No end recorded: {}", flow.ongoing));
+    box_at(&mut out, centre, y, 420.0, &lines);
+    out.push_str("</svg>");
+    out
 }

@@ -1,10 +1,13 @@
-//! Every table of the report as rows of cells, one shape for HTML, Markdown and CSV.
+//! Every table of the report as rows of cells, one shape for HTML, Markdown and CSV. Headers are
+//! words in HTML and Markdown and short snake-case ids in CSV, which R and pandas read as names.
 
-use crate::derive::{BestResponse, Endpoint};
-use crate::report::{Count, Described, Rate, Report};
-use crate::snapshot::{Measure, number};
+use protocol::analysis::{BaselineItem, Display, DisplayKind};
 
-/// One cell: text, a number (shown rounded, written in full to CSV), or a missing-value code.
+use crate::derive::BestResponse;
+use crate::report::{Computed, Count, Described, Rate, Report, ResultOut};
+use crate::snapshot::{Measure, Sex, number};
+
+/// One cell: text, a number (shown rounded, written in full to CSV), or nothing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
     Text(String),
@@ -44,8 +47,21 @@ fn num(value: f64, decimals: usize) -> Cell {
     Cell::Number { value, decimals }
 }
 
+fn int(value: usize) -> Cell {
+    num(value as f64, 0)
+}
+
 fn opt(value: Option<f64>, decimals: usize) -> Cell {
     value.map_or(Cell::Empty, |v| num(v, decimals))
+}
+
+/// A p-value as a reader expects it: 4 decimals, or "< 0.0001".
+fn p_cell(p: f64) -> Cell {
+    if p < 1e-4 {
+        Cell::Text(format!("< 0.0001 ({p:.2e})"))
+    } else {
+        num(p, 4)
+    }
 }
 
 fn measure(value: Measure) -> Cell {
@@ -63,12 +79,15 @@ fn yes_no(value: Option<bool>, unknown: &str) -> Cell {
     }
 }
 
+/// A column: its CSV id and its header in words.
+pub type Column = (&'static str, &'static str);
+
 /// A table with its file name (without `.csv`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     pub id: String,
     pub title: String,
-    pub columns: Vec<&'static str>,
+    pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
 }
@@ -78,7 +97,7 @@ impl Table {
     pub fn csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
         // Writing to memory cannot fail; an error here would be a bug in the csv crate.
-        let _ = writer.write_record(&self.columns);
+        let _ = writer.write_record(self.columns.iter().map(|c| c.0));
         for row in &self.rows {
             let _ = writer.write_record(row.iter().map(Cell::raw));
         }
@@ -87,415 +106,370 @@ impl Table {
     }
 }
 
-fn count_cells(count: &Count) -> [Cell; 3] {
-    [
-        num(count.n as f64, 0),
-        num(count.of as f64, 0),
+fn table(id: String, title: String, columns: Vec<Column>, rows: Vec<Vec<Cell>>) -> Table {
+    Table {
+        id,
+        title,
+        columns,
+        rows,
+        notes: Vec::new(),
+    }
+}
+
+const DESCRIBED: [Column; 7] = [
+    ("n", "n"),
+    ("mean", "Mean"),
+    ("sd", "SD"),
+    ("median", "Median"),
+    ("min", "Min"),
+    ("max", "Max"),
+    ("method", "Method"),
+];
+
+fn described_cells(d: Option<&Described>, decimals: usize) -> Vec<Cell> {
+    match d {
+        Some(d) => vec![
+            int(d.n),
+            num(d.mean, decimals),
+            opt(d.sd, decimals),
+            num(d.median, decimals),
+            num(d.min, decimals),
+            num(d.max, decimals),
+            text(d.method),
+        ],
+        None => {
+            let mut cells = vec![int(0)];
+            cells.resize(DESCRIBED.len(), Cell::Empty);
+            cells
+        }
+    }
+}
+
+fn with(mut first: Vec<Column>, rest: &[Column]) -> Vec<Column> {
+    first.extend_from_slice(rest);
+    first
+}
+
+/// Every table of `report`, display by display, in report order.
+pub fn tables(report: &Report) -> Vec<Table> {
+    report
+        .analysis
+        .displays
+        .iter()
+        .flat_map(|display| display_tables(report, display))
+        .collect()
+}
+
+/// The tables of one display.
+pub fn display_tables(report: &Report, display: &Display) -> Vec<Table> {
+    let id = display.id.clone();
+    match display.kind {
+        DisplayKind::Flow => vec![flow(report, id, &display.title)],
+        DisplayKind::Baseline => baseline(report, id),
+        DisplayKind::SubjectListing => vec![subject_listing(report, id, &display.title)],
+        DisplayKind::AdverseEventListing => vec![ae_listing(report, id, &display.title)],
+        DisplayKind::Safety => safety(report, id),
+        DisplayKind::Swimmer => Vec::new(),
+        DisplayKind::Results => results(report, display),
+    }
+}
+
+fn flow(report: &Report, id: String, title: &str) -> Table {
+    let f = &report.flow;
+    let mut rows = vec![
+        vec![text("Screened"), int(f.screened)],
+        vec![
+            text("Not enrolled (screen failure or chart not eligible)"),
+            int(f.not_enrolled),
+        ],
+        vec![text("Enrolled"), int(f.enrolled)],
+        vec![
+            text("Treated (a dose of the study drug recorded)"),
+            int(f.treated),
+        ],
+        vec![text("Completed"), int(f.completed)],
+    ];
+    for (reason, n) in &f.withdrawn {
+        rows.push(vec![text(format!("Ended early: {reason}")), int(*n)]);
+    }
+    rows.push(vec![
+        text("No end of participation recorded"),
+        int(f.ongoing),
+    ]);
+    table(
+        id,
+        title.to_owned(),
+        vec![("stage", "Stage"), ("n", "Subjects")],
+        rows,
+    )
+}
+
+fn count_row(label: String, count: &Count, method: &str) -> Vec<Cell> {
+    vec![
+        text(label),
+        int(count.n),
+        int(count.of),
         opt(count.percent, 1),
+        text(method),
     ]
 }
 
-fn described_cells(d: Option<&Described>) -> Vec<Cell> {
+fn baseline(report: &Report, id: String) -> Vec<Table> {
+    let b = &report.baseline;
+    let mut summary = Vec::new();
+    let mut listing_columns: Vec<Column> = vec![("subject", "Subject")];
+    for item in &b.items {
+        match item {
+            BaselineItem::Sex => {
+                summary.push(count_row(
+                    "Female".to_owned(),
+                    &b.female,
+                    "count and percentage of those of known sex",
+                ));
+                listing_columns.push(("sex", "Sex"));
+            }
+            BaselineItem::Age => {
+                let mut row = vec![text("Age (years)")];
+                row.extend(described_row(b.age_years.as_ref(), b.age_unknown));
+                summary.push(row);
+                listing_columns.push(("age_years", "Age (years)"));
+            }
+            BaselineItem::Subtype => {
+                for (group, count) in &b.subtypes {
+                    summary.push(count_row(
+                        format!("Subtype {}", group.label()),
+                        count,
+                        "count and percentage of enrolled",
+                    ));
+                }
+                listing_columns.push(("subtype", "Subtype"));
+            }
+            BaselineItem::ClasiActivity => {
+                let mut row = vec![text("CLASI activity")];
+                row.extend(described_row(
+                    b.clasi_activity.as_ref(),
+                    b.clasi_activity_missing,
+                ));
+                summary.push(row);
+                listing_columns.push(("clasi_activity", "CLASI activity"));
+            }
+            BaselineItem::ClasiDamage => {
+                let mut row = vec![text("CLASI damage")];
+                row.extend(described_row(
+                    b.clasi_damage.as_ref(),
+                    b.clasi_damage_missing,
+                ));
+                summary.push(row);
+                listing_columns.push(("clasi_damage", "CLASI damage"));
+            }
+        }
+    }
+    listing_columns.extend([
+        ("enrolled_on", "Enrolled on"),
+        ("first_dose_on", "First dose on"),
+    ]);
+    let rows = report
+        .datasets
+        .subjects
+        .iter()
+        .map(|s| {
+            let mut row = vec![text(&s.id)];
+            for item in &b.items {
+                row.push(match item {
+                    BaselineItem::Sex => text(match s.sex {
+                        Some(Sex::F) => "F",
+                        Some(Sex::M) => "M",
+                        None => "unknown",
+                    }),
+                    BaselineItem::Age => s.age_years.map_or(text("unknown"), |a| num(a, 0)),
+                    BaselineItem::Subtype => s.subtype.map_or(text("unknown"), |g| text(g.label())),
+                    BaselineItem::ClasiActivity => measure(s.baseline_activity),
+                    BaselineItem::ClasiDamage => measure(s.baseline_damage),
+                });
+            }
+            row.push(s.enrolment_date.as_deref().map_or(Cell::Empty, text));
+            row.push(s.start_date.as_deref().map_or(Cell::Empty, text));
+            row
+        })
+        .collect();
+    let mut listing = table(
+        format!("{id}_listing"),
+        format!("{} (per subject)", b.title),
+        listing_columns,
+        rows,
+    );
+    listing.notes.push(
+        "Missing values are given in words (not done, not applicable, unknown); never 0.".into(),
+    );
+    vec![
+        table(
+            format!("{id}_summary"),
+            format!("{} ({} subjects enrolled)", b.title, b.enrolled),
+            vec![
+                ("characteristic", "Characteristic"),
+                ("n", "n"),
+                ("of", "Of"),
+                ("percent", "% / mean"),
+                ("method", "Method / SD, median (range), missing"),
+            ],
+            summary,
+        ),
+        listing,
+    ]
+}
+
+/// A continuous baseline item in the summary's five columns.
+fn described_row(d: Option<&Described>, missing: usize) -> Vec<Cell> {
     match d {
         Some(d) => vec![
-            num(d.n as f64, 0),
-            num(d.mean, 2),
-            opt(d.sd, 2),
-            opt(d.sem, 2),
-            num(d.median, 1),
-            num(d.min, 1),
-            num(d.max, 1),
-            text(d.method),
+            int(d.n),
+            int(d.n + missing),
+            num(d.mean, 1),
+            text(format!(
+                "SD {}, median {} ({}-{}), {missing} missing",
+                d.sd.map_or_else(|| "-".to_owned(), |sd| format!("{sd:.1}")),
+                number(d.median),
+                number(d.min),
+                number(d.max)
+            )),
         ],
         None => vec![
-            num(0.0, 0),
+            int(0),
+            int(missing),
             Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
+            text(format!("{missing} missing")),
         ],
     }
 }
 
-const DESCRIBED: [&str; 8] = ["n", "mean", "sd", "sem", "median", "min", "max", "method"];
-
-fn rate_row(label: &str, rate: Option<&Rate>) -> Vec<Cell> {
-    match rate {
-        Some(r) => vec![
-            text(label),
-            num(r.n as f64, 0),
-            num(r.of as f64, 0),
-            num(r.percent, 1),
-            num(r.ci_low_percent, 1),
-            num(r.ci_high_percent, 1),
-            text(r.population),
-            text(r.method),
+fn subject_listing(report: &Report, id: String, title: &str) -> Table {
+    let rows = report
+        .datasets
+        .subjects
+        .iter()
+        .map(|s| {
+            let relapse_unknown = if s.best_response == BestResponse::Complete {
+                "unknown"
+            } else {
+                "not applicable"
+            };
+            vec![
+                text(&s.id),
+                s.subtype.map_or(text("unknown"), |g| text(g.label())),
+                text(s.best_response.words()),
+                opt(s.time_to_cr_weeks, 1),
+                opt(s.followup_months, 1),
+                opt(s.max_dose_mg, 1),
+                yes_no(s.relapse, relapse_unknown),
+                opt(s.relapse_week, 1),
+                s.dose_at_relapse.as_deref().map_or(Cell::Empty, text),
+                s.withdrawal
+                    .as_deref()
+                    .map_or(Cell::Empty, |w| text(w.replace('_', " "))),
+                opt(s.withdrawal_week, 1),
+                s.last_phase
+                    .as_deref()
+                    .map_or(Cell::Empty, |p| text(p.replace('_', " "))),
+            ]
+        })
+        .collect();
+    let mut t = table(
+        id,
+        title.to_owned(),
+        vec![
+            ("subject", "Subject"),
+            ("subtype", "Subtype"),
+            ("best_response", "Best response"),
+            ("time_to_cr_weeks", "Time to CR (weeks)"),
+            ("followup_months", "Follow-up (months)"),
+            ("max_dose_mg", "Maximum dose (mg)"),
+            ("relapse", "Relapse"),
+            ("relapse_week", "Relapse (week)"),
+            ("dose_at_relapse", "Dose at relapse"),
+            ("ended_early", "Ended early"),
+            ("ended_week", "Ended (week)"),
+            ("last_phase", "Last protocol phase"),
         ],
-        None => vec![
-            text(label),
-            Cell::Empty,
-            num(0.0, 0),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            text("no subjects in the denominator"),
-            Cell::Empty,
-        ],
-    }
+        rows,
+    );
+    t.notes.push("Relapse: not applicable when never in complete response; unknown where the source does not say. Dose at relapse: the regimen running when the relapse was found.".into());
+    t
 }
 
-/// Every table of `report`, in report order.
-pub fn tables(report: &Report) -> Vec<Table> {
-    let subjects = &report.datasets.subjects;
-    let mut all = Vec::new();
-    all.push(Table {
-        id: "table1_baseline".into(),
-        title: "Table 1. Baseline characteristics, per patient".into(),
-        columns: vec![
-            "patient",
-            "sex",
-            "subtype",
-            "enrolment_date",
-            "first_dose_date",
-            "clasi_activity",
-            "clasi_damage",
-        ],
-        rows: subjects
-            .iter()
-            .map(|s| {
-                vec![
-                    text(&s.id),
-                    s.sex.map_or(text("unknown"), |x| text(format!("{x:?}"))),
-                    s.subtype.map_or(text("unknown"), |g| text(g.label())),
-                    s.enrolment_date.as_deref().map_or(Cell::Empty, text),
-                    s.start_date.as_deref().map_or(Cell::Empty, text),
-                    measure(s.baseline_activity),
-                    measure(s.baseline_damage),
-                ]
-            })
-            .collect(),
-        notes: vec![
-            "Missing values are coded not_done, not_applicable or unknown; never 0.".into(),
-        ],
-    });
-    let b = &report.baseline;
-    let mut summary = vec![{
-        let mut row = vec![text("Female")];
-        row.extend(count_cells(&b.female));
-        row.push(text("count and percentage of enrolled"));
-        row
-    }];
-    for (group, count) in &b.subtypes {
-        let mut row = vec![text(format!("Subtype {}", group.label()))];
-        row.extend(count_cells(count));
-        row.push(text("count and percentage of enrolled"));
-        summary.push(row);
-    }
-    all.push(Table {
-        id: "table1_summary".into(),
-        title: match b.screened - b.enrolled {
-            0 => format!("Table 1 (summary). {} patients enrolled", b.enrolled),
-            never => format!(
-                "Table 1 (summary). {} patients enrolled ({} screened, {never} never enrolled and in no analysis)",
-                b.enrolled, b.screened
-            ),
-        },
-        columns: vec!["characteristic", "n", "of", "percent", "method"],
-        rows: summary,
-        notes: Vec::new(),
-    });
-    let mut clasi_columns = vec!["score"];
-    clasi_columns.extend(DESCRIBED);
-    clasi_columns.push("missing");
-    all.push(Table {
-        id: "table1_clasi".into(),
-        title: "Table 1 (CLASI at baseline)".into(),
-        columns: clasi_columns,
-        rows: [
-            (
-                "CLASI activity",
-                b.clasi_activity.as_ref(),
-                b.clasi_activity_missing,
-            ),
-            (
-                "CLASI damage",
-                b.clasi_damage.as_ref(),
-                b.clasi_damage_missing,
-            ),
-        ]
-        .into_iter()
-        .map(|(label, d, missing)| {
-            let mut row = vec![text(label)];
-            row.extend(described_cells(d));
-            row.push(num(missing as f64, 0));
-            row
-        })
-        .collect(),
-        notes: Vec::new(),
-    });
-    all.push(Table {
-        id: "table2_response".into(),
-        title: "Table 2. Clinical response, per patient".into(),
-        columns: vec![
-            "patient", "subtype", "outcome", "time_to_cr_weeks", "followup_months", "max_dose_mg",
-            "relapse", "relapse_week", "dose_at_relapse", "withdrawal", "withdrawal_week", "last_phase",
-        ],
-        rows: subjects
-            .iter()
-            .map(|s| {
-                let relapse_unknown = if s.best_response == BestResponse::Complete {
-                    "unknown"
-                } else {
-                    "not_applicable"
-                };
-                vec![
-                    text(&s.id),
-                    s.subtype.map_or(text("unknown"), |g| text(g.label())),
-                    text(s.best_response.code()),
-                    opt(s.time_to_cr_weeks, 1),
-                    opt(s.followup_months, 1),
-                    opt(s.max_dose_mg, 1),
-                    yes_no(s.relapse, relapse_unknown),
-                    opt(s.relapse_week, 1),
-                    s.dose_at_relapse.as_deref().map_or(Cell::Empty, text),
-                    s.withdrawal.as_deref().map_or(Cell::Empty, text),
-                    opt(s.withdrawal_week, 1),
-                    s.last_phase.as_deref().map_or(Cell::Empty, text),
-                ]
-            })
-            .collect(),
-        notes: vec![
-            "Relapse: not_applicable when never in complete response; unknown where the source does not say.".into(),
-        ],
-    });
-    all.push(Table {
-        id: "table3_adverse_events".into(),
-        title: "Table 3. Adverse events".into(),
-        columns: vec![
-            "patient",
-            "term",
-            "start_day",
-            "ctcae_grade",
-            "serious",
-            "causality",
-        ],
-        rows: report
-            .datasets
-            .adverse_events
-            .iter()
-            .map(|ae| {
-                vec![
-                    text(&ae.id),
-                    text(&ae.term),
-                    ae.start_day.map_or(text("unknown"), |d| num(d as f64, 0)),
-                    ae.grade.map_or(text("unknown"), |g| num(f64::from(g), 0)),
-                    yes_no(ae.serious, "unknown"),
-                    text(&ae.causality),
-                ]
-            })
-            .collect(),
-        notes: Vec::new(),
-    });
-    let e = &report.efficacy;
-    let mut efficacy: Vec<Vec<Cell>> = e
-        .responses
+fn ae_listing(report: &Report, id: String, title: &str) -> Table {
+    let rows = report
+        .datasets
+        .adverse_events
         .iter()
-        .map(|(r, c)| {
-            let mut row = vec![text(r.code())];
-            row.extend(count_cells(c));
-            row.extend([
-                Cell::Empty,
-                Cell::Empty,
-                text("all subjects"),
-                text("count and percentage"),
-            ]);
-            row
+        .map(|ae| {
+            vec![
+                text(&ae.id),
+                text(&ae.term),
+                ae.start_day.map_or(text("unknown"), |d| num(d as f64, 0)),
+                ae.grade.map_or(text("unknown"), |g| num(f64::from(g), 0)),
+                yes_no(ae.serious, "unknown"),
+                text(ae.causality.replace('_', " ")),
+            ]
         })
         .collect();
-    efficacy.push(rate_row("Complete response rate", e.cr_rate.as_ref()));
-    efficacy.push(rate_row(
-        "Complete response rate (other population)",
-        e.cr_rate_all.as_ref(),
-    ));
-    efficacy.push(rate_row(
-        "Relapse after complete response",
-        e.relapse_rate.as_ref(),
-    ));
-    all.push(Table {
-        id: "efficacy".into(),
-        title: "Efficacy: best response, complete-response and relapse rates".into(),
-        columns: vec![
-            "measure",
-            "n",
-            "of",
-            "percent",
-            "ci_low_percent",
-            "ci_high_percent",
-            "population",
-            "method",
+    table(
+        id,
+        title.to_owned(),
+        vec![
+            ("subject", "Subject"),
+            ("term", "Term (CTCAE v5.0)"),
+            ("start_day", "Start (study day)"),
+            ("ctcae_grade", "CTCAE grade"),
+            ("serious", "Serious"),
+            ("causality", "Causality"),
         ],
-        rows: efficacy,
-        notes: vec![format!(
-            "Intervals: {:.0}% Clopper-Pearson exact.",
-            100.0 * report.settings.level
-        )],
-    });
-    let mut by_subtype_columns = vec!["subtype"];
-    by_subtype_columns.extend(DESCRIBED);
-    let mut by_subtype: Vec<Vec<Cell>> = e
-        .time_to_cr_by_subtype
-        .iter()
-        .map(|t| {
-            let mut row = vec![text(t.subtype.label())];
-            row.extend(described_cells(Some(&t.weeks)));
-            row
-        })
-        .collect();
-    by_subtype.push({
-        let mut row = vec![text("All")];
-        row.extend(described_cells(e.time_to_cr.as_ref()));
-        row
-    });
-    all.push(Table {
-        id: "time_to_cr_by_subtype".into(),
-        title: "Time to complete response by subtype (weeks; patients in CR)".into(),
-        columns: by_subtype_columns,
-        rows: by_subtype,
-        notes: Vec::new(),
-    });
-    all.push(Table {
-        id: "kaplan_meier".into(),
-        title: "Kaplan-Meier estimates (weeks)".into(),
-        columns: vec![
-            "endpoint",
-            "n",
-            "events",
-            "median_weeks",
-            "median_ci_low",
-            "median_ci_high",
-            "estimated",
-            "note",
-            "method",
-        ],
-        rows: e
-            .curves
-            .iter()
-            .map(|c| {
-                vec![
-                    text(c.endpoint.id()),
-                    num(c.n as f64, 0),
-                    num(c.events as f64, 0),
-                    opt(c.median_weeks, 1),
-                    opt(c.median_ci_low_weeks, 1),
-                    opt(c.median_ci_high_weeks, 1),
-                    yes_no(Some(c.estimated), ""),
-                    text(&c.note),
-                    text(c.method),
-                ]
-            })
-            .collect(),
-        notes: Vec::new(),
-    });
-    all.push(Table {
-        id: "kaplan_meier_steps".into(),
-        title: "Kaplan-Meier steps and numbers at risk".into(),
-        columns: vec![
-            "endpoint", "weeks", "n_risk", "n_event", "n_censor", "survival", "ci_low", "ci_high",
-        ],
-        rows: e
-            .curves
-            .iter()
-            .flat_map(|c| {
-                c.steps.iter().map(move |s| {
-                    vec![
-                        text(c.endpoint.id()),
-                        num(s.weeks, 2),
-                        num(s.n_risk as f64, 0),
-                        num(s.n_event as f64, 0),
-                        num(s.n_censor as f64, 0),
-                        num(s.survival, 3),
-                        opt(s.ci_low, 3),
-                        opt(s.ci_high, 3),
-                    ]
-                })
-            })
-            .collect(),
-        notes: Vec::new(),
-    });
-    all.push(Table {
-        id: "figure2_clasi".into(),
-        title: "Figure 2 data: CLASI by visit (mean ± SEM) and the test against baseline".into(),
-        columns: vec![
-            "visit",
-            "week",
-            "score",
-            "n",
-            "mean",
-            "sem",
-            "pairs",
-            "mean_change",
-            "statistic",
-            "p_value",
-            "method",
-        ],
-        rows: report
-            .figure2
-            .iter()
-            .flat_map(|p| {
-                [("activity", &p.activity), ("damage", &p.damage)].map(|(score, point)| {
-                    let d = point.described.as_ref();
-                    let t = point.test.as_ref();
-                    vec![
-                        text(&p.visit),
-                        num(p.week, 1),
-                        text(score),
-                        num(d.map_or(0.0, |d| d.n as f64), 0),
-                        opt(d.map(|d| d.mean), 2),
-                        opt(d.and_then(|d| d.sem), 2),
-                        opt(t.map(|t| t.pairs as f64), 0),
-                        opt(t.map(|t| t.mean_change), 2),
-                        opt(t.map(|t| t.statistic), 3),
-                        opt(t.map(|t| t.p_value), 4),
-                        t.map_or(Cell::Empty, |t| text(t.method)),
-                    ]
-                })
-            })
-            .collect(),
-        notes: Vec::new(),
-    });
+        rows,
+    )
+}
+
+fn safety(report: &Report, id: String) -> Vec<Table> {
     let s = &report.safety;
-    all.push(Table {
-        id: "safety_by_term".into(),
-        title: format!(
+    let mut by_term = table(
+        format!("{id}_by_term"),
+        format!(
             "Adverse events by term and highest CTCAE grade per patient ({} of {} patients with any event)",
             s.patients_with_any.n, s.patients_with_any.of
         ),
-        columns: vec!["term", "patients", "events", "grade_1", "grade_2", "grade_3", "grade_4", "grade_5", "grade_unknown"],
-        rows: s
-            .by_term
+        vec![
+            ("term", "Term"),
+            ("patients", "Patients"),
+            ("events", "Events"),
+            ("grade_1", "Grade 1"),
+            ("grade_2", "Grade 2"),
+            ("grade_3", "Grade 3"),
+            ("grade_4", "Grade 4"),
+            ("grade_5", "Grade 5"),
+            ("grade_unknown", "Grade unknown"),
+        ],
+        s.by_term
             .iter()
             .map(|t| {
-                let mut row = vec![text(&t.term), num(t.patients as f64, 0), num(t.events as f64, 0)];
-                row.extend(t.highest_grade.iter().map(|n| num(*n as f64, 0)));
-                row.push(num(t.grade_unknown as f64, 0));
+                let mut row = vec![text(&t.term), int(t.patients), int(t.events)];
+                row.extend(t.highest_grade.iter().map(|n| int(*n)));
+                row.push(int(t.grade_unknown));
                 row
             })
             .collect(),
-        notes: vec![format!(
-            "Serious adverse events: {} in {} patients; seriousness not given for {} events.",
-            s.serious_events, s.serious_patients.n, s.serious_unknown
-        )],
-    });
-    all.push(Table {
-        id: "safety_lab_shifts".into(),
-        title: "Laboratory toxicity shifts: baseline CTCAE grade to worst grade after baseline"
-            .into(),
-        columns: vec!["test", "baseline_grade", "worst_grade", "patients"],
-        rows: s
-            .lab_shifts
+    );
+    by_term.notes.push(format!(
+        "Serious adverse events: {} in {} patients; seriousness not given for {} events.",
+        s.serious_events, s.serious_patients.n, s.serious_unknown
+    ));
+    let mut shifts = table(
+        format!("{id}_lab_shifts"),
+        "Laboratory toxicity shifts: baseline CTCAE grade to worst grade after baseline".into(),
+        vec![
+            ("test", "Test"),
+            ("baseline_grade", "Baseline grade"),
+            ("worst_grade", "Worst grade after baseline"),
+            ("patients", "Patients"),
+        ],
+        s.lab_shifts
             .iter()
             .flat_map(|shift| {
                 shift.cells.iter().map(|(b, w, n)| {
@@ -503,98 +477,453 @@ pub fn tables(report: &Report) -> Vec<Table> {
                         text(&shift.test),
                         b.map_or(text("no graded value"), |g| num(f64::from(g), 0)),
                         w.map_or(text("no graded value"), |g| num(f64::from(g), 0)),
-                        num(*n as f64, 0),
+                        int(*n),
                     ]
                 })
             })
             .collect(),
-        notes: if s.lab_shifts.is_empty() {
-            vec!["No laboratory results in the source.".into()]
-        } else {
-            Vec::new()
-        },
-    });
-    all.push(Table {
-        id: "visits".into(),
-        title: "Derived dataset: CLASI per subject-visit, change from baseline".into(),
-        columns: vec![
-            "patient",
-            "visit",
-            "day",
-            "activity",
-            "activity_change",
-            "activity_percent_change",
-            "damage",
-            "damage_change",
-            "damage_percent_change",
-        ],
-        rows: report
-            .datasets
-            .visits
-            .iter()
-            .map(|v| {
-                vec![
-                    text(&v.id),
-                    text(&v.visit),
-                    num(v.day as f64, 0),
-                    measure(v.activity),
-                    opt(v.activity_change, 0),
-                    opt(v.activity_percent_change, 1),
-                    measure(v.damage),
-                    opt(v.damage_change, 0),
-                    opt(v.damage_percent_change, 1),
-                ]
-            })
-            .collect(),
-        notes: vec![
-            "Percent change is empty when the baseline is 0 or either value is missing.".into(),
-        ],
-    });
-    all.push(Table {
-        id: "time_to_event".into(),
-        title: "Derived dataset: time-to-event rows (weeks; event 1, censored 0)".into(),
-        columns: vec!["patient", "endpoint", "weeks", "event"],
-        rows: report
-            .datasets
-            .time_to_event
-            .iter()
-            .map(|r| {
-                vec![
-                    text(&r.id),
-                    text(r.endpoint.id()),
-                    r.weeks.map_or(text("unknown"), |w| num(w, 2)),
-                    num(if r.event { 1.0 } else { 0.0 }, 0),
-                ]
-            })
-            .collect(),
-        notes: Vec::new(),
-    });
-    all
-}
-
-/// The figure files of a report: (file stem, SVG).
-pub fn figures(report: &Report) -> Vec<(String, String)> {
-    let test = report
-        .figure2
-        .iter()
-        .flat_map(|p| [&p.activity, &p.damage])
-        .find_map(|s| s.test.as_ref().map(|t| t.method))
-        .unwrap_or(match report.settings.baseline_test {
-            crate::report::BaselineTest::PairedT => "paired t test",
-            crate::report::BaselineTest::Wilcoxon => "Wilcoxon signed-rank test",
-        });
-    let mut figures = vec![(
-        "figure2_clasi".to_owned(),
-        super::svg::figure2(&report.figure2, test),
-    )];
-    for curve in &report.efficacy.curves {
-        figures.push((figure_stem(curve.endpoint), super::svg::kaplan_meier(curve)));
+    );
+    if s.lab_shifts.is_empty() {
+        shifts
+            .notes
+            .push("No CTCAE-graded laboratory results in the source.".into());
     }
-    figures.push(("swimmer".to_owned(), super::svg::swimmer(&report.swimmer)));
-    figures
+    vec![by_term, shifts]
 }
 
-/// The file stem of an endpoint's Kaplan-Meier figure.
-pub fn figure_stem(endpoint: Endpoint) -> String {
-    format!("km_{}", endpoint.id())
+fn rate_cells(r: Option<&Rate>) -> Vec<Cell> {
+    match r {
+        Some(r) => vec![
+            int(r.n),
+            int(r.of),
+            num(r.percent, 1),
+            num(r.ci_low_percent, 1),
+            num(r.ci_high_percent, 1),
+            text(r.method),
+        ],
+        None => vec![
+            Cell::Empty,
+            int(0),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            text("no subjects counted"),
+        ],
+    }
+}
+
+/// The results of one display: a table per kind of statistic among them.
+fn results(report: &Report, display: &Display) -> Vec<Table> {
+    let of_display: Vec<&ResultOut> = report
+        .results
+        .iter()
+        .filter(|r| r.display == display.id)
+        .collect();
+    let level = format!("{:.0}%", 100.0 * report.analysis.level);
+    let mut out = Vec::new();
+    let mut push = |suffix: &str,
+                    title: String,
+                    columns: Vec<Column>,
+                    rows: Vec<Vec<Cell>>,
+                    notes: Vec<String>| {
+        if !rows.is_empty() {
+            out.push(Table {
+                id: format!("{}_{suffix}", display.id),
+                title,
+                columns,
+                rows,
+                notes,
+            });
+        }
+    };
+    let notes = |pick: fn(&Computed) -> bool| -> Vec<String> {
+        of_display
+            .iter()
+            .filter(|r| pick(&r.computed) && !r.note.is_empty())
+            .map(|r| format!("{}: {}", r.text, r.note))
+            .collect()
+    };
+    let input = ("input", "Input rows");
+    push(
+        "proportions",
+        format!(
+            "{}: proportions with {level} exact intervals",
+            display.title
+        ),
+        vec![
+            ("result", "Result"),
+            ("n", "n"),
+            ("of", "Of"),
+            ("percent", "%"),
+            ("ci_low_percent", "CI low %"),
+            ("ci_high_percent", "CI high %"),
+            ("method", "Method"),
+            ("population", "Population"),
+            input,
+        ],
+        of_display
+            .iter()
+            .filter_map(|r| match &r.computed {
+                Computed::Proportion(rate) => {
+                    let mut row = vec![text(&r.text)];
+                    row.extend(rate_cells(rate.as_ref()));
+                    row.extend([text(r.population_words), text(&r.input)]);
+                    Some(row)
+                }
+                _ => None,
+            })
+            .collect(),
+        notes(|c| matches!(c, Computed::Proportion(_))),
+    );
+    push(
+        "counts",
+        format!("{}: counts", display.title),
+        vec![
+            ("result", "Result"),
+            ("category", "Category"),
+            ("n", "n"),
+            ("of", "Of"),
+            ("percent", "%"),
+            input,
+        ],
+        of_display
+            .iter()
+            .flat_map(|r| match &r.computed {
+                Computed::Counts(c) => c
+                    .categories
+                    .iter()
+                    .map(|cat| {
+                        vec![
+                            text(&r.text),
+                            text(&cat.category),
+                            int(cat.n),
+                            int(c.of),
+                            opt(cat.percent, 1),
+                            text(&r.input),
+                        ]
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        notes(|c| matches!(c, Computed::Counts(_))),
+    );
+    push(
+        "odds_ratios",
+        format!("{}: odds ratios ({level} intervals)", display.title),
+        vec![
+            ("result", "Result"),
+            ("group", "Group against the others"),
+            ("group_yes", "Group: yes"),
+            ("group_no", "Group: no"),
+            ("others_yes", "Others: yes"),
+            ("others_no", "Others: no"),
+            ("fisher_or", "Fisher OR"),
+            ("fisher_ci_low", "CI low"),
+            ("fisher_ci_high", "CI high"),
+            ("fisher_p", "Fisher p"),
+            ("logistic_or", "Logistic OR"),
+            ("logistic_ci_low", "CI low"),
+            ("logistic_ci_high", "CI high"),
+            ("logistic_p", "Wald p"),
+            input,
+        ],
+        of_display
+            .iter()
+            .filter_map(|r| match &r.computed {
+                Computed::OddsRatio(o) => {
+                    let mut row = vec![text(&r.text), text(&o.group)];
+                    row.extend(o.cells.iter().flatten().map(|n| int(*n as usize)));
+                    match &o.fisher {
+                        Some(f) => row.extend([
+                            or_cell(f.odds_ratio),
+                            or_cell(f.ci_low),
+                            or_cell(f.ci_high),
+                            p_cell(f.p_value),
+                        ]),
+                        None => row.extend([
+                            text("not estimable"),
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                        ]),
+                    }
+                    match &o.logistic {
+                        Some(l) if l.separation => row.extend([
+                            text("not estimable (separation)"),
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                        ]),
+                        Some(l) => row.extend([
+                            or_cell(l.odds_ratio),
+                            or_cell(l.ci_low),
+                            or_cell(l.ci_high),
+                            p_cell(l.p_value),
+                        ]),
+                        None => row.extend([
+                            text("not estimable"),
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                        ]),
+                    }
+                    row.push(text(&r.input));
+                    Some(row)
+                }
+                _ => None,
+            })
+            .collect(),
+        {
+            let mut n = notes(|c| matches!(c, Computed::OddsRatio(_)));
+            n.push("Fisher: conditional maximum-likelihood odds ratio with its exact interval (R fisher.test). Logistic: outcome on group membership, Wald interval and test (R glm).".into());
+            n
+        },
+    );
+    push(
+        "survival",
+        format!("{}: Kaplan-Meier estimates (weeks)", display.title),
+        vec![
+            ("result", "Result"),
+            ("group", "Group"),
+            ("n", "n"),
+            ("events", "Events"),
+            ("median_weeks", "Median (weeks)"),
+            ("median_ci_low", "CI low"),
+            ("median_ci_high", "CI high"),
+            ("log_rank_p", "Log-rank p"),
+            ("note", "Note"),
+            input,
+        ],
+        of_display
+            .iter()
+            .flat_map(|r| match &r.computed {
+                Computed::KaplanMeier(s) => s
+                    .curves
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            text(&r.text),
+                            text(&c.group),
+                            int(c.n),
+                            int(c.events),
+                            c.median_weeks.map_or_else(
+                                || text(if c.estimated { "not reached" } else { "" }),
+                                |m| num(m, 1),
+                            ),
+                            opt(c.median_ci_low_weeks, 1),
+                            opt(c.median_ci_high_weeks, 1),
+                            s.log_rank
+                                .as_ref()
+                                .map_or(Cell::Empty, |l| p_cell(l.p_value)),
+                            text(&c.note),
+                            text(&r.input),
+                        ]
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        {
+            let mut n = notes(|c| matches!(c, Computed::KaplanMeier(_)));
+            n.push(format!(
+                "{}; groups compared by the log-rank test.",
+                crate::report::method_name(stats::Method::KaplanMeier)
+            ));
+            n
+        },
+    );
+    push(
+        "describe",
+        format!(
+            "{}: times (weeks) of the subjects with the event",
+            display.title
+        ),
+        with(vec![("result", "Result"), ("group", "Group")], &DESCRIBED),
+        of_display
+            .iter()
+            .flat_map(|r| match &r.computed {
+                Computed::Describe(d) => d
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        let mut cells = vec![
+                            text(&r.text),
+                            text(if row.group == "all" {
+                                "All"
+                            } else {
+                                &row.group
+                            }),
+                        ];
+                        cells.extend(described_cells(Some(&row.described), 1));
+                        cells
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        notes(|c| matches!(c, Computed::Describe(_))),
+    );
+    push(
+        "paired",
+        format!(
+            "{}: before and after, subjects with both values",
+            display.title
+        ),
+        vec![
+            ("result", "Result"),
+            ("from", "From"),
+            ("to", "To"),
+            ("pairs", "Pairs"),
+            ("before_mean", "Mean before"),
+            ("before_sd", "SD before"),
+            ("after_mean", "Mean after"),
+            ("after_sd", "SD after"),
+            ("mean_change", "Mean change"),
+            ("statistic", "Statistic"),
+            ("p_value", "p"),
+            ("method", "Method"),
+            input,
+        ],
+        of_display
+            .iter()
+            .filter_map(|r| match &r.computed {
+                Computed::Paired(p) => Some(vec![
+                    text(&r.text),
+                    text(&p.from_text),
+                    text(&p.to_text),
+                    int(p.pairs),
+                    opt(p.before.as_ref().map(|d| d.mean), 2),
+                    opt(p.before.as_ref().and_then(|d| d.sd), 2),
+                    opt(p.after.as_ref().map(|d| d.mean), 2),
+                    opt(p.after.as_ref().and_then(|d| d.sd), 2),
+                    opt(p.test.as_ref().map(|t| t.mean_change), 2),
+                    opt(p.test.as_ref().map(|t| t.statistic), 3),
+                    p.test.as_ref().map_or(Cell::Empty, |t| p_cell(t.p_value)),
+                    p.test
+                        .as_ref()
+                        .map_or(text("not computed: too few pairs or no variation"), |t| {
+                            text(t.method)
+                        }),
+                    text(&r.input),
+                ]),
+                _ => None,
+            })
+            .collect(),
+        notes(|c| matches!(c, Computed::Paired(_))),
+    );
+    push(
+        "by_visit",
+        format!(
+            "{}: by analysis visit, each against baseline in the subjects with both",
+            display.title
+        ),
+        vec![
+            ("result", "Result"),
+            ("visit", "Visit"),
+            ("day", "Target day"),
+            ("n", "n"),
+            ("mean", "Mean"),
+            ("sd", "SD"),
+            ("sem", "SEM"),
+            ("median", "Median"),
+            ("pairs", "Pairs"),
+            ("mean_change", "Mean change"),
+            ("statistic", "Statistic"),
+            ("p_value", "p"),
+            ("method", "Method"),
+            input,
+        ],
+        of_display
+            .iter()
+            .flat_map(|r| match &r.computed {
+                Computed::ByVisit(b) => b
+                    .points
+                    .iter()
+                    .map(|p| {
+                        let d = p.described.as_ref();
+                        let t = p.test.as_ref();
+                        vec![
+                            text(&r.text),
+                            text(&p.text),
+                            num(p.day as f64, 0),
+                            int(d.map_or(0, |d| d.n)),
+                            opt(d.map(|d| d.mean), 2),
+                            opt(d.and_then(|d| d.sd), 2),
+                            opt(d.and_then(|d| d.sem), 2),
+                            opt(d.map(|d| d.median), 1),
+                            opt(t.map(|t| t.pairs as f64), 0),
+                            opt(t.map(|t| t.mean_change), 2),
+                            opt(t.map(|t| t.statistic), 3),
+                            t.map_or(Cell::Empty, |t| p_cell(t.p_value)),
+                            t.map_or(Cell::Empty, |t| text(t.method)),
+                            text(&r.input),
+                        ]
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        notes(|c| matches!(c, Computed::ByVisit(_))),
+    );
+    out
+}
+
+/// An odds ratio or bound: infinite at the edge of the exact distribution.
+fn or_cell(value: f64) -> Cell {
+    if value.is_finite() {
+        num(value, 2)
+    } else {
+        text("infinite")
+    }
+}
+
+/// The figure files of a report, display by display: (file stem, SVG).
+pub fn figures(report: &Report) -> Vec<(String, String)> {
+    report
+        .analysis
+        .displays
+        .iter()
+        .flat_map(|display| display_figures(report, display))
+        .collect()
+}
+
+/// The figures of one display.
+pub fn display_figures(report: &Report, display: &Display) -> Vec<(String, String)> {
+    match display.kind {
+        DisplayKind::Flow => vec![(
+            display.id.clone(),
+            super::svg::flow(&display.title, &report.flow),
+        )],
+        DisplayKind::Swimmer => vec![(
+            display.id.clone(),
+            super::svg::swimmer(&display.title, &report.swimmer),
+        )],
+        DisplayKind::Results => {
+            let of_display = report.results.iter().filter(|r| r.display == display.id);
+            let mut figures = Vec::new();
+            let mut by_visit = Vec::new();
+            for result in of_display {
+                match &result.computed {
+                    Computed::KaplanMeier(s) => figures.push((
+                        format!("km_{}", result.id),
+                        super::svg::kaplan_meier(&result.text, s, report.analysis.level),
+                    )),
+                    Computed::ByVisit(b) => by_visit.push((result.text.as_str(), b)),
+                    _ => {}
+                }
+            }
+            if !by_visit.is_empty() {
+                figures.insert(
+                    0,
+                    (
+                        display.id.clone(),
+                        super::svg::by_visit(&display.title, &by_visit),
+                    ),
+                );
+            }
+            figures
+        }
+        _ => Vec::new(),
+    }
 }

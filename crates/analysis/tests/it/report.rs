@@ -1,12 +1,23 @@
 //! The report of the published cohort against the numbers the paper prints, and the derivations on a
 //! small hand-made record on both sides of each protocol threshold.
 
-use analysis::derive::{BestResponse, Definitions, Endpoint, derive};
+use analysis::derive::{BestResponse, Definitions, subject_row};
 use analysis::published::Cohort;
-use analysis::report::{Settings, build};
+use analysis::report::{Computed, Report, ResultOut, Settings, build};
 use analysis::snapshot::{
     DispositionEntry, DoseSpan, Measure, Snapshot, Source, SubjectSnapshot, VisitPoint,
 };
+use protocol::Protocol;
+
+const PROTOCOLS: [&str; 3] = [
+    include_str!("../../../../protocols/nct01408199.toml"),
+    include_str!("../../../../protocols/thalidomide-cohort.toml"),
+    include_str!("../../../../protocols/pediatric-review.toml"),
+];
+
+fn trial() -> Protocol {
+    Protocol::from_toml(PROTOCOLS[0]).expect("the shipped protocol loads")
+}
 
 /// The paper's definitions (protocols/nct01408199.toml, [treatment.response] and [treatment.toxicity]).
 fn paper() -> Definitions {
@@ -19,14 +30,44 @@ fn paper() -> Definitions {
     }
 }
 
-fn published() -> analysis::report::Report {
+fn published_with(settings: Settings) -> Report {
     let cohort = Cohort::shipped().expect("shipped tables parse");
     build(
         &Snapshot::from_published(&cohort),
-        &paper(),
-        Settings::default(),
+        trial().analysis(),
+        Some(&paper()),
+        settings,
     )
     .expect("report")
+}
+
+fn published() -> Report {
+    published_with(Settings::default())
+}
+
+fn result<'a>(report: &'a Report, id: &str) -> &'a ResultOut {
+    report
+        .results
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no result {id}"))
+}
+
+fn proportion(report: &Report, id: &str) -> analysis::report::Rate {
+    match &result(report, id).computed {
+        Computed::Proportion(Some(rate)) => rate.clone(),
+        other => panic!("{id}: {other:?}"),
+    }
+}
+
+/// The paper's definitions are the shipped protocol's.
+#[test]
+fn the_paper_definitions_are_the_protocols() {
+    let protocol = trial();
+    assert_eq!(
+        Definitions::from_protocol(protocol.algorithm().expect("algorithm")),
+        paper()
+    );
 }
 
 #[track_caller]
@@ -43,6 +84,7 @@ fn close(value: f64, expect: f64, decimals: i32) {
 fn published_cohort_numbers_match_the_paper() {
     let report = published();
     assert_eq!(report.baseline.enrolled, 15);
+    assert_eq!((report.flow.screened, report.flow.treated), (15, 15));
     assert_eq!(report.baseline.female.n, 15);
     let activity = report.baseline.clasi_activity.as_ref().expect("activity");
     close(activity.mean, 10.93, 2); // Table 1: 10.93 +- 5.91
@@ -51,24 +93,29 @@ fn published_cohort_numbers_match_the_paper() {
     close(damage.mean, 2.33, 2);
     close(damage.sd.expect("sd"), 2.97, 2);
     // "12 (86%) achieved a CR" of the 14 who stayed on treatment.
-    let cr = report.efficacy.cr_rate.as_ref().expect("cr rate");
+    let cr = proportion(&report, "complete_response");
     assert_eq!((cr.n, cr.of), (12, 14));
     close(cr.percent, 86.0, 0);
     // Clopper-Pearson 95% for 12/14, as R binom.test(12, 14): 0.5719 - 0.9822.
     close(cr.ci_low_percent, 57.19, 2);
     close(cr.ci_high_percent, 98.22, 2);
     // "nine (75%) relapsed" of the twelve in CR.
-    let relapse = report.efficacy.relapse_rate.as_ref().expect("relapse rate");
+    let relapse = proportion(&report, "relapse");
     assert_eq!((relapse.n, relapse.of), (9, 12));
     close(relapse.percent, 75.0, 0);
+    // Intention to treat: 12 of 15.
+    let all = proportion(&report, "complete_response_all");
+    assert_eq!((all.n, all.of), (12, 15));
     // Two partial responses, one withdrawal.
+    let Computed::Counts(counts) = &result(&report, "best_response").computed else {
+        panic!("counts");
+    };
     let count = |r: BestResponse| {
-        report
-            .efficacy
-            .responses
+        counts
+            .categories
             .iter()
-            .find(|(x, _)| *x == r)
-            .map(|(_, c)| c.n)
+            .find(|c| c.category == r.words())
+            .map(|c| c.n)
     };
     assert_eq!(count(BestResponse::Partial), Some(2));
     assert_eq!(count(BestResponse::Withdrawn), Some(1));
@@ -83,35 +130,63 @@ fn published_cohort_numbers_match_the_paper() {
 #[test]
 fn published_time_to_event_is_estimated_only_where_the_tables_give_the_times() {
     let report = published();
-    let curve = |e: Endpoint| {
-        report
-            .efficacy
-            .curves
-            .iter()
-            .find(|c| c.endpoint == e)
-            .expect("curve")
+    let curve = |id: &str| match &result(&report, id).computed {
+        Computed::KaplanMeier(s) => s.curves[0].clone(),
+        other => panic!("{id}: {other:?}"),
     };
-    let ttcr = curve(Endpoint::TimeToCr);
+    let ttcr = curve("time_to_cr");
     assert!(ttcr.estimated, "{ttcr:?}");
-    assert_eq!(ttcr.excluded, vec!["P03".to_owned()]);
-    assert_eq!((ttcr.n, ttcr.events), (15, 12));
+    assert_eq!((ttcr.n, ttcr.events), (14, 12));
+    assert_eq!(
+        result(&report, "time_to_cr").note,
+        "Not counted: 1 whose time or status the source does not give."
+    );
     // Relapse dates and adverse-event dates are not published.
-    assert!(!curve(Endpoint::RelapseFreeAfterCr).estimated);
-    assert!(!curve(Endpoint::TimeToFirstAe).estimated);
+    assert!(!curve("relapse_free").estimated);
+    assert!(!curve("time_to_ae").estimated);
     // Table 2 median time to CR for DLE + SCLE is 4 weeks (README note 3).
-    let dle = report
-        .efficacy
-        .time_to_cr_by_subtype
+    let Computed::Describe(by_subtype) = &result(&report, "time_to_cr_by_subtype").computed else {
+        panic!("describe");
+    };
+    let dle = by_subtype
+        .rows
         .iter()
-        .find(|t| t.subtype == analysis::snapshot::SubtypeGroup::Dle)
+        .find(|r| r.group == "DLE")
         .expect("DLE");
-    assert_eq!((dle.weeks.n, dle.weeks.min, dle.weeks.max), (6, 2.0, 12.0));
+    assert_eq!(
+        (dle.described.n, dle.described.min, dle.described.max),
+        (6, 2.0, 12.0)
+    );
+}
+
+/// Every shipped protocol's analysis runs on the published cohort: each declared result is
+/// computed, and its input file is the one it names.
+#[test]
+fn every_shipped_analysis_builds() {
+    let cohort = Cohort::shipped().expect("shipped tables parse");
+    for text in PROTOCOLS {
+        let protocol = Protocol::from_toml(text).expect("loads");
+        let definitions = protocol.algorithm().map(Definitions::from_protocol);
+        let report = build(
+            &Snapshot::from_published(&cohort),
+            protocol.analysis(),
+            definitions.as_ref(),
+            Settings::default(),
+        )
+        .expect("report");
+        assert_eq!(report.results.len(), protocol.analysis().results.len());
+        for (result, input) in report.results.iter().zip(&report.inputs) {
+            assert_eq!(result.input, input.path);
+            assert_eq!(input.path, format!("tables/input_{}.csv", result.id));
+        }
+    }
 }
 
 fn subject(id: &str, baseline: f64, visits: &[(i64, Measure)]) -> SubjectSnapshot {
     SubjectSnapshot {
         id: id.to_owned(),
         sex: None,
+        age_years: None,
         subtype: None,
         enrolment_date: None,
         start_date: None,
@@ -135,6 +210,8 @@ fn subject(id: &str, baseline: f64, visits: &[(i64, Measure)]) -> SubjectSnapsho
         }],
         adverse_events: Vec::new(),
         labs: Vec::new(),
+        medications: Vec::new(),
+        nerve_studies: Vec::new(),
         decisions: Vec::new(),
         disposition: None,
         last_day: visits.iter().map(|v| v.0).max(),
@@ -144,13 +221,7 @@ fn subject(id: &str, baseline: f64, visits: &[(i64, Measure)]) -> SubjectSnapsho
 
 #[track_caller]
 fn check(visits: &[(i64, Measure)], expect: (BestResponse, Option<bool>)) {
-    let snapshot = Snapshot {
-        study: "T".into(),
-        title: "T".into(),
-        source: Source::Record,
-        subjects: vec![subject("S1", 10.0, visits)],
-    };
-    let row = &derive(&snapshot, &paper()).subjects[0];
+    let row = subject_row(&subject("S1", 10.0, visits), Some(&paper()));
     assert_eq!((row.best_response, row.relapse), expect, "{visits:?}");
 }
 
@@ -176,26 +247,57 @@ fn response_and_relapse_follow_the_protocol_thresholds() {
 }
 
 #[test]
-fn withdrawal_before_response_and_change_from_baseline() {
+fn withdrawal_before_response() {
     let mut withdrawn = subject("S2", 8.0, &[(7, Measure::Value(8.0))]);
     withdrawn.disposition = Some(DispositionEntry {
         day: 7,
         status: "adverse_event".into(),
     });
-    let snapshot = Snapshot {
-        study: "T".into(),
-        title: "T".into(),
-        source: Source::Record,
-        subjects: vec![withdrawn, subject("S3", 0.0, &[(14, Measure::Value(2.0))])],
+    let row = subject_row(&withdrawn, Some(&paper()));
+    assert_eq!(row.best_response, BestResponse::Withdrawn);
+    assert_eq!(row.withdrawal_week, Some(1.0));
+    assert_eq!(
+        withdrawn.disposition.expect("ended").words(),
+        "Adverse event"
+    );
+}
+
+/// The dose at relapse is the regimen running when the relapse was found, not one started at
+/// the relapse visit; a relapse after the drug was stopped is "off".
+#[test]
+fn dose_at_relapse_is_the_regimen_running_then() {
+    let dose = |start_day, end_day, mg, per_week: f64, regimen: &str| DoseSpan {
+        start_day,
+        end_day,
+        mg,
+        per_week,
+        regimen: regimen.into(),
     };
-    let data = derive(&snapshot, &paper());
-    assert_eq!(data.subjects[0].best_response, BestResponse::Withdrawn);
-    assert_eq!(data.subjects[0].withdrawal_week, Some(1.0));
-    assert_eq!(data.visits[0].activity_change, Some(0.0));
-    assert_eq!(data.visits[0].activity_percent_change, Some(0.0));
-    // A baseline of 0 has no percent change (undefined), but has a change.
-    assert_eq!(data.visits[1].activity_change, Some(2.0));
-    assert_eq!(data.visits[1].activity_percent_change, None);
+    #[track_caller]
+    fn check(doses: Vec<DoseSpan>, expect: &str) {
+        let mut s = subject(
+            "S4",
+            10.0,
+            &[(28, Measure::Value(0.0)), (84, Measure::Value(6.0))],
+        );
+        s.doses = doses;
+        let row = subject_row(&s, Some(&paper()));
+        assert_eq!(row.dose_at_relapse.as_deref(), Some(expect));
+    }
+    // Tapered to alternate days at week 8; relapse at week 12, where 5 mg daily restarts.
+    check(
+        vec![
+            dose(0, Some(55), 5.0, 7.0, "5 mg once daily"),
+            dose(56, Some(83), 5.0, 3.5, "5 mg on alternate days"),
+            dose(84, None, 5.0, 7.0, "5 mg once daily"),
+        ],
+        "5 mg on alternate days",
+    );
+    check(vec![dose(0, Some(55), 5.0, 7.0, "5 mg once daily")], "off");
+    check(
+        vec![dose(0, None, 5.0, 2.0, "5 mg twice weekly")],
+        "5 mg twice weekly",
+    );
 }
 
 /// Capping the listings leaves every statistic as it is and says what it left out.
@@ -204,25 +306,20 @@ fn listings_are_capped_and_statistics_count_every_subject() {
     let full = published();
     #[track_caller]
     fn check(listed: usize, lanes: usize, expect_note: &str) {
-        let cohort = Cohort::shipped().expect("shipped tables parse");
-        let settings = Settings {
+        let capped = published_with(Settings {
             listed_subjects: listed,
             swimmer_lanes: lanes,
             ..Settings::default()
-        };
-        let capped = build(&Snapshot::from_published(&cohort), &paper(), settings).expect("report");
+        });
         let full = published();
         assert_eq!(capped.datasets.subjects.len(), listed.min(15));
         assert_eq!(capped.swimmer.len(), lanes.min(15));
         assert_eq!(capped.listing.note, expect_note);
         assert_eq!(capped.baseline, full.baseline);
-        assert_eq!(capped.efficacy.responses, full.efficacy.responses);
-        assert_eq!(capped.efficacy.cr_rate, full.efficacy.cr_rate);
-        assert_eq!(capped.figure2, full.figure2);
+        assert_eq!(capped.flow, full.flow);
+        assert_eq!(capped.results, full.results);
+        assert_eq!(capped.inputs, full.inputs);
         assert_eq!(capped.safety, full.safety);
-        for (c, f) in capped.efficacy.curves.iter().zip(&full.efficacy.curves) {
-            assert_eq!((c.n, c.events, &c.steps), (f.n, f.events, &f.steps));
-        }
     }
     assert_eq!(full.listing.note, "");
     check(15, 15, "");
@@ -230,17 +327,17 @@ fn listings_are_capped_and_statistics_count_every_subject() {
     check(
         14,
         15,
-        "the derived datasets list the first 14 of 15 subjects; every statistic counts all 15 subjects",
+        "the listings show the first 14 of 15 subjects; every statistic and input file counts all 15 subjects",
     );
     check(
         15,
         14,
-        "the swimmer plot shows the first 14 of 15 subjects; every statistic counts all 15 subjects",
+        "the swimmer plot shows the first 14 of 15 subjects; every statistic and input file counts all 15 subjects",
     );
     check(
         2,
         0,
-        "the derived datasets list the first 2 of 15 subjects; the swimmer plot shows the first 0 of 15 subjects; every statistic counts all 15 subjects",
+        "the listings show the first 2 of 15 subjects; the swimmer plot shows the first 0 of 15 subjects; every statistic and input file counts all 15 subjects",
     );
 }
 
@@ -253,6 +350,7 @@ fn cr_rate_interval_exact_up_to_49999_then_wilson() {
         let subject = SubjectSnapshot {
             id: "S".into(),
             sex: None,
+            age_years: None,
             subtype: None,
             enrolment_date: None,
             start_date: None,
@@ -267,21 +365,30 @@ fn cr_rate_interval_exact_up_to_49999_then_wilson() {
             doses: Vec::new(),
             adverse_events: Vec::new(),
             labs: Vec::new(),
+            medications: Vec::new(),
+            nerve_studies: Vec::new(),
             decisions: Vec::new(),
             disposition: None,
             last_day: Some(28),
             reported: None,
         };
-        let mut builder =
-            analysis::report::Builder::new("S", "T", Source::Record, &paper(), Settings::default())
-                .expect("builder");
+        let protocol = trial();
+        let mut builder = analysis::report::Builder::new(
+            "S",
+            "T",
+            Source::Record,
+            protocol.analysis(),
+            Some(&paper()),
+            Settings::default(),
+        )
+        .expect("builder");
         for i in 0..subjects {
             let mut s = subject.clone();
             s.visits[0].activity = Measure::Value(if i % 2 == 0 { 0.0 } else { 5.0 });
             builder.add(&s);
         }
         let report = builder.finish();
-        let rate = report.efficacy.cr_rate.expect("a rate at any size");
+        let rate = proportion(&report, "complete_response_all");
         assert_eq!((rate.n, rate.of), (subjects.div_ceil(2), subjects));
         assert_eq!(rate.method, method);
         assert!(rate.ci_low_percent < rate.percent && rate.percent < rate.ci_high_percent);

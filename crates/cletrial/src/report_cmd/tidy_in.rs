@@ -20,8 +20,9 @@ use export::source::{Datum, Entry};
 use export::tidy::{Columns, Layout};
 use instruments::medication::Regimen;
 use jiff::civil::Date;
+use protocol::history::NerveFinding;
 
-use super::{ClasiTotals, EventRecord, SubjectRecords, snapshot_of};
+use super::{ClasiTotals, EventRecord, MedicationRecord, SubjectRecords, snapshot_of};
 use crate::io::CliError;
 use scan::{Origin, Scanner};
 
@@ -153,6 +154,8 @@ fn assemble<'scope>(
     let mut labs = Cursor::<LabRow>::start(scope, dir, &layout)?;
     let mut decisions = Cursor::<DecisionRow>::start(scope, dir, &layout)?;
     let mut dispositions = Cursor::<DispositionRow>::start(scope, dir, &layout)?;
+    let mut medications = Cursor::<MedicationRow>::start(scope, dir, &layout)?;
+    let mut nerve_studies = Cursor::<NerveStudyRow>::start(scope, dir, &layout)?;
     let (mut subjects, columns) = open::<SubjectRow>(dir, &layout)?;
     while subjects.next_row().map_err(input)? {
         let code_column = 0;
@@ -165,6 +168,8 @@ fn assemble<'scope>(
         let labs = labs.take(&code)?;
         let decisions = decisions.take(&code)?;
         let dispositions = dispositions.take(&code)?;
+        let medications = medications.take(&code)?;
+        let nerve_studies = nerve_studies.take(&code)?;
         let clasi = clasi
             .take(&code)?
             .into_iter()
@@ -187,6 +192,7 @@ fn assemble<'scope>(
         batch.push(snapshot_of(SubjectRecords {
             code,
             sex: subject.sex,
+            birth: subject.birth,
             subtype: subject.subtype,
             screening_date: subject.screening_date,
             enrolment_date: subject.enrolment_date,
@@ -202,7 +208,12 @@ fn assemble<'scope>(
             events: events.into_iter().map(|e| e.0).collect(),
             labs: labs
                 .into_iter()
-                .map(|l| (l.test, l.collected_on, l.grade))
+                .map(|l| (l.test, l.collected_on, l.value, l.grade))
+                .collect(),
+            medications: medications.into_iter().map(|m| m.0).collect(),
+            nerve_studies: nerve_studies
+                .into_iter()
+                .map(|n| (n.tested_on, n.finding))
                 .collect(),
             decisions: decisions
                 .into_iter()
@@ -221,6 +232,8 @@ fn assemble<'scope>(
     labs.finish()?;
     decisions.finish()?;
     dispositions.finish()?;
+    medications.finish()?;
+    nerve_studies.finish()?;
     // The caller is listening until this thread ends.
     let _ = send.send(batch);
     Ok(())
@@ -521,6 +534,7 @@ fn small(
 
 struct SubjectRow {
     sex: Option<Sex>,
+    birth: Option<store::BirthOrAge>,
     subtype: Option<SubtypeGroup>,
     screening_date: Date,
     enrolment_date: Option<Date>,
@@ -531,7 +545,14 @@ impl Rows for SubjectRow {
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
         positions(
             columns,
-            &["sex", "subtype", "screening_date", "enrolment_date"],
+            &[
+                "sex",
+                "subtype",
+                "screening_date",
+                "enrolment_date",
+                "birth_date",
+                "age_years",
+            ],
         )
     }
     fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<SubjectRow, ExportError> {
@@ -554,8 +575,14 @@ impl Rows for SubjectRow {
                 },
             )?)),
         };
+        let birth = match (row.date(c[4])?, row.integer(c[5])?) {
+            (Some(born), _) => Some(store::BirthOrAge::BirthDate(born)),
+            (None, Some(years)) => Some(store::BirthOrAge::AgeYears(years)),
+            (None, None) => None,
+        };
         Ok(SubjectRow {
             sex,
+            birth,
             subtype,
             screening_date: date(row, c[2])?,
             enrolment_date: row.date(c[3])?,
@@ -698,6 +725,7 @@ impl Rows for EventRow {
 struct LabRow {
     test: Name,
     collected_on: Date,
+    value: Option<f64>,
     grade: Option<u8>,
 }
 
@@ -705,7 +733,7 @@ impl Rows for LabRow {
     const FORM: &'static str = "lab";
     const SPLIT: bool = true;
     fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
-        positions(columns, &["test", "collected_on", "ctcae_grade"])
+        positions(columns, &["test", "collected_on", "ctcae_grade", "value"])
     }
     /// The CTCAE grade the record derived (0 = within the normal range; blank = not graded).
     fn read(row: &Scanner, c: &[usize], names: &mut Names) -> Result<LabRow, ExportError> {
@@ -713,6 +741,7 @@ impl Rows for LabRow {
             test: names.text(row, c[0])?,
             collected_on: date(row, c[1])?,
             grade: small(row, c[2], 0..=5)?,
+            value: number(row, c[3])?,
         })
     }
 }
@@ -749,6 +778,80 @@ impl Rows for DispositionRow {
         Ok(DispositionRow {
             date: date(row, c[0])?,
             status: text(row, c[1])?,
+        })
+    }
+}
+
+/// A number, or blank (a missing-value code: not a number).
+fn number(row: &Scanner, column: usize) -> Result<Option<f64>, ExportError> {
+    match row.entry(column)? {
+        Entry::Missing(_) => Ok(None),
+        Entry::Value(datum) => datum
+            .plain()
+            .parse()
+            .map(Some)
+            .map_err(|_| ExportError::invalid(row.here(Some(column)), "must hold a number")),
+    }
+}
+
+struct MedicationRow(MedicationRecord);
+
+impl Rows for MedicationRow {
+    const FORM: &'static str = "conmed";
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
+        positions(
+            columns,
+            &[
+                "drug",
+                "amount",
+                "unit",
+                "frequency",
+                "start_date",
+                "end_date",
+            ],
+        )
+    }
+    /// The drug by its id, and mg a day from the dose as the record codes it.
+    fn read(row: &Scanner, c: &[usize], names: &mut Names) -> Result<MedicationRow, ExportError> {
+        let optional = |column: usize| -> Result<String, ExportError> {
+            Ok(row
+                .entry(column)?
+                .text()
+                .map(str::to_owned)
+                .unwrap_or_default())
+        };
+        let dose = store::ConcomitantMedication::dose_named(
+            &optional(c[1])?,
+            &optional(c[2])?,
+            &optional(c[3])?,
+            "",
+        )
+        .map_err(|error| ExportError::invalid(row.here(None), error.to_string()))?;
+        Ok(MedicationRow(MedicationRecord {
+            drug: names.text(row, c[0])?,
+            start: row.date(c[4])?,
+            end: row.date(c[5])?,
+            mg_per_day: dose.mg_per_day(),
+        }))
+    }
+}
+
+struct NerveStudyRow {
+    tested_on: Date,
+    finding: NerveFinding,
+}
+
+impl Rows for NerveStudyRow {
+    const FORM: &'static str = "nerve_conduction_study";
+    fn columns(columns: &Columns) -> Result<Vec<usize>, ExportError> {
+        positions(columns, &["tested_on", "finding"])
+    }
+    fn read(row: &Scanner, c: &[usize], _: &mut Names) -> Result<NerveStudyRow, ExportError> {
+        let finding = store::Finding::parse(&text(row, c[1])?)
+            .map_err(|error| ExportError::invalid(row.here(Some(c[1])), error.to_string()))?;
+        Ok(NerveStudyRow {
+            tested_on: date(row, c[0])?,
+            finding: finding.engine(),
         })
     }
 }

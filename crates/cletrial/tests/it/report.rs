@@ -56,13 +56,28 @@ const FILES: &[&str] = &[
     "index.html",
     "report.md",
     "results.json",
-    "figures/figure2_clasi.svg",
+    "figures/flow.svg",
+    "figures/figure2.svg",
     "figures/km_time_to_cr.svg",
-    "figures/km_relapse_free_after_cr.svg",
-    "figures/km_time_to_first_ae.svg",
-    "figures/swimmer.svg",
-    "tables/table2_response.csv",
+    "figures/km_relapse_free.svg",
+    "figures/km_time_to_ae.svg",
+    "figures/figure1.svg",
+    "tables/table2_listing.csv",
+    "tables/table2_proportions.csv",
+    "tables/input_complete_response.csv",
+    "tables/input_clasi_activity.csv",
 ];
+
+/// The result with this id in results.json.
+#[track_caller]
+fn result<'a>(results: &'a Value, id: &str) -> &'a Value {
+    results["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no result {id}"))
+}
 
 fn report(args: &[&str], out: &Path) -> Value {
     let mut all = vec!["report", "--out", out.to_str().expect("utf-8 path")];
@@ -93,15 +108,12 @@ fn near(value: &Value, expect: f64) {
 fn published_cohort_report_agrees_with_the_paper() {
     let dir = tempfile::tempdir().expect("temp dir");
     let results = report(&["--published"], dir.path());
-    let e = &results["efficacy"];
     // "Twelve of those patients (86%) achieved complete response"; relapse "nine (75%)".
-    assert_eq!(
-        (e["cr_rate"]["n"].as_u64(), e["cr_rate"]["of"].as_u64()),
-        (Some(12), Some(14))
-    );
-    near(&e["cr_rate"]["percent"], 85.714);
-    assert_eq!(e["cr_rate"]["method"], "Clopper-Pearson exact interval");
-    near(&e["relapse_rate"]["percent"], 75.0);
+    let cr = &result(&results, "complete_response")["value"];
+    assert_eq!((cr["n"].as_u64(), cr["of"].as_u64()), (Some(12), Some(14)));
+    near(&cr["percent"], 85.714);
+    assert_eq!(cr["method"], "Clopper-Pearson exact interval");
+    near(&result(&results, "relapse")["value"]["percent"], 75.0);
     // Table 1: CLASI activity 10.93 +- 5.91, damage 2.33 +- 2.97 (n = 15, all female).
     let b = &results["baseline"];
     near(&b["clasi_activity"]["mean"], 10.933);
@@ -437,55 +449,52 @@ async fn record_report(backend: Backend) {
     let results = report(&["--db", db.url_text(), "--quiet"], dir.path());
     let all = results.clone();
     // Hand-checked against the patients above.
-    let e = &results["efficacy"];
-    let responses: Vec<(String, u64)> = e["responses"]
+    let categories = result(&results, "best_response")["value"]["categories"]
         .as_array()
-        .expect("responses")
-        .iter()
-        .map(|r| {
-            (
-                r[0].as_str().unwrap_or_default().to_owned(),
-                r[1]["n"].as_u64().unwrap_or(99),
-            )
-        })
-        .collect();
-    let count = |code: &str| responses.iter().find(|r| r.0 == code).map(|r| r.1);
+        .expect("categories")
+        .clone();
+    let count = |words: &str| {
+        categories
+            .iter()
+            .find(|c| c["category"] == words)
+            .and_then(|c| c["n"].as_u64())
+    };
     assert_eq!(
         (
-            count("complete"),
-            count("partial"),
-            count("no_response"),
-            count("withdrawn")
+            count("Complete response"),
+            count("Partial response"),
+            count("No response"),
+            count("Withdrawn before any response")
         ),
         (Some(3), Some(1), Some(1), Some(1))
     );
-    assert_eq!(
-        (e["cr_rate"]["n"].as_u64(), e["cr_rate"]["of"].as_u64()),
-        (Some(3), Some(5))
-    );
-    assert_eq!(
-        (
-            e["relapse_rate"]["n"].as_u64(),
-            e["relapse_rate"]["of"].as_u64()
-        ),
-        (Some(2), Some(3))
-    );
-    near(&e["time_to_cr"]["median"], 8.0);
+    let n_of = |id: &str| {
+        let value = &result(&results, id)["value"];
+        (value["n"].as_u64(), value["of"].as_u64())
+    };
+    assert_eq!(n_of("complete_response"), (Some(3), Some(5)));
+    assert_eq!(n_of("complete_response_all"), (Some(3), Some(6)));
+    assert_eq!(n_of("relapse"), (Some(2), Some(3)));
+    let by_subtype = &result(&results, "time_to_cr_by_subtype")["value"]["rows"];
+    let overall = by_subtype
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["group"] == "all")
+        .expect("all");
+    near(&overall["median"], 8.0);
     near(&results["baseline"]["clasi_activity"]["mean"], 12.0);
     // Week 4: four known activities (5, 8, 12, 4; one total unknown), mean change -7 from baseline.
-    let week4 = results["figure2"]
+    let week4 = result(&results, "clasi_activity")["value"]["points"]
         .as_array()
-        .expect("figure2")
+        .expect("points")
         .iter()
-        .find(|p| p["visit"] == "Week 4")
+        .find(|p| p["visit"] == "week4")
         .expect("week 4");
-    near(&week4["activity"]["described"]["mean"], 7.25);
-    assert_eq!(week4["activity"]["test"]["pairs"].as_u64(), Some(4));
-    near(&week4["activity"]["test"]["mean_change"], -7.0);
-    assert_eq!(
-        week4["activity"]["test"]["method"],
-        "paired t test, two-sided"
-    );
+    near(&week4["described"]["mean"], 7.25);
+    assert_eq!(week4["test"]["pairs"].as_u64(), Some(4));
+    near(&week4["test"]["mean_change"], -7.0);
+    assert_eq!(week4["test"]["method"], "paired t test, two-sided");
     // The relapse of S01-006 happened on 5 mg on alternate days; S01-001 had stopped.
     let subjects = results["datasets"]["subjects"]
         .as_array()
@@ -494,10 +503,15 @@ async fn record_report(backend: Backend) {
     assert_eq!(subjects[5]["dose_at_relapse"], "5 mg on alternate days");
     assert_eq!(
         (
-            &results["baseline"]["screened"],
-            &results["baseline"]["enrolled"]
+            &results["flow"]["screened"],
+            &results["flow"]["not_enrolled"],
+            &results["flow"]["enrolled"]
         ),
-        (&serde_json::json!(7), &serde_json::json!(6)),
+        (
+            &serde_json::json!(7),
+            &serde_json::json!(1),
+            &serde_json::json!(6)
+        ),
         "the screen failure is counted, in no analysis"
     );
     assert_eq!(results["safety"]["serious_events"].as_u64(), Some(1));
@@ -636,7 +650,10 @@ fn simulated_tables_are_the_export_of_the_same_patients(backend: Backend) {
     simulated_names.sort();
     assert_eq!(simulated_names, names, "the same files");
     for name in names.iter().filter(|n| {
-        !n.starts_with("dictionary") && !n.starts_with("missing") && !n.ends_with(".toml")
+        !n.starts_with("dictionary")
+            && !n.starts_with("missing")
+            && !n.ends_with(".toml")
+            && !n.ends_with(".txt")
     }) {
         assert_eq!(
             comparable(&simulated.join(name)),
@@ -653,7 +670,7 @@ fn simulated_tables_are_the_export_of_the_same_patients(backend: Backend) {
     }
     let out = tempfile::tempdir().expect("temp dir");
     let results = report(&["--csv", simulated_arg, "--quiet"], out.path());
-    assert_eq!(results["baseline"]["enrolled"].as_u64(), Some(6));
+    assert_eq!(results["flow"]["enrolled"].as_u64(), Some(6));
 }
 
 /// A table's header and the rows of the virtual patients (study ids V...), without the site and

@@ -63,11 +63,10 @@ fn without_labs_the_list_is_the_ctcae_haematology_tests() {
         let units: Vec<&str> = test.units().iter().map(|unit| unit.symbol()).collect();
         assert_eq!(lab.units, units, "{}", lab.id);
     }
-    // The retrospective review without its list: the default too.
-    assert_eq!(
-        ids(&with_labs("pediatric-review", None).expect("loads")).len(),
-        5
-    );
+    // The retrospective review without its list is refused: its analysis compares ESR, which
+    // the default list does not hold.
+    let refused = with_labs("pediatric-review", None).expect_err("esr is analysed");
+    assert_eq!(refused.problems[0].path, "analysis.results[1].lab");
 }
 
 #[test]
