@@ -13,9 +13,10 @@ usage: cargo xtask <task> [args]
 
 tasks:
   test [ARGS]   install the system packages the tests need when missing (PostgreSQL 15, R haven,
-                xmllint; pyreadstat, pandas and odmlib in target/peers-venv), then run
-                every test of the workspace (cargo nextest when installed, else cargo test);
-                ARGS are passed to the test runner, e.g. `cargo xtask test -p stats`
+                survival and jsonlite, xmllint; pyreadstat, pandas, odmlib and scipy in
+                target/peers-venv), then run every test of the workspace (cargo nextest when
+                installed, else cargo test); ARGS are passed to the test runner, e.g.
+                `cargo xtask test -p stats`
 ";
 
 fn main() -> ExitCode {
@@ -50,20 +51,29 @@ fn project_root() -> PathBuf {
 /// a headless browser through the pages).
 /// R with haven and jsonlite, Python's venv and xmllint: the export peer checks
 /// (`scripts/peers/export_check.py`) read the XPT and CSV exports with R and Python and check
-/// the ODM file.
+/// the ODM file. R's survival (with jsonlite): the report peer check
+/// (`scripts/peers/report_check.R`) recomputes every result of `cletrial report` with R.
 const TEST_PACKAGES: &[&str] = &[
     "postgresql-15",
     "chromium",
     "chromium-driver",
     "r-cran-haven",
     "r-cran-jsonlite",
+    "r-cran-survival",
     "python3-venv",
     "libxml2-utils",
 ];
 
-/// The Python packages of the export peer check, pinned, in a venv under `target/` (Debian ships
-/// no pyreadstat); odmlib brings the CDISC ODM 1.3.2 XML schema the ODM export is validated with.
-const PEER_PYTHON_PACKAGES: &[&str] = &["pyreadstat==1.3.7", "pandas==3.1.1", "odmlib==0.2.1"];
+/// The Python packages of the peer checks, pinned, in a venv under `target/` (Debian ships no
+/// pyreadstat); odmlib brings the CDISC ODM 1.3.2 XML schema the ODM export is validated with;
+/// scipy is the report peer check's (`scripts/peers/report_check.py`), the version
+/// `scripts/peers/generate` pins for the golden files.
+const PEER_PYTHON_PACKAGES: &[&str] = &[
+    "pyreadstat==1.3.7",
+    "pandas==3.1.1",
+    "odmlib==0.2.1",
+    "scipy==1.17.1",
+];
 
 fn test(extra: &[String]) -> Result<(), String> {
     ensure_packages(TEST_PACKAGES)?;
@@ -103,7 +113,7 @@ fn ensure_packages(packages: &[&str]) -> Result<(), String> {
 fn ensure_peer_venv(venv: &Path) -> Result<(), String> {
     let python = venv.join("bin/python");
     let ready = Command::new(&python)
-        .args(["-c", "import pyreadstat, pandas, odmlib"])
+        .args(["-c", "import pyreadstat, pandas, odmlib, scipy"])
         .output()
         .is_ok_and(|output| output.status.success());
     if ready {
