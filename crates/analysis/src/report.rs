@@ -1346,7 +1346,8 @@ fn compare(changes: &[f64], test: PairedTest, level: Level) -> Option<Comparison
     Some(Comparison {
         pairs: changes.len(),
         mean_change,
-        statistic,
+        // No negative zero (V = 0 when every difference is negative).
+        statistic: statistic + 0.0,
         p_value,
         method: method_name(method),
     })

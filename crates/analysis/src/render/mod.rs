@@ -177,6 +177,9 @@ fn html_table(out: &mut String, table: &Table) {
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table>\n");
+    if table.rows.is_empty() {
+        out.push_str("<p class=\"note\">None recorded.</p>\n");
+    }
     for note in &table.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
     }
@@ -211,6 +214,9 @@ fn markdown(report: &Report, sections: &[Section]) -> String {
             for row in &table.rows {
                 let cells: Vec<String> = row.iter().map(|c| cell(c.shown())).collect();
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            if table.rows.is_empty() {
+                out.push_str("\nNone recorded.\n");
             }
             for note in &table.notes {
                 let _ = write!(out, "\n{note}\n");

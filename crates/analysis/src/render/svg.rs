@@ -176,7 +176,8 @@ const SERIES: [(&str, bool); 4] = [
 /// point; `*` marks p < 0.05 against baseline.
 pub fn by_visit(title: &str, series: &[(&str, &ByVisit)]) -> String {
     let mut out = String::new();
-    let height = 500.0;
+    // The plot, the axis title, a row of n per series and a two-line caption.
+    let height = 500.0 + 18.0 * series.len().saturating_sub(2) as f64;
     open(&mut out, height, title);
     let top = |d: &crate::report::Described| d.mean + d.sem.unwrap_or(0.0);
     let y_max = axis_max(
@@ -200,7 +201,7 @@ pub fn by_visit(title: &str, series: &[(&str, &ByVisit)]) -> String {
         left: 80.0,
         top: 60.0,
         width: WIDTH - 110.0,
-        height: height - 240.0,
+        height: 260.0,
         x_max,
         y_min: 0.0,
         y_max,
@@ -285,7 +286,7 @@ pub fn by_visit(title: &str, series: &[(&str, &ByVisit)]) -> String {
     methods.dedup();
     let below = caption(
         &mut out,
-        height - 110.0 + 18.0 * series.len().saturating_sub(1) as f64,
+        frame.top + frame.height + 78.0 + 18.0 * series.len() as f64,
         &format!(
             "Error bars: ± 1 SEM. * p < 0.05 against baseline ({}). Each value is placed at its analysis visit's target week (values outside every visit window are left out).",
             methods
@@ -696,7 +697,10 @@ pub fn flow(title: &str, flow: &Flow) -> String {
         .iter()
         .map(|(reason, n)| format!("{reason}: {n}"))
         .collect();
-    let height = 420.0 + 18.0 * ended.len() as f64;
+    // Four boxes of one line and their gaps, then the last box (completed, ended early by
+    // reason, no end recorded) and a margin.
+    let height =
+        50.0 + 3.0 * 32.0 + 50.0 + 2.0 * 40.0 + 14.0 + 18.0 * (3 + ended.len()) as f64 + 20.0;
     open(&mut out, height, title);
     let centre = 250.0;
     let box_at = |out: &mut String, x: f64, y: f64, w: f64, lines: &[String]| -> f64 {

@@ -11,6 +11,7 @@ mod reproduce;
 mod simulate;
 mod stats;
 mod store;
+mod study_reports;
 mod support;
 mod token;
 mod usage;
