@@ -336,6 +336,8 @@ fn patient_course(
         labs: replay.history.labs.clone(),
         adverse_events,
         disposition,
+        // The trial observed no polyneuropathy and reports no nerve conduction study.
+        nerve_studies: Vec::new(),
     })
 }
 

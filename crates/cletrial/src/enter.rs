@@ -15,8 +15,9 @@ use protocol::history::LabRecord;
 use protocol::{Decision, Protocol};
 use store::{
     ActionTaken, AdverseEvent, Batch, Causality, ClasiAssessment, Decimal, Disposition,
-    DispositionStatus, DoseChange, DosePeriod, Enrolment, Entry, EventType, LabResult, NewDose,
-    Outcome, ProtocolDecision, ProtocolEvent, Store, StoreError, SubjectData, VisitData,
+    DispositionStatus, DoseChange, DosePeriod, Enrolment, Entry, EventType, LabResult,
+    NerveConductionStudy, NewDose, Outcome, ProtocolDecision, ProtocolEvent, Store, StoreError,
+    SubjectData, VisitData,
 };
 
 /// One patient's course, ready to enter.
@@ -34,6 +35,8 @@ pub struct PatientCourse {
     pub disposition: Option<(DispositionStatus, Date, String)>,
     /// The events the protocol's rules read (the physician's decision to stop ...), with a note.
     pub events: Vec<(Date, EventType, Option<String>)>,
+    /// Nerve conduction studies: (date, conclusion).
+    pub nerve_studies: Vec<(Date, store::Finding)>,
 }
 
 /// Why a patient was included, by the lenalidomide trial's criterion I6 (Table 1's "reason for
@@ -244,6 +247,7 @@ pub(crate) struct AfterVisits {
     pub labs: Vec<LabResult>,
     pub adverse_events: Vec<AdverseEvent>,
     pub events: Vec<ProtocolEvent>,
+    pub nerve_studies: Vec<NerveConductionStudy>,
     pub disposition: Option<Disposition>,
 }
 
@@ -319,11 +323,26 @@ pub(crate) fn after_visits(
             note: note.clone(),
         })
         .collect();
+    let nerve_studies = course
+        .nerve_studies
+        .iter()
+        .map(|(date, finding)| NerveConductionStudy {
+            subject_id,
+            visit_id: visit_ids
+                .iter()
+                .find(|(visit, _)| visit == date)
+                .map(|(_, id)| *id),
+            tested_on: *date,
+            finding: *finding,
+            note: None,
+        })
+        .collect();
     Ok(AfterVisits {
         dose_changes,
         labs,
         adverse_events,
         events,
+        nerve_studies,
         disposition,
     })
 }
@@ -389,6 +408,9 @@ pub async fn enter(
     }
     for event in &after.events {
         batch.add_record(event).await?;
+    }
+    for study in &after.nerve_studies {
+        batch.add_record(study).await?;
     }
     if let Some(disposition) = &after.disposition {
         batch.add_record(disposition).await?;

@@ -489,8 +489,14 @@ fn course_of(
         adverse_events: Vec::new(),
         disposition: None,
         events: Vec::new(),
+        nerve_studies: Vec::new(),
     };
     for encounter in encounters {
+        if let Some(study) = encounter.nerve_conduction {
+            course
+                .nerve_studies
+                .push((study.date, store::Finding::of(study.finding)));
+        }
         if let Some(value) = encounter.neutrophils {
             course.labs.push(protocol::history::LabRecord {
                 date: encounter.date,
@@ -558,6 +564,7 @@ struct OwnedEncounter {
     clasi: Option<protocol::history::ClasiRecord>,
     neutrophils: Option<f64>,
     events: Vec<protocol::history::EventRecord>,
+    nerve_conduction: Option<protocol::history::NerveConductionRecord>,
     decision: Option<protocol::Decision>,
 }
 
@@ -568,6 +575,7 @@ impl OwnedEncounter {
             clasi: e.clasi,
             neutrophils: e.neutrophils,
             events: e.adverse_events.to_vec(),
+            nerve_conduction: e.nerve_conduction,
             decision: e.decision.cloned(),
         }
     }

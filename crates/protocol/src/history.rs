@@ -453,6 +453,22 @@ impl History {
         append(&mut self.events, "events", record, event_order, |_, _| None)
     }
 
+    /// As [`History::append_clasi`], for a nerve conduction study.
+    pub(crate) fn append_nerve_conduction(
+        &mut self,
+        record: NerveConductionRecord,
+    ) -> Result<(), HistoryError> {
+        let index = self.nerve_conduction.len();
+        check_date(|| format!("nerve_conduction[{index}].date"), record.date)?;
+        append(
+            &mut self.nerve_conduction,
+            "nerve_conduction",
+            record,
+            Ord::cmp,
+            |a, b| (a.date == b.date).then(|| format!("a nerve conduction study on {}", a.date)),
+        )
+    }
+
     /// As [`History::give`] on a history in normal form: the new dose starts after the last
     /// one started and not before the last CLASI (the level is the caller's to check).
     pub(crate) fn append_dose(&mut self, from: Date, level: &str) -> Result<(), HistoryError> {

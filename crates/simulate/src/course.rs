@@ -15,7 +15,8 @@
 use instruments::ctcae::{CtcaeTerm, LabTest, LabUnit};
 use jiff::civil::Date;
 use protocol::history::{
-    ClasiActivity, ClasiDamage, ClasiRecord, EventKind, EventRecord, LabRecord, Patient, Sex,
+    ClasiActivity, ClasiDamage, ClasiRecord, EventKind, EventRecord, LabRecord,
+    NerveConductionRecord, NerveFinding, Patient, Sex,
 };
 use protocol::schedule::{add_days, days_between};
 use protocol::{Action, Decision, FollowUp, Phase, Timetable, Verdict};
@@ -34,6 +35,8 @@ pub struct Encounter<'a> {
     pub clasi: Option<ClasiRecord>,
     pub neutrophils: Option<f64>,
     pub adverse_events: &'a [EventRecord],
+    /// A nerve conduction study done at this encounter.
+    pub nerve_conduction: Option<NerveConductionRecord>,
     /// The engine's decision, when the encounter could change it (a visit, a toxic
     /// laboratory value or an event).
     pub decision: Option<&'a Decision>,
@@ -50,6 +53,33 @@ fn days(from: Date, to: Date) -> f64 {
 
 fn plus_weeks(date: Date, weeks: f64) -> Date {
     add_days(date, (weeks * 7.0).round() as i64)
+}
+
+/// The nerve conduction study of the day's events under the model: on the confirming event,
+/// sensory polyneuropathy; on the referral event of a patient who will not have it, normal.
+fn nerve_study(
+    model: &Model,
+    patient: &VirtualPatient,
+    events: &[EventRecord],
+    today: Date,
+) -> Result<Option<NerveConductionRecord>, SimulateError> {
+    let Some(studies) = &model.nerve_conduction else {
+        return Ok(None);
+    };
+    let (referral, confirmed) = (ctcae(studies.referral)?, ctcae(studies.confirmed)?);
+    let will_confirm = patient
+        .adverse_events
+        .iter()
+        .any(|planned| planned.term == studies.confirmed);
+    let finding = events.iter().find_map(|event| match event.term {
+        Some(term) if term == confirmed => Some(NerveFinding::SensoryPolyneuropathy),
+        Some(term) if term == referral && !will_confirm => Some(NerveFinding::Normal),
+        _ => None,
+    });
+    Ok(finding.map(|finding| NerveConductionRecord {
+        date: today,
+        finding,
+    }))
 }
 
 /// The earliest of the dates that are set.
@@ -216,6 +246,7 @@ pub(crate) fn run_patient(
             clasi: Some(baseline),
             neutrophils: None,
             adverse_events: &[],
+            nerve_conduction: None,
             decision: explained.as_ref(),
         });
     }
@@ -260,6 +291,11 @@ pub(crate) fn run_patient(
         in_order.sort();
         for event in in_order {
             follow.add_event(event.clone())?;
+        }
+        let study = nerve_study(model, &patient, &new_events, today)?;
+        // On an event's day, so the day's decision reads it.
+        if let Some(study) = study {
+            follow.add_nerve_conduction(study)?;
         }
 
         let mut neutrophils = None;
@@ -322,6 +358,7 @@ pub(crate) fn run_patient(
                 clasi: record,
                 neutrophils,
                 adverse_events: &new_events,
+                nerve_conduction: study,
                 decision: explained.as_ref().filter(|_| decide_now),
             });
         }

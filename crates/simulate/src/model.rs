@@ -142,6 +142,18 @@ pub struct Model {
     /// trial insomnia grade 2, 1 of 15; cohort paraesthesia 18%, confirmed sensory
     /// polyneuropathy in 5 of 11 with paraesthesia (grade 2, which the cohort protocol stops for).
     pub adverse_events: Vec<AdverseEventModel>,
+    /// Who has a nerve conduction study, and what it finds; `None`: no studies.
+    pub nerve_conduction: Option<NerveConductionModel>,
+}
+
+/// Nerve conduction studies on symptoms. Cohort: paraesthesia "was confirmed as sensory
+/// polyneuropathy in five of eleven patients": a patient with the `referral` event is studied; one
+/// who goes on to the `confirmed` event is studied that day and found to have sensory
+/// polyneuropathy, any other on the day of the referral event, with a normal study.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NerveConductionModel {
+    pub referral: &'static str,
+    pub confirmed: &'static str,
 }
 
 /// An adverse event that may happen once while on drug.
@@ -247,6 +259,7 @@ impl Model {
             neutropenia_grade2: 1.0 / 15.0,
             neutropenia_weeks: (4.0, 12.0),
             neutropenia_grade3: 0.01,
+            nerve_conduction: None,
             adverse_events: vec![AdverseEventModel {
                 term: "insomnia",
                 grade: 2,
@@ -296,6 +309,10 @@ impl Model {
             relapse_delay: weeks(21.7, 0.35, 8.0, 52.0),
             // The summary reports no myelosuppression; the trial's rate is kept as a setting.
             neutropenia_grade3: 0.01,
+            nerve_conduction: Some(NerveConductionModel {
+                referral: "paresthesia",
+                confirmed: "peripheral_sensory_neuropathy",
+            }),
             adverse_events: vec![
                 AdverseEventModel {
                     term: "paresthesia",

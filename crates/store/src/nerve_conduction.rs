@@ -29,6 +29,16 @@ coded_enum!(
 );
 
 impl Finding {
+    /// The engine's finding as the record codes it.
+    pub fn of(finding: protocol::history::NerveFinding) -> Finding {
+        use protocol::history::NerveFinding;
+        match finding {
+            NerveFinding::Normal => Finding::Normal,
+            NerveFinding::SensoryPolyneuropathy => Finding::SensoryPolyneuropathy,
+            NerveFinding::Other => Finding::Other,
+        }
+    }
+
     /// As the engine reads it.
     pub fn engine(self) -> protocol::history::NerveFinding {
         use protocol::history::NerveFinding;

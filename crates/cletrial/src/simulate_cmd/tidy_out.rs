@@ -256,6 +256,9 @@ fn casebook(
     for event in &after.events {
         records.record("protocol_event", event)?;
     }
+    for study in &after.nerve_studies {
+        records.record("nerve_conduction_study", study)?;
+    }
     if let Some(disposition) = &after.disposition {
         records.record("disposition", disposition)?;
     }

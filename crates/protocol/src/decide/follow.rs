@@ -18,7 +18,8 @@ use super::{
     DecideError, Decision, Scheduled, Verdict, algorithm_of, assess, explain, pregnancy_tests,
 };
 use crate::history::{
-    ClasiRecord, EventRecord, History, HistoryError, LabRecord, Patient, SledaiRecord,
+    ClasiRecord, EventRecord, History, HistoryError, LabRecord, NerveConductionRecord, Patient,
+    SledaiRecord,
 };
 use crate::load::{Algorithm, Protocol};
 use crate::schedule;
@@ -177,6 +178,18 @@ impl<'p> FollowUp<'p> {
         self.fold
             .event(self.algorithm, index, &self.history.events[index]);
         self.note(date);
+        Ok(())
+    }
+
+    /// A nerve conduction study's conclusion, after the last study.
+    pub fn add_nerve_conduction(
+        &mut self,
+        record: NerveConductionRecord,
+    ) -> Result<(), HistoryError> {
+        self.history.append_nerve_conduction(record)?;
+        self.fold
+            .nerve_conduction(self.algorithm, record.date, record.finding);
+        self.note(record.date);
         Ok(())
     }
 

@@ -42,6 +42,7 @@ fn check_course(protocol: &Protocol, model: &Model, seed: u64, patient: u64) -> 
         history
             .events
             .extend(encounter.adverse_events.iter().cloned());
+        history.nerve_conduction.extend(encounter.nerve_conduction);
         if let Some(decision) = encounter.decision {
             let replayed = decide_following(protocol, &history, encounter.date)
                 .unwrap_or_else(|error| panic!("patient {patient}: {error}"));
@@ -105,4 +106,49 @@ fn a_cohort_is_the_same_whether_or_not_its_decisions_are_written_out() {
         }
         assert_eq!(cohort.characteristics(), quiet, "{name}");
     }
+}
+
+/// Nerve conduction studies follow the model: each on the day of a paraesthesia (normal) or of
+/// the neuropathy it confirms (sensory polyneuropathy), and the share confirmed among those
+/// studied is the cohort's 5 of 11 within three standard errors at the simulated size.
+#[test]
+fn nerve_conduction_studies_confirm_as_the_cohort_did() {
+    use protocol::history::NerveFinding;
+    let protocol = shipped("thalidomide-cohort");
+    let model = Model::thalidomide();
+    let (mut studied, mut confirmed) = (0usize, 0usize);
+    for patient in 0..3000 {
+        simulate_patient(&protocol, &model, (5, 0, patient), START, |encounter| {
+            let Some(study) = encounter.nerve_conduction else {
+                return;
+            };
+            let terms: Vec<&str> = encounter
+                .adverse_events
+                .iter()
+                .filter_map(|e| e.term.map(|t| t.id()))
+                .collect();
+            assert_eq!(study.date, encounter.date);
+            match study.finding {
+                NerveFinding::SensoryPolyneuropathy => {
+                    assert!(
+                        terms.contains(&"peripheral_sensory_neuropathy"),
+                        "{terms:?}"
+                    );
+                    confirmed += 1;
+                }
+                NerveFinding::Normal => assert!(terms.contains(&"paresthesia"), "{terms:?}"),
+                NerveFinding::Other => panic!("the model finds no other abnormality"),
+            }
+            studied += 1;
+        })
+        .expect("simulates");
+    }
+    let share = confirmed as f64 / studied as f64;
+    let expected = 5.0 / 11.0;
+    let se = (expected * (1.0 - expected) / studied as f64).sqrt();
+    assert!(studied > 200, "{studied} studied");
+    assert!(
+        (share - expected).abs() < 3.0 * se,
+        "{confirmed} of {studied} confirmed; the cohort: 5 of 11"
+    );
 }
