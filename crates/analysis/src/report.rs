@@ -164,6 +164,8 @@ pub struct Flow {
 pub struct Baseline {
     pub title: String,
     pub items: Vec<BaselineItem>,
+    /// Every enrolled subject's baseline values (`tables/input_baseline.csv`).
+    pub input: &'static str,
     pub enrolled: usize,
     pub female: Count,
     pub sex_unknown: usize,
@@ -386,6 +388,8 @@ pub struct LabShift {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Safety {
+    /// Every adverse event of every enrolled subject (`tables/input_adverse_events.csv`).
+    pub input: &'static str,
     pub patients_with_any: Count,
     pub by_term: Vec<TermRow>,
     pub serious_patients: Count,
@@ -557,7 +561,13 @@ pub struct Builder {
     datasets: Datasets,
     swimmer: Vec<Lane>,
     safety: SafetyTally,
+    /// Every subject's baseline row and adverse events, for the input files.
+    baseline_rows: csv::Writer<Vec<u8>>,
+    ae_rows: csv::Writer<Vec<u8>>,
 }
+
+const BASELINE_INPUT: &str = "tables/input_baseline.csv";
+const AE_INPUT: &str = "tables/input_adverse_events.csv";
 
 #[derive(Default)]
 struct FlowTally {
@@ -650,6 +660,15 @@ impl Builder {
             },
             swimmer: Vec::new(),
             safety: SafetyTally::default(),
+            baseline_rows: writer(&[
+                "subject",
+                "sex",
+                "age_years",
+                "subtype",
+                "clasi_activity",
+                "clasi_damage",
+            ]),
+            ae_rows: writer(&["subject", "term", "start_day", "ctcae_grade", "serious"]),
         })
     }
 
@@ -668,6 +687,7 @@ impl Builder {
             accumulate(decl, acc, &self.analysis, subject, &row, index);
         }
         count_safety(&mut self.safety, subject);
+        self.write_inputs(subject, &row);
         let listed = self.ids.len() < self.settings.listed_subjects;
         if self.ids.len() < self.settings.swimmer_lanes {
             self.swimmer.push(lane(subject, &row));
@@ -677,6 +697,29 @@ impl Builder {
             self.datasets.subjects.push(row);
         }
         self.ids.push(subject.id.clone());
+    }
+
+    /// The subject's baseline row and adverse events, in words where there is no value.
+    fn write_inputs(&mut self, subject: &SubjectSnapshot, row: &SubjectRow) {
+        let or_unknown = |value: Option<String>| value.unwrap_or_else(|| "unknown".to_owned());
+        // Writing to memory cannot fail.
+        let _ = self.baseline_rows.write_record([
+            row.id.clone(),
+            or_unknown(row.sex.map(|s| format!("{s:?}"))),
+            or_unknown(row.age_years.map(crate::snapshot::number)),
+            or_unknown(row.subtype.map(|g| g.label().to_owned())),
+            row.baseline_activity.text(),
+            row.baseline_damage.text(),
+        ]);
+        for ae in &subject.adverse_events {
+            let _ = self.ae_rows.write_record([
+                row.id.clone(),
+                ae.term.clone(),
+                or_unknown(ae.start_day.map(|d| d.to_string())),
+                or_unknown(ae.grade.map(|g| g.to_string())),
+                or_unknown(ae.serious.map(|s| if s { "yes" } else { "no" }.to_owned())),
+            ]);
+        }
     }
 
     fn count_flow(&mut self, subject: &SubjectSnapshot) {
@@ -717,6 +760,7 @@ impl Builder {
         let b = &self.baseline;
         let known_subtype: usize = b.subtypes.values().sum();
         let baseline = Baseline {
+            input: BASELINE_INPUT,
             title: self.analysis.baseline.as_ref().map_or_else(
                 || "Baseline characteristics".to_owned(),
                 |t| t.title.clone(),
@@ -757,7 +801,10 @@ impl Builder {
             inputs.push(input);
         }
         let s = self.safety;
+        inputs.push(input_file(BASELINE_INPUT, self.baseline_rows));
+        inputs.push(input_file(AE_INPUT, self.ae_rows));
         let safety = Safety {
+            input: AE_INPUT,
             patients_with_any: Count::new(s.patients_with_any, enrolled),
             by_term: s
                 .terms
@@ -920,11 +967,24 @@ fn not_applicable(measure: &Measure) -> &'static str {
     }
 }
 
+/// A CSV writer to memory with its header written.
+fn writer(header: &[&str]) -> csv::Writer<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(header);
+    writer
+}
+
+fn input_file(path: &str, writer: csv::Writer<Vec<u8>>) -> InputFile {
+    InputFile {
+        path: path.to_owned(),
+        csv: String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default(),
+    }
+}
+
 /// CSV text from a header and rows (RFC 4180 quoting by the csv crate).
 fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail; an error here would be a bug in the csv crate.
-    let _ = writer.write_record(header);
+    let mut writer = writer(header);
     for row in rows {
         let _ = writer.write_record(&row);
     }

@@ -301,21 +301,22 @@ fn baseline(report: &Report, id: String) -> Vec<Table> {
     listing.notes.push(
         "Missing values are given in words (not done, not applicable, unknown); never 0.".into(),
     );
-    vec![
-        table(
-            format!("{id}_summary"),
-            format!("{} ({} subjects enrolled)", b.title, b.enrolled),
-            vec![
-                ("characteristic", "Characteristic"),
-                ("n", "n"),
-                ("of", "Of"),
-                ("percent", "% / mean"),
-                ("method", "Method / SD, median (range), missing"),
-            ],
-            summary,
-        ),
-        listing,
-    ]
+    let mut summary = table(
+        format!("{id}_summary"),
+        format!("{} ({} subjects enrolled)", b.title, b.enrolled),
+        vec![
+            ("characteristic", "Characteristic"),
+            ("n", "n"),
+            ("of", "Of"),
+            ("percent", "% / mean"),
+            ("method", "Method / SD, median (range), missing"),
+        ],
+        summary,
+    );
+    summary
+        .notes
+        .push(format!("Every enrolled subject's values: {}.", b.input));
+    vec![summary, listing]
 }
 
 /// A continuous baseline item in the summary's five columns.
@@ -457,8 +458,8 @@ fn safety(report: &Report, id: String) -> Vec<Table> {
             .collect(),
     );
     by_term.notes.push(format!(
-        "Serious adverse events: {} in {} patients; seriousness not given for {} events.",
-        s.serious_events, s.serious_patients.n, s.serious_unknown
+        "Serious adverse events: {} in {} patients; seriousness not given for {} events. Every event: {}.",
+        s.serious_events, s.serious_patients.n, s.serious_unknown, s.input
     ));
     let mut shifts = table(
         format!("{id}_lab_shifts"),
