@@ -681,7 +681,7 @@ impl Builder {
     pub fn add(&mut self, subject: &SubjectSnapshot) {
         let row = subject_row(subject, self.definitions.as_ref());
         let index = self.ids.len() as u32;
-        self.count_flow(subject);
+        self.count_flow(subject, &row);
         self.count_baseline(&row);
         for (decl, acc) in self.analysis.results.iter().zip(&mut self.accumulators) {
             accumulate(decl, acc, &self.analysis, subject, &row, index);
@@ -722,13 +722,19 @@ impl Builder {
         }
     }
 
-    fn count_flow(&mut self, subject: &SubjectSnapshot) {
+    fn count_flow(&mut self, subject: &SubjectSnapshot, row: &SubjectRow) {
         let f = &mut self.flow;
         f.treated += usize::from(!subject.doses.is_empty() || subject.reported.is_some());
-        match &subject.disposition {
-            Some(d) if d.is_withdrawal() => *f.withdrawn.entry(d.words()).or_default() += 1,
-            Some(_) => f.completed += 1,
-            None => f.ongoing += 1,
+        match (&subject.disposition, &row.withdrawal) {
+            (Some(d), _) if d.is_withdrawal() => *f.withdrawn.entry(d.words()).or_default() += 1,
+            (Some(_), _) => f.completed += 1,
+            // A source that reports the withdrawal without a disposition record (the paper).
+            (None, Some(_)) => {
+                *f.withdrawn
+                    .entry("Withdrawn, reason not recorded".to_owned())
+                    .or_default() += 1;
+            }
+            (None, None) => f.ongoing += 1,
         }
     }
 

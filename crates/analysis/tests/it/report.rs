@@ -85,6 +85,12 @@ fn published_cohort_numbers_match_the_paper() {
     let report = published();
     assert_eq!(report.baseline.enrolled, 15);
     assert_eq!((report.flow.screened, report.flow.treated), (15, 15));
+    // "One patient discontinued treatment due to side effects": the tables give no reason.
+    assert_eq!(
+        report.flow.withdrawn,
+        [("Withdrawn, reason not recorded".to_owned(), 1)]
+    );
+    assert_eq!(report.flow.ongoing, 14);
     assert_eq!(report.baseline.female.n, 15);
     let activity = report.baseline.clasi_activity.as_ref().expect("activity");
     close(activity.mean, 10.93, 2); // Table 1: 10.93 +- 5.91
