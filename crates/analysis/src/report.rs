@@ -5,7 +5,8 @@
 //! Rendering (HTML, Markdown, CSV, SVG) reads this and computes nothing.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write;
 
 use protocol::analysis::{
     Analysis, BaselineItem, DisplayKind, Measure, PairedTest, Population, ResultDecl, Statistic,
@@ -25,6 +26,7 @@ use crate::derive::{
     time_to, yes_no,
 };
 use crate::snapshot::{LabGrade, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
+use crate::tally::Tally;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Settings {
@@ -439,14 +441,6 @@ impl Listing {
     }
 }
 
-/// One input file: a result's rows, as CSV text.
-#[derive(Clone, Debug, PartialEq)]
-pub struct InputFile {
-    /// Relative to the report folder: `tables/input_<result id>.csv`.
-    pub path: String,
-    pub csv: String,
-}
-
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -463,9 +457,6 @@ pub struct Report {
     pub listing: Listing,
     pub swimmer: Vec<Lane>,
     pub safety: Safety,
-    /// Written beside the tables, not into `results.json`.
-    #[serde(skip)]
-    pub inputs: Vec<InputFile>,
 }
 
 /// Why a report cannot be built.
@@ -475,15 +466,23 @@ pub enum ReportError {
     Level,
     #[error("settings.at_risk_every_weeks: must be a positive number of weeks")]
     AtRiskSpacing,
+    #[error("cannot write {path}: {error}")]
+    Write { path: String, error: std::io::Error },
 }
 
-/// Builds the report of `snapshot`.
-pub fn build(
+/// The input files of a report, each written as the subjects stream through: (path relative to
+/// the report folder, its writer, handed back by [`Builder::finish`]).
+pub type Inputs<W> = Vec<(String, W)>;
+
+/// Builds the report of `snapshot`, its input files written through `open` (a path relative to
+/// the report folder gives a writer).
+pub fn build<W: Write>(
     snapshot: &Snapshot,
     analysis: &Analysis,
     definitions: Option<&Definitions>,
     settings: Settings,
-) -> Result<Report, ReportError> {
+    open: impl FnMut(&str) -> std::io::Result<W>,
+) -> Result<(Report, Inputs<W>), ReportError> {
     let mut builder = Builder::new(
         &snapshot.study,
         &snapshot.title,
@@ -491,24 +490,36 @@ pub fn build(
         analysis,
         definitions,
         settings,
+        open,
     )?;
     for subject in &snapshot.subjects {
-        builder.add(subject);
+        builder.add(subject)?;
     }
-    Ok(builder.finish())
+    builder.finish()
 }
 
-/// A result's input rows, one kind per shape; subjects by their index in `Builder::ids`.
-enum Rows {
-    YesNo(Vec<(u32, bool)>),
-    Category(Vec<(u32, String)>),
-    Grouped(Vec<(u32, bool, bool)>),
-    /// (subject, in the group, weeks, event); the group is `None` without grouping.
-    Times(Vec<(u32, Option<bool>, f64, bool)>),
-    /// (subject, subtype group, weeks) of subjects with the event.
-    EventTimes(Vec<(u32, Option<SubtypeGroup>, f64)>),
-    /// (subject, analysis visit, day, value).
-    Visits(Vec<(u32, usize, i64, f64)>),
+/// What a result keeps of every subject: counts, tallies of equal values, or one small tuple
+/// per subject where the statistic needs each (Kaplan-Meier, event times). The input rows go to
+/// the result's file as they come.
+enum Kept {
+    YesNo {
+        yes: usize,
+        n: usize,
+    },
+    Category(Vec<(String, usize)>),
+    /// Rows: in the group, the others; columns: yes, no.
+    Grouped([[u64; 2]; 2]),
+    /// (in the group, weeks, event); the group is `None` without grouping.
+    Times(Vec<(Option<bool>, f64, bool)>),
+    /// (subtype group, weeks) of subjects with the event.
+    EventTimes(Vec<(Option<SubtypeGroup>, f64)>),
+    Paired {
+        before: Tally,
+        after: Tally,
+        changes: Tally,
+    },
+    /// Per analysis visit: the values, and the changes from baseline of subjects with both.
+    ByVisit(Vec<(Tally, Tally)>),
 }
 
 /// What was left out of a result, by reason.
@@ -538,15 +549,65 @@ impl Left {
     }
 }
 
-struct Accumulator {
-    rows: Rows,
+/// A CSV file being written: its path, for errors.
+struct Input<W: Write> {
+    path: String,
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> Input<W> {
+    fn open(
+        path: String,
+        header: &[&str],
+        open: &mut impl FnMut(&str) -> std::io::Result<W>,
+    ) -> Result<Input<W>, ReportError> {
+        let file = open(&path).map_err(|error| ReportError::Write {
+            path: path.clone(),
+            error,
+        })?;
+        let mut input = Input {
+            path,
+            writer: csv::Writer::from_writer(file),
+        };
+        input.row(header)?;
+        Ok(input)
+    }
+
+    fn row<I: AsRef<[u8]>>(
+        &mut self,
+        cells: impl IntoIterator<Item = I>,
+    ) -> Result<(), ReportError> {
+        self.writer
+            .write_record(cells)
+            .map_err(|error| ReportError::Write {
+                path: self.path.clone(),
+                error: error.into(),
+            })
+    }
+
+    fn finish(self) -> Result<(String, W), ReportError> {
+        let path = self.path;
+        match self.writer.into_inner() {
+            Ok(writer) => Ok((path, writer)),
+            Err(error) => Err(ReportError::Write {
+                path,
+                error: error.into_error(),
+            }),
+        }
+    }
+}
+
+struct Accumulator<W: Write> {
+    kept: Kept,
     left: Left,
+    input: Input<W>,
 }
 
 /// A report built one subject at a time, so a study of any size streams through it: every
-/// statistic counts every subject; the listings and the swimmer plot keep the first subjects only
+/// statistic counts every subject from running counts and tallies, every input row is written
+/// as its subject comes; the listings and the swimmer plot keep the first subjects only
 /// (`Settings::listed_subjects`, `Settings::swimmer_lanes`), which `Report::listing` states.
-pub struct Builder {
+pub struct Builder<W: Write> {
     study: String,
     title: String,
     source: Source,
@@ -554,16 +615,16 @@ pub struct Builder {
     definitions: Option<Definitions>,
     settings: Settings,
     level: Level,
-    ids: Vec<String>,
+    subjects: usize,
     flow: FlowTally,
     baseline: BaselineTally,
-    accumulators: Vec<Accumulator>,
+    accumulators: Vec<Accumulator<W>>,
     datasets: Datasets,
     swimmer: Vec<Lane>,
     safety: SafetyTally,
-    /// Every subject's baseline row and adverse events, for the input files.
-    baseline_rows: csv::Writer<Vec<u8>>,
-    ae_rows: csv::Writer<Vec<u8>>,
+    /// Every subject's baseline row and every adverse event.
+    baseline_rows: Input<W>,
+    ae_rows: Input<W>,
 }
 
 const BASELINE_INPUT: &str = "tables/input_baseline.csv";
@@ -582,10 +643,10 @@ struct FlowTally {
 struct BaselineTally {
     female: usize,
     sex_unknown: usize,
-    ages: Vec<f64>,
+    ages: Tally,
     subtypes: BTreeMap<SubtypeGroup, usize>,
-    activity: Vec<f64>,
-    damage: Vec<f64>,
+    activity: Tally,
+    damage: Tally,
 }
 
 #[derive(Default)]
@@ -609,7 +670,20 @@ struct SafetyTally {
     lab_shifts: Shifts,
 }
 
-impl Builder {
+/// The header of a result's input file.
+fn header(statistic: &Statistic) -> &'static [&'static str] {
+    match statistic {
+        Statistic::Proportion => &["subject", "outcome"],
+        Statistic::Counts => &["subject", "category"],
+        Statistic::OddsRatio { .. } => &["subject", "in_group", "outcome"],
+        Statistic::KaplanMeier { .. } => &["subject", "group", "weeks", "event"],
+        Statistic::Describe { .. } => &["subject", "group", "weeks"],
+        Statistic::Paired { .. } => &["subject", "before", "after"],
+        Statistic::ByVisit { .. } => &["subject", "visit", "day", "value"],
+    }
+}
+
+impl<W: Write> Builder<W> {
     pub fn new(
         study: &str,
         title: &str,
@@ -617,7 +691,8 @@ impl Builder {
         analysis: &Analysis,
         definitions: Option<&Definitions>,
         settings: Settings,
-    ) -> Result<Builder, ReportError> {
+        mut open: impl FnMut(&str) -> std::io::Result<W>,
+    ) -> Result<Builder<W>, ReportError> {
         let level = Level::new(analysis.level).map_err(|_| ReportError::Level)?;
         if settings
             .at_risk_every_weeks
@@ -625,23 +700,39 @@ impl Builder {
         {
             return Err(ReportError::AtRiskSpacing);
         }
-        let accumulators = analysis
-            .results
-            .iter()
-            .map(|r| Accumulator {
-                rows: match (&r.statistic, &r.measure) {
-                    (Statistic::Proportion, _) => Rows::YesNo(Vec::new()),
-                    (Statistic::Counts, _) => Rows::Category(Vec::new()),
-                    (Statistic::OddsRatio { .. }, _) => Rows::Grouped(Vec::new()),
-                    (Statistic::KaplanMeier { .. }, _) => Rows::Times(Vec::new()),
-                    (Statistic::Describe { .. }, _) => Rows::EventTimes(Vec::new()),
-                    (Statistic::Paired { .. } | Statistic::ByVisit { .. }, _) => {
-                        Rows::Visits(Vec::new())
+        let mut accumulators = Vec::with_capacity(analysis.results.len());
+        for r in &analysis.results {
+            accumulators.push(Accumulator {
+                kept: match &r.statistic {
+                    Statistic::Proportion => Kept::YesNo { yes: 0, n: 0 },
+                    Statistic::Counts => Kept::Category(match r.measure {
+                        // Every response category, in order, even when no one is in it.
+                        Measure::BestResponse => BestResponse::ALL
+                            .iter()
+                            .map(|b| (b.words().to_owned(), 0))
+                            .collect(),
+                        _ => Vec::new(),
+                    }),
+                    Statistic::OddsRatio { .. } => Kept::Grouped([[0; 2]; 2]),
+                    Statistic::KaplanMeier { .. } => Kept::Times(Vec::new()),
+                    Statistic::Describe { .. } => Kept::EventTimes(Vec::new()),
+                    Statistic::Paired { .. } => Kept::Paired {
+                        before: Tally::default(),
+                        after: Tally::default(),
+                        changes: Tally::default(),
+                    },
+                    Statistic::ByVisit { .. } => {
+                        Kept::ByVisit(analysis.visits.iter().map(|_| Default::default()).collect())
                     }
                 },
                 left: Left::default(),
-            })
-            .collect();
+                input: Input::open(
+                    format!("tables/input_{}.csv", r.id),
+                    header(&r.statistic),
+                    &mut open,
+                )?,
+            });
+        }
         Ok(Builder {
             study: study.to_owned(),
             title: title.to_owned(),
@@ -650,7 +741,7 @@ impl Builder {
             definitions: definitions.cloned(),
             settings,
             level,
-            ids: Vec::new(),
+            subjects: 0,
             flow: FlowTally::default(),
             baseline: BaselineTally::default(),
             accumulators,
@@ -660,15 +751,23 @@ impl Builder {
             },
             swimmer: Vec::new(),
             safety: SafetyTally::default(),
-            baseline_rows: writer(&[
-                "subject",
-                "sex",
-                "age_years",
-                "subtype",
-                "clasi_activity",
-                "clasi_damage",
-            ]),
-            ae_rows: writer(&["subject", "term", "start_day", "ctcae_grade", "serious"]),
+            baseline_rows: Input::open(
+                BASELINE_INPUT.to_owned(),
+                &[
+                    "subject",
+                    "sex",
+                    "age_years",
+                    "subtype",
+                    "clasi_activity",
+                    "clasi_damage",
+                ],
+                &mut open,
+            )?,
+            ae_rows: Input::open(
+                AE_INPUT.to_owned(),
+                &["subject", "term", "start_day", "ctcae_grade", "serious"],
+                &mut open,
+            )?,
         })
     }
 
@@ -677,49 +776,52 @@ impl Builder {
         self.flow.not_enrolled += 1;
     }
 
-    /// Counts one enrolled subject.
-    pub fn add(&mut self, subject: &SubjectSnapshot) {
+    /// Counts one enrolled subject and writes its input rows.
+    pub fn add(&mut self, subject: &SubjectSnapshot) -> Result<(), ReportError> {
         let row = subject_row(subject, self.definitions.as_ref());
-        let index = self.ids.len() as u32;
         self.count_flow(subject, &row);
         self.count_baseline(&row);
         for (decl, acc) in self.analysis.results.iter().zip(&mut self.accumulators) {
-            accumulate(decl, acc, &self.analysis, subject, &row, index);
+            accumulate(decl, acc, &self.analysis, subject, &row)?;
         }
         count_safety(&mut self.safety, subject);
-        self.write_inputs(subject, &row);
-        let listed = self.ids.len() < self.settings.listed_subjects;
-        if self.ids.len() < self.settings.swimmer_lanes {
+        self.write_inputs(subject, &row)?;
+        if self.subjects < self.settings.swimmer_lanes {
             self.swimmer.push(lane(subject, &row));
         }
-        if listed {
+        if self.subjects < self.settings.listed_subjects {
             self.datasets.adverse_events.extend(ae_rows(subject));
             self.datasets.subjects.push(row);
         }
-        self.ids.push(subject.id.clone());
+        self.subjects += 1;
+        Ok(())
     }
 
     /// The subject's baseline row and adverse events, in words where there is no value.
-    fn write_inputs(&mut self, subject: &SubjectSnapshot, row: &SubjectRow) {
+    fn write_inputs(
+        &mut self,
+        subject: &SubjectSnapshot,
+        row: &SubjectRow,
+    ) -> Result<(), ReportError> {
         let or_unknown = |value: Option<String>| value.unwrap_or_else(|| "unknown".to_owned());
-        // Writing to memory cannot fail.
-        let _ = self.baseline_rows.write_record([
+        self.baseline_rows.row([
             row.id.clone(),
             or_unknown(row.sex.map(|s| format!("{s:?}"))),
             or_unknown(row.age_years.map(crate::snapshot::number)),
             or_unknown(row.subtype.map(|g| g.label().to_owned())),
             row.baseline_activity.text(),
             row.baseline_damage.text(),
-        ]);
+        ])?;
         for ae in &subject.adverse_events {
-            let _ = self.ae_rows.write_record([
+            self.ae_rows.row([
                 row.id.clone(),
                 ae.term.clone(),
                 or_unknown(ae.start_day.map(|d| d.to_string())),
                 or_unknown(ae.grade.map(|g| g.to_string())),
                 or_unknown(ae.serious.map(|s| if s { "yes" } else { "no" }.to_owned())),
-            ]);
+            ])?;
         }
+        Ok(())
     }
 
     fn count_flow(&mut self, subject: &SubjectSnapshot, row: &SubjectRow) {
@@ -742,17 +844,23 @@ impl Builder {
         let b = &mut self.baseline;
         b.female += usize::from(row.sex == Some(Sex::F));
         b.sex_unknown += usize::from(row.sex.is_none());
-        b.ages.extend(row.age_years);
+        if let Some(age) = row.age_years {
+            b.ages.add(age);
+        }
         if let Some(group) = row.subtype {
             *b.subtypes.entry(group).or_default() += 1;
         }
-        b.activity.extend(row.baseline_activity.value());
-        b.damage.extend(row.baseline_damage.value());
+        if let Some(value) = row.baseline_activity.value() {
+            b.activity.add(value);
+        }
+        if let Some(value) = row.baseline_damage.value() {
+            b.damage.add(value);
+        }
     }
 
-    /// The report of every subject added.
-    pub fn finish(self) -> Report {
-        let enrolled = self.ids.len();
+    /// The report of every subject added, and the input files' writers, flushed.
+    pub fn finish(self) -> Result<(Report, Inputs<W>), ReportError> {
+        let enrolled = self.subjects;
         let f = self.flow;
         let flow = Flow {
             screened: enrolled + f.not_enrolled,
@@ -766,7 +874,6 @@ impl Builder {
         let b = &self.baseline;
         let known_subtype: usize = b.subtypes.values().sum();
         let baseline = Baseline {
-            input: BASELINE_INPUT,
             title: self.analysis.baseline.as_ref().map_or_else(
                 || "Baseline characteristics".to_owned(),
                 |t| t.title.clone(),
@@ -776,10 +883,11 @@ impl Builder {
                 .baseline
                 .as_ref()
                 .map_or_else(Vec::new, |t| t.items.clone()),
+            input: BASELINE_INPUT,
             enrolled,
             female: Count::new(b.female, enrolled - b.sex_unknown),
             sex_unknown: b.sex_unknown,
-            age_years: describe(&b.ages),
+            age_years: describe(&b.ages.values()),
             age_unknown: enrolled - b.ages.len(),
             subtypes: b
                 .subtypes
@@ -789,26 +897,37 @@ impl Builder {
             subtype_unknown: enrolled - known_subtype,
             clasi_activity_missing: enrolled - b.activity.len(),
             clasi_damage_missing: enrolled - b.damage.len(),
-            clasi_activity: describe(&b.activity),
-            clasi_damage: describe(&b.damage),
+            clasi_activity: describe(&b.activity.values()),
+            clasi_damage: describe(&b.damage.values()),
         };
         let mut results = Vec::new();
         let mut inputs = Vec::new();
         for (decl, acc) in self.analysis.results.iter().zip(self.accumulators) {
-            let (result, input) = compute(
+            let note = acc.left.note();
+            let computed = compute(
                 decl,
-                acc,
+                acc.kept,
+                &acc.left,
                 &self.analysis,
-                &self.ids,
                 self.level,
                 self.settings.at_risk_every_weeks,
             );
-            results.push(result);
-            inputs.push(input);
+            let (path, writer) = acc.input.finish()?;
+            results.push(ResultOut {
+                id: decl.id.clone(),
+                text: decl.text.clone(),
+                display: decl.display.clone(),
+                population: decl.population,
+                population_words: decl.population.words(),
+                input: path.clone(),
+                note,
+                computed,
+            });
+            inputs.push((path, writer));
         }
+        inputs.push(self.baseline_rows.finish()?);
+        inputs.push(self.ae_rows.finish()?);
         let s = self.safety;
-        inputs.push(input_file(BASELINE_INPUT, self.baseline_rows));
-        inputs.push(input_file(AE_INPUT, self.ae_rows));
         let safety = Safety {
             input: AE_INPUT,
             patients_with_any: Count::new(s.patients_with_any, enrolled),
@@ -836,7 +955,7 @@ impl Builder {
                 .collect(),
         };
         let listing = Listing::new(enrolled, self.datasets.subjects.len(), self.swimmer.len());
-        Report {
+        let report = Report {
             study: self.study,
             title: self.title,
             source: self.source,
@@ -850,8 +969,8 @@ impl Builder {
             listing,
             swimmer: self.swimmer,
             safety,
-            inputs,
-        }
+        };
+        Ok((report, inputs))
     }
 }
 
@@ -869,53 +988,94 @@ fn in_groups(groups: &[SubtypeGroup], row: &SubjectRow) -> Option<bool> {
     row.subtype.map(|s| groups.contains(&s))
 }
 
-fn accumulate(
+fn flag(value: bool) -> &'static str {
+    if value { "1" } else { "0" }
+}
+
+/// The subject's value at each analysis visit: the one nearest the visit's target day within
+/// its window (the earlier on a tie); whether any value fell outside every window.
+fn at_visits(analysis: &Analysis, values: &[(i64, f64)]) -> (Vec<Option<(i64, f64)>>, bool) {
+    let assigned = analysis
+        .visits
+        .iter()
+        .map(|visit| {
+            values
+                .iter()
+                .filter(|(day, _)| visit.holds(*day))
+                .min_by_key(|(day, _)| ((day - visit.day).abs(), *day))
+                .copied()
+        })
+        .collect();
+    let outside = values
+        .iter()
+        .any(|(day, _)| !analysis.visits.iter().any(|v| v.holds(*day)));
+    (assigned, outside)
+}
+
+fn accumulate<W: Write>(
     decl: &ResultDecl,
-    acc: &mut Accumulator,
+    acc: &mut Accumulator<W>,
     analysis: &Analysis,
     subject: &SubjectSnapshot,
     row: &SubjectRow,
-    index: u32,
-) {
+) -> Result<(), ReportError> {
     if !in_population(decl.population, subject, row) {
         acc.left.add("outside the population");
-        return;
+        return Ok(());
     }
-    let left = &mut acc.left;
-    match &mut acc.rows {
-        Rows::YesNo(rows) => match yes_no(&decl.measure, subject, row) {
-            Some(yes) => rows.push((index, yes)),
+    let (left, input, id) = (&mut acc.left, &mut acc.input, row.id.as_str());
+    let number = crate::snapshot::number;
+    match &mut acc.kept {
+        Kept::YesNo { yes, n } => match yes_no(&decl.measure, subject, row) {
+            Some(outcome) => {
+                *yes += usize::from(outcome);
+                *n += 1;
+                input.row([id, flag(outcome)])?;
+            }
             None => left.add(not_applicable(&decl.measure)),
         },
-        Rows::Category(rows) => {
+        Kept::Category(counts) => {
             if let Some(category) = category(&decl.measure, subject, row) {
-                rows.push((index, category));
+                match counts.iter_mut().find(|(c, _)| *c == category) {
+                    Some(entry) => entry.1 += 1,
+                    None => counts.push((category.clone(), 1)),
+                }
+                input.row([id, category.as_str()])?;
             }
         }
-        Rows::Grouped(rows) => {
+        Kept::Grouped(cells) => {
             let Statistic::OddsRatio { group } = &decl.statistic else {
-                return;
+                return Ok(());
             };
             match (in_groups(group, row), yes_no(&decl.measure, subject, row)) {
-                (Some(in_group), Some(yes)) => rows.push((index, in_group, yes)),
+                (Some(in_group), Some(outcome)) => {
+                    cells[usize::from(!in_group)][usize::from(!outcome)] += 1;
+                    input.row([id, flag(in_group), flag(outcome)])?;
+                }
                 (None, _) => left.add("of unknown subtype"),
                 (_, None) => left.add(not_applicable(&decl.measure)),
             }
         }
-        Rows::Times(rows) => {
-            let group = match &decl.statistic {
-                Statistic::KaplanMeier { group: Some(group) } => match in_groups(group, row) {
-                    Some(in_group) => Some(in_group),
+        Kept::Times(times) => {
+            let (group, label) = match &decl.statistic {
+                Statistic::KaplanMeier {
+                    group: Some(groups),
+                } => match in_groups(groups, row) {
+                    Some(true) => (Some(true), group_label(groups)),
+                    Some(false) => (Some(false), "others".to_owned()),
                     None => {
                         left.add("of unknown subtype");
-                        return;
+                        return Ok(());
                     }
                 },
-                _ => None,
+                _ => (None, "all".to_owned()),
             };
             match time_to(&decl.measure, subject, row) {
                 Some(t) => match t.weeks {
-                    Some(weeks) => rows.push((index, group, weeks, t.event)),
+                    Some(weeks) => {
+                        times.push((group, weeks, t.event));
+                        input.row([id, label.as_str(), &number(weeks), flag(t.event)])?;
+                    }
                     None => {
                         left.unknown_event_times += usize::from(t.event);
                         left.add("whose time or status the source does not give");
@@ -924,38 +1084,66 @@ fn accumulate(
                 None => left.add(not_applicable(&decl.measure)),
             }
         }
-        Rows::EventTimes(rows) => match time_to(&decl.measure, subject, row) {
+        Kept::EventTimes(times) => match time_to(&decl.measure, subject, row) {
             Some(t) if t.event => match t.weeks {
-                Some(weeks) => rows.push((index, row.subtype, weeks)),
+                Some(weeks) => {
+                    times.push((row.subtype, weeks));
+                    let group = row.subtype.map_or("unknown", |g| g.label());
+                    input.row([id, group, &number(weeks)])?;
+                }
                 None => left.add("whose time the source does not give"),
             },
             _ => left.add("without the event"),
         },
-        Rows::Visits(rows) => {
+        Kept::Paired {
+            before,
+            after,
+            changes,
+        } => {
+            let Statistic::Paired { from, to, .. } = decl.statistic else {
+                return Ok(());
+            };
+            let (assigned, _) = at_visits(analysis, &series(&decl.measure, subject));
+            match (assigned[from], assigned[to]) {
+                (Some((_, b)), Some((_, a))) => {
+                    before.add(b);
+                    after.add(a);
+                    changes.add(a - b);
+                    input.row([id, &number(b), &number(a)])?;
+                }
+                _ => left.add("without a value at both visits"),
+            }
+        }
+        Kept::ByVisit(visits) => {
             let values = series(&decl.measure, subject);
             if values.is_empty() {
                 left.add("with no value recorded");
-                return;
+                return Ok(());
             }
-            let mut outside = false;
-            for (visit_index, visit) in analysis.visits.iter().enumerate() {
-                // The value nearest the target day within the window (the earlier on a tie).
-                let nearest = values
-                    .iter()
-                    .filter(|(day, _)| visit.holds(*day))
-                    .min_by_key(|(day, _)| ((day - visit.day).abs(), *day));
-                if let Some((day, value)) = nearest {
-                    rows.push((index, visit_index, *day, *value));
+            let (assigned, outside) = at_visits(analysis, &values);
+            let baseline = assigned.first().copied().flatten().map(|(_, v)| v);
+            for (k, value) in assigned.iter().enumerate() {
+                let Some((day, value)) = value else {
+                    continue;
+                };
+                let (values, changes) = &mut visits[k];
+                values.add(*value);
+                if let (true, Some(b)) = (k > 0, baseline) {
+                    changes.add(value - b);
                 }
-            }
-            for (day, _) in &values {
-                outside |= !analysis.visits.iter().any(|v| v.holds(*day));
+                input.row([
+                    id,
+                    analysis.visits[k].id.as_str(),
+                    &day.to_string(),
+                    &number(*value),
+                ])?;
             }
             if outside {
                 left.add("with values outside every analysis visit's window (those values only)");
             }
         }
     }
+    Ok(())
 }
 
 /// Why a yes/no or time-to-event measure does not apply to a subject.
@@ -973,97 +1161,48 @@ fn not_applicable(measure: &Measure) -> &'static str {
     }
 }
 
-/// A CSV writer to memory with its header written.
-fn writer(header: &[&str]) -> csv::Writer<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = writer.write_record(header);
-    writer
-}
-
-fn input_file(path: &str, writer: csv::Writer<Vec<u8>>) -> InputFile {
-    InputFile {
-        path: path.to_owned(),
-        csv: String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default(),
-    }
-}
-
-/// CSV text from a header and rows (RFC 4180 quoting by the csv crate).
-fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut writer = writer(header);
-    for row in rows {
-        let _ = writer.write_record(&row);
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-fn flag(value: bool) -> String {
-    u8::from(value).to_string()
-}
-
 fn compute(
     decl: &ResultDecl,
-    acc: Accumulator,
+    kept: Kept,
+    left: &Left,
     analysis: &Analysis,
-    ids: &[String],
     level: Level,
     every: Option<f64>,
-) -> (ResultOut, InputFile) {
-    let id = |i: u32| ids[i as usize].clone();
-    let path = format!("tables/input_{}.csv", decl.id);
-    let note = acc.left.note();
-    let (computed, csv) = match (acc.rows, &decl.statistic) {
-        (Rows::YesNo(rows), _) => {
-            let yes = rows.iter().filter(|r| r.1).count();
-            (
-                Computed::Proportion(rate(yes, rows.len(), level)),
-                csv_text(
-                    &["subject", "outcome"],
-                    rows.iter().map(|(i, y)| vec![id(*i), flag(*y)]),
-                ),
-            )
+) -> Computed {
+    match (kept, &decl.statistic) {
+        (Kept::YesNo { yes, n }, _) => Computed::Proportion(rate(yes, n, level)),
+        (Kept::Category(mut tally), _) => {
+            if !matches!(decl.measure, Measure::BestResponse) {
+                tally.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            }
+            let of = tally.iter().map(|c| c.1).sum();
+            Computed::Counts(Counts {
+                of,
+                categories: tally
+                    .into_iter()
+                    .map(|(category, n)| CategoryCount {
+                        category,
+                        n,
+                        percent: Count::new(n, of).percent,
+                    })
+                    .collect(),
+            })
         }
-        (Rows::Category(rows), _) => (
-            Computed::Counts(counts(decl, &rows)),
-            csv_text(
-                &["subject", "category"],
-                rows.iter().map(|(i, c)| vec![id(*i), c.clone()]),
-            ),
-        ),
-        (Rows::Grouped(rows), Statistic::OddsRatio { group }) => (
-            Computed::OddsRatio(odds_ratio(group, &rows, level)),
-            csv_text(
-                &["subject", "in_group", "outcome"],
-                rows.iter()
-                    .map(|(i, g, y)| vec![id(*i), flag(*g), flag(*y)]),
-            ),
-        ),
-        (Rows::Times(rows), Statistic::KaplanMeier { group }) => {
-            let label = |g: Option<bool>| match (g, group) {
-                (Some(true), Some(groups)) => group_label(groups),
-                (Some(false), _) => "others".to_owned(),
-                _ => "all".to_owned(),
-            };
-            let survival = survival(&rows, group.as_deref(), &acc.left, level, every);
-            (
-                Computed::KaplanMeier(survival),
-                csv_text(
-                    &["subject", "group", "weeks", "event"],
-                    rows.iter().map(|(i, g, w, e)| {
-                        vec![id(*i), label(*g), crate::snapshot::number(*w), flag(*e)]
-                    }),
-                ),
-            )
+        (Kept::Grouped(cells), Statistic::OddsRatio { group }) => {
+            Computed::OddsRatio(odds_ratio(group, cells, level))
         }
-        (Rows::EventTimes(rows), Statistic::Describe { groups }) => {
-            let all: Vec<f64> = rows.iter().map(|r| r.2).collect();
-            let mut out: Vec<DescribedRow> = groups
+        (Kept::Times(times), Statistic::KaplanMeier { group }) => {
+            Computed::KaplanMeier(survival(&times, group.as_deref(), left, level, every))
+        }
+        (Kept::EventTimes(times), Statistic::Describe { groups }) => {
+            let all: Vec<f64> = times.iter().map(|t| t.1).collect();
+            let mut rows: Vec<DescribedRow> = groups
                 .iter()
                 .filter_map(|g| {
-                    let of: Vec<f64> = rows
+                    let of: Vec<f64> = times
                         .iter()
-                        .filter(|r| r.1 == Some(*g))
-                        .map(|r| r.2)
+                        .filter(|t| t.0 == Some(*g))
+                        .map(|t| t.1)
                         .collect();
                     describe(&of).map(|described| DescribedRow {
                         group: g.label().to_owned(),
@@ -1071,119 +1210,52 @@ fn compute(
                     })
                 })
                 .collect();
-            out.extend(describe(&all).map(|described| DescribedRow {
+            rows.extend(describe(&all).map(|described| DescribedRow {
                 group: "all".to_owned(),
                 described,
             }));
-            (
-                Computed::Describe(DescribedGroups { rows: out }),
-                csv_text(
-                    &["subject", "group", "weeks"],
-                    rows.iter().map(|(i, g, w)| {
-                        vec![
-                            id(*i),
-                            g.map_or_else(|| "unknown".to_owned(), |g| g.label().to_owned()),
-                            crate::snapshot::number(*w),
-                        ]
-                    }),
-                ),
-            )
+            Computed::Describe(DescribedGroups { rows })
         }
-        (Rows::Visits(rows), Statistic::Paired { from, to, test }) => {
-            let before: BTreeMap<u32, f64> = rows
-                .iter()
-                .filter(|r| r.1 == *from)
-                .map(|r| (r.0, r.3))
-                .collect();
-            let pairs: Vec<(u32, f64, f64)> = rows
-                .iter()
-                .filter(|r| r.1 == *to)
-                .filter_map(|r| before.get(&r.0).map(|b| (r.0, *b, r.3)))
-                .collect();
-            let (b, a): (Vec<f64>, Vec<f64>) = pairs.iter().map(|p| (p.1, p.2)).unzip();
-            let changes: Vec<f64> = pairs.iter().map(|p| p.2 - p.1).collect();
+        (
+            Kept::Paired {
+                before,
+                after,
+                changes,
+            },
+            Statistic::Paired { from, to, test },
+        ) => {
             let (f, t) = (&analysis.visits[*from], &analysis.visits[*to]);
-            (
-                Computed::Paired(Paired {
-                    from: f.id.clone(),
-                    to: t.id.clone(),
-                    from_text: f.text.clone(),
-                    to_text: t.text.clone(),
-                    pairs: pairs.len(),
-                    before: describe(&b),
-                    after: describe(&a),
-                    test: compare(&changes, *test, level),
-                }),
-                csv_text(
-                    &["subject", "before", "after"],
-                    pairs.iter().map(|(i, b, a)| {
-                        vec![
-                            id(*i),
-                            crate::snapshot::number(*b),
-                            crate::snapshot::number(*a),
-                        ]
-                    }),
-                ),
-            )
+            Computed::Paired(Paired {
+                from: f.id.clone(),
+                to: t.id.clone(),
+                from_text: f.text.clone(),
+                to_text: t.text.clone(),
+                pairs: changes.len(),
+                before: describe(&before.values()),
+                after: describe(&after.values()),
+                test: compare(&changes.values(), *test, level),
+            })
         }
-        (Rows::Visits(rows), Statistic::ByVisit { test }) => {
-            let baseline: BTreeMap<u32, f64> = rows
-                .iter()
-                .filter(|r| r.1 == 0)
-                .map(|r| (r.0, r.3))
-                .collect();
-            let points = analysis
+        (Kept::ByVisit(visits), Statistic::ByVisit { test }) => Computed::ByVisit(ByVisit {
+            points: analysis
                 .visits
                 .iter()
+                .zip(visits)
                 .enumerate()
-                .map(|(k, visit)| {
-                    let at: Vec<&(u32, usize, i64, f64)> =
-                        rows.iter().filter(|r| r.1 == k).collect();
-                    let values: Vec<f64> = at.iter().map(|r| r.3).collect();
-                    let changes: Vec<f64> = at
-                        .iter()
-                        .filter_map(|r| baseline.get(&r.0).map(|b| r.3 - b))
-                        .collect();
-                    VisitSummary {
-                        visit: visit.id.clone(),
-                        text: visit.text.clone(),
-                        day: visit.day,
-                        described: describe(&values),
-                        test: (k > 0).then(|| compare(&changes, *test, level)).flatten(),
-                    }
+                .map(|(k, (visit, (values, changes)))| VisitSummary {
+                    visit: visit.id.clone(),
+                    text: visit.text.clone(),
+                    day: visit.day,
+                    described: describe(&values.values()),
+                    test: (k > 0)
+                        .then(|| compare(&changes.values(), *test, level))
+                        .flatten(),
                 })
-                .collect();
-            (
-                Computed::ByVisit(ByVisit { points }),
-                csv_text(
-                    &["subject", "visit", "day", "value"],
-                    rows.iter().map(|(i, k, d, v)| {
-                        vec![
-                            id(*i),
-                            analysis.visits[*k].id.clone(),
-                            d.to_string(),
-                            crate::snapshot::number(*v),
-                        ]
-                    }),
-                ),
-            )
-        }
-        // The accumulator was made from the statistic, so the shapes always match.
-        _ => unreachable!("accumulator and statistic of {} disagree", decl.id),
-    };
-    (
-        ResultOut {
-            id: decl.id.clone(),
-            text: decl.text.clone(),
-            display: decl.display.clone(),
-            population: decl.population,
-            population_words: decl.population.words(),
-            input: path.clone(),
-            note,
-            computed,
-        },
-        InputFile { path, csv },
-    )
+                .collect(),
+        }),
+        // The kept data were made from the statistic, so the shapes always match.
+        _ => unreachable!("kept data and statistic of {} disagree", decl.id),
+    }
 }
 
 /// "SCLE", or "DLE or lupus profundus".
@@ -1192,44 +1264,7 @@ fn group_label(groups: &[SubtypeGroup]) -> String {
     labels.join(" or ")
 }
 
-fn counts(decl: &ResultDecl, rows: &[(u32, String)]) -> Counts {
-    let mut tally: Vec<(String, usize)> = match decl.measure {
-        // Every response category, in order, even when no one is in it.
-        Measure::BestResponse => BestResponse::ALL
-            .iter()
-            .map(|r| (r.words().to_owned(), 0))
-            .collect(),
-        _ => Vec::new(),
-    };
-    for (_, category) in rows {
-        match tally.iter_mut().find(|(c, _)| c == category) {
-            Some(entry) => entry.1 += 1,
-            None => tally.push((category.clone(), 1)),
-        }
-    }
-    if !matches!(decl.measure, Measure::BestResponse) {
-        tally.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    }
-    let of = rows.len();
-    Counts {
-        of,
-        categories: tally
-            .into_iter()
-            .map(|(category, n)| CategoryCount {
-                category,
-                n,
-                percent: Count::new(n, of).percent,
-            })
-            .collect(),
-    }
-}
-
-fn odds_ratio(groups: &[SubtypeGroup], rows: &[(u32, bool, bool)], level: Level) -> OddsRatio {
-    let cell = |g: bool, y: bool| rows.iter().filter(|r| r.1 == g && r.2 == y).count() as u64;
-    let cells = [
-        [cell(true, true), cell(true, false)],
-        [cell(false, true), cell(false, false)],
-    ];
+fn odds_ratio(groups: &[SubtypeGroup], cells: [[u64; 2]; 2], level: Level) -> OddsRatio {
     let fisher = Table2x2::new(cells).ok().map(|table| {
         let f = fisher(table, level);
         FisherOut {
@@ -1240,12 +1275,27 @@ fn odds_ratio(groups: &[SubtypeGroup], rows: &[(u32, bool, bool)], level: Level)
             method: "Fisher's exact test, conditional maximum-likelihood odds ratio and exact interval (R fisher.test)",
         }
     });
-    let y: Vec<f64> = rows.iter().map(|r| f64::from(u8::from(r.2))).collect();
-    let x = Predictor {
+    // The regression on one yes/no predictor needs only the four cells, expanded to rows.
+    let mut y = Vec::new();
+    let mut x = Vec::new();
+    for (in_group, row) in cells.iter().enumerate() {
+        for (outcome, n) in row.iter().enumerate() {
+            let count = *n as usize;
+            y.extend(std::iter::repeat_n(
+                f64::from(u8::from(outcome == 0)),
+                count,
+            ));
+            x.extend(std::iter::repeat_n(
+                f64::from(u8::from(in_group == 0)),
+                count,
+            ));
+        }
+    }
+    let predictor = Predictor {
         name: "in_group".to_owned(),
-        values: rows.iter().map(|r| f64::from(u8::from(r.1))).collect(),
+        values: x,
     };
-    let logistic = logistic(&y, &[x], level).ok().and_then(|fit| {
+    let logistic = logistic(&y, &[predictor], level).ok().and_then(|fit| {
         let term = fit.terms.get(1)?;
         Some(LogisticOut {
             odds_ratio: term.odds_ratio,
@@ -1265,18 +1315,19 @@ fn odds_ratio(groups: &[SubtypeGroup], rows: &[(u32, bool, bool)], level: Level)
 }
 
 fn survival(
-    rows: &[(u32, Option<bool>, f64, bool)],
+    times: &[(Option<bool>, f64, bool)],
     group: Option<&[SubtypeGroup]>,
     left: &Left,
     level: Level,
     every: Option<f64>,
 ) -> Survival {
     let observations = |wanted: Option<bool>| -> Vec<Observation> {
-        rows.iter()
-            .filter(|r| wanted.is_none() || r.1 == wanted)
-            .map(|r| Observation {
-                time: r.2,
-                event: r.3,
+        times
+            .iter()
+            .filter(|t| wanted.is_none() || t.0 == wanted)
+            .map(|t| Observation {
+                time: t.1,
+                event: t.2,
             })
             .collect()
     };
@@ -1308,12 +1359,11 @@ fn survival(
     let log_rank = group
         .filter(|_| left.unknown_event_times == 0)
         .and_then(|_| {
-            let all: Vec<Observation> = observations(None);
-            let groups: Vec<usize> = rows
+            let groups: Vec<usize> = times
                 .iter()
-                .map(|r| usize::from(r.1 != Some(true)))
+                .map(|t| usize::from(t.0 != Some(true)))
                 .collect();
-            log_rank(&all, &groups).ok()
+            log_rank(&observations(None), &groups).ok()
         })
         .map(|test| LogRankOut {
             chi_square: test.chi_square,

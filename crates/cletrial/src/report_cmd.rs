@@ -6,13 +6,14 @@
 
 mod tidy_in;
 
-use std::io::IsTerminal;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use analysis::derive::Definitions;
 use analysis::published::Cohort;
 use analysis::render::render;
-use analysis::report::{Builder, Report, Settings, build};
+use analysis::report::{Builder, Inputs, Report, ReportError, Settings, build};
 use analysis::snapshot::{
     AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure,
     MedicationSpan, Name, NerveStudy, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup,
@@ -126,27 +127,61 @@ pub fn run(args: ReportArgs) -> CmdResult {
                 "{}: the study's tidy CSV tables ({study})",
                 protocol.file().study.title
             );
-            let mut builder = builder(&study, &title, source, &protocol, settings)?;
-            tidy_in::read(dir, |subject| match subject.enrolment_date {
-                Some(_) => builder.add(&subject),
-                None => builder.add_not_enrolled(),
+            let mut builder = builder(&study, &title, source, &protocol, settings, &args.out)?;
+            tidy_in::read(dir, |subject| {
+                match subject.enrolment_date {
+                    Some(_) => builder.add(&subject).map_err(report_error)?,
+                    None => builder.add_not_enrolled(),
+                }
+                Ok(())
             })?;
-            builder.finish()
+            finish(builder)?
         }
         (None, None) => {
             let cohort = Cohort::shipped().map_err(|e| CliError::Other(e.into()))?;
             let snapshot = Snapshot::from_published(&cohort);
             let protocol = protocol_of(&args, None)?;
-            build(
+            create_dir(&args.out.join("tables"))?;
+            let (report, inputs) = build(
                 &snapshot,
                 protocol.analysis(),
                 definitions(&protocol).as_ref(),
                 settings,
+                |path| open_input(&args.out, path),
             )
-            .map_err(|error| CliError::input(error.to_string()))?
+            .map_err(report_error)?;
+            flush(inputs)?;
+            report
         }
     };
     write_report(&report, &args.out)
+}
+
+/// A result's input file, written as the subjects stream through.
+fn open_input(out: &Path, path: &str) -> std::io::Result<BufWriter<File>> {
+    File::create(out.join(path)).map(BufWriter::new)
+}
+
+fn report_error(error: ReportError) -> CliError {
+    match error {
+        ReportError::Write { .. } => CliError::input(format!("--out: {error}")),
+        other => CliError::input(other.to_string()),
+    }
+}
+
+fn flush(inputs: Inputs<BufWriter<File>>) -> CmdResult {
+    for (path, mut writer) in inputs {
+        writer
+            .flush()
+            .map_err(|error| report_error(ReportError::Write { path, error }))?;
+    }
+    Ok(())
+}
+
+fn finish(builder: Builder<BufWriter<File>>) -> Result<Report, CliError> {
+    let (report, inputs) = builder.finish().map_err(report_error)?;
+    flush(inputs)?;
+    Ok(report)
 }
 
 /// The protocol whose analysis applies: --protocol, else the study's own, else the lenalidomide
@@ -168,13 +203,16 @@ fn definitions(protocol: &protocol::Protocol) -> Option<Definitions> {
     protocol.algorithm().map(Definitions::from_protocol)
 }
 
+/// A report builder whose input files go to `out/tables/`.
 fn builder(
     study: &str,
     title: &str,
     source: Source,
     protocol: &protocol::Protocol,
     settings: Settings,
-) -> Result<Builder, CliError> {
+    out: &Path,
+) -> Result<Builder<BufWriter<File>>, CliError> {
+    create_dir(&out.join("tables"))?;
     Builder::new(
         study,
         title,
@@ -182,8 +220,9 @@ fn builder(
         protocol.analysis(),
         definitions(protocol).as_ref(),
         settings,
+        |path| open_input(out, path),
     )
-    .map_err(|error| CliError::input(error.to_string()))
+    .map_err(report_error)
 }
 
 fn write_report(report: &Report, out: &Path) -> CmdResult {
@@ -207,7 +246,7 @@ fn write_report(report: &Report, out: &Path) -> CmdResult {
     }
     eprintln!(
         "wrote {} files to {} ({} subjects)",
-        files.len(),
+        files.len() + report.results.len() + 2,
         out.display(),
         report.flow.enrolled
     );
@@ -247,19 +286,28 @@ async fn report_record(
         } else {
             Source::Record
         };
-        let mut builder = builder(&study.code, &study.title, source, &protocol, settings)?;
+        let mut builder = builder(
+            &study.code,
+            &study.title,
+            source,
+            &protocol,
+            settings,
+            &args.out,
+        )?;
         let subjects = store.subjects().await?;
         let bar = progress_bar(subjects.len() as u64, args.quiet);
         for subject in &subjects {
             // Screened and never enrolled: counted, in no analysis.
             match subject.data.enrolment_date {
-                Some(_) => builder.add(&read_subject(&store, subject).await?),
+                Some(_) => builder
+                    .add(&read_subject(&store, subject).await?)
+                    .map_err(report_error)?,
                 None => builder.add_not_enrolled(),
             }
             bar.inc(1);
         }
         bar.finish_and_clear();
-        Ok(builder.finish())
+        finish(builder)
     }
     .await;
     store.close().await;

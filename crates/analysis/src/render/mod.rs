@@ -19,7 +19,8 @@ use tables::{Table, display_figures, display_tables};
 pub struct Rendered {
     pub html: String,
     pub markdown: String,
-    /// (`tables/<id>.csv`, CSV text): the displays' tables, then each result's input rows.
+    /// (`tables/<id>.csv`, CSV text): the displays' tables (the input files are written by the
+    /// report's builder as the subjects stream through).
     pub tables: Vec<(String, String)>,
     /// (`figures/<id>.svg`, SVG text).
     pub figures: Vec<(String, String)>,
@@ -100,17 +101,11 @@ fn source_line(report: &Report) -> &'static str {
 /// Renders every file of `report`.
 pub fn render(report: &Report) -> Rendered {
     let sections = sections(report);
-    let mut tables: Vec<(String, String)> = sections
+    let tables = sections
         .iter()
         .flat_map(|s| &s.tables)
         .map(|t| (format!("tables/{}.csv", t.id), t.csv()))
         .collect();
-    tables.extend(
-        report
-            .inputs
-            .iter()
-            .map(|i| (i.path.clone(), i.csv.clone())),
-    );
     Rendered {
         html: html(report, &sections),
         markdown: markdown(report, &sections),

@@ -3,7 +3,7 @@
 
 use analysis::derive::{BestResponse, Definitions, subject_row};
 use analysis::published::Cohort;
-use analysis::report::{Computed, Report, ResultOut, Settings, build};
+use analysis::report::{Computed, Inputs, Report, ResultOut, Settings, build};
 use analysis::snapshot::{
     DispositionEntry, DoseSpan, Measure, Snapshot, Source, SubjectSnapshot, VisitPoint,
 };
@@ -30,19 +30,21 @@ fn paper() -> Definitions {
     }
 }
 
-fn published_with(settings: Settings) -> Report {
+/// The report and its input files in memory.
+fn published_with(settings: Settings) -> (Report, Inputs<Vec<u8>>) {
     let cohort = Cohort::shipped().expect("shipped tables parse");
     build(
         &Snapshot::from_published(&cohort),
         trial().analysis(),
         Some(&paper()),
         settings,
+        |_| Ok(Vec::new()),
     )
     .expect("report")
 }
 
 fn published() -> Report {
-    published_with(Settings::default())
+    published_with(Settings::default()).0
 }
 
 fn result<'a>(report: &'a Report, id: &str) -> &'a ResultOut {
@@ -173,18 +175,31 @@ fn every_shipped_analysis_builds() {
     for text in PROTOCOLS {
         let protocol = Protocol::from_toml(text).expect("loads");
         let definitions = protocol.algorithm().map(Definitions::from_protocol);
-        let report = build(
+        let (report, inputs) = build(
             &Snapshot::from_published(&cohort),
             protocol.analysis(),
             definitions.as_ref(),
             Settings::default(),
+            |_| Ok(Vec::new()),
         )
         .expect("report");
         assert_eq!(report.results.len(), protocol.analysis().results.len());
-        for (result, input) in report.results.iter().zip(&report.inputs) {
-            assert_eq!(result.input, input.path);
-            assert_eq!(input.path, format!("tables/input_{}.csv", result.id));
+        for (result, (path, rows)) in report.results.iter().zip(&inputs) {
+            assert_eq!(&result.input, path);
+            assert_eq!(path, &format!("tables/input_{}.csv", result.id));
+            assert!(!rows.is_empty(), "{path} has its header at least");
         }
+        let paths: Vec<&str> = inputs[report.results.len()..]
+            .iter()
+            .map(|(path, _)| path.as_str())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "tables/input_baseline.csv",
+                "tables/input_adverse_events.csv"
+            ]
+        );
     }
 }
 
@@ -312,19 +327,19 @@ fn listings_are_capped_and_statistics_count_every_subject() {
     let full = published();
     #[track_caller]
     fn check(listed: usize, lanes: usize, expect_note: &str) {
-        let capped = published_with(Settings {
+        let (capped, capped_inputs) = published_with(Settings {
             listed_subjects: listed,
             swimmer_lanes: lanes,
             ..Settings::default()
         });
-        let full = published();
+        let (full, full_inputs) = published_with(Settings::default());
         assert_eq!(capped.datasets.subjects.len(), listed.min(15));
         assert_eq!(capped.swimmer.len(), lanes.min(15));
         assert_eq!(capped.listing.note, expect_note);
         assert_eq!(capped.baseline, full.baseline);
         assert_eq!(capped.flow, full.flow);
         assert_eq!(capped.results, full.results);
-        assert_eq!(capped.inputs, full.inputs);
+        assert_eq!(capped_inputs, full_inputs);
         assert_eq!(capped.safety, full.safety);
     }
     assert_eq!(full.listing.note, "");
@@ -386,14 +401,15 @@ fn cr_rate_interval_exact_up_to_49999_then_wilson() {
             protocol.analysis(),
             Some(&paper()),
             Settings::default(),
+            |_| Ok(std::io::sink()),
         )
         .expect("builder");
         for i in 0..subjects {
             let mut s = subject.clone();
             s.visits[0].activity = Measure::Value(if i % 2 == 0 { 0.0 } else { 5.0 });
-            builder.add(&s);
+            builder.add(&s).expect("added");
         }
-        let report = builder.finish();
+        let (report, _) = builder.finish().expect("report");
         let rate = proportion(&report, "complete_response_all");
         assert_eq!((rate.n, rate.of), (subjects.div_ceil(2), subjects));
         assert_eq!(rate.method, method);
@@ -401,4 +417,25 @@ fn cr_rate_interval_exact_up_to_49999_then_wilson() {
     }
     check(49_999, "Clopper-Pearson exact interval");
     check(50_000, "Wilson score interval");
+}
+
+/// An input file that cannot be written stops the report, naming the file.
+#[test]
+fn an_input_file_that_cannot_be_written_is_named() {
+    let cohort = Cohort::shipped().expect("shipped tables parse");
+    let refused = build(
+        &Snapshot::from_published(&cohort),
+        trial().analysis(),
+        Some(&paper()),
+        Settings::default(),
+        |path| match path {
+            "tables/input_relapse.csv" => Err(std::io::Error::other("disk full")),
+            _ => Ok(Vec::new()),
+        },
+    )
+    .expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        "cannot write tables/input_relapse.csv: disk full"
+    );
 }

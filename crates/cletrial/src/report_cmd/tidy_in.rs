@@ -122,20 +122,26 @@ impl Names {
     }
 }
 
-/// Reads the tables in `dir` and calls `each` with every subject, in subject.csv's order. The
-/// subjects are put together on a thread of their own, so `each` runs beside it.
-pub(super) fn read(dir: &Path, mut each: impl FnMut(SubjectSnapshot)) -> Result<(), CliError> {
+/// Reads the tables in `dir` and calls `each` with every subject, in subject.csv's order, until
+/// it fails. The subjects are put together on a thread of their own, so `each` runs beside it.
+pub(super) fn read(
+    dir: &Path,
+    mut each: impl FnMut(SubjectSnapshot) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     std::thread::scope(|scope| {
         let (send, subjects) = sync_channel(4);
         let assembling = scope.spawn(move || assemble(scope, dir, &send));
-        for batch in subjects {
-            batch.into_iter().for_each(&mut each);
-        }
-        assembling.join().unwrap_or_else(|_| {
+        let taken = subjects
+            .iter()
+            .try_for_each(|batch| batch.into_iter().try_for_each(&mut each));
+        // Hanging up stops the reading thread, which a full channel would otherwise block.
+        drop(subjects);
+        let read = assembling.join().unwrap_or_else(|_| {
             Err(CliError::Other(anyhow::format_err!(
                 "the thread reading the tables stopped"
             )))
-        })
+        });
+        taken.and(read)
     })
 }
 
