@@ -2,8 +2,10 @@
 """The report's core analysis done by pandas + SciPy on the same tidy CSV tables `cletrial report
 --csv` reads (written by `cletrial export --format csv` or `cletrial simulate --format tidy`).
 
-Prints JSON: the best-response table and CR rate, CLASI activity mean +- SEM by visit, the
-Kaplan-Meier median time to CR, and the Wilcoxon signed-rank test of week 12 against baseline.
+Prints JSON: the best-response table and CR rate, CLASI activity mean +- SEM by analysis visit
+(the [[analysis.visits]] of the folder's protocol.toml: the value nearest each visit's target day
+within its window, the baseline at day 0), the Kaplan-Meier median time to CR, and the paired t
+test of week 12 against baseline.
 The derivations are the ones the report documents (protocols/nct01408199.toml [treatment.response]):
 day 0 is the first dose (else enrolment, else screening); the baseline CLASI is the last assessment
 on or before day 0; CR is an activity of at most 0 at a visit after day 0; PR an improvement of at
@@ -15,6 +17,7 @@ Usage: analysis.py DIR
 
 import json
 import sys
+import tomllib
 
 import numpy as np
 import pandas as pd
@@ -23,7 +26,8 @@ from scipy import stats
 COMPLETE_MAX = 0.0
 PARTIAL_PERCENT = 50.0
 PARTIAL_BY_DAY = 12 * 7
-RELAPSE_WEEK_VISIT = "week 12"
+WEEK12 = "week12"
+DAYS_PER_MONTH = 365.25 / 12
 # The missing-value codes of the tidy layout stay strings; blank is NaN.
 NA = {"na_values": [""], "keep_default_na": False}
 
@@ -99,14 +103,28 @@ def main(folder):
     cr = int(counts.get("complete", 0))
     evaluable = n - int(counts.get("withdrawn", 0)) - int(counts.get("not_evaluable", 0))
 
-    # CLASI activity mean +- SEM by visit (baseline first).
-    by_visit = valued.groupby("visit")["activity"].agg(["count", "mean", "sem"])
-    base_values = baseline.dropna()
-    clasi_by_visit = {"Baseline": {"n": int(base_values.size), "mean": base_values.mean(),
-                                   "sem": base_values.sem()}}
-    for visit, row in by_visit.iterrows():
-        clasi_by_visit[visit] = {"n": int(row["count"]), "mean": row["mean"],
-                                 "sem": None if pd.isna(row["sem"]) else row["sem"]}
+    # CLASI activity by analysis visit: the baseline at day 0 and each later value, the one
+    # nearest each visit's target within its window (the earlier on a tie).
+    with open(f"{folder}/protocol.toml", "rb") as f:
+        windows = analysis_visits(tomllib.load(f))
+    series = pd.concat([
+        pd.DataFrame({"subject": baseline.dropna().index, "day": 0,
+                      "activity": baseline.dropna().to_numpy()}),
+        valued[["subject", "day", "activity"]],
+    ])
+    assigned = []
+    for visit, target, window in windows:
+        high = 0 if target == 0 else target + window
+        held = series[(series["day"] >= target - window) & (series["day"] <= high)].copy()
+        held["distance"] = (held["day"] - target).abs()
+        held = held.sort_values(["subject", "distance", "day"]).groupby("subject").head(1)
+        assigned.append(held.assign(visit=visit))
+    assigned = pd.concat(assigned)
+    clasi_by_visit = {}
+    for visit, _, _ in windows:
+        values = assigned.loc[assigned["visit"] == visit, "activity"]
+        clasi_by_visit[visit] = {"n": int(values.size), "mean": values.mean() if values.size else None,
+                                 "sem": values.sem() if values.size > 1 else None}
 
     # Kaplan-Meier of time to CR (weeks), censored at the last recorded day.
     dates = pd.concat([
@@ -122,13 +140,11 @@ def main(folder):
     keep = time.notna().to_numpy()
     median = km_median(time.to_numpy()[keep], event[keep])
 
-    # Wilcoxon signed-rank, week 12 against baseline, on subjects with both values.
-    week = valued[(valued["visit"] == RELAPSE_WEEK_VISIT) & valued["baseline"].notna()]
-    diff = (week["activity"] - week["baseline"]).to_numpy()
-    test = stats.wilcoxon(diff, zero_method="wilcox", correction=True, method="approx")
-    nonzero = diff[diff != 0]
-    ranks = stats.rankdata(np.abs(nonzero))
-    v = float(ranks[nonzero > 0].sum())  # R's V, the sum of the positive ranks
+    # Paired t test, week 12 against baseline, on subjects with both values.
+    at = assigned.pivot(index="subject", columns="visit", values="activity")
+    both = at[["baseline", WEEK12]].dropna()
+    diff = (both[WEEK12] - both["baseline"]).to_numpy()
+    test = stats.ttest_1samp(diff, 0.0)
 
     print(json.dumps({
         "subjects": n,
@@ -136,10 +152,24 @@ def main(folder):
         "cr": {"n": cr, "of": evaluable, "percent": 100.0 * cr / evaluable if evaluable else None},
         "clasi_activity_by_visit": clasi_by_visit,
         "time_to_cr_median_weeks": median,
-        "wilcoxon_week12": {"pairs": int(diff.size), "v": v, "p_value": float(test.pvalue),
-                            "method": "scipy.stats.wilcoxon, normal approximation, zeros dropped, "
-                                      "continuity and tie corrections"},
+        "paired_t_week12": {"pairs": int(diff.size), "t": float(test.statistic),
+                            "p_value": float(test.pvalue),
+                            "method": "scipy.stats.ttest_1samp of the differences"},
     }, default=float))
+
+
+def analysis_visits(protocol):
+    """(id, target day, window) of each [[analysis.visits]] entry."""
+    out = []
+    for visit in protocol["analysis"]["visits"]:
+        if "day" in visit:
+            day = visit["day"]
+        elif "week" in visit:
+            day = 7 * visit["week"]
+        else:
+            day = round(visit["month"] * DAYS_PER_MONTH)
+        out.append((visit["id"], day, visit["window_days"]))
+    return out
 
 
 def km_median(time, event):

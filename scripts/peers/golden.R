@@ -10,6 +10,8 @@
 # machine precision), and glm is run with glm.control(epsilon = 1e-14, maxit = 100) and then
 # refitted from its own estimate, so the standard errors are evaluated at the MLE itself.
 # Every other value is R's own function with its defaults.
+# This script's folder, for the code it shares with the other peers.
+peers_dir <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1]))
 suppressPackageStartupMessages({ library(jsonlite); library(survival) })
 args <- commandArgs(trailingOnly = TRUE)
 out_dir <- if (length(args) >= 1) args[1] else "crates/stats/tests/golden"
@@ -169,42 +171,7 @@ write_golden("wilcoxon", sr_cases,
 
 ## 2x2 tables ---------------------------------------------------------------------------------
 # fisher.test's own 2x2 code, with the root-finding tolerance made tight (see the header).
-fisher_tight <- function(tab, conf.level = 0.95) {
-  m <- sum(tab[, 1L]); n <- sum(tab[, 2L]); k <- sum(tab[1L, ]); x <- tab[1L, 1L]
-  lo <- max(0L, k - n); hi <- min(k, m); support <- lo:hi
-  logdc <- dhyper(support, m, n, k, log = TRUE)
-  dnhyper <- function(ncp) { d <- logdc + log(ncp) * support; d <- exp(d - max(d)); d / sum(d) }
-  mnhyper <- function(ncp) {
-    if (ncp == 0) return(lo); if (ncp == Inf) return(hi); sum(support * dnhyper(ncp)) }
-  pnhyper <- function(q, ncp = 1, upper.tail = FALSE) {
-    if (ncp == 1) return(if (upper.tail) phyper(x - 1, m, n, k, lower.tail = FALSE) else phyper(x, m, n, k))
-    if (ncp == 0) return(as.numeric(if (upper.tail) q <= lo else q >= lo))
-    if (ncp == Inf) return(as.numeric(if (upper.tail) q <= hi else q >= hi))
-    sum(dnhyper(ncp)[if (upper.tail) support >= q else support <= q])
-  }
-  tol <- 1e-300
-  root <- function(f, lower, upper) uniroot(f, c(lower, upper), tol = tol, maxiter = 10000)$root
-  mle <- function(x) {
-    if (x == lo) return(0); if (x == hi) return(Inf)
-    mu <- mnhyper(1)
-    if (mu > x) root(function(t) mnhyper(t) - x, 0, 1)
-    else if (mu < x) 1 / root(function(t) mnhyper(1 / t) - x, .Machine$double.eps, 1) else 1
-  }
-  ncp.U <- function(x, alpha) {
-    if (x == hi) return(Inf)
-    p <- pnhyper(x, 1)
-    if (p < alpha) root(function(t) pnhyper(x, t) - alpha, 0, 1)
-    else if (p > alpha) 1 / root(function(t) pnhyper(x, 1 / t) - alpha, .Machine$double.eps, 1) else 1
-  }
-  ncp.L <- function(x, alpha) {
-    if (x == lo) return(0)
-    p <- pnhyper(x, 1, upper.tail = TRUE)
-    if (p > alpha) root(function(t) pnhyper(x, t, upper.tail = TRUE) - alpha, 0, 1)
-    else if (p < alpha) 1 / root(function(t) pnhyper(x, 1 / t, upper.tail = TRUE) - alpha, .Machine$double.eps, 1) else 1
-  }
-  alpha <- (1 - conf.level) / 2
-  list(estimate = mle(x), ci = c(ncp.L(x, alpha), ncp.U(x, alpha)))
-}
+source(file.path(peers_dir, "fisher_tight.R"))
 tables <- list(c(12, 2, 5, 9), c(3, 1, 1, 3), c(0, 5, 5, 0), c(5, 0, 0, 5), c(0, 3, 4, 6), c(7, 0, 3, 2),
                c(1, 0, 0, 1), c(10, 10, 10, 10), c(2, 8, 8, 2), c(0, 0, 4, 5), c(4, 0, 6, 0),
                c(1000, 1500, 1200, 1300), c(2000, 10, 15, 2500), c(1, 2499, 30, 2470), c(9, 1, 11, 3))

@@ -12,6 +12,8 @@
 # R's NA/NaN/Inf. Fisher's odds ratio and interval use fisher.test's own 2x2 code with a tight
 # uniroot (fisher.test stops at ~1e-4, so its own estimate is up to 3e-4 off the exact root) and
 # are compared at relative 1e-6; its p-value is fisher.test's, at 1e-9. See README.md.
+# This script's folder, for the code it shares with the other peers.
+peers_dir <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1]))
 suppressPackageStartupMessages({
   library(jsonlite)
   library(survival)
@@ -225,43 +227,8 @@ check_counts <- function(result, value) {
     differ(sprintf("categories[%s]", label), "no such category", sprintf("n = %d", counted[[label]]))
 }
 
-# fisher.test's own 2x2 code (R 4.2 stats:::fisher.test) with the root-finding tolerance made
-# tight, as in golden.R: the conditional MLE and its exact 95% interval.
-fisher_tight <- function(tab, conf.level = 0.95) {
-  m <- sum(tab[, 1L]); n <- sum(tab[, 2L]); k <- sum(tab[1L, ]); x <- tab[1L, 1L]
-  lo <- max(0L, k - n); hi <- min(k, m); support <- lo:hi
-  logdc <- dhyper(support, m, n, k, log = TRUE)
-  dnhyper <- function(ncp) { d <- logdc + log(ncp) * support; d <- exp(d - max(d)); d / sum(d) }
-  mnhyper <- function(ncp) {
-    if (ncp == 0) return(lo); if (ncp == Inf) return(hi); sum(support * dnhyper(ncp)) }
-  pnhyper <- function(q, ncp = 1, upper.tail = FALSE) {
-    if (ncp == 1) return(if (upper.tail) phyper(x - 1, m, n, k, lower.tail = FALSE) else phyper(x, m, n, k))
-    if (ncp == 0) return(as.numeric(if (upper.tail) q <= lo else q >= lo))
-    if (ncp == Inf) return(as.numeric(if (upper.tail) q <= hi else q >= hi))
-    sum(dnhyper(ncp)[if (upper.tail) support >= q else support <= q])
-  }
-  root <- function(f, lower, upper) uniroot(f, c(lower, upper), tol = 1e-300, maxiter = 10000)$root
-  mle <- function(x) {
-    if (x == lo) return(0); if (x == hi) return(Inf)
-    mu <- mnhyper(1)
-    if (mu > x) root(function(t) mnhyper(t) - x, 0, 1)
-    else if (mu < x) 1 / root(function(t) mnhyper(1 / t) - x, .Machine$double.eps, 1) else 1
-  }
-  ncp.U <- function(x, alpha) {
-    if (x == hi) return(Inf)
-    p <- pnhyper(x, 1)
-    if (p < alpha) root(function(t) pnhyper(x, t) - alpha, 0, 1)
-    else if (p > alpha) 1 / root(function(t) pnhyper(x, 1 / t) - alpha, .Machine$double.eps, 1) else 1
-  }
-  ncp.L <- function(x, alpha) {
-    if (x == lo) return(0)
-    p <- pnhyper(x, 1, upper.tail = TRUE)
-    if (p > alpha) root(function(t) pnhyper(x, t, upper.tail = TRUE) - alpha, 0, 1)
-    else if (p < alpha) 1 / root(function(t) pnhyper(x, 1 / t, upper.tail = TRUE) - alpha, .Machine$double.eps, 1) else 1
-  }
-  alpha <- (1 - conf.level) / 2
-  list(estimate = mle(x), ci = c(ncp.L(x, alpha), ncp.U(x, alpha)))
-}
+# fisher.test's own 2x2 code with the root-finding tolerance made tight, as golden.R uses it.
+source(file.path(peers_dir, "fisher_tight.R"))
 
 check_odds_ratio <- function(result, value) {
   data <- read_input(result, c("subject", "in_group", "outcome"))
