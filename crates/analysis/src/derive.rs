@@ -118,6 +118,11 @@ pub struct SubjectRow {
     /// The first dose reduction or withdrawal of the study drug on or after the complete
     /// response, in weeks.
     pub reduction_week: Option<f64>,
+    /// The study days of the complete response, the relapse and the reduction, where the record
+    /// gives them: times between two of them are taken from the days, so that two subjects with
+    /// the same number of days have the same time to the last bit.
+    #[serde(skip)]
+    pub days: EventDays,
     pub followup_months: Option<f64>,
     /// The highest amount per administration, mg (the paper's Table 2 "maximum dose").
     pub max_dose_mg: Option<f64>,
@@ -127,6 +132,42 @@ pub struct SubjectRow {
     /// The phase named by the last protocol decision.
     pub last_phase: Option<String>,
     pub derived_from: Source,
+}
+
+/// See [`SubjectRow::days`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EventDays {
+    pub complete_response: Option<i64>,
+    pub relapse: Option<i64>,
+    pub reduction: Option<i64>,
+}
+
+/// A moment of a subject's course: a recorded study day, or weeks as a source reports them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum At {
+    Day(i64),
+    Weeks(f64),
+}
+
+impl At {
+    fn of(day: Option<i64>, weeks: Option<f64>) -> Option<At> {
+        day.map(At::Day).or(weeks.map(At::Weeks))
+    }
+
+    /// Weeks from this moment to `later`: from the days when both are days.
+    fn until(self, later: At) -> f64 {
+        match (self, later) {
+            (At::Day(a), At::Day(b)) => (b - a) as f64 / 7.0,
+            _ => later.weeks() - self.weeks(),
+        }
+    }
+
+    fn weeks(self) -> f64 {
+        match self {
+            At::Day(day) => weeks(day),
+            At::Weeks(weeks) => weeks,
+        }
+    }
 }
 
 /// One row per adverse event.
@@ -205,6 +246,7 @@ fn reported_row(subject: &SubjectSnapshot) -> SubjectRow {
         relapse_week: None,
         dose_at_relapse: reported.and_then(|r| r.dose_at_relapse.clone()),
         reduction_week: None,
+        days: EventDays::default(),
         followup_months: reported.and_then(|r| r.followup_months),
         max_dose_mg: reported.map(|r| r.max_dose_mg),
         withdrawal: (outcome == Some(Outcome::Withdrawn)).then(|| "withdrawn".to_owned()),
@@ -230,6 +272,7 @@ fn common_row(subject: &SubjectSnapshot) -> SubjectRow {
         relapse_week: None,
         dose_at_relapse: None,
         reduction_week: None,
+        days: EventDays::default(),
         followup_months: subject.last_day.map(|day| day as f64 / DAYS_PER_MONTH),
         max_dose_mg: subject.doses.iter().map(|d| d.mg).reduce(f64::max),
         withdrawal: None,
@@ -277,15 +320,19 @@ fn recorded_row(subject: &SubjectSnapshot, definitions: &Definitions) -> Subject
             .find(|(day, a)| *day > cr && *a >= definitions.relapse_min_activity)
             .map(|(day, _)| *day)
     });
+    let reduction_day = cr_day.and_then(|cr| first_reduction(subject, cr));
     SubjectRow {
         best_response,
         time_to_cr_weeks: cr_day.map(weeks),
         relapse: cr_day.map(|_| relapse_day.is_some()),
         relapse_week: relapse_day.map(weeks),
         dose_at_relapse: relapse_day.map(|day| dose_on(subject, day)),
-        reduction_week: cr_day
-            .and_then(|cr| first_reduction(subject, cr))
-            .map(weeks),
+        reduction_week: reduction_day.map(weeks),
+        days: EventDays {
+            complete_response: cr_day,
+            relapse: relapse_day,
+            reduction: reduction_day,
+        },
         withdrawal: withdrawal.map(|d| d.status.clone()),
         withdrawal_week: withdrawal.map(|d| weeks(d.day)),
         ..common_row(subject)
@@ -325,12 +372,9 @@ fn first_reduction(subject: &SubjectSnapshot, from: i64) -> Option<i64> {
         .min()
 }
 
-/// The end of follow-up in weeks: the last recorded day, or the reported follow-up.
-fn followup_weeks(subject: &SubjectSnapshot, row: &SubjectRow) -> Option<f64> {
-    match subject.last_day {
-        Some(day) => Some(weeks(day)),
-        None => row.followup_months.map(months_to_weeks),
-    }
+/// The end of follow-up: the last recorded day, or the reported follow-up.
+fn followup_end(subject: &SubjectSnapshot, row: &SubjectRow) -> Option<At> {
+    At::of(subject.last_day, row.followup_months.map(months_to_weeks))
 }
 
 /// The subject's time on a time-to-event measure; `None` when the measure does not apply to
@@ -341,42 +385,45 @@ pub fn time_to(
     row: &SubjectRow,
 ) -> Option<TimeToEvent> {
     use protocol::analysis::Measure as M;
-    let end = followup_weeks(subject, row);
-    let censored = |from: f64| TimeToEvent {
-        weeks: end.map(|e| (e - from).max(0.0)),
+    let end = followup_end(subject, row);
+    let censored = |from: At| TimeToEvent {
+        weeks: end.map(|e| from.until(e).max(0.0)),
         event: false,
     };
+    let cr = At::of(row.days.complete_response, row.time_to_cr_weeks);
+    let relapse = At::of(row.days.relapse, row.relapse_week);
+    let start = At::Day(0);
     match measure {
-        M::TimeToCompleteResponse => Some(match row.time_to_cr_weeks {
-            Some(t) => TimeToEvent {
-                weeks: Some(t),
+        M::TimeToCompleteResponse => Some(match cr {
+            Some(cr) => TimeToEvent {
+                weeks: Some(start.until(cr)),
                 event: true,
             },
-            None => censored(0.0),
+            None => censored(start),
         }),
         M::RelapseFreeAfterCompleteResponse => {
-            let cr = row.time_to_cr_weeks?;
-            Some(match (row.relapse, row.relapse_week) {
-                (Some(true), week) => TimeToEvent {
-                    weeks: week.map(|w| w - cr),
+            let cr = cr?;
+            Some(match row.relapse {
+                Some(true) => TimeToEvent {
+                    weeks: relapse.map(|r| cr.until(r)),
                     event: true,
                 },
-                (Some(false), _) => censored(cr),
+                Some(false) => censored(cr),
                 // The source does not say whether this subject relapsed: left out like a
                 // subject without a follow-up time (listed as excluded), never relapse-free.
-                (None, _) => TimeToEvent {
+                None => TimeToEvent {
                     weeks: None,
                     event: false,
                 },
             })
         }
         M::TimeToRelapseAfterDoseReduction => {
-            let reduced = row.reduction_week?;
-            match (row.relapse, row.relapse_week) {
+            let reduced = At::of(row.days.reduction, row.reduction_week)?;
+            match (row.relapse, relapse) {
                 // A relapse before any reduction is no relapse after one.
-                (Some(true), Some(week)) if week < reduced => None,
-                (Some(true), week) => Some(TimeToEvent {
-                    weeks: week.map(|w| w - reduced),
+                (Some(true), Some(r)) if reduced.until(r) < 0.0 => None,
+                (Some(true), r) => Some(TimeToEvent {
+                    weeks: r.map(|r| reduced.until(r)),
                     event: true,
                 }),
                 _ => Some(censored(reduced)),
@@ -391,7 +438,7 @@ pub fn time_to(
                 .map(|ae| ae.start_day)
                 .collect();
             Some(if graded.is_empty() {
-                censored(0.0)
+                censored(start)
             } else if graded.iter().all(Option::is_some) {
                 TimeToEvent {
                     weeks: graded.iter().flatten().min().map(|d| weeks(*d)),
