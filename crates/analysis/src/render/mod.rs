@@ -64,13 +64,15 @@ fn sections(report: &Report) -> Vec<Section> {
         .collect()
 }
 
-/// The protocol's response definitions, under a display whose results use them.
+/// The protocol's response definitions, under the first display whose results use them.
 fn definitions_note(report: &Report, display: &protocol::analysis::Display) -> String {
-    let uses = report
+    let first = report
         .analysis
-        .results_in(&display.id)
-        .any(|r| r.measure.needs_response());
-    match (&report.definitions, uses) {
+        .results
+        .iter()
+        .find(|r| r.measure.needs_response())
+        .is_some_and(|r| r.display == display.id);
+    match (&report.definitions, first) {
         (Some(d), true) => format!(
             "Complete response (CR): CLASI activity ≤ {} at any visit. Partial response (PR): an improvement of at least {}% from baseline by week {}. Relapse: CLASI activity ≥ {} after a CR. Definitions from the protocol's [treatment.response].",
             d.complete_max_activity,

@@ -471,10 +471,13 @@ pub fn kaplan_meier(title: &str, survival: &Survival, level: f64) -> String {
             )
         })
         .collect();
-    let log_rank = survival
-        .log_rank
-        .as_ref()
-        .map_or_else(String::new, |l| format!(" Log-rank p = {:.4}.", l.p_value));
+    let log_rank = survival.log_rank.as_ref().map_or_else(String::new, |l| {
+        if l.p_value < 1e-4 {
+            format!(" Log-rank p < 0.0001 ({:.1e}).", l.p_value)
+        } else {
+            format!(" Log-rank p = {:.4}.", l.p_value)
+        }
+    });
     let below = caption(
         &mut out,
         height - 40.0,

@@ -619,13 +619,9 @@ fn results(report: &Report, display: &Display) -> Vec<Table> {
             ("group_no", "Group: no"),
             ("others_yes", "Others: yes"),
             ("others_no", "Others: no"),
-            ("fisher_or", "Fisher OR"),
-            ("fisher_ci_low", "CI low"),
-            ("fisher_ci_high", "CI high"),
+            ("fisher_or", "Fisher OR (CI)"),
             ("fisher_p", "Fisher p"),
-            ("logistic_or", "Logistic OR"),
-            ("logistic_ci_low", "CI low"),
-            ("logistic_ci_high", "CI high"),
+            ("logistic_or", "Logistic OR (CI)"),
             ("logistic_p", "Wald p"),
             input,
         ],
@@ -637,37 +633,20 @@ fn results(report: &Report, display: &Display) -> Vec<Table> {
                     row.extend(o.cells.iter().flatten().map(|n| int(*n as usize)));
                     match &o.fisher {
                         Some(f) => row.extend([
-                            or_cell(f.odds_ratio),
-                            or_cell(f.ci_low),
-                            or_cell(f.ci_high),
+                            or_with_ci(f.odds_ratio, f.ci_low, f.ci_high),
                             p_cell(f.p_value),
                         ]),
-                        None => row.extend([
-                            text("not estimable"),
-                            Cell::Empty,
-                            Cell::Empty,
-                            Cell::Empty,
-                        ]),
+                        None => row.extend([text("not estimable"), Cell::Empty]),
                     }
                     match &o.logistic {
-                        Some(l) if l.separation => row.extend([
-                            text("not estimable (separation)"),
-                            Cell::Empty,
-                            Cell::Empty,
-                            Cell::Empty,
-                        ]),
+                        Some(l) if l.separation => {
+                            row.extend([text("not estimable (separation)"), Cell::Empty]);
+                        }
                         Some(l) => row.extend([
-                            or_cell(l.odds_ratio),
-                            or_cell(l.ci_low),
-                            or_cell(l.ci_high),
+                            or_with_ci(l.odds_ratio, l.ci_low, l.ci_high),
                             p_cell(l.p_value),
                         ]),
-                        None => row.extend([
-                            text("not estimable"),
-                            Cell::Empty,
-                            Cell::Empty,
-                            Cell::Empty,
-                        ]),
+                        None => row.extend([text("not estimable"), Cell::Empty]),
                     }
                     row.push(text(&r.input));
                     Some(row)
@@ -870,13 +849,22 @@ fn results(report: &Report, display: &Display) -> Vec<Table> {
     out
 }
 
-/// An odds ratio or bound: infinite at the edge of the exact distribution.
-fn or_cell(value: f64) -> Cell {
-    if value.is_finite() {
-        num(value, 2)
-    } else {
-        text("infinite")
-    }
+/// An odds ratio with its interval, "1.65 (0.29-17.63)"; a bound is infinite at the edge of the
+/// exact distribution (every number in full in results.json).
+fn or_with_ci(estimate: f64, low: f64, high: f64) -> Cell {
+    let shown = |value: f64| {
+        if value.is_finite() {
+            format!("{value:.2}")
+        } else {
+            "infinite".to_owned()
+        }
+    };
+    text(format!(
+        "{} ({}-{})",
+        shown(estimate),
+        shown(low),
+        shown(high)
+    ))
 }
 
 /// The figure files of a report, display by display: (file stem, SVG).
