@@ -324,6 +324,8 @@ pub struct Paired {
     pub before: Option<Described>,
     pub after: Option<Described>,
     pub test: Option<Comparison>,
+    /// Why there is no test, in words; `None` when there is one.
+    pub untested: Option<String>,
 }
 
 /// A later value against an earlier one in subjects with both, from the differences.
@@ -350,6 +352,8 @@ pub struct VisitSummary {
     pub described: Option<Described>,
     /// Against the first (baseline) visit; `None` at the baseline or when undefined.
     pub test: Option<Comparison>,
+    /// Why a later visit has no test, in words.
+    pub untested: Option<String>,
 }
 
 /// One patient's lane of the swimmer plot.
@@ -1225,6 +1229,7 @@ fn compute(
             Statistic::Paired { from, to, test },
         ) => {
             let (f, t) = (&analysis.visits[*from], &analysis.visits[*to]);
+            let (test, untested) = split(compare(&changes.values(), *test, level));
             Computed::Paired(Paired {
                 from: f.id.clone(),
                 to: t.id.clone(),
@@ -1233,7 +1238,8 @@ fn compute(
                 pairs: changes.len(),
                 before: describe(&before.values()),
                 after: describe(&after.values()),
-                test: compare(&changes.values(), *test, level),
+                test,
+                untested,
             })
         }
         (Kept::ByVisit(visits), Statistic::ByVisit { test }) => Computed::ByVisit(ByVisit {
@@ -1242,14 +1248,20 @@ fn compute(
                 .iter()
                 .zip(visits)
                 .enumerate()
-                .map(|(k, (visit, (values, changes)))| VisitSummary {
-                    visit: visit.id.clone(),
-                    text: visit.text.clone(),
-                    day: visit.day,
-                    described: describe(&values.values()),
-                    test: (k > 0)
-                        .then(|| compare(&changes.values(), *test, level))
-                        .flatten(),
+                .map(|(k, (visit, (values, changes)))| {
+                    // The baseline is what the others are compared with.
+                    let (test, untested) = match k {
+                        0 => (None, None),
+                        _ => split(compare(&changes.values(), *test, level)),
+                    };
+                    VisitSummary {
+                        visit: visit.id.clone(),
+                        text: visit.text.clone(),
+                        day: visit.day,
+                        described: describe(&values.values()),
+                        test,
+                        untested,
+                    }
                 })
                 .collect(),
         }),
@@ -1440,26 +1452,27 @@ fn curve(
     result
 }
 
-/// A later value against an earlier one from the differences (later minus earlier); `None` when
-/// the test is undefined (too few pairs, or no variation).
-fn compare(changes: &[f64], test: PairedTest, level: Level) -> Option<Comparison> {
+/// A later value against an earlier one from the differences (later minus earlier), or why the
+/// test is not computed (no pairs, too few, no variation, beyond what `stats` computes exactly).
+fn compare(changes: &[f64], test: PairedTest, level: Level) -> Result<Comparison, String> {
     if changes.is_empty() {
-        return None;
+        return Err("no subject has a value at both visits".to_owned());
     }
     let mean_change = changes.iter().sum::<f64>() / changes.len() as f64;
+    let not_computed = |error: stats::StatsError| format!("not computed: {error}");
     let (statistic, p_value, method) = match test {
         PairedTest::PairedT => {
             // The paired t test is the one-sample test of the differences.
             let zeros = vec![0.0; changes.len()];
-            let t = t_test(changes, &zeros, TTestKind::Paired, level).ok()?;
+            let t = t_test(changes, &zeros, TTestKind::Paired, level).map_err(not_computed)?;
             (t.statistic, t.p_value, t.method)
         }
         PairedTest::Wilcoxon => {
-            let w = signed_rank(changes).ok()?;
+            let w = signed_rank(changes).map_err(not_computed)?;
             (w.statistic, w.p_value, w.method)
         }
     };
-    Some(Comparison {
+    Ok(Comparison {
         pairs: changes.len(),
         mean_change,
         // No negative zero (V = 0 when every difference is negative).
@@ -1467,6 +1480,14 @@ fn compare(changes: &[f64], test: PairedTest, level: Level) -> Option<Comparison
         p_value,
         method: method_name(method),
     })
+}
+
+/// A test, or why there is none.
+fn split(compared: Result<Comparison, String>) -> (Option<Comparison>, Option<String>) {
+    match compared {
+        Ok(comparison) => (Some(comparison), None),
+        Err(why) => (None, Some(why)),
+    }
 }
 
 fn lane(subject: &SubjectSnapshot, row: &SubjectRow) -> Lane {

@@ -780,11 +780,10 @@ fn results(report: &Report, display: &Display) -> Vec<Table> {
                     opt(p.test.as_ref().map(|t| t.mean_change), 2),
                     opt(p.test.as_ref().map(|t| t.statistic), 3),
                     p.test.as_ref().map_or(Cell::Empty, |t| p_cell(t.p_value)),
-                    p.test
-                        .as_ref()
-                        .map_or(text("not computed: too few pairs or no variation"), |t| {
-                            text(t.method)
-                        }),
+                    p.test.as_ref().map_or_else(
+                        || text(p.untested.clone().unwrap_or_default()),
+                        |t| text(t.method),
+                    ),
                     text(&r.input),
                 ]),
                 _ => None,
@@ -836,7 +835,10 @@ fn results(report: &Report, display: &Display) -> Vec<Table> {
                             opt(t.map(|t| t.mean_change), 2),
                             opt(t.map(|t| t.statistic), 3),
                             t.map_or(Cell::Empty, |t| p_cell(t.p_value)),
-                            t.map_or(Cell::Empty, |t| text(t.method)),
+                            t.map_or_else(
+                                || p.untested.clone().map_or(Cell::Empty, text),
+                                |t| text(t.method),
+                            ),
                             text(&r.input),
                         ]
                     })
