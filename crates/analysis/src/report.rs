@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use protocol::analysis::{
-    Analysis, BaselineItem, DisplayKind, Measure, PairedTest, Population, ResultDecl, Statistic,
+    Analysis, BaselineItem, Measure, PairedTest, Population, ResultDecl, Statistic,
 };
 use serde::Serialize;
 use stats::describe::summarize;
@@ -1586,11 +1586,6 @@ fn count_lab_shifts(tests: &mut Shifts, subject: &SubjectSnapshot) {
 }
 
 impl Report {
-    /// The display kinds the protocol lists, for renderers that need to know whether one is shown.
-    pub fn shows(&self, kind: DisplayKind) -> bool {
-        self.analysis.displays.iter().any(|d| d.kind == kind)
-    }
-
     /// A sentence on what was left out of the listings, for the report's paragraphs.
     pub fn listing_note(&self) -> String {
         let mut out = String::new();

@@ -50,15 +50,6 @@ impl Analysis {
             results: Vec::new(),
         }
     }
-
-    pub fn display(&self, id: &str) -> Option<&Display> {
-        self.displays.iter().find(|d| d.id == id)
-    }
-
-    /// The results a display shows, in file order.
-    pub fn results_in<'a>(&'a self, display: &'a str) -> impl Iterator<Item = &'a ResultDecl> {
-        self.results.iter().filter(move |r| r.display == display)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -255,7 +246,7 @@ pub enum Measure {
 
 /// The shape of what a measure gives per subject, which decides the statistics that fit it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
+enum Shape {
     /// Yes or no (or does not apply).
     YesNo,
     /// One of several categories.
@@ -299,15 +290,6 @@ impl Measure {
                 | Measure::RelapseFreeAfterCompleteResponse
                 | Measure::TimeToRelapseAfterDoseReduction
         )
-    }
-
-    /// The unit of a measure over visits, for headings.
-    pub fn unit(&self) -> &'static str {
-        match self {
-            Measure::ClasiActivity | Measure::ClasiDamage => "points",
-            Measure::ConcomitantDose(_) => "mg/day",
-            _ => "",
-        }
     }
 }
 

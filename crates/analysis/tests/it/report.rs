@@ -439,3 +439,29 @@ fn an_input_file_that_cannot_be_written_is_named() {
         "cannot write tables/input_relapse.csv: disk full"
     );
 }
+
+/// A protocol without `[analysis]` gets the participant flow, the baseline (sex, age, subtype) and
+/// the adverse events, and no result.
+#[test]
+fn without_analysis_the_report_is_flow_baseline_and_safety() {
+    let text = PROTOCOLS[0];
+    let without = &text[..text
+        .find("\n[analysis]")
+        .expect("the trial declares its analysis")];
+    let protocol = Protocol::from_toml(without).expect("loads without [analysis]");
+    let cohort = Cohort::shipped().expect("shipped tables parse");
+    let (report, inputs) = build(
+        &Snapshot::from_published(&cohort),
+        protocol.analysis(),
+        Some(&paper()),
+        Settings::default(),
+        |_| Ok(Vec::new()),
+    )
+    .expect("report");
+    let kinds: Vec<_> = report.analysis.displays.iter().map(|d| d.kind).collect();
+    use protocol::analysis::DisplayKind::{Baseline, Flow, Safety};
+    assert_eq!(kinds, [Flow, Baseline, Safety]);
+    assert!(report.results.is_empty());
+    assert_eq!(report.flow.enrolled, 15);
+    assert_eq!(inputs.len(), 2, "the baseline and adverse-event inputs");
+}
