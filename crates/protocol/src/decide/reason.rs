@@ -178,8 +178,9 @@ pub(super) struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn id(&self, level: usize) -> &str {
-        self.algorithm.level_id(level)
+    /// A dose level as the protocol names it ("lenalidomide 5 mg on alternate days").
+    fn level(&self, level: usize) -> &str {
+        &self.algorithm.ladder[level].text
     }
 
     /// `reason` as a rule with its sentence; `deviations` and `findings` are the decision's own.
@@ -212,7 +213,9 @@ impl Writer<'_> {
                     self.stop_detail(trigger)
                 )
             }
-            Reason::Start { on } => format!("start at {} on {on}", self.id(self.algorithm.start)),
+            Reason::Start { on } => {
+                format!("start at {} on {on}", self.level(self.algorithm.start))
+            }
             Reason::BaselineMissing => {
                 "no baseline CLASI activity: response cannot be judged".to_owned()
             }
@@ -220,19 +223,19 @@ impl Writer<'_> {
                 "{}: relapse in cycle {} during taper; hold {}, the lowest level that held remission{}",
                 self.relapse_seen(relapse),
                 relapse.cycle,
-                self.id(target),
+                self.level(target),
                 self.because(Choice::MaintenancePolicy)
             ),
             Reason::RelapseReintroduce { relapse } => format!(
                 "{}: relapse; reintroduce {} as cycle {}{}",
                 self.relapse_seen(relapse),
-                self.id(self.algorithm.reintroduce),
+                self.level(self.algorithm.reintroduce),
                 relapse.cycle + 1,
                 self.because(Choice::ReintroduceLevel)
             ),
             Reason::MaintenancePlanned { cycle, target } => format!(
                 "relapse during taper in cycle {cycle}: this cycle tapers only down to {}, the lowest level that held remission, and holds it{}",
-                self.id(target),
+                self.level(target),
                 self.because(Choice::MaintenancePolicy)
             ),
             Reason::OffObserve { since } => format!(
@@ -241,11 +244,11 @@ impl Writer<'_> {
             ),
             Reason::MaintenanceHold { level } => format!(
                 "hold {}, the lowest level that held remission",
-                self.id(level)
+                self.level(level)
             ),
             Reason::TaperWait { level, due } => format!(
                 "in complete response on {}: next taper step due on {due}{}",
-                self.id(level),
+                self.level(level),
                 self.counts_from(due)
             ),
             Reason::TaperMissingClasi { due, from } => format!(
@@ -255,25 +258,25 @@ impl Writer<'_> {
             Reason::TaperHold { assessed, level } => format!(
                 "{} is not a complete response (and not a relapse): hold {}",
                 seen(assessed),
-                self.id(level)
+                self.level(level)
             ),
             Reason::TaperWithdraw { assessed, level } => format!(
                 "{}, complete response at the last step {}: withdraw",
                 seen(assessed),
-                self.id(level)
+                self.level(level)
             ),
             Reason::TaperStep {
                 assessed, level, ..
             } => format!(
                 "{}, complete response: taper one step, {} to {}",
                 seen(assessed),
-                self.id(level),
-                self.id(level + 1)
+                self.level(level),
+                self.level(level + 1)
             ),
             Reason::BeforeAssessment { level } => format!(
                 "cycle {} on {} since {}: the week-{week} assessment is due on {}{}",
                 cycle.number,
-                self.id(level),
+                self.level(level),
                 cycle.start,
                 cycle.assessment_due,
                 self.counts_from(cycle.assessment_due)
@@ -287,7 +290,7 @@ impl Writer<'_> {
                 "{}: no clinical improvement at week {week}{}; increase to {}",
                 versus(assessed),
                 self.because(Choice::Improvement),
-                self.id(up)
+                self.level(up)
             ),
             Reason::NoEscalation { assessed } => format!(
                 "{}: no clinical improvement, and the protocol has no higher level: the physician decides",
@@ -297,10 +300,14 @@ impl Writer<'_> {
                 "{}: clinical improvement at week {week}{}; stay at {}",
                 versus(assessed),
                 self.because(Choice::Improvement),
-                self.id(level)
+                self.level(level)
             ),
             Reason::Escalated { level } => {
-                format!("escalated to {} in cycle {}", self.id(level), cycle.number)
+                format!(
+                    "escalated to {} in cycle {}",
+                    self.level(level),
+                    cycle.number
+                )
             }
             Reason::NotAsked {
                 given,
@@ -316,14 +323,14 @@ impl Writer<'_> {
                 };
                 format!(
                     "{} given since {since} was not asked for by the protocol ({why}): the protocol asks for {}",
-                    self.id(given),
-                    self.id(asked)
+                    self.level(given),
+                    self.level(asked)
                 )
             }
             Reason::PartialResponse { latest, level } => format!(
                 "{}: partial response by week {by_week}; continue {}",
                 latest.map_or_else(|| "no CLASI activity recorded".to_owned(), versus),
-                self.id(level)
+                self.level(level)
             ),
             Reason::NoResponse { latest } => {
                 let described =
@@ -416,7 +423,7 @@ impl Writer<'_> {
             relapse.activity,
             relapse.date,
             self.algorithm.settings.response.relapse_min_activity,
-            self.id(relapse.level)
+            self.level(relapse.level)
         )
     }
 
@@ -504,9 +511,9 @@ impl Writer<'_> {
         let overlaps = self.fold.overlaps.iter().map(|overlap| {
             format!(
                 "dose records overlap: {} until {} and {} from {}",
-                self.id(overlap.level),
+                self.level(overlap.level),
                 overlap.until,
-                self.id(overlap.next),
+                self.level(overlap.next),
                 overlap.from
             )
         });

@@ -112,3 +112,20 @@ fn waits_say_when_an_assessment_counts_and_why() {
         "the week-4 decision needs a CLASI activity from 2010-02-01 on; none recorded (not before the due date: the paper starts at 5 mg/day 'for 4 weeks' and tapers 'progressively monthly', so an assessment may be late but not early)",
     );
 }
+
+/// A dose in a rule's sentence is the level as the protocol names it, never its id.
+#[test]
+fn doses_are_named_as_the_protocol_names_them() {
+    check(
+        "nct01408199",
+        json!({"clasi": [{"date": "2010-02-01", "activity": 6}]}),
+        "week4.improvement",
+        "CLASI activity 6 on 2010-02-01 vs baseline 12: clinical improvement at week 4 (a choice of this protocol: the paper's 'no response' is 'no improvement or worsening', so any decrease counts as improvement); stay at lenalidomide 5 mg once daily",
+    );
+    check(
+        "thalidomide-cohort",
+        json!({"clasi": [{"date": "2010-02-01", "activity": 6}]}),
+        "week4.improvement",
+        "CLASI activity 6 on 2010-02-01 vs baseline 12: clinical improvement at week 4; stay at thalidomide 100 mg once daily",
+    );
+}
