@@ -173,9 +173,17 @@ pub(crate) async fn render(
             .and_then(|protocol| protocol.lab(test).ok())
             .map_or_else(|| test.to_owned(), |lab| lab.text.clone())
     };
-    let dose_form = typed
-        .dose
-        .unwrap_or_else(|| Typed::filled([("start_date", date_text.as_str())]));
+    // The protocol's decision for this visit's day, which the dose form starts from.
+    let decided = visit_date(visit)
+        .and_then(|date| study::decision(&protocol, &record, date).ok())
+        .map(|decision| decision.dose);
+    let dose_form = typed.dose.unwrap_or_else(|| {
+        let mut filled = Typed::filled([("start_date", date_text.as_str())]);
+        if let Some(level) = &decided {
+            filled.set("level", level.clone());
+        }
+        filled
+    });
     let sign_form = typed
         .sign
         .unwrap_or_else(|| Typed::filled([("meaning", "responsibility")]));
@@ -336,6 +344,9 @@ pub(crate) async fn render(
                     (dose_form.select("frequency", "How often", &frequency_options))
                 } @else {
                     (dose_form.select("level", "Dose from this date", &level_options))
+                    @if let Some(text) = decided.as_deref().and_then(|id| levels.iter().find(|(level, _)| level == id)) {
+                        p.hint { "Preselected: the protocol's decision for this visit, " (text.1) "." }
+                    }
                 }
                 (dose_form.input("start_date", "Starting on", "date"))
                 p.hint { "The running period ends the day before; choose the off level to stop the drug." }

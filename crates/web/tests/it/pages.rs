@@ -217,6 +217,17 @@ async fn visit_entry_scores_clasi_and_the_panel_shows_the_protocol_decision() {
         assert_eq!(after(&page.body, "data-out=\"activity\""), "2");
         let panel = &page.body[page.body.find("id=\"decision\"").expect("panel")..];
         assert!(panel.contains("Protocol decision on 2025-02-17"), "{panel}");
+        // The dose form starts from the protocol's decision (stay at 5 mg daily), and says so.
+        let dose = &page.body[page.body.find("id=\"dose\"").expect("dose")..];
+        let dose = &dose[..dose.find("</section>").expect("dose section")];
+        assert!(
+            dose.contains("<option value=\"5mg_daily\" selected>"),
+            "the decided level preselected: {dose}"
+        );
+        assert!(
+            dose.contains("decision for this visit, lenalidomide 5 mg once daily."),
+            "{dose}"
+        );
         assert!(panel.contains("class=\"action\""), "the action is shown");
         assert!(
             panel.contains("<dd>PR</dd>"),
