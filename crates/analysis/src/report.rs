@@ -513,8 +513,12 @@ enum Kept {
     Category(Vec<(String, usize)>),
     /// Rows: in the group, the others; columns: yes, no.
     Grouped([[u64; 2]; 2]),
-    /// (in the group, weeks, event); the group is `None` without grouping.
-    Times(Vec<(Option<bool>, f64, bool)>),
+    /// (in the group, weeks, event); the group is `None` without grouping. `label` names the
+    /// group in the input rows ("SCLE"; "all" without grouping), made once.
+    Times {
+        times: Vec<(Option<bool>, f64, bool)>,
+        label: String,
+    },
     /// (subtype group, weeks) of subjects with the event.
     EventTimes(Vec<(Option<SubtypeGroup>, f64)>),
     Paired {
@@ -718,7 +722,12 @@ impl<W: Write> Builder<W> {
                         _ => Vec::new(),
                     }),
                     Statistic::OddsRatio { .. } => Kept::Grouped([[0; 2]; 2]),
-                    Statistic::KaplanMeier { .. } => Kept::Times(Vec::new()),
+                    Statistic::KaplanMeier { group } => Kept::Times {
+                        times: Vec::new(),
+                        label: group
+                            .as_deref()
+                            .map_or_else(|| "all".to_owned(), group_label),
+                    },
                     Statistic::Describe { .. } => Kept::EventTimes(Vec::new()),
                     Statistic::Paired { .. } => Kept::Paired {
                         before: Tally::default(),
@@ -830,7 +839,7 @@ impl<W: Write> Builder<W> {
 
     fn count_flow(&mut self, subject: &SubjectSnapshot, row: &SubjectRow) {
         let f = &mut self.flow;
-        f.treated += usize::from(!subject.doses.is_empty() || subject.reported.is_some());
+        f.treated += usize::from(treated(subject));
         match (&subject.disposition, &row.withdrawal) {
             (Some(d), _) if d.is_withdrawal() => *f.withdrawn.entry(d.words()).or_default() += 1,
             (Some(_), _) => f.completed += 1,
@@ -978,11 +987,16 @@ impl<W: Write> Builder<W> {
     }
 }
 
+/// A dose of the study drug recorded, or a published subject (the paper's were all treated).
+fn treated(subject: &SubjectSnapshot) -> bool {
+    !subject.doses.is_empty() || subject.reported.is_some()
+}
+
 /// Whether the result's population counts the subject.
 fn in_population(population: Population, subject: &SubjectSnapshot, row: &SubjectRow) -> bool {
     match population {
         Population::Enrolled => true,
-        Population::Treated => !subject.doses.is_empty() || subject.reported.is_some(),
+        Population::Treated => treated(subject),
         Population::Evaluable => crate::derive::evaluable(row),
     }
 }
@@ -1060,25 +1074,25 @@ fn accumulate<W: Write>(
                 (_, None) => left.add(not_applicable(&decl.measure)),
             }
         }
-        Kept::Times(times) => {
+        Kept::Times { times, label } => {
             let (group, label) = match &decl.statistic {
                 Statistic::KaplanMeier {
                     group: Some(groups),
                 } => match in_groups(groups, row) {
-                    Some(true) => (Some(true), group_label(groups)),
-                    Some(false) => (Some(false), "others".to_owned()),
+                    Some(true) => (Some(true), label.as_str()),
+                    Some(false) => (Some(false), "others"),
                     None => {
                         left.add("of unknown subtype");
                         return Ok(());
                     }
                 },
-                _ => (None, "all".to_owned()),
+                _ => (None, label.as_str()),
             };
             match time_to(&decl.measure, subject, row) {
                 Some(t) => match t.weeks {
                     Some(weeks) => {
                         times.push((group, weeks, t.event));
-                        input.row([id, label.as_str(), &number(weeks), flag(t.event)])?;
+                        input.row([id, label, &number(weeks), flag(t.event)])?;
                     }
                     None => {
                         left.unknown_event_times += usize::from(t.event);
@@ -1195,7 +1209,7 @@ fn compute(
         (Kept::Grouped(cells), Statistic::OddsRatio { group }) => {
             Computed::OddsRatio(odds_ratio(group, cells, level))
         }
-        (Kept::Times(times), Statistic::KaplanMeier { group }) => {
+        (Kept::Times { times, .. }, Statistic::KaplanMeier { group }) => {
             Computed::KaplanMeier(survival(&times, group.as_deref(), left, level, every))
         }
         (Kept::EventTimes(times), Statistic::Describe { groups }) => {
@@ -1475,8 +1489,7 @@ fn compare(changes: &[f64], test: PairedTest, level: Level) -> Result<Comparison
     Ok(Comparison {
         pairs: changes.len(),
         mean_change,
-        // No negative zero (V = 0 when every difference is negative).
-        statistic: statistic + 0.0,
+        statistic,
         p_value,
         method: method_name(method),
     })

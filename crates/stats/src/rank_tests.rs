@@ -80,8 +80,8 @@ pub fn signed_rank(d: &[f64]) -> Result<RankTest, StatsError> {
         .iter()
         .zip(&nonzero)
         .filter(|(_, v)| **v > 0.0)
-        .map(|(r, _)| r)
-        .sum();
+        // From +0: an empty f64 sum is -0, which V = 0 (every difference negative) must not print.
+        .fold(0.0, |sum, (r, _)| sum + r);
     let nf = n as f64;
     let centre = nf * (nf + 1.0) / 4.0;
     if !ties && zeros_dropped == 0 && n < EXACT_BELOW {
