@@ -2,6 +2,8 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 use crate::error::StoreError;
 
@@ -40,8 +42,10 @@ impl Password {
     }
 }
 
-/// Hashes with argon2id (the crate's default parameters) on a blocking thread.
+/// Hashes with argon2id (the crate's default parameters) on a blocking thread, at most one
+/// hash per core.
 pub(crate) async fn hash(password: &Password) -> Result<String, StoreError> {
+    let _permit = hashing().acquire().await.map_err(StoreError::other)?;
     let password = password.clone();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -60,14 +64,43 @@ pub(crate) fn fingerprint(phc: &str) -> String {
     hex::encode(Sha256::digest(phc.as_bytes()))
 }
 
-/// Whether `password` matches the PHC string `phc`, on a blocking thread.
-pub(crate) async fn verify(password: &Password, phc: &str) -> Result<bool, StoreError> {
-    let password = password.clone();
-    let phc = phc.to_owned();
-    tokio::task::spawn_blocking(move || {
+/// Password checks running at once. argon2id is CPU-bound and memory-hard, so more checks than
+/// cores only queue on the CPU; a login waits here holding no database connection or lock, so
+/// reads and writes of other users go on (issue 15, item 4).
+pub(crate) fn hashing() -> &'static Semaphore {
+    static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(hashing_permits()));
+    &HASHING
+}
+
+pub(crate) fn hashing_permits() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
+/// A hash of no one's password, checked when there is no credential to check, so an unknown or
+/// disabled login costs what a wrong password costs (no user enumeration by timing; issue 15,
+/// item 5).
+fn absent_phc() -> &'static str {
+    static ABSENT: LazyLock<String> = LazyLock::new(|| {
         Argon2::default()
-            .verify_password(password.0.as_bytes(), phc.as_str())
-            .is_ok()
+            .hash_password(b"no account has this password")
+            .map(|hash| hash.to_string())
+            .unwrap_or_default()
+    });
+    &ABSENT
+}
+
+/// Whether `password` matches the PHC string `phc`; with no `phc` (unknown or disabled login) a
+/// dummy hash is checked and the answer is no. On a blocking thread, at most one check per core.
+pub(crate) async fn verify(password: &Password, phc: Option<&str>) -> Result<bool, StoreError> {
+    let _permit = hashing().acquire().await.map_err(StoreError::other)?;
+    let password = password.clone();
+    let phc = phc.map(str::to_owned);
+    tokio::task::spawn_blocking(move || {
+        let checked = phc.as_deref().unwrap_or_else(|| absent_phc());
+        let matches = Argon2::default()
+            .verify_password(password.0.as_bytes(), checked)
+            .is_ok();
+        matches && phc.is_some()
     })
     .await
     .map_err(StoreError::other)

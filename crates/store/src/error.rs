@@ -27,6 +27,11 @@ pub enum StoreError {
     /// Wrong login or password, or a disabled account. Deliberately does not say which.
     #[error("authentication failed")]
     AuthenticationFailed,
+    /// Too many failed password attempts: this one was not checked. Try again after the wait.
+    #[error(
+        "too many failed password attempts; try again in {retry_after_seconds} seconds or ask the study administrator"
+    )]
+    Throttled { retry_after_seconds: i64 },
     /// The user is authenticated but may not do this.
     #[error("not allowed: {0}")]
     Forbidden(String),
@@ -84,6 +89,7 @@ impl StoreError {
                 | StoreError::Exists { .. }
                 | StoreError::ReasonRequired
                 | StoreError::AuthenticationFailed
+                | StoreError::Throttled { .. }
                 | StoreError::Forbidden(_)
         )
     }

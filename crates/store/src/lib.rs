@@ -9,6 +9,7 @@
 //! - `batch`: many commands in one all-or-nothing transaction (import, demo, simulate).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
 //! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
+//! - `sessions`, `throttle`, `tokens`: web sessions, password-guessing throttle, API tokens.
 //! - `records`: the generic path of subject records (`clasi`, `sledai`, `labs`, `doses`,
 //!   `adverse_events`, `decisions`, `course`, `history`, `nerve_conduction`).
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
@@ -51,6 +52,7 @@ mod study;
 mod subjects;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod throttle;
 mod tokens;
 mod value;
 mod verify;
@@ -82,11 +84,12 @@ pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
 pub use reads::Grant;
 pub use records::{Stored, SubjectRecord, VOIDABLE};
-pub use sessions::{LockPolicy, SessionActor};
+pub use sessions::SessionActor;
 pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;
 pub use study::{NewStudy, Study};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
+pub use throttle::{FailedLogins, LoggedIn, LoginAttempt, SecurityEvent, Throttle};
 pub use tokens::{ApiToken, MIN_TOKEN_CHARS};
 pub use value::{Entry, Missing};
 pub use value::{Ty, Value};
@@ -101,6 +104,8 @@ pub struct Store {
     pool: Pool,
     /// Single commands from concurrent callers, committed together (`group`).
     committer: group::Committer,
+    /// How failed password attempts slow further ones (`throttle`).
+    throttle: Throttle,
 }
 
 /// Which events `audit_page` returns.
@@ -129,6 +134,7 @@ impl Store {
         Store {
             committer: group::Committer::new(pool.clone()),
             pool,
+            throttle: Throttle::default(),
         }
     }
 

@@ -180,16 +180,16 @@ pub(crate) async fn require_data_entry(
     require_role(tx, actor, site_id, Role::enters_data, DATA_ENTRY_ROLES).await
 }
 
-/// Whether `password` is the live, enabled account `user_id`'s password.
-pub(crate) async fn password_matches(
-    tx: &mut Tx,
-    user_id: i64,
-    password: &Password,
-) -> Result<bool, StoreError> {
+/// The password hash (PHC string) of the live, enabled account `user_id`; none for a removed
+/// or disabled account. Read, then checked outside the transaction (`auth::verify`).
+pub(crate) async fn credential(tx: &mut Tx, user_id: i64) -> Result<Option<String>, StoreError> {
     let Some(row) = writer::load(tx, &USER, user_id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
-    let phc = tx
+    if row.removed || user_from(user_id, &row).disabled {
+        return Ok(None);
+    }
+    Ok(tx
         .fetch_optional(
             "SELECT phc FROM credential WHERE user_id = $1",
             &[user_id.into()],
@@ -197,35 +197,49 @@ pub(crate) async fn password_matches(
         )
         .await?
         .and_then(|values| values.into_iter().next().flatten())
-        .and_then(|value| value.as_text().map(str::to_owned));
-    let enabled = !row.removed && !user_from(user_id, &row).disabled;
-    match phc {
-        Some(phc) if enabled => auth::verify(password, &phc).await,
-        _ => Ok(false),
-    }
+        .and_then(|value| value.as_text().map(str::to_owned)))
+}
+
+/// A login's account and password hash, when the account is live and enabled.
+pub(crate) struct Account {
+    pub(crate) actor: Actor,
+    pub(crate) phc: String,
 }
 
 impl Store {
-    /// Checks a login and password. A wrong password, an unknown login and a disabled account
-    /// all give the same error.
+    /// The account `login` names, if it may log in. The read transaction ends before any
+    /// password is checked.
+    pub(crate) async fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let Some((id, row)) = writer::find_by(&mut tx, &USER, "login", login).await? else {
+            return Ok(None);
+        };
+        let user = user_from(id, &row);
+        Ok(credential(&mut tx, id).await?.map(|phc| Account {
+            actor: Actor {
+                user_id: id,
+                login: user.login,
+                is_admin: user.is_admin,
+            },
+            phc,
+        }))
+    }
+
+    /// Checks a login and password, without the web's throttle (the command line, whose user
+    /// holds the database file anyway). A wrong password, an unknown login and a disabled
+    /// account all give the same error, after the same work.
     pub async fn authenticate(
         &self,
         login: &str,
         password: &Password,
     ) -> Result<Actor, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let Some((id, row)) = writer::find_by(&mut tx, &USER, "login", login).await? else {
-            return Err(StoreError::AuthenticationFailed);
-        };
-        if !password_matches(&mut tx, id, password).await? {
-            return Err(StoreError::AuthenticationFailed);
+        let account = self.account(login).await?;
+        let phc = account.as_ref().map(|account| account.phc.as_str());
+        let matches = auth::verify(password, phc).await?;
+        match account {
+            Some(account) if matches => Ok(account.actor),
+            _ => Err(StoreError::AuthenticationFailed),
         }
-        let user = user_from(id, &row);
-        Ok(Actor {
-            user_id: id,
-            login: user.login,
-            is_admin: user.is_admin,
-        })
     }
 
     pub async fn add_site(

@@ -1,4 +1,4 @@
-//! Web sessions and login-failure counts: the state a web front end keeps beside the record.
+//! Web sessions: the state a web front end keeps beside the record.
 //!
 //! Not audited and not part of the trail (rows come and go), so these are plain statements on
 //! their own tables. A session is found by the SHA-256 of its token: the database never holds a
@@ -7,20 +7,11 @@
 use sha2::{Digest, Sha256};
 
 use crate::Store;
-use crate::auth::{Actor, Password};
+use crate::auth::Actor;
 use crate::error::StoreError;
 use crate::schema::USER;
 use crate::value::Ty;
 use crate::writer;
-
-/// When repeated failed logins lock a login name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LockPolicy {
-    /// Consecutive failures that lock the login (at least 1).
-    pub max_failures: i64,
-    /// How long the lock lasts, in seconds.
-    pub lock_seconds: i64,
-}
 
 /// A live session: who it belongs to and the token its forms must carry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,76 +21,13 @@ pub struct SessionActor {
 }
 
 /// Shortest session token accepted (hex of 128 random bits).
-const MIN_TOKEN_CHARS: usize = 32;
+pub(crate) const MIN_TOKEN_CHARS: usize = 32;
 
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl Store {
-    /// Checks a login like [`Store::authenticate`], counting consecutive failures per login name
-    /// as typed. A locked login is refused with `Forbidden` before its password is checked, so a
-    /// lock gives no password oracle; a success clears the count.
-    pub async fn authenticate_counted(
-        &self,
-        login: &str,
-        password: &Password,
-        policy: LockPolicy,
-        now: i64,
-    ) -> Result<Actor, StoreError> {
-        if let Some(until) = self.locked_until(login).await?
-            && until > now
-        {
-            return Err(StoreError::Forbidden(
-                "too many failed logins; this login is locked for a while".into(),
-            ));
-        }
-        match self.authenticate(login, password).await {
-            Ok(actor) => {
-                self.pool
-                    .execute_plain(
-                        "DELETE FROM login_failure WHERE login = $1",
-                        &[login.into()],
-                    )
-                    .await?;
-                Ok(actor)
-            }
-            Err(StoreError::AuthenticationFailed) => {
-                // One statement, so concurrent failures all count.
-                self.pool
-                    .execute_plain(
-                        "INSERT INTO login_failure (login, failures, locked_until)
-                         VALUES ($1, 1, CASE WHEN 1 >= $2 THEN $3 ELSE NULL END)
-                         ON CONFLICT (login) DO UPDATE SET
-                           failures = CASE WHEN login_failure.failures + 1 >= $2
-                                           THEN 0 ELSE login_failure.failures + 1 END,
-                           locked_until = CASE WHEN login_failure.failures + 1 >= $2
-                                               THEN $3 ELSE login_failure.locked_until END",
-                        &[
-                            login.into(),
-                            policy.max_failures.max(1).into(),
-                            (now + policy.lock_seconds).into(),
-                        ],
-                    )
-                    .await?;
-                Err(StoreError::AuthenticationFailed)
-            }
-            Err(other) => Err(other),
-        }
-    }
-
-    async fn locked_until(&self, login: &str) -> Result<Option<i64>, StoreError> {
-        let mut tx = self.pool.read().await?;
-        let row = tx
-            .fetch_optional(
-                "SELECT locked_until FROM login_failure WHERE login = $1",
-                &[login.into()],
-                &[Ty::Int],
-            )
-            .await?;
-        Ok(row.and_then(|values| values.into_iter().next().flatten().and_then(|v| v.as_int())))
-    }
-
     /// Opens a session for `actor` under a fresh random `token` chosen by the caller.
     pub async fn open_session(
         &self,
@@ -183,9 +111,9 @@ impl Store {
         }))
     }
 
-    /// Forgets sessions idle longer than `idle_seconds` and failure counts whose lock has run
-    /// out; without this, sessions never presented again and failed logins under made-up names
-    /// would pile up.
+    /// Forgets sessions idle longer than `idle_seconds`, throttle counts that no longer delay
+    /// anything and devices no longer trusted; without this, sessions never presented again and
+    /// failed logins under made-up names would pile up.
     pub async fn prune_sessions(&self, idle_seconds: i64, now: i64) -> Result<(), StoreError> {
         self.pool
             .execute_plain(
@@ -193,13 +121,7 @@ impl Store {
                 &[(now - idle_seconds).into()],
             )
             .await?;
-        self.pool
-            .execute_plain(
-                "DELETE FROM login_failure WHERE failures = 0 AND locked_until <= $1",
-                &[now.into()],
-            )
-            .await?;
-        Ok(())
+        self.prune_throttle(now).await
     }
 
     /// Ends a session (logout); ending an unknown session is not an error.
@@ -217,6 +139,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Password;
     use crate::testing::TestDb;
     use crate::{Backend, NewStudy, NewUser};
 
@@ -238,31 +161,6 @@ mod tests {
         )
         .await
         .expect("init")
-    }
-
-    #[tokio::test]
-    async fn a_lock_lasts_exactly_lock_seconds() {
-        let db = TestDb::new(Backend::Sqlite);
-        let (store, _) = study(&db).await;
-        let policy = LockPolicy {
-            max_failures: 2,
-            lock_seconds: 60,
-        };
-        let wrong = Password::typed("wrong").expect("typed");
-        let right = Password::typed(PASSWORD).expect("typed");
-        for _ in 0..2 {
-            let refused = store
-                .authenticate_counted("admin", &wrong, policy, 100)
-                .await;
-            assert!(matches!(refused, Err(StoreError::AuthenticationFailed)));
-        }
-        // (now, whether the right password is let in): locked until 100 + 60.
-        for (now, admitted) in [(100, false), (159, false), (160, true)] {
-            let result = store
-                .authenticate_counted("admin", &right, policy, now)
-                .await;
-            assert_eq!(result.is_ok(), admitted, "at {now}: {result:?}");
-        }
     }
 
     #[tokio::test]

@@ -14,7 +14,7 @@ use crate::Store;
 use crate::auth::{Actor, Password, Role};
 use crate::db::{Arg, Tx};
 use crate::error::StoreError;
-use crate::people::{password_matches, require_role, site_by_code};
+use crate::people::{credential, require_role, site_by_code};
 use crate::schema::{CASEBOOK_RECORDS, Kind, SIGNATURE, SUBJECT, USER, VISIT, VISIT_RECORDS};
 use crate::subjects::{subject_in, visit_in};
 use crate::value::{Ty, Value};
@@ -324,8 +324,12 @@ impl Store {
         password: &Password,
         meaning: Meaning,
     ) -> Result<Signature, StoreError> {
+        // The password is checked before the writer lock is taken: a slow hash, or many wrong
+        // passwords, hold up no one's writes (issue 15, item 4).
+        let checked = self.check_signer(actor, password).await?;
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
-        if !password_matches(writer.tx(), actor.user_id, password).await? {
+        if credential(writer.tx(), actor.user_id).await? != Some(checked) {
+            // Changed (or the account disabled) since it was checked.
             return Err(StoreError::AuthenticationFailed);
         }
         let (subject_id, visit_id, version) = match signed {

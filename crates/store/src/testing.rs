@@ -403,3 +403,13 @@ pub async fn enrolled_in(
         }
     }
 }
+
+/// Holds every password-check permit until dropped: tests show that logins and signatures
+/// waiting for a check hold no connection or lock.
+pub async fn hold_password_checks() -> tokio::sync::SemaphorePermit<'static> {
+    let all = u32::try_from(crate::auth::hashing_permits()).unwrap_or(u32::MAX);
+    crate::auth::hashing()
+        .acquire_many(all)
+        .await
+        .expect("the password-check semaphore is never closed")
+}

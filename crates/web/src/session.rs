@@ -1,6 +1,8 @@
 //! Session cookies and tokens, and the [`Principal`] every page starts from.
 
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -14,6 +16,10 @@ use crate::error::PageError;
 pub(crate) const SESSION_COOKIE: &str = "cletrial_session";
 /// The login form's token, doubled in this cookie (there is no session yet to bind it to).
 pub(crate) const LOGIN_COOKIE: &str = "cletrial_login";
+
+/// A browser where its user logged in before: a random token, kept by the store by its SHA-256
+/// (`store::throttle`).
+pub(crate) const DEVICE_COOKIE: &str = "cletrial_device";
 
 /// 256 random bits from the operating system, as hex.
 pub(crate) fn random_token() -> Result<String, PageError> {
@@ -63,6 +69,11 @@ pub(crate) fn set_cookie(name: &str, value: &str, secure: bool) -> String {
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}")
 }
 
+/// A `Set-Cookie` value kept by the browser for `seconds`, across restarts.
+pub(crate) fn persistent_cookie(name: &str, value: &str, seconds: i64, secure: bool) -> String {
+    format!("{}; Max-Age={seconds}", set_cookie(name, value, secure))
+}
+
 /// A `Set-Cookie` value that deletes the cookie.
 pub(crate) fn clear_cookie(name: &str) -> String {
     format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
@@ -76,6 +87,25 @@ pub(crate) fn same_token(given: &str, expected: &str) -> bool {
             .zip(expected.bytes())
             .fold(0u8, |diff, (a, b)| diff | (a ^ b))
             == 0
+}
+
+/// The address of the client as the server saw it ("unknown" when the server was not told, as
+/// in tests that call the router directly). Behind a reverse proxy it is the proxy's.
+pub(crate) struct ClientAddress(pub(crate) String);
+
+impl<S: Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> Result<ClientAddress, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+        Ok(ClientAddress(address))
+    }
 }
 
 /// The logged-in user of a request, with their role grants per site.

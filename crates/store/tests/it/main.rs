@@ -41,4 +41,5 @@ mod retrospective;
 mod signatures;
 mod subjects;
 mod tamper;
+mod throttle;
 mod trail;

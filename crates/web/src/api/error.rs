@@ -1,9 +1,9 @@
 //! The API's one error type: a JSON body naming the field, with the status a script can branch on
 //! (401 no or bad token, 403 not allowed, 404 missing or another site's, 409 stale version,
-//! 422 bad input). Only a failure of the server itself is a 500, logged without request data.
+//! 422 bad input, 429 too many wrong passwords). Only a failure of the server itself is a 500, logged without request data.
 
 use axum::http::StatusCode;
-use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use store::{Conflict, StoreError};
@@ -35,6 +35,8 @@ pub(crate) enum ApiError {
         entity: &'static str,
         id: i64,
     },
+    /// Too many wrong passwords: wait this many seconds (429 with `Retry-After`).
+    TooManyAttempts(i64),
     Internal(StoreError),
 }
 
@@ -118,6 +120,9 @@ impl From<StoreError> for ApiError {
                 yours: serde_json::Value::Null,
             },
             StoreError::Exists { entity, id } => ApiError::Exists { entity, id },
+            StoreError::Throttled {
+                retry_after_seconds,
+            } => ApiError::TooManyAttempts(retry_after_seconds),
             other => ApiError::Internal(other),
         }
     }
@@ -213,6 +218,16 @@ impl IntoResponse for ApiError {
                     }),
                 },
             ),
+            ApiError::TooManyAttempts(seconds) => {
+                let message = StoreError::Throttled {
+                    retry_after_seconds: seconds,
+                }
+                .to_string();
+                let body = body("too_many_attempts", Some("password".to_owned()), message);
+                let mut response = json(StatusCode::TOO_MANY_REQUESTS, &body);
+                response.headers_mut().insert(RETRY_AFTER, seconds.into());
+                return response;
+            }
             ApiError::Internal(error) => {
                 eprintln!("cletrial web api: internal error: {error}");
                 (
@@ -254,6 +269,12 @@ mod tests {
         );
         check(StoreError::Forbidden("no".into()), StatusCode::FORBIDDEN);
         check(StoreError::AuthenticationFailed, StatusCode::UNAUTHORIZED);
+        let slowed = ApiError::from(StoreError::Throttled {
+            retry_after_seconds: 60,
+        })
+        .into_response();
+        assert_eq!(slowed.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(slowed.headers()[RETRY_AFTER], "60");
         check(
             StoreError::Conflict(Box::new(Conflict {
                 entity: "subject",

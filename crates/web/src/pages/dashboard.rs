@@ -1,12 +1,13 @@
 //! The study dashboard, for the sites the user reads: enrolment per site, visits due and
 //! overdue by the protocol's calendar, unresolved data queries, and safety signals (serious
-//! adverse events and CTCAE grade >= 3). Every figure comes from a per-site query.
+//! adverse events and CTCAE grade >= 3). Every figure comes from a per-site query. An
+//! administrator also sees the security events (repeated wrong passwords).
 
 use axum::extract::State;
 use jiff::civil::Date;
 use maud::{Markup, html};
 use protocol::Protocol;
-use store::{EnrolledSubject, Role};
+use store::{EnrolledSubject, Role, SecurityEvent};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -17,6 +18,42 @@ use crate::study;
 
 /// Safety signals listed per site (the newest).
 const SIGNALS_SHOWN: i64 = 20;
+
+/// Security events shown to an administrator (the newest).
+const SECURITY_EVENTS_SHOWN: i64 = 20;
+
+/// Repeated password failures, for the administrator to review (21 CFR 11.300(d)).
+fn security_panel(events: &[SecurityEvent]) -> Markup {
+    let time = |at: i64| {
+        jiff::Timestamp::from_second(at)
+            .map(|at| at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default()
+    };
+    html! {
+        div.alert role="status" {
+            h2 { "Security events: repeated wrong passwords" }
+            table {
+                caption { "The newest " (events.len()) "; further attempts on these logins and addresses are delayed" }
+                thead { tr {
+                    th scope="col" { "When" }
+                    th scope="col" { "Login" }
+                    th scope="col" { "Address" }
+                    th scope="col" { "What happened" }
+                } }
+                tbody {
+                    @for event in events {
+                        tr {
+                            td { (time(event.at)) }
+                            td { (event.login) }
+                            td { (event.client.as_deref().unwrap_or("not known")) }
+                            td { (event.detail) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// Where one scheduled visit stands on `today`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +139,11 @@ pub(crate) async fn page(
             .map_or(0, |(_, n)| *n);
         per_site.push((counts, signals, due, open));
     }
+    let security = if principal.actor.is_admin() {
+        state.store.security_events(SECURITY_EVENTS_SHOWN).await?
+    } else {
+        Vec::new()
+    };
     let name = |code: &str| {
         sites
             .iter()
@@ -112,6 +154,9 @@ pub(crate) async fn page(
         p.lead { (study.title) " · protocol version " (study.protocol_version) }
         @if principal.require(Action::Screen, None).is_ok() {
             p { a.button href="/screening" { "Screen a candidate" } " " a href="/subjects" { "All subjects at your sites" } }
+        }
+        @if !security.is_empty() {
+            (security_panel(&security))
         }
         @if per_site.is_empty() {
             p { "You hold no role at any site yet, so no subjects are shown. An administrator grants roles per site." }

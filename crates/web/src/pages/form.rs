@@ -118,6 +118,9 @@ impl Typed {
             StoreError::AuthenticationFailed => {
                 self.fail("password", "The password is not right.");
             }
+            StoreError::Throttled {
+                retry_after_seconds,
+            } => self.fail("password", too_many_attempts(retry_after_seconds)),
             other => return Err(other.into()),
         }
         Ok(())
@@ -271,4 +274,16 @@ mod once {
         }
         true
     }
+}
+
+/// What a user reads when wrong passwords made them wait (login and signature forms alike).
+pub(crate) fn too_many_attempts(retry_after_seconds: i64) -> String {
+    let wait = if retry_after_seconds < 120 {
+        format!("{retry_after_seconds} seconds")
+    } else {
+        format!("{} minutes", (retry_after_seconds + 59) / 60)
+    };
+    format!(
+        "Too many wrong passwords: this password was not checked. Try again in {wait}, or ask the study administrator."
+    )
 }

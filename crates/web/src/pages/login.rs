@@ -2,17 +2,18 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::{Password, StoreError};
+use store::{FailedLogins, LoginAttempt, Password, StoreError};
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::pages::form::too_many_attempts;
 use crate::pages::layout;
-use crate::session::{self, LOGIN_COOKIE, Principal, SESSION_COOKIE};
+use crate::session::{self, ClientAddress, DEVICE_COOKIE, LOGIN_COOKIE, Principal, SESSION_COOKIE};
 
 /// The login form as posted; absent fields are empty (and reported as such, never a 4xx/5xx).
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +70,7 @@ pub(crate) async fn form(State(state): State<AppState>) -> Result<Response, Page
 
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -99,12 +101,16 @@ pub(crate) async fn submit(
         );
     };
     let now = session::now();
-    let actor = match state
-        .store
-        .authenticate_counted(login, &password, state.config.lock, now)
-        .await
-    {
-        Ok(actor) => actor,
+    let device = session::cookie(&headers, DEVICE_COOKIE);
+    let attempt = LoginAttempt {
+        login,
+        password: &password,
+        client: &client.0,
+        device,
+        now,
+    };
+    let logged_in = match state.store.log_in(attempt).await {
+        Ok(logged_in) => logged_in,
         Err(StoreError::AuthenticationFailed) => {
             return again(
                 StatusCode::UNAUTHORIZED,
@@ -112,15 +118,22 @@ pub(crate) async fn submit(
                 "The login or the password is wrong.",
             );
         }
-        Err(StoreError::Forbidden(_)) => {
-            return again(
+        Err(StoreError::Throttled {
+            retry_after_seconds,
+        }) => {
+            let mut response = again(
                 StatusCode::TOO_MANY_REQUESTS,
-                "login",
-                "Too many failed attempts: this login is locked for a while. Try again later or ask the study administrator.",
-            );
+                "password",
+                &too_many_attempts(retry_after_seconds),
+            )?;
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, retry_after_seconds.into());
+            return Ok(response);
         }
         Err(other) => return Err(other.into()),
     };
+    let actor = &logged_in.actor;
     state
         .store
         .prune_sessions(state.config.idle_timeout_seconds, now)
@@ -131,21 +144,55 @@ pub(crate) async fn submit(
     }
     let token = session::random_token()?;
     let csrf = session::random_token()?;
-    state.store.open_session(&actor, &token, &csrf, now).await?;
+    state.store.open_session(actor, &token, &csrf, now).await?;
     let secure = state.config.secure_cookies;
+    let mut cookies = vec![
+        session::set_cookie(SESSION_COOKIE, &token, secure),
+        session::clear_cookie(LOGIN_COOKIE),
+    ];
+    // This browser is trusted for this login from now on: a stranger's wrong passwords
+    // elsewhere will not slow its owner here.
+    if !logged_in.trusted_device {
+        let device = session::random_token()?;
+        state.store.trust_device(actor, &device, now).await?;
+        let lasts = state.store.throttle().device_trusted_seconds;
+        cookies.push(session::persistent_cookie(
+            DEVICE_COOKIE,
+            &device,
+            lasts,
+            secure,
+        ));
+    }
     // Appended: a plain header array would keep only the last Set-Cookie.
-    Ok((
-        StatusCode::SEE_OTHER,
-        AppendHeaders([
-            (LOCATION, "/".to_owned()),
-            (
-                SET_COOKIE,
-                session::set_cookie(SESSION_COOKIE, &token, secure),
-            ),
-            (SET_COOKIE, session::clear_cookie(LOGIN_COOKIE)),
-        ]),
+    let cookies = AppendHeaders(cookies.into_iter().map(|cookie| (SET_COOKIE, cookie)));
+    match logged_in.failed_since_last_login {
+        None => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/")], cookies).into_response()),
+        Some(failed) => Ok((cookies, failed_logins_page(failed)).into_response()),
+    }
+}
+
+/// Told once, at the owner's next login (OWASP ASVS 2.2.1): someone tried their account.
+fn failed_logins_page(failed: FailedLogins) -> Markup {
+    let last = jiff::Timestamp::from_second(failed.last_at)
+        .map(|at| at.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default();
+    let times = if failed.count == 1 {
+        "1 failed attempt".to_owned()
+    } else {
+        format!("{} failed attempts", failed.count)
+    };
+    layout::page(
+        "Failed attempts on your account",
+        None,
+        html! {
+            p role="alert" {
+                "Since your last login there were " strong { (times) }
+                " to log in with your login (the last at " (last) ")."
+            }
+            p { "If that was not you, tell the study administrator." }
+            p { a href="/" { "Continue to the dashboard" } }
+        },
     )
-        .into_response())
 }
 
 /// The logout form: only the session's token.

@@ -264,6 +264,28 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
         )
         .await;
     assert_eq!(created(&signed)["signer"], "inv_a");
+    // Wrong signature passwords are slowed like logins (21 CFR 11.300(d)): after three in a
+    // row the right one is refused unchecked.
+    for _ in 0..3 {
+        let wrong = investigator
+            .post(
+                &path,
+                json!({"version": version, "meaning": "review", "password": "not it"}),
+            )
+            .await;
+        assert_eq!(wrong.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.1);
+    }
+    let slowed = investigator
+        .post(
+            &path,
+            json!({"version": version, "meaning": "review", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(slowed.0, StatusCode::TOO_MANY_REQUESTS, "{}", slowed.1);
+    assert_eq!(
+        (&slowed.1["error"], &slowed.1["field"]),
+        (&json!("too_many_attempts"), &json!("password"))
+    );
 
     let (status, history) = investigator.get("/subjects/A-010/history").await;
     assert_eq!(status, StatusCode::OK);

@@ -839,6 +839,44 @@ async fn signing_needs_an_investigator_and_their_password() {
     assert!(history.body.contains("signature"));
 }
 
+/// Wrong signature passwords count like wrong login passwords (21 CFR 11.300(d)): after three
+/// in a row the right one is refused unchecked, and the administrator's dashboard shows it.
+#[tokio::test]
+async fn wrong_signature_passwords_are_slowed_and_reported() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, baseline, _) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{baseline}/sign");
+    let sign = |password| [("meaning", "responsibility"), ("password", password)];
+    for _ in 0..3 {
+        let wrong = inv.post(&path, &sign("not my password")).await;
+        assert!(wrong.body.contains("The password is not right."));
+    }
+    let slowed = inv.post(&path, &sign(crate::support::PASSWORD)).await;
+    assert_eq!(slowed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        slowed.body.contains("Too many wrong passwords"),
+        "{}",
+        slowed.body
+    );
+    let page = inv.get(&format!("/subjects/A-001/visits/{baseline}")).await;
+    assert!(!page.body.contains("Signed by"), "nothing was signed");
+    let mut admin = User::new(&app, "admin").await;
+    let dashboard = admin.get("/").await;
+    assert!(
+        dashboard
+            .body
+            .contains("Security events: repeated wrong passwords")
+    );
+    assert!(
+        dashboard
+            .body
+            .contains("3 failed signature password attempts in a row"),
+        "{}",
+        dashboard.body
+    );
+    assert!(!inv.get("/").await.body.contains("Security events"));
+}
+
 #[tokio::test]
 async fn forged_cross_site_and_other_site_requests_are_refused() {
     let app = clinical_app(Backend::Sqlite).await;

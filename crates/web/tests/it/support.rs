@@ -9,11 +9,12 @@ use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use store::testing::TestDb;
 use store::{
     Backend, BirthOrAge, ClasiAssessment, NewStudy, NewUser, Password, Role, Sex, Store,
-    SubjectData, VisitData,
+    SubjectData, Throttle, VisitData,
 };
 
 pub const PASSWORD: &str = "correct horse battery";
 pub const SESSION: &str = "cletrial_session";
+pub const DEVICE: &str = "cletrial_device";
 
 /// A running server and the record behind it.
 pub struct App {
@@ -25,6 +26,11 @@ pub struct App {
 /// Users: `admin` (no site role), `coord_a` (coordinator at A), `monitor_a` (monitor at A),
 /// `coord_b` (coordinator at B). Subjects: A-001 (with a visit and a clear CLASI) and B-001.
 pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
+    spawn_throttled(backend, config, Throttle::default()).await
+}
+
+/// [`spawn_app`] whose store slows password guessing with `throttle`.
+pub async fn spawn_throttled(backend: Backend, config: web::Config, throttle: Throttle) -> App {
     let db = TestDb::new(backend);
     let (store, admin) = Store::init(
         db.url(),
@@ -108,6 +114,7 @@ pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
+    let store = store.with_throttle(throttle);
     let app = web::router(store.clone(), config);
     tokio::spawn(web::serve(listener, app, std::future::pending()));
     App { base, store, db }
@@ -117,11 +124,13 @@ pub fn password() -> Password {
     Password::new(PASSWORD).expect("test password")
 }
 
-/// A test config whose lock trips after `max_failures`.
-pub fn config_locking_after(max_failures: i64) -> web::Config {
-    let mut config = web::Config::default();
-    config.lock.max_failures = max_failures;
-    config
+/// The default throttle with `free` failures per login, device and signer before any wait.
+pub fn throttle_after(free: i64) -> Throttle {
+    Throttle {
+        login_free_failures: free,
+        signature_free_failures: free,
+        ..Throttle::default()
+    }
 }
 
 /// One reply, read whole.
