@@ -141,6 +141,8 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
     let mut last_seq = 0;
     let mut last_hash = GENESIS_HASH.to_owned();
     let mut last_time = String::new();
+    // Per user, the event that last set the password's fingerprint.
+    let mut credential_set = BTreeMap::new();
     let failed = |place: String, message: String, events: i64, head: &str| Verification {
         events,
         rows: 0,
@@ -158,6 +160,10 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
                 .and_then(|()| replay(&mut rebuilt, &event))
             {
                 return Ok(failed(place, message, last_seq, &last_hash));
+            }
+            if event.entity == schema::USER.name && event.field.as_deref() == Some(CREDENTIAL_FIELD)
+            {
+                credential_set.insert(event.entity_id, event.seq);
             }
             last_seq = event.seq;
             last_time = event.recorded_at;
@@ -197,7 +203,7 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
             });
         }
     }
-    let problem = check_credentials(tx, &rebuilt[schema::USER.name]).await?;
+    let problem = check_credentials(tx, &rebuilt[schema::USER.name], &credential_set).await?;
     Ok(Verification {
         events: last_seq,
         rows,
@@ -206,31 +212,47 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
     })
 }
 
-/// Every user has one password hash, and it is the one whose fingerprint the trail holds.
+/// The user field holding the fingerprint of the password hash.
+const CREDENTIAL_FIELD: &str = "credential_sha256";
+
+/// Every user has one password hash, it is the one whose fingerprint the trail holds, and it
+/// points at the event that set that fingerprint (`set_seq`): every column is covered.
 async fn check_credentials(
     tx: &mut Tx,
     users: &BTreeMap<i64, Row>,
+    credential_set: &BTreeMap<i64, i64>,
 ) -> Result<Option<Problem>, StoreError> {
     let rows = tx
         .fetch(
-            "SELECT user_id, phc FROM credential ORDER BY user_id",
+            "SELECT user_id, phc, set_seq FROM credential ORDER BY user_id",
             &[],
-            &[Ty::Int, Ty::Text],
+            &[Ty::Int, Ty::Text, Ty::Int],
         )
         .await?;
-    let mut stored: BTreeMap<i64, String> = BTreeMap::new();
+    let mut stored: BTreeMap<i64, (String, i64)> = BTreeMap::new();
     for row in rows {
-        if let [Some(Value::Int(user_id)), Some(Value::Text(phc))] = row.as_slice() {
-            stored.insert(*user_id, phc.clone());
+        if let [
+            Some(Value::Int(user_id)),
+            Some(Value::Text(phc)),
+            Some(Value::Int(seq)),
+        ] = row.as_slice()
+        {
+            stored.insert(*user_id, (phc.clone(), *seq));
         }
     }
     let ids: std::collections::BTreeSet<i64> = users.keys().chain(stored.keys()).copied().collect();
     for id in ids {
-        let audited = users
-            .get(&id)
-            .and_then(|user| user.text("credential_sha256"));
+        let audited = users.get(&id).and_then(|user| user.text(CREDENTIAL_FIELD));
         let message = match (audited, stored.get(&id)) {
-            (Some(audited), Some(phc)) if crate::auth::fingerprint(phc) == audited => continue,
+            (Some(audited), Some((phc, seq)))
+                if crate::auth::fingerprint(phc) == audited
+                    && credential_set.get(&id) == Some(seq) =>
+            {
+                continue;
+            }
+            (Some(audited), Some((phc, _))) if crate::auth::fingerprint(phc) == audited => {
+                "the password hash does not point at the event that set it (set_seq)"
+            }
             (Some(_), Some(_)) => "the password hash is not the one the trail records",
             (Some(_), None) => "the user has no password hash",
             (None, _) => "a password hash for no user in the trail",

@@ -108,6 +108,16 @@ async fn tampering_is_detected_and_named(backend: Backend) {
     })
     .await;
     check(&problem, "credential 2", "not the one the trail records");
+    // The hash's pointer to the event that set it, moved (issue 15, item 13).
+    let problem = problem_after(backend, |_| {
+        "UPDATE credential SET set_seq = 1 WHERE user_id = 2".into()
+    })
+    .await;
+    check(
+        &problem,
+        "credential 2",
+        "does not point at the event that set it",
+    );
     let problem = problem_after(backend, |_| {
         "UPDATE app_user SET version = 9 WHERE login = 'inv'".into()
     })
@@ -235,4 +245,16 @@ async fn every_event_and_every_row_is_covered(backend: Backend) {
             round_trip(&f, &change, &undo, &format!("{table} {id}")).await;
         }
     }
+    // The credential table, keyed by its user: the hash and its pointer to the event that set
+    // its fingerprint.
+    // (The pointer moves to the event before: it must still name an event.)
+    let (change, undo) = change_and_undo("credential", "phc", false, "user_id = 2");
+    round_trip(&f, &change, &undo, "credential 2").await;
+    round_trip(
+        &f,
+        "UPDATE credential SET set_seq = set_seq - 1 WHERE user_id = 2",
+        "UPDATE credential SET set_seq = set_seq + 1 WHERE user_id = 2",
+        "credential 2",
+    )
+    .await;
 }
