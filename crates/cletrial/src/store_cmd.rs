@@ -92,6 +92,36 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Every account with its roles per site, and whether it is an administrator, disabled, or
+    /// must change its password.
+    ///
+    /// Example: cletrial user list --db study.db
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Change your own password. The current one is read from CLETRIAL_PASSWORD or typed, the
+    /// new one from CLETRIAL_NEW_PASSWORD or typed twice. Your other sessions end and your API
+    /// tokens are revoked.
+    ///
+    /// Example: cletrial user password --db study.db --as bob
+    Password {
+        #[command(flatten)]
+        actor: ActorArgs,
+    },
+    /// Give a user a temporary password (read from CLETRIAL_NEW_PASSWORD or typed twice), with a
+    /// reason; they must choose a new one at their next login, and their sessions end.
+    ///
+    /// Example: cletrial user reset-password --db study.db --as admin --login bob --reason "forgot it"
+    ResetPassword {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[arg(long, value_name = "LOGIN")]
+        login: String,
+        /// Why (required: it goes into the audit trail).
+        #[arg(long)]
+        reason: String,
+    },
     /// Disable a user: they can no longer log in; their account and history stay.
     ///
     /// Example: cletrial user disable --db study.db --as admin --login bob --reason "left the team"
@@ -274,6 +304,55 @@ pub fn user(command: UserCommand) -> CmdResult {
                 store.grant(&actor, &login, &site, role).await?;
                 store.close().await;
                 serde_json::json!({ "granted": role.as_str(), "user": login, "site": site })
+            }
+            UserCommand::List { db } => {
+                let store = open(&db).await?;
+                let users = store.users().await;
+                let mut listed = Vec::new();
+                for user in users? {
+                    let grants = store.grants_of(user.id).await?;
+                    listed.push(serde_json::json!({
+                        "login": user.login,
+                        "printed_name": user.printed_name,
+                        "administrator": user.is_admin,
+                        "disabled": user.disabled,
+                        "must_change_password": user.must_change_password,
+                        "roles": grants.iter().map(|grant| serde_json::json!({
+                            "site": grant.site.code,
+                            "role": grant.role.as_str(),
+                        })).collect::<Vec<_>>(),
+                    }));
+                }
+                store.close().await;
+                serde_json::Value::Array(listed)
+            }
+            UserCommand::Password { actor } => {
+                let current =
+                    Password::typed(&password(PASSWORD_VAR, "Current password: ", false)?)?;
+                let new = new_password(NEW_PASSWORD_VAR, "New password: ")?;
+                let store = open(&actor.db).await?;
+                let user = store.authenticate(&actor.as_login, &current).await;
+                let changed = match user {
+                    Ok(user) => store.change_password(&user, &current, &new, None).await,
+                    Err(error) => Err(error),
+                };
+                store.close().await;
+                changed?;
+                serde_json::json!({ "password_changed": actor.as_login })
+            }
+            UserCommand::ResetPassword {
+                actor,
+                login,
+                reason,
+            } => {
+                let temporary = new_password(NEW_PASSWORD_VAR, "Temporary password: ")?;
+                let (store, actor) = open_as(&actor).await?;
+                let user = store
+                    .reset_password(&actor, &login, &temporary, &reason)
+                    .await;
+                store.close().await;
+                let user = user?;
+                serde_json::json!({ "password_reset": user.login, "must_change_password": user.must_change_password })
             }
             UserCommand::Disable {
                 actor,

@@ -11,9 +11,10 @@ use crate::store_cmd::{ActorArgs, open_as};
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Issue an API token; it is printed once (as `token`) and cannot be shown again. Example:
+    /// Issue an API token; it is printed once (as `token`) and cannot be shown again. It works
+    /// until the end of its expiry day (UTC; default 90 days from today). Example:
     ///
-    ///   cletrial token create --db sqlite://study.db --as alice --for nightly-bot --label "nightly export"
+    ///   cletrial token create --db sqlite://study.db --as alice --for nightly-bot --label "nightly export" --expires 2027-03-01
     Create {
         #[command(flatten)]
         actor: ActorArgs,
@@ -23,6 +24,9 @@ pub enum TokenCommand {
         /// What the token is for, shown in the audit trail.
         #[arg(long)]
         label: String,
+        /// The last day the token works (YYYY-MM-DD, UTC). Default: 90 days from today.
+        #[arg(long, value_name = "DATE")]
+        expires: Option<jiff::civil::Date>,
     },
     /// Revoke a token for good, with a reason (kept in the audit trail). Example:
     ///
@@ -45,16 +49,19 @@ pub fn run(command: TokenCommand) -> CmdResult {
                 actor,
                 for_login,
                 label,
+                expires,
             } => {
                 let (store, actor) = open_as(&actor).await?;
                 let login = for_login.unwrap_or_else(|| actor.login().to_owned());
-                let issued = web::issue_token(&store, &actor, &login, &label).await;
+                let expires = expires.unwrap_or_else(store::default_token_expiry);
+                let issued = web::issue_token(&store, &actor, &login, &label, expires).await;
                 store.close().await;
                 let (issued, token) = issued?;
                 print_json(&serde_json::json!({
                     "id": issued.id,
                     "for": issued.login,
                     "label": issued.label,
+                    "expires": issued.expires_on.map(|date| date.to_string()),
                     "token": token,
                 }))
             }

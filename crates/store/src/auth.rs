@@ -30,7 +30,8 @@ impl Password {
         Ok(Password(text.to_owned()))
     }
 
-    /// A new password: at least [`Password::MIN_CHARS`] characters.
+    /// A new password: at least [`Password::MIN_CHARS`] characters, and not easy to guess
+    /// (see [`Password::fits_account`]).
     pub fn new(text: &str) -> Result<Password, StoreError> {
         if text.chars().count() < Self::MIN_CHARS {
             return Err(StoreError::invalid(
@@ -38,7 +39,37 @@ impl Password {
                 format!("must have at least {} characters", Self::MIN_CHARS),
             ));
         }
-        Ok(Password(text.to_owned()))
+        let password = Password(text.to_owned());
+        password.fits_account(&[])?;
+        Ok(password)
+    }
+
+    pub(crate) fn same_as(&self, other: &Password) -> bool {
+        self.0 == other.0
+    }
+
+    /// Refuses a password easy to guess, or built from the account's own words (its login,
+    /// printed name). NIST SP 800-63B-4 section 3.1.1.2 asks that a new password be checked
+    /// against passwords from breaches, dictionary words and context-specific words; zxcvbn
+    /// does all three from the frequency lists it ships (passwords from breach corpora,
+    /// English words, names) and estimates the guesses needed. Score 3 ("safely unguessable:
+    /// moderate protection from offline attacks", about 10^8 guesses) is the floor.
+    pub fn fits_account(&self, account_words: &[&str]) -> Result<(), StoreError> {
+        let estimate = zxcvbn::zxcvbn(&self.0, account_words);
+        if estimate.score() >= zxcvbn::Score::Three {
+            return Ok(());
+        }
+        let warning = estimate
+            .feedback()
+            .and_then(|feedback| feedback.warning())
+            .map(|warning| format!(" ({warning})"))
+            .unwrap_or_default();
+        Err(StoreError::invalid(
+            "password",
+            format!(
+                "is too easy to guess{warning}; use a passphrase of several unrelated words, not your login or name"
+            ),
+        ))
     }
 }
 
@@ -203,6 +234,37 @@ mod tests {
     #[track_caller]
     fn check(text: &str, expect: Option<Role>) {
         assert_eq!(Role::parse(text).ok(), expect, "{text}");
+    }
+
+    #[track_caller]
+    fn check_new(text: &str, account: &[&str], expect: Result<(), &str>) {
+        let result = Password::new(text).and_then(|password| password.fits_account(account));
+        match (result, expect) {
+            (Ok(()), Ok(())) => {}
+            (Err(StoreError::Invalid { field, message }), Err(part)) => {
+                assert_eq!(field, "password", "{text}");
+                assert!(message.contains(part), "{text}: {message}");
+            }
+            (result, expect) => panic!("{text}: {result:?}, expected {expect:?}"),
+        }
+    }
+
+    /// The policy: 12 characters at least (both sides of the boundary), then not guessable
+    /// (zxcvbn score 3), nor built from the account's words.
+    #[test]
+    fn new_passwords_follow_the_policy() {
+        check_new("violet harb", &[], Err("at least 12 characters"));
+        check_new("violet harbo", &[], Ok(()));
+        check_new("password1234", &[], Err("too easy to guess"));
+        check_new("qwertyuiop123", &[], Err("too easy to guess"));
+        check_new("Password1234", &[], Err("too easy to guess"));
+        check_new("correct horse battery", &[], Ok(()));
+        check_new("kowalczyk_a 2026", &[], Ok(()));
+        check_new(
+            "kowalczyk_a 2026",
+            &["kowalczyk_a"],
+            Err("too easy to guess"),
+        );
     }
 
     #[test]

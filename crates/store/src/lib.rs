@@ -90,7 +90,7 @@ pub use sledai::SledaiAssessment;
 pub use study::{NewStudy, Study};
 pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
 pub use throttle::{FailedLogins, LoggedIn, LoginAttempt, SecurityEvent, Throttle};
-pub use tokens::{ApiToken, MIN_TOKEN_CHARS};
+pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MIN_TOKEN_CHARS, default_token_expiry};
 pub use value::{Entry, Missing};
 pub use value::{Ty, Value};
 pub use verify::{Head, Problem, Verification};

@@ -40,6 +40,7 @@ impl CheckedUser {
             ("printed_name", Some(Value::Text(self.printed_name.clone()))),
             ("is_admin", Some(Value::Bool(is_admin))),
             ("disabled", Some(Value::Bool(false))),
+            ("must_change_password", Some(Value::Bool(false))),
             (
                 "credential_sha256",
                 Some(Value::Text(auth::fingerprint(phc))),
@@ -57,6 +58,8 @@ pub struct User {
     pub printed_name: String,
     pub is_admin: bool,
     pub disabled: bool,
+    /// An administrator reset the password: the user must choose a new one at the next login.
+    pub must_change_password: bool,
 }
 
 /// A site as it stands.
@@ -89,9 +92,15 @@ fn user_from(id: i64, row: &Row) -> User {
             .get("disabled")
             .and_then(Value::as_bool)
             .unwrap_or_default(),
+        must_change_password: row
+            .get("must_change_password")
+            .and_then(Value::as_bool)
+            .unwrap_or_default(),
     }
 }
 
+/// Stores the password hash `phc` of `user_id`, pointing at the event just written (the user's
+/// fingerprint of it, the last field of its change).
 pub(crate) async fn set_credential(
     writer: &mut Writer,
     user_id: i64,
@@ -101,11 +110,41 @@ pub(crate) async fn set_credential(
     writer
         .tx()
         .execute(
-            "INSERT INTO credential (user_id, phc, set_seq) VALUES ($1, $2, $3)",
+            "INSERT INTO credential (user_id, phc, set_seq) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id) DO UPDATE SET phc = $2, set_seq = $3",
             &[user_id.into(), phc.into(), seq.into()],
         )
         .await?;
     Ok(())
+}
+
+/// A new password for an existing account, in `writer`: the fingerprint and the must-change
+/// flag audited with `reason`, the hash beside them.
+async fn replace_credential(
+    writer: &mut Writer,
+    user_id: i64,
+    version: i64,
+    password: &Password,
+    must_change: bool,
+    reason: &Reason,
+) -> Result<(), StoreError> {
+    let phc = auth::hash(password).await?;
+    writer
+        .update(
+            &USER,
+            user_id,
+            version,
+            reason,
+            vec![
+                ("must_change_password", Some(Value::Bool(must_change))),
+                (
+                    "credential_sha256",
+                    Some(Value::Text(auth::fingerprint(&phc))),
+                ),
+            ],
+        )
+        .await?;
+    set_credential(writer, user_id, &phc).await
 }
 
 async fn user_by_login(tx: &mut Tx, login: &str) -> Result<(i64, Row), StoreError> {
@@ -204,6 +243,14 @@ pub(crate) async fn credential(tx: &mut Tx, user_id: i64) -> Result<Option<Strin
 pub(crate) struct Account {
     pub(crate) actor: Actor,
     pub(crate) phc: String,
+}
+
+/// `error` about the password, named as the form names the field.
+fn rename(error: StoreError, field: &str) -> StoreError {
+    match error {
+        StoreError::Invalid { message, .. } => StoreError::invalid(field, message),
+        other => other,
+    }
 }
 
 impl Store {
@@ -321,6 +368,69 @@ impl Store {
         set_credential(&mut writer, id, &phc).await?;
         let (_, row) = user_by_login(writer.tx(), &user.login).await?;
         writer.commit().await?;
+        Ok(user_from(id, &row))
+    }
+
+    /// Every account, in the order they were added.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = writer::load_all(&mut tx, &USER).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, row)| !row.removed)
+            .map(|(id, row)| user_from(id, &row))
+            .collect())
+    }
+
+    /// Changes the actor's own password. The current password is typed again (and counts
+    /// toward the throttle like a signature's); the new one must differ and follow the
+    /// password policy. Every other session of the user ends and their API tokens are revoked:
+    /// a password changed because it may be known ends every way in but the one in use
+    /// (`keep_session`, the token of the session making the change).
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &Password,
+        new: &Password,
+        keep_session: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.check_signer(actor, current).await?;
+        let user = self.user(actor.login()).await?;
+        if new.same_as(current) {
+            return Err(StoreError::invalid(
+                "new password",
+                "is the current password; choose another",
+            ));
+        }
+        new.fits_account(&[&user.login, &user.printed_name])
+            .map_err(|error| rename(error, "new password"))?;
+        let reason = Reason::new("password changed by its user")?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        replace_credential(&mut writer, user.id, user.version, new, false, &reason).await?;
+        let revoked = Reason::new("the user changed their password")?;
+        crate::tokens::revoke_all(&mut writer, user.id, &revoked).await?;
+        writer.commit().await?;
+        self.end_sessions_of(user.id, keep_session).await
+    }
+
+    /// An administrator gives `login` a temporary password, with a reason; the user must choose
+    /// a new one at the next login, and every session of theirs ends.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        login: &str,
+        temporary: &Password,
+        reason: &str,
+    ) -> Result<User, StoreError> {
+        actor.require_admin("resetting another user's password")?;
+        let reason = Reason::new(reason)?;
+        let user = self.user(login).await?;
+        temporary.fits_account(&[&user.login, &user.printed_name])?;
+        let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        replace_credential(&mut writer, user.id, user.version, temporary, true, &reason).await?;
+        let (id, row) = user_by_login(writer.tx(), login).await?;
+        writer.commit().await?;
+        self.end_sessions_of(user.id, None).await?;
         Ok(user_from(id, &row))
     }
 

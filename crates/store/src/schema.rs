@@ -147,6 +147,9 @@ pub static USER: Kind = Kind {
         text("printed_name", true),
         flag("is_admin"),
         flag("disabled"),
+        // Before the fingerprint: a password's events end with the fingerprint's, which the
+        // credential table points at (`credential.set_seq`).
+        flag("must_change_password"),
         text("credential_sha256", true),
     ],
     scope: Scope::Study,
@@ -545,6 +548,7 @@ pub static API_TOKEN: Kind = Kind {
         reference("user_id", &USER),
         text("label", true),
         text("token_sha256", true),
+        date("expires_on", false),
     ],
     scope: Scope::Study,
 };

@@ -18,6 +18,8 @@ use crate::writer;
 pub struct SessionActor {
     pub actor: Actor,
     pub csrf_token: String,
+    /// An administrator reset the password: nothing but choosing a new one until then.
+    pub must_change_password: bool,
 }
 
 /// Shortest session token accepted (hex of 128 random bits).
@@ -108,6 +110,7 @@ impl Store {
                 is_admin: user.flag("is_admin").unwrap_or_default(),
             },
             csrf_token,
+            must_change_password: user.flag("must_change_password").unwrap_or_default(),
         }))
     }
 
@@ -122,6 +125,23 @@ impl Store {
             )
             .await?;
         self.prune_throttle(now).await
+    }
+
+    /// Ends every session of `user_id` but `except` (a session token), e.g. after a password
+    /// change.
+    pub(crate) async fn end_sessions_of(
+        &self,
+        user_id: i64,
+        except: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let kept = except.map(token_hash).unwrap_or_default();
+        self.pool
+            .execute_plain(
+                "DELETE FROM web_session WHERE user_id = $1 AND token_sha256 <> $2",
+                &[user_id.into(), kept.into()],
+            )
+            .await?;
+        Ok(())
     }
 
     /// Ends a session (logout); ending an unknown session is not an error.

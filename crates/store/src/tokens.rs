@@ -2,6 +2,7 @@
 //! a user for themself. The token is shown once by whoever made it; the record keeps its SHA-256
 //! only, and issuing and revoking are audited events (with a reason for revoking).
 
+use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
 use crate::Store;
@@ -23,7 +24,41 @@ pub struct ApiToken {
     pub login: String,
     /// What the token is for, e.g. `nightly export`.
     pub label: String,
+    /// The last day (UTC) the token works; none on tokens issued before expiry dates.
+    pub expires_on: Option<Date>,
     pub revoked: bool,
+}
+
+/// How long a token works unless its issuer says otherwise.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+
+/// The expiry of a token issued today with the default lifetime.
+pub fn default_token_expiry() -> Date {
+    today()
+        .checked_add(jiff::Span::new().days(DEFAULT_TOKEN_DAYS))
+        .unwrap_or(Date::MAX)
+}
+
+/// Today in UTC: tokens expire at the end of their day in UTC, wherever the server is.
+fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// Revokes every live token of `user_id` in `writer`, with `reason`.
+pub(crate) async fn revoke_all(
+    writer: &mut Writer,
+    user_id: i64,
+    reason: &Reason,
+) -> Result<(), StoreError> {
+    let tokens = writer::load_all(writer.tx(), &API_TOKEN).await?;
+    for (id, row) in tokens {
+        if !row.removed && row.int("user_id") == Some(user_id) {
+            writer.remove(&API_TOKEN, id, row.version, reason).await?;
+        }
+    }
+    Ok(())
 }
 
 fn token_hash(token: &str) -> String {
@@ -45,20 +80,28 @@ fn api_token_from(id: i64, row: &Row, login: String) -> ApiToken {
         version: row.version,
         login,
         label: row.text("label").unwrap_or_default().to_owned(),
+        expires_on: row.date("expires_on"),
         revoked: row.removed,
     }
 }
 
 impl Store {
     /// Records `token` (random, chosen by the caller, at least [`MIN_TOKEN_CHARS`] characters)
-    /// as acting for `login`.
+    /// as acting for `login` until the end of `expires_on` (UTC; today or later).
     pub async fn create_token(
         &self,
         actor: &Actor,
         login: &str,
         label: &str,
         token: &str,
+        expires_on: Date,
     ) -> Result<ApiToken, StoreError> {
+        if expires_on < today() {
+            return Err(StoreError::invalid(
+                "expires",
+                format!("{expires_on} has passed; give today or a later date"),
+            ));
+        }
         if token.len() < MIN_TOKEN_CHARS {
             return Err(StoreError::invalid(
                 "token",
@@ -88,6 +131,7 @@ impl Store {
                     ("user_id", Some(Value::Int(user_id))),
                     ("label", Some(Value::Text(label.to_owned()))),
                     ("token_sha256", Some(Value::Text(token_hash(token)))),
+                    ("expires_on", Some(Value::Date(expires_on))),
                 ],
             )
             .await?;
@@ -124,7 +168,8 @@ impl Store {
         writer.commit().await
     }
 
-    /// The user a presented token acts for, when the token is live and the account enabled.
+    /// The user a presented token acts for, when the token is live (not revoked, not past its
+    /// expiry day) and the account enabled.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, StoreError> {
         let mut tx = self.pool.read().await?;
         let Some((_, row)) =
@@ -134,8 +179,11 @@ impl Store {
         };
         let user_id = row.int("user_id").unwrap_or_default();
         let user = writer::load(&mut tx, &USER, user_id).await?;
+        let expired = row.date("expires_on").is_some_and(|last| last < today());
         Ok(user
-            .filter(|user| !row.removed && !user.removed && user.flag("disabled") != Some(true))
+            .filter(|user| {
+                !row.removed && !expired && !user.removed && user.flag("disabled") != Some(true)
+            })
             .map(|user| Actor {
                 user_id,
                 login: user.text("login").unwrap_or_default().to_owned(),
@@ -193,7 +241,13 @@ mod tests {
             let (store, admin, ann) = study(&db).await;
             let token = "a".repeat(MIN_TOKEN_CHARS);
             let issued = store
-                .create_token(&admin, "ann", "nightly export", &token)
+                .create_token(
+                    &admin,
+                    "ann",
+                    "nightly export",
+                    &token,
+                    default_token_expiry(),
+                )
                 .await
                 .expect("issue");
             assert_eq!(issued.login, "ann");
@@ -232,13 +286,15 @@ mod tests {
         let (store, admin, ann) = study(&db).await;
         let token = |c: &str| c.repeat(MIN_TOKEN_CHARS);
         let own = store
-            .create_token(&ann, "ann", "mine", &token("c"))
+            .create_token(&ann, "ann", "mine", &token("c"), default_token_expiry())
             .await
             .expect("own");
-        let other = store.create_token(&ann, "bob", "bob's", &token("d")).await;
+        let other = store
+            .create_token(&ann, "bob", "bob's", &token("d"), default_token_expiry())
+            .await;
         assert!(matches!(other, Err(StoreError::Forbidden(_))), "{other:?}");
         let bobs = store
-            .create_token(&admin, "bob", "bob's", &token("e"))
+            .create_token(&admin, "bob", "bob's", &token("e"), default_token_expiry())
             .await
             .expect("admin");
         let revoke_other = store.revoke_token(&ann, bobs.id, "not mine").await;
@@ -260,14 +316,22 @@ mod tests {
             ("f".repeat(MIN_TOKEN_CHARS - 1), "ok", "token"),
             ("f".repeat(MIN_TOKEN_CHARS), "  ", "label"),
         ] {
-            let refused = store.create_token(&admin, "ann", label, &token).await;
+            let refused = store
+                .create_token(&admin, "ann", label, &token, default_token_expiry())
+                .await;
             assert!(
                 matches!(&refused, Err(StoreError::Invalid { field: f, .. }) if f == field),
                 "{refused:?}"
             );
         }
         let unknown = store
-            .create_token(&admin, "nobody", "x", &"f".repeat(MIN_TOKEN_CHARS))
+            .create_token(
+                &admin,
+                "nobody",
+                "x",
+                &"f".repeat(MIN_TOKEN_CHARS),
+                default_token_expiry(),
+            )
             .await;
         assert!(
             matches!(unknown, Err(StoreError::NotFound { .. })),

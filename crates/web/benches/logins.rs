@@ -58,9 +58,15 @@ async fn study(db: &TestDb) -> Study {
             .await
             .expect("user");
         store.grant(&admin, &login, "A", role).await.expect("grant");
-        let (_, token) = web::issue_token(&store, &admin, &login, "bench")
-            .await
-            .expect("token");
+        let (_, token) = web::issue_token(
+            &store,
+            &admin,
+            &login,
+            "bench",
+            store::default_token_expiry(),
+        )
+        .await
+        .expect("token");
         token
     };
     let coordinator = add("coord".into(), Role::Coordinator).await;

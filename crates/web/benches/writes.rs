@@ -97,9 +97,15 @@ async fn study(db: &TestDb) -> (Store, String) {
         .grant(&admin, "coord", "A", Role::Coordinator)
         .await
         .expect("grant");
-    let (_, token) = web::issue_token(&store, &admin, "coord", "bench")
-        .await
-        .expect("token");
+    let (_, token) = web::issue_token(
+        &store,
+        &admin,
+        "coord",
+        "bench",
+        store::default_token_expiry(),
+    )
+    .await
+    .expect("token");
     let actor = store.authenticate("coord", &password).await.expect("login");
     let mut batch = store.batch(&actor, None).await.expect("batch");
     for n in 0..CLIENTS[CLIENTS.len() - 1] {

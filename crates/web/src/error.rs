@@ -15,6 +15,8 @@ use crate::session;
 pub enum PageError {
     /// No live session: go to the login page.
     LoginNeeded,
+    /// An administrator reset the password: go to the page that changes it.
+    PasswordChangeNeeded,
     /// Nothing here, or nothing this user may see (the two look the same).
     NotFound,
     /// The user may not do this.
@@ -52,6 +54,10 @@ impl IntoResponse for PageError {
                     ],
                 )
                     .into_response();
+            }
+            PageError::PasswordChangeNeeded => {
+                let to = crate::pages::account::PASSWORD_PATH;
+                return (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response();
             }
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,

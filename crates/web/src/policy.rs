@@ -230,6 +230,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/static/style.css", Scope::Public),
     endpoint(Post, "/logout", Scope::LoggedIn),
     endpoint(Get, "/", Scope::LoggedIn),
+    endpoint(Get, "/account/password", Scope::LoggedIn),
+    endpoint(Post, "/account/password", Scope::LoggedIn),
     endpoint(Get, "/subjects", Scope::LoggedIn),
     endpoint(Get, "/subjects/{code}", Scope::Subject(A::ReadSubject)),
     endpoint(Get, "/static/app.js", Scope::Public),

@@ -33,16 +33,20 @@ fn random_hex() -> Result<String, StoreError> {
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
-/// Issues an API token acting for `login` (`actor` is that user or an administrator) and
-/// returns it with the token itself, which is shown once and never stored.
+/// Issues an API token acting for `login` (`actor` is that user or an administrator) until the
+/// end of `expires_on` (UTC), and returns it with the token itself, which is shown once and
+/// never stored.
 pub async fn issue_token(
     store: &Store,
     actor: &Actor,
     login: &str,
     label: &str,
+    expires_on: jiff::civil::Date,
 ) -> Result<(ApiToken, String), StoreError> {
     let token = random_hex()?;
-    let issued = store.create_token(actor, login, label, &token).await?;
+    let issued = store
+        .create_token(actor, login, label, &token, expires_on)
+        .await?;
     Ok((issued, token))
 }
 
@@ -115,7 +119,12 @@ pub struct Principal {
     /// The token every form of this session carries.
     pub csrf_token: String,
     pub grants: Vec<Grant>,
+    /// An administrator reset the password: only the password page until a new one is chosen.
+    pub must_change_password: bool,
 }
+
+/// The pages a user whose password was reset may reach before choosing a new one.
+const BEFORE_PASSWORD_CHANGE: [&str; 2] = [crate::pages::account::PASSWORD_PATH, "/logout"];
 
 impl Principal {
     /// The user's roles at a site (every role reads the site's subjects).
@@ -150,11 +159,15 @@ impl FromRequestParts<AppState> for Principal {
             .resume_session(token, state.config.idle_timeout_seconds, now())
             .await?
             .ok_or(PageError::LoginNeeded)?;
+        if session.must_change_password && !BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
+            return Err(PageError::PasswordChangeNeeded);
+        }
         let grants = state.store.grants_of(session.actor.user_id()).await?;
         Ok(Principal {
             actor: session.actor,
             csrf_token: session.csrf_token,
             grants,
+            must_change_password: session.must_change_password,
         })
     }
 }
@@ -190,6 +203,7 @@ impl FromRequestParts<AppState> for ApiPrincipal {
             actor,
             csrf_token: random_token()?,
             grants,
+            must_change_password: false,
         }))
     }
 }

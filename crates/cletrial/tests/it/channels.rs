@@ -349,9 +349,15 @@ async fn through_api(store: &Store, acts: &[Act]) {
         .authenticate("bob", &Password::typed(BOB_PASSWORD).expect("password"))
         .await
         .expect("bob");
-    let (_, token) = web::issue_token(store, &bob, "bob", "channels test")
-        .await
-        .expect("token");
+    let (_, token) = web::issue_token(
+        store,
+        &bob,
+        "bob",
+        "channels test",
+        store::default_token_expiry(),
+    )
+    .await
+    .expect("token");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("listener");

@@ -1,11 +1,15 @@
-//! `token create|revoke`: a token printed once, acting for its user until revoked; only the
-//! user or an administrator may issue or revoke it. Both backends.
+//! `token create|revoke`: a token printed once, acting for its user until revoked or expired;
+//! only the user or an administrator may issue or revoke it. `user list|password|reset-password`:
+//! the accounts. Both backends.
 
 use ::store::{Backend, Store};
 
 use crate::store::{AS_ADMIN, BOB_PASSWORD, Cli, both_backends};
 
-both_backends!(a_token_is_printed_once_and_revoked_with_a_reason);
+both_backends!(
+    a_token_is_printed_once_and_revoked_with_a_reason,
+    accounts_are_listed_and_passwords_changed_or_reset,
+);
 
 fn a_token_is_printed_once_and_revoked_with_a_reason(backend: Backend) {
     let cli = Cli::new(backend);
@@ -20,6 +24,17 @@ fn a_token_is_printed_once_and_revoked_with_a_reason(backend: Backend) {
     ];
     let issued = cli.run(&create, &as_bob).ok_json();
     assert_eq!(issued["for"], "bob");
+    // 90 days unless told otherwise; a date that has passed is refused naming the flag.
+    assert_eq!(
+        issued["expires"],
+        ::store::default_token_expiry().to_string()
+    );
+    let past = [&create[..], &["--expires", "2020-01-01"]].concat();
+    assert!(
+        cli.run(&past, &as_bob)
+            .input_error("expires")
+            .contains("has passed")
+    );
     let token = issued["token"].as_str().expect("token").to_owned();
     assert_eq!(token.len(), 64);
     let id = issued["id"].as_i64().expect("id").to_string();
@@ -66,4 +81,64 @@ fn a_token_is_printed_once_and_revoked_with_a_reason(backend: Backend) {
         id
     );
     assert_eq!(acts_as(&token), None);
+}
+
+fn accounts_are_listed_and_passwords_changed_or_reset(backend: Backend) {
+    let cli = Cli::new(backend);
+    let listed = cli.run(&["user", "list"], &[]).ok_json();
+    let bob = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|user| user["login"] == "bob")
+        .expect("bob is listed")
+        .clone();
+    assert_eq!(bob["must_change_password"], false);
+    assert_eq!(bob["administrator"], false);
+    // Bob changes his own password: the current one is checked, the new one by the policy.
+    let change = ["user", "password", "--as", "bob"];
+    let new = "violet harbour kettle drum";
+    let wrong_current = [
+        ("CLETRIAL_PASSWORD", "not bob's password"),
+        ("CLETRIAL_NEW_PASSWORD", new),
+    ];
+    cli.run(&change, &wrong_current)
+        .input_error("authentication failed");
+    let weak = [
+        ("CLETRIAL_PASSWORD", BOB_PASSWORD),
+        ("CLETRIAL_NEW_PASSWORD", "password1234"),
+    ];
+    cli.run(&change, &weak).input_error("too easy to guess");
+    let good = [
+        ("CLETRIAL_PASSWORD", BOB_PASSWORD),
+        ("CLETRIAL_NEW_PASSWORD", new),
+    ];
+    assert_eq!(cli.run(&change, &good).ok_json()["password_changed"], "bob");
+    // The administrator resets it, with a reason: bob must change it at his next login.
+    let reset = [
+        "user",
+        "reset-password",
+        "--as",
+        "admin",
+        "--login",
+        "bob",
+        "--reason",
+        "forgot it",
+    ];
+    let temporary = [
+        AS_ADMIN[0],
+        ("CLETRIAL_NEW_PASSWORD", "amber tractor lullaby"),
+    ];
+    let done = cli.run(&reset, &temporary).ok_json();
+    assert_eq!(done["must_change_password"], true);
+    let listed = cli.run(&["user", "list"], &[]).ok_json();
+    assert!(
+        listed
+            .as_array()
+            .expect("a list")
+            .iter()
+            .any(|user| user["login"] == "bob" && user["must_change_password"] == true)
+    );
+    let verified = cli.run(&["audit", "verify"], &[]).ok_json();
+    assert_eq!(verified["ok"], true, "{verified}");
 }

@@ -21,6 +21,7 @@ macro_rules! both_backends {
 
 mod fixture;
 
+mod accounts;
 mod assessments;
 mod audit;
 mod batch;

@@ -132,6 +132,9 @@ impl From<PageError> for ApiError {
     fn from(error: PageError) -> ApiError {
         match error {
             PageError::LoginNeeded => ApiError::Unauthorized,
+            PageError::PasswordChangeNeeded => {
+                ApiError::Forbidden("change your password first".to_owned())
+            }
             PageError::NotFound => ApiError::NotFound,
             PageError::Forbidden(message) => ApiError::Forbidden(message),
             PageError::CrossSite => ApiError::Forbidden("refused as cross-site".to_owned()),

@@ -32,6 +32,7 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(principal.csrf_token);
                             span.who { "Signed in as " strong { (principal.actor.login()) } }
+                            a href=(crate::pages::account::PASSWORD_PATH) { "Change password" }
                             button type="submit" { "Log out" }
                         }
                     }

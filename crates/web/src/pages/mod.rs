@@ -1,5 +1,6 @@
 //! One module per page, the layout and form pieces they share, and the page routes.
 
+pub(crate) mod account;
 pub(crate) mod adverse;
 pub(crate) mod chart;
 pub(crate) mod conmeds;
@@ -30,6 +31,8 @@ use crate::session::Principal;
 /// The clinical pages (the login, dashboard and subject list are wired in `lib.rs`).
 pub(crate) fn routes() -> Routes {
     Routes::new()
+        .get(account::PASSWORD_PATH, account::form)
+        .post(account::PASSWORD_PATH, account::submit)
         .get("/static/app.js", script)
         .get("/static/icon.svg", icon)
         .get("/screening", screening::form_page)

@@ -110,9 +110,15 @@ impl Study {
         let other = seed_site(store, "B", "B-001").await;
         let mut tokens = BTreeMap::new();
         for (login, _) in USERS {
-            let (_, token) = web::issue_token(store, &admin, login, "matrix")
-                .await
-                .expect("token");
+            let (_, token) = web::issue_token(
+                store,
+                &admin,
+                login,
+                "matrix",
+                store::default_token_expiry(),
+            )
+            .await
+            .expect("token");
             tokens.insert(login, token);
         }
         Study {

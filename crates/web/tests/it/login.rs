@@ -272,3 +272,93 @@ async fn login_and_logout_work_on_postgresql() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+/// An administrator resets a password (issue 15, item 10): the user's sessions end, and after
+/// logging in with the temporary password every page leads to the password page until they
+/// have chosen their own; a refused change comes back naming the field.
+#[tokio::test]
+async fn a_reset_password_is_changed_before_anything_else() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut earlier = Browser::logged_in(&app, "coord_a").await;
+    let admin = app
+        .store
+        .authenticate("admin", &crate::support::password())
+        .await
+        .expect("admin");
+    let temporary = "amber tractor lullaby";
+    app.store
+        .reset_password(
+            &admin,
+            "coord_a",
+            &store::Password::new(temporary).expect("temporary"),
+            "forgot it",
+        )
+        .await
+        .expect("reset");
+    assert_eq!(earlier.get("/").await.location(), Some("/login"));
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.log_in("coord_a", temporary).await.location(),
+        Some("/")
+    );
+    for path in ["/", "/subjects", "/subjects/A-001"] {
+        assert_eq!(
+            browser.get(path).await.location(),
+            Some("/account/password"),
+            "{path}"
+        );
+    }
+    let page = browser.get("/account/password").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("An administrator reset your password"));
+    let token = page.form_token();
+    let new = "violet harbour kettle drum";
+    for (typed_new, typed_again, field, message) in [
+        (
+            new,
+            "violet harbour",
+            "again",
+            "The two new passwords differ",
+        ),
+        ("password1234", "password1234", "new", "too easy to guess"),
+        (temporary, temporary, "new", "is the current password"),
+    ] {
+        let form = [
+            ("current", temporary),
+            ("new", typed_new),
+            ("again", typed_again),
+            ("csrf", token.as_str()),
+        ];
+        let refused = browser.post("/account/password", &form, &[]).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{message}"
+        );
+        assert!(
+            refused.body.contains(&format!("id=\"{field}-error\""))
+                && refused.body.contains(message),
+            "{message}: {}",
+            refused.body
+        );
+    }
+    let form = [
+        ("current", temporary),
+        ("new", new),
+        ("again", new),
+        ("csrf", token.as_str()),
+    ];
+    let changed = browser.post("/account/password", &form, &[]).await;
+    assert_eq!(changed.location(), Some("/"), "{}", changed.body);
+    assert_eq!(
+        browser.get("/").await.status,
+        StatusCode::OK,
+        "the session stays"
+    );
+    let mut again = Browser::new(&app);
+    assert_eq!(again.log_in("coord_a", new).await.location(), Some("/"));
+    assert_eq!(
+        Browser::new(&app).log_in("coord_a", temporary).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
