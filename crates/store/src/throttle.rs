@@ -7,7 +7,8 @@
 //!
 //! Every password attempt is counted against its keys *before* the password is checked, by one
 //! statement that refuses it while a key waits out a delay: concurrent attempts cannot slip
-//! between the check and the count. A right password takes its count back. Keys:
+//! between the check and the count. A right password takes its count back. (A client address
+//! is the exception: shared by a whole clinic, it counts failures only.) Keys:
 //! - a login name as typed, and the client's address: attempts from a browser not yet trusted
 //!   for that login;
 //! - a trusted device: a browser where the user has logged in before. Its attempts count on its
@@ -77,6 +78,14 @@ impl Key<'_> {
             Key::Device(sha256) => format!("device:{sha256}"),
             Key::Signer(user_id) => format!("signer:{user_id}"),
         }
+    }
+
+    /// Whether an attempt counts before its password is checked (so concurrent guesses at one
+    /// account cannot pass together) or only once it failed. A client address is shared by
+    /// everyone behind it (a clinic's network): counting its attempts before the check would
+    /// refuse a burst of right passwords, so only its failures count.
+    fn counted_before_check(self) -> bool {
+        !matches!(self, Key::Client(_))
     }
 
     fn free_failures(self, throttle: &Throttle) -> i64 {
@@ -250,57 +259,19 @@ impl Store {
         }
     }
 
-    /// Counts one attempt against every key, refusing it (and counting nothing) while any key
-    /// waits out a delay.
+    /// Counts one attempt against every key that counts attempts before the check, refusing it
+    /// (and counting nothing) while any key waits out a delay.
     async fn count_attempt(&self, keys: &[Key<'_>], now: i64) -> Result<(), StoreError> {
-        let throttle = self.throttle;
-        for (counted, key) in keys.iter().enumerate() {
-            let text = key.text();
-            // A key quiet for long enough starts again from nothing.
-            self.pool
-                .execute_plain(
-                    "DELETE FROM login_throttle WHERE throttle_key = $1 AND last_at < $2
-                       AND (blocked_until IS NULL OR blocked_until <= $3)",
-                    &[
-                        text.clone().into(),
-                        (now - throttle.forget_seconds).into(),
-                        now.into(),
-                    ],
-                )
-                .await?;
-            // One statement: the check (the WHERE) and the count cannot be separated by another
-            // attempt. Reaching the free failures sets the wait and doubles the next one.
-            let counted_now = self
-                .pool
-                .execute_plain(
-                    "INSERT INTO login_throttle (throttle_key, failures, blocked_until, delay, last_at)
-                     VALUES ($1, 1,
-                             CASE WHEN 1 >= $3 THEN $2 + $4 ELSE NULL END,
-                             CASE WHEN 1 >= $3 THEN (CASE WHEN 2 * $4 > $5 THEN $5 ELSE 2 * $4 END)
-                                  ELSE $4 END,
-                             $2)
-                     ON CONFLICT (throttle_key) DO UPDATE SET
-                       failures = login_throttle.failures + 1,
-                       blocked_until = CASE WHEN login_throttle.failures + 1 >= $3
-                                            THEN $2 + login_throttle.delay ELSE NULL END,
-                       delay = CASE WHEN login_throttle.failures + 1 >= $3
-                                    THEN (CASE WHEN 2 * login_throttle.delay > $5 THEN $5
-                                               ELSE 2 * login_throttle.delay END)
-                                    ELSE login_throttle.delay END,
-                       last_at = $2
-                     WHERE login_throttle.blocked_until IS NULL
-                        OR login_throttle.blocked_until <= $2",
-                    &[
-                        text.into(),
-                        now.into(),
-                        key.free_failures(&throttle).into(),
-                        throttle.first_delay_seconds.into(),
-                        throttle.max_delay_seconds.into(),
-                    ],
-                )
-                .await?;
-            if counted_now == 0 {
-                self.take_back(&keys[..counted]).await?;
+        for (done, key) in keys.iter().enumerate() {
+            let allowed = if key.counted_before_check() {
+                self.count(*key, now).await?
+            } else {
+                self.blocked_until(*key)
+                    .await?
+                    .is_none_or(|until| until <= now)
+            };
+            if !allowed {
+                self.take_back(&keys[..done]).await?;
                 let until = self.blocked_until(*key).await?.unwrap_or(now + 1);
                 return Err(StoreError::Throttled {
                     retry_after_seconds: (until - now).max(1),
@@ -310,18 +281,65 @@ impl Store {
         Ok(())
     }
 
-    /// A right password: its attempt was not a failure. A login, device or signer starts again
-    /// from nothing; a client address (shared by everyone behind it) only gets the attempt back.
+    /// Counts a failure on `key` unless it waits out a delay; whether it was counted.
+    async fn count(&self, key: Key<'_>, now: i64) -> Result<bool, StoreError> {
+        let throttle = self.throttle;
+        let text = key.text();
+        // A key quiet for long enough starts again from nothing.
+        self.pool
+            .execute_plain(
+                "DELETE FROM login_throttle WHERE throttle_key = $1 AND last_at < $2
+                   AND (blocked_until IS NULL OR blocked_until <= $3)",
+                &[
+                    text.clone().into(),
+                    (now - throttle.forget_seconds).into(),
+                    now.into(),
+                ],
+            )
+            .await?;
+        // One statement: the check (the WHERE) and the count cannot be separated by another
+        // attempt. Reaching the free failures sets the wait and doubles the next one.
+        let counted = self
+            .pool
+            .execute_plain(
+                "INSERT INTO login_throttle (throttle_key, failures, blocked_until, delay, last_at)
+                 VALUES ($1, 1,
+                         CASE WHEN 1 >= $3 THEN $2 + $4 ELSE NULL END,
+                         CASE WHEN 1 >= $3 THEN (CASE WHEN 2 * $4 > $5 THEN $5 ELSE 2 * $4 END)
+                              ELSE $4 END,
+                         $2)
+                 ON CONFLICT (throttle_key) DO UPDATE SET
+                   failures = login_throttle.failures + 1,
+                   blocked_until = CASE WHEN login_throttle.failures + 1 >= $3
+                                        THEN $2 + login_throttle.delay ELSE NULL END,
+                   delay = CASE WHEN login_throttle.failures + 1 >= $3
+                                THEN (CASE WHEN 2 * login_throttle.delay > $5 THEN $5
+                                           ELSE 2 * login_throttle.delay END)
+                                ELSE login_throttle.delay END,
+                   last_at = $2
+                 WHERE login_throttle.blocked_until IS NULL
+                    OR login_throttle.blocked_until <= $2",
+                &[
+                    text.into(),
+                    now.into(),
+                    key.free_failures(&throttle).into(),
+                    throttle.first_delay_seconds.into(),
+                    throttle.max_delay_seconds.into(),
+                ],
+            )
+            .await?;
+        Ok(counted > 0)
+    }
+
+    /// A right password: its attempt was not a failure, and its keys start again from nothing.
     async fn take_back(&self, keys: &[Key<'_>]) -> Result<(), StoreError> {
-        for key in keys {
-            let sql = match key {
-                Key::Client(_) => {
-                    "UPDATE login_throttle SET failures = failures - 1
-                     WHERE throttle_key = $1 AND failures > 0"
-                }
-                _ => "DELETE FROM login_throttle WHERE throttle_key = $1",
-            };
-            self.pool.execute_plain(sql, &[key.text().into()]).await?;
+        for key in keys.iter().filter(|key| key.counted_before_check()) {
+            self.pool
+                .execute_plain(
+                    "DELETE FROM login_throttle WHERE throttle_key = $1",
+                    &[key.text().into()],
+                )
+                .await?;
         }
         Ok(())
     }
@@ -338,7 +356,8 @@ impl Store {
         Ok(row.and_then(|values| values.into_iter().next().flatten()?.as_int()))
     }
 
-    /// A wrong password: a security event for each key past its free failures.
+    /// A wrong password: counted on the keys that count after the check, and a security event
+    /// for each key past its free failures.
     async fn password_failed(
         &self,
         keys: &[Key<'_>],
@@ -346,6 +365,9 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         for key in keys {
+            if !key.counted_before_check() {
+                self.count(*key, now).await?;
+            }
             let failures = {
                 let mut tx = self.pool.read().await?;
                 tx.fetch_optional(

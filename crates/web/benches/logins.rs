@@ -2,7 +2,7 @@
 //! and 40 signature attempts while another user's reads and writes stay under 100 ms p99).
 //!
 //! A real server on 127.0.0.1 over a fresh study, on SQLite and on PostgreSQL. The load: 100
-//! logins with the right password (10 accounts, all posted at once) and 40 signature attempts
+//! logins with the right password (100 accounts, all posted at once) and 40 signature attempts
 //! through the API (40 investigators, a wrong password each, so each is checked and none is
 //! throttled). Meanwhile a coordinator's script reads the subject and adds a lab result, one
 //! request after the other, until the load is done; its latencies are reported. Run with
@@ -19,7 +19,7 @@ use store::{Backend, BirthOrAge, NewStudy, NewUser, Password, Role, Sex, Store, 
 
 const PASSWORD: &str = "correct horse battery";
 const LOGINS: usize = 100;
-const ACCOUNTS: usize = 10;
+const ACCOUNTS: usize = 100;
 const SIGNERS: usize = 40;
 
 struct Study {

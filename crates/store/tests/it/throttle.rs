@@ -7,13 +7,16 @@ use std::time::Duration;
 use store::testing::hold_password_checks;
 use store::{Backend, FailedLogins, LoginAttempt, Meaning, Password, StoreError, VisitData};
 
-use crate::fixture::{Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, subject_data};
+use crate::fixture::{
+    ADMIN_PASSWORD, Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, subject_data,
+};
 
 both_backends!(
     concurrent_guesses_are_checked_at_most_the_free_failures,
     each_further_failure_doubles_the_wait,
     a_stranger_cannot_lock_the_owner_out,
     one_address_guessing_many_logins_is_slowed,
+    right_passwords_at_once_from_one_address_all_get_in,
     signature_passwords_are_throttled_and_reported,
     waiting_password_checks_hold_no_connection_or_lock,
 );
@@ -205,6 +208,39 @@ async fn one_address_guessing_many_logins_is_slowed(backend: Backend) {
     // Another address is not slowed by it.
     let elsewhere = log_in(&f, INVESTIGATOR_PASSWORD, OWNER, None, NOW).await;
     assert!(elsewhere.is_ok(), "{elsewhere:?}");
+}
+
+/// A clinic behind one address: its users' right passwords, posted together, are never refused
+/// by the address's count, which counts failures only.
+async fn right_passwords_at_once_from_one_address_all_get_in(backend: Backend) {
+    let f = fixture(backend).await;
+    let store = f.store.clone().with_throttle(store::Throttle {
+        client_free_failures: 1,
+        ..store::Throttle::default()
+    });
+    let attempts: Vec<_> = [("admin", ADMIN_PASSWORD), ("inv", INVESTIGATOR_PASSWORD)]
+        .into_iter()
+        .cycle()
+        .take(6)
+        .map(|(login, password)| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .log_in(LoginAttempt {
+                        login,
+                        password: &typed(password),
+                        client: OWNER,
+                        device: None,
+                        now: NOW,
+                    })
+                    .await
+            })
+        })
+        .collect();
+    for attempt in attempts {
+        let result = attempt.await.expect("task");
+        assert!(result.is_ok(), "{result:?}");
+    }
 }
 
 async fn visit(f: &Fixture) -> store::Visit {
