@@ -49,6 +49,19 @@ pub enum BirthOrAge {
     AgeYears(i64),
 }
 
+impl SubjectData {
+    /// Whole years at screening: from the birth date, or as collected.
+    pub fn age_at_screening(&self) -> i64 {
+        match self.birth {
+            BirthOrAge::BirthDate(birth) => i64::from(protocol::eligibility::whole_years(
+                birth,
+                self.screening_date,
+            )),
+            BirthOrAge::AgeYears(age) => age,
+        }
+    }
+}
+
 /// Oldest age accepted, in years.
 const MAX_AGE_YEARS: i64 = 120;
 

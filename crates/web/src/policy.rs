@@ -50,6 +50,9 @@ pub enum Action {
     Sign,
     /// See the audit events of a subject's record, with reasons.
     ReadHistory,
+    /// See a subject's birth date and the names of the staff who entered or signed, beside
+    /// the data (issue 15, item 11: the minimum necessary; others see the age at screening).
+    ReadIdentifiers,
     /// Download pseudonymised data sets.
     Export,
     /// Add users, grant roles, issue API tokens for others.
@@ -60,7 +63,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ReadSubject,
         Action::Screen,
         Action::Enrol,
@@ -73,6 +76,7 @@ impl Action {
         Action::VerifySource,
         Action::Sign,
         Action::ReadHistory,
+        Action::ReadIdentifiers,
         Action::Export,
         Action::ManageUsers,
         Action::ManageSites,
@@ -100,7 +104,9 @@ impl Action {
 /// - Monitor: "reads, raises and closes data queries, source-data-verifies"; reads the
 ///   history (the audit trail is what a monitor reviews).
 /// - Statistician: "reads pseudonymised data and exports, all sites, never writes clinical
-///   data"; the audit trail names staff and is not pseudonymised data, so no history.
+///   data"; the audit trail names staff and is not pseudonymised data, so no history, and
+///   the minimum necessary (issue 15, item 11): the age at screening, not the birth date, and
+///   no staff names.
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
@@ -115,6 +121,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | AnswerQuery
                 | Sign
                 | ReadHistory
+                | ReadIdentifiers
         ),
         Role::Coordinator => matches!(
             action,
@@ -125,10 +132,11 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | RecordAdverseEvent
                 | AnswerQuery
                 | ReadHistory
+                | ReadIdentifiers
         ),
         Role::Monitor => matches!(
             action,
-            ReadSubject | RaiseQuery | CloseQuery | VerifySource | ReadHistory
+            ReadSubject | RaiseQuery | CloseQuery | VerifySource | ReadHistory | ReadIdentifiers
         ),
         Role::Statistician => matches!(action, ReadSubject | Export),
     }
@@ -395,6 +403,7 @@ mod tests {
                 AnswerQuery,
                 Sign,
                 ReadHistory,
+                ReadIdentifiers,
             ],
         );
         check(
@@ -407,6 +416,7 @@ mod tests {
                 RecordAdverseEvent,
                 AnswerQuery,
                 ReadHistory,
+                ReadIdentifiers,
             ],
         );
         check(
@@ -417,6 +427,7 @@ mod tests {
                 CloseQuery,
                 VerifySource,
                 ReadHistory,
+                ReadIdentifiers,
             ],
         );
         check(Role::Statistician, &[ReadSubject, Export]);

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
-use crate::session::ApiPrincipal;
+use crate::session::{ApiPrincipal, Principal};
 
 /// A subject under their pseudonymous study id.
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,11 +41,18 @@ pub(crate) struct SubjectOut {
     enrolment_date: Option<Date>,
 }
 
-impl From<&Subject> for SubjectOut {
-    fn from(subject: &Subject) -> SubjectOut {
+impl SubjectOut {
+    /// The subject as `reader` may see them: the birth date only with
+    /// [`Action::ReadIdentifiers`] at the subject's site, otherwise the age at screening
+    /// (the minimum necessary).
+    fn seen_by(subject: &Subject, reader: &Principal) -> SubjectOut {
         let data = &subject.data;
+        let identifiers = reader
+            .require(Action::ReadIdentifiers, Some(&data.site))
+            .is_ok();
         let (birth_date, age_years) = match data.birth {
-            BirthOrAge::BirthDate(date) => (Some(date), None),
+            BirthOrAge::BirthDate(date) if identifiers => (Some(date), None),
+            BirthOrAge::BirthDate(_) => (None, Some(data.age_at_screening())),
             BirthOrAge::AgeYears(age) => (None, Some(age)),
         };
         SubjectOut {
@@ -80,7 +87,7 @@ pub(crate) async fn list(
         .await?
         .iter()
         .filter(|subject| principal.0.reads_site(&subject.data.site))
-        .map(SubjectOut::from)
+        .map(|subject| SubjectOut::seen_by(subject, &principal.0))
         .collect();
     Ok(json(StatusCode::OK, &subjects))
 }
@@ -100,7 +107,10 @@ pub(crate) async fn read(
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
-    Ok(json(StatusCode::OK, &SubjectOut::from(&subject)))
+    Ok(json(
+        StatusCode::OK,
+        &SubjectOut::seen_by(&subject, &principal.0),
+    ))
 }
 
 /// A candidate to register at screening. Give either `birth_date` or `age_years`.
@@ -239,7 +249,7 @@ pub(crate) async fn screen(
         .screen(&principal.0.actor, &data, &input.candidate)
         .await?;
     let screened = ScreenedOut {
-        subject: SubjectOut::from(&subject),
+        subject: SubjectOut::seen_by(&subject, &principal.0),
         eligibility: ChecklistOut::from(result),
     };
     Ok(json(StatusCode::CREATED, &screened))
@@ -289,10 +299,14 @@ pub(crate) async fn enrol(
         waiver: input.waiver.clone(),
     };
     match state.store.enrol(&principal.0.actor, &enrolment).await {
-        Ok(enrolled) => Ok(json(StatusCode::OK, &SubjectOut::from(&enrolled))),
+        Ok(enrolled) => Ok(json(
+            StatusCode::OK,
+            &SubjectOut::seen_by(&enrolled, &principal.0),
+        )),
         Err(conflict @ store::StoreError::Conflict(_)) => {
             let current = state.store.subject(subject.id).await?;
-            Err(ApiError::from(conflict).with_versions(SubjectOut::from(&current), &input))
+            let current = SubjectOut::seen_by(&current, &principal.0);
+            Err(ApiError::from(conflict).with_versions(current, &input))
         }
         Err(other) => Err(other.into()),
     }

@@ -387,8 +387,13 @@ pub(crate) async fn submit(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-/// The latest eligibility evaluation of a subject, read back for display.
-pub(crate) fn stored_checklist(record: &EligibilityRecord) -> Markup {
+/// The latest eligibility evaluation of a subject, read back for display. The age criterion's
+/// reason names the birth date; for a reader who may not see it, `withheld` is that date and it
+/// is shown withheld (the minimum necessary, issue 15 item 11).
+pub(crate) fn stored_checklist(
+    record: &EligibilityRecord,
+    withheld: Option<jiff::civil::Date>,
+) -> Markup {
     let parsed: Option<serde_json::Value> = serde_json::from_str(&record.result).ok();
     let criteria = parsed
         .as_ref()
@@ -403,6 +408,13 @@ pub(crate) fn stored_checklist(record: &EligibilityRecord) -> Markup {
             .unwrap_or_default()
             .to_owned()
     };
+    let reason = |criterion: &serde_json::Value| {
+        let reason = text(criterion, "reason");
+        match withheld {
+            Some(birth) => reason.replace(&birth.to_string(), "[birth date withheld]"),
+            None => reason,
+        }
+    };
     html! {
         p.verdict { "Evaluated on " (record.evaluated_on) " (protocol version " (record.protocol_version) "): " strong { (eligible_word(record.eligible)) } }
         table.checklist {
@@ -414,7 +426,7 @@ pub(crate) fn stored_checklist(record: &EligibilityRecord) -> Markup {
                         th scope="row" { (text(criterion, "id")) ": " (text(criterion, "text")) }
                         td { (text(criterion, "kind")) }
                         td { output.status data-value=(status) { (status) } }
-                        td { (text(criterion, "reason")) }
+                        td { (reason(criterion)) }
                     }
                 }
             }

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use instruments::subtype::Subtype;
 use maud::{Markup, html};
-use store::{EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
+use store::{BirthOrAge, EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -158,10 +158,24 @@ pub(crate) async fn render(
     let enrol_form = forms
         .enrol
         .unwrap_or_else(|| Typed::filled([("enrolment_date", data.screening_date.to_string())]));
+    // The minimum necessary (issue 15, item 11): the birth date for those who need it.
+    let identifiers = principal
+        .require(Action::ReadIdentifiers, Some(&data.site))
+        .is_ok();
+    let withheld = match data.birth {
+        BirthOrAge::BirthDate(birth) if !identifiers => Some(birth),
+        _ => None,
+    };
     let body = html! {
         dl.facts {
             dt { "Site" } dd { (data.site) }
             dt { "Sex" } dd { (data.sex.code()) }
+            @match (data.birth, identifiers) {
+                (BirthOrAge::BirthDate(birth), true) => {
+                    dt { "Born" } dd { (birth) " (" (data.age_at_screening()) " years at screening)" }
+                }
+                _ => { dt { "Age at screening" } dd { (data.age_at_screening()) " years" } }
+            }
             dt { "Subtype" } dd { (data.subtype.map_or("not recorded", Subtype::label)) }
             @if subject.consent_waived {
                 dt { "Chart reviewed" } dd { (data.screening_date) }
@@ -175,14 +189,16 @@ pub(crate) async fn render(
         }
         p {
             a href={ "/subjects/" (code) "/adverse-events" } { "Adverse events" }
-            " · " a href={ "/subjects/" (code) "/history" } { "Record history" }
+            @if principal.require(Action::ReadHistory, Some(&data.site)).is_ok() {
+                " · " a href={ "/subjects/" (code) "/history" } { "Record history" }
+            }
         }
         (adverse::alert(&record.adverse_events))
 
         section #eligibility {
             h2 { "Eligibility" }
             @match &eligibility {
-                Some(stored) => { (screening::stored_checklist(&stored.data)) }
+                Some(stored) => { (screening::stored_checklist(&stored.data, withheld)) }
                 None => { p { "No eligibility checklist recorded." } }
             }
             @if subject.consent_waived && data.enrolment_date.is_none() {

@@ -360,7 +360,11 @@ pub(crate) async fn render(
             h2 { "Signature" }
             @for signature in &signatures {
                 p.signature.voided[!signature.is_valid()] {
-                    "Signed by " strong { (signature.printed_name) } " (" (signature.signer_login) ") at "
+                    @if principal.require(Action::ReadIdentifiers, Some(&subject.data.site)).is_ok() {
+                        "Signed by " strong { (signature.printed_name) } " (" (signature.signer_login) ") at "
+                    } @else {
+                        "Signed by " strong { "the investigator" } " at "
+                    }
                     (signature.signed_at) ", meaning " (signature.meaning.as_str())
                     @if let Some(reason) = &signature.void_reason { " — void: " (reason) }
                 }

@@ -413,3 +413,93 @@ fn the_expectation_follows_the_site_rules() {
     );
     check(Scope::LoggedIn, None, true, Allow);
 }
+
+/// The minimum necessary (issue 15, item 11): a statistician sees the age at screening, not the
+/// birth date, and no staff names, on the pages and in the API; the other roles see both.
+#[tokio::test]
+async fn a_statistician_sees_the_age_not_the_birth_date_nor_staff_names() {
+    let study = Study::new(Backend::Sqlite).await;
+    let store = &study.app.store;
+    let coordinator = store
+        .authenticate("coord_a", &password())
+        .await
+        .expect("coordinator");
+    let data = store::SubjectData {
+        site: "A".into(),
+        code: "A-002".into(),
+        sex: store::Sex::Female,
+        birth: store::BirthOrAge::BirthDate(jiff::civil::date(1980, 5, 17)),
+        subtype: None,
+        screening_date: jiff::civil::date(2025, 1, 10),
+        consent_date: Some(jiff::civil::date(2025, 1, 6)),
+        enrolment_date: Some(jiff::civil::date(2025, 1, 20)),
+    };
+    let subject = store::testing::enrolled(store, &coordinator, &data)
+        .await
+        .expect("subject");
+    let visit = store
+        .add_visit(
+            &coordinator,
+            subject.id,
+            &VisitData {
+                name: "Baseline".into(),
+                planned_date: None,
+                actual_date: Some(jiff::civil::date(2025, 1, 20)),
+            },
+        )
+        .await
+        .expect("visit");
+    let investigator = store
+        .authenticate("inv_a", &password())
+        .await
+        .expect("investigator");
+    store
+        .sign_visit(
+            &investigator,
+            visit.id,
+            visit.version,
+            &password(),
+            store::Meaning::Review,
+        )
+        .await
+        .expect("signed");
+    let client = Study::client();
+    for (login, sees) in [("stat_a", false), ("coord_a", true), ("monitor_a", true)] {
+        let text = client
+            .get(format!("{}/api/v1/subjects/A-002", study.app.base))
+            .bearer_auth(&study.tokens[login])
+            .send()
+            .await
+            .expect("read")
+            .text()
+            .await
+            .expect("body");
+        let reply: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let expect = if sees {
+            (serde_json::json!("1980-05-17"), serde_json::Value::Null)
+        } else {
+            (serde_json::Value::Null, serde_json::json!(44))
+        };
+        assert_eq!(
+            (reply["birth_date"].clone(), reply["age_years"].clone()),
+            expect,
+            "{login}"
+        );
+        let mut browser = Browser::logged_in(&study.app, login).await;
+        let page = browser.get("/subjects/A-002").await;
+        assert_eq!(page.status, StatusCode::OK, "{login}");
+        assert_eq!(page.body.contains("1980-05-17"), sees, "{login}");
+        assert_eq!(
+            page.body.contains("[birth date withheld]"),
+            !sees,
+            "{login}: the checklist's age reason"
+        );
+        assert!(page.body.contains("44"), "{login}: the age is shown");
+        assert_eq!(page.body.contains("Record history"), sees, "{login}");
+        let visit_page = browser
+            .get(&format!("/subjects/A-002/visits/{}", visit.id))
+            .await;
+        assert_eq!(visit_page.body.contains("Dr inv_a"), sees, "{login}");
+        assert!(visit_page.body.contains("Signed by"), "{login}");
+    }
+}
