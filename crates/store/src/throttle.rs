@@ -60,6 +60,32 @@ impl Default for Throttle {
     }
 }
 
+/// Counts a failure on a key: `$1` key, `$2` now, `$3` free failures, `$4` first delay, `$5`
+/// longest delay, `$6` the time before which a quiet key starts again from nothing. One
+/// statement: the check (the WHERE: not while the key waits) and the count cannot be separated
+/// by another attempt. Reaching the free failures sets the wait and doubles the next one.
+static COUNT_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    // The count and the next delay after this failure, a quiet key starting again.
+    let failures =
+        "(CASE WHEN login_throttle.last_at < $6 THEN 1 ELSE login_throttle.failures + 1 END)";
+    let delay = "(CASE WHEN login_throttle.last_at < $6 THEN $4 ELSE login_throttle.delay END)";
+    format!(
+        "INSERT INTO login_throttle (throttle_key, failures, blocked_until, delay, last_at)
+         VALUES ($1, 1,
+                 CASE WHEN 1 >= $3 THEN $2 + $4 ELSE NULL END,
+                 CASE WHEN 1 >= $3 THEN (CASE WHEN 2 * $4 > $5 THEN $5 ELSE 2 * $4 END) ELSE $4 END,
+                 $2)
+         ON CONFLICT (throttle_key) DO UPDATE SET
+           failures = {failures},
+           blocked_until = CASE WHEN {failures} >= $3 THEN $2 + {delay} ELSE NULL END,
+           delay = CASE WHEN {failures} >= $3
+                        THEN (CASE WHEN 2 * {delay} > $5 THEN $5 ELSE 2 * {delay} END)
+                        ELSE {delay} END,
+           last_at = $2
+         WHERE login_throttle.blocked_until IS NULL OR login_throttle.blocked_until <= $2"
+    )
+});
+
 /// What a password attempt is counted against.
 #[derive(Clone, Copy, Debug)]
 enum Key<'a> {
@@ -284,47 +310,17 @@ impl Store {
     /// Counts a failure on `key` unless it waits out a delay; whether it was counted.
     async fn count(&self, key: Key<'_>, now: i64) -> Result<bool, StoreError> {
         let throttle = self.throttle;
-        let text = key.text();
-        // A key quiet for long enough starts again from nothing.
-        self.pool
-            .execute_plain(
-                "DELETE FROM login_throttle WHERE throttle_key = $1 AND last_at < $2
-                   AND (blocked_until IS NULL OR blocked_until <= $3)",
-                &[
-                    text.clone().into(),
-                    (now - throttle.forget_seconds).into(),
-                    now.into(),
-                ],
-            )
-            .await?;
-        // One statement: the check (the WHERE) and the count cannot be separated by another
-        // attempt. Reaching the free failures sets the wait and doubles the next one.
         let counted = self
             .pool
             .execute_plain(
-                "INSERT INTO login_throttle (throttle_key, failures, blocked_until, delay, last_at)
-                 VALUES ($1, 1,
-                         CASE WHEN 1 >= $3 THEN $2 + $4 ELSE NULL END,
-                         CASE WHEN 1 >= $3 THEN (CASE WHEN 2 * $4 > $5 THEN $5 ELSE 2 * $4 END)
-                              ELSE $4 END,
-                         $2)
-                 ON CONFLICT (throttle_key) DO UPDATE SET
-                   failures = login_throttle.failures + 1,
-                   blocked_until = CASE WHEN login_throttle.failures + 1 >= $3
-                                        THEN $2 + login_throttle.delay ELSE NULL END,
-                   delay = CASE WHEN login_throttle.failures + 1 >= $3
-                                THEN (CASE WHEN 2 * login_throttle.delay > $5 THEN $5
-                                           ELSE 2 * login_throttle.delay END)
-                                ELSE login_throttle.delay END,
-                   last_at = $2
-                 WHERE login_throttle.blocked_until IS NULL
-                    OR login_throttle.blocked_until <= $2",
+                &COUNT_SQL,
                 &[
-                    text.into(),
+                    key.text().into(),
                     now.into(),
                     key.free_failures(&throttle).into(),
                     throttle.first_delay_seconds.into(),
                     throttle.max_delay_seconds.into(),
+                    (now - throttle.forget_seconds).into(),
                 ],
             )
             .await?;

@@ -60,6 +60,9 @@ impl Default for Config {
 pub(crate) struct AppState {
     pub(crate) store: Store,
     pub(crate) config: Arc<Config>,
+    /// When sessions and throttle counts were last pruned (Unix seconds): at most once a
+    /// minute, so a burst of logins does not write the same housekeeping a hundred times.
+    pub(crate) pruned_at: Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// The whole application over an open study record.
@@ -67,6 +70,7 @@ pub fn router(store: Store, config: Config) -> Router {
     let state = AppState {
         store,
         config: Arc::new(config),
+        pruned_at: Arc::default(),
     };
     Routes::new()
         .get("/", pages::dashboard::page)

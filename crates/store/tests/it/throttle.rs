@@ -14,6 +14,7 @@ use crate::fixture::{
 both_backends!(
     concurrent_guesses_are_checked_at_most_the_free_failures,
     each_further_failure_doubles_the_wait,
+    a_key_quiet_for_a_day_starts_again,
     a_stranger_cannot_lock_the_owner_out,
     one_address_guessing_many_logins_is_slowed,
     right_passwords_at_once_from_one_address_all_get_in,
@@ -125,6 +126,25 @@ async fn each_further_failure_doubles_the_wait(backend: Backend) {
     assert_eq!(waits, [30, 60, 120, 240, 480, 900, 900, 900]);
     // At the end of the wait the right password is checked and gets in.
     let admitted = log_in(&f, INVESTIGATOR_PASSWORD, STRANGER, None, now).await;
+    assert!(admitted.is_ok(), "{admitted:?}");
+}
+
+/// Failures a day old (the throttle's memory) no longer count: four failures, a quiet day, and
+/// four more are all checked.
+async fn a_key_quiet_for_a_day_starts_again(backend: Backend) {
+    let f = fixture(backend).await;
+    let throttle = f.store.throttle();
+    let later = NOW + throttle.forget_seconds + 1;
+    for now in [NOW, later] {
+        for _ in 0..throttle.login_free_failures - 1 {
+            let result = log_in(&f, "wrong guess", STRANGER, None, now).await;
+            assert!(
+                matches!(result, Err(StoreError::AuthenticationFailed)),
+                "{result:?}"
+            );
+        }
+    }
+    let admitted = log_in(&f, INVESTIGATOR_PASSWORD, STRANGER, None, later).await;
     assert!(admitted.is_ok(), "{admitted:?}");
 }
 

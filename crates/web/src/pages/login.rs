@@ -1,5 +1,7 @@
 //! Login and logout.
 
+use std::sync::atomic::Ordering;
+
 use axum::Form;
 use axum::extract::State;
 use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
@@ -134,10 +136,18 @@ pub(crate) async fn submit(
         Err(other) => return Err(other.into()),
     };
     let actor = &logged_in.actor;
-    state
-        .store
-        .prune_sessions(state.config.idle_timeout_seconds, now)
-        .await?;
+    let pruned = state.pruned_at.load(Ordering::Relaxed);
+    if now - pruned >= 60
+        && state
+            .pruned_at
+            .compare_exchange(pruned, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        state
+            .store
+            .prune_sessions(state.config.idle_timeout_seconds, now)
+            .await?;
+    }
     // A fresh token on every login; a session the browser came with (planted or stale) ends.
     if let Some(old) = session::cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(old).await?;
