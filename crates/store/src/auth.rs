@@ -74,7 +74,7 @@ impl Password {
 }
 
 /// Hashes with argon2id (the crate's default parameters) on a blocking thread, at most one
-/// hash per core.
+/// hash per core but one.
 pub(crate) async fn hash(password: &Password) -> Result<String, StoreError> {
     let _permit = hashing().acquire().await.map_err(StoreError::other)?;
     let password = password.clone();
@@ -103,8 +103,10 @@ pub(crate) fn hashing() -> &'static Semaphore {
     &HASHING
 }
 
+/// One core fewer than the machine has (at least one): a burst of logins keeps every core but
+/// one busy, and the last serves everyone else's requests.
 pub(crate) fn hashing_permits() -> usize {
-    std::thread::available_parallelism().map_or(2, usize::from)
+    std::thread::available_parallelism().map_or(1, |cores| cores.get().saturating_sub(1).max(1))
 }
 
 /// A hash of no one's password, checked when there is no credential to check, so an unknown or
@@ -121,7 +123,8 @@ fn absent_phc() -> &'static str {
 }
 
 /// Whether `password` matches the PHC string `phc`; with no `phc` (unknown or disabled login) a
-/// dummy hash is checked and the answer is no. On a blocking thread, at most one check per core.
+/// dummy hash is checked and the answer is no. On a blocking thread, at most one check per core
+/// but one.
 pub(crate) async fn verify(password: &Password, phc: Option<&str>) -> Result<bool, StoreError> {
     let _permit = hashing().acquire().await.map_err(StoreError::other)?;
     let password = password.clone();
