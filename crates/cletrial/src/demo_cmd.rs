@@ -567,6 +567,12 @@ pub fn run(args: DemoArgs) -> CmdResult {
             store.close().await;
             return Ok(());
         }
-        crate::serve_cmd::serve(store, args.bind, web::Config::default()).await
+        crate::serve_cmd::serve(
+            store,
+            args.bind,
+            web::Config::default(),
+            web::Limits::default(),
+        )
+        .await
     })
 }

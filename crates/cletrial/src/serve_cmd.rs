@@ -1,6 +1,8 @@
 //! `cletrial serve`: the study team's web application over a study record.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::time::Duration;
 
 use clap::Args;
 use store::{DbUrl, Store};
@@ -10,10 +12,19 @@ use crate::io::{CliError, CmdResult, block_on};
 /// Serve the web application for the study team (login, dashboard, subjects).
 ///
 /// Plain HTTP on a local address by default; put a TLS proxy in front to serve other machines,
-/// with --secure-cookies. Ctrl-C stops it after the requests in flight. Example:
+/// with --secure-cookies.
+///
+/// Slow and idle clients are bounded: request headers must arrive within --header-timeout,
+/// a request body within --body-timeout of its headers (else 408), a kept-alive connection
+/// with nothing to do is closed after --keep-alive-timeout, and at most --max-connections are
+/// served at once (the next wait to be accepted).
+///
+/// Ctrl-C stops it: no new connections, requests in flight get --stop-timeout to finish.
+/// Example:
 ///
 ///   cletrial serve --db sqlite://study.db --bind 127.0.0.1:8080
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ServeArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
     #[arg(long, value_name = "URL")]
@@ -24,6 +35,45 @@ pub struct ServeArgs {
     /// Mark cookies Secure (when users reach the application over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Seconds a client has to send a request's headers (from the connection's opening, or
+    /// from the first byte of a later request); then the connection is closed.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = web::Limits::default().header_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..),
+    )]
+    header_timeout: u64,
+    /// Seconds a request's body has to arrive after its headers; then the answer is 408.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = web::Config::default().body_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..),
+    )]
+    body_timeout: u64,
+    /// Seconds a kept-alive connection may sit idle between requests.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = web::Limits::default().keep_alive_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..),
+    )]
+    keep_alive_timeout: u64,
+    /// Connections served at once; more wait in the listen queue until one closes.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = web::Limits::default().max_connections,
+    )]
+    max_connections: NonZeroUsize,
+    /// Seconds requests in flight have to finish when the server stops.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = web::Limits::default().stop_grace.as_secs(),
+    )]
+    stop_timeout: u64,
 }
 
 pub fn run(args: ServeArgs) -> CmdResult {
@@ -31,14 +81,26 @@ pub fn run(args: ServeArgs) -> CmdResult {
         let store = Store::open(&DbUrl::parse(&args.db)?).await?;
         let config = web::Config {
             secure_cookies: args.secure_cookies,
+            body_timeout: Duration::from_secs(args.body_timeout),
             ..web::Config::default()
         };
-        serve(store, args.bind, config).await
+        let limits = web::Limits {
+            header_timeout: Duration::from_secs(args.header_timeout),
+            keep_alive_timeout: Duration::from_secs(args.keep_alive_timeout),
+            max_connections: args.max_connections,
+            stop_grace: Duration::from_secs(args.stop_timeout),
+        };
+        serve(store, args.bind, config, limits).await
     })
 }
 
 /// Serves the web application over `store` on `bind` until Ctrl-C (shared with `demo`).
-pub(crate) async fn serve(store: Store, bind: SocketAddr, config: web::Config) -> CmdResult {
+pub(crate) async fn serve(
+    store: Store,
+    bind: SocketAddr,
+    config: web::Config,
+    limits: web::Limits,
+) -> CmdResult {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|error| CliError::input(format!("bind: cannot listen on {bind}: {error}")))?;
@@ -50,9 +112,13 @@ pub(crate) async fn serve(store: Store, bind: SocketAddr, config: web::Config) -
             std::future::pending::<()>().await;
         }
     };
-    web::serve(listener, web::router(store.clone(), config), shutdown)
-        .await
-        .map_err(anyhow::Error::from)?;
+    web::serve(
+        listener,
+        web::router(store.clone(), config),
+        limits,
+        shutdown,
+    )
+    .await;
     store.close().await;
     eprintln!("cletrial: stopped");
     Ok(())

@@ -154,7 +154,12 @@ fn pages(c: &mut Criterion) {
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let app = web::router(store, web::Config::default());
-        tokio::spawn(web::serve(listener, app, std::future::pending()));
+        tokio::spawn(web::serve(
+            listener,
+            app,
+            web::Limits::default(),
+            std::future::pending(),
+        ));
         let cookie = session(&client, &base, "inv_A").await;
         (base, cookie)
     });

@@ -299,7 +299,12 @@ fn main() {
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let app = web::router(store, web::Config::default());
-        tokio::spawn(web::serve(listener, app, std::future::pending()));
+        tokio::spawn(web::serve(
+            listener,
+            app,
+            web::Limits::default(),
+            std::future::pending(),
+        ));
         let mut visit_ids = Vec::new();
         for n in 0..CLIENTS[CLIENTS.len() - 1] {
             visit_ids.push(visits(&client, &base, &token, n).await);

@@ -5,6 +5,8 @@
 //! - `session`: session cookies, tokens, and the [`Principal`] extractor (who, with which grants).
 //! - `error`: the one error type of the handlers and the pages it renders.
 //! - `pages`: one module per page (`login`, `dashboard`, `subjects`) and the shared `layout`.
+//! - `server`: the HTTP server ([`serve`]) with its bounds on slow, idle and too many clients
+//!   ([`Limits`]), and the request body's deadline.
 //!
 //! Security model: a session is a random token in an HttpOnly, SameSite=Lax cookie, stored in the
 //! record's database by its SHA-256 only; a login always issues a new token (no fixation) and ends
@@ -18,17 +20,19 @@ mod error;
 mod pages;
 pub mod policy;
 mod security;
+mod server;
 mod session;
 mod study;
 
-use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::middleware;
 use store::Store;
 
 pub use error::PageError;
+pub use server::{Limits, serve};
 pub use session::{Principal, issue_token};
 
 use policy::Routes;
@@ -41,6 +45,9 @@ pub struct Config {
     /// Mark cookies `Secure`: set this when the application is served over HTTPS (behind a TLS
     /// proxy). Off by default because `serve` itself speaks plain HTTP on a local address.
     pub secure_cookies: bool,
+    /// A request's body must have arrived this long after its headers; otherwise the answer is
+    /// 408 and the connection is closed. Default 30 seconds.
+    pub body_timeout: Duration,
 }
 
 impl Default for Config {
@@ -51,6 +58,7 @@ impl Default for Config {
         Config {
             idle_timeout_seconds: 30 * 60,
             secure_cookies: false,
+            body_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -85,19 +93,10 @@ pub fn router(store: Store, config: Config) -> Router {
         .finish()
         .fallback(pages::layout::not_found)
         .layer(middleware::from_fn(security::same_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            server::body_deadline,
+        ))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
-}
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // The client's address reaches the handlers (the login throttle counts per address).
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

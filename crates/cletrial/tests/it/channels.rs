@@ -364,7 +364,7 @@ async fn through_api(store: &Store, acts: &[Act]) {
     let base = format!("http://{}/api/v1", listener.local_addr().expect("address"));
     let app = web::router(store.clone(), web::Config::default());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(web::serve(listener, app, async {
+    let server = tokio::spawn(web::serve(listener, app, web::Limits::default(), async {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::new();
@@ -431,7 +431,7 @@ async fn through_api(store: &Store, acts: &[Act]) {
         post(format!("/subjects/{code}/{path}"), fields).await;
     }
     let _ = stop.send(());
-    server.await.expect("server task").expect("served");
+    server.await.expect("server task");
 }
 
 /// What the record holds for a subject, and the engine's answer on `as_of`, in words.

@@ -4,6 +4,7 @@ mod access;
 mod api;
 mod authz;
 mod browser;
+mod limits;
 mod login;
 mod pages;
 mod requests;

@@ -2,6 +2,7 @@
 //! tests can read, plant and replay.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::date;
 use reqwest::StatusCode;
@@ -11,6 +12,8 @@ use store::{
     Backend, BirthOrAge, ClasiAssessment, NewStudy, NewUser, Password, Role, Sex, Store,
     SubjectData, Throttle, VisitData,
 };
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 
 pub const PASSWORD: &str = "correct horse battery";
 pub const SESSION: &str = "cletrial_session";
@@ -21,16 +24,41 @@ pub struct App {
     pub base: String,
     pub store: Store,
     pub db: TestDb,
+    /// Notified once, stops the server.
+    pub stop: Arc<Notify>,
+    /// Completes when the server has stopped.
+    pub served: JoinHandle<()>,
+}
+
+impl App {
+    /// The server's address (`127.0.0.1:PORT`).
+    pub fn address(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+}
+
+/// A server with the default bounds on connections; see [`spawn_app_with`].
+pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
+    spawn_app_with(backend, config, web::Limits::default()).await
 }
 
 /// Users: `admin` (no site role), `coord_a` (coordinator at A), `monitor_a` (monitor at A),
 /// `coord_b` (coordinator at B). Subjects: A-001 (with a visit and a clear CLASI) and B-001.
-pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
-    spawn_throttled(backend, config, Throttle::default()).await
+pub async fn spawn_app_with(backend: Backend, config: web::Config, limits: web::Limits) -> App {
+    spawn(backend, config, limits, Throttle::default()).await
 }
 
 /// [`spawn_app`] whose store slows password guessing with `throttle`.
 pub async fn spawn_throttled(backend: Backend, config: web::Config, throttle: Throttle) -> App {
+    spawn(backend, config, web::Limits::default(), throttle).await
+}
+
+async fn spawn(
+    backend: Backend,
+    config: web::Config,
+    limits: web::Limits,
+    throttle: Throttle,
+) -> App {
     let db = TestDb::new(backend);
     let (store, admin) = Store::init(
         db.url(),
@@ -116,8 +144,18 @@ pub async fn spawn_throttled(backend: Backend, config: web::Config, throttle: Th
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let store = store.with_throttle(throttle);
     let app = web::router(store.clone(), config);
-    tokio::spawn(web::serve(listener, app, std::future::pending()));
-    App { base, store, db }
+    let stop = Arc::new(Notify::new());
+    let stopped = Arc::clone(&stop);
+    let served = tokio::spawn(web::serve(listener, app, limits, async move {
+        stopped.notified().await;
+    }));
+    App {
+        base,
+        store,
+        db,
+        stop,
+        served,
+    }
 }
 
 pub fn password() -> Password {
