@@ -11,8 +11,9 @@ use crate::io::{CliError, CmdResult, block_on};
 
 /// Serve the web application for the study team (login, dashboard, subjects).
 ///
-/// Plain HTTP on a local address by default; put a TLS proxy in front to serve other machines,
-/// with --secure-cookies.
+/// Plain HTTP on a local address by default. To serve other machines, put a TLS-terminating
+/// reverse proxy (nginx, Caddy) in front, listen on 127.0.0.1 and pass --secure-cookies: cookies
+/// are then marked Secure and every response carries Strict-Transport-Security (one year).
 ///
 /// Slow and idle clients are bounded: request headers must arrive within --header-timeout,
 /// a request body within --body-timeout of its headers (else 408), a kept-alive connection
@@ -32,7 +33,7 @@ pub struct ServeArgs {
     /// The address and port to listen on.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
-    /// Mark cookies Secure (when users reach the application over HTTPS).
+    /// Mark cookies Secure and send HSTS (when users reach the application over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
     /// Seconds a client has to send a request's headers (from the connection's opening, or

@@ -42,8 +42,9 @@ use policy::Routes;
 pub struct Config {
     /// A session unused for longer than this ends (seconds). Default 30 minutes.
     pub idle_timeout_seconds: i64,
-    /// Mark cookies `Secure`: set this when the application is served over HTTPS (behind a TLS
-    /// proxy). Off by default because `serve` itself speaks plain HTTP on a local address.
+    /// Mark cookies `Secure` and send `Strict-Transport-Security` (HSTS, one year) with every
+    /// response: set this when the application is served over HTTPS (behind a TLS proxy). Off
+    /// by default because `serve` itself speaks plain HTTP on a local address.
     pub secure_cookies: bool,
     /// A request's body must have arrived this long after its headers; otherwise the answer is
     /// 408 and the connection is closed. Default 30 seconds.
@@ -97,6 +98,9 @@ pub fn router(store: Store, config: Config) -> Router {
             state.clone(),
             server::body_deadline,
         ))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .with_state(state)
 }

@@ -143,6 +143,31 @@ async fn every_reply_carries_the_security_headers() {
 }
 
 #[tokio::test]
+async fn hsts_is_sent_with_secure_cookies_only() {
+    let hsts = |reply: &Reply| {
+        reply
+            .headers
+            .get("strict-transport-security")
+            .map(|value| value.to_str().expect("ascii").to_owned())
+    };
+    let secure = web::Config {
+        secure_cookies: true,
+        ..web::Config::default()
+    };
+    for (config, expect) in [
+        (web::Config::default(), None),
+        (secure, Some("max-age=31536000".to_owned())),
+    ] {
+        let app = spawn_app(Backend::Sqlite, config).await;
+        let mut browser = Browser::new(&app);
+        assert_eq!(hsts(&browser.get("/login").await), expect, "login page");
+        assert_eq!(hsts(&browser.get("/nowhere").await), expect, "404");
+        let refused = browser.post("/logout", &[], &[]).await;
+        assert_eq!(hsts(&refused), expect, "{}", refused.status);
+    }
+}
+
+#[tokio::test]
 async fn session_cookies_are_http_only_and_same_site() {
     let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
     let mut browser = Browser::new(&app);
