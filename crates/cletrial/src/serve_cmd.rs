@@ -1,5 +1,6 @@
 //! `cletrial serve`: the study team's web application over a study record.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::time::Duration;
@@ -20,7 +21,8 @@ use crate::io::{CliError, CmdResult, block_on};
 /// with nothing to do is closed after --keep-alive-timeout, and at most --max-connections are
 /// served at once (the next wait to be accepted).
 ///
-/// Ctrl-C stops it: no new connections, requests in flight get --stop-timeout to finish.
+/// Ctrl-C or SIGTERM stops it: no new connections, requests in flight get --stop-timeout to
+/// finish, the record is closed, "cletrial: stopped" is printed and the exit status is 0.
 /// Example:
 ///
 ///   cletrial serve --db sqlite://study.db --bind 127.0.0.1:8080
@@ -95,7 +97,8 @@ pub fn run(args: ServeArgs) -> CmdResult {
     })
 }
 
-/// Serves the web application over `store` on `bind` until Ctrl-C (shared with `demo`).
+/// Serves the web application over `store` on `bind` until Ctrl-C or SIGTERM, then closes the
+/// store (shared with `demo`).
 pub(crate) async fn serve(
     store: Store,
     bind: SocketAddr,
@@ -106,21 +109,41 @@ pub(crate) async fn serve(
         .await
         .map_err(|error| CliError::input(format!("bind: cannot listen on {bind}: {error}")))?;
     let address = listener.local_addr().map_err(anyhow::Error::from)?;
-    eprintln!("cletrial: serving on http://{address} (Ctrl-C stops)");
-    let shutdown = async {
-        // If the signal cannot be watched, the server runs until killed.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    web::serve(
-        listener,
-        web::router(store.clone(), config),
-        limits,
-        shutdown,
-    )
-    .await;
+    // Watched before the line below, so a signal sent once it is printed stops the server.
+    let stop = stop_signal()?;
+    eprintln!("cletrial: serving on http://{address} (Ctrl-C or SIGTERM stops)");
+    web::serve(listener, web::router(store.clone(), config), limits, stop).await;
+    // Checkpoints SQLite's write-ahead log into the database file.
     store.close().await;
     eprintln!("cletrial: stopped");
     Ok(())
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM, the signal systemd and container runtimes stop a
+/// service with.
+#[cfg(unix)]
+fn stop_signal() -> Result<impl Future<Output = ()> + Send, CliError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let watch = |kind: SignalKind, name: &str| {
+        signal(kind).map_err(|error| anyhow::format_err!("serve: cannot watch for {name}: {error}"))
+    };
+    let mut interrupt = watch(SignalKind::interrupt(), "SIGINT")?;
+    let mut terminate = watch(SignalKind::terminate(), "SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+/// Completes on Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> Result<impl Future<Output = ()> + Send, CliError> {
+    Ok(async {
+        // If Ctrl-C cannot be watched, the server runs until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    })
 }

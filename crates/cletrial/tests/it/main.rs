@@ -8,6 +8,7 @@ mod import;
 mod protocol;
 mod report;
 mod reproduce;
+mod serve;
 mod simulate;
 mod stats;
 mod store;
