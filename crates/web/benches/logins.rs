@@ -113,6 +113,7 @@ async fn study(db: &TestDb) -> Study {
     tokio::spawn(web::serve(
         listener,
         web::router(store, web::Config::default()),
+        web::Limits::default(),
         std::future::pending(),
     ));
     Study {
