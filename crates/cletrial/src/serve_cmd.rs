@@ -38,6 +38,11 @@ pub struct ServeArgs {
     /// Mark cookies Secure and send HSTS (when users reach the application over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// The address of a reverse proxy in front (repeat for several): for requests from it, the
+    /// client is the last address of its X-Forwarded-For header, so the per-address login
+    /// throttle counts each user's address, not the proxy's.
+    #[arg(long = "trusted-proxy", value_name = "ADDR")]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// Seconds a client has to send a request's headers (from the connection's opening, or
     /// from the first byte of a later request); then the connection is closed.
     #[arg(
@@ -84,6 +89,7 @@ pub fn run(args: ServeArgs) -> CmdResult {
         let store = Store::open(&DbUrl::parse(&args.db)?).await?;
         let config = web::Config {
             secure_cookies: args.secure_cookies,
+            trusted_proxies: args.trusted_proxies,
             body_timeout: Duration::from_secs(args.body_timeout),
             ..web::Config::default()
         };

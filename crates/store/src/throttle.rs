@@ -32,8 +32,11 @@ pub struct Throttle {
     /// Failures free of delay per login name, and per trusted device.
     pub login_free_failures: i64,
     /// Failures free of delay per client address, over all login names (slows spraying one
-    /// password over many logins).
+    /// password over many logins). Everyone behind one address (a clinic's network) shares it.
     pub client_free_failures: i64,
+    /// A client address with no failure for this long starts again from nothing: shorter than
+    /// `forget_seconds`, so a clinic's ordinary typos never add up to a wait.
+    pub client_forget_seconds: i64,
     /// Failures free of delay per signer.
     pub signature_free_failures: i64,
     /// The wait after the first failure past the free ones; each further failure doubles it.
@@ -50,7 +53,8 @@ impl Default for Throttle {
     fn default() -> Throttle {
         Throttle {
             login_free_failures: 5,
-            client_free_failures: 20,
+            client_free_failures: 50,
+            client_forget_seconds: 60 * 60,
             signature_free_failures: 3,
             first_delay_seconds: 30,
             max_delay_seconds: 15 * 60,
@@ -112,6 +116,13 @@ impl Key<'_> {
     /// refuse a burst of right passwords, so only its failures count.
     fn counted_before_check(self) -> bool {
         !matches!(self, Key::Client(_))
+    }
+
+    fn forget_seconds(self, throttle: &Throttle) -> i64 {
+        match self {
+            Key::Client(_) => throttle.client_forget_seconds,
+            _ => throttle.forget_seconds,
+        }
     }
 
     fn free_failures(self, throttle: &Throttle) -> i64 {
@@ -320,7 +331,7 @@ impl Store {
                     key.free_failures(&throttle).into(),
                     throttle.first_delay_seconds.into(),
                     throttle.max_delay_seconds.into(),
-                    (now - throttle.forget_seconds).into(),
+                    (now - key.forget_seconds(&throttle)).into(),
                 ],
             )
             .await?;

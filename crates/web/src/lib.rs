@@ -46,6 +46,10 @@ pub struct Config {
     /// response: set this when the application is served over HTTPS (behind a TLS proxy). Off
     /// by default because `serve` itself speaks plain HTTP on a local address.
     pub secure_cookies: bool,
+    /// Reverse proxies in front: for a request from one, the client's address is the last of
+    /// its `X-Forwarded-For` (the address the proxy saw). Empty by default: the header is the
+    /// client's to write, so it is believed only from a proxy named here.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// A request's body must have arrived this long after its headers; otherwise the answer is
     /// 408 and the connection is closed. Default 30 seconds.
     pub body_timeout: Duration,
@@ -59,6 +63,7 @@ impl Default for Config {
         Config {
             idle_timeout_seconds: 30 * 60,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             body_timeout: Duration::from_secs(30),
         }
     }

@@ -1,6 +1,6 @@
 //! Session cookies and tokens, and the [`Principal`] every page starts from.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
@@ -93,23 +93,47 @@ pub(crate) fn same_token(given: &str, expected: &str) -> bool {
             == 0
 }
 
-/// The address of the client as the server saw it ("unknown" when the server was not told, as
-/// in tests that call the router directly). Behind a reverse proxy it is the proxy's.
+/// The address of the client: as the server saw it, or, from a trusted proxy
+/// (`Config::trusted_proxies`), the last address of its `X-Forwarded-For`; "unknown" when the
+/// server was not told (tests that call the router directly).
 pub(crate) struct ClientAddress(pub(crate) String);
 
-impl<S: Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _: &S,
+        state: &AppState,
     ) -> Result<ClientAddress, Self::Rejection> {
-        let address = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+            .map(|info| info.0.ip());
+        let address = match peer {
+            Some(peer) if state.config.trusted_proxies.contains(&peer) => {
+                forwarded_for(&parts.headers).unwrap_or(peer).to_string()
+            }
+            Some(peer) => peer.to_string(),
+            None => "unknown".to_owned(),
+        };
         Ok(ClientAddress(address))
     }
+}
+
+/// The last address of `X-Forwarded-For`: the one the proxy itself saw (earlier entries are the
+/// client's to write).
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The logged-in user of a request, with their role grants per site.

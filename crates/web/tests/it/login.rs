@@ -365,3 +365,42 @@ async fn a_reset_password_is_changed_before_anything_else() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Behind a proxy named as trusted, the per-address count is per user's address (the last of
+/// X-Forwarded-For); from anyone else the header is the client's own words and is ignored.
+#[tokio::test]
+async fn the_address_behind_a_trusted_proxy_is_the_one_counted() {
+    let throttle = store::Throttle {
+        client_free_failures: 2,
+        ..store::Throttle::default()
+    };
+    for (trusted, other_address_slowed) in [(true, false), (false, true)] {
+        let config = web::Config {
+            trusted_proxies: if trusted {
+                vec!["127.0.0.1".parse().expect("address")]
+            } else {
+                Vec::new()
+            },
+            ..web::Config::default()
+        };
+        let app = spawn_throttled(Backend::Sqlite, config, throttle).await;
+        let mut browser = Browser::new(&app);
+        let mut attempt = async |login: &str, forwarded: &str| {
+            let token = browser.get("/login").await.form_token();
+            let form = [("login", login), ("password", "guess"), ("csrf", &token)];
+            let header = [("x-forwarded-for", forwarded)];
+            browser.post("/login", &form, &header).await.status
+        };
+        for login in ["nobody1", "nobody2"] {
+            // The first entry is the client's to write; the proxy's own is the last.
+            let status = attempt(login, "10.9.9.9, 198.51.100.7").await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "trusted {trusted}");
+        }
+        let other = attempt("nobody3", "203.0.113.5").await;
+        assert_eq!(
+            other == StatusCode::TOO_MANY_REQUESTS,
+            other_address_slowed,
+            "trusted {trusted}: {other}"
+        );
+    }
+}
