@@ -24,9 +24,10 @@ pub(crate) fn code(field: &str, text: &str, max: usize) -> Result<String, StoreE
     Ok(text.to_owned())
 }
 
-/// Free text shown to people (names, titles): non-blank, at most `max` characters, no control
-/// characters.
+/// Free text shown to people (names, titles, notes, verbatim terms): non-blank, at most `max`
+/// characters, no control characters.
 pub(crate) fn label(field: &str, text: &str, max: usize) -> Result<String, StoreError> {
+    printable(field, text)?;
     let text = text.trim();
     if text.is_empty() {
         return Err(StoreError::invalid(field, "is required"));
@@ -37,10 +38,29 @@ pub(crate) fn label(field: &str, text: &str, max: usize) -> Result<String, Store
             format!("is longer than {max} characters"),
         ));
     }
-    if text.chars().any(char::is_control) {
-        return Err(StoreError::invalid(field, "contains control characters"));
-    }
     Ok(text.to_owned())
+}
+
+/// Refuses a control character (C0 U+0000 to U+001F, DEL, C1 U+0080 to U+009F) in free text,
+/// naming where it is as typed: it shows as nothing on a page yet stays in the record and its
+/// exports (a NUL ends a C string, an ESC rewrites a terminal). Every free-text field is one
+/// line (the forms have no text areas), so a tab or a line break inside the text is refused
+/// too; white space around it is trimmed, never kept, as everywhere. The one check of every
+/// channel's free text: labels, reasons, waivers.
+pub(crate) fn printable(field: &str, text: &str) -> Result<(), StoreError> {
+    let kept = text.trim();
+    let before = text[..text.len() - text.trim_start().len()].chars().count();
+    match kept.chars().enumerate().find(|(_, c)| c.is_control()) {
+        Some((index, c)) => Err(StoreError::invalid(
+            field,
+            format!(
+                "contains a control character (U+{:04X} at position {}); remove it",
+                u32::from(c),
+                before + index + 1
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A date that must not lie after `today` (UTC).

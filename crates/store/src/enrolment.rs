@@ -246,9 +246,10 @@ pub(crate) async fn enrol(
     let waiver = enrolment
         .waiver
         .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty());
-    match (eligible, waiver) {
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| check::label("waiver", text, 1000))
+        .transpose()?;
+    match (eligible, &waiver) {
         (true, Some(_)) => {
             return Err(StoreError::invalid(
                 "waiver",

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Store;
 use crate::auth::Actor;
+use crate::check;
 use crate::error::StoreError;
 use crate::schema::{API_TOKEN, USER};
 use crate::value::Value;
@@ -108,6 +109,7 @@ impl Store {
                 format!("must have at least {MIN_TOKEN_CHARS} characters"),
             ));
         }
+        check::printable("label", label)?;
         let label = label.trim();
         if label.is_empty() {
             return Err(StoreError::invalid(
@@ -315,6 +317,11 @@ mod tests {
         for (token, label, field) in [
             ("f".repeat(MIN_TOKEN_CHARS - 1), "ok", "token"),
             ("f".repeat(MIN_TOKEN_CHARS), "  ", "label"),
+            (
+                "f".repeat(MIN_TOKEN_CHARS),
+                "nightly\u{1b}[2J export",
+                "label",
+            ),
         ] {
             let refused = store
                 .create_token(&admin, "ann", label, &token, default_token_expiry())

@@ -17,8 +17,9 @@ pub struct Reason(String);
 impl Reason {
     const MAX_CHARS: usize = 1000;
 
-    /// A reason is non-blank text of at most 1000 characters.
+    /// A reason is non-blank text of at most 1000 characters, without control characters.
     pub fn new(text: &str) -> Result<Reason, StoreError> {
+        crate::check::printable("reason", text)?;
         let text = text.trim();
         if text.is_empty() {
             return Err(StoreError::ReasonRequired);

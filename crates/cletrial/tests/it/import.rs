@@ -25,6 +25,7 @@ both_backends!(
     a_changed_value_is_an_audited_change,
     enrolment_by_import_needs_an_eligible_checklist_or_a_waiver,
     a_row_marks_its_result_entered_in_error,
+    free_text_with_a_control_character_is_refused,
 );
 
 fn example(name: &str) -> PathBuf {
@@ -418,4 +419,61 @@ fn a_row_marks_its_result_entered_in_error(backend: Backend) {
     let again = cli.import(&file, &mapping).ok_json();
     assert_eq!(again["voided"], 0, "{again}");
     assert_eq!(cli.events(), after, "nothing more");
+}
+
+/// A free-text cell with a control character (an ESC from a terminal) is refused naming its
+/// line and column with the store's message, as the pages and the API refuse it, and nothing
+/// is imported; so is an import reason with one.
+fn free_text_with_a_control_character_is_refused(backend: Backend) {
+    let cli = Cli::with_examples(backend);
+    let before = cli.events();
+    let text = std::fs::read_to_string(example("adverse_events.csv")).expect("example");
+    let text = text.replace(
+        "tired in the afternoons",
+        "tired\u{1b}[0m in the afternoons",
+    );
+    let run = cli.import(
+        &cli.write("escaped.csv", &text),
+        &example("adverse_events.toml"),
+    );
+    assert_eq!(run.status, 1, "{run:?}");
+    let report = run.json();
+    let rejected = report["rejected"].as_array().expect("rejected rows");
+    assert_eq!(rejected.len(), 1, "{report:#}");
+    assert_eq!(
+        (
+            &rejected[0]["line"],
+            &rejected[0]["column"],
+            &rejected[0]["reason"]
+        ),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!("ae_verbatim"),
+            &serde_json::json!("contains a control character (U+001B at position 6); remove it")
+        ),
+        "{report:#}"
+    );
+    assert_eq!(cli.events(), before, "nothing was written");
+    let run = cli.run(
+        &[
+            "import",
+            "--as",
+            "bob",
+            "--input",
+            &path(&example("adverse_events.csv")),
+            "--mapping",
+            &path(&example("adverse_events.toml")),
+            "--reason",
+            "REDCap\u{1b}[2J export",
+        ],
+        AS_BOB,
+    );
+    assert_eq!(run.status, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("reason: contains a control character (U+001B at position 7); remove it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(cli.events(), before, "nothing was written");
 }

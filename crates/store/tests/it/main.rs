@@ -33,6 +33,7 @@ mod crash;
 mod doses;
 mod engine;
 mod enrolment;
+mod free_text;
 mod group;
 mod migration;
 mod missing;

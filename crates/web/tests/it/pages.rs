@@ -600,6 +600,56 @@ async fn screening_shows_each_criterion_and_only_an_eligible_candidate_is_enroll
     assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
 }
 
+/// A waiver with a control character (an ESC pasted from a terminal) comes back next to the
+/// waiver, as typed, with the store's message, and nothing is enrolled. The enrolment form
+/// keeps the consent date recorded at screening, so it never asks a reason for moving it.
+#[tokio::test]
+async fn a_control_character_comes_back_next_to_its_field() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut coord = User::new(&app, "coord_a").await;
+    let failing = coord
+        .post("/screening", &candidate("A-103", &[("max_erythema", "1")]))
+        .await;
+    assert_eq!(failing.status, StatusCode::SEE_OTHER, "{}", failing.body);
+    let mut inv = User::new(&app, "inv_a").await;
+    let typed = "labs lost\u{1b}[2J, repeated at baseline";
+    let refused = inv
+        .post(
+            "/subjects/A-103/enrol",
+            &[("enrolment_date", "2025-03-02"), ("waiver", typed)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(
+            "id=\"waiver-error\">contains a control character (U+001B at position 10); remove it<"
+        ),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(&format!("value=\"{typed}\"")));
+    let subject = app.store.subject_by_code("A-103").await.expect("subject");
+    assert_eq!(subject.data.enrolment_date, None, "nothing enrolled");
+    let enrolled = inv
+        .post(
+            "/subjects/A-103/enrol",
+            &[
+                ("enrolment_date", "2025-03-02"),
+                ("waiver", "labs lost, repeated at baseline"),
+            ],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER, "{}", enrolled.body);
+    let subject = app.store.subject_by_code("A-103").await.expect("subject");
+    assert_eq!(
+        (subject.data.consent_date, subject.data.enrolment_date),
+        (
+            Some(jiff::civil::date(2025, 3, 1)),
+            Some(jiff::civil::date(2025, 3, 2))
+        )
+    );
+}
+
 #[tokio::test]
 async fn a_grade_3_adverse_event_raises_the_alert_everywhere() {
     let app = clinical_app(Backend::Sqlite).await;
