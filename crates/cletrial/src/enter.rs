@@ -369,6 +369,7 @@ pub async fn enter(
                     consent_date: subject.data.consent_date.unwrap_or(enrolment_date),
                     enrolment_date,
                     waiver: None,
+                    reason: None,
                 })
                 .await?
         }

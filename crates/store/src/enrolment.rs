@@ -40,6 +40,9 @@ pub struct Enrolment {
     /// Why an investigator enrols a subject whose latest checklist is not eligible (or is
     /// incomplete); refused when the checklist says eligible.
     pub waiver: Option<String>,
+    /// Why `consent_date` moves the consent date recorded at screening: required then (a
+    /// change of an entered value, whatever the channel), refused otherwise.
+    pub reason: Option<String>,
 }
 
 impl SubjectData {
@@ -249,6 +252,7 @@ pub(crate) async fn enrol(
         .filter(|text| !text.trim().is_empty())
         .map(|text| check::label("waiver", text, 1000))
         .transpose()?;
+    let consent_reason = consent_reason(writer, &current, enrolment)?;
     match (eligible, &waiver) {
         (true, Some(_)) => {
             return Err(StoreError::invalid(
@@ -278,6 +282,25 @@ pub(crate) async fn enrol(
         )
         .await?;
     }
+    // The consent date moved is its own change, with its own reason, before the enrolment.
+    let mut based_on = enrolment.based_on;
+    if let Some(reason) = &consent_reason {
+        let consented = SubjectData {
+            consent_date: Some(enrolment.consent_date),
+            ..current.data.clone()
+        };
+        based_on = subjects::update_subject(
+            writer,
+            actor,
+            current.id,
+            based_on,
+            &consented,
+            reason,
+            subjects::Enrolling::No,
+        )
+        .await?
+        .version;
+    }
     // A batch run for a reason (an import) records that reason, as on its other events.
     let reason = match writer.note() {
         Some(note) => note.clone(),
@@ -290,7 +313,7 @@ pub(crate) async fn enrol(
         writer,
         actor,
         current.id,
-        enrolment.based_on,
+        based_on,
         &data,
         &reason,
         subjects::Enrolling::Yes,
@@ -311,6 +334,40 @@ pub(crate) async fn enrol(
         writer.create(&DEVIATION, deviation.changes()?).await?;
     }
     Ok(enrolled)
+}
+
+/// The reason for moving the consent date recorded at screening, when the enrolment moves it:
+/// the one given, or the batch's (an import), else refused as any change without a reason is.
+/// A reason when the date does not move is refused: it would explain no change.
+fn consent_reason(
+    writer: &Writer,
+    current: &Subject,
+    enrolment: &Enrolment,
+) -> Result<Option<Reason>, StoreError> {
+    let given = enrolment
+        .reason
+        .as_deref()
+        .filter(|text| !text.trim().is_empty())
+        .map(Reason::new)
+        .transpose()?;
+    let recorded = current.data.consent_date;
+    if recorded.is_none_or(|date| date == enrolment.consent_date) {
+        return match (given, recorded) {
+            (None, _) => Ok(None),
+            (Some(_), Some(date)) => Err(StoreError::invalid(
+                "reason",
+                format!("the consent date stays {date}: there is no change to give a reason for"),
+            )),
+            (Some(_), None) => Err(StoreError::invalid(
+                "reason",
+                "no consent date was recorded: there is no change to give a reason for",
+            )),
+        };
+    }
+    match given.or_else(|| writer.note().cloned()) {
+        Some(reason) => Ok(Some(reason)),
+        None => Err(StoreError::ReasonRequired),
+    }
 }
 
 impl Store {

@@ -398,6 +398,7 @@ pub async fn enrolled_in(
                     consent_date: subject.data.consent_date.unwrap_or(enrolment_date),
                     enrolment_date,
                     waiver: None,
+                    reason: None,
                 })
                 .await
         }

@@ -167,6 +167,7 @@ pub async fn row(import: &mut Import<'_>, keyed: &Keyed<'_>) -> Result<Done, Ref
                 consent_date: subject.data.consent_date.unwrap_or(enrolment_date),
                 enrolment_date,
                 waiver: screened.waiver.clone(),
+                reason: None,
             };
             batch.enrol(&enrolment).await.map_err(fail)?;
             Ok(match done {

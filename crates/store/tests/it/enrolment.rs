@@ -4,8 +4,8 @@
 
 use protocol::eligibility::Candidate;
 use store::{
-    Backend, BirthOrAge, DeviationCategory, Enrolment, NewUser, ProtocolDeviation, Role,
-    StoreError, SubjectData,
+    Backend, BirthOrAge, DeviationCategory, Enrolment, EventFilter, NewUser, ProtocolDeviation,
+    Role, StoreError, SubjectData,
 };
 
 use crate::fixture::{Fixture, days_ago, fixture, password, subject_data};
@@ -15,6 +15,7 @@ both_backends!(
     an_investigator_may_enrol_under_a_waiver_with_a_reason,
     the_checklist_reads_the_age_as_entered,
     enrolment_is_its_own_command,
+    moving_the_recorded_consent_date_needs_a_reason,
 );
 
 #[track_caller]
@@ -53,6 +54,7 @@ fn enrolment(subject: &store::Subject, waiver: Option<&str>) -> Enrolment {
         consent_date: subject.data.consent_date.expect("consented"),
         enrolment_date: days_ago(20),
         waiver: waiver.map(str::to_owned),
+        reason: None,
     }
 }
 
@@ -319,4 +321,114 @@ async fn enrolment_is_its_own_command(backend: Backend) {
         Err(StoreError::Conflict(conflict)) => assert_eq!(conflict.changed_by, "inv"),
         other => panic!("a stale enrolment was not a conflict: {other:?}"),
     }
+}
+
+/// Enrolment with a consent date other than the one recorded at screening changes an entered
+/// value: refused without a reason (nothing written), recorded as its own change with the
+/// reason given (or an import's) before the enrolment; a reason for no change is refused.
+async fn moving_the_recorded_consent_date_needs_a_reason(backend: Backend) {
+    let f = fixture(backend).await;
+    let inv = &f.investigator;
+    let eligible = store::testing::eligible_candidate();
+    let (subject, _) = f
+        .store
+        .screen(inv, &subject_data("P-001"), &eligible)
+        .await
+        .expect("screened");
+    let moved = |reason: Option<&str>| Enrolment {
+        consent_date: days_ago(31),
+        reason: reason.map(str::to_owned),
+        ..enrolment(&subject, None)
+    };
+    let before = f.event_count().await;
+    for blank in [None, Some("  ")] {
+        match f.store.enrol(inv, &moved(blank)).await {
+            Err(StoreError::ReasonRequired) => {}
+            other => panic!("a moved consent date needs a reason, got {other:?}"),
+        }
+    }
+    let message = refused(
+        f.store
+            .enrol(
+                inv,
+                &Enrolment {
+                    reason: Some("signed earlier".into()),
+                    ..enrolment(&subject, None)
+                },
+            )
+            .await,
+        "reason",
+    );
+    assert!(
+        message.contains("no change to give a reason for"),
+        "{message}"
+    );
+    assert_eq!(f.event_count().await, before, "a refusal writes nothing");
+    let why = "the consent form is dated a day earlier";
+    let enrolled = f
+        .store
+        .enrol(inv, &moved(Some(why)))
+        .await
+        .expect("enrolled");
+    assert_eq!(enrolled.data.consent_date, Some(days_ago(31)));
+    assert_eq!(enrolled.data.enrolment_date, Some(days_ago(20)));
+    let reasons = |code: &'static str| {
+        let store = f.store.clone();
+        async move {
+            let filter = EventFilter {
+                subject: Some(code.to_owned()),
+                since: None,
+            };
+            store
+                .audit_page(&filter, 0, 1000)
+                .await
+                .expect("trail")
+                .into_iter()
+                .filter(|event| event.action == "update")
+                .map(|event| {
+                    (
+                        event.field.unwrap_or_default(),
+                        event.reason.unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        reasons("P-001").await,
+        [
+            ("consent_date".to_owned(), why.to_owned()),
+            (
+                "enrolment_date".to_owned(),
+                "enrolment after an eligible screening".to_owned()
+            ),
+        ]
+    );
+    // An import moves it with the import's reason.
+    let (imported, _) = f
+        .store
+        .screen(inv, &subject_data("P-002"), &eligible)
+        .await
+        .expect("screened");
+    let mut batch = f
+        .store
+        .batch(inv, Some("paper CRFs entered"))
+        .await
+        .expect("batch");
+    batch
+        .enrol(&Enrolment {
+            consent_date: days_ago(31),
+            ..enrolment(&imported, None)
+        })
+        .await
+        .expect("enrolled by the batch");
+    batch.commit().await.expect("committed");
+    assert_eq!(
+        reasons("P-002").await,
+        [
+            ("consent_date".to_owned(), "paper CRFs entered".to_owned()),
+            ("enrolment_date".to_owned(), "paper CRFs entered".to_owned()),
+        ]
+    );
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }

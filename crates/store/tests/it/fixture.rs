@@ -118,6 +118,7 @@ impl Fixture {
                     consent_date: data.consent_date.expect("consented"),
                     enrolment_date: on,
                     waiver: None,
+                    reason: None,
                 },
             )
             .await

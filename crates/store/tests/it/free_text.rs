@@ -162,6 +162,7 @@ async fn free_text_refuses_control_characters(backend: store::Backend) {
         consent_date: unfit.data.consent_date.expect("consented"),
         enrolment_date: days_ago(20),
         waiver: Some("labs lost\u{1b}".into()),
+        reason: None,
     };
     let before = f.event_count().await;
     refused(f.store.enrol(inv, &waived).await, "waiver", "U+001B", 10);

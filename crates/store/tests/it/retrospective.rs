@@ -109,6 +109,7 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
                     consent_date: review,
                     enrolment_date: index,
                     waiver: None,
+                    reason: None,
                 },
             )
             .await,

@@ -269,6 +269,11 @@ pub(crate) struct EnrolIn {
     #[serde(default)]
     #[schema(min_length = 1)]
     waiver: Option<String>,
+    /// Why `consent_date` differs from the consent date recorded at screening: a change of an
+    /// entered value, so required then (422 on `reason` without it) and refused otherwise.
+    #[serde(default)]
+    #[schema(min_length = 1)]
+    reason: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/enrolment", tag = "subjects",
@@ -297,6 +302,7 @@ pub(crate) async fn enrol(
         consent_date: input.consent_date,
         enrolment_date: input.enrolment_date,
         waiver: input.waiver.clone(),
+        reason: input.reason.clone(),
     };
     match state.store.enrol(&principal.0.actor, &enrolment).await {
         Ok(enrolled) => Ok(json(

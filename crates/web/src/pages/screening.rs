@@ -454,6 +454,7 @@ pub(crate) async fn enrol(
             consent_date: subject.data.consent_date.unwrap_or(date),
             enrolment_date: date,
             waiver,
+            reason: None,
         };
         match state.store.enrol(&principal.actor, &enrolment).await {
             Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}")).into_response()),

@@ -2,6 +2,8 @@
 //! errors a script gets (field named, 422, 409 with both versions, never a 5xx), and the OpenAPI
 //! document covering every API route.
 
+mod strict;
+
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::Backend;

@@ -167,6 +167,7 @@ async fn enter(store: &Store) {
                 consent_date: consent,
                 enrolment_date,
                 waiver: None,
+                reason: None,
             };
             store.enrol(actor, &enrolment).await.expect("enrol");
         }
