@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::records::{Correction, save};
+use crate::api::records::{correctable, save};
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
@@ -101,6 +101,7 @@ pub(crate) async fn decision(
 
 /// The investigator's record of the protocol's decision on a date.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct DecisionIn {
     /// The date decided on; today when absent. The server recomputes the decision for it.
     #[schema(value_type = Option<String>, format = Date)]
@@ -244,43 +245,41 @@ pub(crate) async fn adverse_events(
     Ok(json(StatusCode::OK, &events))
 }
 
-/// An adverse event, graded by CTCAE v5.0.
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct AdverseEventIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    /// A CTCAE v5.0 term: its id (`peripheral_sensory_neuropathy`), the term as printed
-    /// (`Peripheral sensory neuropathy`) or its MedDRA code, in any case and spacing. Anything
-    /// else is refused with the nearest terms.
-    #[schema(min_length = 1, example = "Peripheral sensory neuropathy")]
-    term: String,
-    /// The reporter's words, when they say more than the term (required for an "Other,
-    /// specify" term).
-    #[serde(default)]
-    verbatim: Option<String>,
-    #[schema(value_type = String, format = Date)]
-    start_date: Date,
-    #[schema(value_type = Option<String>, format = Date)]
-    #[serde(default)]
-    end_date: Option<Date>,
-    /// CTCAE grade 1 to 5.
-    #[schema(minimum = 1, maximum = 5)]
-    grade: u8,
-    serious: bool,
-    #[schema(pattern = "^(unrelated|unlikely|possible|probable|definite)$")]
-    causality: String,
-    /// After CDISC AEACN.
-    #[schema(
-        pattern = "^(dose_not_changed|dose_reduced|dose_increased|drug_interrupted|drug_withdrawn|not_applicable|unknown)$"
-    )]
-    action_taken: String,
-    /// After CDISC AEOUT.
-    #[schema(
-        pattern = "^(recovered|recovering|not_recovered|recovered_with_sequelae|fatal|unknown)$"
-    )]
-    outcome: String,
+correctable! {
+    /// An adverse event, graded by CTCAE v5.0.
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct AdverseEventIn {
+        /// A CTCAE v5.0 term: its id (`peripheral_sensory_neuropathy`), the term as printed
+        /// (`Peripheral sensory neuropathy`) or its MedDRA code, in any case and spacing. Anything
+        /// else is refused with the nearest terms.
+        #[schema(min_length = 1, example = "Peripheral sensory neuropathy")]
+        term: String,
+        /// The reporter's words, when they say more than the term (required for an "Other,
+        /// specify" term).
+        #[serde(default)]
+        verbatim: Option<String>,
+        #[schema(value_type = String, format = Date)]
+        start_date: Date,
+        #[schema(value_type = Option<String>, format = Date)]
+        #[serde(default)]
+        end_date: Option<Date>,
+        /// CTCAE grade 1 to 5.
+        #[schema(minimum = 1, maximum = 5)]
+        grade: u8,
+        serious: bool,
+        #[schema(pattern = "^(unrelated|unlikely|possible|probable|definite)$")]
+        causality: String,
+        /// After CDISC AEACN.
+        #[schema(
+            pattern = "^(dose_not_changed|dose_reduced|dose_increased|drug_interrupted|drug_withdrawn|not_applicable|unknown)$"
+        )]
+        action_taken: String,
+        /// After CDISC AEOUT.
+        #[schema(
+            pattern = "^(recovered|recovering|not_recovered|recovered_with_sequelae|fatal|unknown)$"
+        )]
+        outcome: String,
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/adverse-events", tag = "clinical",
@@ -304,6 +303,7 @@ pub(crate) async fn add_adverse_event(
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::RecordAdverseEvent).await?;
     let input: AdverseEventIn = parse(&body)?;
+    let correction = input.correction();
     let record = AdverseEvent {
         subject_id: subject.id,
         term: AdverseEvent::term_named(&input.term)?,
@@ -318,6 +318,6 @@ pub(crate) async fn add_adverse_event(
         action_taken: ActionTaken::parse(&input.action_taken)?,
         outcome: Outcome::parse(&input.outcome)?,
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     Ok(json(status, &adverse_event_out(&stored)))
 }

@@ -11,27 +11,25 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::records::{Correction, save};
+use crate::api::records::{correctable, save};
 use crate::api::visits::Saved;
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
 
-/// An event the protocol's stopping rules or deviations read.
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct EventIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    #[schema(
-        pattern = "^(pregnancy|consent_withdrawn|physician_decision|life_threatening|concomitant_change)$"
-    )]
-    event: String,
-    #[schema(value_type = String, format = Date)]
-    occurred_on: Date,
-    #[serde(default)]
-    note: Option<String>,
+correctable! {
+    /// An event the protocol's stopping rules or deviations read.
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct EventIn {
+        #[schema(
+            pattern = "^(pregnancy|consent_withdrawn|physician_decision|life_threatening|concomitant_change)$"
+        )]
+        event: String,
+        #[schema(value_type = String, format = Date)]
+        occurred_on: Date,
+        #[serde(default)]
+        note: Option<String>,
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/events", tag = "clinical",
@@ -55,32 +53,31 @@ pub(crate) async fn add_event(
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: EventIn = parse(&body)?;
+    let correction = input.correction();
     let record = ProtocolEvent {
         subject_id: subject.id,
         occurred_on: input.occurred_on,
         event: EventType::parse(&input.event)?,
         note: input.note.filter(|note| !note.trim().is_empty()),
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     Ok(json(status, &Saved::new(&stored)))
 }
 
-/// How participation ended.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-pub(crate) struct DispositionIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    /// After CDISC DSDECOD: `completed`, `adverse_event`, `lack_of_efficacy`,
-    /// `withdrawal_by_subject`, `physician_decision`, `pregnancy`, `lost_to_follow_up`,
-    /// `death`, `protocol_deviation`, `screen_failure`, `other`.
-    status: String,
-    #[schema(value_type = String, format = Date)]
-    disposition_date: Date,
-    /// Required for `other`.
-    #[serde(default)]
-    details: Option<String>,
+correctable! {
+    /// How participation ended.
+    #[derive(Debug, Deserialize, Serialize, ToSchema)]
+    struct DispositionIn {
+        /// After CDISC DSDECOD: `completed`, `adverse_event`, `lack_of_efficacy`,
+        /// `withdrawal_by_subject`, `physician_decision`, `pregnancy`, `lost_to_follow_up`,
+        /// `death`, `protocol_deviation`, `screen_failure`, `other`.
+        status: String,
+        #[schema(value_type = String, format = Date)]
+        disposition_date: Date,
+        /// Required for `other`.
+        #[serde(default)]
+        details: Option<String>,
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/disposition", tag = "clinical",
@@ -104,54 +101,53 @@ pub(crate) async fn add_disposition(
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: DispositionIn = parse(&body)?;
+    let correction = input.correction();
     let record = Disposition {
         subject_id: subject.id,
         status: DispositionStatus::parse(&input.status)?,
         disposition_date: input.disposition_date,
         details: input.details.filter(|details| !details.trim().is_empty()),
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     Ok(json(status, &Saved::new(&stored)))
 }
 
-/// A medication other than the study drug, coded; blank or absent dose fields are not known.
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct ConmedIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    /// From the drug vocabulary, by code or name (`prednisone`, `Hydroxychloroquine`); a
-    /// medication not listed is `other`, named in `verbatim`.
-    #[schema(example = "prednisone")]
-    drug: String,
-    /// As written, when it says more than the drug's name.
-    #[serde(default)]
-    verbatim: Option<String>,
-    /// Amount per dose, decimal text in `unit`.
-    #[schema(example = "10")]
-    #[serde(default)]
-    amount: Option<String>,
-    /// `mg` (default), `g` or `ug`.
-    #[serde(default)]
-    unit: Option<String>,
-    /// A CDISC frequency term or its words: `QD`, `QOD`, `twice daily`, `PRN`.
-    #[schema(example = "QD")]
-    #[serde(default)]
-    frequency: Option<String>,
-    /// A CDISC route or its words: `ORAL`, `TOPICAL`, `by mouth`, `IV`.
-    #[serde(default)]
-    route: Option<String>,
-    #[serde(default)]
-    indication: Option<String>,
-    #[schema(value_type = Option<String>, format = Date)]
-    #[serde(default)]
-    start_date: Option<Date>,
-    #[schema(value_type = Option<String>, format = Date)]
-    #[serde(default)]
-    end_date: Option<Date>,
-    #[serde(default)]
-    ongoing: bool,
+correctable! {
+    /// A medication other than the study drug, coded; blank or absent dose fields are not known.
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct ConmedIn {
+        /// From the drug vocabulary, by code or name (`prednisone`, `Hydroxychloroquine`); a
+        /// medication not listed is `other`, named in `verbatim`.
+        #[schema(example = "prednisone")]
+        drug: String,
+        /// As written, when it says more than the drug's name.
+        #[serde(default)]
+        verbatim: Option<String>,
+        /// Amount per dose, decimal text in `unit`.
+        #[schema(example = "10")]
+        #[serde(default)]
+        amount: Option<String>,
+        /// `mg` (default), `g` or `ug`.
+        #[serde(default)]
+        unit: Option<String>,
+        /// A CDISC frequency term or its words: `QD`, `QOD`, `twice daily`, `PRN`.
+        #[schema(example = "QD")]
+        #[serde(default)]
+        frequency: Option<String>,
+        /// A CDISC route or its words: `ORAL`, `TOPICAL`, `by mouth`, `IV`.
+        #[serde(default)]
+        route: Option<String>,
+        #[serde(default)]
+        indication: Option<String>,
+        #[schema(value_type = Option<String>, format = Date)]
+        #[serde(default)]
+        start_date: Option<Date>,
+        #[schema(value_type = Option<String>, format = Date)]
+        #[serde(default)]
+        end_date: Option<Date>,
+        #[serde(default)]
+        ongoing: bool,
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/conmeds", tag = "clinical",
@@ -175,6 +171,7 @@ pub(crate) async fn add_conmed(
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: ConmedIn = parse(&body)?;
+    let correction = input.correction();
     let text = |text: &Option<String>| text.clone().unwrap_or_default();
     let dose = ConcomitantMedication::dose_named(
         &text(&input.amount),
@@ -195,6 +192,6 @@ pub(crate) async fn add_conmed(
         end_date: input.end_date,
         ongoing: input.ongoing,
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     Ok(json(status, &Saved::new(&stored)))
 }

@@ -5,12 +5,15 @@
 //!
 //! Every handler checks the policy before it reads the body, so a refused user learns nothing
 //! from the validation of their input; bodies are then read field by field, and a bad one is a
-//! 422 naming the field (its JSON path).
+//! 422 naming the field (its JSON path) in words. A body is one JSON object of the fields its
+//! type declares: an unknown field, or text after the object, is refused, not ignored.
 //!
-//! Modules: `error` (the one error type), `subjects` (list, read, screen, enrol, history),
+//! Modules: `body` (reading a body, serde's refusals in words), `error` (the one error type),
+//! `subjects` (list, read, screen, enrol, history),
 //! `visits` (visits, CLASI, SLEDAI-2K, labs, doses, signatures), `clinical` (the protocol
 //! decision and adverse events), `queries` (data queries), `openapi` (the document).
 
+mod body;
 mod clinical;
 mod course;
 pub(crate) mod error;
@@ -24,12 +27,12 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use store::{Subject, Visit};
 
 use crate::AppState;
 use crate::policy::{Action, Routes};
 use crate::session::ApiPrincipal;
+pub(crate) use body::parse;
 use error::ApiError;
 
 /// The API's routes (each listed in `policy::ENDPOINTS`).
@@ -105,18 +108,6 @@ pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-}
-
-/// A request body read after the policy check; a field that does not fit is named by its JSON
-/// path.
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
-        let message = error.into_inner().to_string();
-        ApiError::Invalid { field, message }
-    })
 }
 
 /// The subject `code` once `principal` may do `action` at its site (404 for another site's).

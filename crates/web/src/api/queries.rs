@@ -72,6 +72,7 @@ pub(crate) async fn list(
 
 /// A question about one field of one record of the subject.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct QueryIn {
     /// The kind of record, as in the audit trail (`clasi`, `lab`, `subject`, ...).
     #[schema(min_length = 1)]
@@ -151,6 +152,7 @@ async fn answered(
 
 /// The site's answer.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct AnswerIn {
     /// The query's version as read.
     version: i64,
@@ -189,6 +191,7 @@ pub(crate) async fn answer(
 
 /// Closing a query as read.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct CloseIn {
     /// The query's version as read.
     version: i64,

@@ -16,19 +16,52 @@ use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
 
-/// Which record a body corrects: absent to add a new one.
-#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+/// Which record a body corrects: none to add a new one.
+#[derive(Debug)]
 pub(crate) struct Correction {
-    /// The record to correct; absent to add a new one.
-    #[serde(default)]
     pub(crate) id: Option<i64>,
-    /// The version of that record as read (required with `id`).
-    #[serde(default)]
     pub(crate) version: Option<i64>,
-    /// Why it is corrected (required with `id`).
-    #[serde(default)]
     pub(crate) reason: Option<String>,
 }
+
+/// Declares the body of a form that adds a record or, given `id`, `version` and `reason`,
+/// corrects the record it names: the struct with those three fields first (declared here, not
+/// flattened from a struct, so that serde can name every field a body allows when it refuses
+/// an unknown one), unknown fields refused, and `correction()`.
+macro_rules! correctable {
+    (
+        $(#[$meta:meta])*
+        struct $name:ident {
+            $($(#[$field_meta:meta])* $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct $name {
+            /// The record to correct; absent to add a new one.
+            #[serde(default)]
+            id: Option<i64>,
+            /// The version of that record as read (required with `id`).
+            #[serde(default)]
+            version: Option<i64>,
+            /// Why it is corrected (required with `id`).
+            #[serde(default)]
+            reason: Option<String>,
+            $($(#[$field_meta])* $field: $ty,)*
+        }
+
+        impl $name {
+            fn correction(&self) -> $crate::api::records::Correction {
+                $crate::api::records::Correction {
+                    id: self.id,
+                    version: self.version,
+                    reason: self.reason.clone(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use correctable;
 
 /// Adds `data`, or corrects the record the body names: 201 for a new record, 200 for a
 /// correction. A record of another subject is not found.
@@ -66,6 +99,7 @@ pub(crate) async fn save<T: SubjectRecord>(
 
 /// A record marked entered in error.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct VoidIn {
     /// The record's version as read.
     version: i64,

@@ -115,6 +115,7 @@ pub(crate) async fn read(
 
 /// A candidate to register at screening. Give either `birth_date` or `age_years`.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ScreenIn {
     /// The site's code.
     #[schema(min_length = 1)]
@@ -257,6 +258,7 @@ pub(crate) async fn screen(
 
 /// Consent and enrolment of a screened subject.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct EnrolIn {
     /// The subject's version as read.
     version: i64,

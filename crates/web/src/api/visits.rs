@@ -15,8 +15,9 @@ use store::{
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::body::{in_words, without_position};
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::records::{Correction, save};
+use crate::api::records::{correctable, save};
 use crate::api::{json, parse, subject_for, visit_of};
 use crate::policy::Action;
 use crate::session::ApiPrincipal;
@@ -73,6 +74,7 @@ pub(crate) async fn list(
 
 /// A visit of the schedule.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct VisitIn {
     /// The visit's name in the schedule, e.g. `week 4`.
     #[schema(min_length = 1)]
@@ -151,18 +153,16 @@ impl Saved {
     }
 }
 
-/// A CLASI assessment: the areas as `cletrial score clasi` reads them.
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct ClasiIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    #[schema(value_type = String, format = Date)]
-    assessed_on: Date,
-    /// The CLASI document (see `examples/clasi/`): every area's activity and damage items.
-    #[schema(value_type = Object)]
-    clasi: serde_json::Value,
+correctable! {
+    /// A CLASI assessment: the areas as `cletrial score clasi` reads them.
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct ClasiIn {
+        #[schema(value_type = String, format = Date)]
+        assessed_on: Date,
+        /// The CLASI document (see `examples/clasi/`): every area's activity and damage items.
+        #[schema(value_type = Object)]
+        clasi: serde_json::Value,
+    }
 }
 
 /// The visit `{visit}` of subject `{code}` once the user may enter data there.
@@ -177,14 +177,26 @@ async fn visit_for_entry(
     Ok((subject, visit))
 }
 
-/// Nested instrument input, its field named under `prefix`.
+/// Nested instrument input, its field named under `prefix` and its refusal in words (the
+/// reader's `input` is the document itself).
 fn instrument<T>(
     prefix: &str,
     value: &serde_json::Value,
     read: fn(&str) -> Result<T, instruments::input::InputError>,
 ) -> Result<T, ApiError> {
-    read(&value.to_string())
-        .map_err(|error| ApiError::invalid(format!("{prefix}.{}", error.path), error.message))
+    read(&value.to_string()).map_err(|error| {
+        let path = if error.path == "input" {
+            "."
+        } else {
+            &error.path
+        };
+        let refused = in_words(path, without_position(&error.message));
+        let field = match refused.path.as_str() {
+            "" => prefix.to_owned(),
+            path => format!("{prefix}.{path}"),
+        };
+        ApiError::invalid(field, refused.message)
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/clasi", tag = "visits",
@@ -209,13 +221,14 @@ pub(crate) async fn clasi(
 ) -> Result<Response, ApiError> {
     let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
     let input: ClasiIn = parse(&body)?;
+    let correction = input.correction();
     let record = ClasiAssessment {
         subject_id: subject.id,
         visit_id: visit.id,
         assessed_on: input.assessed_on,
         clasi: instrument("clasi", &input.clasi, instruments::input::read_clasi)?,
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     let saved = Saved {
         clasi: Some(ClasiTotals {
             activity: stored.data.activity(),
@@ -226,18 +239,16 @@ pub(crate) async fn clasi(
     Ok(json(status, &saved))
 }
 
-/// A SLEDAI-2K assessment: the descriptors as `cletrial score sledai` reads them.
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct SledaiIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    #[schema(value_type = String, format = Date)]
-    assessed_on: Date,
-    /// The SLEDAI-2K document (see `examples/sledai/`).
-    #[schema(value_type = Object)]
-    sledai: serde_json::Value,
+correctable! {
+    /// A SLEDAI-2K assessment: the descriptors as `cletrial score sledai` reads them.
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct SledaiIn {
+        #[schema(value_type = String, format = Date)]
+        assessed_on: Date,
+        /// The SLEDAI-2K document (see `examples/sledai/`).
+        #[schema(value_type = Object)]
+        sledai: serde_json::Value,
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/sledai", tag = "visits",
@@ -262,13 +273,14 @@ pub(crate) async fn sledai(
 ) -> Result<Response, ApiError> {
     let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
     let input: SledaiIn = parse(&body)?;
+    let correction = input.correction();
     let record = SledaiAssessment {
         subject_id: subject.id,
         visit_id: Some(visit.id),
         assessed_on: input.assessed_on,
         sledai: instrument("sledai", &input.sledai, instruments::input::read_sledai)?,
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     let saved = Saved {
         sledai: Some(stored.data.sledai.score()),
         ..Saved::new(&stored)
@@ -276,37 +288,35 @@ pub(crate) async fn sledai(
     Ok(json(status, &saved))
 }
 
-/// A laboratory result. Numbers are sent as decimal text so the laboratory's precision is kept
-/// (`12.50` stays `12.50`).
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct LabIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    #[schema(value_type = String, format = Date)]
-    collected_on: Date,
-    /// A lab test of the study protocol's lab list (`[[labs]]`): its id or its printed name,
-    /// in any case and spacing (`neutrophils`, `" Neutrophils "`, `"Neutrophils (absolute
-    /// count)"`); the record keeps the id. Anything else is refused (422, field `test`) naming
-    /// the nearest labs.
-    #[schema(min_length = 1, example = "neutrophils")]
-    test: String,
-    /// Decimal text, or why there is none: `not_done`, `not_applicable` or `unknown`.
-    #[schema(
-        example = "1.2",
-        pattern = r"^(-?[0-9]+(\.[0-9]+)?|not_done|not_applicable|unknown)$"
-    )]
-    value: String,
-    /// One of the units the protocol lists for the test, in any ASCII case (`10^9/L`,
-    /// `/mm3`); the record keeps it as listed. Another unit is refused (422, field `unit`)
-    /// naming the units allowed.
-    #[schema(min_length = 1, example = "10^9/L")]
-    unit: String,
-    #[serde(default)]
-    lln: Option<String>,
-    #[serde(default)]
-    uln: Option<String>,
+correctable! {
+    /// A laboratory result. Numbers are sent as decimal text so the laboratory's precision is kept
+    /// (`12.50` stays `12.50`).
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct LabIn {
+        #[schema(value_type = String, format = Date)]
+        collected_on: Date,
+        /// A lab test of the study protocol's lab list (`[[labs]]`): its id or its printed name,
+        /// in any case and spacing (`neutrophils`, `" Neutrophils "`, `"Neutrophils (absolute
+        /// count)"`); the record keeps the id. Anything else is refused (422, field `test`) naming
+        /// the nearest labs.
+        #[schema(min_length = 1, example = "neutrophils")]
+        test: String,
+        /// Decimal text, or why there is none: `not_done`, `not_applicable` or `unknown`.
+        #[schema(
+            example = "1.2",
+            pattern = r"^(-?[0-9]+(\.[0-9]+)?|not_done|not_applicable|unknown)$"
+        )]
+        value: String,
+        /// One of the units the protocol lists for the test, in any ASCII case (`10^9/L`,
+        /// `/mm3`); the record keeps it as listed. Another unit is refused (422, field `unit`)
+        /// naming the units allowed.
+        #[schema(min_length = 1, example = "10^9/L")]
+        unit: String,
+        #[serde(default)]
+        lln: Option<String>,
+        #[serde(default)]
+        uln: Option<String>,
+    }
 }
 
 fn decimal(field: &str, text: Option<&str>) -> Result<Option<Decimal>, StoreError> {
@@ -335,6 +345,7 @@ pub(crate) async fn lab(
 ) -> Result<Response, ApiError> {
     let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
     let input: LabIn = parse(&body)?;
+    let correction = input.correction();
     let record = LabResult {
         subject_id: subject.id,
         visit_id: Some(visit.id),
@@ -345,7 +356,7 @@ pub(crate) async fn lab(
         lln: decimal("lln", input.lln.as_deref())?,
         uln: decimal("uln", input.uln.as_deref())?,
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     let saved = Saved {
         ctcae_grade: stored.data.ctcae_grade()?.map(|grade| grade.number()),
         ..Saved::new(&stored)
@@ -353,20 +364,18 @@ pub(crate) async fn lab(
     Ok(json(status, &saved))
 }
 
-/// A nerve conduction study's conclusion at a visit (one per visit).
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct NerveStudyIn {
-    /// To correct a record instead of adding one: its `id`, the `version` as read and a
-    /// `reason`.
-    #[serde(flatten)]
-    correction: Correction,
-    #[schema(value_type = String, format = Date)]
-    tested_on: Date,
-    /// `normal`, `sensory_polyneuropathy` or `other` (then say what in `note`).
-    #[schema(pattern = "^(normal|sensory_polyneuropathy|other)$")]
-    finding: String,
-    #[serde(default)]
-    note: Option<String>,
+correctable! {
+    /// A nerve conduction study's conclusion at a visit (one per visit).
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct NerveStudyIn {
+        #[schema(value_type = String, format = Date)]
+        tested_on: Date,
+        /// `normal`, `sensory_polyneuropathy` or `other` (then say what in `note`).
+        #[schema(pattern = "^(normal|sensory_polyneuropathy|other)$")]
+        finding: String,
+        #[serde(default)]
+        note: Option<String>,
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/visits/{visit}/nerve-conduction", tag = "visits",
@@ -391,6 +400,7 @@ pub(crate) async fn nerve_study(
 ) -> Result<Response, ApiError> {
     let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
     let input: NerveStudyIn = parse(&body)?;
+    let correction = input.correction();
     let record = NerveConductionStudy {
         subject_id: subject.id,
         visit_id: Some(visit.id),
@@ -398,41 +408,41 @@ pub(crate) async fn nerve_study(
         finding: Finding::parse(&input.finding)?,
         note: input.note.filter(|note| !note.trim().is_empty()),
     };
-    let (status, stored) = save(&state, &principal, &subject, &input.correction, &record).await?;
+    let (status, stored) = save(&state, &principal, &subject, &correction, &record).await?;
     Ok(json(status, &Saved::new(&stored)))
 }
 
-/// A dose change of the study drug from a date, as prescribed: the running period ends the day
-/// before and this regimen starts (or, with `stop`, the drug stops). With `id`, `version` and
-/// `reason` it corrects that period instead.
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct DoseIn {
-    #[serde(flatten)]
-    correction: Correction,
-    /// The study drug, by name (`lenalidomide`, `Thalidomide`); another drug is a
-    /// concomitant medication and is refused here.
-    #[schema(example = "lenalidomide")]
-    drug: String,
-    /// Amount per administration, decimal text in `unit`, e.g. `5`.
-    #[schema(example = "5")]
-    #[serde(default)]
-    amount: Option<String>,
-    /// `mg` (default), `g` or `ug`.
-    #[serde(default)]
-    unit: Option<String>,
-    /// A CDISC frequency term or its words: `QD`, `QOD`, `3 TIMES PER WEEK`, `twice weekly`.
-    #[schema(example = "3 TIMES PER WEEK")]
-    #[serde(default)]
-    frequency: Option<String>,
-    /// The drug stops from `start_date` (no amount or frequency then).
-    #[serde(default)]
-    stop: bool,
-    #[schema(value_type = String, format = Date)]
-    start_date: Date,
-    /// For a period already over when entered (a chart review): its last day.
-    #[schema(value_type = Option<String>, format = Date)]
-    #[serde(default)]
-    end_date: Option<Date>,
+correctable! {
+    /// A dose change of the study drug from a date, as prescribed: the running period ends the day
+    /// before and this regimen starts (or, with `stop`, the drug stops). With `id`, `version` and
+    /// `reason` it corrects that period instead.
+    #[derive(Debug, Deserialize, ToSchema)]
+    struct DoseIn {
+        /// The study drug, by name (`lenalidomide`, `Thalidomide`); another drug is a
+        /// concomitant medication and is refused here.
+        #[schema(example = "lenalidomide")]
+        drug: String,
+        /// Amount per administration, decimal text in `unit`, e.g. `5`.
+        #[schema(example = "5")]
+        #[serde(default)]
+        amount: Option<String>,
+        /// `mg` (default), `g` or `ug`.
+        #[serde(default)]
+        unit: Option<String>,
+        /// A CDISC frequency term or its words: `QD`, `QOD`, `3 TIMES PER WEEK`, `twice weekly`.
+        #[schema(example = "3 TIMES PER WEEK")]
+        #[serde(default)]
+        frequency: Option<String>,
+        /// The drug stops from `start_date` (no amount or frequency then).
+        #[serde(default)]
+        stop: bool,
+        #[schema(value_type = String, format = Date)]
+        start_date: Date,
+        /// For a period already over when entered (a chart review): its last day.
+        #[schema(value_type = Option<String>, format = Date)]
+        #[serde(default)]
+        end_date: Option<Date>,
+    }
 }
 
 /// A dose period as kept: the regimen in words and the protocol's level it is.
@@ -493,6 +503,7 @@ pub(crate) async fn dose(
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: DoseIn = parse(&body)?;
+    let correction = input.correction();
     let drug =
         Drug::find(&input.drug).map_err(|error| ApiError::invalid("drug", error.to_string()))?;
     let regimen = |input: &DoseIn| -> Result<Regimen, ApiError> {
@@ -508,7 +519,7 @@ pub(crate) async fn dose(
             &need("frequency", &input.frequency)?,
         )?)
     };
-    if input.correction.id.is_some() {
+    if input.id.is_some() {
         let period = DosePeriod {
             subject_id: subject.id,
             regimen: regimen(&input)?,
@@ -516,8 +527,7 @@ pub(crate) async fn dose(
             start_date: input.start_date,
             end_date: input.end_date,
         };
-        let (status, stored) =
-            save(&state, &principal, &subject, &input.correction, &period).await?;
+        let (status, stored) = save(&state, &principal, &subject, &correction, &period).await?;
         let out = DoseOut {
             period: Some(PeriodOut::new(&stored)),
             ended: None,
@@ -550,6 +560,7 @@ pub(crate) async fn dose(
 
 /// An electronic signature of a visit as read (21 CFR 11.50): the password typed again.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct SignIn {
     /// The visit's version as read; a visit changed since is not signed.
     version: i64,

@@ -34,11 +34,16 @@ impl Script {
     }
 
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.post_text(path, &body.to_string()).await
+    }
+
+    /// Posts `body` as it is, JSON or not.
+    async fn post_text(&self, path: &str, body: &str) -> (StatusCode, Value) {
         let request = self
             .client
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/json")
-            .body(body.to_string());
+            .body(body.to_owned());
         self.send(request).await
     }
 

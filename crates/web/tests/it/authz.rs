@@ -181,7 +181,7 @@ fn expected(scope: Scope, role: Option<Role>, own_site: bool) -> Expect {
 }
 
 /// The endpoint's path with its parameters filled from `record`.
-fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
+pub fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
     let mut path = String::new();
     for (index, part) in endpoint.path.split(['{', '}']).enumerate() {
         if index % 2 == 0 {
