@@ -113,27 +113,24 @@ pub enum UserCommand {
     /// reason; they must choose a new one at their next login, and their sessions end.
     ///
     /// Example: cletrial user reset-password --db study.db --as admin --login bob --reason "forgot it"
-    ResetPassword {
-        #[command(flatten)]
-        actor: ActorArgs,
-        #[arg(long, value_name = "LOGIN")]
-        login: String,
-        /// Why (required: it goes into the audit trail).
-        #[arg(long)]
-        reason: String,
-    },
+    ResetPassword(AccountChange),
     /// Disable a user: they can no longer log in; their account and history stay.
     ///
     /// Example: cletrial user disable --db study.db --as admin --login bob --reason "left the team"
-    Disable {
-        #[command(flatten)]
-        actor: ActorArgs,
-        #[arg(long, value_name = "LOGIN")]
-        login: String,
-        /// Why (required: it goes into the audit trail).
-        #[arg(long)]
-        reason: String,
-    },
+    Disable(AccountChange),
+}
+
+/// An administrator's change to one account, with its reason.
+#[derive(Debug, Args)]
+pub struct AccountChange {
+    #[command(flatten)]
+    actor: ActorArgs,
+    /// The account's login.
+    #[arg(long, value_name = "LOGIN")]
+    login: String,
+    /// Why (required: it goes into the audit trail).
+    #[arg(long)]
+    reason: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -340,11 +337,11 @@ pub fn user(command: UserCommand) -> CmdResult {
                 changed?;
                 serde_json::json!({ "password_changed": actor.as_login })
             }
-            UserCommand::ResetPassword {
+            UserCommand::ResetPassword(AccountChange {
                 actor,
                 login,
                 reason,
-            } => {
+            }) => {
                 let temporary = new_password(NEW_PASSWORD_VAR, "Temporary password: ")?;
                 let (store, actor) = open_as(&actor).await?;
                 let user = store
@@ -354,11 +351,11 @@ pub fn user(command: UserCommand) -> CmdResult {
                 let user = user?;
                 serde_json::json!({ "password_reset": user.login, "must_change_password": user.must_change_password })
             }
-            UserCommand::Disable {
+            UserCommand::Disable(AccountChange {
                 actor,
                 login,
                 reason,
-            } => {
+            }) => {
                 let (store, actor) = open_as(&actor).await?;
                 let user = store.disable_user(&actor, &login, &reason).await?;
                 store.close().await;

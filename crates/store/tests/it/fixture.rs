@@ -89,6 +89,24 @@ pub fn subject_data(code: &str) -> SubjectData {
 }
 
 impl Fixture {
+    /// Subject `code` added by the investigator, with a visit two days ago.
+    pub async fn visit(&self, code: &str) -> store::Visit {
+        let subject = self
+            .store
+            .add_subject(&self.investigator, &subject_data(code))
+            .await
+            .expect("add");
+        let data = store::VisitData {
+            name: "week 4".into(),
+            planned_date: None,
+            actual_date: Some(days_ago(2)),
+        };
+        self.store
+            .add_visit(&self.investigator, subject.id, &data)
+            .await
+            .expect("visit")
+    }
+
     /// `data` screened eligible (the example candidate) and enrolled on `on` by the
     /// investigator.
     pub async fn enrol(&self, data: &SubjectData, on: Date) -> store::Subject {

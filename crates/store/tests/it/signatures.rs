@@ -1,8 +1,8 @@
 //! Electronic signatures of visits: re-authentication, meaning, content hash, void on change.
 
-use store::{Backend, Meaning, StoreError, VisitData};
+use store::{Backend, Meaning, StoreError};
 
-use crate::fixture::{Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, password, subject_data};
+use crate::fixture::{Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, password};
 
 both_backends!(
     a_signature_binds_name_time_meaning_and_content,
@@ -11,21 +11,7 @@ both_backends!(
 );
 
 async fn signed_visit(f: &Fixture) -> (store::Visit, store::Signature) {
-    let subject = f
-        .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
-        .await
-        .expect("add");
-    let data = VisitData {
-        name: "week 4".into(),
-        planned_date: None,
-        actual_date: Some(days_ago(2)),
-    };
-    let visit = f
-        .store
-        .add_visit(&f.investigator, subject.id, &data)
-        .await
-        .expect("visit");
+    let visit = f.visit("P-001").await;
     let signature = f
         .store
         .sign_visit(

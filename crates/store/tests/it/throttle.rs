@@ -5,11 +5,9 @@
 use std::time::Duration;
 
 use store::testing::hold_password_checks;
-use store::{Backend, FailedLogins, LoginAttempt, Meaning, Password, StoreError, VisitData};
+use store::{Backend, FailedLogins, LoginAttempt, Meaning, Password, StoreError};
 
-use crate::fixture::{
-    ADMIN_PASSWORD, Fixture, INVESTIGATOR_PASSWORD, days_ago, fixture, subject_data,
-};
+use crate::fixture::{ADMIN_PASSWORD, Fixture, INVESTIGATOR_PASSWORD, fixture, subject_data};
 
 both_backends!(
     concurrent_guesses_are_checked_at_most_the_free_failures,
@@ -263,28 +261,11 @@ async fn right_passwords_at_once_from_one_address_all_get_in(backend: Backend) {
     }
 }
 
-async fn visit(f: &Fixture) -> store::Visit {
-    let subject = f
-        .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
-        .await
-        .expect("add");
-    let data = VisitData {
-        name: "week 4".into(),
-        planned_date: None,
-        actual_date: Some(days_ago(2)),
-    };
-    f.store
-        .add_visit(&f.investigator, subject.id, &data)
-        .await
-        .expect("visit")
-}
-
 /// Wrong signature passwords count like wrong login passwords (21 CFR 11.300(d)): after the
 /// free failures the right one is refused unchecked, and the failures are a security event.
 async fn signature_passwords_are_throttled_and_reported(backend: Backend) {
     let f = fixture(backend).await;
-    let visit = visit(&f).await;
+    let visit = f.visit("P-001").await;
     let sign = |text: &'static str| {
         let f = &f;
         let visit = &visit;
@@ -334,7 +315,7 @@ async fn signature_passwords_are_throttled_and_reported(backend: Backend) {
 /// against a dummy hash, so it costs what a known one costs (no enumeration by timing).
 async fn waiting_password_checks_hold_no_connection_or_lock(backend: Backend) {
     let f = fixture(backend).await;
-    let visit = visit(&f).await;
+    let visit = f.visit("P-001").await;
     let held = hold_password_checks().await;
     let mut waiting = Vec::new();
     for n in 0..40 {
