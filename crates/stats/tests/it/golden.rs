@@ -1,6 +1,6 @@
 //! Reads the golden files (crates/stats/tests/golden/*.json, made by scripts/peers/generate)
-//! and compares at the project's tolerance: relative 1e-9, or absolute 1e-12 (which covers
-//! p-values below 1e-12 and values that are zero in exact arithmetic).
+//! and compares at the project's tolerance: relative 1e-9, however small the value (a p-value
+//! of 1e-114 must be that, not 0); an absolute 1e-12 only where the peer's value is exactly 0.
 
 use std::path::PathBuf;
 
@@ -74,11 +74,16 @@ pub fn floats(value: &Value) -> Vec<f64> {
 }
 
 pub fn close_enough(actual: f64, expected: f64) -> bool {
-    if actual == expected {
-        return true;
-    }
+    within(actual, expected, RELATIVE)
+}
+
+/// `actual` within `relative` of `expected`, or within [`ABSOLUTE`] of an exact 0.
+pub fn within(actual: f64, expected: f64, relative: f64) -> bool {
     let difference = (actual - expected).abs();
-    difference <= RELATIVE * expected.abs() || difference <= ABSOLUTE
+    if expected == 0.0 {
+        return difference <= ABSOLUTE;
+    }
+    actual == expected || difference <= relative * expected.abs()
 }
 
 /// Collects every mismatch of a golden file, then fails once listing them all.
@@ -100,6 +105,17 @@ impl Mismatches {
         if !ok {
             self.found.push(format!(
                 "{case}: {what}: got {actual:?}, peer says {expected:?}"
+            ));
+        }
+    }
+
+    /// Compares one value at a peer's own precision, where it is known to be coarser than the
+    /// project's tolerance (said at the call).
+    pub fn within(&mut self, case: &str, what: &str, actual: f64, expected: f64, relative: f64) {
+        self.compared += 1;
+        if !within(actual, expected, relative) {
+            self.found.push(format!(
+                "{case}: {what}: got {actual:?}, peer says {expected:?} (relative {relative:e})"
             ));
         }
     }
@@ -139,4 +155,27 @@ impl Mismatches {
             self.found.join("\n")
         );
     }
+}
+
+#[track_caller]
+fn check_close(actual: f64, expected: f64, expect: bool) {
+    assert_eq!(
+        close_enough(actual, expected),
+        expect,
+        "{actual} vs {expected}"
+    );
+}
+
+/// Issue 22, item 3: a tiny p-value is compared relatively, so 0 for 1e-114 fails; the
+/// absolute floor is for an exact 0 only.
+#[test]
+fn tiny_values_compare_relatively_and_zero_absolutely() {
+    check_close(0.0, 1.07e-114, false);
+    check_close(1.07e-114, 1.07e-114 * (1.0 + 1e-10), true);
+    check_close(2.36e-15, 2.35e-15, false);
+    check_close(2.35e-15 * (1.0 + 2e-9), 2.35e-15, false);
+    check_close(2.35e-15 * (1.0 + 5e-10), 2.35e-15, true);
+    check_close(1e-13, 0.0, true);
+    check_close(1e-11, 0.0, false);
+    check_close(0.5 * (1.0 + 2e-9), 0.5, false);
 }

@@ -61,9 +61,12 @@ fn proportion_intervals_match_r() {
             check.value(&id, "high", Some(ci.high), Some(bounds[1]));
             check.same(&id, "method", ci.method, name);
             if let Some(scipy) = &case.scipy {
+                // SciPy's beta quantile (Boost's inverse incomplete beta) meets R's qbeta to
+                // about 2e-9 relative in the far tail (1 of 5000); R, checked above at 1e-9, is
+                // the reference, SciPy the second opinion at 1e-8.
                 let bounds = floats(&scipy[key]);
-                check.value(&id, "scipy low", Some(ci.low), Some(bounds[0]));
-                check.value(&id, "scipy high", Some(ci.high), Some(bounds[1]));
+                check.within(&id, "scipy low", ci.low, bounds[0], 1e-8);
+                check.within(&id, "scipy high", ci.high, bounds[1], 1e-8);
             }
         }
     }
