@@ -318,27 +318,38 @@ fn read(dir: &Path, format: &str, file: &str) -> String {
     std::fs::read_to_string(dir.join(format).join(file)).expect("exported file")
 }
 
-/// Runs a peer when its tools are installed; `None` when they are not.
-fn peer(program: &Path, args: &[&str]) -> Option<Run> {
-    if !program.exists() || Command::new("Rscript").arg("--version").output().is_err() {
-        return None;
-    }
+/// Fails naming `tool` unless it runs: a missing peer must fail the test, never drop its
+/// check unnoticed (issue 22, item 2). `cargo xtask test` installs every one.
+#[track_caller]
+fn require_tool(tool: &str, runs: bool) {
+    assert!(
+        runs,
+        "{tool} cannot run; `cargo xtask test` installs the peer checks' tools"
+    );
+}
+
+/// Runs a peer (a Python script that also calls R's haven through Rscript).
+fn peer(program: &Path, args: &[&str]) -> Run {
+    require_tool(&program.display().to_string(), program.exists());
+    let rscript = Command::new("Rscript").arg("--version").output().is_ok();
+    require_tool("Rscript", rscript);
     let output = Command::new(program)
         .args(args)
         .output()
         .expect("peer runs");
-    Some(Run {
+    Run {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    })
+    }
 }
 
 fn peer_python() -> PathBuf {
     workspace_root().join("target/peers-venv/bin/python")
 }
 
-/// The CDISC ODM 1.3.2 XML schema, as odmlib ships it in the peer venv.
+/// The CDISC ODM 1.3.2 XML schema, as odmlib ships it in the peer venv; none when it is not
+/// there.
 fn odm_schema() -> Option<String> {
     let lib = workspace_root().join("target/peers-venv/lib");
     std::fs::read_dir(lib).ok()?.flatten().find_map(|python| {
@@ -468,19 +479,17 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
         assert!(bytes.starts_with(b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!"));
     }
     let xpt_dir = out.join("xpt").display().to_string();
-    if let Some(run) = peer(&peer_python(), &[&check_script(), "xpt", &xpt_dir]) {
-        let json = run.ok_json();
-        assert_eq!(json["ok"], true, "{run:#?}");
-        assert_eq!(json["special_missing_tags"]["d"], 1, "{run:#?}");
-    }
+    let run = peer(&peer_python(), &[&check_script(), "xpt", &xpt_dir]);
+    let json = run.ok_json();
+    assert_eq!(json["ok"], true, "{run:#?}");
+    assert_eq!(json["special_missing_tags"]["d"], 1, "{run:#?}");
     let csv_dir = out.join("csv").display().to_string();
-    if let Some(run) = peer(&peer_python(), &[&check_script(), "csv", &csv_dir]) {
-        // Each code once in the data and once in missing_codes.csv.
-        let json = run.ok_json();
-        assert_eq!(json["codes"]["NOT DONE"], 2, "{run:#?}");
-        assert_eq!(json["codes"]["NOT APPLICABLE"], 2, "{run:#?}");
-        assert_eq!(json["codes"]["UNKNOWN"], 2, "{run:#?}");
-    }
+    let run = peer(&peer_python(), &[&check_script(), "csv", &csv_dir]);
+    // Each code once in the data and once in missing_codes.csv.
+    let json = run.ok_json();
+    assert_eq!(json["codes"]["NOT DONE"], 2, "{run:#?}");
+    assert_eq!(json["codes"]["NOT APPLICABLE"], 2, "{run:#?}");
+    assert_eq!(json["codes"]["UNKNOWN"], 2, "{run:#?}");
 
     // ODM: audit records with reasons, the signature, the removal, missing codes flagged.
     export(&db, "odm", out);
@@ -498,19 +507,24 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
     ] {
         assert!(odm.contains(needle), "odm.xml lacks {needle}");
     }
-    if Command::new("xmllint").arg("--version").output().is_ok() {
-        let mut checks = vec![vec!["--noout".to_owned()]];
-        if let Some(schema) = odm_schema() {
-            checks.push(vec!["--noout".to_owned(), "--schema".to_owned(), schema]);
-        }
-        for args in checks {
-            let output = Command::new("xmllint")
-                .args(&args)
-                .arg(out.join("odm").join("odm.xml"))
-                .output()
-                .expect("xmllint runs");
-            assert!(output.status.success(), "xmllint {args:?}: {output:?}");
-        }
+    let xmllint = Command::new("xmllint").arg("--version").output().is_ok();
+    require_tool("xmllint", xmllint);
+    let schema = odm_schema();
+    require_tool(
+        "the ODM 1.3.2 schema odmlib ships (target/peers-venv)",
+        schema.is_some(),
+    );
+    let schema = schema.unwrap_or_default();
+    for args in [
+        vec!["--noout".to_owned()],
+        vec!["--noout".to_owned(), "--schema".to_owned(), schema],
+    ] {
+        let output = Command::new("xmllint")
+            .args(&args)
+            .arg(out.join("odm").join("odm.xml"))
+            .output()
+            .expect("xmllint runs");
+        assert!(output.status.success(), "xmllint {args:?}: {output:?}");
     }
 
     // Audit CSV: every event, the chain intact (each row's prev_hash is the row before's hash).
