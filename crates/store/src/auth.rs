@@ -91,8 +91,7 @@ pub(crate) async fn hash(password: &Password) -> Result<String, StoreError> {
 /// The SHA-256 of a PHC string, kept in the audited user record. It reveals nothing usable
 /// about the password (the salt and hash stay in the credential table).
 pub(crate) fn fingerprint(phc: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(phc.as_bytes()))
+    crate::sha256_hex(phc)
 }
 
 /// Password checks running at once. argon2id is CPU-bound and memory-hard, so more checks than

@@ -108,6 +108,13 @@ pub struct Store {
     throttle: Throttle,
 }
 
+/// The SHA-256 of `text` as lowercase hex: how the record keeps tokens, password hashes and the
+/// protocol file without holding them.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
 /// Which events `audit_page` returns.
 #[derive(Clone, Debug, Default)]
 pub struct EventFilter {

@@ -4,8 +4,6 @@
 //! their own tables. A session is found by the SHA-256 of its token: the database never holds a
 //! token that could be replayed. Times are Unix seconds, given by the caller (one clock, testable).
 
-use sha2::{Digest, Sha256};
-
 use crate::Store;
 use crate::auth::Actor;
 use crate::error::StoreError;
@@ -24,10 +22,6 @@ pub struct SessionActor {
 
 /// Shortest session token accepted (hex of 128 random bits).
 pub(crate) const MIN_TOKEN_CHARS: usize = 32;
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 impl Store {
     /// Opens a session for `actor` under a fresh random `token` chosen by the caller.
@@ -49,7 +43,7 @@ impl Store {
                 "INSERT INTO web_session (token_sha256, user_id, csrf_token, created_at, last_seen_at)
                  VALUES ($1, $2, $3, $4, $4)",
                 &[
-                    token_hash(token).into(),
+                    crate::sha256_hex(token).into(),
                     actor.user_id.into(),
                     csrf_token.into(),
                     now.into(),
@@ -67,7 +61,7 @@ impl Store {
         idle_seconds: i64,
         now: i64,
     ) -> Result<Option<SessionActor>, StoreError> {
-        let hash = token_hash(token);
+        let hash = crate::sha256_hex(token);
         let mut tx = self.pool.read().await?;
         let Some(row) = tx
             .fetch_optional(
@@ -134,7 +128,7 @@ impl Store {
         user_id: i64,
         except: Option<&str>,
     ) -> Result<(), StoreError> {
-        let kept = except.map(token_hash).unwrap_or_default();
+        let kept = except.map(crate::sha256_hex).unwrap_or_default();
         self.pool
             .execute_plain(
                 "DELETE FROM web_session WHERE user_id = $1 AND token_sha256 <> $2",
@@ -149,7 +143,7 @@ impl Store {
         self.pool
             .execute_plain(
                 "DELETE FROM web_session WHERE token_sha256 = $1",
-                &[token_hash(token).into()],
+                &[crate::sha256_hex(token).into()],
             )
             .await?;
         Ok(())

@@ -3,7 +3,6 @@
 use std::sync::{Arc, Mutex};
 
 use protocol::Protocol;
-use sha2::{Digest, Sha256};
 
 use crate::Store;
 use crate::auth::{self, Actor, Password};
@@ -36,10 +35,6 @@ pub struct Study {
     pub protocol_version: i64,
     pub protocol_sha256: String,
     pub protocol_text: String,
-}
-
-fn sha256_hex(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 const PROTOCOL_MAX_BYTES: usize = 1 << 20;
@@ -160,7 +155,7 @@ impl Store {
                     ("protocol_version", Some(Value::Int(1))),
                     (
                         "protocol_sha256",
-                        Some(Value::Text(sha256_hex(&study.protocol_text))),
+                        Some(Value::Text(crate::sha256_hex(&study.protocol_text))),
                     ),
                     (
                         "protocol_text",
@@ -236,7 +231,7 @@ impl Store {
                     ("protocol_version", Some(Value::Int(current + 1))),
                     (
                         "protocol_sha256",
-                        Some(Value::Text(sha256_hex(protocol_text))),
+                        Some(Value::Text(crate::sha256_hex(protocol_text))),
                     ),
                     ("protocol_text", Some(Value::Text(protocol_text.to_owned()))),
                 ],

@@ -23,7 +23,6 @@ use crate::Store;
 use crate::auth::{self, Actor, Password};
 use crate::error::StoreError;
 use crate::value::Ty;
-use sha2::{Digest, Sha256};
 
 /// How failed password attempts slow further ones. Settings, not rules: the defaults are this
 /// project's, within the sources' ceilings.
@@ -192,10 +191,6 @@ pub struct SecurityEvent {
     pub detail: String,
 }
 
-fn sha256(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
 /// Unix seconds now.
 fn now() -> i64 {
     jiff::Timestamp::now().as_second()
@@ -219,7 +214,7 @@ impl Store {
     pub async fn log_in(&self, attempt: LoginAttempt<'_>) -> Result<LoggedIn, StoreError> {
         let account = self.account(attempt.login).await?;
         let user_id = account.as_ref().map(|account| account.actor.user_id);
-        let device = attempt.device.map(sha256);
+        let device = attempt.device.map(crate::sha256_hex);
         let trusted = match (&device, user_id) {
             (Some(device), Some(user_id)) => {
                 self.device_trusted(device, user_id, attempt.now).await?
@@ -487,7 +482,7 @@ impl Store {
         self.pool
             .execute_plain(
                 "INSERT INTO trusted_device (token_sha256, user_id, last_used_at) VALUES ($1, $2, $3)",
-                &[sha256(token).into(), actor.user_id.into(), now.into()],
+                &[crate::sha256_hex(token).into(), actor.user_id.into(), now.into()],
             )
             .await?;
         Ok(())

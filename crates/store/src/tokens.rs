@@ -3,7 +3,6 @@
 //! only, and issuing and revoking are audited events (with a reason for revoking).
 
 use jiff::civil::Date;
-use sha2::{Digest, Sha256};
 
 use crate::Store;
 use crate::auth::Actor;
@@ -60,10 +59,6 @@ pub(crate) async fn revoke_all(
         }
     }
     Ok(())
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Refuses unless `actor` is an administrator or the token's own user.
@@ -132,7 +127,7 @@ impl Store {
                 vec![
                     ("user_id", Some(Value::Int(user_id))),
                     ("label", Some(Value::Text(label.to_owned()))),
-                    ("token_sha256", Some(Value::Text(token_hash(token)))),
+                    ("token_sha256", Some(Value::Text(crate::sha256_hex(token)))),
                     ("expires_on", Some(Value::Date(expires_on))),
                 ],
             )
@@ -174,8 +169,13 @@ impl Store {
     /// expiry day) and the account enabled.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, StoreError> {
         let mut tx = self.pool.read().await?;
-        let Some((_, row)) =
-            writer::find_by(&mut tx, &API_TOKEN, "token_sha256", &token_hash(token)).await?
+        let Some((_, row)) = writer::find_by(
+            &mut tx,
+            &API_TOKEN,
+            "token_sha256",
+            &crate::sha256_hex(token),
+        )
+        .await?
         else {
             return Ok(None);
         };
@@ -274,7 +274,7 @@ mod tests {
                 .await
                 .expect("trail");
             let text = format!("{events:?}");
-            assert!(text.contains(&token_hash(&token)));
+            assert!(text.contains(&crate::sha256_hex(&token)));
             assert!(!text.contains(&token));
             // The token table is rebuilt from those events like every projection.
             let verification = store.verify().await.expect("verify");
