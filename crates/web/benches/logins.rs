@@ -8,11 +8,13 @@
 //! request after the other, until the load is done; its latencies are reported. Run with
 //! `cargo bench -p web --bench logins`.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use jiff::civil::date;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::COOKIE;
 use serde_json::json;
 use store::testing::TestDb;
 use store::{Backend, BirthOrAge, NewStudy, NewUser, Password, Role, Sex, Store, SubjectData};
@@ -125,27 +127,6 @@ async fn study(db: &TestDb) -> Study {
     }
 }
 
-/// A login form ready to post: its cookie and token.
-async fn login_form(client: &reqwest::Client, base: &str) -> (String, String) {
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page");
-    let cookie = page
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .expect("login cookie")
-        .to_owned();
-    let body = page.text().await.expect("body");
-    let marker = "name=\"csrf\" value=\"";
-    let start = body.find(marker).expect("csrf") + marker.len();
-    let token = body[start..start + body[start..].find('"').expect("end")].to_owned();
-    (cookie, token)
-}
-
 /// The load, all posted at once; returns when every login and signature attempt has been
 /// answered. `forms` are the login forms, fetched before.
 async fn load(client: &reqwest::Client, study: &Study, forms: Vec<(String, String)>) {
@@ -252,7 +233,7 @@ fn main() {
             for round in 1..=3 {
                 let mut forms = Vec::new();
                 for _ in 0..LOGINS {
-                    forms.push(login_form(&client, &study.base).await);
+                    forms.push(support::login_form(&client, &study.base).await);
                 }
                 let (tell, done) = tokio::sync::watch::channel(false);
                 let started = Instant::now();

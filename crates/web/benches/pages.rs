@@ -4,6 +4,8 @@
 //! CLASI), served on 127.0.0.1; each iteration is one logged-in GET over loopback, so the time is
 //! the server's work plus a local round trip. Run with `cargo bench -p web --bench pages`.
 
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::date;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
@@ -95,22 +97,7 @@ async fn study(db: &TestDb) -> Store {
 
 /// Logs `login` in through the form and returns the session cookie line.
 async fn session(client: &reqwest::Client, base: &str, login: &str) -> String {
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page");
-    let cookie = page
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .expect("login cookie")
-        .to_owned();
-    let body = page.text().await.expect("body");
-    let marker = "name=\"csrf\" value=\"";
-    let start = body.find(marker).expect("csrf") + marker.len();
-    let token = &body[start..start + body[start..].find('"').expect("end")];
+    let (cookie, token) = support::login_form(client, base).await;
     let reply = client
         .post(format!("{base}/login"))
         .header(COOKIE, cookie)
