@@ -12,7 +12,7 @@ use store::{Password, StoreError};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::form::too_many_attempts;
+use crate::pages::form::{Plain, too_many_attempts};
 use crate::pages::layout;
 use crate::session::{self, Principal, SESSION_COOKIE};
 
@@ -33,30 +33,16 @@ fn page(principal: &Principal, error: Option<(&str, &str)>) -> Markup {
     let forced = principal.must_change_password;
     let field = |name: &str, label: &str, autocomplete: &str, hint: Option<&str>| {
         let message = error.filter(|(field, _)| *field == name).map(|(_, m)| m);
-        let error_id = format!("{name}-error");
-        let hint_id = format!("{name}-hint");
-        let described = [
-            message.map(|_| error_id.clone()),
-            hint.map(|_| hint_id.clone()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-        html! {
-            div.field {
-                label for=(name) { (label) }
-                input id=(name) name=(name) type="password" required autocomplete=(autocomplete)
-                    aria-invalid=[message.map(|_| "true")]
-                    aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
-                @if let Some(hint) = hint {
-                    p.hint id=(hint_id) { (hint) }
-                }
-                @if let Some(message) = message {
-                    p.error id=(error_id) { (message) }
-                }
-            }
+        Plain {
+            name,
+            label,
+            kind: "password",
+            value: "",
+            autocomplete,
+            hint,
+            message,
         }
+        .render()
     };
     let rule = format!(
         "At least {} characters and hard to guess: a passphrase of several unrelated words works well. Not your login or your name.",

@@ -287,3 +287,46 @@ pub(crate) fn too_many_attempts(retry_after_seconds: i64) -> String {
         "Too many wrong passwords: this password was not checked. Try again in {wait}, or ask the study administrator."
     )
 }
+
+/// One input of a form without stored values (login, password change): its label, an optional
+/// hint, and the message about it, if any, tied to it for screen readers.
+pub(crate) struct Plain<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) label: &'a str,
+    pub(crate) kind: &'a str,
+    pub(crate) value: &'a str,
+    pub(crate) autocomplete: &'a str,
+    pub(crate) hint: Option<&'a str>,
+    pub(crate) message: Option<&'a str>,
+}
+
+impl Plain<'_> {
+    pub(crate) fn render(&self) -> Markup {
+        let name = self.name;
+        let error_id = format!("{name}-error");
+        let hint_id = format!("{name}-hint");
+        let described = [
+            self.message.map(|_| error_id.as_str()),
+            self.hint.map(|_| hint_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        html! {
+            div.field {
+                label for=(name) { (self.label) }
+                input id=(name) name=(name) type=(self.kind) value=(self.value) required
+                    autocomplete=(self.autocomplete)
+                    aria-invalid=[self.message.map(|_| "true")]
+                    aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+                @if let Some(hint) = self.hint {
+                    p.hint id=(hint_id) { (hint) }
+                }
+                @if let Some(message) = self.message {
+                    p.error id=(error_id) { (message) }
+                }
+            }
+        }
+    }
+}

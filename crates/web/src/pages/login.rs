@@ -13,7 +13,7 @@ use store::{FailedLogins, LoginAttempt, Password, StoreError};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::form::too_many_attempts;
+use crate::pages::form::{Plain, too_many_attempts};
 use crate::pages::layout;
 use crate::session::{self, ClientAddress, DEVICE_COOKIE, LOGIN_COOKIE, Principal, SESSION_COOKIE};
 
@@ -33,22 +33,18 @@ struct FieldError {
 }
 
 fn login_page(login: &str, token: &str, error: Option<&FieldError>) -> Markup {
-    let error_for = |field: &str| error.filter(|error| error.field == field);
     let field = |name: &'static str, label: &str, kind: &str, value: &str, autocomplete: &str| {
-        let error = error_for(name);
-        let error_id = format!("{name}-error");
-        html! {
-            div.field {
-                label for=(name) { (label) }
-                input id=(name) name=(name) type=(kind) value=(value) required
-                    autocomplete=(autocomplete)
-                    aria-invalid=[error.map(|_| "true")]
-                    aria-describedby=[error.map(|_| error_id.as_str())];
-                @if let Some(error) = error {
-                    p.error id=(error_id) { (error.message) }
-                }
-            }
+        let message = error.filter(|error| error.field == name);
+        Plain {
+            name,
+            label,
+            kind,
+            value,
+            autocomplete,
+            hint: None,
+            message: message.map(|error| error.message.as_str()),
         }
+        .render()
     };
     layout::page(
         "Log in",
