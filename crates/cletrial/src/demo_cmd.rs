@@ -191,8 +191,9 @@ fn enrolment(patient: u32) -> Date {
     jiff::civil::date(2009, 1, 12).saturating_add((i64::from(patient - 1) * 49).days())
 }
 
+/// `S01-P03` for the paper's patient 3, so that its number reads as in the paper's tables.
 fn study_code(patient: u32) -> String {
-    format!("P{patient:02}")
+    store::subject_code(site_of(patient), format_args!("P{patient:02}"))
 }
 
 /// Patients 1-8 at the first site, 9-15 at the second (the trial had one centre; the demo shows

@@ -42,7 +42,7 @@ full decision is about 1 kB a visit, some 30 GB for a million patients; --omit e
 eligibility.csv empty (each subject's checklist is about 5 kB).
 With --db, every virtual patient is also entered into a study record (created by `init` or
 `demo`) as the user --as (password from CLETRIAL_PASSWORD), at site --site: subject
-V<seed>-<number>, each visit with a CLASI form adding up to the simulated totals and the
+<site>-V<seed>-<number>, each visit with a CLASI form adding up to the simulated totals and the
 engine's decision, dose periods, neutrophil counts, adverse events. The model has no age: every
 virtual patient is recorded at the trial's median age (40).
 The same seed gives the same output whatever the number of threads.
@@ -439,7 +439,7 @@ fn virtual_course(
     summary: &PatientSummary,
     encounters: Vec<OwnedEncounter>,
 ) -> Result<PatientCourse, CliError> {
-    let code = format!("V{}-{:06}", plan.seed, index + 1);
+    let code = store::subject_code(site, format_args!("V{}-{:06}", plan.seed, index + 1));
     course_of(&plan.model, plan.start, site, code, summary, encounters)
 }
 

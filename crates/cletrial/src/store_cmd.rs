@@ -175,7 +175,7 @@ pub enum AuditCommand {
     /// hash chain can be recomputed from the output; beside the ids come the site's code, the
     /// subject's study id and a label of the record (as they stand now).
     ///
-    /// Example: cletrial audit log --db study.db --subject P-001 --since 2026-01-01 --format csv
+    /// Example: cletrial audit log --db study.db --subject S01-001 --since 2026-01-01 --format csv
     Log {
         #[command(flatten)]
         db: DbArg,

@@ -24,6 +24,45 @@ pub(crate) fn code(field: &str, text: &str, max: usize) -> Result<String, StoreE
     Ok(text.to_owned())
 }
 
+/// Longest site code: it and the subject number after it fit SDTM's 20-character `SITEID` and
+/// `SUBJID` (SDTMIG v3.4, DM).
+pub(crate) const SITE_CODE_MAX: usize = 10;
+/// Longest subject code (SDTM `SUBJID`, 20 characters).
+pub(crate) const SUBJECT_CODE_MAX: usize = 20;
+
+/// A site code: a [`code`] without `-`, which joins it to the subject number in a subject code.
+pub(crate) fn site_code(text: &str) -> Result<String, StoreError> {
+    let code = code("site code", text, SITE_CODE_MAX)?;
+    if code.contains('-') {
+        return Err(StoreError::invalid(
+            "site code",
+            format!(
+                "'{code}' is not allowed: no '-' in a site code, which joins it to the subject number (S01-007)"
+            ),
+        ));
+    }
+    Ok(code)
+}
+
+/// A subject code registered at `site`: the site code, `-`, then the subject's number there
+/// (`S01-007`). Partitioning the codes by site means a site never meets another site's code,
+/// so "already used" never tells one site that another holds a subject (OWASP ASVS V4.2,
+/// object enumeration; REDCap numbers records in data access groups the same way).
+pub(crate) fn subject_code(site: &str, text: &str) -> Result<String, StoreError> {
+    let code = code("code", text, SUBJECT_CODE_MAX)?;
+    let prefix = crate::subject_code(site, "");
+    if code.len() <= prefix.len() || !code.starts_with(&prefix) {
+        return Err(StoreError::invalid(
+            "code",
+            format!(
+                "'{code}' is not allowed here: a subject code at site {site} starts with '{prefix}', then the subject's number there (e.g. {prefix}007)",
+                site = site.trim()
+            ),
+        ));
+    }
+    Ok(code)
+}
+
 /// Free text shown to people (names, titles, notes, verbatim terms): non-blank, at most `max`
 /// characters, no control characters.
 pub(crate) fn label(field: &str, text: &str, max: usize) -> Result<String, StoreError> {

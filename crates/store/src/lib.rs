@@ -88,7 +88,7 @@ pub use sessions::SessionActor;
 pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;
 pub use study::{NewStudy, Study};
-pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData};
+pub use subjects::{BirthOrAge, Sex, Subject, SubjectData, Visit, VisitData, subject_code};
 pub use throttle::{FailedLogins, LoggedIn, LoginAttempt, SecurityEvent, Throttle};
 pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MIN_TOKEN_CHARS, default_token_expiry};
 pub use value::{Entry, Missing};

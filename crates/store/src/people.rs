@@ -296,7 +296,7 @@ impl Store {
         name: &str,
     ) -> Result<Site, StoreError> {
         actor.require_admin("adding a site")?;
-        let code = check::code("site code", code, 32)?;
+        let code = check::site_code(code)?;
         let name = check::label("site name", name, 200)?;
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
         if writer::find_by(writer.tx(), &SITE, "code", &code)

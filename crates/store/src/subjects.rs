@@ -62,6 +62,12 @@ impl SubjectData {
     }
 }
 
+/// The code of the subject numbered `number` at `site` (`S01-007`): the only form a new
+/// subject's code takes (see `check::subject_code`).
+pub fn subject_code(site: &str, number: impl std::fmt::Display) -> String {
+    format!("{}-{number}", site.trim())
+}
+
 /// Oldest age accepted, in years.
 const MAX_AGE_YEARS: i64 = 120;
 
@@ -70,7 +76,8 @@ const MAX_AGE_YEARS: i64 = 120;
 pub struct SubjectData {
     /// The site's code.
     pub site: String,
-    /// The pseudonymous study id (never a name or initials).
+    /// The pseudonymous study id (never a name or initials): the site's code, `-`, the subject's
+    /// number there (`S01-007`; see [`subject_code`]).
     pub code: String,
     pub sex: Sex,
     pub birth: BirthOrAge,
@@ -99,7 +106,7 @@ impl SubjectData {
     /// Where consent is waived (a retrospective review: 45 CFR 46.116(f)), there is no consent
     /// date, and enrolment is the index date, the drug start the review looks back to.
     fn check(&self, today: Date, consent_waived: bool) -> Result<(), StoreError> {
-        check::code("code", &self.code, 20)?;
+        check::code("code", &self.code, check::SUBJECT_CODE_MAX)?;
         check::not_future("screening_date", self.screening_date, today)?;
         match self.birth {
             BirthOrAge::BirthDate(birth) => {
@@ -504,6 +511,7 @@ pub(crate) async fn add_subject(
     }
     let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
     require_data_entry(writer.tx(), actor, site_id).await?;
+    check::subject_code(&data.site, &data.code)?;
     if writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim())
         .await?
         .is_some()
@@ -549,6 +557,10 @@ pub(crate) async fn update_subject(
     require_data_entry(writer.tx(), actor, old_site).await?;
     let (site_id, _) = site_by_code(writer.tx(), &data.site).await?;
     require_data_entry(writer.tx(), actor, site_id).await?;
+    // A code given before codes carried their site stays usable while neither changes.
+    if current.text("code") != Some(data.code.trim()) || old_site != site_id {
+        check::subject_code(&data.site, &data.code)?;
+    }
     if let Some((other, _)) =
         writer::find_by(writer.tx(), &SUBJECT, "code", data.code.trim()).await?
         && other != id

@@ -92,7 +92,7 @@ pub fn charts(site: &str) -> Vec<Chart> {
             let birth = index
                 .saturating_sub(i64::from(age).years())
                 .saturating_sub((30 + i64::from(patient) * 17).days());
-            let code = format!("W{:02}", patient + 1);
+            let code = store::subject_code(site, format_args!("W{:02}", patient + 1));
             Chart {
                 subject: SubjectData {
                     site: site.to_owned(),

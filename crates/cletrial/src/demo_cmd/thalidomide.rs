@@ -29,7 +29,7 @@ pub fn courses(protocol: &Protocol, sites: [&str; 2]) -> Result<Vec<PatientCours
     (0..PATIENTS)
         .map(|index| {
             let site = sites[usize::from(index >= PATIENTS / 2)];
-            let code = format!("T{:02}", index + 1);
+            let code = store::subject_code(site, format_args!("T{:02}", index + 1));
             virtual_patient(protocol, &model, (SEED, index), start(index), site, code)
         })
         .collect()

@@ -5,7 +5,7 @@
 //! date_format = "%d/%m/%Y"         # how the file writes dates (strftime); default %Y-%m-%d
 //!
 //! [keys]                           # the columns that say which record a row is
-//! subject = "record_id"            # the pseudonymous study id (required)
+//! subject = "record_id"            # the pseudonymous study id, S01-007 (required)
 //! visit = "redcap_event_name"      # the visit's name, through [codes] (forms at a visit)
 //! repeat = "redcap_repeat_instance" # tells apart repeats of one key (lab, adverse_event,
 //!                                  # protocol_event; optional; default 1)

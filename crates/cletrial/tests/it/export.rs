@@ -47,9 +47,9 @@ fn lab(subject_id: i64, visit_id: i64, value: Entry<Decimal>) -> LabResult {
     }
 }
 
-/// Two subjects: P-001 enrolled and treated (a signed baseline visit with CLASI, SLEDAI-2K, labs
+/// Two subjects: S01-001 enrolled and treated (a signed baseline visit with CLASI, SLEDAI-2K, labs
 /// with a value, not done and a corrected value, a nerve conduction study not applicable / unknown,
-/// a dose, an AE, a withdrawn AE, a deviation, a disposition), P-002 a screen failure.
+/// a dose, an AE, a withdrawn AE, a deviation, a disposition), S01-002 a screen failure.
 async fn study(db: &TestDb) {
     let study = NewStudy {
         code: "LENA-CLE".into(),
@@ -88,11 +88,11 @@ async fn study(db: &TestDb) {
         consent_date: Some(days_ago(30)),
         enrolment_date: enrolled.then(|| days_ago(28)),
     };
-    let p1 = store::testing::enrolled(&store, &inv, &subject("P-001", true))
+    let p1 = store::testing::enrolled(&store, &inv, &subject("S01-001", true))
         .await
         .expect("subject");
     store
-        .add_subject(&inv, &subject("P-002", false))
+        .add_subject(&inv, &subject("S01-002", false))
         .await
         .expect("subject");
     let visit = store
@@ -389,7 +389,7 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
         "{labs}"
     );
     assert!(
-        lines[1].starts_with("P-001,S01,Baseline,") && lines[1].contains(",1.3,"),
+        lines[1].starts_with("S01-001,S01,Baseline,") && lines[1].contains(",1.3,"),
         "{labs}"
     );
     assert!(
@@ -417,7 +417,7 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
     let sdtm = export(&db, "sdtm", out);
     assert_eq!(sdtm["subjects"].as_u64(), Some(2));
     let dm = read(out, "sdtm", "dm.csv");
-    assert!(dm.contains("LENA-CLE,DM,LENA-CLE-P-001,P-001,"), "{dm}");
+    assert!(dm.contains("LENA-CLE,DM,LENA-CLE-S01-001,S01-001,"), "{dm}");
     assert!(
         dm.contains(",SCRNFAIL,Screen Failure,SCRNFAIL,Screen Failure"),
         "{dm}"
@@ -542,7 +542,7 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
     }
     assert!(
         rows.iter()
-            .any(|row| &row[4] == "P-001" && &row[11] == "transcription error")
+            .any(|row| &row[4] == "S01-001" && &row[11] == "transcription error")
     );
 }
 

@@ -86,12 +86,12 @@ fn a_clean_file_is_imported_with_its_reason(backend: Backend) {
     assert_eq!(labs["imported"], true, "{labs}");
     assert_eq!(counts(&labs), [6, 1, 6, 0, 0], "{labs}");
     let log = cli
-        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .run(&["audit", "log", "--subject", "S01-001"], &[])
         .ok_json();
     let log = log.as_array().expect("events");
     assert!(!log.is_empty());
     for event in log {
-        assert_eq!(event["subject"], "LEN-001", "{event}");
+        assert_eq!(event["subject"], "S01-001", "{event}");
         assert_eq!(event["reason"], REASON, "{event}");
     }
     // Two visits were created with their REDCap event's name and date; the missing platelet
@@ -115,15 +115,15 @@ fn bad_rows_are_all_reported_and_nothing_is_imported(backend: Backend) {
     let before = cli.events();
     let text = "\
 record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,visit_date,lab_date,lab_test,lab_value,lab_unit,lab_lln,lab_uln
-LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,1,3.1,10^9/L,1.8,7.5
-LEN-001,baseline_arm_1,labs,2,15/01/2024,2024-01-15,2,251,10^9/L,150,400
-LEN-001,week_9_arm_1,labs,1,19/02/2024,19/02/2024,1,1.4,10^9/L,1.8,7.5
-LEN-002,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,\"4,2\",10^9/L,1.8,7.5
-LEN-002,baseline_arm_1,labs,2,05/02/2024,01/01/2024,2,300,10^9/L,150,400
-LEN-009,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,4.0,10^9/L,1.8,7.5
-LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,1,3.2,10^9/L,1.8,7.5
-LEN-003,baseline_arm_1,labs,1,21/02/2024,21/02/2024,1,2.0,g/dL,,
-LEN-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
+S01-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,1,3.1,10^9/L,1.8,7.5
+S01-001,baseline_arm_1,labs,2,15/01/2024,2024-01-15,2,251,10^9/L,150,400
+S01-001,week_9_arm_1,labs,1,19/02/2024,19/02/2024,1,1.4,10^9/L,1.8,7.5
+S01-002,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,\"4,2\",10^9/L,1.8,7.5
+S01-002,baseline_arm_1,labs,2,05/02/2024,01/01/2024,2,300,10^9/L,150,400
+S01-009,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,4.0,10^9/L,1.8,7.5
+S01-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,1,3.2,10^9/L,1.8,7.5
+S01-003,baseline_arm_1,labs,1,21/02/2024,21/02/2024,1,2.0,g/dL,,
+S01-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
 ";
     let run = cli.import(&cli.write("bad.csv", text), &example("labs.toml"));
     assert_eq!(run.status, 1, "{run:?}");
@@ -154,7 +154,7 @@ LEN-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
         (4, "redcap_event_name", "not in the code list"),
         (5, "lab_value", "not a decimal"),
         (6, "lab_date", "before consent"),
-        (7, "", "no subject 'LEN-009'"),
+        (7, "", "no subject 'S01-009'"),
         (8, "", "same key as line 2"),
         (9, "lab_unit", "g/dL"),
         (10, "lab_date", "in the future"),
@@ -182,9 +182,9 @@ fn lab_tests_are_coded_by_the_protocols_list(backend: Backend) {
     let before = cli.events();
     let bad = format!(
         "{header}\
-LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,Neutrophils (absolute count),3.1,10^9/L,1.8,7.5
-LEN-001,baseline_arm_1,labs,2,15/01/2024,15/01/2024,neutrofils,2.9,10^9/L,1.8,7.5
-LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,c3,90,10^9/L,,
+S01-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,Neutrophils (absolute count),3.1,10^9/L,1.8,7.5
+S01-001,baseline_arm_1,labs,2,15/01/2024,15/01/2024,neutrofils,2.9,10^9/L,1.8,7.5
+S01-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,c3,90,10^9/L,,
 "
     );
     let run = cli.import(&cli.write("bad-names.csv", &bad), &mapping);
@@ -226,7 +226,7 @@ LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,c3,90,10^9/L,,
     ] {
         let rows: String = csv
             .lines()
-            .map(|rest| format!("LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,{rest}\n"))
+            .map(|rest| format!("S01-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,{rest}\n"))
             .collect();
         let run = cli
             .import(
@@ -241,7 +241,7 @@ LEN-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,c3,90,10^9/L,,
         );
     }
     let log = cli
-        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .run(&["audit", "log", "--subject", "S01-001"], &[])
         .ok_json();
     // One result per test, each kept under its lab's id (rows apply in the file's order).
     let tests: Vec<&str> = log
@@ -282,7 +282,7 @@ fn a_changed_value_is_an_audited_change(backend: Backend) {
     cli.import(&example("labs.csv"), &example("labs.toml"))
         .ok_json();
     let before = cli.events();
-    // The week 4 neutrophil count of LEN-001 was corrected from 1.4 to 1.6.
+    // The week 4 neutrophil count of S01-001 was corrected from 1.4 to 1.6.
     let original = std::fs::read_to_string(example("labs.csv")).expect("example");
     let corrected = original.replace(",1,1.4,", ",1,1.6,");
     assert_ne!(corrected, original);
@@ -294,7 +294,7 @@ fn a_changed_value_is_an_audited_change(backend: Backend) {
         .ok_json();
     assert_eq!(counts(&run), [6, 1, 0, 1, 5], "{run}");
     let log = cli
-        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .run(&["audit", "log", "--subject", "S01-001"], &[])
         .ok_json();
     let changes: Vec<_> = log
         .as_array()
@@ -340,8 +340,8 @@ fn enrolment_by_import_needs_an_eligible_checklist_or_a_waiver(backend: Backend)
     let mapping = std::fs::read_to_string(example("subjects.toml")).expect("mapping");
     let header = std::fs::read_to_string(example("subjects.csv")).expect("csv");
     let header = header.lines().next().expect("header");
-    // LEN-001's eligibility form with pregnant = yes, enrolled on 22/01/2024.
-    let pregnant = "LEN-010,s01,2,30,3,12/01/2024,15/01/2024,22/01/2024,yes,\"{\"\"rest_of_face\"\": 2}\",5,90,24,22,yes,no,no,yes,no,yes,yes,2,no,231000 /mm3,4800 /mm3,2.9 10^9/L,no,no,98,no,no,no,no";
+    // S01-001's eligibility form with pregnant = yes, enrolled on 22/01/2024.
+    let pregnant = "S01-010,s01,2,30,3,12/01/2024,15/01/2024,22/01/2024,yes,\"{\"\"rest_of_face\"\": 2}\",5,90,24,22,yes,no,no,yes,no,yes,yes,2,no,231000 /mm3,4800 /mm3,2.9 10^9/L,no,no,98,no,no,no,no";
     let file = cli.write("pregnant.csv", &format!("{header}\n{pregnant}\n"));
     let run = cli.import(&file, &example("subjects.toml"));
     assert_eq!(run.status, 1, "{run:?}");
@@ -364,7 +364,7 @@ fn enrolment_by_import_needs_an_eligible_checklist_or_a_waiver(backend: Backend)
     let imported = cli.import(&file, &mapping).ok_json();
     assert_eq!(imported["created"], 1, "{imported}");
     let log = cli
-        .run(&["audit", "log", "--subject", "LEN-010"], &[])
+        .run(&["audit", "log", "--subject", "S01-010"], &[])
         .ok_json();
     let log = log.as_array().expect("events");
     assert!(
@@ -392,7 +392,7 @@ fn a_row_marks_its_result_entered_in_error(backend: Backend) {
     let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
     lines[0].push_str(",error");
     for line in lines.iter_mut().skip(1) {
-        let mark = line.starts_with("LEN-001,baseline_arm_1,labs,1,");
+        let mark = line.starts_with("S01-001,baseline_arm_1,labs,1,");
         line.push_str(if mark {
             ",sample of another patient"
         } else {
@@ -405,7 +405,7 @@ fn a_row_marks_its_result_entered_in_error(backend: Backend) {
     assert_eq!(voided["voided"], 1, "{voided}");
     assert!(cli.events() > before);
     let log = cli
-        .run(&["audit", "log", "--subject", "LEN-001"], &[])
+        .run(&["audit", "log", "--subject", "S01-001"], &[])
         .ok_json();
     assert!(
         log.as_array()

@@ -788,14 +788,14 @@ fn bad_tables_are_refused_naming_file_line_and_column() {
         ),
         (
             "visit.csv",
-            |t| t.replacen("V2-000001,", "V2-999999,", 1),
-            "visit.csv line 2, column subject: 'V2-999999' is not in subject.csv",
+            |t| t.replacen("SIM-V2-000001,", "SIM-V2-999999,", 1),
+            "visit.csv line 2, column subject: 'SIM-V2-999999' is not in subject.csv",
         ),
         (
             "lab.csv",
             |t| {
                 let mut lines: Vec<&str> = t.lines().collect();
-                lines[1] = "V2-000001,SIM";
+                lines[1] = "SIM-V2-000001,SIM";
                 lines.join("\n") + "\n"
             },
             "lab.csv line 2",

@@ -293,7 +293,7 @@ fn virtual_patients_go_into_a_study_record(backend: ::store::Backend) {
     let verified = run_as(&["audit", "verify", "--db", url], "").ok_json();
     assert_eq!(verified["ok"], true, "{verified}");
 
-    run_as(&args, &password).input_error("V11-000001");
+    run_as(&args, &password).input_error("S02-V11-000001");
     let again = run_as(&["audit", "verify", "--db", url], "").ok_json();
     assert_eq!(again["events"], verified["events"]);
 

@@ -34,7 +34,7 @@ fn form(ears_erythema: u8) -> Clasi {
 async fn visit(f: &Fixture) -> store::Visit {
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("subject");
     let data = VisitData {

@@ -51,7 +51,7 @@ async fn changes_record_old_new_and_reason(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     assert_eq!(subject.version, 1);
@@ -122,7 +122,7 @@ async fn reason_is_required_after_first_entry(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     let before = f.event_count().await;
@@ -159,7 +159,7 @@ async fn stale_version_is_refused_naming_who_changed_it(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     // A second person at the same site edits first.
@@ -227,7 +227,7 @@ async fn removal_keeps_the_record_and_its_history(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     f.store
@@ -239,7 +239,7 @@ async fn removal_keeps_the_record_and_its_history(backend: Backend) {
         Err(StoreError::NotFound { .. })
     ));
     let filter = EventFilter {
-        subject: Some("P-001".into()),
+        subject: Some("S01-P001".into()),
         since: None,
     };
     let events = f.store.audit_page(&filter, 0, 100).await.expect("log");
@@ -253,7 +253,7 @@ async fn removal_keeps_the_record_and_its_history(backend: Backend) {
     // A removed record cannot be changed, and its pseudonymous id is not reused.
     let again = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await;
     assert!(
         matches!(&again, Err(StoreError::Invalid { field, .. }) if field == "code"),
@@ -265,15 +265,15 @@ async fn log_filters_by_subject_and_time(backend: Backend) {
     let f = fixture(backend).await;
     let a = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("a");
     f.store
-        .add_subject(&f.investigator, &subject_data("P-002"))
+        .add_subject(&f.investigator, &subject_data("S01-P002"))
         .await
         .expect("b");
     let filter = EventFilter {
-        subject: Some("P-001".into()),
+        subject: Some("S01-P001".into()),
         since: None,
     };
     let events = f.store.audit_page(&filter, 0, 1000).await.expect("log");
@@ -297,7 +297,7 @@ async fn log_filters_by_subject_and_time(backend: Backend) {
         .store
         .audit_page(
             &EventFilter {
-                subject: Some("P-999".into()),
+                subject: Some("S01-P999".into()),
                 since: None,
             },
             0,

@@ -35,7 +35,7 @@ fn visit(name: &str) -> VisitData {
 /// Adds a subject, a visit and a lab result in `batch`; the subject's id.
 async fn three_commands(batch: &mut store::Batch) -> i64 {
     let subject = batch
-        .add_subject(&subject_data("P-001"))
+        .add_subject(&subject_data("S01-P001"))
         .await
         .expect("subject");
     let visit = batch
@@ -48,7 +48,7 @@ async fn three_commands(batch: &mut store::Batch) -> i64 {
         .expect("lab");
     // The batch sees its own writes.
     assert_eq!(
-        batch.subject_by_code("P-001").await.expect("read"),
+        batch.subject_by_code("S01-P001").await.expect("read"),
         Some(subject.clone())
     );
     assert_eq!(batch.visits_of(subject.id).await.expect("read").len(), 1);
@@ -105,12 +105,12 @@ async fn a_dropped_batch_writes_nothing(backend: Backend) {
     drop(batch);
     assert_eq!(f.event_count().await, before);
     assert!(matches!(
-        f.store.subject_by_code("P-001").await,
+        f.store.subject_by_code("S01-P001").await,
         Err(StoreError::NotFound { .. })
     ));
     // The writer lock was released: a later command goes through.
     f.store
-        .add_subject(&f.investigator, &subject_data("P-002"))
+        .add_subject(&f.investigator, &subject_data("S01-P002"))
         .await
         .expect("subject after a dropped batch");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
@@ -120,7 +120,7 @@ async fn a_refused_command_is_undone_alone(backend: Backend) {
     let f = fixture(backend).await;
     let mut batch = f.store.batch(&f.investigator, None).await.expect("batch");
     let subject = batch
-        .add_subject(&subject_data("P-001"))
+        .add_subject(&subject_data("S01-P001"))
         .await
         .expect("subject");
     // A lab before consent is refused after the checks ran inside the transaction; a duplicate
@@ -132,7 +132,7 @@ async fn a_refused_command_is_undone_alone(backend: Backend) {
         Err(StoreError::Invalid { field, .. }) if field == "collected_on"
     ));
     assert!(matches!(
-        batch.add_subject(&subject_data("P-001")).await,
+        batch.add_subject(&subject_data("S01-P001")).await,
         Err(StoreError::Invalid { field, .. }) if field == "code"
     ));
     batch

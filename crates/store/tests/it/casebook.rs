@@ -72,12 +72,12 @@ async fn any_change_to_the_subject_voids_its_casebook_signature(backend: Backend
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("subject");
     let other = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-002"))
+        .add_subject(&f.investigator, &subject_data("S01-P002"))
         .await
         .expect("other subject");
     let visit = f.visit_on(subject.id, "week 0", days_ago(10)).await;
@@ -166,7 +166,7 @@ async fn any_change_to_the_subject_voids_its_casebook_signature(backend: Backend
                     .map(drop)
             }
             Change::UpdateSubject => {
-                let mut data = subject_data("P-001");
+                let mut data = subject_data("S01-P001");
                 data.screening_date = days_ago(28);
                 let now = f.store.subject(subject.id).await.expect("subject");
                 f.store
@@ -212,7 +212,7 @@ async fn a_casebook_signature_needs_the_reviewed_content_and_an_investigator(bac
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("subject");
     let reviewed = f.store.casebook_sha256(subject.id).await.expect("hash");

@@ -15,7 +15,7 @@ async fn racing_writers_get_one_success_and_conflicts(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     // Each writer sets a subtype other than the subject's, so each write is a real change.
@@ -69,7 +69,7 @@ async fn readers_read_while_writers_write(backend: Backend) {
             tokio::spawn(async move {
                 for n in 0..5 {
                     store
-                        .add_subject(&actor, &subject_data(&format!("W{writer}-{n}")))
+                        .add_subject(&actor, &subject_data(&format!("S01-W{writer}-{n}")))
                         .await
                         .expect("write");
                 }
@@ -101,7 +101,7 @@ async fn readers_read_while_writers_write(backend: Backend) {
     for writer in 0..4 {
         for n in 0..5 {
             f.store
-                .subject_by_code(&format!("W{writer}-{n}"))
+                .subject_by_code(&format!("S01-W{writer}-{n}"))
                 .await
                 .expect("every write landed");
         }

@@ -23,7 +23,7 @@ fn clasi(visit: &store::Visit) -> ClasiAssessment {
 
 async fn a_second_clasi_at_a_visit_is_refused_naming_the_first(backend: Backend) {
     let f = fixture(backend).await;
-    let subject = f.enrol(&subject_data("P-001"), days_ago(20)).await;
+    let subject = f.enrol(&subject_data("S01-P001"), days_ago(20)).await;
     let visit = f.visit_on(subject.id, "week 2", days_ago(5)).await;
     let first = f
         .store
@@ -81,7 +81,7 @@ async fn a_second_clasi_at_a_visit_is_refused_naming_the_first(backend: Backend)
 
 async fn a_visit_goes_after_its_records(backend: Backend) {
     let f = fixture(backend).await;
-    let subject = f.enrol(&subject_data("P-001"), days_ago(20)).await;
+    let subject = f.enrol(&subject_data("S01-P001"), days_ago(20)).await;
     let visit = f.visit_on(subject.id, "week 2", days_ago(5)).await;
     // A Back-and-resubmit duplicate.
     let duplicate = f.visit_on(subject.id, "week 2", days_ago(5)).await;

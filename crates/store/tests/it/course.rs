@@ -30,7 +30,7 @@ fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str) {
 
 async fn subject(f: &Fixture) -> i64 {
     f.store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("subject")
         .id

@@ -124,7 +124,7 @@ async fn child(url: &str, round: &str) {
         .expect("child logs in");
     let mut out = std::io::stdout();
     for n in 0.. {
-        let code = format!("R{round}-{n}");
+        let code = format!("S01-R{round}-{n}");
         let subject = store
             .add_subject(&actor, &subject_data(&code))
             .await

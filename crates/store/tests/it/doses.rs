@@ -72,10 +72,10 @@ async fn periods(f: &Fixture, subject: i64) -> Vec<(Option<String>, i64, Option<
 
 async fn dosing_needs_enrolment_and_a_regimen(backend: Backend) {
     let f = fixture(backend).await;
-    let subject = f.enrol(&subject_data("P-001"), days_ago(20)).await.id;
+    let subject = f.enrol(&subject_data("S01-P001"), days_ago(20)).await.id;
     let screened = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-002"))
+        .add_subject(&f.investigator, &subject_data("S01-P002"))
         .await
         .expect("screened")
         .id;
@@ -169,7 +169,7 @@ async fn dosing_needs_enrolment_and_a_regimen(backend: Backend) {
 async fn a_regimen_is_a_level_or_refused_by_name(backend: Backend) {
     let f = fixture(backend).await;
     let inv = &f.investigator;
-    let subject = f.enrol(&subject_data("P-001"), days_ago(20)).await.id;
+    let subject = f.enrol(&subject_data("S01-P001"), days_ago(20)).await.id;
     let before = f.event_count().await;
     for (amount, frequency) in [("2.14", "QD"), ("3", "QD"), ("5", "BID"), ("2.143", "QD")] {
         refused(
@@ -222,7 +222,7 @@ async fn a_regimen_is_a_level_or_refused_by_name(backend: Backend) {
 async fn a_dose_change_ends_the_running_period_in_the_same_transaction(backend: Backend) {
     let f = fixture(backend).await;
     let inv = &f.investigator;
-    let subject = f.enrol(&subject_data("P-001"), days_ago(20)).await.id;
+    let subject = f.enrol(&subject_data("S01-P001"), days_ago(20)).await.id;
     f.store
         .change_dose(inv, &change(subject, 20, "lenalidomide", "5", "QD"))
         .await
@@ -305,7 +305,7 @@ async fn a_dose_change_ends_the_running_period_in_the_same_transaction(backend: 
 async fn periods_of_a_drug_never_overlap(backend: Backend) {
     let f = fixture(backend).await;
     let inv = &f.investigator;
-    let subject = f.enrol(&subject_data("P-001"), days_ago(20)).await.id;
+    let subject = f.enrol(&subject_data("S01-P001"), days_ago(20)).await.id;
     f.store
         .change_dose(inv, &change(subject, 20, "lenalidomide", "5", "QD"))
         .await
@@ -406,7 +406,7 @@ async fn each_study_doses_its_own_drug(backend: Backend) {
             .expect("amended");
         // A child, who received the drug, meets the paediatric review's criteria too.
         let mut candidate = store::testing::eligible_candidate();
-        let mut data = subject_data("S-001");
+        let mut data = subject_data("S01-S001");
         let subject = if level.is_none() {
             // A chart review: consent waived, enrolled from the index date by the screening.
             candidate.drug_received = Some(true);

@@ -29,7 +29,9 @@ async fn each_stop_fires_from_the_record(backend: Backend) {
     let f = fixture(backend).await;
     let inv = &f.investigator;
     let mut subjects = Vec::new();
-    for code in ["P-001", "P-002", "P-003", "P-004", "P-005", "P-006"] {
+    for code in [
+        "S01-P001", "S01-P002", "S01-P003", "S01-P004", "S01-P005", "S01-P006",
+    ] {
         subjects.push(f.enrol(&subject_data(code), days_ago(20)).await.id);
     }
     // Before anything happens: no stop.
@@ -110,7 +112,7 @@ async fn each_stop_fires_from_the_record(backend: Backend) {
         assert!(fired.iter().any(|id| id == expect), "{expect}: {fired:?}");
     }
     // A withdrawal for lack of efficacy ends participation but is no stopping rule.
-    let lack = f.enrol(&subject_data("P-007"), days_ago(20)).await.id;
+    let lack = f.enrol(&subject_data("S01-P007"), days_ago(20)).await.id;
     f.store
         .add_record(inv, &disposition(lack, DispositionStatus::LackOfEfficacy))
         .await
@@ -139,7 +141,7 @@ async fn a_nerve_conduction_finding_stops_thalidomide(backend: Backend) {
         )
         .await
         .expect("amended");
-    let subject = f.enrol(&subject_data("T-001"), days_ago(20)).await.id;
+    let subject = f.enrol(&subject_data("S01-T001"), days_ago(20)).await.id;
     let visit = f.visit_on(subject, "month 6", days_ago(2)).await;
     let study = |finding: Finding| NerveConductionStudy {
         subject_id: subject,

@@ -39,7 +39,7 @@ async fn screened_events(f: &Fixture) -> i64 {
     f.store
         .screen(
             &f.investigator,
-            &subject_data("COUNT"),
+            &subject_data("S01-COUNT"),
             &Candidate::default(),
         )
         .await
@@ -71,7 +71,7 @@ async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
     let f = fixture(backend).await;
     let inv = &f.investigator;
     // Born 2015, pregnant, HIV: not eligible.
-    let mut child = subject_data("P-001");
+    let mut child = subject_data("S01-P001");
     child.birth = BirthOrAge::BirthDate(jiff::civil::date(2015, 3, 1));
     let (subject, result) = f
         .store
@@ -95,7 +95,7 @@ async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
     // Incomplete: criteria unknown.
     let (incomplete, result) = f
         .store
-        .screen(inv, &subject_data("P-002"), &Candidate::default())
+        .screen(inv, &subject_data("S01-P002"), &Candidate::default())
         .await
         .expect("screened");
     assert_eq!(result.eligible, None);
@@ -113,7 +113,7 @@ async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
         .store
         .screen(
             inv,
-            &subject_data("P-003"),
+            &subject_data("S01-P003"),
             &store::testing::eligible_candidate(),
         )
         .await
@@ -155,7 +155,7 @@ async fn an_investigator_may_enrol_under_a_waiver_with_a_reason(backend: Backend
         .store
         .screen(
             &f.investigator,
-            &subject_data("P-001"),
+            &subject_data("S01-P001"),
             &candidate(serde_json::json!({"refractory_months": 2})),
         )
         .await
@@ -201,7 +201,7 @@ async fn an_investigator_may_enrol_under_a_waiver_with_a_reason(backend: Backend
         .store
         .screen(
             &f.investigator,
-            &subject_data("P-002"),
+            &subject_data("S01-P002"),
             &store::testing::eligible_candidate(),
         )
         .await
@@ -222,7 +222,7 @@ async fn the_checklist_reads_the_age_as_entered(backend: Backend) {
         ..subject_data(code)
     };
     // "Aged over 18": 19 meets it, 18 does not; the number entered is what the checklist reads.
-    for (code, age, met) in [("A-19", 19, "met"), ("A-18", 18, "not_met")] {
+    for (code, age, met) in [("S01-A19", 19, "met"), ("S01-A18", 18, "not_met")] {
         let (_, result) = f
             .store
             .screen(
@@ -248,7 +248,7 @@ async fn the_checklist_reads_the_age_as_entered(backend: Backend) {
         f.store
             .screen(
                 &f.investigator,
-                &with_age("A-30", 30),
+                &with_age("S01-A30", 30),
                 &candidate(serde_json::json!({"age_years": 31})),
             )
             .await,
@@ -258,7 +258,7 @@ async fn the_checklist_reads_the_age_as_entered(backend: Backend) {
         f.store
             .screen(
                 &f.investigator,
-                &subject_data("A-31"),
+                &subject_data("S01-A31"),
                 &candidate(serde_json::json!({"birth_date": "1981-01-01"})),
             )
             .await,
@@ -268,7 +268,7 @@ async fn the_checklist_reads_the_age_as_entered(backend: Backend) {
 
 async fn enrolment_is_its_own_command(backend: Backend) {
     let f = fixture(backend).await;
-    let mut data = subject_data("P-001");
+    let mut data = subject_data("S01-P001");
     data.enrolment_date = Some(days_ago(20));
     refused(
         f.store.add_subject(&f.investigator, &data).await,
@@ -278,7 +278,7 @@ async fn enrolment_is_its_own_command(backend: Backend) {
         .store
         .screen(
             &f.investigator,
-            &subject_data("P-001"),
+            &subject_data("S01-P001"),
             &Candidate::default(),
         )
         .await
@@ -291,7 +291,7 @@ async fn enrolment_is_its_own_command(backend: Backend) {
         "enrolment_date",
     );
     // Once enrolled, the date is corrected like any field, with a reason.
-    let enrolled = f.enrol(&subject_data("P-002"), days_ago(20)).await;
+    let enrolled = f.enrol(&subject_data("S01-P002"), days_ago(20)).await;
     let mut corrected = enrolled.data.clone();
     corrected.enrolment_date = Some(days_ago(21));
     let corrected = f
@@ -332,7 +332,7 @@ async fn moving_the_recorded_consent_date_needs_a_reason(backend: Backend) {
     let eligible = store::testing::eligible_candidate();
     let (subject, _) = f
         .store
-        .screen(inv, &subject_data("P-001"), &eligible)
+        .screen(inv, &subject_data("S01-P001"), &eligible)
         .await
         .expect("screened");
     let moved = |reason: Option<&str>| Enrolment {
@@ -395,7 +395,7 @@ async fn moving_the_recorded_consent_date_needs_a_reason(backend: Backend) {
         }
     };
     assert_eq!(
-        reasons("P-001").await,
+        reasons("S01-P001").await,
         [
             ("consent_date".to_owned(), why.to_owned()),
             (
@@ -407,7 +407,7 @@ async fn moving_the_recorded_consent_date_needs_a_reason(backend: Backend) {
     // An import moves it with the import's reason.
     let (imported, _) = f
         .store
-        .screen(inv, &subject_data("P-002"), &eligible)
+        .screen(inv, &subject_data("S01-P002"), &eligible)
         .await
         .expect("screened");
     let mut batch = f
@@ -424,7 +424,7 @@ async fn moving_the_recorded_consent_date_needs_a_reason(backend: Backend) {
         .expect("enrolled by the batch");
     batch.commit().await.expect("committed");
     assert_eq!(
-        reasons("P-002").await,
+        reasons("S01-P002").await,
         [
             ("consent_date".to_owned(), "paper CRFs entered".to_owned()),
             ("enrolment_date".to_owned(), "paper CRFs entered".to_owned()),

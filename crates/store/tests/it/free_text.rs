@@ -37,7 +37,7 @@ fn refused<T: std::fmt::Debug>(
 async fn free_text_refuses_control_characters(backend: store::Backend) {
     let f = fixture(backend).await;
     let inv = &f.investigator;
-    let subject = f.enrol(&subject_data("P-001"), days_ago(20)).await;
+    let subject = f.enrol(&subject_data("S01-P001"), days_ago(20)).await;
     let event = AdverseEvent {
         subject_id: subject.id,
         term: AdverseEvent::term_named("Pruritus").expect("CTCAE"),
@@ -151,7 +151,7 @@ async fn free_text_refuses_control_characters(backend: store::Backend) {
         .store
         .screen(
             inv,
-            &subject_data("P-002"),
+            &subject_data("S01-P002"),
             &protocol::eligibility::Candidate::default(),
         )
         .await

@@ -21,7 +21,7 @@ async fn concurrent_saves_land_once_and_refusals_alone(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("subject");
     let visit = f.visit_on(subject.id, "baseline", days_ago(5)).await;

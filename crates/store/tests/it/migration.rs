@@ -13,7 +13,7 @@ async fn rebuilding_the_audit_table_keeps_the_trail() {
     let f = fixture(Backend::Sqlite).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     let before = f.store.verify().await.expect("verify before");

@@ -35,7 +35,7 @@ async fn missing_codes_stay_distinct_through_store_trail_and_verify(backend: Bac
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("subject")
         .id;
@@ -153,7 +153,7 @@ async fn a_changed_missing_code_is_an_audited_change(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("subject")
         .id;

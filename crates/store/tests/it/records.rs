@@ -33,7 +33,7 @@ fn decimal(text: &str) -> Decimal {
 
 /// An enrolled subject (consent 30 days ago, screening 29, enrolment 20).
 async fn enrolled(f: &Fixture) -> i64 {
-    f.enrol(&subject_data("P-001"), days_ago(20)).await.id
+    f.enrol(&subject_data("S01-P001"), days_ago(20)).await.id
 }
 
 fn neutrophils(subject_id: i64, value: &str) -> LabResult {
@@ -279,7 +279,7 @@ async fn bad_lab_input_is_refused_and_writes_nothing(backend: Backend) {
     let subject = enrolled(&f).await;
     let other = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-002"))
+        .add_subject(&f.investigator, &subject_data("S01-P002"))
         .await
         .expect("other");
     let others_visit = f.visit_on(other.id, "week 4", days_ago(3)).await;
@@ -575,7 +575,7 @@ mod listing {
         let first = super::enrolled(&f).await;
         let second = f
             .store
-            .add_subject(&f.investigator, &subject_data("P-002"))
+            .add_subject(&f.investigator, &subject_data("S01-P002"))
             .await
             .expect("second")
             .id;
@@ -627,6 +627,6 @@ mod listing {
             .into_iter()
             .map(|s| s.data.code)
             .collect();
-        assert_eq!(codes, ["P-001", "P-002"]);
+        assert_eq!(codes, ["S01-P001", "S01-P002"]);
     }
 }

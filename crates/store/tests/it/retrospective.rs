@@ -35,7 +35,7 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
     candidate.index_date = Some(days_ago(400));
     refused(
         f.store
-            .screen(inv, &subject_data("P-001"), &candidate)
+            .screen(inv, &subject_data("S01-P001"), &candidate)
             .await,
         "candidate.index_date",
         "only a retrospective review",
@@ -68,7 +68,9 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
         ..Default::default()
     };
     refused(
-        f.store.screen(inv, &chart("W-01", birth), &candidate).await,
+        f.store
+            .screen(inv, &chart("S01-W01", birth), &candidate)
+            .await,
         "candidate.index_date",
         "give that date",
     );
@@ -79,7 +81,7 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
                 inv,
                 &store::SubjectData {
                     consent_date: Some(review),
-                    ..chart("W-01", birth)
+                    ..chart("S01-W01", birth)
                 },
                 &candidate,
             )
@@ -89,7 +91,7 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
     );
     let (subject, result) = f
         .store
-        .screen(inv, &chart("W-01", birth), &candidate)
+        .screen(inv, &chart("S01-W01", birth), &candidate)
         .await
         .expect("reviewed");
     assert_eq!(result.eligible, Some(true), "{result:?}");
@@ -200,7 +202,7 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
         .expect("birth");
     let (failed, result) = f
         .store
-        .screen(inv, &chart("W-02", adult), &candidate)
+        .screen(inv, &chart("S01-W02", adult), &candidate)
         .await
         .expect("reviewed");
     assert_eq!(result.eligible, Some(false));
@@ -223,7 +225,7 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
         )
         .await
         .expect("a failed screening is removed");
-    assert!(f.store.subject_by_code("W-02").await.is_err());
+    assert!(f.store.subject_by_code("S01-W02").await.is_err());
     // The dashboard counts a waived consent with the consented.
     let counts = f.store.site_counts().await.expect("counts");
     let s01 = counts.iter().find(|c| c.site == "S01").expect("S01");

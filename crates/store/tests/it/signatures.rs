@@ -11,7 +11,7 @@ both_backends!(
 );
 
 async fn signed_visit(f: &Fixture) -> (store::Visit, store::Signature) {
-    let visit = f.visit("P-001").await;
+    let visit = f.visit("S01-P001").await;
     let signature = f
         .store
         .sign_visit(

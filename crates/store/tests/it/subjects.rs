@@ -2,7 +2,7 @@
 //! unchanged.
 
 use jiff::civil::Date;
-use store::{Backend, BirthOrAge, StoreError, SubjectData, VisitData};
+use store::{Backend, BirthOrAge, Role, StoreError, SubjectData, VisitData};
 
 use crate::fixture::{Fixture, days_ago, fixture, subject_data};
 
@@ -12,6 +12,7 @@ both_backends!(
     unknown_subject_is_refused,
     data_entry_needs_a_role_at_the_site,
     a_subject_change_cannot_strand_its_records,
+    subject_codes_carry_their_site,
 );
 
 /// Expects `data` to be refused as invalid, naming `field`.
@@ -27,7 +28,7 @@ async fn bad_subject_input_is_refused_and_writes_nothing(backend: Backend) {
     let f = fixture(backend).await;
     let before = f.event_count().await;
     let with = |change: fn(&mut SubjectData)| {
-        let mut data = subject_data("P-001");
+        let mut data = subject_data("S01-P001");
         change(&mut data);
         data
     };
@@ -83,7 +84,7 @@ async fn bad_subject_input_is_refused_and_writes_nothing(backend: Backend) {
         }),
     ];
     for (i, mut data) in edges.into_iter().enumerate() {
-        data.code = format!("E-{i}");
+        data.code = format!("S01-E{i}");
         f.store
             .add_subject(&f.investigator, &data)
             .await
@@ -96,10 +97,10 @@ async fn visits_need_consent_and_past_dates(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
-    let mut unconsented = subject_data("P-002");
+    let mut unconsented = subject_data("S01-P002");
     unconsented.consent_date = None;
     let unconsented = f
         .store
@@ -177,7 +178,7 @@ async fn unknown_subject_is_refused(backend: Backend) {
     );
     let result = f
         .store
-        .update_subject(&f.investigator, 42, 1, &subject_data("P-042"), "fix")
+        .update_subject(&f.investigator, 42, 1, &subject_data("S01-P042"), "fix")
         .await;
     assert!(
         matches!(
@@ -190,7 +191,7 @@ async fn unknown_subject_is_refused(backend: Backend) {
         "{result:?}"
     );
     assert!(matches!(
-        f.store.subject_by_code("P-042").await,
+        f.store.subject_by_code("S01-P042").await,
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(f.event_count().await, before);
@@ -202,7 +203,7 @@ async fn data_entry_needs_a_role_at_the_site(backend: Backend) {
         .add_site(&f.admin, "S02", "Second site")
         .await
         .expect("site");
-    let mut elsewhere = subject_data("P-001");
+    let mut elsewhere = subject_data("S01-P001");
     elsewhere.site = "S02".into();
     let before = f.event_count().await;
     let result = f.store.add_subject(&f.investigator, &elsewhere).await;
@@ -211,7 +212,10 @@ async fn data_entry_needs_a_role_at_the_site(backend: Backend) {
         "{result:?}"
     );
     // The administrator manages the study but enters no clinical data without a grant.
-    let result = f.store.add_subject(&f.admin, &subject_data("P-001")).await;
+    let result = f
+        .store
+        .add_subject(&f.admin, &subject_data("S01-P001"))
+        .await;
     assert!(
         matches!(result, Err(StoreError::Forbidden(_))),
         "{result:?}"
@@ -223,7 +227,7 @@ async fn a_subject_change_cannot_strand_its_records(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     let visit = VisitData {
@@ -275,4 +279,120 @@ async fn a_subject_change_cannot_strand_its_records(backend: Backend) {
         .await
         .expect("earlier");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+/// Expects `result` refused on `field` with a message containing `words`.
+#[track_caller]
+fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str, words: &str) {
+    match result {
+        Err(StoreError::Invalid {
+            field: named,
+            message,
+        }) => {
+            assert_eq!(named, field, "{message}");
+            assert!(message.contains(words), "{message}");
+        }
+        other => panic!("expected {field} refused with '{words}', got {other:?}"),
+    }
+}
+
+/// A subject's code starts with its site's code, so sites never share a code and "already
+/// used" tells a site only of its own subjects (issue 15 item 6).
+async fn subject_codes_carry_their_site(backend: Backend) {
+    let f = fixture(backend).await;
+    let before = f.event_count().await;
+    for (code, words) in [
+        ("S-02", "no '-' in a site code"),
+        ("ABCDEFGHIJK", "1 to 10 characters"),
+    ] {
+        refused(
+            f.store.add_site(&f.admin, code, "x").await,
+            "site code",
+            words,
+        );
+    }
+    let at_s01 = |code: &str| SubjectData {
+        code: code.into(),
+        ..subject_data("S01-1")
+    };
+    for code in ["P-001", "S01-", "S02-001", "s01-001", "S011-001"] {
+        refused(
+            f.store.add_subject(&f.investigator, &at_s01(code)).await,
+            "code",
+            "a subject code at site S01 starts with 'S01-'",
+        );
+    }
+    assert_eq!(f.event_count().await, before, "refused input wrote events");
+    // Both sides: the shortest and the longest codes, and a ten-character site code.
+    f.store
+        .add_site(&f.admin, "ABCDEFGHIJ", "x")
+        .await
+        .expect("site");
+    f.store
+        .add_site(&f.admin, "S02", "Second")
+        .await
+        .expect("site");
+    let shortest = f
+        .store
+        .add_subject(&f.investigator, &at_s01("S01-1"))
+        .await
+        .expect("shortest");
+    let longest = format!("S01-{}", "9".repeat(16));
+    f.store
+        .add_subject(&f.investigator, &at_s01(&longest))
+        .await
+        .expect("twenty characters");
+    refused(
+        f.store.add_subject(&f.investigator, &at_s01("S01-1")).await,
+        "code",
+        "'S01-1' is already used",
+    );
+
+    // Moving a subject to another site takes that site's code.
+    f.store
+        .grant(&f.admin, "inv", "S02", Role::Investigator)
+        .await
+        .expect("grant");
+    let mut moved = shortest.data.clone();
+    moved.site = "S02".into();
+    refused(
+        f.store
+            .update_subject(&f.investigator, shortest.id, 1, &moved, "wrong site")
+            .await,
+        "code",
+        "a subject code at site S02 starts with 'S02-'",
+    );
+    moved.code = "S02-1".into();
+    let moved = f
+        .store
+        .update_subject(&f.investigator, shortest.id, 1, &moved, "wrong site")
+        .await
+        .expect("moved with its new code");
+    assert_eq!(moved.data.code, "S02-1");
+
+    // A code given before codes carried their site (written here straight into the table)
+    // stays usable for other corrections, and is changed only to a code of the site.
+    store::testing::tamper(
+        f.db.url(),
+        &format!("UPDATE subject SET code = 'P-001' WHERE id = {}", moved.id),
+    )
+    .await
+    .expect("tamper");
+    let mut corrected = moved.data.clone();
+    corrected.code = "P-001".into();
+    corrected.sex = store::Sex::Male;
+    let corrected = f
+        .store
+        .update_subject(&f.investigator, moved.id, 2, &corrected, "sex misread")
+        .await
+        .expect("an old code stays");
+    let mut renamed = corrected.data.clone();
+    renamed.code = "P-002".into();
+    refused(
+        f.store
+            .update_subject(&f.investigator, moved.id, 3, &renamed, "renumbered")
+            .await,
+        "code",
+        "starts with 'S02-'",
+    );
 }

@@ -16,7 +16,7 @@ async fn recorded(backend: Backend) -> (Fixture, i64) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-001"))
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
         .await
         .expect("add");
     let mut data = subject.data.clone();

@@ -265,7 +265,7 @@ async fn right_passwords_at_once_from_one_address_all_get_in(backend: Backend) {
 /// free failures the right one is refused unchecked, and the failures are a security event.
 async fn signature_passwords_are_throttled_and_reported(backend: Backend) {
     let f = fixture(backend).await;
-    let visit = f.visit("P-001").await;
+    let visit = f.visit("S01-P001").await;
     let sign = |text: &'static str| {
         let f = &f;
         let visit = &visit;
@@ -315,7 +315,7 @@ async fn signature_passwords_are_throttled_and_reported(backend: Backend) {
 /// against a dummy hash, so it costs what a known one costs (no enumeration by timing).
 async fn waiting_password_checks_hold_no_connection_or_lock(backend: Backend) {
     let f = fixture(backend).await;
-    let visit = f.visit("P-001").await;
+    let visit = f.visit("S01-P001").await;
     let held = hold_password_checks().await;
     let mut waiting = Vec::new();
     for n in 0..40 {
@@ -350,7 +350,7 @@ async fn waiting_password_checks_hold_no_connection_or_lock(backend: Backend) {
     let other_work = async {
         f.store.study().await.expect("read");
         f.store
-            .add_subject(&f.investigator, &subject_data("P-002"))
+            .add_subject(&f.investigator, &subject_data("S01-P002"))
             .await
             .expect("write");
     };

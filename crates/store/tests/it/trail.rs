@@ -15,7 +15,7 @@ async fn events_carry_the_names_of_what_they_are_about(backend: Backend) {
     let f = fixture(backend).await;
     let subject = f
         .store
-        .add_subject(&f.investigator, &subject_data("P-007"))
+        .add_subject(&f.investigator, &subject_data("S01-P007"))
         .await
         .expect("subject");
     let visit = VisitData {
@@ -28,7 +28,7 @@ async fn events_carry_the_names_of_what_they_are_about(backend: Backend) {
         .await
         .expect("visit");
     let filter = EventFilter {
-        subject: Some("P-007".into()),
+        subject: Some("S01-P007".into()),
         since: None,
     };
     let named = f
@@ -42,10 +42,10 @@ async fn events_carry_the_names_of_what_they_are_about(backend: Backend) {
         plain
     );
     for event in &named {
-        assert_eq!(event.subject.as_deref(), Some("P-007"), "{event:?}");
+        assert_eq!(event.subject.as_deref(), Some("S01-P007"), "{event:?}");
         assert_eq!(event.site.as_deref(), Some("S01"), "{event:?}");
         let expect = match event.event.entity.as_str() {
-            "subject" => "P-007",
+            "subject" => "S01-P007",
             "visit" => "week 4",
             other => panic!("unexpected entity {other}"),
         };

@@ -238,6 +238,13 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
+    let code_label = format!(
+        "Study id: the site's code, a dash, the subject's number ({}); never a name or initials",
+        store::subject_code(
+            sites.first().map_or("S01", |(code, _)| code.as_str()),
+            "007"
+        )
+    );
     let mut copy = typed.clone();
     let result = evaluated(protocol, &mut copy);
     // A value the candidate refused is shown where it was typed.
@@ -259,7 +266,7 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
                     (typed.summary(&[]))
                     div.row {
                         (typed.select("site", "Site", &site_options))
-                        (typed.input("code", "Study id (pseudonymous, never a name or initials)", "text"))
+                        (typed.input("code", &code_label, "text"))
                         (typed.select("sex", "Sex", &[("F", "female"), ("M", "male"), ("U", "unknown")]))
                         @if retrospective(protocol) {
                             (typed.input("screening_date", "Chart reviewed on", "date"))

@@ -925,7 +925,7 @@ async fn a_chart_review_is_screened_at_the_index_date(backend: Backend) {
         .post(
             "/subjects",
             chart(
-                "W-01",
+                "A-W01",
                 json!({"sle_diagnosis": true, "drug_received": true}),
             ),
         )
@@ -937,7 +937,7 @@ async fn a_chart_review_is_screened_at_the_index_date(backend: Backend) {
             .post(
                 "/subjects",
                 chart(
-                    "W-01",
+                    "A-W01",
                     json!({"sle_diagnosis": true, "drug_received": true,
                            "index_date": "2023-06-01"}),
                 ),
@@ -959,6 +959,51 @@ async fn a_chart_review_is_screened_at_the_index_date_sqlite() {
 #[tokio::test]
 async fn a_chart_review_is_screened_at_the_index_date_postgres() {
     a_chart_review_is_screened_at_the_index_date(Backend::Postgres).await;
+}
+
+/// A site registers codes of its own only (`A-…`), so screening another site's code is refused
+/// for its form whether that site holds the subject (B-001) or not (B-777): the answer never
+/// tells site A what site B holds. A code already used at A is named as used, as A sees it.
+async fn another_sites_code_is_refused_alike(backend: Backend) {
+    let study = Study::new(backend).await;
+    with_trial_protocol(&study).await;
+    let coordinator = Script::new(&study, "coord_a");
+    let screening = |code: &str| {
+        json!({"site": "A", "code": code, "sex": "F", "age_years": 40,
+               "screening_date": "2025-03-03", "consent_date": "2025-03-01",
+               "candidate": example_candidate()})
+    };
+    let before = study.app.store.subjects().await.expect("subjects").len();
+    let mut answers = Vec::new();
+    for code in ["B-001", "B-777"] {
+        let (status, reply) = coordinator.post("/subjects", screening(code)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {reply}");
+        assert_eq!(reply["field"], "code", "{reply}");
+        answers.push(reply.to_string().replace(code, "<code>"));
+    }
+    assert_eq!(answers[0], answers[1], "site B's subject shows through");
+    assert!(
+        answers[0].contains("a subject code at site A starts with 'A-'"),
+        "{}",
+        answers[0]
+    );
+    let (status, reply) = coordinator.post("/subjects", screening("A-001")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+    assert_eq!(reply["message"], "'A-001' is already used", "{reply}");
+    assert_eq!(
+        study.app.store.subjects().await.expect("subjects").len(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn another_sites_code_is_refused_alike_sqlite() {
+    another_sites_code_is_refused_alike(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn another_sites_code_is_refused_alike_postgres() {
+    another_sites_code_is_refused_alike(Backend::Postgres).await;
 }
 
 #[tokio::test]

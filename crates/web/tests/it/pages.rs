@@ -598,6 +598,41 @@ async fn screening_shows_each_criterion_and_only_an_eligible_candidate_is_enroll
         .post("/screening", &candidate("B-102", &[("site", "B")]))
         .await;
     assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+    // At site A, site B's codes are refused alike, held there (B-001) or not (B-777), and the
+    // form comes back with the code as typed.
+    let form = coord.get("/screening").await;
+    assert!(
+        form.body
+            .contains("the site's code, a dash, the subject's number (A-007)"),
+        "{}",
+        form.body
+    );
+    let mut answers = Vec::new();
+    for code in ["B-001", "B-777"] {
+        let refused = coord.post("/screening", &candidate(code, &[])).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{code}");
+        assert!(
+            refused.body.contains(&format!("value=\"{code}\"")),
+            "{code}"
+        );
+        let message = refused
+            .body
+            .split("id=\"code-error\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or_else(|| panic!("{code}: no message at the code field"))
+            .replace(code, "<code>");
+        answers.push(message);
+    }
+    assert_eq!(answers[0], answers[1], "site B's subject shows through");
+    assert!(answers[0].contains("starts with 'A-'"), "{}", answers[0]);
+    let used = coord.post("/screening", &candidate("A-102", &[])).await;
+    assert_eq!(used.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        used.body.contains("'A-102' is already used"),
+        "{}",
+        used.body
+    );
 }
 
 /// A waiver with a control character (an ESC pasted from a terminal) comes back next to the

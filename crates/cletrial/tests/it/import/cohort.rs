@@ -47,7 +47,7 @@ async fn decide(store: &Store, as_of: &[(&str, Date)]) -> Decided {
 }
 
 /// The decision dates: each enrolled subject on its last visit.
-const AS_OF: [(&str, (i8, i8)); 2] = [("LEN-001", (16, 4)), ("LEN-002", (8, 4))];
+const AS_OF: [(&str, (i8, i8)); 2] = [("S01-001", (16, 4)), ("S01-002", (8, 4))];
 
 fn as_of() -> Vec<(&'static str, Date)> {
     AS_OF
@@ -79,14 +79,14 @@ fn the_cohort_imported_decides_as_entered_through_the_store(backend: Backend) {
         (by_import, by_hand)
     });
     assert_eq!(by_import, by_hand);
-    // And what the protocol asks: LEN-001 in complete response since week 8, tapered a step a
+    // And what the protocol asks: S01-001 in complete response since week 8, tapered a step a
     // month (5 mg daily, alternate days, then three times weekly from week 12, held until the
-    // next step is due), its concomitant change a deviation; LEN-002 stopped for grade 3
+    // next step is due), its concomitant change a deviation; S01-002 stopped for grade 3
     // neutropenia.
     let [(_, _, first), (_, _, second)] = &by_import[..] else {
         panic!("two subjects: {by_import:#?}")
     };
-    let first = first.as_ref().expect("LEN-001 decided");
+    let first = first.as_ref().expect("S01-001 decided");
     assert_eq!(
         (first.action, first.phase, first.dose.as_str()),
         (Action::Continue, Phase::Taper, "5mg_3x_weekly"),
@@ -94,7 +94,7 @@ fn the_cohort_imported_decides_as_entered_through_the_store(backend: Backend) {
     );
     assert_eq!(first.first_complete_response, Some(d(18, 3)), "{first:#?}");
     assert!(first.deviation, "the concomitant change: {first:#?}");
-    let second = second.as_ref().expect("LEN-002 decided");
+    let second = second.as_ref().expect("S01-002 decided");
     assert_eq!(
         (second.action, second.phase, second.dose.as_str()),
         (Action::Stop, Phase::Stopped, "off"),
@@ -113,10 +113,10 @@ fn the_cohort_imported_decides_as_entered_through_the_store(backend: Backend) {
 async fn enter(store: &Store) {
     let password = Password::typed(BOB_PASSWORD).expect("password");
     let actor = &store.authenticate("bob", &password).await.expect("bob");
-    // Subjects: LEN-003 failed screening and is not enrolled.
+    // Subjects: S01-003 failed screening and is not enrolled.
     let subjects = [
         (
-            "LEN-001",
+            "S01-001",
             Sex::Female,
             48,
             "scle_annular",
@@ -125,7 +125,7 @@ async fn enter(store: &Store) {
             Some(d(22, 1)),
         ),
         (
-            "LEN-002",
+            "S01-002",
             Sex::Female,
             35,
             "dle_localized",
@@ -134,7 +134,7 @@ async fn enter(store: &Store) {
             Some(d(12, 2)),
         ),
         (
-            "LEN-003",
+            "S01-003",
             Sex::Male,
             61,
             "dle_generalized",
@@ -267,7 +267,7 @@ async fn enter(store: &Store) {
         };
         store.add_record(actor, &record).await.expect("sledai");
     }
-    // Doses: each a dose change, in date order; LEN-002 stopped.
+    // Doses: each a dose change, in date order; S01-002 stopped.
     let lenalidomide = Drug::find("lenalidomide").expect("drug");
     let doses = [
         (first, d(22, 1), Some("QD")),

@@ -28,7 +28,7 @@ const EXAMPLES: [(&str, [i64; 4]); 11] = [
     ("visits", [7, 1, 7, 0]),
     ("clasi", [7, 1, 7, 0]),
     ("sledai", [5, 1, 5, 0]),
-    // LEN-002's stop ends its running period: an update.
+    // S01-002's stop ends its running period: an update.
     ("doses", [5, 2, 4, 1]),
     ("labs", [6, 1, 6, 0]),
     ("adverse_events", [4, 2, 4, 0]),
@@ -148,7 +148,7 @@ fn every_example_imports_into_a_fresh_study(backend: Backend) {
     // Every event carries the import's reason or a reason of its own (a dose change ending a
     // period names the change).
     let log = cli
-        .run(&["audit", "log", "--subject", "LEN-002"], &[])
+        .run(&["audit", "log", "--subject", "S01-002"], &[])
         .ok_json();
     let entities: std::collections::BTreeSet<&str> = log
         .as_array()
@@ -196,7 +196,7 @@ fn a_bad_row_of_each_form_is_refused_and_nothing_is_written(backend: Backend) {
         (
             "subjects",
             3,
-            &[("record_id", "LEN-004"), ("screening_date", "01/01/2099")],
+            &[("record_id", "S01-004"), ("screening_date", "01/01/2099")],
             "screening_date",
             "2099-01-01 is in the future",
         ),
@@ -268,7 +268,7 @@ fn a_bad_row_of_each_form_is_refused_and_nothing_is_written(backend: Backend) {
             "disposition",
             2,
             &[
-                ("record_id", "LEN-001"),
+                ("record_id", "S01-001"),
                 ("ds_status", "11"),
                 ("ds_details", ""),
             ],
@@ -279,7 +279,7 @@ fn a_bad_row_of_each_form_is_refused_and_nothing_is_written(backend: Backend) {
             "nerve_conduction",
             2,
             &[
-                ("record_id", "LEN-002"),
+                ("record_id", "S01-002"),
                 ("ncs_date", "11/03/2024"),
                 ("ncs_result", "3"),
                 ("nerve_conduction_complete", "2"),
@@ -323,8 +323,8 @@ fn doses_off_the_protocol_are_refused_with_the_stores_message(backend: Backend) 
         "off-protocol.csv",
         &format!(
             "{header}\n\
-             LEN-001,study_drug,1,Lenalidomide,2.14,mg,QD,22/01/2024,,0\n\
-             LEN-002,study_drug,1,Prednisone,5,mg,QD,12/02/2024,,0\n"
+             S01-001,study_drug,1,Lenalidomide,2.14,mg,QD,22/01/2024,,0\n\
+             S01-002,study_drug,1,Prednisone,5,mg,QD,12/02/2024,,0\n"
         ),
     );
     let before = cli.events();
@@ -355,8 +355,8 @@ fn doses_off_the_protocol_are_refused_with_the_stores_message(backend: Backend) 
         let actor = store.authenticate("bob", &password).await.expect("bob");
         let mut expected = Vec::new();
         for (line, code, drug, amount, start) in [
-            (2, "LEN-001", "lenalidomide", "2.14", date(2024, 1, 22)),
-            (3, "LEN-002", "prednisone", "5", date(2024, 2, 12)),
+            (2, "S01-001", "lenalidomide", "2.14", date(2024, 1, 22)),
+            (3, "S01-002", "prednisone", "5", date(2024, 2, 12)),
         ] {
             let subject = store.subject_by_code(code).await.expect("subject");
             let regimen =
@@ -400,11 +400,11 @@ fn dose_cells_are_refused_naming_their_column(backend: Backend) {
         "bad-doses.csv",
         &format!(
             "{header}\n\
-             LEN-001,study_drug,1,Lenalidomid,5,mg,QD,22/01/2024,,0\n\
-             LEN-001,study_drug,2,Lenalidomide,5,mL,QOD,18/03/2024,,0\n\
-             LEN-002,study_drug,1,Lenalidomide,5,mg,,12/02/2024,,0\n\
-             LEN-002,study_drug,2,Lenalidomide,5,mg,,11/03/2024,,yes\n\
-             LEN-002,study_drug,3,Lenalidomide,,,,08/04/2024,,maybe\n"
+             S01-001,study_drug,1,Lenalidomid,5,mg,QD,22/01/2024,,0\n\
+             S01-001,study_drug,2,Lenalidomide,5,mL,QOD,18/03/2024,,0\n\
+             S01-002,study_drug,1,Lenalidomide,5,mg,,12/02/2024,,0\n\
+             S01-002,study_drug,2,Lenalidomide,5,mg,,11/03/2024,,yes\n\
+             S01-002,study_drug,3,Lenalidomide,,,,08/04/2024,,maybe\n"
         ),
     );
     let before = cli.events();
@@ -567,7 +567,7 @@ fn a_row_marks_its_record_entered_in_error_in_every_form(backend: Backend) {
         ("sledai", "sledai", 5, "sledai"),
         ("doses", "dose", 4, "dose"),
         ("conmeds", "conmed", 2, "conmed"),
-        // The visit is empty once its records are: LEN-002's week 8 held a CLASI (marked
+        // The visit is empty once its records are: S01-002's week 8 held a CLASI (marked
         // above) and its visit date only.
         ("visits", "visit", 7, "visit"),
     ];
