@@ -239,7 +239,7 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let code_label = format!(
-        "Study id: the site's code, a dash, the subject's number ({}); never a name or initials",
+        "Study id (site code-number, e.g. {}; never a name)",
         store::subject_code(
             sites.first().map_or("S01", |(code, _)| code.as_str()),
             "007"

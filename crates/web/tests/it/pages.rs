@@ -603,7 +603,7 @@ async fn screening_shows_each_criterion_and_only_an_eligible_candidate_is_enroll
     let form = coord.get("/screening").await;
     assert!(
         form.body
-            .contains("the site's code, a dash, the subject's number (A-007)"),
+            .contains("Study id (site code-number, e.g. A-007; never a name)"),
         "{}",
         form.body
     );
