@@ -415,7 +415,11 @@ pub fn audit(command: AuditCommand) -> CmdResult {
             let since = since.as_deref().map(parse_since).transpose()?;
             block_on(async move {
                 let store = open(&db).await?;
-                let filter = EventFilter { subject, since };
+                let filter = EventFilter {
+                    subject,
+                    since,
+                    ..EventFilter::default()
+                };
                 let result = stream_log(&store, &filter, format).await;
                 store.close().await;
                 result

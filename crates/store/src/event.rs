@@ -213,19 +213,27 @@ pub(crate) async fn page(
     after: i64,
     limit: i64,
     subject_id: Option<i64>,
-    since: Option<&str>,
+    filter: &crate::EventFilter,
 ) -> Result<Vec<Event>, StoreError> {
+    // Stored times are RFC 3339 with microseconds in UTC, so they order as text.
+    let time = |time: Option<jiff::Timestamp>| time.map(|time| format!("{time:.6}"));
     let rows = tx
         .fetch(
             &format!(
                 "SELECT {COLUMNS} FROM audit_event WHERE seq > $1 \
                  AND ($2 IS NULL OR subject_id = $2) AND ($3 IS NULL OR recorded_at >= $3) \
-                 ORDER BY seq LIMIT $4"
+                 AND ($4 IS NULL OR recorded_at < $4) AND ($5 IS NULL OR entity = $5) \
+                 AND ($6 IS NULL OR field = $6) AND ($7 IS NULL OR actor = $7) \
+                 ORDER BY seq LIMIT $8"
             ),
             &[
                 after.into(),
                 subject_id.into(),
-                since.map(str::to_owned).into(),
+                time(filter.since).into(),
+                time(filter.until).into(),
+                filter.entity.clone().into(),
+                filter.field.clone().into(),
+                filter.actor.clone().into(),
                 limit.into(),
             ],
             TYPES,

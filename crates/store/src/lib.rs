@@ -116,12 +116,57 @@ pub(crate) fn sha256_hex(text: &str) -> String {
 }
 
 /// Which events `audit_page` returns.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {
     /// Only events about this subject (by pseudonymous study id).
     pub subject: Option<String>,
     /// Only events recorded at or after this time.
     pub since: Option<jiff::Timestamp>,
+    /// Only events recorded before this time.
+    pub until: Option<jiff::Timestamp>,
+    /// Only events of this kind of record (`clasi`, `adverse_event`, ...; see
+    /// [`stream::Entity::all`]).
+    pub entity: Option<String>,
+    /// Only events changing this field (of any kind of record that has it).
+    pub field: Option<String>,
+    /// Only events by this login.
+    pub actor: Option<String>,
+}
+
+impl EventFilter {
+    /// Refuses a kind of record or a field no record has, so that a typo is never taken for
+    /// "no events".
+    fn check(&self) -> Result<(), StoreError> {
+        if let Some(entity) = &self.entity
+            && stream::Entity::named(entity).is_none()
+        {
+            let known: Vec<&str> = stream::Entity::all().map(|entity| entity.name()).collect();
+            return Err(StoreError::invalid(
+                "entity",
+                format!(
+                    "'{entity}' is no kind of record; known: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        if let Some(field) = &self.field {
+            let mut entities: Vec<stream::Entity> = match &self.entity {
+                Some(entity) => stream::Entity::named(entity).into_iter().collect(),
+                None => stream::Entity::all().collect(),
+            };
+            entities.retain(|entity| entity.fields().any(|known| known.name == field));
+            if entities.is_empty() {
+                return Err(StoreError::invalid(
+                    "field",
+                    format!(
+                        "'{field}' is no field of {}",
+                        self.entity.as_deref().unwrap_or("any record")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -182,7 +227,7 @@ impl Store {
                     })?,
             ),
         };
-        let since = filter.since.map(|time| format!("{time:.6}"));
-        event::page(&mut tx, after_seq, limit, subject_id, since.as_deref()).await
+        filter.check()?;
+        event::page(&mut tx, after_seq, limit, subject_id, filter).await
     }
 }

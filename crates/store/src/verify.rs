@@ -150,7 +150,7 @@ pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
         problem: Some(Problem { place, message }),
     };
     loop {
-        let page = event::page(tx, last_seq, PAGE, None, None).await?;
+        let page = event::page(tx, last_seq, PAGE, None, &crate::EventFilter::default()).await?;
         if page.is_empty() {
             break;
         }

@@ -17,6 +17,7 @@
 
 mod api;
 mod error;
+mod history;
 mod pages;
 pub mod policy;
 mod security;

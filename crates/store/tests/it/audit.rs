@@ -11,6 +11,7 @@ both_backends!(
     stale_version_is_refused_naming_who_changed_it,
     removal_keeps_the_record_and_its_history,
     log_filters_by_subject_and_time,
+    log_filters_by_record_field_user_and_period,
     init_runs_once,
 );
 
@@ -241,6 +242,7 @@ async fn removal_keeps_the_record_and_its_history(backend: Backend) {
     let filter = EventFilter {
         subject: Some("S01-P001".into()),
         since: None,
+        ..EventFilter::default()
     };
     let events = f.store.audit_page(&filter, 0, 100).await.expect("log");
     let last = events.last().expect("events");
@@ -275,6 +277,7 @@ async fn log_filters_by_subject_and_time(backend: Backend) {
     let filter = EventFilter {
         subject: Some("S01-P001".into()),
         since: None,
+        ..EventFilter::default()
     };
     let events = f.store.audit_page(&filter, 0, 1000).await.expect("log");
     assert!(!events.is_empty());
@@ -286,6 +289,7 @@ async fn log_filters_by_subject_and_time(backend: Backend) {
             &EventFilter {
                 subject: None,
                 since: Some(future),
+                ..EventFilter::default()
             },
             0,
             1000,
@@ -299,6 +303,7 @@ async fn log_filters_by_subject_and_time(backend: Backend) {
             &EventFilter {
                 subject: Some("S01-P999".into()),
                 since: None,
+                ..EventFilter::default()
             },
             0,
             10,
@@ -327,6 +332,141 @@ async fn log_filters_by_subject_and_time(backend: Backend) {
         paged.extend(page);
     }
     assert_eq!(paged, all);
+}
+
+/// Which events a filter should keep.
+type Keeps = Box<dyn Fn(&store::Event) -> bool>;
+
+/// The history's filters: a kind of record, a field, a user, a period; each keeps exactly the
+/// events that match, and a kind or field no record has is refused, never read as "none".
+async fn log_filters_by_record_field_user_and_period(backend: Backend) {
+    let f = fixture(backend).await;
+    let start = jiff::Timestamp::now();
+    let subject = f
+        .store
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
+        .await
+        .expect("add");
+    let mut changed = subject.data.clone();
+    changed.sex = store::Sex::Male;
+    f.store
+        .update_subject(&f.investigator, subject.id, 1, &changed, "sex misread")
+        .await
+        .expect("change");
+    f.visit("S01-P002").await;
+    let read = |filter: EventFilter| {
+        let store = f.store.clone();
+        async move { store.audit_page(&filter, 0, 1000).await }
+    };
+    let all = read(EventFilter::default()).await.expect("all");
+    let cases: Vec<(EventFilter, Keeps)> = vec![
+        (
+            EventFilter {
+                entity: Some("visit".into()),
+                ..EventFilter::default()
+            },
+            Box::new(|e| e.entity == "visit"),
+        ),
+        (
+            EventFilter {
+                field: Some("sex".into()),
+                ..EventFilter::default()
+            },
+            Box::new(|e| e.field.as_deref() == Some("sex")),
+        ),
+        (
+            EventFilter {
+                entity: Some("subject".into()),
+                field: Some("sex".into()),
+                actor: Some("inv".into()),
+                ..EventFilter::default()
+            },
+            Box::new(|e| e.entity == "subject" && e.field.as_deref() == Some("sex")),
+        ),
+        (
+            EventFilter {
+                actor: Some("admin".into()),
+                ..EventFilter::default()
+            },
+            Box::new(|e| e.actor == "admin"),
+        ),
+        (
+            EventFilter {
+                until: Some(start),
+                ..EventFilter::default()
+            },
+            Box::new(move |e| e.recorded_at.as_str() < format!("{start:.6}").as_str()),
+        ),
+    ];
+    for (filter, keeps) in cases {
+        let expected: Vec<_> = all.iter().filter(|e| keeps(e)).cloned().collect();
+        assert!(!expected.is_empty(), "{filter:?} matches something");
+        assert!(
+            expected.len() < all.len(),
+            "{filter:?} leaves something out"
+        );
+        assert_eq!(
+            read(filter.clone()).await.expect("read"),
+            expected,
+            "{filter:?}"
+        );
+    }
+    // The change of sex is the one "sex" event after the first entry (values are stored as
+    // canonical JSON).
+    let sex = read(EventFilter {
+        field: Some("sex".into()),
+        ..EventFilter::default()
+    })
+    .await
+    .expect("sex");
+    assert_eq!(
+        sex.iter()
+            .map(|e| (e.old_value.as_deref(), e.new_value.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            (None, Some("\"F\"")),
+            (Some("\"F\""), Some("\"M\"")),
+            (None, Some("\"F\""))
+        ]
+    );
+    for (filter, field, words) in [
+        (
+            EventFilter {
+                entity: Some("clasy".into()),
+                ..EventFilter::default()
+            },
+            "entity",
+            "'clasy' is no kind of record; known: study, site",
+        ),
+        (
+            EventFilter {
+                field: Some("erythema".into()),
+                ..EventFilter::default()
+            },
+            "field",
+            "'erythema' is no field of any record",
+        ),
+        (
+            EventFilter {
+                entity: Some("visit".into()),
+                field: Some("sex".into()),
+                ..EventFilter::default()
+            },
+            "field",
+            "'sex' is no field of visit",
+        ),
+    ] {
+        match read(filter).await {
+            Err(StoreError::Invalid {
+                field: named,
+                message,
+            }) => {
+                assert_eq!(named, field, "{message}");
+                assert!(message.contains(words), "{message}");
+            }
+            other => panic!("expected {field} refused, got {other:?}"),
+        }
+    }
 }
 
 async fn init_runs_once(backend: Backend) {

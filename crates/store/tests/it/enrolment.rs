@@ -378,6 +378,7 @@ async fn moving_the_recorded_consent_date_needs_a_reason(backend: Backend) {
             let filter = EventFilter {
                 subject: Some(code.to_owned()),
                 since: None,
+                ..EventFilter::default()
             };
             store
                 .audit_page(&filter, 0, 1000)

@@ -30,6 +30,7 @@ async fn events_carry_the_names_of_what_they_are_about(backend: Backend) {
     let filter = EventFilter {
         subject: Some("S01-P007".into()),
         since: None,
+        ..EventFilter::default()
     };
     let named = f
         .store

@@ -2,13 +2,13 @@
 //! the subject's audit history.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::Date;
 use protocol::eligibility::{Candidate, EligibilityResult, Status};
 use serde::{Deserialize, Serialize};
-use store::{BirthOrAge, EventFilter, Sex, Subject, SubjectData};
+use store::{BirthOrAge, EventFilter, Sex, StoreError, Subject, SubjectData};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -337,28 +337,49 @@ pub(crate) struct EventOut {
 }
 
 #[utoipa::path(get, path = "/api/v1/subjects/{code}/history", tag = "subjects",
-    params(("code" = String, Path, description = "The pseudonymous study id")),
+    params(
+        ("code" = String, Path, description = "The pseudonymous study id"),
+        ("form" = Option<String>, Query, description = "Only events of this kind of record (subject, visit, clasi, adverse_event, ...)"),
+        ("field" = Option<String>, Query, description = "Only events changing this field"),
+        ("user" = Option<String>, Query, description = "Only events by this login"),
+        ("from" = Option<String>, Query, format = Date, description = "Only events recorded on or after this day (UTC)"),
+        ("to" = Option<String>, Query, format = Date, description = "Only events recorded on or before this day (UTC)"),
+        ("after" = Option<i64>, Query, description = "Only events after this event number"),
+    ),
     responses(
-        (status = 200, description = "Every audit event of the subject's record, in order", body = [EventOut]),
+        (status = 200, description = "The audit events of the subject's record that match, in order", body = [EventOut]),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
     ),
     security(("bearer" = [])))]
 pub(crate) async fn history(
     State(state): State<AppState>,
     principal: ApiPrincipal,
     Path(code): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let subject = subject_for(&state, &principal, &code, Action::ReadHistory).await?;
+    let query = crate::history::parse(&pairs).map_err(|refused| {
+        let (name, message) = refused.into_iter().next().unwrap_or_default();
+        ApiError::invalid(&name, message)
+    })?;
     let filter = EventFilter {
         subject: Some(subject.data.code),
-        since: None,
+        ..query.filter
     };
     let mut events = Vec::new();
     loop {
-        let after = events.last().map_or(0, |event: &EventOut| event.seq);
-        let page = state.store.audit_page(&filter, after, 1000).await?;
+        let after = events
+            .last()
+            .map_or(query.after, |event: &EventOut| event.seq);
+        let page = match state.store.audit_page(&filter, after, 1000).await {
+            Err(StoreError::Invalid { field, message }) if field == "entity" => {
+                return Err(ApiError::invalid("form", message));
+            }
+            other => other?,
+        };
         if page.is_empty() {
             break;
         }

@@ -58,6 +58,11 @@ impl Typed {
         self.errors.get(name).map(String::as_str)
     }
 
+    /// The names of the fields with a message.
+    pub(crate) fn refused_names(&self) -> impl Iterator<Item = &str> {
+        self.errors.keys().map(String::as_str)
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.conflict.is_some()
     }

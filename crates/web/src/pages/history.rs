@@ -1,42 +1,147 @@
-//! A subject's record history: every audit event about the subject and their records, oldest
-//! first, with who, when, the old and new value and the reason (21 CFR 11.10(e)).
+//! A subject's record history: the audit events about the subject and their records, oldest
+//! first, with who, when, the old and new value and the reason (21 CFR 11.10(e)); narrowed by
+//! kind of record, field, user and days, a page at a time.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use store::EventFilter;
+use store::StoreError;
+use store::stream::Entity;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::history::{self, HistoryQuery};
+use crate::pages::form::Typed;
 use crate::pages::{layout, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
 
-/// Events read per page of the trail.
-const PAGE: i64 = 500;
+/// Events shown per page.
+const PAGE: i64 = 100;
 
 pub(crate) async fn page(
     State(state): State<AppState>,
     principal: Principal,
     Path(code): Path<String>,
-) -> Result<Markup, PageError> {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let subject = subject_for(&state, &principal, &code, Action::ReadHistory).await?;
-    let filter = EventFilter {
-        subject: Some(subject.data.code.clone()),
-        since: None,
-    };
+    let code = subject.data.code;
+    let mut typed = Typed::posted(pairs.clone());
     let mut events = Vec::new();
-    loop {
-        let after = events.last().map_or(0, |event: &store::Event| event.seq);
-        let page = state.store.audit_page(&filter, after, PAGE).await?;
-        let done = page.len() < PAGE as usize;
-        events.extend(page);
-        if done {
-            break;
+    let mut after = 0;
+    match history::parse(&pairs) {
+        Err(refused) => {
+            for (name, message) in refused {
+                typed.fail(&name, message);
+            }
+        }
+        Ok(HistoryQuery {
+            mut filter,
+            after: from,
+        }) => {
+            filter.subject = Some(code.clone());
+            after = from;
+            match state.store.audit_page(&filter, after, PAGE + 1).await {
+                Ok(page) => events = page,
+                // The record's list of kinds is in ids; the page offers them in words.
+                Err(StoreError::Invalid { field, .. }) if field == "entity" => {
+                    let message = format!(
+                        "'{}' is no kind of record; choose one from the list",
+                        typed.get("form")
+                    );
+                    typed.fail("form", message);
+                }
+                Err(StoreError::Invalid { field, message }) => typed.fail(&field, message),
+                Err(other) => return Err(other.into()),
+            }
         }
     }
-    let value = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".to_owned());
+    let more = events.len() > PAGE as usize;
+    events.truncate(PAGE as usize);
+    let status = if typed.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let body = html! {
-        p.lead { a href={ "/subjects/" (code) } { "Subject " (code) } " · " (events.len()) " events, oldest first" }
+        p.lead { a href={ "/subjects/" (code) } { "Subject " (code) } " · record history, oldest first" }
+        (filters(&code, &typed))
+        @if !typed.has_errors() {
+            @if events.is_empty() {
+                p { "No events match." }
+            } @else {
+                p { "Events " (events[0].seq) " to " (events[events.len() - 1].seq) " of the trail" }
+                (table(&events))
+            }
+            nav.pager aria-label="Pages of the history" {
+                @if after > 0 { a href=(link(&code, &pairs, None)) { "First page" } " " }
+                @if let (true, Some(last)) = (more, events.last()) {
+                    a href=(link(&code, &pairs, Some(last.seq))) { "Next " (PAGE) " events" }
+                }
+            }
+        }
+    };
+    let page = layout::page(&format!("Record history · {code}"), Some(&principal), body);
+    Ok((status, page).into_response())
+}
+
+/// The filter form: it sends the query string `history::parse` reads.
+fn filters(code: &str, typed: &Typed) -> Markup {
+    let forms: Vec<(&str, String)> = Entity::all()
+        .filter(Entity::per_subject)
+        .map(|entity| (entity.name(), words(entity.name())))
+        .collect();
+    let chosen = Entity::named(typed.get("form"));
+    let mut fields: Vec<&str> = Entity::all()
+        .filter(|entity| chosen.as_ref().is_none_or(|chosen| chosen == entity))
+        .filter(Entity::per_subject)
+        .flat_map(|entity| entity.fields().map(|field| field.name).collect::<Vec<_>>())
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let field_words: Vec<(&str, String)> = fields.iter().map(|name| (*name, words(name))).collect();
+    let forms = with_any(&forms, "any record");
+    let fields = with_any(&field_words, "any field");
+    html! {
+        form.filters method="get" action={ "/subjects/" (code) "/history" } {
+            div.row {
+                (typed.select("form", "Record", &forms))
+                (typed.select("field", "Field", &fields))
+                (typed.input("user", "User (login)", "text"))
+                (typed.input("from", "From (UTC day)", "date"))
+                (typed.input("to", "To (UTC day)", "date"))
+            }
+            @if let Some(message) = typed.error("after") { p.error { "Page: " (message) } }
+            @for name in unknown(typed) {
+                p.error { (name) ": " (typed.error(name).unwrap_or_default()) }
+            }
+            button type="submit" { "Show" }
+            " "
+            a href={ "/subjects/" (code) "/history" } { "Clear" }
+        }
+    }
+}
+
+/// `(code, words)` options led by a blank one meaning `any`.
+fn with_any<'a>(list: &'a [(&'a str, String)], any: &'a str) -> Vec<(&'a str, &'a str)> {
+    std::iter::once(("", any))
+        .chain(list.iter().map(|(code, text)| (*code, text.as_str())))
+        .collect()
+}
+
+/// The refused parameters the form has no input for.
+fn unknown(typed: &Typed) -> Vec<&str> {
+    typed
+        .refused_names()
+        .filter(|name| !history::PARAMETERS.contains(name))
+        .collect()
+}
+
+fn table(events: &[store::Event]) -> Markup {
+    let value = |value: &Option<String>| value.as_deref().map_or_else(|| "—".to_owned(), shown);
+    html! {
         table.history {
             thead { tr {
                 th scope="col" class="num" { "#" } th scope="col" { "When (UTC)" } th scope="col" { "Who" }
@@ -44,14 +149,14 @@ pub(crate) async fn page(
                 th scope="col" { "Before" } th scope="col" { "After" } th scope="col" { "Reason" }
             } }
             tbody {
-                @for event in &events {
+                @for event in events {
                     tr {
                         td.num { (event.seq) }
-                        td { (event.recorded_at) }
+                        td.when { (when(&event.recorded_at)) }
                         td { (event.actor) }
-                        td { (event.entity) " " (event.entity_id) " v" (event.version) }
+                        td.record { (words(&event.entity)) " " (event.entity_id) " v" (event.version) }
                         td { (event.action) }
-                        td { (event.field.as_deref().unwrap_or("—")) }
+                        td { (event.field.as_deref().map_or_else(|| "—".to_owned(), words)) }
                         td.value { (value(&event.old_value)) }
                         td.value { (value(&event.new_value)) }
                         td { (event.reason.as_deref().unwrap_or("first entry")) }
@@ -59,10 +164,50 @@ pub(crate) async fn page(
                 }
             }
         }
-    };
-    Ok(layout::page(
-        &format!("Record history · {code}"),
-        Some(&principal),
-        body,
-    ))
+    }
+}
+
+/// The query string of this page with `after` set (or dropped for the first page).
+fn link(code: &str, pairs: &[(String, String)], after: Option<i64>) -> String {
+    let mut kept: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(name, value)| name != "after" && !value.trim().is_empty())
+        .cloned()
+        .collect();
+    if let Some(after) = after {
+        kept.push(("after".to_owned(), after.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
+    if query.is_empty() {
+        format!("/subjects/{code}/history")
+    } else {
+        format!("/subjects/{code}/history?{query}")
+    }
+}
+
+/// A recorded time to the second (the trail keeps microseconds, which nobody reads).
+fn when(recorded_at: &str) -> String {
+    recorded_at.parse::<jiff::Timestamp>().map_or_else(
+        |_| recorded_at.to_owned(),
+        |time| time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+    )
+}
+
+/// A stored value as text: canonical JSON's quotes off a string.
+fn shown(value: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => value.to_owned(),
+    }
+}
+
+/// A stored name as words, until the message catalogue names each (issue 16).
+fn words(name: &str) -> String {
+    match name {
+        "clasi" => "CLASI".to_owned(),
+        "sledai" => "SLEDAI-2K".to_owned(),
+        "conmed" => "concomitant medication".to_owned(),
+        "ae" => "adverse event".to_owned(),
+        other => other.replace('_', " "),
+    }
 }

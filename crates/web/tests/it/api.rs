@@ -303,6 +303,51 @@ async fn from_screening_to_a_signed_visit(backend: Backend) {
             .any(|event| event["reason"] == "enrolment after an eligible screening"),
         "the enrolment and its reason are in the history"
     );
+    // The page's filters, read by the same parser: exactly the matching events, or a 422 naming
+    // the parameter.
+    let (status, subject_events) = investigator
+        .get("/subjects/A-010/history?form=subject&user=coord_a&from=2000-01-01")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{subject_events}");
+    let expected: Vec<&Value> = events
+        .iter()
+        .filter(|event| event["entity"] == "subject" && event["actor"] == "coord_a")
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < events.len());
+    assert_eq!(
+        subject_events
+            .as_array()
+            .expect("events")
+            .iter()
+            .collect::<Vec<_>>(),
+        expected
+    );
+    for (query, field, words) in [
+        (
+            "form=clasy",
+            "form",
+            "'clasy' is no kind of record; known: study",
+        ),
+        ("to=2025-02-30", "to", "'2025-02-30' is not a date"),
+        (
+            "when=today",
+            "when",
+            "is not a filter; filters: form, field",
+        ),
+    ] {
+        let (status, reply) = investigator
+            .get(&format!("/subjects/A-010/history?{query}"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {reply}");
+        assert_eq!(reply["field"], field, "{query}: {reply}");
+        assert!(
+            reply["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(words),
+            "{query}: {reply}"
+        );
+    }
 }
 
 /// The screening record of examples/protocol/candidate.json, an eligible candidate, with its

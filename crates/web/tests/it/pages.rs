@@ -864,7 +864,7 @@ async fn a_query_is_opened_answered_and_closed_with_its_history() {
             "query answered",
             "query closed",
             "Checked: 0 is right",
-            "nose_malar_erythema",
+            "nose malar erythema",
         ] {
             assert!(history.body.contains(text), "{text}");
         }
@@ -1127,6 +1127,126 @@ async fn records_are_voided_with_a_reason_and_a_form_is_saved_once() {
     assert!(log.body.contains("No adverse events recorded."));
     let history = coord.get("/subjects/A-001/history").await;
     assert!(history.body.contains("entered for the wrong patient"));
+}
+
+/// The history narrows to a kind of record, a field, a user and days, a page of 100 events at a
+/// time; a filter it cannot read comes back next to its input, as typed, with nothing listed.
+#[tokio::test]
+async fn the_history_is_filtered_and_paged() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, _, week4) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{week4}/clasi");
+    let clasi = post_owned(&mut inv, &path, &clasi_form("2025-02-17", &[])).await;
+    assert_eq!(clasi.status, StatusCode::SEE_OTHER, "{}", clasi.body);
+    let mut coord = User::new(&app, "coord_a").await;
+    let all = app
+        .store
+        .audit_page(
+            &store::EventFilter {
+                subject: Some("A-001".into()),
+                ..store::EventFilter::default()
+            },
+            0,
+            10_000,
+        )
+        .await
+        .expect("trail");
+    assert!(
+        all.len() > 100,
+        "the fixture fills more than a page: {}",
+        all.len()
+    );
+    let rows = |body: &str| -> Vec<i64> {
+        body.split("<td class=\"num\">")
+            .skip(1)
+            .filter_map(|cell| cell.split('<').next()?.parse().ok())
+            .collect()
+    };
+    let first = coord.get("/subjects/A-001/history").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let seqs: Vec<i64> = all.iter().map(|event| event.seq).collect();
+    assert_eq!(rows(&first.body), seqs[..100]);
+    let next = format!("/subjects/A-001/history?after={}", seqs[99]);
+    assert!(
+        first.body.contains(&format!("href=\"{next}\"")),
+        "a next page"
+    );
+    let second = coord.get(&next).await;
+    assert_eq!(rows(&second.body), seqs[100..seqs.len().min(200)]);
+    assert!(second.body.contains("First page"));
+
+    // A kind of record and a user: exactly their events, in words.
+    let clasi = coord
+        .get("/subjects/A-001/history?form=clasi&field=&user=inv_a")
+        .await;
+    let expected: Vec<i64> = all
+        .iter()
+        .filter(|event| event.entity == "clasi" && event.actor == "inv_a")
+        .map(|event| event.seq)
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < all.len());
+    assert_eq!(rows(&clasi.body), expected[..expected.len().min(100)]);
+    assert!(
+        clasi
+            .body
+            .contains("<option value=\"clasi\" selected>CLASI</option>")
+    );
+    let today = jiff::Zoned::now().date();
+    let days = coord
+        .get(&format!(
+            "/subjects/A-001/history?from=2000-01-01&to={}",
+            today.yesterday().expect("a day")
+        ))
+        .await;
+    assert!(
+        days.body.contains("No events match."),
+        "the fixture writes today only"
+    );
+
+    for (query, field, message) in [
+        (
+            "form=clasy",
+            "form",
+            "'clasy' is no kind of record; choose one from the list",
+        ),
+        (
+            "form=visit&field=sex",
+            "field",
+            "'sex' is no field of visit",
+        ),
+        (
+            "from=2025-13-01",
+            "from",
+            "'2025-13-01' is not a date; use YYYY-MM-DD",
+        ),
+        (
+            "from=2025-02-02&to=2025-02-01",
+            "to",
+            "is before the start (2025-02-02)",
+        ),
+    ] {
+        let refused = coord.get(&format!("/subjects/A-001/history?{query}")).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(
+            refused
+                .body
+                .contains(&format!("id=\"{field}-error\">{message}<")),
+            "{query}: {}",
+            refused.body
+        );
+        assert!(rows(&refused.body).is_empty(), "{query}: nothing listed");
+    }
+    let typed = coord.get("/subjects/A-001/history?from=1+Dec").await;
+    assert!(typed.body.contains("value=\"1 Dec\""), "the date as typed");
+    let unknown = coord.get("/subjects/A-001/history?sort=newest").await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown
+            .body
+            .contains("sort: is not a filter; filters: form, field, user, from, to, after"),
+        "{}",
+        unknown.body
+    );
 }
 
 /// A withdrawal entered on the subject page is shown there and stops the protocol's decision.
