@@ -14,7 +14,7 @@ use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{layout, records, subject_for};
+use crate::pages::{layout, records, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -118,9 +118,14 @@ fn term_field(typed: &Typed) -> Markup {
     }
 }
 
-fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+/// Each coded value of `field` with its words.
+fn options<T: Copy>(
+    field: &str,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> Vec<(&'static str, String)> {
     all.iter()
-        .map(|value| (code(*value), code(*value)))
+        .map(|value| (code(*value), words().value(field, code(*value))))
         .collect()
 }
 
@@ -180,9 +185,9 @@ fn log_page(
                     (typed.input("start_date", "Start", "date"))
                     (typed.input("end_date", "End (blank while ongoing)", "date"))
                     (typed.select("grade", "CTCAE v5.0 grade", &GRADES))
-                    (typed.select("causality", "Relationship to the study drug", &options(Causality::ALL, Causality::code)))
-                    (typed.select("action_taken", "Action taken with the study drug", &options(ActionTaken::ALL, ActionTaken::code)))
-                    (typed.select("outcome", "Outcome", &options(Outcome::ALL, Outcome::code)))
+                    (typed.select("causality", "Relationship to the study drug", &options("causality", Causality::ALL, Causality::code)))
+                    (typed.select("action_taken", "Action taken with the study drug", &options("action_taken", ActionTaken::ALL, ActionTaken::code)))
+                    (typed.select("outcome", "Outcome", &options("outcome", Outcome::ALL, Outcome::code)))
                 }
                 (typed.checkbox("serious", "Serious (death, life-threatening, hospitalisation, disability, congenital anomaly, or medically important)"))
                 p.hint { "Any CTCAE v5.0 term, e.g. Peripheral sensory neuropathy, Neutrophil count decreased, Insomnia: type part of it and pick from the list. The grade must be one CTCAE gives the term." }

@@ -151,17 +151,27 @@ impl Typed {
     }
 
     /// A labelled choice of `(value, text)` options, the typed one selected.
-    pub(crate) fn select(&self, name: &str, label: &str, options: &[(&str, &str)]) -> Markup {
+    pub(crate) fn select<T: AsRef<str>>(
+        &self,
+        name: &str,
+        label: &str,
+        options: &[(&str, T)],
+    ) -> Markup {
         self.field(name, label, self.bare_select(name, label, options))
     }
 
     /// A choice without its own label (inside a grid whose headers label it).
-    pub(crate) fn bare_select(&self, name: &str, label: &str, options: &[(&str, &str)]) -> Markup {
+    pub(crate) fn bare_select<T: AsRef<str>>(
+        &self,
+        name: &str,
+        label: &str,
+        options: &[(&str, T)],
+    ) -> Markup {
         html! {
             select id=(name) name=(name) aria-label=(label)
                 aria-invalid=[self.error(name).map(|_| "true")] {
                 @for (value, text) in options {
-                    option value=(value) selected[self.get(name) == *value] { (text) }
+                    option value=(value) selected[self.get(name) == *value] { (text.as_ref()) }
                 }
             }
         }

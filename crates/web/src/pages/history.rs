@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::history::{self, HistoryQuery};
 use crate::pages::form::Typed;
-use crate::pages::{layout, subject_for};
+use crate::pages::{layout, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -91,7 +91,7 @@ pub(crate) async fn page(
 fn filters(code: &str, typed: &Typed) -> Markup {
     let forms: Vec<(&str, String)> = Entity::all()
         .filter(Entity::per_subject)
-        .map(|entity| (entity.name(), words(entity.name())))
+        .map(|entity| (entity.name(), words().record(entity.name())))
         .collect();
     let chosen = Entity::named(typed.get("form"));
     let mut fields: Vec<&str> = Entity::all()
@@ -101,7 +101,10 @@ fn filters(code: &str, typed: &Typed) -> Markup {
         .collect();
     fields.sort_unstable();
     fields.dedup();
-    let field_words: Vec<(&str, String)> = fields.iter().map(|name| (*name, words(name))).collect();
+    let field_words: Vec<(&str, String)> = fields
+        .iter()
+        .map(|name| (*name, words().field(name)))
+        .collect();
     let forms = with_any(&forms, "any record");
     let fields = with_any(&field_words, "any field");
     html! {
@@ -140,7 +143,7 @@ fn unknown(typed: &Typed) -> Vec<&str> {
 }
 
 fn table(events: &[store::Event]) -> Markup {
-    let value = |value: &Option<String>| value.as_deref().map_or_else(|| "—".to_owned(), shown);
+    let words = words();
     html! {
         table.history {
             thead { tr {
@@ -154,11 +157,11 @@ fn table(events: &[store::Event]) -> Markup {
                         td.num { (event.seq) }
                         td.when { (when(&event.recorded_at)) }
                         td { (event.actor) }
-                        td.record { (words(&event.entity)) " " (event.entity_id) " v" (event.version) }
-                        td { (event.action) }
-                        td { (event.field.as_deref().map_or_else(|| "—".to_owned(), words)) }
-                        td.value { (value(&event.old_value)) }
-                        td.value { (value(&event.new_value)) }
+                        td.record { (words.record(&event.entity)) " " (event.entity_id) " v" (event.version) }
+                        td { (words.get(&format!("action-{}", event.action))) }
+                        td { (event.field.as_deref().map_or_else(|| "—".to_owned(), |field| words.field(field))) }
+                        td.value { (shown(event.field.as_deref(), event.old_value.as_deref())) }
+                        td.value { (shown(event.field.as_deref(), event.new_value.as_deref())) }
                         td { (event.reason.as_deref().unwrap_or("first entry")) }
                     }
                 }
@@ -193,21 +196,21 @@ fn when(recorded_at: &str) -> String {
     )
 }
 
-/// A stored value as text: canonical JSON's quotes off a string.
-fn shown(value: &str) -> String {
+/// A stored value of `field` as words: a coded value or a missing code by its name, text
+/// without canonical JSON's quotes, a blank as a dash.
+fn shown(field: Option<&str>, value: Option<&str>) -> String {
+    let Some(value) = value else {
+        return "—".to_owned();
+    };
     match serde_json::from_str::<serde_json::Value>(value) {
-        Ok(serde_json::Value::String(text)) => text,
+        Ok(serde_json::Value::String(text)) => {
+            let coded = words().value(field.unwrap_or_default(), &text);
+            if coded == text {
+                words().value("missing", &text)
+            } else {
+                coded
+            }
+        }
         _ => value.to_owned(),
-    }
-}
-
-/// A stored name as words, until the message catalogue names each (issue 16).
-fn words(name: &str) -> String {
-    match name {
-        "clasi" => "CLASI".to_owned(),
-        "sledai" => "SLEDAI-2K".to_owned(),
-        "conmed" => "concomitant medication".to_owned(),
-        "ae" => "adverse event".to_owned(),
-        other => other.replace('_', " "),
     }
 }

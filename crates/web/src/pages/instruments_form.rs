@@ -19,23 +19,24 @@ use protocol::model::LabSpec;
 use store::{Decimal, Entry, LabResult, Missing, StoreError};
 
 use crate::pages::form::Typed;
+use crate::pages::words;
 
-/// The 13 areas in form order: the id the store and `instruments` use, and the form's label
-/// (Albrecht et al. 2005, INSTRUMENTS.md §1.2).
-pub(crate) const AREAS: [(&str, &str); 13] = [
-    ("scalp", "Scalp"),
-    ("ears", "Ears"),
-    ("nose_malar", "Nose (incl. malar area)"),
-    ("rest_of_face", "Rest of the face"),
-    ("v_neck", "V-area neck (frontal)"),
-    ("posterior_neck_shoulders", "Post. neck and/or shoulders"),
-    ("chest", "Chest"),
-    ("abdomen", "Abdomen"),
-    ("back_buttocks", "Back, buttocks"),
-    ("arms", "Arms"),
-    ("hands", "Hands"),
-    ("legs", "Legs"),
-    ("feet", "Feet"),
+/// The 13 areas in form order, as the store and `instruments` name them (Albrecht et al. 2005,
+/// INSTRUMENTS.md §1.2); their words are the catalogue's `clasi-area-*`.
+pub(crate) const AREAS: [&str; 13] = [
+    "scalp",
+    "ears",
+    "nose_malar",
+    "rest_of_face",
+    "v_neck",
+    "posterior_neck_shoulders",
+    "chest",
+    "abdomen",
+    "back_buttocks",
+    "arms",
+    "hands",
+    "legs",
+    "feet",
 ];
 
 /// The per-area columns: item id, header, and the levels with their meaning on the form (§1.3,
@@ -126,7 +127,7 @@ const LASTS_12_MONTHS: &str = "dyspigmentation_lasts_12_months";
 /// Every CLASI field of the grid and its levels.
 fn clasi_fields() -> Vec<(String, &'static str, Levels)> {
     let mut fields = Vec::new();
-    for (area, _) in AREAS {
+    for area in AREAS {
         for (item, _, levels) in COLUMNS {
             if !(area == "scalp" && item == "scarring") {
                 fields.push((format!("{area}_{item}"), item, levels));
@@ -178,7 +179,7 @@ pub(crate) fn read_clasi(typed: &mut Typed) -> Option<Clasi> {
             }
         };
         match name.strip_suffix(&format!("_{item}")) {
-            Some(area) if AREAS.iter().any(|(id, _)| *id == area) => {
+            Some(area) if AREAS.contains(&area) => {
                 areas
                     .entry(area)
                     .or_insert_with(|| serde_json::json!({}))
@@ -224,9 +225,7 @@ pub(crate) fn clasi_values(clasi: &Clasi) -> Typed {
     let mut typed = Typed::default();
     for (name, item, _) in clasi_fields() {
         let value = match name.strip_suffix(&format!("_{item}")) {
-            Some(area) if AREAS.iter().any(|(id, _)| *id == area) => {
-                json.pointer(&format!("/areas/{area}/{item}"))
-            }
+            Some(area) if AREAS.contains(&area) => json.pointer(&format!("/areas/{area}/{item}")),
             _ => json.get(&name),
         };
         typed.set(&name, level(value));
@@ -271,16 +270,16 @@ pub(crate) fn clasi_grid(typed: &Typed, activity: &str, damage: &str) -> Markup 
                 @for (_, header, _) in COLUMNS { th scope="col" { (header) } }
             } }
             tbody {
-                @for (area, label) in AREAS {
+                @for area in AREAS {
                     tr {
-                        th scope="row" { (label) }
-                        @for (item, header, levels) in COLUMNS {
+                        th scope="row" { (words().get(&format!("clasi-area-{area}"))) }
+                        @for (item, _, levels) in COLUMNS {
                             @let name = format!("{area}_{item}");
                             td {
                                 @if area == "scalp" && item == "scarring" {
                                     span.missing { "see scarring alopecia" }
                                 } @else {
-                                    (typed.bare_select(&name, &format!("{label}: {header}"), &with_nd(levels)))
+                                    (typed.bare_select(&name, &words().field(&name), &with_nd(levels)))
                                     @if let Some(message) = typed.error(&name) {
                                         p.error { (message) }
                                     }

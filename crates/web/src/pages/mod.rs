@@ -71,6 +71,11 @@ pub(crate) fn routes() -> Routes {
 
 /// The subject `code` if the user may do `action` at its site; a subject of a site the user
 /// cannot read answers 404 like a missing one (the policy's rule).
+/// The catalogue the pages' words come from (English until a user's language is chosen).
+pub(crate) fn words() -> &'static words::Words {
+    words::Words::of(words::Language::English)
+}
+
 pub(crate) async fn subject_for(
     state: &AppState,
     principal: &Principal,

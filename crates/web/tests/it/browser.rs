@@ -571,17 +571,18 @@ async fn study_day(s: Session, app: App) {
     );
     s.screenshot("withdrawal", "#course").await;
 
-    // The history shows every change with its reason.
-    s.open("/subjects/A-201/history").await;
-    let history = s.page().await;
-    for text in [
-        "enrolment after an eligible screening",
-        "query answered",
-        "signature",
-        "first entry",
+    // The history shows every change with its reason, narrowed to a kind of record.
+    for (query, text) in [
+        ("", "first entry"),
+        ("?form=subject", "enrolment after an eligible screening"),
+        ("?form=query", "query answered"),
+        ("?form=signature", "<td class=\"record\">signature "),
     ] {
-        assert!(history.contains(text), "{text}");
+        s.open(&format!("/subjects/A-201/history{query}")).await;
+        let history = s.page().await;
+        assert!(history.contains(text), "{query}: {text}");
     }
+    s.open("/subjects/A-201/history").await;
     s.screenshot("history", "body").await;
 
     // A retrospective chart review (the paediatric study's protocol): the screening page asks

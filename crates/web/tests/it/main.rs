@@ -9,3 +9,4 @@ mod login;
 mod pages;
 mod requests;
 mod support;
+mod words;

@@ -864,7 +864,7 @@ async fn a_query_is_opened_answered_and_closed_with_its_history() {
             "query answered",
             "query closed",
             "Checked: 0 is right",
-            "nose malar erythema",
+            "Nose (incl. malar area): erythema",
         ] {
             assert!(history.body.contains(text), "{text}");
         }

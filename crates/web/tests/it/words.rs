@@ -1,0 +1,46 @@
+//! The catalogue names everything the record can show: every kind of record, every field, every
+//! coded value and missing code. A new field or code without its words fails here, before a
+//! page shows its id.
+
+use store::stream::Entity;
+use store::{
+    ActionTaken, Causality, DeviationCategory, DispositionStatus, EventType, Finding,
+    HistoryCategory, Missing, Outcome, QueryStatus, Sex, Side,
+};
+use words::{Language, Words};
+
+/// The ids of `field`'s coded values.
+fn values<T: Copy>(field: &'static str, all: &[T], code: fn(T) -> &'static str) -> Vec<String> {
+    all.iter()
+        .map(|value| format!("value-{field}-{}", code(*value)))
+        .collect()
+}
+
+#[test]
+fn every_kind_field_and_code_of_the_record_has_words() {
+    let words = Words::of(Language::English);
+    let mut ids = Vec::new();
+    for entity in Entity::all() {
+        ids.push(format!("record-{}", entity.name()));
+        ids.extend(entity.fields().map(|field| format!("field-{}", field.name)));
+    }
+    for coded in [
+        values("sex", &[Sex::Female, Sex::Male, Sex::Unknown], Sex::code),
+        values("causality", Causality::ALL, Causality::code),
+        values("action_taken", ActionTaken::ALL, ActionTaken::code),
+        values("outcome", Outcome::ALL, Outcome::code),
+        values("status", DispositionStatus::ALL, DispositionStatus::code),
+        values("status", QueryStatus::ALL, QueryStatus::code),
+        values("category", DeviationCategory::ALL, DeviationCategory::code),
+        values("category", HistoryCategory::ALL, HistoryCategory::code),
+        values("event", EventType::ALL, EventType::code),
+        values("side", Side::ALL, Side::code),
+        values("finding", Finding::ALL, Finding::code),
+        values("missing", &Missing::ALL, Missing::code),
+    ] {
+        ids.extend(coded);
+    }
+    ids.extend(["create", "update", "remove"].map(|action| format!("action-{action}")));
+    let missing: Vec<&String> = ids.iter().filter(|id| !words.has(id)).collect();
+    assert!(missing.is_empty(), "en.ftl lacks {missing:?}");
+}
