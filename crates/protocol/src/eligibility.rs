@@ -329,7 +329,124 @@ pub struct CandidateError {
 #[derive(Clone, Debug, PartialEq)]
 enum Known {
     YesNo(bool),
-    Number { value: f64, shown: String },
+    Number { value: f64, found: Found },
+}
+
+/// What a comparison found in the candidate record, kept apart from how it is said, so that a
+/// page can say it in its user's words ([`Why`]); `Display` says it as the protocol file does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Found {
+    YesNo {
+        answer: bool,
+    },
+    /// A number or a count with its unit, as entered.
+    Amount {
+        value: f64,
+        unit: String,
+    },
+    /// Age in completed years, from the birth date on the day ages are judged (screening, or
+    /// the index date of a retrospective review), or as recorded when there is no birth date.
+    Age {
+        years: i16,
+        born: Option<Date>,
+        at_index_date: bool,
+        on: Option<Date>,
+    },
+    /// The highest CLASI erythema score and the area it was found in.
+    Erythema {
+        score: u8,
+        area: String,
+    },
+    /// Body surface by the rule of nines: each involved region, its extent and its share.
+    RuleOfNines {
+        percent: f64,
+        parts: Vec<(instruments::bsa::Region, instruments::bsa::Extent, f64)>,
+    },
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Found::YesNo { answer } => write!(f, "{answer}"),
+            Found::Amount { value, unit } => write!(f, "{value} {unit}"),
+            Found::Age {
+                years,
+                born: Some(born),
+                at_index_date,
+                on: Some(on),
+            } => {
+                let when = if *at_index_date {
+                    "at the index date"
+                } else {
+                    "screened"
+                };
+                write!(f, "{years} years (born {born}, {when} {on})")
+            }
+            Found::Age { years, .. } => write!(f, "{years} years (age as recorded)"),
+            Found::Erythema { score, area } => write!(f, "highest erythema {score} ({area})"),
+            Found::RuleOfNines { percent, parts } => {
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|(region, extent, share)| {
+                        format!("{} {} {share}%", snake(region), snake(extent))
+                    })
+                    .collect();
+                write!(f, "{percent}% by the rule of nines ({})", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// Why a criterion stands as it does: each comparison with what it found (`None`: not
+/// recorded), and how they combine. `Display` is the sentence in the protocol file's terms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Why {
+    Compare {
+        /// The candidate field (`age_years`).
+        field: String,
+        /// `<`, `<=`, `>`, `>=`, `=` or `!=`.
+        op: String,
+        /// The threshold as written, with its unit (`18 years`, `true`).
+        threshold: String,
+        found: Option<Found>,
+    },
+    All {
+        parts: Vec<Why>,
+    },
+    Any {
+        parts: Vec<Why>,
+    },
+}
+
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Why::Compare {
+                field,
+                op,
+                threshold,
+                found,
+            } => {
+                write!(f, "{field} {op} {threshold}? ")?;
+                match found {
+                    None => write!(f, "{field} not recorded"),
+                    Some(Found::YesNo { answer }) => write!(f, "{field} is {answer}"),
+                    Some(found) => write!(f, "{found}"),
+                }
+            }
+            Why::All { parts } | Why::Any { parts } => {
+                let joiner = if matches!(self, Why::All { .. }) {
+                    " and "
+                } else {
+                    " or "
+                };
+                let parts: Vec<String> = parts.iter().map(ToString::to_string).collect();
+                write!(f, "({})", parts.join(joiner))
+            }
+        }
+    }
 }
 
 impl Candidate {
@@ -489,25 +606,34 @@ impl Candidate {
                 let value = count_per_mm3(count.value, count.unit)?;
                 Some(Known::Number {
                     value,
-                    shown: format!("{} {}", count.value, count.unit),
+                    found: Found::Amount {
+                        value: count.value,
+                        unit: count.unit.to_string(),
+                    },
                 })
             }
             FieldKind::Number { unit, .. } => match field {
                 Field::AgeYears => match (self.birth_date, self.age_judged_at()) {
                     (Some(birth), Some((name, on))) => {
                         let years = whole_years(birth, on);
-                        let when = match name {
-                            "index_date" => "at the index date",
-                            _ => "screened",
-                        };
                         Some(Known::Number {
                             value: f64::from(years),
-                            shown: format!("{years} years (born {birth}, {when} {on})"),
+                            found: Found::Age {
+                                years,
+                                born: Some(birth),
+                                at_index_date: name == "index_date",
+                                on: Some(on),
+                            },
                         })
                     }
                     _ => self.age_years.map(|years| Known::Number {
                         value: f64::from(years),
-                        shown: format!("{years} years (age as recorded)"),
+                        found: Found::Age {
+                            years: i16::from(years),
+                            born: None,
+                            at_index_date: false,
+                            on: None,
+                        },
                     }),
                 },
                 Field::MaxErythema => {
@@ -518,31 +644,29 @@ impl Candidate {
                         .max_by_key(|(_, score)| **score)?;
                     Some(Known::Number {
                         value: f64::from(*score),
-                        shown: format!("highest erythema {score} ({area})"),
+                        found: Found::Erythema {
+                            score: *score,
+                            area: area.clone(),
+                        },
                     })
                 }
                 Field::BsaPercent if self.bsa_involvement.is_some() => {
                     let surface: BodySurface =
                         self.bsa_involvement.iter().flatten().copied().collect();
-                    let parts: Vec<String> = surface
-                        .involved()
-                        .iter()
-                        .map(|(region, extent, percent)| {
-                            format!("{} {} {percent}%", snake(region), snake(extent))
-                        })
-                        .collect();
                     Some(Known::Number {
                         value: surface.percent(),
-                        shown: format!(
-                            "{}% by the rule of nines ({})",
-                            surface.percent(),
-                            parts.join(", ")
-                        ),
+                        found: Found::RuleOfNines {
+                            percent: surface.percent(),
+                            parts: surface.involved(),
+                        },
                     })
                 }
                 _ => self.number(field).map(|value| Known::Number {
                     value,
-                    shown: format!("{value} {unit}"),
+                    found: Found::Amount {
+                        value,
+                        unit: unit.to_owned(),
+                    },
                 }),
             },
         }
@@ -582,7 +706,9 @@ pub struct CriterionResult {
     pub kind: &'static str,
     pub status: Status,
     pub text: String,
+    /// [`Why`] as one sentence in the protocol file's terms, after the status.
     pub reason: String,
+    pub why: Why,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -607,13 +733,14 @@ pub fn evaluate(
         ("exclusion", &rules.exclusion),
     ] {
         for criterion in list {
-            let (status, reason) = judge(&criterion.condition, candidate, &mut missing);
+            let (status, why) = judge(&criterion.condition, candidate, &mut missing);
             criteria.push(CriterionResult {
                 id: criterion.id.clone(),
                 kind,
                 status,
                 text: criterion.text.clone(),
-                reason: format!("{}: {}", status_word(status), reason),
+                reason: format!("{}: {why}", status_word(status)),
+                why,
             });
         }
     }
@@ -647,11 +774,7 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-fn judge(
-    condition: &Condition,
-    candidate: &Candidate,
-    missing: &mut Vec<String>,
-) -> (Status, String) {
+fn judge(condition: &Condition, candidate: &Candidate, missing: &mut Vec<String>) -> (Status, Why) {
     match condition {
         Condition::Compare(comparison) => compare(comparison, candidate, missing),
         Condition::All(parts) | Condition::Any(parts) => {
@@ -672,12 +795,13 @@ fn judge(
             } else {
                 Status::Unknown
             };
-            let joiner = if is_all { " and " } else { " or " };
-            let text = results
-                .into_iter()
-                .map(|(_, text)| text)
-                .collect::<Vec<_>>();
-            (status, format!("({})", text.join(joiner)))
+            let parts = results.into_iter().map(|(_, why)| why).collect();
+            let why = if is_all {
+                Why::All { parts }
+            } else {
+                Why::Any { parts }
+            };
+            (status, why)
         }
     }
 }
@@ -686,32 +810,38 @@ fn compare(
     comparison: &Comparison,
     candidate: &Candidate,
     missing: &mut Vec<String>,
-) -> (Status, String) {
+) -> (Status, Why) {
     let Comparison {
         field,
         op,
         threshold,
-        written: wanted,
+        written,
     } = comparison;
     let verdict = |holds: bool| if holds { Status::Met } else { Status::NotMet };
-    match (candidate.value(*field), threshold) {
+    let (status, found) = match (candidate.value(*field), threshold) {
         (None, _) => {
             missing.push(field.name().to_owned());
-            (Status::Unknown, format!("{wanted}? {field} not recorded"))
+            (Status::Unknown, None)
         }
         (Some(Known::YesNo(answer)), Threshold::YesNo(expected)) => (
             verdict(op.holds(answer, *expected)),
-            format!("{wanted}? {field} is {answer}"),
+            Some(Found::YesNo { answer }),
         ),
-        (Some(Known::Number { value, shown }), Threshold::Number(limit)) => {
-            // Count thresholds are stored in cells/mm3 whatever unit the protocol wrote.
-            (
-                verdict(op.holds(value, *limit)),
-                format!("{wanted}? {shown}"),
-            )
+        // Count thresholds are stored in cells/mm3 whatever unit the protocol wrote.
+        (Some(Known::Number { value, found }), Threshold::Number(limit)) => {
+            (verdict(op.holds(value, *limit)), Some(found))
         }
         // The loader rejects a threshold of the wrong kind, so this is unreachable in practice;
         // answering "unknown" keeps it harmless.
-        (Some(_), _) => (Status::Unknown, format!("{wanted}? value of another kind")),
-    }
+        (Some(_), _) => (Status::Unknown, None),
+    };
+    // The loader writes `field op threshold`; the threshold is what follows.
+    let lead = format!("{field} {} ", op.symbol());
+    let why = Why::Compare {
+        field: field.name().to_owned(),
+        op: op.symbol().to_owned(),
+        threshold: written.strip_prefix(&lead).unwrap_or(written).to_owned(),
+        found,
+    };
+    (status, why)
 }

@@ -98,10 +98,16 @@ impl<T> Entry<T> {
         }
     }
 
-    /// Reads form or file text: a missing code (`not_done`, `not_applicable`, `unknown`) or a
-    /// value read by `value`.
+    /// Reads form or file text: a missing code (`not_done`, `not_applicable`, `unknown`) or its
+    /// words (`not done`, as the form suggests), else a value read by `value`.
     pub fn parse<E>(text: &str, value: impl FnOnce(&str) -> Result<T, E>) -> Result<Entry<T>, E> {
-        match Missing::parse(text.trim()) {
+        let trimmed = text.trim();
+        let missing = Missing::parse(trimmed).or_else(|| {
+            Missing::ALL
+                .into_iter()
+                .find(|missing| missing.label() == trimmed)
+        });
+        match missing {
             Some(missing) => Ok(Entry::Missing(missing)),
             None => value(text).map(Entry::Value),
         }
@@ -291,9 +297,15 @@ mod tests {
             Ok(Entry::Missing(Missing::NotApplicable)),
         );
         check("unknown", Ok(Entry::Missing(Missing::Unknown)));
+        // The words the form suggests read the same as the codes.
+        check("not done", Ok(Entry::Missing(Missing::NotDone)));
+        check(
+            " not applicable",
+            Ok(Entry::Missing(Missing::NotApplicable)),
+        );
+        check("not  done", Err(()));
         check("0", Ok(Entry::Value(0)));
         check("12", Ok(Entry::Value(12)));
-        check("not done", Err(()));
         check("ND", Err(()));
         check("", Err(()));
     }

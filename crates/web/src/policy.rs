@@ -62,6 +62,28 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action's id in the words catalogue (`permission-<id>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Action::ReadSubject => "read_subject",
+            Action::Screen => "screen",
+            Action::Enrol => "enrol",
+            Action::EnterVisitData => "enter_visit_data",
+            Action::RecordDecision => "record_decision",
+            Action::RecordAdverseEvent => "record_adverse_event",
+            Action::RaiseQuery => "raise_query",
+            Action::AnswerQuery => "answer_query",
+            Action::CloseQuery => "close_query",
+            Action::VerifySource => "verify_source",
+            Action::Sign => "sign",
+            Action::ReadHistory => "read_history",
+            Action::ReadIdentifiers => "read_identifiers",
+            Action::Export => "export",
+            Action::ManageUsers => "manage_users",
+            Action::ManageSites => "manage_sites",
+        }
+    }
+
     /// Every action, for tables and tests.
     pub const ALL: [Action; 16] = [
         Action::ReadSubject,
@@ -176,7 +198,8 @@ impl Principal {
             _ if allowed => Ok(()),
             Some(site) if !self.reads_site(site) => Err(PageError::NotFound),
             _ => Err(PageError::Forbidden(format!(
-                "Your role does not allow this here ({action:?})."
+                "Your role does not allow you to {} here.",
+                crate::pages::words().get(&format!("permission-{}", action.id()))
             ))),
         }
     }

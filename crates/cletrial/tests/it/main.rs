@@ -16,3 +16,4 @@ mod study_reports;
 mod support;
 mod token;
 mod usage;
+mod words;

@@ -430,7 +430,7 @@ impl Writer<'_> {
     fn stop_detail(&self, trigger: Trigger) -> String {
         let date = trigger.date;
         match trigger.found {
-            Found::Event(kind) => format!("{kind} on {date}"),
+            Found::Event(kind) => format!("{} on {date}", kind.words()),
             Found::Lab(lab, grade) => format!(
                 "{} {} {} on {date} is CTCAE {grade}",
                 lab.test.id(),

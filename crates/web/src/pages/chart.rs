@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use store::{ProtocolDecision, Stored, Visit};
 
 use crate::pages::instruments_form::total_text;
+use crate::pages::{decision, words};
 use crate::study::StudyProtocol;
 use store::ClinicalRecord;
 
@@ -48,6 +49,15 @@ struct Entry {
     kind: &'static str,
     text: String,
     alert: bool,
+}
+
+/// A recorded decision in words: its action and the dose as the protocol names it.
+fn said(protocol: &StudyProtocol, decision: &ProtocolDecision) -> String {
+    format!(
+        "{}, {}",
+        words().value("action", &decision.action),
+        decision::dose_text(protocol, &decision.dose)
+    )
 }
 
 pub(crate) fn timeline(
@@ -114,11 +124,7 @@ pub(crate) fn timeline(
         entries.push(Entry {
             date: decision.data.decided_on,
             kind: "decision",
-            text: format!(
-                "{} at {} ({followed})",
-                decision.data.action.replace('_', " "),
-                decision.data.dose
-            ),
+            text: format!("{} ({followed})", said(protocol, &decision.data)),
             alert: false,
         });
     }
@@ -212,7 +218,7 @@ pub(crate) fn timeline(
                 @for decision in decisions {
                     @let x = scale.x(decision.data.decided_on);
                     path d={ "M" (format(x)) "," (PLOT_BOTTOM + 28.0) " l6,6 l-6,6 l-6,-6 z" } fill="#0b5cad" {
-                        title { (decision.data.action.replace('_', " ")) " at " (decision.data.dose) }
+                        title { (said(protocol, &decision.data)) }
                     }
                 }
             }

@@ -28,7 +28,8 @@ fn words(json: impl serde::Serialize) -> String {
         .unwrap_or_default()
 }
 
-fn dose_text(protocol: &StudyProtocol, level: &str) -> String {
+/// A dose level as the protocol names it (`5mg_daily`: "5 mg daily").
+pub(crate) fn dose_text(protocol: &StudyProtocol, level: &str) -> String {
     protocol
         .as_ref()
         .ok()
@@ -57,7 +58,7 @@ fn shown(decision: &Decision, protocol: &StudyProtocol) -> Markup {
         }
         h3 { "Why" }
         ol.rules {
-            @for rule in &decision.rules { li { (rule.text) " " span.rule-id { "(" (rule.id) ")" } } }
+            @for rule in &decision.rules { li data-rule=(rule.id) { (rule.text) } }
         }
         @if !decision.missing.is_empty() {
             p.missing { "Missing from the record: " (decision.missing.join(", ")) }

@@ -5,6 +5,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use instruments::medication::Frequency;
 use maud::{Markup, html};
 use store::StoreError;
 use store::stream::Entity;
@@ -13,9 +14,10 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::history::{self, HistoryQuery};
 use crate::pages::form::Typed;
-use crate::pages::{layout, subject_for, words};
+use crate::pages::{decision, layout, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
+use crate::study::{self, StudyProtocol};
 
 /// Events shown per page.
 const PAGE: i64 = 100;
@@ -27,6 +29,7 @@ pub(crate) async fn page(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let subject = subject_for(&state, &principal, &code, Action::ReadHistory).await?;
+    let protocol = study::protocol_of(&state.store).await?;
     let code = subject.data.code;
     let mut typed = Typed::posted(pairs.clone());
     let mut events = Vec::new();
@@ -73,7 +76,7 @@ pub(crate) async fn page(
                 p { "No events match." }
             } @else {
                 p { "Events " (events[0].seq) " to " (events[events.len() - 1].seq) " of the trail" }
-                (table(&events))
+                (table(&events, &protocol))
             }
             nav.pager aria-label="Pages of the history" {
                 @if after > 0 { a href=(link(&code, &pairs, None)) { "First page" } " " }
@@ -142,7 +145,7 @@ fn unknown(typed: &Typed) -> Vec<&str> {
         .collect()
 }
 
-fn table(events: &[store::Event]) -> Markup {
+fn table(events: &[store::Event], protocol: &StudyProtocol) -> Markup {
     let words = words();
     html! {
         table.history {
@@ -160,8 +163,8 @@ fn table(events: &[store::Event]) -> Markup {
                         td.record { (words.record(&event.entity)) " " (event.entity_id) " v" (event.version) }
                         td { (words.get(&format!("action-{}", event.action))) }
                         td { (event.field.as_deref().map_or_else(|| "—".to_owned(), |field| words.field(field))) }
-                        td.value { (shown(event.field.as_deref(), event.old_value.as_deref())) }
-                        td.value { (shown(event.field.as_deref(), event.new_value.as_deref())) }
+                        td.value { (shown(event.field.as_deref(), event.old_value.as_deref(), protocol)) }
+                        td.value { (shown(event.field.as_deref(), event.new_value.as_deref(), protocol)) }
                         td { (event.reason.as_deref().unwrap_or("first entry")) }
                     }
                 }
@@ -196,21 +199,66 @@ fn when(recorded_at: &str) -> String {
     )
 }
 
-/// A stored value of `field` as words: a coded value or a missing code by its name, text
-/// without canonical JSON's quotes, a blank as a dash.
-fn shown(field: Option<&str>, value: Option<&str>) -> String {
+/// A stored value of `field` as words: a coded value or a missing code by its words, text
+/// without canonical JSON's quotes, the documents the record keeps (a decision, a checklist) by
+/// what they say, a blank as a dash.
+fn shown(field: Option<&str>, value: Option<&str>, protocol: &StudyProtocol) -> String {
     let Some(value) = value else {
         return "—".to_owned();
     };
     match serde_json::from_str::<serde_json::Value>(value) {
-        Ok(serde_json::Value::String(text)) => {
-            let coded = words().value(field.unwrap_or_default(), &text);
-            if coded == text {
-                words().value("missing", &text)
-            } else {
-                coded
+        // Documents (a decision, a checklist) are text fields holding JSON.
+        Ok(serde_json::Value::String(text)) => match serde_json::from_str(&text) {
+            Ok(serde_json::Value::Object(document)) => summary(&document, protocol).unwrap_or(text),
+            _ => coded(field.unwrap_or_default(), &text, protocol),
+        },
+        // Not done, not applicable, unknown: `{"missing": code}`.
+        Ok(serde_json::Value::Object(object)) => match object.get("missing") {
+            Some(serde_json::Value::String(code)) if object.len() == 1 => {
+                words().value("missing", code)
             }
-        }
+            _ => value.to_owned(),
+        },
         _ => value.to_owned(),
     }
+}
+
+/// A coded text value of `field` in words.
+fn coded(field: &str, text: &str, protocol: &StudyProtocol) -> String {
+    match field {
+        "dose" | "dose_level" => decision::dose_text(protocol, text),
+        "frequency" => Frequency::ALL
+            .into_iter()
+            .find(|frequency| frequency.code() == text)
+            .map_or_else(|| text.to_owned(), |frequency| frequency.words().to_owned()),
+        field => words().value(field, text),
+    }
+}
+
+/// What a document the record keeps says: the protocol's decision (`protocol::Decision`) by its
+/// action and dose, an eligibility checklist by its verdict.
+fn summary(
+    document: &serde_json::Map<String, serde_json::Value>,
+    protocol: &StudyProtocol,
+) -> Option<String> {
+    let text = |key: &str| document.get(key).and_then(serde_json::Value::as_str);
+    if let (Some(action), Some(dose)) = (text("action"), text("dose")) {
+        let action = words().value("action", action);
+        let dose = decision::dose_text(protocol, dose);
+        return Some(match text("next_visit") {
+            Some(next) => format!("{action}, {dose}; next visit {next}"),
+            None => format!("{action}, {dose}"),
+        });
+    }
+    document.contains_key("criteria").then(|| {
+        let verdict = match document
+            .get("eligible")
+            .and_then(serde_json::Value::as_bool)
+        {
+            Some(true) => "eligible",
+            Some(false) => "not-eligible",
+            None => "incomplete",
+        };
+        words().get(&format!("checklist-{verdict}"))
+    })
 }

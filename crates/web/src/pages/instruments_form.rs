@@ -460,7 +460,7 @@ pub(crate) fn lab_fields(typed: &Typed, grade: &str, labs: &[LabSpec]) -> Markup
         div.row {
             (typed.input("collected_on", "Collected on", "date"))
             (typed.select("test", "Test", &tests))
-            (typed.input("value", &format!("Value (or {})", Missing::ALL.map(Missing::code).join(", ")), "text"))
+            (typed.input("value", &format!("Value (or {})", Missing::ALL.map(Missing::label).join(", ")), "text"))
             (typed.select("unit", "Unit", &units))
             (typed.input("lln", "Lower limit of normal", "text"))
             (typed.input("uln", "Upper limit of normal", "text"))

@@ -6,12 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use store::stream::Entity;
 use store::{DataQuery, QueryStatus, Stored, Subject};
 
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{subject_for, subjects};
+use crate::pages::{subject_for, subjects, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -72,8 +73,49 @@ async fn targets(state: &AppState, subject: &Subject) -> Result<Vec<(String, Str
     Ok(out)
 }
 
-fn status_text(status: QueryStatus) -> &'static str {
-    status.code()
+fn status_text(status: QueryStatus) -> String {
+    words().value("status", status.code())
+}
+
+/// The fields a query may be about, grouped by the kinds of record the subject has, in words;
+/// the field's id is what the form sends.
+fn field_choice(typed: &Typed, targets: &[(String, String)]) -> Markup {
+    let mut kinds: Vec<&str> = targets
+        .iter()
+        .filter_map(|(target, _)| target.split(':').next())
+        .collect();
+    kinds.dedup();
+    let groups: Vec<(&str, Vec<&'static str>)> = kinds
+        .into_iter()
+        .filter_map(Entity::named)
+        .map(|entity| {
+            let fields = entity
+                .fields()
+                .filter(|field| field.refers_to.is_none())
+                .map(|field| field.name)
+                .collect();
+            (entity.name(), fields)
+        })
+        .collect();
+    let words = words();
+    html! {
+        div.field {
+            label for="field" { "Field" }
+            select id="field" name="field" aria-invalid=[typed.error("field").map(|_| "true")] {
+                option value="" { "choose the field" }
+                @for (kind, fields) in &groups {
+                    optgroup label=(words.record(kind)) {
+                        @for field in fields {
+                            option value=(field) selected[typed.get("field") == *field] { (words.field(field)) }
+                        }
+                    }
+                }
+            }
+            @if let Some(message) = typed.error("field") {
+                p.error id="field-error" { (message) }
+            }
+        }
+    }
 }
 
 /// The queries of a subject with their forms; `typed` is the refused form, if any.
@@ -117,7 +159,7 @@ pub(crate) async fn section(
                         (typed.summary(&["target", "field", "question"]))
                         div.row {
                             (typed.select("target", "Record", &target_options))
-                            (typed.input("field", "Field (as in the record history, e.g. nose_malar_erythema, grade, value)", "text"))
+                            (field_choice(&typed, &targets))
                         }
                         (typed.input("question", "Question", "text"))
                         button type="submit" { "Open query" }
@@ -141,7 +183,7 @@ fn one(
         article.query data-status=(status_text(data.status)) {
             p {
                 strong { "Query " (query.id) " · " (status_text(data.status)) }
-                " on " code { (data.entity) " " (data.record_id) " · " (data.field) }
+                " on " (words().record(&data.entity)) " " (data.record_id) " · " (words().field(&data.field))
             }
             p { "Question: " (data.question) }
             @if let Some(answer) = &data.answer { p { "Answer: " (answer) } }

@@ -234,7 +234,7 @@ async fn visit_entry_scores_clasi_and_the_panel_shows_the_protocol_decision() {
             "partial response against baseline: {panel}"
         );
         assert!(
-            panel.contains("<ol class=\"rules\"><li>"),
+            panel.contains("<ol class=\"rules\"><li data-rule=\""),
             "rule sentences are shown"
         );
 

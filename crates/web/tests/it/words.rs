@@ -2,6 +2,9 @@
 //! coded value and missing code. A new field or code without its words fails here, before a
 //! page shows its id.
 
+use instruments::subtype::Subtype;
+use protocol::decide::Action;
+use protocol::eligibility::Field;
 use store::stream::Entity;
 use store::{
     ActionTaken, Causality, DeviationCategory, DispositionStatus, EventType, Finding,
@@ -37,10 +40,28 @@ fn every_kind_field_and_code_of_the_record_has_words() {
         values("side", Side::ALL, Side::code),
         values("finding", Finding::ALL, Finding::code),
         values("missing", &Missing::ALL, Missing::code),
+        values("subtype", &Subtype::ALL, Subtype::id),
     ] {
         ids.extend(coded);
     }
     ids.extend(["create", "update", "remove"].map(|action| format!("action-{action}")));
+    for action in [
+        Action::Continue,
+        Action::Escalate,
+        Action::Taper,
+        Action::Withdraw,
+        Action::Reintroduce,
+        Action::Maintain,
+        Action::Stop,
+    ] {
+        let code = serde_json::to_value(action).expect("serialises");
+        ids.push(format!(
+            "value-action-{}",
+            code.as_str().unwrap_or_default()
+        ));
+    }
+    ids.extend(Field::ALL.map(|field| format!("candidate-{}", field.name())));
+    ids.extend(web::policy::Action::ALL.map(|action| format!("permission-{}", action.id())));
     let missing: Vec<&String> = ids.iter().filter(|id| !words.has(id)).collect();
     assert!(missing.is_empty(), "en.ftl lacks {missing:?}");
 }
