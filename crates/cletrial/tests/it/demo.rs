@@ -2,7 +2,7 @@
 //! changes nothing), checked against the paper's tables and the audit trail; and the web
 //! application it serves.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
@@ -10,7 +10,7 @@ use ::store::testing::TestDb;
 use ::store::{Backend, Password, Store};
 use analysis::published::{Cohort, Outcome};
 
-use crate::support::Run;
+use crate::support::{Run, serving};
 
 /// Runs `cletrial ARGS` without a terminal or password variables.
 fn run(args: &[&str]) -> Run {
@@ -234,46 +234,17 @@ both_backends!(
     each_sister_study_has_its_demo,
 );
 
-/// Kills the served demo when the test ends, whatever happens.
-struct Served(std::process::Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn the_demo_serves_its_login_page() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("demo.db");
-    let mut child = Served(
-        Command::new(env!("CARGO_BIN_EXE_cletrial"))
-            .args([
-                "demo",
-                "--db",
-                db.to_str().expect("utf-8"),
-                "--bind",
-                "127.0.0.1:0",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("demo starts"),
-    );
-    let stderr = child.0.stderr.take().expect("stderr piped");
-    let address = BufReader::new(stderr)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split("serving on http://")
-                .nth(1)
-                .and_then(|rest| rest.split_whitespace().next())
-                .map(str::to_owned)
-        })
-        .expect("the demo says where it serves");
+    let (_served, address) = serving(&[
+        "demo",
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--bind",
+        "127.0.0.1:0",
+    ]);
     let mut stream = TcpStream::connect(&address).expect("connects");
     write!(
         stream,

@@ -3,24 +3,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ::store::Backend;
 use ::store::testing::TestDb;
 
+use crate::support::Served;
+
 /// Detects a hang; nothing is timed.
 const CAP: Duration = Duration::from_secs(30);
-
-/// Kills the server if the test ends before it stopped.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Reads one response head (up to the blank line) from the server.
 fn head(stream: &mut TcpStream) -> String {

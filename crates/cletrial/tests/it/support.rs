@@ -1,6 +1,6 @@
 //! Runs the `cletrial` binary and reads what it printed.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -82,4 +82,50 @@ pub fn cletrial_with_json(args: &[&str], input: &serde_json::Value) -> Run {
 /// The workspace root, for paths to shipped files.
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A served `cletrial` (`serve`, or `demo` serving), killed when the test ends whatever happens.
+pub struct Served(pub std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `cletrial ARGS`, a command that serves, and returns it with the address it says it
+/// serves on. The rest of its standard error is read beside the test, so it never blocks.
+pub fn serving(args: &[&str]) -> (Served, String) {
+    let mut served = Served(
+        Command::new(env!("CARGO_BIN_EXE_cletrial"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cletrial starts"),
+    );
+    let mut stderr = BufReader::new(served.0.stderr.take().expect("stderr piped"));
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        let read = stderr.read_line(&mut line).expect("standard error");
+        assert!(
+            read > 0,
+            "cletrial {args:?} ended without saying where it serves"
+        );
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+        }
+    };
+    std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        let _ = stderr.read_to_end(&mut rest);
+    });
+    (served, address)
 }

@@ -2,13 +2,11 @@
 //! shows no snake_case id, no Rust type or debug name and no raw timestamp in its text.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
 
-use crate::support::cletrial;
+use crate::support::{cletrial, serving};
 
 /// Pages opened per role and study; enough for every kind of page twice.
 const PAGES: usize = 80;
@@ -16,16 +14,6 @@ const PAGES: usize = 80;
 const PER_SHAPE: usize = 2;
 /// Names and units written in mixed case on purpose.
 const NAMES: [&str; 5] = ["MedDRA", "dsDNA", "uL", "mL", "dL"];
-
-/// Kills the server when the test ends, whatever happens.
-struct Served(std::process::Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A browser without JavaScript: cookies kept by hand, redirects not followed.
 struct Visitor {
@@ -245,26 +233,7 @@ async fn every_page_of_every_study_speaks_words() {
         let db = dir.path().join(format!("{study}.db"));
         let db = db.to_str().expect("utf-8");
         let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None).ok_json();
-        let mut server = Served(
-            Command::new(env!("CARGO_BIN_EXE_cletrial"))
-                .args(["serve", "--db", db, "--bind", "127.0.0.1:0"])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("serve starts"),
-        );
-        let stderr = server.0.stderr.take().expect("stderr piped");
-        let address = BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.split("serving on http://")
-                    .nth(1)
-                    .and_then(|rest| rest.split_whitespace().next())
-                    .map(str::to_owned)
-            })
-            .expect("serve says where it serves");
+        let (_served, address) = serving(&["serve", "--db", db, "--bind", "127.0.0.1:0"]);
         let base = format!("http://{address}");
         let mut pages = 0;
         for user in demo["logins"].as_array().expect("logins") {

@@ -2,7 +2,7 @@
 
 use store::{Backend, EventFilter, GENESIS_HASH, StoreError};
 
-use crate::fixture::{Fixture, fixture, subject_data};
+use crate::fixture::{Fixture, fixture, refused, subject_data};
 
 both_backends!(
     init_writes_a_verified_chain,
@@ -456,16 +456,7 @@ async fn log_filters_by_record_field_user_and_period(backend: Backend) {
             "'sex' is no field of visit",
         ),
     ] {
-        match read(filter).await {
-            Err(StoreError::Invalid {
-                field: named,
-                message,
-            }) => {
-                assert_eq!(named, field, "{message}");
-                assert!(message.contains(words), "{message}");
-            }
-            other => panic!("expected {field} refused, got {other:?}"),
-        }
+        refused(read(filter).await, field, words);
     }
 }
 

@@ -3,9 +3,9 @@
 //! the engine reads the level the regimen is.
 
 use instruments::medication::{Drug, Regimen};
-use store::{Backend, DoseChange, DosePeriod, NewDose, StoreError};
+use store::{Backend, DoseChange, DosePeriod, NewDose};
 
-use crate::fixture::{Fixture, days_ago, fixture, subject_data};
+use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
 
 both_backends!(
     dosing_needs_enrolment_and_a_regimen,
@@ -14,21 +14,6 @@ both_backends!(
     periods_of_a_drug_never_overlap,
     each_study_doses_its_own_drug,
 );
-
-/// Expects a refusal naming `field` whose message holds `words`.
-#[track_caller]
-fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str, words: &str) {
-    match result {
-        Err(StoreError::Invalid {
-            field: named,
-            message,
-        }) => {
-            assert_eq!(named, field, "{message}");
-            assert!(message.contains(words), "{message}");
-        }
-        other => panic!("expected {field} to be refused, got {other:?}"),
-    }
-}
 
 fn regimen(drug: &str, amount: &str, frequency: &str) -> Regimen {
     DosePeriod::regimen_named(drug, amount, "mg", frequency).expect("regimen")

@@ -4,7 +4,8 @@ use instruments::subtype::Subtype;
 use jiff::civil::Date;
 use store::testing::TestDb;
 use store::{
-    Actor, Backend, BirthOrAge, NewStudy, NewUser, Password, Role, Sex, Store, SubjectData,
+    Actor, Backend, BirthOrAge, NewStudy, NewUser, Password, Role, Sex, Store, StoreError,
+    SubjectData,
 };
 
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
@@ -168,5 +169,20 @@ impl Fixture {
             verification.problem, None,
             "verification failed: {verification:#?}"
         );
+    }
+}
+
+/// Expects `result` refused as invalid, naming `field`, with a message holding `words`.
+#[track_caller]
+pub fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str, words: &str) {
+    match result {
+        Err(StoreError::Invalid {
+            field: named,
+            message,
+        }) => {
+            assert_eq!(named, field, "{message}");
+            assert!(message.contains(words), "{message}");
+        }
+        other => panic!("expected {field} to be refused with '{words}', got {other:?}"),
     }
 }

@@ -6,26 +6,12 @@
 use instruments::medication::Drug;
 use store::{
     Backend, BirthOrAge, ConcomitantMedication, DailyDose, DoseChange, DosePeriod, Entry,
-    LabResult, NewDose, StoreError, daily_dose,
+    LabResult, NewDose, daily_dose,
 };
 
-use crate::fixture::{Fixture, days_ago, fixture, subject_data};
+use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
 
 both_backends!(a_chart_review_enrols_at_the_index_date);
-
-#[track_caller]
-fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str, words: &str) {
-    match result {
-        Err(StoreError::Invalid {
-            field: named,
-            message,
-        }) => {
-            assert_eq!(named, field, "{message}");
-            assert!(message.contains(words), "{message}");
-        }
-        other => panic!("expected {field} to be refused, got {other:?}"),
-    }
-}
 
 async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
     let f = fixture(backend).await;

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use store::{Backend, BirthOrAge, Role, StoreError, SubjectData, VisitData};
 
-use crate::fixture::{Fixture, days_ago, fixture, subject_data};
+use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
 
 both_backends!(
     bad_subject_input_is_refused_and_writes_nothing,
@@ -279,21 +279,6 @@ async fn a_subject_change_cannot_strand_its_records(backend: Backend) {
         .await
         .expect("earlier");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
-}
-
-/// Expects `result` refused on `field` with a message containing `words`.
-#[track_caller]
-fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str, words: &str) {
-    match result {
-        Err(StoreError::Invalid {
-            field: named,
-            message,
-        }) => {
-            assert_eq!(named, field, "{message}");
-            assert!(message.contains(words), "{message}");
-        }
-        other => panic!("expected {field} refused with '{words}', got {other:?}"),
-    }
 }
 
 /// A subject's code starts with its site's code, so sites never share a code and "already
