@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::Store;
-use crate::db::{Arg, Backend, DbUrl, Pool};
+use crate::db::{Arg, Backend, DbUrl, OpenMode, Pool};
 use crate::error::StoreError;
 use crate::verify::Verification;
 
@@ -31,7 +31,7 @@ impl Store {
         self.pool
             .execute_plain("VACUUM INTO $1", &[Arg::Text(Some(text.clone()))])
             .await?;
-        let copy = Store::on(Pool::open_read_only(&DbUrl::parse(&text)?).await?);
+        let copy = Store::on(Pool::open(&DbUrl::parse(&text)?, OpenMode::ReadOnly).await?);
         let verification = copy.verify().await;
         copy.close().await;
         let verification = verification?;

@@ -172,14 +172,32 @@ impl EventFilter {
 impl Store {
     /// Opens an existing record and applies any pending migrations.
     pub async fn open(url: &DbUrl) -> Result<Store, StoreError> {
-        let store = Store::on(Pool::open(url, OpenMode::Existing).await?);
-        if !store.is_initialised().await? {
-            return Err(StoreError::invalid(
-                "db",
-                "holds no study yet (run `cletrial init` first)",
-            ));
+        Store::of_study(Pool::open(url, OpenMode::Existing).await?).await
+    }
+
+    /// Opens an existing record to read it only: nothing is migrated and nothing can be written
+    /// (SQLite read-only connections, PostgreSQL read-only transactions), and a SQLite file is
+    /// left byte for byte as it was. Refused, naming the record, when it is not a cletrial study
+    /// record or its schema is not this build's (an older one is upgraded by a command that
+    /// writes).
+    pub async fn open_read_only(url: &DbUrl) -> Result<Store, StoreError> {
+        Store::of_study(Pool::open(url, OpenMode::ReadOnly).await?).await
+    }
+
+    /// The store on `pool`, refused (and closed) when the record holds no study.
+    async fn of_study(pool: Pool) -> Result<Store, StoreError> {
+        let store = Store::on(pool);
+        match store.is_initialised().await {
+            Ok(true) => Ok(store),
+            initialised => {
+                store.close().await;
+                initialised?;
+                Err(StoreError::invalid(
+                    "db",
+                    "holds no study yet (run `cletrial init` first)",
+                ))
+            }
         }
-        Ok(store)
     }
 
     fn on(pool: Pool) -> Store {

@@ -16,6 +16,7 @@ mod sqlite;
 
 use std::time::Duration;
 
+use sqlx::migrate::{AppliedMigration, Migrate, Migrator};
 use sqlx::{AssertSqlSafe, Executor, Row};
 
 use crate::error::StoreError;
@@ -77,6 +78,15 @@ impl DbUrl {
     pub(crate) fn as_str(&self) -> &str {
         &self.url
     }
+
+    /// The record as messages name it, quoted: the SQLite file's path, or the PostgreSQL URL
+    /// without its password.
+    pub(crate) fn shown(&self) -> String {
+        match self.sqlite_path() {
+            Some(path) => format!("'{path}'"),
+            None => format!("'{self:?}'"),
+        }
+    }
 }
 
 /// The URL without its password, for messages.
@@ -93,11 +103,15 @@ impl std::fmt::Debug for DbUrl {
     }
 }
 
-/// Whether opening may create a new, empty SQLite file (only `init` may).
+/// How a record is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpenMode {
+    /// A new record: may create the SQLite file (only `init` does).
     Create,
+    /// An existing record, migrated to this build's schema.
     Existing,
+    /// An existing record, to read only: nothing migrated, nothing written.
+    ReadOnly,
 }
 
 /// How long a writer waits for another writer before giving up with an error.
@@ -110,7 +124,8 @@ const MAX_CONNECTIONS: u32 = 8;
 pub(crate) trait Database: Sized {
     type Tx: Transaction;
 
-    /// Connects and applies the backend's own migrations.
+    /// Connects and applies the backend's own migrations, or in [`OpenMode::ReadOnly`] checks
+    /// that the record is already at this build's schema ([`check_schema`]).
     async fn open(url: &DbUrl, mode: OpenMode) -> Result<Self, StoreError>;
 
     /// A read transaction: one consistent snapshot, which never blocks the writer.
@@ -143,6 +158,105 @@ pub(crate) trait Transaction {
     async fn commit(self) -> Result<(), StoreError>;
 }
 
+/// A database without cletrial's migrations table, named as `shown`.
+fn not_a_record(shown: &str) -> StoreError {
+    StoreError::invalid(
+        "db",
+        format!(
+            "{shown} is not a cletrial study record: it has no cletrial schema (create one with `cletrial init`)"
+        ),
+    )
+}
+
+/// Checks, before anything is migrated, that the database named `shown` holds a cletrial study
+/// record whose schema this build can use: `has_table` says whether it has cletrial's
+/// migrations table, `connection` reads that table.
+///
+/// Every open but [`OpenMode::Create`] refuses a database without the table: migrating it would
+/// add a study record's tables to another application's database. A read-only open cannot
+/// migrate, so it also refuses a record another build migrated: an older one is upgraded by
+/// the next command that writes to it, a newer one is read by the version that wrote it.
+async fn check_schema<C: Migrate>(
+    connection: &mut C,
+    has_table: bool,
+    shown: &str,
+    migrator: &Migrator,
+    mode: OpenMode,
+) -> Result<(), StoreError> {
+    if !has_table {
+        return Err(not_a_record(shown));
+    }
+    if mode != OpenMode::ReadOnly {
+        // The migrator checks and applies the rest.
+        return Ok(());
+    }
+    let table = &migrator.table_name;
+    if let Some(version) = connection
+        .dirty_version(table)
+        .await
+        .map_err(StoreError::other)?
+    {
+        return Err(StoreError::corrupt(format!(
+            "{shown}: migration {version} failed part-way; restore the record from a backup"
+        )));
+    }
+    let applied = connection
+        .list_applied_migrations(table)
+        .await
+        .map_err(StoreError::other)?;
+    same_migrations(shown, migrator, &applied)
+}
+
+/// Whether `applied` are exactly this build's migrations (see [`check_schema`]).
+fn same_migrations(
+    shown: &str,
+    migrator: &Migrator,
+    applied: &[AppliedMigration],
+) -> Result<(), StoreError> {
+    let ours = || {
+        migrator
+            .iter()
+            .filter(|migration| !migration.migration_type.is_down_migration())
+    };
+    let Some(reached) = applied.iter().map(|migration| migration.version).max() else {
+        return Err(not_a_record(shown));
+    };
+    for migration in applied {
+        match ours().find(|ours| ours.version == migration.version) {
+            None => {
+                return Err(StoreError::invalid(
+                    "db",
+                    format!(
+                        "{shown} was written by a newer cletrial (its schema has migration {}, which this one does not know): read it with that version",
+                        migration.version
+                    ),
+                ));
+            }
+            Some(ours) if ours.checksum != migration.checksum => {
+                return Err(StoreError::corrupt(format!(
+                    "{shown}: migration {} as applied differs from this cletrial's",
+                    migration.version
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let latest = ours().map(|migration| migration.version).max().unwrap_or(0);
+    if ours().any(|ours| {
+        !applied
+            .iter()
+            .any(|migration| migration.version == ours.version)
+    }) {
+        return Err(StoreError::invalid(
+            "db",
+            format!(
+                "{shown} is a study record of an older cletrial (schema at migration {reached}, this one's at {latest}): a command that writes to it, such as `cletrial serve` or `cletrial site add`, upgrades it first; this command only reads"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// What the shared code needs from a sqlx driver that sqlx has no trait for.
 pub(crate) trait Driver: sqlx::Database {
     fn rows_affected(result: &Self::QueryResult) -> u64;
@@ -167,11 +281,6 @@ impl Pool {
             Backend::Sqlite => Pool::Sqlite(sqlite::SqliteDb::open(url, mode).await?),
             Backend::Postgres => Pool::Postgres(postgres::PostgresDb::open(url, mode).await?),
         })
-    }
-
-    /// Opens a SQLite file read-only, without migrating it (for checking a backup).
-    pub(crate) async fn open_read_only(url: &DbUrl) -> Result<Pool, StoreError> {
-        Ok(Pool::Sqlite(sqlite::SqliteDb::open_read_only(url).await?))
     }
 
     pub(crate) fn backend(&self) -> Backend {

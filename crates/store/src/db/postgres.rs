@@ -1,5 +1,7 @@
 //! PostgreSQL: reads in REPEATABLE READ snapshots (MVCC, never blocking the writer); the writer
-//! lock is an EXCLUSIVE lock on `audit_event`, which conflicts with other writers only.
+//! lock is an EXCLUSIVE lock on `audit_event`, which conflicts with other writers only. Opened
+//! read-only, the sessions make every transaction read-only (`default_transaction_read_only`),
+//! so the server refuses any write, and nothing is migrated.
 
 use std::str::FromStr;
 
@@ -22,16 +24,37 @@ impl Driver for sqlx::Postgres {
 impl super::Database for PostgresDb {
     type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
 
-    /// The server and database must exist; `mode` matters to SQLite files only.
-    async fn open(url: &DbUrl, _mode: OpenMode) -> Result<PostgresDb, StoreError> {
-        let options = PgConnectOptions::from_str(url.as_str())
+    /// The server and database must exist (creating a record creates neither).
+    async fn open(url: &DbUrl, mode: OpenMode) -> Result<PostgresDb, StoreError> {
+        let mut options = PgConnectOptions::from_str(url.as_str())
             .map_err(|error| StoreError::invalid("db", error.to_string()))?;
+        if mode == OpenMode::ReadOnly {
+            options = options.options([("default_transaction_read_only", "on")]);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await?;
-        MIGRATIONS.run(&pool).await.map_err(StoreError::other)?;
-        Ok(PostgresDb(pool))
+        let checked = async {
+            if mode != OpenMode::Create {
+                let mut connection = pool.acquire().await?;
+                let has_table: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+                    .bind(MIGRATIONS.table_name.as_ref())
+                    .fetch_one(&mut *connection)
+                    .await?;
+                super::check_schema(&mut *connection, has_table, &url.shown(), &MIGRATIONS, mode)
+                    .await?;
+            }
+            if mode != OpenMode::ReadOnly {
+                MIGRATIONS.run(&pool).await.map_err(StoreError::other)?;
+            }
+            Ok(())
+        }
+        .await;
+        if checked.is_err() {
+            pool.close().await;
+        }
+        checked.map(|()| PostgresDb(pool))
     }
 
     async fn read(&self) -> Result<Self::Tx, StoreError> {

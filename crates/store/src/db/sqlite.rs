@@ -11,9 +11,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use std::io::Read;
+
+use sqlx::Connection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteQueryResult,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteQueryResult, SqliteSynchronous,
 };
 
 use super::{Arg, Backend, DbUrl, Driver, MAX_CONNECTIONS, OpenMode, WRITE_WAIT, execute_on};
@@ -31,6 +34,9 @@ pub(crate) struct SqliteDb {
     /// The one connection write transactions use (`BEGIN IMMEDIATE` would serialise them anyway).
     writer: SqlitePool,
     checkpoint: Arc<Checkpoint>,
+    /// Read-only, and the file had no `-wal` or `-shm` beside it when opened: close removes
+    /// those its connections left ([`remove_side_files`]).
+    tidy: Option<Arc<str>>,
 }
 
 /// When the last checkpoint started, and whether one is running.
@@ -60,17 +66,107 @@ fn path(url: &DbUrl) -> &str {
     url.sqlite_path().unwrap_or_default()
 }
 
+/// The first 16 bytes of every SQLite database file.
+const HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses a path that holds no SQLite database before SQLite opens it: SQLite takes an empty
+/// file for an empty database (which migrations would then turn into a record) and says only
+/// "file is not a database" of anything else. A new record may be a missing or empty file.
+fn check_file(path: &str, mode: OpenMode) -> Result<(), StoreError> {
+    let refuse = |message: String| Err(StoreError::invalid("db", message));
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return match mode {
+                OpenMode::Create => Ok(()),
+                _ => refuse(format!(
+                    "no database at '{path}' (create one with `cletrial init`)"
+                )),
+            };
+        }
+        Err(error) => return refuse(format!("'{path}' cannot be read ({error})")),
+    };
+    if metadata.is_dir() {
+        return refuse(format!("'{path}' is a folder, not a study record file"));
+    }
+    if metadata.len() == 0 {
+        return match mode {
+            OpenMode::Create => Ok(()),
+            _ => refuse(format!(
+                "'{path}' is empty: not a cletrial study record (create one with `cletrial init`)"
+            )),
+        };
+    }
+    let mut header = [0; HEADER.len()];
+    match std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut header)) {
+        Ok(()) if header == *HEADER => Ok(()),
+        Err(error) if error.kind() != std::io::ErrorKind::UnexpectedEof => {
+            refuse(format!("'{path}' cannot be read ({error})"))
+        }
+        _ => refuse(format!(
+            "'{path}' is not a SQLite database, so not a cletrial study record"
+        )),
+    }
+}
+
+/// Removes the `-wal` and `-shm` files that SQLite leaves beside a WAL database when read-only
+/// connections close: only a connection that may write checkpoints the WAL and removes them,
+/// as the last one to close. Called when neither file was there at the open; a WAL still empty
+/// means no one wrote since, so one such connection, which reads the schema and closes, lets
+/// SQLite remove them while writing nothing to the database (an empty WAL has nothing to copy
+/// back). With another connection still open SQLite leaves them to it; a failure leaves them,
+/// which is harmless.
+async fn remove_side_files(path: &str) {
+    let wal = format!("{path}-wal");
+    if !std::fs::metadata(wal).is_ok_and(|wal| wal.len() == 0) {
+        return;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .pragma("query_only", "ON");
+    if let Ok(mut connection) = SqliteConnection::connect_with(&options).await {
+        let _ = sqlx::query("SELECT count(*) FROM sqlite_master")
+            .fetch_one(&mut connection)
+            .await;
+        let _ = connection.close().await;
+    }
+}
+
 impl SqliteDb {
-    /// Opens a file read-only, without migrating it (for checking a backup).
-    pub(crate) async fn open_read_only(url: &DbUrl) -> Result<SqliteDb, StoreError> {
+    /// Opens the file with read-only connections and checks its schema for `mode`
+    /// ([`super::check_schema`]); the pool also serves as the writer, whose writes the file
+    /// refuses.
+    async fn read_only(url: &DbUrl, mode: OpenMode) -> Result<SqliteDb, StoreError> {
+        let path = path(url);
+        let untouched = ["-wal", "-shm"]
+            .iter()
+            .all(|side| !std::path::Path::new(&format!("{path}{side}")).exists());
         let options = SqliteConnectOptions::new()
-            .filename(path(url))
-            .read_only(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(WRITE_WAIT);
+        let readers = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        Ok(SqliteDb::on(pool.clone(), pool))
+        let mut db = SqliteDb::on(readers.clone(), readers);
+        db.tidy = (mode == OpenMode::ReadOnly && untouched).then(|| Arc::from(path));
+        let checked = async {
+            let mut connection = db.readers.acquire().await?;
+            let has_table: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)",
+            )
+            .bind(MIGRATIONS.table_name.as_ref())
+            .fetch_one(&mut *connection)
+            .await?;
+            super::check_schema(&mut *connection, has_table, &url.shown(), &MIGRATIONS, mode).await
+        }
+        .await;
+        if checked.is_err() {
+            super::Database::close(&db).await;
+        }
+        checked.map(|()| db)
     }
 
     fn on(readers: SqlitePool, writer: SqlitePool) -> SqliteDb {
@@ -81,6 +177,7 @@ impl SqliteDb {
                 running: AtomicBool::new(false),
                 started: std::sync::Mutex::new(Instant::now()),
             }),
+            tidy: None,
         }
     }
 
@@ -117,11 +214,15 @@ impl super::Database for SqliteDb {
 
     async fn open(url: &DbUrl, mode: OpenMode) -> Result<SqliteDb, StoreError> {
         let path = path(url);
-        if mode == OpenMode::Existing && !std::path::Path::new(path).exists() {
-            return Err(StoreError::invalid(
-                "db",
-                format!("no database at '{path}' (create one with `cletrial init`)"),
-            ));
+        check_file(path, mode)?;
+        match mode {
+            OpenMode::ReadOnly => return SqliteDb::read_only(url, mode).await,
+            // Checked on connections that cannot write, before the options below set WAL mode
+            // on the file and migrations add tables to it.
+            OpenMode::Existing => {
+                super::Database::close(&SqliteDb::read_only(url, mode).await?).await
+            }
+            OpenMode::Create => {}
         }
         let options = SqliteConnectOptions::new()
             .filename(path)
@@ -180,5 +281,8 @@ impl super::Database for SqliteDb {
     async fn close(&self) {
         self.writer.close().await;
         self.readers.close().await;
+        if let Some(path) = &self.tidy {
+            remove_side_files(path).await;
+        }
     }
 }
