@@ -87,7 +87,7 @@ pub fn run(args: ExportArgs) -> CmdResult {
         ))
     })?;
     let summary = crate::io::block_on(async {
-        let store = Store::open(&url).await?;
+        let store = Store::open_read_only(&url).await?;
         let result = export(&store, args.format, &args.out, args.page_subjects).await;
         store.close().await;
         result

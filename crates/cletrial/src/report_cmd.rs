@@ -277,7 +277,7 @@ async fn report_record(
     args: &ReportArgs,
     settings: Settings,
 ) -> Result<Report, CliError> {
-    let store = Store::open(url).await?;
+    let store = Store::open_read_only(url).await?;
     let result = async {
         let study = store.study().await?;
         let protocol = protocol_of(args, Some(&study.protocol_text))?;

@@ -161,7 +161,8 @@ pub enum AuditCommand {
     /// Recompute the hash chain and rebuild the current state from the events; exit 0 when
     /// everything agrees, 1 naming the first bad event or row. Prints the head (`SEQ:HASH`, the
     /// last event and its hash): write it down outside the database, and give it back with
-    /// --expect-head later to find a trail cut off or rewritten since.
+    /// --expect-head later to find a trail cut off or rewritten since. The record is opened
+    /// read-only and left as it was; what is not a study record is refused (exit 2).
     ///
     /// Example: cletrial audit verify --db study.db --expect-head 1234:9f86d0...
     Verify {
@@ -208,6 +209,13 @@ fn url(db: &DbArg) -> Result<DbUrl, CliError> {
 
 async fn open(db: &DbArg) -> Result<Store, CliError> {
     Store::open(&url(db)?).await.map_err(CliError::from)
+}
+
+/// Opens the record for a command that only reads it, which leaves it as it was.
+async fn open_to_read(db: &DbArg) -> Result<Store, CliError> {
+    Store::open_read_only(&url(db)?)
+        .await
+        .map_err(CliError::from)
 }
 
 /// A password from `var`, else typed at the terminal (twice when `confirm`).
@@ -303,7 +311,7 @@ pub fn user(command: UserCommand) -> CmdResult {
                 serde_json::json!({ "granted": role.as_str(), "user": login, "site": site })
             }
             UserCommand::List { db } => {
-                let store = open(&db).await?;
+                let store = open_to_read(&db).await?;
                 let users = store.users().await;
                 let mut listed = Vec::new();
                 for user in users? {
@@ -383,7 +391,7 @@ pub fn audit(command: AuditCommand) -> CmdResult {
                 .as_deref()
                 .map(|text| Head::parse(text).map_err(CliError::from))
                 .transpose()?;
-            let store = open(&db).await?;
+            let store = open_to_read(&db).await?;
             let verification = match &expected {
                 Some(head) => store.verify_with_head(head).await,
                 None => store.verify().await,
@@ -414,7 +422,7 @@ pub fn audit(command: AuditCommand) -> CmdResult {
         } => {
             let since = since.as_deref().map(parse_since).transpose()?;
             block_on(async move {
-                let store = open(&db).await?;
+                let store = open_to_read(&db).await?;
                 let filter = EventFilter {
                     subject,
                     since,
@@ -555,7 +563,7 @@ fn event_csv(named: &NamedEvent) -> String {
 
 pub fn backup(args: BackupArgs) -> CmdResult {
     block_on(async move {
-        let store = open(&args.db).await?;
+        let store = open_to_read(&args.db).await?;
         let result = store.backup(&args.out).await;
         store.close().await;
         let verification = result?;

@@ -6,6 +6,7 @@ mod demo;
 mod export;
 mod import;
 mod protocol;
+mod read_only;
 mod report;
 mod reproduce;
 mod serve;
