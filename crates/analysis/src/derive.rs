@@ -1,15 +1,15 @@
 //! Derived datasets: one row per subject and per adverse event, each subject's time to each
 //! event, and each measurement over time.
 //!
-//! The response and relapse definitions are the protocol's (`[treatment.response]` and
-//! `[treatment.toxicity]` of `protocols/nct01408199.toml`, from the paper's Endpoints section):
-//! complete response is CLASI activity at or below `complete_max_activity` (paper: "CLASI activity
-//! score = 0"); partial response is an improvement of at least `partial_min_improvement_percent` (50%)
-//! from baseline by week `partial_by_week` (12); relapse is a CLASI activity of at least
-//! `relapse_min_activity` (4) after a complete response. The adverse-event endpoint counts grades from
-//! `flag_min_grade` (2), the grade the protocol flags.
+//! The response and relapse definitions are the protocol's `[treatment.response]`, applied by
+//! `protocol::endpoint` (the simulator applies the same, so a figure is the same number in both);
+//! the adverse-event endpoint counts grades from `[treatment.toxicity]`'s `flag_min_grade` (2),
+//! the grade the protocol flags.
 
+use protocol::endpoint::{ResponseCourse, ResponseDefinitions};
 use serde::Serialize;
+
+pub use protocol::endpoint::BestResponse;
 
 use crate::published::Outcome;
 use crate::snapshot::{Measure, Source, SubjectSnapshot, SubtypeGroup};
@@ -20,80 +20,17 @@ pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 /// The protocol's definitions the derivation needs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Definitions {
-    pub complete_max_activity: f64,
-    pub partial_min_improvement_percent: f64,
-    pub partial_by_week: u32,
-    pub relapse_min_activity: f64,
+    #[serde(flatten)]
+    pub response: ResponseDefinitions,
     pub ae_min_grade: u8,
 }
 
 impl Definitions {
     /// The definitions of a protocol with a treatment algorithm.
     pub fn from_protocol(algorithm: &protocol::load::Algorithm) -> Definitions {
-        let response = &algorithm.settings.response;
         Definitions {
-            complete_max_activity: f64::from(response.complete_max_activity),
-            partial_min_improvement_percent: response.partial_min_improvement_percent,
-            partial_by_week: response.partial_by_week,
-            relapse_min_activity: f64::from(response.relapse_min_activity),
+            response: ResponseDefinitions::of(&algorithm.settings.response),
             ae_min_grade: algorithm.settings.toxicity.flag_min_grade,
-        }
-    }
-}
-
-/// A subject's best response over the study.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BestResponse {
-    /// CLASI activity reached the complete-response threshold at any visit.
-    Complete,
-    /// The partial-response improvement was reached by the protocol's week.
-    Partial,
-    /// Neither.
-    NoResponse,
-    /// Participation ended before any response (the paper's "withdrawn").
-    Withdrawn,
-    /// No baseline activity value, or no value after it.
-    NotEvaluable,
-}
-
-impl BestResponse {
-    pub const ALL: [BestResponse; 5] = [
-        BestResponse::Complete,
-        BestResponse::Partial,
-        BestResponse::NoResponse,
-        BestResponse::Withdrawn,
-        BestResponse::NotEvaluable,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            BestResponse::Complete => "CR",
-            BestResponse::Partial => "PR",
-            BestResponse::NoResponse => "NR",
-            BestResponse::Withdrawn => "withdrawn",
-            BestResponse::NotEvaluable => "not evaluable",
-        }
-    }
-
-    /// As a clinician says it.
-    pub fn words(self) -> &'static str {
-        match self {
-            BestResponse::Complete => "Complete response",
-            BestResponse::Partial => "Partial response",
-            BestResponse::NoResponse => "No response",
-            BestResponse::Withdrawn => "Withdrawn before any response",
-            BestResponse::NotEvaluable => "Not evaluable",
-        }
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            BestResponse::Complete => "cr",
-            BestResponse::Partial => "pr",
-            BestResponse::NoResponse => "nr",
-            BestResponse::Withdrawn => "withdrawn",
-            BestResponse::NotEvaluable => "not_evaluable",
         }
     }
 }
@@ -287,39 +224,15 @@ fn common_row(subject: &SubjectSnapshot) -> SubjectRow {
 
 /// The row of a subject from the study record, derived by the protocol's definitions.
 fn recorded_row(subject: &SubjectSnapshot, definitions: &Definitions) -> SubjectRow {
-    let baseline = subject.baseline_activity.value();
-    let activities: Vec<(i64, f64)> = subject
-        .visits
-        .iter()
-        .filter(|v| v.day > 0)
-        .filter_map(|v| v.activity.value().map(|a| (v.day, a)))
-        .collect();
-    let cr_day = activities
-        .iter()
-        .find(|(_, a)| *a <= definitions.complete_max_activity)
-        .map(|(day, _)| *day);
-    let partial_by = i64::from(definitions.partial_by_week) * 7;
-    let partial = baseline.is_some_and(|b| {
-        b > 0.0
-            && activities.iter().any(|(day, a)| {
-                *day <= partial_by
-                    && 100.0 * (b - a) / b >= definitions.partial_min_improvement_percent
-            })
-    });
+    let mut course = ResponseCourse::new(&definitions.response, subject.baseline_activity.value());
+    for visit in &subject.visits {
+        if let Some(activity) = visit.activity.value() {
+            course.observe(visit.day, activity);
+        }
+    }
     let withdrawal = subject.disposition.as_ref().filter(|d| d.is_withdrawal());
-    let best_response = match (cr_day, partial, withdrawal) {
-        (Some(_), _, _) => BestResponse::Complete,
-        (None, true, _) => BestResponse::Partial,
-        (None, false, Some(_)) => BestResponse::Withdrawn,
-        _ if baseline.is_none() || activities.is_empty() => BestResponse::NotEvaluable,
-        _ => BestResponse::NoResponse,
-    };
-    let relapse_day = cr_day.and_then(|cr| {
-        activities
-            .iter()
-            .find(|(day, a)| *day > cr && *a >= definitions.relapse_min_activity)
-            .map(|(day, _)| *day)
-    });
+    let best_response = course.best(withdrawal.is_some());
+    let (cr_day, relapse_day) = (course.complete_day(), course.relapse_day());
     let reduction_day = cr_day.and_then(|cr| first_reduction(subject, cr));
     SubjectRow {
         best_response,
@@ -506,14 +419,6 @@ pub fn yes_no(
         ),
         _ => None,
     }
-}
-
-/// Whether a response can be judged: not withdrawn before any response, and evaluable.
-pub fn evaluable(row: &SubjectRow) -> bool {
-    !matches!(
-        row.best_response,
-        BestResponse::Withdrawn | BestResponse::NotEvaluable
-    )
 }
 
 /// A categorical measure for one subject, in words.

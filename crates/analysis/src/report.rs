@@ -997,7 +997,7 @@ fn in_population(population: Population, subject: &SubjectSnapshot, row: &Subjec
     match population {
         Population::Enrolled => true,
         Population::Treated => treated(subject),
-        Population::Evaluable => crate::derive::evaluable(row),
+        Population::Evaluable => row.best_response.evaluable(),
     }
 }
 

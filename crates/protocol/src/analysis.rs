@@ -177,7 +177,8 @@ pub enum Population {
     /// Enrolled subjects with a dose of the study drug recorded.
     Treated,
     /// Enrolled subjects with a baseline and a later CLASI activity, except those whose
-    /// participation ended before any response (the lenalidomide paper's 14 of 15).
+    /// participation ended before any response (the lenalidomide paper's 14 of 15;
+    /// [`crate::endpoint::BestResponse::evaluable`]).
     Evaluable,
 }
 

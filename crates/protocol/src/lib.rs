@@ -12,6 +12,8 @@
 //!   carries the fold from visit to visit for a caller adding records in date order.
 //! - [`analysis`]: `[analysis]` resolved: the report's endpoints, each with its statistic,
 //!   population and display, refused at load when the report could not compute it.
+//! - [`endpoint`]: a subject's best response, complete response and relapse, and the evaluable
+//!   population, derived once from the CLASI activities for the report and the simulator.
 //! - [`schedule`]: visit, lab and pregnancy-test calendars with their windows.
 //!
 //! Invariants: no I/O; no clock (every date comes from the caller, so a decision is
@@ -20,6 +22,7 @@
 pub mod analysis;
 pub mod decide;
 pub mod eligibility;
+pub mod endpoint;
 pub mod history;
 pub mod load;
 pub mod model;

@@ -75,10 +75,10 @@ fn definitions_note(report: &Report, display: &protocol::analysis::Display) -> S
     match (&report.definitions, first) {
         (Some(d), true) => format!(
             "Complete response (CR): CLASI activity ≤ {} at any visit. Partial response (PR): an improvement of at least {}% from baseline by week {}. Relapse: CLASI activity ≥ {} after a CR. Definitions from the protocol's [treatment.response].",
-            d.complete_max_activity,
-            d.partial_min_improvement_percent,
-            d.partial_by_week,
-            d.relapse_min_activity
+            d.response.complete_max_activity,
+            d.response.partial_min_improvement_percent,
+            d.response.partial_by_week,
+            d.response.relapse_min_activity
         ),
         _ => String::new(),
     }

@@ -8,6 +8,7 @@ use analysis::snapshot::{
     DispositionEntry, DoseSpan, Measure, Snapshot, Source, SubjectSnapshot, VisitPoint,
 };
 use protocol::Protocol;
+use protocol::endpoint::ResponseDefinitions;
 
 const PROTOCOLS: [&str; 3] = [
     include_str!("../../../../protocols/nct01408199.toml"),
@@ -22,10 +23,12 @@ fn trial() -> Protocol {
 /// The paper's definitions (protocols/nct01408199.toml, [treatment.response] and [treatment.toxicity]).
 fn paper() -> Definitions {
     Definitions {
-        complete_max_activity: 0.0,
-        partial_min_improvement_percent: 50.0,
-        partial_by_week: 12,
-        relapse_min_activity: 4.0,
+        response: ResponseDefinitions {
+            complete_max_activity: 0.0,
+            partial_min_improvement_percent: 50.0,
+            partial_by_week: 12,
+            relapse_min_activity: 4.0,
+        },
         ae_min_grade: 2,
     }
 }
