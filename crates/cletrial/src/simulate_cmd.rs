@@ -491,6 +491,9 @@ fn course_of(
         events: Vec::new(),
         nerve_studies: Vec::new(),
     };
+    // The physician's decision the model makes (early intolerance), with its note.
+    let mut physician_decision = None;
+    let mut stopped = None;
     for encounter in encounters {
         if let Some(study) = encounter.nerve_conduction {
             course
@@ -521,14 +524,22 @@ fn course_of(
                     });
                 }
                 (protocol::history::EventKind::PhysicianDecision, _, _) => {
-                    course.disposition = Some((
-                        store::DispositionStatus::PhysicianDecision,
-                        event.date,
-                        event.note.clone().unwrap_or_default(),
-                    ));
+                    physician_decision = Some(event.note.clone().unwrap_or_default());
                 }
                 _ => {}
             }
+        }
+        if let Some(decision) = encounter
+            .decision
+            .as_ref()
+            .filter(|decision| decision.action == protocol::Action::Stop)
+        {
+            let rules: Vec<&str> = decision
+                .rules
+                .iter()
+                .map(|rule| rule.text.as_str())
+                .collect();
+            stopped = Some((encounter.date, rules.join("; ")));
         }
         if let (Some(decision), Some(record)) = (encounter.decision, encounter.clasi) {
             let damage = record.damage.map_or(0, |damage| damage.get());
@@ -547,6 +558,14 @@ fn course_of(
             });
         }
     }
+    // A stop ends the virtual patient's follow-up, so the record ends its participation there:
+    // by the physician's decision the model makes, else for the adverse event or toxicity that
+    // stopped the drug (the other stops a model reaches). The simulator's own figures count the
+    // same patients as withdrawn (`simulate::course`), so the report on this record agrees.
+    course.disposition = stopped.map(|(date, rules)| match physician_decision {
+        Some(note) => (store::DispositionStatus::PhysicianDecision, date, note),
+        None => (store::DispositionStatus::AdverseEvent, date, rules),
+    });
     // A virtual patient is eligible by construction: the record shows it as the trial's did.
     course.candidate = crate::enter::screening_record(
         areas,
@@ -678,8 +697,8 @@ fn patient_row(index: u64, p: &PatientSummary) -> String {
         p.group.name(),
         p.baseline_activity,
         p.baseline_damage,
-        p.outcome.name(),
-        p.evaluable,
+        p.outcome.id(),
+        p.outcome.evaluable(),
         cell(p.time_to_cr_weeks.map(|w| format!("{w:.2}"))),
         p.relapses,
         cell(p.first_relapse_level.as_deref()),

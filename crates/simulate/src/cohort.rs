@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use protocol::endpoint::BestResponse;
 use serde::Serialize;
 use stats::describe::{quantile_sorted, summarize};
 
 use crate::model::Group;
-use crate::summary::{Outcome, PatientSummary};
+use crate::summary::PatientSummary;
 
 /// Counts of durations by whole day: the exact median in memory bounded by the follow-up.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -79,7 +80,8 @@ fn rate(count: u64, of: u64) -> Rate {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OperatingCharacteristics {
     pub patients: u64,
-    /// Not stopped before the first assessment week: the denominator of response.
+    /// The evaluable population, the denominator of response, as the report counts it
+    /// (`protocol::endpoint::BestResponse::evaluable`; trial: 14 of 15).
     pub evaluable: u64,
     /// CR among evaluable patients (trial: 12 of 14).
     pub complete_response: Rate,
@@ -106,12 +108,10 @@ pub struct OperatingCharacteristics {
 impl Cohort {
     pub fn add(&mut self, patient: &PatientSummary) {
         self.patients += 1;
-        self.evaluable += u64::from(patient.evaluable);
-        let complete = patient.outcome == Outcome::Cr;
-        if patient.evaluable {
-            self.complete += u64::from(complete);
-            self.partial += u64::from(patient.outcome == Outcome::Pr);
-        }
+        self.evaluable += u64::from(patient.outcome.evaluable());
+        let complete = patient.outcome == BestResponse::Complete;
+        self.complete += u64::from(complete);
+        self.partial += u64::from(patient.outcome == BestResponse::Partial);
         if complete {
             self.relapsed += u64::from(patient.relapses > 0);
             self.sustained += u64::from(patient.sustained_remission);

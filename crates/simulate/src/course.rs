@@ -14,6 +14,7 @@
 
 use instruments::ctcae::{CtcaeTerm, LabTest, LabUnit};
 use jiff::civil::Date;
+use protocol::endpoint::{BestResponse, ResponseCourse, ResponseDefinitions};
 use protocol::history::{
     ClasiActivity, ClasiDamage, ClasiRecord, EventKind, EventRecord, LabRecord,
     NerveConductionRecord, NerveFinding, Patient, Sex,
@@ -25,7 +26,7 @@ use crate::SimulateError;
 use crate::model::Model;
 use crate::patient::{VirtualPatient, draw_weeks};
 use crate::rng::Rng;
-use crate::summary::{Outcome, PatientSummary};
+use crate::summary::PatientSummary;
 
 /// What happened at one encounter, for the per-visit output.
 #[derive(Debug)]
@@ -178,6 +179,9 @@ pub(crate) fn run_patient(
     )?;
     let baseline = clasi(start, patient.baseline_activity)?;
     follow.add_clasi(baseline)?;
+    let definitions = ResponseDefinitions::of(&algorithm.settings.response);
+    let mut response =
+        ResponseCourse::new(&definitions, Some(f64::from(patient.baseline_activity)));
     let mut disease = Disease {
         improving_from: (!patient.needs_escalation).then_some(start),
         cycle_baseline: f64::from(patient.baseline_activity),
@@ -318,6 +322,7 @@ pub(crate) fn run_patient(
             let activity = disease.activity(&patient, model, today);
             let visit = clasi(today, activity)?;
             follow.add_clasi(visit)?;
+            response.observe(i64::from(days_between(start, today)), f64::from(activity));
             record = Some(visit);
             let before = verdict.level;
             let cycle = verdict.cycle;
@@ -384,16 +389,11 @@ pub(crate) fn run_patient(
         exposure.days_on_drug / 7.0,
         exposure.max_mg,
     );
-    summary.outcome = if verdict.first_complete_response.is_some() {
-        Outcome::Cr
-    } else if summary.partial {
-        Outcome::Pr
-    } else {
-        Outcome::Nr
-    };
-    summary.evaluable = verdict.action != Action::Stop
-        || days(start, today) >= f64::from(algorithm.settings.assessment_week * 7);
-    summary.sustained_remission = verdict.first_complete_response.is_some()
+    // The endpoints as the report derives them from the record of this course, whose
+    // disposition shows a stop as the end of participation (the simulator follows no further).
+    summary.outcome = response.best(verdict.action == Action::Stop);
+    summary.time_to_cr_weeks = response.complete_day().map(|day| day as f64 / 7.0);
+    summary.sustained_remission = summary.outcome == BestResponse::Complete
         && verdict.relapses == 0
         && verdict.phase == Phase::OffTreatment;
     Ok(summary)

@@ -3,30 +3,13 @@
 
 use instruments::subtype::Subtype;
 use jiff::civil::Date;
+use protocol::endpoint::BestResponse;
 use protocol::load::Algorithm;
-use protocol::{Phase, Response, Verdict};
+use protocol::{Phase, Verdict};
 use serde::Serialize;
 
 use crate::model::Group;
 use crate::patient::VirtualPatient;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Cr,
-    Pr,
-    Nr,
-}
-
-impl Outcome {
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Cr => "cr",
-            Outcome::Pr => "pr",
-            Outcome::Nr => "nr",
-        }
-    }
-}
 
 /// One patient's course (a row of `patients.csv`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -35,10 +18,9 @@ pub struct PatientSummary {
     pub group: Group,
     pub baseline_activity: u8,
     pub baseline_damage: u8,
-    pub outcome: Outcome,
-    /// Not stopped before the first assessment week (the paper's denominator: 14 of 15).
-    pub evaluable: bool,
-    pub partial: bool,
+    /// By the protocol's definitions, as the study report derives it from the record
+    /// (`protocol::endpoint`); [`BestResponse::evaluable`] is the response denominator.
+    pub outcome: BestResponse,
     pub time_to_cr_weeks: Option<f64>,
     pub relapses: u32,
     pub first_relapse_level: Option<String>,
@@ -68,9 +50,7 @@ impl PatientSummary {
             group: patient.group.group,
             baseline_activity: patient.baseline_activity,
             baseline_damage: patient.baseline_damage,
-            outcome: Outcome::Nr,
-            evaluable: true,
-            partial: false,
+            outcome: BestResponse::NotEvaluable,
             time_to_cr_weeks: None,
             relapses: 0,
             first_relapse_level: None,
@@ -93,7 +73,6 @@ impl PatientSummary {
 
     /// Notes what one decision says.
     pub(crate) fn record(&mut self, decision: &Verdict<'_>) {
-        self.partial |= decision.response == Some(Response::Pr);
         self.toxicity_flags += u32::from(decision.toxicity.is_some());
     }
 
@@ -110,7 +89,6 @@ impl PatientSummary {
         max_dose_mg: f64,
     ) {
         let weeks = |from: Date, to: Date| f64::from((to - from).get_days()) / 7.0;
-        self.time_to_cr_weeks = decision.first_complete_response.map(|cr| weeks(start, cr));
         self.relapses = decision.relapses as u32;
         self.first_relapse_level = decision
             .first_relapse
