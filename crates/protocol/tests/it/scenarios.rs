@@ -2,7 +2,8 @@
 //!
 //! A scenario names a shipped protocol (optionally with `settings` changed), a history, an
 //! `as_of` date and the expected decision. Only the keys listed in `expect` are compared with
-//! the decision's JSON, plus `rules_include` (rule ids that must fire) and `missing_count`.
+//! the decision's JSON (a key the decision lacks fails: `null` must be the decision's value),
+//! plus `rules_include` (rule ids that must fire) and `missing_count`.
 
 use std::path::Path;
 
@@ -45,16 +46,7 @@ fn run(path: &Path) -> Vec<String> {
         Err(error) => return vec![format!("decide failed: {error}")],
     };
     let got = serde_json::to_value(&decision).expect("decision serialises");
-    let mut problems = Vec::new();
-    for (key, want) in &scenario.expect {
-        let have = match key.as_str() {
-            "toxicity_grade" => got["toxicity"].get("grade").cloned().unwrap_or(Value::Null),
-            _ => got.get(key).cloned().unwrap_or(Value::Null),
-        };
-        if &have != want {
-            problems.push(format!("{key}: expected {want}, got {have}"));
-        }
-    }
+    let mut problems = compare(&scenario.expect, &got);
     let fired: Vec<&str> = decision.rules.iter().map(|rule| rule.id.as_str()).collect();
     for id in &scenario.rules_include {
         if !fired.contains(&id.as_str()) {
@@ -77,6 +69,59 @@ fn run(path: &Path) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// The decision's value for an `expect` key; `None` when the decision has no such key (a
+/// misspelt key, or `toxicity_grade` when there is no toxicity), which is not a `null` value.
+fn lookup<'a>(decision: &'a Value, key: &str) -> Option<&'a Value> {
+    match key {
+        "toxicity_grade" => decision.get("toxicity")?.get("grade"),
+        _ => decision.get(key),
+    }
+}
+
+/// What differs between the `expect` keys and the decision's JSON.
+fn compare(expect: &Map<String, Value>, decision: &Value) -> Vec<String> {
+    expect
+        .iter()
+        .filter_map(|(key, want)| match lookup(decision, key) {
+            None => Some(format!(
+                "{key}: expected {want}, but the decision has no {key}"
+            )),
+            Some(have) if have != want => Some(format!("{key}: expected {want}, got {have}")),
+            Some(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_expected_key_the_decision_lacks_fails_and_null_is_a_value() {
+    let decision = serde_json::json!({"action": "continue", "response": null, "toxicity": null});
+    let expect =
+        |text: &str| -> Map<String, Value> { serde_json::from_str(text).expect("expect object") };
+    assert_eq!(
+        compare(
+            &expect(r#"{"action": "continue", "response": null}"#),
+            &decision
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        compare(&expect(r#"{"actoin": "continue"}"#), &decision),
+        ["actoin: expected \"continue\", but the decision has no actoin"]
+    );
+    assert_eq!(
+        compare(&expect(r#"{"flare": null}"#), &decision),
+        ["flare: expected null, but the decision has no flare"]
+    );
+    assert_eq!(
+        compare(&expect(r#"{"toxicity_grade": null}"#), &decision),
+        ["toxicity_grade: expected null, but the decision has no toxicity_grade"]
+    );
+    assert_eq!(
+        compare(&expect(r#"{"response": "cr"}"#), &decision),
+        ["response: expected \"cr\", got null"]
+    );
 }
 
 #[test]
