@@ -187,17 +187,29 @@ fn bad_input_exits_2_naming_the_option() {
         args.extend(extra);
         args
     };
-    check(&with(&["--patients", "0"]), "--patients");
-    check(&with(&["--patients", "ten"]), "--patients");
-    check(&with(&["--patients", "5", "--trials", "0"]), "--trials");
-    check(&with(&["--patients", "5", "--threads", "0"]), "--threads");
+    check(
+        &with(&["--patients", "0"]),
+        "--patients: must be at least 1",
+    );
+    check(
+        &with(&["--patients", "ten"]),
+        "invalid value 'ten' for '--patients <N>'",
+    );
+    check(
+        &with(&["--patients", "5", "--trials", "0"]),
+        "--trials: must be at least 1",
+    );
+    check(
+        &with(&["--patients", "5", "--threads", "0"]),
+        "--threads: must be at least 1",
+    );
     check(
         &with(&["--patients", "5", "--start", "2010-13-01"]),
-        "--start",
+        "--start: '2010-13-01' is not a date; expected YYYY-MM-DD",
     );
     check(
         &with(&["--patients", "5", "--trials", "2", "--out", "/tmp/x"]),
-        "--out",
+        "'--trials <K>' cannot be used with '--out <DIR>'",
     );
     check(
         &[
@@ -208,16 +220,19 @@ fn bad_input_exits_2_naming_the_option() {
             "--seed",
             "1",
         ],
-        "--protocol",
+        "--protocol pediatric-review: pediatric-sle-lenalidomide-2017 has no treatment algorithm",
     );
     check(
         &["--protocol", "nosuch", "--patients", "5", "--seed", "1"],
-        "--protocol",
+        "--protocol: unknown protocol 'nosuch'",
     );
-    check(&["--protocol", "nct01408199", "--patients", "5"], "--seed");
+    check(
+        &["--protocol", "nct01408199", "--patients", "5"],
+        "required arguments were not provided: --seed <S>",
+    );
     check(
         &with(&["--patients", "5", "--db", "sqlite:///tmp/x.db"]),
-        "--as",
+        "required arguments were not provided: --as <LOGIN> --site <CODE>",
     );
     check(
         &with(&[
@@ -228,9 +243,12 @@ fn bad_input_exits_2_naming_the_option() {
             "--out",
             "/tmp/x",
         ]),
-        "--out",
+        "'--db <URL>' cannot be used with '--out <DIR>'",
     );
-    check(&with(&["--patients", "5", "--site", "S01"]), "--db");
+    check(
+        &with(&["--patients", "5", "--site", "S01"]),
+        "required arguments were not provided: --as <LOGIN> --db <URL>",
+    );
 }
 
 /// Runs `cletrial ARGS` with the given password and no terminal.
@@ -293,14 +311,18 @@ fn virtual_patients_go_into_a_study_record(backend: ::store::Backend) {
     let verified = run_as(&["audit", "verify", "--db", url], "").ok_json();
     assert_eq!(verified["ok"], true, "{verified}");
 
-    run_as(&args, &password).input_error("S02-V11-000001");
+    run_as(&args, &password).input_error("code: 'S02-V11-000001' is already used");
     let again = run_as(&["audit", "verify", "--db", url], "").ok_json();
     assert_eq!(again["events"], verified["events"]);
 
     let mut thalidomide = args;
     thalidomide[2] = "thalidomide-cohort";
-    run_as(&thalidomide, &password).input_error("--protocol");
-    run_as(&args, "wrong password").input_error("");
+    run_as(&thalidomide, &password).input_error(
+        "--protocol: thalidomide-cle-cohort-2012 is not the study's protocol (NCT01408199)",
+    );
+    // The whole line: it must not say whether the login or the password was wrong.
+    let refused = run_as(&args, "wrong password").input_error("authentication failed");
+    assert_eq!(refused, "error: authentication failed");
 }
 
 mod virtual_patients_go_into_a_study_record {
