@@ -11,20 +11,18 @@ fn read(path: &Path) -> String {
 
 /// Runs a cohort of 40 into a fresh folder and returns (patients.csv, visits.csv, stdout JSON).
 fn cohort_files(extra: &[&str]) -> (String, String, serde_json::Value) {
-    cohort_files_of("40", extra)
+    cohort_files_of("nct01408199", "40", extra)
 }
 
-fn cohort_files_of(patients: &str, extra: &[&str]) -> (String, String, serde_json::Value) {
+fn cohort_files_of(
+    protocol: &str,
+    patients: &str,
+    extra: &[&str],
+) -> (String, String, serde_json::Value) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("cohort");
     let out_arg = out.to_str().expect("utf-8 temp path");
-    let mut args = vec![
-        "simulate",
-        "--protocol",
-        "nct01408199",
-        "--patients",
-        patients,
-    ];
+    let mut args = vec!["simulate", "--protocol", protocol, "--patients", patients];
     args.extend(extra);
     args.extend(["--out", out_arg]);
     let json = cletrial(&args, None).ok_json();
@@ -153,23 +151,70 @@ fn trials_report_the_spread_of_each_characteristic() {
     }
 }
 
+/// The rows of a CSV file as maps from column name to value.
+fn rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .expect("CSV rows")
+}
+
+/// The thalidomide protocol runs the thalidomide model on the cohort's regimen: every patient
+/// starts on 100 mg/day and is never given more ("treated with 100 mg per day", cohort
+/// summary, Br J Dermatol 2012;166:616), the patients still under follow-up are followed for
+/// the cohort's eight years (96 months from the 2010-01-04 start), and the figures printed are
+/// those of `simulate::simulate_trial` with `Model::thalidomide()` on the same seed (the run
+/// the simulate crate's calibration test holds, on 2,000 patients, to the model's intended rates).
 #[test]
 fn the_thalidomide_cohort_uses_its_own_model() {
-    let json = cletrial(
-        &[
-            "simulate",
-            "--protocol",
-            "thalidomide-cohort",
-            "--patients",
-            "8",
-            "--seed",
-            "1",
-        ],
-        None,
-    )
-    .ok_json();
+    const PATIENTS: u64 = 200;
+    let (patients, visits, json) = cohort_files_of(
+        "thalidomide-cohort",
+        &PATIENTS.to_string(),
+        &["--seed", "1"],
+    );
+    assert_eq!(json["protocol"], "thalidomide-cle-cohort-2012");
     assert_eq!(json["drug"], "thalidomide");
-    assert_eq!(json["characteristics"]["patients"], 8);
+    assert_eq!(json["patients"], PATIENTS);
+
+    let patients = rows(&patients);
+    assert_eq!(patients.len() as u64, PATIENTS);
+    for patient in &patients {
+        assert_eq!(patient["max_dose_mg"], "100", "{patient:?}");
+    }
+    let visits = rows(&visits);
+    let starts: Vec<&str> = visits
+        .iter()
+        .filter(|visit| visit["day"] == "0")
+        .map(|visit| visit["dose"].as_str())
+        .collect();
+    assert_eq!(starts, vec!["100mg_daily"; PATIENTS as usize]);
+    let eight_years = (jiff::civil::date(2018, 1, 4) - jiff::civil::date(2010, 1, 4)).get_days();
+    let longest = patients
+        .iter()
+        .map(|patient| patient["follow_up_weeks"].parse::<f64>().expect("weeks"))
+        .fold(0.0, f64::max);
+    assert!(
+        (longest - f64::from(eight_years) / 7.0).abs() < 0.005,
+        "longest follow-up {longest} weeks, expected eight years ({eight_years} days)"
+    );
+
+    let protocol_path = crate::support::workspace_root().join("protocols/thalidomide-cohort.toml");
+    let protocol = protocol::Protocol::from_toml(&read(&protocol_path)).expect("shipped protocol");
+    let library = simulate::simulate_trial(
+        &protocol,
+        &simulate::Model::thalidomide(),
+        (1, 0),
+        PATIENTS,
+        jiff::civil::date(2010, 1, 4),
+        1,
+        drop,
+    )
+    .expect("simulates");
+    assert_eq!(
+        json["characteristics"],
+        serde_json::to_value(library).expect("serialises")
+    );
 }
 
 #[track_caller]
@@ -293,7 +338,7 @@ fn virtual_patients_go_into_a_study_record(backend: ::store::Backend) {
     ];
     let json = run_as(&args, &password).ok_json();
     assert_eq!(json["characteristics"]["patients"], 6);
-    let (_, visits, _) = cohort_files_of("6", &["--seed", "11"]);
+    let (_, visits, _) = cohort_files_of("nct01408199", "6", &["--seed", "11"]);
     let decided = visits
         .lines()
         .skip(1)
