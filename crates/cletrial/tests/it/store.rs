@@ -143,7 +143,7 @@ pub(crate) use both_backends;
 both_backends!(
     a_new_record_verifies_and_logs,
     the_head_is_printed_and_checked_and_the_log_names_things,
-    tampering_fails_verify_naming_the_place,
+    tampering_fails_verify_naming_the_place_and_the_change,
     bad_input_exits_2_and_changes_nothing,
 );
 
@@ -199,7 +199,7 @@ fn a_new_record_verifies_and_logs(backend: Backend) {
     }
 }
 
-fn tampering_fails_verify_naming_the_place(backend: Backend) {
+fn tampering_fails_verify_naming_the_place_and_the_change(backend: Backend) {
     let cli = Cli::new(backend);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -213,8 +213,16 @@ fn tampering_fails_verify_naming_the_place(backend: Backend) {
         .expect("tamper");
     let verify = cli.run(&["audit", "verify"], &[]);
     assert_eq!(verify.status, 1, "{verify:?}");
-    assert_eq!(verify.json()["problem"]["place"], "event 4");
-    assert!(verify.stderr.contains("event 4"), "{verify:?}");
+    let message = "content does not match its hash: the event was altered";
+    assert_eq!(
+        verify.json()["problem"],
+        serde_json::json!({"place": "event 4", "message": message})
+    );
+    assert_eq!(
+        verify.stderr.trim_end(),
+        format!("error: audit verify failed: event 4: {message}"),
+        "{verify:?}"
+    );
 }
 
 fn bad_input_exits_2_and_changes_nothing(backend: Backend) {

@@ -67,6 +67,10 @@ async fn tampering_is_detected_and_named(backend: Backend) {
     })
     .await;
     assert!(problem.place.starts_with("event "), "{problem}");
+    assert_eq!(
+        problem.message, "content does not match its hash: the event was altered",
+        "{problem}"
+    );
     // A deleted event, in the middle and at the end.
     let problem = problem_after(backend, |_| "DELETE FROM audit_event WHERE seq = 5".into()).await;
     check(&problem, "event 6", "missing or reordered");
@@ -83,7 +87,11 @@ async fn tampering_is_detected_and_named(backend: Backend) {
             .into()
     })
     .await;
-    check(&problem, "event 4", "");
+    check(
+        &problem,
+        "event 4",
+        "prev_hash does not match the hash of event 3: an event was removed, inserted or reordered",
+    );
     // Projection rows: a changed value, a deleted row, a row with no events, a version.
     let problem = problem_after(backend, |_| {
         "UPDATE subject SET sex = 'F' WHERE id = 1".into()
