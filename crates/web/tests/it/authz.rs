@@ -1,7 +1,9 @@
 //! The authorisation matrix, generated: every endpoint of `web::policy::ENDPOINTS` x every role x
 //! own site / other site, on a real server, answers exactly what the policy table says. One server
 //! per backend, seeded once; the expectation comes from `web::policy::allows` and the site rules
-//! of issue 6 (a statistician reads every site; another site's subject is 404).
+//! of issue 6 (a statistician reads every site; another site's subject is 404). An allowed
+//! request is either accepted or refused for the input the matrix left out (a 422 naming it);
+//! a 422 that names no missing input does not count as allowed.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +11,7 @@ use reqwest::StatusCode;
 use store::{Backend, NewUser, Role, Store, VisitData};
 use web::policy::{Action, ENDPOINTS, Endpoint, Scope, Verb, allows};
 
-use crate::support::{App, Browser, password, spawn_app};
+use crate::support::{App, Browser, Reply, password, spawn_app};
 
 /// The users of the matrix: one per role at site A, and the administrator (no site role).
 pub const USERS: [(&str, Option<Role>); 5] = [
@@ -23,7 +25,11 @@ pub const USERS: [(&str, Option<Role>); 5] = [
 /// What one site holds for the path parameters.
 pub struct SiteRecord {
     pub site: &'static str,
+    /// An enrolled subject, with a visit and a query.
     pub subject: &'static str,
+    /// A screened subject, not enrolled: the one enrolment acts on (an enrolled subject's page
+    /// has no enrolment form to mark the missing date on).
+    pub screened: &'static str,
     pub visit: i64,
     pub query: i64,
 }
@@ -48,17 +54,35 @@ async fn add_user(store: &Store, admin: &store::Actor, login: &str, site: &str, 
     store.grant(admin, login, site, role).await.expect("grant");
 }
 
-/// A visit and a query on the subject `code` of `site`.
-async fn seed_site(store: &Store, site: &'static str, code: &'static str) -> SiteRecord {
+/// A visit and a query on the subject `code` of `site`, and the screened subject `screened`.
+async fn seed_site(
+    store: &Store,
+    site: &'static str,
+    code: &'static str,
+    screened: &'static str,
+) -> SiteRecord {
     let subject = store.subject_by_code(code).await.expect("subject");
     let visits = store.visits_of(subject.id).await.expect("visits");
+    let coordinator = store
+        .authenticate(&format!("coord_{}", site.to_lowercase()), &password())
+        .await
+        .expect("coordinator");
+    let not_enrolled = store::SubjectData {
+        code: screened.into(),
+        enrolment_date: None,
+        ..subject.data.clone()
+    };
+    store
+        .screen(
+            &coordinator,
+            &not_enrolled,
+            &store::testing::eligible_candidate(),
+        )
+        .await
+        .expect("screened");
     let visit = match visits.first() {
         Some(visit) => visit.id,
         None => {
-            let coordinator = store
-                .authenticate(&format!("coord_{}", site.to_lowercase()), &password())
-                .await
-                .expect("coordinator");
             let data = VisitData {
                 name: "Baseline".into(),
                 planned_date: Some(jiff::civil::date(2025, 1, 20)),
@@ -90,6 +114,7 @@ async fn seed_site(store: &Store, site: &'static str, code: &'static str) -> Sit
     SiteRecord {
         site,
         subject: code,
+        screened,
         visit,
         query,
     }
@@ -106,8 +131,8 @@ impl Study {
         add_user(store, &admin, "inv_a", "A", Role::Investigator).await;
         add_user(store, &admin, "stat_a", "A", Role::Statistician).await;
         add_user(store, &admin, "monitor_b", "B", Role::Monitor).await;
-        let own = seed_site(store, "A", "A-001").await;
-        let other = seed_site(store, "B", "B-001").await;
+        let own = seed_site(store, "A", "A-001", "A-099").await;
+        let other = seed_site(store, "B", "B-001", "B-099").await;
         let mut tokens = BTreeMap::new();
         for (login, _) in USERS {
             let (_, token) = web::issue_token(
@@ -143,6 +168,19 @@ enum Expect {
     Allow,
     Forbidden,
     NotFound,
+}
+
+/// What a request got, read from its status and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Got {
+    /// Done: a 2xx, or a page's redirect other than to the login page.
+    Accepted,
+    /// Allowed, and refused for an input the matrix left out: a 422 that names it.
+    InputRefused,
+    Forbidden,
+    NotFound,
+    /// Anything else, described (a 422 naming no missing input among them).
+    Other(String),
 }
 
 /// The expectation, from the role x action table and the site rules of issue 6.
@@ -183,12 +221,14 @@ fn expected(scope: Scope, role: Option<Role>, own_site: bool) -> Expect {
 /// The endpoint's path with its parameters filled from `record`.
 pub fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
     let mut path = String::new();
+    let enrols = endpoint.path.ends_with("/enrol") || endpoint.path.ends_with("/enrolment");
     for (index, part) in endpoint.path.split(['{', '}']).enumerate() {
         if index % 2 == 0 {
             path.push_str(part);
             continue;
         }
         let value = match part {
+            "code" if enrols => record.screened.to_owned(),
             "code" => record.subject.to_owned(),
             "visit" => record.visit.to_string(),
             "query" => record.query.to_string(),
@@ -227,19 +267,72 @@ fn api_body(endpoint: &Endpoint, record: &SiteRecord, serial: usize) -> String {
     }
 }
 
-/// Whether a status is what `expect` means. Allowed: anything but a refusal or a server error
-/// (a 422 is the endpoint validating an empty body after the policy let the user in).
-fn matches(status: StatusCode, expect: Expect, page_login: bool) -> bool {
+/// The form that closes a query: its only inputs are the token and the site the matrix sends.
+const CLOSE_QUERY_FORM: &str = "/subjects/{code}/queries/{query}/close";
+
+/// What the request the matrix sends must get when `expect` holds. Allowed: accepted when the
+/// matrix sends the whole input (a GET, the API's screening body, the query-closing form), else
+/// refused for the input it leaves out (every other POST is an empty body or a form with only
+/// its token and site).
+fn wanted(endpoint: &Endpoint, expect: Expect) -> Got {
+    let whole_input = match endpoint.verb {
+        Verb::Get => true,
+        Verb::Post if is_api(endpoint) => matches!(endpoint.scope, Scope::Site(_)),
+        Verb::Post => endpoint.path == CLOSE_QUERY_FORM,
+    };
     match expect {
-        Expect::Allow => {
-            !matches!(
-                status,
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
-            ) && !status.is_server_error()
-                && !page_login
+        Expect::Allow if whole_input => Got::Accepted,
+        Expect::Allow => Got::InputRefused,
+        Expect::Forbidden => Got::Forbidden,
+        Expect::NotFound => Got::NotFound,
+    }
+}
+
+/// An API reply. A 422 is an input refusal only as `invalid` with a field the body lacks
+/// (`is required`: the body sent is `{}`); an authorisation refusal is a 403 `forbidden`.
+fn api_got(status: StatusCode, body: &str) -> Got {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let missing_field = json["error"] == "invalid"
+        && json["message"] == "is required"
+        && json["field"]
+            .as_str()
+            .is_some_and(|field| !field.is_empty());
+    match status {
+        _ if status.is_success() => Got::Accepted,
+        StatusCode::UNPROCESSABLE_ENTITY if missing_field => Got::InputRefused,
+        StatusCode::FORBIDDEN => Got::Forbidden,
+        StatusCode::NOT_FOUND => Got::NotFound,
+        _ => Got::Other(format!("{status} {body}")),
+    }
+}
+
+/// The names of the form inputs a page marks invalid.
+fn marked_inputs(body: &str) -> Vec<&str> {
+    body.match_indices("aria-invalid=\"true\"")
+        .filter_map(|(at, _)| {
+            let tag = &body[body[..at].rfind('<')?..at];
+            let name = &tag[tag.find(" name=\"")? + " name=\"".len()..];
+            Some(&name[..name.find('"')?])
+        })
+        .collect()
+}
+
+/// A page reply. A 422 is an input refusal when the form marks inputs the matrix left out (not
+/// the token or the site it sends), or on the "Not saved" page (`PageError::Refused`, which a
+/// store's Forbidden never becomes: that is a 403).
+fn page_got(reply: &Reply) -> Got {
+    let marked = marked_inputs(&reply.body);
+    let left_out = !marked.is_empty() && marked.iter().all(|name| !["csrf", "site"].contains(name));
+    match reply.status {
+        _ if reply.location() == Some("/login") => Got::Other("the login page".to_owned()),
+        status if status.is_success() || status.is_redirection() => Got::Accepted,
+        StatusCode::UNPROCESSABLE_ENTITY if reply.body.contains("<h1>Not saved</h1>") => {
+            Got::InputRefused
         }
-        Expect::Forbidden => status == StatusCode::FORBIDDEN,
-        Expect::NotFound => status == StatusCode::NOT_FOUND,
+        StatusCode::UNPROCESSABLE_ENTITY if left_out => Got::InputRefused,
+        StatusCode::FORBIDDEN => Got::Forbidden,
+        StatusCode::NOT_FOUND => Got::NotFound,
+        status => Got::Other(format!("{status} marking {marked:?}")),
     }
 }
 
@@ -265,9 +358,9 @@ async fn walk(backend: Backend) {
                     continue;
                 }
                 let path = fill(endpoint, record);
-                let expect = expected(endpoint.scope, role, own_site);
+                let want = wanted(endpoint, expected(endpoint.scope, role, own_site));
                 requests += 1;
-                let (status, page_login) = if is_api(endpoint) {
+                let got = if is_api(endpoint) {
                     let url = format!("{}{path}", study.app.base);
                     let request = match endpoint.verb {
                         Verb::Get => client.get(url),
@@ -281,7 +374,8 @@ async fn walk(backend: Backend) {
                         .send()
                         .await
                         .expect("request");
-                    (reply.status(), false)
+                    let status = reply.status();
+                    api_got(status, &reply.text().await.expect("body"))
                 } else {
                     let (browser, token) = browsers.get_mut(login).expect("browser");
                     let reply = match endpoint.verb {
@@ -293,12 +387,11 @@ async fn walk(backend: Backend) {
                                 .await
                         }
                     };
-                    let to_login = reply.location() == Some("/login");
-                    (reply.status, to_login)
+                    page_got(&reply)
                 };
-                if !matches(status, expect, page_login) {
+                if got != want {
                     failures.push(format!(
-                        "{:?} {path} as {login} ({} site): got {status}, expected {expect:?}",
+                        "{:?} {path} as {login} ({} site): got {got:?}, expected {want:?}",
                         endpoint.verb,
                         if own_site { "own" } else { "other" }
                     ));
@@ -375,6 +468,43 @@ async fn each_kind_of_credential_opens_only_its_own_door() {
     }
     // The browser's own session still opens its pages.
     assert_eq!(browser.get("/subjects/A-001").await.status, StatusCode::OK);
+}
+
+/// A 422 counts as allowed only when it names an input the matrix left out.
+#[test]
+fn a_422_is_allowed_only_when_it_names_the_missing_input() {
+    let api = |body: &str| api_got(StatusCode::UNPROCESSABLE_ENTITY, body);
+    assert_eq!(
+        api(r#"{"error":"invalid","field":"version","message":"is required"}"#),
+        Got::InputRefused
+    );
+    for refusal in [
+        r#"{"error":"invalid","field":"waiver","message":"only an investigator may waive"}"#,
+        r#"{"error":"invalid","field":"","message":"is required"}"#,
+        r#"{"error":"forbidden","message":"is required"}"#,
+    ] {
+        assert!(matches!(api(refusal), Got::Other(_)), "{refusal}");
+    }
+    let page = |body: &str| {
+        page_got(&Reply {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            headers: reqwest::header::HeaderMap::new(),
+            body: body.to_owned(),
+        })
+    };
+    for refused in [
+        r#"<input id="name" name="name" type="text" value="" aria-invalid="true">"#,
+        "<main><h1>Not saved</h1><p>Query 1: enter the answer before sending it.</p></main>",
+    ] {
+        assert_eq!(page(refused), Got::InputRefused, "{refused}");
+    }
+    for unexplained in [
+        r#"<select id="site" name="site" aria-invalid="true">"#,
+        r#"<input name="date" aria-invalid="true"><input name="csrf" aria-invalid="true">"#,
+        "<main><h1>Subject A-001</h1></main>",
+    ] {
+        assert!(matches!(page(unexplained), Got::Other(_)), "{unexplained}");
+    }
 }
 
 #[track_caller]
