@@ -3,6 +3,8 @@
 //! read the XPT files alike; pandas and R keep the CSV codes; xmllint accepts the ODM) when the
 //! tools are installed (`cargo xtask test` installs them).
 
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -303,15 +305,67 @@ fn export_paged(db: &TestDb, format: &str, out: &Path, page: &str) -> serde_json
     cletrial(&args, None).ok_json()
 }
 
-/// Every file of `a` has the same bytes in `b`.
+/// The names of the files in `dir`.
+fn file_names(dir: &Path) -> BTreeSet<OsString> {
+    std::fs::read_dir(dir)
+        .expect("folder")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect()
+}
+
+/// How the folders `a` and `b` differ: a file in one and not the other (either way), or a file
+/// in both with different bytes. Empty when they hold the same files.
+fn file_differences(a: &Path, b: &Path) -> Vec<String> {
+    let (left, right) = (file_names(a), file_names(b));
+    let only = |names: &BTreeSet<OsString>, other: &BTreeSet<OsString>, dir: &Path| {
+        names
+            .difference(other)
+            .map(|name| format!("{name:?} only in {}", dir.display()))
+            .collect::<Vec<_>>()
+    };
+    let mut differences = only(&left, &right, a);
+    differences.extend(only(&right, &left, b));
+    differences.extend(left.intersection(&right).filter_map(|name| {
+        let bytes = |dir: &Path| std::fs::read(dir.join(name)).expect("file");
+        (bytes(a) != bytes(b)).then(|| format!("{name:?} differs"))
+    }));
+    differences
+}
+
+/// The folders hold the same files with the same bytes.
 #[track_caller]
 fn same_files(a: &Path, b: &Path) {
-    for entry in std::fs::read_dir(a).expect("folder") {
-        let name = entry.expect("entry").file_name();
-        let left = std::fs::read(a.join(&name)).expect("file");
-        let right = std::fs::read(b.join(&name)).expect("file");
-        assert!(left == right, "{name:?} differs");
+    let differences = file_differences(a, b);
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+#[test]
+fn file_differences_sees_a_file_missing_on_either_side() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (folder, files) in [
+        (&a, ["same", "changed", "only_a"]),
+        (&b, ["same", "changed", "only_b"]),
+    ] {
+        std::fs::create_dir(folder).expect("folder");
+        for file in files {
+            let text = if file == "changed" {
+                folder.display().to_string()
+            } else {
+                "x".to_owned()
+            };
+            std::fs::write(folder.join(file), text).expect("file");
+        }
     }
+    assert_eq!(
+        file_differences(&a, &b),
+        [
+            format!("\"only_a\" only in {}", a.display()),
+            format!("\"only_b\" only in {}", b.display()),
+            "\"changed\" differs".to_owned(),
+        ]
+    );
+    assert_eq!(file_differences(&a, &a), Vec::<String>::new());
 }
 
 fn read(dir: &Path, format: &str, file: &str) -> String {
