@@ -111,6 +111,41 @@ fn a_changed_table_changes_the_verdict() {
     assert!(note.contains("rounds to 17, printed 11"), "{note}");
 }
 
+/// The note of item `id`.
+fn note(items: &[Item], id: &str) -> String {
+    items
+        .iter()
+        .find(|item| item.id == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+        .note
+        .clone()
+}
+
+/// The time-to-CR notes give each patient's weeks as Table 2 prints them (patient 1: 10 weeks),
+/// read from the table: a changed table changes the note.
+#[test]
+fn the_time_to_cr_notes_list_table_2() {
+    let items = items();
+    let dle_scle = note(&items, "time_to_cr_dle_scle_median_weeks");
+    assert!(
+        dle_scle.contains(
+            "patients 1, 6, 7, 8, 11, 12, 14, 15 in CR took 10, 4, 11, 2, 4, 4, 12, 2 weeks"
+        ),
+        "{dle_scle}"
+    );
+    let profundus = note(&items, "time_to_cr_lupus_profundus_median_weeks");
+    assert!(
+        profundus.contains("patients 2, 5 in CR took 4, 36 weeks"),
+        "{profundus}"
+    );
+
+    let table2 = TABLE2_RESPONSE.replace("\n1,CR,10,", "\n1,CR,9,");
+    assert_ne!(table2, TABLE2_RESPONSE);
+    let changed = Cohort::parse(TABLE1_BASELINE, &table2, TABLE3_ADVERSE_EVENTS).unwrap();
+    let dle_scle = note(&reproduce(&changed), "time_to_cr_dle_scle_median_weeks");
+    assert!(dle_scle.contains("in CR took 9, 4, 11,"), "{dle_scle}");
+}
+
 #[test]
 fn too_few_rows_leave_a_figure_uncomputed_not_a_panic() {
     let header = |table: &str| table.lines().next().unwrap().to_owned() + "\n";
