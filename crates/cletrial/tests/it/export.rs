@@ -1,7 +1,7 @@
 //! `cletrial export` on a small study written through the store's public API, on both backends:
 //! every format, the four missing states kept apart, and the peer checks (pyreadstat and R haven
-//! read the XPT files alike; pandas and R keep the CSV codes; xmllint accepts the ODM) when the
-//! tools are installed (`cargo xtask test` installs them).
+//! read the XPT files alike; pandas and R keep the CSV codes; xmllint accepts the ODM). A missing
+//! peer tool fails the test (`cargo xtask test` installs them).
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;

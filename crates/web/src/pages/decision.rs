@@ -13,19 +13,20 @@ use store::{ProtocolDecision, Store, Subject, Visit};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::subject_for;
 use crate::pages::visit::{self, Sections, visit_date, visit_of};
+use crate::pages::{subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
 use store::ClinicalRecord;
 
-/// A snake_case engine word as a clinician reads it (`off_treatment` -> "off treatment").
-fn words(json: impl serde::Serialize) -> String {
-    serde_json::to_value(json)
+/// An engine value of `field` (`phase`, `off_treatment`) in the catalogue's words.
+fn said(field: &str, json: impl serde::Serialize) -> String {
+    let code = serde_json::to_value(json)
         .ok()
-        .and_then(|value| value.as_str().map(|text| text.replace('_', " ")))
-        .unwrap_or_default()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    words().value(field, &code)
 }
 
 /// A dose level as the protocol names it (`5mg_daily`: "5 mg daily").
@@ -40,10 +41,10 @@ pub(crate) fn dose_text(protocol: &StudyProtocol, level: &str) -> String {
 fn shown(decision: &Decision, protocol: &StudyProtocol) -> Markup {
     html! {
         dl.facts.decision {
-            dt { "Action" } dd.action { strong { (words(decision.action)) } }
+            dt { "Action" } dd.action { strong { (said("action", decision.action)) } }
             dt { "Dose for the next period" } dd { (dose_text(protocol, &decision.dose)) }
-            dt { "Phase" } dd { (words(decision.phase)) " · cycle " (decision.cycle) }
-            dt { "Response" } dd { (decision.response.map_or_else(|| "not assessed".to_owned(), |r| words(r).to_uppercase())) }
+            dt { "Phase" } dd { (said("phase", decision.phase)) " · cycle " (decision.cycle) }
+            dt { "Response" } dd { (decision.response.map_or_else(|| "not assessed".to_owned(), |r| said("response", r))) }
             @if let Some(next) = decision.next_visit { dt { "Next visit" } dd { (next) } }
             @if let Some(next) = decision.next_lab { dt { "Next lab" } dd { (next) } }
         }
@@ -90,6 +91,9 @@ pub(crate) async fn panel(
         .collect();
     let typed = typed.unwrap_or_else(|| Typed::filled([("followed", "yes")]));
     let base = format!("/subjects/{}/visits/{}", subject.data.code, visit.id);
+    let records = principal
+        .require(Action::RecordDecision, Some(&subject.data.site))
+        .is_ok();
     Ok(html! {
         section #decision {
             h2 { "Protocol decision on " (date) }
@@ -98,7 +102,7 @@ pub(crate) async fn panel(
                     (shown(decision, protocol))
                     @for stored in &recorded {
                         p.recorded {
-                            "Recorded: " (stored.data.action.replace('_', " ")) ", " (dose_text(protocol, &stored.data.dose)) " — "
+                            "Recorded: " (words().value("action", &stored.data.action)) ", " (dose_text(protocol, &stored.data.dose)) " — "
                             @match stored.data.followed {
                                 Some(true) => { strong { "followed" } }
                                 Some(false) => { strong { "not followed" } ": " (stored.data.not_followed_reason.as_deref().unwrap_or_default()) }
@@ -106,13 +110,14 @@ pub(crate) async fn panel(
                             }
                         }
                     }
-                    form method="post" action={ (base) "/decision" } {
+                    @if !records { p.hint { "The site's investigator records whether the decision was followed." } }
+                    @if records { form method="post" action={ (base) "/decision" } {
                         (form::token(&principal.csrf_token))
                         (typed.summary(&["followed", "not_followed_reason"]))
                         (typed.select("followed", "Did you follow the protocol's decision?", &[("yes", "yes, followed"), ("no", "no, not followed")]))
                         (typed.input("not_followed_reason", "If not: why (required)", "text"))
                         button type="submit" { "Record decision" }
-                    }
+                    } }
                 }
                 Err(why) => { p.missing { (why) } }
             }

@@ -110,9 +110,9 @@ pub(crate) async fn render(
     let signatures = state.store.signatures(visit.id).await?;
     let csrf = &principal.csrf_token;
     let base = format!("/subjects/{code}/visits/{}", visit.id);
-    let enters = principal
-        .require(Action::EnterVisitData, Some(&subject.data.site))
-        .is_ok();
+    let site = Some(subject.data.site.as_str());
+    let enters = principal.require(Action::EnterVisitData, site).is_ok();
+    let signs = principal.require(Action::Sign, site).is_ok();
     let void = |kind: &str, id: i64, version: i64, anchor: &str| {
         html! {
             @if enters {
@@ -234,10 +234,15 @@ pub(crate) async fn render(
                 (form::token(csrf))
                 input type="hidden" name="version" value=(clasi_form.get("version"));
                 (clasi_form.summary(&[]))
-                (clasi_form.input("assessed_on", "Assessed on", "date"))
-                (forms::clasi_grid(&clasi_form, &activity, &damage))
-                @if clasi.is_some() { (clasi_form.input("reason", "Reason for the change", "text")) }
-                button type="submit" { "Save CLASI" }
+                fieldset.entry disabled[!enters] {
+                    (clasi_form.input("assessed_on", "Assessed on", "date"))
+                    (forms::clasi_grid(&clasi_form, &activity, &damage))
+                    @if enters {
+                        @if clasi.is_some() { (clasi_form.input("reason", "Reason for the change", "text")) }
+                        button type="submit" { "Save CLASI" }
+                    }
+                }
+                (read_only(enters))
             }
             @if let (Some(_), Some(saved)) = (&clasi_form.conflict, clasi) {
                 (saved_clasi(saved))
@@ -251,10 +256,15 @@ pub(crate) async fn render(
                 (form::token(csrf))
                 input type="hidden" name="version" value=(sledai_form.get("version"));
                 (sledai_form.summary(&["assessed_on", "recall_window", "reason"]))
-                (sledai_form.input("assessed_on", "Assessed on", "date"))
-                (forms::sledai_checklist(&sledai_form, &sledai_score))
-                @if sledai.is_some() { (sledai_form.input("reason", "Reason for the change", "text")) }
-                button type="submit" { "Save SLEDAI-2K" }
+                fieldset.entry disabled[!enters] {
+                    (sledai_form.input("assessed_on", "Assessed on", "date"))
+                    (forms::sledai_checklist(&sledai_form, &sledai_score))
+                    @if enters {
+                        @if sledai.is_some() { (sledai_form.input("reason", "Reason for the change", "text")) }
+                        button type="submit" { "Save SLEDAI-2K" }
+                    }
+                }
+                (read_only(enters))
             }
             @if let (Some(_), Some(saved)) = (&sledai_form.conflict, sledai) {
                 div.saved { h3 { "Saved version" } p { "SLEDAI-2K " (saved.data.sledai.score()) " (version " (saved.version) ")" } }
@@ -290,7 +300,7 @@ pub(crate) async fn render(
                     }
                 }
             }
-            form method="post" action={ (base) "/labs" } data-live="/live/lab" {
+            @if enters { form method="post" action={ (base) "/labs" } data-live="/live/lab" {
                 (form::token(csrf))
                 (lab_form.summary(&["collected_on", "test", "value", "unit", "lln", "uln"]))
                 @if lab_list.is_empty() {
@@ -298,7 +308,7 @@ pub(crate) async fn render(
                 }
                 (forms::lab_fields(&lab_form, &lab_grade, lab_list))
                 button type="submit" { "Add result" }
-            }
+            } }
         }
 
         section #nerve {
@@ -310,6 +320,7 @@ pub(crate) async fn render(
                         @if let Some(note) = &study.data.note { " — " (note) } }
                     (void("nerve_conduction_study", study.id, study.version, "nerve"))
                 }
+                None if !enters => { p { "No nerve conduction study recorded." } }
                 None => {
                     form method="post" action={ (base) "/nerve-conduction" } {
                         (form::token(csrf))
@@ -334,7 +345,7 @@ pub(crate) async fn render(
                     None => { "no study drug" }
                 }
             }
-            form method="post" action={ (base) "/dose" } {
+            @if enters { form method="post" action={ (base) "/dose" } {
                 (form::token(csrf))
                 (dose_form.summary(&["level", "drug", "amount", "unit", "frequency", "start_date"]))
                 @if levels.is_empty() {
@@ -351,7 +362,7 @@ pub(crate) async fn render(
                 (dose_form.input("start_date", "Starting on", "date"))
                 p.hint { "The running period ends the day before; choose the off level to stop the drug." }
                 button type="submit" { "Record dose change" }
-            }
+            } }
         }
 
         (decision::panel(principal, subject, visit, &protocol, &record, typed.decision, &state.store).await?)
@@ -369,7 +380,8 @@ pub(crate) async fn render(
                     @if let Some(reason) = &signature.void_reason { " — void: " (reason) }
                 }
             }
-            form method="post" action={ (base) "/sign" } {
+            @if !signs { p.hint { "An investigator of the site signs visits." } }
+            @if signs { form method="post" action={ (base) "/sign" } {
                 (form::token(csrf))
                 input type="hidden" name="version" value=(visit.version);
                 (sign_form.summary(&["password", "meaning"]))
@@ -377,7 +389,7 @@ pub(crate) async fn render(
                 (sign_form.select("meaning", "Meaning", &Meaning::ALL.map(|m| (m.as_str(), m.as_str()))))
                 (sign_form.input("password", "Your password (entered again to sign)", "password"))
                 button type="submit" { "Sign visit" }
-            }
+            } }
         }
         script src="/static/app.js" defer {}
     };
@@ -846,4 +858,11 @@ pub(crate) async fn add(
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// What a role that may not enter visit data reads under a form it sees read-only.
+fn read_only(enters: bool) -> Markup {
+    html! {
+        @if !enters { p.hint { "Read-only for your role: the site's investigators and coordinators enter visit data." } }
+    }
 }

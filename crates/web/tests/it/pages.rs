@@ -1129,6 +1129,81 @@ async fn records_are_voided_with_a_reason_and_a_form_is_saved_once() {
     assert!(history.body.contains("entered for the wrong patient"));
 }
 
+/// Each role sees the visit's forms it may send; one that may not enter visit data sees the
+/// CLASI and SLEDAI-2K read-only and no empty entry form, and the decision and signature say
+/// who acts.
+#[tokio::test]
+async fn each_role_sees_the_forms_it_may_send() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (_, baseline, _) = two_visits(&app).await;
+    let base = format!("/subjects/A-001/visits/{baseline}");
+    let form = |what: &str| format!("action=\"{base}/{what}\"");
+    // (login, forms present, forms absent, read-only fieldsets)
+    let cases: [(&str, &[&str], &[&str], usize); 3] = [
+        (
+            "inv_a",
+            &["clasi", "sledai", "labs", "dose", "decision", "sign"],
+            &[],
+            0,
+        ),
+        (
+            "coord_a",
+            &["clasi", "sledai", "labs", "dose"],
+            &["decision", "sign"],
+            0,
+        ),
+        (
+            "monitor_a",
+            &["clasi", "sledai"],
+            &["labs", "dose", "decision", "sign"],
+            2,
+        ),
+    ];
+    for (login, present, absent, read_only) in cases {
+        let mut user = User::new(&app, login).await;
+        let page = user.get(&base).await;
+        assert_eq!(page.status, StatusCode::OK, "{login}");
+        for what in present {
+            assert!(
+                page.body.contains(&form(what)),
+                "{login} sees the {what} form"
+            );
+        }
+        for what in absent {
+            assert!(
+                !page.body.contains(&form(what)),
+                "{login} sees no {what} form"
+            );
+        }
+        assert_eq!(
+            page.body
+                .matches("<fieldset class=\"entry\" disabled>")
+                .count(),
+            read_only,
+            "{login}"
+        );
+        assert_eq!(
+            page.body.contains("Read-only for your role"),
+            read_only > 0,
+            "{login}"
+        );
+        let says = [
+            (
+                "decision",
+                "The site's investigator records whether the decision was followed.",
+            ),
+            ("sign", "An investigator of the site signs visits."),
+        ];
+        for (what, hint) in says {
+            assert_eq!(
+                page.body.contains(hint),
+                absent.contains(&what),
+                "{login}: {hint}"
+            );
+        }
+    }
+}
+
 /// The history narrows to a kind of record, a field, a user and days, a page of 100 events at a
 /// time; a filter it cannot read comes back next to its input, as typed, with nothing listed.
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! page shows its id.
 
 use instruments::subtype::Subtype;
-use protocol::decide::Action;
+use protocol::decide::{Action, Phase, Response};
 use protocol::eligibility::Field;
 use store::stream::Entity;
 use store::{
@@ -57,6 +57,24 @@ fn every_kind_field_and_code_of_the_record_has_words() {
         let code = serde_json::to_value(action).expect("serialises");
         ids.push(format!(
             "value-action-{}",
+            code.as_str().unwrap_or_default()
+        ));
+    }
+    for (field, code) in [
+        Phase::Induction,
+        Phase::Taper,
+        Phase::OffTreatment,
+        Phase::Maintenance,
+        Phase::Stopped,
+    ]
+    .map(|phase| ("phase", serde_json::to_value(phase)))
+    .into_iter()
+    .chain(
+        [Response::Cr, Response::Pr, Response::Nr].map(|r| ("response", serde_json::to_value(r))),
+    ) {
+        let code = code.expect("serialises");
+        ids.push(format!(
+            "value-{field}-{}",
             code.as_str().unwrap_or_default()
         ));
     }
