@@ -223,6 +223,45 @@ pub enum Area {
     Feet,
 }
 
+impl Area {
+    /// Every area, in form order.
+    pub const ALL: [Area; 13] = [
+        Area::Scalp,
+        Area::Ears,
+        Area::NoseMalar,
+        Area::RestOfFace,
+        Area::VNeck,
+        Area::PosteriorNeckShoulders,
+        Area::Chest,
+        Area::Abdomen,
+        Area::BackButtocks,
+        Area::Arms,
+        Area::Hands,
+        Area::Legs,
+        Area::Feet,
+    ];
+
+    /// The area's id: its JSON name, the start of its record fields (`nose_malar_erythema`)
+    /// and its key in the words catalogue.
+    pub fn id(self) -> &'static str {
+        match self {
+            Area::Scalp => "scalp",
+            Area::Ears => "ears",
+            Area::NoseMalar => "nose_malar",
+            Area::RestOfFace => "rest_of_face",
+            Area::VNeck => "v_neck",
+            Area::PosteriorNeckShoulders => "posterior_neck_shoulders",
+            Area::Chest => "chest",
+            Area::Abdomen => "abdomen",
+            Area::BackButtocks => "back_buttocks",
+            Area::Arms => "arms",
+            Area::Hands => "hands",
+            Area::Legs => "legs",
+            Area::Feet => "feet",
+        }
+    }
+}
+
 /// An item left at its default is absent (0); JSON `null` means "not assessed".
 fn absent<T: Default>() -> Option<T> {
     Some(T::default())

@@ -450,3 +450,15 @@ fn erythema_of_grade_2_somewhere() {
         (Area::Feet, Some(Erythema::new(2).unwrap()))
     );
 }
+
+/// The areas in form order, each id its JSON name.
+#[test]
+fn areas_are_listed_in_form_order_by_their_json_names() {
+    assert_eq!(Area::ALL.map(Area::id), AREAS);
+    for area in Area::ALL {
+        assert_eq!(
+            serde_json::to_value(area).expect("serialises"),
+            json!(area.id())
+        );
+    }
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use instruments::clasi::{
-    Clasi, Dyspigmentation, Erythema, ItemError, MucousMembrane, NonScarringAlopecia,
+    Area, Clasi, Dyspigmentation, Erythema, ItemError, MucousMembrane, NonScarringAlopecia,
     RecentHairLoss, Scale, Scarring, ScarringAlopecia,
 };
 use instruments::ctcae::LabTest;
@@ -20,24 +20,6 @@ use store::{Decimal, Entry, LabResult, Missing, StoreError};
 
 use crate::pages::form::Typed;
 use crate::pages::words;
-
-/// The 13 areas in form order, as the store and `instruments` name them (Albrecht et al. 2005,
-/// INSTRUMENTS.md §1.2); their words are the catalogue's `clasi-area-*`.
-pub(crate) const AREAS: [&str; 13] = [
-    "scalp",
-    "ears",
-    "nose_malar",
-    "rest_of_face",
-    "v_neck",
-    "posterior_neck_shoulders",
-    "chest",
-    "abdomen",
-    "back_buttocks",
-    "arms",
-    "hands",
-    "legs",
-    "feet",
-];
 
 /// The per-area columns: item id, header, and the levels with their meaning on the form (§1.3,
 /// §1.4). The scalp has no scarring column: scalp scarring is scarring alopecia.
@@ -127,7 +109,7 @@ const LASTS_12_MONTHS: &str = "dyspigmentation_lasts_12_months";
 /// Every CLASI field of the grid and its levels.
 fn clasi_fields() -> Vec<(String, &'static str, Levels)> {
     let mut fields = Vec::new();
-    for area in AREAS {
+    for area in Area::ALL.map(Area::id) {
         for (item, _, levels) in COLUMNS {
             if !(area == "scalp" && item == "scarring") {
                 fields.push((format!("{area}_{item}"), item, levels));
@@ -179,7 +161,7 @@ pub(crate) fn read_clasi(typed: &mut Typed) -> Option<Clasi> {
             }
         };
         match name.strip_suffix(&format!("_{item}")) {
-            Some(area) if AREAS.contains(&area) => {
+            Some(area) if Area::ALL.iter().any(|known| known.id() == area) => {
                 areas
                     .entry(area)
                     .or_insert_with(|| serde_json::json!({}))
@@ -225,7 +207,9 @@ pub(crate) fn clasi_values(clasi: &Clasi) -> Typed {
     let mut typed = Typed::default();
     for (name, item, _) in clasi_fields() {
         let value = match name.strip_suffix(&format!("_{item}")) {
-            Some(area) if AREAS.contains(&area) => json.pointer(&format!("/areas/{area}/{item}")),
+            Some(area) if Area::ALL.iter().any(|known| known.id() == area) => {
+                json.pointer(&format!("/areas/{area}/{item}"))
+            }
             _ => json.get(&name),
         };
         typed.set(&name, level(value));
@@ -270,7 +254,7 @@ pub(crate) fn clasi_grid(typed: &Typed, activity: &str, damage: &str) -> Markup 
                 @for (_, header, _) in COLUMNS { th scope="col" { (header) } }
             } }
             tbody {
-                @for area in AREAS {
+                @for area in Area::ALL.map(Area::id) {
                     tr {
                         th scope="row" { (words().get(&format!("clasi-area-{area}"))) }
                         @for (item, _, levels) in COLUMNS {
