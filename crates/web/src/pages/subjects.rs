@@ -201,6 +201,10 @@ pub(crate) async fn render(
                 Some(stored) => { (screening::stored_checklist(&stored.data, withheld)) }
                 None => { p { "No eligibility checklist recorded." } }
             }
+            // A refused enrolment of a subject enrolled meanwhile: the form is gone, its message stays.
+            @if data.enrolment_date.is_some() && enrol_form.has_errors() {
+                (enrol_form.summary(&[]))
+            }
             @if subject.consent_waived && data.enrolment_date.is_none() {
                 p { "Not enrolled: the chart does not meet the criteria at the index date. A chart that does not qualify can be removed (Entered in error)." }
                 @if enters { (records::void_form(principal, code, "subject", subject.id, subject.version, &format!("/subjects/{code}"))) }

@@ -1204,6 +1204,26 @@ async fn each_role_sees_the_forms_it_may_send() {
     }
 }
 
+/// Enrolling a subject who is already enrolled (a second tab, a double send) comes back with the
+/// reason, not a bare page.
+#[tokio::test]
+async fn enrolling_an_enrolled_subject_says_why() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut inv = User::new(&app, "inv_a").await;
+    let refused = inv
+        .post("/subjects/A-001/enrol", &[("enrolment_date", "2025-03-02")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Not saved."), "{}", refused.body);
+    assert!(
+        refused.body.contains(
+            "the subject was enrolled on 2025-01-20; correct the date on the subject instead"
+        ),
+        "{}",
+        refused.body
+    );
+}
+
 /// The history narrows to a kind of record, a field, a user and days, a page of 100 events at a
 /// time; a filter it cannot read comes back next to its input, as typed, with nothing listed.
 #[tokio::test]
