@@ -17,23 +17,6 @@ use instruments::clasi::{
 };
 use instruments::subtype::Subtype;
 
-/// Every area in form order.
-const ALL: [Area; 13] = [
-    Area::Scalp,
-    Area::Ears,
-    Area::NoseMalar,
-    Area::RestOfFace,
-    Area::VNeck,
-    Area::PosteriorNeckShoulders,
-    Area::Chest,
-    Area::Abdomen,
-    Area::BackButtocks,
-    Area::Arms,
-    Area::Hands,
-    Area::Legs,
-    Area::Feet,
-];
-
 /// The areas a virtual patient of `subtype` has lesions on, for the simulator's records: the
 /// face for localized DLE and tumidus, face, scalp and upper trunk for the widespread forms.
 /// Illustrative (the simulator's model has no sites); it only places the totals on the form.
@@ -58,14 +41,14 @@ pub fn typical_areas(subtype: Subtype) -> &'static [Area] {
 /// The areas in filling order, `involved` first (as given, without repeats), then the rest;
 /// and how many of them are involved.
 fn order(involved: &[Area]) -> (Vec<Area>, usize) {
-    let mut areas: Vec<Area> = Vec::with_capacity(ALL.len());
+    let mut areas: Vec<Area> = Vec::with_capacity(Area::ALL.len());
     for area in involved {
         if !areas.contains(area) {
             areas.push(*area);
         }
     }
     let count = areas.len();
-    for area in ALL {
+    for area in Area::ALL {
         if !areas.contains(&area) {
             areas.push(area);
         }
@@ -119,11 +102,11 @@ pub fn clasi_with_totals(activity: u8, damage: u8, involved: &[Area]) -> Option<
     let split = DamageSplit::of(damage)?;
     if split.doubled {
         // Every area's dyspigmentation counts twice; scarring takes what is left (12-24 points).
-        left = ALL.len() as u8;
+        left = Area::ALL.len() as u8;
         for slots in [mine.clone(), others.clone()] {
             fill(&mut left, &mut dyspigmentation, slots, |_| 1);
         }
-        left = split.on_areas - 2 * ALL.len() as u8;
+        left = split.on_areas - 2 * Area::ALL.len() as u8;
         for slots in [mine, others] {
             fill(&mut left, &mut scarring, slots, scarring_max);
         }

@@ -77,12 +77,7 @@ impl Words {
 
     /// A coded value of `field` (`action_taken`, `dose_not_changed`: "dose not changed").
     pub fn value(&self, field: &str, code: &str) -> String {
-        let id = format!("value-{field}-{code}");
-        if self.has(&id) {
-            self.get(&id)
-        } else {
-            code.to_owned()
-        }
+        self.coded(&format!("value-{field}"), code)
     }
 
     fn coded(&self, group: &str, code: &str) -> String {
