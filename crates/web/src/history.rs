@@ -5,7 +5,27 @@
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use store::EventFilter;
+use store::{Event, EventFilter, Store, StoreError};
+
+/// The events of `filter` after event `after`, `limit` at a time; a refusal by the record names
+/// the parameter as the query string does (`form`, where the record says `entity`).
+pub(crate) async fn read(
+    store: &Store,
+    filter: &EventFilter,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Event>, StoreError> {
+    store
+        .audit_page(filter, after, limit)
+        .await
+        .map_err(|error| match error {
+            StoreError::Invalid { field, message } if field == "entity" => StoreError::Invalid {
+                field: "form".to_owned(),
+                message,
+            },
+            other => other,
+        })
+}
 
 /// The parameters, as their names appear in the query string.
 pub(crate) const PARAMETERS: [&str; 6] = ["form", "field", "user", "from", "to", "after"];

@@ -8,7 +8,7 @@ use axum::response::Response;
 use jiff::civil::Date;
 use protocol::eligibility::{Candidate, EligibilityResult, Status};
 use serde::{Deserialize, Serialize};
-use store::{BirthOrAge, EventFilter, Sex, StoreError, Subject, SubjectData};
+use store::{BirthOrAge, EventFilter, Sex, Subject, SubjectData};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -374,12 +374,7 @@ pub(crate) async fn history(
         let after = events
             .last()
             .map_or(query.after, |event: &EventOut| event.seq);
-        let page = match state.store.audit_page(&filter, after, 1000).await {
-            Err(StoreError::Invalid { field, message }) if field == "entity" => {
-                return Err(ApiError::invalid("form", message));
-            }
-            other => other?,
-        };
+        let page = crate::history::read(&state.store, &filter, after, 1000).await?;
         if page.is_empty() {
             break;
         }

@@ -46,10 +46,10 @@ pub(crate) async fn page(
         }) => {
             filter.subject = Some(code.clone());
             after = from;
-            match state.store.audit_page(&filter, after, PAGE + 1).await {
+            match history::read(&state.store, &filter, after, PAGE + 1).await {
                 Ok(page) => events = page,
                 // The record's list of kinds is in ids; the page offers them in words.
-                Err(StoreError::Invalid { field, .. }) if field == "entity" => {
+                Err(StoreError::Invalid { field, .. }) if field == "form" => {
                     let message = format!(
                         "'{}' is no kind of record; choose one from the list",
                         typed.get("form")
