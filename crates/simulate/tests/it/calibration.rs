@@ -117,6 +117,23 @@ fn visit_interval_weeks(protocol: &Protocol, week: f64) -> f64 {
         .unwrap_or_else(|| panic!("{}: no visit after week {week}", protocol.id()))
 }
 
+/// Both times to CR (DLE and SCLE, lupus profundus) near the trial's published medians.
+#[track_caller]
+fn near_published_medians(oc: &OperatingCharacteristics, protocol: &Protocol) {
+    near_published_median(
+        "time to CR, DLE and SCLE",
+        oc.time_to_cr_weeks_median_dle_scle,
+        PUBLISHED_WEEKS_TO_CR_DLE_SCLE,
+        protocol,
+    );
+    near_published_median(
+        "time to CR, lupus profundus",
+        oc.time_to_cr_weeks_median_lupus_profundus,
+        PUBLISHED_WEEKS_TO_CR_PROFUNDUS,
+        protocol,
+    );
+}
+
 /// The simulated median time to CR lies within one visit interval of the published median: a
 /// CR is seen at the first visit after it, so a median on time can read up to one interval late.
 #[track_caller]
@@ -166,18 +183,7 @@ fn lenalidomide_cohort_matches_the_model_and_the_trial() {
         &oc.adverse_events,
         intended_adverse_events(&model, &protocol),
     );
-    near_published_median(
-        "time to CR, DLE and SCLE",
-        oc.time_to_cr_weeks_median_dle_scle,
-        PUBLISHED_WEEKS_TO_CR_DLE_SCLE,
-        &protocol,
-    );
-    near_published_median(
-        "time to CR, lupus profundus",
-        oc.time_to_cr_weeks_median_lupus_profundus,
-        PUBLISHED_WEEKS_TO_CR_PROFUNDUS,
-        &protocol,
-    );
+    near_published_medians(&oc, &protocol);
     // Trial: relapse "within 2 to 8 weeks (median 4.4), while reducing medication or after its
     // withdrawal".
     within_range(
@@ -202,18 +208,7 @@ fn thalidomide_cohort_matches_the_model_and_the_trial() {
     near_intended("relapse", &oc.relapse, intended_relapse(&model));
     // The cohort publishes no time to CR; the model takes the trial's, as both drugs "displayed
     // the same efficacy" (model.rs, `Model::thalidomide`).
-    near_published_median(
-        "time to CR, DLE and SCLE",
-        oc.time_to_cr_weeks_median_dle_scle,
-        PUBLISHED_WEEKS_TO_CR_DLE_SCLE,
-        &protocol,
-    );
-    near_published_median(
-        "time to CR, lupus profundus",
-        oc.time_to_cr_weeks_median_lupus_profundus,
-        PUBLISHED_WEEKS_TO_CR_PROFUNDUS,
-        &protocol,
-    );
+    near_published_medians(&oc, &protocol);
     // "usually five months" after withdrawal or reduction: 3 to 7 months is taken as "about".
     within_range(
         "relapse after reduction",

@@ -8,7 +8,7 @@ use store::{
     Role, StoreError, SubjectData,
 };
 
-use crate::fixture::{Fixture, days_ago, fixture, password, subject_data};
+use crate::fixture::{Fixture, days_ago, fixture, password, refused, subject_data};
 
 both_backends!(
     enrolment_needs_an_eligible_checklist,
@@ -17,20 +17,6 @@ both_backends!(
     enrolment_is_its_own_command,
     moving_the_recorded_consent_date_needs_a_reason,
 );
-
-#[track_caller]
-fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str) -> String {
-    match result {
-        Err(StoreError::Invalid {
-            field: named,
-            message,
-        }) => {
-            assert_eq!(named, field, "{message}");
-            message
-        }
-        other => panic!("expected {field} to be refused, got {other:?}"),
-    }
-}
 
 /// The events screening one subject writes (its fields and its checklist's), counted on a
 /// screening of its own.
@@ -87,6 +73,7 @@ async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
     let message = refused(
         f.store.enrol(inv, &enrolment(&subject, None)).await,
         "enrolment_date",
+        "",
     );
     assert!(message.contains("says not eligible"), "{message}");
     for criterion in ["I1 not met", "E2 applies", "E9 applies"] {
@@ -104,6 +91,7 @@ async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
     let message = refused(
         f.store.enrol(inv, &enrolment(&incomplete, None)).await,
         "enrolment_date",
+        "",
     );
     assert!(message.contains("incomplete"), "{message}");
     assert!(message.contains("I2 unknown"), "{message}");
@@ -122,7 +110,7 @@ async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
         enrolment_date: days_ago(30),
         ..enrolment(&eligible, None)
     };
-    refused(f.store.enrol(inv, &early).await, "enrolment_date");
+    refused(f.store.enrol(inv, &early).await, "enrolment_date", "");
     let on_screening = Enrolment {
         enrolment_date: days_ago(29),
         ..enrolment(&eligible, None)
@@ -175,6 +163,7 @@ async fn an_investigator_may_enrol_under_a_waiver_with_a_reason(backend: Backend
             .enrol(&f.investigator, &enrolment(&subject, Some("  ")))
             .await,
         "enrolment_date",
+        "",
     );
     assert_eq!(f.event_count().await, before);
     let why = "refractory for 2 months only; the sponsor agreed in writing";
@@ -211,6 +200,7 @@ async fn an_investigator_may_enrol_under_a_waiver_with_a_reason(backend: Backend
             .enrol(&f.investigator, &enrolment(&eligible, Some("just in case")))
             .await,
         "waiver",
+        "",
     );
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
@@ -253,6 +243,7 @@ async fn the_checklist_reads_the_age_as_entered(backend: Backend) {
             )
             .await,
         "candidate.age_years",
+        "",
     );
     refused(
         f.store
@@ -263,6 +254,7 @@ async fn the_checklist_reads_the_age_as_entered(backend: Backend) {
             )
             .await,
         "candidate.birth_date",
+        "",
     );
 }
 
@@ -273,6 +265,7 @@ async fn enrolment_is_its_own_command(backend: Backend) {
     refused(
         f.store.add_subject(&f.investigator, &data).await,
         "enrolment_date",
+        "",
     );
     let (subject, _) = f
         .store
@@ -289,6 +282,7 @@ async fn enrolment_is_its_own_command(backend: Backend) {
             .update_subject(&f.investigator, subject.id, subject.version, &data, "enrol")
             .await,
         "enrolment_date",
+        "",
     );
     // Once enrolled, the date is corrected like any field, with a reason.
     let enrolled = f.enrol(&subject_data("S01-P002"), days_ago(20)).await;
@@ -311,6 +305,7 @@ async fn enrolment_is_its_own_command(backend: Backend) {
             .enrol(&f.investigator, &enrolment(&corrected, None))
             .await,
         "enrolment_date",
+        "",
     );
     assert!(message.contains("was enrolled on"), "{message}");
     match f
@@ -358,6 +353,7 @@ async fn moving_the_recorded_consent_date_needs_a_reason(backend: Backend) {
             )
             .await,
         "reason",
+        "",
     );
     assert!(
         message.contains("no change to give a reason for"),

@@ -172,9 +172,14 @@ impl Fixture {
     }
 }
 
-/// Expects `result` refused as invalid, naming `field`, with a message holding `words`.
+/// Expects `result` refused as invalid, naming `field`, with a message holding `words`;
+/// returns the message.
 #[track_caller]
-pub fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str, words: &str) {
+pub fn refused<T: std::fmt::Debug>(
+    result: Result<T, StoreError>,
+    field: &str,
+    words: &str,
+) -> String {
     match result {
         Err(StoreError::Invalid {
             field: named,
@@ -182,6 +187,7 @@ pub fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str, w
         }) => {
             assert_eq!(named, field, "{message}");
             assert!(message.contains(words), "{message}");
+            message
         }
         other => panic!("expected {field} to be refused with '{words}', got {other:?}"),
     }
