@@ -88,12 +88,17 @@ impl DemoStudy {
         }
     }
 
-    /// The cohort, checked before anything is written.
+    /// The cohort, checked before anything is written. Each course that no stop ended is
+    /// completed at its last visit (a chart review completes at its 6-month chart).
     fn cohort(self, protocol: &Protocol) -> Result<Cohort, CliError> {
+        let completed = |courses: Vec<PatientCourse>| {
+            let details = "Follow-up ended at the last visit of the demo's course";
+            Cohort::Courses(courses.into_iter().map(|c| c.completed(details)).collect())
+        };
         match self {
-            DemoStudy::Trial => cohort_courses(protocol).map(Cohort::Courses),
+            DemoStudy::Trial => cohort_courses(protocol).map(completed),
             DemoStudy::ThalidomideCohort => {
-                thalidomide::courses(protocol, [SITES[0].0, SITES[1].0]).map(Cohort::Courses)
+                thalidomide::courses(protocol, [SITES[0].0, SITES[1].0]).map(completed)
             }
             DemoStudy::PediatricReview => Ok(Cohort::Charts(pediatric::charts(SITES[0].0))),
         }

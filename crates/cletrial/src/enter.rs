@@ -39,6 +39,19 @@ pub struct PatientCourse {
     pub nerve_studies: Vec<(Date, store::Finding)>,
 }
 
+impl PatientCourse {
+    /// The course ended as completed at its last visit when nothing ended it before: a demo's
+    /// follow-up lies in the past, so none of its visits is due any more.
+    pub fn completed(mut self, details: &str) -> PatientCourse {
+        if self.disposition.is_none()
+            && let Some(last) = self.visits.last()
+        {
+            self.disposition = Some((DispositionStatus::Completed, last.date, details.to_owned()));
+        }
+        self
+    }
+}
+
 /// Why a patient was included, by the lenalidomide trial's criterion I6 (Table 1's "reason for
 /// inclusion").
 #[derive(Clone, Copy, Debug, Default)]

@@ -147,13 +147,19 @@ impl SubjectRecord for Disposition {
         self.subject_id
     }
 
-    /// A disposition falls on or after screening (a screen failure ends at screening).
+    /// A disposition falls on or after screening (a screen failure ends at screening). In a
+    /// retrospective review (consent waived) the chart's follow-up ended before the review read
+    /// it, so its end falls on or after the chart's start (the enrolment date) instead.
     fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
         check::not_future("disposition_date", self.disposition_date, today)?;
-        if self.disposition_date < subject.data.screening_date {
+        let (earliest, what) = match subject.data.enrolment_date {
+            Some(start) if subject.consent_waived => (start, "the chart's start"),
+            _ => (subject.data.screening_date, "screening"),
+        };
+        if self.disposition_date < earliest {
             return Err(StoreError::invalid(
                 "disposition_date",
-                format!("is before screening ({})", subject.data.screening_date),
+                format!("is before {what} ({earliest})"),
             ));
         }
         match (&self.details, self.status) {

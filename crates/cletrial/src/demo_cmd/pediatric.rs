@@ -12,8 +12,8 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use protocol::eligibility::Candidate;
 use store::{
-    Batch, BirthOrAge, ConcomitantMedication, Decimal, DoseChange, DosePeriod, Entry, LabResult,
-    NewDose, Sex, StoreError, SubjectData, VisitData,
+    Batch, BirthOrAge, ConcomitantMedication, Decimal, Disposition, DispositionStatus, DoseChange,
+    DosePeriod, Entry, LabResult, NewDose, Sex, StoreError, SubjectData, VisitData,
 };
 
 /// The published figures the cohort is calibrated to: (mean, SD) at the start and at 6 months.
@@ -202,7 +202,16 @@ pub async fn enter(batch: &mut Batch, chart: &Chart) -> Result<usize, StoreError
             until: None,
         })
         .await?;
-    Ok(written + 1)
+    // The review read each chart to its 6-month entry: the chart is complete.
+    batch
+        .add_record(&Disposition {
+            subject_id: subject.id,
+            status: DispositionStatus::Completed,
+            disposition_date: six_months,
+            details: Some("Chart reviewed to the 6-month entry".to_owned()),
+        })
+        .await?;
+    Ok(written + 2)
 }
 
 #[cfg(test)]

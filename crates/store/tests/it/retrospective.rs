@@ -5,8 +5,8 @@
 
 use instruments::medication::Drug;
 use store::{
-    Backend, BirthOrAge, ConcomitantMedication, DailyDose, DoseChange, DosePeriod, Entry,
-    LabResult, NewDose, daily_dose,
+    Backend, BirthOrAge, ConcomitantMedication, DailyDose, Disposition, DispositionStatus,
+    DoseChange, DosePeriod, Entry, LabResult, NewDose, daily_dose,
 };
 
 use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
@@ -182,6 +182,28 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
         daily_dose(&conmeds, Drug::find("methotrexate").expect("drug"), index),
         DailyDose::NoneRecorded
     );
+    // The chart ends at its 6-month entry, before the review read it; not before its start.
+    let completed = Disposition {
+        subject_id: subject.id,
+        status: DispositionStatus::Completed,
+        disposition_date: index.yesterday().expect("date"),
+        details: None,
+    };
+    refused(
+        f.store.add_record(inv, &completed).await,
+        "disposition_date",
+        "before the chart's start",
+    );
+    f.store
+        .add_record(
+            inv,
+            &Disposition {
+                disposition_date: six_months,
+                ..completed
+            },
+        )
+        .await
+        .expect("the chart completed before the review");
     // 19 at the drug start: screened, not enrolled, and the screening can be removed.
     let adult = index
         .checked_sub(jiff::Span::new().years(19))
