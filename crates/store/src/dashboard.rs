@@ -6,6 +6,7 @@ use jiff::civil::Date;
 
 use crate::Store;
 use crate::error::StoreError;
+use crate::queries::QueryStatus;
 use crate::value::{Ty, Value};
 
 /// One site's subjects, counted.
@@ -28,7 +29,8 @@ pub struct SafetySignal {
     pub start_date: Date,
 }
 
-/// An enrolled subject and the dates of their visits that took place.
+/// A subject whose participation goes on (enrolled, no disposition recorded) and the dates of
+/// their visits that took place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnrolledSubject {
     pub subject: String,
@@ -36,12 +38,72 @@ pub struct EnrolledSubject {
     pub visit_dates: Vec<Date>,
 }
 
+/// A visit that took place, with what its record holds: the rows behind the visits to sign
+/// and the forms incomplete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitHeld {
+    pub subject: String,
+    pub visit_id: i64,
+    /// The visit's name as scheduled ("Week 4").
+    pub visit: String,
+    pub date: Date,
+    /// Whether a CLASI is recorded for it.
+    pub clasi: bool,
+    /// Whether any form is recorded for it (CLASI, SLEDAI-2K, laboratory, nerve conduction).
+    pub any_form: bool,
+    /// Whether a signature of it stands (not voided).
+    pub signed: bool,
+    /// Whether the subject's participation goes on (no disposition recorded).
+    pub active: bool,
+    /// Whether a protocol decision is recorded on or after the visit's date.
+    pub decided: bool,
+}
+
+/// A data query in the state a worklist asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryHeld {
+    pub subject: String,
+    pub query_id: i64,
+    /// The kind of record and the field asked about, as in the audit trail.
+    pub entity: String,
+    pub field: String,
+    pub question: String,
+    /// When it reached this state (UTC, RFC 3339).
+    pub since: String,
+}
+
+/// Visits joined with what decides each worklist: a form, a signature, a disposition.
+const VISITS_HELD: &str = "SELECT subject.code, visit.id, visit.name, visit.actual_date, \
+     EXISTS (SELECT 1 FROM clasi WHERE clasi.visit_id = visit.id AND NOT clasi.removed), \
+     EXISTS (SELECT 1 FROM clasi WHERE clasi.visit_id = visit.id AND NOT clasi.removed) \
+     OR EXISTS (SELECT 1 FROM sledai WHERE sledai.visit_id = visit.id AND NOT sledai.removed) \
+     OR EXISTS (SELECT 1 FROM lab_result WHERE lab_result.visit_id = visit.id \
+     AND NOT lab_result.removed) \
+     OR EXISTS (SELECT 1 FROM nerve_conduction WHERE nerve_conduction.visit_id = visit.id \
+     AND NOT nerve_conduction.removed), \
+     EXISTS (SELECT 1 FROM signature WHERE signature.visit_id = visit.id \
+     AND NOT signature.removed AND NOT signature.voided), \
+     NOT EXISTS (SELECT 1 FROM disposition WHERE disposition.subject_id = subject.id \
+     AND NOT disposition.removed), \
+     EXISTS (SELECT 1 FROM protocol_decision WHERE \
+     protocol_decision.subject_id = subject.id AND NOT protocol_decision.removed \
+     AND protocol_decision.decided_on >= visit.actual_date) \
+     FROM visit JOIN subject ON subject.id = visit.subject_id \
+     JOIN site ON site.id = subject.site_id \
+     WHERE site.code = $1 AND NOT visit.removed AND NOT subject.removed \
+     AND visit.actual_date IS NOT NULL \
+     ORDER BY visit.actual_date, subject.code, visit.id";
+
 fn text(value: &Option<Value>) -> String {
     value
         .as_ref()
         .and_then(Value::as_text)
         .unwrap_or_default()
         .to_owned()
+}
+
+fn flag(value: &Option<Value>) -> bool {
+    value.as_ref().and_then(Value::as_bool).unwrap_or_default()
 }
 
 fn int(value: &Option<Value>) -> i64 {
@@ -103,7 +165,7 @@ impl Store {
                     subject: text(&row[0]),
                     term: text(&row[1]),
                     grade: int(&row[2]),
-                    serious: row[3].as_ref().and_then(Value::as_bool).unwrap_or_default(),
+                    serious: flag(&row[3]),
                     start_date: row[4]
                         .as_ref()
                         .and_then(Value::as_date)
@@ -113,8 +175,10 @@ impl Store {
             .collect()
     }
 
-    /// The enrolled subjects of `site` with the dates of their visits that took place.
-    pub async fn enrolled_at(&self, site: &str) -> Result<Vec<EnrolledSubject>, StoreError> {
+    /// The subjects of `site` whose participation goes on (enrolled, no disposition recorded:
+    /// one who completed or withdrew has no visit due), with the dates of their visits that
+    /// took place.
+    pub async fn active_at(&self, site: &str) -> Result<Vec<EnrolledSubject>, StoreError> {
         let mut tx = self.pool.read().await?;
         let rows = tx
             .fetch(
@@ -122,6 +186,8 @@ impl Store {
                  JOIN site ON site.id = subject.site_id \
                  LEFT JOIN visit ON visit.subject_id = subject.id AND NOT visit.removed \
                  WHERE site.code = $1 AND NOT subject.removed AND subject.enrolment_date IS NOT NULL \
+                 AND NOT EXISTS (SELECT 1 FROM disposition WHERE disposition.subject_id = subject.id \
+                 AND NOT disposition.removed) \
                  ORDER BY subject.code, visit.actual_date",
                 &[site.into()],
                 &[Ty::Text, Ty::Date, Ty::Date],
@@ -144,5 +210,79 @@ impl Store {
             }
         }
         Ok(subjects)
+    }
+
+    /// The visits of `site` that took place, oldest first, with what their records hold.
+    pub async fn visits_held_at(&self, site: &str) -> Result<Vec<VisitHeld>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = tx
+            .fetch(
+                VISITS_HELD,
+                &[site.into()],
+                &[
+                    Ty::Text,
+                    Ty::Int,
+                    Ty::Text,
+                    Ty::Date,
+                    Ty::Bool,
+                    Ty::Bool,
+                    Ty::Bool,
+                    Ty::Bool,
+                    Ty::Bool,
+                ],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(VisitHeld {
+                    subject: text(&row[0]),
+                    visit_id: int(&row[1]),
+                    visit: text(&row[2]),
+                    date: row[3]
+                        .as_ref()
+                        .and_then(Value::as_date)
+                        .ok_or_else(|| StoreError::corrupt("a visit without its date"))?,
+                    clasi: flag(&row[4]),
+                    any_form: flag(&row[5]),
+                    signed: flag(&row[6]),
+                    active: flag(&row[7]),
+                    decided: flag(&row[8]),
+                })
+            })
+            .collect()
+    }
+
+    /// The data queries of `site` in `status`, oldest first.
+    pub async fn queries_at(
+        &self,
+        site: &str,
+        status: QueryStatus,
+    ) -> Result<Vec<QueryHeld>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT subject.code, data_query.id, data_query.entity, data_query.field, \
+                 data_query.question, audit_event.recorded_at FROM data_query \
+                 JOIN subject ON subject.id = data_query.subject_id \
+                 JOIN site ON site.id = subject.site_id \
+                 JOIN audit_event ON audit_event.seq = data_query.last_seq \
+                 WHERE site.code = $1 AND data_query.status = $2 \
+                 AND NOT data_query.removed AND NOT subject.removed \
+                 ORDER BY data_query.last_seq",
+                &[site.into(), status.code().into()],
+                &[Ty::Text, Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| QueryHeld {
+                subject: text(&row[0]),
+                query_id: int(&row[1]),
+                entity: text(&row[2]),
+                field: text(&row[3]),
+                question: text(&row[4]),
+                since: text(&row[5]),
+            })
+            .collect())
     }
 }

@@ -67,7 +67,7 @@ pub use clinical::{ClinicalRecord, Unavailable};
 pub use course::{
     DeviationCategory, Disposition, DispositionStatus, EventType, ProtocolDeviation, ProtocolEvent,
 };
-pub use dashboard::{EnrolledSubject, SafetySignal, SiteCounts};
+pub use dashboard::{EnrolledSubject, QueryHeld, SafetySignal, SiteCounts, VisitHeld};
 pub use db::{Backend, DbUrl};
 pub use decisions::{EligibilityRecord, ProtocolDecision};
 pub use doses::{DoseChange, DoseChanged, DosePeriod, NewDose};

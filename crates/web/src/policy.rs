@@ -293,6 +293,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/live/sledai", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/lab", Scope::Study(A::ReadSubject)),
     endpoint(Get, "/live/eligibility", Scope::Study(A::ReadSubject)),
+    endpoint(Get, "/worklists/visits-due", Scope::Study(A::EnterVisitData)),
+    endpoint(Get, "/worklists/forms-incomplete", Scope::Study(A::EnterVisitData)),
+    endpoint(Get, "/worklists/queries-to-answer", Scope::Study(A::AnswerQuery)),
+    endpoint(Get, "/worklists/decisions-to-record", Scope::Study(A::RecordDecision)),
+    endpoint(Get, "/worklists/visits-to-sign", Scope::Study(A::Sign)),
+    endpoint(Get, "/worklists/safety-signals", Scope::Study(A::RecordDecision)),
+    endpoint(Get, "/worklists/queries-to-close", Scope::Study(A::CloseQuery)),
     // API.
     endpoint(Get, "/api/v1/openapi.json", Scope::Public),
     endpoint(Get, "/api/v1/subjects", Scope::LoggedIn),

@@ -402,3 +402,19 @@ value-phase-stopped = stopped
 value-response-cr = CR
 value-response-pr = PR
 value-response-nr = no response
+
+## Worklists on the dashboard: each list's name, and what it holds
+worklist-visits-due = Visits due or overdue
+worklist-visits-due-hint = Scheduled visits of subjects still taking part whose window is open or opens within a week, and those whose window closed with no visit since.
+worklist-forms-incomplete = Forms incomplete
+worklist-forms-incomplete-hint = Visits of subjects still taking part with no form recorded, or no CLASI where the protocol's decision reads it.
+worklist-queries-to-answer = Queries to answer
+worklist-queries-to-answer-hint = Data queries a monitor opened that wait for the site's answer.
+worklist-decisions-to-record = Decisions to record
+worklist-decisions-to-record-hint = The latest visit of each subject still taking part, with its CLASI and no protocol decision recorded since.
+worklist-visits-to-sign = Visits to sign
+worklist-visits-to-sign-hint = Visits with data and no standing signature.
+worklist-safety-signals = Safety signals to review
+worklist-safety-signals-hint = Adverse events that are serious or of CTCAE grade 3 or more, newest first.
+worklist-queries-to-close = Queries to close
+worklist-queries-to-close-hint = Data queries the site answered, waiting for the monitor to close them.

@@ -199,19 +199,40 @@ impl Typed {
         }
     }
 
-    /// The messages of fields the form shows nowhere else (and the conflict), above the form.
+    /// Above a form that was not saved: every problem at once, those of fields the form shows
+    /// (`shown`) linked to their field, and the conflict.
     pub(crate) fn summary(&self, shown: &[&str]) -> Markup {
-        let others: Vec<_> = self
-            .errors
-            .iter()
-            .filter(|(name, _)| !shown.contains(&name.as_str()))
-            .collect();
+        self.alert(
+            "Not saved.",
+            "Correct the fields marked below; everything you typed is kept.",
+            shown,
+        )
+    }
+
+    /// Above a filter (a form that only reads) whose choices were refused.
+    pub(crate) fn filter_summary(&self, shown: &[&str]) -> Markup {
+        self.alert("Not shown.", "Correct the choices marked below.", shown)
+    }
+
+    fn alert(&self, lead: &str, then: &str, shown: &[&str]) -> Markup {
+        // A field's name in words where the catalogue has it, else spaced.
+        let named = |name: &str| {
+            if crate::pages::words().has(&format!("field-{name}")) {
+                crate::pages::words().field(name)
+            } else {
+                name.replace('_', " ")
+            }
+        };
         html! {
             @if self.has_errors() {
                 div.alert role="alert" {
-                    p { strong { "Not saved." } " Correct the fields marked below; everything you typed is kept." }
-                    @for (name, message) in others {
-                        p.error { (name.replace('_', " ")) ": " (message) }
+                    p { strong { (lead) } " " (then) }
+                    @for (name, message) in &self.errors {
+                        @if shown.contains(&name.as_str()) {
+                            p.error { a href={ "#" (name) } { (named(name)) } ": " (message) }
+                        } @else {
+                            p.error { (named(name)) ": " (message) }
+                        }
                     }
                     @if let Some(conflict) = &self.conflict {
                         p.error { "Someone else saved first: " (conflict) }

@@ -18,7 +18,9 @@ pub(crate) mod records;
 pub(crate) mod screening;
 pub(crate) mod subjects;
 pub(crate) mod visit;
+pub(crate) mod worklist;
 
+use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use store::Subject;
@@ -30,7 +32,7 @@ use crate::session::Principal;
 
 /// The clinical pages (the login, dashboard and subject list are wired in `lib.rs`).
 pub(crate) fn routes() -> Routes {
-    Routes::new()
+    let routes = Routes::new()
         .get(account::PASSWORD_PATH, account::form)
         .post(account::PASSWORD_PATH, account::submit)
         .get("/static/app.js", script)
@@ -66,7 +68,19 @@ pub(crate) fn routes() -> Routes {
         .get("/live/clasi", live::clasi)
         .get("/live/sledai", live::sledai)
         .get("/live/lab", live::lab)
-        .get("/live/eligibility", live::eligibility)
+        .get("/live/eligibility", live::eligibility);
+    worklist::Worklist::ALL
+        .into_iter()
+        .fold(routes, |routes, list| {
+            routes.get(
+                list.path(),
+                move |state: State<AppState>,
+                      principal: Principal,
+                      query: Query<Vec<(String, String)>>| {
+                    worklist::page(list, state, principal, query)
+                },
+            )
+        })
 }
 
 /// The subject `code` if the user may do `action` at its site; a subject of a site the user

@@ -180,7 +180,7 @@ fn one(
     let data = &query.data;
     let base = format!("/subjects/{code}/queries/{}", query.id);
     html! {
-        article.query data-status=(status_text(data.status)) {
+        article.query id={ "query-" (query.id) } data-status=(status_text(data.status)) {
             p {
                 strong { "Query " (query.id) " · " (status_text(data.status)) }
                 " on " (words().record(&data.entity)) " " (data.record_id) " · " (words().field(&data.field))

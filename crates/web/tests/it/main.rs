@@ -10,3 +10,4 @@ mod pages;
 mod requests;
 mod support;
 mod words;
+mod worklists;
