@@ -2,6 +2,9 @@
 //! visit calendar, each one query over the projections (never every subject read and filtered
 //! in memory), so the dashboard stays fast with thousands of subjects.
 
+use std::str::FromStr;
+
+use instruments::ctcae::LabTest;
 use jiff::civil::Date;
 
 use crate::Store;
@@ -27,6 +30,32 @@ pub struct SafetySignal {
     pub grade: i64,
     pub serious: bool,
     pub start_date: Date,
+}
+
+/// A laboratory result of CTCAE grade 3 or more (the protocol stops or holds the drug on it),
+/// and whether the adverse event log holds its CTCAE term on the day it was collected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabSignal {
+    pub subject: String,
+    pub visit_id: Option<i64>,
+    /// The CTCAE term the test is graded by ("Neutrophil count decreased").
+    pub term: &'static str,
+    pub grade: i64,
+    pub collected_on: Date,
+    pub logged: bool,
+}
+
+/// Whether an adverse event of `term` covers `on` (started then or before, not ended before):
+/// the log then holds what a laboratory result of that term showed. `events` are (term, start,
+/// end) of the subject's adverse events.
+pub fn logged_as_adverse_event<'a>(
+    term: &str,
+    on: Date,
+    mut events: impl Iterator<Item = (&'a str, Date, Option<Date>)>,
+) -> bool {
+    events.any(|(logged, start, end)| {
+        logged == term && start <= on && end.is_none_or(|end| end >= on)
+    })
 }
 
 /// A subject whose participation goes on (enrolled, no disposition recorded) and the dates of
@@ -284,5 +313,74 @@ impl Store {
                 since: text(&row[5]),
             })
             .collect())
+    }
+
+    /// The laboratory results of CTCAE grade 3 or more at `site`, newest first, each with
+    /// whether the adverse event log holds it.
+    pub async fn lab_signals_at(&self, site: &str) -> Result<Vec<LabSignal>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let labs = tx
+            .fetch(
+                "SELECT subject.code, lab_result.visit_id, lab_result.test, \
+                 lab_result.ctcae_grade, lab_result.collected_on FROM lab_result \
+                 JOIN subject ON subject.id = lab_result.subject_id \
+                 JOIN site ON site.id = subject.site_id \
+                 WHERE site.code = $1 AND NOT lab_result.removed AND NOT subject.removed \
+                 AND lab_result.ctcae_grade >= 3 \
+                 ORDER BY lab_result.collected_on DESC, lab_result.id DESC",
+                &[site.into()],
+                &[Ty::Text, Ty::Int, Ty::Text, Ty::Int, Ty::Date],
+            )
+            .await?;
+        let events = tx
+            .fetch(
+                "SELECT subject.code, adverse_event.term, adverse_event.start_date, \
+                 adverse_event.end_date FROM adverse_event \
+                 JOIN subject ON subject.id = adverse_event.subject_id \
+                 JOIN site ON site.id = subject.site_id \
+                 WHERE site.code = $1 AND NOT adverse_event.removed AND NOT subject.removed",
+                &[site.into()],
+                &[Ty::Text, Ty::Text, Ty::Date, Ty::Date],
+            )
+            .await?;
+        let events: Vec<(String, String, Date, Option<Date>)> = events
+            .iter()
+            .filter_map(|row| {
+                let start = row[2].as_ref().and_then(Value::as_date)?;
+                let end = row[3].as_ref().and_then(Value::as_date);
+                Some((text(&row[0]), text(&row[1]), start, end))
+            })
+            .collect();
+        labs.iter()
+            .map(|row| {
+                let subject = text(&row[0]);
+                let test = text(&row[2]);
+                let term = LabTest::from_str(&test)
+                    .map_err(|_| {
+                        StoreError::corrupt("a graded result of a test CTCAE does not grade")
+                    })?
+                    .term();
+                let collected_on = row[4]
+                    .as_ref()
+                    .and_then(Value::as_date)
+                    .ok_or_else(|| StoreError::corrupt("a laboratory result without its date"))?;
+                let logged = logged_as_adverse_event(
+                    term,
+                    collected_on,
+                    events
+                        .iter()
+                        .filter(|(code, ..)| *code == subject)
+                        .map(|(_, term, start, end)| (term.as_str(), *start, *end)),
+                );
+                Ok(LabSignal {
+                    visit_id: row[1].as_ref().and_then(Value::as_int),
+                    grade: int(&row[3]),
+                    subject,
+                    term,
+                    collected_on,
+                    logged,
+                })
+            })
+            .collect()
     }
 }

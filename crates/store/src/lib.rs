@@ -67,7 +67,10 @@ pub use clinical::{ClinicalRecord, Unavailable};
 pub use course::{
     DeviationCategory, Disposition, DispositionStatus, EventType, ProtocolDeviation, ProtocolEvent,
 };
-pub use dashboard::{EnrolledSubject, QueryHeld, SafetySignal, SiteCounts, VisitHeld};
+pub use dashboard::{
+    EnrolledSubject, LabSignal, QueryHeld, SafetySignal, SiteCounts, VisitHeld,
+    logged_as_adverse_event,
+};
 pub use db::{Backend, DbUrl};
 pub use decisions::{EligibilityRecord, ProtocolDecision};
 pub use doses::{DoseChange, DoseChanged, DosePeriod, NewDose};

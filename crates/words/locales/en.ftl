@@ -415,6 +415,6 @@ worklist-decisions-to-record-hint = The latest visit of each subject still takin
 worklist-visits-to-sign = Visits to sign
 worklist-visits-to-sign-hint = Visits with data and no standing signature.
 worklist-safety-signals = Safety signals to review
-worklist-safety-signals-hint = Adverse events that are serious or of CTCAE grade 3 or more, newest first.
+worklist-safety-signals-hint = Adverse events that are serious or of CTCAE grade 3 or more, and laboratory results of grade 3 or more the adverse event log does not hold yet.
 worklist-queries-to-close = Queries to close
 worklist-queries-to-close-hint = Data queries the site answered, waiting for the monitor to close them.

@@ -4,7 +4,7 @@
 //! serious adverse event needs expedited reporting, ICH E2A).
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use instruments::ctcae::{CtcaeGrade, CtcaeTerm};
@@ -163,9 +163,9 @@ fn log_page(
                             td { (event.data.end_date.map_or_else(|| "ongoing".to_owned(), |d| d.to_string())) }
                             td.num { (event.data.grade.number()) }
                             td { @if event.data.serious { strong { "yes" } } @else { "no" } }
-                            td { (event.data.causality.code()) }
-                            td { (event.data.action_taken.code().replace('_', " ")) }
-                            td { (event.data.outcome.code().replace('_', " ")) }
+                            td { (words().value("causality", event.data.causality.code())) }
+                            td { (words().value("action_taken", event.data.action_taken.code())) }
+                            td { (words().value("outcome", event.data.outcome.code())) }
                             @if enters {
                                 td { (records::void_form(principal, code, "adverse_event", event.id, event.version, &format!("/subjects/{code}/adverse-events"))) }
                             }
@@ -175,7 +175,7 @@ fn log_page(
             }
         }
         @if principal.require(Action::RecordAdverseEvent, Some(&subject.data.site)).is_ok() {
-            h2 { "Record an adverse event" }
+            h2 #record { "Record an adverse event" }
             form method="post" action={ "/subjects/" (code) "/adverse-events" } {
                 (form::token(&principal.csrf_token))
                 (typed.summary(&["term", "verbatim", "start_date", "end_date", "grade", "causality", "action_taken", "outcome"]))
@@ -198,19 +198,41 @@ fn log_page(
     layout::page(&format!("Adverse events · {code}"), Some(principal), body)
 }
 
+/// What a link may fill in the form (a laboratory result's safety signal offers its term,
+/// grade and date); anything else in the address is not a form field.
+const FILLED_BY_LINK: [&str; 3] = ["term", "grade", "start_date"];
+
+/// The address of the log with the form filled in from a laboratory result of CTCAE grade 3 or
+/// more, so the investigator records it as an adverse event in one step.
+pub(crate) fn log_from_lab(code: &str, term: &str, grade: i64, on: jiff::civil::Date) -> String {
+    let query = serde_urlencoded::to_string([
+        ("term", term.to_owned()),
+        ("grade", grade.to_string()),
+        ("start_date", on.to_string()),
+    ])
+    .unwrap_or_default();
+    format!("/subjects/{code}/adverse-events?{query}#record")
+}
+
 pub(crate) async fn page(
     State(state): State<AppState>,
     principal: Principal,
     Path(code): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Markup, PageError> {
     let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let events = state.store.records_of::<AdverseEvent>(subject.id).await?;
-    let typed = Typed::filled([
+    let mut typed = Typed::filled([
         ("grade", "1"),
         ("causality", "possible"),
         ("action_taken", "dose_not_changed"),
         ("outcome", "not_recovered"),
     ]);
+    for (name, value) in pairs {
+        if FILLED_BY_LINK.contains(&name.as_str()) {
+            typed.set(&name, value);
+        }
+    }
     Ok(log_page(&principal, &subject, &events, typed))
 }
 

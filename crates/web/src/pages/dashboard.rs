@@ -88,7 +88,8 @@ pub(crate) async fn page(
             .iter()
             .find(|(site, _)| *site == counts.site)
             .map_or(0, |(_, n)| *n);
-        per_site.push((counts, signals, open));
+        let labs = worklist::unlogged_labs(&state, &counts.site).await?;
+        per_site.push((counts, signals, labs, open));
     }
     let security = if principal.actor.is_admin() {
         state.store.security_events(SECURITY_EVENTS_SHOWN).await?
@@ -128,7 +129,7 @@ pub(crate) async fn page(
                     th scope="col" class="num" { "Safety signals" }
                 } }
                 tbody {
-                    @for (counts, signals, open) in &per_site {
+                    @for (counts, signals, labs, open) in &per_site {
                         tr {
                             th scope="row" { (counts.site) " · " (name(&counts.site)) }
                             td { (roles_text(&principal.roles_at(&counts.site))) }
@@ -136,16 +137,22 @@ pub(crate) async fn page(
                             td.num { (counts.consented) }
                             td.num { (counts.enrolled) }
                             td.num.queries { (open) }
-                            td.num.alerted[!signals.is_empty()] { (signals.len()) }
+                            td.num.alerted[!signals.is_empty() || !labs.is_empty()] { (signals.len() + labs.len()) }
                         }
                     }
                 }
             }
-            @if per_site.iter().any(|(_, signals, _)| !signals.is_empty()) {
+            @if per_site.iter().any(|(_, signals, labs, _)| !signals.is_empty() || !labs.is_empty()) {
                 div.alert.safety role="alert" {
                     h2 { "Safety signals: serious or CTCAE grade ≥ 3" }
                     ul {
-                        @for (_, signals, _) in &per_site {
+                        @for (_, signals, labs, _) in &per_site {
+                            @for lab in labs {
+                                li {
+                                    a href={ "/subjects/" (lab.subject) } { (lab.subject) }
+                                    " (site " (lab.site) "): " a href=(lab.href) { (lab.what) } ", collected " (lab.date)
+                                }
+                            }
                             @for signal in signals {
                                 li {
                                     a href={ "/subjects/" (signal.subject) "/adverse-events" } { (signal.subject) }

@@ -336,7 +336,7 @@ pub(crate) fn sledai_checklist(typed: &Typed, score: &str) -> Markup {
             legend { "Descriptors present at the visit or within the recall window (weight in brackets)" }
             @for descriptor in Descriptor::ALL {
                 @let id = descriptor_id(descriptor);
-                (typed.checkbox(&id, &format!("{} ({})", id.replace('_', " "), descriptor.weight())))
+                (typed.checkbox(&id, &format!("{} ({})", words().field(&id), descriptor.weight())))
             }
         }
         (typed.select("recall_window", "Recall window", &[("10d", "10 days (SLEDAI-2K)"), ("30d", "30 days (validated variant)")]))

@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::{
-    adverse, chart, conmeds, course, layout, queries, records, screening, subject_for,
+    adverse, chart, conmeds, course, layout, queries, records, screening, subject_for, words,
 };
 use crate::policy::Action;
 use crate::session::Principal;
@@ -231,7 +231,7 @@ pub(crate) async fn render(
                         @for deviation in &deviations {
                             tr {
                                 td { (deviation.data.occurred_on) }
-                                td { (deviation.data.category.code().replace('_', " ")) }
+                                td { (words().value("category", deviation.data.category.code())) }
                                 td { @if deviation.data.major { strong { "major" } } @else { "minor" } }
                                 td { (deviation.data.description) }
                             }

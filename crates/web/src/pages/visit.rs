@@ -3,6 +3,8 @@
 //! its own; a refused post re-renders the page with that section as typed, its messages next to
 //! the fields, and a conflict shows the saved version beside the typed one.
 
+use std::str::FromStr;
+
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,7 +20,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, total_text};
-use crate::pages::{decision, layout, records, subject_for};
+use crate::pages::{adverse, decision, layout, records, subject_for};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -173,6 +175,31 @@ pub(crate) async fn render(
             .and_then(|protocol| protocol.lab(test).ok())
             .map_or_else(|| test.to_owned(), |lab| lab.text.clone())
     };
+    // Results of grade 3 or more the adverse event log does not hold: a safety signal to act on.
+    let unlogged: Vec<(&str, i64, jiff::civil::Date)> = labs
+        .iter()
+        .filter_map(|lab| {
+            let grade = i64::from(lab.data.ctcae_grade().ok().flatten()?.number());
+            let term = instruments::ctcae::LabTest::from_str(&lab.data.test)
+                .ok()?
+                .term();
+            let logged = store::logged_as_adverse_event(
+                term,
+                lab.data.collected_on,
+                record.adverse_events.iter().map(|event| {
+                    (
+                        event.data.term.term(),
+                        event.data.start_date,
+                        event.data.end_date,
+                    )
+                }),
+            );
+            (grade >= 3 && !logged).then_some((term, grade, lab.data.collected_on))
+        })
+        .collect();
+    let logs_events = principal
+        .require(Action::RecordAdverseEvent, Some(&subject.data.site))
+        .is_ok();
     // The protocol's decision for this visit's day, which the dose form starts from.
     let decided = visit_date(visit)
         .and_then(|date| study::decision(&protocol, &record, date).ok())
@@ -297,6 +324,19 @@ pub(crate) async fn render(
                                 td { (void("lab", lab.id, lab.version, "labs")) }
                             }
                         }
+                    }
+                }
+            }
+            @for (term, grade, on) in &unlogged {
+                div.alert.safety role="alert" {
+                    p {
+                        strong { (term) ", CTCAE grade " (grade) } " on " (on)
+                        ": the adverse event log does not hold it yet."
+                    }
+                    @if logs_events {
+                        p { a.button href=(adverse::log_from_lab(&subject.data.code, term, *grade, *on)) { "Log it as an adverse event" } }
+                    } @else {
+                        p.hint { "An investigator or coordinator of the site logs it." }
                     }
                 }
             }

@@ -17,7 +17,7 @@ use store::{EnrolledSubject, QueryStatus, VisitHeld};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::Typed;
-use crate::pages::{layout, words};
+use crate::pages::{adverse, layout, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -247,25 +247,29 @@ pub(crate) async fn gather(
                         )
                     })
                     .collect(),
-                Worklist::SafetySignals => state
-                    .store
-                    .safety_signals_at(&site, i64::MAX)
-                    .await?
-                    .into_iter()
-                    .map(|signal| Item {
-                        href: format!("/subjects/{}/adverse-events", signal.subject),
-                        what: format!(
-                            "{}, grade {}{}",
-                            signal.term,
-                            signal.grade,
-                            if signal.serious { ", serious" } else { "" }
-                        ),
-                        site: site.clone(),
-                        subject: signal.subject,
-                        date: signal.start_date,
-                        alert: true,
-                    })
-                    .collect(),
+                Worklist::SafetySignals => {
+                    let mut items: Vec<Item> = state
+                        .store
+                        .safety_signals_at(&site, i64::MAX)
+                        .await?
+                        .into_iter()
+                        .map(|signal| Item {
+                            href: format!("/subjects/{}/adverse-events", signal.subject),
+                            what: format!(
+                                "{}, grade {}{}",
+                                signal.term,
+                                signal.grade,
+                                if signal.serious { ", serious" } else { "" }
+                            ),
+                            site: site.clone(),
+                            subject: signal.subject,
+                            date: signal.start_date,
+                            alert: true,
+                        })
+                        .collect();
+                    items.extend(unlogged_labs(state, &site).await?);
+                    items
+                }
                 Worklist::QueriesToAnswer => queries(state, &site, QueryStatus::Open).await?,
                 Worklist::QueriesToClose => queries(state, &site, QueryStatus::Answered).await?,
             };
@@ -394,6 +398,34 @@ fn decisions_to_record(site: &str, visits: &[VisitHeld]) -> Vec<Item> {
             )
         })
         .collect()
+}
+
+/// Laboratory results of CTCAE grade 3 or more the adverse event log does not hold, each
+/// linking to the log with the form filled in.
+pub(crate) async fn unlogged_labs(state: &AppState, site: &str) -> Result<Vec<Item>, PageError> {
+    Ok(state
+        .store
+        .lab_signals_at(site)
+        .await?
+        .into_iter()
+        .filter(|signal| !signal.logged)
+        .map(|signal| Item {
+            href: adverse::log_from_lab(
+                &signal.subject,
+                signal.term,
+                signal.grade,
+                signal.collected_on,
+            ),
+            what: format!(
+                "{}, grade {} (laboratory result): not in the adverse event log",
+                signal.term, signal.grade
+            ),
+            site: site.to_owned(),
+            subject: signal.subject,
+            date: signal.collected_on,
+            alert: true,
+        })
+        .collect())
 }
 
 async fn queries(

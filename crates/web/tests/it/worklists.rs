@@ -7,7 +7,7 @@ use store::{
     Backend, BirthOrAge, Disposition, DispositionStatus, QueryStatus, Sex, SubjectData, VisitData,
 };
 
-use crate::pages::{User, clinical_app};
+use crate::pages::{User, clinical_app, visit_id};
 use crate::support::password;
 
 /// The count the dashboard shows for the list at `path`, if the user has that list.
@@ -242,4 +242,73 @@ async fn each_role_sees_its_worklists_at_its_own_sites() {
         assert_eq!(count(&dashboard, "/worklists/decisions-to-record"), Some(0));
         assert_eq!(count(&dashboard, "/worklists/visits-to-sign"), Some(1));
     }
+}
+
+#[tokio::test]
+async fn a_grade_3_lab_is_a_safety_signal_until_the_adverse_event_log_holds_it() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let mut inv = User::new(&app, "inv_a").await;
+    let baseline = visit_id(&inv.get("/subjects/A-001").await.body, "Baseline");
+    let path = format!("/subjects/A-001/visits/{baseline}");
+    // Neutrophils below the CTCAE grade 3 cut-off (< 1.0 x 10^9/L).
+    let lab = [
+        ("collected_on", "2025-01-20"),
+        ("test", "neutrophils"),
+        ("value", "0.9"),
+        ("unit", "10^9/L"),
+    ];
+    assert_eq!(
+        inv.post(&format!("{path}/labs"), &lab).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The visit page says so and offers the adverse event, filled in.
+    let page = inv.get(&path).await.body;
+    assert!(
+        page.contains("<strong>Neutrophil count decreased, CTCAE grade 3</strong> on 2025-01-20")
+    );
+    let link = "/subjects/A-001/adverse-events?term=Neutrophil+count+decreased&amp;grade=3&amp;start_date=2025-01-20#record";
+    assert!(page.contains(link), "{page}");
+    let form = inv
+        .get(&link.replace("&amp;", "&").replace("#record", ""))
+        .await
+        .body;
+    assert!(form.contains("value=\"Neutrophil count decreased\""));
+    assert!(form.contains("<option value=\"3\" selected>"));
+    assert!(form.contains("name=\"start_date\" type=\"date\" value=\"2025-01-20\""));
+    // The investigator's safety signals hold it, as does the dashboard.
+    let dashboard = inv.get("/").await.body;
+    assert_eq!(count(&dashboard, "/worklists/safety-signals"), Some(1));
+    assert!(dashboard.contains(
+        "Neutrophil count decreased, grade 3 (laboratory result): not in the adverse event log"
+    ));
+    // Logged: the lab's signal gives way to the adverse event's.
+    let logged = inv
+        .post(
+            "/subjects/A-001/adverse-events",
+            &[
+                ("term", "Neutrophil count decreased"),
+                ("start_date", "2025-01-20"),
+                ("end_date", ""),
+                ("grade", "3"),
+                ("causality", "possible"),
+                ("action_taken", "drug_interrupted"),
+                ("outcome", "recovering"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+    let signals = rows(&inv.get("/worklists/safety-signals").await.body);
+    assert_eq!(
+        signals,
+        [(
+            "A-001".to_owned(),
+            "Neutrophil count decreased, grade 3".to_owned()
+        )]
+    );
+    assert!(
+        !inv.get(&path)
+            .await
+            .body
+            .contains("the adverse event log does not hold it yet")
+    );
 }
