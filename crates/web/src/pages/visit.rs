@@ -233,6 +233,17 @@ pub(crate) async fn render(
         .doses
         .iter()
         .find(|dose| dose.data.end_date.is_none());
+    // The decided level when it is not what runs now: one click gives it from the visit's day,
+    // through the same command as the dose form (nothing running is the off level).
+    let to_apply = protocol.as_ref().ok().and_then(|protocol| {
+        let decided = protocol.dose_level(decided.as_deref()?)?;
+        let running = running.and_then(|dose| protocol.level_of(&dose.data.regimen).ok());
+        let same = match running {
+            Some(level) => level.id == decided.id,
+            None => decided.is_off(),
+        };
+        (!same).then(|| (decided.id.clone(), decided.text.clone()))
+    });
     let unit_options: Vec<(&str, &str)> = DoseUnit::ALL
         .iter()
         .map(|unit| (unit.code(), unit.code()))
@@ -252,7 +263,7 @@ pub(crate) async fn render(
         }
         nav.sections aria-label="Sections" {
             a href="#clasi" { "CLASI" } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { "Labs" }
-            a href="#nerve" { "Nerve conduction" } a href="#dose" { "Dose" } a href="#decision" { "Protocol decision" } a href="#sign" { "Signature" }
+            a href="#nerve" { "Nerve conduction" } a href="#decision" { "Protocol decision" } a href="#dose" { "Dose" } a href="#sign" { "Signature" }
         }
 
         section #clasi {
@@ -376,6 +387,8 @@ pub(crate) async fn render(
             }
         }
 
+        (decision::panel(principal, subject, visit, &protocol, &record, typed.decision, &state.store).await?)
+
         section #dose {
             h2 { "Dose given" }
             p {
@@ -384,6 +397,15 @@ pub(crate) async fn render(
                     Some(dose) => { (dose.data.regimen) " since " (dose.data.start_date) }
                     None => { "no study drug" }
                 }
+            }
+            @if let (true, Some((level, text))) = (enters, &to_apply) {
+                form.apply method="post" action={ (base) "/dose" } {
+                    (form::token(csrf))
+                    input type="hidden" name="level" value=(level);
+                    input type="hidden" name="start_date" value=(date_text);
+                    button type="submit" { "Apply the protocol's decision: " (text) " from " (date_text) }
+                }
+                p.hint { "Or choose another dose below; the decision panel records whether the protocol was followed, and why not." }
             }
             @if enters { form method="post" action={ (base) "/dose" } {
                 (form::token(csrf))
@@ -404,8 +426,6 @@ pub(crate) async fn render(
                 button type="submit" { "Record dose change" }
             } }
         }
-
-        (decision::panel(principal, subject, visit, &protocol, &record, typed.decision, &state.store).await?)
 
         section #sign {
             h2 { "Signature" }

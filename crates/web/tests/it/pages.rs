@@ -1574,3 +1574,54 @@ async fn a_con_med_on_the_subject_page_is_coded() {
     );
     assert!(page.body.contains("2024-10-01, ongoing"));
 }
+
+/// The decision leads: when the protocol decided another dose than the one running, one click
+/// gives it from the visit's day, through the dose form's own command.
+#[tokio::test]
+async fn the_decided_dose_is_applied_in_one_click() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, _, week4) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{week4}");
+    // Clear at week 4: a complete response, after which the protocol tapers the dose.
+    let saved = post_owned(
+        &mut inv,
+        &format!("{path}/clasi"),
+        &clasi_form("2025-02-17", &[]),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = inv.get(&path).await.body;
+    let decision = page.find("id=\"decision\"").expect("decision panel");
+    let apply = page.find("class=\"apply\"").expect("the apply form");
+    assert!(decision < apply, "the decision comes before the dose");
+    let level = hidden_in_form(&page, &format!("{path}/dose"), "level");
+    let button = page[apply..].split("<button").nth(1).expect("button");
+    assert_ne!(level, "5mg_daily", "a taper, not what runs");
+    assert!(
+        button.contains("Apply the protocol's decision: lenalidomide 5 mg ")
+            && button.contains(" from 2025-02-17"),
+        "{button}"
+    );
+    let applied = inv
+        .post(
+            &format!("{path}/dose"),
+            &[("level", &level), ("start_date", "2025-02-17")],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let subject = app.store.subject_by_code("A-001").await.expect("subject");
+    let running = app
+        .store
+        .records_of::<store::DosePeriod>(subject.id)
+        .await
+        .expect("doses")
+        .into_iter()
+        .find(|period| period.data.end_date.is_none())
+        .map(|period| (period.data.level, period.data.start_date.to_string()));
+    assert_eq!(
+        running,
+        Some((Some(level.clone()), "2025-02-17".to_owned()))
+    );
+    // Applied: the page offers it no more.
+    assert!(!inv.get(&path).await.body.contains("class=\"apply\""));
+}
