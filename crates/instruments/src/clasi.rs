@@ -356,6 +356,28 @@ impl Areas {
         ]
     }
 
+    /// One area's row of the paper form: its activity (erythema + scale/hypertrophy) and its
+    /// damage (dyspigmentation + scarring/atrophy/panniculitis; the scalp's scarring is scored
+    /// once, as scarring alopecia), before the dyspigmentation sum is doubled for lasting 12
+    /// months (INSTRUMENTS.md §1.3-§1.5). `None` where an item of the row was not assessed.
+    pub fn row(&self, area: Area) -> (Option<u8>, Option<u8>) {
+        let sum = |a: Option<u8>, b: Option<u8>| Some(a? + b?);
+        match self
+            .below_scalp()
+            .into_iter()
+            .find(|(each, _)| *each == area)
+        {
+            Some((_, scores)) => (
+                sum(points(scores.erythema), points(scores.scale)),
+                sum(points(scores.dyspigmentation), points(scores.scarring)),
+            ),
+            None => (
+                sum(points(self.scalp.erythema), points(self.scalp.scale)),
+                points(self.scalp.dyspigmentation),
+            ),
+        }
+    }
+
     /// Erythema of every area, in form order.
     pub fn erythema(&self) -> [(Area, Option<Erythema>); 13] {
         let mut all = [(Area::Scalp, self.scalp.erythema); 13];

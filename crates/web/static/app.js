@@ -36,3 +36,34 @@
     form.addEventListener("change", later);
   }
 })();
+
+// The CLASI grid is typed like the paper form: a cell's text is selected on entering it, so a
+// digit replaces it; the arrow keys move between cells (never changing a value), as Tab does.
+(function () {
+  const moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+  for (const grid of document.querySelectorAll("table.grid")) {
+    const rows = Array.from(grid.tBodies[0].rows);
+    const cellAt = function (row, column) {
+      const cells = rows[row] ? rows[row].querySelectorAll("input.cell, span.missing") : [];
+      const cell = cells[column];
+      return cell && cell.matches("input") ? cell : null;
+    };
+    grid.addEventListener("focusin", function (event) {
+      if (event.target.matches("input.cell")) { event.target.select(); }
+    });
+    grid.addEventListener("keydown", function (event) {
+      const move = moves[event.key];
+      if (!move || !event.target.matches("input.cell")) { return; }
+      event.preventDefault();
+      let row = rows.indexOf(event.target.closest("tr"));
+      let column = Array.from(rows[row].querySelectorAll("input.cell, span.missing")).indexOf(event.target);
+      // Step over the scalp's scarring, which is scored as scarring alopecia.
+      for (let step = 0; step < 2; step += 1) {
+        row += move[0];
+        column += move[1];
+        const next = cellAt(row, column);
+        if (next) { next.focus(); return; }
+      }
+    });
+  }
+})();

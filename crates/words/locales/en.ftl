@@ -418,3 +418,6 @@ worklist-safety-signals = Safety signals to review
 worklist-safety-signals-hint = Adverse events that are serious or of CTCAE grade 3 or more, and laboratory results of grade 3 or more the adverse event log does not hold yet.
 worklist-queries-to-close = Queries to close
 worklist-queries-to-close-hint = Data queries the site answered, waiting for the monitor to close them.
+
+## The CLASI grid's own fields
+field-blank_is_clear = Items left blank

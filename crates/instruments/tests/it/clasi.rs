@@ -462,3 +462,41 @@ fn areas_are_listed_in_form_order_by_their_json_names() {
         );
     }
 }
+
+/// Each area's row: activity (erythema + scale) and damage (dyspigmentation + scarring, the
+/// scalp's without scarring), before the 12-month doubling; an unassessed item blanks its half.
+#[test]
+fn each_row_sums_its_activity_and_damage_items() {
+    use instruments::clasi::Area;
+    #[track_caller]
+    fn row(changes: &[(&str, Value)], area: Area, expect: (Option<u8>, Option<u8>)) {
+        let clasi = read(changes).unwrap_or_else(|error| panic!("{changes:?}: {error}"));
+        assert_eq!(clasi.areas.row(area), expect, "{changes:?}");
+    }
+    let arms = [
+        ("/areas/arms/erythema", json!(3)),
+        ("/areas/arms/scale", json!(2)),
+        ("/areas/arms/dyspigmentation", json!(1)),
+        ("/areas/arms/scarring", json!(2)),
+        ("/dyspigmentation_lasts_12_months", json!(true)),
+    ];
+    row(&arms, Area::Arms, (Some(5), Some(3)));
+    row(&arms, Area::Legs, (Some(0), Some(0)));
+    let scalp = [
+        ("/areas/scalp/erythema", json!(1)),
+        ("/areas/scalp/scale", json!(1)),
+        ("/areas/scalp/dyspigmentation", json!(1)),
+        ("/scarring_alopecia", json!(6)),
+    ];
+    row(&scalp, Area::Scalp, (Some(2), Some(1)));
+    row(
+        &[("/areas/arms/scale", Value::Null)],
+        Area::Arms,
+        (None, Some(0)),
+    );
+    row(
+        &[("/areas/arms/scarring", Value::Null)],
+        Area::Arms,
+        (Some(0), None),
+    );
+}

@@ -100,8 +100,25 @@ const ONCE: [Item; 4] = [
     ),
 ];
 
-/// "Not assessed": kept apart from 0 (missing is not zero, §1.5).
+/// "Not assessed": kept apart from 0 (missing is not zero, §1.5). A grid cell takes `n` (or
+/// `nd`); a choice offers it by name.
 const NOT_ASSESSED: (&str, &str) = ("nd", "not assessed");
+
+/// The grid cell's "not examined", as typed.
+const NOT_EXAMINED_CELL: &str = "n";
+
+/// The box that says blank cells were examined and are clear: a blank is otherwise not yet
+/// entered, never silently 0.
+pub(crate) const BLANK_IS_CLEAR: &str = "blank_is_clear";
+
+/// What a blank item means when the grid is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Blanks {
+    /// Saving: a blank is refused unless the form's box says blanks are clear.
+    AsTicked,
+    /// Live totals while typing: blanks count as clear, and are counted.
+    Clear,
+}
 
 /// The dyspigmentation duration question (§1.5: doubles the dyspigmentation sum).
 const LASTS_12_MONTHS: &str = "dyspigmentation_lasts_12_months";
@@ -136,26 +153,37 @@ fn check_item(item: &str, level: u8) -> Result<(), ItemError> {
     }
 }
 
-/// Reads the grid into a `Clasi`, or leaves a message next to each field that is not a level.
-pub(crate) fn read_clasi(typed: &mut Typed) -> Option<Clasi> {
+/// Reads the grid into a `Clasi`, or leaves a message next to each field that is not a level;
+/// the number of blank items comes back beside it.
+pub(crate) fn read_clasi(typed: &mut Typed, blanks: Blanks) -> (Option<Clasi>, usize) {
     let mut json = serde_json::Map::new();
     let mut areas = serde_json::Map::new();
-    for (name, item, _) in clasi_fields() {
-        let text = typed.get(&name).to_owned();
-        let value = if text == NOT_ASSESSED.0 {
+    let mut blank = 0;
+    let clear = blanks == Blanks::Clear || typed.checked(BLANK_IS_CLEAR);
+    for (name, item, levels) in clasi_fields() {
+        let text = typed.get(&name).to_ascii_lowercase();
+        let value = if text == NOT_ASSESSED.0 || text == NOT_EXAMINED_CELL {
             serde_json::Value::Null
+        } else if text.is_empty() {
+            blank += 1;
+            serde_json::Value::from(0)
         } else {
             match text
                 .parse::<u8>()
-                .map_err(|_| text.clone())
-                .and_then(|level| {
-                    check_item(item, level)
-                        .map(|()| level)
-                        .map_err(|error| error.to_string())
-                }) {
-                Ok(level) => serde_json::Value::from(level),
-                Err(message) => {
-                    typed.fail(&name, format!("not a level of this item ({message})"));
+                .ok()
+                .filter(|level| check_item(item, *level).is_ok())
+            {
+                Some(level) => serde_json::Value::from(level),
+                None => {
+                    let allowed: Vec<&str> = levels.iter().map(|(code, _)| *code).collect();
+                    typed.fail(
+                        &name,
+                        format!(
+                            "'{text}' is not a level of this item; allowed: {}, or n (not \
+                             examined)",
+                            allowed.join(", ")
+                        ),
+                    );
                     continue;
                 }
             }
@@ -173,46 +201,58 @@ pub(crate) fn read_clasi(typed: &mut Typed) -> Option<Clasi> {
             }
         }
     }
+    if blank > 0 && !clear {
+        typed.fail(
+            BLANK_IS_CLEAR,
+            format!(
+                "{blank} item{} blank: type a level, or n where not examined, in each; or tick \
+                 this box if they were examined and are clear",
+                if blank == 1 { " is" } else { "s are" }
+            ),
+        );
+    }
     let lasts = match typed.get(LASTS_12_MONTHS) {
         "yes" => serde_json::Value::Bool(true),
         "no" => serde_json::Value::Bool(false),
         "unknown" => serde_json::Value::Null,
         _ => {
             typed.fail(LASTS_12_MONTHS, "answer yes, no or unknown");
-            return None;
+            return (None, blank);
         }
     };
     json.insert(LASTS_12_MONTHS.to_owned(), lasts);
     json.insert("areas".to_owned(), serde_json::Value::Object(areas));
     if typed.has_errors() {
-        return None;
+        return (None, blank);
     }
     match serde_json::from_value(serde_json::Value::Object(json)) {
-        Ok(clasi) => Some(clasi),
+        Ok(clasi) => (Some(clasi), blank),
         Err(error) => {
             typed.fail("clasi", error.to_string());
-            None
+            (None, blank)
         }
     }
 }
 
-/// The grid filled from a stored assessment (`None`: a new one, every item absent).
+/// The grid filled from a stored assessment.
 pub(crate) fn clasi_values(clasi: &Clasi) -> Typed {
     let json = serde_json::to_value(clasi).unwrap_or_default();
-    let level = |value: Option<&serde_json::Value>| match value.and_then(serde_json::Value::as_u64)
+    let level = |value: Option<&serde_json::Value>, unassessed: &str| match value
+        .and_then(serde_json::Value::as_u64)
     {
         Some(level) => level.to_string(),
-        None => NOT_ASSESSED.0.to_owned(),
+        None => unassessed.to_owned(),
     };
     let mut typed = Typed::default();
     for (name, item, _) in clasi_fields() {
         let value = match name.strip_suffix(&format!("_{item}")) {
-            Some(area) if Area::ALL.iter().any(|known| known.id() == area) => {
-                json.pointer(&format!("/areas/{area}/{item}"))
-            }
-            _ => json.get(&name),
+            Some(area) if Area::ALL.iter().any(|known| known.id() == area) => level(
+                json.pointer(&format!("/areas/{area}/{item}")),
+                NOT_EXAMINED_CELL,
+            ),
+            _ => level(json.get(&name), NOT_ASSESSED.0),
         };
-        typed.set(&name, level(value));
+        typed.set(&name, value);
     }
     let lasts = match clasi.dyspigmentation_lasts_12_months {
         Some(true) => "yes",
@@ -228,31 +268,90 @@ pub(crate) fn total_text(total: Option<u8>) -> String {
     total.map_or_else(|| "incomplete".to_owned(), |total| total.to_string())
 }
 
-/// The CLASI totals of a posted grid, for the live display: `activity`, `damage`.
-pub(crate) fn clasi_totals(typed: &mut Typed) -> Vec<(&'static str, String)> {
-    match read_clasi(typed) {
-        Some(clasi) => vec![
-            ("activity", total_text(clasi.activity())),
-            ("damage", total_text(clasi.damage())),
-        ],
-        None => vec![("activity", "—".to_owned()), ("damage", "—".to_owned())],
+/// The CLASI figures of a grid as typed, for the live display and the page: `activity`,
+/// `damage`, `blank` (how many items are blank, counted as clear) and each area's row,
+/// `row-<area>-activity` and `row-<area>-damage`.
+pub(crate) fn clasi_totals(typed: &Typed) -> Vec<(String, String)> {
+    let (clasi, blank) = read_clasi(&mut typed.clone(), Blanks::Clear);
+    let text = |value: Option<u8>| value.map_or_else(|| "—".to_owned(), |v| v.to_string());
+    let mut figures = vec![
+        (
+            "activity".to_owned(),
+            clasi.map_or_else(|| "—".to_owned(), |c| total_text(c.activity())),
+        ),
+        (
+            "damage".to_owned(),
+            clasi.map_or_else(|| "—".to_owned(), |c| total_text(c.damage())),
+        ),
+        (
+            "blank".to_owned(),
+            match blank {
+                0 => String::new(),
+                1 => "1 item blank, counted as clear".to_owned(),
+                n => format!("{n} items blank, counted as clear"),
+            },
+        ),
+    ];
+    for area in Area::ALL {
+        let (activity, damage) = clasi.map_or((None, None), |c| c.areas.row(area));
+        figures.push((format!("row-{}-activity", area.id()), text(activity)));
+        figures.push((format!("row-{}-damage", area.id()), text(damage)));
     }
+    figures
 }
 
-/// The grid. `readonly` shows a saved version beside the one typed (a conflict).
-pub(crate) fn clasi_grid(typed: &Typed, activity: &str, damage: &str) -> Markup {
+/// One figure of [`clasi_totals`].
+fn figure<'a>(figures: &'a [(String, String)], key: &str) -> &'a str {
+    figures
+        .iter()
+        .find(|(name, _)| name == key)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+/// The grid as the paper form lays it out: the activity and the damage columns grouped, each
+/// area's row summed beside it, the totals above the grid and kept in view while it scrolls.
+/// A cell takes a digit, `n` for not examined, or nothing yet; the arrow keys move between
+/// cells (`app.js`) and never change a value.
+pub(crate) fn clasi_grid(typed: &Typed) -> Markup {
+    let figures = clasi_totals(typed);
     let with_nd = |levels: &[(&'static str, &'static str)]| {
-        let mut options = levels.to_vec();
+        let mut options = vec![("", "— not yet entered")];
+        options.extend_from_slice(levels);
         options.push(NOT_ASSESSED);
         options
     };
     html! {
+        p.totals aria-live="polite" {
+            "Activity " output data-out="activity" { (figure(&figures, "activity")) } " / 70 · "
+            "Damage " output data-out="damage" { (figure(&figures, "damage")) } " / 56 "
+            output.blank data-out="blank" { (figure(&figures, "blank")) }
+        }
+        dl.levels {
+            @for (_, header, levels) in COLUMNS {
+                dt { (header) }
+                dd { @for (index, (_, meaning)) in levels.iter().enumerate() { @if index > 0 { " · " } (meaning) } }
+            }
+            dt { "n" } dd { "not examined (kept apart from 0: a total that needs it stays blank)" }
+        }
         table.grid {
-            caption { "Score each area by its worst lesion. Activity: erythema and scale. Damage: dyspigmentation and scarring." }
-            thead { tr {
-                th scope="col" { "Anatomical area" }
-                @for (_, header, _) in COLUMNS { th scope="col" { (header) } }
-            } }
+            caption { "Score each area by its worst lesion: type the level, n where not examined. Arrow keys and Tab move between cells." }
+            colgroup { col.area; }
+            colgroup.activity span="2" {}
+            colgroup.damage span="2" {}
+            colgroup.row span="2" {}
+            thead {
+                tr {
+                    td rowspan="2" {}
+                    th scope="colgroup" colspan="2" { "Activity" }
+                    th scope="colgroup" colspan="2" { "Damage" }
+                    th scope="colgroup" colspan="2" { "This area" }
+                }
+                tr {
+                    @for (_, header, _) in COLUMNS { th scope="col" { (header) } }
+                    th scope="col" { "Activity" }
+                    th scope="col" { "Damage" }
+                }
+            }
             tbody {
                 @for area in Area::ALL.map(Area::id) {
                     tr {
@@ -263,13 +362,19 @@ pub(crate) fn clasi_grid(typed: &Typed, activity: &str, damage: &str) -> Markup 
                                 @if area == "scalp" && item == "scarring" {
                                     span.missing { "see scarring alopecia" }
                                 } @else {
-                                    (typed.bare_select(&name, &words().field(&name), &with_nd(levels)))
+                                    @let top = levels.last().map_or("", |(code, _)| *code);
+                                    input.cell type="text" inputmode="numeric" autocomplete="off"
+                                        maxlength="2" size="2" id=(name) name=(name) value=(typed.get(&name))
+                                        aria-label={ (words().field(&name)) ", 0 to " (top) " or n" }
+                                        aria-invalid=[typed.error(&name).map(|_| "true")];
                                     @if let Some(message) = typed.error(&name) {
                                         p.error { (message) }
                                     }
                                 }
                             }
                         }
+                        td.num { output data-out={ "row-" (area) "-activity" } { (figure(&figures, &format!("row-{area}-activity"))) } }
+                        td.num { output data-out={ "row-" (area) "-damage" } { (figure(&figures, &format!("row-{area}-damage"))) } }
                     }
                 }
             }
@@ -281,9 +386,9 @@ pub(crate) fn clasi_grid(typed: &Typed, activity: &str, damage: &str) -> Markup 
             (typed.select(LASTS_12_MONTHS, "Dyspigmentation usually lasts 12 months or longer (doubles the dyspigmentation score)",
                 &[("no", "no"), ("yes", "yes"), ("unknown", "unknown")]))
         }
-        p.totals aria-live="polite" {
-            "Activity " output data-out="activity" { (activity) } " / 70 · "
-            "Damage " output data-out="damage" { (damage) } " / 56"
+        (typed.checkbox(BLANK_IS_CLEAR, "Items left blank, in the grid or above, were examined and are clear (0)"))
+        @if let Some(message) = typed.error(BLANK_IS_CLEAR) {
+            p.error id={ (BLANK_IS_CLEAR) "-error" } { (message) }
         }
     }
 }

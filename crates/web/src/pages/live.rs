@@ -34,14 +34,7 @@ pub(crate) async fn clasi(
     Query(pairs): Typing,
 ) -> Result<Response, PageError> {
     principal.require(Action::ReadSubject, None)?;
-    let mut typed = Typed::posted(pairs);
-    let totals = forms::clasi_totals(&mut typed);
-    Ok(json(
-        totals
-            .into_iter()
-            .map(|(key, value)| (key.to_owned(), value))
-            .collect(),
-    ))
+    Ok(json(forms::clasi_totals(&Typed::posted(pairs))))
 }
 
 pub(crate) async fn sledai(

@@ -123,22 +123,16 @@ pub(crate) async fn render(
         }
     };
 
-    let clasi_form = typed.clasi.unwrap_or_else(|| {
-        let mut filled = forms::clasi_values(
-            &clasi.map_or_else(instruments::clasi::Clasi::clear, |record| record.data.clasi),
-        );
-        filled.set("assessed_on", date_text.clone());
-        if let Some(record) = clasi {
+    // A new CLASI starts blank: not yet entered, which is neither clear nor not examined.
+    let clasi_form = typed.clasi.unwrap_or_else(|| match clasi {
+        Some(record) => {
+            let mut filled = forms::clasi_values(&record.data.clasi);
             filled.set("assessed_on", record.data.assessed_on.to_string());
             filled.set("version", record.version.to_string());
+            filled
         }
-        filled
+        None => Typed::filled([("assessed_on", date_text.as_str())]),
     });
-    let (activity, damage) = {
-        let mut copy = clasi_form.clone();
-        let totals = forms::clasi_totals(&mut copy);
-        (totals[0].1.clone(), totals[1].1.clone())
-    };
     let sledai_form = typed.sledai.unwrap_or_else(|| {
         let mut filled = sledai.map_or_else(
             || {
@@ -274,7 +268,7 @@ pub(crate) async fn render(
                 (clasi_form.summary(&[]))
                 fieldset.entry disabled[!enters] {
                     (clasi_form.input("assessed_on", "Assessed on", "date"))
-                    (forms::clasi_grid(&clasi_form, &activity, &damage))
+                    (forms::clasi_grid(&clasi_form))
                     @if enters {
                         @if clasi.is_some() { (clasi_form.input("reason", "Reason for the change", "text")) }
                         button type="submit" { "Save CLASI" }
@@ -517,7 +511,7 @@ fn saved_clasi(saved: &Stored<ClasiAssessment>) -> Markup {
         div.saved {
             h3 { "Saved version (version " (saved.version) ", assessed on " (saved.data.assessed_on) ")" }
             p { "Activity " (total_text(saved.data.activity())) " · Damage " (total_text(saved.data.damage())) }
-            fieldset disabled { (forms::clasi_grid(&values, &total_text(saved.data.activity()), &total_text(saved.data.damage()))) }
+            fieldset disabled { (forms::clasi_grid(&values)) }
             p { "Your version is kept in the form above: re-check it against this one and save again with a reason." }
         }
     }
@@ -578,7 +572,7 @@ pub(crate) async fn save_clasi(
         &typed,
     )
     .await?;
-    let clasi = forms::read_clasi(&mut typed);
+    let (clasi, _) = forms::read_clasi(&mut typed, forms::Blanks::AsTicked);
     let assessed_on = typed.date("assessed_on");
     let version = version_of(&mut typed);
     if let (Some(clasi), Some(assessed_on), false) = (clasi, assessed_on, typed.has_errors()) {

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use jiff::ToSpan;
@@ -158,6 +159,26 @@ impl Session {
             field.clear().await.expect("clear");
             field.send_keys(text).await.expect("type");
         }
+    }
+
+    /// Checks that the field named `name` has the keyboard focus.
+    async fn focused_is(&self, name: &str) {
+        let focused = self.client.active_element().await.expect("focused element");
+        assert_eq!(
+            focused.attr("name").await.expect("name").as_deref(),
+            Some(name)
+        );
+    }
+
+    /// Sends keys to whatever has the focus.
+    async fn type_focused(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("focused element")
+            .send_keys(keys)
+            .await
+            .expect("keys");
     }
 
     async fn choose(&self, name: &str, value: &str) {
@@ -349,14 +370,37 @@ async fn study_day(s: Session, app: App) {
     s.submit("/subjects/A-201/enrol").await;
     s.submit("/subjects/A-201/visits").await;
     assert!(s.page().await.contains("Baseline"));
-    for (name, value) in [
-        ("nose_malar_erythema", "3"),
-        ("nose_malar_scale", "2"),
-        ("arms_erythema", "2"),
-    ] {
-        s.choose(name, value).await;
-    }
+    // The CLASI typed as on paper: a digit in a cell, the arrow keys moving between cells
+    // without changing what was typed (ArrowRight once turned an erythema 2 into 3).
+    let cell = s.find("input[name=\"nose_malar_erythema\"]").await;
+    cell.click().await.expect("focus");
+    cell.send_keys("3").await.expect("type");
+    cell.send_keys(&Key::Right.to_string())
+        .await
+        .expect("right");
+    s.focused_is("nose_malar_scale").await;
+    s.type_focused("2").await;
+    s.type_focused(&Key::Down.to_string()).await;
+    s.focused_is("rest_of_face_scale").await;
+    s.type_focused(&Key::Up.to_string()).await;
+    s.type_focused(&Key::Left.to_string()).await;
+    s.focused_is("nose_malar_erythema").await;
+    s.shows("output[data-out=\"row-nose_malar-activity\"]", "5")
+        .await;
+    s.fill("arms_erythema", "2").await;
     s.shows("output[data-out=\"activity\"]", "7").await;
+    for (name, value) in [("nose_malar_erythema", "3"), ("nose_malar_scale", "2")] {
+        let typed = s.find(&format!("input[name=\"{name}\"]")).await;
+        assert_eq!(
+            typed.prop("value").await.expect("value").as_deref(),
+            Some(value)
+        );
+    }
+    s.find("input[name=\"blank_is_clear\"]")
+        .await
+        .click()
+        .await
+        .expect("tick");
     s.screenshot("visit-entry", "#clasi").await;
     s.submit("/clasi").await;
     s.choose("level", "5mg_daily").await;
@@ -368,7 +412,12 @@ async fn study_day(s: Session, app: App) {
     s.fill("planned_date", &week4.to_string()).await;
     s.fill("actual_date", &week4.to_string()).await;
     s.submit("/subjects/A-201/visits").await;
-    s.choose("nose_malar_erythema", "2").await;
+    s.fill("nose_malar_erythema", "2").await;
+    s.find("input[name=\"blank_is_clear\"]")
+        .await
+        .click()
+        .await
+        .expect("tick");
     s.shows("output[data-out=\"activity\"]", "2").await;
     s.submit("/clasi").await;
     let action = s.text("#decision dd.action").await;

@@ -193,7 +193,7 @@ async fn visit_entry_scores_clasi_and_the_panel_shows_the_protocol_decision() {
         assert!(
             no_reason
                 .body
-                .contains("<option value=\"3\" selected>3 dark red"),
+                .contains("name=\"nose_malar_erythema\" value=\"3\""),
             "typed values kept"
         );
         let mut with_reason = active.clone();
@@ -448,10 +448,26 @@ async fn bad_and_stale_clasi_come_back_with_both_versions() {
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused.body.contains("scale must be one of 0, 1, 2, got 3"),
+        refused.body.contains(
+            "&#39;3&#39; is not a level of this item; allowed: 0, 1, 2, or n (not examined)"
+        ) || refused
+            .body
+            .contains("'3' is not a level of this item; allowed: 0, 1, 2, or n (not examined)"),
         "{}",
         refused.body
     );
+    // A blank cell is not yet entered: refused unless the form says blanks are clear.
+    let blank = clasi_form("2025-01-20", &[("chest_scale", ""), ("reason", "x")]);
+    let refused = post_owned(&mut inv, &path, &blank).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("1 item is blank: type a level, or n where not examined"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"blank_is_clear-error\""));
     // Someone else saves first: a change based on version 1 shows the saved version too.
     let mut first = clasi_form("2025-01-20", &[("legs_erythema", "1")]);
     first.push(("reason".into(), "first correction".into()));
@@ -473,9 +489,61 @@ async fn bad_and_stale_clasi_come_back_with_both_versions() {
         "both versions shown"
     );
     assert!(
-        conflict.body.contains("<option value=\"2\" selected>2 red"),
+        conflict.body.contains("name=\"legs_erythema\" value=\"2\""),
         "the typed version is kept"
     );
+}
+
+/// The grid's three states of a cell stay apart: a level, n (not examined: the total that
+/// needs it is incomplete) and blank (refused, or 0 when the form says blanks are clear).
+#[tokio::test]
+async fn a_clasi_cell_is_a_level_not_examined_or_blank() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, _, week4) = two_visits(&app).await;
+    let path = format!("/subjects/A-001/visits/{week4}");
+    // A new CLASI starts blank, the totals counting blanks as clear and saying so.
+    let page = inv.get(&path).await.body;
+    assert!(
+        page.contains("name=\"nose_malar_erythema\" value=\"\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("55 items blank, counted as clear"),
+        "51 cells and 4 once-only items"
+    );
+    let mut ticked = clasi_form(
+        "2025-02-17",
+        &[
+            ("nose_malar_erythema", "2"),
+            ("arms_scale", "N"),
+            ("chest_erythema", ""),
+        ],
+    );
+    let saved = post_owned(&mut inv, &format!("{path}/clasi"), &ticked).await;
+    assert_eq!(saved.status, StatusCode::UNPROCESSABLE_ENTITY);
+    ticked.push(("blank_is_clear".into(), "on".into()));
+    let saved = post_owned(&mut inv, &format!("{path}/clasi"), &ticked).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let subject = app.store.subject_by_code("A-001").await.expect("subject");
+    let stored = app
+        .store
+        .records_of::<store::ClasiAssessment>(subject.id)
+        .await
+        .expect("clasi")
+        .into_iter()
+        .find(|record| record.data.visit_id == week4)
+        .expect("week-4 CLASI")
+        .data
+        .clasi;
+    assert_eq!(stored.areas.chest.erythema.map(|e| e.value()), Some(0));
+    assert_eq!(stored.areas.arms.scale, None, "n: not examined");
+    assert_eq!(stored.activity(), None);
+    assert_eq!(stored.damage(), Some(0));
+    // The page shows n again, and each area's row.
+    let page = inv.get(&path).await.body;
+    assert!(page.contains("name=\"arms_scale\" value=\"n\""));
+    assert!(page.contains("data-out=\"row-nose_malar-activity\">2<"));
+    assert!(page.contains("data-out=\"row-arms-activity\">—<"));
 }
 
 /// Screening form values of an eligible candidate (the shipped protocol's criteria), with
