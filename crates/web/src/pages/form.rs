@@ -19,6 +19,10 @@ pub(crate) struct Typed {
     errors: BTreeMap<String, String>,
     /// Someone else saved first: their version is shown beside this one.
     pub(crate) conflict: Option<String>,
+    /// Prefixes the element ids of a form that shares field names with another on its page
+    /// (`sledai-assessed_on` beside the CLASI's `assessed_on`): ids stay unique, names stay the
+    /// record's.
+    scope: Option<&'static str>,
 }
 
 impl Typed {
@@ -40,6 +44,20 @@ impl Typed {
                 .map(|(key, value)| (key.into(), value.into()))
                 .collect(),
         )
+    }
+
+    /// The form with its element ids prefixed by `scope`.
+    pub(crate) fn scoped(mut self, scope: &'static str) -> Typed {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// The element id of field `name`.
+    pub(crate) fn id(&self, name: &str) -> String {
+        match self.scope {
+            Some(scope) => format!("{scope}-{name}"),
+            None => name.to_owned(),
+        }
     }
 
     pub(crate) fn get(&self, name: &str) -> &str {
@@ -142,10 +160,10 @@ impl Typed {
             name,
             label,
             html! {
-                input id=(name) name=(name) type=(kind) value=(value)
+                input id=(self.id(name)) name=(name) type=(kind) value=(value)
                     step=[(kind == "number").then_some("any")]
                     aria-invalid=[self.error(name).map(|_| "true")]
-                    aria-describedby=[self.error(name).map(|_| format!("{name}-error"))];
+                    aria-describedby=[self.error(name).map(|_| format!("{}-error", self.id(name)))];
             },
         )
     }
@@ -168,7 +186,7 @@ impl Typed {
         options: &[(&str, T)],
     ) -> Markup {
         html! {
-            select id=(name) name=(name) aria-label=(label)
+            select id=(self.id(name)) name=(name) aria-label=(label)
                 aria-invalid=[self.error(name).map(|_| "true")] {
                 @for (value, text) in options {
                     option value=(value) selected[self.get(name) == *value] { (text.as_ref()) }
@@ -190,10 +208,10 @@ impl Typed {
     fn field(&self, name: &str, label: &str, control: Markup) -> Markup {
         html! {
             div.field {
-                label for=(name) { (label) }
+                label for=(self.id(name)) { (label) }
                 (control)
                 @if let Some(message) = self.error(name) {
-                    p.error id={ (name) "-error" } { (message) }
+                    p.error id={ (self.id(name)) "-error" } { (message) }
                 }
             }
         }
@@ -229,7 +247,7 @@ impl Typed {
                     p { strong { (lead) } " " (then) }
                     @for (name, message) in &self.errors {
                         @if shown.contains(&name.as_str()) {
-                            p.error { a href={ "#" (name) } { (named(name)) } ": " (message) }
+                            p.error { a href={ "#" (self.id(name)) } { (named(name)) } ": " (message) }
                         } @else {
                             p.error { (named(name)) ": " (message) }
                         }

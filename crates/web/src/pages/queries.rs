@@ -124,6 +124,7 @@ pub(crate) async fn section(
     principal: &Principal,
     subject: &Subject,
     typed: Option<Typed>,
+    answer: Option<&(i64, Typed)>,
 ) -> Result<Markup, PageError> {
     let queries = state.store.queries_of(subject.id).await?;
     let site = &subject.data.site;
@@ -149,7 +150,8 @@ pub(crate) async fn section(
                 p { "No queries." }
             }
             @for query in &queries {
-                (one(query, code, csrf, may_answer, may_close))
+                @let typed = answer.filter(|(id, _)| *id == query.id).map(|(_, typed)| typed);
+                (one(query, code, csrf, (may_answer, may_close), typed))
             }
             @if may_raise {
                 details open[typed.has_errors()] {
@@ -170,15 +172,18 @@ pub(crate) async fn section(
     })
 }
 
+/// One query with the forms the user may send; `typed` is its refused answer, if any.
 fn one(
     query: &Stored<DataQuery>,
     code: &str,
     csrf: &str,
-    may_answer: bool,
-    may_close: bool,
+    (may_answer, may_close): (bool, bool),
+    typed: Option<&Typed>,
 ) -> Markup {
     let data = &query.data;
     let base = format!("/subjects/{code}/queries/{}", query.id);
+    let field = format!("answer-{}", query.id);
+    let error = typed.and_then(|typed| typed.error("answer"));
     html! {
         article.query id={ "query-" (query.id) } data-status=(status_text(data.status)) {
             p {
@@ -192,8 +197,14 @@ fn one(
                     (form::token(csrf))
                     input type="hidden" name="version" value=(query.version);
                     div.field {
-                        label for={ "answer-" (query.id) } { "Answer" }
-                        input id={ "answer-" (query.id) } name="answer" type="text";
+                        label for=(field) { "Answer" }
+                        input id=(field) name="answer" type="text"
+                            value=(typed.map_or("", |typed| typed.get("answer")))
+                            aria-invalid=[error.map(|_| "true")]
+                            aria-describedby=[error.map(|_| format!("{field}-error"))];
+                        @if let Some(message) = error {
+                            p.error id={ (field) "-error" } { (message) }
+                        }
                     }
                     button type="submit" { "Answer query" }
                 }
@@ -302,28 +313,34 @@ async fn change(
     };
     match result {
         Ok(()) if !typed.has_errors() => {
-            Ok(Redirect::to(&format!("/subjects/{code}#queries")).into_response())
+            return Ok(Redirect::to(&format!("/subjects/{code}#queries")).into_response());
         }
-        Ok(()) => Err(PageError::Refused(format!(
-            "Query {id}: enter the answer before sending it."
-        ))),
-        Err(error) => {
-            typed.refused(error)?;
-            let messages: Vec<String> = ["answer", "status", "version", "reason"]
-                .iter()
-                .filter_map(|field| {
-                    typed
-                        .error(field)
-                        .map(|message| format!("{field}: {message}"))
-                })
-                .chain(typed.conflict.clone())
-                .collect();
-            Err(PageError::Refused(format!(
-                "Query {id} was not changed: {}",
-                messages.join("; ")
-            )))
-        }
+        Ok(()) => {}
+        Err(error) => typed.refused(error)?,
     }
+    // An answer comes back beside its query with what was typed; a refused close (someone
+    // changed the query first) says why on the page.
+    if action == Action::AnswerQuery && typed.error("answer").is_some() {
+        let forms = subjects::Forms {
+            answer: Some((id, typed)),
+            ..subjects::Forms::default()
+        };
+        let page = subjects::render(&state, &principal, &subject, forms).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let messages: Vec<String> = ["answer", "status", "version", "reason"]
+        .iter()
+        .filter_map(|field| {
+            typed
+                .error(field)
+                .map(|message| format!("{field}: {message}"))
+        })
+        .chain(typed.conflict.clone())
+        .collect();
+    Err(PageError::Refused(format!(
+        "Query {id} was not changed: {}",
+        messages.join("; ")
+    )))
 }
 
 pub(crate) async fn answer(

@@ -84,6 +84,8 @@ pub(crate) struct Forms {
     pub(crate) visit: Option<Typed>,
     pub(crate) enrol: Option<Typed>,
     pub(crate) query: Option<Typed>,
+    /// A refused answer to a query: the query's id and what was typed.
+    pub(crate) answer: Option<(i64, Typed)>,
     pub(crate) event: Option<Typed>,
     pub(crate) disposition: Option<Typed>,
     pub(crate) conmed: Option<Typed>,
@@ -140,14 +142,19 @@ pub(crate) async fn render(
     });
     let visit_form = forms.visit.unwrap_or_else(|| {
         let (name, planned) = match (data.enrolment_date, next_planned, visits.is_empty()) {
-            (Some(start), _, true) => ("Baseline".to_owned(), start.to_string()),
-            (_, Some((date, day)), _) => (format!("Week {}", day / 7), date.to_string()),
-            _ => (String::new(), String::new()),
+            (Some(start), _, true) => ("Baseline".to_owned(), Some(start)),
+            (_, Some((date, day)), _) => (format!("Week {}", day / 7), Some(date)),
+            _ => (String::new(), None),
         };
+        // A visit planned for a later day has not taken place: its date stays blank, since a
+        // date in the future would be refused.
+        let today = jiff::Zoned::now().date();
+        let text =
+            |date: Option<jiff::civil::Date>| date.map_or_else(String::new, |d| d.to_string());
         Typed::filled([
             ("name", name.clone()),
-            ("planned_date", planned.clone()),
-            ("actual_date", planned),
+            ("planned_date", text(planned)),
+            ("actual_date", text(planned.filter(|date| *date <= today))),
         ])
     });
     let forms_course = Forms {
@@ -296,7 +303,7 @@ pub(crate) async fn render(
             }
         }
 
-        (queries::section(state, principal, subject, forms.query).await?)
+        (queries::section(state, principal, subject, forms.query, forms.answer.as_ref()).await?)
     };
     Ok(layout::page(
         &format!("Subject {code}"),

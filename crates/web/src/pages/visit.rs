@@ -133,22 +133,26 @@ pub(crate) async fn render(
         }
         None => Typed::filled([("assessed_on", date_text.as_str())]),
     });
-    let sledai_form = typed.sledai.unwrap_or_else(|| {
-        let mut filled = sledai.map_or_else(
-            || {
-                let mut blank = Typed::default();
-                blank.set("recall_window", "10d");
-                blank
-            },
-            |record| forms::sledai_values(&record.data.sledai),
-        );
-        filled.set("assessed_on", date_text.clone());
-        if let Some(record) = sledai {
-            filled.set("assessed_on", record.data.assessed_on.to_string());
-            filled.set("version", record.version.to_string());
-        }
-        filled
-    });
+    // Its fields share names with the CLASI's (assessed on, reason): its ids are scoped.
+    let sledai_form = typed
+        .sledai
+        .unwrap_or_else(|| {
+            let mut filled = sledai.map_or_else(
+                || {
+                    let mut blank = Typed::default();
+                    blank.set("recall_window", "10d");
+                    blank
+                },
+                |record| forms::sledai_values(&record.data.sledai),
+            );
+            filled.set("assessed_on", date_text.clone());
+            if let Some(record) = sledai {
+                filled.set("assessed_on", record.data.assessed_on.to_string());
+                filled.set("version", record.version.to_string());
+            }
+            filled
+        })
+        .scoped("sledai");
     let sledai_score = {
         let mut copy = sledai_form.clone();
         forms::read_sledai(&mut copy).map_or_else(|| "—".to_owned(), |s| s.score().to_string())

@@ -894,6 +894,19 @@ async fn a_query_is_opened_answered_and_closed_with_its_history() {
             .next()
             .expect("id")
             .to_owned();
+        // An empty answer comes back next to its query, on the subject page.
+        let empty = coord
+            .post(
+                &format!("/subjects/A-001/queries/{id}/answer"),
+                &[("answer", "  "), ("version", "1")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            empty.body.contains(&format!("id=\"answer-{id}-error\"")),
+            "{}",
+            empty.body
+        );
         let answered = coord
             .post(
                 &format!("/subjects/A-001/queries/{id}/answer"),
@@ -1692,4 +1705,56 @@ async fn the_decided_dose_is_applied_in_one_click() {
     );
     // Applied: the page offers it no more.
     assert!(!inv.get(&path).await.body.contains("class=\"apply\""));
+}
+
+/// "Add visit" proposes the next scheduled visit; one planned for a later day has no date of
+/// its own yet (a date in the future would be refused).
+#[tokio::test]
+async fn a_visit_planned_for_later_is_proposed_without_a_date() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let coord = app
+        .store
+        .authenticate("coord_a", &password())
+        .await
+        .expect("coordinator");
+    let today = jiff::Zoned::now().date();
+    let subject = store::testing::enrolled(
+        &app.store,
+        &coord,
+        &store::SubjectData {
+            site: "A".into(),
+            code: "A-003".into(),
+            sex: store::Sex::Female,
+            birth: store::BirthOrAge::AgeYears(40),
+            subtype: None,
+            screening_date: today,
+            consent_date: Some(today),
+            enrolment_date: Some(today),
+        },
+    )
+    .await
+    .expect("enrolled");
+    let mut inv = User::new(&app, "inv_a").await;
+    let page = inv.get("/subjects/A-003").await.body;
+    assert!(page.contains(&format!(
+        "name=\"actual_date\" type=\"date\" value=\"{today}\""
+    )));
+    app.store
+        .add_visit(
+            &coord,
+            subject.id,
+            &store::VisitData {
+                name: "Baseline".into(),
+                planned_date: Some(today),
+                actual_date: Some(today),
+            },
+        )
+        .await
+        .expect("baseline");
+    let page = inv.get("/subjects/A-003").await.body;
+    let week4 = today.saturating_add(jiff::ToSpan::days(28));
+    assert!(page.contains(&format!(
+        "name=\"planned_date\" type=\"date\" value=\"{week4}\""
+    )));
+    assert!(page.contains("name=\"actual_date\" type=\"date\" value=\"\""));
 }
