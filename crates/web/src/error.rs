@@ -15,6 +15,10 @@ use crate::session;
 pub enum PageError {
     /// No live session: go to the login page.
     LoginNeeded,
+    /// The session ended (or there was none) on the way to a page: log in, then come back to
+    /// `back` (a path of this site; for a form sent after the session ended, the page it was
+    /// sent from, asked to restore what was typed).
+    SessionEnded { back: String },
     /// An administrator reset the password: go to the page that changes it.
     PasswordChangeNeeded,
     /// Nothing here, or nothing this user may see (the two look the same).
@@ -50,6 +54,18 @@ impl IntoResponse for PageError {
                     StatusCode::SEE_OTHER,
                     [
                         (LOCATION, "/login".to_owned()),
+                        (SET_COOKIE, session::clear_cookie(session::SESSION_COOKIE)),
+                    ],
+                )
+                    .into_response();
+            }
+            PageError::SessionEnded { back } => {
+                let query = serde_urlencoded::to_string([("next", back.as_str())])
+                    .unwrap_or_default();
+                return (
+                    StatusCode::SEE_OTHER,
+                    [
+                        (LOCATION, format!("/login?{query}")),
                         (SET_COOKIE, session::clear_cookie(session::SESSION_COOKIE)),
                     ],
                 )

@@ -260,6 +260,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Post, "/login", Scope::Public),
     endpoint(Get, "/static/style.css", Scope::Public),
     endpoint(Post, "/logout", Scope::LoggedIn),
+    endpoint(Get, "/session/alive", Scope::LoggedIn),
     endpoint(Get, "/", Scope::LoggedIn),
     endpoint(Get, "/account/password", Scope::LoggedIn),
     endpoint(Post, "/account/password", Scope::LoggedIn),

@@ -145,6 +145,46 @@ pub struct Principal {
     pub grants: Vec<Grant>,
     /// An administrator reset the password: only the password page until a new one is chosen.
     pub must_change_password: bool,
+    /// How long the session lasts unused: pages warn before it ends.
+    pub idle_timeout_seconds: i64,
+}
+
+/// Where to come back to after logging in again: the page asked for; for a form sent after
+/// the session ended, the page it was sent from (its `Referer`, when it is this site's), asked
+/// to restore what was typed (`static/app.js` kept it).
+fn way_back(parts: &Parts) -> String {
+    if parts.method == axum::http::Method::GET {
+        return parts
+            .uri
+            .path_and_query()
+            .map_or("/", |path| path.as_str())
+            .to_owned();
+    }
+    let host = parts.headers.get(axum::http::header::HOST);
+    let referer = parts
+        .headers
+        .get(axum::http::header::REFERER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<axum::http::Uri>().ok())
+        .filter(|uri| uri.authority().map(|a| a.as_str().as_bytes()) == host.map(|h| h.as_bytes()));
+    match referer {
+        Some(uri) => format!("{}?restore=1", uri.path()),
+        None => "/".to_owned(),
+    }
+}
+
+/// `next` when it is a path of this site (never another site's address: `//host`, `/\host`
+/// or a scheme), else the dashboard.
+pub(crate) fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n']);
+    if local && !next.starts_with("/login") {
+        next
+    } else {
+        "/"
+    }
 }
 
 /// The pages a user whose password was reset may reach before choosing a new one.
@@ -177,12 +217,15 @@ impl FromRequestParts<AppState> for Principal {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Principal, PageError> {
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(PageError::LoginNeeded)?;
+        let ended = || PageError::SessionEnded {
+            back: way_back(parts),
+        };
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(ended)?;
         let session = state
             .store
             .resume_session(token, state.config.idle_timeout_seconds, now())
             .await?
-            .ok_or(PageError::LoginNeeded)?;
+            .ok_or_else(ended)?;
         if session.must_change_password && !BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
             return Err(PageError::PasswordChangeNeeded);
         }
@@ -192,6 +235,7 @@ impl FromRequestParts<AppState> for Principal {
             csrf_token: session.csrf_token,
             grants,
             must_change_password: session.must_change_password,
+            idle_timeout_seconds: state.config.idle_timeout_seconds,
         })
     }
 }
@@ -228,6 +272,7 @@ impl FromRequestParts<AppState> for ApiPrincipal {
             csrf_token: random_token()?,
             grants,
             must_change_password: false,
+            idle_timeout_seconds: state.config.idle_timeout_seconds,
         }))
     }
 }

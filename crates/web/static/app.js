@@ -16,6 +16,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (answer) {
         if (!answer) { return; }
+        window.cletrialSessionUsed();
         for (const output of form.querySelectorAll("[data-out]")) {
           const key = output.dataset.out;
           if (Object.prototype.hasOwnProperty.call(answer, key)) {
@@ -66,4 +67,81 @@
       }
     });
   }
+})();
+
+// The session: a warning before it ends unused ("Stay signed in" restarts its idle time), and
+// a sent form's text kept in this tab so that, should the session have ended, the page it was
+// sent from gets it back after the new login (the server adds restore=1 to that address).
+// Passwords and the form's tokens are never kept.
+(function () {
+  const idle = Number(document.body.dataset.idle || 0);
+  const warning = document.getElementById("session-warning");
+  let timers = [];
+  const text = function (message) {
+    document.getElementById("session-warning-text").textContent = message;
+  };
+  const schedule = function () {
+    timers.forEach(clearTimeout);
+    if (!idle || !warning) { return; }
+    warning.hidden = true;
+    const lead = Math.min(120, idle / 2);
+    timers = [
+      setTimeout(function () {
+        text("Your session ends in " + Math.round(lead) + " seconds unless you continue.");
+        warning.hidden = false;
+      }, (idle - lead) * 1000),
+      setTimeout(function () {
+        text("Your session has ended. What you send now is kept: log in again and it comes back to check and send.");
+      }, idle * 1000),
+    ];
+  };
+  window.cletrialSessionUsed = schedule;
+  schedule();
+  const stay = document.getElementById("stay-signed-in");
+  if (stay) {
+    stay.addEventListener("click", function () {
+      fetch("/session/alive", { credentials: "same-origin" })
+        .then(function (response) { if (response.ok) { schedule(); } });
+    });
+  }
+
+  const KEY = "cletrial-unsent-form";
+  const secret = ["csrf", "once", "password"];
+  for (const form of document.querySelectorAll("main form[method=post]")) {
+    form.addEventListener("submit", function () {
+      const fields = [];
+      for (const [name, value] of new FormData(form)) {
+        if (secret.indexOf(name) < 0 && typeof value === "string") { fields.push([name, value]); }
+      }
+      sessionStorage.setItem(KEY, JSON.stringify({
+        page: location.pathname, action: form.getAttribute("action"), fields: fields,
+      }));
+    });
+  }
+  const kept = JSON.parse(sessionStorage.getItem(KEY) || "null");
+  if (!idle) { return; }  // the login page: keep it for the page after
+  sessionStorage.removeItem(KEY);
+  if (!kept || kept.page !== location.pathname
+      || new URLSearchParams(location.search).get("restore") !== "1") { return; }
+  const form = Array.from(document.querySelectorAll("main form[method=post]"))
+    .find(function (each) { return each.getAttribute("action") === kept.action; });
+  if (!form) { return; }
+  const values = new Map(kept.fields);
+  for (const field of form.elements) {
+    if (!field.name || secret.indexOf(field.name) >= 0) { continue; }
+    if (field.type === "checkbox") {
+      field.checked = values.has(field.name);
+    } else if (field.type === "radio") {
+      field.checked = values.get(field.name) === field.value;
+    } else if (values.has(field.name) && field.type !== "hidden") {
+      field.value = values.get(field.name);
+    }
+  }
+  const note = document.createElement("p");
+  note.className = "alert restored";
+  note.setAttribute("role", "status");
+  note.textContent = "Your session had ended, so this form was not saved. What you typed is back: check it and send it again.";
+  form.prepend(note);
+  form.scrollIntoView();
+  form.dispatchEvent(new Event("change", { bubbles: true }));
 })();

@@ -131,7 +131,7 @@ impl From<StoreError> for ApiError {
 impl From<PageError> for ApiError {
     fn from(error: PageError) -> ApiError {
         match error {
-            PageError::LoginNeeded => ApiError::Unauthorized,
+            PageError::LoginNeeded | PageError::SessionEnded { .. } => ApiError::Unauthorized,
             PageError::PasswordChangeNeeded => {
                 ApiError::Forbidden("change your password first".to_owned())
             }

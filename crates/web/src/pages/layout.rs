@@ -8,7 +8,8 @@ use crate::error::PageError;
 use crate::session::Principal;
 
 /// A full page: header with navigation and logout for a logged-in user, then `body` under an
-/// `h1` of `title`.
+/// `h1` of `title`. A logged-in page loads `static/app.js`, which warns before the session
+/// ends unused and keeps a sent form's text should it end.
 pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -19,8 +20,11 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                 title { (title) " · cletrial" }
                 link rel="stylesheet" href="/static/style.css";
                 link rel="icon" href="/static/icon.svg" type="image/svg+xml";
+                @if principal.is_some() {
+                    script src="/static/app.js" defer {}
+                }
             }
-            body {
+            body data-idle=[principal.map(|principal| principal.idle_timeout_seconds)] {
                 a.skip href="#main" { "Skip to content" }
                 header.bar {
                     a.brand href="/" { "cletrial" }
@@ -35,6 +39,13 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                             a href=(crate::pages::account::PASSWORD_PATH) { "Change password" }
                             button type="submit" { "Log out" }
                         }
+                    }
+                }
+                @if principal.is_some() {
+                    // Shown by app.js before the session ends unused.
+                    div #session-warning.alert role="alert" hidden {
+                        p #session-warning-text { "Your session will end soon unless you continue." }
+                        button #stay-signed-in type="button" { "Stay signed in" }
                     }
                 }
                 main #main {

@@ -3,7 +3,7 @@
 use std::sync::atomic::Ordering;
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -24,6 +24,15 @@ pub(crate) struct LoginForm {
     login: String,
     password: String,
     csrf: String,
+    /// Where the user was going when the session was needed (`session::safe_next` decides).
+    next: String,
+}
+
+/// The login page's address parameters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LoginQuery {
+    next: String,
 }
 
 /// A message next to one field of the login form.
@@ -32,7 +41,7 @@ struct FieldError {
     message: String,
 }
 
-fn login_page(login: &str, token: &str, error: Option<&FieldError>) -> Markup {
+fn login_page(login: &str, token: &str, next: &str, error: Option<&FieldError>) -> Markup {
     let field = |name: &'static str, label: &str, kind: &str, value: &str, autocomplete: &str| {
         let message = error.filter(|error| error.field == name);
         Plain {
@@ -50,8 +59,14 @@ fn login_page(login: &str, token: &str, error: Option<&FieldError>) -> Markup {
         "Log in",
         None,
         html! {
+            @if next.contains("restore=1") {
+                p.alert role="status" { "Your session had ended, so the form was not saved. Log in again: you will return to the page with what you typed, to check and send again." }
+            } @else if session::safe_next(next) != "/" {
+                p.alert role="status" { "Your session has ended. Log in again to return to the page." }
+            }
             form.login method="post" action="/login" novalidate {
                 input type="hidden" name="csrf" value=(token);
+                input type="hidden" name="next" value=(session::safe_next(next));
                 (field("login", "Login", "text", login, "username"))
                 (field("password", "Password", "password", "", "current-password"))
                 button type="submit" { "Log in" }
@@ -60,10 +75,17 @@ fn login_page(login: &str, token: &str, error: Option<&FieldError>) -> Markup {
     )
 }
 
-pub(crate) async fn form(State(state): State<AppState>) -> Result<Response, PageError> {
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, PageError> {
     let token = session::random_token()?;
     let cookie = session::set_cookie(LOGIN_COOKIE, &token, state.config.secure_cookies);
-    Ok(([(SET_COOKIE, cookie)], login_page("", &token, None)).into_response())
+    Ok((
+        [(SET_COOKIE, cookie)],
+        login_page("", &token, &query.next, None),
+    )
+        .into_response())
 }
 
 pub(crate) async fn submit(
@@ -81,7 +103,11 @@ pub(crate) async fn submit(
             field,
             message: message.to_owned(),
         };
-        Ok((status, login_page(&form.login, expected, Some(&error))).into_response())
+        Ok((
+            status,
+            login_page(&form.login, expected, &form.next, Some(&error)),
+        )
+            .into_response())
     };
     let login = form.login.trim();
     if login.is_empty() {
@@ -171,14 +197,15 @@ pub(crate) async fn submit(
     }
     // Appended: a plain header array would keep only the last Set-Cookie.
     let cookies = AppendHeaders(cookies.into_iter().map(|cookie| (SET_COOKIE, cookie)));
+    let next = session::safe_next(&form.next);
     match logged_in.failed_since_last_login {
-        None => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/")], cookies).into_response()),
-        Some(failed) => Ok((cookies, failed_logins_page(failed)).into_response()),
+        None => Ok((StatusCode::SEE_OTHER, [(LOCATION, next)], cookies).into_response()),
+        Some(failed) => Ok((cookies, failed_logins_page(failed, next)).into_response()),
     }
 }
 
 /// Told once, at the owner's next login (OWASP ASVS 2.2.1): someone tried their account.
-fn failed_logins_page(failed: FailedLogins) -> Markup {
+fn failed_logins_page(failed: FailedLogins, next: &str) -> Markup {
     let last = jiff::Timestamp::from_second(failed.last_at)
         .map(|at| at.strftime("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default();
@@ -196,7 +223,7 @@ fn failed_logins_page(failed: FailedLogins) -> Markup {
                 " to log in with your login (the last at " (last) ")."
             }
             p { "If that was not you, tell the study administrator." }
-            p { a href="/" { "Continue to the dashboard" } }
+            p { a href=(next) { (if next == "/" { "Continue to the dashboard" } else { "Continue to the page you were on" }) } }
         },
     )
 }

@@ -36,6 +36,7 @@ pub(crate) fn routes() -> Routes {
         .get(account::PASSWORD_PATH, account::form)
         .post(account::PASSWORD_PATH, account::submit)
         .get("/static/app.js", script)
+        .get("/session/alive", alive)
         .get("/static/icon.svg", icon)
         .get("/screening", screening::form_page)
         .post("/screening", screening::submit)
@@ -99,6 +100,11 @@ pub(crate) async fn subject_for(
     let subject = state.store.subject_by_code(code).await?;
     principal.require(action, Some(&subject.data.site))?;
     Ok(subject)
+}
+
+/// "Stay signed in": reading the session (the extractor) restarts its idle time.
+async fn alive(_: Principal) -> axum::http::StatusCode {
+    axum::http::StatusCode::NO_CONTENT
 }
 
 /// The page icon (so browsers find one and log no missing file).

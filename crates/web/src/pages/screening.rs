@@ -297,7 +297,6 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
                 }
             }
         }
-        script src="/static/app.js" defer {}
     };
     layout::page("Screening", Some(principal), body)
 }

@@ -449,7 +449,6 @@ pub(crate) async fn render(
                 button type="submit" { "Sign visit" }
             } }
         }
-        script src="/static/app.js" defer {}
     };
     Ok(layout::page(
         &format!("{} · {}", visit.data.name, code),

@@ -324,7 +324,9 @@ fn page_got(reply: &Reply) -> Got {
     let marked = marked_inputs(&reply.body);
     let left_out = !marked.is_empty() && marked.iter().all(|name| !["csrf", "site"].contains(name));
     match reply.status {
-        _ if reply.location() == Some("/login") => Got::Other("the login page".to_owned()),
+        _ if reply.location().is_some_and(|to| to.starts_with("/login")) => {
+            Got::Other("the login page".to_owned())
+        }
         status if status.is_success() || status.is_redirection() => Got::Accepted,
         StatusCode::UNPROCESSABLE_ENTITY if reply.body.contains("<h1>Not saved</h1>") => {
             Got::InputRefused
@@ -455,7 +457,8 @@ async fn each_kind_of_credential_opens_only_its_own_door() {
                 // A page without a session goes to the login page (a POST may be refused as a
                 // form without its token first).
                 let location = reply.headers().get("location").map(|v| v.as_bytes());
-                location == Some(b"/login".as_slice()) || reply.status() == StatusCode::FORBIDDEN
+                location.is_some_and(|location| location.starts_with(b"/login?next="))
+                    || reply.status() == StatusCode::FORBIDDEN
             };
             assert!(
                 refused,

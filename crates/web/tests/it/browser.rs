@@ -299,6 +299,55 @@ async fn a_study_day_in_the_browser() {
     }
 }
 
+/// Before a session ends unused the page warns, and "Stay signed in" restarts its idle time.
+#[tokio::test]
+async fn the_page_warns_before_the_session_ends() {
+    let config = web::Config {
+        idle_timeout_seconds: 4,
+        ..web::Config::default()
+    };
+    let app: App = crate::pages::clinical_app_with(Backend::Sqlite, config).await;
+    let driver = start_driver();
+    let client = connect(&driver).await;
+    let session = Session {
+        client,
+        base: app.base.clone(),
+        shots: screenshots_dir(),
+    };
+    let result = tokio::spawn(async move {
+        let s = session;
+        s.open("/login").await;
+        s.fill("login", "inv_a").await;
+        s.fill("password", PASSWORD).await;
+        s.submit("/login").await;
+        // Warned half-way through the idle time (the lead is at most two minutes).
+        s.shows(
+            "#session-warning-text",
+            "Your session ends in 2 seconds unless you continue.",
+        )
+        .await;
+        s.screenshot("session-warning", "body").await;
+        s.find("#stay-signed-in").await.click().await.expect("stay");
+        let warning = s.find("#session-warning").await;
+        for _ in 0..100 {
+            if !warning.is_displayed().await.expect("displayed") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(
+            !warning.is_displayed().await.expect("displayed"),
+            "hidden again"
+        );
+        s.client.close().await.expect("close the browser");
+    })
+    .await;
+    drop(driver);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
+
 async fn study_day(s: Session, app: App) {
     // Dates in the past, as the record requires: enrolment eight weeks ago, week 4 after it.
     let enrolled = today().saturating_sub(56.days());
@@ -595,6 +644,38 @@ async fn study_day(s: Session, app: App) {
     assert!(deviations.contains("eligibility waiver"), "{deviations}");
     assert!(deviations.contains("sponsor agreed"), "{deviations}");
     s.screenshot("waiver", "#deviations").await;
+
+    // The session ends while a laboratory result is being typed: sending it leads to the login
+    // page, and after logging in again the visit page comes back with what was typed.
+    s.client.goto(&week4_url).await.expect("week 4");
+    s.fill("collected_on", &week4.to_string()).await;
+    s.choose("test", "platelets").await;
+    s.fill("value", "140").await;
+    s.choose("unit", "10^9/L").await;
+    s.client
+        .delete_cookie("cletrial_session")
+        .await
+        .expect("end the session");
+    s.submit("/labs").await;
+    assert!(s.page().await.contains("the form was not saved"));
+    s.fill("login", "inv_a").await;
+    s.fill("password", PASSWORD).await;
+    s.submit("/login").await;
+    let back = s.client.current_url().await.expect("url");
+    assert_eq!(back.query(), Some("restore=1"), "{back}");
+    assert!(
+        s.text("#labs p.restored")
+            .await
+            .contains("What you typed is back")
+    );
+    let value = s.find("#labs input[name=\"value\"]").await;
+    assert_eq!(
+        value.prop("value").await.expect("value").as_deref(),
+        Some("140")
+    );
+    s.screenshot("session-restored", "#labs").await;
+    s.submit("/labs").await;
+    assert!(s.text("#labs table").await.contains("Platelet"));
 
     // The week-4 visit signed with the password typed again.
     s.client.goto(&week4_url).await.expect("week 4");

@@ -26,17 +26,78 @@ async fn login_shows_the_dashboard_and_logout_ends_the_session() {
     browser.cookies.insert(SESSION.into(), cookie);
     let replay = browser.get("/").await;
     assert_eq!(replay.status, StatusCode::SEE_OTHER);
-    assert_eq!(replay.location(), Some("/login"));
+    assert_eq!(replay.location(), Some("/login?next=%2F"));
 }
 
 #[tokio::test]
 async fn pages_need_a_login() {
     let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
     let mut browser = Browser::new(&app);
-    for path in ["/", "/subjects", "/subjects/A-001"] {
+    for (path, back) in [
+        ("/", "%2F"),
+        ("/subjects", "%2Fsubjects"),
+        ("/subjects/A-001?x=1", "%2Fsubjects%2FA-001%3Fx%3D1"),
+    ] {
         let reply = browser.get(path).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(reply.location(), Some("/login"), "{path}");
+        assert_eq!(
+            reply.location(),
+            Some(format!("/login?next={back}").as_str()),
+            "{path}"
+        );
+    }
+}
+
+/// After logging in again the user is back where they were going: the page asked for, or
+/// for a form sent after the session ended the page it came from (asked to restore what was
+/// typed). Another site's address is never a way back.
+#[tokio::test]
+async fn a_new_login_returns_to_the_page() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::new(&app);
+    let referer = format!("{}/subjects/A-001", app.base);
+    let sent = browser
+        .post(
+            "/subjects/A-001/queries",
+            &[("question", "why")],
+            &[("referer", &referer), ("origin", &app.base)],
+        )
+        .await;
+    assert_eq!(
+        sent.location(),
+        Some("/login?next=%2Fsubjects%2FA-001%3Frestore%3D1")
+    );
+    let page = browser
+        .get("/login?next=%2Fsubjects%2FA-001%3Frestore%3D1")
+        .await;
+    assert!(page.body.contains("the form was not saved"));
+    assert!(
+        page.body
+            .contains("name=\"next\" value=\"/subjects/A-001?restore=1\"")
+    );
+    for (next, to) in [
+        ("/subjects/A-001?restore=1", "/subjects/A-001?restore=1"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/login", "/"),
+    ] {
+        let mut browser = Browser::new(&app);
+        let token = browser.get("/login").await.form_token();
+        let reply = browser
+            .post(
+                "/login",
+                &[
+                    ("login", "coord_a"),
+                    ("password", PASSWORD),
+                    ("csrf", &token),
+                    ("next", next),
+                ],
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(reply.location(), Some(to), "{next}");
     }
 }
 
@@ -207,7 +268,7 @@ async fn an_idle_session_ends() {
     .expect("age the session");
     let reply = browser.get("/").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert_eq!(reply.location(), Some("/login"));
+    assert_eq!(reply.location(), Some("/login?next=%2F"));
 }
 
 #[tokio::test]
@@ -298,7 +359,7 @@ async fn a_reset_password_is_changed_before_anything_else() {
         )
         .await
         .expect("reset");
-    assert_eq!(earlier.get("/").await.location(), Some("/login"));
+    assert_eq!(earlier.get("/").await.location(), Some("/login?next=%2F"));
     let mut browser = Browser::new(&app);
     assert_eq!(
         browser.log_in("coord_a", temporary).await.location(),

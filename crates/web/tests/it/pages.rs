@@ -11,7 +11,12 @@ use crate::support::{App, Browser, Reply, password, spawn_app};
 /// The test record of `support`, with an investigator at site A (`inv_a`) and the shipped
 /// protocol of the lenalidomide trial as the study's protocol.
 pub async fn clinical_app(backend: Backend) -> App {
-    let app = spawn_app(backend, web::Config::default()).await;
+    clinical_app_with(backend, web::Config::default()).await
+}
+
+/// [`clinical_app`] with `config` (a short idle time, say).
+pub async fn clinical_app_with(backend: Backend, config: web::Config) -> App {
+    let app = spawn_app(backend, config).await;
     let admin = app
         .store
         .authenticate("admin", &password())
