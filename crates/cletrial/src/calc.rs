@@ -175,13 +175,7 @@ fn input_error(error: InputError) -> CliError {
 
 /// Names the option a lab error comes from.
 fn lab_error(error: LabError) -> CliError {
-    let flag = match &error {
-        LabError::UnknownTest(_) => "--test",
-        LabError::UnknownUnit(_) | LabError::UnitDoesNotFit { .. } => "--unit",
-        LabError::OutOfRange { what: "LLN", .. } => "--lln",
-        LabError::OutOfRange { .. } => "--value",
-    };
-    CliError::input(format!("{flag}: {error}"))
+    CliError::input(format!("--{}: {error}", error.field().name()))
 }
 
 fn number(flag: &str, text: &str) -> Result<f64, CliError> {

@@ -10,11 +10,16 @@
 //!   §7.3, closed). The two parts of them that are computable: [`weight_loss_grade`] and
 //!   [`diarrhea_grade`].
 //!
+//! - Plausibility of a lab value and LLN per test and unit ([`LabTest::plausible`]): a number
+//!   typed in another unit than the one given is refused by [`grade_lab`], naming the unit it
+//!   was likely typed in (a check of the unit, not a clinical range).
+//!
 //! Terms and lab tests are typed text matched through [`crate::vocabulary`]: the id or the
 //! printed text, in any case and spacing; anything else is refused naming the nearest.
 //!
 //! Pinned to v5.0: v6.0 (2025) rewords several terms [INSTRUMENTS.md §3.1].
 
+mod plausible;
 mod terms;
 
 use std::fmt;
@@ -22,6 +27,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use plausible::{Implausible, LabField, Plausible, Span};
 pub use terms::CtcaeTerm;
 
 use crate::vocabulary::{self, Unknown};
@@ -268,7 +274,28 @@ pub enum LabError {
         minimum: f64,
         value: f64,
     },
+    /// A value or LLN outside what its test can plausibly be in its unit ([`LabTest::plausible`]):
+    /// "hemoglobin 75 g/dL is not plausible (allowed 1-25 g/dL); did you mean 75 g/L (= 7.5
+    /// g/dL)?".
+    #[error("{0}")]
+    Implausible(Implausible),
 }
+
+impl LabError {
+    /// The field of a lab result the error is about, for a caller to point at it.
+    pub fn field(&self) -> LabField {
+        match self {
+            LabError::UnknownTest(_) => LabField::Test,
+            LabError::UnknownUnit(_) | LabError::UnitDoesNotFit { .. } => LabField::Unit,
+            LabError::OutOfRange { what: LLN, .. } => LabField::Lln,
+            LabError::OutOfRange { .. } => LabField::Value,
+            LabError::Implausible(implausible) => implausible.field,
+        }
+    }
+}
+
+/// What [`LabError::OutOfRange`] calls the lower limit of normal.
+const LLN: &str = "LLN";
 
 fn units_text(units: &[LabUnit]) -> String {
     units
@@ -311,7 +338,9 @@ fn measurement(what: &'static str, value: f64, minimum: f64) -> Result<f64, LabE
 /// `1.5` exactly; round to the laboratory's reported precision before calling
 /// (admiral rounds to 15 significant digits, which changes no reported value).
 ///
-/// Errors: a unit that does not fit the test; a value or LLN that is negative or not finite.
+/// Errors: a unit that does not fit the test; a value or LLN that is negative or not finite, or
+/// not plausible for the test in the unit ([`LabTest::plausible`], which names the unit the number
+/// was likely typed in).
 pub fn grade_lab(
     test: LabTest,
     value: f64,
@@ -320,7 +349,11 @@ pub fn grade_lab(
 ) -> Result<Option<CtcaeGrade>, LabError> {
     let cut_offs = test.cut_offs(unit)?;
     let value = measurement("value", value, 0.0)?;
-    let lln = lln.map(|lln| measurement("LLN", lln, 0.0)).transpose()?;
+    let lln = lln.map(|lln| measurement(LLN, lln, 0.0)).transpose()?;
+    plausible::check(test, unit, LabField::Value, value)?;
+    if let Some(lln) = lln {
+        plausible::check(test, unit, LabField::Lln, lln)?;
+    }
     if let Some(&(grade, _)) = cut_offs.iter().find(|&&(_, cut)| value < cut) {
         return Ok(Some(grade));
     }

@@ -514,8 +514,12 @@ impl LabRecord {
     /// Checks the value (unit, range) by grading it, and gives the grade.
     fn check(&self, index: usize) -> Result<Option<CtcaeGrade>, HistoryError> {
         check_date(|| format!("labs[{index}].date"), self.date)?;
-        instruments::ctcae::grade_lab(self.test, self.value, self.unit, self.lln)
-            .map_err(|problem| error(format!("labs[{index}]"), problem.to_string()))
+        instruments::ctcae::grade_lab(self.test, self.value, self.unit, self.lln).map_err(
+            |problem| {
+                let field = problem.field().name();
+                error(format!("labs[{index}].{field}"), problem.to_string())
+            },
+        )
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use instruments::ctcae::{CtcaeGrade, LabError, LabTest, LabUnit, grade_lab};
+use instruments::ctcae::{CtcaeGrade, LabTest, LabUnit, grade_lab};
 use jiff::civil::Date;
 use protocol::Protocol;
 
@@ -72,14 +72,7 @@ impl LabResult {
             unit,
             self.lln.as_ref().map(Decimal::as_f64),
         )
-        .map_err(|error| {
-            let field = match &error {
-                LabError::UnitDoesNotFit { .. } | LabError::UnknownUnit(_) => "unit",
-                LabError::OutOfRange { what: "LLN", .. } => "lln",
-                _ => "value",
-            };
-            StoreError::invalid(field, error.to_string())
-        })
+        .map_err(|error| StoreError::invalid(error.field().name(), error.to_string()))
     }
 }
 

@@ -286,6 +286,26 @@ fn grade_bad_input_exits_2_naming_the_option() {
         ],
         "--lln",
     );
+    // A number typed in another unit than --unit: refused naming the likely unit.
+    check(
+        &[
+            "--test",
+            "neutrophils",
+            "--value",
+            "1000",
+            "--unit",
+            "/mm3",
+            "--lln",
+            "1.8",
+        ],
+        "--lln: 1.8 /mm3 is not a plausible lower limit of normal for neutrophils (allowed \
+         500-5000 /mm3); did you mean 1.8 10^9/L (= 1800 /mm3)?",
+    );
+    check(
+        &["--test", "hemoglobin", "--value", "75", "--unit", "g/dL"],
+        "--value: hemoglobin 75 g/dL is not plausible (allowed 1-25 g/dL); did you mean 75 \
+         g/L (= 7.5 g/dL)?",
+    );
 }
 
 #[test]

@@ -124,6 +124,8 @@ S01-009,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,4.0,10^9/L,1.8,7.5
 S01-001,baseline_arm_1,labs,1,15/01/2024,15/01/2024,1,3.2,10^9/L,1.8,7.5
 S01-003,baseline_arm_1,labs,1,21/02/2024,21/02/2024,1,2.0,g/dL,,
 S01-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
+S01-002,baseline_arm_1,labs,3,05/02/2024,05/02/2024,1,1000,/mm3,1.8,7500
+S01-002,baseline_arm_1,labs,4,05/02/2024,05/02/2024,2,150,/mm3,150000,400000
 ";
     let run = cli.import(&cli.write("bad.csv", text), &example("labs.toml"));
     assert_eq!(run.status, 1, "{run:?}");
@@ -148,7 +150,7 @@ S01-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
         .collect();
     let lines: Vec<i64> = rejected.iter().map(|(line, ..)| *line).collect();
     // Line 2 is good; every other line is refused (line 8 repeats line 2's key).
-    assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9, 10], "{report:#}");
+    assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "{report:#}");
     let expect = [
         (3, "lab_date", "not a date"),
         (4, "redcap_event_name", "not in the code list"),
@@ -158,7 +160,21 @@ S01-003,baseline_arm_1,labs,2,21/02/2024,21/02/2099,2,200,10^9/L,150,400
         (8, "", "same key as line 2"),
         (9, "lab_unit", "g/dL"),
         (10, "lab_date", "in the future"),
+        // Numbers typed in another unit than the row's: refused naming the likely unit.
+        (
+            11,
+            "lab_lln",
+            "1.8 /mm3 is not a plausible lower limit of normal for neutrophils (allowed \
+             500-5000 /mm3); did you mean 1.8 10^9/L (= 1800 /mm3)?",
+        ),
+        (
+            12,
+            "lab_value",
+            "platelets 150 /mm3 is not plausible (allowed 0 or 1000-5000000 /mm3); did you \
+             mean 150 10^9/L (= 150000 /mm3)?",
+        ),
     ];
+    assert_eq!(expect.len(), rejected.len(), "{report:#}");
     for ((line, column, needle), (got_line, got_column, reason)) in expect.iter().zip(&rejected) {
         assert_eq!((line, *column), (got_line, got_column.as_str()), "{reason}");
         assert!(reason.contains(needle), "line {line}: {reason}");

@@ -258,6 +258,16 @@ fn decide_bad_input_is_one_line_naming_the_field() {
         Some(&lab.to_string()),
     )
     .input_error("labs[0].test: unknown lab test 'neutrofils'; nearest: neutrophils");
+    // A number typed in another unit than the record's: refused naming the likely unit.
+    let lab = json!({"start_date": "2010-01-04", "labs": [{"date": "2010-02-01", "test": "neutrophils", "value": 1000, "unit": "/mm3", "lln": 1.8}]});
+    cletrial(
+        &["decide", "--protocol", "nct01408199", "--history", "-"],
+        Some(&lab.to_string()),
+    )
+    .input_error(
+        "labs[0].lln: 1.8 /mm3 is not a plausible lower limit of normal for neutrophils \
+         (allowed 500-5000 /mm3); did you mean 1.8 10^9/L (= 1800 /mm3)?",
+    );
 }
 
 /// The term as the adverse-event form prints it fires the thalidomide cohort's neuropathy stop

@@ -12,6 +12,10 @@ use proptest::prelude::*;
 
 use CtcaeGrade::{G0, G1, G2, G3, G4, G5};
 
+fn lab(test: &str) -> LabTest {
+    test.parse().unwrap()
+}
+
 #[track_caller]
 fn check(test: &str, value: f64, unit: &str, lln: Option<f64>, expect: Option<CtcaeGrade>) {
     let test: LabTest = test.parse().unwrap();
@@ -80,8 +84,10 @@ const CUT_OFFS: &[CutOff] = &[
 fn every_cut_off_on_both_sides_in_every_unit() {
     for row in CUT_OFFS {
         for unit in row.units {
-            // An LLN far above every cut-off, so "above the cut" lands in grade 1 at worst.
-            let lln = Some(1e9);
+            // The highest plausible LLN, above every cut-off, so "above the cut" lands in grade 1
+            // at worst.
+            let plausible = lab(row.test).plausible(unit.parse().unwrap()).unwrap();
+            let lln = Some(plausible.lln.high);
             check(row.test, row.at, unit, lln, Some(row.above_cut));
             check(row.test, row.just_below, unit, lln, Some(row.below_cut));
         }
@@ -100,7 +106,10 @@ fn lowest_values_take_the_highest_lab_grade() {
         ("hemoglobin", "g/L", G3),
         ("hemoglobin", "mmol/L", G3),
     ] {
-        check(test, 0.0, unit, None, Some(top));
+        // The lowest plausible value: 0 for a count, 1 g/dL of haemoglobin.
+        let lowest = lab(test).plausible(unit.parse().unwrap()).unwrap().value;
+        let lowest = if lowest.zero { 0.0 } else { lowest.low };
+        check(test, lowest, unit, None, Some(top));
     }
 }
 
@@ -173,7 +182,7 @@ fn negative_or_non_finite_values_and_llns_are_refused() {
     }
     // Zero is a value a lab can report.
     assert_eq!(
-        grade_lab(LabTest::Neutrophils, 0.0, LabUnit::PerMm3, Some(0.0)),
+        grade_lab(LabTest::Neutrophils, 0.0, LabUnit::PerMm3, Some(1800.0)),
         Ok(Some(G4))
     );
 }

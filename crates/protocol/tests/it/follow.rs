@@ -58,10 +58,11 @@ struct Day {
     later: i64,
 }
 
-const TESTS: [LabTest; 3] = [
-    LabTest::Neutrophils,
-    LabTest::Leukocytes,
-    LabTest::Platelets,
+/// The tests, each with a factor on the drawn count (/mm3) and a plausible LLN.
+const TESTS: [(LabTest, f64, f64); 3] = [
+    (LabTest::Neutrophils, 1.0, 1500.0),
+    (LabTest::Leukocytes, 1.0, 1500.0),
+    (LabTest::Platelets, 50.0, 150_000.0),
 ];
 const TERMS: [Option<&str>; 3] = [
     None,
@@ -179,12 +180,13 @@ fn run(protocol: &Protocol, days: &[Day], woman: bool) -> Result<Vec<String>, Te
                 .expect("in date order");
         }
         if let Some((test, value)) = day.lab {
+            let (test, factor, lln) = TESTS[test];
             let lab = LabRecord {
                 date: today,
-                test: TESTS[test],
-                value,
+                test,
+                value: value * factor,
                 unit: LabUnit::PerMm3,
-                lln: Some(1500.0),
+                lln: Some(lln),
             };
             let grade = follow.add_lab(lab).expect("in date order");
             let graded = grade_lab(lab.test, lab.value, lab.unit, lab.lln).expect("valid");
@@ -351,8 +353,8 @@ fn records_out_of_date_order_or_contradicting_are_refused_and_change_nothing() {
             f.add_lab(lab("2010-02-01", LabTest::Neutrophils, -5.0))
                 .map(drop)
         },
-        "labs[0]",
-        "",
+        "labs[0].value",
+        "value must be a finite number of at least 0, got -5",
     );
     check_refused(
         |f| {

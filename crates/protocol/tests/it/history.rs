@@ -97,14 +97,14 @@ fn bad_records_name_their_field() {
             "labs",
             json!([{"date": "2010-02-01", "test": "neutrophils", "value": 1200, "unit": "g/dL"}]),
         ),
-        "labs[0]: unit 'g/dL' does not fit",
+        "labs[0].unit: unit 'g/dL' does not fit",
     );
     check(
         with(
             "labs",
             json!([{"date": "2010-02-01", "test": "neutrophils", "value": -5, "unit": "/mm3"}]),
         ),
-        "labs[0]: value must be a finite number",
+        "labs[0].value: value must be a finite number",
     );
     check(
         with("clasi", json!([{"date": "1850-02-01", "activity": 3}])),

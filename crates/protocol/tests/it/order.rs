@@ -126,7 +126,8 @@ fn random_history() -> impl Strategy<Value = (Value, i64)> {
         prop::collection::vec(0usize..6, 8),
         days(6),
         prop::collection::vec(0u8..=30, 6),
-        prop::collection::vec((0i64..400, 0usize..3, 0.0f64..300_000.0), 0..8),
+        // Plausible counts of every test (/mm3): 0, or 1,000 and more (`LabTest::plausible`).
+        prop::collection::vec((0i64..400, 0usize..3, prop_oneof![Just(0.0f64), 1000.0f64..300_000.0]), 0..8),
         prop::collection::vec((0i64..400, 0usize..6, 1u8..=5), 0..4),
         0i64..450,
     )

@@ -133,3 +133,23 @@ fn the_papers_totals_come_out_of_the_replays() {
     );
     assert!(p15.decisions.iter().all(|d| d.phase != Phase::Stopped));
 }
+
+/// The demo's courses go through the engine's record checks: a lab typed in another unit than
+/// its own is refused naming the field and the likely unit, as on every other channel.
+#[test]
+fn a_course_with_an_implausible_lab_is_refused() {
+    let protocol = shipped("nct01408199");
+    let (file, text) = simulate::published::COURSES[0];
+    let mut course: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    course["labs"] =
+        serde_json::json!([{"week": 2, "test": "hemoglobin", "value": 75, "unit": "g/dL"}]);
+    let course = Course::parse(file, &course.to_string()).expect("parses");
+    let error = replay_course(&protocol, &course, date("2009-02-02"), protocol::decide)
+        .err()
+        .expect("refused");
+    assert_eq!(
+        error.to_string(),
+        "labs[0].value: hemoglobin 75 g/dL is not plausible (allowed 1-25 g/dL); did you mean \
+         75 g/L (= 7.5 g/dL)?"
+    );
+}

@@ -127,12 +127,14 @@ fn history(
             }
             Record::Lab { week, test, value } => {
                 let test = LabTest::ALL[test];
+                // Plausible values (`LabTest::plausible`): haemoglobin 1 g/dL and more, counts of
+                // at least their analysers' resolution.
                 let (value, unit) = if test == LabTest::Hemoglobin {
-                    (f64::from(value % 160) / 10.0, "g/dL")
+                    (1.0 + f64::from(value % 150) / 10.0, "g/dL")
                 } else if test == LabTest::Platelets {
-                    (f64::from(value) * 40.0, "/mm3")
+                    (1000.0 + f64::from(value) * 40.0, "/mm3")
                 } else {
-                    (f64::from(value), "/mm3")
+                    (f64::from(value.max(10)), "/mm3")
                 };
                 labs.push(json!({
                     "date": on(index, week).to_string(),

@@ -152,3 +152,21 @@ fn nerve_conduction_studies_confirm_as_the_cohort_did() {
         "{confirmed} of {studied} confirmed; the cohort: 5 of 11"
     );
 }
+
+/// The simulator's counts go through the engine's record checks: a model whose lower limit of
+/// normal is in another unit than its counts (10^9/L beside /mm3) is refused naming the field
+/// and the likely unit, never graded.
+#[test]
+fn a_model_with_an_implausible_lab_is_refused() {
+    let protocol = shipped("nct01408199");
+    let mut model = Model::lenalidomide(TimeToCrSource::Text);
+    model.neutrophils_lln = 2.0;
+    let error = simulate_patient(&protocol, &model, (1, 0, 0), START, |_| {})
+        .err()
+        .expect("refused");
+    assert_eq!(
+        error.to_string(),
+        "labs[0].lln: 2 /mm3 is not a plausible lower limit of normal for neutrophils (allowed \
+         500-5000 /mm3); did you mean 2 10^9/L (= 2000 /mm3)?"
+    );
+}

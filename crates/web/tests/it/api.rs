@@ -1166,6 +1166,19 @@ async fn bad_input_names_the_field() {
                    "unit": "/mm3"}),
             "unit",
         ),
+        // A number typed in another unit than the one sent: refused naming the likely unit.
+        (
+            &format!("/subjects/A-001/visits/{visit}/labs"),
+            json!({"collected_on": "2025-03-01", "test": "neutrophils", "value": "1000",
+                   "unit": "/mm3", "lln": "1.8"}),
+            "lln",
+        ),
+        (
+            &format!("/subjects/A-001/visits/{visit}/labs"),
+            json!({"collected_on": "2025-03-01", "test": "hemoglobin", "value": "75",
+                   "unit": "g/dL"}),
+            "value",
+        ),
         (
             &format!("/subjects/A-001/visits/{visit}/clasi"),
             json!({"assessed_on": "2025-03-01", "clasi": {"areas": {"scalp": {"scarring": 1}}}}),
@@ -1204,6 +1217,10 @@ async fn bad_input_names_the_field() {
     for needle in [
         "unknown lab test 'neutrofils'; nearest: neutrophils",
         "allowed: mg/dL, g/L",
+        "1.8 /mm3 is not a plausible lower limit of normal for neutrophils (allowed 500-5000 \
+         /mm3); did you mean 1.8 10^9/L (= 1800 /mm3)?",
+        "hemoglobin 75 g/dL is not plausible (allowed 1-25 g/dL); did you mean 75 g/L (= 7.5 \
+         g/dL)?",
     ] {
         assert!(
             messages.iter().any(|message| message.contains(needle)),

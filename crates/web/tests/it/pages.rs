@@ -376,6 +376,47 @@ async fn sledai_labs_and_live_answers_use_the_instruments() {
             "{test} is kept"
         );
     }
+    // A number typed in another unit than the one chosen: refused next to its field, naming
+    // the likely unit, everything typed kept.
+    for (sent, field, needle) in [
+        (
+            [
+                ("test", "neutrophils"),
+                ("value", "1000"),
+                ("unit", "/mm3"),
+                ("lln", "1.8"),
+            ],
+            "lln",
+            "1.8 /mm3 is not a plausible lower limit of normal for neutrophils (allowed \
+             500-5000 /mm3); did you mean 1.8 10^9/L (= 1800 /mm3)?",
+        ),
+        (
+            [
+                ("test", "hemoglobin"),
+                ("value", "75"),
+                ("unit", "g/dL"),
+                ("lln", "12"),
+            ],
+            "value",
+            "hemoglobin 75 g/dL is not plausible (allowed 1-25 g/dL); did you mean 75 g/L \
+             (= 7.5 g/dL)?",
+        ),
+    ] {
+        let mut form = vec![("collected_on", "2025-01-20")];
+        form.extend(sent);
+        let refused = inv.post(&format!("{path}/labs"), &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let message = after(&refused.body, &format!("id=\"{field}-error\""));
+        assert!(message.contains(needle), "{field}: {message}");
+        for (name, typed) in &sent[1..] {
+            let kept = if *name == "unit" {
+                format!("<option value=\"{typed}\" selected>")
+            } else {
+                format!("value=\"{typed}\"")
+            };
+            assert!(refused.body.contains(&kept), "{name} {typed} is kept");
+        }
+    }
     // The live answers, each side of a boundary.
     #[track_caller]
     fn check(reply: &Reply, expect: &str) {
