@@ -448,6 +448,9 @@ impl Listing {
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
+    /// The program and version that wrote the report, e.g. `cletrial 0.9.0 (abc1234
+    /// 2026-12-06)`: set by the caller (this crate cannot know its build), empty until then.
+    pub written_by: String,
     pub study: String,
     pub title: String,
     pub source: Source,
@@ -969,6 +972,7 @@ impl<W: Write> Builder<W> {
         };
         let listing = Listing::new(enrolled, self.datasets.subjects.len(), self.swimmer.len());
         let report = Report {
+            written_by: String::new(),
             study: self.study,
             title: self.title,
             source: self.source,

@@ -16,6 +16,7 @@ use store::stream::{Entity, Reader, Record};
 use store::{DbUrl, Meaning, Store, Ty, Value};
 
 use crate::io::{CliError, CmdResult, print_json};
+use crate::version::{VERSION, WRITTEN_BY};
 
 /// Audit events read per page.
 const EVENTS_PER_PAGE: i64 = 5000;
@@ -122,7 +123,7 @@ async fn export(
             );
             let rows = tables.finish().map_err(export_error)?;
             let dictionary = files.open("dictionary.csv").map_err(export_error)?;
-            tidy::write_dictionary(&forms, dictionary).map_err(export_error)?;
+            tidy::write_dictionary(&forms, WRITTEN_BY, dictionary).map_err(export_error)?;
             let codes = files.open("missing_codes.csv").map_err(export_error)?;
             tidy::write_missing_codes(codes).map_err(export_error)?;
             let text = reader
@@ -171,7 +172,7 @@ async fn export(
         Format::Odm => {
             let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
             let file = files.open("odm.xml").map_err(export_error)?;
-            let mut odm = export::odm::OdmWriter::new(file, &study, &forms, &created)
+            let mut odm = export::odm::OdmWriter::new(file, &study, &forms, &created, VERSION)
                 .map_err(export_error)?;
             subjects = Some(
                 each_casebook(&mut reader, &forms, page, true, |book| odm.casebook(book)).await?,
@@ -194,7 +195,9 @@ async fn export(
             json!({"events": trail.finish().map_err(export_error)?})
         }
     };
+    files.names.push(MANIFEST_FILE.to_owned());
     let mut summary = json!({
+        "written_by": WRITTEN_BY,
         "format": format!("{format:?}").to_lowercase(),
         "out": dir.display().to_string(),
         "study": study.code,
@@ -206,7 +209,19 @@ async fn export(
     if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
         summary.extend(count.clone());
     }
+    write_manifest(dir, &summary)?;
     Ok(summary)
+}
+
+/// Writes `export.json` beside the files: what was exported, by which version of cletrial.
+pub(crate) fn write_manifest(dir: &Path, summary: &serde_json::Value) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(summary).map_err(anyhow::Error::from)?;
+    std::fs::write(dir.join(MANIFEST_FILE), text + "\n").map_err(|error| {
+        CliError::Other(anyhow::format_err!(
+            "cannot write '{}': {error}",
+            dir.join(MANIFEST_FILE).display()
+        ))
+    })
 }
 
 /// Hands every subject's casebook to `write`, a page at a time; returns the number of subjects.
@@ -258,6 +273,8 @@ pub(crate) const PROTOCOL_FILE: &str = "protocol.toml";
 /// Beside the tidy tables: what the cohort is (`record`, `demo` or `synthetic`), which the report
 /// prints in its header.
 pub(crate) const COHORT_FILE: &str = "cohort.txt";
+/// Beside every export's files: the summary `export` prints, with the version that wrote them.
+pub(crate) const MANIFEST_FILE: &str = "export.json";
 /// The study codes of `cletrial demo` end in this.
 pub(crate) const DEMO_SUFFIX: &str = "-demo";
 

@@ -15,6 +15,7 @@ mod simulate_cmd;
 mod stats_cmd;
 mod store_cmd;
 mod token_cmd;
+mod version;
 
 use std::process::ExitCode;
 
@@ -29,7 +30,7 @@ use crate::io::CmdResult;
 /// output. Bad input exits with status 2 and one line on standard error naming the field and what
 /// is allowed. Example inputs are in the repository's `examples/` folder.
 #[derive(Debug, Parser)]
-#[command(name = "cletrial", version, propagate_version = true, term_width = 0)]
+#[command(name = "cletrial", version = version::VERSION, propagate_version = true, term_width = 0)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

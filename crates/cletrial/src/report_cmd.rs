@@ -154,6 +154,10 @@ pub fn run(args: ReportArgs) -> CmdResult {
             report
         }
     };
+    let report = Report {
+        written_by: crate::version::WRITTEN_BY.to_owned(),
+        ..report
+    };
     write_report(&report, &args.out)
 }
 

@@ -413,11 +413,21 @@ fn run_to_tidy(plan: &Plan, dir: &Path, omit: &[tidy_out::Omit], bar: &ProgressB
         file.flush().map_err(write_error)?;
     }
     let dictionary = create(&dir.join("dictionary.csv"))?;
-    export::tidy::write_dictionary(&forms, dictionary).map_err(anyhow::Error::from)?;
+    export::tidy::write_dictionary(&forms, crate::version::WRITTEN_BY, dictionary)
+        .map_err(anyhow::Error::from)?;
     let codes = create(&dir.join("missing_codes.csv"))?;
     export::tidy::write_missing_codes(codes).map_err(anyhow::Error::from)?;
     std::fs::write(dir.join(PROTOCOL_FILE), &plan.protocol_text).map_err(write_error)?;
     std::fs::write(dir.join(crate::export_cmd::COHORT_FILE), "synthetic\n").map_err(write_error)?;
+    crate::export_cmd::write_manifest(
+        dir,
+        &serde_json::json!({
+            "written_by": crate::version::WRITTEN_BY,
+            "format": "csv",
+            "study": plan.protocol.id(),
+            "source": "cletrial simulate --format tidy",
+        }),
+    )?;
     print_cohort(plan, cohort)
 }
 

@@ -95,12 +95,15 @@ const CL_MISSING: &str = "CL.MISSING";
 
 impl<W: Write> OdmWriter<W> {
     /// Writes the root element, the study's metadata and the administrative data, and opens the
-    /// clinical data. `created` is the file's creation time (UTC, RFC 3339).
+    /// clinical data. `created` is the file's creation time (UTC, RFC 3339); `version` the
+    /// writing program's version, stamped as the SourceSystemVersion of SourceSystem cletrial
+    /// (`0.9.0 (abc1234 2026-12-06)`).
     pub fn new(
         mut out: W,
         study: &StudyInfo,
         forms: &Forms,
         created: &str,
+        version: &str,
     ) -> Result<OdmWriter<W>, ExportError> {
         let code = escape(&study.code);
         let study_oid = format!("ST.{code}");
@@ -109,7 +112,7 @@ impl<W: Write> OdmWriter<W> {
         writeln!(
             out,
             r#"<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Transactional" Archival="Yes" Granularity="All" FileOID="cletrial.{code}.{created}" CreationDateTime="{created}" Originator="cletrial" SourceSystem="cletrial" SourceSystemVersion="{}">"#,
-            env!("CARGO_PKG_VERSION")
+            escape(version)
         )?;
         writeln!(out, r#"  <Study OID="{study_oid}">"#)?;
         writeln!(

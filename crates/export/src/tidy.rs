@@ -469,8 +469,13 @@ pub fn humanize(name: &str) -> String {
 }
 
 /// The data dictionary: every column of every table, its type, what it holds and the values it
-/// allows, then the missing-value codes.
-pub fn write_dictionary<W: Write>(forms: &Forms, out: W) -> Result<(), ExportError> {
+/// allows, then the missing-value codes; its last row names the program that wrote the tables
+/// (`written_by`, e.g. `cletrial 0.9.0 (abc1234 2026-12-06)`) in its description.
+pub fn write_dictionary<W: Write>(
+    forms: &Forms,
+    written_by: &str,
+    out: W,
+) -> Result<(), ExportError> {
     let mut table = csv::Writer::from_writer(out);
     table.write_record([
         "table",
@@ -524,6 +529,8 @@ pub fn write_dictionary<W: Write>(forms: &Forms, out: W) -> Result<(), ExportErr
             ])?;
         }
     }
+    let written_by = format!("Written by {written_by}");
+    table.write_record(["", "", "", "", written_by.as_str(), ""])?;
     table.flush()?;
     Ok(())
 }
@@ -781,7 +788,8 @@ mod tests {
     #[test]
     fn dictionary_lists_every_column_and_the_codes() {
         let mut out = Vec::new();
-        write_dictionary(&forms(), &mut out).expect("dictionary");
+        write_dictionary(&forms(), "cletrial 0.9.0 (abc1234 2026-12-06)", &mut out)
+            .expect("dictionary");
         let text = String::from_utf8(out).expect("utf-8");
         assert!(text.starts_with("table,column,type,required,description,allowed\n"));
         assert!(text.contains(
@@ -789,6 +797,7 @@ mod tests {
         ));
         assert!(text.contains("visit.csv,actual_date,date,no,Actual date,"));
         assert!(!text.contains("lab.csv,visit_id"));
+        assert!(text.ends_with(",,,,Written by cletrial 0.9.0 (abc1234 2026-12-06),\n"));
         let mut codes = Vec::new();
         write_missing_codes(&mut codes).expect("codes");
         assert_eq!(

@@ -134,6 +134,13 @@ fn html(report: &Report, sections: &[Section]) -> String {
         s = escape(&report.study),
         src = escape(source_line(report)),
     );
+    if !report.written_by.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Written by {}.</p>",
+            escape(&report.written_by)
+        );
+    }
     for section in sections {
         let _ = writeln!(out, "<h2>{}</h2>", escape(&section.heading));
         if !section.paragraph.is_empty() {
@@ -189,6 +196,9 @@ fn markdown(report: &Report, sections: &[Section]) -> String {
         report.title,
         source_line(report)
     );
+    if !report.written_by.is_empty() {
+        let _ = write!(out, "\nWritten by {}.\n", report.written_by);
+    }
     for section in sections {
         let _ = write!(out, "\n## {}\n\n", section.heading);
         if !section.paragraph.is_empty() {

@@ -20,7 +20,7 @@ use instruments::ctcae::CtcaeGrade;
 use instruments::input::{read_clasi, read_sledai};
 use jiff::civil::Date;
 
-use crate::support::{Run, cletrial, workspace_root};
+use crate::support::{Run, cletrial, workspace_root, written_by};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -646,6 +646,43 @@ fn a_missing_database_is_refused() {
         None,
     )
     .input_error("db");
+}
+
+/// Every export records the version of cletrial that wrote it: `export.json` beside the files
+/// of every format, the tidy dictionary's last row and ODM's SourceSystemVersion.
+#[test]
+fn every_export_records_the_version_that_wrote_it() {
+    let db = TestDb::new(Backend::Sqlite);
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(study(&db));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path();
+    let written_by = written_by();
+    let version = format!("{} (", env!("CARGO_PKG_VERSION"));
+    assert!(
+        written_by.starts_with(&format!("cletrial {version}")),
+        "{written_by}"
+    );
+    for format in ["csv", "sdtm", "xpt", "odm", "audit"] {
+        let summary = export(&db, format, out);
+        assert_eq!(summary["written_by"], written_by.as_str(), "{format}");
+        let manifest: serde_json::Value =
+            serde_json::from_str(&read(out, format, "export.json")).expect("export.json");
+        assert_eq!(manifest, summary, "{format}");
+    }
+    let dictionary = read(out, "csv", "dictionary.csv");
+    assert!(
+        dictionary.ends_with(&format!(",,,,Written by {written_by},\n")),
+        "{dictionary}"
+    );
+    let odm = read(out, "odm", "odm.xml");
+    let stamp = format!(
+        r#"SourceSystem="cletrial" SourceSystemVersion="{}">"#,
+        &written_by["cletrial ".len()..]
+    );
+    assert!(odm.contains(&stamp), "odm.xml lacks {stamp}");
+    assert!(odm.contains(&format!("SourceSystemVersion=\"{version}")));
 }
 
 macro_rules! both_backends {

@@ -17,7 +17,7 @@ use instruments::subtype::Subtype;
 use jiff::civil::Date;
 use serde_json::Value;
 
-use crate::support::{cletrial, workspace_root};
+use crate::support::{cletrial, versionless, workspace_root, written_by};
 
 fn snapshot_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,7 +31,7 @@ fn check_snapshots(out: &Path, name: &str, files: &[&str]) {
     let dir = snapshot_dir(name);
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     for file in files {
-        let got = std::fs::read_to_string(out.join(file)).expect("report file");
+        let got = versionless(&std::fs::read_to_string(out.join(file)).expect("report file"));
         let path = dir.join(file.replace('/', "__"));
         if update {
             std::fs::create_dir_all(&dir).expect("snapshot dir");
@@ -122,6 +122,17 @@ fn published_cohort_report_agrees_with_the_paper() {
     assert_eq!(b["female"]["n"].as_u64(), Some(15));
     // Adverse events in 2 of 15 (13%).
     near(&results["safety"]["patients_with_any"]["percent"], 13.333);
+    // The version that wrote it, in every file a reader opens.
+    let written_by = written_by();
+    assert!(written_by.starts_with(&format!("cletrial {} (", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(results["written_by"], written_by.as_str());
+    for file in ["index.html", "report.md"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).expect("report file");
+        assert!(
+            text.contains(&format!("Written by {written_by}.")),
+            "{file}"
+        );
+    }
     check_snapshots(dir.path(), "published", FILES);
 }
 
@@ -654,6 +665,7 @@ fn simulated_tables_are_the_export_of_the_same_patients(backend: Backend) {
             && !n.starts_with("missing")
             && !n.ends_with(".toml")
             && !n.ends_with(".txt")
+            && !n.ends_with(".json")
     }) {
         assert_eq!(
             comparable(&simulated.join(name)),

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{cletrial, workspace_root};
+use crate::support::{cletrial, versionless, workspace_root};
 
 /// Writes the demo study `study` into a new record and its report into `out`.
 fn demo_report(study: &str, dir: &Path) -> (PathBuf, Value) {
@@ -43,7 +43,7 @@ fn check_snapshot(out: &Path, study: &str, file: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/it/snapshots/study_reports")
         .join(format!("{study}__{}", file.replace('/', "__")));
-    let got = std::fs::read_to_string(out.join(file)).expect("report file");
+    let got = versionless(&std::fs::read_to_string(out.join(file)).expect("report file"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(path.parent().expect("dir")).expect("snapshot dir");
         std::fs::write(&path, &got).expect("snapshot written");

@@ -72,6 +72,25 @@ pub fn cletrial(args: &[&str], stdin: Option<&str>) -> Run {
     }
 }
 
+/// What `cletrial --version` prints, without its newline: `cletrial 0.9.0 (abc1234 2026-12-06)`,
+/// the string every report and export records.
+pub fn written_by() -> String {
+    static WRITTEN_BY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    WRITTEN_BY
+        .get_or_init(|| {
+            let run = cletrial(&["--version"], None);
+            assert_eq!(run.status, 0, "{run:#?}");
+            run.stdout.trim_end().to_owned()
+        })
+        .clone()
+}
+
+/// `text` with this build's version written `cletrial VERSION`, so that a snapshot holds from
+/// commit to commit (the version is fixed per build).
+pub fn versionless(text: &str) -> String {
+    text.replace(&written_by(), "cletrial VERSION")
+}
+
 /// Runs `cletrial ARGS --input -` with `input` (JSON) on standard input.
 pub fn cletrial_with_json(args: &[&str], input: &serde_json::Value) -> Run {
     let mut all: Vec<&str> = args.to_vec();

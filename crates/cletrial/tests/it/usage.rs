@@ -46,6 +46,31 @@ fn help_and_version_succeed() {
     }
 }
 
+/// `--version` names the workspace's version, the commit and the commit's date:
+/// `cletrial 0.9.0 (abc1234 2026-12-06)` (`unknown` for either outside a git checkout).
+#[test]
+fn version_names_the_release_the_commit_and_its_date() {
+    let run = cletrial(&["--version"], None);
+    assert_eq!(run.status, 0, "{run:#?}");
+    let line = run.stdout.strip_suffix('\n').expect("one line");
+    let prefix = format!("cletrial {} (", env!("CARGO_PKG_VERSION"));
+    let stamp = line
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{line:?} is not '{prefix}COMMIT DATE)'"));
+    let (commit, date) = stamp.split_once(' ').expect("commit and date");
+    assert!(
+        commit == "unknown" || (commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    assert!(
+        date == "unknown" || date.parse::<jiff::civil::Date>().is_ok(),
+        "{date}"
+    );
+    // The workspace's version is a release's, not the placeholder 0.0.0.
+    assert_ne!(env!("CARGO_PKG_VERSION"), "0.0.0");
+}
+
 /// Every command's `--help` shows its example (a one-line variant doc once hid them), and the
 /// command list gives each command one line.
 #[test]
