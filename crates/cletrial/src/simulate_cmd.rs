@@ -14,7 +14,7 @@ use protocol::Protocol;
 use serde::Serialize;
 use simulate::{
     CHUNK, Cohort, Encounter, Model, OperatingCharacteristics, PatientSummary, TimeToCrSource,
-    TrialsSummary, parallel_map, simulate_patient, simulate_trial,
+    TrialsCharacteristics, parallel_map, simulate_patient, simulate_trial,
 };
 
 mod tidy_out;
@@ -30,7 +30,8 @@ published trial (lenalidomide, NCT01408199) or cohort (thalidomide); the protoco
 decides the dose at every visit. The model follows the protocol's study.drug.
 
 Output (stdout, JSON): {"protocol", "drug", "seed", "patients", "characteristics"} for one cohort,
-or {"protocol", "drug", "seed", "trials": {each characteristic: mean, sd, p2_5, p97_5}} with --trials.
+or with --trials {"protocol", "drug", "seed", "patients", "trials", "characteristics"} with the same
+characteristics, each as its spread across the trials: {"trials", "mean", "sd", "p2_5", "p97_5"}.
 With --out DIR, also DIR/patients.csv (one row per patient) and DIR/visits.csv (one row per
 encounter), written as the cohort runs; columns in examples/simulate/README.md. With --out DIR
 --format tidy, instead the study's tidy CSV tables exactly as `cletrial export --format csv`
@@ -125,12 +126,16 @@ struct CohortOutput<'a> {
     characteristics: OperatingCharacteristics,
 }
 
+/// As [`CohortOutput`], each characteristic under the same name given as its spread across the
+/// trials.
 #[derive(Serialize)]
 struct TrialsOutput<'a> {
     protocol: &'a str,
     drug: &'a str,
     seed: u64,
-    trials: TrialsSummary,
+    patients: u64,
+    trials: u64,
+    characteristics: TrialsCharacteristics,
 }
 
 /// Everything one run needs, checked.
@@ -277,7 +282,9 @@ fn run_trials(plan: &Plan, trials: u64, bar: &ProgressBar) -> CmdResult {
         protocol: plan.protocol.id(),
         drug: drug(plan),
         seed: plan.seed,
-        trials: TrialsSummary::of(&results),
+        patients: plan.patients,
+        trials,
+        characteristics: TrialsCharacteristics::of(&results),
     })
 }
 

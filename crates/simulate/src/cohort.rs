@@ -1,7 +1,8 @@
 //! A cohort's operating characteristics, accumulated one patient at a time in memory that does
 //! not grow with the cohort (durations are counted by day), and their spread across trials.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use protocol::endpoint::BestResponse;
 use serde::Serialize;
@@ -76,34 +77,82 @@ fn rate(count: u64, of: u64) -> Rate {
     }
 }
 
-/// What a protocol did to one virtual cohort.
+/// What the figures of [`Characteristics`] are: one cohort's numbers ([`OneCohort`]) or their
+/// spread across trials ([`AcrossTrials`]). One struct holds both, so a single cohort and
+/// `simulate --trials` name every figure alike and carry the same figures.
+pub trait Figures {
+    /// A number of patients.
+    type Count: Clone + fmt::Debug + PartialEq + Serialize;
+    /// A count out of a denominator, with its share.
+    type Rate: Clone + fmt::Debug + PartialEq + Serialize;
+    /// A number that can be undefined (the median of no one).
+    type Number: Clone + fmt::Debug + PartialEq + Serialize;
+}
+
+/// One cohort's figures.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OneCohort;
+
+impl Figures for OneCohort {
+    type Count = u64;
+    type Rate = Rate;
+    type Number = Option<f64>;
+}
+
+/// Each figure's spread across trials (`None` where no trial defines it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AcrossTrials;
+
+impl Figures for AcrossTrials {
+    type Count = Option<Spread>;
+    type Rate = RateSpread;
+    type Number = Option<Spread>;
+}
+
+/// A [`Rate`]'s count, denominator and share, each spread across trials.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OperatingCharacteristics {
-    pub patients: u64,
+pub struct RateSpread {
+    pub count: Option<Spread>,
+    pub of: Option<Spread>,
+    pub rate: Option<Spread>,
+}
+
+/// What a protocol did to a virtual cohort: one cohort's figures ([`OperatingCharacteristics`])
+/// or their spread across trials ([`TrialsCharacteristics`]), under the same names.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound = "")]
+pub struct Characteristics<F: Figures> {
+    pub patients: F::Count,
     /// The evaluable population, the denominator of response, as the report counts it
     /// (`protocol::endpoint::BestResponse::evaluable`; trial: 14 of 15).
-    pub evaluable: u64,
+    pub evaluable: F::Count,
     /// CR among evaluable patients (trial: 12 of 14).
-    pub complete_response: Rate,
-    pub partial_response: Rate,
+    pub complete_response: F::Rate,
+    pub partial_response: F::Rate,
     /// At least one relapse among patients who reached CR (trial: 9 of 12).
-    pub relapse: Rate,
+    pub relapse: F::Rate,
     /// CR, no relapse and off treatment at the end (trial: 2 of 12, both SCLE).
-    pub sustained_remission: Rate,
+    pub sustained_remission: F::Rate,
     /// Patients whose treatment a stopping rule ended, by rule.
-    pub stopped: Rate,
-    pub stops: BTreeMap<String, u64>,
+    pub stopped: F::Rate,
+    pub stops: BTreeMap<String, F::Count>,
     /// Patients with an adverse event or flagged laboratory toxicity (trial: 2 of 15).
-    pub adverse_events: Rate,
-    pub time_to_cr_weeks_median: Option<f64>,
-    pub time_to_cr_weeks_median_dle_scle: Option<f64>,
-    pub time_to_cr_weeks_median_lupus_profundus: Option<f64>,
+    pub adverse_events: F::Rate,
+    pub time_to_cr_weeks_median: F::Number,
+    pub time_to_cr_weeks_median_dle_scle: F::Number,
+    pub time_to_cr_weeks_median_lupus_profundus: F::Number,
     /// From the first dose reduction after CR to the first relapse.
-    pub relapse_weeks_after_reduction_median: Option<f64>,
-    pub mean_exposure_mg: Option<f64>,
-    pub mean_weeks_on_treatment: Option<f64>,
-    pub mean_cycles: Option<f64>,
+    pub relapse_weeks_after_reduction_median: F::Number,
+    pub mean_exposure_mg: F::Number,
+    pub mean_weeks_on_treatment: F::Number,
+    pub mean_cycles: F::Number,
 }
+
+/// One cohort's operating characteristics.
+pub type OperatingCharacteristics = Characteristics<OneCohort>;
+
+/// The spread of each operating characteristic across trials.
+pub type TrialsCharacteristics = Characteristics<AcrossTrials>;
 
 impl Cohort {
     pub fn add(&mut self, patient: &PatientSummary) {
@@ -140,7 +189,7 @@ impl Cohort {
         let mean = |total: f64| (self.patients > 0).then(|| total / self.patients as f64);
         let complete = self.complete;
         let had_cr = self.time_to_cr.0.values().sum();
-        OperatingCharacteristics {
+        Characteristics {
             patients: self.patients,
             evaluable: self.evaluable,
             complete_response: rate(complete, self.evaluable),
@@ -186,35 +235,51 @@ pub fn spread(values: impl Iterator<Item = Option<f64>>) -> Option<Spread> {
     })
 }
 
-/// Operating characteristics across K trials.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TrialsSummary {
-    pub trials: usize,
-    pub patients_per_trial: u64,
-    pub complete_response_rate: Option<Spread>,
-    pub relapse_rate: Option<Spread>,
-    pub sustained_remission_rate: Option<Spread>,
-    pub stop_rate: Option<Spread>,
-    pub adverse_event_rate: Option<Spread>,
-    pub time_to_cr_weeks_median: Option<Spread>,
-    pub mean_exposure_mg: Option<Spread>,
-    pub mean_weeks_on_treatment: Option<Spread>,
-}
-
-impl TrialsSummary {
-    pub fn of(trials: &[OperatingCharacteristics]) -> TrialsSummary {
-        let over = |f: fn(&OperatingCharacteristics) -> Option<f64>| spread(trials.iter().map(f));
-        TrialsSummary {
-            trials: trials.len(),
-            patients_per_trial: trials.first().map_or(0, |t| t.patients),
-            complete_response_rate: over(|t| t.complete_response.rate),
-            relapse_rate: over(|t| t.relapse.rate),
-            sustained_remission_rate: over(|t| t.sustained_remission.rate),
-            stop_rate: over(|t| t.stopped.rate),
-            adverse_event_rate: over(|t| t.adverse_events.rate),
-            time_to_cr_weeks_median: over(|t| t.time_to_cr_weeks_median),
-            mean_exposure_mg: over(|t| t.mean_exposure_mg),
-            mean_weeks_on_treatment: over(|t| t.mean_weeks_on_treatment),
+impl TrialsCharacteristics {
+    /// The spread of each figure of `trials` (a stopping rule no trial used is left out; one
+    /// some trials used counts 0 in the others).
+    pub fn of(trials: &[OperatingCharacteristics]) -> TrialsCharacteristics {
+        let count = |of: fn(&OperatingCharacteristics) -> u64| {
+            spread(trials.iter().map(|t| Some(of(t) as f64)))
+        };
+        let number =
+            |of: fn(&OperatingCharacteristics) -> Option<f64>| spread(trials.iter().map(of));
+        let rate = |of: fn(&OperatingCharacteristics) -> &Rate| RateSpread {
+            count: spread(trials.iter().map(|t| Some(of(t).count as f64))),
+            of: spread(trials.iter().map(|t| Some(of(t).of as f64))),
+            rate: spread(trials.iter().map(|t| of(t).rate)),
+        };
+        let rules: BTreeSet<&String> = trials.iter().flat_map(|t| t.stops.keys()).collect();
+        let stops = rules
+            .into_iter()
+            .map(|rule| {
+                let counts = trials
+                    .iter()
+                    .map(|t| Some(t.stops.get(rule).copied().unwrap_or(0) as f64));
+                (rule.clone(), spread(counts))
+            })
+            .collect();
+        Characteristics {
+            patients: count(|t| t.patients),
+            evaluable: count(|t| t.evaluable),
+            complete_response: rate(|t| &t.complete_response),
+            partial_response: rate(|t| &t.partial_response),
+            relapse: rate(|t| &t.relapse),
+            sustained_remission: rate(|t| &t.sustained_remission),
+            stopped: rate(|t| &t.stopped),
+            stops,
+            adverse_events: rate(|t| &t.adverse_events),
+            time_to_cr_weeks_median: number(|t| t.time_to_cr_weeks_median),
+            time_to_cr_weeks_median_dle_scle: number(|t| t.time_to_cr_weeks_median_dle_scle),
+            time_to_cr_weeks_median_lupus_profundus: number(|t| {
+                t.time_to_cr_weeks_median_lupus_profundus
+            }),
+            relapse_weeks_after_reduction_median: number(|t| {
+                t.relapse_weeks_after_reduction_median
+            }),
+            mean_exposure_mg: number(|t| t.mean_exposure_mg),
+            mean_weeks_on_treatment: number(|t| t.mean_weeks_on_treatment),
+            mean_cycles: number(|t| t.mean_cycles),
         }
     }
 }

@@ -28,7 +28,10 @@ use std::ops::Range;
 use jiff::civil::Date;
 use protocol::{Protocol, Timetable};
 
-pub use cohort::{Cohort, OperatingCharacteristics, TrialsSummary};
+pub use cohort::{
+    AcrossTrials, Characteristics, Cohort, Figures, OneCohort, OperatingCharacteristics, Rate,
+    RateSpread, Spread, TrialsCharacteristics,
+};
 pub use course::Encounter;
 pub use model::{Model, TimeToCrSource};
 pub use summary::PatientSummary;

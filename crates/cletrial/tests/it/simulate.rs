@@ -1,7 +1,10 @@
 //! `cletrial simulate`: the cohort summary, the streamed CSV files, --trials, determinism and
 //! bad input. Calibration against the published figures is tested in the simulate crate.
 
+use std::collections::BTreeSet;
 use std::path::Path;
+
+use serde_json::Value;
 
 use crate::support::{Run, cletrial};
 
@@ -129,17 +132,49 @@ fn trials_report_the_spread_of_each_characteristic() {
     )
     .ok_json();
     assert_eq!(json["protocol"], "NCT01408199-slower-taper");
-    let trials = &json["trials"];
-    assert_eq!(trials["trials"], 4);
-    assert_eq!(trials["patients_per_trial"], 60);
-    for key in [
-        "complete_response_rate",
-        "relapse_rate",
-        "time_to_cr_weeks_median",
-        "mean_exposure_mg",
-        "mean_weeks_on_treatment",
+    assert_eq!(json["trials"], 4);
+    assert_eq!(json["patients"], 60);
+    let trials = &json["characteristics"];
+    // The same characteristics as one cohort's, under the same names.
+    let one = cletrial(
+        &[
+            "simulate",
+            "--protocol",
+            "examples/simulate/slower-taper.toml",
+            "--patients",
+            "60",
+            "--seed",
+            "2",
+        ],
+        None,
+    )
+    .ok_json();
+    let keys = |value: &Value| -> BTreeSet<String> {
+        value.as_object().expect("object").keys().cloned().collect()
+    };
+    assert_eq!(keys(trials), keys(&one["characteristics"]));
+    let mut single = keys(&one);
+    single.insert("trials".to_owned());
+    assert_eq!(keys(&json), single);
+    for (key, spread) in [
+        ("complete_response", &trials["complete_response"]["rate"]),
+        ("partial_response", &trials["partial_response"]["rate"]),
+        ("relapse", &trials["relapse"]["rate"]),
+        ("evaluable", &trials["evaluable"]),
+        (
+            "time_to_cr_weeks_median",
+            &trials["time_to_cr_weeks_median"],
+        ),
+        (
+            "time_to_cr_weeks_median_dle_scle",
+            &trials["time_to_cr_weeks_median_dle_scle"],
+        ),
+        ("mean_exposure_mg", &trials["mean_exposure_mg"]),
+        (
+            "mean_weeks_on_treatment",
+            &trials["mean_weeks_on_treatment"],
+        ),
     ] {
-        let spread = &trials[key];
         let (low, mean, high) = (
             spread["p2_5"].as_f64().expect("p2_5"),
             spread["mean"].as_f64().expect("mean"),
