@@ -131,8 +131,8 @@ pub fn grade(args: GradeArgs) -> CmdResult {
     })
 }
 
-#[derive(Serialize)]
-struct ClasiOutput {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct ClasiOutput {
     activity: Option<u8>,
     damage: Option<u8>,
     severity: Option<Severity>,
@@ -152,15 +152,15 @@ impl From<&Clasi> for ClasiOutput {
     }
 }
 
-#[derive(Serialize)]
-struct SledaiOutput {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct SledaiOutput {
     score: u8,
     window: Window,
     descriptors: Vec<Descriptor>,
 }
 
-#[derive(Serialize)]
-struct GradeOutput {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct GradeOutput {
     test: LabTest,
     term: &'static str,
     value: f64,

@@ -10,6 +10,7 @@ mod io;
 mod protocol_cmd;
 mod report_cmd;
 mod reproduce_cmd;
+mod schemas;
 mod serve_cmd;
 mod simulate_cmd;
 mod stats_cmd;

@@ -117,8 +117,8 @@ enum TimeToCr {
 }
 
 /// The shipped protocols with a treatment algorithm.
-#[derive(Serialize)]
-struct CohortOutput<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct CohortOutput<'a> {
     protocol: &'a str,
     drug: &'a str,
     seed: u64,
@@ -128,8 +128,8 @@ struct CohortOutput<'a> {
 
 /// As [`CohortOutput`], each characteristic under the same name given as its spread across the
 /// trials.
-#[derive(Serialize)]
-struct TrialsOutput<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct TrialsOutput<'a> {
     protocol: &'a str,
     drug: &'a str,
     seed: u64,

@@ -535,7 +535,7 @@ impl Clasi {
 }
 
 /// CLASI activity by column; `None` where an item of the column was not assessed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ActivityParts {
     /// Erythema summed over the 13 areas (0-39).
     pub erythema: Option<u8>,
@@ -562,7 +562,7 @@ impl ActivityParts {
 }
 
 /// CLASI damage by column; `None` where an item of the column was not assessed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DamageParts {
     /// Dyspigmentation summed over the 13 areas, before doubling (0-13).
     pub dyspigmentation: Option<u8>,
@@ -587,7 +587,19 @@ impl DamageParts {
 
 /// Severity band of a CLASI activity score (Klein et al., Arch Dermatol 2011;147:203 [S7]):
 /// 0-9 mild, 10-20 moderate, 21-70 severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Mild,

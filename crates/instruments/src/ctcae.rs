@@ -75,6 +75,21 @@ impl Serialize for CtcaeGrade {
     }
 }
 
+impl schemars::JsonSchema for CtcaeGrade {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CtcaeGrade".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A CTCAE grade, 0 (no adverse event by this term) to 5.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 5,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for CtcaeGrade {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let number = u8::deserialize(deserializer)?;
@@ -184,6 +199,20 @@ impl Serialize for LabTest {
     }
 }
 
+impl schemars::JsonSchema for LabTest {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LabTest".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A haematology test CTCAE v5.0 grades, by its id.",
+            "type": "string",
+            "enum": LabTest::ALL.map(LabTest::id),
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for LabTest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
@@ -248,6 +277,20 @@ impl FromStr for LabUnit {
 impl Serialize for LabUnit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.symbol())
+    }
+}
+
+impl schemars::JsonSchema for LabUnit {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LabUnit".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A lab unit, by its symbol.",
+            "type": "string",
+            "enum": LabUnit::ALL.map(LabUnit::symbol),
+        })
     }
 }
 

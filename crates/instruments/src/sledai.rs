@@ -10,7 +10,19 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 /// The 24 SLEDAI-2K descriptors, in form order [S13].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Descriptor {
     Seizure,
@@ -87,7 +99,9 @@ impl Descriptor {
 
 /// The look-back window the descriptors were assessed over, recorded with the score.
 /// Serialized as `"10d"` or `"30d"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub enum Window {
     /// Present at the visit or in the preceding 10 days: the instrument's definition [S13].
     #[default]

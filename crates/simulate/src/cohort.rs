@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use protocol::endpoint::BestResponse;
+use schemars::JsonSchema;
 use serde::Serialize;
 use stats::describe::{quantile_sorted, summarize};
 
@@ -62,7 +63,7 @@ pub struct Cohort {
 }
 
 /// A count and its share of a denominator (`None` when the denominator is 0: not a 0% rate).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Rate {
     pub count: u64,
     pub of: u64,
@@ -82,15 +83,15 @@ fn rate(count: u64, of: u64) -> Rate {
 /// `simulate --trials` name every figure alike and carry the same figures.
 pub trait Figures {
     /// A number of patients.
-    type Count: Clone + fmt::Debug + PartialEq + Serialize;
+    type Count: Clone + fmt::Debug + PartialEq + Serialize + JsonSchema;
     /// A count out of a denominator, with its share.
-    type Rate: Clone + fmt::Debug + PartialEq + Serialize;
+    type Rate: Clone + fmt::Debug + PartialEq + Serialize + JsonSchema;
     /// A number that can be undefined (the median of no one).
-    type Number: Clone + fmt::Debug + PartialEq + Serialize;
+    type Number: Clone + fmt::Debug + PartialEq + Serialize + JsonSchema;
 }
 
 /// One cohort's figures.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, JsonSchema)]
 pub struct OneCohort;
 
 impl Figures for OneCohort {
@@ -100,7 +101,7 @@ impl Figures for OneCohort {
 }
 
 /// Each figure's spread across trials (`None` where no trial defines it).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, JsonSchema)]
 pub struct AcrossTrials;
 
 impl Figures for AcrossTrials {
@@ -110,7 +111,7 @@ impl Figures for AcrossTrials {
 }
 
 /// A [`Rate`]'s count, denominator and share, each spread across trials.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct RateSpread {
     pub count: Option<Spread>,
     pub of: Option<Spread>,
@@ -119,7 +120,7 @@ pub struct RateSpread {
 
 /// What a protocol did to a virtual cohort: one cohort's figures ([`OperatingCharacteristics`])
 /// or their spread across trials ([`TrialsCharacteristics`]), under the same names.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(bound = "")]
 pub struct Characteristics<F: Figures> {
     pub patients: F::Count,
@@ -211,7 +212,7 @@ impl Cohort {
 }
 
 /// One characteristic across trials: mean, SD and the 2.5th and 97.5th percentiles (R type 7).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Spread {
     /// Trials in which the characteristic was defined (a rate needs a denominator).
     pub trials: usize,

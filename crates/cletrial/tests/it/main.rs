@@ -9,6 +9,7 @@ mod protocol;
 mod read_only;
 mod report;
 mod reproduce;
+mod schemas;
 mod serve;
 mod simulate;
 mod stats;
