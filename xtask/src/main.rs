@@ -13,9 +13,10 @@ usage: cargo xtask <task> [args]
 
 tasks:
   test [ARGS]   install the system packages the tests need when missing (PostgreSQL 15, R haven,
-                survival and jsonlite, xmllint; pyreadstat, pandas, odmlib and scipy in
-                target/peers-venv), then run every test of the workspace (cargo nextest when
-                installed, else cargo test); ARGS are passed to the test runner, e.g.
+                survival and jsonlite, xmllint, npm; pyreadstat, pandas, odmlib and scipy in
+                target/peers-venv; axe-core in target/axe), then run every test of the
+                workspace (cargo nextest when installed, else cargo test); ARGS are passed to
+                the test runner, e.g.
                 `cargo xtask test -p stats`
 ";
 
@@ -62,7 +63,12 @@ const TEST_PACKAGES: &[&str] = &[
     "r-cran-survival",
     "python3-venv",
     "libxml2-utils",
+    "npm",
 ];
+
+/// axe-core, the accessibility engine the browser test runs in each page it opens, pinned,
+/// under `target/axe` (Debian ships none).
+const AXE_CORE: &str = "axe-core@4.11.0";
 
 /// The Python packages of the peer checks, pinned, in a venv under `target/` (Debian ships no
 /// pyreadstat); odmlib brings the CDISC ODM 1.3.2 XML schema the ODM export is validated with;
@@ -79,6 +85,7 @@ fn test(extra: &[String]) -> Result<(), String> {
     ensure_packages(TEST_PACKAGES)?;
     let root = project_root();
     ensure_peer_venv(&root.join("target/peers-venv"))?;
+    ensure_axe(&root.join("target/axe"))?;
     let mut command = Command::new(cargo());
     command.current_dir(&root);
     if has_nextest() {
@@ -128,6 +135,19 @@ fn ensure_peer_venv(venv: &Path) -> Result<(), String> {
     run(Command::new(&python)
         .args(["-m", "pip", "install", "--quiet"])
         .args(PEER_PYTHON_PACKAGES))
+}
+
+/// Installs axe-core under `prefix` unless it is there (so a machine that installed it once runs
+/// the tests offline).
+fn ensure_axe(prefix: &Path) -> Result<(), String> {
+    if prefix.join("node_modules/axe-core/axe.min.js").is_file() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing {AXE_CORE} into {}", prefix.display());
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+        .arg(prefix)
+        .arg(AXE_CORE))
 }
 
 fn is_installed(package: &str) -> bool {

@@ -230,6 +230,24 @@ impl Session {
         );
     }
 
+    /// Runs axe-core in the page and fails on any violation it finds (WCAG 2.x A and AA rules
+    /// and best practices, as axe runs them by default).
+    async fn accessible(&self, axe: &str) {
+        self.client.execute(axe, vec![]).await.expect("load axe");
+        let script = "const done = arguments[arguments.length - 1]; \
+            axe.run(document, { resultTypes: ['violations'] }) \
+              .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' \
+                + v.nodes.map(n => n.target.join(' ')).join(', ')))) \
+              .catch(e => done(['axe did not run: ' + e]));";
+        let found = self
+            .client
+            .execute_async(script, vec![])
+            .await
+            .expect("axe");
+        let at = self.client.current_url().await.expect("url");
+        assert_eq!(found, json!([]), "accessibility violations at {at}");
+    }
+
     async fn page(&self) -> String {
         self.client.source().await.expect("page source")
     }
@@ -276,6 +294,19 @@ fn screenshots_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     dir
+}
+
+/// axe-core's engine, which `cargo xtask test` installs under `target/axe`: a missing engine
+/// fails the test instead of skipping the checks.
+fn axe() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!(
+            "{}: {error}; `cargo xtask test` installs axe-core",
+            path.display()
+        )
+    })
 }
 
 fn today() -> Date {
@@ -354,6 +385,7 @@ async fn study_day(s: Session, app: App) {
     let week4 = enrolled.saturating_add(28.days());
 
     s.open("/login").await;
+    s.accessible(&axe()).await;
     s.fill("login", "inv_a").await;
     s.fill("password", PASSWORD).await;
     s.submit("/login").await;
@@ -714,6 +746,25 @@ async fn study_day(s: Session, app: App) {
     }
     s.open("/subjects/A-201/history").await;
     s.screenshot("history", "body").await;
+
+    // Every page an investigator opens, checked by axe-core.
+    let axe = axe();
+    let visit = week4_url.trim_start_matches(&s.base).to_owned();
+    for path in [
+        "/",
+        "/subjects",
+        "/subjects/A-201",
+        visit.as_str(),
+        "/subjects/A-201/adverse-events",
+        "/subjects/A-201/history",
+        "/screening",
+        "/account/password",
+        "/worklists/visits-to-sign",
+        "/worklists/safety-signals",
+    ] {
+        s.open(path).await;
+        s.accessible(&axe).await;
+    }
 
     // A retrospective chart review (the paediatric study's protocol): the screening page asks
     // for the review and index dates instead of consent, and an eligible chart is enrolled from
