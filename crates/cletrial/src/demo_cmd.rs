@@ -140,8 +140,8 @@ impl Cohort {
 #[command(verbatim_doc_comment)]
 pub struct DemoArgs {
     /// Which study: nct01408199 (the lenalidomide trial), thalidomide-cohort or
-    /// pediatric-review.
-    #[arg(long, value_enum, default_value = "nct01408199")]
+    /// pediatric-review, in any case.
+    #[arg(long, value_enum, ignore_case = true, default_value = "nct01408199")]
     study: DemoStudy,
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
     /// Default: sqlite://cletrial-demo.db for the trial, cletrial-demo-thalidomide.db and

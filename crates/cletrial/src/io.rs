@@ -7,6 +7,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -92,18 +93,80 @@ pub fn read_text(flag: &str, path: &Path) -> Result<String, CliError> {
 }
 
 /// Parses JSON into `T`; on failure the message starts with the path of the offending field
-/// (for example `areas.scalp.erythema: invalid value: integer `4`, expected 0 to 3`).
+/// (for example `areas.scalp.erythema: invalid value: integer `4`, expected 0 to 3`). A date
+/// that does not parse is said in words ([`not_a_date`]), not in the date parser's terms.
 pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, CliError> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if path == "." {
-            CliError::input(format!("input: {inner}"))
-        } else {
-            CliError::input(format!("{path}: {inner}"))
-        }
+        let field = match error.path().to_string() {
+            path if path == "." => "input".to_owned(),
+            path => path,
+        };
+        let date = refused_date(text, error.path(), error.inner());
+        let message = date.unwrap_or_else(|| error.into_inner().to_string());
+        CliError::input(format!("{field}: {message}"))
     })
+}
+
+/// When `error` is a date field refusing the value at `path` of the JSON `text`, that refusal
+/// in words. jiff's messages ("failed to parse four digit integer as year") name its parser's
+/// steps, so the value is parsed again here to recognise them.
+fn refused_date(
+    text: &str,
+    path: &serde_path_to_error::Path,
+    error: &serde_json::Error,
+) -> Option<String> {
+    let root: serde_json::Value = serde_json::from_str(text).ok()?;
+    let value = path
+        .iter()
+        .try_fold(&root, |value, segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => value.get(index),
+            serde_path_to_error::Segment::Map { key } => value.get(key),
+            _ => None,
+        })?;
+    let message = error.to_string();
+    match value {
+        serde_json::Value::String(written) => {
+            let parse_error = written.parse::<Date>().err()?;
+            message
+                .starts_with(&parse_error.to_string())
+                .then(|| not_a_date(written))
+        }
+        // A number or anything else where jiff wanted a date's text.
+        other => message.contains("expected a date").then(|| {
+            format!("{other} is not a date; write it as \"YYYY-MM-DD\", e.g. \"2026-03-12\"")
+        }),
+    }
+}
+
+/// Why `text` is not a date, in words that say what is allowed: a date is YYYY-MM-DD, and one
+/// written that way must be on the calendar.
+pub fn not_a_date(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    if let [year, month, day] = parts[..]
+        && [(year, 4), (month, 2), (day, 2)]
+            .iter()
+            .all(|(part, len)| part.len() == *len && part.bytes().all(|b| b.is_ascii_digit()))
+        && let (Ok(year), Ok(month), Ok(day)) =
+            (year.parse::<i16>(), month.parse::<i8>(), day.parse::<i8>())
+    {
+        return match Date::new(year, month, 1) {
+            Err(_) => format!("'{text}' is not a date: month {month} (months are 01 to 12)"),
+            Ok(first) => format!(
+                "'{text}' is not a date: {year:04}-{month:02} has days 01 to {}, not {day:02}",
+                first.days_in_month()
+            ),
+        };
+    }
+    format!("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-12")
+}
+
+/// A date given on the command line (`--start`, `--as-of`, `--expires`): YYYY-MM-DD, or an
+/// error naming `flag` and saying so.
+pub fn parse_date(flag: &str, text: &str) -> Result<Date, CliError> {
+    text.trim()
+        .parse()
+        .map_err(|_| CliError::input(format!("{flag}: {}", not_a_date(text.trim()))))
 }
 
 /// Reads and parses a JSON input in one step.

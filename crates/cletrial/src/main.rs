@@ -78,18 +78,30 @@ enum Command {
     Token(token_cmd::TokenCommand),
 }
 
-/// clap's usage errors in one line, like every other bad-input message: the text before the usage
-/// block, its lines joined, and a pointer to `--help`.
+/// clap's usage errors in one line, like every other bad-input message: the message, clap's
+/// "a similar ... exists" tips (from its `suggestions` feature), and one pointer to `--help`. The
+/// usage block, clap's own "For more information" line and its other tips are left out.
 fn usage_error_line(error: &clap::Error) -> String {
     let rendered = error.render().to_string();
-    let before_usage = rendered.split("\nUsage:").next().unwrap_or(&rendered);
-    let joined = before_usage
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with("tip:"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    format!("{joined} (see --help)")
+    let mut message = Vec::new();
+    let mut similar = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        match line.strip_prefix("tip: ") {
+            Some(tip) if tip.contains(" similar ") => similar.push(tip),
+            Some(_) => {}
+            None if !line.is_empty() => message.push(line),
+            None => {}
+        }
+    }
+    let mut line = message.join(" ");
+    for tip in similar {
+        line.push_str("; ");
+        line.push_str(tip);
+    }
+    format!("{line} (see --help)")
 }
 
 /// mimalloc instead of the system allocator: the report's readers allocate a row's cells on one

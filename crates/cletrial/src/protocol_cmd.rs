@@ -8,14 +8,14 @@
 use std::path::Path;
 
 use clap::Args;
-use jiff::civil::Date;
+use instruments::vocabulary::Unknown;
 use protocol::decide::DecideError;
 use protocol::eligibility::{Candidate, EligibilityResult};
 use protocol::schedule::{Calendar, PregnancyOptions, ScheduleError};
 use protocol::{Decision, History, Protocol};
 use serde::Serialize;
 
-use crate::io::{CliError, CmdResult, parse_json, print_json, read_json, read_text};
+use crate::io::{CliError, CmdResult, parse_date, parse_json, print_json, read_json, read_text};
 
 /// The shipped protocols, by name.
 const SHIPPED: [(&str, &str); 3] = [
@@ -149,20 +149,12 @@ pub(crate) fn protocol_text(spec: &str) -> Result<String, CliError> {
             read_text("--protocol", Path::new(spec))?
         }
         None => {
-            let names: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
+            let names = SHIPPED.iter().map(|(name, _)| *name);
             return Err(CliError::input(format!(
-                "--protocol: unknown protocol '{spec}'; give a .toml path or one of: {}",
-                names.join(", ")
+                "--protocol: {}; or give a protocol file's path (.toml)",
+                Unknown::among("protocol", spec, names)
             )));
         }
-    })
-}
-
-fn parse_date(flag: &str, text: &str) -> Result<Date, CliError> {
-    text.parse().map_err(|_| {
-        CliError::input(format!(
-            "{flag}: '{text}' is not a date; expected YYYY-MM-DD"
-        ))
     })
 }
 
@@ -218,7 +210,8 @@ pub fn schedule(args: ScheduleArgs) -> CmdResult {
         let tests = protocol::schedule::pregnancy_calendar(protocol.schedule(), start, &options)
             .map_err(|error| match error {
                 ScheduleError::UnknownPolicy { wanted, allowed } => CliError::input(format!(
-                    "--pregnancy-policy: unknown '{wanted}'; allowed: {allowed}"
+                    "--pregnancy-policy: {}",
+                    Unknown::among("pregnancy-testing policy", &wanted, allowed.split(", "))
                 )),
                 ScheduleError::NoPolicy => CliError::input(
                     "--reproductive-potential: this protocol defines no pregnancy-testing policy",

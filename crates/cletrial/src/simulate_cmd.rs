@@ -160,12 +160,7 @@ pub fn run(args: SimulateArgs) -> CmdResult {
     if args.threads == Some(0) {
         return Err(CliError::input("--threads: must be at least 1"));
     }
-    let start: Date = args.start.parse().map_err(|_| {
-        CliError::input(format!(
-            "--start: '{}' is not a date; expected YYYY-MM-DD",
-            args.start
-        ))
-    })?;
+    let start: Date = crate::io::parse_date("--start", &args.start)?;
     let protocol_text = crate::protocol_cmd::protocol_text(&args.protocol)?;
     let protocol = load_protocol(&args.protocol)?;
     if protocol.algorithm().is_none() {

@@ -301,9 +301,33 @@ fn wilcoxon(input: WilcoxonInput) -> Output {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TableInput {
+    #[serde(deserialize_with = "table_2x2")]
     table: [[u64; 2]; 2],
     correction: Option<CorrectionChoice>,
     level: Option<f64>,
+}
+
+/// A 2x2 table of counts. Anything else is refused saying what a table is, where serde would
+/// say "trailing characters" for a row of three cells or "expected u64" for a negative count.
+fn table_2x2<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[[u64; 2]; 2], D::Error> {
+    let refuse = |what: String| {
+        de::Error::custom(format!(
+            "must be a 2x2 table, two rows of two counts (whole numbers, 0 or more), e.g. [[12, 2], [5, 9]]; {what}"
+        ))
+    };
+    let value = Value::deserialize(deserializer)?;
+    let pair = |value: &Value| value.as_array().filter(|items| items.len() == 2).cloned();
+    let rows = pair(&value).ok_or_else(|| refuse(format!("got {value}")))?;
+    let mut table = [[0; 2]; 2];
+    for ((row, cells), counts) in rows.iter().enumerate().zip(&mut table) {
+        let cells = pair(cells).ok_or_else(|| refuse(format!("row {} is {cells}", row + 1)))?;
+        for ((column, cell), count) in cells.iter().enumerate().zip(counts) {
+            *count = cell.as_u64().ok_or_else(|| {
+                refuse(format!("row {} column {} is {cell}", row + 1, column + 1))
+            })?;
+        }
+    }
+    Ok(table)
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@
 use clap::Subcommand;
 
 use crate::io::block_on;
-use crate::io::{CmdResult, print_json};
+use crate::io::{CmdResult, parse_date, print_json};
 use crate::store_cmd::{ActorArgs, open_as};
 
 #[derive(Debug, Subcommand)]
@@ -26,7 +26,7 @@ pub enum TokenCommand {
         label: String,
         /// The last day the token works (YYYY-MM-DD, UTC). Default: 90 days from today.
         #[arg(long, value_name = "DATE")]
-        expires: Option<jiff::civil::Date>,
+        expires: Option<String>,
     },
     /// Revoke a token for good, with a reason (kept in the audit trail). Example:
     ///
@@ -51,9 +51,12 @@ pub fn run(command: TokenCommand) -> CmdResult {
                 label,
                 expires,
             } => {
+                let expires = match expires {
+                    Some(text) => parse_date("--expires", &text)?,
+                    None => store::default_token_expiry(),
+                };
                 let (store, actor) = open_as(&actor).await?;
                 let login = for_login.unwrap_or_else(|| actor.login().to_owned());
-                let expires = expires.unwrap_or_else(store::default_token_expiry);
                 let issued = web::issue_token(&store, &actor, &login, &label, expires).await;
                 store.close().await;
                 let (issued, token) = issued?;

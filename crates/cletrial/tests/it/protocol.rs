@@ -1,7 +1,7 @@
 //! `eligibility`, `decide` and `schedule` as a user runs them: the examples, and the bad-input
 //! contract (exit 2, one line naming the field or TOML path).
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{cletrial, cletrial_with_json};
 
@@ -235,7 +235,7 @@ fn decide_bad_input_is_one_line_naming_the_field() {
         ],
         Some(&history.to_string()),
     )
-    .input_error("--as-of: '01/02/2010' is not a date; expected YYYY-MM-DD");
+    .input_error("--as-of: '01/02/2010' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-12");
     cletrial(
         &["decide", "--protocol", "pediatric-review", "--history", "-"],
         Some(&history.to_string()),
@@ -325,7 +325,9 @@ fn a_broken_protocol_file_is_rejected_with_its_toml_paths() {
         &["schedule", "--protocol", "nct0140", "--start", "2010-01-04"],
         None,
     )
-    .input_error("--protocol: unknown protocol 'nct0140'");
+    .input_error(
+        "--protocol: unknown protocol 'nct0140'; nearest: nct01408199, thalidomide-cohort, pediatric-review; or give a protocol file's path (.toml)",
+    );
     cletrial(
         &[
             "schedule",
@@ -383,7 +385,23 @@ fn schedule_with_pregnancy_tests() {
         ],
         None,
     )
-    .input_error("--pregnancy-policy: unknown 'uk'; allowed: us_label, eu_ppp");
+    .input_error("--pregnancy-policy: unknown pregnancy-testing policy 'uk'; nearest: ");
+    cletrial(
+        &[
+            "schedule",
+            "--protocol",
+            "nct01408199",
+            "--start",
+            "2010-01-04",
+            "--reproductive-potential",
+            "--pregnancy-policy",
+            "eu_pp",
+        ],
+        None,
+    )
+    .input_error(
+        "--pregnancy-policy: unknown pregnancy-testing policy 'eu_pp'; nearest: eu_ppp, us_label",
+    );
     cletrial(
         &[
             "schedule",
@@ -408,5 +426,106 @@ fn help_shows_examples() {
             "{command}: {}",
             run.stdout
         );
+    }
+}
+
+/// A date in the JSON input that does not parse is refused in words naming its field and the
+/// form a date takes (jiff's own message named its parser's steps: "failed to parse four digit
+/// integer as year"); so is one on the command line.
+#[test]
+fn dates_are_refused_in_words() {
+    let history = |date: Value| {
+        json!({"start_date": "2026-01-05", "clasi": [
+            {"date": "2026-01-05", "activity": 12},
+            {"date": "2026-01-19", "activity": 10},
+            {"date": date, "activity": 8},
+        ]})
+    };
+    for (date, needle) in [
+        (
+            json!("12/03/2026"),
+            "clasi[2].date: '12/03/2026' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-12",
+        ),
+        (
+            json!("2026-02-30"),
+            "clasi[2].date: '2026-02-30' is not a date: 2026-02 has days 01 to 28, not 30",
+        ),
+        (
+            json!("2026-13-01"),
+            "clasi[2].date: '2026-13-01' is not a date: month 13 (months are 01 to 12)",
+        ),
+        (
+            json!(20260302),
+            "clasi[2].date: 20260302 is not a date; write it as \"YYYY-MM-DD\", e.g. \"2026-03-12\"",
+        ),
+    ] {
+        cletrial(
+            &["decide", "--protocol", "nct01408199", "--history", "-"],
+            Some(&history(date).to_string()),
+        )
+        .input_error(needle);
+    }
+    cletrial_with_json(
+        &["eligibility", "--protocol", "nct01408199"],
+        &json!({"birth_date": "3 March 1970"}),
+    )
+    .input_error("birth_date: '3 March 1970' is not a date; write it as YYYY-MM-DD");
+    cletrial(
+        &[
+            "schedule",
+            "--protocol",
+            "nct01408199",
+            "--start",
+            "2010-1-4",
+        ],
+        None,
+    )
+    .input_error("--start: '2010-1-4' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-12");
+}
+
+/// A shipped protocol's name is taken in any case by every command that takes one (a file's
+/// path is taken as it is).
+#[test]
+fn protocol_names_are_taken_in_any_case() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let report = out.path().join("report");
+    let db = format!("sqlite://{}", out.path().join("demo.db").display());
+    let report = report.to_str().expect("utf-8 path");
+    for args in [
+        &[
+            "schedule",
+            "--protocol",
+            "NCT01408199",
+            "--start",
+            "2010-01-04",
+        ][..],
+        &[
+            "simulate",
+            "--protocol",
+            "Thalidomide-Cohort",
+            "--patients",
+            "2",
+            "--seed",
+            "1",
+        ],
+        &[
+            "report",
+            "--published",
+            "--protocol",
+            "NCT01408199",
+            "--out",
+            report,
+        ],
+        &[
+            "demo",
+            "--study",
+            "Pediatric-Review",
+            "--no-serve",
+            "--db",
+            &db,
+        ],
+    ] {
+        let run = cletrial(args, None);
+        assert_eq!(run.status, 0, "{args:?}: {run:#?}");
     }
 }

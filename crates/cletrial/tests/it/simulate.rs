@@ -285,7 +285,7 @@ fn bad_input_exits_2_naming_the_option() {
     );
     check(
         &with(&["--patients", "5", "--start", "2010-13-01"]),
-        "--start: '2010-13-01' is not a date; expected YYYY-MM-DD",
+        "--start: '2010-13-01' is not a date: month 13 (months are 01 to 12)",
     );
     check(
         &with(&["--patients", "5", "--trials", "2", "--out", "/tmp/x"]),

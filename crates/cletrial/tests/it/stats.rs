@@ -191,6 +191,31 @@ fn infinite_values_print_as_infinity() {
 
 #[test]
 fn bad_input_names_the_field() {
+    // A 2x2 table in words, whatever is wrong with it (serde said "trailing characters" for a
+    // row of three cells, "expected u64" for a negative count).
+    const TABLE: &str = "table: must be a 2x2 table, two rows of two counts (whole numbers, 0 or more), e.g. [[12, 2], [5, 9]]";
+    for (method, table, what) in [
+        ("fisher", json!([[1, 2, 3], [4, 5]]), "; row 1 is [1,2,3]"),
+        ("fisher", json!([12, 2, 5, 9]), "; got [12,2,5,9]"),
+        (
+            "odds-ratio",
+            json!([[1, 2], [3, 4], [5, 6]]),
+            "; got [[1,2],[3,4],[5,6]]",
+        ),
+        ("fisher", json!([[1, 2], [3, -4]]), "; row 2 column 2 is -4"),
+        (
+            "odds-ratio",
+            json!([[1, 2], [3, 4.5]]),
+            "; row 2 column 2 is 4.5",
+        ),
+    ] {
+        let line = cletrial_with_json(&["stats", method], &json!({ "table": table }))
+            .input_error(&format!("{TABLE}{what}"));
+        assert!(
+            !line.contains("trailing") && !line.contains("u64"),
+            "{line}"
+        );
+    }
     let cases: [(&str, Value, &str); 15] = [
         ("describe", json!({"x": []}), "x: needs at least 1"),
         ("describe", json!({"x": [1, "a"]}), "x[1]"),

@@ -35,6 +35,10 @@ fn a_token_is_printed_once_and_revoked_with_a_reason(backend: Backend) {
             .input_error("expires")
             .contains("has passed")
     );
+    let european = [&create[..], &["--expires", "12/03/2027"]].concat();
+    cli.run(&european, &as_bob).input_error(
+        "--expires: '12/03/2027' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-12",
+    );
     let token = issued["token"].as_str().expect("token").to_owned();
     assert_eq!(token.len(), 64);
     let id = issued["id"].as_i64().expect("id").to_string();

@@ -2,13 +2,18 @@
 
 use crate::support::cletrial;
 
+/// A usage error: one line with clap's message, and one pointer to --help (clap's own "For
+/// more information, try '--help'." once doubled it).
+#[track_caller]
+fn check(args: &[&str], needle: &str) {
+    let line = cletrial(args, None).input_error(needle);
+    assert!(line.ends_with("(see --help)"), "{line}");
+    assert_eq!(line.matches("--help").count(), 1, "{line}");
+    assert!(!line.contains("For more information"), "{line}");
+}
+
 #[test]
 fn usage_errors_are_one_line_and_exit_2() {
-    #[track_caller]
-    fn check(args: &[&str], needle: &str) {
-        let line = cletrial(args, None).input_error(needle);
-        assert!(line.ends_with("(see --help)"), "{line}");
-    }
     check(
         &["grade", "--test", "neutrophils", "--value", "900"],
         "required arguments were not provided: --unit <UNIT>",
@@ -21,6 +26,50 @@ fn usage_errors_are_one_line_and_exit_2() {
         &["stats", "ttest", "--bogus"],
         "unexpected argument '--bogus'",
     );
+    check(
+        &["export", "--db", "x.db", "--format", "xlsx", "--out", "x"],
+        "invalid value 'xlsx' for '--format <FORMAT>' [possible values: csv, sdtm, xpt, odm, audit]",
+    );
+    check(
+        &["serve", "--db", "x.db", "--max-connections", "many"],
+        "invalid value 'many' for '--max-connections <N>'",
+    );
+}
+
+/// A mistyped command, flag or value is answered with the nearest one (clap's `suggestions`);
+/// values the commands check themselves name the nearest too (protocols, lab tests, pregnancy
+/// policies: in their own tests).
+#[test]
+fn a_typo_is_answered_with_the_nearest_name() {
+    check(
+        &["scor"],
+        "unrecognized subcommand 'scor'; a similar subcommand exists: 'score'",
+    );
+    check(
+        &["stats", "fisherr", "--input", "examples/stats/fisher.json"],
+        "unrecognized subcommand 'fisherr'; a similar subcommand exists: 'fisher'",
+    );
+    check(
+        &["grade", "--tset", "neutrophils"],
+        "unexpected argument '--tset' found; a similar argument exists: '--test'",
+    );
+    check(
+        &["export", "--db", "x.db", "--format", "odn", "--out", "x"],
+        "a similar value exists: 'odm'",
+    );
+    cletrial(
+        &[
+            "grade",
+            "--test",
+            "neutrofils",
+            "--value",
+            "900",
+            "--unit",
+            "/mm3",
+        ],
+        None,
+    )
+    .input_error("--test: unknown lab test 'neutrofils'; nearest: neutrophils");
 }
 
 #[test]
