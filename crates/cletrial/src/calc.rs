@@ -10,9 +10,11 @@ use instruments::input::{InputError, read_clasi, read_sledai};
 use instruments::sledai::{Descriptor, Window};
 use serde::Serialize;
 
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, print_json, read_text};
 
-const CLASI_HELP: &str = r#"Input (JSON):
+const CLASI_HELP: &str = concat!(
+    r#"Input (JSON):
   {"areas": {"<area>": {"erythema": 0-3, "scale": 0-2, "dyspigmentation": 0-1,
                         "scarring": 0-2}, ...},
    "mucous_membrane": 0-1, "recent_hair_loss": 0-1, "nonscarring_alopecia": 0-3,
@@ -25,15 +27,23 @@ back_buttocks, arms, hands, legs, feet.
 - The five once-only keys are required; null records "not assessed" (for any item).
 - A total with an item not assessed is null, never a smaller number.
 
-Example (examples/clasi/patient-12-baseline.json, activity 17, damage 8):
+The first example's file, examples/clasi/patient-12-baseline.json (activity 17, damage 8):
   {"areas": {"scalp": {"erythema": 2, "scale": 2}, "nose_malar": {"erythema": 2, "scale": 1,
    "dyspigmentation": 1}, ...}, "mucous_membrane": 0, "recent_hair_loss": 1,
    "nonscarring_alopecia": 1, "scarring_alopecia": 3, "dyspigmentation_lasts_12_months": true}
 
 Output: {"activity": 17, "damage": 8, "severity": "moderate", "activity_parts": {...},
-"damage_parts": {...}}. Severity bands (Klein 2011): 0-9 mild, 10-20 moderate, 21-70 severe."#;
+"damage_parts": {...}}. Severity bands (Klein 2011): 0-9 mild, 10-20 moderate, 21-70 severe.
 
-const SLEDAI_HELP: &str = r#"Input (JSON):
+"#,
+    examples!(
+        "cletrial score clasi --input examples/clasi/patient-12-baseline.json",
+        "cletrial score clasi --input examples/clasi/not-assessed.json"
+    )
+);
+
+const SLEDAI_HELP: &str = concat!(
+    r#"Input (JSON):
   {"descriptors": ["arthritis", "rash", ...], "window": "10d"|"30d"}
 
 Descriptors (weight): seizure, psychosis, organic_brain_syndrome, visual_disturbance,
@@ -42,21 +52,35 @@ hematuria, proteinuria, pyuria (4); rash, alopecia, mucosal_ulcers, pleurisy, pe
 low_complement, increased_dna_binding (2); fever, thrombocytopenia, leukopenia (1).
 List the descriptors present; one listed twice counts once. "window" defaults to "10d".
 
-Example (examples/sledai/visit.json):
+The first example's file, examples/sledai/visit.json:
   {"descriptors": ["arthritis", "rash", "low_complement", "increased_dna_binding"],
    "window": "10d"}
-Output: {"score": 10, "window": "10d", "descriptors": [...]}"#;
+Output: {"score": 10, "window": "10d", "descriptors": [...]}
 
-const GRADE_HELP: &str = r#"Units: /mm3, /uL or 10^9/L for neutrophils, leukocytes, platelets and
+"#,
+    examples!(
+        "cletrial score sledai --input examples/sledai/visit.json",
+        r#"echo '{"descriptors": ["arthritis", "rash"]}' | cletrial score sledai --input -"#
+    )
+);
+
+const GRADE_HELP: &str = concat!(
+    r#"Units: /mm3, /uL or 10^9/L for neutrophils, leukocytes, platelets and
 lymphocytes; g/dL, g/L or mmol/L for hemoglobin. Each unit is compared with the cut-offs
 CTCAE v5.0 publishes for it, as given (no conversion, no rounding).
 
 Without --lln a value that could be grade 0 or 1 gets "grade": null. Anaemia by lab value
 stops at grade 3 (grades 4-5 need clinical facts).
 
-Example: cletrial grade --test neutrophils --value 1190 --unit /mm3 --lln 1800
-  {"test": "neutrophils", "term": "Neutrophil count decreased", "value": 1190.0,
-   "unit": "/mm3", "lln": 1800.0, "grade": 2}"#;
+Output of the first example: {"test": "neutrophils", "term": "Neutrophil count decreased",
+"value": 1190.0, "unit": "/mm3", "lln": 1800.0, "grade": 2}
+
+"#,
+    examples!(
+        "cletrial grade --test neutrophils --value 1190 --unit /mm3 --lln 1800",
+        "cletrial grade --test hemoglobin --value 6.1 --unit mmol/L --lln 7.4"
+    )
+);
 
 /// The path of a JSON input (`-` reads standard input).
 #[derive(Debug, Args)]
@@ -67,6 +91,10 @@ pub struct InputArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = examples!(
+    "cletrial score clasi --input examples/clasi/patient-12-baseline.json",
+    "cletrial score sledai --input examples/sledai/visit.json"
+))]
 pub enum ScoreCommand {
     /// Score CLASI activity and damage (Albrecht 2005) with the Klein 2011 severity band.
     #[command(after_help = CLASI_HELP)]

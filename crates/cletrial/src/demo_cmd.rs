@@ -26,6 +26,7 @@ use store::{
 };
 
 use crate::enter::{self, AdverseEventEntry, Entered, PatientCourse, VisitEntry};
+use crate::help::examples;
 use crate::io::{CliError, CmdResult};
 
 const SITES: [(&str, &str); 2] = [
@@ -132,12 +133,14 @@ impl Cohort {
 /// engine. pediatric-review holds 10 SYNTHETIC charts whose prednisone and ESR at the drug start
 /// and at 6 months have the published means and SDs; consent waived, enrolled by chart review.
 /// Two sites, one user per role; their passwords are random and printed once, when the study is
-/// created. Run again with the same --db, it reuses the study and changes nothing. Examples:
-///
-///   cletrial demo --db sqlite://cletrial-demo.db --bind 127.0.0.1:8080
-///   cletrial demo --study pediatric-review --no-serve
+/// created. Run again with the same --db, it reuses the study and changes nothing.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
+#[command(after_help = examples!(
+    "cletrial demo --no-serve",
+    "cletrial demo --study pediatric-review --no-serve",
+    "cletrial demo --db sqlite://cletrial-demo.db --bind 127.0.0.1:8080"
+))]
 pub struct DemoArgs {
     /// Which study: nct01408199 (the lenalidomide trial), thalidomide-cohort or
     /// pediatric-review, in any case.

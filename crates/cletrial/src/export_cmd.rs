@@ -15,6 +15,7 @@ use serde_json::json;
 use store::stream::{Entity, Reader, Record};
 use store::{DbUrl, Meaning, Store, Ty, Value};
 
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, print_json};
 use crate::version::{VERSION, WRITTEN_BY};
 
@@ -33,10 +34,12 @@ const EVENTS_PER_PAGE: i64 = 5000;
 ///   odm    odm.xml: CDISC ODM 1.3.2, metadata and every subject's data with audit records and
 ///          signatures (a transactional archive)
 ///   audit  audit_trail.csv: every audit event as stored, with subject and site codes
-///
-/// Example: cletrial export --db study.db --format xpt --out export/xpt
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
+#[command(after_help = examples!(
+    "cletrial export --db cletrial-demo.db --format xpt --out export/xpt",
+    "cletrial export --db cletrial-demo.db --format csv --out export/csv"
+))]
 pub struct ExportArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
     #[arg(long, value_name = "URL")]

@@ -32,6 +32,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::help::examples;
 use crate::io::block_on;
 use crate::io::{CliError, CmdResult, print_json, read_text};
 use crate::store_cmd::{ActorArgs, open_as};
@@ -47,9 +48,11 @@ use crate::store_cmd::{ActorArgs, open_as};
 /// record entered in error, with the cell as the reason. Import subjects first; a record at a
 /// visit creates the visit when missing. Your password is read from CLETRIAL_PASSWORD or typed
 /// at a prompt.
-///
-/// Example: cletrial import --db study.db --as alice --input examples/import/labs.csv --mapping examples/import/labs.toml --reason "paper CRFs of site S01 entered in REDCap"
 #[derive(Debug, Args)]
+#[command(after_help = examples!(
+    r#"cletrial import --db cletrial-demo.db --as investigator --input examples/import/subjects.csv --mapping examples/import/subjects.toml --reason "paper CRFs of site S01 entered in REDCap""#,
+    r#"cletrial import --db cletrial-demo.db --as investigator --input examples/import/labs.csv --mapping examples/import/labs.toml --reason "paper CRFs of site S01 entered in REDCap""#
+))]
 pub struct ImportArgs {
     #[command(flatten)]
     actor: ActorArgs,

@@ -5,6 +5,7 @@ mod calc;
 mod demo_cmd;
 mod enter;
 mod export_cmd;
+mod help;
 mod import_cmd;
 mod io;
 mod protocol_cmd;
@@ -153,5 +154,35 @@ fn main() -> ExitCode {
             eprintln!("error: {}", error.one_line());
             ExitCode::from(error.exit_code())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every command says what it takes in its help: one without leaves the
+    /// user a question `--help` cannot answer. (The examples of each command are run by the
+    /// integration test `docs`.)
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let help = arg.get_long_help().or(arg.get_help());
+                if help.is_none_or(|help| help.to_string().trim().is_empty()) {
+                    let name = arg.get_long().unwrap_or(arg.get_id().as_str());
+                    missing.push(format!("{path} --{name}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut command = super::Cli::command();
+        command.build();
+        command.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&command, "cletrial", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
     }
 }

@@ -15,6 +15,7 @@ use protocol::schedule::{Calendar, PregnancyOptions, ScheduleError};
 use protocol::{Decision, History, Protocol};
 use serde::Serialize;
 
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, parse_date, parse_json, print_json, read_json, read_text};
 
 /// The shipped protocols, by name.
@@ -35,7 +36,8 @@ const SHIPPED: [(&str, &str); 3] = [
 
 const PROTOCOL_HELP: &str = "A protocol TOML file (format: crates/protocol/FORMAT.md), or a shipped name: nct01408199, thalidomide-cohort, pediatric-review.";
 
-const ELIGIBILITY_HELP: &str = r#"Input (JSON): the candidate's screening record; every key is optional and
+const ELIGIBILITY_HELP: &str = concat!(
+    r#"Input (JSON): the candidate's screening record; every key is optional and
 what is absent is unknown (never "no"). Keys: screening_date, index_date (a retrospective
 review's drug start: ages are then judged there), birth_date (age in completed years),
 clasi_erythema {"<area>": 0-3}, cle_histology_confirmed, sle_diagnosis, drug_received,
@@ -52,10 +54,15 @@ Output: {"protocol", "eligible": true|false|null, "criteria": [{"id", "kind", "s
 is met and no exclusion is met; false as soon as one inclusion is not met or one exclusion is
 met; null (incomplete) otherwise.
 
-Example:
-  cletrial eligibility --protocol nct01408199 --input examples/protocol/candidate.json"#;
+"#,
+    examples!(
+        "cletrial eligibility --protocol nct01408199 --input examples/protocol/candidate.json",
+        "cletrial eligibility --protocol nct01408199 --input examples/protocol/candidate-incomplete.json"
+    )
+);
 
-const DECIDE_HELP: &str = r#"History (JSON), documented in examples/protocol/README.md:
+const DECIDE_HELP: &str = concat!(
+    r#"History (JSON), documented in examples/protocol/README.md:
   {"start_date": "YYYY-MM-DD",
    "patient": {"sex": "F"|"M", "birth_date", "reproductive_potential", "irregular_menses", "subtype"},
    "clasi": [{"date", "activity": 0-70, "damage": 0-56}], "sledai": [{"date", "score": 0-105}],
@@ -71,18 +78,25 @@ Output: {"action": "continue"|"escalate"|"taper"|"withdraw"|"reintroduce"|"maint
 "toxicity", "deviation", "physician_review", "cycle", "next_visit", "next_lab", "missing",
 "rules": [{"id", "text"}], ...}
 
-Examples:
-  cletrial decide --protocol nct01408199 --history examples/protocol/history-week4-no-improvement.json
-  cletrial decide --protocol nct01408199 --history examples/protocol/history-relapse.json --as-of 2010-05-24"#;
+"#,
+    examples!(
+        "cletrial decide --protocol nct01408199 --history examples/protocol/history-week4-no-improvement.json",
+        "cletrial decide --protocol nct01408199 --history examples/protocol/history-relapse.json --as-of 2010-05-24"
+    )
+);
 
-const SCHEDULE_HELP: &str = r#"Output: {"protocol", "start", "horizon", "visits": [...], "labs": [...],
-"monitoring": [...], "pregnancy_tests": {...}}; each date is {"date", "day", "earliest",
-"latest"}, its window. Pregnancy tests (women of reproductive potential) follow a policy of the
-protocol: the first listed unless --pregnancy-policy names another.
+const SCHEDULE_HELP: &str = concat!(
+    r#"Output: {"protocol", "start", "horizon", "visits": [...], "labs": [...],
+"monitoring": [...]}; each date is {"date", "day", "earliest", "latest"}, its window. With
+--reproductive-potential also "pregnancy_tests": {...}, which follow a pregnancy-testing policy
+of the protocol: the first listed unless --pregnancy-policy names another.
 
-Examples:
-  cletrial schedule --protocol nct01408199 --start 2010-01-04
-  cletrial schedule --protocol nct01408199 --start 2010-01-04 --reproductive-potential --pregnancy-policy eu_ppp"#;
+"#,
+    examples!(
+        "cletrial schedule --protocol nct01408199 --start 2010-01-04",
+        "cletrial schedule --protocol nct01408199 --start 2010-01-04 --reproductive-potential --pregnancy-policy eu_ppp"
+    )
+);
 
 /// Check a candidate against a protocol's inclusion and exclusion criteria.
 #[derive(Debug, Args)]

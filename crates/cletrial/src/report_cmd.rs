@@ -29,6 +29,7 @@ use store::{
     DosePeriod, LabResult, NerveConductionStudy, ProtocolDecision, Store, StoreError,
 };
 
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, block_on, read_text};
 use crate::protocol_cmd::load_protocol;
 
@@ -44,17 +45,17 @@ use crate::protocol_cmd::load_protocol;
 /// The protocol is the study's own with --db or --csv (the tables' protocol.toml), the
 /// lenalidomide trial's (nct01408199) with --published, or --protocol.
 ///
-/// Examples:
-///   cletrial report --published --out report-published
-///   cletrial report --db study.sqlite --out report
-///   cletrial report --db study.sqlite --out report --protocol my-analysis-plan.toml
-///   cletrial export --db study.sqlite --format csv --out tables && cletrial report --csv tables --out report
-///
 /// With --csv, the tables are read in one pass, one thread per table, a subject at a time. The
 /// listings keep the first --list subjects and the swimmer plot the first --lanes; the report says
 /// so. Each table must list its subjects in subject.csv's order, as both writers do.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
+#[command(after_help = examples!(
+    "cletrial report --published --out report-published",
+    "cletrial report --db cletrial-demo.db --out report",
+    "cletrial report --db cletrial-demo.db --out report --protocol protocols/nct01408199.toml",
+    "cletrial export --db cletrial-demo.db --format csv --out tables && cletrial report --csv tables --out report"
+))]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["db", "published", "csv"])))]
 pub struct ReportArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.

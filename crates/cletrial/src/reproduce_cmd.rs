@@ -7,6 +7,7 @@ use analysis::reproduce::{Item, Status, reproduce};
 use clap::Args;
 use serde::Serialize;
 
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, print_json, read_text};
 
 /// Recompute the trial paper's numbers from its own tables, beside the printed figures.
@@ -18,12 +19,9 @@ use crate::io::{CliError, CmdResult, print_json, read_text};
 /// figure, and `differs` otherwise, with the reason: the paper's rounding, or its text disagreeing with its
 /// own table. The transcribed tables ship inside cletrial (see data/published/README.md); `--data` points at
 /// another transcription with the same columns.
-///
-/// Examples:
-///   cletrial reproduce
-///   cletrial reproduce --json | jq '.items[] | select(.status == "differs")'
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
+#[command(after_help = examples!("cletrial reproduce", "cletrial reproduce --json"))]
 pub struct ReproduceArgs {
     /// Print JSON: {"items": [{"id", "published", "computed", "status", "note", "source"}]}.
     #[arg(long)]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use store::{DbUrl, Store};
 
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, block_on};
 
 /// Serve the web application for the study team (login, dashboard, subjects).
@@ -23,11 +24,12 @@ use crate::io::{CliError, CmdResult, block_on};
 ///
 /// Ctrl-C or SIGTERM stops it: no new connections, requests in flight get --stop-timeout to
 /// finish, the record is closed, "cletrial: stopped" is printed and the exit status is 0.
-/// Example:
-///
-///   cletrial serve --db sqlite://study.db --bind 127.0.0.1:8080
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
+#[command(after_help = examples!(
+    "cletrial serve --db cletrial-demo.db",
+    "cletrial serve --db sqlite://cletrial-demo.db --bind 127.0.0.1:8080 --secure-cookies --trusted-proxy 127.0.0.1"
+))]
 pub struct ServeArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
     #[arg(long, value_name = "URL")]

@@ -21,10 +21,12 @@ mod tidy_out;
 
 use crate::enter::{AdverseEventEntry, Entered, PatientCourse, VisitEntry, enter};
 use crate::export_cmd::PROTOCOL_FILE;
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, print_json};
 use crate::protocol_cmd::load_protocol;
 
-const HELP: &str = r#"Each virtual patient's traits (subtype, baseline CLASI, response, the dose that holds
+const HELP: &str = concat!(
+    r#"Each virtual patient's traits (subtype, baseline CLASI, response, the dose that holds
 remission, neutrophils, adverse events) are drawn from a documented model calibrated to the
 published trial (lenalidomide, NCT01408199) or cohort (thalidomide); the protocol's own engine
 decides the dose at every visit. The model follows the protocol's study.drug.
@@ -48,12 +50,15 @@ engine's decision, dose periods, neutrophil counts, adverse events. The model ha
 virtual patient is recorded at the trial's median age (40).
 The same seed gives the same output whatever the number of threads.
 
-Examples:
-  cletrial simulate --protocol nct01408199 --patients 1000 --seed 1
-  cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out /tmp/cohort
-  cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out /tmp/study --format tidy
-  CLETRIAL_PASSWORD=... cletrial simulate --protocol nct01408199 --patients 20 --seed 1 --db sqlite://cletrial-demo.db --as investigator --site S01
-  cletrial simulate --protocol examples/simulate/slower-taper.toml --patients 500 --seed 1 --trials 20"#;
+"#,
+    examples!(
+        "cletrial simulate --protocol nct01408199 --patients 1000 --seed 1",
+        "cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out cohort",
+        "cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out study --format tidy",
+        "CLETRIAL_PASSWORD=... cletrial simulate --protocol nct01408199 --patients 20 --seed 1 --db sqlite://cletrial-demo.db --as investigator --site S01",
+        "cletrial simulate --protocol examples/simulate/slower-taper.toml --patients 500 --seed 1 --trials 20"
+    )
+);
 
 /// Simulate a virtual cohort through a protocol.
 #[derive(Debug, Args)]

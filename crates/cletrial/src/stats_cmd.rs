@@ -21,6 +21,7 @@ use stats::table2x2::{Table2x2, ZeroCellCorrection, fisher, odds_ratio};
 use stats::ttest::{TTestKind, t_test};
 use stats::{Level, Method, StatsError};
 
+use crate::help::examples;
 use crate::io::{CliError, CmdResult, print_json, read_json};
 
 /// The path of a JSON input (`-` reads standard input).
@@ -32,6 +33,10 @@ pub struct InputArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = examples!(
+    "cletrial stats fisher --input examples/stats/fisher.json",
+    "cletrial stats kaplan-meier --input examples/stats/kaplan-meier.json"
+))]
 pub enum StatsCommand {
     /// n, mean, SD (n - 1), SEM, median, quartiles (R type 7), min, max.
     #[command(after_help = DESCRIBE_HELP)]
@@ -62,78 +67,123 @@ pub enum StatsCommand {
     Logistic(InputArgs),
 }
 
-const DESCRIBE_HELP: &str = r#"Input (JSON): {"x": [numbers]}
-Example (examples/stats/describe.json, CLASI activity at baseline, paper Table 1):
+const DESCRIBE_HELP: &str = concat!(
+    r#"Input (JSON): {"x": [numbers]}
+The example's file, examples/stats/describe.json (CLASI activity at baseline, paper Table 1):
   {"x": [6, 7, 3, 6, 19, 19, 20, 9, 13, 6, 15, 17, 3, 11, 10]}
 Output: {"n": 15, "mean": 10.93.., "sd": 5.91.., "sem", "median", "q1", "q3", "min", "max",
-"method": "descriptive"}. With one value, sd and sem are null. R: summary(x), sd(x)."#;
+"method": "descriptive"}. With one value, sd and sem are null. R: summary(x), sd(x).
 
-const PROPORTION_HELP: &str = r#"Input (JSON): {"successes": k, "n": n,
+"#,
+    examples!("cletrial stats describe --input examples/stats/describe.json")
+);
+
+const PROPORTION_HELP: &str = concat!(
+    r#"Input (JSON): {"successes": k, "n": n,
   "method": "clopper-pearson"|"wilson" (default clopper-pearson), "level": 0.95 (default)}
-Example (examples/stats/proportion-ci.json, complete response in 12 of 14):
+The example's file, examples/stats/proportion-ci.json (complete response in 12 of 14):
   {"successes": 12, "n": 14, "method": "clopper-pearson", "level": 0.95}
 Output: {"estimate": 0.857.., "low": 0.5719.., "high": 0.9822.., "method": "clopper-pearson"}.
-R: binom.test(12, 14)$conf.int; Wilson is prop.test(k, n, correct = FALSE)$conf.int."#;
+R: binom.test(12, 14)$conf.int; Wilson is prop.test(k, n, correct = FALSE)$conf.int.
 
-const TTEST_HELP: &str = r#"Input (JSON): {"x": [numbers], "y": [numbers],
+"#,
+    examples!("cletrial stats proportion-ci --input examples/stats/proportion-ci.json")
+);
+
+const TTEST_HELP: &str = concat!(
+    r#"Input (JSON): {"x": [numbers], "y": [numbers],
   "kind": "paired"|"student"|"welch", "level": 0.95 (default)}
-Example (examples/stats/ttest.json, CLASI activity at baseline and week 2, paired):
+The example's file, examples/stats/ttest.json (CLASI activity at baseline and week 2, paired):
   {"x": [6, 7, 19, 19, 20], "y": [2, 3, 9, 4, 8], "kind": "paired"}
 Output: {"statistic", "df", "p_value", "estimate", "ci_low", "ci_high", "method"}.
-R: t.test(x, y, paired = TRUE) (var.equal = TRUE for student)."#;
+R: t.test(x, y, paired = TRUE) (var.equal = TRUE for student).
 
-const MANN_WHITNEY_HELP: &str = r#"Input (JSON): {"x": [numbers], "y": [numbers]}
-Example (examples/stats/mann-whitney.json):
+"#,
+    examples!("cletrial stats ttest --input examples/stats/ttest.json")
+);
+
+const MANN_WHITNEY_HELP: &str = concat!(
+    r#"Input (JSON): {"x": [numbers], "y": [numbers]}
+The example's file, examples/stats/mann-whitney.json:
   {"x": [3, 6, 7, 9, 19], "y": [11, 13, 15, 17, 20, 21]}
 Output: {"statistic": U of x (R's W), "p_value", "method": "exact"|"normal", "ties",
 "continuity"}. Exact when there are no ties and both samples are under 50, else the normal
-approximation with tie and continuity corrections (R's rule). R: wilcox.test(x, y)."#;
+approximation with tie and continuity corrections (R's rule). R: wilcox.test(x, y).
 
-const WILCOXON_HELP: &str = r#"Input (JSON): {"x": [numbers], "y": [numbers]} (paired) or
+"#,
+    examples!("cletrial stats mann-whitney --input examples/stats/mann-whitney.json")
+);
+
+const WILCOXON_HELP: &str = concat!(
+    r#"Input (JSON): {"x": [numbers], "y": [numbers]} (paired) or
   {"x": [numbers], "mu": m} (one sample; mu defaults to 0)
-Example (examples/stats/wilcoxon.json, prednisone mg before and after, paired):
+The example's file, examples/stats/wilcoxon.json (prednisone mg before and after, paired):
   {"x": [30, 20, 15, 40, 10, 25], "y": [15, 10, 10, 20, 10, 12.5]}
 Output: {"statistic": R's V, "p_value", "method": "exact"|"normal", "ties", "continuity",
 "zeros_dropped"}. Zero differences are dropped (R's default); exact when n < 50 with no ties and
-no zeros. R: wilcox.test(x, y, paired = TRUE)."#;
+no zeros. R: wilcox.test(x, y, paired = TRUE).
 
-const FISHER_HELP: &str = r#"Input (JSON): {"table": [[a, b], [c, d]], "level": 0.95 (default)}
+"#,
+    examples!("cletrial stats wilcoxon --input examples/stats/wilcoxon.json")
+);
+
+const FISHER_HELP: &str = concat!(
+    r#"Input (JSON): {"table": [[a, b], [c, d]], "level": 0.95 (default)}
 Rows are groups, columns outcomes; no row or column may be all zero; total at most 1,000,000.
-Example (examples/stats/fisher.json):
+The example's file, examples/stats/fisher.json:
   {"table": [[12, 2], [5, 9]]}
 Output: {"p_value", "odds_ratio" (conditional MLE), "ci_low", "ci_high", "sample_odds_ratio",
-"method": "exact"}. R: fisher.test(matrix(c(12, 5, 2, 9), 2))."#;
+"method": "exact"}. R: fisher.test(matrix(c(12, 5, 2, 9), 2)).
 
-const ODDS_RATIO_HELP: &str = r#"Input (JSON): {"table": [[a, b], [c, d]],
+"#,
+    examples!("cletrial stats fisher --input examples/stats/fisher.json")
+);
+
+const ODDS_RATIO_HELP: &str = concat!(
+    r#"Input (JSON): {"table": [[a, b], [c, d]],
   "correction": "none"|"haldane" (default none), "level": 0.95 (default)}
 "haldane" adds 0.5 to every cell; without it a zero cell is an error.
-Example (examples/stats/odds-ratio.json):
+The example's file, examples/stats/odds-ratio.json:
   {"table": [[7, 0], [3, 2]], "correction": "haldane"}
-Output: {"odds_ratio", "ci_low", "ci_high", "log_se", "method": "woolf"|"woolf-haldane"}."#;
+Output: {"odds_ratio", "ci_low", "ci_high", "log_se", "method": "woolf"|"woolf-haldane"}.
 
-const KAPLAN_MEIER_HELP: &str = r#"Input (JSON): {"time": [numbers >= 0], "event": [0|1 ...],
+"#,
+    examples!("cletrial stats odds-ratio --input examples/stats/odds-ratio.json")
+);
+
+const KAPLAN_MEIER_HELP: &str = concat!(
+    r#"Input (JSON): {"time": [numbers >= 0], "event": [0|1 ...],
   "group": [labels] (optional), "conf_type": "log"|"log-log"|"plain" (default log),
   "median_rule": "print"|"quantile" (default print), "level": 0.95 (default)}
 The median is the first time S(t) <= 0.5 (midpoint to the next step when S sits on 0.5). When
 S stays on 0.5 to the end, "print" gives that time (R's print(fit)) and "quantile" the midpoint to
 the last follow-up (R's quantile(fit, 0.5)).
-Example (examples/stats/kaplan-meier.json, weeks to relapse by subtype):
+The example's file, examples/stats/kaplan-meier.json (weeks to relapse by subtype):
   {"time": [2, 4, 4, 6, 8, 10, 12, 3, 5, 9, 30],
    "event": [1, 1, 0, 1, 1, 0, 0, 1, 1, 0, 0],
    "group": ["DLE", "DLE", "DLE", "DLE", "DLE", "DLE", "DLE", "SCLE", "SCLE", "SCLE", "SCLE"]}
 Output: {"groups": [{"group", "steps": [{"time", "n_risk", "n_event", "n_censor", "survival",
 "ci_low", "ci_high"}], "median", "median_ci_low", "median_ci_high"}], "log_rank": {"chi_square",
 "df", "p_value"} (with groups), "method"}. Groups are in sorted order (R's factor levels).
-R: survfit(Surv(time, event) ~ group); survdiff(Surv(time, event) ~ group)."#;
+R: survfit(Surv(time, event) ~ group); survdiff(Surv(time, event) ~ group).
 
-const LOGISTIC_HELP: &str = r#"Input (JSON): {"y": [0|1 ...], "x": {"name": [numbers], ...},
+"#,
+    examples!("cletrial stats kaplan-meier --input examples/stats/kaplan-meier.json")
+);
+
+const LOGISTIC_HELP: &str = concat!(
+    r#"Input (JSON): {"y": [0|1 ...], "x": {"name": [numbers], ...},
   "level": 0.95 (default)}
-Example (examples/stats/logistic.json):
+The example's file, examples/stats/logistic.json:
   {"y": [1, 1, 0, 1, 0, 0, 1, 0, 1, 0], "x": {"scle": [1, 1, 1, 1, 0, 0, 0, 0, 1, 0]}}
 Output: {"terms": [{"term", "estimate", "se", "z", "p_value", "ci_low", "ci_high", "odds_ratio",
 "or_ci_low", "or_ci_high"}], "deviance", "iterations", "converged", "separation", "method"}.
 "separation": true means a fitted probability reached 0 or 1: the estimates are not usable.
-R: glm(y ~ scle, binomial); confint.default(fit)."#;
+R: glm(y ~ scle, binomial); confint.default(fit).
+
+"#,
+    examples!("cletrial stats logistic --input examples/stats/logistic.json")
+);
 
 pub fn run(command: StatsCommand) -> CmdResult {
     let output = match command {

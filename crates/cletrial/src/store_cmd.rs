@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use store::{DbUrl, EventFilter, Head, NamedEvent, NewStudy, NewUser, Password, Role, Store};
 
+use crate::help::{examples, with_password_rule};
 use crate::io::{CliError, CmdResult, block_on, print_json};
 
 /// The acting user's password, when not typed at the prompt.
@@ -37,11 +38,12 @@ pub struct ActorArgs {
 /// Create a new study record with its protocol and first administrator.
 ///
 /// The administrator's password is read from CLETRIAL_PASSWORD or typed twice at a prompt
-/// (never echoed). Example:
-///
-///   cletrial init --protocol protocols/nct01408199.toml --db sqlite://study.db --admin alice --admin-name "Alice Martin"
+/// (never echoed).
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
+#[command(after_help = with_password_rule(examples!(
+    r#"cletrial init --protocol protocols/nct01408199.toml --db sqlite://study.db --admin alice --admin-name "Alice Martin""#
+)))]
 pub struct InitArgs {
     /// The protocol file (TOML) or a shipped protocol's name (nct01408199, thalidomide-cohort,
     /// pediatric-review); kept verbatim as protocol version 1.
@@ -64,38 +66,46 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = examples!(
+    "cletrial user list --db cletrial-demo.db",
+    r#"cletrial user add --db cletrial-demo.db --as admin --login bob --name "Bob Stone""#
+))]
 pub enum UserCommand {
     /// Add a user. Their initial password is read from CLETRIAL_NEW_PASSWORD or typed twice.
-    ///
-    /// Example: cletrial user add --db study.db --as admin --login bob --name "Bob Stone"
+    #[command(after_help = with_password_rule(examples!(
+        r#"cletrial user add --db cletrial-demo.db --as admin --login bob --name "Bob Stone""#
+    )))]
     Add {
         #[command(flatten)]
         actor: ActorArgs,
+        /// The new account's login: 1 to 64 characters from A-Z a-z 0-9 . _ -, starting with a letter
+        /// or digit.
         #[arg(long, value_name = "LOGIN")]
         login: String,
         /// The name printed with the user's signatures.
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         name: String,
     },
     /// Give a user a role at a site.
-    ///
-    /// Example: cletrial user grant --db study.db --as admin --login bob --site S01 --role investigator
+    #[command(after_help = examples!(
+        "cletrial user grant --db cletrial-demo.db --as admin --login bob --site S01 --role investigator"
+    ))]
     Grant {
         #[command(flatten)]
         actor: ActorArgs,
+        /// The login of the user given the role.
         #[arg(long, value_name = "LOGIN")]
         login: String,
         /// The site's code.
         #[arg(long, value_name = "CODE")]
         site: String,
         /// investigator, coordinator, monitor or statistician.
-        #[arg(long)]
+        #[arg(long, value_name = "ROLE")]
         role: String,
     },
     /// Every account with its roles per site, and whether it is an administrator, disabled, or
     /// must change its password.
-    ///
-    /// Example: cletrial user list --db study.db
+    #[command(after_help = examples!("cletrial user list --db cletrial-demo.db"))]
     List {
         #[command(flatten)]
         db: DbArg,
@@ -103,20 +113,23 @@ pub enum UserCommand {
     /// Change your own password. The current one is read from CLETRIAL_PASSWORD or typed, the
     /// new one from CLETRIAL_NEW_PASSWORD or typed twice. Your other sessions end and your API
     /// tokens are revoked.
-    ///
-    /// Example: cletrial user password --db study.db --as bob
+    #[command(after_help = with_password_rule(examples!(
+        "cletrial user password --db cletrial-demo.db --as bob"
+    )))]
     Password {
         #[command(flatten)]
         actor: ActorArgs,
     },
     /// Give a user a temporary password (read from CLETRIAL_NEW_PASSWORD or typed twice), with a
     /// reason; they must choose a new one at their next login, and their sessions end.
-    ///
-    /// Example: cletrial user reset-password --db study.db --as admin --login bob --reason "forgot it"
+    #[command(after_help = with_password_rule(examples!(
+        r#"cletrial user reset-password --db cletrial-demo.db --as admin --login bob --reason "forgot it""#
+    )))]
     ResetPassword(AccountChange),
     /// Disable a user: they can no longer log in; their account and history stay.
-    ///
-    /// Example: cletrial user disable --db study.db --as admin --login bob --reason "left the team"
+    #[command(after_help = examples!(
+        r#"cletrial user disable --db cletrial-demo.db --as admin --login bob --reason "left the team""#
+    ))]
     Disable(AccountChange),
 }
 
@@ -129,21 +142,28 @@ pub struct AccountChange {
     #[arg(long, value_name = "LOGIN")]
     login: String,
     /// Why (required: it goes into the audit trail).
-    #[arg(long)]
+    #[arg(long, value_name = "REASON")]
     reason: String,
 }
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = examples!(
+    r#"cletrial site add --db cletrial-demo.db --as admin --code S03 --name "Hôpital Saint-Louis""#
+))]
 pub enum SiteCommand {
     /// Add a site.
-    ///
-    /// Example: cletrial site add --db study.db --as admin --code S01 --name "Hôpital Saint-Louis"
+    #[command(after_help = examples!(
+        r#"cletrial site add --db cletrial-demo.db --as admin --code S03 --name "Hôpital Saint-Louis""#
+    ))]
     Add {
         #[command(flatten)]
         actor: ActorArgs,
+        /// The site's code: 1 to 10 characters from A-Z a-z 0-9 . _, starting with a letter or
+        /// digit; its subjects' study ids start with it (S03 gives S03-001, ...).
         #[arg(long, value_name = "CODE")]
         code: String,
-        #[arg(long)]
+        /// The site's name as pages show it.
+        #[arg(long, value_name = "NAME")]
         name: String,
     },
 }
@@ -157,14 +177,17 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = examples!(
+    "cletrial audit verify --db cletrial-demo.db",
+    "cletrial audit log --db cletrial-demo.db --subject S02-P12 --since 2026-01-01 --format csv"
+))]
 pub enum AuditCommand {
     /// Recompute the hash chain and rebuild the current state from the events; exit 0 when
     /// everything agrees, 1 naming the first bad event or row. Prints the head (`SEQ:HASH`, the
     /// last event and its hash): write it down outside the database, and give it back with
     /// --expect-head later to find a trail cut off or rewritten since. The record is opened
     /// read-only and left as it was; what is not a study record is refused (exit 2).
-    ///
-    /// Example: cletrial audit verify --db study.db --expect-head 1234:9f86d0...
+    #[command(after_help = examples!("cletrial audit verify --db cletrial-demo.db"))]
     Verify {
         #[command(flatten)]
         db: DbArg,
@@ -175,8 +198,9 @@ pub enum AuditCommand {
     /// Print the audit trail, oldest first, streamed. The stored columns are all there, so the
     /// hash chain can be recomputed from the output; beside the ids come the site's code, the
     /// subject's study id and a label of the record (as they stand now).
-    ///
-    /// Example: cletrial audit log --db study.db --subject S01-001 --since 2026-01-01 --format csv
+    #[command(after_help = examples!(
+        "cletrial audit log --db cletrial-demo.db --subject S02-P12 --since 2026-01-01 --format csv"
+    ))]
     Log {
         #[command(flatten)]
         db: DbArg,
@@ -186,15 +210,17 @@ pub enum AuditCommand {
         /// Only events recorded at or after this UTC time (RFC 3339) or date (YYYY-MM-DD).
         #[arg(long, value_name = "TIME")]
         since: Option<String>,
+        /// How the events are printed.
         #[arg(long, value_enum, default_value = "json")]
         format: LogFormat,
     },
 }
 
 /// Write a verified copy of a SQLite record (safe while others use it).
-///
-/// Example: cletrial backup --db study.db --out backups/study-2026-11-22.db
 #[derive(Debug, Args)]
+#[command(after_help = examples!(
+    "cletrial backup --db cletrial-demo.db --out cletrial-demo-2026-11-22.db"
+))]
 pub struct BackupArgs {
     #[command(flatten)]
     db: DbArg,

@@ -5,16 +5,24 @@
 
 use clap::Subcommand;
 
+use crate::help::examples;
 use crate::io::block_on;
 use crate::io::{CmdResult, parse_date, print_json};
 use crate::store_cmd::{ActorArgs, open_as};
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = examples!(
+    r#"cletrial token create --db cletrial-demo.db --as admin --for statistician --label "nightly export""#,
+    r#"cletrial token revoke --db cletrial-demo.db --as admin --id 1 --reason "script retired""#
+))]
 pub enum TokenCommand {
-    /// Issue an API token; it is printed once (as `token`) and cannot be shown again. It works
-    /// until the end of its expiry day (UTC; default 90 days from today). Example:
+    /// Issue an API token; it is printed once (as `token`) and cannot be shown again.
     ///
-    ///   cletrial token create --db sqlite://study.db --as alice --for nightly-bot --label "nightly export" --expires 2027-03-01
+    /// It works until the end of its expiry day (UTC; default 90 days from today, or --expires).
+    #[command(after_help = examples!(
+        r#"cletrial token create --db cletrial-demo.db --as admin --for statistician --label "nightly export""#,
+        r#"cletrial token create --db cletrial-demo.db --as statistician --label "weekly listings""#
+    ))]
     Create {
         #[command(flatten)]
         actor: ActorArgs,
@@ -28,16 +36,18 @@ pub enum TokenCommand {
         #[arg(long, value_name = "DATE")]
         expires: Option<String>,
     },
-    /// Revoke a token for good, with a reason (kept in the audit trail). Example:
-    ///
-    ///   cletrial token revoke --db sqlite://study.db --as alice --id 3 --reason "script retired"
+    /// Revoke a token for good, with a reason (kept in the audit trail).
+    #[command(after_help = examples!(
+        r#"cletrial token revoke --db cletrial-demo.db --as admin --id 1 --reason "script retired""#
+    ))]
     Revoke {
         #[command(flatten)]
         actor: ActorArgs,
         /// The token's id, as printed by `token create`.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         id: i64,
-        #[arg(long)]
+        /// Why the token is revoked (required: it goes into the audit trail).
+        #[arg(long, value_name = "REASON")]
         reason: String,
     },
 }

@@ -177,3 +177,22 @@ fn each_help_shows_its_example() {
         );
     }
 }
+
+/// Every command that sets a password states the rule it must pass, from the store's own
+/// minimum length.
+#[test]
+fn commands_that_set_a_password_state_the_rule() {
+    let length = format!("at least {} characters", ::store::Password::MIN_CHARS);
+    for command in [
+        &["init", "--help"][..],
+        &["user", "add", "--help"],
+        &["user", "password", "--help"],
+        &["user", "reset-password", "--help"],
+    ] {
+        let help = cletrial(command, None).stdout;
+        assert!(
+            help.contains(&length) && help.contains("breached passwords"),
+            "{command:?}: {help}"
+        );
+    }
+}
