@@ -3,6 +3,7 @@
 mod calc;
 mod channels;
 mod demo;
+mod docs;
 mod export;
 mod import;
 mod protocol;
