@@ -100,10 +100,15 @@ fn every_help_ends_with_examples_that_run() {
     let mut sandbox = Sandbox::new(&demo);
     let mut failures = Vec::new();
     let mut commands = Vec::new();
-    subcommands(&mut sandbox, &[], &mut commands);
+    helps(&sandbox, &[], &mut commands);
     // A group's examples are its subcommands', run there.
     let mut leaf_examples = Vec::new();
-    for (path, help, subcommands) in &commands {
+    for Help {
+        path,
+        text: help,
+        subcommands,
+    } in &commands
+    {
         let examples = match examples_of(help) {
             Ok(examples) => examples,
             Err(why) => {
@@ -139,7 +144,12 @@ fn every_help_ends_with_examples_that_run() {
             leaf_examples.push(example.clone());
         }
     }
-    for (path, help, subcommands) in &commands {
+    for Help {
+        path,
+        text: help,
+        subcommands,
+    } in &commands
+    {
         if subcommands.is_empty() {
             continue;
         }
@@ -156,13 +166,18 @@ fn every_help_ends_with_examples_that_run() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Every command under `path`, depth first in the order `--help` lists them: its path, its
-/// `--help` (at 80 columns, where a wrapped example would show) and its subcommands.
-fn subcommands(
-    sandbox: &mut Sandbox,
-    path: &[String],
-    into: &mut Vec<(Vec<String>, String, Vec<String>)>,
-) {
+/// One command's `--help`.
+struct Help {
+    /// The words after `cletrial`.
+    path: Vec<String>,
+    /// As printed at 80 columns, where a wrapped example would show.
+    text: String,
+    /// The subcommands it lists (none: a command that runs).
+    subcommands: Vec<String>,
+}
+
+/// The help of every command under `path`, depth first in the order `--help` lists them.
+fn helps(sandbox: &Sandbox, path: &[String], into: &mut Vec<Help>) {
     let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
     args.push("--help");
     let run = sandbox.cletrial(&args);
@@ -181,12 +196,16 @@ fn subcommands(
         })
         .unwrap_or_default();
     if !path.is_empty() {
-        into.push((path.to_vec(), run.stdout.clone(), listed.clone()));
+        into.push(Help {
+            path: path.to_vec(),
+            text: run.stdout.clone(),
+            subcommands: listed.clone(),
+        });
     }
     for name in listed {
         let mut sub = path.to_vec();
         sub.push(name);
-        subcommands(sandbox, &sub, into);
+        helps(sandbox, &sub, into);
     }
 }
 
@@ -194,13 +213,10 @@ fn subcommands(
 /// and be the only place a line ends in "Example:" or "Examples:".
 fn examples_of(help: &str) -> Result<Vec<String>, String> {
     let lines: Vec<&str> = help.lines().collect();
-    let mut sections = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, line)| {
-            let line = line.trim_end();
-            line.ends_with("Example:") || line.ends_with("Examples:")
-        });
+    let mut sections = lines.iter().enumerate().filter(|(_, line)| {
+        let line = line.trim_end();
+        line.ends_with("Example:") || line.ends_with("Examples:")
+    });
     let Some((start, header)) = sections.next() else {
         return Err("no Examples section".to_owned());
     };
