@@ -202,7 +202,6 @@ async fn export(
     let mut summary = json!({
         "written_by": WRITTEN_BY,
         "format": format!("{format:?}").to_lowercase(),
-        "out": dir.display().to_string(),
         "study": study.code,
         "files": files.names,
     });
@@ -212,7 +211,11 @@ async fn export(
     if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
         summary.extend(count.clone());
     }
+    // The manifest travels with the folder, so it names no place; what is printed does.
     write_manifest(dir, &summary)?;
+    if let Some(printed) = summary.as_object_mut() {
+        printed.insert("out".to_owned(), dir.display().to_string().into());
+    }
     Ok(summary)
 }
 
