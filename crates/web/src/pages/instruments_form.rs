@@ -312,7 +312,15 @@ fn figure<'a>(figures: &'a [(String, String)], key: &str) -> &'a str {
 /// area's row summed beside it, the totals above the grid and kept in view while it scrolls.
 /// A cell takes a digit, `n` for not examined, or nothing yet; the arrow keys move between
 /// cells (`app.js`) and never change a value.
-pub(crate) fn clasi_grid(typed: &Typed) -> Markup {
+/// `queried` are the fields (with their question) an open data query asks about: their cells
+/// are marked and carry the question.
+pub(crate) fn clasi_grid(typed: &Typed, queried: &[(String, String)]) -> Markup {
+    let question = |name: &str| {
+        queried
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, question)| format!("Data query: {question}"))
+    };
     let figures = clasi_totals(typed);
     let with_nd = |levels: &[(&'static str, &'static str)]| {
         let mut options = vec![("", "— not yet entered")];
@@ -363,7 +371,8 @@ pub(crate) fn clasi_grid(typed: &Typed) -> Markup {
                                     span.missing { "see scarring alopecia" }
                                 } @else {
                                     @let top = levels.last().map_or("", |(code, _)| *code);
-                                    input.cell type="text" inputmode="numeric" autocomplete="off"
+                                    input.cell.queried[question(&name).is_some()] title=[question(&name)]
+                                        type="text" inputmode="numeric" autocomplete="off"
                                         maxlength="2" size="2" id=(name) name=(name) value=(typed.get(&name))
                                         aria-label={ (words().field(&name)) ", 0 to " (top) " or n" }
                                         aria-invalid=[typed.error(&name).map(|_| "true")];

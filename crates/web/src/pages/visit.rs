@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, total_text};
-use crate::pages::{adverse, decision, layout, records, subject_for};
+use crate::pages::{adverse, decision, layout, records, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -93,6 +93,23 @@ pub(crate) async fn render(
         .sledai
         .iter()
         .find(|record| record.data.visit_id == Some(visit.id));
+    // Queries not yet closed, shown on the form and field they ask about.
+    let open_queries: Vec<_> = state
+        .store
+        .queries_of(subject.id)
+        .await?
+        .into_iter()
+        .filter(|query| query.data.status != store::QueryStatus::Closed)
+        .collect();
+    let clasi_queried: Vec<(String, String)> = clasi
+        .map(|record| {
+            open_queries
+                .iter()
+                .filter(|query| query.data.entity == "clasi" && query.data.record_id == record.id)
+                .map(|query| (query.data.field.clone(), query.data.question.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let labs: Vec<_> = record
         .labs
         .iter()
@@ -270,9 +287,10 @@ pub(crate) async fn render(
                 (form::token(csrf))
                 input type="hidden" name="version" value=(clasi_form.get("version"));
                 (clasi_form.summary(&[]))
+                @if let Some(record) = clasi { (queried(&open_queries, &subject.data.code, "clasi", record.id)) }
                 fieldset.entry disabled[!enters] {
                     (clasi_form.input("assessed_on", "Assessed on", "date"))
-                    (forms::clasi_grid(&clasi_form))
+                    (forms::clasi_grid(&clasi_form, &clasi_queried))
                     @if enters {
                         @if clasi.is_some() { (clasi_form.input("reason", "Reason for the change", "text")) }
                         button type="submit" { "Save CLASI" }
@@ -292,6 +310,7 @@ pub(crate) async fn render(
                 (form::token(csrf))
                 input type="hidden" name="version" value=(sledai_form.get("version"));
                 (sledai_form.summary(&["assessed_on", "recall_window", "reason"]))
+                @if let Some(record) = sledai { (queried(&open_queries, &subject.data.code, "sledai", record.id)) }
                 fieldset.entry disabled[!enters] {
                     (sledai_form.input("assessed_on", "Assessed on", "date"))
                     (forms::sledai_checklist(&sledai_form, &sledai_score))
@@ -310,6 +329,7 @@ pub(crate) async fn render(
 
         section #labs {
             h2 { "Laboratory results" }
+            @for lab in &labs { (queried(&open_queries, &subject.data.code, "lab", lab.id)) }
             @if labs.is_empty() {
                 p { "No results at this visit yet." }
             } @else {
@@ -507,6 +527,32 @@ pub(crate) async fn save_nerve_study(
     .await
 }
 
+/// The open queries on record `id` of `entity`, above its form: each field in words with its
+/// question and where it stands, linking to the query on the subject page (where it is answered
+/// and closed).
+fn queried(queries: &[Stored<store::DataQuery>], code: &str, entity: &str, id: i64) -> Markup {
+    let here: Vec<_> = queries
+        .iter()
+        .filter(|query| query.data.entity == entity && query.data.record_id == id)
+        .collect();
+    html! {
+        @if !here.is_empty() {
+            div.queried role="note" {
+                p { strong { "Open data queries on this form" } }
+                ul {
+                    @for query in here {
+                        li {
+                            (words().field(&query.data.field)) ": “" (query.data.question) "” — "
+                            (words().value("status", query.data.status.code())) " · "
+                            a href={ "/subjects/" (code) "#query-" (query.id) } { "see the query" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The saved CLASI beside the typed one, when someone else saved first.
 fn saved_clasi(saved: &Stored<ClasiAssessment>) -> Markup {
     let values = forms::clasi_values(&saved.data.clasi);
@@ -514,7 +560,7 @@ fn saved_clasi(saved: &Stored<ClasiAssessment>) -> Markup {
         div.saved {
             h3 { "Saved version (version " (saved.version) ", assessed on " (saved.data.assessed_on) ")" }
             p { "Activity " (total_text(saved.data.activity())) " · Damage " (total_text(saved.data.damage())) }
-            fieldset disabled { (forms::clasi_grid(&values)) }
+            fieldset disabled { (forms::clasi_grid(&values, &[])) }
             p { "Your version is kept in the form above: re-check it against this one and save again with a reason." }
         }
     }

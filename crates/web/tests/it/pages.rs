@@ -909,6 +909,22 @@ async fn a_query_is_opened_answered_and_closed_with_its_history() {
             )
             .await;
         assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        // The visit page shows it on its form and marks the field.
+        let baseline = visit_id(&monitor.get("/subjects/A-001").await.body, "Baseline");
+        let visit = monitor
+            .get(&format!("/subjects/A-001/visits/{baseline}"))
+            .await
+            .body;
+        assert!(
+            visit.contains("Open data queries on this form"),
+            "{backend:?}"
+        );
+        assert!(visit.contains("Nose (incl. malar area): erythema: “Source says 2?” — open"));
+        assert!(
+            visit.contains(
+                "class=\"cell queried\" title=\"Data query: Source says 2?\" type=\"text\""
+            )
+        );
         assert!(
             monitor
                 .get("/")
