@@ -16,6 +16,7 @@
 //! site where the user holds no role answers 404, like a subject that does not exist.
 
 mod api;
+mod checklist;
 mod error;
 mod history;
 mod pages;

@@ -158,8 +158,15 @@ pub(crate) struct CriterionOut {
     #[schema(value_type = String, pattern = "^(met|not_met|unknown)$")]
     status: Status,
     text: String,
-    /// Why, with the values used.
+    /// Why, with the values used, in words (as the screening page shows it).
     reason: String,
+    /// The same in the protocol file's terms (its field ids and operators), for tracing it to
+    /// the protocol.
+    rule: String,
+    /// The same, structured: each comparison with the field, operator, threshold and what was
+    /// found, and how they combine (`all`, `any`).
+    #[schema(value_type = Object)]
+    why: protocol::eligibility::Why,
 }
 
 /// The eligibility checklist as evaluated at screening (and stored with the subject).
@@ -172,19 +179,30 @@ pub(crate) struct ChecklistOut {
     missing: Vec<String>,
 }
 
-impl From<EligibilityResult> for ChecklistOut {
-    fn from(result: EligibilityResult) -> ChecklistOut {
+impl ChecklistOut {
+    /// The checklist as `principal` may read it (a role that sees ages, not birth dates, gets
+    /// the reasons without the birth date).
+    fn seen_by(
+        result: EligibilityResult,
+        principal: &crate::session::Principal,
+        site: &str,
+    ) -> ChecklistOut {
+        let withhold_birth = principal
+            .require(Action::ReadIdentifiers, Some(site))
+            .is_err();
         ChecklistOut {
             eligible: result.eligible,
             criteria: result
                 .criteria
                 .into_iter()
                 .map(|criterion| CriterionOut {
+                    reason: crate::checklist::why_words(&criterion.why, withhold_birth),
                     id: criterion.id,
                     kind: criterion.kind.to_owned(),
                     status: criterion.status,
                     text: criterion.text,
-                    reason: criterion.reason,
+                    rule: criterion.reason,
+                    why: criterion.why,
                 })
                 .collect(),
             missing: result.missing,
@@ -251,7 +269,7 @@ pub(crate) async fn screen(
         .await?;
     let screened = ScreenedOut {
         subject: SubjectOut::seen_by(&subject, &principal.0),
-        eligibility: ChecklistOut::from(result),
+        eligibility: ChecklistOut::seen_by(result, &principal.0, &subject.data.site),
     };
     Ok(json(StatusCode::CREATED, &screened))
 }

@@ -12,11 +12,12 @@ use instruments::ctcae::LabUnit;
 use maud::{Markup, html};
 use protocol::Protocol;
 use protocol::eligibility::{
-    Candidate, Condition, EligibilityResult, Field, FieldKind, Found, Status, Why, evaluate,
+    Candidate, Condition, EligibilityResult, Field, FieldKind, Status, Why, evaluate,
 };
 use store::{BirthOrAge, EligibilityRecord, Sex, StoreError, SubjectData};
 
 use crate::AppState;
+use crate::checklist::why_words;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::{layout, subject_for, words};
@@ -481,125 +482,4 @@ pub(crate) async fn enrol(
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
-/// Why a criterion stands, in the user's words: each comparison as "what, how, threshold: what
-/// was found", joined by "and" / "or". `withhold_birth` leaves the birth date out (a role that
-/// sees ages, not birth dates).
-pub(crate) fn why_words(why: &Why, withhold_birth: bool) -> String {
-    let words = words();
-    match why {
-        Why::Compare {
-            field,
-            op,
-            threshold,
-            found,
-        } => {
-            let label = words.get(&format!("candidate-{field}"));
-            match found {
-                None => format!("{label}: {}", words.get("not-recorded")),
-                Some(Found::YesNo { answer }) => {
-                    format!("{label}: {}", words.get(&format!("answer-{answer}")))
-                }
-                Some(found) => format!(
-                    "{label} {} {threshold}: {}",
-                    words.get(op_id(op)),
-                    found_words(found, withhold_birth)
-                ),
-            }
-        }
-        Why::All { parts } | Why::Any { parts } => {
-            let joiner = words.get(if matches!(why, Why::All { .. }) {
-                "and"
-            } else {
-                "or"
-            });
-            let parts: Vec<String> = parts
-                .iter()
-                .map(|part| match part {
-                    Why::Compare { .. } => why_words(part, withhold_birth),
-                    nested => format!("({})", why_words(nested, withhold_birth)),
-                })
-                .collect();
-            parts.join(&format!(" {joiner} "))
-        }
-    }
-}
-
-fn op_id(op: &str) -> &'static str {
-    match op {
-        "<" => "op-lt",
-        "<=" => "op-le",
-        ">" => "op-gt",
-        ">=" => "op-ge",
-        "=" => "op-eq",
-        _ => "op-ne",
-    }
-}
-
-/// What a comparison found, in words.
-fn found_words(found: &Found, withhold_birth: bool) -> String {
-    let words = words();
-    match found {
-        Found::YesNo { answer } => words.get(&format!("answer-{answer}")),
-        Found::Amount { value, unit } => format!("{value} {unit}"),
-        Found::Age {
-            years,
-            born: Some(born),
-            at_index_date,
-            on: Some(on),
-        } => {
-            let years = format!("{years} {}", words.get("years"));
-            if withhold_birth {
-                return years;
-            }
-            let when = if *at_index_date {
-                "age-at-index"
-            } else {
-                "age-screened"
-            };
-            format!(
-                "{years} ({} {born}, {} {on})",
-                words.get("age-born"),
-                words.get(when)
-            )
-        }
-        Found::Age { years, .. } => {
-            format!(
-                "{years} {} ({})",
-                words.get("years"),
-                words.get("age-as-recorded")
-            )
-        }
-        Found::Erythema { score, area } => format!(
-            "{} {score} ({})",
-            words.get("highest-erythema"),
-            words.get(&format!("clasi-area-{area}"))
-        ),
-        Found::RuleOfNines { percent, parts } => {
-            let parts: Vec<String> = parts
-                .iter()
-                .map(|(region, extent, share)| {
-                    format!(
-                        "{} {} {share}%",
-                        words.get(&format!("bsa-region-{}", serde_name(region))),
-                        words.get(&format!("bsa-extent-{}", serde_name(extent)))
-                    )
-                })
-                .collect();
-            format!(
-                "{percent}% {} ({})",
-                words.get("rule-of-nines"),
-                parts.join(", ")
-            )
-        }
-    }
-}
-
-/// A value's serde name (`head_neck`), the catalogue's id for it.
-fn serde_name(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|json| json.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }

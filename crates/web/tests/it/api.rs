@@ -405,6 +405,22 @@ async fn screening_keeps_the_checklist(backend: Backend) {
             assert_eq!(criterion["status"], expect, "{criterion}");
         }
     }
+    // The reason in words, as the page shows it; the protocol's terms and the structure beside.
+    let i5 = refused["eligibility"]["criteria"]
+        .as_array()
+        .and_then(|criteria| criteria.iter().find(|c| c["id"] == "I5"))
+        .expect("I5");
+    let reason = i5["reason"].as_str().expect("reason");
+    assert!(reason.ends_with(": 2 months"), "{i5}");
+    assert!(!reason.contains("refractory_months"), "{i5}");
+    assert!(
+        i5["rule"]
+            .as_str()
+            .expect("rule")
+            .contains("refractory_months"),
+        "{i5}"
+    );
+    assert_eq!(i5["why"]["field"], "refractory_months", "{i5}");
 
     let store = &study.app.store;
     let subject = store
