@@ -801,5 +801,42 @@ async fn study_day(s: Session, app: App) {
     );
     assert!(facts.contains("2023-06-01"), "{facts}");
     s.screenshot("chart-review-subject", "body").await;
+
+    // The pages as a monitor and a coordinator see them (other forms, other worklists), each
+    // checked by axe-core too.
+    for (login, pages) in [
+        (
+            "monitor_a",
+            [
+                "/",
+                "/subjects/A-201",
+                visit.as_str(),
+                "/subjects/A-201/history",
+                "/worklists/queries-to-close",
+            ],
+        ),
+        (
+            "coord_a",
+            [
+                "/",
+                "/subjects/A-201",
+                visit.as_str(),
+                "/worklists/visits-due",
+                "/worklists/forms-incomplete",
+            ],
+        ),
+    ] {
+        s.submit("/logout").await;
+        s.fill("login", login).await;
+        s.fill("password", PASSWORD).await;
+        s.submit("/login").await;
+        for path in pages {
+            s.open(path).await;
+            s.accessible(&axe).await;
+            if path == "/" {
+                s.screenshot(&format!("dashboard-{login}"), "body").await;
+            }
+        }
+    }
     s.client.close().await.expect("close the browser");
 }
