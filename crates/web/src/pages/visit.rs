@@ -250,15 +250,22 @@ pub(crate) async fn render(
         .find(|dose| dose.data.end_date.is_none());
     // The decided level when it is not what runs now: one click gives it from the visit's day,
     // through the same command as the dose form (nothing running is the off level).
-    let to_apply = protocol.as_ref().ok().and_then(|protocol| {
-        let decided = protocol.dose_level(decided.as_deref()?)?;
-        let running = running.and_then(|dose| protocol.level_of(&dose.data.regimen).ok());
-        let same = match running {
-            Some(level) => level.id == decided.id,
-            None => decided.is_off(),
-        };
-        (!same).then(|| (decided.id.clone(), decided.text.clone()))
-    });
+    // A period starting on the visit's day already is this visit's dose: changing it again the
+    // same day is a correction of that record, not a new period.
+    let started_today = running.is_some_and(|dose| Some(dose.data.start_date) >= visit_date(visit));
+    let to_apply = protocol
+        .as_ref()
+        .ok()
+        .filter(|_| !started_today)
+        .and_then(|protocol| {
+            let decided = protocol.dose_level(decided.as_deref()?)?;
+            let running = running.and_then(|dose| protocol.level_of(&dose.data.regimen).ok());
+            let same = match running {
+                Some(level) => level.id == decided.id,
+                None => decided.is_off(),
+            };
+            (!same).then(|| (decided.id.clone(), decided.text.clone()))
+        });
     let unit_options: Vec<(&str, &str)> = DoseUnit::ALL
         .iter()
         .map(|unit| (unit.code(), unit.code()))
