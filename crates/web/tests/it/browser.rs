@@ -248,6 +248,13 @@ impl Session {
         assert_eq!(found, json!([]), "accessibility violations at {at}");
     }
 
+    /// Logs in as `login` on the login page the browser shows.
+    async fn log_in(&self, login: &str) {
+        self.fill("login", login).await;
+        self.fill("password", PASSWORD).await;
+        self.submit("/login").await;
+    }
+
     async fn page(&self) -> String {
         self.client.source().await.expect("page source")
     }
@@ -313,9 +320,12 @@ fn today() -> Date {
     jiff::Zoned::now().date()
 }
 
-#[tokio::test]
-async fn a_study_day_in_the_browser() {
-    let app: App = clinical_app(Backend::Sqlite).await;
+/// Runs `walk` in a fresh headless browser on `app`; the driver stops whatever happens, and a
+/// failure of the walk fails the test with its own message.
+async fn in_browser<Walk>(app: App, walk: impl FnOnce(Session, App) -> Walk)
+where
+    Walk: std::future::Future<Output = ()> + Send + 'static,
+{
     let driver = start_driver();
     let client = connect(&driver).await;
     let session = Session {
@@ -323,11 +333,16 @@ async fn a_study_day_in_the_browser() {
         base: app.base.clone(),
         shots: screenshots_dir(),
     };
-    let result = tokio::spawn(study_day(session, app)).await;
+    let result = tokio::spawn(walk(session, app)).await;
     drop(driver);
     if let Err(panic) = result {
         std::panic::resume_unwind(panic.into_panic());
     }
+}
+
+#[tokio::test]
+async fn a_study_day_in_the_browser() {
+    in_browser(clinical_app(Backend::Sqlite).await, study_day).await;
 }
 
 /// Before a session ends unused the page warns, and "Stay signed in" restarts its idle time.
@@ -338,19 +353,11 @@ async fn the_page_warns_before_the_session_ends() {
         ..web::Config::default()
     };
     let app: App = crate::pages::clinical_app_with(Backend::Sqlite, config).await;
-    let driver = start_driver();
-    let client = connect(&driver).await;
-    let session = Session {
-        client,
-        base: app.base.clone(),
-        shots: screenshots_dir(),
-    };
-    let result = tokio::spawn(async move {
-        let s = session;
+    in_browser(app, |s, app| async move {
+        // The server lives as long as the walk.
+        let _serving = app;
         s.open("/login").await;
-        s.fill("login", "inv_a").await;
-        s.fill("password", PASSWORD).await;
-        s.submit("/login").await;
+        s.log_in("inv_a").await;
         // Warned half-way through the idle time (the lead is at most two minutes).
         s.shows(
             "#session-warning-text",
@@ -373,10 +380,6 @@ async fn the_page_warns_before_the_session_ends() {
         s.client.close().await.expect("close the browser");
     })
     .await;
-    drop(driver);
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic.into_panic());
-    }
 }
 
 async fn study_day(s: Session, app: App) {
@@ -386,9 +389,7 @@ async fn study_day(s: Session, app: App) {
 
     s.open("/login").await;
     s.accessible(&axe()).await;
-    s.fill("login", "inv_a").await;
-    s.fill("password", PASSWORD).await;
-    s.submit("/login").await;
+    s.log_in("inv_a").await;
     assert!(s.page().await.contains("Enrolment at your sites"));
     s.screenshot("dashboard", "body").await;
 
@@ -690,9 +691,7 @@ async fn study_day(s: Session, app: App) {
         .expect("end the session");
     s.submit("/labs").await;
     assert!(s.page().await.contains("the form was not saved"));
-    s.fill("login", "inv_a").await;
-    s.fill("password", PASSWORD).await;
-    s.submit("/login").await;
+    s.log_in("inv_a").await;
     let back = s.client.current_url().await.expect("url");
     assert_eq!(back.query(), Some("restore=1"), "{back}");
     assert!(
@@ -827,9 +826,7 @@ async fn study_day(s: Session, app: App) {
         ),
     ] {
         s.submit("/logout").await;
-        s.fill("login", login).await;
-        s.fill("password", PASSWORD).await;
-        s.submit("/login").await;
+        s.log_in(login).await;
         for path in pages {
             s.open(path).await;
             s.accessible(&axe).await;
