@@ -590,23 +590,34 @@ fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec
             std::iter::once(dose.from).chain(later).find_map(|day| {
                 let asked = asked_on(algorithm, history, index, day);
                 (asked.dose() != dose.level).then(|| {
-                    let why = asked.rule_ids().next().unwrap_or("");
+                    // Dose levels as the protocol names them; the decision's rules say why.
+                    let (given, asked) = (
+                        level_text(algorithm, &dose.level),
+                        level_text(algorithm, asked.dose()),
+                    );
                     let given = match dose.to {
-                        Some(to) => format!("{} given from {} to {to}", dose.level, dose.from),
-                        None => format!("{} given from {}", dose.level, dose.from),
+                        Some(to) => format!("{given} given from {} to {to}", dose.from),
+                        None => format!("{given} given from {}", dose.from),
                     };
                     if day == dose.from {
-                        format!("{given}: the protocol asked for {} ({why})", asked.dose())
+                        format!("{given}: the protocol asked for {asked}")
                     } else {
-                        format!(
-                            "{given}: from {day} the protocol asked for {} ({why})",
-                            asked.dose()
-                        )
+                        format!("{given}: from {day} the protocol asked for {asked}")
                     }
                 })
             })
         })
         .collect()
+}
+
+/// A dose level's text as the protocol file gives it ("lenalidomide 5 mg once daily"), or its id
+/// when the ladder lacks it.
+fn level_text<'a>(algorithm: &'a Algorithm, id: &'a str) -> &'a str {
+    algorithm
+        .ladder
+        .iter()
+        .find(|level| level.id == id)
+        .map_or(id, |level| level.text.as_str())
 }
 
 /// What the protocol asked for on `day` of the dose record at `index`: on its first day, the

@@ -796,7 +796,7 @@ async fn doses_are_regimens_changed_by_one_command(backend: Backend) {
     // naming that level.
     assert_eq!(
         decision["decision"]["deviations"][0],
-        "5mg_3x_weekly given from 2025-02-17: the protocol asked for 5mg_daily (week4.missing_clasi)",
+        "lenalidomide 5 mg three times weekly given from 2025-02-17: the protocol asked for lenalidomide 5 mg once daily",
         "{decision}"
     );
     let stopped =
