@@ -18,7 +18,7 @@ use crate::snapshot::{Measure, Source, SubjectSnapshot, SubtypeGroup};
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
 /// The protocol's definitions the derivation needs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Definitions {
     #[serde(flatten)]
     pub response: ResponseDefinitions,
@@ -36,7 +36,7 @@ impl Definitions {
 }
 
 /// One row per subject.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SubjectRow {
     pub id: String,
     pub sex: Option<crate::snapshot::Sex>,
@@ -108,7 +108,7 @@ impl At {
 }
 
 /// One row per adverse event.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AeRow {
     pub id: String,
     pub term: String,
@@ -120,7 +120,7 @@ pub struct AeRow {
 
 /// One subject's time on a time-to-event measure, in weeks; `weeks` is `None` when the source
 /// does not give the time.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TimeToEvent {
     pub weeks: Option<f64>,
     /// `true` for the event, `false` for censoring.
@@ -128,7 +128,7 @@ pub struct TimeToEvent {
 }
 
 /// The listings: one row per subject and per adverse event.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Datasets {
     pub subjects: Vec<SubjectRow>,
     pub adverse_events: Vec<AeRow>,

@@ -74,7 +74,7 @@ pub enum AntiDsDna {
     Positive(f64),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Outcome {
     #[serde(rename = "CR")]
     CompleteResponse,

@@ -28,7 +28,7 @@ use crate::derive::{
 use crate::snapshot::{LabGrade, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
 use crate::tally::Tally;
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Settings {
     /// Spacing of the numbers-at-risk table under each Kaplan-Meier curve, in weeks; `None` picks
     /// round numbers giving about six columns.
@@ -51,7 +51,7 @@ impl Default for Settings {
 }
 
 /// A count out of a denominator.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Count {
     pub n: usize,
     pub of: usize,
@@ -70,7 +70,7 @@ impl Count {
 }
 
 /// A continuous variable described.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Described {
     pub n: usize,
     pub mean: f64,
@@ -119,7 +119,7 @@ pub fn method_name(method: Method) -> &'static str {
 }
 
 /// A proportion with its interval.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Rate {
     pub n: usize,
     pub of: usize,
@@ -146,7 +146,7 @@ fn rate(n: usize, of: usize, level: Level) -> Option<Rate> {
 }
 
 /// Who was screened, enrolled, treated, and how participation ended.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Flow {
     pub screened: usize,
     /// Screened and never enrolled (screen failures, charts that did not qualify): in no analysis.
@@ -162,7 +162,7 @@ pub struct Flow {
 }
 
 /// The baseline characteristics the protocol lists.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Baseline {
     pub title: String,
     pub items: Vec<BaselineItem>,
@@ -183,7 +183,7 @@ pub struct Baseline {
 }
 
 /// One declared result, computed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ResultOut {
     pub id: String,
     pub text: String,
@@ -199,7 +199,7 @@ pub struct ResultOut {
 }
 
 /// A statistic's value; `statistic` names it in `results.json`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "statistic", content = "value", rename_all = "snake_case")]
 pub enum Computed {
     /// `None` when no subject is counted.
@@ -212,20 +212,20 @@ pub enum Computed {
     ByVisit(ByVisit),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Counts {
     pub of: usize,
     pub categories: Vec<CategoryCount>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CategoryCount {
     pub category: String,
     pub n: usize,
     pub percent: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OddsRatio {
     /// The subtype groups compared with every other subject of known subtype ("SCLE").
     pub group: String,
@@ -235,20 +235,28 @@ pub struct OddsRatio {
     pub logistic: Option<LogisticOut>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FisherOut {
     /// Conditional maximum-likelihood estimate; infinite (written null) at the edge.
+    #[schemars(with = "Option<f64>")]
     pub odds_ratio: f64,
+    // Infinite (written null) at the edge, as the estimate.
+    #[schemars(with = "Option<f64>")]
     pub ci_low: f64,
+    #[schemars(with = "Option<f64>")]
     pub ci_high: f64,
     pub p_value: f64,
     pub method: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LogisticOut {
+    // Under separation these run off to infinity (written null).
+    #[schemars(with = "Option<f64>")]
     pub odds_ratio: f64,
+    #[schemars(with = "Option<f64>")]
     pub ci_low: f64,
+    #[schemars(with = "Option<f64>")]
     pub ci_high: f64,
     pub p_value: f64,
     /// The data are (nearly) separated: the estimate runs off to infinity and means nothing.
@@ -256,13 +264,13 @@ pub struct LogisticOut {
     pub method: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Survival {
     pub curves: Vec<Curve>,
     pub log_rank: Option<LogRankOut>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LogRankOut {
     pub chi_square: f64,
     pub df: usize,
@@ -271,7 +279,7 @@ pub struct LogRankOut {
 }
 
 /// A Kaplan-Meier curve with its risk table, or why it was not estimated.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Curve {
     /// `all`, or the group's label.
     pub group: String,
@@ -288,7 +296,7 @@ pub struct Curve {
     pub method: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CurveStep {
     pub weeks: f64,
     pub n_risk: usize,
@@ -299,12 +307,12 @@ pub struct CurveStep {
     pub ci_high: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DescribedGroups {
     pub rows: Vec<DescribedRow>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DescribedRow {
     /// `all`, or a subtype group's label.
     pub group: String,
@@ -312,7 +320,7 @@ pub struct DescribedRow {
     pub described: Described,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Paired {
     /// Analysis visit ids and words.
     pub from: String,
@@ -329,7 +337,7 @@ pub struct Paired {
 }
 
 /// A later value against an earlier one in subjects with both, from the differences.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub pairs: usize,
     pub mean_change: f64,
@@ -338,12 +346,12 @@ pub struct Comparison {
     pub method: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ByVisit {
     pub points: Vec<VisitSummary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VisitSummary {
     /// The analysis visit's id.
     pub visit: String,
@@ -357,7 +365,7 @@ pub struct VisitSummary {
 }
 
 /// One patient's lane of the swimmer plot.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Lane {
     pub id: String,
     pub response: BestResponse,
@@ -373,7 +381,7 @@ pub struct Lane {
     pub withdrawal_weeks: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TermRow {
     pub term: String,
     pub patients: usize,
@@ -385,14 +393,14 @@ pub struct TermRow {
 }
 
 /// Worst post-baseline CTCAE grade against the baseline grade, for one laboratory test.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LabShift {
     pub test: String,
     /// (baseline grade, worst grade after baseline, patients); `None` = no graded value.
     pub cells: Vec<(Option<u8>, Option<u8>, usize)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Safety {
     /// Every adverse event of every enrolled subject (`tables/input_adverse_events.csv`).
     pub input: &'static str,
@@ -406,7 +414,7 @@ pub struct Safety {
 }
 
 /// How much of the study the per-patient listings and the swimmer plot show.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Listing {
     pub subjects: usize,
     pub listed: usize,
@@ -446,7 +454,7 @@ impl Listing {
 }
 
 /// The whole report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// The program and version that wrote the report, e.g. `cletrial 0.9.0 (abc1234
     /// 2026-12-06)`: set by the caller (this crate cannot know its build), empty until then.

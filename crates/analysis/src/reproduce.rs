@@ -11,7 +11,7 @@ use stats::describe::{Summary, summarize};
 use crate::published::{AntiDsDna, Baseline, Cohort, Diagnosis, Outcome, Sex};
 
 /// One published figure beside its recomputation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Item {
     pub id: &'static str,
     /// The figure as printed in the paper.
@@ -25,7 +25,7 @@ pub struct Item {
     pub source: &'static str,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Agree,

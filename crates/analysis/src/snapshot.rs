@@ -15,7 +15,9 @@ pub use instruments::subtype::SubtypeGroup;
 use crate::published::{self, Cohort, Diagnosis};
 
 /// A measurement as recorded: a number, or the reason there is none.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+// Named apart from the protocol's `Measure` (what a result measures) in the report's schema.
+#[schemars(rename = "RecordedMeasure")]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Value(f64),
@@ -55,7 +57,7 @@ pub(crate) fn number(value: f64) -> String {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Sex {
     F,
     M,
@@ -299,7 +301,7 @@ pub struct SubjectSnapshot {
 }
 
 /// Where a snapshot came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// The study record.

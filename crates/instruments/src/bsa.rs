@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 
 /// A rule-of-nines region. The trunk is one region whose front is the anterior trunk (chest
 /// and abdomen, 18%) and whose back is the posterior trunk (back and buttocks, 18%) [S27].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Region {
     HeadNeck,
@@ -51,7 +63,9 @@ impl Region {
 
 /// How much of a region is involved: all of it, or its front or back half ("front or back of
 /// one region = half its value" [S27]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Extent {
     #[default]

@@ -511,6 +511,21 @@ serde_by_code!(DoseUnit, code);
 serde_by_code!(Drug, id);
 serde_by_code!(Route, code);
 
+impl schemars::JsonSchema for Drug {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Drug".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = Drug::all().map(Drug::id).collect();
+        schemars::json_schema!({
+            "description": "A drug of the vocabulary, by its id.",
+            "type": "string",
+            "enum": ids,
+        })
+    }
+}
+
 /// A drug as prescribed: so much per administration, so often.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Regimen {

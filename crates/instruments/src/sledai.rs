@@ -149,7 +149,9 @@ pub enum FlareRule {
 }
 
 /// A flare's severity. Under [`FlareRule::Selena`], `Mild` stands for "mild/moderate".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Flare {
     Mild,

@@ -185,7 +185,9 @@ impl FromStr for Subtype {
 }
 
 /// CLE subtype as the paper's Table 1 groups them (Gilliam's classification, tumidus apart).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 pub enum SubtypeGroup {
     #[serde(rename = "DLE")]
     Dle,

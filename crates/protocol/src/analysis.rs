@@ -17,7 +17,7 @@ use crate::model::{AnalysisSpec, AnalysisVisitSpec, LabSpec, ResultSpec};
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
 /// The study's analyses, checked.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Analysis {
     /// Confidence level of every interval.
     pub level: f64,
@@ -52,13 +52,13 @@ impl Analysis {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BaselineTable {
     pub title: String,
     pub items: Vec<BaselineItem>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BaselineItem {
     Sex,
@@ -79,7 +79,7 @@ impl BaselineItem {
 }
 
 /// An analysis visit: a target study day and the window around it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AnalysisVisit {
     pub id: String,
     pub text: String,
@@ -104,7 +104,7 @@ impl AnalysisVisit {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Display {
     pub id: String,
     pub title: String,
@@ -124,7 +124,7 @@ impl Display {
 }
 
 /// What a display shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DisplayKind {
     /// The results that name it.
@@ -157,7 +157,7 @@ impl DisplayKind {
 
 /// One endpoint: what is derived per subject, who is counted, how it is summarised and where
 /// it is shown.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ResultDecl {
     pub id: String,
     pub text: String,
@@ -169,7 +169,7 @@ pub struct ResultDecl {
 }
 
 /// Who a result counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Population {
     /// Every enrolled subject (intention to treat).
@@ -201,7 +201,7 @@ impl Population {
 }
 
 /// What is derived per subject. The response measures follow `[treatment.response]`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// Complete, partial, no response, withdrawn before any response, not evaluable.
@@ -297,7 +297,7 @@ impl Measure {
 const MEASURES: &str = "best_response, complete_response, clinical_response, relapse, adverse_event, nerve_conduction, withdrawal, time_to_complete_response, relapse_free_after_complete_response, time_to_relapse_after_dose_reduction, time_to_adverse_event, clasi_activity, clasi_damage, lab, concomitant_dose";
 
 /// How a result is summarised.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Statistic {
     /// Count out of the population with an exact (Clopper-Pearson) interval.
@@ -336,7 +336,7 @@ impl Statistic {
 }
 
 /// The paired comparison of two visits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PairedTest {
     /// Wilcoxon signed-rank, exact or normal approximation as R's `wilcox.test` chooses.

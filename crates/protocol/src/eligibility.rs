@@ -334,7 +334,7 @@ enum Known {
 
 /// What a comparison found in the candidate record, kept apart from how it is said, so that a
 /// page can say it in its user's words ([`Why`]); `Display` says it as the protocol file does.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Found {
     YesNo {
@@ -400,7 +400,7 @@ impl fmt::Display for Found {
 
 /// Why a criterion stands as it does: each comparison with what it found (`None`: not
 /// recorded), and how they combine. `Display` is the sentence in the protocol file's terms.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Why {
     Compare {
@@ -691,7 +691,7 @@ pub fn whole_years(birth: Date, on: Date) -> i16 {
     on.year() - birth.year() - i16::from(before_birthday)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Met,
@@ -700,7 +700,7 @@ pub enum Status {
 }
 
 /// One criterion's verdict with the values it used and a sentence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CriterionResult {
     pub id: String,
     pub kind: &'static str,
@@ -711,7 +711,7 @@ pub struct CriterionResult {
     pub why: Why,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EligibilityResult {
     /// `true` eligible, `false` not eligible, `null` incomplete.
     pub eligible: Option<bool>,

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::model::ResponseRules;
 
 /// The thresholds the response endpoints are judged by, from `[treatment.response]`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ResponseDefinitions {
     pub complete_max_activity: f64,
     pub partial_min_improvement_percent: f64,
@@ -36,7 +36,9 @@ impl ResponseDefinitions {
 }
 
 /// A subject's best response over the study.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BestResponse {
     /// CLASI activity reached the complete-response threshold at any visit.

@@ -205,7 +205,19 @@ pub struct EventRecord {
 }
 
 /// A nerve conduction study's conclusion (neuropathy monitoring on thalidomide-class drugs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum NerveFinding {
     Normal,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::model::{PregnancyPolicy, ScheduleSpec, Segment, TimeUnit};
 
 /// One scheduled date and the window in which doing it counts as on time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Slot {
     pub date: Date,
     /// Days from the start date (negative before it).
@@ -20,7 +20,7 @@ pub struct Slot {
     pub latest: Date,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PregnancyCalendar {
     pub policy: String,
     pub text: String,
@@ -28,7 +28,7 @@ pub struct PregnancyCalendar {
     pub tests: Vec<Slot>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Calendar {
     pub start: Date,
     pub horizon: Date,
@@ -39,7 +39,7 @@ pub struct Calendar {
     pub pregnancy_tests: Option<PregnancyCalendar>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MonitoringCalendar {
     pub id: String,
     pub text: String,

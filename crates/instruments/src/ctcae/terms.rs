@@ -229,6 +229,20 @@ impl Serialize for CtcaeTerm {
     }
 }
 
+impl schemars::JsonSchema for CtcaeTerm {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CtcaeTerm".into()
+    }
+
+    // A string, not an enum of the hundreds of term ids: the schema would be mostly the list.
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A CTCAE v5.0 term, by its id: the printed term in snake case (\"peripheral_sensory_neuropathy\").",
+            "type": "string",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for CtcaeTerm {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

@@ -40,7 +40,7 @@ pub use follow::{FollowUp, Timetable};
 use reason::{Missing, Reason, Reasons, Writer};
 use rules::Engine;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Continue,
@@ -52,7 +52,7 @@ pub enum Action {
     Stop,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Induction,
@@ -63,7 +63,7 @@ pub enum Phase {
 }
 
 /// Response of CLASI activity against the cycle's baseline (paper, Endpoints).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Response {
     Cr,
@@ -72,13 +72,13 @@ pub enum Response {
 }
 
 /// A rule that fired, with the sentence that explains it using the values it used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     pub id: String,
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Toxicity {
     /// The worst CTCAE grade found (at or above the protocol's flag grade).
     pub grade: u8,
@@ -86,7 +86,7 @@ pub struct Toxicity {
 }
 
 /// A relapse seen in the record: CLASI activity at or above the threshold after a CR.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Relapse {
     pub date: Date,
     pub activity: u8,
@@ -95,7 +95,7 @@ pub struct Relapse {
     pub cycle: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Decision {
     pub as_of: Date,
     pub action: Action,
