@@ -4,14 +4,19 @@
 //! module reads the input, maps errors to exit 2 with the field named, and prints the result with
 //! the method used. Infinite values (an odds ratio or a bound) print as the string "Infinity";
 //! values that are undefined (R's NA) print as null.
+//!
+//! Each method prints one output type (`DescribeOutput`, ...), whose schema is
+//! `docs/schemas/stats-<method>.json`. Their fields are in alphabetical order: that is the order
+//! the output always had (it was built as a `serde_json` map, which sorts its keys).
 
 use std::fmt;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Deserialize;
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
 use stats::describe::summarize;
 use stats::logistic::{Predictor, logistic};
 use stats::proportion::{ProportionMethod, proportion_ci};
@@ -186,24 +191,31 @@ R: glm(y ~ scle, binomial); confint.default(fit).
 );
 
 pub fn run(command: StatsCommand) -> CmdResult {
-    let output = match command {
-        StatsCommand::Describe(args) => describe(read_json("--input", &args.input)?),
-        StatsCommand::ProportionCi(args) => proportion(read_json("--input", &args.input)?),
-        StatsCommand::Ttest(args) => ttest(read_json("--input", &args.input)?),
+    match command {
+        StatsCommand::Describe(args) => print_json(&describe(read_json("--input", &args.input)?)?),
+        StatsCommand::ProportionCi(args) => {
+            print_json(&proportion(read_json("--input", &args.input)?)?)
+        }
+        StatsCommand::Ttest(args) => print_json(&ttest(read_json("--input", &args.input)?)?),
         StatsCommand::MannWhitney(args) => {
             let input: TwoSamples = read_json("--input", &args.input)?;
-            rank_output(mann_whitney(&input.x, &input.y))
+            print_json(&rank_output(mann_whitney(&input.x, &input.y))?)
         }
-        StatsCommand::Wilcoxon(args) => wilcoxon(read_json("--input", &args.input)?),
-        StatsCommand::Fisher(args) => fisher_test(read_json("--input", &args.input)?),
-        StatsCommand::OddsRatio(args) => sample_odds_ratio(read_json("--input", &args.input)?),
-        StatsCommand::KaplanMeier(args) => survival(read_json("--input", &args.input)?),
-        StatsCommand::Logistic(args) => regression(read_json("--input", &args.input)?),
-    }?;
-    print_json(&output)
+        StatsCommand::Wilcoxon(args) => print_json(&wilcoxon(read_json("--input", &args.input)?)?),
+        StatsCommand::Fisher(args) => print_json(&fisher_test(read_json("--input", &args.input)?)?),
+        StatsCommand::OddsRatio(args) => {
+            print_json(&sample_odds_ratio(read_json("--input", &args.input)?)?)
+        }
+        StatsCommand::KaplanMeier(args) => {
+            print_json(&survival(read_json("--input", &args.input)?)?)
+        }
+        StatsCommand::Logistic(args) => {
+            print_json(&regression(read_json("--input", &args.input)?)?)
+        }
+    }
 }
 
-type Output = Result<Value, CliError>;
+type Output<T> = Result<T, CliError>;
 
 /// Every stats error names its field first, so it is the user's to fix (exit 2).
 fn input_error(error: StatsError) -> CliError {
@@ -216,17 +228,42 @@ fn level(level: Option<f64>) -> Result<Level, CliError> {
     })
 }
 
-/// A number for the output: infinities as "Infinity"/"-Infinity" (JSON has none).
-fn num(value: f64) -> Value {
-    if value.is_infinite() {
-        Value::from(if value > 0.0 { "Infinity" } else { "-Infinity" })
-    } else {
-        Value::from(value)
+/// A number that can be infinite (an odds ratio, a bound): infinities print as the strings
+/// "Infinity"/"-Infinity" (JSON has none), an undefined value (NaN) as null, as serde_json
+/// prints any f64 that is not finite.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Num(f64);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            f64::INFINITY => serializer.serialize_str("Infinity"),
+            f64::NEG_INFINITY => serializer.serialize_str("-Infinity"),
+            value => serializer.serialize_f64(value),
+        }
     }
 }
 
-fn maybe(value: Option<f64>) -> Value {
-    value.map_or(Value::Null, num)
+impl JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Num".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A number; an infinite one as the string \"Infinity\" or \"-Infinity\", an undefined one (NaN, R's NA) as null.",
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "enum": ["Infinity", "-Infinity"]},
+                {"type": "null"},
+            ],
+        })
+    }
+}
+
+/// A value that can be missing (R's NA), printed as null.
+fn maybe(value: Option<f64>) -> Option<Num> {
+    value.map(Num)
 }
 
 #[derive(Deserialize)]
@@ -235,12 +272,35 @@ struct OneSample {
     x: Vec<f64>,
 }
 
-fn describe(input: OneSample) -> Output {
+/// `stats describe`: sd and sem are null with one value.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct DescribeOutput {
+    max: f64,
+    mean: f64,
+    median: f64,
+    method: &'static str,
+    min: f64,
+    n: usize,
+    q1: f64,
+    q3: f64,
+    sd: Option<Num>,
+    sem: Option<Num>,
+}
+
+fn describe(input: OneSample) -> Output<DescribeOutput> {
     let s = summarize(&input.x).map_err(input_error)?;
-    Ok(json!({
-        "n": s.n, "mean": s.mean, "sd": maybe(s.sd), "sem": maybe(s.sem), "median": s.median,
-        "q1": s.q1, "q3": s.q3, "min": s.min, "max": s.max, "method": s.method.name(),
-    }))
+    Ok(DescribeOutput {
+        max: s.max,
+        mean: s.mean,
+        median: s.median,
+        method: s.method.name(),
+        min: s.min,
+        n: s.n,
+        q1: s.q1,
+        q3: s.q3,
+        sd: maybe(s.sd),
+        sem: maybe(s.sem),
+    })
 }
 
 #[derive(Deserialize)]
@@ -259,14 +319,28 @@ struct ProportionInput {
     level: Option<f64>,
 }
 
-fn proportion(input: ProportionInput) -> Output {
+/// `stats proportion-ci`.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ProportionOutput {
+    estimate: f64,
+    high: f64,
+    low: f64,
+    method: &'static str,
+}
+
+fn proportion(input: ProportionInput) -> Output<ProportionOutput> {
     let method = match input.method {
         Some(ProportionChoice::Wilson) => ProportionMethod::Wilson,
         Some(ProportionChoice::ClopperPearson) | None => ProportionMethod::ClopperPearson,
     };
     let ci = proportion_ci(input.successes, input.n, method, level(input.level)?)
         .map_err(input_error)?;
-    Ok(json!({"estimate": ci.estimate, "low": ci.low, "high": ci.high, "method": ci.method.name()}))
+    Ok(ProportionOutput {
+        estimate: ci.estimate,
+        high: ci.high,
+        low: ci.low,
+        method: ci.method.name(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -286,17 +360,34 @@ struct TTestInput {
     level: Option<f64>,
 }
 
-fn ttest(input: TTestInput) -> Output {
+/// `stats ttest`.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct TTestOutput {
+    ci_high: f64,
+    ci_low: f64,
+    df: f64,
+    estimate: f64,
+    method: &'static str,
+    p_value: f64,
+    statistic: f64,
+}
+
+fn ttest(input: TTestInput) -> Output<TTestOutput> {
     let kind = match input.kind {
         TTestChoice::Paired => TTestKind::Paired,
         TTestChoice::Student => TTestKind::Student,
         TTestChoice::Welch => TTestKind::Welch,
     };
     let t = t_test(&input.x, &input.y, kind, level(input.level)?).map_err(input_error)?;
-    Ok(json!({
-        "statistic": t.statistic, "df": t.df, "p_value": t.p_value, "estimate": t.estimate,
-        "ci_low": t.ci_low, "ci_high": t.ci_high, "method": t.method.name(),
-    }))
+    Ok(TTestOutput {
+        ci_high: t.ci_high,
+        ci_low: t.ci_low,
+        df: t.df,
+        estimate: t.estimate,
+        method: t.method.name(),
+        p_value: t.p_value,
+        statistic: t.statistic,
+    })
 }
 
 #[derive(Deserialize)]
@@ -306,16 +397,31 @@ struct TwoSamples {
     y: Vec<f64>,
 }
 
-fn rank_output(result: Result<RankTest, StatsError>) -> Output {
+/// `stats mann-whitney` and `stats wilcoxon` (zeros_dropped is 0 for Mann-Whitney).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct RankOutput {
+    continuity: bool,
+    method: &'static str,
+    p_value: f64,
+    statistic: f64,
+    ties: bool,
+    zeros_dropped: usize,
+}
+
+fn rank_output(result: Result<RankTest, StatsError>) -> Output<RankOutput> {
     let test = result.map_err(input_error)?;
     let (continuity, ties) = match test.method {
         Method::NormalApprox { continuity, ties } => (continuity, ties),
         _ => (false, false),
     };
-    Ok(json!({
-        "statistic": test.statistic, "p_value": test.p_value, "method": test.method.name(),
-        "continuity": continuity, "ties": ties, "zeros_dropped": test.zeros_dropped,
-    }))
+    Ok(RankOutput {
+        continuity,
+        method: test.method.name(),
+        p_value: test.p_value,
+        statistic: test.statistic,
+        ties,
+        zeros_dropped: test.zeros_dropped,
+    })
 }
 
 #[derive(Deserialize)]
@@ -326,7 +432,7 @@ struct WilcoxonInput {
     mu: Option<f64>,
 }
 
-fn wilcoxon(input: WilcoxonInput) -> Output {
+fn wilcoxon(input: WilcoxonInput) -> Output<RankOutput> {
     let differences: Vec<f64> = match (&input.y, input.mu) {
         (Some(_), Some(_)) => {
             return Err(CliError::input(
@@ -387,7 +493,19 @@ enum CorrectionChoice {
     Haldane,
 }
 
-fn fisher_test(input: TableInput) -> Output {
+/// `stats fisher`: the conditional MLE and its bounds can be infinite; the sample odds ratio is
+/// null when undefined (0/0).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct FisherOutput {
+    ci_high: Num,
+    ci_low: Num,
+    method: &'static str,
+    odds_ratio: Num,
+    p_value: f64,
+    sample_odds_ratio: Option<Num>,
+}
+
+fn fisher_test(input: TableInput) -> Output<FisherOutput> {
     if input.correction.is_some() {
         return Err(CliError::input(
             "correction: not used by the exact test (it is an odds-ratio option)",
@@ -397,24 +515,40 @@ fn fisher_test(input: TableInput) -> Output {
     let f = fisher(table, level(input.level)?);
     let [[a, b], [c, d]] = input.table;
     let sample = (a as f64 * d as f64) / (b as f64 * c as f64);
-    Ok(json!({
-        "p_value": f.p_value, "odds_ratio": num(f.odds_ratio), "ci_low": num(f.ci_low),
-        "ci_high": num(f.ci_high), "sample_odds_ratio": if sample.is_nan() { Value::Null } else { num(sample) },
-        "method": f.method.name(),
-    }))
+    Ok(FisherOutput {
+        ci_high: Num(f.ci_high),
+        ci_low: Num(f.ci_low),
+        method: f.method.name(),
+        odds_ratio: Num(f.odds_ratio),
+        p_value: f.p_value,
+        sample_odds_ratio: (!sample.is_nan()).then_some(Num(sample)),
+    })
 }
 
-fn sample_odds_ratio(input: TableInput) -> Output {
+/// `stats odds-ratio` (a zero cell is refused without a correction, so every value is finite).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct OddsRatioOutput {
+    ci_high: f64,
+    ci_low: f64,
+    log_se: f64,
+    method: &'static str,
+    odds_ratio: f64,
+}
+
+fn sample_odds_ratio(input: TableInput) -> Output<OddsRatioOutput> {
     let correction = match input.correction {
         Some(CorrectionChoice::Haldane) => ZeroCellCorrection::Haldane,
         Some(CorrectionChoice::None) | None => ZeroCellCorrection::None,
     };
     let table = Table2x2::new(input.table).map_err(input_error)?;
     let o = odds_ratio(table, correction, level(input.level)?).map_err(input_error)?;
-    Ok(json!({
-        "odds_ratio": o.odds_ratio, "ci_low": o.ci_low, "ci_high": o.ci_high, "log_se": o.log_se,
-        "method": o.method.name(),
-    }))
+    Ok(OddsRatioOutput {
+        ci_high: o.ci_high,
+        ci_low: o.ci_low,
+        log_se: o.log_se,
+        method: o.method.name(),
+        odds_ratio: o.odds_ratio,
+    })
 }
 
 /// A group label: text or a number, printed as text.
@@ -451,7 +585,49 @@ enum MedianChoice {
     Quantile,
 }
 
-fn survival(input: SurvivalInput) -> Output {
+/// `stats kaplan-meier`: a curve per group, and the log-rank test when groups are given.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct SurvivalOutput {
+    conf_type: &'static str,
+    groups: Vec<CurveOutput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_rank: Option<LogRankOutput>,
+    median_rule: &'static str,
+    method: &'static str,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct CurveOutput {
+    group: String,
+    median: Option<Num>,
+    median_ci_high: Option<Num>,
+    median_ci_low: Option<Num>,
+    steps: Vec<StepOutput>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct StepOutput {
+    ci_high: Option<Num>,
+    ci_low: Option<Num>,
+    n_censor: usize,
+    n_event: usize,
+    n_risk: usize,
+    std_err: Num,
+    survival: f64,
+    time: f64,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct LogRankOutput {
+    chi_square: f64,
+    df: usize,
+    expected: Vec<f64>,
+    method: &'static str,
+    observed: Vec<f64>,
+    p_value: f64,
+}
+
+fn survival(input: SurvivalInput) -> Output<SurvivalOutput> {
     let level = level(input.level)?;
     let ci = match input.conf_type {
         Some(ConfType::LogLog) => KmCi::LogLog,
@@ -521,20 +697,29 @@ fn survival(input: SurvivalInput) -> Output {
             .map(|(o, _)| *o)
             .collect();
         let km = kaplan_meier(&mine, ci, level, median_rule).map_err(input_error)?;
-        groups.push(curve_json(name, &km));
+        groups.push(curve_output(name, &km));
     }
-    let mut output = json!({
-        "groups": groups, "conf_type": conf_name(ci), "median_rule": median_name,
-        "method": Method::KaplanMeier.name(),
-    });
-    if input.group.is_some() {
-        let test = log_rank(&observations, &membership).map_err(input_error)?;
-        output["log_rank"] = json!({
-            "chi_square": test.chi_square, "df": test.df, "p_value": test.p_value,
-            "observed": test.observed, "expected": test.expected, "method": test.method.name(),
-        });
-    }
-    Ok(output)
+    let log_rank = match input.group {
+        Some(_) => {
+            let test = log_rank(&observations, &membership).map_err(input_error)?;
+            Some(LogRankOutput {
+                chi_square: test.chi_square,
+                df: test.df,
+                expected: test.expected,
+                method: test.method.name(),
+                observed: test.observed,
+                p_value: test.p_value,
+            })
+        }
+        None => None,
+    };
+    Ok(SurvivalOutput {
+        conf_type: conf_name(ci),
+        groups,
+        log_rank,
+        median_rule: median_name,
+        method: Method::KaplanMeier.name(),
+    })
 }
 
 fn conf_name(ci: KmCi) -> &'static str {
@@ -545,22 +730,28 @@ fn conf_name(ci: KmCi) -> &'static str {
     }
 }
 
-fn curve_json(name: &str, km: &KaplanMeier) -> Value {
-    let steps: Vec<Value> = km
+fn curve_output(name: &str, km: &KaplanMeier) -> CurveOutput {
+    let steps = km
         .steps
         .iter()
-        .map(|s| {
-            json!({
-                "time": s.time, "n_risk": s.n_risk, "n_event": s.n_event, "n_censor": s.n_censor,
-                "survival": s.survival, "std_err": num(s.std_err), "ci_low": maybe(s.ci_low),
-                "ci_high": maybe(s.ci_high),
-            })
+        .map(|s| StepOutput {
+            ci_high: maybe(s.ci_high),
+            ci_low: maybe(s.ci_low),
+            n_censor: s.n_censor,
+            n_event: s.n_event,
+            n_risk: s.n_risk,
+            std_err: Num(s.std_err),
+            survival: s.survival,
+            time: s.time,
         })
         .collect();
-    json!({
-        "group": name, "steps": steps, "median": maybe(km.median.median),
-        "median_ci_low": maybe(km.median.ci_low), "median_ci_high": maybe(km.median.ci_high),
-    })
+    CurveOutput {
+        group: name.to_owned(),
+        median: maybe(km.median.median),
+        median_ci_high: maybe(km.median.ci_high),
+        median_ci_low: maybe(km.median.ci_low),
+        steps,
+    }
 }
 
 /// Predictor columns in the order the input gives them (a JSON object, read in order).
@@ -597,22 +788,55 @@ struct LogisticInput {
     level: Option<f64>,
 }
 
-fn regression(input: LogisticInput) -> Output {
+/// `stats logistic`: under separation the estimates run off to infinity.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct LogisticOutput {
+    converged: bool,
+    deviance: f64,
+    iterations: usize,
+    method: &'static str,
+    separation: bool,
+    terms: Vec<TermOutput>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct TermOutput {
+    ci_high: Num,
+    ci_low: Num,
+    estimate: Num,
+    odds_ratio: Num,
+    or_ci_high: Num,
+    or_ci_low: Num,
+    p_value: f64,
+    se: Num,
+    term: String,
+    z: Num,
+}
+
+fn regression(input: LogisticInput) -> Output<LogisticOutput> {
     let fit = logistic(&input.y, &input.x.0, level(input.level)?).map_err(input_error)?;
-    let terms: Vec<Value> = fit
+    let terms = fit
         .terms
         .iter()
-        .map(|t| {
-            json!({
-                "term": t.name, "estimate": num(t.estimate), "se": num(t.se), "z": num(t.z),
-                "p_value": t.p_value, "ci_low": num(t.ci_low), "ci_high": num(t.ci_high),
-                "odds_ratio": num(t.odds_ratio), "or_ci_low": num(t.or_ci_low),
-                "or_ci_high": num(t.or_ci_high),
-            })
+        .map(|t| TermOutput {
+            ci_high: Num(t.ci_high),
+            ci_low: Num(t.ci_low),
+            estimate: Num(t.estimate),
+            odds_ratio: Num(t.odds_ratio),
+            or_ci_high: Num(t.or_ci_high),
+            or_ci_low: Num(t.or_ci_low),
+            p_value: t.p_value,
+            se: Num(t.se),
+            term: t.name.clone(),
+            z: Num(t.z),
         })
         .collect();
-    Ok(json!({
-        "terms": terms, "deviance": fit.deviance, "iterations": fit.iterations,
-        "converged": fit.converged, "separation": fit.separation, "method": fit.method.name(),
-    }))
+    Ok(LogisticOutput {
+        converged: fit.converged,
+        deviance: fit.deviance,
+        iterations: fit.iterations,
+        method: fit.method.name(),
+        separation: fit.separation,
+        terms,
+    })
 }
