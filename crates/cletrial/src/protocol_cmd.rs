@@ -172,12 +172,18 @@ pub(crate) fn protocol_text(spec: &str) -> Result<String, CliError> {
     })
 }
 
-#[derive(Serialize)]
-struct Tagged<'a, T> {
+/// A protocol command's output: the protocol's id, then the result's own keys.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Tagged<'a, T> {
     protocol: &'a str,
     #[serde(flatten)]
     body: T,
 }
+
+/// What `eligibility`, `decide` and `schedule` print (their schemas are generated from these).
+pub(crate) type EligibilityOutput<'a> = Tagged<'a, EligibilityResult>;
+pub(crate) type DecideOutput<'a> = Tagged<'a, Decision>;
+pub(crate) type ScheduleOutput<'a> = Tagged<'a, Calendar>;
 
 pub fn eligibility(args: EligibilityArgs) -> CmdResult {
     let protocol = load_protocol(&args.protocol)?;

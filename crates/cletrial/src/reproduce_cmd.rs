@@ -31,8 +31,9 @@ pub struct ReproduceArgs {
     data: Option<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct Output {
+/// What `reproduce --json` prints.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Output {
     items: Vec<Item>,
 }
 

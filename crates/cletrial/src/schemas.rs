@@ -12,24 +12,38 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 use crate::calc::{ClasiOutput, GradeOutput, SledaiOutput};
+use crate::protocol_cmd::{DecideOutput, EligibilityOutput, ScheduleOutput};
 use crate::simulate_cmd::{CohortOutput, TrialsOutput};
+use crate::{reproduce_cmd, stats_cmd};
 
 /// Every schema, by file name (without `.json`).
 pub fn all() -> Vec<(&'static str, Value)> {
     vec![
-        ("grade", schema::<GradeOutput>("grade")),
-        ("score-clasi", schema::<ClasiOutput>("score-clasi")),
-        ("score-sledai", schema::<SledaiOutput>("score-sledai")),
-        ("simulate", schema::<CohortOutput<'static>>("simulate")),
-        (
-            "simulate-trials",
-            schema::<TrialsOutput<'static>>("simulate-trials"),
-        ),
+        schema::<GradeOutput>("grade"),
+        schema::<ClasiOutput>("score-clasi"),
+        schema::<SledaiOutput>("score-sledai"),
+        schema::<CohortOutput<'static>>("simulate"),
+        schema::<TrialsOutput<'static>>("simulate-trials"),
+        schema::<EligibilityOutput<'static>>("eligibility"),
+        schema::<DecideOutput<'static>>("decide"),
+        schema::<ScheduleOutput<'static>>("schedule"),
+        schema::<reproduce_cmd::Output>("reproduce"),
+        schema::<stats_cmd::DescribeOutput>("stats-describe"),
+        schema::<stats_cmd::ProportionOutput>("stats-proportion-ci"),
+        schema::<stats_cmd::TTestOutput>("stats-ttest"),
+        schema::<stats_cmd::RankOutput>("stats-mann-whitney"),
+        schema::<stats_cmd::RankOutput>("stats-wilcoxon"),
+        schema::<stats_cmd::FisherOutput>("stats-fisher"),
+        schema::<stats_cmd::OddsRatioOutput>("stats-odds-ratio"),
+        schema::<stats_cmd::SurvivalOutput>("stats-kaplan-meier"),
+        schema::<stats_cmd::LogisticOutput>("stats-logistic"),
+        // The report's results.json (`report`, `report --published`): the whole report as data.
+        schema::<analysis::report::Report>("report-results"),
     ]
 }
 
-/// The schema of `T`, its `$id` naming `name` and the version.
-fn schema<T: JsonSchema>(name: &str) -> Value {
+/// The schema of `T` under file name `name`, its `$id` naming `name` and the version.
+fn schema<T: JsonSchema>(name: &'static str) -> (&'static str, Value) {
     let mut schema = schemars::schema_for!(T).to_value();
     if let Some(object) = schema.as_object_mut() {
         object.insert(
@@ -40,7 +54,7 @@ fn schema<T: JsonSchema>(name: &str) -> Value {
             )),
         );
     }
-    schema
+    (name, schema)
 }
 
 #[cfg(test)]

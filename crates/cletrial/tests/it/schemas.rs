@@ -2,6 +2,8 @@
 //! generated from the output types and kept fresh by the binary's own test), and every schema
 //! carries the version in its `$id`.
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::support::{cletrial, workspace_root};
@@ -14,9 +16,10 @@ fn schema(name: &str) -> Value {
     serde_json::from_str(&text).expect("a schema is JSON")
 }
 
-/// Runs `args` (with `stdin`) and validates its output against schema `name`.
+/// Validates `output` (what `what` printed or wrote) against schema `name`, whose `$id` must
+/// name it and the version.
 #[track_caller]
-fn check(name: &str, args: &[&str], stdin: Option<&str>) {
+fn validate(name: &str, output: &Value, what: &str) {
     let schema = schema(name);
     assert_eq!(
         schema["$id"],
@@ -24,15 +27,29 @@ fn check(name: &str, args: &[&str], stdin: Option<&str>) {
         "{name}"
     );
     let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let output = cletrial(args, stdin).ok_json();
     let errors: Vec<String> = validator
-        .iter_errors(&output)
+        .iter_errors(output)
         .map(|error| format!("{}: {error}", error.instance_path()))
         .collect();
-    assert!(
-        errors.is_empty(),
-        "{name} {args:?}: {errors:#?}\n{output:#}"
-    );
+    assert!(errors.is_empty(), "{name} {what}: {errors:#?}\n{output:#}");
+}
+
+/// Runs `args` (with `stdin`) and validates its output against schema `name`.
+#[track_caller]
+fn check(name: &str, args: &[&str], stdin: Option<&str>) {
+    let output = cletrial(args, stdin).ok_json();
+    validate(name, &output, &format!("{args:?}"));
+}
+
+/// Runs `cletrial report ARGS --out DIR` and validates the `results.json` it wrote.
+#[track_caller]
+fn check_report(args: &[&str], out: &Path) {
+    let out_arg = out.to_str().expect("utf-8 path");
+    let run = cletrial(&[&["report"], args, &["--out", out_arg]].concat(), None);
+    assert_eq!(run.status, 0, "report failed: {run:#?}");
+    let text = std::fs::read_to_string(out.join("results.json")).expect("results.json");
+    let results: Value = serde_json::from_str(&text).expect("results.json is JSON");
+    validate("report-results", &results, &format!("report {args:?}"));
 }
 
 #[test]
@@ -97,7 +114,125 @@ fn every_documented_output_is_valid_against_its_schema() {
     );
 }
 
-/// A schema refuses what the command never prints: a grade of 6, a rate given as text.
+/// Every shipped protocol's eligibility, decisions and calendar, on every example input.
+#[test]
+fn protocol_outputs_are_valid_against_their_schemas() {
+    let examples = workspace_root().join("examples/protocol");
+    let mut inputs: Vec<String> = std::fs::read_dir(&examples)
+        .expect("examples/protocol")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".json"))
+        .map(|name| format!("examples/protocol/{name}"))
+        .collect();
+    inputs.sort();
+    let (candidates, histories): (Vec<&String>, Vec<&String>) =
+        inputs.iter().partition(|path| path.contains("/candidate"));
+    assert!(
+        !candidates.is_empty() && !histories.is_empty(),
+        "{inputs:?}"
+    );
+    for path in candidates {
+        check(
+            "eligibility",
+            &["eligibility", "--protocol", "nct01408199", "--input", path],
+            None,
+        );
+    }
+    for path in histories {
+        check(
+            "decide",
+            &["decide", "--protocol", "nct01408199", "--history", path],
+            None,
+        );
+    }
+    for protocol in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
+        let schedule = ["schedule", "--protocol", protocol, "--start", "2010-01-04"];
+        check("schedule", &schedule, None);
+    }
+    // With pregnancy tests: a key of its own, under the chosen policy.
+    check(
+        "schedule",
+        &[
+            "schedule",
+            "--protocol",
+            "nct01408199",
+            "--start",
+            "2010-01-04",
+            "--reproductive-potential",
+            "--pregnancy-policy",
+            "eu_ppp",
+        ],
+        None,
+    );
+}
+
+/// Each stats method on its shipped example (examples/stats/<method>.json), and the edge cases
+/// that print "Infinity" or null.
+#[test]
+fn stats_outputs_are_valid_against_their_schemas() {
+    for method in [
+        "describe",
+        "proportion-ci",
+        "ttest",
+        "mann-whitney",
+        "wilcoxon",
+        "fisher",
+        "odds-ratio",
+        "kaplan-meier",
+        "logistic",
+    ] {
+        let input = format!("examples/stats/{method}.json");
+        check(
+            &format!("stats-{method}"),
+            &["stats", method, "--input", &input],
+            None,
+        );
+    }
+    // A zero cell: the conditional MLE and its upper bound are infinite.
+    let infinite = cletrial(
+        &["stats", "fisher", "--input", "-"],
+        Some(r#"{"table": [[7, 0], [3, 2]]}"#),
+    )
+    .ok_json();
+    assert_eq!(infinite["odds_ratio"], "Infinity", "{infinite}");
+    validate("stats-fisher", &infinite, "a zero cell");
+    check(
+        "stats-describe",
+        &["stats", "describe", "--input", "-"],
+        Some(r#"{"x": [4]}"#),
+    );
+    check(
+        "stats-wilcoxon",
+        &["stats", "wilcoxon", "--input", "-"],
+        Some(r#"{"x": [1.5, -2, 3, 4, 0], "mu": 0}"#),
+    );
+    check(
+        "stats-kaplan-meier",
+        &["stats", "kaplan-meier", "--input", "-"],
+        Some(r#"{"time": [1, 2, 3], "event": [1, 0, 1]}"#),
+    );
+}
+
+/// `reproduce --json`, and the report's results.json of the demo record and of the paper.
+#[test]
+fn reproduce_and_report_results_are_valid_against_their_schemas() {
+    check("reproduce", &["reproduce", "--json"], None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    let db_arg = db.to_str().expect("utf-8 path");
+    cletrial(&["demo", "--no-serve", "--db", db_arg], None).ok_json();
+    check_report(&["--db", db_arg], &dir.path().join("record"));
+    check_report(&["--published"], &dir.path().join("published"));
+}
+
+/// A schema refuses what the command never prints: a grade of 6, a rate given as text, an odds
+/// ratio given as text other than "Infinity".
 #[test]
 fn the_schemas_refuse_what_the_commands_never_print() {
     let grade = jsonschema::validator_for(&schema("grade")).expect("schema");
@@ -130,4 +265,14 @@ fn the_schemas_refuse_what_the_commands_never_print() {
     assert!(simulate.is_valid(&output));
     output["characteristics"]["complete_response"]["rate"] = Value::from("high");
     assert!(!simulate.is_valid(&output));
+    let fisher = jsonschema::validator_for(&schema("stats-fisher")).expect("schema");
+    let mut output = cletrial(
+        &["stats", "fisher", "--input", "examples/stats/fisher.json"],
+        None,
+    )
+    .ok_json();
+    for (odds_ratio, valid) in [("Infinity", true), ("-Infinity", true), ("large", false)] {
+        output["odds_ratio"] = Value::from(odds_ratio);
+        assert_eq!(fisher.is_valid(&output), valid, "{odds_ratio}");
+    }
 }
