@@ -49,7 +49,7 @@ pub enum DemoStudy {
 impl DemoStudy {
     fn code(self) -> &'static str {
         match self {
-            // Each ends in export_cmd::DEMO_SUFFIX, which the report's header reads.
+            // Each ends in outputs::export::DEMO_SUFFIX, which the report's header reads.
             DemoStudy::Trial => "nct01408199-demo",
             DemoStudy::ThalidomideCohort => "thalidomide-cohort-demo",
             DemoStudy::PediatricReview => "pediatric-review-demo",

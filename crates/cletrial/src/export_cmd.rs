@@ -2,25 +2,15 @@
 //! or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any
 //! size streams through (`store::stream` reads, `export` writes).
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use export::source::{
-    AuditEvent, Casebook, Datum, Entry, FieldDef, FieldType, FormDef, FormRecord, Forms, StudyInfo,
-};
-use export::{ExportError, sdtm, tidy};
-use serde_json::json;
-use store::stream::{Entity, Reader, Record};
-use store::{DbUrl, Meaning, Store, Ty, Value};
+use store::{DbUrl, Store};
 
 use crate::help::examples;
 use crate::io::{CliError, CmdResult, print_json};
-use crate::version::{VERSION, WRITTEN_BY};
 
-/// Audit events read per page.
-const EVENTS_PER_PAGE: i64 = 5000;
+pub(crate) use outputs::export::{COHORT_FILE, PROTOCOL_FILE, entry, forms, write_manifest};
 
 /// Write the study's data in a format statisticians and regulators read.
 ///
@@ -64,21 +54,16 @@ enum Format {
     Audit,
 }
 
-fn export_error(error: ExportError) -> CliError {
-    CliError::Other(anyhow::Error::new(error))
-}
-
-/// Opens the output files, remembering their names.
-struct Files {
-    dir: PathBuf,
-    names: Vec<String>,
-}
-
-impl Files {
-    fn open(&mut self, name: &str) -> Result<BufWriter<File>, ExportError> {
-        let file = File::create(self.dir.join(name))?;
-        self.names.push(name.to_owned());
-        Ok(BufWriter::new(file))
+impl From<Format> for outputs::export::Format {
+    fn from(format: Format) -> outputs::export::Format {
+        use outputs::export::Format as F;
+        match format {
+            Format::Csv => F::Csv,
+            Format::Sdtm => F::Sdtm,
+            Format::Xpt => F::Xpt,
+            Format::Odm => F::Odm,
+            Format::Audit => F::Audit,
+        }
     }
 }
 
@@ -92,312 +77,16 @@ pub fn run(args: ExportArgs) -> CmdResult {
     })?;
     let summary = crate::io::block_on(async {
         let store = Store::open_read_only(&url).await?;
-        let result = export(&store, args.format, &args.out, args.page_subjects).await;
+        let result = outputs::export::write(
+            &store,
+            args.format.into(),
+            &args.out,
+            args.page_subjects,
+            crate::version::VERSION,
+        )
+        .await;
         store.close().await;
-        result
+        Ok(result?)
     })?;
     print_json(&summary)
-}
-
-async fn export(
-    store: &Store,
-    format: Format,
-    dir: &Path,
-    page: i64,
-) -> Result<serde_json::Value, CliError> {
-    let mut reader = store.reader().await?;
-    let study = study_info(&mut reader).await?;
-    let forms = forms();
-    let mut files = Files {
-        dir: dir.to_owned(),
-        names: Vec::new(),
-    };
-    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
-    let mut subjects = None;
-    let count = match format {
-        Format::Csv => {
-            let mut tables =
-                tidy::TidyCsv::new(&forms, |name| files.open(name)).map_err(export_error)?;
-            subjects = Some(
-                each_casebook(&mut reader, &forms, page, false, |book| {
-                    tables.casebook(book)
-                })
-                .await?,
-            );
-            let rows = tables.finish().map_err(export_error)?;
-            let dictionary = files.open("dictionary.csv").map_err(export_error)?;
-            tidy::write_dictionary(&forms, WRITTEN_BY, dictionary).map_err(export_error)?;
-            let codes = files.open("missing_codes.csv").map_err(export_error)?;
-            tidy::write_missing_codes(codes).map_err(export_error)?;
-            let text = reader
-                .study_records("study")
-                .await?
-                .first()
-                .and_then(|study| study.get("protocol_text").map(text))
-                .ok_or_else(|| CliError::input("db: holds no protocol"))?;
-            let cohort = if study.code.ends_with(DEMO_SUFFIX) {
-                "demo\n"
-            } else {
-                "record\n"
-            };
-            for (name, text) in [(PROTOCOL_FILE, text.as_str()), (COHORT_FILE, cohort)] {
-                let mut file = files.open(name).map_err(export_error)?;
-                file.write_all(text.as_bytes())
-                    .and_then(|()| file.flush())
-                    .map_err(|error| CliError::Other(error.into()))?;
-            }
-            json!({"rows": rows})
-        }
-        Format::Sdtm | Format::Xpt => {
-            let builder = sdtm::Sdtm::new(&study.code, &forms).map_err(export_error)?;
-            let datasets = builder.datasets();
-            let mut out = if format == Format::Xpt {
-                sdtm::SdtmFiles::xpt(datasets, now.datetime(), |name| files.open(name))
-            } else {
-                sdtm::SdtmFiles::csv(datasets, |name| files.open(name))
-            }
-            .map_err(export_error)?;
-            let mut rows = 0u64;
-            subjects = Some(
-                each_casebook(&mut reader, &forms, page, false, |book| {
-                    builder.casebook(book, &mut |domain, cells| {
-                        rows += 1;
-                        out.row(domain, cells)
-                    })
-                })
-                .await?,
-            );
-            out.finish().map_err(export_error)?;
-            let metadata = files.open("variables.csv").map_err(export_error)?;
-            sdtm::write_metadata(datasets, metadata).map_err(export_error)?;
-            json!({"rows": rows})
-        }
-        Format::Odm => {
-            let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-            let file = files.open("odm.xml").map_err(export_error)?;
-            let mut odm = export::odm::OdmWriter::new(file, &study, &forms, &created, VERSION)
-                .map_err(export_error)?;
-            subjects = Some(
-                each_casebook(&mut reader, &forms, page, true, |book| odm.casebook(book)).await?,
-            );
-            json!({"transactions": odm.finish().map_err(export_error)?})
-        }
-        Format::Audit => {
-            let file = files.open("audit_trail.csv").map_err(export_error)?;
-            let mut trail = export::audit::AuditCsv::new(file).map_err(export_error)?;
-            let mut after = 0;
-            loop {
-                let page = reader.trail(after, EVENTS_PER_PAGE).await?;
-                let Some(last) = page.last() else { break };
-                after = last.event.seq;
-                for entry in page {
-                    let event = audit_event(entry.event, entry.subject, entry.site);
-                    trail.event(&event).map_err(export_error)?;
-                }
-            }
-            json!({"events": trail.finish().map_err(export_error)?})
-        }
-    };
-    files.names.push(MANIFEST_FILE.to_owned());
-    let mut summary = json!({
-        "written_by": WRITTEN_BY,
-        "format": format!("{format:?}").to_lowercase(),
-        "study": study.code,
-        "files": files.names,
-    });
-    if let (Some(summary), Some(subjects)) = (summary.as_object_mut(), subjects) {
-        summary.insert("subjects".to_owned(), subjects.into());
-    }
-    if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
-        summary.extend(count.clone());
-    }
-    // The manifest travels with the folder, so it names no place; what is printed does.
-    write_manifest(dir, &summary)?;
-    if let Some(printed) = summary.as_object_mut() {
-        printed.insert("out".to_owned(), dir.display().to_string().into());
-    }
-    Ok(summary)
-}
-
-/// Writes `export.json` beside the files: what was exported, by which version of cletrial.
-pub(crate) fn write_manifest(dir: &Path, summary: &serde_json::Value) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(summary).map_err(anyhow::Error::from)?;
-    std::fs::write(dir.join(MANIFEST_FILE), text + "\n").map_err(|error| {
-        CliError::Other(anyhow::format_err!(
-            "cannot write '{}': {error}",
-            dir.join(MANIFEST_FILE).display()
-        ))
-    })
-}
-
-/// Hands every subject's casebook to `write`, a page at a time; returns the number of subjects.
-async fn each_casebook(
-    reader: &mut Reader,
-    forms: &Forms,
-    page: i64,
-    with_events: bool,
-    mut write: impl FnMut(&Casebook) -> Result<(), ExportError>,
-) -> Result<u64, CliError> {
-    let mut after = 0;
-    let mut count = 0;
-    loop {
-        let page = reader.casebooks(after, page, with_events).await?;
-        let Some(last) = page.last() else {
-            return Ok(count);
-        };
-        after = last.subject.id;
-        for book in page {
-            let code = book.code().to_owned();
-            let book = Casebook {
-                code,
-                site: book.site,
-                subject: form_record(forms, &book.subject),
-                records: book.records.iter().map(|r| form_record(forms, r)).collect(),
-                events: book
-                    .events
-                    .into_iter()
-                    .map(|event| {
-                        let subject = Some(book.subject.get("code").map_or_else(String::new, text));
-                        audit_event(event, subject, None)
-                    })
-                    .collect(),
-            };
-            write(&book).map_err(export_error)?;
-            count += 1;
-        }
-    }
-}
-
-fn text(value: &Value) -> String {
-    value.as_text().unwrap_or_default().to_owned()
-}
-
-/// The study, its users, sites and signature meanings.
-/// The protocol the tidy tables were recorded under, written beside them (`report --csv` reads
-/// its definitions from it).
-pub(crate) const PROTOCOL_FILE: &str = "protocol.toml";
-/// Beside the tidy tables: what the cohort is (`record`, `demo` or `synthetic`), which the report
-/// prints in its header.
-pub(crate) const COHORT_FILE: &str = "cohort.txt";
-/// Beside every export's files: the summary `export` prints, with the version that wrote them.
-pub(crate) const MANIFEST_FILE: &str = "export.json";
-/// The study codes of `cletrial demo` end in this.
-pub(crate) const DEMO_SUFFIX: &str = "-demo";
-
-async fn study_info(reader: &mut Reader) -> Result<StudyInfo, CliError> {
-    let study = reader.study_records("study").await?;
-    let study = study
-        .first()
-        .ok_or_else(|| CliError::input("db: holds no study"))?;
-    let get = |record: &Record, field: &str| record.get(field).map_or_else(String::new, text);
-    let users = reader.study_records("user").await?;
-    let sites = reader.study_records("site").await?;
-    Ok(StudyInfo {
-        code: get(study, "code"),
-        title: get(study, "title"),
-        protocol_version: study
-            .get("protocol_version")
-            .and_then(Value::as_int)
-            .unwrap_or(1),
-        users: users
-            .iter()
-            .map(|user| (user.id, get(user, "login"), get(user, "printed_name")))
-            .collect(),
-        sites: sites
-            .iter()
-            .map(|site| (get(site, "code"), get(site, "name")))
-            .collect(),
-        signature_meanings: Meaning::ALL.iter().map(|m| m.as_str().to_owned()).collect(),
-    })
-}
-
-/// The forms of a subject: every entity kept per subject, the subject first.
-pub(crate) fn forms() -> Forms {
-    Forms(
-        Entity::all()
-            .filter(Entity::per_subject)
-            .map(|entity| FormDef {
-                name: entity.name().to_owned(),
-                fields: entity
-                    .fields()
-                    .map(|field| FieldDef {
-                        name: field.name.to_owned(),
-                        ty: field_type(field.ty),
-                        required: field.required,
-                        refers_to: field.refers_to.map(str::to_owned),
-                        missing: field.missing,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    )
-}
-
-fn field_type(ty: Ty) -> FieldType {
-    match ty {
-        Ty::Text => FieldType::Text,
-        Ty::Int => FieldType::Integer,
-        Ty::Bool => FieldType::Boolean,
-        Ty::Date => FieldType::Date,
-    }
-}
-
-/// A stored value as an export entry; blank stays blank.
-pub(crate) fn entry(value: Option<&Value>) -> Entry {
-    match value {
-        None => Entry::BLANK,
-        Some(Value::Text(text)) => Entry::Value(Datum::Text(text.clone())),
-        Some(Value::Int(number)) => Entry::Value(Datum::Integer(*number)),
-        Some(Value::Bool(flag)) => Entry::Value(Datum::Boolean(*flag)),
-        Some(Value::Date(date)) => Entry::Value(Datum::Date(*date)),
-        Some(Value::Missing(missing)) => Entry::Missing(match missing {
-            store::Missing::NotDone => export::Missing::NotDone,
-            store::Missing::NotApplicable => export::Missing::NotApplicable,
-            store::Missing::Unknown => export::Missing::Unknown,
-        }),
-    }
-}
-
-fn form_record(forms: &Forms, record: &Record) -> FormRecord {
-    FormRecord {
-        form: forms.index(record.entity.name()).unwrap_or(usize::MAX),
-        id: record.id,
-        removed: record.removed,
-        entries: record.values.iter().map(|v| entry(v.as_ref())).collect(),
-    }
-}
-
-/// An audit event with its new value read with the field's type.
-fn audit_event(event: store::Event, subject: Option<String>, site: Option<String>) -> AuditEvent {
-    let ty = Entity::named(&event.entity).and_then(|entity| {
-        entity
-            .fields()
-            .find(|field| Some(field.name) == event.field.as_deref())
-            .map(|field| field.ty)
-    });
-    let new_entry = match (ty, &event.new_value) {
-        (Some(ty), Some(text)) => match Value::from_canonical(ty, text) {
-            Some(value) => entry(Some(&value)),
-            None => Entry::Value(Datum::Text(text.clone())),
-        },
-        _ => Entry::BLANK,
-    };
-    AuditEvent {
-        seq: event.seq,
-        recorded_at: event.recorded_at,
-        actor: event.actor,
-        site,
-        subject,
-        entity: event.entity,
-        entity_id: event.entity_id,
-        action: event.action,
-        field: event.field,
-        old_value: event.old_value,
-        new_value: event.new_value,
-        new_entry,
-        reason: event.reason,
-        version: event.version,
-        prev_hash: event.prev_hash,
-        hash: event.hash,
-    }
 }

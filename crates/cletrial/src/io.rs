@@ -63,6 +63,28 @@ impl From<store::StoreError> for CliError {
     }
 }
 
+/// A report or export not written: the user's to fix (exit 2), naming the option, unless the
+/// export's writer or the disk failed (exit 1).
+impl From<outputs::OutputError> for CliError {
+    fn from(error: outputs::OutputError) -> CliError {
+        use analysis::report::ReportError;
+        use outputs::OutputError;
+        match error {
+            OutputError::Store(error) => error.into(),
+            error @ (OutputError::Report(ReportError::Write { .. })
+            | OutputError::Folder { .. }) => CliError::input(format!("--out: {error}")),
+            OutputError::OwnProtocol(problem) => CliError::input(format!(
+                "--protocol: the study's own protocol cannot be used ({problem}); name one with --protocol"
+            )),
+            error @ OutputError::Empty(_) => CliError::input(format!("db: {error}")),
+            error @ (OutputError::Export(_) | OutputError::Manifest { .. }) => {
+                CliError::Other(anyhow::Error::new(error))
+            }
+            error @ OutputError::Report(_) => CliError::input(error.to_string()),
+        }
+    }
+}
+
 pub type CmdResult = Result<(), CliError>;
 
 /// Runs the async work of a command (the study record, the web server) to completion.

@@ -6,28 +6,17 @@
 
 mod tidy_in;
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
-use analysis::derive::Definitions;
 use analysis::published::Cohort;
-use analysis::render::render;
-use analysis::report::{Builder, Inputs, Report, ReportError, Settings, build};
-use analysis::snapshot::{
-    AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure,
-    MedicationSpan, Name, NerveStudy, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup,
-    VisitPoint,
-};
+use analysis::report::{Report, ReportError, Settings, build};
+use analysis::snapshot::{Snapshot, Source};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use instruments::medication::Regimen;
-use jiff::civil::Date;
-use protocol::history::NerveFinding;
-use store::{
-    AdverseEvent, BirthOrAge, ClasiAssessment, ConcomitantMedication, DbUrl, Decimal, Disposition,
-    DosePeriod, LabResult, NerveConductionStudy, ProtocolDecision, Store, StoreError,
-};
+use outputs::OutputError;
+use outputs::report::{builder, create_dir, definitions, finish, flush, open_input};
+use store::{DbUrl, Store};
 
 use crate::help::examples;
 use crate::io::{CliError, CmdResult, block_on, read_text};
@@ -159,34 +148,17 @@ pub fn run(args: ReportArgs) -> CmdResult {
         written_by: crate::version::WRITTEN_BY.to_owned(),
         ..report
     };
-    write_report(&report, &args.out)
-}
-
-/// A result's input file, written as the subjects stream through.
-fn open_input(out: &Path, path: &str) -> std::io::Result<BufWriter<File>> {
-    File::create(out.join(path)).map(BufWriter::new)
-}
-
-fn report_error(error: ReportError) -> CliError {
-    match error {
-        ReportError::Write { .. } => CliError::input(format!("--out: {error}")),
-        other => CliError::input(other.to_string()),
-    }
-}
-
-fn flush(inputs: Inputs<BufWriter<File>>) -> CmdResult {
-    for (path, mut writer) in inputs {
-        writer
-            .flush()
-            .map_err(|error| report_error(ReportError::Write { path, error }))?;
-    }
+    let files = outputs::report::write(&report, &args.out)?;
+    eprintln!(
+        "wrote {files} files to {} ({} subjects)",
+        args.out.display(),
+        report.flow.enrolled
+    );
     Ok(())
 }
 
-fn finish(builder: Builder<BufWriter<File>>) -> Result<Report, CliError> {
-    let (report, inputs) = builder.finish().map_err(report_error)?;
-    flush(inputs)?;
-    Ok(report)
+fn report_error(error: ReportError) -> CliError {
+    OutputError::from(error).into()
 }
 
 /// The protocol whose analysis applies: --protocol, else the study's own, else the lenalidomide
@@ -194,74 +166,10 @@ fn finish(builder: Builder<BufWriter<File>>) -> Result<Report, CliError> {
 fn protocol_of(args: &ReportArgs, own: Option<&str>) -> Result<protocol::Protocol, CliError> {
     match (&args.protocol, own) {
         (Some(spec), _) => load_protocol(spec),
-        (None, Some(text)) => protocol::Protocol::from_toml(text).map_err(|error| {
-            CliError::input(format!(
-                "--protocol: the study's own protocol cannot be used ({error}); name one with --protocol"
-            ))
-        }),
+        (None, Some(text)) => protocol::Protocol::from_toml(text)
+            .map_err(|error| OutputError::OwnProtocol(error.to_string()).into()),
         (None, None) => load_protocol("nct01408199"),
     }
-}
-
-/// The response and relapse definitions of a protocol with a treatment algorithm.
-fn definitions(protocol: &protocol::Protocol) -> Option<Definitions> {
-    protocol.algorithm().map(Definitions::from_protocol)
-}
-
-/// A report builder whose input files go to `out/tables/`.
-fn builder(
-    study: &str,
-    title: &str,
-    source: Source,
-    protocol: &protocol::Protocol,
-    settings: Settings,
-    out: &Path,
-) -> Result<Builder<BufWriter<File>>, CliError> {
-    create_dir(&out.join("tables"))?;
-    Builder::new(
-        study,
-        title,
-        source,
-        protocol.analysis(),
-        definitions(protocol).as_ref(),
-        settings,
-        |path| open_input(out, path),
-    )
-    .map_err(report_error)
-}
-
-fn write_report(report: &Report, out: &Path) -> CmdResult {
-    let rendered = render(report);
-    let results = serde_json::to_string_pretty(report).map_err(anyhow::Error::from)?;
-    let mut files = vec![
-        ("index.html".to_owned(), rendered.html),
-        ("report.md".to_owned(), rendered.markdown),
-        ("results.json".to_owned(), results + "\n"),
-    ];
-    files.extend(rendered.tables);
-    files.extend(rendered.figures);
-    for sub in ["tables", "figures"] {
-        create_dir(&out.join(sub))?;
-    }
-    for (name, text) in &files {
-        let path = out.join(name);
-        std::fs::write(&path, text).map_err(|error| {
-            CliError::input(format!("--out: cannot write '{}': {error}", path.display()))
-        })?;
-    }
-    eprintln!(
-        "wrote {} files to {} ({} subjects)",
-        files.len() + report.results.len() + 2,
-        out.display(),
-        report.flow.enrolled
-    );
-    Ok(())
-}
-
-fn create_dir(dir: &Path) -> CmdResult {
-    std::fs::create_dir_all(dir).map_err(|error| {
-        CliError::input(format!("--out: cannot create '{}': {error}", dir.display()))
-    })
 }
 
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
@@ -284,309 +192,29 @@ async fn report_record(
 ) -> Result<Report, CliError> {
     let store = Store::open_read_only(url).await?;
     let result = async {
-        let study = store.study().await?;
-        let protocol = protocol_of(args, Some(&study.protocol_text))?;
-        let source = if study.code.ends_with(crate::export_cmd::DEMO_SUFFIX) {
-            Source::Demo
-        } else {
-            Source::Record
+        let protocol = match &args.protocol {
+            Some(spec) => Some(load_protocol(spec)?),
+            None => None,
         };
-        let mut builder = builder(
-            &study.code,
-            &study.title,
-            source,
-            &protocol,
+        let mut bar = None;
+        let report = outputs::report::from_record(
+            &store,
+            protocol,
             settings,
             &args.out,
-        )?;
-        let subjects = store.subjects().await?;
-        let bar = progress_bar(subjects.len() as u64, args.quiet);
-        for subject in &subjects {
-            // Screened and never enrolled: counted, in no analysis.
-            match subject.data.enrolment_date {
-                Some(_) => builder
-                    .add(&read_subject(&store, subject).await?)
-                    .map_err(report_error)?,
-                None => builder.add_not_enrolled(),
-            }
-            bar.inc(1);
+            crate::version::VERSION,
+            |read, total| {
+                bar.get_or_insert_with(|| progress_bar(total, args.quiet))
+                    .set_position(read);
+            },
+        )
+        .await?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
         }
-        bar.finish_and_clear();
-        finish(builder)
+        Ok(report)
     }
     .await;
     store.close().await;
     result
-}
-
-fn data<T>(stored: Vec<store::Stored<T>>) -> Vec<T> {
-    stored.into_iter().map(|s| s.data).collect()
-}
-
-/// One subject's records as the report reads them, from the store or from the tidy tables.
-struct SubjectRecords {
-    code: String,
-    sex: Option<Sex>,
-    /// The birth date, or the age in years at screening.
-    birth: Option<BirthOrAge>,
-    subtype: Option<SubtypeGroup>,
-    screening_date: Date,
-    enrolment_date: Option<Date>,
-    /// Visits: name and actual date.
-    visits: Vec<(Name, Option<Date>)>,
-    clasi: Vec<ClasiTotals>,
-    /// (start, end, regimen).
-    doses: Vec<(Date, Option<Date>, Regimen)>,
-    events: Vec<EventRecord>,
-    /// (test, collected on, value, CTCAE grade).
-    labs: Vec<(Name, Date, Option<f64>, Option<u8>)>,
-    medications: Vec<MedicationRecord>,
-    /// (tested on, finding).
-    nerve_studies: Vec<(Date, NerveFinding)>,
-    /// (decided on, phase).
-    decisions: Vec<(Date, String)>,
-    /// (date, status code), in record order.
-    dispositions: Vec<(Date, String)>,
-}
-
-/// A concomitant medication: the drug's id, its dates and mg a day (`None`: not in mg, or as
-/// needed).
-struct MedicationRecord {
-    drug: Name,
-    start: Option<Date>,
-    end: Option<Date>,
-    mg_per_day: Option<f64>,
-}
-
-/// A CLASI assessment's totals (`None`: an item was not assessed).
-struct ClasiTotals {
-    /// The position of its visit in `SubjectRecords::visits`.
-    visit: Option<usize>,
-    assessed_on: Date,
-    activity: Option<u8>,
-    damage: Option<u8>,
-}
-
-struct EventRecord {
-    term: String,
-    start: Date,
-    end: Option<Date>,
-    grade: u8,
-    serious: bool,
-    causality: String,
-}
-
-/// One subject from the store.
-async fn read_subject(
-    store: &Store,
-    subject: &store::Subject,
-) -> Result<SubjectSnapshot, StoreError> {
-    let id = subject.id;
-    let visits = store.visits_of(id).await?;
-    let clasi: Vec<ClasiAssessment> = data(store.records_of(id).await?);
-    let doses: Vec<DosePeriod> = data(store.records_of(id).await?);
-    let events: Vec<AdverseEvent> = data(store.records_of(id).await?);
-    let labs: Vec<LabResult> = data(store.records_of(id).await?);
-    let decisions: Vec<ProtocolDecision> = data(store.records_of(id).await?);
-    let medications: Vec<ConcomitantMedication> = data(store.records_of(id).await?);
-    let nerve_studies: Vec<NerveConductionStudy> = data(store.records_of(id).await?);
-    let disposition: Vec<Disposition> = data(store.records_of(id).await?);
-    Ok(snapshot_of(SubjectRecords {
-        code: subject.data.code.clone(),
-        sex: match subject.data.sex {
-            store::Sex::Female => Some(Sex::F),
-            store::Sex::Male => Some(Sex::M),
-            store::Sex::Unknown => None,
-        },
-        birth: Some(subject.data.birth),
-        subtype: subject.data.subtype.map(SubtypeGroup::of),
-        screening_date: subject.data.screening_date,
-        enrolment_date: subject.data.enrolment_date,
-        clasi: clasi
-            .iter()
-            .map(|c| ClasiTotals {
-                visit: visits.iter().position(|v| v.id == c.visit_id),
-                assessed_on: c.assessed_on,
-                activity: c.activity(),
-                damage: c.damage(),
-            })
-            .collect(),
-        visits: visits
-            .into_iter()
-            .map(|v| (Name::from(v.data.name), v.data.actual_date))
-            .collect(),
-        doses: doses
-            .iter()
-            .map(|d| (d.start_date, d.end_date, d.regimen))
-            .collect(),
-        events: events
-            .into_iter()
-            .map(|e| EventRecord {
-                grade: e.grade.number(),
-                causality: e.causality.code().to_owned(),
-                term: e.term.term().to_owned(),
-                start: e.start_date,
-                end: e.end_date,
-                serious: e.serious,
-            })
-            .collect(),
-        labs: labs
-            .iter()
-            .map(|l| {
-                let grade = l.ctcae_grade().ok().flatten().map(|g| g.number());
-                let value = l.value.value().map(Decimal::as_f64);
-                (Name::from(l.test.as_str()), l.collected_on, value, grade)
-            })
-            .collect(),
-        medications: medications
-            .iter()
-            .map(|m| MedicationRecord {
-                drug: Name::lasting(m.drug.id()),
-                start: m.start_date,
-                end: m.end_date,
-                mg_per_day: m.mg_per_day(),
-            })
-            .collect(),
-        nerve_studies: nerve_studies
-            .iter()
-            .map(|n| (n.tested_on, n.finding.engine()))
-            .collect(),
-        decisions: decisions
-            .into_iter()
-            .map(|d| (d.decided_on, d.phase))
-            .collect(),
-        dispositions: disposition
-            .into_iter()
-            .map(|d| (d.disposition_date, d.status.code().to_owned()))
-            .collect(),
-    }))
-}
-
-/// The subject in study days. Day 0 is the first dose (else enrolment, else screening); the
-/// baseline CLASI is the last assessment on or before day 0.
-fn snapshot_of(r: SubjectRecords) -> SubjectSnapshot {
-    let first_dose = r.doses.iter().map(|d| d.0).min();
-    let start = first_dose.or(r.enrolment_date).unwrap_or(r.screening_date);
-    let day = |date: Date| (date - start).get_days() as i64;
-    let total =
-        |score: Option<u8>| score.map_or(Measure::Unknown, |s| Measure::Value(f64::from(s)));
-    let baseline = r
-        .clasi
-        .iter()
-        .filter(|c| c.assessed_on <= start)
-        .max_by_key(|c| c.assessed_on);
-    let dates = r
-        .visits
-        .iter()
-        .filter_map(|v| v.1)
-        .chain(r.doses.iter().map(|d| d.1.unwrap_or(d.0)))
-        .chain(r.events.iter().map(|e| e.end.unwrap_or(e.start)))
-        .chain(r.labs.iter().map(|l| l.1))
-        .chain(r.nerve_studies.iter().map(|n| n.0))
-        .chain(r.dispositions.iter().map(|d| d.0));
-    let last_day = dates.max().map(day);
-    // The visits' names are moved into the points, not copied.
-    let mut points: Vec<VisitPoint> = r
-        .visits
-        .into_iter()
-        .enumerate()
-        .filter_map(|(index, (name, date))| {
-            let date = date?;
-            if date <= start {
-                return None;
-            }
-            let assessed = r.clasi.iter().find(|c| c.visit == Some(index));
-            Some(VisitPoint {
-                name,
-                day: day(date),
-                activity: assessed.map_or(Measure::NotDone, |c| total(c.activity)),
-                damage: assessed.map_or(Measure::NotDone, |c| total(c.damage)),
-            })
-        })
-        .collect();
-    points.sort_by_key(|p| p.day);
-    let age_years = r.birth.map(|birth| match birth {
-        BirthOrAge::BirthDate(born) => {
-            f64::from(protocol::eligibility::whole_years(born, start) as i32)
-        }
-        BirthOrAge::AgeYears(years) => years as f64,
-    });
-    SubjectSnapshot {
-        id: r.code,
-        sex: r.sex,
-        age_years,
-        subtype: r.subtype,
-        enrolment_date: r.enrolment_date.map(|d| d.to_string()),
-        start_date: first_dose.map(|d| d.to_string()),
-        baseline_activity: baseline.map_or(Measure::NotDone, |c| total(c.activity)),
-        baseline_damage: baseline.map_or(Measure::NotDone, |c| total(c.damage)),
-        visits: points,
-        doses: r
-            .doses
-            .iter()
-            .map(|(start, end, regimen)| DoseSpan {
-                start_day: day(*start),
-                end_day: end.map(day),
-                mg: regimen.amount.mg(),
-                per_week: regimen.frequency.per_week().unwrap_or(0.0),
-                regimen: regimen.dose_words(),
-            })
-            .collect(),
-        adverse_events: r
-            .events
-            .into_iter()
-            .map(|e| AdverseEventEntry {
-                start_day: Some(day(e.start)),
-                term: e.term,
-                grade: Some(e.grade),
-                serious: Some(e.serious),
-                causality: e.causality,
-            })
-            .collect(),
-        labs: r
-            .labs
-            .into_iter()
-            .map(|(test, date, value, grade)| LabGrade {
-                test,
-                day: day(date),
-                value,
-                grade,
-            })
-            .collect(),
-        medications: r
-            .medications
-            .into_iter()
-            .map(|m| MedicationSpan {
-                drug: m.drug,
-                start_day: m.start.map(day),
-                end_day: m.end.map(day),
-                mg_per_day: m.mg_per_day,
-            })
-            .collect(),
-        nerve_studies: r
-            .nerve_studies
-            .into_iter()
-            .map(|(date, finding)| NerveStudy {
-                day: day(date),
-                finding,
-            })
-            .collect(),
-        decisions: r
-            .decisions
-            .into_iter()
-            .map(|(date, phase)| DecisionEntry {
-                day: day(date),
-                phase,
-            })
-            .collect(),
-        disposition: r
-            .dispositions
-            .last()
-            .map(|(date, status)| DispositionEntry {
-                day: day(*date),
-                status: status.clone(),
-            }),
-        last_day,
-        reported: None,
-    }
 }

@@ -22,8 +22,8 @@ use instruments::medication::Regimen;
 use jiff::civil::Date;
 use protocol::history::NerveFinding;
 
-use super::{ClasiTotals, EventRecord, MedicationRecord, SubjectRecords, snapshot_of};
 use crate::io::CliError;
+use outputs::report::{ClasiTotals, EventRecord, MedicationRecord, SubjectRecords, snapshot_of};
 use scan::{Origin, Scanner};
 
 /// Subjects handed over at a time between a table's thread and the reader.

@@ -1,0 +1,358 @@
+//! The study record as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2 or the audit trail
+//! as CSV. One read transaction, subjects a page at a time: a study of any size streams through
+//! (`store::stream` reads, `export` writes).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use export::source::{
+    AuditEvent, Casebook, Datum, Entry, FieldDef, FieldType, FormDef, FormRecord, Forms, StudyInfo,
+};
+use export::{ExportError, sdtm, tidy};
+use serde_json::json;
+use store::stream::{Entity, Reader, Record};
+use store::{Meaning, Store, Ty, Value};
+
+use crate::OutputError;
+
+/// Audit events read per page.
+const EVENTS_PER_PAGE: i64 = 5000;
+
+/// What to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One tidy CSV table per form, a data dictionary, the missing codes and the protocol.
+    Csv,
+    /// SDTM domains as CSV.
+    Sdtm,
+    /// SDTM domains as SAS transport v5.
+    Xpt,
+    /// CDISC ODM 1.3.2 with audit records and signatures (names staff).
+    Odm,
+    /// The audit trail as CSV (names staff).
+    Audit,
+}
+
+impl Format {
+    /// The name `export.json` records (`csv`, `sdtm`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Sdtm => "sdtm",
+            Format::Xpt => "xpt",
+            Format::Odm => "odm",
+            Format::Audit => "audit",
+        }
+    }
+}
+
+/// Opens the output files, remembering their names.
+struct Files {
+    dir: PathBuf,
+    names: Vec<String>,
+}
+
+impl Files {
+    fn open(&mut self, name: &str) -> Result<BufWriter<File>, ExportError> {
+        let file = File::create(self.dir.join(name))?;
+        self.names.push(name.to_owned());
+        Ok(BufWriter::new(file))
+    }
+}
+
+/// Writes `format` into `dir` (which exists), reading `page` subjects at a time, and
+/// `export.json` beside the files; returns that summary.
+pub async fn write(
+    store: &Store,
+    format: Format,
+    dir: &Path,
+    page: i64,
+    version: &str,
+) -> Result<serde_json::Value, OutputError> {
+    let written_by = crate::written_by(version);
+    let mut reader = store.reader().await?;
+    let study = study_info(&mut reader).await?;
+    let forms = forms();
+    let mut files = Files {
+        dir: dir.to_owned(),
+        names: Vec::new(),
+    };
+    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+    let mut subjects = None;
+    let count = match format {
+        Format::Csv => {
+            let mut tables = tidy::TidyCsv::new(&forms, |name| files.open(name))?;
+            subjects = Some(
+                each_casebook(&mut reader, &forms, page, false, |book| {
+                    tables.casebook(book)
+                })
+                .await?,
+            );
+            let rows = tables.finish()?;
+            let dictionary = files.open("dictionary.csv")?;
+            tidy::write_dictionary(&forms, &written_by, dictionary)?;
+            let codes = files.open("missing_codes.csv")?;
+            tidy::write_missing_codes(codes)?;
+            let text = reader
+                .study_records("study")
+                .await?
+                .first()
+                .and_then(|study| study.get("protocol_text").map(text))
+                .ok_or(OutputError::Empty("protocol"))?;
+            let cohort = if study.code.ends_with(DEMO_SUFFIX) {
+                "demo\n"
+            } else {
+                "record\n"
+            };
+            for (name, text) in [(PROTOCOL_FILE, text.as_str()), (COHORT_FILE, cohort)] {
+                let mut file = files.open(name)?;
+                file.write_all(text.as_bytes())
+                    .and_then(|()| file.flush())
+                    .map_err(ExportError::from)?;
+            }
+            json!({"rows": rows})
+        }
+        Format::Sdtm | Format::Xpt => {
+            let builder = sdtm::Sdtm::new(&study.code, &forms)?;
+            let datasets = builder.datasets();
+            let mut out = if format == Format::Xpt {
+                sdtm::SdtmFiles::xpt(datasets, now.datetime(), |name| files.open(name))
+            } else {
+                sdtm::SdtmFiles::csv(datasets, |name| files.open(name))
+            }?;
+            let mut rows = 0u64;
+            subjects = Some(
+                each_casebook(&mut reader, &forms, page, false, |book| {
+                    builder.casebook(book, &mut |domain, cells| {
+                        rows += 1;
+                        out.row(domain, cells)
+                    })
+                })
+                .await?,
+            );
+            out.finish()?;
+            let metadata = files.open("variables.csv")?;
+            sdtm::write_metadata(datasets, metadata)?;
+            json!({"rows": rows})
+        }
+        Format::Odm => {
+            let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let file = files.open("odm.xml")?;
+            let mut odm = export::odm::OdmWriter::new(file, &study, &forms, &created, version)?;
+            subjects = Some(
+                each_casebook(&mut reader, &forms, page, true, |book| odm.casebook(book)).await?,
+            );
+            json!({"transactions": odm.finish()?})
+        }
+        Format::Audit => {
+            let file = files.open("audit_trail.csv")?;
+            let mut trail = export::audit::AuditCsv::new(file)?;
+            let mut after = 0;
+            loop {
+                let page = reader.trail(after, EVENTS_PER_PAGE).await?;
+                let Some(last) = page.last() else { break };
+                after = last.event.seq;
+                for entry in page {
+                    let event = audit_event(entry.event, entry.subject, entry.site);
+                    trail.event(&event)?;
+                }
+            }
+            json!({"events": trail.finish()?})
+        }
+    };
+    files.names.push(MANIFEST_FILE.to_owned());
+    let mut summary = json!({
+        "written_by": &written_by,
+        "format": format.name(),
+        "out": dir.display().to_string(),
+        "study": study.code,
+        "files": files.names,
+    });
+    if let (Some(summary), Some(subjects)) = (summary.as_object_mut(), subjects) {
+        summary.insert("subjects".to_owned(), subjects.into());
+    }
+    if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
+        summary.extend(count.clone());
+    }
+    write_manifest(dir, &summary)?;
+    Ok(summary)
+}
+
+/// Writes `export.json` beside the files: what was exported, by which version of cletrial.
+pub fn write_manifest(dir: &Path, summary: &serde_json::Value) -> Result<(), OutputError> {
+    // A JSON value always serialises.
+    let text = serde_json::to_string_pretty(summary).unwrap_or_default();
+    let path = dir.join(MANIFEST_FILE);
+    std::fs::write(&path, text + "\n").map_err(|error| OutputError::Manifest { path, error })
+}
+
+/// Hands every subject's casebook to `write`, a page at a time; returns the number of subjects.
+async fn each_casebook(
+    reader: &mut Reader,
+    forms: &Forms,
+    page: i64,
+    with_events: bool,
+    mut write_book: impl FnMut(&Casebook) -> Result<(), ExportError>,
+) -> Result<u64, OutputError> {
+    let mut after = 0;
+    let mut count = 0;
+    loop {
+        let page = reader.casebooks(after, page, with_events).await?;
+        let Some(last) = page.last() else {
+            return Ok(count);
+        };
+        after = last.subject.id;
+        for book in page {
+            let code = book.code().to_owned();
+            let book = Casebook {
+                code,
+                site: book.site,
+                subject: form_record(forms, &book.subject),
+                records: book.records.iter().map(|r| form_record(forms, r)).collect(),
+                events: book
+                    .events
+                    .into_iter()
+                    .map(|event| {
+                        let subject = Some(book.subject.get("code").map_or_else(String::new, text));
+                        audit_event(event, subject, None)
+                    })
+                    .collect(),
+            };
+            write_book(&book)?;
+            count += 1;
+        }
+    }
+}
+
+fn text(value: &Value) -> String {
+    value.as_text().unwrap_or_default().to_owned()
+}
+
+/// The protocol the tidy tables were recorded under, written beside them (`report --csv` reads
+/// its definitions from it).
+pub const PROTOCOL_FILE: &str = "protocol.toml";
+/// Beside the tidy tables: what the cohort is (`record`, `demo` or `synthetic`), which the report
+/// prints in its header.
+pub const COHORT_FILE: &str = "cohort.txt";
+/// Beside every export's files: the summary `export` prints, with the version that wrote them.
+pub const MANIFEST_FILE: &str = "export.json";
+/// The study codes of `cletrial demo` end in this.
+pub const DEMO_SUFFIX: &str = "-demo";
+
+/// The study, its users, sites and signature meanings.
+async fn study_info(reader: &mut Reader) -> Result<StudyInfo, OutputError> {
+    let study = reader.study_records("study").await?;
+    let study = study.first().ok_or(OutputError::Empty("study"))?;
+    let get = |record: &Record, field: &str| record.get(field).map_or_else(String::new, text);
+    let users = reader.study_records("user").await?;
+    let sites = reader.study_records("site").await?;
+    Ok(StudyInfo {
+        code: get(study, "code"),
+        title: get(study, "title"),
+        protocol_version: study
+            .get("protocol_version")
+            .and_then(Value::as_int)
+            .unwrap_or(1),
+        users: users
+            .iter()
+            .map(|user| (user.id, get(user, "login"), get(user, "printed_name")))
+            .collect(),
+        sites: sites
+            .iter()
+            .map(|site| (get(site, "code"), get(site, "name")))
+            .collect(),
+        signature_meanings: Meaning::ALL.iter().map(|m| m.as_str().to_owned()).collect(),
+    })
+}
+
+/// The forms of a subject: every entity kept per subject, the subject first.
+pub fn forms() -> Forms {
+    Forms(
+        Entity::all()
+            .filter(Entity::per_subject)
+            .map(|entity| FormDef {
+                name: entity.name().to_owned(),
+                fields: entity
+                    .fields()
+                    .map(|field| FieldDef {
+                        name: field.name.to_owned(),
+                        ty: field_type(field.ty),
+                        required: field.required,
+                        refers_to: field.refers_to.map(str::to_owned),
+                        missing: field.missing,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    )
+}
+
+fn field_type(ty: Ty) -> FieldType {
+    match ty {
+        Ty::Text => FieldType::Text,
+        Ty::Int => FieldType::Integer,
+        Ty::Bool => FieldType::Boolean,
+        Ty::Date => FieldType::Date,
+    }
+}
+
+/// A stored value as an export entry; blank stays blank.
+pub fn entry(value: Option<&Value>) -> Entry {
+    match value {
+        None => Entry::BLANK,
+        Some(Value::Text(text)) => Entry::Value(Datum::Text(text.clone())),
+        Some(Value::Int(number)) => Entry::Value(Datum::Integer(*number)),
+        Some(Value::Bool(flag)) => Entry::Value(Datum::Boolean(*flag)),
+        Some(Value::Date(date)) => Entry::Value(Datum::Date(*date)),
+        Some(Value::Missing(missing)) => Entry::Missing(match missing {
+            store::Missing::NotDone => export::Missing::NotDone,
+            store::Missing::NotApplicable => export::Missing::NotApplicable,
+            store::Missing::Unknown => export::Missing::Unknown,
+        }),
+    }
+}
+
+fn form_record(forms: &Forms, record: &Record) -> FormRecord {
+    FormRecord {
+        form: forms.index(record.entity.name()).unwrap_or(usize::MAX),
+        id: record.id,
+        removed: record.removed,
+        entries: record.values.iter().map(|v| entry(v.as_ref())).collect(),
+    }
+}
+
+/// An audit event with its new value read with the field's type.
+fn audit_event(event: store::Event, subject: Option<String>, site: Option<String>) -> AuditEvent {
+    let ty = Entity::named(&event.entity).and_then(|entity| {
+        entity
+            .fields()
+            .find(|field| Some(field.name) == event.field.as_deref())
+            .map(|field| field.ty)
+    });
+    let new_entry = match (ty, &event.new_value) {
+        (Some(ty), Some(text)) => match Value::from_canonical(ty, text) {
+            Some(value) => entry(Some(&value)),
+            None => Entry::Value(Datum::Text(text.clone())),
+        },
+        _ => Entry::BLANK,
+    };
+    AuditEvent {
+        seq: event.seq,
+        recorded_at: event.recorded_at,
+        actor: event.actor,
+        site,
+        subject,
+        entity: event.entity,
+        entity_id: event.entity_id,
+        action: event.action,
+        field: event.field,
+        old_value: event.old_value,
+        new_value: event.new_value,
+        new_entry,
+        reason: event.reason,
+        version: event.version,
+        prev_hash: event.prev_hash,
+        hash: event.hash,
+    }
+}
