@@ -31,6 +31,7 @@ mod dashboard;
 mod db;
 mod decisions;
 mod doses;
+mod downloads;
 mod enrolment;
 mod error;
 mod event;
@@ -74,6 +75,7 @@ pub use dashboard::{
 pub use db::{Backend, DbUrl};
 pub use decisions::{EligibilityRecord, ProtocolDecision};
 pub use doses::{DoseChange, DoseChanged, DosePeriod, NewDose};
+pub use downloads::Download;
 pub use enrolment::Enrolment;
 pub use error::{Conflict, StoreError};
 pub use event::{Event, GENESIS_HASH};

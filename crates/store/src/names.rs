@@ -44,6 +44,7 @@ fn label_field(kind: &str) -> Option<&'static str> {
         "deviation" => "category",
         "conmed" => "medication",
         "nerve_conduction" => "nerve",
+        "download" => "file_name",
         _ => return None,
     })
 }

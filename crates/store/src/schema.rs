@@ -553,6 +553,20 @@ pub static API_TOKEN: Kind = Kind {
     scope: Scope::Study,
 };
 
+/// A report or export downloaded from the web application: who (`user_id`, and the audit
+/// event's actor) took what (`what`, a `Download` code) as which file, and when (the event's
+/// time). Never changed or removed.
+pub static DOWNLOAD: Kind = Kind {
+    name: "download",
+    table: "download",
+    fields: &[
+        reference("user_id", &USER),
+        text("what", true),
+        text("file_name", true),
+    ],
+    scope: Scope::Study,
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
 pub static KINDS: &[&Kind] = &[
     &STUDY,
@@ -578,6 +592,7 @@ pub static KINDS: &[&Kind] = &[
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
     &QUERY,
+    &DOWNLOAD,
 ];
 
 /// The kinds recorded at a visit, whose content a visit signature covers.

@@ -25,6 +25,7 @@ record-conmed = concomitant medication
 record-history = medical history
 record-nerve_conduction = nerve conduction
 record-nerve_conduction_study = nerve conduction study
+record-download = download
 record-query = data query
 record-api_token = API token
 
@@ -149,6 +150,8 @@ field-uln = upper limit of normal
 field-unit = unit
 field-urinary_casts = urinary casts
 field-user_id = user
+field-what = what was downloaded
+field-file_name = file name
 field-value = value
 field-velocity_m_per_s = conduction velocity (m/s)
 field-vasculitis = vasculitis
@@ -226,6 +229,10 @@ field-feet_dyspigmentation = Feet: dyspigmentation
 field-feet_scarring = Feet: scarring / atrophy / panniculitis
 
 ## Coded values, by the field that holds them
+value-what-report = the study report
+value-what-tidy_csv = tidy CSV tables
+value-what-sdtm_csv = SDTM domains as CSV
+value-what-sdtm_xpt = SDTM domains as SAS transport files
 value-sex-F = female
 value-sex-M = male
 value-sex-U = unknown

@@ -7,7 +7,7 @@ use protocol::decide::{Action, Phase, Response};
 use protocol::eligibility::Field;
 use store::stream::Entity;
 use store::{
-    ActionTaken, Causality, DeviationCategory, DispositionStatus, EventType, Finding,
+    ActionTaken, Causality, DeviationCategory, DispositionStatus, Download, EventType, Finding,
     HistoryCategory, Missing, Outcome, QueryStatus, Sex, Side,
 };
 use words::{Language, Words};
@@ -41,6 +41,7 @@ fn every_kind_field_and_code_of_the_record_has_words() {
         values("finding", Finding::ALL, Finding::code),
         values("missing", &Missing::ALL, Missing::code),
         values("subtype", &Subtype::ALL, Subtype::id),
+        values("what", Download::ALL, Download::code),
     ] {
         ids.extend(coded);
     }
