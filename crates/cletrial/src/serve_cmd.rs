@@ -93,6 +93,7 @@ pub fn run(args: ServeArgs) -> CmdResult {
             secure_cookies: args.secure_cookies,
             trusted_proxies: args.trusted_proxies,
             body_timeout: Duration::from_secs(args.body_timeout),
+            version: crate::version::VERSION.to_owned(),
             ..web::Config::default()
         };
         let limits = web::Limits {

@@ -55,6 +55,9 @@ pub struct Config {
     /// A request's body must have arrived this long after its headers; otherwise the answer is
     /// 408 and the connection is closed. Default 30 seconds.
     pub body_timeout: Duration,
+    /// The version the report and exports say wrote them (`0.9.0 (abc1234 2026-12-06)`); the
+    /// binary gives its own, with commit and date.
+    pub version: String,
 }
 
 impl Default for Config {
@@ -67,6 +70,7 @@ impl Default for Config {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             body_timeout: Duration::from_secs(30),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
         }
     }
 }

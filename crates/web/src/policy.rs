@@ -301,6 +301,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/worklists/visits-to-sign", Scope::Study(A::Sign)),
     endpoint(Get, "/worklists/safety-signals", Scope::Study(A::RecordDecision)),
     endpoint(Get, "/worklists/queries-to-close", Scope::Study(A::CloseQuery)),
+    endpoint(Get, "/downloads", Scope::Study(A::Export)),
+    endpoint(Get, "/downloads/report.html", Scope::Study(A::Export)),
+    endpoint(Get, "/downloads/tidy-csv.zip", Scope::Study(A::Export)),
+    endpoint(Get, "/downloads/sdtm-csv.zip", Scope::Study(A::Export)),
+    endpoint(Get, "/downloads/sdtm-xpt.zip", Scope::Study(A::Export)),
     // API.
     endpoint(Get, "/api/v1/openapi.json", Scope::Public),
     endpoint(Get, "/api/v1/subjects", Scope::LoggedIn),

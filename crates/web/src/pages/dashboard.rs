@@ -113,6 +113,15 @@ pub(crate) async fn page(
         @if !work.is_empty() {
             (worklist::panel(&work))
         }
+        @if principal.require(Action::Export, None).is_ok() {
+            section.downloads {
+                h2 { "Report and exports" }
+                p {
+                    a href=(crate::pages::downloads::PATH) { "Download the study report and the data sets" }
+                    " (pseudonymised: tidy CSV, SDTM as CSV or SAS transport); each download is recorded in the audit trail."
+                }
+            }
+        }
         @if per_site.is_empty() {
             p { "You hold no role at any site yet, so no subjects are shown. An administrator grants roles per site." }
         } @else {

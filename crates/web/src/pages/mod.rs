@@ -7,6 +7,7 @@ pub(crate) mod conmeds;
 pub(crate) mod course;
 pub(crate) mod dashboard;
 pub(crate) mod decision;
+pub(crate) mod downloads;
 pub(crate) mod form;
 pub(crate) mod history;
 pub(crate) mod instruments_form;
@@ -70,6 +71,7 @@ pub(crate) fn routes() -> Routes {
         .get("/live/sledai", live::sledai)
         .get("/live/lab", live::lab)
         .get("/live/eligibility", live::eligibility);
+    let routes = downloads::routes(routes);
     worklist::Worklist::ALL
         .into_iter()
         .fold(routes, |routes, list| {

@@ -493,6 +493,7 @@ fn a_422_is_allowed_only_when_it_names_the_missing_input() {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             headers: reqwest::header::HeaderMap::new(),
             body: body.to_owned(),
+            bytes: body.as_bytes().to_vec(),
         })
     };
     for refused in [

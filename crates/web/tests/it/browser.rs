@@ -837,3 +837,57 @@ async fn study_day(s: Session, app: App) {
     }
     s.client.close().await.expect("close the browser");
 }
+
+/// The statistician opens the downloads from the dashboard, and every link on that page answers
+/// its file (fetched in the page, with the page's session).
+#[tokio::test]
+async fn the_statistician_downloads_the_report_and_exports() {
+    let study = crate::authz::Study::new(Backend::Sqlite).await;
+    let driver = start_driver();
+    let client = connect(&driver).await;
+    let session = Session {
+        client,
+        base: study.app.base.clone(),
+        shots: screenshots_dir(),
+    };
+    let result = tokio::spawn(async move {
+        let s = session;
+        s.open("/login").await;
+        s.fill("login", "stat_a").await;
+        s.fill("password", PASSWORD).await;
+        s.submit("/login").await;
+        s.find("a[href=\"/downloads\"]")
+            .await
+            .click()
+            .await
+            .expect("open the downloads");
+        s.shows("h1", "Report and exports").await;
+        s.no_console_errors("/downloads").await;
+        s.screenshot("downloads", "body").await;
+        let script = "const done = arguments[arguments.length - 1];
+            const links = Array.from(document.querySelectorAll('ul.downloads a'));
+            Promise.all(links.map(a => fetch(a.href).then(r =>
+                [a.getAttribute('href'), r.status, r.headers.get('content-type')])))
+            .then(done, error => done(String(error)));";
+        let got = s
+            .client
+            .execute_async(script, Vec::new())
+            .await
+            .expect("fetch the links");
+        assert_eq!(
+            got,
+            json!([
+                ["/downloads/report.html", 200, "text/html; charset=utf-8"],
+                ["/downloads/tidy-csv.zip", 200, "application/zip"],
+                ["/downloads/sdtm-csv.zip", 200, "application/zip"],
+                ["/downloads/sdtm-xpt.zip", 200, "application/zip"],
+            ])
+        );
+        s.client.close().await.expect("close the browser");
+    })
+    .await;
+    drop(driver);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}

@@ -4,6 +4,7 @@ mod access;
 mod api;
 mod authz;
 mod browser;
+mod downloads;
 mod limits;
 mod login;
 mod pages;

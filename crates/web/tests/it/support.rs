@@ -175,7 +175,10 @@ pub fn throttle_after(free: i64) -> Throttle {
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (invalid UTF-8 replaced).
     pub body: String,
+    /// The body as sent (a download's zip).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -275,11 +278,12 @@ impl Browser {
                 self.cookies.insert(name.to_owned(), value.to_owned());
             }
         }
-        let body = response.text().await.expect("body");
+        let bytes = response.bytes().await.expect("body").to_vec();
         Reply {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 

@@ -1,0 +1,237 @@
+//! The statistician's downloads (issue 16): the study report as one self-contained HTML page and
+//! the pseudonymised exports (tidy CSV, SDTM as CSV and as SAS transport), each zipped. Every file
+//! is made from the record when asked for, by the same code as `cletrial report` and `cletrial
+//! export` (`outputs`), and every download is recorded in the audit trail
+//! (`Store::record_download`). ODM and the audit trail name staff, so they are not offered.
+
+use std::io::Write;
+use std::path::Path;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use outputs::OutputError;
+use outputs::export::Format;
+use store::{Download, Store, StoreError};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::layout;
+use crate::policy::{Action, Routes};
+use crate::session::Principal;
+
+/// The downloads page.
+pub(crate) const PATH: &str = "/downloads";
+
+/// Subjects the exports read at a time (the command's default).
+const PAGE_SUBJECTS: i64 = 100;
+
+/// One download: its route, what it is, and how the page describes it.
+pub(crate) struct Offer {
+    pub(crate) what: Download,
+    pub(crate) path: &'static str,
+    /// The file name's part after the study code.
+    slug: &'static str,
+    title: &'static str,
+    describes: &'static str,
+}
+
+/// Every download, in the order the page lists them.
+pub(crate) const OFFERS: [Offer; 4] = [
+    Offer {
+        what: Download::Report,
+        path: "/downloads/report.html",
+        slug: "report",
+        title: "The study report",
+        describes: "One web page, complete in itself: participant flow, baseline, each result with its method, listings, figures and safety tables, as the protocol's analysis plan declares them.",
+    },
+    Offer {
+        what: Download::TidyCsv,
+        path: "/downloads/tidy-csv.zip",
+        slug: "tidy-csv",
+        title: "Tidy CSV tables",
+        describes: "One table per form, a row per subject, visit and repeat, with a data dictionary, the missing-value codes and the protocol in force.",
+    },
+    Offer {
+        what: Download::SdtmCsv,
+        path: "/downloads/sdtm-csv.zip",
+        slug: "sdtm-csv",
+        title: "SDTM domains as CSV",
+        describes: "The CDISC SDTM domains (demographics, visits, exposure, adverse events, labs, responses, disposition, eligibility, deviations, medications) as CSV files, with their variables described.",
+    },
+    Offer {
+        what: Download::SdtmXpt,
+        path: "/downloads/sdtm-xpt.zip",
+        slug: "sdtm-xpt",
+        title: "SDTM domains as SAS transport files",
+        describes: "The same domains as SAS XPORT version 5 files, as regulators receive them.",
+    },
+];
+
+/// The page's route and one route per download.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    OFFERS.iter().fold(routes.get(PATH, page), |routes, offer| {
+        let what = offer.what;
+        routes.get(
+            offer.path,
+            move |state: State<AppState>, principal: Principal| take(what, state, principal),
+        )
+    })
+}
+
+async fn page(State(state): State<AppState>, principal: Principal) -> Result<Markup, PageError> {
+    principal.require(Action::Export, None)?;
+    let study = state.store.study().await?;
+    let body = html! {
+        p.lead { (study.title) }
+        p { "Each file is made from the study record when you ask for it, so it holds everything recorded up to that moment. Subjects appear by their study ids only. Each download is recorded in the audit trail with your name and the time." }
+        ul.downloads {
+            @for offer in &OFFERS {
+                li {
+                    a href=(offer.path) download { (offer.title) }
+                    " (" (if offer.what == Download::Report { "HTML" } else { "zip" }) "): " (offer.describes)
+                }
+            }
+        }
+        p { "The ODM archive and the audit trail are not offered here because they name the staff who entered and signed the data, and statisticians work with pseudonymised data only." }
+    };
+    Ok(layout::page("Report and exports", Some(&principal), body))
+}
+
+/// Makes `what` from the record, records the download, and sends the file.
+async fn take(
+    what: Download,
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Response, PageError> {
+    principal.require(Action::Export, None)?;
+    let Some(offer) = OFFERS.iter().find(|offer| offer.what == what) else {
+        return Err(PageError::NotFound);
+    };
+    let study = state.store.study().await?;
+    let today = jiff::Zoned::now().date();
+    let (extension, content_type) = match what {
+        Download::Report => ("html", "text/html; charset=utf-8"),
+        _ => ("zip", "application/zip"),
+    };
+    let file_name = format!(
+        "{}-{}-{today}.{extension}",
+        safe_name(&study.code),
+        offer.slug
+    );
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let store = state.store.clone();
+    let version = state.config.version.clone();
+    // The writers are synchronous (files, zip) and read the record through the store: the
+    // whole making runs on a blocking thread, which waits for the store's reads itself.
+    let bytes = tokio::task::spawn_blocking(move || {
+        let made = make(&store, offer, dir.path(), &version);
+        drop(dir);
+        made
+    })
+    .await
+    .map_err(internal)??;
+    state
+        .store
+        .record_download(&principal.actor, what, &file_name)
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Makes `offer`'s file in the empty folder `dir` and returns its bytes: the report's
+/// index.html, or the export's folder zipped.
+fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u8>, PageError> {
+    let runtime = tokio::runtime::Handle::current();
+    let format = match offer.what {
+        Download::Report => {
+            let report = runtime
+                .block_on(outputs::report::from_record(
+                    store,
+                    None,
+                    analysis::report::Settings::default(),
+                    dir,
+                    version,
+                    |_, _| {},
+                ))
+                .map_err(output_error)?;
+            outputs::report::write(&report, dir).map_err(output_error)?;
+            return std::fs::read(dir.join("index.html")).map_err(internal);
+        }
+        Download::TidyCsv => Format::Csv,
+        Download::SdtmCsv => Format::Sdtm,
+        Download::SdtmXpt => Format::Xpt,
+    };
+    let files = dir.join(offer.slug);
+    std::fs::create_dir(&files).map_err(internal)?;
+    runtime
+        .block_on(outputs::export::write(
+            store,
+            format,
+            &files,
+            PAGE_SUBJECTS,
+            version,
+        ))
+        .map_err(output_error)?;
+    zip_folder(&files).map_err(internal)
+}
+
+/// Letters, digits, `-` and `_` of a study code, for a file name a browser keeps as it is.
+fn safe_name(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The files of `dir` (an export writes no sub-folders) as one zip, in name order.
+fn zip_folder(dir: &Path) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|entry| entry.file_name()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for name in names {
+        zip.start_file(name.to_string_lossy(), options)?;
+        zip.write_all(&std::fs::read(dir.join(&name))?)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// A failure of the disk or of a writer: the server's, not the user's.
+fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> PageError {
+    PageError::Internal(StoreError::Other(error.into()))
+}
+
+/// The record's refusals as the record's; a protocol the report cannot use said in words; the
+/// rest the server's.
+fn output_error(error: OutputError) -> PageError {
+    match error {
+        OutputError::Store(error) => error.into(),
+        error @ (OutputError::OwnProtocol(_)
+        | OutputError::Empty(_)
+        | OutputError::Report(
+            analysis::report::ReportError::Level | analysis::report::ReportError::AtRiskSpacing,
+        )) => PageError::Refused(format!(
+            "The report cannot be made from this study's protocol: {error}."
+        )),
+        other => internal(other),
+    }
+}
