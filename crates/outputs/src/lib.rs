@@ -7,6 +7,9 @@
 pub mod export;
 pub mod report;
 
+/// What the export writers refuse, for callers that tell the user (data a format cannot hold).
+pub use ::export::ExportError;
+
 use std::path::PathBuf;
 
 /// Why a report or an export was not written.

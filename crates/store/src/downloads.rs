@@ -71,7 +71,7 @@ mod tests {
     use crate::testing::TestDb;
     use crate::{Backend, EventFilter, NewStudy, NewUser, Password};
 
-    /// A download is an event in the chain naming who took what, and `verify` still passes, on
+    /// A download is an event in the chain (values as the trail keeps them: canonical JSON) naming who took what, and `verify` still passes, on
     /// both databases (the migration is written twice).
     #[tokio::test]
     async fn a_download_is_audited() {
@@ -106,11 +106,11 @@ mod tests {
                 .map(|e| (e.actor.as_str(), e.field.as_deref(), e.new_value.as_deref()))
                 .collect();
             for expect in [
-                ("admin", Some("what"), Some("sdtm_csv")),
+                ("admin", Some("what"), Some("\"sdtm_csv\"")),
                 (
                     "admin",
                     Some("file_name"),
-                    Some("S-sdtm-csv-2026-12-06.zip"),
+                    Some("\"S-sdtm-csv-2026-12-06.zip\""),
                 ),
             ] {
                 assert!(fields.contains(&expect), "{backend:?}: {fields:?}");

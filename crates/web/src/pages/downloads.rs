@@ -220,8 +220,9 @@ fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> PageE
     PageError::Internal(StoreError::Other(error.into()))
 }
 
-/// The record's refusals as the record's; a protocol the report cannot use said in words; the
-/// rest the server's.
+/// The record's refusals as the record's; a protocol the report cannot use, or data the format
+/// cannot hold, said in words (the study's to correct, not a fault of the server); the rest the
+/// server's.
 fn output_error(error: OutputError) -> PageError {
     match error {
         OutputError::Store(error) => error.into(),
@@ -232,6 +233,9 @@ fn output_error(error: OutputError) -> PageError {
         )) => PageError::Refused(format!(
             "The report cannot be made from this study's protocol: {error}."
         )),
+        OutputError::Export(error @ outputs::ExportError::Invalid { .. }) => PageError::Refused(
+            format!("This file cannot be made from the study's data as recorded: {error}."),
+        ),
         other => internal(other),
     }
 }

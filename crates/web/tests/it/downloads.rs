@@ -91,7 +91,10 @@ async fn the_statistician_downloads_the_report_and_the_sdtm_csv_each_audited() {
         .collect();
     assert_eq!(
         taken,
-        [("stat_a", Some("report")), ("stat_a", Some("sdtm_csv"))]
+        [
+            ("stat_a", Some("\"report\"")),
+            ("stat_a", Some("\"sdtm_csv\""))
+        ]
     );
     let verified = study.app.store.verify().await.expect("verify");
     assert!(verified.problem.is_none(), "{verified:?}");
