@@ -11,7 +11,7 @@ use store::{Backend, EventFilter};
 use crate::authz::Study;
 use crate::support::{Browser, Reply};
 
-fn header<'a>(reply: &'a Reply, name: reqwest::header::HeaderName) -> &'a str {
+fn header(reply: &Reply, name: reqwest::header::HeaderName) -> &str {
     reply
         .headers
         .get(name)
