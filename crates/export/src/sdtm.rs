@@ -39,9 +39,13 @@ const MAX_TEXT: usize = 200;
 
 const DATE: u16 = 10;
 
+/// STUDYID's width: the longest study code the record accepts (`store` refuses a study code of
+/// more than 32 characters), so every study fits its transport file.
+const STUDY_CODE: u16 = 32;
+
 fn common(domain: &str, seq: bool) -> Vec<Variable> {
     let mut variables = vec![
-        Variable::text("STUDYID", "Study Identifier", 20),
+        Variable::text("STUDYID", "Study Identifier", STUDY_CODE),
         Variable::text("DOMAIN", "Domain Abbreviation", 2),
         Variable::text("USUBJID", "Unique Subject Identifier", 40),
     ];
@@ -214,7 +218,7 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
             &format!("SUPP{domain}"),
             &format!("Supplemental Qualifiers for {domain}"),
             vec![
-                t("STUDYID", "Study Identifier", 20),
+                t("STUDYID", "Study Identifier", STUDY_CODE),
                 t("RDOMAIN", "Related Domain Abbreviation", 2),
                 t("USUBJID", "Unique Subject Identifier", 40),
                 t("IDVAR", "Identifying Variable", 8),

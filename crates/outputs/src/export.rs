@@ -165,7 +165,6 @@ pub async fn write(
     let mut summary = json!({
         "written_by": &written_by,
         "format": format.name(),
-        "out": dir.display().to_string(),
         "study": study.code,
         "files": files.names,
     });
@@ -175,7 +174,11 @@ pub async fn write(
     if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
         summary.extend(count.clone());
     }
+    // The manifest travels with the folder, so it names no place; what is printed does.
     write_manifest(dir, &summary)?;
+    if let Some(printed) = summary.as_object_mut() {
+        printed.insert("out".to_owned(), dir.display().to_string().into());
+    }
     Ok(summary)
 }
 

@@ -711,3 +711,43 @@ both_backends!(
     every_format_keeps_the_record_and_its_missing_states,
     bad_input_is_refused_in_one_line
 );
+
+/// A study whose code is longer than 20 characters (the paediatric demo's
+/// `pediatric-review-demo`) exports to SAS transport: STUDYID is as wide as the longest study
+/// code the record accepts.
+#[test]
+fn a_long_study_code_fits_the_transport_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("pediatric.db");
+    let db = db.to_str().expect("path");
+    let demo = cletrial(
+        &[
+            "demo",
+            "--study",
+            "pediatric-review",
+            "--no-serve",
+            "--db",
+            db,
+        ],
+        None,
+    );
+    assert_eq!(demo.status, 0, "{demo:#?}");
+    let out = dir.path().join("xpt");
+    let run = cletrial(
+        &[
+            "export",
+            "--db",
+            db,
+            "--format",
+            "xpt",
+            "--out",
+            out.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert_eq!(run.status, 0, "{run:#?}");
+    assert!(
+        out.join("dm.xpt").is_file() || out.join("DM.xpt").is_file(),
+        "{run:#?}"
+    );
+}
