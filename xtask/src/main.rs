@@ -63,7 +63,6 @@ const TEST_PACKAGES: &[&str] = &[
     "r-cran-survival",
     "python3-venv",
     "libxml2-utils",
-    "npm",
 ];
 
 /// axe-core, the accessibility engine the browser test runs in each page it opens, pinned,
@@ -142,6 +141,15 @@ fn ensure_peer_venv(venv: &Path) -> Result<(), String> {
 fn ensure_axe(prefix: &Path) -> Result<(), String> {
     if prefix.join("node_modules/axe-core/axe.min.js").is_file() {
         return Ok(());
+    }
+    // npm from Debian only when there is none: a Node.js installed otherwise (which brings its
+    // own npm) conflicts with Debian's npm package.
+    let has_npm = Command::new("npm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !has_npm {
+        ensure_packages(&["npm"])?;
     }
     eprintln!("xtask: installing {AXE_CORE} into {}", prefix.display());
     run(Command::new("npm")
