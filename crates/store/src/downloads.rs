@@ -69,7 +69,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::testing::TestDb;
-    use crate::{Backend, EventFilter, NewStudy, NewUser, Password};
+    use crate::{Backend, EventFilter};
 
     /// A download is an event in the chain (values as the trail keeps them: canonical JSON) naming who took what, and `verify` still passes, on
     /// both databases (the migration is written twice).
@@ -77,21 +77,7 @@ mod tests {
     async fn a_download_is_audited() {
         for backend in [Backend::Sqlite, Backend::Postgres] {
             let db = TestDb::new(backend);
-            let (store, admin) = Store::init(
-                db.url(),
-                &NewStudy {
-                    code: "S".into(),
-                    title: "Downloads".into(),
-                    protocol_text: crate::testing::PROTOCOL.into(),
-                },
-                &NewUser {
-                    login: "admin".into(),
-                    printed_name: "Admin".into(),
-                },
-                &Password::new("correct horse battery").expect("password"),
-            )
-            .await
-            .expect("init");
+            let (store, admin) = crate::testing::new_study(&db, "Downloads").await;
             store
                 .record_download(&admin, Download::SdtmCsv, "S-sdtm-csv-2026-12-06.zip")
                 .await

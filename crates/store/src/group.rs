@@ -195,10 +195,10 @@ impl<T: Send + 'static> Member for Pending<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Backend;
     use crate::schema::SITE;
     use crate::testing::TestDb;
     use crate::value::Value;
-    use crate::{Backend, NewStudy, NewUser, Password};
 
     /// A command that adds site `code`; with `then_refuse`, it writes the site and then refuses,
     /// as a command does that finds a problem after its first write.
@@ -224,21 +224,7 @@ mod tests {
     async fn a_refused_command_fails_alone_while_its_group_commits() {
         for backend in [Backend::Sqlite, Backend::Postgres] {
             let db = TestDb::new(backend);
-            let (store, admin) = Store::init(
-                db.url(),
-                &NewStudy {
-                    code: "G".into(),
-                    title: "Group commit".into(),
-                    protocol_text: crate::testing::PROTOCOL.into(),
-                },
-                &NewUser {
-                    login: "admin".into(),
-                    printed_name: "Admin".into(),
-                },
-                &Password::new("correct horse battery").expect("password"),
-            )
-            .await
-            .expect("init");
+            let (store, admin) = crate::testing::new_study(&db, "Group commit").await;
             let events_before = store.verify().await.expect("verify").events;
             let (first, first_answer) = Pending::new(&admin, add_site("A", false));
             let (refused, refused_answer) = Pending::new(&admin, add_site("X", true));

@@ -153,28 +153,11 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Password;
+    use crate::Backend;
     use crate::testing::TestDb;
-    use crate::{Backend, NewStudy, NewUser};
-
-    const PASSWORD: &str = "correct horse battery";
 
     async fn study(db: &TestDb) -> (Store, Actor) {
-        Store::init(
-            db.url(),
-            &NewStudy {
-                code: "S".into(),
-                title: "Sessions".into(),
-                protocol_text: crate::testing::PROTOCOL.into(),
-            },
-            &NewUser {
-                login: "admin".into(),
-                printed_name: "Admin".into(),
-            },
-            &Password::new(PASSWORD).expect("password"),
-        )
-        .await
-        .expect("init")
+        crate::testing::new_study(db, "Sessions").await
     }
 
     #[tokio::test]

@@ -198,26 +198,12 @@ impl Store {
 mod tests {
     use super::*;
     use crate::testing::TestDb;
-    use crate::{Backend, NewStudy, NewUser, Password};
+    use crate::{Backend, NewUser, Password};
 
     const PASSWORD: &str = "correct horse battery";
 
     async fn study(db: &TestDb) -> (Store, Actor, Actor) {
-        let (store, admin) = Store::init(
-            db.url(),
-            &NewStudy {
-                code: "S".into(),
-                title: "Tokens".into(),
-                protocol_text: crate::testing::PROTOCOL.into(),
-            },
-            &NewUser {
-                login: "admin".into(),
-                printed_name: "Admin".into(),
-            },
-            &Password::new(PASSWORD).expect("password"),
-        )
-        .await
-        .expect("init");
+        let (store, admin) = crate::testing::new_study(db, "Tokens").await;
         for login in ["ann", "bob"] {
             let user = NewUser {
                 login: login.into(),
