@@ -160,8 +160,8 @@ pub struct DemoArgs {
 }
 
 /// One login of the demo study; the password only when it was just set.
-#[derive(Serialize)]
-struct Login {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Login {
     login: String,
     role: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -169,8 +169,8 @@ struct Login {
 }
 
 /// What the record holds, counted from the store.
-#[derive(Serialize, Default)]
-struct Counts {
+#[derive(Serialize, Default, schemars::JsonSchema)]
+pub(crate) struct Counts {
     subjects: usize,
     #[serde(flatten)]
     records: Entered,
@@ -181,14 +181,19 @@ struct Counts {
     stopped: usize,
 }
 
-#[derive(Serialize)]
-struct Output<'a> {
+/// What `demo` prints: the record made or reused, what it holds, and how to log in.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Output<'a> {
+    /// The record, as given to `--db` (or the demo's default).
     db: &'a str,
     study: &'static str,
     title: &'static str,
+    /// True when this run created the record; false when it reused one.
     created: bool,
     counts: Counts,
+    /// One login per role; passwords only when the record was just created.
     logins: Vec<Login>,
+    /// On a reused record: why no password is printed.
     #[serde(skip_serializing_if = "Option::is_none")]
     passwords_note: Option<&'static str>,
 }

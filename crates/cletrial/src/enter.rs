@@ -129,7 +129,7 @@ pub struct AdverseEventEntry {
 }
 
 /// What was written for one patient (or, added up, for many).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Entered {
     pub visits: usize,
     pub decisions: usize,

@@ -10,7 +10,9 @@ use store::{DbUrl, Store};
 use crate::help::examples;
 use crate::io::{CliError, CmdResult, print_json};
 
-pub(crate) use outputs::export::{COHORT_FILE, PROTOCOL_FILE, entry, forms, write_manifest};
+pub(crate) use outputs::export::{
+    COHORT_FILE, PROTOCOL_FILE, Summary, entry, forms, write_manifest,
+};
 
 /// Write the study's data in a format statisticians and regulators read.
 ///

@@ -21,7 +21,7 @@ mod clinical;
 mod dose;
 mod form;
 mod mapping;
-mod outcome;
+pub(crate) mod outcome;
 mod reader;
 mod records;
 mod scores;

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::calc::{ClasiOutput, GradeOutput, SledaiOutput};
 use crate::protocol_cmd::{DecideOutput, EligibilityOutput, ScheduleOutput};
-use crate::simulate_cmd::{CohortOutput, TrialsOutput};
-use crate::{reproduce_cmd, stats_cmd};
+use crate::simulate_cmd::{CohortOutput, RecordOutput, TrialsOutput};
+use crate::{demo_cmd, export_cmd, import_cmd, reproduce_cmd, stats_cmd, store_cmd, token_cmd};
 
 /// Every schema, by file name (without `.json`).
 pub fn all() -> Vec<(&'static str, Value)> {
@@ -24,6 +24,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema::<SledaiOutput>("score-sledai"),
         schema::<CohortOutput<'static>>("simulate"),
         schema::<TrialsOutput<'static>>("simulate-trials"),
+        schema::<RecordOutput<'static>>("simulate-record"),
         schema::<EligibilityOutput<'static>>("eligibility"),
         schema::<DecideOutput<'static>>("decide"),
         schema::<ScheduleOutput<'static>>("schedule"),
@@ -39,7 +40,38 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema::<stats_cmd::LogisticOutput>("stats-logistic"),
         // The report's results.json (`report`, `report --published`): the whole report as data.
         schema::<analysis::report::Report>("report-results"),
+        schema::<demo_cmd::Output<'static>>("demo"),
+        schema::<store_cmd::InitOutput>("init"),
+        schema::<store_cmd::UserAdded>("user-add"),
+        schema::<store_cmd::UserGranted>("user-grant"),
+        schema::<Vec<store_cmd::UserListed>>("user-list"),
+        schema::<store_cmd::PasswordChanged>("user-password"),
+        schema::<store_cmd::PasswordReset>("user-reset-password"),
+        schema::<store_cmd::UserDisabled>("user-disable"),
+        schema::<store_cmd::SiteAdded>("site-add"),
+        schema::<store_cmd::VerifyOutput>("audit-verify"),
+        schema::<Vec<store_cmd::LogEvent<'static>>>("audit-log"),
+        schema::<store_cmd::BackupOutput>("backup"),
+        // On success the counts; when any row is refused, the refusals (and exit 1).
+        schema::<import_cmd::outcome::Counts>("import"),
+        schema::<import_cmd::outcome::Report>("import-rejected"),
+        schema::<export_cmd::Summary>("export"),
+        // export.json: what export prints, without the folder (the manifest names no place).
+        without_property(schema::<export_cmd::Summary>("export-manifest"), "out"),
+        schema::<token_cmd::TokenCreated>("token-create"),
+        schema::<token_cmd::TokenRevoked>("token-revoke"),
     ]
+}
+
+/// The schema without its top-level property `property`.
+fn without_property(
+    (name, mut schema): (&'static str, Value),
+    property: &str,
+) -> (&'static str, Value) {
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.remove(property);
+    }
+    (name, schema)
 }
 
 /// The schema of `T` under file name `name`, its `$id` naming `name` and the version.

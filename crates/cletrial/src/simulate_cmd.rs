@@ -428,12 +428,13 @@ fn run_to_tidy(plan: &Plan, dir: &Path, omit: &[tidy_out::Omit], bar: &ProgressB
     std::fs::write(dir.join(crate::export_cmd::COHORT_FILE), "synthetic\n").map_err(write_error)?;
     crate::export_cmd::write_manifest(
         dir,
-        &serde_json::json!({
-            "written_by": crate::version::WRITTEN_BY,
-            "format": "csv",
-            "study": plan.protocol.id(),
-            "source": "cletrial simulate --format tidy",
-        }),
+        &crate::export_cmd::Summary {
+            format: "csv".to_owned(),
+            source: Some("cletrial simulate --format tidy".to_owned()),
+            study: plan.protocol.id().to_owned(),
+            written_by: crate::version::WRITTEN_BY.to_owned(),
+            ..crate::export_cmd::Summary::default()
+        },
     )?;
     print_cohort(plan, cohort)
 }
@@ -685,8 +686,9 @@ fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> C
     })
 }
 
-#[derive(Serialize)]
-struct RecordOutput<'a> {
+/// What `simulate --db` prints: the cohort's characteristics and what was entered.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct RecordOutput<'a> {
     protocol: &'a str,
     drug: &'a str,
     seed: u64,

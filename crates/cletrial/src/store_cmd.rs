@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
+use schemars::JsonSchema;
+use serde::Serialize;
 use store::{DbUrl, EventFilter, Head, NamedEvent, NewStudy, NewUser, Password, Role, Store};
 
 use crate::help::{examples, with_password_rule};
@@ -301,18 +303,170 @@ pub fn init(args: InitArgs) -> CmdResult {
         let (store, actor) = Store::init(&url, &study, &admin, &password).await?;
         let study = store.study().await?;
         store.close().await;
-        print_json(&serde_json::json!({
-            "study": study.code,
-            "protocol_version": study.protocol_version,
-            "protocol_sha256": study.protocol_sha256,
-            "admin": actor.login(),
-        }))
+        print_json(&InitOutput {
+            admin: actor.login().to_owned(),
+            protocol_sha256: study.protocol_sha256,
+            protocol_version: study.protocol_version,
+            study: study.code,
+        })
     })
+}
+
+// The output types below print their fields in declaration order; the fields are declared
+// alphabetically because these outputs were maps (sorted keys) before they had types.
+
+/// What `init` printed: the new record's study, protocol version and first administrator.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct InitOutput {
+    /// The first administrator's login.
+    admin: String,
+    /// SHA-256 of the protocol text, hex.
+    protocol_sha256: String,
+    /// Always 1 on a new record.
+    protocol_version: i64,
+    /// The study code.
+    study: String,
+}
+
+/// `user add`: the user added.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct UserAdded {
+    /// The new user's login.
+    added: String,
+    printed_name: String,
+}
+
+/// `user grant`: the role granted to a user at a site.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct UserGranted {
+    /// The role granted.
+    granted: &'static str,
+    /// The site's code.
+    site: String,
+    /// The user's login.
+    user: String,
+}
+
+/// `user list`: one user (the output is an array of these).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct UserListed {
+    administrator: bool,
+    disabled: bool,
+    login: String,
+    must_change_password: bool,
+    printed_name: String,
+    /// The user's roles, site by site.
+    roles: Vec<UserRole>,
+}
+
+/// One role of a user at a site.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct UserRole {
+    role: &'static str,
+    /// The site's code.
+    site: String,
+}
+
+/// `user password`: whose password was changed.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct PasswordChanged {
+    password_changed: String,
+}
+
+/// `user reset-password`: whose password was reset; they must change it at next login.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct PasswordReset {
+    must_change_password: bool,
+    password_reset: String,
+}
+
+/// `user disable`: the user disabled.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct UserDisabled {
+    disabled: String,
+}
+
+/// `site add`: the site added.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct SiteAdded {
+    /// The new site's code.
+    added: String,
+    name: String,
+}
+
+/// `audit verify`: whether the audit trail's hash chain and the records agree, and where not.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct VerifyOutput {
+    /// Events checked.
+    events: i64,
+    /// The head to give to a later `audit verify --expect-head`; null for an empty trail.
+    head: Option<String>,
+    /// The last event's hash.
+    head_hash: String,
+    /// True when no problem was found (the command then exits 0).
+    ok: bool,
+    /// The first problem found, or null.
+    problem: Option<VerifyProblem>,
+    /// Record rows checked against the trail.
+    rows: usize,
+}
+
+/// Where the verification failed and why.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct VerifyProblem {
+    message: String,
+    place: String,
+}
+
+/// `audit log` (JSON): one event of the audit trail (the output is an array of these).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct LogEvent<'a> {
+    action: &'a str,
+    /// The login of the user who made the change.
+    actor: &'a str,
+    /// The kind of record (`subject`, `visit`, ...).
+    entity: &'a str,
+    entity_id: i64,
+    /// The field, for create and update events.
+    field: Option<&'a str>,
+    hash: &'a str,
+    /// Canonical text of the value after (null: blank).
+    new_value: Option<&'a str>,
+    /// Canonical text of the value before (null: blank or first entry).
+    old_value: Option<&'a str>,
+    prev_hash: &'a str,
+    /// Why; required for every event after first entry.
+    reason: Option<&'a str>,
+    /// The record's label, when it has one.
+    record: Option<&'a str>,
+    /// UTC, RFC 3339 with microseconds.
+    recorded_at: &'a str,
+    /// 1, 2, 3, ... without gaps.
+    seq: i64,
+    /// The site's code.
+    site: Option<&'a str>,
+    site_id: Option<i64>,
+    /// The subject's code.
+    subject: Option<&'a str>,
+    subject_id: Option<i64>,
+    /// The record's version after this event.
+    version: i64,
+}
+
+/// `backup`: the verified copy written.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct BackupOutput {
+    /// Where the copy was written.
+    backup: String,
+    events: i64,
+    head_hash: String,
+    /// Always true: a copy that does not verify is an error.
+    verified: bool,
 }
 
 pub fn user(command: UserCommand) -> CmdResult {
     block_on(async {
-        let output = match command {
+        match command {
             UserCommand::Add { actor, login, name } => {
                 let initial = new_password(NEW_PASSWORD_VAR, "New user's password: ")?;
                 let (store, actor) = open_as(&actor).await?;
@@ -322,7 +476,10 @@ pub fn user(command: UserCommand) -> CmdResult {
                 };
                 let user = store.add_user(&actor, &user, &initial).await?;
                 store.close().await;
-                serde_json::json!({ "added": user.login, "printed_name": user.printed_name })
+                print_json(&UserAdded {
+                    added: user.login,
+                    printed_name: user.printed_name,
+                })
             }
             UserCommand::Grant {
                 actor,
@@ -334,7 +491,11 @@ pub fn user(command: UserCommand) -> CmdResult {
                 let (store, actor) = open_as(&actor).await?;
                 store.grant(&actor, &login, &site, role).await?;
                 store.close().await;
-                serde_json::json!({ "granted": role.as_str(), "user": login, "site": site })
+                print_json(&UserGranted {
+                    granted: role.as_str(),
+                    site,
+                    user: login,
+                })
             }
             UserCommand::List { db } => {
                 let store = open_to_read(&db).await?;
@@ -342,20 +503,23 @@ pub fn user(command: UserCommand) -> CmdResult {
                 let mut listed = Vec::new();
                 for user in users? {
                     let grants = store.grants_of(user.id).await?;
-                    listed.push(serde_json::json!({
-                        "login": user.login,
-                        "printed_name": user.printed_name,
-                        "administrator": user.is_admin,
-                        "disabled": user.disabled,
-                        "must_change_password": user.must_change_password,
-                        "roles": grants.iter().map(|grant| serde_json::json!({
-                            "site": grant.site.code,
-                            "role": grant.role.as_str(),
-                        })).collect::<Vec<_>>(),
-                    }));
+                    listed.push(UserListed {
+                        administrator: user.is_admin,
+                        disabled: user.disabled,
+                        login: user.login,
+                        must_change_password: user.must_change_password,
+                        printed_name: user.printed_name,
+                        roles: grants
+                            .into_iter()
+                            .map(|grant| UserRole {
+                                role: grant.role.as_str(),
+                                site: grant.site.code,
+                            })
+                            .collect(),
+                    });
                 }
                 store.close().await;
-                serde_json::Value::Array(listed)
+                print_json(&listed)
             }
             UserCommand::Password { actor } => {
                 let current =
@@ -369,7 +533,9 @@ pub fn user(command: UserCommand) -> CmdResult {
                 };
                 store.close().await;
                 changed?;
-                serde_json::json!({ "password_changed": actor.as_login })
+                print_json(&PasswordChanged {
+                    password_changed: actor.as_login,
+                })
             }
             UserCommand::ResetPassword(AccountChange {
                 actor,
@@ -383,7 +549,10 @@ pub fn user(command: UserCommand) -> CmdResult {
                     .await;
                 store.close().await;
                 let user = user?;
-                serde_json::json!({ "password_reset": user.login, "must_change_password": user.must_change_password })
+                print_json(&PasswordReset {
+                    must_change_password: user.must_change_password,
+                    password_reset: user.login,
+                })
             }
             UserCommand::Disable(AccountChange {
                 actor,
@@ -393,10 +562,11 @@ pub fn user(command: UserCommand) -> CmdResult {
                 let (store, actor) = open_as(&actor).await?;
                 let user = store.disable_user(&actor, &login, &reason).await?;
                 store.close().await;
-                serde_json::json!({ "disabled": user.login })
+                print_json(&UserDisabled {
+                    disabled: user.login,
+                })
             }
-        };
-        print_json(&output)
+        }
     })
 }
 
@@ -406,7 +576,10 @@ pub fn site(command: SiteCommand) -> CmdResult {
         let (store, actor) = open_as(&actor).await?;
         let site = store.add_site(&actor, &code, &name).await?;
         store.close().await;
-        print_json(&serde_json::json!({ "added": site.code, "name": site.name }))
+        print_json(&SiteAdded {
+            added: site.code,
+            name: site.name,
+        })
     })
 }
 
@@ -424,17 +597,17 @@ pub fn audit(command: AuditCommand) -> CmdResult {
             };
             store.close().await;
             let verification = verification?;
-            print_json(&serde_json::json!({
-                "ok": verification.problem.is_none(),
-                "events": verification.events,
-                "rows": verification.rows,
-                "head": verification.head().map(|head| head.to_string()),
-                "head_hash": verification.head_hash,
-                "problem": verification.problem.as_ref().map(|problem| serde_json::json!({
-                    "place": problem.place,
-                    "message": problem.message,
-                })),
-            }))?;
+            print_json(&VerifyOutput {
+                events: verification.events,
+                head: verification.head().map(|head| head.to_string()),
+                head_hash: verification.head_hash.clone(),
+                ok: verification.problem.is_none(),
+                problem: verification.problem.as_ref().map(|problem| VerifyProblem {
+                    message: problem.message.clone(),
+                    place: problem.place.clone(),
+                }),
+                rows: verification.rows,
+            })?;
             match verification.problem {
                 None => Ok(()),
                 Some(problem) => Err(anyhow::format_err!("audit verify failed: {problem}").into()),
@@ -508,7 +681,7 @@ async fn stream_log(store: &Store, filter: &EventFilter, format: LogFormat) -> C
             let line = match format {
                 LogFormat::Json => {
                     let separator = if first { "\n  " } else { ",\n  " };
-                    format!("{separator}{}", event_json(event))
+                    format!("{separator}{}", event_json(event)?)
                 }
                 LogFormat::Csv => format!("\n{}", event_csv(event)),
             };
@@ -523,28 +696,30 @@ async fn stream_log(store: &Store, filter: &EventFilter, format: LogFormat) -> C
     })
 }
 
-fn event_json(named: &NamedEvent) -> serde_json::Value {
+/// One event as one line of JSON.
+fn event_json(named: &NamedEvent) -> Result<String, CliError> {
     let event = &named.event;
-    serde_json::json!({
-        "seq": event.seq,
-        "recorded_at": event.recorded_at,
-        "actor": event.actor,
-        "site_id": event.site_id,
-        "site": named.site,
-        "subject_id": event.subject_id,
-        "subject": named.subject,
-        "entity": event.entity,
-        "entity_id": event.entity_id,
-        "record": named.record,
-        "action": event.action,
-        "field": event.field,
-        "old_value": event.old_value,
-        "new_value": event.new_value,
-        "reason": event.reason,
-        "version": event.version,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    })
+    let line = LogEvent {
+        action: &event.action,
+        actor: &event.actor,
+        entity: &event.entity,
+        entity_id: event.entity_id,
+        field: event.field.as_deref(),
+        hash: &event.hash,
+        new_value: event.new_value.as_deref(),
+        old_value: event.old_value.as_deref(),
+        prev_hash: &event.prev_hash,
+        reason: event.reason.as_deref(),
+        record: named.record.as_deref(),
+        recorded_at: &event.recorded_at,
+        seq: event.seq,
+        site: named.site.as_deref(),
+        site_id: event.site_id,
+        subject: named.subject.as_deref(),
+        subject_id: event.subject_id,
+        version: event.version,
+    };
+    Ok(serde_json::to_string(&line).map_err(anyhow::Error::from)?)
 }
 
 /// One CSV field: quoted when it holds a comma, quote or line break (RFC 4180); blank for none.
@@ -596,11 +771,11 @@ pub fn backup(args: BackupArgs) -> CmdResult {
         if let Some(problem) = verification.problem {
             return Err(anyhow::format_err!("the backup does not verify: {problem}").into());
         }
-        print_json(&serde_json::json!({
-            "backup": args.out.display().to_string(),
-            "events": verification.events,
-            "head_hash": verification.head_hash,
-            "verified": true,
-        }))
+        print_json(&BackupOutput {
+            backup: args.out.display().to_string(),
+            events: verification.events,
+            head_hash: verification.head_hash,
+            verified: true,
+        })
     })
 }

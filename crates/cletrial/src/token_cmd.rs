@@ -70,21 +70,44 @@ pub fn run(command: TokenCommand) -> CmdResult {
                 let issued = web::issue_token(&store, &actor, &login, &label, expires).await;
                 store.close().await;
                 let (issued, token) = issued?;
-                print_json(&serde_json::json!({
-                    "id": issued.id,
-                    "for": issued.login,
-                    "label": issued.label,
-                    "expires": issued.expires_on.map(|date| date.to_string()),
-                    "token": token,
-                }))
+                print_json(&TokenCreated {
+                    expires: issued.expires_on.map(|date| date.to_string()),
+                    for_login: issued.login,
+                    id: issued.id,
+                    label: issued.label,
+                    token,
+                })
             }
             TokenCommand::Revoke { actor, id, reason } => {
                 let (store, actor) = open_as(&actor).await?;
                 let revoked = store.revoke_token(&actor, id, &reason).await;
                 store.close().await;
                 revoked?;
-                print_json(&serde_json::json!({ "revoked": id }))
+                print_json(&TokenRevoked { revoked: id })
             }
         }
     })
+}
+
+// Fields in alphabetical order: these outputs were maps (sorted keys) before they had types.
+
+/// `token create`: the token, printed once and never again.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct TokenCreated {
+    /// The last day the token is accepted (YYYY-MM-DD), or null.
+    expires: Option<String>,
+    /// The login the token acts as.
+    #[serde(rename = "for")]
+    for_login: String,
+    /// The token's id, for `token revoke --id`.
+    id: i64,
+    label: String,
+    /// The bearer token itself.
+    token: String,
+}
+
+/// `token revoke`: the id of the token revoked.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct TokenRevoked {
+    revoked: i64,
 }

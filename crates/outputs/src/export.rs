@@ -10,7 +10,6 @@ use export::source::{
     AuditEvent, Casebook, Datum, Entry, FieldDef, FieldType, FormDef, FormRecord, Forms, StudyInfo,
 };
 use export::{ExportError, sdtm, tidy};
-use serde_json::json;
 use store::stream::{Entity, Reader, Record};
 use store::{Meaning, Store, Ty, Value};
 
@@ -69,7 +68,7 @@ pub async fn write(
     dir: &Path,
     page: i64,
     version: &str,
-) -> Result<serde_json::Value, OutputError> {
+) -> Result<Summary, OutputError> {
     let written_by = crate::written_by(version);
     let mut reader = store.reader().await?;
     let study = study_info(&mut reader).await?;
@@ -80,7 +79,13 @@ pub async fn write(
     };
     let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
     let mut subjects = None;
-    let count = match format {
+    let mut summary = Summary {
+        format: format.name().to_owned(),
+        study: study.code.clone(),
+        written_by: written_by.clone(),
+        ..Summary::default()
+    };
+    match format {
         Format::Csv => {
             let mut tables = tidy::TidyCsv::new(&forms, |name| files.open(name))?;
             subjects = Some(
@@ -111,7 +116,7 @@ pub async fn write(
                     .and_then(|()| file.flush())
                     .map_err(ExportError::from)?;
             }
-            json!({"rows": rows})
+            summary.rows = Some(rows);
         }
         Format::Sdtm | Format::Xpt => {
             let builder = sdtm::Sdtm::new(&study.code, &forms)?;
@@ -134,7 +139,7 @@ pub async fn write(
             out.finish()?;
             let metadata = files.open("variables.csv")?;
             sdtm::write_metadata(datasets, metadata)?;
-            json!({"rows": rows})
+            summary.rows = Some(rows);
         }
         Format::Odm => {
             let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -143,7 +148,7 @@ pub async fn write(
             subjects = Some(
                 each_casebook(&mut reader, &forms, page, true, |book| odm.casebook(book)).await?,
             );
-            json!({"transactions": odm.finish()?})
+            summary.transactions = Some(odm.finish()?);
         }
         Format::Audit => {
             let file = files.open("audit_trail.csv")?;
@@ -158,33 +163,55 @@ pub async fn write(
                     trail.event(&event)?;
                 }
             }
-            json!({"events": trail.finish()?})
+            summary.events = Some(trail.finish()?);
         }
     };
     files.names.push(MANIFEST_FILE.to_owned());
-    let mut summary = json!({
-        "written_by": &written_by,
-        "format": format.name(),
-        "study": study.code,
-        "files": files.names,
-    });
-    if let (Some(summary), Some(subjects)) = (summary.as_object_mut(), subjects) {
-        summary.insert("subjects".to_owned(), subjects.into());
-    }
-    if let (Some(summary), Some(count)) = (summary.as_object_mut(), count.as_object()) {
-        summary.extend(count.clone());
-    }
+    summary.files = files.names;
+    summary.subjects = subjects;
     // The manifest travels with the folder, so it names no place; what is printed does.
     write_manifest(dir, &summary)?;
-    if let Some(printed) = summary.as_object_mut() {
-        printed.insert("out".to_owned(), dir.display().to_string().into());
-    }
+    summary.out = Some(dir.display().to_string());
     Ok(summary)
 }
 
+/// What `export` prints and writes as `export.json` beside the files, without `out` (as does
+/// `simulate --format tidy --out`, with `source` and no `files`). The fields are declared
+/// alphabetically: this was a map (sorted keys) before it had a type.
+#[derive(Debug, Default, serde::Serialize, schemars::JsonSchema)]
+pub struct Summary {
+    /// Audit trail events written (`--format audit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<u64>,
+    /// The files written, this manifest last (none from `simulate`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+    /// csv, sdtm, xpt, odm or audit.
+    pub format: String,
+    /// The folder written; printed only, never in export.json.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out: Option<String>,
+    /// Data rows written (`csv`, `sdtm`, `xpt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    /// What wrote a folder other than `export` (`cletrial simulate --format tidy`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The study code (or, for a simulated cohort, the protocol's id).
+    pub study: String,
+    /// Subjects exported (every format but `audit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subjects: Option<u64>,
+    /// ODM ClinicalData transactions written (`--format odm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<u64>,
+    /// The version of cletrial that wrote the files.
+    pub written_by: String,
+}
+
 /// Writes `export.json` beside the files: what was exported, by which version of cletrial.
-pub fn write_manifest(dir: &Path, summary: &serde_json::Value) -> Result<(), OutputError> {
-    // A JSON value always serialises.
+pub fn write_manifest(dir: &Path, summary: &Summary) -> Result<(), OutputError> {
+    // Strings and numbers always serialise.
     let text = serde_json::to_string_pretty(summary).unwrap_or_default();
     let path = dir.join(MANIFEST_FILE);
     std::fs::write(&path, text + "\n").map_err(|error| OutputError::Manifest { path, error })

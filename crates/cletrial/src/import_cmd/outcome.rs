@@ -1,6 +1,7 @@
 //! What an import did, row by row and in all: the counts printed on success, and each refusal
 //! with its line, column and reason.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use store::StoreError;
 
@@ -14,7 +15,8 @@ pub enum Outcome {
     Rejected(Report),
 }
 
-#[derive(Debug, Default, Serialize)]
+/// What `import` prints when every row was imported.
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct Counts {
     pub imported: bool,
     pub form: &'static str,
@@ -41,7 +43,7 @@ impl Counts {
 }
 
 /// The rows refused; nothing was written.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Report {
     pub imported: bool,
     pub rows: usize,
@@ -49,7 +51,7 @@ pub struct Report {
 }
 
 /// One refusal: where and why.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Rejection {
     pub line: u64,
     /// The CSV column, when the refusal is about one.

@@ -6,6 +6,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use ::store::Backend;
+use ::store::testing::{TestDb, tamper};
+
+use crate::store::{AS_ADMIN, BOB_PASSWORD, Cli, path};
 use crate::support::{cletrial, workspace_root};
 
 /// The checked-in schema `docs/schemas/<name>.json`.
@@ -275,4 +279,207 @@ fn the_schemas_refuse_what_the_commands_never_print() {
         output["odds_ratio"] = Value::from(odds_ratio);
         assert_eq!(fisher.is_valid(&output), valid, "{odds_ratio}");
     }
+}
+
+/// Runs `args` on `cli`'s record (with `env`) and validates its output against schema `name`;
+/// returns the output.
+#[track_caller]
+fn check_on(cli: &Cli, name: &str, args: &[&str], env: &[(&str, &str)]) -> Value {
+    let output = cli.run(args, env).ok_json();
+    validate(name, &output, &format!("{args:?}"));
+    output
+}
+
+/// `init`, `user`, `site`, `audit`, `backup`, `token` and `import` on a record made through
+/// the command line, each output against its schema.
+#[test]
+fn record_outputs_are_valid_against_their_schemas() {
+    let cli = Cli {
+        db: TestDb::new(Backend::Sqlite),
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    // The protocol of the import tests, whose mappings the import below uses.
+    let protocol = cli.dir.path().join("lena-cle.toml");
+    std::fs::write(&protocol, ::store::testing::PROTOCOL).expect("protocol file");
+    let init = ["init", "--protocol", &path(&protocol), "--admin", "admin"];
+    check_on(&cli, "init", &init, AS_ADMIN);
+    let site = [
+        "site", "add", "--as", "admin", "--code", "S01", "--name", "First",
+    ];
+    check_on(&cli, "site-add", &site, AS_ADMIN);
+    let add = [
+        "user",
+        "add",
+        "--as",
+        "admin",
+        "--login",
+        "bob",
+        "--name",
+        "Bob Stone",
+    ];
+    let admin_adds = [AS_ADMIN[0], ("CLETRIAL_NEW_PASSWORD", BOB_PASSWORD)];
+    check_on(&cli, "user-add", &add, &admin_adds);
+    let grant = [
+        "user",
+        "grant",
+        "--as",
+        "admin",
+        "--login",
+        "bob",
+        "--site",
+        "S01",
+        "--role",
+        "investigator",
+    ];
+    check_on(&cli, "user-grant", &grant, AS_ADMIN);
+    // Bob has a role; admin has none: both shapes of an entry.
+    check_on(&cli, "user-list", &["user", "list"], &[]);
+    let as_bob = [("CLETRIAL_PASSWORD", BOB_PASSWORD)];
+    let create = ["token", "create", "--as", "bob", "--label", "nightly"];
+    let token = check_on(&cli, "token-create", &create, &as_bob);
+    let id = token["id"].to_string();
+    let revoke = [
+        "token", "revoke", "--as", "bob", "--id", &id, "--reason", "retired",
+    ];
+    check_on(&cli, "token-revoke", &revoke, &as_bob);
+    let examples = workspace_root().join("examples/import");
+    let import = |input: &Path, mapping: &str| {
+        let input = path(input);
+        let mapping = path(&examples.join(mapping));
+        let args = [
+            "import",
+            "--as",
+            "bob",
+            "--input",
+            &input,
+            "--mapping",
+            &mapping,
+            "--reason",
+            "from REDCap",
+        ];
+        cli.run(&args, &as_bob)
+    };
+    let imported = import(&examples.join("subjects.csv"), "subjects.toml").ok_json();
+    validate("import", &imported, "import subjects.csv");
+    // Subject S01-009 is not in the record: the row is refused, nothing imported (exit 1).
+    let bad = cli.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,visit_date,\
+         lab_date,lab_test,lab_value,lab_unit,lab_lln,lab_uln\n\
+         S01-009,baseline_arm_1,labs,1,05/02/2024,05/02/2024,1,4.0,10^9/L,1.8,7.5\n",
+    )
+    .expect("bad.csv");
+    let rejected = import(&bad, "labs.toml");
+    assert_eq!(rejected.status, 1, "{rejected:?}");
+    validate("import-rejected", &rejected.json(), "import bad.csv");
+    let new_password = "violet harbour kettle drum";
+    let change = [
+        ("CLETRIAL_PASSWORD", BOB_PASSWORD),
+        ("CLETRIAL_NEW_PASSWORD", new_password),
+    ];
+    let password = ["user", "password", "--as", "bob"];
+    check_on(&cli, "user-password", &password, &change);
+    let reset = [
+        "user",
+        "reset-password",
+        "--as",
+        "admin",
+        "--login",
+        "bob",
+        "--reason",
+        "forgot it",
+    ];
+    let temporary = [
+        AS_ADMIN[0],
+        ("CLETRIAL_NEW_PASSWORD", "amber tractor lullaby"),
+    ];
+    check_on(&cli, "user-reset-password", &reset, &temporary);
+    let disable = [
+        "user", "disable", "--as", "admin", "--login", "bob", "--reason", "left",
+    ];
+    check_on(&cli, "user-disable", &disable, AS_ADMIN);
+    check_on(&cli, "audit-log", &["audit", "log"], &[]);
+    let out = path(&cli.dir.path().join("backup.db"));
+    check_on(&cli, "backup", &["backup", "--out", &out], &[]);
+    check_on(&cli, "audit-verify", &["audit", "verify"], &[]);
+    // A tampered trail: verify prints the problem (and exits 1).
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(tamper(
+            cli.db.url(),
+            "UPDATE audit_event SET actor = 'mallory' WHERE seq = 4",
+        ))
+        .expect("tamper");
+    let verify = cli.run(&["audit", "verify"], &[]);
+    assert_eq!(verify.status, 1, "{verify:?}");
+    let verify = verify.json();
+    assert!(verify["problem"].is_object(), "{verify}");
+    validate("audit-verify", &verify, "audit verify (tampered)");
+}
+
+/// `demo` made and reused, then `export` of its record in each format: what is printed and the
+/// export.json written; and the export.json of `simulate --format tidy`.
+#[test]
+fn demo_and_export_outputs_are_valid_against_their_schemas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = path(&dir.path().join("demo.db"));
+    let demo = ["demo", "--no-serve", "--db", &db];
+    let made = cletrial(&demo, None).ok_json();
+    assert_eq!(made["created"], true, "{made}");
+    validate("demo", &made, "demo (made)");
+    // Reused: no passwords, a note instead.
+    let reused = cletrial(&demo, None).ok_json();
+    assert!(reused["passwords_note"].is_string(), "{reused}");
+    validate("demo", &reused, "demo (reused)");
+    // Virtual patients entered into the demo record (`simulate --db`).
+    let password = crate::demo::password_of(&made, "investigator");
+    let simulate = [
+        "simulate",
+        "--protocol",
+        "nct01408199",
+        "--patients",
+        "3",
+        "--seed",
+        "1",
+        "--db",
+        &db,
+        "--as",
+        "investigator",
+        "--site",
+        "S02",
+    ];
+    let entered = crate::store::run(&simulate, &[("CLETRIAL_PASSWORD", &password)]).ok_json();
+    validate("simulate-record", &entered, "simulate --db");
+    for format in ["csv", "sdtm", "xpt", "odm", "audit"] {
+        let out = dir.path().join(format);
+        let out_arg = path(&out);
+        let args = ["export", "--db", &db, "--format", format, "--out", &out_arg];
+        check("export", &args, None);
+        let manifest = std::fs::read_to_string(out.join("export.json")).expect("export.json");
+        let manifest: Value = serde_json::from_str(&manifest).expect("export.json is JSON");
+        validate("export-manifest", &manifest, &format!("export {format}"));
+    }
+    let tables = dir.path().join("tables");
+    let tables_arg = path(&tables);
+    let simulate = [
+        "simulate",
+        "--protocol",
+        "nct01408199",
+        "--patients",
+        "10",
+        "--seed",
+        "1",
+        "--out",
+        &tables_arg,
+        "--format",
+        "tidy",
+        "--quiet",
+    ];
+    cletrial(&simulate, None).ok_json();
+    let manifest = std::fs::read_to_string(tables.join("export.json")).expect("export.json");
+    let manifest: Value = serde_json::from_str(&manifest).expect("export.json is JSON");
+    validate("export-manifest", &manifest, "simulate --format tidy");
 }
