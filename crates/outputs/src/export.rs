@@ -175,9 +175,9 @@ pub async fn write(
     Ok(summary)
 }
 
-/// What `export` prints and writes as `export.json` beside the files, without `out` (as does
-/// `simulate --format tidy --out`, with `source` and no `files`). The fields are declared
-/// alphabetically: this was a map (sorted keys) before it had a type.
+// The fields are declared alphabetically: this was a map (sorted keys) before it had a type.
+/// What `export` prints and, without `out`, writes as `export.json` beside the files (as does
+/// `simulate --format tidy --out`, with `source` and no `files`).
 #[derive(Debug, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Audit trail events written (`--format audit`).
