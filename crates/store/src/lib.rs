@@ -9,6 +9,8 @@
 //! - `batch`: many commands in one all-or-nothing transaction (import, demo, simulate).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
 //! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
+//! - `changed`: what every change of a casebook does besides itself (lock check, signatures
+//!   voided, verification cleared); `locks` and `verification` (source data verification).
 //! - `sessions`, `throttle`, `tokens`: web sessions, password-guessing throttle, API tokens.
 //! - `records`: the generic path of subject records (`clasi`, `sledai`, `labs`, `doses`,
 //!   `adverse_events`, `decisions`, `course`, `history`, `nerve_conduction`).
@@ -23,6 +25,7 @@ mod adverse_events;
 mod auth;
 mod backup;
 mod batch;
+mod changed;
 mod check;
 mod clasi;
 pub mod clinical;
@@ -38,6 +41,7 @@ mod event;
 mod group;
 mod history;
 mod labs;
+mod locks;
 mod names;
 mod nerve_conduction;
 mod people;
@@ -56,6 +60,7 @@ pub mod testing;
 mod throttle;
 mod tokens;
 mod value;
+mod verification;
 mod verify;
 mod writer;
 
@@ -83,6 +88,7 @@ pub use history::{
     ConcomitantMedication, ConmedDose, DailyDose, HistoryCategory, MedicalHistory, daily_dose,
 };
 pub use labs::LabResult;
+pub use locks::{Lock, Locked};
 pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
 pub use people::{NewUser, Site, User};
@@ -98,6 +104,7 @@ pub use throttle::{FailedLogins, LoggedIn, LoginAttempt, SecurityEvent, Throttle
 pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MIN_TOKEN_CHARS, default_token_expiry};
 pub use value::{Entry, Missing};
 pub use value::{Ty, Value};
+pub use verification::{SourceVerification, VerificationDue};
 pub use verify::{Head, Problem, Verification};
 pub use writer::Reason;
 

@@ -9,8 +9,8 @@ use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::people::{require_data_entry, require_role};
-use crate::records::Stored;
-use crate::schema::{self, QUERY, SUBJECT};
+use crate::records::{Stored, data_record, site_of_subject};
+use crate::schema::QUERY;
 use crate::value::{Ty, Value};
 use crate::writer::{self, Reason, Row, Writer};
 
@@ -56,20 +56,6 @@ fn query_from(row: &Row) -> Result<DataQuery, StoreError> {
     })
 }
 
-/// The subject's site id, under the writer lock.
-async fn site_of_subject(tx: &mut Tx, subject_id: i64) -> Result<i64, StoreError> {
-    let subject = writer::load(tx, &SUBJECT, subject_id)
-        .await?
-        .filter(|row| !row.removed)
-        .ok_or_else(|| StoreError::NotFound {
-            entity: "subject",
-            id: subject_id.to_string(),
-        })?;
-    subject
-        .int("site_id")
-        .ok_or_else(|| StoreError::corrupt("subject without a site"))
-}
-
 /// Checks that `field` of record `entity` `record_id` exists and belongs to the subject.
 async fn check_target(
     tx: &mut Tx,
@@ -78,39 +64,14 @@ async fn check_target(
     record_id: i64,
     field: &str,
 ) -> Result<(), StoreError> {
-    let kind = schema::kind(entity)
-        .filter(|kind| {
-            matches!(
-                kind.scope,
-                schema::Scope::OwnSubject(_) | schema::Scope::Subject(_)
-            )
-        })
-        .filter(|kind| !std::ptr::eq(*kind, &QUERY))
-        .ok_or_else(|| {
-            StoreError::invalid("entity", format!("'{entity}' is not a subject record"))
-        })?;
+    let (kind, _) = data_record(tx, subject_id, entity, record_id).await?;
     if kind.field(field).is_none() {
         return Err(StoreError::invalid(
             "field",
             format!("{entity} has no field '{field}'"),
         ));
     }
-    let row = writer::load(tx, kind, record_id)
-        .await?
-        .filter(|row| !row.removed);
-    let owner = match (&kind.scope, row) {
-        (schema::Scope::OwnSubject(_), Some(_)) => Some(record_id),
-        (_, Some(row)) => row.int("subject_id"),
-        (_, None) => None,
-    };
-    if owner == Some(subject_id) {
-        Ok(())
-    } else {
-        Err(StoreError::invalid(
-            "record_id",
-            format!("no {entity} {record_id} for this subject"),
-        ))
-    }
+    Ok(())
 }
 
 impl Store {

@@ -8,11 +8,11 @@ use protocol::Protocol;
 
 use crate::Store;
 use crate::auth::Actor;
+use crate::changed::after_change;
 use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::schema::{Kind, VISIT, VISIT_RECORDS};
-use crate::signatures::void_signatures;
+use crate::schema::{Kind, SUBJECT, VISIT, VISIT_RECORDS};
 use crate::subjects::{Subject, entry_in};
 use crate::writer::{self, Changes, Reason, Row, Writer};
 
@@ -195,11 +195,13 @@ pub(crate) async fn live_at_visit(
         .collect())
 }
 
-/// Voids the signatures that cover a `T` of `subject_id` taken at `visit_id`.
-async fn void_covering<T: SubjectRecord>(
+/// What every change of record `id` (a `T` of `subject_id` taken at `visit_id`) does besides
+/// itself ([`after_change`]).
+async fn changed<T: SubjectRecord>(
     writer: &mut Writer,
     subject_id: i64,
     visit_id: Option<i64>,
+    id: i64,
     reason: &Reason,
 ) -> Result<(), StoreError> {
     let at_visit = visit_id.filter(|_| {
@@ -207,7 +209,7 @@ async fn void_covering<T: SubjectRecord>(
             .iter()
             .any(|kind| std::ptr::eq(*kind, T::kind()))
     });
-    void_signatures(writer, subject_id, at_visit, reason).await
+    after_change(writer, subject_id, at_visit, (T::kind(), id), reason).await
 }
 
 /// `data` coded against the study's protocol, when its type codes anything.
@@ -233,7 +235,7 @@ pub(crate) async fn add_record<T: SubjectRecord>(
     check_record(writer, actor, data, None).await?;
     let id = writer.create(T::kind(), data.changes()?).await?;
     let reason = Reason::new(&format!("a {} record was added", T::kind().name))?;
-    void_covering::<T>(writer, data.subject_id(), data.visit_id(), &reason).await?;
+    changed::<T>(writer, data.subject_id(), data.visit_id(), id, &reason).await?;
     record_in(writer.tx(), id).await
 }
 
@@ -259,9 +261,9 @@ pub(crate) async fn update_record<T: SubjectRecord>(
         .await?;
     if version != based_on {
         let subject_id = data.subject_id();
-        void_covering::<T>(writer, subject_id, current.data.visit_id(), reason).await?;
+        changed::<T>(writer, subject_id, current.data.visit_id(), id, reason).await?;
         if data.visit_id() != current.data.visit_id() {
-            void_covering::<T>(writer, subject_id, data.visit_id(), reason).await?;
+            changed::<T>(writer, subject_id, data.visit_id(), id, reason).await?;
         }
     }
     record_in(writer.tx(), id).await
@@ -280,7 +282,51 @@ pub(crate) async fn remove_record<T: SubjectRecord>(
         .await?
         .require_data_entry(actor)?;
     writer.remove(T::kind(), id, based_on, reason).await?;
-    void_covering::<T>(writer, subject_id, current.data.visit_id(), reason).await
+    changed::<T>(writer, subject_id, current.data.visit_id(), id, reason).await
+}
+
+/// The site of live subject `subject_id`, under the writer lock.
+pub(crate) async fn site_of_subject(tx: &mut Tx, subject_id: i64) -> Result<i64, StoreError> {
+    let subject = writer::load(tx, &SUBJECT, subject_id)
+        .await?
+        .filter(|row| !row.removed)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "subject",
+            id: subject_id.to_string(),
+        })?;
+    subject
+        .int("site_id")
+        .ok_or_else(|| StoreError::corrupt("subject without a site"))
+}
+
+/// Live record `entity` `record_id` of subject `subject_id`: a record a user asks about,
+/// verifies or locks ([`crate::schema::is_data_record`]).
+pub(crate) async fn data_record(
+    tx: &mut Tx,
+    subject_id: i64,
+    entity: &str,
+    record_id: i64,
+) -> Result<(&'static Kind, Row), StoreError> {
+    let kind = crate::schema::kind(entity)
+        .filter(|kind| crate::schema::is_data_record(kind))
+        .ok_or_else(|| {
+            StoreError::invalid("entity", format!("'{entity}' is not a subject record"))
+        })?;
+    let row = writer::load(tx, kind, record_id)
+        .await?
+        .filter(|row| !row.removed);
+    let owner = match row.as_ref() {
+        Some(_) if std::ptr::eq(kind, &SUBJECT) => Some(record_id),
+        Some(row) => row.int("subject_id"),
+        None => None,
+    };
+    match row {
+        Some(row) if owner == Some(subject_id) => Ok((kind, row)),
+        _ => Err(StoreError::invalid(
+            "record_id",
+            format!("no {entity} {record_id} for this subject"),
+        )),
+    }
 }
 
 /// A live record by id.

@@ -567,6 +567,48 @@ pub static DOWNLOAD: Kind = Kind {
     scope: Scope::Study,
 };
 
+/// Source data verification of one record, or of one field of it (`store::verification`): a
+/// monitor compared the record as it stood at `record_version` (a field: its value,
+/// `verified_value`) with the source. A later change of what it covers clears it;
+/// `cleared_by_seq` is that change's event.
+pub static VERIFICATION: Kind = Kind {
+    name: "verification",
+    table: "source_verification",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("entity", true),
+        int("record_id", true),
+        text("field", false),
+        int("record_version", true),
+        text("verified_value", false),
+        reference("verifier_id", &USER),
+        text("printed_name", true),
+        text("verified_at", true),
+        flag("cleared"),
+        text("clear_reason", false),
+        int("cleared_by_seq", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
+/// A lock on one record, or with no `entity` on a subject's whole casebook (`store::locks`):
+/// while `locked`, no change of what it covers is accepted. Unlocking is a change of this
+/// record, with its reason.
+pub static LOCK: Kind = Kind {
+    name: "lock",
+    table: "record_lock",
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        text("entity", false),
+        int("record_id", false),
+        flag("locked"),
+        reference("locker_id", &USER),
+        text("printed_name", true),
+        text("locked_at", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// Every kind, parents before children (the order of rebuild and comparison).
 pub static KINDS: &[&Kind] = &[
     &STUDY,
@@ -593,6 +635,8 @@ pub static KINDS: &[&Kind] = &[
     &NERVE_CONDUCTION_STUDY,
     &QUERY,
     &DOWNLOAD,
+    &VERIFICATION,
+    &LOCK,
 ];
 
 /// The kinds recorded at a visit, whose content a visit signature covers.
@@ -623,6 +667,12 @@ pub static CASEBOOK_RECORDS: &[&Kind] = &[
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
 ];
+
+/// The kinds a user asks about, verifies and locks: the subject record and its casebook (not
+/// the records about them: signatures, queries, verifications, locks).
+pub fn is_data_record(kind: &Kind) -> bool {
+    std::ptr::eq(kind, &SUBJECT) || CASEBOOK_RECORDS.iter().any(|k| std::ptr::eq(*k, kind))
+}
 
 /// The kind named `name` in the audit trail.
 pub fn kind(name: &str) -> Option<&'static Kind> {

@@ -51,6 +51,13 @@ impl Entity {
         matches!(self.kind.scope, Scope::Subject(_) | Scope::OwnSubject(_))
     }
 
+    /// Whether records of this entity are a subject's data (the subject and its casebook), which
+    /// a monitor queries, verifies and locks; not the records about them (signatures, queries,
+    /// verifications, locks).
+    pub fn is_casebook_data(&self) -> bool {
+        schema::is_data_record(self.kind)
+    }
+
     /// Every entity, parents before children.
     pub fn all() -> impl Iterator<Item = Entity> {
         schema::KINDS.iter().map(|kind| Entity { kind })

@@ -5,12 +5,12 @@ use jiff::civil::Date;
 
 use crate::Store;
 use crate::auth::{Actor, Role};
+use crate::changed::after_change;
 use crate::check;
 use crate::db::{Arg, Tx};
 use crate::error::StoreError;
 use crate::people::{no_data_entry_role, no_site, require_data_entry, site_by_code};
 use crate::schema::{SUBJECT, VISIT};
-use crate::signatures::void_signatures;
 use crate::value::{Ty, Value};
 use crate::writer::{self, Changes, Reason, Row, Writer};
 
@@ -583,7 +583,7 @@ pub(crate) async fn update_subject(
         .update(&SUBJECT, id, based_on, reason, data.changes(site_id))
         .await?;
     if version != based_on {
-        void_signatures(writer, id, None, reason).await?;
+        after_change(writer, id, None, (&SUBJECT, id), reason).await?;
     }
     subject_in(writer.tx(), id).await
 }
@@ -611,7 +611,7 @@ pub(crate) async fn remove_subject(
     )
     .await?;
     writer.remove(&SUBJECT, id, based_on, reason).await?;
-    void_signatures(writer, id, None, reason).await
+    after_change(writer, id, None, (&SUBJECT, id), reason).await
 }
 
 pub(crate) async fn add_visit(
@@ -625,7 +625,7 @@ pub(crate) async fn add_visit(
     entry.require_data_entry(actor)?;
     let id = writer.create(&VISIT, data.changes(subject_id)).await?;
     let reason = Reason::new("a visit was added")?;
-    void_signatures(writer, subject_id, None, &reason).await?;
+    after_change(writer, subject_id, None, (&VISIT, id), &reason).await?;
     visit_in(writer.tx(), id).await
 }
 
@@ -645,7 +645,7 @@ pub(crate) async fn update_visit(
         .update(&VISIT, id, based_on, reason, data.changes(visit.subject_id))
         .await?;
     if version != based_on {
-        void_signatures(writer, visit.subject_id, Some(id), reason).await?;
+        after_change(writer, visit.subject_id, Some(id), (&VISIT, id), reason).await?;
     }
     visit_in(writer.tx(), id).await
 }
@@ -682,7 +682,7 @@ pub(crate) async fn remove_visit(
         ));
     }
     writer.remove(&VISIT, id, based_on, reason).await?;
-    void_signatures(writer, visit.subject_id, Some(id), reason).await
+    after_change(writer, visit.subject_id, Some(id), (&VISIT, id), reason).await
 }
 
 impl Store {

@@ -40,6 +40,7 @@ mod missing;
 mod people;
 mod records;
 mod retrospective;
+mod review;
 mod signatures;
 mod subjects;
 mod tamper;
