@@ -46,6 +46,8 @@ pub enum Action {
     CloseQuery,
     /// Mark data as verified against the source documents.
     VerifySource,
+    /// Lock a form or a casebook against change, and unlock it with a reason.
+    Lock,
     /// Sign a visit electronically.
     Sign,
     /// See the audit events of a subject's record, with reasons.
@@ -75,6 +77,7 @@ impl Action {
             Action::AnswerQuery => "answer_query",
             Action::CloseQuery => "close_query",
             Action::VerifySource => "verify_source",
+            Action::Lock => "lock",
             Action::Sign => "sign",
             Action::ReadHistory => "read_history",
             Action::ReadIdentifiers => "read_identifiers",
@@ -85,7 +88,7 @@ impl Action {
     }
 
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ReadSubject,
         Action::Screen,
         Action::Enrol,
@@ -96,6 +99,7 @@ impl Action {
         Action::AnswerQuery,
         Action::CloseQuery,
         Action::VerifySource,
+        Action::Lock,
         Action::Sign,
         Action::ReadHistory,
         Action::ReadIdentifiers,
@@ -124,7 +128,8 @@ impl Action {
 /// - Coordinator: "enters data at their sites, cannot sign"; records decisions neither: the
 ///   decision panel asks the investigator whether they followed the protocol.
 /// - Monitor: "reads, raises and closes data queries, source-data-verifies"; reads the
-///   history (the audit trail is what a monitor reviews).
+///   history (the audit trail is what a monitor reviews); locks and unlocks forms and casebooks,
+///   the data manager's act, whose rights the monitor holds (`store::Role::parse`).
 /// - Statistician: "reads pseudonymised data and exports, all sites, never writes clinical
 ///   data"; the audit trail names staff and is not pseudonymised data, so no history, and
 ///   the minimum necessary (issue 15, item 11): the age at screening, not the birth date, and
@@ -158,7 +163,13 @@ pub fn allows(role: Role, action: Action) -> bool {
         ),
         Role::Monitor => matches!(
             action,
-            ReadSubject | RaiseQuery | CloseQuery | VerifySource | ReadHistory | ReadIdentifiers
+            ReadSubject
+                | RaiseQuery
+                | CloseQuery
+                | VerifySource
+                | Lock
+                | ReadHistory
+                | ReadIdentifiers
         ),
         Role::Statistician => matches!(action, ReadSubject | Export),
     }
@@ -286,6 +297,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Post, "/subjects/{code}/queries/{query}/answer", Scope::Subject(A::AnswerQuery)),
     endpoint(Post, "/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
     endpoint(Get, "/subjects/{code}/history", Scope::Subject(A::ReadHistory)),
+    endpoint(Get, "/subjects/{code}/verification", Scope::Subject(A::VerifySource)),
+    endpoint(Post, "/subjects/{code}/verification", Scope::Subject(A::VerifySource)),
+    endpoint(Post, "/subjects/{code}/locks", Scope::Subject(A::Lock)),
+    endpoint(Post, "/subjects/{code}/locks/{lock}/unlock", Scope::Subject(A::Lock)),
     endpoint(Post, "/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
@@ -301,6 +316,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/worklists/visits-to-sign", Scope::Study(A::Sign)),
     endpoint(Get, "/worklists/safety-signals", Scope::Study(A::RecordDecision)),
     endpoint(Get, "/worklists/queries-to-close", Scope::Study(A::CloseQuery)),
+    endpoint(Get, "/worklists/verification-to-do", Scope::Study(A::VerifySource)),
     endpoint(Get, "/downloads", Scope::Study(A::Export)),
     endpoint(Get, "/downloads/report.html", Scope::Study(A::Export)),
     endpoint(Get, "/downloads/tidy-csv.zip", Scope::Study(A::Export)),
@@ -329,6 +345,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Post, "/api/v1/subjects/{code}/queries", Scope::Subject(A::RaiseQuery)),
     endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/answer", Scope::Subject(A::AnswerQuery)),
     endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
+    endpoint(Get, "/api/v1/subjects/{code}/verifications", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/api/v1/subjects/{code}/verifications", Scope::Subject(A::VerifySource)),
+    endpoint(Get, "/api/v1/subjects/{code}/locks", Scope::Subject(A::ReadSubject)),
+    endpoint(Post, "/api/v1/subjects/{code}/locks", Scope::Subject(A::Lock)),
+    endpoint(Post, "/api/v1/subjects/{code}/locks/{lock}/unlock", Scope::Subject(A::Lock)),
     endpoint(Post, "/api/v1/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/api/v1/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
     endpoint(Post, "/api/v1/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
@@ -462,6 +483,7 @@ mod tests {
                 RaiseQuery,
                 CloseQuery,
                 VerifySource,
+                Lock,
                 ReadHistory,
                 ReadIdentifiers,
             ],

@@ -28,6 +28,8 @@ record-nerve_conduction_study = nerve conduction study
 record-download = download
 record-query = data query
 record-api_token = API token
+record-verification = source data verification
+record-lock = lock
 
 ## Fields (the record's columns)
 field-abnormal = abnormal
@@ -161,6 +163,16 @@ field-visual_disturbance = visual disturbance
 field-void_reason = reason for voiding
 field-voided = voided
 field-voided_by_seq = voided by event
+field-record_version = record version
+field-verified_value = value verified
+field-verifier_id = verified by
+field-verified_at = verified at
+field-cleared = cleared
+field-clear_reason = why it was cleared
+field-cleared_by_seq = cleared by event
+field-locked = locked
+field-locker_id = locked by
+field-locked_at = locked at
 
 ## CLASI (Albrecht et al. 2005): areas and the fields of each area's items
 clasi-area-scalp = Scalp
@@ -229,6 +241,8 @@ field-feet_dyspigmentation = Feet: dyspigmentation
 field-feet_scarring = Feet: scarring / atrophy / panniculitis
 
 ## Coded values, by the field that holds them
+value-flag-true = yes
+value-flag-false = no
 value-what-report = the study report
 value-what-tidy_csv = tidy CSV tables
 value-what-sdtm_csv = SDTM domains as CSV
@@ -395,6 +409,7 @@ permission-raise_query = raise data queries
 permission-answer_query = answer data queries
 permission-close_query = close data queries
 permission-verify_source = verify data against the source
+permission-lock = lock and unlock forms and casebooks
 permission-sign = sign visits
 permission-read_history = see the record history
 permission-read_identifiers = see birth dates and staff names
@@ -425,6 +440,8 @@ worklist-safety-signals = Safety signals to review
 worklist-safety-signals-hint = Adverse events that are serious or of CTCAE grade 3 or more, and laboratory results of grade 3 or more the adverse event log does not hold yet.
 worklist-queries-to-close = Queries to close
 worklist-queries-to-close-hint = Data queries the site answered, waiting for the monitor to close them.
+worklist-verification-to-do = Verification to do
+worklist-verification-to-do-hint = Subjects with records not yet verified against the source as a whole, or whose verification a later change cleared.
 
 ## The CLASI grid's own fields
 field-blank_is_clear = Items left blank

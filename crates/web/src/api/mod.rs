@@ -11,7 +11,8 @@
 //! Modules: `body` (reading a body, serde's refusals in words), `error` (the one error type),
 //! `subjects` (list, read, screen, enrol, history),
 //! `visits` (visits, CLASI, SLEDAI-2K, labs, doses, signatures), `clinical` (the protocol
-//! decision and adverse events), `queries` (data queries), `openapi` (the document).
+//! decision and adverse events), `queries` (data queries), `review` (source data verification and locks), `openapi` (the
+//! document).
 
 mod body;
 mod clinical;
@@ -20,6 +21,7 @@ pub(crate) mod error;
 mod openapi;
 mod queries;
 mod records;
+mod review;
 mod subjects;
 mod visits;
 
@@ -86,6 +88,17 @@ pub(crate) fn routes() -> Routes {
         .post(
             "/api/v1/subjects/{code}/queries/{query}/close",
             queries::close,
+        )
+        .get(
+            "/api/v1/subjects/{code}/verifications",
+            review::verifications,
+        )
+        .post("/api/v1/subjects/{code}/verifications", review::verify)
+        .get("/api/v1/subjects/{code}/locks", review::locks)
+        .post("/api/v1/subjects/{code}/locks", review::lock)
+        .post(
+            "/api/v1/subjects/{code}/locks/{lock}/unlock",
+            review::unlock,
         )
         .post(
             "/api/v1/subjects/{code}/records/{kind}/{record}/void",

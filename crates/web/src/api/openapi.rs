@@ -5,7 +5,7 @@ use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{clinical, course, error, json, queries, records, subjects, visits};
+use crate::api::{clinical, course, error, json, queries, records, review, subjects, visits};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,11 @@ use crate::api::{clinical, course, error, json, queries, records, subjects, visi
         queries::open,
         queries::answer,
         queries::close,
+        review::verifications,
+        review::verify,
+        review::locks,
+        review::lock,
+        review::unlock,
         records::void,
         course::add_event,
         course::add_disposition,

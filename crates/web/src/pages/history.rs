@@ -200,9 +200,9 @@ fn when(recorded_at: &str) -> String {
 }
 
 /// A stored value of `field` as words: a coded value or a missing code by its words, text
-/// without canonical JSON's quotes, the documents the record keeps (a decision, a checklist) by
-/// what they say, a blank as a dash.
-fn shown(field: Option<&str>, value: Option<&str>, protocol: &StudyProtocol) -> String {
+/// without canonical JSON's quotes, yes or no for a flag, the documents the record keeps (a
+/// decision, a checklist) by what they say, a blank as a dash.
+pub(crate) fn shown(field: Option<&str>, value: Option<&str>, protocol: &StudyProtocol) -> String {
     let Some(value) = value else {
         return "—".to_owned();
     };
@@ -212,6 +212,7 @@ fn shown(field: Option<&str>, value: Option<&str>, protocol: &StudyProtocol) -> 
             Ok(serde_json::Value::Object(document)) => summary(&document, protocol).unwrap_or(text),
             _ => coded(field.unwrap_or_default(), &text, protocol),
         },
+        Ok(serde_json::Value::Bool(flag)) => words().value("flag", &flag.to_string()),
         // Not done, not applicable, unknown: `{"missing": code}`.
         Ok(serde_json::Value::Object(object)) => match object.get("missing") {
             Some(serde_json::Value::String(code)) if object.len() == 1 => {

@@ -18,6 +18,7 @@ pub(crate) mod queries;
 pub(crate) mod records;
 pub(crate) mod screening;
 pub(crate) mod subjects;
+pub(crate) mod verification;
 pub(crate) mod visit;
 pub(crate) mod worklist;
 
@@ -60,6 +61,10 @@ pub(crate) fn routes() -> Routes {
         .post("/subjects/{code}/queries/{query}/answer", queries::answer)
         .post("/subjects/{code}/queries/{query}/close", queries::close)
         .get("/subjects/{code}/history", history::page)
+        .get("/subjects/{code}/verification", verification::page)
+        .post("/subjects/{code}/verification", verification::verify)
+        .post("/subjects/{code}/locks", verification::lock)
+        .post("/subjects/{code}/locks/{lock}/unlock", verification::unlock)
         .post(
             "/subjects/{code}/records/{kind}/{record}/void",
             records::void,

@@ -154,7 +154,7 @@ pub(crate) async fn section(
                 (one(query, code, csrf, (may_answer, may_close), typed))
             }
             @if may_raise {
-                details open[typed.has_errors()] {
+                details open[typed.has_errors() || !typed.get("target").is_empty()] {
                     summary { "Open a query" }
                     form method="post" action={ "/subjects/" (code) "/queries" } {
                         (form::token(csrf))

@@ -1,7 +1,7 @@
 //! The subject list and the subject page: facts, safety alert, eligibility and enrolment, the
 //! timeline (chart and list), visits with the protocol's calendar, and data queries.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use instruments::subtype::Subtype;
 use maud::{Markup, html};
 use store::{BirthOrAge, EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
@@ -69,13 +69,24 @@ pub(crate) async fn list(
     Ok(layout::page("Subjects", Some(&principal), body))
 }
 
+/// The subject page; `?target=lab:12&field=value` opens the query form on that field (the
+/// "Ask" of the verification page: a query raised by clicking the field).
 pub(crate) async fn page(
     State(state): State<AppState>,
     principal: Principal,
     Path(code): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Markup, PageError> {
     let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
-    render(&state, &principal, &subject, Forms::default()).await
+    let asked: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(name, _)| name == "target" || name == "field")
+        .collect();
+    let forms = Forms {
+        query: (!asked.is_empty()).then(|| Typed::filled(asked)),
+        ..Forms::default()
+    };
+    render(&state, &principal, &subject, forms).await
 }
 
 /// The subject page's forms that come back as typed when refused.
@@ -198,6 +209,9 @@ pub(crate) async fn render(
             a href={ "/subjects/" (code) "/adverse-events" } { "Adverse events" }
             @if principal.require(Action::ReadHistory, Some(&data.site)).is_ok() {
                 " · " a href={ "/subjects/" (code) "/history" } { "Record history" }
+            }
+            @if principal.require(Action::VerifySource, Some(&data.site)).is_ok() {
+                " · " a href={ "/subjects/" (code) "/verification" } { "Source data verification" }
             }
         }
         (adverse::alert(&record.adverse_events))

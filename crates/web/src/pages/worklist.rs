@@ -1,7 +1,8 @@
 //! Worklists: what each role has to do next at its sites (issue 16). The coordinator sees the
 //! visits due this week or overdue for subjects still taking part, the visits whose forms are
 //! missing and the queries to answer; the investigator the decisions to record, the visits to
-//! sign and the safety signals; the monitor the answered queries to close. A list is shown to
+//! sign and the safety signals; the monitor the answered queries to close and the records to
+//! verify against the source. A list is shown to
 //! whoever may do its action at a site, with the rows of those sites only: the dashboard counts
 //! them, `/worklists/{list}` lists them, sorted and a page at a time.
 
@@ -38,10 +39,11 @@ pub(crate) enum Worklist {
     VisitsToSign,
     SafetySignals,
     QueriesToClose,
+    VerificationToDo,
 }
 
 impl Worklist {
-    pub(crate) const ALL: [Worklist; 7] = [
+    pub(crate) const ALL: [Worklist; 8] = [
         Worklist::VisitsDue,
         Worklist::FormsIncomplete,
         Worklist::QueriesToAnswer,
@@ -49,6 +51,7 @@ impl Worklist {
         Worklist::VisitsToSign,
         Worklist::SafetySignals,
         Worklist::QueriesToClose,
+        Worklist::VerificationToDo,
     ];
 
     /// The list's name in its address and in the words catalogue (`worklist-<id>`).
@@ -61,6 +64,7 @@ impl Worklist {
             Worklist::VisitsToSign => "visits-to-sign",
             Worklist::SafetySignals => "safety-signals",
             Worklist::QueriesToClose => "queries-to-close",
+            Worklist::VerificationToDo => "verification-to-do",
         }
     }
 
@@ -74,6 +78,7 @@ impl Worklist {
             Worklist::VisitsToSign => "/worklists/visits-to-sign",
             Worklist::SafetySignals => "/worklists/safety-signals",
             Worklist::QueriesToClose => "/worklists/queries-to-close",
+            Worklist::VerificationToDo => "/worklists/verification-to-do",
         }
     }
 
@@ -86,6 +91,7 @@ impl Worklist {
             Worklist::DecisionsToRecord | Worklist::SafetySignals => Action::RecordDecision,
             Worklist::VisitsToSign => Action::Sign,
             Worklist::QueriesToClose => Action::CloseQuery,
+            Worklist::VerificationToDo => Action::VerifySource,
         }
     }
 
@@ -272,6 +278,20 @@ pub(crate) async fn gather(
                 }
                 Worklist::QueriesToAnswer => queries(state, &site, QueryStatus::Open).await?,
                 Worklist::QueriesToClose => queries(state, &site, QueryStatus::Answered).await?,
+                Worklist::VerificationToDo => state
+                    .store
+                    .verification_due_at(&site)
+                    .await?
+                    .into_iter()
+                    .map(|due| Item {
+                        site: site.clone(),
+                        date: day_of(&due.since),
+                        what: format!("{} not verified", records(due.records)),
+                        href: format!("/subjects/{}/verification", due.subject),
+                        subject: due.subject,
+                        alert: false,
+                    })
+                    .collect(),
             };
             if let Some((_, all)) = gathered.iter_mut().find(|(each, _)| *each == list) {
                 all.extend(items);
@@ -428,6 +448,19 @@ pub(crate) async fn unlogged_labs(state: &AppState, site: &str) -> Result<Vec<It
         .collect())
 }
 
+/// The UTC day of a time the audit trail recorded.
+fn day_of(recorded_at: &str) -> Date {
+    recorded_at
+        .parse::<jiff::Timestamp>()
+        .map(|at| at.to_zoned(jiff::tz::TimeZone::UTC).date())
+        .unwrap_or_default()
+}
+
+/// "1 record", "3 records".
+fn records(n: i64) -> String {
+    format!("{n} record{}", if n == 1 { "" } else { "s" })
+}
+
 async fn queries(
     state: &AppState,
     site: &str,
@@ -438,11 +471,7 @@ async fn queries(
         .into_iter()
         .map(|query| Item {
             site: site.to_owned(),
-            date: query
-                .since
-                .parse::<jiff::Timestamp>()
-                .map(|at| at.to_zoned(jiff::tz::TimeZone::UTC).date())
-                .unwrap_or_default(),
+            date: day_of(&query.since),
             what: format!(
                 "{} · {}: {}",
                 words().record(&query.entity),

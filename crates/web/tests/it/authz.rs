@@ -32,6 +32,8 @@ pub struct SiteRecord {
     pub screened: &'static str,
     pub visit: i64,
     pub query: i64,
+    /// A lock on the visit record (which no request of the matrix changes), to unlock.
+    pub lock: i64,
 }
 
 /// A server over a record with both sites seeded, and an API token per user.
@@ -54,7 +56,8 @@ async fn add_user(store: &Store, admin: &store::Actor, login: &str, site: &str, 
     store.grant(admin, login, site, role).await.expect("grant");
 }
 
-/// A visit and a query on the subject `code` of `site`, and the screened subject `screened`.
+/// A visit, a query and a lock on the subject `code` of `site`, and the screened subject
+/// `screened`.
 async fn seed_site(
     store: &Store,
     site: &'static str,
@@ -111,12 +114,22 @@ async fn seed_site(
         .await
         .expect("query")
         .id;
+    let covers = store::Locked::Record {
+        entity: "visit".into(),
+        record_id: visit,
+    };
+    let lock = store
+        .lock(&monitor, subject.id, covers)
+        .await
+        .expect("lock")
+        .id;
     SiteRecord {
         site,
         subject: code,
         screened,
         visit,
         query,
+        lock,
     }
 }
 
@@ -232,6 +245,7 @@ pub fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
             "code" => record.subject.to_owned(),
             "visit" => record.visit.to_string(),
             "query" => record.query.to_string(),
+            "lock" => record.lock.to_string(),
             // A lab that need not exist: the policy is checked, then the body (empty: a 422).
             "kind" => "lab".to_owned(),
             "record" => "1".to_owned(),

@@ -891,3 +891,75 @@ async fn the_statistician_downloads_the_report_and_exports() {
         std::panic::resume_unwind(panic.into_panic());
     }
 }
+
+/// The investigator applies the protocol's decided dose with one click; the monitor then
+/// verifies the visit's CLASI field by field and locks it, each page checked by axe-core.
+#[tokio::test]
+async fn the_decision_is_applied_then_the_monitor_verifies_and_locks() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let (mut inv, _, week4) = crate::pages::two_visits(&app).await;
+    let visit = format!("/subjects/A-001/visits/{week4}");
+    // Clear at week 4: a complete response, after which the protocol tapers the dose.
+    let form = crate::pages::clasi_form("2025-02-17", &[]);
+    let saved = crate::pages::post_owned(&mut inv, &format!("{visit}/clasi"), &form).await;
+    assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
+    in_browser(app, move |s, app| async move {
+        s.open("/login").await;
+        s.log_in("inv_a").await;
+        s.open(&visit).await;
+        s.screenshot("apply-decision", "#decision").await;
+        s.find("form.apply button")
+            .await
+            .click()
+            .await
+            .expect("apply");
+        let dose = s.text("#dose").await;
+        assert!(dose.contains("since 2025-02-17"), "{dose}");
+        assert!(!s.page().await.contains("class=\"apply\""), "applied once");
+
+        s.submit("/logout").await;
+        s.log_in("monitor_a").await;
+        let subject = app.store.subject_by_code("A-001").await.expect("A-001");
+        let clasi = app
+            .store
+            .records_of::<store::ClasiAssessment>(subject.id)
+            .await
+            .expect("clasi")
+            .into_iter()
+            .find(|clasi| clasi.data.visit_id == week4)
+            .expect("week 4 CLASI")
+            .id;
+        let section = format!("#record-clasi-{clasi}");
+        s.open("/subjects/A-001").await;
+        s.find("a[href=\"/subjects/A-001/verification\"]")
+            .await
+            .click()
+            .await
+            .expect("open the verification page");
+        s.accessible(&axe()).await;
+        for field in ["nose_malar_erythema", "activity"] {
+            s.find(&format!("{section} input[value=\"{field}\"]"))
+                .await
+                .click()
+                .await
+                .expect("tick");
+        }
+        s.find(&format!("{section} button[value=\"fields\"]"))
+            .await
+            .click()
+            .await
+            .expect("verify");
+        let shown = s.text(&section).await;
+        assert_eq!(shown.matches("✓ by ").count(), 2, "{shown}");
+        s.find(&format!("{section} form.inline button"))
+            .await
+            .click()
+            .await
+            .expect("lock");
+        assert!(s.text(&section).await.contains("Locked by"));
+        s.accessible(&axe()).await;
+        s.screenshot("verification", &section).await;
+        s.client.close().await.expect("close the browser");
+    })
+    .await;
+}

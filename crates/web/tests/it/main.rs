@@ -10,5 +10,6 @@ mod login;
 mod pages;
 mod requests;
 mod support;
+mod verification;
 mod words;
 mod worklists;

@@ -97,7 +97,10 @@ fn after<'b>(body: &'b str, marker: &str) -> &'b str {
 }
 
 /// A CLASI grid posted as the page posts it: every item 0, except `items`.
-fn clasi_form<'a>(assessed_on: &'a str, items: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
+pub(crate) fn clasi_form<'a>(
+    assessed_on: &'a str,
+    items: &[(&'a str, &'a str)],
+) -> Vec<(String, String)> {
     let areas = [
         "scalp",
         "ears",
@@ -137,14 +140,14 @@ fn clasi_form<'a>(assessed_on: &'a str, items: &[(&'a str, &'a str)]) -> Vec<(St
     form
 }
 
-async fn post_owned(user: &mut User, path: &str, form: &[(String, String)]) -> Reply {
+pub(crate) async fn post_owned(user: &mut User, path: &str, form: &[(String, String)]) -> Reply {
     let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     user.post(path, &borrowed).await
 }
 
 /// Baseline and week 4 of subject A-001, with the dose running from enrolment: returns the
 /// investigator and the two visit ids.
-async fn two_visits(app: &App) -> (User, i64, i64) {
+pub(crate) async fn two_visits(app: &App) -> (User, i64, i64) {
     let mut inv = User::new(app, "inv_a").await;
     let subject = inv.get("/subjects/A-001").await;
     assert_eq!(subject.status, StatusCode::OK);

@@ -1,0 +1,525 @@
+//! Source data verification and locking, the monitor's page of one subject (issue 16): every
+//! record of the casebook with its fields in words; what is verified, by whom and when, and what
+//! a later change cleared; a tick per field or the whole record at once; the locks on forms and
+//! on the casebook. The rules are the store's (`store::verification`, `store::locks`): this page
+//! shows them and sends what the monitor chose.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use store::stream::{Casebook, Record};
+use store::{Lock, Locked, SourceVerification, Stored, Subject, Value};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::form::{self, Typed};
+use crate::pages::{history, layout, subject_for, words};
+use crate::policy::Action;
+use crate::session::Principal;
+use crate::study::{self, StudyProtocol};
+
+type Posted = Form<Vec<(String, String)>>;
+
+/// A refused form, shown again beside its record: the record's anchor and what was sent.
+struct Refused {
+    anchor: String,
+    typed: Typed,
+    /// The fields that were ticked.
+    ticked: Vec<String>,
+}
+
+/// The anchor of a record's section (`record-lab-12`); the casebook's is `casebook`.
+fn anchor(entity: &str, id: i64) -> String {
+    format!("record-{entity}-{id}")
+}
+
+/// The subject's casebook as the store keeps it: the subject record and every record of it.
+async fn casebook(state: &AppState, subject: &Subject) -> Result<Casebook, PageError> {
+    let mut reader = state.store.reader().await?;
+    reader
+        .casebooks(subject.id - 1, 1, false)
+        .await?
+        .into_iter()
+        .next()
+        .filter(|book| book.subject.id == subject.id)
+        .ok_or(PageError::NotFound)
+}
+
+/// The records a monitor verifies, in the order of the casebook: the subject, then each visit
+/// followed by what was taken at it, then the records of no visit.
+fn in_order(book: &Casebook) -> Vec<&Record> {
+    let live: Vec<&Record> = book
+        .records
+        .iter()
+        .filter(|record| !record.removed && record.entity.is_casebook_data())
+        .collect();
+    let visit_of = |record: &Record| record.get("visit_id").and_then(Value::as_int);
+    let mut out = vec![&book.subject];
+    for visit in live.iter().filter(|r| r.entity.name() == "visit") {
+        out.push(visit);
+        out.extend(live.iter().filter(|r| visit_of(r) == Some(visit.id)));
+    }
+    out.extend(
+        live.iter()
+            .filter(|r| r.entity.name() != "visit" && visit_of(r).is_none()),
+    );
+    out
+}
+
+/// A record as a monitor names it: its kind, the visit it was taken at and its first date.
+fn label(record: &Record, book: &Casebook) -> String {
+    let mut parts = vec![capitalised(&words().record(record.entity.name()))];
+    if record.entity.name() == "subject" {
+        parts.push(book.code().to_owned());
+    }
+    if let Some(name) = record.get("name").and_then(Value::as_text) {
+        parts.push(name.to_owned());
+    }
+    if let Some(term) = ["test", "term", "drug"]
+        .iter()
+        .find_map(|field| record.get(field).and_then(Value::as_text))
+    {
+        parts.push(term.to_owned());
+    }
+    let visit = record
+        .get("visit_id")
+        .and_then(Value::as_int)
+        .and_then(|id| {
+            book.records
+                .iter()
+                .find(|r| r.entity.name() == "visit" && r.id == id)
+        })
+        .and_then(|visit| visit.get("name").and_then(Value::as_text));
+    if let Some(visit) = visit {
+        parts.push(format!("at {visit}"));
+    }
+    let date = record
+        .entity
+        .fields()
+        .find_map(|field| match record.get(field.name) {
+            Some(Value::Date(date)) => Some(date.to_string()),
+            _ => None,
+        });
+    parts.extend(date);
+    parts.join(" · ")
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// "by Mona Monitor on 2026-12-06".
+fn by(name: &str, at: &str) -> String {
+    format!("by {name} on {}", at.get(..10).unwrap_or(at))
+}
+
+/// The locks that hold on `record` (a record lock), and on the casebook.
+fn lock_on<'a>(locks: &'a [Stored<Lock>], entity: Option<(&str, i64)>) -> Option<&'a Stored<Lock>> {
+    locks.iter().find(|lock| match (&lock.data.covers, entity) {
+        (Locked::Casebook, None) => true,
+        (Locked::Record { entity, record_id }, Some((e, id))) => entity == e && *record_id == id,
+        _ => false,
+    })
+}
+
+/// The anchor of the section showing what a lock covers.
+fn covered(covers: &Locked) -> String {
+    match covers {
+        Locked::Casebook => "casebook".to_owned(),
+        Locked::Record { entity, record_id } => anchor(entity, *record_id),
+    }
+}
+
+/// The page, with a refused form (if any) beside its record.
+async fn render(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    refused: Option<&Refused>,
+) -> Result<Markup, PageError> {
+    let book = casebook(state, subject).await?;
+    let verifications = state.store.verifications_of(subject.id).await?;
+    let locks = state.store.locks_of(subject.id).await?;
+    let protocol = study::protocol_of(&state.store).await?;
+    let code = &subject.data.code;
+    let may_lock = principal
+        .require(Action::Lock, Some(&subject.data.site))
+        .is_ok();
+    let records = in_order(&book);
+    let whole = |record: &Record| {
+        verifications.iter().find(|v| {
+            v.holds()
+                && v.field.is_none()
+                && v.entity == record.entity.name()
+                && v.record_id == record.id
+        })
+    };
+    let done = records
+        .iter()
+        .filter(|record| whole(record).is_some())
+        .count();
+    let casebook_lock = lock_on(&locks, None);
+    let ctx = Context {
+        code,
+        csrf: &principal.csrf_token,
+        verifications: &verifications,
+        locks: &locks,
+        may_lock,
+        casebook_locked: casebook_lock.is_some(),
+        protocol: &protocol,
+    };
+    let body = html! {
+        p.lead {
+            a href={ "/subjects/" (code) } { "Subject " (code) }
+            " · " (done) " of " (records.len()) " records verified as a whole"
+        }
+        p.hint {
+            "Tick the fields you compared with the source and verify them, or verify the whole record. "
+            "A later change clears the verification of what changed, with the change's reason."
+        }
+        section #casebook aria-labelledby="casebook-title" {
+            h2 #casebook-title { "Casebook lock" }
+            @let typed = refused.filter(|r| r.anchor == "casebook").map(|r| &r.typed);
+            @if let Some(typed) = typed { (typed.summary(&[])) }
+            (lock_controls(&ctx, None, casebook_lock, typed))
+        }
+        @for record in &records {
+            @let here = anchor(record.entity.name(), record.id);
+            @let refused = refused.filter(|r| r.anchor == here);
+            (one(&ctx, record, &label(record, &book), refused))
+        }
+    };
+    Ok(layout::page(
+        &format!("Source data verification · {code}"),
+        Some(principal),
+        body,
+    ))
+}
+
+/// What every record's section needs from the page.
+struct Context<'a> {
+    code: &'a str,
+    csrf: &'a str,
+    verifications: &'a [SourceVerification],
+    locks: &'a [Stored<Lock>],
+    may_lock: bool,
+    casebook_locked: bool,
+    protocol: &'a StudyProtocol,
+}
+
+/// The lock of the casebook (`record` none) or of one record, and the form that changes it.
+fn lock_controls(
+    ctx: &Context<'_>,
+    record: Option<(&str, i64)>,
+    lock: Option<&Stored<Lock>>,
+    typed: Option<&Typed>,
+) -> Markup {
+    let what = if record.is_some() { "form" } else { "casebook" };
+    let empty = Typed::default();
+    let typed = typed.unwrap_or(&empty);
+    let scope = record.map_or_else(|| "casebook".to_owned(), |(e, id)| anchor(e, id));
+    let reason_id = format!("{scope}-reason");
+    html! {
+        @match lock {
+            Some(lock) => {
+                p.locked { strong { "Locked" } " " (by(&lock.data.printed_name, &lock.data.locked_at)) ": no change is accepted until it is unlocked." }
+                @if ctx.may_lock {
+                    form.inline method="post" action={ "/subjects/" (ctx.code) "/locks/" (lock.id) "/unlock" } {
+                        (form::token(ctx.csrf))
+                        input type="hidden" name="version" value=(lock.version);
+                        div.field {
+                            label for=(reason_id) { "Why unlock" }
+                            input id=(reason_id) name="reason" type="text" value=(typed.get("reason"))
+                                aria-invalid=[typed.error("reason").map(|_| "true")]
+                                aria-describedby=[typed.error("reason").map(|_| format!("{reason_id}-error"))];
+                            @if let Some(message) = typed.error("reason") {
+                                p.error id={ (reason_id) "-error" } { (message) }
+                            }
+                        }
+                        button type="submit" { "Unlock the " (what) }
+                    }
+                }
+            }
+            None if record.is_some() && ctx.casebook_locked => {}
+            None => {
+                p { "Not locked." }
+                @if ctx.may_lock {
+                    form.inline method="post" action={ "/subjects/" (ctx.code) "/locks" } {
+                        (form::token(ctx.csrf))
+                        @match record {
+                            Some((entity, id)) => {
+                                input type="hidden" name="covers" value="record";
+                                input type="hidden" name="entity" value=(entity);
+                                input type="hidden" name="record_id" value=(id);
+                            }
+                            None => { input type="hidden" name="covers" value="casebook"; }
+                        }
+                        button type="submit" { "Lock the " (what) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One record: its verification, its lock, and its fields with a tick each.
+fn one(ctx: &Context<'_>, record: &Record, title: &str, refused: Option<&Refused>) -> Markup {
+    let entity = record.entity.name();
+    let here = anchor(entity, record.id);
+    let mine: Vec<&SourceVerification> = ctx
+        .verifications
+        .iter()
+        .filter(|v| v.entity == entity && v.record_id == record.id)
+        .collect();
+    let holding = |field: Option<&str>| {
+        mine.iter()
+            .find(|v| v.holds() && v.field.as_deref() == field)
+    };
+    let whole = holding(None);
+    let cleared = mine.iter().rev().find(|v| !v.holds() && v.field.is_none());
+    let lock = lock_on(ctx.locks, Some((entity, record.id)));
+    let typed = refused.map(|r| &r.typed);
+    let ticked = |field: &str| refused.is_some_and(|r| r.ticked.iter().any(|t| t == field));
+    let fields: Vec<&'static str> = record
+        .entity
+        .fields()
+        .filter(|field| field.refers_to.is_none())
+        .map(|field| field.name)
+        .collect();
+    let status = match (whole, cleared) {
+        (Some(_), _) => "verified",
+        (None, Some(_)) => "cleared",
+        (None, None) => "to-do",
+    };
+    html! {
+        section.record id=(here) data-verification=(status) aria-labelledby={ (here) "-title" } {
+            h2 id={ (here) "-title" } { (title) }
+            @if let Some(typed) = typed { (typed.summary(&[])) }
+            @match (whole, cleared) {
+                (Some(v), _) => p.verified { strong { "Verified as a whole" } " " (by(&v.printed_name, &v.verified_at)) "." },
+                (None, Some(v)) => p.cleared { strong { "Verification cleared" } ": " (v.cleared.as_deref().unwrap_or_default()) ". Verify it again." },
+                (None, None) => p { strong { "Not yet verified as a whole." } },
+            }
+            (lock_controls(ctx, Some((entity, record.id)), lock, typed))
+            form method="post" action={ "/subjects/" (ctx.code) "/verification" } {
+                (form::token(ctx.csrf))
+                input type="hidden" name="entity" value=(entity);
+                input type="hidden" name="record_id" value=(record.id);
+                input type="hidden" name="version" value=(record.version);
+                table.verify {
+                    thead { tr { th scope="col" { "Field" } th scope="col" { "Value" } th scope="col" { "Verified" } th scope="col" { "Query" } } }
+                    tbody {
+                        @for field in &fields {
+                            @let id = format!("{here}-{field}");
+                            tr {
+                                th scope="row" { label for=(id) { (capitalised(&words().field(field))) } }
+                                td { (history::shown(Some(field), record.get(field).map(Value::canonical).as_deref(), ctx.protocol)) }
+                                td {
+                                    @match (whole, holding(Some(field))) {
+                                        (_, Some(v)) => { "✓ " (by(&v.printed_name, &v.verified_at)) }
+                                        (Some(_), None) => { "✓ with the record" }
+                                        (None, None) => {
+                                            input type="checkbox" id=(id) name="field" value=(field) checked[ticked(field)];
+                                        }
+                                    }
+                                }
+                                td { a href={ "/subjects/" (ctx.code) "?target=" (entity) ":" (record.id) "&field=" (field) "#queries" } { "Ask" } }
+                            }
+                        }
+                    }
+                }
+                @if whole.is_none() {
+                    div.actions {
+                        button type="submit" name="scope" value="fields" { "Verify the ticked fields" }
+                        button type="submit" name="scope" value="record" { "Verify the whole record" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+) -> Result<Markup, PageError> {
+    let subject = subject_for(&state, &principal, &code, Action::VerifySource).await?;
+    render(&state, &principal, &subject, None).await
+}
+
+/// The refused form's page (422), or the page at the record when saved.
+async fn answer(
+    state: &AppState,
+    principal: &Principal,
+    subject: &Subject,
+    refused: Refused,
+) -> Result<Response, PageError> {
+    if refused.typed.has_errors() {
+        let page = render(state, principal, subject, Some(&refused)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let code = &subject.data.code;
+    let anchor = &refused.anchor;
+    Ok(Redirect::to(&format!("/subjects/{code}/verification#{anchor}")).into_response())
+}
+
+/// Verifies the ticked fields, or the whole record.
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let ticked: Vec<String> = pairs
+        .iter()
+        .filter(|(name, _)| name == "field")
+        .map(|(_, value)| value.clone())
+        .collect();
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::VerifySource).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    let entity = typed.get("entity").to_owned();
+    let record_id = typed.get("record_id").parse::<i64>();
+    let version = typed.get("version").parse::<i64>();
+    let whole = typed.get("scope") == "record";
+    let fields = if whole { Vec::new() } else { ticked.clone() };
+    match (record_id, version) {
+        (Ok(record_id), Ok(version)) if whole || !fields.is_empty() => {
+            if let Err(error) = state
+                .store
+                .verify_source(
+                    &principal.actor,
+                    subject.id,
+                    &entity,
+                    record_id,
+                    version,
+                    &fields,
+                )
+                .await
+            {
+                typed.refused(error)?;
+            }
+            let anchor = anchor(&entity, record_id);
+            answer(
+                &state,
+                &principal,
+                &subject,
+                Refused {
+                    anchor,
+                    typed,
+                    ticked,
+                },
+            )
+            .await
+        }
+        (Ok(record_id), Ok(_)) => {
+            typed.fail(
+                "field",
+                "Tick the fields you compared with the source, or verify the whole record.",
+            );
+            let anchor = anchor(&entity, record_id);
+            answer(
+                &state,
+                &principal,
+                &subject,
+                Refused {
+                    anchor,
+                    typed,
+                    ticked,
+                },
+            )
+            .await
+        }
+        _ => Err(PageError::Refused(
+            "the form names no record; reload the page".to_owned(),
+        )),
+    }
+}
+
+/// Locks a form (`entity`, `record_id`) or, with neither, the casebook.
+pub(crate) async fn lock(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::Lock).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    let covers = match (typed.get("covers"), typed.get("record_id").parse::<i64>()) {
+        ("casebook", _) => Locked::Casebook,
+        ("record", Ok(record_id)) => Locked::Record {
+            entity: typed.get("entity").to_owned(),
+            record_id,
+        },
+        _ => {
+            return Err(PageError::Refused(
+                "the form names nothing to lock; reload the page".to_owned(),
+            ));
+        }
+    };
+    let anchor = covered(&covers);
+    if let Err(error) = state.store.lock(&principal.actor, subject.id, covers).await {
+        typed.refused(error)?;
+    }
+    answer(
+        &state,
+        &principal,
+        &subject,
+        Refused {
+            anchor,
+            typed,
+            ticked: Vec::new(),
+        },
+    )
+    .await
+}
+
+/// Unlocks lock `id`, with the reason typed.
+pub(crate) async fn unlock(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, id)): Path<(String, i64)>,
+    Form(pairs): Posted,
+) -> Result<Response, PageError> {
+    let mut typed = Typed::posted(pairs);
+    let subject = subject_for(&state, &principal, &code, Action::Lock).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    let lock = state
+        .store
+        .locks_of(subject.id)
+        .await?
+        .into_iter()
+        .find(|lock| lock.id == id)
+        .ok_or(PageError::NotFound)?;
+    let version = typed.get("version").parse::<i64>().unwrap_or(lock.version);
+    let reason = typed.get("reason").to_owned();
+    if let Err(error) = state
+        .store
+        .unlock(&principal.actor, id, version, &reason)
+        .await
+    {
+        typed.refused(error)?;
+    }
+    let anchor = covered(&lock.data.covers);
+    answer(
+        &state,
+        &principal,
+        &subject,
+        Refused {
+            anchor,
+            typed,
+            ticked: Vec::new(),
+        },
+    )
+    .await
+}
