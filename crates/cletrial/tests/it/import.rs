@@ -26,6 +26,7 @@ both_backends!(
     enrolment_by_import_needs_an_eligible_checklist_or_a_waiver,
     a_row_marks_its_result_entered_in_error,
     free_text_with_a_control_character_is_refused,
+    a_locked_casebook_refuses_the_import,
 );
 
 fn example(name: &str) -> PathBuf {
@@ -346,6 +347,64 @@ fn a_changed_value_is_an_audited_change(backend: Backend) {
             &"neutrophils".into(),
         )
     );
+}
+
+/// A locked casebook refuses an import's change as it refuses the page's and the API's: the
+/// same store command, the same words, and nothing written.
+fn a_locked_casebook_refuses_the_import(backend: Backend) {
+    const MONA_PASSWORD: &str = "quiet river lantern";
+    let cli = Cli::with_examples(backend);
+    cli.import(&example("labs.csv"), &example("labs.toml"))
+        .ok_json();
+    let add = [
+        "user",
+        "add",
+        "--as",
+        "admin",
+        "--login",
+        "mona",
+        "--name",
+        "Mona Monitor",
+    ];
+    let env = [
+        ("CLETRIAL_PASSWORD", crate::store::ADMIN_PASSWORD),
+        ("CLETRIAL_NEW_PASSWORD", MONA_PASSWORD),
+    ];
+    cli.run(&add, &env).ok_json();
+    let grant = [
+        "user", "grant", "--as", "admin", "--login", "mona", "--site", "S01", "--role", "monitor",
+    ];
+    cli.run(&grant, crate::store::AS_ADMIN).ok_json();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = ::store::Store::open(cli.db.url()).await.expect("opens");
+        let password = ::store::Password::new(MONA_PASSWORD).expect("password");
+        let mona = store.authenticate("mona", &password).await.expect("mona");
+        let subject = store.subject_by_code("S01-001").await.expect("S01-001");
+        store
+            .lock(&mona, subject.id, ::store::Locked::Casebook)
+            .await
+            .expect("locked");
+        store.close().await;
+    });
+    let before = cli.events();
+    let original = std::fs::read_to_string(example("labs.csv")).expect("example");
+    let corrected = original.replace(",1,1.4,", ",1,1.6,");
+    let run = cli.import(
+        &cli.write("corrected.csv", &corrected),
+        &example("labs.toml"),
+    );
+    assert_eq!(run.status, 1, "{run:?}");
+    let report = run.json();
+    let reason = report["rejected"][0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("the subject's casebook was locked by Mona Monitor"),
+        "{report:#}"
+    );
+    assert_eq!(cli.events(), before, "nothing was written");
 }
 
 /// An imported subject is enrolled only as on the page and the API: its checklist (from its
