@@ -85,6 +85,11 @@ fn test(extra: &[String]) -> Result<(), String> {
     let root = project_root();
     ensure_peer_venv(&root.join("target/peers-venv"))?;
     ensure_axe(&root.join("target/axe"))?;
+    // Every locked crate, for every platform: the architecture test reads `cargo metadata`
+    // offline, and the metadata describes them all (a build fetches only the host's).
+    run(Command::new(cargo())
+        .current_dir(&root)
+        .args(["fetch", "--locked"]))?;
     let mut command = Command::new(cargo());
     command.current_dir(&root);
     if has_nextest() {
