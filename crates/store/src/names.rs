@@ -21,32 +21,8 @@ pub struct NamedEvent {
     pub site: Option<String>,
     /// The subject's pseudonymous study id.
     pub subject: Option<String>,
-    /// A short label of the record the event changed (see [`label_field`]).
+    /// A short label of the record the event changed (see [`schema::Kind::label`]).
     pub record: Option<String>,
-}
-
-/// The field that labels a record of each kind for people reading the trail; kinds without one
-/// are shown by id only.
-fn label_field(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "study" | "site" | "subject" => "code",
-        "user" => "login",
-        "grant" => "role",
-        "visit" => "name",
-        "signature" => "meaning",
-        "clasi" | "sledai" => "assessed_on",
-        "lab" => "test",
-        "dose" => "drug",
-        "adverse_event" | "history" => "term",
-        "decision" => "action",
-        "eligibility" => "evaluated_on",
-        "disposition" => "status",
-        "deviation" => "category",
-        "conmed" => "medication",
-        "nerve_conduction" => "nerve",
-        "download" => "file_name",
-        _ => return None,
-    })
 }
 
 /// Labels looked up once per record.
@@ -104,10 +80,12 @@ impl Store {
                 Some(id) => labels.of(&mut tx, &SUBJECT, "code", id).await?,
                 None => None,
             };
-            let record = match (schema::kind(&event.entity), label_field(&event.entity)) {
-                (Some(kind), Some(field)) => {
-                    labels.of(&mut tx, kind, field, event.entity_id).await?
-                }
+            let record = match schema::kind(&event.entity) {
+                Some(
+                    kind @ schema::Kind {
+                        label: Some(field), ..
+                    },
+                ) => labels.of(&mut tx, kind, field, event.entity_id).await?,
                 _ => None,
             };
             named.push(NamedEvent {
@@ -118,22 +96,5 @@ impl Store {
             });
         }
         Ok(named)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every label names a field its kind has.
-    #[test]
-    fn labels_name_real_fields() {
-        for kind in schema::KINDS {
-            if let Some(field) = label_field(kind.name) {
-                assert!(kind.field(field).is_some(), "{}.{field}", kind.name);
-            }
-        }
-        assert_eq!(label_field("subject"), Some("code"));
-        assert_eq!(label_field("no such kind"), None);
     }
 }

@@ -12,6 +12,7 @@ use crate::changed::after_change;
 use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
+use crate::group::BoxFuture;
 use crate::schema::{Kind, SUBJECT, VISIT, VISIT_RECORDS};
 use crate::subjects::{Subject, entry_in};
 use crate::writer::{self, Changes, Reason, Row, Writer};
@@ -570,20 +571,39 @@ pub(crate) async fn recheck_subject_records(
             .check(subject, today)
             .map_err(|error| no_longer_valid(&VISIT, id, error))?;
     }
-    recheck::<crate::clasi::ClasiAssessment>(tx, subject, today).await?;
-    recheck::<crate::sledai::SledaiAssessment>(tx, subject, today).await?;
-    recheck::<crate::labs::LabResult>(tx, subject, today).await?;
-    recheck::<crate::doses::DosePeriod>(tx, subject, today).await?;
-    recheck::<crate::adverse_events::AdverseEvent>(tx, subject, today).await?;
-    recheck::<crate::decisions::ProtocolDecision>(tx, subject, today).await?;
-    recheck::<crate::decisions::EligibilityRecord>(tx, subject, today).await?;
-    recheck::<crate::course::Disposition>(tx, subject, today).await?;
-    recheck::<crate::course::ProtocolDeviation>(tx, subject, today).await?;
-    recheck::<crate::course::ProtocolEvent>(tx, subject, today).await?;
-    recheck::<crate::history::MedicalHistory>(tx, subject, today).await?;
-    recheck::<crate::history::ConcomitantMedication>(tx, subject, today).await?;
-    recheck::<crate::nerve_conduction::NerveConduction>(tx, subject, today).await?;
-    recheck::<crate::nerve_conduction::NerveConductionStudy>(tx, subject, today).await
+    for (_, recheck) in rechecks() {
+        recheck(tx, subject, today).await?;
+    }
+    Ok(())
+}
+
+/// Checks the live records of one kind against a changed subject.
+type Recheck = for<'a> fn(&'a mut Tx, &'a Subject, Date) -> BoxFuture<'a, Result<(), StoreError>>;
+
+/// Every kind of record of a casebook but the visit (checked above), with its check; a test
+/// holds it to `CASEBOOK_RECORDS`, so a new kind cannot be left unchecked.
+fn rechecks() -> [(&'static Kind, Recheck); 14] {
+    fn entry<T: SubjectRecord>() -> (&'static Kind, Recheck) {
+        (T::kind(), |tx, subject, today| {
+            Box::pin(recheck::<T>(tx, subject, today))
+        })
+    }
+    [
+        entry::<crate::clasi::ClasiAssessment>(),
+        entry::<crate::sledai::SledaiAssessment>(),
+        entry::<crate::labs::LabResult>(),
+        entry::<crate::doses::DosePeriod>(),
+        entry::<crate::adverse_events::AdverseEvent>(),
+        entry::<crate::decisions::ProtocolDecision>(),
+        entry::<crate::decisions::EligibilityRecord>(),
+        entry::<crate::course::Disposition>(),
+        entry::<crate::course::ProtocolDeviation>(),
+        entry::<crate::course::ProtocolEvent>(),
+        entry::<crate::history::MedicalHistory>(),
+        entry::<crate::history::ConcomitantMedication>(),
+        entry::<crate::nerve_conduction::NerveConduction>(),
+        entry::<crate::nerve_conduction::NerveConductionStudy>(),
+    ]
 }
 
 async fn recheck<T: SubjectRecord>(
@@ -627,4 +647,27 @@ async fn live_rows_of(
         .into_iter()
         .map(|values| writer::row_from(kind, values))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change of the subject rechecks every kind of its casebook: the visits, then each kind
+    /// of `rechecks`.
+    #[test]
+    fn every_kind_of_the_casebook_is_rechecked() {
+        let rechecked: Vec<&str> = std::iter::once(VISIT.name)
+            .chain(rechecks().iter().map(|(kind, _)| kind.name))
+            .collect();
+        let casebook: Vec<&str> = crate::schema::CASEBOOK_RECORDS
+            .iter()
+            .map(|kind| kind.name)
+            .collect();
+        let mut sorted = rechecked.clone();
+        sorted.sort_unstable();
+        let mut expected = casebook.clone();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected);
+    }
 }

@@ -11,6 +11,9 @@ pub struct Kind {
     pub name: &'static str,
     /// The projection table.
     pub table: &'static str,
+    /// The field that names a record of this kind for people reading the trail (a visit's
+    /// name, a lab's test); kinds without one are shown by id only.
+    pub label: Option<&'static str>,
     pub fields: &'static [Field],
     pub scope: Scope,
 }
@@ -119,6 +122,7 @@ const fn optional_reference(name: &'static str, kind: &'static Kind) -> Field {
 pub static STUDY: Kind = Kind {
     name: "study",
     table: "study",
+    label: Some("code"),
     fields: &[
         text("code", true),
         text("title", true),
@@ -132,6 +136,7 @@ pub static STUDY: Kind = Kind {
 pub static SITE: Kind = Kind {
     name: "site",
     table: "site",
+    label: Some("code"),
     fields: &[text("code", true), text("name", true)],
     scope: Scope::OwnSite,
 };
@@ -142,6 +147,7 @@ pub static SITE: Kind = Kind {
 pub static USER: Kind = Kind {
     name: "user",
     table: "app_user",
+    label: Some("login"),
     fields: &[
         text("login", true),
         text("printed_name", true),
@@ -159,6 +165,7 @@ pub static USER: Kind = Kind {
 pub static GRANT: Kind = Kind {
     name: "grant",
     table: "role_grant",
+    label: Some("role"),
     fields: &[
         reference("user_id", &USER),
         reference("site_id", &SITE),
@@ -170,6 +177,7 @@ pub static GRANT: Kind = Kind {
 pub static SUBJECT: Kind = Kind {
     name: "subject",
     table: "subject",
+    label: Some("code"),
     fields: &[
         reference("site_id", &SITE),
         text("code", true),
@@ -189,6 +197,7 @@ pub static SUBJECT: Kind = Kind {
 pub static VISIT: Kind = Kind {
     name: "visit",
     table: "visit",
+    label: Some("name"),
     fields: &[
         reference("subject_id", &SUBJECT),
         text("name", true),
@@ -204,6 +213,7 @@ pub static VISIT: Kind = Kind {
 pub static SIGNATURE: Kind = Kind {
     name: "signature",
     table: "signature",
+    label: Some("meaning"),
     fields: &[
         reference("subject_id", &SUBJECT),
         optional_reference("visit_id", &VISIT),
@@ -251,6 +261,7 @@ macro_rules! clasi_fields {
 pub static CLASI: Kind = Kind {
     name: "clasi",
     table: "clasi",
+    label: Some("assessed_on"),
     fields: clasi_fields!(
         "ears",
         "nose_malar",
@@ -273,6 +284,7 @@ pub static CLASI: Kind = Kind {
 pub static LAB: Kind = Kind {
     name: "lab",
     table: "lab_result",
+    label: Some("test"),
     fields: &[
         reference("subject_id", &SUBJECT),
         optional_reference("visit_id", &VISIT),
@@ -291,6 +303,7 @@ pub static LAB: Kind = Kind {
 pub static DOSE: Kind = Kind {
     name: "dose",
     table: "dose_period",
+    label: Some("drug"),
     fields: &[
         reference("subject_id", &SUBJECT),
         text("drug", true),
@@ -311,6 +324,7 @@ pub static DOSE: Kind = Kind {
 pub static ADVERSE_EVENT: Kind = Kind {
     name: "adverse_event",
     table: "adverse_event",
+    label: Some("term"),
     fields: &[
         reference("subject_id", &SUBJECT),
         text("term", true),
@@ -332,6 +346,7 @@ pub static ADVERSE_EVENT: Kind = Kind {
 pub static SLEDAI: Kind = Kind {
     name: "sledai",
     table: "sledai",
+    label: Some("assessed_on"),
     fields: &[
         reference("subject_id", &SUBJECT),
         optional_reference("visit_id", &VISIT),
@@ -371,6 +386,7 @@ pub static SLEDAI: Kind = Kind {
 pub static DECISION: Kind = Kind {
     name: "decision",
     table: "protocol_decision",
+    label: Some("action"),
     fields: &[
         reference("subject_id", &SUBJECT),
         date("decided_on", true),
@@ -395,6 +411,7 @@ pub static DECISION: Kind = Kind {
 pub static ELIGIBILITY: Kind = Kind {
     name: "eligibility",
     table: "eligibility_result",
+    label: Some("evaluated_on"),
     fields: &[
         reference("subject_id", &SUBJECT),
         date("evaluated_on", true),
@@ -415,6 +432,7 @@ pub static ELIGIBILITY: Kind = Kind {
 pub static DISPOSITION: Kind = Kind {
     name: "disposition",
     table: "disposition",
+    label: Some("status"),
     fields: &[
         reference("subject_id", &SUBJECT),
         text("status", true),
@@ -429,6 +447,7 @@ pub static DISPOSITION: Kind = Kind {
 pub static PROTOCOL_EVENT: Kind = Kind {
     name: "protocol_event",
     table: "protocol_event",
+    label: None,
     fields: &[
         reference("subject_id", &SUBJECT),
         date("occurred_on", true),
@@ -441,6 +460,7 @@ pub static PROTOCOL_EVENT: Kind = Kind {
 pub static DEVIATION: Kind = Kind {
     name: "deviation",
     table: "protocol_deviation",
+    label: Some("category"),
     fields: &[
         reference("subject_id", &SUBJECT),
         date("occurred_on", true),
@@ -454,6 +474,7 @@ pub static DEVIATION: Kind = Kind {
 pub static CONMED: Kind = Kind {
     name: "conmed",
     table: "concomitant_medication",
+    label: Some("medication"),
     fields: &[
         reference("subject_id", &SUBJECT),
         // The drug's code (CMDECOD) and the medication as written (CMTRT).
@@ -477,6 +498,7 @@ pub static CONMED: Kind = Kind {
 pub static HISTORY: Kind = Kind {
     name: "history",
     table: "medical_history",
+    label: Some("term"),
     fields: &[
         reference("subject_id", &SUBJECT),
         text("term", true),
@@ -491,6 +513,7 @@ pub static HISTORY: Kind = Kind {
 pub static NERVE_CONDUCTION: Kind = Kind {
     name: "nerve_conduction",
     table: "nerve_conduction",
+    label: Some("nerve"),
     fields: &[
         reference("subject_id", &SUBJECT),
         optional_reference("visit_id", &VISIT),
@@ -514,6 +537,7 @@ pub static NERVE_CONDUCTION: Kind = Kind {
 pub static NERVE_CONDUCTION_STUDY: Kind = Kind {
     name: "nerve_conduction_study",
     table: "nerve_conduction_study",
+    label: None,
     fields: &[
         reference("subject_id", &SUBJECT),
         optional_reference("visit_id", &VISIT),
@@ -528,6 +552,7 @@ pub static NERVE_CONDUCTION_STUDY: Kind = Kind {
 pub static QUERY: Kind = Kind {
     name: "query",
     table: "data_query",
+    label: None,
     fields: &[
         reference("subject_id", &SUBJECT),
         text("entity", true),
@@ -544,6 +569,7 @@ pub static QUERY: Kind = Kind {
 pub static API_TOKEN: Kind = Kind {
     name: "api_token",
     table: "api_token",
+    label: None,
     fields: &[
         reference("user_id", &USER),
         text("label", true),
@@ -559,6 +585,7 @@ pub static API_TOKEN: Kind = Kind {
 pub static DOWNLOAD: Kind = Kind {
     name: "download",
     table: "download",
+    label: Some("file_name"),
     fields: &[
         reference("user_id", &USER),
         text("what", true),
@@ -574,6 +601,7 @@ pub static DOWNLOAD: Kind = Kind {
 pub static VERIFICATION: Kind = Kind {
     name: "verification",
     table: "source_verification",
+    label: None,
     fields: &[
         reference("subject_id", &SUBJECT),
         text("entity", true),
@@ -597,6 +625,7 @@ pub static VERIFICATION: Kind = Kind {
 pub static LOCK: Kind = Kind {
     name: "lock",
     table: "record_lock",
+    label: None,
     fields: &[
         reference("subject_id", &SUBJECT),
         text("entity", false),
@@ -697,5 +726,16 @@ mod tests {
             }
         }
         assert!(LAB.field("value").is_some_and(|field| field.missing));
+    }
+
+    /// A label that is no field of its kind would name every record by id only, silently.
+    #[test]
+    fn labels_are_fields_of_their_kind() {
+        for kind in KINDS {
+            if let Some(label) = kind.label {
+                assert!(kind.field(label).is_some(), "{}.{label}", kind.name);
+            }
+        }
+        assert_eq!(SUBJECT.label, Some("code"));
     }
 }
