@@ -187,15 +187,22 @@ pub enum AuditCommand {
     /// Recompute the hash chain and rebuild the current state from the events; exit 0 when
     /// everything agrees, 1 naming the first bad event or row. Prints the head (`SEQ:HASH`, the
     /// last event and its hash): write it down outside the database, and give it back with
-    /// --expect-head later to find a trail cut off or rewritten since. The record is opened
-    /// read-only and left as it was; what is not a study record is refused (exit 2).
+    /// --expect-head later to find a trail cut off or rewritten since, or with --from to verify
+    /// only what was appended since (the events after it, and every record they touched, replayed
+    /// from its whole history: the work grows with what was appended, not with the trail). The
+    /// record is opened read-only and left as it was; what is not a study record is refused
+    /// (exit 2).
     #[command(after_help = examples!("cletrial audit verify --db cletrial-demo.db"))]
     Verify {
         #[command(flatten)]
         db: DbArg,
         /// A head written down earlier (SEQ:HASH); fail unless the chain still passes through it.
-        #[arg(long, value_name = "SEQ:HASH")]
+        #[arg(long, value_name = "SEQ:HASH", conflicts_with = "from")]
         expect_head: Option<String>,
+        /// A head a full verification gave earlier (SEQ:HASH): verify only what was appended
+        /// after it, and fail unless the chain still passes through it.
+        #[arg(long, value_name = "SEQ:HASH")]
+        from: Option<String>,
     },
     /// Print the audit trail, oldest first, streamed. The stored columns are all there, so the
     /// hash chain can be recomputed from the output; beside the ids come the site's code, the
@@ -585,15 +592,22 @@ pub fn site(command: SiteCommand) -> CmdResult {
 
 pub fn audit(command: AuditCommand) -> CmdResult {
     match command {
-        AuditCommand::Verify { db, expect_head } => block_on(async move {
-            let expected = expect_head
-                .as_deref()
-                .map(|text| Head::parse(text).map_err(CliError::from))
-                .transpose()?;
+        AuditCommand::Verify {
+            db,
+            expect_head,
+            from,
+        } => block_on(async move {
+            let head = |text: Option<String>| {
+                text.as_deref()
+                    .map(|text| Head::parse(text).map_err(CliError::from))
+                    .transpose()
+            };
+            let (expected, from) = (head(expect_head)?, head(from)?);
             let store = open_to_read(&db).await?;
-            let verification = match &expected {
-                Some(head) => store.verify_with_head(head).await,
-                None => store.verify().await,
+            let verification = match (&expected, &from) {
+                (_, Some(from)) => store.verify_since(from).await,
+                (Some(head), None) => store.verify_with_head(head).await,
+                (None, None) => store.verify().await,
             };
             store.close().await;
             let verification = verification?;

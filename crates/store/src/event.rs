@@ -208,6 +208,24 @@ pub(crate) async fn insert(tx: &mut Tx, events: &[Event]) -> Result<(), StoreErr
 }
 
 /// Events with `seq > after`, in order, at most `limit`.
+/// Every event of one record, oldest first (the trail's index on entity and id).
+pub(crate) async fn of_record(
+    tx: &mut Tx,
+    entity: &str,
+    id: i64,
+) -> Result<Vec<Event>, StoreError> {
+    let rows = tx
+        .fetch(
+            &format!(
+                "SELECT {COLUMNS} FROM audit_event WHERE entity = $1 AND entity_id = $2 ORDER BY seq"
+            ),
+            &[entity.into(), id.into()],
+            TYPES,
+        )
+        .await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
 pub(crate) async fn page(
     tx: &mut Tx,
     after: i64,

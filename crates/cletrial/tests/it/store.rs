@@ -330,6 +330,25 @@ fn the_head_is_printed_and_checked_and_the_log_names_things(backend: Backend) {
     );
     cli.run(&["audit", "verify", "--expect-head", "12:abc"], &[])
         .input_error("head");
+    // From a head written down earlier: only what was appended since is verified.
+    let site = [
+        "site", "add", "--as", "admin", "--code", "S02", "--name", "Second",
+    ];
+    cli.run(&site, AS_ADMIN).ok_json();
+    let since = cli
+        .run(&["audit", "verify", "--from", &head], &[])
+        .ok_json();
+    let full = cli.run(&["audit", "verify"], &[]).ok_json();
+    assert_eq!(
+        (since["ok"].clone(), since["head"].clone()),
+        (true.into(), full["head"].clone())
+    );
+    assert_eq!(since["rows"], 1, "the new site only: {since}");
+    let cut = cli.run(&["audit", "verify", "--from", &ahead], &[]);
+    assert_eq!(cut.status, 1, "{cut:?}");
+    assert!(cut.stderr.contains("cut off"), "{}", cut.stderr);
+    let both = ["audit", "verify", "--from", &head, "--expect-head", &head];
+    assert_eq!(cli.run(&both, &[]).status, 2, "one or the other");
 
     // The log names the site by code and users by login, in JSON and in CSV.
     let log = cli.run(&["audit", "log"], &[]).ok_json();

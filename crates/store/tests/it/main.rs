@@ -35,6 +35,7 @@ mod engine;
 mod enrolment;
 mod free_text;
 mod group;
+mod incremental;
 mod migration;
 mod missing;
 mod people;
