@@ -208,18 +208,21 @@ pub(crate) async fn insert(tx: &mut Tx, events: &[Event]) -> Result<(), StoreErr
 }
 
 /// Events with `seq > after`, in order, at most `limit`.
-/// Every event of one record, oldest first (the trail's index on entity and id).
-pub(crate) async fn of_record(
+/// Every event of the records of `entity` with ids in `(after, last]`, by record and in order
+/// (the trail's index on entity and id).
+pub(crate) async fn of_records(
     tx: &mut Tx,
     entity: &str,
-    id: i64,
+    after: i64,
+    last: i64,
 ) -> Result<Vec<Event>, StoreError> {
     let rows = tx
         .fetch(
             &format!(
-                "SELECT {COLUMNS} FROM audit_event WHERE entity = $1 AND entity_id = $2 ORDER BY seq"
+                "SELECT {COLUMNS} FROM audit_event WHERE entity = $1 AND entity_id > $2 \
+                 AND entity_id <= $3 ORDER BY entity_id, seq"
             ),
-            &[entity.into(), id.into()],
+            &[entity.into(), after.into(), last.into()],
             TYPES,
         )
         .await?;

@@ -182,9 +182,11 @@ impl Store {
             }
             for event in page {
                 let kind = schema::kind(&event.entity);
-                let linked = check_link(&event, last_seq, &last_hash, &last_time).and_then(|()| {
-                    kind.ok_or_else(|| format!("unknown entity '{}'", event.entity))
-                });
+                let hash_ok = event.compute_hash() == event.hash;
+                let linked = check_link(&event, hash_ok, last_seq, &last_hash, &last_time)
+                    .and_then(|()| {
+                        kind.ok_or_else(|| format!("unknown entity '{}'", event.entity))
+                    });
                 match linked {
                     Ok(kind) => touched.insert((kind.name, event.entity_id)),
                     Err(message) => {
@@ -227,8 +229,184 @@ async fn check_record(
     kind: &'static Kind,
     id: i64,
 ) -> Result<Option<Problem>, StoreError> {
+    let live = stored_rows(tx, kind, id - 1, 1).await?;
+    let live = live.into_iter().filter(|(row, _)| *row == id).collect();
+    replayed_and_compared(tx, kind, (id - 1, id), &live).await
+}
+
+/// The whole record in one snapshot, in bounded memory: the chain in order (hashes computed on
+/// both cores a page at a time), then each table against the replay of its records' events, a
+/// page of records at a time. Only the users are rebuilt whole (for the password hashes).
+pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
+    let chain = check_chain(tx).await?;
+    let failed = |rows: usize, problem: Problem| Verification {
+        events: chain.last_seq,
+        rows,
+        head_hash: chain.last_hash.clone(),
+        problem: Some(problem),
+    };
+    if let Some(problem) = chain.problem.clone() {
+        return Ok(failed(0, problem));
+    }
+    // A deleted last event leaves no gap; the tables then still show its effect, which the
+    // comparison names.
+    let mut rows = 0;
+    for kind in KINDS {
+        if let Some(problem) = check_table(tx, kind, &mut rows).await? {
+            return Ok(failed(rows, problem));
+        }
+    }
+    let problem = check_credentials(tx, &chain.users, &chain.credential_set).await?;
+    Ok(Verification {
+        events: chain.last_seq,
+        rows,
+        head_hash: chain.last_hash,
+        problem,
+    })
+}
+
+/// What the pass over the chain found.
+struct Chain {
+    last_seq: i64,
+    last_hash: String,
+    /// The users, replayed (the only table rebuilt whole: the password hashes are checked
+    /// against them).
+    users: BTreeMap<i64, Row>,
+    /// Per user, the event that last set the password's fingerprint.
+    credential_set: BTreeMap<i64, i64>,
+    problem: Option<Problem>,
+}
+
+/// Every event in order: linked to the one before, matching its hash, of a kind and action the
+/// writer makes.
+async fn check_chain(tx: &mut Tx) -> Result<Chain, StoreError> {
+    let mut chain = Chain {
+        last_seq: 0,
+        last_hash: GENESIS_HASH.to_owned(),
+        users: BTreeMap::new(),
+        credential_set: BTreeMap::new(),
+        problem: None,
+    };
+    let mut users: Projections = BTreeMap::from([(schema::USER.name, BTreeMap::new())]);
+    let mut last_time = String::new();
+    loop {
+        let page = event::page(
+            tx,
+            chain.last_seq,
+            PAGE,
+            None,
+            &crate::EventFilter::default(),
+        )
+        .await?;
+        if page.is_empty() {
+            break;
+        }
+        let hashed = hashes_match(&page);
+        for (event, hash_ok) in page.into_iter().zip(hashed) {
+            let checked = check_link(
+                &event,
+                hash_ok,
+                chain.last_seq,
+                &chain.last_hash,
+                &last_time,
+            )
+            .and_then(|()| known(&event))
+            .and_then(|kind| {
+                if std::ptr::eq(kind, &schema::USER) {
+                    replay(&mut users, &event)
+                } else {
+                    Ok(())
+                }
+            });
+            if let Err(message) = checked {
+                chain.problem = Some(Problem {
+                    place: format!("event {}", event.seq),
+                    message,
+                });
+                return Ok(chain);
+            }
+            if event.entity == schema::USER.name && event.field.as_deref() == Some(CREDENTIAL_FIELD)
+            {
+                chain.credential_set.insert(event.entity_id, event.seq);
+            }
+            chain.last_seq = event.seq;
+            last_time = event.recorded_at;
+            chain.last_hash = event.hash;
+        }
+    }
+    chain.users = users.remove(schema::USER.name).unwrap_or_default();
+    Ok(chain)
+}
+
+/// Whether each event's content matches its hash, computed on two threads (hashing is most of
+/// the chain's work).
+fn hashes_match(page: &[Event]) -> Vec<bool> {
+    let check = |events: &[Event]| -> Vec<bool> {
+        events
+            .iter()
+            .map(|event| event.compute_hash() == event.hash)
+            .collect()
+    };
+    let (first, second) = page.split_at(page.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| check(second));
+        let mut matched = check(first);
+        // A panic while hashing would be a bug; the page then counts as unmatched, never as good.
+        matched.extend(other.join().unwrap_or_else(|_| vec![false; second.len()]));
+        matched
+    })
+}
+
+/// The kind of an event's record, when it is one the writer makes and its action is known.
+fn known(event: &Event) -> Result<&'static Kind, String> {
+    Action::parse(&event.action).ok_or_else(|| format!("unknown action '{}'", event.action))?;
+    schema::kind(&event.entity).ok_or_else(|| format!("unknown entity '{}'", event.entity))
+}
+
+/// Compares `kind`'s table with the replay of its records' events, a page of records at a time;
+/// adds the rows compared to `rows`.
+async fn check_table(
+    tx: &mut Tx,
+    kind: &'static Kind,
+    rows: &mut usize,
+) -> Result<Option<Problem>, StoreError> {
+    let mut after = 0;
+    loop {
+        let live = match stored_rows(tx, kind, after, PAGE).await {
+            Ok(live) => live,
+            Err(error) => {
+                return Ok(Some(Problem {
+                    place: kind.table.to_owned(),
+                    message: format!("a value cannot be read: {error}"),
+                }));
+            }
+        };
+        // The last page also takes the events of records past the table's last row.
+        let last = match live.keys().next_back() {
+            Some(last) if live.len() as i64 == PAGE => *last,
+            _ => i64::MAX,
+        };
+        *rows += live.len();
+        if let Some(problem) = replayed_and_compared(tx, kind, (after, last), &live).await? {
+            return Ok(Some(problem));
+        }
+        if last == i64::MAX {
+            return Ok(None);
+        }
+        after = last;
+    }
+}
+
+/// Replays the events of `kind`'s records with ids in `(after, last]` and compares them with
+/// `live`, those rows as the table holds them.
+async fn replayed_and_compared(
+    tx: &mut Tx,
+    kind: &'static Kind,
+    (after, last): (i64, i64),
+    live: &BTreeMap<i64, Row>,
+) -> Result<Option<Problem>, StoreError> {
     let mut rebuilt: Projections = BTreeMap::from([(kind.name, BTreeMap::new())]);
-    for event in event::of_record(tx, kind.name, id).await? {
+    for event in event::of_records(tx, kind.name, after, last).await? {
         if let Err(message) = replay(&mut rebuilt, &event) {
             return Ok(Some(Problem {
                 place: format!("event {}", event.seq),
@@ -236,91 +414,11 @@ async fn check_record(
             }));
         }
     }
-    let live = stored_rows(tx, kind, Some(id)).await?;
     let expected = rebuilt[kind.name]
         .iter()
         .map(|(id, row)| (*id, as_stored(row)))
         .collect();
-    Ok(compare(kind, &live, &expected))
-}
-
-pub(crate) async fn verify_in(tx: &mut Tx) -> Result<Verification, StoreError> {
-    let mut rebuilt: Projections = KINDS
-        .iter()
-        .map(|kind| (kind.name, BTreeMap::new()))
-        .collect();
-    let mut last_seq = 0;
-    let mut last_hash = GENESIS_HASH.to_owned();
-    let mut last_time = String::new();
-    // Per user, the event that last set the password's fingerprint.
-    let mut credential_set = BTreeMap::new();
-    let failed = |place: String, message: String, events: i64, head: &str| Verification {
-        events,
-        rows: 0,
-        head_hash: head.to_owned(),
-        problem: Some(Problem { place, message }),
-    };
-    loop {
-        let page = event::page(tx, last_seq, PAGE, None, &crate::EventFilter::default()).await?;
-        if page.is_empty() {
-            break;
-        }
-        for event in page {
-            let place = format!("event {}", event.seq);
-            if let Err(message) = check_link(&event, last_seq, &last_hash, &last_time)
-                .and_then(|()| replay(&mut rebuilt, &event))
-            {
-                return Ok(failed(place, message, last_seq, &last_hash));
-            }
-            if event.entity == schema::USER.name && event.field.as_deref() == Some(CREDENTIAL_FIELD)
-            {
-                credential_set.insert(event.entity_id, event.seq);
-            }
-            last_seq = event.seq;
-            last_time = event.recorded_at;
-            last_hash = event.hash;
-        }
-    }
-    // A deleted last event leaves no gap; the projections then still show its effect, which
-    // the comparison below names.
-    let mut rows = 0;
-    for kind in KINDS {
-        let live = match stored_rows(tx, kind, None).await {
-            Ok(live) => live,
-            Err(error) => {
-                let problem = Problem {
-                    place: kind.table.to_owned(),
-                    message: format!("a value cannot be read: {error}"),
-                };
-                return Ok(Verification {
-                    events: last_seq,
-                    rows,
-                    head_hash: last_hash,
-                    problem: Some(problem),
-                });
-            }
-        };
-        let expected = &rebuilt[kind.name]
-            .iter()
-            .map(|(id, row)| (*id, as_stored(row)))
-            .collect();
-        rows += live.len();
-        if let Some(problem) = compare(kind, &live, expected) {
-            return Ok(Verification {
-                events: last_seq,
-                rows,
-                head_hash: last_hash,
-                problem: Some(problem),
-            });
-        }
-    }
-    let problem = check_credentials(tx, &rebuilt[schema::USER.name], &credential_set).await?;
-    Ok(Verification {
-        events: last_seq,
-        rows,
-        head_hash: last_hash,
-        problem,
-    })
+    Ok(compare(kind, live, &expected))
 }
 
 /// The user field holding the fingerprint of the password hash.
@@ -376,13 +474,14 @@ async fn check_credentials(
     Ok(None)
 }
 
-/// Every row of a projection table, dates read as the text stored, so that a date column
-/// holding something else is a difference in a named row rather than an unreadable table.
-/// The rows of `kind` (with `id`: that row only) as the table holds them, dates as their text.
+/// Up to `limit` rows of a projection table with ids above `after`, dates read as the text
+/// stored, so that a date column holding something else is a difference in a named row rather
+/// than an unreadable table.
 async fn stored_rows(
     tx: &mut Tx,
     kind: &'static Kind,
-    id: Option<i64>,
+    after: i64,
+    limit: i64,
 ) -> Result<BTreeMap<i64, Row>, StoreError> {
     let (list, mut types) = writer::select_list(kind);
     for ty in &mut types {
@@ -393,10 +492,10 @@ async fn stored_rows(
     let rows = tx
         .fetch(
             &format!(
-                "SELECT {list} FROM {} WHERE $1 IS NULL OR id = $1 ORDER BY id",
+                "SELECT {list} FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
                 kind.table
             ),
-            &[id.into()],
+            &[after.into(), limit.into()],
             &types,
         )
         .await?;
@@ -420,6 +519,7 @@ fn as_stored(row: &Row) -> Row {
 /// The event follows the previous one and its content matches its hash.
 fn check_link(
     event: &Event,
+    hash_ok: bool,
     last_seq: i64,
     last_hash: &str,
     last_time: &str,
@@ -434,7 +534,7 @@ fn check_link(
             "prev_hash does not match the hash of event {last_seq}: an event was removed, inserted or reordered"
         ));
     }
-    if event.compute_hash() != event.hash {
+    if !hash_ok {
         return Err("content does not match its hash: the event was altered".to_owned());
     }
     let canonical_time = event
