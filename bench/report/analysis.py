@@ -27,6 +27,7 @@ Usage: analysis.py [--engine pandas-c|pandas-pyarrow|polars] DIR
 import argparse
 import json
 import math
+import os
 import sys
 import tomllib
 from importlib import metadata
@@ -159,13 +160,21 @@ def versions():
 
 
 def threads(engine):
-    """The process's threads at the end (thread pools stay), and the pools' sizes."""
+    """The process's threads at the end (thread pools stay), the pools' sizes, and the CPU time
+    (user + system) of the whole process and of its main thread: the difference ran on other
+    threads (Linux; /proc/self/stat counts the threads that have ended too)."""
     out = {}
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             out["threads_at_end"] = next(int(line.split()[1]) for line in f
                                          if line.startswith("Threads:"))
-    except OSError:
+        tick = os.sysconf("SC_CLK_TCK")
+        for key, path in (("cpu_process_s", "/proc/self/stat"),
+                          ("cpu_main_thread_s", f"/proc/self/task/{os.getpid()}/stat")):
+            with open(path, encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[key] = (int(fields[11]) + int(fields[12])) / tick
+    except (OSError, ValueError, StopIteration):
         pass
     if engine == "polars":
         import polars as pl
