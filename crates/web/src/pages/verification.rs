@@ -386,64 +386,56 @@ pub(crate) async fn verify(
     principal.check_form_token(typed.get("csrf"))?;
     form::spend(&typed)?;
     let entity = typed.get("entity").to_owned();
-    let record_id = typed.get("record_id").parse::<i64>();
-    let version = typed.get("version").parse::<i64>();
-    let whole = typed.get("scope") == "record";
-    let fields = if whole { Vec::new() } else { ticked.clone() };
-    match (record_id, version) {
-        (Ok(record_id), Ok(version)) if whole || !fields.is_empty() => {
-            if let Err(error) = state
-                .store
-                .verify_source(
-                    &principal.actor,
-                    subject.id,
-                    &entity,
-                    record_id,
-                    version,
-                    &fields,
-                )
-                .await
-            {
-                typed.refused(error)?;
-            }
-            let anchor = anchor(&entity, record_id);
-            answer(
-                &state,
-                &principal,
-                &subject,
-                Refused {
-                    anchor,
-                    typed,
-                    ticked,
-                },
-            )
-            .await
-        }
-        (Ok(record_id), Ok(_)) => {
-            typed.fail(
-                "field",
-                "Tick the fields you compared with the source, or verify the whole record.",
-            );
-            let anchor = anchor(&entity, record_id);
-            answer(
-                &state,
-                &principal,
-                &subject,
-                Refused {
-                    anchor,
-                    typed,
-                    ticked,
-                },
-            )
-            .await
-        }
-        _ => Err(PageError::Refused(
+    let (Ok(record_id), Ok(version)) = (
+        typed.get("record_id").parse::<i64>(),
+        typed.get("version").parse::<i64>(),
+    ) else {
+        return Err(PageError::Refused(
             "the form names no record; reload the page".to_owned(),
-        )),
+        ));
+    };
+    let fields = if typed.get("scope") == "record" {
+        Vec::new()
+    } else if ticked.is_empty() {
+        typed.fail(
+            "field",
+            "Tick the fields you compared with the source, or verify the whole record.",
+        );
+        Vec::new()
+    } else {
+        ticked.clone()
+    };
+    if !typed.has_errors()
+        && let Err(error) = state
+            .store
+            .verify_source(
+                &principal.actor,
+                subject.id,
+                &entity,
+                record_id,
+                version,
+                &fields,
+            )
+            .await
+    {
+        typed.refused(error)?;
     }
+    let anchor = anchor(&entity, record_id);
+    answer(
+        &state,
+        &principal,
+        &subject,
+        Refused {
+            anchor,
+            typed,
+            ticked,
+        },
+    )
+    .await
 }
 
-/// Locks a form (`entity`, `record_id`) or, with neither, the casebook.
+/// Locks a form (`covers=record` with `entity` and `record_id`) or the casebook
+/// (`covers=casebook`).
 pub(crate) async fn lock(
     State(state): State<AppState>,
     principal: Principal,
