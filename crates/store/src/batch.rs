@@ -14,6 +14,7 @@ use crate::Store;
 use crate::auth::Actor;
 use crate::error::StoreError;
 use crate::records::{self, Stored, SubjectRecord};
+use crate::subject_commands;
 use crate::subjects::{self, Subject, SubjectData, Visit, VisitData};
 use crate::writer::{Reason, Writer};
 
@@ -63,8 +64,10 @@ impl Batch {
     }
 
     pub async fn add_subject(&mut self, data: &SubjectData) -> Result<Subject, StoreError> {
-        self.savepoint(async |writer, actor| subjects::add_subject(writer, actor, data).await)
-            .await
+        self.savepoint(async |writer, actor| {
+            subject_commands::add_subject(writer, actor, data).await
+        })
+        .await
     }
 
     pub async fn update_subject(
@@ -76,14 +79,14 @@ impl Batch {
     ) -> Result<Subject, StoreError> {
         let reason = Reason::new(reason)?;
         self.savepoint(async |writer, actor| {
-            subjects::update_subject(
+            subject_commands::update_subject(
                 writer,
                 actor,
                 id,
                 based_on,
                 data,
                 &reason,
-                subjects::Enrolling::No,
+                subject_commands::Enrolling::No,
             )
             .await
         })
@@ -98,7 +101,7 @@ impl Batch {
     ) -> Result<(), StoreError> {
         let reason = Reason::new(reason)?;
         self.savepoint(async |writer, actor| {
-            subjects::remove_subject(writer, actor, id, based_on, &reason).await
+            subject_commands::remove_subject(writer, actor, id, based_on, &reason).await
         })
         .await
     }
@@ -109,7 +112,7 @@ impl Batch {
         data: &VisitData,
     ) -> Result<Visit, StoreError> {
         self.savepoint(async |writer, actor| {
-            subjects::add_visit(writer, actor, subject_id, data).await
+            subject_commands::add_visit(writer, actor, subject_id, data).await
         })
         .await
     }
@@ -123,7 +126,7 @@ impl Batch {
     ) -> Result<Visit, StoreError> {
         let reason = Reason::new(reason)?;
         self.savepoint(async |writer, actor| {
-            subjects::update_visit(writer, actor, id, based_on, data, &reason).await
+            subject_commands::update_visit(writer, actor, id, based_on, data, &reason).await
         })
         .await
     }
@@ -136,7 +139,7 @@ impl Batch {
     ) -> Result<(), StoreError> {
         let reason = Reason::new(reason)?;
         self.savepoint(async |writer, actor| {
-            subjects::remove_visit(writer, actor, id, based_on, &reason).await
+            subject_commands::remove_visit(writer, actor, id, based_on, &reason).await
         })
         .await
     }

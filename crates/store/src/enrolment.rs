@@ -26,6 +26,7 @@ use crate::error::StoreError;
 use crate::people::require_role;
 use crate::records::{SubjectRecord, add_record, records_in};
 use crate::schema::DEVIATION;
+use crate::subject_commands;
 use crate::subjects::{self, BirthOrAge, Subject, SubjectData, subject_in};
 use crate::writer::{Reason, Writer};
 
@@ -117,7 +118,7 @@ pub(crate) async fn screen(
     let result = evaluate(protocol.eligibility(), &candidate).map_err(|error| {
         StoreError::invalid(format!("candidate.{}", error.field), error.message)
     })?;
-    let subject = subjects::add_subject(writer, actor, data).await?;
+    let subject = subject_commands::add_subject(writer, actor, data).await?;
     let version = crate::study::protocol_version_in(writer.tx()).await?;
     let record = EligibilityRecord::from_result(subject.id, data.screening_date, version, &result)?;
     add_record(writer, actor, &record)
@@ -139,14 +140,14 @@ pub(crate) async fn screen(
                 Some(note) => note.clone(),
                 None => Reason::new("enrolled by chart review: eligible at the index date")?,
             };
-            subjects::update_subject(
+            subject_commands::update_subject(
                 writer,
                 actor,
                 subject.id,
                 subject.version,
                 &enrolled,
                 &reason,
-                subjects::Enrolling::Yes,
+                subject_commands::Enrolling::Yes,
             )
             .await?
         }
@@ -214,14 +215,14 @@ pub(crate) async fn enrol(
     if current.version != enrolment.based_on {
         // Changed since read (enrolled by someone else, say): the conflict names who and when.
         let reason = Reason::new("enrolment")?;
-        return subjects::update_subject(
+        return subject_commands::update_subject(
             writer,
             actor,
             current.id,
             enrolment.based_on,
             &data,
             &reason,
-            subjects::Enrolling::Yes,
+            subject_commands::Enrolling::Yes,
         )
         .await;
     }
@@ -289,14 +290,14 @@ pub(crate) async fn enrol(
             consent_date: Some(enrolment.consent_date),
             ..current.data.clone()
         };
-        based_on = subjects::update_subject(
+        based_on = subject_commands::update_subject(
             writer,
             actor,
             current.id,
             based_on,
             &consented,
             reason,
-            subjects::Enrolling::No,
+            subject_commands::Enrolling::No,
         )
         .await?
         .version;
@@ -309,14 +310,14 @@ pub(crate) async fn enrol(
             None => "enrolment after an eligible screening",
         })?,
     };
-    let enrolled = subjects::update_subject(
+    let enrolled = subject_commands::update_subject(
         writer,
         actor,
         current.id,
         based_on,
         &data,
         &reason,
-        subjects::Enrolling::Yes,
+        subject_commands::Enrolling::Yes,
     )
     .await?;
     if let Some(why) = waiver {

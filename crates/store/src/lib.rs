@@ -8,7 +8,10 @@
 //! - `writer`: the one write path (events + projections, optimistic versions, reasons).
 //! - `batch`: many commands in one all-or-nothing transaction (import, demo, simulate).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
-//! - `study`, `people`, `subjects`, `signatures`: typed commands and reads per entity.
+//! - `study`, `people`, `signatures`: typed commands and reads per entity; `subjects` holds the
+//!   types and reads of subjects and visits, `subject_commands` their add, change and remove
+//!   (so `records` reads subjects without the commands reading it back); `void` marks a record
+//!   of any kind entered in error.
 //! - `changed`: what every change of a casebook does besides itself (lock check, signatures
 //!   voided, verification cleared); `locks` and `verification` (source data verification).
 //! - `sessions`, `throttle`, `tokens`: web sessions, password-guessing throttle, API tokens.
@@ -54,6 +57,7 @@ mod signatures;
 mod sledai;
 pub mod stream;
 mod study;
+mod subject_commands;
 mod subjects;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -62,6 +66,7 @@ mod tokens;
 mod value;
 mod verification;
 mod verify;
+mod void;
 mod writer;
 
 pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
@@ -94,7 +99,7 @@ pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side}
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
 pub use reads::Grant;
-pub use records::{Stored, SubjectRecord, VOIDABLE};
+pub use records::{Stored, SubjectRecord};
 pub use sessions::SessionActor;
 pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;
@@ -106,6 +111,7 @@ pub use value::{Entry, Missing};
 pub use value::{Ty, Value};
 pub use verification::{SourceVerification, VerificationDue};
 pub use verify::{Head, Problem, Verification};
+pub use void::VOIDABLE;
 pub use writer::Reason;
 
 use db::{OpenMode, Pool};

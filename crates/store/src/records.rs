@@ -286,6 +286,69 @@ pub(crate) async fn remove_record<T: SubjectRecord>(
     changed::<T>(writer, subject_id, current.data.visit_id(), id, reason).await
 }
 
+impl Store {
+    /// Records a CLASI, SLEDAI-2K, lab result, dose period, adverse event ...
+    pub async fn add_record<T: SubjectRecord>(
+        &self,
+        actor: &Actor,
+        data: &T,
+    ) -> Result<Stored<T>, StoreError> {
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { add_record(writer, actor, &data).await })
+        })
+        .await
+    }
+
+    /// Changes a record (based on the version read); only the fields that differ make events.
+    /// A record stays with its subject.
+    pub async fn update_record<T: SubjectRecord>(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        data: &T,
+        reason: &str,
+    ) -> Result<Stored<T>, StoreError> {
+        let reason = Reason::new(reason)?;
+        let data = data.clone();
+        self.command(actor, move |writer, actor| {
+            Box::pin(
+                async move { update_record(writer, actor, id, based_on, &data, &reason).await },
+            )
+        })
+        .await
+    }
+
+    /// Withdraws a record entered in error; it and its history stay in the trail.
+    pub async fn remove_record<T: SubjectRecord>(
+        &self,
+        actor: &Actor,
+        id: i64,
+        based_on: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let reason = Reason::new(reason)?;
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { remove_record::<T>(writer, actor, id, based_on, &reason).await })
+        })
+        .await
+    }
+
+    /// Every live record of type `T` of one subject, oldest first.
+    pub async fn records_of<T: SubjectRecord>(
+        &self,
+        subject_id: i64,
+    ) -> Result<Vec<Stored<T>>, StoreError> {
+        records_in(&mut self.pool.read().await?, subject_id).await
+    }
+
+    /// A live record by id.
+    pub async fn record<T: SubjectRecord>(&self, id: i64) -> Result<Stored<T>, StoreError> {
+        record_in(&mut self.pool.read().await?, id).await
+    }
+}
+
 /// The site of live subject `subject_id`, under the writer lock.
 pub(crate) async fn site_of_subject(tx: &mut Tx, subject_id: i64) -> Result<i64, StoreError> {
     let subject = writer::load(tx, &SUBJECT, subject_id)
@@ -365,198 +428,6 @@ pub(crate) async fn records_in<T: SubjectRecord>(
             })
         })
         .collect()
-}
-
-/// The kinds of record a user marks entered in error by name ([`Store::void`]).
-pub const VOIDABLE: &[&str] = &[
-    "subject",
-    "visit",
-    "clasi",
-    "sledai",
-    "lab",
-    "dose",
-    "adverse_event",
-    "conmed",
-    "nerve_conduction",
-    "nerve_conduction_study",
-    "disposition",
-    "protocol_event",
-];
-
-/// Marks record `id` of `kind` of subject `subject_id` entered in error, if it is that
-/// subject's (otherwise not found).
-async fn void_record<T: SubjectRecord>(
-    writer: &mut Writer,
-    actor: &Actor,
-    subject_id: i64,
-    id: i64,
-    based_on: i64,
-    reason: &Reason,
-) -> Result<(), StoreError> {
-    let current: Stored<T> = record_in(writer.tx(), id).await?;
-    if current.data.subject_id() != subject_id {
-        return Err(StoreError::NotFound {
-            entity: T::kind().name,
-            id: id.to_string(),
-        });
-    }
-    remove_record::<T>(writer, actor, id, based_on, reason).await
-}
-
-impl Store {
-    /// Marks the record of `kind` (one of [`VOIDABLE`]) with this id, of subject `subject_id`,
-    /// entered in error, with a reason: it stays in the trail and leaves what the engine and
-    /// the analyses read. The one command of the pages, the API and import.
-    pub async fn void(
-        &self,
-        actor: &Actor,
-        subject_id: i64,
-        kind: &str,
-        id: i64,
-        based_on: i64,
-        reason: &str,
-    ) -> Result<(), StoreError> {
-        use crate::{
-            adverse_events, clasi, course, doses, history, labs, nerve_conduction, sledai,
-        };
-        let reason = Reason::new(reason)?;
-        let kind = kind.to_owned();
-        self.command(actor, move |writer, actor| {
-            Box::pin(async move {
-                let (w, a, s, r) = (writer, actor, subject_id, &reason);
-                match kind.as_str() {
-                    // A screening that did not lead to enrolment (a chart that did not
-                    // qualify); an enrolled subject stays, and its disposition says how it ended.
-                    "subject" => {
-                        let subject = crate::subjects::subject_in(w.tx(), s).await?;
-                        if id != s {
-                            return Err(StoreError::NotFound {
-                                entity: "subject",
-                                id: id.to_string(),
-                            });
-                        }
-                        if let Some(enrolled) = subject.data.enrolment_date {
-                            return Err(StoreError::invalid(
-                                "kind",
-                                format!("the subject was enrolled on {enrolled} and stays in the record; record how participation ended instead"),
-                            ));
-                        }
-                        crate::subjects::remove_subject(w, a, id, based_on, r).await
-                    }
-                    "visit" => {
-                        let visit = crate::subjects::visit_in(w.tx(), id).await?;
-                        if visit.subject_id != s {
-                            return Err(StoreError::NotFound {
-                                entity: "visit",
-                                id: id.to_string(),
-                            });
-                        }
-                        crate::subjects::remove_visit(w, a, id, based_on, r).await
-                    }
-                    "clasi" => {
-                        void_record::<clasi::ClasiAssessment>(w, a, s, id, based_on, r).await
-                    }
-                    "sledai" => {
-                        void_record::<sledai::SledaiAssessment>(w, a, s, id, based_on, r).await
-                    }
-                    "lab" => void_record::<labs::LabResult>(w, a, s, id, based_on, r).await,
-                    "dose" => void_record::<doses::DosePeriod>(w, a, s, id, based_on, r).await,
-                    "adverse_event" => {
-                        void_record::<adverse_events::AdverseEvent>(w, a, s, id, based_on, r).await
-                    }
-                    "conmed" => {
-                        void_record::<history::ConcomitantMedication>(w, a, s, id, based_on, r)
-                            .await
-                    }
-                    "nerve_conduction" => {
-                        void_record::<nerve_conduction::NerveConduction>(w, a, s, id, based_on, r)
-                            .await
-                    }
-                    "nerve_conduction_study" => {
-                        void_record::<nerve_conduction::NerveConductionStudy>(
-                            w, a, s, id, based_on, r,
-                        )
-                        .await
-                    }
-                    "disposition" => {
-                        void_record::<course::Disposition>(w, a, s, id, based_on, r).await
-                    }
-                    "protocol_event" => {
-                        void_record::<course::ProtocolEvent>(w, a, s, id, based_on, r).await
-                    }
-                    other => Err(StoreError::invalid(
-                        "kind",
-                        format!(
-                            "'{other}' is no kind of record; allowed: {}",
-                            VOIDABLE.join(", ")
-                        ),
-                    )),
-                }
-            })
-        })
-        .await
-    }
-
-    /// Records a CLASI, SLEDAI-2K, lab result, dose period, adverse event ...
-    pub async fn add_record<T: SubjectRecord>(
-        &self,
-        actor: &Actor,
-        data: &T,
-    ) -> Result<Stored<T>, StoreError> {
-        let data = data.clone();
-        self.command(actor, move |writer, actor| {
-            Box::pin(async move { add_record(writer, actor, &data).await })
-        })
-        .await
-    }
-
-    /// Changes a record (based on the version read); only the fields that differ make events.
-    /// A record stays with its subject.
-    pub async fn update_record<T: SubjectRecord>(
-        &self,
-        actor: &Actor,
-        id: i64,
-        based_on: i64,
-        data: &T,
-        reason: &str,
-    ) -> Result<Stored<T>, StoreError> {
-        let reason = Reason::new(reason)?;
-        let data = data.clone();
-        self.command(actor, move |writer, actor| {
-            Box::pin(
-                async move { update_record(writer, actor, id, based_on, &data, &reason).await },
-            )
-        })
-        .await
-    }
-
-    /// Withdraws a record entered in error; it and its history stay in the trail.
-    pub async fn remove_record<T: SubjectRecord>(
-        &self,
-        actor: &Actor,
-        id: i64,
-        based_on: i64,
-        reason: &str,
-    ) -> Result<(), StoreError> {
-        let reason = Reason::new(reason)?;
-        self.command(actor, move |writer, actor| {
-            Box::pin(async move { remove_record::<T>(writer, actor, id, based_on, &reason).await })
-        })
-        .await
-    }
-
-    /// Every live record of type `T` of one subject, oldest first.
-    pub async fn records_of<T: SubjectRecord>(
-        &self,
-        subject_id: i64,
-    ) -> Result<Vec<Stored<T>>, StoreError> {
-        records_in(&mut self.pool.read().await?, subject_id).await
-    }
-
-    /// A live record by id.
-    pub async fn record<T: SubjectRecord>(&self, id: i64) -> Result<Stored<T>, StoreError> {
-        record_in(&mut self.pool.read().await?, id).await
-    }
 }
 
 /// Checks every live record of `subject` (visits and subject records) against `subject` as it
