@@ -24,8 +24,9 @@ pub(crate) fn why_words(why: &Why, withhold_birth: bool) -> String {
                     format!("{label}: {}", words.get(&format!("answer-{answer}")))
                 }
                 Some(found) => format!(
-                    "{label} {} {threshold}: {}",
+                    "{label} {} {}: {}",
                     words.get(op_id(op)),
+                    amount(threshold),
                     found_words(found, withhold_birth)
                 ),
             }
@@ -64,7 +65,7 @@ fn found_words(found: &Found, withhold_birth: bool) -> String {
     let words = words();
     match found {
         Found::YesNo { answer } => words.get(&format!("answer-{answer}")),
-        Found::Amount { value, unit } => format!("{value} {unit}"),
+        Found::Amount { value, unit } => amount(&format!("{value} {unit}")),
         Found::Age {
             years,
             born: Some(born),
@@ -93,11 +94,19 @@ fn found_words(found: &Found, withhold_birth: bool) -> String {
                 words.get("age-as-recorded")
             )
         }
-        Found::Erythema { score, area } => format!(
-            "{} {score} ({})",
-            words.get("highest-erythema"),
-            words.get(&format!("clasi-area-{area}"))
-        ),
+        // The screening form asks for the worst erythema of any area, naming none.
+        Found::Erythema { score, area } => {
+            let area = format!("clasi-area-{area}");
+            if words.has(&area) {
+                format!(
+                    "{} {score} ({})",
+                    words.get("highest-erythema"),
+                    words.get(&area)
+                )
+            } else {
+                format!("{} {score}", words.get("highest-erythema"))
+            }
+        }
         Found::RuleOfNines { percent, parts } => {
             let parts: Vec<String> = parts
                 .iter()
@@ -115,6 +124,26 @@ fn found_words(found: &Found, withhold_birth: bool) -> String {
                 parts.join(", ")
             )
         }
+    }
+}
+
+/// An amount with its unit (`30 days`), the unit in words (see [`unit`]).
+fn amount(text: &str) -> String {
+    match text.split_once(' ') {
+        Some((number, written)) => format!("{number} {}", unit(written)),
+        None => text.to_owned(),
+    }
+}
+
+/// A unit in words where the catalogue names it (`days`: `unit-days`); symbols (`mg/day`,
+/// `/mm3`, `%`) stay as written.
+pub(crate) fn unit(written: &str) -> String {
+    let id = format!("unit-{written}");
+    let words = words();
+    if words.has(&id) {
+        words.get(&id)
+    } else {
+        written.to_owned()
     }
 }
 

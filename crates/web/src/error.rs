@@ -48,6 +48,7 @@ impl From<StoreError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let words = crate::pages::words();
         let (status, title, text) = match self {
             PageError::LoginNeeded => {
                 return (
@@ -60,8 +61,8 @@ impl IntoResponse for PageError {
                     .into_response();
             }
             PageError::SessionEnded { back } => {
-                let query = serde_urlencoded::to_string([("next", back.as_str())])
-                    .unwrap_or_default();
+                let query =
+                    serde_urlencoded::to_string([("next", back.as_str())]).unwrap_or_default();
                 return (
                     StatusCode::SEE_OTHER,
                     [
@@ -77,36 +78,31 @@ impl IntoResponse for PageError {
             }
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,
-                "Not found",
-                "There is no such page or record, or it belongs to a site where you hold no role."
-                    .to_owned(),
+                "error-not-found",
+                words.get("error-not-found-text"),
             ),
-            PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "Not allowed", message),
+            PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "error-forbidden", message),
             PageError::CrossSite => (
                 StatusCode::FORBIDDEN,
-                "Form refused",
-                "The form did not come from this page or has expired. Go back, reload the page and try again."
-                    .to_owned(),
+                "error-cross-site",
+                words.get("error-cross-site-text"),
             ),
-            PageError::Refused(message) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Not saved",
-                message,
-            ),
+            PageError::Refused(message) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "error-refused", message)
+            }
             PageError::Internal(error) => {
                 eprintln!("cletrial web: internal error: {error}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "Server error",
-                    "The server could not complete this request. Nothing was saved; try again or tell the study administrator."
-                        .to_owned(),
+                    "error-internal",
+                    words.get("error-internal-text"),
                 )
             }
         };
         let body = layout::page(
-            title,
+            &words.get(title),
             None,
-            html! { p { (text) } p { a href="/" { "Back to the dashboard" } } },
+            html! { p { (text) } p { a href="/" { (words.get("error-back")) } } },
         );
         (status, body).into_response()
     }

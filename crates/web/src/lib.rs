@@ -4,6 +4,7 @@
 //! - `security`: response headers on every reply, and the same-origin check on unsafe methods.
 //! - `session`: session cookies, tokens, and the [`Principal`] extractor (who, with which grants).
 //! - `error`: the one error type of the handlers and the pages it renders.
+//! - `locale`: the reader of a request (language and time zone), current while it is answered.
 //! - `pages`: one module per page (`login`, `dashboard`, `subjects`) and the shared `layout`.
 //! - `server`: the HTTP server ([`serve`]) with its bounds on slow, idle and too many clients
 //!   ([`Limits`]), and the request body's deadline.
@@ -19,6 +20,7 @@ mod api;
 mod checklist;
 mod error;
 mod history;
+mod locale;
 mod pages;
 pub mod policy;
 mod security;
@@ -113,5 +115,8 @@ pub fn router(store: Store, config: Config) -> Router {
             state.clone(),
             security::headers,
         ))
+        // Outermost: every page, error pages of the layers above included, speaks the reader's
+        // language.
+        .layer(middleware::from_fn(locale::scope))
         .with_state(state)
 }

@@ -275,6 +275,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(Get, "/", Scope::LoggedIn),
     endpoint(Get, "/account/password", Scope::LoggedIn),
     endpoint(Post, "/account/password", Scope::LoggedIn),
+    endpoint(Post, "/account/language", Scope::LoggedIn),
     endpoint(Get, "/subjects", Scope::LoggedIn),
     endpoint(Get, "/subjects/{code}", Scope::Subject(A::ReadSubject)),
     endpoint(Get, "/static/app.js", Scope::Public),

@@ -160,17 +160,27 @@ fn way_back(parts: &Parts) -> String {
             .map_or("/", |path| path.as_str())
             .to_owned();
     }
-    let host = parts.headers.get(axum::http::header::HOST);
-    let referer = parts
-        .headers
-        .get(axum::http::header::REFERER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<axum::http::Uri>().ok())
-        .filter(|uri| uri.authority().map(|a| a.as_str().as_bytes()) == host.map(|h| h.as_bytes()));
-    match referer {
+    match referer(&parts.headers) {
         Some(uri) => format!("{}?restore=1", uri.path()),
         None => "/".to_owned(),
     }
+}
+
+/// The page a request was sent from, when it is this site's.
+fn referer(headers: &HeaderMap) -> Option<axum::http::Uri> {
+    let host = headers.get(axum::http::header::HOST);
+    headers
+        .get(axum::http::header::REFERER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<axum::http::Uri>().ok())
+        .filter(|uri| uri.authority().map(|a| a.as_str().as_bytes()) == host.map(|h| h.as_bytes()))
+}
+
+/// The path and query of the page a request was sent from, when it is this site's.
+pub(crate) fn referer_path(headers: &HeaderMap) -> Option<String> {
+    referer(headers)?
+        .path_and_query()
+        .map(|path| path.as_str().to_owned())
 }
 
 /// `next` when it is a path of this site (never another site's address: `//host`, `/\host`
@@ -187,8 +197,13 @@ pub(crate) fn safe_next(next: &str) -> &str {
     }
 }
 
-/// The pages a user whose password was reset may reach before choosing a new one.
-const BEFORE_PASSWORD_CHANGE: [&str; 2] = [crate::pages::account::PASSWORD_PATH, "/logout"];
+/// The pages a user whose password was reset may reach before choosing a new one (the language
+/// of the pages is no risk to choose first).
+const BEFORE_PASSWORD_CHANGE: [&str; 3] = [
+    crate::pages::account::PASSWORD_PATH,
+    crate::pages::account::LANGUAGE_PATH,
+    "/logout",
+];
 
 impl Principal {
     /// The user's roles at a site (every role reads the site's subjects).

@@ -21,7 +21,10 @@
           const key = output.dataset.out;
           if (Object.prototype.hasOwnProperty.call(answer, key)) {
             output.textContent = answer[key];
-            output.dataset.value = answer[key];
+            // A value in words may come with its code, which the style sheet reads.
+            const coded = key + ".value";
+            output.dataset.value = Object.prototype.hasOwnProperty.call(answer, coded)
+              ? answer[coded] : answer[key];
           }
         }
       })
@@ -72,10 +75,11 @@
 // The session: a warning before it ends unused ("Stay signed in" restarts its idle time), and
 // a sent form's text kept in this tab so that, should the session have ended, the page it was
 // sent from gets it back after the new login (the server adds restore=1 to that address).
-// Passwords and the form's tokens are never kept.
+// Passwords and the form's tokens are never kept. The messages are the page's, in its language.
 (function () {
   const idle = Number(document.body.dataset.idle || 0);
   const warning = document.getElementById("session-warning");
+  const says = warning ? warning.dataset : {};
   let timers = [];
   const text = function (message) {
     document.getElementById("session-warning-text").textContent = message;
@@ -87,11 +91,11 @@
     const lead = Math.min(120, idle / 2);
     timers = [
       setTimeout(function () {
-        text("Your session ends in " + Math.round(lead) + " seconds unless you continue.");
+        text(says.ending.replace("{seconds}", String(Math.round(lead))));
         warning.hidden = false;
       }, (idle - lead) * 1000),
       setTimeout(function () {
-        text("Your session has ended. What you send now is kept: log in again and it comes back to check and send.");
+        text(says.ended);
       }, idle * 1000),
     ];
   };
@@ -140,8 +144,18 @@
   const note = document.createElement("p");
   note.className = "alert restored";
   note.setAttribute("role", "status");
-  note.textContent = "Your session had ended, so this form was not saved. What you typed is back: check it and send it again.";
+  note.textContent = says.restored;
   form.prepend(note);
   form.scrollIntoView();
   form.dispatchEvent(new Event("change", { bubbles: true }));
+})();
+
+// The browser's time zone, so the server shows times as this reader reads them (a display
+// preference; the server uses it only if its time zone database knows the name).
+(function () {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && document.cookie.split("; ").indexOf("tz=" + zone) < 0) {
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = "tz=" + zone + "; Path=/; Max-Age=31536000; SameSite=Lax" + secure;
+  }
 })();

@@ -494,6 +494,7 @@ account-language = Language
 account-language-legend = The language of the pages
 account-language-browser = The browser's language
 account-language-save = Save the language
+account-language-choose = choose a language: English, Español or the browser's
 
 ## Logging in
 login-title = Log in
@@ -906,3 +907,21 @@ void-summary = Entered in error?
 void-why = Why (kept in the audit trail)
 void-button = Mark entered in error
 void-version = version: reload the page and try again
+
+## Adverse events (the log's table)
+adverse-grade-column = Grade
+adverse-serious-column = Serious
+adverse-record = Record adverse event
+
+## Concomitant medications (the form)
+conmed-record = Record medication
+
+## Screening: what the candidate's answers must be
+screening-not-erythema = '{ $text }' is not an erythema score (0, 1, 2 or 3)
+screening-not-a-number = '{ $text }' is not a number
+
+## Units the eligibility criteria are written in (symbols such as mg/day stay as they are)
+unit-years = years
+unit-points = points
+unit-days = days
+unit-months = months

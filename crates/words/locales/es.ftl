@@ -479,6 +479,7 @@ account-language = Idioma
 account-language-legend = El idioma de las páginas
 account-language-browser = El idioma del navegador
 account-language-save = Guardar el idioma
+account-language-choose = elija un idioma: English, Español o el del navegador
 
 ## Inicio de sesión
 login-title = Iniciar sesión
@@ -894,3 +895,21 @@ void-summary = ¿Introducido por error?
 void-why = Motivo (se conserva en la pista de auditoría)
 void-button = Marcar como introducido por error
 void-version = versión: recargue la página e inténtelo de nuevo
+
+## Acontecimientos adversos (la tabla del registro)
+adverse-grade-column = Grado
+adverse-serious-column = Grave
+adverse-record = Registrar el acontecimiento adverso
+
+## Medicación concomitante (el formulario)
+conmed-record = Registrar la medicación
+
+## Selección: lo que deben ser las respuestas del candidato
+screening-not-erythema = «{ $text }» no es una puntuación de eritema (0, 1, 2 o 3)
+screening-not-a-number = «{ $text }» no es un número
+
+## Unidades en que se escriben los criterios de elegibilidad (los símbolos como mg/day no cambian)
+unit-years = años
+unit-points = puntos
+unit-days = días
+unit-months = meses

@@ -1,5 +1,6 @@
-//! Users read words, not ids: every page of each shipped study's demo, opened as every role,
-//! shows no snake_case id, no Rust type or debug name and no raw timestamp in its text.
+//! Users read words, not ids: every page of each shipped study's demo, opened as every role in
+//! each language, shows no snake_case id, no Rust type or debug name and no raw timestamp in its
+//! text.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -192,15 +193,19 @@ fn links(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// Opens the pages `login` reaches from the dashboard and returns what each shows that is not
-/// words.
+/// Opens the pages `login` reaches from the dashboard in `language` (the language setting's
+/// cookie) and returns what each shows that is not words.
 async fn walk(
     base: &str,
     login: &str,
     password: &str,
+    language: &str,
 ) -> (usize, BTreeMap<String, BTreeSet<String>>) {
     let mut visitor = Visitor::new(base);
     visitor.log_in(login, password).await;
+    visitor
+        .cookies
+        .insert("lang".to_owned(), language.to_owned());
     let mut seen = BTreeSet::new();
     let mut shapes: BTreeMap<String, usize> = BTreeMap::new();
     let mut queue = VecDeque::from(["/".to_owned()]);
@@ -220,7 +225,7 @@ async fn walk(
         assert!(status < 500, "{login} {path}: {status}");
         let bad = offenders(&visible_text(&body));
         if !bad.is_empty() {
-            found.insert(format!("{login} {path}"), bad);
+            found.insert(format!("{login} {language} {path}"), bad);
         }
         queue.extend(links(&body));
     }
@@ -241,10 +246,12 @@ async fn every_page_of_every_study_speaks_words() {
         for user in demo["logins"].as_array().expect("logins") {
             let login = user["login"].as_str().expect("login");
             let password = user["password"].as_str().expect("password");
-            let (opened, bad) = walk(&base, login, password).await;
-            pages += opened;
-            for (page, bad) in bad {
-                found.insert(format!("{study} {page}"), bad);
+            for language in ["en", "es"] {
+                let (opened, bad) = walk(&base, login, password, language).await;
+                pages += opened;
+                for (page, bad) in bad {
+                    found.insert(format!("{study} {page}"), bad);
+                }
             }
         }
         // Every role's pages: the subject, visit, history, adverse event and screening pages.

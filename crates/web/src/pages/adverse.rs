@@ -18,14 +18,10 @@ use crate::pages::{layout, records, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
-/// CTCAE v5.0's general meaning of each grade (its "Grades" introduction).
-const GRADES: [(&str, &str); 5] = [
-    ("1", "1 mild"),
-    ("2", "2 moderate"),
-    ("3", "3 severe or medically significant"),
-    ("4", "4 life-threatening"),
-    ("5", "5 death related to the event"),
-];
+/// CTCAE v5.0's general meaning of each grade (its "Grades" introduction), in words.
+fn grades() -> [(&'static str, String); 5] {
+    ["1", "2", "3", "4", "5"].map(|grade| (grade, words().get(&format!("ctcae-grade-{grade}"))))
+}
 
 /// Whether an event is a safety signal the team must see at once.
 pub(crate) fn is_signal(event: &AdverseEvent) -> bool {
@@ -41,13 +37,13 @@ pub(crate) fn alert(events: &[Stored<AdverseEvent>]) -> Markup {
     html! {
         @if !signals.is_empty() {
             div.alert.safety role="alert" {
-                p { strong { "Safety alert: " } (signals.len()) " serious or grade ≥ 3 adverse event(s)." }
+                p { strong { (words().get("adverse-alert")) " " } (words().format("adverse-alert-count", &[("count", signals.len().into())])) }
                 ul {
                     @for event in &signals {
                         li {
-                            (event.data.term) ", CTCAE grade " (event.data.grade.number())
-                            @if event.data.serious { ", serious" }
-                            ", from " (event.data.start_date)
+                            (event.data.term) (words().format("adverse-signal-grade", &[("grade", event.data.grade.number().into())]))
+                            @if event.data.serious { (words().get("dashboard-signal-serious")) }
+                            (words().format("dashboard-signal-from", &[("date", event.data.start_date.to_string().into())]))
                         }
                     }
                 }
@@ -94,7 +90,7 @@ fn term_field(typed: &Typed) -> Markup {
     };
     html! {
         div.field {
-            label for="term" { "CTCAE v5.0 term (type part of it and choose)" }
+            label for="term" { (words().get("adverse-term-label")) }
             input #term name="term" type="text" list="ctcae-terms" value=(typed.get("term"))
                 autocomplete="off"
                 aria-invalid=[typed.error("term").map(|_| "true")]
@@ -104,7 +100,7 @@ fn term_field(typed: &Typed) -> Markup {
             }
             @if !nearest.is_empty() {
                 fieldset.pick {
-                    legend { "Did you mean" }
+                    legend { (words().get("adverse-did-you-mean")) }
                     @for (index, name) in nearest.iter().enumerate() {
                         label.check {
                             input type="radio" name="term_pick" value=(name) checked[index == 0];
@@ -140,17 +136,17 @@ fn log_page(
         .require(Action::RecordAdverseEvent, Some(&subject.data.site))
         .is_ok();
     let body = html! {
-        p.lead { a href={ "/subjects/" (code) } { "Subject " (code) } }
+        p.lead { a href={ "/subjects/" (code) } { (words().format("subjects-title", &[("code", code.into())])) } }
         (alert(events))
         @if events.is_empty() {
-            p { "No adverse events recorded." }
+            p { (words().get("adverse-none")) }
         } @else {
             table {
                 thead { tr {
-                    th scope="col" { "Term" } th scope="col" { "Start" } th scope="col" { "End" }
-                    th scope="col" class="num" { "Grade" } th scope="col" { "Serious" }
-                    th scope="col" { "Causality" } th scope="col" { "Action taken" } th scope="col" { "Outcome" }
-                    @if enters { th scope="col" { "Correction" } }
+                    th scope="col" { (words().get("adverse-term")) } th scope="col" { (words().get("adverse-start")) } th scope="col" { (words().get("adverse-end")) }
+                    th scope="col" class="num" { (words().get("adverse-grade-column")) } th scope="col" { (words().get("adverse-serious-column")) }
+                    th scope="col" { (words().get("adverse-causality")) } th scope="col" { (words().get("adverse-action-taken")) } th scope="col" { (words().get("adverse-outcome")) }
+                    @if enters { th scope="col" { (words().get("adverse-correction")) } }
                 } }
                 tbody {
                     @for event in events {
@@ -160,9 +156,9 @@ fn log_page(
                                 @if let Some(verbatim) = &event.data.verbatim { br; small { "“" (verbatim) "”" } }
                             }
                             td { (event.data.start_date) }
-                            td { (event.data.end_date.map_or_else(|| "ongoing".to_owned(), |d| d.to_string())) }
+                            td { (event.data.end_date.map_or_else(|| words().get("adverse-ongoing"), |d| d.to_string())) }
                             td.num { (event.data.grade.number()) }
-                            td { @if event.data.serious { strong { "yes" } } @else { "no" } }
+                            td { @if event.data.serious { strong { (words().get("answer-true")) } } @else { (words().get("answer-false")) } }
                             td { (words().value("causality", event.data.causality.code())) }
                             td { (words().value("action_taken", event.data.action_taken.code())) }
                             td { (words().value("outcome", event.data.outcome.code())) }
@@ -175,27 +171,31 @@ fn log_page(
             }
         }
         @if principal.require(Action::RecordAdverseEvent, Some(&subject.data.site)).is_ok() {
-            h2 #record { "Record an adverse event" }
+            h2 #record { (words().get("adverse-record-title")) }
             form method="post" action={ "/subjects/" (code) "/adverse-events" } {
                 (form::token(&principal.csrf_token))
                 (typed.summary(&["term", "verbatim", "start_date", "end_date", "grade", "causality", "action_taken", "outcome"]))
                 (term_field(&typed))
-                (typed.input("verbatim", "As reported, in the reporter's words (optional; required for an \"Other, specify\" term)", "text"))
+                (typed.input("verbatim", &words().get("adverse-verbatim"), "text"))
                 div.row {
-                    (typed.input("start_date", "Start", "date"))
-                    (typed.input("end_date", "End (blank while ongoing)", "date"))
-                    (typed.select("grade", "CTCAE v5.0 grade", &GRADES))
-                    (typed.select("causality", "Relationship to the study drug", &options("causality", Causality::ALL, Causality::code)))
-                    (typed.select("action_taken", "Action taken with the study drug", &options("action_taken", ActionTaken::ALL, ActionTaken::code)))
-                    (typed.select("outcome", "Outcome", &options("outcome", Outcome::ALL, Outcome::code)))
+                    (typed.input("start_date", &words().get("adverse-start"), "date"))
+                    (typed.input("end_date", &words().get("adverse-end-label"), "date"))
+                    (typed.select("grade", &words().get("adverse-grade"), &grades()))
+                    (typed.select("causality", &words().get("adverse-relationship"), &options("causality", Causality::ALL, Causality::code)))
+                    (typed.select("action_taken", &words().get("adverse-action-label"), &options("action_taken", ActionTaken::ALL, ActionTaken::code)))
+                    (typed.select("outcome", &words().get("adverse-outcome"), &options("outcome", Outcome::ALL, Outcome::code)))
                 }
-                (typed.checkbox("serious", "Serious (death, life-threatening, hospitalisation, disability, congenital anomaly, or medically important)"))
-                p.hint { "Any CTCAE v5.0 term, e.g. Peripheral sensory neuropathy, Neutrophil count decreased, Insomnia: type part of it and pick from the list. The grade must be one CTCAE gives the term." }
-                button type="submit" { "Record adverse event" }
+                (typed.checkbox("serious", &words().get("adverse-serious")))
+                p.hint { (words().get("adverse-hint")) }
+                button type="submit" { (words().get("adverse-record")) }
             }
         }
     };
-    layout::page(&format!("Adverse events · {code}"), Some(principal), body)
+    layout::page(
+        &words().format("adverse-title", &[("code", code.into())]),
+        Some(principal),
+        body,
+    )
 }
 
 /// What a link may fill in the form (a laboratory result's safety signal offers its term,
@@ -252,7 +252,7 @@ pub(crate) async fn add(
         typed.set("term", picked);
     }
     let term = typed
-        .text("term", "the event's CTCAE term")
+        .text("term", &words().get("adverse-what-term"))
         .and_then(|text| coded(AdverseEvent::term_named(&text), &mut typed));
     let verbatim = Some(typed.get("verbatim").trim().to_owned()).filter(|text| !text.is_empty());
     let start_date = typed.date("start_date");
@@ -264,7 +264,7 @@ pub(crate) async fn add(
         .filter(|grade| (1..=5).contains(grade))
         .and_then(CtcaeGrade::from_number);
     if grade.is_none() {
-        typed.fail("grade", "choose a CTCAE grade from 1 to 5");
+        typed.fail("grade", words().get("adverse-choose-grade"));
     }
     let causality = coded(Causality::parse(typed.get("causality")), &mut typed);
     let action_taken = coded(ActionTaken::parse(typed.get("action_taken")), &mut typed);

@@ -46,9 +46,23 @@ fn format(value: f64) -> String {
 /// One dated line of the timeline list.
 struct Entry {
     date: Date,
+    /// The catalogue's id of what it is (`timeline-dose`).
     kind: &'static str,
     text: String,
     alert: bool,
+}
+
+/// An adverse event's grade, and seriousness, after its term (", CTCAE grade 3, serious").
+fn ae_grade(event: &store::AdverseEvent) -> String {
+    let grade = words().format(
+        "adverse-signal-grade",
+        &[("grade", event.grade.number().into())],
+    );
+    if event.serious {
+        grade + &words().get("dashboard-signal-serious")
+    } else {
+        grade
+    }
 }
 
 /// A recorded decision in words: its action and the dose as the protocol names it.
@@ -71,7 +85,7 @@ pub(crate) fn timeline(
         if let Some(date) = visit.data.actual_date.or(visit.data.planned_date) {
             entries.push(Entry {
                 date,
-                kind: "visit",
+                kind: "timeline-visit",
                 text: visit.data.name.clone(),
                 alert: false,
             });
@@ -80,23 +94,25 @@ pub(crate) fn timeline(
     for clasi in &record.clasi {
         entries.push(Entry {
             date: clasi.data.assessed_on,
-            kind: "CLASI",
-            text: format!(
-                "activity {}, damage {}",
-                total_text(clasi.data.activity()),
-                total_text(clasi.data.damage())
+            kind: "timeline-clasi",
+            text: words().format(
+                "timeline-clasi-totals",
+                &[
+                    ("activity", total_text(clasi.data.activity()).into()),
+                    ("damage", total_text(clasi.data.damage()).into()),
+                ],
             ),
             alert: false,
         });
     }
     for dose in &record.doses {
-        let end = dose
-            .data
-            .end_date
-            .map_or_else(|| "ongoing".to_owned(), |end| format!("to {end}"));
+        let end = dose.data.end_date.map_or_else(
+            || words().get("adverse-ongoing"),
+            |end| words().format("timeline-to", &[("end", end.to_string().into())]),
+        );
         entries.push(Entry {
             date: dose.data.start_date,
-            kind: "dose",
+            kind: "timeline-dose",
             text: format!("{}, {end}", dose.data.regimen),
             alert: false,
         });
@@ -105,25 +121,20 @@ pub(crate) fn timeline(
         let signal = ae.data.serious || ae.data.grade.number() >= 3;
         entries.push(Entry {
             date: ae.data.start_date,
-            kind: "adverse event",
-            text: format!(
-                "{}, CTCAE grade {}{}",
-                ae.data.term,
-                ae.data.grade.number(),
-                if ae.data.serious { ", serious" } else { "" }
-            ),
+            kind: "timeline-adverse-event",
+            text: format!("{}{}", ae.data.term, ae_grade(&ae.data)),
             alert: signal,
         });
     }
     for decision in decisions {
-        let followed = match decision.data.followed {
-            Some(true) => "followed",
-            Some(false) => "not followed",
-            None => "not answered",
-        };
+        let followed = words().get(match decision.data.followed {
+            Some(true) => "decision-followed",
+            Some(false) => "decision-not-followed",
+            None => "timeline-not-answered",
+        });
         entries.push(Entry {
             date: decision.data.decided_on,
-            kind: "decision",
+            kind: "timeline-decision",
             text: format!("{} ({followed})", said(protocol, &decision.data)),
             alert: false,
         });
@@ -133,7 +144,7 @@ pub(crate) fn timeline(
         entries.first().map(|e| e.date),
         entries.last().map(|e| e.date),
     ) else {
-        return html! { p { "Nothing recorded yet." } };
+        return html! { p { (words().get("timeline-nothing")) } };
     };
     let scale = Scale {
         first,
@@ -180,7 +191,7 @@ pub(crate) fn timeline(
     html! {
         figure.chart {
             svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg" {
-                title #chart-title { "CLASI activity and damage over time, with dose periods, adverse events and protocol decisions" }
+                title #chart-title { (words().get("timeline-chart-title")) }
                 @for dose in &record.doses {
                     @let start = scale.x(dose.data.start_date);
                     @let end = scale.x(dose.data.end_date.unwrap_or(last));
@@ -198,21 +209,21 @@ pub(crate) fn timeline(
                     @let anchor = match index { 0 => "start", 5 => "end", _ => "middle" };
                     text x=(format(scale.x(*tick))) y=(HEIGHT - 4.0) text-anchor=(anchor) font-size="11" fill="#4a5560" { (tick) }
                 }
-                text x="4" y=(PLOT_BOTTOM + 20.0) font-size="11" fill="#4a5560" { "AE" }
-                text x="4" y=(PLOT_BOTTOM + 38.0) font-size="11" fill="#4a5560" { "Dec." }
+                text x="4" y=(PLOT_BOTTOM + 20.0) font-size="11" fill="#4a5560" { (words().get("timeline-ae-row")) }
+                text x="4" y=(PLOT_BOTTOM + 38.0) font-size="11" fill="#4a5560" { (words().get("timeline-decision-row")) }
                 polyline.activity points=(polyline(&activity)) fill="none" stroke="#a4161a" stroke-width="2.5" {}
                 polyline.damage points=(polyline(&damage)) fill="none" stroke="#1a1f24" stroke-width="2" stroke-dasharray="6 4" {}
                 @for (x, y, score) in &activity {
-                    circle cx=(format(*x)) cy=(format(*y)) r="4" fill="#a4161a" { title { "activity " (score) } }
+                    circle cx=(format(*x)) cy=(format(*y)) r="4" fill="#a4161a" { title { (words().format("timeline-activity", &[("score", (*score).into())])) } }
                 }
                 @for (x, y, score) in &damage {
-                    rect x=(format(x - 3.5)) y=(format(y - 3.5)) width="7" height="7" fill="#1a1f24" { title { "damage " (score) } }
+                    rect x=(format(x - 3.5)) y=(format(y - 3.5)) width="7" height="7" fill="#1a1f24" { title { (words().format("timeline-damage", &[("score", (*score).into())])) } }
                 }
                 @for ae in &record.adverse_events {
                     @let x = scale.x(ae.data.start_date);
                     @let signal = ae.data.serious || ae.data.grade.number() >= 3;
                     path d={ "M" (format(x)) "," (PLOT_BOTTOM + 10.0) " l6,12 l-12,0 z" } fill=(if signal { "#a4161a" } else { "#8a949e" }) {
-                        title { (ae.data.term) ", grade " (ae.data.grade.number()) @if ae.data.serious { ", serious" } }
+                        title { (ae.data.term) (words().format("dashboard-signal-grade", &[("grade", ae.data.grade.number().into())])) @if ae.data.serious { (words().get("dashboard-signal-serious")) } }
                     }
                 }
                 @for decision in decisions {
@@ -223,19 +234,19 @@ pub(crate) fn timeline(
                 }
             }
             figcaption {
-                span.key.key-activity { "CLASI activity" } " "
-                span.key.key-damage { "CLASI damage" } " "
-                span.key.key-dose { "dose period (darker: more drug per week)" } " "
-                span.key.key-ae { "adverse event (red: serious or grade ≥ 3)" } " "
-                span.key.key-decision { "protocol decision" }
+                span.key.key-activity { (words().get("timeline-key-activity")) } " "
+                span.key.key-damage { (words().get("timeline-key-damage")) } " "
+                span.key.key-dose { (words().get("timeline-key-dose")) } " "
+                span.key.key-ae { (words().get("timeline-key-ae")) } " "
+                span.key.key-decision { (words().get("timeline-key-decision")) }
             }
         }
         table.timeline {
-            caption { "The timeline as a list" }
-            thead { tr { th scope="col" { "Date" } th scope="col" { "What" } th scope="col" { "Details" } } }
+            caption { (words().get("timeline-list")) }
+            thead { tr { th scope="col" { (words().get("course-date")) } th scope="col" { (words().get("course-what")) } th scope="col" { (words().get("timeline-details")) } } }
             tbody {
                 @for entry in &entries {
-                    tr.alerted[entry.alert] { td { (entry.date) } td { (entry.kind) } td { (entry.text) } }
+                    tr.alerted[entry.alert] { td { (entry.date) } td { (words().get(entry.kind)) } td { (entry.text) } }
                 }
             }
         }

@@ -13,12 +13,22 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::course::{note, save};
 use crate::pages::form::{self, Typed};
-use crate::pages::records;
 use crate::pages::subjects::Forms;
+use crate::pages::{records, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
 type Posted = axum::Form<Vec<(String, String)>>;
+
+/// A frequency as a clinician says it, by its NCI code in the catalogue.
+pub(crate) fn frequency_words(frequency: Frequency) -> String {
+    words().get(&format!("frequency-{}", frequency.nci_code()))
+}
+
+/// A route as a clinician says it ("by mouth").
+fn route_words(route: Route) -> String {
+    words().get(&format!("route-{}", route.code()))
+}
 
 /// The section: the medications recorded, with "Entered in error?" beside each, and the form.
 pub(crate) fn section(
@@ -32,51 +42,58 @@ pub(crate) fn section(
         .require(Action::EnterVisitData, Some(&subject.data.site))
         .is_ok();
     let back = format!("/subjects/{code}#conmeds");
-    let drugs: Vec<(&str, &str)> = std::iter::once(("", "choose a medication"))
-        .chain(Drug::all().map(|drug| (drug.id(), drug.name())))
+    let words = words();
+    let drugs: Vec<(&str, String)> = std::iter::once(("", words.get("conmed-choose")))
+        .chain(Drug::all().map(|drug| (drug.id(), drug.name().to_owned())))
         .collect();
-    let not_known = [("", "not known")];
+    let not_known = ("", words.get("conmed-not-known"));
     let units: Vec<(&str, &str)> = DoseUnit::ALL
         .iter()
         .map(|unit| (unit.code(), unit.code()))
         .collect();
-    let frequencies: Vec<(&str, &str)> = not_known
-        .into_iter()
+    let frequencies: Vec<(&str, String)> = std::iter::once(not_known.clone())
         .chain(
             Frequency::ALL
                 .iter()
-                .map(|frequency| (frequency.code(), frequency.words())),
+                .map(|frequency| (frequency.code(), frequency_words(*frequency))),
         )
         .collect();
-    let routes: Vec<(&str, &str)> = not_known
-        .into_iter()
-        .chain(Route::ALL.iter().map(|route| (route.code(), route.words())))
+    let routes: Vec<(&str, String)> = std::iter::once(not_known)
+        .chain(
+            Route::ALL
+                .iter()
+                .map(|route| (route.code(), route_words(*route))),
+        )
         .collect();
     let empty = Typed::filled([("unit", "mg")]);
     let typed = typed.unwrap_or(&empty);
     let dates = |conmed: &ConcomitantMedication| {
-        let start = conmed
-            .start_date
-            .map_or_else(|| "start not known".to_owned(), |date| date.to_string());
+        let start = conmed.start_date.map_or_else(
+            || words.get("conmed-start-not-known"),
+            |date| date.to_string(),
+        );
         match (conmed.end_date, conmed.ongoing) {
-            (Some(end), _) => format!("{start} to {end}"),
-            (None, true) => format!("{start}, ongoing"),
-            (None, false) => format!("{start}, end not known"),
+            (Some(end), _) => words.format(
+                "conmed-taken-until",
+                &[("start", start.into()), ("end", end.to_string().into())],
+            ),
+            (None, true) => words.format("conmed-taken-ongoing", &[("start", start.into())]),
+            (None, false) => words.format("conmed-taken-end-unknown", &[("start", start.into())]),
         }
     };
     html! {
         section #conmeds {
-            h2 { "Concomitant medications" }
+            h2 { (words.get("conmed-title")) }
             @if conmeds.is_empty() {
-                p { "None recorded." }
+                p { (words.get("conmed-none")) }
             } @else {
                 table {
-                    thead { tr { th scope="col" { "Medication" } th scope="col" { "Route" } th scope="col" { "Taken" } th scope="col" { "Why" } @if enters { th scope="col" { "Correction" } } } }
+                    thead { tr { th scope="col" { (words.get("conmed-medication")) } th scope="col" { (words.get("conmed-route")) } th scope="col" { (words.get("conmed-taken")) } th scope="col" { (words.get("conmed-why")) } @if enters { th scope="col" { (words.get("conmed-correction")) } } } }
                     tbody {
                         @for conmed in conmeds {
                             tr {
                                 td { (conmed.data.words()) @if conmed.data.verbatim.is_some() { " " small { "(" (conmed.data.drug.name()) ")" } } }
-                                td { (conmed.data.route.map_or("", Route::words)) }
+                                td { (conmed.data.route.map_or_else(String::new, route_words)) }
                                 td { (dates(&conmed.data)) }
                                 td { (conmed.data.indication.as_deref().unwrap_or("")) }
                                 @if enters { td { (records::void_form(principal, code, "conmed", conmed.id, conmed.version, &back)) } }
@@ -90,22 +107,22 @@ pub(crate) fn section(
                     (form::token(&principal.csrf_token))
                     (typed.summary(&["drug", "verbatim", "amount", "unit", "frequency", "route", "indication", "start_date", "end_date", "ongoing"]))
                     div.row {
-                        (typed.select("drug", "Medication", &drugs))
-                        (typed.input("verbatim", "As written (required for other)", "text"))
+                        (typed.select("drug", &words.get("conmed-medication"), &drugs))
+                        (typed.input("verbatim", &words.get("conmed-as-written"), "text"))
                     }
                     div.row {
-                        (typed.input("amount", "Amount per dose", "text"))
-                        (typed.select("unit", "Unit", &units))
-                        (typed.select("frequency", "How often", &frequencies))
-                        (typed.select("route", "Route", &routes))
+                        (typed.input("amount", &words.get("conmed-amount"), "text"))
+                        (typed.select("unit", &words.get("conmed-unit"), &units))
+                        (typed.select("frequency", &words.get("conmed-how-often"), &frequencies))
+                        (typed.select("route", &words.get("conmed-route"), &routes))
                     }
                     div.row {
-                        (typed.input("indication", "Why (optional)", "text"))
-                        (typed.input("start_date", "Started (blank: not known)", "date"))
-                        (typed.input("end_date", "Stopped", "date"))
-                        (typed.checkbox("ongoing", "Still taken"))
+                        (typed.input("indication", &words.get("conmed-why-optional"), "text"))
+                        (typed.input("start_date", &words.get("conmed-started"), "date"))
+                        (typed.input("end_date", &words.get("conmed-stopped"), "date"))
+                        (typed.checkbox("ongoing", &words.get("conmed-still-taken")))
                     }
-                    button type="submit" { "Record medication" }
+                    button type="submit" { (words.get("conmed-record")) }
                 }
             }
         }

@@ -15,37 +15,19 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::{Forms, render};
-use crate::pages::{records, subject_for};
+use crate::pages::{records, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
 type Posted = axum::Form<Vec<(String, String)>>;
 
-/// What each event and status says, as a clinician reads it.
-fn event_text(event: EventType) -> &'static str {
-    match event {
-        EventType::Pregnancy => "Pregnancy",
-        EventType::ConsentWithdrawn => "Consent withdrawn",
-        EventType::PhysicianDecision => "Physician's decision to stop",
-        EventType::LifeThreatening => "Life-threatening complication",
-        EventType::ConcomitantChange => "Change of concomitant medication",
-    }
+/// What each event and status says, as a clinician reads it on this page.
+fn event_text(event: EventType) -> String {
+    words().get(&format!("course-event-{}", event.code()))
 }
 
-fn status_text(status: DispositionStatus) -> &'static str {
-    match status {
-        DispositionStatus::Completed => "Completed",
-        DispositionStatus::ScreenFailure => "Screen failure",
-        DispositionStatus::AdverseEvent => "Withdrawn: adverse event",
-        DispositionStatus::LackOfEfficacy => "Withdrawn: lack of efficacy",
-        DispositionStatus::WithdrawalBySubject => "Withdrawn: consent withdrawn",
-        DispositionStatus::PhysicianDecision => "Withdrawn: physician's decision",
-        DispositionStatus::ProtocolDeviation => "Withdrawn: protocol deviation",
-        DispositionStatus::Pregnancy => "Withdrawn: pregnancy",
-        DispositionStatus::LostToFollowUp => "Lost to follow-up",
-        DispositionStatus::Death => "Death",
-        DispositionStatus::Other => "Other (say what in the details)",
-    }
+fn status_text(status: DispositionStatus) -> String {
+    words().get(&format!("course-status-{}", status.code()))
 }
 
 /// The section: what is recorded, with "Entered in error?" beside each, and the two forms.
@@ -61,11 +43,11 @@ pub(crate) fn section(
         .require(Action::EnterVisitData, Some(&subject.data.site))
         .is_ok();
     let back = format!("/subjects/{code}#course");
-    let event_options: Vec<(&str, &str)> = EventType::ALL
+    let event_options: Vec<(&str, String)> = EventType::ALL
         .iter()
         .map(|event| (event.code(), event_text(*event)))
         .collect();
-    let status_options: Vec<(&str, &str)> = DispositionStatus::ALL
+    let status_options: Vec<(&str, String)> = DispositionStatus::ALL
         .iter()
         .map(|status| (status.code(), status_text(*status)))
         .collect();
@@ -73,12 +55,12 @@ pub(crate) fn section(
     let disposition_form = forms.disposition.clone().unwrap_or_default();
     html! {
         section #course {
-            h2 { "Events and end of participation" }
+            h2 { (words().get("course-title")) }
             @if events.is_empty() && dispositions.is_empty() {
-                p { "No event recorded; participation goes on." }
+                p { (words().get("course-none")) }
             } @else {
                 table {
-                    thead { tr { th scope="col" { "Date" } th scope="col" { "What" } th scope="col" { "Note" } @if enters { th scope="col" { "Correction" } } } }
+                    thead { tr { th scope="col" { (words().get("course-date")) } th scope="col" { (words().get("course-what")) } th scope="col" { (words().get("course-note")) } @if enters { th scope="col" { (words().get("course-correction")) } } } }
                     tbody {
                         @for event in events {
                             tr {
@@ -104,21 +86,21 @@ pub(crate) fn section(
                     (form::token(&principal.csrf_token))
                     (event_form.summary(&["event", "occurred_on", "note"]))
                     div.row {
-                        (event_form.select("event", "Event", &event_options))
-                        (event_form.input("occurred_on", "On", "date"))
-                        (event_form.input("note", "Note (optional)", "text"))
+                        (event_form.select("event", &words().get("course-event"), &event_options))
+                        (event_form.input("occurred_on", &words().get("course-on"), "date"))
+                        (event_form.input("note", &words().get("course-note-optional"), "text"))
                     }
-                    button type="submit" { "Record event" }
+                    button type="submit" { (words().get("course-record-event")) }
                 }
                 form method="post" action={ "/subjects/" (code) "/disposition" } {
                     (form::token(&principal.csrf_token))
                     (disposition_form.summary(&["status", "disposition_date", "details"]))
                     div.row {
-                        (disposition_form.select("status", "Participation ended", &status_options))
-                        (disposition_form.input("disposition_date", "On", "date"))
-                        (disposition_form.input("details", "Details (required for other)", "text"))
+                        (disposition_form.select("status", &words().get("course-ended"), &status_options))
+                        (disposition_form.input("disposition_date", &words().get("course-on"), "date"))
+                        (disposition_form.input("details", &words().get("course-details"), "text"))
                     }
-                    button type="submit" { "Record end of participation" }
+                    button type="submit" { (words().get("course-record-end")) }
                 }
             }
         }

@@ -6,11 +6,13 @@
 use axum::extract::State;
 use maud::{Markup, html};
 use store::{Role, SecurityEvent};
+use words::Arg;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::layout;
+use crate::locale;
 use crate::pages::worklist::{self, Worklist};
+use crate::pages::{layout, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -22,28 +24,29 @@ const SECURITY_EVENTS_SHOWN: i64 = 20;
 
 /// Repeated password failures, for the administrator to review (21 CFR 11.300(d)).
 fn security_panel(events: &[SecurityEvent]) -> Markup {
+    let words = words();
     let time = |at: i64| {
         jiff::Timestamp::from_second(at)
-            .map(|at| at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .map(locale::time)
             .unwrap_or_default()
     };
     html! {
         div.alert role="status" {
-            h2 { "Security events: repeated wrong passwords" }
+            h2 { (words.get("security-title")) }
             table {
-                caption { "The newest " (events.len()) "; further attempts on these logins and addresses are delayed" }
+                caption { (words.format("security-caption", &[("count", Arg::from(events.len()))])) }
                 thead { tr {
-                    th scope="col" { "When" }
-                    th scope="col" { "Login" }
-                    th scope="col" { "Address" }
-                    th scope="col" { "What happened" }
+                    th scope="col" { (words.get("security-when")) }
+                    th scope="col" { (words.get("security-login")) }
+                    th scope="col" { (words.get("security-address")) }
+                    th scope="col" { (words.get("security-what")) }
                 } }
                 tbody {
                     @for event in events {
                         tr {
                             td { (time(event.at)) }
                             td { (event.login) }
-                            td { (event.client.as_deref().unwrap_or("not known")) }
+                            td { (event.client.clone().unwrap_or_else(|| words.get("security-address-unknown"))) }
                             td { (event.detail) }
                         }
                     }
@@ -56,7 +59,7 @@ fn security_panel(events: &[SecurityEvent]) -> Markup {
 fn roles_text(roles: &[Role]) -> String {
     roles
         .iter()
-        .map(|role| role.as_str().replace('_', " "))
+        .map(|role| words().get(&format!("role-{}", role.as_str())))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -102,10 +105,11 @@ pub(crate) async fn page(
             .find(|site| site.code == code)
             .map_or_else(String::new, |site| site.name.clone())
     };
+    let words = words();
     let body = html! {
-        p.lead { (study.title) " · protocol version " (study.protocol_version) }
+        p.lead { (study.title) " · " (words.format("dashboard-protocol-version", &[("version", Arg::from(study.protocol_version))])) }
         @if principal.require(Action::Screen, None).is_ok() {
-            p { a.button href="/screening" { "Screen a candidate" } " " a href="/subjects" { "All subjects at your sites" } }
+            p { a.button href="/screening" { (words.get("dashboard-screen")) } " " a href="/subjects" { (words.get("dashboard-all-subjects")) } }
         }
         @if !security.is_empty() {
             (security_panel(&security))
@@ -115,27 +119,27 @@ pub(crate) async fn page(
         }
         @if principal.require(Action::Export, None).is_ok() {
             section.downloads {
-                h2 { "Report and exports" }
+                h2 { (words.get("dashboard-downloads")) }
                 p {
-                    a href=(crate::pages::downloads::PATH) { "Download the study report and the data sets" }
-                    " (pseudonymised: tidy CSV, SDTM as CSV or SAS transport); each download is recorded in the audit trail."
+                    a href=(crate::pages::downloads::PATH) { (words.get("dashboard-downloads-link")) }
+                    " " (words.get("dashboard-downloads-then"))
                 }
             }
         }
         @if per_site.is_empty() {
-            p { "You hold no role at any site yet, so no subjects are shown. An administrator grants roles per site." }
+            p { (words.get("dashboard-no-role")) }
         } @else {
-            h2 { "Enrolment at your sites" }
+            h2 { (words.get("dashboard-enrolment")) }
             table {
-                caption { "Subjects per site: screened, with consent (or consent waived in a chart review), enrolled; unresolved data queries" }
+                caption { (words.get("dashboard-enrolment-caption")) }
                 thead { tr {
-                    th scope="col" { "Site" }
-                    th scope="col" { "Your roles" }
-                    th scope="col" class="num" { "Screened" }
-                    th scope="col" class="num" { "Consented" }
-                    th scope="col" class="num" { "Enrolled" }
-                    th scope="col" class="num" { "Open queries" }
-                    th scope="col" class="num" { "Safety signals" }
+                    th scope="col" { (words.get("dashboard-site")) }
+                    th scope="col" { (words.get("dashboard-roles")) }
+                    th scope="col" class="num" { (words.get("dashboard-screened")) }
+                    th scope="col" class="num" { (words.get("dashboard-consented")) }
+                    th scope="col" class="num" { (words.get("dashboard-enrolled")) }
+                    th scope="col" class="num" { (words.get("dashboard-open-queries")) }
+                    th scope="col" class="num" { (words.get("dashboard-safety-signals")) }
                 } }
                 tbody {
                     @for (counts, signals, labs, open) in &per_site {
@@ -153,21 +157,25 @@ pub(crate) async fn page(
             }
             @if per_site.iter().any(|(_, signals, labs, _)| !signals.is_empty() || !labs.is_empty()) {
                 div.alert.safety role="alert" {
-                    h2 { "Safety signals: serious or CTCAE grade ≥ 3" }
+                    h2 { (words.get("dashboard-signals-title")) }
                     ul {
                         @for (_, signals, labs, _) in &per_site {
                             @for lab in labs {
                                 li {
                                     a href={ "/subjects/" (lab.subject) } { (lab.subject) }
-                                    " (site " (lab.site) "): " a href=(lab.href) { (lab.what) } ", collected " (lab.date)
+                                    " " (words.format("dashboard-signal-site", &[("site", Arg::from(lab.site.as_str()))])) " "
+                                    a href=(lab.href) { (lab.what) }
+                                    (words.format("dashboard-signal-collected", &[("date", Arg::from(lab.date.to_string()))]))
                                 }
                             }
                             @for signal in signals {
                                 li {
                                     a href={ "/subjects/" (signal.subject) "/adverse-events" } { (signal.subject) }
-                                    " (site " (signal.site) "): " (signal.term) ", grade " (signal.grade)
-                                    @if signal.serious { ", serious" }
-                                    ", from " (signal.start_date)
+                                    " " (words.format("dashboard-signal-site", &[("site", Arg::from(signal.site.as_str()))])) " "
+                                    (signal.term)
+                                    (words.format("dashboard-signal-grade", &[("grade", Arg::from(signal.grade.to_string()))]))
+                                    @if signal.serious { (words.get("dashboard-signal-serious")) }
+                                    (words.format("dashboard-signal-from", &[("date", Arg::from(signal.start_date.to_string()))]))
                                 }
                             }
                         }

@@ -19,6 +19,7 @@ use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
 use store::ClinicalRecord;
+use words::Language;
 
 /// An engine value of `field` (`phase`, `off_treatment`) in the catalogue's words.
 fn said(field: &str, json: impl serde::Serialize) -> String {
@@ -29,40 +30,70 @@ fn said(field: &str, json: impl serde::Serialize) -> String {
     words().value(field, &code)
 }
 
-/// A dose level as the protocol names it (`5mg_daily`: "5 mg daily").
+/// A dose level as the protocol names it (`5mg_daily`: "lenalidomide 5 mg once daily"). The
+/// protocol is written in English; in another language the level is said from its amount and
+/// frequency ("lenalidomide 5 mg en días alternos"), the drug's name kept as it is.
 pub(crate) fn dose_text(protocol: &StudyProtocol, level: &str) -> String {
-    protocol
+    let Some((protocol, dose)) = protocol
         .as_ref()
         .ok()
-        .and_then(|protocol| protocol.dose_level(level))
-        .map_or_else(|| level.to_owned(), |level| level.text.clone())
+        .and_then(|protocol| Some((protocol, protocol.dose_level(level)?)))
+    else {
+        return level.to_owned();
+    };
+    if crate::locale::reader().language == Language::English {
+        return dose.text.clone();
+    }
+    let drug = protocol
+        .file()
+        .study
+        .drug
+        .map_or_else(String::new, |drug| drug.name().to_owned());
+    let words = words();
+    match dose.frequency.filter(|_| !dose.is_off()) {
+        Some(frequency) => {
+            let how_often = words.get(&format!("frequency-{}", frequency.nci_code()));
+            // The protocol's amounts are whole or decimal milligrams; the decimal mark is the
+            // language's.
+            let mg = dose.mg.to_string().replace('.', &words.get("decimal-mark"));
+            words.format(
+                "dose-level",
+                &[
+                    ("drug", drug.into()),
+                    ("mg", mg.into()),
+                    ("frequency", how_often.into()),
+                ],
+            )
+        }
+        None => words.format("dose-level-off", &[("drug", drug.into())]),
+    }
 }
 
 fn shown(decision: &Decision, protocol: &StudyProtocol) -> Markup {
     html! {
         dl.facts.decision {
-            dt { "Action" } dd.action { strong { (said("action", decision.action)) } }
-            dt { "Dose for the next period" } dd { (dose_text(protocol, &decision.dose)) }
-            dt { "Phase" } dd { (said("phase", decision.phase)) " · cycle " (decision.cycle) }
-            dt { "Response" } dd { (decision.response.map_or_else(|| "not assessed".to_owned(), |r| said("response", r))) }
-            @if let Some(next) = decision.next_visit { dt { "Next visit" } dd { (next) } }
-            @if let Some(next) = decision.next_lab { dt { "Next lab" } dd { (next) } }
+            dt { (words().get("decision-action")) } dd.action { strong { (said("action", decision.action)) } }
+            dt { (words().get("decision-dose")) } dd { (dose_text(protocol, &decision.dose)) }
+            dt { (words().get("decision-phase")) } dd { (said("phase", decision.phase)) " · " (words().format("decision-cycle", &[("cycle", decision.cycle.into())])) }
+            dt { (words().get("decision-response")) } dd { (decision.response.map_or_else(|| words().get("decision-not-assessed"), |r| said("response", r))) }
+            @if let Some(next) = decision.next_visit { dt { (words().get("decision-next-visit")) } dd { (next) } }
+            @if let Some(next) = decision.next_lab { dt { (words().get("decision-next-lab")) } dd { (next) } }
         }
         @if let Some(toxicity) = &decision.toxicity {
-            p.alert role="alert" { "Toxicity: CTCAE grade " (toxicity.grade) ". " (toxicity.findings.join("; ")) }
+            p.alert role="alert" { (words().format("decision-toxicity", &[("grade", toxicity.grade.to_string().into())])) " " (toxicity.findings.join("; ")) }
         }
         @if decision.physician_review {
-            p.alert role="alert" { "The protocol does not settle this case: the investigator decides." }
+            p.alert role="alert" { (words().get("decision-physician-review")) }
         }
         @if !decision.deviations.is_empty() {
-            p.alert { "Deviations: " (decision.deviations.join("; ")) }
+            p.alert { (words().get("decision-deviations")) " " (decision.deviations.join("; ")) }
         }
-        h3 { "Why" }
+        h3 { (words().get("decision-why")) }
         ol.rules {
             @for rule in &decision.rules { li data-rule=(rule.id) { (rule.text) } }
         }
         @if !decision.missing.is_empty() {
-            p.missing { "Missing from the record: " (decision.missing.join(", ")) }
+            p.missing { (words().get("decision-missing")) " " (decision.missing.join(", ")) }
         }
     }
 }
@@ -79,7 +110,7 @@ pub(crate) async fn panel(
 ) -> Result<Markup, PageError> {
     let Some(date) = visit_date(visit) else {
         return Ok(
-            html! { section #decision { h2 { "Protocol decision" } p { "Give the visit a date first." } } },
+            html! { section #decision { h2 { (words().get("decision-title")) } p { (words().get("decision-date-first")) } } },
         );
     };
     let decision = study::decision(protocol, record, date);
@@ -96,27 +127,27 @@ pub(crate) async fn panel(
         .is_ok();
     Ok(html! {
         section #decision {
-            h2 { "Protocol decision on " (date) }
+            h2 { (words().format("decision-on", &[("date", date.to_string().into())])) }
             @match &decision {
                 Ok(decision) => {
                     (shown(decision, protocol))
                     @for stored in &recorded {
                         p.recorded {
-                            "Recorded: " (words().value("action", &stored.data.action)) ", " (dose_text(protocol, &stored.data.dose)) " — "
+                            (words().get("decision-recorded")) " " (words().value("action", &stored.data.action)) ", " (dose_text(protocol, &stored.data.dose)) " — "
                             @match stored.data.followed {
-                                Some(true) => { strong { "followed" } }
-                                Some(false) => { strong { "not followed" } ": " (stored.data.not_followed_reason.as_deref().unwrap_or_default()) }
-                                None => { "not yet answered" }
+                                Some(true) => { strong { (words().get("decision-followed")) } }
+                                Some(false) => { strong { (words().get("decision-not-followed")) } ": " (stored.data.not_followed_reason.as_deref().unwrap_or_default()) }
+                                None => { (words().get("decision-not-answered")) }
                             }
                         }
                     }
-                    @if !records { p.hint { "The site's investigator records whether the decision was followed." } }
+                    @if !records { p.hint { (words().get("decision-investigator-records")) } }
                     @if records { form method="post" action={ (base) "/decision" } {
                         (form::token(&principal.csrf_token))
                         (typed.summary(&["followed", "not_followed_reason"]))
-                        (typed.select("followed", "Did you follow the protocol's decision?", &[("yes", "yes, followed"), ("no", "no, not followed")]))
-                        (typed.input("not_followed_reason", "If not: why (required)", "text"))
-                        button type="submit" { "Record decision" }
+                        (typed.select("followed", &words().get("decision-followed-question"), &[("yes", words().get("decision-yes-followed")), ("no", words().get("decision-no-not-followed"))]))
+                        (typed.input("not_followed_reason", &words().get("decision-why-not"), "text"))
+                        button type="submit" { (words().get("decision-record")) }
                     } }
                 }
                 Err(why) => { p.missing { (why) } }
@@ -140,22 +171,16 @@ pub(crate) async fn record(
         "yes" => Some(true),
         "no" => Some(false),
         _ => {
-            typed.fail("followed", "answer yes or no");
+            typed.fail("followed", words().get("decision-answer-yes-no"));
             None
         }
     };
     let reason = Some(typed.get("not_followed_reason").to_owned()).filter(|text| !text.is_empty());
     if followed == Some(false) && reason.is_none() {
-        typed.fail(
-            "not_followed_reason",
-            "Say why the decision was not followed.",
-        );
+        typed.fail("not_followed_reason", words().get("decision-say-why"));
     }
     if followed == Some(true) && reason.is_some() {
-        typed.fail(
-            "not_followed_reason",
-            "Leave this blank when the decision was followed.",
-        );
+        typed.fail("not_followed_reason", words().get("decision-leave-blank"));
     }
     let protocol = study::protocol_of(&state.store).await?;
     let record = state.store.clinical_record(subject.id).await?;
@@ -178,7 +203,7 @@ pub(crate) async fn record(
             }
         }
         Some(Err(why)) => typed.fail("followed", why),
-        None => typed.fail("followed", "Give the visit a date first."),
+        None => typed.fail("followed", words().get("decision-date-first")),
         Some(Ok(_)) => {}
     }
     let page = visit::render(

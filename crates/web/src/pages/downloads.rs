@@ -17,7 +17,7 @@ use store::{Download, Store, StoreError};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::layout;
+use crate::pages::{layout, words};
 use crate::policy::{Action, Routes};
 use crate::session::Principal;
 
@@ -31,10 +31,9 @@ const PAGE_SUBJECTS: i64 = 100;
 pub(crate) struct Offer {
     pub(crate) what: Download,
     pub(crate) path: &'static str,
-    /// The file name's part after the study code.
+    /// The file name's part after the study code, and the catalogue's id of its title
+    /// (`download-<slug>`) and description (`download-<slug>-describes`).
     slug: &'static str,
-    title: &'static str,
-    describes: &'static str,
 }
 
 /// Every download, in the order the page lists them.
@@ -43,29 +42,21 @@ pub(crate) const OFFERS: [Offer; 4] = [
         what: Download::Report,
         path: "/downloads/report.html",
         slug: "report",
-        title: "The study report",
-        describes: "One web page, complete in itself: participant flow, baseline, each result with its method, listings, figures and safety tables, as the protocol's analysis plan declares them.",
     },
     Offer {
         what: Download::TidyCsv,
         path: "/downloads/tidy-csv.zip",
         slug: "tidy-csv",
-        title: "Tidy CSV tables",
-        describes: "One table per form, a row per subject, visit and repeat, with a data dictionary, the missing-value codes and the protocol in force.",
     },
     Offer {
         what: Download::SdtmCsv,
         path: "/downloads/sdtm-csv.zip",
         slug: "sdtm-csv",
-        title: "SDTM domains as CSV",
-        describes: "The CDISC SDTM domains (demographics, visits, exposure, adverse events, labs, responses, disposition, eligibility, deviations, medications) as CSV files, with their variables described.",
     },
     Offer {
         what: Download::SdtmXpt,
         path: "/downloads/sdtm-xpt.zip",
         slug: "sdtm-xpt",
-        title: "SDTM domains as SAS transport files",
-        describes: "The same domains as SAS XPORT version 5 files, as regulators receive them.",
     },
 ];
 
@@ -85,18 +76,22 @@ async fn page(State(state): State<AppState>, principal: Principal) -> Result<Mar
     let study = state.store.study().await?;
     let body = html! {
         p.lead { (study.title) }
-        p { "Each file is made from the study record when you ask for it, so it holds everything recorded up to that moment. Subjects appear by their study ids only. Each download is recorded in the audit trail with your name and the time." }
+        p { (words().get("download-made-now")) }
         ul.downloads {
             @for offer in &OFFERS {
                 li {
-                    a href=(offer.path) download { (offer.title) }
-                    " (" (if offer.what == Download::Report { "HTML" } else { "zip" }) "): " (offer.describes)
+                    a href=(offer.path) download { (words().get(&format!("download-{}", offer.slug))) }
+                    " (" (if offer.what == Download::Report { "HTML" } else { "zip" }) "): " (words().get(&format!("download-{}-describes", offer.slug)))
                 }
             }
         }
-        p { "The ODM archive and the audit trail are not offered here because they name the staff who entered and signed the data, and statisticians work with pseudonymised data only." }
+        p { (words().get("download-not-offered")) }
     };
-    Ok(layout::page("Report and exports", Some(&principal), body))
+    Ok(layout::page(
+        &words().get("download-title"),
+        Some(&principal),
+        body,
+    ))
 }
 
 /// Makes `what` from the record, records the download, and sends the file.
@@ -230,12 +225,16 @@ fn output_error(error: OutputError) -> PageError {
         | OutputError::Empty(_)
         | OutputError::Report(
             analysis::report::ReportError::Level | analysis::report::ReportError::AtRiskSpacing,
-        )) => PageError::Refused(format!(
-            "The report cannot be made from this study's protocol: {error}."
+        )) => PageError::Refused(words().format(
+            "download-protocol-refused",
+            &[("error", error.to_string().into())],
         )),
-        OutputError::Export(error @ outputs::ExportError::Invalid { .. }) => PageError::Refused(
-            format!("This file cannot be made from the study's data as recorded: {error}."),
-        ),
+        OutputError::Export(error @ outputs::ExportError::Invalid { .. }) => {
+            PageError::Refused(words().format(
+                "download-data-refused",
+                &[("error", error.to_string().into())],
+            ))
+        }
         other => internal(other),
     }
 }

@@ -96,7 +96,7 @@ impl Typed {
     pub(crate) fn date(&mut self, name: &str) -> Option<Date> {
         let text = self.get(name).to_owned();
         if text.is_empty() {
-            self.fail(name, "Enter a date (YYYY-MM-DD).");
+            self.fail(name, crate::pages::words().get("form-enter-date"));
             return None;
         }
         self.optional_date(name).flatten()
@@ -111,7 +111,9 @@ impl Typed {
         match text.parse::<Date>() {
             Ok(date) => Some(Some(date)),
             Err(_) => {
-                self.fail(name, format!("'{text}' is not a date; use YYYY-MM-DD."));
+                let message =
+                    crate::pages::words().format("form-not-a-date", &[("text", text.into())]);
+                self.fail(name, message);
                 None
             }
         }
@@ -121,7 +123,10 @@ impl Typed {
     pub(crate) fn text(&mut self, name: &str, what: &str) -> Option<String> {
         let text = self.get(name).to_owned();
         if text.is_empty() {
-            self.fail(name, format!("Enter {what}."));
+            self.fail(
+                name,
+                crate::pages::words().format("form-enter", &[("what", what.into())]),
+            );
             None
         } else {
             Some(text)
@@ -134,12 +139,12 @@ impl Typed {
         match error {
             StoreError::Invalid { field, message } => self.fail(&field, message),
             StoreError::ReasonRequired => {
-                self.fail("reason", "Give a reason for the change.");
+                self.fail("reason", crate::pages::words().get("form-reason-required"));
             }
             StoreError::Conflict(conflict) => self.conflict = Some(conflict.to_string()),
             exists @ StoreError::Exists { .. } => self.fail("form", exists.to_string()),
             StoreError::AuthenticationFailed => {
-                self.fail("password", "The password is not right.");
+                self.fail("password", crate::pages::words().get("form-password-wrong"));
             }
             StoreError::Throttled {
                 retry_after_seconds,
@@ -220,23 +225,21 @@ impl Typed {
     /// Above a form that was not saved: every problem at once, those of fields the form shows
     /// (`shown`) linked to their field, and the conflict.
     pub(crate) fn summary(&self, shown: &[&str]) -> Markup {
-        self.alert(
-            "Not saved.",
-            "Correct the fields marked below; everything you typed is kept.",
-            shown,
-        )
+        self.alert("form-not-saved", "form-not-saved-then", shown)
     }
 
     /// Above a filter (a form that only reads) whose choices were refused.
     pub(crate) fn filter_summary(&self, shown: &[&str]) -> Markup {
-        self.alert("Not shown.", "Correct the choices marked below.", shown)
+        self.alert("form-not-shown", "form-not-shown-then", shown)
     }
 
+    /// The alert led by the catalogue's `lead` and `then`.
     fn alert(&self, lead: &str, then: &str, shown: &[&str]) -> Markup {
+        let words = crate::pages::words();
         // A field's name in words where the catalogue has it, else spaced.
         let named = |name: &str| {
-            if crate::pages::words().has(&format!("field-{name}")) {
-                crate::pages::words().field(name)
+            if words.has(&format!("field-{name}")) {
+                words.field(name)
             } else {
                 name.replace('_', " ")
             }
@@ -244,7 +247,7 @@ impl Typed {
         html! {
             @if self.has_errors() {
                 div.alert role="alert" {
-                    p { strong { (lead) } " " (then) }
+                    p { strong { (words.get(lead)) } " " (words.get(then)) }
                     @for (name, message) in &self.errors {
                         @if shown.contains(&name.as_str()) {
                             p.error { a href={ "#" (self.id(name)) } { (named(name)) } ": " (message) }
@@ -253,7 +256,7 @@ impl Typed {
                         }
                     }
                     @if let Some(conflict) = &self.conflict {
-                        p.error { "Someone else saved first: " (conflict) }
+                        p.error { (words.get("form-conflict")) " " (conflict) }
                     }
                 }
             }
@@ -279,7 +282,7 @@ pub(crate) fn spend(typed: &Typed) -> Result<(), PageError> {
         Ok(())
     } else {
         Err(PageError::Refused(
-            "this form was already sent (the Back button, or a second click) and was saved once; reload the page to enter anything new".to_owned(),
+            crate::pages::words().get("form-already-sent"),
         ))
     }
 }
@@ -332,14 +335,16 @@ mod once {
 
 /// What a user reads when wrong passwords made them wait (login and signature forms alike).
 pub(crate) fn too_many_attempts(retry_after_seconds: i64) -> String {
+    let words = crate::pages::words();
     let wait = if retry_after_seconds < 120 {
-        format!("{retry_after_seconds} seconds")
+        words.format("wait-seconds", &[("count", retry_after_seconds.into())])
     } else {
-        format!("{} minutes", (retry_after_seconds + 59) / 60)
+        words.format(
+            "wait-minutes",
+            &[("count", ((retry_after_seconds + 59) / 60).into())],
+        )
     };
-    format!(
-        "Too many wrong passwords: this password was not checked. Try again in {wait}, or ask the study administrator."
-    )
+    words.format("too-many-attempts", &[("wait", wait.into())])
 }
 
 /// One input of a form without stored values (login, password change): its label, an optional

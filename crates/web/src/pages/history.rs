@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::history::{self, HistoryQuery};
 use crate::pages::form::Typed;
-use crate::pages::{decision, layout, subject_for, words};
+use crate::pages::{conmeds, decision, layout, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
@@ -50,9 +50,9 @@ pub(crate) async fn page(
                 Ok(page) => events = page,
                 // The record's list of kinds is in ids; the page offers them in words.
                 Err(StoreError::Invalid { field, .. }) if field == "form" => {
-                    let message = format!(
-                        "'{}' is no kind of record; choose one from the list",
-                        typed.get("form")
+                    let message = words().format(
+                        "history-no-such-kind",
+                        &[("kind", typed.get("form").into())],
                     );
                     typed.fail("form", message);
                 }
@@ -69,24 +69,25 @@ pub(crate) async fn page(
         StatusCode::OK
     };
     let body = html! {
-        p.lead { a href={ "/subjects/" (code) } { "Subject " (code) } " · record history, oldest first" }
+        p.lead { a href={ "/subjects/" (code) } { (words().format("subjects-title", &[("code", code.as_str().into())])) } " · " (words().get("history-lead")) }
         (filters(&code, &typed))
         @if !typed.has_errors() {
             @if events.is_empty() {
-                p { "No events match." }
+                p { (words().get("history-none")) }
             } @else {
-                p { "Events " (events[0].seq) " to " (events[events.len() - 1].seq) " of the trail" }
+                p { (words().format("history-events", &[("first", events[0].seq.into()), ("last", events[events.len() - 1].seq.into())])) }
                 (table(&events, &protocol))
             }
-            nav.pager aria-label="Pages of the history" {
-                @if after > 0 { a href=(link(&code, &pairs, None)) { "First page" } " " }
+            nav.pager aria-label=(words().get("history-pages")) {
+                @if after > 0 { a href=(link(&code, &pairs, None)) { (words().get("history-first")) } " " }
                 @if let (true, Some(last)) = (more, events.last()) {
-                    a href=(link(&code, &pairs, Some(last.seq))) { "Next " (PAGE) " events" }
+                    a href=(link(&code, &pairs, Some(last.seq))) { (words().format("history-next", &[("count", PAGE.into())])) }
                 }
             }
         }
     };
-    let page = layout::page(&format!("Record history · {code}"), Some(&principal), body);
+    let title = words().format("history-title", &[("code", code.as_str().into())]);
+    let page = layout::page(&title, Some(&principal), body);
     Ok((status, page).into_response())
 }
 
@@ -108,24 +109,28 @@ fn filters(code: &str, typed: &Typed) -> Markup {
         .iter()
         .map(|name| (*name, words().field(name)))
         .collect();
-    let forms = with_any(&forms, "any record");
-    let fields = with_any(&field_words, "any field");
+    let (any_record, any_field) = (
+        words().get("history-any-record"),
+        words().get("history-any-field"),
+    );
+    let forms = with_any(&forms, &any_record);
+    let fields = with_any(&field_words, &any_field);
     html! {
         form.filters method="get" action={ "/subjects/" (code) "/history" } {
             div.row {
-                (typed.select("form", "Record", &forms))
-                (typed.select("field", "Field", &fields))
-                (typed.input("user", "User (login)", "text"))
-                (typed.input("from", "From (UTC day)", "date"))
-                (typed.input("to", "To (UTC day)", "date"))
+                (typed.select("form", &words().get("history-record"), &forms))
+                (typed.select("field", &words().get("history-field"), &fields))
+                (typed.input("user", &words().get("history-user"), "text"))
+                (typed.input("from", &words().get("history-from"), "date"))
+                (typed.input("to", &words().get("history-to"), "date"))
             }
-            @if let Some(message) = typed.error("after") { p.error { "Page: " (message) } }
+            @if let Some(message) = typed.error("after") { p.error { (words().get("history-page")) ": " (message) } }
             @for name in unknown(typed) {
                 p.error { (name) ": " (typed.error(name).unwrap_or_default()) }
             }
-            button type="submit" { "Show" }
+            button type="submit" { (words().get("history-show")) }
             " "
-            a href={ "/subjects/" (code) "/history" } { "Clear" }
+            a href={ "/subjects/" (code) "/history" } { (words().get("history-clear")) }
         }
     }
 }
@@ -150,9 +155,9 @@ fn table(events: &[store::Event], protocol: &StudyProtocol) -> Markup {
     html! {
         table.history {
             thead { tr {
-                th scope="col" class="num" { "#" } th scope="col" { "When (UTC)" } th scope="col" { "Who" }
-                th scope="col" { "Record" } th scope="col" { "Action" } th scope="col" { "Field" }
-                th scope="col" { "Before" } th scope="col" { "After" } th scope="col" { "Reason" }
+                th scope="col" class="num" { "#" } th scope="col" { (words.get("history-when")) } th scope="col" { (words.get("history-who")) }
+                th scope="col" { (words.get("history-record")) } th scope="col" { (words.get("history-action")) } th scope="col" { (words.get("history-field")) }
+                th scope="col" { (words.get("history-before")) } th scope="col" { (words.get("history-after")) } th scope="col" { (words.get("history-reason")) }
             } }
             tbody {
                 @for event in events {
@@ -165,7 +170,7 @@ fn table(events: &[store::Event], protocol: &StudyProtocol) -> Markup {
                         td { (event.field.as_deref().map_or_else(|| "—".to_owned(), |field| words.field(field))) }
                         td.value { (shown(event.field.as_deref(), event.old_value.as_deref(), protocol)) }
                         td.value { (shown(event.field.as_deref(), event.new_value.as_deref(), protocol)) }
-                        td { (event.reason.as_deref().unwrap_or("first entry")) }
+                        td { (event.reason.as_deref().unwrap_or(&words.get("history-first-entry"))) }
                     }
                 }
             }
@@ -191,12 +196,12 @@ fn link(code: &str, pairs: &[(String, String)], after: Option<i64>) -> String {
     }
 }
 
-/// A recorded time to the second (the trail keeps microseconds, which nobody reads).
+/// A recorded time as its reader reads it (the trail keeps microseconds, which nobody reads; the
+/// order of events is their number).
 fn when(recorded_at: &str) -> String {
-    recorded_at.parse::<jiff::Timestamp>().map_or_else(
-        |_| recorded_at.to_owned(),
-        |time| time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
-    )
+    recorded_at
+        .parse::<jiff::Timestamp>()
+        .map_or_else(|_| recorded_at.to_owned(), crate::locale::time)
 }
 
 /// A stored value of `field` as words: a coded value or a missing code by its words, text
@@ -231,7 +236,7 @@ fn coded(field: &str, text: &str, protocol: &StudyProtocol) -> String {
         "frequency" => Frequency::ALL
             .into_iter()
             .find(|frequency| frequency.code() == text)
-            .map_or_else(|| text.to_owned(), |frequency| frequency.words().to_owned()),
+            .map_or_else(|| text.to_owned(), conmeds::frequency_words),
         field => words().value(field, text),
     }
 }
@@ -246,9 +251,12 @@ fn summary(
     if let (Some(action), Some(dose)) = (text("action"), text("dose")) {
         let action = words().value("action", action);
         let dose = decision::dose_text(protocol, dose);
+        let (action, dose) = (("action", action.into()), ("dose", dose.into()));
         return Some(match text("next_visit") {
-            Some(next) => format!("{action}, {dose}; next visit {next}"),
-            None => format!("{action}, {dose}"),
+            Some(next) => {
+                words().format("history-next-visit", &[action, dose, ("next", next.into())])
+            }
+            None => words().format("history-decision", &[action, dose]),
         });
     }
     document.contains_key("criteria").then(|| {

@@ -5,15 +5,21 @@ use axum::response::IntoResponse;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::error::PageError;
+use crate::locale;
+use crate::pages::words;
 use crate::session::Principal;
+use words::{Arg, Language};
 
 /// A full page: header with navigation and logout for a logged-in user, then `body` under an
 /// `h1` of `title`. A logged-in page loads `static/app.js`, which warns before the session
-/// ends unused and keeps a sent form's text should it end.
+/// ends unused and keeps a sent form's text should it end; its messages are given it in the
+/// page's language (`data-*` of the warning), `{seconds}` standing for the time left.
 pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> Markup {
+    let words = words();
+    let language = locale::reader().language;
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(language.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -25,33 +31,58 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                 }
             }
             body data-idle=[principal.map(|principal| principal.idle_timeout_seconds)] {
-                a.skip href="#main" { "Skip to content" }
+                a.skip href="#main" { (words.get("layout-skip")) }
                 header.bar {
                     a.brand href="/" { "cletrial" }
                     @if let Some(principal) = principal {
-                        nav aria-label="Main" {
-                            a href="/" { "Dashboard" }
-                            a href="/subjects" { "Subjects" }
+                        nav aria-label=(words.get("nav-main")) {
+                            a href="/" { (words.get("nav-dashboard")) }
+                            a href="/subjects" { (words.get("nav-subjects")) }
                         }
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(principal.csrf_token);
-                            span.who { "Signed in as " strong { (principal.actor.login()) } }
-                            a href=(crate::pages::account::PASSWORD_PATH) { "Change password" }
-                            button type="submit" { "Log out" }
+                            span.who { (words.get("nav-signed-in-as")) " " strong { (principal.actor.login()) } }
+                            a href=(crate::pages::account::PASSWORD_PATH) { (words.get("nav-account")) }
+                            button type="submit" { (words.get("nav-log-out")) }
                         }
                     }
                 }
                 @if principal.is_some() {
                     // Shown by app.js before the session ends unused.
-                    div #session-warning.alert role="alert" hidden {
-                        p #session-warning-text { "Your session will end soon unless you continue." }
-                        button #stay-signed-in type="button" { "Stay signed in" }
+                    div #session-warning.alert role="alert" hidden
+                        data-ending=(words.format("session-ending", &[("seconds", Arg::from("{seconds}"))]))
+                        data-ended=(words.get("session-ended"))
+                        data-restored=(words.get("session-restored")) {
+                        p #session-warning-text { (words.get("session-warning")) }
+                        button #stay-signed-in type="button" { (words.get("session-stay")) }
                     }
                 }
                 main #main {
                     h1 { (title) }
                     (body)
                 }
+                @if let Some(principal) = principal {
+                    footer.bar {
+                        (language_switch(principal, language))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One button that sets the other language (the account page also offers the browser's own);
+/// each language's name is written in that language.
+fn language_switch(principal: &Principal, current: Language) -> Markup {
+    let other = match current {
+        Language::English => Language::Spanish,
+        Language::Spanish => Language::English,
+    };
+    html! {
+        form.language method="post" action=(crate::pages::account::LANGUAGE_PATH) {
+            input type="hidden" name="csrf" value=(principal.csrf_token);
+            button type="submit" name="lang" value=(other.code()) lang=(other.code()) {
+                (words::Words::of(other).get("language-name"))
             }
         }
     }

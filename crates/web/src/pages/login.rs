@@ -10,11 +10,13 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::{FailedLogins, LoginAttempt, Password, StoreError};
+use words::Arg;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::locale;
 use crate::pages::form::{Plain, too_many_attempts};
-use crate::pages::layout;
+use crate::pages::{layout, words};
 use crate::session::{self, ClientAddress, DEVICE_COOKIE, LOGIN_COOKIE, Principal, SESSION_COOKIE};
 
 /// The login form as posted; absent fields are empty (and reported as such, never a 4xx/5xx).
@@ -42,6 +44,7 @@ struct FieldError {
 }
 
 fn login_page(login: &str, token: &str, next: &str, error: Option<&FieldError>) -> Markup {
+    let words = words();
     let field = |name: &'static str, label: &str, kind: &str, value: &str, autocomplete: &str| {
         let message = error.filter(|error| error.field == name);
         Plain {
@@ -56,20 +59,20 @@ fn login_page(login: &str, token: &str, next: &str, error: Option<&FieldError>) 
         .render()
     };
     layout::page(
-        "Log in",
+        &words.get("login-title"),
         None,
         html! {
             @if next.contains("restore=1") {
-                p.alert role="status" { "Your session had ended, so the form was not saved. Log in again: you will return to the page with what you typed, to check and send again." }
+                p.alert role="status" { (words.get("login-session-ended-unsaved")) }
             } @else if session::safe_next(next) != "/" {
-                p.alert role="status" { "Your session has ended. Log in again to return to the page." }
+                p.alert role="status" { (words.get("login-session-ended")) }
             }
             form.login method="post" action="/login" novalidate {
                 input type="hidden" name="csrf" value=(token);
                 input type="hidden" name="next" value=(session::safe_next(next));
-                (field("login", "Login", "text", login, "username"))
-                (field("password", "Password", "password", "", "current-password"))
-                button type="submit" { "Log in" }
+                (field("login", &words.get("login-login"), "text", login, "username"))
+                (field("password", &words.get("login-password"), "password", "", "current-password"))
+                button type="submit" { (words.get("login-title")) }
             }
         },
     )
@@ -114,14 +117,14 @@ pub(crate) async fn submit(
         return again(
             StatusCode::UNPROCESSABLE_ENTITY,
             "login",
-            "Enter your login.",
+            &words().get("login-enter-login"),
         );
     }
     let Ok(password) = Password::typed(&form.password) else {
         return again(
             StatusCode::UNPROCESSABLE_ENTITY,
             "password",
-            "Enter your password.",
+            &words().get("login-enter-password"),
         );
     };
     let now = session::now();
@@ -139,7 +142,7 @@ pub(crate) async fn submit(
             return again(
                 StatusCode::UNAUTHORIZED,
                 "password",
-                "The login or the password is wrong.",
+                &words().get("login-wrong"),
             );
         }
         Err(StoreError::Throttled {
@@ -206,24 +209,21 @@ pub(crate) async fn submit(
 
 /// Told once, at the owner's next login (OWASP ASVS 2.2.1): someone tried their account.
 fn failed_logins_page(failed: FailedLogins, next: &str) -> Markup {
+    let words = words();
     let last = jiff::Timestamp::from_second(failed.last_at)
-        .map(|at| at.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .map(locale::time)
         .unwrap_or_default();
-    let times = if failed.count == 1 {
-        "1 failed attempt".to_owned()
-    } else {
-        format!("{} failed attempts", failed.count)
-    };
+    let times = words.format("login-failed-count", &[("count", Arg::from(failed.count))]);
     layout::page(
-        "Failed attempts on your account",
+        &words.get("login-failed-title"),
         None,
         html! {
             p role="alert" {
-                "Since your last login there were " strong { (times) }
-                " to log in with your login (the last at " (last) ")."
+                (words.get("login-failed-since")) " " strong { (times) }
+                " " (words.format("login-failed-last", &[("last", Arg::from(last))]))
             }
-            p { "If that was not you, tell the study administrator." }
-            p { a href=(next) { (if next == "/" { "Continue to the dashboard" } else { "Continue to the page you were on" }) } }
+            p { (words.get("login-failed-not-you")) }
+            p { a href=(next) { (words.get(if next == "/" { "login-continue-dashboard" } else { "login-continue-page" })) } }
         },
     )
 }

@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Routes {
     let routes = Routes::new()
         .get(account::PASSWORD_PATH, account::form)
         .post(account::PASSWORD_PATH, account::submit)
+        .post(account::LANGUAGE_PATH, account::set_language)
         .get("/static/app.js", script)
         .get("/session/alive", alive)
         .get("/static/icon.svg", icon)
@@ -91,13 +92,13 @@ pub(crate) fn routes() -> Routes {
         })
 }
 
-/// The subject `code` if the user may do `action` at its site; a subject of a site the user
-/// cannot read answers 404 like a missing one (the policy's rule).
-/// The catalogue the pages' words come from (English until a user's language is chosen).
+/// The catalogue the pages' words come from: the language of the request being answered.
 pub(crate) fn words() -> &'static words::Words {
-    words::Words::of(words::Language::English)
+    crate::locale::words()
 }
 
+/// The subject `code` if the user may do `action` at its site; a subject of a site the user
+/// cannot read answers 404 like a missing one (the policy's rule).
 pub(crate) async fn subject_for(
     state: &AppState,
     principal: &Principal,

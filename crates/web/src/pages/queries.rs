@@ -18,6 +18,11 @@ use crate::session::Principal;
 
 type Posted = Form<Vec<(String, String)>>;
 
+/// A record a query can be about, as its option reads (`query-target-<kind>` with its `what`).
+fn target(kind: &str, what: String) -> String {
+    words().format(&format!("query-target-{kind}"), &[("what", what.into())])
+}
+
 /// The records a query can be about: `(entity, id, label)`.
 async fn targets(state: &AppState, subject: &Subject) -> Result<Vec<(String, String)>, PageError> {
     let store = &state.store;
@@ -25,12 +30,12 @@ async fn targets(state: &AppState, subject: &Subject) -> Result<Vec<(String, Str
     let record = store.clinical_record(subject.id).await?;
     let mut out = vec![(
         format!("subject:{}", subject.id),
-        format!("subject {}", subject.data.code),
+        target("subject", subject.data.code.clone()),
     )];
     for visit in &visits {
         out.push((
             format!("visit:{}", visit.id),
-            format!("visit {}", visit.data.name),
+            target("visit", visit.data.name.clone()),
         ));
     }
     let name = |visit_id: i64| {
@@ -43,31 +48,37 @@ async fn targets(state: &AppState, subject: &Subject) -> Result<Vec<(String, Str
     out.extend(record.clasi.iter().map(|r| {
         (
             format!("clasi:{}", r.id),
-            format!("CLASI at {}", name(r.data.visit_id)),
+            target("clasi", name(r.data.visit_id)),
         )
     }));
     out.extend(record.sledai.iter().map(|r| {
         (
             format!("sledai:{}", r.id),
-            format!("SLEDAI-2K on {}", r.data.assessed_on),
+            target("sledai", r.data.assessed_on.to_string()),
         )
     }));
     out.extend(record.labs.iter().map(|r| {
         (
             format!("lab:{}", r.id),
-            format!("lab {} on {}", r.data.test, r.data.collected_on),
+            words().format(
+                "query-target-lab",
+                &[
+                    ("test", r.data.test.clone().into()),
+                    ("date", r.data.collected_on.to_string().into()),
+                ],
+            ),
         )
     }));
     out.extend(record.doses.iter().map(|r| {
         (
             format!("dose:{}", r.id),
-            format!("dose from {}", r.data.start_date),
+            target("dose", r.data.start_date.to_string()),
         )
     }));
     out.extend(record.adverse_events.iter().map(|r| {
         (
             format!("adverse_event:{}", r.id),
-            format!("adverse event {}", r.data.term),
+            target("adverse_event", r.data.term.to_string()),
         )
     }));
     Ok(out)
@@ -100,9 +111,9 @@ fn field_choice(typed: &Typed, targets: &[(String, String)]) -> Markup {
     let words = words();
     html! {
         div.field {
-            label for="field" { "Field" }
+            label for="field" { (words.get("query-field")) }
             select id="field" name="field" aria-invalid=[typed.error("field").map(|_| "true")] {
-                option value="" { "choose the field" }
+                option value="" { (words.get("query-choose-field")) }
                 @for (kind, fields) in &groups {
                     optgroup label=(words.record(kind)) {
                         @for field in fields {
@@ -145,9 +156,9 @@ pub(crate) async fn section(
     let typed = typed.unwrap_or_default();
     Ok(html! {
         section #queries {
-            h2 { "Data queries" }
+            h2 { (words().get("query-title")) }
             @if queries.is_empty() {
-                p { "No queries." }
+                p { (words().get("query-none")) }
             }
             @for query in &queries {
                 @let typed = answer.filter(|(id, _)| *id == query.id).map(|(_, typed)| typed);
@@ -155,16 +166,16 @@ pub(crate) async fn section(
             }
             @if may_raise {
                 details open[typed.has_errors() || !typed.get("target").is_empty()] {
-                    summary { "Open a query" }
+                    summary { (words().get("query-open-title")) }
                     form method="post" action={ "/subjects/" (code) "/queries" } {
                         (form::token(csrf))
                         (typed.summary(&["target", "field", "question"]))
                         div.row {
-                            (typed.select("target", "Record", &target_options))
+                            (typed.select("target", &words().get("query-record"), &target_options))
                             (field_choice(&typed, &targets))
                         }
-                        (typed.input("question", "Question", "text"))
-                        button type="submit" { "Open query" }
+                        (typed.input("question", &words().get("query-question-label"), "text"))
+                        button type="submit" { (words().get("query-open")) }
                     }
                 }
             }
@@ -187,17 +198,17 @@ fn one(
     html! {
         article.query id={ "query-" (query.id) } data-status=(status_text(data.status)) {
             p {
-                strong { "Query " (query.id) " · " (status_text(data.status)) }
-                " on " (words().record(&data.entity)) " " (data.record_id) " · " (words().field(&data.field))
+                strong { (words().format("query-number", &[("id", query.id.into())])) " · " (status_text(data.status)) }
+                " " (words().get("query-on")) " " (words().record(&data.entity)) " " (data.record_id) " · " (words().field(&data.field))
             }
-            p { "Question: " (data.question) }
-            @if let Some(answer) = &data.answer { p { "Answer: " (answer) } }
+            p { (words().get("query-question")) ": " (data.question) }
+            @if let Some(answer) = &data.answer { p { (words().get("query-answer")) ": " (answer) } }
             @if data.status == QueryStatus::Open && may_answer {
                 form method="post" action={ (base) "/answer" } {
                     (form::token(csrf))
                     input type="hidden" name="version" value=(query.version);
                     div.field {
-                        label for=(field) { "Answer" }
+                        label for=(field) { (words().get("query-answer-label")) }
                         input id=(field) name="answer" type="text"
                             value=(typed.map_or("", |typed| typed.get("answer")))
                             aria-invalid=[error.map(|_| "true")]
@@ -206,14 +217,14 @@ fn one(
                             p.error id={ (field) "-error" } { (message) }
                         }
                     }
-                    button type="submit" { "Answer query" }
+                    button type="submit" { (words().get("query-answer-button")) }
                 }
             }
             @if data.status != QueryStatus::Closed && may_close {
                 form method="post" action={ (base) "/close" } {
                     (form::token(csrf))
                     input type="hidden" name="version" value=(query.version);
-                    button type="submit" { "Close query" }
+                    button type="submit" { (words().get("query-close")) }
                 }
             }
         }
@@ -235,10 +246,10 @@ pub(crate) async fn open(
         .split_once(':')
         .and_then(|(entity, id)| Some((entity.to_owned(), id.parse::<i64>().ok()?)));
     if parsed.is_none() {
-        typed.fail("target", "choose one of the subject's records");
+        typed.fail("target", words().get("query-choose-record"));
     }
-    let field = typed.text("field", "the field the question is about");
-    let question = typed.text("question", "the question");
+    let field = typed.text("field", &words().get("query-what-field"));
+    let question = typed.text("question", &words().get("query-what-question"));
     if let (Some((entity, record_id)), Some(field), Some(question)) = (parsed, field, question) {
         match state
             .store
@@ -297,7 +308,7 @@ async fn change(
     }
     let version = typed.get("version").parse::<i64>().unwrap_or(query.version);
     let result = match action {
-        Action::AnswerQuery => match typed.text("answer", "the answer") {
+        Action::AnswerQuery => match typed.text("answer", &words().get("query-what-answer")) {
             Some(answer) => state
                 .store
                 .answer_query(&principal.actor, id, version, &answer)
@@ -337,9 +348,9 @@ async fn change(
         })
         .chain(typed.conflict.clone())
         .collect();
-    Err(PageError::Refused(format!(
-        "Query {id} was not changed: {}",
-        messages.join("; ")
+    Err(PageError::Refused(words().format(
+        "query-not-changed",
+        &[("id", id.into()), ("why", messages.join("; ").into())],
     )))
 }
 

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::subject_for;
+use crate::pages::{subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -24,14 +24,14 @@ pub(crate) fn void_form(
 ) -> Markup {
     html! {
         details.void {
-            summary { "Entered in error?" }
+            summary { (words().get("void-summary")) }
             form method="post" action={ "/subjects/" (code) "/records/" (kind) "/" (id) "/void" } {
                 (form::token(&principal.csrf_token))
                 input type="hidden" name="version" value=(version);
                 input type="hidden" name="back" value=(back);
-                label for={ "void-" (kind) "-" (id) } { "Why (kept in the audit trail)" }
+                label for={ "void-" (kind) "-" (id) } { (words().get("void-why")) }
                 input id={ "void-" (kind) "-" (id) } name="reason" type="text" required;
-                button type="submit" { "Mark entered in error" }
+                button type="submit" { (words().get("void-button")) }
             }
         }
     }
@@ -51,7 +51,7 @@ pub(crate) async fn void(
     let version: i64 = typed
         .get("version")
         .parse()
-        .map_err(|_| PageError::Refused("version: reload the page and try again".to_owned()))?;
+        .map_err(|_| PageError::Refused(words().get("void-version")))?;
     state
         .store
         .void(

@@ -51,11 +51,11 @@ fn fields_used(protocol: &Protocol) -> Vec<Field> {
 
 fn label(field: Field) -> String {
     if field == Field::AgeYears {
-        return "Birth date (age from the screening date)".to_owned();
+        return words().get("screening-birth-date");
     }
     let name = words().get(&format!("candidate-{}", field.name()));
     match field.kind() {
-        FieldKind::Number { unit, .. } => format!("{name} ({unit})"),
+        FieldKind::Number { unit, .. } => format!("{name} ({})", crate::checklist::unit(unit)),
         _ => name,
     }
 }
@@ -96,7 +96,7 @@ fn candidate(protocol: &Protocol, typed: &mut Typed) -> Candidate {
                 Err(_) => {
                     typed.fail(
                         name,
-                        format!("'{text}' is not an erythema score (0, 1, 2 or 3)"),
+                        words().format("screening-not-erythema", &[("text", text.as_str().into())]),
                     );
                     continue;
                 }
@@ -107,7 +107,10 @@ fn candidate(protocol: &Protocol, typed: &mut Typed) -> Candidate {
                 }
                 Ok(number) => serde_json::Value::from(number),
                 Err(_) => {
-                    typed.fail(name, format!("'{text}' is not a number"));
+                    typed.fail(
+                        name,
+                        words().format("screening-not-a-number", &[("text", text.as_str().into())]),
+                    );
                     continue;
                 }
             },
@@ -145,7 +148,8 @@ fn error_field(key: &str) -> String {
     }
 }
 
-fn status_word(status: Status) -> &'static str {
+/// A criterion's status as the style sheet keys it (`data-value`) and, spaced, as stored.
+fn status_code(status: Status) -> &'static str {
     match status {
         Status::Met => "met",
         Status::NotMet => "not met",
@@ -153,12 +157,17 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-fn eligible_word(eligible: Option<bool>) -> &'static str {
-    match eligible {
-        Some(true) => "eligible",
-        Some(false) => "not eligible",
-        None => "incomplete: some criteria are unknown",
-    }
+/// A criterion's status in words, from its code (`met`, `not met` or `not_met`, `unknown`).
+fn status_word(code: &str) -> String {
+    words().get(&format!("screening-status-{}", code.replace(' ', "_")))
+}
+
+fn eligible_word(eligible: Option<bool>) -> String {
+    words().get(match eligible {
+        Some(true) => "screening-eligible",
+        Some(false) => "screening-not-eligible",
+        None => "screening-incomplete",
+    })
 }
 
 /// The evaluation of the form as typed, or `None` when the protocol cannot be read.
@@ -176,15 +185,12 @@ pub(crate) fn checklist_answers(
     let Some(result) = evaluated(protocol, typed) else {
         return Vec::new();
     };
-    let mut answers = vec![(
-        "eligible".to_owned(),
-        eligible_word(result.eligible).to_owned(),
-    )];
+    let mut answers = vec![("eligible".to_owned(), eligible_word(result.eligible))];
     for criterion in result.criteria {
-        answers.push((
-            format!("{}.status", criterion.id),
-            status_word(criterion.status).to_owned(),
-        ));
+        let code = status_code(criterion.status);
+        answers.push((format!("{}.status", criterion.id), status_word(code)));
+        // What the style sheet colours by, whatever the language (`static/app.js`).
+        answers.push((format!("{}.status.value", criterion.id), code.to_owned()));
         answers.push((
             format!("{}.reason", criterion.id),
             why_words(&criterion.why, false),
@@ -196,15 +202,15 @@ pub(crate) fn checklist_answers(
 /// The checklist as a table (kept with the subject, or live on the screening form).
 pub(crate) fn checklist(result: &EligibilityResult) -> Markup {
     html! {
-        p.verdict { "Overall: " output data-out="eligible" { strong { (eligible_word(result.eligible)) } } }
+        p.verdict { (words().get("screening-overall")) " " output data-out="eligible" { strong { (eligible_word(result.eligible)) } } }
         table.checklist {
-            thead { tr { th scope="col" { "Criterion" } th scope="col" { "Kind" } th scope="col" { "Status" } th scope="col" { "Why" } } }
+            thead { tr { th scope="col" { (words().get("screening-criterion")) } th scope="col" { (words().get("screening-kind")) } th scope="col" { (words().get("screening-status")) } th scope="col" { (words().get("screening-why")) } } }
             tbody {
                 @for criterion in &result.criteria {
                     tr data-kind=(criterion.kind) {
                         th scope="row" { (criterion.id) ": " (criterion.text) }
-                        td { (criterion.kind) }
-                        td { output.status data-out={ (criterion.id) ".status" } data-value=(status_word(criterion.status)) { (status_word(criterion.status)) } }
+                        td { (words().get(&format!("screening-kind-{}", criterion.kind))) }
+                        td { output.status data-out={ (criterion.id) ".status" } data-value=(status_code(criterion.status)) { (status_word(status_code(criterion.status))) } }
                         td { output data-out={ (criterion.id) ".reason" } { (why_words(&criterion.why, false)) } }
                     }
                 }
@@ -233,20 +239,23 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let code_label = format!(
-        "Study id (site code-number, e.g. {}; never a name)",
-        store::subject_code(
-            sites.first().map_or("S01", |(code, _)| code.as_str()),
-            "007"
-        )
+    let example = store::subject_code(
+        sites.first().map_or("S01", |(code, _)| code.as_str()),
+        "007",
     );
+    let code_label = words().format("screening-code", &[("example", example.into())]);
     let mut copy = typed.clone();
     let result = evaluated(protocol, &mut copy);
     // A value the candidate refused is shown where it was typed.
     if !typed.has_errors() {
         typed = copy;
     }
-    let yes_no = [("unknown", "unknown"), ("yes", "yes"), ("no", "no")];
+    let yes_no = [
+        ("unknown", words().value("missing", "unknown")),
+        ("yes", words().get("answer-true")),
+        ("no", words().get("answer-false")),
+    ];
+    let sexes = ["F", "M", "U"].map(|code| (code, words().value("sex", code)));
     let units: Vec<(&str, &str)> = LabUnit::ALL
         .into_iter()
         .filter(|unit| protocol::eligibility::count_per_mm3(1.0, *unit).is_some())
@@ -254,52 +263,52 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
         .collect();
     let body = html! {
         @match protocol {
-            Err(error) => p.error { "The study's protocol cannot be read: " (error) }
+            Err(error) => p.error { (words().get("screening-protocol-unreadable")) " " (error) }
             Ok(protocol) => {
                 form method="post" action="/screening" data-live="/live/eligibility" {
                     (form::token(&principal.csrf_token))
                     (typed.summary(&[]))
                     div.row {
-                        (typed.select("site", "Site", &site_options))
+                        (typed.select("site", &words().get("screening-site"), &site_options))
                         (typed.input("code", &code_label, "text"))
-                        (typed.select("sex", "Sex", &[("F", "female"), ("M", "male"), ("U", "unknown")]))
+                        (typed.select("sex", &words().get("subjects-sex"), &sexes))
                         @if retrospective(protocol) {
-                            (typed.input("screening_date", "Chart reviewed on", "date"))
-                            (typed.input("index_date", "Drug started on (the index date)", "date"))
+                            (typed.input("screening_date", &words().get("screening-chart-reviewed"), "date"))
+                            (typed.input("index_date", &words().get("screening-drug-started"), "date"))
                         } @else {
-                            (typed.input("consent_date", "Consent signed on", "date"))
-                            (typed.input("screening_date", "Screening date", "date"))
+                            (typed.input("consent_date", &words().get("screening-consent-signed"), "date"))
+                            (typed.input("screening_date", &words().get("screening-date"), "date"))
                         }
                     }
                     @if retrospective(protocol) {
-                        p.hint { "A retrospective chart review: consent is waived, the criteria are judged at the drug start, and an eligible chart is enrolled from that date when registered." }
+                        p.hint { (words().get("screening-retrospective")) }
                     }
-                    h2 { "What the criteria need" }
+                    h2 { (words().get("screening-needs")) }
                     div.row {
                         @for field in fields_used(protocol) {
                             @let name = form_name(field);
                             @match field.kind() {
-                                _ if field == Field::AgeYears && retrospective(protocol) => { (typed.input(name, "Birth date (age at the index date)", "date")) }
+                                _ if field == Field::AgeYears && retrospective(protocol) => { (typed.input(name, &words().get("screening-birth-date-index"), "date")) }
                                 _ if field == Field::AgeYears => { (typed.input(name, &label(field), "date")) }
                                 FieldKind::YesNo => { (typed.select(name, &label(field), &yes_no)) }
                                 FieldKind::Number { .. } => { (typed.input(name, &label(field), "text")) }
                                 FieldKind::Count => {
                                     div.count {
                                         (typed.input(name, &label(field), "text"))
-                                        (typed.select(&format!("{name}_unit"), "unit", &units))
+                                        (typed.select(&format!("{name}_unit"), &words().get("screening-unit"), &units))
                                     }
                                 }
                             }
                         }
                     }
-                    h2 { "Eligibility checklist" }
+                    h2 { (words().get("screening-checklist")) }
                     @if let Some(result) = &result { (checklist(result)) }
-                    button type="submit" { "Register candidate with this checklist" }
+                    button type="submit" { (words().get("screening-register")) }
                 }
             }
         }
     };
-    layout::page("Screening", Some(principal), body)
+    layout::page(&words().get("screening-title"), Some(principal), body)
 }
 
 pub(crate) async fn form_page(
@@ -327,7 +336,7 @@ pub(crate) async fn submit(
     principal.check_form_token(typed.get("csrf"))?;
     form::spend(&typed)?;
     let protocol = study::protocol_of(&state.store).await?;
-    let code = typed.text("code", "the study id");
+    let code = typed.text("code", &words().get("screening-what-code"));
     let sex = Sex::parse(typed.get("sex"))
         .map_err(|error| typed.refused(error))
         .ok();
@@ -379,10 +388,7 @@ pub(crate) async fn submit(
             Err(error) => typed.refused(error)?,
         }
     } else if matches!(typed.optional_date("birth_date"), Some(None)) {
-        typed.fail(
-            "birth_date",
-            "Enter the birth date (the age criterion needs it).",
-        );
+        typed.fail("birth_date", words().get("screening-enter-birth-date"));
     }
     let page = screening_page(&principal, &protocol, typed);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -418,22 +424,24 @@ pub(crate) fn stored_checklist(
         None => {
             let reason = text(criterion, "reason");
             match withheld {
-                Some(birth) => reason.replace(&birth.to_string(), "[birth date withheld]"),
+                Some(birth) => {
+                    reason.replace(&birth.to_string(), &words().get("screening-birth-withheld"))
+                }
                 None => reason,
             }
         }
     };
     html! {
-        p.verdict { "Evaluated on " (record.evaluated_on) " (protocol version " (record.protocol_version) "): " strong { (eligible_word(record.eligible)) } }
+        p.verdict { (words().format("screening-evaluated", &[("date", record.evaluated_on.to_string().into()), ("version", record.protocol_version.into())])) " " strong { (eligible_word(record.eligible)) } }
         table.checklist {
-            thead { tr { th scope="col" { "Criterion" } th scope="col" { "Kind" } th scope="col" { "Status" } th scope="col" { "Why" } } }
+            thead { tr { th scope="col" { (words().get("screening-criterion")) } th scope="col" { (words().get("screening-kind")) } th scope="col" { (words().get("screening-status")) } th scope="col" { (words().get("screening-why")) } } }
             tbody {
                 @for criterion in &criteria {
                     @let status = text(criterion, "status").replace('_', " ");
                     tr data-kind=(text(criterion, "kind")) {
                         th scope="row" { (text(criterion, "id")) ": " (text(criterion, "text")) }
-                        td { (text(criterion, "kind")) }
-                        td { output.status data-value=(status) { (status) } }
+                        td { (words().get(&format!("screening-kind-{}", text(criterion, "kind")))) }
+                        td { output.status data-value=(status) { (status_word(&status)) } }
                         td { (reason(criterion)) }
                     }
                 }

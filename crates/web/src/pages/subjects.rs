@@ -16,6 +16,11 @@ use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
 
+/// A CLE subtype as the catalogue names it.
+fn subtype(subtype: Subtype) -> String {
+    words().value("subtype", subtype.id())
+}
+
 pub(crate) fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |date| date.to_string())
 }
@@ -34,29 +39,29 @@ pub(crate) async fn list(
         .collect();
     let body = html! {
         @if principal.require(Action::Screen, None).is_ok() {
-            p { a.button href="/screening" { "Screen a candidate" } }
+            p { a.button href="/screening" { (words().get("subjects-screen")) } }
         }
         @if subjects.is_empty() {
-            p { "No subjects at your sites yet." }
+            p { (words().get("subjects-none")) }
         } @else {
             table {
-                caption { (subjects.len()) " subjects at your sites" }
+                caption { (words().format("subjects-count", &[("count", subjects.len().into())])) }
                 thead { tr {
-                    th scope="col" { "Study id" }
-                    th scope="col" { "Site" }
-                    th scope="col" { "Sex" }
-                    th scope="col" { "Subtype" }
-                    th scope="col" { "Screened" }
-                    th scope="col" { "Consent" }
-                    th scope="col" { "Enrolled" }
+                    th scope="col" { (words().get("subjects-study-id")) }
+                    th scope="col" { (words().get("subjects-site")) }
+                    th scope="col" { (words().get("subjects-sex")) }
+                    th scope="col" { (words().get("subjects-subtype")) }
+                    th scope="col" { (words().get("subjects-screened")) }
+                    th scope="col" { (words().get("subjects-consent")) }
+                    th scope="col" { (words().get("subjects-enrolled")) }
                 } }
                 tbody {
                     @for subject in &subjects {
                         tr {
                             th scope="row" { a href={ "/subjects/" (subject.data.code) } { (subject.data.code) } }
                             td { (subject.data.site) }
-                            td { (subject.data.sex.code()) }
-                            td { (subject.data.subtype.map_or("—", Subtype::label)) }
+                            td { (words().value("sex", subject.data.sex.code())) }
+                            td { (subject.data.subtype.map_or_else(|| "—".to_owned(), subtype)) }
                             td { (subject.data.screening_date) }
                             td { (date_or_dash(subject.data.consent_date)) }
                             td { (date_or_dash(subject.data.enrolment_date)) }
@@ -66,7 +71,11 @@ pub(crate) async fn list(
             }
         }
     };
-    Ok(layout::page("Subjects", Some(&principal), body))
+    Ok(layout::page(
+        &words().get("subjects-list-title"),
+        Some(&principal),
+        body,
+    ))
 }
 
 /// The subject page; `?target=lab:12&field=value` opens the query form on that field (the
@@ -186,29 +195,29 @@ pub(crate) async fn render(
     };
     let body = html! {
         dl.facts {
-            dt { "Site" } dd { (data.site) }
-            dt { "Sex" } dd { (data.sex.code()) }
+            dt { (words().get("subjects-site")) } dd { (data.site) }
+            dt { (words().get("subjects-sex")) } dd { (words().value("sex", data.sex.code())) }
             @match (data.birth, identifiers) {
                 (BirthOrAge::BirthDate(birth), true) => {
-                    dt { "Born" } dd { (birth) " (" (data.age_at_screening()) " years at screening)" }
+                    dt { (words().get("subjects-born")) } dd { (birth) " " (words().format("subjects-age-at-screening", &[("age", data.age_at_screening().into())])) }
                 }
-                _ => { dt { "Age at screening" } dd { (data.age_at_screening()) " years" } }
+                _ => { dt { (words().get("subjects-age-at-screening-label")) } dd { (words().format("subjects-age", &[("age", data.age_at_screening().into())])) } }
             }
-            dt { "Subtype" } dd { (data.subtype.map_or("not recorded", Subtype::label)) }
+            dt { (words().get("subjects-subtype")) } dd { (data.subtype.map_or_else(|| words().get("not-recorded"), subtype)) }
             @if subject.consent_waived {
-                dt { "Chart reviewed" } dd { (data.screening_date) }
-                dt { "Consent" } dd { "waived (retrospective chart review)" }
-                dt { "Index date (drug start)" } dd { (date_or_dash(data.enrolment_date)) }
+                dt { (words().get("subjects-chart-reviewed")) } dd { (data.screening_date) }
+                dt { (words().get("subjects-consent")) } dd { (words().get("subjects-consent-waived")) }
+                dt { (words().get("subjects-index-date")) } dd { (date_or_dash(data.enrolment_date)) }
             } @else {
-                dt { "Screened" } dd { (data.screening_date) }
-                dt { "Consent" } dd { (date_or_dash(data.consent_date)) }
-                dt { "Enrolled" } dd { (date_or_dash(data.enrolment_date)) }
+                dt { (words().get("subjects-screened")) } dd { (data.screening_date) }
+                dt { (words().get("subjects-consent")) } dd { (date_or_dash(data.consent_date)) }
+                dt { (words().get("subjects-enrolled")) } dd { (date_or_dash(data.enrolment_date)) }
             }
         }
         p {
-            a href={ "/subjects/" (code) "/adverse-events" } { "Adverse events" }
+            a href={ "/subjects/" (code) "/adverse-events" } { (words().get("subjects-adverse-events")) }
             @if principal.require(Action::ReadHistory, Some(&data.site)).is_ok() {
-                " · " a href={ "/subjects/" (code) "/history" } { "Record history" }
+                " · " a href={ "/subjects/" (code) "/history" } { (words().get("subjects-history")) }
             }
             @if principal.require(Action::VerifySource, Some(&data.site)).is_ok() {
                 " · " a href={ "/subjects/" (code) "/verification" } { "Source data verification" }
@@ -217,43 +226,43 @@ pub(crate) async fn render(
         (adverse::alert(&record.adverse_events))
 
         section #eligibility {
-            h2 { "Eligibility" }
+            h2 { (words().get("subjects-eligibility")) }
             @match &eligibility {
                 Some(stored) => { (screening::stored_checklist(&stored.data, withheld)) }
-                None => { p { "No eligibility checklist recorded." } }
+                None => { p { (words().get("subjects-no-checklist")) } }
             }
             // A refused enrolment of a subject enrolled meanwhile: the form is gone, its message stays.
             @if data.enrolment_date.is_some() && enrol_form.has_errors() {
                 (enrol_form.summary(&[]))
             }
             @if subject.consent_waived && data.enrolment_date.is_none() {
-                p { "Not enrolled: the chart does not meet the criteria at the index date. A chart that does not qualify can be removed (Entered in error)." }
+                p { (words().get("subjects-chart-not-enrolled")) }
                 @if enters { (records::void_form(principal, code, "subject", subject.id, subject.version, &format!("/subjects/{code}"))) }
             } @else if data.enrolment_date.is_none() && principal.require(Action::Enrol, Some(&data.site)).is_ok() {
                 form method="post" action={ "/subjects/" (code) "/enrol" } {
                     (form::token(csrf))
                     (enrol_form.summary(&["enrolment_date", "waiver"]))
-                    (enrol_form.input("enrolment_date", "Enrolment date (treatment starts)", "date"))
+                    (enrol_form.input("enrolment_date", &words().get("subjects-enrolment-date"), "date"))
                     @if eligibility.as_ref().and_then(|stored| stored.data.eligible) != Some(true) {
-                        p.hint { "The latest checklist does not say eligible. An investigator may still enrol the subject with a reason: the waiver is recorded as a major protocol deviation." }
-                        (enrol_form.input("waiver", "Waiver: why enrol anyway (investigator only)", "text"))
+                        p.hint { (words().get("subjects-not-eligible-hint")) }
+                        (enrol_form.input("waiver", &words().get("subjects-waiver"), "text"))
                     }
-                    button type="submit" { "Enrol" }
+                    button type="submit" { (words().get("subjects-enrol")) }
                 }
             }
         }
 
         @if !deviations.is_empty() {
             section #deviations {
-                h2 { "Protocol deviations" }
+                h2 { (words().get("subjects-deviations")) }
                 table {
-                    thead { tr { th scope="col" { "Date" } th scope="col" { "Category" } th scope="col" { "Major" } th scope="col" { "Description" } } }
+                    thead { tr { th scope="col" { (words().get("subjects-date")) } th scope="col" { (words().get("subjects-category")) } th scope="col" { (words().get("subjects-major")) } th scope="col" { (words().get("subjects-description")) } } }
                     tbody {
                         @for deviation in &deviations {
                             tr {
                                 td { (deviation.data.occurred_on) }
                                 td { (words().value("category", deviation.data.category.code())) }
-                                td { @if deviation.data.major { strong { "major" } } @else { "minor" } }
+                                td { @if deviation.data.major { strong { (words().get("subjects-deviation-major")) } } @else { (words().get("subjects-deviation-minor")) } }
                                 td { (deviation.data.description) }
                             }
                         }
@@ -267,20 +276,20 @@ pub(crate) async fn render(
         (conmeds::section(principal, subject, &record.conmeds, forms.conmed.as_ref()))
 
         section #timeline {
-            h2 { "Timeline" }
+            h2 { (words().get("subjects-timeline")) }
             (chart::timeline(&protocol, &record, &visits, &decisions))
         }
 
         section #visits {
-            h2 { "Visits" }
+            h2 { (words().get("subjects-visits")) }
             @if visits.is_empty() {
-                p { "No visits yet." }
+                p { (words().get("subjects-no-visits")) }
             } @else {
                 table {
                     thead { tr {
-                        th scope="col" { "Visit" } th scope="col" { "Planned" } th scope="col" { "Done" }
-                        th scope="col" class="num" { "CLASI activity" } th scope="col" class="num" { "Damage" }
-                        @if enters { th scope="col" { "Correction" } }
+                        th scope="col" { (words().get("subjects-visit")) } th scope="col" { (words().get("subjects-planned")) } th scope="col" { (words().get("subjects-done")) }
+                        th scope="col" class="num" { (words().get("subjects-clasi-activity")) } th scope="col" class="num" { (words().get("subjects-damage")) }
+                        @if enters { th scope="col" { (words().get("subjects-correction")) } }
                     } }
                     tbody {
                         @for visit in &visits {
@@ -300,19 +309,19 @@ pub(crate) async fn render(
                 }
             }
             @if let Some((date, day)) = next_planned {
-                p { "Next visit in the protocol's calendar: day " (day) ", " (date) "." }
+                p { (words().format("subjects-next-visit", &[("day", day.into()), ("date", date.to_string().into())])) }
             }
             @if principal.require(Action::EnterVisitData, Some(&data.site)).is_ok() {
-                h3 { "Add a visit" }
+                h3 { (words().get("subjects-add-visit-title")) }
                     form method="post" action={ "/subjects/" (code) "/visits" } {
                         (form::token(csrf))
                         (visit_form.summary(&["name", "planned_date", "actual_date"]))
                         div.row {
-                            (visit_form.input("name", "Visit", "text"))
-                            (visit_form.input("planned_date", "Planned on", "date"))
-                            (visit_form.input("actual_date", "Done on", "date"))
+                            (visit_form.input("name", &words().get("subjects-visit"), "text"))
+                            (visit_form.input("planned_date", &words().get("subjects-planned-on"), "date"))
+                            (visit_form.input("actual_date", &words().get("subjects-done-on"), "date"))
                         }
-                        button type="submit" { "Add visit" }
+                        button type="submit" { (words().get("subjects-add-visit")) }
                     }
             }
         }
@@ -320,7 +329,7 @@ pub(crate) async fn render(
         (queries::section(state, principal, subject, forms.query, forms.answer.as_ref()).await?)
     };
     Ok(layout::page(
-        &format!("Subject {code}"),
+        &words().format("subjects-title", &[("code", code.as_str().into())]),
         Some(principal),
         body,
     ))

@@ -764,6 +764,7 @@ async fn study_day(s: Session, app: App) {
         s.open(path).await;
         s.accessible(&axe).await;
     }
+    in_spanish(&s, &axe, &visit).await;
 
     // A retrospective chart review (the paediatric study's protocol): the screening page asks
     // for the review and index dates instead of consent, and an eligible chart is enrolled from
@@ -836,6 +837,57 @@ async fn study_day(s: Session, app: App) {
         }
     }
     s.client.close().await.expect("close the browser");
+}
+
+/// The investigator's pages in Spanish, chosen with the footer's switch: each says so
+/// (`<html lang="es">`, a Spanish heading), passes axe-core and is saved as `<page>-es.png`;
+/// then back to English.
+async fn in_spanish(s: &Session, axe: &str, visit: &str) {
+    s.open("/").await;
+    s.submit("/account/language").await;
+    assert!(
+        s.page().await.contains("Inclusión en sus centros"),
+        "the dashboard in Spanish"
+    );
+    for (path, shot, heading) in [
+        ("/", "dashboard", "Inclusión en sus centros"),
+        ("/subjects", "subjects", "Sujetos"),
+        ("/subjects/A-201", "subject", "Sujeto A-201"),
+        (visit, "visit", "Decisión del protocolo"),
+        (
+            "/subjects/A-201/adverse-events",
+            "adverse-events",
+            "Acontecimientos adversos · A-201",
+        ),
+        (
+            "/subjects/A-201/history",
+            "history",
+            "Historial del registro · A-201",
+        ),
+        ("/screening", "screening", "Selección"),
+        ("/account/password", "account", "Su cuenta"),
+    ] {
+        s.open(path).await;
+        assert_eq!(
+            s.find("html")
+                .await
+                .attr("lang")
+                .await
+                .expect("lang")
+                .as_deref(),
+            Some("es")
+        );
+        let page = s.page().await;
+        assert!(page.contains(heading), "{path}: no {heading:?}");
+        s.accessible(axe).await;
+        s.screenshot(&format!("{shot}-es"), "body").await;
+    }
+    s.open("/").await;
+    s.submit("/account/language").await;
+    assert!(
+        s.page().await.contains("Enrolment at your sites"),
+        "English again"
+    );
 }
 
 /// The statistician opens the downloads from the dashboard, and every link on that page answers

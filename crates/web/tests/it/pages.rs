@@ -597,7 +597,7 @@ async fn a_clasi_cell_is_a_level_not_examined_or_blank() {
 
 /// Screening form values of an eligible candidate (the shipped protocol's criteria), with
 /// `changes` applied.
-fn candidate<'a>(code: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub fn candidate<'a>(code: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut form = vec![
         ("site", "A"),
         ("code", code),

@@ -202,6 +202,8 @@ pub struct Browser {
     base: String,
     client: reqwest::Client,
     pub cookies: BTreeMap<String, String>,
+    /// The browser's `Accept-Language`, sent with every request when set.
+    pub accept_language: Option<String>,
 }
 
 impl Browser {
@@ -213,6 +215,7 @@ impl Browser {
                 .build()
                 .expect("client"),
             cookies: BTreeMap::new(),
+            accept_language: None,
         }
     }
 
@@ -264,6 +267,9 @@ impl Browser {
                 .collect::<Vec<_>>()
                 .join("; ");
             request = request.header(COOKIE, line);
+        }
+        if let Some(languages) = &self.accept_language {
+            request = request.header(reqwest::header::ACCEPT_LANGUAGE, languages);
         }
         let response = request.send().await.expect("request");
         let status = response.status();

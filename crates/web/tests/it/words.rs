@@ -2,13 +2,14 @@
 //! coded value and missing code. A new field or code without its words fails here, before a
 //! page shows its id.
 
+use instruments::medication::{Frequency, Route};
 use instruments::subtype::Subtype;
 use protocol::decide::{Action, Phase, Response};
 use protocol::eligibility::Field;
 use store::stream::Entity;
 use store::{
     ActionTaken, Causality, DeviationCategory, DispositionStatus, Download, EventType, Finding,
-    HistoryCategory, Missing, Outcome, QueryStatus, Sex, Side,
+    HistoryCategory, Missing, Outcome, QueryStatus, Role, Sex, Side,
 };
 use words::{Language, Words};
 
@@ -81,6 +82,20 @@ fn every_kind_field_and_code_of_the_record_has_words() {
     }
     ids.extend(Field::ALL.map(|field| format!("candidate-{}", field.name())));
     ids.extend(web::policy::Action::ALL.map(|action| format!("permission-{}", action.id())));
+    // What pages say of roles, dose frequencies and routes, protocol events and endings.
+    ids.extend(Role::ALL.map(|role| format!("role-{}", role.as_str())));
+    ids.extend(Frequency::ALL.map(|frequency| format!("frequency-{}", frequency.nci_code())));
+    ids.extend(Route::ALL.map(|route| format!("route-{}", route.code())));
+    ids.extend(
+        EventType::ALL
+            .iter()
+            .map(|event| format!("course-event-{}", event.code())),
+    );
+    ids.extend(
+        DispositionStatus::ALL
+            .iter()
+            .map(|status| format!("course-status-{}", status.code())),
+    );
     let missing: Vec<&String> = ids.iter().filter(|id| !words.has(id)).collect();
     assert!(missing.is_empty(), "en.ftl lacks {missing:?}");
 }

@@ -22,8 +22,8 @@ fn rows(page: &str) -> Vec<(String, String)> {
     let Some(body) = page.split_once("<tbody>") else {
         return Vec::new();
     };
-    body.1
-        .split("<tr")
+    let body = body.1.split("</tbody>").next().unwrap_or_default();
+    body.split("<tr")
         .skip(1)
         .map(|row| {
             // The texts between tags, after the row's own opening tag.
