@@ -30,6 +30,8 @@ record-nerve_conduction_study = estudio de conducción nerviosa
 record-download = descarga
 record-query = consulta de datos
 record-api_token = token de API
+record-verification = verificación de datos fuente
+record-lock = bloqueo
 
 ## Campos (las columnas del registro)
 field-abnormal = anormal
@@ -163,6 +165,16 @@ field-visual_disturbance = alteraciones visuales
 field-void_reason = motivo de la anulación
 field-voided = anulado
 field-voided_by_seq = anulado por el evento
+field-record_version = versión del registro
+field-verified_value = valor verificado
+field-verifier_id = verificado por
+field-verified_at = verificado el
+field-cleared = anulada
+field-clear_reason = motivo de la anulación de la verificación
+field-cleared_by_seq = anulada por el evento
+field-locked = bloqueado
+field-locker_id = bloqueado por
+field-locked_at = bloqueado el
 
 ## CLASI (Albrecht et al. 2005): zonas y los campos de los ítems de cada zona
 clasi-area-scalp = Cuero cabelludo
@@ -295,6 +307,8 @@ value-finding-other = otro
 value-missing-not_done = no realizado
 value-missing-not_applicable = no aplicable
 value-missing-unknown = desconocido
+value-flag-true = sí
+value-flag-false = no
 
 ## Qué hizo un evento de auditoría a su registro
 action-create = introducido
@@ -403,6 +417,7 @@ permission-read_identifiers = ver fechas de nacimiento y nombres del personal
 permission-export = descargar conjuntos de datos
 permission-manage_users = gestionar usuarios
 permission-manage_sites = gestionar centros y parámetros del estudio
+permission-lock = bloquear y desbloquear formularios y cuadernos de recogida de datos
 value-phase-induction = inducción
 value-phase-taper = reducción progresiva
 value-phase-off_treatment = sin tratamiento
@@ -427,6 +442,8 @@ worklist-safety-signals = Señales de seguridad por revisar
 worklist-safety-signals-hint = Acontecimientos adversos graves o de grado CTCAE 3 o superior, y resultados de laboratorio de grado 3 o superior que aún no figuran en el registro de acontecimientos adversos.
 worklist-queries-to-close = Consultas por cerrar
 worklist-queries-to-close-hint = Consultas de datos que el centro ha respondido y esperan que el monitor las cierre.
+worklist-verification-to-do = Verificación pendiente
+worklist-verification-to-do-hint = Sujetos con registros aún no verificados en su conjunto con la fuente, o cuya verificación anuló un cambio posterior.
 
 ## Los campos propios de la tabla del CLASI
 field-blank_is_clear = Ítems en blanco
