@@ -925,3 +925,24 @@ unit-years = years
 unit-points = points
 unit-days = days
 unit-months = months
+
+## Worklists: the dashboard's panel and each list's page
+worklist-your-work = Your work
+worklist-panel-caption = What to do next at your sites; each count opens its list
+worklist-list = List
+worklist-to-do = To do
+worklist-holds = What it holds
+worklist-subject = Subject
+worklist-every-site = Every site
+worklist-sort-by = Sort by
+worklist-order = Order
+worklist-sort-date = Date
+worklist-sort-subject = Subject
+worklist-sort-site = Site
+worklist-order-asc = Oldest or A first
+worklist-order-desc = Newest or Z first
+worklist-nothing = Nothing to do here.
+worklist-count = { $count } to do · page { $page } of { $pages }
+worklist-pages = Pages
+worklist-previous = Previous page
+worklist-next = Next page

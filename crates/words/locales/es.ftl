@@ -930,3 +930,24 @@ unit-years = años
 unit-points = puntos
 unit-days = días
 unit-months = meses
+
+## Listas de trabajo: el panel y la página de cada lista
+worklist-your-work = Su trabajo
+worklist-panel-caption = Qué hacer a continuación en sus centros; cada número abre su lista
+worklist-list = Lista
+worklist-to-do = Pendiente
+worklist-holds = Qué contiene
+worklist-subject = Sujeto
+worklist-every-site = Todos los centros
+worklist-sort-by = Ordenar por
+worklist-order = Orden
+worklist-sort-date = Fecha
+worklist-sort-subject = Sujeto
+worklist-sort-site = Centro
+worklist-order-asc = Más antiguo o de la A primero
+worklist-order-desc = Más reciente o de la Z primero
+worklist-nothing = Nada pendiente aquí.
+worklist-count = { $count } pendientes · página { $page } de { $pages }
+worklist-pages = Páginas
+worklist-previous = Página anterior
+worklist-next = Página siguiente

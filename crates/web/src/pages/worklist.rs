@@ -493,8 +493,24 @@ enum Sort {
     Site,
 }
 
-const SORTS: [(&str, &str); 3] = [("date", "Date"), ("subject", "Subject"), ("site", "Site")];
-const ORDERS: [(&str, &str); 2] = [("asc", "Oldest or A first"), ("desc", "Newest or Z first")];
+/// The orders a list is shown in, by their catalogue's ids.
+const SORTS: [(&str, &str); 3] = [
+    ("date", "worklist-sort-date"),
+    ("subject", "worklist-sort-subject"),
+    ("site", "worklist-sort-site"),
+];
+const ORDERS: [(&str, &str); 2] = [
+    ("asc", "worklist-order-asc"),
+    ("desc", "worklist-order-desc"),
+];
+
+/// Options of `(code, catalogue id)` in words.
+fn said<'a>(options: &[(&'a str, &str)]) -> Vec<(&'a str, String)> {
+    options
+        .iter()
+        .map(|(code, id)| (*code, words().get(id)))
+        .collect()
+}
 
 /// A list's view: which site, order and page, read from the query string; a value the page
 /// does not offer is refused naming its parameter.
@@ -632,27 +648,28 @@ pub(crate) async fn page(
         let start = (view.page - 1) * PAGE;
         &items[start..items.len().min(start + PAGE)]
     };
-    let site_options: Vec<(&str, &str)> = std::iter::once(("", "Every site"))
-        .chain(sites.iter().map(|site| (site.as_str(), site.as_str())))
-        .collect();
+    let site_options: Vec<(&str, String)> =
+        std::iter::once(("", words().get("worklist-every-site")))
+            .chain(sites.iter().map(|site| (site.as_str(), site.clone())))
+            .collect();
     let body = html! {
-        p.lead { a href="/" { "Dashboard" } " · " (list.title()) }
+        p.lead { a href="/" { (words().get("nav-dashboard")) } " · " (list.title()) }
         p { (list.hint()) }
         form.filters method="get" action=(list.path()) {
             (typed.filter_summary(&["site", "sort", "order"]))
             div.row {
-                (typed.select("site", "Site", &site_options))
-                (typed.select("sort", "Sort by", &SORTS))
-                (typed.select("order", "Order", &ORDERS))
+                (typed.select("site", &words().get("dashboard-site"), &site_options))
+                (typed.select("sort", &words().get("worklist-sort-by"), &said(&SORTS)))
+                (typed.select("order", &words().get("worklist-order"), &said(&ORDERS)))
             }
-            button type="submit" { "Show" }
+            button type="submit" { (words().get("history-show")) }
         }
         @if !typed.has_errors() {
             @if items.is_empty() {
-                p { "Nothing to do here." }
+                p { (words().get("worklist-nothing")) }
             } @else {
                 p {
-                    (items.len()) " to do · page " (view.page) " of " (pages)
+                    (words().format("worklist-count", &[("count", items.len().into()), ("page", view.page.into()), ("pages", pages.into())]))
                 }
                 (table(shown))
                 (pager(list, &mut view, pages))
@@ -671,10 +688,10 @@ fn table(items: &[Item]) -> Markup {
     html! {
         table.worklist {
             thead { tr {
-                th scope="col" { "Subject" }
-                th scope="col" { "Site" }
-                th scope="col" { "Date" }
-                th scope="col" { "To do" }
+                th scope="col" { (words().get("worklist-subject")) }
+                th scope="col" { (words().get("dashboard-site")) }
+                th scope="col" { (words().get("course-date")) }
+                th scope="col" { (words().get("worklist-to-do")) }
             } }
             tbody {
                 @for item in items {
@@ -700,9 +717,9 @@ fn pager(list: Worklist, view: &mut View, pages: usize) -> Markup {
     let next = (current < pages).then(|| link(view, current + 1));
     html! {
         @if previous.is_some() || next.is_some() {
-            nav.pager aria-label="Pages" {
-                @if let Some(href) = previous { a href=(href) rel="prev" { "Previous page" } " " }
-                @if let Some(href) = next { a href=(href) rel="next" { "Next page" } }
+            nav.pager aria-label=(words().get("worklist-pages")) {
+                @if let Some(href) = previous { a href=(href) rel="prev" { (words().get("worklist-previous")) } " " }
+                @if let Some(href) = next { a href=(href) rel="next" { (words().get("worklist-next")) } }
             }
         }
     }
@@ -712,13 +729,13 @@ fn pager(list: Worklist, view: &mut View, pages: usize) -> Markup {
 pub(crate) fn panel(gathered: &[(Worklist, Vec<Item>)]) -> Markup {
     html! {
         section #worklists {
-            h2 { "Your work" }
+            h2 { (words().get("worklist-your-work")) }
             table {
-                caption { "What to do next at your sites; each count opens its list" }
+                caption { (words().get("worklist-panel-caption")) }
                 thead { tr {
-                    th scope="col" { "List" }
-                    th scope="col" class="num" { "To do" }
-                    th scope="col" { "What it holds" }
+                    th scope="col" { (words().get("worklist-list")) }
+                    th scope="col" class="num" { (words().get("worklist-to-do")) }
+                    th scope="col" { (words().get("worklist-holds")) }
                 } }
                 tbody {
                     @for (list, items) in gathered {
