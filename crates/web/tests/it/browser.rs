@@ -192,14 +192,18 @@ impl Session {
     /// Submits the form whose action ends with `action`, waits for the next page, then checks
     /// the console.
     async fn submit(&self, action: &str) {
+        self.press(
+            &format!("form[action$=\"{action}\"] button[type=\"submit\"]"),
+            action,
+        )
+        .await;
+    }
+
+    /// Clicks the button `css` that sends a form (to `action`), waits for the next page, then
+    /// checks the console.
+    async fn press(&self, css: &str, action: &str) {
         let old = self.find("html").await;
-        self.find(&format!(
-            "form[action$=\"{action}\"] button[type=\"submit\"]"
-        ))
-        .await
-        .click()
-        .await
-        .expect("submit");
+        self.find(css).await.click().await.expect("submit");
         // The old page's root goes stale once the next page has replaced it.
         for _ in 0..200 {
             if old.tag_name().await.is_err() {
@@ -956,15 +960,14 @@ async fn the_decision_is_applied_then_the_monitor_verifies_and_locks() {
     let saved = crate::pages::post_owned(&mut inv, &format!("{visit}/clasi"), &form).await;
     assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
     in_browser(app, move |s, app| async move {
+        // The whole app, its database's folder with it, lives as long as the walk (the block
+        // would otherwise keep only the fields it names).
+        let app = app;
         s.open("/login").await;
         s.log_in("inv_a").await;
         s.open(&visit).await;
         s.screenshot("apply-decision", "#decision").await;
-        s.find("form.apply button")
-            .await
-            .click()
-            .await
-            .expect("apply");
+        s.press("form.apply button", "/dose").await;
         let dose = s.text("#dose").await;
         assert!(dose.contains("since 2025-02-17"), "{dose}");
         assert!(!s.page().await.contains("class=\"apply\""), "applied once");
@@ -996,18 +999,12 @@ async fn the_decision_is_applied_then_the_monitor_verifies_and_locks() {
                 .await
                 .expect("tick");
         }
-        s.find(&format!("{section} button[value=\"fields\"]"))
-            .await
-            .click()
-            .await
-            .expect("verify");
+        s.press(&format!("{section} button[value=\"fields\"]"), "verify")
+            .await;
         let shown = s.text(&section).await;
         assert_eq!(shown.matches("✓ by ").count(), 2, "{shown}");
-        s.find(&format!("{section} form.inline button"))
-            .await
-            .click()
-            .await
-            .expect("lock");
+        s.press(&format!("{section} form.inline button"), "lock")
+            .await;
         assert!(s.text(&section).await.contains("Locked by"));
         s.accessible(&axe()).await;
         s.screenshot("verification", &section).await;
