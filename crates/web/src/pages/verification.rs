@@ -19,6 +19,7 @@ use crate::pages::{history, layout, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
+use words::Arg;
 
 type Posted = Form<Vec<(String, String)>>;
 
@@ -93,7 +94,7 @@ fn label(record: &Record, book: &Casebook) -> String {
         })
         .and_then(|visit| visit.get("name").and_then(Value::as_text));
     if let Some(visit) = visit {
-        parts.push(format!("at {visit}"));
+        parts.push(words().format("sdv-at-visit", &[("visit", Arg::from(visit))]));
     }
     let date = record
         .entity
@@ -115,7 +116,11 @@ fn capitalised(text: &str) -> String {
 
 /// "by Mona Monitor on 2026-12-06".
 fn by(name: &str, at: &str) -> String {
-    format!("by {name} on {}", at.get(..10).unwrap_or(at))
+    let day = at.get(..10).unwrap_or(at);
+    words().format(
+        "sdv-by",
+        &[("name", Arg::from(name)), ("day", Arg::from(day))],
+    )
 }
 
 /// The locks that hold on `record` (a record lock), and on the casebook.
@@ -175,15 +180,14 @@ async fn render(
     };
     let body = html! {
         p.lead {
-            a href={ "/subjects/" (code) } { "Subject " (code) }
-            " · " (done) " of " (records.len()) " records verified as a whole"
+            a href={ "/subjects/" (code) } { (words().format("sdv-subject", &[("code", Arg::from(code.as_str()))])) }
+            " · " (words().format("sdv-done", &[("done", done.into()), ("all", records.len().into())]))
         }
         p.hint {
-            "Tick the fields you compared with the source and verify them, or verify the whole record. "
-            "A later change clears the verification of what changed, with the change's reason."
+            (words().get("sdv-hint"))
         }
         section #casebook aria-labelledby="casebook-title" {
-            h2 #casebook-title { "Casebook lock" }
+            h2 #casebook-title { (words().get("sdv-casebook-lock")) }
             @let typed = refused.filter(|r| r.anchor == "casebook").map(|r| &r.typed);
             @if let Some(typed) = typed { (typed.summary(&[])) }
             (lock_controls(&ctx, None, casebook_lock, typed))
@@ -195,7 +199,7 @@ async fn render(
         }
     };
     Ok(layout::page(
-        &format!("Source data verification · {code}"),
+        &words().format("sdv-title", &[("code", Arg::from(code.as_str()))]),
         Some(principal),
         body,
     ))
@@ -219,7 +223,11 @@ fn lock_controls(
     lock: Option<&Stored<Lock>>,
     typed: Option<&Typed>,
 ) -> Markup {
-    let what = if record.is_some() { "form" } else { "casebook" };
+    let (lock_it, unlock_it) = if record.is_some() {
+        ("sdv-lock-form", "sdv-unlock-form")
+    } else {
+        ("sdv-lock-casebook", "sdv-unlock-casebook")
+    };
     let empty = Typed::default();
     let typed = typed.unwrap_or(&empty);
     let scope = record.map_or_else(|| "casebook".to_owned(), |(e, id)| anchor(e, id));
@@ -227,13 +235,13 @@ fn lock_controls(
     html! {
         @match lock {
             Some(lock) => {
-                p.locked { strong { "Locked" } " " (by(&lock.data.printed_name, &lock.data.locked_at)) ": no change is accepted until it is unlocked." }
+                p.locked { strong { (words().get("sdv-locked")) } " " (by(&lock.data.printed_name, &lock.data.locked_at)) (words().get("sdv-locked-then")) }
                 @if ctx.may_lock {
                     form.inline method="post" action={ "/subjects/" (ctx.code) "/locks/" (lock.id) "/unlock" } {
                         (form::token(ctx.csrf))
                         input type="hidden" name="version" value=(lock.version);
                         div.field {
-                            label for=(reason_id) { "Why unlock" }
+                            label for=(reason_id) { (words().get("sdv-why-unlock")) }
                             input id=(reason_id) name="reason" type="text" value=(typed.get("reason"))
                                 aria-invalid=[typed.error("reason").map(|_| "true")]
                                 aria-describedby=[typed.error("reason").map(|_| format!("{reason_id}-error"))];
@@ -241,13 +249,13 @@ fn lock_controls(
                                 p.error id={ (reason_id) "-error" } { (message) }
                             }
                         }
-                        button type="submit" { "Unlock the " (what) }
+                        button type="submit" { (words().get(unlock_it)) }
                     }
                 }
             }
             None if record.is_some() && ctx.casebook_locked => {}
             None => {
-                p { "Not locked." }
+                p { (words().get("sdv-not-locked")) }
                 @if ctx.may_lock {
                     form.inline method="post" action={ "/subjects/" (ctx.code) "/locks" } {
                         (form::token(ctx.csrf))
@@ -259,7 +267,7 @@ fn lock_controls(
                             }
                             None => { input type="hidden" name="covers" value="casebook"; }
                         }
-                        button type="submit" { "Lock the " (what) }
+                        button type="submit" { (words().get(lock_it)) }
                     }
                 }
             }
@@ -301,9 +309,9 @@ fn one(ctx: &Context<'_>, record: &Record, title: &str, refused: Option<&Refused
             h2 id={ (here) "-title" } { (title) }
             @if let Some(typed) = typed { (typed.summary(&[])) }
             @match (whole, cleared) {
-                (Some(v), _) => p.verified { strong { "Verified as a whole" } " " (by(&v.printed_name, &v.verified_at)) "." },
-                (None, Some(v)) => p.cleared { strong { "Verification cleared" } ": " (v.cleared.as_deref().unwrap_or_default()) ". Verify it again." },
-                (None, None) => p { strong { "Not yet verified as a whole." } },
+                (Some(v), _) => p.verified { strong { (words().get("sdv-verified")) } " " (by(&v.printed_name, &v.verified_at)) "." },
+                (None, Some(v)) => p.cleared { strong { (words().get("sdv-cleared")) } ": " (v.cleared.as_deref().unwrap_or_default()) ". " (words().get("sdv-again")) },
+                (None, None) => p { strong { (words().get("sdv-to-do")) } },
             }
             (lock_controls(ctx, Some((entity, record.id)), lock, typed))
             form method="post" action={ "/subjects/" (ctx.code) "/verification" } {
@@ -312,7 +320,7 @@ fn one(ctx: &Context<'_>, record: &Record, title: &str, refused: Option<&Refused
                 input type="hidden" name="record_id" value=(record.id);
                 input type="hidden" name="version" value=(record.version);
                 table.verify {
-                    thead { tr { th scope="col" { "Field" } th scope="col" { "Value" } th scope="col" { "Verified" } th scope="col" { "Query" } } }
+                    thead { tr { th scope="col" { (words().get("sdv-field")) } th scope="col" { (words().get("sdv-value")) } th scope="col" { (words().get("sdv-verified-column")) } th scope="col" { (words().get("sdv-query")) } } }
                     tbody {
                         @for field in &fields {
                             @let id = format!("{here}-{field}");
@@ -322,21 +330,21 @@ fn one(ctx: &Context<'_>, record: &Record, title: &str, refused: Option<&Refused
                                 td {
                                     @match (whole, holding(Some(field))) {
                                         (_, Some(v)) => { "✓ " (by(&v.printed_name, &v.verified_at)) }
-                                        (Some(_), None) => { "✓ with the record" }
+                                        (Some(_), None) => { "✓ " (words().get("sdv-with-record")) }
                                         (None, None) => {
                                             input type="checkbox" id=(id) name="field" value=(field) checked[ticked(field)];
                                         }
                                     }
                                 }
-                                td { a href={ "/subjects/" (ctx.code) "?target=" (entity) ":" (record.id) "&field=" (field) "#queries" } { "Ask" } }
+                                td { a href={ "/subjects/" (ctx.code) "?target=" (entity) ":" (record.id) "&field=" (field) "#queries" } { (words().get("sdv-ask")) } }
                             }
                         }
                     }
                 }
                 @if whole.is_none() {
                     div.actions {
-                        button type="submit" name="scope" value="fields" { "Verify the ticked fields" }
-                        button type="submit" name="scope" value="record" { "Verify the whole record" }
+                        button type="submit" name="scope" value="fields" { (words().get("sdv-verify-fields")) }
+                        button type="submit" name="scope" value="record" { (words().get("sdv-verify-record")) }
                     }
                 }
             }
@@ -390,17 +398,12 @@ pub(crate) async fn verify(
         typed.get("record_id").parse::<i64>(),
         typed.get("version").parse::<i64>(),
     ) else {
-        return Err(PageError::Refused(
-            "the form names no record; reload the page".to_owned(),
-        ));
+        return Err(PageError::Refused(words().get("sdv-no-record")));
     };
     let fields = if typed.get("scope") == "record" {
         Vec::new()
     } else if ticked.is_empty() {
-        typed.fail(
-            "field",
-            "Tick the fields you compared with the source, or verify the whole record.",
-        );
+        typed.fail("field", words().get("sdv-tick-first"));
         Vec::new()
     } else {
         ticked.clone()
@@ -453,9 +456,7 @@ pub(crate) async fn lock(
             record_id,
         },
         _ => {
-            return Err(PageError::Refused(
-                "the form names nothing to lock; reload the page".to_owned(),
-            ));
+            return Err(PageError::Refused(words().get("sdv-nothing-to-lock")));
         }
     };
     let anchor = covered(&covers);
