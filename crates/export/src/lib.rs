@@ -1,5 +1,6 @@
-//! Study data in the formats statisticians and regulators read. Pure: writers take any
-//! `std::io::Write` and rows one at a time, so a study of any size streams through them.
+//! Study data in the formats statisticians and regulators read. The writers are pure: they take
+//! any `std::io::Write` and rows one at a time, so a study of any size streams through them. The
+//! one reader, `tidy::read`, reads a folder of tidy tables from disk, on threads of its own.
 //!
 //! Codemap:
 //! - `dataset`: variables, cells and the four kinds of missing (blank, not done, not applicable,
@@ -11,7 +12,8 @@
 //! - `odm`: CDISC ODM 1.3.2, transactional archive of every subject's data with audit records
 //!   and signatures.
 //! - `audit`: the audit trail as CSV.
-//! - `tidy`: one CSV table per form keyed by subject, visit and repeat, and the data dictionary.
+//! - `tidy`: one CSV table per form keyed by subject, visit and repeat, and the data dictionary;
+//!   `tidy::read` reads a folder of them back, a subject at a time.
 
 pub mod audit;
 pub mod dataset;

@@ -2,6 +2,10 @@
 //! data dictionary. A cell holds the value, or one of the missing-value codes ("NOT DONE",
 //! "NOT APPLICABLE", "UNKNOWN"; empty for nothing recorded), never a 0 standing in for missing.
 
+mod table;
+
+pub mod read;
+
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -10,6 +14,7 @@ use crate::dataset::Missing;
 use crate::source::{
     Casebook, Datum, Entry, FieldType, FormDef, FormRecord, Forms, SUBJECT_REF, VISIT_REF,
 };
+pub use table::TidyTable;
 
 /// The key columns every table starts with, and what they hold.
 const KEYS: [(&str, &str); 6] = [
@@ -43,7 +48,7 @@ pub fn file_name(form: &FormDef) -> String {
 }
 
 /// The tidy layout of a study's forms: which file holds each form and which columns it has, in
-/// order. Writing ([`TidyCsv`]) and reading ([`TidyTable`]) both go by it.
+/// order. Writing ([`TidyCsv`]) and reading ([`read`], a table by [`TidyTable`]) both go by it.
 #[derive(Clone, Debug)]
 pub struct Layout {
     forms: Forms,
@@ -190,7 +195,7 @@ impl<W: Write> TidyCsv<W> {
 }
 
 /// The columns of one table of the layout and what each allows: the one check of a cell's text,
-/// whichever reader split the row ([`TidyTable`], or a caller's own scanner).
+/// whichever path of [`TidyTable`] split the row.
 #[derive(Clone, Debug)]
 pub struct Columns {
     file: String,
@@ -263,6 +268,11 @@ impl Columns {
             .iter()
             .position(|c| c == name)
             .ok_or_else(|| ExportError::invalid(self.file.clone(), format!("has no column {name}")))
+    }
+
+    /// The positions of named columns.
+    pub fn positions(&self, names: &[&str]) -> Result<Vec<usize>, ExportError> {
+        names.iter().map(|name| self.position(name)).collect()
     }
 
     /// A column's type, and whether it allows the missing-value codes.
@@ -358,95 +368,6 @@ impl Columns {
             self.here(line, Some(column)),
             format!("'{text}' is not allowed; allowed: {value}{codes}, or empty"),
         )
-    }
-}
-
-/// One table of the tidy layout being read, a row at a time. Every problem names the file, the
-/// line and the column, and says what the column allows.
-pub struct TidyTable<R: std::io::Read> {
-    columns: Columns,
-    reader: csv::Reader<R>,
-    row: csv::ByteRecord,
-}
-
-impl<R: std::io::Read> TidyTable<R> {
-    /// Reads the header of form `form`'s table and checks it is the layout's.
-    pub fn open(layout: &Layout, form: usize, input: R) -> Result<TidyTable<R>, ExportError> {
-        let columns = Columns::new(layout, form);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input);
-        let mut header = csv::ByteRecord::new();
-        let read = reader.read_byte_record(&mut header).map_err(|error| {
-            ExportError::invalid(format!("{} line 1", columns.file), error.to_string())
-        })?;
-        if read {
-            columns.check_header(&header)?;
-        } else {
-            columns.check_header(std::iter::empty())?;
-        }
-        Ok(TidyTable {
-            columns,
-            reader,
-            row: csv::ByteRecord::new(),
-        })
-    }
-
-    /// The table's columns.
-    pub fn columns(&self) -> &Columns {
-        &self.columns
-    }
-
-    /// The file's name (`visit.csv`).
-    pub fn file(&self) -> &str {
-        self.columns.file()
-    }
-
-    /// The position of a column.
-    pub fn column(&self, name: &str) -> Result<usize, ExportError> {
-        self.columns.position(name)
-    }
-
-    /// Moves to the next row; `false` at the end of the file.
-    pub fn next_row(&mut self) -> Result<bool, ExportError> {
-        let read = self
-            .reader
-            .read_byte_record(&mut self.row)
-            .map_err(|error| {
-                let line = error.position().map_or(0, |p| p.line());
-                ExportError::invalid(
-                    format!("{} line {line}", self.columns.file),
-                    error.to_string(),
-                )
-            })?;
-        if read && self.row.len() != self.columns.len() {
-            return Err(self.columns.wrong_length(self.line(), self.row.len()));
-        }
-        Ok(read)
-    }
-
-    /// The current row's line in the file (1 is the header).
-    pub fn line(&self) -> u64 {
-        self.row.position().map_or(0, |p| p.line())
-    }
-
-    /// Where a problem is: `visit.csv line 12, column actual_date`.
-    pub fn here(&self, column: Option<usize>) -> String {
-        self.columns.here(self.line(), column)
-    }
-
-    /// The raw text of a cell.
-    pub fn raw(&self, column: usize) -> Result<&str, ExportError> {
-        let text = self.row.get(column).unwrap_or_default();
-        self.columns.raw(column, text, || self.line())
-    }
-
-    /// A cell read with its field's type: a value, a missing-value code where the field allows
-    /// one, or blank.
-    pub fn entry(&self, column: usize) -> Result<Entry, ExportError> {
-        let text = self.row.get(column).unwrap_or_default();
-        self.columns.entry(column, text, || self.line())
     }
 }
 
@@ -679,6 +600,21 @@ mod tests {
         );
     }
 
+    /// Form `form`'s table holding `text`, opened for the cells of `wanted`.
+    fn open_table(
+        layout: &Layout,
+        form: usize,
+        text: &[u8],
+        wanted: &[usize],
+    ) -> Result<(tempfile::TempDir, TidyTable), read::ReadError> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let columns = Columns::new(layout, form);
+        let path = dir.path().join(columns.file());
+        std::fs::write(&path, text).expect("table");
+        let table = TidyTable::open(&path, &columns, wanted, 0, u64::MAX)?;
+        Ok((dir, table))
+    }
+
     /// What the writer wrote, the reader reads back entry for entry.
     #[test]
     fn tables_read_back_as_written() {
@@ -726,8 +662,10 @@ mod tests {
             })
             .expect("rows");
         let text = table.into_inner().expect("flushed");
-        let mut read = TidyTable::open(&layout, 2, text.as_slice()).expect("header");
-        let value_column = read.column("value").expect("value column");
+        let columns = Columns::new(&layout, 2);
+        let all: Vec<usize> = (0..columns.len()).collect();
+        let (_dir, mut read) = open_table(&layout, 2, &text, &all).expect("header");
+        let value_column = columns.position("value").expect("value column");
         for expect in &entries {
             assert!(read.next_row().expect("row"));
             assert_eq!(&read.entry(value_column).expect("entry"), expect);
@@ -742,11 +680,14 @@ mod tests {
         #[track_caller]
         fn check(text: &str, column: &str, expect: &str) {
             let layout = Layout::new(&forms());
-            let problem = TidyTable::open(&layout, 1, text.as_bytes()).and_then(|mut table| {
-                table.next_row()?;
-                let c = table.column(column)?;
-                table.entry(c)
-            });
+            let problem = Columns::new(&layout, 1)
+                .position(column)
+                .map_err(read::ReadError::from)
+                .and_then(|c| {
+                    let (_dir, mut table) = open_table(&layout, 1, text.as_bytes(), &[c])?;
+                    table.next_row()?;
+                    Ok(table.entry(c)?)
+                });
             match problem {
                 Err(error) => assert_eq!(error.to_string(), expect),
                 Ok(entry) => panic!("{text:?} read as {entry:?}"),

@@ -1,25 +1,30 @@
-//! Splits the rows of one tidy table at its commas without a full CSV parse, finding only the
-//! cells the report reads, and reads dates and small whole numbers on a fixed-format fast path.
+//! The reader of one tidy table, or of a part of it (a byte range), a row at a time: the rows
+//! are split at their commas without a full CSV parse, finding only the cells the caller reads,
+//! and dates and small whole numbers are read on a fixed-format fast path.
 //!
 //! A row is found by one pass over its bytes, eight at a time, for the line end, a quote and the
 //! commas (counted, so a row with the wrong number of cells is refused). The wanted cells are then
 //! split from the front or from the back of the line, whichever is nearer. A row with a quote or a
 //! carriage return is read by the `csv` parser instead, so a quoted cell (with a
-//! comma, a quote or a line break inside) reads as the export wrote it. Every cell the report reads
-//! is checked as `export::tidy::Columns` checks it: the fast paths accept only what that check
-//! accepts, and anything else goes through it, so a bad cell is refused with the same message. The
-//! cells the report does not read are not checked.
+//! comma, a quote or a line break inside) reads as the writer wrote it. Every cell read is checked
+//! as [`Columns`] checks it: the fast paths accept only what that check accepts, and anything else
+//! goes through it, so a bad cell is refused with the same message. The cells not read are not
+//! checked.
 //!
-//! A large table can be read in parts (byte ranges), each by its own `Scanner`: see [`Origin`].
+//! A large table can be read in parts, each by its own `TidyTable`: see [`Origin`].
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use export::ExportError;
-use export::source::{Entry, FieldType};
-use export::tidy::Columns;
 use jiff::civil::Date;
+
+use super::Columns;
+use super::read::ReadError;
+use crate::ExportError;
+use crate::source::{Datum, Entry, FieldType};
 
 /// Bytes read from the file at a time (the buffer grows for a longer row).
 const CHUNK: usize = 1 << 20;
@@ -59,8 +64,9 @@ fn newlines_before(path: &Path, end: u64) -> std::io::Result<u64> {
     }
 }
 
-/// One part of one table, read a row at a time.
-pub(super) struct Scanner {
+/// One table, or one part of it, read a row at a time; only the cells of the columns asked for
+/// at opening are read.
+pub struct TidyTable {
     columns: Columns,
     /// Per column: its type, which says which fast path may read it.
     kinds: Vec<FieldType>,
@@ -182,7 +188,7 @@ fn maybe_code(text: &[u8]) -> bool {
     matches!(text.first(), Some(b'N' | b'U'))
 }
 
-impl Scanner {
+impl TidyTable {
     /// Opens `path` and checks its header (the part starting at byte 0), or opens the part of it
     /// from byte `start` (a row's start) to `end`. Only the cells of `wanted` columns are read.
     pub(super) fn open(
@@ -191,15 +197,14 @@ impl Scanner {
         wanted: &[usize],
         start: u64,
         end: u64,
-    ) -> Result<Scanner, ExportError> {
-        let mut input = File::open(path).map_err(|error| {
-            ExportError::invalid(
-                format!("cannot read '{}'", path.display()),
-                error.to_string(),
-            )
-        })?;
+    ) -> Result<TidyTable, ReadError> {
+        let unreadable = |source| ReadError::File {
+            path: path.to_owned(),
+            source,
+        };
+        let mut input = File::open(path).map_err(unreadable)?;
         if start > 0 {
-            input.seek(SeekFrom::Start(start))?;
+            input.seek(SeekFrom::Start(start)).map_err(unreadable)?;
         }
         let n = columns.len();
         let half = n / 2;
@@ -213,7 +218,7 @@ impl Scanner {
             .filter(|c| **c >= half)
             .min()
             .map_or(0, |c| n - c);
-        let mut scanner = Scanner {
+        let mut table = TidyTable {
             columns: columns.clone(),
             kinds: (0..n).map(|c| columns.kind(c).0).collect(),
             origin: Origin {
@@ -238,13 +243,13 @@ impl Scanner {
             parsed: false,
         };
         if start == 0 {
-            scanner.header()?;
+            table.header()?;
         }
-        Ok(scanner)
+        Ok(table)
     }
 
     /// Reads and checks the header; the first row is then on line 2.
-    fn header(&mut self) -> Result<(), ExportError> {
+    fn header(&mut self) -> Result<(), ReadError> {
         let file = self.columns.file().to_owned();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -263,7 +268,12 @@ impl Scanner {
         let lines = reader.position().line();
         drop(reader);
         // The csv reader read ahead: go back to the first row.
-        self.input.seek(SeekFrom::Start(start))?;
+        self.input
+            .seek(SeekFrom::Start(start))
+            .map_err(|source| ReadError::File {
+                path: self.origin.path.clone(),
+                source,
+            })?;
         self.at = start;
         self.origin.start = start;
         self.origin.first_line = Some(lines);
@@ -440,16 +450,20 @@ impl Scanner {
     }
 
     /// The current row's line in the file (1 is the header).
-    pub(super) fn line(&self) -> u64 {
+    pub fn line(&self) -> u64 {
         self.origin.line(self.row_line)
     }
 
     /// Where a problem is: `visit.csv line 12, column actual_date`.
-    pub(super) fn here(&self, column: Option<usize>) -> String {
+    pub fn here(&self, column: Option<usize>) -> String {
         self.columns.here(self.line(), column)
     }
 
+    // The accessors of a cell run for every cell of millions of rows, called by the caller's row
+    // readers in another crate: `#[inline]` lets them be inlined there, as they were beside them.
+
     /// The bytes of a wanted cell of the current row.
+    #[inline]
     pub(super) fn cell(&self, column: usize) -> &[u8] {
         if self.parsed {
             self.record.get(column).unwrap_or_default()
@@ -460,28 +474,32 @@ impl Scanner {
     }
 
     /// The raw text of a wanted cell.
-    pub(super) fn raw(&self, column: usize) -> Result<&str, ExportError> {
+    #[inline]
+    pub fn raw(&self, column: usize) -> Result<&str, ExportError> {
         self.columns.raw(column, self.cell(column), || self.line())
     }
 
-    /// A wanted cell read with its field's type (`export::tidy::Columns::entry`).
-    pub(super) fn entry(&self, column: usize) -> Result<Entry, ExportError> {
+    /// A wanted cell read with its field's type ([`Columns::entry`]).
+    pub fn entry(&self, column: usize) -> Result<Entry, ExportError> {
         self.columns
             .entry(column, self.cell(column), || self.line())
     }
 
     /// A wanted cell's date, if it holds one (blank, a missing-value code: `None`).
-    pub(super) fn date(&self, column: usize) -> Result<Option<Date>, ExportError> {
+    #[inline]
+    pub fn date(&self, column: usize) -> Result<Option<Date>, ExportError> {
         self.typed(column, FieldType::Date, iso_date, Entry::date)
     }
 
     /// A wanted cell's whole number, if it holds one (blank, a missing-value code: `None`).
-    pub(super) fn integer(&self, column: usize) -> Result<Option<i64>, ExportError> {
+    #[inline]
+    pub fn integer(&self, column: usize) -> Result<Option<i64>, ExportError> {
         self.typed(column, FieldType::Integer, small_integer, Entry::integer)
     }
 
     /// A wanted cell of type `kind` read on its fixed-format `fast` path, or else checked in full
     /// as an entry and read by `slow`.
+    #[inline]
     fn typed<T>(
         &self,
         column: usize,
@@ -502,13 +520,76 @@ impl Scanner {
     }
 
     /// A wanted cell's text when it holds a value (`None`: blank or a missing-value code, or not
-    /// a text column; the caller asks `entry` then).
-    pub(super) fn text_value(&self, column: usize) -> Option<&str> {
+    /// a text column; `text` asks `entry` then).
+    #[inline]
+    fn text_value(&self, column: usize) -> Option<&str> {
         let text = self.cell(column);
         if self.kinds[column] != FieldType::Text || text.is_empty() || maybe_code(text) {
             return None;
         }
         std::str::from_utf8(text).ok()
+    }
+
+    /// A wanted cell that must hold a value, as text (a number or a date as written).
+    #[inline]
+    pub fn text(&self, column: usize) -> Result<Cow<'_, str>, ExportError> {
+        if let Some(text) = self.text_value(column) {
+            return Ok(Cow::Borrowed(text));
+        }
+        match self.entry(column)? {
+            Entry::Value(Datum::Text(text)) => Ok(Cow::Owned(text)),
+            Entry::Value(other) => Ok(Cow::Owned(other.plain())),
+            Entry::Missing(_) => Err(ExportError::invalid(
+                self.here(Some(column)),
+                "must hold a value",
+            )),
+        }
+    }
+
+    /// A wanted cell that must hold a date.
+    #[inline]
+    pub fn required_date(&self, column: usize) -> Result<Date, ExportError> {
+        self.date(column)?.ok_or_else(|| {
+            ExportError::invalid(self.here(Some(column)), "must hold a date YYYY-MM-DD")
+        })
+    }
+
+    /// A wanted cell's whole number in `range`, or `None` when blank.
+    #[inline]
+    pub fn small(
+        &self,
+        column: usize,
+        range: RangeInclusive<u8>,
+    ) -> Result<Option<u8>, ExportError> {
+        match self.integer(column)? {
+            None => Ok(None),
+            Some(n) => u8::try_from(n)
+                .ok()
+                .filter(|n| range.contains(n))
+                .map(Some)
+                .ok_or_else(|| {
+                    ExportError::invalid(
+                        self.here(Some(column)),
+                        format!(
+                            "{n} is out of range; allowed: {} to {}, or empty",
+                            range.start(),
+                            range.end()
+                        ),
+                    )
+                }),
+        }
+    }
+
+    /// A wanted cell's number, or `None` when blank or a missing-value code.
+    pub fn number(&self, column: usize) -> Result<Option<f64>, ExportError> {
+        match self.entry(column)? {
+            Entry::Missing(_) => Ok(None),
+            Entry::Value(datum) => {
+                datum.plain().parse().map(Some).map_err(|_| {
+                    ExportError::invalid(self.here(Some(column)), "must hold a number")
+                })
+            }
+        }
     }
 }
 
