@@ -2,7 +2,6 @@
 //! `simulate` and `protocol` crates). This module reads the options, streams the CSV files and
 //! prints the JSON summary; the progress bar is on standard error, only on a terminal.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -288,9 +287,6 @@ fn run_trials(plan: &Plan, trials: u64, bar: &ProgressBar) -> CmdResult {
     })
 }
 
-const PATIENT_COLUMNS: &str = "patient,subtype,group,baseline_activity,baseline_damage,outcome,evaluable,time_to_cr_weeks,relapses,first_relapse_level,relapse_weeks_after_reduction,sustained_remission,stop_rule,final_phase,final_dose,cycles,exposure_mg,weeks_on_treatment,max_dose_mg,adverse_events,toxicity_flags,encounters,decisions,follow_up_weeks";
-const VISIT_COLUMNS: &str = "patient,date,day,clasi_activity,clasi_damage,neutrophils_per_mm3,adverse_events,action,dose,phase,cycle,response,relapse,toxicity_grade";
-
 fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
     File::create(path).map(BufWriter::new).map_err(|error| {
         CliError::input(format!("--out: cannot write '{}': {error}", path.display()))
@@ -335,28 +331,25 @@ fn run_to_files(plan: &Plan, dir: &Path, bar: &ProgressBar) -> CmdResult {
     create_dir(dir)?;
     let mut patients = create(&dir.join("patients.csv"))?;
     let mut visits = create(&dir.join("visits.csv"))?;
-    writeln!(patients, "{PATIENT_COLUMNS}").map_err(write_error)?;
-    writeln!(visits, "{VISIT_COLUMNS}").map_err(write_error)?;
     let cohort = stream_chunks(
         plan,
         bar,
         |index| {
-            let mut visit_rows = String::new();
+            let mut visit_rows = Vec::new();
             let summary = simulate_patient(
                 &plan.protocol,
                 &plan.model,
                 (plan.seed, 0, index),
                 plan.start,
-                |encounter| visit_row(&mut visit_rows, index, encounter),
+                |encounter| visit_rows.push(VisitRow::of(index, encounter)),
             )?;
-            let patient = patient_row(index, &summary);
+            let patient = csv_rows(index, [PatientRow::of(index, &summary)])?;
+            let visit_rows = csv_rows(index, visit_rows)?;
             Ok((summary, (patient, visit_rows)))
         },
         |(patient, visit_rows)| {
-            patients
-                .write_all(patient.as_bytes())
-                .map_err(write_error)?;
-            visits.write_all(visit_rows.as_bytes()).map_err(write_error)
+            patients.write_all(&patient).map_err(write_error)?;
+            visits.write_all(&visit_rows).map_err(write_error)
         },
     )?;
     patients.flush().map_err(write_error)?;
@@ -697,70 +690,144 @@ pub(crate) struct RecordOutput<'a> {
     entered: Entered,
 }
 
-/// The JSON name of a unit enum (`"taper"`), for CSV cells.
-fn name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+/// Patient `index`'s rows as CSV, serialised on the patient's thread (the files are written in
+/// patient order). The first patient's rows start the file, so they carry the header: the row
+/// type's field names.
+fn csv_rows<T: Serialize>(
+    index: u64,
+    rows: impl IntoIterator<Item = T>,
+) -> anyhow::Result<Vec<u8>> {
+    let mut out = csv::WriterBuilder::new()
+        .has_headers(index == 0)
+        .from_writer(Vec::new());
+    for row in rows {
+        out.serialize(row)?;
+    }
+    out.into_inner()
+        .map_err(|error| anyhow::format_err!("{error}"))
 }
 
-fn cell<T: std::fmt::Display>(value: Option<T>) -> String {
-    value.map_or_else(String::new, |v| v.to_string())
+/// A cell written as the value displays (`4903`, `2.5`, where serde would write `4903.0`).
+struct Shown<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Shown<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
 }
 
-fn patient_row(index: u64, p: &PatientSummary) -> String {
-    format!(
-        "{index},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.1},{:.2},{},{},{},{},{},{:.2}\n",
-        p.subtype.id(),
-        p.group.name(),
-        p.baseline_activity,
-        p.baseline_damage,
-        p.outcome.id(),
-        p.outcome.evaluable(),
-        cell(p.time_to_cr_weeks.map(|w| format!("{w:.2}"))),
-        p.relapses,
-        cell(p.first_relapse_level.as_deref()),
-        cell(p.relapse_weeks_after_reduction.map(|w| format!("{w:.2}"))),
-        p.sustained_remission,
-        cell(p.stop_rule.as_deref()),
-        name(&p.final_phase),
-        p.final_dose,
-        p.cycles,
-        p.exposure_mg,
-        p.weeks_on_treatment,
-        p.max_dose_mg,
-        p.adverse_events,
-        p.toxicity_flags,
-        p.encounters,
-        p.decisions,
-        p.follow_up_weeks,
-    )
+/// A number written with `PLACES` decimal places.
+struct Fixed<const PLACES: usize>(f64);
+
+impl<const PLACES: usize> Serialize for Fixed<PLACES> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{:.*}", PLACES, self.0))
+    }
 }
 
-fn visit_row(out: &mut String, index: u64, e: &Encounter<'_>) {
-    let terms: Vec<&str> = e
-        .adverse_events
-        .iter()
-        .filter_map(|event| event.term.map(instruments::ctcae::CtcaeTerm::term))
-        .collect();
-    let decision = e.decision;
-    // Writing to a String cannot fail.
-    let _ = writeln!(
-        out,
-        "{index},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-        e.date,
-        e.day,
-        cell(e.clasi.map(|c| c.activity)),
-        cell(e.clasi.and_then(|c| c.damage)),
-        cell(e.neutrophils),
-        terms.join(";"),
-        cell(decision.map(|d| name(&d.action))),
-        cell(decision.map(|d| d.dose.as_str())),
-        cell(decision.map(|d| name(&d.phase))),
-        cell(decision.map(|d| d.cycle)),
-        cell(decision.and_then(|d| d.response.as_ref()).map(name)),
-        cell(decision.map(|d| d.relapse)),
-        cell(decision.and_then(|d| d.toxicity.as_ref()).map(|t| t.grade)),
-    );
+/// One row of patients.csv (its columns are described in examples/simulate/README.md).
+#[derive(Serialize)]
+struct PatientRow<'a> {
+    patient: u64,
+    subtype: &'static str,
+    group: &'static str,
+    baseline_activity: u8,
+    baseline_damage: u8,
+    outcome: &'static str,
+    evaluable: bool,
+    time_to_cr_weeks: Option<Fixed<2>>,
+    relapses: u32,
+    first_relapse_level: Option<&'a str>,
+    relapse_weeks_after_reduction: Option<Fixed<2>>,
+    sustained_remission: bool,
+    stop_rule: Option<&'a str>,
+    final_phase: protocol::Phase,
+    final_dose: &'a str,
+    cycles: u32,
+    exposure_mg: Fixed<1>,
+    weeks_on_treatment: Fixed<2>,
+    max_dose_mg: Shown<f64>,
+    adverse_events: u32,
+    toxicity_flags: u32,
+    encounters: u32,
+    decisions: u32,
+    follow_up_weeks: Fixed<2>,
+}
+
+impl PatientRow<'_> {
+    fn of(index: u64, p: &PatientSummary) -> PatientRow<'_> {
+        PatientRow {
+            patient: index,
+            subtype: p.subtype.id(),
+            group: p.group.name(),
+            baseline_activity: p.baseline_activity,
+            baseline_damage: p.baseline_damage,
+            outcome: p.outcome.id(),
+            evaluable: p.outcome.evaluable(),
+            time_to_cr_weeks: p.time_to_cr_weeks.map(Fixed),
+            relapses: p.relapses,
+            first_relapse_level: p.first_relapse_level.as_deref(),
+            relapse_weeks_after_reduction: p.relapse_weeks_after_reduction.map(Fixed),
+            sustained_remission: p.sustained_remission,
+            stop_rule: p.stop_rule.as_deref(),
+            final_phase: p.final_phase,
+            final_dose: &p.final_dose,
+            cycles: p.cycles,
+            exposure_mg: Fixed(p.exposure_mg),
+            weeks_on_treatment: Fixed(p.weeks_on_treatment),
+            max_dose_mg: Shown(p.max_dose_mg),
+            adverse_events: p.adverse_events,
+            toxicity_flags: p.toxicity_flags,
+            encounters: p.encounters,
+            decisions: p.decisions,
+            follow_up_weeks: Fixed(p.follow_up_weeks),
+        }
+    }
+}
+
+/// One row of visits.csv: an encounter, with the engine's decision when it made one.
+#[derive(Serialize)]
+struct VisitRow {
+    patient: u64,
+    date: Date,
+    day: i32,
+    clasi_activity: Option<u8>,
+    clasi_damage: Option<u8>,
+    neutrophils_per_mm3: Option<Shown<f64>>,
+    /// The CTCAE terms, separated by `;`.
+    adverse_events: String,
+    action: Option<protocol::Action>,
+    dose: Option<String>,
+    phase: Option<protocol::Phase>,
+    cycle: Option<u32>,
+    response: Option<protocol::Response>,
+    relapse: Option<bool>,
+    toxicity_grade: Option<u8>,
+}
+
+impl VisitRow {
+    fn of(index: u64, e: &Encounter<'_>) -> VisitRow {
+        let terms: Vec<&str> = e
+            .adverse_events
+            .iter()
+            .filter_map(|event| event.term.map(instruments::ctcae::CtcaeTerm::term))
+            .collect();
+        let decision = e.decision;
+        VisitRow {
+            patient: index,
+            date: e.date,
+            day: e.day,
+            clasi_activity: e.clasi.map(|c| c.activity.into()),
+            clasi_damage: e.clasi.and_then(|c| c.damage).map(u8::from),
+            neutrophils_per_mm3: e.neutrophils.map(Shown),
+            adverse_events: terms.join(";"),
+            action: decision.map(|d| d.action),
+            dose: decision.map(|d| d.dose.clone()),
+            phase: decision.map(|d| d.phase),
+            cycle: decision.map(|d| d.cycle),
+            response: decision.and_then(|d| d.response),
+            relapse: decision.map(|d| d.relapse),
+            toxicity_grade: decision.and_then(|d| d.toxicity.as_ref()).map(|t| t.grade),
+        }
+    }
 }
