@@ -978,3 +978,26 @@ sdv-verify-record = Verify the whole record
 sdv-tick-first = Tick the fields you compared with the source, or verify the whole record.
 sdv-no-record = the form names no record; reload the page
 sdv-nothing-to-lock = the form names nothing to lock; reload the page
+
+## Worklist rows: what is to be done, in words
+worklist-scheduled-visits = { $count ->
+    [one] 1 scheduled visit
+   *[other] { $count } scheduled visits
+}
+worklist-week = Week { $week }
+worklist-day = Day { $day }
+worklist-not-signed = { $visit }: not signed
+worklist-records-not-verified = { $count ->
+    [one] 1 record not verified
+   *[other] { $count } records not verified
+}
+worklist-due = { $visit }: due, window { $from } to { $to }
+worklist-due-missed = { $visit }: due, window { $from } to { $to }; no visit since { $seen }, { $missed } passed
+worklist-overdue = { $visit }: overdue, the window closed on { $to }
+worklist-overdue-later = { $visit }: overdue, the window closed on { $to }; { $later } since passed too
+worklist-no-form = { $visit }: no form recorded
+worklist-no-clasi = { $visit }: no CLASI recorded; the protocol's decision reads it
+worklist-no-decision = { $visit }: CLASI recorded, no decision yet
+worklist-signal = { $term }, grade { $grade }
+worklist-signal-serious = { $term }, grade { $grade }, serious
+worklist-lab-not-logged = { $term }, grade { $grade } (laboratory result): not in the adverse event log

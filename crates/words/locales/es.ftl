@@ -983,3 +983,26 @@ sdv-verify-record = Verificar el registro completo
 sdv-tick-first = Marque los campos que comparó con la fuente, o verifique el registro completo.
 sdv-no-record = el formulario no indica ningún registro; recargue la página
 sdv-nothing-to-lock = el formulario no indica nada que bloquear; recargue la página
+
+## Filas de las listas de trabajo: lo que hay que hacer, en palabras
+worklist-scheduled-visits = { $count ->
+    [one] 1 visita programada
+   *[other] { $count } visitas programadas
+}
+worklist-week = Semana { $week }
+worklist-day = Día { $day }
+worklist-not-signed = { $visit }: sin firmar
+worklist-records-not-verified = { $count ->
+    [one] 1 registro sin verificar
+   *[other] { $count } registros sin verificar
+}
+worklist-due = { $visit }: pendiente, ventana del { $from } al { $to }
+worklist-due-missed = { $visit }: pendiente, ventana del { $from } al { $to }; sin visitas desde el { $seen }, han pasado { $missed }
+worklist-overdue = { $visit }: atrasada, la ventana se cerró el { $to }
+worklist-overdue-later = { $visit }: atrasada, la ventana se cerró el { $to }; después han pasado { $later }
+worklist-no-form = { $visit }: ningún formulario registrado
+worklist-no-clasi = { $visit }: sin CLASI registrado; la decisión del protocolo lo usa
+worklist-no-decision = { $visit }: CLASI registrado, sin decisión todavía
+worklist-signal = { $term }, grado { $grade }
+worklist-signal-serious = { $term }, grado { $grade }, grave
+worklist-lab-not-logged = { $term }, grado { $grade } (resultado de laboratorio): no figura en el registro de acontecimientos adversos

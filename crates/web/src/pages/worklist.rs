@@ -22,6 +22,7 @@ use crate::pages::{adverse, layout, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
+use words::Arg;
 
 /// Rows shown per page of a list.
 const PAGE: usize = 50;
@@ -181,15 +182,15 @@ fn next_visit(
 
 /// "1 scheduled visit", "3 scheduled visits".
 fn visits(n: usize) -> String {
-    format!("{n} scheduled visit{}", if n == 1 { "" } else { "s" })
+    words().format("worklist-scheduled-visits", &[("count", n.into())])
 }
 
 /// A scheduled visit's name: its week when it falls on one, else its day.
 fn slot_name(day: i32) -> String {
     if day % 7 == 0 {
-        format!("Week {}", day / 7)
+        words().format("worklist-week", &[("week", (day / 7).into())])
     } else {
-        format!("Day {day}")
+        words().format("worklist-day", &[("day", day.into())])
     }
 }
 
@@ -249,7 +250,10 @@ pub(crate) async fn gather(
                             &site,
                             visit,
                             "sign",
-                            format!("{}: not signed", visit_name(visit)),
+                            words().format(
+                                "worklist-not-signed",
+                                &[("visit", visit_name(visit).into())],
+                            ),
                         )
                     })
                     .collect(),
@@ -261,11 +265,13 @@ pub(crate) async fn gather(
                         .into_iter()
                         .map(|signal| Item {
                             href: format!("/subjects/{}/adverse-events", signal.subject),
-                            what: format!(
-                                "{}, grade {}{}",
-                                signal.term,
-                                signal.grade,
-                                if signal.serious { ", serious" } else { "" }
+                            what: words().format(
+                                if signal.serious {
+                                    "worklist-signal-serious"
+                                } else {
+                                    "worklist-signal"
+                                },
+                                &[("term", signal.term.into()), ("grade", signal.grade.into())],
                             ),
                             site: site.clone(),
                             subject: signal.subject,
@@ -286,7 +292,10 @@ pub(crate) async fn gather(
                     .map(|due| Item {
                         site: site.clone(),
                         date: day_of(&due.since),
-                        what: format!("{} not verified", records(due.records)),
+                        what: words().format(
+                            "worklist-records-not-verified",
+                            &[("count", due.records.into())],
+                        ),
                         href: format!("/subjects/{}/verification", due.subject),
                         subject: due.subject,
                         alert: false,
@@ -317,24 +326,25 @@ fn visits_due(
                 .iter()
                 .max()
                 .unwrap_or(&subject.enrolment_date);
+            let dates = [
+                ("visit", Arg::from(name)),
+                ("from", slot.earliest.to_string().into()),
+                ("to", slot.latest.to_string().into()),
+                ("seen", seen.to_string().into()),
+            ];
             let what = match due {
-                Due::Due { missed: 0 } => {
-                    format!("{name}: due, window {} to {}", slot.earliest, slot.latest)
+                Due::Due { missed: 0 } => words().format("worklist-due", &dates),
+                Due::Due { missed } => {
+                    let mut args = dates.to_vec();
+                    args.push(("missed", visits(missed).into()));
+                    words().format("worklist-due-missed", &args)
                 }
-                Due::Due { missed } => format!(
-                    "{name}: due, window {} to {}; no visit since {seen}, {} passed",
-                    slot.earliest,
-                    slot.latest,
-                    visits(missed)
-                ),
-                Due::Overdue { later: 0 } => {
-                    format!("{name}: overdue, the window closed on {}", slot.latest)
+                Due::Overdue { later: 0 } => words().format("worklist-overdue", &dates),
+                Due::Overdue { later } => {
+                    let mut args = dates.to_vec();
+                    args.push(("later", visits(later).into()));
+                    words().format("worklist-overdue-later", &args)
                 }
-                Due::Overdue { later } => format!(
-                    "{name}: overdue, the window closed on {}; {} since passed too",
-                    slot.latest,
-                    visits(later)
-                ),
             };
             Some(Item {
                 site: site.to_owned(),
@@ -380,9 +390,9 @@ fn forms_incomplete(protocol: Option<&Protocol>, site: &str, visits: &[VisitHeld
         .filter(|visit| visit.active)
         .filter_map(|visit| {
             let missing = if !visit.any_form {
-                "no form recorded"
+                "worklist-no-form"
             } else if decides && !visit.clasi {
-                "no CLASI recorded; the protocol's decision reads it"
+                "worklist-no-clasi"
             } else {
                 return None;
             };
@@ -390,7 +400,7 @@ fn forms_incomplete(protocol: Option<&Protocol>, site: &str, visits: &[VisitHeld
                 site,
                 visit,
                 "clasi",
-                format!("{}: {missing}", visit_name(visit)),
+                words().format(missing, &[("visit", visit_name(visit).into())]),
             ))
         })
         .collect()
@@ -414,7 +424,10 @@ fn decisions_to_record(site: &str, visits: &[VisitHeld]) -> Vec<Item> {
                 site,
                 visit,
                 "decision",
-                format!("{}: CLASI recorded, no decision yet", visit_name(visit)),
+                words().format(
+                    "worklist-no-decision",
+                    &[("visit", visit_name(visit).into())],
+                ),
             )
         })
         .collect()
@@ -436,9 +449,9 @@ pub(crate) async fn unlogged_labs(state: &AppState, site: &str) -> Result<Vec<It
                 signal.grade,
                 signal.collected_on,
             ),
-            what: format!(
-                "{}, grade {} (laboratory result): not in the adverse event log",
-                signal.term, signal.grade
+            what: words().format(
+                "worklist-lab-not-logged",
+                &[("term", signal.term.into()), ("grade", signal.grade.into())],
             ),
             site: site.to_owned(),
             subject: signal.subject,
@@ -454,11 +467,6 @@ fn day_of(recorded_at: &str) -> Date {
         .parse::<jiff::Timestamp>()
         .map(|at| at.to_zoned(jiff::tz::TimeZone::UTC).date())
         .unwrap_or_default()
-}
-
-/// "1 record", "3 records".
-fn records(n: i64) -> String {
-    format!("{n} record{}", if n == 1 { "" } else { "s" })
 }
 
 async fn queries(
