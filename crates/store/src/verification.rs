@@ -27,6 +27,9 @@ pub struct SourceVerification {
     pub field: Option<String>,
     /// The record's version when it was verified.
     pub record_version: i64,
+    /// For a field: its value as verified (canonical text; `None` for a blank field or a whole
+    /// record). A change of the field away from it clears the verification.
+    pub verified_value: Option<String>,
     pub printed_name: String,
     /// UTC, as in the audit trail.
     pub verified_at: String,
@@ -54,6 +57,7 @@ fn verification_from(id: i64, row: &Row) -> Result<SourceVerification, StoreErro
         record_id: row.need("record_id", row.int("record_id"))?,
         field: row.text("field").map(str::to_owned),
         record_version: row.need("record_version", row.int("record_version"))?,
+        verified_value: row.text("verified_value").map(str::to_owned),
         printed_name: text("printed_name"),
         verified_at: text("verified_at"),
         cleared: row
@@ -115,10 +119,7 @@ pub(crate) async fn clear_changed(
     for (version, verification) in live {
         let kept = match (&now, &verification.field) {
             (Some(row), Some(field)) if !row.removed => {
-                let verified = writer::load(writer.tx(), &VERIFICATION, verification.id)
-                    .await?
-                    .and_then(|v| v.text("verified_value").map(str::to_owned));
-                value_of(row, field) == verified
+                value_of(row, field) == verification.verified_value
             }
             _ => false,
         };
@@ -238,15 +239,17 @@ impl Store {
                 .await?;
             ids.push(id);
         }
-        let mut made = Vec::new();
-        for id in ids {
-            made.extend(
-                verifications_where(writer.tx(), "id = $1", &[id.into()])
-                    .await?
-                    .into_iter()
-                    .map(|(_, v)| v),
-            );
-        }
+        // The record's verifications that hold now are those it held and these.
+        let made = verifications_where(
+            writer.tx(),
+            "entity = $1 AND record_id = $2 AND NOT cleared",
+            &[kind.name.into(), record_id.into()],
+        )
+        .await?
+        .into_iter()
+        .map(|(_, v)| v)
+        .filter(|v| ids.contains(&v.id))
+        .collect();
         writer.commit().await?;
         Ok(made)
     }
