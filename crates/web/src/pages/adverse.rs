@@ -14,7 +14,7 @@ use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{layout, records, subject_for, words};
+use crate::pages::{layout, received, records, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -242,10 +242,8 @@ pub(crate) async fn add(
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::RecordAdverseEvent).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) =
+        received(&state, &principal, &code, Action::RecordAdverseEvent, pairs).await?;
     // A term picked from the nearest after a refusal stands for what was typed.
     let picked = typed.get("term_pick").to_owned();
     if !picked.is_empty() {

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::{Forms, render};
-use crate::pages::{records, subject_for, words};
+use crate::pages::{received, records, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -122,10 +122,8 @@ pub(crate) async fn save<T: SubjectRecord>(
     read: impl FnOnce(&mut Typed, i64) -> Option<T>,
     shown: fn(Typed) -> Forms,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(state, principal, code, Action::EnterVisitData).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) =
+        received(state, principal, code, Action::EnterVisitData, pairs).await?;
     if let Some(record) = read(&mut typed, subject.id).filter(|_| !typed.has_errors()) {
         match state.store.add_record(&principal.actor, &record).await {
             Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#{anchor}")).into_response()),

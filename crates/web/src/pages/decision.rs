@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::visit::{self, Sections, visit_date, visit_of};
-use crate::pages::{subject_for, words};
+use crate::pages::{received, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
@@ -162,10 +162,8 @@ pub(crate) async fn record(
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::RecordDecision).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) =
+        received(&state, &principal, &code, Action::RecordDecision, pairs).await?;
     let visit = visit_of(&state, &subject, visit_id).await?;
     let followed = match typed.get("followed") {
         "yes" => Some(true),

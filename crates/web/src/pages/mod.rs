@@ -110,6 +110,23 @@ pub(crate) async fn subject_for(
     Ok(subject)
 }
 
+/// A form posted about subject `code`: the subject once the user may do `action` at its site,
+/// then the form's CSRF token checked and its one-time token spent (in that order: a refused
+/// user learns nothing from the form), and what was posted.
+pub(crate) async fn received(
+    state: &AppState,
+    principal: &Principal,
+    code: &str,
+    action: Action,
+    pairs: Vec<(String, String)>,
+) -> Result<(form::Typed, Subject), PageError> {
+    let typed = form::Typed::posted(pairs);
+    let subject = subject_for(state, principal, code, action).await?;
+    principal.check_form_token(typed.get("csrf"))?;
+    form::spend(&typed)?;
+    Ok((typed, subject))
+}
+
 /// "Stay signed in": reading the session (the extractor) restarts its idle time.
 async fn alive(_: Principal) -> axum::http::StatusCode {
     axum::http::StatusCode::NO_CONTENT

@@ -12,7 +12,7 @@ use store::{DataQuery, QueryStatus, Stored, Subject};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{subject_for, subjects, words};
+use crate::pages::{received, subjects, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -237,10 +237,8 @@ pub(crate) async fn open(
     Path(code): Path<String>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::RaiseQuery).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) =
+        received(&state, &principal, &code, Action::RaiseQuery, pairs).await?;
     let target = typed.get("target").to_owned();
     let parsed = target
         .split_once(':')
@@ -298,10 +296,7 @@ async fn change(
     pairs: Vec<(String, String)>,
     action: Action,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, action).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) = received(&state, &principal, &code, action, pairs).await?;
     let query = state.store.query(id).await?;
     if query.data.subject_id != subject.id {
         return Err(PageError::NotFound);

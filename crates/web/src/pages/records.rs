@@ -7,8 +7,8 @@ use maud::{Markup, html};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::form::{self, Typed};
-use crate::pages::{subject_for, words};
+use crate::pages::form;
+use crate::pages::{received, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -43,10 +43,8 @@ pub(crate) async fn void(
     Path((code, kind, record)): Path<(String, String, String)>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (typed, subject) =
+        received(&state, &principal, &code, Action::EnterVisitData, pairs).await?;
     let id: i64 = record.parse().map_err(|_| PageError::NotFound)?;
     let version: i64 = typed
         .get("version")

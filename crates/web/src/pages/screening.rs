@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::checklist::why_words;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{layout, subject_for, words};
+use crate::pages::{layout, received, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
@@ -457,10 +457,7 @@ pub(crate) async fn enrol(
     Path(code): Path<String>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::Enrol).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) = received(&state, &principal, &code, Action::Enrol, pairs).await?;
     let date = typed.date("enrolment_date");
     if let (Some(date), false) = (date, typed.has_errors()) {
         let waiver = Some(typed.get("waiver").trim().to_owned()).filter(|text| !text.is_empty());

@@ -10,12 +10,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use store::stream::{Casebook, Record};
-use store::{Lock, Locked, SourceVerification, Stored, Subject, Value};
+use store::{Lock, Locked, SourceVerification, StoreError, Stored, Subject, Value};
 
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{history, layout, subject_for, words};
+use crate::pages::{history, layout, received, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
@@ -366,8 +366,12 @@ async fn answer(
     state: &AppState,
     principal: &Principal,
     subject: &Subject,
-    refused: Refused,
+    done: Result<(), StoreError>,
+    mut refused: Refused,
 ) -> Result<Response, PageError> {
+    if let Err(error) = done {
+        refused.typed.refused(error)?;
+    }
     if refused.typed.has_errors() {
         let page = render(state, principal, subject, Some(&refused)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -389,10 +393,8 @@ pub(crate) async fn verify(
         .filter(|(name, _)| name == "field")
         .map(|(_, value)| value.clone())
         .collect();
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::VerifySource).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) =
+        received(&state, &principal, &code, Action::VerifySource, pairs).await?;
     let entity = typed.get("entity").to_owned();
     let (Ok(record_id), Ok(version)) = (
         typed.get("record_id").parse::<i64>(),
@@ -408,8 +410,10 @@ pub(crate) async fn verify(
     } else {
         ticked.clone()
     };
-    if !typed.has_errors()
-        && let Err(error) = state
+    let done = if typed.has_errors() {
+        Ok(())
+    } else {
+        state
             .store
             .verify_source(
                 &principal.actor,
@@ -420,14 +424,14 @@ pub(crate) async fn verify(
                 &fields,
             )
             .await
-    {
-        typed.refused(error)?;
-    }
+            .map(drop)
+    };
     let anchor = anchor(&entity, record_id);
     answer(
         &state,
         &principal,
         &subject,
+        done,
         Refused {
             anchor,
             typed,
@@ -445,10 +449,7 @@ pub(crate) async fn lock(
     Path(code): Path<String>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::Lock).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (typed, subject) = received(&state, &principal, &code, Action::Lock, pairs).await?;
     let covers = match (typed.get("covers"), typed.get("record_id").parse::<i64>()) {
         ("casebook", _) => Locked::Casebook,
         ("record", Ok(record_id)) => Locked::Record {
@@ -460,13 +461,16 @@ pub(crate) async fn lock(
         }
     };
     let anchor = covered(&covers);
-    if let Err(error) = state.store.lock(&principal.actor, subject.id, covers).await {
-        typed.refused(error)?;
-    }
+    let done = state
+        .store
+        .lock(&principal.actor, subject.id, covers)
+        .await
+        .map(drop);
     answer(
         &state,
         &principal,
         &subject,
+        done,
         Refused {
             anchor,
             typed,
@@ -483,10 +487,7 @@ pub(crate) async fn unlock(
     Path((code, id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::Lock).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (typed, subject) = received(&state, &principal, &code, Action::Lock, pairs).await?;
     let lock = state
         .store
         .locks_of(subject.id)
@@ -496,18 +497,17 @@ pub(crate) async fn unlock(
         .ok_or(PageError::NotFound)?;
     let version = typed.get("version").parse::<i64>().unwrap_or(lock.version);
     let reason = typed.get("reason").to_owned();
-    if let Err(error) = state
+    let done = state
         .store
         .unlock(&principal.actor, id, version, &reason)
         .await
-    {
-        typed.refused(error)?;
-    }
+        .map(drop);
     let anchor = covered(&lock.data.covers);
     answer(
         &state,
         &principal,
         &subject,
+        done,
         Refused {
             anchor,
             typed,

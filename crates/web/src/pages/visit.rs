@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, total_text};
-use crate::pages::{adverse, decision, layout, records, subject_for, words};
+use crate::pages::{adverse, decision, layout, received, records, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -933,10 +933,8 @@ pub(crate) async fn add(
     Path(code): Path<String>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(&typed)?;
+    let (mut typed, subject) =
+        received(&state, &principal, &code, Action::EnterVisitData, pairs).await?;
     let name = typed.text("name", "the visit's name");
     let planned = typed.optional_date("planned_date");
     let actual = typed.optional_date("actual_date");
