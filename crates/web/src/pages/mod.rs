@@ -127,6 +127,14 @@ pub(crate) async fn received(
     Ok((typed, subject))
 }
 
+/// `text` with its first letter upper case, as a label or a row starts ("week 4" is "Week 4").
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// "Stay signed in": reading the session (the extractor) restarts its idle time.
 async fn alive(_: Principal) -> axum::http::StatusCode {
     axum::http::StatusCode::NO_CONTENT

@@ -15,7 +15,7 @@ use store::{Lock, Locked, SourceVerification, StoreError, Stored, Subject, Value
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{history, layout, received, subject_for, words};
+use crate::pages::{capitalised, history, layout, received, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
@@ -105,13 +105,6 @@ fn label(record: &Record, book: &Casebook) -> String {
         });
     parts.extend(date);
     parts.join(" · ")
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// "by Mona Monitor on 2026-12-06".

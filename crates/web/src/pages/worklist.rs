@@ -18,7 +18,7 @@ use store::{EnrolledSubject, QueryStatus, VisitHeld};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::Typed;
-use crate::pages::{adverse, layout, words};
+use crate::pages::{adverse, capitalised, layout, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -360,11 +360,7 @@ fn visits_due(
 
 /// A visit's name as a row starts it ("week 4" is "Week 4").
 fn visit_name(visit: &VisitHeld) -> String {
-    let mut name = visit.visit.clone();
-    if let Some(first) = name.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    name
+    capitalised(&visit.visit)
 }
 
 fn visit_item(site: &str, visit: &VisitHeld, section: &str, what: String) -> Item {
