@@ -157,18 +157,6 @@ impl EventKind {
         }
     }
 
-    /// As a clinician says it: "change of concomitant medication".
-    pub fn words(self) -> &'static str {
-        match self {
-            EventKind::Pregnancy => "pregnancy",
-            EventKind::ConsentWithdrawn => "consent withdrawn",
-            EventKind::PhysicianDecision => "the physician's decision to stop",
-            EventKind::LifeThreatening => "life-threatening complication",
-            EventKind::AdverseEvent => "adverse event",
-            EventKind::ConcomitantChange => "change of concomitant medication",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|kind| kind.name() == name)
     }
@@ -227,11 +215,12 @@ pub enum NerveFinding {
 }
 
 impl NerveFinding {
-    pub fn words(self) -> &'static str {
+    /// The finding's id, as the record and the catalogue name it.
+    pub fn code(self) -> &'static str {
         match self {
             NerveFinding::Normal => "normal",
-            NerveFinding::SensoryPolyneuropathy => "sensory polyneuropathy",
-            NerveFinding::Other => "another abnormality",
+            NerveFinding::SensoryPolyneuropathy => "sensory_polyneuropathy",
+            NerveFinding::Other => "other",
         }
     }
 }

@@ -30,7 +30,7 @@ pub mod schedule;
 
 pub use decide::{
     Action, DecideError, Decision, FollowUp, Phase, Response, Timetable, Verdict, decide,
-    decide_following,
+    decide_following, decide_in,
 };
 pub use history::History;
 pub use load::{LoadError, NoLevel, Problem, Protocol};

@@ -71,6 +71,8 @@ pub enum StopTrigger {
 #[derive(Clone, Debug)]
 pub struct Algorithm {
     pub settings: Treatment,
+    /// The study drug, named when a dose level is said in a language other than the protocol's.
+    pub drug: Option<Drug>,
     pub ladder: Vec<DoseLevel>,
     pub start: usize,
     pub escalation: Option<usize>,
@@ -114,10 +116,9 @@ impl Protocol {
         check_study(&file, &mut problems);
         check_dose_levels(&file.dose_levels, &mut problems);
         let eligibility = compile_eligibility(&file, &mut problems);
-        let algorithm = file
-            .treatment
-            .as_ref()
-            .and_then(|treatment| compile_treatment(treatment, &file.dose_levels, &mut problems));
+        let algorithm = file.treatment.as_ref().and_then(|treatment| {
+            compile_treatment(treatment, file.study.drug, &file.dose_levels, &mut problems)
+        });
         check_schedule(&file.schedule, &mut problems);
         let labs = compile_labs(file.labs.as_deref(), &mut problems);
         if let Some(treatment) = &file.treatment {
@@ -794,6 +795,7 @@ fn event_kind(name: &str, path: String, problems: &mut Problems) -> Option<Event
 
 fn compile_treatment(
     treatment: &Treatment,
+    drug: Option<Drug>,
     levels: &[DoseLevel],
     problems: &mut Problems,
 ) -> Option<Algorithm> {
@@ -900,6 +902,7 @@ fn compile_treatment(
     }
     Some(Algorithm {
         settings: treatment.clone(),
+        drug,
         ladder,
         start: start?,
         escalation: escalation.flatten(),

@@ -10,6 +10,7 @@ use instruments::ctcae::LabTest;
 use instruments::medication::{Amount, DoseUnit, Drug, Frequency, Regimen};
 use instruments::sledai::FlareRule;
 use serde::{Deserialize, Serialize};
+use words::{Language, Words};
 
 /// `[study]`: who runs what, and what the sources say about it.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -71,6 +72,34 @@ impl DoseLevel {
 
     pub fn is_off(&self) -> bool {
         self.mg_per_week() == 0.0
+    }
+
+    /// The level as `words`' reader says it. The protocol is written in English, so in English
+    /// it is the protocol's text ("lenalidomide 5 mg once daily"); in another language it is said
+    /// from its amount and frequency ("lenalidomide 5 mg en días alternos"), the drug's name kept
+    /// as it is.
+    pub fn said(&self, drug: Option<Drug>, words: &Words) -> String {
+        if words.language() == Language::English {
+            return self.text.clone();
+        }
+        let drug = drug.map_or("", Drug::name).to_owned();
+        match self.frequency.filter(|_| !self.is_off()) {
+            Some(frequency) => {
+                let how_often = words.get(&format!("frequency-{}", frequency.nci_code()));
+                // The protocol's amounts are whole or decimal milligrams; the decimal mark is
+                // the language's.
+                let mg = self.mg.to_string().replace('.', &words.get("decimal-mark"));
+                words.format(
+                    "dose-level",
+                    &[
+                        ("drug", drug.into()),
+                        ("mg", mg.into()),
+                        ("frequency", how_often.into()),
+                    ],
+                )
+            }
+            None => words.format("dose-level-off", &[("drug", drug.into())]),
+        }
     }
 
     /// The regimen of this level: the amount per administration in mg and the frequency;

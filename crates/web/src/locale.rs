@@ -119,6 +119,14 @@ pub(crate) fn time(at: jiff::Timestamp) -> String {
     )
 }
 
+/// A time the record wrote down (RFC 3339, to the microsecond) as its reader reads it; text that
+/// is no such time is shown as it is rather than hidden.
+pub(crate) fn recorded(recorded_at: &str) -> String {
+    recorded_at
+        .parse::<jiff::Timestamp>()
+        .map_or_else(|_| recorded_at.to_owned(), time)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

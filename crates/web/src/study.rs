@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use protocol::{Decision, Protocol};
-use store::{ClinicalRecord, Store, StoreError};
+use store::{ClinicalRecord, Store, StoreError, Unavailable};
+use words::{Arg, Language};
 
 use crate::error::PageError;
 
@@ -21,16 +22,45 @@ pub(crate) async fn protocol_of(store: &Store) -> Result<StudyProtocol, PageErro
     }
 }
 
-/// What the protocol asks for on `as_of`, or why it cannot say (shown in the panel).
+/// What the protocol asks for on `as_of`, or why it cannot say, its sentences in English as
+/// the record keeps them.
 pub(crate) fn decision(
     protocol: &StudyProtocol,
     record: &ClinicalRecord,
     as_of: Date,
 ) -> Result<Decision, String> {
-    let protocol = protocol
-        .as_ref()
-        .map_err(|error| format!("The study's protocol cannot be read: {error}"))?;
-    record
-        .decide(protocol, as_of)
-        .map_err(|unavailable| unavailable.to_string())
+    decision_in(protocol, record, as_of, Language::English)
+}
+
+/// [`decision`] in the reader's language, as the panel shows it.
+pub(crate) fn decision_said(
+    protocol: &StudyProtocol,
+    record: &ClinicalRecord,
+    as_of: Date,
+) -> Result<Decision, String> {
+    decision_in(protocol, record, as_of, crate::locale::reader().language)
+}
+
+fn decision_in(
+    protocol: &StudyProtocol,
+    record: &ClinicalRecord,
+    as_of: Date,
+    language: Language,
+) -> Result<Decision, String> {
+    let protocol = protocol.as_ref().map_err(|error| {
+        crate::locale::words().format(
+            "decision-no-protocol",
+            &[("error", Arg::from(error.as_str()))],
+        )
+    })?;
+    let words = crate::locale::words();
+    let unavailable = |unavailable| match unavailable {
+        Unavailable::NotEnrolled => words.get("decision-not-enrolled"),
+        Unavailable::Record(why) => {
+            words.format("decision-cannot-decide", &[("why", Arg::from(why))])
+        }
+    };
+    let history = record.history(protocol).map_err(unavailable)?;
+    protocol::decide_in(protocol, &history, as_of, language)
+        .map_err(|error| unavailable(Unavailable::Record(error.to_string())))
 }

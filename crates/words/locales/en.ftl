@@ -303,7 +303,7 @@ value-side-left = left
 value-side-right = right
 value-finding-normal = normal
 value-finding-sensory_polyneuropathy = sensory polyneuropathy
-value-finding-other = other
+value-finding-other = another abnormality
 value-missing-not_done = not done
 value-missing-not_applicable = not applicable
 value-missing-unknown = unknown
@@ -593,6 +593,7 @@ subjects-chart-reviewed = Chart reviewed
 subjects-consent-waived = waived (retrospective chart review)
 subjects-index-date = Index date (drug start)
 subjects-adverse-events = Adverse events
+subjects-verification = Source data verification
 subjects-history = Record history
 subjects-eligibility = Eligibility
 subjects-no-checklist = No eligibility checklist recorded.
@@ -1001,3 +1002,237 @@ worklist-no-decision = { $visit }: CLASI recorded, no decision yet
 worklist-signal = { $term }, grade { $grade }
 worklist-signal-serious = { $term }, grade { $grade }, serious
 worklist-lab-not-logged = { $term }, grade { $grade } (laboratory result): not in the adverse event log
+
+## The visit page
+visit-planned = planned { $date }
+visit-done = done { $date }
+visit-sections = Sections
+visit-labs = Labs
+visit-nerve = Nerve conduction
+visit-decision = Protocol decision
+visit-dose = Dose
+visit-signature = Signature
+visit-reason = Reason for the change
+visit-save-clasi = Save CLASI
+visit-save-sledai = Save SLEDAI-2K
+visit-saved = Saved version
+visit-saved-sledai = SLEDAI-2K { $score } (version { $version })
+visit-saved-clasi = Saved version (version { $version }, assessed on { $date })
+visit-saved-totals = Activity { $activity } · Damage { $damage }
+visit-kept = Your version is kept in the form above: re-check it against this one and save again with a reason.
+visit-lab-results = Laboratory results
+visit-no-labs = No results at this visit yet.
+visit-normal-range = LLN–ULN
+visit-correction = Correction
+visit-lab-grade = { $term }, CTCAE grade { $grade }
+visit-lab-unlogged = on { $date }: the adverse event log does not hold it yet.
+visit-log-event = Log it as an adverse event
+visit-log-event-who = An investigator or coordinator of the site logs it.
+visit-no-lab-list = The study's protocol cannot be read, so its lab list is unknown.
+visit-add-lab = Add result
+visit-nerve-study = Nerve conduction study
+visit-tested-on = Tested on { $date }:
+visit-no-nerve-study = No nerve conduction study recorded.
+visit-conclusion = Conclusion
+visit-nerve-note = Note (required for another abnormality)
+visit-save-nerve = Save nerve conduction study
+visit-dose-given = Dose given
+visit-running = Running now: { $regimen } since { $date }
+visit-running-none = Running now: no study drug
+visit-apply = Apply the protocol's decision: { $dose } from { $date }
+visit-apply-or = Or choose another dose below; the decision panel records whether the protocol was followed, and why not.
+visit-no-levels = This study has no dose levels: enter the regimen as prescribed.
+visit-amount = Amount per dose
+visit-how-often = How often
+visit-level = Dose from this date
+visit-preselected = Preselected: the protocol's decision for this visit, { $dose }.
+visit-starting-on = Starting on
+visit-dose-hint = The running period ends the day before; choose the off level to stop the drug.
+visit-record-dose = Record dose change
+visit-the-investigator = the investigator
+visit-signed-by = Signed by
+visit-signed-at = at { $at }, meaning { $meaning }
+visit-signature-void = void: { $reason }
+visit-who-signs = An investigator of the site signs visits.
+visit-sign-confirms = Signing confirms this visit's content as it stands now. A later change voids the signature.
+visit-password = Your password (entered again to sign)
+visit-sign = Sign visit
+visit-open-queries = Open data queries on this form
+visit-see-query = see the query
+visit-bad-version = is not a record version; reload the page
+visit-no-protocol = the study's protocol cannot be read
+visit-no-drug = the protocol names no study drug
+visit-choose-level = choose one of the protocol's dose levels
+visit-name = the visit's name
+visit-read-only = Read-only for your role: the site's investigators and coordinators enter visit data.
+value-meaning-authorship = authorship
+value-meaning-review = review
+value-meaning-approval = approval
+value-meaning-responsibility = responsibility
+
+## The CLASI form (Albrecht et al. 2005): each item's header and the meaning of its levels
+clasi-item-erythema = Erythema
+clasi-level-erythema-0 = 0 absent
+clasi-level-erythema-1 = 1 pink, faint
+clasi-level-erythema-2 = 2 red
+clasi-level-erythema-3 = 3 dark red, violaceous, crusted
+clasi-item-scale = Scale / hypertrophy
+clasi-level-scale-0 = 0 absent
+clasi-level-scale-1 = 1 scale
+clasi-level-scale-2 = 2 verrucous, hypertrophic
+clasi-item-dyspigmentation = Dyspigmentation
+clasi-level-dyspigmentation-0 = 0 absent
+clasi-level-dyspigmentation-1 = 1 dyspigmentation
+clasi-item-scarring = Scarring / atrophy / panniculitis
+clasi-level-scarring-0 = 0 absent
+clasi-level-scarring-1 = 1 scarring
+clasi-level-scarring-2 = 2 severely atrophic scarring or panniculitis
+clasi-item-mucous_membrane = Mucous membrane lesions
+clasi-level-mucous_membrane-0 = 0 absent
+clasi-level-mucous_membrane-1 = 1 lesion or ulceration
+clasi-item-recent_hair_loss = Recent hair loss (within the last 30 days)
+clasi-level-recent_hair_loss-0 = 0 no
+clasi-level-recent_hair_loss-1 = 1 yes
+clasi-item-nonscarring_alopecia = Non-scarring alopecia
+clasi-level-nonscarring_alopecia-0 = 0 absent
+clasi-level-nonscarring_alopecia-1 = 1 diffuse, non-inflammatory
+clasi-level-nonscarring_alopecia-2 = 2 focal or patchy in one quadrant
+clasi-level-nonscarring_alopecia-3 = 3 focal or patchy in more than one quadrant
+clasi-item-scarring_alopecia = Scarring of the scalp (scarring alopecia, judged clinically)
+clasi-level-scarring_alopecia-0 = 0 absent
+clasi-level-scarring_alopecia-3 = 3 in one quadrant
+clasi-level-scarring_alopecia-4 = 4 in two quadrants
+clasi-level-scarring_alopecia-5 = 5 in three quadrants
+clasi-level-scarring_alopecia-6 = 6 affects the whole skull
+clasi-activity = Activity
+clasi-damage = Damage
+clasi-this-area = This area
+clasi-incomplete = incomplete
+clasi-not-yet-entered = — not yet entered
+clasi-not-assessed = not assessed
+clasi-n-means = not examined (kept apart from 0: a total that needs it stays blank)
+clasi-caption = Score each area by its worst lesion: type the level, n where not examined. Arrow keys and Tab move between cells.
+clasi-see-scarring-alopecia = see scarring alopecia
+clasi-cell = { $field }, 0 to { $top } or n
+clasi-query = Data query: { $question }
+clasi-lasts = Dyspigmentation usually lasts 12 months or longer (doubles the dyspigmentation score)
+clasi-blank-is-clear = Items left blank, in the grid or above, were examined and are clear (0)
+clasi-not-a-level = '{ $text }' is not a level of this item; allowed: { $allowed }, or n (not examined)
+clasi-blank-refused = { $count ->
+    [one] 1 item is blank: type a level, or n where not examined, in each; or tick this box if they were examined and are clear
+   *[other] { $count } items are blank: type a level, or n where not examined, in each; or tick this box if they were examined and are clear
+}
+clasi-blank-counted = { $count ->
+    [one] 1 item blank, counted as clear
+   *[other] { $count } items blank, counted as clear
+}
+clasi-answer-lasts = answer yes, no or unknown
+value-answer-yes = yes
+value-answer-no = no
+value-answer-unknown = unknown
+
+## The SLEDAI-2K checklist and the lab form
+sledai-legend = Descriptors present at the visit or within the recall window (weight in brackets)
+sledai-window = Recall window
+sledai-window-10d = 10 days (SLEDAI-2K)
+sledai-window-30d = 30 days (validated variant)
+sledai-choose-window = choose 10 days or 30 days
+lab-needs-lln = not gradable without the lower limit of normal
+lab-not-graded = not graded by CTCAE from a value
+lab-the-test = the test
+lab-the-unit = the unit
+lab-choose-test = Choose a test
+lab-choose-unit = Choose a unit
+lab-value = Value (or { $missing })
+lab-units = Units:
+lab-graded = (CTCAE-graded)
+lab-grade-text = CTCAE grade { $grade } ({ $term })
+lab-grade = CTCAE grade:
+
+## Why the protocol decided: the sentence of each rule that fired, with the values it used.
+## $because is the protocol's own reason for a choice the sources leave open (its text, in the
+## protocol's language), appended as rule-because says.
+rule-because = {" "}({ $reason })
+rule-versus = CLASI activity { $activity } on { $date } vs baseline { $baseline }
+rule-seen = CLASI activity { $activity } on { $date }
+rule-no-clasi = no CLASI activity recorded
+rule-stop = { $stop }: { $detail }
+rule-start = start at { $level } on { $date }
+rule-baseline-missing = no baseline CLASI activity: response cannot be judged
+rule-relapse-seen = CLASI activity { $activity } on { $date } (>= { $relapse }) after complete response, on { $level }
+rule-relapse-maintenance = { $seen }: relapse in cycle { $cycle } during taper; hold { $level }, the lowest level that held remission{ $because }
+rule-relapse-reintroduce = { $seen }: relapse; reintroduce { $level } as cycle { $cycle }{ $because }
+rule-maintenance-planned = relapse during taper in cycle { $cycle }: this cycle tapers only down to { $level }, the lowest level that held remission, and holds it{ $because }
+rule-off-observe = withdrawn since { $date } in remission; a CLASI activity >= { $relapse } would be a relapse
+rule-maintenance-hold = hold { $level }, the lowest level that held remission
+rule-taper-wait = in complete response on { $level }: next taper step due on { $due }{ $counts }
+rule-taper-missing-clasi = taper step due on { $due } needs a CLASI activity from { $from } on{ $because }
+rule-taper-hold = { $seen } is not a complete response (and not a relapse): hold { $level }
+rule-taper-withdraw = { $seen }, complete response at the last step { $level }: withdraw
+rule-taper-step = { $seen }, complete response: taper one step, { $level } to { $next }
+rule-before-assessment = cycle { $cycle } on { $level } since { $start }: the week-{ $week } assessment is due on { $due }{ $counts }
+rule-assessment-missing-clasi = the week-{ $week } decision needs a CLASI activity from { $from } on; none recorded{ $because }
+rule-no-improvement = { $versus }: no clinical improvement at week { $week }{ $because }; increase to { $level }
+rule-no-escalation = { $versus }: no clinical improvement, and the protocol has no higher level: the physician decides
+rule-improvement = { $versus }: clinical improvement at week { $week }{ $because }; stay at { $level }
+rule-escalated = escalated to { $level } in cycle { $cycle }
+rule-not-asked-improved = the week-{ $week } assessment ({ $versus }) showed improvement
+rule-not-asked-unassessed = no week-{ $week } assessment preceded it
+rule-not-asked = { $given } given since { $since } was not asked for by the protocol ({ $why }): the protocol asks for { $asked }
+rule-partial-response = { $latest }: partial response by week { $week }; continue { $level }
+rule-no-response-physician = { $latest }: no partial response (>= { $percent }%) by week { $week }; the protocol does not say what follows, so the physician decides{ $because }
+rule-no-response-stop = { $latest }: no partial response (>= { $percent }%) by week { $week }: stop
+rule-toxicity = CTCAE grade { $grade } toxicity flagged: { $findings }
+rule-counts-that-day = ; a CLASI counts from that day on, not earlier
+rule-counts-early = ; a CLASI counts from { $from } on ({ $days } days early)
+rule-sledai-no-reference = SLEDAI-2K { $score } on { $date }: no baseline SLEDAI-2K to compare with, so a flare cannot be judged
+rule-since-previous = the previous score
+rule-since-baseline = baseline
+rule-flare = { $found ->
+    [mild] a mild flare
+    [severe] a severe flare
+   *[none] no flare
+} ({ $rule ->
+    [selena] the SELENA rule
+   *[change] the paper's change rule
+}: { $found ->
+    [none] { $rule ->
+        [selena] mild needs a rise of 3 or more
+       *[change] mild needs a rise above 3
+    }
+   *[found] { $rule ->
+        [selena] mild is a rise of 3 or more, severe a rise to above 12
+       *[change] mild is a rise above 3, severe above 12
+    }
+})
+rule-sledai = SLEDAI-2K { $reference } on { $on } -> { $score } on { $date } ({ $rise }) against { $since }{ $because }: { $verdict }
+rule-adverse-event = adverse event
+rule-stop-event = { $event } on { $date }
+rule-stop-lab = { $test } { $value } { $unit } on { $date } is CTCAE grade { $grade }
+rule-stop-nerve = nerve conduction study on { $date } shows { $finding }
+rule-stop-adverse-event = { $event } grade { $grade } on { $date }
+rule-missing-doses = doses: no dose recorded since the start date
+rule-missing-baseline-clasi = CLASI activity at baseline (on or before the start date)
+rule-missing-taper-clasi = CLASI activity at the taper visit due { $due } (from { $from })
+rule-missing-assessment-clasi = CLASI activity at the week-{ $week } assessment (due { $due }, from { $from })
+rule-missing-sledai-baseline = SLEDAI-2K baseline (on or before the start date), needed to classify flares
+rule-finding-lab = { $test } { $value } { $unit } on { $date }: grade { $grade }
+rule-finding-adverse-event = { $event } on { $date }: grade { $grade }
+rule-overlap = dose records overlap: { $level } until { $until } and { $next } from { $from }
+rule-note = {" "}({ $note })
+rule-deviation-event = { $event } on { $date }{ $note }: a protocol deviation
+rule-unasked-given = { $to ->
+    [none] { $level } given from { $from }
+   *[other] { $level } given from { $from } to { $to }
+}
+rule-unasked = { $given }: the protocol asked for { $asked }
+rule-unasked-later = { $given }: from { $day } the protocol asked for { $asked }
+event-kind-pregnancy = pregnancy
+event-kind-consent_withdrawn = consent withdrawn
+event-kind-physician_decision = the physician's decision to stop
+event-kind-life_threatening = life-threatening complication
+event-kind-adverse_event = adverse event
+event-kind-concomitant_change = change of concomitant medication
+decision-no-protocol = The study's protocol cannot be read: { $error }
+decision-not-enrolled = The subject is not enrolled yet, so the protocol has no decision to make.
+decision-cannot-decide = The record cannot be decided on: { $why }

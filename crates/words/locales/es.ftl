@@ -303,7 +303,7 @@ value-side-left = izquierdo
 value-side-right = derecho
 value-finding-normal = normal
 value-finding-sensory_polyneuropathy = polineuropatía sensitiva
-value-finding-other = otro
+value-finding-other = otra anomalía
 value-missing-not_done = no realizado
 value-missing-not_applicable = no aplicable
 value-missing-unknown = desconocido
@@ -595,6 +595,7 @@ subjects-chart-reviewed = Historia revisada
 subjects-consent-waived = dispensado (revisión retrospectiva de historias)
 subjects-index-date = Fecha índice (inicio del fármaco)
 subjects-adverse-events = Acontecimientos adversos
+subjects-verification = Verificación de datos fuente
 subjects-history = Historial del registro
 subjects-eligibility = Elegibilidad
 subjects-no-checklist = No hay ninguna lista de elegibilidad registrada.
@@ -1006,3 +1007,237 @@ worklist-no-decision = { $visit }: CLASI registrado, sin decisión todavía
 worklist-signal = { $term }, grado { $grade }
 worklist-signal-serious = { $term }, grado { $grade }, grave
 worklist-lab-not-logged = { $term }, grado { $grade } (resultado de laboratorio): no figura en el registro de acontecimientos adversos
+
+## The visit page
+visit-planned = prevista { $date }
+visit-done = realizada { $date }
+visit-sections = Secciones
+visit-labs = Laboratorio
+visit-nerve = Conducción nerviosa
+visit-decision = Decisión del protocolo
+visit-dose = Dosis
+visit-signature = Firma
+visit-reason = Motivo del cambio
+visit-save-clasi = Guardar CLASI
+visit-save-sledai = Guardar SLEDAI-2K
+visit-saved = Versión guardada
+visit-saved-sledai = SLEDAI-2K { $score } (versión { $version })
+visit-saved-clasi = Versión guardada (versión { $version }, evaluada el { $date })
+visit-saved-totals = Actividad { $activity } · Daño { $damage }
+visit-kept = Su versión se conserva en el formulario de arriba: compárela con esta y vuelva a guardarla con un motivo.
+visit-lab-results = Resultados de laboratorio
+visit-no-labs = Aún no hay resultados en esta visita.
+visit-normal-range = LIN–LSN
+visit-correction = Corrección
+visit-lab-grade = { $term }, grado CTCAE { $grade }
+visit-lab-unlogged = el { $date }: el registro de acontecimientos adversos aún no lo recoge.
+visit-log-event = Registrarlo como acontecimiento adverso
+visit-log-event-who = Lo registra un investigador o un coordinador del centro.
+visit-no-lab-list = No se puede leer el protocolo del estudio, así que se desconoce su lista de pruebas.
+visit-add-lab = Añadir resultado
+visit-nerve-study = Estudio de conducción nerviosa
+visit-tested-on = Realizado el { $date }:
+visit-no-nerve-study = No hay ningún estudio de conducción nerviosa registrado.
+visit-conclusion = Conclusión
+visit-nerve-note = Nota (obligatoria para otra anomalía)
+visit-save-nerve = Guardar el estudio de conducción nerviosa
+visit-dose-given = Dosis administrada
+visit-running = En curso: { $regimen } desde el { $date }
+visit-running-none = En curso: ningún fármaco del estudio
+visit-apply = Aplicar la decisión del protocolo: { $dose } desde el { $date }
+visit-apply-or = O elija otra dosis abajo; el panel de decisión registra si se siguió el protocolo y, si no, por qué.
+visit-no-levels = Este estudio no tiene niveles de dosis: introduzca la pauta tal como se prescribió.
+visit-amount = Cantidad por dosis
+visit-how-often = Frecuencia
+visit-level = Dosis desde esta fecha
+visit-preselected = Preseleccionada: la decisión del protocolo para esta visita, { $dose }.
+visit-starting-on = A partir del
+visit-dose-hint = El periodo en curso termina el día anterior; elija el nivel de suspensión para retirar el fármaco.
+visit-record-dose = Registrar el cambio de dosis
+visit-the-investigator = el investigador
+visit-signed-by = Firmado por
+visit-signed-at = el { $at }, con el significado de { $meaning }
+visit-signature-void = anulada: { $reason }
+visit-who-signs = Las visitas las firma un investigador del centro.
+visit-sign-confirms = Firmar confirma el contenido de esta visita tal como está ahora. Un cambio posterior anula la firma.
+visit-password = Su contraseña (de nuevo, para firmar)
+visit-sign = Firmar la visita
+visit-open-queries = Consultas de datos abiertas en este formulario
+visit-see-query = ver la consulta
+visit-bad-version = no es una versión del registro; vuelva a cargar la página
+visit-no-protocol = no se puede leer el protocolo del estudio
+visit-no-drug = el protocolo no nombra ningún fármaco del estudio
+visit-choose-level = elija uno de los niveles de dosis del protocolo
+visit-name = el nombre de la visita
+visit-read-only = Solo lectura para su función: los investigadores y coordinadores del centro introducen los datos de la visita.
+value-meaning-authorship = autoría
+value-meaning-review = revisión
+value-meaning-approval = aprobación
+value-meaning-responsibility = responsabilidad
+
+## The CLASI form (Albrecht et al. 2005): each item's header and the meaning of its levels
+clasi-item-erythema = Eritema
+clasi-level-erythema-0 = 0 ausente
+clasi-level-erythema-1 = 1 rosado, tenue
+clasi-level-erythema-2 = 2 rojo
+clasi-level-erythema-3 = 3 rojo oscuro, violáceo, con costra
+clasi-item-scale = Descamación / hipertrofia
+clasi-level-scale-0 = 0 ausente
+clasi-level-scale-1 = 1 descamación
+clasi-level-scale-2 = 2 verrugosa, hipertrófica
+clasi-item-dyspigmentation = Discromía
+clasi-level-dyspigmentation-0 = 0 ausente
+clasi-level-dyspigmentation-1 = 1 discromía
+clasi-item-scarring = Cicatrización / atrofia / paniculitis
+clasi-level-scarring-0 = 0 ausente
+clasi-level-scarring-1 = 1 cicatrización
+clasi-level-scarring-2 = 2 cicatrización muy atrófica o paniculitis
+clasi-item-mucous_membrane = Lesiones de las mucosas
+clasi-level-mucous_membrane-0 = 0 ausente
+clasi-level-mucous_membrane-1 = 1 lesión o ulceración
+clasi-item-recent_hair_loss = Caída reciente del cabello (en los últimos 30 días)
+clasi-level-recent_hair_loss-0 = 0 no
+clasi-level-recent_hair_loss-1 = 1 sí
+clasi-item-nonscarring_alopecia = Alopecia no cicatricial
+clasi-level-nonscarring_alopecia-0 = 0 ausente
+clasi-level-nonscarring_alopecia-1 = 1 difusa, no inflamatoria
+clasi-level-nonscarring_alopecia-2 = 2 focal o en placas en un cuadrante
+clasi-level-nonscarring_alopecia-3 = 3 focal o en placas en más de un cuadrante
+clasi-item-scarring_alopecia = Cicatrización del cuero cabelludo (alopecia cicatricial, valorada clínicamente)
+clasi-level-scarring_alopecia-0 = 0 ausente
+clasi-level-scarring_alopecia-3 = 3 en un cuadrante
+clasi-level-scarring_alopecia-4 = 4 en dos cuadrantes
+clasi-level-scarring_alopecia-5 = 5 en tres cuadrantes
+clasi-level-scarring_alopecia-6 = 6 afecta a todo el cráneo
+clasi-activity = Actividad
+clasi-damage = Daño
+clasi-this-area = Esta zona
+clasi-incomplete = incompleto
+clasi-not-yet-entered = — aún sin introducir
+clasi-not-assessed = no evaluado
+clasi-n-means = no explorado (distinto de 0: un total que lo necesita queda en blanco)
+clasi-caption = Puntúe cada zona por su peor lesión: escriba el nivel, n donde no se exploró. Las flechas y el tabulador pasan de una casilla a otra.
+clasi-see-scarring-alopecia = véase alopecia cicatricial
+clasi-cell = { $field }, de 0 a { $top } o n
+clasi-query = Consulta de datos: { $question }
+clasi-lasts = La discromía suele durar 12 meses o más (duplica la puntuación de discromía)
+clasi-blank-is-clear = Los elementos en blanco, en la tabla o arriba, se exploraron y están sin lesiones (0)
+clasi-not-a-level = '{ $text }' no es un nivel de este elemento; se admite: { $allowed }, o n (no explorado)
+clasi-blank-refused = { $count ->
+    [one] 1 elemento está en blanco: escriba un nivel, o n donde no se exploró, en cada uno; o marque esta casilla si se exploraron y están sin lesiones
+   *[other] { $count } elementos están en blanco: escriba un nivel, o n donde no se exploró, en cada uno; o marque esta casilla si se exploraron y están sin lesiones
+}
+clasi-blank-counted = { $count ->
+    [one] 1 elemento en blanco, contado como sin lesiones
+   *[other] { $count } elementos en blanco, contados como sin lesiones
+}
+clasi-answer-lasts = responda sí, no o desconocido
+value-answer-yes = sí
+value-answer-no = no
+value-answer-unknown = desconocido
+
+## The SLEDAI-2K checklist and the lab form
+sledai-legend = Descriptores presentes en la visita o dentro del periodo de recuerdo (peso entre paréntesis)
+sledai-window = Periodo de recuerdo
+sledai-window-10d = 10 días (SLEDAI-2K)
+sledai-window-30d = 30 días (variante validada)
+sledai-choose-window = elija 10 días o 30 días
+lab-needs-lln = no se puede graduar sin el límite inferior de la normalidad
+lab-not-graded = CTCAE no gradúa esta prueba por su valor
+lab-the-test = la prueba
+lab-the-unit = la unidad
+lab-choose-test = Elija una prueba
+lab-choose-unit = Elija una unidad
+lab-value = Valor (o { $missing })
+lab-units = Unidades:
+lab-graded = (graduada por CTCAE)
+lab-grade-text = grado CTCAE { $grade } ({ $term })
+lab-grade = Grado CTCAE:
+
+## Why the protocol decided: the sentence of each rule that fired, with the values it used.
+## $because is the protocol's own reason for a choice the sources leave open (its text, in the
+## protocol's language), appended as rule-because says.
+rule-because = {" "}({ $reason })
+rule-versus = actividad CLASI { $activity } el { $date } frente a { $baseline } basal
+rule-seen = actividad CLASI { $activity } el { $date }
+rule-no-clasi = no hay actividad CLASI registrada
+rule-stop = { $stop }: { $detail }
+rule-start = iniciar con { $level } el { $date }
+rule-baseline-missing = no hay actividad CLASI basal: no se puede valorar la respuesta
+rule-relapse-seen = actividad CLASI { $activity } el { $date } (>= { $relapse }) tras respuesta completa, con { $level }
+rule-relapse-maintenance = { $seen }: recaída en el ciclo { $cycle } durante la reducción; mantener { $level }, el nivel más bajo que mantuvo la remisión{ $because }
+rule-relapse-reintroduce = { $seen }: recaída; reintroducir { $level } como ciclo { $cycle }{ $because }
+rule-maintenance-planned = recaída durante la reducción en el ciclo { $cycle }: este ciclo solo reduce hasta { $level }, el nivel más bajo que mantuvo la remisión, y lo mantiene{ $because }
+rule-off-observe = retirado desde el { $date } en remisión; una actividad CLASI >= { $relapse } sería una recaída
+rule-maintenance-hold = mantener { $level }, el nivel más bajo que mantuvo la remisión
+rule-taper-wait = en respuesta completa con { $level }: el siguiente paso de reducción corresponde el { $due }{ $counts }
+rule-taper-missing-clasi = el paso de reducción del { $due } necesita una actividad CLASI desde el { $from }{ $because }
+rule-taper-hold = { $seen } no es una respuesta completa (ni una recaída): mantener { $level }
+rule-taper-withdraw = { $seen }, respuesta completa en el último paso { $level }: retirar
+rule-taper-step = { $seen }, respuesta completa: reducir un paso, de { $level } a { $next }
+rule-before-assessment = ciclo { $cycle } con { $level } desde el { $start }: la evaluación de la semana { $week } corresponde el { $due }{ $counts }
+rule-assessment-missing-clasi = la decisión de la semana { $week } necesita una actividad CLASI desde el { $from }; no hay ninguna registrada{ $because }
+rule-no-improvement = { $versus }: sin mejoría clínica en la semana { $week }{ $because }; aumentar a { $level }
+rule-no-escalation = { $versus }: sin mejoría clínica, y el protocolo no tiene un nivel superior: decide el médico
+rule-improvement = { $versus }: mejoría clínica en la semana { $week }{ $because }; seguir con { $level }
+rule-escalated = aumentado a { $level } en el ciclo { $cycle }
+rule-not-asked-improved = la evaluación de la semana { $week } ({ $versus }) mostró mejoría
+rule-not-asked-unassessed = no la precedió ninguna evaluación de la semana { $week }
+rule-not-asked = { $given } administrado desde el { $since } no lo pedía el protocolo ({ $why }): el protocolo pide { $asked }
+rule-partial-response = { $latest }: respuesta parcial en la semana { $week }; continuar con { $level }
+rule-no-response-physician = { $latest }: sin respuesta parcial (>= { $percent } %) en la semana { $week }; el protocolo no dice qué sigue, así que decide el médico{ $because }
+rule-no-response-stop = { $latest }: sin respuesta parcial (>= { $percent } %) en la semana { $week }: suspender
+rule-toxicity = toxicidad de grado CTCAE { $grade } señalada: { $findings }
+rule-counts-that-day = ; una CLASI cuenta desde ese día, no antes
+rule-counts-early = ; una CLASI cuenta desde el { $from } ({ $days } días antes)
+rule-sledai-no-reference = SLEDAI-2K { $score } el { $date }: no hay SLEDAI-2K basal con que compararlo, así que no se puede valorar un brote
+rule-since-previous = la puntuación anterior
+rule-since-baseline = la basal
+rule-flare = { $found ->
+    [mild] un brote leve
+    [severe] un brote grave
+   *[none] sin brote
+} ({ $rule ->
+    [selena] la regla SELENA
+   *[change] la regla de cambio del artículo
+}: { $found ->
+    [none] { $rule ->
+        [selena] leve exige un aumento de 3 o más
+       *[change] leve exige un aumento de más de 3
+    }
+   *[found] { $rule ->
+        [selena] leve es un aumento de 3 o más, grave un aumento a más de 12
+       *[change] leve es un aumento de más de 3, grave de más de 12
+    }
+})
+rule-sledai = SLEDAI-2K { $reference } el { $on } -> { $score } el { $date } ({ $rise }) frente a { $since }{ $because }: { $verdict }
+rule-adverse-event = acontecimiento adverso
+rule-stop-event = { $event } el { $date }
+rule-stop-lab = { $test } { $value } { $unit } el { $date } es de grado CTCAE { $grade }
+rule-stop-nerve = el estudio de conducción nerviosa del { $date } muestra { $finding }
+rule-stop-adverse-event = { $event } de grado { $grade } el { $date }
+rule-missing-doses = dosis: no hay ninguna dosis registrada desde la fecha de inicio
+rule-missing-baseline-clasi = actividad CLASI basal (en la fecha de inicio o antes)
+rule-missing-taper-clasi = actividad CLASI en la visita de reducción del { $due } (desde el { $from })
+rule-missing-assessment-clasi = actividad CLASI en la evaluación de la semana { $week } (el { $due }, desde el { $from })
+rule-missing-sledai-baseline = SLEDAI-2K basal (en la fecha de inicio o antes), necesaria para clasificar los brotes
+rule-finding-lab = { $test } { $value } { $unit } el { $date }: grado { $grade }
+rule-finding-adverse-event = { $event } el { $date }: grado { $grade }
+rule-overlap = los registros de dosis se solapan: { $level } hasta el { $until } y { $next } desde el { $from }
+rule-note = {" "}({ $note })
+rule-deviation-event = { $event } el { $date }{ $note }: una desviación del protocolo
+rule-unasked-given = { $to ->
+    [none] { $level } administrado desde el { $from }
+   *[other] { $level } administrado del { $from } al { $to }
+}
+rule-unasked = { $given }: el protocolo pedía { $asked }
+rule-unasked-later = { $given }: desde el { $day } el protocolo pedía { $asked }
+event-kind-pregnancy = embarazo
+event-kind-consent_withdrawn = retirada del consentimiento
+event-kind-physician_decision = la decisión del médico de suspender
+event-kind-life_threatening = complicación potencialmente mortal
+event-kind-adverse_event = acontecimiento adverso
+event-kind-concomitant_change = cambio de medicación concomitante
+decision-no-protocol = No se puede leer el protocolo del estudio: { $error }
+decision-not-enrolled = El sujeto aún no está incluido, así que el protocolo no tiene ninguna decisión que tomar.
+decision-cannot-decide = No se puede decidir sobre el registro: { $why }

@@ -84,13 +84,14 @@ fn thousandths(value: &str) -> Option<u16> {
 
 /// One language's catalogue.
 pub struct Words {
+    language: Language,
     bundle: FluentBundle<FluentResource>,
 }
 
 static ENGLISH: LazyLock<Words> =
-    LazyLock::new(|| Words::parse(langid!("en"), include_str!("../locales/en.ftl")));
+    LazyLock::new(|| Words::parse(Language::English, include_str!("../locales/en.ftl")));
 static SPANISH: LazyLock<Words> =
-    LazyLock::new(|| Words::parse(langid!("es"), include_str!("../locales/es.ftl")));
+    LazyLock::new(|| Words::parse(Language::Spanish, include_str!("../locales/es.ftl")));
 
 impl Words {
     /// The catalogue of `language`.
@@ -102,14 +103,23 @@ impl Words {
     }
 
     /// The compiled-in catalogue; its test proves it parses, so a broken one never ships.
-    fn parse(language: LanguageIdentifier, text: &str) -> Words {
+    fn parse(language: Language, text: &str) -> Words {
         let resource =
             FluentResource::try_new(text.to_owned()).unwrap_or_else(|(resource, _)| resource);
-        let mut bundle = FluentBundle::new_concurrent(vec![language]);
+        let identifier: LanguageIdentifier = match language {
+            Language::English => langid!("en"),
+            Language::Spanish => langid!("es"),
+        };
+        let mut bundle = FluentBundle::new_concurrent(vec![identifier]);
         // Pages are HTML, escaped by the template: no bidirectional isolation marks.
         bundle.set_use_isolating(false);
         let _ = bundle.add_resource(resource);
-        Words { bundle }
+        Words { language, bundle }
+    }
+
+    /// The language the catalogue speaks.
+    pub fn language(&self) -> Language {
+        self.language
     }
 
     /// Whether the catalogue has `id`.
@@ -259,7 +269,7 @@ mod tests {
     #[test]
     fn arguments_are_put_in_their_place() {
         let words = Words::parse(
-            langid!("en"),
+            Language::English,
             "attempts = { $count ->\n    [one] one attempt\n   *[other] { $count } attempts\n} by { $login }\n",
         );
         check(

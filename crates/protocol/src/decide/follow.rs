@@ -12,6 +12,7 @@ use std::borrow::Cow;
 
 use instruments::ctcae::CtcaeGrade;
 use jiff::civil::Date;
+use words::Language;
 
 use super::fold::Fold;
 use super::{
@@ -251,6 +252,13 @@ impl<'p> FollowUp<'p> {
     /// [`FollowUp::history`].
     pub fn decision(&self, as_of: Date) -> Result<Decision, DecideError> {
         let verdict = self.verdict(as_of)?;
-        Ok(explain(&verdict, &self.fold, &self.history, Vec::new(), 0))
+        Ok(explain(
+            &verdict,
+            &self.fold,
+            &self.history,
+            &[],
+            0,
+            Language::English,
+        ))
     }
 }

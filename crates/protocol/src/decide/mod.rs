@@ -37,8 +37,9 @@ use crate::schedule;
 
 use fold::Fold;
 pub use follow::{FollowUp, Timetable};
-use reason::{Missing, Reason, Reasons, Writer};
+use reason::{Missing, Reason, Reasons, UnaskedDose, Writer};
 use rules::Engine;
+use words::{Language, Words};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -212,7 +213,18 @@ pub fn decide(
     history: &History,
     as_of: Date,
 ) -> Result<Decision, DecideError> {
-    decide_with(protocol, history, as_of, Audit::Doses)
+    decide_in(protocol, history, as_of, Language::English)
+}
+
+/// As [`decide`], its sentences in `language` (the record keeps the English of [`decide`]; a
+/// page shows its reader's).
+pub fn decide_in(
+    protocol: &Protocol,
+    history: &History,
+    as_of: Date,
+    language: Language,
+) -> Result<Decision, DecideError> {
+    decide_with(protocol, history, as_of, Audit::Doses, language)
 }
 
 /// As [`decide`], without checking the doses already given (`deviations` stays empty). For callers
@@ -223,7 +235,7 @@ pub fn decide_following(
     history: &History,
     as_of: Date,
 ) -> Result<Decision, DecideError> {
-    decide_with(protocol, history, as_of, Audit::None)
+    decide_with(protocol, history, as_of, Audit::None, Language::English)
 }
 
 /// Whether to compare each dose given with what the protocol asked for on that day.
@@ -244,6 +256,7 @@ fn decide_with(
     history: &History,
     as_of: Date,
     audit: Audit,
+    language: Language,
 ) -> Result<Decision, DecideError> {
     let algorithm = algorithm_of(protocol)?;
     let ladder_ids: Vec<&str> = algorithm
@@ -269,8 +282,9 @@ fn decide_with(
         &verdict,
         &fold,
         &history,
-        audited,
+        &audited,
         duplicates_removed,
+        language,
     ))
 }
 
@@ -432,8 +446,9 @@ fn explain(
     verdict: &Verdict<'_>,
     fold: &Fold,
     history: &History,
-    audited: Vec<String>,
+    audited: &[UnaskedDose],
     duplicates_removed: usize,
+    language: Language,
 ) -> Decision {
     let algorithm = verdict.algorithm;
     let writer = Writer {
@@ -441,9 +456,10 @@ fn explain(
         fold,
         history,
         as_of: verdict.as_of,
+        words: Words::of(language),
     };
     let mut deviations = writer.deviations();
-    deviations.extend(audited);
+    deviations.extend(audited.iter().map(|unasked| writer.unasked(unasked)));
     let findings = match verdict.toxicity {
         Some(_) => writer.findings(),
         None => Vec::new(),
@@ -564,7 +580,7 @@ fn ignored(history: &History, as_of: Date) -> Vec<String> {
 /// asked at a visit starts that day or the next; one asked on `as_of` is today's to make). What
 /// the protocol asked on a day is decided again from the record as it stood that day. One
 /// finding per dose record: the first day it differs.
-fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec<String> {
+fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec<UnaskedDose> {
     let mut dates: Vec<Date> = history
         .clasi
         .iter()
@@ -589,35 +605,16 @@ fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec
                 .filter(|day| *day > dose.from && *day < end);
             std::iter::once(dose.from).chain(later).find_map(|day| {
                 let asked = asked_on(algorithm, history, index, day);
-                (asked.dose() != dose.level).then(|| {
-                    // Dose levels as the protocol names them; the decision's rules say why.
-                    let (given, asked) = (
-                        level_text(algorithm, &dose.level),
-                        level_text(algorithm, asked.dose()),
-                    );
-                    let given = match dose.to {
-                        Some(to) => format!("{given} given from {} to {to}", dose.from),
-                        None => format!("{given} given from {}", dose.from),
-                    };
-                    if day == dose.from {
-                        format!("{given}: the protocol asked for {asked}")
-                    } else {
-                        format!("{given}: from {day} the protocol asked for {asked}")
-                    }
+                (asked.dose() != dose.level).then(|| UnaskedDose {
+                    given: dose.level.clone(),
+                    from: dose.from,
+                    to: dose.to,
+                    day,
+                    asked: asked.dose().to_owned(),
                 })
             })
         })
         .collect()
-}
-
-/// A dose level's text as the protocol file gives it ("lenalidomide 5 mg once daily"), or its id
-/// when the ladder lacks it.
-fn level_text<'a>(algorithm: &'a Algorithm, id: &'a str) -> &'a str {
-    algorithm
-        .ladder
-        .iter()
-        .find(|level| level.id == id)
-        .map_or(id, |level| level.text.as_str())
 }
 
 /// What the protocol asked for on `day` of the dose record at `index`: on its first day, the

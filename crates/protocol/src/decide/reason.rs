@@ -1,12 +1,16 @@
 //! Why a decision was taken: each rule that fired as a [`Reason`] holding the values it used,
 //! and each missing record as a [`Missing`]. Their sentences are written here, only when a
 //! caller asks for the whole [`super::Decision`] (the web panel, the JSON output); the
-//! simulator reads the action and the dose and never pays for the words.
+//! simulator reads the action and the dose and never pays for the words. The sentences come
+//! from the `words` catalogue (`rule-*`), so a reader reads them in their language; the
+//! protocol's own texts (its stopping rules, the reasons of its choices) stay as its file
+//! writes them.
 
 use instruments::ctcae::CtcaeGrade;
 use instruments::sledai::Flare;
 use jiff::civil::Date;
 use smallvec::SmallVec;
+use words::{Arg, Words};
 
 use super::Rule;
 use super::fold::{Fold, Found, RelapseAt, Scored, SledaiChange, Trigger};
@@ -162,11 +166,15 @@ pub(super) enum Missing {
     SledaiBaseline,
 }
 
-fn flare_word(flare: Flare) -> &'static str {
-    match flare {
-        Flare::Mild => "mild",
-        Flare::Severe => "severe",
-    }
+/// A dose given that the protocol did not ask for (the dose audit): the level given, its period,
+/// the first day it differs and the level asked for that day, by their ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct UnaskedDose {
+    pub(super) given: String,
+    pub(super) from: Date,
+    pub(super) to: Option<Date>,
+    pub(super) day: Date,
+    pub(super) asked: String,
 }
 
 /// Writes the sentences of one decision from the fold and the record it was taken on.
@@ -175,12 +183,55 @@ pub(super) struct Writer<'a> {
     pub(super) fold: &'a Fold,
     pub(super) history: &'a History,
     pub(super) as_of: Date,
+    pub(super) words: &'static Words,
+}
+
+/// A value of a sentence, as text: numbers and dates are written here, never by the catalogue's
+/// number formatting, so the English sentences stay as the record has always said them.
+fn text(value: impl ToString) -> Arg<'static> {
+    Arg::from(value.to_string())
 }
 
 impl Writer<'_> {
-    /// A dose level as the protocol names it ("lenalidomide 5 mg on alternate days").
-    fn level(&self, level: usize) -> &str {
-        &self.algorithm.ladder[level].text
+    fn say(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        self.words.format(id, args)
+    }
+
+    /// A dose level as the reader says it ("lenalidomide 5 mg on alternate days").
+    fn level(&self, level: usize) -> Arg<'static> {
+        Arg::from(self.algorithm.ladder[level].said(self.algorithm.drug, self.words))
+    }
+
+    /// A dose level by its id, or the id when the ladder lacks it.
+    fn level_named(&self, id: &str) -> Arg<'static> {
+        self.algorithm
+            .position(id)
+            .map_or_else(|| Arg::from(id.to_owned()), |level| self.level(level))
+    }
+
+    /// A dose the protocol did not ask for; the decision's rules say why.
+    pub(super) fn unasked(&self, unasked: &UnaskedDose) -> String {
+        let given = self.say(
+            "rule-unasked-given",
+            &[
+                ("level", self.level_named(&unasked.given)),
+                ("from", text(unasked.from)),
+                ("to", unasked.to.map_or_else(|| Arg::from("none"), text)),
+            ],
+        );
+        let id = if unasked.day == unasked.from {
+            "rule-unasked"
+        } else {
+            "rule-unasked-later"
+        };
+        self.say(
+            id,
+            &[
+                ("given", Arg::from(given)),
+                ("day", text(unasked.day)),
+                ("asked", self.level_named(&unasked.asked)),
+            ],
+        )
     }
 
     /// `reason` as a rule with its sentence; `deviations` and `findings` are the decision's own.
@@ -194,163 +245,224 @@ impl Writer<'_> {
     fn text(&self, reason: Reason, deviations: &[String], findings: &[String]) -> String {
         let settings = &self.algorithm.settings;
         let cycle = &self.fold.cycle;
-        let week = settings.assessment_week;
+        let week = text(settings.assessment_week);
         let baseline = cycle.baseline.unwrap_or_default();
         let versus = |scored: Scored| {
-            format!(
-                "CLASI activity {} on {} vs baseline {baseline}",
-                scored.activity, scored.date
+            self.say(
+                "rule-versus",
+                &[
+                    ("activity", text(scored.activity)),
+                    ("date", text(scored.date)),
+                    ("baseline", text(baseline)),
+                ],
             )
         };
-        let seen =
-            |scored: Scored| format!("CLASI activity {} on {}", scored.activity, scored.date);
-        let by_week = settings.response.partial_by_week;
+        let seen = |scored: Scored| {
+            Arg::from(self.say(
+                "rule-seen",
+                &[
+                    ("activity", text(scored.activity)),
+                    ("date", text(scored.date)),
+                ],
+            ))
+        };
+        let latest = |latest: Option<Scored>| {
+            Arg::from(latest.map_or_else(|| self.say("rule-no-clasi", &[]), versus))
+        };
+        let by_week = text(settings.response.partial_by_week);
+        let because = |choice| Arg::from(self.because(choice));
         match reason {
-            Reason::Stop { stop, trigger } => {
-                format!(
-                    "{}: {}",
-                    self.algorithm.stops[stop].text,
-                    self.stop_detail(trigger)
-                )
+            Reason::Stop { stop, trigger } => self.say(
+                "rule-stop",
+                &[
+                    ("stop", Arg::from(self.algorithm.stops[stop].text.as_str())),
+                    ("detail", Arg::from(self.stop_detail(trigger))),
+                ],
+            ),
+            Reason::Start { on } => self.say(
+                "rule-start",
+                &[
+                    ("level", self.level(self.algorithm.start)),
+                    ("date", text(on)),
+                ],
+            ),
+            Reason::BaselineMissing => self.say("rule-baseline-missing", &[]),
+            Reason::RelapseMaintenance { relapse, target } => self.say(
+                "rule-relapse-maintenance",
+                &[
+                    ("seen", Arg::from(self.relapse_seen(relapse))),
+                    ("cycle", text(relapse.cycle)),
+                    ("level", self.level(target)),
+                    ("because", because(Choice::MaintenancePolicy)),
+                ],
+            ),
+            Reason::RelapseReintroduce { relapse } => self.say(
+                "rule-relapse-reintroduce",
+                &[
+                    ("seen", Arg::from(self.relapse_seen(relapse))),
+                    ("level", self.level(self.algorithm.reintroduce)),
+                    ("cycle", text(relapse.cycle + 1)),
+                    ("because", because(Choice::ReintroduceLevel)),
+                ],
+            ),
+            Reason::MaintenancePlanned { cycle, target } => self.say(
+                "rule-maintenance-planned",
+                &[
+                    ("cycle", text(cycle)),
+                    ("level", self.level(target)),
+                    ("because", because(Choice::MaintenancePolicy)),
+                ],
+            ),
+            Reason::OffObserve { since } => self.say(
+                "rule-off-observe",
+                &[
+                    ("date", text(since)),
+                    ("relapse", text(settings.response.relapse_min_activity)),
+                ],
+            ),
+            Reason::MaintenanceHold { level } => {
+                self.say("rule-maintenance-hold", &[("level", self.level(level))])
             }
-            Reason::Start { on } => {
-                format!("start at {} on {on}", self.level(self.algorithm.start))
-            }
-            Reason::BaselineMissing => {
-                "no baseline CLASI activity: response cannot be judged".to_owned()
-            }
-            Reason::RelapseMaintenance { relapse, target } => format!(
-                "{}: relapse in cycle {} during taper; hold {}, the lowest level that held remission{}",
-                self.relapse_seen(relapse),
-                relapse.cycle,
-                self.level(target),
-                self.because(Choice::MaintenancePolicy)
+            Reason::TaperWait { level, due } => self.say(
+                "rule-taper-wait",
+                &[
+                    ("level", self.level(level)),
+                    ("due", text(due)),
+                    ("counts", Arg::from(self.counts_from(due))),
+                ],
             ),
-            Reason::RelapseReintroduce { relapse } => format!(
-                "{}: relapse; reintroduce {} as cycle {}{}",
-                self.relapse_seen(relapse),
-                self.level(self.algorithm.reintroduce),
-                relapse.cycle + 1,
-                self.because(Choice::ReintroduceLevel)
+            Reason::TaperMissingClasi { due, from } => self.say(
+                "rule-taper-missing-clasi",
+                &[
+                    ("due", text(due)),
+                    ("from", text(from)),
+                    ("because", because(Choice::WindowDays)),
+                ],
             ),
-            Reason::MaintenancePlanned { cycle, target } => format!(
-                "relapse during taper in cycle {cycle}: this cycle tapers only down to {}, the lowest level that held remission, and holds it{}",
-                self.level(target),
-                self.because(Choice::MaintenancePolicy)
+            Reason::TaperHold { assessed, level } => self.say(
+                "rule-taper-hold",
+                &[("seen", seen(assessed)), ("level", self.level(level))],
             ),
-            Reason::OffObserve { since } => format!(
-                "withdrawn since {since} in remission; a CLASI activity >= {} would be a relapse",
-                settings.response.relapse_min_activity
-            ),
-            Reason::MaintenanceHold { level } => format!(
-                "hold {}, the lowest level that held remission",
-                self.level(level)
-            ),
-            Reason::TaperWait { level, due } => format!(
-                "in complete response on {}: next taper step due on {due}{}",
-                self.level(level),
-                self.counts_from(due)
-            ),
-            Reason::TaperMissingClasi { due, from } => format!(
-                "taper step due on {due} needs a CLASI activity from {from} on{}",
-                self.because(Choice::WindowDays)
-            ),
-            Reason::TaperHold { assessed, level } => format!(
-                "{} is not a complete response (and not a relapse): hold {}",
-                seen(assessed),
-                self.level(level)
-            ),
-            Reason::TaperWithdraw { assessed, level } => format!(
-                "{}, complete response at the last step {}: withdraw",
-                seen(assessed),
-                self.level(level)
+            Reason::TaperWithdraw { assessed, level } => self.say(
+                "rule-taper-withdraw",
+                &[("seen", seen(assessed)), ("level", self.level(level))],
             ),
             Reason::TaperStep {
                 assessed, level, ..
-            } => format!(
-                "{}, complete response: taper one step, {} to {}",
-                seen(assessed),
-                self.level(level),
-                self.level(level + 1)
+            } => self.say(
+                "rule-taper-step",
+                &[
+                    ("seen", seen(assessed)),
+                    ("level", self.level(level)),
+                    ("next", self.level(level + 1)),
+                ],
             ),
-            Reason::BeforeAssessment { level } => format!(
-                "cycle {} on {} since {}: the week-{week} assessment is due on {}{}",
-                cycle.number,
-                self.level(level),
-                cycle.start,
-                cycle.assessment_due,
-                self.counts_from(cycle.assessment_due)
+            Reason::BeforeAssessment { level } => self.say(
+                "rule-before-assessment",
+                &[
+                    ("cycle", text(cycle.number)),
+                    ("level", self.level(level)),
+                    ("start", text(cycle.start)),
+                    ("week", week),
+                    ("due", text(cycle.assessment_due)),
+                    ("counts", Arg::from(self.counts_from(cycle.assessment_due))),
+                ],
             ),
-            Reason::AssessmentMissingClasi => format!(
-                "the week-{week} decision needs a CLASI activity from {} on; none recorded{}",
-                cycle.assessment_from,
-                self.because(Choice::WindowDays)
+            Reason::AssessmentMissingClasi => self.say(
+                "rule-assessment-missing-clasi",
+                &[
+                    ("week", week),
+                    ("from", text(cycle.assessment_from)),
+                    ("because", because(Choice::WindowDays)),
+                ],
             ),
-            Reason::NoImprovement { assessed, up } => format!(
-                "{}: no clinical improvement at week {week}{}; increase to {}",
-                versus(assessed),
-                self.because(Choice::Improvement),
-                self.level(up)
+            Reason::NoImprovement { assessed, up } => self.say(
+                "rule-no-improvement",
+                &[
+                    ("versus", Arg::from(versus(assessed))),
+                    ("week", week),
+                    ("because", because(Choice::Improvement)),
+                    ("level", self.level(up)),
+                ],
             ),
-            Reason::NoEscalation { assessed } => format!(
-                "{}: no clinical improvement, and the protocol has no higher level: the physician decides",
-                versus(assessed)
+            Reason::NoEscalation { assessed } => self.say(
+                "rule-no-escalation",
+                &[("versus", Arg::from(versus(assessed)))],
             ),
-            Reason::Improvement { assessed, level } => format!(
-                "{}: clinical improvement at week {week}{}; stay at {}",
-                versus(assessed),
-                self.because(Choice::Improvement),
-                self.level(level)
+            Reason::Improvement { assessed, level } => self.say(
+                "rule-improvement",
+                &[
+                    ("versus", Arg::from(versus(assessed))),
+                    ("week", week),
+                    ("because", because(Choice::Improvement)),
+                    ("level", self.level(level)),
+                ],
             ),
-            Reason::Escalated { level } => {
-                format!(
-                    "escalated to {} in cycle {}",
-                    self.level(level),
-                    cycle.number
-                )
-            }
+            Reason::Escalated { level } => self.say(
+                "rule-escalated",
+                &[("level", self.level(level)), ("cycle", text(cycle.number))],
+            ),
             Reason::NotAsked {
                 given,
                 since,
                 asked,
             } => {
                 let why = match cycle.assessed {
-                    Some(assessed) if assessed.date <= since => format!(
-                        "the week-{week} assessment ({}) showed improvement",
-                        versus(assessed)
+                    Some(assessed) if assessed.date <= since => self.say(
+                        "rule-not-asked-improved",
+                        &[
+                            ("week", week.clone()),
+                            ("versus", Arg::from(versus(assessed))),
+                        ],
                     ),
-                    _ => format!("no week-{week} assessment preceded it"),
+                    _ => self.say("rule-not-asked-unassessed", &[("week", week.clone())]),
                 };
-                format!(
-                    "{} given since {since} was not asked for by the protocol ({why}): the protocol asks for {}",
-                    self.level(given),
-                    self.level(asked)
+                self.say(
+                    "rule-not-asked",
+                    &[
+                        ("given", self.level(given)),
+                        ("since", text(since)),
+                        ("why", Arg::from(why)),
+                        ("asked", self.level(asked)),
+                    ],
                 )
             }
-            Reason::PartialResponse { latest, level } => format!(
-                "{}: partial response by week {by_week}; continue {}",
-                latest.map_or_else(|| "no CLASI activity recorded".to_owned(), versus),
-                self.level(level)
+            Reason::PartialResponse {
+                latest: scored,
+                level,
+            } => self.say(
+                "rule-partial-response",
+                &[
+                    ("latest", latest(scored)),
+                    ("week", by_week),
+                    ("level", self.level(level)),
+                ],
             ),
-            Reason::NoResponse { latest } => {
-                let described =
-                    latest.map_or_else(|| "no CLASI activity recorded".to_owned(), versus);
-                let percent = settings.response.partial_min_improvement_percent;
-                match settings.no_response_at_deadline {
-                    NoResponsePolicy::DeferToPhysician => format!(
-                        "{described}: no partial response (>= {percent}%) by week {by_week}; the protocol does not say what follows, so the physician decides{}",
-                        self.because(Choice::NoResponseAtDeadline)
-                    ),
-                    NoResponsePolicy::Stop => format!(
-                        "{described}: no partial response (>= {percent}%) by week {by_week}: stop"
-                    ),
-                }
+            Reason::NoResponse { latest: scored } => {
+                let id = match settings.no_response_at_deadline {
+                    NoResponsePolicy::DeferToPhysician => "rule-no-response-physician",
+                    NoResponsePolicy::Stop => "rule-no-response-stop",
+                };
+                self.say(
+                    id,
+                    &[
+                        ("latest", latest(scored)),
+                        (
+                            "percent",
+                            text(settings.response.partial_min_improvement_percent),
+                        ),
+                        ("week", by_week),
+                        ("because", because(Choice::NoResponseAtDeadline)),
+                    ],
+                )
             }
             Reason::Sledai(change) => self.sledai(change),
-            Reason::Toxicity(grade) => format!(
-                "CTCAE grade {} toxicity flagged: {}",
-                grade.number(),
-                findings.join("; ")
+            Reason::Toxicity(grade) => self.say(
+                "rule-toxicity",
+                &[
+                    ("grade", text(grade.number())),
+                    ("findings", Arg::from(findings.join("; "))),
+                ],
             ),
             Reason::Deviation => deviations.join("; "),
         }
@@ -361,11 +473,14 @@ impl Writer<'_> {
     fn counts_from(&self, due: Date) -> String {
         let early = self.algorithm.settings.window_days;
         let when = if early == 0 {
-            "; a CLASI counts from that day on, not earlier".to_owned()
+            self.say("rule-counts-that-day", &[])
         } else {
-            format!(
-                "; a CLASI counts from {} on ({early} days early)",
-                super::sub_days(due, early)
+            self.say(
+                "rule-counts-early",
+                &[
+                    ("from", text(super::sub_days(due, early))),
+                    ("days", text(early)),
+                ],
             )
         };
         format!("{when}{}", self.because(Choice::WindowDays))
@@ -376,7 +491,9 @@ impl Writer<'_> {
         self.algorithm
             .settings
             .reason(choice)
-            .map_or_else(String::new, |reason| format!(" ({reason})"))
+            .map_or_else(String::new, |reason| {
+                self.say("rule-because", &[("reason", Arg::from(reason))])
+            })
     }
 
     /// A SLEDAI-2K after the start with its values: the change from its reference, which
@@ -384,92 +501,135 @@ impl Writer<'_> {
     fn sledai(&self, change: SledaiChange) -> String {
         let flare = &self.algorithm.settings.flare;
         let Some((reference, on)) = change.reference else {
-            return format!(
-                "SLEDAI-2K {} on {}: no baseline SLEDAI-2K to compare with, so a flare cannot be judged",
-                change.score, change.date
+            return self.say(
+                "rule-sledai-no-reference",
+                &[("score", text(change.score)), ("date", text(change.date))],
             );
         };
         let since = match flare.reference {
-            SledaiReference::Previous => "the previous score",
-            SledaiReference::Baseline => "baseline",
+            SledaiReference::Previous => "rule-since-previous",
+            SledaiReference::Baseline => "rule-since-baseline",
         };
-        let (rule, mild, severe) = match flare.rule {
-            FlareRule::ChangeScore => ("the paper's change rule", "a rise above 3", "above 12"),
-            FlareRule::Selena => (
-                "the SELENA rule",
-                "a rise of 3 or more",
-                "a rise to above 12",
-            ),
+        let rule = match flare.rule {
+            FlareRule::ChangeScore => "change",
+            FlareRule::Selena => "selena",
         };
-        let verdict = match change.flare {
-            None => format!("no flare ({rule}: mild needs {mild})"),
-            Some(found) => format!(
-                "a {} flare ({rule}: mild is {mild}, severe {severe})",
-                flare_word(found)
-            ),
+        let found = match change.flare {
+            None => "none",
+            Some(Flare::Mild) => "mild",
+            Some(Flare::Severe) => "severe",
         };
+        let verdict = self.say(
+            "rule-flare",
+            &[("found", Arg::from(found)), ("rule", Arg::from(rule))],
+        );
         let rise = i16::from(change.score) - i16::from(reference);
-        format!(
-            "SLEDAI-2K {reference} on {on} -> {} on {} ({rise:+}) against {since}{}: {verdict}",
-            change.score,
-            change.date,
-            self.because(Choice::FlareReference),
+        self.say(
+            "rule-sledai",
+            &[
+                ("reference", text(reference)),
+                ("on", text(on)),
+                ("score", text(change.score)),
+                ("date", text(change.date)),
+                ("rise", text(format!("{rise:+}"))),
+                ("since", Arg::from(self.say(since, &[]))),
+                ("because", Arg::from(self.because(Choice::FlareReference))),
+                ("verdict", Arg::from(verdict)),
+            ],
         )
     }
 
     fn relapse_seen(&self, relapse: RelapseAt) -> String {
-        format!(
-            "CLASI activity {} on {} (>= {}) after complete response, on {}",
-            relapse.activity,
-            relapse.date,
-            self.algorithm.settings.response.relapse_min_activity,
-            self.level(relapse.level)
+        self.say(
+            "rule-relapse-seen",
+            &[
+                ("activity", text(relapse.activity)),
+                ("date", text(relapse.date)),
+                (
+                    "relapse",
+                    text(self.algorithm.settings.response.relapse_min_activity),
+                ),
+                ("level", self.level(relapse.level)),
+            ],
+        )
+    }
+
+    /// An adverse event of the record by its CTCAE term, in the catalogue's English as NCI
+    /// publishes it.
+    fn adverse_event(&self, index: usize) -> Arg<'static> {
+        let event = &self.history.events[index];
+        event.term.map_or_else(
+            || Arg::from(self.say("rule-adverse-event", &[])),
+            |term| Arg::from(term.term()),
         )
     }
 
     fn stop_detail(&self, trigger: Trigger) -> String {
-        let date = trigger.date;
+        let date = text(trigger.date);
         match trigger.found {
-            Found::Event(kind) => format!("{} on {date}", kind.words()),
-            Found::Lab(lab, grade) => format!(
-                "{} {} {} on {date} is CTCAE {grade}",
-                lab.test.id(),
-                lab.value,
-                lab.unit
+            Found::Event(kind) => self.say(
+                "rule-stop-event",
+                &[
+                    (
+                        "event",
+                        Arg::from(self.say(&format!("event-kind-{}", kind.name()), &[])),
+                    ),
+                    ("date", date),
+                ],
+            ),
+            Found::Lab(lab, grade) => self.say(
+                "rule-stop-lab",
+                &[
+                    ("test", Arg::from(lab.test.id())),
+                    ("value", text(lab.value)),
+                    ("unit", text(lab.unit)),
+                    ("date", date),
+                    ("grade", text(grade.number())),
+                ],
             ),
             Found::Flare(change) => self.sledai(change),
-            Found::NerveConduction(finding) => {
-                format!("nerve conduction study on {date} shows {}", finding.words())
-            }
-            Found::AdverseEvent(index) => {
-                let event = &self.history.events[index];
-                let what = event
-                    .term
-                    .map_or("adverse event", instruments::ctcae::CtcaeTerm::term);
-                format!("{what} grade {} on {date}", event.grade.unwrap_or_default())
-            }
+            Found::NerveConduction(finding) => self.say(
+                "rule-stop-nerve",
+                &[
+                    ("date", date),
+                    (
+                        "finding",
+                        Arg::from(self.words.value("finding", finding.code())),
+                    ),
+                ],
+            ),
+            Found::AdverseEvent(index) => self.say(
+                "rule-stop-adverse-event",
+                &[
+                    ("event", self.adverse_event(index)),
+                    (
+                        "grade",
+                        text(self.history.events[index].grade.unwrap_or_default()),
+                    ),
+                    ("date", date),
+                ],
+            ),
         }
     }
 
     pub(super) fn missing(&self, missing: Missing) -> String {
         let cycle = &self.fold.cycle;
         match missing {
-            Missing::Doses => "doses: no dose recorded since start_date".to_owned(),
-            Missing::BaselineClasi => {
-                "CLASI activity at baseline (on or before start_date)".to_owned()
-            }
-            Missing::TaperClasi { due, from } => {
-                format!("CLASI activity at the taper visit due {due} (from {from})")
-            }
-            Missing::AssessmentClasi => format!(
-                "CLASI activity at the week-{} assessment (due {}, from {})",
-                self.algorithm.settings.assessment_week,
-                cycle.assessment_due,
-                cycle.assessment_from
+            Missing::Doses => self.say("rule-missing-doses", &[]),
+            Missing::BaselineClasi => self.say("rule-missing-baseline-clasi", &[]),
+            Missing::TaperClasi { due, from } => self.say(
+                "rule-missing-taper-clasi",
+                &[("due", text(due)), ("from", text(from))],
             ),
-            Missing::SledaiBaseline => {
-                "SLEDAI-2K baseline (on or before start_date), needed to classify flares".to_owned()
-            }
+            Missing::AssessmentClasi => self.say(
+                "rule-missing-assessment-clasi",
+                &[
+                    ("week", text(self.algorithm.settings.assessment_week)),
+                    ("due", text(cycle.assessment_due)),
+                    ("from", text(cycle.assessment_from)),
+                ],
+            ),
+            Missing::SledaiBaseline => self.say("rule-missing-sledai-baseline", &[]),
         }
     }
 
@@ -484,12 +644,15 @@ impl Writer<'_> {
             .flatten()
             .filter_map(|(lab, grade)| {
                 let grade = grade.filter(|grade| *grade >= flag)?;
-                Some(format!(
-                    "{} {} {} on {}: {grade}",
-                    lab.test.id(),
-                    lab.value,
-                    lab.unit,
-                    lab.date
+                Some(self.say(
+                    "rule-finding-lab",
+                    &[
+                        ("test", Arg::from(lab.test.id())),
+                        ("value", text(lab.value)),
+                        ("unit", text(lab.unit)),
+                        ("date", text(lab.date)),
+                        ("grade", text(grade.number())),
+                    ],
                 ))
             });
         let events = self
@@ -497,11 +660,14 @@ impl Writer<'_> {
             .in_lookback(self.algorithm, self.as_of)
             .iter()
             .map(|flagged| {
-                let event = &self.history.events[flagged.event];
-                let what = event
-                    .term
-                    .map_or("adverse event", instruments::ctcae::CtcaeTerm::term);
-                format!("{what} on {}: {}", flagged.date, flagged.grade)
+                self.say(
+                    "rule-finding-adverse-event",
+                    &[
+                        ("event", self.adverse_event(flagged.event)),
+                        ("date", text(flagged.date)),
+                        ("grade", text(flagged.grade.number())),
+                    ],
+                )
             });
         labs.chain(events).collect()
     }
@@ -509,25 +675,31 @@ impl Writer<'_> {
     /// The deviations: overlapping dose records, then events the protocol counts as one.
     pub(super) fn deviations(&self) -> Vec<String> {
         let overlaps = self.fold.overlaps.iter().map(|overlap| {
-            format!(
-                "dose records overlap: {} until {} and {} from {}",
-                self.level(overlap.level),
-                overlap.until,
-                self.level(overlap.next),
-                overlap.from
+            self.say(
+                "rule-overlap",
+                &[
+                    ("level", self.level(overlap.level)),
+                    ("until", text(overlap.until)),
+                    ("next", self.level(overlap.next)),
+                    ("from", text(overlap.from)),
+                ],
             )
         });
         let events = self.fold.deviation_events.iter().map(|index| {
             let event = &self.history.events[*index];
-            let note = event
-                .note
-                .as_ref()
-                .map(|note| format!(" ({note})"))
-                .unwrap_or_default();
-            format!(
-                "{} on {}{note}: a protocol deviation",
-                event.kind.words(),
-                event.date
+            let note = event.note.as_ref().map_or_else(String::new, |note| {
+                self.say("rule-note", &[("note", Arg::from(note.as_str()))])
+            });
+            self.say(
+                "rule-deviation-event",
+                &[
+                    (
+                        "event",
+                        Arg::from(self.say(&format!("event-kind-{}", event.kind.name()), &[])),
+                    ),
+                    ("date", text(event.date)),
+                    ("note", Arg::from(note)),
+                ],
             )
         });
         overlaps.chain(events).collect()

@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
-use protocol::History;
+use protocol::{Decision, History};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use words::Language;
 
 use crate::support::{date, shipped, tests_dir, variant};
 
@@ -47,6 +48,15 @@ fn run(path: &Path) -> Vec<String> {
     };
     let got = serde_json::to_value(&decision).expect("decision serialises");
     let mut problems = compare(&scenario.expect, &got);
+    match protocol::decide_in(
+        &protocol,
+        &scenario.history,
+        date(&scenario.as_of),
+        Language::Spanish,
+    ) {
+        Ok(spanish) => problems.extend(said_again(&decision, &spanish)),
+        Err(error) => problems.push(format!("decide in Spanish failed: {error}")),
+    }
     let fired: Vec<&str> = decision.rules.iter().map(|rule| rule.id.as_str()).collect();
     for id in &scenario.rules_include {
         if !fired.contains(&id.as_str()) {
@@ -67,6 +77,46 @@ fn run(path: &Path) -> Vec<String> {
             "decision: {}",
             serde_json::to_string_pretty(&got).unwrap_or_default()
         ));
+    }
+    problems
+}
+
+/// What differs between a decision and the same decision said in another language: only the
+/// sentences may, and each must, with every message found in the catalogue.
+fn said_again(english: &Decision, other: &Decision) -> Vec<String> {
+    let sentences = |decision: &Decision| -> Vec<String> {
+        let rules = decision.rules.iter().map(|rule| rule.text.clone());
+        let findings = decision.toxicity.iter().flat_map(|t| t.findings.clone());
+        rules
+            .chain(findings)
+            .chain(decision.deviations.clone())
+            .chain(decision.missing.clone())
+            .collect()
+    };
+    let mut without = other.clone();
+    for (rule, english) in without.rules.iter_mut().zip(&english.rules) {
+        rule.text.clone_from(&english.text);
+    }
+    if let (Some(toxicity), Some(english)) = (&mut without.toxicity, &english.toxicity) {
+        toxicity.findings.clone_from(&english.findings);
+    }
+    without.deviations.clone_from(&english.deviations);
+    without.missing.clone_from(&english.missing);
+    let mut problems = Vec::new();
+    if &without != english {
+        problems.push("said in Spanish, the decision differs beyond its sentences".to_owned());
+    }
+    let (theirs, ours) = (sentences(other), sentences(english));
+    for (said, english) in theirs.iter().zip(&ours) {
+        if said == english
+            || ["rule-", "event-kind-", "{$"]
+                .iter()
+                .any(|id| said.contains(id))
+        {
+            problems.push(format!(
+                "not said in Spanish: {said:?} (English: {english:?})"
+            ));
+        }
     }
     problems
 }

@@ -113,7 +113,7 @@ pub(crate) fn timeline(
         entries.push(Entry {
             date: dose.data.start_date,
             kind: "timeline-dose",
-            text: format!("{}, {end}", dose.data.regimen),
+            text: format!("{}, {end}", crate::pages::regimen(&dose.data.regimen)),
             alert: false,
         });
     }
@@ -198,7 +198,7 @@ pub(crate) fn timeline(
                     @let weekly = dose.data.regimen.mg_per_week().unwrap_or(0.0);
                     @let opacity = if max_weekly > 0.0 { 0.08 + 0.3 * (weekly / max_weekly).min(1.0) } else { 0.15 };
                     rect.dose x=(format(start)) y=(TOP) width=(format((end - start).max(2.0))) height=(PLOT_BOTTOM - TOP) fill="#0b5cad" fill-opacity=(format!("{opacity:.2}")) {
-                        title { (dose.data.regimen) }
+                        title { (crate::pages::regimen(&dose.data.regimen)) }
                     }
                 }
                 @for score in [0u8, 10, 20, 30, 40, 50, 60, 70] {

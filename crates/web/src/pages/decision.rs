@@ -19,7 +19,6 @@ use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
 use store::ClinicalRecord;
-use words::Language;
 
 /// An engine value of `field` (`phase`, `off_treatment`) in the catalogue's words.
 fn said(field: &str, json: impl serde::Serialize) -> String {
@@ -30,43 +29,17 @@ fn said(field: &str, json: impl serde::Serialize) -> String {
     words().value(field, &code)
 }
 
-/// A dose level as the protocol names it (`5mg_daily`: "lenalidomide 5 mg once daily"). The
-/// protocol is written in English; in another language the level is said from its amount and
-/// frequency ("lenalidomide 5 mg en días alternos"), the drug's name kept as it is.
+/// A dose level as the reader says it (`5mg_daily`: "lenalidomide 5 mg once daily"), or its id
+/// when the protocol cannot be read or lacks it.
 pub(crate) fn dose_text(protocol: &StudyProtocol, level: &str) -> String {
-    let Some((protocol, dose)) = protocol
+    protocol
         .as_ref()
         .ok()
-        .and_then(|protocol| Some((protocol, protocol.dose_level(level)?)))
-    else {
-        return level.to_owned();
-    };
-    if crate::locale::reader().language == Language::English {
-        return dose.text.clone();
-    }
-    let drug = protocol
-        .file()
-        .study
-        .drug
-        .map_or_else(String::new, |drug| drug.name().to_owned());
-    let words = words();
-    match dose.frequency.filter(|_| !dose.is_off()) {
-        Some(frequency) => {
-            let how_often = words.get(&format!("frequency-{}", frequency.nci_code()));
-            // The protocol's amounts are whole or decimal milligrams; the decimal mark is the
-            // language's.
-            let mg = dose.mg.to_string().replace('.', &words.get("decimal-mark"));
-            words.format(
-                "dose-level",
-                &[
-                    ("drug", drug.into()),
-                    ("mg", mg.into()),
-                    ("frequency", how_often.into()),
-                ],
-            )
-        }
-        None => words.format("dose-level-off", &[("drug", drug.into())]),
-    }
+        .and_then(|protocol| {
+            let dose = protocol.dose_level(level)?;
+            Some(dose.said(protocol.file().study.drug, words()))
+        })
+        .unwrap_or_else(|| level.to_owned())
 }
 
 fn shown(decision: &Decision, protocol: &StudyProtocol) -> Markup {
@@ -113,7 +86,7 @@ pub(crate) async fn panel(
             html! { section #decision { h2 { (words().get("decision-title")) } p { (words().get("decision-date-first")) } } },
         );
     };
-    let decision = study::decision(protocol, record, date);
+    let decision = study::decision_said(protocol, record, date);
     let recorded: Vec<_> = store
         .records_of::<ProtocolDecision>(subject.id)
         .await?

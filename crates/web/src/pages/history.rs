@@ -163,7 +163,7 @@ fn table(events: &[store::Event], protocol: &StudyProtocol) -> Markup {
                 @for event in events {
                     tr {
                         td.num { (event.seq) }
-                        td.when { (when(&event.recorded_at)) }
+                        td.when { (crate::locale::recorded(&event.recorded_at)) }
                         td { (event.actor) }
                         td.record { (words.record(&event.entity)) " " (event.entity_id) " v" (event.version) }
                         td { (words.get(&format!("action-{}", event.action))) }
@@ -194,14 +194,6 @@ fn link(code: &str, pairs: &[(String, String)], after: Option<i64>) -> String {
     } else {
         format!("/subjects/{code}/history?{query}")
     }
-}
-
-/// A recorded time as its reader reads it (the trail keeps microseconds, which nobody reads; the
-/// order of events is their number).
-fn when(recorded_at: &str) -> String {
-    recorded_at
-        .parse::<jiff::Timestamp>()
-        .map_or_else(|_| recorded_at.to_owned(), crate::locale::time)
 }
 
 /// A stored value of `field` as words: a coded value or a missing code by its words, text

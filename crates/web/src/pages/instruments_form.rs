@@ -17,92 +17,49 @@ use maud::{Markup, html};
 use protocol::Protocol;
 use protocol::model::LabSpec;
 use store::{Decimal, Entry, LabResult, Missing, StoreError};
+use words::Arg;
 
 use crate::pages::form::Typed;
-use crate::pages::words;
+use crate::pages::{capitalised, words};
 
-/// The per-area columns: item id, header, and the levels with their meaning on the form (§1.3,
-/// §1.4). The scalp has no scarring column: scalp scarring is scarring alopecia.
-/// A level's value and its meaning on the form.
-type Levels = &'static [(&'static str, &'static str)];
+/// A field's name from the catalogue, as a label starts.
+pub(crate) fn label(field: &str) -> String {
+    capitalised(&words().field(field))
+}
 
-/// An item: its id, its label and its levels.
-type Item = (&'static str, &'static str, Levels);
+/// An item of the form: its id and its levels (§1.3, §1.4). Its header is `clasi-item-<id>` in
+/// the catalogue, and each level's meaning on the form `clasi-level-<id>-<level>`.
+type Item = (&'static str, &'static [&'static str]);
 
+/// The per-area columns. The scalp has no scarring column: scalp scarring is scarring alopecia.
 const COLUMNS: [Item; 4] = [
-    (
-        "erythema",
-        "Erythema",
-        &[
-            ("0", "0 absent"),
-            ("1", "1 pink, faint"),
-            ("2", "2 red"),
-            ("3", "3 dark red, violaceous, crusted"),
-        ],
-    ),
-    (
-        "scale",
-        "Scale / hypertrophy",
-        &[
-            ("0", "0 absent"),
-            ("1", "1 scale"),
-            ("2", "2 verrucous, hypertrophic"),
-        ],
-    ),
-    (
-        "dyspigmentation",
-        "Dyspigmentation",
-        &[("0", "0 absent"), ("1", "1 dyspigmentation")],
-    ),
-    (
-        "scarring",
-        "Scarring / atrophy / panniculitis",
-        &[
-            ("0", "0 absent"),
-            ("1", "1 scarring"),
-            ("2", "2 severely atrophic scarring or panniculitis"),
-        ],
-    ),
+    ("erythema", &["0", "1", "2", "3"]),
+    ("scale", &["0", "1", "2"]),
+    ("dyspigmentation", &["0", "1"]),
+    ("scarring", &["0", "1", "2"]),
 ];
 
-/// The items scored once: id, label, levels (§1.3, §1.4).
+/// The items scored once.
 const ONCE: [Item; 4] = [
-    (
-        "mucous_membrane",
-        "Mucous membrane lesions",
-        &[("0", "0 absent"), ("1", "1 lesion or ulceration")],
-    ),
-    (
-        "recent_hair_loss",
-        "Recent hair loss (within the last 30 days)",
-        &[("0", "0 no"), ("1", "1 yes")],
-    ),
-    (
-        "nonscarring_alopecia",
-        "Non-scarring alopecia",
-        &[
-            ("0", "0 absent"),
-            ("1", "1 diffuse, non-inflammatory"),
-            ("2", "2 focal or patchy in one quadrant"),
-            ("3", "3 focal or patchy in more than one quadrant"),
-        ],
-    ),
-    (
-        "scarring_alopecia",
-        "Scarring of the scalp (scarring alopecia, judged clinically)",
-        &[
-            ("0", "0 absent"),
-            ("3", "3 in one quadrant"),
-            ("4", "4 in two quadrants"),
-            ("5", "5 in three quadrants"),
-            ("6", "6 affects the whole skull"),
-        ],
-    ),
+    ("mucous_membrane", &["0", "1"]),
+    ("recent_hair_loss", &["0", "1"]),
+    ("nonscarring_alopecia", &["0", "1", "2", "3"]),
+    ("scarring_alopecia", &["0", "3", "4", "5", "6"]),
 ];
+
+/// An item's header in the reader's words.
+fn header(item: &str) -> String {
+    words().get(&format!("clasi-item-{item}"))
+}
+
+/// A level of an item with its meaning on the form ("1 pink, faint").
+fn meaning(item: &str, level: &str) -> String {
+    words().get(&format!("clasi-level-{item}-{level}"))
+}
 
 /// "Not assessed": kept apart from 0 (missing is not zero, §1.5). A grid cell takes `n` (or
 /// `nd`); a choice offers it by name.
-const NOT_ASSESSED: (&str, &str) = ("nd", "not assessed");
+const NOT_ASSESSED: &str = "nd";
 
 /// The grid cell's "not examined", as typed.
 const NOT_EXAMINED_CELL: &str = "n";
@@ -124,16 +81,16 @@ pub(crate) enum Blanks {
 const LASTS_12_MONTHS: &str = "dyspigmentation_lasts_12_months";
 
 /// Every CLASI field of the grid and its levels.
-fn clasi_fields() -> Vec<(String, &'static str, Levels)> {
+fn clasi_fields() -> Vec<(String, &'static str, &'static [&'static str])> {
     let mut fields = Vec::new();
     for area in Area::ALL.map(Area::id) {
-        for (item, _, levels) in COLUMNS {
+        for (item, levels) in COLUMNS {
             if !(area == "scalp" && item == "scarring") {
                 fields.push((format!("{area}_{item}"), item, levels));
             }
         }
     }
-    for (item, _, levels) in ONCE {
+    for (item, levels) in ONCE {
         fields.push((item.to_owned(), item, levels));
     }
     fields
@@ -162,7 +119,7 @@ pub(crate) fn read_clasi(typed: &mut Typed, blanks: Blanks) -> (Option<Clasi>, u
     let clear = blanks == Blanks::Clear || typed.checked(BLANK_IS_CLEAR);
     for (name, item, levels) in clasi_fields() {
         let text = typed.get(&name).to_ascii_lowercase();
-        let value = if text == NOT_ASSESSED.0 || text == NOT_EXAMINED_CELL {
+        let value = if text == NOT_ASSESSED || text == NOT_EXAMINED_CELL {
             serde_json::Value::Null
         } else if text.is_empty() {
             blank += 1;
@@ -175,13 +132,14 @@ pub(crate) fn read_clasi(typed: &mut Typed, blanks: Blanks) -> (Option<Clasi>, u
             {
                 Some(level) => serde_json::Value::from(level),
                 None => {
-                    let allowed: Vec<&str> = levels.iter().map(|(code, _)| *code).collect();
                     typed.fail(
                         &name,
-                        format!(
-                            "'{text}' is not a level of this item; allowed: {}, or n (not \
-                             examined)",
-                            allowed.join(", ")
+                        words().format(
+                            "clasi-not-a-level",
+                            &[
+                                ("text", Arg::from(text.as_str())),
+                                ("allowed", Arg::from(levels.join(", "))),
+                            ],
                         ),
                     );
                     continue;
@@ -204,11 +162,7 @@ pub(crate) fn read_clasi(typed: &mut Typed, blanks: Blanks) -> (Option<Clasi>, u
     if blank > 0 && !clear {
         typed.fail(
             BLANK_IS_CLEAR,
-            format!(
-                "{blank} item{} blank: type a level, or n where not examined, in each; or tick \
-                 this box if they were examined and are clear",
-                if blank == 1 { " is" } else { "s are" }
-            ),
+            words().format("clasi-blank-refused", &[("count", blank.into())]),
         );
     }
     let lasts = match typed.get(LASTS_12_MONTHS) {
@@ -216,7 +170,7 @@ pub(crate) fn read_clasi(typed: &mut Typed, blanks: Blanks) -> (Option<Clasi>, u
         "no" => serde_json::Value::Bool(false),
         "unknown" => serde_json::Value::Null,
         _ => {
-            typed.fail(LASTS_12_MONTHS, "answer yes, no or unknown");
+            typed.fail(LASTS_12_MONTHS, words().get("clasi-answer-lasts"));
             return (None, blank);
         }
     };
@@ -250,7 +204,7 @@ pub(crate) fn clasi_values(clasi: &Clasi) -> Typed {
                 json.pointer(&format!("/areas/{area}/{item}")),
                 NOT_EXAMINED_CELL,
             ),
-            _ => level(json.get(&name), NOT_ASSESSED.0),
+            _ => level(json.get(&name), NOT_ASSESSED),
         };
         typed.set(&name, value);
     }
@@ -265,7 +219,10 @@ pub(crate) fn clasi_values(clasi: &Clasi) -> Typed {
 
 /// A total, or "incomplete" when an item was not assessed.
 pub(crate) fn total_text(total: Option<u8>) -> String {
-    total.map_or_else(|| "incomplete".to_owned(), |total| total.to_string())
+    total.map_or_else(
+        || words().get("clasi-incomplete"),
+        |total| total.to_string(),
+    )
 }
 
 /// The CLASI figures of a grid as typed, for the live display and the page: `activity`,
@@ -287,8 +244,7 @@ pub(crate) fn clasi_totals(typed: &Typed) -> Vec<(String, String)> {
             "blank".to_owned(),
             match blank {
                 0 => String::new(),
-                1 => "1 item blank, counted as clear".to_owned(),
-                n => format!("{n} items blank, counted as clear"),
+                n => words().format("clasi-blank-counted", &[("count", n.into())]),
             },
         ),
     ];
@@ -319,30 +275,32 @@ pub(crate) fn clasi_grid(typed: &Typed, queried: &[(String, String)]) -> Markup 
         queried
             .iter()
             .find(|(field, _)| field == name)
-            .map(|(_, question)| format!("Data query: {question}"))
+            .map(|(_, question)| {
+                words().format("clasi-query", &[("question", Arg::from(question.as_str()))])
+            })
     };
     let figures = clasi_totals(typed);
-    let with_nd = |levels: &[(&'static str, &'static str)]| {
-        let mut options = vec![("", "— not yet entered")];
-        options.extend_from_slice(levels);
-        options.push(NOT_ASSESSED);
+    let with_nd = |item: &str, levels: &[&'static str]| {
+        let mut options = vec![("", words().get("clasi-not-yet-entered"))];
+        options.extend(levels.iter().map(|level| (*level, meaning(item, level))));
+        options.push((NOT_ASSESSED, words().get("clasi-not-assessed")));
         options
     };
     html! {
         p.totals aria-live="polite" {
-            "Activity " output data-out="activity" { (figure(&figures, "activity")) } " / 70 · "
-            "Damage " output data-out="damage" { (figure(&figures, "damage")) } " / 56 "
+            (words().get("clasi-activity")) " " output data-out="activity" { (figure(&figures, "activity")) } " / 70 · "
+            (words().get("clasi-damage")) " " output data-out="damage" { (figure(&figures, "damage")) } " / 56 "
             output.blank data-out="blank" { (figure(&figures, "blank")) }
         }
         dl.levels {
-            @for (_, header, levels) in COLUMNS {
-                dt { (header) }
-                dd { @for (index, (_, meaning)) in levels.iter().enumerate() { @if index > 0 { " · " } (meaning) } }
+            @for (item, levels) in COLUMNS {
+                dt { (header(item)) }
+                dd { @for (index, level) in levels.iter().enumerate() { @if index > 0 { " · " } (meaning(item, level)) } }
             }
-            dt { "n" } dd { "not examined (kept apart from 0: a total that needs it stays blank)" }
+            dt { "n" } dd { (words().get("clasi-n-means")) }
         }
         table.grid {
-            caption { "Score each area by its worst lesion: type the level, n where not examined. Arrow keys and Tab move between cells." }
+            caption { (words().get("clasi-caption")) }
             colgroup { col.area; }
             colgroup.activity span="2" {}
             colgroup.damage span="2" {}
@@ -350,31 +308,31 @@ pub(crate) fn clasi_grid(typed: &Typed, queried: &[(String, String)]) -> Markup 
             thead {
                 tr {
                     td rowspan="2" {}
-                    th scope="colgroup" colspan="2" { "Activity" }
-                    th scope="colgroup" colspan="2" { "Damage" }
-                    th scope="colgroup" colspan="2" { "This area" }
+                    th scope="colgroup" colspan="2" { (words().get("clasi-activity")) }
+                    th scope="colgroup" colspan="2" { (words().get("clasi-damage")) }
+                    th scope="colgroup" colspan="2" { (words().get("clasi-this-area")) }
                 }
                 tr {
-                    @for (_, header, _) in COLUMNS { th scope="col" { (header) } }
-                    th scope="col" { "Activity" }
-                    th scope="col" { "Damage" }
+                    @for (item, _) in COLUMNS { th scope="col" { (header(item)) } }
+                    th scope="col" { (words().get("clasi-activity")) }
+                    th scope="col" { (words().get("clasi-damage")) }
                 }
             }
             tbody {
                 @for area in Area::ALL.map(Area::id) {
                     tr {
                         th scope="row" { (words().get(&format!("clasi-area-{area}"))) }
-                        @for (item, _, levels) in COLUMNS {
+                        @for (item, levels) in COLUMNS {
                             @let name = format!("{area}_{item}");
                             td {
                                 @if area == "scalp" && item == "scarring" {
-                                    span.missing { "see scarring alopecia" }
+                                    span.missing { (words().get("clasi-see-scarring-alopecia")) }
                                 } @else {
-                                    @let top = levels.last().map_or("", |(code, _)| *code);
+                                    @let top = levels.last().copied().unwrap_or_default();
                                     input.cell.queried[question(&name).is_some()] title=[question(&name)]
                                         type="text" inputmode="numeric" autocomplete="off"
                                         maxlength="2" size="2" id=(name) name=(name) value=(typed.get(&name))
-                                        aria-label={ (words().field(&name)) ", 0 to " (top) " or n" }
+                                        aria-label=(words().format("clasi-cell", &[("field", Arg::from(words().field(&name))), ("top", Arg::from(top))]))
                                         aria-invalid=[typed.error(&name).map(|_| "true")];
                                     @if let Some(message) = typed.error(&name) {
                                         p.error { (message) }
@@ -389,13 +347,13 @@ pub(crate) fn clasi_grid(typed: &Typed, queried: &[(String, String)]) -> Markup 
             }
         }
         div.once {
-            @for (item, label, levels) in ONCE {
-                (typed.select(item, label, &with_nd(levels)))
+            @for (item, levels) in ONCE {
+                (typed.select(item, &header(item), &with_nd(item, levels)))
             }
-            (typed.select(LASTS_12_MONTHS, "Dyspigmentation usually lasts 12 months or longer (doubles the dyspigmentation score)",
-                &[("no", "no"), ("yes", "yes"), ("unknown", "unknown")]))
+            (typed.select(LASTS_12_MONTHS, &words().get("clasi-lasts"),
+                &["no", "yes", "unknown"].map(|answer| (answer, words().value("answer", answer)))))
         }
-        (typed.checkbox(BLANK_IS_CLEAR, "Items left blank, in the grid or above, were examined and are clear (0)"))
+        (typed.checkbox(BLANK_IS_CLEAR, &words().get("clasi-blank-is-clear")))
         @if let Some(message) = typed.error(BLANK_IS_CLEAR) {
             p.error id={ (BLANK_IS_CLEAR) "-error" } { (message) }
         }
@@ -412,7 +370,7 @@ pub(crate) fn read_sledai(typed: &mut Typed) -> Option<Sledai2k> {
         "10d" => Window::Days10,
         "30d" => Window::Days30,
         _ => {
-            typed.fail("recall_window", "choose 10 days or 30 days");
+            typed.fail("recall_window", words().get("sledai-choose-window"));
             return None;
         }
     };
@@ -447,13 +405,13 @@ pub(crate) fn sledai_values(sledai: &Sledai2k) -> Typed {
 pub(crate) fn sledai_checklist(typed: &Typed, score: &str) -> Markup {
     html! {
         fieldset.checklist {
-            legend { "Descriptors present at the visit or within the recall window (weight in brackets)" }
+            legend { (words().get("sledai-legend")) }
             @for descriptor in Descriptor::ALL {
                 @let id = descriptor_id(descriptor);
                 (typed.checkbox(&id, &format!("{} ({})", words().field(&id), descriptor.weight())))
             }
         }
-        (typed.select("recall_window", "Recall window", &[("10d", "10 days (SLEDAI-2K)"), ("30d", "30 days (validated variant)")]))
+        (typed.select("recall_window", &words().get("sledai-window"), &["10d", "30d"].map(|window| (window, words().get(&format!("sledai-window-{window}"))))))
         p.totals aria-live="polite" { "SLEDAI-2K " output data-out="score" { (score) } " / 105" }
     }
 }
@@ -465,24 +423,37 @@ pub(crate) fn lab_grade_text(lab: &LabResult) -> String {
             let term = LabTest::from_str(&lab.test)
                 .map(LabTest::term)
                 .unwrap_or_default();
-            format!("CTCAE {grade} ({term})")
+            words().format(
+                "lab-grade-text",
+                &[
+                    ("grade", Arg::from(grade.number().to_string())),
+                    ("term", Arg::from(term)),
+                ],
+            )
         }
-        Ok(None) if LabTest::from_str(&lab.test).is_ok() => {
-            "not gradable without the lower limit of normal".to_owned()
-        }
-        Ok(None) => "not graded by CTCAE from a value".to_owned(),
+        Ok(None) if LabTest::from_str(&lab.test).is_ok() => words().get("lab-needs-lln"),
+        Ok(None) => words().get("lab-not-graded"),
         Err(error) => error.to_string(),
     }
 }
 
 /// A lab as typed, for grading before it is saved (no subject: the grade needs none).
 pub(crate) fn typed_lab(typed: &mut Typed) -> Option<LabResult> {
-    let value = Entry::parse(typed.get("value"), |text| Decimal::parse("value", text));
+    // "Not done" and its kin are typed in the reader's words, or as the English the file formats use.
+    let typed_value = typed.get("value");
+    let text = Missing::ALL
+        .into_iter()
+        .find(|missing| typed_value.eq_ignore_ascii_case(&words().value("missing", missing.code())))
+        .map_or_else(
+            || typed_value.to_owned(),
+            |missing| missing.code().to_owned(),
+        );
+    let value = Entry::parse(&text, |text| Decimal::parse("value", text));
     let lln = optional_decimal(typed, "lln");
     let uln = optional_decimal(typed, "uln");
     let collected_on = typed.date("collected_on");
-    let test = typed.text("test", "the test");
-    let unit = typed.text("unit", "the unit");
+    let test = typed.text("test", &words().get("lab-the-test"));
+    let unit = typed.text("unit", &words().get("lab-the-unit"));
     let value = match value {
         Ok(value) => value,
         Err(error) => {
@@ -540,9 +511,11 @@ pub(crate) fn coded_lab_grade_text(typed: &Typed, protocol: Option<&Protocol>) -
 /// unit), and the units each test takes as a hint. A value that is not among the options (sent
 /// by hand) stays shown as sent.
 pub(crate) fn lab_fields(typed: &Typed, grade: &str, labs: &[LabSpec]) -> Markup {
-    let mut tests = vec![("", "Choose a test")];
+    let choose_test = words().get("lab-choose-test");
+    let choose_unit = words().get("lab-choose-unit");
+    let mut tests = vec![("", choose_test.as_str())];
     tests.extend(labs.iter().map(|lab| (lab.id.as_str(), lab.text.as_str())));
-    let mut units = vec![("", "Choose a unit")];
+    let mut units = vec![("", choose_unit.as_str())];
     for unit in labs.iter().flat_map(|lab| &lab.units) {
         if !units.iter().any(|(seen, _)| *seen == unit.as_str()) {
             units.push((unit.as_str(), unit.as_str()));
@@ -556,21 +529,21 @@ pub(crate) fn lab_fields(typed: &Typed, grade: &str, labs: &[LabSpec]) -> Markup
     }
     html! {
         div.row {
-            (typed.input("collected_on", "Collected on", "date"))
-            (typed.select("test", "Test", &tests))
-            (typed.input("value", &format!("Value (or {})", Missing::ALL.map(Missing::label).join(", ")), "text"))
-            (typed.select("unit", "Unit", &units))
-            (typed.input("lln", "Lower limit of normal", "text"))
-            (typed.input("uln", "Upper limit of normal", "text"))
+            (typed.input("collected_on", &label("collected_on"), "date"))
+            (typed.select("test", &label("test"), &tests))
+            (typed.input("value", &words().format("lab-value", &[("missing", Arg::from(Missing::ALL.map(|missing| words().value("missing", missing.code())).join(", ")))]), "text"))
+            (typed.select("unit", &label("unit"), &units))
+            (typed.input("lln", &label("lln"), "text"))
+            (typed.input("uln", &label("uln"), "text"))
         }
         p.hint {
-            "Units: "
+            (words().get("lab-units")) " "
             @for (index, lab) in labs.iter().enumerate() {
                 @if index > 0 { " · " }
                 (lab.text) ": " (lab.units.join(", "))
-                @if lab.graded().is_some() { " (CTCAE-graded)" }
+                @if lab.graded().is_some() { " " (words().get("lab-graded")) }
             }
         }
-        p.totals aria-live="polite" { "CTCAE grade: " output data-out="grade" { (grade) } }
+        p.totals aria-live="polite" { (words().get("lab-grade")) " " output data-out="grade" { (grade) } }
     }
 }

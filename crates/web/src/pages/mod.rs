@@ -127,6 +127,21 @@ pub(crate) async fn received(
     Ok((typed, subject))
 }
 
+/// A regimen as the reader says it: drug, amount and unit as written, how often in the reader's
+/// words ("Lenalidomide 5 mg en días alternos").
+pub(crate) fn regimen(regimen: &instruments::medication::Regimen) -> String {
+    let words = words();
+    if words.language() == words::Language::English {
+        return regimen.to_string();
+    }
+    let amount = regimen
+        .amount
+        .text_in(regimen.unit)
+        .replace('.', &words.get("decimal-mark"));
+    let how_often = words.get(&format!("frequency-{}", regimen.frequency.nci_code()));
+    format!("{} {amount} {} {how_often}", regimen.drug, regimen.unit)
+}
+
 /// `text` with its first letter upper case, as a label or a row starts ("week 4" is "Week 4").
 pub(crate) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();

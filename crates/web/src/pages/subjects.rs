@@ -220,7 +220,7 @@ pub(crate) async fn render(
                 " · " a href={ "/subjects/" (code) "/history" } { (words().get("subjects-history")) }
             }
             @if principal.require(Action::VerifySource, Some(&data.site)).is_ok() {
-                " · " a href={ "/subjects/" (code) "/verification" } { "Source data verification" }
+                " · " a href={ "/subjects/" (code) "/verification" } { (words().get("subjects-verification")) }
             }
         }
         (adverse::alert(&record.adverse_events))

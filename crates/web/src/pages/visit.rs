@@ -15,15 +15,16 @@ use store::{
     ClasiAssessment, DoseChange, DosePeriod, Finding, LabResult, Meaning, NerveConductionStudy,
     NewDose, Password, SledaiAssessment, Stored, Subject, Visit, VisitData,
 };
+use words::Arg;
 
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::instruments_form::{self as forms, total_text};
+use crate::pages::instruments_form::{self as forms, label, total_text};
 use crate::pages::{adverse, decision, layout, received, records, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
-use crate::study;
+use crate::{locale, study};
 
 /// The sections of the page as typed, when one comes back refused.
 #[derive(Default)]
@@ -122,9 +123,9 @@ pub(crate) async fn render(
     let nerve_form = typed
         .nerve
         .unwrap_or_else(|| Typed::filled([("tested_on", date_text.as_str())]));
-    let findings: Vec<(&str, &str)> = Finding::ALL
+    let findings: Vec<(&str, String)> = Finding::ALL
         .iter()
-        .map(|finding| (finding.code(), finding.engine().words()))
+        .map(|finding| (finding.code(), words().value("finding", finding.code())))
         .collect();
     let signatures = state.store.signatures(visit.id).await?;
     let csrf = &principal.csrf_token;
@@ -236,7 +237,10 @@ pub(crate) async fn render(
                 .file()
                 .dose_levels
                 .iter()
-                .map(|level| (level.id.clone(), level.text.clone()))
+                .map(|level| {
+                    let said = level.said(protocol.file().study.drug, words());
+                    (level.id.clone(), said)
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -264,28 +268,34 @@ pub(crate) async fn render(
                 Some(level) => level.id == decided.id,
                 None => decided.is_off(),
             };
-            (!same).then(|| (decided.id.clone(), decided.text.clone()))
+            (!same).then(|| {
+                let said = decided.said(protocol.file().study.drug, words());
+                (decided.id.clone(), said)
+            })
         });
     let unit_options: Vec<(&str, &str)> = DoseUnit::ALL
         .iter()
         .map(|unit| (unit.code(), unit.code()))
         .collect();
-    let frequency_options: Vec<(&str, &str)> = Frequency::ALL
+    let frequency_options: Vec<(&str, String)> = Frequency::ALL
         .iter()
         .filter(|frequency| frequency.per_week().is_some())
-        .map(|frequency| (frequency.code(), frequency.words()))
+        .map(|frequency| {
+            let said = words().get(&format!("frequency-{}", frequency.nci_code()));
+            (frequency.code(), said)
+        })
         .collect();
 
     let body = html! {
         p.lead {
-            a href={ "/subjects/" (code) } { "Subject " (code) }
-            " · planned " (date_or_dash(visit.data.planned_date))
-            " · done " (date_or_dash(visit.data.actual_date))
-            " · " a href={ "/subjects/" (code) "/history" } { "Record history" }
+            a href={ "/subjects/" (code) } { (words().format("subjects-title", &[("code", Arg::from(code))])) }
+            " · " (words().format("visit-planned", &[("date", Arg::from(date_or_dash(visit.data.planned_date)))]))
+            " · " (words().format("visit-done", &[("date", Arg::from(date_or_dash(visit.data.actual_date)))]))
+            " · " a href={ "/subjects/" (code) "/history" } { (words().get("subjects-history")) }
         }
-        nav.sections aria-label="Sections" {
-            a href="#clasi" { "CLASI" } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { "Labs" }
-            a href="#nerve" { "Nerve conduction" } a href="#decision" { "Protocol decision" } a href="#dose" { "Dose" } a href="#sign" { "Signature" }
+        nav.sections aria-label=(words().get("visit-sections")) {
+            a href="#clasi" { "CLASI" } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { (words().get("visit-labs")) }
+            a href="#nerve" { (words().get("visit-nerve")) } a href="#decision" { (words().get("visit-decision")) } a href="#dose" { (words().get("visit-dose")) } a href="#sign" { (words().get("visit-signature")) }
         }
 
         section #clasi {
@@ -296,11 +306,11 @@ pub(crate) async fn render(
                 (clasi_form.summary(&[]))
                 @if let Some(record) = clasi { (queried(&open_queries, &subject.data.code, "clasi", record.id)) }
                 fieldset.entry disabled[!enters] {
-                    (clasi_form.input("assessed_on", "Assessed on", "date"))
+                    (clasi_form.input("assessed_on", &label("assessed_on"), "date"))
                     (forms::clasi_grid(&clasi_form, &clasi_queried))
                     @if enters {
-                        @if clasi.is_some() { (clasi_form.input("reason", "Reason for the change", "text")) }
-                        button type="submit" { "Save CLASI" }
+                        @if clasi.is_some() { (clasi_form.input("reason", &words().get("visit-reason"), "text")) }
+                        button type="submit" { (words().get("visit-save-clasi")) }
                     }
                 }
                 (read_only(enters))
@@ -319,33 +329,33 @@ pub(crate) async fn render(
                 (sledai_form.summary(&["assessed_on", "recall_window", "reason"]))
                 @if let Some(record) = sledai { (queried(&open_queries, &subject.data.code, "sledai", record.id)) }
                 fieldset.entry disabled[!enters] {
-                    (sledai_form.input("assessed_on", "Assessed on", "date"))
+                    (sledai_form.input("assessed_on", &label("assessed_on"), "date"))
                     (forms::sledai_checklist(&sledai_form, &sledai_score))
                     @if enters {
-                        @if sledai.is_some() { (sledai_form.input("reason", "Reason for the change", "text")) }
-                        button type="submit" { "Save SLEDAI-2K" }
+                        @if sledai.is_some() { (sledai_form.input("reason", &words().get("visit-reason"), "text")) }
+                        button type="submit" { (words().get("visit-save-sledai")) }
                     }
                 }
                 (read_only(enters))
             }
             @if let (Some(_), Some(saved)) = (&sledai_form.conflict, sledai) {
-                div.saved { h3 { "Saved version" } p { "SLEDAI-2K " (saved.data.sledai.score()) " (version " (saved.version) ")" } }
+                div.saved { h3 { (words().get("visit-saved")) } p { (words().format("visit-saved-sledai", &[("score", saved.data.sledai.score().into()), ("version", saved.version.into())])) } }
             }
             @if let Some(saved) = sledai { (void("sledai", saved.id, saved.version, "sledai")) }
         }
 
         section #labs {
-            h2 { "Laboratory results" }
+            h2 { (words().get("visit-lab-results")) }
             @for lab in &labs { (queried(&open_queries, &subject.data.code, "lab", lab.id)) }
             @if labs.is_empty() {
-                p { "No results at this visit yet." }
+                p { (words().get("visit-no-labs")) }
             } @else {
                 table {
                     thead { tr {
-                        th scope="col" { "Test" } th scope="col" { "Collected" }
-                        th scope="col" class="num" { "Value" } th scope="col" { "Unit" }
-                        th scope="col" { "LLN–ULN" } th scope="col" { "CTCAE v5.0" }
-                        th scope="col" { "Correction" }
+                        th scope="col" { (label("test")) } th scope="col" { (label("collected_on")) }
+                        th scope="col" class="num" { (label("value")) } th scope="col" { (label("unit")) }
+                        th scope="col" { (words().get("visit-normal-range")) } th scope="col" { "CTCAE v5.0" }
+                        th scope="col" { (words().get("visit-correction")) }
                     } }
                     tbody {
                         @for lab in &labs {
@@ -353,7 +363,7 @@ pub(crate) async fn render(
                             tr.alerted[lab.data.ctcae_grade().ok().flatten().is_some_and(|g| g.number() >= 3)] {
                                 th scope="row" { (lab_text(&lab.data.test)) }
                                 td { (lab.data.collected_on) }
-                                td.num { (match &lab.data.value { store::Entry::Value(value) => value.as_str(), store::Entry::Missing(missing) => missing.label() }) }
+                                td.num { (match &lab.data.value { store::Entry::Value(value) => value.as_str().to_owned(), store::Entry::Missing(missing) => words().value("missing", missing.code()) }) }
                                 td { (lab.data.unit) }
                                 td { (lab.data.lln.as_ref().map_or("—", |v| v.as_str())) "–" (lab.data.uln.as_ref().map_or("—", |v| v.as_str())) }
                                 td { (grade) }
@@ -366,13 +376,13 @@ pub(crate) async fn render(
             @for (term, grade, on) in &unlogged {
                 div.alert.safety role="alert" {
                     p {
-                        strong { (term) ", CTCAE grade " (grade) } " on " (on)
-                        ": the adverse event log does not hold it yet."
+                        strong { (words().format("visit-lab-grade", &[("term", Arg::from(*term)), ("grade", (*grade).into())])) }
+                        " " (words().format("visit-lab-unlogged", &[("date", Arg::from(on.to_string()))]))
                     }
                     @if logs_events {
-                        p { a.button href=(adverse::log_from_lab(&subject.data.code, term, *grade, *on)) { "Log it as an adverse event" } }
+                        p { a.button href=(adverse::log_from_lab(&subject.data.code, term, *grade, *on)) { (words().get("visit-log-event")) } }
                     } @else {
-                        p.hint { "An investigator or coordinator of the site logs it." }
+                        p.hint { (words().get("visit-log-event-who")) }
                     }
                 }
             }
@@ -380,33 +390,33 @@ pub(crate) async fn render(
                 (form::token(csrf))
                 (lab_form.summary(&["collected_on", "test", "value", "unit", "lln", "uln"]))
                 @if lab_list.is_empty() {
-                    p.error { "The study's protocol cannot be read, so its lab list is unknown." }
+                    p.error { (words().get("visit-no-lab-list")) }
                 }
                 (forms::lab_fields(&lab_form, &lab_grade, lab_list))
-                button type="submit" { "Add result" }
+                button type="submit" { (words().get("visit-add-lab")) }
             } }
         }
 
         section #nerve {
-            h2 { "Nerve conduction study" }
+            h2 { (words().get("visit-nerve-study")) }
             @match nerve_study {
                 Some(study) => {
                     (nerve_form.summary(&[]))
-                    p { "Tested on " (study.data.tested_on) ": " strong { (study.data.finding.engine().words()) }
+                    p { (words().format("visit-tested-on", &[("date", Arg::from(study.data.tested_on.to_string()))])) " " strong { (words().value("finding", study.data.finding.code())) }
                         @if let Some(note) = &study.data.note { " — " (note) } }
                     (void("nerve_conduction_study", study.id, study.version, "nerve"))
                 }
-                None if !enters => { p { "No nerve conduction study recorded." } }
+                None if !enters => { p { (words().get("visit-no-nerve-study")) } }
                 None => {
                     form method="post" action={ (base) "/nerve-conduction" } {
                         (form::token(csrf))
                         (nerve_form.summary(&["tested_on", "finding", "note"]))
                         div.row {
-                            (nerve_form.input("tested_on", "Tested on", "date"))
-                            (nerve_form.select("finding", "Conclusion", &findings))
-                            (nerve_form.input("note", "Note (required for another abnormality)", "text"))
+                            (nerve_form.input("tested_on", &label("tested_on"), "date"))
+                            (nerve_form.select("finding", &words().get("visit-conclusion"), &findings))
+                            (nerve_form.input("note", &words().get("visit-nerve-note"), "text"))
                         }
-                        button type="submit" { "Save nerve conduction study" }
+                        button type="submit" { (words().get("visit-save-nerve")) }
                     }
                 }
             }
@@ -415,12 +425,11 @@ pub(crate) async fn render(
         (decision::panel(principal, subject, visit, &protocol, &record, typed.decision, &state.store).await?)
 
         section #dose {
-            h2 { "Dose given" }
+            h2 { (words().get("visit-dose-given")) }
             p {
-                "Running now: "
                 @match running {
-                    Some(dose) => { (dose.data.regimen) " since " (dose.data.start_date) }
-                    None => { "no study drug" }
+                    Some(dose) => { (words().format("visit-running", &[("regimen", Arg::from(crate::pages::regimen(&dose.data.regimen))), ("date", Arg::from(dose.data.start_date.to_string()))])) }
+                    None => { (words().get("visit-running-none")) }
                 }
             }
             @if let (true, Some((level, text))) = (enters, &to_apply) {
@@ -428,52 +437,56 @@ pub(crate) async fn render(
                     (form::token(csrf))
                     input type="hidden" name="level" value=(level);
                     input type="hidden" name="start_date" value=(date_text);
-                    button type="submit" { "Apply the protocol's decision: " (text) " from " (date_text) }
+                    button type="submit" { (words().format("visit-apply", &[("dose", Arg::from(text.as_str())), ("date", Arg::from(date_text.as_str()))])) }
                 }
-                p.hint { "Or choose another dose below; the decision panel records whether the protocol was followed, and why not." }
+                p.hint { (words().get("visit-apply-or")) }
             }
             @if enters { form method="post" action={ (base) "/dose" } {
                 (form::token(csrf))
                 (dose_form.summary(&["level", "drug", "amount", "unit", "frequency", "start_date"]))
                 @if levels.is_empty() {
-                    p.hint { "This study has no dose levels: enter the regimen as prescribed." }
-                    (dose_form.input("amount", "Amount per dose", "text"))
-                    (dose_form.select("unit", "Unit", &unit_options))
-                    (dose_form.select("frequency", "How often", &frequency_options))
+                    p.hint { (words().get("visit-no-levels")) }
+                    (dose_form.input("amount", &words().get("visit-amount"), "text"))
+                    (dose_form.select("unit", &label("unit"), &unit_options))
+                    (dose_form.select("frequency", &words().get("visit-how-often"), &frequency_options))
                 } @else {
-                    (dose_form.select("level", "Dose from this date", &level_options))
+                    (dose_form.select("level", &words().get("visit-level"), &level_options))
                     @if let Some(text) = decided.as_deref().and_then(|id| levels.iter().find(|(level, _)| level == id)) {
-                        p.hint { "Preselected: the protocol's decision for this visit, " (text.1) "." }
+                        p.hint { (words().format("visit-preselected", &[("dose", Arg::from(text.1.as_str()))])) }
                     }
                 }
-                (dose_form.input("start_date", "Starting on", "date"))
-                p.hint { "The running period ends the day before; choose the off level to stop the drug." }
-                button type="submit" { "Record dose change" }
+                (dose_form.input("start_date", &words().get("visit-starting-on"), "date"))
+                p.hint { (words().get("visit-dose-hint")) }
+                button type="submit" { (words().get("visit-record-dose")) }
             } }
         }
 
         section #sign {
-            h2 { "Signature" }
+            h2 { (words().get("visit-signature")) }
             @for signature in &signatures {
                 p.signature.voided[!signature.is_valid()] {
+                    (words().get("visit-signed-by")) " "
                     @if principal.require(Action::ReadIdentifiers, Some(&subject.data.site)).is_ok() {
-                        "Signed by " strong { (signature.printed_name) } " (" (signature.signer_login) ") at "
+                        strong { (signature.printed_name) } " (" (signature.signer_login) ")"
                     } @else {
-                        "Signed by " strong { "the investigator" } " at "
+                        strong { (words().get("visit-the-investigator")) }
                     }
-                    (signature.signed_at) ", meaning " (signature.meaning.as_str())
-                    @if let Some(reason) = &signature.void_reason { " — void: " (reason) }
+                    " " (words().format("visit-signed-at", &[
+                        ("at", Arg::from(locale::recorded(&signature.signed_at))),
+                        ("meaning", Arg::from(words().value("meaning", signature.meaning.as_str()))),
+                    ]))
+                    @if let Some(reason) = &signature.void_reason { " — " (words().format("visit-signature-void", &[("reason", Arg::from(reason.as_str()))])) }
                 }
             }
-            @if !signs { p.hint { "An investigator of the site signs visits." } }
+            @if !signs { p.hint { (words().get("visit-who-signs")) } }
             @if signs { form method="post" action={ (base) "/sign" } {
                 (form::token(csrf))
                 input type="hidden" name="version" value=(visit.version);
                 (sign_form.summary(&["password", "meaning"]))
-                p { "Signing confirms this visit's content as it stands now. A later change voids the signature." }
-                (sign_form.select("meaning", "Meaning", &Meaning::ALL.map(|m| (m.as_str(), m.as_str()))))
-                (sign_form.input("password", "Your password (entered again to sign)", "password"))
-                button type="submit" { "Sign visit" }
+                p { (words().get("visit-sign-confirms")) }
+                (sign_form.select("meaning", &label("meaning"), &Meaning::ALL.map(|m| (m.as_str(), words().value("meaning", m.as_str())))))
+                (sign_form.input("password", &words().get("visit-password"), "password"))
+                button type="submit" { (words().get("visit-sign")) }
             } }
         }
     };
@@ -545,13 +558,13 @@ fn queried(queries: &[Stored<store::DataQuery>], code: &str, entity: &str, id: i
     html! {
         @if !here.is_empty() {
             div.queried role="note" {
-                p { strong { "Open data queries on this form" } }
+                p { strong { (words().get("visit-open-queries")) } }
                 ul {
                     @for query in here {
                         li {
                             (words().field(&query.data.field)) ": “" (query.data.question) "” — "
                             (words().value("status", query.data.status.code())) " · "
-                            a href={ "/subjects/" (code) "#query-" (query.id) } { "see the query" }
+                            a href={ "/subjects/" (code) "#query-" (query.id) } { (words().get("visit-see-query")) }
                         }
                     }
                 }
@@ -565,10 +578,10 @@ fn saved_clasi(saved: &Stored<ClasiAssessment>) -> Markup {
     let values = forms::clasi_values(&saved.data.clasi);
     html! {
         div.saved {
-            h3 { "Saved version (version " (saved.version) ", assessed on " (saved.data.assessed_on) ")" }
-            p { "Activity " (total_text(saved.data.activity())) " · Damage " (total_text(saved.data.damage())) }
+            h3 { (words().format("visit-saved-clasi", &[("version", saved.version.into()), ("date", Arg::from(saved.data.assessed_on.to_string()))])) }
+            p { (words().format("visit-saved-totals", &[("activity", Arg::from(total_text(saved.data.activity()))), ("damage", Arg::from(total_text(saved.data.damage())))])) }
             fieldset disabled { (forms::clasi_grid(&values, &[])) }
-            p { "Your version is kept in the form above: re-check it against this one and save again with a reason." }
+            p { (words().get("visit-kept")) }
         }
     }
 }
@@ -607,7 +620,7 @@ fn version_of(typed: &mut Typed) -> Option<i64> {
         return None;
     }
     text.parse().ok().or_else(|| {
-        typed.fail("version", "is not a record version; reload the page");
+        typed.fail("version", words().get("visit-bad-version"));
         None
     })
 }
@@ -824,7 +837,7 @@ pub(crate) async fn give_dose(
             None
         }
         None => {
-            typed.fail("level", "the study's protocol cannot be read");
+            typed.fail("level", words().get("visit-no-protocol"));
             None
         }
     };
@@ -856,10 +869,11 @@ pub(crate) async fn give_dose(
 /// The dose the form names: a protocol level (off stops the drug), or in a study without levels
 /// the regimen typed; a refusal names its field.
 fn new_dose(protocol: &protocol::Protocol, typed: &Typed) -> Result<NewDose, (String, String)> {
-    let drug = protocol.file().study.drug.ok_or((
-        "level".to_owned(),
-        "the protocol names no study drug".to_owned(),
-    ))?;
+    let drug = protocol
+        .file()
+        .study
+        .drug
+        .ok_or(("level".to_owned(), words().get("visit-no-drug")))?;
     if protocol.file().dose_levels.is_empty() {
         return DosePeriod::regimen_named(
             drug.id(),
@@ -873,10 +887,9 @@ fn new_dose(protocol: &protocol::Protocol, typed: &Typed) -> Result<NewDose, (St
             other => ("amount".to_owned(), other.to_string()),
         });
     }
-    let level = protocol.dose_level(typed.get("level")).ok_or((
-        "level".to_owned(),
-        "choose one of the protocol's dose levels".to_owned(),
-    ))?;
+    let level = protocol
+        .dose_level(typed.get("level"))
+        .ok_or(("level".to_owned(), words().get("visit-choose-level")))?;
     Ok(level
         .regimen(drug)
         .map_or(NewDose::Stop(drug), NewDose::Regimen))
@@ -935,7 +948,7 @@ pub(crate) async fn add(
 ) -> Result<Response, PageError> {
     let (mut typed, subject) =
         received(&state, &principal, &code, Action::EnterVisitData, pairs).await?;
-    let name = typed.text("name", "the visit's name");
+    let name = typed.text("name", &words().get("visit-name"));
     let planned = typed.optional_date("planned_date");
     let actual = typed.optional_date("actual_date");
     if let (Some(name), Some(planned_date), Some(actual_date)) = (name, planned, actual) {
@@ -971,6 +984,6 @@ pub(crate) async fn add(
 /// What a role that may not enter visit data reads under a form it sees read-only.
 fn read_only(enters: bool) -> Markup {
     html! {
-        @if !enters { p.hint { "Read-only for your role: the site's investigators and coordinators enter visit data." } }
+        @if !enters { p.hint { (words().get("visit-read-only")) } }
     }
 }

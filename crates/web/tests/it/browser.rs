@@ -857,7 +857,7 @@ async fn in_spanish(s: &Session, axe: &str, visit: &str) {
         ("/", "dashboard", "Inclusión en sus centros"),
         ("/subjects", "subjects", "Sujetos"),
         ("/subjects/A-201", "subject", "Sujeto A-201"),
-        (visit, "visit", "Decisión del protocolo"),
+        (visit, "visit", "Guardar CLASI"),
         (
             "/subjects/A-201/adverse-events",
             "adverse-events",
@@ -883,8 +883,21 @@ async fn in_spanish(s: &Session, axe: &str, visit: &str) {
         );
         let page = s.page().await;
         assert!(page.contains(heading), "{path}: no {heading:?}");
+        // A message the catalogue lacks shows as its id.
+        for id in ["rule-", "visit-", "clasi-", "lab-"] {
+            assert!(
+                !page.contains(&format!(">{id}")),
+                "{path}: an id {id}... shows"
+            );
+        }
         s.accessible(axe).await;
         s.screenshot(&format!("{shot}-es"), "body").await;
+    }
+    // The visit page's sections below the grid, each on its own.
+    s.open(visit).await;
+    for section in ["labs", "decision", "dose", "sign"] {
+        s.screenshot(&format!("visit-{section}-es"), &format!("#{section}"))
+            .await;
     }
     s.open("/").await;
     s.submit("/account/language").await;
