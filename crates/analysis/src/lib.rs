@@ -3,6 +3,7 @@
 //!
 //! Pure: no I/O. Inputs arrive as text or values; outputs are values for the shell to render or write.
 
+pub mod axis;
 pub mod derive;
 pub mod published;
 pub mod render;

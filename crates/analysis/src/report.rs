@@ -1452,7 +1452,7 @@ fn curve(
             let steps = (last / every).ceil().max(1.0) as usize;
             (0..=steps).map(|i| i as f64 * every).collect()
         }
-        None => crate::render::svg::ticks(0.0, last.max(1.0)),
+        None => crate::axis::ticks(0.0, last.max(1.0)),
     };
     result.at_risk = times
         .into_iter()

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::axis::ticks;
 use crate::report::{ByVisit, Flow, Lane, Survival};
 
 const WIDTH: f64 = 760.0;
@@ -94,27 +95,6 @@ impl Frame {
 fn trim(value: f64) -> String {
     let text = format!("{value:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-/// Round tick values from `low` up to the first at or above `high`, about five of them.
-pub(crate) fn ticks(low: f64, high: f64) -> Vec<f64> {
-    let span = (high - low).max(1e-9);
-    let raw = span / 5.0;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|s| span / s <= 6.0)
-        .unwrap_or(10.0 * magnitude);
-    let mut out = Vec::new();
-    let mut at = (low / step).floor() * step;
-    loop {
-        out.push(at);
-        if at >= high - step * 1e-9 {
-            return out;
-        }
-        at += step;
-    }
 }
 
 /// The upper end of the axis: the last tick at or above `high`.
