@@ -15,10 +15,10 @@ use serde::Serialize;
 use stats::describe::summarize;
 use stats::logistic::{Predictor, logistic};
 use stats::proportion::{ProportionMethod, proportion_ci};
-use stats::rank_tests::signed_rank;
 use stats::survival::{KmCi, MedianRule, Observation, kaplan_meier, log_rank};
 use stats::table2x2::{Table2x2, fisher};
 use stats::ttest::{TTestKind, t_test};
+use stats::wilcoxon::signed_rank;
 use stats::{Level, Method};
 
 use crate::derive::{

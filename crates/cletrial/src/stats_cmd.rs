@@ -20,10 +20,10 @@ use serde_json::Value;
 use stats::describe::summarize;
 use stats::logistic::{Predictor, logistic};
 use stats::proportion::{ProportionMethod, proportion_ci};
-use stats::rank_tests::{RankTest, mann_whitney, signed_rank};
 use stats::survival::{KaplanMeier, KmCi, MedianRule, Observation, kaplan_meier, log_rank};
 use stats::table2x2::{Table2x2, ZeroCellCorrection, fisher, odds_ratio};
 use stats::ttest::{TTestKind, t_test};
+use stats::wilcoxon::{RankTest, mann_whitney, signed_rank};
 use stats::{Level, Method, StatsError};
 
 use crate::help::examples;

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use stats::Level;
-use stats::rank_tests::{mann_whitney, signed_rank};
 use stats::survival::{KmCi, MedianRule, Observation, kaplan_meier, log_rank};
 use stats::table2x2::{Table2x2, fisher};
+use stats::wilcoxon::{mann_whitney, signed_rank};
 
 const SIZES: [usize; 4] = [50, 500, 5_000, 50_000];
 

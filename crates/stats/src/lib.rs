@@ -17,10 +17,10 @@ mod root;
 pub mod describe;
 pub mod logistic;
 pub mod proportion;
-pub mod rank_tests;
 pub mod survival;
 pub mod table2x2;
 pub mod ttest;
+pub mod wilcoxon;
 
 pub use dist::{chi_square_sf, normal_two_sided_p};
 pub use error::StatsError;

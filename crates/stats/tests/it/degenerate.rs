@@ -3,10 +3,10 @@
 use stats::describe::{frequencies, summarize};
 use stats::logistic::{Predictor, logistic};
 use stats::proportion::{ProportionMethod, proportion_ci};
-use stats::rank_tests::{mann_whitney, signed_rank};
 use stats::survival::{KmCi, MedianRule, Observation, kaplan_meier, log_rank};
 use stats::table2x2::{Table2x2, ZeroCellCorrection, chi_square, fisher, odds_ratio};
 use stats::ttest::{TTestKind, t_test};
+use stats::wilcoxon::{mann_whitney, signed_rank};
 use stats::{Level, StatsError};
 
 /// Asserts an error whose message starts with `field:`.

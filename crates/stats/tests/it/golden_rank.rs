@@ -2,7 +2,7 @@
 //! between the exact and the normal method.
 
 use stats::Method;
-use stats::rank_tests::{RankTest, mann_whitney, signed_rank};
+use stats::wilcoxon::{RankTest, mann_whitney, signed_rank};
 
 use crate::golden::{Case, Mismatches, cases, floats};
 

@@ -2,7 +2,7 @@
 //! boundary: sample size 49/50, ties or none, zero differences or none.
 
 use stats::Method;
-use stats::rank_tests::{mann_whitney, signed_rank};
+use stats::wilcoxon::{mann_whitney, signed_rank};
 
 /// Distinct values 1..=n shifted by `offset` (no ties unless `tie` repeats the first value).
 fn sample(n: usize, offset: f64, tie: bool) -> Vec<f64> {

@@ -1,4 +1,5 @@
-//! Mann-Whitney U and Wilcoxon signed-rank tests, two-sided, as R `wilcox.test` (R 4.2).
+//! The Wilcoxon tests, two-sided, as R `wilcox.test` (R 4.2): the rank-sum test (Mann-Whitney U)
+//! of two samples and the signed-rank test of paired ones.
 //!
 //! R's rule for the method, followed exactly: the exact distribution when there are no ties
 //! (and, for the signed-rank test, no zero differences) and every sample is smaller than 50;
