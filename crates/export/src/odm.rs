@@ -19,7 +19,7 @@ use std::io::Write;
 use crate::ExportError;
 use crate::dataset::Missing;
 use crate::source::{
-    AuditEvent, Casebook, Entry, FieldType, FormDef, Forms, SUBJECT_REF, StudyInfo, VISIT_REF,
+    AuditEvent, Casebook, FieldType, FormDef, Forms, Recorded, SUBJECT_REF, StudyInfo, VISIT_REF,
 };
 
 /// Text safe inside an XML attribute or element: markup characters escaped, characters XML 1.0
@@ -309,7 +309,7 @@ impl<W: Write> OdmWriter<W> {
                     .iter()
                     .find(|e| e.field.as_deref() == Some(field))
                     .map(|e| e.new_entry.clone())
-                    .unwrap_or(Entry::BLANK)
+                    .unwrap_or(Recorded::BLANK)
             };
             let signer = value("signer_id").integer();
             let login = self
@@ -355,13 +355,13 @@ impl<W: Write> OdmWriter<W> {
                         escape(&item_oid(form, field))
                     )?;
                     match &event.new_entry {
-                        Entry::Value(datum) => {
+                        Recorded::Value(datum) => {
                             writeln!(out, r#" Value="{}">"#, escape(&datum.plain()))?
                         }
-                        Entry::Missing(_) => writeln!(out, r#" IsNull="Yes">"#)?,
+                        Recorded::Missing(_) => writeln!(out, r#" IsNull="Yes">"#)?,
                     }
                     audit_record(out, event, &site, "            ")?;
-                    if let Entry::Missing(missing) = &event.new_entry
+                    if let Recorded::Missing(missing) = &event.new_entry
                         && *missing != Missing::Blank
                     {
                         writeln!(

@@ -22,7 +22,7 @@ use protocol::eligibility::whole_years;
 
 use crate::ExportError;
 use crate::dataset::{Cell, Dataset, Missing, Variable};
-use crate::source::{Casebook, Entry, FormRecord, Forms, SUBJECT_REF, VISIT_REF};
+use crate::source::{Casebook, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF};
 use crate::xpt::XptWriter;
 
 /// The domains, in the order they are written, then the supplemental qualifiers of those with
@@ -766,7 +766,7 @@ impl Sdtm {
                             "has no SDTM RS test code",
                         )
                     })?;
-                    if *entry == Entry::BLANK {
+                    if *entry == Recorded::BLANK {
                         continue;
                     }
                     rs_seq += 1;
@@ -1044,10 +1044,10 @@ fn test_code(test: &str) -> String {
 }
 
 /// Sets `--ORRES`, `--STRESC`, `--STRESN` and `--STAT` from an entry.
-fn result(row: &mut Row, prefix: &str, entry: &Entry) {
+fn result(row: &mut Row, prefix: &str, entry: &Recorded) {
     let var = |name: &str| format!("{prefix}{name}");
     match entry {
-        Entry::Value(datum) => {
+        Recorded::Value(datum) => {
             let text = match datum {
                 crate::source::Datum::Boolean(flag) => yes_no(*flag).to_owned(),
                 other => other.plain(),
@@ -1063,7 +1063,7 @@ fn result(row: &mut Row, prefix: &str, entry: &Entry) {
                 .text(&var("STRESC"), text.as_str())
                 .num(&var("STRESN"), number);
         }
-        Entry::Missing(missing) => {
+        Recorded::Missing(missing) => {
             if let Some(text) = missing.sdtm_result() {
                 row.text(&var("ORRES"), text).text(&var("STRESC"), text);
             }
@@ -1232,19 +1232,19 @@ mod tests {
     use super::*;
     use crate::source::{Datum, FieldDef, FieldType, FormDef};
 
-    type Fields<'a> = &'a [(&'a str, Entry)];
+    type Fields<'a> = &'a [(&'a str, Recorded)];
 
-    fn int(n: i64) -> Entry {
-        Entry::Value(Datum::Integer(n))
+    fn int(n: i64) -> Recorded {
+        Recorded::Value(Datum::Integer(n))
     }
-    fn text(t: &str) -> Entry {
-        Entry::Value(Datum::Text(t.into()))
+    fn text(t: &str) -> Recorded {
+        Recorded::Value(Datum::Text(t.into()))
     }
-    fn date(m: i8, d: i8) -> Entry {
-        Entry::Value(Datum::Date(Date::constant(2026, m, d)))
+    fn date(m: i8, d: i8) -> Recorded {
+        Recorded::Value(Datum::Date(Date::constant(2026, m, d)))
     }
-    fn flag(b: bool) -> Entry {
-        Entry::Value(Datum::Boolean(b))
+    fn flag(b: bool) -> Recorded {
+        Recorded::Value(Datum::Boolean(b))
     }
 
     /// A casebook whose forms hold exactly the fields its records use.
@@ -1313,12 +1313,12 @@ mod tests {
             "subject",
             1,
             &[
-                ("code", Entry::Missing(Missing::Blank)),
-                ("sex", Entry::Missing(Missing::Blank)),
-                ("birth_date", Entry::Missing(Missing::Blank)),
-                ("age_years", Entry::Missing(Missing::Blank)),
-                ("consent_date", Entry::Missing(Missing::Blank)),
-                ("enrolment_date", Entry::Missing(Missing::Blank)),
+                ("code", Recorded::Missing(Missing::Blank)),
+                ("sex", Recorded::Missing(Missing::Blank)),
+                ("birth_date", Recorded::Missing(Missing::Blank)),
+                ("age_years", Recorded::Missing(Missing::Blank)),
+                ("consent_date", Recorded::Missing(Missing::Blank)),
+                ("enrolment_date", Recorded::Missing(Missing::Blank)),
             ],
         )
     }
@@ -1330,7 +1330,7 @@ mod tests {
             ("sex", text("F")),
             (
                 "birth_date",
-                Entry::Value(Datum::Date(Date::constant(1980, 3, 2))),
+                Recorded::Value(Datum::Date(Date::constant(1980, 3, 2))),
             ),
             ("consent_date", date(3, 1)),
             ("enrolment_date", date(3, 2)),
@@ -1501,7 +1501,7 @@ mod tests {
 
     #[test]
     fn missing_results_keep_their_reason_in_lb_and_rs() {
-        let lab = |value: Entry| {
+        let lab = |value: Recorded| {
             vec![
                 ("test", text("Neutrophils")),
                 ("value", value),
@@ -1511,19 +1511,19 @@ mod tests {
         };
         let labs = [
             lab(text("1.2")),
-            lab(Entry::Missing(Missing::NotDone)),
-            lab(Entry::Missing(Missing::NotApplicable)),
-            lab(Entry::Missing(Missing::Unknown)),
+            lab(Recorded::Missing(Missing::NotDone)),
+            lab(Recorded::Missing(Missing::NotApplicable)),
+            lab(Recorded::Missing(Missing::Unknown)),
         ];
         let clasi = [
             ("assessed_on", date(3, 5)),
             ("ears_erythema", int(2)),
-            ("ears_scale", Entry::Missing(Missing::NotDone)),
-            ("scalp_erythema", Entry::Missing(Missing::Blank)),
+            ("ears_scale", Recorded::Missing(Missing::NotDone)),
+            ("scalp_erythema", Recorded::Missing(Missing::Blank)),
             ("posterior_neck_shoulders_dyspigmentation", int(0)),
             ("dyspigmentation_lasts_12_months", flag(true)),
             ("activity", int(2)),
-            ("damage", Entry::Missing(Missing::Blank)),
+            ("damage", Recorded::Missing(Missing::Blank)),
         ];
         let sledai = [
             ("assessed_on", date(3, 5)),

@@ -83,18 +83,18 @@ impl Datum {
 
 /// A field as recorded: a value, or why there is none.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Entry {
+pub enum Recorded {
     Value(Datum),
     Missing(Missing),
 }
 
-impl Entry {
-    pub const BLANK: Entry = Entry::Missing(Missing::Blank);
+impl Recorded {
+    pub const BLANK: Recorded = Recorded::Missing(Missing::Blank);
 
     pub fn datum(&self) -> Option<&Datum> {
         match self {
-            Entry::Value(datum) => Some(datum),
-            Entry::Missing(_) => None,
+            Recorded::Value(datum) => Some(datum),
+            Recorded::Missing(_) => None,
         }
     }
 
@@ -136,7 +136,7 @@ pub struct FormRecord {
     /// Withdrawn as entered in error (its history stays in the trail).
     pub removed: bool,
     /// One entry per field of the form, in order.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Recorded>,
 }
 
 /// Every form, the subject form included.
@@ -153,12 +153,12 @@ impl Forms {
     }
 
     /// The entry of `field` in `record` (blank when the form has no such field).
-    pub fn entry<'a>(&self, record: &'a FormRecord, field: &str) -> &'a Entry {
+    pub fn entry<'a>(&self, record: &'a FormRecord, field: &str) -> &'a Recorded {
         self.0
             .get(record.form)
             .and_then(|form| form.position(field))
             .and_then(|i| record.entries.get(i))
-            .unwrap_or(&Entry::BLANK)
+            .unwrap_or(&Recorded::BLANK)
     }
 }
 
@@ -211,7 +211,7 @@ pub struct AuditEvent {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     /// The new value read with the field's type (blank when cleared).
-    pub new_entry: Entry,
+    pub new_entry: Recorded,
     pub reason: Option<String>,
     pub version: i64,
     pub prev_hash: String,

@@ -12,7 +12,7 @@ use std::io::Write;
 use crate::ExportError;
 use crate::dataset::Missing;
 use crate::source::{
-    Casebook, Datum, Entry, FieldType, FormDef, FormRecord, Forms, SUBJECT_REF, VISIT_REF,
+    Casebook, Datum, FieldType, FormDef, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF,
 };
 pub use table::TidyTable;
 
@@ -317,15 +317,15 @@ impl Columns {
         column: usize,
         text: &[u8],
         line: impl Fn() -> u64,
-    ) -> Result<Entry, ExportError> {
+    ) -> Result<Recorded, ExportError> {
         let text = self.raw(column, text, &line)?;
         let (ty, missing_allowed) = self.kinds[column];
         if text.is_empty() {
-            return Ok(Entry::BLANK);
+            return Ok(Recorded::BLANK);
         }
         if let Some(missing) = Missing::ALL[1..].iter().find(|m| m.csv_code() == text) {
             return if missing_allowed {
-                Ok(Entry::Missing(*missing))
+                Ok(Recorded::Missing(*missing))
             } else {
                 Err(self.not_allowed(line(), column, text, ty, false))
             };
@@ -341,7 +341,7 @@ impl Columns {
             FieldType::Date => text.parse().ok().map(Datum::Date),
         };
         datum
-            .map(Entry::Value)
+            .map(Recorded::Value)
             .ok_or_else(|| self.not_allowed(line(), column, text, ty, missing_allowed))
     }
 
@@ -372,10 +372,10 @@ impl Columns {
 }
 
 /// A cell's text.
-pub fn cell(entry: &Entry) -> String {
+pub fn cell(entry: &Recorded) -> String {
     match entry {
-        Entry::Value(datum) => datum.plain(),
-        Entry::Missing(missing) => missing.csv_code().to_owned(),
+        Recorded::Value(datum) => datum.plain(),
+        Recorded::Missing(missing) => missing.csv_code().to_owned(),
     }
 }
 
@@ -511,11 +511,11 @@ mod tests {
         ])
     }
 
-    fn value(datum: Datum) -> Entry {
-        Entry::Value(datum)
+    fn value(datum: Datum) -> Recorded {
+        Recorded::Value(datum)
     }
 
-    fn record(form: usize, id: i64, entries: Vec<Entry>) -> FormRecord {
+    fn record(form: usize, id: i64, entries: Vec<Recorded>) -> FormRecord {
         FormRecord {
             form,
             id,
@@ -559,10 +559,10 @@ mod tests {
                     ],
                 ),
                 lab(11, value(Datum::Integer(0))),
-                lab(12, Entry::Missing(Missing::NotDone)),
-                lab(13, Entry::Missing(Missing::NotApplicable)),
-                lab(14, Entry::Missing(Missing::Unknown)),
-                lab(15, Entry::BLANK),
+                lab(12, Recorded::Missing(Missing::NotDone)),
+                lab(13, Recorded::Missing(Missing::NotApplicable)),
+                lab(14, Recorded::Missing(Missing::Unknown)),
+                lab(15, Recorded::BLANK),
                 removed,
             ],
             events: vec![],
@@ -629,10 +629,10 @@ mod tests {
         };
         let entries = [
             value(Datum::Integer(0)),
-            Entry::Missing(Missing::NotDone),
-            Entry::Missing(Missing::NotApplicable),
-            Entry::Missing(Missing::Unknown),
-            Entry::BLANK,
+            Recorded::Missing(Missing::NotDone),
+            Recorded::Missing(Missing::NotApplicable),
+            Recorded::Missing(Missing::Unknown),
+            Recorded::BLANK,
         ];
         let book = Casebook {
             code: "P-001".into(),

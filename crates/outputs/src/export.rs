@@ -7,7 +7,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use export::source::{
-    AuditEvent, Casebook, Datum, Entry, FieldDef, FieldType, FormDef, FormRecord, Forms, StudyInfo,
+    AuditEvent, Casebook, Datum, FieldDef, FieldType, FormDef, FormRecord, Forms, Recorded,
+    StudyInfo,
 };
 use export::{ExportError, sdtm, tidy};
 use store::stream::{Entity, Reader, Record};
@@ -328,14 +329,14 @@ fn field_type(ty: Ty) -> FieldType {
 }
 
 /// A stored value as an export entry; blank stays blank.
-pub fn entry(value: Option<&Value>) -> Entry {
+pub fn entry(value: Option<&Value>) -> Recorded {
     match value {
-        None => Entry::BLANK,
-        Some(Value::Text(text)) => Entry::Value(Datum::Text(text.clone())),
-        Some(Value::Int(number)) => Entry::Value(Datum::Integer(*number)),
-        Some(Value::Bool(flag)) => Entry::Value(Datum::Boolean(*flag)),
-        Some(Value::Date(date)) => Entry::Value(Datum::Date(*date)),
-        Some(Value::Missing(missing)) => Entry::Missing(match missing {
+        None => Recorded::BLANK,
+        Some(Value::Text(text)) => Recorded::Value(Datum::Text(text.clone())),
+        Some(Value::Int(number)) => Recorded::Value(Datum::Integer(*number)),
+        Some(Value::Bool(flag)) => Recorded::Value(Datum::Boolean(*flag)),
+        Some(Value::Date(date)) => Recorded::Value(Datum::Date(*date)),
+        Some(Value::Missing(missing)) => Recorded::Missing(match missing {
             store::Missing::NotDone => export::Missing::NotDone,
             store::Missing::NotApplicable => export::Missing::NotApplicable,
             store::Missing::Unknown => export::Missing::Unknown,
@@ -363,9 +364,9 @@ fn audit_event(event: store::Event, subject: Option<String>, site: Option<String
     let new_entry = match (ty, &event.new_value) {
         (Some(ty), Some(text)) => match Value::from_canonical(ty, text) {
             Some(value) => entry(Some(&value)),
-            None => Entry::Value(Datum::Text(text.clone())),
+            None => Recorded::Value(Datum::Text(text.clone())),
         },
-        _ => Entry::BLANK,
+        _ => Recorded::BLANK,
     };
     AuditEvent {
         seq: event.seq,

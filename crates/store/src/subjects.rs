@@ -329,14 +329,14 @@ async fn subject_at_site(tx: &mut Tx, id: i64, row: &Row) -> Result<Subject, Sto
 /// A live subject as a command that enters data for it finds it: its site, whether the actor
 /// may enter data there, and (when asked) whose a visit is. One query, since these checks run
 /// under the writer lock on every save.
-pub(crate) struct Entry {
+pub(crate) struct SubjectForEntry {
     pub(crate) subject: Subject,
     site_live: bool,
     may_enter: bool,
     visit_subject: Option<i64>,
 }
 
-impl Entry {
+impl SubjectForEntry {
     /// Refuses unless the subject's site is live and the actor holds a role there that
     /// enters data.
     pub(crate) fn require_data_entry(&self, actor: &Actor) -> Result<(), StoreError> {
@@ -369,7 +369,7 @@ pub(crate) async fn entry_in(
     actor: &Actor,
     id: i64,
     visit_id: Option<i64>,
-) -> Result<Entry, StoreError> {
+) -> Result<SubjectForEntry, StoreError> {
     let (list, mut types) = writer::select_list(&SUBJECT);
     let roles: Vec<Arg> = Role::ALL
         .into_iter()
@@ -408,7 +408,7 @@ pub(crate) async fn entry_in(
         .and_then(Value::as_text)
         .unwrap_or_default()
         .to_owned();
-    Ok(Entry {
+    Ok(SubjectForEntry {
         site_live: flag(1) == Some(true),
         may_enter: flag(2) == Some(true),
         visit_subject: extra[3].as_ref().and_then(Value::as_int),

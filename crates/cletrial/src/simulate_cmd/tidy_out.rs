@@ -7,7 +7,7 @@
 //! field derived by the store's own record types. Record ids are not the store's (there is none):
 //! patient number x 10,000 + the record's position in the patient's casebook.
 
-use export::source::{Casebook, Datum, Entry, FormRecord, Forms};
+use export::source::{Casebook, Datum, FormRecord, Forms, Recorded};
 use export::tidy::Layout;
 use store::{ClasiAssessment, EligibilityRecord, ProtocolDecision, SubjectRecord};
 
@@ -53,12 +53,12 @@ struct Records<'a> {
 }
 
 impl Records<'_> {
-    fn add(&mut self, form: &str, fields: Vec<(&str, Entry)>) -> anyhow::Result<i64> {
+    fn add(&mut self, form: &str, fields: Vec<(&str, Recorded)>) -> anyhow::Result<i64> {
         let (index, entries) = aligned(self.forms, form, fields)?;
         Ok(self.push(index, entries))
     }
 
-    fn push(&mut self, index: usize, entries: Vec<Entry>) -> i64 {
+    fn push(&mut self, index: usize, entries: Vec<Recorded>) -> i64 {
         let id = self.next;
         self.next += 1;
         self.records.push(FormRecord {
@@ -87,13 +87,13 @@ impl Records<'_> {
 fn aligned(
     forms: &Forms,
     form: &str,
-    fields: Vec<(&str, Entry)>,
-) -> anyhow::Result<(usize, Vec<Entry>)> {
+    fields: Vec<(&str, Recorded)>,
+) -> anyhow::Result<(usize, Vec<Recorded>)> {
     let index = forms
         .index(form)
         .ok_or_else(|| anyhow::format_err!("the record has no form {form}"))?;
     let def = forms.get(index);
-    let mut entries = vec![Entry::BLANK; def.fields.len()];
+    let mut entries = vec![Recorded::BLANK; def.fields.len()];
     for (name, value) in fields {
         let position = def
             .position(name)
@@ -114,7 +114,7 @@ type ClasiKey = (
 );
 
 /// The form, its form index and its entries.
-type ClasiRow = (instruments::clasi::Clasi, usize, Vec<Entry>);
+type ClasiRow = (instruments::clasi::Clasi, usize, Vec<Recorded>);
 
 thread_local! {
     static CLASI_ROWS: std::cell::RefCell<std::collections::HashMap<ClasiKey, ClasiRow>> =
@@ -126,7 +126,7 @@ fn clasi_entries(
     forms: &Forms,
     subtype: Option<instruments::subtype::Subtype>,
     record: &ClasiAssessment,
-) -> anyhow::Result<(usize, Vec<Entry>)> {
+) -> anyhow::Result<(usize, Vec<Recorded>)> {
     let key = (subtype, record.clasi.activity(), record.clasi.damage());
     let cached = CLASI_ROWS.with_borrow(|rows| {
         rows.get(&key)
@@ -161,16 +161,16 @@ fn clasi_entries(
     Ok((index, entries))
 }
 
-fn date(date: jiff::civil::Date) -> Entry {
-    Entry::Value(Datum::Date(date))
+fn date(date: jiff::civil::Date) -> Recorded {
+    Recorded::Value(Datum::Date(date))
 }
 
-fn text(text: &str) -> Entry {
-    Entry::Value(Datum::Text(text.to_owned()))
+fn text(text: &str) -> Recorded {
+    Recorded::Value(Datum::Text(text.to_owned()))
 }
 
-fn int(number: i64) -> Entry {
-    Entry::Value(Datum::Integer(number))
+fn int(number: i64) -> Recorded {
+    Recorded::Value(Datum::Integer(number))
 }
 
 fn casebook(
@@ -187,8 +187,8 @@ fn casebook(
     };
     let s = &course.subject;
     let (birth, age) = match s.birth {
-        store::BirthOrAge::BirthDate(d) => (date(d), Entry::BLANK),
-        store::BirthOrAge::AgeYears(years) => (Entry::BLANK, int(years)),
+        store::BirthOrAge::BirthDate(d) => (date(d), Recorded::BLANK),
+        store::BirthOrAge::AgeYears(years) => (Recorded::BLANK, int(years)),
     };
     let subject_id = records.add(
         "subject",
@@ -197,12 +197,15 @@ fn casebook(
             ("sex", text(s.sex.code())),
             ("birth_date", birth),
             ("age_years", age),
-            ("subtype", s.subtype.map_or(Entry::BLANK, |t| text(t.id()))),
+            (
+                "subtype",
+                s.subtype.map_or(Recorded::BLANK, |t| text(t.id())),
+            ),
             ("screening_date", date(s.screening_date)),
-            ("consent_date", s.consent_date.map_or(Entry::BLANK, date)),
+            ("consent_date", s.consent_date.map_or(Recorded::BLANK, date)),
             (
                 "enrolment_date",
-                s.enrolment_date.map_or(Entry::BLANK, date),
+                s.enrolment_date.map_or(Recorded::BLANK, date),
             ),
         ],
     )?;
@@ -222,8 +225,14 @@ fn casebook(
             vec![
                 ("subject_id", int(subject_id)),
                 ("name", text(&data.name)),
-                ("planned_date", data.planned_date.map_or(Entry::BLANK, date)),
-                ("actual_date", data.actual_date.map_or(Entry::BLANK, date)),
+                (
+                    "planned_date",
+                    data.planned_date.map_or(Recorded::BLANK, date),
+                ),
+                (
+                    "actual_date",
+                    data.actual_date.map_or(Recorded::BLANK, date),
+                ),
             ],
         )?;
         visit_ids.push((visit.date, visit_id));

@@ -444,7 +444,7 @@ mod tests {
 
     use super::*;
     use crate::dataset::Missing;
-    use crate::source::{Datum, Entry, FieldDef, FieldType, FormDef, Forms};
+    use crate::source::{Datum, FieldDef, FieldType, FormDef, Forms, Recorded};
 
     const LAB: &str = "subject,site,visit,visit_date,repeat,record_id,collected_on,test,value,unit,lln,uln,ctcae_grade\n";
 
@@ -573,10 +573,10 @@ mod tests {
                     fast.entry(*c).expect("cell"),
                     entry.as_ref().expect("cell").clone()
                 );
-                assert_eq!(fast.date(*c).ok(), entry.as_ref().map(Entry::date).ok());
+                assert_eq!(fast.date(*c).ok(), entry.as_ref().map(Recorded::date).ok());
                 assert_eq!(
                     fast.integer(*c).ok(),
-                    entry.as_ref().map(Entry::integer).ok()
+                    entry.as_ref().map(Recorded::integer).ok()
                 );
             }
         }
@@ -595,15 +595,15 @@ mod tests {
         while codes.next_row().expect("row") {
             values.push(codes.entry(value).expect("value"));
         }
-        let missing = |m| Entry::Missing(m);
+        let missing = |m| Recorded::Missing(m);
         assert_eq!(
             values[10..],
             [
                 missing(Missing::NotDone),
                 missing(Missing::NotApplicable),
                 missing(Missing::Unknown),
-                Entry::Value(Datum::Text("0".into())),
-                Entry::BLANK,
+                Recorded::Value(Datum::Text("0".into())),
+                Recorded::BLANK,
             ]
         );
     }

@@ -24,7 +24,7 @@ use jiff::civil::Date;
 use super::Columns;
 use super::read::ReadError;
 use crate::ExportError;
-use crate::source::{Datum, Entry, FieldType};
+use crate::source::{Datum, FieldType, Recorded};
 
 /// Bytes read from the file at a time (the buffer grows for a longer row).
 const CHUNK: usize = 1 << 20;
@@ -480,7 +480,7 @@ impl TidyTable {
     }
 
     /// A wanted cell read with its field's type ([`Columns::entry`]).
-    pub fn entry(&self, column: usize) -> Result<Entry, ExportError> {
+    pub fn entry(&self, column: usize) -> Result<Recorded, ExportError> {
         self.columns
             .entry(column, self.cell(column), || self.line())
     }
@@ -488,13 +488,13 @@ impl TidyTable {
     /// A wanted cell's date, if it holds one (blank, a missing-value code: `None`).
     #[inline]
     pub fn date(&self, column: usize) -> Result<Option<Date>, ExportError> {
-        self.typed(column, FieldType::Date, iso_date, Entry::date)
+        self.typed(column, FieldType::Date, iso_date, Recorded::date)
     }
 
     /// A wanted cell's whole number, if it holds one (blank, a missing-value code: `None`).
     #[inline]
     pub fn integer(&self, column: usize) -> Result<Option<i64>, ExportError> {
-        self.typed(column, FieldType::Integer, small_integer, Entry::integer)
+        self.typed(column, FieldType::Integer, small_integer, Recorded::integer)
     }
 
     /// A wanted cell of type `kind` read on its fixed-format `fast` path, or else checked in full
@@ -505,7 +505,7 @@ impl TidyTable {
         column: usize,
         kind: FieldType,
         fast: fn(&[u8]) -> Option<T>,
-        slow: fn(&Entry) -> Option<T>,
+        slow: fn(&Recorded) -> Option<T>,
     ) -> Result<Option<T>, ExportError> {
         let text = self.cell(column);
         if text.is_empty() {
@@ -537,9 +537,9 @@ impl TidyTable {
             return Ok(Cow::Borrowed(text));
         }
         match self.entry(column)? {
-            Entry::Value(Datum::Text(text)) => Ok(Cow::Owned(text)),
-            Entry::Value(other) => Ok(Cow::Owned(other.plain())),
-            Entry::Missing(_) => Err(ExportError::invalid(
+            Recorded::Value(Datum::Text(text)) => Ok(Cow::Owned(text)),
+            Recorded::Value(other) => Ok(Cow::Owned(other.plain())),
+            Recorded::Missing(_) => Err(ExportError::invalid(
                 self.here(Some(column)),
                 "must hold a value",
             )),
@@ -583,8 +583,8 @@ impl TidyTable {
     /// A wanted cell's number, or `None` when blank or a missing-value code.
     pub fn number(&self, column: usize) -> Result<Option<f64>, ExportError> {
         match self.entry(column)? {
-            Entry::Missing(_) => Ok(None),
-            Entry::Value(datum) => {
+            Recorded::Missing(_) => Ok(None),
+            Recorded::Value(datum) => {
                 datum.plain().parse().map(Some).map_err(|_| {
                     ExportError::invalid(self.here(Some(column)), "must hold a number")
                 })

@@ -52,7 +52,7 @@ struct Row {
 }
 
 /// One term, as kept.
-struct Entry {
+struct TermData {
     meddra_code: u32,
     soc: String,
     term: String,
@@ -63,7 +63,7 @@ struct Entry {
 }
 
 struct Catalogue {
-    entries: Vec<Entry>,
+    entries: Vec<TermData>,
     /// `entries.len()`, which every index fits in.
     count: u16,
     /// Normalised term (the same as the normalised id) and MedDRA code -> term.
@@ -74,9 +74,9 @@ fn present(text: String) -> Option<String> {
     (text != ABSENT).then_some(text)
 }
 
-impl Entry {
-    fn of(row: Row) -> Entry {
-        Entry {
+impl TermData {
+    fn of(row: Row) -> TermData {
+        TermData {
             meddra_code: row.meddra_code,
             soc: row.meddra_soc,
             id: vocabulary::id_of(&row.ctcae_term),
@@ -99,9 +99,9 @@ impl Catalogue {
     /// by the tests, so a row that does not parse, or two terms that would be found by the same
     /// text, stop the program here rather than give a wrong term later.
     fn parse(csv: &str) -> Catalogue {
-        let entries: Vec<Entry> = csv::Reader::from_reader(csv.as_bytes())
+        let entries: Vec<TermData> = csv::Reader::from_reader(csv.as_bytes())
             .deserialize()
-            .map(|row| Entry::of(row.expect("data/ctcae-v5.0.csv: every row parses")))
+            .map(|row| TermData::of(row.expect("data/ctcae-v5.0.csv: every row parses")))
             .collect();
         let count = u16::try_from(entries.len()).expect("fewer than 65,536 CTCAE terms");
         let mut by_name = HashMap::with_capacity(2 * entries.len());
@@ -150,7 +150,7 @@ impl CtcaeTerm {
             .ok_or_else(|| Unknown::among(VOCABULARY, text, CtcaeTerm::all().map(CtcaeTerm::term)))
     }
 
-    fn entry(self) -> &'static Entry {
+    fn entry(self) -> &'static TermData {
         &catalogue().entries[usize::from(self.0)]
     }
 

@@ -44,7 +44,7 @@ fn format(value: f64) -> String {
 }
 
 /// One dated line of the timeline list.
-struct Entry {
+struct TimelineItem {
     date: Date,
     /// The catalogue's id of what it is (`timeline-dose`).
     kind: &'static str,
@@ -80,10 +80,10 @@ pub(crate) fn timeline(
     visits: &[Visit],
     decisions: &[Stored<ProtocolDecision>],
 ) -> Markup {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries: Vec<TimelineItem> = Vec::new();
     for visit in visits {
         if let Some(date) = visit.data.actual_date.or(visit.data.planned_date) {
-            entries.push(Entry {
+            entries.push(TimelineItem {
                 date,
                 kind: "timeline-visit",
                 text: visit.data.name.clone(),
@@ -92,7 +92,7 @@ pub(crate) fn timeline(
         }
     }
     for clasi in &record.clasi {
-        entries.push(Entry {
+        entries.push(TimelineItem {
             date: clasi.data.assessed_on,
             kind: "timeline-clasi",
             text: words().format(
@@ -110,7 +110,7 @@ pub(crate) fn timeline(
             || words().get("adverse-ongoing"),
             |end| words().format("timeline-to", &[("end", end.to_string().into())]),
         );
-        entries.push(Entry {
+        entries.push(TimelineItem {
             date: dose.data.start_date,
             kind: "timeline-dose",
             text: format!("{}, {end}", crate::pages::regimen(&dose.data.regimen)),
@@ -119,7 +119,7 @@ pub(crate) fn timeline(
     }
     for ae in &record.adverse_events {
         let signal = ae.data.serious || ae.data.grade.number() >= 3;
-        entries.push(Entry {
+        entries.push(TimelineItem {
             date: ae.data.start_date,
             kind: "timeline-adverse-event",
             text: format!("{}{}", ae.data.term, ae_grade(&ae.data)),
@@ -132,7 +132,7 @@ pub(crate) fn timeline(
             Some(false) => "decision-not-followed",
             None => "timeline-not-answered",
         });
-        entries.push(Entry {
+        entries.push(TimelineItem {
             date: decision.data.decided_on,
             kind: "timeline-decision",
             text: format!("{} ({followed})", said(protocol, &decision.data)),
