@@ -8,7 +8,8 @@ use instruments::ctcae::{CtcaeGrade, LabTest, LabUnit, grade_lab};
 use jiff::civil::Date;
 use protocol::Protocol;
 
-use crate::check::{self, Decimal, entry, entry_from};
+use crate::check;
+use crate::decimal::{Decimal, entry, entry_from};
 use crate::error::StoreError;
 use crate::records::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{Kind, LAB};

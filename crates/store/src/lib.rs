@@ -35,6 +35,7 @@ pub mod clinical;
 mod course;
 mod dashboard;
 mod db;
+mod decimal;
 mod decisions;
 mod doses;
 mod downloads;
@@ -72,7 +73,6 @@ mod writer;
 pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
 pub use auth::{Actor, Password, Role};
 pub use batch::Batch;
-pub use check::Decimal;
 pub use clasi::ClasiAssessment;
 pub use clinical::{ClinicalRecord, Unavailable};
 pub use course::{
@@ -83,6 +83,7 @@ pub use dashboard::{
     logged_as_adverse_event,
 };
 pub use db::{Backend, DbUrl};
+pub use decimal::Decimal;
 pub use decisions::{EligibilityRecord, ProtocolDecision};
 pub use doses::{DoseChange, DoseChanged, DosePeriod, NewDose};
 pub use downloads::Download;

@@ -4,7 +4,8 @@
 
 use jiff::civil::Date;
 
-use crate::check::{self, Decimal, coded_enum, entry, entry_from};
+use crate::check::{self, coded_enum};
+use crate::decimal::{Decimal, entry, entry_from};
 use crate::error::StoreError;
 use crate::records::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{Kind, NERVE_CONDUCTION, NERVE_CONDUCTION_STUDY};
