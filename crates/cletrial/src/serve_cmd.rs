@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 use store::{DbUrl, Store};
+use tracing_subscriber::EnvFilter;
 
 use crate::help::examples;
 use crate::io::{CliError, CmdResult, block_on};
@@ -120,12 +121,23 @@ pub(crate) async fn serve(
     let address = listener.local_addr().map_err(anyhow::Error::from)?;
     // Watched before the line below, so a signal sent once it is printed stops the server.
     let stop = stop_signal()?;
+    log_to_stderr();
     eprintln!("cletrial: serving on http://{address} (Ctrl-C or SIGTERM stops)");
     web::serve(listener, web::router(store.clone(), config), limits, stop).await;
     // Checkpoints SQLite's write-ahead log into the database file.
     store.close().await;
     eprintln!("cletrial: stopped");
     Ok(())
+}
+
+/// The web application's log on standard error: its level from `RUST_LOG`, `info` without it
+/// (errors, each in the span of its request: route and user number).
+fn log_to_stderr() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Completes on Ctrl-C (SIGINT) or SIGTERM, the signal systemd and container runtimes stop a

@@ -8,6 +8,7 @@ use maud::html;
 use store::StoreError;
 
 use crate::pages::layout;
+use crate::policy::Denied;
 use crate::session;
 
 /// Why a request was not answered with its page.
@@ -42,6 +43,15 @@ impl From<StoreError> for PageError {
             StoreError::AuthenticationFailed => PageError::LoginNeeded,
             refused if refused.is_user_error() => PageError::Refused(refused.to_string()),
             other => PageError::Internal(other),
+        }
+    }
+}
+
+impl From<Denied> for PageError {
+    fn from(denied: Denied) -> PageError {
+        match denied {
+            Denied::NotFound => PageError::NotFound,
+            forbidden @ Denied::Forbidden { .. } => PageError::Forbidden(forbidden.to_string()),
         }
     }
 }
@@ -91,7 +101,7 @@ impl IntoResponse for PageError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "error-refused", message)
             }
             PageError::Internal(error) => {
-                eprintln!("cletrial web: internal error: {error}");
+                tracing::error!(%error, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "error-internal",

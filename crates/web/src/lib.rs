@@ -5,6 +5,7 @@
 //! - `session`: session cookies, tokens, and the [`Principal`] extractor (who, with which grants).
 //! - `error`: the one error type of the handlers and the pages it renders.
 //! - `locale`: the reader of a request (language and time zone), current while it is answered.
+//! - `trace`: the request's span in the log (its route and the user's number).
 //! - `pages`: one module per page (`login`, `dashboard`, `subjects`) and the shared `layout`.
 //! - `server`: the HTTP server ([`serve`]) with its bounds on slow, idle and too many clients
 //!   ([`Limits`]), and the request body's deadline.
@@ -27,6 +28,7 @@ mod security;
 mod server;
 mod session;
 mod study;
+mod trace;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,8 +117,9 @@ pub fn router(store: Store, config: Config) -> Router {
             state.clone(),
             security::headers,
         ))
-        // Outermost: every page, error pages of the layers above included, speaks the reader's
-        // language.
+        // Every page, error pages of the layers above included, speaks the reader's language.
         .layer(middleware::from_fn(locale::scope))
+        // Outermost: whatever is logged while a request is answered names its route and user.
+        .layer(middleware::from_fn(trace::span))
         .with_state(state)
 }

@@ -20,7 +20,6 @@ use axum::routing::{MethodFilter, on};
 use store::Role;
 
 use crate::AppState;
-use crate::error::PageError;
 use crate::session::Principal;
 
 /// Something a user does. Each handler names one.
@@ -188,17 +187,15 @@ impl Principal {
     /// site, or the site a new subject is screened at), `None` for study-wide pages such as the
     /// subject list (which then shows only what the user reads).
     ///
-    /// A site the user cannot read at all answers [`PageError::NotFound`], like a subject that
-    /// does not exist; a site they read but where their role does not allow the action answers
-    /// [`PageError::Forbidden`] naming the action.
-    pub fn require(&self, action: Action, site: Option<&str>) -> Result<(), PageError> {
+    /// A site the user cannot read at all is [`Denied::NotFound`], like a subject that does not
+    /// exist; a site they read but where their role does not allow the action is
+    /// [`Denied::Forbidden`] naming the action.
+    pub fn require(&self, action: Action, site: Option<&str>) -> Result<(), Denied> {
         if action.is_administration() {
             return if self.actor.is_admin() {
                 Ok(())
             } else {
-                Err(PageError::Forbidden(
-                    "This needs a study administrator.".to_owned(),
-                ))
+                Err(Denied::Forbidden { action })
             };
         }
         let allowed = self.grants.iter().any(|grant| {
@@ -207,13 +204,31 @@ impl Principal {
         });
         match site {
             _ if allowed => Ok(()),
-            Some(site) if !self.reads_site(site) => Err(PageError::NotFound),
-            _ => Err(PageError::Forbidden(format!(
-                "Your role does not allow you to {} here.",
-                crate::pages::words().get(&format!("permission-{}", action.id()))
-            ))),
+            Some(site) if !self.reads_site(site) => Err(Denied::NotFound),
+            _ => Err(Denied::Forbidden { action }),
         }
     }
+}
+
+/// Why [`Principal::require`] refused, in no channel's terms: the pages and the API each turn
+/// it into their own answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// The subject's site is one the user cannot read: it must look like a missing subject.
+    #[error("no such subject, or one of a site where the user holds no role")]
+    NotFound,
+    /// The user may not do `action` here. The message is in the reader's words.
+    #[error("{}", refusal(*action))]
+    Forbidden { action: Action },
+}
+
+/// What a user refused `action` reads, pages and API alike.
+fn refusal(action: Action) -> String {
+    if action.is_administration() {
+        return "This needs a study administrator.".to_owned();
+    }
+    let permission = crate::locale::words().get(&format!("permission-{}", action.id()));
+    format!("Your role does not allow you to {permission} here.")
 }
 
 /// Whom a route serves and where its check applies.

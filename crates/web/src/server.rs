@@ -113,7 +113,7 @@ async fn accept_failed(error: &io::Error) {
             | io::ErrorKind::ConnectionReset
             | io::ErrorKind::ConnectionRefused
     ) {
-        eprintln!("cletrial web: cannot accept a connection: {error}");
+        tracing::error!(%error, "cannot accept a connection");
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }

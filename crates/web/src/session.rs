@@ -4,12 +4,10 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use store::{Actor, ApiToken, Grant, Role, Store, StoreError};
 
 use crate::AppState;
-use crate::api::error::ApiError;
 use crate::error::PageError;
 
 /// The session cookie: the random token of a live session.
@@ -22,11 +20,7 @@ pub(crate) const LOGIN_COOKIE: &str = "cletrial_login";
 pub(crate) const DEVICE_COOKIE: &str = "cletrial_device";
 
 /// 256 random bits from the operating system, as hex.
-pub(crate) fn random_token() -> Result<String, PageError> {
-    random_hex().map_err(PageError::Internal)
-}
-
-fn random_hex() -> Result<String, StoreError> {
+pub(crate) fn random_token() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|error| StoreError::Other(format!("no randomness: {error}").into()))?;
@@ -43,7 +37,7 @@ pub async fn issue_token(
     label: &str,
     expires_on: jiff::civil::Date,
 ) -> Result<(ApiToken, String), StoreError> {
-    let token = random_hex()?;
+    let token = random_token()?;
     let issued = store
         .create_token(actor, login, label, &token, expires_on)
         .await?;
@@ -244,6 +238,7 @@ impl FromRequestParts<AppState> for Principal {
         if session.must_change_password && !BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
             return Err(PageError::PasswordChangeNeeded);
         }
+        crate::trace::user(session.actor.user_id());
         let grants = state.store.grants_of(session.actor.user_id()).await?;
         Ok(Principal {
             actor: session.actor,
@@ -252,42 +247,5 @@ impl FromRequestParts<AppState> for Principal {
             must_change_password: session.must_change_password,
             idle_timeout_seconds: state.config.idle_timeout_seconds,
         })
-    }
-}
-
-/// The user of an API request, from `Authorization: Bearer <token>` only: a cookie never
-/// authenticates the API (so no other site can make a browser call it) and a token never opens
-/// a page (the page extractor reads only the session cookie).
-pub(crate) struct ApiPrincipal(pub(crate) Principal);
-
-impl FromRequestParts<AppState> for ApiPrincipal {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<ApiPrincipal, ApiError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|token| !token.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
-        let actor = state
-            .store
-            .token_actor(token)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let grants = state.store.grants_of(actor.user_id()).await?;
-        // No form is posted under a token; its form token is a fresh secret nobody holds.
-        Ok(ApiPrincipal(Principal {
-            actor,
-            csrf_token: random_token()?,
-            grants,
-            must_change_password: false,
-            idle_timeout_seconds: state.config.idle_timeout_seconds,
-        }))
     }
 }

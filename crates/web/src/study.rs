@@ -8,17 +8,15 @@ use protocol::{Decision, Protocol};
 use store::{ClinicalRecord, Store, StoreError, Unavailable};
 use words::{Arg, Language};
 
-use crate::error::PageError;
-
 /// The study's protocol as amended last, or why this version cannot read it (shown, not a 500:
 /// the decision panel then says the protocol needs fixing).
 pub(crate) type StudyProtocol = Result<Arc<Protocol>, String>;
 
-pub(crate) async fn protocol_of(store: &Store) -> Result<StudyProtocol, PageError> {
+pub(crate) async fn protocol_of(store: &Store) -> Result<StudyProtocol, StoreError> {
     match store.protocol().await {
         Ok(protocol) => Ok(Ok(protocol)),
         Err(StoreError::Corrupt(why)) => Ok(Err(why)),
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 

@@ -14,10 +14,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::principal::ApiPrincipal;
 use crate::api::records::{correctable, save};
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
-use crate::session::ApiPrincipal;
 use crate::study::{decision as decide, protocol_of};
 
 /// Today in UTC, the default date of a decision.

@@ -11,11 +11,11 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::principal::ApiPrincipal;
 use crate::api::records::{correctable, save};
 use crate::api::visits::Saved;
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
-use crate::session::ApiPrincipal;
 
 correctable! {
     /// An event the protocol's stopping rules or deviations read.

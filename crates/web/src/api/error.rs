@@ -10,7 +10,7 @@ use store::{Conflict, StoreError};
 use utoipa::ToSchema;
 
 use crate::api::json;
-use crate::error::PageError;
+use crate::policy::Denied;
 
 /// Why a request was not done. Nothing was saved.
 #[derive(Debug)]
@@ -128,18 +128,11 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<PageError> for ApiError {
-    fn from(error: PageError) -> ApiError {
-        match error {
-            PageError::LoginNeeded | PageError::SessionEnded { .. } => ApiError::Unauthorized,
-            PageError::PasswordChangeNeeded => {
-                ApiError::Forbidden("change your password first".to_owned())
-            }
-            PageError::NotFound => ApiError::NotFound,
-            PageError::Forbidden(message) => ApiError::Forbidden(message),
-            PageError::CrossSite => ApiError::Forbidden("refused as cross-site".to_owned()),
-            PageError::Refused(message) => ApiError::invalid("body", message),
-            PageError::Internal(error) => ApiError::Internal(error),
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> ApiError {
+        match denied {
+            Denied::NotFound => ApiError::NotFound,
+            forbidden @ Denied::Forbidden { .. } => ApiError::Forbidden(forbidden.to_string()),
         }
     }
 }
@@ -232,7 +225,7 @@ impl IntoResponse for ApiError {
                 return response;
             }
             ApiError::Internal(error) => {
-                eprintln!("cletrial web api: internal error: {error}");
+                tracing::error!(%error, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     body(

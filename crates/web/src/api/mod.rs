@@ -8,7 +8,8 @@
 //! 422 naming the field (its JSON path) in words. A body is one JSON object of the fields its
 //! type declares: an unknown field, or text after the object, is refused, not ignored.
 //!
-//! Modules: `body` (reading a body, serde's refusals in words), `error` (the one error type),
+//! Modules: `principal` (who sends the request, from the token), `body` (reading a body,
+//! serde's refusals in words), `error` (the one error type),
 //! `subjects` (list, read, screen, enrol, history),
 //! `visits` (visits, CLASI, SLEDAI-2K, labs, doses, signatures), `clinical` (the protocol
 //! decision and adverse events), `queries` (data queries), `review` (source data verification and locks), `openapi` (the
@@ -19,6 +20,7 @@ mod clinical;
 mod course;
 pub(crate) mod error;
 mod openapi;
+mod principal;
 mod queries;
 mod records;
 mod review;
@@ -33,9 +35,9 @@ use store::{Subject, Visit};
 
 use crate::AppState;
 use crate::policy::{Action, Routes};
-use crate::session::ApiPrincipal;
 pub(crate) use body::parse;
 use error::ApiError;
+use principal::ApiPrincipal;
 
 /// The API's routes (each listed in `policy::ENDPOINTS`).
 pub(crate) fn routes() -> Routes {
@@ -117,7 +119,7 @@ pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(bytes) => (status, [(CONTENT_TYPE, "application/json")], bytes).into_response(),
         Err(error) => {
-            eprintln!("cletrial web api: cannot write a response: {error}");
+            tracing::error!(%error, "cannot write a response");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::principal::ApiPrincipal;
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
-use crate::session::ApiPrincipal;
 
 /// Which record a body corrects: none to add a new one.
 #[derive(Debug)]

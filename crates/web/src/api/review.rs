@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::principal::ApiPrincipal;
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
-use crate::session::ApiPrincipal;
 
 /// A verification of a record, or of one field of it, against the source.
 #[derive(Debug, Serialize, ToSchema)]

@@ -13,9 +13,10 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::principal::ApiPrincipal;
 use crate::api::{json, parse, subject_for};
 use crate::policy::Action;
-use crate::session::{ApiPrincipal, Principal};
+use crate::session::Principal;
 
 /// A subject under their pseudonymous study id.
 #[derive(Debug, Serialize, ToSchema)]

@@ -17,10 +17,10 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::body::{in_words, without_position};
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::principal::ApiPrincipal;
 use crate::api::records::{correctable, save};
 use crate::api::{json, parse, subject_for, visit_of};
 use crate::policy::Action;
-use crate::session::ApiPrincipal;
 
 /// A visit with its signatures.
 #[derive(Debug, Serialize, ToSchema)]
