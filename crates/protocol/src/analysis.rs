@@ -10,8 +10,8 @@ use instruments::subtype::SubtypeGroup;
 use serde::Serialize;
 
 use crate::history::NerveFinding;
-use crate::load::Problems;
 use crate::model::{AnalysisSpec, AnalysisVisitSpec, LabSpec, ResultSpec};
+use crate::problem::Problems;
 
 /// Days in a month for analysis visits given in months (the Julian year / 12).
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;

@@ -2,7 +2,7 @@
 //!
 //! Codemap:
 //! - [`model`]: the protocol file's shapes as read from TOML (documented in `FORMAT.md`).
-//! - [`load`]: [`Protocol::from_toml`] parses and checks a file, reporting every problem with
+//! - [`load`]: [`Protocol::from_toml`] parses and checks a file, reporting every [`Problem`] with
 //!   its TOML path; a [`Protocol`] exists only once it is valid.
 //! - [`eligibility`]: inclusion/exclusion criteria evaluated to met / not met / unknown.
 //! - [`history`]: a patient's dated record (the `decide` input) and its normal form.
@@ -26,6 +26,7 @@ pub mod endpoint;
 pub mod history;
 pub mod load;
 pub mod model;
+mod problem;
 pub mod schedule;
 
 pub use decide::{
@@ -33,4 +34,5 @@ pub use decide::{
     decide_following, decide_in,
 };
 pub use history::History;
-pub use load::{LoadError, NoLevel, Problem, Protocol};
+pub use load::{LoadError, NoLevel, Protocol};
+pub use problem::Problem;

@@ -2,7 +2,6 @@
 //! found, each with its TOML path, before anything can use the protocol.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use instruments::ctcae::{CtcaeGrade, CtcaeTerm, LabTest, LabUnit};
 use instruments::medication::{Amount, Drug, Regimen};
@@ -18,22 +17,10 @@ use crate::model::{
     Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, LabSpec, ProtocolFile, ScheduleSpec,
     Segment, StopSpec, ThresholdSpec, TimeUnit, Treatment,
 };
+use crate::problem::{Problem, Problems};
 
 /// The only format version this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
-
-/// One thing wrong with a protocol file, at a TOML path such as `treatment.taper.ladder[2]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
 
 /// Why a protocol file was rejected. A syntax or type error stops parsing, so it comes alone;
 /// once parsed, every semantic problem is reported together.
@@ -285,35 +272,6 @@ fn parse(text: &str) -> Result<ProtocolFile, LoadError> {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-#[derive(Default)]
-pub(crate) struct Problems {
-    pub(crate) list: Vec<Problem>,
-}
-
-impl Problems {
-    pub(crate) fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.list.push(Problem {
-            path: path.into(),
-            message: message.into(),
-        });
-    }
-
-    /// Reports ids seen twice within one list.
-    pub(crate) fn unique<'a>(&mut self, path: &str, ids: impl IntoIterator<Item = &'a str>) {
-        let mut seen = BTreeSet::new();
-        for (index, id) in ids.into_iter().enumerate() {
-            if id.is_empty() {
-                self.add(format!("{path}[{index}].id"), "must not be empty");
-            } else if !seen.insert(id) {
-                self.add(
-                    format!("{path}[{index}].id"),
-                    format!("duplicate id '{id}'"),
-                );
-            }
-        }
-    }
 }
 
 fn check_study(file: &ProtocolFile, problems: &mut Problems) {
