@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
-use crate::records::{Sealed, SubjectRecord, end_after_start, not_before_consent};
+use crate::record::{Sealed, SubjectRecord, end_after_start, not_before_consent};
 use crate::schema::{ADVERSE_EVENT, Kind};
 use crate::subjects::Subject;
 use crate::value::Value;

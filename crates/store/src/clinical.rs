@@ -22,7 +22,8 @@ use crate::error::StoreError;
 use crate::history::ConcomitantMedication;
 use crate::labs::LabResult;
 use crate::nerve_conduction::NerveConductionStudy;
-use crate::records::{Stored, records_in};
+use crate::record::Stored;
+use crate::records::records_in;
 use crate::sledai::SledaiAssessment;
 use crate::subjects::{BirthOrAge, Sex, Subject, subject_in};
 

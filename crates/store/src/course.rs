@@ -5,8 +5,7 @@ use jiff::civil::Date;
 
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
-use crate::records::not_before_consent;
-use crate::records::{Sealed, SubjectRecord};
+use crate::record::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{DEVIATION, DISPOSITION, Kind, PROTOCOL_EVENT};
 use crate::subjects::Subject;
 use crate::value::Value;

@@ -12,9 +12,8 @@ use crate::Store;
 use crate::auth::Actor;
 use crate::check;
 use crate::error::StoreError;
-use crate::records::{
-    Sealed, Stored, SubjectRecord, add_record, end_after_start, records_in, update_record,
-};
+use crate::record::{Sealed, Stored, SubjectRecord, end_after_start};
+use crate::records::{add_record, records_in, update_record};
 use crate::schema::{DOSE, Kind};
 use crate::subjects::Subject;
 use crate::value::Value;

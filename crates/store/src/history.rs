@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
-use crate::records::{Sealed, SubjectRecord, end_after_start};
+use crate::record::{Sealed, SubjectRecord, end_after_start};
 use crate::schema::{CONMED, HISTORY, Kind};
 use crate::subjects::Subject;
 use crate::value::Value;

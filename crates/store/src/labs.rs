@@ -11,7 +11,7 @@ use protocol::Protocol;
 use crate::check;
 use crate::decimal::{Decimal, entry, entry_from};
 use crate::error::StoreError;
-use crate::records::{Sealed, SubjectRecord, not_before_consent};
+use crate::record::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{Kind, LAB};
 use crate::subjects::Subject;
 use crate::value::{Entry, Value};

@@ -15,8 +15,9 @@
 //! - `changed`: what every change of a casebook does besides itself (lock check, signatures
 //!   voided, verification cleared); `locks` and `verification` (source data verification).
 //! - `sessions`, `throttle`, `tokens`: web sessions, password-guessing throttle, API tokens.
-//! - `records`: the generic path of subject records (`clasi`, `sledai`, `labs`, `doses`,
-//!   `adverse_events`, `decisions`, `course`, `history`, `nerve_conduction`).
+//! - `record`: what a subject record is (`SubjectRecord`, `Stored`, the checks kinds share);
+//!   `records`: their generic path (`clasi`, `sledai`, `labs`, `doses`, `adverse_events`,
+//!   `decisions`, `course`, `history`, `nerve_conduction`).
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
 //! - `backup`: SQLite online backup, verified after writing.
 //!
@@ -51,6 +52,7 @@ mod nerve_conduction;
 mod people;
 mod queries;
 mod reads;
+mod record;
 mod records;
 mod schema;
 mod sessions;
@@ -100,7 +102,7 @@ pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side}
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
 pub use reads::Grant;
-pub use records::{Stored, SubjectRecord};
+pub use record::{Stored, SubjectRecord};
 pub use sessions::SessionActor;
 pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;

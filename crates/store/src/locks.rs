@@ -9,7 +9,7 @@ use crate::auth::{Actor, Role};
 use crate::db::{Arg, Tx};
 use crate::error::StoreError;
 use crate::people::require_role;
-use crate::records::{Stored, data_record, site_of_subject};
+use crate::record::{Stored, data_record, site_of_subject};
 use crate::schema::{Kind, LOCK, QUERY, USER};
 use crate::value::{Ty, Value};
 use crate::writer::{self, Reason, Row, Writer};

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use crate::check::{self, coded_enum};
 use crate::decimal::{Decimal, entry, entry_from};
 use crate::error::StoreError;
-use crate::records::{Sealed, SubjectRecord, not_before_consent};
+use crate::record::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{Kind, NERVE_CONDUCTION, NERVE_CONDUCTION_STUDY};
 use crate::subjects::Subject;
 use crate::value::{Entry, Value};

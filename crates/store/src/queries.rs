@@ -9,7 +9,7 @@ use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::people::{require_data_entry, require_role};
-use crate::records::{Stored, data_record, site_of_subject};
+use crate::record::{Stored, data_record, site_of_subject};
 use crate::schema::QUERY;
 use crate::value::{Ty, Value};
 use crate::writer::{self, Reason, Row, Writer};

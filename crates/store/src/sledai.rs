@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use crate::check;
 use crate::error::StoreError;
-use crate::records::{Sealed, SubjectRecord, not_before_consent};
+use crate::record::{Sealed, SubjectRecord, not_before_consent};
 use crate::schema::{Kind, SLEDAI};
 use crate::subjects::Subject;
 use crate::value::Value;

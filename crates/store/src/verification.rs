@@ -10,7 +10,7 @@ use crate::auth::{Actor, Role};
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::people::require_role;
-use crate::records::{data_record, site_of_subject};
+use crate::record::{data_record, site_of_subject};
 use crate::schema::{Kind, USER, VERIFICATION};
 use crate::value::{Ty, Value};
 use crate::writer::{self, Reason, Row, Writer};

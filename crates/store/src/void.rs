@@ -4,7 +4,8 @@
 use crate::Store;
 use crate::auth::Actor;
 use crate::error::StoreError;
-use crate::records::{Stored, SubjectRecord, record_in, remove_record};
+use crate::record::{Stored, SubjectRecord};
+use crate::records::{record_in, remove_record};
 use crate::writer::{Reason, Writer};
 
 /// The kinds of record a user marks entered in error by name ([`Store::void`]).
