@@ -3,7 +3,7 @@
 
 use protocol::eligibility::{Found, Why};
 
-use crate::pages::words;
+use crate::locale::words;
 
 /// Why a criterion stands, in the user's words: each comparison as "what, how, threshold: what
 /// was found", joined by "and" / "or". `withhold_birth` leaves the birth date out (a role that

@@ -1,15 +1,8 @@
-//! The one error type of the handlers. Bad input is the user's to fix and gets a page saying
-//! what to do; only a failure of the server itself is a 500, logged without request data.
+//! The one error type of the page handlers. Bad input is the user's to fix and gets a page saying
+//! what to do; only a failure of the server itself is a 500, logged without request data. The
+//! page it becomes is the pages' (`pages::error`), so this type depends on no page.
 
-use axum::http::StatusCode;
-use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::response::{IntoResponse, Response};
-use maud::html;
 use store::StoreError;
-
-use crate::pages::layout;
-use crate::policy::Denied;
-use crate::session;
 
 /// Why a request was not answered with its page.
 #[derive(Debug)]
@@ -47,79 +40,11 @@ impl From<StoreError> for PageError {
     }
 }
 
-impl From<Denied> for PageError {
-    fn from(denied: Denied) -> PageError {
-        match denied {
-            Denied::NotFound => PageError::NotFound,
-            forbidden @ Denied::Forbidden { .. } => PageError::Forbidden(forbidden.to_string()),
-        }
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let words = crate::pages::words();
-        let (status, title, text) = match self {
-            PageError::LoginNeeded => {
-                return (
-                    StatusCode::SEE_OTHER,
-                    [
-                        (LOCATION, "/login".to_owned()),
-                        (SET_COOKIE, session::clear_cookie(session::SESSION_COOKIE)),
-                    ],
-                )
-                    .into_response();
-            }
-            PageError::SessionEnded { back } => {
-                let query =
-                    serde_urlencoded::to_string([("next", back.as_str())]).unwrap_or_default();
-                return (
-                    StatusCode::SEE_OTHER,
-                    [
-                        (LOCATION, format!("/login?{query}")),
-                        (SET_COOKIE, session::clear_cookie(session::SESSION_COOKIE)),
-                    ],
-                )
-                    .into_response();
-            }
-            PageError::PasswordChangeNeeded => {
-                let to = crate::pages::account::PASSWORD_PATH;
-                return (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response();
-            }
-            PageError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "error-not-found",
-                words.get("error-not-found-text"),
-            ),
-            PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "error-forbidden", message),
-            PageError::CrossSite => (
-                StatusCode::FORBIDDEN,
-                "error-cross-site",
-                words.get("error-cross-site-text"),
-            ),
-            PageError::Refused(message) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "error-refused", message)
-            }
-            PageError::Internal(error) => {
-                tracing::error!(%error, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "error-internal",
-                    words.get("error-internal-text"),
-                )
-            }
-        };
-        let body = layout::page(
-            &words.get(title),
-            None,
-            html! { p { (text) } p { a href="/" { (words.get("error-back")) } } },
-        );
-        (status, body).into_response()
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+
     use super::*;
 
     #[track_caller]

@@ -3,7 +3,7 @@
 //! Codemap:
 //! - `security`: response headers on every reply, and the same-origin check on unsafe methods.
 //! - `session`: session cookies, tokens, and the [`Principal`] extractor (who, with which grants).
-//! - `error`: the one error type of the handlers and the pages it renders.
+//! - `error`: the one error type of the page handlers (`pages::error` answers it as a page).
 //! - `locale`: the reader of a request (language and time zone), current while it is answered.
 //! - `trace`: the request's span in the log (its route and the user's number).
 //! - `pages`: one module per page (`login`, `dashboard`, `subjects`) and the shared `layout`.

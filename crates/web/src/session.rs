@@ -191,13 +191,14 @@ pub(crate) fn safe_next(next: &str) -> &str {
     }
 }
 
+/// The account pages' paths: kept here, with the rule below, since a session whose password was
+/// reset may reach only these.
+pub(crate) const PASSWORD_PATH: &str = "/account/password";
+pub(crate) const LANGUAGE_PATH: &str = "/account/language";
+
 /// The pages a user whose password was reset may reach before choosing a new one (the language
 /// of the pages is no risk to choose first).
-const BEFORE_PASSWORD_CHANGE: [&str; 3] = [
-    crate::pages::account::PASSWORD_PATH,
-    crate::pages::account::LANGUAGE_PATH,
-    "/logout",
-];
+const BEFORE_PASSWORD_CHANGE: [&str; 3] = [PASSWORD_PATH, LANGUAGE_PATH, "/logout"];
 
 impl Principal {
     /// The user's roles at a site (every role reads the site's subjects).

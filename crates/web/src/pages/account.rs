@@ -18,10 +18,7 @@ use crate::error::PageError;
 use crate::locale::LANGUAGE_COOKIE;
 use crate::pages::form::{Plain, too_many_attempts};
 use crate::pages::{layout, words};
-use crate::session::{self, Principal, SESSION_COOKIE};
-
-pub(crate) const PASSWORD_PATH: &str = "/account/password";
-pub(crate) const LANGUAGE_PATH: &str = "/account/language";
+use crate::session::{self, LANGUAGE_PATH, PASSWORD_PATH, Principal, SESSION_COOKIE};
 
 /// How long the browser keeps the language chosen: a year, renewed with every choice.
 const LANGUAGE_KEPT_SECONDS: i64 = 365 * 24 * 3600;

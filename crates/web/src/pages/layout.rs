@@ -42,7 +42,7 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(principal.csrf_token);
                             span.who { (words.get("nav-signed-in-as")) " " strong { (principal.actor.login()) } }
-                            a href=(crate::pages::account::PASSWORD_PATH) { (words.get("nav-account")) }
+                            a href=(crate::session::PASSWORD_PATH) { (words.get("nav-account")) }
                             button type="submit" { (words.get("nav-log-out")) }
                         }
                     }
@@ -79,7 +79,7 @@ fn language_switch(principal: &Principal, current: Language) -> Markup {
         Language::Spanish => Language::English,
     };
     html! {
-        form.language method="post" action=(crate::pages::account::LANGUAGE_PATH) {
+        form.language method="post" action=(crate::session::LANGUAGE_PATH) {
             input type="hidden" name="csrf" value=(principal.csrf_token);
             button type="submit" name="lang" value=(other.code()) lang=(other.code()) {
                 (words::Words::of(other).get("language-name"))

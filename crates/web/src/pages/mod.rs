@@ -8,6 +8,7 @@ pub(crate) mod course;
 pub(crate) mod dashboard;
 pub(crate) mod decision;
 pub(crate) mod downloads;
+mod error;
 pub(crate) mod form;
 pub(crate) mod history;
 pub(crate) mod instruments_form;
@@ -30,14 +31,14 @@ use store::Subject;
 use crate::AppState;
 use crate::error::PageError;
 use crate::policy::{Action, Routes};
-use crate::session::Principal;
+use crate::session::{self, Principal};
 
 /// The clinical pages (the login, dashboard and subject list are wired in `lib.rs`).
 pub(crate) fn routes() -> Routes {
     let routes = Routes::new()
-        .get(account::PASSWORD_PATH, account::form)
-        .post(account::PASSWORD_PATH, account::submit)
-        .post(account::LANGUAGE_PATH, account::set_language)
+        .get(session::PASSWORD_PATH, account::form)
+        .post(session::PASSWORD_PATH, account::submit)
+        .post(session::LANGUAGE_PATH, account::set_language)
         .get("/static/app.js", script)
         .get("/session/alive", alive)
         .get("/static/icon.svg", icon)
