@@ -16,7 +16,7 @@ use protocol::{Decision, Protocol};
 use store::{
     ActionTaken, AdverseEvent, Batch, Causality, ClasiAssessment, Decimal, Disposition,
     DispositionStatus, DoseChange, DosePeriod, Enrolment, Entry, EventType, LabResult,
-    NerveConductionStudy, NewDose, Outcome, ProtocolDecision, ProtocolEvent, Store, StoreError,
+    NerveConductionStudy, NewDose, Outcome, ProtocolDecision, ProtocolEvent, Refusal, Store, StoreError,
     SubjectData, VisitData,
 };
 
@@ -174,7 +174,10 @@ fn dose_changes(
         .file()
         .study
         .drug
-        .ok_or_else(|| StoreError::invalid("drug", "the protocol names no study drug"))?;
+        .ok_or_else(|| StoreError::invalid(
+                "drug",
+                Refusal::untranslated("the protocol names no study drug"),
+            ))?;
     let mut changes: Vec<DoseChange> = Vec::new();
     let mut named: Option<&str> = None;
     for visit in visits {
@@ -185,7 +188,7 @@ fn dose_changes(
         let level = protocol.dose_level(level_id).ok_or_else(|| {
             StoreError::invalid(
                 "dose",
-                format!("'{level_id}' is no dose level of the protocol"),
+                Refusal::untranslated(format!("'{level_id}' is no dose level of the protocol")),
             )
         })?;
         let dose = match level.regimen(drug) {
@@ -301,7 +304,10 @@ pub(crate) fn after_visits(
         .map(|event| {
             let grade =
                 instruments::ctcae::CtcaeGrade::from_number(event.grade).ok_or_else(|| {
-                    StoreError::invalid("grade", format!("{} is not 1 to 5", event.grade))
+                    StoreError::invalid(
+                        "grade",
+                        Refusal::untranslated(format!("{} is not 1 to 5", event.grade)),
+                    )
                 })?;
             Ok(AdverseEvent {
                 subject_id,

@@ -245,7 +245,7 @@ mod tests {
             (Ok(()), Ok(())) => {}
             (Err(StoreError::Invalid { field, message }), Err(part)) => {
                 assert_eq!(field, "password", "{text}");
-                assert!(message.contains(part), "{text}: {message}");
+                assert!(message.to_string().contains(part), "{text}: {message}");
             }
             (result, expect) => panic!("{text}: {result:?}, expected {expect:?}"),
         }

@@ -3,12 +3,15 @@
 
 use std::fmt;
 
+use crate::Refusal;
+
 /// Why a store operation was refused or failed. A refused operation leaves the database unchanged.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The input is not allowed (range, format, date order, unknown reference).
+    /// The input is not allowed (range, format, date order, unknown reference): `field` names
+    /// the input, `message` says why in any language.
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    Invalid { field: String, message: Refusal },
     /// The record does not exist (or the login is unknown).
     #[error("{entity} {id} not found")]
     NotFound { entity: &'static str, id: String },
@@ -64,7 +67,7 @@ impl fmt::Display for Conflict {
 }
 
 impl StoreError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> StoreError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<Refusal>) -> StoreError {
         StoreError::Invalid {
             field: field.into(),
             message: message.into(),

@@ -20,6 +20,7 @@
 //!   `decisions`, `course`, `history`, `nerve_conduction`).
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
 //! - `backup`: SQLite online backup, verified after writing.
+//! - `refusal`: why an input was refused, as a message of the `words` catalogue.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
 //! the replay of its events; a refused command writes nothing; subjects appear only under their
@@ -54,6 +55,7 @@ mod queries;
 mod reads;
 mod record;
 mod records;
+mod refusal;
 mod schema;
 mod sessions;
 mod signatures;
@@ -103,6 +105,7 @@ pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
 pub use reads::Grant;
 pub use record::{Stored, SubjectRecord};
+pub use refusal::Refusal;
 pub use sessions::SessionActor;
 pub use signatures::{Meaning, Signature, Signed};
 pub use sledai::SledaiAssessment;

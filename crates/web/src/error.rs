@@ -46,6 +46,7 @@ mod tests {
     use axum::response::IntoResponse;
 
     use super::*;
+    use store::Refusal;
 
     #[track_caller]
     fn check(error: StoreError, expect: StatusCode) {
@@ -56,7 +57,7 @@ mod tests {
     #[test]
     fn only_a_failure_of_the_server_is_a_server_error() {
         check(
-            StoreError::invalid("visit", "before consent"),
+            StoreError::invalid("visit", Refusal::untranslated("before consent")),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
         check(StoreError::ReasonRequired, StatusCode::UNPROCESSABLE_ENTITY);

@@ -1236,3 +1236,6 @@ event-kind-concomitant_change = change of concomitant medication
 decision-no-protocol = The study's protocol cannot be read: { $error }
 decision-not-enrolled = The subject is not enrolled yet, so the protocol has no decision to make.
 decision-cannot-decide = The record cannot be decided on: { $why }
+## Refusals of the record (the store): why an input was refused, said next to its field
+# Words the catalogue does not hold (another part's error, said in English), as given.
+refusal-untranslated = { $text }

@@ -1241,3 +1241,6 @@ event-kind-concomitant_change = cambio de medicación concomitante
 decision-no-protocol = No se puede leer el protocolo del estudio: { $error }
 decision-not-enrolled = El sujeto aún no está incluido, así que el protocolo no tiene ninguna decisión que tomar.
 decision-cannot-decide = No se puede decidir sobre el registro: { $why }
+## Rechazos del registro (el almacén): por qué se rechazó un dato, junto a su campo
+# Palabras que el catálogo no tiene (el error de otra parte, en inglés), tal cual.
+refusal-untranslated = { $text }

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use protocol::eligibility::Candidate;
 use store::{
     Batch, BirthOrAge, ConcomitantMedication, Decimal, Disposition, DispositionStatus, DoseChange,
-    DosePeriod, Entry, LabResult, NewDose, Sex, StoreError, SubjectData, VisitData,
+    DosePeriod, Entry, LabResult, NewDose, Refusal, Sex, StoreError, SubjectData, VisitData,
 };
 
 /// The published figures the cohort is calibrated to: (mean, SD) at the start and at 6 months.
@@ -175,7 +175,7 @@ pub async fn enter(batch: &mut Batch, chart: &Chart) -> Result<usize, StoreError
             .add_record(&ConcomitantMedication {
                 subject_id: subject.id,
                 drug: Drug::find("prednisone")
-                    .map_err(|error| StoreError::invalid("drug", error.to_string()))?,
+                    .map_err(|error| StoreError::invalid("drug", Refusal::untranslated(error)))?,
                 verbatim: None,
                 amount: dose.amount,
                 frequency: dose.frequency,

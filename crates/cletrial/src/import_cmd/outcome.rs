@@ -81,7 +81,7 @@ impl Rejection {
                 } else {
                     format!("{}.{field}", form.name())
                 },
-                message.clone(),
+                message.to_string(),
             ),
             other => ("row".to_owned(), other.to_string()),
         };
@@ -129,7 +129,7 @@ pub fn refused(row: &Row, form: Form, error: StoreError) -> Refused {
 /// A store error's message without the field name it starts with.
 pub fn error_message(error: &StoreError) -> String {
     match error {
-        StoreError::Invalid { message, .. } => message.clone(),
+        StoreError::Invalid { message, .. } => message.to_string(),
         other => other.to_string(),
     }
 }

@@ -283,7 +283,7 @@ impl Row for DoseRow {
                         .iter()
                         .position(|name| *name == field)
                         .map(|index| c[2 + index]);
-                    ExportError::invalid(row.here(column), message)
+                    ExportError::invalid(row.here(column), message.to_string())
                 }
                 other => ExportError::invalid(row.here(None), other.to_string()),
             })?;

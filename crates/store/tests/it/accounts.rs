@@ -34,7 +34,7 @@ async fn sessions(f: &Fixture, tokens: &[String]) -> Vec<bool> {
 #[track_caller]
 fn refused_on(result: Result<(), StoreError>, field: &str) -> String {
     match result {
-        Err(StoreError::Invalid { field: f, message }) if f == field => message,
+        Err(StoreError::Invalid { field: f, message }) if f == field => message.to_string(),
         other => panic!("expected a refusal of {field}, got {other:?}"),
     }
 }

@@ -185,6 +185,7 @@ pub fn refused<T: std::fmt::Debug>(
             field: named,
             message,
         }) => {
+            let message = message.to_string();
             assert_eq!(named, field, "{message}");
             assert!(message.contains(words), "{message}");
             message

@@ -26,7 +26,7 @@ fn refused<T: std::fmt::Debug>(
         }) => {
             assert_eq!(named, field, "{message}");
             assert_eq!(
-                message,
+                message.to_string(),
                 format!("contains a control character ({code} at position {position}); remove it")
             );
         }

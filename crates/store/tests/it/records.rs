@@ -207,6 +207,7 @@ async fn lab_tests_and_units_are_coded_by_the_protocols_list(backend: Backend) {
                 assert_eq!(stored.data.ctcae_grade().expect("grade"), grade, "{test:?}");
             }
             (Err(StoreError::Invalid { field, message }), Err((named, needle))) => {
+                let message = message.to_string();
                 assert_eq!(field, named, "{test:?} {unit:?}: {message}");
                 assert!(message.contains(needle), "{test:?} {unit:?}: {message}");
                 assert_eq!(f.event_count().await, before, "{test:?}: nothing written");

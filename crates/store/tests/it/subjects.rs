@@ -257,6 +257,7 @@ async fn a_subject_change_cannot_strand_its_records(backend: Backend) {
     match &result {
         Err(StoreError::Invalid { field, message }) => {
             assert_eq!(field, "subject");
+            let message = message.to_string();
             assert!(
                 message.contains("visit 1") && message.contains("before consent"),
                 "{message}"

@@ -109,7 +109,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { .. } => ApiError::NotFound,
             StoreError::Forbidden(message) => ApiError::Forbidden(message),
             StoreError::AuthenticationFailed => ApiError::Unauthorized,
-            StoreError::Invalid { field, message } => ApiError::Invalid { field, message },
+            StoreError::Invalid { field, message } => ApiError::invalid(field, message.to_string()),
             StoreError::ReasonRequired => ApiError::invalid(
                 "reason",
                 "a reason for change is required when changing a record",
@@ -243,6 +243,7 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use store::Refusal;
 
     #[track_caller]
     fn check(error: StoreError, expect: StatusCode) {
@@ -252,7 +253,7 @@ mod tests {
     #[test]
     fn only_a_failure_of_the_server_is_a_server_error() {
         check(
-            StoreError::invalid("grade", "must be 1 to 5"),
+            StoreError::invalid("grade", Refusal::untranslated("must be 1 to 5")),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
         check(StoreError::ReasonRequired, StatusCode::UNPROCESSABLE_ENTITY);

@@ -233,7 +233,7 @@ pub(crate) async fn lock(
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
-    store::StoreError::invalid(field, message).into()
+    ApiError::invalid(field, message)
 }
 
 /// Unlocking, with why.

@@ -181,7 +181,10 @@ pub(crate) async fn submit(
             return again(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "new",
-                &words().format("account-new-refused", &[("reason", Arg::from(message))]),
+                &words().format(
+                    "account-new-refused",
+                    &[("reason", Arg::from(message.said(words())))],
+                ),
             );
         }
         Err(other) => return Err(other.into()),
@@ -208,7 +211,10 @@ pub(crate) async fn submit(
         Err(StoreError::Invalid { message, .. }) => again(
             StatusCode::UNPROCESSABLE_ENTITY,
             "new",
-            &words().format("account-new-refused", &[("reason", Arg::from(message))]),
+            &words().format(
+                    "account-new-refused",
+                    &[("reason", Arg::from(message.said(words())))],
+                ),
         ),
         Err(other) => Err(other.into()),
     }

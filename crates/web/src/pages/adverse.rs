@@ -57,7 +57,7 @@ fn coded<T>(result: Result<T, store::StoreError>, typed: &mut Typed) -> Option<T
     match result {
         Ok(value) => Some(value),
         Err(store::StoreError::Invalid { field, message }) => {
-            typed.fail(&field, message);
+            typed.fail(&field, message.said(words()));
             None
         }
         Err(other) => {

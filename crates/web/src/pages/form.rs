@@ -137,7 +137,9 @@ impl Typed {
     /// conflict beside the form. Anything else is not the user's to fix and stays an error.
     pub(crate) fn refused(&mut self, error: StoreError) -> Result<(), PageError> {
         match error {
-            StoreError::Invalid { field, message } => self.fail(&field, message),
+            StoreError::Invalid { field, message } => {
+                self.fail(&field, message.said(crate::pages::words()));
+            }
             StoreError::ReasonRequired => {
                 self.fail("reason", crate::pages::words().get("form-reason-required"));
             }

@@ -56,7 +56,9 @@ pub(crate) async fn page(
                     );
                     typed.fail("form", message);
                 }
-                Err(StoreError::Invalid { field, message }) => typed.fail(&field, message),
+                Err(StoreError::Invalid { field, message }) => {
+                    typed.fail(&field, message.said(words()));
+                }
                 Err(other) => return Err(other.into()),
             }
         }

@@ -499,7 +499,7 @@ pub(crate) fn coded_lab_grade_text(typed: &Typed, protocol: Option<&Protocol>) -
         && let Err(error) = lab.code_against(protocol)
     {
         return match error {
-            StoreError::Invalid { message, .. } => message,
+            StoreError::Invalid { message, .. } => message.said(words()),
             other => other.to_string(),
         };
     }

@@ -265,7 +265,7 @@ pub(crate) async fn open(
             Err(store::StoreError::Invalid { field, message })
                 if field == "entity" || field == "record_id" =>
             {
-                typed.fail("target", message);
+                typed.fail("target", message.said(words()));
             }
             Err(error) => typed.refused(error)?,
         }

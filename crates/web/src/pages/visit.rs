@@ -883,7 +883,7 @@ fn new_dose(protocol: &protocol::Protocol, typed: &Typed) -> Result<NewDose, (St
         )
         .map(NewDose::Regimen)
         .map_err(|error| match error {
-            store::StoreError::Invalid { field, message } => (field, message),
+            store::StoreError::Invalid { field, message } => (field, message.said(words())),
             other => ("amount".to_owned(), other.to_string()),
         });
     }

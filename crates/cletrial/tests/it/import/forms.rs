@@ -375,7 +375,7 @@ fn doses_off_the_protocol_are_refused_with_the_stores_message(backend: Backend) 
                     } else {
                         "ex_dose"
                     };
-                    expected.push((line, column.to_owned(), message));
+                    expected.push((line, column.to_owned(), message.to_string()));
                 }
                 other => panic!("the store should refuse {change:?}: {other:?}"),
             }
