@@ -16,8 +16,8 @@ use protocol::{Decision, Protocol};
 use store::{
     ActionTaken, AdverseEvent, Batch, Causality, ClasiAssessment, Decimal, Disposition,
     DispositionStatus, DoseChange, DosePeriod, Enrolment, Entry, EventType, LabResult,
-    NerveConductionStudy, NewDose, Outcome, ProtocolDecision, ProtocolEvent, Refusal, Store, StoreError,
-    SubjectData, VisitData,
+    NerveConductionStudy, NewDose, Outcome, ProtocolDecision, ProtocolEvent, Refusal, Store,
+    StoreError, SubjectData, VisitData,
 };
 
 /// One patient's course, ready to enter.
@@ -170,14 +170,12 @@ fn dose_changes(
     subject_id: i64,
     visits: &[VisitEntry],
 ) -> Result<Vec<DoseChange>, StoreError> {
-    let drug = protocol
-        .file()
-        .study
-        .drug
-        .ok_or_else(|| StoreError::invalid(
-                "drug",
-                Refusal::untranslated("the protocol names no study drug"),
-            ))?;
+    let drug = protocol.file().study.drug.ok_or_else(|| {
+        StoreError::invalid(
+            "drug",
+            Refusal::untranslated("the protocol names no study drug"),
+        )
+    })?;
     let mut changes: Vec<DoseChange> = Vec::new();
     let mut named: Option<&str> = None;
     for visit in visits {

@@ -1,5 +1,6 @@
 //! Checking constructors for the small text values every entity uses.
 
+use crate::Refusal;
 use crate::error::StoreError;
 
 /// An identifier such as a site code, study code, pseudonymous subject id or login: 1 to `max`
@@ -14,9 +15,9 @@ pub(crate) fn code(field: &str, text: &str, max: usize) -> Result<String, StoreE
     if text.is_empty() || text.len() > max || !starts_well || !text.chars().all(allowed) {
         return Err(StoreError::invalid(
             field,
-            format!(
-                "'{text}' is not allowed: 1 to {max} characters from A-Z a-z 0-9 . _ -, starting with a letter or digit"
-            ),
+            Refusal::of("refusal-code-characters")
+                .with("text", text)
+                .with("max", max),
         ));
     }
     Ok(text.to_owned())
@@ -34,9 +35,7 @@ pub(crate) fn site_code(text: &str) -> Result<String, StoreError> {
     if code.contains('-') {
         return Err(StoreError::invalid(
             "site code",
-            format!(
-                "'{code}' is not allowed: no '-' in a site code, which joins it to the subject number (S01-007)"
-            ),
+            Refusal::of("refusal-site-code-dash").with("code", &code),
         ));
     }
     Ok(code)
@@ -52,10 +51,10 @@ pub(crate) fn subject_code(site: &str, text: &str) -> Result<String, StoreError>
     if code.len() <= prefix.len() || !code.starts_with(&prefix) {
         return Err(StoreError::invalid(
             "code",
-            format!(
-                "'{code}' is not allowed here: a subject code at site {site} starts with '{prefix}', then the subject's number there (e.g. {prefix}007)",
-                site = site.trim()
-            ),
+            Refusal::of("refusal-subject-code-prefix")
+                .with("code", &code)
+                .with("site", site.trim())
+                .with("prefix", &prefix),
         ));
     }
     Ok(code)
@@ -67,12 +66,12 @@ pub(crate) fn label(field: &str, text: &str, max: usize) -> Result<String, Store
     printable(field, text)?;
     let text = text.trim();
     if text.is_empty() {
-        return Err(StoreError::invalid(field, "is required"));
+        return Err(StoreError::invalid(field, Refusal::of("refusal-required")));
     }
     if text.chars().count() > max {
         return Err(StoreError::invalid(
             field,
-            format!("is longer than {max} characters"),
+            Refusal::of("refusal-too-long").with("max", max),
         ));
     }
     Ok(text.to_owned())
@@ -90,11 +89,9 @@ pub(crate) fn printable(field: &str, text: &str) -> Result<(), StoreError> {
     match kept.chars().enumerate().find(|(_, c)| c.is_control()) {
         Some((index, c)) => Err(StoreError::invalid(
             field,
-            format!(
-                "contains a control character (U+{:04X} at position {}); remove it",
-                u32::from(c),
-                before + index + 1
-            ),
+            Refusal::of("refusal-control-character")
+                .with("code", format!("U+{:04X}", u32::from(c)))
+                .with("position", before + index + 1),
         )),
         None => Ok(()),
     }
@@ -109,7 +106,9 @@ pub(crate) fn not_future(
     if date > today {
         return Err(StoreError::invalid(
             field,
-            format!("{date} is in the future (today is {today} UTC)"),
+            Refusal::of("refusal-future")
+                .with("date", date)
+                .with("today", today),
         ));
     }
     Ok(())
@@ -151,7 +150,9 @@ macro_rules! coded_enum {
                     let allowed: Vec<&str> = Self::ALL.iter().map(|value| value.code()).collect();
                     $crate::StoreError::invalid(
                         $field,
-                        format!("'{text}' is not allowed; allowed: {}", allowed.join(", ")),
+                        $crate::Refusal::of("refusal-not-allowed")
+                            .with("text", text)
+                            .with("allowed", allowed.join(", ")),
                     )
                 })
             }
@@ -164,5 +165,5 @@ pub(crate) use coded_enum;
 pub(crate) fn medication(
     field: &'static str,
 ) -> impl Fn(instruments::medication::MedicationError) -> StoreError {
-    move |error| StoreError::invalid(field, error.to_string())
+    move |error| StoreError::invalid(field, Refusal::untranslated(error))
 }

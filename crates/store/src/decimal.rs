@@ -1,6 +1,7 @@
 //! Decimal measurements exactly as reported (a lab value, a nerve's amplitude), and how a
 //! record's row holds one or its missing code.
 
+use crate::Refusal;
 use crate::error::StoreError;
 use crate::value::{Entry, Value};
 use crate::writer::Row;
@@ -20,7 +21,7 @@ impl Decimal {
         if text.len() > 30 || !all_digits(whole) || !all_digits(fraction) {
             return Err(StoreError::invalid(
                 field,
-                format!("'{text}' is not a decimal number (digits, optional sign and point)"),
+                Refusal::of("refusal-not-decimal").with("text", text),
             ));
         }
         Ok(Decimal(text.to_owned()))

@@ -9,6 +9,7 @@ use protocol::Protocol;
 
 use crate::check;
 use crate::db::Tx;
+use crate::Refusal;
 use crate::error::StoreError;
 use crate::schema::{Kind, SUBJECT};
 use crate::subjects::Subject;
@@ -79,11 +80,13 @@ pub(crate) fn not_before_consent(
         Some(consent) if date >= consent => Ok(()),
         Some(consent) => Err(StoreError::invalid(
             field,
-            format!("{date} is before consent ({consent})"),
+            Refusal::of("refusal-date-before-consent")
+                .with("date", date)
+                .with("consent", consent),
         )),
         None => Err(StoreError::invalid(
             field,
-            "the subject has no consent date",
+            Refusal::of("refusal-no-consent-date"),
         )),
     }
 }
@@ -100,7 +103,9 @@ pub(crate) fn end_after_start(
         if end < start {
             return Err(StoreError::invalid(
                 field,
-                format!("{end} is before the start ({start})"),
+                Refusal::of("refusal-end-before-start")
+                    .with("end", end)
+                    .with("start", start),
             ));
         }
     }
@@ -132,7 +137,10 @@ pub(crate) async fn data_record(
     let kind = crate::schema::kind(entity)
         .filter(|kind| crate::schema::is_data_record(kind))
         .ok_or_else(|| {
-            StoreError::invalid("entity", format!("'{entity}' is not a subject record"))
+            StoreError::invalid(
+                "entity",
+                Refusal::of("refusal-not-subject-record").with("entity", entity),
+            )
         })?;
     let row = writer::load(tx, kind, record_id)
         .await?
@@ -146,7 +154,9 @@ pub(crate) async fn data_record(
         Some(row) if owner == Some(subject_id) => Ok((kind, row)),
         _ => Err(StoreError::invalid(
             "record_id",
-            format!("no {entity} {record_id} for this subject"),
+            Refusal::of("refusal-no-such-record")
+                .record("record", entity)
+                .with("id", record_id),
         )),
     }
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::Actor;
 use crate::changed::after_change;
@@ -72,11 +73,18 @@ async fn no_overlap<T: SubjectRecord>(
         None => Ok(()),
         Some((other, other_start, other_end)) => Err(StoreError::invalid(
             "start_date",
-            format!(
-                "overlaps {} record {other} ({key} from {other_start} {}); one at a time: change the dose from a date, or correct that record",
-                T::kind().name,
-                other_end.map_or_else(|| "still running".to_owned(), |end| format!("to {end}")),
-            ),
+            Refusal::of("refusal-overlaps")
+                .record("record", T::kind().name)
+                .with("id", other)
+                .with("key", key)
+                .with("start", other_start)
+                .phrase(
+                    "end",
+                    other_end.map_or_else(
+                        || Refusal::of("refusal-still-running"),
+                        |end| Refusal::of("refusal-running-until").with("date", end),
+                    ),
+                ),
         )),
     }
 }
@@ -160,7 +168,7 @@ pub(crate) async fn update_record<T: SubjectRecord>(
     if current.data.subject_id() != data.subject_id() {
         return Err(StoreError::invalid(
             "subject_id",
-            "a record cannot move to another subject",
+            Refusal::of("refusal-record-moves"),
         ));
     }
     check_record(writer, actor, data, Some(id)).await?;
@@ -354,9 +362,18 @@ async fn recheck<T: SubjectRecord>(
 }
 
 fn no_longer_valid(kind: &Kind, id: i64, error: StoreError) -> StoreError {
+    let why = match error {
+        StoreError::Invalid { field, message } => Refusal::of("refusal-of-field")
+            .field("field", &field)
+            .phrase("refusal", message),
+        other => Refusal::untranslated(other),
+    };
     StoreError::invalid(
         "subject",
-        format!("the change would make {} {id} invalid ({error})", kind.name),
+        Refusal::of("refusal-would-invalidate")
+            .record("record", kind.name)
+            .with("id", id)
+            .phrase("why", why),
     )
 }
 

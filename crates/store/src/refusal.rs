@@ -22,7 +22,10 @@ enum Part {
     Text(String),
     /// A code said as the catalogue's message `<group>-<code>` (`field-actual_date`,
     /// `role-monitor`), or as itself where the catalogue has none.
-    Coded { group: String, code: String },
+    Coded {
+        group: String,
+        code: String,
+    },
     /// Phrases of their own (`refusal-*` too), said in the same language and joined by ", ".
     Phrases(Vec<Refusal>),
 }

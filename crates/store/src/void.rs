@@ -1,6 +1,7 @@
 //! Marking a record entered in error, by kind, from the pages, the API and import: one command
 //! over the subject commands and the generic record path.
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::Actor;
 use crate::error::StoreError;
@@ -79,7 +80,7 @@ impl Store {
                         if let Some(enrolled) = subject.data.enrolment_date {
                             return Err(StoreError::invalid(
                                 "kind",
-                                format!("the subject was enrolled on {enrolled} and stays in the record; record how participation ended instead"),
+                                Refusal::of("refusal-void-enrolled").with("date", enrolled),
                             ));
                         }
                         crate::subject_commands::remove_subject(w, a, id, based_on, r).await
@@ -127,10 +128,9 @@ impl Store {
                     }
                     other => Err(StoreError::invalid(
                         "kind",
-                        format!(
-                            "'{other}' is no kind of record; allowed: {}",
-                            VOIDABLE.join(", ")
-                        ),
+                        Refusal::of("refusal-not-voidable")
+                            .with("kind", other)
+                            .with("allowed", VOIDABLE.join(", ")),
                     )),
                 }
             })

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::Refusal;
 use crate::db::{Arg, Pool, Tx};
 use crate::error::{Conflict, StoreError};
 use crate::event::{self, Action, Event, GENESIS_HASH};
@@ -27,7 +28,7 @@ impl Reason {
         if text.chars().count() > Self::MAX_CHARS {
             return Err(StoreError::invalid(
                 "reason",
-                "is longer than 1000 characters",
+                Refusal::of("refusal-too-long").with("max", Self::MAX_CHARS),
             ));
         }
         Ok(Reason(text.to_owned()))
@@ -215,7 +216,10 @@ impl Writer {
         let (fields, known) = self.checked(kind, changes, true).await?;
         for field in kind.fields.iter().filter(|field| field.required) {
             if fields.get(field.name).is_none_or(Option::is_none) {
-                return Err(StoreError::invalid(field.name, "is required"));
+                return Err(StoreError::invalid(
+                    field.name,
+                    Refusal::of("refusal-required"),
+                ));
             }
         }
         let id = known.max_id.unwrap_or(0) + 1;
@@ -307,7 +311,7 @@ impl Writer {
         {
             return Err(StoreError::invalid(
                 field.name,
-                "is required and cannot be blanked",
+                Refusal::of("refusal-required-not-blank"),
             ));
         }
         let mut after = current.clone();
@@ -423,7 +427,9 @@ impl Writer {
         if row.removed {
             return Err(StoreError::invalid(
                 kind.name,
-                format!("{} {id} has been removed", kind.name),
+                Refusal::of("refusal-removed")
+                    .record("record", kind.name)
+                    .with("id", id),
             ));
         }
         if row.version != based_on {
@@ -466,20 +472,25 @@ impl Writer {
         let mut fields = BTreeMap::new();
         for (name, value) in changes {
             let field = kind.field(name).ok_or_else(|| {
-                StoreError::invalid(name, format!("is not a field of {}", kind.name))
+                StoreError::invalid(
+                    name,
+                    Refusal::of("refusal-not-a-field").record("record", kind.name),
+                )
             })?;
             if let Some(value) = &value {
                 match value.ty() {
                     Some(ty) if ty != field.ty => {
                         return Err(StoreError::invalid(
                             name,
-                            format!("expected {:?}, got {ty:?}", field.ty),
+                            Refusal::of("refusal-wrong-type")
+                                .phrase("expected", type_said(field.ty))
+                                .phrase("got", type_said(ty)),
                         ));
                     }
                     None if !field.missing => {
                         return Err(StoreError::invalid(
                             name,
-                            "needs a value here (not done, not applicable and unknown are not allowed)",
+                            Refusal::of("refusal-missing-not-allowed"),
                         ));
                     }
                     _ => {}
@@ -489,7 +500,9 @@ impl Writer {
                 {
                     return Err(StoreError::invalid(
                         name,
-                        format!("no {} with id {id}", target.name),
+                        Refusal::of("refusal-no-such-reference")
+                            .record("record", target.name)
+                            .with("id", id),
                     ));
                 }
             }
@@ -749,4 +762,14 @@ pub(crate) async fn find_by(
         )
         .await?;
     Ok(row.map(|values| row_from(kind, values)))
+}
+
+/// A type of value in words, for a refusal.
+fn type_said(ty: Ty) -> Refusal {
+    Refusal::of(match ty {
+        Ty::Text => "refusal-type-text",
+        Ty::Int => "refusal-type-int",
+        Ty::Bool => "refusal-type-bool",
+        Ty::Date => "refusal-type-date",
+    })
 }

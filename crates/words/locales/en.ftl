@@ -1239,3 +1239,39 @@ decision-cannot-decide = The record cannot be decided on: { $why }
 ## Refusals of the record (the store): why an input was refused, said next to its field
 # Words the catalogue does not hold (another part's error, said in English), as given.
 refusal-untranslated = { $text }
+
+# The checks every record shares: codes, free text, dates, numbers, coded values
+refusal-required = is required
+refusal-required-not-blank = is required and cannot be blanked
+refusal-too-long = is longer than { $max } characters
+refusal-code-characters = '{ $text }' is not allowed: 1 to { $max } characters from A-Z a-z 0-9 . _ -, starting with a letter or digit
+refusal-site-code-dash = '{ $code }' is not allowed: no '-' in a site code, which joins it to the subject number (S01-007)
+refusal-subject-code-prefix = '{ $code }' is not allowed here: a subject code at site { $site } starts with '{ $prefix }', then the subject's number there (e.g. { $prefix }007)
+refusal-control-character = contains a control character ({ $code } at position { $position }); remove it
+refusal-future = { $date } is in the future (today is { $today } UTC)
+refusal-not-decimal = '{ $text }' is not a decimal number (digits, optional sign and point)
+refusal-not-allowed = '{ $text }' is not allowed; allowed: { $allowed }
+refusal-missing-not-allowed = needs a value here (not done, not applicable and unknown are not allowed)
+refusal-wrong-type = expected { $expected }, got { $got }
+refusal-type-text = text
+refusal-type-int = a whole number
+refusal-type-bool = yes or no
+refusal-type-date = a date
+refusal-removed = { $record } { $id } has been removed
+refusal-not-a-field = is not a field of { $record }
+refusal-no-such-reference = no { $record } with id { $id }
+
+# A subject's records: dates against consent and each other, the subject they belong to
+refusal-date-before-consent = { $date } is before consent ({ $consent })
+refusal-no-consent-date = the subject has no consent date
+refusal-end-before-start = { $end } is before the start ({ $start })
+refusal-overlaps = overlaps { $record } record { $id } ({ $key } from { $start } { $end }); one at a time: change the dose from a date, or correct that record
+refusal-still-running = still running
+refusal-running-until = to { $date }
+refusal-record-moves = a record cannot move to another subject
+refusal-not-subject-record = '{ $entity }' is not a subject record
+refusal-no-such-record = no { $record } { $id } for this subject
+refusal-would-invalidate = the change would make { $record } { $id } invalid ({ $why })
+refusal-of-field = { $field }: { $refusal }
+refusal-void-enrolled = the subject was enrolled on { $date } and stays in the record; record how participation ended instead
+refusal-not-voidable = '{ $kind }' is no kind of record; allowed: { $allowed }

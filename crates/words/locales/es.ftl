@@ -1244,3 +1244,39 @@ decision-cannot-decide = No se puede decidir sobre el registro: { $why }
 ## Rechazos del registro (el almacén): por qué se rechazó un dato, junto a su campo
 # Palabras que el catálogo no tiene (el error de otra parte, en inglés), tal cual.
 refusal-untranslated = { $text }
+
+# Las comprobaciones comunes a todos los registros: códigos, texto libre, fechas, números, valores codificados
+refusal-required = es obligatorio
+refusal-required-not-blank = es obligatorio y no puede quedar en blanco
+refusal-too-long = tiene más de { $max } caracteres
+refusal-code-characters = '{ $text }' no es válido: de 1 a { $max } caracteres de A-Z a-z 0-9 . _ -, empezando por una letra o un dígito
+refusal-site-code-dash = '{ $code }' no es válido: un código de centro no lleva '-', que lo une al número del sujeto (S01-007)
+refusal-subject-code-prefix = '{ $code }' no es válido aquí: el código de un sujeto del centro { $site } empieza por '{ $prefix }', seguido de su número en el centro (p. ej., { $prefix }007)
+refusal-control-character = contiene un carácter de control ({ $code } en la posición { $position }); elimínelo
+refusal-future = { $date } es una fecha futura (hoy es { $today } UTC)
+refusal-not-decimal = '{ $text }' no es un número decimal (dígitos, con signo y punto opcionales)
+refusal-not-allowed = '{ $text }' no es válido; se admite: { $allowed }
+refusal-missing-not-allowed = necesita un valor aquí (no se admite «no realizado», «no aplicable» ni «desconocido»)
+refusal-wrong-type = se esperaba { $expected } y se recibió { $got }
+refusal-type-text = texto
+refusal-type-int = un número entero
+refusal-type-bool = sí o no
+refusal-type-date = una fecha
+refusal-removed = { $record } { $id } se ha eliminado
+refusal-not-a-field = no es un campo de { $record }
+refusal-no-such-reference = no existe { $record } con el id { $id }
+
+# Los registros de un sujeto: fechas frente al consentimiento y entre sí, el sujeto al que pertenecen
+refusal-date-before-consent = { $date } es anterior al consentimiento ({ $consent })
+refusal-no-consent-date = el sujeto no tiene fecha de consentimiento
+refusal-end-before-start = { $end } es anterior al inicio ({ $start })
+refusal-overlaps = se solapa con el registro de { $record } { $id } ({ $key } desde el { $start } { $end }); de uno en uno: cambie la dosis a partir de una fecha o corrija ese registro
+refusal-still-running = todavía en curso
+refusal-running-until = hasta el { $date }
+refusal-record-moves = un registro no puede pasar a otro sujeto
+refusal-not-subject-record = '{ $entity }' no es un registro de un sujeto
+refusal-no-such-record = este sujeto no tiene { $record } { $id }
+refusal-would-invalidate = el cambio invalidaría { $record } { $id } ({ $why })
+refusal-of-field = { $field }: { $refusal }
+refusal-void-enrolled = el sujeto se incluyó el { $date } y permanece en el registro; registre en su lugar cómo terminó su participación
+refusal-not-voidable = '{ $kind }' no es un tipo de registro; se admite: { $allowed }

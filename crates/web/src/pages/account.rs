@@ -212,9 +212,9 @@ pub(crate) async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             "new",
             &words().format(
-                    "account-new-refused",
-                    &[("reason", Arg::from(message.said(words())))],
-                ),
+                "account-new-refused",
+                &[("reason", Arg::from(message.said(words())))],
+            ),
         ),
         Err(other) => Err(other.into()),
     }
