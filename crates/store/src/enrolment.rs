@@ -16,6 +16,7 @@ use jiff::civil::Date;
 use protocol::eligibility::{Candidate, EligibilityResult, evaluate};
 use protocol::model::Design;
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{Actor, Role};
 use crate::batch::Batch;
@@ -55,12 +56,24 @@ impl SubjectData {
     }
 }
 
+/// The refusal of a candidate's answer that differs from the subject's `field`.
+fn differs(
+    field: &str,
+    ours: impl std::fmt::Display,
+    theirs: impl std::fmt::Display,
+) -> StoreError {
+    StoreError::invalid(
+        format!("candidate.{field}"),
+        Refusal::of("refusal-candidate-differs")
+            .with("theirs", theirs)
+            .field("field", field)
+            .with("ours", ours),
+    )
+}
+
 fn candidate_of(data: &SubjectData, candidate: Candidate) -> Result<Candidate, StoreError> {
     let agree = |field: &str, ours: Option<Date>, theirs: Option<Date>| match (ours, theirs) {
-        (Some(ours), Some(theirs)) if ours != theirs => Err(StoreError::invalid(
-            format!("candidate.{field}"),
-            format!("{theirs} differs from the subject's {field} {ours}"),
-        )),
+        (Some(ours), Some(theirs)) if ours != theirs => Err(differs(field, ours, theirs)),
         (ours, theirs) => Ok(ours.or(theirs)),
     };
     let (birth, age) = match data.birth {
@@ -69,10 +82,7 @@ fn candidate_of(data: &SubjectData, candidate: Candidate) -> Result<Candidate, S
     };
     let age_years = match (age, candidate.age_years) {
         (Some(ours), Some(theirs)) if ours != theirs => {
-            return Err(StoreError::invalid(
-                "candidate.age_years",
-                format!("{theirs} differs from the subject's age_years {ours}"),
-            ));
+            return Err(differs("age_years", ours, theirs));
         }
         (ours, theirs) => ours.or(theirs),
     };
@@ -87,7 +97,10 @@ fn candidate_of(data: &SubjectData, candidate: Candidate) -> Result<Candidate, S
         ..candidate
     };
     candidate.check().map_err(|error| {
-        StoreError::invalid(format!("candidate.{}", error.field), error.message)
+        StoreError::invalid(
+            format!("candidate.{}", error.field),
+            Refusal::untranslated(error.message),
+        )
     })?;
     Ok(candidate)
 }
@@ -105,19 +118,22 @@ pub(crate) async fn screen(
         (true, None) => {
             return Err(StoreError::invalid(
                 "candidate.index_date",
-                "a chart review judges the criteria at the drug start: give that date",
+                Refusal::of("refusal-index-date-needed"),
             ));
         }
         (false, Some(_)) => {
             return Err(StoreError::invalid(
                 "candidate.index_date",
-                "only a retrospective review has an index date; this study screens today",
+                Refusal::of("refusal-index-date-prospective"),
             ));
         }
         (_, index_date) => index_date,
     };
     let result = evaluate(protocol.eligibility(), &candidate).map_err(|error| {
-        StoreError::invalid(format!("candidate.{}", error.field), error.message)
+        StoreError::invalid(
+            format!("candidate.{}", error.field),
+            Refusal::untranslated(error.message),
+        )
     })?;
     let subject = subject_commands::add_subject(writer, actor, data).await?;
     let version = crate::study::protocol_version_in(writer.tx()).await?;
@@ -157,49 +173,42 @@ pub(crate) async fn screen(
     Ok((subject, result))
 }
 
-/// What the latest checklist of a subject says, in words, for a refusal.
-fn checklist_words(latest: Option<&EligibilityRecord>) -> String {
-    match latest {
-        None => "no eligibility checklist is recorded".to_owned(),
-        Some(record) => {
-            let verdict = match record.eligible {
-                Some(true) => "eligible",
-                Some(false) => "not eligible",
-                None => "incomplete (some criteria unknown)",
+/// What the latest checklist of a subject says, in words: for a refusal, and (in English) for
+/// the deviation an enrolment under a waiver records.
+fn checklist_words(latest: Option<&EligibilityRecord>) -> Refusal {
+    let Some(record) = latest else {
+        return Refusal::of("refusal-checklist-none");
+    };
+    let verdict = Refusal::of(match record.eligible {
+        Some(true) => "refusal-checklist-eligible",
+        Some(false) => "refusal-checklist-not-eligible",
+        None => "refusal-checklist-incomplete",
+    });
+    // The inclusions not met, the exclusions that apply, and the unknown, from the checklist as
+    // kept.
+    let result: serde_json::Value = serde_json::from_str(&record.result).unwrap_or_default();
+    let failing: Vec<Refusal> = result["criteria"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|criterion| {
+            let exclusion = criterion["kind"].as_str() == Some("exclusion");
+            let words = match (criterion["status"].as_str()?, exclusion) {
+                ("unknown", _) => "refusal-criterion-unknown",
+                ("not_met", false) => "refusal-criterion-not-met",
+                ("met", true) => "refusal-criterion-applies",
+                _ => return None,
             };
-            // The inclusions not met, the exclusions that apply, and the unknown, from the
-            // checklist as kept.
-            let result: serde_json::Value =
-                serde_json::from_str(&record.result).unwrap_or_default();
-            let failing: Vec<String> = result["criteria"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|criterion| {
-                    let exclusion = criterion["kind"].as_str() == Some("exclusion");
-                    let words = match (criterion["status"].as_str()?, exclusion) {
-                        ("unknown", _) => "unknown",
-                        ("not_met", false) => "not met",
-                        ("met", true) => "applies",
-                        _ => return None,
-                    };
-                    Some(format!(
-                        "{} {words}",
-                        criterion["id"].as_str().unwrap_or("?")
-                    ))
-                })
-                .collect();
-            if failing.is_empty() {
-                format!("the checklist of {} says {verdict}", record.evaluated_on)
-            } else {
-                format!(
-                    "the checklist of {} says {verdict} ({})",
-                    record.evaluated_on,
-                    failing.join(", ")
-                )
-            }
-        }
-    }
+            Some(Refusal::of(words).with("criterion", criterion["id"].as_str().unwrap_or("?")))
+        })
+        .collect();
+    let says = if failing.is_empty() {
+        Refusal::of("refusal-checklist-says")
+    } else {
+        Refusal::of("refusal-checklist-says-why").phrases("criteria", failing)
+    };
+    says.with("date", record.evaluated_on)
+        .phrase("verdict", verdict)
 }
 
 pub(crate) async fn enrol(
@@ -230,15 +239,13 @@ pub(crate) async fn enrol(
     if current.consent_waived {
         return Err(StoreError::invalid(
             "enrolment_date",
-            "a chart review enrols at screening, from the index date, when the checklist says eligible",
+            Refusal::of("refusal-enrol-chart-review"),
         ));
     }
     if let Some(enrolled) = current.data.enrolment_date {
         return Err(StoreError::invalid(
             "enrolment_date",
-            format!(
-                "the subject was enrolled on {enrolled}; correct the date on the subject instead"
-            ),
+            Refusal::of("refusal-enrolled-already").with("date", enrolled),
         ));
     }
     let checklists: Vec<EligibilityRecord> = records_in(writer.tx(), enrolment.subject_id)
@@ -259,16 +266,13 @@ pub(crate) async fn enrol(
         (true, Some(_)) => {
             return Err(StoreError::invalid(
                 "waiver",
-                "the latest checklist says eligible: there is nothing to waive",
+                Refusal::of("refusal-nothing-to-waive"),
             ));
         }
         (false, None) => {
             return Err(StoreError::invalid(
                 "enrolment_date",
-                format!(
-                    "{}: the subject cannot be enrolled unless an investigator waives it with a reason",
-                    checklist_words(latest)
-                ),
+                Refusal::of("refusal-needs-waiver").phrase("checklist", checklist_words(latest)),
             ));
         }
         _ => {}
@@ -358,11 +362,11 @@ fn consent_reason(
             (None, _) => Ok(None),
             (Some(_), Some(date)) => Err(StoreError::invalid(
                 "reason",
-                format!("the consent date stays {date}: there is no change to give a reason for"),
+                Refusal::of("refusal-consent-unchanged").with("date", date),
             )),
             (Some(_), None) => Err(StoreError::invalid(
                 "reason",
-                "no consent date was recorded: there is no change to give a reason for",
+                Refusal::of("refusal-consent-none-to-change"),
             )),
         };
     }

@@ -2,6 +2,7 @@
 //! through `records`); each checks its data against the subject's other records and the
 //! actor's grant, and ends in `changed::after_change`. The types and reads are `subjects`'.
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::Actor;
 use crate::changed::after_change;
@@ -22,10 +23,7 @@ pub(crate) enum Enrolling {
 }
 
 fn not_by_enrolment() -> StoreError {
-    StoreError::invalid(
-        "enrolment_date",
-        "a subject is enrolled by enrolment, after screening (the eligibility checklist or an investigator's waiver)",
-    )
+    StoreError::invalid("enrolment_date", Refusal::of("refusal-enrol-by-enrolment"))
 }
 
 pub(crate) async fn add_subject(
@@ -48,7 +46,7 @@ pub(crate) async fn add_subject(
     {
         return Err(StoreError::invalid(
             "code",
-            format!("'{}' is already used", data.code.trim()),
+            Refusal::of("refusal-already-used").with("code", data.code.trim()),
         ));
     }
     let mut changes = data.changes(site_id);
@@ -97,7 +95,7 @@ pub(crate) async fn update_subject(
     {
         return Err(StoreError::invalid(
             "code",
-            format!("'{}' is already used", data.code.trim()),
+            Refusal::of("refusal-already-used").with("code", data.code.trim()),
         ));
     }
     // Every record of the subject must stay valid against the changed subject (a later
@@ -197,18 +195,16 @@ pub(crate) async fn remove_visit(
     let mut held = Vec::new();
     for kind in crate::schema::VISIT_RECORDS {
         let live = crate::records::live_at_visit(writer.tx(), kind, id).await?;
-        held.extend(
-            live.into_iter()
-                .map(|record| format!("{} {record}", kind.name)),
-        );
+        held.extend(live.into_iter().map(|record| {
+            Refusal::of("refusal-record-id")
+                .record("record", kind.name)
+                .with("id", record)
+        }));
     }
     if !held.is_empty() {
         return Err(StoreError::invalid(
             "visit",
-            format!(
-                "holds {}: mark them entered in error first",
-                held.join(", ")
-            ),
+            Refusal::of("refusal-visit-holds").phrases("records", held),
         ));
     }
     writer.remove(&VISIT, id, based_on, reason).await?;

@@ -3,6 +3,7 @@
 use instruments::subtype::Subtype;
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{Actor, Role};
 use crate::check;
@@ -35,7 +36,12 @@ impl Sex {
             .into_iter()
             .find(|sex| sex.code() == text)
             .ok_or_else(|| {
-                StoreError::invalid("sex", format!("'{text}' is not allowed; allowed: F, M, U"))
+                StoreError::invalid(
+                    "sex",
+                    Refusal::of("refusal-not-allowed")
+                        .with("text", text)
+                        .with("allowed", "F, M, U"),
+                )
             })
     }
 }
@@ -113,14 +119,16 @@ impl SubjectData {
                 if birth > self.screening_date {
                     return Err(StoreError::invalid(
                         "birth_date",
-                        "is after the screening date",
+                        Refusal::of("refusal-birth-after-screening"),
                     ));
                 }
             }
             BirthOrAge::AgeYears(age) if !(0..=MAX_AGE_YEARS).contains(&age) => {
                 return Err(StoreError::invalid(
                     "age_years",
-                    format!("{age} is outside 0 to {MAX_AGE_YEARS}"),
+                    Refusal::of("refusal-age-range")
+                        .with("age", age)
+                        .with("max", MAX_AGE_YEARS),
                 ));
             }
             BirthOrAge::AgeYears(_) => {}
@@ -129,7 +137,7 @@ impl SubjectData {
             if self.consent_date.is_some() {
                 return Err(StoreError::invalid(
                     "consent_date",
-                    "consent is waived in this retrospective review: leave it blank",
+                    Refusal::of("refusal-consent-waived"),
                 ));
             }
             if let Some(index) = self.enrolment_date {
@@ -139,7 +147,7 @@ impl SubjectData {
                 {
                     return Err(StoreError::invalid(
                         "enrolment_date",
-                        "the index date is before the birth date",
+                        Refusal::of("refusal-index-before-birth"),
                     ));
                 }
             }
@@ -150,7 +158,7 @@ impl SubjectData {
             if self.screening_date < consent {
                 return Err(StoreError::invalid(
                     "screening_date",
-                    format!("is before consent ({consent})"),
+                    Refusal::of("refusal-before-consent").with("consent", consent),
                 ));
             }
         }
@@ -159,13 +167,13 @@ impl SubjectData {
             if self.consent_date.is_none() {
                 return Err(StoreError::invalid(
                     "enrolment_date",
-                    "needs a consent date first",
+                    Refusal::of("refusal-consent-first"),
                 ));
             }
             if enrolment < self.screening_date {
                 return Err(StoreError::invalid(
                     "enrolment_date",
-                    "is before the screening date",
+                    Refusal::of("refusal-before-screening"),
                 ));
             }
         }
@@ -276,13 +284,13 @@ impl VisitData {
                 None => {
                     return Err(StoreError::invalid(
                         "actual_date",
-                        "the subject has no consent date",
+                        Refusal::of("refusal-no-consent-date"),
                     ));
                 }
                 Some(consent) if actual < consent => {
                     return Err(StoreError::invalid(
                         "actual_date",
-                        format!("is before consent ({consent})"),
+                        Refusal::of("refusal-before-consent").with("consent", consent),
                     ));
                 }
                 Some(_) => {}
@@ -357,7 +365,7 @@ impl SubjectForEntry {
         } else {
             Err(StoreError::invalid(
                 "visit_id",
-                format!("no visit {visit_id} for this subject"),
+                Refusal::of("refusal-no-such-visit").with("visit", visit_id),
             ))
         }
     }

@@ -1275,3 +1275,37 @@ refusal-would-invalidate = the change would make { $record } { $id } invalid ({ 
 refusal-of-field = { $field }: { $refusal }
 refusal-void-enrolled = the subject was enrolled on { $date } and stays in the record; record how participation ended instead
 refusal-not-voidable = '{ $kind }' is no kind of record; allowed: { $allowed }
+
+# Subjects and their visits
+refusal-birth-after-screening = is after the screening date
+refusal-age-range = { $age } is outside 0 to { $max }
+refusal-consent-waived = consent is waived in this retrospective review: leave it blank
+refusal-index-before-birth = the index date is before the birth date
+refusal-before-consent = is before consent ({ $consent })
+refusal-consent-first = needs a consent date first
+refusal-before-screening = is before the screening date
+refusal-no-such-visit = no visit { $visit } for this subject
+refusal-already-used = '{ $code }' is already used
+refusal-visit-holds = holds { $records }: mark them entered in error first
+refusal-record-id = { $record } { $id }
+
+# Screening and enrolment, and what the latest eligibility checklist says
+refusal-candidate-differs = { $theirs } differs from the subject's { $field } { $ours }
+refusal-index-date-needed = a chart review judges the criteria at the drug start: give that date
+refusal-index-date-prospective = only a retrospective review has an index date; this study screens today
+refusal-enrol-by-enrolment = a subject is enrolled by enrolment, after screening (the eligibility checklist or an investigator's waiver)
+refusal-enrol-chart-review = a chart review enrols at screening, from the index date, when the checklist says eligible
+refusal-enrolled-already = the subject was enrolled on { $date }; correct the date on the subject instead
+refusal-nothing-to-waive = the latest checklist says eligible: there is nothing to waive
+refusal-needs-waiver = { $checklist }: the subject cannot be enrolled unless an investigator waives it with a reason
+refusal-checklist-none = no eligibility checklist is recorded
+refusal-checklist-says = the checklist of { $date } says { $verdict }
+refusal-checklist-says-why = the checklist of { $date } says { $verdict } ({ $criteria })
+refusal-checklist-eligible = eligible
+refusal-checklist-not-eligible = not eligible
+refusal-checklist-incomplete = incomplete (some criteria unknown)
+refusal-criterion-unknown = { $criterion } unknown
+refusal-criterion-not-met = { $criterion } not met
+refusal-criterion-applies = { $criterion } applies
+refusal-consent-unchanged = the consent date stays { $date }: there is no change to give a reason for
+refusal-consent-none-to-change = no consent date was recorded: there is no change to give a reason for

@@ -1280,3 +1280,37 @@ refusal-would-invalidate = el cambio invalidaría { $record } { $id } ({ $why })
 refusal-of-field = { $field }: { $refusal }
 refusal-void-enrolled = el sujeto se incluyó el { $date } y permanece en el registro; registre en su lugar cómo terminó su participación
 refusal-not-voidable = '{ $kind }' no es un tipo de registro; se admite: { $allowed }
+
+# Los sujetos y sus visitas
+refusal-birth-after-screening = es posterior a la fecha de selección
+refusal-age-range = { $age } está fuera del intervalo de 0 a { $max }
+refusal-consent-waived = en esta revisión retrospectiva se exime del consentimiento: déjelo en blanco
+refusal-index-before-birth = la fecha índice es anterior a la fecha de nacimiento
+refusal-before-consent = es anterior al consentimiento ({ $consent })
+refusal-consent-first = necesita antes una fecha de consentimiento
+refusal-before-screening = es anterior a la fecha de selección
+refusal-no-such-visit = este sujeto no tiene la visita { $visit }
+refusal-already-used = '{ $code }' ya está en uso
+refusal-visit-holds = contiene { $records }: márquelos antes como introducidos por error
+refusal-record-id = { $record } { $id }
+
+# La selección y la inclusión, y lo que dice la última lista de comprobación de elegibilidad
+refusal-candidate-differs = { $theirs } no coincide con el dato del sujeto ({ $field }: { $ours })
+refusal-index-date-needed = una revisión de historias clínicas valora los criterios al inicio del fármaco: indique esa fecha
+refusal-index-date-prospective = solo una revisión retrospectiva tiene fecha índice; este estudio hace la selección hoy
+refusal-enrol-by-enrolment = un sujeto se incluye con la inclusión, tras la selección (la lista de comprobación de elegibilidad o la exención de un investigador)
+refusal-enrol-chart-review = una revisión de historias clínicas incluye al sujeto en la selección, desde la fecha índice, si la lista de comprobación dice que es elegible
+refusal-enrolled-already = el sujeto se incluyó el { $date }; corrija en su lugar la fecha en el sujeto
+refusal-nothing-to-waive = la última lista de comprobación dice que es elegible: no hay nada que eximir
+refusal-needs-waiver = { $checklist }: el sujeto no puede incluirse salvo que un investigador lo exima con un motivo
+refusal-checklist-none = no hay ninguna lista de comprobación de elegibilidad registrada
+refusal-checklist-says = la lista de comprobación del { $date } dice { $verdict }
+refusal-checklist-says-why = la lista de comprobación del { $date } dice { $verdict } ({ $criteria })
+refusal-checklist-eligible = elegible
+refusal-checklist-not-eligible = no elegible
+refusal-checklist-incomplete = incompleta (hay criterios desconocidos)
+refusal-criterion-unknown = { $criterion } desconocido
+refusal-criterion-not-met = { $criterion } no cumplido
+refusal-criterion-applies = { $criterion } se cumple
+refusal-consent-unchanged = la fecha de consentimiento sigue siendo { $date }: no hay ningún cambio que justificar
+refusal-consent-none-to-change = no se registró fecha de consentimiento: no hay ningún cambio que justificar

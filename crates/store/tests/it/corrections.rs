@@ -98,7 +98,7 @@ async fn a_visit_goes_after_its_records(backend: Backend) {
         Err(StoreError::Invalid { field, message }) => {
             assert_eq!(field, "visit");
             let message = message.to_string();
-            assert!(message.contains(&format!("clasi {}", form.id)), "{message}");
+            assert!(message.contains(&format!("CLASI {}", form.id)), "{message}");
         }
         other => panic!("a visit with a CLASI was removed: {other:?}"),
     }
