@@ -3,6 +3,7 @@
 use instruments::ctcae::{CtcaeGrade, CtcaeTerm};
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
 use crate::record::{Sealed, SubjectRecord, end_after_start, not_before_consent};
@@ -73,7 +74,8 @@ impl AdverseEvent {
     /// spacing), or a refusal naming the `term` field and the nearest terms. Every channel that
     /// takes a typed term reads it here.
     pub fn term_named(text: &str) -> Result<CtcaeTerm, StoreError> {
-        CtcaeTerm::lookup(text).map_err(|unknown| StoreError::invalid("term", unknown.to_string()))
+        CtcaeTerm::lookup(text)
+            .map_err(|unknown| StoreError::invalid("term", Refusal::untranslated(unknown)))
     }
 
     /// The event as SDTM names it: the verbatim words when given, else the term.
@@ -101,13 +103,13 @@ impl SubjectRecord for AdverseEvent {
         } else if self.term.is_other_specify() {
             return Err(StoreError::invalid(
                 "verbatim",
-                format!("{} needs the event described in words", self.term),
+                Refusal::of("refusal-term-needs-words").with("term", self.term),
             ));
         }
         if self.grade == CtcaeGrade::G0 {
             return Err(StoreError::invalid(
                 "grade",
-                "0 is no adverse event; allowed: 1 to 5",
+                Refusal::of("refusal-grade-zero"),
             ));
         }
         if !self.term.offers(self.grade) {
@@ -118,18 +120,16 @@ impl SubjectRecord for AdverseEvent {
                 .collect();
             return Err(StoreError::invalid(
                 "grade",
-                format!(
-                    "{} has no {} in CTCAE v5.0; allowed: {}",
-                    self.term,
-                    self.grade,
-                    offered.join(", ")
-                ),
+                Refusal::of("refusal-grade-not-offered")
+                    .with("term", self.term)
+                    .with("grade", self.grade.number())
+                    .with("allowed", offered.join(", ")),
             ));
         }
         if (self.grade == CtcaeGrade::G5) != (self.outcome == Outcome::Fatal) {
             return Err(StoreError::invalid(
                 "outcome",
-                "grade 5 and a fatal outcome go together",
+                Refusal::of("refusal-grade-fatal"),
             ));
         }
         check::not_future("start_date", self.start_date, today)?;

@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
 use crate::record::{Sealed, SubjectRecord, not_before_consent};
@@ -151,20 +152,21 @@ impl SubjectRecord for Disposition {
     /// it, so its end falls on or after the chart's start (the enrolment date) instead.
     fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
         check::not_future("disposition_date", self.disposition_date, today)?;
-        let (earliest, what) = match subject.data.enrolment_date {
-            Some(start) if subject.consent_waived => (start, "the chart's start"),
-            _ => (subject.data.screening_date, "screening"),
+        let (earliest, before) = match subject.data.enrolment_date {
+            Some(start) if subject.consent_waived => (start, "refusal-before-chart-start"),
+            _ => (subject.data.screening_date, "refusal-before-screening-on"),
         };
         if self.disposition_date < earliest {
             return Err(StoreError::invalid(
                 "disposition_date",
-                format!("is before {what} ({earliest})"),
+                Refusal::of(before).with("date", earliest),
             ));
         }
         match (&self.details, self.status) {
-            (None, DispositionStatus::Other) => {
-                Err(StoreError::invalid("details", "are required for 'other'"))
-            }
+            (None, DispositionStatus::Other) => Err(StoreError::invalid(
+                "details",
+                Refusal::of("refusal-details-for-other"),
+            )),
             (Some(details), _) => check::label("details", details, 1000).map(drop),
             (None, _) => Ok(()),
         }

@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::check;
 use crate::error::StoreError;
 use crate::record::{Sealed, SubjectRecord, not_before_consent};
@@ -35,7 +36,7 @@ fn json_text(json: &serde_json::Value, field: &str) -> Result<String, StoreError
     json.get(field)
         .and_then(serde_json::Value::as_str)
         .map(str::to_owned)
-        .ok_or_else(|| StoreError::invalid(field, "missing from the protocol's decision"))
+        .ok_or_else(|| StoreError::invalid(field, Refusal::of("refusal-decision-missing")))
 }
 
 impl ProtocolDecision {
@@ -75,25 +76,28 @@ impl SubjectRecord for ProtocolDecision {
         check::not_future("decided_on", self.decided_on, today)?;
         not_before_consent("decided_on", self.decided_on, subject)?;
         if self.protocol_version < 1 {
-            return Err(StoreError::invalid("protocol_version", "starts at 1"));
+            return Err(StoreError::invalid(
+                "protocol_version",
+                Refusal::of("refusal-starts-at-one"),
+            ));
         }
         if serde_json::from_str::<serde_json::Value>(&self.explanation).is_err() {
             return Err(StoreError::invalid(
                 "explanation",
-                "is not the protocol's JSON",
+                Refusal::of("refusal-not-protocol-json"),
             ));
         }
         match (self.followed, &self.not_followed_reason) {
             (Some(false), None) => Err(StoreError::invalid(
                 "not_followed_reason",
-                "is required when a decision is not followed",
+                Refusal::of("refusal-reason-not-followed"),
             )),
             (Some(false), Some(reason)) => {
                 check::label("not_followed_reason", reason, 1000).map(drop)
             }
             (_, Some(_)) => Err(StoreError::invalid(
                 "not_followed_reason",
-                "is only for a decision that was not followed",
+                Refusal::of("refusal-reason-only-not-followed"),
             )),
             (_, None) => Ok(()),
         }
@@ -178,7 +182,10 @@ impl SubjectRecord for EligibilityRecord {
         check::not_future("evaluated_on", self.evaluated_on, today)?;
         not_before_consent("evaluated_on", self.evaluated_on, subject)?;
         if serde_json::from_str::<serde_json::Value>(&self.result).is_err() {
-            return Err(StoreError::invalid("result", "is not the protocol's JSON"));
+            return Err(StoreError::invalid(
+                "result",
+                Refusal::of("refusal-not-protocol-json"),
+            ));
         }
         Ok(())
     }

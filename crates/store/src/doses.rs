@@ -8,6 +8,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use protocol::Protocol;
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::Actor;
 use crate::check;
@@ -76,13 +77,13 @@ impl SubjectRecord for DosePeriod {
             None => {
                 return Err(StoreError::invalid(
                     "start_date",
-                    "the subject is not enrolled",
+                    Refusal::of("refusal-not-enrolled"),
                 ));
             }
             Some(enrolled) if self.start_date < enrolled => {
                 return Err(StoreError::invalid(
                     "start_date",
-                    format!("is before enrolment ({enrolled})"),
+                    Refusal::of("refusal-before-enrolment").with("date", enrolled),
                 ));
             }
             Some(_) => {}
@@ -104,9 +105,14 @@ impl SubjectRecord for DosePeriod {
             Ok(level) => Some(level.id.clone()),
             Err(protocol::NoLevel::NotALevel { .. }) if !has_levels => None,
             Err(refusal @ protocol::NoLevel::NotTheStudyDrug { .. }) => {
-                return Err(StoreError::invalid("drug", refusal.to_string()));
+                return Err(StoreError::invalid("drug", Refusal::untranslated(refusal)));
             }
-            Err(refusal) => return Err(StoreError::invalid("amount", refusal.to_string())),
+            Err(refusal) => {
+                return Err(StoreError::invalid(
+                    "amount",
+                    Refusal::untranslated(refusal),
+                ));
+            }
         };
         Ok(())
     }
@@ -225,10 +231,9 @@ pub(crate) async fn change_dose(
         Some(running) if running.data.start_date >= change.from => {
             return Err(StoreError::invalid(
                 "start_date",
-                format!(
-                    "{} from {} is running since {}; a change must come after its start (correct or void that period instead)",
-                    running.data.regimen, running.data.start_date, running.data.start_date
-                ),
+                Refusal::of("refusal-change-before-start")
+                    .with("regimen", running.data.regimen)
+                    .with("start", running.data.start_date),
             ));
         }
         Some(running) => {
@@ -255,13 +260,13 @@ pub(crate) async fn change_dose(
         NewDose::Stop(drug) if ended.is_none() => {
             return Err(StoreError::invalid(
                 "start_date",
-                format!("no period of {drug} is running to stop"),
+                Refusal::of("refusal-nothing-to-stop").with("drug", drug),
             ));
         }
         NewDose::Stop(_) if change.until.is_some() => {
             return Err(StoreError::invalid(
                 "end_date",
-                "a stop has no end; the next dose change starts the drug again",
+                Refusal::of("refusal-stop-has-no-end"),
             ));
         }
         NewDose::Stop(_) => None,

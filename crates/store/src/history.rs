@@ -3,6 +3,7 @@
 use instruments::medication::{Amount, DoseUnit, Drug, Frequency, MedicationError, Route};
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
 use crate::record::{Sealed, SubjectRecord, end_after_start};
@@ -102,7 +103,7 @@ impl ConcomitantMedication {
         Drug::find(text).map_err(|error| {
             StoreError::invalid(
                 "drug",
-                format!("{error}; a medication not listed is \"other\", named in words"),
+                Refusal::of("refusal-drug-unknown").with("problem", error),
             )
         })
     }
@@ -249,19 +250,19 @@ impl SubjectRecord for ConcomitantMedication {
         if self.drug.is_other() && self.verbatim.is_none() {
             return Err(StoreError::invalid(
                 "verbatim",
-                "another medication needs its name in words",
+                Refusal::of("refusal-other-drug-needs-name"),
             ));
         }
         if self.frequency.is_some() && self.amount.is_none() {
             return Err(StoreError::invalid(
                 "amount",
-                "a frequency needs the amount per dose",
+                Refusal::of("refusal-frequency-needs-amount"),
             ));
         }
         if self.ongoing && self.end_date.is_some() {
             return Err(StoreError::invalid(
                 "end_date",
-                "an ongoing medication has no end date",
+                Refusal::of("refusal-ongoing-no-end"),
             ));
         }
         match self.start_date {

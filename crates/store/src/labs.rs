@@ -8,6 +8,7 @@ use instruments::ctcae::{CtcaeGrade, LabTest, LabUnit, grade_lab};
 use jiff::civil::Date;
 use protocol::Protocol;
 
+use crate::Refusal;
 use crate::check;
 use crate::decimal::{Decimal, entry, entry_from};
 use crate::error::StoreError;
@@ -46,14 +47,14 @@ impl LabResult {
     /// being typed codes it the same way.)
     pub fn code_against(&mut self, protocol: &Protocol) -> Result<(), StoreError> {
         if self.test.trim().is_empty() {
-            return Err(StoreError::invalid("test", "is required"));
+            return Err(StoreError::invalid("test", Refusal::of("refusal-required")));
         }
         let lab = protocol
             .lab(&self.test)
-            .map_err(|unknown| StoreError::invalid("test", unknown.to_string()))?;
+            .map_err(|unknown| StoreError::invalid("test", Refusal::untranslated(unknown)))?;
         let unit = lab
             .unit(&self.unit)
-            .map_err(|error| StoreError::invalid("unit", error.to_string()))?;
+            .map_err(|error| StoreError::invalid("unit", Refusal::untranslated(error)))?;
         self.unit = unit.to_owned();
         self.test.clone_from(&lab.id);
         Ok(())
@@ -66,14 +67,14 @@ impl LabResult {
             return Ok(None);
         };
         let unit = LabUnit::from_str(&self.unit)
-            .map_err(|error| StoreError::invalid("unit", error.to_string()))?;
+            .map_err(|error| StoreError::invalid("unit", Refusal::untranslated(error)))?;
         grade_lab(
             test,
             value.as_f64(),
             unit,
             self.lln.as_ref().map(Decimal::as_f64),
         )
-        .map_err(|error| StoreError::invalid(error.field().name(), error.to_string()))
+        .map_err(|error| StoreError::invalid(error.field().name(), Refusal::untranslated(&error)))
     }
 }
 
@@ -102,7 +103,9 @@ impl SubjectRecord for LabResult {
         {
             return Err(StoreError::invalid(
                 "lln",
-                format!("{} is above the ULN {}", lln.as_str(), uln.as_str()),
+                Refusal::of("refusal-lln-above-uln")
+                    .with("lln", lln.as_str())
+                    .with("uln", uln.as_str()),
             ));
         }
         self.ctcae_grade().map(drop)

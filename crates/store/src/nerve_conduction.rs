@@ -4,6 +4,7 @@
 
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::check::{self, coded_enum};
 use crate::decimal::{Decimal, entry, entry_from};
 use crate::error::StoreError;
@@ -86,7 +87,7 @@ impl SubjectRecord for NerveConductionStudy {
         match (&self.note, self.finding) {
             (None, Finding::Other) => Err(StoreError::invalid(
                 "note",
-                "say what was found (required for another abnormality)",
+                Refusal::of("refusal-finding-needs-note"),
             )),
             (Some(note), _) => check::label("note", note, 1000).map(drop),
             (None, _) => Ok(()),
@@ -169,7 +170,7 @@ impl SubjectRecord for NerveConduction {
             {
                 return Err(StoreError::invalid(
                     field,
-                    format!("{} is negative", value.as_str()),
+                    Refusal::of("refusal-negative").with("value", value.as_str()),
                 ));
             }
         }

@@ -1309,3 +1309,31 @@ refusal-criterion-not-met = { $criterion } not met
 refusal-criterion-applies = { $criterion } applies
 refusal-consent-unchanged = the consent date stays { $date }: there is no change to give a reason for
 refusal-consent-none-to-change = no consent date was recorded: there is no change to give a reason for
+
+# Adverse events, doses and concomitant medications
+refusal-term-needs-words = { $term } needs the event described in words
+refusal-grade-zero = 0 is no adverse event; allowed: 1 to 5
+refusal-grade-not-offered = { $term } has no grade { $grade } in CTCAE v5.0; allowed: { $allowed }
+refusal-grade-fatal = grade 5 and a fatal outcome go together
+refusal-not-enrolled = the subject is not enrolled
+refusal-before-enrolment = is before enrolment ({ $date })
+refusal-change-before-start = { $regimen } from { $start } is running since { $start }; a change must come after its start (correct or void that period instead)
+refusal-nothing-to-stop = no period of { $drug } is running to stop
+refusal-stop-has-no-end = a stop has no end; the next dose change starts the drug again
+refusal-drug-unknown = { $problem }; a medication not listed is "other", named in words
+refusal-other-drug-needs-name = another medication needs its name in words
+refusal-frequency-needs-amount = a frequency needs the amount per dose
+refusal-ongoing-no-end = an ongoing medication has no end date
+
+# Laboratory results, nerve conduction, the course of participation, the protocol's decisions
+refusal-lln-above-uln = { $lln } is above the ULN { $uln }
+refusal-finding-needs-note = say what was found (required for another abnormality)
+refusal-negative = { $value } is negative
+refusal-before-chart-start = is before the chart's start ({ $date })
+refusal-before-screening-on = is before screening ({ $date })
+refusal-details-for-other = are required for 'other'
+refusal-decision-missing = missing from the protocol's decision
+refusal-starts-at-one = starts at 1
+refusal-not-protocol-json = is not the protocol's JSON
+refusal-reason-not-followed = is required when a decision is not followed
+refusal-reason-only-not-followed = is only for a decision that was not followed

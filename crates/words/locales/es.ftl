@@ -1314,3 +1314,31 @@ refusal-criterion-not-met = { $criterion } no cumplido
 refusal-criterion-applies = { $criterion } se cumple
 refusal-consent-unchanged = la fecha de consentimiento sigue siendo { $date }: no hay ningún cambio que justificar
 refusal-consent-none-to-change = no se registró fecha de consentimiento: no hay ningún cambio que justificar
+
+# Acontecimientos adversos, dosis y medicación concomitante
+refusal-term-needs-words = { $term } necesita que se describa el acontecimiento con palabras
+refusal-grade-zero = 0 no es un acontecimiento adverso; se admite de 1 a 5
+refusal-grade-not-offered = { $term } no tiene grado { $grade } en CTCAE v5.0; se admite: { $allowed }
+refusal-grade-fatal = el grado 5 y un desenlace mortal van juntos
+refusal-not-enrolled = el sujeto no está incluido
+refusal-before-enrolment = es anterior a la inclusión ({ $date })
+refusal-change-before-start = { $regimen } desde el { $start } está en curso desde el { $start }; un cambio debe ser posterior a su inicio (en su lugar, corrija ese periodo o márquelo como introducido por error)
+refusal-nothing-to-stop = no hay ningún periodo de { $drug } en curso que suspender
+refusal-stop-has-no-end = una suspensión no tiene fecha de fin; el siguiente cambio de dosis reanuda el fármaco
+refusal-drug-unknown = { $problem }; un medicamento que no figura en la lista es "other" (otro), con su nombre en palabras
+refusal-other-drug-needs-name = otro medicamento necesita su nombre en palabras
+refusal-frequency-needs-amount = una frecuencia necesita la cantidad por dosis
+refusal-ongoing-no-end = una medicación en curso no tiene fecha de fin
+
+# Resultados de laboratorio, conducción nerviosa, el curso de la participación, las decisiones del protocolo
+refusal-lln-above-uln = { $lln } es superior al LSN { $uln }
+refusal-finding-needs-note = indique qué se encontró (obligatorio para otra anomalía)
+refusal-negative = { $value } es negativo
+refusal-before-chart-start = es anterior al inicio de la historia clínica ({ $date })
+refusal-before-screening-on = es anterior a la selección ({ $date })
+refusal-details-for-other = son obligatorios para 'otro'
+refusal-decision-missing = falta en la decisión del protocolo
+refusal-starts-at-one = empieza en 1
+refusal-not-protocol-json = no es el JSON del protocolo
+refusal-reason-not-followed = es obligatorio cuando no se sigue una decisión
+refusal-reason-only-not-followed = solo corresponde a una decisión que no se siguió
