@@ -5,6 +5,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
+use crate::Refusal;
 use crate::error::StoreError;
 
 /// A password as typed. Never logged: `Debug` hides it.
@@ -25,7 +26,10 @@ impl Password {
     /// A password as typed at login: anything non-empty.
     pub fn typed(text: &str) -> Result<Password, StoreError> {
         if text.is_empty() {
-            return Err(StoreError::invalid("password", "is empty"));
+            return Err(StoreError::invalid(
+                "password",
+                Refusal::of("refusal-empty"),
+            ));
         }
         Ok(Password(text.to_owned()))
     }
@@ -36,7 +40,7 @@ impl Password {
         if text.chars().count() < Self::MIN_CHARS {
             return Err(StoreError::invalid(
                 "password",
-                format!("must have at least {} characters", Self::MIN_CHARS),
+                Refusal::of("refusal-min-characters").with("count", Self::MIN_CHARS),
             ));
         }
         let password = Password(text.to_owned());
@@ -59,17 +63,14 @@ impl Password {
         if estimate.score() >= zxcvbn::Score::Three {
             return Ok(());
         }
-        let warning = estimate
-            .feedback()
-            .and_then(|feedback| feedback.warning())
-            .map(|warning| format!(" ({warning})"))
-            .unwrap_or_default();
-        Err(StoreError::invalid(
-            "password",
-            format!(
-                "is too easy to guess{warning}; use a passphrase of several unrelated words, not your login or name"
-            ),
-        ))
+        // zxcvbn's warning is English: it stays so in every language.
+        let refusal = match estimate.feedback().and_then(|feedback| feedback.warning()) {
+            Some(warning) => {
+                Refusal::of("refusal-password-guessable-because").with("warning", warning)
+            }
+            None => Refusal::of("refusal-password-guessable"),
+        };
+        Err(StoreError::invalid("password", refusal))
     }
 }
 
@@ -215,10 +216,9 @@ impl Role {
             .ok_or_else(|| {
                 StoreError::invalid(
                     "role",
-                    format!(
-                        "unknown role '{text}'; allowed: {}",
-                        Role::ALL.map(Role::as_str).join(", ")
-                    ),
+                    Refusal::of("refusal-unknown-role")
+                        .with("text", text)
+                        .with("allowed", Role::ALL.map(Role::as_str).join(", ")),
                 )
             })
     }

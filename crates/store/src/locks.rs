@@ -4,6 +4,7 @@
 //! a reason. Locking and unlocking are audited changes of the lock record, so the trail shows who
 //! froze what and when (ICH E6(R3) 4.2: data are locked before analysis; EDC-ANCHORS.md).
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{Actor, Role};
 use crate::db::{Arg, Tx};
@@ -99,16 +100,18 @@ fn stored(rows: Vec<Vec<Option<Value>>>) -> Result<Vec<Stored<Lock>>, StoreError
 /// The refusal of a change to what `lock` covers.
 fn refusal(lock: &Lock) -> StoreError {
     let what = match &lock.covers {
-        Locked::Casebook => "the subject's casebook".to_owned(),
-        Locked::Record { entity, record_id } => format!("{entity} record {record_id}"),
+        Locked::Casebook => Refusal::of("refusal-locked-casebook"),
+        Locked::Record { entity, record_id } => Refusal::of("refusal-locked-record")
+            .record("record", entity)
+            .with("id", record_id),
     };
     let day = lock.locked_at.get(..10).unwrap_or(&lock.locked_at);
     StoreError::invalid(
         "locked",
-        format!(
-            "{what} was locked by {} on {day}; a monitor must unlock it, with a reason, before it can change",
-            lock.printed_name
-        ),
+        Refusal::of("refusal-locked")
+            .phrase("what", what)
+            .with("name", &lock.printed_name)
+            .with("date", day),
     )
 }
 
@@ -150,14 +153,19 @@ async fn no_unresolved_queries(
             &[Ty::Int, Ty::Text, Ty::Text],
         )
         .await?;
-    let open: Vec<String> = rows
+    let open: Vec<Refusal> = rows
         .iter()
         .filter_map(|row| match row.as_slice() {
             [
                 Some(Value::Int(id)),
                 Some(Value::Text(entity)),
                 Some(Value::Text(field)),
-            ] => Some(format!("query {id} on {entity} {field}")),
+            ] => Some(
+                Refusal::of("refusal-open-query")
+                    .with("id", id)
+                    .record("record", entity)
+                    .field("field", field),
+            ),
             _ => None,
         })
         .collect();
@@ -166,10 +174,7 @@ async fn no_unresolved_queries(
     } else {
         Err(StoreError::invalid(
             "locked",
-            format!(
-                "close its queries before locking: {} not closed",
-                open.join(", ")
-            ),
+            Refusal::of("refusal-open-queries").phrases("queries", open),
         ))
     }
 }
@@ -235,7 +240,10 @@ impl Store {
         let reason = Reason::new(reason)?;
         let current = self.lock_by_id(id).await?;
         if !current.data.locked {
-            return Err(StoreError::invalid("lock", "it is unlocked already"));
+            return Err(StoreError::invalid(
+                "lock",
+                Refusal::of("refusal-unlocked-already"),
+            ));
         }
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
         let site_id = site_of_subject(writer.tx(), current.data.subject_id).await?;

@@ -1,5 +1,6 @@
 //! Sites, users and their role grants per site. Managing them needs an administrator.
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{self, Actor, Password, Role};
 use crate::check;
@@ -165,7 +166,10 @@ pub(crate) async fn site_by_code(tx: &mut Tx, code: &str) -> Result<(i64, Row), 
 
 /// The refusal of a site code that names no live site.
 pub(crate) fn no_site(code: &str) -> StoreError {
-    StoreError::invalid("site", format!("no site with code '{code}'"))
+    StoreError::invalid(
+        "site",
+        Refusal::of("refusal-no-such-site").with("code", code),
+    )
 }
 
 /// Refuses unless `actor` holds a live grant at `site_id` of a role `allowed` accepts;
@@ -305,7 +309,7 @@ impl Store {
         {
             return Err(StoreError::invalid(
                 "site code",
-                format!("'{code}' is already used"),
+                Refusal::of("refusal-already-used").with("code", code),
             ));
         }
         let id = writer
@@ -358,10 +362,7 @@ impl Store {
         {
             return Err(StoreError::invalid(
                 "login",
-                format!(
-                    "'{}' is already used (logins are never reassigned)",
-                    user.login
-                ),
+                Refusal::of("refusal-login-used").with("login", &user.login),
             ));
         }
         let id = writer.create(&USER, user.changes(false, &phc)).await?;
@@ -399,7 +400,7 @@ impl Store {
         if new.same_as(current) {
             return Err(StoreError::invalid(
                 "new password",
-                "is the current password; choose another",
+                Refusal::of("refusal-password-same"),
             ));
         }
         new.fits_account(&[&user.login, &user.printed_name])
@@ -463,7 +464,10 @@ impl Store {
         if !existing.is_empty() {
             return Err(StoreError::invalid(
                 "role",
-                format!("{login} already holds {} at {site_code}", role.as_str()),
+                Refusal::of("refusal-role-held")
+                    .with("login", login)
+                    .role("role", role)
+                    .with("site", site_code),
             ));
         }
         writer

@@ -3,6 +3,7 @@
 //! what, who answered, and when it closed (ICH E6(R3) 3.16.1: queries and their resolution are
 //! part of the trial record).
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{Actor, Role};
 use crate::check;
@@ -68,7 +69,9 @@ async fn check_target(
     if kind.field(field).is_none() {
         return Err(StoreError::invalid(
             "field",
-            format!("{entity} has no field '{field}'"),
+            Refusal::of("refusal-no-field")
+                .record("record", entity)
+                .with("field", field),
         ));
     }
     Ok(())
@@ -163,11 +166,9 @@ impl Store {
         if !allowed_from.contains(&current.data.status) {
             return Err(StoreError::invalid(
                 "status",
-                format!(
-                    "the query is {}; it cannot become {}",
-                    current.data.status.code(),
-                    to.code()
-                ),
+                Refusal::of("refusal-query-status")
+                    .value("status", "status", current.data.status.code())
+                    .value("to", "status", to.code()),
             ));
         }
         let mut changes = vec![("status", Some(Value::Text(to.code().to_owned())))];

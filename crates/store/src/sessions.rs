@@ -4,6 +4,7 @@
 //! their own tables. A session is found by the SHA-256 of its token: the database never holds a
 //! token that could be replayed. Times are Unix seconds, given by the caller (one clock, testable).
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::Actor;
 use crate::error::StoreError;
@@ -35,7 +36,7 @@ impl Store {
         if token.len() < MIN_TOKEN_CHARS || csrf_token.len() < MIN_TOKEN_CHARS {
             return Err(StoreError::invalid(
                 "session token",
-                format!("must have at least {MIN_TOKEN_CHARS} characters"),
+                Refusal::of("refusal-min-characters").with("count", MIN_TOKEN_CHARS),
             ));
         }
         self.pool

@@ -10,6 +10,7 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{Actor, Password, Role};
 use crate::db::{Arg, Tx};
@@ -53,10 +54,9 @@ impl Meaning {
             .ok_or_else(|| {
                 StoreError::invalid(
                     "meaning",
-                    format!(
-                        "'{text}' is not allowed; allowed: {}",
-                        Meaning::ALL.map(Meaning::as_str).join(", ")
-                    ),
+                    Refusal::of("refusal-not-allowed")
+                        .with("text", text)
+                        .with("allowed", Meaning::ALL.map(Meaning::as_str).join(", ")),
                 )
             })
     }
@@ -348,15 +348,15 @@ impl Store {
             Reviewed::Version(based_on) if based_on != version => {
                 return Err(StoreError::invalid(
                     "visit",
-                    format!(
-                        "changed since you read it (now version {version}, you saw {based_on}); review it again before signing"
-                    ),
+                    Refusal::of("refusal-changed-before-signing")
+                        .with("version", version)
+                        .with("seen", based_on),
                 ));
             }
             Reviewed::Content(seen) if seen != content => {
                 return Err(StoreError::invalid(
                     "casebook",
-                    "changed since you reviewed it; review it again before signing",
+                    Refusal::of("refusal-casebook-changed"),
                 ));
             }
             _ => {}

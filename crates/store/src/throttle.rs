@@ -19,6 +19,7 @@
 //! wait doubling from `first_delay_seconds` up to `max_delay_seconds` (a refusal in practice:
 //! 96 guesses a day). Failures past the free ones are security events for the administrator.
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{self, Actor, Password};
 use crate::error::StoreError;
@@ -473,10 +474,8 @@ impl Store {
         if token.len() < crate::sessions::MIN_TOKEN_CHARS {
             return Err(StoreError::invalid(
                 "device token",
-                format!(
-                    "must have at least {} characters",
-                    crate::sessions::MIN_TOKEN_CHARS
-                ),
+                Refusal::of("refusal-min-characters")
+                    .with("count", crate::sessions::MIN_TOKEN_CHARS),
             ));
         }
         self.pool

@@ -4,6 +4,7 @@
 
 use jiff::civil::Date;
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::Actor;
 use crate::check;
@@ -95,13 +96,13 @@ impl Store {
         if expires_on < today() {
             return Err(StoreError::invalid(
                 "expires",
-                format!("{expires_on} has passed; give today or a later date"),
+                Refusal::of("refusal-expired").with("date", expires_on),
             ));
         }
         if token.len() < MIN_TOKEN_CHARS {
             return Err(StoreError::invalid(
                 "token",
-                format!("must have at least {MIN_TOKEN_CHARS} characters"),
+                Refusal::of("refusal-min-characters").with("count", MIN_TOKEN_CHARS),
             ));
         }
         check::printable("label", label)?;
@@ -109,7 +110,7 @@ impl Store {
         if label.is_empty() {
             return Err(StoreError::invalid(
                 "label",
-                "is empty; say what the token is for",
+                Refusal::of("refusal-token-label-empty"),
             ));
         }
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;

@@ -5,6 +5,7 @@
 //! event, so the monitor sees it to do again and the trail shows why (ICH E6(R3) 3.11.4: the
 //! monitor verifies the trial data against source records).
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{Actor, Role};
 use crate::db::Tx;
@@ -165,10 +166,9 @@ impl Store {
         if row.version != based_on {
             return Err(StoreError::invalid(
                 "record",
-                format!(
-                    "changed since you read it (now version {}, you saw {based_on}); look at it again before verifying",
-                    row.version
-                ),
+                Refusal::of("refusal-changed-before-verifying")
+                    .with("version", row.version)
+                    .with("seen", based_on),
             ));
         }
         let held = verifications_where(
@@ -190,23 +190,26 @@ impl Store {
             {
                 return Err(StoreError::invalid(
                     "field",
-                    format!("{entity} has no field '{field}' to verify"),
+                    Refusal::of("refusal-no-field-to-verify")
+                        .record("record", entity)
+                        .with("field", field),
                 ));
             }
             if targets[..n].contains(target) {
                 return Err(StoreError::invalid(
                     "field",
-                    format!("'{}' is named twice", target.unwrap_or(entity)),
+                    Refusal::of("refusal-named-twice").with("name", target.unwrap_or(entity)),
                 ));
             }
             if let Some((_, done)) = held.iter().find(|(_, v)| v.field.as_deref() == *target) {
                 return Err(StoreError::invalid(
                     target.unwrap_or("record"),
-                    format!(
-                        "already verified by {} on {}",
-                        done.printed_name,
-                        done.verified_at.get(..10).unwrap_or(&done.verified_at)
-                    ),
+                    Refusal::of("refusal-verified-already")
+                        .with("name", &done.printed_name)
+                        .with(
+                            "date",
+                            done.verified_at.get(..10).unwrap_or(&done.verified_at),
+                        ),
                 ));
             }
         }

@@ -1337,3 +1337,32 @@ refusal-starts-at-one = starts at 1
 refusal-not-protocol-json = is not the protocol's JSON
 refusal-reason-not-followed = is required when a decision is not followed
 refusal-reason-only-not-followed = is only for a decision that was not followed
+
+# Accounts, passwords, roles, sessions and API tokens
+refusal-empty = is empty
+refusal-min-characters = must have at least { $count } characters
+refusal-password-guessable = is too easy to guess; use a passphrase of several unrelated words, not your login or name
+refusal-password-guessable-because = is too easy to guess ({ $warning }); use a passphrase of several unrelated words, not your login or name
+refusal-password-same = is the current password; choose another
+refusal-unknown-role = unknown role '{ $text }'; allowed: { $allowed }
+refusal-no-such-site = no site with code '{ $code }'
+refusal-login-used = '{ $login }' is already used (logins are never reassigned)
+refusal-role-held = { $login } already holds { $role } at { $site }
+refusal-expired = { $date } has passed; give today or a later date
+refusal-token-label-empty = is empty; say what the token is for
+
+# Review: signatures, locks, data queries, source data verification
+refusal-changed-before-signing = changed since you read it (now version { $version }, you saw { $seen }); review it again before signing
+refusal-casebook-changed = changed since you reviewed it; review it again before signing
+refusal-locked = { $what } was locked by { $name } on { $date }; a monitor must unlock it, with a reason, before it can change
+refusal-locked-casebook = the subject's casebook
+refusal-locked-record = { $record } record { $id }
+refusal-open-queries = close its queries before locking: { $queries } not closed
+refusal-open-query = query { $id } on { $record } { $field }
+refusal-unlocked-already = it is unlocked already
+refusal-no-field = { $record } has no field '{ $field }'
+refusal-query-status = the query is { $status }; it cannot become { $to }
+refusal-changed-before-verifying = changed since you read it (now version { $version }, you saw { $seen }); look at it again before verifying
+refusal-no-field-to-verify = { $record } has no field '{ $field }' to verify
+refusal-named-twice = '{ $name }' is named twice
+refusal-verified-already = already verified by { $name } on { $date }

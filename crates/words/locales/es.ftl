@@ -1342,3 +1342,32 @@ refusal-starts-at-one = empieza en 1
 refusal-not-protocol-json = no es el JSON del protocolo
 refusal-reason-not-followed = es obligatorio cuando no se sigue una decisión
 refusal-reason-only-not-followed = solo corresponde a una decisión que no se siguió
+
+# Cuentas, contraseñas, roles, sesiones y tokens de API
+refusal-empty = está en blanco
+refusal-min-characters = debe tener al menos { $count } caracteres
+refusal-password-guessable = es demasiado fácil de adivinar; use una frase de varias palabras sin relación entre sí, no su usuario ni su nombre
+refusal-password-guessable-because = es demasiado fácil de adivinar ({ $warning }); use una frase de varias palabras sin relación entre sí, no su usuario ni su nombre
+refusal-password-same = es la contraseña actual; elija otra
+refusal-unknown-role = rol desconocido '{ $text }'; se admite: { $allowed }
+refusal-no-such-site = no hay ningún centro con el código '{ $code }'
+refusal-login-used = '{ $login }' ya está en uso (los usuarios nunca se reasignan)
+refusal-role-held = { $login } ya tiene el rol de { $role } en { $site }
+refusal-expired = { $date } ya ha pasado; indique hoy o una fecha posterior
+refusal-token-label-empty = está en blanco; indique para qué es el token
+
+# Revisión: firmas, bloqueos, consultas de datos, verificación de datos fuente
+refusal-changed-before-signing = ha cambiado desde que lo leyó (ahora es la versión { $version }, usted vio la { $seen }); revíselo de nuevo antes de firmar
+refusal-casebook-changed = ha cambiado desde que lo revisó; revíselo de nuevo antes de firmar
+refusal-locked = { $name } bloqueó { $what } el { $date }; un monitor debe desbloquearlo, con un motivo, antes de que pueda cambiar
+refusal-locked-casebook = el cuaderno de recogida de datos del sujeto
+refusal-locked-record = el registro { $record } { $id }
+refusal-open-queries = cierre sus consultas de datos antes de bloquear: { $queries } sin cerrar
+refusal-open-query = consulta { $id } sobre { $record } { $field }
+refusal-unlocked-already = ya está desbloqueado
+refusal-no-field = { $record } no tiene el campo '{ $field }'
+refusal-query-status = la consulta de datos está { $status }; no puede pasar a { $to }
+refusal-changed-before-verifying = ha cambiado desde que lo leyó (ahora es la versión { $version }, usted vio la { $seen }); revíselo de nuevo antes de verificarlo
+refusal-no-field-to-verify = { $record } no tiene el campo '{ $field }' que verificar
+refusal-named-twice = '{ $name }' se indica dos veces
+refusal-verified-already = ya lo verificó { $name } el { $date }

@@ -254,7 +254,7 @@ async fn a_lock_refuses_every_change_it_covers_until_unlocked(backend: Backend) 
             .update_record(&f.investigator, lab.id, lab.version, &changed, "typo")
             .await,
         "locked",
-        "lab record",
+        "lab result record",
     );
     assert!(message.contains("locked by Mona Monitor"), "{message}");
     refused(
@@ -262,7 +262,7 @@ async fn a_lock_refuses_every_change_it_covers_until_unlocked(backend: Backend) 
             .remove_record::<LabResult>(&f.investigator, lab.id, lab.version, "duplicate")
             .await,
         "locked",
-        "lab record",
+        "lab result record",
     );
     assert_eq!(
         f.event_count().await,
@@ -371,7 +371,7 @@ async fn locking_is_refused_while_queries_are_open_or_twice(backend: Backend) {
     refused(
         f.store.lock(&monitor, subject, Locked::Casebook).await,
         "locked",
-        &format!("query {} on lab value", query.id),
+        &format!("query {} on lab result value", query.id),
     );
     refused(
         f.store.lock(&monitor, subject, locked.clone()).await,
