@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::Refusal;
 use crate::Store;
 use crate::db::{Arg, Backend, DbUrl, OpenMode, Pool};
 use crate::error::StoreError;
@@ -15,18 +16,18 @@ impl Store {
         if self.backend() != Backend::Sqlite {
             return Err(StoreError::invalid(
                 "db",
-                "backup writes SQLite files; back up PostgreSQL with pg_dump or the server's own tools",
+                Refusal::of("refusal-backup-postgres"),
             ));
         }
         if out.exists() {
             return Err(StoreError::invalid(
                 "out",
-                format!("'{}' already exists; choose a new file", out.display()),
+                Refusal::of("refusal-file-exists").with("path", out.display()),
             ));
         }
         let text = out
             .to_str()
-            .ok_or_else(|| StoreError::invalid("out", "the path is not valid UTF-8"))?
+            .ok_or_else(|| StoreError::invalid("out", Refusal::of("refusal-path-not-utf8")))?
             .to_owned();
         self.pool
             .execute_plain("VACUUM INTO $1", &[Arg::Text(Some(text.clone()))])

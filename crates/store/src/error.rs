@@ -67,10 +67,10 @@ impl fmt::Display for Conflict {
 }
 
 impl StoreError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<Refusal>) -> StoreError {
+    pub fn invalid(field: impl Into<String>, message: Refusal) -> StoreError {
         StoreError::Invalid {
             field: field.into(),
-            message: message.into(),
+            message,
         }
     }
 

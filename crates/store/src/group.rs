@@ -211,7 +211,10 @@ mod tests {
                 ];
                 let id = writer.create(&SITE, changes).await?;
                 if then_refuse {
-                    return Err(StoreError::invalid("site code", "refused after writing"));
+                    return Err(StoreError::invalid(
+                        "site code",
+                        crate::Refusal::untranslated("refused after writing"),
+                    ));
                 }
                 Ok(id)
             })
@@ -272,7 +275,8 @@ mod tests {
             let (mut ran, ran_answer) = Pending::new(&actor, add_site("A", false));
             ran.result = Some(Ok(7));
             let (mut refused, refused_answer) = Pending::new(&actor, add_site("X", true));
-            refused.result = Some(Err(StoreError::invalid("site code", "refused")));
+            let refusal = crate::Refusal::untranslated("refused");
+            refused.result = Some(Err(StoreError::invalid("site code", refusal)));
             let (waiting, waiting_answer) = Pending::new(&actor, add_site("B", false));
             let failure = StoreError::corrupt("disk full");
             Box::new(ran).answer(Err(&failure));

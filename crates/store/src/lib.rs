@@ -167,10 +167,9 @@ impl EventFilter {
             let known: Vec<&str> = stream::Entity::all().map(|entity| entity.name()).collect();
             return Err(StoreError::invalid(
                 "entity",
-                format!(
-                    "'{entity}' is no kind of record; known: {}",
-                    known.join(", ")
-                ),
+                Refusal::of("refusal-no-such-kind")
+                    .with("entity", entity)
+                    .with("known", known.join(", ")),
             ));
         }
         if let Some(field) = &self.field {
@@ -182,10 +181,12 @@ impl EventFilter {
             if entities.is_empty() {
                 return Err(StoreError::invalid(
                     "field",
-                    format!(
-                        "'{field}' is no field of {}",
-                        self.entity.as_deref().unwrap_or("any record")
-                    ),
+                    match &self.entity {
+                        Some(entity) => Refusal::of("refusal-no-such-field-of")
+                            .with("field", field)
+                            .record("record", entity),
+                        None => Refusal::of("refusal-no-such-field-anywhere").with("field", field),
+                    },
                 ));
             }
         }
@@ -218,7 +219,7 @@ impl Store {
                 initialised?;
                 Err(StoreError::invalid(
                     "db",
-                    "holds no study yet (run `cletrial init` first)",
+                    Refusal::of("refusal-db-no-study"),
                 ))
             }
         }

@@ -134,16 +134,3 @@ impl fmt::Display for Refusal {
         f.write_str(&self.said(Words::of(Language::English)))
     }
 }
-
-// Until every refusal of the store names its message: English text, said as given.
-impl From<String> for Refusal {
-    fn from(text: String) -> Refusal {
-        Refusal::untranslated(text)
-    }
-}
-
-impl From<&str> for Refusal {
-    fn from(text: &str) -> Refusal {
-        Refusal::untranslated(text)
-    }
-}

@@ -3,6 +3,7 @@
 //! record and audit event that belongs to them, then the audit trail a page at a time. Memory is
 //! bounded by the page size, never by the size of the study.
 
+use crate::Refusal;
 use crate::Store;
 use crate::db::Tx;
 use crate::error::StoreError;
@@ -191,7 +192,10 @@ impl Reader {
         let kind = schema::kind(entity)
             .filter(|kind| !matches!(kind.scope, Scope::Subject(_) | Scope::OwnSubject(_)))
             .ok_or_else(|| {
-                StoreError::invalid("entity", format!("'{entity}' is not study-wide"))
+                StoreError::invalid(
+                    "entity",
+                    Refusal::of("refusal-not-study-wide").with("entity", entity),
+                )
             })?;
         let (list, types) = writer::select_list(kind);
         let rows = self

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use protocol::Protocol;
 
+use crate::Refusal;
 use crate::Store;
 use crate::auth::{self, Actor, Password};
 use crate::check;
@@ -43,13 +44,19 @@ const PROTOCOL_MAX_BYTES: usize = 1 << 20;
 /// named by its TOML path).
 fn check_protocol(text: &str) -> Result<Arc<Protocol>, StoreError> {
     if text.trim().is_empty() {
-        return Err(StoreError::invalid("protocol", "is empty"));
+        return Err(StoreError::invalid(
+            "protocol",
+            Refusal::of("refusal-empty"),
+        ));
     }
     if text.len() > PROTOCOL_MAX_BYTES {
-        return Err(StoreError::invalid("protocol", "is larger than 1 MiB"));
+        return Err(StoreError::invalid(
+            "protocol",
+            Refusal::of("refusal-protocol-too-large"),
+        ));
     }
     let protocol = Protocol::from_toml(text)
-        .map_err(|error| StoreError::invalid("protocol", error.to_string()))?;
+        .map_err(|error| StoreError::invalid("protocol", Refusal::untranslated(error)))?;
     Ok(Arc::new(protocol))
 }
 
@@ -141,7 +148,7 @@ impl Store {
         if writer.last_seq() > 0 {
             return Err(StoreError::invalid(
                 "db",
-                "already holds a study; init runs once",
+                Refusal::of("refusal-db-has-study"),
             ));
         }
         let user_id = writer.create(&USER, admin.changes(true, &phc)).await?;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::Refusal;
 use crate::Store;
 use crate::db::Tx;
 use crate::error::StoreError;
@@ -52,9 +53,7 @@ impl Head {
         let bad = || {
             StoreError::invalid(
                 "head",
-                format!(
-                    "'{text}' is not SEQ:HASH (a sequence number, ':', 64 lowercase hex digits)"
-                ),
+                Refusal::of("refusal-head-format").with("text", text),
             )
         };
         let (seq, hash) = text.trim().split_once(':').ok_or_else(bad)?;

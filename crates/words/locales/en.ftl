@@ -1366,3 +1366,26 @@ refusal-changed-before-verifying = changed since you read it (now version { $ver
 refusal-no-field-to-verify = { $record } has no field '{ $field }' to verify
 refusal-named-twice = '{ $name }' is named twice
 refusal-verified-already = already verified by { $name } on { $date }
+
+# The study record: its database, its backup, its protocol, reading it whole
+refusal-db-url-empty = is empty; give sqlite://PATH or postgres://...
+refusal-db-url-scheme = unknown scheme; allowed: sqlite://PATH, postgres://USER@HOST:PORT/DB
+refusal-db-missing = no database at '{ $path }' (create one with `cletrial init`)
+refusal-db-unreadable = '{ $path }' cannot be read ({ $error })
+refusal-db-folder = '{ $path }' is a folder, not a study record file
+refusal-db-empty = '{ $path }' is empty: not a cletrial study record (create one with `cletrial init`)
+refusal-db-not-sqlite = '{ $path }' is not a SQLite database, so not a cletrial study record
+refusal-db-not-a-record = { $db } is not a cletrial study record: it has no cletrial schema (create one with `cletrial init`)
+refusal-db-newer = { $db } was written by a newer cletrial (its schema has migration { $migration }, which this one does not know): read it with that version
+refusal-db-older = { $db } is a study record of an older cletrial (schema at migration { $reached }, this one's at { $latest }): a command that writes to it, such as `cletrial serve` or `cletrial site add`, upgrades it first; this command only reads
+refusal-db-no-study = holds no study yet (run `cletrial init` first)
+refusal-db-has-study = already holds a study; init runs once
+refusal-backup-postgres = backup writes SQLite files; back up PostgreSQL with pg_dump or the server's own tools
+refusal-file-exists = '{ $path }' already exists; choose a new file
+refusal-path-not-utf8 = the path is not valid UTF-8
+refusal-protocol-too-large = is larger than 1 MiB
+refusal-no-such-kind = '{ $entity }' is no kind of record; known: { $known }
+refusal-no-such-field-of = '{ $field }' is no field of { $record }
+refusal-no-such-field-anywhere = '{ $field }' is no field of any record
+refusal-not-study-wide = '{ $entity }' is not study-wide
+refusal-head-format = '{ $text }' is not SEQ:HASH (a sequence number, ':', 64 lowercase hex digits)

@@ -1371,3 +1371,26 @@ refusal-changed-before-verifying = ha cambiado desde que lo leyó (ahora es la v
 refusal-no-field-to-verify = { $record } no tiene el campo '{ $field }' que verificar
 refusal-named-twice = '{ $name }' se indica dos veces
 refusal-verified-already = ya lo verificó { $name } el { $date }
+
+# El registro del estudio: su base de datos, su copia de seguridad, su protocolo, su lectura completa
+refusal-db-url-empty = está en blanco; indique sqlite://RUTA o postgres://...
+refusal-db-url-scheme = esquema desconocido; se admite: sqlite://RUTA, postgres://USUARIO@SERVIDOR:PUERTO/BD
+refusal-db-missing = no hay ninguna base de datos en '{ $path }' (cree una con `cletrial init`)
+refusal-db-unreadable = '{ $path }' no se puede leer ({ $error })
+refusal-db-folder = '{ $path }' es una carpeta, no un archivo de registro del estudio
+refusal-db-empty = '{ $path }' está vacío: no es un registro de estudio de cletrial (cree uno con `cletrial init`)
+refusal-db-not-sqlite = '{ $path }' no es una base de datos SQLite, así que no es un registro de estudio de cletrial
+refusal-db-not-a-record = { $db } no es un registro de estudio de cletrial: no tiene el esquema de cletrial (cree uno con `cletrial init`)
+refusal-db-newer = { $db } lo escribió una versión más reciente de cletrial (su esquema tiene la migración { $migration }, que esta no conoce): léalo con esa versión
+refusal-db-older = { $db } es un registro de estudio de una versión anterior de cletrial (esquema en la migración { $reached }, el de esta en la { $latest }): una orden que escribe en él, como `cletrial serve` o `cletrial site add`, lo actualiza primero; esta orden solo lee
+refusal-db-no-study = todavía no contiene ningún estudio (ejecute antes `cletrial init`)
+refusal-db-has-study = ya contiene un estudio; init se ejecuta una sola vez
+refusal-backup-postgres = la copia de seguridad escribe archivos SQLite; haga la copia de PostgreSQL con pg_dump o con las herramientas del propio servidor
+refusal-file-exists = '{ $path }' ya existe; elija un archivo nuevo
+refusal-path-not-utf8 = la ruta no es UTF-8 válido
+refusal-protocol-too-large = ocupa más de 1 MiB
+refusal-no-such-kind = '{ $entity }' no es un tipo de registro; se conocen: { $known }
+refusal-no-such-field-of = '{ $field }' no es un campo de { $record }
+refusal-no-such-field-anywhere = '{ $field }' no es un campo de ningún registro
+refusal-not-study-wide = '{ $entity }' no es de todo el estudio
+refusal-head-format = '{ $text }' no es SEQ:HASH (un número de secuencia, ':', 64 dígitos hexadecimales en minúscula)

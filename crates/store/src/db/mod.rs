@@ -19,6 +19,7 @@ use std::time::Duration;
 use sqlx::migrate::{AppliedMigration, Migrate, Migrator};
 use sqlx::{AssertSqlSafe, Executor, Row};
 
+use crate::Refusal;
 use crate::error::StoreError;
 use crate::value::{Ty, Value};
 
@@ -43,7 +44,7 @@ impl DbUrl {
         if text.is_empty() {
             return Err(StoreError::invalid(
                 "db",
-                "is empty; give sqlite://PATH or postgres://...",
+                Refusal::of("refusal-db-url-empty"),
             ));
         }
         let backend = if text.starts_with("postgres://") || text.starts_with("postgresql://") {
@@ -51,7 +52,7 @@ impl DbUrl {
         } else if text.contains("://") && !text.starts_with("sqlite://") {
             return Err(StoreError::invalid(
                 "db",
-                "unknown scheme; allowed: sqlite://PATH, postgres://USER@HOST:PORT/DB",
+                Refusal::of("refusal-db-url-scheme"),
             ));
         } else {
             Backend::Sqlite
@@ -162,9 +163,7 @@ pub(crate) trait Transaction {
 fn not_a_record(shown: &str) -> StoreError {
     StoreError::invalid(
         "db",
-        format!(
-            "{shown} is not a cletrial study record: it has no cletrial schema (create one with `cletrial init`)"
-        ),
+        Refusal::of("refusal-db-not-a-record").with("db", shown),
     )
 }
 
@@ -226,10 +225,9 @@ fn same_migrations(
             None => {
                 return Err(StoreError::invalid(
                     "db",
-                    format!(
-                        "{shown} was written by a newer cletrial (its schema has migration {}, which this one does not know): read it with that version",
-                        migration.version
-                    ),
+                    Refusal::of("refusal-db-newer")
+                        .with("db", shown)
+                        .with("migration", migration.version),
                 ));
             }
             Some(ours) if ours.checksum != migration.checksum => {
@@ -249,9 +247,10 @@ fn same_migrations(
     }) {
         return Err(StoreError::invalid(
             "db",
-            format!(
-                "{shown} is a study record of an older cletrial (schema at migration {reached}, this one's at {latest}): a command that writes to it, such as `cletrial serve` or `cletrial site add`, upgrades it first; this command only reads"
-            ),
+            Refusal::of("refusal-db-older")
+                .with("db", shown)
+                .with("reached", reached)
+                .with("latest", latest),
         ));
     }
     Ok(())

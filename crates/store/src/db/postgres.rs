@@ -8,6 +8,7 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgQueryResult};
 
 use super::{Arg, DbUrl, Driver, MAX_CONNECTIONS, OpenMode, execute_on};
+use crate::Refusal;
 use crate::error::StoreError;
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -27,7 +28,7 @@ impl super::Database for PostgresDb {
     /// The server and database must exist (creating a record creates neither).
     async fn open(url: &DbUrl, mode: OpenMode) -> Result<PostgresDb, StoreError> {
         let mut options = PgConnectOptions::from_str(url.as_str())
-            .map_err(|error| StoreError::invalid("db", error.to_string()))?;
+            .map_err(|error| StoreError::invalid("db", Refusal::untranslated(error)))?;
         if mode == OpenMode::ReadOnly {
             options = options.options([("default_transaction_read_only", "on")]);
         }

@@ -20,6 +20,7 @@ use sqlx::sqlite::{
 };
 
 use super::{Arg, Backend, DbUrl, Driver, MAX_CONNECTIONS, OpenMode, WRITE_WAIT, execute_on};
+use crate::Refusal;
 use crate::error::StoreError;
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -73,40 +74,47 @@ const HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// file for an empty database (which migrations would then turn into a record) and says only
 /// "file is not a database" of anything else. A new record may be a missing or empty file.
 fn check_file(path: &str, mode: OpenMode) -> Result<(), StoreError> {
-    let refuse = |message: String| Err(StoreError::invalid("db", message));
+    let refuse = |id: &'static str| {
+        Err(StoreError::invalid(
+            "db",
+            Refusal::of(id).with("path", path),
+        ))
+    };
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return match mode {
                 OpenMode::Create => Ok(()),
-                _ => refuse(format!(
-                    "no database at '{path}' (create one with `cletrial init`)"
-                )),
+                _ => refuse("refusal-db-missing"),
             };
         }
-        Err(error) => return refuse(format!("'{path}' cannot be read ({error})")),
+        Err(error) => return unreadable(path, &error),
     };
     if metadata.is_dir() {
-        return refuse(format!("'{path}' is a folder, not a study record file"));
+        return refuse("refusal-db-folder");
     }
     if metadata.len() == 0 {
         return match mode {
             OpenMode::Create => Ok(()),
-            _ => refuse(format!(
-                "'{path}' is empty: not a cletrial study record (create one with `cletrial init`)"
-            )),
+            _ => refuse("refusal-db-empty"),
         };
     }
     let mut header = [0; HEADER.len()];
     match std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut header)) {
         Ok(()) if header == *HEADER => Ok(()),
-        Err(error) if error.kind() != std::io::ErrorKind::UnexpectedEof => {
-            refuse(format!("'{path}' cannot be read ({error})"))
-        }
-        _ => refuse(format!(
-            "'{path}' is not a SQLite database, so not a cletrial study record"
-        )),
+        Err(error) if error.kind() != std::io::ErrorKind::UnexpectedEof => unreadable(path, &error),
+        _ => refuse("refusal-db-not-sqlite"),
     }
+}
+
+/// The refusal of a file the system would not read; its words are the system's, in English.
+fn unreadable(path: &str, error: &std::io::Error) -> Result<(), StoreError> {
+    Err(StoreError::invalid(
+        "db",
+        Refusal::of("refusal-db-unreadable")
+            .with("path", path)
+            .with("error", error),
+    ))
 }
 
 /// Removes the `-wal` and `-shm` files that SQLite leaves beside a WAL database when read-only
