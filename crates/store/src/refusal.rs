@@ -134,3 +134,93 @@ impl fmt::Display for Refusal {
         f.write_str(&self.said(Words::of(Language::English)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The `refusal-*` ids named in the store's source files under `dir`.
+    fn named_in(dir: &Path, ids: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).expect("source folder") {
+            let path = entry.expect("source entry").path();
+            if path.is_dir() {
+                named_in(&path, ids);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source file");
+                for (start, _) in text.match_indices("\"refusal-") {
+                    let id = &text[start + 1..];
+                    let id = &id[..id.find('"').expect("closed literal")];
+                    // This test's own needle is the prefix alone.
+                    if id != "refusal-" {
+                        ids.insert(id.to_owned());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every refusal the store names is in the catalogue (a missing one would show as its id),
+    /// and the catalogue keeps no refusal the store no longer names.
+    #[test]
+    fn the_store_s_refusals_and_the_catalogue_s_are_the_same() {
+        let mut named = BTreeSet::new();
+        named_in(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut named,
+        );
+        let english = Words::of(Language::English);
+        let missing: Vec<_> = named.iter().filter(|id| !english.has(id)).collect();
+        assert!(missing.is_empty(), "en.ftl lacks {missing:?}");
+        let catalogue: BTreeSet<String> = include_str!("../../words/locales/en.ftl")
+            .lines()
+            .filter(|line| line.starts_with("refusal-"))
+            .filter_map(|line| line.split_once(" =").map(|(id, _)| id.to_owned()))
+            .collect();
+        let unused: Vec<_> = catalogue.difference(&named).collect();
+        assert!(
+            unused.is_empty(),
+            "en.ftl has refusals the store never names: {unused:?}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_its_codes_and_phrases_in_the_reader_s_words() {
+        let refusal = Refusal::of("refusal-would-invalidate")
+            .record("record", "adverse_event")
+            .with("id", 3)
+            .phrase(
+                "why",
+                Refusal::of("refusal-of-field")
+                    .field("field", "end_date")
+                    .phrase(
+                        "refusal",
+                        Refusal::of("refusal-end-before-start")
+                            .with("end", "2026-01-01")
+                            .with("start", "2026-02-01"),
+                    ),
+            );
+        assert_eq!(
+            refusal.to_string(),
+            "the change would make adverse event 3 invalid \
+             (end date: 2026-01-01 is before the start (2026-02-01))"
+        );
+        assert_eq!(
+            refusal.said(Words::of(Language::Spanish)),
+            "el cambio invalidaría acontecimiento adverso 3 \
+             (fecha de fin: 2026-01-01 es anterior al inicio (2026-02-01))"
+        );
+        let role = Refusal::of("refusal-role-held")
+            .with("login", "ana")
+            .role("role", Role::Monitor)
+            .with("site", "S01");
+        assert_eq!(role.to_string(), "ana already holds monitor at S01");
+        let untranslated = Refusal::untranslated("as the CLI says it");
+        assert_eq!(
+            untranslated.said(Words::of(Language::Spanish)),
+            "as the CLI says it"
+        );
+    }
+}

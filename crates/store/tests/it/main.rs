@@ -40,6 +40,7 @@ mod migration;
 mod missing;
 mod people;
 mod records;
+mod refusals;
 mod retrospective;
 mod review;
 mod signatures;
