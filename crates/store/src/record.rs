@@ -7,9 +7,9 @@
 use jiff::civil::Date;
 use protocol::Protocol;
 
+use crate::Refusal;
 use crate::check;
 use crate::db::Tx;
-use crate::Refusal;
 use crate::error::StoreError;
 use crate::schema::{Kind, SUBJECT};
 use crate::subjects::Subject;
