@@ -224,11 +224,12 @@ pub enum Denied {
 
 /// What a user refused `action` reads, pages and API alike.
 fn refusal(action: Action) -> String {
+    let words = crate::locale::words();
     if action.is_administration() {
-        return "This needs a study administrator.".to_owned();
+        return words.get("denied-administration");
     }
-    let permission = crate::locale::words().get(&format!("permission-{}", action.id()));
-    format!("Your role does not allow you to {permission} here.")
+    let permission = words.get(&format!("permission-{}", action.id()));
+    words.format("denied-action", &[("permission", permission.into())])
 }
 
 /// Whom a route serves and where its check applies.

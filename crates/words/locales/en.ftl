@@ -399,6 +399,8 @@ value-subtype-other = Other CLE
 value-consent-waived = waived (retrospective review)
 
 ## What a role may do (the refusal says which)
+denied-administration = This needs a study administrator.
+denied-action = Your role does not allow you to { $permission } here.
 permission-read_subject = see this subject
 permission-screen = screen candidates
 permission-enrol = enrol subjects

@@ -401,6 +401,8 @@ value-subtype-other = Otro LEC
 value-consent-waived = dispensado (revisión retrospectiva)
 
 ## Lo que puede hacer un rol (la denegación dice qué)
+denied-administration = Esto requiere un administrador del estudio.
+denied-action = Su función no le permite { $permission } aquí.
 permission-read_subject = ver este sujeto
 permission-screen = seleccionar candidatos
 permission-enrol = incluir sujetos

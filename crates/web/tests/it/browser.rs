@@ -843,17 +843,12 @@ async fn study_day(s: Session, app: App) {
     s.client.close().await.expect("close the browser");
 }
 
-/// The investigator's pages in Spanish, chosen with the footer's switch: each says so
-/// (`<html lang="es">`, a Spanish heading), passes axe-core and is saved as `<page>-es.png`;
-/// then back to English.
+/// The investigator's pages in Spanish, and the visit page's sections below the grid each on
+/// its own.
 async fn in_spanish(s: &Session, axe: &str, visit: &str) {
-    s.open("/").await;
-    s.submit("/account/language").await;
-    assert!(
-        s.page().await.contains("Inclusión en sus centros"),
-        "the dashboard in Spanish"
-    );
-    for (path, shot, heading) in [
+    let visit_sections = ["labs", "decision", "dose", "sign"]
+        .map(|section| (visit, format!("visit-{section}"), format!("#{section}")));
+    let mut pages: Vec<(&str, String, String)> = [
         ("/", "dashboard", "Inclusión en sus centros"),
         ("/subjects", "subjects", "Sujetos"),
         ("/subjects/A-201", "subject", "Sujeto A-201"),
@@ -870,41 +865,66 @@ async fn in_spanish(s: &Session, axe: &str, visit: &str) {
         ),
         ("/screening", "screening", "Selección"),
         ("/account/password", "account", "Su cuenta"),
-    ] {
+        (
+            "/worklists/visits-to-sign",
+            "worklist",
+            "Visitas por firmar",
+        ),
+    ]
+    .map(|(path, shot, heading)| (path, shot.to_owned(), heading.to_owned()))
+    .into();
+    pages.extend(visit_sections);
+    spanish(s, axe, &pages).await;
+}
+
+/// Pages in Spanish, chosen with the footer's switch: each says so (`<html lang="es">`), shows
+/// its Spanish `expect` (text, or a `#section` whose picture alone is taken), shows no
+/// catalogue id, passes axe-core and is saved as `<shot>-es.png`; then back to English.
+async fn spanish(s: &Session, axe: &str, pages: &[(&str, String, String)]) {
+    s.open("/").await;
+    s.submit("/account/language").await;
+    assert_eq!(language(s).await, "es", "the switch chose Spanish");
+    for (path, shot, expect) in pages {
         s.open(path).await;
-        assert_eq!(
-            s.find("html")
-                .await
-                .attr("lang")
-                .await
-                .expect("lang")
-                .as_deref(),
-            Some("es")
-        );
+        assert_eq!(language(s).await, "es", "{path}");
         let page = s.page().await;
-        assert!(page.contains(heading), "{path}: no {heading:?}");
+        let picture = if expect.starts_with('#') {
+            expect.as_str()
+        } else {
+            assert!(page.contains(expect.as_str()), "{path}: no {expect:?}");
+            "body"
+        };
         // A message the catalogue lacks shows as its id.
-        for id in ["rule-", "visit-", "clasi-", "lab-"] {
+        for id in [
+            "rule-",
+            "visit-",
+            "clasi-",
+            "lab-",
+            "sdv-",
+            "refusal-",
+            "worklist-",
+        ] {
             assert!(
                 !page.contains(&format!(">{id}")),
                 "{path}: an id {id}... shows"
             );
         }
         s.accessible(axe).await;
-        s.screenshot(&format!("{shot}-es"), "body").await;
-    }
-    // The visit page's sections below the grid, each on its own.
-    s.open(visit).await;
-    for section in ["labs", "decision", "dose", "sign"] {
-        s.screenshot(&format!("visit-{section}-es"), &format!("#{section}"))
-            .await;
+        s.screenshot(&format!("{shot}-es"), picture).await;
     }
     s.open("/").await;
     s.submit("/account/language").await;
-    assert!(
-        s.page().await.contains("Enrolment at your sites"),
-        "English again"
-    );
+    assert_eq!(language(s).await, "en", "English again");
+}
+
+/// The page's `<html lang>`.
+async fn language(s: &Session) -> String {
+    s.find("html")
+        .await
+        .attr("lang")
+        .await
+        .expect("lang")
+        .unwrap_or_default()
 }
 
 /// The statistician opens the downloads from the dashboard, and every link on that page answers
@@ -952,6 +972,12 @@ async fn the_statistician_downloads_the_report_and_exports() {
                 ["/downloads/sdtm-xpt.zip", 200, "application/zip"],
             ])
         );
+        let downloads = [(
+            "/downloads",
+            "downloads".to_owned(),
+            "Informe y exportaciones".to_owned(),
+        )];
+        spanish(&s, &axe(), &downloads).await;
         s.client.close().await.expect("close the browser");
     })
     .await;
@@ -1021,6 +1047,24 @@ async fn the_decision_is_applied_then_the_monitor_verifies_and_locks() {
         assert!(s.text(&section).await.contains("Locked by"));
         s.accessible(&axe()).await;
         s.screenshot("verification", &section).await;
+        let monitor = [
+            (
+                "/",
+                "dashboard-monitor".to_owned(),
+                "Verificación pendiente".to_owned(),
+            ),
+            (
+                "/subjects/A-001/verification",
+                "verification".to_owned(),
+                "Verificación de datos fuente · A-001".to_owned(),
+            ),
+            (
+                "/worklists/verification-to-do",
+                "worklist-verification".to_owned(),
+                "Verificación pendiente".to_owned(),
+            ),
+        ];
+        spanish(&s, &axe(), &monitor).await;
         s.client.close().await.expect("close the browser");
     })
     .await;

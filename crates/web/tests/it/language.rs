@@ -125,3 +125,31 @@ async fn times_are_shown_in_the_browser_s_zone() {
     );
     assert!(history.contains(&day), "{day}: {history}");
 }
+
+/// A refusal of the record is said in the reader's language next to its field, the form kept.
+#[tokio::test]
+async fn the_record_s_refusal_is_said_in_the_reader_s_language() {
+    let app = clinical_app(Backend::Sqlite).await;
+    for (language, said) in [("en", "is in the future"), ("es", "es una fecha futura")] {
+        let mut browser = Browser::logged_in(&app, "inv_a").await;
+        browser
+            .cookies
+            .insert("lang".to_owned(), language.to_owned());
+        let csrf = browser.get("/subjects/A-001").await.form_token();
+        let reply = browser
+            .post(
+                "/subjects/A-001/visits",
+                &[
+                    ("name", "Week 8"),
+                    ("planned_date", "2999-01-01"),
+                    ("actual_date", "2999-01-01"),
+                    ("csrf", &csrf),
+                ],
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{language}");
+        speaks(&reply.body, language, said);
+        assert!(reply.body.contains("value=\"Week 8\""), "the form is kept");
+    }
+}
