@@ -5,6 +5,8 @@
 //! The server is started once per test process and stopped, with its data directory removed,
 //! when the process exits, however it exits: it runs under a small shell that waits for its
 //! standard input to close (the test process's end of the pipe closes with the process).
+//! Tests get a server without durability (no fsync: nothing survives a crash, and nothing needs
+//! to); benchmarks of durable writes start a second one with PostgreSQL's durable defaults.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -32,11 +34,13 @@ pub fn eligible_candidate() -> protocol::eligibility::Candidate {
 /// A PostgreSQL server for this test process.
 pub struct TestPostgres {
     port: u16,
+    data: PathBuf,
     /// Holds the pipe whose closing stops the server.
     _guard: Mutex<Child>,
 }
 
 static SERVER: OnceLock<Result<TestPostgres, String>> = OnceLock::new();
+static DURABLE_SERVER: OnceLock<Result<TestPostgres, String>> = OnceLock::new();
 static NEXT_DATABASE: AtomicU32 = AtomicU32::new(1);
 
 /// The directory holding `initdb` and `postgres`: `$CLETRIAL_PG_BIN`, else the newest
@@ -97,15 +101,31 @@ fn free_port() -> Result<u16, String> {
 }
 
 impl TestPostgres {
-    /// The server of this test process, started on first use.
+    /// The server of this test process, started on first use: fsync, synchronous_commit and
+    /// full_page_writes off, which tests do not need and which cost them time.
     pub fn get() -> &'static TestPostgres {
-        match SERVER.get_or_init(TestPostgres::start) {
+        match SERVER.get_or_init(|| TestPostgres::start(Durability::Off)) {
             Ok(server) => server,
             Err(message) => panic!("cannot start the test PostgreSQL server: {message}"),
         }
     }
 
-    fn start() -> Result<TestPostgres, String> {
+    /// A second server, started on first use, with PostgreSQL's durable defaults (fsync,
+    /// synchronous_commit and full_page_writes on) and room for 300 connections: for benchmarks
+    /// of durable commits, which open one connection per client beside the store's pool.
+    pub fn durable() -> &'static TestPostgres {
+        match DURABLE_SERVER.get_or_init(|| TestPostgres::start(Durability::Defaults)) {
+            Ok(server) => server,
+            Err(message) => panic!("cannot start the durable PostgreSQL server: {message}"),
+        }
+    }
+
+    /// The server's data directory (for a benchmark: which disk, and `postmaster.pid`).
+    pub fn data_dir(&self) -> &Path {
+        &self.data
+    }
+
+    fn start(durability: Durability) -> Result<TestPostgres, String> {
         let bin = pg_bin()?;
         // As root the server runs as another user, who must reach the directory: /tmp is
         // reachable by all, whatever TMPDIR says.
@@ -159,6 +179,10 @@ impl TestPostgres {
             .arg(&data)
             .arg(port.to_string())
             .arg(&dir)
+            .arg(match durability {
+                Durability::Off => "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                Durability::Defaults => "-c max_connections=300",
+            })
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -167,6 +191,7 @@ impl TestPostgres {
         wait_ready(&mut child, &dir)?;
         Ok(TestPostgres {
             port,
+            data,
             _guard: Mutex::new(child),
         })
     }
@@ -211,12 +236,21 @@ impl TestPostgres {
     }
 }
 
+/// What a server gives up for speed.
+#[derive(Clone, Copy)]
+enum Durability {
+    Off,
+    Defaults,
+}
+
 /// Starts postgres, reports "ready" once it accepts connections, and on end of input (the test
-/// process exited) stops it and removes the data directory. Arguments: postgres, data, port, dir.
+/// process exited) stops it and removes the data directory. Arguments: postgres, data, port, dir,
+/// settings (`-c name=value` words).
 const SUPERVISOR: &str = r#"
-postgres="$1"; data="$2"; port="$3"; dir="$4"
+postgres="$1"; data="$2"; port="$3"; dir="$4"; settings="$5"
+# $settings unquoted: one word per option.
 "$postgres" -D "$data" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$dir" \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off >"$dir/log" 2>&1 &
+    $settings >"$dir/log" 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 600 ]; do
@@ -256,6 +290,16 @@ pub struct TestDb {
 
 impl TestDb {
     pub fn new(backend: Backend) -> TestDb {
+        TestDb::on(backend, TestPostgres::get)
+    }
+
+    /// A database whose commits are durable: SQLite as [`TestDb::new`] (the store's own
+    /// settings, synchronous=FULL), PostgreSQL on [`TestPostgres::durable`].
+    pub fn durable(backend: Backend) -> TestDb {
+        TestDb::on(backend, TestPostgres::durable)
+    }
+
+    fn on(backend: Backend, server: fn() -> &'static TestPostgres) -> TestDb {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
@@ -268,7 +312,7 @@ impl TestDb {
                 }
             }
             Backend::Postgres => TestDb {
-                url: TestPostgres::get().database(),
+                url: server().database(),
                 dir: None,
             },
         }
