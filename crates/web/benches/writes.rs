@@ -373,7 +373,9 @@ impl Raw {
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(30));
+                    // 256 connections waiting in SQLite's busy handler, which sleeps and retries
+                    // (unfair: a connection can wait its turn for more than 30 s).
+                    .busy_timeout(Duration::from_secs(600));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(connections)
                     .connect_with(options)
