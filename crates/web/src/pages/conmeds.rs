@@ -92,7 +92,7 @@ pub(crate) fn section(
                     tbody {
                         @for conmed in conmeds {
                             tr {
-                                td { (conmed.data.words()) @if conmed.data.verbatim.is_some() { " " small { "(" (conmed.data.drug.name()) ")" } } }
+                                td { (crate::pages::dose(conmed.data.verbatim.as_deref().unwrap_or(conmed.data.drug.name()), conmed.data.amount, conmed.data.frequency)) @if conmed.data.verbatim.is_some() { " " small { "(" (conmed.data.drug.name()) ")" } } }
                                 td { (conmed.data.route.map_or_else(String::new, route_words)) }
                                 td { (dates(&conmed.data)) }
                                 td { (conmed.data.indication.as_deref().unwrap_or("")) }

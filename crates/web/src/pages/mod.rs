@@ -26,6 +26,7 @@ pub(crate) mod worklist;
 use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
+use instruments::medication::{Amount, DoseUnit, Frequency, Regimen};
 use store::Subject;
 
 use crate::AppState;
@@ -128,19 +129,36 @@ pub(crate) async fn received(
     Ok((typed, subject))
 }
 
-/// A regimen as the reader says it: drug, amount and unit as written, how often in the reader's
-/// words ("Lenalidomide 5 mg en días alternos").
-pub(crate) fn regimen(regimen: &instruments::medication::Regimen) -> String {
+/// A dose as the reader says it: the drug (or its name as written), the amount and unit as
+/// written with the language's decimal mark, how often in the reader's words ("Lenalidomide
+/// 2,5 mg en días alternos"); what is not known is left out.
+pub(crate) fn dose(
+    name: &str,
+    amount: Option<(Amount, DoseUnit)>,
+    frequency: Option<Frequency>,
+) -> String {
     let words = words();
-    if words.language() == words::Language::English {
-        return regimen.to_string();
+    let mut said = name.to_owned();
+    if let Some((amount, unit)) = amount {
+        let amount = amount
+            .text_in(unit)
+            .replace('.', &words.get("decimal-mark"));
+        said.push_str(&format!(" {amount} {unit}"));
     }
-    let amount = regimen
-        .amount
-        .text_in(regimen.unit)
-        .replace('.', &words.get("decimal-mark"));
-    let how_often = words.get(&format!("frequency-{}", regimen.frequency.nci_code()));
-    format!("{} {amount} {} {how_often}", regimen.drug, regimen.unit)
+    if let Some(frequency) = frequency {
+        said.push(' ');
+        said.push_str(&words.get(&format!("frequency-{}", frequency.nci_code())));
+    }
+    said
+}
+
+/// A regimen of a drug, as [`dose`] says it.
+pub(crate) fn regimen(regimen: &Regimen) -> String {
+    dose(
+        regimen.drug.name(),
+        Some((regimen.amount, regimen.unit)),
+        Some(regimen.frequency),
+    )
 }
 
 /// `text` with its first letter upper case, as a label or a row starts ("week 4" is "Week 4").

@@ -805,6 +805,19 @@ async fn study_day(s: Session, app: App) {
     );
     assert!(facts.contains("2023-06-01"), "{facts}");
     s.screenshot("chart-review-subject", "body").await;
+    let chart_review = [
+        (
+            "/screening",
+            "chart-review".to_owned(),
+            "Selección".to_owned(),
+        ),
+        (
+            "/subjects/A-301",
+            "chart-review-subject".to_owned(),
+            "Sujeto A-301".to_owned(),
+        ),
+    ];
+    spanish(&s, &axe, &chart_review).await;
 
     // The pages as a monitor and a coordinator see them (other forms, other worklists), each
     // checked by axe-core too.
@@ -848,6 +861,13 @@ async fn study_day(s: Session, app: App) {
 async fn in_spanish(s: &Session, axe: &str, visit: &str) {
     let visit_sections = ["labs", "decision", "dose", "sign"]
         .map(|section| (visit, format!("visit-{section}"), format!("#{section}")));
+    let subject_sections = ["eligibility", "timeline", "conmeds", "course"].map(|section| {
+        (
+            "/subjects/A-201",
+            format!("subject-{section}"),
+            format!("#{section}"),
+        )
+    });
     let mut pages: Vec<(&str, String, String)> = [
         ("/", "dashboard", "Inclusión en sus centros"),
         ("/subjects", "subjects", "Sujetos"),
@@ -874,6 +894,7 @@ async fn in_spanish(s: &Session, axe: &str, visit: &str) {
     .map(|(path, shot, heading)| (path, shot.to_owned(), heading.to_owned()))
     .into();
     pages.extend(visit_sections);
+    pages.extend(subject_sections);
     spanish(s, axe, &pages).await;
 }
 
