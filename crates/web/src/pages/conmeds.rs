@@ -14,16 +14,11 @@ use crate::error::PageError;
 use crate::pages::course::{note, save};
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::Forms;
-use crate::pages::{records, words};
+use crate::pages::{frequency_words, records, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
 type Posted = axum::Form<Vec<(String, String)>>;
-
-/// A frequency as a clinician says it, by its NCI code in the catalogue.
-pub(crate) fn frequency_words(frequency: Frequency) -> String {
-    words().get(&format!("frequency-{}", frequency.nci_code()))
-}
 
 /// A route as a clinician says it ("by mouth").
 fn route_words(route: Route) -> String {

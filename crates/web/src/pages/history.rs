@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::history::{self, HistoryQuery};
 use crate::pages::form::Typed;
-use crate::pages::{conmeds, decision, layout, subject_for, words};
+use crate::pages::{decision, frequency_words, layout, subject_for, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
@@ -230,7 +230,7 @@ fn coded(field: &str, text: &str, protocol: &StudyProtocol) -> String {
         "frequency" => Frequency::ALL
             .into_iter()
             .find(|frequency| frequency.code() == text)
-            .map_or_else(|| text.to_owned(), conmeds::frequency_words),
+            .map_or_else(|| text.to_owned(), frequency_words),
         field => words().value(field, text),
     }
 }

@@ -147,9 +147,14 @@ pub(crate) fn dose(
     }
     if let Some(frequency) = frequency {
         said.push(' ');
-        said.push_str(&words.get(&format!("frequency-{}", frequency.nci_code())));
+        said.push_str(&frequency_words(frequency));
     }
     said
+}
+
+/// A frequency as a clinician says it, by its NCI code in the catalogue ("en días alternos").
+pub(crate) fn frequency_words(frequency: Frequency) -> String {
+    words().get(&format!("frequency-{}", frequency.nci_code()))
 }
 
 /// A regimen of a drug, as [`dose`] says it.

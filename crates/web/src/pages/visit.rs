@@ -280,10 +280,7 @@ pub(crate) async fn render(
     let frequency_options: Vec<(&str, String)> = Frequency::ALL
         .iter()
         .filter(|frequency| frequency.per_week().is_some())
-        .map(|frequency| {
-            let said = words().get(&format!("frequency-{}", frequency.nci_code()));
-            (frequency.code(), said)
-        })
+        .map(|frequency| (frequency.code(), crate::pages::frequency_words(*frequency)))
         .collect();
 
     let body = html! {
