@@ -12,6 +12,7 @@ use protocol::history::{
     NerveConductionRecord, Patient, SledaiRecord, SledaiScore,
 };
 use protocol::{Decision, History, Protocol};
+use words::{Arg, Language, Words};
 
 use crate::Store;
 use crate::adverse_events::AdverseEvent;
@@ -27,15 +28,35 @@ use crate::records::records_in;
 use crate::sledai::SledaiAssessment;
 use crate::subjects::{BirthOrAge, Sex, Subject, subject_in};
 
-/// Why the protocol has no decision for a subject: shown to the user, never a failure.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why the protocol has no decision for a subject: shown to the user, never a failure. Said in
+/// English by `Display`, in a reader's language by [`Unavailable::said`].
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unavailable {
-    #[error("The subject is not enrolled yet, so the protocol has no decision to make.")]
     NotEnrolled,
     /// The engine refused the record (a contradiction, a value it cannot read), naming it.
-    #[error("The record cannot be decided on: {0}")]
     Record(String),
 }
+
+impl Unavailable {
+    /// Why, in the language of `words`.
+    pub fn said(&self, words: &Words) -> String {
+        match self {
+            Unavailable::NotEnrolled => words.get("decision-not-enrolled"),
+            Unavailable::Record(why) => words.format(
+                "decision-cannot-decide",
+                &[("why", Arg::from(why.as_str()))],
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.said(Words::of(Language::English)))
+    }
+}
+
+impl std::error::Error for Unavailable {}
 
 /// Everything the engine needs about a subject, read in one snapshot.
 #[derive(Clone, Debug)]
@@ -208,10 +229,21 @@ impl ClinicalRecord {
         events
     }
 
-    /// What the protocol asks for on `as_of`, or why it cannot say.
+    /// What the protocol asks for on `as_of`, or why it cannot say, in English as the record
+    /// keeps it.
     pub fn decide(&self, protocol: &Protocol, as_of: Date) -> Result<Decision, Unavailable> {
+        self.decide_in(protocol, as_of, Language::English)
+    }
+
+    /// [`ClinicalRecord::decide`], its sentences in `language` (as a page shows them).
+    pub fn decide_in(
+        &self,
+        protocol: &Protocol,
+        as_of: Date,
+        language: Language,
+    ) -> Result<Decision, Unavailable> {
         let history = self.history(protocol)?;
-        protocol::decide(protocol, &history, as_of)
+        protocol::decide_in(protocol, &history, as_of, language)
             .map_err(|error| Unavailable::Record(error.to_string()))
     }
 }

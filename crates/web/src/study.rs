@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use protocol::{Decision, Protocol};
-use store::{ClinicalRecord, Store, StoreError, Unavailable};
+use store::{ClinicalRecord, Store, StoreError};
 use words::{Arg, Language};
 
 /// The study's protocol as amended last, or why this version cannot read it (shown, not a 500:
@@ -51,14 +51,7 @@ fn decision_in(
             &[("error", Arg::from(error.as_str()))],
         )
     })?;
-    let words = crate::locale::words();
-    let unavailable = |unavailable| match unavailable {
-        Unavailable::NotEnrolled => words.get("decision-not-enrolled"),
-        Unavailable::Record(why) => {
-            words.format("decision-cannot-decide", &[("why", Arg::from(why))])
-        }
-    };
-    let history = record.history(protocol).map_err(unavailable)?;
-    protocol::decide_in(protocol, &history, as_of, language)
-        .map_err(|error| unavailable(Unavailable::Record(error.to_string())))
+    record
+        .decide_in(protocol, as_of, language)
+        .map_err(|unavailable| unavailable.said(crate::locale::words()))
 }
