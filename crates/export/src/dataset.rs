@@ -79,29 +79,76 @@ pub enum VarType {
     Char(u16),
 }
 
-/// One column: at most 8 characters of name, 40 of label (SAS XPORT version 5 limits).
+/// Where a variable's values come from: the `Type` of Define-XML 2.1's `def:Origin` (section
+/// 5.3.11), with the method of a derived variable, so the metadata traces every value to its
+/// source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Entered on a case report form.
+    Collected,
+    /// Computed from other values; the text says how and from which variables (a `MethodDef`).
+    Derived(String),
+    /// Set by the sponsor, the same for every record of its kind (STUDYID, DOMAIN, RSCAT).
+    Assigned,
+    /// Copied unchanged from the variable named (`DM.AGE` for ADSL's AGE).
+    Predecessor(String),
+    /// Given by the protocol (a planned visit's name).
+    Protocol,
+}
+
+/// One column: at most 8 characters of name, 40 of label (SAS XPORT version 5 limits), and
+/// where its values come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variable {
     pub name: String,
     pub label: String,
     pub ty: VarType,
+    pub origin: Origin,
 }
 
 impl Variable {
+    /// A number entered on a form (`derived`, `assigned`, ... say otherwise).
     pub fn num(name: &str, label: &str) -> Variable {
         Variable {
             name: name.to_owned(),
             label: label.to_owned(),
             ty: VarType::Num,
+            origin: Origin::Collected,
         }
     }
 
+    /// Text entered on a form (`derived`, `assigned`, ... say otherwise).
     pub fn text(name: &str, label: &str, length: u16) -> Variable {
         Variable {
             name: name.to_owned(),
             label: label.to_owned(),
             ty: VarType::Char(length),
+            origin: Origin::Collected,
         }
+    }
+
+    /// The same variable, computed as `method` says.
+    pub fn derived(self, method: impl Into<String>) -> Variable {
+        self.with_origin(Origin::Derived(method.into()))
+    }
+
+    /// The same variable, copied from `source` (`DM.AGE`).
+    pub fn predecessor(self, source: impl Into<String>) -> Variable {
+        self.with_origin(Origin::Predecessor(source.into()))
+    }
+
+    /// The same variable, set by the sponsor.
+    pub fn assigned(self) -> Variable {
+        self.with_origin(Origin::Assigned)
+    }
+
+    /// The same variable, given by the protocol.
+    pub fn protocol(self) -> Variable {
+        self.with_origin(Origin::Protocol)
+    }
+
+    fn with_origin(self, origin: Origin) -> Variable {
+        Variable { origin, ..self }
     }
 
     /// Bytes the variable takes in one XPT observation.

@@ -23,7 +23,7 @@ pub mod source;
 pub mod tidy;
 pub mod xpt;
 
-pub use dataset::{Cell, Dataset, Missing, VarType, Variable};
+pub use dataset::{Cell, Dataset, Missing, Origin, VarType, Variable};
 pub use xpt::XptWriter;
 
 /// What can go wrong while exporting.
