@@ -238,6 +238,17 @@ impl Dataset {
         self.variables.iter().map(Variable::width).sum()
     }
 
+    /// The dataset's OID (`IG.DM`): Define-XML's `ItemGroupDef` and Dataset-JSON's
+    /// `itemGroupOID` name it alike, so a reader joins the data to its metadata.
+    pub fn oid(&self) -> String {
+        format!("IG.{}", self.name)
+    }
+
+    /// A variable's OID (`IT.DM.AGE`), as `oid`.
+    pub fn item_oid(&self, variable: &Variable) -> String {
+        format!("IT.{}.{}", self.name, variable.name)
+    }
+
     /// The index of a variable by name.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.variables
