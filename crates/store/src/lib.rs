@@ -17,7 +17,8 @@
 //! - `sessions`, `throttle`, `tokens`: web sessions, password-guessing throttle, API tokens.
 //! - `record`: what a subject record is (`SubjectRecord`, `Stored`, the checks kinds share);
 //!   `records`: their generic path (`clasi`, `sledai`, `labs`, `doses`, `adverse_events`,
-//!   `decisions`, `course`, `history`, `nerve_conduction`).
+//!   `decisions`, `course`, `history`, `nerve_conduction`); `recheck`: a changed subject's
+//!   whole casebook checked again, above the kinds and the generic path.
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
 //! - `backup`: SQLite online backup, verified after writing.
 //! - `refusal`: why an input was refused, as a message of the `words` catalogue.
@@ -53,6 +54,7 @@ mod nerve_conduction;
 mod people;
 mod queries;
 mod reads;
+mod recheck;
 mod record;
 mod records;
 mod refusal;

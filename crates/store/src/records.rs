@@ -12,10 +12,9 @@ use crate::changed::after_change;
 use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::group::BoxFuture;
 use crate::record::{Stored, SubjectRecord};
-use crate::schema::{Kind, VISIT, VISIT_RECORDS};
-use crate::subjects::{Subject, entry_in};
+use crate::schema::{Kind, VISIT_RECORDS};
+use crate::subjects::entry_in;
 use crate::writer::{self, Reason, Row, Writer};
 
 /// Checks `data` (record `id` when it is a change) against its subject and `actor`'s grant at
@@ -301,84 +300,8 @@ pub(crate) async fn records_in<T: SubjectRecord>(
         .collect()
 }
 
-/// Checks every live record of `subject` (visits and subject records) against `subject` as it
-/// will stand after a change; the first record that would no longer be valid is named.
-pub(crate) async fn recheck_subject_records(
-    tx: &mut Tx,
-    subject: &Subject,
-    today: Date,
-) -> Result<(), StoreError> {
-    for (id, visit) in live_rows_of(tx, &VISIT, subject.id).await? {
-        crate::subjects::visit_data_from(&visit)
-            .check(subject, today)
-            .map_err(|error| no_longer_valid(&VISIT, id, error))?;
-    }
-    for (_, recheck) in rechecks() {
-        recheck(tx, subject, today).await?;
-    }
-    Ok(())
-}
-
-/// Checks the live records of one kind against a changed subject.
-type Recheck = for<'a> fn(&'a mut Tx, &'a Subject, Date) -> BoxFuture<'a, Result<(), StoreError>>;
-
-/// Every kind of record of a casebook but the visit (checked above), with its check; a test
-/// holds it to `CASEBOOK_RECORDS`, so a new kind cannot be left unchecked.
-fn rechecks() -> [(&'static Kind, Recheck); 14] {
-    fn entry<T: SubjectRecord>() -> (&'static Kind, Recheck) {
-        (T::kind(), |tx, subject, today| {
-            Box::pin(recheck::<T>(tx, subject, today))
-        })
-    }
-    [
-        entry::<crate::clasi::ClasiAssessment>(),
-        entry::<crate::sledai::SledaiAssessment>(),
-        entry::<crate::labs::LabResult>(),
-        entry::<crate::doses::DosePeriod>(),
-        entry::<crate::adverse_events::AdverseEvent>(),
-        entry::<crate::decisions::ProtocolDecision>(),
-        entry::<crate::decisions::EligibilityRecord>(),
-        entry::<crate::course::Disposition>(),
-        entry::<crate::course::ProtocolDeviation>(),
-        entry::<crate::course::ProtocolEvent>(),
-        entry::<crate::history::MedicalHistory>(),
-        entry::<crate::history::ConcomitantMedication>(),
-        entry::<crate::nerve_conduction::NerveConduction>(),
-        entry::<crate::nerve_conduction::NerveConductionStudy>(),
-    ]
-}
-
-async fn recheck<T: SubjectRecord>(
-    tx: &mut Tx,
-    subject: &Subject,
-    today: Date,
-) -> Result<(), StoreError> {
-    for (id, row) in live_rows_of(tx, T::kind(), subject.id).await? {
-        T::from_row(&row)?
-            .check(subject, today)
-            .map_err(|error| no_longer_valid(T::kind(), id, error))?;
-    }
-    Ok(())
-}
-
-fn no_longer_valid(kind: &Kind, id: i64, error: StoreError) -> StoreError {
-    let why = match error {
-        StoreError::Invalid { field, message } => Refusal::of("refusal-of-field")
-            .field("field", &field)
-            .phrase("refusal", message),
-        other => Refusal::untranslated(other),
-    };
-    StoreError::invalid(
-        "subject",
-        Refusal::of("refusal-would-invalidate")
-            .record("record", kind.name)
-            .with("id", id)
-            .phrase("why", why),
-    )
-}
-
 /// The live rows of `kind` that belong to `subject_id`.
-async fn live_rows_of(
+pub(crate) async fn live_rows_of(
     tx: &mut Tx,
     kind: &'static Kind,
     subject_id: i64,
@@ -398,27 +321,4 @@ async fn live_rows_of(
         .into_iter()
         .map(|values| writer::row_from(kind, values))
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A change of the subject rechecks every kind of its casebook: the visits, then each kind
-    /// of `rechecks`.
-    #[test]
-    fn every_kind_of_the_casebook_is_rechecked() {
-        let rechecked: Vec<&str> = std::iter::once(VISIT.name)
-            .chain(rechecks().iter().map(|(kind, _)| kind.name))
-            .collect();
-        let casebook: Vec<&str> = crate::schema::CASEBOOK_RECORDS
-            .iter()
-            .map(|kind| kind.name)
-            .collect();
-        let mut sorted = rechecked.clone();
-        sorted.sort_unstable();
-        let mut expected = casebook.clone();
-        expected.sort_unstable();
-        assert_eq!(sorted, expected);
-    }
 }

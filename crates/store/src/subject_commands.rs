@@ -106,7 +106,7 @@ pub(crate) async fn update_subject(
         data: data.clone(),
         consent_waived,
     };
-    crate::records::recheck_subject_records(writer.tx(), &changed, check::today()).await?;
+    crate::recheck::subject_records(writer.tx(), &changed, check::today()).await?;
     let version = writer
         .update(&SUBJECT, id, based_on, reason, data.changes(site_id))
         .await?;

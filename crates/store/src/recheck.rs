@@ -1,0 +1,114 @@
+//! A change of a subject rechecks its whole casebook: every live record of every kind, against
+//! the subject as it will stand, so that no record is left that its subject no longer allows
+//! (a birth date moved after a visit). Above the kinds and the generic record path, which do not
+//! name one another through it.
+
+use jiff::civil::Date;
+
+use crate::Refusal;
+use crate::db::Tx;
+use crate::error::StoreError;
+use crate::group::BoxFuture;
+use crate::record::SubjectRecord;
+use crate::records::live_rows_of;
+use crate::schema::{Kind, VISIT};
+use crate::subjects::Subject;
+
+/// Checks every live record of `subject` (visits and subject records) against `subject` as it
+/// will stand after a change; the first record that would no longer be valid is named.
+pub(crate) async fn subject_records(
+    tx: &mut Tx,
+    subject: &Subject,
+    today: Date,
+) -> Result<(), StoreError> {
+    for (id, visit) in live_rows_of(tx, &VISIT, subject.id).await? {
+        crate::subjects::visit_data_from(&visit)
+            .check(subject, today)
+            .map_err(|error| no_longer_valid(&VISIT, id, error))?;
+    }
+    for (_, recheck) in rechecks() {
+        recheck(tx, subject, today).await?;
+    }
+    Ok(())
+}
+
+/// Checks the live records of one kind against a changed subject.
+type Recheck = for<'a> fn(&'a mut Tx, &'a Subject, Date) -> BoxFuture<'a, Result<(), StoreError>>;
+
+/// Every kind of record of a casebook but the visit (checked above), with its check; a test
+/// holds it to `CASEBOOK_RECORDS`, so a new kind cannot be left unchecked.
+fn rechecks() -> [(&'static Kind, Recheck); 14] {
+    fn entry<T: SubjectRecord>() -> (&'static Kind, Recheck) {
+        (T::kind(), |tx, subject, today| {
+            Box::pin(recheck::<T>(tx, subject, today))
+        })
+    }
+    [
+        entry::<crate::clasi::ClasiAssessment>(),
+        entry::<crate::sledai::SledaiAssessment>(),
+        entry::<crate::labs::LabResult>(),
+        entry::<crate::doses::DosePeriod>(),
+        entry::<crate::adverse_events::AdverseEvent>(),
+        entry::<crate::decisions::ProtocolDecision>(),
+        entry::<crate::decisions::EligibilityRecord>(),
+        entry::<crate::course::Disposition>(),
+        entry::<crate::course::ProtocolDeviation>(),
+        entry::<crate::course::ProtocolEvent>(),
+        entry::<crate::history::MedicalHistory>(),
+        entry::<crate::history::ConcomitantMedication>(),
+        entry::<crate::nerve_conduction::NerveConduction>(),
+        entry::<crate::nerve_conduction::NerveConductionStudy>(),
+    ]
+}
+
+async fn recheck<T: SubjectRecord>(
+    tx: &mut Tx,
+    subject: &Subject,
+    today: Date,
+) -> Result<(), StoreError> {
+    for (id, row) in live_rows_of(tx, T::kind(), subject.id).await? {
+        T::from_row(&row)?
+            .check(subject, today)
+            .map_err(|error| no_longer_valid(T::kind(), id, error))?;
+    }
+    Ok(())
+}
+
+fn no_longer_valid(kind: &Kind, id: i64, error: StoreError) -> StoreError {
+    let why = match error {
+        StoreError::Invalid { field, message } => Refusal::of("refusal-of-field")
+            .field("field", &field)
+            .phrase("refusal", message),
+        other => Refusal::untranslated(other),
+    };
+    StoreError::invalid(
+        "subject",
+        Refusal::of("refusal-would-invalidate")
+            .record("record", kind.name)
+            .with("id", id)
+            .phrase("why", why),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change of the subject rechecks every kind of its casebook: the visits, then each kind
+    /// of `rechecks`.
+    #[test]
+    fn every_kind_of_the_casebook_is_rechecked() {
+        let rechecked: Vec<&str> = std::iter::once(VISIT.name)
+            .chain(rechecks().iter().map(|(kind, _)| kind.name))
+            .collect();
+        let casebook: Vec<&str> = crate::schema::CASEBOOK_RECORDS
+            .iter()
+            .map(|kind| kind.name)
+            .collect();
+        let mut sorted = rechecked.clone();
+        sorted.sort_unstable();
+        let mut expected = casebook.clone();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected);
+    }
+}
