@@ -17,6 +17,7 @@
 //! form a token doubled in a cookie. Every page checks the user's roles per site; a subject of a
 //! site where the user holds no role answers 404, like a subject that does not exist.
 
+mod access;
 mod api;
 mod checklist;
 mod error;
@@ -24,6 +25,7 @@ mod history;
 mod locale;
 mod pages;
 pub mod policy;
+mod routes;
 mod security;
 mod server;
 mod session;
@@ -41,7 +43,7 @@ pub use error::PageError;
 pub use server::{Limits, serve};
 pub use session::{Principal, issue_token};
 
-use policy::Routes;
+use routes::Routes;
 
 /// Settings of the web application.
 #[derive(Clone, Debug)]
@@ -89,6 +91,17 @@ pub(crate) struct AppState {
     pub(crate) pruned_at: Arc<std::sync::atomic::AtomicI64>,
 }
 
+/// Every route of the application, pages and API.
+fn routes() -> Routes {
+    api::routes().merge(pages::routes())
+}
+
+/// Every endpoint of the application with the check it makes: the surface the authorisation
+/// matrix test walks.
+pub fn endpoints() -> Vec<policy::Endpoint> {
+    routes().endpoints().to_vec()
+}
+
 /// The whole application over an open study record.
 pub fn router(store: Store, config: Config) -> Router {
     let state = AppState {
@@ -96,16 +109,7 @@ pub fn router(store: Store, config: Config) -> Router {
         config: Arc::new(config),
         pruned_at: Arc::default(),
     };
-    Routes::new()
-        .get("/", pages::dashboard::page)
-        .get("/login", pages::login::form)
-        .post("/login", pages::login::submit)
-        .post("/logout", pages::login::logout)
-        .get("/subjects", pages::subjects::list)
-        .get("/subjects/{code}", pages::subjects::page)
-        .get("/static/style.css", pages::layout::style)
-        .merge(api::routes())
-        .merge(pages::routes())
+    routes()
         .finish()
         .fallback(pages::layout::not_found)
         .layer(middleware::from_fn(security::same_origin))

@@ -1,6 +1,5 @@
-//! Who may do what, where: the one role x action table (issue 6, item 2), the check every page
-//! and API handler starts with, and the list of every route ([`ENDPOINTS`]) the authorisation
-//! matrix test walks.
+//! Who may do what, where: the one role x action table (issue 6, item 2), the check every route
+//! makes ([`Scope`]), and what a refusal is ([`Denied`]), in no channel's terms.
 //!
 //! Rules every handler relies on:
 //! - an action on a subject is checked at the subject's site;
@@ -8,21 +7,16 @@
 //! - a statistician reads every site (pseudonymised data only: subjects carry study ids);
 //! - administration is the account flag `is_admin`, not a site role, and grants nothing clinical.
 //!
-//! Routes are registered only through [`Routes`] (`Routes::new().get(path, handler)`), which
-//! refuses a route missing from [`ENDPOINTS`] and, when the router is finished, an endpoint no
-//! route serves: the table the matrix test walks is then the application's real surface. Pages
-//! (`pages::routes() -> Routes`) and the API (`api::routes() -> Routes`) are merged in `lib.rs`.
+//! A route names its scope where it is registered (`routes::Routes`), and the scope is checked
+//! before its handler runs (`access`); the matrix test walks the router's own list of
+//! [`Endpoint`]s (`web::endpoints`).
 
-use axum::Router;
-use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{MethodFilter, on};
 use store::Role;
 
-use crate::AppState;
 use crate::session::Principal;
 
-/// Something a user does. Each handler names one.
+/// Something a user does. Each route names one in its scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// See a subject, their visits and records.
@@ -270,180 +264,6 @@ pub struct Endpoint {
     /// The axum path template, parameters in braces (`/subjects/{code}`).
     pub path: &'static str,
     pub scope: Scope,
-}
-
-const fn endpoint(verb: Verb, path: &'static str, scope: Scope) -> Endpoint {
-    Endpoint { verb, path, scope }
-}
-
-use Action as A;
-use Verb::{Get, Post};
-
-/// Every route of the application, pages and API, with the check its handler makes.
-#[rustfmt::skip]
-pub const ENDPOINTS: &[Endpoint] = &[
-    // Pages.
-    endpoint(Get, "/login", Scope::Public),
-    endpoint(Post, "/login", Scope::Public),
-    endpoint(Get, "/static/style.css", Scope::Public),
-    endpoint(Post, "/logout", Scope::LoggedIn),
-    endpoint(Get, "/session/alive", Scope::LoggedIn),
-    endpoint(Get, "/", Scope::LoggedIn),
-    endpoint(Get, "/account/password", Scope::LoggedIn),
-    endpoint(Post, "/account/password", Scope::LoggedIn),
-    endpoint(Post, "/account/language", Scope::LoggedIn),
-    endpoint(Get, "/subjects", Scope::LoggedIn),
-    endpoint(Get, "/subjects/{code}", Scope::Subject(A::ReadSubject)),
-    endpoint(Get, "/static/app.js", Scope::Public),
-    endpoint(Get, "/static/icon.svg", Scope::Public),
-    endpoint(Get, "/screening", Scope::Study(A::Screen)),
-    endpoint(Post, "/screening", Scope::Site(A::Screen)),
-    endpoint(Post, "/subjects/{code}/enrol", Scope::Subject(A::Enrol)),
-    endpoint(Post, "/subjects/{code}/visits", Scope::Subject(A::EnterVisitData)),
-    endpoint(Get, "/subjects/{code}/visits/{visit}", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/subjects/{code}/visits/{visit}/clasi", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/visits/{visit}/sledai", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/visits/{visit}/labs", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/visits/{visit}/nerve-conduction", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/visits/{visit}/dose", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/visits/{visit}/decision", Scope::Subject(A::RecordDecision)),
-    endpoint(Post, "/subjects/{code}/visits/{visit}/sign", Scope::Subject(A::Sign)),
-    endpoint(Get, "/subjects/{code}/adverse-events", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/subjects/{code}/adverse-events", Scope::Subject(A::RecordAdverseEvent)),
-    endpoint(Post, "/subjects/{code}/queries", Scope::Subject(A::RaiseQuery)),
-    endpoint(Post, "/subjects/{code}/queries/{query}/answer", Scope::Subject(A::AnswerQuery)),
-    endpoint(Post, "/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
-    endpoint(Get, "/subjects/{code}/history", Scope::Subject(A::ReadHistory)),
-    endpoint(Get, "/subjects/{code}/verification", Scope::Subject(A::VerifySource)),
-    endpoint(Post, "/subjects/{code}/verification", Scope::Subject(A::VerifySource)),
-    endpoint(Post, "/subjects/{code}/locks", Scope::Subject(A::Lock)),
-    endpoint(Post, "/subjects/{code}/locks/{lock}/unlock", Scope::Subject(A::Lock)),
-    endpoint(Post, "/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/subjects/{code}/conmeds", Scope::Subject(A::EnterVisitData)),
-    endpoint(Get, "/live/clasi", Scope::Study(A::ReadSubject)),
-    endpoint(Get, "/live/sledai", Scope::Study(A::ReadSubject)),
-    endpoint(Get, "/live/lab", Scope::Study(A::ReadSubject)),
-    endpoint(Get, "/live/eligibility", Scope::Study(A::ReadSubject)),
-    endpoint(Get, "/worklists/visits-due", Scope::Study(A::EnterVisitData)),
-    endpoint(Get, "/worklists/forms-incomplete", Scope::Study(A::EnterVisitData)),
-    endpoint(Get, "/worklists/queries-to-answer", Scope::Study(A::AnswerQuery)),
-    endpoint(Get, "/worklists/decisions-to-record", Scope::Study(A::RecordDecision)),
-    endpoint(Get, "/worklists/visits-to-sign", Scope::Study(A::Sign)),
-    endpoint(Get, "/worklists/safety-signals", Scope::Study(A::RecordDecision)),
-    endpoint(Get, "/worklists/queries-to-close", Scope::Study(A::CloseQuery)),
-    endpoint(Get, "/worklists/verification-to-do", Scope::Study(A::VerifySource)),
-    endpoint(Get, "/downloads", Scope::Study(A::Export)),
-    endpoint(Get, "/downloads/report.html", Scope::Study(A::Export)),
-    endpoint(Get, "/downloads/tidy-csv.zip", Scope::Study(A::Export)),
-    endpoint(Get, "/downloads/sdtm-csv.zip", Scope::Study(A::Export)),
-    endpoint(Get, "/downloads/sdtm-xpt.zip", Scope::Study(A::Export)),
-    // API.
-    endpoint(Get, "/api/v1/openapi.json", Scope::Public),
-    endpoint(Get, "/api/v1/subjects", Scope::LoggedIn),
-    endpoint(Post, "/api/v1/subjects", Scope::Site(A::Screen)),
-    endpoint(Get, "/api/v1/subjects/{code}", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/api/v1/subjects/{code}/enrolment", Scope::Subject(A::Enrol)),
-    endpoint(Get, "/api/v1/subjects/{code}/history", Scope::Subject(A::ReadHistory)),
-    endpoint(Get, "/api/v1/subjects/{code}/visits", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/api/v1/subjects/{code}/visits", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/clasi", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/sledai", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/labs", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/nerve-conduction", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/visits/{visit}/signatures", Scope::Subject(A::Sign)),
-    endpoint(Post, "/api/v1/subjects/{code}/doses", Scope::Subject(A::EnterVisitData)),
-    endpoint(Get, "/api/v1/subjects/{code}/decision", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/api/v1/subjects/{code}/decisions", Scope::Subject(A::RecordDecision)),
-    endpoint(Get, "/api/v1/subjects/{code}/adverse-events", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/api/v1/subjects/{code}/adverse-events", Scope::Subject(A::RecordAdverseEvent)),
-    endpoint(Get, "/api/v1/subjects/{code}/queries", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/api/v1/subjects/{code}/queries", Scope::Subject(A::RaiseQuery)),
-    endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/answer", Scope::Subject(A::AnswerQuery)),
-    endpoint(Post, "/api/v1/subjects/{code}/queries/{query}/close", Scope::Subject(A::CloseQuery)),
-    endpoint(Get, "/api/v1/subjects/{code}/verifications", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/api/v1/subjects/{code}/verifications", Scope::Subject(A::VerifySource)),
-    endpoint(Get, "/api/v1/subjects/{code}/locks", Scope::Subject(A::ReadSubject)),
-    endpoint(Post, "/api/v1/subjects/{code}/locks", Scope::Subject(A::Lock)),
-    endpoint(Post, "/api/v1/subjects/{code}/locks/{lock}/unlock", Scope::Subject(A::Lock)),
-    endpoint(Post, "/api/v1/subjects/{code}/records/{kind}/{record}/void", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/events", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/disposition", Scope::Subject(A::EnterVisitData)),
-    endpoint(Post, "/api/v1/subjects/{code}/conmeds", Scope::Subject(A::EnterVisitData)),
-];
-
-/// A router under construction that accepts only routes listed in [`ENDPOINTS`].
-pub(crate) struct Routes {
-    router: Router<AppState>,
-    served: Vec<(Verb, &'static str)>,
-}
-
-impl Routes {
-    pub(crate) fn new() -> Routes {
-        Routes {
-            router: Router::new(),
-            served: Vec::new(),
-        }
-    }
-
-    /// Adds a route. Panics when it is not in [`ENDPOINTS`]: a programming error every test that
-    /// builds the router reports.
-    pub(crate) fn add<H, T>(mut self, verb: Verb, path: &'static str, handler: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        assert!(
-            ENDPOINTS
-                .iter()
-                .any(|endpoint| endpoint.verb == verb && endpoint.path == path),
-            "route {verb:?} {path} is not listed in policy::ENDPOINTS"
-        );
-        let filter = match verb {
-            Verb::Get => MethodFilter::GET,
-            Verb::Post => MethodFilter::POST,
-        };
-        self.router = self.router.route(path, on(filter, handler));
-        self.served.push((verb, path));
-        self
-    }
-
-    pub(crate) fn get<H, T>(self, path: &'static str, handler: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.add(Verb::Get, path, handler)
-    }
-
-    pub(crate) fn post<H, T>(self, path: &'static str, handler: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.add(Verb::Post, path, handler)
-    }
-
-    /// Both sets of routes in one.
-    pub(crate) fn merge(mut self, other: Routes) -> Routes {
-        self.router = self.router.merge(other.router);
-        self.served.extend(other.served);
-        self
-    }
-
-    /// The router, once every endpoint is served. Panics on an endpoint without a route.
-    pub(crate) fn finish(self) -> Router<AppState> {
-        for endpoint in ENDPOINTS {
-            assert!(
-                self.served.contains(&(endpoint.verb, endpoint.path)),
-                "policy::ENDPOINTS lists {:?} {} but no route serves it",
-                endpoint.verb,
-                endpoint.path
-            );
-        }
-        self.router
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use instruments::ctcae::CtcaeGrade;
@@ -13,11 +13,11 @@ use store::{ActionTaken, AdverseEvent, Causality, Outcome, ProtocolDecision, Sub
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
 use crate::api::records::{correctable, save};
-use crate::api::{json, parse, subject_for};
-use crate::policy::Action;
+use crate::api::{json, parse};
 use crate::study::{decision as decide, protocol_of};
 
 /// Today in UTC, the default date of a decision.
@@ -72,11 +72,9 @@ pub(crate) struct AsOf {
     security(("bearer" = [])))]
 pub(crate) async fn decision(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(_, subject): SubjectAccess<ApiPrincipal>,
     query: Result<Query<AsOf>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let Query(query) = query.map_err(|rejection| {
         ApiError::invalid(
             "as_of",
@@ -127,11 +125,9 @@ pub(crate) struct DecisionIn {
     security(("bearer" = [])))]
 pub(crate) async fn record_decision(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::RecordDecision).await?;
     let input: DecisionIn = parse(&body)?;
     let as_of = input.as_of.unwrap_or_else(today);
     let decision = engine(&state, &subject, as_of)
@@ -231,10 +227,8 @@ fn adverse_event_out(stored: &store::Stored<AdverseEvent>) -> AdverseEventOut {
     security(("bearer" = [])))]
 pub(crate) async fn adverse_events(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(_, subject): SubjectAccess<ApiPrincipal>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let events: Vec<AdverseEventOut> = state
         .store
         .records_of::<AdverseEvent>(subject.id)
@@ -297,11 +291,9 @@ correctable! {
     security(("bearer" = [])))]
 pub(crate) async fn add_adverse_event(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::RecordAdverseEvent).await?;
     let input: AdverseEventIn = parse(&body)?;
     let correction = input.correction();
     let record = AdverseEvent {

@@ -2,7 +2,7 @@
 //! store records the subject page enters, read by the decision the same way.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -10,12 +10,12 @@ use store::{ConcomitantMedication, Disposition, DispositionStatus, EventType, Pr
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
 use crate::api::records::{correctable, save};
 use crate::api::visits::Saved;
-use crate::api::{json, parse, subject_for};
-use crate::policy::Action;
+use crate::api::{json, parse};
 
 correctable! {
     /// An event the protocol's stopping rules or deviations read.
@@ -47,11 +47,9 @@ correctable! {
     security(("bearer" = [])))]
 pub(crate) async fn add_event(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: EventIn = parse(&body)?;
     let correction = input.correction();
     let record = ProtocolEvent {
@@ -95,11 +93,9 @@ correctable! {
     security(("bearer" = [])))]
 pub(crate) async fn add_disposition(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: DispositionIn = parse(&body)?;
     let correction = input.correction();
     let record = Disposition {
@@ -165,11 +161,9 @@ correctable! {
     security(("bearer" = [])))]
 pub(crate) async fn add_conmed(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: ConmedIn = parse(&body)?;
     let correction = input.correction();
     let text = |text: &Option<String>| text.clone().unwrap_or_default();

@@ -34,84 +34,161 @@ use serde::Serialize;
 use store::{Subject, Visit};
 
 use crate::AppState;
-use crate::policy::{Action, Routes};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 pub(crate) use body::parse;
 use error::ApiError;
-use principal::ApiPrincipal;
 
-/// The API's routes (each listed in `policy::ENDPOINTS`).
+/// The API's routes, each with the check it makes.
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .get("/api/v1/openapi.json", openapi::document)
-        .get("/api/v1/subjects", subjects::list)
-        .post("/api/v1/subjects", subjects::screen)
-        .get("/api/v1/subjects/{code}", subjects::read)
-        .post("/api/v1/subjects/{code}/enrolment", subjects::enrol)
-        .get("/api/v1/subjects/{code}/history", subjects::history)
-        .get("/api/v1/subjects/{code}/visits", visits::list)
-        .post("/api/v1/subjects/{code}/visits", visits::add)
+        .get("/api/v1/openapi.json", Scope::Public, openapi::document)
+        .get("/api/v1/subjects", Scope::LoggedIn, subjects::list)
+        .post(
+            "/api/v1/subjects",
+            Scope::Site(Action::Screen),
+            subjects::screen,
+        )
+        .get(
+            "/api/v1/subjects/{code}",
+            Scope::Subject(Action::ReadSubject),
+            subjects::read,
+        )
+        .post(
+            "/api/v1/subjects/{code}/enrolment",
+            Scope::Subject(Action::Enrol),
+            subjects::enrol,
+        )
+        .get(
+            "/api/v1/subjects/{code}/history",
+            Scope::Subject(Action::ReadHistory),
+            subjects::history,
+        )
+        .get(
+            "/api/v1/subjects/{code}/visits",
+            Scope::Subject(Action::ReadSubject),
+            visits::list,
+        )
+        .post(
+            "/api/v1/subjects/{code}/visits",
+            Scope::Subject(Action::EnterVisitData),
+            visits::add,
+        )
         .post(
             "/api/v1/subjects/{code}/visits/{visit}/clasi",
+            Scope::Subject(Action::EnterVisitData),
             visits::clasi,
         )
         .post(
             "/api/v1/subjects/{code}/visits/{visit}/sledai",
+            Scope::Subject(Action::EnterVisitData),
             visits::sledai,
         )
-        .post("/api/v1/subjects/{code}/visits/{visit}/labs", visits::lab)
+        .post(
+            "/api/v1/subjects/{code}/visits/{visit}/labs",
+            Scope::Subject(Action::EnterVisitData),
+            visits::lab,
+        )
         .post(
             "/api/v1/subjects/{code}/visits/{visit}/nerve-conduction",
+            Scope::Subject(Action::EnterVisitData),
             visits::nerve_study,
         )
         .post(
             "/api/v1/subjects/{code}/visits/{visit}/signatures",
+            Scope::Subject(Action::Sign),
             visits::sign,
         )
-        .post("/api/v1/subjects/{code}/doses", visits::dose)
-        .get("/api/v1/subjects/{code}/decision", clinical::decision)
+        .post(
+            "/api/v1/subjects/{code}/doses",
+            Scope::Subject(Action::EnterVisitData),
+            visits::dose,
+        )
+        .get(
+            "/api/v1/subjects/{code}/decision",
+            Scope::Subject(Action::ReadSubject),
+            clinical::decision,
+        )
         .post(
             "/api/v1/subjects/{code}/decisions",
+            Scope::Subject(Action::RecordDecision),
             clinical::record_decision,
         )
         .get(
             "/api/v1/subjects/{code}/adverse-events",
+            Scope::Subject(Action::ReadSubject),
             clinical::adverse_events,
         )
         .post(
             "/api/v1/subjects/{code}/adverse-events",
+            Scope::Subject(Action::RecordAdverseEvent),
             clinical::add_adverse_event,
         )
-        .get("/api/v1/subjects/{code}/queries", queries::list)
-        .post("/api/v1/subjects/{code}/queries", queries::open)
+        .get(
+            "/api/v1/subjects/{code}/queries",
+            Scope::Subject(Action::ReadSubject),
+            queries::list,
+        )
+        .post(
+            "/api/v1/subjects/{code}/queries",
+            Scope::Subject(Action::RaiseQuery),
+            queries::open,
+        )
         .post(
             "/api/v1/subjects/{code}/queries/{query}/answer",
+            Scope::Subject(Action::AnswerQuery),
             queries::answer,
         )
         .post(
             "/api/v1/subjects/{code}/queries/{query}/close",
+            Scope::Subject(Action::CloseQuery),
             queries::close,
         )
         .get(
             "/api/v1/subjects/{code}/verifications",
+            Scope::Subject(Action::ReadSubject),
             review::verifications,
         )
-        .post("/api/v1/subjects/{code}/verifications", review::verify)
-        .get("/api/v1/subjects/{code}/locks", review::locks)
-        .post("/api/v1/subjects/{code}/locks", review::lock)
+        .post(
+            "/api/v1/subjects/{code}/verifications",
+            Scope::Subject(Action::VerifySource),
+            review::verify,
+        )
+        .get(
+            "/api/v1/subjects/{code}/locks",
+            Scope::Subject(Action::ReadSubject),
+            review::locks,
+        )
+        .post(
+            "/api/v1/subjects/{code}/locks",
+            Scope::Subject(Action::Lock),
+            review::lock,
+        )
         .post(
             "/api/v1/subjects/{code}/locks/{lock}/unlock",
+            Scope::Subject(Action::Lock),
             review::unlock,
         )
         .post(
             "/api/v1/subjects/{code}/records/{kind}/{record}/void",
+            Scope::Subject(Action::EnterVisitData),
             records::void,
         )
-        .post("/api/v1/subjects/{code}/events", course::add_event)
+        .post(
+            "/api/v1/subjects/{code}/events",
+            Scope::Subject(Action::EnterVisitData),
+            course::add_event,
+        )
         .post(
             "/api/v1/subjects/{code}/disposition",
+            Scope::Subject(Action::EnterVisitData),
             course::add_disposition,
         )
-        .post("/api/v1/subjects/{code}/conmeds", course::add_conmed)
+        .post(
+            "/api/v1/subjects/{code}/conmeds",
+            Scope::Subject(Action::EnterVisitData),
+            course::add_conmed,
+        )
 }
 
 /// `value` as a JSON response.
@@ -123,18 +200,6 @@ pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-}
-
-/// The subject `code` once `principal` may do `action` at its site (404 for another site's).
-pub(crate) async fn subject_for(
-    state: &AppState,
-    principal: &ApiPrincipal,
-    code: &str,
-    action: Action,
-) -> Result<Subject, ApiError> {
-    let subject = state.store.subject_by_code(code).await?;
-    principal.0.require(action, Some(&subject.data.site))?;
-    Ok(subject)
 }
 
 /// Visit `id` (from the path) of `subject`; any other visit, or text that is no id, is 404.

@@ -5,6 +5,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use crate::AppState;
+use crate::access::Caller;
 use crate::api::error::ApiError;
 use crate::session::{Principal, random_token};
 
@@ -43,5 +44,13 @@ impl FromRequestParts<AppState> for ApiPrincipal {
             must_change_password: false,
             idle_timeout_seconds: state.config.idle_timeout_seconds,
         }))
+    }
+}
+
+impl Caller for ApiPrincipal {
+    type Refusal = ApiError;
+
+    fn principal(&self) -> &Principal {
+        &self.0
     }
 }

@@ -10,10 +10,10 @@ use store::{DataQuery, StoreError, Stored, Subject};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
-use crate::api::{json, parse, subject_for};
-use crate::policy::Action;
+use crate::api::{json, parse};
 
 /// A data query as it stands.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,10 +56,8 @@ fn query_out(stored: &Stored<DataQuery>) -> QueryOut {
     security(("bearer" = [])))]
 pub(crate) async fn list(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(_, subject): SubjectAccess<ApiPrincipal>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let queries: Vec<QueryOut> = state
         .store
         .queries_of(subject.id)
@@ -97,11 +95,9 @@ pub(crate) struct QueryIn {
     security(("bearer" = [])))]
 pub(crate) async fn open(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::RaiseQuery).await?;
     let input: QueryIn = parse(&body)?;
     let stored = state
         .store
@@ -175,11 +171,10 @@ pub(crate) struct AnswerIn {
     security(("bearer" = [])))]
 pub(crate) async fn answer(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, query)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, query)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::AnswerQuery).await?;
     let query = query_of(&state, &subject, &query).await?;
     let input: AnswerIn = parse(&body)?;
     let moved = state
@@ -212,11 +207,10 @@ pub(crate) struct CloseIn {
     security(("bearer" = [])))]
 pub(crate) async fn close(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, query)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, query)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::CloseQuery).await?;
     let query = query_of(&state, &subject, &query).await?;
     let input: CloseIn = parse(&body)?;
     let moved = state

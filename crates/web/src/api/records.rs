@@ -11,10 +11,10 @@ use store::{Stored, Subject, SubjectRecord};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
-use crate::api::{json, parse, subject_for};
-use crate::policy::Action;
+use crate::api::{json, parse};
 
 /// Which record a body corrects: none to add a new one.
 #[derive(Debug)]
@@ -131,11 +131,10 @@ pub(crate) struct VoidedOut {
     security(("bearer" = [])))]
 pub(crate) async fn void(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, kind, record)): Path<(String, String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, kind, record)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: VoidIn = parse(&body)?;
     let id: i64 = record.parse().map_err(|_| ApiError::NotFound)?;
     state

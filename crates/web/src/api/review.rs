@@ -10,10 +10,10 @@ use store::{Lock, Locked, SourceVerification, Stored};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
-use crate::api::{json, parse, subject_for};
-use crate::policy::Action;
+use crate::api::{json, parse};
 
 /// A verification of a record, or of one field of it, against the source.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,10 +58,8 @@ fn verification_out(v: &SourceVerification) -> VerificationOut {
     security(("bearer" = [])))]
 pub(crate) async fn verifications(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(_, subject): SubjectAccess<ApiPrincipal>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let out: Vec<VerificationOut> = state
         .store
         .verifications_of(subject.id)
@@ -100,11 +98,9 @@ pub(crate) struct VerifyIn {
     security(("bearer" = [])))]
 pub(crate) async fn verify(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::VerifySource).await?;
     let input: VerifyIn = parse(&body)?;
     let made = state
         .store
@@ -164,10 +160,8 @@ fn lock_out(stored: &Stored<Lock>) -> LockOut {
     security(("bearer" = [])))]
 pub(crate) async fn locks(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(_, subject): SubjectAccess<ApiPrincipal>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let out: Vec<LockOut> = state
         .store
         .locks_of(subject.id)
@@ -204,11 +198,9 @@ pub(crate) struct LockIn {
     security(("bearer" = [])))]
 pub(crate) async fn lock(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::Lock).await?;
     let input: LockIn = parse(&body)?;
     let covers = match (input.covers.as_str(), input.entity, input.record_id) {
         ("casebook", None, None) => Locked::Casebook,
@@ -261,11 +253,10 @@ pub(crate) struct UnlockIn {
     security(("bearer" = [])))]
 pub(crate) async fn unlock(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, lock)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, lock)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::Lock).await?;
     let input: UnlockIn = parse(&body)?;
     let id: i64 = lock.parse().map_err(|_| ApiError::NotFound)?;
     if !state

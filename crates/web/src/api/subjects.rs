@@ -2,7 +2,7 @@
 //! the subject's audit history.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::Date;
@@ -12,9 +12,10 @@ use store::{BirthOrAge, EventFilter, Sex, Subject, SubjectData};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::access::{SiteAccess, SubjectAccess};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
-use crate::api::{json, parse, subject_for};
+use crate::api::{json, parse};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -103,11 +104,8 @@ pub(crate) async fn list(
     ),
     security(("bearer" = [])))]
 pub(crate) async fn read(
-    State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     Ok(json(
         StatusCode::OK,
         &SubjectOut::seen_by(&subject, &principal.0),
@@ -242,12 +240,13 @@ fn birth_or_age(birth_date: Option<Date>, age_years: Option<i64>) -> Result<Birt
     security(("bearer" = [])))]
 pub(crate) async fn screen(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
+    access: SiteAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    // The site is in the body: read it first, then check as for a subject of that site.
+    // The site is in the body: read it, then check as for a subject of that site.
     let input: ScreenIn = parse(&body)?;
-    principal.0.require(Action::Screen, Some(&input.site))?;
+    access.at(&input.site)?;
+    let principal = access.caller;
     let data = SubjectData {
         site: input.site,
         code: input.code,
@@ -311,11 +310,9 @@ pub(crate) struct EnrolIn {
     security(("bearer" = [])))]
 pub(crate) async fn enrol(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::Enrol).await?;
     let input: EnrolIn = parse(&body)?;
     let enrolment = store::Enrolment {
         subject_id: subject.id,
@@ -375,11 +372,9 @@ pub(crate) struct EventOut {
     security(("bearer" = [])))]
 pub(crate) async fn history(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(_, subject): SubjectAccess<ApiPrincipal>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadHistory).await?;
     let query = crate::history::parse(&pairs).map_err(|refused| {
         let (name, message) = refused.into_iter().next().unwrap_or_default();
         ApiError::invalid(&name, message)

@@ -15,12 +15,12 @@ use store::{
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::api::body::{in_words, without_position};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
 use crate::api::records::{correctable, save};
-use crate::api::{json, parse, subject_for, visit_of};
-use crate::policy::Action;
+use crate::api::{json, parse, visit_of};
 
 /// A visit with its signatures.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,10 +58,8 @@ impl From<&Visit> for VisitOut {
     security(("bearer" = [])))]
 pub(crate) async fn list(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(_, subject): SubjectAccess<ApiPrincipal>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let visits: Vec<VisitOut> = state
         .store
         .visits_of(subject.id)
@@ -100,11 +98,9 @@ pub(crate) struct VisitIn {
     security(("bearer" = [])))]
 pub(crate) async fn add(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: VisitIn = parse(&body)?;
     let data = VisitData {
         name: input.name,
@@ -165,18 +161,6 @@ correctable! {
     }
 }
 
-/// The visit `{visit}` of subject `{code}` once the user may enter data there.
-async fn visit_for_entry(
-    state: &AppState,
-    principal: &ApiPrincipal,
-    code: &str,
-    visit: &str,
-) -> Result<(store::Subject, Visit), ApiError> {
-    let subject = subject_for(state, principal, code, Action::EnterVisitData).await?;
-    let visit = visit_of(state, &subject, visit).await?;
-    Ok((subject, visit))
-}
-
 /// Nested instrument input, its field named under `prefix` and its refusal in words (the
 /// reader's `input` is the document itself).
 fn instrument<T>(
@@ -215,11 +199,11 @@ fn instrument<T>(
     security(("bearer" = [])))]
 pub(crate) async fn clasi(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, visit)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, visit)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let visit = visit_of(&state, &subject, &visit).await?;
     let input: ClasiIn = parse(&body)?;
     let correction = input.correction();
     let record = ClasiAssessment {
@@ -267,11 +251,11 @@ correctable! {
     security(("bearer" = [])))]
 pub(crate) async fn sledai(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, visit)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, visit)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let visit = visit_of(&state, &subject, &visit).await?;
     let input: SledaiIn = parse(&body)?;
     let correction = input.correction();
     let record = SledaiAssessment {
@@ -339,11 +323,11 @@ fn decimal(field: &str, text: Option<&str>) -> Result<Option<Decimal>, StoreErro
     security(("bearer" = [])))]
 pub(crate) async fn lab(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, visit)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, visit)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let visit = visit_of(&state, &subject, &visit).await?;
     let input: LabIn = parse(&body)?;
     let correction = input.correction();
     let record = LabResult {
@@ -394,11 +378,11 @@ correctable! {
     security(("bearer" = [])))]
 pub(crate) async fn nerve_study(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, visit)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, visit)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (subject, visit) = visit_for_entry(&state, &principal, &code, &visit).await?;
+    let visit = visit_of(&state, &subject, &visit).await?;
     let input: NerveStudyIn = parse(&body)?;
     let correction = input.correction();
     let record = NerveConductionStudy {
@@ -497,11 +481,9 @@ pub(crate) struct DoseOut {
     security(("bearer" = [])))]
 pub(crate) async fn dose(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::EnterVisitData).await?;
     let input: DoseIn = parse(&body)?;
     let correction = input.correction();
     let drug =
@@ -595,11 +577,10 @@ pub(crate) struct SignatureOut {
     security(("bearer" = [])))]
 pub(crate) async fn sign(
     State(state): State<AppState>,
-    principal: ApiPrincipal,
-    Path((code, visit)): Path<(String, String)>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    Path((_, visit)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for(&state, &principal, &code, Action::Sign).await?;
     let visit = visit_of(&state, &subject, &visit).await?;
     let input: SignIn = parse(&body)?;
     let meaning = Meaning::parse(&input.meaning)?;

@@ -12,9 +12,10 @@ use maud::{Markup, html};
 use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{layout, received, records, subject_for, words};
+use crate::pages::{layout, received, records, words};
 use crate::policy::Action;
 use crate::session::Principal;
 
@@ -216,11 +217,9 @@ pub(crate) fn log_from_lab(code: &str, term: &str, grade: i64, on: jiff::civil::
 
 pub(crate) async fn page(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Markup, PageError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let events = state.store.records_of::<AdverseEvent>(subject.id).await?;
     let mut typed = Typed::filled([
         ("grade", "1"),
@@ -238,12 +237,11 @@ pub(crate) async fn page(
 
 pub(crate) async fn add(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (mut typed, subject) =
-        received(&state, &principal, &code, Action::RecordAdverseEvent, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
     // A term picked from the nearest after a refusal stands for what was typed.
     let picked = typed.get("term_pick").to_owned();
     if !picked.is_empty() {

@@ -3,13 +3,14 @@
 //! reads (a medication started or stopped after the start is the change the trial forbade) and
 //! the paediatric review's prednisone comes from.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use instruments::medication::{DoseUnit, Drug, Frequency, Route};
 use maud::{Markup, html};
 use store::{ConcomitantMedication, Stored, Subject};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::course::{note, save};
 use crate::pages::form::{self, Typed};
@@ -126,8 +127,7 @@ pub(crate) fn section(
 
 pub(crate) async fn add(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    access: SubjectAccess,
     axum::Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let read = |typed: &mut Typed, subject_id| {
@@ -162,5 +162,5 @@ pub(crate) async fn add(
         conmed: Some(typed),
         ..Forms::default()
     };
-    save(&state, &principal, &code, "conmeds", pairs, read, shown).await
+    save(&state, access, "conmeds", pairs, read, shown).await
 }

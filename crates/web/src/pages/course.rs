@@ -3,7 +3,7 @@
 //! change of concomitant medication) and how participation ended, each entered once through the
 //! store and read by the decision.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -12,6 +12,7 @@ use store::{
 };
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::{Forms, render};
@@ -115,29 +116,27 @@ pub(crate) fn note(typed: &Typed, name: &str) -> Option<String> {
 /// refusal shows the subject page again with the form as typed (placed by `shown`).
 pub(crate) async fn save<T: SubjectRecord>(
     state: &AppState,
-    principal: &Principal,
-    code: &str,
+    SubjectAccess(principal, subject): SubjectAccess,
     anchor: &str,
     pairs: Vec<(String, String)>,
     read: impl FnOnce(&mut Typed, i64) -> Option<T>,
     shown: fn(Typed) -> Forms,
 ) -> Result<Response, PageError> {
-    let (mut typed, subject) =
-        received(state, principal, code, Action::EnterVisitData, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
+    let code = &subject.data.code;
     if let Some(record) = read(&mut typed, subject.id).filter(|_| !typed.has_errors()) {
         match state.store.add_record(&principal.actor, &record).await {
             Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}#{anchor}")).into_response()),
             Err(error) => typed.refused(error)?,
         }
     }
-    let page = render(state, principal, &subject, shown(typed)).await?;
+    let page = render(state, &principal, &subject, shown(typed)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 pub(crate) async fn add_event(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    access: SubjectAccess,
     axum::Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let read = |typed: &mut Typed, subject_id| {
@@ -156,13 +155,12 @@ pub(crate) async fn add_event(
         event: Some(typed),
         ..Forms::default()
     };
-    save(&state, &principal, &code, "course", pairs, read, shown).await
+    save(&state, access, "course", pairs, read, shown).await
 }
 
 pub(crate) async fn add_disposition(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    access: SubjectAccess,
     axum::Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let read = |typed: &mut Typed, subject_id| {
@@ -181,5 +179,5 @@ pub(crate) async fn add_disposition(
         disposition: Some(typed),
         ..Forms::default()
     };
-    save(&state, &principal, &code, "course", pairs, read, shown).await
+    save(&state, access, "course", pairs, read, shown).await
 }

@@ -11,6 +11,7 @@ use protocol::Decision;
 use store::{ProtocolDecision, Store, Subject, Visit};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::visit::{self, Sections, visit_date, visit_of};
@@ -131,12 +132,11 @@ pub(crate) async fn panel(
 
 pub(crate) async fn record(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (mut typed, subject) =
-        received(&state, &principal, &code, Action::RecordDecision, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
     let visit = visit_of(&state, &subject, visit_id).await?;
     let followed = match typed.get("followed") {
         "yes" => Some(true),

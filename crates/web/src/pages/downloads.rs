@@ -16,10 +16,11 @@ use outputs::export::Format;
 use store::{Download, Store, StoreError};
 
 use crate::AppState;
+use crate::access::Allowed;
 use crate::error::PageError;
 use crate::pages::{layout, words};
-use crate::policy::{Action, Routes};
-use crate::session::Principal;
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 
 /// The downloads page.
 pub(crate) const PATH: &str = "/downloads";
@@ -62,17 +63,23 @@ pub(crate) const OFFERS: [Offer; 4] = [
 
 /// The page's route and one route per download.
 pub(crate) fn routes(routes: Routes) -> Routes {
-    OFFERS.iter().fold(routes.get(PATH, page), |routes, offer| {
-        let what = offer.what;
-        routes.get(
-            offer.path,
-            move |state: State<AppState>, principal: Principal| take(what, state, principal),
-        )
-    })
+    let scope = Scope::Study(Action::Export);
+    OFFERS
+        .iter()
+        .fold(routes.get(PATH, scope, page), |routes, offer| {
+            let what = offer.what;
+            routes.get(
+                offer.path,
+                scope,
+                move |state: State<AppState>, principal: Allowed| take(what, state, principal),
+            )
+        })
 }
 
-async fn page(State(state): State<AppState>, principal: Principal) -> Result<Markup, PageError> {
-    principal.require(Action::Export, None)?;
+async fn page(
+    State(state): State<AppState>,
+    Allowed(principal): Allowed,
+) -> Result<Markup, PageError> {
     let study = state.store.study().await?;
     let body = html! {
         p.lead { (study.title) }
@@ -98,9 +105,8 @@ async fn page(State(state): State<AppState>, principal: Principal) -> Result<Mar
 async fn take(
     what: Download,
     State(state): State<AppState>,
-    principal: Principal,
+    Allowed(principal): Allowed,
 ) -> Result<Response, PageError> {
-    principal.require(Action::Export, None)?;
     let Some(offer) = OFFERS.iter().find(|offer| offer.what == what) else {
         return Err(PageError::NotFound);
     };

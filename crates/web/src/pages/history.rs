@@ -2,7 +2,7 @@
 //! first, with who, when, the old and new value and the reason (21 CFR 11.10(e)); narrowed by
 //! kind of record, field, user and days, a page at a time.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use instruments::medication::Frequency;
@@ -11,12 +11,11 @@ use store::StoreError;
 use store::stream::Entity;
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::history::{self, HistoryQuery};
 use crate::pages::form::Typed;
-use crate::pages::{decision, frequency_words, layout, subject_for, words};
-use crate::policy::Action;
-use crate::session::Principal;
+use crate::pages::{decision, frequency_words, layout, words};
 use crate::study::{self, StudyProtocol};
 
 /// Events shown per page.
@@ -24,11 +23,9 @@ const PAGE: i64 = 100;
 
 pub(crate) async fn page(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadHistory).await?;
     let protocol = study::protocol_of(&state.store).await?;
     let code = subject.data.code;
     let mut typed = Typed::posted(pairs.clone());

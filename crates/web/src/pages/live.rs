@@ -8,12 +8,11 @@ use axum::extract::Query;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 
+use crate::access::Allowed;
 use crate::error::PageError;
 use crate::pages::form::Typed;
 use crate::pages::instruments_form as forms;
 use crate::pages::screening;
-use crate::policy::Action;
-use crate::session::Principal;
 
 type Typing = Query<Vec<(String, String)>>;
 
@@ -29,19 +28,11 @@ fn json(pairs: Vec<(String, String)>) -> Response {
         .into_response()
 }
 
-pub(crate) async fn clasi(
-    principal: Principal,
-    Query(pairs): Typing,
-) -> Result<Response, PageError> {
-    principal.require(Action::ReadSubject, None)?;
+pub(crate) async fn clasi(_: Allowed, Query(pairs): Typing) -> Result<Response, PageError> {
     Ok(json(forms::clasi_totals(&Typed::posted(pairs))))
 }
 
-pub(crate) async fn sledai(
-    principal: Principal,
-    Query(pairs): Typing,
-) -> Result<Response, PageError> {
-    principal.require(Action::ReadSubject, None)?;
+pub(crate) async fn sledai(_: Allowed, Query(pairs): Typing) -> Result<Response, PageError> {
     let mut typed = Typed::posted(pairs);
     let score =
         forms::read_sledai(&mut typed).map_or_else(|| "—".to_owned(), |s| s.score().to_string());
@@ -51,11 +42,10 @@ pub(crate) async fn sledai(
 /// The grade of the lab as typed, its test and unit coded by the protocol's lab list first, as
 /// the store codes them when the result is saved.
 pub(crate) async fn lab(
-    principal: Principal,
+    _: Allowed,
     state: axum::extract::State<crate::AppState>,
     Query(pairs): Typing,
 ) -> Result<Response, PageError> {
-    principal.require(Action::ReadSubject, None)?;
     let mut typed = Typed::posted(pairs);
     // The date does not change the grade; a blank one must not hide it.
     if typed.get("collected_on").is_empty() {
@@ -67,11 +57,10 @@ pub(crate) async fn lab(
 }
 
 pub(crate) async fn eligibility(
-    principal: Principal,
+    _: Allowed,
     state: axum::extract::State<crate::AppState>,
     Query(pairs): Typing,
 ) -> Result<Response, PageError> {
-    principal.require(Action::ReadSubject, None)?;
     let mut typed = Typed::posted(pairs);
     let protocol = crate::study::protocol_of(&state.store).await?;
     Ok(json(screening::checklist_answers(&protocol, &mut typed)))

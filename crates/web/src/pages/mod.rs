@@ -27,66 +27,189 @@ use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use instruments::medication::{Amount, DoseUnit, Frequency, Regimen};
-use store::Subject;
 
 use crate::AppState;
+use crate::access::Allowed;
 use crate::error::PageError;
-use crate::policy::{Action, Routes};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::{self, Principal};
 
-/// The clinical pages (the login, dashboard and subject list are wired in `lib.rs`).
+/// Every page, each with the check it makes.
 pub(crate) fn routes() -> Routes {
     let routes = Routes::new()
-        .get(session::PASSWORD_PATH, account::form)
-        .post(session::PASSWORD_PATH, account::submit)
-        .post(session::LANGUAGE_PATH, account::set_language)
-        .get("/static/app.js", script)
-        .get("/session/alive", alive)
-        .get("/static/icon.svg", icon)
-        .get("/screening", screening::form_page)
-        .post("/screening", screening::submit)
-        .post("/subjects/{code}/enrol", screening::enrol)
-        .post("/subjects/{code}/visits", visit::add)
-        .get("/subjects/{code}/visits/{visit}", visit::page)
-        .post("/subjects/{code}/visits/{visit}/clasi", visit::save_clasi)
-        .post("/subjects/{code}/visits/{visit}/sledai", visit::save_sledai)
-        .post("/subjects/{code}/visits/{visit}/labs", visit::add_lab)
+        .get("/", Scope::LoggedIn, dashboard::page)
+        .get("/login", Scope::Public, login::form)
+        .post("/login", Scope::Public, login::submit)
+        .post("/logout", Scope::LoggedIn, login::logout)
+        .get("/subjects", Scope::LoggedIn, subjects::list)
+        .get(
+            "/subjects/{code}",
+            Scope::Subject(Action::ReadSubject),
+            subjects::page,
+        )
+        .get("/static/style.css", Scope::Public, layout::style)
+        .get(session::PASSWORD_PATH, Scope::LoggedIn, account::form)
+        .post(session::PASSWORD_PATH, Scope::LoggedIn, account::submit)
+        .post(
+            session::LANGUAGE_PATH,
+            Scope::LoggedIn,
+            account::set_language,
+        )
+        .get("/static/app.js", Scope::Public, script)
+        .get("/session/alive", Scope::LoggedIn, alive)
+        .get("/static/icon.svg", Scope::Public, icon)
+        .get(
+            "/screening",
+            Scope::Study(Action::Screen),
+            screening::form_page,
+        )
+        .post("/screening", Scope::Site(Action::Screen), screening::submit)
+        .post(
+            "/subjects/{code}/enrol",
+            Scope::Subject(Action::Enrol),
+            screening::enrol,
+        )
+        .post(
+            "/subjects/{code}/visits",
+            Scope::Subject(Action::EnterVisitData),
+            visit::add,
+        )
+        .get(
+            "/subjects/{code}/visits/{visit}",
+            Scope::Subject(Action::ReadSubject),
+            visit::page,
+        )
+        .post(
+            "/subjects/{code}/visits/{visit}/clasi",
+            Scope::Subject(Action::EnterVisitData),
+            visit::save_clasi,
+        )
+        .post(
+            "/subjects/{code}/visits/{visit}/sledai",
+            Scope::Subject(Action::EnterVisitData),
+            visit::save_sledai,
+        )
+        .post(
+            "/subjects/{code}/visits/{visit}/labs",
+            Scope::Subject(Action::EnterVisitData),
+            visit::add_lab,
+        )
         .post(
             "/subjects/{code}/visits/{visit}/nerve-conduction",
+            Scope::Subject(Action::EnterVisitData),
             visit::save_nerve_study,
         )
-        .post("/subjects/{code}/visits/{visit}/dose", visit::give_dose)
-        .post("/subjects/{code}/visits/{visit}/decision", decision::record)
-        .post("/subjects/{code}/visits/{visit}/sign", visit::sign)
-        .get("/subjects/{code}/adverse-events", adverse::page)
-        .post("/subjects/{code}/adverse-events", adverse::add)
-        .post("/subjects/{code}/queries", queries::open)
-        .post("/subjects/{code}/queries/{query}/answer", queries::answer)
-        .post("/subjects/{code}/queries/{query}/close", queries::close)
-        .get("/subjects/{code}/history", history::page)
-        .get("/subjects/{code}/verification", verification::page)
-        .post("/subjects/{code}/verification", verification::verify)
-        .post("/subjects/{code}/locks", verification::lock)
-        .post("/subjects/{code}/locks/{lock}/unlock", verification::unlock)
+        .post(
+            "/subjects/{code}/visits/{visit}/dose",
+            Scope::Subject(Action::EnterVisitData),
+            visit::give_dose,
+        )
+        .post(
+            "/subjects/{code}/visits/{visit}/decision",
+            Scope::Subject(Action::RecordDecision),
+            decision::record,
+        )
+        .post(
+            "/subjects/{code}/visits/{visit}/sign",
+            Scope::Subject(Action::Sign),
+            visit::sign,
+        )
+        .get(
+            "/subjects/{code}/adverse-events",
+            Scope::Subject(Action::ReadSubject),
+            adverse::page,
+        )
+        .post(
+            "/subjects/{code}/adverse-events",
+            Scope::Subject(Action::RecordAdverseEvent),
+            adverse::add,
+        )
+        .post(
+            "/subjects/{code}/queries",
+            Scope::Subject(Action::RaiseQuery),
+            queries::open,
+        )
+        .post(
+            "/subjects/{code}/queries/{query}/answer",
+            Scope::Subject(Action::AnswerQuery),
+            queries::answer,
+        )
+        .post(
+            "/subjects/{code}/queries/{query}/close",
+            Scope::Subject(Action::CloseQuery),
+            queries::close,
+        )
+        .get(
+            "/subjects/{code}/history",
+            Scope::Subject(Action::ReadHistory),
+            history::page,
+        )
+        .get(
+            "/subjects/{code}/verification",
+            Scope::Subject(Action::VerifySource),
+            verification::page,
+        )
+        .post(
+            "/subjects/{code}/verification",
+            Scope::Subject(Action::VerifySource),
+            verification::verify,
+        )
+        .post(
+            "/subjects/{code}/locks",
+            Scope::Subject(Action::Lock),
+            verification::lock,
+        )
+        .post(
+            "/subjects/{code}/locks/{lock}/unlock",
+            Scope::Subject(Action::Lock),
+            verification::unlock,
+        )
         .post(
             "/subjects/{code}/records/{kind}/{record}/void",
+            Scope::Subject(Action::EnterVisitData),
             records::void,
         )
-        .post("/subjects/{code}/events", course::add_event)
-        .post("/subjects/{code}/disposition", course::add_disposition)
-        .post("/subjects/{code}/conmeds", conmeds::add)
-        .get("/live/clasi", live::clasi)
-        .get("/live/sledai", live::sledai)
-        .get("/live/lab", live::lab)
-        .get("/live/eligibility", live::eligibility);
+        .post(
+            "/subjects/{code}/events",
+            Scope::Subject(Action::EnterVisitData),
+            course::add_event,
+        )
+        .post(
+            "/subjects/{code}/disposition",
+            Scope::Subject(Action::EnterVisitData),
+            course::add_disposition,
+        )
+        .post(
+            "/subjects/{code}/conmeds",
+            Scope::Subject(Action::EnterVisitData),
+            conmeds::add,
+        )
+        .get(
+            "/live/clasi",
+            Scope::Study(Action::ReadSubject),
+            live::clasi,
+        )
+        .get(
+            "/live/sledai",
+            Scope::Study(Action::ReadSubject),
+            live::sledai,
+        )
+        .get("/live/lab", Scope::Study(Action::ReadSubject), live::lab)
+        .get(
+            "/live/eligibility",
+            Scope::Study(Action::ReadSubject),
+            live::eligibility,
+        );
     let routes = downloads::routes(routes);
     worklist::Worklist::ALL
         .into_iter()
         .fold(routes, |routes, list| {
             routes.get(
                 list.path(),
+                Scope::Study(list.action()),
                 move |state: State<AppState>,
-                      principal: Principal,
+                      principal: Allowed,
                       query: Query<Vec<(String, String)>>| {
                     worklist::page(list, state, principal, query)
                 },
@@ -99,34 +222,17 @@ pub(crate) fn words() -> &'static words::Words {
     crate::locale::words()
 }
 
-/// The subject `code` if the user may do `action` at its site; a subject of a site the user
-/// cannot read answers 404 like a missing one (the policy's rule).
-pub(crate) async fn subject_for(
-    state: &AppState,
+/// A form posted by `principal` (whom the route's check already let through, so a refused user
+/// learns nothing from the form): its CSRF token checked and its one-time token spent, then
+/// what was posted.
+pub(crate) fn received(
     principal: &Principal,
-    code: &str,
-    action: Action,
-) -> Result<Subject, PageError> {
-    let subject = state.store.subject_by_code(code).await?;
-    principal.require(action, Some(&subject.data.site))?;
-    Ok(subject)
-}
-
-/// A form posted about subject `code`: the subject once the user may do `action` at its site,
-/// then the form's CSRF token checked and its one-time token spent (in that order: a refused
-/// user learns nothing from the form), and what was posted.
-pub(crate) async fn received(
-    state: &AppState,
-    principal: &Principal,
-    code: &str,
-    action: Action,
     pairs: Vec<(String, String)>,
-) -> Result<(form::Typed, Subject), PageError> {
+) -> Result<form::Typed, PageError> {
     let typed = form::Typed::posted(pairs);
-    let subject = subject_for(state, principal, code, action).await?;
     principal.check_form_token(typed.get("csrf"))?;
     form::spend(&typed)?;
-    Ok((typed, subject))
+    Ok(typed)
 }
 
 /// A dose as the reader says it: the drug (or its name as written), the amount and unit as

@@ -10,6 +10,7 @@ use store::stream::Entity;
 use store::{DataQuery, QueryStatus, Stored, Subject};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::{received, subjects, words};
@@ -233,12 +234,11 @@ fn one(
 
 pub(crate) async fn open(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path(code): Path<String>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let (mut typed, subject) =
-        received(&state, &principal, &code, Action::RaiseQuery, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
     let target = typed.get("target").to_owned();
     let parsed = target
         .split_once(':')
@@ -287,16 +287,16 @@ async fn refused_page(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-/// Answers or closes query `id` of the subject.
+/// Answers (`Action::AnswerQuery`) or closes query `id` of the subject.
 async fn change(
     state: AppState,
-    principal: Principal,
-    code: String,
+    SubjectAccess(principal, subject): SubjectAccess,
     id: i64,
     pairs: Vec<(String, String)>,
     action: Action,
 ) -> Result<Response, PageError> {
-    let (mut typed, subject) = received(&state, &principal, &code, action, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
+    let code = &subject.data.code;
     let query = state.store.query(id).await?;
     if query.data.subject_id != subject.id {
         return Err(PageError::NotFound);
@@ -351,18 +351,18 @@ async fn change(
 
 pub(crate) async fn answer(
     State(state): State<AppState>,
-    principal: Principal,
-    Path((code, id)): Path<(String, i64)>,
+    access: SubjectAccess,
+    Path((_, id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    change(state, principal, code, id, pairs, Action::AnswerQuery).await
+    change(state, access, id, pairs, Action::AnswerQuery).await
 }
 
 pub(crate) async fn close(
     State(state): State<AppState>,
-    principal: Principal,
-    Path((code, id)): Path<(String, i64)>,
+    access: SubjectAccess,
+    Path((_, id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    change(state, principal, code, id, pairs, Action::CloseQuery).await
+    change(state, access, id, pairs, Action::CloseQuery).await
 }

@@ -6,10 +6,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form;
 use crate::pages::{received, words};
-use crate::policy::Action;
 use crate::session::Principal;
 
 /// The form that marks record `id` of `kind` (version `version`) entered in error, returning to
@@ -39,12 +39,11 @@ pub(crate) fn void_form(
 
 pub(crate) async fn void(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, kind, record)): Path<(String, String, String)>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (typed, subject) =
-        received(&state, &principal, &code, Action::EnterVisitData, pairs).await?;
+    let typed = received(&principal, pairs)?;
     let id: i64 = record.parse().map_err(|_| PageError::NotFound)?;
     let version: i64 = typed
         .get("version")

@@ -17,6 +17,7 @@ use protocol::eligibility::{
 use store::{BirthOrAge, EligibilityRecord, Sex, StoreError, SubjectData};
 
 use crate::AppState;
+use crate::access::{Allowed, SiteAccess, SubjectAccess};
 use crate::checklist::why_words;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
@@ -313,9 +314,8 @@ fn screening_page(principal: &Principal, protocol: &StudyProtocol, mut typed: Ty
 
 pub(crate) async fn form_page(
     State(state): State<AppState>,
-    principal: Principal,
+    Allowed(principal): Allowed,
 ) -> Result<Markup, PageError> {
-    principal.require(Action::Screen, None)?;
     let protocol = study::protocol_of(&state.store).await?;
     let today = jiff::Zoned::now().date().to_string();
     let typed = Typed::filled([
@@ -327,12 +327,13 @@ pub(crate) async fn form_page(
 
 pub(crate) async fn submit(
     State(state): State<AppState>,
-    principal: Principal,
+    access: SiteAccess,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let mut typed = Typed::posted(pairs);
     let site = typed.get("site").to_owned();
-    principal.require(Action::Screen, Some(&site))?;
+    access.at(&site)?;
+    let principal = access.caller;
     principal.check_form_token(typed.get("csrf"))?;
     form::spend(&typed)?;
     let protocol = study::protocol_of(&state.store).await?;
@@ -453,11 +454,11 @@ pub(crate) fn stored_checklist(
 /// Enrols a screened subject whose latest evaluation is eligible.
 pub(crate) async fn enrol(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path(code): Path<String>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let (mut typed, subject) = received(&state, &principal, &code, Action::Enrol, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
     let date = typed.date("enrolment_date");
     if let (Some(date), false) = (date, typed.has_errors()) {
         let waiver = Some(typed.get("waiver").trim().to_owned()).filter(|text| !text.is_empty());

@@ -1,17 +1,16 @@
 //! The subject list and the subject page: facts, safety alert, eligibility and enrolment, the
 //! timeline (chart and list), visits with the protocol's calendar, and data queries.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use instruments::subtype::Subtype;
 use maud::{Markup, html};
 use store::{BirthOrAge, EligibilityRecord, ProtocolDecision, ProtocolDeviation, Subject};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{
-    adverse, chart, conmeds, course, layout, queries, records, screening, subject_for, words,
-};
+use crate::pages::{adverse, chart, conmeds, course, layout, queries, records, screening, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study;
@@ -82,11 +81,9 @@ pub(crate) async fn list(
 /// "Ask" of the verification page: a query raised by clicking the field).
 pub(crate) async fn page(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Markup, PageError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let asked: Vec<(String, String)> = pairs
         .into_iter()
         .filter(|(name, _)| name == "target" || name == "field")

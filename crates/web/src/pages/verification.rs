@@ -13,9 +13,10 @@ use store::stream::{Casebook, Record};
 use store::{Lock, Locked, SourceVerification, StoreError, Stored, Subject, Value};
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{capitalised, history, layout, received, subject_for, words};
+use crate::pages::{capitalised, history, layout, received, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
@@ -347,10 +348,8 @@ fn one(ctx: &Context<'_>, record: &Record, title: &str, refused: Option<&Refused
 
 pub(crate) async fn page(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess,
 ) -> Result<Markup, PageError> {
-    let subject = subject_for(&state, &principal, &code, Action::VerifySource).await?;
     render(&state, &principal, &subject, None).await
 }
 
@@ -377,8 +376,7 @@ async fn answer(
 /// Verifies the ticked fields, or the whole record.
 pub(crate) async fn verify(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let ticked: Vec<String> = pairs
@@ -386,8 +384,7 @@ pub(crate) async fn verify(
         .filter(|(name, _)| name == "field")
         .map(|(_, value)| value.clone())
         .collect();
-    let (mut typed, subject) =
-        received(&state, &principal, &code, Action::VerifySource, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
     let entity = typed.get("entity").to_owned();
     let (Ok(record_id), Ok(version)) = (
         typed.get("record_id").parse::<i64>(),
@@ -438,11 +435,10 @@ pub(crate) async fn verify(
 /// (`covers=casebook`).
 pub(crate) async fn lock(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(code): Path<String>,
+    SubjectAccess(principal, subject): SubjectAccess,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let (typed, subject) = received(&state, &principal, &code, Action::Lock, pairs).await?;
+    let typed = received(&principal, pairs)?;
     let covers = match (typed.get("covers"), typed.get("record_id").parse::<i64>()) {
         ("casebook", _) => Locked::Casebook,
         ("record", Ok(record_id)) => Locked::Record {
@@ -476,11 +472,11 @@ pub(crate) async fn lock(
 /// Unlocks lock `id`, with the reason typed.
 pub(crate) async fn unlock(
     State(state): State<AppState>,
-    principal: Principal,
-    Path((code, id)): Path<(String, i64)>,
+    SubjectAccess(principal, subject): SubjectAccess,
+    Path((_, id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let (typed, subject) = received(&state, &principal, &code, Action::Lock, pairs).await?;
+    let typed = received(&principal, pairs)?;
     let lock = state
         .store
         .locks_of(subject.id)

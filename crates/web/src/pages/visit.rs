@@ -18,10 +18,11 @@ use store::{
 use words::Arg;
 
 use crate::AppState;
+use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, label, total_text};
-use crate::pages::{adverse, decision, layout, received, records, subject_for, words};
+use crate::pages::{adverse, decision, layout, received, records, words};
 use crate::policy::Action;
 use crate::session::Principal;
 use crate::{locale, study};
@@ -65,10 +66,9 @@ fn visit_path(code: &str, visit_id: i64, anchor: &str) -> String {
 
 pub(crate) async fn page(
     State(state): State<AppState>,
-    principal: Principal,
-    Path((code, visit_id)): Path<(String, i64)>,
+    SubjectAccess(principal, subject): SubjectAccess,
+    Path((_, visit_id)): Path<(String, i64)>,
 ) -> Result<Markup, PageError> {
-    let subject = subject_for(&state, &principal, &code, Action::ReadSubject).await?;
     let visit = visit_of(&state, &subject, visit_id).await?;
     render(&state, &principal, &subject, &visit, Sections::default()).await
 }
@@ -500,20 +500,12 @@ fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
 
 pub(crate) async fn save_nerve_study(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let (subject, visit) = posted(
-        &state,
-        &principal,
-        &code,
-        visit_id,
-        Action::EnterVisitData,
-        &typed,
-    )
-    .await?;
+    let mut typed = received(&principal, pairs)?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
     let tested_on = typed.date("tested_on");
     let finding = Finding::parse(typed.get("finding"))
         .map_err(|error| typed.refused(error))
@@ -583,22 +575,6 @@ fn saved_clasi(saved: &Stored<ClasiAssessment>) -> Markup {
     }
 }
 
-/// Loads the subject and visit for a state change, and checks the form's token.
-async fn posted(
-    state: &AppState,
-    principal: &Principal,
-    code: &str,
-    visit_id: i64,
-    action: Action,
-    typed: &Typed,
-) -> Result<(Subject, Visit), PageError> {
-    let subject = subject_for(state, principal, code, action).await?;
-    principal.check_form_token(typed.get("csrf"))?;
-    form::spend(typed)?;
-    let visit = visit_of(state, &subject, visit_id).await?;
-    Ok((subject, visit))
-}
-
 /// The page again with one section as typed, as a 422.
 async fn again(
     state: &AppState,
@@ -624,20 +600,12 @@ fn version_of(typed: &mut Typed) -> Option<i64> {
 
 pub(crate) async fn save_clasi(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let (subject, visit) = posted(
-        &state,
-        &principal,
-        &code,
-        visit_id,
-        Action::EnterVisitData,
-        &typed,
-    )
-    .await?;
+    let mut typed = received(&principal, pairs)?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
     let (clasi, _) = forms::read_clasi(&mut typed, forms::Blanks::AsTicked);
     let assessed_on = typed.date("assessed_on");
     let version = version_of(&mut typed);
@@ -694,20 +662,12 @@ pub(crate) async fn save_clasi(
 
 pub(crate) async fn save_sledai(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let (subject, visit) = posted(
-        &state,
-        &principal,
-        &code,
-        visit_id,
-        Action::EnterVisitData,
-        &typed,
-    )
-    .await?;
+    let mut typed = received(&principal, pairs)?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
     let sledai = forms::read_sledai(&mut typed);
     let assessed_on = typed.date("assessed_on");
     let version = version_of(&mut typed);
@@ -764,20 +724,12 @@ pub(crate) async fn save_sledai(
 
 pub(crate) async fn add_lab(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let (subject, visit) = posted(
-        &state,
-        &principal,
-        &code,
-        visit_id,
-        Action::EnterVisitData,
-        &typed,
-    )
-    .await?;
+    let mut typed = received(&principal, pairs)?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
     if let Some(lab) = forms::typed_lab(&mut typed) {
         let data = LabResult {
             subject_id: subject.id,
@@ -807,20 +759,12 @@ pub(crate) async fn add_lab(
 /// the off level. A study with dose levels picks one; one without takes the regimen typed.
 pub(crate) async fn give_dose(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let (subject, visit) = posted(
-        &state,
-        &principal,
-        &code,
-        visit_id,
-        Action::EnterVisitData,
-        &typed,
-    )
-    .await?;
+    let mut typed = received(&principal, pairs)?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
     let protocol = study::protocol_of(&state.store).await?;
     let start = typed.date("start_date");
     let dose = match protocol
@@ -894,13 +838,12 @@ fn new_dose(protocol: &protocol::Protocol, typed: &Typed) -> Result<NewDose, (St
 
 pub(crate) async fn sign(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let mut typed = Typed::posted(pairs);
-    let (subject, visit) =
-        posted(&state, &principal, &code, visit_id, Action::Sign, &typed).await?;
+    let mut typed = received(&principal, pairs)?;
+    let visit = visit_of(&state, &subject, visit_id).await?;
     let meaning = Meaning::parse(typed.get("meaning"));
     let password = Password::typed(typed.get("password"));
     let version = version_of(&mut typed).unwrap_or(visit.version);
@@ -939,12 +882,11 @@ pub(crate) async fn sign(
 /// Adds a visit to a subject (from the subject page) and opens it.
 pub(crate) async fn add(
     State(state): State<AppState>,
-    principal: Principal,
+    SubjectAccess(principal, subject): SubjectAccess,
     Path(code): Path<String>,
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
-    let (mut typed, subject) =
-        received(&state, &principal, &code, Action::EnterVisitData, pairs).await?;
+    let mut typed = received(&principal, pairs)?;
     let name = typed.text("name", &words().get("visit-name"));
     let planned = typed.optional_date("planned_date");
     let actual = typed.optional_date("actual_date");

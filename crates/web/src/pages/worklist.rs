@@ -16,6 +16,7 @@ use protocol::Protocol;
 use store::{EnrolledSubject, QueryStatus, VisitHeld};
 
 use crate::AppState;
+use crate::access::Allowed;
 use crate::error::PageError;
 use crate::pages::form::Typed;
 use crate::pages::{adverse, capitalised, layout, words};
@@ -616,10 +617,9 @@ fn address(list: Worklist, view: &View) -> String {
 pub(crate) async fn page(
     list: Worklist,
     State(state): State<AppState>,
-    principal: Principal,
+    Allowed(principal): Allowed,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    principal.require(list.action(), None)?;
     let study = state.store.study().await?;
     let sites: Vec<String> = state
         .store
@@ -768,9 +768,10 @@ mod tests {
 
     #[test]
     fn each_list_is_a_route_the_policy_checks_for_its_action() {
-        use crate::policy::{ENDPOINTS, Scope, Verb};
+        use crate::policy::{Scope, Verb};
+        let endpoints = crate::endpoints();
         for list in Worklist::ALL {
-            let endpoint = ENDPOINTS
+            let endpoint = endpoints
                 .iter()
                 .find(|endpoint| endpoint.verb == Verb::Get && endpoint.path == list.path());
             assert_eq!(

@@ -1,4 +1,4 @@
-//! The authorisation matrix, generated: every endpoint of `web::policy::ENDPOINTS` x every role x
+//! The authorisation matrix, generated: every endpoint of `web::endpoints()` x every role x
 //! own site / other site, on a real server, answers exactly what the policy table says. One server
 //! per backend, seeded once; the expectation comes from `web::policy::allows` and the site rules
 //! of issue 6 (a statistician reads every site; another site's subject is 404). An allowed
@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
 use store::{Backend, NewUser, Role, Store, VisitData};
-use web::policy::{Action, ENDPOINTS, Endpoint, Scope, Verb, allows};
+use web::policy::{Action, Endpoint, Scope, Verb, allows};
 
 use crate::support::{App, Browser, Reply, password, spawn_app};
 
@@ -363,7 +363,7 @@ async fn walk(backend: Backend) {
     }
     let mut failures = Vec::new();
     let mut requests = 0;
-    for endpoint in ENDPOINTS {
+    for endpoint in &web::endpoints() {
         // Public routes need no check; logging out would end the session the walk uses.
         if endpoint.scope == Scope::Public || endpoint.path == "/logout" {
             continue;
@@ -443,7 +443,7 @@ async fn each_kind_of_credential_opens_only_its_own_door() {
     let mut browser = Browser::logged_in(&study.app, "inv_a").await;
     let session = browser.session().expect("session").to_owned();
     let token = &study.tokens["inv_a"];
-    for endpoint in ENDPOINTS {
+    for endpoint in &web::endpoints() {
         if matches!(endpoint.scope, Scope::Public) {
             continue;
         }

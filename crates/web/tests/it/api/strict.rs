@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::Backend;
-use web::policy::{ENDPOINTS, Scope, Verb, allows};
+use web::policy::{Scope, Verb, allows};
 
 use super::{Script, created, example, example_candidate, with_trial_protocol};
 use crate::authz::{Study, USERS, fill};
@@ -71,7 +71,7 @@ async fn every_post_route_refuses_wrong_shapes_in_words() {
     let events = || async { study.app.store.verify().await.expect("verify").events };
     let before = events().await;
     let mut routes = 0;
-    for endpoint in ENDPOINTS
+    for endpoint in web::endpoints()
         .iter()
         .filter(|endpoint| endpoint.verb == Verb::Post && endpoint.path.starts_with("/api/v1/"))
     {
