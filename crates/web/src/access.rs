@@ -4,8 +4,8 @@
 //! - [`Allowed`]: `Scope::LoggedIn` and `Scope::Study` (the action checked with no site);
 //! - [`SubjectAccess`]: `Scope::Subject`, the subject `{code}` of the path, checked at its site
 //!   (another site's subject answers 404, like a missing one);
-//! - [`SiteAccess`]: `Scope::Site`, the action checked at some site before the body is read,
-//!   and at the site the body names with [`SiteAccess::at`].
+//! - [`SiteAccess`]: `Scope::Site`, the action checked at the site the body names, with
+//!   [`SiteAccess::at`].
 //!
 //! Each is generic over the [`Caller`]: the session's [`Principal`] for pages, the token's
 //! `api::ApiPrincipal` for the API, each refusing in its channel's terms.
@@ -43,8 +43,8 @@ pub(crate) struct Allowed<P = Principal>(pub(crate) P);
 /// the subject's site.
 pub(crate) struct SubjectAccess<P = Principal>(pub(crate) P, pub(crate) Subject);
 
-/// A user who may do the route's action at some site; [`SiteAccess::at`] checks the site the
-/// request names.
+/// A user about to do the route's action at the site the request names, which
+/// [`SiteAccess::at`] checks.
 pub(crate) struct SiteAccess<P = Principal> {
     pub(crate) caller: P,
     action: Action,
@@ -130,7 +130,8 @@ impl<P: Caller> FromRequestParts<AppState> for SiteAccess<P> {
         let Scope::Site(action) = scope else {
             return Err(misregistered(parts, "its scope is not a site's").into());
         };
-        caller.principal().require(action, None)?;
+        // Checked only at the site the request names: a site the user cannot read answers 404
+        // there, as a subject of it would.
         Ok(SiteAccess { caller, action })
     }
 }

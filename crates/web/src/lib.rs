@@ -6,7 +6,11 @@
 //! - `error`: the one error type of the page handlers (`pages::error` answers it as a page).
 //! - `locale`: the reader of a request (language and time zone), current while it is answered.
 //! - `trace`: the request's span in the log (its route and the user's number).
-//! - `pages`: one module per page (`login`, `dashboard`, `subjects`) and the shared `layout`.
+//! - `policy`: the role x action table, `Scope` (the check a route makes) and `Denied`.
+//! - `routes`: a route's path, scope and handler registered in one call; `access`: the
+//!   extractors that make the scope's check before the handler runs.
+//! - `pages`: the pages, in modules that mirror their paths, and the pieces they share; `api`:
+//!   the JSON API.
 //! - `server`: the HTTP server ([`serve`]) with its bounds on slow, idle and too many clients
 //!   ([`Limits`]), and the request body's deadline.
 //!

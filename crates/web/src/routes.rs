@@ -70,6 +70,11 @@ impl Routes {
         self.add(Verb::Post, path, scope, handler)
     }
 
+    /// These routes and those `add` registers (a module's `routes`).
+    pub(crate) fn with(self, add: fn(Routes) -> Routes) -> Routes {
+        add(self)
+    }
+
     /// Both sets of routes in one.
     pub(crate) fn merge(mut self, other: Routes) -> Routes {
         for endpoint in &other.endpoints {

@@ -18,6 +18,8 @@ use crate::error::PageError;
 use crate::locale::LANGUAGE_COOKIE;
 use crate::pages::form::{Plain, too_many_attempts};
 use crate::pages::{layout, words};
+use crate::policy::Scope;
+use crate::routes::Routes;
 use crate::session::{self, LANGUAGE_PATH, PASSWORD_PATH, Principal, SESSION_COOKIE};
 
 /// How long the browser keeps the language chosen: a year, renewed with every choice.
@@ -218,4 +220,12 @@ pub(crate) async fn submit(
         ),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The password page and the language switch.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .get(session::PASSWORD_PATH, Scope::LoggedIn, form)
+        .post(session::PASSWORD_PATH, Scope::LoggedIn, submit)
+        .post(session::LANGUAGE_PATH, Scope::LoggedIn, set_language)
 }

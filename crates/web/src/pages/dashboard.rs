@@ -11,9 +11,11 @@ use words::Arg;
 use crate::AppState;
 use crate::error::PageError;
 use crate::locale;
-use crate::pages::worklist::{self, Worklist};
+use crate::pages::worklists::{self, Worklist};
 use crate::pages::{layout, words};
 use crate::policy::Action;
+use crate::policy::Scope;
+use crate::routes::Routes;
 use crate::session::Principal;
 
 /// Safety signals listed per site (the newest).
@@ -80,7 +82,7 @@ pub(crate) async fn page(
     let queries = state.store.unresolved_queries_per_site().await?;
     let today = jiff::Zoned::now().date();
     let lists = Worklist::of(&principal);
-    let work = worklist::gather(&state, &principal, &lists, today).await?;
+    let work = worklists::gather(&state, &principal, &lists, today).await?;
     let mut per_site = Vec::new();
     for counts in &counts {
         let signals = state
@@ -91,7 +93,7 @@ pub(crate) async fn page(
             .iter()
             .find(|(site, _)| *site == counts.site)
             .map_or(0, |(_, n)| *n);
-        let labs = worklist::unlogged_labs(&state, &counts.site).await?;
+        let labs = worklists::unlogged_labs(&state, &counts.site).await?;
         per_site.push((counts, signals, labs, open));
     }
     let security = if principal.actor.is_admin() {
@@ -115,7 +117,7 @@ pub(crate) async fn page(
             (security_panel(&security))
         }
         @if !work.is_empty() {
-            (worklist::panel(&work))
+            (worklists::panel(&work))
         }
         @if principal.require(Action::Export, None).is_ok() {
             section.downloads {
@@ -185,4 +187,9 @@ pub(crate) async fn page(
         }
     };
     Ok(layout::page(&study.code, Some(&principal), body))
+}
+
+/// The dashboard, the home page.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes.get("/", Scope::LoggedIn, page)
 }

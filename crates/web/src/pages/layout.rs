@@ -1,7 +1,5 @@
 //! The page shell every page shares, the style sheet, and the 404 page.
 
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::response::IntoResponse;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::error::PageError;
@@ -86,17 +84,6 @@ fn language_switch(principal: &Principal, current: Language) -> Markup {
             }
         }
     }
-}
-
-/// The one style sheet, compiled into the binary.
-pub(crate) async fn style() -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "text/css; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/style.css"),
-    )
 }
 
 pub(crate) async fn not_found() -> PageError {

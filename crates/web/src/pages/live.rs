@@ -13,6 +13,8 @@ use crate::error::PageError;
 use crate::pages::form::Typed;
 use crate::pages::instruments_form as forms;
 use crate::pages::screening;
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 
 type Typing = Query<Vec<(String, String)>>;
 
@@ -64,4 +66,17 @@ pub(crate) async fn eligibility(
     let mut typed = Typed::posted(pairs);
     let protocol = crate::study::protocol_of(&state.store).await?;
     Ok(json(screening::checklist_answers(&protocol, &mut typed)))
+}
+
+/// The live totals and grades the forms ask for as they are typed.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .get("/live/clasi", Scope::Study(Action::ReadSubject), clasi)
+        .get("/live/sledai", Scope::Study(Action::ReadSubject), sledai)
+        .get("/live/lab", Scope::Study(Action::ReadSubject), lab)
+        .get(
+            "/live/eligibility",
+            Scope::Study(Action::ReadSubject),
+            eligibility,
+        )
 }

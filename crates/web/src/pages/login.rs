@@ -17,6 +17,8 @@ use crate::error::PageError;
 use crate::locale;
 use crate::pages::form::{Plain, too_many_attempts};
 use crate::pages::{layout, words};
+use crate::policy::Scope;
+use crate::routes::Routes;
 use crate::session::{self, ClientAddress, DEVICE_COOKIE, LOGIN_COOKIE, Principal, SESSION_COOKIE};
 
 /// The login form as posted; absent fields are empty (and reported as such, never a 4xx/5xx).
@@ -253,4 +255,18 @@ pub(crate) async fn logout(
         ],
     )
         .into_response())
+}
+
+/// The login form, logging in and out, and "stay signed in".
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .get("/login", Scope::Public, form)
+        .post("/login", Scope::Public, submit)
+        .post("/logout", Scope::LoggedIn, logout)
+        .get("/session/alive", Scope::LoggedIn, alive)
+}
+
+/// "Stay signed in": reading the session (the extractor) restarts its idle time.
+async fn alive(_: Principal) -> axum::http::StatusCode {
+    axum::http::StatusCode::NO_CONTENT
 }

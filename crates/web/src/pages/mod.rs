@@ -1,220 +1,40 @@
-//! One module per page, the layout and form pieces they share, and the page routes.
+//! The pages. Their modules mirror the paths they answer (`subjects::visits` answers
+//! `/subjects/{code}/visits/...`), each registering its routes with their checks; `layout`,
+//! `form`, `instruments_form` and `error` are the pieces they share.
 
 pub(crate) mod account;
-pub(crate) mod adverse;
-pub(crate) mod chart;
-pub(crate) mod conmeds;
-pub(crate) mod course;
+mod assets;
 pub(crate) mod dashboard;
-pub(crate) mod decision;
 pub(crate) mod downloads;
 mod error;
 pub(crate) mod form;
-pub(crate) mod history;
 pub(crate) mod instruments_form;
 pub(crate) mod layout;
 pub(crate) mod live;
 pub(crate) mod login;
-pub(crate) mod queries;
-pub(crate) mod records;
 pub(crate) mod screening;
 pub(crate) mod subjects;
-pub(crate) mod verification;
-pub(crate) mod visit;
-pub(crate) mod worklist;
+pub(crate) mod worklists;
 
-use axum::extract::{Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::response::IntoResponse;
 use instruments::medication::{Amount, DoseUnit, Frequency, Regimen};
 
-use crate::AppState;
-use crate::access::Allowed;
 use crate::error::PageError;
-use crate::policy::{Action, Scope};
 use crate::routes::Routes;
-use crate::session::{self, Principal};
+use crate::session::Principal;
 
-/// Every page, each with the check it makes.
+/// Every page, each registered by the module that answers it with the check it makes; the
+/// modules mirror the paths (`subjects::visits::dose` answers `/subjects/{code}/visits/{visit}/dose`).
 pub(crate) fn routes() -> Routes {
-    let routes = Routes::new()
-        .get("/", Scope::LoggedIn, dashboard::page)
-        .get("/login", Scope::Public, login::form)
-        .post("/login", Scope::Public, login::submit)
-        .post("/logout", Scope::LoggedIn, login::logout)
-        .get("/subjects", Scope::LoggedIn, subjects::list)
-        .get(
-            "/subjects/{code}",
-            Scope::Subject(Action::ReadSubject),
-            subjects::page,
-        )
-        .get("/static/style.css", Scope::Public, layout::style)
-        .get(session::PASSWORD_PATH, Scope::LoggedIn, account::form)
-        .post(session::PASSWORD_PATH, Scope::LoggedIn, account::submit)
-        .post(
-            session::LANGUAGE_PATH,
-            Scope::LoggedIn,
-            account::set_language,
-        )
-        .get("/static/app.js", Scope::Public, script)
-        .get("/session/alive", Scope::LoggedIn, alive)
-        .get("/static/icon.svg", Scope::Public, icon)
-        .get(
-            "/screening",
-            Scope::Study(Action::Screen),
-            screening::form_page,
-        )
-        .post("/screening", Scope::Site(Action::Screen), screening::submit)
-        .post(
-            "/subjects/{code}/enrol",
-            Scope::Subject(Action::Enrol),
-            screening::enrol,
-        )
-        .post(
-            "/subjects/{code}/visits",
-            Scope::Subject(Action::EnterVisitData),
-            visit::add,
-        )
-        .get(
-            "/subjects/{code}/visits/{visit}",
-            Scope::Subject(Action::ReadSubject),
-            visit::page,
-        )
-        .post(
-            "/subjects/{code}/visits/{visit}/clasi",
-            Scope::Subject(Action::EnterVisitData),
-            visit::save_clasi,
-        )
-        .post(
-            "/subjects/{code}/visits/{visit}/sledai",
-            Scope::Subject(Action::EnterVisitData),
-            visit::save_sledai,
-        )
-        .post(
-            "/subjects/{code}/visits/{visit}/labs",
-            Scope::Subject(Action::EnterVisitData),
-            visit::add_lab,
-        )
-        .post(
-            "/subjects/{code}/visits/{visit}/nerve-conduction",
-            Scope::Subject(Action::EnterVisitData),
-            visit::save_nerve_study,
-        )
-        .post(
-            "/subjects/{code}/visits/{visit}/dose",
-            Scope::Subject(Action::EnterVisitData),
-            visit::give_dose,
-        )
-        .post(
-            "/subjects/{code}/visits/{visit}/decision",
-            Scope::Subject(Action::RecordDecision),
-            decision::record,
-        )
-        .post(
-            "/subjects/{code}/visits/{visit}/sign",
-            Scope::Subject(Action::Sign),
-            visit::sign,
-        )
-        .get(
-            "/subjects/{code}/adverse-events",
-            Scope::Subject(Action::ReadSubject),
-            adverse::page,
-        )
-        .post(
-            "/subjects/{code}/adverse-events",
-            Scope::Subject(Action::RecordAdverseEvent),
-            adverse::add,
-        )
-        .post(
-            "/subjects/{code}/queries",
-            Scope::Subject(Action::RaiseQuery),
-            queries::open,
-        )
-        .post(
-            "/subjects/{code}/queries/{query}/answer",
-            Scope::Subject(Action::AnswerQuery),
-            queries::answer,
-        )
-        .post(
-            "/subjects/{code}/queries/{query}/close",
-            Scope::Subject(Action::CloseQuery),
-            queries::close,
-        )
-        .get(
-            "/subjects/{code}/history",
-            Scope::Subject(Action::ReadHistory),
-            history::page,
-        )
-        .get(
-            "/subjects/{code}/verification",
-            Scope::Subject(Action::VerifySource),
-            verification::page,
-        )
-        .post(
-            "/subjects/{code}/verification",
-            Scope::Subject(Action::VerifySource),
-            verification::verify,
-        )
-        .post(
-            "/subjects/{code}/locks",
-            Scope::Subject(Action::Lock),
-            verification::lock,
-        )
-        .post(
-            "/subjects/{code}/locks/{lock}/unlock",
-            Scope::Subject(Action::Lock),
-            verification::unlock,
-        )
-        .post(
-            "/subjects/{code}/records/{kind}/{record}/void",
-            Scope::Subject(Action::EnterVisitData),
-            records::void,
-        )
-        .post(
-            "/subjects/{code}/events",
-            Scope::Subject(Action::EnterVisitData),
-            course::add_event,
-        )
-        .post(
-            "/subjects/{code}/disposition",
-            Scope::Subject(Action::EnterVisitData),
-            course::add_disposition,
-        )
-        .post(
-            "/subjects/{code}/conmeds",
-            Scope::Subject(Action::EnterVisitData),
-            conmeds::add,
-        )
-        .get(
-            "/live/clasi",
-            Scope::Study(Action::ReadSubject),
-            live::clasi,
-        )
-        .get(
-            "/live/sledai",
-            Scope::Study(Action::ReadSubject),
-            live::sledai,
-        )
-        .get("/live/lab", Scope::Study(Action::ReadSubject), live::lab)
-        .get(
-            "/live/eligibility",
-            Scope::Study(Action::ReadSubject),
-            live::eligibility,
-        );
-    let routes = downloads::routes(routes);
-    worklist::Worklist::ALL
-        .into_iter()
-        .fold(routes, |routes, list| {
-            routes.get(
-                list.path(),
-                Scope::Study(list.action()),
-                move |state: State<AppState>,
-                      principal: Allowed,
-                      query: Query<Vec<(String, String)>>| {
-                    worklist::page(list, state, principal, query)
-                },
-            )
-        })
+    Routes::new()
+        .with(assets::routes)
+        .with(login::routes)
+        .with(account::routes)
+        .with(dashboard::routes)
+        .with(screening::routes)
+        .with(subjects::routes)
+        .with(worklists::routes)
+        .with(downloads::routes)
+        .with(live::routes)
 }
 
 /// The catalogue the pages' words come from: the language of the request being answered.
@@ -278,31 +98,4 @@ pub(crate) fn capitalised(text: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
-}
-
-/// "Stay signed in": reading the session (the extractor) restarts its idle time.
-async fn alive(_: Principal) -> axum::http::StatusCode {
-    axum::http::StatusCode::NO_CONTENT
-}
-
-/// The page icon (so browsers find one and log no missing file).
-async fn icon() -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "image/svg+xml"),
-            (CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        include_str!("../../static/icon.svg"),
-    )
-}
-
-/// The one script (live totals), compiled into the binary; the CSP allows only this origin's.
-async fn script() -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/app.js"),
-    )
 }

@@ -5,7 +5,7 @@
 //! evaluation to be eligible.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use instruments::ctcae::LabUnit;
@@ -14,15 +14,16 @@ use protocol::Protocol;
 use protocol::eligibility::{
     Candidate, Condition, EligibilityResult, Field, FieldKind, Status, Why, evaluate,
 };
-use store::{BirthOrAge, EligibilityRecord, Sex, StoreError, SubjectData};
+use store::{BirthOrAge, EligibilityRecord, Sex, SubjectData};
 
 use crate::AppState;
-use crate::access::{Allowed, SiteAccess, SubjectAccess};
+use crate::access::{Allowed, SiteAccess};
 use crate::checklist::why_words;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{layout, received, words};
-use crate::policy::Action;
+use crate::pages::{layout, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
 
@@ -451,41 +452,9 @@ pub(crate) fn stored_checklist(
     }
 }
 
-/// Enrols a screened subject whose latest evaluation is eligible.
-pub(crate) async fn enrol(
-    State(state): State<AppState>,
-    SubjectAccess(principal, subject): SubjectAccess,
-    Path(code): Path<String>,
-    Form(pairs): Posted,
-) -> Result<Response, PageError> {
-    let mut typed = received(&principal, pairs)?;
-    let date = typed.date("enrolment_date");
-    if let (Some(date), false) = (date, typed.has_errors()) {
-        let waiver = Some(typed.get("waiver").trim().to_owned()).filter(|text| !text.is_empty());
-        let enrolment = store::Enrolment {
-            subject_id: subject.id,
-            based_on: subject.version,
-            consent_date: subject.data.consent_date.unwrap_or(date),
-            enrolment_date: date,
-            waiver,
-            reason: None,
-        };
-        match state.store.enrol(&principal.actor, &enrolment).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/subjects/{code}")).into_response()),
-            // Only an investigator waives: said next to the waiver, the form kept.
-            Err(StoreError::Forbidden(message)) => typed.fail("waiver", message),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    let page = crate::pages::subjects::render(
-        &state,
-        &principal,
-        &subject,
-        crate::pages::subjects::Forms {
-            enrol: Some(typed),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+/// The screening form of a new candidate, and its answer.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .get("/screening", Scope::Study(Action::Screen), form_page)
+        .post("/screening", Scope::Site(Action::Screen), submit)
 }

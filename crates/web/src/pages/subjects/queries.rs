@@ -14,7 +14,8 @@ use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::{received, subjects, words};
-use crate::policy::Action;
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 
 type Posted = Form<Vec<(String, String)>>;
@@ -365,4 +366,24 @@ pub(crate) async fn close(
     Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     change(state, access, id, pairs, Action::CloseQuery).await
+}
+
+/// A new data query, its answer and its close.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .post(
+            "/subjects/{code}/queries",
+            Scope::Subject(Action::RaiseQuery),
+            open,
+        )
+        .post(
+            "/subjects/{code}/queries/{query}/answer",
+            Scope::Subject(Action::AnswerQuery),
+            answer,
+        )
+        .post(
+            "/subjects/{code}/queries/{query}/close",
+            Scope::Subject(Action::CloseQuery),
+            close,
+        )
 }

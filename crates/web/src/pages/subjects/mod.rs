@@ -1,6 +1,17 @@
 //! The subject list and the subject page: facts, safety alert, eligibility and enrolment, the
 //! timeline (chart and list), visits with the protocol's calendar, and data queries.
 
+pub(crate) mod adverse_events;
+pub(crate) mod chart;
+pub(crate) mod conmeds;
+pub(crate) mod course;
+pub(crate) mod enrolment;
+pub(crate) mod history;
+pub(crate) mod queries;
+pub(crate) mod records;
+pub(crate) mod verification;
+pub(crate) mod visits;
+
 use axum::extract::{Query, State};
 use instruments::subtype::Subtype;
 use maud::{Markup, html};
@@ -10,8 +21,9 @@ use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{adverse, chart, conmeds, course, layout, queries, records, screening, words};
-use crate::policy::Action;
+use crate::pages::{layout, screening, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 use crate::study;
 
@@ -220,7 +232,7 @@ pub(crate) async fn render(
                 " · " a href={ "/subjects/" (code) "/verification" } { (words().get("subjects-verification")) }
             }
         }
-        (adverse::alert(&record.adverse_events))
+        (adverse_events::alert(&record.adverse_events))
 
         section #eligibility {
             h2 { (words().get("subjects-eligibility")) }
@@ -298,7 +310,7 @@ pub(crate) async fn render(
                                 td.num { (clasi.map_or_else(|| "—".to_owned(), |c| crate::pages::instruments_form::total_text(c.data.activity()))) }
                                 td.num { (clasi.map_or_else(|| "—".to_owned(), |c| crate::pages::instruments_form::total_text(c.data.damage()))) }
                                 @if enters {
-                                    td { (crate::pages::records::void_form(principal, code, "visit", visit.id, visit.version, &format!("/subjects/{code}#visits"))) }
+                                    td { (crate::pages::subjects::records::void_form(principal, code, "visit", visit.id, visit.version, &format!("/subjects/{code}#visits"))) }
                                 }
                             }
                         }
@@ -330,4 +342,24 @@ pub(crate) async fn render(
         Some(principal),
         body,
     ))
+}
+
+/// The subject list and page, and everything under `/subjects/{code}`.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .get("/subjects", Scope::LoggedIn, list)
+        .get(
+            "/subjects/{code}",
+            Scope::Subject(Action::ReadSubject),
+            page,
+        )
+        .with(enrolment::routes)
+        .with(visits::routes)
+        .with(adverse_events::routes)
+        .with(conmeds::routes)
+        .with(course::routes)
+        .with(queries::routes)
+        .with(records::routes)
+        .with(history::routes)
+        .with(verification::routes)
 }

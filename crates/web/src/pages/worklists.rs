@@ -19,8 +19,11 @@ use crate::AppState;
 use crate::access::Allowed;
 use crate::error::PageError;
 use crate::pages::form::Typed;
-use crate::pages::{adverse, capitalised, layout, words};
+use crate::pages::subjects::adverse_events;
+use crate::pages::{capitalised, layout, words};
 use crate::policy::Action;
+use crate::policy::Scope;
+use crate::routes::Routes;
 use crate::session::Principal;
 use crate::study;
 use words::Arg;
@@ -440,7 +443,7 @@ pub(crate) async fn unlogged_labs(state: &AppState, site: &str) -> Result<Vec<It
         .into_iter()
         .filter(|signal| !signal.logged)
         .map(|signal| Item {
-            href: adverse::log_from_lab(
+            href: adverse_events::log_from_lab(
                 &signal.subject,
                 signal.term,
                 signal.grade,
@@ -753,6 +756,22 @@ pub(crate) fn panel(gathered: &[(Worklist, Vec<Item>)]) -> Markup {
             }
         }
     }
+}
+
+/// One route per list, each checked for the action working the list means, so the policy says
+/// who opens it.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    Worklist::ALL.into_iter().fold(routes, |routes, list| {
+        routes.get(
+            list.path(),
+            Scope::Study(list.action()),
+            move |state: State<AppState>,
+                  principal: Allowed,
+                  query: Query<Vec<(String, String)>>| {
+                page(list, state, principal, query)
+            },
+        )
+    })
 }
 
 #[cfg(test)]

@@ -16,8 +16,10 @@ use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{capitalised, history, layout, received, words};
-use crate::policy::Action;
+use crate::pages::subjects::history;
+use crate::pages::{capitalised, layout, received, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
 use words::Arg;
@@ -504,4 +506,25 @@ pub(crate) async fn unlock(
         },
     )
     .await
+}
+
+/// The verification page, its ticks, and form and casebook locks.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .get(
+            "/subjects/{code}/verification",
+            Scope::Subject(Action::VerifySource),
+            page,
+        )
+        .post(
+            "/subjects/{code}/verification",
+            Scope::Subject(Action::VerifySource),
+            verify,
+        )
+        .post("/subjects/{code}/locks", Scope::Subject(Action::Lock), lock)
+        .post(
+            "/subjects/{code}/locks/{lock}/unlock",
+            Scope::Subject(Action::Lock),
+            unlock,
+        )
 }

@@ -10,6 +10,8 @@ use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form;
 use crate::pages::{received, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 
 /// The form that marks record `id` of `kind` (version `version`) entered in error, returning to
@@ -73,4 +75,13 @@ pub(crate) async fn void(
         subject_pages
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+/// A record marked entered in error.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes.post(
+        "/subjects/{code}/records/{kind}/{record}/void",
+        Scope::Subject(Action::EnterVisitData),
+        void,
+    )
 }

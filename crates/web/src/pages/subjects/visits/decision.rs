@@ -14,9 +14,10 @@ use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::visit::{self, Sections, visit_date, visit_of};
+use crate::pages::subjects::visits::{self, Sections, visit_date, visit_of};
 use crate::pages::{received, words};
-use crate::policy::Action;
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
 use store::ClinicalRecord;
@@ -177,7 +178,7 @@ pub(crate) async fn record(
         None => typed.fail("followed", words().get("decision-date-first")),
         Some(Ok(_)) => {}
     }
-    let page = visit::render(
+    let page = visits::render(
         &state,
         &principal,
         &subject,
@@ -189,4 +190,13 @@ pub(crate) async fn record(
     )
     .await?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The answer of the decision panel.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes.post(
+        "/subjects/{code}/visits/{visit}/decision",
+        Scope::Subject(Action::RecordDecision),
+        record,
+    )
 }

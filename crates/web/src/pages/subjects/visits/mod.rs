@@ -3,6 +3,11 @@
 //! its own; a refused post re-renders the page with that section as typed, its messages next to
 //! the fields, and a conflict shows the saved version beside the typed one.
 
+pub(crate) mod assessments;
+pub(crate) mod decision;
+pub(crate) mod dose;
+pub(crate) mod sign;
+
 use std::str::FromStr;
 
 use axum::Form;
@@ -11,10 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use instruments::medication::{DoseUnit, Frequency};
 use maud::{Markup, html};
-use store::{
-    ClasiAssessment, DoseChange, DosePeriod, Finding, LabResult, Meaning, NerveConductionStudy,
-    NewDose, Password, SledaiAssessment, Stored, Subject, Visit, VisitData,
-};
+use store::{ClasiAssessment, Finding, Meaning, Stored, Subject, Visit, VisitData};
 use words::Arg;
 
 use crate::AppState;
@@ -22,8 +24,10 @@ use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, label, total_text};
-use crate::pages::{adverse, decision, layout, received, records, words};
-use crate::policy::Action;
+use crate::pages::subjects::{adverse_events, records};
+use crate::pages::{layout, received, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 use crate::{locale, study};
 
@@ -39,7 +43,7 @@ pub(crate) struct Sections {
     pub(crate) sign: Option<Typed>,
 }
 
-type Posted = Form<Vec<(String, String)>>;
+pub(super) type Posted = Form<Vec<(String, String)>>;
 
 /// The visit `visit_id` of `subject`, or 404 (another subject's visit looks missing too).
 pub(crate) async fn visit_of(
@@ -60,7 +64,7 @@ pub(crate) fn visit_date(visit: &Visit) -> Option<jiff::civil::Date> {
     visit.data.actual_date.or(visit.data.planned_date)
 }
 
-fn visit_path(code: &str, visit_id: i64, anchor: &str) -> String {
+pub(super) fn visit_path(code: &str, visit_id: i64, anchor: &str) -> String {
     format!("/subjects/{code}/visits/{visit_id}#{anchor}")
 }
 
@@ -377,7 +381,7 @@ pub(crate) async fn render(
                         " " (words().format("visit-lab-unlogged", &[("date", Arg::from(on.to_string()))]))
                     }
                     @if logs_events {
-                        p { a.button href=(adverse::log_from_lab(&subject.data.code, term, *grade, *on)) { (words().get("visit-log-event")) } }
+                        p { a.button href=(adverse_events::log_from_lab(&subject.data.code, term, *grade, *on)) { (words().get("visit-log-event")) } }
                     } @else {
                         p.hint { (words().get("visit-log-event-who")) }
                     }
@@ -498,44 +502,6 @@ fn date_or_dash(date: Option<jiff::civil::Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |date| date.to_string())
 }
 
-pub(crate) async fn save_nerve_study(
-    State(state): State<AppState>,
-    SubjectAccess(principal, subject): SubjectAccess,
-    Path((code, visit_id)): Path<(String, i64)>,
-    Form(pairs): Posted,
-) -> Result<Response, PageError> {
-    let mut typed = received(&principal, pairs)?;
-    let visit = visit_of(&state, &subject, visit_id).await?;
-    let tested_on = typed.date("tested_on");
-    let finding = Finding::parse(typed.get("finding"))
-        .map_err(|error| typed.refused(error))
-        .ok();
-    if let (Some(tested_on), Some(finding), false) = (tested_on, finding, typed.has_errors()) {
-        let study = NerveConductionStudy {
-            subject_id: subject.id,
-            visit_id: Some(visit.id),
-            tested_on,
-            finding,
-            note: Some(typed.get("note").trim().to_owned()).filter(|note| !note.is_empty()),
-        };
-        match state.store.add_record(&principal.actor, &study).await {
-            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "nerve")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            nerve: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
-}
-
 /// The open queries on record `id` of `entity`, above its form: each field in words with its
 /// question and where it stands, linking to the query on the subject page (where it is answered
 /// and closed).
@@ -576,7 +542,7 @@ fn saved_clasi(saved: &Stored<ClasiAssessment>) -> Markup {
 }
 
 /// The page again with one section as typed, as a 422.
-async fn again(
+pub(super) async fn again(
     state: &AppState,
     principal: &Principal,
     subject: &Subject,
@@ -587,7 +553,7 @@ async fn again(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-fn version_of(typed: &mut Typed) -> Option<i64> {
+pub(super) fn version_of(typed: &mut Typed) -> Option<i64> {
     let text = typed.get("version").to_owned();
     if text.is_empty() {
         return None;
@@ -596,287 +562,6 @@ fn version_of(typed: &mut Typed) -> Option<i64> {
         typed.fail("version", words().get("visit-bad-version"));
         None
     })
-}
-
-pub(crate) async fn save_clasi(
-    State(state): State<AppState>,
-    SubjectAccess(principal, subject): SubjectAccess,
-    Path((code, visit_id)): Path<(String, i64)>,
-    Form(pairs): Posted,
-) -> Result<Response, PageError> {
-    let mut typed = received(&principal, pairs)?;
-    let visit = visit_of(&state, &subject, visit_id).await?;
-    let (clasi, _) = forms::read_clasi(&mut typed, forms::Blanks::AsTicked);
-    let assessed_on = typed.date("assessed_on");
-    let version = version_of(&mut typed);
-    if let (Some(clasi), Some(assessed_on), false) = (clasi, assessed_on, typed.has_errors()) {
-        let data = ClasiAssessment {
-            subject_id: subject.id,
-            visit_id: visit.id,
-            assessed_on,
-            clasi,
-        };
-        let existing = state
-            .store
-            .records_of::<ClasiAssessment>(subject.id)
-            .await?
-            .into_iter()
-            .find(|record| record.data.visit_id == visit.id);
-        let saved = match (existing, version) {
-            (Some(existing), based_on) => state
-                .store
-                .update_record(
-                    &principal.actor,
-                    existing.id,
-                    based_on.unwrap_or(existing.version),
-                    &data,
-                    typed.get("reason"),
-                )
-                .await
-                .map(drop),
-            (None, _) => state
-                .store
-                .add_record(&principal.actor, &data)
-                .await
-                .map(drop),
-        };
-        match saved {
-            Ok(()) => {
-                return Ok(Redirect::to(&visit_path(&code, visit.id, "clasi")).into_response());
-            }
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            clasi: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
-}
-
-pub(crate) async fn save_sledai(
-    State(state): State<AppState>,
-    SubjectAccess(principal, subject): SubjectAccess,
-    Path((code, visit_id)): Path<(String, i64)>,
-    Form(pairs): Posted,
-) -> Result<Response, PageError> {
-    let mut typed = received(&principal, pairs)?;
-    let visit = visit_of(&state, &subject, visit_id).await?;
-    let sledai = forms::read_sledai(&mut typed);
-    let assessed_on = typed.date("assessed_on");
-    let version = version_of(&mut typed);
-    if let (Some(sledai), Some(assessed_on), false) = (sledai, assessed_on, typed.has_errors()) {
-        let data = SledaiAssessment {
-            subject_id: subject.id,
-            visit_id: Some(visit.id),
-            assessed_on,
-            sledai,
-        };
-        let existing = state
-            .store
-            .records_of::<SledaiAssessment>(subject.id)
-            .await?
-            .into_iter()
-            .find(|record| record.data.visit_id == Some(visit.id));
-        let saved = match existing {
-            Some(existing) => state
-                .store
-                .update_record(
-                    &principal.actor,
-                    existing.id,
-                    version.unwrap_or(existing.version),
-                    &data,
-                    typed.get("reason"),
-                )
-                .await
-                .map(drop),
-            None => state
-                .store
-                .add_record(&principal.actor, &data)
-                .await
-                .map(drop),
-        };
-        match saved {
-            Ok(()) => {
-                return Ok(Redirect::to(&visit_path(&code, visit.id, "sledai")).into_response());
-            }
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            sledai: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
-}
-
-pub(crate) async fn add_lab(
-    State(state): State<AppState>,
-    SubjectAccess(principal, subject): SubjectAccess,
-    Path((code, visit_id)): Path<(String, i64)>,
-    Form(pairs): Posted,
-) -> Result<Response, PageError> {
-    let mut typed = received(&principal, pairs)?;
-    let visit = visit_of(&state, &subject, visit_id).await?;
-    if let Some(lab) = forms::typed_lab(&mut typed) {
-        let data = LabResult {
-            subject_id: subject.id,
-            visit_id: Some(visit.id),
-            ..lab
-        };
-        match state.store.add_record(&principal.actor, &data).await {
-            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "labs")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            lab: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
-}
-
-/// Records a dose change from a date through the one store command: the running period ends
-/// the day before (as `protocol::History::give` does) and the new regimen starts, unless it is
-/// the off level. A study with dose levels picks one; one without takes the regimen typed.
-pub(crate) async fn give_dose(
-    State(state): State<AppState>,
-    SubjectAccess(principal, subject): SubjectAccess,
-    Path((code, visit_id)): Path<(String, i64)>,
-    Form(pairs): Posted,
-) -> Result<Response, PageError> {
-    let mut typed = received(&principal, pairs)?;
-    let visit = visit_of(&state, &subject, visit_id).await?;
-    let protocol = study::protocol_of(&state.store).await?;
-    let start = typed.date("start_date");
-    let dose = match protocol
-        .as_ref()
-        .ok()
-        .map(|protocol| new_dose(protocol, &typed))
-    {
-        Some(Ok(dose)) => Some(dose),
-        Some(Err((field, message))) => {
-            typed.fail(&field, message);
-            None
-        }
-        None => {
-            typed.fail("level", words().get("visit-no-protocol"));
-            None
-        }
-    };
-    if let (Some(from), Some(dose), false) = (start, dose, typed.has_errors()) {
-        let change = DoseChange {
-            subject_id: subject.id,
-            from,
-            dose,
-            until: None,
-        };
-        match state.store.change_dose(&principal.actor, &change).await {
-            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "dose")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            dose: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
-}
-
-/// The dose the form names: a protocol level (off stops the drug), or in a study without levels
-/// the regimen typed; a refusal names its field.
-fn new_dose(protocol: &protocol::Protocol, typed: &Typed) -> Result<NewDose, (String, String)> {
-    let drug = protocol
-        .file()
-        .study
-        .drug
-        .ok_or(("level".to_owned(), words().get("visit-no-drug")))?;
-    if protocol.file().dose_levels.is_empty() {
-        return DosePeriod::regimen_named(
-            drug.id(),
-            typed.get("amount"),
-            typed.get("unit"),
-            typed.get("frequency"),
-        )
-        .map(NewDose::Regimen)
-        .map_err(|error| match error {
-            store::StoreError::Invalid { field, message } => (field, message.said(words())),
-            other => ("amount".to_owned(), other.to_string()),
-        });
-    }
-    let level = protocol
-        .dose_level(typed.get("level"))
-        .ok_or(("level".to_owned(), words().get("visit-choose-level")))?;
-    Ok(level
-        .regimen(drug)
-        .map_or(NewDose::Stop(drug), NewDose::Regimen))
-}
-
-pub(crate) async fn sign(
-    State(state): State<AppState>,
-    SubjectAccess(principal, subject): SubjectAccess,
-    Path((code, visit_id)): Path<(String, i64)>,
-    Form(pairs): Posted,
-) -> Result<Response, PageError> {
-    let mut typed = received(&principal, pairs)?;
-    let visit = visit_of(&state, &subject, visit_id).await?;
-    let meaning = Meaning::parse(typed.get("meaning"));
-    let password = Password::typed(typed.get("password"));
-    let version = version_of(&mut typed).unwrap_or(visit.version);
-    match (meaning, password) {
-        (Ok(meaning), Ok(password)) => {
-            match state
-                .store
-                .sign_visit(&principal.actor, visit.id, version, &password, meaning)
-                .await
-            {
-                Ok(_) => {
-                    return Ok(Redirect::to(&visit_path(&code, visit.id, "sign")).into_response());
-                }
-                Err(error) => typed.refused(error)?,
-            }
-        }
-        (meaning, password) => {
-            for error in [meaning.err(), password.err()].into_iter().flatten() {
-                typed.refused(error)?;
-            }
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            sign: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
 }
 
 /// Adds a visit to a subject (from the subject page) and opens it.
@@ -925,4 +610,23 @@ fn read_only(enters: bool) -> Markup {
     html! {
         @if !enters { p.hint { (words().get("visit-read-only")) } }
     }
+}
+
+/// A new visit, the visit page, and the posts of its sections.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .post(
+            "/subjects/{code}/visits",
+            Scope::Subject(Action::EnterVisitData),
+            add,
+        )
+        .get(
+            "/subjects/{code}/visits/{visit}",
+            Scope::Subject(Action::ReadSubject),
+            page,
+        )
+        .with(assessments::routes)
+        .with(dose::routes)
+        .with(decision::routes)
+        .with(sign::routes)
 }

@@ -15,7 +15,10 @@ use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::history::{self, HistoryQuery};
 use crate::pages::form::Typed;
-use crate::pages::{decision, frequency_words, layout, words};
+use crate::pages::subjects::visits::decision;
+use crate::pages::{frequency_words, layout, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::study::{self, StudyProtocol};
 
 /// Events shown per page.
@@ -261,4 +264,13 @@ fn summary(
         };
         words().get(&format!("checklist-{verdict}"))
     })
+}
+
+/// The audit history of the subject.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes.get(
+        "/subjects/{code}/history",
+        Scope::Subject(Action::ReadHistory),
+        page,
+    )
 }

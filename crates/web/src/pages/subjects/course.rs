@@ -15,9 +15,11 @@ use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
+use crate::pages::subjects::records;
 use crate::pages::subjects::{Forms, render};
-use crate::pages::{received, records, words};
-use crate::policy::Action;
+use crate::pages::{received, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 
 type Posted = axum::Form<Vec<(String, String)>>;
@@ -180,4 +182,19 @@ pub(crate) async fn add_disposition(
         ..Forms::default()
     };
     save(&state, access, "course", pairs, read, shown).await
+}
+
+/// A protocol event, and how participation ended.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .post(
+            "/subjects/{code}/events",
+            Scope::Subject(Action::EnterVisitData),
+            add_event,
+        )
+        .post(
+            "/subjects/{code}/disposition",
+            Scope::Subject(Action::EnterVisitData),
+            add_disposition,
+        )
 }

@@ -12,11 +12,13 @@ use store::{ConcomitantMedication, Stored, Subject};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
-use crate::pages::course::{note, save};
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::Forms;
-use crate::pages::{frequency_words, records, words};
-use crate::policy::Action;
+use crate::pages::subjects::course::{note, save};
+use crate::pages::subjects::records;
+use crate::pages::{frequency_words, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 
 type Posted = axum::Form<Vec<(String, String)>>;
@@ -163,4 +165,13 @@ pub(crate) async fn add(
         ..Forms::default()
     };
     save(&state, access, "conmeds", pairs, read, shown).await
+}
+
+/// A new concomitant medication.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes.post(
+        "/subjects/{code}/conmeds",
+        Scope::Subject(Action::EnterVisitData),
+        add,
+    )
 }

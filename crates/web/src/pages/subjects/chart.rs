@@ -9,7 +9,8 @@ use maud::{Markup, html};
 use store::{ProtocolDecision, Stored, Visit};
 
 use crate::pages::instruments_form::total_text;
-use crate::pages::{decision, words};
+use crate::pages::subjects::visits::decision;
+use crate::pages::words;
 use crate::study::StudyProtocol;
 use store::ClinicalRecord;
 

@@ -15,8 +15,10 @@ use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::{self, Typed};
-use crate::pages::{layout, received, records, words};
-use crate::policy::Action;
+use crate::pages::subjects::records;
+use crate::pages::{layout, received, words};
+use crate::policy::{Action, Scope};
+use crate::routes::Routes;
 use crate::session::Principal;
 
 /// CTCAE v5.0's general meaning of each grade (its "Grades" introduction), in words.
@@ -311,4 +313,19 @@ pub(crate) async fn add(
         log_page(&principal, &subject, &events, typed),
     )
         .into_response())
+}
+
+/// The adverse events page and a new event.
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .get(
+            "/subjects/{code}/adverse-events",
+            Scope::Subject(Action::ReadSubject),
+            page,
+        )
+        .post(
+            "/subjects/{code}/adverse-events",
+            Scope::Subject(Action::RecordAdverseEvent),
+            add,
+        )
 }
