@@ -22,7 +22,7 @@ use protocol::eligibility::whole_years;
 
 use crate::ExportError;
 use crate::dataset::{Cell, Dataset, Missing, Variable};
-use crate::source::{Casebook, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF};
+use crate::source::{Casebook, FieldType, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF};
 use crate::xpt::XptWriter;
 
 /// The domains, in the order they are written, then the supplemental qualifiers of those with
@@ -43,26 +43,54 @@ const DATE: u16 = 10;
 /// more than 32 characters), so every study fits its transport file.
 const STUDY_CODE: u16 = 32;
 
+/// How `--DY` is computed (SDTMIG 3.4 section 4.4.4), the method of every study day.
+const STUDY_DAY: &str = "Days from RFSTDTC (the first dose) to the date, plus 1 on or after \
+RFSTDTC; the day before RFSTDTC is -1 (there is no day 0)";
+
+/// How USUBJID is built: unique across the sponsor's studies (SDTMIG 3.4 section 5.1, DM).
+const USUBJID: &str = "STUDYID and the subject's pseudonymous study code, joined by a hyphen";
+
+/// STUDYID, DOMAIN, USUBJID and, for domains with one, `--SEQ`, with their origins (Define-XML
+/// 2.1 section 5.3.11): STUDYID and DOMAIN are assigned by the sponsor, the rest derived.
 fn common(domain: &str, seq: bool) -> Vec<Variable> {
     let mut variables = vec![
-        Variable::text("STUDYID", "Study Identifier", STUDY_CODE),
-        Variable::text("DOMAIN", "Domain Abbreviation", 2),
-        Variable::text("USUBJID", "Unique Subject Identifier", 40),
+        Variable::text("STUDYID", "Study Identifier", STUDY_CODE).assigned(),
+        Variable::text("DOMAIN", "Domain Abbreviation", 2).assigned(),
+        Variable::text("USUBJID", "Unique Subject Identifier", 40).derived(USUBJID),
     ];
     if seq {
-        variables.push(Variable::num(&format!("{domain}SEQ"), "Sequence Number"));
+        variables.push(sequence(domain));
     }
     variables
 }
 
+/// `--SEQ`: numbers a subject's records of the domain in the order they are written.
+fn sequence(domain: &str) -> Variable {
+    Variable::num(&format!("{domain}SEQ"), "Sequence Number").derived(format!(
+        "1, 2, 3 ... over the subject's {domain} records in the order they are written"
+    ))
+}
+
+/// A study day, derived as [`STUDY_DAY`] says.
+fn study_day_var(name: &str, label: &str) -> Variable {
+    Variable::num(name, label).derived(STUDY_DAY)
+}
+
 fn visit_vars() -> [Variable; 2] {
     [
-        Variable::num("VISITNUM", "Visit Number"),
-        Variable::text("VISIT", "Visit Name", 40),
+        Variable::num("VISITNUM", "Visit Number")
+            .derived("The subject's visits numbered 1, 2, 3 ... by date (actual, else planned)"),
+        Variable::text("VISIT", "Visit Name", 40).protocol(),
     ]
 }
 
-/// The variables of every domain (names, labels, types and lengths as written).
+const FIRST_DOSE: &str = "The earliest start date of the subject's dose periods";
+const PLANNED_ARM: &str = "TRT (Study treatment) when enrolled, else SCRNFAIL (Screen Failure)";
+const ACTUAL_ARM: &str = "TRT when a dose was taken; NOTTRT (Not Treated) when enrolled without \
+a dose; else SCRNFAIL";
+
+/// The variables of every domain (names, labels, types and lengths as written), with where
+/// each one's values come from (Define-XML 2.1 `def:Origin`): collected unless said otherwise.
 pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
     let t = Variable::text;
     let n = Variable::num;
@@ -74,28 +102,35 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
     let mut dm = common("DM", false);
     dm.extend([
         t("SUBJID", "Subject Identifier for the Study", 20),
-        t("RFSTDTC", "Subject Reference Start Date/Time", DATE),
-        t("RFENDTC", "Subject Reference End Date/Time", DATE),
-        t("RFXSTDTC", "Date/Time of First Study Treatment", DATE),
-        t("RFXENDTC", "Date/Time of Last Study Treatment", DATE),
+        t("RFSTDTC", "Subject Reference Start Date/Time", DATE).derived(FIRST_DOSE),
+        t("RFENDTC", "Subject Reference End Date/Time", DATE).derived(
+            "The latest disposition date, else the end (or start) of the last dose period",
+        ),
+        t("RFXSTDTC", "Date/Time of First Study Treatment", DATE).derived(FIRST_DOSE),
+        t("RFXENDTC", "Date/Time of Last Study Treatment", DATE)
+            .derived("The latest end (or, while ongoing, start) of the dose periods"),
         t("RFICDTC", "Date/Time of Informed Consent", DATE),
-        t("SITEID", "Study Site Identifier", 20),
+        t("SITEID", "Study Site Identifier", 20).assigned(),
         t("BRTHDTC", "Date/Time of Birth", DATE),
-        n("AGE", "Age"),
-        t("AGEU", "Age Units", 5),
+        n("AGE", "Age").derived(
+            "Whole years from BRTHDTC to the consent (else screening) date; the age recorded \
+             when no birth date was",
+        ),
+        t("AGEU", "Age Units", 5).assigned(),
         t("SEX", "Sex", 1),
-        t("ARMCD", "Planned Arm Code", 8),
-        t("ARM", "Description of Planned Arm", 40),
-        t("ACTARMCD", "Actual Arm Code", 8),
-        t("ACTARM", "Description of Actual Arm", 40),
+        t("ARMCD", "Planned Arm Code", 8).derived(PLANNED_ARM),
+        t("ARM", "Description of Planned Arm", 40).derived(PLANNED_ARM),
+        t("ACTARMCD", "Actual Arm Code", 8).derived(ACTUAL_ARM),
+        t("ACTARM", "Description of Actual Arm", 40).derived(ACTUAL_ARM),
     ]);
     push("DM", "Demographics", dm)?;
     let mut sv = common("SV", false);
     sv.extend(visit_vars());
     sv.extend([
         t("SVSTDTC", "Start Date/Time of Visit", DATE),
-        t("SVENDTC", "End Date/Time of Visit", DATE),
-        n("SVSTDY", "Study Day of Start of Visit"),
+        t("SVENDTC", "End Date/Time of Visit", DATE)
+            .derived("SVSTDTC: a visit takes place on one day"),
+        study_day_var("SVSTDY", "Study Day of Start of Visit"),
     ]);
     push("SV", "Subject Visits", sv)?;
     let mut ex = common("EX", true);
@@ -104,11 +139,11 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         n("EXDOSE", "Dose"),
         t("EXDOSU", "Dose Units", 2),
         t("EXDOSFRQ", "Dosing Frequency per Interval", 20),
-        t("EXROUTE", "Route of Administration", 5),
+        t("EXROUTE", "Route of Administration", 5).protocol(),
         t("EXSTDTC", "Start Date/Time of Treatment", DATE),
         t("EXENDTC", "End Date/Time of Treatment", DATE),
-        n("EXSTDY", "Study Day of Start of Treatment"),
-        n("EXENDY", "Study Day of End of Treatment"),
+        study_day_var("EXSTDY", "Study Day of Start of Treatment"),
+        study_day_var("EXENDY", "Study Day of End of Treatment"),
     ]);
     push("EX", "Exposure", ex)?;
     let mut ae = common("AE", true);
@@ -116,7 +151,8 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         t("AETERM", "Reported Term for the Adverse Event", 200),
         n("AELLTCD", "Lowest Level Term Code"),
         t("AEDECOD", "Dictionary-Derived Term", 200),
-        t("AEBODSYS", "Body System or Organ Class", 200),
+        t("AEBODSYS", "Body System or Organ Class", 200)
+            .derived("The MedDRA system organ class of the CTCAE v5.0 term AEDECOD"),
         t("AESER", "Serious Event", 1),
         t("AEREL", "Causality", 20),
         t("AEACN", "Action Taken with Study Treatment", 20),
@@ -124,66 +160,77 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         t("AETOXGR", "Standard Toxicity Grade", 1),
         t("AESTDTC", "Start Date/Time of Adverse Event", DATE),
         t("AEENDTC", "End Date/Time of Adverse Event", DATE),
-        n("AESTDY", "Study Day of Start of Adverse Event"),
-        n("AEENDY", "Study Day of End of Adverse Event"),
+        study_day_var("AESTDY", "Study Day of Start of Adverse Event"),
+        study_day_var("AEENDY", "Study Day of End of Adverse Event"),
     ]);
     push("AE", "Adverse Events", ae)?;
     let mut lb = common("LB", true);
     lb.extend([
-        t("LBTESTCD", "Lab Test or Examination Short Name", 8),
+        t("LBTESTCD", "Lab Test or Examination Short Name", 8).derived(
+            "The CDISC LBTESTCD of the tests CTCAE grades, else the test's first 8 letters and \
+             digits in upper case",
+        ),
         t("LBTEST", "Lab Test or Examination Name", 40),
         t("LBORRES", "Result or Finding in Original Units", 40),
         t("LBORRESU", "Original Units", 20),
         t("LBORNRLO", "Reference Range Lower Limit in Orig Unit", 20),
         t("LBORNRHI", "Reference Range Upper Limit in Orig Unit", 20),
-        t("LBSTRESC", "Character Result/Finding in Std Format", 40),
-        n("LBSTRESN", "Numeric Result/Finding in Standard Units"),
-        t("LBSTRESU", "Standard Units", 20),
-        t("LBSTAT", "Completion Status", 8),
-        t("LBTOXGR", "Standard Toxicity Grade", 1),
+        t("LBSTRESC", "Character Result/Finding in Std Format", 40).derived(STANDARD_TEXT),
+        n("LBSTRESN", "Numeric Result/Finding in Standard Units").derived(STANDARD_NUMBER),
+        t("LBSTRESU", "Standard Units", 20).derived("LBORRESU: results are kept in their units"),
+        t("LBSTAT", "Completion Status", 8).derived(NOT_DONE),
+        t("LBTOXGR", "Standard Toxicity Grade", 1)
+            .derived("The CTCAE v5.0 grade of the value against its limits of normal"),
     ]);
     lb.extend(visit_vars());
     lb.extend([
         t("LBDTC", "Date/Time of Specimen Collection", DATE),
-        n("LBDY", "Study Day of Specimen Collection"),
+        study_day_var("LBDY", "Study Day of Specimen Collection"),
     ]);
     push("LB", "Laboratory Test Results", lb)?;
     let mut rs = common("RS", true);
     rs.extend([
-        t("RSTESTCD", "Assessment Short Name", 8),
-        t("RSTEST", "Assessment Name", 40),
-        t("RSCAT", "Category for Assessment", 20),
+        t("RSTESTCD", "Assessment Short Name", 8).assigned(),
+        t("RSTEST", "Assessment Name", 40).assigned(),
+        t("RSCAT", "Category for Assessment", 20).assigned(),
         t("RSORRES", "Result or Finding in Original Units", 20),
-        t("RSSTRESC", "Character Result/Finding in Std Format", 20),
-        n("RSSTRESN", "Numeric Result/Finding in Standard Units"),
-        t("RSSTAT", "Completion Status", 8),
-        t("RSDRVFL", "Derived Flag", 1),
-        t("RSEVLINT", "Evaluation Interval", 5),
+        t("RSSTRESC", "Character Result/Finding in Std Format", 20).derived(STANDARD_TEXT),
+        n("RSSTRESN", "Numeric Result/Finding in Standard Units").derived(STANDARD_NUMBER),
+        t("RSSTAT", "Completion Status", 8).derived(NOT_DONE),
+        t("RSDRVFL", "Derived Flag", 1)
+            .derived("Y on the totals (CLASI activity and damage, SLEDAI-2K score), else blank"),
+        t("RSEVLINT", "Evaluation Interval", 5)
+            .derived("The SLEDAI-2K recall window in days as an ISO 8601 duration before RSDTC"),
     ]);
     rs.extend(visit_vars());
     rs.extend([
         t("RSDTC", "Date/Time of Assessment", DATE),
-        n("RSDY", "Study Day of Assessment"),
+        study_day_var("RSDY", "Study Day of Assessment"),
     ]);
     push("RS", "Disease Response and Clin Classification", rs)?;
     let mut ds = common("DS", true);
     ds.extend([
         t("DSTERM", "Reported Term for the Disposition Event", 200),
         t("DSDECOD", "Standardized Disposition Term", 40),
-        t("DSCAT", "Category for Disposition Event", 20),
+        t("DSCAT", "Category for Disposition Event", 20).assigned(),
         t("DSSTDTC", "Start Date/Time of Disposition Event", DATE),
-        n("DSSTDY", "Study Day of Start of Disposition Event"),
+        study_day_var("DSSTDY", "Study Day of Start of Disposition Event"),
     ]);
     push("DS", "Disposition", ds)?;
     let mut ie = common("IE", true);
     ie.extend([
-        t("IETESTCD", "Inclusion/Exclusion Criterion Short Name", 8),
-        t("IETEST", "Inclusion/Exclusion Criterion", 200),
-        t("IECAT", "Inclusion/Exclusion Category", 9),
-        t("IEORRES", "I/E Criterion Original Result", 1),
-        t("IESTRESC", "I/E Criterion Result in Std Format", 1),
+        t("IETESTCD", "Inclusion/Exclusion Criterion Short Name", 8).derived(
+            "IN or EX and the criterion's number within its kind in the protocol (IN01, EX01 ...)",
+        ),
+        t("IETEST", "Inclusion/Exclusion Criterion", 200).protocol(),
+        t("IECAT", "Inclusion/Exclusion Category", 9).protocol(),
+        t("IEORRES", "I/E Criterion Original Result", 1).derived(
+            "From the protocol engine's eligibility evaluation: N for an inclusion not met, Y \
+             for an exclusion met, U for a criterion it could not decide",
+        ),
+        t("IESTRESC", "I/E Criterion Result in Std Format", 1).derived("IEORRES"),
         t("IEDTC", "Date/Time of Collection", DATE),
-        n("IEDY", "Study Day of Collection"),
+        study_day_var("IEDY", "Study Day of Collection"),
     ]);
     push("IE", "Inclusion/Exclusion Criteria Not Met", ie)?;
     let mut dv = common("DV", true);
@@ -192,14 +239,16 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         t("DVDECOD", "Protocol Deviation Coded Term", 40),
         t("DVCAT", "Category for Protocol Deviation", 5),
         t("DVSTDTC", "Start Date/Time of Deviation", DATE),
-        n("DVSTDY", "Study Day of Start of Deviation"),
+        study_day_var("DVSTDY", "Study Day of Start of Deviation"),
     ]);
     push("DV", "Protocol Deviations", dv)?;
     let mut cm = common("CM", true);
     cm.extend([
         t("CMTRT", "Reported Name of Drug, Med, or Therapy", 200),
-        t("CMDECOD", "Standardized Medication Name", 100),
-        t("CMCLASCD", "Medication Class Code", 8),
+        t("CMDECOD", "Standardized Medication Name", 100)
+            .derived("The drug vocabulary's name of the medication, in upper case"),
+        t("CMCLASCD", "Medication Class Code", 8)
+            .derived("The WHO ATC code of the drug CMDECOD names"),
         t("CMINDC", "Indication", 200),
         n("CMDOSE", "Dose per Administration"),
         t("CMDOSU", "Dose Units", 2),
@@ -207,10 +256,11 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         t("CMROUTE", "Route of Administration", 20),
         t("CMSTDTC", "Start Date/Time of Medication", DATE),
         t("CMENDTC", "End Date/Time of Medication", DATE),
-        n("CMSTDY", "Study Day of Start of Medication"),
-        n("CMENDY", "Study Day of End of Medication"),
-        t("CMENRTPT", "End Relative to Reference Time Point", 7),
-        t("CMENTPT", "End Reference Time Point", 40),
+        study_day_var("CMSTDY", "Study Day of Start of Medication"),
+        study_day_var("CMENDY", "Study Day of End of Medication"),
+        t("CMENRTPT", "End Relative to Reference Time Point", 7)
+            .derived("ONGOING when the medication was ongoing at the last record, else blank"),
+        t("CMENTPT", "End Reference Time Point", 40).assigned(),
     ]);
     push("CM", "Concomitant/Concurrent Medications", cm)?;
     for domain in ["AE", "DS", "IE", "DV", "CM"] {
@@ -218,24 +268,35 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
             &format!("SUPP{domain}"),
             &format!("Supplemental Qualifiers for {domain}"),
             vec![
-                t("STUDYID", "Study Identifier", STUDY_CODE),
-                t("RDOMAIN", "Related Domain Abbreviation", 2),
-                t("USUBJID", "Unique Subject Identifier", 40),
-                t("IDVAR", "Identifying Variable", 8),
-                t("IDVARVAL", "Identifying Variable Value", 20),
-                t("QNAM", "Qualifier Variable Name", 8),
-                t("QLABEL", "Qualifier Variable Label", 40),
-                t("QVAL", "Data Value", 200),
-                t("QORIG", "Origin", 20),
+                t("STUDYID", "Study Identifier", STUDY_CODE).assigned(),
+                t("RDOMAIN", "Related Domain Abbreviation", 2).assigned(),
+                t("USUBJID", "Unique Subject Identifier", 40).derived(USUBJID),
+                t("IDVAR", "Identifying Variable", 8).assigned(),
+                t("IDVARVAL", "Identifying Variable Value", 20)
+                    .derived(format!("{domain}SEQ of the parent record")),
+                t("QNAM", "Qualifier Variable Name", 8).derived(CONTINUED_NAME),
+                t("QLABEL", "Qualifier Variable Label", 40)
+                    .derived("The label of the variable the text continues"),
+                t("QVAL", "Data Value", 200).derived(CONTINUED_TEXT),
+                t("QORIG", "Origin", 20).assigned(),
             ],
         )?;
     }
     Ok(all)
 }
 
+const STANDARD_TEXT: &str = "The original result (--ORRES), Y or N for a yes/no answer";
+const STANDARD_NUMBER: &str = "The original result as a number when it is one; SAS special \
+missing .D, .N, .U in XPT when not done, not applicable or unknown";
+const NOT_DONE: &str = "NOT DONE when the result was recorded as not done, else blank";
+const CONTINUED_NAME: &str = "The continued variable's name (at most 8 characters with the \
+number) followed by 1, 2 ... for each further 200-byte part";
+const CONTINUED_TEXT: &str = "The part of free text beyond the parent variable's 200 bytes, \
+split between words where possible (SDTMIG 3.4 section 4.5.3.2)";
+
 /// CLASI areas in the store's field prefixes, with the area number and label used in RSTESTCD
 /// and RSTEST (sponsor-defined: "CLA" + area + item letter).
-const CLASI_AREAS: [(&str, &str, &str); 13] = [
+pub(crate) const CLASI_AREAS: [(&str, &str, &str); 13] = [
     ("scalp", "01", "Scalp"),
     ("ears", "02", "Ears"),
     ("nose_malar", "03", "Nose/malar"),
@@ -250,118 +311,144 @@ const CLASI_AREAS: [(&str, &str, &str); 13] = [
     ("legs", "12", "Legs"),
     ("feet", "13", "Feet"),
 ];
-const CLASI_ITEMS: [(&str, &str, &str); 4] = [
+pub(crate) const CLASI_ITEMS: [(&str, &str, &str); 4] = [
     ("erythema", "E", "Erythema"),
     ("scale", "S", "Scale/hypertrophy"),
     ("dyspigmentation", "D", "Dyspigmentation"),
     ("scarring", "C", "Scarring/atrophy"),
 ];
-/// The CLASI fields outside the area grid: (field, RSTESTCD, RSTEST, derived).
-const CLASI_OTHER: [(&str, &str, &str, bool); 7] = [
+/// The CLASI fields outside the area grid: (field, RSTESTCD, RSTEST, how a total is derived).
+pub(crate) const CLASI_OTHER: [(&str, &str, &str, Option<&str>); 7] = [
     (
         "mucous_membrane",
         "CLAMUC",
         "CLASI-Mucous membrane lesions",
-        false,
+        None,
     ),
     (
         "recent_hair_loss",
         "CLAHAIR",
         "CLASI-Recent hair loss",
-        false,
+        None,
     ),
     (
         "nonscarring_alopecia",
         "CLANSALO",
         "CLASI-Nonscarring alopecia",
-        false,
+        None,
     ),
     (
         "scarring_alopecia",
         "CLASCALO",
         "CLASI-Scarring alopecia",
-        false,
+        None,
     ),
     (
         "dyspigmentation_lasts_12_months",
         "CLADP12M",
         "CLASI-Dyspigmentation lasts 12 months",
-        false,
+        None,
     ),
-    ("activity", "CLAACT", "CLASI-Activity score", true),
-    ("damage", "CLADAM", "CLASI-Damage score", true),
+    (
+        "activity",
+        "CLAACT",
+        "CLASI-Activity score",
+        Some(CLASI_ACTIVITY),
+    ),
+    ("damage", "CLADAM", "CLASI-Damage score", Some(CLASI_DAMAGE)),
 ];
-/// SLEDAI-2K descriptors in the store's field names: (field, RSTESTCD, RSTEST, derived).
-const SLEDAI_TESTS: [(&str, &str, &str, bool); 25] = [
-    ("seizure", "SLSEIZ", "SLEDAI-2K-Seizure", false),
-    ("psychosis", "SLPSYCH", "SLEDAI-2K-Psychosis", false),
+/// SLEDAI-2K descriptors in the store's field names: (field, RSTESTCD, RSTEST, how a total is
+/// derived).
+pub(crate) const SLEDAI_TESTS: [(&str, &str, &str, Option<&str>); 25] = [
+    ("seizure", "SLSEIZ", "SLEDAI-2K-Seizure", None),
+    ("psychosis", "SLPSYCH", "SLEDAI-2K-Psychosis", None),
     (
         "organic_brain_syndrome",
         "SLOBS",
         "SLEDAI-2K-Organic brain syndrome",
-        false,
+        None,
     ),
     (
         "visual_disturbance",
         "SLVISUAL",
         "SLEDAI-2K-Visual disturbance",
-        false,
+        None,
     ),
     (
         "cranial_nerve_disorder",
         "SLCRANN",
         "SLEDAI-2K-Cranial nerve disorder",
-        false,
+        None,
     ),
     (
         "lupus_headache",
         "SLHEADAC",
         "SLEDAI-2K-Lupus headache",
-        false,
+        None,
     ),
-    ("cva", "SLCVA", "SLEDAI-2K-CVA", false),
-    ("vasculitis", "SLVASC", "SLEDAI-2K-Vasculitis", false),
-    ("arthritis", "SLARTHR", "SLEDAI-2K-Arthritis", false),
-    ("myositis", "SLMYOS", "SLEDAI-2K-Myositis", false),
-    ("urinary_casts", "SLCASTS", "SLEDAI-2K-Urinary casts", false),
-    ("hematuria", "SLHEMAT", "SLEDAI-2K-Hematuria", false),
-    ("proteinuria", "SLPROT", "SLEDAI-2K-Proteinuria", false),
-    ("pyuria", "SLPYUR", "SLEDAI-2K-Pyuria", false),
-    ("rash", "SLRASH", "SLEDAI-2K-Rash", false),
-    ("alopecia", "SLALOP", "SLEDAI-2K-Alopecia", false),
+    ("cva", "SLCVA", "SLEDAI-2K-CVA", None),
+    ("vasculitis", "SLVASC", "SLEDAI-2K-Vasculitis", None),
+    ("arthritis", "SLARTHR", "SLEDAI-2K-Arthritis", None),
+    ("myositis", "SLMYOS", "SLEDAI-2K-Myositis", None),
+    ("urinary_casts", "SLCASTS", "SLEDAI-2K-Urinary casts", None),
+    ("hematuria", "SLHEMAT", "SLEDAI-2K-Hematuria", None),
+    ("proteinuria", "SLPROT", "SLEDAI-2K-Proteinuria", None),
+    ("pyuria", "SLPYUR", "SLEDAI-2K-Pyuria", None),
+    ("rash", "SLRASH", "SLEDAI-2K-Rash", None),
+    ("alopecia", "SLALOP", "SLEDAI-2K-Alopecia", None),
     (
         "mucosal_ulcers",
         "SLULCER",
         "SLEDAI-2K-Mucosal ulcers",
-        false,
+        None,
     ),
-    ("pleurisy", "SLPLEUR", "SLEDAI-2K-Pleurisy", false),
-    ("pericarditis", "SLPERIC", "SLEDAI-2K-Pericarditis", false),
+    ("pleurisy", "SLPLEUR", "SLEDAI-2K-Pleurisy", None),
+    ("pericarditis", "SLPERIC", "SLEDAI-2K-Pericarditis", None),
     (
         "low_complement",
         "SLLOWCOM",
         "SLEDAI-2K-Low complement",
-        false,
+        None,
     ),
     (
         "increased_dna_binding",
         "SLDNA",
         "SLEDAI-2K-Increased DNA binding",
-        false,
+        None,
     ),
-    ("fever", "SLFEVER", "SLEDAI-2K-Fever", false),
+    ("fever", "SLFEVER", "SLEDAI-2K-Fever", None),
     (
         "thrombocytopenia",
         "SLTHROMB",
         "SLEDAI-2K-Thrombocytopenia",
-        false,
+        None,
     ),
-    ("leukopenia", "SLLEUKO", "SLEDAI-2K-Leukopenia", false),
-    ("score", "SLTOTAL", "SLEDAI-2K-Total score", true),
+    ("leukopenia", "SLLEUKO", "SLEDAI-2K-Leukopenia", None),
+    (
+        "score",
+        "SLTOTAL",
+        "SLEDAI-2K-Total score",
+        Some(SLEDAI_SCORE),
+    ),
 ];
 
-/// RSTESTCD, RSTEST and the derived flag of a CLASI field; `None` for a field that is no test.
-fn clasi_test(field: &str) -> Option<(String, String, bool)> {
+/// How the CLASI activity total is computed (instruments::clasi; Albrecht et al. 2005).
+const CLASI_ACTIVITY: &str = "CLASI activity (0-70): the sum of erythema and scale/hypertrophy \
+in each of the 13 areas, mucous membrane lesions, recent hair loss and nonscarring alopecia; no \
+total when an item was not assessed";
+/// How the CLASI damage total is computed.
+const CLASI_DAMAGE: &str = "CLASI damage (0-56): the sum of dyspigmentation in each of the 13 \
+areas (doubled when it usually lasts 12 months or more), scarring/atrophy in the 12 areas below \
+the scalp and scarring alopecia; no total when an item was not assessed";
+/// How the SLEDAI-2K score is computed (instruments::sledai; Gladman et al. 2002).
+const SLEDAI_SCORE: &str = "SLEDAI-2K (0-105): the sum of the weights of the descriptors \
+present within the recall window, each counted once";
+
+/// An RS test: RSTESTCD, RSTEST, and how it is derived when it is a total.
+type RsCode = (String, String, Option<&'static str>);
+
+/// RSTESTCD, RSTEST and the method of a CLASI field; `None` for a field that is no test.
+fn clasi_test(field: &str) -> Option<RsCode> {
     if let Some((_, code, label, derived)) = CLASI_OTHER.iter().find(|(f, ..)| *f == field) {
         return Some(((*code).to_owned(), (*label).to_owned(), *derived));
     }
@@ -371,16 +458,87 @@ fn clasi_test(field: &str) -> Option<(String, String, bool)> {
         Some((
             format!("CLA{number}{letter}"),
             format!("CLASI-{area_label} {item_label}"),
-            false,
+            None,
         ))
     })
 }
 
-fn sledai_test(field: &str) -> Option<(String, String, bool)> {
+fn sledai_test(field: &str) -> Option<RsCode> {
     SLEDAI_TESTS
         .iter()
         .find(|(f, ..)| *f == field)
         .map(|(_, code, label, derived)| ((*code).to_owned(), (*label).to_owned(), *derived))
+}
+
+/// The RS test of an assessment form's field.
+type TestOf = fn(&str) -> Option<RsCode>;
+
+/// The assessment forms RS holds: (form, RSCAT, the test of each field).
+const RS_FORMS: [(&str, &str, TestOf); 2] = [
+    ("clasi", "CLASI", clasi_test),
+    ("sledai", "SLEDAI-2K", sledai_test),
+];
+
+/// What an RS result is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RsResult {
+    /// A score: RSORRES its digits, RSSTRESN the number.
+    Score,
+    /// Y or N in RSORRES and RSSTRESC, no RSSTRESN.
+    YesNo,
+}
+
+/// One test RS can hold, as the forms define it: what the value-level metadata of RSORRES and
+/// RSSTRESN describe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RsTest {
+    pub code: String,
+    pub test: String,
+    /// RSCAT.
+    pub category: &'static str,
+    /// How a total is computed from the items; `None` for an item as collected.
+    pub method: Option<&'static str>,
+    pub result: RsResult,
+    /// The field may hold a missing code, so RSORRES may read NOT APPLICABLE or UNKNOWN.
+    pub missing: bool,
+}
+
+/// Every RS test of the CLASI and SLEDAI-2K forms in `forms`, in form order; an error names a
+/// field with no test code or of a type that is no result.
+pub fn rs_tests(forms: &Forms) -> Result<Vec<RsTest>, ExportError> {
+    let mut tests = Vec::new();
+    for (form, category, test_of) in RS_FORMS {
+        let Some(index) = forms.index(form) else {
+            continue;
+        };
+        for field in &forms.get(index).fields {
+            if NOT_TESTS.contains(&field.name.as_str()) {
+                continue;
+            }
+            let what = || format!("{form}.{}", field.name);
+            let (code, test, method) = test_of(&field.name)
+                .ok_or_else(|| ExportError::invalid(what(), "has no SDTM RS test code"))?;
+            let result = match field.ty {
+                FieldType::Integer => RsResult::Score,
+                FieldType::Boolean => RsResult::YesNo,
+                other => {
+                    return Err(ExportError::invalid(
+                        what(),
+                        format!("a {} field is no RS result", other.as_str()),
+                    ));
+                }
+            };
+            tests.push(RsTest {
+                code,
+                test,
+                category,
+                method,
+                result,
+                missing: field.missing,
+            });
+        }
+    }
+    Ok(tests)
 }
 
 /// Fields of an assessment form that are not tests.
@@ -737,14 +895,7 @@ impl Sdtm {
 
         // RS: CLASI and SLEDAI-2K.
         let mut rs_seq = 0;
-        for (form, category, tests) in [
-            (
-                "clasi",
-                "CLASI",
-                clasi_test as fn(&str) -> Option<(String, String, bool)>,
-            ),
-            ("sledai", "SLEDAI-2K", sledai_test),
-        ] {
+        for (form, category, tests) in RS_FORMS {
             let Some(form_index) = self.form(form) else {
                 continue;
             };
@@ -775,7 +926,7 @@ impl Sdtm {
                         .text("RSTESTCD", code)
                         .text("RSTEST", test)
                         .text("RSCAT", category)
-                        .set("RSDRVFL", Cell::opt_text(derived.then_some("Y")))
+                        .set("RSDRVFL", Cell::opt_text(derived.map(|_| "Y")))
                         .set("RSEVLINT", Cell::opt_text(window.clone()))
                         .date("RSDTC", on)
                         .num("RSDY", day(on));
@@ -988,13 +1139,13 @@ fn yes_no(flag: bool) -> &'static str {
 }
 
 /// `dose_not_changed` as "DOSE NOT CHANGED" (the CDISC terms for action taken and deviations).
-fn upper_words(code: Option<&str>) -> String {
+pub(crate) fn upper_words(code: Option<&str>) -> String {
     code.unwrap_or_default().replace('_', " ").to_uppercase()
 }
 
 /// The store's five-point causality as AEREL text (AEREL has no CDISC codelist; the sponsor's
 /// scale is kept, not collapsed to related / not related).
-fn causality(code: Option<&str>) -> String {
+pub(crate) fn causality(code: Option<&str>) -> String {
     match code {
         Some("unrelated") => "NOT RELATED".to_owned(),
         Some("unlikely") => "UNLIKELY RELATED".to_owned(),
@@ -1006,7 +1157,7 @@ fn causality(code: Option<&str>) -> String {
 }
 
 /// The store's outcome as the CDISC outcome terms (codelist OUT).
-fn outcome(code: Option<&str>) -> String {
+pub(crate) fn outcome(code: Option<&str>) -> String {
     match code {
         Some("recovered") => "RECOVERED/RESOLVED".to_owned(),
         Some("recovering") => "RECOVERING/RESOLVING".to_owned(),
