@@ -9,6 +9,10 @@
 //! - `source`: what the writers read (forms, a subject's casebook, audit events).
 //! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV) built per subject, with
 //!   their variable metadata, written as CSV or XPT.
+//! - `define`: Define-XML 2.1 for the SDTM (and ADaM) datasets: datasets with their files,
+//!   variables with origins and methods, CDISC and sponsor codelists with NCI codes, and the
+//!   value-level metadata of the CLASI and SLEDAI-2K results in RS (`define::sdtm` describes the
+//!   SDTM domains, `define::ct` holds the codelists).
 //! - `odm`: CDISC ODM 1.3.2, transactional archive of every subject's data with audit records
 //!   and signatures.
 //! - `audit`: the audit trail as CSV.
@@ -17,6 +21,7 @@
 
 pub mod audit;
 pub mod dataset;
+pub mod define;
 pub mod odm;
 pub mod sdtm;
 pub mod source;

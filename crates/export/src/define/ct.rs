@@ -1,0 +1,347 @@
+//! Codelists: CDISC controlled terminology with the NCI codes of each codelist and term, as
+//! published in the NCI EVS "SDTM Terminology" file of release [`super::CT_VERSION`], and the
+//! sponsor's own lists where CDISC has none (Define-XML 2.1 section 5.3.8; an NCI code is an
+//! `Alias` with `Context="nci:ExtCodeID"`).
+
+use instruments::medication::{DoseUnit, Frequency, Route};
+
+/// A codelist: CDISC's when `nci` holds its code, else the sponsor's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeList {
+    pub oid: String,
+    pub name: String,
+    /// The codelist's NCI code (`C66731`); `None` for a sponsor-defined list.
+    pub nci: Option<&'static str>,
+    pub terms: Vec<Term>,
+}
+
+/// One permitted value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    /// The submission value.
+    pub value: String,
+    /// What the value means, where the value alone does not say (`RSTESTCD` codes).
+    pub decode: Option<String>,
+    /// The term's NCI code; `None` in a CDISC list marks a sponsor's extension
+    /// (`def:ExtendedValue="Yes"`).
+    pub nci: Option<String>,
+}
+
+impl CodeList {
+    /// A CDISC codelist of (submission value, NCI code) terms.
+    fn cdisc(short: &str, name: &str, nci: &'static str, terms: &[(&str, &str)]) -> CodeList {
+        CodeList {
+            oid: format!("CL.{short}"),
+            name: name.to_owned(),
+            nci: Some(nci),
+            terms: terms
+                .iter()
+                .map(|(value, code)| Term {
+                    value: (*value).to_owned(),
+                    decode: None,
+                    nci: Some((*code).to_owned()),
+                })
+                .collect(),
+        }
+    }
+
+    /// A sponsor-defined codelist of (value, decode) terms.
+    pub fn sponsor(short: &str, name: &str, terms: Vec<(String, Option<String>)>) -> CodeList {
+        CodeList {
+            oid: format!("CL.{short}"),
+            name: name.to_owned(),
+            nci: None,
+            terms: terms
+                .into_iter()
+                .map(|(value, decode)| Term {
+                    value,
+                    decode,
+                    nci: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The values, in order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().map(|term| term.value.as_str())
+    }
+}
+
+/// SEX (C66731): the three values the record takes.
+pub fn sex() -> CodeList {
+    CodeList::cdisc(
+        "SEX",
+        "Sex",
+        "C66731",
+        &[("F", "C16576"), ("M", "C20197"), ("U", "C17998")],
+    )
+}
+
+/// NY (C66742): yes, no, and unknown (an eligibility criterion the engine could not decide).
+pub fn no_yes() -> CodeList {
+    CodeList::cdisc(
+        "NY",
+        "No Yes Response",
+        "C66742",
+        &[("N", "C49487"), ("Y", "C49488"), ("U", "C17998")],
+    )
+}
+
+/// AGEU (C66781): ages are whole years.
+pub fn age_unit() -> CodeList {
+    CodeList::cdisc("AGEU", "Age Unit", "C66781", &[("YEARS", "C29848")])
+}
+
+/// OUT (C66768): the outcomes an adverse event records.
+pub fn outcome() -> CodeList {
+    CodeList::cdisc(
+        "OUT",
+        "Outcome of Event",
+        "C66768",
+        &[
+            ("RECOVERED/RESOLVED", "C49498"),
+            ("RECOVERING/RESOLVING", "C49496"),
+            ("NOT RECOVERED/NOT RESOLVED", "C49494"),
+            ("RECOVERED/RESOLVED WITH SEQUELAE", "C49495"),
+            ("FATAL", "C48275"),
+            ("UNKNOWN", "C17998"),
+        ],
+    )
+}
+
+/// ACN (C66767): the action taken with the study drug.
+pub fn action_taken() -> CodeList {
+    CodeList::cdisc(
+        "ACN",
+        "Action Taken with Study Treatment",
+        "C66767",
+        &[
+            ("DOSE NOT CHANGED", "C49504"),
+            ("DOSE REDUCED", "C49505"),
+            ("DOSE INCREASED", "C49503"),
+            ("DRUG INTERRUPTED", "C49501"),
+            ("DRUG WITHDRAWN", "C49502"),
+            ("NOT APPLICABLE", "C48660"),
+            ("UNKNOWN", "C17998"),
+        ],
+    )
+}
+
+/// The NCI code of a route of administration (ROUTE, C66729).
+fn route_code(route: Route) -> &'static str {
+    match route {
+        Route::Oral => "C38288",
+        Route::Topical => "C38304",
+        Route::Intralesional => "C38250",
+        Route::Subcutaneous => "C38299",
+        Route::Intramuscular => "C28161",
+        Route::Intravenous => "C38276",
+    }
+}
+
+/// ROUTE (C66729): every route the medication vocabulary records.
+pub fn route() -> CodeList {
+    let terms: Vec<_> = Route::ALL
+        .iter()
+        .map(|route| (route.code(), route_code(*route)))
+        .collect();
+    CodeList::cdisc(
+        "ROUTE",
+        "Route of Administration Response",
+        "C66729",
+        &terms,
+    )
+}
+
+/// The NCI code of a dose unit (UNIT, C71620).
+fn unit_code(unit: DoseUnit) -> &'static str {
+    match unit {
+        DoseUnit::Milligram => "C28253",
+        DoseUnit::Gram => "C48155",
+        DoseUnit::Microgram => "C48152",
+    }
+}
+
+/// UNIT (C71620): the dose units a regimen or medication records.
+pub fn dose_unit() -> CodeList {
+    let terms: Vec<_> = DoseUnit::ALL
+        .iter()
+        .map(|unit| (unit.code(), unit_code(*unit)))
+        .collect();
+    CodeList::cdisc("UNIT", "Unit", "C71620", &terms)
+}
+
+/// FREQ (C71113): every dosing frequency the medication vocabulary records, with the NCI codes
+/// it keeps beside them.
+pub fn frequency() -> CodeList {
+    let terms: Vec<_> = Frequency::ALL
+        .iter()
+        .map(|frequency| (frequency.code(), frequency.nci_code()))
+        .collect();
+    CodeList::cdisc("FREQ", "Frequency", "C71113", &terms)
+}
+
+/// DSCAT (C74558).
+pub fn disposition_category() -> CodeList {
+    CodeList::cdisc(
+        "DSCAT",
+        "Category of Disposition Event",
+        "C74558",
+        &[
+            ("PROTOCOL MILESTONE", "C74588"),
+            ("DISPOSITION EVENT", "C74590"),
+            ("OTHER EVENT", "C150824"),
+        ],
+    )
+}
+
+/// IECAT (C66797).
+pub fn criterion_category() -> CodeList {
+    CodeList::cdisc(
+        "IECAT",
+        "Category of Inclusion/Exclusion",
+        "C66797",
+        &[("INCLUSION", "C25532"), ("EXCLUSION", "C25370")],
+    )
+}
+
+/// ND (C66789): `--STAT`.
+pub fn not_done() -> CodeList {
+    CodeList::cdisc("ND", "Not Done", "C66789", &[("NOT DONE", "C49484")])
+}
+
+/// STENRF (C66728): a medication ongoing at the last record.
+pub fn relation_to_reference() -> CodeList {
+    CodeList::cdisc(
+        "STENRF",
+        "Relation to Reference Period",
+        "C66728",
+        &[("ONGOING", "C53279")],
+    )
+}
+
+/// The NCI code of an SDTM domain abbreviation (DOMAIN, C66734).
+fn domain_code(domain: &str) -> Option<&'static str> {
+    Some(match domain {
+        "DM" => "C49572",
+        "SV" => "C49617",
+        "EX" => "C49587",
+        "AE" => "C49562",
+        "LB" => "C49592",
+        "RS" => "C107097",
+        "DS" => "C49576",
+        "IE" => "C61536",
+        "DV" => "C49585",
+        "CM" => "C49568",
+        _ => return None,
+    })
+}
+
+/// DOMAIN (C66734) of the given domains; `None` naming a domain this list has no code for.
+pub fn domain(domains: &[&str]) -> Result<CodeList, String> {
+    let terms = domains
+        .iter()
+        .map(|domain| {
+            domain_code(domain)
+                .map(|code| (*domain, code))
+                .ok_or_else(|| format!("no NCI code for the domain {domain}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CodeList::cdisc(
+        "DOMAIN",
+        "SDTM Domain Abbreviation",
+        "C66734",
+        &terms,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each list's NCI code, and each term's, as published (spot checks of every list against
+    /// the NCI EVS file of the release).
+    #[test]
+    fn terms_carry_their_published_nci_codes() {
+        #[track_caller]
+        fn check(list: CodeList, code: &str, terms: &[(&str, &str)]) {
+            assert_eq!(list.nci, Some(code), "{}", list.oid);
+            for (value, nci) in terms {
+                let term = list
+                    .terms
+                    .iter()
+                    .find(|term| term.value == *value)
+                    .unwrap_or_else(|| panic!("{} lacks {value}", list.oid));
+                assert_eq!(term.nci.as_deref(), Some(*nci), "{} {value}", list.oid);
+            }
+        }
+        check(sex(), "C66731", &[("F", "C16576"), ("M", "C20197")]);
+        check(no_yes(), "C66742", &[("N", "C49487"), ("Y", "C49488")]);
+        check(age_unit(), "C66781", &[("YEARS", "C29848")]);
+        check(outcome(), "C66768", &[("FATAL", "C48275")]);
+        check(action_taken(), "C66767", &[("DRUG WITHDRAWN", "C49502")]);
+        check(
+            route(),
+            "C66729",
+            &[("ORAL", "C38288"), ("TOPICAL", "C38304")],
+        );
+        check(dose_unit(), "C71620", &[("mg", "C28253"), ("ug", "C48152")]);
+        check(
+            frequency(),
+            "C71113",
+            &[("QD", "C25473"), ("3 TIMES PER WEEK", "C64528")],
+        );
+        check(
+            disposition_category(),
+            "C74558",
+            &[("OTHER EVENT", "C150824")],
+        );
+        check(criterion_category(), "C66797", &[("EXCLUSION", "C25370")]);
+        check(not_done(), "C66789", &[("NOT DONE", "C49484")]);
+        check(relation_to_reference(), "C66728", &[("ONGOING", "C53279")]);
+        check(
+            domain(&["DM", "RS"]).expect("known"),
+            "C66734",
+            &[("DM", "C49572"), ("RS", "C107097")],
+        );
+    }
+
+    #[test]
+    fn every_term_of_a_cdisc_list_has_a_code_and_values_are_unique() {
+        for list in [
+            sex(),
+            no_yes(),
+            age_unit(),
+            outcome(),
+            action_taken(),
+            route(),
+            dose_unit(),
+            frequency(),
+            disposition_category(),
+            criterion_category(),
+            not_done(),
+            relation_to_reference(),
+        ] {
+            let values: std::collections::BTreeSet<_> = list.values().collect();
+            assert_eq!(values.len(), list.terms.len(), "{}", list.oid);
+            for term in &list.terms {
+                let code = term.nci.as_deref().unwrap_or_default();
+                assert!(
+                    code.starts_with('C') && code[1..].chars().all(|c| c.is_ascii_digit()),
+                    "{} {}: {code:?}",
+                    list.oid,
+                    term.value
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_domain_without_a_code_is_refused() {
+        assert_eq!(
+            domain(&["DM", "XX"]).map(|_| ()),
+            Err("no NCI code for the domain XX".to_owned())
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! The SDTMIG 3.4 description of the SDTM domains `crate::sdtm` writes: each domain's class,
+//! structure, keys and required variables (SDTMIG 3.4 domain specifications, "Core" = Req), the
+//! codelist of each variable with one, and the value-level metadata of the CLASI and SLEDAI-2K
+//! results in RS.
+
+use std::collections::BTreeMap;
+
+use super::{Class, CodeList, DataType, Table, ValueDef, ValueList, ct};
+use crate::ExportError;
+use crate::dataset::{Dataset, Origin};
+use crate::sdtm::{RsResult, RsTest, rs_tests};
+use crate::source::Forms;
+
+/// (class, structure, the domain's own required variables besides STUDYID, DOMAIN, USUBJID and
+/// `--SEQ`) of a domain, after its SDTMIG 3.4 specification.
+fn domain(name: &str) -> Option<(Class, &'static str, &'static [&'static str])> {
+    Some(match name {
+        "DM" => (
+            Class::SpecialPurpose,
+            "One record per subject",
+            &["SUBJID", "SITEID", "SEX"],
+        ),
+        "SV" => (
+            Class::SpecialPurpose,
+            "One record per subject per actual visit",
+            &["VISITNUM"],
+        ),
+        "EX" => (
+            Class::Interventions,
+            "One record per dose period (constant regimen) per subject",
+            &["EXTRT"],
+        ),
+        "AE" => (
+            Class::Events,
+            "One record per adverse event per subject",
+            &["AETERM", "AEDECOD"],
+        ),
+        "LB" => (
+            Class::Findings,
+            "One record per lab test per specimen per subject",
+            &["LBTESTCD", "LBTEST"],
+        ),
+        "RS" => (
+            Class::Findings,
+            "One record per assessment item or total per assessment per subject",
+            &["RSTESTCD", "RSTEST"],
+        ),
+        "DS" => (
+            Class::Events,
+            "One record per disposition status, protocol milestone or other event per subject",
+            &["DSTERM", "DSDECOD"],
+        ),
+        "IE" => (
+            Class::Findings,
+            "One record per inclusion/exclusion criterion not met per subject",
+            &["IETESTCD", "IETEST", "IECAT", "IEORRES", "IESTRESC"],
+        ),
+        "DV" => (
+            Class::Events,
+            "One record per protocol deviation per subject",
+            &["DVTERM"],
+        ),
+        "CM" => (
+            Class::Interventions,
+            "One record per recorded medication per subject",
+            &["CMTRT"],
+        ),
+        _ if name.starts_with("SUPP") => (
+            Class::Relationship,
+            "One record per supplemental qualifier per related parent record",
+            &["RDOMAIN", "QNAM", "QLABEL", "QVAL", "QORIG"],
+        ),
+        _ => return None,
+    })
+}
+
+/// The keys of a domain: the study, the subject and `--SEQ`, which is unique within a subject's
+/// records of a domain (SDTMIG 3.4 section 4.1.9); SV's visit number, DM's subject alone, and
+/// the SUPP-- natural key (SDTMIG 3.4 section 8.4.1).
+fn keys(dataset: &Dataset) -> Vec<String> {
+    let name = dataset.name.as_str();
+    let list: Vec<String> = match name {
+        "DM" => vec!["STUDYID".into(), "USUBJID".into()],
+        "SV" => vec!["STUDYID".into(), "USUBJID".into(), "VISITNUM".into()],
+        _ if name.starts_with("SUPP") => {
+            ["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM"]
+                .map(String::from)
+                .to_vec()
+        }
+        _ => vec!["STUDYID".into(), "USUBJID".into(), format!("{name}SEQ")],
+    };
+    list
+}
+
+/// The codelist of an SDTM variable, or `None` when it has none. `rs` are the RS tests the
+/// forms define; `domains` the domains written.
+fn codelist(
+    variable: &str,
+    rs: &[RsTest],
+    domains: &[&str],
+) -> Result<Option<CodeList>, ExportError> {
+    let sponsor = |short: &str, name: &str, terms: &[(&str, &str)]| {
+        CodeList::sponsor(
+            short,
+            name,
+            terms
+                .iter()
+                .map(|(value, decode)| ((*value).to_owned(), Some((*decode).to_owned())))
+                .collect(),
+        )
+    };
+    Ok(Some(match variable {
+        "SEX" => ct::sex(),
+        "AGEU" => ct::age_unit(),
+        "AESER" | "IEORRES" | "IESTRESC" | "RSDRVFL" => ct::no_yes(),
+        "AEOUT" => ct::outcome(),
+        "AEACN" => ct::action_taken(),
+        "EXROUTE" | "CMROUTE" => ct::route(),
+        "EXDOSU" | "CMDOSU" => ct::dose_unit(),
+        "EXDOSFRQ" | "CMDOSFRQ" => ct::frequency(),
+        "DSCAT" => ct::disposition_category(),
+        "IECAT" => ct::criterion_category(),
+        "LBSTAT" | "RSSTAT" => ct::not_done(),
+        "CMENRTPT" => ct::relation_to_reference(),
+        "DOMAIN" | "RDOMAIN" => {
+            let parents: Vec<&str> = domains
+                .iter()
+                .copied()
+                .filter(|d| !d.starts_with("SUPP"))
+                .collect();
+            ct::domain(&parents)
+                .map_err(|problem| ExportError::invalid("DOMAIN codelist", problem))?
+        }
+        // Sponsor-defined: CDISC has no codelists for these.
+        "ARMCD" | "ACTARMCD" => sponsor(
+            "ARMCD",
+            "Arm Code",
+            &[
+                ("TRT", "Study treatment"),
+                ("NOTTRT", "Not Treated"),
+                ("SCRNFAIL", "Screen Failure"),
+            ],
+        ),
+        "AEREL" => sponsor(
+            "AEREL",
+            "Causality",
+            &[
+                ("NOT RELATED", "Not related to the study drug"),
+                ("UNLIKELY RELATED", "Unlikely related"),
+                ("POSSIBLY RELATED", "Possibly related"),
+                ("PROBABLY RELATED", "Probably related"),
+                ("DEFINITELY RELATED", "Definitely related"),
+            ],
+        ),
+        "DVCAT" => sponsor(
+            "DVCAT",
+            "Category for Protocol Deviation",
+            &[("MAJOR", "Major deviation"), ("MINOR", "Minor deviation")],
+        ),
+        "RSCAT" => {
+            let mut categories: Vec<&str> = rs.iter().map(|test| test.category).collect();
+            categories.dedup();
+            CodeList::sponsor(
+                "RSCAT",
+                "Category for Assessment",
+                categories
+                    .into_iter()
+                    .map(|c| (c.to_owned(), None))
+                    .collect(),
+            )
+        }
+        "RSTESTCD" => CodeList::sponsor(
+            "RSTESTCD",
+            "CLASI and SLEDAI-2K Test Code",
+            rs.iter()
+                .map(|test| (test.code.clone(), Some(test.test.clone())))
+                .collect(),
+        ),
+        _ => return Ok(None),
+    }))
+}
+
+/// The value-level metadata of RS: RSORRES of every test (its type, and for a total its
+/// derivation), and RSSTRESN of every scored test (a yes/no answer has none).
+fn rs_value_lists(rs: &[RsTest]) -> Vec<ValueList> {
+    let origin = |test: &RsTest| match test.method {
+        Some(method) => Origin::Derived(method.to_owned()),
+        None => Origin::Collected,
+    };
+    let original = rs
+        .iter()
+        .map(|test| {
+            let (data_type, codelist) = match (test.result, test.missing) {
+                // A missing code (NOT APPLICABLE, UNKNOWN) may stand in the result.
+                (_, true) => (DataType::Text(20), None),
+                (RsResult::Score, false) => (DataType::Integer, None),
+                (RsResult::YesNo, false) => (DataType::Text(1), Some(ct::no_yes())),
+            };
+            ValueDef {
+                when: test.code.clone(),
+                label: format!("{} result", test.test),
+                data_type,
+                origin: origin(test),
+                codelist,
+            }
+        })
+        .collect();
+    let numeric = rs
+        .iter()
+        .filter(|test| test.result == RsResult::Score)
+        .map(|test| ValueDef {
+            when: test.code.clone(),
+            label: format!("{} score", test.test),
+            data_type: DataType::Integer,
+            origin: Origin::Derived(match test.method {
+                Some(method) => method.to_owned(),
+                None => "RSORRES as a number".to_owned(),
+            }),
+            codelist: None,
+        })
+        .collect();
+    vec![
+        ValueList {
+            variable: "RSORRES".into(),
+            by: "RSTESTCD".into(),
+            values: original,
+        },
+        ValueList {
+            variable: "RSSTRESN".into(),
+            by: "RSTESTCD".into(),
+            values: numeric,
+        },
+    ]
+}
+
+/// The SDTM domains `datasets` as Define-XML tables, their files named `<domain>.<extension>`
+/// (`dm.xpt`); `forms` define the RS tests. An error names a domain this module cannot describe.
+pub fn tables(
+    datasets: &[Dataset],
+    forms: &Forms,
+    extension: &str,
+) -> Result<Vec<Table>, ExportError> {
+    let rs = rs_tests(forms)?;
+    let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
+    datasets
+        .iter()
+        .map(|dataset| {
+            let (class, structure, required) = domain(&dataset.name).ok_or_else(|| {
+                ExportError::invalid(
+                    format!("dataset {}", dataset.name),
+                    "has no SDTMIG class and structure",
+                )
+            })?;
+            let seq = format!("{}SEQ", dataset.name);
+            let mandatory = ["STUDYID", "DOMAIN", "USUBJID", seq.as_str()]
+                .into_iter()
+                .chain(required.iter().copied())
+                .filter(|name| dataset.position(name).is_some())
+                .map(String::from)
+                .collect();
+            let mut codelists = BTreeMap::new();
+            for variable in &dataset.variables {
+                if let Some(list) = codelist(&variable.name, &rs, &names)? {
+                    codelists.insert(variable.name.clone(), list);
+                }
+            }
+            let value_lists = if dataset.name == "RS" && !rs.is_empty() {
+                rs_value_lists(&rs)
+            } else {
+                Vec::new()
+            };
+            Ok(Table {
+                dataset: dataset.clone(),
+                class,
+                subclass: None,
+                structure: structure.to_owned(),
+                keys: keys(dataset),
+                mandatory,
+                file: format!("{}.{extension}", dataset.name.to_lowercase()),
+                codelists,
+                value_lists,
+            })
+        })
+        .collect()
+}
