@@ -1,5 +1,5 @@
-//! `cletrial export`: the study record as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2
-//! or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any
+//! `cletrial export`: the study record as tidy CSV, SDTM (CSV or SAS transport, alone or with
+//! its Define-XML 2.1), CDISC ODM 1.3.2 or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any
 //! size streams through (`store::stream` reads, `export` writes).
 
 use std::path::PathBuf;
@@ -23,6 +23,9 @@ pub(crate) use outputs::export::{
 ///          protocol.toml the protocol in force (report --csv reads its definitions from it)
 ///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV, CM as CSV (dm.csv, ...) and variables.csv
 ///   xpt    the same domains as SAS transport v5 files (dm.xpt, ...) and variables.csv
+///   define the xpt files with define.xml: Define-XML 2.1 describing each dataset and its file,
+///          variables with origins and derivations, CDISC codelists with NCI codes, and the
+///          CLASI and SLEDAI-2K results test by test
 ///   odm    odm.xml: CDISC ODM 1.3.2, metadata and every subject's data with audit records and
 ///          signatures (a transactional archive)
 ///   audit  audit_trail.csv: every audit event as stored, with subject and site codes
@@ -30,6 +33,7 @@ pub(crate) use outputs::export::{
 #[command(verbatim_doc_comment)]
 #[command(after_help = examples!(
     "cletrial export --db cletrial-demo.db --format xpt --out export/xpt",
+    "cletrial export --db cletrial-demo.db --format define --out export/submission",
     "cletrial export --db cletrial-demo.db --format csv --out export/csv"
 ))]
 pub struct ExportArgs {
@@ -52,6 +56,7 @@ enum Format {
     Csv,
     Sdtm,
     Xpt,
+    Define,
     Odm,
     Audit,
 }
@@ -63,6 +68,7 @@ impl From<Format> for outputs::export::Format {
             Format::Csv => F::Csv,
             Format::Sdtm => F::Sdtm,
             Format::Xpt => F::Xpt,
+            Format::Define => F::Define,
             Format::Odm => F::Odm,
             Format::Audit => F::Audit,
         }

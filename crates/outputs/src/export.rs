@@ -1,5 +1,5 @@
-//! The study record as tidy CSV, SDTM (CSV or SAS transport), CDISC ODM 1.3.2 or the audit trail
-//! as CSV. One read transaction, subjects a page at a time: a study of any size streams through
+//! The study record as tidy CSV, SDTM (CSV or SAS transport, alone or with its Define-XML 2.1),
+//! CDISC ODM 1.3.2 or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any size streams through
 //! (`store::stream` reads, `export` writes).
 
 use std::fs::File;
@@ -28,6 +28,9 @@ pub enum Format {
     Sdtm,
     /// SDTM domains as SAS transport v5.
     Xpt,
+    /// The SDTM transport files with define.xml (Define-XML 2.1) describing them: a folder a
+    /// reviewer opens as it is, every `def:leaf` a file beside it.
+    Define,
     /// CDISC ODM 1.3.2 with audit records and signatures (names staff).
     Odm,
     /// The audit trail as CSV (names staff).
@@ -41,6 +44,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Sdtm => "sdtm",
             Format::Xpt => "xpt",
+            Format::Define => "define",
             Format::Odm => "odm",
             Format::Audit => "audit",
         }
@@ -119,10 +123,19 @@ pub async fn write(
             }
             summary.rows = Some(rows);
         }
-        Format::Sdtm | Format::Xpt => {
+        Format::Sdtm | Format::Xpt | Format::Define => {
             let builder = sdtm::Sdtm::new(&study.code, &forms)?;
             let datasets = builder.datasets();
-            let mut out = if format == Format::Xpt {
+            // The metadata is built before any data is read, so a domain it cannot describe
+            // stops the export before it starts.
+            let define = match format {
+                Format::Define => Some(export::define::Standard {
+                    model: export::define::Model::Sdtmig,
+                    tables: export::define::sdtm::tables(datasets, &forms, "xpt")?,
+                }),
+                _ => None,
+            };
+            let mut out = if format != Format::Sdtm {
                 sdtm::SdtmFiles::xpt(datasets, now.datetime(), |name| files.open(name))
             } else {
                 sdtm::SdtmFiles::csv(datasets, |name| files.open(name))
@@ -140,6 +153,11 @@ pub async fn write(
             out.finish()?;
             let metadata = files.open("variables.csv")?;
             sdtm::write_metadata(datasets, metadata)?;
+            if let Some(standard) = define {
+                let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+                let file = files.open(DEFINE_FILE)?;
+                export::define::write(file, &study, &[standard], &created, version)?;
+            }
             summary.rows = Some(rows);
         }
         Format::Odm => {
@@ -187,12 +205,12 @@ pub struct Summary {
     /// The files written, this manifest last (none from `simulate`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
-    /// csv, sdtm, xpt, odm or audit.
+    /// csv, sdtm, xpt, define, odm or audit.
     pub format: String,
     /// The folder written; printed only, never in export.json.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<String>,
-    /// Data rows written (`csv`, `sdtm`, `xpt`).
+    /// Data rows written (`csv`, `sdtm`, `xpt`, `define`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,
     /// What wrote a folder other than `export` (`cletrial simulate --format tidy`).
@@ -266,6 +284,8 @@ pub const PROTOCOL_FILE: &str = "protocol.toml";
 /// Beside the tidy tables: what the cohort is (`record`, `demo` or `synthetic`), which the report
 /// prints in its header.
 pub const COHORT_FILE: &str = "cohort.txt";
+/// The Define-XML file of `--format define`.
+pub const DEFINE_FILE: &str = "define.xml";
 /// Beside every export's files: the summary `export` prints, with the version that wrote them.
 pub const MANIFEST_FILE: &str = "export.json";
 /// The study codes of `cletrial demo` end in this.

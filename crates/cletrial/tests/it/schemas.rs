@@ -453,7 +453,7 @@ fn demo_and_export_outputs_are_valid_against_their_schemas() {
     ];
     let entered = crate::store::run(&simulate, &[("CLETRIAL_PASSWORD", &password)]).ok_json();
     validate("simulate-record", &entered, "simulate --db");
-    for format in ["csv", "sdtm", "xpt", "odm", "audit"] {
+    for format in ["csv", "sdtm", "xpt", "define", "odm", "audit"] {
         let out = dir.path().join(format);
         let out_arg = path(&out);
         let args = ["export", "--db", &db, "--format", format, "--out", &out_arg];
