@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer check of `cletrial export` output with Python and R (run by crates/cletrial/tests/it/export.rs
+"""Peer check of `cletrial export` output with Python, R and odmlib (run by crates/cletrial/tests/it/export.rs
 when the tools are installed; `cargo xtask test` installs them).
 
     export_check.py xpt DIR   every DIR/*.xpt read with pyreadstat and with R haven: identical
@@ -9,6 +9,13 @@ when the tools are installed; `cargo xtask test` installs them).
     export_check.py csv DIR   every DIR/*.csv read with pandas.read_csv and R read.csv, both with
                               their defaults: the missing-value codes NOT DONE, NOT APPLICABLE and
                               UNKNOWN and the empty cells are counted as in the raw file
+    export_check.py define FILE   FILE (define.xml) validated against the CDISC Define-XML 2.1
+                              schema odmlib ships, loaded with odmlib's Define-XML 2.1 model and
+                              checked by its element order, OID (unique, every reference defined,
+                              none unused) and conformance (MetadataSchema) checks; every def:leaf
+                              must be a file beside FILE, and each SAS transport file's dataset
+                              label, variable names (in order) and labels, read with pyreadstat,
+                              must be those its ItemGroupDef gives
 
 Prints a JSON summary; exits 1 on the first disagreement, naming the file, column and row.
 """
@@ -109,12 +116,94 @@ def check_csv(folder):
     return {"files": files, "codes": codes_seen}
 
 
+ODM = "{http://www.cdisc.org/ns/odm/v1.3}"
+DEF = "{http://www.cdisc.org/ns/def/v2.1}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def odmlib_checks(path):
+    """Schema validation, then odmlib's model checks; returns what it counted."""
+    from odmlib.define_2_1.rules.metadata_schema import MetadataSchema
+    from odmlib.define_loader import XMLDefineLoader
+    from odmlib.exceptions import OdmlibError
+    from odmlib.loader import ODMLoader
+    from odmlib.odm_parser import ODMSchemaValidator
+    from odmlib.oid_generator import create_oid_checker
+
+    try:
+        ODMSchemaValidator(standard="define", version="2.1").validate_file(str(path))
+    except Exception as error:  # xmlschema's and odmlib's validation errors alike
+        fail(f"{path.name}: not valid against the Define-XML 2.1 schema: {error}")
+    loader = ODMLoader(XMLDefineLoader(model_package="define_2_1"))
+    loader.open_odm_document(str(path))
+    try:
+        odm = loader.load_odm()
+    except OdmlibError as error:
+        fail(f"{path.name}: odmlib cannot load it: {error}")
+    checker = create_oid_checker("define_2_1")
+    errors = odm.validate(collect_errors=True, oid_checker=checker,
+                          conformance_checker=MetadataSchema())
+    if errors:
+        fail(f"{path.name}: odmlib: " + "; ".join(str(error) for error in errors[:20]))
+    unused = odm.unreferenced_oids(checker)
+    if unused:
+        fail(f"{path.name}: defined but never referenced: {sorted(unused)}")
+    mdv = odm.Study.MetaDataVersion
+    return {
+        "item_groups": len(mdv.ItemGroupDef),
+        "items": len(mdv.ItemDef),
+        "codelists": len(mdv.CodeList),
+        "value_lists": len(mdv.ValueListDef),
+        "where_clauses": len(mdv.WhereClauseDef),
+        "methods": len(mdv.MethodDef),
+    }
+
+
+def check_define(path):
+    import xml.etree.ElementTree as ET
+
+    import pyreadstat
+
+    counts = odmlib_checks(path)
+    root = ET.parse(path).getroot()
+    items = {item.get("OID"): item for item in root.iter(ODM + "ItemDef")}
+    leaves = []
+    for group in root.iter(ODM + "ItemGroupDef"):
+        name = group.get("Name")
+        leaf = group.find(DEF + "leaf")
+        if leaf is None:
+            fail(f"{name}: no def:leaf")
+        href = leaf.get(XLINK + "href")
+        file = path.parent / href
+        if not file.is_file():
+            fail(f"{name}: def:leaf {href} is no file beside {path.name}")
+        leaves.append(href)
+        label = group.find(ODM + "Description/" + ODM + "TranslatedText").text or ""
+        names, labels = [], []
+        for ref in group.findall(ODM + "ItemRef"):
+            item = items[ref.get("ItemOID")]
+            names.append(item.get("Name"))
+            text = item.find(ODM + "Description/" + ODM + "TranslatedText")
+            labels.append(text.text if text is not None else "")
+        if href.endswith(".xpt"):
+            _, meta = pyreadstat.read_xport(str(file), metadataonly=True)
+            if (meta.file_label or "") != label:
+                fail(f"{href}: dataset label {meta.file_label!r}, define.xml says {label!r}")
+            if list(meta.column_names) != names:
+                fail(f"{href}: variables {meta.column_names}, define.xml says {names}")
+            for column, (theirs, ours) in enumerate(zip(meta.column_labels, labels)):
+                if (theirs or "") != (ours or ""):
+                    fail(f"{href}.{names[column]}: label {theirs!r}, define.xml says {ours!r}")
+    return {"leaves": sorted(leaves), **counts}
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("xpt", "csv"):
+    modes = {"xpt": check_xpt, "csv": check_csv, "define": check_define}
+    if len(sys.argv) != 3 or sys.argv[1] not in modes:
         print(__doc__)
         sys.exit(2)
-    folder = pathlib.Path(sys.argv[2])
-    summary = check_xpt(folder) if sys.argv[1] == "xpt" else check_csv(folder)
+    target = pathlib.Path(sys.argv[2])
+    summary = modes[sys.argv[1]](target)
     print(json.dumps({"ok": True, **summary}))
 
 

@@ -1,7 +1,8 @@
 //! `cletrial export` on a small study written through the store's public API, on both backends:
 //! every format, the four missing states kept apart, and the peer checks (pyreadstat and R haven
-//! read the XPT files alike; pandas and R keep the CSV codes; xmllint accepts the ODM). A missing
-//! peer tool fails the test (`cargo xtask test` installs them).
+//! read the XPT files alike; pandas and R keep the CSV codes; xmllint accepts the ODM; xmllint and
+//! odmlib accept the Define-XML and it matches the transport files beside it). A missing peer tool
+//! fails the test (`cargo xtask test` installs them).
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -414,6 +415,62 @@ fn odm_schema() -> Option<String> {
     })
 }
 
+/// The CDISC Define-XML 2.1 schema odmlib ships beside the ODM one.
+fn define_schema() -> Option<String> {
+    let odm = PathBuf::from(odm_schema()?);
+    let schema = odm
+        .parent()?
+        .parent()?
+        .parent()?
+        .join("define/2.1/define2-1-0.xsd");
+    schema.is_file().then(|| schema.display().to_string())
+}
+
+/// `xmllint` finds `file` well-formed and valid against `schema` (named `what` when missing).
+#[track_caller]
+fn xmllint_valid(file: &Path, schema: Option<String>, what: &str) {
+    let xmllint = Command::new("xmllint").arg("--version").output().is_ok();
+    require_tool("xmllint", xmllint);
+    require_tool(what, schema.is_some());
+    let schema = schema.unwrap_or_default();
+    for args in [
+        vec!["--noout".to_owned()],
+        vec!["--noout".to_owned(), "--schema".to_owned(), schema],
+    ] {
+        let output = Command::new("xmllint")
+            .args(&args)
+            .arg(file)
+            .output()
+            .expect("xmllint runs");
+        assert!(output.status.success(), "xmllint {args:?}: {output:?}");
+    }
+}
+
+/// Exports `--format define` into `dir` and runs the peers on it: xmllint with the Define-XML
+/// 2.1 schema, and `export_check.py define` (the schema again through odmlib, odmlib's
+/// Define-XML 2.1 model checks, each leaf's transport file against its ItemGroupDef); returns
+/// the peer's summary.
+fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
+    let out = dir.to_str().expect("utf-8 path");
+    let run = cletrial(
+        &["export", "--db", db, "--format", "define", "--out", out],
+        None,
+    );
+    let summary = run.ok_json();
+    assert_eq!(summary["format"], "define", "{run:#?}");
+    let define = dir.join("define.xml");
+    xmllint_valid(
+        &define,
+        define_schema(),
+        "the Define-XML 2.1 schema odmlib ships (target/peers-venv)",
+    );
+    let file = define.display().to_string();
+    let run = peer(&peer_python(), &[&check_script(), "define", &file]);
+    let json = run.ok_json();
+    assert_eq!(json["ok"], true, "{run:#?}");
+    json
+}
+
 fn check_script() -> String {
     workspace_root()
         .join("scripts/peers/export_check.py")
@@ -561,24 +618,38 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
     ] {
         assert!(odm.contains(needle), "odm.xml lacks {needle}");
     }
-    let xmllint = Command::new("xmllint").arg("--version").output().is_ok();
-    require_tool("xmllint", xmllint);
-    let schema = odm_schema();
-    require_tool(
+    xmllint_valid(
+        &out.join("odm").join("odm.xml"),
+        odm_schema(),
         "the ODM 1.3.2 schema odmlib ships (target/peers-venv)",
-        schema.is_some(),
     );
-    let schema = schema.unwrap_or_default();
-    for args in [
-        vec!["--noout".to_owned()],
-        vec!["--noout".to_owned(), "--schema".to_owned(), schema],
+
+    // Define-XML: the transport files with define.xml describing them, valid for xmllint and
+    // odmlib, every leaf a file whose variables are those described.
+    let define_dir = out.join("define");
+    let json = define_checked(db.url_text(), &define_dir);
+    let leaves: Vec<&str> = json["leaves"]
+        .as_array()
+        .expect("leaves")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert!(
+        leaves.contains(&"dm.xpt") && leaves.contains(&"rs.xpt"),
+        "{json}"
+    );
+    assert_eq!(leaves.len(), 15, "{json}");
+    same_files_named(&define_dir, &out.join("xpt"), "xpt");
+    let define = read(out, "define", "define.xml");
+    for needle in [
+        r#"def:Context="Submission""#,
+        "<StudyDescription>Lenalidomide in CLE &amp; &lt;friends&gt;</StudyDescription>",
+        r#"<def:leaf ID="LF.DM" xlink:href="dm.xpt">"#,
+        r#"<Alias Context="nci:ExtCodeID" Name="C66731"/>"#,
+        r#"<def:WhereClauseDef OID="WC.RS.RSTESTCD.CLAACT">"#,
+        r#"<MethodDef OID="MT.RS.RSORRES.CLAACT""#,
     ] {
-        let output = Command::new("xmllint")
-            .args(&args)
-            .arg(out.join("odm").join("odm.xml"))
-            .output()
-            .expect("xmllint runs");
-        assert!(output.status.success(), "xmllint {args:?}: {output:?}");
+        assert!(define.contains(needle), "define.xml lacks {needle}");
     }
 
     // Audit CSV: every event, the chain intact (each row's prev_hash is the row before's hash).
@@ -598,6 +669,50 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
         rows.iter()
             .any(|row| &row[4] == "S01-001" && &row[11] == "transcription error")
     );
+}
+
+/// The transport files in `a` and `b` hold the same datasets: the names, and each file's bytes
+/// after its header (the headers carry the time they were written).
+#[track_caller]
+fn same_files_named(a: &Path, b: &Path, extension: &str) {
+    let named = |dir: &Path| -> BTreeSet<OsString> {
+        file_names(dir)
+            .into_iter()
+            .filter(|name| Path::new(name).extension().is_some_and(|e| e == extension))
+            .collect()
+    };
+    assert_eq!(named(a), named(b));
+    for name in named(a) {
+        let bytes = |dir: &Path| std::fs::read(dir.join(&name)).expect("file");
+        // Library header, its two timestamp records, member headers with their own times:
+        // compare from the first observation header on.
+        let data = |bytes: Vec<u8>| {
+            let at = bytes
+                .windows(48)
+                .position(|w| w.starts_with(b"HEADER RECORD*******OBS     HEADER RECORD!!!!!!!"))
+                .expect("observation header");
+            bytes[at..].to_vec()
+        };
+        assert!(data(bytes(a)) == data(bytes(b)), "{name:?} differs");
+    }
+}
+
+/// Define-XML of a demo study of each protocol: valid for xmllint and odmlib, and every
+/// transport file matches its description.
+#[test]
+fn define_xml_of_each_demo_study_passes_the_peers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
+        let db = dir.path().join(format!("{study}.db"));
+        let db = db.to_str().expect("path");
+        let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
+        assert_eq!(demo.status, 0, "{demo:#?}");
+        let json = define_checked(db, &dir.path().join(study));
+        // 15 datasets; RS's result described test by test: the 58 CLASI fields (3 items of the
+        // scalp, 4 of each other area, 7 more) and the 25 of SLEDAI-2K.
+        assert_eq!(json["item_groups"], 15, "{study}: {json}");
+        assert_eq!(json["where_clauses"], 58 + 25, "{study}: {json}");
+    }
 }
 
 fn bad_input_is_refused_in_one_line(backend: Backend) {
@@ -664,7 +779,7 @@ fn every_export_records_the_version_that_wrote_it() {
         written_by.starts_with(&format!("cletrial {version}")),
         "{written_by}"
     );
-    for format in ["csv", "sdtm", "xpt", "odm", "audit"] {
+    for format in ["csv", "sdtm", "xpt", "define", "odm", "audit"] {
         let mut summary = export(&db, format, out);
         // The printed summary names the folder; the manifest inside it names no place.
         let place = summary
