@@ -15,7 +15,11 @@ when the tools are installed; `cargo xtask test` installs them).
                               none unused) and conformance (MetadataSchema) checks; every def:leaf
                               must be a file beside FILE, and each SAS transport file's dataset
                               label, variable names (in order) and labels, read with pyreadstat,
-                              must be those its ItemGroupDef gives
+                              must be those its ItemGroupDef gives; in the data, a Mandatory
+                              variable is never empty, a value of a variable with a codelist is
+                              one of its terms, and where value-level metadata selects a
+                              description (RSORRES by RSTESTCD) the value has its data type and
+                              codelist
 
 Prints a JSON summary; exits 1 on the first disagreement, naming the file, column and row.
 """
@@ -159,6 +163,81 @@ def odmlib_checks(path):
     }
 
 
+def codelists_of(root):
+    """The coded values of each CodeList, by OID."""
+    lists = {}
+    for codelist in root.iter(ODM + "CodeList"):
+        items = codelist.findall(ODM + "EnumeratedItem") + codelist.findall(ODM + "CodeListItem")
+        lists[codelist.get("OID")] = {item.get("CodedValue") for item in items}
+    return lists
+
+
+def value_checks(root, items):
+    """(variable OID, selector OID, selector value) -> the ItemDef describing those values."""
+    wheres = {}
+    for where in root.iter(DEF + "WhereClauseDef"):
+        checks = where.findall(ODM + "RangeCheck")
+        if len(checks) != 1 or checks[0].get("Comparator") != "EQ":
+            fail(f"{where.get('OID')}: expected one EQ range check")
+        value = checks[0].find(ODM + "CheckValue").text
+        wheres[where.get("OID")] = (checks[0].get(DEF + "ItemOID"), value)
+    described = {}
+    lists = {vl.get("OID"): vl for vl in root.iter(DEF + "ValueListDef")}
+    for item in items.values():
+        ref = item.find(DEF + "ValueListRef")
+        if ref is None:
+            continue
+        for value_ref in lists[ref.get("ValueListOID")].findall(ODM + "ItemRef"):
+            for clause in value_ref.findall(DEF + "WhereClauseRef"):
+                selector, value = wheres[clause.get("WhereClauseOID")]
+                described[(item.get("OID"), selector, value)] = items[value_ref.get("ItemOID")]
+    return described
+
+
+def check_values(href, frame, group, items, codelists, described):
+    """Mandatory variables filled, coded values in their codelists, value-level types."""
+    refs = {ref.get("ItemOID"): ref for ref in group.findall(ODM + "ItemRef")}
+    names = {oid: items[oid].get("Name") for oid in refs}
+    checked = 0
+
+    def empty(cell):
+        return cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell == ""
+
+    for oid, ref in refs.items():
+        column = frame[names[oid]]
+        if ref.get("Mandatory") == "Yes" and any(empty(cell) for cell in column):
+            fail(f"{href}.{names[oid]}: Mandatory but empty in a row")
+        codelist = items[oid].find(ODM + "CodeListRef")
+        if codelist is not None:
+            terms = codelists[codelist.get("CodeListOID")]
+            for row, cell in enumerate(column):
+                if empty(cell):
+                    continue
+                if cell not in terms:
+                    fail(f"{href}.{names[oid]} row {row + 1}: {cell!r} is no term of "
+                         f"{codelist.get('CodeListOID')}")
+                checked += 1
+    for (item_oid, selector_oid, value), value_item in described.items():
+        if item_oid not in names or selector_oid not in names:
+            continue
+        column, selector = frame[names[item_oid]], frame[names[selector_oid]]
+        codelist = value_item.find(ODM + "CodeListRef")
+        terms = codelists[codelist.get("CodeListOID")] if codelist is not None else None
+        for row, (cell, selected) in enumerate(zip(column, selector)):
+            if selected != value or empty(cell):
+                continue
+            if value_item.get("DataType") == "integer":
+                number = float(cell)
+                if number != int(number):
+                    fail(f"{href}.{names[item_oid]} row {row + 1}: {cell!r} is no integer "
+                         f"where {names[selector_oid]} is {value}")
+            if terms is not None and cell not in terms:
+                fail(f"{href}.{names[item_oid]} row {row + 1}: {cell!r} is no term of "
+                     f"{codelist.get('CodeListOID')} where {names[selector_oid]} is {value}")
+            checked += 1
+    return checked
+
+
 def check_define(path):
     import xml.etree.ElementTree as ET
 
@@ -167,7 +246,10 @@ def check_define(path):
     counts = odmlib_checks(path)
     root = ET.parse(path).getroot()
     items = {item.get("OID"): item for item in root.iter(ODM + "ItemDef")}
+    codelists = codelists_of(root)
+    described = value_checks(root, items)
     leaves = []
+    values_checked = 0
     for group in root.iter(ODM + "ItemGroupDef"):
         name = group.get("Name")
         leaf = group.find(DEF + "leaf")
@@ -186,7 +268,7 @@ def check_define(path):
             text = item.find(ODM + "Description/" + ODM + "TranslatedText")
             labels.append(text.text if text is not None else "")
         if href.endswith(".xpt"):
-            _, meta = pyreadstat.read_xport(str(file), metadataonly=True)
+            frame, meta = pyreadstat.read_xport(str(file))
             if (meta.file_label or "") != label:
                 fail(f"{href}: dataset label {meta.file_label!r}, define.xml says {label!r}")
             if list(meta.column_names) != names:
@@ -194,7 +276,8 @@ def check_define(path):
             for column, (theirs, ours) in enumerate(zip(meta.column_labels, labels)):
                 if (theirs or "") != (ours or ""):
                     fail(f"{href}.{names[column]}: label {theirs!r}, define.xml says {ours!r}")
-    return {"leaves": sorted(leaves), **counts}
+            values_checked += check_values(href, frame, group, items, codelists, described)
+    return {"leaves": sorted(leaves), "values_checked": values_checked, **counts}
 
 
 def main():

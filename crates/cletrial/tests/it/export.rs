@@ -448,8 +448,9 @@ fn xmllint_valid(file: &Path, schema: Option<String>, what: &str) {
 
 /// Exports `--format define` into `dir` and runs the peers on it: xmllint with the Define-XML
 /// 2.1 schema, and `export_check.py define` (the schema again through odmlib, odmlib's
-/// Define-XML 2.1 model checks, each leaf's transport file against its ItemGroupDef); returns
-/// the peer's summary.
+/// Define-XML 2.1 model checks, each leaf's transport file against its ItemGroupDef, the data
+/// against its mandatory flags, codelists and value-level metadata); returns the peer's
+/// summary.
 fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
     let out = dir.to_str().expect("utf-8 path");
     let run = cletrial(
@@ -468,6 +469,8 @@ fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
     let run = peer(&peer_python(), &[&check_script(), "define", &file]);
     let json = run.ok_json();
     assert_eq!(json["ok"], true, "{run:#?}");
+    // The data was read against its description, not only the metadata.
+    assert!(json["values_checked"].as_u64() > Some(0), "{run:#?}");
     json
 }
 
