@@ -1168,7 +1168,7 @@ pub(crate) fn outcome(code: Option<&str>) -> String {
 }
 
 /// The store's disposition status as the CDISC disposition terms (codelist NCOMPLT).
-fn disposition_term(code: Option<&str>) -> String {
+pub(crate) fn disposition_term(code: Option<&str>) -> String {
     match code {
         Some("lost_to_follow_up") => "LOST TO FOLLOW-UP".to_owned(),
         other => upper_words(other),

@@ -196,6 +196,43 @@ pub fn disposition_category() -> CodeList {
     )
 }
 
+/// NCOMPLT (C66727, extensible): how participation ended, with OTHER as the sponsor's extension.
+pub fn completion() -> CodeList {
+    let mut list = CodeList::cdisc(
+        "NCOMPLT",
+        "Completion/Reason for Non-Completion",
+        "C66727",
+        &[
+            ("COMPLETED", "C25250"),
+            ("SCREEN FAILURE", "C49628"),
+            ("ADVERSE EVENT", "C41331"),
+            ("LACK OF EFFICACY", "C48226"),
+            ("WITHDRAWAL BY SUBJECT", "C49634"),
+            ("PHYSICIAN DECISION", "C48250"),
+            ("PROTOCOL DEVIATION", "C50996"),
+            ("PREGNANCY", "C191656"),
+            ("LOST TO FOLLOW-UP", "C48227"),
+            ("DEATH", "C28554"),
+        ],
+    );
+    list.terms.push(Term {
+        value: "OTHER".to_owned(),
+        decode: None,
+        nci: None,
+    });
+    list
+}
+
+/// PROTMLST (C114118): the milestone DS records.
+pub fn protocol_milestone() -> CodeList {
+    CodeList::cdisc(
+        "PROTMLST",
+        "Protocol Milestone",
+        "C114118",
+        &[("INFORMED CONSENT OBTAINED", "C16735")],
+    )
+}
+
 /// IECAT (C66797).
 pub fn criterion_category() -> CodeList {
     CodeList::cdisc(
@@ -298,6 +335,12 @@ mod tests {
             &[("OTHER EVENT", "C150824")],
         );
         check(criterion_category(), "C66797", &[("EXCLUSION", "C25370")]);
+        check(completion(), "C66727", &[("LOST TO FOLLOW-UP", "C48227")]);
+        check(
+            protocol_milestone(),
+            "C114118",
+            &[("INFORMED CONSENT OBTAINED", "C16735")],
+        );
         check(not_done(), "C66789", &[("NOT DONE", "C49484")]);
         check(relation_to_reference(), "C66728", &[("ONGOING", "C53279")]);
         check(

@@ -233,6 +233,60 @@ fn rs_value_lists(rs: &[RsTest]) -> Vec<ValueList> {
     ]
 }
 
+/// The events DS records besides dispositions and consent (store `protocol_event.event`), as
+/// DSDECOD writes them.
+const OTHER_EVENTS: [&str; 5] = [
+    "PREGNANCY",
+    "CONSENT WITHDRAWN",
+    "PHYSICIAN DECISION",
+    "LIFE THREATENING",
+    "CONCOMITANT CHANGE",
+];
+
+/// The value-level metadata of DS: DSDECOD's terms by DSCAT (SDTMIG 3.4 DS assumptions): a
+/// disposition event from NCOMPLT, a protocol milestone from PROTMLST, another event from the
+/// sponsor's list of the events the protocol's rules read.
+fn ds_value_lists() -> Vec<ValueList> {
+    let value = |when: &str, label: &str, origin: Origin, codelist: CodeList| ValueDef {
+        when: when.to_owned(),
+        label: label.to_owned(),
+        data_type: DataType::Text(40),
+        origin,
+        codelist: Some(codelist),
+    };
+    vec![ValueList {
+        variable: "DSDECOD".into(),
+        by: "DSCAT".into(),
+        values: vec![
+            value(
+                "DISPOSITION EVENT",
+                "How participation ended",
+                Origin::Collected,
+                ct::completion(),
+            ),
+            value(
+                "PROTOCOL MILESTONE",
+                "Protocol milestone",
+                Origin::Assigned,
+                ct::protocol_milestone(),
+            ),
+            value(
+                "OTHER EVENT",
+                "Event the protocol's rules read",
+                Origin::Collected,
+                CodeList::sponsor(
+                    "DSDECOD.OTHER",
+                    "Other Event",
+                    OTHER_EVENTS
+                        .iter()
+                        .map(|event| ((*event).to_owned(), None))
+                        .collect(),
+                ),
+            ),
+        ],
+    }]
+}
+
 /// The SDTM domains `datasets` as Define-XML tables, their files named `<domain>.<extension>`
 /// (`dm.xpt`); `forms` define the RS tests. An error names a domain this module cannot describe.
 pub fn tables(
@@ -264,10 +318,10 @@ pub fn tables(
                     codelists.insert(variable.name.clone(), list);
                 }
             }
-            let value_lists = if dataset.name == "RS" && !rs.is_empty() {
-                rs_value_lists(&rs)
-            } else {
-                Vec::new()
+            let value_lists = match dataset.name.as_str() {
+                "RS" if !rs.is_empty() => rs_value_lists(&rs),
+                "DS" => ds_value_lists(),
+                _ => Vec::new(),
             };
             Ok(Table {
                 dataset: dataset.clone(),

@@ -601,6 +601,46 @@ fn every_mapped_store_code_is_a_term_of_its_codelist() {
             .map(|c| crate::sdtm::outcome(Some(c)))
             .collect(),
     );
+    let status = [
+        "completed",
+        "screen_failure",
+        "adverse_event",
+        "lack_of_efficacy",
+        "withdrawal_by_subject",
+        "physician_decision",
+        "protocol_deviation",
+        "pregnancy",
+        "lost_to_follow_up",
+        "death",
+        "other",
+    ];
+    check(
+        ct::completion(),
+        status
+            .iter()
+            .map(|c| crate::sdtm::disposition_term(Some(c)))
+            .collect(),
+    );
+    let events = [
+        "pregnancy",
+        "consent_withdrawn",
+        "physician_decision",
+        "life_threatening",
+        "concomitant_change",
+    ];
+    let ds = sdtm_standard()
+        .tables
+        .into_iter()
+        .find(|t| t.dataset.name == "DS")
+        .expect("DS");
+    let other = ds.value_lists[0].values[2].codelist.clone().expect("list");
+    check(
+        other,
+        events
+            .iter()
+            .map(|c| crate::sdtm::upper_words(Some(c)))
+            .collect(),
+    );
     let causality = ["unrelated", "unlikely", "possible", "probable", "definite"];
     let standard = sdtm_standard();
     let ae = standard
@@ -939,4 +979,42 @@ fn numeric_data_types_on_both_sides() {
     check(Variable::text("AESTDTC", "", 10), DataType::Date);
     check(Variable::text("AESTDTC", "", 19), DataType::Text(19));
     check(Variable::text("DTCX", "", 10), DataType::Text(10));
+}
+
+#[test]
+fn dsdecod_terms_by_category() {
+    let all = elements(&written(&[sdtm_standard()]));
+    for (category, list) in [
+        ("DISPOSITION_EVENT", "CL.NCOMPLT"),
+        ("PROTOCOL_MILESTONE", "CL.PROTMLST"),
+        ("OTHER_EVENT", "CL.DSDECOD.OTHER"),
+    ] {
+        let item = format!("ItemDef[IT.DS.DSDECOD.{category}]");
+        let reference = all
+            .iter()
+            .find(|e| e.name == "CodeListRef" && e.within(&item))
+            .unwrap_or_else(|| panic!("{item} has no codelist"));
+        assert_eq!(reference.get("CodeListOID"), Some(list));
+        let value = all
+            .iter()
+            .find(|e| {
+                e.name == "CheckValue"
+                    && e.within(&format!("def:WhereClauseDef[WC.DS.DSCAT.{category}]"))
+            })
+            .expect("where clause");
+        assert_eq!(value.text, category.replace('_', " "));
+    }
+    // OTHER extends NCOMPLT: no NCI code, flagged as the sponsor's.
+    let other = all
+        .iter()
+        .find(|e| e.get("CodedValue") == Some("OTHER") && e.within("CodeList[CL.NCOMPLT]"))
+        .expect("OTHER");
+    assert_eq!(other.get("def:ExtendedValue"), Some("Yes"));
+    let lost = all
+        .iter()
+        .find(|e| {
+            e.get("CodedValue") == Some("LOST TO FOLLOW-UP") && e.within("CodeList[CL.NCOMPLT]")
+        })
+        .expect("LOST TO FOLLOW-UP");
+    assert_eq!(lost.get("def:ExtendedValue"), None);
 }

@@ -96,13 +96,18 @@ fn value_list_oid(dataset: &Dataset, variable: &str) -> String {
     format!("VL.{}.{variable}", dataset.name)
 }
 
+/// A value as part of an OID: spaces become underscores (`DISPOSITION_EVENT`).
+fn oid_part(value: &str) -> String {
+    value.replace(' ', "_")
+}
+
 fn where_oid(dataset: &Dataset, by: &str, when: &str) -> String {
-    format!("WC.{}.{by}.{when}", dataset.name)
+    format!("WC.{}.{by}.{}", dataset.name, oid_part(when))
 }
 
 /// The item OID of a variable's values where its value list's selector equals `when`.
 fn value_oid(dataset: &Dataset, variable: &str, when: &str) -> String {
-    format!("IT.{}.{variable}.{when}", dataset.name)
+    format!("IT.{}.{variable}.{}", dataset.name, oid_part(when))
 }
 
 /// The whole document (section 5: ODM, Study, MetaDataVersion and their children in order).
