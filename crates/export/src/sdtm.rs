@@ -47,11 +47,11 @@ const STUDY_CODE: u16 = 32;
 const STUDY_DAY: &str = "Days from RFSTDTC (the first dose) to the date, plus 1 on or after \
 RFSTDTC; the day before RFSTDTC is -1 (there is no day 0)";
 
-/// How USUBJID is built: unique across the sponsor's studies (SDTMIG 3.4 section 5.1, DM).
+/// How USUBJID is built: unique across the sponsor's studies (SDTMIG 3.4, DM).
 const USUBJID: &str = "STUDYID and the subject's pseudonymous study code, joined by a hyphen";
 
 /// STUDYID, DOMAIN, USUBJID and, for domains with one, `--SEQ`, with their origins (Define-XML
-/// 2.1 section 5.3.11): STUDYID and DOMAIN are assigned by the sponsor, the rest derived.
+/// 2.1 `def:Origin`): STUDYID and DOMAIN are assigned by the sponsor, the rest derived.
 fn common(domain: &str, seq: bool) -> Vec<Variable> {
     let mut variables = vec![
         Variable::text("STUDYID", "Study Identifier", STUDY_CODE).assigned(),

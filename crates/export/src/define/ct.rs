@@ -1,6 +1,6 @@
 //! Codelists: CDISC controlled terminology with the NCI codes of each codelist and term, as
 //! published in the NCI EVS "SDTM Terminology" file of release [`super::CT_VERSION`], and the
-//! sponsor's own lists where CDISC has none (Define-XML 2.1 section 5.3.8; an NCI code is an
+//! sponsor's own lists where CDISC has none (Define-XML 2.1 `CodeList`; an NCI code is an
 //! `Alias` with `Context="nci:ExtCodeID"`).
 
 use instruments::medication::{DoseUnit, Frequency, Route};

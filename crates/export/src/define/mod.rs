@@ -4,7 +4,8 @@
 //! (`MethodDef`), the codelists (CDISC controlled terminology with NCI codes, or the sponsor's),
 //! and value-level metadata (`def:ValueListDef` selected by `def:WhereClauseDef`).
 //!
-//! Section numbers cite the CDISC Define-XML Specification Version 2.1 (2019-05-15); the file
+//! The elements and attributes named are those of the CDISC Define-XML Specification Version 2.1
+//! (2019-05-15), whose rules each doc comment states where it applies; the file
 //! validates against the Define-XML 2.1.9 schema (CDISC/NCI Define-XML CT package 59).
 //!
 //! The input is one [`Standard`] per implementation guide, each a list of [`Table`]s: the SDTM
@@ -24,7 +25,7 @@ use crate::source::StudyInfo;
 
 pub use ct::{CodeList, Term};
 
-/// The Define-XML version written (`def:DefineVersion`, section 5.2): 2.1 with the schema
+/// The Define-XML version written (`MetaDataVersion/@def:DefineVersion`): 2.1 with the schema
 /// update it validates against.
 pub const DEFINE_VERSION: &str = "2.1.9";
 
@@ -32,7 +33,7 @@ pub const DEFINE_VERSION: &str = "2.1.9";
 /// "SDTM Terminology" file of that release), recorded as the CT standard's `Version`.
 pub const CT_VERSION: &str = "2025-03-28";
 
-/// An implementation guide a group of datasets follows (`def:Standard`, section 5.3.1.1).
+/// An implementation guide a group of datasets follows (`def:Standard`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Model {
     /// SDTMIG 3.4: tabulation datasets.
@@ -56,7 +57,7 @@ impl Model {
         }
     }
 
-    /// `ItemGroupDef/@Purpose` (section 5.3.6): tabulation for SDTM, analysis for ADaM.
+    /// `ItemGroupDef/@Purpose`: tabulation for SDTM, analysis for ADaM.
     fn purpose(self) -> &'static str {
         match self {
             Model::Sdtmig => "Tabulation",
@@ -69,7 +70,7 @@ impl Model {
     }
 }
 
-/// A dataset's class (`def:Class`, section 5.3.6.2; the values of the schema's
+/// A dataset's class (`def:Class`; the values of the schema's
 /// `ItemGroupClass`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
@@ -100,7 +101,7 @@ impl Class {
     }
 }
 
-/// An ADaM sub-class (`def:SubClass`, section 5.3.6.2): a time-to-event BDS, an adverse-event
+/// An ADaM sub-class (`def:SubClass`): a time-to-event BDS, an adverse-event
 /// OCCDS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubClass {
@@ -118,8 +119,7 @@ impl SubClass {
 }
 
 /// Values of one variable described by the value of another (`RSORRES` by `RSTESTCD`): a
-/// `def:ValueListDef` whose items are each selected by a `def:WhereClauseDef` (sections 5.3.4,
-/// 5.3.5).
+/// `def:ValueListDef` whose items are each selected by a `def:WhereClauseDef`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueList {
     /// The variable described (`RSORRES`).
@@ -139,7 +139,7 @@ pub struct ValueDef {
     pub codelist: Option<CodeList>,
 }
 
-/// `ItemDef/@DataType` and `@Length` (section 5.3.7).
+/// `ItemDef/@DataType` and `@Length`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataType {
     Text(u16),
@@ -161,7 +161,7 @@ pub struct Table {
     pub keys: Vec<String>,
     /// The variables never null (`ItemRef/@Mandatory="Yes"`): the IG's required variables.
     pub mandatory: Vec<String>,
-    /// The dataset's file, relative to define.xml (`def:leaf/@xlink:href`, section 5.3.11).
+    /// The dataset's file, relative to define.xml (`def:leaf/@xlink:href`).
     pub file: String,
     /// The codelist of each variable that has one, by variable name.
     pub codelists: BTreeMap<String, CodeList>,

@@ -74,8 +74,8 @@ fn domain(name: &str) -> Option<(Class, &'static str, &'static [&'static str])> 
     })
 }
 
-/// The keys of a domain: the study, the subject and `--SEQ`, which is unique within a subject's
-/// records of a domain (SDTMIG 3.4 section 4.1.9); SV's visit number, DM's subject alone, and
+/// The keys of a domain: the study, the subject and `--SEQ`, which SDTMIG 3.4 makes unique
+/// within a subject's records of a domain; SV's visit number, DM's subject alone, and
 /// the SUPP-- natural key (SDTMIG 3.4 section 8.4.1).
 fn keys(dataset: &Dataset) -> Vec<String> {
     let name = dataset.name.as_str();

@@ -110,7 +110,7 @@ fn value_oid(dataset: &Dataset, variable: &str, when: &str) -> String {
     format!("IT.{}.{variable}.{}", dataset.name, oid_part(when))
 }
 
-/// The whole document (section 5: ODM, Study, MetaDataVersion and their children in order).
+/// The whole document: ODM, Study, MetaDataVersion and their children in schema order.
 pub(super) fn document<W: Write>(
     doc: &mut Xml<W>,
     study: &StudyInfo,
@@ -122,7 +122,7 @@ pub(super) fn document<W: Write>(
     doc.0
         .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let file_oid = format!("DEFINE.{}.{created}", study.code);
-    // Section 5.1: a Define-XML file is an ODM snapshot whose def:Context says what it is for.
+    // A Define-XML file is an ODM snapshot whose def:Context says what it is for.
     doc.open(
         "ODM",
         &[
@@ -195,7 +195,7 @@ pub(super) fn document<W: Write>(
     doc.close("ODM")
 }
 
-/// `def:Standards` (section 5.3.1): each implementation guide used, and the CDISC terminology
+/// `def:Standards`: each implementation guide used, and the CDISC terminology
 /// when a codelist comes from it.
 fn standards_element<W: Write>(
     doc: &mut Xml<W>,
@@ -237,7 +237,7 @@ fn ct_oid() -> String {
     format!("STD.CT.SDTM.{CT_VERSION}")
 }
 
-/// `def:ValueListDef` (section 5.3.4): one item per value of the selector, each with its where
+/// `def:ValueListDef`: one item per value of the selector, each with its where
 /// clause.
 fn value_lists<W: Write>(doc: &mut Xml<W>, table: &Table) -> io::Result<()> {
     let dataset = &table.dataset;
@@ -270,7 +270,7 @@ fn value_lists<W: Write>(doc: &mut Xml<W>, table: &Table) -> io::Result<()> {
     Ok(())
 }
 
-/// `def:WhereClauseDef` (section 5.3.5): the selector equals the value; one per selector value
+/// `def:WhereClauseDef`: the selector equals the value; one per selector value
 /// however many variables it selects.
 fn where_clauses<W: Write>(
     doc: &mut Xml<W>,
@@ -307,7 +307,7 @@ fn where_clauses<W: Write>(
     Ok(())
 }
 
-/// `ItemGroupDef` (section 5.3.6): the dataset, its variables in order with key sequence,
+/// `ItemGroupDef`: the dataset, its variables in order with key sequence,
 /// mandatory flag and method, its class and its file.
 fn item_group<W: Write>(doc: &mut Xml<W>, standard: &Standard, table: &Table) -> io::Result<()> {
     let dataset = &table.dataset;
@@ -366,7 +366,7 @@ fn item_group<W: Write>(doc: &mut Xml<W>, standard: &Standard, table: &Table) ->
     doc.close("ItemGroupDef")
 }
 
-/// `ItemDef` (section 5.3.7): every variable of the table, then the items of its value lists.
+/// `ItemDef`: every variable of the table, then the items of its value lists.
 fn item_defs<W: Write>(doc: &mut Xml<W>, table: &Table) -> io::Result<()> {
     let dataset = &table.dataset;
     for variable in &dataset.variables {
@@ -440,7 +440,7 @@ fn item_def<W: Write>(doc: &mut Xml<W>, item: &Item) -> io::Result<()> {
         codelist,
         value_list,
     } = *item;
-    // Section 5.3.7: Length is the longest value a text holds; for numbers, the 8 bytes of a
+    // Length is the longest value a text holds; for numbers, the 8 bytes of a
     // SAS numeric in the transport file. A date has no length.
     let (ty, length) = match data_type {
         DataType::Text(length) => ("text", Some(length.to_string())),
@@ -469,7 +469,7 @@ fn item_def<W: Write>(doc: &mut Xml<W>, item: &Item) -> io::Result<()> {
     doc.close("ItemDef")
 }
 
-/// `def:Origin` (section 5.3.11) of a variable's `dataset::Origin`: a collected value comes from
+/// `def:Origin` of a variable's `dataset::Origin`: a collected value comes from
 /// the investigator, an assigned one from the sponsor; a predecessor names its source variable.
 fn origin_element<W: Write>(doc: &mut Xml<W>, origin: &Origin) -> io::Result<()> {
     match origin {
@@ -488,7 +488,7 @@ fn origin_element<W: Write>(doc: &mut Xml<W>, origin: &Origin) -> io::Result<()>
     }
 }
 
-/// `CodeList` (section 5.3.8): enumerated values, or coded values with their decode; a CDISC
+/// `CodeList`: enumerated values, or coded values with their decode; a CDISC
 /// codelist and each of its terms carry their NCI code as an `nci:ExtCodeID` alias.
 fn codelist<W: Write>(doc: &mut Xml<W>, list: &CodeList) -> io::Result<()> {
     let ct = ct_oid();
@@ -537,7 +537,7 @@ fn codelist<W: Write>(doc: &mut Xml<W>, list: &CodeList) -> io::Result<()> {
     doc.close("CodeList")
 }
 
-/// `MethodDef` (section 5.3.9): one computation per derived variable and per derived value.
+/// `MethodDef`: one computation per derived variable and per derived value.
 fn methods<W: Write>(doc: &mut Xml<W>, table: &Table) -> io::Result<()> {
     let dataset = &table.dataset;
     let derived = |oid: String, origin: &Origin, name: String| match origin {
