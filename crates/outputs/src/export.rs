@@ -29,7 +29,8 @@ pub enum Format {
     /// SDTM domains as SAS transport v5.
     Xpt,
     /// The SDTM transport files with define.xml (Define-XML 2.1) describing them: a folder a
-    /// reviewer opens as it is, every `def:leaf` a file beside it.
+    /// reviewer opens as it is, every `def:leaf` a file beside it. Analysis datasets join as a
+    /// second `export::define::Standard` (ADaMIG) in the same file once they are written here.
     Define,
     /// CDISC ODM 1.3.2 with audit records and signatures (names staff).
     Odm,
