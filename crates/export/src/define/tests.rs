@@ -1018,3 +1018,48 @@ fn dsdecod_terms_by_category() {
         .expect("LOST TO FOLLOW-UP");
     assert_eq!(lost.get("def:ExtendedValue"), None);
 }
+
+/// The RS tests come from the forms; a field the mapping does not know, or of a type that is
+/// no result, stops the metadata with its name rather than leaving it undescribed.
+#[test]
+fn rs_tests_refuse_unknown_fields_and_types() {
+    #[track_caller]
+    fn check(form: &str, extra: FieldDef, expect: Result<usize, &str>) {
+        let mut forms = assessment_forms();
+        let index = forms.index(form).expect("form");
+        forms.0[index].fields.push(extra);
+        match (crate::sdtm::rs_tests(&forms), expect) {
+            (Ok(tests), Ok(count)) => assert_eq!(tests.len(), count),
+            (Err(error), Err(needle)) => {
+                assert!(
+                    error.to_string().contains(needle),
+                    "{error} lacks {needle:?}"
+                )
+            }
+            (result, expect) => panic!("got {result:?}, expected {expect:?}"),
+        }
+    }
+    let all = 13 * 4 - 1 + 7 + 25;
+    // Fields that are no test are skipped; a test field adds one test.
+    check("sledai", field("visit_id", FieldType::Integer), Ok(all));
+    check(
+        "clasi",
+        field("scalp_scarring", FieldType::Integer),
+        Ok(all + 1),
+    );
+    check(
+        "clasi",
+        field("elbow_erythema", FieldType::Integer),
+        Err("clasi.elbow_erythema: has no SDTM RS test code"),
+    );
+    check(
+        "sledai",
+        field("rash", FieldType::Date),
+        Err("sledai.rash: a date field is no RS result"),
+    );
+    check(
+        "sledai",
+        field("fever", FieldType::Text),
+        Err("sledai.fever: a text field is no RS result"),
+    );
+}
