@@ -96,6 +96,20 @@ pub enum Origin {
     Protocol,
 }
 
+impl Origin {
+    /// The Define-XML 2.1 origin type (section 5.3.11) and the method of a derived variable or
+    /// the variable a predecessor copies ("" for the others), for metadata tables.
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            Origin::Collected => ("Collected", ""),
+            Origin::Derived(method) => ("Derived", method),
+            Origin::Assigned => ("Assigned", ""),
+            Origin::Predecessor(source) => ("Predecessor", source),
+            Origin::Protocol => ("Protocol", ""),
+        }
+    }
+}
+
 /// One column: at most 8 characters of name, 40 of label (SAS XPORT version 5 limits), and
 /// where its values come from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -13,12 +13,17 @@
 //!   variables with origins and methods, CDISC and sponsor codelists with NCI codes, and the
 //!   value-level metadata of the CLASI and SLEDAI-2K results in RS (`define::sdtm` describes the
 //!   SDTM domains, `define::ct` holds the codelists).
+//! - `adam`: the ADaM datasets ADSL, ADRS, ADTTE and ADAE (ADaMIG v1.3), derived a subject at a
+//!   time from that subject's SDTM rows under the protocol's response definitions
+//!   (`protocol::endpoint`, as the report); `adam::course` is what they share, one module per
+//!   dataset, every variable with its origin for Define-XML.
 //! - `odm`: CDISC ODM 1.3.2, transactional archive of every subject's data with audit records
 //!   and signatures.
 //! - `audit`: the audit trail as CSV.
 //! - `tidy`: one CSV table per form keyed by subject, visit and repeat, and the data dictionary;
 //!   `tidy::read` reads a folder of them back, a subject at a time.
 
+pub mod adam;
 pub mod audit;
 pub mod dataset;
 pub mod define;

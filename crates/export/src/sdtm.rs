@@ -544,14 +544,15 @@ pub fn rs_tests(forms: &Forms) -> Result<Vec<RsTest>, ExportError> {
 /// Fields of an assessment form that are not tests.
 const NOT_TESTS: [&str; 4] = [SUBJECT_REF, VISIT_REF, "assessed_on", "recall_window"];
 
-/// A domain's row under construction: cells by variable name.
-struct Row<'a> {
-    dataset: &'a Dataset,
-    cells: Vec<Cell>,
+/// A domain's row under construction: cells by variable name (the ADaM datasets build theirs
+/// alike).
+pub(crate) struct Row<'a> {
+    pub(crate) dataset: &'a Dataset,
+    pub(crate) cells: Vec<Cell>,
 }
 
 impl<'a> Row<'a> {
-    fn new(dataset: &'a Dataset, study: &str, usubjid: &str) -> Row<'a> {
+    pub(crate) fn new(dataset: &'a Dataset, study: &str, usubjid: &str) -> Row<'a> {
         let mut row = Row {
             dataset,
             cells: vec![Cell::Missing(Missing::Blank); dataset.variables.len()],
@@ -564,7 +565,7 @@ impl<'a> Row<'a> {
         row
     }
 
-    fn set(&mut self, name: &str, cell: Cell) -> &mut Self {
+    pub(crate) fn set(&mut self, name: &str, cell: Cell) -> &mut Self {
         let i = self
             .dataset
             .position(name)
@@ -573,7 +574,7 @@ impl<'a> Row<'a> {
         self
     }
 
-    fn text(&mut self, name: &str, text: impl Into<String>) -> &mut Self {
+    pub(crate) fn text(&mut self, name: &str, text: impl Into<String>) -> &mut Self {
         self.set(name, Cell::text(text))
     }
 
@@ -581,7 +582,7 @@ impl<'a> Row<'a> {
         self.set(name, Cell::opt_text(date.map(|date| date.to_string())))
     }
 
-    fn num(&mut self, name: &str, number: Option<f64>) -> &mut Self {
+    pub(crate) fn num(&mut self, name: &str, number: Option<f64>) -> &mut Self {
         self.set(name, Cell::opt_num(number))
     }
 }
@@ -1345,7 +1346,8 @@ impl<W: Write> SdtmFiles<W> {
     }
 }
 
-/// The variable metadata: one row per variable of every domain.
+/// The variable metadata: one row per variable of every dataset, with where its values come
+/// from (Define-XML 2.1 origin type, and the method or the source variable).
 pub fn write_metadata<W: Write>(datasets: &[Dataset], out: W) -> Result<(), ExportError> {
     let mut table = csv::Writer::from_writer(out);
     table.write_record([
@@ -1356,6 +1358,8 @@ pub fn write_metadata<W: Write>(datasets: &[Dataset], out: W) -> Result<(), Expo
         "label",
         "type",
         "length",
+        "origin",
+        "source",
     ])?;
     for dataset in datasets {
         for (i, variable) in dataset.variables.iter().enumerate() {
@@ -1363,6 +1367,7 @@ pub fn write_metadata<W: Write>(datasets: &[Dataset], out: W) -> Result<(), Expo
                 crate::dataset::VarType::Num => ("Num", 8),
                 crate::dataset::VarType::Char(length) => ("Char", length),
             };
+            let (origin, source) = variable.origin.parts();
             table.write_record([
                 dataset.name.as_str(),
                 dataset.label.as_str(),
@@ -1371,6 +1376,8 @@ pub fn write_metadata<W: Write>(datasets: &[Dataset], out: W) -> Result<(), Expo
                 variable.label.as_str(),
                 ty,
                 &length.to_string(),
+                origin,
+                source,
             ])?;
         }
     }

@@ -33,6 +33,58 @@ impl ResponseDefinitions {
             relapse_min_activity: f64::from(rules.relapse_min_activity),
         }
     }
+
+    /// An activity in complete response ("CLASI activity score = 0": at most
+    /// `complete_max_activity`).
+    pub fn complete(&self, activity: f64) -> bool {
+        activity <= self.complete_max_activity
+    }
+
+    /// An activity improved enough on `baseline` for a partial response ("at least a 50%
+    /// improvement ... compared to baseline"), whenever it is seen; a baseline of 0 cannot
+    /// improve. [`ResponseCourse`] counts it towards the best response only by
+    /// `partial_by_week`.
+    pub fn improved(&self, baseline: Option<f64>, activity: f64) -> bool {
+        baseline.is_some_and(|baseline| {
+            baseline > 0.0
+                && 100.0 * (baseline - activity) / baseline >= self.partial_min_improvement_percent
+        })
+    }
+
+    /// An activity that is a relapse once in complete response ("a new CLASI >= 4").
+    pub fn relapsed(&self, activity: f64) -> bool {
+        activity >= self.relapse_min_activity
+    }
+
+    /// The response one visit's activity shows on its own (the per-visit response of an ADaM
+    /// ADRS): complete, partial (improved, whatever the week) or none.
+    pub fn at_visit(&self, baseline: Option<f64>, activity: f64) -> VisitResponse {
+        if self.complete(activity) {
+            VisitResponse::Complete
+        } else if self.improved(baseline, activity) {
+            VisitResponse::Partial
+        } else {
+            VisitResponse::NoResponse
+        }
+    }
+}
+
+/// The response one visit shows, by [`ResponseDefinitions::at_visit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VisitResponse {
+    Complete,
+    Partial,
+    NoResponse,
+}
+
+impl VisitResponse {
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitResponse::Complete => "CR",
+            VisitResponse::Partial => "PR",
+            VisitResponse::NoResponse => "NR",
+        }
+    }
 }
 
 /// A subject's best response over the study.
@@ -138,17 +190,14 @@ impl<'d> ResponseCourse<'d> {
         let d = self.definitions;
         self.assessed = true;
         match self.complete_day {
-            None if activity <= d.complete_max_activity => self.complete_day = Some(day),
-            Some(complete) if day > complete && activity >= d.relapse_min_activity => {
+            None if d.complete(activity) => self.complete_day = Some(day),
+            Some(complete) if day > complete && d.relapsed(activity) => {
                 self.relapse_day.get_or_insert(day);
             }
             _ => {}
         }
-        self.partial |= self.baseline.is_some_and(|baseline| {
-            baseline > 0.0
-                && day <= i64::from(d.partial_by_week) * 7
-                && 100.0 * (baseline - activity) / baseline >= d.partial_min_improvement_percent
-        });
+        self.partial |=
+            day <= i64::from(d.partial_by_week) * 7 && d.improved(self.baseline, activity);
     }
 
     /// The study day complete response was first seen.
@@ -277,6 +326,24 @@ mod tests {
             );
             assert_eq!(got, expect, "{baseline:?} {visits:?} withdrawn {withdrawn}");
         }
+    }
+
+    #[test]
+    fn a_visit_shows_its_response_on_both_sides_of_each_threshold() {
+        let definitions = paper();
+        let check = |baseline: Option<f64>, activity: f64, expect: VisitResponse| {
+            let got = definitions.at_visit(baseline, activity);
+            assert_eq!(got, expect, "baseline {baseline:?}, activity {activity}");
+        };
+        check(Some(10.0), 0.0, VisitResponse::Complete);
+        check(Some(10.0), 1.0, VisitResponse::Partial);
+        check(Some(10.0), 5.0, VisitResponse::Partial);
+        check(Some(10.0), 5.1, VisitResponse::NoResponse);
+        check(Some(0.0), 0.0, VisitResponse::Complete);
+        check(Some(0.0), 1.0, VisitResponse::NoResponse);
+        check(None, 1.0, VisitResponse::NoResponse);
+        assert!(definitions.relapsed(4.0));
+        assert!(!definitions.relapsed(3.0));
     }
 
     #[test]
