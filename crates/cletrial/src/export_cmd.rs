@@ -1,5 +1,6 @@
 //! `cletrial export`: the study record as tidy CSV, SDTM (CSV or SAS transport, alone or with
-//! its Define-XML 2.1), CDISC ODM 1.3.2 or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any
+//! its Define-XML 2.1), ADaM (SAS transport), CDISC ODM 1.3.2 or the audit trail as CSV. One
+//! read transaction, subjects a page at a time: a study of any
 //! size streams through (`store::stream` reads, `export` writes).
 
 use std::path::PathBuf;
@@ -26,6 +27,13 @@ pub(crate) use outputs::export::{
 ///   define the xpt files with define.xml: Define-XML 2.1 describing each dataset and its file,
 ///          variables with origins and derivations, CDISC codelists with NCI codes, and the
 ///          CLASI and SLEDAI-2K results test by test
+///   adam   ADaM datasets derived from those domains under the study's protocol, as SAS
+///          transport v5 files: adsl.xpt (one row per subject: populations, treatment,
+///          baseline, best response), adrs.xpt (CLASI activity and response per visit, best
+///          response), adtte.xpt (time to complete response, time to relapse, with censoring),
+///          adae.xpt; variables.csv gives each variable's origin and method. Dates are SAS
+///          dates (days since 1960-01-01). A protocol without response definitions gets ADSL
+///          and ADAE only; export.json's not_written says which datasets and why
 ///   odm    odm.xml: CDISC ODM 1.3.2, metadata and every subject's data with audit records and
 ///          signatures (a transactional archive)
 ///   audit  audit_trail.csv: every audit event as stored, with subject and site codes
@@ -57,6 +65,7 @@ enum Format {
     Sdtm,
     Xpt,
     Define,
+    Adam,
     Odm,
     Audit,
 }
@@ -69,6 +78,7 @@ impl From<Format> for outputs::export::Format {
             Format::Sdtm => F::Sdtm,
             Format::Xpt => F::Xpt,
             Format::Define => F::Define,
+            Format::Adam => F::Adam,
             Format::Odm => F::Odm,
             Format::Audit => F::Audit,
         }

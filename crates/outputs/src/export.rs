@@ -1,5 +1,6 @@
 //! The study record as tidy CSV, SDTM (CSV or SAS transport, alone or with its Define-XML 2.1),
-//! CDISC ODM 1.3.2 or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any size streams through
+//! ADaM (SAS transport, derived from the SDTM rows), CDISC ODM 1.3.2 or the audit trail as CSV.
+//! One read transaction, subjects a page at a time: a study of any size streams through
 //! (`store::stream` reads, `export` writes).
 
 use std::fs::File;
@@ -10,7 +11,7 @@ use export::source::{
     AuditEvent, Casebook, Datum, FieldDef, FieldType, FormDef, FormRecord, Forms, Recorded,
     StudyInfo,
 };
-use export::{ExportError, sdtm, tidy};
+use export::{ExportError, adam, sdtm, tidy};
 use store::stream::{Entity, Reader, Record};
 use store::{Meaning, Store, Ty, Value};
 
@@ -32,6 +33,9 @@ pub enum Format {
     /// reviewer opens as it is, every `def:leaf` a file beside it. Analysis datasets join as a
     /// second `export::define::Standard` (ADaMIG) in the same file once they are written here.
     Define,
+    /// ADaM datasets (ADSL, ADRS, ADTTE, ADAE) as SAS transport v5, derived from the SDTM rows
+    /// under the study's protocol.
+    Adam,
     /// CDISC ODM 1.3.2 with audit records and signatures (names staff).
     Odm,
     /// The audit trail as CSV (names staff).
@@ -46,6 +50,7 @@ impl Format {
             Format::Sdtm => "sdtm",
             Format::Xpt => "xpt",
             Format::Define => "define",
+            Format::Adam => "adam",
             Format::Odm => "odm",
             Format::Audit => "audit",
         }
@@ -105,12 +110,7 @@ pub async fn write(
             tidy::write_dictionary(&forms, &written_by, dictionary)?;
             let codes = files.open("missing_codes.csv")?;
             tidy::write_missing_codes(codes)?;
-            let text = reader
-                .study_records("study")
-                .await?
-                .first()
-                .and_then(|study| study.get("protocol_text").map(text))
-                .ok_or(OutputError::Empty("protocol"))?;
+            let text = protocol_text(&mut reader).await?;
             let cohort = if study.code.ends_with(DEMO_SUFFIX) {
                 "demo\n"
             } else {
@@ -161,6 +161,47 @@ pub async fn write(
             }
             summary.rows = Some(rows);
         }
+        Format::Adam => {
+            let text = protocol_text(&mut reader).await?;
+            let protocol = protocol::Protocol::from_toml(&text)
+                .map_err(|error| OutputError::OwnProtocol(error.to_string()))?;
+            let definitions = protocol.algorithm().map(|algorithm| {
+                protocol::endpoint::ResponseDefinitions::of(&algorithm.settings.response)
+            });
+            let sdtm = sdtm::Sdtm::new(&study.code, &forms)?;
+            let adam = adam::Adam::new(&study.code, protocol.id(), definitions)?;
+            let datasets = adam.datasets();
+            let mut out = sdtm::SdtmFiles::xpt(datasets, now.datetime(), |name| files.open(name))?;
+            let mut rows = 0u64;
+            // One subject's SDTM rows at a time: the ADaM rows are derived from them alone.
+            let mut subject_rows = Vec::new();
+            subjects = Some(
+                each_casebook(&mut reader, &forms, page, false, |book| {
+                    subject_rows.clear();
+                    sdtm.casebook(book, &mut |domain, cells| {
+                        subject_rows.push((domain, cells.to_vec()));
+                        Ok(())
+                    })?;
+                    adam.subject(sdtm.datasets(), &subject_rows, &mut |dataset, cells| {
+                        rows += 1;
+                        out.row(dataset, cells)
+                    })
+                })
+                .await?,
+            );
+            out.finish()?;
+            let metadata = files.open("variables.csv")?;
+            sdtm::write_metadata(datasets, metadata)?;
+            summary.rows = Some(rows);
+            summary.not_written = adam
+                .not_written()
+                .iter()
+                .map(|n| NotWritten {
+                    dataset: n.dataset.clone(),
+                    reason: n.reason.clone(),
+                })
+                .collect();
+        }
         Format::Odm => {
             let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
             let file = files.open("odm.xml")?;
@@ -206,12 +247,16 @@ pub struct Summary {
     /// The files written, this manifest last (none from `simulate`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
-    /// csv, sdtm, xpt, define, odm or audit.
+    /// csv, sdtm, xpt, define, adam, odm or audit.
     pub format: String,
+    /// Datasets of the format the study's protocol gives no content for, each with the reason
+    /// (`adam` without response definitions: ADRS and ADTTE).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_written: Vec<NotWritten>,
     /// The folder written; printed only, never in export.json.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<String>,
-    /// Data rows written (`csv`, `sdtm`, `xpt`, `define`).
+    /// Data rows written (`csv`, `sdtm`, `xpt`, `define`, `adam`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,
     /// What wrote a folder other than `export` (`cletrial simulate --format tidy`).
@@ -227,6 +272,13 @@ pub struct Summary {
     pub transactions: Option<u64>,
     /// The version of cletrial that wrote the files.
     pub written_by: String,
+}
+
+/// A dataset not written, and why.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct NotWritten {
+    pub dataset: String,
+    pub reason: String,
 }
 
 /// Writes `export.json` beside the files: what was exported, by which version of cletrial.
@@ -273,6 +325,16 @@ async fn each_casebook(
             count += 1;
         }
     }
+}
+
+/// The protocol the study was recorded under, as its TOML text.
+async fn protocol_text(reader: &mut Reader) -> Result<String, OutputError> {
+    reader
+        .study_records("study")
+        .await?
+        .first()
+        .and_then(|study| study.get("protocol_text").map(text))
+        .ok_or(OutputError::Empty("protocol"))
 }
 
 fn text(value: &Value) -> String {

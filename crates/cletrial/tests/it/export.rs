@@ -869,3 +869,65 @@ fn a_long_study_code_fits_the_transport_file() {
         "{run:#?}"
     );
 }
+
+/// A demo study of each shipped protocol exports SDTM and ADaM, and pandas, recomputing every
+/// variable of ADSL and ADTTE from the SDTM files alone (`scripts/peers/adam_check.py`), agrees
+/// with every ADaM value; the paediatric chart review, which defines no response, has no ADRS
+/// or ADTTE and its manifest says why.
+#[test]
+fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
+    for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("demo.db");
+        let db = db.to_str().expect("path");
+        let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
+        assert_eq!(demo.status, 0, "{study}: {demo:#?}");
+        let folder = |format: &str| dir.path().join(format).display().to_string();
+        for format in ["sdtm", "adam"] {
+            let out = folder(format);
+            let run = cletrial(
+                &["export", "--db", db, "--format", format, "--out", &out],
+                None,
+            );
+            assert_eq!(run.status, 0, "{study} {format}: {run:#?}");
+        }
+        let manifest: serde_json::Value =
+            serde_json::from_str(&read(dir.path(), "adam", "export.json")).expect("export.json");
+        let not_written: Vec<&str> = manifest["not_written"]
+            .as_array()
+            .map(|list| list.iter().filter_map(|n| n["dataset"].as_str()).collect())
+            .unwrap_or_default();
+        let protocol = workspace_root().join(format!("protocols/{study}.toml"));
+        let script = workspace_root().join("scripts/peers/adam_check.py");
+        let run = peer(
+            &peer_python(),
+            &[
+                &script.display().to_string(),
+                &folder("sdtm"),
+                &folder("adam"),
+                &protocol.display().to_string(),
+            ],
+        );
+        assert_eq!(run.status, 0, "{study}: {}\n{}", run.stdout, run.stderr);
+        assert!(!run.stdout.contains("DIFFERS"), "{study}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("agree  ADSL.SAFFL"),
+            "{study}: {}",
+            run.stdout
+        );
+        let adam = dir.path().join("adam");
+        if study == "pediatric-review" {
+            assert_eq!(not_written, ["ADRS", "ADTTE"], "{study}");
+            assert!(!adam.join("adrs.xpt").exists() && !adam.join("adtte.xpt").exists());
+        } else {
+            assert!(not_written.is_empty(), "{study}: {not_written:?}");
+            assert!(
+                run.stdout.contains("agree  ADTTE.CNSR"),
+                "{study}: {}",
+                run.stdout
+            );
+            assert!(adam.join("adrs.xpt").is_file(), "{study}");
+        }
+        assert!(adam.join("adae.xpt").is_file() && adam.join("variables.csv").is_file());
+    }
+}

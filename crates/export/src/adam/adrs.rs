@@ -87,8 +87,10 @@ pub(crate) fn rows<'a>(
     }
     for visit in &course.visits {
         let mut row = visit_row(CLASIA.0, CLASIA.1, visit);
-        row.set("AVAL", visit.activity.clone())
-            .set("BASE", base.clone().unwrap_or(Cell::Missing(Missing::NotDone)));
+        row.set("AVAL", visit.activity.clone()).set(
+            "BASE",
+            base.clone().unwrap_or(Cell::Missing(Missing::NotDone)),
+        );
         if let (Some(value), Some(base)) = (visit.activity(), base_value) {
             row.num("CHG", Some(value - base));
             if base != 0.0 {
@@ -99,9 +101,9 @@ pub(crate) fn rows<'a>(
     }
     for visit in &course.visits {
         let mut row = visit_row("RESP", "CLASI Response at Visit", visit);
-        let response = visit
-            .activity()
-            .map_or("NE", |activity| definitions.at_visit(base_value, activity).code());
+        let response = visit.activity().map_or("NE", |activity| {
+            definitions.at_visit(base_value, activity).code()
+        });
         row.text("AVALC", response);
         rows.push(row);
     }

@@ -85,7 +85,8 @@ pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
 }
 
 const BASELINE_METHOD_ACTIVITY: &str = "RS.RSSTRESN of RSTESTCD CLAACT of the last CLASI assessment (RSCAT CLASI) with RS.RSDTC on or before DM.RFXSTDTC; blank (.) when that assessment has no CLAACT, not done (.D) without such an assessment, not applicable (.N) without a first dose";
-const BASELINE_METHOD_DAMAGE: &str = "RS.RSSTRESN of RSTESTCD CLADAM of the baseline CLASI assessment (as BCLASIA)";
+const BASELINE_METHOD_DAMAGE: &str =
+    "RS.RSSTRESN of RSTESTCD CLADAM of the baseline CLASI assessment (as BCLASIA)";
 pub(crate) const BEST_METHOD: &str = "protocol::endpoint::ResponseCourse over RS.RSSTRESN of CLAACT at each post-baseline visit (SV.SVSTDTC after DM.RFXSTDTC, same VISITNUM) against the baseline: CR when any is at most complete_max_activity; PR when any improves on the baseline by at least partial_min_improvement_percent within partial_by_week weeks of DM.RFXSTDTC; else WITHDRAWN when the last DS DISPOSITION EVENT is not COMPLETED; else NE without a baseline or a post-baseline value; else NR";
 
 /// BESTRSP's code of a best response.
@@ -111,9 +112,7 @@ fn baseline_total(course: &Course, total: impl Fn(&Assessment) -> &Cell) -> Cell
 
 pub(crate) fn row<'a>(mut row: Row<'a>, course: &Course) -> Row<'a> {
     let Some(dm) = course.dm else { return row };
-    for name in [
-        "SUBJID", "SITEID", "AGE", "AGEU", "SEX", "ARM", "ACTARM",
-    ] {
+    for name in ["SUBJID", "SITEID", "AGE", "AGEU", "SEX", "ARM", "ACTARM"] {
         row.set(name, dm.cell(name).clone());
     }
     row.set("TRT01P", dm.cell("ARM").clone())
@@ -140,13 +139,10 @@ pub(crate) fn row<'a>(mut row: Row<'a>, course: &Course) -> Row<'a> {
             row.text("EOSSTT", "ONGOING");
         }
     }
-    row.sas_date(
-        "EOSDT",
-        course.disposition.as_ref().and_then(|d| d.date),
-    )
-    .sas_date("LSTRECDT", course.last_record.map(|last| last.date))
-    .set("BCLASIA", baseline_total(course, |a| &a.activity))
-    .set("BCLASID", baseline_total(course, |a| &a.damage));
+    row.sas_date("EOSDT", course.disposition.as_ref().and_then(|d| d.date))
+        .sas_date("LSTRECDT", course.last_record.map(|last| last.date))
+        .set("BCLASIA", baseline_total(course, |a| &a.activity))
+        .set("BCLASID", baseline_total(course, |a| &a.damage));
     if let Some(endpoints) = &course.endpoints {
         let date = |index: Option<usize>| index.and_then(|i| course.visits[i].date);
         let complete = endpoints.complete.is_some();

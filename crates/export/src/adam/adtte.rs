@@ -64,34 +64,35 @@ pub(crate) fn rows<'a>(new_row: impl Fn() -> Row<'a>, course: &Course) -> Vec<Ro
         })
     };
     let mut rows = Vec::new();
-    let mut push = |paramcd: &str, param: &str, from: jiff::civil::Date, found: Option<Source>, what: &str| {
-        let mut row = new_row();
-        row.text("PARAMCD", paramcd)
-            .text("PARAM", param)
-            .text("AVALU", "DAYS")
-            .sas_date("STARTDT", Some(from));
-        let (end, censored) = match found {
-            Some(event) => (Some(event), false),
-            None => (course.last_record, true),
-        };
-        if let Some(end) = end {
-            row.num("AVAL", Some(Course::days(from, end.date).max(0.0)))
-                .sas_date("ADT", Some(end.date))
-                .text("SRCDOM", end.domain)
-                .text("SRCVAR", end.variable)
-                .num("SRCSEQ", end.seq);
-        }
-        row.num("CNSR", Some(if censored { 1.0 } else { 0.0 }));
-        if censored {
-            row.text("EVNTDESC", "LAST RECORD");
+    let mut push =
+        |paramcd: &str, param: &str, from: jiff::civil::Date, found: Option<Source>, what: &str| {
+            let mut row = new_row();
+            row.text("PARAMCD", paramcd)
+                .text("PARAM", param)
+                .text("AVALU", "DAYS")
+                .sas_date("STARTDT", Some(from));
+            let (end, censored) = match found {
+                Some(event) => (Some(event), false),
+                None => (course.last_record, true),
+            };
             if let Some(end) = end {
-                row.text("CNSDTDSC", format!("{}.{}", end.domain, end.variable));
+                row.num("AVAL", Some(Course::days(from, end.date).max(0.0)))
+                    .sas_date("ADT", Some(end.date))
+                    .text("SRCDOM", end.domain)
+                    .text("SRCVAR", end.variable)
+                    .num("SRCSEQ", end.seq);
             }
-        } else {
-            row.text("EVNTDESC", what);
-        }
-        rows.push(row);
-    };
+            row.num("CNSR", Some(if censored { 1.0 } else { 0.0 }));
+            if censored {
+                row.text("EVNTDESC", "LAST RECORD");
+                if let Some(end) = end {
+                    row.text("CNSDTDSC", format!("{}.{}", end.domain, end.variable));
+                }
+            } else {
+                row.text("EVNTDESC", what);
+            }
+            rows.push(row);
+        };
     let complete = endpoints.complete.and_then(event);
     push(
         "TTCR",

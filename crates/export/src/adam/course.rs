@@ -155,7 +155,10 @@ impl<'a> Course<'a> {
                 response.observe(day, activity);
             }
         }
-        let withdrawn = self.disposition.as_ref().is_some_and(Disposition::withdrawn);
+        let withdrawn = self
+            .disposition
+            .as_ref()
+            .is_some_and(Disposition::withdrawn);
         let at = |wanted: Option<i64>| {
             wanted.and_then(|wanted| {
                 self.visits
@@ -206,7 +209,9 @@ fn assessment(records: &[SdtmRow]) -> Assessment {
         records
             .iter()
             .find(|rs| rs.text("RSTESTCD") == Some(code))
-            .map_or(Cell::Missing(Missing::Blank), |rs| rs.cell("RSSTRESN").clone())
+            .map_or(Cell::Missing(Missing::Blank), |rs| {
+                rs.cell("RSSTRESN").clone()
+            })
     };
     let first = records.first();
     Assessment {

@@ -90,10 +90,7 @@ impl Book {
     fn clasi(&mut self, day: i64, activity: Cell) -> &mut Book {
         self.visits += 1;
         let number = Cell::Num(self.visits as f64);
-        self.add(
-            "SV",
-            &[("VISITNUM", number.clone()), ("SVSTDTC", on(day))],
-        );
+        self.add("SV", &[("VISITNUM", number.clone()), ("SVSTDTC", on(day))]);
         let seq = Cell::Num(self.rows.len() as f64);
         self.add(
             "RS",
@@ -210,13 +207,13 @@ fn partial_response_is_at_least_half_better_by_week_12() {
                 ("ADSL", "", "BESTRSP", vec![text(best)]),
                 ("ADRS", "BESTRESP", "AVALC", vec![text(best)]),
                 ("ADRS", "RESP", "AVALC", vec![text(at_visit)]),
+                ("ADRS", "CLASIA", "ABLFL", vec![text("Y"), BLANK]),
                 (
                     "ADRS",
                     "CLASIA",
-                    "ABLFL",
-                    vec![text("Y"), BLANK],
+                    "ADY",
+                    vec![num(1.0), num((day + 1) as f64)],
                 ),
-                ("ADRS", "CLASIA", "ADY", vec![num(1.0), num((day + 1) as f64)]),
             ],
         );
     }
@@ -334,7 +331,13 @@ fn a_missing_activity_is_not_zero() {
 #[test]
 fn withdrawal_before_any_response_leaves_the_evaluable_population() {
     for (decod, best, efffl, eosstt, dcsreas) in [
-        ("ADVERSE EVENT", "WITHDRAWN", "N", "DISCONTINUED", text("ADVERSE EVENT")),
+        (
+            "ADVERSE EVENT",
+            "WITHDRAWN",
+            "N",
+            "DISCONTINUED",
+            text("ADVERSE EVENT"),
+        ),
         ("COMPLETED", "NR", "Y", "COMPLETED", BLANK),
     ] {
         let mut book = Book::dosed(Some(20));
@@ -407,7 +410,9 @@ fn every_variable_says_where_it_comes_from() {
                 Origin::Predecessor(source) => assert!(known(source), "{what} <- {source}"),
                 Origin::Derived(method) => assert!(
                     method.contains('.')
-                        || sdtm.iter().any(|d| method.contains(&format!("{} ", d.name))),
+                        || sdtm
+                            .iter()
+                            .any(|d| method.contains(&format!("{} ", d.name))),
                     "{what}: {method}"
                 ),
                 Origin::Assigned => {}

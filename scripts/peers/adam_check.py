@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""Peer check of `cletrial export --format adam` with pandas: recomputes every variable of ADSL
+and ADTTE from the SDTM domains alone (`cletrial export --format sdtm`, CSV) and the protocol's
+response definitions, and compares them with the exported transport files.
+
+    target/peers-venv/bin/python scripts/peers/adam_check.py SDTM_DIR ADAM_DIR PROTOCOL.toml
+
+Prints `agree  <dataset>.<variable>  (<n> rows)` for each variable whose every row agrees and
+`DIFFERS <dataset>.<variable> <key>: adam X, peer Y` for each row that does not; exits 0 only if
+every variable agrees. Numbers and dates (SAS dates, days since 1960-01-01) are compared exactly;
+a missing number must carry the same SAS missing value (`.` blank, `.D` not done, `.N` not
+applicable, `.U` unknown), read from the transport file's bytes because pyreadstat reads them
+all as NaN. A protocol without `[treatment.response]` must have no ADTTE, and `export.json` must
+say so (`not_written`). The rules are written here from the ADaM method texts in
+`ADAM_DIR/variables.csv` and the report's definitions (`protocol::endpoint`), not from the Rust
+code's data structures.
+"""
+
+import datetime
+import json
+import math
+import struct
+import sys
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+SAS_EPOCH = datetime.date(1960, 1, 1)
+DOMAINS = ["dm", "sv", "ex", "ae", "lb", "rs", "ds"]
+DISPOSITION = "DISPOSITION EVENT"
+BLANK = ("missing", ".")
+
+
+def sas_date(text):
+    """An ISO date as a SAS date, or None."""
+    if not text:
+        return None
+    return float((datetime.date.fromisoformat(text) - SAS_EPOCH).days)
+
+
+def number(text):
+    return float(text) if text != "" else None
+
+
+def missing_kind(rs_row):
+    """The SAS missing value of an SDTM result without a number: its reason from --STAT/--ORRES."""
+    if rs_row["RSSTAT"] == "NOT DONE":
+        return ("missing", "D")
+    return {"NOT APPLICABLE": ("missing", "N"), "UNKNOWN": ("missing", "U")}.get(
+        rs_row["RSORRES"], BLANK)
+
+
+def result(rs_row):
+    value = number(rs_row["RSSTRESN"])
+    return value if value is not None else missing_kind(rs_row)
+
+
+def read_sdtm(folder):
+    tables = {}
+    for name in DOMAINS:
+        frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+        for seq in ("EXSEQ", "AESEQ", "LBSEQ", "RSSEQ", "DSSEQ"):
+            if seq in frame:
+                frame[seq] = frame[seq].astype(float)
+        tables[name] = frame
+    return tables
+
+
+def xpt_missing_tags(path):
+    """{variable: [tag or None per row]} for the numeric variables of a SAS XPORT v5 file: the
+    missing value's letter ('.', 'A'-'Z', '_'), None for a number (TS-140's layout)."""
+    data = path.read_bytes()
+    at = data.index(b"HEADER RECORD*******NAMESTR HEADER RECORD")
+    count = int(data[at + 54:at + 58])
+    at += 80
+    variables = []
+    for i in range(count):
+        namestr = data[at + 140 * i:at + 140 * (i + 1)]
+        ntype, _, length = struct.unpack(">hhh", namestr[:6])
+        name = namestr[8:16].decode("ascii").strip()
+        (position,) = struct.unpack(">i", namestr[84:88])
+        variables.append((name, ntype == 1, length, position))
+    at = data.index(b"HEADER RECORD*******OBS     HEADER RECORD") + 80
+    width = sum(v[2] for v in variables)
+    rows = (len(data) - at) // width if width else 0
+    tags = {name: [] for name, numeric, _, _ in variables if numeric}
+    for row in range(rows):
+        record = data[at + row * width:at + (row + 1) * width]
+        if record.strip(b" ") == b"":
+            break  # padding of the last 80-byte record
+        for name, numeric, length, position in variables:
+            if numeric:
+                cell = record[position:position + length]
+                is_missing = cell[1:] == b"\0" * (length - 1) and (
+                    cell[:1] in (b".", b"_") or b"A" <= cell[:1] <= b"Z")
+                tags[name].append(chr(cell[0]) if is_missing else None)
+    return tags
+
+
+def read_adam(path):
+    """The rows of an ADaM transport file as dicts: numbers as floats or ("missing", tag),
+    texts as strings ('' blank)."""
+    frame, _ = pyreadstat.read_xport(str(path))
+    tags = xpt_missing_tags(path)
+    rows = []
+    for i, record in enumerate(frame.to_dict("records")):
+        row = {}
+        for name, value in record.items():
+            if name in tags:
+                tag = tags[name][i]
+                row[name] = ("missing", tag) if tag is not None else float(value)
+            else:
+                row[name] = value or ""
+        rows.append(row)
+    return rows
+
+
+class Subject:
+    """One subject's SDTM records and what the ADaM rules derive from them."""
+
+    def __init__(self, usubjid, tables, definitions):
+        mine = {name: table[table["USUBJID"] == usubjid] for name, table in tables.items()}
+        self.mine = mine
+        self.dm = mine["dm"].iloc[0]
+        self.start = self.dm["RFXSTDTC"] or None
+        self.clasi = mine["rs"][mine["rs"]["RSCAT"] == "CLASI"]
+        self.dispositions = mine["ds"][mine["ds"]["DSCAT"] == DISPOSITION].sort_values("DSSEQ")
+        self.baseline = self.find_baseline()
+        self.visits = self.find_visits()
+        self.last = self.find_last_record()
+        self.definitions = definitions
+        self.endpoints = self.find_endpoints() if definitions else None
+
+    def totals(self, rows):
+        def total(code):
+            found = rows[rows["RSTESTCD"] == code]
+            return result(found.iloc[0]) if len(found) else BLANK
+
+        claact = rows[rows["RSTESTCD"] == "CLAACT"]
+        return {
+            "activity": total("CLAACT"),
+            "damage": total("CLADAM"),
+            "seq": float(claact.iloc[0]["RSSEQ"]) if len(claact) else None,
+        }
+
+    def find_baseline(self):
+        if not self.start:
+            return None
+        before = self.clasi[(self.clasi["RSDTC"] != "") & (self.clasi["RSDTC"] <= self.start)]
+        if before.empty:
+            return None
+        date = before["RSDTC"].max()
+        on_date = before[before["RSDTC"] == date]
+        visitnum = on_date.iloc[-1]["VISITNUM"]
+        return {"date": date, **self.totals(on_date[on_date["VISITNUM"] == visitnum])}
+
+    def find_visits(self):
+        if not self.start:
+            return []
+        visits = []
+        for _, sv in self.mine["sv"].iterrows():
+            if not sv["SVSTDTC"] or sv["SVSTDTC"] <= self.start or sv["VISITNUM"] == "":
+                continue
+            rows = self.clasi[self.clasi["VISITNUM"] == sv["VISITNUM"]]
+            if len(rows):
+                visits.append({"date": sv["SVSTDTC"], **self.totals(rows)})
+        return sorted(visits, key=lambda v: v["date"])
+
+    def find_last_record(self):
+        """(date, domain, variable, seq): the latest of SV, EX, AE, LB and disposition dates, the
+        first of equal dates in that order."""
+        best = None
+        sources = [("sv", "SVSTDTC", None, None), ("ex", "EXENDTC", "EXSTDTC", "EXSEQ"),
+                   ("ae", "AEENDTC", "AESTDTC", "AESEQ"), ("lb", "LBDTC", None, "LBSEQ"),
+                   ("ds", "DSSTDTC", None, "DSSEQ")]
+        for domain, variable, fallback, seq in sources:
+            table = self.dispositions if domain == "ds" else self.mine[domain]
+            for _, row in table.iterrows():
+                used = variable if row[variable] else fallback
+                if not used or not row[used]:
+                    continue
+                if best is None or row[used] > best[0]:
+                    best = (row[used], domain.upper(), used, float(row[seq]) if seq else None)
+        return best
+
+    def withdrawn(self):
+        return len(self.dispositions) > 0 and self.dispositions.iloc[-1]["DSDECOD"] != "COMPLETED"
+
+    def find_endpoints(self):
+        d = self.definitions
+        start = datetime.date.fromisoformat(self.start) if self.start else None
+        base = self.baseline["activity"] if self.baseline else None
+        base = base if isinstance(base, float) else None
+        complete = relapse = None
+        partial = assessed = False
+        for i, visit in enumerate(self.visits):
+            activity = visit["activity"]
+            if not isinstance(activity, float):
+                continue
+            day = (datetime.date.fromisoformat(visit["date"]) - start).days
+            if day <= 0:
+                continue
+            assessed = True
+            if complete is None:
+                if activity <= d["complete_max_activity"]:
+                    complete = i
+            elif relapse is None and activity >= d["relapse_min_activity"]:
+                relapse = i
+            if (base is not None and base > 0 and day <= d["partial_by_week"] * 7
+                    and 100 * (base - activity) / base >= d["partial_min_improvement_percent"]):
+                partial = True
+        if complete is not None:
+            best = "CR"
+        elif partial:
+            best = "PR"
+        elif self.withdrawn():
+            best = "WITHDRAWN"
+        elif base is None or not assessed:
+            best = "NE"
+        else:
+            best = "NR"
+        return {"best": best, "complete": complete, "relapse": relapse}
+
+    def visit_date(self, index):
+        return sas_date(self.visits[index]["date"]) if index is not None else None
+
+
+def yn(flag):
+    return "Y" if flag else "N"
+
+
+def num(value):
+    return BLANK if value is None else float(value)
+
+
+def adsl_row(s):
+    dm = s.dm
+    enrolled = dm["ARMCD"] not in ("", "SCRNFAIL")
+    first, last = sas_date(dm["RFXSTDTC"]), sas_date(dm["RFXENDTC"])
+    disposition = s.dispositions.iloc[-1] if len(s.dispositions) else None
+    if disposition is None:
+        status, reason, end = "ONGOING", "", None
+    elif disposition["DSDECOD"] == "COMPLETED":
+        status, reason, end = "COMPLETED", "", sas_date(disposition["DSSTDTC"])
+    else:
+        status, reason, end = "DISCONTINUED", disposition["DSDECOD"], sas_date(disposition["DSSTDTC"])
+
+    def baseline(total):
+        if s.baseline:
+            return s.baseline[total]
+        return ("missing", "D") if s.start else ("missing", "N")
+
+    row = {
+        "STUDYID": dm["STUDYID"], "USUBJID": dm["USUBJID"], "SUBJID": dm["SUBJID"],
+        "SITEID": dm["SITEID"], "AGE": num(number(dm["AGE"])), "AGEU": dm["AGEU"],
+        "SEX": dm["SEX"], "ARM": dm["ARM"], "ACTARM": dm["ACTARM"], "TRT01P": dm["ARM"],
+        "TRT01A": dm["ACTARM"], "ENRLFL": yn(enrolled), "ITTFL": yn(enrolled),
+        "SAFFL": yn(len(s.mine["ex"]) > 0), "RFICDT": num(sas_date(dm["RFICDTC"])),
+        "TRTSDT": num(first), "TRTEDT": num(last),
+        "TRTDURD": num(last - first + 1 if first is not None and last is not None else None),
+        "EOSSTT": status, "DCSREAS": reason, "EOSDT": num(end),
+        "LSTRECDT": num(sas_date(s.last[0]) if s.last else None),
+        "BCLASIA": baseline("activity"), "BCLASID": baseline("damage"),
+    }
+    if s.endpoints:
+        e = s.endpoints
+        complete = e["complete"] is not None
+        row.update({
+            "EFFFL": yn(e["best"] in ("CR", "PR", "NR")), "BESTRSP": e["best"],
+            "CRFL": yn(complete), "CRDT": num(s.visit_date(e["complete"])),
+            "RELFL": yn(e["relapse"] is not None) if complete else "",
+            "RELDT": num(s.visit_date(e["relapse"])),
+        })
+    return row
+
+
+def adtte_rows(s):
+    if not s.endpoints or not s.start:
+        return []
+    e = s.endpoints
+    rows = []
+
+    def row(paramcd, param, origin, event_index, what):
+        if event_index is not None:
+            visit = s.visits[event_index]
+            end, censored = (visit["date"], "RS", "RSSTRESN", visit["seq"]), False
+        else:
+            end, censored = s.last, True
+        origin_date = datetime.date.fromisoformat(origin)
+        out = {
+            "STUDYID": s.dm["STUDYID"], "USUBJID": s.dm["USUBJID"], "PARAMCD": paramcd,
+            "PARAM": param, "AVALU": "DAYS", "STARTDT": num(sas_date(origin)),
+            "CNSR": 1.0 if censored else 0.0, "EVNTDESC": "LAST RECORD" if censored else what,
+            "AVAL": BLANK, "ADT": BLANK, "SRCDOM": "", "SRCVAR": "", "SRCSEQ": BLANK,
+            "CNSDTDSC": "",
+        }
+        if end:
+            out.update({
+                "AVAL": float(max((datetime.date.fromisoformat(end[0]) - origin_date).days, 0)),
+                "ADT": num(sas_date(end[0])), "SRCDOM": end[1], "SRCVAR": end[2],
+                "SRCSEQ": num(end[3]),
+            })
+            if censored:
+                out["CNSDTDSC"] = f"{end[1]}.{end[2]}"
+        rows.append(out)
+
+    row("TTCR", "Time to Complete Response (Days)", s.start, e["complete"], "COMPLETE RESPONSE")
+    if e["complete"] is not None:
+        row("TTRELAP", "Time to Relapse After Complete Resp (Days)",
+            s.visits[e["complete"]]["date"], e["relapse"], "RELAPSE")
+    return rows
+
+
+def same(adam, peer):
+    if isinstance(adam, float) and isinstance(peer, float):
+        return adam == peer or (math.isnan(adam) and math.isnan(peer))
+    return adam == peer
+
+
+def compare(name, exported, expected, key):
+    """Prints agree/DIFFERS per variable; returns the number of differences."""
+    differences = 0
+    mine = {tuple(r[k] for k in key): r for r in exported}
+    peer = {tuple(r[k] for k in key): r for r in expected}
+    for k in sorted(set(mine) ^ set(peer)):
+        where = "ADaM only" if k in mine else "peer only"
+        print(f"DIFFERS {name} row {'/'.join(k)}: {where}")
+        differences += 1
+    keys = sorted(set(mine) & set(peer))
+    variables = list(expected[0]) if expected else (list(exported[0]) if exported else [])
+    for variable in variables:
+        bad = 0
+        for k in keys:
+            a, p = mine[k].get(variable, "<absent>"), peer[k].get(variable, "<absent>")
+            if not same(a, p):
+                print(f"DIFFERS {name}.{variable} {'/'.join(k)}: adam {a!r}, peer {p!r}")
+                bad += 1
+        if bad == 0:
+            print(f"agree  {name}.{variable}  ({len(keys)} rows)")
+        differences += bad
+    extra = set(exported[0]) - set(variables) if exported and expected else set()
+    for variable in sorted(extra):
+        print(f"DIFFERS {name}.{variable}: in the ADaM file, not recomputed by the peer")
+        differences += 1
+    return differences
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__)
+        return 2
+    sdtm_dir, adam_dir, protocol_file = Path(argv[1]), Path(argv[2]), Path(argv[3])
+    protocol = tomllib.loads(protocol_file.read_text(encoding="utf-8"))
+    definitions = protocol.get("treatment", {}).get("response")
+    tables = read_sdtm(sdtm_dir)
+    subjects = [Subject(u, tables, definitions) for u in tables["dm"]["USUBJID"]]
+    differences = compare("ADSL", read_adam(adam_dir / "adsl.xpt"),
+                          [adsl_row(s) for s in subjects], ["USUBJID"])
+    adtte = adam_dir / "adtte.xpt"
+    if definitions:
+        expected = [row for s in subjects for row in adtte_rows(s)]
+        if not expected:
+            print("DIFFERS ADTTE: the peer derives no row (no dosed subject?)")
+            differences += 1
+        differences += compare("ADTTE", read_adam(adtte) if adtte.exists() else [],
+                               expected, ["USUBJID", "PARAMCD"])
+    else:
+        manifest = json.loads((adam_dir / "export.json").read_text(encoding="utf-8"))
+        said = [n["dataset"] for n in manifest.get("not_written", [])]
+        if adtte.exists() or "ADTTE" not in said:
+            print("DIFFERS ADTTE: the protocol defines no response, yet ADTTE is written "
+                  "or export.json does not say it is not")
+            differences += 1
+        else:
+            print("agree  ADTTE  not written: the protocol defines no response (export.json says so)")
+    print(f"adam_check.py: {len(subjects)} subjects, {differences} differences")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
