@@ -3,7 +3,13 @@
 and ADTTE from the SDTM domains alone (`cletrial export --format sdtm`, CSV) and the protocol's
 response definitions, and compares them with the exported transport files.
 
-    target/peers-venv/bin/python scripts/peers/adam_check.py SDTM_DIR ADAM_DIR PROTOCOL.toml
+    target/peers-venv/bin/python scripts/peers/adam_check.py SDTM_DIR ADAM_DIR PROTOCOL.toml [REPORT_DIR]
+
+With REPORT_DIR (`cletrial report --out REPORT_DIR` on the same record) it also compares ADaM
+with the report's own input rows (`tables/input_<id>.csv`): each best response with ADSL.BESTRSP,
+complete response and relapse (1/0) with ADSL.CRFL and RELFL, and each time to complete response
+and relapse-free time (weeks, event) with ADTTE (AVAL / 7, 1 - CNSR), so ADaM and the report
+cannot disagree unnoticed.
 
 Prints `agree  <dataset>.<variable>  (<n> rows)` for each variable whose every row agrees and
 `DIFFERS <dataset>.<variable> <key>: adam X, peer Y` for each row that does not; exits 0 only if
@@ -347,8 +353,71 @@ def compare(name, exported, expected, key):
     return differences
 
 
+BEST = {"Complete response": "CR", "Partial response": "PR", "No response": "NR",
+        "Withdrawn before any response": "WITHDRAWN", "Not evaluable": "NE"}
+TIMES = {"time_to_complete_response": "TTCR", "relapse_free_after_complete_response": "TTRELAP"}
+FLAGS = {"complete_response": "CRFL", "relapse": "RELFL"}
+
+
+def compare_report(report_dir, protocol, adsl, adtte):
+    """Compares the report's input rows of its best-response and time-to-event results with
+    ADSL and ADTTE, subject by subject (the report names a subject by DM.SUBJID)."""
+    differences = 0
+    by_subject = {row["SUBJID"]: row for row in adsl}
+    usubjid = {row["SUBJID"]: row["USUBJID"] for row in adsl}
+    times = {(row["USUBJID"], row["PARAMCD"]): row for row in adtte}
+    results = protocol.get("analysis", {}).get("results", [])
+    compared = 0
+    for result in results:
+        measure, path = result.get("measure"), report_dir / "tables" / f"input_{result['id']}.csv"
+        if measure not in ("best_response", *TIMES, *FLAGS) or not path.exists():
+            continue
+        rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if measure in TIMES and "event" not in rows:
+            continue  # a grouped display of the same times
+        bad = 0
+        for _, row in rows.iterrows():
+            subject = row["subject"]
+            if subject not in by_subject:
+                print(f"DIFFERS report {result['id']} {subject}: not in ADSL")
+                bad += 1
+                continue
+            if measure == "best_response":
+                mine, theirs = by_subject[subject].get("BESTRSP"), BEST.get(row["category"])
+                if mine != theirs:
+                    print(f"DIFFERS report {result['id']} {subject}: ADSL.BESTRSP {mine!r}, report {row['category']!r}")
+                    bad += 1
+                continue
+            if measure in FLAGS:
+                mine = by_subject[subject].get(FLAGS[measure])
+                theirs = {"1": "Y", "0": "N"}.get(row["outcome"], row["outcome"])
+                if mine != theirs:
+                    print(f"DIFFERS report {result['id']} {subject}: ADSL.{FLAGS[measure]} {mine!r}, report {row['outcome']!r}")
+                    bad += 1
+                continue
+            tte = times.get((usubjid[subject], TIMES[measure]))
+            weeks = float(row["weeks"]) if row["weeks"] else None
+            if tte is None:
+                print(f"DIFFERS report {result['id']} {subject}: no ADTTE {TIMES[measure]} row")
+                bad += 1
+            elif (weeks is None) != (not isinstance(tte["AVAL"], float)) or (
+                    weeks is not None and abs(weeks * 7 - tte["AVAL"]) > 1e-9 * max(1.0, tte["AVAL"])) or (
+                    float(row["event"]) != 1.0 - tte["CNSR"]):
+                print(f"DIFFERS report {result['id']} {subject}: report {weeks} weeks event {row['event']}, "
+                      f"ADTTE AVAL {tte['AVAL']} CNSR {tte['CNSR']}")
+                bad += 1
+        if bad == 0:
+            print(f"agree  report {result['id']} ({measure}, {len(rows)} subjects)")
+        compared += 1
+        differences += bad
+    if compared == 0:
+        print("DIFFERS report: no response, complete response, relapse or time-to-event input table to compare")
+        differences += 1
+    return differences
+
+
 def main(argv):
-    if len(argv) != 4:
+    if len(argv) not in (4, 5):
         print(__doc__)
         return 2
     sdtm_dir, adam_dir, protocol_file = Path(argv[1]), Path(argv[2]), Path(argv[3])
@@ -356,16 +425,18 @@ def main(argv):
     definitions = protocol.get("treatment", {}).get("response")
     tables = read_sdtm(sdtm_dir)
     subjects = [Subject(u, tables, definitions) for u in tables["dm"]["USUBJID"]]
-    differences = compare("ADSL", read_adam(adam_dir / "adsl.xpt"),
-                          [adsl_row(s) for s in subjects], ["USUBJID"])
+    adsl = read_adam(adam_dir / "adsl.xpt")
+    differences = compare("ADSL", adsl, [adsl_row(s) for s in subjects], ["USUBJID"])
     adtte = adam_dir / "adtte.xpt"
     if definitions:
         expected = [row for s in subjects for row in adtte_rows(s)]
         if not expected:
             print("DIFFERS ADTTE: the peer derives no row (no dosed subject?)")
             differences += 1
-        differences += compare("ADTTE", read_adam(adtte) if adtte.exists() else [],
-                               expected, ["USUBJID", "PARAMCD"])
+        exported = read_adam(adtte) if adtte.exists() else []
+        differences += compare("ADTTE", exported, expected, ["USUBJID", "PARAMCD"])
+        if len(argv) == 5:
+            differences += compare_report(Path(argv[4]), protocol, adsl, exported)
     else:
         manifest = json.loads((adam_dir / "export.json").read_text(encoding="utf-8"))
         said = [n["dataset"] for n in manifest.get("not_written", [])]

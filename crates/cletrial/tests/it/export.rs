@@ -872,8 +872,9 @@ fn a_long_study_code_fits_the_transport_file() {
 
 /// A demo study of each shipped protocol exports SDTM and ADaM, and pandas, recomputing every
 /// variable of ADSL and ADTTE from the SDTM files alone (`scripts/peers/adam_check.py`), agrees
-/// with every ADaM value; the paediatric chart review, which defines no response, has no ADRS
-/// or ADTTE and its manifest says why.
+/// with every ADaM value, and ADaM agrees with the report's own rows (best response, complete
+/// response, relapse, times to event); the paediatric chart review, which defines no response,
+/// has no ADRS or ADTTE and its manifest says why.
 #[test]
 fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
     for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
@@ -897,6 +898,8 @@ fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
             .as_array()
             .map(|list| list.iter().filter_map(|n| n["dataset"].as_str()).collect())
             .unwrap_or_default();
+        let report = cletrial(&["report", "--db", db, "--out", &folder("report")], None);
+        assert_eq!(report.status, 0, "{study} report: {report:#?}");
         let protocol = workspace_root().join(format!("protocols/{study}.toml"));
         let script = workspace_root().join("scripts/peers/adam_check.py");
         let run = peer(
@@ -906,6 +909,7 @@ fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
                 &folder("sdtm"),
                 &folder("adam"),
                 &protocol.display().to_string(),
+                &folder("report"),
             ],
         );
         assert_eq!(run.status, 0, "{study}: {}\n{}", run.stdout, run.stderr);
@@ -927,6 +931,11 @@ fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
                 run.stdout
             );
             assert!(adam.join("adrs.xpt").is_file(), "{study}");
+            assert!(
+                run.stdout.contains("agree  report relapse"),
+                "{study}: {}",
+                run.stdout
+            );
         }
         assert!(adam.join("adae.xpt").is_file() && adam.join("variables.csv").is_file());
     }
