@@ -874,7 +874,8 @@ fn a_long_study_code_fits_the_transport_file() {
 /// variable of ADSL and ADTTE from the SDTM files alone (`scripts/peers/adam_check.py`), agrees
 /// with every ADaM value, and ADaM agrees with the report's own rows (best response, complete
 /// response, relapse, times to event); the paediatric chart review, which defines no response,
-/// has no ADRS or ADTTE and its manifest says why.
+/// has no ADRS or ADTTE and its manifest says why. pyreadstat and R haven read the ADaM files
+/// alike.
 #[test]
 fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
     for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
@@ -938,5 +939,8 @@ fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
             );
         }
         assert!(adam.join("adae.xpt").is_file() && adam.join("variables.csv").is_file());
+        // pyreadstat and R haven read every ADaM transport file alike.
+        let read = peer(&peer_python(), &[&check_script(), "xpt", &folder("adam")]);
+        assert_eq!(read.status, 0, "{study}: {}\n{}", read.stdout, read.stderr);
     }
 }
