@@ -421,3 +421,29 @@ fn every_variable_says_where_it_comes_from() {
         }
     }
 }
+
+#[test]
+fn baseline_is_the_last_assessment_on_or_before_the_first_dose() {
+    // (day of the second assessment, baseline, best response): on day 0 it is the baseline;
+    // on day 1 it is the first post-baseline visit, improved by half on the day -10 baseline
+    // (and ADRS has one more CLASIA record).
+    for (day, baseline, best) in [(0, 10.0, "NR"), (1, 20.0, "PR")] {
+        let mut book = Book::dosed(Some(100));
+        book.clasi(-10, num(20.0))
+            .clasi(day, num(10.0))
+            .clasi(60, num(10.0));
+        check(
+            &book,
+            &[
+                ("ADSL", "", "BCLASIA", vec![num(baseline)]),
+                ("ADSL", "", "BESTRSP", vec![text(best)]),
+                (
+                    "ADRS",
+                    "CLASIA",
+                    "BASE",
+                    vec![num(baseline); 2 + day as usize],
+                ),
+            ],
+        );
+    }
+}
