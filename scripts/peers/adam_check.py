@@ -34,7 +34,7 @@ import pandas as pd
 import pyreadstat
 
 SAS_EPOCH = datetime.date(1960, 1, 1)
-DOMAINS = ["dm", "sv", "ex", "ae", "lb", "rs", "ds"]
+DOMAINS = ["dm", "sv", "ex", "ae", "lb", "rs", "ds", "suppdm"]
 DISPOSITION = "DISPOSITION EVENT"
 BLANK = ("missing", ".")
 
@@ -233,6 +233,18 @@ class Subject:
         return sas_date(self.visits[index]["date"]) if index is not None else None
 
 
+def subtype_group(label):
+    """The report's subtype groups (INSTRUMENTS.md section 6; the lenalidomide paper's Table 1
+    rows): every discoid form is DLE, profundus and tumidus keep their own rows."""
+    if label.startswith("DLE,"):
+        return "DLE"
+    if label.startswith("SCLE,"):
+        return "SCLE"
+    if label.startswith("ACLE,"):
+        return "ACLE"
+    return {"LE profundus": "Lupus profundus", "LE tumidus": "LET"}.get(label, "Other")
+
+
 def yn(flag):
     return "Y" if flag else "N"
 
@@ -258,6 +270,9 @@ def adsl_row(s):
             return s.baseline[total]
         return ("missing", "D") if s.start else ("missing", "N")
 
+    supp = s.mine["suppdm"]
+    subtype = supp[supp["QNAM"] == "CLESUBTY"]["QVAL"]
+    subtype = subtype.iloc[0] if len(subtype) else ""
     row = {
         "STUDYID": dm["STUDYID"], "USUBJID": dm["USUBJID"], "SUBJID": dm["SUBJID"],
         "SITEID": dm["SITEID"], "AGE": num(number(dm["AGE"])), "AGEU": dm["AGEU"],
@@ -268,6 +283,7 @@ def adsl_row(s):
         "TRTDURD": num(last - first + 1 if first is not None and last is not None else None),
         "EOSSTT": status, "DCSREAS": reason, "EOSDT": num(end),
         "LSTRECDT": num(sas_date(s.last[0]) if s.last else None),
+        "CLESUBTY": subtype, "SUBTYPGR": subtype_group(subtype) if subtype else "",
         "BCLASIA": baseline("activity"), "BCLASID": baseline("damage"),
     }
     if s.endpoints:

@@ -22,14 +22,15 @@ pub(crate) use outputs::export::{
 ///          subject, visit and repeat; dictionary.csv describes every column, missing_codes.csv
 ///          the codes NOT DONE, NOT APPLICABLE and UNKNOWN (an empty cell: nothing recorded),
 ///          protocol.toml the protocol in force (report --csv reads its definitions from it)
-///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV, CM as CSV (dm.csv, ...) and variables.csv
+///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV, CM and their SUPP-- qualifiers
+///          (SUPPDM: the CLE subtype) as CSV (dm.csv, ...) and variables.csv
 ///   xpt    the same domains as SAS transport v5 files (dm.xpt, ...) and variables.csv
 ///   define the xpt files with define.xml: Define-XML 2.1 describing each dataset and its file,
 ///          variables with origins and derivations, CDISC codelists with NCI codes, and the
 ///          CLASI and SLEDAI-2K results test by test
 ///   adam   ADaM datasets derived from those domains under the study's protocol, as SAS
 ///          transport v5 files: adsl.xpt (one row per subject: populations, treatment,
-///          baseline, best response), adrs.xpt (CLASI activity and response per visit, best
+///          subtype, baseline, best response), adrs.xpt (CLASI activity and response per visit, best
 ///          response), adtte.xpt (time to complete response, time to relapse, with censoring),
 ///          adae.xpt; variables.csv gives each variable's origin and method. Dates are SAS
 ///          dates (days since 1960-01-01). A protocol without response definitions gets ADSL

@@ -7,8 +7,8 @@
 //!   unknown) every format keeps apart.
 //! - `xpt`: SAS XPORT version 5 transport files (IBM floating point, 80-byte records).
 //! - `source`: what the writers read (forms, a subject's casebook, audit events).
-//! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV) built per subject, with
-//!   their variable metadata, written as CSV or XPT.
+//! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV, CM and SUPP--, the CLE
+//!   subtype in SUPPDM) built per subject, with their variable metadata, written as CSV or XPT.
 //! - `define`: Define-XML 2.1 for the SDTM (and ADaM) datasets: datasets with their files,
 //!   variables with origins and methods, CDISC and sponsor codelists with NCI codes, and the
 //!   value-level metadata of the CLASI and SLEDAI-2K results in RS (`define::sdtm` describes the

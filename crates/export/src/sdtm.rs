@@ -1,5 +1,6 @@
-//! SDTM datasets built from each subject's casebook: DM, SV, EX, AE, LB, RS, DS, IE and DV, with
-//! their variable metadata. Written as CSV (`sdtm`) or SAS transport files (`xpt`).
+//! SDTM datasets built from each subject's casebook: DM, SV, EX, AE, LB, RS, DS, IE, DV and CM,
+//! with their supplemental qualifiers (SUPPDM holds the CLE subtype), and their variable
+//! metadata. Written as CSV (`sdtm`) or SAS transport files (`xpt`).
 //!
 //! Mapping choices, with their sources (`../shared/docs/EDC-ANCHORS.md` section 7):
 //! - CDISC controlled terminology has no CLASI or SLEDAI-2K codelists, so both go in RS (clinical
@@ -27,9 +28,9 @@ use crate::xpt::XptWriter;
 
 /// The domains, in the order they are written, then the supplemental qualifiers of those with
 /// free text.
-pub const DOMAINS: [&str; 15] = [
+pub const DOMAINS: [&str; 16] = [
     "DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV", "CM", "SUPPAE", "SUPPDS", "SUPPIE",
-    "SUPPDV", "SUPPCM",
+    "SUPPDV", "SUPPCM", "SUPPDM",
 ];
 
 /// The longest text a variable holds (SAS XPORT version 5). Longer free text keeps its first
@@ -38,6 +39,9 @@ pub const DOMAINS: [&str; 15] = [
 const MAX_TEXT: usize = 200;
 
 const DATE: u16 = 10;
+
+/// SUPPDM's QNAM of the CLE subtype.
+pub const SUBTYPE_QNAM: &str = "CLESUBTY";
 
 /// STUDYID's width: the longest study code the record accepts (`store` refuses a study code of
 /// more than 32 characters), so every study fits its transport file.
@@ -263,7 +267,7 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         t("CMENTPT", "End Reference Time Point", 40).assigned(),
     ]);
     push("CM", "Concomitant/Concurrent Medications", cm)?;
-    for domain in ["AE", "DS", "IE", "DV", "CM"] {
+    for domain in ["AE", "DS", "IE", "DV", "CM", "DM"] {
         push(
             &format!("SUPP{domain}"),
             &format!("Supplemental Qualifiers for {domain}"),
@@ -773,6 +777,23 @@ impl Sdtm {
             .text("ACTARMCD", act_code)
             .text("ACTARM", act);
         out(0, &mut dm)?;
+        // SUPPDM: the CLE subtype, which DM has no variable for (SDTMIG 3.4 section 8.4: a
+        // non-standard variable; for DM, IDVAR and IDVARVAL are null), as a clinician reads it.
+        if let Some(subtype) = f.entry(subject, "subtype").text() {
+            let label = instruments::subtype::Subtype::ALL
+                .into_iter()
+                .find(|known| known.id() == subtype)
+                .map_or(subtype, |known| known.label());
+            let supp = DOMAINS.len() - 1;
+            let mut suppdm = Row::new(&self.datasets[supp], &self.study, &usubjid);
+            suppdm
+                .text("RDOMAIN", "DM")
+                .text("QNAM", SUBTYPE_QNAM)
+                .text("QLABEL", "CLE Subtype")
+                .text("QVAL", label)
+                .text("QORIG", "CRF");
+            out(supp, &mut suppdm)?;
+        }
 
         // SV: visits that took place.
         for (i, (_, name, _, actual)) in visits.0.iter().enumerate() {
@@ -1645,6 +1666,32 @@ mod tests {
         assert_eq!(test_code("neutrophils"), "NEUT");
         assert_eq!(test_code("hemoglobin"), "HGB");
         assert_eq!(test_code("anti-dsDNA"), "ANTIDSDN");
+    }
+
+    #[test]
+    fn the_subtype_goes_to_suppdm_as_a_clinician_reads_it() {
+        use instruments::subtype::Subtype;
+        for (subtype, expect) in [
+            (Some(Subtype::DleLocalized.id()), Some("DLE, localized")),
+            (Some(Subtype::LupusProfundus.id()), Some("LE profundus")),
+            (None, None),
+        ] {
+            let entry = subtype.map_or(Recorded::Missing(Missing::Blank), text);
+            let rows = rows(&[("subject", 1, &[("code", text("P-001")), ("subtype", entry)])]);
+            let supp = DOMAINS.iter().position(|d| *d == "SUPPDM").expect("SUPPDM");
+            let written: Vec<&(usize, Vec<Cell>)> =
+                rows.iter().filter(|(i, _)| *i == supp).collect();
+            assert_eq!(written.len(), usize::from(expect.is_some()), "{subtype:?}");
+            if let Some(label) = expect {
+                assert_eq!(cell(&rows, "SUPPDM", 0, "QNAM"), &Cell::text(SUBTYPE_QNAM));
+                assert_eq!(cell(&rows, "SUPPDM", 0, "QVAL"), &Cell::text(label));
+                assert_eq!(cell(&rows, "SUPPDM", 0, "RDOMAIN"), &Cell::text("DM"));
+                assert_eq!(
+                    cell(&rows, "SUPPDM", 0, "IDVAR"),
+                    &Cell::Missing(Missing::Blank)
+                );
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! "ADSL"), with the populations, treatment, baseline and (under the protocol's response
 //! definitions) each subject's best response, complete response and relapse.
 
+use instruments::subtype::SubtypeGroup;
 use protocol::endpoint::BestResponse;
 
 use super::course::{Assessment, Course};
@@ -57,6 +58,11 @@ pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
         n("LSTRECDT", "Date of Last Record").derived(
             "The latest of SV.SVSTDTC, EX.EXENDTC (else EX.EXSTDTC), AE.AEENDTC (else AE.AESTDTC), LB.LBDTC and DS.DSSTDTC of DSCAT DISPOSITION EVENT, as a SAS date: where follow-up ends",
         ),
+        // Section 3.2, "Subject demographic variables": the disease subtype (sponsor-defined).
+        t("CLESUBTY", "CLE Subtype", 40).predecessor("SUPPDM.QVAL"),
+        t("SUBTYPGR", "CLE Subtype Group", 20).derived(
+            "SUPPDM.QVAL of QNAM CLESUBTY grouped as the report groups subtypes: every DLE form DLE, LE profundus Lupus profundus, SCLE forms SCLE, ACLE forms ACLE, LE tumidus LET, any other Other",
+        ),
         // Section 3.2, baseline characteristics (sponsor-defined names).
         n("BCLASIA", "Baseline CLASI Activity Score").derived(BASELINE_METHOD_ACTIVITY),
         n("BCLASID", "Baseline CLASI Damage Score").derived(BASELINE_METHOD_DAMAGE),
@@ -110,10 +116,19 @@ fn baseline_total(course: &Course, total: impl Fn(&Assessment) -> &Cell) -> Cell
     }
 }
 
-pub(crate) fn row<'a>(mut row: Row<'a>, course: &Course) -> Row<'a> {
+/// The row of a subject whose SUPPDM gives `subtype` (the CLESUBTY QVAL).
+pub(crate) fn row<'a>(mut row: Row<'a>, course: &Course, subtype: Option<&str>) -> Row<'a> {
     let Some(dm) = course.dm else { return row };
     for name in ["SUBJID", "SITEID", "AGE", "AGEU", "SEX", "ARM", "ACTARM"] {
         row.set(name, dm.cell(name).clone());
+    }
+    if let Some(subtype) = subtype {
+        row.text("CLESUBTY", subtype);
+        let group = instruments::subtype::Subtype::ALL
+            .into_iter()
+            .find(|known| known.label() == subtype)
+            .map_or(SubtypeGroup::Other, SubtypeGroup::of);
+        row.text("SUBTYPGR", group.label());
     }
     row.set("TRT01P", dm.cell("ARM").clone())
         .set("TRT01A", dm.cell("ACTARM").clone());

@@ -111,7 +111,13 @@ impl Adam {
         for (index, dataset) in self.datasets.iter().enumerate() {
             let new_row = || Row::new(dataset, &self.study, usubjid);
             match dataset.name.as_str() {
-                "ADSL" => emit(index, &adsl::row(new_row(), &course).cells)?,
+                "ADSL" => {
+                    let subtype = rows
+                        .domain("SUPPDM")
+                        .find(|supp| supp.text("QNAM") == Some(crate::sdtm::SUBTYPE_QNAM))
+                        .and_then(|supp| supp.text("QVAL"));
+                    emit(index, &adsl::row(new_row(), &course, subtype).cells)?;
+                }
                 "ADRS" => {
                     if let Some(definitions) = &self.definitions {
                         for row in adrs::rows(new_row, &course, definitions) {

@@ -447,3 +447,30 @@ fn baseline_is_the_last_assessment_on_or_before_the_first_dose() {
         );
     }
 }
+
+#[test]
+fn the_subtype_comes_from_suppdm_grouped_as_the_report_groups_it() {
+    for (subtype, group) in [
+        (Some("DLE, localized"), text("DLE")),
+        (Some("DLE, hypertrophic"), text("DLE")),
+        (Some("LE profundus"), text("Lupus profundus")),
+        (Some("SCLE, annular"), text("SCLE")),
+        (Some("LE tumidus"), text("LET")),
+        (Some("Something else"), text("Other")),
+        (None, BLANK),
+    ] {
+        let mut book = Book::dosed(Some(10));
+        if let Some(subtype) = subtype {
+            book.add(
+                "SUPPDM",
+                &[
+                    ("QNAM", text(crate::sdtm::SUBTYPE_QNAM)),
+                    ("QVAL", text(subtype)),
+                ],
+            );
+        }
+        let written = book.adam(Some(paper()));
+        assert_eq!(written.adsl("CLESUBTY"), subtype.map_or(BLANK, text));
+        assert_eq!(written.adsl("SUBTYPGR"), group, "{subtype:?}");
+    }
+}
