@@ -6,9 +6,12 @@
 //! - `dataset`: variables, cells and the four kinds of missing (blank, not done, not applicable,
 //!   unknown) every format keeps apart.
 //! - `xpt`: SAS XPORT version 5 transport files (IBM floating point, 80-byte records).
+//! - `dataset_json`: CDISC Dataset-JSON v1.1, `.json` or `.ndjson`, of any dataset (SDTM or
+//!   ADaM), rows streamed and `records` filled in at the end.
 //! - `source`: what the writers read (forms, a subject's casebook, audit events).
 //! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV, CM and SUPP--, the CLE
-//!   subtype in SUPPDM) built per subject, with their variable metadata, written as CSV or XPT.
+//!   subtype in SUPPDM) built per subject, with their variable metadata; `sdtm::SdtmFiles`
+//!   writes any list of datasets (SDTM or ADaM) as CSV, XPT or Dataset-JSON, one file each.
 //! - `define`: Define-XML 2.1 for the SDTM (and ADaM) datasets: datasets with their files,
 //!   variables with origins and methods, CDISC and sponsor codelists with NCI codes, and the
 //!   value-level metadata of the CLASI and SLEDAI-2K results in RS (`define::sdtm` describes the
@@ -26,6 +29,7 @@
 pub mod adam;
 pub mod audit;
 pub mod dataset;
+pub mod dataset_json;
 pub mod define;
 pub mod odm;
 pub mod sdtm;

@@ -106,8 +106,8 @@ impl<W: Write> OdmWriter<W> {
         version: &str,
     ) -> Result<OdmWriter<W>, ExportError> {
         let code = escape(&study.code);
-        let study_oid = format!("ST.{code}");
-        let mdv_oid = format!("MDV.{}", study.protocol_version);
+        let study_oid = escape(&study.oid()).into_owned();
+        let mdv_oid = escape(&study.metadata_version_oid()).into_owned();
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             out,

@@ -1,6 +1,7 @@
 //! SDTM datasets built from each subject's casebook: DM, SV, EX, AE, LB, RS, DS, IE, DV and CM,
 //! with their supplemental qualifiers (SUPPDM holds the CLE subtype), and their variable
-//! metadata. Written as CSV (`sdtm`) or SAS transport files (`xpt`).
+//! metadata. Written as CSV (`sdtm`), SAS transport files (`xpt`) or Dataset-JSON
+//! (`dataset_json`), one file per domain (`SdtmFiles`).
 //!
 //! Mapping choices, with their sources (`../shared/docs/EDC-ANCHORS.md` section 7):
 //! - CDISC controlled terminology has no CLASI or SLEDAI-2K codelists, so both go in RS (clinical
@@ -16,13 +17,14 @@
 //! - Study days (`--DY`) count from RFSTDTC, the first dose, with no day 0.
 //! - VISITNUM numbers a subject's visits by date; the store has no study-wide visit numbering.
 
-use std::io::Write;
+use std::io::{Seek, Write};
 
 use jiff::civil::{Date, DateTime};
 use protocol::eligibility::whole_years;
 
 use crate::ExportError;
 use crate::dataset::{Cell, Dataset, Missing, Variable};
+use crate::dataset_json::{DatasetJsonWriter, Encoding, Provenance};
 use crate::source::{Casebook, FieldType, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF};
 use crate::xpt::XptWriter;
 
@@ -1293,72 +1295,118 @@ fn unmet_criteria(json: &str) -> Result<Vec<(String, String, &'static str, &'sta
     Ok(unmet)
 }
 
-/// Where the domains go.
-pub enum SdtmFiles<W: Write> {
-    /// One CSV table per domain (`dm.csv` ...); a numeric missing value is an empty cell, the
-    /// reason being in `--STAT`/`--ORRES`.
-    Csv(Vec<csv::Writer<W>>),
-    /// One transport file per domain (`dm.xpt` ...).
-    Xpt(Vec<XptWriter<W>>),
+/// The file format of each dataset: one file per dataset, named after it (`dm.csv`, `dm.xpt`,
+/// `dm.json`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    /// CSV with a header row; a numeric missing value is an empty cell, the reason being in
+    /// `--STAT`/`--ORRES`.
+    Csv,
+    /// SAS transport v5, its headers stamped `created`.
+    Xpt { created: DateTime },
+    /// CDISC Dataset-JSON v1.1 in either encoding.
+    DatasetJson {
+        encoding: Encoding,
+        provenance: Provenance,
+    },
 }
 
-impl<W: Write> SdtmFiles<W> {
-    /// Opens one CSV table per domain (`open` gets the file name) and writes the header rows.
-    pub fn csv(
-        datasets: &[Dataset],
-        mut open: impl FnMut(&str) -> Result<W, ExportError>,
-    ) -> Result<SdtmFiles<W>, ExportError> {
-        let mut tables = Vec::new();
-        for dataset in datasets {
-            let mut table =
-                csv::Writer::from_writer(open(&format!("{}.csv", dataset.name.to_lowercase()))?);
-            table.write_record(dataset.variables.iter().map(|v| v.name.as_str()))?;
-            tables.push(table);
+impl FileFormat {
+    fn extension(&self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Xpt { .. } => "xpt",
+            FileFormat::DatasetJson { encoding, .. } => encoding.extension(),
         }
-        Ok(SdtmFiles::Csv(tables))
     }
+}
 
-    /// Opens one transport file per domain and writes its headers.
-    pub fn xpt(
+/// One dataset's file, open for rows.
+enum DatasetFile<W: Write + Seek> {
+    Csv(csv::Writer<W>),
+    Xpt(XptWriter<W>),
+    DatasetJson(DatasetJsonWriter<W>),
+}
+
+/// Where the domains go: one file per dataset, any list of datasets (SDTM's, or ADaM's).
+pub struct SdtmFiles<W: Write + Seek>(Vec<DatasetFile<W>>);
+
+impl<W: Write + Seek> SdtmFiles<W> {
+    /// Opens one file per dataset (`open` gets the file name, `dm.xpt`) and writes what comes
+    /// before the rows.
+    pub fn open(
         datasets: &[Dataset],
-        created: DateTime,
+        format: &FileFormat,
         mut open: impl FnMut(&str) -> Result<W, ExportError>,
     ) -> Result<SdtmFiles<W>, ExportError> {
         let mut files = Vec::new();
         for dataset in datasets {
-            let mut file = XptWriter::new(
-                open(&format!("{}.xpt", dataset.name.to_lowercase()))?,
-                created,
-            )?;
-            file.begin(dataset)?;
-            files.push(file);
+            let name = format!("{}.{}", dataset.name.to_lowercase(), format.extension());
+            let out = open(&name)?;
+            files.push(match format {
+                FileFormat::Csv => {
+                    let mut table = csv::Writer::from_writer(out);
+                    table.write_record(dataset.variables.iter().map(|v| v.name.as_str()))?;
+                    DatasetFile::Csv(table)
+                }
+                FileFormat::Xpt { created } => {
+                    let mut file = XptWriter::new(out, *created)?;
+                    file.begin(dataset)?;
+                    DatasetFile::Xpt(file)
+                }
+                FileFormat::DatasetJson {
+                    encoding,
+                    provenance,
+                } => DatasetFile::DatasetJson(DatasetJsonWriter::new(
+                    out, dataset, provenance, *encoding,
+                )?),
+            });
         }
-        Ok(SdtmFiles::Xpt(files))
+        Ok(SdtmFiles(files))
     }
 
+    /// One CSV table per domain (`dm.csv` ...).
+    pub fn csv(
+        datasets: &[Dataset],
+        open: impl FnMut(&str) -> Result<W, ExportError>,
+    ) -> Result<SdtmFiles<W>, ExportError> {
+        SdtmFiles::open(datasets, &FileFormat::Csv, open)
+    }
+
+    /// One transport file per domain (`dm.xpt` ...).
+    pub fn xpt(
+        datasets: &[Dataset],
+        created: DateTime,
+        open: impl FnMut(&str) -> Result<W, ExportError>,
+    ) -> Result<SdtmFiles<W>, ExportError> {
+        SdtmFiles::open(datasets, &FileFormat::Xpt { created }, open)
+    }
+
+    /// Appends a row to the file of dataset number `domain`.
     pub fn row(&mut self, domain: usize, cells: &[Cell]) -> Result<(), ExportError> {
-        match self {
-            SdtmFiles::Csv(tables) => {
-                tables[domain].write_record(cells.iter().map(|cell| match cell {
+        match &mut self.0[domain] {
+            DatasetFile::Csv(table) => {
+                table.write_record(cells.iter().map(|cell| match cell {
                     Cell::Num(x) => x.to_string(),
                     Cell::Text(text) => text.clone(),
                     Cell::Missing(_) => String::new(),
                 }))?;
                 Ok(())
             }
-            SdtmFiles::Xpt(files) => files[domain].row(cells),
+            DatasetFile::Xpt(file) => file.row(cells),
+            DatasetFile::DatasetJson(file) => file.row(cells),
         }
     }
 
+    /// Ends every file.
     pub fn finish(self) -> Result<(), ExportError> {
-        match self {
-            SdtmFiles::Csv(tables) => {
-                for mut table in tables {
-                    table.flush()?;
+        for file in self.0 {
+            match file {
+                DatasetFile::Csv(mut table) => table.flush()?,
+                DatasetFile::Xpt(file) => {
+                    file.finish()?;
                 }
-            }
-            SdtmFiles::Xpt(files) => {
-                for file in files {
+                DatasetFile::DatasetJson(file) => {
                     file.finish()?;
                 }
             }

@@ -231,3 +231,16 @@ pub struct StudyInfo {
     /// What a signature can mean (authorship, review, ...).
     pub signature_meanings: Vec<String>,
 }
+
+impl StudyInfo {
+    /// The study's OID (`ST.LENA-CLE`): ODM's and Define-XML's `Study/@OID` and Dataset-JSON's
+    /// `studyOID` name it alike.
+    pub fn oid(&self) -> String {
+        format!("ST.{}", self.code)
+    }
+
+    /// The OID of the metadata of its protocol version (`MDV.1`), as `oid`.
+    pub fn metadata_version_oid(&self) -> String {
+        format!("MDV.{}", self.protocol_version)
+    }
+}
