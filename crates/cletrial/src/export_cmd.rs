@@ -1,7 +1,7 @@
-//! `cletrial export`: the study record as tidy CSV, SDTM (CSV or SAS transport, alone or with
-//! its Define-XML 2.1), ADaM (SAS transport), CDISC ODM 1.3.2 or the audit trail as CSV. One
-//! read transaction, subjects a page at a time: a study of any
-//! size streams through (`store::stream` reads, `export` writes).
+//! `cletrial export`: the study record as tidy CSV, SDTM (CSV, SAS transport or Dataset-JSON,
+//! or SAS transport with its Define-XML 2.1), ADaM (SAS transport), CDISC ODM 1.3.2 or the audit
+//! trail as CSV. One read transaction, subjects a page at a time: a study of any size streams
+//! through (`store::stream` reads, `export` writes).
 
 use std::path::PathBuf;
 
@@ -25,6 +25,12 @@ pub(crate) use outputs::export::{
 ///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV, CM and their SUPP-- qualifiers
 ///          (SUPPDM: the CLE subtype) as CSV (dm.csv, ...) and variables.csv
 ///   xpt    the same domains as SAS transport v5 files (dm.xpt, ...) and variables.csv
+///   dataset-json
+///          the same domains as CDISC Dataset-JSON v1.1 (dm.json, ...) and variables.csv: the
+///          values of the transport files, every missing value null (why is in --STAT/--ORRES)
+///   dataset-ndjson
+///          the same as dataset-json in its newline-delimited form for large datasets (dm.ndjson:
+///          a line of metadata, then one line per row)
 ///   define the xpt files with define.xml: Define-XML 2.1 describing each dataset and its file,
 ///          variables with origins and derivations, CDISC codelists with NCI codes, and the
 ///          CLASI and SLEDAI-2K results test by test
@@ -43,6 +49,7 @@ pub(crate) use outputs::export::{
 #[command(after_help = examples!(
     "cletrial export --db cletrial-demo.db --format xpt --out export/xpt",
     "cletrial export --db cletrial-demo.db --format define --out export/submission",
+    "cletrial export --db cletrial-demo.db --format dataset-json --out export/json",
     "cletrial export --db cletrial-demo.db --format csv --out export/csv"
 ))]
 pub struct ExportArgs {
@@ -65,6 +72,8 @@ enum Format {
     Csv,
     Sdtm,
     Xpt,
+    DatasetJson,
+    DatasetNdjson,
     Define,
     Adam,
     Odm,
@@ -78,6 +87,8 @@ impl From<Format> for outputs::export::Format {
             Format::Csv => F::Csv,
             Format::Sdtm => F::Sdtm,
             Format::Xpt => F::Xpt,
+            Format::DatasetJson => F::DatasetJson,
+            Format::DatasetNdjson => F::DatasetNdjson,
             Format::Define => F::Define,
             Format::Adam => F::Adam,
             Format::Odm => F::Odm,

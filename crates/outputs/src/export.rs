@@ -1,12 +1,13 @@
-//! The study record as tidy CSV, SDTM (CSV or SAS transport, alone or with its Define-XML 2.1),
-//! ADaM (SAS transport, derived from the SDTM rows), CDISC ODM 1.3.2 or the audit trail as CSV.
-//! One read transaction, subjects a page at a time: a study of any size streams through
-//! (`store::stream` reads, `export` writes).
+//! The study record as tidy CSV, SDTM (CSV, SAS transport or Dataset-JSON, or SAS transport with
+//! its Define-XML 2.1), ADaM (SAS transport, derived from the SDTM rows), CDISC ODM 1.3.2 or the
+//! audit trail as CSV. One read transaction, subjects a page at a time: a study of any size
+//! streams through (`store::stream` reads, `export` writes).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use export::dataset_json::{Encoding, Provenance};
 use export::source::{
     AuditEvent, Casebook, Datum, FieldDef, FieldType, FormDef, FormRecord, Forms, Recorded,
     StudyInfo,
@@ -36,6 +37,11 @@ pub enum Format {
     /// ADaM datasets (ADSL, ADRS, ADTTE, ADAE) as SAS transport v5, derived from the SDTM rows
     /// under the study's protocol.
     Adam,
+    /// SDTM domains as CDISC Dataset-JSON v1.1, one JSON object per domain.
+    DatasetJson,
+    /// SDTM domains as CDISC Dataset-JSON v1.1 in its NDJSON form: a line of metadata, then a
+    /// line per row.
+    DatasetNdjson,
     /// CDISC ODM 1.3.2 with audit records and signatures (names staff).
     Odm,
     /// The audit trail as CSV (names staff).
@@ -51,6 +57,8 @@ impl Format {
             Format::Xpt => "xpt",
             Format::Define => "define",
             Format::Adam => "adam",
+            Format::DatasetJson => "dataset-json",
+            Format::DatasetNdjson => "dataset-ndjson",
             Format::Odm => "odm",
             Format::Audit => "audit",
         }
@@ -89,6 +97,8 @@ pub async fn write(
         names: Vec::new(),
     };
     let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+    // RFC 3339 in UTC: ODM's CreationDateTime and Dataset-JSON's datasetJSONCreationDateTime.
+    let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut subjects = None;
     let mut summary = Summary {
         format: format.name().to_owned(),
@@ -124,7 +134,7 @@ pub async fn write(
             }
             summary.rows = Some(rows);
         }
-        Format::Sdtm | Format::Xpt | Format::Define => {
+        Format::Sdtm | Format::Xpt | Format::Define | Format::DatasetJson | Format::DatasetNdjson => {
             let builder = sdtm::Sdtm::new(&study.code, &forms)?;
             let datasets = builder.datasets();
             // The metadata is built before any data is read, so a domain it cannot describe
@@ -136,11 +146,21 @@ pub async fn write(
                 }),
                 _ => None,
             };
-            let mut out = if format != Format::Sdtm {
-                sdtm::SdtmFiles::xpt(datasets, now.datetime(), |name| files.open(name))
-            } else {
-                sdtm::SdtmFiles::csv(datasets, |name| files.open(name))
-            }?;
+            let dataset_json = |encoding| sdtm::FileFormat::DatasetJson {
+                encoding,
+                provenance: Provenance::of(&study, &created, version),
+            };
+            let file_format = match format {
+                Format::Xpt | Format::Define => sdtm::FileFormat::Xpt {
+                    created: now.datetime(),
+                },
+                Format::DatasetJson => dataset_json(Encoding::Json),
+                Format::DatasetNdjson => dataset_json(Encoding::Ndjson),
+                Format::Sdtm | Format::Csv | Format::Adam | Format::Odm | Format::Audit => {
+                    sdtm::FileFormat::Csv
+                }
+            };
+            let mut out = sdtm::SdtmFiles::open(datasets, &file_format, |name| files.open(name))?;
             let mut rows = 0u64;
             subjects = Some(
                 each_casebook(&mut reader, &forms, page, false, |book| {
@@ -155,7 +175,6 @@ pub async fn write(
             let metadata = files.open("variables.csv")?;
             sdtm::write_metadata(datasets, metadata)?;
             if let Some(standard) = define {
-                let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
                 let file = files.open(DEFINE_FILE)?;
                 export::define::write(file, &study, &[standard], &created, version)?;
             }
@@ -203,7 +222,6 @@ pub async fn write(
                 .collect();
         }
         Format::Odm => {
-            let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
             let file = files.open("odm.xml")?;
             let mut odm = export::odm::OdmWriter::new(file, &study, &forms, &created, version)?;
             subjects = Some(
@@ -247,7 +265,7 @@ pub struct Summary {
     /// The files written, this manifest last (none from `simulate`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
-    /// csv, sdtm, xpt, define, adam, odm or audit.
+    /// csv, sdtm, xpt, dataset-json, dataset-ndjson, define, adam, odm or audit.
     pub format: String,
     /// Datasets of the format the study's protocol gives no content for, each with the reason
     /// (`adam` without response definitions: ADRS and ADTTE).
@@ -256,7 +274,7 @@ pub struct Summary {
     /// The folder written; printed only, never in export.json.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<String>,
-    /// Data rows written (`csv`, `sdtm`, `xpt`, `define`, `adam`).
+    /// Data rows written (`csv`, `sdtm`, `xpt`, `dataset-json`, `dataset-ndjson`, `define`, `adam`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,
     /// What wrote a folder other than `export` (`cletrial simulate --format tidy`).
