@@ -25,6 +25,10 @@
 //!   ISO 8601 text (SDTMIG 3.4 section 4.4.1), which are "date" (up to 10 characters: a date,
 //!   possibly partial) or "datetime"; as the specification's own SDTM example ("Date/Time
 //!   Variables"), they stay strings in the rows and need no `targetDataType`.
+//! - Text is written without trailing blanks: a `Dataset` is what a transport file holds, where
+//!   text is blank-padded to its length (TS-140) and trailing blanks mean nothing, so a reader of
+//!   the XPT gets the text without them; the JSON gives the same (SDTM's split of long text
+//!   between words can leave a blank at the end of a part).
 //! - Every `Missing` is JSON null (section "Row Data": "Missing values are represented by
 //!   null"): Dataset-JSON has no special missing values. SDTM keeps not done, not applicable and
 //!   unknown in `--STAT` and `--ORRES` text, which is written as text.
@@ -199,12 +203,10 @@ impl<W: Write + Seek> DatasetJsonWriter<W> {
         }
         let mut row = std::mem::take(&mut self.row);
         row.clear();
-        // A row a line in either encoding, so a file reads (and diffs) row by row.
+        // The .json form stays on one line: readers (dsjframe) take a file whose second line
+        // starts with an array for NDJSON, whatever its extension.
         if self.encoding == Encoding::Json && self.records > 0 {
             row.push(b',');
-        }
-        if self.encoding == Encoding::Json {
-            row.push(b'\n');
         }
         row.push(b'[');
         for (i, (variable, cell)) in dataset.variables.iter().zip(cells).enumerate() {
@@ -232,7 +234,7 @@ impl<W: Write + Seek> DatasetJsonWriter<W> {
     /// Closes the rows, writes `records` into its reserved place and hands back the output.
     pub fn finish(mut self) -> Result<W, ExportError> {
         if self.encoding == Encoding::Json {
-            self.out.write_all(b"\n]}\n")?;
+            self.out.write_all(b"]}\n")?;
         }
         let end = self.out.stream_position()?;
         self.out.seek(SeekFrom::Start(self.records_at))?;
@@ -291,6 +293,7 @@ fn value(variable: &Variable, cell: &Cell, out: &mut Vec<u8>) -> Result<(), Stri
             push_json(out, &x);
         }
         (VarType::Char(length), Cell::Text(text)) => {
+            let text = text.trim_end_matches(' ');
             if text.chars().count() > usize::from(length) {
                 return Err(format!("'{text}' is longer than {length} characters"));
             }
@@ -400,7 +403,11 @@ mod tests {
 
     /// Both encodings read back as one Dataset-JSON object: the metadata and its rows.
     fn parse_both(rows: &[Vec<Cell>]) -> Value {
-        let whole: Value = serde_json::from_slice(&write(Encoding::Json, rows)).expect("json");
+        let bytes = write(Encoding::Json, rows);
+        // One line, so no reader takes it for NDJSON.
+        assert_eq!(bytes.iter().filter(|&&b| b == b'\n').count(), 1);
+        assert!(bytes.ends_with(b"\n"));
+        let whole: Value = serde_json::from_slice(&bytes).expect("json");
         let text = String::from_utf8(write(Encoding::Ndjson, rows)).expect("utf-8");
         let mut lines = text.lines();
         let mut joined: Value =
@@ -458,6 +465,19 @@ mod tests {
                 json!(["", null, null]),
             );
         }
+        // Trailing blanks go, as in the transport file; leading ones and other spaces stay.
+        check(
+            vec![Cell::text(" two  words  "), Cell::Num(1.0), date()],
+            json!([" two  words", 1.0, "2026-03-01"]),
+        );
+        check(
+            vec![Cell::text("   "), Cell::Num(1.0), date()],
+            json!(["", 1.0, "2026-03-01"]),
+        );
+        check(
+            vec![Cell::text("line\n"), Cell::Num(1.0), date()],
+            json!(["line\n", 1.0, "2026-03-01"]),
+        );
         // Text needing escapes comes back as written.
         for text in [
             "a\"b",
@@ -634,7 +654,15 @@ mod tests {
             let error = writer.row(cells).expect_err("refused");
             assert_eq!(error.to_string(), *expect);
         }
-        // Twelve characters fit, however many bytes they take; a refused row is not counted.
+        // Twelve characters fit, however many bytes they take, and trailing blanks do not count;
+        // a refused row is not counted.
+        writer
+            .row(&[
+                Cell::text("LENA-001-LON  "),
+                Cell::Num(1.0),
+                Cell::text("2026"),
+            ])
+            .expect("fits without its blanks");
         writer
             .row(&[
                 Cell::text("ÂÂÂÂÂÂÂÂÂÂÂÂ"),
@@ -644,8 +672,9 @@ mod tests {
             .expect("fits");
         let bytes = writer.finish().expect("finish").into_inner();
         let file: Value = serde_json::from_slice(&bytes).expect("json");
-        assert_eq!(file["records"], 1);
-        assert_eq!(file["rows"][0][0], "ÂÂÂÂÂÂÂÂÂÂÂÂ");
+        assert_eq!(file["records"], 2);
+        assert_eq!(file["rows"][0][0], "LENA-001-LON");
+        assert_eq!(file["rows"][1][0], "ÂÂÂÂÂÂÂÂÂÂÂÂ");
     }
 
     #[test]
