@@ -318,9 +318,12 @@ impl<W: Write> OdmWriter<W> {
                 .iter()
                 .find(|(id, ..)| Some(*id) == signer)
                 .map_or(first.actor.as_str(), |(_, login, _)| login.as_str());
+            // The ID is optional in the ODM 1.3.2 schema but odmlib's model requires it; the
+            // creating event's sequence number makes it unique in the file, as AuditRecord's.
             writeln!(
                 out,
-                r#"        <Signature><UserRef UserOID="{}"/><LocationRef LocationOID="{}"/><SignatureRef SignatureOID="SD.{}"/><DateTimeStamp>{}</DateTimeStamp></Signature>"#,
+                r#"        <Signature ID="SG.{}"><UserRef UserOID="{}"/><LocationRef LocationOID="{}"/><SignatureRef SignatureOID="SD.{}"/><DateTimeStamp>{}</DateTimeStamp></Signature>"#,
+                first.seq,
                 escape(&user_oid(login)),
                 escape(&site),
                 escape(value("meaning").text().unwrap_or_default()),
