@@ -20,10 +20,22 @@ when the tools are installed; `cargo xtask test` installs them).
                               one of its terms, and where value-level metadata selects a
                               description (RSORRES by RSTESTCD) the value has its data type and
                               codelist
+    export_check.py dataset-json DIR [XPTDIR]
+                              every DIR/*.json and DIR/*.ndjson validated against the CDISC
+                              Dataset-JSON v1.1 JSON schema (dataset-json/dataset.schema.json, with
+                              the jsonschema package), each row checked against its columns, then
+                              validated and read back with the PyPI reader dsjframe; with XPTDIR,
+                              every value compared with XPTDIR/<name>.xpt read by pyreadstat: the
+                              same names, labels, rows and values (numbers exactly; null where the
+                              XPT has a missing number or blank text)
+    export_check.py odm FILE  the ODM 1.3.2 FILE through odmlib: its XML schema validator, then
+                              loaded as odmlib's model and checked by odmlib's own validate():
+                              element order, OID uniqueness and references, conformance rules
 
 Prints a JSON summary; exits 1 on the first disagreement, naming the file, column and row.
 """
 import csv
+import importlib.metadata
 import json
 import math
 import pathlib
@@ -280,13 +292,165 @@ def check_define(path):
     return {"leaves": sorted(leaves), "values_checked": values_checked, **counts}
 
 
+# JSON types a row's value may have, by the column's dataType (Dataset-JSON v1.1, "Supported
+# Column Data Type Combinations"); null is allowed for all ("Row Data").
+JSON_TYPES = {
+    "string": (str,), "URI": (str,), "decimal": (str,), "date": (str,), "datetime": (str,),
+    "time": (str,), "integer": (int,), "float": (int, float), "double": (int, float),
+    "boolean": (bool,),
+}
+
+
+def read_dataset_json(path):
+    """The metadata and the rows of a .json or .ndjson file."""
+    if path.suffix == ".json":
+        with open(path, encoding="utf-8") as handle:
+            whole = json.load(handle)
+        return {k: v for k, v in whole.items() if k != "rows"}, whole.get("rows", [])
+    with open(path, encoding="utf-8") as handle:
+        lines = [line for line in handle.read().split("\n") if line.strip()]
+    if not lines:
+        fail(f"{path.name}: empty")
+    metadata = json.loads(lines[0])
+    if not isinstance(metadata, dict) or "rows" in metadata:
+        fail(f"{path.name}: the first line is not the metadata object")
+    return metadata, [json.loads(line) for line in lines[1:]]
+
+
+def check_rows(name, columns, rows):
+    """Every row an array of one value per column, of the JSON type its dataType allows."""
+    nulls = 0
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, list) or len(row) != len(columns):
+            fail(f"{name} row {number}: not an array of {len(columns)} values")
+        for column, value in zip(columns, row):
+            if value is None:
+                nulls += 1
+                continue
+            allowed = JSON_TYPES[column["dataType"]]
+            if isinstance(value, bool) and bool not in allowed or not isinstance(value, allowed):
+                fail(f"{name}.{column['name']} row {number}: {value!r} is not a {column['dataType']}")
+    return nulls
+
+
+def compare_with_xpt(name, metadata, table, xpt):
+    """The dataset read by dsjframe against the transport file read by pyreadstat."""
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_xport(str(xpt))
+    columns = metadata["columns"]
+    if (meta.file_label or "") != metadata["label"]:
+        fail(f"{name}: label {metadata['label']!r} vs {meta.file_label!r} in {xpt.name}")
+    names = [c["name"] for c in columns]
+    if list(meta.column_names) != names or table.column_names != names:
+        fail(f"{name}: variables {names} vs {meta.column_names} in {xpt.name} vs {table.column_names} read")
+    for column, label in zip(columns, meta.column_labels):
+        if (label or "") != column["label"]:
+            fail(f"{name}.{column['name']}: label {column['label']!r} vs {label!r} in {xpt.name}")
+    if len(frame) != table.num_rows or table.num_rows != metadata["records"]:
+        fail(f"{name}: {table.num_rows} rows read, records {metadata['records']}, {len(frame)} in {xpt.name}")
+    compared = 0
+    for column in columns:
+        theirs = table.column(column["name"]).to_pylist()
+        for row, (mine, other) in enumerate(zip(theirs, frame[column["name"]]), 1):
+            where = f"{name}.{column['name']} row {row}: {mine!r} vs {other!r} in {xpt.name}"
+            if column["dataType"] in ("double", "float", "integer"):
+                missing = other is None or (isinstance(other, float) and math.isnan(other))
+                if (mine is None) != missing or (not missing and float(mine) != float(other)):
+                    fail(where)
+            elif (mine if mine is not None else "") != (other or ""):
+                # Text: pyreadstat reads a blank as "", Dataset-JSON writes a missing value as null.
+                fail(where)
+            compared += 1
+    return compared
+
+
+def check_dataset_json(folder, xpt_folder=None):
+    import dsjframe
+    import jsonschema
+
+    with open(HERE / "dataset-json" / "dataset.schema.json", encoding="utf-8") as handle:
+        schema = json.load(handle)
+    validator = jsonschema.Draft201909Validator(schema)
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".json", ".ndjson") and p.name != "export.json")
+    if not files:
+        fail(f"no .json or .ndjson dataset in {folder}")
+    summary = {"files": [], "records": 0, "nulls": 0, "values_compared": 0}
+    for path in files:
+        metadata, rows = read_dataset_json(path)
+        # An NDJSON file's metadata line is a Dataset-JSON object without rows.
+        whole = dict(metadata, rows=rows) if path.suffix == ".json" else metadata
+        errors = sorted(validator.iter_errors(whole), key=lambda e: list(e.path))
+        if errors:
+            fail(f"{path.name}: {errors[0].message} at {list(errors[0].path)} (schema)")
+        if metadata["records"] != len(rows):
+            fail(f"{path.name}: records {metadata['records']}, {len(rows)} rows")
+        if f"{metadata['name'].lower()}{path.suffix}" != path.name:
+            fail(f"{path.name}: holds dataset {metadata['name']}")
+        summary["nulls"] += check_rows(path.name, metadata["columns"], rows)
+        report = dsjframe.validate_dataset(str(path))
+        if not report["ok"]:
+            fail(f"{path.name}: dsjframe: {report}")
+        # empty_to_null=False: an empty text stays "", as in the file.
+        table = dsjframe.read_dataset(str(path), empty_to_null=False)
+        if table.num_rows != len(rows):
+            fail(f"{path.name}: dsjframe read {table.num_rows} rows of {len(rows)}")
+        if xpt_folder is not None:
+            xpt = xpt_folder / f"{metadata['name'].lower()}.xpt"
+            if not xpt.is_file():
+                fail(f"{path.name}: no {xpt}")
+            summary["values_compared"] += compare_with_xpt(path.name, metadata, table, xpt)
+        summary["files"].append(path.name)
+        summary["records"] += len(rows)
+    if xpt_folder is not None:
+        datasets = sorted(p.stem for p in files)
+        xpts = sorted(p.stem for p in xpt_folder.glob("*.xpt"))
+        if datasets != xpts:
+            fail(f"datasets {datasets} vs transport files {xpts}")
+    summary["reader"] = "dsjframe " + importlib.metadata.version("dsjframe")
+    return summary
+
+
+def check_odm(path):
+    from odmlib import loader, odm_loader
+    from odmlib.odm_1_3_2.rules.metadata_schema import MetadataSchema
+    from odmlib.odm_parser import ODMSchemaValidator
+    from odmlib.oid_generator import create_oid_checker
+
+    ODMSchemaValidator(standard="odm", version="1.3.2").validate_file(str(path))
+    odm = loader.ODMLoader(odm_loader.XMLODMLoader(model_package="odm_1_3_2"))
+    odm.open_odm_document(str(path))
+    root = odm.root()
+    # Element order and OIDs (unique, every reference defined and of its kind) over the whole
+    # file; odmlib's conformance rules (MetadataSchema) describe the metadata only (they know no
+    # AdminData or ClinicalData), so they check the Study.
+    study = root.Study[0]
+    errors = root.validate(collect_errors=True, oid_checker=create_oid_checker("odm_1_3_2"))
+    errors += study.validate(collect_errors=True, conformance_checker=MetadataSchema())
+    if errors:
+        fail(f"{path.name}: odmlib: " + "; ".join(str(e) for e in errors[:5]))
+    mdv = study.MetaDataVersion[0]
+    return {"file": path.name, "study": study.OID, "item_groups": len(mdv.ItemGroupDef),
+            "items": len(mdv.ItemDef), "clinical_data": len(root.ClinicalData)}
+
+
+# Each command: its check and the argument counts it takes.
+COMMANDS = {
+    "xpt": (check_xpt, (3,)),
+    "csv": (check_csv, (3,)),
+    "define": (check_define, (3,)),
+    "dataset-json": (check_dataset_json, (3, 4)),
+    "odm": (check_odm, (3,)),
+}
+
+
 def main():
-    modes = {"xpt": check_xpt, "csv": check_csv, "define": check_define}
-    if len(sys.argv) != 3 or sys.argv[1] not in modes:
+    command = COMMANDS.get(sys.argv[1]) if len(sys.argv) > 1 else None
+    if command is None or len(sys.argv) not in command[1]:
         print(__doc__)
         sys.exit(2)
-    target = pathlib.Path(sys.argv[2])
-    summary = modes[sys.argv[1]](target)
+    check, _ = command
+    summary = check(*(pathlib.Path(arg) for arg in sys.argv[2:]))
     print(json.dumps({"ok": True, **summary}))
 
 

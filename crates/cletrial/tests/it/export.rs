@@ -654,6 +654,16 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
     ] {
         assert!(define.contains(needle), "define.xml lacks {needle}");
     }
+    // odmlib: its schema validator, then its model's order, OID and conformance checks.
+    let odm_file = out.join("odm").join("odm.xml").display().to_string();
+    let run = peer(&peer_python(), &[&check_script(), "odm", &odm_file]);
+    let json = run.ok_json();
+    assert_eq!(
+        (json["ok"].as_bool(), json["study"].as_str()),
+        (Some(true), Some("ST.LENA-CLE")),
+        "{run:#?}"
+    );
+    assert_eq!(json["clinical_data"], 1, "{run:#?}");
 
     // Audit CSV: every event, the chain intact (each row's prev_hash is the row before's hash).
     let audit = export(&db, "audit", out);
@@ -786,7 +796,16 @@ fn every_export_records_the_version_that_wrote_it() {
         written_by.starts_with(&format!("cletrial {version}")),
         "{written_by}"
     );
-    for format in ["csv", "sdtm", "xpt", "define", "odm", "audit"] {
+    for format in [
+        "csv",
+        "sdtm",
+        "xpt",
+        "dataset-json",
+        "dataset-ndjson",
+        "define",
+        "odm",
+        "audit",
+    ] {
         let mut summary = export(&db, format, out);
         // The printed summary names the folder; the manifest inside it names no place.
         let place = summary
@@ -810,6 +829,125 @@ fn every_export_records_the_version_that_wrote_it() {
     );
     assert!(odm.contains(&stamp), "odm.xml lacks {stamp}");
     assert!(odm.contains(&format!("SourceSystemVersion=\"{version}")));
+}
+
+/// Exports `format` of the record at `db` (a URL or path) into `out`; the printed summary.
+fn export_to(db: &str, format: &str, out: &Path) -> serde_json::Value {
+    let out = out.to_str().expect("utf-8 path");
+    cletrial(
+        &["export", "--db", db, "--format", format, "--out", out],
+        None,
+    )
+    .ok_json()
+}
+
+/// Dataset-JSON of every SDTM domain in both encodings, beside the transport files: each file
+/// valid against the CDISC schema and read back by dsjframe with the values pyreadstat reads
+/// from the XPT (the peer check); the rows, files and manifest as the XPT export's. Returns the
+/// peer check's summary of the `.json` files.
+fn dataset_json_agrees_with_xpt(db: &str, out: &Path) -> serde_json::Value {
+    let xpt = export_to(db, "xpt", &out.join("xpt"));
+    let mut summaries = Vec::new();
+    for (format, extension) in [("dataset-json", "json"), ("dataset-ndjson", "ndjson")] {
+        let dir = out.join(format);
+        let summary = export_to(db, format, &dir);
+        assert_eq!(summary["format"], format);
+        assert_eq!(
+            (&summary["rows"], &summary["subjects"]),
+            (&xpt["rows"], &xpt["subjects"]),
+            "{format}"
+        );
+        let files: Vec<String> = summary["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|name| name.as_str().expect("name"))
+            .map(|name| match name.strip_suffix(&format!(".{extension}")) {
+                Some(domain) if name != "export.json" => format!("{domain}.xpt"),
+                _ => name.to_owned(),
+            })
+            .collect();
+        let expected: Vec<&str> = xpt["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|name| name.as_str().expect("name"))
+            .collect();
+        assert_eq!(files, expected, "{format}: a file per domain, as the XPT");
+        let run = peer(
+            &peer_python(),
+            &[
+                &check_script(),
+                "dataset-json",
+                &dir.display().to_string(),
+                &out.join("xpt").display().to_string(),
+            ],
+        );
+        let json = run.ok_json();
+        assert_eq!(json["ok"], true, "{run:#?}");
+        assert_eq!(json["records"], xpt["rows"], "{run:#?}");
+        assert!(json["values_compared"].as_u64() > Some(0), "{run:#?}");
+        summaries.push(json);
+    }
+    let (json, ndjson) = (&summaries[0], &summaries[1]);
+    assert_eq!(
+        (&json["records"], &json["nulls"], &json["values_compared"]),
+        (
+            &ndjson["records"],
+            &ndjson["nulls"],
+            &ndjson["values_compared"]
+        ),
+        "the two encodings hold the same values"
+    );
+    summaries.swap_remove(0)
+}
+
+/// The test study's domains as Dataset-JSON: a not-done lab result is a null LBSTRESN and
+/// "NOT DONE" in LBSTAT, as SDTM keeps it.
+#[test]
+fn dataset_json_holds_the_values_of_the_transport_files() {
+    let db = TestDb::new(Backend::Sqlite);
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(study(&db));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let summary = dataset_json_agrees_with_xpt(db.url_text(), dir.path());
+    assert!(summary["nulls"].as_u64() > Some(0), "{summary}");
+    let lb: serde_json::Value =
+        serde_json::from_str(&read(dir.path(), "dataset-json", "lb.json")).expect("lb.json");
+    let position = |name: &str| {
+        lb["columns"]
+            .as_array()
+            .and_then(|columns| columns.iter().position(|column| column["name"] == name))
+            .expect(name)
+    };
+    let (result, status) = (position("LBSTRESN"), position("LBSTAT"));
+    assert!(
+        lb["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .any(|row| { row[result].is_null() && row[status] == "NOT DONE" }),
+        "{lb}"
+    );
+    assert_eq!(lb["itemGroupOID"], "IG.LB");
+    assert_eq!(lb["studyOID"], "ST.LENA-CLE");
+    assert_eq!(lb["metaDataRef"], "define.xml");
+}
+
+/// The demo study of each shipped protocol exports to Dataset-JSON with the values of its
+/// transport files.
+#[test]
+fn every_demo_study_exports_dataset_json_as_its_transport_files() {
+    for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("demo.db");
+        let db = db.to_str().expect("path");
+        let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
+        assert_eq!(demo.status, 0, "{study}: {demo:#?}");
+        let summary = dataset_json_agrees_with_xpt(db, dir.path());
+        assert!(summary["records"].as_u64() > Some(0), "{study}: {summary}");
+    }
 }
 
 macro_rules! both_backends {
