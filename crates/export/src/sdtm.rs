@@ -1307,7 +1307,7 @@ pub enum FileFormat {
     /// CDISC Dataset-JSON v1.1 in either encoding.
     DatasetJson {
         encoding: Encoding,
-        provenance: Provenance,
+        provenance: Box<Provenance>,
     },
 }
 
@@ -1323,7 +1323,8 @@ impl FileFormat {
 
 /// One dataset's file, open for rows.
 enum DatasetFile<W: Write + Seek> {
-    Csv(csv::Writer<W>),
+    // Boxed: a CSV writer holds its buffer inline, several times the others' size.
+    Csv(Box<csv::Writer<W>>),
     Xpt(XptWriter<W>),
     DatasetJson(DatasetJsonWriter<W>),
 }
@@ -1347,7 +1348,7 @@ impl<W: Write + Seek> SdtmFiles<W> {
                 FileFormat::Csv => {
                     let mut table = csv::Writer::from_writer(out);
                     table.write_record(dataset.variables.iter().map(|v| v.name.as_str()))?;
-                    DatasetFile::Csv(table)
+                    DatasetFile::Csv(Box::new(table))
                 }
                 FileFormat::Xpt { created } => {
                     let mut file = XptWriter::new(out, *created)?;

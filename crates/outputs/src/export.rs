@@ -148,7 +148,7 @@ pub async fn write(
             };
             let dataset_json = |encoding| sdtm::FileFormat::DatasetJson {
                 encoding,
-                provenance: Provenance::of(&study, &created, version),
+                provenance: Box::new(Provenance::of(&study, &created, version)),
             };
             let file_format = match format {
                 Format::Xpt | Format::Define => sdtm::FileFormat::Xpt {
