@@ -417,6 +417,11 @@ def check_odm(path):
     from odmlib.odm_parser import ODMSchemaValidator
     from odmlib.oid_generator import create_oid_checker
 
+    import xmlschema
+
+    # xmlschema (odmlib's schema validator) stops at a million elements by default; a demo
+    # study's transactional archive, every audit record included, has more.
+    xmlschema.limits.MAX_XML_ELEMENTS = 10**9
     ODMSchemaValidator(standard="odm", version="1.3.2").validate_file(str(path))
     odm = loader.ODMLoader(odm_loader.XMLODMLoader(model_package="odm_1_3_2"))
     odm.open_odm_document(str(path))

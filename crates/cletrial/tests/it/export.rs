@@ -935,19 +935,41 @@ fn dataset_json_holds_the_values_of_the_transport_files() {
     assert_eq!(lb["metaDataRef"], "define.xml");
 }
 
-/// The demo study of each shipped protocol exports to Dataset-JSON with the values of its
-/// transport files.
+/// The demo study of a shipped protocol exports to Dataset-JSON with the values of its
+/// transport files, and to ODM that odmlib accepts.
+fn demo_study_exports_what_the_peers_accept(study: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().expect("path");
+    let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
+    assert_eq!(demo.status, 0, "{study}: {demo:#?}");
+    let summary = dataset_json_agrees_with_xpt(db, dir.path());
+    assert!(summary["records"].as_u64() > Some(0), "{study}: {summary}");
+    export_to(db, "odm", &dir.path().join("odm"));
+    let odm = dir.path().join("odm").join("odm.xml").display().to_string();
+    let run = peer(&peer_python(), &[&check_script(), "odm", &odm]);
+    let json = run.ok_json();
+    assert_eq!(json["ok"], true, "{study}: {run:#?}");
+    assert!(
+        json["clinical_data"].as_u64() > Some(0),
+        "{study}: {run:#?}"
+    );
+}
+
+// One test per protocol, so they run side by side.
 #[test]
-fn every_demo_study_exports_dataset_json_as_its_transport_files() {
-    for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("demo.db");
-        let db = db.to_str().expect("path");
-        let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
-        assert_eq!(demo.status, 0, "{study}: {demo:#?}");
-        let summary = dataset_json_agrees_with_xpt(db, dir.path());
-        assert!(summary["records"].as_u64() > Some(0), "{study}: {summary}");
-    }
+fn the_lenalidomide_demo_exports_what_the_peers_accept() {
+    demo_study_exports_what_the_peers_accept("nct01408199");
+}
+
+#[test]
+fn the_thalidomide_demo_exports_what_the_peers_accept() {
+    demo_study_exports_what_the_peers_accept("thalidomide-cohort");
+}
+
+#[test]
+fn the_paediatric_demo_exports_what_the_peers_accept() {
+    demo_study_exports_what_the_peers_accept("pediatric-review");
 }
 
 macro_rules! both_backends {
