@@ -134,7 +134,11 @@ pub async fn write(
             }
             summary.rows = Some(rows);
         }
-        Format::Sdtm | Format::Xpt | Format::Define | Format::DatasetJson | Format::DatasetNdjson => {
+        Format::Sdtm
+        | Format::Xpt
+        | Format::Define
+        | Format::DatasetJson
+        | Format::DatasetNdjson => {
             let builder = sdtm::Sdtm::new(&study.code, &forms)?;
             let datasets = builder.datasets();
             // The metadata is built before any data is read, so a domain it cannot describe
