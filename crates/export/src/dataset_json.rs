@@ -93,7 +93,7 @@ pub struct Provenance {
 impl Provenance {
     /// The provenance of an export of `study` by cletrial `version` at `created` (UTC, RFC 3339,
     /// as ODM's `CreationDateTime`): `fileOID`s as ODM's `FileOID` plus the dataset's name, the
-    /// study's OIDs as ODM and Define-XML give them, `metaDataRef` the `define.xml` beside the
+    /// study's OID and the metadata version's as `define.xml` gives them, `metaDataRef` the `define.xml` beside the
     /// files. The record names no organisation and keeps no last-modified time of its own, so
     /// `originator` and `dbLastModifiedDateTime` are left out.
     pub fn of(study: &StudyInfo, created: &str, version: &str) -> Provenance {
@@ -104,7 +104,7 @@ impl Provenance {
             originator: None,
             source_system: ("cletrial".to_owned(), version.to_owned()),
             study_oid: study.oid(),
-            metadata_version_oid: study.metadata_version_oid(),
+            metadata_version_oid: study.define_metadata_version_oid(),
             metadata_ref: "define.xml".to_owned(),
         }
     }
@@ -697,7 +697,7 @@ mod tests {
                 originator: None,
                 source_system: ("cletrial".into(), "0.9.0 (abc1234)".into()),
                 study_oid: "ST.LENA-CLE".into(),
-                metadata_version_oid: "MDV.2".into(),
+                metadata_version_oid: "MDV.LENA-CLE.DEFINE".into(),
                 metadata_ref: "define.xml".into(),
             }
         );

@@ -243,4 +243,10 @@ impl StudyInfo {
     pub fn metadata_version_oid(&self) -> String {
         format!("MDV.{}", self.protocol_version)
     }
+
+    /// The OID of the Define-XML's MetaDataVersion (`MDV.LENA-CLE.DEFINE`), which Dataset-JSON's
+    /// `metaDataVersionOID` names as its foreign key.
+    pub fn define_metadata_version_oid(&self) -> String {
+        format!("MDV.{}.DEFINE", self.code)
+    }
 }

@@ -933,6 +933,8 @@ fn dataset_json_holds_the_values_of_the_transport_files() {
     assert_eq!(lb["itemGroupOID"], "IG.LB");
     assert_eq!(lb["studyOID"], "ST.LENA-CLE");
     assert_eq!(lb["metaDataRef"], "define.xml");
+    // The foreign key of the define.xml export's MetaDataVersion.
+    assert_eq!(lb["metaDataVersionOID"], "MDV.LENA-CLE.DEFINE");
 }
 
 /// The demo study of a shipped protocol exports to Dataset-JSON with the values of its

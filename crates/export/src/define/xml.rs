@@ -148,7 +148,7 @@ pub(super) fn document<W: Write>(
     doc.open(
         "MetaDataVersion",
         &[
-            ("OID", &format!("MDV.{}.DEFINE", study.code)),
+            ("OID", &study.define_metadata_version_oid()),
             ("Name", &format!("{} submission datasets", study.code)),
             (
                 "Description",
