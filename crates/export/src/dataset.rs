@@ -263,6 +263,22 @@ impl Dataset {
         format!("IT.{}.{}", self.name, variable.name)
     }
 
+    /// Refuses row `number` (from 1) unless it has one cell per variable: every writer's first
+    /// check of a row.
+    pub fn check_row(&self, number: u64, cells: &[Cell]) -> Result<(), ExportError> {
+        if cells.len() == self.variables.len() {
+            return Ok(());
+        }
+        Err(ExportError::invalid(
+            format!("{} row {number}", self.name),
+            format!(
+                "has {} cells for {} variables",
+                cells.len(),
+                self.variables.len()
+            ),
+        ))
+    }
+
     /// The index of a variable by name.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.variables
@@ -339,6 +355,34 @@ mod tests {
             Err("twice"),
         );
         check(vec![], Err("1 to 9999"));
+    }
+
+    #[test]
+    fn a_row_has_one_cell_per_variable() {
+        let dataset = Dataset::new(
+            "LB",
+            "Laboratory",
+            vec![
+                Variable::text("LBTESTCD", "Test", 8),
+                Variable::num("LBSTRESN", "Result"),
+            ],
+        )
+        .expect("dataset");
+        let cells = [
+            Cell::text("NEUT"),
+            Cell::Num(1.5),
+            Cell::Missing(Missing::Blank),
+        ];
+        for (count, expect) in [
+            (1, Err("LB row 7: has 1 cells for 2 variables")),
+            (2, Ok(())),
+            (3, Err("LB row 7: has 3 cells for 2 variables")),
+        ] {
+            let found = dataset
+                .check_row(7, &cells[..count])
+                .map_err(|error| error.to_string());
+            assert_eq!(found, expect.map_err(str::to_owned), "{count} cells");
+        }
     }
 
     #[test]

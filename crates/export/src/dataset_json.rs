@@ -191,16 +191,7 @@ impl<W: Write + Seek> DatasetJsonWriter<W> {
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
         let dataset = &self.dataset;
         let number = self.records + 1;
-        if cells.len() != dataset.variables.len() {
-            return Err(ExportError::invalid(
-                format!("{} row {number}", dataset.name),
-                format!(
-                    "has {} cells for {} variables",
-                    cells.len(),
-                    dataset.variables.len()
-                ),
-            ));
-        }
+        dataset.check_row(number, cells)?;
         let mut row = std::mem::take(&mut self.row);
         row.clear();
         // The .json form stays on one line: readers (dsjframe) take a file whose second line

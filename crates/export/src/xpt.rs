@@ -216,16 +216,7 @@ impl<W: Write> XptWriter<W> {
         };
         self.rows += 1;
         let at = |name: &str| format!("{}.{name} (row {})", dataset.name, self.rows);
-        if cells.len() != dataset.variables.len() {
-            return Err(ExportError::invalid(
-                format!("{} row {}", dataset.name, self.rows),
-                format!(
-                    "has {} cells for {} variables",
-                    cells.len(),
-                    dataset.variables.len()
-                ),
-            ));
-        }
+        dataset.check_row(self.rows, cells)?;
         let mut row = std::mem::take(&mut self.row);
         row.clear();
         for (variable, cell) in dataset.variables.iter().zip(cells) {
