@@ -12,6 +12,9 @@ use store::StoreError;
 
 use crate::error::PageError;
 
+/// A form as posted: its fields in order, repeated names kept.
+pub(crate) type Posted = axum::Form<Vec<(String, String)>>;
+
 /// A posted form: every value as typed, and the messages found so far.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Typed {

@@ -20,14 +20,13 @@ use crate::AppState;
 use crate::access::{Allowed, SiteAccess};
 use crate::checklist::why_words;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::{layout, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
-
-type Posted = Form<Vec<(String, String)>>;
 
 /// The fields the protocol's criteria compare, in criterion order, each once.
 fn fields_used(protocol: &Protocol) -> Vec<Field> {

@@ -14,6 +14,7 @@ use store::{ActionTaken, AdverseEvent, Causality, Outcome, Stored, Subject};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::records;
 use crate::pages::{layout, received, words};
@@ -241,7 +242,7 @@ pub(crate) async fn add(
     State(state): State<AppState>,
     SubjectAccess(principal, subject): SubjectAccess,
     Path(code): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let mut typed = received(&principal, pairs)?;
     // A term picked from the nearest after a refusal stands for what was typed.

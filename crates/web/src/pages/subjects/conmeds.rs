@@ -12,6 +12,7 @@ use store::{ConcomitantMedication, Stored, Subject};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::Forms;
 use crate::pages::subjects::course::{note, save};
@@ -20,8 +21,6 @@ use crate::pages::{frequency_words, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 use crate::session::Principal;
-
-type Posted = axum::Form<Vec<(String, String)>>;
 
 /// A route as a clinician says it ("by mouth").
 fn route_words(route: Route) -> String {

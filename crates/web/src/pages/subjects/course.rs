@@ -14,6 +14,7 @@ use store::{
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::records;
 use crate::pages::subjects::{Forms, render};
@@ -21,8 +22,6 @@ use crate::pages::{received, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 use crate::session::Principal;
-
-type Posted = axum::Form<Vec<(String, String)>>;
 
 /// What each event and status says, as a clinician reads it on this page.
 fn event_text(event: EventType) -> String {

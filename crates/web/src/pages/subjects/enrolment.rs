@@ -10,11 +10,10 @@ use store::StoreError;
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::{received, subjects};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
-
-type Posted = Form<Vec<(String, String)>>;
 
 /// Enrols a screened subject whose latest evaluation is eligible.
 pub(crate) async fn enrol(

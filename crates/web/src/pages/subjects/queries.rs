@@ -12,13 +12,12 @@ use store::{DataQuery, QueryStatus, Stored, Subject};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::{received, subjects, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 use crate::session::Principal;
-
-type Posted = Form<Vec<(String, String)>>;
 
 /// A record a query can be about, as its option reads (`query-target-<kind>` with its `what`).
 fn target(kind: &str, what: String) -> String {

@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form;
+use crate::pages::form::Posted;
 use crate::pages::{received, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
@@ -43,7 +44,7 @@ pub(crate) async fn void(
     State(state): State<AppState>,
     SubjectAccess(principal, subject): SubjectAccess,
     Path((code, kind, record)): Path<(String, String, String)>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    axum::Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let typed = received(&principal, pairs)?;
     let id: i64 = record.parse().map_err(|_| PageError::NotFound)?;

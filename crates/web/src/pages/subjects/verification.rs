@@ -15,6 +15,7 @@ use store::{Lock, Locked, SourceVerification, StoreError, Stored, Subject, Value
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::history;
 use crate::pages::{capitalised, layout, received, words};
@@ -23,8 +24,6 @@ use crate::routes::Routes;
 use crate::session::Principal;
 use crate::study::{self, StudyProtocol};
 use words::Arg;
-
-type Posted = Form<Vec<(String, String)>>;
 
 /// A refused form, shown again beside its record: the record's anchor and what was sent.
 struct Refused {

@@ -10,12 +10,13 @@ use store::{ClasiAssessment, Finding, LabResult, NerveConductionStudy, SledaiAss
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::instruments_form::{self as forms};
 use crate::pages::received;
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 
-use super::{Posted, Sections, again, version_of, visit_of, visit_path};
+use super::{Sections, again, version_of, visit_of, visit_path};
 
 pub(crate) async fn save_nerve_study(
     State(state): State<AppState>,

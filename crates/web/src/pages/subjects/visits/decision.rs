@@ -13,6 +13,7 @@ use store::{ProtocolDecision, Store, Subject, Visit};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::subjects::visits::{self, Sections, visit_date, visit_of};
 use crate::pages::{received, words};
@@ -135,7 +136,7 @@ pub(crate) async fn record(
     State(state): State<AppState>,
     SubjectAccess(principal, subject): SubjectAccess,
     Path((code, visit_id)): Path<(String, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Posted,
 ) -> Result<Response, PageError> {
     let mut typed = received(&principal, pairs)?;
     let visit = visit_of(&state, &subject, visit_id).await?;

@@ -8,13 +8,14 @@ use store::{DoseChange, DosePeriod, NewDose};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::Typed;
 use crate::pages::{received, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 use crate::study;
 
-use super::{Posted, Sections, again, visit_of, visit_path};
+use super::{Sections, again, visit_of, visit_path};
 
 /// Records a dose change from a date through the one store command: the running period ends
 /// the day before (as `protocol::History::give` does) and the new regimen starts, unless it is

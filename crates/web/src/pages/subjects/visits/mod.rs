@@ -22,6 +22,7 @@ use words::Arg;
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
 use crate::pages::instruments_form::{self as forms, label, total_text};
 use crate::pages::subjects::{adverse_events, records};
@@ -42,8 +43,6 @@ pub(crate) struct Sections {
     pub(crate) decision: Option<Typed>,
     pub(crate) sign: Option<Typed>,
 }
-
-pub(super) type Posted = Form<Vec<(String, String)>>;
 
 /// The visit `visit_id` of `subject`, or 404 (another subject's visit looks missing too).
 pub(crate) async fn visit_of(

@@ -8,11 +8,12 @@ use store::{Meaning, Password};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
+use crate::pages::form::Posted;
 use crate::pages::received;
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 
-use super::{Posted, Sections, again, version_of, visit_of, visit_path};
+use super::{Sections, again, version_of, visit_of, visit_path};
 
 pub(crate) async fn sign(
     State(state): State<AppState>,
