@@ -1,6 +1,6 @@
 //! `cletrial export`: the study record as tidy CSV, SDTM (CSV, SAS transport or Dataset-JSON,
-//! or SAS transport with its Define-XML 2.1), ADaM (SAS transport), CDISC ODM 1.3.2 or the audit
-//! trail as CSV. One read transaction, subjects a page at a time: a study of any size streams
+//! or SAS transport with its Define-XML 2.1), ADaM (SAS transport), a submission folder of both,
+//! CDISC ODM 1.3.2 or the audit trail as CSV. One read transaction, subjects a page at a time: a study of any size streams
 //! through (`store::stream` reads, `export` writes).
 
 use std::path::PathBuf;
@@ -41,6 +41,11 @@ pub(crate) use outputs::export::{
 ///          adae.xpt; variables.csv gives each variable's origin and method. Dates are SAS
 ///          dates (days since 1960-01-01). A protocol without response definitions gets ADSL
 ///          and ADAE only; export.json's not_written says which datasets and why
+///   submission
+///          a submission folder written in one pass: sdtm/ (the SDTM domains as xpt and
+///          Dataset-JSON side by side, variables.csv, define.xml) and adam/ (the ADaM datasets
+///          the same way), each folder with its own define.xml as the FDA's Study Data
+///          Technical Conformance Guide lays them out
 ///   odm    odm.xml: CDISC ODM 1.3.2, metadata and every subject's data with audit records and
 ///          signatures (a transactional archive)
 ///   audit  audit_trail.csv: every audit event as stored, with subject and site codes
@@ -48,7 +53,8 @@ pub(crate) use outputs::export::{
 #[command(verbatim_doc_comment)]
 #[command(after_help = examples!(
     "cletrial export --db cletrial-demo.db --format xpt --out export/xpt",
-    "cletrial export --db cletrial-demo.db --format define --out export/submission",
+    "cletrial export --db cletrial-demo.db --format submission --out export/submission",
+    "cletrial export --db cletrial-demo.db --format define --out export/define",
     "cletrial export --db cletrial-demo.db --format dataset-json --out export/json",
     "cletrial export --db cletrial-demo.db --format csv --out export/csv"
 ))]
@@ -76,6 +82,7 @@ enum Format {
     DatasetNdjson,
     Define,
     Adam,
+    Submission,
     Odm,
     Audit,
 }
@@ -91,6 +98,7 @@ impl From<Format> for outputs::export::Format {
             Format::DatasetNdjson => F::DatasetNdjson,
             Format::Define => F::Define,
             Format::Adam => F::Adam,
+            Format::Submission => F::Submission,
             Format::Odm => F::Odm,
             Format::Audit => F::Audit,
         }

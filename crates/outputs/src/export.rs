@@ -1,5 +1,6 @@
 //! The study record as tidy CSV, SDTM (CSV, SAS transport or Dataset-JSON, or SAS transport with
-//! its Define-XML 2.1), ADaM (SAS transport, derived from the SDTM rows), CDISC ODM 1.3.2 or the
+//! its Define-XML 2.1), ADaM (SAS transport, derived from the SDTM rows), a submission folder of
+//! both (transport and Dataset-JSON, each standard with its define.xml), CDISC ODM 1.3.2 or the
 //! audit trail as CSV. One read transaction, subjects a page at a time: a study of any size
 //! streams through (`store::stream` reads, `export` writes).
 
@@ -42,6 +43,10 @@ pub enum Format {
     /// SDTM domains as CDISC Dataset-JSON v1.1 in its NDJSON form: a line of metadata, then a
     /// line per row.
     DatasetNdjson,
+    /// A submission folder: `sdtm/` and `adam/`, each with its datasets as SAS transport v5 and
+    /// Dataset-JSON v1.1 side by side, `variables.csv` and its own `define.xml`, written in one
+    /// pass over the record.
+    Submission,
     /// CDISC ODM 1.3.2 with audit records and signatures (names staff).
     Odm,
     /// The audit trail as CSV (names staff).
@@ -59,6 +64,7 @@ impl Format {
             Format::Adam => "adam",
             Format::DatasetJson => "dataset-json",
             Format::DatasetNdjson => "dataset-ndjson",
+            Format::Submission => "submission",
             Format::Odm => "odm",
             Format::Audit => "audit",
         }
@@ -72,8 +78,13 @@ struct Files {
 }
 
 impl Files {
+    /// Opens `name`, a path relative to the output folder (`sdtm/dm.xpt`), creating its folder.
     fn open(&mut self, name: &str) -> Result<BufWriter<File>, ExportError> {
-        let file = File::create(self.dir.join(name))?;
+        let path = self.dir.join(name);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        let file = File::create(path)?;
         self.names.push(name.to_owned());
         Ok(BufWriter::new(file))
     }
@@ -138,92 +149,91 @@ pub async fn write(
         | Format::Xpt
         | Format::Define
         | Format::DatasetJson
-        | Format::DatasetNdjson => {
-            let builder = sdtm::Sdtm::new(&study.code, &forms)?;
-            let datasets = builder.datasets();
-            // The metadata is built before any data is read, so a domain it cannot describe
+        | Format::DatasetNdjson
+        | Format::Adam
+        | Format::Submission => {
+            let plan = Plan::of(
+                format,
+                now.datetime(),
+                Provenance::of(&study, &created, version),
+            );
+            let sdtm = sdtm::Sdtm::new(&study.code, &forms)?;
+            let adam = match plan.adam {
+                Some(_) => Some(analysis(&mut reader, &study).await?),
+                None => None,
+            };
+            // The metadata is built before any data is read, so a dataset it cannot describe
             // stops the export before it starts.
-            let define = match format {
-                Format::Define => Some(export::define::Standard {
+            let sdtm_define = match &plan.sdtm {
+                Some(part) if part.define => Some(export::define::Standard {
                     model: export::define::Model::Sdtmig,
-                    tables: export::define::sdtm::tables(datasets, &forms, "xpt")?,
+                    tables: export::define::sdtm::tables(sdtm.datasets(), &forms, "xpt")?,
                 }),
                 _ => None,
             };
-            let dataset_json = |encoding| sdtm::FileFormat::DatasetJson {
-                encoding,
-                provenance: Box::new(Provenance::of(&study, &created, version)),
+            let mut sdtm_out = match &plan.sdtm {
+                Some(part) => part.open(sdtm.datasets(), &mut files)?,
+                None => Vec::new(),
             };
-            let file_format = match format {
-                Format::Xpt | Format::Define => sdtm::FileFormat::Xpt {
-                    created: now.datetime(),
-                },
-                Format::DatasetJson => dataset_json(Encoding::Json),
-                Format::DatasetNdjson => dataset_json(Encoding::Ndjson),
-                Format::Sdtm | Format::Csv | Format::Adam | Format::Odm | Format::Audit => {
-                    sdtm::FileFormat::Csv
-                }
+            let mut adam_out = match (&plan.adam, &adam) {
+                (Some(part), Some(adam)) => part.open(adam.datasets(), &mut files)?,
+                _ => Vec::new(),
             };
-            let mut out = sdtm::SdtmFiles::open(datasets, &file_format, |name| files.open(name))?;
             let mut rows = 0u64;
-            subjects = Some(
-                each_casebook(&mut reader, &forms, page, false, |book| {
-                    builder.casebook(book, &mut |domain, cells| {
-                        rows += 1;
-                        out.row(domain, cells)
-                    })
-                })
-                .await?,
-            );
-            out.finish()?;
-            let metadata = files.open("variables.csv")?;
-            sdtm::write_metadata(datasets, metadata)?;
-            if let Some(standard) = define {
-                let file = files.open(DEFINE_FILE)?;
-                export::define::write(file, &study, &[standard], &created, version)?;
-            }
-            summary.rows = Some(rows);
-        }
-        Format::Adam => {
-            let text = protocol_text(&mut reader).await?;
-            let protocol = protocol::Protocol::from_toml(&text)
-                .map_err(|error| OutputError::OwnProtocol(error.to_string()))?;
-            let definitions = protocol.algorithm().map(|algorithm| {
-                protocol::endpoint::ResponseDefinitions::of(&algorithm.settings.response)
-            });
-            let sdtm = sdtm::Sdtm::new(&study.code, &forms)?;
-            let adam = adam::Adam::new(&study.code, protocol.id(), definitions)?;
-            let datasets = adam.datasets();
-            let mut out = sdtm::SdtmFiles::xpt(datasets, now.datetime(), |name| files.open(name))?;
-            let mut rows = 0u64;
-            // One subject's SDTM rows at a time: the ADaM rows are derived from them alone.
+            // One subject's SDTM rows at a time: its ADaM rows are derived from them alone.
             let mut subject_rows = Vec::new();
             subjects = Some(
                 each_casebook(&mut reader, &forms, page, false, |book| {
                     subject_rows.clear();
                     sdtm.casebook(book, &mut |domain, cells| {
-                        subject_rows.push((domain, cells.to_vec()));
+                        if !sdtm_out.is_empty() {
+                            rows += 1;
+                            for out in &mut sdtm_out {
+                                out.row(domain, cells)?;
+                            }
+                        }
+                        if adam.is_some() {
+                            subject_rows.push((domain, cells.to_vec()));
+                        }
                         Ok(())
                     })?;
-                    adam.subject(sdtm.datasets(), &subject_rows, &mut |dataset, cells| {
-                        rows += 1;
-                        out.row(dataset, cells)
-                    })
+                    if let Some(adam) = &adam {
+                        adam.subject(sdtm.datasets(), &subject_rows, &mut |dataset, cells| {
+                            rows += 1;
+                            adam_out
+                                .iter_mut()
+                                .try_for_each(|out| out.row(dataset, cells))
+                        })?;
+                    }
+                    Ok(())
                 })
                 .await?,
             );
-            out.finish()?;
-            let metadata = files.open("variables.csv")?;
-            sdtm::write_metadata(datasets, metadata)?;
+            for out in sdtm_out.into_iter().chain(adam_out) {
+                out.finish()?;
+            }
+            if let Some(part) = &plan.sdtm {
+                part.describe(
+                    sdtm.datasets(),
+                    sdtm_define,
+                    &study,
+                    &created,
+                    version,
+                    &mut files,
+                )?;
+            }
+            if let (Some(part), Some(adam)) = (&plan.adam, &adam) {
+                part.describe(adam.datasets(), None, &study, &created, version, &mut files)?;
+                summary.not_written = adam
+                    .not_written()
+                    .iter()
+                    .map(|n| NotWritten {
+                        dataset: n.dataset.clone(),
+                        reason: n.reason.clone(),
+                    })
+                    .collect();
+            }
             summary.rows = Some(rows);
-            summary.not_written = adam
-                .not_written()
-                .iter()
-                .map(|n| NotWritten {
-                    dataset: n.dataset.clone(),
-                    reason: n.reason.clone(),
-                })
-                .collect();
         }
         Format::Odm => {
             let file = files.open("odm.xml")?;
@@ -258,6 +268,104 @@ pub async fn write(
     Ok(summary)
 }
 
+/// The datasets of one standard (SDTM or ADaM) as a format writes them: the folder inside the
+/// output folder, the file formats each dataset is written in, and whether a define.xml
+/// describes them.
+struct Part {
+    /// "" (the output folder itself) or a folder name with its slash (`sdtm/`).
+    folder: &'static str,
+    formats: Vec<sdtm::FileFormat>,
+    define: bool,
+}
+
+/// What a format writes of each standard.
+struct Plan {
+    sdtm: Option<Part>,
+    adam: Option<Part>,
+}
+
+impl Plan {
+    fn of(format: Format, created: jiff::civil::DateTime, provenance: Provenance) -> Plan {
+        let xpt = || sdtm::FileFormat::Xpt { created };
+        let json = |encoding| sdtm::FileFormat::DatasetJson {
+            encoding,
+            provenance: Box::new(provenance.clone()),
+        };
+        let part = |folder, formats, define| {
+            Some(Part {
+                folder,
+                formats,
+                define,
+            })
+        };
+        let (sdtm, adam) = match format {
+            Format::Sdtm => (part("", vec![sdtm::FileFormat::Csv], false), None),
+            Format::Xpt => (part("", vec![xpt()], false), None),
+            Format::Define => (part("", vec![xpt()], true), None),
+            Format::DatasetJson => (part("", vec![json(Encoding::Json)], false), None),
+            Format::DatasetNdjson => (part("", vec![json(Encoding::Ndjson)], false), None),
+            Format::Adam => (None, part("", vec![xpt()], false)),
+            // The FDA's layout (Study Data Technical Conformance Guide, section 7): tabulation
+            // and analysis datasets in their own folders, each with its own define.xml.
+            Format::Submission => (
+                part("sdtm/", vec![xpt(), json(Encoding::Json)], true),
+                part("adam/", vec![xpt(), json(Encoding::Json)], false),
+            ),
+            Format::Csv | Format::Odm | Format::Audit => (None, None),
+        };
+        Plan { sdtm, adam }
+    }
+}
+
+impl Part {
+    /// Opens a file per dataset in each of the part's formats.
+    fn open(
+        &self,
+        datasets: &[export::dataset::Dataset],
+        files: &mut Files,
+    ) -> Result<Vec<sdtm::SdtmFiles<BufWriter<File>>>, ExportError> {
+        self.formats
+            .iter()
+            .map(|format| {
+                sdtm::SdtmFiles::open(datasets, format, |name| {
+                    files.open(&format!("{}{name}", self.folder))
+                })
+            })
+            .collect()
+    }
+
+    /// Writes what describes the datasets: `variables.csv`, and `define.xml` when the part has
+    /// one.
+    fn describe(
+        &self,
+        datasets: &[export::dataset::Dataset],
+        define: Option<export::define::Standard>,
+        study: &StudyInfo,
+        created: &str,
+        version: &str,
+        files: &mut Files,
+    ) -> Result<(), ExportError> {
+        let metadata = files.open(&format!("{}variables.csv", self.folder))?;
+        sdtm::write_metadata(datasets, metadata)?;
+        if let Some(standard) = define {
+            let file = files.open(&format!("{}{DEFINE_FILE}", self.folder))?;
+            export::define::write(file, study, &[standard], created, version)?;
+        }
+        Ok(())
+    }
+}
+
+/// The ADaM builder of the study's protocol: its response definitions, when it has any.
+async fn analysis(reader: &mut Reader, study: &StudyInfo) -> Result<adam::Adam, OutputError> {
+    let text = protocol_text(reader).await?;
+    let protocol = protocol::Protocol::from_toml(&text)
+        .map_err(|error| OutputError::OwnProtocol(error.to_string()))?;
+    let definitions = protocol
+        .algorithm()
+        .map(|algorithm| protocol::endpoint::ResponseDefinitions::of(&algorithm.settings.response));
+    Ok(adam::Adam::new(&study.code, protocol.id(), definitions)?)
+}
+
 // The fields are declared alphabetically: this was a map (sorted keys) before it had a type.
 /// What `export` prints and, without `out`, writes as `export.json` beside the files (as does
 /// `simulate --format tidy --out`, with `source` and no `files`).
@@ -269,7 +377,7 @@ pub struct Summary {
     /// The files written, this manifest last (none from `simulate`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
-    /// csv, sdtm, xpt, dataset-json, dataset-ndjson, define, adam, odm or audit.
+    /// csv, sdtm, xpt, dataset-json, dataset-ndjson, define, adam, submission, odm or audit.
     pub format: String,
     /// Datasets of the format the study's protocol gives no content for, each with the reason
     /// (`adam` without response definitions: ADRS and ADTTE).
@@ -278,7 +386,8 @@ pub struct Summary {
     /// The folder written; printed only, never in export.json.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<String>,
-    /// Data rows written (`csv`, `sdtm`, `xpt`, `dataset-json`, `dataset-ndjson`, `define`, `adam`).
+    /// Data rows written (`csv`, `sdtm`, `xpt`, `dataset-json`, `dataset-ndjson`, `define`, `adam`;
+    /// `submission`: the SDTM and ADaM rows, each counted once however many formats hold it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,
     /// What wrote a folder other than `export` (`cletrial simulate --format tidy`).

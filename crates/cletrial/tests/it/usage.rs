@@ -28,7 +28,7 @@ fn usage_errors_are_one_line_and_exit_2() {
     );
     check(
         &["export", "--db", "x.db", "--format", "xlsx", "--out", "x"],
-        "invalid value 'xlsx' for '--format <FORMAT>' [possible values: csv, sdtm, xpt, dataset-json, dataset-ndjson, define, adam, odm, audit]",
+        "invalid value 'xlsx' for '--format <FORMAT>' [possible values: csv, sdtm, xpt, dataset-json, dataset-ndjson, define, adam, submission, odm, audit]",
     );
     check(
         &["serve", "--db", "x.db", "--max-connections", "many"],
