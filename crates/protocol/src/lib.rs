@@ -14,11 +14,14 @@
 //!   population and display, refused at load when the report could not compute it.
 //! - [`endpoint`]: a subject's best response, complete response and relapse, and the evaluable
 //!   population, derived once from the CLASI activities for the report and the simulator.
+//! - [`allocation`]: randomised assignment to arms (stratified permuted blocks with random sizes,
+//!   or Pocock-Simon minimisation), every random number from the study's secret.
 //! - [`schedule`]: visit, lab and pregnancy-test calendars with their windows.
 //!
 //! Invariants: no I/O; no clock (every date comes from the caller, so a decision is
 //! reproducible); no threshold, dose level or interval in code: all come from the protocol.
 
+pub mod allocation;
 pub mod analysis;
 pub mod decide;
 pub mod eligibility;
