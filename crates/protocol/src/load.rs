@@ -8,14 +8,16 @@ use instruments::medication::{Amount, Drug, Regimen};
 use instruments::sledai::Flare;
 use instruments::vocabulary::{self, NEAREST, Unknown};
 
+use crate::allocation::{self, InvalidDesign, Method};
 use crate::analysis::Analysis;
 use crate::eligibility::{
     Comparison, Condition, Criterion, Eligibility, Field, FieldKind, Op, Threshold, count_per_mm3,
 };
 use crate::history::{EventKind, NerveFinding};
 use crate::model::{
-    Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, LabSpec, ProtocolFile, ScheduleSpec,
-    Segment, StopSpec, ThresholdSpec, TimeUnit, Treatment,
+    AllocationMethod, Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, LabSpec,
+    ProtocolFile, RandomisationSpec, ScheduleSpec, Segment, StopSpec, ThresholdSpec, TimeUnit,
+    Treatment,
 };
 use crate::problem::{Problem, Problems};
 
@@ -93,6 +95,7 @@ pub struct Protocol {
     /// `[[labs]]` checked (graded labs' units written as CTCAE's symbols), or the default.
     labs: Vec<LabSpec>,
     analysis: Analysis,
+    randomisation: Option<allocation::Design>,
 }
 
 impl Protocol {
@@ -117,6 +120,10 @@ impl Protocol {
             }
             None => Analysis::minimal(),
         };
+        let randomisation = file
+            .randomisation
+            .as_ref()
+            .and_then(|spec| compile_randomisation(spec, file.study.design, &mut problems));
         if problems.list.is_empty() {
             Ok(Protocol {
                 file,
@@ -124,6 +131,7 @@ impl Protocol {
                 algorithm,
                 labs,
                 analysis,
+                randomisation,
             })
         } else {
             Err(LoadError {
@@ -152,6 +160,12 @@ impl Protocol {
     /// What the study report computes (`[analysis]`, or [`Analysis::minimal`] without one).
     pub fn analysis(&self) -> &Analysis {
         &self.analysis
+    }
+
+    /// The arms and how subjects are allocated to them; `None` for a study that does not
+    /// randomise.
+    pub fn randomisation(&self) -> Option<&allocation::Design> {
+        self.randomisation.as_ref()
     }
 
     pub fn schedule(&self) -> &ScheduleSpec {
@@ -272,6 +286,66 @@ fn parse(text: &str) -> Result<ProtocolFile, LoadError> {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `[randomisation]` checked: an interventional study only, the method's own setting given (and the other's not), then the
+/// design as [`allocation::Design::new`] checks it, each problem at its path under `randomisation`.
+fn compile_randomisation(
+    spec: &RandomisationSpec,
+    design: Design,
+    problems: &mut Problems,
+) -> Option<allocation::Design> {
+    if design != Design::Interventional {
+        // Allocation by chance is what makes a study an intervention study (ICH E9 2.3).
+        problems.add(
+            "randomisation",
+            "only an interventional study randomises; remove [randomisation] or change study.design",
+        );
+    }
+    let method = method_name(spec.method);
+    let blocks = spec.method == AllocationMethod::PermutedBlocks;
+    let mut missing = false;
+    for (name, given, needed) in [
+        ("block_multiples", spec.block_multiples.is_some(), blocks),
+        ("percent_best", spec.percent_best.is_some(), !blocks),
+    ] {
+        if given != needed {
+            missing |= needed;
+            let problem = if needed {
+                format!("method = \"{method}\" needs {name}")
+            } else {
+                format!("is not a setting of method = \"{method}\"")
+            };
+            problems.add(format!("randomisation.{name}"), problem);
+        }
+    }
+    if missing {
+        return None;
+    }
+    let method = match spec.method {
+        AllocationMethod::PermutedBlocks => Method::PermutedBlocks {
+            block_multiples: spec.block_multiples.clone().unwrap_or_default(),
+        },
+        AllocationMethod::Minimisation => Method::Minimisation {
+            percent_best: spec.percent_best.unwrap_or_default(),
+        },
+    };
+    match allocation::Design::new(spec.arms.clone(), spec.factors.clone(), method) {
+        Ok(design) => Some(design),
+        Err(InvalidDesign(list)) => {
+            for problem in list {
+                problems.add(format!("randomisation.{}", problem.field), problem.problem);
+            }
+            None
+        }
+    }
+}
+
+fn method_name(method: AllocationMethod) -> &'static str {
+    match method {
+        AllocationMethod::PermutedBlocks => "permuted_blocks",
+        AllocationMethod::Minimisation => "minimisation",
+    }
 }
 
 fn check_study(file: &ProtocolFile, problems: &mut Problems) {

@@ -576,6 +576,34 @@ pub struct ProtocolFile {
     /// flow, the baseline and the adverse events only.
     #[serde(default)]
     pub analysis: Option<AnalysisSpec>,
+    /// `[randomisation]`: the arms and how subjects are allocated to them; absent, a single-arm
+    /// or observational study.
+    #[serde(default)]
+    pub randomisation: Option<RandomisationSpec>,
+}
+
+/// `[randomisation]` as written (checked into [`crate::allocation::Design`]).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RandomisationSpec {
+    pub method: AllocationMethod,
+    /// Permuted blocks: the block sizes as multiples of the ratio's sum.
+    pub block_multiples: Option<Vec<u32>>,
+    /// Minimisation: the chance, in percent, of the arm that least increases the imbalance.
+    pub percent_best: Option<u8>,
+    /// `[[randomisation.arms]]`.
+    pub arms: Vec<crate::allocation::Arm>,
+    /// `[[randomisation.factors]]`: stratification (blocks) or minimisation factors.
+    #[serde(default)]
+    pub factors: Vec<crate::allocation::Factor>,
+}
+
+/// `randomisation.method`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationMethod {
+    PermutedBlocks,
+    Minimisation,
 }
 
 /// `[analysis]`: the study's analyses as its paper or statistical analysis plan states them

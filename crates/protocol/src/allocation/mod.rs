@@ -55,8 +55,7 @@ pub struct Factor {
 }
 
 /// How subjects are assigned.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Method {
     /// Permuted blocks within each stratum (each combination of factor levels). Each block's size
     /// is a multiple of the ratio's sum drawn uniformly from `block_multiples` (`[1, 2, 3]` with
@@ -76,7 +75,25 @@ pub struct Design {
     method: Method,
 }
 
-/// Why a design cannot be run, or a subject cannot be assigned.
+/// One thing wrong with a design, at its field (`arms[1].code`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub problem: String,
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+/// Everything wrong with a design, reported together.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(FieldProblem::to_string).collect::<Vec<_>>().join("; "))]
+pub struct InvalidDesign(pub Vec<FieldProblem>);
+
+/// Why a subject cannot be assigned, a list made or a secret read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AllocationError {
     #[error("{field}: {problem}")]
@@ -95,13 +112,6 @@ pub enum AllocationError {
     Secret(String),
 }
 
-fn invalid(field: impl Into<String>, problem: impl Into<String>) -> AllocationError {
-    AllocationError::Design {
-        field: field.into(),
-        problem: problem.into(),
-    }
-}
-
 impl Design {
     /// Checks the design: at least two arms with distinct codes and ratios of 1 or more; factors
     /// with distinct names and at least two distinct levels; block multiples of 1 or more, each
@@ -112,89 +122,97 @@ impl Design {
         arms: Vec<Arm>,
         factors: Vec<Factor>,
         method: Method,
-    ) -> Result<Design, AllocationError> {
+    ) -> Result<Design, InvalidDesign> {
+        let mut problems = Vec::new();
+        let mut invalid = |field: String, problem: &str| {
+            problems.push(FieldProblem {
+                field,
+                problem: problem.to_owned(),
+            });
+        };
         if arms.len() < 2 {
-            return Err(invalid(
-                "arms",
-                "a randomised design needs at least two arms",
-            ));
+            invalid("arms".into(), "a randomised design needs at least two arms");
         }
         for (i, arm) in arms.iter().enumerate() {
             if arm.code.trim().is_empty() {
-                return Err(invalid(format!("arms[{i}].code"), "is empty"));
+                invalid(format!("arms[{i}].code"), "is empty");
             }
             if arms[..i].iter().any(|other| other.code == arm.code) {
-                return Err(invalid(
+                invalid(
                     format!("arms[{i}].code"),
-                    format!("{} is given twice", arm.code),
-                ));
+                    &format!("{} is given twice", arm.code),
+                );
             }
             if arm.ratio == 0 {
-                return Err(invalid(format!("arms[{i}].ratio"), "must be 1 or more"));
+                invalid(format!("arms[{i}].ratio"), "must be 1 or more");
             }
         }
         for (i, factor) in factors.iter().enumerate() {
             if factors[..i].iter().any(|other| other.name == factor.name) {
-                return Err(invalid(
+                invalid(
                     format!("factors[{i}].name"),
-                    format!("{} is given twice", factor.name),
-                ));
+                    &format!("{} is given twice", factor.name),
+                );
             }
             if factor.levels.len() < 2 {
-                return Err(invalid(
+                invalid(
                     format!("factors[{i}].levels"),
                     "a factor needs at least two levels",
-                ));
+                );
             }
             for (j, level) in factor.levels.iter().enumerate() {
                 if factor.levels[..j].contains(level) {
-                    return Err(invalid(
+                    invalid(
                         format!("factors[{i}].levels"),
-                        format!("{level} is given twice"),
-                    ));
+                        &format!("{level} is given twice"),
+                    );
                 }
             }
             if factor.weight == 0 {
-                return Err(invalid(format!("factors[{i}].weight"), "must be 1 or more"));
+                invalid(format!("factors[{i}].weight"), "must be 1 or more");
             }
         }
         match &method {
             Method::PermutedBlocks { block_multiples } => {
                 if block_multiples.is_empty() {
-                    return Err(invalid(
-                        "block_multiples",
+                    invalid(
+                        "block_multiples".into(),
                         "give at least one block size multiple",
-                    ));
+                    );
                 }
                 for (i, multiple) in block_multiples.iter().enumerate() {
                     if *multiple == 0 || block_multiples[..i].contains(multiple) {
-                        return Err(invalid(
+                        invalid(
                             format!("block_multiples[{i}]"),
                             "each multiple is 1 or more and given once",
-                        ));
+                        );
                     }
                 }
             }
             Method::Minimisation { percent_best } => {
                 if !(50..=100).contains(percent_best) {
-                    return Err(invalid("percent_best", "must be from 50 to 100"));
+                    invalid("percent_best".into(), "must be from 50 to 100");
                 }
                 if arms.iter().any(|arm| arm.ratio != arms[0].ratio) {
-                    return Err(invalid(
-                        "arms.ratio",
+                    invalid(
+                        "arms.ratio".into(),
                         "minimisation here takes equal ratios only; use permuted blocks for an unequal ratio",
-                    ));
+                    );
                 }
                 if factors.is_empty() {
-                    return Err(invalid("factors", "minimisation needs at least one factor"));
+                    invalid("factors".into(), "minimisation needs at least one factor");
                 }
             }
         }
-        Ok(Design {
-            arms,
-            factors,
-            method,
-        })
+        if problems.is_empty() {
+            Ok(Design {
+                arms,
+                factors,
+                method,
+            })
+        } else {
+            Err(InvalidDesign(problems))
+        }
     }
 
     pub fn arms(&self) -> &[Arm] {
