@@ -1,6 +1,7 @@
 //! `cletrial`: the thin binary that wires the crates together. Each command lives in its own
 //! module; the clinical and statistical logic lives in the library crates.
 
+mod allocation_cmd;
 mod calc;
 mod demo_cmd;
 mod enter;
@@ -77,6 +78,9 @@ enum Command {
     /// Issue or revoke API tokens for scripts calling the web API.
     #[command(subcommand)]
     Token(token_cmd::TokenCommand),
+    /// A randomised trial's allocation secret and list (for the unblinded statistician).
+    #[command(subcommand)]
+    Allocation(allocation_cmd::AllocationCommand),
 }
 
 /// clap's usage errors in one line, like every other bad-input message: the message, clap's
@@ -147,6 +151,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import_cmd::import(args),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Token(command) => token_cmd::run(command),
+        Command::Allocation(command) => allocation_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

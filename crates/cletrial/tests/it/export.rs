@@ -21,7 +21,7 @@ use instruments::ctcae::CtcaeGrade;
 use instruments::input::{read_clasi, read_sledai};
 use jiff::civil::Date;
 
-use crate::support::{Run, cletrial, workspace_root, written_by};
+use crate::support::{Run, cletrial, peer_python, workspace_root, written_by};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -399,10 +399,6 @@ fn peer(program: &Path, args: &[&str]) -> Run {
     }
 }
 
-fn peer_python() -> PathBuf {
-    workspace_root().join("target/peers-venv/bin/python")
-}
-
 /// The CDISC ODM 1.3.2 XML schema, as odmlib ships it in the peer venv; none when it is not
 /// there.
 fn odm_schema() -> Option<String> {
@@ -654,6 +650,20 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
     ] {
         assert!(define.contains(needle), "define.xml lacks {needle}");
     }
+    // The submission folder, written in one pass, holds the transport files the separate
+    // formats write: SDTM as `xpt`, ADaM as `adam`; its rows are theirs together.
+    let submission = export(&db, "submission", out);
+    let adam = export(&db, "adam", out);
+    same_files_named(&out.join("submission/sdtm"), &out.join("xpt"), "xpt");
+    same_files_named(&out.join("submission/adam"), &out.join("adam"), "xpt");
+    assert_eq!(
+        submission["rows"].as_u64(),
+        xpt["rows"]
+            .as_u64()
+            .zip(adam["rows"].as_u64())
+            .map(|(a, b)| a + b),
+        "{submission}"
+    );
     // odmlib: its schema validator, then its model's order, OID and conformance checks.
     let odm_file = out.join("odm").join("odm.xml").display().to_string();
     let run = peer(&peer_python(), &[&check_script(), "odm", &odm_file]);

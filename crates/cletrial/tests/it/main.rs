@@ -1,5 +1,6 @@
 //! The one integration-test binary of `cletrial`: runs the real binary as a user would.
 
+mod allocation;
 mod architecture;
 mod calc;
 mod channels;

@@ -81,10 +81,7 @@ fn check_peer(program: &str, script: &str, out: &Path, results: usize) {
 }
 
 fn python() -> String {
-    workspace_root()
-        .join("target/peers-venv/bin/python")
-        .display()
-        .to_string()
+    crate::support::peer_python().display().to_string()
 }
 
 /// The ids of the results and the headings of the HTML, for what a study shows.

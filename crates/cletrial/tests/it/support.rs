@@ -103,6 +103,11 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The Python of the peer checks' venv (`cargo xtask test` installs it).
+pub fn peer_python() -> PathBuf {
+    workspace_root().join("target/peers-venv/bin/python")
+}
+
 /// A served `cletrial` (`serve`, or `demo` serving), killed when the test ends whatever happens.
 pub struct Served(pub std::process::Child);
 

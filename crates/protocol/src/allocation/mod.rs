@@ -261,6 +261,25 @@ impl Design {
         Ok(Profile(profile))
     }
 
+    /// Every profile, one per stratum: each combination of factor levels, in the factors' order
+    /// with the last factor's levels turning fastest (one profile without factors).
+    pub fn strata(&self) -> Vec<Profile> {
+        self.factors
+            .iter()
+            .fold(vec![Profile(Vec::new())], |strata, factor| {
+                strata
+                    .iter()
+                    .flat_map(|profile| {
+                        (0..factor.levels.len()).map(move |level| {
+                            let mut levels = profile.0.clone();
+                            levels.push(level);
+                            Profile(levels)
+                        })
+                    })
+                    .collect()
+            })
+    }
+
     /// The stratum a profile falls in, as the statistician's list names it
     /// (`subtype=DLE;baseline=high`; `all` without factors).
     pub fn stratum(&self, profile: &Profile) -> String {

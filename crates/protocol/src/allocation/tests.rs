@@ -198,6 +198,36 @@ fn a_profile_names_every_factor_with_one_of_its_levels() {
 }
 
 #[test]
+fn the_strata_are_every_combination_of_levels() {
+    let design = Design::new(
+        vec![arm("A", 1), arm("B", 1)],
+        vec![subtype(), baseline()],
+        blocks(&[1]),
+    )
+    .expect("design");
+    let names: Vec<String> = design.strata().iter().map(|p| design.stratum(p)).collect();
+    assert_eq!(
+        names,
+        [
+            "subtype=DLE;baseline=CLASI-A < 10",
+            "subtype=DLE;baseline=CLASI-A >= 10",
+            "subtype=SCLE;baseline=CLASI-A < 10",
+            "subtype=SCLE;baseline=CLASI-A >= 10",
+            "subtype=ACLE;baseline=CLASI-A < 10",
+            "subtype=ACLE;baseline=CLASI-A >= 10",
+        ]
+    );
+    let unstratified =
+        Design::new(vec![arm("A", 1), arm("B", 1)], vec![], blocks(&[1])).expect("design");
+    let names: Vec<String> = unstratified
+        .strata()
+        .iter()
+        .map(|p| unstratified.stratum(p))
+        .collect();
+    assert_eq!(names, ["all"]);
+}
+
+#[test]
 fn a_secret_is_64_hex_digits_and_never_printed() {
     let hex = "00".repeat(31) + "ff";
     let secret = Secret::from_hex(&hex).expect("64 digits");

@@ -1,0 +1,135 @@
+//! `cletrial allocation`: the secret and the permuted-block list, which a second implementation
+//! (`scripts/peers/allocation_list.py`, Python's hmac and hashlib) regenerates byte for byte.
+
+use std::path::Path;
+
+use crate::support::{cletrial, peer_python, workspace_root};
+
+/// The lenalidomide protocol with the example's [randomisation], its ratio `ratio` (LEN:PBO).
+fn randomised_protocol(dir: &Path, ratio: u32) -> String {
+    let root = workspace_root();
+    let shipped =
+        std::fs::read_to_string(root.join("protocols/nct01408199.toml")).expect("shipped");
+    let section = std::fs::read_to_string(root.join("examples/protocol/randomisation.toml"))
+        .expect("example section")
+        .replace(
+            "label = \"Lenalidomide\"",
+            &format!("label = \"Lenalidomide\"\nratio = {ratio}"),
+        );
+    let path = dir.join(format!("randomised-{ratio}.toml"));
+    std::fs::write(&path, shipped + &section).expect("protocol written");
+    path.display().to_string()
+}
+
+#[test]
+fn the_list_is_regenerated_by_a_second_implementation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = dir.path().join("trial.key");
+    let key_text = key.display().to_string();
+    let made = cletrial(&["allocation", "secret", "--out", &key_text], None);
+    assert_eq!(made.status, 0, "{made:#?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).expect("key").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+    }
+    // 1:1 with blocks of 2, 4 or 6; 2:1 with blocks of 3, 6 or 9.
+    for ratio in [1, 2] {
+        let protocol = randomised_protocol(dir.path(), ratio);
+        let ours = cletrial(
+            &[
+                "allocation",
+                "list",
+                "--protocol",
+                &protocol,
+                "--secret-file",
+                &key_text,
+                "--blocks",
+                "40",
+            ],
+            None,
+        );
+        assert_eq!(ours.status, 0, "{ours:#?}");
+        let script = workspace_root().join("scripts/peers/allocation_list.py");
+        let peer = std::process::Command::new(peer_python())
+            .args([
+                script.display().to_string(),
+                protocol,
+                key_text.clone(),
+                "40".to_owned(),
+            ])
+            .output()
+            .expect("the peer runs");
+        assert!(peer.status.success(), "{peer:?}");
+        assert_eq!(
+            ours.stdout,
+            String::from_utf8_lossy(&peer.stdout),
+            "ratio {ratio}:1"
+        );
+        // Six strata of 40 blocks, each block holding the arms in the declared ratio.
+        let rows: Vec<Vec<&str>> = ours
+            .stdout
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        let blocks: std::collections::BTreeSet<(&str, &str)> =
+            rows.iter().map(|r| (r[0], r[1])).collect();
+        assert_eq!(blocks.len(), 6 * 40);
+        let len = rows.iter().filter(|r| r[4] == "LEN").count() as u32;
+        let pbo = rows.iter().filter(|r| r[4] == "PBO").count() as u32;
+        assert_eq!(len, ratio * pbo, "whole blocks keep the ratio exactly");
+    }
+}
+
+#[test]
+fn the_secret_and_the_list_refuse_what_they_cannot_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = dir.path().join("trial.key").display().to_string();
+    assert_eq!(
+        cletrial(&["allocation", "secret", "--out", &key], None).status,
+        0
+    );
+    let again = cletrial(&["allocation", "secret", "--out", &key], None);
+    assert!(
+        again.input_error("--out: cannot create").contains("exists"),
+        "{again:#?}"
+    );
+    let list = |protocol: &str, key: &str| {
+        cletrial(
+            &[
+                "allocation",
+                "list",
+                "--protocol",
+                protocol,
+                "--secret-file",
+                key,
+                "--blocks",
+                "1",
+            ],
+            None,
+        )
+    };
+    for shipped in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
+        let run = list(shipped, &key);
+        run.input_error(&format!(
+            "--protocol {shipped}: the protocol declares no [randomisation]"
+        ));
+    }
+    let short = dir.path().join("short.key");
+    std::fs::write(&short, "abc\n").expect("written");
+    let protocol = randomised_protocol(dir.path(), 1);
+    list(&protocol, &short.display().to_string())
+        .input_error("--secret-file: secret: 64 hexadecimal digits (32 bytes) are needed, 3 characters were given");
+    let minimisation = std::fs::read_to_string(&protocol)
+        .expect("protocol")
+        .replace(
+            "method = \"permuted_blocks\"\nblock_multiples = [1, 2, 3]",
+            "method = \"minimisation\"\npercent_best = 80",
+        );
+    let path = dir.path().join("minimisation.toml");
+    std::fs::write(&path, minimisation).expect("written");
+    let path = path.display().to_string();
+    list(&path, &key).input_error("minimisation has no list made in advance");
+}
