@@ -7,6 +7,8 @@
 //! - [`course`]: one patient, encounter by encounter, with the engine (`protocol::FollowUp`)
 //!   choosing the dose.
 //! - [`summary`] and [`cohort`]: per-patient results and a cohort's operating characteristics.
+//! - [`power`]: the power of a two-arm randomised trial's response rate, each trial allocated by
+//!   the protocol's own method and tested by Fisher's exact test.
 //! - [`rng`]: the seeded generator (one stream per patient).
 //! - [`published`]: the trial paper's 15 patients as dated courses, replayed through the engine.
 //! - [`grid`]: a CLASI form, area by area, with given totals (for records of simulated courses).
@@ -19,6 +21,7 @@ pub mod course;
 pub mod grid;
 pub mod model;
 pub mod patient;
+pub mod power;
 pub mod published;
 pub mod rng;
 pub mod summary;
