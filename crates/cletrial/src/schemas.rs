@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::calc::{ClasiOutput, GradeOutput, SledaiOutput};
 use crate::protocol_cmd::{DecideOutput, EligibilityOutput, ScheduleOutput};
-use crate::simulate_cmd::{CohortOutput, RecordOutput, TrialsOutput};
+use crate::simulate_cmd::{CohortOutput, PowerOutput, RecordOutput, TrialsOutput};
 use crate::{demo_cmd, export_cmd, import_cmd, reproduce_cmd, stats_cmd, store_cmd, token_cmd};
 
 /// Every schema, by file name (without `.json`).
@@ -25,6 +25,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema::<CohortOutput<'static>>("simulate"),
         schema::<TrialsOutput<'static>>("simulate-trials"),
         schema::<RecordOutput<'static>>("simulate-record"),
+        schema::<PowerOutput<'static>>("simulate-power"),
         schema::<EligibilityOutput<'static>>("eligibility"),
         schema::<DecideOutput<'static>>("decide"),
         schema::<ScheduleOutput<'static>>("schedule"),

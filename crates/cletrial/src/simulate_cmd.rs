@@ -48,6 +48,12 @@ With --db, every virtual patient is also entered into a study record (created by
 engine's decision, dose periods, neutrophil counts, adverse events. The model has no age: every
 virtual patient is recorded at the trial's median age (40).
 The same seed gives the same output whatever the number of threads.
+With --power ARM=RATE,... on a protocol with [randomisation] (two arms), instead the power of
+the response rate: --trials trials of --patients subjects, each allocated by the protocol's own
+method and responding with its arm's rate, each trial tested by Fisher's exact test (two-sided,
+--alpha). Output: {"protocol", "seed", "patients", "arms", "power": {"power", "power_low",
+"power_high" (its 95% Clopper-Pearson interval), "significant", "trials", "test", "allocation",
+"largest_imbalance", ...}}.
 
 "#,
     examples!(
@@ -55,7 +61,8 @@ The same seed gives the same output whatever the number of threads.
         "cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out cohort",
         "cletrial simulate --protocol nct01408199 --patients 200 --seed 1 --out study --format tidy",
         "CLETRIAL_PASSWORD=... cletrial simulate --protocol nct01408199 --patients 20 --seed 1 --db sqlite://cletrial-demo.db --as investigator --site S01",
-        "cletrial simulate --protocol examples/simulate/slower-taper.toml --patients 500 --seed 1 --trials 20"
+        "cletrial simulate --protocol examples/simulate/slower-taper.toml --patients 500 --seed 1 --trials 20",
+        "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial simulate --protocol randomised.toml --patients 60 --seed 1 --trials 200 --power LEN=0.6,PBO=0.2"
     )
 );
 
@@ -103,6 +110,13 @@ pub struct SimulateArgs {
     /// Worker threads (default: all cores); the output does not depend on it.
     #[arg(long, value_name = "T")]
     threads: Option<usize>,
+    /// The power of a randomised protocol's response rate instead of a cohort: each arm's
+    /// chance of response, by arm code (LEN=0.6,PBO=0.2); runs --trials trials of --patients.
+    #[arg(long, value_name = "ARM=RATE", value_delimiter = ',', requires = "trials", conflicts_with_all = ["out", "db"])]
+    power: Vec<String>,
+    /// With --power: the two-sided significance level.
+    #[arg(long, value_name = "A", default_value_t = 0.05, requires = "power")]
+    alpha: f64,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -142,6 +156,126 @@ pub(crate) struct TrialsOutput<'a> {
     characteristics: TrialsCharacteristics,
 }
 
+/// `--power`: the simulated power of the protocol's arms.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct PowerOutput<'a> {
+    protocol: &'a str,
+    seed: u64,
+    /// Subjects per trial.
+    patients: u64,
+    arms: Vec<ArmResponse<'a>>,
+    power: simulate::power::Power,
+}
+
+/// An arm and the chance of response it was given.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct ArmResponse<'a> {
+    code: &'a str,
+    label: &'a str,
+    response: f64,
+}
+
+/// The power of the protocol's two arms (`simulate::power`).
+fn run_power(args: &SimulateArgs, protocol: &Protocol) -> CmdResult {
+    let design = protocol.randomisation().ok_or_else(|| {
+        CliError::input(format!(
+            "--power: protocol {} declares no [randomisation] (no arms to compare)",
+            protocol.id()
+        ))
+    })?;
+    let codes = || {
+        design
+            .arms()
+            .iter()
+            .map(|arm| arm.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut response = vec![None; design.arms().len()];
+    for pair in &args.power {
+        let (code, rate) = pair.split_once('=').ok_or_else(|| {
+            CliError::input(format!("--power: '{pair}' is not ARM=RATE (e.g. LEN=0.6)"))
+        })?;
+        let arm = design
+            .arms()
+            .iter()
+            .position(|arm| arm.code == code.trim())
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "--power: '{code}' is not an arm; the arms are {}",
+                    codes()
+                ))
+            })?;
+        let rate: f64 = rate
+            .trim()
+            .parse()
+            .ok()
+            .filter(|rate| (0.0..=1.0).contains(rate))
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "--power: {code}'s rate '{rate}' is not a number from 0 to 1"
+                ))
+            })?;
+        if response[arm].replace(rate).is_some() {
+            return Err(CliError::input(format!(
+                "--power: arm {code} is given twice"
+            )));
+        }
+    }
+    let response = response
+        .into_iter()
+        .zip(design.arms())
+        .map(|(rate, arm)| {
+            rate.ok_or_else(|| {
+                CliError::input(format!(
+                    "--power: no rate for arm {}; give one for each of {}",
+                    arm.code,
+                    codes()
+                ))
+            })
+        })
+        .collect::<Result<Vec<f64>, CliError>>()?;
+    let trials = args.trials.unwrap_or(1);
+    let plan = simulate::power::PowerPlan {
+        design,
+        subjects: args.patients,
+        response: response.clone(),
+        alpha: args.alpha,
+        trials,
+        seed: args.seed,
+    };
+    let bar = progress_bar(args.patients.saturating_mul(trials), args.quiet);
+    let found = simulate::power::power(&plan, || bar.inc(args.patients));
+    bar.finish_and_clear();
+    let power = found.map_err(
+        |simulate::power::PowerError::OutOfRange { field, allowed }| {
+            let flag = match field {
+                "alpha" => "--alpha",
+                "subjects" => "--patients",
+                "trials" => "--trials",
+                _ => "--power",
+            };
+            CliError::input(format!("{flag}: {allowed}"))
+        },
+    )?;
+    print_json(&PowerOutput {
+        protocol: protocol.id(),
+        seed: args.seed,
+        patients: args.patients,
+        arms: design
+            .arms()
+            .iter()
+            .zip(response)
+            .map(|(arm, response)| ArmResponse {
+                code: &arm.code,
+                label: &arm.label,
+                response,
+            })
+            .collect(),
+        power,
+    })
+}
+
 /// Everything one run needs, checked.
 struct Plan {
     protocol: Protocol,
@@ -167,6 +301,9 @@ pub fn run(args: SimulateArgs) -> CmdResult {
     let start: Date = crate::io::parse_date("--start", &args.start)?;
     let protocol_text = crate::protocol_cmd::protocol_text(&args.protocol)?;
     let protocol = load_protocol(&args.protocol)?;
+    if !args.power.is_empty() {
+        return run_power(&args, &protocol);
+    }
     if protocol.algorithm().is_none() {
         return Err(CliError::input(format!(
             "--protocol {}: {} has no treatment algorithm; simulate needs an interventional protocol",

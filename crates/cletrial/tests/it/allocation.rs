@@ -1,12 +1,13 @@
-//! `cletrial allocation`: the secret and the permuted-block list, which a second implementation
-//! (`scripts/peers/allocation_list.py`, Python's hmac and hashlib) regenerates byte for byte.
+//! Randomised trials from the command line: `cletrial allocation`, the secret and the
+//! permuted-block list, which a second implementation (`scripts/peers/allocation_list.py`,
+//! Python's hmac and hashlib) regenerates byte for byte; and `simulate --power`.
 
 use std::path::Path;
 
 use crate::support::{cletrial, peer_python, workspace_root};
 
 /// The lenalidomide protocol with the example's [randomisation], its ratio `ratio` (LEN:PBO).
-fn randomised_protocol(dir: &Path, ratio: u32) -> String {
+pub fn randomised_protocol(dir: &Path, ratio: u32) -> String {
     let root = workspace_root();
     let shipped =
         std::fs::read_to_string(root.join("protocols/nct01408199.toml")).expect("shipped");
@@ -132,4 +133,67 @@ fn the_secret_and_the_list_refuse_what_they_cannot_do() {
     std::fs::write(&path, minimisation).expect("written");
     let path = path.display().to_string();
     list(&path, &key).input_error("minimisation has no list made in advance");
+}
+
+/// `simulate --power`: the same seed gives the same power; a larger effect gives more; every
+/// flag's bad value is refused naming it.
+#[test]
+fn simulate_power_compares_the_protocols_arms() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let protocol = randomised_protocol(dir.path(), 1);
+    let run = |rates: &str, extra: &[&str]| {
+        let args = [
+            &[
+                "simulate",
+                "--protocol",
+                &protocol,
+                "--patients",
+                "40",
+                "--seed",
+                "3",
+                "--trials",
+                "100",
+                "--power",
+                rates,
+            ][..],
+            extra,
+        ]
+        .concat();
+        cletrial(&args, None)
+    };
+    let small = run("LEN=0.4,PBO=0.3", &[]).ok_json();
+    assert_eq!(
+        small,
+        run("PBO=0.3,LEN=0.4", &[]).ok_json(),
+        "the same seed, in any order"
+    );
+    let large = run("LEN=0.7,PBO=0.1", &[]).ok_json();
+    let power = |json: &serde_json::Value| json["power"]["power"].as_f64().expect("power");
+    assert!(power(&large) > power(&small) + 0.3, "{small} {large}");
+    assert_eq!(large["arms"][0]["label"], "Lenalidomide");
+    run("LEN=0.7", &[]).input_error("--power: no rate for arm PBO; give one for each of LEN, PBO");
+    run("LEN=0.7,LEN=0.2", &[]).input_error("--power: arm LEN is given twice");
+    run("LEN=1.5,PBO=0.2", &[])
+        .input_error("--power: LEN's rate '1.5' is not a number from 0 to 1");
+    run("LEN:0.5,PBO=0.2", &[]).input_error("--power: 'LEN:0.5' is not ARM=RATE");
+    run("LEN=0.5,PBO=0.2", &["--alpha", "0"]).input_error("--alpha: between 0 and 1");
+    for shipped in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
+        cletrial(
+            &[
+                "simulate",
+                "--protocol",
+                shipped,
+                "--patients",
+                "40",
+                "--seed",
+                "1",
+                "--trials",
+                "2",
+                "--power",
+                "LEN=0.5,PBO=0.2",
+            ],
+            None,
+        )
+        .input_error("declares no [randomisation] (no arms to compare)");
+    }
 }

@@ -116,6 +116,25 @@ fn every_documented_output_is_valid_against_its_schema() {
         &[&simulate[..], &["--trials", "3"]].concat(),
         None,
     );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let randomised = crate::allocation::randomised_protocol(dir.path(), 1);
+    check(
+        "simulate-power",
+        &[
+            "simulate",
+            "--protocol",
+            &randomised,
+            "--patients",
+            "40",
+            "--seed",
+            "1",
+            "--trials",
+            "20",
+            "--power",
+            "LEN=0.6,PBO=0.2",
+        ],
+        None,
+    );
 }
 
 /// Every shipped protocol's eligibility, decisions and calendar, on every example input.
