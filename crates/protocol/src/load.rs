@@ -334,7 +334,7 @@ fn compile_randomisation(
         Ok(design) => Some(design),
         Err(InvalidDesign(list)) => {
             for problem in list {
-                problems.add(format!("randomisation.{}", problem.field), problem.problem);
+                problems.add(format!("randomisation.{}", problem.path), problem.message);
             }
             None
         }

@@ -28,6 +28,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Problem;
+
 /// One arm: its code (`LEN`), its label ("Lenalidomide 5 mg daily") and its share of the
 /// allocation ratio (2 of 2:1).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -75,23 +77,11 @@ pub struct Design {
     method: Method,
 }
 
-/// One thing wrong with a design, at its field (`arms[1].code`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldProblem {
-    pub field: String,
-    pub problem: String,
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.problem)
-    }
-}
-
-/// Everything wrong with a design, reported together.
+/// Everything wrong with a design, reported together, each problem at its field
+/// (`arms[1].code`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", .0.iter().map(FieldProblem::to_string).collect::<Vec<_>>().join("; "))]
-pub struct InvalidDesign(pub Vec<FieldProblem>);
+#[error("{}", .0.iter().map(Problem::to_string).collect::<Vec<_>>().join("; "))]
+pub struct InvalidDesign(pub Vec<Problem>);
 
 /// Why a subject cannot be assigned, a list made or a secret read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -124,10 +114,10 @@ impl Design {
         method: Method,
     ) -> Result<Design, InvalidDesign> {
         let mut problems = Vec::new();
-        let mut invalid = |field: String, problem: &str| {
-            problems.push(FieldProblem {
-                field,
-                problem: problem.to_owned(),
+        let mut invalid = |path: String, message: &str| {
+            problems.push(Problem {
+                path,
+                message: message.to_owned(),
             });
         };
         if arms.len() < 2 {
