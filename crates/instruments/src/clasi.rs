@@ -9,11 +9,18 @@
 //! independent columns and may come from different lesions (INSTRUMENTS.md §1.1).
 //!
 //! A missing item is not zero: any item not assessed makes its total `None` (§1.5).
+//!
+//! The responder endpoints of the 2020s trials ([`ClasiResponse`]: CLASI-50, CLASI-70), the
+//! percent change of activity ([`percent_change`]) and the erythema + scale sum entry criteria
+//! use ([`ActivityParts::erythema_and_scale`]) cite their sources by the `O#` ids of
+//! `docs/OUTCOMES.md`.
 
 use std::fmt;
 
 use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::scale::{OutOfRange, within};
 
 /// A value outside an item's scale.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -559,6 +566,14 @@ impl ActivityParts {
         .into_iter()
         .sum()
     }
+
+    /// Erythema plus scale/hypertrophy summed over the 13 areas (0-65): the activity of the
+    /// lesions themselves, without mucosa and hair, which entry criteria such as LAVENDER's
+    /// "erythema + scale >= 7" test (FRONTIER.md, NCT06015737; the listing was not retrieved
+    /// here [UNVERIFIED]). `None` if an erythema or scale item was not assessed.
+    pub fn erythema_and_scale(&self) -> Option<u8> {
+        Some(self.erythema? + self.scale?)
+    }
 }
 
 /// CLASI damage by column; `None` where an item of the column was not assessed.
@@ -650,4 +665,70 @@ pub fn activity_change(baseline: u8, current: u8) -> ActivityChange {
         improved_4_points: decrease >= 4,
         improved_20_percent: at_least(20),
     }
+}
+
+/// A CLASI-A responder definition: a fall of at least `percent`% from baseline, counted only
+/// among patients whose baseline activity is at least `min_baseline`. CLASI-50 is LILAC's
+/// "decrease of >= 50% from baseline in CLASI-A score" [O13] and CLASI-70 AMETHYST's "at least
+/// 70%" [O12]; both trials enrolled patients with CLASI-A >= 10 [O12, FRONTIER.md], the
+/// default minimum. Chakka et al. (JAAD 2021) suggest 8 instead [S8]: a protocol sets its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClasiResponse {
+    percent: u8,
+    min_baseline: u8,
+}
+
+impl ClasiResponse {
+    /// >= 50% fall, baseline >= 10 [O13].
+    pub const CLASI_50: ClasiResponse = ClasiResponse {
+        percent: 50,
+        min_baseline: 10,
+    };
+    /// >= 70% fall, baseline >= 10 [O12].
+    pub const CLASI_70: ClasiResponse = ClasiResponse {
+        percent: 70,
+        min_baseline: 10,
+    };
+
+    /// `percent` 1 to 100; `min_baseline` 1 to 70 (a baseline of 0 has no percentage to fall).
+    pub fn new(percent: u8, min_baseline: u8) -> Result<ClasiResponse, OutOfRange> {
+        within("the CLASI response percentage", percent.into(), 1, 100)?;
+        within(
+            "the CLASI response minimum baseline",
+            min_baseline.into(),
+            1,
+            Clasi::MAX_ACTIVITY.into(),
+        )?;
+        Ok(ClasiResponse {
+            percent,
+            min_baseline,
+        })
+    }
+
+    pub fn percent(self) -> u8 {
+        self.percent
+    }
+
+    pub fn min_baseline(self) -> u8 {
+        self.min_baseline
+    }
+
+    /// `Some(true)` when activity fell from `baseline` to `current` by at least the percentage
+    /// (tested in integers, so exactly 50% qualifies); `None` when the baseline is below the
+    /// minimum: that patient is outside the responder population, which is not "non-responder".
+    pub fn judge(self, baseline: u8, current: u8) -> Option<bool> {
+        (baseline >= self.min_baseline).then(|| {
+            let fall = i32::from(baseline) - i32::from(current);
+            fall * 100 >= i32::from(self.percent) * i32::from(baseline)
+        })
+    }
+}
+
+/// The percent change of CLASI activity from `baseline` to `current`, `(current - baseline) /
+/// baseline x 100`: negative is improvement (PAISLEY CLE's primary endpoint, FRONTIER.md).
+/// `None` when the baseline is 0: there is nothing to take a percentage of, and any number
+/// (0%, or -100% for a patient still clear) would be invented.
+pub fn percent_change(baseline: u8, current: u8) -> Option<f64> {
+    (baseline > 0).then(|| (f64::from(current) - f64::from(baseline)) * 100.0 / f64::from(baseline))
 }

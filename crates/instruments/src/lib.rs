@@ -1,7 +1,10 @@
 //! Clinical instruments used by cutaneous lupus erythematosus (CLE) studies, as pure functions
-//! and types. Every threshold cites its source by the `S#` ids of `docs/INSTRUMENTS.md`.
+//! and types. Every threshold cites its source by the `S#` ids of `docs/INSTRUMENTS.md`, or, for
+//! the outcomes of the 2020s trials, the `O#` ids of this repository's `docs/OUTCOMES.md`.
 //!
-//! - [`clasi`]: CLASI activity and damage, severity bands, response against a baseline.
+//! - [`clasi`]: CLASI activity and damage, severity bands, response against a baseline, the
+//!   CLASI-50/70 responder endpoints, percent change and the erythema + scale sum.
+//! - [`scale`]: the one refusal of a number outside its range, shared by the above.
 //! - [`sledai`]: SLEDAI-2K score and flare rules.
 //! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the whole term catalogue (837 terms with MedDRA
 //!   codes and grade texts, from NCI's spreadsheet, embedded).
@@ -22,6 +25,7 @@ pub mod ctcae;
 pub mod input;
 pub mod medication;
 pub mod renal;
+pub mod scale;
 pub mod sledai;
 pub mod subtype;
 pub mod vocabulary;

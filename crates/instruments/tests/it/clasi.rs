@@ -5,6 +5,7 @@ use instruments::clasi::{
     Area, Clasi, Dyspigmentation, Erythema, MucousMembrane, NonScarringAlopecia, RecentHairLoss,
     Scale, Scarring, ScarringAlopecia, Severity, activity_change, severity,
 };
+use instruments::clasi::{ClasiResponse, percent_change};
 use instruments::input::{InputError, read_clasi};
 use serde_json::{Value, json};
 
@@ -499,4 +500,160 @@ fn each_row_sums_its_activity_and_damage_items() {
         Area::Arms,
         (Some(0), None),
     );
+}
+
+#[test]
+fn clasi_50_and_70_on_both_sides_of_each_boundary() {
+    // (definition, baseline, current) -> responder
+    #[track_caller]
+    fn check(response: ClasiResponse, baseline: u8, current: u8, expect: Option<bool>) {
+        assert_eq!(
+            response.judge(baseline, current),
+            expect,
+            "{}% from {baseline} to {current}",
+            response.percent()
+        );
+    }
+    let (c50, c70) = (ClasiResponse::CLASI_50, ClasiResponse::CLASI_70);
+    // Baseline 10, the lowest counted: 5 is exactly 50%, 6 is 40%.
+    check(c50, 10, 5, Some(true));
+    check(c50, 10, 6, Some(false));
+    check(c50, 70, 35, Some(true));
+    check(c50, 70, 36, Some(false));
+    // 11 -> 6 is 45.5%, 11 -> 5 is 54.5%.
+    check(c50, 11, 6, Some(false));
+    check(c50, 11, 5, Some(true));
+    // 10 -> 3 is exactly 70%, 10 -> 4 is 60%; 20 -> 6 is 70%, 20 -> 7 is 65%.
+    check(c70, 10, 3, Some(true));
+    check(c70, 10, 4, Some(false));
+    check(c70, 20, 6, Some(true));
+    check(c70, 20, 7, Some(false));
+    check(c70, 12, 0, Some(true));
+    // Worse than baseline: not a responder.
+    check(c50, 12, 20, Some(false));
+    // Baseline below 10: outside the responder population, not "non-responder".
+    check(c50, 9, 0, None);
+    check(c70, 9, 0, None);
+    check(c50, 0, 0, None);
+    // A protocol's own minimum: Chakka's 8.
+    let from_8 = ClasiResponse::new(50, 8).expect("setting");
+    check(from_8, 8, 4, Some(true));
+    check(from_8, 8, 5, Some(false));
+    check(from_8, 7, 0, None);
+    assert_eq!(ClasiResponse::new(50, 10), Ok(ClasiResponse::CLASI_50));
+    assert_eq!(ClasiResponse::new(70, 10), Ok(ClasiResponse::CLASI_70));
+}
+
+#[test]
+fn clasi_response_settings_are_checked() {
+    #[track_caller]
+    fn check(percent: u8, min_baseline: u8, expect: Result<(), &str>) {
+        let got = ClasiResponse::new(percent, min_baseline)
+            .map(|_| ())
+            .map_err(|error| error.to_string());
+        assert_eq!(
+            got.as_ref().map_err(String::as_str),
+            expect.as_ref().map_err(|e| *e)
+        );
+    }
+    check(1, 1, Ok(()));
+    check(100, 70, Ok(()));
+    check(
+        0,
+        10,
+        Err("the CLASI response percentage must be 1 to 100, got 0"),
+    );
+    check(
+        101,
+        10,
+        Err("the CLASI response percentage must be 1 to 100, got 101"),
+    );
+    check(
+        50,
+        0,
+        Err("the CLASI response minimum baseline must be 1 to 70, got 0"),
+    );
+    check(
+        50,
+        71,
+        Err("the CLASI response minimum baseline must be 1 to 70, got 71"),
+    );
+}
+
+#[test]
+fn percent_change_from_baseline() {
+    #[track_caller]
+    fn check(baseline: u8, current: u8, expect: Option<f64>) {
+        assert_eq!(
+            percent_change(baseline, current),
+            expect,
+            "{baseline} -> {current}"
+        );
+    }
+    check(10, 5, Some(-50.0));
+    check(10, 15, Some(50.0));
+    check(20, 20, Some(0.0));
+    check(1, 0, Some(-100.0));
+    check(70, 0, Some(-100.0));
+    check(4, 5, Some(25.0));
+    // No baseline activity: no percentage, whatever came after.
+    check(0, 0, None);
+    check(0, 7, None);
+    // 12 -> 7: (7 - 12) / 12 x 100 = -41.666...
+    let got = percent_change(12, 7).expect("defined");
+    assert!((got - (-500.0 / 12.0)).abs() < 1e-9, "{got}");
+}
+
+#[test]
+fn erythema_and_scale_sum_over_the_areas() {
+    // (area pointer changes) -> erythema + scale; an entry criterion of ">= 7" is met from 7.
+    #[track_caller]
+    fn check(changes: &[(&str, Value)], expect: Option<u8>) {
+        let clasi = read(changes).unwrap_or_else(|error| panic!("{changes:?}: {error}"));
+        assert_eq!(
+            clasi.activity_parts().erythema_and_scale(),
+            expect,
+            "{changes:?}"
+        );
+    }
+    check(&[], Some(0));
+    // Worked by hand: nose 2 + 1, scalp 3 + 2, arms 0 + 0 = 8; mucosa and hair are not
+    // counted (the activity is 8 + 1 + 1 = 10).
+    check(
+        &[
+            ("/areas/nose_malar/erythema", json!(2)),
+            ("/areas/nose_malar/scale", json!(1)),
+            ("/areas/scalp/erythema", json!(3)),
+            ("/areas/scalp/scale", json!(2)),
+            ("/mucous_membrane", json!(1)),
+            ("/recent_hair_loss", json!(1)),
+        ],
+        Some(8),
+    );
+    let six = [
+        ("/areas/chest/erythema", json!(3)),
+        ("/areas/arms/erythema", json!(2)),
+        ("/areas/arms/scale", json!(1)),
+    ];
+    check(&six, Some(6));
+    let mut seven = six.to_vec();
+    seven.push(("/areas/legs/scale", json!(1)));
+    check(&seven, Some(7));
+    // Every area at its worst: 13 x 3 + 13 x 2 = 65.
+    let worst: Vec<(String, Value)> = AREAS
+        .iter()
+        .flat_map(|area| {
+            [
+                (format!("/areas/{area}/erythema"), json!(3)),
+                (format!("/areas/{area}/scale"), json!(2)),
+            ]
+        })
+        .collect();
+    let worst: Vec<(&str, Value)> = worst.iter().map(|(p, v)| (p.as_str(), v.clone())).collect();
+    check(&worst, Some(65));
+    // An area's scale not assessed: the sum is unknown, not 0.
+    check(&[("/areas/feet/scale", Value::Null)], None);
+    check(&[("/areas/feet/erythema", Value::Null)], None);
+    // ... but mucosa not assessed does not hide it.
+    check(&[("/mucous_membrane", Value::Null)], Some(0));
 }
