@@ -4,6 +4,7 @@
 //!
 //! - [`clasi`]: CLASI activity and damage, severity bands, response against a baseline, the
 //!   CLASI-50/70 responder endpoints, percent change and the erythema + scale sum.
+//! - [`dlqi`]: DLQI total, meaning bands, sub-scales and the missing-answer rule.
 //! - [`scale`]: the one refusal of a number outside its range, shared by the above.
 //! - [`sledai`]: SLEDAI-2K score and flare rules.
 //! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the whole term catalogue (837 terms with MedDRA
@@ -22,6 +23,7 @@
 pub mod bsa;
 pub mod clasi;
 pub mod ctcae;
+pub mod dlqi;
 pub mod input;
 pub mod medication;
 pub mod renal;

@@ -3,6 +3,7 @@
 mod bsa;
 mod clasi;
 mod ctcae;
+mod dlqi;
 mod plausible;
 mod properties;
 mod renal;
