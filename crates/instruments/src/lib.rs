@@ -5,6 +5,8 @@
 //! - [`clasi`]: CLASI activity and damage, severity bands, response against a baseline, the
 //!   CLASI-50/70 responder endpoints, percent change and the erythema + scale sum.
 //! - [`dlqi`]: DLQI total, meaning bands, sub-scales and the missing-answer rule.
+//! - [`skindex`]: Skindex-29 domains and the +3 lupus sub-scale, with the domain map and the
+//!   missing-item share as settings.
 //! - [`scale`]: the one refusal of a number outside its range, shared by the above.
 //! - [`sledai`]: SLEDAI-2K score and flare rules.
 //! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the whole term catalogue (837 terms with MedDRA
@@ -28,6 +30,7 @@ pub mod input;
 pub mod medication;
 pub mod renal;
 pub mod scale;
+pub mod skindex;
 pub mod sledai;
 pub mod subtype;
 pub mod vocabulary;

@@ -7,6 +7,7 @@ mod dlqi;
 mod plausible;
 mod properties;
 mod renal;
+mod skindex;
 mod sledai;
 mod subtype;
 mod vocabulary;
