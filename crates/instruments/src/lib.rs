@@ -7,6 +7,7 @@
 //! - [`dlqi`]: DLQI total, meaning bands, sub-scales and the missing-answer rule.
 //! - [`skindex`]: Skindex-29 domains and the +3 lupus sub-scale, with the domain map and the
 //!   missing-item share as settings.
+//! - [`nrs`]: worst itch and worst pain NRS 0-10, and the points-fall responder.
 //! - [`scale`]: the one refusal of a number outside its range, shared by the above.
 //! - [`sledai`]: SLEDAI-2K score and flare rules.
 //! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the whole term catalogue (837 terms with MedDRA
@@ -28,6 +29,7 @@ pub mod ctcae;
 pub mod dlqi;
 pub mod input;
 pub mod medication;
+pub mod nrs;
 pub mod renal;
 pub mod scale;
 pub mod skindex;

@@ -4,6 +4,7 @@ mod bsa;
 mod clasi;
 mod ctcae;
 mod dlqi;
+mod nrs;
 mod plausible;
 mod properties;
 mod renal;
