@@ -4,6 +4,8 @@
 //!
 //! - [`clasi`]: CLASI activity and damage, severity bands, response against a baseline, the
 //!   CLASI-50/70 responder endpoints, percent change and the erythema + scale sum.
+//! - [`cla_iga_r`]: CLA-IGA-R's three items on a study-set scale, and its erythema responder.
+//! - [`pga`]: PGA-skin on a study-set scale (tenths), change from baseline.
 //! - [`dlqi`]: DLQI total, meaning bands, sub-scales and the missing-answer rule.
 //! - [`skindex`]: Skindex-29 domains and the +3 lupus sub-scale, with the domain map and the
 //!   missing-item share as settings.
@@ -24,12 +26,14 @@
 //! No I/O happens here: callers read and write; this crate computes.
 
 pub mod bsa;
+pub mod cla_iga_r;
 pub mod clasi;
 pub mod ctcae;
 pub mod dlqi;
 pub mod input;
 pub mod medication;
 pub mod nrs;
+pub mod pga;
 pub mod renal;
 pub mod scale;
 pub mod skindex;
