@@ -672,6 +672,8 @@ pub fn activity_change(baseline: u8, current: u8) -> ActivityChange {
 /// "decrease of >= 50% from baseline in CLASI-A score" [O13] and CLASI-70 AMETHYST's "at least
 /// 70%" [O12]; both trials enrolled patients with CLASI-A >= 10 [O12, FRONTIER.md], the
 /// default minimum. Chakka et al. (JAAD 2021) suggest 8 instead [S8]: a protocol sets its own.
+/// [`ActivityChange::clasi_50`] is the index trial's partial response, defined for any baseline
+/// above 0; this is the trials' endpoint with its responder population.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClasiResponse {

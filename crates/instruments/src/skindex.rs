@@ -201,8 +201,6 @@ pub enum SkindexError {
         got: usize,
         expected: usize,
     },
-    #[error(transparent)]
-    Range(#[from] OutOfRange),
 }
 
 /// Which item belongs to which domain. An item not listed is not scored.
