@@ -108,7 +108,8 @@ def xpt_missing_tags(path):
 def read_adam(path):
     """The rows of an ADaM transport file as dicts: numbers as floats or ("missing", tag),
     texts as strings ('' blank)."""
-    frame, _ = pyreadstat.read_xport(str(path))
+    # SAS dates stay day counts (the ADaM dates carry DATE9., which pyreadstat would convert).
+    frame, _ = pyreadstat.read_xport(str(path), disable_datetime_conversion=True)
     tags = xpt_missing_tags(path)
     rows = []
     for i, record in enumerate(frame.to_dict("records")):

@@ -4,8 +4,10 @@ when the tools are installed; `cargo xtask test` installs them).
 
     export_check.py xpt DIR   every DIR/*.xpt read with pyreadstat and with R haven: identical
                               dataset names and labels, variable names and labels, row counts and
-                              values (numbers compared exactly); prints the SAS special-missing
-                              tags haven saw (d: not done, n: not applicable, u: unknown)
+                              values (numbers compared exactly; a SAS date, which haven reads as a
+                              date, as the ISO date of pyreadstat's day count); prints the SAS
+                              special-missing tags haven saw (d: not done, n: not applicable, u:
+                              unknown)
     export_check.py csv DIR   every DIR/*.csv read with pandas.read_csv and R read.csv, both with
                               their defaults: the missing-value codes NOT DONE, NOT APPLICABLE and
                               UNKNOWN and the empty cells are counted as in the raw file
@@ -15,8 +17,10 @@ when the tools are installed; `cargo xtask test` installs them).
                               none unused) and conformance (MetadataSchema) checks; every def:leaf
                               must be a file beside FILE, and each SAS transport file's dataset
                               label, variable names (in order) and labels, read with pyreadstat,
-                              must be those its ItemGroupDef gives; in the data, a Mandatory
-                              variable is never empty, a value of a variable with a codelist is
+                              must be those its ItemGroupDef gives, and its SAS formats the
+                              def:DisplayFormat of each ItemDef (DATE9.: DataType integer); in
+                              the data, the KeySequence variables identify each record, a
+                              Mandatory variable is never empty, a value of a variable with a codelist is
                               one of its terms, and where value-level metadata selects a
                               description (RSORRES by RSTESTCD) the value has its data type and
                               codelist
@@ -24,10 +28,13 @@ when the tools are installed; `cargo xtask test` installs them).
                               every DIR/*.json and DIR/*.ndjson validated against the CDISC
                               Dataset-JSON v1.1 JSON schema (dataset-json/dataset.schema.json, with
                               the jsonschema package), each row checked against its columns, then
-                              validated and read back with the PyPI reader dsjframe; with XPTDIR,
-                              every value compared with XPTDIR/<name>.xpt read by pyreadstat: the
-                              same names, labels, rows and values (numbers exactly; null where the
-                              XPT has a missing number or blank text)
+                              validated and read back with the PyPI reader dsjframe; keySequence
+                              numbers the keys 1, 2, ... and the keys identify each row; with
+                              XPTDIR, every value compared with XPTDIR/<name>.xpt read by
+                              pyreadstat: the same names, labels, rows and values (numbers
+                              exactly; a "date" column of targetDataType "integer" as the ISO date
+                              of the XPT's SAS date, whose format must be the column's
+                              displayFormat; null where the XPT has a missing number or blank text)
     export_check.py odm FILE  the ODM 1.3.2 FILE through odmlib: its XML schema validator, then
                               loaded as odmlib's model and checked by odmlib's own validate():
                               element order, OID uniqueness and references, conformance rules
@@ -35,6 +42,7 @@ when the tools are installed; `cargo xtask test` installs them).
 Prints a JSON summary; exits 1 on the first disagreement, naming the file, column and row.
 """
 import csv
+import datetime
 import importlib.metadata
 import json
 import math
@@ -44,6 +52,32 @@ import sys
 
 CODES = ["NOT DONE", "NOT APPLICABLE", "UNKNOWN"]
 HERE = pathlib.Path(__file__).resolve().parent
+SAS_EPOCH = datetime.date(1960, 1, 1)
+
+
+def read_xpt(path):
+    """A transport file through pyreadstat, SAS dates kept as their day counts (pyreadstat would
+    otherwise turn a DATE9. column into dates)."""
+    import pyreadstat
+
+    return pyreadstat.read_xport(str(path), disable_datetime_conversion=True)
+
+
+def sas_format(meta, name):
+    """The SAS display format of a numeric variable ("DATE9"), or None."""
+    declared = (meta.original_variable_types or {}).get(name) or ""
+    if declared.upper() in ("", "NULL") or declared.startswith("$"):
+        return None
+    return declared
+
+
+def iso_of_sas_date(days, where):
+    """The ISO 8601 date of a SAS date (days since 1960-01-01), None when missing."""
+    if days is None or (isinstance(days, float) and math.isnan(days)):
+        return None
+    if float(days) != int(days):
+        fail(f"{where}: {days!r} is no whole number of days")
+    return (SAS_EPOCH + datetime.timedelta(days=int(days))).isoformat()
 
 
 def fail(message):
@@ -59,15 +93,13 @@ def from_r(mode, folder):
 
 
 def check_xpt(folder):
-    import pyreadstat
-
     r = from_r("xpt", folder)
     files = sorted(p.name for p in folder.glob("*.xpt"))
     if sorted(r) != files:
         fail(f"R read {sorted(r)}, the folder holds {files}")
     tags = {}
     for name in files:
-        frame, meta = pyreadstat.read_xport(str(folder / name))
+        frame, meta = read_xpt(folder / name)
         theirs = r[name]
         if (meta.file_label or "") != theirs["label"]:
             fail(f"{name}: dataset label {meta.file_label!r} (pyreadstat) vs {theirs['label']!r} (haven)")
@@ -83,7 +115,13 @@ def check_xpt(folder):
             if values is None or not isinstance(values, list):
                 values = [values] * len(frame)
             for row, (mine, other) in enumerate(zip(frame[column["name"]], values)):
-                if column["type"] == "num":
+                if column["type"] == "date":
+                    # haven reads a DATE-formatted number as a date; pyreadstat's day count
+                    # must be that date.
+                    where = f"{name}.{column['name']} row {row + 1}"
+                    if iso_of_sas_date(mine, where) != other:
+                        fail(f"{where}: {mine!r} (pyreadstat) vs {other!r} (haven)")
+                elif column["type"] == "num":
                     missing = mine is None or (isinstance(mine, float) and math.isnan(mine))
                     if missing != (other is None) or (not missing and float(mine) != float.fromhex(other)):
                         fail(f"{name}.{column['name']} row {row + 1}: {mine!r} (pyreadstat) vs {other!r} (haven)")
@@ -250,10 +288,39 @@ def check_values(href, frame, group, items, codelists, described):
     return checked
 
 
+def check_keys(href, frame, group, items):
+    """The KeySequence variables, in order, identify each record (missing values compare equal)."""
+    keyed = sorted((int(ref.get("KeySequence")), items[ref.get("ItemOID")].get("Name"))
+                   for ref in group.findall(ODM + "ItemRef") if ref.get("KeySequence"))
+    keys = [name for _, name in keyed]
+    if [number for number, _ in keyed] != list(range(1, len(keys) + 1)):
+        fail(f"{href}: KeySequence {[number for number, _ in keyed]} is not 1, 2, ...")
+    if not keys:
+        fail(f"{href}: no key variables")
+    duplicated = frame.duplicated(subset=keys, keep=False)
+    if duplicated.any():
+        row = int(duplicated.to_numpy().nonzero()[0][0])
+        fail(f"{href}: keys {keys} do not identify row {row + 1}: "
+             f"{frame.loc[row, keys].to_dict()}")
+    return keys
+
+
+def check_formats(href, meta, group, items):
+    """Each variable's SAS format in the file is its ItemDef's def:DisplayFormat; a date
+    (DATE9.) is DataType integer."""
+    for ref in group.findall(ODM + "ItemRef"):
+        item = items[ref.get("ItemOID")]
+        name = item.get("Name")
+        declared = item.get(DEF + "DisplayFormat")
+        found = sas_format(meta, name)
+        if (declared or None) != (f"{found}." if found else None):
+            fail(f"{href}.{name}: SAS format {found!r}, define.xml says {declared!r}")
+        if declared == "DATE9." and item.get("DataType") != "integer":
+            fail(f"{href}.{name}: a SAS date of DataType {item.get('DataType')}")
+
+
 def check_define(path):
     import xml.etree.ElementTree as ET
-
-    import pyreadstat
 
     counts = odmlib_checks(path)
     root = ET.parse(path).getroot()
@@ -261,6 +328,7 @@ def check_define(path):
     codelists = codelists_of(root)
     described = value_checks(root, items)
     leaves = []
+    keys = {}
     values_checked = 0
     for group in root.iter(ODM + "ItemGroupDef"):
         name = group.get("Name")
@@ -280,7 +348,7 @@ def check_define(path):
             text = item.find(ODM + "Description/" + ODM + "TranslatedText")
             labels.append(text.text if text is not None else "")
         if href.endswith(".xpt"):
-            frame, meta = pyreadstat.read_xport(str(file))
+            frame, meta = read_xpt(file)
             if (meta.file_label or "") != label:
                 fail(f"{href}: dataset label {meta.file_label!r}, define.xml says {label!r}")
             if list(meta.column_names) != names:
@@ -288,8 +356,10 @@ def check_define(path):
             for column, (theirs, ours) in enumerate(zip(meta.column_labels, labels)):
                 if (theirs or "") != (ours or ""):
                     fail(f"{href}.{names[column]}: label {theirs!r}, define.xml says {ours!r}")
+            check_formats(href, meta, group, items)
+            keys[name] = check_keys(href, frame, group, items)
             values_checked += check_values(href, frame, group, items, codelists, described)
-    return {"leaves": sorted(leaves), "values_checked": values_checked, **counts}
+    return {"leaves": sorted(leaves), "keys": keys, "values_checked": values_checked, **counts}
 
 
 # JSON types a row's value may have, by the column's dataType (Dataset-JSON v1.1, "Supported
@@ -333,11 +403,23 @@ def check_rows(name, columns, rows):
     return nulls
 
 
+def check_json_keys(name, columns, rows):
+    """keySequence numbers the keys 1, 2, ... and the keys identify each row."""
+    keyed = sorted((c["keySequence"], i) for i, c in enumerate(columns) if "keySequence" in c)
+    if [number for number, _ in keyed] != list(range(1, len(keyed) + 1)):
+        fail(f"{name}: keySequence {[number for number, _ in keyed]} is not 1, 2, ...")
+    seen = set()
+    for number, row in enumerate(rows, 1):
+        key = json.dumps([row[i] for _, i in keyed])
+        if keyed and key in seen:
+            fail(f"{name} row {number}: keys {key} identify an earlier row too")
+        seen.add(key)
+    return [columns[i]["name"] for _, i in keyed]
+
+
 def compare_with_xpt(name, metadata, table, xpt):
     """The dataset read by dsjframe against the transport file read by pyreadstat."""
-    import pyreadstat
-
-    frame, meta = pyreadstat.read_xport(str(xpt))
+    frame, meta = read_xpt(xpt)
     columns = metadata["columns"]
     if (meta.file_label or "") != metadata["label"]:
         fail(f"{name}: label {metadata['label']!r} vs {meta.file_label!r} in {xpt.name}")
@@ -351,10 +433,22 @@ def compare_with_xpt(name, metadata, table, xpt):
         fail(f"{name}: {table.num_rows} rows read, records {metadata['records']}, {len(frame)} in {xpt.name}")
     compared = 0
     for column in columns:
+        found = sas_format(meta, column["name"])
+        if column.get("displayFormat") != (f"{found}." if found else None):
+            fail(f"{name}.{column['name']}: displayFormat {column.get('displayFormat')!r}, "
+                 f"SAS format {found!r} in {xpt.name}")
+        sas_date = column["dataType"] == "date" and column.get("targetDataType") == "integer"
+        if sas_date and not (found or "").startswith("DATE"):
+            fail(f"{name}.{column['name']}: a date of targetDataType integer, SAS format {found!r}")
         theirs = table.column(column["name"]).to_pylist()
         for row, (mine, other) in enumerate(zip(theirs, frame[column["name"]]), 1):
             where = f"{name}.{column['name']} row {row}: {mine!r} vs {other!r} in {xpt.name}"
-            if column["dataType"] in ("double", "float", "integer"):
+            if sas_date:
+                # dsjframe reads the ISO date as a date; the XPT holds its SAS day count.
+                ours = mine.isoformat() if mine is not None else None
+                if ours != iso_of_sas_date(other, where):
+                    fail(where)
+            elif column["dataType"] in ("double", "float", "integer"):
                 missing = other is None or (isinstance(other, float) and math.isnan(other))
                 if (mine is None) != missing or (not missing and float(mine) != float(other)):
                     fail(where)
@@ -388,6 +482,8 @@ def check_dataset_json(folder, xpt_folder=None):
         if f"{metadata['name'].lower()}{path.suffix}" != path.name:
             fail(f"{path.name}: holds dataset {metadata['name']}")
         summary["nulls"] += check_rows(path.name, metadata["columns"], rows)
+        summary.setdefault("keys", {})[metadata["name"]] = check_json_keys(
+            path.name, metadata["columns"], rows)
         report = dsjframe.validate_dataset(str(path))
         if not report["ok"]:
             fail(f"{path.name}: dsjframe: {report}")

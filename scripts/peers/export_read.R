@@ -1,6 +1,7 @@
 # Reads cletrial export output with R, for scripts/peers/export_check.py.
 #   Rscript export_read.R xpt DIR   every DIR/*.xpt through haven::read_xpt: dataset and variable
-#                                   names and labels, values (numbers as C99 hex floats, exact),
+#                                   names and labels, values (numbers as C99 hex floats, exact;
+#                                   a SAS date, which haven reads as a Date, as its ISO date),
 #                                   and the SAS special-missing tag of each missing number
 #   Rscript export_read.R csv DIR   every DIR/*.csv through read.csv with its defaults: per column,
 #                                   how many cells hold each missing-value code and how many are
@@ -23,7 +24,10 @@ if (mode == "xpt") {
     data <- read_xpt(file)
     columns <- lapply(names(data), function(name) {
       x <- data[[name]]
-      if (is.numeric(x)) {
+      if (inherits(x, "Date")) {
+        list(name = name, label = label_of(x), type = "date",
+             values = ifelse(is.na(x), NA, format(x, "%Y-%m-%d")))
+      } else if (is.numeric(x)) {
         tags <- na_tag(x)
         list(name = name, label = label_of(x), type = "num",
              values = ifelse(is.na(x), NA, sprintf("%a", as.numeric(x))),

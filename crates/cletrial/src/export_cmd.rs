@@ -38,9 +38,11 @@ pub(crate) use outputs::export::{
 ///          transport v5 files: adsl.xpt (one row per subject: populations, treatment,
 ///          subtype, baseline, best response), adrs.xpt (CLASI activity and response per visit, best
 ///          response), adtte.xpt (time to complete response, time to relapse, with censoring),
-///          adae.xpt; variables.csv gives each variable's origin and method. Dates are SAS
-///          dates (days since 1960-01-01). A protocol without response definitions gets ADSL
-///          and ADAE only; export.json's not_written says which datasets and why
+///          adae.xpt; variables.csv gives each variable's origin and method, and define.xml
+///          (Define-XML 2.1, ADaMIG 1.3) each dataset's class, structure, keys and file, the
+///          derivations and the codelists. Dates are SAS dates (days since 1960-01-01) with the
+///          format DATE9. A protocol without response definitions gets ADSL and ADAE only;
+///          export.json's not_written says which datasets and why
 ///   submission
 ///          a submission folder written in one pass: sdtm/ (the SDTM domains as xpt and
 ///          Dataset-JSON side by side, variables.csv, define.xml) and adam/ (the ADaM datasets

@@ -110,14 +110,40 @@ impl Origin {
     }
 }
 
-/// One column: at most 8 characters of name, 40 of label (SAS XPORT version 5 limits), and
-/// where its values come from.
+/// How a number is shown, where it is more than a quantity: the SAS format every writer states
+/// (the XPT NAMESTR's format, Define-XML's `def:DisplayFormat`, Dataset-JSON's `displayFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisplayFormat {
+    /// A SAS date, days since 1960-01-01, shown as `04MAR2012`: the ADaM numeric dates (`*DT`,
+    /// ADaMIG v1.3 section 3.1.6, "Date and time variables": numeric, with a date format).
+    Date9,
+}
+
+impl DisplayFormat {
+    /// The SAS format name and width (`DATE`, 9), as a transport file's NAMESTR holds them.
+    pub fn sas(self) -> (&'static str, u16) {
+        match self {
+            DisplayFormat::Date9 => ("DATE", 9),
+        }
+    }
+
+    /// The format as SAS writes it (`DATE9.`).
+    pub fn text(self) -> &'static str {
+        match self {
+            DisplayFormat::Date9 => "DATE9.",
+        }
+    }
+}
+
+/// One column: at most 8 characters of name, 40 of label (SAS XPORT version 5 limits), where
+/// its values come from, and for a number its display format.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variable {
     pub name: String,
     pub label: String,
     pub ty: VarType,
     pub origin: Origin,
+    pub display_format: Option<DisplayFormat>,
 }
 
 impl Variable {
@@ -128,7 +154,22 @@ impl Variable {
             label: label.to_owned(),
             ty: VarType::Num,
             origin: Origin::Collected,
+            display_format: None,
         }
+    }
+
+    /// A SAS date (days since 1960-01-01) shown as DATE9.: an ADaM numeric date (ADaMIG v1.3
+    /// section 3.1.6).
+    pub fn date(name: &str, label: &str) -> Variable {
+        Variable {
+            display_format: Some(DisplayFormat::Date9),
+            ..Variable::num(name, label)
+        }
+    }
+
+    /// Whether the variable is a SAS date.
+    pub fn is_date(&self) -> bool {
+        self.display_format == Some(DisplayFormat::Date9)
     }
 
     /// Text entered on a form (`derived`, `assigned`, ... say otherwise).
@@ -138,6 +179,7 @@ impl Variable {
             label: label.to_owned(),
             ty: VarType::Char(length),
             origin: Origin::Collected,
+            display_format: None,
         }
     }
 
@@ -197,12 +239,17 @@ impl Cell {
     }
 }
 
-/// A named, labelled list of variables (the rows are streamed to a writer).
+/// A named, labelled list of variables (the rows are streamed to a writer), with the variables
+/// that identify a record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dataset {
     pub name: String,
     pub label: String,
     pub variables: Vec<Variable>,
+    /// The key variables, in sort order: the one statement of a dataset's keys, which
+    /// Define-XML (`ItemRef/@KeySequence`) and Dataset-JSON (`keySequence`) both write. Empty
+    /// until [`Dataset::keyed`] sets them.
+    pub keys: Vec<String>,
 }
 
 const MAX_NAME: usize = 8;
@@ -233,6 +280,12 @@ impl Dataset {
                     format!("text length {length} is not between 1 and {MAX_TEXT}"),
                 ));
             }
+            if variable.display_format.is_some() && variable.ty != VarType::Num {
+                return Err(ExportError::invalid(
+                    what,
+                    "has a numeric display format but holds text",
+                ));
+            }
             if variables[..i]
                 .iter()
                 .any(|other| other.name == variable.name)
@@ -244,7 +297,36 @@ impl Dataset {
             name: name.to_owned(),
             label: label.to_owned(),
             variables,
+            keys: Vec::new(),
         })
+    }
+
+    /// The same dataset with `keys` as its key variables, in sort order; each must be a
+    /// variable of the dataset, once.
+    pub fn keyed(self, keys: &[&str]) -> Result<Dataset, ExportError> {
+        for (i, key) in keys.iter().enumerate() {
+            if self.position(key).is_none() {
+                return Err(ExportError::invalid(
+                    format!("key {key} of {}", self.name),
+                    "is no variable of the dataset",
+                ));
+            }
+            if keys[..i].contains(key) {
+                return Err(ExportError::invalid(
+                    format!("key {key} of {}", self.name),
+                    "appears twice",
+                ));
+            }
+        }
+        Ok(Dataset {
+            keys: keys.iter().map(|key| (*key).to_owned()).collect(),
+            ..self
+        })
+    }
+
+    /// The position (from 1) of a variable among the keys, if it is one.
+    pub fn key_sequence(&self, name: &str) -> Option<usize> {
+        self.keys.iter().position(|key| key == name).map(|i| i + 1)
     }
 
     /// Bytes of one XPT observation.
@@ -355,6 +437,58 @@ mod tests {
             Err("twice"),
         );
         check(vec![], Err("1 to 9999"));
+    }
+
+    #[test]
+    fn keys_are_variables_of_the_dataset_once_each() {
+        #[track_caller]
+        fn check(keys: &[&str], expect: Result<&[usize], &str>) {
+            let dataset = Dataset::new(
+                "ADSL",
+                "Subject-Level",
+                vec![
+                    Variable::text("STUDYID", "Study", 8),
+                    Variable::text("USUBJID", "Subject", 8),
+                    Variable::date("TRTSDT", "First dose"),
+                ],
+            )
+            .expect("dataset");
+            match (dataset.keyed(keys), expect) {
+                (Ok(keyed), Ok(sequences)) => {
+                    assert_eq!(keyed.keys, keys);
+                    let found: Vec<usize> =
+                        keys.iter().filter_map(|k| keyed.key_sequence(k)).collect();
+                    assert_eq!(found, sequences);
+                    assert_eq!(keyed.key_sequence("TRTSDT"), None);
+                }
+                (Err(error), Err(needle)) => assert!(
+                    error.to_string().contains(needle),
+                    "{error} lacks {needle:?}"
+                ),
+                (found, expect) => panic!("got {found:?}, expected {expect:?}"),
+            }
+        }
+        check(&["STUDYID", "USUBJID"], Ok(&[1, 2]));
+        check(&["USUBJID"], Ok(&[1]));
+        check(&[], Ok(&[]));
+        check(&["STUDYID", "SUBJID"], Err("key SUBJID of ADSL: is no variable"));
+        check(&["USUBJID", "USUBJID"], Err("key USUBJID of ADSL: appears twice"));
+    }
+
+    #[test]
+    fn only_a_number_has_a_display_format() {
+        let date = Variable::date("TRTSDT", "First dose");
+        assert!(date.is_date() && date.ty == VarType::Num);
+        assert_eq!(date.display_format.map(DisplayFormat::text), Some("DATE9."));
+        assert_eq!(DisplayFormat::Date9.sas(), ("DATE", 9));
+        assert!(!Variable::num("TRTSDT", "First dose").is_date());
+        let text = Variable {
+            display_format: Some(DisplayFormat::Date9),
+            ..Variable::text("RFSTDTC", "Start", 10)
+        };
+        let error = Dataset::new("DM", "Demographics", vec![text]).expect_err("refused");
+        assert!(error.to_string().contains("holds text"), "{error}");
+        assert!(Dataset::new("ADSL", "Subject-Level", vec![date]).is_ok());
     }
 
     #[test]

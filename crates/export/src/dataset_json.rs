@@ -32,13 +32,20 @@
 //! - Every `Missing` is JSON null (section "Row Data": "Missing values are represented by
 //!   null"): Dataset-JSON has no special missing values. SDTM keeps not done, not applicable and
 //!   unknown in `--STAT` and `--ORRES` text, which is written as text.
-//! - `keySequence` and `displayFormat` are left out: `Dataset` declares neither (both optional).
+//! - A SAS date (`Variable::date`, ADaM's numeric `*DT`, days since 1960-01-01) is `dataType`
+//!   "date" with `targetDataType` "integer" and `displayFormat` "DATE9.", its values ISO 8601
+//!   dates ("2012-03-04"): the specification's "Supported Column Data Type Combinations" give a
+//!   date as ISO 8601 text, and `targetDataType` "integer" tells a converter to store it as the
+//!   SAS date number the transport file holds.
+//! - `keySequence` is each key variable's place among `Dataset::keys`, the keys Define-XML
+//!   states too. Other numbers have no `displayFormat`.
 //! - Strings are encoded by serde_json (escaping quotes, backslashes and control characters).
 
 use std::io::{Seek, SeekFrom, Write};
 
 use crate::ExportError;
 use crate::dataset::{Cell, Dataset, VarType, Variable};
+use jiff::civil::Date;
 use crate::source::StudyInfo;
 
 /// The version written in `datasetJSONVersion` (section "Top-level Metadata Attributes": pattern
@@ -244,6 +251,9 @@ impl<W: Write + Seek> DatasetJsonWriter<W> {
 /// The `dataType` of a variable (section "Supported Column Data Type Combinations"); see the
 /// module's choices.
 pub fn data_type(variable: &Variable) -> &'static str {
+    if variable.is_date() {
+        return "date";
+    }
     match variable.ty {
         VarType::Num => "double",
         VarType::Char(length) if variable.name.ends_with("DTC") => {
@@ -264,9 +274,19 @@ fn column(dataset: &Dataset, variable: &Variable) -> Vec<u8> {
     column.field("name", &variable.name);
     column.field("label", &variable.label);
     column.field("dataType", data_type(variable));
+    if variable.is_date() {
+        column.field("targetDataType", "integer");
+    }
     if let VarType::Char(length) = variable.ty {
         column.key("length");
         column.raw(length.to_string().as_bytes());
+    }
+    if let Some(format) = variable.display_format {
+        column.field("displayFormat", format.text());
+    }
+    if let Some(sequence) = dataset.key_sequence(&variable.name) {
+        column.key("keySequence");
+        column.raw(sequence.to_string().as_bytes());
     }
     column.close()
 }
@@ -275,6 +295,9 @@ fn column(dataset: &Dataset, variable: &Variable) -> Vec<u8> {
 fn value(variable: &Variable, cell: &Cell, out: &mut Vec<u8>) -> Result<(), String> {
     match (variable.ty, cell) {
         (_, Cell::Missing(_)) => out.extend(b"null"),
+        (VarType::Num, Cell::Num(days)) if variable.is_date() => {
+            push_json(out, &iso_date(*days)?.to_string());
+        }
         (VarType::Num, Cell::Num(x)) => {
             if !x.is_finite() {
                 return Err(format!("{x} is not finite"));
@@ -296,6 +319,19 @@ fn value(variable: &Variable, cell: &Cell, out: &mut Vec<u8>) -> Result<(), Stri
         (VarType::Char(_), Cell::Num(x)) => return Err(format!("{x} given for a text variable")),
     }
     Ok(())
+}
+
+/// The ISO 8601 date of a SAS date (days since 1960-01-01), or why it is none.
+pub fn iso_date(days: f64) -> Result<Date, String> {
+    if days.fract() != 0.0 || !days.is_finite() {
+        return Err(format!("{days} is not a whole number of days"));
+    }
+    // A whole number of days within jiff's range of dates (years -9999 to 9999) fits an i32.
+    let span = (days.abs() <= 7_500_000.0)
+        .then(|| jiff::Span::new().try_days(days as i64).ok())
+        .flatten();
+    span.and_then(|span| Date::constant(1960, 1, 1).checked_add(span).ok())
+        .ok_or_else(|| format!("{days} days from 1960-01-01 is no date"))
 }
 
 /// Appends `value` as JSON: a string or a finite number, which serde_json always encodes.
@@ -579,6 +615,97 @@ mod tests {
         }
     }
 
+    /// An ADaM dataset: its keys in order, and a SAS date as an ISO 8601 date with its target
+    /// type and display format.
+    #[test]
+    fn keys_and_sas_dates_are_described_and_dates_written_as_iso_dates() {
+        let adsl = Dataset::new(
+            "ADSL",
+            "Subject-Level Analysis Dataset",
+            vec![
+                Variable::text("STUDYID", "Study Identifier", 8),
+                Variable::text("USUBJID", "Unique Subject Identifier", 12),
+                Variable::date("TRTSDT", "Date of First Exposure to Treatment"),
+                Variable::num("TRTDURD", "Total Treatment Duration (Days)"),
+            ],
+        )
+        .and_then(|d| d.keyed(&["STUDYID", "USUBJID"]))
+        .expect("valid");
+        let mut writer =
+            DatasetJsonWriter::new(Cursor::new(Vec::new()), &adsl, &provenance(), Encoding::Json)
+                .expect("head");
+        for cells in [
+            [Cell::Num(0.0), Cell::Num(1.0)],
+            [Cell::Num(19056.0), Cell::Num(84.0)],
+            [Cell::Num(-1.0), Cell::Missing(Missing::Blank)],
+            [Cell::Missing(Missing::NotDone), Cell::Num(1.5)],
+        ] {
+            let mut row = vec![Cell::text("LENA"), Cell::text("LENA-001")];
+            row.extend(cells);
+            writer.row(&row).expect("row");
+        }
+        let bytes = writer.finish().expect("finish").into_inner();
+        let file: Value = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(
+            file["columns"],
+            json!([
+                {"itemOID": "IT.ADSL.STUDYID", "name": "STUDYID", "label": "Study Identifier",
+                 "dataType": "string", "length": 8, "keySequence": 1},
+                {"itemOID": "IT.ADSL.USUBJID", "name": "USUBJID",
+                 "label": "Unique Subject Identifier", "dataType": "string", "length": 12,
+                 "keySequence": 2},
+                {"itemOID": "IT.ADSL.TRTSDT", "name": "TRTSDT",
+                 "label": "Date of First Exposure to Treatment", "dataType": "date",
+                 "targetDataType": "integer", "displayFormat": "DATE9."},
+                {"itemOID": "IT.ADSL.TRTDURD", "name": "TRTDURD",
+                 "label": "Total Treatment Duration (Days)", "dataType": "double"},
+            ])
+        );
+        let dates: Vec<&Value> = file["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| &row[2])
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                &json!("1960-01-01"),
+                &json!("2012-03-04"),
+                &json!("1959-12-31"),
+                &Value::Null
+            ]
+        );
+        // The column attributes in the specification's order.
+        let text = String::from_utf8(bytes).expect("utf-8");
+        let at = |key: &str| text.find(&format!("\"{key}\":\"")).expect(key);
+        assert!(at("dataType") < at("targetDataType") && at("targetDataType") < at("displayFormat"));
+    }
+
+    #[test]
+    fn a_sas_date_is_a_whole_number_of_days_within_the_calendar() {
+        #[track_caller]
+        fn check(days: f64, expect: Result<&str, &str>) {
+            let found = iso_date(days).map(|date| date.to_string());
+            match expect {
+                Ok(date) => assert_eq!(found.as_deref(), Ok(date), "{days}"),
+                Err(needle) => assert!(
+                    found.as_ref().is_err_and(|e| e.contains(needle)),
+                    "{days}: {found:?}"
+                ),
+            }
+        }
+        check(0.0, Ok("1960-01-01"));
+        check(-1.0, Ok("1959-12-31"));
+        check(59.0, Ok("1960-02-29"));
+        check(60.0, Ok("1960-03-01"));
+        check(0.5, Err("not a whole number"));
+        check(f64::NAN, Err("not a whole number"));
+        check(2_936_549.0, Ok("9999-12-31"));
+        check(2_936_550.0, Err("no date"));
+        check(1e12, Err("no date"));
+    }
+
     #[test]
     fn data_types_by_variable() {
         #[track_caller]
@@ -591,6 +718,7 @@ mod tests {
             "double",
         );
         check(Variable::text("SEX", "Sex", 1), "string");
+        check(Variable::date("TRTSDT", "First dose"), "date");
         check(Variable::text("RFSTDTC", "Reference start", 10), "date");
         check(Variable::text("RFSTDTC", "Reference start", 9), "date");
         check(Variable::text("AESTDTC", "Start", 11), "datetime");

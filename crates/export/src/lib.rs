@@ -3,8 +3,8 @@
 //! one reader, `tidy::read`, reads a folder of tidy tables from disk, on threads of its own.
 //!
 //! Codemap:
-//! - `dataset`: variables, cells and the four kinds of missing (blank, not done, not applicable,
-//!   unknown) every format keeps apart.
+//! - `dataset`: variables (with a SAS date's display format), cells, a dataset's keys, and the
+//!   four kinds of missing (blank, not done, not applicable, unknown) every format keeps apart.
 //! - `xpt`: SAS XPORT version 5 transport files (IBM floating point, 80-byte records).
 //! - `dataset_json`: CDISC Dataset-JSON v1.1, `.json` or `.ndjson`, of any dataset (SDTM or
 //!   ADaM), rows streamed and `records` filled in at the end.
@@ -15,7 +15,7 @@
 //! - `define`: Define-XML 2.1 for the SDTM (and ADaM) datasets: datasets with their files,
 //!   variables with origins and methods, CDISC and sponsor codelists with NCI codes, and the
 //!   value-level metadata of the CLASI and SLEDAI-2K results in RS (`define::sdtm` describes the
-//!   SDTM domains, `define::ct` holds the codelists).
+//!   SDTM domains, `define::adam` the ADaM datasets, `define::ct` holds the codelists).
 //! - `adam`: the ADaM datasets ADSL, ADRS, ADTTE and ADAE (ADaMIG v1.3), derived a subject at a
 //!   time from that subject's SDTM rows under the protocol's response definitions
 //!   (`protocol::endpoint`, as the report); `adam::course` is what they share, one module per

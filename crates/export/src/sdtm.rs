@@ -95,6 +95,22 @@ const PLANNED_ARM: &str = "TRT (Study treatment) when enrolled, else SCRNFAIL (S
 const ACTUAL_ARM: &str = "TRT when a dose was taken; NOTTRT (Not Treated) when enrolled without \
 a dose; else SCRNFAIL";
 
+/// The keys of a domain: the study, the subject and `--SEQ`, which SDTMIG 3.4 makes unique
+/// within a subject's records of a domain; SV's visit number, DM's subject alone, and
+/// the SUPP-- natural key (SDTMIG 3.4 section 8.4.1).
+fn keys(name: &str) -> Vec<String> {
+    match name {
+        "DM" => vec!["STUDYID".into(), "USUBJID".into()],
+        "SV" => vec!["STUDYID".into(), "USUBJID".into(), "VISITNUM".into()],
+        _ if name.starts_with("SUPP") => {
+            ["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM"]
+                .map(String::from)
+                .to_vec()
+        }
+        _ => vec!["STUDYID".into(), "USUBJID".into(), format!("{name}SEQ")],
+    }
+}
+
 /// The variables of every domain (names, labels, types and lengths as written), with where
 /// each one's values come from (Define-XML 2.1 `def:Origin`): collected unless said otherwise.
 pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
@@ -102,7 +118,9 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
     let n = Variable::num;
     let mut all = Vec::new();
     let mut push = |name: &str, label: &str, variables: Vec<Variable>| -> Result<(), ExportError> {
-        all.push(Dataset::new(name, label, variables)?);
+        let keys = keys(name);
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        all.push(Dataset::new(name, label, variables)?.keyed(&keys)?);
         Ok(())
     };
     let mut dm = common("DM", false);

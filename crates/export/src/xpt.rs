@@ -188,8 +188,12 @@ impl<W: Write> XptWriter<W> {
             namestr.extend(u16::try_from(i + 1).unwrap_or(u16::MAX).to_be_bytes());
             namestr.extend(padded(&variable.name, 8));
             namestr.extend(padded(&variable.label, 40));
-            namestr.extend(padded("", 8)); // format name
-            namestr.extend([0u8; 6]); // format length, decimals, justification
+            // nform, nfl, nfd, nfj: the display format (a SAS date's DATE9.), its width, no
+            // decimals, left-justified (0).
+            let (format, width) = variable.display_format.map_or(("", 0), |f| f.sas());
+            namestr.extend(padded(format, 8));
+            namestr.extend(width.to_be_bytes());
+            namestr.extend([0u8; 4]);
             namestr.extend([0u8; 2]); // fill
             namestr.extend(padded("", 8)); // informat name
             namestr.extend([0u8; 4]); // informat length and decimals
@@ -439,6 +443,26 @@ mod tests {
         assert_eq!(&observations[18..28], b"LENA-002  ");
         assert_eq!(&observations[28..36], &[b'D', 0, 0, 0, 0, 0, 0, 0]);
         assert!(observations[36..].iter().all(|&b| b == b' '));
+    }
+
+    /// TS-140 NAMESTR: `nform` (bytes 56-63) and `nfl` (64-65) carry a SAS date's DATE9.; a
+    /// plain number and a text have none, and `nfd`, `nfj` stay 0.
+    #[test]
+    fn a_date_carries_its_display_format_in_the_namestr() {
+        #[track_caller]
+        fn check(variable: Variable, format: &[u8; 8], width: u16) {
+            let dataset = Dataset::new("ADSL", "Subject-Level", vec![variable]).expect("valid");
+            let mut writer = XptWriter::new(Vec::new(), created()).expect("header");
+            writer.begin(&dataset).expect("member");
+            let bytes = writer.finish().expect("finish");
+            let namestr = &bytes[8 * RECORD..8 * RECORD + NAMESTR];
+            assert_eq!(&namestr[56..64], format);
+            assert_eq!(&namestr[64..66], &width.to_be_bytes());
+            assert_eq!(&namestr[66..72], &[0; 6]);
+        }
+        check(Variable::date("TRTSDT", "First Dose"), b"DATE    ", 9);
+        check(Variable::num("TRTDURD", "Duration"), b"        ", 0);
+        check(Variable::text("SAFFL", "Safety", 1), b"        ", 0);
     }
 
     #[test]

@@ -32,11 +32,10 @@ pub enum Format {
     /// SDTM domains as SAS transport v5.
     Xpt,
     /// The SDTM transport files with define.xml (Define-XML 2.1) describing them: a folder a
-    /// reviewer opens as it is, every `def:leaf` a file beside it. Analysis datasets join as a
-    /// second `export::define::Standard` (ADaMIG) in the same file once they are written here.
+    /// reviewer opens as it is, every `def:leaf` a file beside it.
     Define,
     /// ADaM datasets (ADSL, ADRS, ADTTE, ADAE) as SAS transport v5, derived from the SDTM rows
-    /// under the study's protocol.
+    /// under the study's protocol, with define.xml (Define-XML 2.1, ADaMIG 1.3) describing them.
     Adam,
     /// SDTM domains as CDISC Dataset-JSON v1.1, one JSON object per domain.
     DatasetJson,
@@ -171,6 +170,13 @@ pub async fn write(
                 }),
                 _ => None,
             };
+            let adam_define = match (&plan.adam, &adam) {
+                (Some(part), Some(adam)) if part.define => Some(export::define::Standard {
+                    model: export::define::Model::Adamig,
+                    tables: export::define::adam::tables(adam.datasets(), "xpt")?,
+                }),
+                _ => None,
+            };
             let mut sdtm_out = match &plan.sdtm {
                 Some(part) => part.open(sdtm.datasets(), &mut files)?,
                 None => Vec::new(),
@@ -223,7 +229,14 @@ pub async fn write(
                 )?;
             }
             if let (Some(part), Some(adam)) = (&plan.adam, &adam) {
-                part.describe(adam.datasets(), None, &study, &created, version, &mut files)?;
+                part.describe(
+                    adam.datasets(),
+                    adam_define,
+                    &study,
+                    &created,
+                    version,
+                    &mut files,
+                )?;
                 summary.not_written = adam
                     .not_written()
                     .iter()
@@ -304,12 +317,12 @@ impl Plan {
             Format::Define => (part("", vec![xpt()], true), None),
             Format::DatasetJson => (part("", vec![json(Encoding::Json)], false), None),
             Format::DatasetNdjson => (part("", vec![json(Encoding::Ndjson)], false), None),
-            Format::Adam => (None, part("", vec![xpt()], false)),
+            Format::Adam => (None, part("", vec![xpt()], true)),
             // The FDA's layout (Study Data Technical Conformance Guide, section 7): tabulation
             // and analysis datasets in their own folders, each with its own define.xml.
             Format::Submission => (
                 part("sdtm/", vec![xpt(), json(Encoding::Json)], true),
-                part("adam/", vec![xpt(), json(Encoding::Json)], false),
+                part("adam/", vec![xpt(), json(Encoding::Json)], true),
             ),
             Format::Csv | Format::Odm | Format::Audit => (None, None),
         };
@@ -478,7 +491,7 @@ pub const PROTOCOL_FILE: &str = "protocol.toml";
 /// Beside the tidy tables: what the cohort is (`record`, `demo` or `synthetic`), which the report
 /// prints in its header.
 pub const COHORT_FILE: &str = "cohort.txt";
-/// The Define-XML file of `--format define`.
+/// The Define-XML file of `--format define` and `--format adam`.
 pub const DEFINE_FILE: &str = "define.xml";
 /// Beside every export's files: the summary `export` prints, with the version that wrote them.
 pub const MANIFEST_FILE: &str = "export.json";

@@ -24,6 +24,7 @@ const COPIED: [(&str, &str, u16); 8] = [
 pub fn dataset() -> Result<Dataset, ExportError> {
     let t = Variable::text;
     let n = Variable::num;
+    let d = Variable::date;
     let mut variables = vec![
         t("STUDYID", "Study Identifier", 32).predecessor("AE.STUDYID"),
         t("USUBJID", "Unique Subject Identifier", 40).predecessor("AE.USUBJID"),
@@ -40,8 +41,8 @@ pub fn dataset() -> Result<Dataset, ExportError> {
         t("SAFFL", "Safety Population Flag", 1).predecessor("ADSL.SAFFL"),
         // OCCDS section 3.1.2, "Timing variables".
         n("ATOXGRN", "Analysis Toxicity Grade (N)").derived("AE.AETOXGR as a number"),
-        n("ASTDT", "Analysis Start Date").derived("AE.AESTDTC as a SAS date"),
-        n("AENDT", "Analysis End Date").derived("AE.AEENDTC as a SAS date"),
+        d("ASTDT", "Analysis Start Date").derived("AE.AESTDTC as a SAS date"),
+        d("AENDT", "Analysis End Date").derived("AE.AEENDTC as a SAS date"),
         n("ASTDY", "Analysis Start Relative Day").derived(
             "ASTDT - ADSL.TRTSDT + 1 on or after TRTSDT, ASTDT - TRTSDT before (from AE.AESTDTC and DM.RFXSTDTC)",
         ),
@@ -52,7 +53,10 @@ pub fn dataset() -> Result<Dataset, ExportError> {
             "Y when AE.AESTDTC is on or after DM.RFXSTDTC (the first dose), N before it; blank without a dose or a start date",
         ),
     ]);
-    Dataset::new("ADAE", "Adverse Event Analysis Dataset", variables)
+    // OCCDS section 3.1: one record per AE record, which AESEQ identifies within the subject.
+    Dataset::new("ADAE", "Adverse Event Analysis Dataset", variables)?.keyed(&[
+        "STUDYID", "USUBJID", "AESEQ",
+    ])
 }
 
 pub(crate) fn rows<'a>(

@@ -15,6 +15,7 @@ use crate::sdtm::Row;
 pub fn dataset() -> Result<Dataset, ExportError> {
     let t = Variable::text;
     let n = Variable::num;
+    let d = Variable::date;
     Dataset::new(
         "ADRS",
         "Response Analysis Dataset",
@@ -41,7 +42,7 @@ pub fn dataset() -> Result<Dataset, ExportError> {
             n("PCHG", "Percent Change from Baseline")
                 .derived("100 * (ADRS.AVAL - ADRS.BASE) / ADRS.BASE for post-baseline CLASIA records, BASE not 0"),
             // Section 4.2, "Timing variables".
-            n("ADT", "Analysis Date").derived(
+            d("ADT", "Analysis Date").derived(
                 "SV.SVSTDTC of the visit (RS.RSDTC for the baseline) as a SAS date; BESTRESP: the date of the first complete response",
             ),
             n("ADY", "Analysis Relative Day")
@@ -52,8 +53,18 @@ pub fn dataset() -> Result<Dataset, ExportError> {
             t("SRCVAR", "Source Variable", 8).derived("RS.RSSTRESN for CLASIA and RESP records"),
             n("SRCSEQ", "Source Sequence Number").derived("RS.RSSEQ of the CLAACT record"),
         ],
-    )
+    )?
+    // ADaMIG v1.3 section 3.3 (BDS): a parameter at an analysis visit; BESTRESP, one per
+    // subject, has no visit.
+    .keyed(&["STUDYID", "USUBJID", "PARAMCD", "AVISITN"])
 }
+
+/// The parameters (PARAMCD, PARAM): the CLASI activity score at each assessment, the response
+/// each post-baseline visit shows, the subject's best response.
+pub const PARAMETERS: [(&str, &str); 3] = [CLASIA, RESP, BESTRESP];
+const CLASIA: (&str, &str) = ("CLASIA", "CLASI Activity Score");
+const RESP: (&str, &str) = ("RESP", "CLASI Response at Visit");
+const BESTRESP: (&str, &str) = ("BESTRESP", "Best Overall CLASI Response");
 
 pub(crate) fn rows<'a>(
     new_row: impl Fn() -> Row<'a>,
@@ -77,7 +88,6 @@ pub(crate) fn rows<'a>(
             .num("SRCSEQ", assessment.seq);
         row
     };
-    const CLASIA: (&str, &str) = ("CLASIA", "CLASI Activity Score");
     if let Some(baseline) = baseline {
         let mut row = visit_row(CLASIA.0, CLASIA.1, baseline);
         row.set("AVAL", baseline.activity.clone())
@@ -100,7 +110,7 @@ pub(crate) fn rows<'a>(
         rows.push(row);
     }
     for visit in &course.visits {
-        let mut row = visit_row("RESP", "CLASI Response at Visit", visit);
+        let mut row = visit_row(RESP.0, RESP.1, visit);
         let response = visit.activity().map_or("NE", |activity| {
             definitions.at_visit(base_value, activity).code()
         });
@@ -111,8 +121,8 @@ pub(crate) fn rows<'a>(
         let mut row = new_row();
         let complete = endpoints.complete.map(|i| &course.visits[i]);
         let date = complete.and_then(|visit| visit.date);
-        row.text("PARAMCD", "BESTRESP")
-            .text("PARAM", "Best Overall CLASI Response")
+        row.text("PARAMCD", BESTRESP.0)
+            .text("PARAM", BESTRESP.1)
             .text("AVALC", best_code(endpoints.best))
             .sas_date("ADT", date)
             .num("ADY", relative_day(date, course.first_dose));

@@ -14,6 +14,7 @@ use crate::sdtm::Row;
 pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
     let t = Variable::text;
     let n = Variable::num;
+    let d = Variable::date;
     // ADaMIG v1.3 section 3.2, Table 3.2.1 (identifiers and demographics copied from DM).
     let mut variables = vec![
         t("STUDYID", "Study Identifier", 32).predecessor("DM.STUDYID"),
@@ -37,11 +38,11 @@ pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
         t("SAFFL", "Safety Population Flag", 1)
             .derived("Y when the subject has any EX record (received any dose), else N"),
         // Section 3.2, "Dates": numeric dates of the first and last exposure.
-        n("RFICDT", "Date of Informed Consent")
+        d("RFICDT", "Date of Informed Consent")
             .derived("DM.RFICDTC as a SAS date (days since 1960-01-01)"),
-        n("TRTSDT", "Date of First Exposure to Treatment")
+        d("TRTSDT", "Date of First Exposure to Treatment")
             .derived("DM.RFXSTDTC (the first EX.EXSTDTC) as a SAS date"),
-        n("TRTEDT", "Date of Last Exposure to Treatment")
+        d("TRTEDT", "Date of Last Exposure to Treatment")
             .derived("DM.RFXENDTC (the last EX.EXENDTC, else EX.EXSTDTC) as a SAS date"),
         n("TRTDURD", "Total Treatment Duration (Days)")
             .derived("TRTEDT - TRTSDT + 1, from DM.RFXENDTC and DM.RFXSTDTC"),
@@ -52,10 +53,10 @@ pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
         t("DCSREAS", "Reason for Discontinuation from Study", 40).derived(
             "DS.DSDECOD of the last DS record with DSCAT DISPOSITION EVENT when it is not COMPLETED",
         ),
-        n("EOSDT", "End of Study Date").derived(
+        d("EOSDT", "End of Study Date").derived(
             "DS.DSSTDTC of the last DS record with DSCAT DISPOSITION EVENT, as a SAS date",
         ),
-        n("LSTRECDT", "Date of Last Record").derived(
+        d("LSTRECDT", "Date of Last Record").derived(
             "The latest of SV.SVSTDTC, EX.EXENDTC (else EX.EXSTDTC), AE.AEENDTC (else AE.AESTDTC), LB.LBDTC and DS.DSSTDTC of DSCAT DISPOSITION EVENT, as a SAS date: where follow-up ends",
         ),
         // Section 3.2, "Subject demographic variables": the disease subtype (sponsor-defined).
@@ -76,18 +77,19 @@ pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
             t("CRFL", "Complete Response Flag", 1).derived(
                 "Y when a post-baseline visit's RS.RSSTRESN of CLAACT is at most the protocol's complete_max_activity, else N",
             ),
-            n("CRDT", "Date of First Complete Response").derived(
+            d("CRDT", "Date of First Complete Response").derived(
                 "SV.SVSTDTC of the first post-baseline visit whose RS.RSSTRESN of CLAACT is at most complete_max_activity, as a SAS date",
             ),
             t("RELFL", "Relapse After Complete Response Flag", 1).derived(
                 "For subjects with CRFL Y: Y when a visit after CRDT has RS.RSSTRESN of CLAACT at least the protocol's relapse_min_activity, else N; blank without complete response",
             ),
-            n("RELDT", "Date of First Relapse").derived(
+            d("RELDT", "Date of First Relapse").derived(
                 "SV.SVSTDTC of the first visit after CRDT whose RS.RSSTRESN of CLAACT is at least relapse_min_activity, as a SAS date",
             ),
         ]);
     }
-    Dataset::new("ADSL", "Subject-Level Analysis Dataset", variables)
+    // ADaMIG v1.3 section 3.2: one record per subject, identified by the subject.
+    Dataset::new("ADSL", "Subject-Level Analysis Dataset", variables)?.keyed(&["STUDYID", "USUBJID"])
 }
 
 const BASELINE_METHOD_ACTIVITY: &str = "RS.RSSTRESN of RSTESTCD CLAACT of the last CLASI assessment (RSCAT CLASI) with RS.RSDTC on or before DM.RFXSTDTC; blank (.) when that assessment has no CLAACT, not done (.D) without such an assessment, not applicable (.N) without a first dose";

@@ -12,6 +12,7 @@ use crate::sdtm::Row;
 pub fn dataset() -> Result<Dataset, ExportError> {
     let t = Variable::text;
     let n = Variable::num;
+    let d = Variable::date;
     Dataset::new(
         "ADTTE",
         "Time-to-Event Analysis Dataset",
@@ -25,10 +26,10 @@ pub fn dataset() -> Result<Dataset, ExportError> {
                 "ADTTE.ADT - ADTTE.STARTDT in days, at least 0 (the report's time in weeks times 7)",
             ),
             t("AVALU", "Analysis Value Unit", 4).assigned(),
-            n("STARTDT", "Time-to-Event Origin Date for Subject").derived(
+            d("STARTDT", "Time-to-Event Origin Date for Subject").derived(
                 "TTCR: DM.RFXSTDTC (first dose); TTRELAP: SV.SVSTDTC of the first complete response (ADSL.CRDT), as SAS dates",
             ),
-            n("ADT", "Analysis Date").derived(
+            d("ADT", "Analysis Date").derived(
                 "Event: SV.SVSTDTC of the visit (TTCR: first CLAACT at most complete_max_activity; TTRELAP: first CLAACT at least relapse_min_activity after it). Censored: ADSL.LSTRECDT, the last record",
             ),
             n("CNSR", "Censor")
@@ -47,8 +48,22 @@ pub fn dataset() -> Result<Dataset, ExportError> {
                 "RS.RSSEQ of the CLAACT record for an event; --SEQ of the last record (none for SV)",
             ),
         ],
-    )
+    )?
+    // TTE section 3.2: one record per subject per parameter.
+    .keyed(&["STUDYID", "USUBJID", "PARAMCD"])
 }
+
+/// The parameters (PARAMCD, PARAM): time to complete response from the first dose, time to
+/// relapse from the complete response.
+pub const PARAMETERS: [(&str, &str); 2] = [TTCR, TTRELAP];
+const TTCR: (&str, &str) = ("TTCR", "Time to Complete Response (Days)");
+const TTRELAP: (&str, &str) = ("TTRELAP", "Time to Relapse After Complete Resp (Days)");
+
+/// EVNTDESC's values: the two events, and censoring at the last record.
+pub const EVENT_DESCRIPTIONS: [&str; 3] = [COMPLETE_RESPONSE, RELAPSE, LAST_RECORD];
+const COMPLETE_RESPONSE: &str = "COMPLETE RESPONSE";
+const RELAPSE: &str = "RELAPSE";
+const LAST_RECORD: &str = "LAST RECORD";
 
 pub(crate) fn rows<'a>(new_row: impl Fn() -> Row<'a>, course: &Course) -> Vec<Row<'a>> {
     let (Some(endpoints), Some(start)) = (&course.endpoints, course.first_dose) else {
@@ -84,7 +99,7 @@ pub(crate) fn rows<'a>(new_row: impl Fn() -> Row<'a>, course: &Course) -> Vec<Ro
             }
             row.num("CNSR", Some(if censored { 1.0 } else { 0.0 }));
             if censored {
-                row.text("EVNTDESC", "LAST RECORD");
+                row.text("EVNTDESC", LAST_RECORD);
                 if let Some(end) = end {
                     row.text("CNSDTDSC", format!("{}.{}", end.domain, end.variable));
                 }
@@ -94,20 +109,14 @@ pub(crate) fn rows<'a>(new_row: impl Fn() -> Row<'a>, course: &Course) -> Vec<Ro
             rows.push(row);
         };
     let complete = endpoints.complete.and_then(event);
-    push(
-        "TTCR",
-        "Time to Complete Response (Days)",
-        start,
-        complete,
-        "COMPLETE RESPONSE",
-    );
+    push(TTCR.0, TTCR.1, start, complete, COMPLETE_RESPONSE);
     if let Some(complete) = complete {
         push(
-            "TTRELAP",
-            "Time to Relapse After Complete Resp (Days)",
+            TTRELAP.0,
+            TTRELAP.1,
             complete.date,
             endpoints.relapse.and_then(event),
-            "RELAPSE",
+            RELAPSE,
         );
     }
     rows

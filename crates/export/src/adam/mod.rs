@@ -13,8 +13,8 @@
 //! variables it reads, `predecessor`, `assigned`), for Define-XML.
 //!
 //! Dates are ADaM numeric dates (`*DT`): SAS dates, days since 1960-01-01 (ADaMIG v1.3 section
-//! 3.1.6, "Date and time variables"). The dataset model has no display format, so the XPT files
-//! carry none; `variables.csv` says which variables are dates.
+//! 3.1.6, "Date and time variables"), declared with `Variable::date`, so each writer states their
+//! display format DATE9. (XPT NAMESTR, Define-XML `def:DisplayFormat`, Dataset-JSON).
 
 pub mod adae;
 pub mod adrs;
@@ -153,8 +153,14 @@ pub fn relative_day(date: Option<Date>, reference: Option<Date>) -> Option<f64> 
 }
 
 impl Row<'_> {
-    /// A numeric date, blank when there is none.
+    /// A numeric date, blank when there is none; `name` is a date variable (`Variable::date`).
     pub(crate) fn sas_date(&mut self, name: &str, date: Option<Date>) -> &mut Self {
+        debug_assert!(
+            self.dataset
+                .position(name)
+                .is_some_and(|i| self.dataset.variables[i].is_date()),
+            "{name} is no date variable"
+        );
         self.num(name, date.map(sas_date))
     }
 

@@ -93,6 +93,15 @@ pub fn age_unit() -> CodeList {
     CodeList::cdisc("AGEU", "Age Unit", "C66781", &[("YEARS", "C29848")])
 }
 
+/// UNIT (C71620) of a duration: ADTTE's times are in days. Its own OID, as the list of dose
+/// units is also UNIT.
+pub fn duration_unit() -> CodeList {
+    let mut list = CodeList::cdisc("UNIT", "Unit", "C71620", &[("DAYS", "C25301")]);
+    list.oid = "CL.UNIT.DURATION".to_owned();
+    list.name = "Unit of Duration".to_owned();
+    list
+}
+
 /// OUT (C66768): the outcomes an adverse event records.
 pub fn outcome() -> CodeList {
     CodeList::cdisc(
@@ -316,6 +325,7 @@ mod tests {
         check(sex(), "C66731", &[("F", "C16576"), ("M", "C20197")]);
         check(no_yes(), "C66742", &[("N", "C49487"), ("Y", "C49488")]);
         check(age_unit(), "C66781", &[("YEARS", "C29848")]);
+        check(duration_unit(), "C71620", &[("DAYS", "C25301")]);
         check(outcome(), "C66768", &[("FATAL", "C48275")]);
         check(action_taken(), "C66767", &[("DRUG WITHDRAWN", "C49502")]);
         check(
@@ -356,6 +366,7 @@ mod tests {
             sex(),
             no_yes(),
             age_unit(),
+            duration_unit(),
             outcome(),
             action_taken(),
             route(),

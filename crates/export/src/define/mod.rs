@@ -9,9 +9,10 @@
 //! validates against the Define-XML 2.1.9 schema (CDISC/NCI Define-XML CT package 59).
 //!
 //! The input is one [`Standard`] per implementation guide, each a list of [`Table`]s: the SDTM
-//! tabulation datasets come from [`sdtm::tables`]; analysis datasets are another `Standard`
-//! with `Model::Adamig` and their own tables, written into the same file.
+//! tabulation datasets come from [`sdtm::tables`]; analysis datasets from [`adam::tables`], a
+//! `Standard` with `Model::Adamig`, written into a file of their own or the same one.
 
+pub mod adam;
 pub mod ct;
 pub mod sdtm;
 mod xml;
@@ -157,8 +158,6 @@ pub struct Table {
     pub subclass: Option<SubClass>,
     /// `def:Structure`: the level of detail of a record ("One record per subject").
     pub structure: String,
-    /// The variables that identify a record, in sort order (`ItemRef/@KeySequence`).
-    pub keys: Vec<String>,
     /// The variables never null (`ItemRef/@Mandatory="Yes"`): the IG's required variables.
     pub mandatory: Vec<String>,
     /// The dataset's file, relative to define.xml (`def:leaf/@xlink:href`).
@@ -177,8 +176,13 @@ pub struct Standard {
 
 /// `ItemDef/@DataType` of a variable: an ISO 8601 `--DTC` date of 10 characters is a date;
 /// numbers that count (sequence numbers, study days, visit numbers, age in whole years, MedDRA
-/// codes, censoring flags) are integers, other numbers floats.
+/// codes, censoring flags) are integers, and so is a SAS date (a count of days, shown with its
+/// `ItemDef/@def:DisplayFormat` of Define-XML 2.1, as ADaMIG v1.3 section 3.1.6 keeps it); other
+/// numbers are floats.
 pub fn data_type(variable: &Variable) -> DataType {
+    if variable.is_date() {
+        return DataType::Integer;
+    }
     match variable.ty {
         VarType::Char(10) if variable.name.ends_with("DTC") => DataType::Date,
         VarType::Char(length) => DataType::Text(length),
@@ -196,9 +200,9 @@ pub fn data_type(variable: &Variable) -> DataType {
     }
 }
 
-/// The checks a file must pass before a byte is written: unique dataset names, keys and
-/// mandatory variables and codelists that name variables of their dataset, one definition per
-/// codelist OID.
+/// The checks a file must pass before a byte is written: unique dataset names, keys stated for
+/// every dataset (`Dataset::keyed` checks they are its variables), mandatory variables and
+/// codelists that name variables of their dataset, one definition per codelist OID.
 fn check(standards: &[Standard]) -> Result<BTreeMap<String, CodeList>, ExportError> {
     let mut codelists: BTreeMap<String, CodeList> = BTreeMap::new();
     let mut names = std::collections::BTreeSet::new();
@@ -210,10 +214,15 @@ fn check(standards: &[Standard]) -> Result<BTreeMap<String, CodeList>, ExportErr
                 "is described twice",
             ));
         }
+        if dataset.keys.is_empty() {
+            return Err(ExportError::invalid(
+                format!("dataset {}", dataset.name),
+                "states no key variables",
+            ));
+        }
         let named = table
-            .keys
+            .mandatory
             .iter()
-            .chain(&table.mandatory)
             .chain(table.codelists.keys())
             .chain(table.value_lists.iter().flat_map(|v| [&v.variable, &v.by]));
         for name in named {

@@ -74,27 +74,9 @@ fn domain(name: &str) -> Option<(Class, &'static str, &'static [&'static str])> 
     })
 }
 
-/// The keys of a domain: the study, the subject and `--SEQ`, which SDTMIG 3.4 makes unique
-/// within a subject's records of a domain; SV's visit number, DM's subject alone, and
-/// the SUPP-- natural key (SDTMIG 3.4 section 8.4.1).
-fn keys(dataset: &Dataset) -> Vec<String> {
-    let name = dataset.name.as_str();
-    let list: Vec<String> = match name {
-        "DM" => vec!["STUDYID".into(), "USUBJID".into()],
-        "SV" => vec!["STUDYID".into(), "USUBJID".into(), "VISITNUM".into()],
-        _ if name.starts_with("SUPP") => {
-            ["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM"]
-                .map(String::from)
-                .to_vec()
-        }
-        _ => vec!["STUDYID".into(), "USUBJID".into(), format!("{name}SEQ")],
-    };
-    list
-}
-
 /// The codelist of an SDTM variable, or `None` when it has none. `rs` are the RS tests the
 /// forms define; `domains` the domains written.
-fn codelist(
+pub(super) fn codelist(
     variable: &str,
     rs: &[RsTest],
     domains: &[&str],
@@ -328,7 +310,6 @@ pub fn tables(
                 class,
                 subclass: None,
                 structure: structure.to_owned(),
-                keys: keys(dataset),
                 mandatory,
                 file: format!("{}.{extension}", dataset.name.to_lowercase()),
                 codelists,

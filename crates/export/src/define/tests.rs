@@ -218,11 +218,10 @@ fn adam_standard() -> Standard {
     .expect("ADTTE");
     let table = |dataset: Dataset, class, subclass, structure: &str, keys: &[&str]| Table {
         file: format!("{}.xpt", dataset.name.to_lowercase()),
-        dataset,
+        dataset: dataset.keyed(keys).expect("keys"),
         class,
         subclass,
         structure: structure.to_owned(),
-        keys: keys.iter().map(|k| (*k).to_owned()).collect(),
         mandatory: vec!["STUDYID".into(), "USUBJID".into()],
         codelists: [("SEX".to_owned(), ct::sex())].into_iter().collect(),
         value_lists: vec![],
@@ -772,6 +771,7 @@ fn each_dataset_links_its_file_and_names_its_keys() {
         let mut keyed = keyed;
         keyed.sort();
         let expect: Vec<_> = table
+            .dataset
             .keys
             .iter()
             .enumerate()
@@ -918,7 +918,7 @@ fn metadata_naming_no_variable_or_conflicting_lists_are_refused() {
             "{error} lacks {needle:?}"
         );
     }
-    check(|s| s.tables[0].keys.push("SUBJID".into()), "names SUBJID");
+    check(|s| s.tables[0].dataset.keys.clear(), "states no key variables");
     check(
         |s| s.tables[1].mandatory.push("AVALC".into()),
         "names AVALC",
@@ -979,6 +979,49 @@ fn numeric_data_types_on_both_sides() {
     check(Variable::text("AESTDTC", "", 10), DataType::Date);
     check(Variable::text("AESTDTC", "", 19), DataType::Text(19));
     check(Variable::text("DTCX", "", 10), DataType::Text(10));
+    // A SAS date counts days; the same name without the date format is a plain number.
+    check(Variable::date("TRTSDT", ""), DataType::Integer);
+    check(Variable::num("TRTSDT", ""), DataType::Float);
+}
+
+/// ADaM's numeric dates are integers with `def:DisplayFormat="DATE9."`; other numbers carry no
+/// display format; every key has its sequence from `Dataset::keys`.
+#[test]
+fn adam_dates_carry_their_display_format_and_keys_their_sequence() {
+    let adam = crate::adam::Adam::new("LENA-CLE", "nct01408199", None).expect("ADaM");
+    let standard = Standard {
+        model: Model::Adamig,
+        tables: adam::tables(adam.datasets(), "xpt").expect("tables"),
+    };
+    let all = elements(&written(&[standard]));
+    #[track_caller]
+    fn check(all: &[Element], oid: &str, data_type: &str, format: Option<&str>) {
+        let item = find(all, "ItemDef", oid);
+        assert_eq!(item.get("DataType"), Some(data_type), "{oid}");
+        assert_eq!(item.get("def:DisplayFormat"), format, "{oid}");
+    }
+    check(&all, "IT.ADSL.TRTSDT", "integer", Some("DATE9."));
+    check(&all, "IT.ADAE.ASTDT", "integer", Some("DATE9."));
+    check(&all, "IT.ADSL.TRTDURD", "float", None);
+    check(&all, "IT.ADAE.ASTDY", "integer", None);
+    check(&all, "IT.ADSL.SEX", "text", None);
+    let keys: Vec<(&str, &str)> = all
+        .iter()
+        .filter(|e| e.name == "ItemRef" && e.within("ItemGroupDef[IG.ADAE]"))
+        .filter_map(|e| Some((e.get("KeySequence")?, e.get("ItemOID")?)))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("1", "IT.ADAE.STUDYID"),
+            ("2", "IT.ADAE.USUBJID"),
+            ("3", "IT.ADAE.AESEQ")
+        ]
+    );
+    let adsl = find(&all, "ItemGroupDef", "IG.ADSL");
+    assert_eq!(adsl.get("Repeating"), Some("No"));
+    assert_eq!(adsl.get("Purpose"), Some("Analysis"));
+    assert_eq!(find(&all, "ItemGroupDef", "IG.ADAE").get("Repeating"), Some("Yes"));
 }
 
 #[test]

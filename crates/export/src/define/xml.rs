@@ -312,7 +312,7 @@ fn where_clauses<W: Write>(
 fn item_group<W: Write>(doc: &mut Xml<W>, standard: &Standard, table: &Table) -> io::Result<()> {
     let dataset = &table.dataset;
     // One record per subject exactly when the subject identifies a record.
-    let repeating = table.keys.len() != 2 || table.keys[1] != "USUBJID";
+    let repeating = dataset.keys.len() != 2 || dataset.keys[1] != "USUBJID";
     let leaf = leaf_oid(dataset);
     let standard_oid = standard.model.oid();
     let mut attributes = vec![
@@ -336,11 +336,9 @@ fn item_group<W: Write>(doc: &mut Xml<W>, standard: &Standard, table: &Table) ->
         let oid = dataset.item_oid(variable);
         let order = (order + 1).to_string();
         let mandatory = table.mandatory.contains(&variable.name);
-        let key = table
-            .keys
-            .iter()
-            .position(|k| *k == variable.name)
-            .map(|i| (i + 1).to_string());
+        let key = dataset
+            .key_sequence(&variable.name)
+            .map(|sequence| sequence.to_string());
         let method = method_oid(&oid);
         let mut attributes = vec![
             ("ItemOID", oid.as_str()),
@@ -386,6 +384,7 @@ fn item_defs<W: Write>(doc: &mut Xml<W>, table: &Table) -> io::Result<()> {
                 origin: &variable.origin,
                 codelist: table.codelists.get(&variable.name),
                 value_list: value_list.as_deref(),
+                display_format: variable.display_format.map(|format| format.text()),
             },
         )?;
     }
@@ -412,6 +411,7 @@ fn item_defs<W: Write>(doc: &mut Xml<W>, table: &Table) -> io::Result<()> {
                     origin,
                     codelist: codelist.as_ref(),
                     value_list: None,
+                    display_format: None,
                 },
             )?;
         }
@@ -428,6 +428,8 @@ struct Item<'a> {
     origin: &'a Origin,
     codelist: Option<&'a CodeList>,
     value_list: Option<&'a str>,
+    /// `def:DisplayFormat`: a SAS date's DATE9.
+    display_format: Option<&'static str>,
 }
 
 fn item_def<W: Write>(doc: &mut Xml<W>, item: &Item) -> io::Result<()> {
@@ -439,6 +441,7 @@ fn item_def<W: Write>(doc: &mut Xml<W>, item: &Item) -> io::Result<()> {
         origin,
         codelist,
         value_list,
+        display_format,
     } = *item;
     // Length is the longest value a text holds; for numbers, the 8 bytes of a
     // SAS numeric in the transport file. A date has no length.
@@ -456,6 +459,9 @@ fn item_def<W: Write>(doc: &mut Xml<W>, item: &Item) -> io::Result<()> {
     ];
     if let Some(length) = &length {
         attributes.push(("Length", length));
+    }
+    if let Some(format) = display_format {
+        attributes.push(("def:DisplayFormat", format));
     }
     doc.open("ItemDef", &attributes)?;
     doc.description(label)?;
