@@ -1330,7 +1330,8 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
-    fn extension(&self) -> &'static str {
+    /// The extension of each dataset's file (`xpt`).
+    pub fn extension(&self) -> &'static str {
         match self {
             FileFormat::Csv => "csv",
             FileFormat::Xpt { .. } => "xpt",

@@ -470,6 +470,70 @@ fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
     json
 }
 
+/// The ADaM export in `dir` (`--format adam`): its define.xml valid for xmllint and for
+/// `export_check.py define` (odmlib's checks; each transport file's variables and SAS formats
+/// as described, DATE9. on the dates; the keys identify each record; mandatory variables
+/// filled; coded values in their lists). Then the submission folder's `adam/` (`--format
+/// submission`): its define.xml passes the same checks, and its Dataset-JSON agrees with its
+/// transport files (`export_check.py dataset-json`), dates included, with the keys define.xml
+/// states. Returns the define check's summary of `dir`.
+fn adam_define_and_json_checked(db: &str, dir: &Path) -> serde_json::Value {
+    let described_in = |define: &Path| {
+        xmllint_valid(
+            define,
+            define_schema(),
+            "the Define-XML 2.1 schema odmlib ships (target/peers-venv)",
+        );
+        let file = define.display().to_string();
+        let run = peer(&peer_python(), &[&check_script(), "define", &file]);
+        let described = run.ok_json();
+        assert_eq!(described["ok"], true, "{run:#?}");
+        assert!(described["values_checked"].as_u64() > Some(0), "{run:#?}");
+        described
+    };
+    let define = dir.join("define.xml");
+    let described = described_in(&define);
+    assert_eq!(
+        described["keys"]["ADSL"],
+        serde_json::json!(["STUDYID", "USUBJID"]),
+        "{described}"
+    );
+    let text = std::fs::read_to_string(&define).expect("define.xml");
+    for needle in [
+        r#"def:StandardOID="STD.ADaMIG.1.3""#,
+        r#"<def:Class Name="SUBJECT LEVEL ANALYSIS DATASET">"#,
+        r#"<ItemDef OID="IT.ADSL.TRTSDT" Name="TRTSDT" SASFieldName="TRTSDT" DataType="integer" Length="8" def:DisplayFormat="DATE9.">"#,
+    ] {
+        assert!(text.contains(needle), "define.xml lacks {needle}");
+    }
+    let submission = dir.with_file_name(format!(
+        "{}-submission",
+        dir.file_name().and_then(|n| n.to_str()).expect("folder name")
+    ));
+    export_to(db, "submission", &submission);
+    let adam = submission.join("adam");
+    assert_eq!(described_in(&adam.join("define.xml"))["keys"], described["keys"]);
+    let folder = adam.display().to_string();
+    let run = peer(
+        &peer_python(),
+        &[&check_script(), "dataset-json", &folder, &folder],
+    );
+    let json = run.ok_json();
+    assert_eq!(json["ok"], true, "{run:#?}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("export.json")).expect("manifest"))
+            .expect("export.json");
+    assert_eq!(json["records"], manifest["rows"], "{run:#?}");
+    assert!(json["values_compared"].as_u64() > Some(0), "{run:#?}");
+    assert_eq!(json["keys"], described["keys"], "one statement of the keys: {run:#?}");
+    let adsl = std::fs::read_to_string(adam.join("adsl.json")).expect("adsl.json");
+    assert!(
+        adsl.contains(r#""dataType":"date","targetDataType":"integer","displayFormat":"DATE9.""#),
+        "{adsl}"
+    );
+    described
+}
+
 fn check_script() -> String {
     workspace_root()
         .join("scripts/peers/export_check.py")
@@ -692,6 +756,11 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
         rows.iter()
             .any(|row| &row[4] == "S01-001" && &row[11] == "transcription error")
     );
+
+    // ADaM (exported above) with its define.xml, and as Dataset-JSON, accepted by the peers.
+    let described = adam_define_and_json_checked(db.url_text(), &out.join("adam"));
+    assert_eq!(described["item_groups"], 4, "{described}");
+    assert!(adam["rows"].as_u64() > Some(0), "{adam}");
 }
 
 /// The transport files in `a` and `b` hold the same datasets: the names, and each file's bytes
@@ -1118,5 +1187,9 @@ fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
         // pyreadstat and R haven read every ADaM transport file alike.
         let read = peer(&peer_python(), &[&check_script(), "xpt", &folder("adam")]);
         assert_eq!(read.status, 0, "{study}: {}\n{}", read.stdout, read.stderr);
+        // define.xml describes them, and their Dataset-JSON holds the same values.
+        let described = adam_define_and_json_checked(db, &adam);
+        let groups = if study == "pediatric-review" { 2 } else { 4 };
+        assert_eq!(described["item_groups"], groups, "{study}: {described}");
     }
 }
