@@ -471,8 +471,14 @@ mod tests {
         check(&["STUDYID", "USUBJID"], Ok(&[1, 2]));
         check(&["USUBJID"], Ok(&[1]));
         check(&[], Ok(&[]));
-        check(&["STUDYID", "SUBJID"], Err("key SUBJID of ADSL: is no variable"));
-        check(&["USUBJID", "USUBJID"], Err("key USUBJID of ADSL: appears twice"));
+        check(
+            &["STUDYID", "SUBJID"],
+            Err("key SUBJID of ADSL: is no variable"),
+        );
+        check(
+            &["USUBJID", "USUBJID"],
+            Err("key USUBJID of ADSL: appears twice"),
+        );
     }
 
     #[test]

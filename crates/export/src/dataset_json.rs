@@ -45,8 +45,8 @@ use std::io::{Seek, SeekFrom, Write};
 
 use crate::ExportError;
 use crate::dataset::{Cell, Dataset, VarType, Variable};
-use jiff::civil::Date;
 use crate::source::StudyInfo;
+use jiff::civil::Date;
 
 /// The version written in `datasetJSONVersion` (section "Top-level Metadata Attributes": pattern
 /// `1.1(.(0|([1-9][0-9]*)))?`; the specification's examples write "1.1.0").
@@ -631,9 +631,13 @@ mod tests {
         )
         .and_then(|d| d.keyed(&["STUDYID", "USUBJID"]))
         .expect("valid");
-        let mut writer =
-            DatasetJsonWriter::new(Cursor::new(Vec::new()), &adsl, &provenance(), Encoding::Json)
-                .expect("head");
+        let mut writer = DatasetJsonWriter::new(
+            Cursor::new(Vec::new()),
+            &adsl,
+            &provenance(),
+            Encoding::Json,
+        )
+        .expect("head");
         for cells in [
             [Cell::Num(0.0), Cell::Num(1.0)],
             [Cell::Num(19056.0), Cell::Num(84.0)],
@@ -679,7 +683,9 @@ mod tests {
         // The column attributes in the specification's order.
         let text = String::from_utf8(bytes).expect("utf-8");
         let at = |key: &str| text.find(&format!("\"{key}\":\"")).expect(key);
-        assert!(at("dataType") < at("targetDataType") && at("targetDataType") < at("displayFormat"));
+        assert!(
+            at("dataType") < at("targetDataType") && at("targetDataType") < at("displayFormat")
+        );
     }
 
     #[test]

@@ -54,9 +54,8 @@ pub fn dataset() -> Result<Dataset, ExportError> {
         ),
     ]);
     // OCCDS section 3.1: one record per AE record, which AESEQ identifies within the subject.
-    Dataset::new("ADAE", "Adverse Event Analysis Dataset", variables)?.keyed(&[
-        "STUDYID", "USUBJID", "AESEQ",
-    ])
+    Dataset::new("ADAE", "Adverse Event Analysis Dataset", variables)?
+        .keyed(&["STUDYID", "USUBJID", "AESEQ"])
 }
 
 pub(crate) fn rows<'a>(

@@ -89,7 +89,8 @@ pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
         ]);
     }
     // ADaMIG v1.3 section 3.2: one record per subject, identified by the subject.
-    Dataset::new("ADSL", "Subject-Level Analysis Dataset", variables)?.keyed(&["STUDYID", "USUBJID"])
+    Dataset::new("ADSL", "Subject-Level Analysis Dataset", variables)?
+        .keyed(&["STUDYID", "USUBJID"])
 }
 
 const BASELINE_METHOD_ACTIVITY: &str = "RS.RSSTRESN of RSTESTCD CLAACT of the last CLASI assessment (RSCAT CLASI) with RS.RSDTC on or before DM.RFXSTDTC; blank (.) when that assessment has no CLAACT, not done (.D) without such an assessment, not applicable (.N) without a first dose";

@@ -83,7 +83,10 @@ fn enumerated(short: &str, name: &str, values: &[&str]) -> CodeList {
     CodeList::sponsor(
         short,
         name,
-        values.iter().map(|value| ((*value).to_owned(), None)).collect(),
+        values
+            .iter()
+            .map(|value| ((*value).to_owned(), None))
+            .collect(),
     )
 }
 
@@ -117,7 +120,12 @@ fn parameters(dataset: &str) -> Option<[CodeList; 2]> {
 fn responses() -> CodeList {
     let terms = BestResponse::ALL
         .into_iter()
-        .map(|best| (adsl::best_code(best).to_owned(), Some(best.words().to_owned())))
+        .map(|best| {
+            (
+                adsl::best_code(best).to_owned(),
+                Some(best.words().to_owned()),
+            )
+        })
         .collect();
     CodeList::sponsor("RESPONSE", "CLASI Response", terms)
 }
@@ -157,7 +165,11 @@ fn codelist(dataset: &str, variable: &str) -> Result<Option<CodeList>, ExportErr
             let Some([paramcd, param]) = parameters(dataset) else {
                 return Ok(None);
             };
-            if variable == "PARAMCD" { paramcd } else { param }
+            if variable == "PARAMCD" {
+                paramcd
+            } else {
+                param
+            }
         }
         "EVNTDESC" => enumerated(
             "EVNTDESC",

@@ -918,7 +918,10 @@ fn metadata_naming_no_variable_or_conflicting_lists_are_refused() {
             "{error} lacks {needle:?}"
         );
     }
-    check(|s| s.tables[0].dataset.keys.clear(), "states no key variables");
+    check(
+        |s| s.tables[0].dataset.keys.clear(),
+        "states no key variables",
+    );
     check(
         |s| s.tables[1].mandatory.push("AVALC".into()),
         "names AVALC",
@@ -1021,7 +1024,10 @@ fn adam_dates_carry_their_display_format_and_keys_their_sequence() {
     let adsl = find(&all, "ItemGroupDef", "IG.ADSL");
     assert_eq!(adsl.get("Repeating"), Some("No"));
     assert_eq!(adsl.get("Purpose"), Some("Analysis"));
-    assert_eq!(find(&all, "ItemGroupDef", "IG.ADAE").get("Repeating"), Some("Yes"));
+    assert_eq!(
+        find(&all, "ItemGroupDef", "IG.ADAE").get("Repeating"),
+        Some("Yes")
+    );
 }
 
 #[test]

@@ -155,8 +155,10 @@ fn parameter_codes_decode_to_their_parameters() {
             .iter()
             .map(|t| (t.value.as_str(), t.decode.as_deref()))
             .collect();
-        let expected: Vec<(&str, Option<&str>)> =
-            expect.iter().map(|(code, param)| (*code, Some(*param))).collect();
+        let expected: Vec<(&str, Option<&str>)> = expect
+            .iter()
+            .map(|(code, param)| (*code, Some(*param)))
+            .collect();
         assert_eq!(paramcd, expected, "{dataset}");
         let params: Vec<&str> = table.codelists["PARAM"].values().collect();
         let expected: Vec<&str> = expect.iter().map(|(_, param)| *param).collect();
