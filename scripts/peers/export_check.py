@@ -19,7 +19,8 @@ when the tools are installed; `cargo xtask test` installs them).
                               label, variable names (in order) and labels, read with pyreadstat,
                               must be those its ItemGroupDef gives, and its SAS formats the
                               def:DisplayFormat of each ItemDef (DATE9.: DataType integer); in
-                              the data, the KeySequence variables identify each record, a
+                              the data, the KeySequence variables identify each record (and
+                              every SDTM variable has an SDTM role), a
                               Mandatory variable is never empty, a value of a variable with a codelist is
                               one of its terms, and where value-level metadata selects a
                               description (RSORRES by RSTESTCD) the value has its data type and
@@ -319,6 +320,20 @@ def check_formats(href, meta, group, items):
             fail(f"{href}.{name}: a SAS date of DataType {item.get('DataType')}")
 
 
+# The variable roles of SDTM (SDTM v2.0 section 2.1, the roles SDTMIG 3.4 assigns).
+SDTM_ROLES = {"Identifier", "Topic", "Timing", "Grouping Qualifier", "Result Qualifier",
+              "Synonym Qualifier", "Record Qualifier", "Variable Qualifier", "Rule"}
+
+
+def check_roles(href, group, items):
+    """Every variable of a tabulation dataset has an SDTM role."""
+    if group.get("Purpose") != "Tabulation":
+        return
+    for ref in group.findall(ODM + "ItemRef"):
+        if ref.get("Role") not in SDTM_ROLES:
+            fail(f"{href}.{items[ref.get('ItemOID')].get('Name')}: role {ref.get('Role')!r}")
+
+
 def check_define(path):
     import xml.etree.ElementTree as ET
 
@@ -357,6 +372,7 @@ def check_define(path):
                 if (theirs or "") != (ours or ""):
                     fail(f"{href}.{names[column]}: label {theirs!r}, define.xml says {ours!r}")
             check_formats(href, meta, group, items)
+            check_roles(href, group, items)
             keys[name] = check_keys(href, frame, group, items)
             values_checked += check_values(href, frame, group, items, codelists, described)
     return {"leaves": sorted(leaves), "keys": keys, "values_checked": values_checked, **counts}

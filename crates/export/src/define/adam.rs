@@ -223,6 +223,8 @@ pub fn tables(datasets: &[Dataset], extension: &str) -> Result<Vec<Table>, Expor
                 file: format!("{}.{extension}", name.to_lowercase()),
                 codelists,
                 value_lists: Vec::new(),
+                // Variable roles are SDTM's (ADaMIG gives none).
+                roles: BTreeMap::new(),
             })
         })
         .collect()

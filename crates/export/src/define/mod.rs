@@ -4,6 +4,8 @@
 //! (`MethodDef`), the codelists (CDISC controlled terminology with NCI codes, or the sponsor's),
 //! and value-level metadata (`def:ValueListDef` selected by `def:WhereClauseDef`).
 //!
+//! Each SDTM variable's `ItemRef` carries its SDTMIG role (`Role`).
+//!
 //! The elements and attributes named are those of the CDISC Define-XML Specification Version 2.1
 //! (2019-05-15), whose rules each doc comment states where it applies; the file
 //! validates against the Define-XML 2.1.9 schema (CDISC/NCI Define-XML CT package 59).
@@ -165,6 +167,9 @@ pub struct Table {
     /// The codelist of each variable that has one, by variable name.
     pub codelists: BTreeMap<String, CodeList>,
     pub value_lists: Vec<ValueList>,
+    /// Each variable's role (`ItemRef/@Role`: SDTMIG 3.4 "Identifier", "Topic", "Timing", ...),
+    /// by variable name; empty for ADaM.
+    pub roles: BTreeMap<String, &'static str>,
 }
 
 /// The datasets of one implementation guide.
@@ -224,6 +229,7 @@ fn check(standards: &[Standard]) -> Result<BTreeMap<String, CodeList>, ExportErr
             .mandatory
             .iter()
             .chain(table.codelists.keys())
+            .chain(table.roles.keys())
             .chain(table.value_lists.iter().flat_map(|v| [&v.variable, &v.by]));
         for name in named {
             if dataset.position(name).is_none() {

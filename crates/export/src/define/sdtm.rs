@@ -1,5 +1,5 @@
 //! The SDTMIG 3.4 description of the SDTM domains `crate::sdtm` writes: each domain's class,
-//! structure, keys and required variables (SDTMIG 3.4 domain specifications, "Core" = Req), the
+//! structure, required variables, each variable's role (SDTMIG 3.4 domain specifications, "Core" = Req), the
 //! codelist of each variable with one, and the value-level metadata of the CLASI and SLEDAI-2K
 //! results in RS.
 
@@ -70,6 +70,66 @@ fn domain(name: &str) -> Option<(Class, &'static str, &'static [&'static str])> 
             "One record per supplemental qualifier per related parent record",
             &["RDOMAIN", "QNAM", "QLABEL", "QVAL", "QORIG"],
         ),
+        _ => return None,
+    })
+}
+
+/// The role of an SDTM variable (SDTMIG 3.4 domain specifications, "Role" column; SDTM v2.0
+/// section 2.1: identifiers, topic, timing and the five kinds of qualifier), or `None` for a
+/// variable this table does not know, which `tables` refuses.
+pub(super) fn role(domain: &str, variable: &str) -> Option<&'static str> {
+    const IDENTIFIER: &str = "Identifier";
+    const TOPIC: &str = "Topic";
+    const TIMING: &str = "Timing";
+    const GROUPING: &str = "Grouping Qualifier";
+    const RESULT: &str = "Result Qualifier";
+    const SYNONYM: &str = "Synonym Qualifier";
+    const RECORD: &str = "Record Qualifier";
+    const VARIABLE: &str = "Variable Qualifier";
+    // The variable without its domain prefix (AESTDTC: --STDTC).
+    let stem = variable.strip_prefix(domain).unwrap_or(variable);
+    if domain.starts_with("SUPP") {
+        // SDTMIG 3.4 section 8.4.1, the SUPP-- dataset.
+        return Some(match variable {
+            "STUDYID" | "RDOMAIN" | "USUBJID" | "IDVAR" | "IDVARVAL" => IDENTIFIER,
+            "QNAM" => TOPIC,
+            "QLABEL" => SYNONYM,
+            "QVAL" => RESULT,
+            "QORIG" | "QEVAL" => RECORD,
+            _ => return None,
+        });
+    }
+    match variable {
+        "STUDYID" | "DOMAIN" | "USUBJID" => return Some(IDENTIFIER),
+        "VISITNUM" if domain == "SV" => return Some(TOPIC),
+        "VISIT" if domain == "SV" => return Some(SYNONYM),
+        "VISITNUM" | "VISIT" => return Some(TIMING),
+        _ => {}
+    }
+    if domain == "DM" {
+        // SDTMIG 3.4 DM: the subject is the topic; the rest describe the subject's record.
+        return Some(match variable {
+            "SUBJID" => TOPIC,
+            "AGEU" => VARIABLE,
+            "ARM" | "ACTARM" => SYNONYM,
+            "RFSTDTC" | "RFENDTC" | "RFXSTDTC" | "RFXENDTC" | "RFICDTC" | "SITEID" | "BRTHDTC"
+            | "AGE" | "SEX" | "ARMCD" | "ACTARMCD" => RECORD,
+            _ => return None,
+        });
+    }
+    Some(match stem {
+        "SEQ" => IDENTIFIER,
+        // The topic of each general-observation domain.
+        "TRT" | "TERM" | "TESTCD" => TOPIC,
+        "TEST" | "DECOD" => SYNONYM,
+        "CAT" => GROUPING,
+        "ORRES" | "STRESC" | "STRESN" => RESULT,
+        "ORRESU" | "ORNRLO" | "ORNRHI" | "STRESU" | "DOSU" | "LLTCD" | "CLASCD" => VARIABLE,
+        "DTC" | "STDTC" | "ENDTC" | "DY" | "STDY" | "ENDY" | "EVLINT" | "ENRTPT" | "ENTPT" => {
+            TIMING
+        }
+        "BODSYS" | "SER" | "REL" | "ACN" | "OUT" | "TOXGR" | "STAT" | "DRVFL" | "DOSE"
+        | "DOSFRQ" | "ROUTE" | "INDC" => RECORD,
         _ => return None,
     })
 }
@@ -295,7 +355,15 @@ pub fn tables(
                 .map(String::from)
                 .collect();
             let mut codelists = BTreeMap::new();
+            let mut roles = BTreeMap::new();
             for variable in &dataset.variables {
+                let role = role(&dataset.name, &variable.name).ok_or_else(|| {
+                    ExportError::invalid(
+                        format!("variable {}.{}", dataset.name, variable.name),
+                        "has no SDTMIG 3.4 role",
+                    )
+                })?;
+                roles.insert(variable.name.clone(), role);
                 if let Some(list) = codelist(&variable.name, &rs, &names)? {
                     codelists.insert(variable.name.clone(), list);
                 }
@@ -314,6 +382,7 @@ pub fn tables(
                 file: format!("{}.{extension}", dataset.name.to_lowercase()),
                 codelists,
                 value_lists,
+                roles,
             })
         })
         .collect()

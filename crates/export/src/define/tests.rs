@@ -225,6 +225,7 @@ fn adam_standard() -> Standard {
         mandatory: vec!["STUDYID".into(), "USUBJID".into()],
         codelists: [("SEX".to_owned(), ct::sex())].into_iter().collect(),
         value_lists: vec![],
+        roles: BTreeMap::new(),
     };
     let mut adtte = table(
         adtte,
@@ -1110,5 +1111,64 @@ fn rs_tests_refuse_unknown_fields_and_types() {
         "sledai",
         field("fever", FieldType::Text),
         Err("sledai.fever: a text field is no RS result"),
+    );
+}
+
+/// Every SDTM variable has its SDTMIG 3.4 role on its ItemRef; ADaM's have none.
+#[test]
+fn sdtm_variables_carry_their_sdtmig_roles() {
+    let standard = sdtm_standard();
+    let all = elements(&written(std::slice::from_ref(&standard)));
+    #[track_caller]
+    fn check(all: &[Element], domain: &str, variable: &str, role: &str) {
+        let oid = format!("IT.{domain}.{variable}");
+        let item = all
+            .iter()
+            .find(|e| e.name == "ItemRef" && e.get("ItemOID") == Some(oid.as_str()))
+            .unwrap_or_else(|| panic!("no ItemRef of {oid}"));
+        assert_eq!(item.get("Role"), Some(role), "{oid}");
+    }
+    for (domain, variable, role) in [
+        ("DM", "USUBJID", "Identifier"),
+        ("DM", "SUBJID", "Topic"),
+        ("DM", "SEX", "Record Qualifier"),
+        ("DM", "AGEU", "Variable Qualifier"),
+        ("DM", "ARM", "Synonym Qualifier"),
+        ("SV", "VISITNUM", "Topic"),
+        ("SV", "VISIT", "Synonym Qualifier"),
+        ("LB", "VISITNUM", "Timing"),
+        ("AE", "AESEQ", "Identifier"),
+        ("AE", "AETERM", "Topic"),
+        ("AE", "AEDECOD", "Synonym Qualifier"),
+        ("AE", "AELLTCD", "Variable Qualifier"),
+        ("AE", "AESER", "Record Qualifier"),
+        ("AE", "AESTDTC", "Timing"),
+        ("LB", "LBTESTCD", "Topic"),
+        ("LB", "LBORRES", "Result Qualifier"),
+        ("LB", "LBORRESU", "Variable Qualifier"),
+        ("RS", "RSCAT", "Grouping Qualifier"),
+        ("EX", "EXTRT", "Topic"),
+        ("EX", "EXDOSE", "Record Qualifier"),
+        ("CM", "CMENRTPT", "Timing"),
+        ("SUPPAE", "QNAM", "Topic"),
+        ("SUPPAE", "QVAL", "Result Qualifier"),
+        ("SUPPAE", "IDVARVAL", "Identifier"),
+    ] {
+        check(&all, domain, variable, role);
+    }
+    let refs = all.iter().filter(|e| {
+        e.name == "ItemRef" && e.path.last().is_some_and(|p| p.starts_with("ItemGroupDef"))
+    });
+    assert!(refs.clone().count() > 100);
+    assert!(refs.clone().all(|e| e.get("Role").is_some()));
+    // Both sides: a variable no role is known for is refused; ADaM has none.
+    assert_eq!(sdtm::role("AE", "AEFOO"), None);
+    assert_eq!(sdtm::role("DM", "RACE"), None);
+    assert_eq!(sdtm::role("SUPPAE", "AETERM"), None);
+    let adam = elements(&written(&[adam_standard()]));
+    assert!(
+        adam.iter()
+            .filter(|e| e.name == "ItemRef")
+            .all(|e| e.get("Role").is_none())
     );
 }

@@ -348,6 +348,9 @@ fn item_group<W: Write>(doc: &mut Xml<W>, standard: &Standard, table: &Table) ->
         if let Some(key) = &key {
             attributes.push(("KeySequence", key));
         }
+        if let Some(role) = table.roles.get(&variable.name) {
+            attributes.push(("Role", role));
+        }
         if matches!(variable.origin, Origin::Derived(_)) {
             attributes.push(("MethodOID", &method));
         }
