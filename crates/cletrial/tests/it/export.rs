@@ -508,11 +508,16 @@ fn adam_define_and_json_checked(db: &str, dir: &Path) -> serde_json::Value {
     }
     let submission = dir.with_file_name(format!(
         "{}-submission",
-        dir.file_name().and_then(|n| n.to_str()).expect("folder name")
+        dir.file_name()
+            .and_then(|n| n.to_str())
+            .expect("folder name")
     ));
     export_to(db, "submission", &submission);
     let adam = submission.join("adam");
-    assert_eq!(described_in(&adam.join("define.xml"))["keys"], described["keys"]);
+    assert_eq!(
+        described_in(&adam.join("define.xml"))["keys"],
+        described["keys"]
+    );
     let folder = adam.display().to_string();
     let run = peer(
         &peer_python(),
@@ -525,7 +530,10 @@ fn adam_define_and_json_checked(db: &str, dir: &Path) -> serde_json::Value {
             .expect("export.json");
     assert_eq!(json["records"], manifest["rows"], "{run:#?}");
     assert!(json["values_compared"].as_u64() > Some(0), "{run:#?}");
-    assert_eq!(json["keys"], described["keys"], "one statement of the keys: {run:#?}");
+    assert_eq!(
+        json["keys"], described["keys"],
+        "one statement of the keys: {run:#?}"
+    );
     let adsl = std::fs::read_to_string(adam.join("adsl.json")).expect("adsl.json");
     assert!(
         adsl.contains(r#""dataType":"date","targetDataType":"integer","displayFormat":"DATE9.""#),
