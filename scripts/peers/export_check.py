@@ -36,6 +36,12 @@ when the tools are installed; `cargo xtask test` installs them).
                               exactly; a "date" column of targetDataType "integer" as the ISO date
                               of the XPT's SAS date, whose format must be the column's
                               displayFormat; null where the XPT has a missing number or blank text)
+    export_check.py submission DIR
+                              a submission folder (export --format submission): export.json lists
+                              every file in DIR and no other; each of DIR/sdtm and DIR/adam passes
+                              `define` (its own define.xml, every dataset a def:leaf), `xpt` and
+                              `dataset-json` against its transport files, and its variables.csv
+                              lists each dataset's variables in the transport file's order
     export_check.py odm FILE  the ODM 1.3.2 FILE through odmlib: its XML schema validator, then
                               loaded as odmlib's model and checked by odmlib's own validate():
                               element order, OID uniqueness and references, conformance rules
@@ -523,6 +529,48 @@ def check_dataset_json(folder, xpt_folder=None):
     return summary
 
 
+def check_variables(folder):
+    """variables.csv names each transport file's variables, in order, and no other dataset."""
+    import pyreadstat
+
+    listed = {}
+    with open(folder / "variables.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            listed.setdefault(row["dataset"].lower(), []).append(row["variable"])
+    files = {p.stem: p for p in folder.glob("*.xpt")}
+    if sorted(listed) != sorted(files):
+        fail(f"{folder.name}/variables.csv describes {sorted(listed)}, the folder holds {sorted(files)}")
+    for name, path in files.items():
+        _, meta = pyreadstat.read_xport(str(path), metadataonly=True)
+        if list(meta.column_names) != listed[name]:
+            fail(f"{folder.name}/variables.csv: {name} has {listed[name]}, {path.name} {meta.column_names}")
+    return sum(len(names) for names in listed.values())
+
+
+def check_submission(folder):
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    listed = sorted(manifest["files"])
+    present = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    if listed != present:
+        fail(f"export.json lists {listed}, the folder holds {present}")
+    summary = {"parts": {}}
+    for part in ("sdtm", "adam"):
+        where = folder / part
+        if not (where / "define.xml").is_file():
+            fail(f"{part}: no define.xml")
+        define = check_define(where / "define.xml")
+        xpts = sorted(p.name for p in where.glob("*.xpt"))
+        if sorted(define["leaves"]) != xpts:
+            fail(f"{part}/define.xml describes {define['leaves']}, the folder holds {xpts}")
+        summary["parts"][part] = {
+            "define": define,
+            "xpt": check_xpt(where),
+            "dataset_json": check_dataset_json(where, where),
+            "variables": check_variables(where),
+        }
+    return summary
+
+
 def check_odm(path):
     from odmlib import loader, odm_loader
     from odmlib.odm_1_3_2.rules.metadata_schema import MetadataSchema
@@ -557,6 +605,7 @@ COMMANDS = {
     "csv": (check_csv, (3,)),
     "define": (check_define, (3,)),
     "dataset-json": (check_dataset_json, (3, 4)),
+    "submission": (check_submission, (3,)),
     "odm": (check_odm, (3,)),
 }
 

@@ -473,26 +473,19 @@ fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
 /// The ADaM export in `dir` (`--format adam`): its define.xml valid for xmllint and for
 /// `export_check.py define` (odmlib's checks; each transport file's variables and SAS formats
 /// as described, DATE9. on the dates; the keys identify each record; mandatory variables
-/// filled; coded values in their lists). Then the submission folder's `adam/` (`--format
-/// submission`): its define.xml passes the same checks, and its Dataset-JSON agrees with its
-/// transport files (`export_check.py dataset-json`), dates included, with the keys define.xml
-/// states. Returns the define check's summary of `dir`.
-fn adam_define_and_json_checked(db: &str, dir: &Path) -> serde_json::Value {
-    let described_in = |define: &Path| {
-        xmllint_valid(
-            define,
-            define_schema(),
-            "the Define-XML 2.1 schema odmlib ships (target/peers-venv)",
-        );
-        let file = define.display().to_string();
-        let run = peer(&peer_python(), &[&check_script(), "define", &file]);
-        let described = run.ok_json();
-        assert_eq!(described["ok"], true, "{run:#?}");
-        assert!(described["values_checked"].as_u64() > Some(0), "{run:#?}");
-        described
-    };
+/// filled; coded values in their lists). Returns the define check's summary.
+fn adam_define_checked(dir: &Path) -> serde_json::Value {
     let define = dir.join("define.xml");
-    let described = described_in(&define);
+    xmllint_valid(
+        &define,
+        define_schema(),
+        "the Define-XML 2.1 schema odmlib ships (target/peers-venv)",
+    );
+    let file = define.display().to_string();
+    let run = peer(&peer_python(), &[&check_script(), "define", &file]);
+    let described = run.ok_json();
+    assert_eq!(described["ok"], true, "{run:#?}");
+    assert!(described["values_checked"].as_u64() > Some(0), "{run:#?}");
     assert_eq!(
         described["keys"]["ADSL"],
         serde_json::json!(["STUDYID", "USUBJID"]),
@@ -506,40 +499,50 @@ fn adam_define_and_json_checked(db: &str, dir: &Path) -> serde_json::Value {
     ] {
         assert!(text.contains(needle), "define.xml lacks {needle}");
     }
-    let submission = dir.with_file_name(format!(
-        "{}-submission",
-        dir.file_name()
-            .and_then(|n| n.to_str())
-            .expect("folder name")
-    ));
-    export_to(db, "submission", &submission);
-    let adam = submission.join("adam");
-    assert_eq!(
-        described_in(&adam.join("define.xml"))["keys"],
-        described["keys"]
-    );
-    let folder = adam.display().to_string();
+    described
+}
+
+/// A submission folder (`--format submission`) through the peers: both define.xml files valid
+/// for xmllint, then `export_check.py submission`: every file listed in export.json; in `sdtm/`
+/// and `adam/` alike, define.xml through odmlib (schema, model and conformance checks, each
+/// transport file against its description, the data against its keys, mandatory flags,
+/// codelists and value-level metadata), pyreadstat and R haven reading the transport files
+/// alike, the Dataset-JSON files valid for the CDISC schema and dsjframe with the transport
+/// files' values (ADaM dates as ISO dates of the SAS dates, DATE9.), and variables.csv naming
+/// each file's variables. Each folder's Dataset-JSON states the keys its define.xml states.
+/// Returns the peer's summary.
+fn submission_checked(out: &Path) -> serde_json::Value {
+    for part in ["sdtm", "adam"] {
+        xmllint_valid(
+            &out.join(part).join("define.xml"),
+            define_schema(),
+            "the Define-XML 2.1 schema odmlib ships (target/peers-venv)",
+        );
+    }
     let run = peer(
         &peer_python(),
-        &[&check_script(), "dataset-json", &folder, &folder],
+        &[&check_script(), "submission", &out.display().to_string()],
     );
     let json = run.ok_json();
     assert_eq!(json["ok"], true, "{run:#?}");
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("export.json")).expect("manifest"))
-            .expect("export.json");
-    assert_eq!(json["records"], manifest["rows"], "{run:#?}");
-    assert!(json["values_compared"].as_u64() > Some(0), "{run:#?}");
-    assert_eq!(
-        json["keys"], described["keys"],
-        "one statement of the keys: {run:#?}"
-    );
-    let adsl = std::fs::read_to_string(adam.join("adsl.json")).expect("adsl.json");
+    for part in ["sdtm", "adam"] {
+        let checked = &json["parts"][part];
+        assert_eq!(
+            checked["dataset_json"]["keys"], checked["define"]["keys"],
+            "{part}: one statement of the keys"
+        );
+        assert!(
+            checked["define"]["values_checked"].as_u64() > Some(0)
+                && checked["dataset_json"]["values_compared"].as_u64() > Some(0),
+            "{part}: the data itself was read: {checked}"
+        );
+    }
+    let adsl = std::fs::read_to_string(out.join("adam/adsl.json")).expect("adsl.json");
     assert!(
         adsl.contains(r#""dataType":"date","targetDataType":"integer","displayFormat":"DATE9.""#),
         "{adsl}"
     );
-    described
+    json
 }
 
 fn check_script() -> String {
@@ -765,10 +768,16 @@ fn every_format_keeps_the_record_and_its_missing_states(backend: Backend) {
             .any(|row| &row[4] == "S01-001" && &row[11] == "transcription error")
     );
 
-    // ADaM (exported above) with its define.xml, and as Dataset-JSON, accepted by the peers.
-    let described = adam_define_and_json_checked(db.url_text(), &out.join("adam"));
+    // ADaM (exported above) with its define.xml, and the submission folder, accepted by the
+    // peers.
+    let described = adam_define_checked(&out.join("adam"));
     assert_eq!(described["item_groups"], 4, "{described}");
     assert!(adam["rows"].as_u64() > Some(0), "{adam}");
+    let checked = submission_checked(&out.join("submission"));
+    assert_eq!(
+        checked["parts"]["adam"]["define"]["keys"],
+        described["keys"]
+    );
 }
 
 /// The transport files in `a` and `b` hold the same datasets: the names, and each file's bytes
@@ -794,28 +803,6 @@ fn same_files_named(a: &Path, b: &Path, extension: &str) {
             bytes[at..].to_vec()
         };
         assert!(data(bytes(a)) == data(bytes(b)), "{name:?} differs");
-    }
-}
-
-/// Define-XML of a demo study of each protocol: valid for xmllint and odmlib, and every
-/// transport file matches its description.
-#[test]
-fn define_xml_of_each_demo_study_passes_the_peers() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
-        let db = dir.path().join(format!("{study}.db"));
-        let db = db.to_str().expect("path");
-        let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
-        assert_eq!(demo.status, 0, "{demo:#?}");
-        let json = define_checked(db, &dir.path().join(study));
-        // Every SDTM dataset; RS's result described test by test: the 58 CLASI fields (3 items of the
-        // scalp, 4 of each other area, 7 more) and the 25 of SLEDAI-2K; DSDECOD by its 3 DSCAT.
-        assert_eq!(
-            json["item_groups"],
-            export::sdtm::DOMAINS.len(),
-            "{study}: {json}"
-        );
-        assert_eq!(json["where_clauses"], 58 + 25 + 3, "{study}: {json}");
     }
 }
 
@@ -1024,16 +1011,40 @@ fn dataset_json_holds_the_values_of_the_transport_files() {
     assert_eq!(lb["metaDataVersionOID"], "MDV.LENA-CLE.DEFINE");
 }
 
-/// The demo study of a shipped protocol exports to Dataset-JSON with the values of its
-/// transport files, and to ODM that odmlib accepts.
+/// The demo study of a shipped protocol as a submission folder the peers accept
+/// (`submission_checked`), and as ODM that odmlib accepts.
 fn demo_study_exports_what_the_peers_accept(study: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("demo.db");
     let db = db.to_str().expect("path");
     let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
     assert_eq!(demo.status, 0, "{study}: {demo:#?}");
-    let summary = dataset_json_agrees_with_xpt(db, dir.path());
-    assert!(summary["records"].as_u64() > Some(0), "{study}: {summary}");
+    let out = dir.path().join("submission");
+    let summary = export_to(db, "submission", &out);
+    assert_eq!(summary["format"], "submission", "{study}: {summary}");
+    let json = submission_checked(&out);
+    let (sdtm, adam) = (&json["parts"]["sdtm"], &json["parts"]["adam"]);
+    // Every SDTM dataset; RS's result described test by test: the 58 CLASI fields (3 items of
+    // the scalp, 4 of each other area, 7 more) and the 25 of SLEDAI-2K; DSDECOD by its 3 DSCAT.
+    assert_eq!(
+        sdtm["define"]["item_groups"],
+        export::sdtm::DOMAINS.len(),
+        "{study}: {sdtm}"
+    );
+    assert_eq!(
+        sdtm["define"]["where_clauses"],
+        58 + 25 + 3,
+        "{study}: {sdtm}"
+    );
+    // The paediatric chart review defines no response: ADSL and ADAE only.
+    let analyses = if study == "pediatric-review" { 2 } else { 4 };
+    assert_eq!(adam["define"]["item_groups"], analyses, "{study}: {adam}");
+    let records = |part: &serde_json::Value| part["dataset_json"]["records"].as_u64();
+    assert_eq!(
+        records(sdtm).zip(records(adam)).map(|(a, b)| a + b),
+        summary["rows"].as_u64(),
+        "{study}: every row written is in the Dataset-JSON files"
+    );
     export_to(db, "odm", &dir.path().join("odm"));
     let odm = dir.path().join("odm").join("odm.xml").display().to_string();
     let run = peer(&peer_python(), &[&check_script(), "odm", &odm]);
@@ -1195,8 +1206,8 @@ fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
         // pyreadstat and R haven read every ADaM transport file alike.
         let read = peer(&peer_python(), &[&check_script(), "xpt", &folder("adam")]);
         assert_eq!(read.status, 0, "{study}: {}\n{}", read.stdout, read.stderr);
-        // define.xml describes them, and their Dataset-JSON holds the same values.
-        let described = adam_define_and_json_checked(db, &adam);
+        // define.xml describes them.
+        let described = adam_define_checked(&adam);
         let groups = if study == "pediatric-review" { 2 } else { 4 };
         assert_eq!(described["item_groups"], groups, "{study}: {described}");
     }
