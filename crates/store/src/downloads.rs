@@ -20,6 +20,9 @@ pub enum Download {
     SdtmCsv,
     /// The SDTM domains as SAS transport files, zipped.
     SdtmXpt,
+    /// A submission folder (SDTM and ADaM, transport files and Dataset-JSON, each standard with
+    /// its define.xml), zipped.
+    Submission,
 }
 
 impl Download {
@@ -28,6 +31,7 @@ impl Download {
         Download::TidyCsv,
         Download::SdtmCsv,
         Download::SdtmXpt,
+        Download::Submission,
     ];
 
     /// The code kept in the record (`value-what-<code>` in the words catalogue).
@@ -37,6 +41,7 @@ impl Download {
             Download::TidyCsv => "tidy_csv",
             Download::SdtmCsv => "sdtm_csv",
             Download::SdtmXpt => "sdtm_xpt",
+            Download::Submission => "submission",
         }
     }
 }

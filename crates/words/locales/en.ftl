@@ -247,6 +247,7 @@ value-what-report = the study report
 value-what-tidy_csv = tidy CSV tables
 value-what-sdtm_csv = SDTM domains as CSV
 value-what-sdtm_xpt = SDTM domains as SAS transport files
+value-what-submission = submission folder
 value-sex-F = female
 value-sex-M = male
 value-sex-U = unknown
@@ -753,6 +754,8 @@ download-sdtm-csv = SDTM domains as CSV
 download-sdtm-csv-describes = The CDISC SDTM domains (demographics, visits, exposure, adverse events, labs, responses, disposition, eligibility, deviations, medications) as CSV files, with their variables described.
 download-sdtm-xpt = SDTM domains as SAS transport files
 download-sdtm-xpt-describes = The same domains as SAS XPORT version 5 files, as regulators receive them.
+download-submission = Submission folder
+download-submission-describes = The SDTM domains and the ADaM analysis datasets, each as SAS transport and Dataset-JSON files, with a Define-XML 2.1 file describing each folder.
 download-protocol-refused = The report cannot be made from this study's protocol: { $error }.
 download-data-refused = This file cannot be made from the study's data as recorded: { $error }.
 

@@ -247,6 +247,7 @@ value-what-report = el informe del estudio
 value-what-tidy_csv = tablas CSV ordenadas
 value-what-sdtm_csv = dominios SDTM en CSV
 value-what-sdtm_xpt = dominios SDTM en archivos de transporte SAS
+value-what-submission = carpeta de envío
 value-sex-F = mujer
 value-sex-M = hombre
 value-sex-U = desconocido
@@ -755,6 +756,8 @@ download-sdtm-csv = Dominios SDTM en CSV
 download-sdtm-csv-describes = Los dominios CDISC SDTM (datos demográficos, visitas, exposición, acontecimientos adversos, analíticas, respuestas, finalización, elegibilidad, desviaciones, medicación) como archivos CSV, con sus variables descritas.
 download-sdtm-xpt = Dominios SDTM en archivos de transporte SAS
 download-sdtm-xpt-describes = Los mismos dominios como archivos SAS XPORT versión 5, tal como los reciben las autoridades reguladoras.
+download-submission = Carpeta de envío
+download-submission-describes = Los dominios SDTM y los conjuntos de datos de análisis ADaM, cada uno en archivos de transporte SAS y Dataset-JSON, con un archivo Define-XML 2.1 que describe cada carpeta.
 download-protocol-refused = El informe no puede generarse a partir del protocolo de este estudio: { $error }.
 download-data-refused = Este archivo no puede generarse a partir de los datos del estudio tal como están registrados: { $error }.
 

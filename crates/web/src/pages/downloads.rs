@@ -38,7 +38,7 @@ pub(crate) struct Offer {
 }
 
 /// Every download, in the order the page lists them.
-pub(crate) const OFFERS: [Offer; 4] = [
+pub(crate) const OFFERS: [Offer; 5] = [
     Offer {
         what: Download::Report,
         path: "/downloads/report.html",
@@ -58,6 +58,11 @@ pub(crate) const OFFERS: [Offer; 4] = [
         what: Download::SdtmXpt,
         path: "/downloads/sdtm-xpt.zip",
         slug: "sdtm-xpt",
+    },
+    Offer {
+        what: Download::Submission,
+        path: "/downloads/submission.zip",
+        slug: "submission",
     },
 ];
 
@@ -172,6 +177,7 @@ fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u
         Download::TidyCsv => Format::Csv,
         Download::SdtmCsv => Format::Sdtm,
         Download::SdtmXpt => Format::Xpt,
+        Download::Submission => Format::Submission,
     };
     let files = dir.join(offer.slug);
     std::fs::create_dir(&files).map_err(internal)?;
@@ -202,18 +208,32 @@ fn safe_name(code: &str) -> String {
 
 /// The files of `dir` (an export writes no sub-folders) as one zip, in name order.
 fn zip_folder(dir: &Path) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
-    let mut names: Vec<_> = std::fs::read_dir(dir)?
-        .map(|entry| entry.map(|entry| entry.file_name()))
-        .collect::<Result<_, _>>()?;
-    names.sort();
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    add_folder(&mut zip, dir, "")?;
+    Ok(zip.finish()?.into_inner())
+}
+
+/// Adds the files of `dir` under `prefix` (`sdtm/`), its folders' files after them, in name
+/// order.
+fn add_folder(
+    zip: &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
+    dir: &Path,
+    prefix: &str,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|entry| (entry.path().is_dir(), entry.file_name()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    for name in names {
-        zip.start_file(name.to_string_lossy(), options)?;
-        zip.write_all(&std::fs::read(dir.join(&name))?)?;
+    for entry in entries {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            add_folder(zip, &entry.path(), &format!("{name}/"))?;
+        } else {
+            zip.start_file(name, options)?;
+            zip.write_all(&std::fs::read(entry.path())?)?;
+        }
     }
-    Ok(zip.finish()?.into_inner())
+    Ok(())
 }
 
 /// A failure of the disk or of a writer: the server's, not the user's.

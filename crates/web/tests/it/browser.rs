@@ -991,6 +991,7 @@ async fn the_statistician_downloads_the_report_and_exports() {
                 ["/downloads/tidy-csv.zip", 200, "application/zip"],
                 ["/downloads/sdtm-csv.zip", 200, "application/zip"],
                 ["/downloads/sdtm-xpt.zip", 200, "application/zip"],
+                ["/downloads/submission.zip", 200, "application/zip"],
             ])
         );
         let downloads = [(

@@ -51,6 +51,7 @@ async fn the_statistician_downloads_the_report_and_the_sdtm_csv_each_audited() {
         "/downloads/tidy-csv.zip",
         "/downloads/sdtm-csv.zip",
         "/downloads/sdtm-xpt.zip",
+        "/downloads/submission.zip",
     ] {
         assert!(page.body.contains(link), "{link}");
     }
@@ -74,6 +75,22 @@ async fn the_statistician_downloads_the_report_and_the_sdtm_csv_each_audited() {
     assert!(names.contains(&"export.json".to_owned()), "{names:?}");
     assert!(dm.contains("A-001"), "{dm}");
 
+    // The submission folder keeps its two folders in the zip, each with its define.xml.
+    let submission = browser.get("/downloads/submission.zip").await;
+    assert_eq!(submission.status, StatusCode::OK, "{}", submission.body);
+    let (names, define) = zip_entry(&submission.bytes, "sdtm/define.xml");
+    for name in [
+        "export.json",
+        "sdtm/dm.xpt",
+        "sdtm/dm.json",
+        "adam/adsl.xpt",
+        "adam/adsl.json",
+        "adam/define.xml",
+    ] {
+        assert!(names.contains(&name.to_owned()), "{name}: {names:?}");
+    }
+    assert!(define.contains("def:DefineVersion"), "{define}");
+
     let filter = EventFilter {
         entity: Some("download".to_owned()),
         field: Some("what".to_owned()),
@@ -93,7 +110,8 @@ async fn the_statistician_downloads_the_report_and_the_sdtm_csv_each_audited() {
         taken,
         [
             ("stat_a", Some("\"report\"")),
-            ("stat_a", Some("\"sdtm_csv\""))
+            ("stat_a", Some("\"sdtm_csv\"")),
+            ("stat_a", Some("\"submission\""))
         ]
     );
     let verified = study.app.store.verify().await.expect("verify");
