@@ -455,9 +455,15 @@ fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
     );
     let summary = run.ok_json();
     assert_eq!(summary["format"], "define", "{run:#?}");
-    let define = dir.join("define.xml");
+    define_file_checked(&dir.join("define.xml"))
+}
+
+/// `define` (a define.xml) valid for xmllint with the Define-XML 2.1 schema, and for
+/// `export_check.py define`, which read the data against its description, not only the
+/// metadata; returns the peer's summary.
+fn define_file_checked(define: &Path) -> serde_json::Value {
     xmllint_valid(
-        &define,
+        define,
         define_schema(),
         "the Define-XML 2.1 schema odmlib ships (target/peers-venv)",
     );
@@ -465,7 +471,6 @@ fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
     let run = peer(&peer_python(), &[&check_script(), "define", &file]);
     let json = run.ok_json();
     assert_eq!(json["ok"], true, "{run:#?}");
-    // The data was read against its description, not only the metadata.
     assert!(json["values_checked"].as_u64() > Some(0), "{run:#?}");
     json
 }
@@ -476,16 +481,7 @@ fn define_checked(db: &str, dir: &Path) -> serde_json::Value {
 /// filled; coded values in their lists). Returns the define check's summary.
 fn adam_define_checked(dir: &Path) -> serde_json::Value {
     let define = dir.join("define.xml");
-    xmllint_valid(
-        &define,
-        define_schema(),
-        "the Define-XML 2.1 schema odmlib ships (target/peers-venv)",
-    );
-    let file = define.display().to_string();
-    let run = peer(&peer_python(), &[&check_script(), "define", &file]);
-    let described = run.ok_json();
-    assert_eq!(described["ok"], true, "{run:#?}");
-    assert!(described["values_checked"].as_u64() > Some(0), "{run:#?}");
+    let described = define_file_checked(&define);
     assert_eq!(
         described["keys"]["ADSL"],
         serde_json::json!(["STUDYID", "USUBJID"]),

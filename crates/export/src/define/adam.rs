@@ -66,18 +66,6 @@ fn describe(name: &str) -> Option<Description> {
     })
 }
 
-/// A sponsor-defined list of (value, decode) terms.
-fn sponsor(short: &str, name: &str, terms: &[(&str, &str)]) -> CodeList {
-    CodeList::sponsor(
-        short,
-        name,
-        terms
-            .iter()
-            .map(|(value, decode)| ((*value).to_owned(), Some((*decode).to_owned())))
-            .collect(),
-    )
-}
-
 /// A sponsor-defined list of values that say what they mean.
 fn enumerated(short: &str, name: &str, values: &[&str]) -> CodeList {
     CodeList::sponsor(
@@ -101,7 +89,7 @@ fn parameters(dataset: &str) -> Option<[CodeList; 2]> {
     };
     let params: Vec<&str> = parameters.iter().map(|(_, param)| *param).collect();
     Some([
-        sponsor(
+        CodeList::sponsor_decoded(
             &format!("PARAMCD.{dataset}"),
             &format!("{dataset} Parameter Code"),
             parameters,
@@ -143,7 +131,7 @@ fn codelist(dataset: &str, variable: &str) -> Result<Option<CodeList>, ExportErr
         "AVALU" => ct::duration_unit(),
         // The reason a disposition ended, DS.DSDECOD of a DISPOSITION EVENT (NCOMPLT).
         "DCSREAS" => ct::completion(),
-        "EOSSTT" => sponsor(
+        "EOSSTT" => CodeList::sponsor_decoded(
             "EOSSTT",
             "End of Study Status",
             &[

@@ -62,6 +62,18 @@ impl CodeList {
         }
     }
 
+    /// A sponsor-defined list of (value, decode) terms.
+    pub fn sponsor_decoded(short: &str, name: &str, terms: &[(&str, &str)]) -> CodeList {
+        CodeList::sponsor(
+            short,
+            name,
+            terms
+                .iter()
+                .map(|(value, decode)| ((*value).to_owned(), Some((*decode).to_owned())))
+                .collect(),
+        )
+    }
+
     /// The values, in order.
     pub fn values(&self) -> impl Iterator<Item = &str> {
         self.terms.iter().map(|term| term.value.as_str())

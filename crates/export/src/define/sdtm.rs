@@ -141,16 +141,7 @@ pub(super) fn codelist(
     rs: &[RsTest],
     domains: &[&str],
 ) -> Result<Option<CodeList>, ExportError> {
-    let sponsor = |short: &str, name: &str, terms: &[(&str, &str)]| {
-        CodeList::sponsor(
-            short,
-            name,
-            terms
-                .iter()
-                .map(|(value, decode)| ((*value).to_owned(), Some((*decode).to_owned())))
-                .collect(),
-        )
-    };
+    let sponsor = CodeList::sponsor_decoded;
     Ok(Some(match variable {
         "SEX" => ct::sex(),
         "AGEU" => ct::age_unit(),
