@@ -14,7 +14,7 @@ const PAGES: usize = 80;
 /// Pages of one shape (`/subjects/N/visits/N`) opened per role.
 const PER_SHAPE: usize = 2;
 /// Names and units written in mixed case on purpose.
-const NAMES: [&str; 5] = ["MedDRA", "dsDNA", "uL", "mL", "dL"];
+const NAMES: [&str; 6] = ["MedDRA", "dsDNA", "uL", "mL", "dL", "ADaM"];
 
 /// A browser without JavaScript: cookies kept by hand, redirects not followed.
 struct Visitor {
