@@ -25,6 +25,10 @@ use crate::error::StoreError;
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// Prepared statements kept per connection: more than the texts the store writes
+/// (`SqliteDb::open`).
+const STATEMENT_CACHE: usize = 1024;
+
 /// How often at most a commit starts a checkpoint: the WAL then holds about this long's writes.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
@@ -244,7 +248,12 @@ impl super::Database for SqliteDb {
             .pragma("cache_size", "-32768")
             // The savepoint journal of each command is needed only until the transaction ends
             // (crash recovery uses the WAL), so it need not be a file.
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Every statement's text is built from the entity descriptors (a kind's select list,
+            // an INSERT of as many events as a command writes), a few hundred texts in all;
+            // sqlx's default cache of 100 prepared statements then evicts and prepares again
+            // statements a batch runs for every patient.
+            .statement_cache_capacity(STATEMENT_CACHE);
         // Migrations run on a connection of their own, closed afterwards: one of them turns
         // foreign keys off for a while, which no connection that serves the study may inherit.
         let migrator = SqlitePoolOptions::new()
