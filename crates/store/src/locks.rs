@@ -59,6 +59,17 @@ fn lock_from(row: &Row) -> Result<Lock, StoreError> {
     })
 }
 
+/// The condition on the lock table of the locks of a subject that hold and cover a record:
+/// `$first` is the subject, `$first + 1` and `$first + 2` the record's kind and id (null: any
+/// lock that holds). Shared by [`holding`] and `changed`'s one look at what a change meets.
+pub(crate) fn holding_where(first: usize) -> String {
+    let (subject, entity, record) = (first, first + 1, first + 2);
+    format!(
+        "subject_id = ${subject} AND locked AND NOT removed \
+         AND (${entity} IS NULL OR entity IS NULL OR (entity = ${entity} AND record_id = ${record}))"
+    )
+}
+
 /// The locks of `subject_id` that hold and cover `record` (with no record: any that hold).
 async fn holding(
     tx: &mut Tx,
@@ -70,8 +81,9 @@ async fn holding(
     let rows = tx
         .fetch(
             &format!(
-                "SELECT {list} FROM record_lock WHERE subject_id = $1 AND locked AND NOT removed \
-                 AND ($2 IS NULL OR entity IS NULL OR (entity = $2 AND record_id = $3)) ORDER BY id"
+                "SELECT {list} FROM {} WHERE {} ORDER BY id",
+                LOCK.table,
+                holding_where(1)
             ),
             &[
                 subject_id.into(),

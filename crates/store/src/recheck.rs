@@ -13,6 +13,7 @@ use crate::record::SubjectRecord;
 use crate::records::live_rows_of;
 use crate::schema::{Kind, VISIT};
 use crate::subjects::Subject;
+use crate::value::{Ty, Value};
 
 /// Checks every live record of `subject` (visits and subject records) against `subject` as it
 /// will stand after a change; the first record that would no longer be valid is named.
@@ -21,15 +22,56 @@ pub(crate) async fn subject_records(
     subject: &Subject,
     today: Date,
 ) -> Result<(), StoreError> {
-    for (id, visit) in live_rows_of(tx, &VISIT, subject.id).await? {
-        crate::subjects::visit_data_from(&visit)
-            .check(subject, today)
-            .map_err(|error| no_longer_valid(&VISIT, id, error))?;
+    let rechecks = rechecks();
+    let kinds: Vec<&'static Kind> = std::iter::once(&VISIT)
+        .chain(rechecks.iter().map(|(kind, _)| *kind))
+        .collect();
+    let held = kinds_held(tx, &kinds, subject.id).await?;
+    if held[0] {
+        for (id, visit) in live_rows_of(tx, &VISIT, subject.id).await? {
+            crate::subjects::visit_data_from(&visit)
+                .check(subject, today)
+                .map_err(|error| no_longer_valid(&VISIT, id, error))?;
+        }
     }
-    for (_, recheck) in rechecks() {
-        recheck(tx, subject, today).await?;
+    for ((_, recheck), held) in rechecks.into_iter().zip(&held[1..]) {
+        if *held {
+            recheck(tx, subject, today).await?;
+        }
     }
     Ok(())
+}
+
+/// Whether `subject_id` has live records of each of `kinds` (by the condition [`live_rows_of`]
+/// reads them by), in one statement: a kind without any has nothing to recheck, and a subject
+/// being enrolled has little more than its screening checklist.
+async fn kinds_held(
+    tx: &mut Tx,
+    kinds: &[&'static Kind],
+    subject_id: i64,
+) -> Result<Vec<bool>, StoreError> {
+    let columns: Vec<String> = kinds
+        .iter()
+        .map(|kind| {
+            format!(
+                "EXISTS (SELECT 1 FROM {} WHERE subject_id = $1 AND NOT removed)",
+                kind.table
+            )
+        })
+        .collect();
+    let types = vec![Ty::Bool; kinds.len()];
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {}", columns.join(", ")),
+            &[subject_id.into()],
+            &types,
+        )
+        .await?
+        .unwrap_or_default();
+    // A flag that did not come back is read as held: that kind is then read and rechecked.
+    Ok((0..kinds.len())
+        .map(|i| row.get(i).and_then(Option::as_ref).and_then(Value::as_bool) != Some(false))
+        .collect())
 }
 
 /// Checks the live records of one kind against a changed subject.

@@ -135,7 +135,7 @@ async fn coded<'a, T: SubjectRecord>(
     if !T::CODED {
         return Ok(Cow::Borrowed(data));
     }
-    let protocol = crate::study::protocol_in(writer.tx()).await?;
+    let protocol = writer.protocol().await?;
     let mut data = data.clone();
     data.code(&protocol)?;
     Ok(Cow::Owned(data))
@@ -148,10 +148,11 @@ pub(crate) async fn add_record<T: SubjectRecord>(
 ) -> Result<Stored<T>, StoreError> {
     let data = &*coded(writer, data).await?;
     check_record(writer, actor, data, None).await?;
-    let id = writer.create(T::kind(), data.changes()?).await?;
+    let (id, row) = writer.create_row(T::kind(), data.changes()?).await?;
     let reason = Reason::new(&format!("a {} record was added", T::kind().name))?;
     changed::<T>(writer, data.subject_id(), data.visit_id(), id, &reason).await?;
-    record_in(writer.tx(), id).await
+    // What a change does besides itself (`after_change`) never writes the record itself.
+    stored_from(id, &row)
 }
 
 pub(crate) async fn update_record<T: SubjectRecord>(
@@ -275,10 +276,14 @@ pub(crate) async fn record_in<T: SubjectRecord>(
             entity: T::kind().name,
             id: id.to_string(),
         })?;
+    stored_from(id, &row)
+}
+
+fn stored_from<T: SubjectRecord>(id: i64, row: &Row) -> Result<Stored<T>, StoreError> {
     Ok(Stored {
         id,
         version: row.version,
-        data: T::from_row(&row)?,
+        data: T::from_row(row)?,
     })
 }
 
@@ -290,13 +295,7 @@ pub(crate) async fn records_in<T: SubjectRecord>(
     live_rows_of(tx, T::kind(), subject_id)
         .await?
         .into_iter()
-        .map(|(id, row)| {
-            Ok(Stored {
-                id,
-                version: row.version,
-                data: T::from_row(&row)?,
-            })
-        })
+        .map(|(id, row)| stored_from(id, &row))
         .collect()
 }
 

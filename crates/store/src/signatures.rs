@@ -171,6 +171,18 @@ async fn content_sha256(tx: &mut Tx, signed: Signed) -> Result<String, StoreErro
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
+/// The condition on the signature table of the valid signatures that cover a record of a
+/// subject: `$first` is the subject (its casebook signatures), `$first + 1` the visit the record
+/// was taken at (its visit signatures; null: none). Shared by [`void_signatures`] and
+/// `changed`'s one look at what a change meets.
+pub(crate) fn covering_where(first: usize) -> String {
+    let (subject, visit) = (first, first + 1);
+    format!(
+        "NOT voided AND NOT removed \
+         AND ((visit_id IS NULL AND subject_id = ${subject}) OR visit_id = ${visit})"
+    )
+}
+
 /// Voids the valid signatures that cover a changed record of `subject_id`: the subject's
 /// casebook signatures, and those of `visit_id` when the record was taken at a visit. Runs
 /// inside the changing command's transaction, after its events, with its reason.
@@ -183,8 +195,11 @@ pub(crate) async fn void_signatures(
     let live = writer
         .tx()
         .fetch(
-            "SELECT id, version FROM signature WHERE NOT voided AND NOT removed \
-             AND ((visit_id IS NULL AND subject_id = $1) OR visit_id = $2) ORDER BY id",
+            &format!(
+                "SELECT id, version FROM {} WHERE {} ORDER BY id",
+                SIGNATURE.table,
+                covering_where(1)
+            ),
             &[subject_id.into(), Arg::Int(visit_id)],
             &[Ty::Int, Ty::Int],
         )

@@ -31,7 +31,7 @@ pub(crate) async fn add_subject(
     actor: &Actor,
     data: &SubjectData,
 ) -> Result<Subject, StoreError> {
-    let protocol = crate::study::protocol_in(writer.tx()).await?;
+    let protocol = writer.protocol().await?;
     let waived = protocol.file().study.design == protocol::model::Design::Retrospective;
     data.check(check::today(), waived)?;
     if data.enrolment_date.is_some() {
@@ -151,10 +151,11 @@ pub(crate) async fn add_visit(
     let entry = entry_in(writer.tx(), actor, subject_id, None).await?;
     data.check(&entry.subject, check::today())?;
     entry.require_data_entry(actor)?;
-    let id = writer.create(&VISIT, data.changes(subject_id)).await?;
+    let (id, row) = writer.create_row(&VISIT, data.changes(subject_id)).await?;
     let reason = Reason::new("a visit was added")?;
     after_change(writer, subject_id, None, (&VISIT, id), &reason).await?;
-    visit_in(writer.tx(), id).await
+    // What a change does besides itself (`after_change`) never writes the visit itself.
+    Ok(crate::subjects::visit_from(id, &row))
 }
 
 pub(crate) async fn update_visit(

@@ -444,15 +444,20 @@ pub(crate) async fn visit_in(tx: &mut Tx, id: i64) -> Result<Visit, StoreError> 
             entity: "visit",
             id: id.to_string(),
         })?;
-    Ok(Visit {
+    Ok(visit_from(id, &row))
+}
+
+/// Visit `id` as its projection row holds it.
+pub(crate) fn visit_from(id: i64, row: &Row) -> Visit {
+    Visit {
         id,
         version: row.version,
         subject_id: row
             .get("subject_id")
             .and_then(Value::as_int)
             .unwrap_or_default(),
-        data: visit_data_from(&row),
-    })
+        data: visit_data_from(row),
+    }
 }
 
 /// Every live visit of a subject, by id, read in `tx`.

@@ -78,7 +78,8 @@ async fn verifications_where(
     let rows = tx
         .fetch(
             &format!(
-                "SELECT {list} FROM source_verification WHERE {condition} AND NOT removed ORDER BY id"
+                "SELECT {list} FROM {} WHERE {condition} AND NOT removed ORDER BY id",
+                VERIFICATION.table
             ),
             args,
             &types,
@@ -90,6 +91,15 @@ async fn verifications_where(
             Ok((row.version, verification_from(id, &row)?))
         })
         .collect()
+}
+
+/// The condition on the verification table of the verifications of a record that still stand
+/// (not cleared; [`verifications_where`] adds "not removed"): `$first` is the record's kind,
+/// `$first + 1` its id. Shared by [`clear_changed`] and `changed`'s one look at what a change
+/// meets.
+pub(crate) fn standing_where(first: usize) -> String {
+    let (entity, record) = (first, first + 1);
+    format!("entity = ${entity} AND record_id = ${record} AND NOT cleared")
 }
 
 /// The canonical text of `field` of `row`, as a field verification keeps it.
@@ -107,7 +117,7 @@ pub(crate) async fn clear_changed(
 ) -> Result<(), StoreError> {
     let live = verifications_where(
         writer.tx(),
-        "entity = $1 AND record_id = $2 AND NOT cleared",
+        &standing_where(1),
         &[kind.name.into(), id.into()],
     )
     .await?;

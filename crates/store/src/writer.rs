@@ -2,7 +2,10 @@
 //! hash-chained events and updates the projections in the same transaction. Nothing is written
 //! unless [`Writer::commit`] runs, so a refused command leaves the database unchanged.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use protocol::Protocol;
 
 use crate::Refusal;
 use crate::db::{Arg, Pool, Tx};
@@ -89,6 +92,11 @@ pub(crate) struct Writer {
     /// Why the whole transaction was run (an import), written on every event that has no
     /// reason of its own.
     note: Option<Reason>,
+    /// The study's protocol as this transaction has it, once read ([`Writer::protocol`]).
+    protocol: Option<Arc<Protocol>>,
+    /// Subjects seen in this transaction to have no lock that holds, no valid signature and no
+    /// standing verification ([`Writer::meets_nothing`]).
+    unmet: BTreeSet<i64>,
 }
 
 /// What [`Writer::known`] read: the referenced fields whose records are live, the subject the
@@ -145,6 +153,8 @@ impl Writer {
             last_seq,
             last_hash,
             note: None,
+            protocol: None,
+            unmet: BTreeSet::new(),
         })
     }
 
@@ -178,6 +188,9 @@ impl Writer {
                 .await?;
             self.last_seq = mark.last_seq;
             self.last_hash = mark.last_hash;
+            // The command undone may have written what was read since.
+            self.protocol = None;
+            self.unmet.clear();
         }
         self.tx.execute("RELEASE SAVEPOINT command", &[]).await?;
         Ok(())
@@ -190,6 +203,46 @@ impl Writer {
 
     pub(crate) fn tx(&mut self) -> &mut Tx {
         &mut self.tx
+    }
+
+    /// The study's protocol as it stands in this transaction, read once: while the writer holds
+    /// the lock only its own commands change the study, and it forgets what it read when it
+    /// writes the study ([`Writer::wrote`]) or undoes a command. Every coded record of a batch
+    /// (a lab result, a dose) would otherwise read the study again.
+    pub(crate) async fn protocol(&mut self) -> Result<Arc<Protocol>, StoreError> {
+        if let Some(protocol) = &self.protocol {
+            return Ok(Arc::clone(protocol));
+        }
+        let protocol = crate::study::protocol_in(&mut self.tx).await?;
+        self.protocol = Some(Arc::clone(&protocol));
+        Ok(protocol)
+    }
+
+    /// Whether `subject` was seen in this transaction to have no lock that holds, no valid
+    /// signature and no standing verification (`changed`): true until the writer writes a lock,
+    /// a signature or a verification, or undoes a command.
+    pub(crate) fn meets_nothing(&self, subject: i64) -> bool {
+        self.unmet.contains(&subject)
+    }
+
+    /// Notes that `subject` has no lock that holds, no valid signature and no standing
+    /// verification, as read in this transaction.
+    pub(crate) fn met_nothing(&mut self, subject: i64) {
+        self.unmet.insert(subject);
+    }
+
+    /// Forgets what this transaction read that a write of `kind` may change.
+    fn wrote(&mut self, kind: &Kind) {
+        use crate::schema::{LOCK, SIGNATURE, STUDY, VERIFICATION};
+        if std::ptr::eq(kind, &STUDY) {
+            self.protocol = None;
+        }
+        if [&LOCK, &SIGNATURE, &VERIFICATION]
+            .into_iter()
+            .any(|changes| std::ptr::eq(kind, changes))
+        {
+            self.unmet.clear();
+        }
     }
 
     pub(crate) fn last_seq(&self) -> i64 {
@@ -213,6 +266,17 @@ impl Writer {
         kind: &'static Kind,
         changes: Changes,
     ) -> Result<i64, StoreError> {
+        Ok(self.create_row(kind, changes).await?.0)
+    }
+
+    /// As [`Writer::create`], returning also the row as written: what [`load`] would read back
+    /// in this transaction, so a command that answers with the new record need not read it.
+    pub(crate) async fn create_row(
+        &mut self,
+        kind: &'static Kind,
+        changes: Changes,
+    ) -> Result<(i64, Row), StoreError> {
+        self.wrote(kind);
         let (fields, known) = self.checked(kind, changes, true).await?;
         for field in kind.fields.iter().filter(|field| field.required) {
             if fields.get(field.name).is_none_or(Option::is_none) {
@@ -223,7 +287,7 @@ impl Writer {
             }
         }
         let id = known.max_id.unwrap_or(0) + 1;
-        let row = Row {
+        let mut row = Row {
             version: 1,
             removed: false,
             last_seq: 0,
@@ -279,7 +343,8 @@ impl Writer {
                 &args,
             )
             .await?;
-        Ok(id)
+        row.last_seq = self.last_seq;
+        Ok((id, row))
     }
 
     /// Changes fields of a record whose current version is `based_on`; returns the new version.
@@ -292,6 +357,7 @@ impl Writer {
         reason: &Reason,
         changes: Changes,
     ) -> Result<i64, StoreError> {
+        self.wrote(kind);
         let (fields, known) = self.checked(kind, changes, false).await?;
         let current = self.current(kind, id, based_on).await?;
         let changed: Vec<(&'static Field, Option<Value>)> = kind
@@ -373,6 +439,7 @@ impl Writer {
         based_on: i64,
         reason: &Reason,
     ) -> Result<(), StoreError> {
+        self.wrote(kind);
         let current = self.current(kind, id, based_on).await?;
         let (site_id, subject_id) = self.scope(kind, id, &current, None).await?;
         let version = current.version + 1;

@@ -2,7 +2,7 @@
 //! unchanged.
 
 use jiff::civil::Date;
-use store::{Backend, BirthOrAge, Role, StoreError, SubjectData, VisitData};
+use store::{Backend, BirthOrAge, Decimal, LabResult, Role, StoreError, SubjectData, VisitData};
 
 use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
 
@@ -12,6 +12,7 @@ both_backends!(
     unknown_subject_is_refused,
     data_entry_needs_a_role_at_the_site,
     a_subject_change_cannot_strand_its_records,
+    a_subject_change_rechecks_every_kind_it_holds,
     subject_codes_carry_their_site,
 );
 
@@ -279,6 +280,63 @@ async fn a_subject_change_cannot_strand_its_records(backend: Backend) {
         )
         .await
         .expect("earlier");
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+/// The recheck reads only the kinds of record a subject holds: a laboratory result without a
+/// visit still strands the change that moves consent after it; once it is marked entered in
+/// error, nothing live is left and the same change goes through.
+async fn a_subject_change_rechecks_every_kind_it_holds(backend: Backend) {
+    let f = fixture(backend).await;
+    let subject = f
+        .store
+        .add_subject(&f.investigator, &subject_data("S01-P001"))
+        .await
+        .expect("add");
+    let lab = f
+        .store
+        .add_record(
+            &f.investigator,
+            &LabResult {
+                subject_id: subject.id,
+                visit_id: None,
+                collected_on: days_ago(20),
+                test: "neutrophils".into(),
+                value: Decimal::parse("value", "2.5").expect("decimal").into(),
+                unit: "10^9/L".into(),
+                lln: None,
+                uln: None,
+            },
+        )
+        .await
+        .expect("lab");
+    let mut later = subject.data.clone();
+    later.consent_date = Some(days_ago(10));
+    later.screening_date = days_ago(10);
+    let change = |data: &SubjectData| {
+        let (store, actor, data) = (f.store.clone(), f.investigator.clone(), data.clone());
+        async move {
+            store
+                .update_subject(&actor, subject.id, 1, &data, "consent date misread")
+                .await
+        }
+    };
+    match &change(&later).await {
+        Err(StoreError::Invalid { field, message }) => {
+            assert_eq!(field, "subject");
+            let message = message.to_string();
+            assert!(
+                message.contains("lab result 1") && message.contains("before consent"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    f.store
+        .remove_record::<LabResult>(&f.investigator, lab.id, lab.version, "wrong patient")
+        .await
+        .expect("marked entered in error");
+    change(&later).await.expect("nothing live left to strand");
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
 
