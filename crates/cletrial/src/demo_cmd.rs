@@ -441,8 +441,11 @@ async fn create(
     let investigator =
         investigator.ok_or_else(|| demo_error("the store has no investigator role"))?;
     let version = store.study().await?.protocol_version;
-    // The whole cohort in one transaction: a record holds every patient or none.
-    let mut batch = store.batch(&investigator, None).await?;
+    // The whole cohort in one transaction: a record holds every patient or none (the first
+    // refusal ends it, so no command needs undoing alone).
+    let mut batch = store
+        .batch_undone(&investigator, None, store::Undo::Whole)
+        .await?;
     match &cohort {
         Cohort::Courses(courses) => {
             for course in courses {

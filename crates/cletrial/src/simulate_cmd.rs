@@ -788,8 +788,11 @@ fn run_to_record(plan: &Plan, target: &RecordTarget<'_>, bar: &ProgressBar) -> C
                     )?;
                     Ok::<_, simulate::SimulateError>((summary, encounters))
                 });
-                // One chunk per transaction: a chunk is in the record whole or not at all.
-                let mut batch = store.batch(&actor, None).await?;
+                // One chunk per transaction: a chunk is in the record whole or not at all (the
+                // first refusal ends the run, so no command needs undoing alone).
+                let mut batch = store
+                    .batch_undone(&actor, None, store::Undo::Whole)
+                    .await?;
                 for (index, result) in (from..to).zip(results) {
                     let (summary, encounters) = result.map_err(anyhow::Error::from)?;
                     let course = virtual_course(plan, target.site, index, &summary, encounters)?;

@@ -3,8 +3,12 @@
 //!
 //! Each command in a batch is undone alone when it is refused (a SQL savepoint), so a caller
 //! such as the importer can try every row, collect every refusal, and then decide not to commit.
-//! The single-command methods of [`Store`] for subjects, visits and subject records are each a
-//! batch of one, so a command checks the same whether it runs alone or in a batch.
+//! A caller that gives up at the first refusal (a simulated cohort, the demo) opens the batch
+//! with [`Undo::Whole`] instead: no savepoint per command (two statements fewer each), and after
+//! a refusal the batch refuses every further command and its commit, so what a refused command
+//! wrote half-way is never committed. The single-command methods of [`Store`] for subjects,
+//! visits and subject records are each a batch of one, so a command checks the same whether it
+//! runs alone or in a batch.
 
 use std::sync::Arc;
 
@@ -24,13 +28,46 @@ use crate::writer::{Reason, Writer};
 pub struct Batch {
     writer: Writer,
     actor: Actor,
+    undo: Undo,
+    /// A command was refused in a batch undone whole: nothing more of it may run or commit.
+    refused: bool,
 }
 
+/// How a batch undoes a refused command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undo {
+    /// Alone, by a savepoint: the batch goes on and may still commit (an import collects every
+    /// refusal).
+    EachCommand,
+    /// With the whole batch: the first refusal ends it, and neither another command nor the
+    /// commit is then accepted.
+    Whole,
+}
+
+/// A command or commit of a batch undone whole ([`Undo::Whole`]) after one of its commands was
+/// refused: that command may have written part of itself, so the batch cannot go on.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "an earlier command of this batch was refused, so the batch is undone whole and accepts nothing more"
+)]
+pub struct BatchRefused;
+
 impl Store {
-    /// Opens a batch for `actor`. `reason`, when given, is recorded on every event the batch
-    /// writes that has no reason of its own, first entries included (an import records why it
-    /// was run).
+    /// Opens a batch for `actor` whose refused commands are undone alone
+    /// ([`Undo::EachCommand`]). `reason`, when given, is recorded on every event the batch writes
+    /// that has no reason of its own, first entries included (an import records why it was
+    /// run).
     pub async fn batch(&self, actor: &Actor, reason: Option<&str>) -> Result<Batch, StoreError> {
+        self.batch_undone(actor, reason, Undo::EachCommand).await
+    }
+
+    /// Opens a batch as [`Store::batch`] does, undoing a refused command as `undo` says.
+    pub async fn batch_undone(
+        &self,
+        actor: &Actor,
+        reason: Option<&str>,
+        undo: Undo,
+    ) -> Result<Batch, StoreError> {
         let reason = reason.map(Reason::new).transpose()?;
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
         if let Some(reason) = reason {
@@ -39,6 +76,8 @@ impl Store {
         Ok(Batch {
             writer,
             actor: actor.clone(),
+            undo,
+            refused: false,
         })
     }
 }
@@ -48,19 +87,40 @@ impl Batch {
         &self.actor
     }
 
-    /// Runs one command inside a savepoint, so that a refused command is undone alone.
+    /// Runs one command so that a refused command is undone as the batch's [`Undo`] says: alone
+    /// inside a savepoint, or with the whole batch.
     pub(crate) async fn savepoint<T>(
         &mut self,
         command: impl AsyncFnOnce(&mut Writer, &Actor) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mark = self.writer.mark().await?;
-        let result = command(&mut self.writer, &self.actor).await;
-        self.writer.settle(mark, result.is_err()).await?;
-        result
+        match self.undo {
+            Undo::EachCommand => {
+                let mark = self.writer.mark().await?;
+                let result = command(&mut self.writer, &self.actor).await;
+                self.writer.settle(mark, result.is_err()).await?;
+                result
+            }
+            Undo::Whole => {
+                self.usable()?;
+                let result = command(&mut self.writer, &self.actor).await;
+                self.refused |= result.is_err();
+                result
+            }
+        }
     }
 
-    /// Writes every command of the batch, atomically.
+    /// Refuses to go on after a refusal in a batch undone whole.
+    fn usable(&self) -> Result<(), StoreError> {
+        match self.refused {
+            true => Err(StoreError::other(BatchRefused)),
+            false => Ok(()),
+        }
+    }
+
+    /// Writes every command of the batch, atomically; refused (writing nothing) when a command
+    /// of a batch undone whole was refused.
     pub async fn commit(self) -> Result<(), StoreError> {
+        self.usable()?;
         self.writer.commit().await
     }
 
@@ -183,11 +243,13 @@ impl Batch {
     /// The live subject with this pseudonymous study id, as the batch sees it (its own writes
     /// included); `None` when there is none.
     pub async fn subject_by_code(&mut self, code: &str) -> Result<Option<Subject>, StoreError> {
+        self.usable()?;
         subjects::subject_by_code_in(self.writer.tx(), code).await
     }
 
     /// Every live visit of a subject, as the batch sees it.
     pub async fn visits_of(&mut self, subject_id: i64) -> Result<Vec<Visit>, StoreError> {
+        self.usable()?;
         subjects::visits_in(self.writer.tx(), subject_id).await
     }
 
@@ -195,7 +257,8 @@ impl Batch {
     /// (so a caller matching rows to stored records can code them first, as
     /// `LabResult::code_against`).
     pub async fn protocol(&mut self) -> Result<Arc<Protocol>, StoreError> {
-        crate::study::protocol_in(self.writer.tx()).await
+        self.usable()?;
+        self.writer.protocol().await
     }
 
     /// Every live record of type `T` of a subject, as the batch sees it.
@@ -203,6 +266,7 @@ impl Batch {
         &mut self,
         subject_id: i64,
     ) -> Result<Vec<Stored<T>>, StoreError> {
+        self.usable()?;
         records::records_in(self.writer.tx(), subject_id).await
     }
 }

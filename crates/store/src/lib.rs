@@ -78,7 +78,7 @@ mod writer;
 
 pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
 pub use auth::{Actor, Password, Role};
-pub use batch::Batch;
+pub use batch::{Batch, BatchRefused, Undo};
 pub use clasi::ClasiAssessment;
 pub use clinical::{ClinicalRecord, Unavailable};
 pub use course::{

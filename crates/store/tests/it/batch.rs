@@ -1,7 +1,7 @@
 //! Many commands in one transaction: all written at commit, none when dropped; a refused
-//! command inside a batch is undone alone.
+//! command inside a batch is undone alone, or in a batch undone whole ends it.
 
-use store::{Backend, Decimal, EventFilter, LabResult, StoreError, VisitData};
+use store::{Backend, Decimal, EventFilter, LabResult, StoreError, Undo, VisitData};
 
 use crate::fixture::{Fixture, days_ago, fixture, subject_data};
 
@@ -9,6 +9,8 @@ both_backends!(
     a_batch_writes_everything_at_commit,
     a_dropped_batch_writes_nothing,
     a_refused_command_is_undone_alone,
+    a_batch_undone_whole_writes_everything_at_commit,
+    a_refusal_ends_a_batch_undone_whole,
 );
 
 fn lab(subject_id: i64, visit_id: Option<i64>, value: &str) -> LabResult {
@@ -148,5 +150,71 @@ async fn a_refused_command_is_undone_alone(backend: Backend) {
             .len(),
         1
     );
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn a_batch_undone_whole_writes_everything_at_commit(backend: Backend) {
+    let f = fixture(backend).await;
+    let before = f.event_count().await;
+    let mut each = f.store.batch(&f.investigator, None).await.expect("batch");
+    three_commands(&mut each).await;
+    each.commit().await.expect("commit");
+    let per_batch = f.event_count().await - before;
+    // The same commands in a batch undone whole write the same events.
+    let mut whole = f
+        .store
+        .batch_undone(&f.investigator, None, Undo::Whole)
+        .await
+        .expect("batch");
+    let subject = whole
+        .add_subject(&subject_data("S01-P002"))
+        .await
+        .expect("subject");
+    let visit = whole
+        .add_visit(subject.id, &visit("week 0"))
+        .await
+        .expect("visit");
+    whole
+        .add_record(&lab(subject.id, Some(visit.id), "2.5"))
+        .await
+        .expect("lab");
+    whole.commit().await.expect("commit");
+    assert_eq!(f.event_count().await - before, 2 * per_batch);
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn a_refusal_ends_a_batch_undone_whole(backend: Backend) {
+    let f = fixture(backend).await;
+    let before = f.event_count().await;
+    let mut batch = f
+        .store
+        .batch_undone(&f.investigator, None, Undo::Whole)
+        .await
+        .expect("batch");
+    let subject = batch
+        .add_subject(&subject_data("S01-P001"))
+        .await
+        .expect("subject");
+    let mut early = lab(subject.id, None, "2.5");
+    early.collected_on = days_ago(40);
+    assert!(matches!(
+        batch.add_record(&early).await,
+        Err(StoreError::Invalid { field, .. }) if field == "collected_on"
+    ));
+    // After the refusal the batch accepts no command, no read and no commit.
+    let refused = |result: Result<(), StoreError>| matches!(result, Err(StoreError::Other(error)) if error.is::<store::BatchRefused>());
+    assert!(refused(
+        batch
+            .add_record(&lab(subject.id, None, "2.5"))
+            .await
+            .map(drop)
+    ));
+    assert!(refused(batch.visits_of(subject.id).await.map(drop)));
+    assert!(refused(batch.commit().await));
+    assert_eq!(f.event_count().await, before);
+    assert!(matches!(
+        f.store.subject_by_code("S01-P001").await,
+        Err(StoreError::NotFound { .. })
+    ));
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
