@@ -97,6 +97,23 @@ pub(crate) struct Writer {
     /// Subjects seen in this transaction to have no lock that holds, no valid signature and no
     /// standing verification ([`Writer::meets_nothing`]).
     unmet: BTreeSet<i64>,
+    /// What [`Writer::known`] read or the writer wrote in this transaction.
+    seen: Seen,
+}
+
+/// What [`Writer::known`] would read again at every save of a batch: which records are live, each
+/// subject's site, each kind's highest id. While the writer holds the lock only it changes them,
+/// and it keeps them as it writes: a record it creates is live and the highest of its kind, a
+/// record it removes is not live, a subject it changes may have moved site. A command undone
+/// forgets everything.
+#[derive(Default)]
+struct Seen {
+    /// (table, id) of records read or written live.
+    live: BTreeSet<(&'static str, i64)>,
+    /// Subject id to its site.
+    site_of: BTreeMap<i64, i64>,
+    /// Table to its highest id (`None`: the table is empty).
+    max_id: BTreeMap<&'static str, Option<i64>>,
 }
 
 /// What [`Writer::known`] read: the referenced fields whose records are live, the subject the
@@ -155,6 +172,7 @@ impl Writer {
             note: None,
             protocol: None,
             unmet: BTreeSet::new(),
+            seen: Seen::default(),
         })
     }
 
@@ -191,6 +209,7 @@ impl Writer {
             // The command undone may have written what was read since.
             self.protocol = None;
             self.unmet.clear();
+            self.seen = Seen::default();
         }
         self.tx.execute("RELEASE SAVEPOINT command", &[]).await?;
         Ok(())
@@ -344,6 +363,13 @@ impl Writer {
             )
             .await?;
         row.last_seq = self.last_seq;
+        self.seen.live.insert((kind.table, id));
+        self.seen.max_id.insert(kind.table, Some(id));
+        if let Scope::OwnSubject(site) = kind.scope
+            && let Some(site) = row.int(site)
+        {
+            self.seen.site_of.insert(id, site);
+        }
         Ok((id, row))
     }
 
@@ -416,6 +442,9 @@ impl Writer {
                 .map(|(field, new)| Arg::field(field.ty, new.as_ref())),
         );
         args.extend([id.into(), based_on.into()]);
+        if let Scope::OwnSubject(_) = kind.scope {
+            self.seen.site_of.remove(&id);
+        }
         let n = args.len();
         self.write_row(
             &format!(
@@ -456,6 +485,7 @@ impl Writer {
             version,
         );
         event::insert(&mut self.tx, &[event]).await?;
+        self.seen.live.remove(&(kind.table, id));
         let args = [
             version.into(),
             self.last_seq.into(),
@@ -579,13 +609,15 @@ impl Writer {
     }
 
     /// Reads in one query what [`Writer::checked`], [`Writer::scope`] and a new id need, since
-    /// these reads run under the writer lock on every save.
+    /// these reads run under the writer lock on every save; what this transaction has already
+    /// read or written ([`Seen`]) is not read again, and often nothing is left to read.
     async fn known(
         &mut self,
         kind: &'static Kind,
         changes: &Changes,
         max_id: bool,
     ) -> Result<Known, StoreError> {
+        let mut known = Known::default();
         let mut columns = Vec::new();
         let mut types = Vec::new();
         let mut args: Vec<Arg> = Vec::new();
@@ -596,6 +628,10 @@ impl Writer {
             if let (Some(field), Some(target), Some(id)) =
                 (field, target, value.as_ref().and_then(Value::as_int))
             {
+                if self.seen.live.contains(&(target.table, id)) {
+                    known.live.push((field.name, id));
+                    continue;
+                }
                 args.push(id.into());
                 columns.push(format!(
                     "(SELECT NOT removed FROM {} WHERE id = ${})",
@@ -603,7 +639,7 @@ impl Writer {
                     args.len()
                 ));
                 types.push(Ty::Bool);
-                references.push((field.name, id));
+                references.push((field.name, target.table, id));
             }
         }
         let subject = match kind.scope {
@@ -613,21 +649,35 @@ impl Writer {
                 .and_then(|(_, value)| value.as_ref().and_then(Value::as_int)),
             _ => None,
         };
+        let mut site_to_read = None;
         if let Some(subject) = subject {
-            args.push(subject.into());
-            columns.push(format!(
-                "(SELECT site_id FROM {} WHERE id = ${})",
-                crate::schema::SUBJECT.table,
-                args.len()
-            ));
-            types.push(Ty::Int);
+            match self.seen.site_of.get(&subject) {
+                Some(site) => known.subject_site = Some((subject, Some(*site))),
+                None => {
+                    args.push(subject.into());
+                    columns.push(format!(
+                        "(SELECT site_id FROM {} WHERE id = ${})",
+                        crate::schema::SUBJECT.table,
+                        args.len()
+                    ));
+                    types.push(Ty::Int);
+                    site_to_read = Some(subject);
+                }
+            }
         }
+        let mut max_to_read = false;
         if max_id {
-            columns.push(format!("(SELECT MAX(id) FROM {})", kind.table));
-            types.push(Ty::Int);
+            match self.seen.max_id.get(kind.table) {
+                Some(max) => known.max_id = *max,
+                None => {
+                    columns.push(format!("(SELECT MAX(id) FROM {})", kind.table));
+                    types.push(Ty::Int);
+                    max_to_read = true;
+                }
+            }
         }
         if columns.is_empty() {
-            return Ok(Known::default());
+            return Ok(known);
         }
         let values = self
             .tx
@@ -635,22 +685,24 @@ impl Writer {
             .await?
             .unwrap_or_default();
         let mut values = values.into_iter();
-        let mut live = Vec::new();
-        for reference in references {
+        for (field, table, id) in references {
             if values.next().flatten().and_then(|value| value.as_bool()) == Some(true) {
-                live.push(reference);
+                known.live.push((field, id));
+                self.seen.live.insert((table, id));
             }
         }
-        let subject_site = subject.map(|subject| {
+        if let Some(subject) = site_to_read {
             let site = values.next().flatten().and_then(|value| value.as_int());
-            (subject, site)
-        });
-        let max_id = values.next().flatten().and_then(|value| value.as_int());
-        Ok(Known {
-            live,
-            subject_site,
-            max_id,
-        })
+            known.subject_site = Some((subject, site));
+            if let Some(site) = site {
+                self.seen.site_of.insert(subject, site);
+            }
+        }
+        if max_to_read {
+            known.max_id = values.next().flatten().and_then(|value| value.as_int());
+            self.seen.max_id.insert(kind.table, known.max_id);
+        }
+        Ok(known)
     }
 
     /// The site and subject an event on this record is about; `known` is a subject's site
@@ -839,4 +891,65 @@ fn type_said(ty: Ty) -> Refusal {
         Ty::Bool => "refusal-type-bool",
         Ty::Date => "refusal-type-date",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Backend;
+    use crate::schema::{GRANT, SITE};
+    use crate::testing::TestDb;
+
+    fn site(code: &str) -> Changes {
+        vec![
+            ("code", Some(Value::Text(code.into()))),
+            ("name", Some(Value::Text(format!("Site {code}")))),
+        ]
+    }
+
+    /// A role at `site` for the administrator (user 1).
+    fn grant(site: i64) -> Changes {
+        vec![
+            ("user_id", Some(Value::Int(1))),
+            ("site_id", Some(Value::Int(site))),
+            ("role", Some(Value::Text("investigator".into()))),
+        ]
+    }
+
+    fn refused_reference(result: Result<i64, StoreError>) -> bool {
+        matches!(result, Err(StoreError::Invalid { field, .. }) if field == "site_id")
+    }
+
+    /// What the writer remembers between commands ([`Seen`]) follows its own writes: a record it
+    /// removed is no longer live, and a command undone takes back what it wrote, its id
+    /// included (the next record gets that id again, as it would from the table).
+    #[tokio::test]
+    async fn what_the_writer_remembers_follows_its_writes() {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let db = TestDb::new(backend);
+            let (store, _) = crate::testing::new_study(&db, "Seen").await;
+            let mut writer = Writer::begin(&store.pool, "admin").await.expect("writer");
+            let first = writer.create(&SITE, site("A")).await.expect("site");
+            writer.create(&GRANT, grant(first)).await.expect("grant");
+            let reason = Reason::new("entered in error").expect("reason");
+            writer
+                .remove(&SITE, first, 1, &reason)
+                .await
+                .expect("removed");
+            assert!(
+                refused_reference(writer.create(&GRANT, grant(first)).await),
+                "{backend:?}: a grant at a removed site"
+            );
+            let mark = writer.mark().await.expect("savepoint");
+            let undone = writer.create(&SITE, site("B")).await.expect("site");
+            writer.settle(mark, true).await.expect("undone");
+            assert!(
+                refused_reference(writer.create(&GRANT, grant(undone)).await),
+                "{backend:?}: a grant at a site undone"
+            );
+            let again = writer.create(&SITE, site("C")).await.expect("site");
+            assert_eq!(again, undone, "{backend:?}");
+            writer.create(&GRANT, grant(again)).await.expect("grant");
+        }
+    }
 }
