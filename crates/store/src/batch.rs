@@ -258,7 +258,7 @@ impl Batch {
     /// `LabResult::code_against`).
     pub async fn protocol(&mut self) -> Result<Arc<Protocol>, StoreError> {
         self.usable()?;
-        self.writer.protocol().await
+        crate::study::protocol_for(&mut self.writer).await
     }
 
     /// Every live record of type `T` of a subject, as the batch sees it.

@@ -111,7 +111,7 @@ pub(crate) async fn screen(
     data: &SubjectData,
     candidate: Candidate,
 ) -> Result<(Subject, EligibilityResult), StoreError> {
-    let protocol = writer.protocol().await?;
+    let protocol = crate::study::protocol_for(writer).await?;
     let retrospective = protocol.file().study.design == Design::Retrospective;
     let candidate = candidate_of(data, candidate)?;
     let index_date = match (retrospective, candidate.index_date) {

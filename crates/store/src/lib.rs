@@ -6,7 +6,8 @@
 //! - `value`, `schema`: field values and the entity descriptors every generic path works from.
 //! - `event`: an audit event, its canonical bytes and hash.
 //! - `writer`: the one write path (events + projections, optimistic versions, reasons).
-//! - `batch`: many commands in one all-or-nothing transaction (import, demo, simulate).
+//! - `batch`: many commands in one all-or-nothing transaction (import, demo, simulate); a
+//!   refused command is undone alone, or ends a batch undone whole (`Undo::Whole`).
 //! - `verify`: recompute the chain, rebuild projections in memory, compare with the tables.
 //! - `study`, `people`, `signatures`: typed commands and reads per entity; `subjects` holds the
 //!   types and reads of subjects and visits, `subject_commands` their add, change and remove

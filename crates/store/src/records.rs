@@ -135,7 +135,7 @@ async fn coded<'a, T: SubjectRecord>(
     if !T::CODED {
         return Ok(Cow::Borrowed(data));
     }
-    let protocol = writer.protocol().await?;
+    let protocol = crate::study::protocol_for(writer).await?;
     let mut data = data.clone();
     data.code(&protocol)?;
     Ok(Cow::Owned(data))

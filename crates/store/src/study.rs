@@ -108,6 +108,17 @@ pub(crate) async fn protocol_in(tx: &mut Tx) -> Result<Arc<Protocol>, StoreError
     Ok(protocol)
 }
 
+/// The study's protocol as `writer`'s transaction stands, read once per transaction: every
+/// coded record of a batch (a lab result, a dose) would otherwise read the study again.
+pub(crate) async fn protocol_for(writer: &mut Writer) -> Result<Arc<Protocol>, StoreError> {
+    if let Some(protocol) = writer.protocol_read() {
+        return Ok(protocol);
+    }
+    let protocol = protocol_in(writer.tx()).await?;
+    writer.protocol_was_read(Arc::clone(&protocol));
+    Ok(protocol)
+}
+
 /// The study's protocol version as it stands in `tx`.
 pub(crate) async fn protocol_version_in(tx: &mut Tx) -> Result<i64, StoreError> {
     writer::load(tx, &STUDY, 1)

@@ -31,7 +31,7 @@ pub(crate) async fn add_subject(
     actor: &Actor,
     data: &SubjectData,
 ) -> Result<Subject, StoreError> {
-    let protocol = writer.protocol().await?;
+    let protocol = crate::study::protocol_for(writer).await?;
     let waived = protocol.file().study.design == protocol::model::Design::Retrospective;
     data.check(check::today(), waived)?;
     if data.enrolment_date.is_some() {

@@ -92,7 +92,7 @@ pub(crate) struct Writer {
     /// Why the whole transaction was run (an import), written on every event that has no
     /// reason of its own.
     note: Option<Reason>,
-    /// The study's protocol as this transaction has it, once read ([`Writer::protocol`]).
+    /// The study's protocol as this transaction has it, once read ([`Writer::protocol_read`]).
     protocol: Option<Arc<Protocol>>,
     /// Subjects seen in this transaction to have no lock that holds, no valid signature and no
     /// standing verification ([`Writer::meets_nothing`]).
@@ -224,17 +224,16 @@ impl Writer {
         &mut self.tx
     }
 
-    /// The study's protocol as it stands in this transaction, read once: while the writer holds
-    /// the lock only its own commands change the study, and it forgets what it read when it
-    /// writes the study ([`Writer::wrote`]) or undoes a command. Every coded record of a batch
-    /// (a lab result, a dose) would otherwise read the study again.
-    pub(crate) async fn protocol(&mut self) -> Result<Arc<Protocol>, StoreError> {
-        if let Some(protocol) = &self.protocol {
-            return Ok(Arc::clone(protocol));
-        }
-        let protocol = crate::study::protocol_in(&mut self.tx).await?;
-        self.protocol = Some(Arc::clone(&protocol));
-        Ok(protocol)
+    /// The study's protocol as this transaction has read it (`study::protocol_for`): while the
+    /// writer holds the lock only its own commands change the study, and it forgets what it
+    /// read when it writes the study ([`Writer::wrote`]) or undoes a command.
+    pub(crate) fn protocol_read(&self) -> Option<Arc<Protocol>> {
+        self.protocol.clone()
+    }
+
+    /// Remembers the study's protocol as read in this transaction.
+    pub(crate) fn protocol_was_read(&mut self, protocol: Arc<Protocol>) {
+        self.protocol = Some(protocol);
     }
 
     /// Whether `subject` was seen in this transaction to have no lock that holds, no valid
