@@ -34,10 +34,10 @@ fn visit(name: &str) -> VisitData {
     }
 }
 
-/// Adds a subject, a visit and a lab result in `batch`; the subject's id.
-async fn three_commands(batch: &mut store::Batch) -> i64 {
+/// Adds subject `code`, a visit and a lab result in `batch`; the subject's id.
+async fn three_commands(batch: &mut store::Batch, code: &str) -> i64 {
     let subject = batch
-        .add_subject(&subject_data("S01-P001"))
+        .add_subject(&subject_data(code))
         .await
         .expect("subject");
     let visit = batch
@@ -50,7 +50,7 @@ async fn three_commands(batch: &mut store::Batch) -> i64 {
         .expect("lab");
     // The batch sees its own writes.
     assert_eq!(
-        batch.subject_by_code("S01-P001").await.expect("read"),
+        batch.subject_by_code(code).await.expect("read"),
         Some(subject.clone())
     );
     assert_eq!(batch.visits_of(subject.id).await.expect("read").len(), 1);
@@ -73,7 +73,7 @@ async fn a_batch_writes_everything_at_commit(backend: Backend) {
         .batch(&f.investigator, Some("import of the paper CRFs"))
         .await
         .expect("batch");
-    let subject = three_commands(&mut batch).await;
+    let subject = three_commands(&mut batch, "S01-P001").await;
     batch.commit().await.expect("commit");
     assert_eq!(f.store.visits_of(subject).await.expect("visits").len(), 1);
     let labs = f
@@ -103,7 +103,7 @@ async fn a_dropped_batch_writes_nothing(backend: Backend) {
     let f = fixture(backend).await;
     let before = f.event_count().await;
     let mut batch = f.store.batch(&f.investigator, None).await.expect("batch");
-    three_commands(&mut batch).await;
+    three_commands(&mut batch, "S01-P001").await;
     drop(batch);
     assert_eq!(f.event_count().await, before);
     assert!(matches!(
@@ -157,7 +157,7 @@ async fn a_batch_undone_whole_writes_everything_at_commit(backend: Backend) {
     let f = fixture(backend).await;
     let before = f.event_count().await;
     let mut each = f.store.batch(&f.investigator, None).await.expect("batch");
-    three_commands(&mut each).await;
+    three_commands(&mut each, "S01-P001").await;
     each.commit().await.expect("commit");
     let per_batch = f.event_count().await - before;
     // The same commands in a batch undone whole write the same events.
@@ -166,18 +166,7 @@ async fn a_batch_undone_whole_writes_everything_at_commit(backend: Backend) {
         .batch_undone(&f.investigator, None, Undo::Whole)
         .await
         .expect("batch");
-    let subject = whole
-        .add_subject(&subject_data("S01-P002"))
-        .await
-        .expect("subject");
-    let visit = whole
-        .add_visit(subject.id, &visit("week 0"))
-        .await
-        .expect("visit");
-    whole
-        .add_record(&lab(subject.id, Some(visit.id), "2.5"))
-        .await
-        .expect("lab");
+    three_commands(&mut whole, "S01-P002").await;
     whole.commit().await.expect("commit");
     assert_eq!(f.event_count().await - before, 2 * per_batch);
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
