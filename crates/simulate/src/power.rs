@@ -72,6 +72,7 @@ pub struct Power {
 /// Simulates the plan. `progress` hears each finished trial.
 pub fn power(plan: &PowerPlan<'_>, mut progress: impl FnMut()) -> Result<Power, PowerError> {
     check(plan)?;
+    let level = Level::new(0.95).expect("0.95 is a level");
     let mut significant = 0;
     let mut largest_imbalance = 0;
     for trial in 0..plan.trials {
@@ -88,7 +89,6 @@ pub fn power(plan: &PowerPlan<'_>, mut progress: impl FnMut()) -> Result<Power, 
         }
         let sizes = [cells[0][0] + cells[0][1], cells[1][0] + cells[1][1]];
         largest_imbalance = largest_imbalance.max(sizes[0].abs_diff(sizes[1]));
-        let level = Level::new(0.95).expect("0.95 is a level");
         // A trial with an empty arm or margin has no test: it counts as not significant.
         if let Ok(table) = Table2x2::new(cells) {
             significant += u64::from(fisher(table, level).p_value < plan.alpha);
@@ -99,7 +99,7 @@ pub fn power(plan: &PowerPlan<'_>, mut progress: impl FnMut()) -> Result<Power, 
         significant,
         plan.trials,
         proportion::ProportionMethod::ClopperPearson,
-        Level::new(0.95).expect("0.95 is a level"),
+        level,
     )
     .map_err(|_| out_of_range("trials", "at most 49,999 (the power's exact interval)"))?;
     Ok(Power {

@@ -19,12 +19,7 @@ pub fn dataset() -> Result<Dataset, ExportError> {
     Dataset::new(
         "ADRS",
         "Response Analysis Dataset",
-        vec![
-            t("STUDYID", "Study Identifier", 32).predecessor("ADSL.STUDYID"),
-            t("USUBJID", "Unique Subject Identifier", 40).predecessor("ADSL.USUBJID"),
-            // Section 4.2, "Parameter identifier variables".
-            t("PARAMCD", "Parameter Code", 8).assigned(),
-            t("PARAM", "Parameter", 60).assigned(),
+        super::bds_identifiers().into_iter().chain([
             // Section 4.2, "Analysis value variables".
             n("AVAL", "Analysis Value").derived(
                 "CLASIA: RS.RSSTRESN of RSTESTCD CLAACT, its reason (.D, .N, .U) kept when missing",
@@ -52,7 +47,7 @@ pub fn dataset() -> Result<Dataset, ExportError> {
             t("SRCDOM", "Source Data", 8).derived("RS for CLASIA and RESP records"),
             t("SRCVAR", "Source Variable", 8).derived("RS.RSSTRESN for CLASIA and RESP records"),
             n("SRCSEQ", "Source Sequence Number").derived("RS.RSSEQ of the CLAACT record"),
-        ],
+        ]).collect(),
     )?
     // ADaMIG v1.3 section 3.3 (BDS): a parameter at an analysis visit; BESTRESP, one per
     // subject, has no visit.

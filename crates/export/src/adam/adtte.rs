@@ -16,11 +16,7 @@ pub fn dataset() -> Result<Dataset, ExportError> {
     Dataset::new(
         "ADTTE",
         "Time-to-Event Analysis Dataset",
-        vec![
-            t("STUDYID", "Study Identifier", 32).predecessor("ADSL.STUDYID"),
-            t("USUBJID", "Unique Subject Identifier", 40).predecessor("ADSL.USUBJID"),
-            t("PARAMCD", "Parameter Code", 8).assigned(),
-            t("PARAM", "Parameter", 60).assigned(),
+        super::bds_identifiers().into_iter().chain([
             // TTE section 3.2: AVAL = ADT - STARTDT. The report's weeks are these days / 7.
             n("AVAL", "Analysis Value").derived(
                 "ADTTE.ADT - ADTTE.STARTDT in days, at least 0 (the report's time in weeks times 7)",
@@ -47,7 +43,7 @@ pub fn dataset() -> Result<Dataset, ExportError> {
             n("SRCSEQ", "Source Sequence Number").derived(
                 "RS.RSSEQ of the CLAACT record for an event; --SEQ of the last record (none for SV)",
             ),
-        ],
+        ]).collect(),
     )?
     // TTE section 3.2: one record per subject per parameter.
     .keyed(&["STUDYID", "USUBJID", "PARAMCD"])

@@ -27,7 +27,7 @@ use jiff::civil::Date;
 use protocol::endpoint::ResponseDefinitions;
 
 use crate::ExportError;
-use crate::dataset::{Cell, Dataset};
+use crate::dataset::{Cell, Dataset, Variable};
 use crate::sdtm::Row;
 
 pub use course::Course;
@@ -139,6 +139,18 @@ impl Adam {
         }
         Ok(())
     }
+}
+
+/// The identifiers a BDS dataset (ADRS, ADTTE) starts with: the study and subject from ADSL, and
+/// the parameter (ADaMIG v1.3 section 4.2, "Identifier" and "Parameter identifier variables").
+pub(crate) fn bds_identifiers() -> [Variable; 4] {
+    let t = Variable::text;
+    [
+        t("STUDYID", "Study Identifier", 32).predecessor("ADSL.STUDYID"),
+        t("USUBJID", "Unique Subject Identifier", 40).predecessor("ADSL.USUBJID"),
+        t("PARAMCD", "Parameter Code", 8).assigned(),
+        t("PARAM", "Parameter", 60).assigned(),
+    ]
 }
 
 /// A date as a SAS date: days since 1960-01-01 (ADaMIG v1.3 section 3.1.6).

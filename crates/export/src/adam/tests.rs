@@ -8,14 +8,13 @@ use protocol::endpoint::ResponseDefinitions;
 use super::*;
 use crate::dataset::{Missing, Origin};
 
-/// The lenalidomide paper's definitions (`protocols/nct01408199.toml`).
+/// The lenalidomide paper's definitions, as its shipped protocol states them.
 fn paper() -> ResponseDefinitions {
-    ResponseDefinitions {
-        complete_max_activity: 0.0,
-        partial_min_improvement_percent: 50.0,
-        partial_by_week: 12,
-        relapse_min_activity: 4.0,
-    }
+    let protocol =
+        protocol::Protocol::from_toml(include_str!("../../../../protocols/nct01408199.toml"))
+            .expect("the shipped protocol");
+    let algorithm = protocol.algorithm().expect("the trial's algorithm");
+    ResponseDefinitions::of(&algorithm.settings.response)
 }
 
 const FIRST_DOSE: Date = Date::constant(2026, 1, 1);

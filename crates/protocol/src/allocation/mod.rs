@@ -350,7 +350,7 @@ pub struct Allocator<'d> {
     assigned: u64,
     /// Permuted blocks: each stratum's current block and how far into it the stratum is.
     blocks: HashMap<Profile, blocks::Position>,
-    /// Minimisation: subjects per factor, level and arm.
+    /// Minimisation: subjects per factor, level and arm (blocks keep none).
     counts: minimisation::Counts,
 }
 
@@ -375,15 +375,18 @@ impl<'d> Allocator<'d> {
                 .entry(profile.clone())
                 .or_default()
                 .next(self.design, block_multiples, &self.secret, &stratum),
-            Method::Minimisation { percent_best } => minimisation::choose(
-                &self.counts,
-                profile,
-                *percent_best,
-                &self.secret,
-                self.assigned,
-            ),
+            Method::Minimisation { percent_best } => {
+                let arm = minimisation::choose(
+                    &self.counts,
+                    profile,
+                    *percent_best,
+                    &self.secret,
+                    self.assigned,
+                );
+                self.counts.add(profile, arm);
+                arm
+            }
         };
-        self.counts.add(profile, arm);
         Assignment {
             arm,
             sequence: self.assigned,

@@ -255,17 +255,7 @@ async fn a_subject_change_cannot_strand_its_records(backend: Backend) {
             "consent date misread",
         )
         .await;
-    match &result {
-        Err(StoreError::Invalid { field, message }) => {
-            assert_eq!(field, "subject");
-            let message = message.to_string();
-            assert!(
-                message.contains("visit 1") && message.contains("before consent"),
-                "{message}"
-            );
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+    assert_strands(&result, "visit 1");
     assert_eq!(f.event_count().await, before);
     // Consent moved earlier keeps every record valid.
     let mut earlier = subject.data.clone();
@@ -321,17 +311,7 @@ async fn a_subject_change_rechecks_every_kind_it_holds(backend: Backend) {
                 .await
         }
     };
-    match &change(&later).await {
-        Err(StoreError::Invalid { field, message }) => {
-            assert_eq!(field, "subject");
-            let message = message.to_string();
-            assert!(
-                message.contains("lab result 1") && message.contains("before consent"),
-                "{message}"
-            );
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+    assert_strands(&change(&later).await, "lab result 1");
     f.store
         .remove_record::<LabResult>(&f.investigator, lab.id, lab.version, "wrong patient")
         .await
@@ -439,4 +419,20 @@ async fn subject_codes_carry_their_site(backend: Backend) {
         "code",
         "starts with 'S02-'",
     );
+}
+
+/// `result` refuses a subject change that would leave `record` dated before consent.
+#[track_caller]
+fn assert_strands<T: std::fmt::Debug>(result: &Result<T, StoreError>, record: &str) {
+    match result {
+        Err(StoreError::Invalid { field, message }) => {
+            assert_eq!(field, "subject");
+            let message = message.to_string();
+            assert!(
+                message.contains(record) && message.contains("before consent"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
