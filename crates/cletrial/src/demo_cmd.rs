@@ -352,6 +352,8 @@ fn patient_course(
         disposition,
         // The trial observed no polyneuropathy and reports no nerve conduction study.
         nerve_studies: Vec::new(),
+        // The published trial was single-arm: nobody was randomised.
+        factors: Vec::new(),
     })
 }
 

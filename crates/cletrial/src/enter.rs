@@ -37,6 +37,8 @@ pub struct PatientCourse {
     pub events: Vec<(Date, EventType, Option<String>)>,
     /// Nerve conduction studies: (date, conclusion).
     pub nerve_studies: Vec<(Date, store::Finding)>,
+    /// In a randomised study, the level of each stratification factor, given at enrolment.
+    pub factors: Vec<(String, String)>,
 }
 
 impl PatientCourse {
@@ -387,6 +389,7 @@ pub async fn enter(
                     enrolment_date,
                     waiver: None,
                     reason: None,
+                    factors: course.factors.clone(),
                 })
                 .await?
         }

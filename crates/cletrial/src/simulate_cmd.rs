@@ -588,7 +588,26 @@ fn virtual_course(
     encounters: Vec<OwnedEncounter>,
 ) -> Result<PatientCourse, CliError> {
     let code = store::subject_code(site, format_args!("V{}-{:06}", plan.seed, index + 1));
+    let factors = spread_over_strata(&plan.protocol, index);
     course_of(&plan.model, plan.start, site, code, summary, encounters)
+        .map(|course| PatientCourse { factors, ..course })
+}
+
+/// In a randomised protocol, the stratification factors' levels of virtual patient `index`: the
+/// model gives patients no levels of its own, so they are spread over the strata in turn (every
+/// stratum gets patients, and the allocation is exercised in each). None otherwise.
+fn spread_over_strata(protocol: &Protocol, index: u64) -> Vec<(String, String)> {
+    let Some(design) = protocol.randomisation() else {
+        return Vec::new();
+    };
+    let strata = design.strata();
+    let stratum = &strata[usize::try_from(index).unwrap_or_default() % strata.len()];
+    design
+        .factors()
+        .iter()
+        .zip(stratum.levels())
+        .map(|(factor, level)| (factor.name.clone(), factor.levels[*level].clone()))
+        .collect()
 }
 
 /// One virtual patient of `model` started on `start`, as the record keeps it (`cletrial demo`
@@ -606,7 +625,10 @@ pub(crate) fn virtual_patient(
         encounters.push(OwnedEncounter::of(e));
     })
     .map_err(anyhow::Error::from)?;
-    course_of(model, start, site, code, &summary, encounters)
+    course_of(model, start, site, code, &summary, encounters).map(|course| PatientCourse {
+        factors: spread_over_strata(protocol, index),
+        ..course
+    })
 }
 
 fn course_of(
@@ -638,6 +660,7 @@ fn course_of(
         disposition: None,
         events: Vec::new(),
         nerve_studies: Vec::new(),
+        factors: Vec::new(),
     };
     // The physician's decision the model makes (early intolerance), with its note.
     let mut physician_decision = None;

@@ -247,6 +247,15 @@ impl Batch {
         subjects::subject_by_code_in(self.writer.tx(), code).await
     }
 
+    /// The randomisation of a subject, as the batch sees it; `None` when not randomised.
+    pub async fn randomisation(
+        &mut self,
+        subject_id: i64,
+    ) -> Result<Option<crate::Randomisation>, StoreError> {
+        self.usable()?;
+        crate::randomisation::randomisation_of(self.writer.tx(), subject_id).await
+    }
+
     /// Every live visit of a subject, as the batch sees it.
     pub async fn visits_of(&mut self, subject_id: i64) -> Result<Vec<Visit>, StoreError> {
         self.usable()?;

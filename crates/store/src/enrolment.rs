@@ -25,6 +25,7 @@ use crate::course::{DeviationCategory, ProtocolDeviation};
 use crate::decisions::EligibilityRecord;
 use crate::error::StoreError;
 use crate::people::require_role;
+use crate::randomisation;
 use crate::record::SubjectRecord;
 use crate::records::{add_record, records_in};
 use crate::schema::DEVIATION;
@@ -46,6 +47,9 @@ pub struct Enrolment {
     /// Why `consent_date` moves the consent date recorded at screening: required then (a
     /// change of an entered value, whatever the channel), refused otherwise.
     pub reason: Option<String>,
+    /// In a randomised study, the subject's level of each stratification or minimisation factor
+    /// (factor name, level), all of them; elsewhere none.
+    pub factors: Vec<(String, String)>,
 }
 
 impl SubjectData {
@@ -262,11 +266,25 @@ pub(crate) async fn enrol(
         .map(|text| check::label("waiver", text, 1000))
         .transpose()?;
     let consent_reason = consent_reason(writer, &current, enrolment)?;
+    let protocol = crate::study::protocol_for(writer).await?;
+    let profile = randomisation::profile_of(&protocol, &enrolment.factors)?;
     match (eligible, &waiver) {
         (true, Some(_)) => {
             return Err(StoreError::invalid(
                 "waiver",
                 Refusal::of("refusal-nothing-to-waive"),
+            ));
+        }
+        // Randomised: eligible subjects only, so no waiver can stand in for the checklist.
+        (false, _) if profile.is_some() => {
+            return Err(StoreError::invalid(
+                if waiver.is_some() {
+                    "waiver"
+                } else {
+                    "enrolment_date"
+                },
+                Refusal::of("refusal-randomise-eligible-only")
+                    .phrase("checklist", checklist_words(latest)),
             ));
         }
         (false, None) => {
@@ -338,6 +356,16 @@ pub(crate) async fn enrol(
         };
         deviation.check(&enrolled, check::today())?;
         writer.create(&DEVIATION, deviation.changes()?).await?;
+    }
+    if let Some(profile) = profile {
+        randomisation::randomise(
+            writer,
+            &protocol,
+            current.id,
+            &profile,
+            enrolment.enrolment_date,
+        )
+        .await?;
     }
     Ok(enrolled)
 }

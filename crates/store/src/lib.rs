@@ -21,6 +21,8 @@
 //!   `decisions`, `course`, `history`, `nerve_conduction`); `recheck`: a changed subject's
 //!   whole casebook checked again, above the kinds and the generic path.
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
+//! - `randomisation`: randomisation at enrolment (number, factor levels, stratum, place; never
+//!   the arm, which only the allocation secret recomputes: [`arms`]).
 //! - `backup`: SQLite online backup, verified after writing.
 //! - `refusal`: why an input was refused, as a message of the `words` catalogue.
 //!
@@ -54,6 +56,7 @@ mod names;
 mod nerve_conduction;
 mod people;
 mod queries;
+mod randomisation;
 mod reads;
 mod recheck;
 mod record;
@@ -106,6 +109,7 @@ pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
+pub use randomisation::{Randomisation, arms};
 pub use reads::Grant;
 pub use record::{Stored, SubjectRecord};
 pub use refusal::Refusal;

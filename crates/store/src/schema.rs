@@ -471,6 +471,24 @@ pub static DEVIATION: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A subject's randomisation (`crate::randomisation`): the number, the factor levels, the
+/// stratum and the place in it; never the arm, which only the allocation secret gives.
+pub static RANDOMISATION: Kind = Kind {
+    name: "randomisation",
+    table: "randomisation",
+    label: Some("number"),
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        int("number", true),
+        text("levels", true),
+        text("stratum", true),
+        int("place", true),
+        date("randomised_on", true),
+        int("protocol_version", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 pub static CONMED: Kind = Kind {
     name: "conmed",
     table: "concomitant_medication",
@@ -658,6 +676,7 @@ pub static KINDS: &[&Kind] = &[
     &DISPOSITION,
     &PROTOCOL_EVENT,
     &DEVIATION,
+    &RANDOMISATION,
     &CONMED,
     &HISTORY,
     &NERVE_CONDUCTION,

@@ -233,8 +233,18 @@ impl Store {
     ) -> Result<Study, StoreError> {
         actor.require_admin("amending the protocol")?;
         let reason = Reason::new(reason)?;
-        check_protocol(protocol_text)?;
+        let amended = check_protocol(protocol_text)?;
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
+        // The allocation is replayed under the design that made it (`crate::randomisation`).
+        let randomised = crate::randomisation::randomisations_in(writer.tx()).await?;
+        if !randomised.is_empty()
+            && protocol_in(writer.tx()).await?.randomisation() != amended.randomisation()
+        {
+            return Err(StoreError::invalid(
+                "protocol",
+                Refusal::of("refusal-randomisation-changed").with("count", randomised.len()),
+            ));
+        }
         let current = writer::load(writer.tx(), &STUDY, 1)
             .await?
             .and_then(|row| row.get("protocol_version").and_then(Value::as_int))

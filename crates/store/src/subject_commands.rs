@@ -9,6 +9,7 @@ use crate::changed::after_change;
 use crate::check;
 use crate::error::StoreError;
 use crate::people::{require_data_entry, site_by_code};
+use crate::randomisation::randomisation_of;
 use crate::schema::{SUBJECT, VISIT};
 use crate::subjects::{Subject, SubjectData, Visit, VisitData, entry_in, subject_in, visit_in};
 use crate::value::Value;
@@ -107,6 +108,14 @@ pub(crate) async fn update_subject(
         consent_waived,
     };
     crate::recheck::subject_records(writer.tx(), &changed, check::today()).await?;
+    if data.enrolment_date.is_none()
+        && let Some(randomised) = randomisation_of(writer.tx(), id).await?
+    {
+        return Err(StoreError::invalid(
+            "enrolment_date",
+            Refusal::of("refusal-randomised-enrolment").with("number", randomised.number),
+        ));
+    }
     let version = writer
         .update(&SUBJECT, id, based_on, reason, data.changes(site_id))
         .await?;
@@ -138,6 +147,12 @@ pub(crate) async fn remove_subject(
             .unwrap_or_default(),
     )
     .await?;
+    if let Some(randomised) = randomisation_of(writer.tx(), id).await? {
+        return Err(StoreError::invalid(
+            "subject",
+            Refusal::of("refusal-randomised-stays").with("number", randomised.number),
+        ));
+    }
     writer.remove(&SUBJECT, id, based_on, reason).await?;
     after_change(writer, id, None, (&SUBJECT, id), reason).await
 }

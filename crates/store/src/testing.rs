@@ -20,6 +20,14 @@ use crate::db::{Backend, DbUrl};
 /// The lenalidomide trial's shipped protocol, for tests' studies: a study's protocol must load.
 pub const PROTOCOL: &str = include_str!("../../../protocols/nct01408199.toml");
 
+/// The lenalidomide trial made a hypothetical randomised one: its protocol with the example
+/// `[randomisation]` section (two arms 1:1, permuted blocks within subtype and baseline CLASI-A).
+pub const RANDOMISED_PROTOCOL: &str = concat!(
+    include_str!("../../../protocols/nct01408199.toml"),
+    "\n",
+    include_str!("../../../examples/protocol/randomisation.toml")
+);
+
 /// A screening record that meets every criterion of [`PROTOCOL`]
 /// (`examples/protocol/candidate.json`), without dates: screening takes the subject's own.
 pub fn eligible_candidate() -> protocol::eligibility::Candidate {
@@ -463,6 +471,7 @@ pub async fn enrolled_in(
                     enrolment_date,
                     waiver: None,
                     reason: None,
+                    factors: Vec::new(),
                 })
                 .await
         }

@@ -864,12 +864,12 @@ pub(crate) async fn load_all(
         .collect())
 }
 
-/// The record (live or removed) whose unique text field `field` equals `value`.
+/// The record (live or removed) whose unique field `field` equals `value`.
 pub(crate) async fn find_by(
     tx: &mut Tx,
     kind: &'static Kind,
     field: &str,
-    value: &str,
+    value: impl Into<Arg>,
 ) -> Result<Option<(i64, Row)>, StoreError> {
     let (list, types) = select_list(kind);
     let row = tx

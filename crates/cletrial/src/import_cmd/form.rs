@@ -203,8 +203,18 @@ impl Form {
                 && target
                     .strip_prefix("candidate.")
                     .is_some_and(|field| candidate_fields().iter().any(|known| known == field)))
+            // A stratification factor's level, by the protocol's factor name: the record
+            // refuses a factor the protocol does not have, naming it.
+            || (self == Form::Subject
+                && target
+                    .strip_prefix(FACTORS)
+                    .is_some_and(|factor| !factor.trim().is_empty()))
     }
 }
+
+/// The prefix of a subject row's stratification factor columns' targets (`factors.subtype`),
+/// the record's own name for them.
+pub const FACTORS: &str = "factors.";
 
 fn names(fields: &[&str]) -> Vec<String> {
     fields.iter().map(|field| (*field).to_owned()).collect()

@@ -6,15 +6,35 @@ use protocol::eligibility::Candidate;
 use store::{BirthOrAge, Enrolment, Sex, SubjectData};
 
 use super::apply::{Import, Keyed};
-use super::form::Form;
+use super::form::{FACTORS, Form};
 use super::outcome::{Done, Refused, error_message, refused};
 use super::reader::Reader;
 
-/// A subject row: the subject, its screening record and an investigator's waiver, if any.
+/// A subject row: the subject, its screening record, an investigator's waiver, and in a
+/// randomised study each stratification factor's level (given at enrolment).
 struct Screened {
     data: SubjectData,
     candidate: Candidate,
     waiver: Option<String>,
+    factors: Vec<(String, String)>,
+}
+
+/// The row's `factors.` columns that hold a level, by factor name.
+fn factors(reader: &mut Reader<'_>) -> Vec<(String, String)> {
+    let names: Vec<String> = reader
+        .row()
+        .fields
+        .keys()
+        .filter(|field| field.starts_with(FACTORS))
+        .cloned()
+        .collect();
+    names
+        .into_iter()
+        .filter_map(|field| {
+            let level = reader.text(&field)?;
+            Some((field.trim_start_matches(FACTORS).to_owned(), level))
+        })
+        .collect()
 }
 
 /// A screening record cell as the checklist reads it: JSON as written (`true`, `5`,
@@ -100,6 +120,14 @@ fn read(reader: &mut Reader<'_>, code: &str) -> Option<Screened> {
     let enrolment_date = reader.optional_date("subject.enrolment_date");
     let waiver = reader.text("subject.waiver");
     let candidate = candidate(reader);
+    let factors = factors(reader);
+    // Levels are given at enrolment: without an enrolment date they would go unused.
+    if let (Some((factor, _)), None) = (factors.first(), enrolment_date) {
+        reader.refuse(
+            &format!("{FACTORS}{factor}"),
+            "a stratification factor is given at enrolment: the row has no subject.enrolment_date",
+        );
+    }
     Some(Screened {
         data: SubjectData {
             site: site?,
@@ -113,6 +141,7 @@ fn read(reader: &mut Reader<'_>, code: &str) -> Option<Screened> {
         },
         candidate: candidate?,
         waiver,
+        factors,
     })
 }
 
@@ -168,12 +197,44 @@ pub async fn row(import: &mut Import<'_>, keyed: &Keyed<'_>) -> Result<Done, Ref
                 enrolment_date,
                 waiver: screened.waiver.clone(),
                 reason: None,
+                factors: screened.factors.clone(),
             };
             batch.enrol(&enrolment).await.map_err(fail)?;
             Ok(match done {
                 Done::Unchanged => Done::Updated,
                 other => other,
             })
+        }
+        // Enrolled before: the levels given again must be those it was randomised with.
+        (Some(_), _) if !screened.factors.is_empty() => {
+            let randomised = batch.randomisation(subject.id).await.map_err(fail)?;
+            let mut given = screened.factors.clone();
+            given.sort();
+            let mut kept = randomised.map(|r| r.levels).unwrap_or_default();
+            kept.sort();
+            if given == kept {
+                Ok(done)
+            } else {
+                let said = |levels: &[(String, String)]| {
+                    levels
+                        .iter()
+                        .map(|(factor, level)| format!("{factor}={level}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                Err(fail(store::StoreError::invalid(
+                    format!("{FACTORS}{}", given[0].0),
+                    store::Refusal::untranslated(if kept.is_empty() {
+                        "the subject was enrolled without randomisation: give no factors".to_owned()
+                    } else {
+                        format!(
+                            "the subject was randomised with {}, not {}; a randomisation is never changed",
+                            said(&kept),
+                            said(&given)
+                        )
+                    }),
+                )))
+            }
         }
         _ => Ok(done),
     }

@@ -411,6 +411,12 @@ impl From<&str> for Arg {
     }
 }
 
+impl From<&String> for Arg {
+    fn from(value: &String) -> Arg {
+        Arg::Text(Some(value.clone()))
+    }
+}
+
 impl From<String> for Arg {
     fn from(value: String) -> Arg {
         Arg::Text(Some(value))

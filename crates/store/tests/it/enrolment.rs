@@ -41,6 +41,7 @@ fn enrolment(subject: &store::Subject, waiver: Option<&str>) -> Enrolment {
         enrolment_date: days_ago(20),
         waiver: waiver.map(str::to_owned),
         reason: None,
+        factors: Vec::new(),
     }
 }
 

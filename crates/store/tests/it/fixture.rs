@@ -138,6 +138,7 @@ impl Fixture {
                     enrolment_date: on,
                     waiver: None,
                     reason: None,
+                    factors: Vec::new(),
                 },
             )
             .await

@@ -163,6 +163,7 @@ async fn free_text_refuses_control_characters(backend: store::Backend) {
         enrolment_date: days_ago(20),
         waiver: Some("labs lost\u{1b}".into()),
         reason: None,
+        factors: Vec::new(),
     };
     let before = f.event_count().await;
     refused(f.store.enrol(inv, &waived).await, "waiver", "U+001B", 10);

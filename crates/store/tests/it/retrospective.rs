@@ -98,6 +98,7 @@ async fn a_chart_review_enrols_at_the_index_date(backend: Backend) {
                     enrolment_date: index,
                     waiver: None,
                     reason: None,
+                    factors: Vec::new(),
                 },
             )
             .await,

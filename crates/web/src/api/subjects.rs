@@ -1,6 +1,8 @@
 //! Subjects: the list at the user's sites, one subject, screening a candidate, enrolment, and
 //! the subject's audit history.
 
+use std::collections::BTreeMap;
+
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -41,9 +43,45 @@ pub(crate) struct SubjectOut {
     consent_waived: bool,
     #[schema(value_type = Option<String>, format = Date)]
     enrolment_date: Option<Date>,
+    /// In a randomised study, once enrolled: the randomisation (never the arm).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    randomisation: Option<RandomisationOut>,
+}
+
+/// A subject's randomisation as staff see it: the number and the stratum, never the arm (the
+/// record does not hold it; see `store::Randomisation`).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RandomisationOut {
+    /// The randomisation number: the subject's place in the study's sequence.
+    number: i64,
+    /// Each stratification factor's level, as given at enrolment.
+    factors: BTreeMap<String, String>,
+    /// The stratum, as the allocation list names it.
+    stratum: String,
+    /// The subject's place in the stratum's list.
+    place: i64,
+    #[schema(value_type = String, format = Date)]
+    randomised_on: Date,
+}
+
+impl From<&store::Randomisation> for RandomisationOut {
+    fn from(randomisation: &store::Randomisation) -> RandomisationOut {
+        RandomisationOut {
+            number: randomisation.number,
+            factors: randomisation.levels.iter().cloned().collect(),
+            stratum: randomisation.stratum.clone(),
+            place: randomisation.place,
+            randomised_on: randomisation.randomised_on,
+        }
+    }
 }
 
 impl SubjectOut {
+    fn randomised(mut self, randomisation: Option<&store::Randomisation>) -> SubjectOut {
+        self.randomisation = randomisation.map(RandomisationOut::from);
+        self
+    }
+
     /// The subject as `reader` may see them: the birth date only with
     /// [`Action::ReadIdentifiers`] at the subject's site, otherwise the age at screening
     /// (the minimum necessary).
@@ -69,6 +107,7 @@ impl SubjectOut {
             consent_date: data.consent_date,
             consent_waived: subject.consent_waived,
             enrolment_date: data.enrolment_date,
+            randomisation: None,
         }
     }
 }
@@ -83,13 +122,22 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     principal: ApiPrincipal,
 ) -> Result<Response, ApiError> {
+    let randomisations: BTreeMap<i64, store::Randomisation> = state
+        .store
+        .randomisations()
+        .await?
+        .into_iter()
+        .map(|randomisation| (randomisation.subject_id, randomisation))
+        .collect();
     let subjects: Vec<SubjectOut> = state
         .store
         .subjects()
         .await?
         .iter()
         .filter(|subject| principal.0.reads_site(&subject.data.site))
-        .map(|subject| SubjectOut::seen_by(subject, &principal.0))
+        .map(|subject| {
+            SubjectOut::seen_by(subject, &principal.0).randomised(randomisations.get(&subject.id))
+        })
         .collect();
     Ok(json(StatusCode::OK, &subjects))
 }
@@ -104,11 +152,13 @@ pub(crate) async fn list(
     ),
     security(("bearer" = [])))]
 pub(crate) async fn read(
+    State(state): State<AppState>,
     SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
 ) -> Result<Response, ApiError> {
+    let randomisation = state.store.randomisation(subject.id).await?;
     Ok(json(
         StatusCode::OK,
-        &SubjectOut::seen_by(&subject, &principal.0),
+        &SubjectOut::seen_by(&subject, &principal.0).randomised(randomisation.as_ref()),
     ))
 }
 
@@ -294,6 +344,11 @@ pub(crate) struct EnrolIn {
     #[serde(default)]
     #[schema(min_length = 1)]
     reason: Option<String>,
+    /// In a randomised study, the subject's level of every stratification factor, by factor
+    /// name (`{"subtype": "DLE", "baseline CLASI-A": "10 or more"}`); the enrolment randomises
+    /// the subject in the same transaction. Refused in a study that does not randomise.
+    #[serde(default)]
+    factors: BTreeMap<String, String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/subjects/{code}/enrolment", tag = "subjects",
@@ -321,12 +376,16 @@ pub(crate) async fn enrol(
         enrolment_date: input.enrolment_date,
         waiver: input.waiver.clone(),
         reason: input.reason.clone(),
+        factors: input.factors.clone().into_iter().collect(),
     };
     match state.store.enrol(&principal.0.actor, &enrolment).await {
-        Ok(enrolled) => Ok(json(
-            StatusCode::OK,
-            &SubjectOut::seen_by(&enrolled, &principal.0),
-        )),
+        Ok(enrolled) => {
+            let randomisation = state.store.randomisation(enrolled.id).await?;
+            Ok(json(
+                StatusCode::OK,
+                &SubjectOut::seen_by(&enrolled, &principal.0).randomised(randomisation.as_ref()),
+            ))
+        }
         Err(conflict @ store::StoreError::Conflict(_)) => {
             let current = state.store.subject(subject.id).await?;
             let current = SubjectOut::seen_by(&current, &principal.0);

@@ -168,6 +168,7 @@ async fn enter(store: &Store) {
                 enrolment_date,
                 waiver: None,
                 reason: None,
+                factors: Vec::new(),
             };
             store.enrol(actor, &enrolment).await.expect("enrol");
         }

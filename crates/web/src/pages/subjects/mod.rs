@@ -144,6 +144,11 @@ pub(crate) async fn render(
         .records_of::<ProtocolDeviation>(subject.id)
         .await?;
     let protocol = study::protocol_of(&state.store).await?;
+    let randomisation = state.store.randomisation(subject.id).await?;
+    let design = protocol
+        .as_ref()
+        .ok()
+        .and_then(|protocol| protocol.randomisation().cloned());
     let data = &subject.data;
     let code = &data.code;
     let csrf = &principal.csrf_token;
@@ -222,6 +227,10 @@ pub(crate) async fn render(
                 dt { (words().get("subjects-consent")) } dd { (date_or_dash(data.consent_date)) }
                 dt { (words().get("subjects-enrolled")) } dd { (date_or_dash(data.enrolment_date)) }
             }
+            @if let Some(randomisation) = &randomisation {
+                dt { (words().get("subjects-randomisation")) }
+                dd #randomisation { (enrolment::randomisation_said(randomisation)) }
+            }
         }
         p {
             a href={ "/subjects/" (code) "/adverse-events" } { (words().get("subjects-adverse-events")) }
@@ -248,16 +257,7 @@ pub(crate) async fn render(
                 p { (words().get("subjects-chart-not-enrolled")) }
                 @if enters { (records::void_form(principal, code, "subject", subject.id, subject.version, &format!("/subjects/{code}"))) }
             } @else if data.enrolment_date.is_none() && principal.require(Action::Enrol, Some(&data.site)).is_ok() {
-                form method="post" action={ "/subjects/" (code) "/enrol" } {
-                    (form::token(csrf))
-                    (enrol_form.summary(&["enrolment_date", "waiver"]))
-                    (enrol_form.input("enrolment_date", &words().get("subjects-enrolment-date"), "date"))
-                    @if eligibility.as_ref().and_then(|stored| stored.data.eligible) != Some(true) {
-                        p.hint { (words().get("subjects-not-eligible-hint")) }
-                        (enrol_form.input("waiver", &words().get("subjects-waiver"), "text"))
-                    }
-                    button type="submit" { (words().get("subjects-enrol")) }
-                }
+                (enrolment::form(csrf, code, &enrol_form, design.as_ref(), eligibility.as_ref().and_then(|stored| stored.data.eligible) == Some(true)))
             }
         }
 

@@ -1,0 +1,270 @@
+//! Randomisation at enrolment, for a protocol with a `[randomisation]` section
+//! (`protocol::allocation`).
+//!
+//! The record keeps no arm. It keeps, for each randomised subject, the randomisation number (its
+//! place in the study's sequence), its level of each stratification factor, its stratum and its
+//! place in that stratum. The arm is a function of these and the study's allocation secret, which
+//! is kept outside the record: the permuted-block list is regenerated from the secret, and
+//! minimisation is replayed over the enrolments in order ([`arms`]). So no page, API response,
+//! export, audit view, count or timing can show a blinded reader an arm the database does not
+//! hold; only whoever holds the secret (the unblinded statistician, and the emergency unblinding
+//! of one subject) can compute one.
+//!
+//! Randomisation is part of the enrolment command (`crate::enrolment`), in its transaction: a
+//! refused enrolment randomises nobody, and an enrolled subject of a randomised study is always
+//! randomised. Eligible subjects only: an enrolment under an eligibility waiver is refused in a
+//! randomised study (ICH E9 section 2.3.1: randomisation after eligibility is confirmed).
+//! Numbers are never reused or removed: a randomised subject stays in the intention-to-treat
+//! population whatever follows.
+
+use jiff::civil::Date;
+use protocol::Protocol;
+use protocol::allocation::{AllocationError, Allocator, Design, Profile, Secret};
+
+use crate::Refusal;
+use crate::Store;
+use crate::db::Tx;
+use crate::error::StoreError;
+use crate::schema::RANDOMISATION;
+use crate::value::{Ty, Value};
+use crate::writer::{self, Row, Writer};
+
+/// One subject's randomisation, as the record keeps it (no arm).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Randomisation {
+    pub subject_id: i64,
+    /// The randomisation number: the subject's place in the study's sequence, from 1.
+    pub number: i64,
+    /// The subject's level of each factor, in the protocol's factor order.
+    pub levels: Vec<(String, String)>,
+    /// The stratum, as the allocation list names it (`subtype=DLE;baseline CLASI-A=10 or more`).
+    pub stratum: String,
+    /// The subject's place in its stratum, from 1 (the allocation list's place).
+    pub place: i64,
+    pub randomised_on: Date,
+    /// The protocol version whose design randomised the subject.
+    pub protocol_version: i64,
+}
+
+impl Randomisation {
+    fn from_row(row: &Row) -> Result<Randomisation, StoreError> {
+        let levels: Vec<(String, String)> =
+            serde_json::from_str(row.need("levels", row.text("levels"))?)
+                .map_err(|error| StoreError::corrupt(format!("randomisation levels: {error}")))?;
+        Ok(Randomisation {
+            subject_id: row.need("subject_id", row.int("subject_id"))?,
+            number: row.need("number", row.int("number"))?,
+            levels,
+            stratum: row.need("stratum", row.text("stratum"))?.to_owned(),
+            place: row.need("place", row.int("place"))?,
+            randomised_on: row.need("randomised_on", row.date("randomised_on"))?,
+            protocol_version: row.need("protocol_version", row.int("protocol_version"))?,
+        })
+    }
+
+    /// The subject's profile under `design`, to replay the allocation.
+    fn profile(&self, design: &Design) -> Result<Profile, StoreError> {
+        let levels: Vec<(&str, &str)> = self
+            .levels
+            .iter()
+            .map(|(factor, level)| (factor.as_str(), level.as_str()))
+            .collect();
+        design.profile(&levels).map_err(|error| {
+            StoreError::corrupt(format!(
+                "randomisation number {} does not fit the protocol's design: {error}",
+                self.number
+            ))
+        })
+    }
+}
+
+/// The profile of the levels given at enrolment, or the refusal naming the factor
+/// (`factors.<name>`) and what it allows. A study without `[randomisation]` takes no levels.
+pub(crate) fn profile_of(
+    protocol: &Protocol,
+    levels: &[(String, String)],
+) -> Result<Option<Profile>, StoreError> {
+    let Some(design) = protocol.randomisation() else {
+        return match levels.first() {
+            None => Ok(None),
+            Some((factor, _)) => Err(StoreError::invalid(
+                format!("factors.{factor}"),
+                Refusal::of("refusal-not-randomised"),
+            )),
+        };
+    };
+    let pairs: Vec<(&str, &str)> = levels
+        .iter()
+        .map(|(factor, level)| (factor.trim(), level.trim()))
+        .collect();
+    for (index, (factor, _)) in pairs.iter().enumerate() {
+        if pairs[..index].iter().any(|(earlier, _)| earlier == factor) {
+            return Err(StoreError::invalid(
+                format!("factors.{factor}"),
+                Refusal::of("refusal-factor-twice"),
+            ));
+        }
+    }
+    let factors = || {
+        design
+            .factors()
+            .iter()
+            .map(|factor| factor.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    design
+        .profile(&pairs)
+        .map(Some)
+        .map_err(|error| match error {
+            AllocationError::UnknownFactor(factor) => StoreError::invalid(
+                format!("factors.{factor}"),
+                Refusal::of("refusal-factor-unknown").with("allowed", factors()),
+            ),
+            AllocationError::MissingFactor(factor) => StoreError::invalid(
+                format!("factors.{factor}"),
+                Refusal::of("refusal-factor-missing"),
+            ),
+            AllocationError::UnknownLevel {
+                factor, allowed, ..
+            } => StoreError::invalid(
+                format!("factors.{factor}"),
+                Refusal::of("refusal-factor-level").with("allowed", allowed),
+            ),
+            other => StoreError::corrupt(other.to_string()),
+        })
+}
+
+/// Randomises `subject_id` with `profile`: the next number, and the next place in its stratum.
+/// Within the enrolment's transaction; the unique number keeps two writers from sharing one.
+pub(crate) async fn randomise(
+    writer: &mut Writer,
+    protocol: &Protocol,
+    subject_id: i64,
+    profile: &Profile,
+    on: Date,
+) -> Result<Randomisation, StoreError> {
+    let design = protocol
+        .randomisation()
+        .ok_or_else(|| StoreError::corrupt("randomising without [randomisation]"))?;
+    let stratum = design.stratum(profile);
+    let levels: Vec<(String, String)> = design
+        .factors()
+        .iter()
+        .zip(profile.levels())
+        .map(|(factor, level)| (factor.name.clone(), factor.levels[*level].clone()))
+        .collect();
+    let number = count(writer.tx(), "SELECT COUNT(*) FROM randomisation", &[]).await? + 1;
+    let place = count(
+        writer.tx(),
+        "SELECT COUNT(*) FROM randomisation WHERE stratum = $1",
+        &[stratum.as_str().into()],
+    )
+    .await?
+        + 1;
+    let version = crate::study::protocol_version_in(writer.tx()).await?;
+    let randomisation = Randomisation {
+        subject_id,
+        number,
+        levels,
+        stratum,
+        place,
+        randomised_on: on,
+        protocol_version: version,
+    };
+    let levels = serde_json::to_string(&randomisation.levels)
+        .map_err(|error| StoreError::corrupt(error.to_string()))?;
+    writer
+        .create(
+            &RANDOMISATION,
+            vec![
+                ("subject_id", Some(Value::Int(subject_id))),
+                ("number", Some(Value::Int(number))),
+                ("levels", Some(Value::Text(levels))),
+                ("stratum", Some(Value::Text(randomisation.stratum.clone()))),
+                ("place", Some(Value::Int(place))),
+                ("randomised_on", Some(Value::Date(on))),
+                ("protocol_version", Some(Value::Int(version))),
+            ],
+        )
+        .await?;
+    Ok(randomisation)
+}
+
+/// A `COUNT(*)` in the transaction.
+async fn count(tx: &mut Tx, sql: &str, args: &[crate::db::Arg]) -> Result<i64, StoreError> {
+    let row = tx.fetch_optional(sql, args, &[Ty::Int]).await?;
+    Ok(row
+        .and_then(|values| values.into_iter().next().flatten())
+        .and_then(|value| value.as_int())
+        .unwrap_or_default())
+}
+
+/// Every randomisation, by number.
+pub(crate) async fn randomisations_in(tx: &mut Tx) -> Result<Vec<Randomisation>, StoreError> {
+    let mut all = writer::load_all(tx, &RANDOMISATION)
+        .await?
+        .values()
+        .filter(|row| !row.removed)
+        .map(Randomisation::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    all.sort_by_key(|randomisation| randomisation.number);
+    Ok(all)
+}
+
+/// The randomisation of `subject_id`, if the subject was randomised.
+pub(crate) async fn randomisation_of(
+    tx: &mut Tx,
+    subject_id: i64,
+) -> Result<Option<Randomisation>, StoreError> {
+    match writer::find_by(tx, &RANDOMISATION, "subject_id", subject_id).await? {
+        Some((_, row)) if !row.removed => Randomisation::from_row(&row).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Each randomisation's arm (an index into `design.arms()`), in number order: the allocation
+/// replayed from the secret over the enrolments as they happened. Only whoever holds the secret
+/// can call this; the record alone cannot. A stratum that differs from the one recorded means
+/// the design or the record has changed since, and is reported rather than guessed past.
+pub fn arms(
+    design: &Design,
+    secret: Secret,
+    randomisations: &[Randomisation],
+) -> Result<Vec<usize>, StoreError> {
+    let mut allocator = Allocator::new(design, secret);
+    randomisations
+        .iter()
+        .map(|randomisation| {
+            let assignment = allocator.assign(&randomisation.profile(design)?);
+            if assignment.stratum != randomisation.stratum
+                || i64::try_from(assignment.sequence) != Ok(randomisation.number)
+            {
+                return Err(StoreError::corrupt(format!(
+                    "randomisation number {} was recorded in stratum {} as number {}, the design replays it in {} as number {}",
+                    randomisation.number,
+                    randomisation.stratum,
+                    randomisation.number,
+                    assignment.stratum,
+                    assignment.sequence
+                )));
+            }
+            Ok(assignment.arm)
+        })
+        .collect()
+}
+
+impl Store {
+    /// Every randomisation, by number (no arms: see the module documentation).
+    pub async fn randomisations(&self) -> Result<Vec<Randomisation>, StoreError> {
+        randomisations_in(&mut self.pool.read().await?).await
+    }
+
+    /// The randomisation of one subject, if randomised.
+    pub async fn randomisation(
+        &self,
+        subject_id: i64,
+    ) -> Result<Option<Randomisation>, StoreError> {
+        randomisation_of(&mut self.pool.read().await?, subject_id).await
+    }
+}
