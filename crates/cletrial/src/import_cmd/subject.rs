@@ -207,34 +207,31 @@ pub async fn row(import: &mut Import<'_>, keyed: &Keyed<'_>) -> Result<Done, Ref
         }
         // Enrolled before: the levels given again must be those it was randomised with.
         (Some(_), _) if !screened.factors.is_empty() => {
-            let randomised = batch.randomisation(subject.id).await.map_err(fail)?;
-            let mut given = screened.factors.clone();
-            given.sort();
-            let mut kept = randomised.map(|r| r.levels).unwrap_or_default();
-            kept.sort();
-            if given == kept {
-                Ok(done)
-            } else {
-                let said = |levels: &[(String, String)]| {
-                    levels
-                        .iter()
-                        .map(|(factor, level)| format!("{factor}={level}"))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                Err(fail(store::StoreError::invalid(
-                    format!("{FACTORS}{}", given[0].0),
-                    store::Refusal::untranslated(if kept.is_empty() {
-                        "the subject was enrolled without randomisation: give no factors".to_owned()
-                    } else {
-                        format!(
-                            "the subject was randomised with {}, not {}; a randomisation is never changed",
-                            said(&kept),
-                            said(&given)
-                        )
-                    }),
-                )))
-            }
+            let kept = batch
+                .randomisation(subject.id)
+                .await
+                .map_err(fail)?
+                .map(|randomised| randomised.levels)
+                .unwrap_or_default();
+            let differing = screened.factors.iter().find(|given| !kept.contains(given));
+            let Some((factor, _)) = differing else {
+                return Ok(done);
+            };
+            let said = kept
+                .iter()
+                .map(|(factor, level)| format!("{factor}={level}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            Err(fail(store::StoreError::invalid(
+                format!("{FACTORS}{factor}"),
+                store::Refusal::untranslated(if kept.is_empty() {
+                    "the subject was enrolled without randomisation: give no factors".to_owned()
+                } else {
+                    format!(
+                        "the subject was randomised with {said}; a randomisation is never changed"
+                    )
+                }),
+            )))
         }
         _ => Ok(done),
     }

@@ -197,3 +197,71 @@ fn simulate_power_compares_the_protocols_arms() {
         .input_error("declares no [randomisation] (no arms to compare)");
     }
 }
+
+/// `simulate --db` into a randomised study: each virtual patient is enrolled through the one
+/// enrolment command with its factors' levels (spread over the strata in turn), so each is
+/// randomised, and the record holds numbers and strata, never an arm.
+#[test]
+fn simulated_patients_are_randomised_at_enrolment() {
+    let cli = crate::store::Cli::with_protocol(
+        ::store::Backend::Sqlite,
+        ::store::testing::RANDOMISED_PROTOCOL,
+    );
+    let protocol = cli.dir.path().join("randomised.toml");
+    std::fs::write(&protocol, ::store::testing::RANDOMISED_PROTOCOL).expect("protocol");
+    let protocol = protocol.display().to_string();
+    let args = [
+        "simulate",
+        "--protocol",
+        &protocol,
+        "--patients",
+        "7",
+        "--seed",
+        "3",
+        "--as",
+        "bob",
+        "--site",
+        "S01",
+    ];
+    let entered = cli
+        .run(&args, &[("CLETRIAL_PASSWORD", crate::store::BOB_PASSWORD)])
+        .ok_json();
+    assert_eq!(entered["characteristics"]["patients"], 7, "{entered}");
+    let log = cli.run(&["audit", "log"], &[]).ok_json();
+    let randomised: Vec<(String, String)> = log
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|event| event["entity"] == "randomisation")
+        .filter(|event| event["field"] == "number" || event["field"] == "stratum")
+        .map(|event| {
+            (
+                event["field"].as_str().unwrap_or_default().to_owned(),
+                event["new_value"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let numbers: Vec<&str> = randomised
+        .iter()
+        .filter(|(field, _)| field == "number")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7"]);
+    // Six strata (three subtypes by two CLASI-A bands): the seventh patient starts them again.
+    let strata: std::collections::BTreeSet<&str> = randomised
+        .iter()
+        .filter(|(field, _)| field == "stratum")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    assert_eq!(strata.len(), 6, "{strata:?}");
+    // The protocol names the arms (that is no secret); no other event does.
+    for event in log.as_array().expect("events") {
+        if event["entity"] == "study" {
+            continue;
+        }
+        let text = event.to_string();
+        assert!(!text.contains("PBO") && !text.contains("Placebo"), "{text}");
+    }
+    let verified = cli.run(&["audit", "verify"], &[]).ok_json();
+    assert_eq!(verified["ok"], true, "{verified}");
+}

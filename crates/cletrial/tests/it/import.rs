@@ -27,6 +27,7 @@ both_backends!(
     a_row_marks_its_result_entered_in_error,
     free_text_with_a_control_character_is_refused,
     a_locked_casebook_refuses_the_import,
+    a_randomised_study_takes_the_factors_from_their_columns,
 );
 
 fn example(name: &str) -> PathBuf {
@@ -549,6 +550,86 @@ fn free_text_with_a_control_character_is_refused(backend: Backend) {
             .contains("reason: contains a control character (U+001B at position 7); remove it"),
         "{}",
         run.stderr
+    );
+    assert_eq!(cli.events(), before, "nothing was written");
+}
+
+/// In a randomised study, an enrolled subject's row gives each stratification factor's level in
+/// a column mapped to `factors.<name>`: the same enrolment command as the page and the API
+/// randomises the subject, refuses a missing factor alike, and a later import may repeat the
+/// levels but never change them.
+fn a_randomised_study_takes_the_factors_from_their_columns(backend: Backend) {
+    let cli = Cli::with_protocol(backend, ::store::testing::RANDOMISED_PROTOCOL);
+    let csv = std::fs::read_to_string(example("subjects.csv")).expect("csv");
+    let run = cli.import(&example("subjects.csv"), &example("subjects.toml"));
+    assert_eq!(run.status, 1, "{run:?}");
+    let report = run.json();
+    // No column gives the factor: the field is named, on each enrolled row.
+    assert_eq!(
+        report["rejected"][0]["field"], "factors.subtype",
+        "{report:#}"
+    );
+    let reason = report["rejected"][0]["reason"].as_str().expect("reason");
+    assert!(
+        reason.contains("required in this randomised study"),
+        "{reason}"
+    );
+    let empty = cli.events();
+    // Two enrolled subjects with their levels; the screen failure S01-003 has none.
+    let levels = ["DLE,10 or more", "SCLE,below 10", ","];
+    let mut lines = csv.lines();
+    let mut with_levels = format!(
+        "{},strat_subtype,strat_clasi\n",
+        lines.next().expect("header")
+    );
+    for (line, levels) in lines.zip(levels) {
+        with_levels.push_str(&format!("{line},{levels}\n"));
+    }
+    let mapping = std::fs::read_to_string(example("subjects.toml"))
+        .expect("mapping")
+        .replace(
+            "enrolment_date = \"subject.enrolment_date\"",
+            "enrolment_date = \"subject.enrolment_date\"\nstrat_subtype = \"factors.subtype\"\nstrat_clasi = \"factors.baseline CLASI-A\"",
+        );
+    let mapping = cli.write("randomised.toml", &mapping);
+    let file = cli.write("randomised.csv", &with_levels);
+    let imported = cli.import(&file, &mapping).ok_json();
+    assert_eq!(imported["created"], 3, "{imported}");
+    assert!(cli.events() > empty);
+    let numbers: Vec<(String, String)> = ["S01-001", "S01-002", "S01-003"]
+        .iter()
+        .flat_map(|code| {
+            let log = cli.run(&["audit", "log", "--subject", code], &[]).ok_json();
+            log.as_array()
+                .expect("events")
+                .iter()
+                .filter(|event| event["entity"] == "randomisation" && event["field"] == "number")
+                .map(|event| ((*code).to_owned(), event["new_value"].to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        numbers,
+        vec![
+            ("S01-001".to_owned(), "\"1\"".to_owned()),
+            ("S01-002".to_owned(), "\"2\"".to_owned())
+        ]
+    );
+    // Again as it was: nothing changes. A level changed: refused, naming the column's factor.
+    let before = cli.events();
+    let again = cli.import(&file, &mapping).ok_json();
+    assert_eq!(again["unchanged"], 3, "{again}");
+    let changed = cli.write(
+        "changed.csv",
+        &with_levels.replacen("DLE,10 or more", "ACLE,10 or more", 1),
+    );
+    let run = cli.import(&changed, &mapping);
+    assert_eq!(run.status, 1, "{run:?}");
+    let report = run.json();
+    let reason = report["rejected"][0]["reason"].as_str().expect("reason");
+    assert!(
+        reason.contains("randomised with subtype=DLE; baseline CLASI-A=10 or more"),
+        "{report:#}"
     );
     assert_eq!(cli.events(), before, "nothing was written");
 }

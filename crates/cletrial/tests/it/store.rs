@@ -49,10 +49,16 @@ pub(crate) struct Cli {
 
 impl Cli {
     pub(crate) fn new(backend: Backend) -> Cli {
+        Cli::with_protocol(backend, store::testing::PROTOCOL)
+    }
+
+    /// As [`Cli::new`], the study's protocol `protocol` (a TOML text).
+    pub(crate) fn with_protocol(backend: Backend, protocol: &str) -> Cli {
         let db = TestDb::new(backend);
         let dir = tempfile::tempdir().expect("temp dir");
+        let text = protocol;
         let protocol = dir.path().join("lena-cle.toml");
-        std::fs::write(&protocol, store::testing::PROTOCOL).expect("protocol file");
+        std::fs::write(&protocol, text).expect("protocol file");
         let cli = Cli { db, dir };
         let init = cli.run(
             &[

@@ -9,6 +9,7 @@ mod language;
 mod limits;
 mod login;
 mod pages;
+mod randomisation;
 mod requests;
 mod support;
 mod verification;
