@@ -1,7 +1,8 @@
-//! `cletrial allocation secret|list`: the unblinded statistician's side of randomisation. `secret`
-//! draws a study's allocation secret into a file of its own (never into the study record);
-//! `list` regenerates the permuted-block list of every stratum from the protocol and that secret,
-//! as `protocol::allocation` assigns it.
+//! `cletrial allocation secret|list|arms`: the unblinded statistician's side of randomisation.
+//! `secret` draws a study's allocation secret into a file of its own (never into the study
+//! record); `list` regenerates the permuted-block list of every stratum from the protocol and that
+//! secret, as `protocol::allocation` assigns it; `arms` gives each randomised subject of a record
+//! its arm, which the record itself does not hold (`store::arms`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,13 +11,15 @@ use clap::{Args, Subcommand};
 use protocol::allocation::{Method, Secret, blocks};
 
 use crate::help::examples;
-use crate::io::{CliError, CmdResult, read_text};
+use crate::io::{CliError, CmdResult, block_on, read_text};
 use crate::protocol_cmd::load_protocol;
+use crate::store_cmd::{DbArg, open_to_read};
 
 #[derive(Debug, Subcommand)]
 #[command(after_help = examples!(
     "cletrial allocation secret --out trial.key",
-    "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial allocation secret --out list.key && cletrial allocation list --protocol randomised.toml --secret-file list.key --blocks 2"
+    "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial allocation secret --out list.key && cletrial allocation list --protocol randomised.toml --secret-file list.key --blocks 2",
+    "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://randomised.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out arms.key && cletrial allocation arms --db sqlite://randomised.db --secret-file arms.key"
 ))]
 pub enum AllocationCommand {
     /// Draw a new allocation secret (32 random bytes from the operating system, written as 64
@@ -35,6 +38,23 @@ pub enum AllocationCommand {
         "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial allocation secret --out list.key && cletrial allocation list --protocol randomised.toml --secret-file list.key --blocks 2"
     ))]
     List(ListArgs),
+    /// Print each randomised subject of a study record with its arm, as CSV (number, subject,
+    /// randomised_on, stratum, place, arm, arm_label): the allocation replayed from the secret
+    /// over the record's randomisations in order. The record holds no arm; this is the only way
+    /// to see one, and it unblinds the whole study to whoever reads it.
+    #[command(after_help = examples!(
+        "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://randomised.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out arms.key && cletrial allocation arms --db sqlite://randomised.db --secret-file arms.key"
+    ))]
+    Arms(ArmsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ArmsArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The study's allocation secret, as `allocation secret` wrote it.
+    #[arg(long, value_name = "FILE")]
+    secret_file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +74,7 @@ pub fn run(command: AllocationCommand) -> CmdResult {
     match command {
         AllocationCommand::Secret { out } => secret(&out),
         AllocationCommand::List(args) => list(&args),
+        AllocationCommand::Arms(args) => arms(&args),
     }
 }
 
@@ -81,6 +102,63 @@ fn secret(out: &Path) -> CmdResult {
     Ok(())
 }
 
+fn read_secret(file: &Path) -> Result<Secret, CliError> {
+    let text = read_text("--secret-file", file)?;
+    Secret::from_hex(&text).map_err(|error| CliError::input(format!("--secret-file: {error}")))
+}
+
+fn arms(args: &ArmsArgs) -> CmdResult {
+    let secret = read_secret(&args.secret_file)?;
+    let (protocol, randomised, subjects) = block_on(async {
+        let store = open_to_read(&args.db).await?;
+        let protocol = store.protocol().await?;
+        let randomised = store.randomisations().await?;
+        let subjects = store.subjects().await?;
+        Ok::<_, CliError>((protocol, randomised, subjects))
+    })?;
+    let design = protocol.randomisation().ok_or_else(|| {
+        CliError::input("--db: the study's protocol declares no [randomisation]".to_owned())
+    })?;
+    let arms = store::arms(design, secret, &randomised).map_err(CliError::from)?;
+    let code = |id: i64| {
+        subjects
+            .iter()
+            .find(|subject| subject.id == id)
+            .map_or_else(
+                || format!("subject {id}"),
+                |subject| subject.data.code.clone(),
+            )
+    };
+    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+    let failed = |error: csv::Error| anyhow::anyhow!("writing the arms: {error}");
+    out.write_record([
+        "number",
+        "subject",
+        "randomised_on",
+        "stratum",
+        "place",
+        "arm",
+        "arm_label",
+    ])
+    .map_err(failed)?;
+    for (randomisation, arm) in randomised.iter().zip(arms) {
+        let arm = &design.arms()[arm];
+        out.write_record([
+            randomisation.number.to_string().as_str(),
+            &code(randomisation.subject_id),
+            &randomisation.randomised_on.to_string(),
+            &randomisation.stratum,
+            &randomisation.place.to_string(),
+            &arm.code,
+            &arm.label,
+        ])
+        .map_err(failed)?;
+    }
+    out.flush()
+        .map_err(|error| anyhow::anyhow!("writing the arms: {error}"))?;
+    Ok(())
+}
+
 fn list(args: &ListArgs) -> CmdResult {
     let protocol = load_protocol(&args.protocol)?;
     let design = protocol.randomisation().ok_or_else(|| {
@@ -95,9 +173,7 @@ fn list(args: &ListArgs) -> CmdResult {
             args.protocol
         )));
     }
-    let text = read_text("--secret-file", &args.secret_file)?;
-    let secret = Secret::from_hex(&text)
-        .map_err(|error| CliError::input(format!("--secret-file: {error}")))?;
+    let secret = read_secret(&args.secret_file)?;
     let mut out = csv::Writer::from_writer(std::io::stdout().lock());
     let failed = |error: csv::Error| anyhow::anyhow!("writing the list: {error}");
     out.write_record([

@@ -247,7 +247,7 @@ async fn open(db: &DbArg) -> Result<Store, CliError> {
 }
 
 /// Opens the record for a command that only reads it, which leaves it as it was.
-async fn open_to_read(db: &DbArg) -> Result<Store, CliError> {
+pub(crate) async fn open_to_read(db: &DbArg) -> Result<Store, CliError> {
     Store::open_read_only(&url(db)?)
         .await
         .map_err(CliError::from)

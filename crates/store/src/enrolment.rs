@@ -358,9 +358,10 @@ pub(crate) async fn enrol(
         writer.create(&DEVIATION, deviation.changes()?).await?;
     }
     if let Some(profile) = profile {
+        let version = crate::study::protocol_version_in(writer.tx()).await?;
         randomisation::randomise(
             writer,
-            &protocol,
+            (&protocol, version),
             current.id,
             &profile,
             enrolment.enrolment_date,

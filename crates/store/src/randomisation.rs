@@ -135,11 +135,12 @@ pub(crate) fn profile_of(
         })
 }
 
-/// Randomises `subject_id` with `profile`: the next number, and the next place in its stratum.
-/// Within the enrolment's transaction; the unique number keeps two writers from sharing one.
+/// Randomises `subject_id` with `profile` under `protocol` (version `version`): the next number,
+/// and the next place in its stratum. Within the enrolment's transaction; the unique number keeps
+/// two writers from sharing one.
 pub(crate) async fn randomise(
     writer: &mut Writer,
-    protocol: &Protocol,
+    (protocol, version): (&Protocol, i64),
     subject_id: i64,
     profile: &Profile,
     on: Date,
@@ -162,7 +163,6 @@ pub(crate) async fn randomise(
     )
     .await?
         + 1;
-    let version = crate::study::protocol_version_in(writer.tx()).await?;
     let randomisation = Randomisation {
         subject_id,
         number,

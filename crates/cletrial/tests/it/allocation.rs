@@ -264,4 +264,49 @@ fn simulated_patients_are_randomised_at_enrolment() {
     }
     let verified = cli.run(&["audit", "verify"], &[]).ok_json();
     assert_eq!(verified["ok"], true, "{verified}");
+
+    // With the secret, `allocation arms` gives each subject the arm of its stratum's list at
+    // its place: the record and the list agree.
+    let key = cli.dir.path().join("trial.key");
+    let key = key.display().to_string();
+    let drawn = cletrial(&["allocation", "secret", "--out", &key], None);
+    assert_eq!(drawn.status, 0, "{drawn:?}");
+    let arms = cli.run(&["allocation", "arms", "--secret-file", &key], &[]);
+    assert_eq!(arms.status, 0, "{arms:?}");
+    let list = cletrial(
+        &[
+            "allocation",
+            "list",
+            "--protocol",
+            &protocol,
+            "--secret-file",
+            &key,
+            "--blocks",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(list.status, 0, "{list:?}");
+    let listed: Vec<Vec<&str>> = list
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').collect())
+        .collect();
+    let rows: Vec<Vec<&str>> = arms
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 7, "{}", arms.stdout);
+    for row in &rows {
+        let (stratum, place, arm) = (row[3], row[4].parse::<usize>().expect("place"), row[5]);
+        let in_list: Vec<&str> = listed
+            .iter()
+            .filter(|entry| entry[0] == stratum)
+            .map(|entry| entry[4])
+            .collect();
+        assert_eq!(in_list[place - 1], arm, "{row:?}");
+    }
 }
