@@ -185,14 +185,18 @@ pub enum Role {
     Monitor,
     /// Reads pseudonymised data and exports, at every site; never writes clinical data.
     Statistician,
+    /// A statistician who may also see a randomised study's arms (with the allocation secret);
+    /// nobody else may (ICH E9 section 2.3.2: the blind kept by all others).
+    UnblindedStatistician,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::Investigator,
         Role::Coordinator,
         Role::Monitor,
         Role::Statistician,
+        Role::UnblindedStatistician,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -201,6 +205,7 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::Monitor => "monitor",
             Role::Statistician => "statistician",
+            Role::UnblindedStatistician => "unblinded_statistician",
         }
     }
 

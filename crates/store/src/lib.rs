@@ -109,7 +109,7 @@ pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
-pub use randomisation::{Randomisation, arms};
+pub use randomisation::{Randomisation, Unblinded, Unblinding, arms};
 pub use reads::Grant;
 pub use record::{Stored, SubjectRecord};
 pub use refusal::Refusal;

@@ -16,6 +16,11 @@
 //! randomised study (ICH E9 section 2.3.1: randomisation after eligibility is confirmed).
 //! Numbers are never reused or removed: a randomised subject stays in the intention-to-treat
 //! population whatever follows.
+//!
+//! Emergency unblinding ([`Store::unblind`]) is an investigator's act on one randomised subject
+//! of their site, with a reason and a second confirmation (the subject's study id typed again),
+//! recorded before the arm is computed by whoever holds the secret (the server): the trail says
+//! who unblinded whom, when and why, never the arm.
 
 use jiff::civil::Date;
 use protocol::Protocol;
@@ -23,9 +28,13 @@ use protocol::allocation::{AllocationError, Allocator, Design, Profile, Secret};
 
 use crate::Refusal;
 use crate::Store;
+use crate::auth::{Actor, Role};
+use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
-use crate::schema::RANDOMISATION;
+use crate::people::require_role;
+use crate::schema::{RANDOMISATION, UNBLINDING};
+use crate::subjects::subject_in;
 use crate::value::{Ty, Value};
 use crate::writer::{self, Row, Writer};
 
@@ -254,7 +263,139 @@ pub fn arms(
         .collect()
 }
 
+/// An investigator's request to unblind one subject in an emergency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unblinding {
+    pub subject_id: i64,
+    /// Why the treatment must be known now (a serious adverse event, say).
+    pub reason: String,
+    /// The subject's study id typed again: the second confirmation.
+    pub confirmation: String,
+}
+
+/// An emergency unblinding as recorded: who (the event's actor, by login), when and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unblinded {
+    pub subject_id: i64,
+    pub unblinded_on: Date,
+    pub reason: String,
+    pub by: String,
+}
+
+async fn unblind(
+    writer: &mut Writer,
+    actor: &Actor,
+    request: &Unblinding,
+    secret: Option<&Secret>,
+) -> Result<(Randomisation, usize), StoreError> {
+    let subject = subject_in(writer.tx(), request.subject_id).await?;
+    let site_id = crate::subjects::site_id_in(writer.tx(), subject.id).await?;
+    require_role(
+        writer.tx(),
+        actor,
+        site_id,
+        |role| role == Role::Investigator,
+        "investigator",
+    )
+    .await?;
+    let reason = check::label("reason", &request.reason, 1000).map_err(|error| match error {
+        StoreError::Invalid { .. } if request.reason.trim().is_empty() => {
+            StoreError::invalid("reason", Refusal::of("refusal-unblind-reason"))
+        }
+        other => other,
+    })?;
+    if request.confirmation.trim() != subject.data.code {
+        return Err(StoreError::invalid(
+            "confirmation",
+            Refusal::of("refusal-unblind-confirm").with("code", &subject.data.code),
+        ));
+    }
+    let randomisation = randomisation_of(writer.tx(), subject.id)
+        .await?
+        .ok_or_else(|| {
+            StoreError::invalid("subject", Refusal::of("refusal-unblind-not-randomised"))
+        })?;
+    // The arm is computed before anything is recorded: an unblinding that could show nothing
+    // (no secret on this server) is refused, not recorded.
+    let secret = secret
+        .ok_or_else(|| StoreError::invalid("form", Refusal::of("refusal-unblind-no-secret")))?;
+    let protocol = crate::study::protocol_for(writer).await?;
+    let design = protocol
+        .randomisation()
+        .ok_or_else(|| StoreError::corrupt("a randomisation without [randomisation]"))?;
+    let all = randomisations_in(writer.tx()).await?;
+    let arms = arms(design, secret.clone(), &all)?;
+    let arm = all
+        .iter()
+        .zip(arms)
+        .find(|(other, _)| other.number == randomisation.number)
+        .map(|(_, arm)| arm)
+        .ok_or_else(|| StoreError::corrupt("a randomisation missing from the replay"))?;
+    writer
+        .create(
+            &UNBLINDING,
+            vec![
+                ("subject_id", Some(Value::Int(subject.id))),
+                ("unblinded_on", Some(Value::Date(check::today()))),
+                ("reason", Some(Value::Text(reason))),
+            ],
+        )
+        .await?;
+    Ok((randomisation, arm))
+}
+
 impl Store {
+    /// Records an emergency unblinding of one randomised subject (see the module
+    /// documentation) and gives back the subject's randomisation and arm, computed with
+    /// `secret` (the server's; never stored). Refused, with nothing recorded, unless the actor
+    /// is an investigator at the subject's site, gives a reason, types the study id again, and
+    /// the secret is there.
+    pub async fn unblind(
+        &self,
+        actor: &Actor,
+        request: &Unblinding,
+        secret: Option<&Secret>,
+    ) -> Result<(Randomisation, usize), StoreError> {
+        let request = request.clone();
+        let secret = secret.cloned();
+        self.command(actor, move |writer, actor| {
+            Box::pin(async move { unblind(writer, actor, &request, secret.as_ref()).await })
+        })
+        .await
+    }
+
+    /// Every emergency unblinding, oldest first.
+    pub async fn unblindings(&self) -> Result<Vec<Unblinded>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT u.subject_id, u.unblinded_on, u.reason, e.actor FROM unblinding u \
+                 JOIN audit_event e ON e.entity = 'unblinding' AND e.entity_id = u.id \
+                 AND e.action = 'create' AND e.field = 'subject_id' \
+                 WHERE NOT u.removed ORDER BY u.id",
+                &[],
+                &[Ty::Int, Ty::Date, Ty::Text, Ty::Text],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                let mut values = row.into_iter();
+                let mut next = || values.next().flatten();
+                let corrupt = || StoreError::corrupt("an unblinding without its fields");
+                Ok(Unblinded {
+                    subject_id: next().and_then(|v| v.as_int()).ok_or_else(corrupt)?,
+                    unblinded_on: next().and_then(|v| v.as_date()).ok_or_else(corrupt)?,
+                    reason: next()
+                        .and_then(|v| v.as_text().map(str::to_owned))
+                        .ok_or_else(corrupt)?,
+                    by: next()
+                        .and_then(|v| v.as_text().map(str::to_owned))
+                        .ok_or_else(corrupt)?,
+                })
+            })
+            .collect()
+    }
+
     /// Every randomisation, by number (no arms: see the module documentation).
     pub async fn randomisations(&self) -> Result<Vec<Randomisation>, StoreError> {
         randomisations_in(&mut self.pool.read().await?).await

@@ -489,6 +489,20 @@ pub static RANDOMISATION: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// An emergency unblinding of one randomised subject by an investigator: when and why (who is
+/// the event's actor). The arm shown is not recorded: the trail says the act, not the arm.
+pub static UNBLINDING: Kind = Kind {
+    name: "unblinding",
+    table: "unblinding",
+    label: Some("unblinded_on"),
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        date("unblinded_on", true),
+        text("reason", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 pub static CONMED: Kind = Kind {
     name: "conmed",
     table: "concomitant_medication",
@@ -677,6 +691,7 @@ pub static KINDS: &[&Kind] = &[
     &PROTOCOL_EVENT,
     &DEVIATION,
     &RANDOMISATION,
+    &UNBLINDING,
     &CONMED,
     &HISTORY,
     &NERVE_CONDUCTION,

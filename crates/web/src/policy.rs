@@ -50,6 +50,10 @@ pub enum Action {
     ReadIdentifiers,
     /// Download pseudonymised data sets.
     Export,
+    /// See a randomised study's arms (needs the allocation secret on the server too).
+    ReadArms,
+    /// Unblind one subject in an emergency: with a reason and a second confirmation, audited.
+    EmergencyUnblind,
     /// Add users, grant roles, issue API tokens for others.
     ManageUsers,
     /// Add sites and change study settings.
@@ -75,13 +79,15 @@ impl Action {
             Action::ReadHistory => "read_history",
             Action::ReadIdentifiers => "read_identifiers",
             Action::Export => "export",
+            Action::ReadArms => "read_arms",
+            Action::EmergencyUnblind => "emergency_unblind",
             Action::ManageUsers => "manage_users",
             Action::ManageSites => "manage_sites",
         }
     }
 
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ReadSubject,
         Action::Screen,
         Action::Enrol,
@@ -97,6 +103,8 @@ impl Action {
         Action::ReadHistory,
         Action::ReadIdentifiers,
         Action::Export,
+        Action::ReadArms,
+        Action::EmergencyUnblind,
         Action::ManageUsers,
         Action::ManageSites,
     ];
@@ -109,8 +117,13 @@ impl Action {
     /// Whether a role holding it anywhere may do it at every site. Only a statistician's
     /// reads are study-wide (issue 6: "reads pseudonymised data and exports, all sites").
     fn all_sites(self, role: Role) -> bool {
-        role == Role::Statistician && allows(role, self)
+        reads_every_site(role) && allows(role, self)
     }
+}
+
+/// Whether the role's reads are study-wide: the statisticians', blinded or not.
+pub fn reads_every_site(role: Role) -> bool {
+    matches!(role, Role::Statistician | Role::UnblindedStatistician)
 }
 
 /// The role x action table (issue 6, item 2). Administration is not here: see
@@ -127,6 +140,9 @@ impl Action {
 ///   data"; the audit trail names staff and is not pseudonymised data, so no history, and
 ///   the minimum necessary (issue 15, item 11): the age at screening, not the birth date, and
 ///   no staff names.
+/// - Unblinded statistician: a statistician who also sees a randomised study's arms; nobody
+///   else does. An investigator may unblind one subject in an emergency (with a reason and a
+///   second confirmation), the only other way an arm is shown.
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
@@ -142,6 +158,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | Sign
                 | ReadHistory
                 | ReadIdentifiers
+                | EmergencyUnblind
         ),
         Role::Coordinator => matches!(
             action,
@@ -165,6 +182,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | ReadIdentifiers
         ),
         Role::Statistician => matches!(action, ReadSubject | Export),
+        Role::UnblindedStatistician => matches!(action, ReadSubject | Export | ReadArms),
     }
 }
 

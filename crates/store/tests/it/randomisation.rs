@@ -4,14 +4,17 @@
 
 use protocol::Protocol;
 use protocol::allocation::{Allocator, Secret, blocks};
-use store::{Backend, Enrolment, EventFilter, Randomisation, SubjectData};
+use store::{
+    Backend, Enrolment, EventFilter, NewUser, Randomisation, Role, SubjectData, Unblinding,
+};
 
-use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
+use crate::fixture::{Fixture, days_ago, fixture, password, refused, subject_data};
 
 both_backends!(
     a_randomised_study_randomises_eligible_subjects_at_enrolment,
     a_randomised_subject_stays_randomised,
     studies_that_do_not_randomise_take_no_factors,
+    an_investigator_unblinds_one_subject_in_an_emergency,
 );
 
 const DLE_HIGH: &[(&str, &str)] = &[("subtype", "DLE"), ("baseline CLASI-A", "10 or more")];
@@ -327,4 +330,134 @@ async fn studies_that_do_not_randomise_take_no_factors(backend: Backend) {
         assert!(enrolled.is_ok(), "{code}: {enrolled:?}");
         assert_eq!(f.store.randomisation(subject.id).await.expect("read"), None);
     }
+}
+
+/// An investigator of the subject's site unblinds one randomised subject with a reason and the
+/// study id typed again; the arm is the allocation's, computed with the server's secret; the
+/// trail records who, when and why, never the arm; every refusal records nothing.
+async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) {
+    let f = randomised(backend).await;
+    let first = enrol(&f, "S01-P001", DLE_HIGH).await;
+    let second = enrol(&f, "S01-P002", DLE_HIGH).await;
+    let not_randomised = screened(&f, "S01-P003", &store::testing::eligible_candidate()).await;
+    let coordinator = NewUser {
+        login: "coord".into(),
+        printed_name: "Cora Coordinator".into(),
+    };
+    f.store
+        .add_user(&f.admin, &coordinator, &password("staple gun elephant"))
+        .await
+        .expect("user");
+    f.store
+        .grant(&f.admin, "coord", "S01", Role::Coordinator)
+        .await
+        .expect("grant");
+    let coordinator = f
+        .store
+        .authenticate("coord", &password("staple gun elephant"))
+        .await
+        .expect("login");
+    let secret = Secret::from_bytes([9; 32]);
+    let request = |subject_id: i64, reason: &str, confirmation: &str| Unblinding {
+        subject_id,
+        reason: reason.into(),
+        confirmation: confirmation.into(),
+    };
+    let emergency = "anaphylaxis: the treating physician must know the drug";
+    let before = f.event_count().await;
+    let inv = &f.investigator;
+    let cases: [(&store::Actor, Unblinding, Option<&Secret>, &str, &str); 5] = [
+        (
+            inv,
+            request(second.subject_id, "  ", "S01-P002"),
+            Some(&secret),
+            "reason",
+            "give the emergency",
+        ),
+        (
+            inv,
+            request(second.subject_id, emergency, "S01-P001"),
+            Some(&secret),
+            "confirmation",
+            "type the subject's study id, S01-P002",
+        ),
+        (
+            inv,
+            request(not_randomised.id, emergency, "S01-P003"),
+            Some(&secret),
+            "subject",
+            "was not randomised",
+        ),
+        (
+            inv,
+            request(second.subject_id, emergency, "S01-P002"),
+            None,
+            "form",
+            "holds no allocation secret",
+        ),
+        (
+            &coordinator,
+            request(second.subject_id, emergency, "S01-P002"),
+            Some(&secret),
+            "",
+            "",
+        ),
+    ];
+    for (actor, request, secret, field, words) in cases {
+        let result = f.store.unblind(actor, &request, secret).await;
+        if field.is_empty() {
+            assert!(
+                matches!(result, Err(store::StoreError::Forbidden(_))),
+                "a coordinator cannot unblind: {result:?}"
+            );
+        } else {
+            refused(result, field, words);
+        }
+    }
+    assert_eq!(f.event_count().await, before, "nothing recorded");
+    assert!(f.store.unblindings().await.expect("read").is_empty());
+
+    let (shown, arm) = f
+        .store
+        .unblind(
+            inv,
+            &request(second.subject_id, emergency, " S01-P002 "),
+            Some(&secret),
+        )
+        .await
+        .expect("unblinded");
+    assert_eq!(shown, second);
+    let protocol = Protocol::from_toml(store::testing::RANDOMISED_PROTOCOL).expect("protocol");
+    let design = protocol.randomisation().expect("randomised");
+    let replayed = store::arms(design, secret, &[first, second.clone()]).expect("arms");
+    assert_eq!(arm, replayed[1]);
+    let unblindings = f.store.unblindings().await.expect("read");
+    assert_eq!(unblindings.len(), 1);
+    assert_eq!(
+        (
+            unblindings[0].subject_id,
+            unblindings[0].reason.as_str(),
+            unblindings[0].by.as_str()
+        ),
+        (second.subject_id, emergency, "inv")
+    );
+    let events = f
+        .store
+        .audit_page(
+            &EventFilter {
+                entity: Some("unblinding".into()),
+                ..EventFilter::default()
+            },
+            0,
+            100,
+        )
+        .await
+        .expect("events");
+    let fields: Vec<&str> = events.iter().filter_map(|e| e.field.as_deref()).collect();
+    assert_eq!(fields, ["subject_id", "unblinded_on", "reason"]);
+    for event in &events {
+        let shown = format!("{event:?}");
+        assert!(!shown.contains("LEN") && !shown.contains("PBO"), "{shown}");
+    }
+    Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
 }
