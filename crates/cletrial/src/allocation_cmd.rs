@@ -102,7 +102,7 @@ fn secret(out: &Path) -> CmdResult {
     Ok(())
 }
 
-fn read_secret(file: &Path) -> Result<Secret, CliError> {
+pub(crate) fn read_secret(file: &Path) -> Result<Secret, CliError> {
     let text = read_text("--secret-file", file)?;
     Secret::from_hex(&text).map_err(|error| CliError::input(format!("--secret-file: {error}")))
 }

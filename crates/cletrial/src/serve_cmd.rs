@@ -35,6 +35,11 @@ pub struct ServeArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
     #[arg(long, value_name = "URL")]
     db: String,
+    /// A randomised study's allocation secret (`cletrial allocation secret`), kept in memory:
+    /// an investigator's emergency unblinding and the unblinded statistician's allocation page
+    /// need it; without it no arm is ever shown. Refused for a study that does not randomise.
+    #[arg(long, value_name = "FILE")]
+    allocation_secret_file: Option<std::path::PathBuf>,
     /// The address and port to listen on.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
@@ -90,7 +95,20 @@ pub struct ServeArgs {
 pub fn run(args: ServeArgs) -> CmdResult {
     block_on(async move {
         let store = Store::open(&DbUrl::parse(&args.db)?).await?;
+        let allocation_secret = match &args.allocation_secret_file {
+            None => None,
+            Some(file) => {
+                if store.protocol().await?.randomisation().is_none() {
+                    return Err(CliError::input(
+                        "--allocation-secret-file: the study's protocol declares no [randomisation]"
+                            .to_owned(),
+                    ));
+                }
+                Some(crate::allocation_cmd::read_secret(file)?)
+            }
+        };
         let config = web::Config {
+            allocation_secret,
             secure_cookies: args.secure_cookies,
             trusted_proxies: args.trusted_proxies,
             body_timeout: Duration::from_secs(args.body_timeout),

@@ -24,7 +24,7 @@
 
 use jiff::civil::Date;
 use protocol::Protocol;
-use protocol::allocation::{AllocationError, Allocator, Design, Profile, Secret};
+use protocol::allocation::{AllocationError, Allocator, Arm, Design, Profile, Secret};
 
 use crate::Refusal;
 use crate::Store;
@@ -287,7 +287,7 @@ async fn unblind(
     actor: &Actor,
     request: &Unblinding,
     secret: Option<&Secret>,
-) -> Result<(Randomisation, usize), StoreError> {
+) -> Result<(Randomisation, Arm), StoreError> {
     let subject = subject_in(writer.tx(), request.subject_id).await?;
     let site_id = crate::subjects::site_id_in(writer.tx(), subject.id).await?;
     require_role(
@@ -329,7 +329,7 @@ async fn unblind(
         .iter()
         .zip(arms)
         .find(|(other, _)| other.number == randomisation.number)
-        .map(|(_, arm)| arm)
+        .and_then(|(_, arm)| design.arms().get(arm).cloned())
         .ok_or_else(|| StoreError::corrupt("a randomisation missing from the replay"))?;
     writer
         .create(
@@ -355,7 +355,7 @@ impl Store {
         actor: &Actor,
         request: &Unblinding,
         secret: Option<&Secret>,
-    ) -> Result<(Randomisation, usize), StoreError> {
+    ) -> Result<(Randomisation, Arm), StoreError> {
         let request = request.clone();
         let secret = secret.cloned();
         self.command(actor, move |writer, actor| {

@@ -68,6 +68,11 @@ pub struct Config {
     /// The version the report and exports say wrote them (`0.9.0 (abc1234 2026-12-06)`); the
     /// binary gives its own, with commit and date.
     pub version: String,
+    /// A randomised study's allocation secret, for the two ways an arm is ever shown: an
+    /// investigator's emergency unblinding of one subject, and the unblinded statistician's
+    /// allocation page. Kept in memory only, never in the record; without it nothing shows an
+    /// arm.
+    pub allocation_secret: Option<protocol::allocation::Secret>,
 }
 
 impl Default for Config {
@@ -81,6 +86,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             body_timeout: Duration::from_secs(30),
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            allocation_secret: None,
         }
     }
 }

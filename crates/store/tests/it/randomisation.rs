@@ -430,7 +430,7 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
     let protocol = Protocol::from_toml(store::testing::RANDOMISED_PROTOCOL).expect("protocol");
     let design = protocol.randomisation().expect("randomised");
     let replayed = store::arms(design, secret, &[first, second.clone()]).expect("arms");
-    assert_eq!(arm, replayed[1]);
+    assert_eq!(arm, design.arms()[replayed[1]]);
     let unblindings = f.store.unblindings().await.expect("read");
     assert_eq!(unblindings.len(), 1);
     assert_eq!(

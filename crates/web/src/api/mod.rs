@@ -59,6 +59,11 @@ pub(crate) fn routes() -> Routes {
             Scope::Subject(Action::Enrol),
             subjects::enrol,
         )
+        .post(
+            "/api/v1/subjects/{code}/unblinding",
+            Scope::Subject(Action::EmergencyUnblind),
+            subjects::unblind,
+        )
         .get(
             "/api/v1/subjects/{code}/history",
             Scope::Subject(Action::ReadHistory),

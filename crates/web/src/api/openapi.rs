@@ -24,6 +24,7 @@ use crate::api::{clinical, course, error, json, queries, records, review, subjec
         subjects::screen,
         subjects::read,
         subjects::enrol,
+        subjects::unblind,
         subjects::history,
         visits::list,
         visits::add,

@@ -395,6 +395,66 @@ pub(crate) async fn enrol(
     }
 }
 
+/// An emergency unblinding: the emergency, and the subject's study id typed again.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UnblindIn {
+    /// Why the treatment must be known now.
+    #[schema(min_length = 1)]
+    reason: String,
+    /// The subject's study id again: the second confirmation.
+    #[schema(min_length = 1)]
+    confirmation: String,
+}
+
+/// What an emergency unblinding shows the investigator, once: the arm. The record keeps that
+/// the subject was unblinded, when and why, never the arm.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UnblindedOut {
+    randomisation: RandomisationOut,
+    /// The arm's code (`LEN`).
+    arm_code: String,
+    /// The arm as the protocol labels it.
+    arm_label: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/subjects/{code}/unblinding", tag = "subjects",
+    params(("code" = String, Path, description = "The pseudonymous study id")),
+    request_body = UnblindIn,
+    responses(
+        (status = 200, description = "Unblinded: the arm, shown once", body = UnblindedOut),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "No reason, the wrong study id, a subject not randomised, or no allocation secret on the server; nothing recorded", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn unblind(
+    State(state): State<AppState>,
+    SubjectAccess(principal, subject): SubjectAccess<ApiPrincipal>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: UnblindIn = parse(&body)?;
+    let request = store::Unblinding {
+        subject_id: subject.id,
+        reason: input.reason,
+        confirmation: input.confirmation,
+    };
+    let secret = state.config.allocation_secret.as_ref();
+    let (randomisation, arm) = state
+        .store
+        .unblind(&principal.0.actor, &request, secret)
+        .await?;
+    Ok(json(
+        StatusCode::OK,
+        &UnblindedOut {
+            randomisation: RandomisationOut::from(&randomisation),
+            arm_code: arm.code,
+            arm_label: arm.label,
+        },
+    ))
+}
+
 /// One audit event: who changed which field of which record, when, from what to what, why.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct EventOut {

@@ -36,6 +36,9 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                         nav aria-label=(words.get("nav-main")) {
                             a href="/" { (words.get("nav-dashboard")) }
                             a href="/subjects" { (words.get("nav-subjects")) }
+                            @if principal.require(crate::policy::Action::ReadArms, None).is_ok() {
+                                a href=(crate::pages::subjects::unblinding::ALLOCATION) { (words.get("nav-allocation")) }
+                            }
                         }
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(principal.csrf_token);

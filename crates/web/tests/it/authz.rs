@@ -14,11 +14,12 @@ use web::policy::{Action, Endpoint, Scope, Verb, allows};
 use crate::support::{App, Browser, Reply, password, spawn_app};
 
 /// The users of the matrix: one per role at site A, and the administrator (no site role).
-pub const USERS: [(&str, Option<Role>); 5] = [
+pub const USERS: [(&str, Option<Role>); 6] = [
     ("inv_a", Some(Role::Investigator)),
     ("coord_a", Some(Role::Coordinator)),
     ("monitor_a", Some(Role::Monitor)),
     ("stat_a", Some(Role::Statistician)),
+    ("unblinded_a", Some(Role::UnblindedStatistician)),
     ("admin", None),
 ];
 
@@ -135,7 +136,12 @@ async fn seed_site(
 
 impl Study {
     pub async fn new(backend: Backend) -> Study {
-        let app = spawn_app(backend, web::Config::default()).await;
+        Study::with_config(backend, web::Config::default()).await
+    }
+
+    /// As [`Study::new`], the server run with `config` (an allocation secret, say).
+    pub async fn with_config(backend: Backend, config: web::Config) -> Study {
+        let app = spawn_app(backend, config).await;
         let store = &app.store;
         let admin = store
             .authenticate("admin", &password())
@@ -143,6 +149,14 @@ impl Study {
             .expect("admin");
         add_user(store, &admin, "inv_a", "A", Role::Investigator).await;
         add_user(store, &admin, "stat_a", "A", Role::Statistician).await;
+        add_user(
+            store,
+            &admin,
+            "unblinded_a",
+            "A",
+            Role::UnblindedStatistician,
+        )
+        .await;
         add_user(store, &admin, "monitor_b", "B", Role::Monitor).await;
         let own = seed_site(store, "A", "A-001", "A-099").await;
         let other = seed_site(store, "B", "B-001", "B-099").await;
@@ -203,8 +217,8 @@ fn expected(scope: Scope, role: Option<Role>, own_site: bool) -> Expect {
         let Some(role) = role else {
             return Expect::NotFound;
         };
-        // A statistician reads (and does what they may) at every site.
-        let reads = own_site || role == Role::Statistician;
+        // A statistician, blinded or not, reads (and does what they may) at every site.
+        let reads = own_site || web::policy::reads_every_site(role);
         match (reads, allows(role, action)) {
             (true, true) => Expect::Allow,
             (true, false) => Expect::Forbidden,

@@ -386,6 +386,96 @@ async fn the_page_warns_before_the_session_ends() {
     .await;
 }
 
+/// A randomised study in the browser: the investigator enrols a subject, choosing each
+/// stratification factor's level, and sees the randomisation number and no arm; then unblinds
+/// the subject in an emergency (a reason, the study id typed again) and sees the arm once.
+#[tokio::test]
+async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
+    let config = web::Config {
+        allocation_secret: Some(protocol::allocation::Secret::from_bytes([3; 32])),
+        ..web::Config::default()
+    };
+    let app: App = crate::pages::clinical_app_with(Backend::Sqlite, config).await;
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let version = app.store.study().await.expect("study").version;
+    app.store
+        .amend_protocol(
+            &admin,
+            version,
+            store::testing::RANDOMISED_PROTOCOL,
+            "placebo-controlled version",
+        )
+        .await
+        .expect("amended");
+    let investigator = app
+        .store
+        .authenticate("inv_a", &password())
+        .await
+        .expect("investigator");
+    let screened = today().saturating_sub(10.days());
+    app.store
+        .screen(
+            &investigator,
+            &store::SubjectData {
+                site: "A".into(),
+                code: "A-301".into(),
+                sex: store::Sex::Female,
+                birth: store::BirthOrAge::AgeYears(51),
+                subtype: None,
+                screening_date: screened,
+                consent_date: Some(screened),
+                enrolment_date: None,
+            },
+            &store::testing::eligible_candidate(),
+        )
+        .await
+        .expect("screened");
+    in_browser(app, move |s, app| async move {
+        let _serving = app;
+        s.open("/login").await;
+        s.log_in("inv_a").await;
+        s.open("/subjects/A-301").await;
+        s.fill("enrolment_date", &screened.to_string()).await;
+        s.choose("factors.subtype", "SCLE").await;
+        // A factor left at "choose": refused beside it, the other choice kept.
+        s.submit("/subjects/A-301/enrol").await;
+        assert!(s.page().await.contains("required in this randomised study"));
+        s.accessible(&axe()).await;
+        s.choose("factors.baseline CLASI-A", "10 or more").await;
+        s.submit("/subjects/A-301/enrol").await;
+        let randomisation = s.text("#randomisation").await;
+        assert!(
+            randomisation.starts_with("number 1, randomised on"),
+            "{randomisation}"
+        );
+        let page = s.page().await;
+        assert!(!page.contains("Placebo") && !page.contains("PBO"));
+        s.accessible(&axe()).await;
+        s.screenshot("randomised", "dl.facts").await;
+
+        s.fill("reason", "suspected anaphylaxis in the emergency room").await;
+        s.fill("confirmation", "A-301").await;
+        s.submit("/subjects/A-301/unblind").await;
+        let shown = s.text("#unblinding").await;
+        assert!(
+            shown.contains("Arm: Lenalidomide (LEN)") || shown.contains("Arm: Placebo (PBO)"),
+            "{shown}"
+        );
+        s.accessible(&axe()).await;
+        s.screenshot("unblinded", "#unblinding").await;
+        s.open("/subjects/A-301").await;
+        let after = s.text("#unblinding").await;
+        assert!(after.contains("suspected anaphylaxis"), "{after}");
+        assert!(!after.contains("Arm:"), "{after}");
+        s.client.close().await.expect("close the browser");
+    })
+    .await;
+}
+
 async fn study_day(s: Session, app: App) {
     // Dates in the past, as the record requires: enrolment eight weeks ago, week 4 after it.
     let enrolled = today().saturating_sub(56.days());

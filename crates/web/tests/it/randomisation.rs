@@ -16,7 +16,16 @@ const ARM_WORDS: [&str; 3] = ["PBO", "Placebo", "\"LEN\""];
 
 /// The study of `authz` made randomised, with `codes` screened eligible at site A.
 async fn randomised_study(backend: Backend, codes: &[&str]) -> Study {
-    let study = Study::new(backend).await;
+    randomised_study_with(backend, codes, web::Config::default()).await
+}
+
+/// The allocation secret the unblinding tests' server holds.
+fn secret() -> protocol::allocation::Secret {
+    protocol::allocation::Secret::from_bytes([5; 32])
+}
+
+async fn randomised_study_with(backend: Backend, codes: &[&str], config: web::Config) -> Study {
+    let study = Study::with_config(backend, config).await;
     let store = &study.app.store;
     let admin = store
         .authenticate("admin", &password())
@@ -67,9 +76,22 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
+    api_as(study, "coord_a", method, path, body).await
+}
+
+/// As [`api`], with `login`'s token; the reply is checked for arms unless it is an emergency
+/// unblinding's own answer.
+async fn api_as(
+    study: &Study,
+    login: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let unblinds = path.ends_with("/unblinding");
     let mut request = Study::client()
         .request(method, format!("{}/api/v1{path}", study.app.base))
-        .bearer_auth(&study.tokens["coord_a"]);
+        .bearer_auth(&study.tokens[login]);
     if let Some(body) = body {
         request = request
             .header("content-type", "application/json")
@@ -78,7 +100,9 @@ async fn api(
     let reply = request.send().await.expect("request");
     let status = reply.status();
     let text = reply.text().await.expect("body");
-    no_arm(&text);
+    if !(unblinds && status.is_success()) {
+        no_arm(&text);
+    }
     (status, serde_json::from_str(&text).expect("json"))
 }
 
@@ -215,4 +239,160 @@ async fn the_api_randomises_at_enrolment_with_the_page_s_refusals() {
     };
     assert_eq!(listed("A-201")["randomisation"]["number"], 1);
     assert_eq!(listed("A-202").get("randomisation"), None);
+}
+
+/// Emergency unblinding on the page and through the API: the same command, so the same refusals
+/// with nothing recorded; the arm the allocation gave, shown once to the investigator; afterwards
+/// everyone reading the subject sees that it was unblinded, when and why, never the arm; the
+/// unblinded statistician's page lists the arms, and nobody else may open it.
+#[tokio::test]
+async fn an_investigator_unblinds_in_an_emergency_on_the_page_and_the_api() {
+    let config = web::Config {
+        allocation_secret: Some(secret()),
+        ..web::Config::default()
+    };
+    let study = randomised_study_with(Backend::Sqlite, &["A-201", "A-202"], config).await;
+    let store = &study.app.store;
+    let inv = store.authenticate("inv_a", &password()).await.expect("inv");
+    for (code, subtype) in [("A-201", "DLE"), ("A-202", "DLE")] {
+        let subject = store.subject_by_code(code).await.expect("subject");
+        store
+            .enrol(
+                &inv,
+                &store::Enrolment {
+                    subject_id: subject.id,
+                    based_on: subject.version,
+                    consent_date: jiff::civil::date(2025, 3, 1),
+                    enrolment_date: jiff::civil::date(2025, 3, 10),
+                    waiver: None,
+                    reason: None,
+                    factors: vec![
+                        ("subtype".into(), subtype.into()),
+                        ("baseline CLASI-A".into(), "10 or more".into()),
+                    ],
+                },
+            )
+            .await
+            .expect("enrolled");
+    }
+    let protocol =
+        protocol::Protocol::from_toml(store::testing::RANDOMISED_PROTOCOL).expect("protocol");
+    let design = protocol.randomisation().expect("design");
+    let randomised = store.randomisations().await.expect("read");
+    let arms: Vec<String> = store::arms(design, secret(), &randomised)
+        .expect("arms")
+        .into_iter()
+        .map(|arm| format!("{} ({})", design.arms()[arm].label, design.arms()[arm].code))
+        .collect();
+
+    // The page: a coordinator sees no form; the investigator's refusals keep what was typed.
+    let mut coordinator = User::new(&study.app, "coord_a").await;
+    let page = coordinator.get("/subjects/A-201").await;
+    assert!(page.body.contains("Emergency unblinding") && page.body.contains("Not unblinded."));
+    assert!(!page.body.contains("name=\"confirmation\""));
+    no_arm(&page.body);
+    let mut investigator = User::new(&study.app, "inv_a").await;
+    let before = store.verify().await.expect("verify").events;
+    let refused = investigator
+        .post(
+            "/subjects/A-201/unblind",
+            &[("reason", "anaphylaxis"), ("confirmation", "A-202")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("type the subject&#39;s study id, A-201")
+            || refused.body.contains("type the subject's study id, A-201"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"anaphylaxis\""));
+    no_arm(&refused.body);
+    assert_eq!(
+        store.verify().await.expect("verify").events,
+        before,
+        "nothing recorded"
+    );
+    let shown = investigator
+        .post(
+            "/subjects/A-201/unblind",
+            &[("reason", "anaphylaxis"), ("confirmation", "A-201")],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(
+        shown.body.contains(&format!("Arm: {}", arms[0])),
+        "{}",
+        shown.body
+    );
+    // Afterwards: the act, not the arm, for everyone reading the subject.
+    for user in [&mut investigator, &mut coordinator] {
+        let page = user.get("/subjects/A-201").await;
+        assert!(page.body.contains("unblinded on "), "{}", page.body);
+        assert!(page.body.contains(": anaphylaxis"));
+        no_arm(&page.body);
+    }
+
+    // The API: the same refusals, then the arm once.
+    let body =
+        |reason: &str, confirmation: &str| json!({"reason": reason, "confirmation": confirmation});
+    let (status, reply) = api_as(
+        &study,
+        "inv_a",
+        reqwest::Method::POST,
+        "/subjects/A-202/unblinding",
+        Some(body(" ", "A-202")),
+    )
+    .await;
+    assert_eq!(
+        (status, reply["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")),
+        "{reply}"
+    );
+    let (status, reply) = api_as(
+        &study,
+        "coord_a",
+        reqwest::Method::POST,
+        "/subjects/A-202/unblinding",
+        Some(body("sepsis", "A-202")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{reply}");
+    let (status, reply) = api_as(
+        &study,
+        "inv_a",
+        reqwest::Method::POST,
+        "/subjects/A-202/unblinding",
+        Some(body("sepsis", "A-202")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(
+        format!(
+            "{} ({})",
+            reply["arm_label"].as_str().unwrap_or_default(),
+            reply["arm_code"].as_str().unwrap_or_default()
+        ),
+        arms[1]
+    );
+    assert_eq!(store.unblindings().await.expect("read").len(), 2);
+
+    // The allocation page: the unblinded statistician's alone.
+    let mut unblinded = User::new(&study.app, "unblinded_a").await;
+    let page = unblinded.get("/allocation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for arm in &arms {
+        assert!(page.body.contains(arm.as_str()), "{}", page.body);
+    }
+    assert!(page.body.contains("A-202: unblinded on"));
+    for login in ["inv_a", "coord_a", "monitor_a", "stat_a"] {
+        let mut user = User::new(&study.app, login).await;
+        let page = user.get("/allocation").await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{login}");
+        no_arm(&page.body);
+        let page = user.get("/").await;
+        assert!(!page.body.contains("href=\"/allocation\""), "{login}");
+    }
 }

@@ -9,6 +9,7 @@ pub(crate) mod enrolment;
 pub(crate) mod history;
 pub(crate) mod queries;
 pub(crate) mod records;
+pub(crate) mod unblinding;
 pub(crate) mod verification;
 pub(crate) mod visits;
 
@@ -118,6 +119,10 @@ pub(crate) struct Forms {
     pub(crate) event: Option<Typed>,
     pub(crate) disposition: Option<Typed>,
     pub(crate) conmed: Option<Typed>,
+    /// A refused emergency unblinding, as typed.
+    pub(crate) unblind: Option<Typed>,
+    /// The arm an emergency unblinding has just shown, in its own response only.
+    pub(crate) unblinded: Option<String>,
 }
 
 /// The subject page, with any refused form as typed.
@@ -145,6 +150,14 @@ pub(crate) async fn render(
         .await?;
     let protocol = study::protocol_of(&state.store).await?;
     let randomisation = state.store.randomisation(subject.id).await?;
+    let unblindings = match randomisation {
+        Some(_) => state.store.unblindings().await?,
+        None => Vec::new(),
+    };
+    let unblindings: Vec<&store::Unblinded> = unblindings
+        .iter()
+        .filter(|unblinded| unblinded.subject_id == subject.id)
+        .collect();
     let design = protocol
         .as_ref()
         .ok()
@@ -280,6 +293,10 @@ pub(crate) async fn render(
             }
         }
 
+        @if randomisation.is_some() || forms.unblind.is_some() {
+            (unblinding::section(principal, code, &data.site, &unblindings, forms.unblinded.as_deref(), forms.unblind.as_ref()))
+        }
+
         (course::section(principal, subject, &record.events, &record.dispositions, &forms_course))
 
         (conmeds::section(principal, subject, &record.conmeds, forms.conmed.as_ref()))
@@ -354,6 +371,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
             page,
         )
         .with(enrolment::routes)
+        .with(unblinding::routes)
         .with(visits::routes)
         .with(adverse_events::routes)
         .with(conmeds::routes)
