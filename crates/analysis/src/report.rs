@@ -453,6 +453,27 @@ impl Listing {
     }
 }
 
+/// A randomised study's allocation as a blinded report may show it: how many subjects were
+/// randomised in each stratum, with the arms pooled, and every emergency unblinding (who was
+/// unblinded, when and why, never the arm). ICH E9 section 2.3.2: the blind is kept in every
+/// report made while the study runs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Randomisation {
+    /// (stratum, subjects randomised in it), in the protocol's stratum order.
+    pub strata: Vec<(String, u64)>,
+    pub unblindings: Vec<Unblinding>,
+}
+
+/// One emergency unblinding.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Unblinding {
+    /// The subject's pseudonymous study id.
+    pub subject: String,
+    /// The date (ISO 8601).
+    pub on: String,
+    pub reason: String,
+}
+
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Report {
@@ -472,6 +493,10 @@ pub struct Report {
     pub listing: Listing,
     pub swimmer: Vec<Lane>,
     pub safety: Safety,
+    /// A randomised study's allocation, arms pooled (`None`: the study does not randomise, or
+    /// the report was made from tables that do not say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub randomisation: Option<Randomisation>,
 }
 
 /// Why a report cannot be built.
@@ -994,6 +1019,7 @@ impl<W: Write> Builder<W> {
             listing,
             swimmer: self.swimmer,
             safety,
+            randomisation: None,
         };
         Ok((report, inputs))
     }

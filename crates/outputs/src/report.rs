@@ -142,9 +142,53 @@ pub async fn from_record(
         }
         progress(read, total);
     }
+    let randomisation = match protocol.randomisation() {
+        Some(design) => Some(randomisation(store, design, &subjects).await?),
+        None => None,
+    };
     Ok(Report {
         written_by: crate::written_by(version),
+        randomisation,
         ..finish(builder)?
+    })
+}
+
+/// The record's randomisations counted by stratum (every stratum of the design, none left out
+/// for having no subject) and its emergency unblindings, for the blinded report.
+async fn randomisation(
+    store: &Store,
+    design: &protocol::allocation::Design,
+    subjects: &[store::Subject],
+) -> Result<analysis::report::Randomisation, OutputError> {
+    let randomised = store.randomisations().await?;
+    let strata = design
+        .strata()
+        .iter()
+        .map(|profile| {
+            let stratum = design.stratum(profile);
+            let n = randomised.iter().filter(|r| r.stratum == stratum).count() as u64;
+            (stratum, n)
+        })
+        .collect();
+    let code = |id: i64| {
+        subjects
+            .iter()
+            .find(|subject| subject.id == id)
+            .map_or_else(|| id.to_string(), |subject| subject.data.code.clone())
+    };
+    let unblindings = store
+        .unblindings()
+        .await?
+        .into_iter()
+        .map(|u| analysis::report::Unblinding {
+            subject: code(u.subject_id),
+            on: u.unblinded_on.to_string(),
+            reason: u.reason,
+        })
+        .collect();
+    Ok(analysis::report::Randomisation {
+        strata,
+        unblindings,
     })
 }
 

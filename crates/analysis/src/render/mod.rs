@@ -35,33 +35,50 @@ struct Section {
 }
 
 fn sections(report: &Report) -> Vec<Section> {
-    report
-        .analysis
-        .displays
-        .iter()
-        .map(|display| {
-            let mut paragraph = display.text.clone().unwrap_or_default();
-            let extra = match display.kind {
-                DisplayKind::Swimmer | DisplayKind::Baseline | DisplayKind::SubjectListing => {
-                    report.listing_note()
-                }
-                DisplayKind::Results => definitions_note(report, display),
-                _ => String::new(),
-            };
-            if !extra.is_empty() {
-                if !paragraph.is_empty() {
-                    paragraph.push(' ');
-                }
-                paragraph.push_str(&extra);
+    let displays = report.analysis.displays.iter().map(|display| {
+        let mut paragraph = display.text.clone().unwrap_or_default();
+        let extra = match display.kind {
+            DisplayKind::Swimmer | DisplayKind::Baseline | DisplayKind::SubjectListing => {
+                report.listing_note()
             }
-            Section {
-                heading: display.title.clone(),
-                paragraph,
-                figures: display_figures(report, display),
-                tables: display_tables(report, display),
+            DisplayKind::Results => definitions_note(report, display),
+            _ => String::new(),
+        };
+        if !extra.is_empty() {
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
             }
-        })
+            paragraph.push_str(&extra);
+        }
+        Section {
+            heading: display.title.clone(),
+            paragraph,
+            figures: display_figures(report, display),
+            tables: display_tables(report, display),
+        }
+    });
+    displays
+        .chain(report.randomisation.as_ref().map(randomisation_section))
         .collect()
+}
+
+/// A randomised study's allocation with the arms pooled, and its emergency unblindings.
+fn randomisation_section(randomisation: &crate::report::Randomisation) -> Section {
+    let randomised: u64 = randomisation.strata.iter().map(|(_, n)| n).sum();
+    Section {
+        heading: "Randomisation".to_owned(),
+        paragraph: format!(
+            "{randomised} subjects randomised. This report is blinded: the arms are pooled in every table and figure, and the record holds no arm (the unblinded statistician recomputes them with the allocation secret). {} emergency unblinding{} recorded.",
+            randomisation.unblindings.len(),
+            if randomisation.unblindings.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ),
+        figures: Vec::new(),
+        tables: tables::randomisation_tables(randomisation),
+    }
 }
 
 /// The protocol's response definitions, under the first display whose results use them.

@@ -918,3 +918,34 @@ pub fn display_figures(report: &Report, display: &Display) -> Vec<(String, Strin
         _ => Vec::new(),
     }
 }
+
+/// The randomised subjects by stratum (arms pooled), and the emergency unblindings.
+pub(crate) fn randomisation_tables(randomisation: &crate::report::Randomisation) -> Vec<Table> {
+    let strata = table(
+        "randomisation_strata".to_owned(),
+        "Subjects randomised by stratum (arms pooled)".to_owned(),
+        vec![("stratum", "Stratum"), ("randomised", "Randomised")],
+        randomisation
+            .strata
+            .iter()
+            .map(|(stratum, n)| vec![text(stratum.as_str()), int(*n as usize)])
+            .collect(),
+    );
+    let unblindings = table(
+        "unblindings".to_owned(),
+        "Emergency unblindings".to_owned(),
+        vec![("subject", "Subject"), ("on", "Date"), ("reason", "Reason")],
+        randomisation
+            .unblindings
+            .iter()
+            .map(|u| {
+                vec![
+                    text(u.subject.as_str()),
+                    text(u.on.as_str()),
+                    text(u.reason.as_str()),
+                ]
+            })
+            .collect(),
+    );
+    vec![strata, unblindings]
+}

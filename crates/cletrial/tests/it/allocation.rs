@@ -309,4 +309,23 @@ fn simulated_patients_are_randomised_at_enrolment() {
             .collect();
         assert_eq!(in_list[place - 1], arm, "{row:?}");
     }
+
+    // The report is blinded: the randomised subjects by stratum, arms pooled, no arm named.
+    let out = cli.dir.path().join("report");
+    let out = out.display().to_string();
+    let report = cli.run(&["report", "--out", &out], &[]);
+    assert_eq!(report.status, 0, "{report:?}");
+    let html = std::fs::read_to_string(format!("{out}/index.html")).expect("report");
+    assert!(
+        html.contains("7 subjects randomised. This report is blinded"),
+        "{html}"
+    );
+    assert!(!html.contains("Placebo") && !html.contains("PBO"));
+    let strata = std::fs::read_to_string(format!("{out}/tables/randomisation_strata.csv"))
+        .expect("strata table");
+    assert!(
+        strata.contains("\nsubtype=DLE;baseline CLASI-A=below 10,2\n"),
+        "{strata}"
+    );
+    assert_eq!(strata.lines().count(), 7, "{strata}");
 }

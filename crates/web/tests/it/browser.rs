@@ -457,7 +457,8 @@ async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
         s.accessible(&axe()).await;
         s.screenshot("randomised", "dl.facts").await;
 
-        s.fill("reason", "suspected anaphylaxis in the emergency room").await;
+        s.fill("reason", "suspected anaphylaxis in the emergency room")
+            .await;
         s.fill("confirmation", "A-301").await;
         s.submit("/subjects/A-301/unblind").await;
         let shown = s.text("#unblinding").await;

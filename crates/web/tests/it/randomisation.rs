@@ -387,6 +387,17 @@ async fn an_investigator_unblinds_in_an_emergency_on_the_page_and_the_api() {
         assert!(page.body.contains(arm.as_str()), "{}", page.body);
     }
     assert!(page.body.contains("A-202: unblinded on"));
+    // The report a statistician downloads is blinded, and lists both unblindings.
+    let mut statistician = User::new(&study.app, "stat_a").await;
+    let report = statistician.get("/downloads/report.html").await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(
+        report.body.contains("2 emergency unblindings recorded"),
+        "{}",
+        report.body
+    );
+    assert!(report.body.contains("anaphylaxis") && report.body.contains("sepsis"));
+    no_arm(&report.body);
     for login in ["inv_a", "coord_a", "monitor_a", "stat_a"] {
         let mut user = User::new(&study.app, login).await;
         let page = user.get("/allocation").await;
