@@ -412,7 +412,7 @@ async fn create(
     let mut investigator = None;
     for role in Role::ALL {
         let password = random_password()?;
-        let login = role.as_str().to_owned();
+        let login = demo_login(role);
         let printed_name = format!("Demo {}", role.as_str().replace('_', " "));
         store
             .add_user(
@@ -541,7 +541,7 @@ fn known_logins() -> Vec<Login> {
         password: None,
     })
     .chain(Role::ALL.into_iter().map(|role| Login {
-        login: role.as_str().to_owned(),
+        login: demo_login(role),
         role: role.as_str(),
         password: None,
     }))
@@ -594,4 +594,10 @@ pub fn run(args: DemoArgs) -> CmdResult {
         )
         .await
     })
+}
+
+/// The demo's login of the user holding `role`: the role's name, in words joined by hyphens
+/// (`unblinded-statistician`), which users type and read more easily than an id.
+fn demo_login(role: Role) -> String {
+    role.as_str().replace('_', "-")
 }

@@ -164,13 +164,18 @@ pub(crate) async fn randomise(
         .zip(profile.levels())
         .map(|(factor, level)| (factor.name.clone(), factor.levels[*level].clone()))
         .collect();
-    let number = count(writer.tx(), "SELECT COUNT(*) FROM randomisation", &[]).await? + 1;
-    let place = count(
-        writer.tx(),
-        "SELECT COUNT(*) FROM randomisation WHERE stratum = $1",
-        &[stratum.as_str().into()],
-    )
-    .await?
+    let number = writer
+        .tx()
+        .count("SELECT COUNT(*) FROM randomisation", &[])
+        .await?
+        + 1;
+    let place = writer
+        .tx()
+        .count(
+            "SELECT COUNT(*) FROM randomisation WHERE stratum = $1",
+            &[stratum.as_str().into()],
+        )
+        .await?
         + 1;
     let randomisation = Randomisation {
         subject_id,
@@ -198,15 +203,6 @@ pub(crate) async fn randomise(
         )
         .await?;
     Ok(randomisation)
-}
-
-/// A `COUNT(*)` in the transaction.
-async fn count(tx: &mut Tx, sql: &str, args: &[crate::db::Arg]) -> Result<i64, StoreError> {
-    let row = tx.fetch_optional(sql, args, &[Ty::Int]).await?;
-    Ok(row
-        .and_then(|values| values.into_iter().next().flatten())
-        .and_then(|value| value.as_int())
-        .unwrap_or_default())
 }
 
 /// Every randomisation, by number.

@@ -236,13 +236,16 @@ impl Store {
         let amended = check_protocol(protocol_text)?;
         let mut writer = Writer::begin(&self.pool, actor.login()).await?;
         // The allocation is replayed under the design that made it (`crate::randomisation`).
-        let randomised = crate::randomisation::randomisations_in(writer.tx()).await?;
-        if !randomised.is_empty()
+        let randomised = writer
+            .tx()
+            .count("SELECT COUNT(*) FROM randomisation", &[])
+            .await?;
+        if randomised > 0
             && protocol_in(writer.tx()).await?.randomisation() != amended.randomisation()
         {
             return Err(StoreError::invalid(
                 "protocol",
-                Refusal::of("refusal-randomisation-changed").with("count", randomised.len()),
+                Refusal::of("refusal-randomisation-changed").with("count", randomised),
             ));
         }
         let current = writer::load(writer.tx(), &STUDY, 1)

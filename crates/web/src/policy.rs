@@ -301,7 +301,7 @@ mod tests {
     }
 
     #[test]
-    fn each_role_does_what_issue_6_says() {
+    fn each_role_does_what_issues_6_and_20_say() {
         use Action::*;
         check(
             Role::Investigator,
@@ -316,6 +316,7 @@ mod tests {
                 Sign,
                 ReadHistory,
                 ReadIdentifiers,
+                EmergencyUnblind,
             ],
         );
         check(
@@ -344,6 +345,11 @@ mod tests {
             ],
         );
         check(Role::Statistician, &[ReadSubject, Export]);
+        // Issue 20: the arms are the unblinded statistician's alone.
+        check(
+            Role::UnblindedStatistician,
+            &[ReadSubject, Export, ReadArms],
+        );
     }
 
     #[test]

@@ -356,6 +356,16 @@ impl Tx {
         }
     }
 
+    /// The number a `SELECT COUNT(*) ...` gives.
+    pub(crate) async fn count(&mut self, sql: &str, args: &[Arg]) -> Result<i64, StoreError> {
+        Ok(self
+            .fetch_optional(sql, args, &[Ty::Int])
+            .await?
+            .and_then(|row| row.into_iter().next().flatten())
+            .and_then(|value| value.as_int())
+            .unwrap_or_default())
+    }
+
     /// Like [`Tx::fetch`] for a query that returns at most one row.
     pub(crate) async fn fetch_optional(
         &mut self,
