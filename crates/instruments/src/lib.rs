@@ -10,6 +10,8 @@
 //! - [`skindex`]: Skindex-29 domains and the +3 lupus sub-scale, with the domain map and the
 //!   missing-item share as settings.
 //! - [`nrs`]: worst itch and worst pain NRS 0-10, and the points-fall responder.
+//! - [`questionnaire`]: the outcome instruments as one kind of form: items by id, the answers
+//!   each allows, the scores derived from them (what the record keeps and the export writes).
 //! - [`scale`]: the one refusal of a number outside its range, shared by the above.
 //! - [`sledai`]: SLEDAI-2K score and flare rules.
 //! - [`ctcae`]: NCI CTCAE v5.0 lab grading and the whole term catalogue (837 terms with MedDRA
@@ -34,6 +36,7 @@ pub mod input;
 pub mod medication;
 pub mod nrs;
 pub mod pga;
+pub mod questionnaire;
 pub mod renal;
 pub mod scale;
 pub mod skindex;

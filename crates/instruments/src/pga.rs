@@ -61,6 +61,14 @@ impl PgaScale {
         })
     }
 
+    pub fn max_tenths(self) -> u16 {
+        self.max_tenths
+    }
+
+    pub fn step_tenths(self) -> u16 {
+        self.step_tenths
+    }
+
     /// A value on this scale, in tenths.
     pub fn value(self, tenths: u16) -> Result<Pga, PgaError> {
         within("PGA-skin (tenths)", tenths, 0, self.max_tenths)?;

@@ -16,6 +16,9 @@
 //!   population, derived once from the CLASI activities for the report and the simulator.
 //! - [`allocation`]: randomised assignment to arms (stratified permuted blocks with random sizes,
 //!   or Pocock-Simon minimisation), every random number from the study's secret.
+//! - [`outcomes`]: `[outcomes]` checked: the outcome instruments (DLQI, Skindex-29+3, itch and
+//!   pain NRS, CLA-IGA-R, PGA-skin) a study collects with their scoring settings, and the
+//!   CLASI-50/70 responders' minimum baseline.
 //! - [`schedule`]: visit, lab and pregnancy-test calendars with their windows.
 //!
 //! Invariants: no I/O; no clock (every date comes from the caller, so a decision is
@@ -29,6 +32,7 @@ pub mod endpoint;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod outcomes;
 mod problem;
 pub mod schedule;
 

@@ -19,6 +19,7 @@ use crate::model::{
     ProtocolFile, RandomisationSpec, ScheduleSpec, Segment, StopSpec, ThresholdSpec, TimeUnit,
     Treatment,
 };
+use crate::outcomes::Outcomes;
 use crate::problem::{Problem, Problems};
 
 /// The only format version this crate reads.
@@ -96,6 +97,7 @@ pub struct Protocol {
     labs: Vec<LabSpec>,
     analysis: Analysis,
     randomisation: Option<allocation::Design>,
+    outcomes: Outcomes,
 }
 
 impl Protocol {
@@ -124,6 +126,9 @@ impl Protocol {
             .randomisation
             .as_ref()
             .and_then(|spec| compile_randomisation(spec, file.study.design, &mut problems));
+        let outcomes = file.outcomes.as_ref().map_or_else(Outcomes::none, |spec| {
+            crate::outcomes::compile(spec, &mut problems)
+        });
         if problems.list.is_empty() {
             Ok(Protocol {
                 file,
@@ -132,6 +137,7 @@ impl Protocol {
                 labs,
                 analysis,
                 randomisation,
+                outcomes,
             })
         } else {
             Err(LoadError {
@@ -166,6 +172,12 @@ impl Protocol {
     /// randomise.
     pub fn randomisation(&self) -> Option<&allocation::Design> {
         self.randomisation.as_ref()
+    }
+
+    /// The outcome instruments the study collects (`[outcomes]`; none without it) and its
+    /// CLASI-50/70 responder population.
+    pub fn outcomes(&self) -> &Outcomes {
+        &self.outcomes
     }
 
     pub fn schedule(&self) -> &ScheduleSpec {

@@ -580,6 +580,90 @@ pub struct ProtocolFile {
     /// or observational study.
     #[serde(default)]
     pub randomisation: Option<RandomisationSpec>,
+    /// `[outcomes]`: the outcome instruments the study collects at its visits (checked into
+    /// [`crate::outcomes::Outcomes`]); absent, none.
+    #[serde(default)]
+    pub outcomes: Option<OutcomesSpec>,
+}
+
+/// `[outcomes]` as written: a table per instrument collected, with the scoring settings the
+/// sources leave to the study (docs/OUTCOMES.md); a setting left out takes its documented
+/// default, except the scales no source fixes (CLA-IGA-R grades, PGA-skin), which a study
+/// collecting them must give.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomesSpec {
+    /// The least baseline CLASI-A of the CLASI-50/70 responder population (default 10).
+    pub clasi_min_baseline: Option<u8>,
+    pub dlqi: Option<DlqiSpec>,
+    pub skindex: Option<SkindexSpec>,
+    pub worst_itch_nrs: Option<NrsSpec>,
+    pub worst_pain_nrs: Option<NrsSpec>,
+    pub cla_iga_r: Option<ClaIgaRSpec>,
+    pub pga_skin: Option<PgaSpec>,
+}
+
+/// `[outcomes.dlqi]`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DlqiSpec {
+    /// How many unanswered questions are scored 0 (default 1).
+    pub unanswered_scored_zero: Option<u8>,
+    /// Question 7 "no" with its follow-up blank: `scores_zero` (default) or `unanswered`.
+    pub work_no_without_degree: Option<instruments::dlqi::NoWithoutDegree>,
+}
+
+/// `[outcomes.skindex]`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkindexSpec {
+    /// Whether the +3 lupus items are administered (default true: Skindex-29+3).
+    pub lupus_items: Option<bool>,
+    /// The share of a domain's items that may be blank, percent (default 25).
+    pub max_missing_percent: Option<u8>,
+    /// `[outcomes.skindex.domains]`: the licensed manual's question numbers per domain
+    /// (default: the recalled assignment, `DomainMap::as_recalled`).
+    pub domains: Option<SkindexDomainsSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkindexDomainsSpec {
+    pub symptoms: Vec<u8>,
+    pub emotions: Vec<u8>,
+    pub functioning: Vec<u8>,
+}
+
+/// `[outcomes.worst_itch_nrs]`, `[outcomes.worst_pain_nrs]`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NrsSpec {
+    /// The responder's least fall in points (default 4).
+    pub responder_fall: Option<u8>,
+    /// The least baseline of the responder population (default: none).
+    pub responder_min_baseline: Option<u8>,
+}
+
+/// `[outcomes.cla_iga_r]`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaIgaRSpec {
+    /// Each item's highest grade (grades run from 0): no default, no source fixes them.
+    pub erythema_max: u8,
+    pub other_morphology_max: u8,
+    pub follicular_activity_max: u8,
+    /// The highest erythema grade that responds (default 1).
+    pub responder_max_erythema: Option<u8>,
+    /// The least fall in erythema grades the responder also needs (default: none).
+    pub responder_min_improvement: Option<u8>,
+}
+
+/// `[outcomes.pga_skin]`: the scale, in tenths of a point; no default.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PgaSpec {
+    pub max_tenths: u16,
+    pub step_tenths: u16,
 }
 
 /// `[randomisation]` as written (checked into [`crate::allocation::Design`]).

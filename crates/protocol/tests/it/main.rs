@@ -6,6 +6,7 @@ mod follow;
 mod history;
 mod labs;
 mod order;
+mod outcomes;
 mod randomisation;
 mod replays;
 mod scenarios;
