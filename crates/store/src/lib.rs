@@ -18,7 +18,8 @@
 //! - `sessions`, `throttle`, `tokens`: web sessions, password-guessing throttle, API tokens.
 //! - `record`: what a subject record is (`SubjectRecord`, `Stored`, the checks kinds share);
 //!   `records`: their generic path (`clasi`, `sledai`, `labs`, `doses`, `adverse_events`,
-//!   `decisions`, `course`, `history`, `nerve_conduction`); `recheck`: a changed subject's
+//!   `decisions`, `course`, `history`, `nerve_conduction`, `questionnaire`: the outcome
+//!   instruments, answers checked against the protocol's `[outcomes]`, scored when read); `recheck`: a changed subject's
 //!   whole casebook checked again, above the kinds and the generic path.
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
 //! - `randomisation`: randomisation at enrolment (number, factor levels, stratum, place; never
@@ -56,6 +57,7 @@ mod names;
 mod nerve_conduction;
 mod people;
 mod queries;
+mod questionnaire;
 mod randomisation;
 mod reads;
 mod recheck;
@@ -109,6 +111,7 @@ pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
+pub use questionnaire::{Questionnaire, Source as AnswerSource};
 pub use randomisation::{Randomisation, Unblinded, Unblinding, arms};
 pub use reads::Grant;
 pub use record::{Stored, SubjectRecord};

@@ -35,6 +35,12 @@ pub trait SubjectRecord: Clone + Send + Sync + 'static + sealed::Sealed {
     /// refused as [`StoreError::Exists`], naming the first.
     #[doc(hidden)]
     const ONE_PER_VISIT: bool = false;
+    /// At most one live record of the kind per visit and key (a DLQI, a Skindex: one of each
+    /// instrument): a second with the same key is refused as [`StoreError::Exists`].
+    #[doc(hidden)]
+    fn per_visit_key(&self) -> Option<String> {
+        None
+    }
     /// Whether [`SubjectRecord::code`] reads the study's protocol (only then is it loaded).
     #[doc(hidden)]
     const CODED: bool = false;

@@ -46,6 +46,19 @@ async fn check_record<T: SubjectRecord>(
             id: existing,
         });
     }
+    if let Some(key) = data.per_visit_key() {
+        let others: Vec<Stored<T>> = records_in(writer.tx(), data.subject_id()).await?;
+        if let Some(existing) = others.into_iter().find(|other| {
+            Some(other.id) != id
+                && other.data.visit_id() == Some(visit_id)
+                && other.data.per_visit_key().as_ref() == Some(&key)
+        }) {
+            return Err(StoreError::Exists {
+                entity: T::kind().name,
+                id: existing.id,
+            });
+        }
+    }
     Ok(())
 }
 

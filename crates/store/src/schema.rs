@@ -580,6 +580,25 @@ pub static NERVE_CONDUCTION_STUDY: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// An outcome instrument completed at a visit (`store::questionnaire`): which instrument, when,
+/// who gave the answers, the answers as canonical JSON ("item id -> answer code", an item
+/// absent unanswered) and why items were left unanswered. Scores are computed when read.
+pub static QUESTIONNAIRE: Kind = Kind {
+    name: "questionnaire",
+    table: "questionnaire",
+    label: Some("instrument"),
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        reference("visit_id", &VISIT),
+        text("instrument", true),
+        date("completed_on", true),
+        text("source", true),
+        text("answers", true),
+        text("unanswered_reason", false),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// A data query on one field of one subject record (`store::queries`).
 pub static QUERY: Kind = Kind {
     name: "query",
@@ -696,6 +715,7 @@ pub static KINDS: &[&Kind] = &[
     &HISTORY,
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
+    &QUESTIONNAIRE,
     &QUERY,
     &DOWNLOAD,
     &VERIFICATION,
@@ -709,6 +729,7 @@ pub static VISIT_RECORDS: &[&Kind] = &[
     &LAB,
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
+    &QUESTIONNAIRE,
 ];
 
 /// The kinds of a subject's casebook, whose content (with the subject record) a casebook
@@ -729,6 +750,7 @@ pub static CASEBOOK_RECORDS: &[&Kind] = &[
     &HISTORY,
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
+    &QUESTIONNAIRE,
 ];
 
 /// The kinds a user asks about, verifies and locks: the subject record and its casebook (not

@@ -27,6 +27,14 @@ pub const RANDOMISED_PROTOCOL: &str = concat!(
     "\n",
     include_str!("../../../examples/protocol/randomisation.toml")
 );
+/// The `[outcomes]` section of `examples/protocol/outcomes.toml`: appended to [`PROTOCOL`], a
+/// test study that collects every outcome instrument.
+pub const OUTCOMES: &str = include_str!("../../../examples/protocol/outcomes.toml");
+
+/// [`PROTOCOL`] with [`OUTCOMES`]: the test study that collects every outcome instrument.
+pub fn outcomes_protocol() -> String {
+    format!("{PROTOCOL}\n{OUTCOMES}")
+}
 
 /// A screening record that meets every criterion of [`PROTOCOL`]
 /// (`examples/protocol/candidate.json`), without dates: screening takes the subject's own.

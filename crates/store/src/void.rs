@@ -21,6 +21,7 @@ pub const VOIDABLE: &[&str] = &[
     "conmed",
     "nerve_conduction",
     "nerve_conduction_study",
+    "questionnaire",
     "disposition",
     "protocol_event",
 ];
@@ -59,7 +60,8 @@ impl Store {
         reason: &str,
     ) -> Result<(), StoreError> {
         use crate::{
-            adverse_events, clasi, course, doses, history, labs, nerve_conduction, sledai,
+            adverse_events, clasi, course, doses, history, labs, nerve_conduction, questionnaire,
+            sledai,
         };
         let reason = Reason::new(reason)?;
         let kind = kind.to_owned();
@@ -119,6 +121,9 @@ impl Store {
                             w, a, s, id, based_on, r,
                         )
                         .await
+                    }
+                    "questionnaire" => {
+                        void_record::<questionnaire::Questionnaire>(w, a, s, id, based_on, r).await
                     }
                     "disposition" => {
                         void_record::<course::Disposition>(w, a, s, id, based_on, r).await

@@ -39,6 +39,7 @@ mod incremental;
 mod migration;
 mod missing;
 mod people;
+mod questionnaire;
 mod randomisation;
 mod records;
 mod refusals;
