@@ -29,7 +29,8 @@ use crate::io::{CliError, CmdResult, block_on};
 #[command(verbatim_doc_comment)]
 #[command(after_help = examples!(
     "cletrial serve --db cletrial-demo.db",
-    "cletrial serve --db sqlite://cletrial-demo.db --bind 127.0.0.1:8080 --secure-cookies --trusted-proxy 127.0.0.1"
+    "cletrial serve --db sqlite://cletrial-demo.db --bind 127.0.0.1:8080 --secure-cookies --trusted-proxy 127.0.0.1",
+    "cletrial serve --db cletrial-demo.db --item-texts examples/outcomes/item-texts.toml"
 ))]
 pub struct ServeArgs {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
@@ -90,9 +91,29 @@ pub struct ServeArgs {
         default_value_t = web::Limits::default().stop_grace.as_secs(),
     )]
     stop_timeout: u64,
+    /// A TOML file of the outcome questionnaires' texts the study's licence covers: a table per
+    /// language ([en], [es]) of item id = text (DLQI01 = "..."). cletrial ships item ids and
+    /// scoring only; without this file the forms show the items by id.
+    #[arg(long, value_name = "FILE")]
+    item_texts: Option<std::path::PathBuf>,
+}
+
+/// The study's item texts from `path`, refused naming the file and what is wrong.
+fn item_texts(path: Option<&std::path::Path>) -> Result<web::ItemTexts, CliError> {
+    let Some(path) = path else {
+        return Ok(web::ItemTexts::default());
+    };
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| CliError::input(format!("--item-texts: {shown}: {error}")))?;
+    let tables = toml::from_str(&text)
+        .map_err(|error| CliError::input(format!("--item-texts: {shown}: {}", error.message())))?;
+    web::ItemTexts::new(tables)
+        .map_err(|error| CliError::input(format!("--item-texts: {shown}: {error}")))
 }
 
 pub fn run(args: ServeArgs) -> CmdResult {
+    let item_texts = item_texts(args.item_texts.as_deref())?;
     block_on(async move {
         let store = Store::open(&DbUrl::parse(&args.db)?).await?;
         let allocation_secret = match &args.allocation_secret_file {
@@ -109,6 +130,7 @@ pub fn run(args: ServeArgs) -> CmdResult {
         };
         let config = web::Config {
             allocation_secret,
+            item_texts,
             secure_cookies: args.secure_cookies,
             trusted_proxies: args.trusted_proxies,
             body_timeout: Duration::from_secs(args.body_timeout),

@@ -173,6 +173,79 @@ pub fn cla_iga_r_id(component: Component) -> &'static str {
     }
 }
 
+/// Every item id of every instrument, whatever a study's settings (the +3 lupus items
+/// included): what a study's file of item texts may name.
+pub fn every_item_id() -> Vec<String> {
+    let dlqi = Question::ALL
+        .into_iter()
+        .map(|question| question.id().to_owned());
+    let skindex = ItemId::all().map(|id| id.to_string());
+    let clinician = Component::ALL
+        .into_iter()
+        .map(cla_iga_r_id)
+        .chain([ITCH_NRS, PAIN_NRS, PGA_SKIN])
+        .map(str::to_owned);
+    dlqi.chain(skindex).chain(clinician).collect()
+}
+
+/// What an item or a derived score measures, as SDTM's QSTEST names it (at most 40
+/// characters; the question's own text is copyrighted and is not used). `None` for a code no
+/// instrument has.
+pub fn test_name(code: &str) -> Option<String> {
+    if let Some(question) = Question::ALL.iter().position(|q| q.id() == code) {
+        return Some(format!("DLQI question {}", question + 1));
+    }
+    if let Ok(id) = ItemId::parse(code) {
+        let name = id.to_string();
+        let number = name.trim_start_matches(['S', 'L', '0']);
+        return Some(if id.is_lupus() {
+            format!("Skindex-29+3 lupus question {number}")
+        } else {
+            format!("Skindex-29 question {number}")
+        });
+    }
+    let name = match code {
+        // `Component::name` is longer than QSTEST's 40 characters for one of the three.
+        "CLAERY" => "CLA-IGA-R erythema",
+        "CLAMORPH" => "CLA-IGA-R other morphology",
+        "CLAFOLL" => "CLA-IGA-R follicular activity",
+        ITCH_NRS => "Worst itch NRS (past 24 hours)",
+        PAIN_NRS => "Worst pain NRS (past 24 hours)",
+        PGA_SKIN => "PGA-skin",
+        DLQI_TOTAL => "DLQI total score",
+        DLQI_BAND => "DLQI total score meaning band",
+        "DLQISF" => "DLQI symptoms and feelings",
+        "DLQIDA" => "DLQI daily activities",
+        "DLQILE" => "DLQI leisure",
+        "DLQIWS" => "DLQI work and school",
+        "DLQIPR" => "DLQI personal relationships",
+        "DLQITR" => "DLQI treatment",
+        "SKXSYM" => "Skindex-29 symptoms domain score",
+        "SKXEMO" => "Skindex-29 emotions domain score",
+        "SKXFUN" => "Skindex-29 functioning domain score",
+        "SKXLUP" => "Skindex-29+3 lupus domain score",
+        _ => return None,
+    };
+    Some(name.to_owned())
+}
+
+/// The codes of every derived score an instrument can give, in the order `Setup::score` gives
+/// them (what a study's Define-XML lists).
+pub fn score_codes(setup: &Setup) -> Vec<&'static str> {
+    match setup {
+        Setup::Dlqi(_) => [DLQI_TOTAL, DLQI_BAND]
+            .into_iter()
+            .chain(Subscale::ALL.map(subscale_code))
+            .collect(),
+        Setup::Skindex { lupus_items, .. } => Domain::ALL
+            .into_iter()
+            .filter(|domain| *lupus_items || *domain != Domain::Lupus)
+            .map(domain_code)
+            .collect(),
+        Setup::Nrs { .. } | Setup::ClaIgaR { .. } | Setup::PgaSkin(_) => Vec::new(),
+    }
+}
+
 /// Why answers were refused, naming the item and what it allows.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
@@ -271,6 +344,29 @@ impl Setup {
                 Ok((id.clone(), canonical))
             })
             .collect()
+    }
+
+    /// The points a checked answer scores on its own, as the instrument's scoring reads it:
+    /// DLQI 0-3 ("not relevant" 0 [O5]; question 7 as `dlqi` scores it under the study's rules,
+    /// `None` for a "no" the rules count as unanswered), Skindex 0-100 [O7], an NRS, CLA-IGA-R
+    /// or PGA-skin value itself. `None` for an item or answer the instrument does not have.
+    pub fn answer_points(&self, item: &str, answer: &str) -> Option<f64> {
+        match self {
+            Setup::Dlqi(rules) => {
+                let index = Question::ALL
+                    .iter()
+                    .position(|question| question.id() == item)?;
+                let one: Answers = [(item.to_owned(), answer.to_owned())].into();
+                let dlqi = dlqi_of(&one)?;
+                dlqi.answered_points(rules)[index].map(f64::from)
+            }
+            Setup::Skindex { .. } => {
+                ItemId::parse(item).ok()?;
+                frequency(answer).map(|frequency| f64::from(frequency.points()))
+            }
+            Setup::Nrs { .. } | Setup::ClaIgaR { .. } => whole(answer).map(f64::from),
+            Setup::PgaSkin(_) => tenths(answer).map(|tenths| f64::from(tenths) / 10.0),
+        }
     }
 
     /// The scores derived from checked answers (DLQI total, band and sub-scales; Skindex
@@ -428,8 +524,9 @@ pub fn band_code(band: dlqi::Band) -> &'static str {
     }
 }
 
-fn dlqi_scores(answers: &Answers, rules: &DlqiRules) -> Vec<Score> {
-    // Checked answers are codes of the DLQI's own serde names, so they read back as its types.
+/// The DLQI of checked answers: their codes are the DLQI's own serde names, so they read
+/// back as its types; `None` for a code that is not one.
+fn dlqi_of(answers: &Answers) -> Option<Dlqi> {
     let json: serde_json::Map<String, serde_json::Value> = Question::ALL
         .into_iter()
         .enumerate()
@@ -440,7 +537,11 @@ fn dlqi_scores(answers: &Answers, rules: &DlqiRules) -> Vec<Score> {
             (format!("q{}", index + 1), answer)
         })
         .collect();
-    let Ok(dlqi) = serde_json::from_value::<Dlqi>(json.into()) else {
+    serde_json::from_value(json.into()).ok()
+}
+
+fn dlqi_scores(answers: &Answers, rules: &DlqiRules) -> Vec<Score> {
+    let Some(dlqi) = dlqi_of(answers) else {
         return Vec::new();
     };
     let score = dlqi.score(rules);

@@ -111,7 +111,9 @@ pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
 pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
-pub use questionnaire::{Questionnaire, Source as AnswerSource};
+pub use questionnaire::{
+    Questionnaire, Source as AnswerSource, instrument as questionnaire_instrument,
+};
 pub use randomisation::{Randomisation, Unblinded, Unblinding, arms};
 pub use reads::Grant;
 pub use record::{Stored, SubjectRecord};

@@ -11,6 +11,8 @@
 //!   extractors that make the scope's check before the handler runs.
 //! - `pages`: the pages, in modules that mirror their paths, and the pieces they share; `api`:
 //!   the JSON API.
+//! - `item_texts`: the outcome questionnaires' texts a study supplies ([`ItemTexts`]); the
+//!   repository ships item ids and scoring only.
 //! - `server`: the HTTP server ([`serve`]) with its bounds on slow, idle and too many clients
 //!   ([`Limits`]), and the request body's deadline.
 //!
@@ -26,6 +28,7 @@ mod api;
 mod checklist;
 mod error;
 mod history;
+mod item_texts;
 mod locale;
 mod pages;
 pub mod policy;
@@ -44,6 +47,7 @@ use axum::middleware;
 use store::Store;
 
 pub use error::PageError;
+pub use item_texts::{ItemTexts, ItemTextsError};
 pub use server::{Limits, serve};
 pub use session::{Principal, issue_token};
 
@@ -73,6 +77,9 @@ pub struct Config {
     /// allocation page. Kept in memory only, never in the record; without it nothing shows an
     /// arm.
     pub allocation_secret: Option<protocol::allocation::Secret>,
+    /// The outcome questionnaires' texts the study supplies (`serve --item-texts`); empty: the
+    /// forms show the items by id only.
+    pub item_texts: ItemTexts,
 }
 
 impl Default for Config {
@@ -87,6 +94,7 @@ impl Default for Config {
             body_timeout: Duration::from_secs(30),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             allocation_secret: None,
+            item_texts: ItemTexts::default(),
         }
     }
 }

@@ -264,3 +264,58 @@ fn instrument_codes_read_back() {
     }
     assert_eq!(Instrument::parse("DLQI"), None);
 }
+
+/// Each answer's own points on both sides of its scale, and what has none.
+#[test]
+fn answers_score_their_points() {
+    let check = |setup: &Setup, item: &str, answer: &str, expect: Option<f64>| {
+        assert_eq!(
+            setup.answer_points(item, answer),
+            expect,
+            "{item} = {answer}"
+        );
+    };
+    let dlqi = Setup::Dlqi(DlqiRules::default());
+    check(&dlqi, "DLQI01", "not_at_all", Some(0.0));
+    check(&dlqi, "DLQI01", "very_much", Some(3.0));
+    check(&dlqi, "DLQI03", "not_relevant", Some(0.0));
+    check(&dlqi, "DLQI07", "yes", Some(3.0));
+    check(&dlqi, "DLQI07", "no", Some(0.0));
+    let unanswered_no = Setup::Dlqi(DlqiRules {
+        work_no_without_degree: crate::dlqi::NoWithoutDegree::Unanswered,
+        ..DlqiRules::default()
+    });
+    check(&unanswered_no, "DLQI07", "no", None);
+    check(&dlqi, "DLQI11", "a_lot", None);
+    check(&skindex(), "S01", "never", Some(0.0));
+    check(&skindex(), "L3", "all_the_time", Some(100.0));
+    check(&itch(), "ITCHNRS", "10", Some(10.0));
+    check(&cla_iga_r(), "CLAERY", "0", Some(0.0));
+    check(&pga(), "PGASKIN", "2.5", Some(2.5));
+}
+
+/// Every item and score has a QSTEST name of at most 40 characters.
+#[test]
+fn every_code_has_a_test_name() {
+    let setups = [
+        Setup::Dlqi(DlqiRules::default()),
+        skindex(),
+        itch(),
+        cla_iga_r(),
+        pga(),
+    ];
+    let codes = every_item_id()
+        .into_iter()
+        .chain(setups.iter().flat_map(score_codes).map(str::to_owned));
+    for code in codes {
+        let name = test_name(&code).unwrap_or_else(|| panic!("{code} has no name"));
+        assert!(name.len() <= 40, "{code}: {name}");
+    }
+    assert_eq!(test_name("S07").as_deref(), Some("Skindex-29 question 7"));
+    assert_eq!(test_name("S30").as_deref(), Some("Skindex-29 question 30"));
+    assert_eq!(
+        test_name("L2").as_deref(),
+        Some("Skindex-29+3 lupus question 2")
+    );
+    assert_eq!(test_name("DLQI11"), None);
+}

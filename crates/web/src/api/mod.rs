@@ -11,7 +11,8 @@
 //! Modules: `principal` (who sends the request, from the token), `body` (reading a body,
 //! serde's refusals in words), `error` (the one error type),
 //! `subjects` (list, read, screen, enrol, history),
-//! `visits` (visits, CLASI, SLEDAI-2K, labs, doses, signatures), `clinical` (the protocol
+//! `visits` (visits, CLASI, SLEDAI-2K, labs, doses, signatures), `outcomes` (the outcome
+//! instruments a study collects, with their scores), `clinical` (the protocol
 //! decision and adverse events), `queries` (data queries), `review` (source data verification and locks), `openapi` (the
 //! document).
 
@@ -20,6 +21,7 @@ mod clinical;
 mod course;
 pub(crate) mod error;
 mod openapi;
+mod outcomes;
 mod principal;
 mod queries;
 mod records;
@@ -98,6 +100,16 @@ pub(crate) fn routes() -> Routes {
             "/api/v1/subjects/{code}/visits/{visit}/nerve-conduction",
             Scope::Subject(Action::EnterVisitData),
             visits::nerve_study,
+        )
+        .get(
+            "/api/v1/subjects/{code}/visits/{visit}/outcomes",
+            Scope::Subject(Action::ReadSubject),
+            outcomes::list,
+        )
+        .post(
+            "/api/v1/subjects/{code}/visits/{visit}/outcomes/{instrument}",
+            Scope::Subject(Action::EnterVisitData),
+            outcomes::save_questionnaire,
         )
         .post(
             "/api/v1/subjects/{code}/visits/{visit}/signatures",

@@ -5,7 +5,9 @@ use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{clinical, course, error, json, queries, records, review, subjects, visits};
+use crate::api::{
+    clinical, course, error, json, outcomes, queries, records, review, subjects, visits,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +34,8 @@ use crate::api::{clinical, course, error, json, queries, records, review, subjec
         visits::sledai,
         visits::lab,
         visits::nerve_study,
+        outcomes::list,
+        outcomes::save_questionnaire,
         visits::dose,
         visits::sign,
         clinical::decision,

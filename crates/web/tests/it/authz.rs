@@ -263,6 +263,9 @@ pub fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
             // A lab that need not exist: the policy is checked, then the body (empty: a 422).
             "kind" => "lab".to_owned(),
             "record" => "1".to_owned(),
+            // An instrument every route knows; whether the study collects it is the store's
+            // refusal, after the policy's check.
+            "instrument" => "dlqi".to_owned(),
             other => panic!(
                 "{} has a parameter {{{other}}} the matrix cannot fill: add it to authz.rs",
                 endpoint.path

@@ -8,6 +8,7 @@ mod downloads;
 mod language;
 mod limits;
 mod login;
+mod outcomes;
 mod pages;
 mod randomisation;
 mod requests;

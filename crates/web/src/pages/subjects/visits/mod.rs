@@ -1,4 +1,5 @@
-//! Visit entry: CLASI grid, SLEDAI-2K checklist, labs with their CTCAE grade, the dose given,
+//! Visit entry: CLASI grid, SLEDAI-2K checklist, labs with their CTCAE grade, the outcome
+//! instruments the protocol collects (`outcomes`), the dose given,
 //! the protocol decision panel and the e-signature, on one page per visit. Each section posts on
 //! its own; a refused post re-renders the page with that section as typed, its messages next to
 //! the fields, and a conflict shows the saved version beside the typed one.
@@ -6,6 +7,7 @@
 pub(crate) mod assessments;
 pub(crate) mod decision;
 pub(crate) mod dose;
+pub(crate) mod outcomes;
 pub(crate) mod sign;
 
 use std::str::FromStr;
@@ -39,6 +41,8 @@ pub(crate) struct Sections {
     pub(crate) sledai: Option<Typed>,
     pub(crate) lab: Option<Typed>,
     pub(crate) nerve: Option<Typed>,
+    /// One outcome instrument's form, by its instrument.
+    pub(crate) outcome: Option<(instruments::questionnaire::Instrument, Typed)>,
     pub(crate) dose: Option<Typed>,
     pub(crate) decision: Option<Typed>,
     pub(crate) sign: Option<Typed>,
@@ -130,6 +134,18 @@ pub(crate) async fn render(
         .iter()
         .map(|finding| (finding.code(), words().value("finding", finding.code())))
         .collect();
+    let questionnaires = state
+        .store
+        .records_of::<store::Questionnaire>(subject.id)
+        .await?;
+    let taken: Vec<_> = questionnaires
+        .iter()
+        .filter(|record| record.data.visit_id == visit.id)
+        .collect();
+    let collected = protocol
+        .as_ref()
+        .map(|protocol| protocol.outcomes().collected())
+        .unwrap_or_default();
     let signatures = state.store.signatures(visit.id).await?;
     let csrf = &principal.csrf_token;
     let base = format!("/subjects/{code}/visits/{}", visit.id);
@@ -295,7 +311,9 @@ pub(crate) async fn render(
         }
         nav.sections aria-label=(words().get("visit-sections")) {
             a href="#clasi" { "CLASI" } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { (words().get("visit-labs")) }
-            a href="#nerve" { (words().get("visit-nerve")) } a href="#decision" { (words().get("visit-decision")) } a href="#dose" { (words().get("visit-dose")) } a href="#sign" { (words().get("visit-signature")) }
+            a href="#nerve" { (words().get("visit-nerve")) }
+            @if !collected.is_empty() { a href="#outcomes" { (words().get("outcomes-title")) } }
+            a href="#decision" { (words().get("visit-decision")) } a href="#dose" { (words().get("visit-dose")) } a href="#sign" { (words().get("visit-signature")) }
         }
 
         section #clasi {
@@ -421,6 +439,14 @@ pub(crate) async fn render(
                 }
             }
         }
+
+        (outcomes::section(
+            &outcomes::Page { base: &base, csrf, enters, texts: &state.config.item_texts, visit_date: &date_text },
+            collected,
+            &taken,
+            typed.outcome,
+            &void,
+        ))
 
         (decision::panel(principal, subject, visit, &protocol, &record, typed.decision, &state.store).await?)
 
@@ -625,6 +651,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
             page,
         )
         .with(assessments::routes)
+        .with(outcomes::routes)
         .with(dose::routes)
         .with(decision::routes)
         .with(sign::routes)
