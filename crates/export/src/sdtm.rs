@@ -1,4 +1,5 @@
-//! SDTM datasets built from each subject's casebook: DM, SV, EX, AE, LB, RS, DS, IE, DV and CM,
+//! SDTM datasets built from each subject's casebook: DM, SV, EX, AE, LB, RS, DS, IE, DV, CM and
+//! QS (the outcome instruments, `qs`),
 //! with their supplemental qualifiers (SUPPDM holds the CLE subtype), and their variable
 //! metadata. Written as CSV (`sdtm`), SAS transport files (`xpt`) or Dataset-JSON
 //! (`dataset_json`), one file per domain (`SdtmFiles`).
@@ -28,12 +29,17 @@ use crate::dataset_json::{DatasetJsonWriter, Encoding, Provenance};
 use crate::source::{Casebook, FieldType, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF};
 use crate::xpt::XptWriter;
 
+pub mod qs;
+
 /// The domains, in the order they are written, then the supplemental qualifiers of those with
 /// free text.
-pub const DOMAINS: [&str; 16] = [
-    "DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV", "CM", "SUPPAE", "SUPPDS", "SUPPIE",
+pub const DOMAINS: [&str; 17] = [
+    "DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV", "CM", "QS", "SUPPAE", "SUPPDS", "SUPPIE",
     "SUPPDV", "SUPPCM", "SUPPDM",
 ];
+
+/// QS's index in [`DOMAINS`].
+const QS: usize = 10;
 
 /// The longest text a variable holds (SAS XPORT version 5). Longer free text keeps its first
 /// part in the variable and continues in SUPP-- records named `<variable>1`, `<variable>2`, ...,
@@ -287,6 +293,14 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         t("CMENTPT", "End Reference Time Point", 40).assigned(),
     ]);
     push("CM", "Concomitant/Concurrent Medications", cm)?;
+    let mut questionnaires = common("QS", true);
+    questionnaires.extend(qs::variables());
+    questionnaires.extend(visit_vars());
+    questionnaires.extend([
+        Variable::text("QSDTC", "Date/Time of Finding", DATE),
+        study_day_var("QSDY", "Study Day of Finding"),
+    ]);
+    push("QS", "Questionnaires", questionnaires)?;
     for domain in ["AE", "DS", "IE", "DV", "CM", "DM"] {
         push(
             &format!("SUPP{domain}"),
@@ -612,7 +626,7 @@ impl<'a> Row<'a> {
 }
 
 /// One subject's visits, numbered by date: (id, name, date used for the order, actual date).
-struct Visits(Vec<(i64, String, Option<Date>, Option<Date>)>);
+pub(crate) struct Visits(Vec<(i64, String, Option<Date>, Option<Date>)>);
 
 impl Visits {
     fn get(&self, id: Option<i64>) -> Option<(usize, &str)> {
@@ -631,6 +645,8 @@ pub type Emit<'a> = dyn FnMut(usize, &[Cell]) -> Result<(), ExportError> + 'a;
 pub struct Sdtm {
     study: String,
     forms: Forms,
+    /// The outcome instruments the study collects, which score QS's answers.
+    outcomes: protocol::outcomes::Outcomes,
     datasets: Vec<Dataset>,
     /// Each LBTESTCD given so far and its test, so two tests never share a code.
     lab_codes: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
@@ -647,9 +663,17 @@ impl Sdtm {
         Ok(Sdtm {
             study: study.to_owned(),
             forms: forms.clone(),
+            outcomes: protocol::outcomes::Outcomes::none(),
             datasets: datasets()?,
             lab_codes: Default::default(),
         })
+    }
+
+    /// Scores QS's answers under the study protocol's `[outcomes]` settings (without it, a
+    /// completed instrument is an error naming it: nothing can score it).
+    pub fn with_outcomes(mut self, outcomes: &protocol::outcomes::Outcomes) -> Sdtm {
+        self.outcomes = outcomes.clone();
+        self
     }
 
     pub fn datasets(&self) -> &[Dataset] {
@@ -1133,6 +1157,14 @@ impl Sdtm {
                 );
             out(9, &mut cm)?;
         }
+
+        // QS: the outcome instruments (`qs` says how).
+        let context = qs::Context {
+            forms: f,
+            visits: &visits,
+            first_dose,
+        };
+        qs::rows(book, &self.outcomes, &context, || row(QS), |qs| out(QS, qs))?;
         Ok(())
     }
 }
@@ -1568,6 +1600,219 @@ mod tests {
                 ("enrolment_date", Recorded::Missing(Missing::Blank)),
             ],
         )
+    }
+
+    /// The test study that collects every outcome instrument.
+    fn outcomes() -> protocol::outcomes::Outcomes {
+        let text = format!(
+            "{}\n{}",
+            include_str!("../../../protocols/nct01408199.toml"),
+            include_str!("../../../examples/protocol/outcomes.toml")
+        );
+        protocol::Protocol::from_toml(&text)
+            .expect("the outcomes test study loads")
+            .outcomes()
+            .clone()
+    }
+
+    /// A questionnaire record with `answers` (JSON) and the reason items were left blank.
+    fn questionnaire(
+        instrument: &str,
+        answers: &'static str,
+        reason: Option<&str>,
+    ) -> Vec<(&'static str, Recorded)> {
+        vec![
+            ("instrument", text(instrument)),
+            ("completed_on", date(3, 2)),
+            ("answers", text(answers)),
+            (
+                "unanswered_reason",
+                reason.map_or(Recorded::Missing(Missing::Blank), text),
+            ),
+            ("visit_id", Recorded::Missing(Missing::Blank)),
+        ]
+    }
+
+    /// QS rows of one casebook, scored under `outcomes`: (QSTESTCD, QSORRES, QSSTRESC,
+    /// QSSTRESN, QSSTAT, QSREASND, QSDRVFL, QSEVAL) each.
+    fn qs_rows(
+        records: &[(&str, i64, Fields)],
+        outcomes: &protocol::outcomes::Outcomes,
+    ) -> Result<Vec<[String; 8]>, ExportError> {
+        let (forms, book) = casebook(records);
+        let sdtm = Sdtm::new("LENA", &forms)?.with_outcomes(outcomes);
+        let qs = &sdtm.datasets()[QS];
+        let mut rows = Vec::new();
+        sdtm.casebook(&book, &mut |domain, cells| {
+            if domain == QS {
+                let shown = |var: &str| match &cells[qs.position(var).expect("variable")] {
+                    Cell::Text(text) => text.clone(),
+                    Cell::Num(number) => number.to_string(),
+                    Cell::Missing(missing) => format!("{missing:?}"),
+                };
+                rows.push(
+                    [
+                        "QSTESTCD", "QSORRES", "QSSTRESC", "QSSTRESN", "QSSTAT", "QSREASND",
+                        "QSDRVFL", "QSEVAL",
+                    ]
+                    .map(shown),
+                );
+            }
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// SDTMIG 3.4 section 6.3 (QS): every item of a completed instrument a record, the answer
+    /// as given and its score; an unanswered item NOT DONE with the reason; derived scores
+    /// flagged, and none when the scoring leaves them uncomputed (missing is not zero).
+    #[test]
+    fn questionnaires_are_qs_items_and_derived_scores() {
+        fn check(answers: &'static str, instrument: &str, expect: &[[&str; 8]]) {
+            let record = questionnaire(instrument, answers, Some("patient skipped it"));
+            let rows = qs_rows(&[subject(), ("questionnaire", 2, &record)], &outcomes())
+                .unwrap_or_else(|error| panic!("{error}"));
+            for want in expect {
+                let want = want.map(str::to_owned);
+                assert!(
+                    rows.contains(&want),
+                    "{instrument} {answers}: no row {want:?} in {rows:#?}"
+                );
+            }
+        }
+        let blank = "Blank";
+        let nine = r#"{"DLQI01": "very_much", "DLQI02": "a_lot", "DLQI03": "not_relevant",
+            "DLQI04": "a_little", "DLQI05": "a_little", "DLQI06": "not_at_all", "DLQI07": "yes",
+            "DLQI08": "a_lot", "DLQI09": "a_little"}"#;
+        check(
+            nine,
+            "dlqi",
+            &[
+                ["DLQI01", "VERY MUCH", "3", "3", blank, blank, blank, blank],
+                [
+                    "DLQI03",
+                    "NOT RELEVANT",
+                    "0",
+                    "0",
+                    blank,
+                    blank,
+                    blank,
+                    blank,
+                ],
+                ["DLQI07", "YES", "3", "3", blank, blank, blank, blank],
+                [
+                    "DLQI10",
+                    blank,
+                    blank,
+                    "NotDone",
+                    "NOT DONE",
+                    "patient skipped it",
+                    blank,
+                    blank,
+                ],
+                // One blank is scored 0 [O2]: 3+2+0+1+1+0+3+2+1 = 13, 11-20.
+                ["DLQITOT", "13", "13", "13", blank, blank, "Y", blank],
+                [
+                    "DLQIBAND",
+                    "VERY LARGE EFFECT",
+                    "VERY LARGE EFFECT",
+                    blank,
+                    blank,
+                    blank,
+                    "Y",
+                    blank,
+                ],
+            ],
+        );
+        check(
+            r#"{"ITCHNRS": "7"}"#,
+            "worst_itch_nrs",
+            &[["ITCHNRS", "7", "7", "7", blank, blank, blank, blank]],
+        );
+        check(
+            r#"{"CLAERY": "1", "CLAFOLL": "0"}"#,
+            "cla_iga_r",
+            &[
+                ["CLAERY", "1", "1", "1", blank, blank, blank, "INVESTIGATOR"],
+                [
+                    "CLAMORPH",
+                    blank,
+                    blank,
+                    "NotDone",
+                    "NOT DONE",
+                    "patient skipped it",
+                    blank,
+                    "INVESTIGATOR",
+                ],
+            ],
+        );
+        check(
+            r#"{"PGASKIN": "2"}"#,
+            "pga_skin",
+            &[[
+                "PGASKIN",
+                "2",
+                "2",
+                "2",
+                blank,
+                blank,
+                blank,
+                "INVESTIGATOR",
+            ]],
+        );
+        check(
+            r#"{"S01": "often", "L1": "never"}"#,
+            "skindex",
+            &[
+                ["S01", "OFTEN", "75", "75", blank, blank, blank, blank],
+                ["L1", "NEVER", "0", "0", blank, blank, blank, blank],
+            ],
+        );
+    }
+
+    /// Two DLQI answers blank: no total, no band, no record of either (never 0), while a
+    /// sub-scale whose questions were answered is still derived; the rows count every item.
+    #[test]
+    fn an_uncomputed_score_makes_no_record() {
+        let record = questionnaire(
+            "dlqi",
+            r#"{"DLQI01": "a_little", "DLQI02": "not_at_all"}"#,
+            None,
+        );
+        let rows = qs_rows(&[subject(), ("questionnaire", 2, &record)], &outcomes()).expect("rows");
+        let codes: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
+        assert!(
+            !codes.contains(&"DLQITOT") && !codes.contains(&"DLQIBAND"),
+            "{codes:?}"
+        );
+        assert!(codes.contains(&"DLQISF"), "{codes:?}");
+        assert_eq!(
+            codes
+                .iter()
+                .filter(|code| code.starts_with("DLQI0") || **code == "DLQI10")
+                .count(),
+            10
+        );
+        let not_done = rows.iter().filter(|row| row[4] == "NOT DONE").count();
+        assert_eq!(not_done, 8);
+    }
+
+    /// A study whose protocol does not collect the instrument cannot score it: the export
+    /// names the record rather than write unscored rows.
+    #[test]
+    fn an_instrument_the_protocol_does_not_collect_is_named() {
+        let record = questionnaire("dlqi", r#"{"DLQI01": "a_little"}"#, None);
+        let error = qs_rows(
+            &[subject(), ("questionnaire", 2, &record)],
+            &protocol::outcomes::Outcomes::none(),
+        )
+        .expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("questionnaire 2 of P-001: the study's protocol does not collect DLQI"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -156,7 +156,9 @@ pub async fn write(
                 now.datetime(),
                 Provenance::of(&study, &created, version),
             );
-            let sdtm = sdtm::Sdtm::new(&study.code, &forms)?;
+            // QS scores the answers under the protocol's [outcomes] settings.
+            let outcomes = own_protocol(&mut reader).await?.outcomes().clone();
+            let sdtm = sdtm::Sdtm::new(&study.code, &forms)?.with_outcomes(&outcomes);
             let adam = match plan.adam {
                 Some(_) => Some(analysis(&mut reader, &study).await?),
                 None => None,
@@ -166,7 +168,12 @@ pub async fn write(
             let sdtm_define = match &plan.sdtm {
                 Some(part) if part.define => Some(export::define::Standard {
                     model: export::define::Model::Sdtmig,
-                    tables: export::define::sdtm::tables(sdtm.datasets(), &forms, "xpt")?,
+                    tables: export::define::sdtm::tables(
+                        sdtm.datasets(),
+                        &forms,
+                        &outcomes,
+                        "xpt",
+                    )?,
                 }),
                 _ => None,
             };
@@ -369,10 +376,15 @@ impl Part {
 }
 
 /// The ADaM builder of the study's protocol: its response definitions, when it has any.
-async fn analysis(reader: &mut Reader, study: &StudyInfo) -> Result<adam::Adam, OutputError> {
+/// The study's protocol as the record keeps it, loaded.
+async fn own_protocol(reader: &mut Reader) -> Result<protocol::Protocol, OutputError> {
     let text = protocol_text(reader).await?;
-    let protocol = protocol::Protocol::from_toml(&text)
-        .map_err(|error| OutputError::OwnProtocol(error.to_string()))?;
+    protocol::Protocol::from_toml(&text)
+        .map_err(|error| OutputError::OwnProtocol(error.to_string()))
+}
+
+async fn analysis(reader: &mut Reader, study: &StudyInfo) -> Result<adam::Adam, OutputError> {
+    let protocol = own_protocol(reader).await?;
     let definitions = protocol
         .algorithm()
         .map(|algorithm| protocol::endpoint::ResponseDefinitions::of(&algorithm.settings.response));

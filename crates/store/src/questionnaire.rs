@@ -171,7 +171,8 @@ impl SubjectRecord for Questionnaire {
             ));
         }
         if let Some(reason) = &self.unanswered_reason {
-            check::label("unanswered_reason", reason, 1000)?;
+            // At most 200: SDTM QSREASND holds it whole (SAS XPORT text).
+            check::label("unanswered_reason", reason, 200)?;
         }
         Ok(())
     }

@@ -1208,3 +1208,184 @@ fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
         assert_eq!(described["item_groups"], groups, "{study}: {described}");
     }
 }
+
+/// The outcomes test study (the trial's protocol with `examples/protocol/outcomes.toml`): every
+/// instrument entered through the store, the DLQI corrected with a reason, one Skindex item
+/// left blank with the reason.
+async fn outcomes_study(db: &TestDb) {
+    use instruments::questionnaire::Instrument;
+    let (store, admin) = Store::init(
+        db.url(),
+        &NewStudy {
+            code: "OUTCOMES".into(),
+            title: "The outcomes test study".into(),
+            protocol_text: store::testing::outcomes_protocol(),
+        },
+        &NewUser {
+            login: "admin".into(),
+            printed_name: "Ada Admin".into(),
+        },
+        &Password::new(PASSWORD).expect("password"),
+    )
+    .await
+    .expect("init");
+    store.add_site(&admin, "S01", "First").await.expect("site");
+    let password = Password::new(PASSWORD).expect("password");
+    let user = NewUser {
+        login: "inv".into(),
+        printed_name: "Ivan Investigator".into(),
+    };
+    store
+        .add_user(&admin, &user, &password)
+        .await
+        .expect("user");
+    store
+        .grant(&admin, "inv", "S01", Role::Investigator)
+        .await
+        .expect("grant");
+    let inv = store.authenticate("inv", &password).await.expect("login");
+    let subject = SubjectData {
+        site: "S01".into(),
+        code: "S01-001".into(),
+        sex: Sex::Female,
+        birth: BirthOrAge::BirthDate(Date::constant(1980, 5, 17)),
+        subtype: None,
+        screening_date: days_ago(29),
+        consent_date: Some(days_ago(30)),
+        enrolment_date: Some(days_ago(28)),
+    };
+    let p1 = store::testing::enrolled(&store, &inv, &subject)
+        .await
+        .expect("subject");
+    let visit = store
+        .add_visit(
+            &inv,
+            p1.id,
+            &VisitData {
+                name: "Baseline".into(),
+                planned_date: None,
+                actual_date: Some(days_ago(20)),
+            },
+        )
+        .await
+        .expect("visit");
+    let taken = |instrument: Instrument, answers: &[(&str, &str)], reason: Option<&str>| {
+        store::Questionnaire {
+            subject_id: p1.id,
+            visit_id: visit.id,
+            instrument,
+            completed_on: days_ago(20),
+            source: store::AnswerSource::of(instrument),
+            answers: answers
+                .iter()
+                .map(|(id, code)| ((*id).to_owned(), (*code).to_owned()))
+                .collect(),
+            unanswered_reason: reason.map(str::to_owned),
+        }
+    };
+    let dlqi = [
+        ("DLQI01", "very_much"),
+        ("DLQI02", "a_lot"),
+        ("DLQI03", "not_relevant"),
+        ("DLQI04", "a_little"),
+        ("DLQI05", "a_little"),
+        ("DLQI06", "not_at_all"),
+        ("DLQI07", "yes"),
+        ("DLQI08", "a_lot"),
+        ("DLQI09", "a_little"),
+        ("DLQI10", "a_lot"),
+    ];
+    let first = store
+        .add_record(&inv, &taken(Instrument::Dlqi, &dlqi, None))
+        .await
+        .expect("dlqi");
+    let mut corrected = dlqi;
+    corrected[9] = ("DLQI10", "very_much");
+    store
+        .update_record(
+            &inv,
+            first.id,
+            first.version,
+            &taken(Instrument::Dlqi, &corrected, None),
+            "question 10 misread from the paper form",
+        )
+        .await
+        .expect("corrected");
+    let skindex: Vec<(String, &str)> = (2..=30)
+        .map(|number| (format!("S{number:02}"), "sometimes"))
+        .chain((1..=3).map(|number| (format!("L{number}"), "rarely")))
+        .collect();
+    let skindex: Vec<(&str, &str)> = skindex
+        .iter()
+        .map(|(id, code)| (id.as_str(), *code))
+        .collect();
+    for (instrument, answers, reason) in [
+        (
+            Instrument::Skindex,
+            skindex.as_slice(),
+            Some("the page was torn"),
+        ),
+        (Instrument::WorstItchNrs, &[("ITCHNRS", "6")][..], None),
+        (Instrument::WorstPainNrs, &[("PAINNRS", "0")][..], None),
+        (
+            Instrument::ClaIgaR,
+            &[("CLAERY", "2"), ("CLAMORPH", "1"), ("CLAFOLL", "0")][..],
+            None,
+        ),
+        (Instrument::PgaSkin, &[("PGASKIN", "3")][..], None),
+    ] {
+        store
+            .add_record(&inv, &taken(instrument, answers, reason))
+            .await
+            .unwrap_or_else(|error| panic!("{instrument}: {error}"));
+    }
+    store.close().await;
+}
+
+/// The outcomes test study exports a QS the peers accept (define.xml with QS's codelists,
+/// XPT, Dataset-JSON): every item a record (the blank one NOT DONE with its reason), the
+/// corrected DLQI's total derived from the corrected answers.
+#[test]
+fn the_outcomes_study_exports_qs_the_peers_accept() {
+    let db = TestDb::new(Backend::Sqlite);
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(outcomes_study(&db));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("submission");
+    let summary = export_to(db.url_text(), "submission", &out);
+    assert_eq!(summary["format"], "submission", "{summary}");
+    submission_checked(&out);
+    let csv = dir.path().join("sdtm");
+    export_to(db.url_text(), "sdtm", &csv);
+    let qs = std::fs::read_to_string(csv.join("qs.csv")).expect("qs.csv");
+    let mut rows = csv::Reader::from_reader(qs.as_bytes());
+    let header = rows.headers().expect("header").clone();
+    let rows: Vec<std::collections::BTreeMap<String, String>> = rows
+        .records()
+        .map(|row| {
+            header
+                .iter()
+                .zip(row.expect("row").iter())
+                .map(|(name, cell)| (name.to_owned(), cell.to_owned()))
+                .collect()
+        })
+        .collect();
+    let find = |code: &str| {
+        rows.iter()
+            .find(|row| row["QSTESTCD"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {qs}"))
+    };
+    // 10 DLQI + 8 derived, 33 Skindex + 4 derived, 1 + 1 NRS, 3 CLA-IGA-R, 1 PGA-skin.
+    assert_eq!(rows.len(), 18 + 37 + 2 + 3 + 1, "{qs}");
+    // 3+2+0+1+1+0+3+2+1+3 after the correction of question 10.
+    assert_eq!(find("DLQITOT")["QSORRES"], "16");
+    assert_eq!(find("DLQITOT")["QSDRVFL"], "Y");
+    assert_eq!(find("DLQI03")["QSORRES"], "NOT RELEVANT");
+    assert_eq!(find("S01")["QSSTAT"], "NOT DONE");
+    assert_eq!(find("S01")["QSREASND"], "the page was torn");
+    assert_eq!(find("S01")["QSORRES"], "");
+    assert_eq!(find("SKXFUN")["QSSTRESN"], "50");
+    assert_eq!(find("CLAERY")["QSEVAL"], "INVESTIGATOR");
+    assert_eq!(find("ITCHNRS")["QSEVLINT"], "-PT24H");
+}

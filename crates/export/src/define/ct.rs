@@ -292,6 +292,8 @@ fn domain_code(domain: &str) -> Option<&'static str> {
         "IE" => "C61536",
         "DV" => "C49585",
         "CM" => "C49568",
+        // [UNVERIFIED: recalled, not checked against the NCI EVS file of the release.]
+        "QS" => "C49622",
         _ => return None,
     })
 }

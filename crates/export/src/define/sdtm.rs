@@ -1,15 +1,17 @@
 //! The SDTMIG 3.4 description of the SDTM domains `crate::sdtm` writes: each domain's class,
 //! structure, required variables, each variable's role (SDTMIG 3.4 domain specifications, "Core" = Req), the
 //! codelist of each variable with one, and the value-level metadata of the CLASI and SLEDAI-2K
-//! results in RS.
+//! results in RS; QS's codelists are the study's outcome instruments (`sdtm::qs`).
 
 use std::collections::BTreeMap;
 
 use super::{Class, CodeList, DataType, Table, ValueDef, ValueList, ct};
 use crate::ExportError;
 use crate::dataset::{Dataset, Origin};
+use crate::sdtm::qs::QsTest;
 use crate::sdtm::{RsResult, RsTest, rs_tests};
 use crate::source::Forms;
+use protocol::outcomes::Outcomes;
 
 /// (class, structure, the domain's own required variables besides STUDYID, DOMAIN, USUBJID and
 /// `--SEQ`) of a domain, after its SDTMIG 3.4 specification.
@@ -64,6 +66,12 @@ fn domain(name: &str) -> Option<(Class, &'static str, &'static [&'static str])> 
             Class::Interventions,
             "One record per recorded medication per subject",
             &["CMTRT"],
+        ),
+        // SDTMIG 3.4 section 6.3, QS.
+        "QS" => (
+            Class::Findings,
+            "One record per questionnaire item or derived score per completed instrument per subject",
+            &["QSTESTCD", "QSTEST", "QSCAT"],
         ),
         _ if name.starts_with("SUPP") => (
             Class::Relationship,
@@ -129,7 +137,7 @@ pub(super) fn role(domain: &str, variable: &str) -> Option<&'static str> {
             TIMING
         }
         "BODSYS" | "SER" | "REL" | "ACN" | "OUT" | "TOXGR" | "STAT" | "DRVFL" | "DOSE"
-        | "DOSFRQ" | "ROUTE" | "INDC" => RECORD,
+        | "DOSFRQ" | "ROUTE" | "INDC" | "REASND" | "EVAL" => RECORD,
         _ => return None,
     })
 }
@@ -139,13 +147,14 @@ pub(super) fn role(domain: &str, variable: &str) -> Option<&'static str> {
 pub(super) fn codelist(
     variable: &str,
     rs: &[RsTest],
+    qs: &[QsTest],
     domains: &[&str],
 ) -> Result<Option<CodeList>, ExportError> {
     let sponsor = CodeList::sponsor_decoded;
     Ok(Some(match variable {
         "SEX" => ct::sex(),
         "AGEU" => ct::age_unit(),
-        "AESER" | "IEORRES" | "IESTRESC" | "RSDRVFL" => ct::no_yes(),
+        "AESER" | "IEORRES" | "IESTRESC" | "RSDRVFL" | "QSDRVFL" => ct::no_yes(),
         "AEOUT" => ct::outcome(),
         "AEACN" => ct::action_taken(),
         "EXROUTE" | "CMROUTE" => ct::route(),
@@ -153,7 +162,7 @@ pub(super) fn codelist(
         "EXDOSFRQ" | "CMDOSFRQ" => ct::frequency(),
         "DSCAT" => ct::disposition_category(),
         "IECAT" => ct::criterion_category(),
-        "LBSTAT" | "RSSTAT" => ct::not_done(),
+        "LBSTAT" | "RSSTAT" | "QSSTAT" => ct::not_done(),
         "CMENRTPT" => ct::relation_to_reference(),
         "DOMAIN" | "RDOMAIN" => {
             let parents: Vec<&str> = domains
@@ -208,6 +217,35 @@ pub(super) fn codelist(
             rs.iter()
                 .map(|test| (test.code.clone(), Some(test.test.clone())))
                 .collect(),
+        ),
+        // A study that collects no instrument has an empty QS and lists no terms (Define-XML
+        // refuses a codelist without one).
+        "QSCAT" | "QSTESTCD" if qs.is_empty() => return Ok(None),
+        // Sponsor-defined [UNVERIFIED: no CDISC QRS codelist for these instruments was
+        // retrieved]: the instruments the study collects, their items and derived scores.
+        "QSCAT" => {
+            let mut categories: Vec<&str> = qs.iter().map(|test| test.category).collect();
+            categories.dedup();
+            CodeList::sponsor(
+                "QSCAT",
+                "Category of Question",
+                categories
+                    .into_iter()
+                    .map(|c| (c.to_owned(), None))
+                    .collect(),
+            )
+        }
+        "QSTESTCD" => CodeList::sponsor(
+            "QSTESTCD",
+            "Outcome Instrument Question Short Name",
+            qs.iter()
+                .map(|test| (test.code.clone(), Some(test.test.clone())))
+                .collect(),
+        ),
+        "QSEVAL" => sponsor(
+            "QSEVAL",
+            "Evaluator",
+            &[("INVESTIGATOR", "The investigator's own assessment")],
         ),
         _ => return Ok(None),
     }))
@@ -321,13 +359,15 @@ fn ds_value_lists() -> Vec<ValueList> {
 }
 
 /// The SDTM domains `datasets` as Define-XML tables, their files named `<domain>.<extension>`
-/// (`dm.xpt`); `forms` define the RS tests. An error names a domain this module cannot describe.
+/// (`dm.xpt`); `forms` define the RS tests, the protocol's `outcomes` the QS tests. An error names a domain this module cannot describe.
 pub fn tables(
     datasets: &[Dataset],
     forms: &Forms,
+    outcomes: &Outcomes,
     extension: &str,
 ) -> Result<Vec<Table>, ExportError> {
     let rs = rs_tests(forms)?;
+    let qs = crate::sdtm::qs::tests(outcomes)?;
     let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
     datasets
         .iter()
@@ -355,7 +395,7 @@ pub fn tables(
                     )
                 })?;
                 roles.insert(variable.name.clone(), role);
-                if let Some(list) = codelist(&variable.name, &rs, &names)? {
+                if let Some(list) = codelist(&variable.name, &rs, &qs, &names)? {
                     codelists.insert(variable.name.clone(), list);
                 }
             }

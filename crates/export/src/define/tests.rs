@@ -7,6 +7,7 @@ use super::*;
 use crate::define::ct::CodeList;
 use crate::sdtm::{CLASI_AREAS, CLASI_ITEMS, CLASI_OTHER, SLEDAI_TESTS};
 use crate::source::{FieldDef, FieldType, FormDef, Forms};
+use protocol::outcomes::Outcomes;
 
 /// One element of the written file: its name, attributes, text, and the `name[OID]` of each
 /// ancestor.
@@ -171,7 +172,8 @@ fn sdtm_standard() -> Standard {
     let datasets = crate::sdtm::datasets().expect("datasets");
     Standard {
         model: Model::Sdtmig,
-        tables: sdtm::tables(&datasets, &assessment_forms(), "xpt").expect("tables"),
+        tables: sdtm::tables(&datasets, &assessment_forms(), &Outcomes::none(), "xpt")
+            .expect("tables"),
     }
 }
 
@@ -728,7 +730,7 @@ fn a_result_that_may_hold_a_missing_code_is_text() {
     let datasets = crate::sdtm::datasets().expect("datasets");
     let standard = Standard {
         model: Model::Sdtmig,
-        tables: sdtm::tables(&datasets, &forms, "xpt").expect("tables"),
+        tables: sdtm::tables(&datasets, &forms, &Outcomes::none(), "xpt").expect("tables"),
     };
     assert!(tests.iter().any(|t| t.code == "CLA02E" && t.missing));
     let all = elements(&written(&[standard]));
@@ -807,6 +809,7 @@ fn each_dataset_links_its_file_and_names_its_keys() {
     let files: Vec<_> = sdtm::tables(
         &crate::sdtm::datasets().expect("datasets"),
         &assessment_forms(),
+        &Outcomes::none(),
         "csv",
     )
     .expect("tables")
