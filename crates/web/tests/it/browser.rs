@@ -1182,3 +1182,68 @@ async fn the_decision_is_applied_then_the_monitor_verifies_and_locks() {
     })
     .await;
 }
+
+/// A DLQI entered on the visit page of the outcomes test study, with the study's placeholder
+/// texts: the items chosen by their answers, saved, the total and band shown; the page passes
+/// axe and its screenshot is `target/screenshots/outcome-dlqi.png`.
+#[tokio::test]
+async fn a_dlqi_entered_in_the_browser() {
+    let texts = toml::from_str(include_str!(
+        "../../../../examples/outcomes/item-texts.toml"
+    ))
+    .expect("example texts");
+    let config = web::Config {
+        item_texts: web::ItemTexts::new(texts).expect("valid"),
+        ..web::Config::default()
+    };
+    let app = crate::pages::clinical_app_with(Backend::Sqlite, config).await;
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let version = app.store.study().await.expect("study").version;
+    app.store
+        .amend_protocol(
+            &admin,
+            version,
+            &store::testing::outcomes_protocol(),
+            "the outcomes test study",
+        )
+        .await
+        .expect("amended");
+    let subject = app.store.subject_by_code("A-001").await.expect("subject");
+    let visit = app.store.visits_of(subject.id).await.expect("visits")[0].id;
+    in_browser(app, move |s, app| async move {
+        let _serving = app;
+        s.open("/login").await;
+        s.log_in("inv_a").await;
+        s.open(&format!("/subjects/A-001/visits/{visit}")).await;
+        for (item, answer) in [
+            ("DLQI01", "very_much"),
+            ("DLQI02", "a_lot"),
+            ("DLQI03", "not_relevant"),
+            ("DLQI04", "a_little"),
+            ("DLQI05", "a_little"),
+            ("DLQI06", "not_at_all"),
+            ("DLQI07", "yes"),
+            ("DLQI08", "a_lot"),
+            ("DLQI09", "a_little"),
+            ("DLQI10", "very_much"),
+        ] {
+            s.choose(item, answer).await;
+        }
+        s.submit("/outcomes/dlqi").await;
+        let page = s.page().await;
+        assert!(
+            page.contains("<th scope=\"row\">DLQI total (0-30)</th><td>16</td>"),
+            "{page}"
+        );
+        assert!(page.contains("very large effect"), "{page}");
+        assert!(page.contains("DLQI01 — Placeholder text of item DLQI01"));
+        s.accessible(&axe()).await;
+        s.screenshot("outcome-dlqi", "#outcome-dlqi").await;
+        s.client.close().await.expect("close the browser");
+    })
+    .await;
+}
