@@ -9,8 +9,9 @@
 //! - `dataset_json`: CDISC Dataset-JSON v1.1, `.json` or `.ndjson`, of any dataset (SDTM or
 //!   ADaM), rows streamed and `records` filled in at the end.
 //! - `source`: what the writers read (forms, a subject's casebook, audit events).
-//! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV, CM and SUPP--, the CLE
-//!   subtype in SUPPDM) built per subject, with their variable metadata; `sdtm::SdtmFiles`
+//! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV, CM, QS and SUPP--, the CLE
+//!   subtype in SUPPDM; `sdtm::qs` the outcome instruments, scored under the protocol's
+//!   `[outcomes]`) built per subject, with their variable metadata; `sdtm::SdtmFiles`
 //!   writes any list of datasets (SDTM or ADaM) as CSV, XPT or Dataset-JSON, one file each.
 //! - `define`: Define-XML 2.1 for the SDTM (and ADaM) datasets: datasets with their files,
 //!   variables with origins and methods, CDISC and sponsor codelists with NCI codes, and the

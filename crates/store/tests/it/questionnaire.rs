@@ -97,6 +97,13 @@ async fn each_shipped_protocol_refuses_an_undeclared_instrument(backend: Backend
     }
 }
 
+/// An instrument, its answers, and the scores it must show.
+type Entered<'a> = (
+    Instrument,
+    &'a [(&'a str, &'a str)],
+    &'a [(&'a str, Option<&'a str>)],
+);
+
 /// The score `code` of a stored questionnaire, as shown.
 fn score(
     f: &store::Stored<Questionnaire>,
@@ -126,7 +133,7 @@ async fn every_instrument_is_entered_scored_corrected_and_removed(backend: Backe
         .iter()
         .map(|(id, code)| (id.as_str(), *code))
         .collect();
-    let entries: [(Instrument, &[(&str, &str)], &[(&str, Option<&str>)]); 6] = [
+    let entries: [Entered; 6] = [
         (
             Instrument::Dlqi,
             &DLQI,
