@@ -1388,4 +1388,22 @@ fn the_outcomes_study_exports_qs_the_peers_accept() {
     assert_eq!(find("SKXFUN")["QSSTRESN"], "50");
     assert_eq!(find("CLAERY")["QSEVAL"], "INVESTIGATOR");
     assert_eq!(find("ITCHNRS")["QSEVLINT"], "-PT24H");
+    // The other formats carry the record as it is: the tidy table of the form, and ODM with
+    // the correction's audit record, which odmlib accepts.
+    export_to(db.url_text(), "csv", &dir.path().join("csv"));
+    let tidy = std::fs::read_to_string(dir.path().join("csv").join("questionnaire.csv"))
+        .expect("questionnaire.csv");
+    assert_eq!(tidy.lines().count(), 1 + 6, "{tidy}");
+    export_to(db.url_text(), "odm", &dir.path().join("odm"));
+    let odm = dir.path().join("odm").join("odm.xml");
+    let run = peer(
+        &peer_python(),
+        &[&check_script(), "odm", &odm.display().to_string()],
+    );
+    assert_eq!(run.ok_json()["ok"], true, "{run:#?}");
+    let xml = std::fs::read_to_string(&odm).expect("odm.xml");
+    assert!(
+        xml.contains("question 10 misread from the paper form"),
+        "the reason is audited"
+    );
 }
