@@ -40,10 +40,10 @@ use crate::store_cmd::{ActorArgs, open_as};
 /// Import a CSV file (for example a REDCap export) through a mapping file, all or nothing.
 ///
 /// One file holds one form: subject, visit, clasi, sledai, dose, lab, adverse_event,
-/// protocol_event, disposition, nerve_conduction_study or conmed (the mapping's `form`; fields in
-/// examples/import/README.md). Every row is checked by the same rules as the forms; when any
-/// row is refused, nothing is written and the rejected rows are listed with line, column and
-/// reason (exit 1). Importing the same file again writes nothing; a changed value is an
+/// protocol_event, disposition, nerve_conduction_study, conmed or questionnaire (the mapping's
+/// `form`; fields in examples/import/README.md). Every row is checked by the same rules as the
+/// forms; when any row is refused, nothing is written and the rejected rows are listed with
+/// line, column and reason (exit 1). Importing the same file again writes nothing; a changed value is an
 /// audited change with --reason; a cell mapped to `<form>.entered_in_error` marks the row's
 /// record entered in error, with the cell as the reason. Import subjects first; a record at a
 /// visit creates the visit when missing. Your password is read from CLETRIAL_PASSWORD or typed

@@ -113,6 +113,7 @@ pub use people::{NewUser, Site, User};
 pub use queries::{DataQuery, QueryStatus};
 pub use questionnaire::{
     Questionnaire, Source as AnswerSource, instrument as questionnaire_instrument,
+    not_collected as instrument_not_collected,
 };
 pub use randomisation::{Randomisation, Unblinded, Unblinding, arms};
 pub use reads::Grant;

@@ -96,6 +96,15 @@ pub fn instrument(code: &str) -> Result<Instrument, StoreError> {
     })
 }
 
+/// The refusal of an instrument the study's protocol does not collect ("this study does not
+/// collect DLQI"), for every channel alike.
+pub fn not_collected(instrument: Instrument) -> StoreError {
+    StoreError::invalid(
+        "instrument",
+        Refusal::of("refusal-instrument-not-collected").with("instrument", instrument),
+    )
+}
+
 /// An answer refused, at the field of its item.
 fn refused(error: AnswerError) -> StoreError {
     match error {

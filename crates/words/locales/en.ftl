@@ -1475,7 +1475,6 @@ answer-sometimes = sometimes
 answer-often = often
 answer-all_the_time = all the time
 outcomes-title = Outcome instruments
-outcomes-none = This study collects no outcome instrument.
 outcomes-unanswered = not answered
 outcomes-save = Save { $instrument }
 outcomes-saved = Saved on { $date } (version { $version }), { $source }.

@@ -1480,7 +1480,6 @@ answer-sometimes = a veces
 answer-often = a menudo
 answer-all_the_time = siempre
 outcomes-title = Instrumentos de resultados
-outcomes-none = Este estudio no recoge ningún instrumento de resultados.
 outcomes-unanswered = sin respuesta
 outcomes-save = Guardar { $instrument }
 outcomes-saved = Guardado el { $date } (versión { $version }), { $source }.

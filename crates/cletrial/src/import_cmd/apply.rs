@@ -12,7 +12,7 @@ use store::{Actor, AdverseEvent, Batch, Store, Subject};
 
 use super::clinical::{
     AdverseEventForm, ConmedForm, DispositionForm, LabForm, NerveConductionStudyForm,
-    ProtocolEventForm,
+    ProtocolEventForm, QuestionnaireForm,
 };
 use super::form::Form;
 use super::mapping::{Cell, KeyColumns, Mapping, Row, Rows};
@@ -87,6 +87,7 @@ fn own_key(form: Form, row: &Row, protocol: &Protocol) -> Option<String> {
             AdverseEvent::term_named(&term).map_or(term, |coded| coded.id().to_owned())
         }),
         Form::ProtocolEvent => text("protocol_event.event"),
+        Form::Questionnaire => text("questionnaire.instrument"),
         Form::Dose | Form::Conmed => text(&format!("{}.drug", form.name()))
             .map(|drug| Drug::find(&drug).map_or(drug, |coded| coded.id().to_owned())),
         Form::Subject
@@ -254,6 +255,9 @@ pub async fn apply(
                     records::row::<NerveConductionStudyForm>(&mut import, keyed, rank).await
                 }
                 Form::Conmed => records::row::<ConmedForm>(&mut import, keyed, rank).await,
+                Form::Questionnaire => {
+                    records::row::<QuestionnaireForm>(&mut import, keyed, rank).await
+                }
             };
             match result {
                 Ok(done) => counts.add(done),

@@ -1,5 +1,5 @@
 //! How a row reads as a lab result, an adverse event, a protocol event, a disposition, a
-//! nerve conduction study or a concomitant medication. Coded words go through the store's own parsers (`term_named`,
+//! nerve conduction study, a concomitant medication or an outcome instrument. Coded words go through the store's own parsers (`term_named`,
 //! `Causality::parse` ...), so the codes allowed and the refusals are those of the pages and
 //! the API.
 
@@ -7,8 +7,9 @@ use instruments::ctcae::CtcaeGrade;
 use jiff::civil::Date;
 use protocol::Protocol;
 use store::{
-    ActionTaken, AdverseEvent, Causality, ConcomitantMedication, Disposition, DispositionStatus,
-    EventType, Finding, LabResult, NerveConductionStudy, Outcome, ProtocolEvent, StoreError,
+    ActionTaken, AdverseEvent, AnswerSource, Causality, ConcomitantMedication, Disposition,
+    DispositionStatus, EventType, Finding, LabResult, NerveConductionStudy, Outcome, ProtocolEvent,
+    Questionnaire, StoreError,
 };
 
 use super::form::Form;
@@ -180,6 +181,57 @@ impl RecordForm for NerveConductionStudyForm {
 
     fn at_visit(record: &mut NerveConductionStudy, visit_id: i64) {
         record.visit_id = Some(visit_id);
+    }
+}
+
+/// An outcome instrument at a visit: its code, the day it was completed, one column per item
+/// (a blank cell is an unanswered item, never 0) and why items were left unanswered. The
+/// study's protocol checks it as the pages' and the API's (`store::Questionnaire`).
+pub struct QuestionnaireForm;
+
+impl RecordForm for QuestionnaireForm {
+    type Record = Questionnaire;
+    const FORM: Form = Form::Questionnaire;
+
+    fn read(reader: &mut Reader<'_>, subject_id: i64) -> Option<Questionnaire> {
+        let instrument = reader.coded("questionnaire.instrument", store::questionnaire_instrument);
+        let completed_on = reader.required_date("questionnaire.completed_on");
+        let unanswered_reason = reader.text("questionnaire.unanswered_reason");
+        let answers = instruments::questionnaire::every_item_id()
+            .into_iter()
+            .filter_map(|id| {
+                let answer = reader.text(&format!("questionnaire.{id}"))?;
+                Some((id, answer))
+            })
+            .collect();
+        let instrument = instrument?;
+        Some(Questionnaire {
+            subject_id,
+            visit_id: 0,
+            instrument,
+            completed_on: completed_on?,
+            source: AnswerSource::of(instrument),
+            answers,
+            unanswered_reason,
+        })
+    }
+
+    fn date(record: &Questionnaire) -> Date {
+        record.completed_on
+    }
+
+    fn at_visit(record: &mut Questionnaire, visit_id: i64) {
+        record.visit_id = visit_id;
+    }
+
+    fn same_key(stored: &Questionnaire, row: &Questionnaire) -> bool {
+        stored.instrument == row.instrument
+    }
+
+    /// Checked and written canonically by the store's own coding, so that a re-import of the
+    /// same answers is no change.
+    fn code(record: &mut Questionnaire, protocol: &Protocol) -> Result<(), StoreError> {
+        store::SubjectRecord::code(record, protocol)
     }
 }
 

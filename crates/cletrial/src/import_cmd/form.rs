@@ -20,6 +20,7 @@ pub enum Form {
     Disposition,
     NerveConductionStudy,
     Conmed,
+    Questionnaire,
 }
 
 /// Whether a form's rows belong to a visit (`keys.visit`).
@@ -71,6 +72,7 @@ const ADVERSE_EVENT: &[&str] = &[
 const PROTOCOL_EVENT: &[&str] = &["occurred_on", "event", "note"];
 const DISPOSITION: &[&str] = &["status", "disposition_date", "details"];
 const NERVE_CONDUCTION_STUDY: &[&str] = &["tested_on", "finding", "note"];
+const QUESTIONNAIRE: &[&str] = &["instrument", "completed_on", "unanswered_reason"];
 const CONMED: &[&str] = &[
     "drug",
     "verbatim",
@@ -98,14 +100,17 @@ impl Form {
             Form::Disposition => "disposition",
             Form::NerveConductionStudy => "nerve_conduction_study",
             Form::Conmed => "conmed",
+            Form::Questionnaire => "questionnaire",
         }
     }
 
     pub fn visit_key(self) -> VisitKey {
         match self {
-            Form::Visit | Form::Clasi | Form::Sledai | Form::NerveConductionStudy => {
-                VisitKey::Required
-            }
+            Form::Visit
+            | Form::Clasi
+            | Form::Sledai
+            | Form::NerveConductionStudy
+            | Form::Questionnaire => VisitKey::Required,
             Form::Lab => VisitKey::Optional,
             Form::Subject
             | Form::Dose
@@ -137,6 +142,9 @@ impl Form {
             Form::ProtocolEvent => "the subject and the event",
             Form::Disposition => "the subject (one per subject)",
             Form::Conmed => "the subject, the drug and the start date",
+            Form::Questionnaire => {
+                "the subject, the visit and the instrument (one of each per visit)"
+            }
         }
     }
 
@@ -161,6 +169,12 @@ impl Form {
             Form::Disposition => names(DISPOSITION),
             Form::NerveConductionStudy => names(NERVE_CONDUCTION_STUDY),
             Form::Conmed => names(CONMED),
+            // The record's own fields, then one column per item of any instrument (a blank
+            // cell is an unanswered item).
+            Form::Questionnaire => names(QUESTIONNAIRE)
+                .into_iter()
+                .chain(instruments::questionnaire::every_item_id())
+                .collect(),
         };
         let mut fields: Vec<String> = own
             .into_iter()
@@ -232,7 +246,7 @@ pub fn candidate_fields() -> Vec<String> {
 mod tests {
     use super::*;
 
-    pub(super) const FORMS: [Form; 11] = [
+    pub(super) const FORMS: [Form; 12] = [
         Form::Subject,
         Form::Visit,
         Form::Clasi,
@@ -244,6 +258,7 @@ mod tests {
         Form::Disposition,
         Form::NerveConductionStudy,
         Form::Conmed,
+        Form::Questionnaire,
     ];
 
     #[test]

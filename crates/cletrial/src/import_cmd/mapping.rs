@@ -54,6 +54,8 @@
 //! - `protocol_event` [subject, event, repeat]: occurred_on, event, note.
 //! - `disposition` [subject]: status, disposition_date, details.
 //! - `nerve_conduction_study` [subject, visit]: tested_on, finding, note.
+//! - `questionnaire` [subject, visit, instrument]: instrument, completed_on,
+//!   unanswered_reason, and one column per item by its id (a blank cell is unanswered).
 //! - `conmed` [subject, drug, start_date]: drug, verbatim, amount, unit, frequency, route,
 //!   indication, start_date, end_date, ongoing.
 //!

@@ -6,6 +6,7 @@
 
 mod cohort;
 mod forms;
+mod outcomes;
 
 use std::path::{Path, PathBuf};
 

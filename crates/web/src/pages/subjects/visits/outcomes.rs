@@ -49,13 +49,11 @@ pub(crate) fn section(
     void: &dyn Fn(&str, i64, i64, &str) -> Markup,
 ) -> Markup {
     let mut typed = typed;
-    let shown = !collected.is_empty() || typed.is_some();
     html! {
-        @if shown {
+        @if !collected.is_empty() {
             section #outcomes {
                 h2 { (words().get("outcomes-title")) }
-                @if collected.is_empty() { p { (words().get("outcomes-none")) } }
-                @else if page.texts.is_empty() { p.hint { (words().get("outcomes-no-texts")) } }
+                @if page.texts.is_empty() { p.hint { (words().get("outcomes-no-texts")) } }
                 @for setup in collected {
                     @let instrument = setup.instrument();
                     @let saved = taken.iter().copied().find(|record| record.data.instrument == instrument);
@@ -65,8 +63,6 @@ pub(crate) fn section(
                     }.scoped(instrument.code());
                     (instrument_form(page, setup, saved, &form, void))
                 }
-                // A post for an instrument the study does not collect: its refusal, as said.
-                @if let Some((_, refused)) = &typed { (refused.summary(&[])) }
             }
         }
     }
@@ -223,11 +219,15 @@ pub(crate) async fn save(
     let visit = visit_of(&state, &subject, visit_id).await?;
     let instrument = Instrument::parse(&instrument).ok_or(PageError::NotFound)?;
     let protocol = state.store.protocol().await?;
-    let items = protocol
-        .outcomes()
-        .setup(instrument)
-        .map(Setup::items)
-        .unwrap_or_default();
+    // The page has no form of an instrument the study does not collect to come back to: the
+    // store's refusal, on the page of refusals.
+    let Some(setup) = protocol.outcomes().setup(instrument) else {
+        return Err(match store::instrument_not_collected(instrument) {
+            store::StoreError::Invalid { message, .. } => PageError::Refused(message.said(words())),
+            other => other.into(),
+        });
+    };
+    let items = setup.items();
     let completed_on = typed.date("completed_on");
     let version = version_of(&mut typed);
     if let (Some(completed_on), false) = (completed_on, typed.has_errors()) {
