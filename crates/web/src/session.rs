@@ -27,6 +27,14 @@ pub(crate) fn random_token() -> Result<String, StoreError> {
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
+/// Whether `text` is a token as [`random_token`] makes them (64 lowercase hexadecimal digits).
+pub(crate) fn is_token(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Issues an API token acting for `login` (`actor` is that user or an administrator) until the
 /// end of `expires_on` (UTC), and returns it with the token itself, which is shown once and
 /// never stored.

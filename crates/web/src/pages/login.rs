@@ -83,8 +83,15 @@ fn login_page(login: &str, token: &str, next: &str, error: Option<&FieldError>) 
 pub(crate) async fn form(
     State(state): State<AppState>,
     Query(query): Query<LoginQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let token = session::random_token()?;
+    // A login page already open in this browser keeps working: another login page loaded
+    // meanwhile (a second tab, or a script of an expired page landing here) reuses the
+    // browser's token instead of replacing it, which would make the first page's login a 403.
+    let token = match session::cookie(&headers, LOGIN_COOKIE) {
+        Some(token) if session::is_token(token) => token.to_owned(),
+        _ => session::random_token()?,
+    };
     let cookie = session::set_cookie(LOGIN_COOKIE, &token, state.config.secure_cookies);
     Ok((
         [(SET_COOKIE, cookie)],

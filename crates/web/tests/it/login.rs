@@ -8,6 +8,46 @@ use crate::support::{
     Browser, DEVICE, PASSWORD, SESSION, spawn_app, spawn_throttled, throttle_after,
 };
 
+/// A login page stays usable when another is loaded in the same browser meanwhile (a second
+/// tab, a favicon or a script of an expired page landing on /login): the browser's token is
+/// reused, not replaced, so the first page's login is not refused as cross-site. A forged or
+/// missing token is still refused.
+#[tokio::test]
+async fn a_second_login_page_leaves_the_first_usable() {
+    let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
+    let mut browser = Browser::new(&app);
+    let first = browser.get("/login").await.form_token();
+    let second = browser.get("/login").await.form_token();
+    assert_eq!(first, second);
+    let forged = browser
+        .post(
+            "/login",
+            &[
+                ("login", "coord_a"),
+                ("password", PASSWORD),
+                ("csrf", &"0".repeat(64)),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let reply = browser
+        .post(
+            "/login",
+            &[
+                ("login", "coord_a"),
+                ("password", PASSWORD),
+                ("csrf", &first),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    // Another browser gets a token of its own.
+    let other = Browser::new(&app).get("/login").await.form_token();
+    assert_ne!(other, first);
+}
+
 #[tokio::test]
 async fn login_shows_the_dashboard_and_logout_ends_the_session() {
     let app = spawn_app(Backend::Sqlite, web::Config::default()).await;
