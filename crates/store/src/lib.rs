@@ -24,7 +24,11 @@
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
 //! - `randomisation`: randomisation at enrolment (number, factor levels, stratum, place; never
 //!   the arm, which only the allocation secret recomputes: [`arms`]).
-//! - `backup`: SQLite online backup, verified after writing.
+//! - `photos`: lesion photographs (a record per picture, the one upload command); their files
+//!   are checked and stripped of metadata by `photo_content` and kept outside the database
+//!   under their SHA-256 by `photo_files` (`<db>.files/` beside a SQLite file; given for
+//!   PostgreSQL), which `verify` and `backup` check and copy too.
+//! - `backup`: SQLite online backup with the photographs' files, verified after writing.
 //! - `refusal`: why an input was refused, as a message of the `words` catalogue.
 //!
 //! Invariants: nothing is ever deleted or updated in `audit_event`; every projection row equals
@@ -56,6 +60,9 @@ mod locks;
 mod names;
 mod nerve_conduction;
 mod people;
+mod photo_content;
+mod photo_files;
+mod photos;
 mod queries;
 mod questionnaire;
 mod randomisation;
@@ -110,6 +117,8 @@ pub use locks::{Lock, Locked};
 pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
 pub use people::{NewUser, Site, User};
+pub use photo_content::{MAX_PHOTO_BYTES, MediaType};
+pub use photos::{NewPhoto, Photo, PhotoFile};
 pub use queries::{DataQuery, QueryStatus};
 pub use questionnaire::{
     Questionnaire, Source as AnswerSource, instrument as questionnaire_instrument,
@@ -143,6 +152,8 @@ pub struct Store {
     committer: group::Committer,
     /// How failed password attempts slow further ones (`throttle`).
     throttle: Throttle,
+    /// Where photographs' files are kept (`photo_files`); none for PostgreSQL until given.
+    photos: Option<photo_files::PhotoDir>,
 }
 
 /// The SHA-256 of `text` as lowercase hex: how the record keeps tokens, password hashes and the
@@ -210,7 +221,7 @@ impl EventFilter {
 impl Store {
     /// Opens an existing record and applies any pending migrations.
     pub async fn open(url: &DbUrl) -> Result<Store, StoreError> {
-        Store::of_study(Pool::open(url, OpenMode::Existing).await?).await
+        Store::of_study(Pool::open(url, OpenMode::Existing).await?, url).await
     }
 
     /// Opens an existing record to read it only: nothing is migrated and nothing can be written
@@ -219,12 +230,13 @@ impl Store {
     /// record or its schema is not this build's (an older one is upgraded by a command that
     /// writes).
     pub async fn open_read_only(url: &DbUrl) -> Result<Store, StoreError> {
-        Store::of_study(Pool::open(url, OpenMode::ReadOnly).await?).await
+        Store::of_study(Pool::open(url, OpenMode::ReadOnly).await?, url).await
     }
 
-    /// The store on `pool`, refused (and closed) when the record holds no study.
-    async fn of_study(pool: Pool) -> Result<Store, StoreError> {
-        let store = Store::on(pool);
+    /// The store on `pool` (the record at `url`), refused (and closed) when the record holds no
+    /// study.
+    async fn of_study(pool: Pool, url: &DbUrl) -> Result<Store, StoreError> {
+        let store = Store::on(pool).beside(url);
         match store.is_initialised().await {
             Ok(true) => Ok(store),
             initialised => {
@@ -238,11 +250,18 @@ impl Store {
         }
     }
 
+    /// With the photograph directory a record at `url` has by default (`photo_files`).
+    fn beside(mut self, url: &DbUrl) -> Store {
+        self.photos = photo_files::PhotoDir::beside(url);
+        self
+    }
+
     fn on(pool: Pool) -> Store {
         Store {
             committer: group::Committer::new(pool.clone()),
             pool,
             throttle: Throttle::default(),
+            photos: None,
         }
     }
 

@@ -79,7 +79,7 @@ type Recheck = for<'a> fn(&'a mut Tx, &'a Subject, Date) -> BoxFuture<'a, Result
 
 /// Every kind of record of a casebook but the visit (checked above), with its check; a test
 /// holds it to `CASEBOOK_RECORDS`, so a new kind cannot be left unchecked.
-fn rechecks() -> [(&'static Kind, Recheck); 15] {
+fn rechecks() -> [(&'static Kind, Recheck); 16] {
     fn entry<T: SubjectRecord>() -> (&'static Kind, Recheck) {
         (T::kind(), |tx, subject, today| {
             Box::pin(recheck::<T>(tx, subject, today))
@@ -101,6 +101,7 @@ fn rechecks() -> [(&'static Kind, Recheck); 15] {
         entry::<crate::nerve_conduction::NerveConduction>(),
         entry::<crate::nerve_conduction::NerveConductionStudy>(),
         entry::<crate::questionnaire::Questionnaire>(),
+        entry::<crate::photos::Photo>(),
     ]
 }
 

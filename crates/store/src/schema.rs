@@ -599,6 +599,26 @@ pub static QUESTIONNAIRE: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A lesion photograph of one CLASI area at a visit (`store::photos`): the file is kept outside
+/// the database under its SHA-256, which this record (and so the audit chain) carries;
+/// `audit verify` checks the file against it.
+pub static PHOTO: Kind = Kind {
+    name: "photo",
+    table: "photo",
+    label: Some("area"),
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        reference("visit_id", &VISIT),
+        text("area", true),
+        date("taken_on", true),
+        text("caption", false),
+        text("sha256", true),
+        text("media_type", true),
+        int("byte_size", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// A data query on one field of one subject record (`store::queries`).
 pub static QUERY: Kind = Kind {
     name: "query",
@@ -716,6 +736,7 @@ pub static KINDS: &[&Kind] = &[
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
     &QUESTIONNAIRE,
+    &PHOTO,
     &QUERY,
     &DOWNLOAD,
     &VERIFICATION,
@@ -730,6 +751,7 @@ pub static VISIT_RECORDS: &[&Kind] = &[
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
     &QUESTIONNAIRE,
+    &PHOTO,
 ];
 
 /// The kinds of a subject's casebook, whose content (with the subject record) a casebook
@@ -751,6 +773,7 @@ pub static CASEBOOK_RECORDS: &[&Kind] = &[
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
     &QUESTIONNAIRE,
+    &PHOTO,
 ];
 
 /// The kinds a user asks about, verifies and locks: the subject record and its casebook (not

@@ -154,7 +154,7 @@ impl Store {
         check_protocol(&study.protocol_text)?;
         let admin = admin.checked()?;
         let phc = auth::hash(password).await?;
-        let store = Store::on(Pool::open(url, OpenMode::Create).await?);
+        let store = Store::on(Pool::open(url, OpenMode::Create).await?).beside(url);
         let mut writer = Writer::begin(&store.pool, &admin.login).await?;
         if writer.last_seq() > 0 {
             return Err(StoreError::invalid(

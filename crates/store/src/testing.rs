@@ -495,3 +495,79 @@ pub async fn hold_password_checks() -> tokio::sync::SemaphorePermit<'static> {
         .await
         .expect("the password-check semaphore is never closed")
 }
+
+/// A `width` x `height` JPEG (a smooth gradient) with no metadata, for photograph tests.
+pub fn sample_jpeg(width: u16, height: u16) -> Vec<u8> {
+    jpeg_made(width, height, None)
+}
+
+/// As [`sample_jpeg`], with `exif` (its bytes from `Exif\0\0` on) as an APP1 segment, the way a
+/// phone camera writes where and when it took the picture.
+pub fn jpeg_with_exif(width: u16, height: u16, exif: &[u8]) -> Vec<u8> {
+    jpeg_made(width, height, Some(exif))
+}
+
+fn jpeg_made(width: u16, height: u16, exif: Option<&[u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+    if let Some(exif) = exif {
+        encoder
+            .add_app_segment(1, exif)
+            .unwrap_or_else(|error| panic!("exif segment: {error}"));
+    }
+    encoder
+        .encode(
+            &gradient(width, height),
+            width,
+            height,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .unwrap_or_else(|error| panic!("jpeg: {error}"));
+    out
+}
+
+/// A `width` x `height` RGB PNG (a smooth gradient) with no text chunks.
+pub fn sample_png(width: u16, height: u16) -> Vec<u8> {
+    png_made(width, height, None)
+}
+
+/// As [`sample_png`], with a `tEXt` chunk `keyword`: `text` (where PNG keeps an author or a
+/// place).
+pub fn png_with_text(width: u16, height: u16, keyword: &str, text: &str) -> Vec<u8> {
+    png_made(width, height, Some((keyword, text)))
+}
+
+fn png_made(width: u16, height: u16, text: Option<(&str, &str)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, u32::from(width), u32::from(height));
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    if let Some((keyword, text)) = text {
+        encoder
+            .add_text_chunk(keyword.to_owned(), text.to_owned())
+            .unwrap_or_else(|error| panic!("text chunk: {error}"));
+    }
+    let mut writer = encoder
+        .write_header()
+        .unwrap_or_else(|error| panic!("png header: {error}"));
+    writer
+        .write_image_data(&gradient(width, height))
+        .unwrap_or_else(|error| panic!("png: {error}"));
+    writer
+        .finish()
+        .unwrap_or_else(|error| panic!("png end: {error}"));
+    out
+}
+
+/// RGB pixels shading from dark red to light pink, a little like skin.
+fn gradient(width: u16, height: u16) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity(usize::from(width) * usize::from(height) * 3);
+    for y in 0..height {
+        for x in 0..width {
+            let shade = u8::try_from((u32::from(x) + u32::from(y)) * 100 / (u32::from(width) + u32::from(height)))
+                .unwrap_or(u8::MAX);
+            pixels.extend([155 + shade, 60 + shade, 70 + shade]);
+        }
+    }
+    pixels
+}

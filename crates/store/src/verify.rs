@@ -91,9 +91,27 @@ type Projections = BTreeMap<&'static str, BTreeMap<i64, Row>>;
 
 impl Store {
     /// Verifies the whole record in one consistent snapshot.
+    /// Photographs' files are checked too: each against the SHA-256 its record keeps.
     pub async fn verify(&self) -> Result<Verification, StoreError> {
         let mut tx = self.pool.read().await?;
-        verify_in(&mut tx).await
+        let mut verification = verify_in(&mut tx).await?;
+        self.check_files(&mut tx, &mut verification, None).await?;
+        Ok(verification)
+    }
+
+    /// Adds the first photograph whose file is not the one its record names, when the record
+    /// itself agreed (`photos::file_problem`).
+    async fn check_files(
+        &self,
+        tx: &mut Tx,
+        verification: &mut Verification,
+        only: Option<&std::collections::BTreeSet<i64>>,
+    ) -> Result<(), StoreError> {
+        if verification.problem.is_none() {
+            verification.problem =
+                crate::photos::file_problem(tx, self.photos.as_ref(), only).await?;
+        }
+        Ok(())
     }
 
     /// Verifies the record and that the chain still passes through `expected`, a head written
@@ -102,6 +120,7 @@ impl Store {
     pub async fn verify_with_head(&self, expected: &Head) -> Result<Verification, StoreError> {
         let mut tx = self.pool.read().await?;
         let mut verification = verify_in(&mut tx).await?;
+        self.check_files(&mut tx, &mut verification, None).await?;
         if verification.problem.is_some() {
             return Ok(verification);
         }
@@ -213,12 +232,20 @@ impl Store {
                 break;
             }
         }
-        Ok(Verification {
+        let photos = touched
+            .iter()
+            .filter(|(name, _)| *name == schema::PHOTO.name)
+            .map(|(_, id)| *id)
+            .collect();
+        let mut verification = Verification {
             events: last_seq,
             rows: touched.len(),
             head_hash: last_hash,
             problem,
-        })
+        };
+        self.check_files(&mut tx, &mut verification, Some(&photos))
+            .await?;
+        Ok(verification)
     }
 }
 

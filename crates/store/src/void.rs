@@ -22,6 +22,7 @@ pub const VOIDABLE: &[&str] = &[
     "nerve_conduction",
     "nerve_conduction_study",
     "questionnaire",
+    "photo",
     "disposition",
     "protocol_event",
 ];
@@ -60,8 +61,8 @@ impl Store {
         reason: &str,
     ) -> Result<(), StoreError> {
         use crate::{
-            adverse_events, clasi, course, doses, history, labs, nerve_conduction, questionnaire,
-            sledai,
+            adverse_events, clasi, course, doses, history, labs, nerve_conduction, photos,
+            questionnaire, sledai,
         };
         let reason = Reason::new(reason)?;
         let kind = kind.to_owned();
@@ -125,6 +126,7 @@ impl Store {
                     "questionnaire" => {
                         void_record::<questionnaire::Questionnaire>(w, a, s, id, based_on, r).await
                     }
+                    "photo" => void_record::<photos::Photo>(w, a, s, id, based_on, r).await,
                     "disposition" => {
                         void_record::<course::Disposition>(w, a, s, id, based_on, r).await
                     }

@@ -40,6 +40,7 @@ mod migration;
 mod missing;
 mod people;
 mod questionnaire;
+mod photos;
 mod randomisation;
 mod records;
 mod refusals;
