@@ -12,7 +12,8 @@
 //! serde's refusals in words), `error` (the one error type),
 //! `subjects` (list, read, screen, enrol, history),
 //! `visits` (visits, CLASI, SLEDAI-2K, labs, doses, signatures), `outcomes` (the outcome
-//! instruments a study collects, with their scores), `clinical` (the protocol
+//! instruments a study collects, with their scores), `photos` (lesion photographs, the file
+//! in base64), `clinical` (the protocol
 //! decision and adverse events), `queries` (data queries), `review` (source data verification and locks), `openapi` (the
 //! document).
 
@@ -22,6 +23,7 @@ mod course;
 pub(crate) mod error;
 mod openapi;
 mod outcomes;
+mod photos;
 mod principal;
 mod queries;
 mod records;
@@ -110,6 +112,11 @@ pub(crate) fn routes() -> Routes {
             "/api/v1/subjects/{code}/visits/{visit}/outcomes/{instrument}",
             Scope::Subject(Action::EnterVisitData),
             outcomes::save_questionnaire,
+        )
+        .post(
+            "/api/v1/subjects/{code}/visits/{visit}/photos",
+            Scope::Subject(Action::EnterVisitData),
+            photos::upload,
         )
         .post(
             "/api/v1/subjects/{code}/visits/{visit}/signatures",

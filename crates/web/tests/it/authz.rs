@@ -35,6 +35,8 @@ pub struct SiteRecord {
     pub query: i64,
     /// A lock on the visit record (which no request of the matrix changes), to unlock.
     pub lock: i64,
+    /// A lesion photograph taken at the visit.
+    pub photo: i64,
 }
 
 /// A server over a record with both sites seeded, and an API token per user.
@@ -115,6 +117,21 @@ async fn seed_site(
         .await
         .expect("query")
         .id;
+    let photo = store
+        .add_photo(
+            &coordinator,
+            &store::NewPhoto {
+                subject_id: subject.id,
+                visit_id: visit,
+                area: "hands".into(),
+                taken_on: jiff::civil::date(2025, 1, 20),
+                caption: None,
+                bytes: store::testing::sample_jpeg(8, 8),
+            },
+        )
+        .await
+        .expect("photo")
+        .id;
     let covers = store::Locked::Record {
         entity: "visit".into(),
         record_id: visit,
@@ -131,6 +148,7 @@ async fn seed_site(
         visit,
         query,
         lock,
+        photo,
     }
 }
 
@@ -260,6 +278,7 @@ pub fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
             "visit" => record.visit.to_string(),
             "query" => record.query.to_string(),
             "lock" => record.lock.to_string(),
+            "photo" => record.photo.to_string(),
             // A lab that need not exist: the policy is checked, then the body (empty: a 422).
             "kind" => "lab".to_owned(),
             "record" => "1".to_owned(),

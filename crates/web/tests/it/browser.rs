@@ -477,6 +477,53 @@ async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
     .await;
 }
 
+/// A lesion photograph uploaded on the visit page beside the CLASI grid, shown there as a
+/// thumbnail of its area (the picture decoded by the browser), the section accessible.
+#[tokio::test]
+async fn a_photograph_is_uploaded_and_shown_in_the_browser() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let subject = app.store.subject_by_code("A-001").await.expect("A-001");
+    let visit = app.store.visits_of(subject.id).await.expect("visits")[0].id;
+    let folder = tempfile::tempdir().expect("temp dir");
+    let picture = folder.path().join("cheek.jpg");
+    std::fs::write(&picture, store::testing::sample_jpeg(320, 240)).expect("picture");
+    in_browser(app, move |s, app| async move {
+        let _serving = app;
+        let _folder = folder;
+        s.open("/login").await;
+        s.log_in("coord_a").await;
+        s.open(&format!("/subjects/A-001/visits/{visit}")).await;
+        s.choose("area", "nose_malar").await;
+        s.fill("caption", "malar rash, left cheek").await;
+        s.find("input[type=\"file\"]")
+            .await
+            .send_keys(&picture.display().to_string())
+            .await
+            .expect("file chosen");
+        s.submit("/photos").await;
+        assert!(s.page().await.contains("malar rash, left cheek"));
+        let img = s.find("#photos figure.photo img").await;
+        let element = serde_json::to_value(&img).expect("element reference");
+        let mut width = json!(0);
+        for _ in 0..100 {
+            width = s
+                .client
+                .execute("return arguments[0].naturalWidth;", vec![element.clone()])
+                .await
+                .expect("width");
+            if width == json!(320) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(width, json!(320), "the browser decoded the photograph");
+        s.accessible(&axe()).await;
+        s.screenshot("visit-photos", "#photos").await;
+        s.client.close().await.expect("close the browser");
+    })
+    .await;
+}
+
 async fn study_day(s: Session, app: App) {
     // Dates in the past, as the record requires: enrolment eight weeks ago, week 4 after it.
     let enrolled = today().saturating_sub(56.days());

@@ -10,6 +10,7 @@ mod limits;
 mod login;
 mod outcomes;
 mod pages;
+mod photos;
 mod randomisation;
 mod requests;
 mod support;

@@ -24,6 +24,9 @@ pub struct App {
     pub base: String,
     pub store: Store,
     pub db: TestDb,
+    /// Where a PostgreSQL record's photographs are kept (a SQLite one keeps them beside its
+    /// file), held for as long as the server runs.
+    _files: Option<tempfile::TempDir>,
     /// Notified once, stops the server.
     pub stop: Arc<Notify>,
     /// Completes when the server has stopped.
@@ -143,6 +146,11 @@ async fn spawn(
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let store = store.with_throttle(throttle);
+    let files = (backend == Backend::Postgres).then(|| tempfile::tempdir().expect("files dir"));
+    let store = match &files {
+        Some(dir) => store.with_files(dir.path()),
+        None => store,
+    };
     let app = web::router(store.clone(), config);
     let stop = Arc::new(Notify::new());
     let stopped = Arc::clone(&stop);
@@ -153,6 +161,7 @@ async fn spawn(
         base,
         store,
         db,
+        _files: files,
         stop,
         served,
     }
@@ -244,14 +253,14 @@ impl Browser {
         &mut self,
         path: &str,
         content_type: &str,
-        body: String,
+        body: impl Into<Vec<u8>>,
         extra: &[(&str, &str)],
     ) -> Reply {
         let mut request = self
             .client
             .post(format!("{}{path}", self.base))
             .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body);
+            .body(body.into());
         for (name, value) in extra {
             request = request.header(*name, *value);
         }

@@ -1,4 +1,4 @@
-//! Visit entry: CLASI grid, SLEDAI-2K checklist, labs with their CTCAE grade, the outcome
+//! Visit entry: CLASI grid with the lesion photographs beside it, SLEDAI-2K checklist, labs with their CTCAE grade, the outcome
 //! instruments the protocol collects (`outcomes`), the dose given,
 //! the protocol decision panel and the e-signature, on one page per visit. Each section posts on
 //! its own; a refused post re-renders the page with that section as typed, its messages next to
@@ -8,6 +8,7 @@ pub(crate) mod assessments;
 pub(crate) mod decision;
 pub(crate) mod dose;
 pub(crate) mod outcomes;
+pub(crate) mod photos;
 pub(crate) mod sign;
 
 use std::str::FromStr;
@@ -43,6 +44,7 @@ pub(crate) struct Sections {
     pub(crate) nerve: Option<Typed>,
     /// One outcome instrument's form, by its instrument.
     pub(crate) outcome: Option<(instruments::questionnaire::Instrument, Typed)>,
+    pub(crate) photo: Option<Typed>,
     pub(crate) dose: Option<Typed>,
     pub(crate) decision: Option<Typed>,
     pub(crate) sign: Option<Typed>,
@@ -147,6 +149,13 @@ pub(crate) async fn render(
         .map(|protocol| protocol.outcomes().collected())
         .unwrap_or_default();
     let signatures = state.store.signatures(visit.id).await?;
+    let visit_photos: Vec<Stored<store::Photo>> = state
+        .store
+        .records_of::<store::Photo>(subject.id)
+        .await?
+        .into_iter()
+        .filter(|photo| photo.data.visit_id == visit.id)
+        .collect();
     let csrf = &principal.csrf_token;
     let base = format!("/subjects/{code}/visits/{}", visit.id);
     let site = Some(subject.data.site.as_str());
@@ -310,7 +319,7 @@ pub(crate) async fn render(
             " · " a href={ "/subjects/" (code) "/history" } { (words().get("subjects-history")) }
         }
         nav.sections aria-label=(words().get("visit-sections")) {
-            a href="#clasi" { "CLASI" } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { (words().get("visit-labs")) }
+            a href="#clasi" { "CLASI" } a href="#photos" { (words().get("photos-title")) } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { (words().get("visit-labs")) }
             a href="#nerve" { (words().get("visit-nerve")) }
             @if !collected.is_empty() { a href="#outcomes" { (words().get("outcomes-title")) } }
             a href="#decision" { (words().get("visit-decision")) } a href="#dose" { (words().get("visit-dose")) } a href="#sign" { (words().get("visit-signature")) }
@@ -338,6 +347,8 @@ pub(crate) async fn render(
             }
             @if let Some(saved) = clasi { (void("clasi", saved.id, saved.version, "clasi")) }
         }
+
+        (photos::section(principal, subject, visit, &visit_photos, typed.photo, enters))
 
         section #sledai {
             h2 { "SLEDAI-2K" }
@@ -655,4 +666,5 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .with(dose::routes)
         .with(decision::routes)
         .with(sign::routes)
+        .with(photos::routes)
 }
