@@ -41,6 +41,10 @@ pub struct ServeArgs {
     /// need it; without it no arm is ever shown. Refused for a study that does not randomise.
     #[arg(long, value_name = "FILE")]
     allocation_secret_file: Option<std::path::PathBuf>,
+    /// Where the record keeps its lesion photographs' files: by default beside a SQLite file
+    /// (study.db.files); required for a PostgreSQL record to take photographs.
+    #[arg(long, value_name = "DIR")]
+    files: Option<std::path::PathBuf>,
     /// The address and port to listen on.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
@@ -127,6 +131,10 @@ pub fn run(args: ServeArgs) -> CmdResult {
                 }
                 Some(crate::allocation_cmd::read_secret(file)?)
             }
+        };
+        let store = match &args.files {
+            Some(dir) => store.with_files(dir),
+            None => store,
         };
         let config = web::Config {
             allocation_secret,

@@ -25,6 +25,20 @@ pub struct DbArg {
     /// The study record: sqlite://PATH (or a plain path) or postgres://USER@HOST:PORT/DB.
     #[arg(long, value_name = "URL")]
     db: String,
+    /// Where the record keeps its lesion photographs' files: by default beside a SQLite file
+    /// (study.db.files); required for a PostgreSQL record that has photographs.
+    #[arg(long, value_name = "DIR")]
+    files: Option<PathBuf>,
+}
+
+impl DbArg {
+    /// `store` keeping its photographs where `--files` says, when it says.
+    pub fn with_files(&self, store: Store) -> Store {
+        match &self.files {
+            Some(dir) => store.with_files(dir),
+            None => store,
+        }
+    }
 }
 
 /// The acting user of a write.
@@ -243,14 +257,16 @@ fn url(db: &DbArg) -> Result<DbUrl, CliError> {
 }
 
 async fn open(db: &DbArg) -> Result<Store, CliError> {
-    Store::open(&url(db)?).await.map_err(CliError::from)
+    let store = Store::open(&url(db)?).await.map_err(CliError::from)?;
+    Ok(db.with_files(store))
 }
 
 /// Opens the record for a command that only reads it, which leaves it as it was.
 pub(crate) async fn open_to_read(db: &DbArg) -> Result<Store, CliError> {
-    Store::open_read_only(&url(db)?)
+    let store = Store::open_read_only(&url(db)?)
         .await
-        .map_err(CliError::from)
+        .map_err(CliError::from)?;
+    Ok(db.with_files(store))
 }
 
 /// A password from `var`, else typed at the terminal (twice when `confirm`).

@@ -35,6 +35,19 @@ pub(crate) enum FileFault {
     Altered(String),
 }
 
+impl FileFault {
+    /// What is wrong with a kept file, in a sentence's words.
+    pub(crate) fn said(&self) -> String {
+        match self {
+            FileFault::Missing => "is missing".to_owned(),
+            FileFault::Unreadable(error) => format!("cannot be read ({error})"),
+            FileFault::Altered(found) => format!(
+                "does not hash to the SHA-256 its record keeps (it hashes to {found}): the file was altered"
+            ),
+        }
+    }
+}
+
 impl PhotoDir {
     pub(crate) fn new(root: PathBuf) -> PhotoDir {
         PhotoDir {

@@ -14,7 +14,7 @@ use crate::auth::Actor;
 use crate::check;
 use crate::error::StoreError;
 use crate::photo_content::{MediaType, prepare};
-use crate::photo_files::{FileFault, PhotoDir};
+use crate::photo_files::PhotoDir;
 use crate::record::{Sealed, Stored, SubjectRecord, not_before_consent};
 use crate::records::add_record;
 use crate::schema::{Kind, PHOTO};
@@ -230,72 +230,4 @@ impl Store {
             StoreError::corrupt(format!("photo file {}: {}", path.display(), fault.said()))
         })
     }
-}
-
-impl FileFault {
-    /// What is wrong with a kept file, in a sentence's words.
-    pub(crate) fn said(&self) -> String {
-        match self {
-            FileFault::Missing => "is missing".to_owned(),
-            FileFault::Unreadable(error) => format!("cannot be read ({error})"),
-            FileFault::Altered(found) => format!(
-                "does not hash to the SHA-256 its record keeps (it hashes to {found}): the file was altered"
-            ),
-        }
-    }
-}
-
-/// The first photograph whose file is not the one its record names (gone, unreadable or
-/// altered), named with its file, its subject (study id) and its visit: `audit verify`'s check
-/// of what the chain's hashes stand for outside the database. Photographs marked entered in
-/// error are checked too (their files stay: the trail names them). `only`: these photographs'
-/// ids (an incremental verification), else every one.
-pub(crate) async fn file_problem(
-    tx: &mut crate::db::Tx,
-    dir: Option<&PhotoDir>,
-    only: Option<&std::collections::BTreeSet<i64>>,
-) -> Result<Option<crate::verify::Problem>, StoreError> {
-    use crate::value::Ty;
-    let rows = tx
-        .fetch(
-            "SELECT photo.id, photo.sha256, subject.code, visit.name FROM photo \
-             JOIN subject ON subject.id = photo.subject_id \
-             JOIN visit ON visit.id = photo.visit_id ORDER BY photo.id",
-            &[],
-            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text],
-        )
-        .await?;
-    for row in rows {
-        let mut values = row.into_iter();
-        let mut next = || values.next().flatten();
-        let id = next().and_then(|value| value.as_int()).unwrap_or_default();
-        let text = |value: Option<Value>| {
-            value
-                .and_then(|value| value.as_text().map(str::to_owned))
-                .unwrap_or_default()
-        };
-        let (sha256, subject, visit) = (text(next()), text(next()), text(next()));
-        if only.is_some_and(|only| !only.contains(&id)) {
-            continue;
-        }
-        let whose = format!("photo {id} (subject {subject}, visit {visit})");
-        let message = match dir {
-            None => format!(
-                "the file of {whose} cannot be checked: no photograph directory was given for this record"
-            ),
-            Some(dir) => match dir.read(&sha256) {
-                Ok(_) => continue,
-                Err(fault) => format!(
-                    "file {} of {whose} {}",
-                    dir.path_of(&sha256).display(),
-                    fault.said()
-                ),
-            },
-        };
-        return Ok(Some(crate::verify::Problem {
-            place: format!("photo {id}"),
-            message,
-        }));
-    }
-    Ok(None)
 }

@@ -100,7 +100,7 @@ impl Store {
     }
 
     /// Adds the first photograph whose file is not the one its record names, when the record
-    /// itself agreed (`photos::file_problem`).
+    /// itself agreed ([`file_problem`]).
     async fn check_files(
         &self,
         tx: &mut Tx,
@@ -109,7 +109,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         if verification.problem.is_none() {
             verification.problem =
-                crate::photos::file_problem(tx, self.photos.as_ref(), only).await?;
+                file_problem(tx, self.photos.as_ref(), only).await?;
         }
         Ok(())
     }
@@ -719,6 +719,60 @@ fn describe(kind: &Kind, live: &Row, expected: &Row) -> String {
         expected.removed,
         expected.last_seq
     )
+}
+
+/// The first photograph whose file is not the one its record names (gone, unreadable or
+/// altered), named with its file, its subject (study id) and its visit: `audit verify`'s check
+/// of what the chain's hashes stand for outside the database. Photographs marked entered in
+/// error are checked too (their files stay: the trail names them). `only`: these photographs'
+/// ids (an incremental verification), else every one.
+async fn file_problem(
+    tx: &mut Tx,
+    dir: Option<&crate::photo_files::PhotoDir>,
+    only: Option<&std::collections::BTreeSet<i64>>,
+) -> Result<Option<Problem>, StoreError> {
+    let rows = tx
+        .fetch(
+            "SELECT photo.id, photo.sha256, subject.code, visit.name FROM photo \
+             JOIN subject ON subject.id = photo.subject_id \
+             JOIN visit ON visit.id = photo.visit_id ORDER BY photo.id",
+            &[],
+            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text],
+        )
+        .await?;
+    for row in rows {
+        let mut values = row.into_iter();
+        let mut next = || values.next().flatten();
+        let id = next().and_then(|value| value.as_int()).unwrap_or_default();
+        let text = |value: Option<Value>| {
+            value
+                .and_then(|value| value.as_text().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        let (sha256, subject, visit) = (text(next()), text(next()), text(next()));
+        if only.is_some_and(|only| !only.contains(&id)) {
+            continue;
+        }
+        let whose = format!("photo {id} (subject {subject}, visit {visit})");
+        let message = match dir {
+            None => format!(
+                "the file of {whose} cannot be checked: no photograph directory was given for this record"
+            ),
+            Some(dir) => match dir.read(&sha256) {
+                Ok(_) => continue,
+                Err(fault) => format!(
+                    "file {} of {whose} {}",
+                    dir.path_of(&sha256).display(),
+                    fault.said()
+                ),
+            },
+        };
+        return Ok(Some(Problem {
+            place: format!("photo {id}"),
+            message,
+        }));
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -417,3 +417,102 @@ fn init_takes_a_shipped_protocol_by_name() {
         "{unknown}"
     );
 }
+
+both_backends!(audit_verify_checks_the_photographs_files);
+
+/// `audit verify --files DIR` checks every lesion photograph's file against the SHA-256 the
+/// trail carries: an altered file fails it, naming the file, the photograph, its subject and
+/// visit; without the directory a PostgreSQL record's photographs cannot be checked, which
+/// fails too.
+fn audit_verify_checks_the_photographs_files(backend: Backend) {
+    let cli = Cli::new(backend);
+    let files = cli.dir.path().join("photos");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (photo, kept) = runtime.block_on(async {
+        let store = ::store::Store::open(cli.db.url())
+            .await
+            .expect("open")
+            .with_files(&files);
+        let bob = store
+            .authenticate("bob", &::store::Password::new(BOB_PASSWORD).expect("password"))
+            .await
+            .expect("bob");
+        let today = jiff::Zoned::now().date();
+        let subject = store
+            .add_subject(
+                &bob,
+                &::store::SubjectData {
+                    site: "S01".into(),
+                    code: "S01-001".into(),
+                    sex: ::store::Sex::Female,
+                    birth: ::store::BirthOrAge::AgeYears(41),
+                    subtype: None,
+                    screening_date: today,
+                    consent_date: Some(today),
+                    enrolment_date: None,
+                },
+            )
+            .await
+            .expect("subject");
+        let visit = store
+            .add_visit(
+                &bob,
+                subject.id,
+                &::store::VisitData {
+                    name: "screening".into(),
+                    planned_date: None,
+                    actual_date: Some(today),
+                },
+            )
+            .await
+            .expect("visit");
+        let photo = store
+            .add_photo(
+                &bob,
+                &::store::NewPhoto {
+                    subject_id: subject.id,
+                    visit_id: visit.id,
+                    area: "arms".into(),
+                    taken_on: today,
+                    caption: None,
+                    bytes: ::store::testing::sample_png(6, 6),
+                },
+            )
+            .await
+            .expect("photo");
+        store.close().await;
+        let sha = photo.data.file().sha256().to_owned();
+        (photo.id, files.join("sha256").join(&sha[..2]).join(&sha))
+    });
+    let with_files = ["audit", "verify", "--files", &path(&files)];
+    assert_eq!(cli.run(&with_files, &[]).ok_json()["ok"], true);
+    if backend == Backend::Postgres {
+        let without = cli.run(&["audit", "verify"], &[]);
+        assert_eq!(without.status, 1, "{without:?}");
+        assert!(without.stderr.contains("no photograph directory"), "{without:?}");
+    }
+    let original = std::fs::read(&kept).expect("kept");
+    let mut permissions = std::fs::metadata(&kept).expect("meta").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&kept, permissions).expect("writable");
+    std::fs::write(&kept, b"not the photograph").expect("tampered");
+    let verify = cli.run(&with_files, &[]);
+    assert_eq!(verify.status, 1, "{verify:?}");
+    let problem = &verify.json()["problem"];
+    assert_eq!(problem["place"], format!("photo {photo}"));
+    let message = problem["message"].as_str().expect("message");
+    for words in [
+        path(&kept).as_str(),
+        "subject S01-001",
+        "visit screening",
+        "the file was altered",
+    ] {
+        assert!(message.contains(words), "{words}: {message}");
+    }
+    std::fs::write(&kept, original).expect("restored");
+    assert_eq!(cli.run(&with_files, &[]).ok_json()["ok"], true);
+}
