@@ -84,8 +84,8 @@ pub fn prepare(bytes: &[u8]) -> Result<PhotoContent, StoreError> {
         return Err(refused(Refusal::of("refusal-photo-empty")));
     }
     within_limit(bytes.len())?;
-    let media_type = MediaType::sniffed(bytes)
-        .ok_or_else(|| refused(Refusal::of("refusal-photo-not-image")))?;
+    let media_type =
+        MediaType::sniffed(bytes).ok_or_else(|| refused(Refusal::of("refusal-photo-not-image")))?;
     let damaged = |detail: String| {
         refused(
             Refusal::of("refusal-photo-damaged")
@@ -159,7 +159,9 @@ fn header_decodes(media_type: MediaType, bytes: &[u8]) -> Result<(), String> {
         MediaType::Jpeg => {
             use zune_jpeg::zune_core::bytestream::ZCursor;
             let mut decoder = zune_jpeg::JpegDecoder::new(ZCursor::new(bytes));
-            decoder.decode_headers().map_err(|error| error.to_string())?;
+            decoder
+                .decode_headers()
+                .map_err(|error| error.to_string())?;
             decoder
                 .dimensions()
                 .ok_or_else(|| "no frame size".to_owned())?
@@ -208,7 +210,10 @@ mod tests {
         // The right first bytes and nothing after them: no header to decode.
         check(&jpeg[..4], Err("refusal-photo-damaged"));
         check(&png[..12], Err("refusal-photo-damaged"));
-        check(&vec![0xFF; MAX_PHOTO_BYTES + 1], Err("refusal-photo-too-large"));
+        check(
+            &vec![0xFF; MAX_PHOTO_BYTES + 1],
+            Err("refusal-photo-too-large"),
+        );
     }
 
     /// Both sides of the size limit, which the refusal says.

@@ -564,8 +564,10 @@ fn gradient(width: u16, height: u16) -> Vec<u8> {
     let mut pixels = Vec::with_capacity(usize::from(width) * usize::from(height) * 3);
     for y in 0..height {
         for x in 0..width {
-            let shade = u8::try_from((u32::from(x) + u32::from(y)) * 100 / (u32::from(width) + u32::from(height)))
-                .unwrap_or(u8::MAX);
+            let shade = u8::try_from(
+                (u32::from(x) + u32::from(y)) * 100 / (u32::from(width) + u32::from(height)),
+            )
+            .unwrap_or(u8::MAX);
             pixels.extend([155 + shade, 60 + shade, 70 + shade]);
         }
     }

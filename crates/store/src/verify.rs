@@ -108,8 +108,7 @@ impl Store {
         only: Option<&std::collections::BTreeSet<i64>>,
     ) -> Result<(), StoreError> {
         if verification.problem.is_none() {
-            verification.problem =
-                file_problem(tx, self.photos.as_ref(), only).await?;
+            verification.problem = file_problem(tx, self.photos.as_ref(), only).await?;
         }
         Ok(())
     }

@@ -437,7 +437,10 @@ fn audit_verify_checks_the_photographs_files(backend: Backend) {
             .expect("open")
             .with_files(&files);
         let bob = store
-            .authenticate("bob", &::store::Password::new(BOB_PASSWORD).expect("password"))
+            .authenticate(
+                "bob",
+                &::store::Password::new(BOB_PASSWORD).expect("password"),
+            )
             .await
             .expect("bob");
         let today = jiff::Zoned::now().date();
@@ -492,7 +495,10 @@ fn audit_verify_checks_the_photographs_files(backend: Backend) {
     if backend == Backend::Postgres {
         let without = cli.run(&["audit", "verify"], &[]);
         assert_eq!(without.status, 1, "{without:?}");
-        assert!(without.stderr.contains("no photograph directory"), "{without:?}");
+        assert!(
+            without.stderr.contains("no photograph directory"),
+            "{without:?}"
+        );
     }
     let original = std::fs::read(&kept).expect("kept");
     let mut permissions = std::fs::metadata(&kept).expect("meta").permissions();

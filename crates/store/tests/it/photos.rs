@@ -108,7 +108,10 @@ async fn a_photograph_is_kept_by_its_hash(backend: Backend) {
     );
     // The same picture again (another area) is the same file, kept once.
     let again = store
-        .add_photo(&f.investigator, &upload(&visit, "chest", sample_jpeg(32, 24)))
+        .add_photo(
+            &f.investigator,
+            &upload(&visit, "chest", sample_jpeg(32, 24)),
+        )
         .await
         .expect("uploaded");
     assert_eq!(again.data.file().sha256(), photo.data.file().sha256());
@@ -147,7 +150,11 @@ async fn a_refused_upload_leaves_nothing(backend: Backend) {
             "file",
             "at most 10.0 MiB",
         ),
-        (upload(&visit, "elbow", jpeg()), "area", "'elbow' is not allowed"),
+        (
+            upload(&visit, "elbow", jpeg()),
+            "area",
+            "'elbow' is not allowed",
+        ),
         (
             NewPhoto {
                 taken_on: days_ago(-1),
@@ -194,7 +201,10 @@ async fn a_tampered_file_fails_verification_naming_it(backend: Backend) {
     let (store, _dir) = with_files(&f);
     let visit = f.visit("S01-001").await;
     let photo = store
-        .add_photo(&f.investigator, &upload(&visit, "hands", sample_jpeg(20, 20)))
+        .add_photo(
+            &f.investigator,
+            &upload(&visit, "hands", sample_jpeg(20, 20)),
+        )
         .await
         .expect("uploaded");
     Fixture::assert_verifies(&store.verify().await.expect("verify"));
@@ -229,7 +239,12 @@ async fn a_tampered_file_fails_verification_naming_it(backend: Backend) {
         Err(StoreError::Corrupt(_))
     ));
     std::fs::remove_file(&path).expect("removed");
-    let problem = store.verify().await.expect("runs").problem.expect("missing");
+    let problem = store
+        .verify()
+        .await
+        .expect("runs")
+        .problem
+        .expect("missing");
     assert!(problem.message.contains("is missing"), "{problem}");
     std::fs::write(&path, &original).expect("restored");
     Fixture::assert_verifies(&store.verify().await.expect("verify"));
@@ -245,7 +260,10 @@ async fn a_tampered_file_fails_verification_naming_it(backend: Backend) {
             .clone(),
     };
     let since = store.verify_since(&head).await.expect("runs");
-    assert_eq!(since.problem.map(|p| p.place), Some(format!("photo {}", photo.id)));
+    assert_eq!(
+        since.problem.map(|p| p.place),
+        Some(format!("photo {}", photo.id))
+    );
 }
 
 async fn a_photograph_entered_in_error_keeps_its_file(backend: Backend) {
@@ -301,7 +319,13 @@ async fn a_postgresql_record_needs_a_directory_given() {
         .await
         .expect("uploaded");
     // Verified without the directory, the file cannot be checked: that is a failure, not a pass.
-    let problem = f.store.verify().await.expect("runs").problem.expect("found");
+    let problem = f
+        .store
+        .verify()
+        .await
+        .expect("runs")
+        .problem
+        .expect("found");
     assert!(
         problem.message.contains("no photograph directory"),
         "{problem}"
@@ -321,7 +345,10 @@ async fn a_backup_takes_the_photographs_along() {
     let visit = f.visit("S01-001").await;
     let photo = f
         .store
-        .add_photo(&f.investigator, &upload(&visit, "feet", sample_jpeg(24, 24)))
+        .add_photo(
+            &f.investigator,
+            &upload(&visit, "feet", sample_jpeg(24, 24)),
+        )
         .await
         .expect("uploaded");
     let dir = f.db.dir().expect("sqlite dir");

@@ -84,9 +84,7 @@ pub(crate) async fn upload(
     let input: PhotoIn = parse(&body)?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(input.file.trim())
-        .map_err(|error| {
-            ApiError::invalid("file", format!("is not standard base64 ({error})"))
-        })?;
+        .map_err(|error| ApiError::invalid("file", format!("is not standard base64 ({error})")))?;
     let upload = NewPhoto {
         subject_id: subject.id,
         visit_id: visit.id,

@@ -95,7 +95,13 @@ async fn a_photograph_is_uploaded_and_shown_on_the_visit_page() {
     )
     .await;
     assert_eq!(no_area.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(no_area.body.contains("id=\"area\" name=\"area\" aria-label=\"Body area (CLASI)\" aria-invalid=\"true\""), "{}", no_area.body);
+    assert!(
+        no_area.body.contains(
+            "id=\"area\" name=\"area\" aria-label=\"Body area (CLASI)\" aria-invalid=\"true\""
+        ),
+        "{}",
+        no_area.body
+    );
 
     let sent = jpeg_with_exif(40, 30, b"Exif\0\0GPSLatitude 40.4168 N");
     let saved = upload(&mut coord, visit, &typed, &sent).await;
@@ -105,7 +111,11 @@ async fn a_photograph_is_uploaded_and_shown_on_the_visit_page() {
         Some(format!("/subjects/A-001/visits/{visit}#photos").as_str())
     );
     let page = coord.get(&format!("/subjects/A-001/visits/{visit}")).await;
-    assert!(page.body.contains("<h3>Nose (incl. malar area)</h3>"), "{}", page.body);
+    assert!(
+        page.body.contains("<h3>Nose (incl. malar area)</h3>"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("butterfly rash, left"));
     let path = photo_path(&page.body);
     let photo = coord.get(&path).await;
@@ -123,7 +133,9 @@ async fn a_photograph_is_uploaded_and_shown_on_the_visit_page() {
     // The monitor reads it, and has no upload form; another site's coordinator finds nothing.
     let mut monitor = User::new(&app, "monitor_a").await;
     assert_eq!(monitor.get(&path).await.status, StatusCode::OK);
-    let seen = monitor.get(&format!("/subjects/A-001/visits/{visit}")).await;
+    let seen = monitor
+        .get(&format!("/subjects/A-001/visits/{visit}"))
+        .await;
     assert!(!seen.body.contains("enctype=\"multipart/form-data\""));
     let mut other = User::new(&app, "coord_b").await;
     assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND);
@@ -223,9 +235,18 @@ async fn the_api_uploads_through_the_same_command(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     for (width, (name, text)) in (10..).zip([
-        ("the lenalidomide trial", include_str!("../../../../protocols/nct01408199.toml")),
-        ("the thalidomide cohort", include_str!("../../../../protocols/thalidomide-cohort.toml")),
-        ("the paediatric chart review", include_str!("../../../../protocols/pediatric-review.toml")),
+        (
+            "the lenalidomide trial",
+            include_str!("../../../../protocols/nct01408199.toml"),
+        ),
+        (
+            "the thalidomide cohort",
+            include_str!("../../../../protocols/thalidomide-cohort.toml"),
+        ),
+        (
+            "the paediatric chart review",
+            include_str!("../../../../protocols/pediatric-review.toml"),
+        ),
     ]) {
         let version = store.study().await.expect("study").version;
         store
@@ -240,7 +261,11 @@ async fn the_api_uploads_through_the_same_command(backend: Backend) {
         let id = kept["id"].as_i64().expect("id");
         let photo: store::Stored<store::Photo> = store.record(id).await.expect("record");
         let bytes = store.photo_bytes(&photo.data).await.expect("file");
-        assert_eq!(kept["sha256"], hex::encode(Sha256::digest(&bytes)), "{name}");
+        assert_eq!(
+            kept["sha256"],
+            hex::encode(Sha256::digest(&bytes)),
+            "{name}"
+        );
     }
     let verification = store.verify().await.expect("verify");
     assert_eq!(verification.problem, None);

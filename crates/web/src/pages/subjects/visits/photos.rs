@@ -144,7 +144,10 @@ fn unreadable(error: &axum::extract::multipart::MultipartError) -> String {
             &[("max", Arg::from(MAX_PHOTO_BYTES / (1024 * 1024)))],
         )
     } else {
-        words().format("photos-unreadable", &[("error", Arg::from(error.body_text()))])
+        words().format(
+            "photos-unreadable",
+            &[("error", Arg::from(error.body_text()))],
+        )
     }
 }
 
