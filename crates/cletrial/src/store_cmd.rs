@@ -115,7 +115,8 @@ pub enum UserCommand {
         /// The site's code.
         #[arg(long, value_name = "CODE")]
         site: String,
-        /// investigator, coordinator, monitor or statistician.
+        /// investigator, coordinator, monitor, statistician or central_reader (scores lesion
+        /// photographs blind, study-wide, and sees nothing else).
         #[arg(long, value_name = "ROLE")]
         role: String,
     },

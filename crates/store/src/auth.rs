@@ -188,15 +188,19 @@ pub enum Role {
     /// A statistician who may also see a randomised study's arms (with the allocation secret);
     /// nobody else may (ICH E9 section 2.3.2: the blind kept by all others).
     UnblindedStatistician,
+    /// Scores lesion photographs blind, study-wide, seeing nothing else of the record
+    /// (`central_reading`).
+    CentralReader,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Investigator,
         Role::Coordinator,
         Role::Monitor,
         Role::Statistician,
         Role::UnblindedStatistician,
+        Role::CentralReader,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -206,6 +210,7 @@ impl Role {
             Role::Monitor => "monitor",
             Role::Statistician => "statistician",
             Role::UnblindedStatistician => "unblinded_statistician",
+            Role::CentralReader => "central_reader",
         }
     }
 

@@ -28,6 +28,7 @@
 //!   are checked and stripped of metadata by `photo_content` and kept outside the database
 //!   under their SHA-256 by `photo_files` (`<db>.files/` beside a SQLite file; given for
 //!   PostgreSQL), which `verify` and `backup` check and copy too.
+//! - `central_reading`: a central reader's blinded scores of photographs, by opaque reading id.
 //! - `backup`: SQLite online backup with the photographs' files, verified after writing.
 //! - `refusal`: why an input was refused, as a message of the `words` catalogue.
 //!
@@ -39,6 +40,7 @@ mod adverse_events;
 mod auth;
 mod backup;
 mod batch;
+mod central_reading;
 mod changed;
 mod check;
 mod clasi;
@@ -92,6 +94,7 @@ mod writer;
 pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
 pub use auth::{Actor, Password, Role};
 pub use batch::{Batch, BatchRefused, Undo};
+pub use central_reading::{AreaScore, Reading};
 pub use clasi::ClasiAssessment;
 pub use clinical::{ClinicalRecord, Unavailable};
 pub use course::{

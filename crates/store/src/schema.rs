@@ -619,6 +619,27 @@ pub static PHOTO: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A central reader's blinded score of one photograph's CLASI area (`store::central_reading`):
+/// the area's items and its activity and damage. Kept under the photograph's subject for the
+/// trail, outside the site's casebook.
+pub static CENTRAL_READING: Kind = Kind {
+    name: "central_reading",
+    table: "central_reading",
+    label: None,
+    fields: &[
+        reference("photo_id", &PHOTO),
+        reference("subject_id", &SUBJECT),
+        reference("reader_id", &USER),
+        int("erythema", true),
+        int("scale", true),
+        int("dyspigmentation", true),
+        int("scarring", false),
+        int("activity", true),
+        int("damage", true),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// A data query on one field of one subject record (`store::queries`).
 pub static QUERY: Kind = Kind {
     name: "query",
@@ -737,6 +758,7 @@ pub static KINDS: &[&Kind] = &[
     &NERVE_CONDUCTION_STUDY,
     &QUESTIONNAIRE,
     &PHOTO,
+    &CENTRAL_READING,
     &QUERY,
     &DOWNLOAD,
     &VERIFICATION,

@@ -58,6 +58,8 @@ pub enum Action {
     ManageUsers,
     /// Add sites and change study settings.
     ManageSites,
+    /// Score lesion photographs blind, study-wide, by opaque reading id (the central reader).
+    ReadCentrally,
 }
 
 impl Action {
@@ -83,11 +85,12 @@ impl Action {
             Action::EmergencyUnblind => "emergency_unblind",
             Action::ManageUsers => "manage_users",
             Action::ManageSites => "manage_sites",
+            Action::ReadCentrally => "read_centrally",
         }
     }
 
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ReadSubject,
         Action::Screen,
         Action::Enrol,
@@ -107,6 +110,7 @@ impl Action {
         Action::EmergencyUnblind,
         Action::ManageUsers,
         Action::ManageSites,
+        Action::ReadCentrally,
     ];
 
     /// Whether the action belongs to the account flag `is_admin` rather than a site role.
@@ -115,9 +119,10 @@ impl Action {
     }
 
     /// Whether a role holding it anywhere may do it at every site. Only a statistician's
-    /// reads are study-wide (issue 6: "reads pseudonymised data and exports, all sites").
+    /// reads are study-wide (issue 6: "reads pseudonymised data and exports, all sites"), and
+    /// a central reader's blinded reading (issue 19), which covers every site's photographs.
     fn all_sites(self, role: Role) -> bool {
-        reads_every_site(role) && allows(role, self)
+        (reads_every_site(role) || role == Role::CentralReader) && allows(role, self)
     }
 }
 
@@ -136,6 +141,8 @@ pub fn reads_every_site(role: Role) -> bool {
 /// - Monitor: "reads, raises and closes data queries, source-data-verifies"; reads the
 ///   history (the audit trail is what a monitor reviews); locks and unlocks forms and casebooks,
 ///   the data manager's act, whose rights the monitor holds (`store::Role::parse`).
+/// - Central reader (issue 19): scores lesion photographs blind, at every site, and reads
+///   nothing else: no subject, visit or date, so the score owes nothing to the site's.
 /// - Statistician: "reads pseudonymised data and exports, all sites, never writes clinical
 ///   data"; the audit trail names staff and is not pseudonymised data, so no history, and
 ///   the minimum necessary (issue 15, item 11): the age at screening, not the birth date, and
@@ -183,16 +190,19 @@ pub fn allows(role: Role, action: Action) -> bool {
         ),
         Role::Statistician => matches!(action, ReadSubject | Export),
         Role::UnblindedStatistician => matches!(action, ReadSubject | Export | ReadArms),
+        // Blinded: no subject, site, visit or date, only the photographs by reading id.
+        Role::CentralReader => matches!(action, ReadCentrally),
     }
 }
 
 impl Principal {
-    /// Whether the user may read the subjects of `site_code`: a role there, or a
-    /// statistician's study-wide read.
+    /// Whether the user may read the subjects of `site_code`: a role there that reads
+    /// subjects (a central reader's does not), or a statistician's study-wide read.
     pub fn reads_site(&self, site_code: &str) -> bool {
-        self.grants
-            .iter()
-            .any(|grant| grant.site.code == site_code || Action::ReadSubject.all_sites(grant.role))
+        self.grants.iter().any(|grant| {
+            (grant.site.code == site_code && allows(grant.role, Action::ReadSubject))
+                || Action::ReadSubject.all_sites(grant.role)
+        })
     }
 
     /// Refuses `action` unless the user may do it; `site` is the site it touches (a subject's
@@ -350,6 +360,7 @@ mod tests {
             Role::UnblindedStatistician,
             &[ReadSubject, Export, ReadArms],
         );
+        check(Role::CentralReader, &[ReadCentrally]);
     }
 
     #[test]

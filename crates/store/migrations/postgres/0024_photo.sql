@@ -17,3 +17,22 @@ CREATE TABLE photo (
 );
 CREATE INDEX photo_subject ON photo (subject_id);
 CREATE INDEX photo_visit ON photo (visit_id);
+
+-- A central reader's blinded score of one photograph's CLASI area (store::central_reading).
+CREATE TABLE central_reading (
+    id               BIGINT PRIMARY KEY,
+    version          BIGINT NOT NULL,
+    removed          BOOLEAN NOT NULL,
+    last_seq         BIGINT NOT NULL REFERENCES audit_event (seq),
+    photo_id         BIGINT NOT NULL REFERENCES photo (id),
+    subject_id       BIGINT NOT NULL REFERENCES subject (id),
+    reader_id        BIGINT NOT NULL REFERENCES app_user (id),
+    erythema         BIGINT NOT NULL,
+    scale            BIGINT NOT NULL,
+    dyspigmentation  BIGINT NOT NULL,
+    scarring         BIGINT,
+    activity         BIGINT NOT NULL,
+    damage           BIGINT NOT NULL
+);
+CREATE INDEX central_reading_photo ON central_reading (photo_id);
+CREATE INDEX central_reading_reader ON central_reading (reader_id);

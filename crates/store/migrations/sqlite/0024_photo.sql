@@ -17,3 +17,22 @@ CREATE TABLE photo (
 );
 CREATE INDEX photo_subject ON photo (subject_id);
 CREATE INDEX photo_visit ON photo (visit_id);
+
+-- A central reader's blinded score of one photograph's CLASI area (store::central_reading).
+CREATE TABLE central_reading (
+    id               INTEGER PRIMARY KEY,
+    version          INTEGER NOT NULL,
+    removed          BOOLEAN NOT NULL,
+    last_seq         INTEGER NOT NULL REFERENCES audit_event (seq),
+    photo_id         INTEGER NOT NULL REFERENCES photo (id),
+    subject_id       INTEGER NOT NULL REFERENCES subject (id),
+    reader_id        INTEGER NOT NULL REFERENCES app_user (id),
+    erythema         INTEGER NOT NULL,
+    scale            INTEGER NOT NULL,
+    dyspigmentation  INTEGER NOT NULL,
+    scarring         INTEGER,
+    activity         INTEGER NOT NULL,
+    damage           INTEGER NOT NULL
+);
+CREATE INDEX central_reading_photo ON central_reading (photo_id);
+CREATE INDEX central_reading_reader ON central_reading (reader_id);

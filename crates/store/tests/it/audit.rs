@@ -440,11 +440,12 @@ async fn log_filters_by_record_field_user_and_period(backend: Backend) {
         ),
         (
             EventFilter {
-                field: Some("erythema".into()),
+                // A CLASI item is named with its area (`legs_erythema`) in the site's CLASI.
+                field: Some("induration".into()),
                 ..EventFilter::default()
             },
             "field",
-            "'erythema' is no field of any record",
+            "'induration' is no field of any record",
         ),
         (
             EventFilter {

@@ -380,3 +380,102 @@ async fn a_backup_takes_the_photographs_along() {
     assert_eq!(problem.place, format!("photo {}", photo.id));
     back.close().await;
 }
+
+both_backends!(a_central_reader_scores_blind);
+
+/// A central reader sees each photograph by an opaque reading id and its area only, scores the
+/// area's CLASI items once, and nobody else reaches the queue.
+async fn a_central_reader_scores_blind(backend: Backend) {
+    let f = fixture(backend).await;
+    let (store, _dir) = with_files(&f);
+    let visit = f.visit("S01-001").await;
+    let photo = store
+        .add_photo(
+            &f.investigator,
+            &upload(&visit, "legs", sample_jpeg(12, 12)),
+        )
+        .await
+        .expect("uploaded");
+    let reader = store::NewUser {
+        login: "reader".into(),
+        printed_name: "Rita Reader".into(),
+    };
+    store
+        .add_user(
+            &f.admin,
+            &reader,
+            &crate::fixture::password("plum kettle orbit"),
+        )
+        .await
+        .expect("user");
+    store
+        .grant(&f.admin, "reader", "S01", store::Role::CentralReader)
+        .await
+        .expect("grant");
+    let reader = store
+        .authenticate("reader", &crate::fixture::password("plum kettle orbit"))
+        .await
+        .expect("login");
+    let queue = store.reading_queue(&reader).await.expect("queue");
+    assert_eq!(queue.len(), 1);
+    let reading = &queue[0];
+    assert_eq!(reading.area, instruments::clasi::Area::Legs);
+    assert!(!reading.read);
+    assert_eq!(reading.reading_id.len(), 16);
+    assert_eq!(
+        store
+            .reading_file(&reader, &reading.reading_id)
+            .await
+            .expect("file"),
+        store.photo_bytes(&photo.data).await.expect("bytes")
+    );
+    let score = store::AreaScore {
+        erythema: 2,
+        scale: 1,
+        dyspigmentation: 0,
+        scarring: Some(1),
+    };
+    refused(
+        store
+            .record_central_reading(
+                &reader,
+                &reading.reading_id,
+                store::AreaScore {
+                    erythema: 4,
+                    ..score
+                },
+            )
+            .await,
+        "erythema",
+        "",
+    );
+    store
+        .record_central_reading(&reader, &reading.reading_id, score)
+        .await
+        .expect("scored");
+    assert!(matches!(
+        store
+            .record_central_reading(&reader, &reading.reading_id, score)
+            .await,
+        Err(StoreError::Exists { .. })
+    ));
+    assert!(store.reading_queue(&reader).await.expect("queue")[0].read);
+    // The site's investigator is no central reader; an unknown reading id is not found.
+    assert!(matches!(
+        store.reading_queue(&f.investigator).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store.reading(&reader, "0123456789abcdef").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let filter = store::EventFilter {
+        entity: Some("central_reading".into()),
+        field: Some("activity".into()),
+        ..Default::default()
+    };
+    let events = store.audit_page(&filter, 0, 10).await.expect("trail");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].new_value.as_deref(), Some("3"));
+    Fixture::assert_verifies(&store.verify().await.expect("verify"));
+}

@@ -12,6 +12,7 @@ pub(crate) mod instruments_form;
 pub(crate) mod layout;
 pub(crate) mod live;
 pub(crate) mod login;
+pub(crate) mod reading;
 pub(crate) mod screening;
 pub(crate) mod subjects;
 pub(crate) mod worklists;
@@ -33,6 +34,7 @@ pub(crate) fn routes() -> Routes {
         .with(screening::routes)
         .with(subjects::routes)
         .with(worklists::routes)
+        .with(reading::routes)
         .with(downloads::routes)
         .with(live::routes)
 }

@@ -14,12 +14,13 @@ use web::policy::{Action, Endpoint, Scope, Verb, allows};
 use crate::support::{App, Browser, Reply, password, spawn_app};
 
 /// The users of the matrix: one per role at site A, and the administrator (no site role).
-pub const USERS: [(&str, Option<Role>); 6] = [
+pub const USERS: [(&str, Option<Role>); 7] = [
     ("inv_a", Some(Role::Investigator)),
     ("coord_a", Some(Role::Coordinator)),
     ("monitor_a", Some(Role::Monitor)),
     ("stat_a", Some(Role::Statistician)),
     ("unblinded_a", Some(Role::UnblindedStatistician)),
+    ("reader_a", Some(Role::CentralReader)),
     ("admin", None),
 ];
 
@@ -37,6 +38,9 @@ pub struct SiteRecord {
     pub lock: i64,
     /// A lesion photograph taken at the visit.
     pub photo: i64,
+    /// A photograph's reading id in the central reader's queue (study-wide: which site's it
+    /// is cannot be told, by design).
+    pub reading: String,
 }
 
 /// A server over a record with both sites seeded, and an API token per user.
@@ -149,6 +153,7 @@ async fn seed_site(
         query,
         lock,
         photo,
+        reading: String::new(),
     }
 }
 
@@ -176,8 +181,16 @@ impl Study {
         )
         .await;
         add_user(store, &admin, "monitor_b", "B", Role::Monitor).await;
-        let own = seed_site(store, "A", "A-001", "A-099").await;
-        let other = seed_site(store, "B", "B-001", "B-099").await;
+        add_user(store, &admin, "reader_a", "A", Role::CentralReader).await;
+        let mut own = seed_site(store, "A", "A-001", "A-099").await;
+        let mut other = seed_site(store, "B", "B-001", "B-099").await;
+        let reader = store
+            .authenticate("reader_a", &password())
+            .await
+            .expect("reader");
+        let queue = store.reading_queue(&reader).await.expect("queue");
+        own.reading = queue[0].reading_id.clone();
+        other.reading = queue[1].reading_id.clone();
         let mut tokens = BTreeMap::new();
         for (login, _) in USERS {
             let (_, token) = web::issue_token(
@@ -235,8 +248,10 @@ fn expected(scope: Scope, role: Option<Role>, own_site: bool) -> Expect {
         let Some(role) = role else {
             return Expect::NotFound;
         };
-        // A statistician, blinded or not, reads (and does what they may) at every site.
-        let reads = own_site || web::policy::reads_every_site(role);
+        // A statistician, blinded or not, reads (and does what they may) at every site; a
+        // central reader reads no subject, at their own site neither.
+        let reads = (own_site && allows(role, Action::ReadSubject))
+            || web::policy::reads_every_site(role);
         match (reads, allows(role, action)) {
             (true, true) => Expect::Allow,
             (true, false) => Expect::Forbidden,
@@ -279,6 +294,7 @@ pub fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
             "query" => record.query.to_string(),
             "lock" => record.lock.to_string(),
             "photo" => record.photo.to_string(),
+            "reading" => record.reading.clone(),
             // A lab that need not exist: the policy is checked, then the body (empty: a 422).
             "kind" => "lab".to_owned(),
             "record" => "1".to_owned(),

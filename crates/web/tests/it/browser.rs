@@ -478,10 +478,28 @@ async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
 }
 
 /// A lesion photograph uploaded on the visit page beside the CLASI grid, shown there as a
-/// thumbnail of its area (the picture decoded by the browser), the section accessible.
+/// thumbnail of its area (the picture decoded by the browser), the section accessible; then a
+/// central reader scores it blind: the reading page names no subject, visit or date.
 #[tokio::test]
-async fn a_photograph_is_uploaded_and_shown_in_the_browser() {
+async fn a_photograph_is_uploaded_shown_and_read_blind_in_the_browser() {
     let app = clinical_app(Backend::Sqlite).await;
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let reader = store::NewUser {
+        login: "reader_a".into(),
+        printed_name: "Rita Reader".into(),
+    };
+    app.store
+        .add_user(&admin, &reader, &password())
+        .await
+        .expect("reader");
+    app.store
+        .grant(&admin, "reader_a", "A", store::Role::CentralReader)
+        .await
+        .expect("grant");
     let subject = app.store.subject_by_code("A-001").await.expect("A-001");
     let visit = app.store.visits_of(subject.id).await.expect("visits")[0].id;
     let folder = tempfile::tempdir().expect("temp dir");
@@ -519,6 +537,39 @@ async fn a_photograph_is_uploaded_and_shown_in_the_browser() {
         assert_eq!(width, json!(320), "the browser decoded the photograph");
         s.accessible(&axe()).await;
         s.screenshot("visit-photos", "#photos").await;
+
+        s.press("form.logout button[type=\"submit\"]", "/logout")
+            .await;
+        s.open("/login").await;
+        s.log_in("reader_a").await;
+        s.open("/reading").await;
+        s.find("main table a")
+            .await
+            .click()
+            .await
+            .expect("open the reading");
+        s.find("form[action^=\"/reading/\"]").await;
+        let page = s.page().await;
+        for hidden in ["A-001", "Baseline", "2025-01-20", "malar rash", "Site A"] {
+            assert!(!page.contains(hidden), "the reading page shows {hidden}");
+        }
+        assert!(page.contains("Nose (incl. malar area)"));
+        for (item, level) in [
+            ("erythema", "2"),
+            ("scale", "1"),
+            ("dyspigmentation", "0"),
+            ("scarring", "1"),
+        ] {
+            s.choose(item, level).await;
+        }
+        s.accessible(&axe()).await;
+        s.screenshot("central-reading", "main").await;
+        s.press(
+            "form[action^=\"/reading/\"] button[type=\"submit\"]",
+            "/reading",
+        )
+        .await;
+        assert!(s.page().await.contains("scored"));
         s.client.close().await.expect("close the browser");
     })
     .await;

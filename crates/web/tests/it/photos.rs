@@ -280,3 +280,71 @@ async fn the_api_uploads_through_the_same_command_sqlite() {
 async fn the_api_uploads_through_the_same_command_postgres() {
     the_api_uploads_through_the_same_command(Backend::Postgres).await;
 }
+
+/// The central reader's pages: an item left blank is refused (never taken for 0), a score is
+/// kept once, and the reader reaches no subject; nobody else reaches the queue.
+#[tokio::test]
+async fn a_central_reader_scores_each_item_and_sees_no_subject() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let reader = store::NewUser {
+        login: "reader_a".into(),
+        printed_name: "Rita Reader".into(),
+    };
+    app.store
+        .add_user(&admin, &reader, &password())
+        .await
+        .expect("reader");
+    app.store
+        .grant(&admin, "reader_a", "A", store::Role::CentralReader)
+        .await
+        .expect("grant");
+    let mut coord = User::new(&app, "coord_a").await;
+    let visit = visit_id(&coord.get("/subjects/A-001").await.body, "Baseline");
+    let fields = [("area", "scalp"), ("taken_on", "2025-01-20")];
+    let saved = upload(&mut coord, visit, &fields, &sample_png(16, 16)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(coord.get("/reading").await.status, StatusCode::FORBIDDEN);
+
+    let mut reader = User::new(&app, "reader_a").await;
+    assert_eq!(
+        reader.get("/subjects/A-001").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let queue = reader.get("/reading").await;
+    assert!(!queue.body.contains("A-001"), "{}", queue.body);
+    let start = queue.body.find("href=\"/reading/").expect("a reading") + "href=\"".len();
+    let path = &queue.body[start..start + queue.body[start..].find('"').expect("end")];
+    let page = reader.get(path).await;
+    // The scalp has no scarring item.
+    assert!(!page.body.contains("name=\"scarring\""), "{}", page.body);
+    let blank = reader
+        .post(
+            path,
+            &[("erythema", "2"), ("scale", ""), ("dyspigmentation", "0")],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("id=\"scale-error\""), "{}", blank.body);
+    let scored = reader
+        .post(
+            path,
+            &[("erythema", "2"), ("scale", "1"), ("dyspigmentation", "0")],
+        )
+        .await;
+    assert_eq!(scored.status, StatusCode::SEE_OTHER, "{}", scored.body);
+    assert!(
+        reader
+            .get(path)
+            .await
+            .body
+            .contains("You have scored this photograph.")
+    );
+    let photo = reader.get(&format!("{path}/photo")).await;
+    assert_eq!(photo.headers["content-type"], "image/png");
+    assert_eq!(photo.headers["cache-control"], "no-store");
+}
