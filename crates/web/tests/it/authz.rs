@@ -250,8 +250,8 @@ fn expected(scope: Scope, role: Option<Role>, own_site: bool) -> Expect {
         };
         // A statistician, blinded or not, reads (and does what they may) at every site; a
         // central reader reads no subject, at their own site neither.
-        let reads = (own_site && allows(role, Action::ReadSubject))
-            || web::policy::reads_every_site(role);
+        let reads =
+            (own_site && allows(role, Action::ReadSubject)) || web::policy::reads_every_site(role);
         match (reads, allows(role, action)) {
             (true, true) => Expect::Allow,
             (true, false) => Expect::Forbidden,
