@@ -6,8 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    clinical, course, error, json, outcomes, photos, queries, records, review, subjects,
-    visits,
+    clinical, course, error, json, outcomes, photos, queries, records, review, subjects, visits,
 };
 
 #[derive(OpenApi)]
