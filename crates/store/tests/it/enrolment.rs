@@ -4,11 +4,11 @@
 
 use protocol::eligibility::Candidate;
 use store::{
-    Backend, BirthOrAge, DeviationCategory, Enrolment, EventFilter, NewUser, ProtocolDeviation,
-    Role, StoreError, SubjectData,
+    Backend, BirthOrAge, DeviationCategory, Enrolment, EventFilter, ProtocolDeviation, StoreError,
+    SubjectData,
 };
 
-use crate::fixture::{Fixture, days_ago, fixture, password, refused, subject_data};
+use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
 
 both_backends!(
     enrolment_needs_an_eligible_checklist,
@@ -123,23 +123,7 @@ async fn enrolment_needs_an_eligible_checklist(backend: Backend) {
 
 async fn an_investigator_may_enrol_under_a_waiver_with_a_reason(backend: Backend) {
     let f = fixture(backend).await;
-    let coordinator = NewUser {
-        login: "coord".into(),
-        printed_name: "Cora Coordinator".into(),
-    };
-    f.store
-        .add_user(&f.admin, &coordinator, &password("quiet lantern river"))
-        .await
-        .expect("user");
-    f.store
-        .grant(&f.admin, "coord", "S01", Role::Coordinator)
-        .await
-        .expect("grant");
-    let coordinator = f
-        .store
-        .authenticate("coord", &password("quiet lantern river"))
-        .await
-        .expect("login");
+    let coordinator = f.coordinator().await;
     let (subject, _) = f
         .store
         .screen(

@@ -158,6 +158,26 @@ impl Fixture {
             .expect("visit")
     }
 
+    /// A coordinator at site S01 (`coord`), added by the administrator and logged in.
+    pub async fn coordinator(&self) -> store::Actor {
+        let user = store::NewUser {
+            login: "coord".into(),
+            printed_name: "Cora Coordinator".into(),
+        };
+        self.store
+            .add_user(&self.admin, &user, &password("quiet lantern river"))
+            .await
+            .expect("user");
+        self.store
+            .grant(&self.admin, "coord", "S01", Role::Coordinator)
+            .await
+            .expect("grant");
+        self.store
+            .authenticate("coord", &password("quiet lantern river"))
+            .await
+            .expect("login")
+    }
+
     /// The number of events in the trail.
     pub async fn event_count(&self) -> i64 {
         self.store.verify().await.expect("verify runs").events

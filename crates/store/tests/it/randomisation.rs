@@ -4,11 +4,9 @@
 
 use protocol::Protocol;
 use protocol::allocation::{Allocator, Secret, blocks};
-use store::{
-    Backend, Enrolment, EventFilter, NewUser, Randomisation, Role, SubjectData, Unblinding,
-};
+use store::{Backend, Enrolment, EventFilter, Randomisation, SubjectData, Unblinding};
 
-use crate::fixture::{Fixture, days_ago, fixture, password, refused, subject_data};
+use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
 
 both_backends!(
     a_randomised_study_randomises_eligible_subjects_at_enrolment,
@@ -340,23 +338,7 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
     let first = enrol(&f, "S01-P001", DLE_HIGH).await;
     let second = enrol(&f, "S01-P002", DLE_HIGH).await;
     let not_randomised = screened(&f, "S01-P003", &store::testing::eligible_candidate()).await;
-    let coordinator = NewUser {
-        login: "coord".into(),
-        printed_name: "Cora Coordinator".into(),
-    };
-    f.store
-        .add_user(&f.admin, &coordinator, &password("staple gun elephant"))
-        .await
-        .expect("user");
-    f.store
-        .grant(&f.admin, "coord", "S01", Role::Coordinator)
-        .await
-        .expect("grant");
-    let coordinator = f
-        .store
-        .authenticate("coord", &password("staple gun elephant"))
-        .await
-        .expect("login");
+    let coordinator = f.coordinator().await;
     let secret = Secret::from_bytes([9; 32]);
     let request = |subject_id: i64, reason: &str, confirmation: &str| Unblinding {
         subject_id,

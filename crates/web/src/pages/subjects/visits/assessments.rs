@@ -16,7 +16,7 @@ use crate::pages::received;
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 
-use super::{Sections, again, version_of, visit_of, visit_path};
+use super::{Sections, add_or_correct, again, version_of, visit_of, visit_path};
 
 pub(crate) async fn save_nerve_study(
     State(state): State<AppState>,
@@ -80,24 +80,15 @@ pub(crate) async fn save_clasi(
             .await?
             .into_iter()
             .find(|record| record.data.visit_id == visit.id);
-        let saved = match (existing, version) {
-            (Some(existing), based_on) => state
-                .store
-                .update_record(
-                    &principal.actor,
-                    existing.id,
-                    based_on.unwrap_or(existing.version),
-                    &data,
-                    typed.get("reason"),
-                )
-                .await
-                .map(drop),
-            (None, _) => state
-                .store
-                .add_record(&principal.actor, &data)
-                .await
-                .map(drop),
-        };
+        let saved = add_or_correct(
+            &state,
+            &principal,
+            existing,
+            version,
+            &data,
+            typed.get("reason"),
+        )
+        .await;
         match saved {
             Ok(()) => {
                 return Ok(Redirect::to(&visit_path(&code, visit.id, "clasi")).into_response());
@@ -142,24 +133,15 @@ pub(crate) async fn save_sledai(
             .await?
             .into_iter()
             .find(|record| record.data.visit_id == Some(visit.id));
-        let saved = match existing {
-            Some(existing) => state
-                .store
-                .update_record(
-                    &principal.actor,
-                    existing.id,
-                    version.unwrap_or(existing.version),
-                    &data,
-                    typed.get("reason"),
-                )
-                .await
-                .map(drop),
-            None => state
-                .store
-                .add_record(&principal.actor, &data)
-                .await
-                .map(drop),
-        };
+        let saved = add_or_correct(
+            &state,
+            &principal,
+            existing,
+            version,
+            &data,
+            typed.get("reason"),
+        )
+        .await;
         match saved {
             Ok(()) => {
                 return Ok(Redirect::to(&visit_path(&code, visit.id, "sledai")).into_response());

@@ -668,3 +668,34 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .with(sign::routes)
         .with(photos::routes)
 }
+
+/// Saves a record kept once per visit (a CLASI, a SLEDAI-2K, one instrument's answers) from its
+/// form: a correction of the record there is, at the version the form was read at and with the
+/// form's reason, or else a new record.
+pub(crate) async fn add_or_correct<T: store::SubjectRecord>(
+    state: &AppState,
+    principal: &Principal,
+    existing: Option<Stored<T>>,
+    version: Option<i64>,
+    data: &T,
+    reason: &str,
+) -> Result<(), store::StoreError> {
+    match existing {
+        Some(existing) => state
+            .store
+            .update_record(
+                &principal.actor,
+                existing.id,
+                version.unwrap_or(existing.version),
+                data,
+                reason,
+            )
+            .await
+            .map(drop),
+        None => state
+            .store
+            .add_record(&principal.actor, data)
+            .await
+            .map(drop),
+    }
+}

@@ -23,7 +23,7 @@ use crate::pages::{received, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 
-use super::{Sections, again, version_of, visit_of, visit_path};
+use super::{Sections, add_or_correct, again, version_of, visit_of, visit_path};
 
 /// The anchor of an instrument's form on the visit page.
 fn anchor(instrument: Instrument) -> String {
@@ -255,24 +255,15 @@ pub(crate) async fn save(
             .find(|record| {
                 record.data.visit_id == visit.id && record.data.instrument == instrument
             });
-        let saved = match existing {
-            Some(existing) => state
-                .store
-                .update_record(
-                    &principal.actor,
-                    existing.id,
-                    version.unwrap_or(existing.version),
-                    &data,
-                    typed.get("reason"),
-                )
-                .await
-                .map(drop),
-            None => state
-                .store
-                .add_record(&principal.actor, &data)
-                .await
-                .map(drop),
-        };
+        let saved = add_or_correct(
+            &state,
+            &principal,
+            existing,
+            version,
+            &data,
+            typed.get("reason"),
+        )
+        .await;
         match saved {
             Ok(()) => {
                 return Ok(
