@@ -74,16 +74,10 @@ pub(crate) async fn save_clasi(
             assessed_on,
             clasi,
         };
-        let existing = state
-            .store
-            .records_of::<ClasiAssessment>(subject.id)
-            .await?
-            .into_iter()
-            .find(|record| record.data.visit_id == visit.id);
         let saved = add_or_correct(
             &state,
             &principal,
-            existing,
+            |other: &ClasiAssessment| other.visit_id == visit.id,
             version,
             &data,
             typed.get("reason"),
@@ -127,16 +121,10 @@ pub(crate) async fn save_sledai(
             assessed_on,
             sledai,
         };
-        let existing = state
-            .store
-            .records_of::<SledaiAssessment>(subject.id)
-            .await?
-            .into_iter()
-            .find(|record| record.data.visit_id == Some(visit.id));
         let saved = add_or_correct(
             &state,
             &principal,
-            existing,
+            |other: &SledaiAssessment| other.visit_id == Some(visit.id),
             version,
             &data,
             typed.get("reason"),

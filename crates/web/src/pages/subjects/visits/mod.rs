@@ -670,16 +670,22 @@ pub(crate) fn routes(routes: Routes) -> Routes {
 }
 
 /// Saves a record kept once per visit (a CLASI, a SLEDAI-2K, one instrument's answers) from its
-/// form: a correction of the record there is, at the version the form was read at and with the
-/// form's reason, or else a new record.
+/// form: a correction of the subject's record that is `same` as `data`, at the version the form
+/// was read at and with the form's reason, or else a new record.
 pub(crate) async fn add_or_correct<T: store::SubjectRecord>(
     state: &AppState,
     principal: &Principal,
-    existing: Option<Stored<T>>,
+    same: impl Fn(&T) -> bool,
     version: Option<i64>,
     data: &T,
     reason: &str,
 ) -> Result<(), store::StoreError> {
+    let existing = state
+        .store
+        .records_of::<T>(data.subject_id())
+        .await?
+        .into_iter()
+        .find(|record| same(&record.data));
     match existing {
         Some(existing) => state
             .store

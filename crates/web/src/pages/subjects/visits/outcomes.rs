@@ -247,18 +247,10 @@ pub(crate) async fn save(
             answers,
             unanswered_reason: (!reason.is_empty()).then(|| reason.to_owned()),
         };
-        let existing = state
-            .store
-            .records_of::<Questionnaire>(subject.id)
-            .await?
-            .into_iter()
-            .find(|record| {
-                record.data.visit_id == visit.id && record.data.instrument == instrument
-            });
         let saved = add_or_correct(
             &state,
             &principal,
-            existing,
+            |other: &Questionnaire| other.visit_id == visit.id && other.instrument == instrument,
             version,
             &data,
             typed.get("reason"),
