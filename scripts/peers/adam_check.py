@@ -257,6 +257,8 @@ def num(value):
 def adsl_row(s):
     dm = s.dm
     enrolled = dm["ARMCD"] not in ("", "SCRNFAIL")
+    # A randomised study's intention-to-treat population: the randomised subjects.
+    intended = enrolled and dm["ARMCD"] != "NOTASSGN"
     first, last = sas_date(dm["RFXSTDTC"]), sas_date(dm["RFXENDTC"])
     disposition = s.dispositions.iloc[-1] if len(s.dispositions) else None
     if disposition is None:
@@ -278,7 +280,7 @@ def adsl_row(s):
         "STUDYID": dm["STUDYID"], "USUBJID": dm["USUBJID"], "SUBJID": dm["SUBJID"],
         "SITEID": dm["SITEID"], "AGE": num(number(dm["AGE"])), "AGEU": dm["AGEU"],
         "SEX": dm["SEX"], "ARM": dm["ARM"], "ACTARM": dm["ACTARM"], "TRT01P": dm["ARM"],
-        "TRT01A": dm["ACTARM"], "ENRLFL": yn(enrolled), "ITTFL": yn(enrolled),
+        "TRT01A": dm["ACTARM"], "ENRLFL": yn(enrolled), "ITTFL": yn(intended),
         "SAFFL": yn(len(s.mine["ex"]) > 0), "RFICDT": num(sas_date(dm["RFICDTC"])),
         "TRTSDT": num(first), "TRTEDT": num(last),
         "TRTDURD": num(last - first + 1 if first is not None and last is not None else None),

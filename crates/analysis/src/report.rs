@@ -457,11 +457,86 @@ impl Listing {
 /// randomised in each stratum, with the arms pooled, and every emergency unblinding (who was
 /// unblinded, when and why, never the arm). ICH E9 section 2.3.2: the blind is kept in every
 /// report made while the study runs.
+///
+/// With the allocation secret (the unblinded statistician's report) it also holds every result
+/// computed within each arm, and each proportion compared between two arms.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Randomisation {
     /// (stratum, subjects randomised in it), in the protocol's stratum order.
     pub strata: Vec<(String, u64)>,
     pub unblindings: Vec<Unblinding>,
+    /// The results within each arm, in the protocol's arm order; empty in a blinded report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_arm: Vec<ArmResults>,
+    /// Each proportion compared between the two arms (Fisher's exact test); empty in a blinded
+    /// report, and when the design has more than two arms (no pairwise comparison is chosen for
+    /// the statistician).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<ArmComparison>,
+}
+
+/// The report's results computed over one arm's randomised subjects alone.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ArmResults {
+    /// The arm's code (`PBO`) and label ("Placebo").
+    pub code: String,
+    pub label: String,
+    /// The enrolled subjects of the arm.
+    pub subjects: usize,
+    pub results: Vec<ResultOut>,
+}
+
+/// A proportion compared between two arms: the 2x2 table (rows: the arms; columns: counted,
+/// not counted) and Fisher's exact test.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ArmComparison {
+    /// The result's id and text, as in `results`.
+    pub result: String,
+    pub text: String,
+    /// The two arms' codes, in the table's row order.
+    pub arms: [String; 2],
+    pub cells: [[u64; 2]; 2],
+    /// `None` when the table has an empty row or column (nothing to compare).
+    pub fisher: Option<FisherOut>,
+}
+
+impl Randomisation {
+    /// Adds the results within each arm and compares each proportion between the two arms (of a
+    /// two-arm design) at the analysis's confidence level.
+    pub fn with_arms(
+        mut self,
+        by_arm: Vec<ArmResults>,
+        analysis: &protocol::analysis::Analysis,
+    ) -> Result<Randomisation, ReportError> {
+        let level = Level::new(analysis.level).map_err(|_| ReportError::Level)?;
+        if let [first, second] = by_arm.as_slice() {
+            self.comparisons = first
+                .results
+                .iter()
+                .filter_map(|result| {
+                    let other = second.results.iter().find(|other| other.id == result.id)?;
+                    let (Computed::Proportion(Some(a)), Computed::Proportion(Some(b))) =
+                        (&result.computed, &other.computed)
+                    else {
+                        return None;
+                    };
+                    let cells = [
+                        [a.n as u64, (a.of - a.n) as u64],
+                        [b.n as u64, (b.of - b.n) as u64],
+                    ];
+                    Some(ArmComparison {
+                        result: result.id.clone(),
+                        text: result.text.clone(),
+                        arms: [first.code.clone(), second.code.clone()],
+                        cells,
+                        fisher: fisher_out(cells, level),
+                    })
+                })
+                .collect();
+        }
+        self.by_arm = by_arm;
+        Ok(self)
+    }
 }
 
 /// One emergency unblinding.
@@ -1328,8 +1403,9 @@ fn group_label(groups: &[SubtypeGroup]) -> String {
     labels.join(" or ")
 }
 
-fn odds_ratio(groups: &[SubtypeGroup], cells: [[u64; 2]; 2], level: Level) -> OddsRatio {
-    let fisher = Table2x2::new(cells).ok().map(|table| {
+/// Fisher's exact test of a 2x2 table, `None` when a row or column is empty.
+fn fisher_out(cells: [[u64; 2]; 2], level: Level) -> Option<FisherOut> {
+    Table2x2::new(cells).ok().map(|table| {
         let f = fisher(table, level);
         FisherOut {
             odds_ratio: f.odds_ratio,
@@ -1338,7 +1414,11 @@ fn odds_ratio(groups: &[SubtypeGroup], cells: [[u64; 2]; 2], level: Level) -> Od
             p_value: f.p_value,
             method: "Fisher's exact test, conditional maximum-likelihood odds ratio and exact interval (R fisher.test)",
         }
-    });
+    })
+}
+
+fn odds_ratio(groups: &[SubtypeGroup], cells: [[u64; 2]; 2], level: Level) -> OddsRatio {
+    let fisher = fisher_out(cells, level);
     // The regression on one yes/no predictor needs only the four cells, expanded to rows.
     let mut y = Vec::new();
     let mut x = Vec::new();

@@ -1,6 +1,7 @@
-//! `cletrial allocation secret|list|arms`: the unblinded statistician's side of randomisation.
-//! `secret` draws a study's allocation secret into a file of its own (never into the study
-//! record); `list` regenerates the permuted-block list of every stratum from the protocol and that
+//! `cletrial allocation secret|register|list|arms`: the unblinded statistician's side of
+//! randomisation. `secret` draws a study's allocation secret into a file of its own (never into
+//! the study record) and prints its check; `register` records that check in the study before
+//! anyone is randomised, so no other secret file is ever taken for it; `list` regenerates the permuted-block list of every stratum from the protocol and that
 //! secret, as `protocol::allocation` assigns it; `arms` gives each randomised subject of a record
 //! its arm, which the record itself does not hold (`store::arms`).
 
@@ -11,15 +12,16 @@ use clap::{Args, Subcommand};
 use protocol::allocation::{Method, Secret, blocks};
 
 use crate::help::examples;
-use crate::io::{CliError, CmdResult, block_on, read_text};
+use crate::io::{CliError, CmdResult, block_on, print_json, read_text};
 use crate::protocol_cmd::load_protocol;
-use crate::store_cmd::{DbArg, open_to_read};
+use crate::store_cmd::{ActorArgs, DbArg, open_as, open_to_read};
 
 #[derive(Debug, Subcommand)]
 #[command(after_help = examples!(
     "cletrial allocation secret --out trial.key",
+    "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://registered.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out registered.key && CLETRIAL_PASSWORD=... cletrial allocation register --db sqlite://registered.db --as alice --secret-file registered.key",
     "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial allocation secret --out list.key && cletrial allocation list --protocol randomised.toml --secret-file list.key --blocks 2",
-    "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://randomised.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out arms.key && cletrial allocation arms --db sqlite://randomised.db --secret-file arms.key"
+    "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://randomised.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out arms.key && CLETRIAL_PASSWORD=... cletrial allocation register --db sqlite://randomised.db --as alice --secret-file arms.key && cletrial allocation arms --db sqlite://randomised.db --secret-file arms.key"
 ))]
 pub enum AllocationCommand {
     /// Draw a new allocation secret (32 random bytes from the operating system, written as 64
@@ -31,6 +33,15 @@ pub enum AllocationCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Register the check of the study's allocation secret in its record (an administrator,
+    /// once, before the first enrolment): nobody can be randomised before, and every later use
+    /// of a secret file (serve, arms, exports by arm) is refused unless it is this secret. The
+    /// check names the secret without revealing it; give the secret file or the check that
+    /// `allocation secret` printed.
+    #[command(after_help = examples!(
+        "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://registered.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out registered.key && CLETRIAL_PASSWORD=... cletrial allocation register --db sqlite://registered.db --as alice --secret-file registered.key"
+    ))]
+    Register(RegisterArgs),
     /// Print a randomised protocol's allocation list as CSV: every stratum's first --blocks
     /// permuted blocks, each place with its arm (stratum, block, block_size, place, arm,
     /// arm_label). The list is the one enrolment follows, regenerated from the secret alone.
@@ -43,7 +54,7 @@ pub enum AllocationCommand {
     /// over the record's randomisations in order. The record holds no arm; this is the only way
     /// to see one, and it unblinds the whole study to whoever reads it.
     #[command(after_help = examples!(
-        "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://randomised.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out arms.key && cletrial allocation arms --db sqlite://randomised.db --secret-file arms.key"
+        "cat protocols/nct01408199.toml examples/protocol/randomisation.toml > randomised.toml && cletrial init --protocol randomised.toml --db sqlite://randomised.db --admin alice --admin-name \"Alice Martin\" && cletrial allocation secret --out arms.key && CLETRIAL_PASSWORD=... cletrial allocation register --db sqlite://randomised.db --as alice --secret-file arms.key && cletrial allocation arms --db sqlite://randomised.db --secret-file arms.key"
     ))]
     Arms(ArmsArgs),
 }
@@ -55,6 +66,19 @@ pub struct ArmsArgs {
     /// The study's allocation secret, as `allocation secret` wrote it.
     #[arg(long, value_name = "FILE")]
     secret_file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("secret").required(true).args(["secret_file", "check"]))]
+pub struct RegisterArgs {
+    #[command(flatten)]
+    actor: ActorArgs,
+    /// The study's allocation secret, as `allocation secret` wrote it (only its check is kept).
+    #[arg(long, value_name = "FILE")]
+    secret_file: Option<PathBuf>,
+    /// The secret's check, as `allocation secret` printed it (64 hexadecimal digits).
+    #[arg(long, value_name = "HEX")]
+    check: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +97,7 @@ pub struct ListArgs {
 pub fn run(command: AllocationCommand) -> CmdResult {
     match command {
         AllocationCommand::Secret { out } => secret(&out),
+        AllocationCommand::Register(args) => register(args),
         AllocationCommand::List(args) => list(&args),
         AllocationCommand::Arms(args) => arms(&args),
     }
@@ -99,22 +124,71 @@ fn secret(out: &Path) -> CmdResult {
         "allocation secret written to {} (keep it away from the study record and blinded staff)",
         out.display()
     );
+    let check = Secret::from_bytes(bytes).check();
+    eprintln!(
+        "its check, for `cletrial allocation register --check` before the first enrolment: {check}"
+    );
     Ok(())
 }
 
-pub(crate) fn read_secret(file: &Path) -> Result<Secret, CliError> {
-    let text = read_text("--secret-file", file)?;
-    Secret::from_hex(&text).map_err(|error| CliError::input(format!("--secret-file: {error}")))
+fn register(args: RegisterArgs) -> CmdResult {
+    let check = match (&args.secret_file, args.check) {
+        (Some(file), _) => read_secret("--secret-file", file)?.check(),
+        (None, Some(check)) => check,
+        (None, None) => unreachable!("clap requires --secret-file or --check"),
+    };
+    block_on(async {
+        let (store, actor) = open_as(&args.actor).await?;
+        store.register_allocation_check(&actor, &check).await?;
+        let registered = store
+            .allocation_check()
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the check just registered cannot be read back"))?;
+        store.close().await;
+        print_json(&Registered {
+            registered_on: registered.registered_on.to_string(),
+            check: registered.check,
+        })
+    })
+}
+
+/// `allocation register`: the check registered and its day.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct Registered {
+    /// The day the check was first registered (an earlier day when it was already).
+    registered_on: String,
+    /// The secret's check: 64 hexadecimal digits.
+    check: String,
+}
+
+/// Reads the secret file given as `flag` and refuses it unless it is the study's (its check is
+/// the one registered).
+pub(crate) async fn study_secret(
+    store: &store::Store,
+    flag: &str,
+    file: &Path,
+) -> Result<Secret, CliError> {
+    let secret = read_secret(flag, file)?;
+    store
+        .check_allocation_secret(&secret)
+        .await
+        .map_err(|error| CliError::input(format!("{flag}: {error}")))?;
+    Ok(secret)
+}
+
+pub(crate) fn read_secret(flag: &str, file: &Path) -> Result<Secret, CliError> {
+    let text = read_text(flag, file)?;
+    Secret::from_hex(&text).map_err(|error| CliError::input(format!("{flag}: {error}")))
 }
 
 fn arms(args: &ArmsArgs) -> CmdResult {
-    let secret = read_secret(&args.secret_file)?;
-    let (protocol, randomised, subjects) = block_on(async {
+    let (protocol, randomised, subjects, secret) = block_on(async {
         let store = open_to_read(&args.db).await?;
+        let secret = study_secret(&store, "--secret-file", &args.secret_file).await?;
         let protocol = store.protocol().await?;
         let randomised = store.randomisations().await?;
         let subjects = store.subjects().await?;
-        Ok::<_, CliError>((protocol, randomised, subjects))
+        Ok::<_, CliError>((protocol, randomised, subjects, secret))
     })?;
     let design = protocol.randomisation().ok_or_else(|| {
         CliError::input("--db: the study's protocol declares no [randomisation]".to_owned())
@@ -173,7 +247,7 @@ fn list(args: &ListArgs) -> CmdResult {
             args.protocol
         )));
     }
-    let secret = read_secret(&args.secret_file)?;
+    let secret = read_secret("--secret-file", &args.secret_file)?;
     let mut out = csv::Writer::from_writer(std::io::stdout().lock());
     let failed = |error: csv::Error| anyhow::anyhow!("writing the list: {error}");
     out.write_record([

@@ -73,6 +73,12 @@ pub struct ExportArgs {
     /// Subjects read at a time: memory use grows with it, database round trips shrink.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
     page_subjects: i64,
+    /// A randomised study's allocation secret (as `allocation secret` wrote it and `allocation
+    /// register` registered it): SDTM DM and ADaM ADSL then give each randomised subject's arm.
+    /// Without it they say BLINDED, and export.json says which (`allocation`). Only the SDTM and
+    /// ADaM formats take it.
+    #[arg(long, value_name = "FILE")]
+    allocation_secret_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -115,6 +121,11 @@ pub fn run(args: ExportArgs) -> CmdResult {
             args.out.display()
         ))
     })?;
+    let secret = args
+        .allocation_secret_file
+        .as_deref()
+        .map(|file| crate::allocation_cmd::read_secret("--allocation-secret-file", file))
+        .transpose()?;
     let summary = crate::io::block_on(async {
         let store = Store::open_read_only(&url).await?;
         let result = outputs::export::write(
@@ -123,6 +134,7 @@ pub fn run(args: ExportArgs) -> CmdResult {
             &args.out,
             args.page_subjects,
             crate::version::VERSION,
+            secret.as_ref(),
         )
         .await;
         store.close().await;

@@ -77,6 +77,9 @@ impl From<outputs::OutputError> for CliError {
                 "--protocol: the study's own protocol cannot be used ({problem}); name one with --protocol"
             )),
             error @ OutputError::Empty(_) => CliError::input(format!("db: {error}")),
+            OutputError::Allocation(why) => {
+                CliError::input(format!("--allocation-secret-file: {why}"))
+            }
             error @ (OutputError::Export(_) | OutputError::Manifest { .. }) => {
                 CliError::Other(anyhow::Error::new(error))
             }

@@ -74,6 +74,13 @@ pub struct ReportArgs {
     /// Do not show a progress bar.
     #[arg(long)]
     quiet: bool,
+    /// A randomised study's allocation secret (as `allocation secret` wrote it and `allocation
+    /// register` registered it): the report is then the unblinded statistician's, with every
+    /// result also within each arm (each arm's input files in arms/<code>/tables/) and each
+    /// proportion compared between two arms by Fisher's exact test. Without it the report is
+    /// blinded (arms pooled). Only with --db.
+    #[arg(long, value_name = "FILE", requires = "db")]
+    allocation_secret_file: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: ReportArgs) -> CmdResult {
@@ -190,6 +197,11 @@ async fn report_record(
     args: &ReportArgs,
     settings: Settings,
 ) -> Result<Report, CliError> {
+    let secret = args
+        .allocation_secret_file
+        .as_deref()
+        .map(|file| crate::allocation_cmd::read_secret("--allocation-secret-file", file))
+        .transpose()?;
     let store = Store::open_read_only(url).await?;
     let result = async {
         let protocol = match &args.protocol {
@@ -203,6 +215,7 @@ async fn report_record(
             settings,
             &args.out,
             crate::version::VERSION,
+            secret.as_ref(),
             |read, total| {
                 bar.get_or_insert_with(|| progress_bar(total, args.quiet))
                     .set_position(read);

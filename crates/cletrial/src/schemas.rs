@@ -14,7 +14,10 @@ use serde_json::Value;
 use crate::calc::{ClasiOutput, GradeOutput, SledaiOutput};
 use crate::protocol_cmd::{DecideOutput, EligibilityOutput, ScheduleOutput};
 use crate::simulate_cmd::{CohortOutput, PowerOutput, RecordOutput, TrialsOutput};
-use crate::{demo_cmd, export_cmd, import_cmd, reproduce_cmd, stats_cmd, store_cmd, token_cmd};
+use crate::{
+    allocation_cmd, demo_cmd, export_cmd, import_cmd, reproduce_cmd, stats_cmd, store_cmd,
+    token_cmd,
+};
 
 /// Every schema, by file name (without `.json`).
 pub fn all() -> Vec<(&'static str, Value)> {
@@ -50,6 +53,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema::<store_cmd::PasswordReset>("user-reset-password"),
         schema::<store_cmd::UserDisabled>("user-disable"),
         schema::<store_cmd::SiteAdded>("site-add"),
+        schema::<allocation_cmd::Registered>("allocation-register"),
         schema::<store_cmd::VerifyOutput>("audit-verify"),
         schema::<Vec<store_cmd::LogEvent<'static>>>("audit-log"),
         schema::<store_cmd::BackupOutput>("backup"),

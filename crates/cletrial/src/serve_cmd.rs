@@ -129,7 +129,10 @@ pub fn run(args: ServeArgs) -> CmdResult {
                             .to_owned(),
                     ));
                 }
-                Some(crate::allocation_cmd::read_secret(file)?)
+                Some(
+                    crate::allocation_cmd::study_secret(&store, "--allocation-secret-file", file)
+                        .await?,
+                )
             }
         };
         let store = match &args.files {

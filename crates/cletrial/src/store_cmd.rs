@@ -115,8 +115,10 @@ pub enum UserCommand {
         /// The site's code.
         #[arg(long, value_name = "CODE")]
         site: String,
-        /// investigator, coordinator, monitor, statistician or central_reader (scores lesion
-        /// photographs blind, study-wide, and sees nothing else).
+        /// investigator, coordinator, monitor, statistician, unblinded_statistician (also sees
+        /// a randomised study's arms), central_reader (scores lesion photographs blind,
+        /// study-wide, and sees nothing else) or sponsor (notified of every emergency
+        /// unblinding, study-wide; reads no casebook).
         #[arg(long, value_name = "ROLE")]
         role: String,
     },

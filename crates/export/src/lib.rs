@@ -9,6 +9,8 @@
 //! - `dataset_json`: CDISC Dataset-JSON v1.1, `.json` or `.ndjson`, of any dataset (SDTM or
 //!   ADaM), rows streamed and `records` filled in at the end.
 //! - `source`: what the writers read (forms, a subject's casebook, audit events).
+//! - `arms`: the arm DM gives each subject: the single arm, or a randomised study's arms written
+//!   blinded (`BLINDED`) or unblinded (with the allocation secret).
 //! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV, CM, QS and SUPP--, the CLE
 //!   subtype in SUPPDM; `sdtm::qs` the outcome instruments, scored under the protocol's
 //!   `[outcomes]`) built per subject, with their variable metadata; `sdtm::SdtmFiles`
@@ -28,6 +30,7 @@
 //!   `tidy::read` reads a folder of them back, a subject at a time.
 
 pub mod adam;
+pub mod arms;
 pub mod audit;
 pub mod dataset;
 pub mod dataset_json;

@@ -24,6 +24,7 @@ use jiff::civil::{Date, DateTime};
 use protocol::eligibility::whole_years;
 
 use crate::ExportError;
+use crate::arms::Allocation;
 use crate::dataset::{Cell, Dataset, Missing, Variable};
 use crate::dataset_json::{DatasetJsonWriter, Encoding, Provenance};
 use crate::source::{Casebook, FieldType, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF};
@@ -97,9 +98,6 @@ fn visit_vars() -> [Variable; 2] {
 }
 
 const FIRST_DOSE: &str = "The earliest start date of the subject's dose periods";
-const PLANNED_ARM: &str = "TRT (Study treatment) when enrolled, else SCRNFAIL (Screen Failure)";
-const ACTUAL_ARM: &str = "TRT when a dose was taken; NOTTRT (Not Treated) when enrolled without \
-a dose; else SCRNFAIL";
 
 /// The keys of a domain: the study, the subject and `--SEQ`, which SDTMIG 3.4 makes unique
 /// within a subject's records of a domain; SV's visit number, DM's subject alone, and
@@ -148,10 +146,11 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         ),
         t("AGEU", "Age Units", 5).assigned(),
         t("SEX", "Sex", 1),
-        t("ARMCD", "Planned Arm Code", 8).derived(PLANNED_ARM),
-        t("ARM", "Description of Planned Arm", 40).derived(PLANNED_ARM),
-        t("ACTARMCD", "Actual Arm Code", 8).derived(ACTUAL_ARM),
-        t("ACTARM", "Description of Actual Arm", 40).derived(ACTUAL_ARM),
+        // Their methods are the allocation's (`Sdtm::with_allocation`).
+        t("ARMCD", "Planned Arm Code", 8),
+        t("ARM", "Description of Planned Arm", 40),
+        t("ACTARMCD", "Actual Arm Code", 8),
+        t("ACTARM", "Description of Actual Arm", 40),
     ]);
     push("DM", "Demographics", dm)?;
     let mut sv = common("SV", false);
@@ -647,6 +646,8 @@ pub struct Sdtm {
     forms: Forms,
     /// The outcome instruments the study collects, which score QS's answers.
     outcomes: protocol::outcomes::Outcomes,
+    /// How DM names each subject's arm.
+    allocation: Allocation,
     datasets: Vec<Dataset>,
     /// Each LBTESTCD given so far and its test, so two tests never share a code.
     lab_codes: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
@@ -664,9 +665,46 @@ impl Sdtm {
             study: study.to_owned(),
             forms: forms.clone(),
             outcomes: protocol::outcomes::Outcomes::none(),
+            allocation: Allocation::SingleArm,
             datasets: datasets()?,
             lab_codes: Default::default(),
-        })
+        }
+        .with_allocation(Allocation::SingleArm))
+    }
+
+    /// Names DM's arms under `allocation` (a randomised study's, blinded or not), with the
+    /// methods define.xml gives ARMCD, ARM, ACTARMCD and ACTARM.
+    pub fn with_allocation(mut self, allocation: Allocation) -> Sdtm {
+        let dm = self
+            .datasets
+            .iter_mut()
+            .find(|dataset| dataset.name == "DM")
+            .expect("DM is always written");
+        for variable in &mut dm.variables {
+            let method = match variable.name.as_str() {
+                "ARMCD" | "ARM" => allocation.planned_method(),
+                "ACTARMCD" | "ACTARM" => allocation.actual_method(),
+                _ => continue,
+            };
+            variable.origin = crate::dataset::Origin::Derived(method.to_owned());
+        }
+        self.allocation = allocation;
+        self
+    }
+
+    /// How DM names the arms.
+    pub fn allocation(&self) -> &Allocation {
+        &self.allocation
+    }
+
+    /// The forms it reads (which define RS's tests).
+    pub fn forms(&self) -> &Forms {
+        &self.forms
+    }
+
+    /// The outcome instruments the study collects (QS's tests).
+    pub fn outcomes(&self) -> &protocol::outcomes::Outcomes {
+        &self.outcomes
     }
 
     /// Scores QS's answers under the study protocol's `[outcomes]` settings (without it, a
@@ -793,17 +831,16 @@ impl Sdtm {
                 .integer()
                 .map(|age| age as f64),
         };
-        let enrolled = f.entry(subject, "enrolment_date").date().is_some();
-        let (arm_code, arm) = if enrolled {
-            ("TRT", "Study treatment")
-        } else {
-            ("SCRNFAIL", "Screen Failure")
+        let arms = crate::arms::Subject {
+            id: subject.id,
+            enrolled: f.entry(subject, "enrolment_date").date().is_some(),
+            randomised: f
+                .index("randomisation")
+                .is_some_and(|form| book.live(form).next().is_some()),
+            dosed: first_dose.is_some(),
         };
-        let (act_code, act) = match (enrolled, first_dose.is_some()) {
-            (_, true) => ("TRT", "Study treatment"),
-            (true, false) => ("NOTTRT", "Not Treated"),
-            (false, false) => ("SCRNFAIL", "Screen Failure"),
-        };
+        let (arm_code, arm) = self.allocation.planned(&arms);
+        let (act_code, act) = self.allocation.actual(&arms);
         let mut dm = row(0);
         dm.text("SUBJID", &book.code)
             .date("RFSTDTC", first_dose)
@@ -816,10 +853,10 @@ impl Sdtm {
             .num("AGE", age)
             .set("AGEU", Cell::opt_text(age.map(|_| "YEARS")))
             .text("SEX", f.entry(subject, "sex").text().unwrap_or("U"))
-            .text("ARMCD", arm_code)
-            .text("ARM", arm)
-            .text("ACTARMCD", act_code)
-            .text("ACTARM", act);
+            .text("ARMCD", &arm_code)
+            .text("ARM", &arm)
+            .text("ACTARMCD", &act_code)
+            .text("ACTARM", &act);
         out(0, &mut dm)?;
         // SUPPDM: the CLE subtype, which DM has no variable for (SDTMIG 3.4 section 8.4: a
         // non-standard variable; for DM, IDVAR and IDVARVAL are null), as a clinician reads it.

@@ -8,12 +8,14 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use export::arms::Allocation;
 use export::dataset_json::{Encoding, Provenance};
 use export::source::{
     AuditEvent, Casebook, Datum, FieldDef, FieldType, FormDef, FormRecord, Forms, Recorded,
     StudyInfo,
 };
 use export::{ExportError, adam, sdtm, tidy};
+use protocol::allocation::Secret;
 use store::stream::{Entity, Reader, Record};
 use store::{Meaning, Store, Ty, Value};
 
@@ -90,17 +92,21 @@ impl Files {
 }
 
 /// Writes `format` into `dir` (which exists), reading `page` subjects at a time, and
-/// `export.json` beside the files; returns that summary.
+/// `export.json` beside the files; returns that summary. A randomised study's SDTM and ADaM
+/// give each subject's arm only with `secret`, the study's allocation secret (`export::arms`);
+/// without it they are blinded.
 pub async fn write(
     store: &Store,
     format: Format,
     dir: &Path,
     page: i64,
     version: &str,
+    secret: Option<&Secret>,
 ) -> Result<Summary, OutputError> {
     let written_by = crate::written_by(version);
     let mut reader = store.reader().await?;
     let study = study_info(&mut reader).await?;
+    let allocation = allocation(&mut reader, format, secret).await?;
     let forms = forms();
     let mut files = Files {
         dir: dir.to_owned(),
@@ -111,6 +117,7 @@ pub async fn write(
     let created = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut subjects = None;
     let mut summary = Summary {
+        allocation: allocation.said().map(str::to_owned),
         format: format.name().to_owned(),
         study: study.code.clone(),
         written_by: written_by.clone(),
@@ -158,7 +165,9 @@ pub async fn write(
             );
             // QS scores the answers under the protocol's [outcomes] settings.
             let outcomes = own_protocol(&mut reader).await?.outcomes().clone();
-            let sdtm = sdtm::Sdtm::new(&study.code, &forms)?.with_outcomes(&outcomes);
+            let sdtm = sdtm::Sdtm::new(&study.code, &forms)?
+                .with_outcomes(&outcomes)
+                .with_allocation(allocation);
             let adam = match plan.adam {
                 Some(_) => Some(analysis(&mut reader, &study).await?),
                 None => None,
@@ -168,12 +177,7 @@ pub async fn write(
             let sdtm_define = match &plan.sdtm {
                 Some(part) if part.define => Some(export::define::Standard {
                     model: export::define::Model::Sdtmig,
-                    tables: export::define::sdtm::tables(
-                        sdtm.datasets(),
-                        &forms,
-                        &outcomes,
-                        "xpt",
-                    )?,
+                    tables: export::define::sdtm::tables(&sdtm, "xpt")?,
                 }),
                 _ => None,
             };
@@ -377,6 +381,51 @@ impl Part {
 
 /// The ADaM builder of the study's protocol: its response definitions, when it has any.
 /// The study's protocol as the record keeps it, loaded.
+/// How the SDTM and ADaM of this export name the arms: a study that does not randomise has one;
+/// a randomised one's are blinded without `secret` and the study's arms with it. A secret is
+/// refused, not ignored, where it cannot serve: a study that does not randomise, a format
+/// without arms, a secret that is not the study's.
+async fn allocation(
+    reader: &mut Reader,
+    format: Format,
+    secret: Option<&Secret>,
+) -> Result<Allocation, OutputError> {
+    let protocol = own_protocol(reader).await?;
+    let refused = |why: &str| Err(OutputError::Allocation(why.to_owned()));
+    let Some(secret) = secret else {
+        return Ok(match protocol.randomisation() {
+            Some(_) => Allocation::Blinded,
+            None => Allocation::SingleArm,
+        });
+    };
+    let Some(design) = protocol.randomisation() else {
+        return refused(
+            "the study's protocol declares no [randomisation]: there are no arms to unblind",
+        );
+    };
+    if matches!(format, Format::Csv | Format::Odm | Format::Audit) {
+        return refused(&format!(
+            "the {} export holds no arms (the SDTM and ADaM formats do)",
+            format.name()
+        ));
+    }
+    reader.check_allocation_secret(secret).await?;
+    let randomised = reader.randomisations().await?;
+    let arms = store::arms(design, secret.clone(), &randomised)?;
+    Ok(Allocation::Unblinded {
+        arms: design
+            .arms()
+            .iter()
+            .map(|arm| (arm.code.clone(), arm.label.clone()))
+            .collect(),
+        of: randomised
+            .iter()
+            .map(|randomisation| randomisation.subject_id)
+            .zip(arms)
+            .collect(),
+    })
+}
+
 async fn own_protocol(reader: &mut Reader) -> Result<protocol::Protocol, OutputError> {
     let text = protocol_text(reader).await?;
     protocol::Protocol::from_toml(&text)
@@ -396,6 +445,11 @@ async fn analysis(reader: &mut Reader, study: &StudyInfo) -> Result<adam::Adam, 
 /// `simulate --format tidy --out`, with `source` and no `files`).
 #[derive(Debug, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Summary {
+    /// How a randomised study's arms were written: `blinded` (without the allocation secret,
+    /// every randomised subject's arm BLINDED) or `unblinded`; absent in a study that does not
+    /// randomise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<String>,
     /// Audit trail events written (`--format audit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<u64>,

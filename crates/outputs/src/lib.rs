@@ -32,6 +32,9 @@ pub enum OutputError {
     /// The protocol stored with the study cannot define the analysis.
     #[error("the study's own protocol cannot be used ({0})")]
     OwnProtocol(String),
+    /// An allocation secret given where it cannot serve (its reason).
+    #[error("the allocation secret: {0}")]
+    Allocation(String),
     /// The record holds no study (or no protocol): not initialised.
     #[error("holds no {0}")]
     Empty(&'static str),

@@ -3,6 +3,7 @@
 //! `analysis::report::Builder`, and the files `analysis::render` produces written into a folder
 //! (`write`). Every number is computed in `analysis`.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -112,12 +113,18 @@ pub fn create_dir(dir: &Path) -> Result<(), OutputError> {
 /// The report of the whole record, read a subject at a time, its input files written into
 /// `out/tables/` (the caller writes the rest with [`write`]). The analysis is `protocol`'s, else
 /// the study's own protocol's; `progress` hears (subjects read, subjects in all) after each.
+///
+/// A randomised study's report is blinded; with `secret`, the study's allocation secret, it is
+/// the unblinded statistician's: every result is also computed within each arm (each arm's input
+/// files in `out/arms/<code>/tables/`) and each proportion compared between two arms. A secret
+/// is refused where the study does not randomise, or when it is not the study's.
 pub async fn from_record(
     store: &Store,
     protocol: Option<Protocol>,
     settings: Settings,
     out: &Path,
     version: &str,
+    secret: Option<&protocol::allocation::Secret>,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Report, OutputError> {
     let study = store.study().await?;
@@ -131,26 +138,107 @@ pub async fn from_record(
     } else {
         Source::Record
     };
-    let mut builder = builder(&study.code, &study.title, source, &protocol, settings, out)?;
+    let mut whole = builder(&study.code, &study.title, source, &protocol, settings, out)?;
+    let arms = arms_of(store, secret).await?;
+    let mut arm_builders = arms
+        .as_ref()
+        .map(|(arms, _)| {
+            arms.iter()
+                .map(|(code, _)| {
+                    let folder = out.join("arms").join(code);
+                    builder(
+                        &study.code,
+                        &study.title,
+                        source,
+                        &protocol,
+                        settings,
+                        &folder,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
     let subjects = store.subjects().await?;
     let total = subjects.len() as u64;
     for (read, subject) in (1..).zip(&subjects) {
         // Screened and never enrolled: counted, in no analysis.
         match subject.data.enrolment_date {
-            Some(_) => builder.add(&read_subject(store, subject).await?)?,
-            None => builder.add_not_enrolled(),
+            Some(_) => {
+                let records = read_subject(store, subject).await?;
+                let arm = arms.as_ref().and_then(|(_, of)| of.get(&subject.id));
+                if let (Some(builders), Some(arm)) = (arm_builders.as_mut(), arm) {
+                    builders[*arm].add(&records)?;
+                }
+                whole.add(&records)?;
+            }
+            None => whole.add_not_enrolled(),
         }
         progress(read, total);
     }
     let randomisation = match protocol.randomisation() {
-        Some(design) => Some(randomisation(store, design, &subjects).await?),
+        Some(design) => {
+            let blinded = randomisation(store, design, &subjects).await?;
+            Some(match (arms, arm_builders) {
+                (Some((names, _)), Some(builders)) => {
+                    let by_arm = names
+                        .into_iter()
+                        .zip(builders)
+                        .map(|((code, label), builder)| {
+                            let report = finish(builder)?;
+                            Ok(analysis::report::ArmResults {
+                                code,
+                                label,
+                                subjects: report.flow.enrolled,
+                                results: report.results,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, OutputError>>()?;
+                    blinded.with_arms(by_arm, protocol.analysis())?
+                }
+                _ => blinded,
+            })
+        }
         None => None,
     };
     Ok(Report {
         written_by: crate::written_by(version),
         randomisation,
-        ..finish(builder)?
+        ..finish(whole)?
     })
+}
+
+/// With `secret`: the design's arms (code, label) and each randomised subject's arm by subject
+/// id, the secret checked against the study's first.
+async fn arms_of(
+    store: &Store,
+    secret: Option<&protocol::allocation::Secret>,
+) -> Result<Option<(Vec<(String, String)>, BTreeMap<i64, usize>)>, OutputError> {
+    let Some(secret) = secret else {
+        return Ok(None);
+    };
+    // The study's own design assigned the arms, whatever protocol the analysis follows.
+    let own = store.protocol().await?;
+    let design = own.randomisation().ok_or_else(|| {
+        OutputError::Allocation(
+            "the study's protocol declares no [randomisation]: there are no arms to unblind"
+                .to_owned(),
+        )
+    })?;
+    store.check_allocation_secret(secret).await?;
+    let randomised = store.randomisations().await?;
+    let arms = store::arms(design, secret.clone(), &randomised)?;
+    Ok(Some((
+        design
+            .arms()
+            .iter()
+            .map(|arm| (arm.code.clone(), arm.label.clone()))
+            .collect(),
+        randomised
+            .iter()
+            .map(|randomisation| randomisation.subject_id)
+            .zip(arms)
+            .collect(),
+    )))
 }
 
 /// The record's randomisations counted by stratum (every stratum of the design, none left out
@@ -189,6 +277,7 @@ async fn randomisation(
     Ok(analysis::report::Randomisation {
         strata,
         unblindings,
+        ..Default::default()
     })
 }
 

@@ -191,16 +191,21 @@ pub enum Role {
     /// Scores lesion photographs blind, study-wide, seeing nothing else of the record
     /// (`central_reading`).
     CentralReader,
+    /// The sponsor's oversight, study-wide: notified of every emergency unblinding (ICH E6(R2)
+    /// section 4.7: the investigator promptly documents and explains any premature unblinding to
+    /// the sponsor); reads no casebook.
+    Sponsor,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Investigator,
         Role::Coordinator,
         Role::Monitor,
         Role::Statistician,
         Role::UnblindedStatistician,
         Role::CentralReader,
+        Role::Sponsor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -211,6 +216,7 @@ impl Role {
             Role::Statistician => "statistician",
             Role::UnblindedStatistician => "unblinded_statistician",
             Role::CentralReader => "central_reader",
+            Role::Sponsor => "sponsor",
         }
     }
 

@@ -24,6 +24,8 @@
 //! - `stream`: paged reads of the whole record in one transaction, for exports.
 //! - `randomisation`: randomisation at enrolment (number, factor levels, stratum, place; never
 //!   the arm, which only the allocation secret recomputes: [`arms`]).
+//! - `allocation_check`: the allocation secret's registered check, which every use of a secret
+//!   file must match.
 //! - `photos`: lesion photographs (a record per picture, the one upload command); their files
 //!   are checked and stripped of metadata by `photo_content` and kept outside the database
 //!   under their SHA-256 by `photo_files` (`<db>.files/` beside a SQLite file; given for
@@ -37,6 +39,7 @@
 //! pseudonymous study id.
 
 mod adverse_events;
+mod allocation_check;
 mod auth;
 mod backup;
 mod batch;
@@ -92,6 +95,7 @@ mod void;
 mod writer;
 
 pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
+pub use allocation_check::AllocationCheck;
 pub use auth::{Actor, Password, Role};
 pub use batch::{Batch, BatchRefused, Undo};
 pub use central_reading::{AreaScore, Reading};

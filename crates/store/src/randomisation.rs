@@ -157,6 +157,7 @@ pub(crate) async fn randomise(
     let design = protocol
         .randomisation()
         .ok_or_else(|| StoreError::corrupt("randomising without [randomisation]"))?;
+    crate::allocation_check::require_registered(writer.tx()).await?;
     let stratum = design.stratum(profile);
     let levels: Vec<(String, String)> = design
         .factors()
@@ -315,6 +316,7 @@ async fn unblind(
     // (no secret on this server) is refused, not recorded.
     let secret = secret
         .ok_or_else(|| StoreError::invalid("form", Refusal::of("refusal-unblind-no-secret")))?;
+    crate::allocation_check::require_secret(writer.tx(), secret).await?;
     let protocol = crate::study::protocol_for(writer).await?;
     let design = protocol
         .randomisation()

@@ -503,6 +503,16 @@ pub static UNBLINDING: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// The study's allocation secret, named by its check (`protocol::allocation::Secret::check`):
+/// registered once, before the first randomisation (`store::allocation_check`).
+pub static ALLOCATION_CHECK: Kind = Kind {
+    name: "allocation_check",
+    table: "allocation_check",
+    label: None,
+    fields: &[text("secret_check", true), date("registered_on", true)],
+    scope: Scope::Study,
+};
+
 pub static CONMED: Kind = Kind {
     name: "conmed",
     table: "concomitant_medication",
@@ -752,6 +762,7 @@ pub static KINDS: &[&Kind] = &[
     &DEVIATION,
     &RANDOMISATION,
     &UNBLINDING,
+    &ALLOCATION_CHECK,
     &CONMED,
     &HISTORY,
     &NERVE_CONDUCTION,

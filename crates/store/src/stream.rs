@@ -187,6 +187,20 @@ fn subject_kinds() -> impl Iterator<Item = &'static Kind> {
 }
 
 impl Reader {
+    /// Every randomisation, by number, in this read (as [`Store::randomisations`]).
+    pub async fn randomisations(&mut self) -> Result<Vec<crate::Randomisation>, StoreError> {
+        crate::randomisation::randomisations_in(&mut self.tx).await
+    }
+
+    /// Refuses `secret` unless it is the study's allocation secret, in this read (as
+    /// [`Store::check_allocation_secret`]).
+    pub async fn check_allocation_secret(
+        &mut self,
+        secret: &protocol::allocation::Secret,
+    ) -> Result<(), StoreError> {
+        crate::allocation_check::require_secret(&mut self.tx, secret).await
+    }
+
     /// Every record of a study-wide entity (study, site, user, grant), by id.
     pub async fn study_records(&mut self, entity: &str) -> Result<Vec<Record>, StoreError> {
         let kind = schema::kind(entity)

@@ -27,6 +27,27 @@ pub const RANDOMISED_PROTOCOL: &str = concat!(
     "\n",
     include_str!("../../../examples/protocol/randomisation.toml")
 );
+/// Sets a study up as a randomised one before its first enrolment: amends its protocol to
+/// [`RANDOMISED_PROTOCOL`] and registers the check of `secret` (`store::allocation_check`).
+pub async fn make_randomised(
+    store: &crate::Store,
+    admin: &crate::Actor,
+    secret: &protocol::allocation::Secret,
+) -> Result<(), crate::StoreError> {
+    let version = store.study().await?.version;
+    store
+        .amend_protocol(
+            admin,
+            version,
+            RANDOMISED_PROTOCOL,
+            "placebo-controlled version",
+        )
+        .await?;
+    store
+        .register_allocation_check(admin, &secret.check())
+        .await
+}
+
 /// The `[outcomes]` section of `examples/protocol/outcomes.toml`: appended to [`PROTOCOL`], a
 /// test study that collects every outcome instrument.
 pub const OUTCOMES: &str = include_str!("../../../examples/protocol/outcomes.toml");

@@ -54,6 +54,8 @@ pub enum Action {
     ReadArms,
     /// Unblind one subject in an emergency: with a reason and a second confirmation, audited.
     EmergencyUnblind,
+    /// Be notified of the emergency unblindings: whom, when, why and by whom, never the arm.
+    ReadUnblindings,
     /// Add users, grant roles, issue API tokens for others.
     ManageUsers,
     /// Add sites and change study settings.
@@ -83,6 +85,7 @@ impl Action {
             Action::Export => "export",
             Action::ReadArms => "read_arms",
             Action::EmergencyUnblind => "emergency_unblind",
+            Action::ReadUnblindings => "read_unblindings",
             Action::ManageUsers => "manage_users",
             Action::ManageSites => "manage_sites",
             Action::ReadCentrally => "read_centrally",
@@ -90,7 +93,7 @@ impl Action {
     }
 
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ReadSubject,
         Action::Screen,
         Action::Enrol,
@@ -108,6 +111,7 @@ impl Action {
         Action::Export,
         Action::ReadArms,
         Action::EmergencyUnblind,
+        Action::ReadUnblindings,
         Action::ManageUsers,
         Action::ManageSites,
         Action::ReadCentrally,
@@ -119,10 +123,12 @@ impl Action {
     }
 
     /// Whether a role holding it anywhere may do it at every site. Only a statistician's
-    /// reads are study-wide (issue 6: "reads pseudonymised data and exports, all sites"), and
-    /// a central reader's blinded reading (issue 19), which covers every site's photographs.
+    /// reads are study-wide (issue 6: "reads pseudonymised data and exports, all sites"), a
+    /// central reader's blinded reading (issue 19), which covers every site's photographs, and
+    /// the sponsor's notifications of unblinding (issue 20), which come from every site.
     fn all_sites(self, role: Role) -> bool {
-        (reads_every_site(role) || role == Role::CentralReader) && allows(role, self)
+        (reads_every_site(role) || matches!(role, Role::CentralReader | Role::Sponsor))
+            && allows(role, self)
     }
 }
 
@@ -150,6 +156,8 @@ pub fn reads_every_site(role: Role) -> bool {
 /// - Unblinded statistician: a statistician who also sees a randomised study's arms; nobody
 ///   else does. An investigator may unblind one subject in an emergency (with a reason and a
 ///   second confirmation), the only other way an arm is shown.
+/// - Sponsor (issue 20): notified of every emergency unblinding, at every site (ICH E6(R2)
+///   section 4.7); reads no casebook and never an arm.
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
@@ -192,6 +200,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Role::UnblindedStatistician => matches!(action, ReadSubject | Export | ReadArms),
         // Blinded: no subject, site, visit or date, only the photographs by reading id.
         Role::CentralReader => matches!(action, ReadCentrally),
+        Role::Sponsor => matches!(action, ReadUnblindings),
     }
 }
 
@@ -361,6 +370,8 @@ mod tests {
             &[ReadSubject, Export, ReadArms],
         );
         check(Role::CentralReader, &[ReadCentrally]);
+        // Issue 20: the sponsor hears of every unblinding and reads nothing else.
+        check(Role::Sponsor, &[ReadUnblindings]);
     }
 
     #[test]

@@ -23,6 +23,7 @@ record-protocol_event = protocol event
 record-deviation = protocol deviation
 record-randomisation = randomisation
 record-unblinding = emergency unblinding
+record-allocation_check = allocation secret check
 record-conmed = concomitant medication
 record-history = medical history
 record-nerve_conduction = nerve conduction
@@ -141,6 +142,8 @@ field-stratum = stratum
 field-place = place in the stratum
 field-randomised_on = randomised on
 field-unblinded_on = unblinded on
+field-secret_check = check of the allocation secret
+field-registered_on = registered on
 field-reason = reason
 field-psychosis = psychosis
 field-pyuria = pyuria
@@ -443,6 +446,7 @@ permission-read_identifiers = see birth dates and staff names
 permission-export = download data sets
 permission-read_arms = see the arms of a randomised study
 permission-emergency_unblind = unblind a subject in an emergency
+permission-read_unblindings = be notified of the emergency unblindings
 permission-manage_users = manage users
 permission-manage_sites = manage sites and study settings
 permission-read_centrally = score lesion photographs blind (central reading)
@@ -579,6 +583,7 @@ role-monitor = monitor
 role-statistician = statistician
 role-unblinded_statistician = unblinded statistician
 role-central_reader = central reader
+role-sponsor = sponsor
 security-title = Security events: repeated wrong passwords
 security-caption = The newest { $count }; further attempts on these logins and addresses are delayed
 security-when = When
@@ -656,6 +661,23 @@ allocation-count = { $count } randomised subjects
 allocation-arm = Arm
 allocation-unblindings = Emergency unblindings
 nav-allocation = Allocation
+nav-unblindings = Unblindings
+unblindings-title = Emergency unblindings
+unblindings-lead = Every emergency unblinding at every site, newest first: when, which subject, by whom and why. The arm shown to the investigator is never recorded or shown here.
+unblindings-none = No emergency unblinding so far.
+unblindings-count = { $count ->
+    [one] 1 emergency unblinding
+   *[other] { $count } emergency unblindings
+}
+unblindings-date = Date
+unblindings-reason = Reason
+unblindings-site = Site
+unblindings-by = Unblinded by
+dashboard-unblindings = { $count ->
+    [0] No emergency unblinding so far.
+    [one] One emergency unblinding: see the list.
+   *[other] { $count } emergency unblindings: see the list.
+}
 subjects-deviations = Protocol deviations
 subjects-date = Date
 subjects-category = Category
@@ -1389,6 +1411,11 @@ refusal-unblind-reason = give the emergency that needs the treatment known
 refusal-unblind-confirm = type the subject's study id, { $code }, to confirm the unblinding
 refusal-unblind-not-randomised = the subject was not randomised: there is no arm to show
 refusal-unblind-no-secret = this server holds no allocation secret, so it cannot compute the arm: ask the unblinded statistician, who holds it
+refusal-allocation-unregistered = the study's allocation secret is not registered, so nobody can be randomised or unblinded yet: an administrator registers its check first (cletrial allocation register)
+refusal-allocation-wrong-secret = this allocation secret is not the study's: its check differs from the one registered on { $date }, so it would compute wrong arms
+refusal-allocation-check-format = a check is the 64 hexadecimal digits that cletrial allocation secret printed
+refusal-allocation-not-randomised = the study's protocol declares no [randomisation]: there is no allocation secret to register
+refusal-allocation-registered = the study's allocation secret was registered on { $date } and never changes: this is another secret
 refusal-needs-waiver = { $checklist }: the subject cannot be enrolled unless an investigator waives it with a reason
 refusal-checklist-none = no eligibility checklist is recorded
 refusal-checklist-says = the checklist of { $date } says { $verdict }

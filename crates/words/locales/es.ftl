@@ -25,6 +25,7 @@ record-protocol_event = acontecimiento del protocolo
 record-deviation = desviación del protocolo
 record-randomisation = aleatorización
 record-unblinding = desenmascaramiento de urgencia
+record-allocation_check = comprobación del secreto de asignación
 record-conmed = medicación concomitante
 record-history = antecedentes médicos
 record-nerve_conduction = conducción nerviosa
@@ -143,6 +144,8 @@ field-stratum = estrato
 field-place = puesto en el estrato
 field-randomised_on = fecha de aleatorización
 field-unblinded_on = fecha de desenmascaramiento
+field-secret_check = comprobación del secreto de asignación
+field-registered_on = fecha de registro
 field-reason = motivo
 field-psychosis = psicosis
 field-pyuria = piuria
@@ -444,6 +447,7 @@ permission-read_identifiers = ver fechas de nacimiento y nombres del personal
 permission-export = descargar conjuntos de datos
 permission-read_arms = ver los grupos de un estudio aleatorizado
 permission-emergency_unblind = desenmascarar a un sujeto en una emergencia
+permission-read_unblindings = recibir aviso de los desenmascaramientos de urgencia
 permission-manage_users = gestionar usuarios
 permission-manage_sites = gestionar centros y parámetros del estudio
 permission-read_centrally = puntuar fotografías de lesiones a ciegas (lectura central)
@@ -581,6 +585,7 @@ role-monitor = monitor
 role-statistician = estadístico
 role-unblinded_statistician = estadístico no cegado
 role-central_reader = lector central
+role-sponsor = promotor
 security-title = Incidencias de seguridad: contraseñas incorrectas repetidas
 security-caption = Las { $count } más recientes; los siguientes intentos con estos usuarios y direcciones se retrasan
 security-when = Cuándo
@@ -658,6 +663,23 @@ allocation-count = { $count } sujetos aleatorizados
 allocation-arm = Grupo
 allocation-unblindings = Desenmascaramientos de urgencia
 nav-allocation = Asignación
+nav-unblindings = Desenmascaramientos
+unblindings-title = Desenmascaramientos de urgencia
+unblindings-lead = Todos los desenmascaramientos de urgencia de todos los centros, del más reciente al más antiguo: cuándo, qué sujeto, quién y por qué. El grupo mostrado al investigador nunca se registra ni se muestra aquí.
+unblindings-none = Aún no hay ningún desenmascaramiento de urgencia.
+unblindings-count = { $count ->
+    [one] 1 desenmascaramiento de urgencia
+   *[other] { $count } desenmascaramientos de urgencia
+}
+unblindings-date = Fecha
+unblindings-reason = Motivo
+unblindings-site = Centro
+unblindings-by = Desenmascarado por
+dashboard-unblindings = { $count ->
+    [0] Aún no hay ningún desenmascaramiento de urgencia.
+    [one] Un desenmascaramiento de urgencia: vea la lista.
+   *[other] { $count } desenmascaramientos de urgencia: vea la lista.
+}
 subjects-deviations = Desviaciones del protocolo
 subjects-date = Fecha
 subjects-category = Categoría
@@ -1394,6 +1416,11 @@ refusal-unblind-reason = indique la emergencia que exige conocer el tratamiento
 refusal-unblind-confirm = escriba el identificador del sujeto, { $code }, para confirmar el desenmascaramiento
 refusal-unblind-not-randomised = el sujeto no fue aleatorizado: no hay grupo que mostrar
 refusal-unblind-no-secret = este servidor no tiene el secreto de asignación y no puede calcular el grupo: pídalo al estadístico no cegado, que lo tiene
+refusal-allocation-unregistered = el secreto de asignación del estudio no está registrado, así que aún nadie puede ser aleatorizado ni desenmascarado: un administrador registra antes su comprobación (cletrial allocation register)
+refusal-allocation-wrong-secret = este secreto de asignación no es el del estudio: su comprobación difiere de la registrada el { $date }, así que calcularía grupos erróneos
+refusal-allocation-check-format = una comprobación son los 64 dígitos hexadecimales que imprimió cletrial allocation secret
+refusal-allocation-not-randomised = el protocolo del estudio no declara [randomisation]: no hay secreto de asignación que registrar
+refusal-allocation-registered = el secreto de asignación del estudio se registró el { $date } y nunca cambia: este es otro secreto
 refusal-needs-waiver = { $checklist }: el sujeto no puede incluirse salvo que un investigador lo exima con un motivo
 refusal-checklist-none = no hay ninguna lista de comprobación de elegibilidad registrada
 refusal-checklist-says = la lista de comprobación del { $date } dice { $verdict }

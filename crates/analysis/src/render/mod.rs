@@ -65,10 +65,15 @@ fn sections(report: &Report) -> Vec<Section> {
 /// A randomised study's allocation with the arms pooled, and its emergency unblindings.
 fn randomisation_section(randomisation: &crate::report::Randomisation) -> Section {
     let randomised: u64 = randomisation.strata.iter().map(|(_, n)| n).sum();
+    let blind = if randomisation.by_arm.is_empty() {
+        "This report is blinded: the arms are pooled in every table and figure, and the record holds no arm (the unblinded statistician recomputes them with the allocation secret)."
+    } else {
+        "This report is UNBLINDED, written with the allocation secret for the unblinded statistician: the tables below give every proportion within each arm and compare it between the two arms; the other sections pool the arms. Keep it from blinded staff."
+    };
     Section {
         heading: "Randomisation".to_owned(),
         paragraph: format!(
-            "{randomised} subjects randomised. This report is blinded: the arms are pooled in every table and figure, and the record holds no arm (the unblinded statistician recomputes them with the allocation secret). {} emergency unblinding{} recorded.",
+            "{randomised} subjects randomised. {blind} {} emergency unblinding{} recorded.",
             randomisation.unblindings.len(),
             if randomisation.unblindings.len() == 1 {
                 ""

@@ -492,6 +492,16 @@ fn safety(report: &Report, id: String) -> Vec<Table> {
     vec![by_term, shifts]
 }
 
+/// The columns of [`rate_cells`].
+const RATE: [Column; 6] = [
+    ("n", "n"),
+    ("of", "Of"),
+    ("percent", "%"),
+    ("ci_low_percent", "CI low %"),
+    ("ci_high_percent", "CI high %"),
+    ("method", "Method"),
+];
+
 fn rate_cells(r: Option<&Rate>) -> Vec<Cell> {
     match r {
         Some(r) => vec![
@@ -551,17 +561,10 @@ fn results(report: &Report, display: &Display) -> Vec<Table> {
             "{}: proportions with {level} exact intervals",
             display.title
         ),
-        vec![
-            ("result", "Result"),
-            ("n", "n"),
-            ("of", "Of"),
-            ("percent", "%"),
-            ("ci_low_percent", "CI low %"),
-            ("ci_high_percent", "CI high %"),
-            ("method", "Method"),
-            ("population", "Population"),
-            input,
-        ],
+        with(
+            with(vec![("result", "Result")], &RATE),
+            &[("population", "Population"), input],
+        ),
         of_display
             .iter()
             .filter_map(|r| match &r.computed {
@@ -947,5 +950,90 @@ pub(crate) fn randomisation_tables(randomisation: &crate::report::Randomisation)
             })
             .collect(),
     );
-    vec![strata, unblindings]
+    let mut out = vec![strata, unblindings];
+    if randomisation.by_arm.is_empty() {
+        return out;
+    }
+    // Unblinded: each proportion within each arm, then compared between the two arms.
+    let mut by_arm = table(
+        "results_by_arm".to_owned(),
+        "Results within each arm (proportions with exact intervals)".to_owned(),
+        with(vec![("result", "Result"), ("arm", "Arm")], &RATE),
+        randomisation
+            .by_arm
+            .iter()
+            .flat_map(|arm| {
+                arm.results
+                    .iter()
+                    .filter_map(move |result| match &result.computed {
+                        Computed::Proportion(rate) => {
+                            let mut row = vec![
+                                text(result.text.as_str()),
+                                text(format!("{} ({})", arm.label, arm.code)),
+                            ];
+                            row.extend(rate_cells(rate.as_ref()));
+                            Some(row)
+                        }
+                        _ => None,
+                    })
+            })
+            .collect(),
+    );
+    // Nothing left out unsaid: the other statistics are computed by arm too.
+    let others: Vec<&str> = randomisation
+        .by_arm
+        .first()
+        .map(|arm| {
+            arm.results
+                .iter()
+                .filter(|result| !matches!(result.computed, Computed::Proportion(_)))
+                .map(|result| result.text.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !others.is_empty() {
+        by_arm.notes.push(format!(
+            "Also computed within each arm, in results.json (randomisation.by_arm) and each arm's input files (arms/<code>/tables/): {}.",
+            others.join("; ")
+        ));
+    }
+    let comparisons = table(
+        "arm_comparisons".to_owned(),
+        "Each proportion compared between the two arms".to_owned(),
+        vec![
+            ("result", "Result"),
+            ("first_arm", "First arm n/of"),
+            ("second_arm", "Second arm n/of"),
+            ("odds_ratio_ci", "Odds ratio (CI)"),
+            ("p_value", "p"),
+            ("method", "Method"),
+        ],
+        randomisation
+            .comparisons
+            .iter()
+            .map(|c| {
+                let [[a, b], [c2, d]] = c.cells;
+                let mut row = vec![
+                    text(c.text.as_str()),
+                    text(format!("{}: {a}/{}", c.arms[0], a + b)),
+                    text(format!("{}: {c2}/{}", c.arms[1], c2 + d)),
+                ];
+                match &c.fisher {
+                    Some(f) => row.extend([
+                        or_with_ci(f.odds_ratio, f.ci_low, f.ci_high),
+                        p_cell(f.p_value),
+                        text(f.method),
+                    ]),
+                    None => row.extend([
+                        Cell::Empty,
+                        Cell::Empty,
+                        text("not compared: a row or column of the table is empty"),
+                    ]),
+                }
+                row
+            })
+            .collect(),
+    );
+    out.extend([by_arm, comparisons]);
+    out
 }

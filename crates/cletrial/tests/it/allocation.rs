@@ -210,6 +210,10 @@ fn simulated_patients_are_randomised_at_enrolment() {
     let protocol = cli.dir.path().join("randomised.toml");
     std::fs::write(&protocol, ::store::testing::RANDOMISED_PROTOCOL).expect("protocol");
     let protocol = protocol.display().to_string();
+    let key = cli.dir.path().join("trial.key");
+    let key = key.display().to_string();
+    let drawn = cletrial(&["allocation", "secret", "--out", &key], None);
+    assert_eq!(drawn.status, 0, "{drawn:?}");
     let args = [
         "simulate",
         "--protocol",
@@ -223,9 +227,42 @@ fn simulated_patients_are_randomised_at_enrolment() {
         "--site",
         "S01",
     ];
-    let entered = cli
-        .run(&args, &[("CLETRIAL_PASSWORD", crate::store::BOB_PASSWORD)])
-        .ok_json();
+    let as_bob = [("CLETRIAL_PASSWORD", crate::store::BOB_PASSWORD)];
+    // Nobody is randomised before the secret's check is registered, and only an administrator
+    // registers it.
+    let before = cli.events();
+    cli.run(&args, &as_bob)
+        .input_error("allocation secret is not registered");
+    let register = [
+        "allocation",
+        "register",
+        "--as",
+        "bob",
+        "--secret-file",
+        &key,
+    ];
+    let refused = cli.run(&register, &as_bob);
+    assert_ne!(refused.status, 0, "{refused:?}");
+    assert!(
+        refused.stderr.contains("needs an administrator"),
+        "{refused:?}"
+    );
+    assert_eq!(cli.events(), before, "nothing written");
+    let register = [
+        "allocation",
+        "register",
+        "--as",
+        "admin",
+        "--secret-file",
+        &key,
+    ];
+    let registered = cli.run(&register, crate::store::AS_ADMIN).ok_json();
+    assert_eq!(
+        registered["check"].as_str().map(str::len),
+        Some(64),
+        "{registered}"
+    );
+    let entered = cli.run(&args, &as_bob).ok_json();
     assert_eq!(entered["characteristics"]["patients"], 7, "{entered}");
     let log = cli.run(&["audit", "log"], &[]).ok_json();
     let randomised: Vec<(String, String)> = log
@@ -267,10 +304,12 @@ fn simulated_patients_are_randomised_at_enrolment() {
 
     // With the secret, `allocation arms` gives each subject the arm of its stratum's list at
     // its place: the record and the list agree.
-    let key = cli.dir.path().join("trial.key");
-    let key = key.display().to_string();
-    let drawn = cletrial(&["allocation", "secret", "--out", &key], None);
+    let other = cli.dir.path().join("other.key");
+    let other = other.display().to_string();
+    let drawn = cletrial(&["allocation", "secret", "--out", &other], None);
     assert_eq!(drawn.status, 0, "{drawn:?}");
+    cli.run(&["allocation", "arms", "--secret-file", &other], &[])
+        .input_error("is not the study's");
     let arms = cli.run(&["allocation", "arms", "--secret-file", &key], &[]);
     assert_eq!(arms.status, 0, "{arms:?}");
     let list = cletrial(
@@ -328,4 +367,157 @@ fn simulated_patients_are_randomised_at_enrolment() {
         "{strata}"
     );
     assert_eq!(strata.lines().count(), 7, "{strata}");
+}
+
+/// A randomised study record with its secret registered (the key's path) and `patients`
+/// simulated patients enrolled (and so randomised) at site S01.
+pub(crate) fn randomised_record(patients: u32, seed: u32) -> (crate::store::Cli, String) {
+    let cli = crate::store::Cli::with_protocol(
+        ::store::Backend::Sqlite,
+        ::store::testing::RANDOMISED_PROTOCOL,
+    );
+    let key = registered_secret(&cli);
+    let protocol = cli.dir.path().join("randomised.toml");
+    std::fs::write(&protocol, ::store::testing::RANDOMISED_PROTOCOL).expect("protocol");
+    let (patients, seed) = (patients.to_string(), seed.to_string());
+    let simulate = [
+        "simulate",
+        "--protocol",
+        protocol.to_str().expect("path"),
+        "--patients",
+        &patients,
+        "--seed",
+        &seed,
+        "--as",
+        "bob",
+        "--site",
+        "S01",
+    ];
+    cli.run(
+        &simulate,
+        &[("CLETRIAL_PASSWORD", crate::store::BOB_PASSWORD)],
+    )
+    .ok_json();
+    (cli, key)
+}
+
+/// Draws an allocation secret beside `cli`'s record and registers its check as the
+/// administrator, as a randomised study is set up before its first enrolment; the key's path.
+pub(crate) fn registered_secret(cli: &crate::store::Cli) -> String {
+    let key = cli.dir.path().join("registered.key").display().to_string();
+    let drawn = cletrial(&["allocation", "secret", "--out", &key], None);
+    assert_eq!(drawn.status, 0, "{drawn:?}");
+    let register = [
+        "allocation",
+        "register",
+        "--as",
+        "admin",
+        "--secret-file",
+        &key,
+    ];
+    cli.run(&register, crate::store::AS_ADMIN).ok_json();
+    key
+}
+
+/// A randomised study's report: blinded without the secret; with the registered secret, the
+/// unblinded statistician's, every result also within each arm (the arms' counts adding up to
+/// the pooled ones) and each proportion compared between the arms by Fisher's exact test, the
+/// same p-value `stats fisher` gives for the same table. Another secret is refused.
+#[test]
+fn the_unblinded_report_gives_each_result_by_arm() {
+    let (cli, key) = randomised_record(12, 11);
+    let folder = |name: &str| cli.dir.path().join(name);
+    let report = |name: &str, secret: Option<&str>| {
+        let out = folder(name).display().to_string();
+        let mut args = vec!["report", "--out", &out, "--quiet"];
+        if let Some(secret) = secret {
+            args.extend(["--allocation-secret-file", secret]);
+        }
+        cli.run(&args, &[])
+    };
+    let results = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(folder(name).join("results.json")).expect("results");
+        serde_json::from_str(&text).expect("json")
+    };
+    let html = |name: &str| std::fs::read_to_string(folder(name).join("index.html")).expect("html");
+
+    let blinded = report("blinded", None);
+    assert_eq!(blinded.status, 0, "{blinded:?}");
+    let pooled = results("blinded");
+    assert!(
+        pooled["randomisation"]["by_arm"].is_null(),
+        "{}",
+        pooled["randomisation"]
+    );
+    assert!(html("blinded").contains("This report is blinded"));
+    assert!(!html("blinded").contains("Lenalidomide (LEN)"));
+
+    let unblinded = report("unblinded", Some(&key));
+    assert_eq!(unblinded.status, 0, "{unblinded:?}");
+    let split = results("unblinded");
+    let arms = split["randomisation"]["by_arm"].as_array().expect("by arm");
+    assert_eq!(arms.len(), 2);
+    let enrolled = |arm: &serde_json::Value| arm["subjects"].as_u64().expect("subjects");
+    assert_eq!(
+        enrolled(&arms[0]) + enrolled(&arms[1]),
+        split["flow"]["enrolled"].as_u64().expect("enrolled")
+    );
+    // Every proportion's arms add up to the pooled one.
+    let mut proportions = 0;
+    for pooled_result in split["results"].as_array().expect("results") {
+        if pooled_result["statistic"] != "proportion" || pooled_result["value"].is_null() {
+            continue;
+        }
+        let id = &pooled_result["id"];
+        let (mut n, mut of) = (0, 0);
+        for arm in arms {
+            let result = arm["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .find(|r| &r["id"] == id)
+                .expect("the result within each arm");
+            n += result["value"]["n"].as_u64().unwrap_or(0);
+            of += result["value"]["of"].as_u64().unwrap_or(0);
+        }
+        assert_eq!(
+            (n, of),
+            (
+                pooled_result["value"]["n"].as_u64().expect("n"),
+                pooled_result["value"]["of"].as_u64().expect("of")
+            ),
+            "{id}"
+        );
+        proportions += 1;
+    }
+    assert!(proportions > 0, "{}", split["results"]);
+    // Each comparison's p-value is the one `stats fisher` computes for its table.
+    let comparisons = split["randomisation"]["comparisons"]
+        .as_array()
+        .expect("comparisons");
+    let compared: Vec<&serde_json::Value> = comparisons
+        .iter()
+        .filter(|comparison| comparison["fisher"]["p_value"].is_f64())
+        .collect();
+    assert!(!compared.is_empty(), "{}", split["randomisation"]);
+    for comparison in compared {
+        let p = comparison["fisher"]["p_value"].as_f64();
+        let input = folder("table.json");
+        std::fs::write(&input, format!("{{\"table\": {}}}", comparison["cells"])).expect("input");
+        let fisher = cletrial(
+            &["stats", "fisher", "--input", input.to_str().expect("path")],
+            None,
+        );
+        assert_eq!(fisher.status, 0, "{fisher:?}");
+        let fisher: serde_json::Value = serde_json::from_str(&fisher.stdout).expect("json");
+        assert_eq!(fisher["p_value"].as_f64(), p, "{comparison}");
+    }
+    let page = html("unblinded");
+    assert!(page.contains("UNBLINDED") && page.contains("Lenalidomide (LEN)"));
+    assert!(folder("unblinded").join("arms/PBO/tables").is_dir());
+
+    let other = folder("other.key").display().to_string();
+    let drawn = cletrial(&["allocation", "secret", "--out", &other], None);
+    assert_eq!(drawn.status, 0, "{drawn:?}");
+    report("other", Some(&other)).input_error("is not the study's");
 }

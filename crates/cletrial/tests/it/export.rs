@@ -1407,3 +1407,100 @@ fn the_outcomes_study_exports_qs_the_peers_accept() {
         "the reason is audited"
     );
 }
+
+/// `(subject, column)` of every row of a CSV text, by its header.
+fn csv_column(text: &str, subject: &str, column: &str) -> Vec<(String, String)> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (subject, column) = (at(subject), at(column));
+    reader
+        .records()
+        .map(|row| {
+            let row = row.expect("row");
+            (row[subject].to_owned(), row[column].to_owned())
+        })
+        .collect()
+}
+
+/// A randomised study's SDTM and ADaM: without the allocation secret every randomised
+/// subject's arm is BLINDED (define.xml's ARMCD codelist says so and the peers accept the
+/// folder); with the registered secret each subject's arm is the one `allocation arms` gives,
+/// and the peers accept that folder too. A secret is refused where it cannot serve: a format
+/// without arms, another secret, a study that does not randomise.
+#[test]
+fn a_randomised_study_exports_blinded_and_with_the_secret_by_arm() {
+    let (cli, key) = crate::allocation::randomised_record(6, 5);
+    let out = |name: &str| cli.dir.path().join(name).display().to_string();
+    let export = |format: &str, folder: &str, secret: Option<&str>| {
+        let folder = out(folder);
+        let mut args = vec!["export", "--format", format, "--out", &folder];
+        if let Some(secret) = secret {
+            args.extend(["--allocation-secret-file", secret]);
+        }
+        cli.run(&args, &[])
+    };
+
+    // Blinded.
+    let blinded = export("sdtm", "blinded", None).ok_json();
+    assert_eq!(blinded["allocation"], "blinded", "{blinded}");
+    let dm = read(cli.dir.path(), "blinded", "dm.csv");
+    let arms = csv_column(&dm, "SUBJID", "ARMCD");
+    assert_eq!(arms.len(), 6, "{dm}");
+    assert!(arms.iter().all(|(_, arm)| arm == "BLINDED"), "{dm}");
+    assert!(
+        !dm.contains("Placebo") && !dm.contains("Lenalidomide"),
+        "{dm}"
+    );
+    let submission = export("submission", "blinded-submission", None).ok_json();
+    assert_eq!(submission["allocation"], "blinded");
+    submission_checked(Path::new(&out("blinded-submission")));
+    let define = read(cli.dir.path(), "blinded-submission", "sdtm/define.xml");
+    assert!(define.contains("CodedValue=\"BLINDED\"") && !define.contains("\"PBO\""));
+
+    // Unblinded, with the study's secret: the arms `allocation arms` replays.
+    let unblinded = export("sdtm", "unblinded", Some(&key)).ok_json();
+    assert_eq!(unblinded["allocation"], "unblinded", "{unblinded}");
+    let listed = cli.run(&["allocation", "arms", "--secret-file", &key], &[]);
+    assert_eq!(listed.status, 0, "{listed:?}");
+    let mut expected = csv_column(&listed.stdout, "subject", "arm");
+    let mut got = csv_column(
+        &read(cli.dir.path(), "unblinded", "dm.csv"),
+        "SUBJID",
+        "ARMCD",
+    );
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(got.iter().any(|(_, arm)| arm == "LEN") && got.iter().any(|(_, arm)| arm == "PBO"));
+    let submission = export("submission", "unblinded-submission", Some(&key)).ok_json();
+    assert_eq!(submission["allocation"], "unblinded");
+    submission_checked(Path::new(&out("unblinded-submission")));
+    let adsl = read(cli.dir.path(), "unblinded-submission", "adam/adsl.json");
+    assert!(adsl.contains("\"Placebo\"") && adsl.contains("\"Lenalidomide\""));
+
+    // Refused where it cannot serve, with nothing written.
+    export("csv", "csv-with-secret", Some(&key))
+        .input_error("--allocation-secret-file: the csv export holds no arms");
+    let other = out("other.key");
+    let drawn = cletrial(&["allocation", "secret", "--out", &other], None);
+    assert_eq!(drawn.status, 0, "{drawn:?}");
+    export("sdtm", "other-secret", Some(&other)).input_error("is not the study's");
+    assert!(!Path::new(&out("other-secret")).join("dm.csv").exists());
+    let plain = crate::store::Cli::new(::store::Backend::Sqlite);
+    let folder = plain.dir.path().join("plain").display().to_string();
+    plain
+        .run(
+            &[
+                "export",
+                "--format",
+                "sdtm",
+                "--out",
+                &folder,
+                "--allocation-secret-file",
+                &key,
+            ],
+            &[],
+        )
+        .input_error("declares no [randomisation]");
+}

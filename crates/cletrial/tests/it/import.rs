@@ -53,7 +53,7 @@ impl Cli {
         )
     }
 
-    fn events(&self) -> i64 {
+    pub(crate) fn events(&self) -> i64 {
         let verify = self.run(&["audit", "verify"], &[]).ok_json();
         assert_eq!(verify["ok"], true, "{verify}");
         verify["events"].as_i64().expect("events")
@@ -561,6 +561,7 @@ fn free_text_with_a_control_character_is_refused(backend: Backend) {
 /// levels but never change them.
 fn a_randomised_study_takes_the_factors_from_their_columns(backend: Backend) {
     let cli = Cli::with_protocol(backend, ::store::testing::RANDOMISED_PROTOCOL);
+    crate::allocation::registered_secret(&cli);
     let csv = std::fs::read_to_string(example("subjects.csv")).expect("csv");
     let run = cli.import(&example("subjects.csv"), &example("subjects.toml"));
     assert_eq!(run.status, 1, "{run:?}");

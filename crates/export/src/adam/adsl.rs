@@ -33,7 +33,7 @@ pub fn dataset(responds: bool) -> Result<Dataset, ExportError> {
         t("ENRLFL", "Enrolled Population Flag", 1)
             .derived("Y when DM.ARMCD is not SCRNFAIL (the subject was enrolled), else N"),
         t("ITTFL", "Intent-To-Treat Population Flag", 1).derived(
-            "Y when DM.ARMCD is not SCRNFAIL: every enrolled subject of the single arm, else N",
+            "Y when DM.ARMCD is neither SCRNFAIL nor NOTASSGN: every enrolled subject of a single-arm study, every randomised one of a randomised study (ICH E9 section 5.2.1); else N",
         ),
         t("SAFFL", "Safety Population Flag", 1)
             .derived("Y when the subject has any EX record (received any dose), else N"),
@@ -136,8 +136,9 @@ pub(crate) fn row<'a>(mut row: Row<'a>, course: &Course, subtype: Option<&str>) 
     row.set("TRT01P", dm.cell("ARM").clone())
         .set("TRT01A", dm.cell("ACTARM").clone());
     let enrolled = dm.text("ARMCD").is_some_and(|arm| arm != "SCRNFAIL");
+    let intended = enrolled && dm.text("ARMCD") != Some("NOTASSGN");
     row.flag("ENRLFL", enrolled)
-        .flag("ITTFL", enrolled)
+        .flag("ITTFL", intended)
         .flag("SAFFL", course.dosed)
         .sas_date("RFICDT", dm.date("RFICDTC"))
         .sas_date("TRTSDT", course.first_dose)

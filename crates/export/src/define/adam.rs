@@ -166,7 +166,7 @@ fn codelist(dataset: &str, variable: &str) -> Result<Option<CodeList>, ExportErr
         ),
         // Copied unchanged from DM and AE: their SDTM codelists.
         "SEX" | "AGEU" | "AESER" | "AEOUT" | "AEACN" | "AEREL" => {
-            return super::sdtm::codelist(variable, &[], &[], &[]);
+            return super::sdtm::codelist(variable, &[], &[], &[], &[]);
         }
         _ => return Ok(None),
     }))

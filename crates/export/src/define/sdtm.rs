@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 
 use super::{Class, CodeList, DataType, Table, ValueDef, ValueList, ct};
 use crate::ExportError;
-use crate::dataset::{Dataset, Origin};
+use crate::arms::ArmName;
+use crate::dataset::Origin;
 use crate::sdtm::qs::QsTest;
-use crate::sdtm::{RsResult, RsTest, rs_tests};
-use crate::source::Forms;
-use protocol::outcomes::Outcomes;
+use crate::sdtm::{RsResult, RsTest, Sdtm, rs_tests};
 
 /// (class, structure, the domain's own required variables besides STUDYID, DOMAIN, USUBJID and
 /// `--SEQ`) of a domain, after its SDTMIG 3.4 specification.
@@ -148,6 +147,7 @@ pub(super) fn codelist(
     variable: &str,
     rs: &[RsTest],
     qs: &[QsTest],
+    arms: &[ArmName],
     domains: &[&str],
 ) -> Result<Option<CodeList>, ExportError> {
     let sponsor = CodeList::sponsor_decoded;
@@ -174,15 +174,13 @@ pub(super) fn codelist(
                 .map_err(|problem| ExportError::invalid("DOMAIN codelist", problem))?
         }
         // Sponsor-defined: CDISC has no codelists for these.
-        "ARMCD" | "ACTARMCD" => sponsor(
-            "ARMCD",
-            "Arm Code",
-            &[
-                ("TRT", "Study treatment"),
-                ("NOTTRT", "Not Treated"),
-                ("SCRNFAIL", "Screen Failure"),
-            ],
-        ),
+        "ARMCD" | "ACTARMCD" => {
+            let arms: Vec<(&str, &str)> = arms
+                .iter()
+                .map(|(code, label)| (code.as_str(), label.as_str()))
+                .collect();
+            sponsor("ARMCD", "Arm Code", &arms)
+        }
         "AEREL" => sponsor(
             "AEREL",
             "Causality",
@@ -358,16 +356,15 @@ fn ds_value_lists() -> Vec<ValueList> {
     }]
 }
 
-/// The SDTM domains `datasets` as Define-XML tables, their files named `<domain>.<extension>`
-/// (`dm.xpt`); `forms` define the RS tests, the protocol's `outcomes` the QS tests. An error names a domain this module cannot describe.
-pub fn tables(
-    datasets: &[Dataset],
-    forms: &Forms,
-    outcomes: &Outcomes,
-    extension: &str,
-) -> Result<Vec<Table>, ExportError> {
-    let rs = rs_tests(forms)?;
-    let qs = crate::sdtm::qs::tests(outcomes)?;
+/// The SDTM domains `sdtm` writes as Define-XML tables, their files named
+/// `<domain>.<extension>` (`dm.xpt`): its forms define the RS tests, its protocol's outcomes the
+/// QS tests and its allocation the arm codes. An error names a domain this module cannot
+/// describe.
+pub fn tables(sdtm: &Sdtm, extension: &str) -> Result<Vec<Table>, ExportError> {
+    let datasets = sdtm.datasets();
+    let rs = rs_tests(sdtm.forms())?;
+    let qs = crate::sdtm::qs::tests(sdtm.outcomes())?;
+    let arms = sdtm.allocation().codes();
     let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
     datasets
         .iter()
@@ -395,7 +392,7 @@ pub fn tables(
                     )
                 })?;
                 roles.insert(variable.name.clone(), role);
-                if let Some(list) = codelist(&variable.name, &rs, &qs, &names)? {
+                if let Some(list) = codelist(&variable.name, &rs, &qs, &arms, &names)? {
                     codelists.insert(variable.name.clone(), list);
                 }
             }

@@ -7,7 +7,6 @@ use super::*;
 use crate::define::ct::CodeList;
 use crate::sdtm::{CLASI_AREAS, CLASI_ITEMS, CLASI_OTHER, SLEDAI_TESTS};
 use crate::source::{FieldDef, FieldType, FormDef, Forms};
-use protocol::outcomes::Outcomes;
 
 /// One element of the written file: its name, attributes, text, and the `name[OID]` of each
 /// ancestor.
@@ -169,11 +168,10 @@ fn study() -> StudyInfo {
 }
 
 fn sdtm_standard() -> Standard {
-    let datasets = crate::sdtm::datasets().expect("datasets");
+    let domains = crate::sdtm::Sdtm::new("T", &assessment_forms()).expect("sdtm");
     Standard {
         model: Model::Sdtmig,
-        tables: sdtm::tables(&datasets, &assessment_forms(), &Outcomes::none(), "xpt")
-            .expect("tables"),
+        tables: sdtm::tables(&domains, "xpt").expect("tables"),
     }
 }
 
@@ -727,10 +725,10 @@ fn a_result_that_may_hold_a_missing_code_is_text() {
     let i = clasi.position("ears_erythema").expect("field");
     clasi.fields[i].missing = true;
     let tests = crate::sdtm::rs_tests(&forms).expect("tests");
-    let datasets = crate::sdtm::datasets().expect("datasets");
+    let domains = crate::sdtm::Sdtm::new("T", &forms).expect("sdtm");
     let standard = Standard {
         model: Model::Sdtmig,
-        tables: sdtm::tables(&datasets, &forms, &Outcomes::none(), "xpt").expect("tables"),
+        tables: sdtm::tables(&domains, "xpt").expect("tables"),
     };
     assert!(tests.iter().any(|t| t.code == "CLA02E" && t.missing));
     let all = elements(&written(&[standard]));
@@ -807,9 +805,7 @@ fn each_dataset_links_its_file_and_names_its_keys() {
     assert_eq!(mandatory("IT.AE.AEDECOD"), Some("Yes"));
     assert_eq!(mandatory("IT.AE.AESTDTC"), Some("No"));
     let files: Vec<_> = sdtm::tables(
-        &crate::sdtm::datasets().expect("datasets"),
-        &assessment_forms(),
-        &Outcomes::none(),
+        &crate::sdtm::Sdtm::new("T", &assessment_forms()).expect("sdtm"),
         "csv",
     )
     .expect("tables")

@@ -14,6 +14,22 @@ use super::Secret;
 
 const DOMAIN: &[u8] = b"cletrial allocation v1";
 
+/// The message of a secret's check: a domain of its own, so no draw stream ever equals it.
+const CHECK: &[u8] = b"cletrial allocation secret check v1";
+
+/// HMAC-SHA256 of [`CHECK`] keyed with the secret, as 64 lowercase hexadecimal digits: it names
+/// the secret without revealing it (HMAC is a pseudorandom function), so the record can keep it
+/// and refuse any other secret.
+pub(crate) fn check(secret: &Secret) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.bytes()).expect("HMAC takes any key");
+    mac.update(CHECK);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// One named stream of numbers.
 pub(crate) struct Draws {
     mac: Hmac<Sha256>,

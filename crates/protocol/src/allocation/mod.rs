@@ -30,6 +30,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::Problem;
 
+/// The longest arm code: SDTM DM's ARMCD as the exports write it (8 characters).
+pub const MAX_ARM_CODE: usize = 8;
+/// The longest arm label: SDTM DM's ARM as the exports write it (40 characters).
+pub const MAX_ARM_LABEL: usize = 40;
+/// The codes the exports give subjects outside any arm of the design (`export::arms`), which no
+/// arm may take: screen failure and not assigned (SDTMIG 3.2 section 5.3, DM assumption 5), not
+/// treated, unplanned treatment, and the arm of a blinded export.
+pub const RESERVED_ARM_CODES: [&str; 5] = ["SCRNFAIL", "NOTASSGN", "NOTTRT", "UNPLAN", "BLINDED"];
+
 /// One arm: its code (`LEN`), its label ("Lenalidomide 5 mg daily") and its share of the
 /// allocation ratio (2 of 2:1).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -103,7 +112,8 @@ pub enum AllocationError {
 }
 
 impl Design {
-    /// Checks the design: at least two arms with distinct codes and ratios of 1 or more; factors
+    /// Checks the design: at least two arms with distinct codes (short capitals an SDTM ARMCD
+    /// can hold, none of [`RESERVED_ARM_CODES`]), labels and ratios of 1 or more; factors
     /// with distinct names and at least two distinct levels; block multiples of 1 or more, each
     /// once; `percent_best` from 50 to 100; minimisation with equal ratios only (with unequal
     /// ratios, minimising the ranges of counts divided by the ratios can drift from the declared
@@ -126,6 +136,35 @@ impl Design {
         for (i, arm) in arms.iter().enumerate() {
             if arm.code.trim().is_empty() {
                 invalid(format!("arms[{i}].code"), "is empty");
+            } else if arm.code.len() > MAX_ARM_CODE
+                || !arm
+                    .code
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            {
+                invalid(
+                    format!("arms[{i}].code"),
+                    &format!(
+                        "{} is not 1 to {MAX_ARM_CODE} capital letters, digits or underscores (SDTM's ARMCD)",
+                        arm.code
+                    ),
+                );
+            } else if RESERVED_ARM_CODES.contains(&arm.code.as_str()) {
+                invalid(
+                    format!("arms[{i}].code"),
+                    &format!(
+                        "{} names subjects outside any arm in the exports; choose another code",
+                        arm.code
+                    ),
+                );
+            }
+            if arm.label.trim().is_empty() {
+                invalid(format!("arms[{i}].label"), "is empty");
+            } else if arm.label.chars().count() > MAX_ARM_LABEL {
+                invalid(
+                    format!("arms[{i}].label"),
+                    &format!("has more than {MAX_ARM_LABEL} characters (SDTM's ARM)"),
+                );
             }
             if arms[..i].iter().any(|other| other.code == arm.code) {
                 invalid(
@@ -319,6 +358,12 @@ impl Secret {
     /// A secret from given bytes (the caller draws them from the operating system).
     pub fn from_bytes(bytes: [u8; 32]) -> Secret {
         Secret(bytes)
+    }
+
+    /// The secret's check (64 hexadecimal digits): the record keeps it from before the first
+    /// randomisation, so a wrong secret file is refused instead of showing wrong arms.
+    pub fn check(&self) -> String {
+        draws::check(self)
     }
 
     pub(crate) fn bytes(&self) -> &[u8; 32] {

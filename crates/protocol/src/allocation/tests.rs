@@ -69,6 +69,43 @@ fn a_design_is_refused_naming_the_field() {
         blocks(&[1]),
         Err("arms[1].code: is empty"),
     );
+    let refused_code = |code: &str, expect: &str| {
+        check(
+            vec![arm("A", 1), arm(code, 1)],
+            vec![],
+            blocks(&[1]),
+            Err(expect),
+        );
+    };
+    check(
+        vec![arm("A", 1), arm("ABCDEFG_", 1)],
+        vec![],
+        blocks(&[1]),
+        Ok(()),
+    );
+    refused_code(
+        "ABCDEFGHI",
+        "arms[1].code: ABCDEFGHI is not 1 to 8 capital letters, digits or underscores (SDTM's ARMCD)",
+    );
+    refused_code(
+        "pbo",
+        "arms[1].code: pbo is not 1 to 8 capital letters, digits or underscores (SDTM's ARMCD)",
+    );
+    refused_code(
+        "BLINDED",
+        "arms[1].code: BLINDED names subjects outside any arm in the exports; choose another code",
+    );
+    let mut long = arm("B", 1);
+    long.label = "x".repeat(41);
+    let mut forty = arm("B", 1);
+    forty.label = "x".repeat(40);
+    check(vec![arm("A", 1), forty], vec![], blocks(&[1]), Ok(()));
+    check(
+        vec![arm("A", 1), long],
+        vec![],
+        blocks(&[1]),
+        Err("arms[1].label: has more than 40 characters (SDTM's ARM)"),
+    );
     check(
         vec![arm("A", 0), arm("B", 1)],
         vec![],

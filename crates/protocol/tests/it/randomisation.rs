@@ -94,3 +94,24 @@ fn each_method_needs_its_own_setting() {
             .contains("unknown variant `coin`, expected `permuted_blocks` or `minimisation`"),
     );
 }
+
+/// A secret's check is HMAC-SHA256 of "cletrial allocation secret check v1" keyed with the
+/// secret; the expected values come from Python's `hmac` module, another implementation.
+#[test]
+fn a_secrets_check_is_its_hmac_and_tells_secrets_apart() {
+    let mut counting = [0u8; 32];
+    for (i, byte) in counting.iter_mut().enumerate() {
+        *byte = i as u8;
+    }
+    let check = |bytes: [u8; 32], expect: &str| {
+        assert_eq!(Secret::from_bytes(bytes).check(), expect);
+    };
+    check(
+        [9; 32],
+        "3488ce6ee51e8f4714753329cc407d2cf86182fcc219006a12d8b3622ba30037",
+    );
+    check(
+        counting,
+        "c2fe00831ca0547f3da65606ab3de323e515477092208d51db3ea6a2f662dbab",
+    );
+}

@@ -13,7 +13,13 @@ both_backends!(
     a_randomised_subject_stays_randomised,
     studies_that_do_not_randomise_take_no_factors,
     an_investigator_unblinds_one_subject_in_an_emergency,
+    the_allocation_secret_is_registered_before_anyone_is_randomised,
 );
+
+/// The study's allocation secret in these tests (its check is registered by [`randomised`]).
+fn secret() -> Secret {
+    Secret::from_bytes([9; 32])
+}
 
 const DLE_HIGH: &[(&str, &str)] = &[("subtype", "DLE"), ("baseline CLASI-A", "10 or more")];
 const SCLE_LOW: &[(&str, &str)] = &[("subtype", "SCLE"), ("baseline CLASI-A", "below 10")];
@@ -26,6 +32,15 @@ fn factors(levels: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 async fn randomised(backend: Backend) -> Fixture {
+    let f = fixture(backend).await;
+    store::testing::make_randomised(&f.store, &f.admin, &secret())
+        .await
+        .expect("randomised");
+    f
+}
+
+/// The study amended to randomise, its allocation secret not registered yet.
+async fn amended(backend: Backend) -> Fixture {
     let f = fixture(backend).await;
     let study = f.store.study().await.expect("study");
     f.store
@@ -214,7 +229,7 @@ async fn a_randomised_study_randomises_eligible_subjects_at_enrolment(backend: B
     // With the secret, the arms replay as the allocator assigns them, and match the list.
     let protocol = Protocol::from_toml(store::testing::RANDOMISED_PROTOCOL).expect("protocol");
     let design = protocol.randomisation().expect("randomised");
-    let secret = Secret::from_bytes([7; 32]);
+    let secret = secret();
     let arms = store::arms(design, secret.clone(), &all).expect("arms");
     let mut allocator = Allocator::new(design, secret.clone());
     for (randomisation, arm) in all.iter().zip(&arms) {
@@ -339,7 +354,8 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
     let second = enrol(&f, "S01-P002", DLE_HIGH).await;
     let not_randomised = screened(&f, "S01-P003", &store::testing::eligible_candidate()).await;
     let coordinator = f.coordinator().await;
-    let secret = Secret::from_bytes([9; 32]);
+    let secret = secret();
+    let another = Secret::from_bytes([8; 32]);
     let request = |subject_id: i64, reason: &str, confirmation: &str| Unblinding {
         subject_id,
         reason: reason.into(),
@@ -348,7 +364,7 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
     let emergency = "anaphylaxis: the treating physician must know the drug";
     let before = f.event_count().await;
     let inv = &f.investigator;
-    let cases: [(&store::Actor, Unblinding, Option<&Secret>, &str, &str); 5] = [
+    let cases: [(&store::Actor, Unblinding, Option<&Secret>, &str, &str); 6] = [
         (
             inv,
             request(second.subject_id, "  ", "S01-P002"),
@@ -376,6 +392,14 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
             None,
             "form",
             "holds no allocation secret",
+        ),
+        // A secret file that is not the study's would show a wrong arm.
+        (
+            inv,
+            request(second.subject_id, emergency, "S01-P002"),
+            Some(&another),
+            "allocation secret",
+            "is not the study's",
         ),
         (
             &coordinator,
@@ -442,4 +466,93 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
         assert!(!shown.contains("LEN") && !shown.contains("PBO"), "{shown}");
     }
     Fixture::assert_verifies(&f.store.verify().await.expect("verify"));
+}
+
+async fn the_allocation_secret_is_registered_before_anyone_is_randomised(backend: Backend) {
+    let f = amended(backend).await;
+    let subject = screened(&f, "S01-P001", &store::testing::eligible_candidate()).await;
+    let before = f.event_count().await;
+    refused(
+        f.store
+            .enrol(&f.investigator, &enrolment(&subject, DLE_HIGH))
+            .await,
+        "randomisation",
+        "not registered",
+    );
+    assert_eq!(
+        f.event_count().await,
+        before,
+        "nobody enrolled or randomised"
+    );
+    assert!(f.store.allocation_check().await.expect("read").is_none());
+
+    // An administrator registers the check; nobody else, and nothing but 64 hex digits.
+    let check = secret().check();
+    let investigator = f
+        .store
+        .register_allocation_check(&f.investigator, &check)
+        .await;
+    assert!(
+        matches!(investigator, Err(store::StoreError::Forbidden(_))),
+        "{investigator:?}"
+    );
+    for bad in ["", "abc", &check[..63], &format!("{}g", &check[..63])] {
+        refused(
+            f.store.register_allocation_check(&f.admin, bad).await,
+            "check",
+            "64 hexadecimal digits",
+        );
+    }
+    assert_eq!(f.event_count().await, before, "nothing recorded");
+    f.store
+        .register_allocation_check(&f.admin, &check.to_uppercase())
+        .await
+        .expect("registered");
+    let registered = f
+        .store
+        .allocation_check()
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(registered.check, check);
+    let events = f.event_count().await;
+    assert!(events > before, "the registration is in the trail");
+    // The same secret again changes nothing; another is refused: a study's secret never changes.
+    f.store
+        .register_allocation_check(&f.admin, &check)
+        .await
+        .expect("the same check again");
+    assert_eq!(f.event_count().await, events);
+    let another = Secret::from_bytes([8; 32]);
+    refused(
+        f.store
+            .register_allocation_check(&f.admin, &another.check())
+            .await,
+        "check",
+        "never changes",
+    );
+    f.store
+        .check_allocation_secret(&secret())
+        .await
+        .expect("the study's secret");
+    refused(
+        f.store.check_allocation_secret(&another).await,
+        "allocation secret",
+        "is not the study's",
+    );
+    f.store
+        .enrol(&f.investigator, &enrolment(&subject, DLE_HIGH))
+        .await
+        .expect("enrolled and randomised once registered");
+
+    // A study that does not randomise has no secret to register.
+    let plain = fixture(backend).await;
+    refused(
+        plain
+            .store
+            .register_allocation_check(&plain.admin, &check)
+            .await,
+        "check",
+        "declares no [randomisation]",
+    );
 }

@@ -57,8 +57,8 @@ fn refusals_of_typed_values_read_as_before_in_english_and_from_the_catalogue_in_
     says(
         Role::parse("boss"),
         "role",
-        "unknown role 'boss'; allowed: investigator, coordinator, monitor, statistician, unblinded_statistician, central_reader",
-        "rol desconocido 'boss'; se admite: investigator, coordinator, monitor, statistician, unblinded_statistician, central_reader",
+        "unknown role 'boss'; allowed: investigator, coordinator, monitor, statistician, unblinded_statistician, central_reader, sponsor",
+        "rol desconocido 'boss'; se admite: investigator, coordinator, monitor, statistician, unblinded_statistician, central_reader, sponsor",
     );
     says(
         Sex::parse("X"),

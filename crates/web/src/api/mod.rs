@@ -69,6 +69,11 @@ pub(crate) fn routes() -> Routes {
             subjects::unblind,
         )
         .get(
+            "/api/v1/unblindings",
+            Scope::Study(Action::ReadUnblindings),
+            subjects::unblindings,
+        )
+        .get(
             "/api/v1/subjects/{code}/history",
             Scope::Subject(Action::ReadHistory),
             subjects::history,

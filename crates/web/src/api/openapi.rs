@@ -27,6 +27,7 @@ use crate::api::{
         subjects::read,
         subjects::enrol,
         subjects::unblind,
+        subjects::unblindings,
         subjects::history,
         visits::list,
         visits::add,

@@ -14,7 +14,7 @@ use store::{BirthOrAge, EventFilter, Sex, Subject, SubjectData};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::access::{SiteAccess, SubjectAccess};
+use crate::access::{Allowed, SiteAccess, SubjectAccess};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
 use crate::api::{json, parse};
@@ -453,6 +453,56 @@ pub(crate) async fn unblind(
             arm_label: arm.label,
         },
     ))
+}
+
+/// One emergency unblinding as the sponsor is notified of it: when, whom, by whom and why;
+/// never the arm.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UnblindingOut {
+    /// The date (ISO 8601).
+    unblinded_on: String,
+    /// The subject's pseudonymous study id.
+    subject: String,
+    /// The subject's site code.
+    site: String,
+    /// The login of the investigator who unblinded.
+    by: String,
+    reason: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/unblindings", tag = "subjects",
+    responses(
+        (status = 200, description = "Every emergency unblinding, newest first (the sponsor's notifications; never an arm)", body = [UnblindingOut]),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(crate) async fn unblindings(
+    State(state): State<AppState>,
+    // The route's action is checked by taking it (`access::Allowed`).
+    _allowed: Allowed<ApiPrincipal>,
+) -> Result<Response, ApiError> {
+    let subjects = state.store.subjects().await?;
+    let out: Vec<UnblindingOut> = state
+        .store
+        .unblindings()
+        .await?
+        .into_iter()
+        .rev()
+        .map(|unblinded| {
+            let subject = subjects
+                .iter()
+                .find(|subject| subject.id == unblinded.subject_id);
+            UnblindingOut {
+                unblinded_on: unblinded.unblinded_on.to_string(),
+                subject: subject.map_or_else(String::new, |s| s.data.code.clone()),
+                site: subject.map_or_else(String::new, |s| s.data.site.clone()),
+                by: unblinded.by,
+                reason: unblinded.reason,
+            }
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &out))
 }
 
 /// One audit event: who changed which field of which record, when, from what to what, why.

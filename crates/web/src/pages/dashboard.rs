@@ -96,6 +96,12 @@ pub(crate) async fn page(
         let labs = worklists::unlogged_labs(&state, &counts.site).await?;
         per_site.push((counts, signals, labs, open));
     }
+    // The sponsor's notifications: the count, with the list a click away.
+    let unblindings = if principal.require(Action::ReadUnblindings, None).is_ok() {
+        Some(state.store.unblindings().await?.len())
+    } else {
+        None
+    };
     let security = if principal.actor.is_admin() {
         state.store.security_events(SECURITY_EVENTS_SHOWN).await?
     } else {
@@ -128,8 +134,16 @@ pub(crate) async fn page(
                 }
             }
         }
+        @if let Some(count) = unblindings {
+            section.unblindings.alert[count > 0] role=[(count > 0).then_some("alert")] {
+                h2 { (words.get("unblindings-title")) }
+                p { a href=(crate::pages::subjects::unblinding::UNBLINDINGS) { (words.format("dashboard-unblindings", &[("count", Arg::from(count))])) } }
+            }
+        }
         @if per_site.is_empty() {
-            p { (words.get("dashboard-no-role")) }
+            @if unblindings.is_none() {
+                p { (words.get("dashboard-no-role")) }
+            }
         } @else {
             h2 { (words.get("dashboard-enrolment")) }
             table {

@@ -168,6 +168,8 @@ fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u
                     analysis::report::Settings::default(),
                     dir,
                     version,
+                    // Blinded, as every download of the page.
+                    None,
                     |_, _| {},
                 ))
                 .map_err(output_error)?;
@@ -188,6 +190,8 @@ fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u
             &files,
             PAGE_SUBJECTS,
             version,
+            // Blinded: the page offers every statistician the same files.
+            None,
         ))
         .map_err(output_error)?;
     zip_folder(&files).map_err(internal)

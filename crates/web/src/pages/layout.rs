@@ -39,6 +39,9 @@ pub(crate) fn page(title: &str, principal: Option<&Principal>, body: Markup) -> 
                             @if principal.require(crate::policy::Action::ReadArms, None).is_ok() {
                                 a href=(crate::pages::subjects::unblinding::ALLOCATION) { (words.get("nav-allocation")) }
                             }
+                            @if principal.require(crate::policy::Action::ReadUnblindings, None).is_ok() {
+                                a href=(crate::pages::subjects::unblinding::UNBLINDINGS) { (words.get("nav-unblindings")) }
+                            }
                             @if principal.require(crate::policy::Action::ReadCentrally, None).is_ok() {
                                 a href="/reading" { (words.get("nav-reading")) }
                             }

@@ -14,13 +14,14 @@ use web::policy::{Action, Endpoint, Scope, Verb, allows};
 use crate::support::{App, Browser, Reply, password, spawn_app};
 
 /// The users of the matrix: one per role at site A, and the administrator (no site role).
-pub const USERS: [(&str, Option<Role>); 7] = [
+pub const USERS: [(&str, Option<Role>); 8] = [
     ("inv_a", Some(Role::Investigator)),
     ("coord_a", Some(Role::Coordinator)),
     ("monitor_a", Some(Role::Monitor)),
     ("stat_a", Some(Role::Statistician)),
     ("unblinded_a", Some(Role::UnblindedStatistician)),
     ("reader_a", Some(Role::CentralReader)),
+    ("sponsor_a", Some(Role::Sponsor)),
     ("admin", None),
 ];
 
@@ -182,6 +183,7 @@ impl Study {
         .await;
         add_user(store, &admin, "monitor_b", "B", Role::Monitor).await;
         add_user(store, &admin, "reader_a", "A", Role::CentralReader).await;
+        add_user(store, &admin, "sponsor_a", "A", Role::Sponsor).await;
         let mut own = seed_site(store, "A", "A-001", "A-099").await;
         let mut other = seed_site(store, "B", "B-001", "B-099").await;
         let reader = store

@@ -391,8 +391,9 @@ async fn the_page_warns_before_the_session_ends() {
 /// the subject in an emergency (a reason, the study id typed again) and sees the arm once.
 #[tokio::test]
 async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
+    let secret = protocol::allocation::Secret::from_bytes([3; 32]);
     let config = web::Config {
-        allocation_secret: Some(protocol::allocation::Secret::from_bytes([3; 32])),
+        allocation_secret: Some(secret.clone()),
         ..web::Config::default()
     };
     let app: App = crate::pages::clinical_app_with(Backend::Sqlite, config).await;
@@ -401,16 +402,21 @@ async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
         .authenticate("admin", &password())
         .await
         .expect("admin");
-    let version = app.store.study().await.expect("study").version;
-    app.store
-        .amend_protocol(
-            &admin,
-            version,
-            store::testing::RANDOMISED_PROTOCOL,
-            "placebo-controlled version",
-        )
+    store::testing::make_randomised(&app.store, &admin, &secret)
         .await
-        .expect("amended");
+        .expect("randomised");
+    let sponsor = store::NewUser {
+        login: "sponsor_a".into(),
+        printed_name: "Sam Sponsor".into(),
+    };
+    app.store
+        .add_user(&admin, &sponsor, &password())
+        .await
+        .expect("sponsor");
+    app.store
+        .grant(&admin, "sponsor_a", "A", store::Role::Sponsor)
+        .await
+        .expect("grant");
     let investigator = app
         .store
         .authenticate("inv_a", &password())
@@ -472,6 +478,27 @@ async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
         let after = s.text("#unblinding").await;
         assert!(after.contains("suspected anaphylaxis"), "{after}");
         assert!(!after.contains("Arm:"), "{after}");
+
+        // The sponsor is notified: the dashboard says so, the list says whom, when, by whom
+        // and why, and no arm.
+        s.press("form.logout button[type=\"submit\"]", "/logout")
+            .await;
+        s.open("/login").await;
+        s.log_in("sponsor_a").await;
+        s.open("/").await;
+        let home = s.text("section.unblindings").await;
+        assert!(home.contains("One emergency unblinding"), "{home}");
+        s.open("/unblindings").await;
+        let list = s.text("main").await;
+        for shown in ["A-301", "inv_a", "suspected anaphylaxis"] {
+            assert!(list.contains(shown), "{list}");
+        }
+        assert!(
+            !list.contains("Placebo") && !list.contains("Lenalidomide"),
+            "{list}"
+        );
+        s.accessible(&axe()).await;
+        s.screenshot("unblindings", "main").await;
         s.client.close().await.expect("close the browser");
     })
     .await;

@@ -31,16 +31,9 @@ async fn randomised_study_with(backend: Backend, codes: &[&str], config: web::Co
         .authenticate("admin", &password())
         .await
         .expect("admin");
-    let version = store.study().await.expect("study").version;
-    store
-        .amend_protocol(
-            &admin,
-            version,
-            store::testing::RANDOMISED_PROTOCOL,
-            "placebo-controlled version",
-        )
+    store::testing::make_randomised(store, &admin, &secret())
         .await
-        .expect("amended");
+        .expect("randomised");
     let coordinator = store
         .authenticate("coord_a", &password())
         .await
@@ -386,7 +379,7 @@ async fn an_investigator_unblinds_in_an_emergency_on_the_page_and_the_api() {
     for arm in &arms {
         assert!(page.body.contains(arm.as_str()), "{}", page.body);
     }
-    assert!(page.body.contains("A-202: unblinded on"));
+    assert!(page.body.contains("A-202") && page.body.contains("sepsis"));
     // The report a statistician downloads is blinded, and lists both unblindings.
     let mut statistician = User::new(&study.app, "stat_a").await;
     let report = statistician.get("/downloads/report.html").await;
@@ -398,12 +391,65 @@ async fn an_investigator_unblinds_in_an_emergency_on_the_page_and_the_api() {
     );
     assert!(report.body.contains("anaphylaxis") && report.body.contains("sepsis"));
     no_arm(&report.body);
-    for login in ["inv_a", "coord_a", "monitor_a", "stat_a"] {
+    for login in ["inv_a", "coord_a", "monitor_a", "stat_a", "sponsor_a"] {
         let mut user = User::new(&study.app, login).await;
         let page = user.get("/allocation").await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{login}");
         no_arm(&page.body);
         let page = user.get("/").await;
         assert!(!page.body.contains("href=\"/allocation\""), "{login}");
+    }
+
+    // The sponsor is notified of both, with no arm: on the dashboard, on its page of
+    // unblindings (newest first) and through the API; it reads no casebook.
+    let mut sponsor = User::new(&study.app, "sponsor_a").await;
+    let home = sponsor.get("/").await;
+    assert!(
+        home.body.contains("2 emergency unblindings: see the list.")
+            && home.body.contains("href=\"/unblindings\""),
+        "{}",
+        home.body
+    );
+    no_arm(&home.body);
+    let page = sponsor.get("/unblindings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (sepsis, anaphylaxis) = (
+        page.body.find("sepsis").expect("sepsis"),
+        page.body.find("anaphylaxis").expect("anaphylaxis"),
+    );
+    assert!(sepsis < anaphylaxis, "newest first");
+    assert!(page.body.contains("A-202") && page.body.contains("inv_a"));
+    no_arm(&page.body);
+    let (status, reply) = api_as(
+        &study,
+        "sponsor_a",
+        reqwest::Method::GET,
+        "/unblindings",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply.as_array().map(Vec::len), Some(2), "{reply}");
+    assert_eq!(
+        (
+            reply[0]["subject"].as_str(),
+            reply[0]["site"].as_str(),
+            reply[0]["by"].as_str()
+        ),
+        (Some("A-202"), Some("A"), Some("inv_a")),
+        "{reply}"
+    );
+    no_arm(&reply.to_string());
+    assert_eq!(
+        sponsor.get("/subjects/A-202").await.status,
+        StatusCode::NOT_FOUND
+    );
+    for login in ["inv_a", "coord_a", "monitor_a", "stat_a"] {
+        let mut user = User::new(&study.app, login).await;
+        assert_eq!(
+            user.get("/unblindings").await.status,
+            StatusCode::FORBIDDEN,
+            "{login}"
+        );
     }
 }

@@ -180,15 +180,7 @@ async fn allocation(
             }
         }
         h2 { (words().get("allocation-unblindings")) }
-        @if unblindings.is_empty() {
-            p { (words().get("unblind-none")) }
-        } @else {
-            ul {
-                @for unblinded in &unblindings {
-                    li { (code(unblinded.subject_id)) ": " (words().format("unblind-done", &[("date", unblinded.unblinded_on.to_string().into()), ("reason", unblinded.reason.clone().into())])) }
-                }
-            }
-        }
+        (unblindings_table(&unblindings, &subjects))
     };
     Ok(layout::page(
         &words().get("allocation-title"),
@@ -196,6 +188,62 @@ async fn allocation(
         body,
     ))
 }
+
+/// The emergency unblindings, newest first: when, whom (study id and site), by whom and why;
+/// never the arm.
+fn unblindings_table(unblindings: &[Unblinded], subjects: &[store::Subject]) -> Markup {
+    let subject = |id: i64| subjects.iter().find(|subject| subject.id == id);
+    html! {
+        @if unblindings.is_empty() {
+            p { (words().get("unblindings-none")) }
+        } @else {
+            table.unblindings {
+                caption { (words().format("unblindings-count", &[("count", unblindings.len().into())])) }
+                thead { tr {
+                    th scope="col" { (words().get("unblindings-date")) }
+                    th scope="col" { (words().get("subjects-study-id")) }
+                    th scope="col" { (words().get("unblindings-site")) }
+                    th scope="col" { (words().get("unblindings-by")) }
+                    th scope="col" { (words().get("unblindings-reason")) }
+                } }
+                tbody {
+                    @for unblinded in unblindings.iter().rev() {
+                        @let found = subject(unblinded.subject_id);
+                        tr {
+                            td { (unblinded.unblinded_on) }
+                            td { (found.map_or("", |s| s.data.code.as_str())) }
+                            td { (found.map_or("", |s| s.data.site.as_str())) }
+                            td { (unblinded.by) }
+                            td { (unblinded.reason) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The sponsor's notifications: every emergency unblinding at every site (ICH E6(R2) section
+/// 4.7), with no arm.
+async fn unblindings(
+    State(state): State<AppState>,
+    Allowed(principal): Allowed,
+) -> Result<Markup, PageError> {
+    let unblindings = state.store.unblindings().await?;
+    let subjects = state.store.subjects().await?;
+    let body = html! {
+        p { (words().get("unblindings-lead")) }
+        (unblindings_table(&unblindings, &subjects))
+    };
+    Ok(layout::page(
+        &words().get("unblindings-title"),
+        Some(&principal),
+        body,
+    ))
+}
+
+/// The sponsor's page of unblindings.
+pub(crate) const UNBLINDINGS: &str = "/unblindings";
 
 pub(crate) fn routes(routes: Routes) -> Routes {
     routes
@@ -205,4 +253,9 @@ pub(crate) fn routes(routes: Routes) -> Routes {
             unblind,
         )
         .get(ALLOCATION, Scope::Study(Action::ReadArms), allocation)
+        .get(
+            UNBLINDINGS,
+            Scope::Study(Action::ReadUnblindings),
+            unblindings,
+        )
 }

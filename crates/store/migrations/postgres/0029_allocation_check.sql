@@ -1,0 +1,12 @@
+-- The study's allocation secret, named by its check (protocol::allocation::Secret::check, an
+-- HMAC of the secret that does not reveal it): registered once, before anyone is randomised, so
+-- the list is fixed before enrolment and every later use of a secret file (emergency unblinding,
+-- arms, exports by arm) can refuse another secret instead of computing wrong arms.
+CREATE TABLE allocation_check (
+    id            BIGINT PRIMARY KEY,
+    version       BIGINT NOT NULL,
+    removed       BOOLEAN NOT NULL,
+    last_seq      BIGINT NOT NULL REFERENCES audit_event (seq),
+    secret_check  TEXT NOT NULL,
+    registered_on TEXT NOT NULL
+);
