@@ -23,6 +23,11 @@ pub enum Download {
     /// A submission folder (SDTM and ADaM, transport files and Dataset-JSON, each standard with
     /// its define.xml), zipped.
     Submission,
+    /// The unblinded statistician's report of a randomised study: every result also within each
+    /// arm (made with the server's allocation secret).
+    ReportByArm,
+    /// The submission folder with each subject's arm in DM and ADSL (made with the secret).
+    SubmissionByArm,
 }
 
 impl Download {
@@ -32,6 +37,8 @@ impl Download {
         Download::SdtmCsv,
         Download::SdtmXpt,
         Download::Submission,
+        Download::ReportByArm,
+        Download::SubmissionByArm,
     ];
 
     /// The code kept in the record (`value-what-<code>` in the words catalogue).
@@ -42,6 +49,8 @@ impl Download {
             Download::SdtmCsv => "sdtm_csv",
             Download::SdtmXpt => "sdtm_xpt",
             Download::Submission => "submission",
+            Download::ReportByArm => "report_by_arm",
+            Download::SubmissionByArm => "submission_by_arm",
         }
     }
 }

@@ -32,53 +32,73 @@ const PAGE_SUBJECTS: i64 = 100;
 pub(crate) struct Offer {
     pub(crate) what: Download,
     pub(crate) path: &'static str,
+    /// What taking it needs: exporting, or seeing the arms (a randomised study's files by arm,
+    /// made with the server's allocation secret).
+    action: Action,
     /// The file name's part after the study code, and the catalogue's id of its title
     /// (`download-<slug>`) and description (`download-<slug>-describes`).
     slug: &'static str,
 }
 
 /// Every download, in the order the page lists them.
-pub(crate) const OFFERS: [Offer; 5] = [
+pub(crate) const OFFERS: [Offer; 7] = [
     Offer {
         what: Download::Report,
         path: "/downloads/report.html",
+        action: Action::Export,
         slug: "report",
     },
     Offer {
         what: Download::TidyCsv,
         path: "/downloads/tidy-csv.zip",
+        action: Action::Export,
         slug: "tidy-csv",
     },
     Offer {
         what: Download::SdtmCsv,
         path: "/downloads/sdtm-csv.zip",
+        action: Action::Export,
         slug: "sdtm-csv",
     },
     Offer {
         what: Download::SdtmXpt,
         path: "/downloads/sdtm-xpt.zip",
+        action: Action::Export,
         slug: "sdtm-xpt",
     },
     Offer {
         what: Download::Submission,
         path: "/downloads/submission.zip",
+        action: Action::Export,
         slug: "submission",
+    },
+    Offer {
+        what: Download::ReportByArm,
+        path: "/downloads/report-by-arm.html",
+        action: Action::ReadArms,
+        slug: "report-by-arm",
+    },
+    Offer {
+        what: Download::SubmissionByArm,
+        path: "/downloads/submission-by-arm.zip",
+        action: Action::ReadArms,
+        slug: "submission-by-arm",
     },
 ];
 
 /// The page's route and one route per download.
 pub(crate) fn routes(routes: Routes) -> Routes {
-    let scope = Scope::Study(Action::Export);
-    OFFERS
-        .iter()
-        .fold(routes.get(PATH, scope, page), |routes, offer| {
+    OFFERS.iter().fold(
+        routes.get(PATH, Scope::Study(Action::Export), page),
+        |routes, offer| {
             let what = offer.what;
             routes.get(
                 offer.path,
-                scope,
+                Scope::Study(offer.action),
                 move |state: State<AppState>, principal: Allowed| take(what, state, principal),
             )
-        })
+        },
+    )
 }
 
 async fn page(
@@ -86,14 +106,22 @@ async fn page(
     Allowed(principal): Allowed,
 ) -> Result<Markup, PageError> {
     let study = state.store.study().await?;
+    // The files by arm: for whoever may see the arms, of a randomised study, on a server that
+    // holds its secret.
+    let by_arm = principal.require(Action::ReadArms, None).is_ok()
+        && state.config.allocation_secret.is_some()
+        && state.store.protocol().await?.randomisation().is_some();
+    let offered = OFFERS
+        .iter()
+        .filter(|offer| offer.action == Action::Export || by_arm);
     let body = html! {
         p.lead { (study.title) }
         p { (words().get("download-made-now")) }
         ul.downloads {
-            @for offer in &OFFERS {
+            @for offer in offered {
                 li {
                     a href=(offer.path) download { (words().get(&format!("download-{}", offer.slug))) }
-                    " (" (if offer.what == Download::Report { "HTML" } else { "zip" }) "): " (words().get(&format!("download-{}-describes", offer.slug)))
+                    " (" (if offer.path.ends_with(".html") { "HTML" } else { "zip" }) "): " (words().get(&format!("download-{}-describes", offer.slug)))
                 }
             }
         }
@@ -117,9 +145,21 @@ async fn take(
     };
     let study = state.store.study().await?;
     let today = jiff::Zoned::now().date();
-    let (extension, content_type) = match what {
-        Download::Report => ("html", "text/html; charset=utf-8"),
-        _ => ("zip", "application/zip"),
+    let (extension, content_type) = if offer.path.ends_with(".html") {
+        ("html", "text/html; charset=utf-8")
+    } else {
+        ("zip", "application/zip")
+    };
+    // A file by arm needs the server's secret; without it nothing is made or recorded.
+    let secret = match offer.action {
+        Action::ReadArms => Some(
+            state
+                .config
+                .allocation_secret
+                .clone()
+                .ok_or_else(|| PageError::Refused(words().get("download-no-secret")))?,
+        ),
+        _ => None,
     };
     let file_name = format!(
         "{}-{}-{today}.{extension}",
@@ -132,7 +172,7 @@ async fn take(
     // The writers are synchronous (files, zip) and read the record through the store: the
     // whole making runs on a blocking thread, which waits for the store's reads itself.
     let bytes = tokio::task::spawn_blocking(move || {
-        let made = make(&store, offer, dir.path(), &version);
+        let made = make(&store, offer, dir.path(), &version, secret.as_ref());
         drop(dir);
         made
     })
@@ -157,10 +197,16 @@ async fn take(
 
 /// Makes `offer`'s file in the empty folder `dir` and returns its bytes: the report's
 /// index.html, or the export's folder zipped.
-fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u8>, PageError> {
+fn make(
+    store: &Store,
+    offer: &Offer,
+    dir: &Path,
+    version: &str,
+    secret: Option<&protocol::allocation::Secret>,
+) -> Result<Vec<u8>, PageError> {
     let runtime = tokio::runtime::Handle::current();
     let format = match offer.what {
-        Download::Report => {
+        Download::Report | Download::ReportByArm => {
             let report = runtime
                 .block_on(outputs::report::from_record(
                     store,
@@ -168,8 +214,7 @@ fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u
                     analysis::report::Settings::default(),
                     dir,
                     version,
-                    // Blinded, as every download of the page.
-                    None,
+                    secret,
                     |_, _| {},
                 ))
                 .map_err(output_error)?;
@@ -179,7 +224,7 @@ fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u
         Download::TidyCsv => Format::Csv,
         Download::SdtmCsv => Format::Sdtm,
         Download::SdtmXpt => Format::Xpt,
-        Download::Submission => Format::Submission,
+        Download::Submission | Download::SubmissionByArm => Format::Submission,
     };
     let files = dir.join(offer.slug);
     std::fs::create_dir(&files).map_err(internal)?;
@@ -190,8 +235,7 @@ fn make(store: &Store, offer: &Offer, dir: &Path, version: &str) -> Result<Vec<u
             &files,
             PAGE_SUBJECTS,
             version,
-            // Blinded: the page offers every statistician the same files.
-            None,
+            secret,
         ))
         .map_err(output_error)?;
     zip_folder(&files).map_err(internal)
@@ -259,6 +303,7 @@ fn output_error(error: OutputError) -> PageError {
             "download-protocol-refused",
             &[("error", error.to_string().into())],
         )),
+        error @ OutputError::Allocation(_) => PageError::Refused(error.to_string()),
         OutputError::Export(error @ outputs::ExportError::Invalid { .. }) => {
             PageError::Refused(words().format(
                 "download-data-refused",

@@ -380,6 +380,25 @@ async fn an_investigator_unblinds_in_an_emergency_on_the_page_and_the_api() {
         assert!(page.body.contains(arm.as_str()), "{}", page.body);
     }
     assert!(page.body.contains("A-202") && page.body.contains("sepsis"));
+    // Its downloads by arm, made with the server's secret and recorded like every download.
+    let offers = unblinded.get("/downloads").await;
+    assert!(
+        offers
+            .body
+            .contains("href=\"/downloads/report-by-arm.html\"")
+    );
+    let before = store.verify().await.expect("verify").events;
+    let by_arm = unblinded.get("/downloads/report-by-arm.html").await;
+    assert_eq!(by_arm.status, StatusCode::OK);
+    assert!(
+        by_arm.body.contains("UNBLINDED") && by_arm.body.contains("Placebo (PBO)"),
+        "{}",
+        by_arm.body
+    );
+    assert!(
+        store.verify().await.expect("verify").events > before,
+        "the download is in the trail"
+    );
     // The report a statistician downloads is blinded, and lists both unblindings.
     let mut statistician = User::new(&study.app, "stat_a").await;
     let report = statistician.get("/downloads/report.html").await;
@@ -391,8 +410,19 @@ async fn an_investigator_unblinds_in_an_emergency_on_the_page_and_the_api() {
     );
     assert!(report.body.contains("anaphylaxis") && report.body.contains("sepsis"));
     no_arm(&report.body);
+    let offers = User::new(&study.app, "stat_a")
+        .await
+        .get("/downloads")
+        .await;
+    assert!(
+        !offers.body.contains("by-arm"),
+        "a blinded statistician is offered none"
+    );
     for login in ["inv_a", "coord_a", "monitor_a", "stat_a", "sponsor_a"] {
         let mut user = User::new(&study.app, login).await;
+        let by_arm = user.get("/downloads/report-by-arm.html").await;
+        assert_eq!(by_arm.status, StatusCode::FORBIDDEN, "{login}");
+        no_arm(&by_arm.body);
         let page = user.get("/allocation").await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{login}");
         no_arm(&page.body);
