@@ -37,8 +37,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "URL")]
     db: String,
     /// A randomised study's allocation secret (`cletrial allocation secret`), kept in memory:
-    /// an investigator's emergency unblinding and the unblinded statistician's allocation page
-    /// need it; without it no arm is ever shown. Refused for a study that does not randomise.
+    /// an investigator's emergency unblinding, the unblinded statistician's allocation page and
+    /// downloads by arm need it; without it no arm is ever shown. Refused for a study that does
+    /// not randomise, and unless its check is the one registered (`allocation register`).
     #[arg(long, value_name = "FILE")]
     allocation_secret_file: Option<std::path::PathBuf>,
     /// Where the record keeps its lesion photographs' files: by default beside a SQLite file
