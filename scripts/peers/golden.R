@@ -339,3 +339,62 @@ write_golden("logistic", logit_cases, paste(
   "own estimate so the SEs are at the MLE; Wald CIs from confint.default. fitted_boundary is R's",
   "'fitted probabilities numerically 0 or 1' warning: there the estimates are meaningless and",
   "only the separation flag is compared."))
+
+## intraclass correlation, ICC(2,1) ------------------------------------------------------------
+# irr is not installed here (Debian has no r-cran-irr in the peer setup), so this is irr 0.84.1's
+# icc(model = "twoway", type = "agreement", unit = "single") written out in base R: the mean
+# squares as irr computes them (MSe from the residuals), the McGraw & Wong (1996) F interval with
+# qf(). Kept at
+# the end of the file so the inputs drawn above keep their random numbers.
+icc_agreement <- function(ratings, level = 0.95) {
+  ns <- nrow(ratings); nr <- ncol(ratings)
+  if (ns < 2) stop("fewer than 2 subjects")
+  MSr <- var(apply(ratings, 1, mean)) * nr
+  MSc <- var(apply(ratings, 2, mean)) * ns
+  # irr takes MSe as SStotal - SSr - SSc, which cancels to a few 1e-16 (of either sign) under
+  # perfect agreement; the residuals of the additive fit give the same number without it.
+  residuals <- ratings - outer(rowMeans(ratings), rep(1, nr)) -
+    outer(rep(1, ns), colMeans(ratings)) + mean(ratings)
+  MSe <- sum(residuals^2) / ((ns - 1) * (nr - 1))
+  denominator <- MSr + (nr - 1) * MSe + (nr / ns) * (MSc - MSe)
+  if (denominator <= 0) stop("all ratings are equal")
+  coeff <- (MSr - MSe) / denominator
+  alpha <- (1 - level) / 2
+  a <- (nr * coeff) / (ns * (1 - coeff))
+  b <- 1 + (nr * coeff * (ns - 1)) / (ns * (1 - coeff))
+  v <- (a * MSc + b * MSe)^2 / ((a * MSc)^2 / (nr - 1) + (b * MSe)^2 / ((ns - 1) * (nr - 1)))
+  FL <- qf(1 - alpha, ns - 1, v)
+  FU <- qf(1 - alpha, v, ns - 1)
+  lbound <- (ns * (MSr - FL * MSe)) / (FL * (nr * MSc + (nr * ns - nr - ns) * MSe) + ns * MSr)
+  ubound <- (ns * (FU * MSr - MSe)) / (nr * MSc + (nr * ns - nr - ns) * MSe + ns * FU * MSr)
+  ci <- if (is.finite(lbound) && is.finite(ubound)) I(c(lbound, ubound)) else NA
+  list(icc = coeff, ms_subjects = MSr, ms_raters = MSc, ms_error = MSe, ci = ci)
+}
+# Site and central CLASI area activity (erythema + scale, 0-5) of photographed areas.
+icc_inputs <- list(
+  list(id = "clasi-areas-12", x = c(3, 2, 5, 0, 1, 4, 2, 3, 1, 0, 5, 2),
+       y = c(3, 1, 4, 0, 2, 4, 2, 2, 1, 1, 5, 3)),
+  list(id = "two-pairs", x = c(1, 3), y = c(2, 3)),
+  list(id = "offset-only", x = c(1, 2, 3, 4), y = c(2, 3, 4, 5)),
+  list(id = "perfect", x = c(0, 1, 2, 3, 5), y = c(0, 1, 2, 3, 5)),
+  list(id = "disagree", x = c(0, 5, 0, 5, 1), y = c(5, 0, 4, 1, 3)),
+  list(id = "all-equal", x = rep(2, 6), y = rep(2, 6)),
+  list(id = "one-pair", x = 3, y = 2)
+)
+for (n in c(5, 30, 200, 2000)) {
+  truth <- round(runif(n, 0, 5))
+  icc_inputs[[length(icc_inputs) + 1]] <- list(id = sprintf("scores-%d", n), x = truth,
+    y = pmin(5, pmax(0, truth + round(rnorm(n, 0.2, 0.8)))))
+  icc_inputs[[length(icc_inputs) + 1]] <- list(id = sprintf("continuous-%d", n),
+    x = dyadic(rnorm(n, 10, 3)), y = dyadic(rnorm(n, 10, 3)))
+}
+icc_cases <- list()
+for (case in icc_inputs) for (level in c(0.9, 0.95)) {
+  res <- attempt(icc_agreement(cbind(case$x, case$y), level))
+  icc_cases[[length(icc_cases) + 1]] <- list(id = sprintf("%s-at-%g", case$id, level),
+    input = list(x = I(case$x), y = I(case$y), level = level), r = res)
+}
+write_golden("icc", icc_cases, paste(
+  "ICC(2,1), two-way random effects, absolute agreement, single rater (Shrout & Fleiss 1979;",
+  "McGraw & Wong 1996 case 2A): irr 0.84.1 icc(model = 'twoway', type = 'agreement') in base R;",
+  "ci null where the interval is undefined (perfect agreement)."))

@@ -15,6 +15,7 @@ mod rank;
 mod root;
 
 pub mod describe;
+pub mod icc;
 pub mod logistic;
 pub mod proportion;
 pub mod survival;
@@ -55,6 +56,9 @@ pub enum Method {
     LogRank,
     /// Logistic regression by iteratively reweighted least squares, Wald intervals.
     LogisticIrls,
+    /// ICC(2,1): two-way random effects, absolute agreement, single rater, with McGraw and
+    /// Wong's F interval (as R `irr::icc(model = "twoway", type = "agreement")`).
+    IccAgreement,
 }
 
 impl Method {
@@ -76,6 +80,7 @@ impl Method {
             Method::KaplanMeier => "kaplan-meier-greenwood",
             Method::LogRank => "log-rank",
             Method::LogisticIrls => "logistic-irls-wald",
+            Method::IccAgreement => "icc-2-1-absolute-agreement",
         }
     }
 }

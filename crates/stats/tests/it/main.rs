@@ -3,6 +3,7 @@
 
 mod degenerate;
 mod golden;
+mod golden_icc;
 mod golden_rank;
 mod golden_simple;
 mod golden_survival;
