@@ -40,8 +40,9 @@ const ELIGIBILITY_HELP: &str = concat!(
     r#"Input (JSON): the candidate's screening record; every key is optional and
 what is absent is unknown (never "no"). Keys: screening_date, index_date (a retrospective
 review's drug start: ages are then judged there), birth_date (age in completed years),
-clasi_erythema {"<area>": 0-3}, cle_histology_confirmed, sle_diagnosis, drug_received,
-prednisone_mg_per_day, regimen_stable_days, refractory_months, bsa_percent or bsa_involvement
+clasi_erythema {"<area>": 0-3}, clasi_erythema_scale (CLASI erythema + scale summed over the
+areas, 0-65), cle_histology_confirmed, sle_diagnosis, drug_received, prednisone_mg_per_day,
+regimen_stable_days, refractory_months, bsa_percent or bsa_involvement
 [{"region": "trunk", "extent": "front"}] (rule of nines), thalidomide_severe_side_effects,
 thalidomide_lack_of_efficacy, thalidomide_hypersensitivity, pregnant, lactating,
 reproductive_potential, adequate_contraception, sledai_2k, requires_systemic_immunosuppressants,

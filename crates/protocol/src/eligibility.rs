@@ -27,6 +27,13 @@ pub enum Field {
     DrugReceived,
     /// The highest erythema score (0-3) over the CLASI areas in `clasi_erythema`.
     MaxErythema,
+    /// CLASI erythema plus scale/hypertrophy summed over the 13 areas (0-65), in
+    /// `clasi_erythema_scale`: the lesions' own activity, without mucosa and hair, which
+    /// LAVENDER's entry criterion "erythema + scale >= 7" tests (FRONTIER.md, "entry thresholds",
+    /// NCT06015737 listings). The listing names the CLASI components, not a per-area rule, so
+    /// the sum is over the whole body as `instruments::clasi::ActivityParts::erythema_and_scale`
+    /// computes it (the listing itself was not retrieved here [UNVERIFIED]).
+    ErythemaScale,
     PrednisoneMgPerDay,
     RegimenStableDays,
     RefractoryMonths,
@@ -70,12 +77,13 @@ pub enum FieldKind {
 const COUNT_MAX_PER_MM3: f64 = 2_000_000.0;
 
 impl Field {
-    pub const ALL: [Field; 28] = [
+    pub const ALL: [Field; 29] = [
         Field::AgeYears,
         Field::CleHistologyConfirmed,
         Field::SleDiagnosis,
         Field::DrugReceived,
         Field::MaxErythema,
+        Field::ErythemaScale,
         Field::PrednisoneMgPerDay,
         Field::RegimenStableDays,
         Field::RefractoryMonths,
@@ -108,6 +116,7 @@ impl Field {
             Field::SleDiagnosis => "sle_diagnosis",
             Field::DrugReceived => "drug_received",
             Field::MaxErythema => "max_erythema",
+            Field::ErythemaScale => "clasi_erythema_scale",
             Field::PrednisoneMgPerDay => "prednisone_mg_per_day",
             Field::RegimenStableDays => "regimen_stable_days",
             Field::RefractoryMonths => "refractory_months",
@@ -143,6 +152,8 @@ impl Field {
         match self {
             Field::AgeYears => number("years", 0.0, 130.0),
             Field::MaxErythema => number("points", 0.0, 3.0),
+            // Erythema 0-3 and scale 0-2 in each of 13 areas (INSTRUMENTS.md §1.3).
+            Field::ErythemaScale => number("points", 0.0, 65.0),
             Field::PrednisoneMgPerDay => number("mg/day", 0.0, 2000.0),
             Field::RegimenStableDays => number("days", 0.0, 36_500.0),
             Field::RefractoryMonths => number("months", 0.0, 1200.0),
@@ -286,6 +297,9 @@ pub struct Candidate {
     pub age_years: Option<u8>,
     /// CLASI erythema score (0-3) by area, e.g. `{"face": 2, "scalp": 1}`.
     pub clasi_erythema: Option<BTreeMap<String, u8>>,
+    /// CLASI erythema plus scale/hypertrophy summed over the areas (0-65, a whole number).
+    #[serde(default)]
+    pub clasi_erythema_scale: Option<f64>,
     pub cle_histology_confirmed: Option<bool>,
     pub sle_diagnosis: Option<bool>,
     pub drug_received: Option<bool>,
@@ -527,6 +541,15 @@ impl Candidate {
                 ));
             }
         }
+        // A CLASI sum is a whole number of points.
+        if let Some(sum) = self.clasi_erythema_scale
+            && sum.fract() != 0.0
+        {
+            return Err(error(
+                Field::ErythemaScale.name(),
+                format!("must be a whole number of points, got {sum}"),
+            ));
+        }
         for (field, count) in [
             (Field::Platelets, self.platelets),
             (Field::Leukocytes, self.leukocytes),
@@ -561,6 +584,7 @@ impl Candidate {
 
     fn number(&self, field: Field) -> Option<f64> {
         match field {
+            Field::ErythemaScale => self.clasi_erythema_scale,
             Field::PrednisoneMgPerDay => self.prednisone_mg_per_day,
             Field::RegimenStableDays => self.regimen_stable_days,
             Field::RefractoryMonths => self.refractory_months,

@@ -349,6 +349,7 @@ candidate-cle_histology_confirmed = CLE confirmed by histology
 candidate-sle_diagnosis = Diagnosis of SLE
 candidate-drug_received = Received the study drug
 candidate-max_erythema = Worst CLASI erythema of any area
+candidate-clasi_erythema_scale = CLASI erythema + scale, all areas
 candidate-prednisone_mg_per_day = Prednisone
 candidate-regimen_stable_days = Days on a stable regimen
 candidate-refractory_months = Months refractory to standard treatment

@@ -351,6 +351,7 @@ candidate-cle_histology_confirmed = LEC confirmado por histología
 candidate-sle_diagnosis = Diagnóstico de LES
 candidate-drug_received = Recibió el fármaco del estudio
 candidate-max_erythema = Peor eritema CLASI de cualquier zona
+candidate-clasi_erythema_scale = Eritema + descamación CLASI, todas las zonas
 candidate-prednisone_mg_per_day = Prednisona
 candidate-regimen_stable_days = Días con una pauta estable
 candidate-refractory_months = Meses refractario al tratamiento habitual

@@ -298,6 +298,22 @@ mod tests {
         assert_eq!(sledai.len(), 24, "{sledai:?}");
         assert!(sledai.contains(&"sledai.low_complement".to_owned()));
     }
+
+    /// Every field of the screening record may be a column, the CLASI erythema + scale sum
+    /// among them (so a mapping to it is taken, never refused or dropped).
+    #[test]
+    fn every_screening_field_may_be_a_column() {
+        let fields = candidate_fields();
+        for field in protocol::eligibility::Field::ALL {
+            let key = match field {
+                protocol::eligibility::Field::AgeYears => "birth_date",
+                protocol::eligibility::Field::MaxErythema => "clasi_erythema",
+                other => other.name(),
+            };
+            assert!(fields.iter().any(|f| f == key), "{key}: {fields:?}");
+        }
+        assert!(fields.iter().any(|f| f == "clasi_erythema_scale"));
+    }
 }
 
 /// The import's README documents every form and every code `subject.subtype` takes.

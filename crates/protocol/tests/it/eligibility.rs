@@ -374,3 +374,57 @@ fn a_retrospective_review_judges_age_at_the_index_date() {
         .expect_err("after the review");
     assert_eq!(error.field, "index_date");
 }
+
+/// LAVENDER's entry criterion "erythema + scale >= 7" (FRONTIER.md) as a protocol writes it,
+/// on both sides of 7; no sum is unknown, never 0; a sum out of range or not whole is refused
+/// naming the field.
+#[test]
+fn erythema_plus_scale_is_a_field_criteria_test() {
+    let text = format!(
+        "{}\n{}",
+        crate::support::protocol_text("nct01408199"),
+        r#"
+[[eligibility.inclusion]]
+id = "I_ES"
+text = "CLASI erythema + scale >= 7"
+field = "clasi_erythema_scale"
+op = ">="
+value = 7
+unit = "points"
+"#
+    );
+    let protocol = protocol::Protocol::from_toml(&text).expect("the protocol loads");
+    #[track_caller]
+    fn check(protocol: &protocol::Protocol, sum: Value, expect: Result<Status, &str>) {
+        let candidate = with(json!({ "clasi_erythema_scale": sum }));
+        match (evaluate(protocol.eligibility(), &candidate), expect) {
+            (Ok(result), Ok(status)) => {
+                let criterion = result
+                    .criteria
+                    .iter()
+                    .find(|c| c.id == "I_ES")
+                    .expect("criterion");
+                assert_eq!(criterion.status, status, "{sum}: {criterion:#?}");
+            }
+            (Err(error), Err(field)) => assert_eq!(error.field, field, "{sum}: {error}"),
+            (got, expect) => panic!("{sum}: got {got:?}, expected {expect:?}"),
+        }
+    }
+    check(&protocol, json!(6), Ok(Status::NotMet));
+    check(&protocol, json!(7), Ok(Status::Met));
+    check(&protocol, json!(8), Ok(Status::Met));
+    check(&protocol, json!(0), Ok(Status::NotMet));
+    check(&protocol, json!(65), Ok(Status::Met));
+    check(&protocol, Value::Null, Ok(Status::Unknown));
+    check(&protocol, json!(66), Err("clasi_erythema_scale"));
+    check(&protocol, json!(-1), Err("clasi_erythema_scale"));
+    check(&protocol, json!(7.5), Err("clasi_erythema_scale"));
+    // The shipped trial keeps its criteria: without the sum its reference candidate is still
+    // eligible, and the sum is not among what is missing.
+    let result = run("nct01408199", &with(json!({})));
+    assert_eq!(result.eligible, Some(true), "{result:#?}");
+    assert_eq!(result.criteria.len(), 15);
+    // With the criterion and no sum, the candidate's eligibility is unknown.
+    let unknown = evaluate(protocol.eligibility(), &with(json!({}))).expect("evaluated");
+    assert_eq!(unknown.eligible, None, "{unknown:#?}");
+}

@@ -1134,6 +1134,17 @@ async fn bad_input_names_the_field() {
             with("candidate", json!({"clasi_erythema": {"scalp": 4}})),
             "candidate.clasi_erythema.scalp",
         ),
+        // The erythema + scale sum is taken and checked, never ignored (0-65, whole).
+        (
+            "/subjects",
+            with("candidate", json!({"clasi_erythema_scale": 66})),
+            "candidate.clasi_erythema_scale",
+        ),
+        (
+            "/subjects",
+            with("candidate", json!({"clasi_erythema_scale": 7.5})),
+            "candidate.clasi_erythema_scale",
+        ),
         (
             "/subjects",
             with("candidate", json!({"screening_date": "2025-03-04"})),

@@ -641,6 +641,73 @@ pub fn candidate<'a>(code: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a 
     form
 }
 
+/// A protocol whose inclusion tests "erythema + scale >= 7" (`clasi_erythema_scale`): the
+/// screening form asks for the sum, and the checklist judges it on both sides of 7; a sum
+/// that is not whole is refused next to its field, never ignored.
+#[tokio::test]
+async fn screening_asks_for_erythema_plus_scale_when_a_criterion_tests_it() {
+    let app = clinical_app(Backend::Sqlite).await;
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let study = app.store.study().await.expect("study");
+    let protocol = format!(
+        "{}\n{}",
+        include_str!("../../../../protocols/nct01408199.toml"),
+        r#"
+[[eligibility.inclusion]]
+id = "I_ES"
+text = "CLASI erythema + scale >= 7"
+field = "clasi_erythema_scale"
+op = ">="
+value = 7
+unit = "points"
+"#
+    );
+    app.store
+        .amend_protocol(
+            &admin,
+            study.version,
+            &protocol,
+            "LAVENDER-style entry criterion",
+        )
+        .await
+        .expect("protocol");
+    let mut coord = User::new(&app, "coord_a").await;
+    let form = coord.get("/screening").await;
+    assert!(
+        form.body.contains("name=\"clasi_erythema_scale\""),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("CLASI erythema + scale, all areas"));
+    for (code, sum, status) in [("A-201", "6", "not met"), ("A-202", "7", "met")] {
+        let posted = coord
+            .post(
+                "/screening",
+                &candidate(code, &[("clasi_erythema_scale", sum)]),
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+        let page = coord.get(&format!("/subjects/{code}")).await;
+        let row = &page.body[page.body.find("I_ES: ").expect("I_ES")..];
+        assert_eq!(after(row, "class=\"status\""), status, "{sum}");
+    }
+    let refused = coord
+        .post(
+            "/screening",
+            &candidate("A-203", &[("clasi_erythema_scale", "7.5")]),
+        )
+        .await;
+    assert!(
+        refused.body.contains("id=\"clasi_erythema_scale-error\""),
+        "{}",
+        refused.body
+    );
+}
+
 #[tokio::test]
 async fn screening_shows_each_criterion_and_only_an_eligible_candidate_is_enrolled() {
     let app = clinical_app(Backend::Sqlite).await;
