@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Peer check of `cletrial export --format adam` with pandas: recomputes every variable of ADSL
 and ADTTE from the SDTM domains alone (`cletrial export --format sdtm`, CSV) and the protocol's
-response definitions, and compares them with the exported transport files.
+response definitions, and compares them with the exported transport files. For a protocol with
+`[outcomes]` it also recomputes ADRS's CLASI-50/70 responder records (PARAMCD CLASI50, CLASI70:
+AVALC Y or N per post-baseline visit with a CLASI-A, only for a baseline CLASI-A at least
+`clasi_min_baseline`, 10 when left out) and the percent change (PCHG) of every CLASIA record;
+without `[outcomes]`, ADRS must have no responder record.
 
     target/peers-venv/bin/python scripts/peers/adam_check.py SDTM_DIR ADAM_DIR PROTOCOL.toml [REPORT_DIR]
 
@@ -172,7 +176,8 @@ class Subject:
                 continue
             rows = self.clasi[self.clasi["VISITNUM"] == sv["VISITNUM"]]
             if len(rows):
-                visits.append({"date": sv["SVSTDTC"], **self.totals(rows)})
+                visits.append({"date": sv["SVSTDTC"], "visitnum": float(sv["VISITNUM"]),
+                               **self.totals(rows)})
         return sorted(visits, key=lambda v: v["date"])
 
     def find_last_record(self):
@@ -338,6 +343,79 @@ def adtte_rows(s):
     return rows
 
 
+RESPONDERS = {"CLASI50": 50, "CLASI70": 70}
+
+
+def whole(value):
+    """A CLASI-A total as the whole number it is, else None (missing, or no CLASI-A)."""
+    if isinstance(value, float) and value.is_integer() and 0 <= value <= 70:
+        return value
+    return None
+
+
+def adrs_responder_rows(s, min_baseline):
+    """CLASI50 and CLASI70 per post-baseline visit: Y when 100 * (base - value) >= percent * base."""
+    base = whole(s.baseline["activity"]) if s.baseline else None
+    if base is None or base < min_baseline:
+        return []
+    rows = []
+    for paramcd, percent in RESPONDERS.items():
+        for visit in s.visits:
+            value = whole(visit["activity"])
+            if value is None:
+                continue
+            rows.append({"USUBJID": s.dm["USUBJID"], "PARAMCD": paramcd,
+                         "AVISITN": str(visit["visitnum"]),
+                         "AVALC": yn(100 * (base - value) >= percent * base)})
+    return rows
+
+
+def adrs_pchg_rows(s):
+    """PCHG of each post-baseline CLASIA record: 100 * (value - base) / base, blank for base 0."""
+    base = s.baseline["activity"] if s.baseline else None
+    rows = []
+    for visit in s.visits:
+        value = visit["activity"]
+        pchg = BLANK
+        if isinstance(base, float) and isinstance(value, float) and base != 0:
+            pchg = 100 * (value - base) / base
+        rows.append({"USUBJID": s.dm["USUBJID"], "PARAMCD": "CLASIA",
+                     "AVISITN": str(visit["visitnum"]), "PCHG": pchg})
+    return rows
+
+
+def check_responders(protocol, subjects, adrs_path):
+    """The responder records and PCHG of ADRS against the peer's; returns the differences."""
+    if not adrs_path.exists():
+        return 0
+    adrs = read_adam(adrs_path)
+    for row in adrs:
+        row["AVISITN"] = str(row["AVISITN"])
+    exported = [{k: r[k] for k in ("USUBJID", "PARAMCD", "AVISITN", "AVALC")}
+                for r in adrs if r["PARAMCD"] in RESPONDERS]
+    outcomes = protocol.get("outcomes")
+    differences = 0
+    if outcomes is None:
+        if exported:
+            print("DIFFERS ADRS: responder records without [outcomes]")
+            differences += 1
+        else:
+            print("agree  ADRS  no CLASI50/CLASI70 record: the protocol has no [outcomes]")
+    else:
+        minimum = outcomes.get("clasi_min_baseline", 10)
+        expected = [row for s in subjects for row in adrs_responder_rows(s, minimum)]
+        differences += compare("ADRS responders", exported, expected,
+                               ["USUBJID", "PARAMCD", "AVISITN"])
+    pchg = [{k: r[k] for k in ("USUBJID", "PARAMCD", "AVISITN", "PCHG")}
+            for r in adrs if r["PARAMCD"] == "CLASIA" and r.get("ABLFL") != "Y"]
+    for row in pchg:
+        if isinstance(row["PCHG"], tuple) and row["PCHG"][1] == ".":
+            row["PCHG"] = BLANK
+    expected = [row for s in subjects for row in adrs_pchg_rows(s)]
+    differences += compare("ADRS CLASIA", pchg, expected, ["USUBJID", "PARAMCD", "AVISITN"])
+    return differences
+
+
 def same(adam, peer):
     if isinstance(adam, float) and isinstance(peer, float):
         return adam == peer or (math.isnan(adam) and math.isnan(peer))
@@ -456,6 +534,7 @@ def main(argv):
         differences += compare("ADTTE", exported, expected, ["USUBJID", "PARAMCD"])
         if len(argv) == 5:
             differences += compare_report(Path(argv[4]), protocol, adsl, exported)
+        differences += check_responders(protocol, subjects, adam_dir / "adrs.xpt")
     else:
         manifest = json.loads((adam_dir / "export.json").read_text(encoding="utf-8"))
         said = [n["dataset"] for n in manifest.get("not_written", [])]

@@ -9,6 +9,12 @@ Prints `agree  <id>  <statistic>` for each result that agrees and
 exits 0 only if every result agrees. An unknown statistic kind, a missing or malformed input file
 and a result the peer cannot recompute are failures, never skipped.
 
+The sections beside the results are recomputed too when the report has them: `responders`
+(CLASI-50/70 per visit from `tables/input_responders.csv`: the responder flags from baseline and
+value, the exact intervals, the percent change described, the missing counted against the
+population) and `agreement` (ICC(2,1) with McGraw and Wong's F interval from
+`tables/agreement_pairs.csv`, written here from their paper's formulas with SciPy's F quantile).
+
 Tolerance: relative 1e-9 (absolute 1e-12 near 0); counts exactly; null in the report stands for a
 non-finite peer value. Fisher's odds ratio and interval at relative 1e-6 (the format's tolerance,
 set for R's root finding; SciPy's own root finding is tighter). Where R makes a choice (the exact or
@@ -601,6 +607,88 @@ def check_by_visit(check, folder, result, value):
         paired_test(check, f"{field}.test", test, after, before, fallback)
 
 
+## the sections beside the results -----------------------------------------------------------
+def check_responders(check, folder, report):
+    rows = read_input(folder, {"input": key(report, "input")},
+                      ["subject", "visit", "baseline", "value", "percent_change", "clasi50", "clasi70"])
+    minimum = key(report, "min_baseline")
+    population = key(report, "population")
+    for visit in key(report, "visits") or []:
+        name = key(visit, "visit")
+        here = [r for r in rows if r["visit"] == name]
+        base = number(here, "baseline")
+        value = number(here, "value")
+        if np.any(base < minimum):
+            check.differ(f"{name}.baseline", "a row below the minimum", f"none below {minimum}")
+        change = (value - base) * 100 / base
+        check.int(f"{name}.assessed", key(visit, "assessed"), len(here))
+        check.int(f"{name}.missing", key(visit, "missing"), population - len(here))
+        for column, endpoint, percent in (("clasi50", "clasi_50", 50), ("clasi70", "clasi_70", 70)):
+            responded = 100 * (base - value) >= percent * base
+            flags = np.array([r[column] == "Y" for r in here], dtype=bool)
+            if np.any(flags != responded):
+                check.differ(f"{name}.{column}", "flags in the input", "flags recomputed")
+            rate = key(visit, endpoint)
+            k, n = int(responded.sum()), len(here)
+            if n == 0:
+                if rate is not None:
+                    check.differ(f"{name}.{endpoint}", "a rate", "null (no one assessed)")
+                continue
+            check.int(f"{name}.{endpoint}.n", key(rate, "n"), k)
+            check.int(f"{name}.{endpoint}.of", key(rate, "of"), n)
+            ci = stats.binomtest(k, n).proportion_ci(method="exact")
+            check.num(f"{name}.{endpoint}.ci_low_percent", key(rate, "ci_low_percent"), 100 * ci.low)
+            check.num(f"{name}.{endpoint}.ci_high_percent", key(rate, "ci_high_percent"), 100 * ci.high)
+        written = number(here, "percent_change")
+        if len(here) and not np.allclose(written, change, rtol=REL, atol=ABS):
+            check.differ(f"{name}.percent_change", "the input's column", "recomputed from baseline and value")
+        described(check, f"{name}.percent_change", key(visit, "percent_change"), change)
+
+
+def icc_agreement(x, y, level):
+    """ICC(2,1) and McGraw & Wong's (1996, case 2A) interval of two raters' ratings."""
+    ratings = np.column_stack([x, y])
+    n, k = ratings.shape
+    grand = ratings.mean()
+    rows, cols = ratings.mean(axis=1), ratings.mean(axis=0)
+    msr = k * np.sum((rows - grand) ** 2) / (n - 1)
+    msc = n * np.sum((cols - grand) ** 2) / (k - 1)
+    residual = ratings - rows[:, None] - cols[None, :] + grand
+    mse = np.sum(residual ** 2) / ((n - 1) * (k - 1))
+    icc = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
+    if mse == 0 and msc == 0:
+        return icc, None, None
+    a = k * icc / (n * (1 - icc))
+    b = 1 + k * icc * (n - 1) / (n * (1 - icc))
+    v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1)))
+    p = 1 - (1 - level) / 2
+    fl, fu = stats.f.ppf(p, n - 1, v), stats.f.ppf(p, v, n - 1)
+    mixed = k * msc + (k * n - k - n) * mse
+    low = n * (msr - fl * mse) / (fl * mixed + n * msr)
+    high = n * (fu * msr - mse) / (mixed + n * fu * msr)
+    return icc, low, high
+
+
+def check_agreement(check, folder, report, level):
+    rows = read_input(folder, {"input": "tables/agreement_pairs.csv"},
+                      ["subject", "visit", "area", "site", "central"])
+    pairs = key(report, "pairs") or []
+    check.int("pairs", len(pairs), len(rows))
+    icc = key(report, "icc")
+    if len(rows) < 2:
+        if icc is not None or not key(report, "not_computed"):
+            check.differ("icc", icc, "not computed, with why (fewer than 2 pairs)")
+        return
+    value, low, high = icc_agreement(number(rows, "site"), number(rows, "central"), level)
+    check.num("icc.icc", key(icc, "icc"), value)
+    check.num("icc.ci_low", key(icc, "ci_low"), low)
+    check.num("icc.ci_high", key(icc, "ci_high"), high)
+    check.method_named("icc.method", key(icc, "method"))
+
+
+SECTIONS = {"responders": check_responders, "agreement": check_agreement}
+
+
 CHECKS = {"proportion": check_proportion, "counts": check_counts, "odds_ratio": check_odds_ratio,
           "kaplan_meier": check_kaplan_meier, "describe": check_describe, "paired": check_paired,
           "by_visit": check_by_visit}
@@ -640,6 +728,27 @@ def main(argv):
             print("\n".join(check.lines))
         else:
             print(f"agree  {result_id}  {kind_name}")
+    report = json.loads(results_file.read_text(encoding="utf-8"))
+    level = key(key(report, "analysis"), "level") or 0.95
+    for name, check_section in SECTIONS.items():
+        section = key(report, name)
+        if section is None:
+            continue
+        check = Check(name)
+        try:
+            if name == "agreement":
+                check_section(check, folder, section, level)
+            else:
+                check_section(check, folder, section)
+        except InputError as error:
+            check.differ("input", name, str(error))
+        except Exception as error:  # noqa: BLE001 - any failure to recompute is a difference
+            check.differ("value", "(not checked)", f"Python error: {type(error).__name__}: {error}")
+        if check.lines:
+            failed += 1
+            print("\n".join(check.lines))
+        else:
+            print(f"agree  {name}  section")
     print(f"report_check.py: {len(results)} results, {len(results) - failed} agree, {failed} differ")
     return 0 if failed == 0 else 1
 

@@ -11,6 +11,7 @@ use std::io::Write;
 use protocol::analysis::{
     Analysis, BaselineItem, Measure, PairedTest, Population, ResultDecl, Statistic,
 };
+use protocol::outcomes::Outcomes;
 use serde::Serialize;
 use stats::describe::summarize;
 use stats::logistic::{Predictor, logistic};
@@ -27,6 +28,10 @@ use crate::derive::{
 };
 use crate::snapshot::{LabGrade, Sex, Snapshot, Source, SubjectSnapshot, SubtypeGroup};
 use crate::tally::Tally;
+use responders::{ResponderTally, Responders};
+
+pub mod agreement;
+pub mod responders;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Settings {
@@ -82,7 +87,7 @@ pub struct Described {
     pub method: &'static str,
 }
 
-fn describe(values: &[f64]) -> Option<Described> {
+pub(crate) fn describe(values: &[f64]) -> Option<Described> {
     summarize(values).ok().map(|s| Described {
         n: s.n,
         mean: s.mean,
@@ -114,6 +119,9 @@ pub fn method_name(method: Method) -> &'static str {
         }
         Method::LogRank => "log-rank test (R survdiff, rho = 0)",
         Method::LogisticIrls => "logistic regression (maximum likelihood), Wald interval and test",
+        Method::IccAgreement => {
+            "ICC(2,1): two-way random effects, absolute agreement, single rater (Shrout & Fleiss 1979; McGraw & Wong 1996), F interval"
+        }
         other => other.name(),
     }
 }
@@ -131,7 +139,7 @@ pub struct Rate {
 
 /// The Clopper-Pearson exact interval (R's `binom.test`); above the size at which `stats`
 /// computes it (49,999) the Wilson score interval, which `method` then names.
-fn rate(n: usize, of: usize, level: Level) -> Option<Rate> {
+pub(crate) fn rate(n: usize, of: usize, level: Level) -> Option<Rate> {
     let ci = proportion_ci(n as u64, of as u64, ProportionMethod::ClopperPearson, level)
         .or_else(|_| proportion_ci(n as u64, of as u64, ProportionMethod::Wilson, level))
         .ok()?;
@@ -572,6 +580,14 @@ pub struct Report {
     /// the report was made from tables that do not say).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub randomisation: Option<Randomisation>,
+    /// CLASI-50/70 and the percent change of CLASI-A per analysis visit, for a study with
+    /// `[outcomes]` (`None`: the study has none, as the 2012 studies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responders: Option<Responders>,
+    /// Central and site CLASI scores of the photographed areas compared, for a record with
+    /// photographs (`None`: none, or a report not made from the record).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<agreement::Agreement>,
 }
 
 /// Why a report cannot be built.
@@ -669,13 +685,13 @@ impl Left {
 }
 
 /// A CSV file being written: its path, for errors.
-struct Input<W: Write> {
+pub(crate) struct Input<W: Write> {
     path: String,
     writer: csv::Writer<W>,
 }
 
 impl<W: Write> Input<W> {
-    fn open(
+    pub(crate) fn open(
         path: String,
         header: &[&str],
         open: &mut impl FnMut(&str) -> std::io::Result<W>,
@@ -692,7 +708,7 @@ impl<W: Write> Input<W> {
         Ok(input)
     }
 
-    fn row<I: AsRef<[u8]>>(
+    pub(crate) fn row<I: AsRef<[u8]>>(
         &mut self,
         cells: impl IntoIterator<Item = I>,
     ) -> Result<(), ReportError> {
@@ -704,7 +720,7 @@ impl<W: Write> Input<W> {
             })
     }
 
-    fn finish(self) -> Result<(String, W), ReportError> {
+    pub(crate) fn finish(self) -> Result<(String, W), ReportError> {
         let path = self.path;
         match self.writer.into_inner() {
             Ok(writer) => Ok((path, writer)),
@@ -744,6 +760,8 @@ pub struct Builder<W: Write> {
     /// Every subject's baseline row and every adverse event.
     baseline_rows: Input<W>,
     ae_rows: Input<W>,
+    /// The responder section, for a study with `[outcomes]` ([`Builder::with_responders`]).
+    responders: Option<ResponderTally<W>>,
 }
 
 const BASELINE_INPUT: &str = "tables/input_baseline.csv";
@@ -892,7 +910,24 @@ impl<W: Write> Builder<W> {
                 &["subject", "term", "start_day", "ctcae_grade", "serious"],
                 &mut open,
             )?,
+            responders: None,
         })
+    }
+
+    /// Adds the CLASI responder section ([`responders`]) under `outcomes`' minimum
+    /// baseline, its input file opened through `open`.
+    pub fn with_responders(
+        mut self,
+        outcomes: &Outcomes,
+        mut open: impl FnMut(&str) -> std::io::Result<W>,
+    ) -> Result<Builder<W>, ReportError> {
+        self.responders = Some(ResponderTally::new(
+            outcomes,
+            &self.analysis,
+            self.settings.listed_subjects,
+            &mut open,
+        )?);
+        Ok(self)
     }
 
     /// A subject screened and never enrolled: counted among the screened, in no analysis.
@@ -909,6 +944,9 @@ impl<W: Write> Builder<W> {
             accumulate(decl, acc, &self.analysis, subject, &row)?;
         }
         count_safety(&mut self.safety, subject);
+        if let Some(responders) = &mut self.responders {
+            responders.add(&self.analysis, subject)?;
+        }
         self.write_inputs(subject, &row)?;
         if self.subjects < self.settings.swimmer_lanes {
             self.swimmer.push(lane(subject, &row));
@@ -1051,6 +1089,14 @@ impl<W: Write> Builder<W> {
         }
         inputs.push(self.baseline_rows.finish()?);
         inputs.push(self.ae_rows.finish()?);
+        let responders = match self.responders {
+            Some(tally) => {
+                let (responders, input) = tally.finish(&self.analysis, self.level)?;
+                inputs.push(input);
+                Some(responders)
+            }
+            None => None,
+        };
         let s = self.safety;
         let safety = Safety {
             input: AE_INPUT,
@@ -1095,6 +1141,8 @@ impl<W: Write> Builder<W> {
             swimmer: self.swimmer,
             safety,
             randomisation: None,
+            responders,
+            agreement: None,
         };
         Ok((report, inputs))
     }
@@ -1125,7 +1173,10 @@ fn flag(value: bool) -> &'static str {
 
 /// The subject's value at each analysis visit: the one nearest the visit's target day within
 /// its window (the earlier on a tie); whether any value fell outside every window.
-fn at_visits(analysis: &Analysis, values: &[(i64, f64)]) -> (Vec<Option<(i64, f64)>>, bool) {
+pub(crate) fn at_visits(
+    analysis: &Analysis,
+    values: &[(i64, f64)],
+) -> (Vec<Option<(i64, f64)>>, bool) {
     let assigned = analysis
         .visits
         .iter()

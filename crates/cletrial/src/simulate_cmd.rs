@@ -38,7 +38,7 @@ encounter), written as the cohort runs; columns in examples/simulate/README.md. 
 --format tidy, instead the study's tidy CSV tables exactly as `cletrial export --format csv`
 writes them (subject.csv, visit.csv, clasi.csv, decision.csv, dose.csv, lab.csv,
 adverse_event.csv, disposition.csv, every other form's table with its header only, the
-dictionary and the missing-value codes), holding the records --db would enter (site SIM); read
+dictionary, the missing-value codes and the photograph manifest with its header only), holding the records --db would enter (site SIM); read
 them with `cletrial report --csv DIR`. --omit decision leaves decision.csv empty: the engine's
 full decision is about 1 kB a visit, some 30 GB for a million patients; --omit eligibility leaves
 eligibility.csv empty (each subject's checklist is about 5 kB).
@@ -554,12 +554,18 @@ fn run_to_tidy(plan: &Plan, dir: &Path, omit: &[tidy_out::Omit], bar: &ProgressB
         .map_err(anyhow::Error::from)?;
     let codes = create(&dir.join("missing_codes.csv"))?;
     export::tidy::write_missing_codes(codes).map_err(anyhow::Error::from)?;
+    // Virtual patients have no photograph: the manifest's header alone, as the export writes it.
+    let photos = create(&dir.join(export::photos::FILE))?;
+    let photos = export::photos::PhotoManifest::new(&forms, photos)
+        .and_then(export::photos::PhotoManifest::finish)
+        .map_err(anyhow::Error::from)?;
     std::fs::write(dir.join(PROTOCOL_FILE), &plan.protocol_text).map_err(write_error)?;
     std::fs::write(dir.join(crate::export_cmd::COHORT_FILE), "synthetic\n").map_err(write_error)?;
     crate::export_cmd::write_manifest(
         dir,
         &crate::export_cmd::Summary {
             format: "csv".to_owned(),
+            photos: Some(photos),
             source: Some("cletrial simulate --format tidy".to_owned()),
             study: plan.protocol.id().to_owned(),
             written_by: crate::version::WRITTEN_BY.to_owned(),

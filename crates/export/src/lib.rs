@@ -21,11 +21,14 @@
 //!   SDTM domains, `define::adam` the ADaM datasets, `define::ct` holds the codelists).
 //! - `adam`: the ADaM datasets ADSL, ADRS, ADTTE and ADAE (ADaMIG v1.3), derived a subject at a
 //!   time from that subject's SDTM rows under the protocol's response definitions
-//!   (`protocol::endpoint`, as the report); `adam::course` is what they share, one module per
-//!   dataset, every variable with its origin for Define-XML.
+//!   (`protocol::endpoint`, as the report), ADRS with the CLASI-50/70 responders of a study
+//!   with `[outcomes]`; `adam::course` is what they share, one module per dataset, every
+//!   variable with its origin for Define-XML.
 //! - `odm`: CDISC ODM 1.3.2, transactional archive of every subject's data with audit records
 //!   and signatures.
 //! - `audit`: the audit trail as CSV.
+//! - `photos`: the lesion photograph manifest (subject, visit, CLASI area, SHA-256, media type,
+//!   size, date taken, the central readings' scores), never the image bytes.
 //! - `tidy`: one CSV table per form keyed by subject, visit and repeat, and the data dictionary;
 //!   `tidy::read` reads a folder of them back, a subject at a time.
 
@@ -36,6 +39,7 @@ pub mod dataset;
 pub mod dataset_json;
 pub mod define;
 pub mod odm;
+pub mod photos;
 pub mod sdtm;
 pub mod source;
 pub mod tidy;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use export::arms::Allocation;
 use export::dataset_json::{Encoding, Provenance};
+use export::photos::{self, PhotoManifest};
 use export::source::{
     AuditEvent, Casebook, Datum, FieldDef, FieldType, FormDef, FormRecord, Forms, Recorded,
     StudyInfo,
@@ -27,7 +28,8 @@ const EVENTS_PER_PAGE: i64 = 5000;
 /// What to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// One tidy CSV table per form, a data dictionary, the missing codes and the protocol.
+    /// One tidy CSV table per form, a data dictionary, the missing codes, the protocol and the
+    /// photograph manifest.
     Csv,
     /// SDTM domains as CSV.
     Sdtm,
@@ -45,8 +47,8 @@ pub enum Format {
     /// line per row.
     DatasetNdjson,
     /// A submission folder: `sdtm/` and `adam/`, each with its datasets as SAS transport v5 and
-    /// Dataset-JSON v1.1 side by side, `variables.csv` and its own `define.xml`, written in one
-    /// pass over the record.
+    /// Dataset-JSON v1.1 side by side, `variables.csv` and its own `define.xml`, and the
+    /// photograph manifest `photos.csv`, written in one pass over the record.
     Submission,
     /// CDISC ODM 1.3.2 with audit records and signatures (names staff).
     Odm,
@@ -126,13 +128,16 @@ pub async fn write(
     match format {
         Format::Csv => {
             let mut tables = tidy::TidyCsv::new(&forms, |name| files.open(name))?;
+            let mut photos = PhotoManifest::new(&forms, files.open(photos::FILE)?)?;
             subjects = Some(
                 each_casebook(&mut reader, &forms, page, false, |book| {
+                    photos.casebook(book)?;
                     tables.casebook(book)
                 })
                 .await?,
             );
             let rows = tables.finish()?;
+            summary.photos = Some(photos.finish()?);
             let dictionary = files.open("dictionary.csv")?;
             tidy::write_dictionary(&forms, &written_by, dictionary)?;
             let codes = files.open("missing_codes.csv")?;
@@ -184,7 +189,11 @@ pub async fn write(
             let adam_define = match (&plan.adam, &adam) {
                 (Some(part), Some(adam)) if part.define => Some(export::define::Standard {
                     model: export::define::Model::Adamig,
-                    tables: export::define::adam::tables(adam.datasets(), "xpt")?,
+                    tables: export::define::adam::tables(
+                        adam.datasets(),
+                        "xpt",
+                        adam.responders().is_some(),
+                    )?,
                 }),
                 _ => None,
             };
@@ -196,11 +205,19 @@ pub async fn write(
                 (Some(part), Some(adam)) => part.open(adam.datasets(), &mut files)?,
                 _ => Vec::new(),
             };
+            // The submission folder carries the photograph manifest beside sdtm/ and adam/.
+            let mut photos = match format {
+                Format::Submission => Some(PhotoManifest::new(&forms, files.open(photos::FILE)?)?),
+                _ => None,
+            };
             let mut rows = 0u64;
             // One subject's SDTM rows at a time: its ADaM rows are derived from them alone.
             let mut subject_rows = Vec::new();
             subjects = Some(
                 each_casebook(&mut reader, &forms, page, false, |book| {
+                    if let Some(photos) = &mut photos {
+                        photos.casebook(book)?;
+                    }
                     subject_rows.clear();
                     sdtm.casebook(book, &mut |domain, cells| {
                         if !sdtm_out.is_empty() {
@@ -229,6 +246,7 @@ pub async fn write(
             for out in sdtm_out.into_iter().chain(adam_out) {
                 out.finish()?;
             }
+            summary.photos = photos.map(PhotoManifest::finish).transpose()?;
             if let Some(part) = &plan.sdtm {
                 part.describe(
                     sdtm.datasets(),
@@ -437,7 +455,21 @@ async fn analysis(reader: &mut Reader, study: &StudyInfo) -> Result<adam::Adam, 
     let definitions = protocol
         .algorithm()
         .map(|algorithm| protocol::endpoint::ResponseDefinitions::of(&algorithm.settings.response));
-    Ok(adam::Adam::new(&study.code, protocol.id(), definitions)?)
+    // A study with `[outcomes]` measures the CLASI-50/70 responders (`adam::adrs`).
+    let responders = protocol
+        .file()
+        .outcomes
+        .as_ref()
+        .map(|_| adam::adrs::Responders {
+            clasi_50: protocol.outcomes().clasi_50(),
+            clasi_70: protocol.outcomes().clasi_70(),
+        });
+    Ok(adam::Adam::new(
+        &study.code,
+        protocol.id(),
+        definitions,
+        responders,
+    )?)
 }
 
 // The fields are declared alphabetically: this was a map (sorted keys) before it had a type.
@@ -465,6 +497,10 @@ pub struct Summary {
     /// The folder written; printed only, never in export.json.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<String>,
+    /// Rows of the photograph manifest `photos.csv` (`csv`, `submission`): a photograph per
+    /// central reading of it, or one row when unread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photos: Option<u64>,
     /// Data rows written (`csv`, `sdtm`, `xpt`, `dataset-json`, `dataset-ndjson`, `define`, `adam`;
     /// `submission`: the SDTM and ADaM rows, each counted once however many formats hold it).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use analysis::derive::Definitions;
 use analysis::render::render;
+use analysis::report::agreement::{Agreement, AreaPair};
 use analysis::report::{Builder, Inputs, Report, ReportError, Settings};
 use analysis::snapshot::{
     AdverseEventEntry, DecisionEntry, DispositionEntry, DoseSpan, LabGrade, Measure,
@@ -21,7 +22,7 @@ use protocol::Protocol;
 use protocol::history::NerveFinding;
 use store::{
     AdverseEvent, BirthOrAge, ClasiAssessment, ConcomitantMedication, Decimal, Disposition,
-    DosePeriod, LabResult, NerveConductionStudy, ProtocolDecision, Store, StoreError,
+    DosePeriod, LabResult, NerveConductionStudy, Photo, ProtocolDecision, Store, StoreError,
 };
 
 use crate::OutputError;
@@ -53,7 +54,8 @@ pub fn definitions(protocol: &Protocol) -> Option<Definitions> {
     protocol.algorithm().map(Definitions::from_protocol)
 }
 
-/// A report builder whose input files go to `out/tables/`.
+/// A report builder whose input files go to `out/tables/`, with the CLASI responder section
+/// for a study with `[outcomes]`.
 pub fn builder(
     study: &str,
     title: &str,
@@ -63,7 +65,7 @@ pub fn builder(
     out: &Path,
 ) -> Result<Builder<BufWriter<File>>, OutputError> {
     create_dir(&out.join("tables"))?;
-    Ok(Builder::new(
+    let builder = Builder::new(
         study,
         title,
         source,
@@ -71,7 +73,13 @@ pub fn builder(
         definitions(protocol).as_ref(),
         settings,
         |path| open_input(out, path),
-    )?)
+    )?;
+    // A study that declares `[outcomes]` measures today's trials' endpoints; the 2012 studies'
+    // reports stay as they were.
+    Ok(match protocol.file().outcomes {
+        Some(_) => builder.with_responders(protocol.outcomes(), |path| open_input(out, path))?,
+        None => builder,
+    })
 }
 
 /// Writes the report's files into `out`: index.html (self-contained), report.md, results.json,
@@ -160,6 +168,7 @@ pub async fn from_record(
         .transpose()?;
     let subjects = store.subjects().await?;
     let total = subjects.len() as u64;
+    let mut photographed = Photographed::default();
     for (read, subject) in (1..).zip(&subjects) {
         // Screened and never enrolled: counted, in no analysis.
         match subject.data.enrolment_date {
@@ -173,6 +182,7 @@ pub async fn from_record(
             }
             None => whole.add_not_enrolled(),
         }
+        photographed.add(store, subject).await?;
         progress(read, total);
     }
     let randomisation = match protocol.randomisation() {
@@ -200,9 +210,20 @@ pub async fn from_record(
         }
         None => None,
     };
+    // A record without photographs (the shipped studies) has no agreement section.
+    let agreement = (photographed.photographs > 0).then(|| {
+        Agreement::of(
+            photographed.photographs,
+            photographed.readings,
+            photographed.unpaired,
+            photographed.pairs,
+            protocol.analysis().level,
+        )
+    });
     Ok(Report {
         written_by: crate::written_by(version),
         randomisation,
+        agreement,
         ..finish(whole)?
     })
 }
@@ -239,6 +260,57 @@ async fn arms_of(
             .zip(arms)
             .collect(),
     )))
+}
+
+/// The record's photographs and their central scores, each paired with the site's score of
+/// the same area in the CLASI of the photograph's visit (`analysis::report::agreement`).
+#[derive(Default)]
+struct Photographed {
+    photographs: usize,
+    readings: usize,
+    unpaired: usize,
+    pairs: Vec<AreaPair>,
+}
+
+impl Photographed {
+    async fn add(&mut self, store: &Store, subject: &store::Subject) -> Result<(), StoreError> {
+        let photos: Vec<store::Stored<Photo>> = store.records_of(subject.id).await?;
+        if photos.is_empty() {
+            return Ok(());
+        }
+        self.photographs += photos.len();
+        let scores = store.central_scores_of(subject.id).await?;
+        if scores.is_empty() {
+            return Ok(());
+        }
+        let clasi: Vec<ClasiAssessment> = data(store.records_of(subject.id).await?);
+        let visits = store.visits_of(subject.id).await?;
+        for score in scores {
+            self.readings += 1;
+            let Some(photo) = photos.iter().find(|p| p.id == score.photo_id) else {
+                // A reading of a photograph since marked entered in error.
+                self.unpaired += 1;
+                continue;
+            };
+            let photo = &photo.data;
+            let site = clasi
+                .iter()
+                .find(|c| c.visit_id == photo.visit_id)
+                .and_then(|c| c.clasi.areas.row(photo.area).0);
+            let visit = visits.iter().find(|v| v.id == photo.visit_id);
+            match (site, visit) {
+                (Some(site), Some(visit)) => self.pairs.push(AreaPair {
+                    subject: subject.data.code.clone(),
+                    visit: visit.data.name.clone(),
+                    area: photo.area.id().to_owned(),
+                    site,
+                    central: score.activity,
+                }),
+                _ => self.unpaired += 1,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The record's randomisations counted by stratum (every stratum of the design, none left out

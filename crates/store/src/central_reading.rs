@@ -5,8 +5,8 @@
 //! photograph's subject (for the audit) but which is no part of the site's casebook: it
 //! voids no signature and the site never enters it.
 //!
-//! The comparison of central and site scores (an ICC in the report and the exports) is not
-//! done yet.
+//! [`Store::central_scores_of`] reads a subject's central scores back for the report, which
+//! compares them with the site's CLASI of the same area and visit (an ICC).
 
 use instruments::clasi::{Area, Dyspigmentation, Erythema, Scale, Scarring};
 use sha2::{Digest, Sha256};
@@ -177,7 +177,56 @@ async fn queued(tx: &mut Tx, actor: &Actor, id: &str) -> Result<Queued, StoreErr
         })
 }
 
+/// A central reader's score of one photograph's area, as the report reads it (the reader is
+/// not named: the report compares scores, not people).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CentralScore {
+    pub photo_id: i64,
+    /// The area's erythema + scale/hypertrophy (0-5), its CLASI activity.
+    pub activity: u8,
+    /// The area's dyspigmentation + scarring.
+    pub damage: u8,
+}
+
 impl Store {
+    /// Every live central score of the subject's photographs, in the order recorded.
+    pub async fn central_scores_of(
+        &self,
+        subject_id: i64,
+    ) -> Result<Vec<CentralScore>, StoreError> {
+        let mut tx = self.pool.read().await?;
+        let rows = tx
+            .fetch(
+                "SELECT photo_id, activity, damage FROM central_reading WHERE subject_id = $1 AND NOT removed ORDER BY id",
+                &[subject_id.into()],
+                &[Ty::Int, Ty::Int, Ty::Int],
+            )
+            .await?;
+        let mut scores = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut values = row.into_iter();
+            let mut next = || values.next().flatten().and_then(|value| value.as_int());
+            let (Some(photo_id), Some(activity), Some(damage)) = (next(), next(), next()) else {
+                return Err(StoreError::corrupt(format!(
+                    "a central reading of subject {subject_id} lacks its photograph or scores"
+                )));
+            };
+            let score = |value: i64| {
+                u8::try_from(value).map_err(|_| {
+                    StoreError::corrupt(format!(
+                        "a central reading of subject {subject_id} has a score of {value}"
+                    ))
+                })
+            };
+            scores.push(CentralScore {
+                photo_id,
+                activity: score(activity)?,
+                damage: score(damage)?,
+            });
+        }
+        Ok(scores)
+    }
+
     /// The central reader's queue: every photograph of the study, unread ones first.
     pub async fn reading_queue(&self, actor: &Actor) -> Result<Vec<Reading>, StoreError> {
         let mut tx = self.pool.read().await?;

@@ -98,7 +98,7 @@ pub use adverse_events::{ActionTaken, AdverseEvent, Causality, Outcome};
 pub use allocation_check::AllocationCheck;
 pub use auth::{Actor, Password, Role};
 pub use batch::{Batch, BatchRefused, Undo};
-pub use central_reading::{AreaScore, Reading};
+pub use central_reading::{AreaScore, CentralScore, Reading};
 pub use clasi::ClasiAssessment;
 pub use clinical::{ClinicalRecord, Unavailable};
 pub use course::{

@@ -2,6 +2,7 @@
 //! resource), the same in Markdown, every table as CSV and every figure as SVG. Pure: the shell writes
 //! the files.
 
+mod endpoints;
 pub mod svg;
 pub mod tables;
 
@@ -59,7 +60,71 @@ fn sections(report: &Report) -> Vec<Section> {
     });
     displays
         .chain(report.randomisation.as_ref().map(randomisation_section))
+        .chain(
+            report
+                .responders
+                .as_ref()
+                .map(|r| responders_section(r, report.analysis.level)),
+        )
+        .chain(
+            report
+                .agreement
+                .as_ref()
+                .map(|a| agreement_section(a, report.analysis.level)),
+        )
         .collect()
+}
+
+/// Central and site scores of the photographed areas compared.
+fn agreement_section(agreement: &crate::report::agreement::Agreement, level: f64) -> Section {
+    let result = match (&agreement.icc, &agreement.not_computed) {
+        (Some(icc), _) => {
+            let interval = match (icc.ci_low, icc.ci_high) {
+                (Some(low), Some(high)) => {
+                    format!("{:.0}% CI {low:.3} to {high:.3}", 100.0 * level)
+                }
+                _ => "no interval: perfect agreement".to_owned(),
+            };
+            format!(
+                "ICC {:.3} ({interval}; {} pairs; {}).",
+                icc.icc,
+                agreement.pairs.len(),
+                icc.method
+            )
+        }
+        (None, Some(why)) => format!("No ICC: {why}."),
+        (None, None) => String::new(),
+    };
+    Section {
+        heading: "Central and site CLASI scores".to_owned(),
+        paragraph: format!(
+            "{} photographs, {} central readings; {} readings without a site score of the same area and visit are not paired. Each pair is one photographed area's activity (erythema + scale/hypertrophy) as the site scored it in that visit's CLASI and as a blinded central reader scored it from the photograph. {result}",
+            agreement.photographs, agreement.readings, agreement.unpaired
+        ),
+        figures: Vec::new(),
+        tables: endpoints::agreement_tables(agreement),
+    }
+}
+
+/// The CLASI responder endpoints of a study with `[outcomes]`.
+fn responders_section(responders: &crate::report::responders::Responders, level: f64) -> Section {
+    let visits = responders.visits.len();
+    Section {
+        heading: "CLASI responders".to_owned(),
+        paragraph: format!(
+            "CLASI-50 and CLASI-70: a fall of at least 50% or 70% in CLASI activity (CLASI-A) from baseline, counted among the {} subjects whose baseline CLASI-A is at least {} (the protocol's [outcomes] clasi_min_baseline); {} enrolled subjects are outside that population, listed below with why. {}",
+            responders.population,
+            responders.min_baseline,
+            responders.outside_total,
+            if visits == 0 {
+                "The protocol declares no analysis visit after baseline, so no visit is tabulated."
+            } else {
+                "Each analysis visit takes the CLASI-A nearest its target day within its window."
+            }
+        ),
+        figures: Vec::new(),
+        tables: endpoints::responder_tables(responders, level),
+    }
 }
 
 /// A randomised study's allocation with the arms pooled, and its emergency unblindings.

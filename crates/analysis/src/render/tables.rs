@@ -39,19 +39,19 @@ impl Cell {
     }
 }
 
-fn text(value: impl Into<String>) -> Cell {
+pub(super) fn text(value: impl Into<String>) -> Cell {
     Cell::Text(value.into())
 }
 
-fn num(value: f64, decimals: usize) -> Cell {
+pub(super) fn num(value: f64, decimals: usize) -> Cell {
     Cell::Number { value, decimals }
 }
 
-fn int(value: usize) -> Cell {
+pub(super) fn int(value: usize) -> Cell {
     num(value as f64, 0)
 }
 
-fn opt(value: Option<f64>, decimals: usize) -> Cell {
+pub(super) fn opt(value: Option<f64>, decimals: usize) -> Cell {
     value.map_or(Cell::Empty, |v| num(v, decimals))
 }
 
@@ -106,7 +106,12 @@ impl Table {
     }
 }
 
-fn table(id: String, title: String, columns: Vec<Column>, rows: Vec<Vec<Cell>>) -> Table {
+pub(super) fn table(
+    id: String,
+    title: String,
+    columns: Vec<Column>,
+    rows: Vec<Vec<Cell>>,
+) -> Table {
     Table {
         id,
         title,
@@ -116,7 +121,7 @@ fn table(id: String, title: String, columns: Vec<Column>, rows: Vec<Vec<Cell>>) 
     }
 }
 
-const DESCRIBED: [Column; 7] = [
+pub(super) const DESCRIBED: [Column; 7] = [
     ("n", "n"),
     ("mean", "Mean"),
     ("sd", "SD"),
@@ -126,7 +131,7 @@ const DESCRIBED: [Column; 7] = [
     ("method", "Method"),
 ];
 
-fn described_cells(d: Option<&Described>, decimals: usize) -> Vec<Cell> {
+pub(super) fn described_cells(d: Option<&Described>, decimals: usize) -> Vec<Cell> {
     match d {
         Some(d) => vec![
             int(d.n),
@@ -145,7 +150,7 @@ fn described_cells(d: Option<&Described>, decimals: usize) -> Vec<Cell> {
     }
 }
 
-fn with(mut first: Vec<Column>, rest: &[Column]) -> Vec<Column> {
+pub(super) fn with(mut first: Vec<Column>, rest: &[Column]) -> Vec<Column> {
     first.extend_from_slice(rest);
     first
 }
@@ -502,7 +507,7 @@ const RATE: [Column; 6] = [
     ("method", "Method"),
 ];
 
-fn rate_cells(r: Option<&Rate>) -> Vec<Cell> {
+pub(super) fn rate_cells(r: Option<&Rate>) -> Vec<Cell> {
     match r {
         Some(r) => vec![
             int(r.n),

@@ -1504,3 +1504,50 @@ fn a_randomised_study_exports_blinded_and_with_the_secret_by_arm() {
         )
         .input_error("declares no [randomisation]");
 }
+
+/// The report's fixed study under the trial's protocol with `[outcomes]`: ADRS carries
+/// CLASI50/CLASI70 for the subjects whose baseline CLASI-A is at least 10, and pandas,
+/// recomputing them and every CLASIA record's PCHG from the SDTM files alone
+/// (`scripts/peers/adam_check.py`), agrees; define.xml lists the parameters.
+#[test]
+fn adrs_responders_agree_with_pandas_recomputing_them_from_sdtm() {
+    let db = TestDb::new(Backend::Sqlite);
+    let protocol_text = store::testing::outcomes_protocol();
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(crate::report::write_study_under(&db, protocol_text.clone()));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = |format: &str| dir.path().join(format).display().to_string();
+    for format in ["sdtm", "adam"] {
+        export_to(db.url_text(), format, &dir.path().join(format));
+    }
+    let protocol = dir.path().join("protocol.toml");
+    std::fs::write(&protocol, protocol_text).expect("protocol written");
+    let script = workspace_root().join("scripts/peers/adam_check.py");
+    let run = peer(
+        &peer_python(),
+        &[
+            &script.display().to_string(),
+            &folder("sdtm"),
+            &folder("adam"),
+            &protocol.display().to_string(),
+        ],
+    );
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("DIFFERS"), "{}", run.stdout);
+    // 3 of the 4 subjects in the population have 4 post-baseline CLASI-A, one 3: 15 a parameter.
+    assert!(
+        run.stdout
+            .contains("agree  ADRS responders.AVALC  (30 rows)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("agree  ADRS CLASIA.PCHG"),
+        "{}",
+        run.stdout
+    );
+    let define =
+        std::fs::read_to_string(dir.path().join("adam").join("define.xml")).expect("define.xml");
+    assert!(define.contains("CLASI50") && define.contains("CLASI-70 Responder"));
+}

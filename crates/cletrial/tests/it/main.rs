@@ -8,6 +8,7 @@ mod demo;
 mod docs;
 mod export;
 mod import;
+mod photos;
 mod protocol;
 mod read_only;
 mod report;

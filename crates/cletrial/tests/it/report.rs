@@ -304,11 +304,17 @@ const PASSWORD: &str = "correct horse battery";
 
 /// The fixed study, written through the store's public API.
 async fn write_study(db: &TestDb) {
+    let protocol = std::fs::read_to_string(workspace_root().join("protocols/nct01408199.toml"))
+        .expect("shipped protocol");
+    write_study_under(db, protocol).await;
+}
+
+/// The fixed study under `protocol_text`.
+pub(crate) async fn write_study_under(db: &TestDb, protocol_text: String) {
     let study = NewStudy {
         code: "LENA-DEMO".into(),
         title: "Lenalidomide in CLE: a fixed six-patient study for the report tests".into(),
-        protocol_text: std::fs::read_to_string(workspace_root().join("protocols/nct01408199.toml"))
-            .expect("shipped protocol"),
+        protocol_text,
     };
     let admin = NewUser {
         login: "admin".into(),
@@ -555,6 +561,100 @@ fn without_study(mut results: Value) -> Value {
         results.as_object_mut().expect("results object").remove(key);
     }
     results
+}
+
+/// The fixed study under the trial's protocol with `[outcomes]` (minimum baseline 10): the
+/// responder section, hand-checked, lists the two patients below 10 with why and keeps week 12
+/// of the patient without a CLASI there missing; the shipped protocol's report has none.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_responder_section_of_a_study_with_outcomes() {
+    let db = TestDb::new(Backend::Sqlite);
+    write_study_under(&db, ::store::testing::outcomes_protocol()).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = report(&["--db", db.url_text(), "--quiet"], dir.path());
+    let r = &results["responders"];
+    assert_eq!(r["min_baseline"], 10);
+    assert_eq!(r["population"], 4);
+    assert_eq!(r["outside_total"], 2);
+    let outside: Vec<(&str, &str)> = r["outside"]
+        .as_array()
+        .expect("outside")
+        .iter()
+        .map(|o| {
+            (
+                o["subject"].as_str().expect("id"),
+                o["why"].as_str().expect("why"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outside,
+        [
+            ("S01-004", "baseline CLASI-A 9 is below 10"),
+            ("S01-006", "baseline CLASI-A 6 is below 10")
+        ]
+    );
+    let visit = |id: &str| {
+        r["visits"]
+            .as_array()
+            .expect("visits")
+            .iter()
+            .find(|v| v["visit"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .clone()
+    };
+    // Week 4: 12->5, 20->8, 15->12, 10->4: CLASI-50 3 of 4, CLASI-70 none; median of -60, -60,
+    // -58.3 and -20 is -59.17.
+    let week4 = visit("week4");
+    assert_eq!(
+        (&week4["assessed"], &week4["missing"]),
+        (&4.into(), &0.into())
+    );
+    assert_eq!(
+        (&week4["clasi_50"]["n"], &week4["clasi_70"]["n"]),
+        (&3.into(), &0.into())
+    );
+    assert_eq!(
+        week4["clasi_50"]["method"],
+        "Clopper-Pearson exact interval"
+    );
+    near(&week4["percent_change"]["median"], -59.1667);
+    // Week 12: 0, 0 and 8 of 15; the fifth patient's visit had no CLASI: missing, not "no".
+    let week12 = visit("week12");
+    assert_eq!(
+        (&week12["assessed"], &week12["missing"]),
+        (&3.into(), &1.into())
+    );
+    assert_eq!(
+        (&week12["clasi_50"]["n"], &week12["clasi_70"]["n"]),
+        (&2.into(), &2.into())
+    );
+    let html = std::fs::read_to_string(dir.path().join("index.html")).expect("html");
+    assert!(html.contains("<h2>CLASI responders</h2>"), "{html}");
+    assert!(html.contains("Observed cases"));
+    let input = std::fs::read_to_string(dir.path().join("tables/input_responders.csv"))
+        .expect("input rows");
+    assert!(input.contains("S01-001,week4,28,12,5,"), "{input}");
+    assert!(!input.contains("S01-004"), "{input}");
+    for table in [
+        "responders",
+        "responders_percent_change",
+        "responders_outside",
+    ] {
+        assert!(
+            dir.path().join(format!("tables/{table}.csv")).is_file(),
+            "{table}"
+        );
+    }
+    // SciPy recomputes the section from its input rows alone.
+    crate::support::report_peer(dir.path(), "responders");
+    // The shipped protocol's report has no responder section.
+    let plain = TestDb::new(Backend::Sqlite);
+    write_study(&plain).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = report(&["--db", plain.url_text(), "--quiet"], dir.path());
+    assert!(results.get("responders").is_none());
+    assert!(!dir.path().join("tables/input_responders.csv").exists());
 }
 
 mod record {

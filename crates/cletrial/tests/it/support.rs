@@ -108,6 +108,26 @@ pub fn peer_python() -> PathBuf {
     workspace_root().join("target/peers-venv/bin/python")
 }
 
+/// `scripts/peers/report_check.py` on the report folder `out`: asserts it recomputes the
+/// report's section `section` (`responders`, `agreement`) and agrees with it; returns what it
+/// printed. (Its verdicts on the results are the study reports' tests' concern.)
+pub fn report_peer(out: &std::path::Path, section: &str) -> String {
+    let script = workspace_root().join("scripts/peers/report_check.py");
+    let output = Command::new(peer_python())
+        .arg(&script)
+        .arg(out)
+        .output()
+        .expect("the peer venv's python runs (`cargo xtask test` installs it)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        stdout.contains(&format!("agree  {section}  section"))
+            && !stdout.contains(&format!("DIFFERS {section} ")),
+        "report_check.py on {section}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 /// A served `cletrial` (`serve`, or `demo` serving), killed when the test ends whatever happens.
 pub struct Served(pub std::process::Child);
 

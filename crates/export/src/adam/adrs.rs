@@ -1,8 +1,23 @@
 //! ADRS, a Basic Data Structure (ADaMIG v1.3 section 4) of disease response: per CLASI
 //! assessment the activity score against baseline (PARAMCD CLASIA), per post-baseline visit the
 //! response it shows under the protocol's definitions (RESP), and each subject's best response
-//! (BESTRESP).
+//! (BESTRESP); for a study with `[outcomes]`, the CLASI-50 and CLASI-70 responders per visit
+//! (CLASI50, CLASI70: AVALC Y or N).
+//!
+//! The percent change of CLASI-A is the PCHG of the CLASIA records: ADaMIG v1.3 section 3.3
+//! (BDS variables) puts a change from baseline in CHG and PCHG beside AVAL and BASE on the
+//! parameter's own records, not in a parameter of its own. The responder flags are parameters
+//! (PARAMCD CLASI50, CLASI70) because each is an analysis value of its own at a visit, derived
+//! from another parameter's values (section 4.2, derived rows versus derived columns: a new
+//! analysis value is a new parameter); `analysis::report::responders` counts the same. They
+//! are derived here, in ADaM, and not written to SDTM RS: the CLASI lives in RS as a clinical
+//! classification (RSCAT CLASI, its totals derived records of the same assessment), and a
+//! CLASI-50 is no assessment of a visit but a comparison of two visits' totals against a
+//! protocol threshold, an analysis derivation; `../shared/docs/EDC-ANCHORS.md` section 7
+//! (after the QRS assumptions and the PASI supplement, D7 and D8): "Responder status (e.g.
+//! CLASI-A = 0, >=50% reduction, ...) belongs in ADaM, not SDTM".
 
+use instruments::clasi::ClasiResponse;
 use protocol::endpoint::ResponseDefinitions;
 
 use super::adsl::{BEST_METHOD, best_code};
@@ -12,7 +27,17 @@ use crate::ExportError;
 use crate::dataset::{Cell, Dataset, Missing, Variable};
 use crate::sdtm::Row;
 
-pub fn dataset() -> Result<Dataset, ExportError> {
+/// The ADRS variables; `responders` is the CLASI-50/70 pair of a study with `[outcomes]`, whose
+/// records AVALC's method then describes.
+pub fn dataset(responders: Option<Responders>) -> Result<Dataset, ExportError> {
+    let responder_method = responders.map_or_else(String::new, |r| {
+        format!(
+            " CLASI50, CLASI70: Y when CLASIA fell from BASE by at least {}% / {}% (100 * (BASE - AVAL) >= percent * BASE), else N; only for subjects with BASE >= {} and a post-baseline CLASIA (a missing CLASI-A gives no record, never N)",
+            r.clasi_50.percent(),
+            r.clasi_70.percent(),
+            r.clasi_50.min_baseline()
+        )
+    });
     let t = Variable::text;
     let n = Variable::num;
     let d = Variable::date;
@@ -25,7 +50,7 @@ pub fn dataset() -> Result<Dataset, ExportError> {
                 "CLASIA: RS.RSSTRESN of RSTESTCD CLAACT, its reason (.D, .N, .U) kept when missing",
             ),
             t("AVALC", "Analysis Value (C)", 9).derived(format!(
-                "RESP: CR when CLASIA is at most complete_max_activity, PR when it improves on the baseline by at least partial_min_improvement_percent (any week), else NR; NE when CLAACT is missing. BESTRESP: {BEST_METHOD}"
+                "RESP: CR when CLASIA is at most complete_max_activity, PR when it improves on the baseline by at least partial_min_improvement_percent (any week), else NR; NE when CLAACT is missing. BESTRESP: {BEST_METHOD}{responder_method}"
             )),
             // Section 4.2, "Baseline variables".
             t("ABLFL", "Baseline Record Flag", 1).derived(
@@ -60,11 +85,23 @@ pub const PARAMETERS: [(&str, &str); 3] = [CLASIA, RESP, BESTRESP];
 const CLASIA: (&str, &str) = ("CLASIA", "CLASI Activity Score");
 const RESP: (&str, &str) = ("RESP", "CLASI Response at Visit");
 const BESTRESP: (&str, &str) = ("BESTRESP", "Best Overall CLASI Response");
+/// The responder parameters of a study with `[outcomes]`.
+pub const RESPONDER_PARAMETERS: [(&str, &str); 2] = [CLASI50, CLASI70];
+const CLASI50: (&str, &str) = ("CLASI50", "CLASI-50 Responder (CLASI-A Fall >= 50%)");
+const CLASI70: (&str, &str) = ("CLASI70", "CLASI-70 Responder (CLASI-A Fall >= 70%)");
+
+/// CLASI-50 and CLASI-70 as the study defines them (`protocol::outcomes::Outcomes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Responders {
+    pub clasi_50: ClasiResponse,
+    pub clasi_70: ClasiResponse,
+}
 
 pub(crate) fn rows<'a>(
     new_row: impl Fn() -> Row<'a>,
     course: &Course,
     definitions: &ResponseDefinitions,
+    responders: Option<Responders>,
 ) -> Vec<Row<'a>> {
     let mut rows = Vec::new();
     let baseline = course.baseline.as_ref();
@@ -112,6 +149,20 @@ pub(crate) fn rows<'a>(
         row.text("AVALC", response);
         rows.push(row);
     }
+    if let Some(responders) = responders {
+        for (param, response) in [
+            (CLASI50, responders.clasi_50),
+            (CLASI70, responders.clasi_70),
+        ] {
+            for visit in &course.visits {
+                if let Some(responded) = responder(response, base_value, visit.activity()) {
+                    let mut row = visit_row(param.0, param.1, visit);
+                    row.flag("AVALC", responded);
+                    rows.push(row);
+                }
+            }
+        }
+    }
     if let Some(endpoints) = &course.endpoints {
         let mut row = new_row();
         let complete = endpoints.complete.map(|i| &course.visits[i]);
@@ -129,4 +180,37 @@ pub(crate) fn rows<'a>(
         rows.push(row);
     }
     rows
+}
+
+/// Whether a visit's CLASI-A makes a responder: `None` (no record) when the baseline or the
+/// visit's value is missing, or the baseline is below the population's minimum
+/// (`ClasiResponse::judge`). CLASI totals are whole numbers; any other value is no CLASI-A.
+fn responder(response: ClasiResponse, base: Option<f64>, value: Option<f64>) -> Option<bool> {
+    let whole = |x: f64| (x.fract() == 0.0 && (0.0..=70.0).contains(&x)).then_some(x as u8);
+    response.judge(whole(base?)?, whole(value?)?)
+}
+
+#[cfg(test)]
+mod responder_tests {
+    use super::*;
+
+    fn check(base: Option<f64>, value: Option<f64>, expect: (Option<bool>, Option<bool>)) {
+        let judged = (
+            responder(ClasiResponse::CLASI_50, base, value),
+            responder(ClasiResponse::CLASI_70, base, value),
+        );
+        assert_eq!(judged, expect, "{base:?} -> {value:?}");
+    }
+
+    #[test]
+    fn responders_on_both_sides_of_each_fall_and_of_the_minimum() {
+        check(Some(10.0), Some(5.0), (Some(true), Some(false)));
+        check(Some(10.0), Some(6.0), (Some(false), Some(false)));
+        check(Some(10.0), Some(3.0), (Some(true), Some(true)));
+        check(Some(10.0), Some(4.0), (Some(true), Some(false)));
+        check(Some(9.0), Some(0.0), (None, None));
+        check(None, Some(0.0), (None, None));
+        check(Some(10.0), None, (None, None));
+        check(Some(10.0), Some(12.0), (Some(false), Some(false)));
+    }
 }

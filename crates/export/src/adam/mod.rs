@@ -50,22 +50,25 @@ pub type Emit<'a> = dyn FnMut(usize, &[Cell]) -> Result<(), ExportError> + 'a;
 pub struct Adam {
     study: String,
     definitions: Option<ResponseDefinitions>,
+    responders: Option<adrs::Responders>,
     datasets: Vec<Dataset>,
     not_written: Vec<NotWritten>,
 }
 
 impl Adam {
-    /// The datasets of a study under `definitions` (`None`: the protocol defines no response).
+    /// The datasets of a study under `definitions` (`None`: the protocol defines no response),
+    /// ADRS with the CLASI-50/70 responders of a study with `[outcomes]` (`responders`).
     pub fn new(
         study: &str,
         protocol_id: &str,
         definitions: Option<ResponseDefinitions>,
+        responders: Option<adrs::Responders>,
     ) -> Result<Adam, ExportError> {
         let responds = definitions.is_some();
         let mut datasets = vec![adsl::dataset(responds)?];
         let mut not_written = Vec::new();
         if responds {
-            datasets.push(adrs::dataset()?);
+            datasets.push(adrs::dataset(responders)?);
             datasets.push(adtte::dataset()?);
         } else {
             for dataset in ["ADRS", "ADTTE"] {
@@ -81,9 +84,15 @@ impl Adam {
         Ok(Adam {
             study: study.to_owned(),
             definitions,
+            responders,
             datasets,
             not_written,
         })
+    }
+
+    /// The CLASI-50/70 responders ADRS carries (`None`: the study has no `[outcomes]`).
+    pub fn responders(&self) -> Option<adrs::Responders> {
+        self.responders
     }
 
     pub fn datasets(&self) -> &[Dataset] {
@@ -120,7 +129,7 @@ impl Adam {
                 }
                 "ADRS" => {
                     if let Some(definitions) = &self.definitions {
-                        for row in adrs::rows(new_row, &course, definitions) {
+                        for row in adrs::rows(new_row, &course, definitions, self.responders) {
                             emit(index, &row.cells)?;
                         }
                     }

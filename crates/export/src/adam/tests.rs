@@ -118,7 +118,16 @@ impl Book {
 
     /// The ADaM rows: (dataset, variable) -> cells of every row.
     fn adam(&self, definitions: Option<ResponseDefinitions>) -> Written {
-        let adam = Adam::new("LENA", "nct01408199", definitions).expect("datasets");
+        self.adam_with(definitions, None)
+    }
+
+    /// The ADaM rows of a study with the CLASI-50/70 responders of `[outcomes]`.
+    fn adam_with(
+        &self,
+        definitions: Option<ResponseDefinitions>,
+        responders: Option<adrs::Responders>,
+    ) -> Written {
+        let adam = Adam::new("LENA", "nct01408199", definitions, responders).expect("datasets");
         let mut rows = Vec::new();
         adam.subject(&self.sdtm, &self.rows, &mut |index, cells| {
             rows.push((adam.datasets()[index].clone(), cells.to_vec()));
@@ -376,7 +385,7 @@ fn an_adverse_event_is_treatment_emergent_from_the_first_dose() {
 
 #[test]
 fn without_response_definitions_only_adsl_and_adae_are_written_and_the_rest_said() {
-    let adam = Adam::new("PED", "pediatric-review", None).expect("datasets");
+    let adam = Adam::new("PED", "pediatric-review", None, None).expect("datasets");
     let names: Vec<&str> = adam.datasets().iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["ADSL", "ADAE"]);
     let missing: Vec<&str> = adam
@@ -387,14 +396,14 @@ fn without_response_definitions_only_adsl_and_adae_are_written_and_the_rest_said
     assert_eq!(missing, ["ADRS", "ADTTE"]);
     assert!(adam.not_written()[0].reason.contains("pediatric-review"));
     assert!(adam.datasets()[0].position("BESTRSP").is_none());
-    let with = Adam::new("LENA", "nct01408199", Some(paper())).expect("datasets");
+    let with = Adam::new("LENA", "nct01408199", Some(paper()), None).expect("datasets");
     assert!(with.not_written().is_empty());
     assert_eq!(with.datasets().len(), DATASETS.len());
 }
 
 #[test]
 fn every_variable_says_where_it_comes_from() {
-    let adam = Adam::new("LENA", "nct01408199", Some(paper())).expect("datasets");
+    let adam = Adam::new("LENA", "nct01408199", Some(paper()), None).expect("datasets");
     let sdtm = crate::sdtm::datasets().expect("SDTM");
     let known = |name: &str| {
         let (dataset, variable) = name.split_once('.').expect("DATASET.VARIABLE");
@@ -472,4 +481,50 @@ fn the_subtype_comes_from_suppdm_grouped_as_the_report_groups_it() {
         assert_eq!(written.adsl("CLESUBTY"), subtype.map_or(BLANK, text));
         assert_eq!(written.adsl("SUBTYPGR"), group, "{subtype:?}");
     }
+}
+
+/// CLASI50 and CLASI70 per post-baseline visit with a CLASI-A, for a baseline at the minimum
+/// (10) or above; below it, or at a visit without CLASI-A, no record (not N).
+#[test]
+fn responders_are_flagged_per_visit_within_their_population() {
+    use instruments::clasi::ClasiResponse;
+    let responders = Some(adrs::Responders {
+        clasi_50: ClasiResponse::CLASI_50,
+        clasi_70: ClasiResponse::CLASI_70,
+    });
+    let check = |baseline: f64, expect50: &[Cell], expect70: &[Cell]| {
+        let mut book = Book::dosed(Some(90));
+        book.clasi(0, Cell::Num(baseline))
+            .clasi(28, Cell::Num(5.0))
+            .clasi(56, Cell::Missing(Missing::NotDone))
+            .clasi(84, Cell::Num(3.0));
+        let written = book.adam_with(Some(paper()), responders);
+        assert_eq!(
+            written.cells("ADRS", "CLASI50", "AVALC"),
+            expect50,
+            "{baseline}"
+        );
+        assert_eq!(
+            written.cells("ADRS", "CLASI70", "AVALC"),
+            expect70,
+            "{baseline}"
+        );
+        // The percent change is PCHG on the CLASIA records (ADaMIG v1.3 section 3.3).
+        if baseline == 10.0 {
+            let pchg = written.cells("ADRS", "CLASIA", "PCHG");
+            assert_eq!(pchg[1], Cell::Num(-50.0));
+            assert_eq!(pchg[3], Cell::Num(-70.0));
+        }
+    };
+    let (y, n) = (Cell::text("Y"), Cell::text("N"));
+    check(10.0, &[y.clone(), y.clone()], &[n.clone(), y.clone()]);
+    check(11.0, &[y.clone(), y.clone()], &[n.clone(), y.clone()]);
+    check(9.0, &[], &[]);
+    // Without [outcomes], no responder record at all.
+    let mut book = Book::dosed(Some(90));
+    book.clasi(0, Cell::Num(10.0)).clasi(28, Cell::Num(5.0));
+    assert_eq!(
+        book.adam(Some(paper())).cells("ADRS", "CLASI50", "AVALC"),
+        []
+    );
 }

@@ -81,12 +81,17 @@ fn enumerated(short: &str, name: &str, values: &[&str]) -> CodeList {
 /// A dataset's parameters: PARAMCD coded with PARAM as its decode, and PARAM's own values
 /// (ADaMIG v1.3 section 4.2, BDS parameter identifiers: PARAM and PARAMCD map one to one within
 /// a dataset); `None` for a dataset without parameters.
-fn parameters(dataset: &str) -> Option<[CodeList; 2]> {
-    let parameters: &[(&str, &str)] = match dataset {
-        "ADRS" => &adrs::PARAMETERS,
-        "ADTTE" => &adtte::PARAMETERS,
+fn parameters(dataset: &str, responders: bool) -> Option<[CodeList; 2]> {
+    let parameters: Vec<(&str, &str)> = match dataset {
+        "ADRS" if responders => adrs::PARAMETERS
+            .into_iter()
+            .chain(adrs::RESPONDER_PARAMETERS)
+            .collect(),
+        "ADRS" => adrs::PARAMETERS.to_vec(),
+        "ADTTE" => adtte::PARAMETERS.to_vec(),
         _ => return None,
     };
+    let parameters = parameters.as_slice();
     let params: Vec<&str> = parameters.iter().map(|(_, param)| *param).collect();
     Some([
         CodeList::sponsor_decoded(
@@ -105,8 +110,11 @@ fn parameters(dataset: &str) -> Option<[CodeList; 2]> {
 /// The response codes ADSL.BESTRSP and ADRS.AVALC take (a visit's response is one of CR, PR,
 /// NR, or NE when its activity is missing; the best response any of the five), decoded as a
 /// clinician says them. CDISC has no CLASI response codelist, so it is the sponsor's.
-fn responses() -> CodeList {
-    let terms = BestResponse::ALL
+///
+/// With the CLASI-50/70 parameters (`responders`), ADRS.AVALC also takes Y and N, their
+/// responder flags, in a list of its own so ADSL.BESTRSP's stays the responses alone.
+fn responses(responders: bool) -> CodeList {
+    let terms: Vec<(String, Option<String>)> = BestResponse::ALL
         .into_iter()
         .map(|best| {
             (
@@ -115,13 +123,27 @@ fn responses() -> CodeList {
             )
         })
         .collect();
-    CodeList::sponsor("RESPONSE", "CLASI Response", terms)
+    if responders {
+        let flags = [("Y", "Responder"), ("N", "Not a responder")]
+            .map(|(code, words)| (code.to_owned(), Some(words.to_owned())));
+        CodeList::sponsor(
+            "RESPONDER",
+            "CLASI Response or Responder Flag",
+            terms.into_iter().chain(flags).collect(),
+        )
+    } else {
+        CodeList::sponsor("RESPONSE", "CLASI Response", terms)
+    }
 }
 
 /// The codelist of an ADaM variable of `dataset`, or `None` when it has none: a CDISC list
 /// where the variable has one (the NY flags, SEX, AGEU, UNIT, and the AE and disposition lists
 /// of the SDTM variables copied), else the sponsor's.
-fn codelist(dataset: &str, variable: &str) -> Result<Option<CodeList>, ExportError> {
+fn codelist(
+    dataset: &str,
+    variable: &str,
+    responders: bool,
+) -> Result<Option<CodeList>, ExportError> {
     Ok(Some(match variable {
         // ADaMIG v1.3 flag conventions (*FL): a population flag is Y or N, a record flag Y or
         // null; both from the CDISC NY list.
@@ -147,10 +169,10 @@ fn codelist(dataset: &str, variable: &str) -> Result<Option<CodeList>, ExportErr
                 .collect();
             enumerated("SUBTYPGR", "CLE Subtype Group", &groups)
         }
-        "BESTRSP" => responses(),
-        "AVALC" if dataset == "ADRS" => responses(),
+        "BESTRSP" => responses(false),
+        "AVALC" if dataset == "ADRS" => responses(responders),
         "PARAMCD" | "PARAM" => {
-            let Some([paramcd, param]) = parameters(dataset) else {
+            let Some([paramcd, param]) = parameters(dataset, responders) else {
                 return Ok(None);
             };
             if variable == "PARAMCD" {
@@ -174,8 +196,14 @@ fn codelist(dataset: &str, variable: &str) -> Result<Option<CodeList>, ExportErr
 
 /// The ADaM datasets `datasets` (`crate::adam::Adam::datasets`: ADSL and ADAE, with ADRS and
 /// ADTTE when the protocol defines response) as Define-XML tables, their files named
-/// `<dataset>.<extension>` (`adsl.xpt`). An error names a dataset this module cannot describe.
-pub fn tables(datasets: &[Dataset], extension: &str) -> Result<Vec<Table>, ExportError> {
+/// `<dataset>.<extension>` (`adsl.xpt`); `responders` when ADRS carries the CLASI-50/70
+/// parameters (`crate::adam::Adam::responders`). An error names a dataset this module cannot
+/// describe.
+pub fn tables(
+    datasets: &[Dataset],
+    extension: &str,
+    responders: bool,
+) -> Result<Vec<Table>, ExportError> {
     datasets
         .iter()
         .map(|dataset| {
@@ -198,7 +226,7 @@ pub fn tables(datasets: &[Dataset], extension: &str) -> Result<Vec<Table>, Expor
             }
             let mut codelists = BTreeMap::new();
             for variable in &dataset.variables {
-                if let Some(list) = codelist(name, &variable.name)? {
+                if let Some(list) = codelist(name, &variable.name, responders)? {
                     codelists.insert(variable.name.clone(), list);
                 }
             }

@@ -991,10 +991,10 @@ fn numeric_data_types_on_both_sides() {
 /// display format; every key has its sequence from `Dataset::keys`.
 #[test]
 fn adam_dates_carry_their_display_format_and_keys_their_sequence() {
-    let adam = crate::adam::Adam::new("LENA-CLE", "nct01408199", None).expect("ADaM");
+    let adam = crate::adam::Adam::new("LENA-CLE", "nct01408199", None, None).expect("ADaM");
     let standard = Standard {
         model: Model::Adamig,
-        tables: adam::tables(adam.datasets(), "xpt").expect("tables"),
+        tables: adam::tables(adam.datasets(), "xpt", false).expect("tables"),
     };
     let all = elements(&written(&[standard]));
     #[track_caller]

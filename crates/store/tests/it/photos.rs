@@ -477,5 +477,17 @@ async fn a_central_reader_scores_blind(backend: Backend) {
     let events = store.audit_page(&filter, 0, 10).await.expect("trail");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].new_value.as_deref(), Some("3"));
+    // The report reads the score back by the photograph's subject: activity 2 + 1, damage 0 + 1.
+    assert_eq!(
+        store
+            .central_scores_of(photo.data.subject_id)
+            .await
+            .expect("scores"),
+        [store::CentralScore {
+            photo_id: photo.id,
+            activity: 3,
+            damage: 1,
+        }]
+    );
     Fixture::assert_verifies(&store.verify().await.expect("verify"));
 }

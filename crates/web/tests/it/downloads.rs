@@ -90,6 +90,33 @@ async fn the_statistician_downloads_the_report_and_the_sdtm_csv_each_audited() {
         assert!(names.contains(&name.to_owned()), "{name}: {names:?}");
     }
     assert!(define.contains("def:DefineVersion"), "{define}");
+    // The audited download carries the photograph manifest: the fixture's photograph of each
+    // subject's hands, unread, never the image itself.
+    let (names, photos) = zip_entry(&submission.bytes, "photos.csv");
+    assert!(names.contains(&"photos.csv".to_owned()), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|name| name.ends_with(".jpg") || name.ends_with(".jpeg")),
+        "{names:?}"
+    );
+    let lines: Vec<&str> = photos.lines().collect();
+    assert_eq!(
+        lines[0],
+        "subject,visit,visit_date,area,area_text,taken_on,sha256,media_type,byte_size,reading,central_erythema,central_scale,central_dyspigmentation,central_scarring,central_activity,central_damage"
+    );
+    assert_eq!(lines.len(), 3, "{photos}");
+    for (line, subject) in lines[1..].iter().zip(["A-001", "B-001"]) {
+        assert!(
+            line.starts_with(&format!(
+                "{subject},Baseline,2025-01-20,hands,Hands,2025-01-20,"
+            )),
+            "{line}"
+        );
+        // The file's type and size, and no central reading yet.
+        assert!(line.contains(",image/jpeg,"), "{line}");
+        assert!(line.ends_with(",,,,,,,"), "{line}");
+    }
 
     let filter = EventFilter {
         entity: Some("download".to_owned()),

@@ -15,14 +15,14 @@ fn datasets(responds: bool) -> Vec<Dataset> {
         partial_by_week: 12,
         relapse_min_activity: 4.0,
     });
-    Adam::new("LENA-CLE", "nct01408199", definitions)
+    Adam::new("LENA-CLE", "nct01408199", definitions, None)
         .expect("ADaM")
         .datasets()
         .to_vec()
 }
 
 fn table(name: &str) -> Table {
-    tables(&datasets(true), "xpt")
+    tables(&datasets(true), "xpt", false)
         .expect("tables")
         .into_iter()
         .find(|table| table.dataset.name == name)
@@ -82,7 +82,7 @@ fn each_dataset_has_its_class_structure_keys_and_required_variables() {
 /// The paediatric chart review defines no response: ADSL and ADAE only, described alike.
 #[test]
 fn without_response_definitions_adsl_and_adae_are_described() {
-    let tables = tables(&datasets(false), "json").expect("tables");
+    let tables = tables(&datasets(false), "json", false).expect("tables");
     let names: Vec<&str> = tables.iter().map(|t| t.dataset.name.as_str()).collect();
     assert_eq!(names, ["ADSL", "ADAE"]);
     assert_eq!(tables[0].file, "adsl.json");
@@ -173,7 +173,7 @@ fn parameter_codes_decode_to_their_parameters() {
 fn a_dataset_it_cannot_describe_is_refused() {
     #[track_caller]
     fn check(dataset: Dataset, needle: &str) {
-        let error = tables(&[dataset], "xpt").expect_err("refused");
+        let error = tables(&[dataset], "xpt", false).expect_err("refused");
         assert!(error.to_string().contains(needle), "{error} lacks {needle}");
     }
     let text = |name: &str| Variable::text(name, "", 8);
@@ -194,5 +194,75 @@ fn a_dataset_it_cannot_describe_is_refused() {
             .to_vec(),
     )
     .expect("ADTTE");
-    assert!(tables(&[adtte], "xpt").is_ok());
+    assert!(tables(&[adtte], "xpt", false).is_ok());
+}
+
+/// With the CLASI-50/70 responders (a study with `[outcomes]`), ADRS's PARAMCD lists CLASI50
+/// and CLASI70 after the three parameters, AVALC's list adds Y and N beside the responses, and
+/// AVALC's method says how they are derived; without, neither (the shipped protocols' define.xml
+/// is unchanged) and ADSL.BESTRSP keeps the responses alone either way.
+#[test]
+fn the_responder_parameters_are_described_only_with_outcomes() {
+    use instruments::clasi::ClasiResponse;
+    let definitions = ResponseDefinitions {
+        complete_max_activity: 0.0,
+        partial_min_improvement_percent: 50.0,
+        partial_by_week: 12,
+        relapse_min_activity: 4.0,
+    };
+    for responders in [false, true] {
+        let adam = Adam::new(
+            "LENA-CLE",
+            "nct01408199",
+            Some(definitions.clone()),
+            responders.then_some(crate::adam::adrs::Responders {
+                clasi_50: ClasiResponse::CLASI_50,
+                clasi_70: ClasiResponse::CLASI_70,
+            }),
+        )
+        .expect("ADaM");
+        let tables = tables(adam.datasets(), "xpt", adam.responders().is_some()).expect("tables");
+        let adrs = tables
+            .iter()
+            .find(|t| t.dataset.name == "ADRS")
+            .expect("ADRS");
+        let values = |variable: &str| -> Vec<String> {
+            adrs.codelists[variable]
+                .terms
+                .iter()
+                .map(|t| t.value.clone())
+                .collect()
+        };
+        let mut paramcd = vec!["CLASIA", "RESP", "BESTRESP"];
+        let mut avalc = vec!["CR", "PR", "NR", "WITHDRAWN", "NE"];
+        if responders {
+            paramcd.extend(["CLASI50", "CLASI70"]);
+            avalc.extend(["Y", "N"]);
+        }
+        assert_eq!(values("PARAMCD"), paramcd, "{responders}");
+        let mut got = values("AVALC");
+        got.sort();
+        avalc.sort();
+        assert_eq!(got, avalc, "{responders}");
+        let method =
+            match &adrs.dataset.variables[adrs.dataset.position("AVALC").expect("AVALC")].origin {
+                crate::dataset::Origin::Derived(method) => method.clone(),
+                other => panic!("{other:?}"),
+            };
+        assert_eq!(
+            method.contains("CLASI50, CLASI70: Y when CLASIA fell from BASE by at least 50% / 70%"),
+            responders,
+            "{method}"
+        );
+        let adsl = tables
+            .iter()
+            .find(|t| t.dataset.name == "ADSL")
+            .expect("ADSL");
+        assert!(
+            !adsl.codelists["BESTRSP"]
+                .terms
+                .iter()
+                .any(|t| t.value == "Y")
+        );
+    }
 }
