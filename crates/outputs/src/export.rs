@@ -416,11 +416,7 @@ async fn allocation(
             None => Allocation::SingleArm,
         });
     };
-    let Some(design) = protocol.randomisation() else {
-        return refused(
-            "the study's protocol declares no [randomisation]: there are no arms to unblind",
-        );
-    };
+    let design = crate::arms::design_of(&protocol)?;
     if matches!(format, Format::Csv | Format::Odm | Format::Audit) {
         return refused(&format!(
             "the {} export holds no arms (the SDTM and ADaM formats do)",
@@ -429,19 +425,8 @@ async fn allocation(
     }
     reader.check_allocation_secret(secret).await?;
     let randomised = reader.randomisations().await?;
-    let arms = store::arms(design, secret.clone(), &randomised)?;
-    Ok(Allocation::Unblinded {
-        arms: design
-            .arms()
-            .iter()
-            .map(|arm| (arm.code.clone(), arm.label.clone()))
-            .collect(),
-        of: randomised
-            .iter()
-            .map(|randomisation| randomisation.subject_id)
-            .zip(arms)
-            .collect(),
-    })
+    let (arms, of) = crate::arms::replayed(design, secret, &randomised)?;
+    Ok(Allocation::Unblinded { arms, of })
 }
 
 async fn own_protocol(reader: &mut Reader) -> Result<protocol::Protocol, OutputError> {

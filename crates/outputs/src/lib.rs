@@ -4,6 +4,7 @@
 //! `cletrial` commands and the web's downloads both call these, so a download is the file the
 //! command writes.
 
+mod arms;
 pub mod export;
 pub mod report;
 

@@ -147,7 +147,9 @@ pub async fn from_record(
         Source::Record
     };
     let mut whole = builder(&study.code, &study.title, source, &protocol, settings, out)?;
-    let arms = arms_of(store, secret).await?;
+    // The study's own design randomised the subjects, whatever protocol the analysis follows.
+    let own = store.protocol().await?;
+    let arms = arms_of(store, &own, secret).await?;
     let mut arm_builders = arms
         .as_ref()
         .map(|(arms, _)| {
@@ -185,7 +187,7 @@ pub async fn from_record(
         photographed.add(store, subject).await?;
         progress(read, total);
     }
-    let randomisation = match protocol.randomisation() {
+    let randomisation = match own.randomisation() {
         Some(design) => {
             let blinded = randomisation(store, design, &subjects).await?;
             Some(match (arms, arm_builders) {
@@ -232,34 +234,16 @@ pub async fn from_record(
 /// id, the secret checked against the study's first.
 async fn arms_of(
     store: &Store,
+    own: &Protocol,
     secret: Option<&protocol::allocation::Secret>,
-) -> Result<Option<(Vec<(String, String)>, BTreeMap<i64, usize>)>, OutputError> {
+) -> Result<Option<(Vec<export::arms::ArmName>, BTreeMap<i64, usize>)>, OutputError> {
     let Some(secret) = secret else {
         return Ok(None);
     };
-    // The study's own design assigned the arms, whatever protocol the analysis follows.
-    let own = store.protocol().await?;
-    let design = own.randomisation().ok_or_else(|| {
-        OutputError::Allocation(
-            "the study's protocol declares no [randomisation]: there are no arms to unblind"
-                .to_owned(),
-        )
-    })?;
+    let design = crate::arms::design_of(own)?;
     store.check_allocation_secret(secret).await?;
     let randomised = store.randomisations().await?;
-    let arms = store::arms(design, secret.clone(), &randomised)?;
-    Ok(Some((
-        design
-            .arms()
-            .iter()
-            .map(|arm| (arm.code.clone(), arm.label.clone()))
-            .collect(),
-        randomised
-            .iter()
-            .map(|randomisation| randomisation.subject_id)
-            .zip(arms)
-            .collect(),
-    )))
+    crate::arms::replayed(design, secret, &randomised).map(Some)
 }
 
 /// The record's photographs and their central scores, each paired with the site's score of
