@@ -146,9 +146,28 @@ pub struct Actor {
     pub(crate) user_id: i64,
     pub(crate) login: String,
     pub(crate) is_admin: bool,
+    /// Set only for the patient answering through one-time link N (`store::patient_links`):
+    /// no user, no role; the trail names them `patient (link N)`, never by name.
+    pub(crate) patient_link: Option<i64>,
 }
 
 impl Actor {
+    /// The patient answering through link `link_id`. Only `store::patient_links` makes one,
+    /// inside the command that checks the link.
+    pub(crate) fn patient(link_id: i64) -> Actor {
+        Actor {
+            user_id: 0,
+            login: format!("patient (link {link_id})"),
+            is_admin: false,
+            patient_link: Some(link_id),
+        }
+    }
+
+    /// The one-time link a patient answers through, when this actor is that patient.
+    pub fn patient_link(&self) -> Option<i64> {
+        self.patient_link
+    }
+
     pub fn login(&self) -> &str {
         &self.login
     }

@@ -271,6 +271,7 @@ mod tests {
                 user_id: 1,
                 login: "admin".into(),
                 is_admin: true,
+                patient_link: None,
             };
             let (mut ran, ran_answer) = Pending::new(&actor, add_site("A", false));
             ran.result = Some(Ok(7));

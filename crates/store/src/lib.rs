@@ -30,6 +30,8 @@
 //!   are checked and stripped of metadata by `photo_content` and kept outside the database
 //!   under their SHA-256 by `photo_files` (`<db>.files/` beside a SQLite file; given for
 //!   PostgreSQL), which `verify` and `backup` check and copy too.
+//! - `patient_links`: one-time links by which a patient answers a visit's questionnaire in
+//!   its scheduled window, through the record command staff use, the patient the actor.
 //! - `central_reading`: a central reader's blinded scores of photographs, by opaque reading id.
 //! - `backup`: SQLite online backup with the photographs' files, verified after writing.
 //! - `refusal`: why an input was refused, as a message of the `words` catalogue.
@@ -64,6 +66,7 @@ mod labs;
 mod locks;
 mod names;
 mod nerve_conduction;
+mod patient_links;
 mod people;
 mod photo_content;
 mod photo_files;
@@ -123,6 +126,7 @@ pub use labs::LabResult;
 pub use locks::{Lock, Locked};
 pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
+pub use patient_links::{IssuedLink, LinkState, PatientLink, visit_window};
 pub use people::{NewUser, Site, User};
 pub use photo_content::{MAX_PHOTO_BYTES, MediaType};
 pub use photos::{NewPhoto, Photo, PhotoFile};

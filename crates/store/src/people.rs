@@ -271,6 +271,7 @@ impl Store {
                 user_id: id,
                 login: user.login,
                 is_admin: user.is_admin,
+                patient_link: None,
             },
             phc,
         }))

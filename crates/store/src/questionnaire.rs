@@ -19,6 +19,7 @@ use protocol::Protocol;
 use protocol::outcomes::Outcomes;
 
 use crate::Refusal;
+use crate::auth::Actor;
 use crate::check::{self, coded_enum};
 use crate::error::StoreError;
 use crate::record::{Sealed, SubjectRecord, not_before_consent};
@@ -28,22 +29,34 @@ use crate::value::Value;
 use crate::writer::{Changes, Row};
 
 coded_enum!(
-    /// Who gave the answers: the investigator's own assessment (CLA-IGA-R, PGA-skin), or the
-    /// patient's answers on paper entered by staff (the questionnaires). The patient's own
-    /// entry by a link is not built yet.
+    /// Who gave the answers and who entered them: the investigator's own assessment
+    /// (CLA-IGA-R, PGA-skin), the patient's answers on paper entered by staff, or the
+    /// patient's answers entered by the patient through a one-time link
+    /// (`store::patient_links`; the trail's actor is then `patient (link N)`).
     Source, field = "source" {
         Clinician => "clinician",
         Paper => "paper",
+        Patient => "patient",
     }
 );
 
 impl Source {
-    /// The one source `instrument` is given by.
+    /// The source of `instrument` when staff enter it: the clinician's assessment, or the
+    /// patient's answers on paper.
     pub fn of(instrument: Instrument) -> Source {
         if instrument.patient_reported() {
             Source::Paper
         } else {
             Source::Clinician
+        }
+    }
+
+    /// The source of a record `actor` enters: `patient` is the patient's own entry through
+    /// a link, and only that.
+    fn entered_by(instrument: Instrument, actor: &Actor) -> Source {
+        match actor.patient_link() {
+            Some(_) if instrument.patient_reported() => Source::Patient,
+            _ => Source::of(instrument),
         }
     }
 }
@@ -170,7 +183,23 @@ impl SubjectRecord for Questionnaire {
     fn check(&self, subject: &Subject, today: Date) -> Result<(), StoreError> {
         check::not_future("completed_on", self.completed_on, today)?;
         not_before_consent("completed_on", self.completed_on, subject)?;
-        let source = Source::of(self.instrument);
+        if let Some(reason) = &self.unanswered_reason {
+            // At most 200: SDTM QSREASND holds it whole (SAS XPORT text).
+            check::label("unanswered_reason", reason, 200)?;
+        }
+        Ok(())
+    }
+
+    /// The source must say who entered the answers: `patient` only the patient through a
+    /// link, and the patient nothing else (a clinician's instrument is no patient's to give).
+    fn entered_by(&self, actor: &Actor) -> Result<(), StoreError> {
+        if actor.patient_link().is_some() && !self.instrument.patient_reported() {
+            return Err(StoreError::Forbidden(format!(
+                "a patient does not enter the clinician's {}",
+                self.instrument.code()
+            )));
+        }
+        let source = Source::entered_by(self.instrument, actor);
         if self.source != source {
             return Err(StoreError::invalid(
                 "source",
@@ -178,10 +207,6 @@ impl SubjectRecord for Questionnaire {
                     .with("text", self.source.code())
                     .with("allowed", source.code()),
             ));
-        }
-        if let Some(reason) = &self.unanswered_reason {
-            // At most 200: SDTM QSREASND holds it whole (SAS XPORT text).
-            check::label("unanswered_reason", reason, 200)?;
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use protocol::Protocol;
 
 use crate::Refusal;
+use crate::auth::Actor;
 use crate::check;
 use crate::db::Tx;
 use crate::error::StoreError;
@@ -56,6 +57,19 @@ pub trait SubjectRecord: Clone + Send + Sync + 'static + sealed::Sealed {
     #[doc(hidden)]
     fn span(&self) -> Option<(&'static str, Date, Option<Date>)> {
         None
+    }
+    /// Refuses a record `actor` may not be the one to enter: staff enter every kind; the
+    /// patient answering through a one-time link (`patient_links`) enters nothing but their
+    /// own answers, which [`crate::Questionnaire`] allows.
+    #[doc(hidden)]
+    fn entered_by(&self, actor: &Actor) -> Result<(), StoreError> {
+        match actor.patient_link {
+            None => Ok(()),
+            Some(_) => Err(StoreError::Forbidden(format!(
+                "a patient does not enter a {} record",
+                Self::kind().name
+            ))),
+        }
     }
     /// Every field, derived ones included.
     #[doc(hidden)]

@@ -28,6 +28,7 @@ async fn check_record<T: SubjectRecord>(
     let entry = entry_in(writer.tx(), actor, data.subject_id(), data.visit_id()).await?;
     data.check(&entry.subject, check::today())?;
     entry.require_data_entry(actor)?;
+    data.entered_by(actor)?;
     if let Some(span) = data.span() {
         no_overlap(writer, data, span, id).await?;
     }

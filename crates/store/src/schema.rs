@@ -609,6 +609,25 @@ pub static QUESTIONNAIRE: Kind = Kind {
     scope: Scope::Subject("subject_id"),
 };
 
+/// A one-time link for a patient to answer one questionnaire of a visit (`store::patient_links`):
+/// kept by its secret's SHA-256 only, open in the visit's window (computed from the record as it
+/// stands, never kept), spent when answered (`used_on`, the questionnaire made); revoking removes it. Not part of the
+/// casebook: issuing or revoking a link changes no clinical data.
+pub static PATIENT_LINK: Kind = Kind {
+    name: "patient_link",
+    table: "patient_link",
+    label: Some("instrument"),
+    fields: &[
+        reference("subject_id", &SUBJECT),
+        reference("visit_id", &VISIT),
+        text("instrument", true),
+        text("token_sha256", true),
+        date("used_on", false),
+        optional_reference("questionnaire_id", &QUESTIONNAIRE),
+    ],
+    scope: Scope::Subject("subject_id"),
+};
+
 /// A lesion photograph of one CLASI area at a visit (`store::photos`): the file is kept outside
 /// the database under its SHA-256, which this record (and so the audit chain) carries;
 /// `audit verify` checks the file against it.
@@ -768,6 +787,7 @@ pub static KINDS: &[&Kind] = &[
     &NERVE_CONDUCTION,
     &NERVE_CONDUCTION_STUDY,
     &QUESTIONNAIRE,
+    &PATIENT_LINK,
     &PHOTO,
     &CENTRAL_READING,
     &QUERY,

@@ -103,6 +103,7 @@ impl Store {
                 user_id,
                 login: user.text("login").unwrap_or_default().to_owned(),
                 is_admin: user.flag("is_admin").unwrap_or_default(),
+                patient_link: None,
             },
             csrf_token,
             must_change_password: user.flag("must_change_password").unwrap_or_default(),

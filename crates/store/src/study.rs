@@ -187,6 +187,7 @@ impl Store {
             user_id,
             login: admin.login,
             is_admin: true,
+            patient_link: None,
         };
         Ok((store, actor))
     }

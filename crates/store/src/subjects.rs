@@ -346,12 +346,15 @@ pub(crate) struct SubjectForEntry {
 
 impl SubjectForEntry {
     /// Refuses unless the subject's site is live and the actor holds a role there that
-    /// enters data.
+    /// enters data (or is the patient answering through a link: see
+    /// [`SubjectRecord::entered_by`](crate::record::SubjectRecord::entered_by)).
     pub(crate) fn require_data_entry(&self, actor: &Actor) -> Result<(), StoreError> {
         if !self.site_live {
             return Err(no_site(&self.subject.data.site));
         }
-        if !self.may_enter {
+        // A patient answering through a link holds no role: the link, which staff who enter
+        // data issued for this subject and visit, is their authority (`patient_links`).
+        if !self.may_enter && actor.patient_link.is_none() {
             return Err(no_data_entry_role(actor));
         }
         Ok(())

@@ -98,6 +98,9 @@ enum Key<'a> {
     /// The SHA-256 of a trusted device's token.
     Device(&'a str),
     Signer(i64),
+    /// Unknown patient links opened from a client address (`patient_links`): the secrets
+    /// cannot be guessed, but a client trying many is slowed all the same.
+    LinkClient(&'a str),
 }
 
 impl Key<'_> {
@@ -107,6 +110,7 @@ impl Key<'_> {
             Key::Client(address) => format!("client:{address}"),
             Key::Device(sha256) => format!("device:{sha256}"),
             Key::Signer(user_id) => format!("signer:{user_id}"),
+            Key::LinkClient(address) => format!("patient-link:{address}"),
         }
     }
 
@@ -115,12 +119,12 @@ impl Key<'_> {
     /// everyone behind it (a clinic's network): counting its attempts before the check would
     /// refuse a burst of right passwords, so only its failures count.
     fn counted_before_check(self) -> bool {
-        !matches!(self, Key::Client(_))
+        !matches!(self, Key::Client(_) | Key::LinkClient(_))
     }
 
     fn forget_seconds(self, throttle: &Throttle) -> i64 {
         match self {
-            Key::Client(_) => throttle.client_forget_seconds,
+            Key::Client(_) | Key::LinkClient(_) => throttle.client_forget_seconds,
             _ => throttle.forget_seconds,
         }
     }
@@ -128,7 +132,8 @@ impl Key<'_> {
     fn free_failures(self, throttle: &Throttle) -> i64 {
         match self {
             Key::Login(_) | Key::Device(_) => throttle.login_free_failures,
-            Key::Client(_) => throttle.client_free_failures,
+            // A household or a clinic behind one address: as many as a client's passwords.
+            Key::Client(_) | Key::LinkClient(_) => throttle.client_free_failures,
             Key::Signer(_) => throttle.signature_free_failures,
         }
     }
@@ -140,6 +145,7 @@ impl Key<'_> {
             Key::Client(address) => format!("from address {address}, over all logins"),
             Key::Device(_) => "from a browser trusted for this login".to_owned(),
             Key::Signer(_) => "signature passwords".to_owned(),
+            Key::LinkClient(address) => format!("from address {address}"),
         }
     }
 }
@@ -261,6 +267,20 @@ impl Store {
                 Err(StoreError::AuthenticationFailed)
             }
         }
+    }
+
+    /// Refuses ([`StoreError::Throttled`]) a patient link opened from `client` while that
+    /// address waits out a delay earned by unknown links.
+    pub async fn patient_link_allowed(&self, client: &str) -> Result<(), StoreError> {
+        self.count_attempt(&[Key::LinkClient(client)], now()).await
+    }
+
+    /// Counts an unknown patient link opened from `client`; past the free failures, a
+    /// security event, and a delay before the next link from there.
+    pub async fn patient_link_unknown(&self, client: &str) -> Result<(), StoreError> {
+        let note = ("(patient link)", Some(client), "patient link".to_owned());
+        self.password_failed(&[Key::LinkClient(client)], note, now())
+            .await
     }
 
     /// Checks a signer's password again (21 CFR 11.200(a)(1)), through the throttle: refused

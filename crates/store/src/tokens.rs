@@ -191,6 +191,7 @@ impl Store {
                 user_id,
                 login: user.text("login").unwrap_or_default().to_owned(),
                 is_admin: user.flag("is_admin").unwrap_or_default(),
+                patient_link: None,
             }))
     }
 }

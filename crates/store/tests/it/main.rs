@@ -38,6 +38,7 @@ mod group;
 mod incremental;
 mod migration;
 mod missing;
+mod patient_link;
 mod people;
 mod photos;
 mod questionnaire;
