@@ -126,7 +126,7 @@ pub use labs::LabResult;
 pub use locks::{Lock, Locked};
 pub use names::NamedEvent;
 pub use nerve_conduction::{Finding, NerveConduction, NerveConductionStudy, Side};
-pub use patient_links::{IssuedLink, LinkState, PatientLink, visit_window};
+pub use patient_links::{IssuedLink, LinkState, PatientLink, Window, link_of_actor, visit_window};
 pub use people::{NewUser, Site, User};
 pub use photo_content::{MAX_PHOTO_BYTES, MediaType};
 pub use photos::{NewPhoto, Photo, PhotoFile};

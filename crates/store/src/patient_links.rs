@@ -178,6 +178,16 @@ fn window_of(protocol: &Protocol, subject: &Subject, visit: &Visit) -> Result<Wi
     })
 }
 
+/// The link a trail's actor answered through, when the actor is a patient (`patient (link 12)`,
+/// as [`Actor`] names them), for the audit views to say so in their reader's words.
+pub fn link_of_actor(actor: &str) -> Option<i64> {
+    actor
+        .strip_prefix("patient (link ")?
+        .strip_suffix(')')?
+        .parse()
+        .ok()
+}
+
 /// 256 random bits from the operating system, as hexadecimal.
 fn new_secret() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
@@ -508,6 +518,20 @@ mod tests {
             ("2026-03-25", LinkState::Expired(date("2026-03-24"))),
         ] {
             check(&window, today, expect);
+        }
+    }
+
+    #[test]
+    fn the_trail_names_a_patient_by_the_link_only() {
+        assert_eq!(link_of_actor(Actor::patient(12).login()), Some(12));
+        for staff in [
+            "inv",
+            "patient",
+            "patient (link )",
+            "patient (link 12",
+            "patient (link x)",
+        ] {
+            assert_eq!(link_of_actor(staff), None, "{staff}");
         }
     }
 

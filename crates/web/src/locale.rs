@@ -81,6 +81,16 @@ pub(crate) async fn scope(request: Request, next: Next) -> Response {
     READER.scope(reader, next.run(request)).await
 }
 
+/// Runs `work` for the request's reader in `language` instead (a patient's page chooses its
+/// language by its address, `?lang=es`, not by a cookie of staff's).
+pub(crate) async fn speaking<F: std::future::Future>(language: Language, work: F) -> F::Output {
+    let reader = Reader {
+        language,
+        ..reader()
+    };
+    READER.scope(reader, work).await
+}
+
 /// The reader of the request being answered (English in UTC outside one).
 pub(crate) fn reader() -> Reader {
     READER.try_with(Reader::clone).unwrap_or_default()

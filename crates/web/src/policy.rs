@@ -27,6 +27,9 @@ pub enum Action {
     Enrol,
     /// Enter or change visits, CLASI, SLEDAI-2K, labs and doses.
     EnterVisitData,
+    /// Issue and revoke a one-time link by which the patient answers a visit's questionnaire
+    /// (issue 19): staff who enter the visit's data.
+    IssuePatientLink,
     /// Record the protocol decision and whether the investigator followed it.
     RecordDecision,
     /// Record or change an adverse event.
@@ -72,6 +75,7 @@ impl Action {
             Action::Screen => "screen",
             Action::Enrol => "enrol",
             Action::EnterVisitData => "enter_visit_data",
+            Action::IssuePatientLink => "issue_patient_link",
             Action::RecordDecision => "record_decision",
             Action::RecordAdverseEvent => "record_adverse_event",
             Action::RaiseQuery => "raise_query",
@@ -98,6 +102,7 @@ impl Action {
         Action::Screen,
         Action::Enrol,
         Action::EnterVisitData,
+        Action::IssuePatientLink,
         Action::RecordDecision,
         Action::RecordAdverseEvent,
         Action::RaiseQuery,
@@ -144,6 +149,8 @@ pub fn reads_every_site(role: Role) -> bool {
 ///   and source verification are the monitor's, so that nobody checks their own entries.
 /// - Coordinator: "enters data at their sites, cannot sign"; records decisions neither: the
 ///   decision panel asks the investigator whether they followed the protocol.
+/// - Patient links (issue 19) are issued and revoked by those who enter the visit's data
+///   (investigator, coordinator): the link hands the patient the entry of their own answers.
 /// - Monitor: "reads, raises and closes data queries, source-data-verifies"; reads the
 ///   history (the audit trail is what a monitor reviews); locks and unlocks forms and casebooks,
 ///   the data manager's act, whose rights the monitor holds (`store::Role::parse`).
@@ -167,6 +174,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | Screen
                 | Enrol
                 | EnterVisitData
+                | IssuePatientLink
                 | RecordDecision
                 | RecordAdverseEvent
                 | AnswerQuery
@@ -181,6 +189,7 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | Screen
                 | Enrol
                 | EnterVisitData
+                | IssuePatientLink
                 | RecordAdverseEvent
                 | AnswerQuery
                 | ReadHistory
@@ -320,7 +329,7 @@ mod tests {
     }
 
     #[test]
-    fn each_role_does_what_issues_6_and_20_say() {
+    fn each_role_does_what_issues_6_19_and_20_say() {
         use Action::*;
         check(
             Role::Investigator,
@@ -329,6 +338,7 @@ mod tests {
                 Screen,
                 Enrol,
                 EnterVisitData,
+                IssuePatientLink,
                 RecordDecision,
                 RecordAdverseEvent,
                 AnswerQuery,
@@ -345,6 +355,7 @@ mod tests {
                 Screen,
                 Enrol,
                 EnterVisitData,
+                IssuePatientLink,
                 RecordAdverseEvent,
                 AnswerQuery,
                 ReadHistory,

@@ -18,6 +18,8 @@ pub(crate) async fn headers(
     request: Request,
     next: Next,
 ) -> Response {
+    // A patient link's secret is its address: no page of it names that address to anyone.
+    let patient = request.uri().path().starts_with(PATIENT_PREFIX);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed = [
@@ -36,6 +38,12 @@ pub(crate) async fn headers(
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    if patient {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     // Pages hold clinical data: no copies in shared or browser caches.
     headers
         .entry(header::CACHE_CONTROL)
@@ -53,11 +61,30 @@ pub(crate) async fn headers(
 /// Refuses a state-changing request a browser says came from another site. Requests without
 /// either header (scripts, older browsers) pass here and still need the form's token.
 pub(crate) async fn same_origin(request: Request, next: Next) -> Response {
-    if request.method().is_safe() || from_this_origin(request.headers()) {
+    let patient = request.uri().path().starts_with(PATIENT_PREFIX);
+    if request.method().is_safe()
+        || from_this_origin(request.headers())
+        || (patient && null_origin_from_this_site(request.headers()))
+    {
         next.run(request).await
     } else {
         PageError::CrossSite.into_response()
     }
+}
+
+/// Where the patient's pages are (`pages::patient`).
+const PATIENT_PREFIX: &str = "/p/";
+
+/// A form sent from a page under `Referrer-Policy: no-referrer`, which browsers send with
+/// `Origin: null`: from this site when the browser's own `Sec-Fetch-Site` (a header no page can
+/// set) says so.
+fn null_origin_from_this_site(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ORIGIN)
+        .is_some_and(|origin| origin == "null")
+        && headers
+            .get("sec-fetch-site")
+            .is_some_and(|site| site == "same-origin")
 }
 
 fn from_this_origin(headers: &HeaderMap) -> bool {

@@ -12,7 +12,8 @@
 //! serde's refusals in words), `error` (the one error type),
 //! `subjects` (list, read, screen, enrol, history),
 //! `visits` (visits, CLASI, SLEDAI-2K, labs, doses, signatures), `outcomes` (the outcome
-//! instruments a study collects, with their scores), `photos` (lesion photographs, the file
+//! instruments a study collects, with their scores), `patient_links` (one-time links for the
+//! patient's own answers: issue, list, revoke), `photos` (lesion photographs, the file
 //! in base64), `clinical` (the protocol
 //! decision and adverse events), `queries` (data queries), `review` (source data verification and locks), `openapi` (the
 //! document).
@@ -23,6 +24,7 @@ mod course;
 pub(crate) mod error;
 mod openapi;
 mod outcomes;
+mod patient_links;
 mod photos;
 mod principal;
 mod queries;
@@ -117,6 +119,21 @@ pub(crate) fn routes() -> Routes {
             "/api/v1/subjects/{code}/visits/{visit}/outcomes/{instrument}",
             Scope::Subject(Action::EnterVisitData),
             outcomes::save_questionnaire,
+        )
+        .get(
+            "/api/v1/subjects/{code}/visits/{visit}/patient-links",
+            Scope::Subject(Action::ReadSubject),
+            patient_links::list,
+        )
+        .post(
+            "/api/v1/subjects/{code}/visits/{visit}/patient-links",
+            Scope::Subject(Action::IssuePatientLink),
+            patient_links::issue,
+        )
+        .post(
+            "/api/v1/subjects/{code}/visits/{visit}/patient-links/{link}/revoke",
+            Scope::Subject(Action::IssuePatientLink),
+            patient_links::revoke,
         )
         .post(
             "/api/v1/subjects/{code}/visits/{visit}/photos",

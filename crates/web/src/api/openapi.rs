@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    clinical, course, error, json, outcomes, photos, queries, records, review, subjects, visits,
+    clinical, course, error, json, outcomes, patient_links, photos, queries, records, review,
+    subjects, visits,
 };
 
 #[derive(OpenApi)]
@@ -14,7 +15,7 @@ use crate::api::{
     info(
         title = "cletrial API",
         description = "The study team's operations for scripts: subjects, visits, CLASI, \
-                       SLEDAI-2K, labs, lesion photographs, doses, protocol decisions, adverse events, data queries, \
+                       SLEDAI-2K, labs, outcome instruments and the patient's one-time links to them, lesion photographs, doses, protocol decisions, adverse events, data queries, \
                        history and signatures. Send `Authorization: Bearer <token>` (`cletrial \
                        token create`); every endpoint applies the same role and site rules as \
                        the pages, and a subject of a site where the user holds no role answers \
@@ -37,6 +38,9 @@ use crate::api::{
         visits::nerve_study,
         outcomes::list,
         outcomes::save_questionnaire,
+        patient_links::list,
+        patient_links::issue,
+        patient_links::revoke,
         photos::upload,
         visits::dose,
         visits::sign,

@@ -12,6 +12,7 @@ pub(crate) mod instruments_form;
 pub(crate) mod layout;
 pub(crate) mod live;
 pub(crate) mod login;
+pub(crate) mod patient;
 pub(crate) mod reading;
 pub(crate) mod screening;
 pub(crate) mod subjects;
@@ -37,6 +38,7 @@ pub(crate) fn routes() -> Routes {
         .with(reading::routes)
         .with(downloads::routes)
         .with(live::routes)
+        .with(patient::routes)
 }
 
 /// The catalogue the pages' words come from: the language of the request being answered.

@@ -297,6 +297,9 @@ pub fn fill(endpoint: &Endpoint, record: &SiteRecord) -> String {
             "lock" => record.lock.to_string(),
             "photo" => record.photo.to_string(),
             "reading" => record.reading.clone(),
+            // A patient link that need not exist: the policy is checked, then the reason
+            // (absent: a 422), then the link.
+            "link" => "1".to_owned(),
             // A lab that need not exist: the policy is checked, then the body (empty: a 422).
             "kind" => "lab".to_owned(),
             "record" => "1".to_owned(),

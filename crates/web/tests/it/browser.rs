@@ -274,9 +274,63 @@ impl Session {
         std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Opens `path`, which answers `status` with a page of its own (a patient link that cannot
+    /// be answered): the console's report of that status is the answer, not a fault.
+    async fn open_refused(&self, path: &str, status: u16) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigate");
+        self.console_errors_but(path, status).await;
+    }
+
+    /// Sizes the viewport as a phone's screen (CSS pixels) and checks the page sees that size.
+    /// Headless Chromium's window keeps a frame of its own: the window is set, the viewport
+    /// measured, and the window grown by the difference.
+    async fn phone(&self, width: u32, height: u32) {
+        let viewport = || async {
+            let seen = self
+                .client
+                .execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await
+                .expect("viewport");
+            let side = |i: usize| u32::try_from(seen[i].as_u64().expect("pixels")).expect("size");
+            (side(0), side(1))
+        };
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("window size");
+        let (seen_width, seen_height) = viewport().await;
+        self.client
+            .set_window_size(2 * width - seen_width, 2 * height - seen_height)
+            .await
+            .expect("window size");
+        assert_eq!(viewport().await, (width, height), "the viewport");
+    }
+
+    /// Whether the page is wider than the viewport (a phone would scroll sideways).
+    async fn scrolls_sideways(&self) -> bool {
+        let wider = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                vec![],
+            )
+            .await
+            .expect("width");
+        wider == json!(true)
+    }
+
     /// Fails on any console error but a form sent back to be corrected: the console reports
     /// that 422 page as a failed load, and it is the application's answer, not a fault.
     async fn no_console_errors(&self, at: &str) {
+        self.console_errors_but(at, 422).await;
+    }
+
+    /// Fails on any console error but the failed load the console reports for an answer of
+    /// `status`.
+    async fn console_errors_but(&self, at: &str, status: u16) {
         let log = self
             .client
             .issue_cmd(BrowserLog)
@@ -289,9 +343,10 @@ impl Session {
             .filter(|entry| entry["level"] == "SEVERE")
             .filter(|entry| {
                 !(entry["source"] == "network"
-                    && entry["message"]
-                        .as_str()
-                        .is_some_and(|message| message.contains("status of 422")))
+                    && entry["message"].as_str().is_some_and(|message| {
+                        message.contains("status of 422")
+                            || message.contains(&format!("status of {status}"))
+                    }))
             })
             .collect();
         assert!(
@@ -1368,6 +1423,126 @@ async fn a_dlqi_entered_in_the_browser() {
         assert!(page.contains("DLQI01 — Placeholder text of item DLQI01"));
         s.accessible(&axe()).await;
         s.screenshot("outcome-dlqi", "#outcome-dlqi").await;
+        s.client.close().await.expect("close the browser");
+    })
+    .await;
+}
+
+/// Issue 19's patient entry: a coordinator issues a link for the itch NRS on the visit page;
+/// the patient opens it on a phone-sized screen (390 x 844), without an account, answers and is
+/// thanked; the same link opened again is refused, and so is a link whose visit window has
+/// closed. Every page passes axe; the screenshots are `patient-link-issued.png`,
+/// `patient-link-phone.png`, `patient-link-thanks.png` and `patient-link-expired.png`.
+#[tokio::test]
+async fn a_patient_answers_on_a_phone_through_a_one_time_link() {
+    use crate::patient_links::{amend, days_ago, item_texts, week_4_visit};
+    let config = web::Config {
+        item_texts: item_texts(),
+        ..web::Config::default()
+    };
+    let study = crate::authz::Study::with_config(Backend::Sqlite, config).await;
+    let app = study.app;
+    amend(&app, &store::testing::outcomes_protocol()).await;
+    let visit = week_4_visit(&app, "A-060", 28).await;
+    // A second subject whose week-4 window closed 14 days ago: the link was issued while the
+    // visit was planned for today (week 8), then its date corrected back to week 4.
+    let closed_visit = week_4_visit(&app, "A-061", 49).await;
+    let coordinator = app
+        .store
+        .authenticate("coord_a", &password())
+        .await
+        .expect("coordinator");
+    let planned = app.store.visit(closed_visit).await.expect("visit");
+    let moved = |date| store::VisitData {
+        planned_date: Some(date),
+        ..planned.data.clone()
+    };
+    let planned = app
+        .store
+        .update_visit(
+            &coordinator,
+            closed_visit,
+            planned.version,
+            &moved(days_ago(0)),
+            "week 8",
+        )
+        .await
+        .expect("moved");
+    let expired = app
+        .store
+        .issue_patient_link(
+            &coordinator,
+            closed_visit,
+            instruments::questionnaire::Instrument::Dlqi,
+        )
+        .await
+        .expect("issued");
+    app.store
+        .update_visit(
+            &coordinator,
+            closed_visit,
+            planned.version,
+            &moved(days_ago(21)),
+            "week 4 after all",
+        )
+        .await
+        .expect("moved back");
+    let expired = expired.token;
+    in_browser(app, move |s, app| async move {
+        let _serving = app;
+        let axe = axe();
+        s.open("/login").await;
+        s.log_in("coord_a").await;
+        s.open(&format!("/subjects/A-060/visits/{visit}")).await;
+        s.press(
+            "form[action$=\"/patient-links\"]:has(input[value=\"worst_itch_nrs\"]) button",
+            "/patient-links",
+        )
+        .await;
+        let url = s.text(".link-url a").await;
+        assert!(url.contains("/p/"), "{url}");
+        s.find("figure.qr svg").await;
+        s.accessible(&axe).await;
+        s.screenshot("patient-link-issued", "main").await;
+        s.press("form.logout button", "/logout").await;
+
+        let path = &url[url.find("/p/").expect("path")..];
+        s.phone(390, 844).await;
+        s.open(path).await;
+        assert!(!s.scrolls_sideways().await, "the page fits a phone's width");
+        assert!(s.page().await.contains("Placeholder: worst itch, 0 to 10"));
+        s.accessible(&axe).await;
+        s.find("input[name=\"ITCHNRS\"][value=\"6\"]")
+            .await
+            .click()
+            .await
+            .expect("choose 6");
+        s.screenshot("patient-link-phone", "main").await;
+        s.press("button.send", path).await;
+        assert_eq!(s.text("h1").await, "Thank you");
+        s.accessible(&axe).await;
+        s.screenshot("patient-link-thanks", "main").await;
+
+        s.open_refused(path, 410).await;
+        assert_eq!(s.text("h1").await, "This link cannot be used");
+        assert!(
+            s.text(".patient-message")
+                .await
+                .contains(&format!("already sent on {}", days_ago(0)))
+        );
+        s.open_refused(&format!("/p/{expired}?lang=es"), 410).await;
+        assert_eq!(s.text("h1").await, "Este enlace no se puede usar");
+        let closed_on = days_ago(21 - 7);
+        assert!(
+            s.text(".patient-message")
+                .await
+                .contains(&format!("caducó el {closed_on}")),
+            "{}",
+            s.page().await
+        );
+        assert!(!s.scrolls_sideways().await);
+        s.accessible(&axe).await;
+        s.screenshot("patient-link-expired", "main").await;
         s.client.close().await.expect("close the browser");
     })
     .await;

@@ -10,6 +10,7 @@ mod limits;
 mod login;
 mod outcomes;
 mod pages;
+mod patient_links;
 mod photos;
 mod randomisation;
 mod requests;

@@ -152,6 +152,15 @@ fn unknown(typed: &Typed) -> Vec<&str> {
         .collect()
 }
 
+/// Who made a change: a member of staff by login; a patient answering through a one-time link
+/// by that link alone, in the reader's words ("the patient (link 12)").
+fn who(actor: &str) -> String {
+    match store::link_of_actor(actor) {
+        Some(link) => words().format("history-patient-actor", &[("link", link.into())]),
+        None => actor.to_owned(),
+    }
+}
+
 fn table(events: &[store::Event], protocol: &StudyProtocol) -> Markup {
     let words = words();
     html! {
@@ -166,7 +175,7 @@ fn table(events: &[store::Event], protocol: &StudyProtocol) -> Markup {
                     tr {
                         td.num { (event.seq) }
                         td.when { (crate::locale::recorded(&event.recorded_at)) }
-                        td { (event.actor) }
+                        td { (who(&event.actor)) }
                         td.record { (words.record(&event.entity)) " " (event.entity_id) " v" (event.version) }
                         td { (words.get(&format!("action-{}", event.action))) }
                         td { (event.field.as_deref().map_or_else(|| "—".to_owned(), |field| words.field(field))) }

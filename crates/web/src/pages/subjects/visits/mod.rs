@@ -8,6 +8,7 @@ pub(crate) mod assessments;
 pub(crate) mod decision;
 pub(crate) mod dose;
 pub(crate) mod outcomes;
+pub(crate) mod patient_links;
 pub(crate) mod photos;
 pub(crate) mod sign;
 
@@ -161,6 +162,8 @@ pub(crate) async fn render(
     let site = Some(subject.data.site.as_str());
     let enters = principal.require(Action::EnterVisitData, site).is_ok();
     let signs = principal.require(Action::Sign, site).is_ok();
+    let issues_links = principal.require(Action::IssuePatientLink, site).is_ok();
+    let links = state.store.patient_links_of_visit(visit.id).await?;
     let void = |kind: &str, id: i64, version: i64, anchor: &str| {
         html! {
             @if enters {
@@ -459,6 +462,8 @@ pub(crate) async fn render(
             &void,
         ))
 
+        (patient_links::section(&base, csrf, issues_links, collected, &links))
+
         (decision::panel(principal, subject, visit, &protocol, &record, typed.decision, &state.store).await?)
 
         section #dose {
@@ -663,6 +668,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         )
         .with(assessments::routes)
         .with(outcomes::routes)
+        .with(patient_links::routes)
         .with(dose::routes)
         .with(decision::routes)
         .with(sign::routes)
