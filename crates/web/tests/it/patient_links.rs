@@ -160,6 +160,7 @@ async fn a_patient_answers_once_through_the_link_staff_issued() {
     let base = format!("/subjects/A-050/visits/{visit}");
     let page = staff.get(&base).await;
     assert!(page.body.contains("id=\"patient-links\""), "{}", page.body);
+    assert!(page.body.contains("<a href=\"#patient-links\">Patient links</a>"));
     assert!(
         page.body
             .contains("No patient link has been issued for this visit.")

@@ -325,6 +325,7 @@ pub(crate) async fn render(
             a href="#clasi" { "CLASI" } a href="#photos" { (words().get("photos-title")) } a href="#sledai" { "SLEDAI-2K" } a href="#labs" { (words().get("visit-labs")) }
             a href="#nerve" { (words().get("visit-nerve")) }
             @if !collected.is_empty() { a href="#outcomes" { (words().get("outcomes-title")) } }
+            @if collected.iter().any(|setup| setup.instrument().patient_reported()) { a href="#patient-links" { (words().get("links-title")) } }
             a href="#decision" { (words().get("visit-decision")) } a href="#dose" { (words().get("visit-dose")) } a href="#sign" { (words().get("visit-signature")) }
         }
 
