@@ -160,7 +160,10 @@ async fn a_patient_answers_once_through_the_link_staff_issued() {
     let base = format!("/subjects/A-050/visits/{visit}");
     let page = staff.get(&base).await;
     assert!(page.body.contains("id=\"patient-links\""), "{}", page.body);
-    assert!(page.body.contains("<a href=\"#patient-links\">Patient links</a>"));
+    assert!(
+        page.body
+            .contains("<a href=\"#patient-links\">Patient links</a>")
+    );
     assert!(
         page.body
             .contains("No patient link has been issued for this visit.")
@@ -472,4 +475,30 @@ async fn the_page_and_the_api_issue_list_revoke_and_refuse_alike() {
         .await
         .expect("api");
     assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+}
+
+/// A client opening unknown links waits once past the free ones: 429 with `Retry-After` and a
+/// plain page in the patient's words, for every link it opens, a good one too.
+#[tokio::test]
+async fn a_client_opening_unknown_links_is_slowed() {
+    let throttle = store::Throttle {
+        client_free_failures: 2,
+        ..store::Throttle::default()
+    };
+    let app =
+        crate::support::spawn_throttled(Backend::Sqlite, web::Config::default(), throttle).await;
+    let guess = "0".repeat(64);
+    for n in 0..2 {
+        let (_, page) = open(&app, &guess, "").await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "guess {n}");
+    }
+    let (_, page) = open(&app, &"1".repeat(64), "?lang=es").await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.headers.contains_key("retry-after"));
+    assert!(
+        page.body
+            .contains("Demasiados intentos desde este dispositivo."),
+        "{}",
+        page.body
+    );
 }
