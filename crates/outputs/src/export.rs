@@ -592,6 +592,9 @@ async fn study_info(reader: &mut Reader) -> Result<StudyInfo, OutputError> {
     let get = |record: &Record, field: &str| record.get(field).map_or_else(String::new, text);
     let users = reader.study_records("user").await?;
     let sites = reader.study_records("site").await?;
+    // A patient who answered through a link is an actor of the trail without an account: named
+    // by the link alone, never by name, and with no user id (0: ids start at 1).
+    let patients = reader.patient_actors().await?;
     Ok(StudyInfo {
         code: get(study, "code"),
         title: get(study, "title"),
@@ -602,6 +605,7 @@ async fn study_info(reader: &mut Reader) -> Result<StudyInfo, OutputError> {
         users: users
             .iter()
             .map(|user| (user.id, get(user, "login"), get(user, "printed_name")))
+            .chain(patients.into_iter().map(|actor| (0, actor.clone(), actor)))
             .collect(),
         sites: sites
             .iter()

@@ -201,6 +201,21 @@ impl Reader {
         crate::allocation_check::require_secret(&mut self.tx, secret).await
     }
 
+    /// The trail's names of the patients who answered through a one-time link
+    /// (`patient (link N)`, one per link issued, by id): actors without an account, whom a
+    /// format that lists the trail's users (ODM's `AdminData`) must list too.
+    pub async fn patient_actors(&mut self) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .tx
+            .fetch("SELECT id FROM patient_link ORDER BY id", &[], &[Ty::Int])
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| row.into_iter().next().flatten()?.as_int())
+            .map(|id| crate::auth::Actor::patient(id).login().to_owned())
+            .collect())
+    }
+
     /// Every record of a study-wide entity (study, site, user, grant), by id.
     pub async fn study_records(&mut self, entity: &str) -> Result<Vec<Record>, StoreError> {
         let kind = schema::kind(entity)

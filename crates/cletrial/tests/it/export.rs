@@ -1325,7 +1325,6 @@ async fn outcomes_study(db: &TestDb) {
             skindex.as_slice(),
             Some("the page was torn"),
         ),
-        (Instrument::WorstItchNrs, &[("ITCHNRS", "6")][..], None),
         (Instrument::WorstPainNrs, &[("PAINNRS", "0")][..], None),
         (
             Instrument::ClaIgaR,
@@ -1339,6 +1338,32 @@ async fn outcomes_study(db: &TestDb) {
             .await
             .unwrap_or_else(|error| panic!("{instrument}: {error}"));
     }
+    // The itch NRS answered by the patient through a one-time link at week 4 (planned today,
+    // in its window): the trail's actor is `patient (link 1)`, which ODM lists as a user.
+    let week_4 = store
+        .add_visit(
+            &inv,
+            p1.id,
+            &VisitData {
+                name: "Week 4".into(),
+                planned_date: Some(days_ago(0)),
+                actual_date: None,
+            },
+        )
+        .await
+        .expect("week 4");
+    let link = store
+        .issue_patient_link(&inv, week_4.id, Instrument::WorstItchNrs)
+        .await
+        .expect("link");
+    store
+        .answer_by_patient_link(
+            &link.token,
+            [("ITCHNRS".to_owned(), "6".to_owned())].into(),
+            None,
+        )
+        .await
+        .expect("answered by the patient");
     store.close().await;
 }
 
@@ -1406,6 +1431,18 @@ fn the_outcomes_study_exports_qs_the_peers_accept() {
         xml.contains("question 10 misread from the paper form"),
         "the reason is audited"
     );
+    // The patient's answers: their source in the tidy table, their actor a user of ODM's
+    // AdminData, named by the link alone.
+    assert!(
+        tidy.lines()
+            .any(|line| line.contains("worst_itch_nrs") && line.contains(",patient,")),
+        "{tidy}"
+    );
+    assert!(
+        xml.contains(r#"<User OID="USR.patient (link 1)"><LoginName>patient (link 1)</LoginName>"#),
+        "the patient is a user of the trail"
+    );
+    assert!(xml.contains(r#"<UserRef UserOID="USR.patient (link 1)"/>"#));
 }
 
 /// `(subject, column)` of every row of a CSV text, by its header.
