@@ -64,8 +64,9 @@ pub(crate) fn url(headers: &HeaderMap, secure: bool, token: &str) -> String {
     format!("{scheme}://{host}/p/{token}")
 }
 
-/// A page of the patient's: no navigation, no account, only the page's own words.
-fn shell(language: Language, title: &str, body: Markup) -> Markup {
+/// A page of the patient's: no navigation, no account, only the page's own words; a switch
+/// to the other language unless the page is the last (the thank-you page: the link is spent).
+fn shell(language: Language, title: &str, body: Markup, switch: bool) -> Markup {
     let other = match language {
         Language::English => Language::Spanish,
         Language::Spanish => Language::English,
@@ -83,9 +84,11 @@ fn shell(language: Language, title: &str, body: Markup) -> Markup {
             }
             body.patient {
                 main #main {
-                    nav.patient-language aria-label=(words().get("patient-language")) {
-                        a href={ "?lang=" (other.code()) } lang=(other.code()) hreflang=(other.code()) {
-                            (words::Words::of(other).get("language-name"))
+                    @if switch {
+                        nav.patient-language aria-label=(words().get("patient-language")) {
+                            a href={ "?lang=" (other.code()) } lang=(other.code()) hreflang=(other.code()) {
+                                (words::Words::of(other).get("language-name"))
+                            }
                         }
                     }
                     h1 { (title) }
@@ -102,6 +105,7 @@ fn closed(language: Language, status: StatusCode, text: String) -> Response {
         language,
         &words().get("patient-gone-title"),
         html! { p.patient-message { (text) } },
+        true,
     );
     (status, page).into_response()
 }
@@ -267,6 +271,7 @@ fn form_page(
         language,
         &words().get("patient-title"),
         questionnaire(state, language, setup, typed, csrf),
+        true,
     );
     (status, [(SET_COOKIE, cookie)], page).into_response()
 }
@@ -335,6 +340,7 @@ pub(crate) async fn answer(
                 language,
                 &words().get("patient-thanks-title"),
                 html! { p.patient-message { (words().get("patient-thanks")) } },
+                false,
             )
             .into_response()),
             // The link closed meanwhile (used in another tab, revoked, the window ended).
