@@ -97,7 +97,7 @@ impl Action {
     }
 
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ReadSubject,
         Action::Screen,
         Action::Enrol,
