@@ -21,7 +21,7 @@ use instruments::ctcae::CtcaeGrade;
 use instruments::input::{read_clasi, read_sledai};
 use jiff::civil::Date;
 
-use crate::support::{Run, cletrial, peer_python, workspace_root, written_by};
+use crate::support::{Run, cletrial, demo_record, peer_python, workspace_root, written_by};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -1011,10 +1011,8 @@ fn dataset_json_holds_the_values_of_the_transport_files() {
 /// (`submission_checked`), and as ODM that odmlib accepts.
 fn demo_study_exports_what_the_peers_accept(study: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("demo.db");
-    let db = db.to_str().expect("path");
-    let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
-    assert_eq!(demo.status, 0, "{study}: {demo:#?}");
+    let db = demo_record(dir.path(), study);
+    let db = db.as_str();
     let out = dir.path().join("submission");
     let summary = export_to(db, "submission", &out);
     assert_eq!(summary["format"], "submission", "{study}: {summary}");
@@ -1140,10 +1138,8 @@ fn a_long_study_code_fits_the_transport_file() {
 fn adam_agrees_with_pandas_recomputing_it_from_sdtm_for_each_protocol() {
     for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("demo.db");
-        let db = db.to_str().expect("path");
-        let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
-        assert_eq!(demo.status, 0, "{study}: {demo:#?}");
+        let db = demo_record(dir.path(), study);
+        let db = db.as_str();
         let folder = |format: &str| dir.path().join(format).display().to_string();
         for format in ["sdtm", "adam"] {
             let out = folder(format);

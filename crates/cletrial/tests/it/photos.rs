@@ -9,7 +9,7 @@ use ::store::{
 };
 use jiff::civil::Date;
 
-use crate::support::{cletrial, workspace_root};
+use crate::support::{cletrial, demo_record, workspace_root};
 
 const PASSWORD: &str = "correct horse battery";
 const TAKEN: Date = Date::constant(2026, 3, 2);
@@ -243,10 +243,8 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn each_shipped_protocol_exports_an_empty_photo_manifest() {
     for study in ["nct01408199", "thalidomide-cohort", "pediatric-review"] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("demo.db");
-        let db = db.to_str().expect("path");
-        let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", db], None);
-        assert_eq!(demo.status, 0, "{study}: {demo:#?}");
+        let db = demo_record(dir.path(), study);
+        let db = db.as_str();
         for format in ["csv", "submission"] {
             let out = dir.path().join(format);
             let manifest = exported(db, format, &out);

@@ -72,6 +72,15 @@ pub fn cletrial(args: &[&str], stdin: Option<&str>) -> Run {
     }
 }
 
+/// The demo record of `study` (a shipped protocol's name) made in `dir`, as `dir/demo.db`; its
+/// path.
+pub fn demo_record(dir: &std::path::Path, study: &str) -> String {
+    let db = dir.join("demo.db").display().to_string();
+    let demo = cletrial(&["demo", "--study", study, "--no-serve", "--db", &db], None);
+    assert_eq!(demo.status, 0, "{study}: {demo:#?}");
+    db
+}
+
 /// What `cletrial --version` prints, without its newline: `cletrial 0.9.0 (abc1234 2026-12-06)`,
 /// the string every report and export records.
 pub fn written_by() -> String {
