@@ -252,6 +252,11 @@ pub struct History {
     pub events: Vec<EventRecord>,
     #[serde(default)]
     pub nerve_conduction: Vec<NerveConductionRecord>,
+    /// The subject's arm code in a randomised study, given only by a caller that holds the
+    /// allocation secret. The engine reads it only where the protocol says so (an open-label
+    /// extension the arms enter differently: `crate::extension`), and says so when it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
 }
 
 /// A history that cannot be used, naming the JSON field.
@@ -719,6 +724,7 @@ mod tests {
             doses: Vec::new(),
             events: Vec::new(),
             nerve_conduction: Vec::new(),
+            arm: None,
         };
         let (normal, count) = history.normalise(&[]).expect("valid");
         assert_eq!(matches!(normal, Cow::Borrowed(_)), borrowed, "{clasi:?}");

@@ -16,6 +16,8 @@
 //!   population, derived once from the CLASI activities for the report and the simulator.
 //! - [`allocation`]: randomised assignment to arms (stratified permuted blocks with random sizes,
 //!   or Pocock-Simon minimisation), every random number from the study's secret.
+//! - [`extension`]: `[randomisation.extension]`, an open-label extension after the blinded
+//!   period and how each arm enters it: the only rule of the engine that reads an arm.
 //! - [`outcomes`]: `[outcomes]` checked: the outcome instruments (DLQI, Skindex-29+3, itch and
 //!   pain NRS, CLA-IGA-R, PGA-skin) a study collects with their scoring settings, and the
 //!   CLASI-50/70 responders' minimum baseline.
@@ -29,6 +31,7 @@ pub mod analysis;
 pub mod decide;
 pub mod eligibility;
 pub mod endpoint;
+pub mod extension;
 pub mod history;
 pub mod load;
 pub mod model;

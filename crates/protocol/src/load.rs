@@ -13,6 +13,7 @@ use crate::analysis::Analysis;
 use crate::eligibility::{
     Comparison, Condition, Criterion, Eligibility, Field, FieldKind, Op, Threshold, count_per_mm3,
 };
+use crate::extension::Extension;
 use crate::history::{EventKind, NerveFinding};
 use crate::model::{
     AllocationMethod, Choice, ConditionSpec, CriterionSpec, Design, DoseLevel, LabSpec,
@@ -21,6 +22,7 @@ use crate::model::{
 };
 use crate::outcomes::Outcomes;
 use crate::problem::{Problem, Problems};
+use crate::schedule;
 
 /// The only format version this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -97,6 +99,7 @@ pub struct Protocol {
     labs: Vec<LabSpec>,
     analysis: Analysis,
     randomisation: Option<allocation::Design>,
+    extension: Option<Extension>,
     outcomes: Outcomes,
 }
 
@@ -126,6 +129,7 @@ impl Protocol {
             .randomisation
             .as_ref()
             .and_then(|spec| compile_randomisation(spec, file.study.design, &mut problems));
+        let extension = compile_extension(&file, randomisation.as_ref(), &mut problems);
         let outcomes = file.outcomes.as_ref().map_or_else(Outcomes::none, |spec| {
             crate::outcomes::compile(spec, &mut problems)
         });
@@ -137,6 +141,7 @@ impl Protocol {
                 labs,
                 analysis,
                 randomisation,
+                extension,
                 outcomes,
             })
         } else {
@@ -172,6 +177,12 @@ impl Protocol {
     /// randomise.
     pub fn randomisation(&self) -> Option<&allocation::Design> {
         self.randomisation.as_ref()
+    }
+
+    /// The open-label extension after the blinded period (`[randomisation.extension]`), if the
+    /// protocol has one: the only rule that reads a subject's arm.
+    pub fn extension(&self) -> Option<&Extension> {
+        self.extension.as_ref()
     }
 
     /// The outcome instruments the study collects (`[outcomes]`; none without it) and its
@@ -347,6 +358,34 @@ fn compile_randomisation(
         Err(InvalidDesign(list)) => {
             for problem in list {
                 problems.add(format!("randomisation.{}", problem.path), problem.message);
+            }
+            None
+        }
+    }
+}
+
+/// `[randomisation.extension]` checked against the design's arms and the schedule, each problem
+/// at its path. An extension changes how the treatment algorithm goes on, so a study without one
+/// cannot have it.
+fn compile_extension(
+    file: &ProtocolFile,
+    design: Option<&allocation::Design>,
+    problems: &mut Problems,
+) -> Option<Extension> {
+    let spec = file.randomisation.as_ref()?.extension.as_ref()?;
+    if file.treatment.is_none() {
+        problems.add(
+            "randomisation.extension",
+            "an open-label extension changes how the treatment algorithm goes on; this protocol has no [treatment]",
+        );
+        return None;
+    }
+    let horizon = schedule::shortest_horizon_days(&file.schedule);
+    match Extension::new(spec, design?, horizon) {
+        Ok(extension) => Some(extension),
+        Err(list) => {
+            for (path, message) in list {
+                problems.add(format!("randomisation.extension.{path}"), message);
             }
             None
         }

@@ -680,6 +680,29 @@ pub struct RandomisationSpec {
     /// `[[randomisation.factors]]`: stratification (blocks) or minimisation factors.
     #[serde(default)]
     pub factors: Vec<crate::allocation::Factor>,
+    /// `[randomisation.extension]`: an open-label extension after the blinded period.
+    pub extension: Option<ExtensionSpec>,
+}
+
+/// How an arm enters the extension (`randomisation.extension.entry.<ARM>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entry {
+    /// The course goes on as it was: same cycle, same baseline (the active arm).
+    Continue,
+    /// A new cycle starts on the extension's first day at the algorithm's start level. Its
+    /// baseline is the latest CLASI activity on or before that day (the placebo arm).
+    Restart,
+}
+
+/// `[randomisation.extension]` as written.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionSpec {
+    /// The extension's first day, counted from the start date (day 0), as the schedule counts.
+    pub from_day: u32,
+    /// Each arm's entry, by arm code: `continue` or `restart`.
+    pub entry: std::collections::BTreeMap<String, Entry>,
 }
 
 /// `randomisation.method`.

@@ -182,6 +182,21 @@ pub fn horizon(spec: &ScheduleSpec, start: Date) -> Date {
     start.saturating_add(i64::from(spec.horizon_months).months())
 }
 
+/// The fewest days the horizon can be from a start date: calendar months differ in length, so
+/// this is the shortest over every start in a four-year (leap) cycle. A day of the study that
+/// must fall before the horizon for every subject is at most this.
+pub fn shortest_horizon_days(spec: &ScheduleSpec) -> u32 {
+    let first = jiff::civil::date(2023, 1, 1);
+    (0..1461)
+        .map(|offset| {
+            let start = add_days(first, offset);
+            let days = (horizon(spec, start) - start).get_days();
+            u32::try_from(days).unwrap_or(0)
+        })
+        .min()
+        .unwrap_or(0)
+}
+
 /// The visit and lab calendar of a protocol from `start` (no pregnancy tests).
 pub fn calendar(spec: &ScheduleSpec, start: Date) -> Calendar {
     let horizon = horizon(spec, start);

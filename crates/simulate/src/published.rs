@@ -317,6 +317,7 @@ pub fn replay(
             })
             .collect(),
         nerve_conduction: Vec::new(),
+        arm: None,
     };
     let mut decision = engine(protocol, &history, start)?;
     history.give(start, &decision.dose);

@@ -529,3 +529,71 @@ fn protocol_names_are_taken_in_any_case() {
         assert_eq!(run.status, 0, "{args:?}: {run:#?}");
     }
 }
+
+/// `decide` with a history's `arm`, under the trial made randomised with the example open-label
+/// extension (`examples/protocol/`): the same rule the store's decisions follow.
+#[test]
+fn decide_reads_the_arm_only_where_an_extension_says_so() {
+    let root = crate::support::workspace_root();
+    let text: String = [
+        "protocols/nct01408199.toml",
+        "examples/protocol/randomisation.toml",
+        "examples/protocol/extension.toml",
+    ]
+    .iter()
+    .map(|path| std::fs::read_to_string(root.join(path)).expect("protocol part"))
+    .collect::<Vec<_>>()
+    .join("\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let protocol = dir.path().join("extended.toml");
+    std::fs::write(&protocol, text).expect("written");
+    let protocol = protocol.to_str().expect("utf-8 path");
+    let history: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("examples/protocol/history-week4-no-improvement.json"))
+            .expect("history"),
+    )
+    .expect("json");
+    let decide = |arm: Option<&str>, as_of: &str| {
+        let mut history = history.clone();
+        if let Some(arm) = arm {
+            history["arm"] = json!(arm);
+        }
+        cletrial(
+            &[
+                "decide",
+                "--protocol",
+                protocol,
+                "--history",
+                "-",
+                "--as-of",
+                as_of,
+            ],
+            Some(&history.to_string()),
+        )
+    };
+    let first_rule = |arm, as_of| decide(arm, as_of).ok_json()["rules"][0]["id"].clone();
+    assert_eq!(first_rule(Some("PBO"), "2010-03-29"), "extension.restart");
+    assert_eq!(first_rule(Some("LEN"), "2010-03-29"), "extension.continue");
+    assert_eq!(first_rule(None, "2010-03-29"), "extension.arm_needed");
+    let before = decide(Some("PBO"), "2010-03-28").ok_json();
+    assert_eq!(before["rules"][0]["id"], "week4.no_improvement");
+    assert!(
+        before["ignored"]
+            .as_array()
+            .expect("ignored")
+            .contains(&json!(
+                "arm PBO: the open-label extension begins on 2010-03-29; not used"
+            )),
+        "{before:#}"
+    );
+    decide(Some("XYZ"), "2010-03-29")
+        .input_error("arm: 'XYZ' is not an arm of the protocol (LEN, PBO)");
+    // The shipped trial does not randomise.
+    let mut shipped = history.clone();
+    shipped["arm"] = json!("LEN");
+    cletrial(
+        &["decide", "--protocol", "nct01408199", "--history", "-"],
+        Some(&shipped.to_string()),
+    )
+    .input_error("arm: 'LEN' given, but the protocol does not randomise: leave arm out");
+}

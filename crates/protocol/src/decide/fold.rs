@@ -10,7 +10,8 @@ use instruments::ctcae::CtcaeGrade;
 use instruments::sledai::{Flare, classify_flare};
 use jiff::civil::Date;
 
-use super::{add_days, sub_days};
+use super::{Opening, add_days, sub_days};
+use crate::extension::Entry;
 use crate::history::{EventKind, EventRecord, LabRecord, NerveFinding};
 use crate::load::{Algorithm, StopTrigger};
 use crate::model::{MaintenancePolicy, SledaiReference};
@@ -160,9 +161,16 @@ pub(super) struct Fold {
     pub(super) monitored: Vec<Option<(LabRecord, Option<CtcaeGrade>)>>,
     /// Adverse events at or above the flag grade, in date order (the look-back reads the end).
     pub(super) flagged: Vec<Flagged>,
-    /// Events of a type the protocol counts as a deviation.
     /// The events the protocol counts as deviations, by index into the history's events.
     pub(super) deviation_events: Vec<usize>,
+    /// The protocol's open-label extension for this subject, if it has one.
+    pub(super) extension: Option<Opening>,
+    /// The extension has begun (the fold has reached its first day).
+    pub(super) extension_begun: bool,
+    /// Restarted at the extension, with no dose given since: the start level is asked for.
+    pub(super) awaiting_open_label_dose: bool,
+    /// The cycle the extension restarted the subject in, and its baseline CLASI activity.
+    pub(super) restarted_as: Option<(u32, Option<u8>)>,
 }
 
 impl Fold {
@@ -171,8 +179,9 @@ impl Fold {
         self.sledai.and_then(|change| change.flare)
     }
 
-    /// Nothing recorded yet for a patient starting on `start`.
-    pub(super) fn new(algorithm: &Algorithm, start: Date) -> Fold {
+    /// Nothing recorded yet for a patient starting on `start`, under the protocol's open-label
+    /// extension if it has one.
+    pub(super) fn new(algorithm: &Algorithm, start: Date, extension: Option<Opening>) -> Fold {
         Fold {
             start,
             clasi_baseline: None,
@@ -192,6 +201,46 @@ impl Fold {
             monitored: vec![None; algorithm.toxicity_labs.len()],
             flagged: Vec::new(),
             deviation_events: Vec::new(),
+            extension,
+            extension_begun: false,
+            awaiting_open_label_dose: false,
+            restarted_as: None,
+        }
+    }
+
+    /// A record dated `date` comes next (`inclusive`: a dose, or the decision's own date). The
+    /// extension begins first if it has started by then: a CLASI on its first day is read
+    /// before it (the extension's baseline), a dose on that day after it (the first open-label
+    /// dose).
+    pub(super) fn reach(&mut self, algorithm: &Algorithm, date: Date, inclusive: bool) {
+        let Some(opening) = self.extension else {
+            return;
+        };
+        if self.extension_begun || date < opening.on || (date == opening.on && !inclusive) {
+            return;
+        }
+        self.extension_begun = true;
+        if opening.entry == Some(Entry::Restart) {
+            // The latest CLASI activity so far: the cycle's latest, or its baseline when none
+            // came since it started.
+            let baseline = self
+                .cycle
+                .latest
+                .map(|latest| latest.activity)
+                .or(self.cycle.baseline);
+            let mut cycle = Cycle::new(
+                algorithm,
+                self.cycle.number + 1,
+                opening.on,
+                algorithm.start,
+            );
+            cycle.baseline = baseline;
+            self.restarted_as = Some((cycle.number, baseline));
+            self.cycle = cycle;
+            self.pending_maintenance = None;
+            // A subject already on the start level goes on taking it: no new dose is needed.
+            self.awaiting_open_label_dose =
+                self.level_on(algorithm, opening.on).0 != algorithm.start;
         }
     }
 
@@ -280,6 +329,7 @@ impl Fold {
         if from < self.start {
             return;
         }
+        self.awaiting_open_label_dose = false;
         if !self.started {
             self.started = true;
             // The first cycle starts at the level given on the start date, if one was.

@@ -16,7 +16,8 @@ use words::Language;
 
 use super::fold::Fold;
 use super::{
-    DecideError, Decision, Scheduled, Verdict, algorithm_of, assess, explain, pregnancy_tests,
+    DecideError, Decision, Scheduled, Verdict, algorithm_of, assess, explain, opening,
+    pregnancy_tests,
 };
 use crate::history::{
     ClasiRecord, EventRecord, History, HistoryError, LabRecord, NerveConductionRecord, Patient,
@@ -111,8 +112,10 @@ impl<'p> FollowUp<'p> {
             doses: Vec::new(),
             events: Vec::new(),
             nerve_conduction: Vec::new(),
+            arm: None,
         };
         history.check_dates()?;
+        let opening = opening(protocol, &history)?;
         // Room for a record per scheduled visit and laboratory date.
         history.clasi.reserve(timetable.visits.len());
         history.labs.reserve(timetable.labs.len());
@@ -124,7 +127,7 @@ impl<'p> FollowUp<'p> {
             algorithm,
             timetable,
             history,
-            fold: Fold::new(algorithm, start_date),
+            fold: Fold::new(algorithm, start_date, opening),
             pregnancy_tests,
             latest: start_date,
         })
@@ -147,6 +150,7 @@ impl<'p> FollowUp<'p> {
     /// A CLASI assessment. It must be later than the last one and than the last dose change.
     pub fn add_clasi(&mut self, record: ClasiRecord) -> Result<(), HistoryError> {
         self.history.append_clasi(record)?;
+        self.fold.reach(self.algorithm, record.date, false);
         self.fold
             .clasi(self.algorithm, record.date, record.activity.get());
         self.note(record.date);
@@ -211,6 +215,7 @@ impl<'p> FollowUp<'p> {
         self.history.append_dose(from, &dose.id)?;
         // The period before ends the day before this one: a change, not a gap, so the fold,
         // which took it as open, reads it as the full record now does.
+        self.fold.reach(self.algorithm, from, true);
         self.fold.dose(self.algorithm, from, None, Some(level));
         self.note(from);
         Ok(())
@@ -232,9 +237,23 @@ impl<'p> FollowUp<'p> {
         Ok(())
     }
 
+    /// The fold as a decision on `as_of` reads it: with the extension begun if it has started
+    /// by then (the fold itself reaches it only when a record does).
+    fn fold_on(&self, as_of: Date) -> Cow<'_, Fold> {
+        let mut fold = Cow::Borrowed(&self.fold);
+        if fold.extension.is_some_and(|opening| opening.on <= as_of) && !fold.extension_begun {
+            fold.to_mut().reach(self.algorithm, as_of, true);
+        }
+        fold
+    }
+
     /// The decision on `as_of` without its sentences.
     pub fn verdict(&self, as_of: Date) -> Result<Verdict<'p>, DecideError> {
         self.check(as_of)?;
+        Ok(self.verdict_on(&self.fold_on(as_of), as_of))
+    }
+
+    fn verdict_on(&self, fold: &Fold, as_of: Date) -> Verdict<'p> {
         let next = |dates: &[Date]| {
             dates
                 .get(dates.partition_point(|date| *date <= as_of))
@@ -245,16 +264,18 @@ impl<'p> FollowUp<'p> {
             lab: next(&self.timetable.labs),
             pregnancy_test: next(&self.pregnancy_tests),
         };
-        Ok(assess(self.algorithm, &self.fold, as_of, scheduled, false))
+        assess(self.algorithm, fold, as_of, scheduled, false)
     }
 
     /// The whole decision on `as_of`, as [`super::decide_following`] gives it on
     /// [`FollowUp::history`].
     pub fn decision(&self, as_of: Date) -> Result<Decision, DecideError> {
-        let verdict = self.verdict(as_of)?;
+        self.check(as_of)?;
+        let fold = self.fold_on(as_of);
+        let verdict = self.verdict_on(&fold, as_of);
         Ok(explain(
             &verdict,
-            &self.fold,
+            &fold,
             &self.history,
             &[],
             0,

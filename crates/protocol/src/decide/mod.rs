@@ -17,6 +17,10 @@
 //! records that overlap, and any dose given that differs from what the protocol asked for on
 //! the day it started (decided again from the record as it stood that day).
 //!
+//! The arm: only an open-label extension the arms enter differently reads it
+//! (`crate::extension`), and only from the extension's first day; a history's arm is otherwise
+//! listed in `ignored`. Without the arm such a decision goes to the physician.
+//!
 //! Dates: records after `as_of` are not used; CLASI and SLEDAI-2K on or before the start date
 //! give the baseline (the latest one); labs, doses and events before the start are not used
 //! for decisions. Each of these is listed in `ignored`.
@@ -31,6 +35,7 @@ use instruments::sledai::Flare;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::extension::{self, Entry};
 use crate::history::{History, HistoryError, Patient};
 use crate::load::{Algorithm, Protocol};
 use crate::schedule;
@@ -188,6 +193,44 @@ impl<'p> Verdict<'p> {
     }
 }
 
+/// The protocol's open-label extension as one subject's record sees it: its first day, and how
+/// the subject enters it (`None`: the arms enter differently and the arm was not given).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Opening {
+    on: Date,
+    entry: Option<Entry>,
+}
+
+/// The extension for `history` under `protocol`, if the protocol has one, with the history's
+/// arm checked (an arm the design does not have, or one given for a study that does not
+/// randomise, is refused).
+fn opening(protocol: &Protocol, history: &History) -> Result<Option<Opening>, DecideError> {
+    let arm = extension::arm_of(protocol.randomisation(), history.arm.as_deref())?;
+    Ok(protocol.extension().map(|extension| Opening {
+        on: extension.starts_on(history.start_date),
+        entry: extension.entry(arm),
+    }))
+}
+
+/// Why a history's arm is not read on `as_of`, if it is not (see the module documentation).
+fn arm_unused(protocol: &Protocol, history: &History, as_of: Date) -> Option<String> {
+    let arm = history.arm.as_deref()?;
+    let why = match protocol.extension() {
+        None => {
+            "the protocol has no open-label extension, the only rule that reads an arm".to_owned()
+        }
+        Some(extension) if !extension.depends_on_arm() => {
+            "every arm enters the open-label extension the same way".to_owned()
+        }
+        Some(extension) if as_of < extension.starts_on(history.start_date) => format!(
+            "the open-label extension begins on {}",
+            extension.starts_on(history.start_date)
+        ),
+        Some(_) => return None,
+    };
+    Some(format!("arm {arm}: {why}; not used"))
+}
+
 /// The next date of each of the protocol's calendars after `as_of`.
 #[derive(Clone, Copy, Debug, Default)]
 struct Scheduled {
@@ -271,27 +314,37 @@ fn decide_with(
             start: history.start_date,
         });
     }
+    let opening = opening(protocol, &history)?;
     let audited = match audit {
-        Audit::Doses => dose_deviations(algorithm, &history, as_of),
+        Audit::Doses => dose_deviations(algorithm, &history, opening, as_of),
         Audit::None => Vec::new(),
     };
-    let fold = fold_record(algorithm, &history, as_of);
+    let fold = fold_record(algorithm, &history, opening, as_of);
     let scheduled = scheduled(protocol, &history, as_of);
     let verdict = assess(algorithm, &fold, as_of, scheduled, !audited.is_empty());
-    Ok(explain(
+    let mut decision = explain(
         &verdict,
         &fold,
         &history,
         &audited,
         duplicates_removed,
         language,
-    ))
+    );
+    decision
+        .ignored
+        .extend(arm_unused(protocol, &history, as_of));
+    Ok(decision)
 }
 
 /// Folds the records of a history in normal form dated on or before `as_of`, in date order
-/// (a CLASI before a dose change on the same day).
-fn fold_record(algorithm: &Algorithm, history: &History, as_of: Date) -> Fold {
-    let mut fold = Fold::new(algorithm, history.start_date);
+/// (a CLASI before a dose change on the same day, the extension's first day between them).
+fn fold_record(
+    algorithm: &Algorithm,
+    history: &History,
+    opening: Option<Opening>,
+    as_of: Date,
+) -> Fold {
+    let mut fold = Fold::new(algorithm, history.start_date, opening);
     let mut clasi = history
         .clasi
         .iter()
@@ -307,6 +360,7 @@ fn fold_record(algorithm: &Algorithm, history: &History, as_of: Date) -> Fold {
             (Some(c), Some(d)) if c.date <= d.from => {}
             (Some(_), None) => {}
             (_, Some(dose)) => {
+                fold.reach(algorithm, dose.from, true);
                 fold.dose(
                     algorithm,
                     dose.from,
@@ -319,9 +373,11 @@ fn fold_record(algorithm: &Algorithm, history: &History, as_of: Date) -> Fold {
             (None, None) => break,
         }
         if let Some(record) = clasi.next() {
+            fold.reach(algorithm, record.date, false);
             fold.clasi(algorithm, record.date, record.activity.get());
         }
     }
+    fold.reach(algorithm, as_of, true);
     for record in history.sledai.iter().take_while(|r| r.date <= as_of) {
         fold.sledai(algorithm, record.date, record.score.get());
     }
@@ -398,6 +454,25 @@ fn assess<'p>(
         level_since,
     };
     let mut step = engine.stops().unwrap_or_else(|| engine.algorithm_step());
+    if let Some(opening) = fold.extension.filter(|_| fold.extension_begun) {
+        let reason = match opening.entry {
+            Some(Entry::Restart) => {
+                let (cycle, baseline) = fold.restarted_as.unwrap_or((fold.cycle.number, None));
+                Reason::ExtensionRestart {
+                    on: opening.on,
+                    cycle,
+                    baseline,
+                }
+            }
+            Some(Entry::Continue) => Reason::ExtensionContinue { on: opening.on },
+            None => {
+                step.physician_review = true;
+                step.missing.push(Missing::Arm { on: opening.on });
+                Reason::ExtensionArmNeeded { on: opening.on }
+            }
+        };
+        step.reasons.insert(0, reason);
+    }
     if let Some(change) = fold.sledai {
         step.reasons.push(Reason::Sledai(change));
         if change.reference.is_none() {
@@ -580,7 +655,12 @@ fn ignored(history: &History, as_of: Date) -> Vec<String> {
 /// asked at a visit starts that day or the next; one asked on `as_of` is today's to make). What
 /// the protocol asked on a day is decided again from the record as it stood that day. One
 /// finding per dose record: the first day it differs.
-fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec<UnaskedDose> {
+fn dose_deviations(
+    algorithm: &Algorithm,
+    history: &History,
+    opening: Option<Opening>,
+    as_of: Date,
+) -> Vec<UnaskedDose> {
     let mut dates: Vec<Date> = history
         .clasi
         .iter()
@@ -604,7 +684,7 @@ fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec
                 .copied()
                 .filter(|day| *day > dose.from && *day < end);
             std::iter::once(dose.from).chain(later).find_map(|day| {
-                let asked = asked_on(algorithm, history, index, day);
+                let asked = asked_on(algorithm, history, opening, index, day);
                 (asked.dose() != dose.level).then(|| UnaskedDose {
                     given: dose.level.clone(),
                     from: dose.from,
@@ -622,6 +702,7 @@ fn dose_deviations(algorithm: &Algorithm, history: &History, as_of: Date) -> Vec
 fn asked_on<'a>(
     algorithm: &'a Algorithm,
     history: &History,
+    opening: Option<Opening>,
     index: usize,
     day: Date,
 ) -> Verdict<'a> {
@@ -639,6 +720,6 @@ fn asked_on<'a>(
         before.doses.truncate(index + 1);
         before.doses[index].to = None;
     }
-    let fold = fold_record(algorithm, &before, day);
+    let fold = fold_record(algorithm, &before, opening, day);
     assess(algorithm, &fold, day, Scheduled::default(), false)
 }

@@ -108,6 +108,22 @@ pub(super) enum Reason {
     Toxicity(CtcaeGrade),
     /// Deviations; the list is written with the decision.
     Deviation,
+    /// The open-label extension began on `on` and restarted the subject's course as `cycle`,
+    /// its response measured from `baseline`.
+    ExtensionRestart {
+        on: Date,
+        cycle: u32,
+        baseline: Option<u8>,
+    },
+    /// The open-label extension began on `on` and the subject's course goes on.
+    ExtensionContinue {
+        on: Date,
+    },
+    /// The open-label extension began on `on`; the arms enter it differently and the decision
+    /// was not given the arm.
+    ExtensionArmNeeded {
+        on: Date,
+    },
 }
 
 impl Reason {
@@ -148,6 +164,9 @@ impl Reason {
             },
             Reason::Toxicity(_) => "toxicity.flag",
             Reason::Deviation => "deviation",
+            Reason::ExtensionRestart { .. } => "extension.restart",
+            Reason::ExtensionContinue { .. } => "extension.continue",
+            Reason::ExtensionArmNeeded { .. } => "extension.arm_needed",
         }
     }
 }
@@ -161,9 +180,16 @@ pub(super) type Reasons = SmallVec<[Reason; 3]>;
 pub(super) enum Missing {
     Doses,
     BaselineClasi,
-    TaperClasi { due: Date, from: Date },
+    TaperClasi {
+        due: Date,
+        from: Date,
+    },
     AssessmentClasi,
     SledaiBaseline,
+    /// The subject's arm, which the open-label extension starting `on` needs.
+    Arm {
+        on: Date,
+    },
 }
 
 /// A dose given that the protocol did not ask for (the dose audit): the level given, its period,
@@ -456,6 +482,28 @@ impl Writer<'_> {
                     ],
                 )
             }
+            Reason::ExtensionRestart {
+                on,
+                cycle,
+                baseline,
+            } => self.say(
+                "rule-extension-restart",
+                &[
+                    ("date", text(on)),
+                    ("cycle", text(cycle)),
+                    ("level", self.level(self.algorithm.start)),
+                    (
+                        "baseline",
+                        baseline.map_or_else(|| Arg::from(self.say("rule-no-clasi", &[])), text),
+                    ),
+                ],
+            ),
+            Reason::ExtensionContinue { on } => {
+                self.say("rule-extension-continue", &[("date", text(on))])
+            }
+            Reason::ExtensionArmNeeded { on } => {
+                self.say("rule-extension-arm-needed", &[("date", text(on))])
+            }
             Reason::Sledai(change) => self.sledai(change),
             Reason::Toxicity(grade) => self.say(
                 "rule-toxicity",
@@ -630,6 +678,7 @@ impl Writer<'_> {
                 ],
             ),
             Missing::SledaiBaseline => self.say("rule-missing-sledai-baseline", &[]),
+            Missing::Arm { on } => self.say("rule-missing-arm", &[("date", text(on))]),
         }
     }
 

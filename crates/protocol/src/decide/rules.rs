@@ -130,6 +130,9 @@ impl Engine<'_> {
             step.due = Some(add_days(fold.start, algorithm.settings.assessment_week * 7));
             return step;
         }
+        if fold.awaiting_open_label_dose {
+            return self.open_label_start();
+        }
         if cycle.baseline.is_none() {
             let mut step = self.step(
                 Action::Continue,
@@ -147,6 +150,26 @@ impl Engine<'_> {
             return self.in_remission();
         }
         self.induction()
+    }
+
+    /// The open-label extension restarted the subject and no dose has been given since: the
+    /// new cycle starts at the algorithm's start level (the reason, written with the
+    /// extension's, is added by the caller).
+    fn open_label_start(&self) -> Step {
+        let algorithm = self.algorithm;
+        let cycle = &self.fold.cycle;
+        let level = algorithm.start;
+        let action = if self.level == level {
+            Action::Continue
+        } else {
+            Action::Reintroduce
+        };
+        let mut step = self.steps(action, level, Phase::Induction, Reasons::new());
+        step.due = Some(cycle.assessment_due);
+        if cycle.baseline.is_none() {
+            step.missing.push(Missing::BaselineClasi);
+        }
+        step
     }
 
     fn after_relapse(&self, relapse: RelapseAt) -> Step {

@@ -15,7 +15,7 @@ use protocol::history::{
 };
 use protocol::{DecideError, Decision, FollowUp, Protocol, Verdict, decide_following};
 
-use crate::support::{date, shipped, variant};
+use crate::support::{date, extension_section, randomised, shipped, variant};
 
 /// The shipped protocols, and the nct01408199 settings the scenarios change.
 fn protocols() -> Vec<Protocol> {
@@ -35,6 +35,10 @@ fn protocols() -> Vec<Protocol> {
             _ => shipped("nct01408199"),
         })
         .collect();
+    // An open-label extension every arm restarts in (no arm needed), and one the arms enter
+    // differently (a follow-up has no arm: the physician decides from its first day).
+    protocols.push(randomised(&extension_section(84, "restart", "restart")));
+    protocols.push(randomised(&extension_section(84, "continue", "restart")));
     protocols.push(shipped("thalidomide-cohort"));
     protocols.push(variant(
         "thalidomide-cohort",

@@ -2,6 +2,7 @@
 
 mod broken;
 mod eligibility;
+mod extension;
 mod follow;
 mod history;
 mod labs;

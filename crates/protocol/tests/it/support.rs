@@ -52,3 +52,25 @@ pub fn date(text: &str) -> Date {
     text.parse()
         .unwrap_or_else(|error| panic!("date {text}: {error}"))
 }
+
+/// The lenalidomide trial made randomised (`examples/protocol/randomisation.toml`, arms LEN and
+/// PBO) with `extension` appended: a `[randomisation.extension]` section, or nothing.
+pub fn randomised_text(extension: &str) -> String {
+    let section = std::fs::read_to_string(repo_root().join("examples/protocol/randomisation.toml"))
+        .expect("the randomisation example");
+    format!("{}\n{section}\n{extension}", protocol_text("nct01408199"))
+}
+
+/// [`randomised_text`] checked.
+#[track_caller]
+pub fn randomised(extension: &str) -> Protocol {
+    Protocol::from_toml(&randomised_text(extension))
+        .unwrap_or_else(|error| panic!("randomised trial: {error}"))
+}
+
+/// An open-label extension from `from_day`, LEN and PBO entering as given.
+pub fn extension_section(from_day: u32, len: &str, pbo: &str) -> String {
+    format!(
+        "[randomisation.extension]\nfrom_day = {from_day}\n\n[randomisation.extension.entry]\nLEN = \"{len}\"\nPBO = \"{pbo}\"\n"
+    )
+}

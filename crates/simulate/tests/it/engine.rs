@@ -26,6 +26,7 @@ fn check_course(protocol: &Protocol, model: &Model, seed: u64, patient: u64) -> 
         doses: Vec::new(),
         events: Vec::new(),
         nerve_conduction: Vec::new(),
+        arm: None,
     };
     let mut compared = 0;
     simulate_patient(protocol, model, (seed, 0, patient), START, |encounter| {
