@@ -71,6 +71,10 @@ pub struct ClinicalRecord {
     pub dispositions: Vec<Stored<Disposition>>,
     pub conmeds: Vec<Stored<ConcomitantMedication>>,
     pub nerve_studies: Vec<Stored<NerveConductionStudy>>,
+    /// The subject's arm code, for a protocol whose open-label extension the arms enter
+    /// differently, when whoever asks holds the allocation secret ([`Store::extension_arm`]);
+    /// `None` otherwise. A decision reads it only from the extension's first day.
+    pub arm: Option<String>,
 }
 
 impl ClinicalRecord {
@@ -167,6 +171,7 @@ impl ClinicalRecord {
                     finding: study.data.finding.engine(),
                 })
                 .collect(),
+            arm: None,
         })
     }
 
@@ -242,7 +247,13 @@ impl ClinicalRecord {
         as_of: Date,
         language: Language,
     ) -> Result<Decision, Unavailable> {
-        let history = self.history(protocol)?;
+        let mut history = self.history(protocol)?;
+        // Before the extension the arm is not the engine's to read, nor to mention.
+        history.arm = self.arm.clone().filter(|_| {
+            protocol
+                .extension()
+                .is_some_and(|extension| extension.starts_on(history.start_date) <= as_of)
+        });
         protocol::decide_in(protocol, &history, as_of, language)
             .map_err(|error| Unavailable::Record(error.to_string()))
     }
@@ -263,6 +274,7 @@ impl Store {
             dispositions: records_in(&mut tx, subject_id).await?,
             conmeds: records_in(&mut tx, subject_id).await?,
             nerve_studies: records_in(&mut tx, subject_id).await?,
+            arm: None,
         })
     }
 }

@@ -394,6 +394,40 @@ impl Store {
             .collect()
     }
 
+    /// The arm code of `subject_id` for `protocol`'s open-label extension, when the arms enter
+    /// it differently (`protocol::extension`) and `secret` (the server's) is given: the one
+    /// place outside emergency unblinding and the unblinded outputs where an arm is computed,
+    /// because the protocol says its decisions from the extension on depend on it. `None` for a
+    /// subject not randomised, a protocol without such an extension, or no secret (the decision
+    /// then goes to the physician). A secret other than the registered one is refused.
+    pub async fn extension_arm(
+        &self,
+        protocol: &Protocol,
+        subject_id: i64,
+        secret: Option<&Secret>,
+    ) -> Result<Option<String>, StoreError> {
+        let (Some(design), Some(extension), Some(secret)) =
+            (protocol.randomisation(), protocol.extension(), secret)
+        else {
+            return Ok(None);
+        };
+        if !extension.depends_on_arm() {
+            return Ok(None);
+        }
+        let mut tx = self.pool.read().await?;
+        crate::allocation_check::require_secret(&mut tx, secret).await?;
+        let all = randomisations_in(&mut tx).await?;
+        let Some(place) = all.iter().position(|r| r.subject_id == subject_id) else {
+            return Ok(None);
+        };
+        // The allocation replays in order, so the subjects up to this one suffice.
+        let arms = arms(design, secret.clone(), &all[..=place])?;
+        Ok(arms
+            .last()
+            .and_then(|arm| design.arms().get(*arm))
+            .map(|arm| arm.code.clone()))
+    }
+
     /// Every randomisation, by number (no arms: see the module documentation).
     pub async fn randomisations(&self) -> Result<Vec<Randomisation>, StoreError> {
         randomisations_in(&mut self.pool.read().await?).await

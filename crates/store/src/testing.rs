@@ -27,6 +27,14 @@ pub const RANDOMISED_PROTOCOL: &str = concat!(
     "\n",
     include_str!("../../../examples/protocol/randomisation.toml")
 );
+/// [`RANDOMISED_PROTOCOL`] with the open-label extension of `examples/protocol/extension.toml`:
+/// from day 84, LEN goes on with its course and PBO starts the drug anew.
+pub const EXTENDED_PROTOCOL: &str = concat!(
+    include_str!("../../../protocols/nct01408199.toml"),
+    "\n",
+    include_str!("../../../examples/protocol/randomisation.toml"),
+    include_str!("../../../examples/protocol/extension.toml")
+);
 /// Sets a study up as a randomised one before its first enrolment: amends its protocol to
 /// [`RANDOMISED_PROTOCOL`] and registers the check of `secret` (`store::allocation_check`).
 pub async fn make_randomised(

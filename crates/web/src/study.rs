@@ -20,6 +20,29 @@ pub(crate) async fn protocol_of(store: &Store) -> Result<StudyProtocol, StoreErr
     }
 }
 
+/// The record of `subject_id` as a decision reads it: with the subject's arm when the protocol's
+/// open-label extension needs it and this server holds the allocation secret
+/// ([`Store::extension_arm`]). By the protocol's own design, a decision from the extension on
+/// then shows how the arm entered it; before it, nothing about the arm is read.
+pub(crate) async fn clinical_record(
+    state: &crate::AppState,
+    protocol: &StudyProtocol,
+    subject_id: i64,
+) -> Result<ClinicalRecord, StoreError> {
+    let mut record = state.store.clinical_record(subject_id).await?;
+    if let Ok(protocol) = protocol {
+        record.arm = state
+            .store
+            .extension_arm(
+                protocol,
+                subject_id,
+                state.config.allocation_secret.as_ref(),
+            )
+            .await?;
+    }
+    Ok(record)
+}
+
 /// What the protocol asks for on `as_of`, or why it cannot say, its sentences in English as
 /// the record keeps them.
 pub(crate) fn decision(

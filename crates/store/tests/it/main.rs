@@ -33,6 +33,7 @@ mod crash;
 mod doses;
 mod engine;
 mod enrolment;
+mod extension;
 mod free_text;
 mod group;
 mod incremental;

@@ -18,7 +18,7 @@ use crate::api::error::{ApiError, ErrorBody};
 use crate::api::principal::ApiPrincipal;
 use crate::api::records::{correctable, save};
 use crate::api::{json, parse};
-use crate::study::{decision as decide, protocol_of};
+use crate::study::{clinical_record, decision as decide, protocol_of};
 
 /// Today in UTC, the default date of a decision.
 fn today() -> Date {
@@ -34,7 +34,7 @@ async fn engine(
     as_of: Date,
 ) -> Result<Result<protocol::Decision, String>, ApiError> {
     let protocol = protocol_of(&state.store).await?;
-    let record = state.store.clinical_record(subject.id).await?;
+    let record = clinical_record(state, &protocol, subject.id).await?;
     Ok(decide(&protocol, &record, as_of))
 }
 

@@ -5,6 +5,7 @@ mod api;
 mod authz;
 mod browser;
 mod downloads;
+mod extension;
 mod language;
 mod limits;
 mod login;

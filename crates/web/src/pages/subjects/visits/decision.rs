@@ -156,7 +156,7 @@ pub(crate) async fn record(
         typed.fail("not_followed_reason", words().get("decision-leave-blank"));
     }
     let protocol = study::protocol_of(&state.store).await?;
-    let record = state.store.clinical_record(subject.id).await?;
+    let record = study::clinical_record(&state, &protocol, subject.id).await?;
     let date = visit_date(&visit);
     match date.map(|date| study::decision(&protocol, &record, date)) {
         Some(Ok(decision)) if !typed.has_errors() => {

@@ -91,8 +91,8 @@ pub(crate) async fn render(
     visit: &Visit,
     typed: Sections,
 ) -> Result<Markup, PageError> {
-    let record = state.store.clinical_record(subject.id).await?;
     let protocol = study::protocol_of(&state.store).await?;
+    let record = study::clinical_record(state, &protocol, subject.id).await?;
     let code = &subject.data.code;
     let date = visit_date(visit);
     let date_text = date.map_or_else(String::new, |date| date.to_string());
