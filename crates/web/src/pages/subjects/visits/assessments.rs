@@ -4,7 +4,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use store::{ClasiAssessment, Finding, LabResult, NerveConductionStudy, SledaiAssessment};
 
 use crate::AppState;
@@ -16,7 +16,7 @@ use crate::pages::received;
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 
-use super::{Sections, add_or_correct, again, version_of, visit_of, visit_path};
+use super::{Section, SectionPost, add_or_correct, version_of, visit_of};
 
 pub(crate) async fn save_nerve_study(
     State(state): State<AppState>,
@@ -30,30 +30,22 @@ pub(crate) async fn save_nerve_study(
     let finding = Finding::parse(typed.get("finding"))
         .map_err(|error| typed.refused(error))
         .ok();
-    if let (Some(tested_on), Some(finding), false) = (tested_on, finding, typed.has_errors()) {
-        let study = NerveConductionStudy {
-            subject_id: subject.id,
-            visit_id: Some(visit.id),
-            tested_on,
-            finding,
-            note: Some(typed.get("note").trim().to_owned()).filter(|note| !note.is_empty()),
+    let saved =
+        if let (Some(tested_on), Some(finding), false) = (tested_on, finding, typed.has_errors()) {
+            let study = NerveConductionStudy {
+                subject_id: subject.id,
+                visit_id: Some(visit.id),
+                tested_on,
+                finding,
+                note: Some(typed.get("note").trim().to_owned()).filter(|note| !note.is_empty()),
+            };
+            Some(state.store.add_record(&principal.actor, &study).await)
+        } else {
+            None
         };
-        match state.store.add_record(&principal.actor, &study).await {
-            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "nerve")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            nerve: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Nerve, saved, typed)
+        .await
 }
 
 pub(crate) async fn save_clasi(
@@ -67,40 +59,31 @@ pub(crate) async fn save_clasi(
     let (clasi, _) = forms::read_clasi(&mut typed, forms::Blanks::AsTicked);
     let assessed_on = typed.date("assessed_on");
     let version = version_of(&mut typed);
-    if let (Some(clasi), Some(assessed_on), false) = (clasi, assessed_on, typed.has_errors()) {
-        let data = ClasiAssessment {
-            subject_id: subject.id,
-            visit_id: visit.id,
-            assessed_on,
-            clasi,
+    let saved =
+        if let (Some(clasi), Some(assessed_on), false) = (clasi, assessed_on, typed.has_errors()) {
+            let data = ClasiAssessment {
+                subject_id: subject.id,
+                visit_id: visit.id,
+                assessed_on,
+                clasi,
+            };
+            Some(
+                add_or_correct(
+                    &state,
+                    &principal,
+                    |other: &ClasiAssessment| other.visit_id == visit.id,
+                    version,
+                    &data,
+                    typed.get("reason"),
+                )
+                .await,
+            )
+        } else {
+            None
         };
-        let saved = add_or_correct(
-            &state,
-            &principal,
-            |other: &ClasiAssessment| other.visit_id == visit.id,
-            version,
-            &data,
-            typed.get("reason"),
-        )
-        .await;
-        match saved {
-            Ok(()) => {
-                return Ok(Redirect::to(&visit_path(&code, visit.id, "clasi")).into_response());
-            }
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            clasi: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Clasi, saved, typed)
+        .await
 }
 
 pub(crate) async fn save_sledai(
@@ -114,40 +97,32 @@ pub(crate) async fn save_sledai(
     let sledai = forms::read_sledai(&mut typed);
     let assessed_on = typed.date("assessed_on");
     let version = version_of(&mut typed);
-    if let (Some(sledai), Some(assessed_on), false) = (sledai, assessed_on, typed.has_errors()) {
+    let saved = if let (Some(sledai), Some(assessed_on), false) =
+        (sledai, assessed_on, typed.has_errors())
+    {
         let data = SledaiAssessment {
             subject_id: subject.id,
             visit_id: Some(visit.id),
             assessed_on,
             sledai,
         };
-        let saved = add_or_correct(
-            &state,
-            &principal,
-            |other: &SledaiAssessment| other.visit_id == Some(visit.id),
-            version,
-            &data,
-            typed.get("reason"),
+        Some(
+            add_or_correct(
+                &state,
+                &principal,
+                |other: &SledaiAssessment| other.visit_id == Some(visit.id),
+                version,
+                &data,
+                typed.get("reason"),
+            )
+            .await,
         )
-        .await;
-        match saved {
-            Ok(()) => {
-                return Ok(Redirect::to(&visit_path(&code, visit.id, "sledai")).into_response());
-            }
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            sledai: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
+    } else {
+        None
+    };
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Sledai, saved, typed)
+        .await
 }
 
 pub(crate) async fn add_lab(
@@ -158,28 +133,19 @@ pub(crate) async fn add_lab(
 ) -> Result<Response, PageError> {
     let mut typed = received(&principal, pairs)?;
     let visit = visit_of(&state, &subject, visit_id).await?;
-    if let Some(lab) = forms::typed_lab(&mut typed) {
+    let saved = if let Some(lab) = forms::typed_lab(&mut typed) {
         let data = LabResult {
             subject_id: subject.id,
             visit_id: Some(visit.id),
             ..lab
         };
-        match state.store.add_record(&principal.actor, &data).await {
-            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "labs")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            lab: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
+        Some(state.store.add_record(&principal.actor, &data).await)
+    } else {
+        None
+    };
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Lab, saved, typed)
+        .await
 }
 
 /// Each assessment of the visit.

@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use maud::{Markup, html};
 use protocol::Decision;
 use store::{ProtocolDecision, Store, Subject, Visit};
@@ -15,7 +15,7 @@ use crate::access::SubjectAccess;
 use crate::error::PageError;
 use crate::pages::form::Posted;
 use crate::pages::form::{self, Typed};
-use crate::pages::subjects::visits::{self, Sections, visit_date, visit_of};
+use crate::pages::subjects::visits::{Section, SectionPost, visit_date, visit_of};
 use crate::pages::{received, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
@@ -158,39 +158,28 @@ pub(crate) async fn record(
     let protocol = study::protocol_of(&state.store).await?;
     let record = study::clinical_record(&state, &protocol, subject.id).await?;
     let date = visit_date(&visit);
-    match date.map(|date| study::decision(&protocol, &record, date)) {
+    let saved = match date.map(|date| study::decision(&protocol, &record, date)) {
         Some(Ok(decision)) if !typed.has_errors() => {
             let study = state.store.study().await?;
             let mut stored =
                 ProtocolDecision::from_decision(subject.id, study.protocol_version, &decision)?;
             stored.followed = followed;
             stored.not_followed_reason = reason;
-            match state.store.add_record(&principal.actor, &stored).await {
-                Ok(_) => {
-                    return Ok(Redirect::to(&format!(
-                        "/subjects/{code}/visits/{visit_id}#decision"
-                    ))
-                    .into_response());
-                }
-                Err(error) => typed.refused(error)?,
-            }
+            Some(state.store.add_record(&principal.actor, &stored).await)
         }
-        Some(Err(why)) => typed.fail("followed", why),
-        None => typed.fail("followed", words().get("decision-date-first")),
-        Some(Ok(_)) => {}
-    }
-    let page = visits::render(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            decision: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        Some(Err(why)) => {
+            typed.fail("followed", why);
+            None
+        }
+        None => {
+            typed.fail("followed", words().get("decision-date-first"));
+            None
+        }
+        Some(Ok(_)) => None,
+    };
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Decision, saved, typed)
+        .await
 }
 
 /// The answer of the decision panel.

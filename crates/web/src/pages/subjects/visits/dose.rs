@@ -2,7 +2,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use store::{DoseChange, DosePeriod, NewDose};
 
 use crate::AppState;
@@ -15,7 +15,7 @@ use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 use crate::study;
 
-use super::{Sections, again, visit_of, visit_path};
+use super::{Section, SectionPost, visit_of};
 
 /// Records a dose change from a date through the one store command: the running period ends
 /// the day before (as `protocol::History::give` does) and the new regimen starts, unless it is
@@ -45,29 +45,20 @@ pub(crate) async fn give_dose(
             None
         }
     };
-    if let (Some(from), Some(dose), false) = (start, dose, typed.has_errors()) {
+    let saved = if let (Some(from), Some(dose), false) = (start, dose, typed.has_errors()) {
         let change = DoseChange {
             subject_id: subject.id,
             from,
             dose,
             until: None,
         };
-        match state.store.change_dose(&principal.actor, &change).await {
-            Ok(_) => return Ok(Redirect::to(&visit_path(&code, visit.id, "dose")).into_response()),
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            dose: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
+        Some(state.store.change_dose(&principal.actor, &change).await)
+    } else {
+        None
+    };
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Dose, saved, typed)
+        .await
 }
 
 /// The dose the form names: a protocol level (off stops the drug), or in a study without levels

@@ -595,6 +595,112 @@ pub(super) async fn again(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// The section of the visit page a post comes from: where the browser goes back to once it is
+/// saved, and where the form comes back as typed when it is refused.
+#[derive(Clone, Copy)]
+pub(super) enum Section {
+    Clasi,
+    Sledai,
+    Lab,
+    Nerve,
+    Outcome(instruments::questionnaire::Instrument),
+    Photo,
+    Dose,
+    Decision,
+    Sign,
+}
+
+impl Section {
+    /// The section's anchor on the visit page.
+    fn anchor(self) -> String {
+        match self {
+            Section::Clasi => "clasi".to_owned(),
+            Section::Sledai => "sledai".to_owned(),
+            Section::Lab => "labs".to_owned(),
+            Section::Nerve => "nerve".to_owned(),
+            Section::Outcome(instrument) => outcomes::anchor(instrument),
+            Section::Photo => "photos".to_owned(),
+            Section::Dose => "dose".to_owned(),
+            Section::Decision => "decision".to_owned(),
+            Section::Sign => "sign".to_owned(),
+        }
+    }
+
+    /// The page's sections with this one as `typed`.
+    fn as_typed(self, typed: Typed) -> Sections {
+        let mut sections = Sections::default();
+        match self {
+            Section::Clasi => sections.clasi = Some(typed),
+            Section::Sledai => sections.sledai = Some(typed),
+            Section::Lab => sections.lab = Some(typed),
+            Section::Nerve => sections.nerve = Some(typed),
+            Section::Outcome(instrument) => sections.outcome = Some((instrument, typed)),
+            Section::Photo => sections.photo = Some(typed),
+            Section::Dose => sections.dose = Some(typed),
+            Section::Decision => sections.decision = Some(typed),
+            Section::Sign => sections.sign = Some(typed),
+        }
+        sections
+    }
+}
+
+/// A post to one section of the visit page, once its visit is found: what its ending needs.
+pub(super) struct SectionPost<'a> {
+    state: &'a AppState,
+    principal: &'a Principal,
+    subject: &'a Subject,
+    visit: &'a Visit,
+    /// The subject's code as the path gave it, which the redirect keeps.
+    code: &'a str,
+}
+
+impl<'a> SectionPost<'a> {
+    pub(super) fn new(
+        state: &'a AppState,
+        principal: &'a Principal,
+        subject: &'a Subject,
+        visit: &'a Visit,
+        code: &'a str,
+    ) -> Self {
+        Self {
+            state,
+            principal,
+            subject,
+            visit,
+            code,
+        }
+    }
+
+    /// How every section's post ends. Saved: the browser goes to the section on the visit
+    /// page. Refused by the store, or never sent because the form did not read (`saved` is
+    /// `None`, its messages already on `typed`): the page again as a 422, the section as typed
+    /// with the store's message next to its field. A store error that is no refusal is the
+    /// request's error.
+    pub(super) async fn saved_or_again<T>(
+        &self,
+        section: Section,
+        saved: Option<Result<T, store::StoreError>>,
+        mut typed: Typed,
+    ) -> Result<Response, PageError> {
+        match saved {
+            Some(Ok(_)) => {
+                let to = visit_path(self.code, self.visit.id, &section.anchor());
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Some(Err(error)) => typed.refused(error)?,
+            None => {}
+        }
+        again(
+            self.state,
+            self.principal,
+            self.subject,
+            self.visit,
+            section.as_typed(typed),
+        )
+        .await
+    }
+}
+
 pub(super) fn version_of(typed: &mut Typed) -> Option<i64> {
     let text = typed.get("version").to_owned();
     if text.is_empty() {

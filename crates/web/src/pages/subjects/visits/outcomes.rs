@@ -7,7 +7,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use instruments::questionnaire::{Instrument, NotScored, Scale, Setup};
 use maud::{Markup, html};
 use store::{AnswerSource, Questionnaire, Stored};
@@ -23,10 +23,10 @@ use crate::pages::{received, words};
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 
-use super::{Sections, add_or_correct, again, version_of, visit_of, visit_path};
+use super::{Section, SectionPost, add_or_correct, version_of, visit_of};
 
 /// The anchor of an instrument's form on the visit page.
-fn anchor(instrument: Instrument) -> String {
+pub(super) fn anchor(instrument: Instrument) -> String {
     format!("outcome-{}", instrument.code())
 }
 
@@ -230,7 +230,7 @@ pub(crate) async fn save(
     let items = setup.items();
     let completed_on = typed.date("completed_on");
     let version = version_of(&mut typed);
-    if let (Some(completed_on), false) = (completed_on, typed.has_errors()) {
+    let saved = if let (Some(completed_on), false) = (completed_on, typed.has_errors()) {
         // A blank item is unanswered: it is left out, never sent as 0.
         let answers = items
             .iter()
@@ -247,35 +247,25 @@ pub(crate) async fn save(
             answers,
             unanswered_reason: (!reason.is_empty()).then(|| reason.to_owned()),
         };
-        let saved = add_or_correct(
-            &state,
-            &principal,
-            |other: &Questionnaire| other.visit_id == visit.id && other.instrument == instrument,
-            version,
-            &data,
-            typed.get("reason"),
+        Some(
+            add_or_correct(
+                &state,
+                &principal,
+                |other: &Questionnaire| {
+                    other.visit_id == visit.id && other.instrument == instrument
+                },
+                version,
+                &data,
+                typed.get("reason"),
+            )
+            .await,
         )
-        .await;
-        match saved {
-            Ok(()) => {
-                return Ok(
-                    Redirect::to(&visit_path(&code, visit.id, &anchor(instrument))).into_response(),
-                );
-            }
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            outcome: Some((instrument, typed)),
-            ..Sections::default()
-        },
-    )
-    .await
+    } else {
+        None
+    };
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Outcome(instrument), saved, typed)
+        .await
 }
 
 pub(crate) fn routes(routes: Routes) -> Routes {

@@ -6,13 +6,13 @@
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::handler::Handler;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use instruments::clasi::Area;
 use maud::{Markup, html};
 use store::{MAX_PHOTO_BYTES, NewPhoto, Photo, Stored, Subject, Visit};
 use words::Arg;
 
-use super::{Sections, again, visit_of, visit_path};
+use super::{Section, SectionPost, visit_of};
 use crate::AppState;
 use crate::access::SubjectAccess;
 use crate::error::PageError;
@@ -172,7 +172,7 @@ pub(crate) async fn upload(
     let mut typed = received(&principal, pairs)?;
     let taken_on = typed.date("taken_on");
     let bytes = file.map_err(|message| typed.fail("file", message)).ok();
-    if let (Some(taken_on), Some(bytes)) = (taken_on, bytes) {
+    let saved = if let (Some(taken_on), Some(bytes)) = (taken_on, bytes) {
         let upload = NewPhoto {
             subject_id: subject.id,
             visit_id: visit.id,
@@ -181,24 +181,13 @@ pub(crate) async fn upload(
             caption: Some(typed.get("caption").to_owned()),
             bytes,
         };
-        match state.store.add_photo(&principal.actor, &upload).await {
-            Ok(_) => {
-                return Ok(Redirect::to(&visit_path(&code, visit.id, "photos")).into_response());
-            }
-            Err(error) => typed.refused(error)?,
-        }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            photo: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
+        Some(state.store.add_photo(&principal.actor, &upload).await)
+    } else {
+        None
+    };
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Photo, saved, typed)
+        .await
 }
 
 /// A photograph's file, checked against its record's SHA-256, as its own media type; never

@@ -2,7 +2,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use store::{Meaning, Password};
 
 use crate::AppState;
@@ -13,7 +13,7 @@ use crate::pages::received;
 use crate::policy::{Action, Scope};
 use crate::routes::Routes;
 
-use super::{Sections, again, version_of, visit_of, visit_path};
+use super::{Section, SectionPost, version_of, visit_of};
 
 pub(crate) async fn sign(
     State(state): State<AppState>,
@@ -26,36 +26,23 @@ pub(crate) async fn sign(
     let meaning = Meaning::parse(typed.get("meaning"));
     let password = Password::typed(typed.get("password"));
     let version = version_of(&mut typed).unwrap_or(visit.version);
-    match (meaning, password) {
-        (Ok(meaning), Ok(password)) => {
-            match state
+    let saved = match (meaning, password) {
+        (Ok(meaning), Ok(password)) => Some(
+            state
                 .store
                 .sign_visit(&principal.actor, visit.id, version, &password, meaning)
-                .await
-            {
-                Ok(_) => {
-                    return Ok(Redirect::to(&visit_path(&code, visit.id, "sign")).into_response());
-                }
-                Err(error) => typed.refused(error)?,
-            }
-        }
+                .await,
+        ),
         (meaning, password) => {
             for error in [meaning.err(), password.err()].into_iter().flatten() {
                 typed.refused(error)?;
             }
+            None
         }
-    }
-    again(
-        &state,
-        &principal,
-        &subject,
-        &visit,
-        Sections {
-            sign: Some(typed),
-            ..Sections::default()
-        },
-    )
-    .await
+    };
+    SectionPost::new(&state, &principal, &subject, &visit, &code)
+        .saved_or_again(Section::Sign, saved, typed)
+        .await
 }
 
 /// The signature of the visit.
