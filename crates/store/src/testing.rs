@@ -481,16 +481,28 @@ pub async fn enrolled(
     actor: &crate::Actor,
     data: &crate::SubjectData,
 ) -> Result<crate::Subject, crate::StoreError> {
+    enrolled_with(store, actor, data, &[]).await
+}
+
+/// As [`enrolled`], giving `factors` (each stratification factor's level, by name) at the
+/// enrolment: in a randomised study, the subject is randomised in their stratum.
+pub async fn enrolled_with(
+    store: &crate::Store,
+    actor: &crate::Actor,
+    data: &crate::SubjectData,
+    factors: &[(&str, &str)],
+) -> Result<crate::Subject, crate::StoreError> {
     let mut batch = store.batch(actor, None).await?;
-    let subject = enrolled_in(&mut batch, data).await?;
+    let subject = enrolled_in(&mut batch, data, factors).await?;
     batch.commit().await?;
     Ok(subject)
 }
 
-/// As [`enrolled`], in a batch.
+/// As [`enrolled_with`], in a batch.
 pub async fn enrolled_in(
     batch: &mut crate::Batch,
     data: &crate::SubjectData,
+    factors: &[(&str, &str)],
 ) -> Result<crate::Subject, crate::StoreError> {
     let screened = crate::SubjectData {
         enrolment_date: None,
@@ -508,7 +520,10 @@ pub async fn enrolled_in(
                     enrolment_date,
                     waiver: None,
                     reason: None,
-                    factors: Vec::new(),
+                    factors: factors
+                        .iter()
+                        .map(|(factor, level)| ((*factor).to_owned(), (*level).to_owned()))
+                        .collect(),
                 })
                 .await
         }

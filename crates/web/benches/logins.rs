@@ -93,6 +93,7 @@ async fn study(db: &TestDb) -> Study {
             consent_date: Some(date(2025, 1, 6)),
             enrolment_date: Some(date(2025, 1, 20)),
         },
+        &[],
     )
     .await
     .expect("subject");

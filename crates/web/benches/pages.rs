@@ -66,6 +66,7 @@ async fn study(db: &TestDb) -> Store {
                     consent_date: Some(date(2025, 1, 6)),
                     enrolment_date: Some(date(2025, 1, 20)),
                 },
+                &[],
             )
             .await
             .expect("subject");

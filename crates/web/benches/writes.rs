@@ -219,6 +219,7 @@ async fn study(db: &TestDb) -> (Store, String) {
                 consent_date: Some(date(2025, 1, 6)),
                 enrolment_date: Some(date(2025, 1, 20)),
             },
+            &[],
         )
         .await
         .expect("subject");

@@ -1,9 +1,12 @@
 //! The authorisation matrix, generated: every endpoint of `web::endpoints()` x every role x
 //! own site / other site, on a real server, answers exactly what the policy table says. One server
-//! per backend, seeded once; the expectation comes from `web::policy::allows` and the site rules
-//! of issue 6 (a statistician reads every site; another site's subject is 404). An allowed
-//! request is either accepted or refused for the input the matrix left out (a 422 naming it);
-//! a 422 that names no missing input does not count as allowed.
+//! per backend, seeded once, over a randomised study whose server holds the allocation secret (so
+//! the files by arm are made for the one role that reads arms); the expectation comes from
+//! `web::policy::allows` and the site rules of issue 6 (a statistician reads every site; another
+//! site's subject is 404). An allowed request is either accepted or refused for the input the
+//! matrix left out (a 422 naming it); a 422 that names no missing input does not count as
+//! allowed. Every forbidden reply to a user has one shape, whatever the action: a refusal to
+//! show arms shows no arm and no count.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +14,7 @@ use reqwest::StatusCode;
 use store::{Backend, NewUser, Role, Store, VisitData};
 use web::policy::{Action, Endpoint, Scope, Verb, allows};
 
-use crate::support::{App, Browser, Reply, password, spawn_app};
+use crate::support::{App, Browser, Reply, password, spawn_app, spawn_randomised};
 
 /// The users of the matrix: one per role at site A, and the administrator (no site role).
 pub const USERS: [(&str, Option<Role>); 8] = [
@@ -165,7 +168,22 @@ impl Study {
 
     /// As [`Study::new`], the server run with `config` (an allocation secret, say).
     pub async fn with_config(backend: Backend, config: web::Config) -> Study {
-        let app = spawn_app(backend, config).await;
+        Study::seeded(spawn_app(backend, config).await).await
+    }
+
+    /// As [`Study::new`], in a randomised study from its start (A-001 and B-001 randomised),
+    /// the server holding its allocation secret: the matrix's study, where a file by arm is
+    /// made for the one role that reads arms.
+    pub async fn randomised(backend: Backend) -> Study {
+        let config = web::Config {
+            allocation_secret: Some(protocol::allocation::Secret::from_bytes([7; 32])),
+            ..web::Config::default()
+        };
+        Study::seeded(spawn_randomised(backend, config).await).await
+    }
+
+    /// The matrix's users, each site's records and the tokens, over `app`.
+    async fn seeded(app: App) -> Study {
         let store = &app.store;
         let admin = store
             .authenticate("admin", &password())
@@ -399,12 +417,6 @@ fn page_got(reply: &Reply) -> Got {
             Got::Other("the login page".to_owned())
         }
         status if status.is_success() || status.is_redirection() => Got::Accepted,
-        // A file by arm, past the role check, on a server of the matrix, which holds no
-        // allocation secret (its study is not randomised): allowed, and made elsewhere
-        // (`randomisation`).
-        StatusCode::UNPROCESSABLE_ENTITY if reply.body.contains("cannot make a file by arm") => {
-            Got::Accepted
-        }
         StatusCode::UNPROCESSABLE_ENTITY if reply.body.contains("<h1>Not saved</h1>") => {
             Got::InputRefused
         }
@@ -415,8 +427,28 @@ fn page_got(reply: &Reply) -> Got {
     }
 }
 
+/// The action a route checks, if any.
+fn action_of(scope: Scope) -> Option<Action> {
+    match scope {
+        Scope::Study(action) | Scope::Site(action) | Scope::Subject(action) => Some(action),
+        Scope::Public | Scope::LoggedIn => None,
+    }
+}
+
+/// A refusal's body with the words naming its action taken out: what every forbidden reply to
+/// one user through one channel shares, whatever the action (a refusal to show arms among
+/// them: no arm, no count).
+fn refusal_shape(body: &str, action: Action) -> String {
+    let said = web::policy::Denied::Forbidden { action }.to_string();
+    body.replace(&said, "(the refusal)")
+}
+
+/// Words that would give an arm away: the randomised design's arm codes and labels (the
+/// study's title names the drug, so its label alone proves nothing).
+const ARM_WORDS: [&str; 3] = ["PBO", "Placebo", "\"LEN\""];
+
 async fn walk(backend: Backend) {
-    let study = Study::new(backend).await;
+    let study = Study::randomised(backend).await;
     let client = Study::client();
     let mut browsers = BTreeMap::new();
     for (login, _) in USERS {
@@ -426,6 +458,8 @@ async fn walk(backend: Backend) {
     }
     let mut failures = Vec::new();
     let mut requests = 0;
+    // Each user's forbidden replies by channel (API or page), as shapes.
+    let mut refusals: BTreeMap<(&str, bool), BTreeMap<String, String>> = BTreeMap::new();
     for endpoint in &web::endpoints() {
         // Public routes need no check; logging out would end the session the walk uses.
         if endpoint.scope == Scope::Public || endpoint.path == "/logout" {
@@ -439,7 +473,7 @@ async fn walk(backend: Backend) {
                 let path = fill(endpoint, record);
                 let want = wanted(endpoint, expected(endpoint.scope, role, own_site));
                 requests += 1;
-                let got = if is_api(endpoint) {
+                let (got, body) = if is_api(endpoint) {
                     let url = format!("{}{path}", study.app.base);
                     let request = match endpoint.verb {
                         Verb::Get => client.get(url),
@@ -454,7 +488,8 @@ async fn walk(backend: Backend) {
                         .await
                         .expect("request");
                     let status = reply.status();
-                    api_got(status, &reply.text().await.expect("body"))
+                    let body = reply.text().await.expect("body");
+                    (api_got(status, &body), body)
                 } else {
                     let (browser, token) = browsers.get_mut(login).expect("browser");
                     let reply = match endpoint.verb {
@@ -466,8 +501,19 @@ async fn walk(backend: Backend) {
                                 .await
                         }
                     };
-                    page_got(&reply)
+                    (page_got(&reply), reply.body)
                 };
+                if let (Got::Forbidden, Some(action)) = (&got, action_of(endpoint.scope)) {
+                    let shape = refusal_shape(&body, action);
+                    if let Some(word) = ARM_WORDS.iter().find(|word| shape.contains(**word)) {
+                        failures.push(format!("{path} as {login}: the refusal shows {word}"));
+                    }
+                    refusals
+                        .entry((login, is_api(endpoint)))
+                        .or_default()
+                        .entry(shape)
+                        .or_insert(path.clone());
+                }
                 if got != want {
                     failures.push(format!(
                         "{:?} {path} as {login} ({} site): got {got:?}, expected {want:?}",
@@ -476,6 +522,15 @@ async fn walk(backend: Backend) {
                     ));
                 }
             }
+        }
+    }
+    for ((login, api), shapes) in &refusals {
+        if shapes.len() > 1 {
+            failures.push(format!(
+                "{login}'s forbidden {} replies differ beyond the action's words: {:?}",
+                if *api { "API" } else { "page" },
+                shapes.values().collect::<Vec<_>>()
+            ));
         }
     }
     assert!(requests > 100, "the matrix walked only {requests} requests");

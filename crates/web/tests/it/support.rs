@@ -48,12 +48,31 @@ pub async fn spawn_app(backend: Backend, config: web::Config) -> App {
 /// Users: `admin` (no site role), `coord_a` (coordinator at A), `monitor_a` (monitor at A),
 /// `coord_b` (coordinator at B). Subjects: A-001 (with a visit and a clear CLASI) and B-001.
 pub async fn spawn_app_with(backend: Backend, config: web::Config, limits: web::Limits) -> App {
-    spawn(backend, config, limits, Throttle::default()).await
+    spawn(backend, config, limits, Throttle::default(), false).await
 }
 
 /// [`spawn_app`] whose store slows password guessing with `throttle`.
 pub async fn spawn_throttled(backend: Backend, config: web::Config, throttle: Throttle) -> App {
-    spawn(backend, config, web::Limits::default(), throttle).await
+    spawn(backend, config, web::Limits::default(), throttle, false).await
+}
+
+/// The stratification factors' levels A-001 and B-001 are randomised with in a
+/// [`spawn_randomised`] study: discoid lupus, baseline CLASI-A 10 or more.
+pub const FACTOR_LEVELS: &[(&str, &str)] =
+    &[("subtype", "DLE"), ("baseline CLASI-A", "10 or more")];
+
+/// [`spawn_app`] over a randomised study: made randomised before its first enrolment
+/// ([`store::testing::make_randomised`] with `config`'s allocation secret, which the server
+/// holds), so A-001 and B-001 are randomised, with [`FACTOR_LEVELS`].
+pub async fn spawn_randomised(backend: Backend, config: web::Config) -> App {
+    spawn(
+        backend,
+        config,
+        web::Limits::default(),
+        Throttle::default(),
+        true,
+    )
+    .await
 }
 
 async fn spawn(
@@ -61,6 +80,7 @@ async fn spawn(
     config: web::Config,
     limits: web::Limits,
     throttle: Throttle,
+    randomised: bool,
 ) -> App {
     let db = TestDb::new(backend);
     let (store, admin) = Store::init(
@@ -109,12 +129,24 @@ async fn spawn(
         consent_date: Some(date(2025, 1, 6)),
         enrolment_date: Some(date(2025, 1, 20)),
     };
+    let factors = if randomised {
+        let secret = config
+            .allocation_secret
+            .as_ref()
+            .expect("a randomised study's server holds its allocation secret");
+        store::testing::make_randomised(&store, &admin, secret)
+            .await
+            .expect("randomised");
+        FACTOR_LEVELS
+    } else {
+        &[]
+    };
     let coord_a = store.authenticate("coord_a", &password()).await.expect("a");
     let coord_b = store.authenticate("coord_b", &password()).await.expect("b");
-    let a = store::testing::enrolled(&store, &coord_a, &subject_at("A", "A-001"))
+    let a = store::testing::enrolled_with(&store, &coord_a, &subject_at("A", "A-001"), factors)
         .await
         .expect("subject A");
-    store::testing::enrolled(&store, &coord_b, &subject_at("B", "B-001"))
+    store::testing::enrolled_with(&store, &coord_b, &subject_at("B", "B-001"), factors)
         .await
         .expect("subject B");
     let visit = store
