@@ -35,12 +35,11 @@ pub const EXTENDED_PROTOCOL: &str = concat!(
     include_str!("../../../examples/protocol/randomisation.toml"),
     include_str!("../../../examples/protocol/extension.toml")
 );
-/// Sets a study up as a randomised one before its first enrolment: amends its protocol to
-/// [`RANDOMISED_PROTOCOL`] and registers the check of `secret` (`store::allocation_check`).
-pub async fn make_randomised(
+/// Amends a study's protocol to [`RANDOMISED_PROTOCOL`], before its first enrolment: a study that
+/// randomises, whose allocation secret is not registered yet (nobody can be randomised).
+pub async fn amend_randomised(
     store: &crate::Store,
     admin: &crate::Actor,
-    secret: &protocol::allocation::Secret,
 ) -> Result<(), crate::StoreError> {
     let version = store.study().await?.version;
     store
@@ -50,7 +49,18 @@ pub async fn make_randomised(
             RANDOMISED_PROTOCOL,
             "placebo-controlled version",
         )
-        .await?;
+        .await
+        .map(drop)
+}
+
+/// Sets a study up as a randomised one before its first enrolment: [`amend_randomised`], then
+/// registers the check of `secret` (`store::allocation_check`).
+pub async fn make_randomised(
+    store: &crate::Store,
+    admin: &crate::Actor,
+    secret: &protocol::allocation::Secret,
+) -> Result<(), crate::StoreError> {
+    amend_randomised(store, admin).await?;
     store
         .register_allocation_check(admin, &secret.check())
         .await

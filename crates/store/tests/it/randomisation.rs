@@ -42,14 +42,7 @@ async fn randomised(backend: Backend) -> Fixture {
 /// The study amended to randomise, its allocation secret not registered yet.
 async fn amended(backend: Backend) -> Fixture {
     let f = fixture(backend).await;
-    let study = f.store.study().await.expect("study");
-    f.store
-        .amend_protocol(
-            &f.admin,
-            study.version,
-            store::testing::RANDOMISED_PROTOCOL,
-            "placebo-controlled version",
-        )
+    store::testing::amend_randomised(&f.store, &f.admin)
         .await
         .expect("amended");
     f
