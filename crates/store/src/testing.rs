@@ -540,6 +540,52 @@ pub async fn enrolled_in(
     }
 }
 
+/// A lesion photograph of `area` at `visit`, taken on the visit's day (when it took place, else
+/// when planned), without a caption, uploaded by `actor` through the one upload command the
+/// page and the API call; `bytes` is the picture ([`sample_jpeg`], [`sample_png`]: a size of
+/// its own makes a file of its own).
+pub async fn photographed(
+    store: &crate::Store,
+    actor: &crate::Actor,
+    visit: &crate::Visit,
+    area: &str,
+    bytes: Vec<u8>,
+) -> Result<crate::Stored<crate::Photo>, crate::StoreError> {
+    let taken_on = visit
+        .data
+        .actual_date
+        .or(visit.data.planned_date)
+        .expect("a photographed visit has a date");
+    let upload = crate::NewPhoto {
+        subject_id: visit.subject_id,
+        visit_id: visit.id,
+        area: area.to_owned(),
+        taken_on,
+        caption: None,
+        bytes,
+    };
+    store.add_photo(actor, &upload).await
+}
+
+/// A central reader `login` at `site`, added and granted by `admin` with `password`: logged in.
+pub async fn central_reader(
+    store: &crate::Store,
+    admin: &crate::Actor,
+    login: &str,
+    site: &str,
+    password: &crate::Password,
+) -> Result<crate::Actor, crate::StoreError> {
+    let user = crate::NewUser {
+        login: login.to_owned(),
+        printed_name: "Rita Reader".to_owned(),
+    };
+    store.add_user(admin, &user, password).await?;
+    store
+        .grant(admin, login, site, crate::Role::CentralReader)
+        .await?;
+    store.authenticate(login, password).await
+}
+
 /// Holds every password-check permit until dropped: tests show that logins and signatures
 /// waiting for a check hold no connection or lock.
 pub async fn hold_password_checks() -> tokio::sync::SemaphorePermit<'static> {

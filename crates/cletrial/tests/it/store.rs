@@ -472,20 +472,15 @@ fn audit_verify_checks_the_photographs_files(backend: Backend) {
             )
             .await
             .expect("visit");
-        let photo = store
-            .add_photo(
-                &bob,
-                &::store::NewPhoto {
-                    subject_id: subject.id,
-                    visit_id: visit.id,
-                    area: "arms".into(),
-                    taken_on: today,
-                    caption: None,
-                    bytes: ::store::testing::sample_png(6, 6),
-                },
-            )
-            .await
-            .expect("photo");
+        let photo = ::store::testing::photographed(
+            &store,
+            &bob,
+            &visit,
+            "arms",
+            ::store::testing::sample_png(6, 6),
+        )
+        .await
+        .expect("photo");
         store.close().await;
         let sha = photo.data.file().sha256().to_owned();
         (photo.id, files.join("sha256").join(&sha[..2]).join(&sha))

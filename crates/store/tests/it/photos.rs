@@ -200,13 +200,15 @@ async fn a_tampered_file_fails_verification_naming_it(backend: Backend) {
     let f = fixture(backend).await;
     let (store, _dir) = with_files(&f);
     let visit = f.visit("S01-001").await;
-    let photo = store
-        .add_photo(
-            &f.investigator,
-            &upload(&visit, "hands", sample_jpeg(20, 20)),
-        )
-        .await
-        .expect("uploaded");
+    let photo = store::testing::photographed(
+        &store,
+        &f.investigator,
+        &visit,
+        "hands",
+        sample_jpeg(20, 20),
+    )
+    .await
+    .expect("uploaded");
     Fixture::assert_verifies(&store.verify().await.expect("verify"));
     let path = kept_path(&store, &photo.data);
     let original = std::fs::read(&path).expect("kept");
@@ -270,10 +272,10 @@ async fn a_photograph_entered_in_error_keeps_its_file(backend: Backend) {
     let f = fixture(backend).await;
     let (store, _dir) = with_files(&f);
     let visit = f.visit("S01-001").await;
-    let photo = store
-        .add_photo(&f.investigator, &upload(&visit, "legs", sample_png(12, 12)))
-        .await
-        .expect("uploaded");
+    let photo =
+        store::testing::photographed(&store, &f.investigator, &visit, "legs", sample_png(12, 12))
+            .await
+            .expect("uploaded");
     store
         .void(
             &f.investigator,
@@ -307,15 +309,19 @@ async fn a_postgresql_record_needs_a_directory_given() {
     assert_eq!(f.store.files(), None);
     let visit = f.visit("S01-001").await;
     refused(
-        f.store
-            .add_photo(&f.investigator, &upload(&visit, "scalp", sample_jpeg(8, 8)))
-            .await,
+        store::testing::photographed(
+            &f.store,
+            &f.investigator,
+            &visit,
+            "scalp",
+            sample_jpeg(8, 8),
+        )
+        .await,
         "file",
         "no photograph directory",
     );
     let (store, _dir) = with_files(&f);
-    store
-        .add_photo(&f.investigator, &upload(&visit, "scalp", sample_jpeg(8, 8)))
+    store::testing::photographed(&store, &f.investigator, &visit, "scalp", sample_jpeg(8, 8))
         .await
         .expect("uploaded");
     // Verified without the directory, the file cannot be checked: that is a failure, not a pass.
@@ -343,14 +349,15 @@ async fn a_backup_takes_the_photographs_along() {
         Some(PathBuf::from(format!("{}.files", db_path.display())).as_path())
     );
     let visit = f.visit("S01-001").await;
-    let photo = f
-        .store
-        .add_photo(
-            &f.investigator,
-            &upload(&visit, "feet", sample_jpeg(24, 24)),
-        )
-        .await
-        .expect("uploaded");
+    let photo = store::testing::photographed(
+        &f.store,
+        &f.investigator,
+        &visit,
+        "feet",
+        sample_jpeg(24, 24),
+    )
+    .await
+    .expect("uploaded");
     let dir = f.db.dir().expect("sqlite dir");
     let out = dir.join("backup.db");
     let verification = f.store.backup(&out).await.expect("backup");
@@ -389,33 +396,14 @@ async fn a_central_reader_scores_blind(backend: Backend) {
     let f = fixture(backend).await;
     let (store, _dir) = with_files(&f);
     let visit = f.visit("S01-001").await;
-    let photo = store
-        .add_photo(
-            &f.investigator,
-            &upload(&visit, "legs", sample_jpeg(12, 12)),
-        )
+    let photo =
+        store::testing::photographed(&store, &f.investigator, &visit, "legs", sample_jpeg(12, 12))
+            .await
+            .expect("uploaded");
+    let password = crate::fixture::password("plum kettle orbit");
+    let reader = store::testing::central_reader(&store, &f.admin, "reader", "S01", &password)
         .await
-        .expect("uploaded");
-    let reader = store::NewUser {
-        login: "reader".into(),
-        printed_name: "Rita Reader".into(),
-    };
-    store
-        .add_user(
-            &f.admin,
-            &reader,
-            &crate::fixture::password("plum kettle orbit"),
-        )
-        .await
-        .expect("user");
-    store
-        .grant(&f.admin, "reader", "S01", store::Role::CentralReader)
-        .await
-        .expect("grant");
-    let reader = store
-        .authenticate("reader", &crate::fixture::password("plum kettle orbit"))
-        .await
-        .expect("login");
+        .expect("reader");
     let queue = store.reading_queue(&reader).await.expect("queue");
     assert_eq!(queue.len(), 1);
     let reading = &queue[0];

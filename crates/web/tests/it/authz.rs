@@ -94,8 +94,8 @@ async fn seed_site(
         )
         .await
         .expect("screened");
-    let visit = match visits.first() {
-        Some(visit) => visit.id,
+    let visit = match visits.into_iter().next() {
+        Some(visit) => visit,
         None => {
             let data = VisitData {
                 name: "Baseline".into(),
@@ -106,7 +106,6 @@ async fn seed_site(
                 .add_visit(&coordinator, subject.id, &data)
                 .await
                 .expect("visit")
-                .id
         }
     };
     let monitor = store
@@ -125,24 +124,19 @@ async fn seed_site(
         .await
         .expect("query")
         .id;
-    let photo = store
-        .add_photo(
-            &coordinator,
-            &store::NewPhoto {
-                subject_id: subject.id,
-                visit_id: visit,
-                area: "hands".into(),
-                taken_on: jiff::civil::date(2025, 1, 20),
-                caption: None,
-                bytes: store::testing::sample_jpeg(8, 8),
-            },
-        )
-        .await
-        .expect("photo")
-        .id;
+    let photo = store::testing::photographed(
+        store,
+        &coordinator,
+        &visit,
+        "hands",
+        store::testing::sample_jpeg(8, 8),
+    )
+    .await
+    .expect("photo")
+    .id;
     let covers = store::Locked::Record {
         entity: "visit".into(),
-        record_id: visit,
+        record_id: visit.id,
     };
     let lock = store
         .lock(&monitor, subject.id, covers)
@@ -153,7 +147,7 @@ async fn seed_site(
         site,
         subject: code,
         screened,
-        visit,
+        visit: visit.id,
         query,
         lock,
         photo,

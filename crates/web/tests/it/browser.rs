@@ -570,18 +570,9 @@ async fn a_photograph_is_uploaded_shown_and_read_blind_in_the_browser() {
         .authenticate("admin", &password())
         .await
         .expect("admin");
-    let reader = store::NewUser {
-        login: "reader_a".into(),
-        printed_name: "Rita Reader".into(),
-    };
-    app.store
-        .add_user(&admin, &reader, &password())
+    store::testing::central_reader(&app.store, &admin, "reader_a", "A", &password())
         .await
         .expect("reader");
-    app.store
-        .grant(&admin, "reader_a", "A", store::Role::CentralReader)
-        .await
-        .expect("grant");
     let subject = app.store.subject_by_code("A-001").await.expect("A-001");
     let visit = app.store.visits_of(subject.id).await.expect("visits")[0].id;
     let folder = tempfile::tempdir().expect("temp dir");

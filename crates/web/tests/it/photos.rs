@@ -291,18 +291,9 @@ async fn a_central_reader_scores_each_item_and_sees_no_subject() {
         .authenticate("admin", &password())
         .await
         .expect("admin");
-    let reader = store::NewUser {
-        login: "reader_a".into(),
-        printed_name: "Rita Reader".into(),
-    };
-    app.store
-        .add_user(&admin, &reader, &password())
+    store::testing::central_reader(&app.store, &admin, "reader_a", "A", &password())
         .await
         .expect("reader");
-    app.store
-        .grant(&admin, "reader_a", "A", store::Role::CentralReader)
-        .await
-        .expect("grant");
     let mut coord = User::new(&app, "coord_a").await;
     let visit = visit_id(&coord.get("/subjects/A-001").await.body, "Baseline");
     let fields = [("area", "scalp"), ("taken_on", "2025-01-20")];
