@@ -428,6 +428,16 @@ impl Store {
             .map(|arm| arm.code.clone()))
     }
 
+    /// How many emergency unblindings there are: what a notice of them needs, without reading
+    /// each one.
+    pub async fn unblinding_count(&self) -> Result<i64, StoreError> {
+        self.pool
+            .read()
+            .await?
+            .count("SELECT COUNT(*) FROM unblinding WHERE NOT removed", &[])
+            .await
+    }
+
     /// Every randomisation, by number (no arms: see the module documentation).
     pub async fn randomisations(&self) -> Result<Vec<Randomisation>, StoreError> {
         randomisations_in(&mut self.pool.read().await?).await

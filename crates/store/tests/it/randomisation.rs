@@ -415,6 +415,7 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
     }
     assert_eq!(f.event_count().await, before, "nothing recorded");
     assert!(f.store.unblindings().await.expect("read").is_empty());
+    assert_eq!(f.store.unblinding_count().await.expect("count"), 0);
 
     let (shown, arm) = f
         .store
@@ -432,6 +433,7 @@ async fn an_investigator_unblinds_one_subject_in_an_emergency(backend: Backend) 
     assert_eq!(arm, design.arms()[replayed[1]]);
     let unblindings = f.store.unblindings().await.expect("read");
     assert_eq!(unblindings.len(), 1);
+    assert_eq!(f.store.unblinding_count().await.expect("count"), 1);
     assert_eq!(
         (
             unblindings[0].subject_id,

@@ -98,7 +98,7 @@ pub(crate) async fn page(
     }
     // The sponsor's notifications: the count, with the list a click away.
     let unblindings = if principal.require(Action::ReadUnblindings, None).is_ok() {
-        Some(state.store.unblindings().await?.len())
+        Some(state.store.unblinding_count().await?)
     } else {
         None
     };
