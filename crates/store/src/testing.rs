@@ -35,32 +35,30 @@ pub const EXTENDED_PROTOCOL: &str = concat!(
     include_str!("../../../examples/protocol/randomisation.toml"),
     include_str!("../../../examples/protocol/extension.toml")
 );
-/// Amends a study's protocol to [`RANDOMISED_PROTOCOL`], before its first enrolment: a study that
-/// randomises, whose allocation secret is not registered yet (nobody can be randomised).
+/// Amends a study's protocol to `protocol` (a randomised one: [`RANDOMISED_PROTOCOL`],
+/// [`EXTENDED_PROTOCOL`]) before its first enrolment: a study that randomises, whose allocation
+/// secret is not registered yet (nobody can be randomised).
 pub async fn amend_randomised(
     store: &crate::Store,
     admin: &crate::Actor,
+    protocol: &str,
 ) -> Result<(), crate::StoreError> {
     let version = store.study().await?.version;
     store
-        .amend_protocol(
-            admin,
-            version,
-            RANDOMISED_PROTOCOL,
-            "placebo-controlled version",
-        )
+        .amend_protocol(admin, version, protocol, "placebo-controlled version")
         .await
         .map(drop)
 }
 
-/// Sets a study up as a randomised one before its first enrolment: [`amend_randomised`], then
-/// registers the check of `secret` (`store::allocation_check`).
+/// Sets a study up as a randomised one under `protocol` before its first enrolment:
+/// [`amend_randomised`], then registers the check of `secret` (`store::allocation_check`).
 pub async fn make_randomised(
     store: &crate::Store,
     admin: &crate::Actor,
     secret: &protocol::allocation::Secret,
+    protocol: &str,
 ) -> Result<(), crate::StoreError> {
-    amend_randomised(store, admin).await?;
+    amend_randomised(store, admin, protocol).await?;
     store
         .register_allocation_check(admin, &secret.check())
         .await

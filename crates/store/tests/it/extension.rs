@@ -17,23 +17,12 @@ fn secret() -> Secret {
     Secret::from_bytes([9; 32])
 }
 
-/// The study amended to `protocol_text` with the secret's check registered.
+/// The study made randomised under `protocol_text`, the secret's check registered.
 async fn study(backend: Backend, protocol_text: &str) -> Fixture {
     let f = fixture(backend).await;
-    let version = f.store.study().await.expect("study").version;
-    f.store
-        .amend_protocol(
-            &f.admin,
-            version,
-            protocol_text,
-            "placebo-controlled version",
-        )
+    store::testing::make_randomised(&f.store, &f.admin, &secret(), protocol_text)
         .await
-        .expect("amended");
-    f.store
-        .register_allocation_check(&f.admin, &secret().check())
-        .await
-        .expect("registered");
+        .expect("randomised");
     f
 }
 

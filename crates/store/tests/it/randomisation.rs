@@ -33,16 +33,21 @@ fn factors(levels: &[(&str, &str)]) -> Vec<(String, String)> {
 
 async fn randomised(backend: Backend) -> Fixture {
     let f = fixture(backend).await;
-    store::testing::make_randomised(&f.store, &f.admin, &secret())
-        .await
-        .expect("randomised");
+    store::testing::make_randomised(
+        &f.store,
+        &f.admin,
+        &secret(),
+        store::testing::RANDOMISED_PROTOCOL,
+    )
+    .await
+    .expect("randomised");
     f
 }
 
 /// The study amended to randomise, its allocation secret not registered yet.
 async fn amended(backend: Backend) -> Fixture {
     let f = fixture(backend).await;
-    store::testing::amend_randomised(&f.store, &f.admin)
+    store::testing::amend_randomised(&f.store, &f.admin, store::testing::RANDOMISED_PROTOCOL)
         .await
         .expect("amended");
     f

@@ -457,9 +457,14 @@ async fn randomised_enrolment_and_emergency_unblinding_in_the_browser() {
         .authenticate("admin", &password())
         .await
         .expect("admin");
-    store::testing::make_randomised(&app.store, &admin, &secret)
-        .await
-        .expect("randomised");
+    store::testing::make_randomised(
+        &app.store,
+        &admin,
+        &secret,
+        store::testing::RANDOMISED_PROTOCOL,
+    )
+    .await
+    .expect("randomised");
     let sponsor = store::NewUser {
         login: "sponsor_a".into(),
         printed_name: "Sam Sponsor".into(),

@@ -28,20 +28,9 @@ async fn extended_study(config: web::Config) -> (Study, Vec<(String, String)>) {
         .authenticate("admin", &password())
         .await
         .expect("admin");
-    let version = store.study().await.expect("study").version;
-    store
-        .amend_protocol(
-            &admin,
-            version,
-            store::testing::EXTENDED_PROTOCOL,
-            "placebo-controlled version with an open-label extension",
-        )
+    store::testing::make_randomised(store, &admin, &secret(), store::testing::EXTENDED_PROTOCOL)
         .await
-        .expect("amended");
-    store
-        .register_allocation_check(&admin, &secret().check())
-        .await
-        .expect("registered");
+        .expect("randomised");
     let inv = store.authenticate("inv_a", &password()).await.expect("inv");
     let mut codes = Vec::new();
     for n in 1..=4 {

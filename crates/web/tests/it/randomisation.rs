@@ -31,9 +31,14 @@ async fn randomised_study_with(backend: Backend, codes: &[&str], config: web::Co
         .authenticate("admin", &password())
         .await
         .expect("admin");
-    store::testing::make_randomised(store, &admin, &secret())
-        .await
-        .expect("randomised");
+    store::testing::make_randomised(
+        store,
+        &admin,
+        &secret(),
+        store::testing::RANDOMISED_PROTOCOL,
+    )
+    .await
+    .expect("randomised");
     let coordinator = store
         .authenticate("coord_a", &password())
         .await

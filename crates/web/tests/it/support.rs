@@ -134,9 +134,14 @@ async fn spawn(
             .allocation_secret
             .as_ref()
             .expect("a randomised study's server holds its allocation secret");
-        store::testing::make_randomised(&store, &admin, secret)
-            .await
-            .expect("randomised");
+        store::testing::make_randomised(
+            &store,
+            &admin,
+            secret,
+            store::testing::RANDOMISED_PROTOCOL,
+        )
+        .await
+        .expect("randomised");
         FACTOR_LEVELS
     } else {
         &[]
