@@ -493,8 +493,13 @@ impl Writer<'_> {
                     ("cycle", text(cycle)),
                     ("level", self.level(self.algorithm.start)),
                     (
-                        "baseline",
-                        baseline.map_or_else(|| Arg::from(self.say("rule-no-clasi", &[])), text),
+                        "measured",
+                        Arg::from(baseline.map_or_else(
+                            || self.say("rule-extension-unmeasured", &[]),
+                            |baseline| {
+                                self.say("rule-extension-measured", &[("baseline", text(baseline))])
+                            },
+                        )),
                     ),
                 ],
             ),

@@ -375,3 +375,26 @@ fn an_arm_the_protocol_does_not_have_is_refused_on_every_shipped_protocol() {
         "protocol: pediatric-sle-lenalidomide-2017 has no treatment algorithm (a retrospective study); decide does not apply",
     );
 }
+
+#[test]
+fn a_restart_without_any_clasi_says_there_is_nothing_to_measure_from() {
+    let mut history = course(Some("PBO"), 9);
+    history.clasi.clear();
+    let decision = decided(&example(), &history, "2010-03-29");
+    assert_eq!(decision.rules[0].id, "extension.restart");
+    assert!(
+        decision.rules[0]
+            .text
+            .ends_with("with no CLASI activity recorded yet to measure its response from"),
+        "{}",
+        decision.rules[0].text
+    );
+    assert!(
+        decision
+            .missing
+            .iter()
+            .any(|missing| missing.starts_with("CLASI activity at baseline")),
+        "{:?}",
+        decision.missing
+    );
+}
