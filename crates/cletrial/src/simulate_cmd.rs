@@ -183,14 +183,6 @@ fn run_power(args: &SimulateArgs, protocol: &Protocol) -> CmdResult {
             protocol.id()
         ))
     })?;
-    let codes = || {
-        design
-            .arms()
-            .iter()
-            .map(|arm| arm.code.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut response = vec![None; design.arms().len()];
     for pair in &args.power {
         let (code, rate) = pair.split_once('=').ok_or_else(|| {
@@ -203,7 +195,7 @@ fn run_power(args: &SimulateArgs, protocol: &Protocol) -> CmdResult {
             .ok_or_else(|| {
                 CliError::input(format!(
                     "--power: '{code}' is not an arm; the arms are {}",
-                    codes()
+                    design.arm_codes()
                 ))
             })?;
         let rate: f64 = rate
@@ -230,7 +222,7 @@ fn run_power(args: &SimulateArgs, protocol: &Protocol) -> CmdResult {
                 CliError::input(format!(
                     "--power: no rate for arm {}; give one for each of {}",
                     arm.code,
-                    codes()
+                    design.arm_codes()
                 ))
             })
         })

@@ -47,19 +47,14 @@ impl Extension {
                 ),
             ));
         }
-        let codes = || {
-            design
-                .arms()
-                .iter()
-                .map(|arm| arm.code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         for code in spec.entry.keys() {
             if !design.arms().iter().any(|arm| arm.code == *code) {
                 problems.push((
                     format!("entry.{code}"),
-                    format!("'{code}' is not an arm of the design ({})", codes()),
+                    format!(
+                        "'{code}' is not an arm of the design ({})",
+                        design.arm_codes()
+                    ),
                 ));
             }
         }
@@ -72,7 +67,7 @@ impl Extension {
                     format!(
                         "no entry for arm {}: each arm ({}) says continue or restart",
                         arm.code,
-                        codes()
+                        design.arm_codes()
                     ),
                 )),
             }
@@ -123,15 +118,15 @@ pub fn arm_of(design: Option<&Design>, arm: Option<&str>) -> Result<Option<usize
             "'{code}' given, but the protocol does not randomise: leave arm out"
         )));
     };
-    let arms = design.arms();
-    arms.iter()
+    design
+        .arms()
+        .iter()
         .position(|candidate| candidate.code == code.trim())
         .map(Some)
         .ok_or_else(|| {
-            let codes: Vec<&str> = arms.iter().map(|arm| arm.code.as_str()).collect();
             refuse(format!(
                 "'{code}' is not an arm of the protocol ({})",
-                codes.join(", ")
+                design.arm_codes()
             ))
         })
 }

@@ -248,6 +248,12 @@ impl Design {
         &self.arms
     }
 
+    /// The arms' codes as a refusal lists what is allowed ("LEN, PBO").
+    pub fn arm_codes(&self) -> String {
+        let codes: Vec<&str> = self.arms.iter().map(|arm| arm.code.as_str()).collect();
+        codes.join(", ")
+    }
+
     pub fn factors(&self) -> &[Factor] {
         &self.factors
     }

@@ -4,7 +4,7 @@
 
 use protocol::Protocol;
 use protocol::allocation::Secret;
-use store::{Backend, ClinicalRecord, Enrolment};
+use store::{Backend, ClinicalRecord, SubjectData};
 
 use crate::fixture::{Fixture, days_ago, fixture, refused, subject_data};
 
@@ -30,34 +30,13 @@ async fn study(backend: Backend, protocol_text: &str) -> Fixture {
 async fn enrolled(f: &Fixture) -> Vec<i64> {
     let mut ids = Vec::new();
     for n in 1..=6 {
-        let code = format!("S01-P{n:03}");
-        let subject = f
-            .store
-            .screen(
-                &f.investigator,
-                &subject_data(&code),
-                &store::testing::eligible_candidate(),
-            )
-            .await
-            .expect("screened")
-            .0;
+        let data = SubjectData {
+            enrolment_date: Some(days_ago(20)),
+            ..subject_data(&format!("S01-P{n:03}"))
+        };
         let subtype = if n % 2 == 0 { "DLE" } else { "SCLE" };
-        f.store
-            .enrol(
-                &f.investigator,
-                &Enrolment {
-                    subject_id: subject.id,
-                    based_on: subject.version,
-                    consent_date: subject.data.consent_date.expect("consented"),
-                    enrolment_date: days_ago(20),
-                    waiver: None,
-                    reason: None,
-                    factors: vec![
-                        ("subtype".to_owned(), subtype.to_owned()),
-                        ("baseline CLASI-A".to_owned(), "10 or more".to_owned()),
-                    ],
-                },
-            )
+        let levels = [("subtype", subtype), ("baseline CLASI-A", "10 or more")];
+        let subject = store::testing::enrolled_with(&f.store, &f.investigator, &data, &levels)
             .await
             .expect("enrolled");
         ids.push(subject.id);

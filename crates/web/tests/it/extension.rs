@@ -43,29 +43,10 @@ async fn extended_study(config: web::Config) -> (Study, Vec<(String, String)>) {
             subtype: None,
             screening_date: jiff::civil::date(2025, 3, 3),
             consent_date: Some(jiff::civil::date(2025, 3, 1)),
-            enrolment_date: None,
+            enrolment_date: Some(jiff::civil::date(2025, 3, 10)),
         };
-        let subject = store
-            .screen(&inv, &data, &store::testing::eligible_candidate())
-            .await
-            .expect("screened")
-            .0;
-        store
-            .enrol(
-                &inv,
-                &store::Enrolment {
-                    subject_id: subject.id,
-                    based_on: subject.version,
-                    consent_date: jiff::civil::date(2025, 3, 1),
-                    enrolment_date: jiff::civil::date(2025, 3, 10),
-                    waiver: None,
-                    reason: None,
-                    factors: vec![
-                        ("subtype".into(), "DLE".into()),
-                        ("baseline CLASI-A".into(), "10 or more".into()),
-                    ],
-                },
-            )
+        let levels = [("subtype", "DLE"), ("baseline CLASI-A", "10 or more")];
+        store::testing::enrolled_with(store, &inv, &data, &levels)
             .await
             .expect("enrolled");
         codes.push(code);
