@@ -18,7 +18,9 @@
 //! - `define`: Define-XML 2.1 for the SDTM (and ADaM) datasets: datasets with their files,
 //!   variables with origins and methods, CDISC and sponsor codelists with NCI codes, and the
 //!   value-level metadata of the CLASI and SLEDAI-2K results in RS (`define::sdtm` describes the
-//!   SDTM domains, `define::adam` the ADaM datasets, `define::ct` holds the codelists).
+//!   SDTM domains, `define::adam` the ADaM datasets, `define::ct` holds the codelists;
+//!   `define::published`, for tests only, checks every CDISC code against the NCI EVS release
+//!   vendored in `scripts/peers/ct`).
 //! - `adam`: the ADaM datasets ADSL, ADRS, ADTTE and ADAE (ADaMIG v1.3), derived a subject at a
 //!   time from that subject's SDTM rows under the protocol's response definitions
 //!   (`protocol::endpoint`, as the report), ADRS with the CLASI-50/70 responders of a study

@@ -16,6 +16,8 @@
 
 pub mod adam;
 pub mod ct;
+#[cfg(test)]
+mod published;
 pub mod sdtm;
 mod xml;
 

@@ -110,7 +110,7 @@ fn field(name: &str, ty: FieldType) -> FieldDef {
 
 /// The CLASI and SLEDAI-2K forms with every item the RS mapping knows (scalp scarring is
 /// scored as scarring alopecia, so the scalp has no scarring item), the other fields too.
-fn assessment_forms() -> Forms {
+pub(super) fn assessment_forms() -> Forms {
     let mut clasi = vec![
         field("subject_id", FieldType::Integer),
         field("visit_id", FieldType::Integer),

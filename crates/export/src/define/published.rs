@@ -1,0 +1,296 @@
+//! The CDISC controlled terminology as published, to check the codelists `ct` writes against:
+//! the extract of the NCI EVS "SDTM Terminology" file of release [`super::CT_VERSION`] in
+//! `scripts/peers/ct/sdtm-ct.tsv` (its README names the source). Compiled for tests only.
+
+use std::collections::BTreeMap;
+
+use super::ct::{self, CodeList};
+use super::tests::assessment_forms;
+
+/// One published codelist.
+#[derive(Debug)]
+struct Published {
+    /// The codelist's short name (its submission value): `SEX`.
+    short: String,
+    name: String,
+    extensible: bool,
+    /// Term NCI code to submission value.
+    terms: BTreeMap<String, String>,
+}
+
+/// The vendored release, by codelist NCI code.
+fn release() -> BTreeMap<String, Published> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/peers/ct/sdtm-ct.tsv"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "codelist_code\tcodelist_short\tcodelist_name\textensible\tterm_code\tsubmission_value"
+        ),
+        "{path}: header"
+    );
+    let mut lists = BTreeMap::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [list, short, name, extensible, term, value] = fields[..] else {
+            panic!("{path}: not six fields: {line}");
+        };
+        let extensible = match extensible {
+            "Yes" => true,
+            "No" => false,
+            other => panic!("{path}: extensible is {other:?}: {line}"),
+        };
+        let entry = lists.entry(list.to_owned()).or_insert_with(|| Published {
+            short: short.to_owned(),
+            name: name.to_owned(),
+            extensible,
+            terms: BTreeMap::new(),
+        });
+        entry.terms.insert(term.to_owned(), value.to_owned());
+    }
+    lists
+}
+
+/// What in `list` disagrees with the release (empty when all agrees): a CDISC list must have
+/// the published code, name and extensibility and an OID of its short name (`CL.UNIT` or a
+/// subset's `CL.UNIT.DURATION`); each coded term the published code and submission value; a
+/// term without a code must extend an extensible list with a value it does not already publish
+/// (CDISC CT: sponsors may add terms to an extensible codelist only, and no synonym of a
+/// published term). A sponsor's list (no NCI code) has nothing to agree with.
+fn disagreements(list: &CodeList, release: &BTreeMap<String, Published>) -> Vec<String> {
+    let Some(code) = list.nci else {
+        return Vec::new();
+    };
+    let Some(published) = release.get(code) else {
+        return vec![format!("{}: no published codelist {code}", list.oid)];
+    };
+    let mut problems = Vec::new();
+    if list.name != published.name {
+        problems.push(format!(
+            "{}: named '{}', published '{}'",
+            list.oid, list.name, published.name
+        ));
+    }
+    if list.extensible != published.extensible {
+        problems.push(format!(
+            "{}: extensible {}, published {}",
+            list.oid, list.extensible, published.extensible
+        ));
+    }
+    let oid = format!("CL.{}", published.short);
+    if list.oid != oid && !list.oid.starts_with(&format!("{oid}.")) {
+        problems.push(format!("{}: not an OID of {}", list.oid, published.short));
+    }
+    for term in &list.terms {
+        match &term.nci {
+            Some(term_code) => match published.terms.get(term_code) {
+                Some(value) if *value == term.value => {}
+                Some(value) => problems.push(format!(
+                    "{} {}: {term_code} is published as '{value}'",
+                    list.oid, term.value
+                )),
+                None => problems.push(format!(
+                    "{} {}: {term_code} is not a term of {code}",
+                    list.oid, term.value
+                )),
+            },
+            None if !published.extensible => problems.push(format!(
+                "{} {}: a sponsor's term in a list that is not extensible",
+                list.oid, term.value
+            )),
+            None => {
+                if let Some((term_code, _)) =
+                    published.terms.iter().find(|(_, v)| **v == term.value)
+                {
+                    problems.push(format!(
+                        "{} {}: published as {term_code}, written as the sponsor's",
+                        list.oid, term.value
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The three shipped protocols: the lenalidomide trial, the thalidomide cohort and the
+/// paediatric chart review.
+pub(super) fn shipped_protocols() -> [protocol::Protocol; 3] {
+    [
+        include_str!("../../../../protocols/nct01408199.toml"),
+        include_str!("../../../../protocols/thalidomide-cohort.toml"),
+        include_str!("../../../../protocols/pediatric-review.toml"),
+    ]
+    .map(|text| protocol::Protocol::from_toml(text).expect("a shipped protocol loads"))
+}
+
+/// Every CDISC codelist the export can write: each of `ct`'s, DOMAIN of every domain, and
+/// those the SDTM define tables of each shipped protocol and the ADaM ones give their variables
+/// (QS's of each protocol's outcomes among them).
+fn every_cdisc_list() -> Vec<CodeList> {
+    let domains: Vec<&str> = crate::sdtm::DOMAINS
+        .into_iter()
+        .filter(|d| !d.starts_with("SUPP"))
+        .collect();
+    let mut lists = vec![
+        ct::sex(),
+        ct::no_yes(),
+        ct::age_unit(),
+        ct::duration_unit(),
+        ct::outcome(),
+        ct::action_taken(),
+        ct::route(),
+        ct::dose_unit(),
+        ct::frequency(),
+        ct::disposition_category(),
+        ct::completion(),
+        ct::protocol_milestone(),
+        ct::criterion_category(),
+        ct::not_done(),
+        ct::relation_to_reference(),
+        ct::domain(&domains).expect("every domain has a code"),
+    ];
+    for protocol in shipped_protocols() {
+        let sdtm = crate::sdtm::Sdtm::new("T", &assessment_forms())
+            .expect("sdtm")
+            .with_outcomes(protocol.outcomes());
+        for table in super::sdtm::tables(&sdtm, "xpt").expect("tables") {
+            lists.extend(table.codelists.into_values());
+            for values in table.value_lists {
+                lists.extend(values.values.into_iter().filter_map(|v| v.codelist));
+            }
+        }
+    }
+    let adam = crate::adam::Adam::new("T", "nct01408199", None, None).expect("adam");
+    for table in super::adam::tables(adam.datasets(), "xpt", false).expect("tables") {
+        lists.extend(table.codelists.into_values());
+    }
+    // Each list once, however many tables give it.
+    let mut seen: Vec<CodeList> = Vec::new();
+    lists.retain(|list| {
+        let first = list.nci.is_some() && !seen.contains(list);
+        if first {
+            seen.push(list.clone());
+        }
+        first
+    });
+    lists
+}
+
+#[test]
+fn every_cdisc_code_the_export_writes_is_published() {
+    let release = release();
+    let lists = every_cdisc_list();
+    let problems: Vec<String> = lists
+        .iter()
+        .flat_map(|list| disagreements(list, &release))
+        .collect();
+    assert_eq!(problems, Vec::<String>::new());
+    // The check saw every CDISC list `ct` writes.
+    let codes: std::collections::BTreeSet<&str> = lists.iter().filter_map(|l| l.nci).collect();
+    assert_eq!(codes.len(), 15, "{codes:?}");
+}
+
+#[test]
+fn disagreements_with_the_release_are_named() {
+    let release = release();
+    #[track_caller]
+    fn check(release: &BTreeMap<String, Published>, list: CodeList, expect: &[&str]) {
+        assert_eq!(disagreements(&list, release), expect, "{}", list.oid);
+    }
+    let coded = |value: &str, code: &str| ct::Term {
+        value: value.to_owned(),
+        decode: None,
+        nci: Some(code.to_owned()),
+    };
+    check(&release, ct::sex(), &[]);
+    // A sponsor's list is its own.
+    check(
+        &release,
+        CodeList::sponsor_decoded("AEREL", "Causality", &[("RELATED", "Related")]),
+        &[],
+    );
+    let mut unpublished = ct::sex();
+    unpublished.nci = Some("C99999");
+    check(
+        &release,
+        unpublished,
+        &["CL.SEX: no published codelist C99999"],
+    );
+    let mut renamed = ct::sex();
+    renamed.name = "Sex of Subject".to_owned();
+    check(
+        &release,
+        renamed,
+        &["CL.SEX: named 'Sex of Subject', published 'Sex'"],
+    );
+    let mut opened = ct::sex();
+    opened.extensible = true;
+    check(
+        &release,
+        opened,
+        &["CL.SEX: extensible true, published false"],
+    );
+    // A subset keeps the short name as its OID's first part.
+    check(&release, ct::duration_unit(), &[]);
+    let mut elsewhere = ct::sex();
+    elsewhere.oid = "CL.SEXES".to_owned();
+    check(&release, elsewhere, &["CL.SEXES: not an OID of SEX"]);
+    // A term's code must be the published code of that value, in that list.
+    let mut swapped = ct::sex();
+    swapped.terms = vec![coded("F", "C20197")];
+    check(&release, swapped, &["CL.SEX F: C20197 is published as 'M'"]);
+    let mut foreign = ct::sex();
+    foreign.terms = vec![coded("F", "C49487")];
+    check(
+        &release,
+        foreign,
+        &["CL.SEX F: C49487 is not a term of C66731"],
+    );
+    // The sponsor extends an extensible list with a value CDISC does not publish, only.
+    let mut not_extensible = ct::sex();
+    not_extensible.extensible = true;
+    not_extensible.extend("X", None).expect("marked extensible");
+    not_extensible.extensible = false;
+    check(
+        &release,
+        not_extensible,
+        &["CL.SEX X: a sponsor's term in a list that is not extensible"],
+    );
+    let mut extended = ct::completion();
+    extended
+        .extend("SPONSOR DECISION", None)
+        .expect("extensible");
+    check(&release, extended, &[]);
+    let mut synonym = ct::completion();
+    synonym.extend("RECOVERY", None).expect("extensible");
+    check(
+        &release,
+        synonym,
+        &["CL.NCOMPLT RECOVERY: published as C25746, written as the sponsor's"],
+    );
+}
+
+#[test]
+fn only_an_extensible_list_takes_a_sponsors_term() {
+    let mut sex = ct::sex();
+    assert_eq!(
+        sex.extend("X", None).map_err(|e| e.to_string()),
+        Err("codelist CL.SEX is not extensible: 'X' cannot be added to it".to_owned())
+    );
+    let mut route = ct::route();
+    let before = route.terms.len();
+    route
+        .extend("SPONSOR ROUTE", Some("a sponsor's"))
+        .expect("ROUTE is extensible");
+    assert_eq!(route.terms.len(), before + 1);
+    let added = route.terms.last().expect("added");
+    assert_eq!(
+        (added.value.as_str(), added.decode.as_deref(), &added.nci),
+        ("SPONSOR ROUTE", Some("a sponsor's"), &None)
+    );
+}
