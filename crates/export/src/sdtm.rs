@@ -30,6 +30,7 @@ use crate::dataset_json::{DatasetJsonWriter, Encoding, Provenance};
 use crate::source::{Casebook, FieldType, FormRecord, Forms, Recorded, SUBJECT_REF, VISIT_REF};
 use crate::xpt::XptWriter;
 
+pub mod lb;
 pub mod qs;
 
 /// The domains, in the order they are written, then the supplemental qualifiers of those with
@@ -196,10 +197,13 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
     let mut lb = common("LB", true);
     lb.extend([
         t("LBTESTCD", "Lab Test or Examination Short Name", 8).derived(
-            "The CDISC LBTESTCD of the tests CTCAE grades, else the test's first 8 letters and \
-             digits in upper case",
+            "The CDISC LBTESTCD (codelist C65047) of the protocol's lab where CDISC has the test, \
+             else the sponsor's: the lab id's first 8 letters and digits in upper case",
         ),
-        t("LBTEST", "Lab Test or Examination Name", 40),
+        t("LBTEST", "Lab Test or Examination Name", 40).derived(
+            "The CDISC LBTEST (codelist C67154) of the protocol's lab where CDISC has the test, \
+             else the sponsor's: the protocol's name of the lab",
+        ),
         t("LBORRES", "Result or Finding in Original Units", 40),
         t("LBORRESU", "Original Units", 20),
         t("LBORNRLO", "Reference Range Lower Limit in Orig Unit", 20),
@@ -649,8 +653,8 @@ pub struct Sdtm {
     /// How DM names each subject's arm.
     allocation: Allocation,
     datasets: Vec<Dataset>,
-    /// Each LBTESTCD given so far and its test, so two tests never share a code.
-    lab_codes: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// LB's test code and name of each lab the protocol declares.
+    lab_tests: Vec<lb::LbTest>,
 }
 
 /// The study day of `date` counted from `reference` (day 1; the day before is -1).
@@ -667,7 +671,7 @@ impl Sdtm {
             outcomes: protocol::outcomes::Outcomes::none(),
             allocation: Allocation::SingleArm,
             datasets: datasets()?,
-            lab_codes: Default::default(),
+            lab_tests: lb::tests(&protocol::model::LabSpec::ctcae_default())?,
         }
         .with_allocation(Allocation::SingleArm))
     }
@@ -718,19 +722,30 @@ impl Sdtm {
         &self.datasets
     }
 
-    /// The LBTESTCD of a test: the CDISC code for the tests CTCAE grades, else its first 8
-    /// letters and digits; an error when that code already names another test.
-    fn lab_code(&self, test: &str) -> Result<String, ExportError> {
-        let code = test_code(test);
-        let mut codes = self.lab_codes.borrow_mut();
-        let known = codes.entry(code.clone()).or_insert_with(|| test.to_owned());
-        if known != test {
-            return Err(ExportError::invalid(
-                format!("lab test '{test}'"),
-                format!("its LBTESTCD {code} already names '{known}'"),
-            ));
-        }
-        Ok(code)
+    /// Names LB's tests after the protocol's `[[labs]]` (without it, the five CTCAE-graded
+    /// tests, `LabSpec::ctcae_default`); an error when two would share a code or a name.
+    pub fn with_labs(mut self, labs: &[protocol::model::LabSpec]) -> Result<Sdtm, ExportError> {
+        self.lab_tests = lb::tests(labs)?;
+        Ok(self)
+    }
+
+    /// LB's test code and name of each lab the protocol declares.
+    pub fn lab_tests(&self) -> &[lb::LbTest] {
+        &self.lab_tests
+    }
+
+    /// The LB test of a result's lab id; an error for a lab the protocol does not declare, whose
+    /// code define.xml could not list.
+    fn lab_test(&self, id: &str) -> Result<&lb::LbTest, ExportError> {
+        self.lab_tests
+            .iter()
+            .find(|test| test.id == id)
+            .ok_or_else(|| {
+                ExportError::invalid(
+                    format!("lab test '{id}'"),
+                    "is not one of the protocol's labs",
+                )
+            })
     }
 
     fn form(&self, name: &str) -> Option<usize> {
@@ -974,13 +989,13 @@ impl Sdtm {
 
         // LB
         for (seq, lab) in self.live(book, "lab").iter().enumerate() {
-            let test = f.entry(lab, "test").text().unwrap_or_default();
+            let test = self.lab_test(f.entry(lab, "test").text().unwrap_or_default())?;
             let collected = f.entry(lab, "collected_on").date();
             let unit = f.entry(lab, "unit").text().unwrap_or_default();
             let mut lb = row(4);
             lb.num("LBSEQ", Some((seq + 1) as f64))
-                .text("LBTESTCD", self.lab_code(test)?)
-                .text("LBTEST", test)
+                .text("LBTESTCD", &test.code)
+                .text("LBTEST", &test.name)
                 .text("LBORRESU", unit)
                 .set("LBORNRLO", Cell::opt_text(f.entry(lab, "lln").text()))
                 .set("LBORNRHI", Cell::opt_text(f.entry(lab, "uln").text()))
@@ -1283,25 +1298,6 @@ pub(crate) fn disposition_term(code: Option<&str>) -> String {
     match code {
         Some("lost_to_follow_up") => "LOST TO FOLLOW-UP".to_owned(),
         other => upper_words(other),
-    }
-}
-
-/// A lab test's LBTESTCD: CDISC controlled terminology (codelist LBTESTCD, C65047) for the tests
-/// the store grades by CTCAE (`instruments::ctcae::LabTest` ids), else the test's first 8 letters
-/// and digits in upper case.
-fn test_code(test: &str) -> String {
-    match test {
-        "neutrophils" => "NEUT".to_owned(),
-        "leukocytes" => "WBC".to_owned(),
-        "platelets" => "PLAT".to_owned(),
-        "lymphocytes" => "LYM".to_owned(),
-        "hemoglobin" => "HGB".to_owned(),
-        other => other
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_uppercase())
-            .take(8)
-            .collect(),
     }
 }
 
@@ -2013,9 +2009,6 @@ mod tests {
             "WITHDRAWAL BY SUBJECT"
         );
         assert_eq!(upper_words(Some("drug_interrupted")), "DRUG INTERRUPTED");
-        assert_eq!(test_code("neutrophils"), "NEUT");
-        assert_eq!(test_code("hemoglobin"), "HGB");
-        assert_eq!(test_code("anti-dsDNA"), "ANTIDSDN");
     }
 
     #[test]
@@ -2058,7 +2051,7 @@ mod tests {
     fn missing_results_keep_their_reason_in_lb_and_rs() {
         let lab = |value: Recorded| {
             vec![
-                ("test", text("Neutrophils")),
+                ("test", text("neutrophils")),
                 ("value", value),
                 ("unit", text("10^9/L")),
                 ("collected_on", date(3, 5)),
@@ -2119,7 +2112,9 @@ mod tests {
             assert_eq!(cell(&rows, "LB", n, "LBSTRESN"), stresn, "row {n}");
             assert_eq!(cell(&rows, "LB", n, "LBSTAT"), stat, "row {n}");
         }
-        assert_eq!(cell(&rows, "LB", 0, "LBTESTCD"), &Cell::text("NEUTROPH"));
+        assert_eq!(cell(&rows, "LB", 0, "LBTESTCD"), &Cell::text("NEUT"));
+        assert_eq!(cell(&rows, "LB", 0, "LBTEST"), &Cell::text("Neutrophils"));
+        // A result of a lab the protocol does not declare has no code define.xml lists.
         let (forms, book) = casebook(&[
             subject(),
             ("lab", 30, &labs[0]),
@@ -2132,11 +2127,11 @@ mod tests {
         let error = Sdtm::new("LENA", &forms)
             .expect("datasets")
             .casebook(&book, &mut |_, _| Ok(()))
-            .expect_err("two tests, one code");
+            .expect_err("not a lab of the protocol");
         assert!(
             error
                 .to_string()
-                .contains("NEUTROPH already names 'Neutrophils'"),
+                .contains("lab test 'Neutrophil count': is not one of the protocol's labs"),
             "{error}"
         );
         // Blank items and the blank damage total make no record; the rest keep their order.

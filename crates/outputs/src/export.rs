@@ -168,10 +168,12 @@ pub async fn write(
                 now.datetime(),
                 Provenance::of(&study, &created, version),
             );
-            // QS scores the answers under the protocol's [outcomes] settings.
-            let outcomes = own_protocol(&mut reader).await?.outcomes().clone();
+            // QS scores the answers under the protocol's [outcomes] settings; LB names the
+            // tests of its [[labs]].
+            let protocol = own_protocol(&mut reader).await?;
             let sdtm = sdtm::Sdtm::new(&study.code, &forms)?
-                .with_outcomes(&outcomes)
+                .with_outcomes(protocol.outcomes())
+                .with_labs(protocol.labs())?
                 .with_allocation(allocation);
             let adam = match plan.adam {
                 Some(_) => Some(analysis(&mut reader, &study).await?),

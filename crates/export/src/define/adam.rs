@@ -188,7 +188,7 @@ fn codelist(
         ),
         // Copied unchanged from DM and AE: their SDTM codelists.
         "SEX" | "AGEU" | "AESER" | "AEOUT" | "AEACN" | "AEREL" => {
-            return super::sdtm::codelist(variable, &[], &[], &[], &[]);
+            return super::sdtm::codelist(variable, &[], &[], &[], &[], &[]);
         }
         _ => return Ok(None),
     }))

@@ -5,6 +5,8 @@
 
 use instruments::medication::{DoseUnit, Frequency, Route};
 
+use crate::sdtm::lb::LbTest;
+
 /// A codelist: CDISC's when `nci` holds its code, else the sponsor's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeList {
@@ -319,6 +321,51 @@ pub fn relation_to_reference() -> CodeList {
         false,
         &[("ONGOING", "C53279")],
     )
+}
+
+/// LBTESTCD (C65047, extensible) of LB's tests, each decoded as its LBTEST: CDISC's terms with
+/// their NCI codes, the sponsor's tests as extensions.
+pub fn lab_test_code(tests: &[LbTest]) -> CodeList {
+    lab_tests(
+        "LBTESTCD",
+        "Laboratory Test Code",
+        "C65047",
+        tests,
+        |test| (test.code.as_str(), Some(test.name.as_str())),
+    )
+}
+
+/// LBTEST (C67154, extensible) of LB's tests: CDISC's terms carry the NCI code of the same
+/// concept in LBTESTCD.
+pub fn lab_test_name(tests: &[LbTest]) -> CodeList {
+    lab_tests("LBTEST", "Laboratory Test Name", "C67154", tests, |test| {
+        (test.name.as_str(), None)
+    })
+}
+
+/// One of LB's two test lists: each test's (value, decode).
+fn lab_tests(
+    short: &str,
+    name: &str,
+    nci: &'static str,
+    tests: &[LbTest],
+    term: impl Fn(&LbTest) -> (&str, Option<&str>),
+) -> CodeList {
+    let mut list = CodeList::cdisc(short, name, nci, true, &[]);
+    for test in tests {
+        let (value, decode) = term(test);
+        match test.nci {
+            Some(code) => list.terms.push(Term {
+                value: value.to_owned(),
+                decode: decode.map(str::to_owned),
+                nci: Some(code.to_owned()),
+            }),
+            None => list
+                .extend(value, decode)
+                .expect("LBTESTCD and LBTEST are extensible (checked against the published list)"),
+        }
+    }
+    list
 }
 
 /// The NCI code of an SDTM domain abbreviation (DOMAIN, C66734).

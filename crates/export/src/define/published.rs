@@ -130,7 +130,7 @@ pub(super) fn shipped_protocols() -> [protocol::Protocol; 3] {
 
 /// Every CDISC codelist the export can write: each of `ct`'s, DOMAIN of every domain, and
 /// those the SDTM define tables of each shipped protocol and the ADaM ones give their variables
-/// (QS's of each protocol's outcomes among them).
+/// (LBTESTCD and LBTEST of each protocol's labs among them).
 fn every_cdisc_list() -> Vec<CodeList> {
     let domains: Vec<&str> = crate::sdtm::DOMAINS
         .into_iter()
@@ -157,7 +157,9 @@ fn every_cdisc_list() -> Vec<CodeList> {
     for protocol in shipped_protocols() {
         let sdtm = crate::sdtm::Sdtm::new("T", &assessment_forms())
             .expect("sdtm")
-            .with_outcomes(protocol.outcomes());
+            .with_outcomes(protocol.outcomes())
+            .with_labs(protocol.labs())
+            .expect("the protocol's labs");
         for table in super::sdtm::tables(&sdtm, "xpt").expect("tables") {
             lists.extend(table.codelists.into_values());
             for values in table.value_lists {
@@ -192,7 +194,7 @@ fn every_cdisc_code_the_export_writes_is_published() {
     assert_eq!(problems, Vec::<String>::new());
     // The check saw every CDISC list `ct` writes.
     let codes: std::collections::BTreeSet<&str> = lists.iter().filter_map(|l| l.nci).collect();
-    assert_eq!(codes.len(), 15, "{codes:?}");
+    assert_eq!(codes.len(), 17, "{codes:?}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::{Class, CodeList, DataType, Table, ValueDef, ValueList, ct};
 use crate::ExportError;
 use crate::arms::ArmName;
 use crate::dataset::Origin;
+use crate::sdtm::lb::LbTest;
 use crate::sdtm::qs::QsTest;
 use crate::sdtm::{RsResult, RsTest, Sdtm, rs_tests};
 
@@ -142,11 +143,12 @@ pub(super) fn role(domain: &str, variable: &str) -> Option<&'static str> {
 }
 
 /// The codelist of an SDTM variable, or `None` when it has none. `rs` are the RS tests the
-/// forms define; `domains` the domains written.
+/// forms define, `labs` LB's tests; `domains` the domains written.
 pub(super) fn codelist(
     variable: &str,
     rs: &[RsTest],
     qs: &[QsTest],
+    labs: &[LbTest],
     arms: &[ArmName],
     domains: &[&str],
 ) -> Result<Option<CodeList>, ExportError> {
@@ -164,6 +166,11 @@ pub(super) fn codelist(
         "IECAT" => ct::criterion_category(),
         "LBSTAT" | "RSSTAT" | "QSSTAT" => ct::not_done(),
         "CMENRTPT" => ct::relation_to_reference(),
+        // A study without labs writes an empty LB and lists no terms (Define-XML refuses a
+        // codelist without one).
+        "LBTESTCD" | "LBTEST" if labs.is_empty() => return Ok(None),
+        "LBTESTCD" => ct::lab_test_code(labs),
+        "LBTEST" => ct::lab_test_name(labs),
         "DOMAIN" | "RDOMAIN" => {
             let parents: Vec<&str> = domains
                 .iter()
@@ -358,7 +365,7 @@ fn ds_value_lists() -> Vec<ValueList> {
 
 /// The SDTM domains `sdtm` writes as Define-XML tables, their files named
 /// `<domain>.<extension>` (`dm.xpt`): its forms define the RS tests, its protocol's outcomes the
-/// QS tests and its allocation the arm codes. An error names a domain this module cannot
+/// QS tests, its protocol's labs the LB tests and its allocation the arm codes. An error names a domain this module cannot
 /// describe.
 pub fn tables(sdtm: &Sdtm, extension: &str) -> Result<Vec<Table>, ExportError> {
     let datasets = sdtm.datasets();
@@ -392,7 +399,9 @@ pub fn tables(sdtm: &Sdtm, extension: &str) -> Result<Vec<Table>, ExportError> {
                     )
                 })?;
                 roles.insert(variable.name.clone(), role);
-                if let Some(list) = codelist(&variable.name, &rs, &qs, &arms, &names)? {
+                if let Some(list) =
+                    codelist(&variable.name, &rs, &qs, sdtm.lab_tests(), &arms, &names)?
+                {
                     codelists.insert(variable.name.clone(), list);
                 }
             }

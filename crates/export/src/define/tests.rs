@@ -543,18 +543,111 @@ fn codelists_carry_cdisc_terms_with_nci_codes() {
         .is_some();
     assert!(decode, "RSTESTCD decodes to RSTEST");
     // A variable without CDISC terminology or a closed set of values has no codelist.
-    for item in [
-        "IT.AE.AETERM",
-        "IT.RS.RSORRES",
-        "IT.LB.LBTESTCD",
-        "IT.DS.DSDECOD",
-    ] {
+    for item in ["IT.AE.AETERM", "IT.RS.RSORRES", "IT.DS.DSDECOD"] {
         assert!(
             !all.iter()
                 .any(|e| e.name == "CodeListRef" && e.within(&format!("ItemDef[{item}]"))),
             "{item}"
         );
     }
+}
+
+/// LB's tests of each shipped protocol in LBTESTCD (decoded as LBTEST) and LBTEST: CDISC's
+/// tests with their NCI codes, the sponsor's as extensions (`def:ExtendedValue`), both lists
+/// CDISC's (C65047, C67154) and referenced from LB's ItemDefs.
+#[test]
+fn lab_tests_are_cdisc_terms_or_the_sponsors_extensions() {
+    /// (LBTESTCD, LBTEST, NCI code) of each lab, in the protocol's order.
+    type Expect = &'static [(&'static str, &'static str, Option<&'static str>)];
+    const CTCAE: Expect = &[
+        ("NEUT", "Neutrophils", Some("C63321")),
+        ("WBC", "Leukocytes", Some("C51948")),
+        ("PLAT", "Platelets", Some("C51951")),
+        ("LYM", "Lymphocytes", Some("C51949")),
+        ("HGB", "Hemoglobin", Some("C64848")),
+    ];
+    let [trial, cohort, review] = super::published::shipped_protocols();
+    let trial_labs: Vec<_> = CTCAE
+        .iter()
+        .copied()
+        .chain([
+            ("ANTIDSDN", "Anti-dsDNA antibodies", None),
+            ("C3", "Complement C3", Some("C80174")),
+            ("C4", "Complement C4", Some("C80177")),
+        ])
+        .collect();
+    #[derive(Debug, PartialEq)]
+    struct Term {
+        value: String,
+        decode: Option<String>,
+        nci: Option<String>,
+        extended: Option<String>,
+    }
+    #[track_caller]
+    fn check(protocol: &protocol::Protocol, expect: &[(&str, &str, Option<&str>)]) {
+        let sdtm = crate::sdtm::Sdtm::new("T", &assessment_forms())
+            .expect("sdtm")
+            .with_labs(protocol.labs())
+            .expect("labs");
+        let standard = Standard {
+            model: Model::Sdtmig,
+            tables: sdtm::tables(&sdtm, "xpt").expect("tables"),
+        };
+        let all = elements(&written(&[standard]));
+        for (item, list, nci) in [
+            ("IT.LB.LBTESTCD", "CL.LBTESTCD", "C65047"),
+            ("IT.LB.LBTEST", "CL.LBTEST", "C67154"),
+        ] {
+            let reference = all
+                .iter()
+                .find(|e| e.name == "CodeListRef" && e.within(&format!("ItemDef[{item}]")))
+                .unwrap_or_else(|| panic!("{item} has no codelist"));
+            assert_eq!(reference.get("CodeListOID"), Some(list));
+            let path = format!("CodeList[{list}]");
+            // Each item with its decode and NCI code, read in document order: an item's
+            // Decode and Alias follow it.
+            let mut terms: Vec<Term> = Vec::new();
+            for e in all.iter().filter(|e| e.within(&path)) {
+                let in_item = e
+                    .path
+                    .iter()
+                    .any(|p| matches!(p.as_str(), "EnumeratedItem" | "CodeListItem"));
+                match (e.name.as_str(), terms.last_mut()) {
+                    ("EnumeratedItem" | "CodeListItem", _) => terms.push(Term {
+                        value: e.get("CodedValue").expect("coded").to_owned(),
+                        decode: None,
+                        nci: None,
+                        extended: e.get("def:ExtendedValue").map(str::to_owned),
+                    }),
+                    ("TranslatedText", Some(term)) if in_item => term.decode = Some(e.text.clone()),
+                    ("Alias", Some(term)) if in_item => term.nci = e.get("Name").map(str::to_owned),
+                    _ => {}
+                }
+            }
+            let want: Vec<Term> = expect
+                .iter()
+                .map(|(code, name, nci)| Term {
+                    value: (if list == "CL.LBTESTCD" { *code } else { *name }).to_owned(),
+                    // LBTESTCD decodes to LBTEST.
+                    decode: (list == "CL.LBTESTCD").then(|| (*name).to_owned()),
+                    nci: nci.map(str::to_owned),
+                    extended: nci.is_none().then(|| "Yes".to_owned()),
+                })
+                .collect();
+            assert_eq!(terms, want, "{list}");
+            let own = all
+                .iter()
+                .find(|e| e.name == "Alias" && e.path.last() == Some(&path))
+                .and_then(|e| e.get("Name"));
+            assert_eq!(own, Some(nci), "{list}");
+        }
+    }
+    check(&trial, &trial_labs);
+    check(&cohort, CTCAE);
+    check(
+        &review,
+        &[("ESR", "Erythrocyte Sedimentation Rate", Some("C74611"))],
+    );
 }
 
 /// The store writes each SDTM term through the sdtm module's mappings: every term they can
