@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use protocol::endpoint::ResponseDefinitions;
+
 use super::ct::{self, CodeList};
 use super::tests::assessment_forms;
 
@@ -129,7 +131,7 @@ pub(super) fn shipped_protocols() -> [protocol::Protocol; 3] {
 }
 
 /// Every CDISC codelist the export can write: each of `ct`'s, DOMAIN of every domain, and
-/// those the SDTM define tables of each shipped protocol and the ADaM ones give their variables
+/// those the SDTM and ADaM define tables of each shipped protocol give their variables
 /// (LBTESTCD and LBTEST of each protocol's labs among them).
 fn every_cdisc_list() -> Vec<CodeList> {
     let domains: Vec<&str> = crate::sdtm::DOMAINS
@@ -166,10 +168,14 @@ fn every_cdisc_list() -> Vec<CodeList> {
                 lists.extend(values.values.into_iter().filter_map(|v| v.codelist));
             }
         }
-    }
-    let adam = crate::adam::Adam::new("T", "nct01408199", None, None).expect("adam");
-    for table in super::adam::tables(adam.datasets(), "xpt", false).expect("tables") {
-        lists.extend(table.codelists.into_values());
+        // ADaM as the protocol defines response (ADRS and ADTTE only with definitions).
+        let definitions = protocol
+            .algorithm()
+            .map(|algorithm| ResponseDefinitions::of(&algorithm.settings.response));
+        let adam = crate::adam::Adam::new("T", protocol.id(), definitions, None).expect("adam");
+        for table in super::adam::tables(adam.datasets(), "xpt", false).expect("tables") {
+            lists.extend(table.codelists.into_values());
+        }
     }
     // Each list once, however many tables give it.
     let mut seen: Vec<CodeList> = Vec::new();
