@@ -12,7 +12,7 @@ source's order; nothing is renamed or recoded.
 import csv
 import sys
 
-# The codelists crates/export/src/define/ct.rs writes (and LBTESTCD/LBTEST for LB).
+# The codelists crates/export/src/define/ct.rs writes.
 CODELISTS = [
     "C66731",  # SEX
     "C66742",  # NY
@@ -31,6 +31,8 @@ CODELISTS = [
     "C66734",  # DOMAIN
     "C65047",  # LBTESTCD
     "C67154",  # LBTEST
+    "C100129",  # QSCAT
+    "C78735",  # EVAL
 ]
 
 

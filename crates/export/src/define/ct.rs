@@ -323,6 +323,45 @@ pub fn relation_to_reference() -> CodeList {
     )
 }
 
+/// EVAL (C78735, extensible): who rated a clinician-reported instrument.
+pub fn evaluator() -> CodeList {
+    CodeList::cdisc(
+        "EVAL",
+        "Evaluator",
+        "C78735",
+        true,
+        &[("INVESTIGATOR", "C25936")],
+    )
+}
+
+/// The NCI code of an instrument's QSCAT where CDISC publishes the instrument (QSCAT, C100129):
+/// DLQI alone of the instruments the export writes.
+fn questionnaire_code(category: &str) -> Option<&'static str> {
+    match category {
+        "DLQI" => Some("C119102"),
+        _ => None,
+    }
+}
+
+/// QSCAT (C100129, extensible) of the given instrument categories: CDISC's terms where CDISC
+/// publishes the instrument, the others as the sponsor's extensions.
+pub fn questionnaire_category(categories: &[&str]) -> CodeList {
+    let mut list = CodeList::cdisc("QSCAT", "Category of Questionnaire", "C100129", true, &[]);
+    for category in categories {
+        match questionnaire_code(category) {
+            Some(code) => list.terms.push(Term {
+                value: (*category).to_owned(),
+                decode: None,
+                nci: Some(code.to_owned()),
+            }),
+            None => list
+                .extend(category, None)
+                .expect("QSCAT is extensible (checked against the published list)"),
+        }
+    }
+    list
+}
+
 /// LBTESTCD (C65047, extensible) of LB's tests, each decoded as its LBTEST: CDISC's terms with
 /// their NCI codes, the sponsor's tests as extensions.
 pub fn lab_test_code(tests: &[LbTest]) -> CodeList {

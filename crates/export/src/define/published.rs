@@ -134,6 +134,7 @@ pub(super) fn shipped_protocols() -> [protocol::Protocol; 3] {
 /// those the SDTM and ADaM define tables of each shipped protocol give their variables
 /// (LBTESTCD and LBTEST of each protocol's labs among them).
 fn every_cdisc_list() -> Vec<CodeList> {
+    let instruments = instruments::questionnaire::Instrument::ALL;
     let domains: Vec<&str> = crate::sdtm::DOMAINS
         .into_iter()
         .filter(|d| !d.starts_with("SUPP"))
@@ -155,6 +156,10 @@ fn every_cdisc_list() -> Vec<CodeList> {
         ct::not_done(),
         ct::relation_to_reference(),
         ct::domain(&domains).expect("every domain has a code"),
+        ct::evaluator(),
+        // QSCAT of every instrument (no shipped protocol collects them; the outcomes example
+        // does).
+        ct::questionnaire_category(&instruments.map(crate::sdtm::qs::category)),
     ];
     for protocol in shipped_protocols() {
         let sdtm = crate::sdtm::Sdtm::new("T", &assessment_forms())
@@ -200,7 +205,7 @@ fn every_cdisc_code_the_export_writes_is_published() {
     assert_eq!(problems, Vec::<String>::new());
     // The check saw every CDISC list `ct` writes.
     let codes: std::collections::BTreeSet<&str> = lists.iter().filter_map(|l| l.nci).collect();
-    assert_eq!(codes.len(), 17, "{codes:?}");
+    assert_eq!(codes.len(), 19, "{codes:?}");
 }
 
 #[test]
@@ -281,6 +286,25 @@ fn disagreements_with_the_release_are_named() {
         synonym,
         &["CL.NCOMPLT RECOVERY: published as C25746, written as the sponsor's"],
     );
+}
+
+#[test]
+fn qscat_codes_dlqi_as_cdisc_publishes_it_and_extends_for_the_rest() {
+    let list = ct::questionnaire_category(&["DLQI", "SKINDEX-29+3", "CLA-IGA-R"]);
+    let terms: Vec<(&str, Option<&str>)> = list
+        .terms
+        .iter()
+        .map(|t| (t.value.as_str(), t.nci.as_deref()))
+        .collect();
+    assert_eq!(
+        terms,
+        [
+            ("DLQI", Some("C119102")),
+            ("SKINDEX-29+3", None),
+            ("CLA-IGA-R", None)
+        ]
+    );
+    assert_eq!(disagreements(&list, &release()), Vec::<String>::new());
 }
 
 #[test]

@@ -226,20 +226,16 @@ pub(super) fn codelist(
         // A study that collects no instrument has an empty QS and lists no terms (Define-XML
         // refuses a codelist without one).
         "QSCAT" | "QSTESTCD" if qs.is_empty() => return Ok(None),
-        // Sponsor-defined [UNVERIFIED: no CDISC QRS codelist for these instruments was
-        // retrieved]: the instruments the study collects, their items and derived scores.
+        // The instruments the study collects: CDISC's QSCAT term where CDISC publishes the
+        // instrument (DLQI), else the sponsor's extension.
         "QSCAT" => {
             let mut categories: Vec<&str> = qs.iter().map(|test| test.category).collect();
             categories.dedup();
-            CodeList::sponsor(
-                "QSCAT",
-                "Category of Question",
-                categories
-                    .into_iter()
-                    .map(|c| (c.to_owned(), None))
-                    .collect(),
-            )
+            ct::questionnaire_category(&categories)
         }
+        // Sponsor-defined: the items and derived scores of each instrument. CDISC publishes
+        // DLQI's (DLQI1TC, C119070: DLQI101 to DLQI117, not extensible); the export's DLQI codes
+        // (`sdtm::qs`) are not yet those.
         "QSTESTCD" => CodeList::sponsor(
             "QSTESTCD",
             "Outcome Instrument Question Short Name",
@@ -247,11 +243,7 @@ pub(super) fn codelist(
                 .map(|test| (test.code.clone(), Some(test.test.clone())))
                 .collect(),
         ),
-        "QSEVAL" => sponsor(
-            "QSEVAL",
-            "Evaluator",
-            &[("INVESTIGATOR", "The investigator's own assessment")],
-        ),
+        "QSEVAL" => ct::evaluator(),
         _ => return Ok(None),
     }))
 }
