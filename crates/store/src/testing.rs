@@ -461,9 +461,6 @@ pub async fn execute_guarded(url: &DbUrl, sql: &str) -> Result<(), String> {
     }
 }
 
-/// `data` registered as a screened candidate meeting every criterion ([`eligible_candidate`])
-/// and, when it has an enrolment date, enrolled on it: a test's enrolled subject, through the
-/// commands every channel uses.
 /// A new study record on `db` with the test protocol and its administrator `admin` (password
 /// "correct horse battery"), for the store's own unit tests.
 pub async fn new_study(db: &TestDb, title: &str) -> (crate::Store, crate::Actor) {
@@ -484,6 +481,9 @@ pub async fn new_study(db: &TestDb, title: &str) -> (crate::Store, crate::Actor)
     .expect("init")
 }
 
+/// `data` registered as a screened candidate meeting every criterion ([`eligible_candidate`])
+/// and, when it has an enrolment date, enrolled on it: a test's enrolled subject, through the
+/// commands every channel uses.
 pub async fn enrolled(
     store: &crate::Store,
     actor: &crate::Actor,
