@@ -453,8 +453,14 @@ fn assess<'p>(
         level,
         level_since,
     };
-    let mut step = engine.stops().unwrap_or_else(|| engine.algorithm_step());
-    if let Some(opening) = fold.extension.filter(|_| fold.extension_begun) {
+    let stopped = engine.stops();
+    let stays_stopped = stopped.is_some();
+    let mut step = stopped.unwrap_or_else(|| engine.algorithm_step());
+    // A stop is for good: the extension does not bring a stopped subject back.
+    if let Some(opening) = fold
+        .extension
+        .filter(|_| fold.extension_begun && !stays_stopped)
+    {
         let reason = match opening.entry {
             Some(Entry::Restart) => {
                 let (cycle, baseline) = fold.restarted_as.unwrap_or((fold.cycle.number, None));

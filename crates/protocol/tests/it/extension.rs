@@ -1,7 +1,7 @@
 //! `[randomisation.extension]`: the open-label extension after a blinded period, the only rule
 //! of the engine that reads a subject's arm, and only from the extension's first day.
 
-use protocol::history::{ClasiActivity, ClasiRecord, DoseRecord, History};
+use protocol::history::{ClasiActivity, ClasiRecord, DoseRecord, EventKind, EventRecord, History};
 use protocol::{Action, Decision, Protocol, decide};
 
 use crate::support::{
@@ -397,4 +397,24 @@ fn a_restart_without_any_clasi_says_there_is_nothing_to_measure_from() {
         "{:?}",
         decision.missing
     );
+}
+
+#[test]
+fn a_subject_stopped_before_the_extension_stays_stopped_in_every_arm() {
+    let protocol = example();
+    for arm in [None, Some("LEN"), Some("PBO")] {
+        let mut history = course(arm, 9);
+        history.doses[0].to = Some(date("2010-03-15"));
+        history.events.push(EventRecord {
+            date: date("2010-03-15"),
+            kind: EventKind::Pregnancy,
+            grade: None,
+            term: None,
+            note: None,
+        });
+        let decision = decided(&protocol, &history, "2010-04-05");
+        assert_eq!(decision.action, Action::Stop, "{arm:?}");
+        assert_eq!(rule_ids(&decision), ["stop.pregnancy"], "{arm:?}");
+        assert!(!decision.physician_review, "{arm:?}");
+    }
 }
