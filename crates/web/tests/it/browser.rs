@@ -1431,7 +1431,8 @@ async fn a_dlqi_entered_in_the_browser() {
 /// `patient-link-phone.png`, `patient-link-thanks.png` and `patient-link-expired.png`.
 #[tokio::test]
 async fn a_patient_answers_on_a_phone_through_a_one_time_link() {
-    use crate::patient_links::{amend, days_ago, item_texts, week_4_visit};
+    use crate::patient_links::{days_ago, item_texts, week_4_visit};
+    use crate::support::amend;
     let config = web::Config {
         item_texts: item_texts(),
         ..web::Config::default()

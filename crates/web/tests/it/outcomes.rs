@@ -11,26 +11,13 @@ use store::Backend;
 
 use crate::authz::Study;
 use crate::pages::{User, clinical_app_with, visit_id};
-use crate::support::password;
+use crate::support::amend;
 
 const SHIPPED: [&str; 3] = [
     include_str!("../../../../protocols/nct01408199.toml"),
     include_str!("../../../../protocols/thalidomide-cohort.toml"),
     include_str!("../../../../protocols/pediatric-review.toml"),
 ];
-
-async fn amend(app: &crate::support::App, protocol: &str) {
-    let admin = app
-        .store
-        .authenticate("admin", &password())
-        .await
-        .expect("admin");
-    let version = app.store.study().await.expect("study").version;
-    app.store
-        .amend_protocol(&admin, version, protocol, "this study's protocol")
-        .await
-        .expect("amended");
-}
 
 /// Posts `body` to the API as `login`.
 async fn api_post(study: &Study, login: &str, path: &str, body: Value) -> (StatusCode, Value) {

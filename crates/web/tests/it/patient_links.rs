@@ -12,7 +12,7 @@ use store::{Backend, BirthOrAge, Sex, SubjectData, VisitData};
 
 use crate::authz::Study;
 use crate::pages::User;
-use crate::support::{App, Browser, Reply, password};
+use crate::support::{App, Browser, Reply, amend, password};
 
 const SHIPPED: [&str; 3] = [
     include_str!("../../../../protocols/nct01408199.toml"),
@@ -50,19 +50,6 @@ pub fn item_texts() -> web::ItemTexts {
         ),
     ]);
     web::ItemTexts::new(tables).expect("texts")
-}
-
-pub async fn amend(app: &App, protocol: &str) {
-    let admin = app
-        .store
-        .authenticate("admin", &password())
-        .await
-        .expect("admin");
-    let version = app.store.study().await.expect("study").version;
-    app.store
-        .amend_protocol(&admin, version, protocol, "this study's protocol")
-        .await
-        .expect("amended");
 }
 
 /// Subject `code` of site A enrolled `enrolled` days ago by the coordinator, with a visit

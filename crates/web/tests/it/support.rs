@@ -204,6 +204,21 @@ async fn spawn(
     }
 }
 
+/// Amends the study's protocol to `protocol` as the administrator (a test study that collects
+/// more, or another shipped protocol).
+pub async fn amend(app: &App, protocol: &str) {
+    let admin = app
+        .store
+        .authenticate("admin", &password())
+        .await
+        .expect("admin");
+    let version = app.store.study().await.expect("study").version;
+    app.store
+        .amend_protocol(&admin, version, protocol, "this study's protocol")
+        .await
+        .expect("amended");
+}
+
 pub fn password() -> Password {
     Password::new(PASSWORD).expect("test password")
 }
