@@ -429,20 +429,7 @@ async fn monitor(f: &Fixture) -> store::Actor {
 async fn each_shipped_protocol_refuses_a_link(backend: Backend) {
     let f = fixture(backend).await;
     let visit = week_4(&f, "S01-P006", WEEK_4).await;
-    for (name, protocol) in [
-        (
-            "nct01408199",
-            include_str!("../../../../protocols/nct01408199.toml"),
-        ),
-        (
-            "thalidomide-cohort",
-            include_str!("../../../../protocols/thalidomide-cohort.toml"),
-        ),
-        (
-            "pediatric-review",
-            include_str!("../../../../protocols/pediatric-review.toml"),
-        ),
-    ] {
+    for (name, protocol) in store::testing::SHIPPED {
         study(&f, protocol).await;
         for instrument in [
             Instrument::Dlqi,

@@ -17,21 +17,6 @@ both_backends!(
     one_of_each_instrument_per_visit,
 );
 
-const SHIPPED: [(&str, &str); 3] = [
-    (
-        "nct01408199",
-        include_str!("../../../../protocols/nct01408199.toml"),
-    ),
-    (
-        "thalidomide-cohort",
-        include_str!("../../../../protocols/thalidomide-cohort.toml"),
-    ),
-    (
-        "pediatric-review",
-        include_str!("../../../../protocols/pediatric-review.toml"),
-    ),
-];
-
 async fn study(f: &Fixture, protocol: &str) {
     let study = f.store.study().await.expect("study");
     f.store
@@ -76,7 +61,7 @@ const DLQI: [(&str, &str); 10] = [
 async fn each_shipped_protocol_refuses_an_undeclared_instrument(backend: Backend) {
     let f = fixture(backend).await;
     let visit = f.visit("S01-P001").await;
-    for (name, protocol) in SHIPPED {
+    for (name, protocol) in store::testing::SHIPPED {
         study(&f, protocol).await;
         let before = f.event_count().await;
         for instrument in Instrument::ALL {

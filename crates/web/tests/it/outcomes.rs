@@ -13,12 +13,6 @@ use crate::authz::Study;
 use crate::pages::{User, clinical_app_with, visit_id};
 use crate::support::amend;
 
-const SHIPPED: [&str; 3] = [
-    include_str!("../../../../protocols/nct01408199.toml"),
-    include_str!("../../../../protocols/thalidomide-cohort.toml"),
-    include_str!("../../../../protocols/pediatric-review.toml"),
-];
-
 /// Posts `body` to the API as `login`.
 async fn api_post(study: &Study, login: &str, path: &str, body: Value) -> (StatusCode, Value) {
     let reply = Study::client()
@@ -55,7 +49,7 @@ async fn the_page_and_the_api_refuse_alike() {
     let mut page = User::new(&study.app, "coord_a").await;
     let visit = visit_id(&page.get("/subjects/A-001").await.body, "Baseline");
     let base = format!("/subjects/A-001/visits/{visit}/outcomes");
-    for protocol in SHIPPED {
+    for (_, protocol) in store::testing::SHIPPED {
         amend(&study.app, protocol).await;
         let refused = page
             .post(&format!("{base}/dlqi"), &[("completed_on", "2025-01-20")])

@@ -14,12 +14,6 @@ use crate::authz::Study;
 use crate::pages::User;
 use crate::support::{App, Browser, Reply, amend, password};
 
-const SHIPPED: [&str; 3] = [
-    include_str!("../../../../protocols/nct01408199.toml"),
-    include_str!("../../../../protocols/thalidomide-cohort.toml"),
-    include_str!("../../../../protocols/pediatric-review.toml"),
-];
-
 /// The lenalidomide schedule's week 4: day 28, +/- 7 days.
 const WEEK_4: i64 = 28;
 
@@ -369,7 +363,7 @@ async fn the_page_and_the_api_issue_list_revoke_and_refuse_alike() {
             .body(body.to_string())
             .send()
     };
-    for protocol in SHIPPED {
+    for (_, protocol) in store::testing::SHIPPED {
         amend(&study.app, protocol).await;
         let refused = staff.post(&page_path, &[("instrument", "dlqi")]).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
