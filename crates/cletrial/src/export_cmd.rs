@@ -22,8 +22,9 @@ pub(crate) use outputs::export::{
 ///          subject, visit and repeat; dictionary.csv describes every column, missing_codes.csv
 ///          the codes NOT DONE, NOT APPLICABLE and UNKNOWN (an empty cell: nothing recorded),
 ///          protocol.toml the protocol in force (report --csv reads its definitions from it)
-///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV, CM and their SUPP-- qualifiers
-///          (SUPPDM: the CLE subtype) as CSV (dm.csv, ...) and variables.csv
+///   sdtm   SDTM domains DM, SV, EX, AE, LB, RS, DS, IE, DV, CM, QS and their SUPP-- qualifiers
+///          (SUPPDM: the CLE subtype; SUPPQS: the DLQI score's band) as CSV (dm.csv, ...) and
+///          variables.csv
 ///   xpt    the same domains as SAS transport v5 files (dm.xpt, ...) and variables.csv
 ///   dataset-json
 ///          the same domains as CDISC Dataset-JSON v1.1 (dm.json, ...) and variables.csv: the

@@ -13,7 +13,7 @@
 //!   blinded (`BLINDED`) or unblinded (with the allocation secret).
 //! - `sdtm`: the SDTM domains (DM, SV, EX, AE, LB, RS, DS, IE, DV, CM, QS and SUPP--, the CLE
 //!   subtype in SUPPDM; `sdtm::qs` the outcome instruments, scored under the protocol's
-//!   `[outcomes]`; `sdtm::lb` LB's test code and name of each of the protocol's `[[labs]]`,
+//!   `[outcomes]`, DLQI under CDISC's test codes with its band in SUPPQS; `sdtm::lb` LB's test code and name of each of the protocol's `[[labs]]`,
 //!   CDISC's where CDISC has the test) built per subject, with their variable metadata; `sdtm::SdtmFiles`
 //!   writes any list of datasets (SDTM or ADaM) as CSV, XPT or Dataset-JSON, one file each.
 //! - `define`: Define-XML 2.1 for the SDTM (and ADaM) datasets: datasets with their files,

@@ -35,13 +35,14 @@ pub mod qs;
 
 /// The domains, in the order they are written, then the supplemental qualifiers of those with
 /// free text.
-pub const DOMAINS: [&str; 17] = [
+pub const DOMAINS: [&str; 18] = [
     "DM", "SV", "EX", "AE", "LB", "RS", "DS", "IE", "DV", "CM", "QS", "SUPPAE", "SUPPDS", "SUPPIE",
-    "SUPPDV", "SUPPCM", "SUPPDM",
+    "SUPPDV", "SUPPCM", "SUPPQS", "SUPPDM",
 ];
 
-/// QS's index in [`DOMAINS`].
+/// QS's and SUPPQS's indexes in [`DOMAINS`].
 const QS: usize = 10;
+const SUPPQS: usize = 16;
 
 /// The longest text a variable holds (SAS XPORT version 5). Longer free text keeps its first
 /// part in the variable and continues in SUPP-- records named `<variable>1`, `<variable>2`, ...,
@@ -304,7 +305,14 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
         study_day_var("QSDY", "Study Day of Finding"),
     ]);
     push("QS", "Questionnaires", questionnaires)?;
-    for domain in ["AE", "DS", "IE", "DV", "CM", "DM"] {
+    for domain in ["AE", "DS", "IE", "DV", "CM", "QS", "DM"] {
+        let (qnam, qval) = match supplement(domain) {
+            Some((qnam, qval)) => (
+                format!("{qnam}; else {}", lower_first(CONTINUED_NAME)),
+                format!("{qval}; else {}", lower_first(CONTINUED_TEXT)),
+            ),
+            None => (CONTINUED_NAME.to_owned(), CONTINUED_TEXT.to_owned()),
+        };
         push(
             &format!("SUPP{domain}"),
             &format!("Supplemental Qualifiers for {domain}"),
@@ -315,10 +323,10 @@ pub fn datasets() -> Result<Vec<Dataset>, ExportError> {
                 t("IDVAR", "Identifying Variable", 8).assigned(),
                 t("IDVARVAL", "Identifying Variable Value", 20)
                     .derived(format!("{domain}SEQ of the parent record")),
-                t("QNAM", "Qualifier Variable Name", 8).derived(CONTINUED_NAME),
+                t("QNAM", "Qualifier Variable Name", 8).derived(qnam),
                 t("QLABEL", "Qualifier Variable Label", 40)
-                    .derived("The label of the variable the text continues"),
-                t("QVAL", "Data Value", 200).derived(CONTINUED_TEXT),
+                    .derived("The label of the qualifier, or of the variable the text continues"),
+                t("QVAL", "Data Value", 200).derived(qval),
                 t("QORIG", "Origin", 20).assigned(),
             ],
         )?;
@@ -330,6 +338,28 @@ const STANDARD_TEXT: &str = "The original result (--ORRES), Y or N for a yes/no 
 const STANDARD_NUMBER: &str = "The original result as a number when it is one; SAS special \
 missing .D, .N, .U in XPT when not done, not applicable or unknown";
 const NOT_DONE: &str = "NOT DONE when the result was recorded as not done, else blank";
+/// The qualifier a SUPP-- dataset holds besides continued text: its QNAM and QVAL.
+fn supplement(domain: &str) -> Option<(String, &'static str)> {
+    match domain {
+        "DM" => Some((
+            format!("{SUBTYPE_QNAM} for the CLE subtype"),
+            "The CLE subtype",
+        )),
+        "QS" => Some((
+            format!("{} for the DLQI score's meaning band", qs::BAND_QNAM),
+            "The band of the DLQI score (DLQI111) in upper case",
+        )),
+        _ => None,
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
 const CONTINUED_NAME: &str = "The continued variable's name (at most 8 characters with the \
 number) followed by 1, 2 ... for each further 200-byte part";
 const CONTINUED_TEXT: &str = "The part of free text beyond the parent variable's 200 bytes, \
@@ -1216,7 +1246,17 @@ impl Sdtm {
             visits: &visits,
             first_dose,
         };
-        qs::rows(book, &self.outcomes, &context, || row(QS), |qs| out(QS, qs))?;
+        let index = |dataset| match dataset {
+            qs::Dataset::Qs => QS,
+            qs::Dataset::SuppQs => SUPPQS,
+        };
+        qs::rows(
+            book,
+            &self.outcomes,
+            &context,
+            |dataset| row(index(dataset)),
+            |dataset, qs| out(index(dataset), qs),
+        )?;
         Ok(())
     }
 }
@@ -1651,7 +1691,7 @@ mod tests {
     /// A questionnaire record with `answers` (JSON) and the reason items were left blank.
     fn questionnaire(
         instrument: &str,
-        answers: &'static str,
+        answers: &str,
         reason: Option<&str>,
     ) -> Vec<(&'static str, Recorded)> {
         vec![
@@ -1666,39 +1706,48 @@ mod tests {
         ]
     }
 
-    /// QS rows of one casebook, scored under `outcomes`: (QSTESTCD, QSORRES, QSSTRESC,
-    /// QSSTRESN, QSSTAT, QSREASND, QSDRVFL, QSEVAL) each.
-    fn qs_rows(
+    /// The rows of `domain` of one casebook, scored under `outcomes`: the `variables` of each.
+    fn written<const N: usize>(
         records: &[(&str, i64, Fields)],
         outcomes: &protocol::outcomes::Outcomes,
-    ) -> Result<Vec<[String; 8]>, ExportError> {
+        domain: usize,
+        variables: [&str; N],
+    ) -> Result<Vec<[String; N]>, ExportError> {
         let (forms, book) = casebook(records);
         let sdtm = Sdtm::new("LENA", &forms)?.with_outcomes(outcomes);
-        let qs = &sdtm.datasets()[QS];
+        let dataset = &sdtm.datasets()[domain];
         let mut rows = Vec::new();
-        sdtm.casebook(&book, &mut |domain, cells| {
-            if domain == QS {
-                let shown = |var: &str| match &cells[qs.position(var).expect("variable")] {
+        sdtm.casebook(&book, &mut |written, cells| {
+            if written == domain {
+                let shown = |var: &str| match &cells[dataset.position(var).expect("variable")] {
                     Cell::Text(text) => text.clone(),
                     Cell::Num(number) => number.to_string(),
                     Cell::Missing(missing) => format!("{missing:?}"),
                 };
-                rows.push(
-                    [
-                        "QSTESTCD", "QSORRES", "QSSTRESC", "QSSTRESN", "QSSTAT", "QSREASND",
-                        "QSDRVFL", "QSEVAL",
-                    ]
-                    .map(shown),
-                );
+                rows.push(variables.map(shown));
             }
             Ok(())
         })?;
         Ok(rows)
     }
 
+    /// QS rows of one casebook, scored under `outcomes`: (QSTESTCD, QSORRES, QSSTRESC,
+    /// QSSTRESN, QSSTAT, QSREASND, QSDRVFL, QSEVAL) each.
+    fn qs_rows(
+        records: &[(&str, i64, Fields)],
+        outcomes: &protocol::outcomes::Outcomes,
+    ) -> Result<Vec<[String; 8]>, ExportError> {
+        let variables = [
+            "QSTESTCD", "QSORRES", "QSSTRESC", "QSSTRESN", "QSSTAT", "QSREASND", "QSDRVFL",
+            "QSEVAL",
+        ];
+        written(records, outcomes, QS, variables)
+    }
+
     /// SDTMIG 3.4 section 6.3 (QS): every item of a completed instrument a record, the answer
     /// as given and its score; an unanswered item NOT DONE with the reason; derived scores
-    /// flagged, and none when the scoring leaves them uncomputed (missing is not zero).
+    /// flagged, and none when the scoring leaves them uncomputed (missing is not zero). DLQI's
+    /// tests are CDISC's (DLQI1TC); the others' the record's own codes.
     #[test]
     fn questionnaires_are_qs_items_and_derived_scores() {
         fn check(answers: &'static str, instrument: &str, expect: &[[&str; 8]]) {
@@ -1714,16 +1763,25 @@ mod tests {
             }
         }
         let blank = "Blank";
-        let nine = r#"{"DLQI01": "very_much", "DLQI02": "a_lot", "DLQI03": "not_relevant",
-            "DLQI04": "a_little", "DLQI05": "a_little", "DLQI06": "not_at_all", "DLQI07": "yes",
-            "DLQI08": "a_lot", "DLQI09": "a_little"}"#;
+        let not_done = |code| {
+            [
+                code,
+                blank,
+                blank,
+                "NotDone",
+                "NOT DONE",
+                "patient skipped it",
+                blank,
+                blank,
+            ]
+        };
         check(
-            nine,
+            NINE_DLQI_ANSWERS,
             "dlqi",
             &[
-                ["DLQI01", "VERY MUCH", "3", "3", blank, blank, blank, blank],
+                ["DLQI101", "VERY MUCH", "3", "3", blank, blank, blank, blank],
                 [
-                    "DLQI03",
+                    "DLQI103",
                     "NOT RELEVANT",
                     "0",
                     "0",
@@ -1732,29 +1790,11 @@ mod tests {
                     blank,
                     blank,
                 ],
-                ["DLQI07", "YES", "3", "3", blank, blank, blank, blank],
-                [
-                    "DLQI10",
-                    blank,
-                    blank,
-                    "NotDone",
-                    "NOT DONE",
-                    "patient skipped it",
-                    blank,
-                    blank,
-                ],
+                ["DLQI107", "YES", "3", "3", blank, blank, blank, blank],
+                not_done("DLQI110"),
                 // One blank is scored 0 [O2]: 3+2+0+1+1+0+3+2+1 = 13, 11-20.
-                ["DLQITOT", "13", "13", "13", blank, blank, "Y", blank],
-                [
-                    "DLQIBAND",
-                    "VERY LARGE EFFECT",
-                    "VERY LARGE EFFECT",
-                    blank,
-                    blank,
-                    blank,
-                    "Y",
-                    blank,
-                ],
+                ["DLQI111", "13", "13", "13", blank, blank, "Y", blank],
+                ["DLQI112", "5", "5", "5", blank, blank, "Y", blank],
             ],
         );
         check(
@@ -1762,21 +1802,14 @@ mod tests {
             "worst_itch_nrs",
             &[["ITCHNRS", "7", "7", "7", blank, blank, blank, blank]],
         );
+        let mut morphology = not_done("CLAMORPH");
+        morphology[7] = "INVESTIGATOR";
         check(
             r#"{"CLAERY": "1", "CLAFOLL": "0"}"#,
             "cla_iga_r",
             &[
                 ["CLAERY", "1", "1", "1", blank, blank, blank, "INVESTIGATOR"],
-                [
-                    "CLAMORPH",
-                    blank,
-                    blank,
-                    "NotDone",
-                    "NOT DONE",
-                    "patient skipped it",
-                    blank,
-                    "INVESTIGATOR",
-                ],
+                morphology,
             ],
         );
         check(
@@ -1803,8 +1836,110 @@ mod tests {
         );
     }
 
-    /// Two DLQI answers blank: no total, no band, no record of either (never 0), while a
-    /// sub-scale whose questions were answered is still derived; the rows count every item.
+    /// Nine DLQI answers, question 10 left blank: score 13, a very large effect.
+    const NINE_DLQI_ANSWERS: &str = r#"{"DLQI01": "very_much", "DLQI02": "a_lot",
+        "DLQI03": "not_relevant", "DLQI04": "a_little", "DLQI05": "a_little",
+        "DLQI06": "not_at_all", "DLQI07": "yes", "DLQI08": "a_lot", "DLQI09": "a_little"}"#;
+
+    /// CDISC asks DLQI question 7 as two tests: DLQI107 (YES, NO, NOT RELEVANT) and, after NO
+    /// only, DLQI107A (how much of a problem); the points sit where they arise, so the items'
+    /// QSSTRESN add up to DLQI111 for every answer. A follow-up left blank is NOT DONE.
+    #[test]
+    fn dlqi_question_7_is_two_cdisc_tests_that_add_up_to_the_score() {
+        fn check(answer: &str, expect: &[[&str; 3]]) {
+            let answers = format!(
+                r#"{{"DLQI01": "a_lot", "DLQI02": "a_little", "DLQI03": "not_at_all",
+                "DLQI04": "not_at_all", "DLQI05": "not_at_all", "DLQI06": "not_at_all",
+                "DLQI07": "{answer}", "DLQI08": "not_at_all", "DLQI09": "not_at_all",
+                "DLQI10": "not_at_all"}}"#
+            );
+            let record = questionnaire("dlqi", &answers, None);
+            let rows = qs_rows(&[subject(), ("questionnaire", 2, &record)], &outcomes())
+                .unwrap_or_else(|error| panic!("{error}"));
+            let work: Vec<[&str; 3]> = rows
+                .iter()
+                .filter(|row| row[0].starts_with("DLQI107"))
+                .map(|row| [row[0].as_str(), row[1].as_str(), row[3].as_str()])
+                .collect();
+            assert_eq!(work, expect, "{answer}");
+            let items: f64 = rows
+                .iter()
+                .filter(|row| row[6] != "Y")
+                .filter_map(|row| row[3].parse::<f64>().ok())
+                .sum();
+            let score = rows.iter().find(|row| row[0] == "DLQI111").expect("score");
+            assert_eq!(score[3], items.to_string(), "{answer}: {rows:#?}");
+        }
+        check("yes", &[["DLQI107", "YES", "3"]]);
+        check("not_relevant", &[["DLQI107", "NOT RELEVANT", "0"]]);
+        check(
+            "no_a_lot",
+            &[["DLQI107", "NO", "0"], ["DLQI107A", "A LOT", "2"]],
+        );
+        check(
+            "no_a_little",
+            &[["DLQI107", "NO", "0"], ["DLQI107A", "A LITTLE", "1"]],
+        );
+        check(
+            "no_not_at_all",
+            &[["DLQI107", "NO", "0"], ["DLQI107A", "NOT AT ALL", "0"]],
+        );
+        // "No" with the follow-up blank scores 0 under the study's rule (scores_zero).
+        check(
+            "no",
+            &[["DLQI107", "NO", "0"], ["DLQI107A", "Blank", "NotDone"]],
+        );
+    }
+
+    /// DLQI1TC has no code for the score's meaning band: it qualifies the DLQI111 record in
+    /// SUPPQS (QSSEQ as IDVARVAL), and QS has no record of it.
+    #[test]
+    fn the_dlqi_band_qualifies_the_score_in_suppqs() {
+        let record = questionnaire("dlqi", NINE_DLQI_ANSWERS, None);
+        let records = [subject(), ("questionnaire", 2, &record)];
+        let qs = written(&records, &outcomes(), QS, ["QSTESTCD", "QSSEQ"]).expect("QS");
+        let score = qs.iter().find(|row| row[0] == "DLQI111").expect("score");
+        assert!(qs.iter().all(|row| !row[0].contains("BAND")), "{qs:?}");
+        let supp = written(
+            &records,
+            &outcomes(),
+            SUPPQS,
+            [
+                "RDOMAIN", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QVAL", "QORIG",
+            ],
+        )
+        .expect("SUPPQS");
+        assert_eq!(
+            supp,
+            [[
+                "QS",
+                "QSSEQ",
+                score[1].as_str(),
+                "DLQIBAND",
+                "DLQI Score Meaning Band",
+                "VERY LARGE EFFECT",
+                "DERIVED",
+            ]
+            .map(str::to_owned)]
+        );
+    }
+
+    /// A reason for unanswered items longer than QSREASND's 200 bytes continues in SUPPQS
+    /// (there was no SUPPQS to take it before the DLQI band).
+    #[test]
+    fn a_long_reason_for_unanswered_items_continues_in_suppqs() {
+        let reason = "the patient left before the end of the visit ".repeat(6);
+        let record = questionnaire("worst_itch_nrs", "{}", Some(reason.trim_end()));
+        let records = [subject(), ("questionnaire", 2, &record)];
+        let qs = written(&records, &outcomes(), QS, ["QSREASND"]).expect("QS");
+        let supp = written(&records, &outcomes(), SUPPQS, ["QNAM", "QVAL"]).expect("SUPPQS");
+        assert_eq!(supp.len(), 1, "{supp:?}");
+        assert_eq!(supp[0][0], "QSREASN1");
+        assert_eq!(format!("{}{}", qs[0][0], supp[0][1]), reason.trim_end());
+    }
+
+    /// Two DLQI answers blank: no score, no band, no record of either (never 0), while a
+    /// sub-score whose questions were answered is still derived; the rows count every item.
     #[test]
     fn an_uncomputed_score_makes_no_record() {
         let record = questionnaire(
@@ -1812,22 +1947,17 @@ mod tests {
             r#"{"DLQI01": "a_little", "DLQI02": "not_at_all"}"#,
             None,
         );
-        let rows = qs_rows(&[subject(), ("questionnaire", 2, &record)], &outcomes()).expect("rows");
+        let records = [subject(), ("questionnaire", 2, &record)];
+        let rows = qs_rows(&records, &outcomes()).expect("rows");
         let codes: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
-        assert!(
-            !codes.contains(&"DLQITOT") && !codes.contains(&"DLQIBAND"),
-            "{codes:?}"
-        );
-        assert!(codes.contains(&"DLQISF"), "{codes:?}");
-        assert_eq!(
-            codes
-                .iter()
-                .filter(|code| code.starts_with("DLQI0") || **code == "DLQI10")
-                .count(),
-            10
-        );
+        assert!(!codes.contains(&"DLQI111"), "{codes:?}");
+        assert!(codes.contains(&"DLQI112"), "{codes:?}");
+        let items = rows.iter().filter(|row| row[6] != "Y").count();
+        assert_eq!(items, 10, "{codes:?}");
         let not_done = rows.iter().filter(|row| row[4] == "NOT DONE").count();
         assert_eq!(not_done, 8);
+        let supp = written(&records, &outcomes(), SUPPQS, ["QNAM"]).expect("SUPPQS");
+        assert!(supp.is_empty(), "{supp:?}");
     }
 
     /// A study whose protocol does not collect the instrument cannot score it: the export

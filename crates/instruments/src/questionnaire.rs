@@ -133,7 +133,8 @@ impl fmt::Display for Scale {
 /// One item of an instrument.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
-    /// The stable id (`DLQI01`, `S01`, `L1`, `ITCHNRS` ...), also the SDTM QSTESTCD.
+    /// The stable id (`DLQI01`, `S01`, `L1`, `ITCHNRS` ...), also the SDTM QSTESTCD of every
+    /// instrument but DLQI, whose QSTESTCD are CDISC's (`export::sdtm::qs`).
     pub id: String,
     pub scale: Scale,
 }

@@ -33,6 +33,8 @@ CODELISTS = [
     "C67154",  # LBTEST
     "C100129",  # QSCAT
     "C78735",  # EVAL
+    "C119070",  # DLQI1TC
+    "C119069",  # DLQI1TN
 ]
 
 

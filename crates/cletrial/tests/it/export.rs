@@ -1365,7 +1365,8 @@ async fn outcomes_study(db: &TestDb) {
 
 /// The outcomes test study exports a QS the peers accept (define.xml with QS's codelists,
 /// XPT, Dataset-JSON): every item a record (the blank one NOT DONE with its reason), the
-/// corrected DLQI's total derived from the corrected answers.
+/// corrected DLQI's score derived from the corrected answers under CDISC's DLQI test codes,
+/// its meaning band in SUPPQS.
 #[test]
 fn the_outcomes_study_exports_qs_the_peers_accept() {
     let db = TestDb::new(Backend::Sqlite);
@@ -1397,12 +1398,24 @@ fn the_outcomes_study_exports_qs_the_peers_accept() {
             .find(|row| row["QSTESTCD"] == code)
             .unwrap_or_else(|| panic!("no {code} in {qs}"))
     };
-    // 10 DLQI + 8 derived, 33 Skindex + 4 derived, 1 + 1 NRS, 3 CLA-IGA-R, 1 PGA-skin.
-    assert_eq!(rows.len(), 18 + 37 + 2 + 3 + 1, "{qs}");
+    // 10 DLQI (question 7 "yes": no follow-up) + 7 derived, 33 Skindex + 4 derived, 1 + 1
+    // NRS, 3 CLA-IGA-R, 1 PGA-skin.
+    assert_eq!(rows.len(), 17 + 37 + 2 + 3 + 1, "{qs}");
     // 3+2+0+1+1+0+3+2+1+3 after the correction of question 10.
-    assert_eq!(find("DLQITOT")["QSORRES"], "16");
-    assert_eq!(find("DLQITOT")["QSDRVFL"], "Y");
-    assert_eq!(find("DLQI03")["QSORRES"], "NOT RELEVANT");
+    assert_eq!(find("DLQI111")["QSORRES"], "16");
+    assert_eq!(find("DLQI111")["QSTEST"], "DLQI1-Score");
+    assert_eq!(find("DLQI111")["QSDRVFL"], "Y");
+    assert_eq!(find("DLQI103")["QSORRES"], "NOT RELEVANT");
+    assert_eq!(find("DLQI107")["QSORRES"], "YES");
+    let supp = std::fs::read_to_string(csv.join("suppqs.csv")).expect("suppqs.csv");
+    assert_eq!(
+        csv_column(&supp, "IDVARVAL", "QVAL"),
+        [(
+            find("DLQI111")["QSSEQ"].clone(),
+            "VERY LARGE EFFECT".to_owned()
+        )],
+        "{supp}"
+    );
     assert_eq!(find("S01")["QSSTAT"], "NOT DONE");
     assert_eq!(find("S01")["QSREASND"], "the page was torn");
     assert_eq!(find("S01")["QSORRES"], "");

@@ -4,8 +4,10 @@
 //! `Alias` with `Context="nci:ExtCodeID"`).
 
 use instruments::medication::{DoseUnit, Frequency, Route};
+use instruments::questionnaire::Instrument;
 
 use crate::sdtm::lb::LbTest;
+use crate::sdtm::qs::QsTest;
 
 /// A codelist: CDISC's when `nci` holds its code, else the sponsor's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -359,6 +361,38 @@ pub fn questionnaire_category(categories: &[&str]) -> CodeList {
                 .expect("QSCAT is extensible (checked against the published list)"),
         }
     }
+    list
+}
+
+/// QSTESTCD of the study's QS tests, each decoded as its QSTEST. A study whose only instrument
+/// is DLQI gets CDISC's list (DLQI1TC, C119070, not extensible); otherwise the sponsor's list,
+/// in which CDISC's DLQI tests keep their NCI codes.
+pub fn questionnaire_test_code(tests: &[QsTest]) -> CodeList {
+    let terms = tests
+        .iter()
+        .map(|test| Term {
+            value: test.code.clone(),
+            decode: Some(test.test.clone()),
+            nci: test.nci.map(str::to_owned),
+        })
+        .collect();
+    let dlqi = crate::sdtm::qs::category(Instrument::Dlqi);
+    let mut list = if tests.iter().all(|test| test.category == dlqi) {
+        CodeList::cdisc(
+            "DLQI1TC",
+            "Dermatology Life Quality Index Questionnaire Test Code",
+            "C119070",
+            false,
+            &[],
+        )
+    } else {
+        CodeList::sponsor(
+            "QSTESTCD",
+            "Outcome Instrument Question Short Name",
+            Vec::new(),
+        )
+    };
+    list.terms = terms;
     list
 }
 

@@ -62,10 +62,26 @@ fn release() -> BTreeMap<String, Published> {
 /// subset's `CL.UNIT.DURATION`); each coded term the published code and submission value; a
 /// term without a code must extend an extensible list with a value it does not already publish
 /// (CDISC CT: sponsors may add terms to an extensible codelist only, and no synonym of a
-/// published term). A sponsor's list (no NCI code) has nothing to agree with.
+/// published term). In a sponsor's list (no NCI code) only a coded term has something to agree
+/// with: a published term of that code and value in some codelist.
 fn disagreements(list: &CodeList, release: &BTreeMap<String, Published>) -> Vec<String> {
     let Some(code) = list.nci else {
-        return Vec::new();
+        return list
+            .terms
+            .iter()
+            .filter_map(|term| {
+                let term_code = term.nci.as_ref()?;
+                let published = release
+                    .values()
+                    .any(|p| p.terms.get(term_code) == Some(&term.value));
+                (!published).then(|| {
+                    format!(
+                        "{} {}: {term_code} is not published with that value",
+                        list.oid, term.value
+                    )
+                })
+            })
+            .collect();
     };
     let Some(published) = release.get(code) else {
         return vec![format!("{}: no published codelist {code}", list.oid)];
@@ -158,8 +174,10 @@ fn every_cdisc_list() -> Vec<CodeList> {
         ct::domain(&domains).expect("every domain has a code"),
         ct::evaluator(),
         // QSCAT of every instrument (no shipped protocol collects them; the outcomes example
-        // does).
+        // does), and QSTESTCD of a study collecting DLQI alone and of one collecting them all.
         ct::questionnaire_category(&instruments.map(crate::sdtm::qs::category)),
+        ct::questionnaire_test_code(&dlqi_tests(DLQI_ONLY)),
+        ct::questionnaire_test_code(&dlqi_tests(EVERY_INSTRUMENT)),
     ];
     for protocol in shipped_protocols() {
         let sdtm = crate::sdtm::Sdtm::new("T", &assessment_forms())
@@ -182,10 +200,11 @@ fn every_cdisc_list() -> Vec<CodeList> {
             lists.extend(table.codelists.into_values());
         }
     }
-    // Each list once, however many tables give it.
+    // Each list with a CDISC code once, however many tables give it.
     let mut seen: Vec<CodeList> = Vec::new();
     lists.retain(|list| {
-        let first = list.nci.is_some() && !seen.contains(list);
+        let coded = list.nci.is_some() || list.terms.iter().any(|term| term.nci.is_some());
+        let first = coded && !seen.contains(list);
         if first {
             seen.push(list.clone());
         }
@@ -205,7 +224,61 @@ fn every_cdisc_code_the_export_writes_is_published() {
     assert_eq!(problems, Vec::<String>::new());
     // The check saw every CDISC list `ct` writes.
     let codes: std::collections::BTreeSet<&str> = lists.iter().filter_map(|l| l.nci).collect();
-    assert_eq!(codes.len(), 19, "{codes:?}");
+    assert_eq!(codes.len(), 20, "{codes:?}");
+}
+
+/// The outcomes sections of a study collecting DLQI alone, and of one collecting every
+/// instrument (the example's).
+const DLQI_ONLY: &str = "[outcomes.dlqi]";
+const EVERY_INSTRUMENT: &str = include_str!("../../../../examples/protocol/outcomes.toml");
+
+/// The QS tests of the trial's protocol with `outcomes` appended.
+fn dlqi_tests(outcomes: &str) -> Vec<crate::sdtm::qs::QsTest> {
+    let text = format!(
+        "{}\n{outcomes}",
+        include_str!("../../../../protocols/nct01408199.toml")
+    );
+    let protocol = protocol::Protocol::from_toml(&text).expect("the outcomes study loads");
+    crate::sdtm::qs::tests(protocol.outcomes()).expect("QS tests")
+}
+
+/// Every DLQI test QS writes is CDISC's: its code in DLQI1TC and its name in DLQI1TN under the
+/// same NCI code, every published test written once (the band has no code and is not a test);
+/// a study collecting DLQI alone lists them as CDISC's DLQI1TC, one collecting others too as
+/// the sponsor's QSTESTCD with the DLQI terms' codes.
+#[test]
+fn dlqi_tests_are_cdiscs_codes_and_names() {
+    let release = release();
+    let (codes, names) = (&release["C119070"], &release["C119069"]);
+    let tests = dlqi_tests(DLQI_ONLY);
+    let written: Vec<(&str, &str, &str)> = tests
+        .iter()
+        .map(|t| (t.nci.expect("coded"), t.code.as_str(), t.test.as_str()))
+        .collect();
+    let published: Vec<(&str, &str, &str)> = codes
+        .terms
+        .iter()
+        .map(|(nci, code)| (nci.as_str(), code.as_str(), names.terms[nci].as_str()))
+        .collect();
+    let mut sorted = written.clone();
+    sorted.sort();
+    assert_eq!(sorted, published);
+    let list = ct::questionnaire_test_code(&tests);
+    assert_eq!(
+        (list.oid.as_str(), list.nci),
+        ("CL.DLQI1TC", Some("C119070"))
+    );
+    assert_eq!(disagreements(&list, &release), Vec::<String>::new());
+    let mixed = ct::questionnaire_test_code(&dlqi_tests(EVERY_INSTRUMENT));
+    assert_eq!((mixed.oid.as_str(), mixed.nci), ("CL.QSTESTCD", None));
+    let coded: Vec<&str> = mixed
+        .terms
+        .iter()
+        .filter(|term| term.nci.is_some())
+        .map(|term| term.value.as_str())
+        .collect();
+    assert_eq!(coded.len(), 18, "{coded:?}");
+    assert_eq!(disagreements(&mixed, &release), Vec::<String>::new());
 }
 
 #[test]
@@ -221,11 +294,18 @@ fn disagreements_with_the_release_are_named() {
         nci: Some(code.to_owned()),
     };
     check(&release, ct::sex(), &[]);
-    // A sponsor's list is its own.
+    // A sponsor's list is its own, but a term it gives a CDISC code must be published so.
     check(
         &release,
         CodeList::sponsor_decoded("AEREL", "Causality", &[("RELATED", "Related")]),
         &[],
+    );
+    let mut borrowed = CodeList::sponsor("QSTESTCD", "Tests", Vec::new());
+    borrowed.terms = vec![coded("DLQI101", "C119163"), coded("DLQI102", "C119163")];
+    check(
+        &release,
+        borrowed,
+        &["CL.QSTESTCD DLQI102: C119163 is not published with that value"],
     );
     let mut unpublished = ct::sex();
     unpublished.nci = Some("C99999");

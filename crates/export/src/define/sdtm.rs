@@ -233,16 +233,8 @@ pub(super) fn codelist(
             categories.dedup();
             ct::questionnaire_category(&categories)
         }
-        // Sponsor-defined: the items and derived scores of each instrument. CDISC publishes
-        // DLQI's (DLQI1TC, C119070: DLQI101 to DLQI117, not extensible); the export's DLQI codes
-        // (`sdtm::qs`) are not yet those.
-        "QSTESTCD" => CodeList::sponsor(
-            "QSTESTCD",
-            "Outcome Instrument Question Short Name",
-            qs.iter()
-                .map(|test| (test.code.clone(), Some(test.test.clone())))
-                .collect(),
-        ),
+        // The items and scores of each instrument: CDISC's DLQI tests carry their NCI codes.
+        "QSTESTCD" => ct::questionnaire_test_code(qs),
         "QSEVAL" => ct::evaluator(),
         _ => return Ok(None),
     }))

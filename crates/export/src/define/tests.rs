@@ -650,6 +650,59 @@ fn lab_tests_are_cdisc_terms_or_the_sponsors_extensions() {
     );
 }
 
+/// QS's QSTESTCD in define.xml: a study collecting DLQI alone references CDISC's DLQI1TC
+/// (C119070), each test with its NCI code; a study collecting other instruments too references
+/// the sponsor's list (no code of its own), in which the DLQI tests keep theirs.
+#[test]
+fn qs_test_codes_reference_cdiscs_dlqi_list_or_the_sponsors() {
+    #[track_caller]
+    fn check(outcomes: &str, list: &str, own: Option<&str>, coded: usize, terms: usize) {
+        let text = format!(
+            "{}\n{outcomes}",
+            include_str!("../../../../protocols/nct01408199.toml")
+        );
+        let protocol = protocol::Protocol::from_toml(&text).expect("the study loads");
+        let sdtm = crate::sdtm::Sdtm::new("T", &assessment_forms())
+            .expect("sdtm")
+            .with_outcomes(protocol.outcomes());
+        let standard = Standard {
+            model: Model::Sdtmig,
+            tables: sdtm::tables(&sdtm, "xpt").expect("tables"),
+        };
+        let all = elements(&written(&[standard]));
+        let reference = all
+            .iter()
+            .find(|e| e.name == "CodeListRef" && e.within("ItemDef[IT.QS.QSTESTCD]"))
+            .expect("QSTESTCD has a codelist");
+        assert_eq!(reference.get("CodeListOID"), Some(list));
+        let path = format!("CodeList[{list}]");
+        let alias = all
+            .iter()
+            .find(|e| e.name == "Alias" && e.path.last() == Some(&path))
+            .and_then(|e| e.get("Name"));
+        assert_eq!(alias, own, "{list}");
+        let items = all
+            .iter()
+            .filter(|e| e.within(&path) && e.name == "CodeListItem")
+            .count();
+        let aliases = all
+            .iter()
+            .filter(|e| e.within(&path) && e.name == "Alias" && e.path.last() != Some(&path))
+            .count();
+        assert_eq!((items, aliases), (terms, coded), "{list}");
+    }
+    // 11 questions (7 and its follow-up), the score and six sub-scores.
+    check("[outcomes.dlqi]", "CL.DLQI1TC", Some("C119070"), 18, 18);
+    // The example's instruments: 18 DLQI, 33 + 4 Skindex-29+3, 2 NRS, 3 CLA-IGA-R, 1 PGA-skin.
+    check(
+        include_str!("../../../../examples/protocol/outcomes.toml"),
+        "CL.QSTESTCD",
+        None,
+        18,
+        18 + 37 + 2 + 3 + 1,
+    );
+}
+
 /// The store writes each SDTM term through the sdtm module's mappings: every term they can
 /// produce is in the codelist the define file gives the variable.
 #[test]
