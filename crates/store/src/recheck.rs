@@ -155,4 +155,41 @@ mod tests {
         expected.sort_unstable();
         assert_eq!(sorted, expected);
     }
+
+    /// Each kind a subject change asks about (`kinds_held`) is found by an index on
+    /// `subject_id` in SQLite's plan, never by a scan of its table: CLASI and SLEDAI-2K had none,
+    /// and entering a patient then read both tables whole, slower as the record grew. Both
+    /// backends' migrations create the same indexes.
+    #[tokio::test]
+    async fn every_kind_held_is_found_by_an_index() {
+        let db = crate::testing::TestDb::new(crate::db::Backend::Sqlite);
+        let (store, _) = crate::testing::new_study(&db, "Indexes").await;
+        let mut tx = store.pool.read().await.expect("read");
+        let rechecks = rechecks();
+        let kinds = std::iter::once(&VISIT).chain(rechecks.iter().map(|(kind, _)| *kind));
+        for kind in kinds {
+            let sql = format!(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM {} WHERE subject_id = $1 AND NOT removed",
+                kind.table
+            );
+            let plan = tx
+                .fetch(&sql, &[1.into()], &[Ty::Int, Ty::Int, Ty::Int, Ty::Text])
+                .await
+                .expect("plan");
+            let steps: Vec<String> = plan
+                .into_iter()
+                .filter_map(|row| match row.into_iter().nth(3).flatten() {
+                    Some(Value::Text(step)) => Some(step),
+                    _ => None,
+                })
+                .collect();
+            let searched = format!("SEARCH {} USING INDEX", kind.table);
+            assert!(
+                steps.iter().any(|step| step.starts_with(&searched))
+                    && steps.iter().all(|step| !step.starts_with("SCAN")),
+                "{}: {steps:?}",
+                kind.table
+            );
+        }
+    }
 }
