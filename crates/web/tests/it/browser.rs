@@ -1040,21 +1040,11 @@ async fn study_day(s: Session, app: App) {
     // A retrospective chart review (the paediatric study's protocol): the screening page asks
     // for the review and index dates instead of consent, and an eligible chart is enrolled from
     // the drug start, consent waived.
-    let admin = app
-        .store
-        .authenticate("admin", &password())
-        .await
-        .expect("admin");
-    let version = app.store.study().await.expect("study").version;
-    app.store
-        .amend_protocol(
-            &admin,
-            version,
-            include_str!("../../../../protocols/pediatric-review.toml"),
-            "the paediatric chart review",
-        )
-        .await
-        .expect("amended");
+    crate::support::amend(
+        &app,
+        include_str!("../../../../protocols/pediatric-review.toml"),
+    )
+    .await;
     s.open("/screening").await;
     s.fill("code", "A-301").await;
     s.fill("screening_date", &enrolled.to_string()).await;
@@ -1373,21 +1363,7 @@ async fn a_dlqi_entered_in_the_browser() {
         ..web::Config::default()
     };
     let app = crate::pages::clinical_app_with(Backend::Sqlite, config).await;
-    let admin = app
-        .store
-        .authenticate("admin", &password())
-        .await
-        .expect("admin");
-    let version = app.store.study().await.expect("study").version;
-    app.store
-        .amend_protocol(
-            &admin,
-            version,
-            &store::testing::outcomes_protocol(),
-            "the outcomes test study",
-        )
-        .await
-        .expect("amended");
+    crate::support::amend(&app, &store::testing::outcomes_protocol()).await;
     let subject = app.store.subject_by_code("A-001").await.expect("subject");
     let visit = app.store.visits_of(subject.id).await.expect("visits")[0].id;
     in_browser(app, move |s, app| async move {
