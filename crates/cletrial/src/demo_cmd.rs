@@ -72,12 +72,11 @@ impl DemoStudy {
     }
 
     fn protocol_text(self) -> &'static str {
+        let [(_, trial), (_, cohort), (_, review)] = protocol::shipped::SHIPPED;
         match self {
-            DemoStudy::Trial => include_str!("../../../protocols/nct01408199.toml"),
-            DemoStudy::ThalidomideCohort => {
-                include_str!("../../../protocols/thalidomide-cohort.toml")
-            }
-            DemoStudy::PediatricReview => include_str!("../../../protocols/pediatric-review.toml"),
+            DemoStudy::Trial => trial,
+            DemoStudy::ThalidomideCohort => cohort,
+            DemoStudy::PediatricReview => review,
         }
     }
 

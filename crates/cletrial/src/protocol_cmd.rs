@@ -18,22 +18,6 @@ use serde::Serialize;
 use crate::help::examples;
 use crate::io::{CliError, CmdResult, parse_date, parse_json, print_json, read_json, read_text};
 
-/// The shipped protocols, by name.
-const SHIPPED: [(&str, &str); 3] = [
-    (
-        "nct01408199",
-        include_str!("../../../protocols/nct01408199.toml"),
-    ),
-    (
-        "thalidomide-cohort",
-        include_str!("../../../protocols/thalidomide-cohort.toml"),
-    ),
-    (
-        "pediatric-review",
-        include_str!("../../../protocols/pediatric-review.toml"),
-    ),
-];
-
 const PROTOCOL_HELP: &str = "A protocol TOML file (format: crates/protocol/FORMAT.md), or a shipped name: nct01408199, thalidomide-cohort, pediatric-review.";
 
 const ELIGIBILITY_HELP: &str = concat!(
@@ -155,19 +139,15 @@ pub(crate) fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
 /// The TOML text `spec` names: a shipped protocol's name in any case (`NCT01408199`), or a
 /// file's path.
 pub(crate) fn protocol_text(spec: &str) -> Result<String, CliError> {
-    let shipped = SHIPPED
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(spec.trim()));
-    Ok(match shipped {
-        Some((_, text)) => (*text).to_owned(),
+    Ok(match protocol::shipped::text(spec) {
+        Some(text) => text.to_owned(),
         None if spec.ends_with(".toml") || spec.contains('/') || Path::new(spec).is_file() => {
             read_text("--protocol", Path::new(spec))?
         }
         None => {
-            let names = SHIPPED.iter().map(|(name, _)| *name);
             return Err(CliError::input(format!(
                 "--protocol: {}; or give a protocol file's path (.toml)",
-                Unknown::among("protocol", spec, names)
+                Unknown::among("protocol", spec, protocol::shipped::names())
             )));
         }
     })

@@ -22,6 +22,7 @@
 //!   pain NRS, CLA-IGA-R, PGA-skin) a study collects with their scoring settings, and the
 //!   CLASI-50/70 responders' minimum baseline.
 //! - [`schedule`]: visit, lab and pregnancy-test calendars with their windows.
+//! - [`shipped`]: the three protocols in `protocols/`, built in, by name.
 //!
 //! Invariants: no I/O; no clock (every date comes from the caller, so a decision is
 //! reproducible); no threshold, dose level or interval in code: all come from the protocol.
@@ -38,6 +39,7 @@ pub mod model;
 pub mod outcomes;
 mod problem;
 pub mod schedule;
+pub mod shipped;
 
 pub use decide::{
     Action, DecideError, Decision, FollowUp, Phase, Response, Timetable, Verdict, decide,

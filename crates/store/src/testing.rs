@@ -17,21 +17,11 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::db::{Backend, DbUrl};
 
-/// The lenalidomide trial's shipped protocol, for tests' studies: a study's protocol must load.
-pub const PROTOCOL: &str = include_str!("../../../protocols/nct01408199.toml");
-
 /// The three shipped protocols by name, with their text: what a change is tested on.
-pub const SHIPPED: [(&str, &str); 3] = [
-    ("nct01408199", PROTOCOL),
-    (
-        "thalidomide-cohort",
-        include_str!("../../../protocols/thalidomide-cohort.toml"),
-    ),
-    (
-        "pediatric-review",
-        include_str!("../../../protocols/pediatric-review.toml"),
-    ),
-];
+pub use protocol::shipped::SHIPPED;
+
+/// The lenalidomide trial's shipped protocol, for tests' studies: a study's protocol must load.
+pub const PROTOCOL: &str = SHIPPED[0].1;
 
 /// The lenalidomide trial made a hypothetical randomised one: its protocol with the example
 /// `[randomisation]` section (two arms 1:1, permuted blocks within subtype and baseline CLASI-A).

@@ -9,15 +9,10 @@ use analysis::snapshot::{
 };
 use protocol::Protocol;
 use protocol::endpoint::ResponseDefinitions;
-
-const PROTOCOLS: [&str; 3] = [
-    include_str!("../../../../protocols/nct01408199.toml"),
-    include_str!("../../../../protocols/thalidomide-cohort.toml"),
-    include_str!("../../../../protocols/pediatric-review.toml"),
-];
+use protocol::shipped::SHIPPED;
 
 fn trial() -> Protocol {
-    Protocol::from_toml(PROTOCOLS[0]).expect("the shipped protocol loads")
+    Protocol::from_toml(SHIPPED[0].1).expect("the shipped protocol loads")
 }
 
 /// The paper's definitions (protocols/nct01408199.toml, [treatment.response] and [treatment.toxicity]).
@@ -175,7 +170,7 @@ fn published_time_to_event_is_estimated_only_where_the_tables_give_the_times() {
 #[test]
 fn every_shipped_analysis_builds() {
     let cohort = Cohort::shipped().expect("shipped tables parse");
-    for text in PROTOCOLS {
+    for (_, text) in SHIPPED {
         let protocol = Protocol::from_toml(text).expect("loads");
         let definitions = protocol.algorithm().map(Definitions::from_protocol);
         let (report, inputs) = build(
@@ -447,7 +442,7 @@ fn an_input_file_that_cannot_be_written_is_named() {
 /// the adverse events, and no result.
 #[test]
 fn without_analysis_the_report_is_flow_baseline_and_safety() {
-    let text = PROTOCOLS[0];
+    let text = SHIPPED[0].1;
     let without = &text[..text
         .find("\n[analysis]")
         .expect("the trial declares its analysis")];

@@ -158,11 +158,7 @@ fn the_responder_rate_has_the_exact_interval() {
 /// The shipped protocols declare no `[outcomes]`: their reports have no responder section.
 #[test]
 fn a_study_without_outcomes_has_no_responder_section() {
-    for text in [
-        TRIAL,
-        include_str!("../../../../protocols/thalidomide-cohort.toml"),
-        include_str!("../../../../protocols/pediatric-review.toml"),
-    ] {
+    for (_, text) in protocol::shipped::SHIPPED {
         let protocol = Protocol::from_toml(text).expect("shipped protocol");
         assert!(protocol.file().outcomes.is_none());
         let (report, _) = analysis::report::build(

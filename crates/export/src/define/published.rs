@@ -138,12 +138,8 @@ fn disagreements(list: &CodeList, release: &BTreeMap<String, Published>) -> Vec<
 /// The three shipped protocols: the lenalidomide trial, the thalidomide cohort and the
 /// paediatric chart review.
 pub(super) fn shipped_protocols() -> [protocol::Protocol; 3] {
-    [
-        include_str!("../../../../protocols/nct01408199.toml"),
-        include_str!("../../../../protocols/thalidomide-cohort.toml"),
-        include_str!("../../../../protocols/pediatric-review.toml"),
-    ]
-    .map(|text| protocol::Protocol::from_toml(text).expect("a shipped protocol loads"))
+    protocol::shipped::SHIPPED
+        .map(|(_, text)| protocol::Protocol::from_toml(text).expect("a shipped protocol loads"))
 }
 
 /// Every CDISC codelist the export can write: each of `ct`'s, DOMAIN of every domain, and

@@ -7,8 +7,6 @@ use instruments::questionnaire::{Instrument, Setup};
 
 use crate::support::{protocol_text, repo_root, shipped};
 
-const SHIPPED: [&str; 3] = ["nct01408199", "thalidomide-cohort", "pediatric-review"];
-
 fn outcomes_study() -> protocol::Protocol {
     let section = std::fs::read_to_string(repo_root().join("examples/protocol/outcomes.toml"))
         .expect("example section");
@@ -18,7 +16,7 @@ fn outcomes_study() -> protocol::Protocol {
 
 #[test]
 fn the_shipped_studies_collect_no_outcome_instrument() {
-    for name in SHIPPED {
+    for name in protocol::shipped::names() {
         let protocol = shipped(name);
         assert!(protocol.outcomes().collected().is_empty(), "{name}");
         assert_eq!(protocol.outcomes().clasi_50().min_baseline(), 10, "{name}");

@@ -20,15 +20,21 @@ fn every_shipped_protocol_loads() {
         })
         .collect();
     names.sort();
+    let mut built_in: Vec<&str> = protocol::shipped::names().collect();
+    built_in.sort();
     assert_eq!(
-        names,
-        ["nct01408199", "pediatric-review", "thalidomide-cohort"]
+        names, built_in,
+        "protocols/ and the built-in list name the same studies"
     );
     for name in &names {
-        if let Err(error) = Protocol::from_toml(&protocol_text(name)) {
+        // Built in as the file reads, and found by its name in any case.
+        let text = protocol::shipped::text(&name.to_uppercase()).expect("built in");
+        assert_eq!(text, protocol_text(name), "{name}");
+        if let Err(error) = Protocol::from_toml(text) {
             panic!("{name}: {error}");
         }
     }
+    assert_eq!(protocol::shipped::text("nct0140819"), None);
 }
 
 #[test]

@@ -234,20 +234,7 @@ async fn the_api_uploads_through_the_same_command(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    for (width, (name, text)) in (10..).zip([
-        (
-            "the lenalidomide trial",
-            include_str!("../../../../protocols/nct01408199.toml"),
-        ),
-        (
-            "the thalidomide cohort",
-            include_str!("../../../../protocols/thalidomide-cohort.toml"),
-        ),
-        (
-            "the paediatric chart review",
-            include_str!("../../../../protocols/pediatric-review.toml"),
-        ),
-    ]) {
+    for (width, (name, text)) in (10..).zip(store::testing::SHIPPED) {
         let version = store.study().await.expect("study").version;
         store
             .amend_protocol(&admin, version, text, name)
